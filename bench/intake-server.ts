@@ -1,0 +1,69 @@
+/**
+ * The server side of `bench:intake`, run as a child process so the load generator does not share
+ * its event loop: `bare` is a plain node:http server that reads the body and answers 200;
+ * `pglite` and `postgres` are Fulcrum's real intake (Hono app, signature check, group-committed
+ * inbox row + job) on the embedded database (on disk) or a PostgreSQL server.
+ * Prints `READY <port>` when listening.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { loadConfig } from "../src/config/index.ts";
+import { silentLogger } from "../src/observability/index.ts";
+import { migrate, openDatabase } from "../src/store/index.ts";
+import { createJobQueue } from "../src/engine/queue/index.ts";
+import { createInbox } from "../src/engine/inbox/index.ts";
+import { createMemoryConnectionDirectory } from "../src/engine/sources/index.ts";
+import { createApp } from "../src/server/app.ts";
+
+export const BENCH_SIGNATURE_TOKEN = "bench-intake-signature-token";
+
+const mode = process.argv[2];
+let cleanup = async () => {};
+let server: Server;
+
+if (mode === "bare") {
+  server = createServer((req, res) => {
+    req.on("data", () => {});
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"status":"ok"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+} else if (mode === "pglite" || mode === "postgres") {
+  const dataDir = mkdtempSync(join(tmpdir(), "fulcrum-bench-"));
+  const db = await openDatabase(mode === "postgres" ? { url: process.argv[3], poolSize: 10 } : { dataDir: join(dataDir, "db") });
+  await migrate(db);
+  const queue = createJobQueue({ db, logger: silentLogger });
+  await queue.start();
+  const inbox = createInbox({ db, queue, logger: silentLogger });
+  await inbox.start();
+  const config = loadConfig({ PORT: "0" });
+  const connections = createMemoryConnectionDirectory({ default: { "*": BENCH_SIGNATURE_TOKEN } });
+  const app = createApp({ config, db, logger: silentLogger, queue, inbox, connections });
+  server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as Server));
+  });
+  cleanup = async () => {
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from inbox_events");
+    process.stdout.write(`STORED ${rows[0]!.n}\n`);
+    await queue.stop({ graceful: false, timeoutMs: 1000 });
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+} else {
+  throw new Error(`usage: intake-server.ts bare|pglite|postgres [url]`);
+}
+
+process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);
+process.stdin.resume();
+process.stdin.on("end", async () => {
+  server.close();
+  server.closeAllConnections();
+  await cleanup();
+  process.exit(0);
+});

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench:workflows`: the application-screening workflow with the local engines against the
+ * Lever sandbox (zero latency, no rate limit), on the embedded database.
+ *
+ * Prints, each beside a baseline measured in the same run:
+ *   - screening runs per second through the engine (runs, steps, proposals, audit records, Lever
+ *     writes with idempotency keys), sequential and 8 at once;
+ *   - p50 / p99 of the engine's overhead per run (wall time minus the time inside Lever calls and
+ *     inside the screening code), beside the raw cost of the same Lever calls made directly;
+ *   - the number of Lever calls per screening run, by endpoint.
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { silentLogger } from "../src/observability/index.ts";
+import { migrate, openDatabase, type Database } from "../src/store/index.ts";
+import { createPostgresDatabase, postgresAvailable } from "../src/store/testing.ts";
+import { createLeverClient } from "../src/lever/index.ts";
+import { startSandbox } from "../src/sandbox/index.ts";
+import { createAi, DEFAULT_AI_CONFIG } from "../src/ai/index.ts";
+import { createAuditTrail } from "../src/governance/index.ts";
+import { WorkflowSet } from "../src/engine/workflows/index.ts";
+import { createInlineDispatcher, createWorkflowEngine, type TaskHandler } from "../src/engine/runs/index.ts";
+import { aiStepRunner } from "../src/engine/runs/runtime.ts";
+import { leverGateway } from "../src/engine/steps/index.ts";
+import { builtInTasks, readResumeWithScreening } from "../src/engine/steps/tasks/index.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 100);
+const CONCURRENCY = 8;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+const sandbox = await startSandbox({ port: 0, seed: 11, rateLimit: false, candidates: 4 });
+const performAs = sandbox.demo!.userIdsByName.get("Dana Whitfield")!;
+const calls = new Map<string, number>();
+let leverMs = 0;
+let counting = true;
+const timedFetch: typeof fetch = async (input, init) => {
+  const t0 = performance.now();
+  try {
+    return await fetch(input, init);
+  } finally {
+    leverMs += performance.now() - t0;
+    if (counting) {
+      const u = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+      const path = u.pathname.replace(/^\/v1/, "").replace(/[0-9a-f-]{36}/g, ":id");
+      const key = `${init?.method ?? "GET"} ${path}`;
+      calls.set(key, (calls.get(key) ?? 0) + 1);
+    }
+  }
+};
+// The sandbox runs without its rate limit here, so the client does not pace itself either: this
+// measures the engine, not Lever's 10 requests/s.
+const noLimit = { take: async () => {} };
+let client = newClient();
+function newClient() {
+  return createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "bench", performAs, fetch: timedFetch, maxRetries: 0, rateLimiter: noLimit });
+}
+
+const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+const items = posting.content.lists.flatMap((l) => [...l.content.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, "")));
+function newApplication(i: number): string {
+  const text = ["Bench Candidate", "Experience", "Staff Engineer, Northwind, January 2015 - present", ...items.slice(0, 3 + (i % 3)).map((x) => `- ${x}`), "Education", "BSc Computer Science, 2010 - 2014"].join("\n");
+  return sandbox.actions.applyToPosting(posting.id, { name: `Bench ${i}`, email: `bench${i}.${randomBytes(3).toString("hex")}@example.net`, resume: { name: "cv.txt", contentType: "text/plain", bytes: new TextEncoder().encode(text) } }).opportunityId;
+}
+
+let round = 0;
+async function measure(db: Database, label: string): Promise<void> {
+  round++;
+  leverMs = 0;
+  // A fresh client per database: its write ledger must not remember the other database's run keys.
+  client = newClient();
+  counting = true;
+  calls.clear();
+  const workflows = new WorkflowSet();
+  const inline = createInlineDispatcher(db);
+  let taskMs = 0;
+  const tasks = builtInTasks();
+  const screen = tasks["screening.screen"]!;
+  const timedScreen: TaskHandler = async (input) => {
+    // The Lever reads the task makes are inside leverMs; only the pure screening work counts here.
+    const l0 = leverMs;
+    const t0 = performance.now();
+    try {
+      return await screen(input);
+    } finally {
+      taskMs += performance.now() - t0 - (leverMs - l0);
+    }
+  };
+  let readMs = 0;
+  const timedRead: typeof readResumeWithScreening = async (bytes, file) => {
+    const t0 = performance.now();
+    try {
+      return await readResumeWithScreening(bytes, file);
+    } finally {
+      readMs += performance.now() - t0;
+    }
+  };
+  const engine = createWorkflowEngine({
+    db,
+    workflows,
+    lever: () => leverGateway(client),
+    dispatcher: inline.dispatcher,
+    modeCeiling: "auto",
+    ai: aiStepRunner(createAi({ config: { ai: DEFAULT_AI_CONFIG }, logger: silentLogger })),
+    tasks: { ...tasks, "screening.screen": timedScreen },
+    readResume: timedRead,
+    audit: createAuditTrail(db),
+    isSandboxConnection: () => true,
+    logger: silentLogger,
+  });
+
+  function eventFor(opportunityId: string, i: number) {
+    return { key: `bench:${i}:${opportunityId}`, connectionId: "bench", source: "lever" as const, name: "applicationCreated", triggeredAt: Date.now(), data: { opportunityId }, traceId: randomBytes(16).toString("hex") };
+  }
+
+  // Warm-up (JIT, prepared statements, taxonomy load).
+  for (let i = 0; i < 10; i++) {
+    await engine.handleEvent(eventFor(newApplication(i), -i - 1 - 1000 * round));
+    await inline.drain(engine);
+  }
+
+  // Sequential: per-run overhead.
+  const opps = Array.from({ length: RUNS }, (_, i) => newApplication(i));
+  calls.clear();
+  const overhead: number[] = [];
+  const leverPerRun: number[] = [];
+  const t0 = performance.now();
+  for (const [i, opp] of opps.entries()) {
+    const l0 = leverMs, k0 = taskMs, r0 = readMs;
+    const s = performance.now();
+    await engine.handleEvent(eventFor(opp, i));
+    await inline.drain(engine);
+    const wall = performance.now() - s;
+    const lever = leverMs - l0;
+    leverPerRun.push(lever);
+    overhead.push(wall - lever - (taskMs - k0) - (readMs - r0));
+  }
+  const seqSeconds = (performance.now() - t0) / 1000;
+  const callsPerRun = [...calls.values()].reduce((a, b) => a + b, 0) / RUNS;
+  const byEndpoint = [...calls.entries()].map(([k, v]) => `${k} ×${(v / RUNS).toFixed(2)}`);
+  counting = false;
+
+  // Concurrent: 8 runs at a time, each drained by its own inline dispatcher over the same database.
+  const engines = Array.from({ length: CONCURRENCY }, () => {
+    const d = createInlineDispatcher(db);
+    const e = createWorkflowEngine({ db, workflows, lever: () => leverGateway(client), dispatcher: d.dispatcher, modeCeiling: "auto", tasks, readResume: readResumeWithScreening, ai: aiStepRunner(createAi({ config: { ai: DEFAULT_AI_CONFIG }, logger: silentLogger })), audit: createAuditTrail(db), isSandboxConnection: () => true, logger: silentLogger });
+    return { e, d };
+  });
+  const opps2 = Array.from({ length: RUNS }, (_, i) => newApplication(RUNS + i));
+  calls.clear();
+  counting = false;
+  const t1 = performance.now();
+  let next = 0;
+  await Promise.all(
+    engines.map(async ({ e, d }) => {
+      for (;;) {
+        const i = next++;
+        if (i >= opps2.length) return;
+        await e.handleEvent(eventFor(opps2[i]!, RUNS + i));
+        await d.drain(e);
+      }
+    }),
+  );
+  const concSeconds = (performance.now() - t1) / 1000;
+
+  // Baseline: the same Lever calls made directly, and the same screening code, with no engine.
+  const opps3 = Array.from({ length: RUNS }, (_, i) => newApplication(3 * RUNS + i));
+  const direct: number[] = [];
+  const t2 = performance.now();
+  for (const [i, opp] of opps3.entries()) {
+    const s = performance.now();
+    const o = await client.getOpportunity(opp, { expand: ["applications", "stage"] });
+    const app = o.applications?.[0] as { posting?: string | { id: string } } | undefined;
+    const pid = typeof app?.posting === "string" ? app.posting : app?.posting?.id;
+    await client.getPosting(pid!, { include: ["content"] });
+    const resumes = await client.listResumes(opp).toArray();
+    await client.downloadResume(opp, resumes[0]!.id);
+    await client.addNote(opp, { value: "bench note", secret: true }, { key: `direct:${i}:note` });
+    await client.addTags(opp, ["fulcrum-screen-bench"], { key: `direct:${i}:tags` });
+    direct.push(performance.now() - s);
+  }
+  const directSeconds = (performance.now() - t2) / 1000;
+
+  const { rows } = await db.query<{ status: string; n: number }>("select status, count(*)::int as n from workflow_runs group by status");
+  const proposals = await db.query<{ status: string; n: number }>("select status, count(*)::int as n from proposals group by status");
+
+  console.log(`bench:workflows — application screening, local engines, Lever sandbox (zero latency), ${label}, ${RUNS} runs per phase`);
+  console.log("");
+  console.log(`runs/s, sequential                      ${(RUNS / seqSeconds).toFixed(1).padStart(8)}   | same Lever calls made directly, per s ${(RUNS / directSeconds).toFixed(1).padStart(8)}   ratio ${(RUNS / seqSeconds / (RUNS / directSeconds)).toFixed(2)}`);
+  console.log(`runs/s, ${CONCURRENCY} at once                         ${(RUNS / concSeconds).toFixed(1).padStart(8)}   | (target ≥ 50 on 2 cores)`);
+  console.log(`engine overhead per run p50 / p99        ${ms(pct(overhead, 50)).padStart(9)} / ${ms(pct(overhead, 99))}   | raw Lever calls per run p50 / p99 ${ms(pct(direct, 50))} / ${ms(pct(direct, 99))}   ratio p50 ${(pct(overhead, 50) / pct(direct, 50)).toFixed(2)}`);
+  console.log(`time inside Lever calls per engine run p50 ${ms(pct(leverPerRun, 50))}; resume parsing ${ms(readMs / (RUNS + 10 + RUNS))} and screening ${ms(taskMs / (RUNS + 10))} per run on average`);
+  console.log(`Lever calls per screening run           ${callsPerRun.toFixed(2).padStart(8)}   | ${byEndpoint.join(", ")}`);
+  console.log(`runs by status: ${rows.map((r) => `${r.status} ${r.n}`).join(", ")}; proposals: ${proposals.rows.map((r) => `${r.status} ${r.n}`).join(", ")}`);
+
+
+  workflows.close();
+}
+
+const embedded = await openDatabase({ dataDir: "memory://" });
+await migrate(embedded);
+await measure(embedded, "embedded PGlite");
+await embedded.close();
+if (await postgresAvailable()) {
+  const created = await createPostgresDatabase();
+  const pg = await openDatabase({ url: created.url, poolSize: 10 });
+  await migrate(pg);
+  console.log("");
+  await measure(pg, "PostgreSQL server");
+  await pg.close();
+  await created.drop();
+}
+await sandbox.close();

@@ -1,0 +1,35 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const MAIN = join(import.meta.dirname, "..", "main.ts");
+
+async function fulcrum(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    return error as { code: number; stdout: string; stderr: string };
+  }
+}
+
+describe("fulcrum prompts", () => {
+  it("validates the built-in prompts, and names the file and line of a broken one", async () => {
+    const ok = await fulcrum(["prompts", "validate"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /7 prompt file\(s\) valid/);
+
+    const dir = mkdtempSync(join(tmpdir(), "prompts-cli-"));
+    mkdirSync(join(dir, "nurture-email"));
+    const file = join(dir, "nurture-email", "v2.md");
+    writeFileSync(file, "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\ntemperature: warm\n---\nWrite a warm e-mail to the candidate about future roles.\n");
+    const bad = await fulcrum(["prompts", "validate", dir]);
+    assert.equal(bad.code, 1);
+    assert.ok(bad.stderr.includes(`${file}:6: temperature`), bad.stderr);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * `fulcrum prompts list|validate`: the versioned prompt files behind AI steps.
+ */
+import type { Command } from "commander";
+import { builtInSteps, BUILT_IN_PROMPTS_DIR, loadPrompts, PromptFileError } from "../../ai/index.ts";
+
+const STEP_TYPES = new Set(builtInSteps.map((s) => s.type));
+
+export function register(program: Command): void {
+  const prompts = program.command("prompts").description("List and check the versioned prompt files (prompts/<name>/<version>.md) used by AI steps.");
+
+  prompts
+    .command("list")
+    .description("Show every prompt as name@version with its output, temperature and model hints.")
+    .option("--dir <folder...>", "extra prompt folders to include after the built-in one")
+    .action((options: { dir?: string[] }) => {
+      const registry = loadPrompts([BUILT_IN_PROMPTS_DIR, ...(options.dir ?? [])], STEP_TYPES);
+      for (const p of registry.list()) {
+        const models = Object.entries(p.models).map(([k, v]) => `${k}=${v}`).join(" ");
+        process.stdout.write(`${p.id.padEnd(28)} output=${p.output} temperature=${p.temperature}${models ? ` ${models}` : ""}  ${p.description}\n`);
+      }
+    });
+
+  prompts
+    .command("validate")
+    .description("Check prompt files; print the file and line of the first problem and exit 1.")
+    .argument("[folders...]", "prompt folders to check (default: the built-in one)")
+    .action((folders: string[], _options: unknown, cmd: Command) => {
+      const dirs = folders.length ? folders : [BUILT_IN_PROMPTS_DIR];
+      try {
+        const n = loadPrompts(dirs, STEP_TYPES).list().length;
+        process.stdout.write(`${n} prompt file(s) valid\n`);
+      } catch (error) {
+        if (error instanceof PromptFileError) cmd.error(`fulcrum prompts validate: ${error.message}`, { exitCode: 1 });
+        throw error;
+      }
+    });
+}

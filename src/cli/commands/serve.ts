@@ -1,0 +1,217 @@
+/**
+ * `fulcrum serve` (what `npm start` runs): the start-up composition of the whole service.
+ * config → database (+ migrations) → connections → job queue → inbox → [sandbox] → HTTP server,
+ * then prints where everything is. SIGTERM/SIGINT stop it gracefully: no new requests, intakes in
+ * flight committed, jobs in flight finished (up to a timeout), then the database closed.
+ *
+ * Other modules add their start-up in `startServer` at the marked hook points with targeted edits.
+ */
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { Command } from "commander";
+import { serve } from "@hono/node-server";
+import { loadConfig, type Config } from "../../config/index.ts";
+import { createLogger, type Logger } from "../../observability/index.ts";
+import { migrate, openDatabase, type Database } from "../../store/index.ts";
+import { createJobQueue, type JobQueue } from "../../engine/queue/index.ts";
+import { createInbox, type Inbox } from "../../engine/inbox/index.ts";
+import { openConnections, type ConnectionRegistry } from "../../engine/connections/index.ts";
+import { createApp } from "../../server/app.ts";
+import { ensureFirstAdmin, firstAdminBanner } from "../../server/console/index.ts";
+import { startEngineRuntime } from "../../engine/runs/runtime.ts";
+import { ensureBootstrapToken } from "../../server/api/index.ts";
+import type { AppContext } from "../../server/context.ts";
+import type { Sandbox } from "../../sandbox/index.ts";
+import { holdEmbeddedDatabase } from "../engine-session.ts";
+
+/** The running service, as `startServer` returns it. */
+export interface RunningServer {
+  ctx: AppContext;
+  /** Base URL of the HTTP server. */
+  url: string;
+  /** Where Lever should deliver webhooks for the default connection. */
+  webhookUrl: string;
+  /** The built-in Lever sandbox, when it was started (no Lever credentials configured). */
+  sandbox: Sandbox | null;
+  registry: ConnectionRegistry;
+  /** Graceful stop: stops accepting, finishes jobs in flight (up to `timeoutMs`), closes the database. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export interface StartServerOptions {
+  config: Config;
+  logger?: Logger;
+  /** Seconds pg-boss waits between supervision passes (lost jobs are retried there). */
+  superviseIntervalSeconds?: number;
+}
+
+async function startBuiltInSandbox(config: Config, logger: Logger) {
+  let mod: typeof import("../../sandbox/index.ts");
+  try {
+    mod = await import("../../sandbox/index.ts");
+  } catch (error) {
+    throw new Error(
+      `the built-in Lever sandbox could not be loaded (${(error as Error).message}); set LEVER_API_KEY to use a real Lever account, or FULCRUM_SANDBOX=off`,
+    );
+  }
+  const sandbox = await mod.startSandbox({ port: config.sandbox.port, seed: 1 });
+  logger.info({ url: sandbox.url }, "built-in Lever sandbox started");
+  return sandbox;
+}
+
+/** Starts every part of the service for `config`. Used by `fulcrum serve` and end-to-end tests. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  // The embedded database serves one process at a time; the pid file tells other commands so.
+  const release = holdEmbeddedDatabase(config);
+  let db: Database;
+  try {
+    db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "db") });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    await migrate(db);
+    const opened = await openConnections(config, logger, { db });
+    const registry = opened.registry;
+
+    const queue: JobQueue = createJobQueue({
+      db,
+      logger,
+      ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}),
+    });
+    await queue.start();
+    closers.push(() => queue.stop({ graceful: false, timeoutMs: 1000 }));
+    const inbox: Inbox = createInbox({ db, queue, logger });
+    await inbox.start();
+
+    const sandbox = config.sandbox.enabled ? await startBuiltInSandbox(config, logger) : null;
+    if (sandbox) {
+      closers.push(() => sandbox.close());
+      // The sandbox is the default connection when no Lever account is configured.
+      await registry.add(
+        { id: "default", name: "Built-in Lever sandbox", environment: "custom", baseUrl: sandbox.url, apiKey: sandbox.apiKey },
+        { source: "config", replace: true },
+      );
+    }
+
+    const ctx: AppContext = { config, db, logger, queue, inbox, connections: registry, connectionRegistry: registry };
+
+    // --- start-up hook: the workflow engine registers its event processor and workers here ---
+    // (e.g. `inbox.registerEventProcessor(engine.processEvent)`), before processing starts.
+    const engineRuntime = await startEngineRuntime({
+      config, db, logger, queue, inbox,
+      client: (id) => registry.client(id),
+      connectionIds: async () => (await registry.list()).map((c) => c.id),
+      isSandboxConnection: (id) => sandbox !== null && id === "default",
+    });
+    closers.push(async () => engineRuntime.close());
+    ctx.engine = engineRuntime.engine;
+    ctx.workflows = engineRuntime.workflows;
+    if (config.adminToken) await ensureBootstrapToken(db, config.adminToken);
+
+    await inbox.startProcessing({ concurrency: 8 });
+
+    const app = createApp(ctx);
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+      s.once("error", reject);
+    });
+    const address = server.address() as AddressInfo;
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`;
+    const webhookUrl = `${config.publicUrl ?? url}/webhooks/lever`;
+
+    if (sandbox) {
+      // Subscribe the sandbox's webhooks (settings-page style) to us and keep their tokens.
+      const tokens = sandbox.subscribeAllWebhooks(webhookUrl);
+      for (const [event, token] of Object.entries(tokens)) {
+        await registry.storeWebhookToken("default", { event, token });
+      }
+    }
+
+    // --- start-up hook: modules that need the listening server (console, OAuth, timers) go here ---
+    // The console's first admin: with no account yet, one is made and its password shown once.
+    const firstAdmin = await ensureFirstAdmin(db);
+    if (firstAdmin) process.stdout.write(firstAdminBanner(firstAdmin, `${config.publicUrl ?? url}/`) + "\n");
+
+    let stopping: Promise<void> | undefined;
+    const stop = (stopOptions: { timeoutMs?: number } = {}) => {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        engineRuntime.close();
+        await inbox.drain();
+        await queue.stop({ graceful: true, timeoutMs: stopOptions.timeoutMs ?? 30_000 });
+        if (sandbox) await sandbox.close();
+        await db.close();
+        release();
+      })();
+      return stopping;
+    };
+    return {
+      ctx,
+      url,
+      webhookUrl,
+      sandbox,
+      registry,
+      stop,
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    await db.close().catch(() => {});
+    release();
+    throw error;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("serve")
+    .description("Run Fulcrum: webhook intake, job workers, console and API on one port (what `npm start` runs).")
+    .option("--port <port>", "port to listen on (default: PORT or 4100)")
+    .addHelpText(
+      "after",
+      `
+Uses the embedded database in <FULCRUM_DATA_DIR>/db (default .fulcrum/db), or the PostgreSQL server
+at DATABASE_URL. Without Lever credentials (LEVER_API_KEY or a config file) it also starts the
+built-in Lever sandbox with a demo organisation, connects to it and subscribes to its webhooks.
+SIGTERM or Ctrl-C stops it gracefully: jobs in flight finish (up to 30 s) before it exits.
+
+Examples:
+  fulcrum serve
+  PORT=8080 DATABASE_URL=postgres://fulcrum@db/fulcrum FULCRUM_SECRET_KEY=… fulcrum serve
+`,
+    )
+    .action(async (opts: { port?: string }) => {
+      const env = opts.port ? { ...process.env, PORT: opts.port } : process.env;
+      const config = loadConfig(env);
+      const logger = createLogger({ level: config.logLevel });
+      const running = await startServer({ config, logger });
+      const lines = [
+        `Fulcrum is running`,
+        `  console:      ${running.url}/`,
+        `  webhooks:     ${running.webhookUrl}`,
+        `  health:       ${running.url}/healthz   metrics: ${running.url}/metrics`,
+        `  database:     ${config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded, in ${join(config.dataDir, "db")}`}`,
+      ];
+      if (running.sandbox) {
+        lines.push(`  Lever sandbox: ${running.sandbox.url}`, `  sandbox API key: ${running.sandbox.apiKey}`);
+      }
+      process.stdout.write(lines.join("\n") + "\n");
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, "stopping: finishing jobs in flight");
+        running.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, "error while stopping");
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      process.once("SIGINT", () => shutdown("SIGINT"));
+    });
+}

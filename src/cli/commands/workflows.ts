@@ -1,0 +1,179 @@
+/**
+ * `fulcrum workflows validate|list|test|schema`: check workflow files (errors name file, line and
+ * field), list what is loaded, and dry-run a workflow on an event: it reads from Lever (or the
+ * built-in sandbox) and prints the proposals it would make, writing nothing anywhere.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { loadConfig } from "../../config/index.ts";
+import { silentLogger } from "../../observability/index.ts";
+import { migrate, openDatabase } from "../../store/index.ts";
+import { createAi, DEFAULT_AI_CONFIG } from "../../ai/index.ts";
+import { createLeverClient, LEVER_PRODUCTION_URL, type LeverClient } from "../../lever/index.ts";
+import { formatProblem, loadWorkflows, workflowJsonSchema, type EngineEvent } from "../../engine/workflows/index.ts";
+import { createInlineDispatcher, createWorkflowEngine } from "../../engine/runs/index.ts";
+import { aiStepRunner } from "../../engine/runs/runtime.ts";
+import { leverGateway } from "../../engine/steps/index.ts";
+import { builtInTasks, readResumeWithScreening } from "../../engine/steps/tasks/index.ts";
+import { listProposals } from "../../engine/proposals/index.ts";
+
+function loadAll() {
+  const config = loadConfig();
+  return { config, ...loadWorkflows({ userDir: config.workflowsDir }) };
+}
+
+/** Reads an event file: a Lever webhook body (`{ event, triggeredAt, data }`) or `{ source: "tool", tool, event, data }`. */
+export function eventFromFile(text: string, file: string): Omit<EngineEvent, "traceId"> {
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof body.event !== "string") throw new Error(`${file}: "event" must be the event name, e.g. "applicationCreated"`);
+  const data = (body.data ?? {}) as Record<string, unknown>;
+  if (typeof data !== "object" || Array.isArray(data)) throw new Error(`${file}: "data" must be an object`);
+  const tool = typeof body.tool === "string" ? body.tool : undefined;
+  return {
+    key: `dry-run:${Date.now()}`,
+    connectionId: typeof body.connectionId === "string" ? body.connectionId : "default",
+    source: tool ? "tool" : "lever",
+    tool,
+    name: body.event,
+    triggeredAt: typeof body.triggeredAt === "number" ? body.triggeredAt : Date.now(),
+    data,
+  };
+}
+
+export function register(program: Command): void {
+  const workflows = program.command("workflows").description("Check, list and dry-run workflow files (workflows/*.yaml and FULCRUM_WORKFLOWS_DIR).");
+
+  workflows
+    .command("validate")
+    .description("Validate every workflow file; print each problem as file:line:column field: message and exit 1 if any.")
+    .argument("[files...]", "only these files (default: the built-in folder and FULCRUM_WORKFLOWS_DIR)")
+    .action(async (files: string[]) => {
+      const { parseWorkflow } = await import("../../engine/workflows/index.ts");
+      const problems = files.length
+        ? files.flatMap((f) => {
+            const r = parseWorkflow(readFileSync(f, "utf8"), f);
+            return r.ok ? [] : r.problems;
+          })
+        : loadAll().problems;
+      for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
+      if (problems.length) {
+        process.stdout.write(`${problems.length} problem(s)\n`);
+        process.exitCode = 1;
+      } else process.stdout.write("all workflow files are valid\n");
+    });
+
+  workflows
+    .command("list")
+    .description("List the workflows that would be loaded, with their triggers, mode and steps.")
+    .option("--json", "print JSON")
+    .action((opts: { json?: boolean }) => {
+      const { workflows: list, problems, config } = loadAll();
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ workflows: list.map((w) => ({ ...w.workflow, file: w.file, origin: w.origin })), problems }, null, 2)}\n`);
+        return;
+      }
+      for (const { workflow: w, origin } of list) {
+        const triggers = w.triggers.map((t) => ("lever" in t ? `lever:${[t.lever].flat().join("|")}` : "source" in t ? `tool:${t.source}` : "schedule" in t ? `cron "${t.schedule}"` : "timer" in t ? `timer ${t.timer.after ?? ""} after ${t.timer.at}` : "manual"));
+        process.stdout.write(`${w.id}${w.enabled ? "" : " (disabled)"} [${origin}] mode ${w.mode} (ceiling ${config.modeCeiling})\n  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`);
+      }
+      for (const p of problems) process.stderr.write(`problem: ${formatProblem(p)}\n`);
+    });
+
+  workflows
+    .command("schema")
+    .description("Print the JSON Schema of workflow files (for editor completion).")
+    .action(() => void process.stdout.write(`${JSON.stringify(workflowJsonSchema(), null, 2)}\n`));
+
+  workflows
+    .command("test")
+    .description("Dry-run a workflow on an event: read from Lever, print the proposals it would make, write nothing.")
+    .argument("<workflow>", "workflow id")
+    .requiredOption("--event <file>", "a JSON event: a Lever webhook body such as {\"event\":\"applicationCreated\",\"data\":{\"opportunityId\":\"…\"}}")
+    .option("--json", "print the proposals as JSON")
+    .addHelpText(
+      "after",
+      `
+Reads use the first configured Lever connection (API key), or a throw-away built-in sandbox when none
+is configured. State goes to an in-memory database, every action is recorded in shadow, and no
+note, tag, stage move, message or HTTP call is made.
+
+Example:
+  echo '{"event":"applicationCreated","data":{"opportunityId":"0a5d2c8e-…"}}' > ev.json
+  fulcrum workflows test application-screening --event ev.json`,
+    )
+    .action(async (id: string, opts: { event: string; json?: boolean }, cmd: Command) => {
+      const { config, workflows: list, problems } = loadAll();
+      const wf = list.find((w) => w.workflow.id === id);
+      if (!wf) {
+        for (const p of problems) process.stderr.write(`problem: ${formatProblem(p)}\n`);
+        cmd.error(`fulcrum workflows test: no workflow "${id}" (known: ${list.map((w) => w.workflow.id).join(", ")})`, { exitCode: 2 });
+        return;
+      }
+      let event: Omit<EngineEvent, "traceId">;
+      try {
+        event = eventFromFile(readFileSync(opts.event, "utf8"), opts.event);
+      } catch (error) {
+        cmd.error(`fulcrum workflows test: ${(error as Error).message}`, { exitCode: 2 });
+        return;
+      }
+      let client: LeverClient;
+      let closeSandbox: (() => Promise<void>) | undefined;
+      const conn = config.connections[0];
+      if (conn?.apiKey) {
+        client = createLeverClient({ baseUrl: conn.baseUrl ?? LEVER_PRODUCTION_URL, auth: { kind: "apiKey", apiKey: conn.apiKey }, connectionId: conn.id, maxRetries: 2 });
+      } else if (conn) {
+        cmd.error("fulcrum workflows test: dry runs need an API-key connection (OAuth connections are read through the server)", { exitCode: 2 });
+        return;
+      } else {
+        const { startSandbox } = await import("../../sandbox/index.ts");
+        const sandbox = await startSandbox({ port: 0, seed: 1, rateLimit: false });
+        closeSandbox = () => sandbox.close();
+        client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default" });
+        process.stderr.write("no Lever connection configured: reading from a throw-away built-in sandbox\n");
+      }
+      const db = await openDatabase({ dataDir: "memory://" });
+      try {
+        await migrate(db);
+        const inline = createInlineDispatcher(db);
+        const engine = createWorkflowEngine({
+          db,
+          workflows: { list: () => [wf], get: (x) => (x === wf.workflow.id ? wf : undefined) },
+          lever: () => leverGateway(client),
+          dispatcher: inline.dispatcher,
+          modeCeiling: "shadow",
+          ai: aiStepRunner(createAi({ config: { ai: config.ai ?? DEFAULT_AI_CONFIG }, logger: silentLogger })),
+          tasks: builtInTasks(),
+          readResume: readResumeWithScreening,
+          logger: silentLogger,
+        });
+        const runs = await engine.handleEvent({ ...event, workflowId: event.source === "lever" || event.source === "tool" ? undefined : id, traceId: "dry-run" }, { dryRun: true });
+        await inline.drain(engine);
+        if (runs.length === 0) {
+          process.stdout.write(`the event does not start "${id}" (its triggers or conditions do not match)\n`);
+          return;
+        }
+        const proposals = (await listProposals(db, { limit: 500 })).reverse();
+        const run = await db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where id = $1", [runs[0]]);
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ run: run.rows[0], proposals }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(`dry run of ${id}: run ${run.rows[0]!.status}${run.rows[0]!.error ? ` (${run.rows[0]!.error})` : ""}, ${proposals.length} proposal(s); nothing was written\n`);
+        for (const p of proposals) {
+          process.stdout.write(`\n[${p.stepId}] ${p.summary}\n  would be: ${p.mode} (${p.policy.join("; ")})\n`);
+          if (p.confidence !== null) process.stdout.write(`  confidence: ${p.confidence.toFixed(2)}  engine: ${p.engine ?? "-"}  model: ${p.model ?? "-"}  prompt: ${p.prompt ?? "-"}\n`);
+          if (p.flags.length) process.stdout.write(`  flags: ${p.flags.join(", ")}\n`);
+          for (const r of p.reasons.slice(0, 10)) process.stdout.write(`  - ${String(r)}\n`);
+          if (typeof p.action.body === "string") process.stdout.write(`  ---\n${p.action.body.split("\n").map((l) => `  | ${l}`).join("\n")}\n`);
+        }
+      } finally {
+        await db.close();
+        await closeSandbox?.();
+      }
+    });
+}

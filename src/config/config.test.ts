@@ -1,0 +1,68 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { loadConfig, ConfigError } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("uses the documented defaults and the sandbox when no Lever credentials are set", () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 4100);
+    assert.equal(c.dataDir, ".fulcrum");
+    assert.equal(c.modeCeiling, "auto");
+    assert.equal(c.sandbox.enabled, true);
+    assert.deepEqual(c.connections, []);
+  });
+
+  it("builds the default connection from LEVER_* variables, with per-event tokens", () => {
+    const c = loadConfig({
+      LEVER_API_KEY: "k",
+      LEVER_API_BASE_URL: "https://api.sandbox.lever.co/v1",
+      LEVER_WEBHOOK_SIGNATURE_TOKEN: "all",
+      LEVER_WEBHOOK_SIGNATURE_TOKEN_CANDIDATE_STAGE_CHANGE: "stage",
+      LEVER_PERFORM_AS: "ops@example.com",
+    });
+    assert.equal(c.sandbox.enabled, false);
+    const conn = c.connections[0]!;
+    assert.equal(conn.id, "default");
+    assert.equal(conn.environment, "sandbox");
+    assert.deepEqual(conn.webhookSignatureTokens, { "*": "all", candidateStageChange: "stage" });
+    assert.equal(conn.performAs, "ops@example.com");
+  });
+
+  it("rejects a non-numeric PORT naming the key, the value and the fix", () => {
+    assert.throws(() => loadConfig({ PORT: "eighty" }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.key, "PORT");
+      assert.match(e.message, /"eighty" is not a whole number.*PORT=4100/);
+      return true;
+    });
+  });
+
+  it("rejects an unknown mode ceiling", () => {
+    assert.throws(() => loadConfig({ FULCRUM_MODE_CEILING: "yolo" }), /FULCRUM_MODE_CEILING.*"yolo".*shadow, assist or auto/);
+  });
+
+  it("rejects a bad Lever base URL without printing the API key", () => {
+    assert.throws(
+      () => loadConfig({ LEVER_API_KEY: "super-secret-key", LEVER_API_BASE_URL: "not a url" }),
+      (e: unknown) => e instanceof ConfigError && e.key === "LEVER_API_BASE_URL" && !e.message.includes("super-secret-key"),
+    );
+  });
+
+  it("reads the previous secret key of a rotation from FULCRUM_SECRET_KEY_PREVIOUS", () => {
+    const c = loadConfig({ FULCRUM_SECRET_KEY: "a".repeat(64), FULCRUM_SECRET_KEY_PREVIOUS: "b".repeat(64) });
+    assert.equal(c.secretKey, "a".repeat(64));
+    assert.equal(c.secretKeyPrevious, "b".repeat(64));
+  });
+
+  it("refuses LEVER_* variables without an API key instead of silently using the sandbox", () => {
+    assert.throws(() => loadConfig({ LEVER_WEBHOOK_SIGNATURE_TOKEN: "x" }), /LEVER_API_KEY/);
+  });
+
+  it("reads console single sign-on from FULCRUM_OIDC_* and names the variable of a bad issuer", () => {
+    assert.equal(loadConfig({}).oidc, undefined);
+    const c = loadConfig({ FULCRUM_OIDC_ISSUER: "https://id.example.com", FULCRUM_OIDC_CLIENT_ID: "fulcrum", FULCRUM_OIDC_NAME: "Okta" });
+    assert.deepEqual(c.oidc, { issuer: "https://id.example.com", clientId: "fulcrum", clientSecret: undefined, name: "Okta" });
+    assert.throws(() => loadConfig({ FULCRUM_OIDC_ISSUER: "not a url", FULCRUM_OIDC_CLIENT_ID: "x" }), (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_OIDC_ISSUER");
+    assert.throws(() => loadConfig({ FULCRUM_OIDC_CLIENT_ID: "x" }), (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_OIDC_ISSUER");
+  });
+});

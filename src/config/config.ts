@@ -1,0 +1,376 @@
+/**
+ * Fulcrum's configuration: one function of defaults, an optional YAML file
+ * (`FULCRUM_CONFIG`, default `fulcrum.config.yaml` when present) and environment variables, in that
+ * order of precedence (environment wins). Validated once at start; a bad value stops start-up with
+ * the key, what is wrong with the value, and how to fix it.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { leverWebhookEvents } from "../lever/schemas.ts";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  /** The environment variable or file key at fault, e.g. `PORT` or `connections[0].apiKey`. */
+  readonly key: string;
+  readonly problem: string;
+  readonly fix: string;
+  constructor(key: string, problem: string, fix: string) {
+    super(`${key}: ${problem}. ${fix}`);
+    this.key = key;
+    this.problem = problem;
+    this.fix = fix;
+  }
+}
+
+// Lever's webhook events are defined once, with the other Lever shapes.
+const LEVER_EVENTS = leverWebhookEvents;
+export type LeverEventName = (typeof LEVER_EVENTS)[number];
+export const leverEventNames: readonly LeverEventName[] = LEVER_EVENTS;
+
+export const connectionConfigSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lower-case letters, digits, - and _ (at most 63)"),
+  name: z.string().min(1).optional(),
+  environment: z.enum(["production", "sandbox", "eu", "custom"]).default("production"),
+  baseUrl: z.url().optional(),
+  apiKey: z.string().min(1).optional(),
+  oauth: z
+    .object({
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+      redirectUri: z.url(),
+      scopes: z.array(z.string()).optional(),
+    })
+    .optional(),
+  /** One token for every event (`*`) or one per event name, from Lever's webhook settings. */
+  webhookSignatureTokens: z.record(z.string(), z.string().min(1)).default({}),
+  performAs: z.string().optional(),
+  performAsFallback: z.string().optional(),
+});
+export type ConnectionConfig = z.infer<typeof connectionConfigSchema>;
+
+/** AI model providers; `none` means every AI step runs on its deterministic local engine. */
+export const aiProviderNames = ["none", "openai", "anthropic", "azure", "openai-compatible"] as const;
+export type AiProviderName = (typeof aiProviderNames)[number];
+
+export const aiConfigSchema = z.object({
+  /** The default provider; a workflow step may name another one that is configured. */
+  provider: z.enum(aiProviderNames),
+  /** Default model id (for Azure: the deployment name). */
+  model: z.string().min(1).optional(),
+  /** Embedding model id for rediscovery's semantic match (for Azure: the embedding deployment). */
+  embeddingModel: z.string().min(1).optional(),
+  /** Base URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio), or a proxy for the others. */
+  baseUrl: z.url().optional(),
+  openaiApiKey: z.string().min(1).optional(),
+  anthropicApiKey: z.string().min(1).optional(),
+  /** Optional key for an OpenAI-compatible server (most local servers need none). */
+  compatibleApiKey: z.string().min(1).optional(),
+  azure: z.object({
+    apiKey: z.string().min(1).optional(),
+    resourceName: z.string().regex(/^[A-Za-z0-9-]+$/, "letters, digits and hyphens").optional(),
+    baseUrl: z.url().optional(),
+    apiVersion: z.string().min(1).optional(),
+    deployment: z.string().min(1).optional(),
+  }),
+  /** Per-call timeout of a model call. */
+  timeoutMs: z.number().int().min(1000),
+  /** Consecutive failures that open a provider's circuit, and how long it stays open. */
+  breaker: z.object({ failureThreshold: z.number().int().min(1), cooldownMs: z.number().int().min(1000) }),
+  /** What a step does while its provider's circuit is open, unless the workflow says otherwise. */
+  onOpen: z.enum(["wait", "fallback"]),
+  /** Replace people's names with placeholders before prompts (contact details always are). */
+  redactNames: z.boolean(),
+  /** Longest untrusted text (resume, note) put into a prompt, in characters; the rest is cut. */
+  maxUntrustedChars: z.number().int().min(1000),
+});
+export type AiConfig = z.infer<typeof aiConfigSchema>;
+
+const modeSchema = z.enum(["shadow", "assist", "auto"]);
+export type Mode = z.infer<typeof modeSchema>;
+
+export const configSchema = z.object({
+  port: z.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().optional(),
+  publicUrl: z.url().optional(),
+  /** 32 bytes, hex or base64, used to encrypt stored secrets. Generated into dataDir when absent. */
+  secretKey: z.string().optional(),
+  /** The key used before a rotation: stored secrets sealed with it still open until re-sealed (`fulcrum connections rekey`). */
+  secretKeyPrevious: z.string().optional(),
+  adminToken: z.string().min(16).optional(),
+  modeCeiling: modeSchema,
+  workflowsDir: z.string().optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  webhook: z.object({
+    maxBodyBytes: z.number().int().min(1024),
+    replayWindowSeconds: z.number().int().min(10),
+  }),
+  /** Start the built-in Lever sandbox when no Lever credentials are configured. */
+  sandbox: z.object({ enabled: z.boolean(), port: z.number().int().min(0).max(65535) }),
+  connections: z.array(connectionConfigSchema),
+  /** Always filled by loadConfig; optional only so hand-built configs in tests need not spell it out. */
+  ai: aiConfigSchema.optional(),
+  /** Console single sign-on through OpenID Connect (Google, Okta, Microsoft Entra…). */
+  oidc: z
+    .object({
+      issuer: z.url(),
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1).optional(),
+      /** Shown on the sign-in button, e.g. "Okta". */
+      name: z.string().min(1).max(40),
+    })
+    .optional(),
+});
+export type Config = z.infer<typeof configSchema>;
+
+const ENV_HELP: Record<string, string> = {
+  PORT: "Set PORT to a whole number from 0 to 65535, e.g. PORT=4100.",
+  FULCRUM_SANDBOX_PORT: "Set FULCRUM_SANDBOX_PORT to a whole number from 0 to 65535 (0 picks a free port).",
+  FULCRUM_MODE_CEILING: "Set FULCRUM_MODE_CEILING to shadow, assist or auto.",
+  FULCRUM_LOG_LEVEL: "Set FULCRUM_LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent.",
+  FULCRUM_PUBLIC_URL: "Set FULCRUM_PUBLIC_URL to the https URL at which Lever reaches this server.",
+  FULCRUM_ADMIN_TOKEN: "Set FULCRUM_ADMIN_TOKEN to a random string of at least 16 characters.",
+  LEVER_API_BASE_URL: "Set LEVER_API_BASE_URL to a URL such as https://api.lever.co/v1.",
+  FULCRUM_WEBHOOK_MAX_BYTES: "Set FULCRUM_WEBHOOK_MAX_BYTES to a whole number of bytes, at least 1024.",
+  FULCRUM_WEBHOOK_REPLAY_WINDOW: "Set FULCRUM_WEBHOOK_REPLAY_WINDOW to a whole number of seconds, at least 10.",
+  FULCRUM_AI_PROVIDER: "Set FULCRUM_AI_PROVIDER to none, openai, anthropic, azure or openai-compatible.",
+  FULCRUM_AI_BASE_URL: "Set FULCRUM_AI_BASE_URL to the server's URL, e.g. http://127.0.0.1:11434/v1 for Ollama.",
+  FULCRUM_AI_TIMEOUT_MS: "Set FULCRUM_AI_TIMEOUT_MS to a whole number of milliseconds, at least 1000.",
+  FULCRUM_AI_BREAKER_FAILURES: "Set FULCRUM_AI_BREAKER_FAILURES to a whole number, at least 1.",
+  FULCRUM_AI_BREAKER_COOLDOWN_MS: "Set FULCRUM_AI_BREAKER_COOLDOWN_MS to a whole number of milliseconds, at least 1000.",
+  FULCRUM_AI_ON_OPEN: "Set FULCRUM_AI_ON_OPEN to wait or fallback.",
+  FULCRUM_AI_MAX_UNTRUSTED_CHARS: "Set FULCRUM_AI_MAX_UNTRUSTED_CHARS to a whole number of characters, at least 1000.",
+  AZURE_OPENAI_RESOURCE_NAME: "Set AZURE_OPENAI_RESOURCE_NAME to your Azure OpenAI resource name (letters, digits and hyphens).",
+  AZURE_OPENAI_BASE_URL: "Set AZURE_OPENAI_BASE_URL to a URL such as https://my-resource.openai.azure.com/openai.",
+};
+
+function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new ConfigError(key, `"${raw}" is not a whole number`, ENV_HELP[key] ?? `Set ${key} to a whole number.`);
+  }
+  return Number(raw.trim());
+}
+
+/** Lever's per-event signature tokens from LEVER_WEBHOOK_SIGNATURE_TOKEN_<EVENT> variables. */
+function tokensFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  if (env.LEVER_WEBHOOK_SIGNATURE_TOKEN) tokens["*"] = env.LEVER_WEBHOOK_SIGNATURE_TOKEN;
+  for (const event of LEVER_EVENTS) {
+    const key = `LEVER_WEBHOOK_SIGNATURE_TOKEN_${event.replace(/([A-Z])/g, "_$1").toUpperCase()}`;
+    if (env[key]) tokens[event] = env[key];
+  }
+  return tokens;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  const text = readFileSync(path, "utf8");
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line ?? "?";
+    throw new ConfigError(`${path}:${line}`, e.message.split("\n")[0]!, "Fix the YAML syntax at that line.");
+  }
+  const value = doc.toJS() ?? {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(path, "the file is not a YAML mapping", "Write the settings as `key: value` lines.");
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Builds the configuration from defaults, the config file and `env`. Throws ConfigError on the
+ * first bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const filePath = env.FULCRUM_CONFIG ?? (existsSync("fulcrum.config.yaml") ? "fulcrum.config.yaml" : undefined);
+  if (env.FULCRUM_CONFIG && !existsSync(env.FULCRUM_CONFIG)) {
+    throw new ConfigError("FULCRUM_CONFIG", `no file at "${env.FULCRUM_CONFIG}"`, "Point FULCRUM_CONFIG at an existing YAML file or unset it.");
+  }
+  const file = filePath ? readConfigFile(filePath) : {};
+
+  const connections: unknown[] = Array.isArray(file.connections) ? [...file.connections] : [];
+  if (env.LEVER_API_KEY) {
+    connections.unshift({
+      id: "default",
+      name: "Lever",
+      environment: env.LEVER_API_BASE_URL?.includes("sandbox") ? "sandbox" : env.LEVER_API_BASE_URL ? "custom" : "production",
+      baseUrl: env.LEVER_API_BASE_URL,
+      apiKey: env.LEVER_API_KEY,
+      webhookSignatureTokens: tokensFromEnv(env),
+      performAs: env.LEVER_PERFORM_AS,
+      performAsFallback: env.LEVER_PERFORM_AS_FALLBACK,
+    });
+  } else if (env.LEVER_API_BASE_URL || env.LEVER_WEBHOOK_SIGNATURE_TOKEN) {
+    throw new ConfigError(
+      "LEVER_API_KEY",
+      "is not set, but other LEVER_* variables are",
+      "Set LEVER_API_KEY to the key from Lever's Settings → Integrations and API → API Credentials, or unset the other LEVER_* variables to use the built-in sandbox.",
+    );
+  }
+
+  const fileWebhook = (file.webhook ?? {}) as Record<string, unknown>;
+  const raw = {
+    port: intFromEnv(env, "PORT", typeof file.port === "number" ? file.port : 4100),
+    host: env.HOST ?? (file.host as string | undefined) ?? "127.0.0.1",
+    dataDir: env.FULCRUM_DATA_DIR ?? (file.dataDir as string | undefined) ?? ".fulcrum",
+    databaseUrl: env.DATABASE_URL || (file.databaseUrl as string | undefined),
+    publicUrl: env.FULCRUM_PUBLIC_URL || (file.publicUrl as string | undefined),
+    secretKey: env.FULCRUM_SECRET_KEY || (file.secretKey as string | undefined),
+    secretKeyPrevious: env.FULCRUM_SECRET_KEY_PREVIOUS || (file.secretKeyPrevious as string | undefined),
+    adminToken: env.FULCRUM_ADMIN_TOKEN || (file.adminToken as string | undefined),
+    modeCeiling: env.FULCRUM_MODE_CEILING ?? (file.modeCeiling as string | undefined) ?? "auto",
+    workflowsDir: env.FULCRUM_WORKFLOWS_DIR ?? (file.workflowsDir as string | undefined),
+    logLevel: env.FULCRUM_LOG_LEVEL ?? (file.logLevel as string | undefined) ?? "info",
+    webhook: {
+      maxBodyBytes: intFromEnv(env, "FULCRUM_WEBHOOK_MAX_BYTES", (fileWebhook.maxBodyBytes as number | undefined) ?? 1024 * 1024),
+      replayWindowSeconds: intFromEnv(env, "FULCRUM_WEBHOOK_REPLAY_WINDOW", (fileWebhook.replayWindowSeconds as number | undefined) ?? 24 * 3600),
+    },
+    sandbox: {
+      enabled: connections.length === 0 && env.FULCRUM_SANDBOX !== "off",
+      port: intFromEnv(env, "FULCRUM_SANDBOX_PORT", 4101),
+    },
+    connections,
+    ai: aiFromEnv(env, (file.ai ?? {}) as Record<string, unknown>),
+    oidc: oidcFromEnv(env, (file.oidc ?? {}) as Record<string, unknown>),
+  };
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = envKeyFor(issue.path, filePath);
+    const value = valueAt(raw, issue.path);
+    throw new ConfigError(
+      key,
+      `${JSON.stringify(redactIfSecret(issue.path, value))} is not valid (${issue.message})`,
+      ENV_HELP[key] ?? `Correct ${key}${filePath ? ` (environment or ${filePath})` : ""}.`,
+    );
+  }
+  const config = parsed.data;
+  const ids = new Set<string>();
+  for (const [i, c] of config.connections.entries()) {
+    if (ids.has(c.id)) throw new ConfigError(`connections[${i}].id`, `"${c.id}" is used by two connections`, "Give every connection its own id.");
+    ids.add(c.id);
+    if (!c.apiKey && !c.oauth) {
+      throw new ConfigError(`connections[${i}]`, `connection "${c.id}" has neither apiKey nor oauth`, "Add an apiKey, or an oauth block with clientId, clientSecret and redirectUri.");
+    }
+  }
+  if (config.ai) checkAiConfig(config.ai);
+  return config;
+}
+
+/** AI settings from FULCRUM_AI_* and the providers' usual variables, over the file's `ai:` block. */
+function aiFromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Record<string, unknown> {
+  const fileAzure = (file.azure ?? {}) as Record<string, unknown>;
+  const fileBreaker = (file.breaker ?? {}) as Record<string, unknown>;
+  const str = (key: string, fallback: unknown) => (env[key] !== undefined && env[key] !== "" ? env[key] : fallback);
+  return {
+    provider: str("FULCRUM_AI_PROVIDER", file.provider ?? "none"),
+    model: str("FULCRUM_AI_MODEL", file.model),
+    embeddingModel: str("FULCRUM_AI_EMBEDDING_MODEL", file.embeddingModel),
+    baseUrl: str("FULCRUM_AI_BASE_URL", file.baseUrl),
+    openaiApiKey: str("OPENAI_API_KEY", file.openaiApiKey),
+    anthropicApiKey: str("ANTHROPIC_API_KEY", file.anthropicApiKey),
+    compatibleApiKey: str("FULCRUM_AI_API_KEY", file.compatibleApiKey),
+    azure: {
+      apiKey: str("AZURE_OPENAI_API_KEY", fileAzure.apiKey),
+      resourceName: str("AZURE_OPENAI_RESOURCE_NAME", fileAzure.resourceName),
+      baseUrl: str("AZURE_OPENAI_BASE_URL", fileAzure.baseUrl),
+      apiVersion: str("AZURE_OPENAI_API_VERSION", fileAzure.apiVersion),
+      deployment: str("AZURE_OPENAI_DEPLOYMENT", fileAzure.deployment),
+    },
+    timeoutMs: intFromEnv(env, "FULCRUM_AI_TIMEOUT_MS", (file.timeoutMs as number | undefined) ?? 60_000),
+    breaker: {
+      failureThreshold: intFromEnv(env, "FULCRUM_AI_BREAKER_FAILURES", (fileBreaker.failureThreshold as number | undefined) ?? 3),
+      cooldownMs: intFromEnv(env, "FULCRUM_AI_BREAKER_COOLDOWN_MS", (fileBreaker.cooldownMs as number | undefined) ?? 60_000),
+    },
+    onOpen: str("FULCRUM_AI_ON_OPEN", file.onOpen ?? "fallback"),
+    redactNames: env.FULCRUM_AI_REDACT_NAMES !== undefined && env.FULCRUM_AI_REDACT_NAMES !== ""
+      ? !/^(0|false|no|off)$/i.test(env.FULCRUM_AI_REDACT_NAMES)
+      : ((file.redactNames as boolean | undefined) ?? true),
+    maxUntrustedChars: intFromEnv(env, "FULCRUM_AI_MAX_UNTRUSTED_CHARS", (file.maxUntrustedChars as number | undefined) ?? 40_000),
+  };
+}
+
+/** The chosen provider must have what it needs to make a call. */
+function checkAiConfig(ai: AiConfig): void {
+  const need = (ok: unknown, key: string, fix: string) => {
+    if (!ok) throw new ConfigError(key, `is not set, but FULCRUM_AI_PROVIDER is ${ai.provider}`, fix);
+  };
+  if (ai.provider === "openai") need(ai.openaiApiKey, "OPENAI_API_KEY", "Set OPENAI_API_KEY to an OpenAI API key, or choose another FULCRUM_AI_PROVIDER.");
+  if (ai.provider === "anthropic") need(ai.anthropicApiKey, "ANTHROPIC_API_KEY", "Set ANTHROPIC_API_KEY to an Anthropic API key, or choose another FULCRUM_AI_PROVIDER.");
+  if (ai.provider === "azure") {
+    need(ai.azure.apiKey, "AZURE_OPENAI_API_KEY", "Set AZURE_OPENAI_API_KEY to a key of your Azure OpenAI resource.");
+    need(ai.azure.resourceName || ai.azure.baseUrl, "AZURE_OPENAI_RESOURCE_NAME", "Set AZURE_OPENAI_RESOURCE_NAME (or AZURE_OPENAI_BASE_URL) to your Azure OpenAI resource.");
+    need(ai.azure.deployment || ai.model, "AZURE_OPENAI_DEPLOYMENT", "Set AZURE_OPENAI_DEPLOYMENT (or FULCRUM_AI_MODEL) to the deployment name of your model.");
+  }
+  if (ai.provider === "openai-compatible") {
+    need(ai.baseUrl, "FULCRUM_AI_BASE_URL", "Set FULCRUM_AI_BASE_URL to the server's OpenAI-compatible URL, e.g. http://127.0.0.1:11434/v1 for Ollama.");
+    need(ai.model, "FULCRUM_AI_MODEL", "Set FULCRUM_AI_MODEL to a model the server serves, e.g. llama3.1:8b.");
+  }
+}
+
+/** Console single sign-on from FULCRUM_OIDC_* over the file's `oidc:` block; absent when no issuer is set. */
+function oidcFromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Record<string, unknown> | undefined {
+  const issuer = env.FULCRUM_OIDC_ISSUER || (file.issuer as string | undefined);
+  if (!issuer) {
+    if (env.FULCRUM_OIDC_CLIENT_ID) {
+      throw new ConfigError("FULCRUM_OIDC_ISSUER", "is not set, but FULCRUM_OIDC_CLIENT_ID is", "Set FULCRUM_OIDC_ISSUER to your identity provider's issuer URL (e.g. https://accounts.google.com), or unset FULCRUM_OIDC_CLIENT_ID.");
+    }
+    return undefined;
+  }
+  return {
+    issuer,
+    clientId: env.FULCRUM_OIDC_CLIENT_ID || (file.clientId as string | undefined),
+    clientSecret: env.FULCRUM_OIDC_CLIENT_SECRET || (file.clientSecret as string | undefined),
+    name: env.FULCRUM_OIDC_NAME || (file.name as string | undefined) || "single sign-on",
+  };
+}
+
+const PATH_TO_ENV: Record<string, string> = {
+  "oidc.issuer": "FULCRUM_OIDC_ISSUER",
+  "oidc.clientId": "FULCRUM_OIDC_CLIENT_ID",
+  "oidc.clientSecret": "FULCRUM_OIDC_CLIENT_SECRET",
+  "oidc.name": "FULCRUM_OIDC_NAME",
+  port: "PORT",
+  modeCeiling: "FULCRUM_MODE_CEILING",
+  logLevel: "FULCRUM_LOG_LEVEL",
+  publicUrl: "FULCRUM_PUBLIC_URL",
+  adminToken: "FULCRUM_ADMIN_TOKEN",
+  "sandbox.port": "FULCRUM_SANDBOX_PORT",
+  "webhook.maxBodyBytes": "FULCRUM_WEBHOOK_MAX_BYTES",
+  "webhook.replayWindowSeconds": "FULCRUM_WEBHOOK_REPLAY_WINDOW",
+  "connections.0.baseUrl": "LEVER_API_BASE_URL",
+  "ai.provider": "FULCRUM_AI_PROVIDER",
+  "ai.model": "FULCRUM_AI_MODEL",
+  "ai.embeddingModel": "FULCRUM_AI_EMBEDDING_MODEL",
+  "ai.baseUrl": "FULCRUM_AI_BASE_URL",
+  "ai.timeoutMs": "FULCRUM_AI_TIMEOUT_MS",
+  "ai.breaker.failureThreshold": "FULCRUM_AI_BREAKER_FAILURES",
+  "ai.breaker.cooldownMs": "FULCRUM_AI_BREAKER_COOLDOWN_MS",
+  "ai.onOpen": "FULCRUM_AI_ON_OPEN",
+  "ai.maxUntrustedChars": "FULCRUM_AI_MAX_UNTRUSTED_CHARS",
+  "ai.azure.resourceName": "AZURE_OPENAI_RESOURCE_NAME",
+  "ai.azure.baseUrl": "AZURE_OPENAI_BASE_URL",
+};
+
+function envKeyFor(path: PropertyKey[], filePath: string | undefined): string {
+  const dotted = path.map(String).join(".");
+  if (PATH_TO_ENV[dotted]) return PATH_TO_ENV[dotted];
+  const pretty = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  return filePath ? `${filePath}: ${pretty}` : pretty;
+}
+
+function valueAt(obj: unknown, path: PropertyKey[]): unknown {
+  let cur: unknown = obj;
+  for (const p of path) cur = (cur as Record<PropertyKey, unknown> | undefined)?.[p];
+  return cur;
+}
+
+function redactIfSecret(path: PropertyKey[], value: unknown): unknown {
+  const last = String(path.at(-1) ?? "");
+  return /key|token|secret|password/i.test(last) && typeof value === "string" ? "[redacted]" : value;
+}

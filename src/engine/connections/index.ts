@@ -1,0 +1,95 @@
+/**
+ * Connections: the Lever accounts a deployment talks to. Front door for the registry (sealed
+ * credentials and tokens, perform-as, environment), `webhooks install`, `doctor`, and the secret
+ * key handling every module that stores secrets uses.
+ *
+ * @example
+ * const { key } = loadSecretKey(config);
+ * const connections = createConnectionRegistry({ db, config, secretKey: key, logger });
+ * await connections.upsertFromConfig();
+ * const lever = await connections.client("default"); // E1's LeverClient, perform-as resolved
+ */
+import type { Logger } from "pino";
+import type { Config } from "../../config/index.ts";
+import type { LeverClient, RateLimiter, WriteLedger } from "../../lever/index.ts";
+import type { Database } from "../../store/index.ts";
+import { createDatabaseRateLimiter } from "../../store/lever-rate-limit.ts";
+import { createDatabaseWriteLedger } from "../../store/lever-write-ledger.ts";
+import { runDoctor, type DoctorOptions, type DoctorRow } from "./doctor.ts";
+import { leverClientFactory } from "./lever-wiring.ts";
+import { beginOAuthConnect, completeOAuthConnect } from "./oauth-connect.ts";
+import { leverOAuthHttp } from "./oauth-http.ts";
+import type { LeverOAuthHttp } from "./ports.ts";
+import { createRegistry, type ConnectionRegistry as GenericRegistry } from "./registry.ts";
+import { createSecretBox } from "./secret-box.ts";
+import { installWebhooks, listWebhookSubscriptions, removeWebhooks, type WebhookInstallResult, type WebhookListRow } from "./webhook-install.ts";
+
+export interface ConnectionRegistryOptions {
+  db: Database;
+  config: Pick<Config, "connections"> & Partial<Pick<Config, "publicUrl">>;
+  /** 32 bytes, from `loadSecretKey(config).key`. */
+  secretKey: Buffer;
+  /** Keys from before a rotation (`loadSecretKey(config).previous`): they still open what they sealed. */
+  previousSecretKeys?: readonly Buffer[] | undefined;
+  logger: Logger;
+  /** Lever rate limiter; default: the database-backed one shared by every process. */
+  rateLimiter?: RateLimiter | undefined;
+  /** Write ledger; default: the database-backed one shared by every process. */
+  ledger?: WriteLedger | undefined;
+  /** Lever's OAuth token endpoint calls (replaceable in tests). */
+  oauthHttp?: LeverOAuthHttp | undefined;
+  fetch?: typeof fetch | undefined;
+}
+
+/** The registry with E1's Lever client, plus webhook installation and doctor. */
+export interface ConnectionRegistry extends GenericRegistry<LeverClient> {
+  /** Subscribes the connection to every Lever event at `publicUrl` and stores the tokens. */
+  installWebhooks(id: string, publicUrl: string): Promise<WebhookInstallResult>;
+  listWebhooks(id: string): Promise<WebhookListRow[]>;
+  removeWebhooks(id: string, publicUrl?: string): Promise<string[]>;
+  /** Runs every doctor check on the connection (public URL from config unless given). */
+  doctor(id: string, options?: DoctorOptions): Promise<DoctorRow[]>;
+  /** Starts the OAuth connect flow: the Lever authorize URL to send an admin to. */
+  beginOAuthConnect(id: string): Promise<{ url: string; expiresAt: Date }>;
+  /** Finishes it from the callback's query; throws OAuthConnectError with a reason. */
+  completeOAuthConnect(query: URLSearchParams): Promise<{ connectionId: string; scope: string | undefined }>;
+}
+
+/** Creates the deployment's connection registry over E1's Lever client. */
+export function createConnectionRegistry(options: ConnectionRegistryOptions): ConnectionRegistry {
+  const oauthHttp = options.oauthHttp ?? leverOAuthHttp({ fetch: options.fetch });
+  const registry = createRegistry<LeverClient>({
+    db: options.db,
+    secretBox: createSecretBox(options.secretKey, { previous: options.previousSecretKeys }),
+    logger: options.logger,
+    configConnections: options.config.connections,
+    oauthHttp,
+    lever: leverClientFactory({
+      // The database-backed limiter and ledger: every client of every process on this database
+      // shares a connection's Lever budget and its write history.
+      rateLimiter: options.rateLimiter ?? createDatabaseRateLimiter(options.db),
+      ledger: options.ledger ?? createDatabaseWriteLedger(options.db),
+      logger: options.logger,
+      fetch: options.fetch,
+    }),
+  });
+  return Object.assign(registry, {
+    installWebhooks: (id: string, publicUrl: string) => installWebhooks(registry, id, publicUrl),
+    listWebhooks: (id: string) => listWebhookSubscriptions(registry, id),
+    removeWebhooks: (id: string, publicUrl?: string) => removeWebhooks(registry, id, publicUrl),
+    doctor: (id: string, doctorOptions: DoctorOptions = {}) => runDoctor(registry, id, { publicUrl: options.config.publicUrl, ...doctorOptions }),
+    beginOAuthConnect: (id: string) => beginOAuthConnect({ db: options.db, registry, oauthHttp }, id),
+    completeOAuthConnect: (query: URLSearchParams) => completeOAuthConnect({ db: options.db, registry, oauthHttp }, query),
+  });
+}
+
+export { ConnectionError, type ConnectionDirectory, type Connection, type ConnectionInput, type Credentials, type ConnectionSource, type PerformAsResolution } from "./registry.ts";
+export { createSecretBox, loadSecretKey, parseSecretKey, SecretDecryptionError, type SecretBox } from "./secret-box.ts";
+export { runDoctor, formatDoctorTable, doctorFailed, type DoctorRow, type DoctorStatus, type DoctorOptions } from "./doctor.ts";
+export { webhookUrlFor, SUPER_ADMIN_REMINDER, type WebhookInstallResult, type WebhookInstallRow, type WebhookListRow } from "./webhook-install.ts";
+export { LEVER_ENVIRONMENTS, apiBaseUrlFor, type LeverEnvironment } from "./environments.ts";
+export type { LeverOAuthHttp, OAuthClientSettings, OAuthTokenSet } from "./ports.ts";
+export { OAuthConnectError, OAUTH_STATE_TTL_MS } from "./oauth-connect.ts";
+export { DEFAULT_SCOPES } from "./oauth-http.ts";
+export type { OAuthHostsOverride } from "./registry.ts";
+export { openConnections, type OpenedConnections } from "./open-registry.ts";

@@ -1,0 +1,42 @@
+/**
+ * Start-up composition for processes that need connections (the server, CLI commands): finds the
+ * secret key, opens and migrates the database, builds the registry and applies the configured
+ * connections. One function, so `serve` and every command agree on how that is done.
+ */
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { Config } from "../../config/index.ts";
+import { migrate, openDatabase, type Database } from "../../store/index.ts";
+import { createConnectionRegistry, type ConnectionRegistry, type ConnectionRegistryOptions } from "./index.ts";
+import { loadSecretKey } from "./secret-box.ts";
+
+export interface OpenedConnections {
+  registry: ConnectionRegistry;
+  db: Database;
+  /** Closes the database (when this function opened it). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the registry for `config`. Throws ConfigError when the secret key is missing or malformed
+ * (e.g. DATABASE_URL without FULCRUM_SECRET_KEY).
+ */
+export async function openConnections(
+  config: Config,
+  logger: Logger,
+  extra: Partial<Omit<ConnectionRegistryOptions, "config" | "secretKey" | "logger">> = {},
+): Promise<OpenedConnections> {
+  // The key first: a missing key must stop start-up before anything is written.
+  const { key, previous } = loadSecretKey(config);
+  const ownDb = extra.db === undefined;
+  const db = extra.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "db") }));
+  try {
+    if (ownDb) await migrate(db);
+    const registry = createConnectionRegistry({ ...extra, db, config, secretKey: key, previousSecretKeys: previous, logger });
+    await registry.upsertFromConfig();
+    return { registry, db, close: async () => (ownDb ? db.close() : undefined) };
+  } catch (error) {
+    if (ownDb) await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,228 @@
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
+import { createJobQueue, type JobQueue } from "../queue/index.ts";
+import { createInbox, createGroupCommit, INBOX_QUEUE, type Inbox, type InboxEvent, type NewInboxEvent } from "./index.ts";
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function leverEvent(n: number, overrides: Partial<NewInboxEvent> = {}): NewInboxEvent {
+  return {
+    connectionId: "default",
+    source: "lever",
+    event: "candidateStageChange",
+    dedupeKey: `evt-${n}`,
+    triggeredAt: new Date(1_767_268_800_000 + n),
+    payload: { event: "candidateStageChange", data: { opportunityId: `opp-${n}` } },
+    ...overrides,
+  };
+}
+
+describe("group commit", () => {
+  it("writes requests that arrive while a write is in flight as one batch, each getting its own result", async () => {
+    const batches: number[][] = [];
+    const gc = createGroupCommit<number, number>({
+      maxBatch: 100,
+      maxInFlight: 1,
+      async write(items) {
+        batches.push(items);
+        await sleep(20);
+        return items.map((i) => i * 10);
+      },
+    });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => gc.submit(i)));
+    assert.deepEqual(results, Array.from({ length: 50 }, (_, i) => i * 10));
+    assert.equal(batches[0]!.length, 1, "the first request is written at once, not held back");
+    assert.equal(batches.length, 2, "the other 49 wait for the first write and go together");
+  });
+
+  it("with a linger time, gathers requests arriving in separate event-loop turns into one batch", async () => {
+    const batches: number[] = [];
+    const gc = createGroupCommit<number, number>({
+      maxBatch: 100,
+      maxInFlight: 1,
+      lingerMs: 20,
+      async write(items) {
+        batches.push(items.length);
+        return items;
+      },
+    });
+    const pending: Promise<number>[] = [];
+    for (let i = 0; i < 5; i++) {
+      pending.push(gc.submit(i));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.deepEqual(await Promise.all(pending), [0, 1, 2, 3, 4]);
+    assert.deepEqual(batches, [5]);
+  });
+
+  it("rejects every request of a batch whose write fails, and keeps going", async () => {
+    let calls = 0;
+    const gc = createGroupCommit<number, number>({
+      maxBatch: 10,
+      maxInFlight: 1,
+      async write(items) {
+        calls++;
+        if (calls === 1) throw new Error("disk full");
+        return items;
+      },
+    });
+    await assert.rejects(gc.submit(1), /disk full/);
+    assert.equal(await gc.submit(2), 2);
+  });
+});
+
+for (const engine of await testEngines()) {
+  describe(`inbox on ${engine.kind}`, { skip: engine.skip }, () => {
+    let t: TestDatabase;
+    let queue: JobQueue;
+    let inbox: Inbox;
+    let behaviour: (event: InboxEvent) => Promise<void> = async () => {};
+    const seen: { id: number; traceId: string; attempt: number }[] = [];
+
+    before(async () => {
+      t = await openTestDatabase(engine.kind);
+      queue = createJobQueue({ db: t.db, superviseIntervalSeconds: 1 });
+      await queue.start();
+      inbox = createInbox({ db: t.db, queue, retryLimit: 1, retryDelaySeconds: 1 });
+      await inbox.start();
+    });
+    after(async () => {
+      await queue?.stop({ graceful: false, timeoutMs: 1000 });
+      await t?.drop();
+    });
+
+    async function jobsFor(eventId: number): Promise<number> {
+      const { rows } = await t.db.query<{ n: number }>(
+        `select count(*)::int as n from pgboss.job where name = $1 and (data->>'eventId')::bigint = $2`,
+        [INBOX_QUEUE, eventId],
+      );
+      return rows[0]!.n;
+    }
+
+    it("stores an event together with its first job", async () => {
+      const result = await inbox.storeEvent(leverEvent(1));
+      assert.equal(result.status, "stored");
+      assert.ok(result.status === "stored" && /^[0-9a-f]{32}$/.test(result.traceId));
+      const stored = await inbox.getEvent(result.id!);
+      assert.equal(stored?.status, "received");
+      assert.deepEqual(stored?.payload, leverEvent(1).payload);
+      assert.equal(await jobsFor(result.id!), 1);
+    });
+
+    it("answers a redelivery with duplicate and stores nothing more", async () => {
+      const first = await inbox.storeEvent(leverEvent(2));
+      const again = await inbox.storeEvent(leverEvent(2, { payload: { changed: true } }));
+      assert.equal(again.status, "duplicate");
+      assert.equal(again.id, first.id);
+      assert.equal(await jobsFor(first.id!), 1);
+      assert.deepEqual((await inbox.getEvent(first.id!))?.payload, leverEvent(2).payload);
+    });
+
+    it("keeps the same dedupe key apart across connections", async () => {
+      const a = await inbox.storeEvent(leverEvent(3, { connectionId: "acme" }));
+      const b = await inbox.storeEvent(leverEvent(3, { connectionId: "globex" }));
+      assert.equal(a.status, "stored");
+      assert.equal(b.status, "stored");
+    });
+
+    it("stores 300 concurrent events with one row and one job each, twins deduplicated", async () => {
+      const before = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events");
+      const requests = Array.from({ length: 300 }, (_, i) => leverEvent(1000 + (i % 250)));
+      const results = await Promise.all(requests.map((r) => inbox.storeEvent(r)));
+      assert.equal(results.filter((r) => r.status === "stored").length, 250);
+      assert.equal(results.filter((r) => r.status === "duplicate").length, 50);
+      const after = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events");
+      assert.equal(after.rows[0]!.n - before.rows[0]!.n, 250);
+      const jobs = await t.db.query<{ n: number }>(
+        `select count(distinct data->>'eventId')::int as n, count(*)::int as total from pgboss.job
+          where name = $1 and (data->>'eventId')::bigint in (select id from inbox_events where dedupe_key like 'evt-1%' and length(dedupe_key) = 8)`,
+        [INBOX_QUEUE],
+      );
+      assert.equal(jobs.rows[0]!.n, 250);
+    });
+
+    it("fails only the event the database refuses when it shares a batch with good ones", async () => {
+      const results = await Promise.allSettled([
+        inbox.storeEvent(leverEvent(5000)),
+        inbox.storeEvent(leverEvent(5001)),
+        // PostgreSQL refuses a NUL character inside jsonb text.
+        inbox.storeEvent(leverEvent(5002, { payload: { note: "a\u0000b" } })),
+        inbox.storeEvent(leverEvent(5003)),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ["fulfilled", "fulfilled", "rejected", "fulfilled"],
+      );
+      const { rows } = await t.db.query("select 1 from inbox_events where dedupe_key = 'evt-5002'");
+      assert.equal(rows.length, 0);
+    });
+
+    it("hands each stored event to the processor once, with its trace id, and marks it processed", async () => {
+      inbox.registerEventProcessor(async (event, ctx) => {
+        seen.push({ id: event.id, traceId: ctx.traceId, attempt: ctx.attempt });
+        await behaviour(event);
+      });
+      await inbox.startProcessing({ concurrency: 4 });
+      const stored = await inbox.storeEvent(leverEvent(6000));
+      assert.equal(stored.status, "stored");
+      const event = await waitFor("the event to be processed", async () => {
+        const e = await inbox.getEvent(stored.id!);
+        return e?.status === "processed" ? e : null;
+      });
+      const calls = seen.filter((s) => s.id === stored.id);
+      assert.equal(calls.length, 1);
+      assert.equal(calls[0]!.traceId, event.traceId);
+      assert.equal(event.attempts, 1);
+    });
+
+    it("retries a failing event, marks it failed with the reason, dead-letters the job, and replays it on request", async () => {
+      let fail = true;
+      behaviour = async (event) => {
+        if (fail && (event.payload as { data?: { opportunityId?: string } }).data?.opportunityId === "opp-7000") {
+          throw new Error("workflow step crashed: missing posting");
+        }
+      };
+      const stored = await inbox.storeEvent(leverEvent(7000));
+      const failed = await waitFor("the event to fail", async () => {
+        const e = await inbox.getEvent(stored.id!);
+        return e?.status === "failed" ? e : null;
+      });
+      assert.equal(failed.error, "workflow step crashed: missing posting");
+      assert.equal(failed.attempts, 2);
+      const dead = await waitFor("the dead-lettered job", async () =>
+        (await queue.listDead()).find((d) => (d.data as { eventId?: number }).eventId === stored.id),
+      );
+      assert.equal(dead.error, "workflow step crashed: missing posting");
+
+      fail = false;
+      const jobId = await inbox.replayEvent(stored.id!);
+      assert.ok(jobId);
+      const done = await waitFor("the replayed event to be processed", async () => {
+        const e = await inbox.getEvent(stored.id!);
+        return e?.status === "processed" ? e : null;
+      });
+      assert.equal(done.replays, 1);
+      assert.equal(done.error, null);
+      assert.equal(await inbox.replayEvent(999_999_999), null);
+    });
+
+    it("lists events newest first, by status", async () => {
+      const all = await inbox.listEvents({ limit: 5 });
+      assert.equal(all.length, 5);
+      assert.ok(all[0]!.id > all[1]!.id);
+      const processed = await inbox.listEvents({ status: "processed" });
+      assert.ok(processed.length >= 2);
+      assert.ok(processed.every((e) => e.status === "processed"));
+    });
+  });
+}

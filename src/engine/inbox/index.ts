@@ -1,0 +1,16 @@
+/** The inbox: durable, deduplicated intake of inbound events and their hand-off to the engine. */
+export {
+  createInbox,
+  newTraceId,
+  INBOX_QUEUE,
+  type Inbox,
+  type InboxEvent,
+  type InboxStatus,
+  type NewInboxEvent,
+  type StoreEventResult,
+  type EventProcessor,
+  type EventProcessorContext,
+  type CreateInboxOptions,
+  type ListEventsOptions,
+} from "./inbox.ts";
+export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from "./group-commit.ts";

@@ -1,0 +1,409 @@
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { testEngines, openTestDatabase, type TestDatabase } from "../../store/testing.ts";
+import { parseWorkflow, type EngineEvent, type LoadedWorkflow } from "../workflows/index.ts";
+import { createInlineDispatcher } from "./dispatch.ts";
+import { createWorkflowEngine, type EngineOptions } from "./engine.ts";
+import { listRuns } from "./queries.ts";
+import type { LeverGateway } from "./ports.ts";
+
+/** A Lever account in memory behind the engine's port, recording every write. */
+function memoryLever() {
+  const writes: { op: string; id: string; arg: unknown; key: string }[] = [];
+  const keys = new Set<string>();
+  const opp = { id: "o1", name: "Mira", tags: ["Engineering"], stage: { id: "applicant-new", text: "New applicant" }, applications: [{ id: "a1", posting: "p1" }] };
+  const record = (op: string, id: string, arg: unknown, key: string) => {
+    if (keys.has(key)) return; // Lever's idempotent write: same key, no second write
+    keys.add(key);
+    writes.push({ op, id, arg, key });
+  };
+  const gateway: LeverGateway = {
+    getOpportunity: async (id) => ({ ...opp, id }),
+    getPosting: async (id) => ({ id, text: "Backend Engineer", categories: { department: "Engineering" } }),
+    listStages: async () => [
+      { id: "applicant-new", text: "New applicant" },
+      { id: "s-phone", text: "Phone screen" },
+    ],
+    listArchiveReasons: async () => [{ id: "r1", text: "Underqualified", type: "non-hired" }],
+    listNotes: async () => [],
+    listFeedback: async () => [],
+    listInterviews: async () => [],
+    listPanels: async () => [],
+    listFiles: async () => [],
+    listOffers: async () => [],
+    latestResume: async () => null,
+    findOpportunityByEmail: async () => null,
+    addNote: async (id, note, o) => (record("addNote", id, note, o.key), { id: `n-${o.key}` }),
+    addTags: async (id, tags, o) => record("addTags", id, tags, o.key),
+    removeTags: async (id, tags, o) => record("removeTags", id, tags, o.key),
+    addLinks: async (id, l, o) => record("addLinks", id, l, o.key),
+    removeLinks: async (id, l, o) => record("removeLinks", id, l, o.key),
+    changeStage: async (id, s, o) => record("changeStage", id, s, o.key),
+    archive: async (id, r, o) => record("archive", id, r, o.key),
+    createPanel: async (id, p, o) => (record("createPanel", id, p, o.key), { id: "pn1" }),
+    createOpportunity: async (b, o) => (record("createOpportunity", "", b, o.key), { id: "o-new" }),
+  };
+  return { gateway, writes };
+}
+
+const SCREEN = `id: screen
+name: Screen
+mode: auto
+modes:
+  lever.stage: assist
+guards:
+  minConfidence: 0.7
+approval:
+  expiresAfter: 2h
+  escalateAfter: 1h
+triggers:
+  - lever: applicationCreated
+  - manual: true
+steps:
+  - id: context
+    type: fetch
+    include: [opportunity, posting]
+  - id: score
+    type: task
+    task: test.score
+  - id: note
+    type: lever.note
+    because: score
+    body: "Score {{ steps.score.output.score }} for {{ context.posting.text }}"
+  - id: tags
+    type: lever.tags
+    because: score
+    add: "{{ steps.score.output.tags }}"
+  - id: advance
+    type: lever.stage
+    if: { path: steps.score.output.score, gte: 70 }
+    because: score
+    stage: Phone screen
+`;
+
+function loaded(text: string): LoadedWorkflow {
+  const r = parseWorkflow(text, "inline.yaml");
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return { workflow: r.workflow, file: "inline.yaml", origin: "user", hash: r.hash };
+}
+
+function event(key = "ev1"): EngineEvent {
+  return { key, connectionId: "c1", source: "lever", name: "applicationCreated", triggeredAt: 1, data: { opportunityId: "o1" }, traceId: "trace-1" };
+}
+
+for (const e of await testEngines()) {
+  describe(`workflow runs on ${e.kind}`, { skip: e.skip }, () => {
+    let t: TestDatabase;
+    let clock: number;
+    let lever: ReturnType<typeof memoryLever>;
+    let scoreOut: Record<string, unknown>;
+    const audit: { kind: string; actor: string }[] = [];
+
+    before(async () => {
+      t = await openTestDatabase(e.kind);
+    });
+    after(async () => t.drop());
+    beforeEach(async () => {
+      await t.db.exec("delete from workflow_runs; delete from workflow_settings; delete from workflow_timers;");
+      clock = Date.UTC(2026, 0, 5, 9);
+      lever = memoryLever();
+      scoreOut = { score: 82, confidence: 0.9, tags: ["ai-screened", "strong-match"], reasons: ["5 years of Go"], evidence: [{ quote: "Go since 2019" }], flags: [], meta: { engine: "local", prompt: "screening@1" } };
+      audit.length = 0;
+    });
+
+    function engine(text = SCREEN, extra: Partial<EngineOptions> = {}) {
+      const inline = createInlineDispatcher(t.db, () => clock);
+      const wf = loaded(text);
+      const eng = createWorkflowEngine({
+        db: t.db,
+        workflows: { list: () => [wf], get: (id) => (id === wf.workflow.id ? wf : undefined) },
+        lever: () => lever.gateway,
+        dispatcher: inline.dispatcher,
+        modeCeiling: "auto",
+        tasks: { "test.score": async () => scoreOut },
+        audit: { append: async (r) => void audit.push({ kind: r.kind, actor: r.actor }) },
+        now: () => clock,
+        ...extra,
+      });
+      return { eng, drain: () => inline.drain(eng) };
+    }
+
+    async function proposals() {
+      return (await t.db.query<{ id: number; step_id: string; status: string; mode: string; confidence: number; reasons: string[]; action: Record<string, unknown>; prompt: string }>("select * from proposals order by id")).rows;
+    }
+
+    it("starts one run per workflow and event, however often the event arrives", async () => {
+      const { eng, drain } = engine();
+      const first = await eng.handleEvent(event());
+      const second = await eng.handleEvent(event());
+      await drain();
+      assert.equal(first.length, 1);
+      assert.deepEqual(second, []);
+      const runs = await t.db.query("select id from workflow_runs");
+      assert.equal(runs.rows.length, 1);
+      assert.equal(lever.writes.filter((w) => w.op === "addNote").length, 1);
+    });
+
+    it("applies auto actions, holds the stage move for a person, and applies it on approval", async () => {
+      const { eng, drain } = engine();
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      assert.deepEqual(lever.writes.map((w) => w.op), ["addNote", "addTags"]);
+      assert.equal((lever.writes[0]!.arg as { value: string }).value, "Score 82 for Backend Engineer");
+      const pending = (await proposals()).find((p) => p.step_id === "advance")!;
+      assert.equal(pending.status, "pending");
+      assert.equal(pending.prompt, "screening@1");
+      assert.deepEqual(pending.reasons, ["5 years of Go"]);
+      const run = await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId]);
+      assert.equal(run.rows[0]!.status, "waiting");
+
+      await eng.decideProposal(pending.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      assert.deepEqual(lever.writes.at(-1), { op: "changeStage", id: "o1", arg: "s-phone", key: `fulcrum:run:${runId}:advance:1` });
+      const done = await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId]);
+      assert.equal(done.rows[0]!.status, "succeeded");
+      const decisions = await t.db.query<{ actor: string; decision: string }>("select actor, decision from proposal_decisions");
+      assert.deepEqual(decisions.rows, [{ actor: "user:ana", decision: "approve" }]);
+      assert.ok(audit.some((a) => a.kind === "proposal.decided" && a.actor === "user:ana"));
+      assert.ok(audit.some((a) => a.kind === "lever.write"));
+    });
+
+    it("records every action and writes nothing when the ceiling is shadow", async () => {
+      const { eng, drain } = engine(SCREEN, { modeCeiling: "shadow" });
+      await eng.handleEvent(event());
+      await drain();
+      assert.deepEqual(lever.writes, []);
+      assert.deepEqual((await proposals()).map((p) => p.status), ["shadow", "shadow", "shadow"]);
+    });
+
+    it("starts new workflows in shadow: nothing written", async () => {
+      const { eng, drain } = engine(SCREEN.replace("mode: auto\nmodes:\n  lever.stage: assist\n", ""));
+      await eng.handleEvent(event());
+      await drain();
+      assert.deepEqual(lever.writes, []);
+      assert.ok((await proposals()).every((p) => p.status === "shadow" && p.mode === "shadow"));
+    });
+
+    it("falls back to assist when confidence is below the guard", async () => {
+      scoreOut.confidence = 0.4;
+      const { eng, drain } = engine();
+      await eng.handleEvent(event());
+      await drain();
+      assert.deepEqual(lever.writes, []);
+      const p = await proposals();
+      assert.equal(p[0]!.status, "pending");
+      assert.equal(p[0]!.mode, "assist");
+    });
+
+    it("skips a step whose condition does not hold", async () => {
+      scoreOut.score = 40;
+      const { eng, drain } = engine();
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      const steps = await t.db.query<{ step_id: string; status: string }>("select step_id, status from workflow_steps where run_id = $1 order by position", [runId]);
+      assert.equal(steps.rows.at(-1)!.status, "skipped");
+      assert.equal((await proposals()).length, 2);
+    });
+
+    it("applies a person's edits and keeps a rejection's reason", async () => {
+      scoreOut.confidence = 0.1;
+      const { eng, drain } = engine();
+      await eng.handleEvent(event());
+      await drain();
+      const note = (await proposals())[0]!;
+      await assert.rejects(eng.decideProposal(note.id, { actor: "user:ana", decision: "approve", edits: { opportunityId: "other" } }), /cannot edit opportunityId/);
+      await eng.decideProposal(note.id, { actor: "user:ana", decision: "approve", edits: { body: "Edited by Ana" } });
+      await drain();
+      assert.equal((lever.writes[0]!.arg as { value: string }).value, "Edited by Ana");
+      const tags = (await proposals())[1]!;
+      await assert.rejects(eng.decideProposal(tags.id, { actor: "user:ana", decision: "reject" }), /needs a reason/);
+      await eng.decideProposal(tags.id, { actor: "user:ana", decision: "reject", reason: "tags are not useful here" });
+      await drain();
+      await assert.rejects(eng.decideProposal(tags.id, { actor: "user:bo", decision: "approve" }), /is rejected, not pending/);
+      const row = (await t.db.query<{ decision_reason: string; decided_by: string }>("select decision_reason, decided_by from proposals where id = $1", [tags.id])).rows[0]!;
+      assert.deepEqual(row, { decision_reason: "tags are not useful here", decided_by: "user:ana" });
+      assert.equal(lever.writes.length, 1);
+    });
+
+    it("escalates a waiting proposal, then expires it and lets the run go on", async () => {
+      const notified: string[] = [];
+      const text = SCREEN.replace("  escalateAfter: 1h\n", "  escalateAfter: 1h\n  escalateTo: { channel: slack, to: env:TEAM_SLACK }\n");
+      const { eng, drain } = engine(text, { notify: async (channel, to) => void notified.push(`${channel}:${to}`), env: { TEAM_SLACK: "https://hooks.example/x" } });
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      clock += 61 * 60_000;
+      await drain();
+      assert.deepEqual(notified, ["slack:https://hooks.example/x"]);
+      clock += 60 * 60_000;
+      await drain();
+      const p = (await proposals()).find((x) => x.step_id === "advance")!;
+      assert.equal(p.status, "expired");
+      const run = await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId]);
+      assert.equal(run.rows[0]!.status, "succeeded");
+      assert.ok(!lever.writes.some((w) => w.op === "changeStage"));
+    });
+
+    it("re-runs from a step with a new generation and new write keys", async () => {
+      const { eng, drain } = engine(SCREEN.replace("modes:\n  lever.stage: assist\n", "modes:\n  lever.stage: auto\n"));
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      assert.equal(lever.writes.length, 3);
+      await eng.rerunFrom(runId!, "note");
+      await drain();
+      assert.equal(lever.writes.length, 6);
+      assert.equal(lever.writes[3]!.key, `fulcrum:run:${runId}:note:2`);
+      const gens = await t.db.query<{ generation: number; status: string }>("select generation, status from workflow_runs where id = $1", [runId]);
+      assert.deepEqual(gens.rows[0], { generation: 2, status: "succeeded" });
+    });
+
+    it("runs a job twice without writing twice", async () => {
+      const { eng, drain } = engine(SCREEN.replace("modes:\n  lever.stage: assist\n", ""));
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      for (const stepId of ["note", "tags", "advance"]) await eng.executeStep({ runId: runId!, stepId, generation: 1 });
+      assert.equal(lever.writes.length, 3);
+    });
+
+    it("waits, branches and gates on a person's approval", async () => {
+      const text = `id: gated
+name: Gated
+mode: auto
+guards: { minConfidence: 0 }
+triggers: [{ lever: applicationCreated }]
+steps:
+  - id: pause
+    type: wait
+    for: 30m
+  - id: route
+    type: branch
+    cases:
+      - if: { path: event.data.opportunityId, equals: o1 }
+        goto: gate
+  - id: never
+    type: lever.note
+    body: should be jumped over
+  - id: gate
+    type: approval
+    message: Tag this candidate?
+  - id: tag
+    type: lever.tags
+    add: [gated]
+`;
+      const { eng, drain } = engine(text);
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      assert.equal((await proposals()).length, 0, "still waiting");
+      clock += 31 * 60_000;
+      await drain();
+      const gate = (await proposals())[0]!;
+      assert.equal(gate.step_id, "gate");
+      assert.equal(gate.status, "pending");
+      await eng.decideProposal(gate.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      assert.deepEqual(lever.writes.map((w) => w.arg), [["gated"]]);
+      const steps = await t.db.query<{ step_id: string; status: string }>("select step_id, status from workflow_steps where run_id = $1 order by position", [runId]);
+      assert.deepEqual(steps.rows.map((s) => `${s.step_id}:${s.status}`), ["pause:succeeded", "route:succeeded", "never:skipped", "gate:succeeded", "tag:succeeded"]);
+    });
+
+    it("cancels the run when an approval gate is rejected", async () => {
+      const text = `id: gated
+name: Gated
+mode: auto
+triggers: [{ lever: applicationCreated }]
+steps:
+  - id: gate
+    type: approval
+    message: Go on?
+  - id: tag
+    type: lever.tags
+    add: [gated]
+`;
+      const { eng, drain } = engine(text);
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      const gate = (await proposals())[0]!;
+      await eng.decideProposal(gate.id, { actor: "user:ana", decision: "reject", reason: "not now" });
+      await drain();
+      const run = await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId]);
+      assert.equal(run.rows[0]!.status, "cancelled");
+      assert.deepEqual(lever.writes, []);
+    });
+
+    it("fails the run after a step keeps failing, with the error kept", async () => {
+      const { eng, drain } = engine(SCREEN, { tasks: { "test.score": async () => { throw new Error("scorer broke"); } } });
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      const run = await t.db.query<{ status: string; error: string }>("select status, error from workflow_runs where id = $1", [runId]);
+      assert.equal(run.rows[0]!.status, "failed");
+      assert.match(run.rows[0]!.error, /step score: scorer broke/);
+      const step = await t.db.query<{ attempts: number }>("select attempts from workflow_steps where run_id = $1 and step_id = 'score'", [runId]);
+      assert.equal(step.rows[0]!.attempts, 3);
+    });
+
+    it("shows a run still open past its deadline as overdue, and a finished one not", async () => {
+      const { eng, drain } = engine();
+      // The test clock is in the past, so the 1 h deadline of these runs has passed in database time.
+      const [waiting] = await eng.handleEvent(event("late"));
+      await drain();
+      const overdue = await listRuns(t.db, { overdue: true });
+      assert.deepEqual(overdue.map((r) => r.id), [waiting]);
+      assert.equal(overdue[0]!.overdue, true);
+      const p = (await proposals()).find((x) => x.step_id === "advance")!;
+      await eng.decideProposal(p.id, { actor: "user:ana", decision: "reject", reason: "not yet" });
+      await drain();
+      assert.deepEqual(await listRuns(t.db, { overdue: true }), []);
+      assert.equal((await listRuns(t.db, {}))[0]!.overdue, false);
+    });
+
+    it("parks an AI step while the provider's circuit is open, then goes on when it closes", async () => {
+      const text = `id: ai-flow
+name: AI flow
+mode: auto
+guards: { minConfidence: 0 }
+triggers: [{ lever: applicationCreated }]
+steps:
+  - id: check
+    type: ai
+    prompt: language-check
+    onUnavailable: wait
+    input: { text: "hello" }
+  - id: tag
+    type: lever.tags
+    because: check
+    add: ["{{ steps.check.output.tag }}"]
+`;
+      let open = true;
+      let calls = 0;
+      const { eng, drain } = engine(text, {
+        ai: async () => {
+          calls++;
+          if (open) throw Object.assign(new Error("circuit open for anthropic"), { retryAt: new Date(clock + 60_000) });
+          return { output: { tag: "checked" }, meta: { engine: "model", model: "m", prompt: "language-check@v1" } };
+        },
+      });
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      const parked = await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId]);
+      assert.equal(parked.rows[0]!.status, "waiting");
+      assert.deepEqual(lever.writes, []);
+      open = false;
+      clock += 61_000;
+      await drain();
+      assert.equal(calls, 2);
+      assert.deepEqual(lever.writes.map((w: { arg: unknown }) => w.arg), [["checked"]]);
+      const done = await t.db.query<{ status: string; attempts: number }>("select s.attempts, r.status from workflow_steps s join workflow_runs r on r.id = s.run_id where s.run_id = $1 and s.step_id = 'check'", [runId]);
+      assert.deepEqual(done.rows[0], { attempts: 1, status: "succeeded" });
+    });
+
+    it("honours a workflow switched off or to another mode through settings", async () => {
+      const { eng, drain } = engine();
+      await t.db.query("insert into workflow_settings (workflow_id, enabled) values ('screen', false)");
+      assert.deepEqual(await eng.handleEvent(event("a")), []);
+      await t.db.query("update workflow_settings set enabled = true, mode = 'shadow' where workflow_id = 'screen'");
+      await eng.handleEvent(event("b"));
+      await drain();
+      // Per-type modes still apply over the workflow mode (stage in assist); notes/tags follow shadow.
+      assert.deepEqual((await proposals()).map((p) => p.status), ["shadow", "shadow", "pending"]);
+    });
+  });
+}

@@ -1,0 +1,774 @@
+/**
+ * The run engine: turns events into runs, runs steps as durable jobs, and carries proposals
+ * through policy and approval. State lives in our own tables (`workflow_runs`, `workflow_steps`,
+ * `proposals`); each state change and the job that follows it commit in one transaction, so a
+ * crash never loses a step or runs one twice into Lever (writes carry the step's idempotency key).
+ */
+import type { Database, Queryable } from "../../store/index.ts";
+import { silentLogger, type Logger } from "../../observability/index.ts";
+import { capMode, decide, type Mode } from "../policy/index.ts";
+import {
+  armTimers,
+  contextNeeds,
+  evaluate,
+  isActionStep,
+  matchWorkflows,
+  opportunityIdOf,
+  parseDuration,
+  render,
+  renderText,
+  type ActionStep,
+  type EngineEvent,
+  type LoadedWorkflow,
+  type Step,
+  type Workflow,
+} from "../workflows/index.ts";
+import { applyAction, EDITABLE, renderAction, type Action } from "../steps/actions.ts";
+import { fetchContext, postingIdOf } from "../steps/context.ts";
+import { EngineError, StepFailure } from "./errors.ts";
+import { engineEvents } from "./events.ts";
+import type { AiStepRunner, AuditSink, LeverGateway, Notifier, ResumeReader, RunContext, StepDispatcher, StepJob, TaskHandler } from "./ports.ts";
+
+export interface WorkflowSource {
+  list(): LoadedWorkflow[];
+  get(id: string): LoadedWorkflow | undefined;
+}
+
+export interface EngineOptions {
+  db: Database;
+  workflows: WorkflowSource;
+  /** The Lever gateway of a connection. */
+  lever: (connectionId: string) => LeverGateway | Promise<LeverGateway>;
+  dispatcher: StepDispatcher;
+  /** The cap on every workflow: fixed, or read live at each decision (see `createModeCeiling`). */
+  modeCeiling: Mode | { get(): Promise<Mode> };
+  ai?: AiStepRunner | undefined;
+  tasks?: Record<string, TaskHandler> | undefined;
+  readResume?: ResumeReader | undefined;
+  notify?: Notifier | undefined;
+  audit?: AuditSink | undefined;
+  /** True for the built-in sandbox connection: workflows use their `sandbox` modes there. */
+  isSandboxConnection?: ((connectionId: string) => boolean) | undefined;
+  /** Hosts the signed HTTP step may reach over http / on private addresses (tests only). */
+  allowHosts?: readonly string[] | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  logger?: Logger | undefined;
+  now?: (() => number) | undefined;
+  /** Attempts of a failing step before the run fails. Default 3. */
+  maxAttempts?: number | undefined;
+}
+
+interface RunRow {
+  id: number;
+  run_key: string;
+  workflow_id: string;
+  workflow: Workflow;
+  connection_id: string;
+  event: EngineEvent;
+  trace_id: string;
+  opportunity_id: string | null;
+  posting_id: string | null;
+  status: string;
+  dry_run: boolean;
+  generation: number;
+  context: RunContext;
+}
+
+interface StepRow {
+  id: number;
+  step_id: string;
+  position: number;
+  status: string;
+  attempts: number;
+  output: Record<string, unknown> | null;
+  generation: number;
+}
+
+export interface ProposalRow {
+  id: number;
+  run_id: number;
+  step_id: string;
+  generation: number;
+  workflow_id: string;
+  connection_id: string;
+  opportunity_id: string | null;
+  kind: string;
+  action: Action;
+  status: string;
+  mode: string;
+  expires_at: Date | null;
+  escalate_at: Date | null;
+  escalated_at: Date | null;
+  trace_id: string;
+}
+
+type Outcome =
+  | { kind: "done"; output: Record<string, unknown> }
+  | { kind: "skipped"; output?: Record<string, unknown> }
+  | { kind: "goto"; target: string; output: Record<string, unknown> }
+  | { kind: "wait"; until: Date; output: Record<string, unknown> }
+  | { kind: "waiting"; output: Record<string, unknown> }
+  | { kind: "stop"; status: "succeeded" | "cancelled" | "failed"; output: Record<string, unknown>; error?: string };
+
+export interface StartOptions {
+  /** Record proposals only (ceiling shadow) and mark the run as a dry run. */
+  dryRun?: boolean;
+}
+
+export interface DecisionInput {
+  actor: string;
+  decision: "approve" | "reject";
+  reason?: string | undefined;
+  edits?: Record<string, unknown> | undefined;
+}
+
+/**
+ * The context as stored with the run: the parser's full result (every line with its layout) is
+ * kept in memory for the step that read the resume but not stored; the text, status and flags are.
+ */
+function persistedContext(ctx: RunContext): string {
+  if (!ctx.resume?.parsed) return JSON.stringify(ctx);
+  const { parsed: _parsed, ...resume } = ctx.resume;
+  return JSON.stringify({ ...ctx, resume });
+}
+
+function aiInput(value: unknown, stepId: string): Record<string, unknown> {
+  if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new StepFailure(`step ${stepId}: input must give an object (got ${value === undefined ? "nothing" : typeof value})`);
+}
+
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+/** The workflow engine. See `createWorkflowEngine`. */
+export type WorkflowEngine = ReturnType<typeof createWorkflowEngine>;
+
+/**
+ * Creates the engine. Wire `handleEvent` to the inbox's EventProcessor and `executeStep` /
+ * `checkProposal` / `fireTimer` to the job queue (see `queue-dispatcher.ts`).
+ */
+export function createWorkflowEngine(options: EngineOptions) {
+  const { db, dispatcher } = options;
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const env = options.env ?? process.env;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const gateways = new Map<string, Promise<LeverGateway>>();
+  const lever = (connectionId: string) => {
+    let g = gateways.get(connectionId);
+    if (!g) gateways.set(connectionId, (g = Promise.resolve(options.lever(connectionId))));
+    return g;
+  };
+
+  async function audit(record: Parameters<AuditSink["append"]>[0], tx?: Queryable) {
+    if (options.audit) await options.audit.append(record, tx);
+  }
+
+  /** Workflow settings changed through the API (enabled, mode) over the file's values. */
+  async function effectiveWorkflows(): Promise<Workflow[]> {
+    const { rows } = await db.query<{ workflow_id: string; enabled: boolean | null; mode: Mode | null }>("select workflow_id, enabled, mode from workflow_settings");
+    const overrides = new Map(rows.map((r) => [r.workflow_id, r]));
+    return options.workflows.list().map(({ workflow }) => {
+      const o = overrides.get(workflow.id);
+      if (!o) return workflow;
+      return { ...workflow, enabled: o.enabled ?? workflow.enabled, mode: o.mode ?? workflow.mode };
+    });
+  }
+
+  /** Mode of one action: step, then per-type, then workflow (sandbox modes on the sandbox). */
+  function modeFor(workflow: Workflow, step: ActionStep | Extract<Step, { type: "approval" }>, connectionId: string): Mode {
+    let mode: Mode = workflow.modes[step.type] ?? workflow.mode;
+    if (options.isSandboxConnection?.(connectionId) && workflow.sandbox) {
+      mode = workflow.sandbox.modes[step.type] ?? workflow.sandbox.mode ?? mode;
+    }
+    if ("mode" in step && step.mode) mode = step.mode;
+    // E-mail to people is drafted for approval, never sent by itself.
+    if (step.type === "notify" && step.channel === "email") mode = capMode(mode, "assist");
+    return mode;
+  }
+
+  // ---------------------------------------------------------------- events → runs
+
+  /**
+   * Starts the runs an event matches (at most one per workflow × event) and arms its timers.
+   * Safe to call again for the same event. Returns the ids of runs it started.
+   */
+  async function handleEvent(event: EngineEvent, start: StartOptions = {}): Promise<number[]> {
+    const workflows = await effectiveWorkflows();
+    const targeted = event.workflowId ? workflows.filter((w) => w.id === event.workflowId) : workflows;
+    const needs = contextNeeds(targeted, event);
+    const hasTimers = targeted.some((w) => w.enabled && w.triggers.some((t) => "timer" in t && asArray(t.timer.on).includes(event.name)));
+    const ctx: RunContext = {};
+    const oppId = opportunityIdOf(event);
+    if ((needs.size > 0 || hasTimers) && event.source !== "schedule") {
+      const kinds = [...needs].map((n) => (n === "opportunity" ? "opportunity" : n));
+      if (hasTimers) kinds.push("opportunity");
+      await fetchContext(ctx, kinds, oppId, await lever(event.connectionId), options.readResume);
+    }
+    if (hasTimers && oppId && typeof event.data.interviewId === "string") {
+      if (!("interviews" in ctx)) await fetchContext(ctx, ["interviews"], oppId, await lever(event.connectionId), options.readResume);
+      const iv = (ctx.interviews ?? []).find((i) => (i as { id?: string }).id === event.data.interviewId);
+      if (iv) ctx.interview = iv as Record<string, unknown>;
+    }
+    for (const arm of armTimers(targeted, event, ctx)) {
+      await dispatcher.enqueueTimer({
+        workflowId: arm.workflow.id,
+        key: arm.key,
+        fireAt: arm.fireAt,
+        event: { ...event, key: `${arm.key}@${arm.fireAt}`, source: "timer", name: "timer", workflowId: arm.workflow.id, inboxId: undefined },
+      });
+    }
+    const started: number[] = [];
+    for (const match of matchWorkflows(targeted, event, ctx)) {
+      const id = await startRun(match.workflow, event, ctx, start);
+      if (id !== null) started.push(id);
+    }
+    return started;
+  }
+
+  async function startRun(workflow: Workflow, event: EngineEvent, ctx: RunContext, start: StartOptions): Promise<number | null> {
+    const loaded = options.workflows.get(workflow.id);
+    const first = workflow.steps[0]!;
+    const runKey = `${workflow.id}:${event.connectionId}:${event.key}${start.dryRun ? `:dry:${now()}` : ""}`;
+    const deadline = new Date(now() + parseDuration(workflow.deadline));
+    const runId = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: number }>(
+        `insert into workflow_runs (run_key, workflow_id, workflow_hash, workflow, connection_id, inbox_event_id, event, trace_id,
+           opportunity_id, posting_id, status, dry_run, context, current_step, deadline_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'running', $11, $12, $13, $14)
+         on conflict (run_key) do nothing returning id`,
+        [
+          runKey,
+          workflow.id,
+          loaded?.hash ?? "inline",
+          JSON.stringify(workflow),
+          event.connectionId,
+          event.inboxId ?? null,
+          JSON.stringify(event),
+          event.traceId,
+          opportunityIdOf(event) ?? null,
+          postingIdOf(ctx.opportunity) ?? null,
+          start.dryRun === true,
+          persistedContext(ctx),
+          first.id,
+          deadline,
+        ],
+      );
+      const id = rows[0]?.id;
+      if (id === undefined) return null;
+      await tx.query("insert into workflow_steps (run_id, step_id, position, type, generation) values ($1, $2, 0, $3, 1)", [id, first.id, first.type]);
+      await audit(
+        { kind: "run.started", traceId: event.traceId, actor: `workflow:${workflow.id}`, subject: { connectionId: event.connectionId, opportunityId: opportunityIdOf(event), runId: String(id) }, data: { event: event.name, source: event.source, dryRun: start.dryRun === true } },
+        tx,
+      );
+      await dispatcher.enqueueStep({ runId: Number(id), stepId: first.id, generation: 1 }, {}, tx);
+      return Number(id);
+    });
+    if (runId !== null) {
+      logger.info({ runId, workflow: workflow.id, traceId: event.traceId }, "run started");
+      engineEvents.emit("run.updated", { runId, workflowId: workflow.id, status: "running" });
+    }
+    return runId;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  async function loadRun(q: Queryable, runId: number): Promise<RunRow | undefined> {
+    const { rows } = await q.query<RunRow>(
+      "select id, run_key, workflow_id, workflow, connection_id, event, trace_id, opportunity_id, posting_id, status, dry_run, generation, context from workflow_runs where id = $1",
+      [runId],
+    );
+    const r = rows[0];
+    return r ? { ...r, id: Number(r.id) } : undefined;
+  }
+
+  async function stepOutputs(q: Queryable, run: RunRow): Promise<Record<string, { status: string; output: Record<string, unknown> | null }>> {
+    const { rows } = await q.query<StepRow>("select step_id, status, output from workflow_steps where run_id = $1 and generation = $2", [run.id, run.generation]);
+    return Object.fromEntries(rows.map((r) => [r.step_id, { status: r.status, output: r.output }]));
+  }
+
+  function scopeOf(run: RunRow, steps: Record<string, unknown>): Record<string, unknown> {
+    const e = run.event;
+    return {
+      event: { name: e.name, source: e.source, tool: e.tool, data: e.data, triggeredAt: e.triggeredAt },
+      context: run.context,
+      steps,
+      settings: run.workflow.settings,
+      workflow: { id: run.workflow.id, name: run.workflow.name },
+      run: { id: run.id, traceId: run.trace_id },
+    };
+  }
+
+  async function ensureContext(run: RunRow, kinds: string[]): Promise<RunContext> {
+    const missing = kinds.filter((k) => !(k in run.context));
+    if (missing.length === 0) return run.context;
+    const loaded = await fetchContext(run.context, missing, run.opportunity_id ?? undefined, await lever(run.connection_id), options.readResume);
+    if (loaded.length > 0) {
+      await db.query("update workflow_runs set context = $2, posting_id = coalesce(posting_id, $3), updated_at = now() where id = $1", [
+        run.id,
+        persistedContext(run.context),
+        postingIdOf(run.context.opportunity) ?? null,
+      ]);
+    }
+    return run.context;
+  }
+
+  /**
+   * Runs one step job. Idempotent: a job for a step that already finished, or for an old
+   * generation, does nothing. Throws (so the queue retries) only for retryable failures.
+   */
+  async function executeStep(job: StepJob): Promise<void> {
+    // One statement reads the run and its step outputs and claims the step. The claim holds only
+    // while the run is on this generation and still running or waiting, and the step is one of the
+    // run's workflow: a job for a finished step or an old generation claims nothing and ends here.
+    // The step outputs are read from the snapshot before the claim; the claimed step reads as running below.
+    const { rows: runs } = await db.query<RunRow & { steps: { step_id: string; status: string; output: Record<string, unknown> | null }[]; claimed: StepRow | null }>(
+      `with claimed as (
+         update workflow_steps s set status = 'running', attempts = s.attempts + 1, started_at = coalesce(s.started_at, now()), error = null
+         from workflow_runs r
+         where r.id = $1 and r.generation = $3 and r.status in ('running', 'waiting')
+           and r.workflow->'steps' @> jsonb_build_array(jsonb_build_object('id', $2::text))
+           and s.run_id = r.id and s.step_id = $2 and s.generation = $3
+           and (s.status in ('pending', 'running', 'failed') or (s.status = 'waiting' and s.type = 'wait'))
+         returning s.id, s.step_id, s.position, s.status, s.attempts - 1 as attempts, s.output, s.generation
+       )
+       select id, run_key, workflow_id, workflow, connection_id, event, trace_id, opportunity_id, posting_id, status, dry_run, generation, context,
+         (select coalesce(json_agg(json_build_object('step_id', s.step_id, 'status', s.status, 'output', s.output)), '[]'::json)
+            from workflow_steps s where s.run_id = r.id and s.generation = r.generation) as steps,
+         (select row_to_json(c) from claimed c) as claimed
+       from workflow_runs r where id = $1`,
+      [job.runId, job.stepId, job.generation],
+    );
+    const loaded = runs[0];
+    if (!loaded || loaded.generation !== job.generation || !["running", "waiting"].includes(loaded.status)) return;
+    const { steps: stepRows, claimed, ...runRow } = loaded;
+    const run: RunRow = { ...runRow, id: Number(runRow.id) };
+    const step = run.workflow.steps.find((s) => s.id === job.stepId);
+    if (!step || !claimed) return;
+    const row: StepRow = { ...claimed, id: Number(claimed.id), attempts: Number(claimed.attempts) };
+    const resumingWait = step.type === "wait" && row.output?.until !== undefined;
+    let outcome: Outcome;
+    try {
+      const steps = Object.fromEntries(stepRows.map((r) => [r.step_id, { status: r.step_id === step.id ? "running" : r.status, output: r.output }]));
+      const scope = scopeOf(run, steps);
+      if (step.if && !evaluate(step.if, scope)) outcome = { kind: "skipped", output: { skipped: "condition did not hold" } };
+      else if (resumingWait) {
+        const until = Number(row.output?.until ?? 0);
+        outcome = now() >= until ? { kind: "done", output: { waited: true, until } } : { kind: "wait", until: new Date(until), output: row.output ?? {} };
+      } else outcome = await runStep(run, row, step, scope);
+    } catch (error) {
+      const err = error as Error & { retryable?: boolean; retryAt?: unknown };
+      if (err.retryAt instanceof Date) {
+        // The provider asked us to wait (circuit open): park the step until then, not a failure.
+        await db.transaction(async (tx) => {
+          await tx.query("update workflow_steps set status = 'pending', attempts = attempts - 1, error = $2 where id = $1", [row.id, err.message.slice(0, 2000)]);
+          await tx.query("update workflow_runs set status = 'waiting', updated_at = now() where id = $1", [run.id]);
+          await dispatcher.enqueueStep(job, { startAfter: err.retryAt as Date }, tx);
+        });
+        return;
+      }
+      const attempts = row.attempts + 1;
+      const final = err.retryable === false || attempts >= maxAttempts;
+      await db.query("update workflow_steps set status = 'failed', error = $2, finished_at = case when $3 then now() else null end where id = $1", [row.id, err.message.slice(0, 2000), final]);
+      logger.warn({ runId: run.id, step: step.id, attempt: attempts, final, err: err.message }, "step failed");
+      if (!final) throw error;
+      await finishRun(db, run, "failed", `step ${step.id}: ${err.message}`);
+      return;
+    }
+    await settle(run, row, step, outcome);
+  }
+
+  async function runStep(run: RunRow, row: StepRow, step: Step, scope: Record<string, unknown>): Promise<Outcome> {
+    switch (step.type) {
+      case "fetch": {
+        const ctx = await ensureContext(run, step.include);
+        return { kind: "done", output: { loaded: step.include, resume: ctx.resume ? { status: ctx.resume.status, flags: ctx.resume.flags } : null } };
+      }
+      case "ai": {
+        if (!options.ai) throw new StepFailure("no AI layer is configured for AI steps");
+        const result = await options.ai({
+          prompt: step.prompt,
+          input: aiInput(render(step.input, scope), step.id),
+          provider: step.provider,
+          model: step.model,
+          onUnavailable: step.onUnavailable,
+          traceId: run.trace_id,
+        });
+        return { kind: "done", output: { ...result.output, meta: result.meta } };
+      }
+      case "task": {
+        const handler = options.tasks?.[step.task];
+        if (!handler) throw new StepFailure(`no task "${step.task}" is registered`);
+        const output = await handler({
+          with: render(step.with, scope) as Record<string, unknown>,
+          context: run.context,
+          fetch: (kinds) => ensureContext(run, kinds),
+          ai: options.ai,
+          lever: await lever(run.connection_id),
+          traceId: run.trace_id,
+          event: run.event.data,
+        });
+        return { kind: "done", output };
+      }
+      case "branch": {
+        const hit = step.cases.find((c) => evaluate(c.if, scope));
+        const target = hit?.goto ?? step.else;
+        if (!target) return { kind: "done", output: { branch: "next" } };
+        return { kind: "goto", target, output: { branch: target } };
+      }
+      case "wait": {
+        let until = now();
+        if (step.for) until += parseDuration(step.for);
+        if (step.until) {
+          const v = render(step.until, scope);
+          const t = typeof v === "number" ? v : Date.parse(String(v));
+          if (!Number.isFinite(t)) throw new StepFailure(`wait.until did not give a time (got ${JSON.stringify(v)})`);
+          until = Math.max(until, t);
+        }
+        if (run.dry_run || until <= now()) return { kind: "done", output: { waited: false, until } };
+        return { kind: "wait", until: new Date(until), output: { until } };
+      }
+      case "approval":
+      default:
+        return propose(run, row, step as ActionStep | Extract<Step, { type: "approval" }>, scope);
+    }
+  }
+
+  /** Builds the proposal for an action or approval step and applies the policy to it. */
+  async function propose(run: RunRow, row: StepRow, step: ActionStep | Extract<Step, { type: "approval" }>, scope: Record<string, unknown>): Promise<Outcome> {
+    const existing = await db.query<ProposalRow>("select * from proposals where run_id = $1 and step_id = $2 and generation = $3", [run.id, step.id, run.generation]);
+    if (existing.rows[0]) return outcomeOfExisting(run, existing.rows[0]);
+
+    const basis = step.because ? ((scope.steps as Record<string, { output?: Record<string, unknown> }>)[step.because]?.output ?? {}) : {};
+    const meta = (basis.meta ?? {}) as Record<string, unknown>;
+    const confidence = typeof basis.confidence === "number" ? basis.confidence : undefined;
+    // String flags are policy flags (hidden text, injection…); object flags are findings to show as evidence.
+    const rawFlags = asArray(basis.flags);
+    const flags = [...new Set(rawFlags.filter((f): f is string => typeof f === "string"))];
+    const reasons = asArray(basis.reasons).map((r) => (typeof r === "string" ? r : JSON.stringify(r))).slice(0, 50);
+    const evidence = asArray(basis.evidence ?? rawFlags.filter((f) => typeof f === "object" && f !== null)).slice(0, 50);
+    let action: Action;
+    let summary: string;
+    if (step.type === "approval") {
+      action = { type: "approval" as ActionStep["type"], message: renderText(step.message, scope) };
+      summary = "Approve to continue the workflow";
+    } else ({ action, summary } = renderAction(step, scope, run.opportunity_id ?? undefined));
+
+    const ceiling: Mode = run.dry_run ? "shadow" : typeof options.modeCeiling === "string" ? options.modeCeiling : await options.modeCeiling.get();
+    const mode = step.type === "approval" ? capMode("assist", ceiling) : modeFor(run.workflow, step, run.connection_id);
+    const decision =
+      step.type === "approval"
+        ? mode === "shadow"
+          ? { outcome: "record" as const, mode: "shadow" as const, reasons: ["shadow: the gate is recorded and passed"] }
+          : { outcome: "propose" as const, mode: "assist" as const, reasons: ["approval gate: waits for a person"] }
+        : decide(mode, { confidence, minConfidence: run.workflow.guards.minConfidence, flags, postingId: run.posting_id ?? undefined, excludedPostings: run.workflow.guards.excludePostings }, ceiling);
+    const status = decision.outcome === "record" ? "shadow" : decision.outcome === "propose" ? "pending" : "approved";
+    const approval = run.workflow.approval;
+    const expiresAt = status === "pending" ? new Date(now() + parseDuration(approval.expiresAfter)) : null;
+    const escalateAt = status === "pending" && approval.escalateAfter ? new Date(now() + parseDuration(approval.escalateAfter)) : null;
+
+    const proposal = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<ProposalRow>(
+        `insert into proposals (run_id, step_id, generation, workflow_id, connection_id, opportunity_id, posting_id, kind, action, summary,
+           reasons, evidence, confidence, engine, model, prompt, flags, mode, policy, status, expires_at, escalate_at, trace_id,
+           decided_by, decided_at)
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
+         on conflict (run_id, step_id, generation) do nothing returning *`,
+        [
+          run.id, step.id, run.generation, run.workflow_id, run.connection_id, (action.opportunityId as string | undefined) ?? run.opportunity_id, run.posting_id, step.type,
+          JSON.stringify(action), summary, JSON.stringify(reasons), JSON.stringify(evidence), confidence ?? null,
+          (meta.engine as string | undefined) ?? null, (meta.model as string | undefined) ?? null, (meta.prompt as string | undefined) ?? null,
+          JSON.stringify(flags), decision.mode, JSON.stringify(decision.reasons), status, expiresAt, escalateAt, run.trace_id,
+          status === "approved" ? "policy:auto" : null, status === "approved" ? new Date(now()) : null,
+        ],
+      );
+      const p = rows[0];
+      if (!p) return undefined;
+      await audit(
+        {
+          kind: "proposal.created",
+          traceId: run.trace_id,
+          actor: `workflow:${run.workflow_id}`,
+          subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id), proposalId: String(p.id) },
+          data: { step: step.id, kind: step.type, summary, status, mode: decision.mode, policy: decision.reasons, confidence: confidence ?? null, model: meta.model ?? null, prompt: meta.prompt ?? null, engine: meta.engine ?? null, flags },
+        },
+        tx,
+      );
+      if (status === "pending") await dispatcher.enqueueProposalCheck(Number(p.id), escalateAt && escalateAt < expiresAt! ? escalateAt : expiresAt!, tx);
+      return p;
+    });
+    if (!proposal) {
+      const again = await db.query<ProposalRow>("select * from proposals where run_id = $1 and step_id = $2 and generation = $3", [run.id, step.id, run.generation]);
+      return outcomeOfExisting(run, again.rows[0]!);
+    }
+    engineEvents.emit("proposal.created", { proposalId: Number(proposal.id), runId: run.id, workflowId: run.workflow_id, status });
+    return outcomeOfExisting(run, proposal);
+  }
+
+  /** What the step does given its proposal's state (also used when a job runs twice). */
+  async function outcomeOfExisting(run: RunRow, p: ProposalRow): Promise<Outcome> {
+    const base = { proposalId: Number(p.id), status: p.status, action: p.action };
+    if (p.status === "shadow") return { kind: "done", output: base };
+    if (p.status === "pending") return { kind: "waiting", output: base };
+    if (p.status === "approved") {
+      const result = await apply(run, p);
+      return { kind: "done", output: { ...base, status: "applied", result } };
+    }
+    if (p.status === "applied") return { kind: "done", output: base };
+    if (p.status === "rejected" || p.status === "expired") {
+      if (p.kind === "approval") return { kind: "stop", status: "cancelled", output: base };
+      return { kind: "skipped", output: base };
+    }
+    return { kind: "stop", status: "failed", output: base, error: `proposal ${p.id} failed` };
+  }
+
+  /** Applies an approved proposal (idempotent through its key) and records the result. */
+  async function apply(run: RunRow, p: ProposalRow): Promise<Record<string, unknown>> {
+    if (p.kind === "approval") {
+      await db.query("update proposals set status = 'applied', updated_at = now() where id = $1", [p.id]);
+      return { approved: true };
+    }
+    const key = `fulcrum:run:${run.id}:${p.step_id}:${p.generation}`;
+    let result: Record<string, unknown>;
+    try {
+      result = await applyAction(p.action, key, {
+        lever: await lever(run.connection_id),
+        context: run.context,
+        ensure: (kinds) => ensureContext(run, kinds),
+        notify: options.notify,
+        env,
+        allowHosts: options.allowHosts,
+      });
+    } catch (error) {
+      const err = error as Error & { retryable?: boolean };
+      if (err.retryable === false) {
+        await db.query("update proposals set status = 'failed', error = $2, updated_at = now() where id = $1", [p.id, err.message.slice(0, 2000)]);
+      }
+      throw error;
+    }
+    await db.transaction(async (tx) => {
+      await tx.query("update proposals set status = 'applied', result = $2, updated_at = now() where id = $1", [p.id, JSON.stringify(result)]);
+      await audit(
+        {
+          kind: p.action.type.startsWith("lever.") ? "lever.write" : "action.applied",
+          traceId: run.trace_id,
+          actor: `workflow:${run.workflow_id}`,
+          subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id), proposalId: String(p.id) },
+          data: { action: p.action.type, key, result },
+        },
+        tx,
+      );
+    });
+    return result;
+  }
+
+  /** Records a step's outcome and moves the run on, in one transaction with the next job. */
+  async function settle(run: RunRow, row: StepRow, step: Step, outcome: Outcome): Promise<void> {
+    const steps = run.workflow.steps;
+    const position = steps.findIndex((s) => s.id === step.id);
+    let runStatus: string = "running";
+    await db.transaction(async (tx) => {
+      const status =
+        outcome.kind === "done" || outcome.kind === "goto" ? "succeeded" : outcome.kind === "skipped" ? "skipped" : outcome.kind === "stop" ? (outcome.status === "failed" ? "failed" : "succeeded") : "waiting";
+      // The step's own update rides as a CTE in the same statement as the run's update below: one
+      // round trip fewer per step, same transaction, same rows.
+      const stepDone = `update workflow_steps set status = $2, output = $3, finished_at = case when $2 in ('waiting') then null else now() end where id = $1`;
+      const stepParams = [row.id, status, JSON.stringify(outcome.output ?? {})];
+      if (outcome.kind === "wait" || outcome.kind === "waiting") {
+        runStatus = "waiting";
+        await tx.query(`with step as (${stepDone}) update workflow_runs set status = 'waiting', updated_at = now() where id = $4`, [...stepParams, run.id]);
+        if (outcome.kind === "wait") await dispatcher.enqueueStep({ runId: run.id, stepId: step.id, generation: run.generation }, { startAfter: outcome.until }, tx);
+        return;
+      }
+      if (outcome.kind === "stop") {
+        runStatus = outcome.status;
+        await finishRun(tx, run, outcome.status, outcome.error, { sql: stepDone, params: stepParams });
+        return;
+      }
+      const next = outcome.kind === "goto" ? (outcome.target === "end" ? undefined : steps.find((s) => s.id === outcome.target)) : steps[position + 1];
+      if (!next) {
+        runStatus = "succeeded";
+        await finishRun(tx, run, "succeeded", undefined, { sql: stepDone, params: stepParams });
+        return;
+      }
+      // Steps jumped over by a branch are recorded as skipped, so the run reads completely.
+      const nextPos = steps.indexOf(next);
+      for (let i = position + 1; i < nextPos; i++) {
+        await tx.query(
+          "insert into workflow_steps (run_id, step_id, position, type, generation, status, output, finished_at) values ($1,$2,$3,$4,$5,'skipped',$6, now()) on conflict do nothing",
+          [run.id, steps[i]!.id, i, steps[i]!.type, run.generation, JSON.stringify({ skipped: `branch ${step.id} jumped to ${next.id}` })],
+        );
+      }
+      // This step's outcome, the next step's row and the run's current step in one statement.
+      await tx.query(
+        `with step as (${stepDone}),
+         next as (insert into workflow_steps (run_id, step_id, position, type, generation) values ($4,$5,$6,$7,$8) on conflict do nothing)
+         update workflow_runs set status = 'running', current_step = $5, updated_at = now() where id = $4`,
+        [...stepParams, run.id, next.id, nextPos, next.type, run.generation],
+      );
+      await dispatcher.enqueueStep({ runId: run.id, stepId: next.id, generation: run.generation }, {}, tx);
+    });
+    engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status: runStatus });
+  }
+
+  /**
+   * Marks the run finished and audits it. `stepUpdate` (the settling step's own update, parameters
+   * $1–$3) is folded into the same statement as the run's update.
+   */
+  async function finishRun(q: Queryable, run: RunRow, status: "succeeded" | "failed" | "cancelled", error?: string, stepUpdate?: { sql: string; params: unknown[] }): Promise<void> {
+    if (stepUpdate) {
+      await q.query(`with step as (${stepUpdate.sql}) update workflow_runs set status = $4, error = $5, finished_at = now(), updated_at = now() where id = $6`, [
+        ...stepUpdate.params,
+        status,
+        error ?? null,
+        run.id,
+      ]);
+    } else {
+      await q.query("update workflow_runs set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1", [run.id, status, error ?? null]);
+    }
+    await audit(
+      { kind: `run.${status}`, traceId: run.trace_id, actor: `workflow:${run.workflow_id}`, subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id) }, data: error ? { error } : {} },
+      q,
+    );
+    if (q === db) engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status });
+  }
+
+  // ---------------------------------------------------------------- decisions
+
+  /** Approves (optionally with edits) or rejects a pending proposal; records who and why. */
+  async function decideProposal(id: number, input: DecisionInput): Promise<ProposalRow> {
+    if (input.decision === "reject" && !input.reason?.trim()) throw new EngineError(400, "a rejection needs a reason");
+    const decided = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<ProposalRow>("select * from proposals where id = $1 for update", [id]);
+      const p = rows[0];
+      if (!p) throw new EngineError(404, `no proposal ${id}`);
+      if (p.status !== "pending") throw new EngineError(409, `proposal ${id} is ${p.status}, not pending`);
+      let action = p.action;
+      if (input.decision === "approve" && input.edits && Object.keys(input.edits).length > 0) {
+        const allowed = EDITABLE[p.kind as ActionStep["type"]] ?? [];
+        const bad = Object.keys(input.edits).filter((k) => !allowed.includes(k));
+        if (bad.length > 0) throw new EngineError(400, `cannot edit ${bad.join(", ")} of a ${p.kind} proposal (editable: ${allowed.join(", ") || "nothing"})`);
+        action = { ...action, ...input.edits };
+      }
+      const status = input.decision === "approve" ? "approved" : "rejected";
+      const { rows: updated } = await tx.query<ProposalRow>(
+        `update proposals set status = $2, action = $3, edits = $4, decided_by = $5, decided_at = now(), decision_reason = $6, updated_at = now()
+         where id = $1 returning *`,
+        [id, status, JSON.stringify(action), input.edits ? JSON.stringify(input.edits) : null, input.actor, input.reason ?? null],
+      );
+      await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason, edits) values ($1,$2,$3,$4,$5)", [
+        id,
+        input.actor,
+        input.decision,
+        input.reason ?? null,
+        input.edits ? JSON.stringify(input.edits) : null,
+      ]);
+      await audit(
+        {
+          kind: "proposal.decided",
+          traceId: p.trace_id,
+          actor: input.actor,
+          subject: { connectionId: p.connection_id, opportunityId: p.opportunity_id ?? undefined, runId: String(p.run_id), proposalId: String(id) },
+          data: { decision: input.decision, reason: input.reason ?? null, edits: input.edits ?? null },
+        },
+        tx,
+      );
+      // The step continues as a job: it applies the approved action or skips the rejected one.
+      await tx.query("update workflow_steps set status = 'pending' where run_id = $1 and step_id = $2 and generation = $3 and status = 'waiting'", [p.run_id, p.step_id, p.generation]);
+      await tx.query("update workflow_runs set status = 'running', updated_at = now() where id = $1 and status = 'waiting'", [p.run_id]);
+      await dispatcher.enqueueStep({ runId: Number(p.run_id), stepId: p.step_id, generation: p.generation }, {}, tx);
+      return updated[0]!;
+    });
+    engineEvents.emit("proposal.decided", { proposalId: id, runId: Number(decided.run_id), workflowId: decided.workflow_id, status: decided.status, actor: input.actor });
+    return decided;
+  }
+
+  /** The timeout job of a pending proposal: escalates, then expires it when due. */
+  async function checkProposal(id: number): Promise<void> {
+    const { rows } = await db.query<ProposalRow>("select * from proposals where id = $1", [id]);
+    const p = rows[0];
+    if (!p || p.status !== "pending") return;
+    const run = await loadRun(db, Number(p.run_id));
+    if (!run) return;
+    const t = now();
+    if (p.expires_at && t >= new Date(p.expires_at).getTime()) {
+      const failRun = run.workflow.approval.onExpiry === "fail";
+      await db.transaction(async (tx) => {
+        const { rowCount } = await tx.query("update proposals set status = 'expired', decided_by = 'system', decided_at = now(), updated_at = now() where id = $1 and status = 'pending'", [id]);
+        if (rowCount === 0) return;
+        await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason) values ($1, 'system', 'expire', 'no decision before it expired')", [id]);
+        await audit({ kind: "proposal.expired", traceId: p.trace_id, actor: "system", subject: { runId: String(p.run_id), proposalId: String(id), opportunityId: p.opportunity_id ?? undefined }, data: {} }, tx);
+        if (failRun) {
+          await tx.query("update workflow_steps set status = 'failed', error = 'approval expired', finished_at = now() where run_id = $1 and step_id = $2 and generation = $3", [p.run_id, p.step_id, p.generation]);
+          await finishRun(tx, run, "failed", `approval of step ${p.step_id} expired`);
+        } else {
+          await tx.query("update workflow_steps set status = 'pending' where run_id = $1 and step_id = $2 and generation = $3 and status = 'waiting'", [p.run_id, p.step_id, p.generation]);
+          await tx.query("update workflow_runs set status = 'running' where id = $1 and status = 'waiting'", [p.run_id]);
+          await dispatcher.enqueueStep({ runId: Number(p.run_id), stepId: p.step_id, generation: p.generation }, {}, tx);
+        }
+      });
+      engineEvents.emit("proposal.decided", { proposalId: id, runId: Number(p.run_id), workflowId: p.workflow_id, status: "expired", actor: "system" });
+      return;
+    }
+    if (p.escalate_at && !p.escalated_at && t >= new Date(p.escalate_at).getTime()) {
+      const to = run.workflow.approval.escalateTo;
+      if (to && options.notify && !run.dry_run) {
+        const scope = scopeOf(run, await stepOutputs(db, run));
+        await options.notify(to.channel, renderText(to.to, scope).replace(/^env:([A-Z0-9_]+)$/, (_, n: string) => env[n] ?? ""), {
+          title: `Waiting for approval: ${run.workflow.name}`,
+          text: `Proposal ${id} (${p.kind}) has waited since it was created. Please approve or reject it.`,
+        });
+      }
+      await db.transaction(async (tx) => {
+        await tx.query("update proposals set escalated_at = now(), updated_at = now() where id = $1", [id]);
+        await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason) values ($1, 'system', 'escalate', $2)", [id, to ? `notified via ${to.channel}` : "no escalation target configured"]);
+        await dispatcher.enqueueProposalCheck(id, new Date(p.expires_at!), tx);
+      });
+      return;
+    }
+    // Woken early (clock skew): look again at the next due time.
+    const next = p.escalate_at && !p.escalated_at ? new Date(p.escalate_at) : new Date(p.expires_at!);
+    await dispatcher.enqueueProposalCheck(id, next, db);
+  }
+
+  /** Starts a new generation of the run at `stepId`, keeping the outputs of the steps before it. */
+  async function rerunFrom(runId: number, stepId: string): Promise<void> {
+    await db.transaction(async (tx) => {
+      const run = await loadRun(tx, runId);
+      if (!run) throw new EngineError(404, `no run ${runId}`);
+      const position = run.workflow.steps.findIndex((s) => s.id === stepId);
+      if (position < 0) throw new EngineError(400, `run ${runId} has no step "${stepId}"`);
+      const gen = run.generation + 1;
+      await tx.query(
+        `insert into workflow_steps (run_id, step_id, position, type, generation, status, attempts, input, output, error, started_at, finished_at)
+         select run_id, step_id, position, type, $2, status, attempts, input, output, error, started_at, finished_at
+         from workflow_steps where run_id = $1 and generation = $3 and position < $4`,
+        [runId, gen, run.generation, position],
+      );
+      const step = run.workflow.steps[position]!;
+      await tx.query("insert into workflow_steps (run_id, step_id, position, type, generation) values ($1,$2,$3,$4,$5)", [runId, step.id, position, step.type, gen]);
+      await tx.query("update workflow_runs set generation = $2, status = 'running', current_step = $3, finished_at = null, error = null, updated_at = now() where id = $1", [runId, gen, stepId]);
+      await audit({ kind: "run.rerun", traceId: run.trace_id, actor: "system", subject: { runId: String(runId) }, data: { fromStep: stepId, generation: gen } }, tx);
+      await dispatcher.enqueueStep({ runId, stepId, generation: gen }, {}, tx);
+    });
+  }
+
+  /** Starts a workflow by hand (console, CLI, API) for an opportunity. */
+  async function startManual(workflowId: string, input: { connectionId: string; opportunityId?: string; actor: string; traceId: string; data?: Record<string, unknown> }): Promise<number | null> {
+    const wf = options.workflows.get(workflowId);
+    if (!wf) throw new EngineError(404, `no workflow "${workflowId}"`);
+    if (!wf.workflow.triggers.some((t) => "manual" in t)) throw new EngineError(400, `workflow "${workflowId}" has no manual trigger`);
+    const ids = await handleEvent({
+      key: `manual:${input.actor}:${now()}`,
+      connectionId: input.connectionId,
+      source: "manual",
+      name: "manual",
+      triggeredAt: now(),
+      data: { ...input.data, ...(input.opportunityId ? { opportunityId: input.opportunityId } : {}), startedBy: input.actor },
+      traceId: input.traceId,
+      workflowId,
+    });
+    return ids[0] ?? null;
+  }
+
+  return { handleEvent, executeStep, decideProposal, checkProposal, rerunFrom, startManual, effectiveWorkflows };
+}

@@ -1,0 +1,138 @@
+/**
+ * What the run engine needs from the rest of Fulcrum, as narrow ports. Each has one production
+ * adapter (Lever client, AI layer, job queue, notify, audit trail) wired in `serve`, and tests use
+ * the real ones where they exist.
+ */
+import type { Queryable } from "../../store/index.ts";
+import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
+
+/** A Lever write's idempotency key and the user it is performed as. */
+export interface WriteOptions {
+  key: string;
+}
+
+/** The Lever reads and writes the engine's steps use (a subset of the Lever client). */
+export interface LeverGateway {
+  getOpportunity(id: string): Promise<OpportunityLike>;
+  getPosting(id: string): Promise<PostingLike>;
+  listStages(): Promise<{ id: string; text: string }[]>;
+  listArchiveReasons(): Promise<{ id: string; text: string; type?: string | null }[]>;
+  listNotes(opportunityId: string): Promise<unknown[]>;
+  listFeedback(opportunityId: string): Promise<unknown[]>;
+  listInterviews(opportunityId: string): Promise<unknown[]>;
+  listPanels(opportunityId: string): Promise<unknown[]>;
+  listFiles(opportunityId: string): Promise<unknown[]>;
+  listOffers(opportunityId: string): Promise<unknown[]>;
+  /** The newest resume's metadata and bytes, or null when there is none. */
+  latestResume(opportunityId: string): Promise<{ id: string; filename: string; mime: string; bytes: Uint8Array } | null>;
+  findOpportunityByEmail(email: string): Promise<OpportunityLike | null>;
+
+  addNote(opportunityId: string, note: { value: string; secret?: boolean; score?: number | undefined }, o: WriteOptions): Promise<{ id?: string }>;
+  addTags(opportunityId: string, tags: string[], o: WriteOptions): Promise<unknown>;
+  removeTags(opportunityId: string, tags: string[], o: WriteOptions): Promise<unknown>;
+  addLinks(opportunityId: string, links: string[], o: WriteOptions): Promise<unknown>;
+  removeLinks(opportunityId: string, links: string[], o: WriteOptions): Promise<unknown>;
+  changeStage(opportunityId: string, stageId: string, o: WriteOptions): Promise<unknown>;
+  archive(opportunityId: string, reasonId: string, o: WriteOptions): Promise<unknown>;
+  createPanel(opportunityId: string, panel: Record<string, unknown>, o: WriteOptions): Promise<{ id?: string }>;
+  createOpportunity(body: Record<string, unknown>, o: WriteOptions): Promise<{ id: string }>;
+}
+
+/** Whatever an AI step produced, with where it came from. */
+export interface AiResult {
+  output: Record<string, unknown>;
+  meta: {
+    engine: "model" | "local";
+    provider?: string | undefined;
+    model?: string | undefined;
+    /** `name@version`. */
+    prompt?: string | undefined;
+    inputHash?: string | undefined;
+    tokens?: number | undefined;
+    costUsd?: number | undefined;
+    latencyMs?: number | undefined;
+  };
+}
+
+export interface AiStepRequest {
+  prompt: string;
+  input: Record<string, unknown>;
+  provider?: string | undefined;
+  model?: string | undefined;
+  onUnavailable: "wait" | "local";
+  traceId: string;
+}
+
+/** Runs one AI step (provider or local engine, redaction, structured output, audit of the call). */
+export type AiStepRunner = (request: AiStepRequest) => Promise<AiResult>;
+
+/** What a domain task (e.g. `screening.screen`) is given. */
+export interface TaskInput {
+  with: Record<string, unknown>;
+  /** Lever data fetched for the run so far. */
+  context: RunContext;
+  /** Loads more Lever data into the run's context (each kind at most once per run). */
+  fetch(kinds: string[]): Promise<RunContext>;
+  ai: AiStepRunner | undefined;
+  lever: LeverGateway;
+  traceId: string;
+  /** The triggering event's data. */
+  event: Record<string, unknown>;
+}
+
+/** A domain step; returns its output (`reasons`, `evidence`, `confidence`, `flags`, `meta` feed proposals). */
+export type TaskHandler = (input: TaskInput) => Promise<Record<string, unknown>>;
+
+/** Lever data fetched for one run; kept with the run so nothing is fetched twice. */
+export interface RunContext {
+  opportunity?: OpportunityLike;
+  posting?: PostingLike;
+  resume?: { id: string; filename: string; mime: string; text: string; status: string; hiddenText: string[]; flags: string[]; profile?: unknown; parsed?: unknown } | null;
+  notes?: unknown[];
+  feedback?: unknown[];
+  interviews?: unknown[];
+  panels?: unknown[];
+  files?: unknown[];
+  offers?: unknown[];
+  stages?: { id: string; text: string }[];
+  archiveReasons?: { id: string; text: string; type?: string | null }[];
+  interview?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** Turns resume bytes into text (the screening module's parser). */
+export type ResumeReader = (bytes: Uint8Array, file: { filename: string; mime: string }) => Promise<{
+  status: string;
+  text: string;
+  hiddenText: string[];
+  flags: string[];
+  profile?: unknown;
+  /** The parser's full result, for domain steps that need more than text (kept with the run). */
+  parsed?: unknown;
+}>;
+
+/** A step job: which step of which run, in which generation. */
+export interface StepJob {
+  runId: number;
+  stepId: string;
+  generation: number;
+}
+
+/** Where step jobs and timeouts go: the durable job queue in production. */
+export interface StepDispatcher {
+  enqueueStep(job: StepJob, options: { startAfter?: Date | undefined }, tx: Queryable): Promise<void>;
+  enqueueProposalCheck(proposalId: number, at: Date, tx: Queryable): Promise<void>;
+  /** Starts a timer event (e.g. 1 h after an interview ends), replacing an earlier one with the same key. */
+  enqueueTimer(timer: { workflowId: string; key: string; fireAt: number; event: unknown }, tx?: Queryable): Promise<void>;
+}
+
+/** Sends a notification (Slack, Teams, e-mail). */
+export type Notifier = (channel: "slack" | "teams" | "email", to: string, message: { title: string; text: string }) => Promise<void>;
+
+/** Appends to the audit trail (E5's hash chain). */
+export interface AuditSink {
+  append(
+    record: { kind: string; traceId?: string | undefined; actor: string; subject?: Record<string, string | undefined>; data?: unknown },
+    tx?: Queryable,
+  ): Promise<unknown>;
+}

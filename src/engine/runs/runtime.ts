@@ -1,0 +1,148 @@
+/**
+ * Start-up of the workflow engine inside `fulcrum serve`: loads (and watches) the workflow files,
+ * builds the engine over the real Lever clients, AI layer, audit trail and notifications, hands
+ * inbox events to it, starts its job workers and the workflows' cron schedules, and registers the
+ * bootstrap API token.
+ */
+import type { Config } from "../../config/index.ts";
+import type { Logger } from "../../observability/index.ts";
+import type { Database } from "../../store/index.ts";
+import type { JobQueue } from "../queue/index.ts";
+import type { Inbox, InboxEvent } from "../inbox/index.ts";
+import { createAi, DEFAULT_AI_CONFIG, NonRetriableError, type Ai } from "../../ai/index.ts";
+import { createAuditTrail } from "../../governance/index.ts";
+import { sendSlack, sendTeams } from "../../notify/index.ts";
+import { formatProblem, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
+import { createModeCeiling } from "../policy/index.ts";
+import { leverGateway } from "../steps/lever-gateway.ts";
+import { builtInTasks, readResumeWithScreening } from "../steps/tasks/index.ts";
+import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
+import { createWorkflowEngine, type WorkflowEngine } from "./engine.ts";
+import { StepFailure } from "./errors.ts";
+import type { AiStepRunner, LeverGateway, Notifier, ResumeReader } from "./ports.ts";
+
+export const SCHEDULE_QUEUE = "workflow.schedule";
+
+/** Turns an inbox row into the engine's event. The run key is the inbox's dedupe key, so a replay never starts a second run. */
+export function engineEventFromInbox(ev: InboxEvent): EngineEvent {
+  const payload = (ev.payload ?? {}) as { data?: Record<string, unknown>; triggeredAt?: number; event?: string };
+  const tool = ev.source === "lever" ? undefined : ev.source.replace(/^tool:/, "");
+  return {
+    key: `${ev.source}:${ev.dedupeKey}`,
+    inboxId: ev.id,
+    connectionId: ev.connectionId,
+    source: ev.source === "lever" ? "lever" : "tool",
+    tool,
+    name: ev.event,
+    triggeredAt: ev.triggeredAt?.getTime() ?? ev.receivedAt.getTime(),
+    data: ev.source === "lever" ? (payload.data ?? {}) : ((payload as Record<string, unknown>) ?? {}),
+    traceId: ev.traceId,
+  };
+}
+
+/** Adapts the AI layer to the engine's AI step port. */
+export function aiStepRunner(ai: Ai): AiStepRunner {
+  return async (req) => {
+    const [stepType] = req.prompt.split("@");
+    try {
+      const r = await ai.runAiStep<Record<string, unknown>>(stepType!, req.input, {
+        prompt: req.prompt.includes("@") ? req.prompt : undefined,
+        provider: req.provider as never,
+        model: req.model,
+        onOpen: req.onUnavailable === "wait" ? "wait" : "fallback",
+        context: { traceId: req.traceId, actor: "workflow" },
+      });
+      return { output: r.output, meta: { engine: r.meta.engine, provider: r.meta.provider, model: r.meta.model ?? undefined, prompt: r.meta.prompt, inputHash: r.meta.inputHash, tokens: r.meta.tokens?.total, costUsd: r.meta.costUsd ?? undefined, latencyMs: r.meta.latencyMs } };
+    } catch (error) {
+      if (error instanceof NonRetriableError) throw new StepFailure(error.message);
+      throw error;
+    }
+  };
+}
+
+/** Slack and Teams through the notify module; e-mail needs SMTP settings this build does not take yet. */
+export const defaultNotifier: Notifier = async (channel, to, message) => {
+  if (channel === "slack") await sendSlack(to, message);
+  else if (channel === "teams") await sendTeams(to, message);
+  else throw new StepFailure("e-mail is not configured on this server (no SMTP settings); the draft stays in the proposal");
+};
+
+export interface EngineRuntimeOptions {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  queue: JobQueue;
+  inbox: Inbox;
+  /** Lever client per connection (the connection registry). */
+  client(connectionId: string): Promise<Parameters<typeof leverGateway>[0]>;
+  /** Connection ids, for schedules. */
+  connectionIds(): Promise<string[]>;
+  /** True for the built-in sandbox connection. */
+  isSandboxConnection?: ((id: string) => boolean) | undefined;
+  readResume?: ResumeReader | undefined;
+  ai?: Ai | undefined;
+  notify?: Notifier | undefined;
+  /** Hosts the signed HTTP step may reach over http or on private addresses (tests only). */
+  allowHosts?: readonly string[] | undefined;
+}
+
+export interface EngineRuntime {
+  engine: WorkflowEngine;
+  workflows: WorkflowSet;
+  close(): void;
+}
+
+/** Builds and starts the engine. Call before `inbox.startProcessing()`. */
+export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<EngineRuntime> {
+  const workflows = new WorkflowSet({ userDir: o.config.workflowsDir });
+  const report = (problems: ReturnType<WorkflowSet["problems"]>) => {
+    for (const p of problems) o.logger.error({ file: p.file, line: p.line, field: p.field }, `workflow file problem: ${formatProblem(p)}`);
+  };
+  report(workflows.problems());
+  workflows.onReload(report);
+  workflows.watch();
+  o.logger.info({ workflows: workflows.list().map((w) => w.workflow.id) }, "workflows loaded");
+
+  const audit = createAuditTrail(o.db);
+  const ai = o.ai ?? createAi({ config: { ai: o.config.ai ?? DEFAULT_AI_CONFIG }, logger: o.logger, audit });
+  const gateways = new Map<string, LeverGateway>();
+  const engine = createWorkflowEngine({
+    db: o.db,
+    workflows,
+    lever: async (id) => {
+      let g = gateways.get(id);
+      if (!g) gateways.set(id, (g = leverGateway(await o.client(id))));
+      return g;
+    },
+    dispatcher: createQueueDispatcher(o.queue, o.db),
+    // Read live: the console can lower the ceiling without a restart (never above the environment's).
+    modeCeiling: createModeCeiling(o.db, o.config.modeCeiling),
+    ai: aiStepRunner(ai),
+    tasks: builtInTasks(),
+    readResume: o.readResume ?? readResumeWithScreening,
+    notify: o.notify ?? defaultNotifier,
+    audit,
+    isSandboxConnection: o.isSandboxConnection,
+    allowHosts: o.allowHosts,
+    logger: o.logger,
+  });
+  o.inbox.registerEventProcessor(async (event) => {
+    await engine.handleEvent(engineEventFromInbox(event));
+  });
+  await startEngineWorkers(o.queue, o.db, engine);
+
+  // Cron schedules: one per workflow with a schedule trigger, run for every connection.
+  await o.queue.define(SCHEDULE_QUEUE, { retryLimit: 2 });
+  await o.queue.work<{ workflowId: string }>(SCHEDULE_QUEUE, { concurrency: 1 }, async (job) => {
+    const minute = Math.floor(Date.now() / 60_000);
+    for (const connectionId of await o.connectionIds()) {
+      await engine.handleEvent({ key: `schedule:${minute}`, connectionId, source: "schedule", name: "schedule", triggeredAt: Date.now(), data: {}, traceId: crypto.randomUUID().replaceAll("-", ""), workflowId: job.data.workflowId });
+    }
+  });
+  for (const { workflow } of workflows.list()) {
+    for (const t of workflow.triggers) {
+      if ("schedule" in t) await o.queue.schedule(SCHEDULE_QUEUE, t.schedule, { workflowId: workflow.id }, { key: workflow.id, ...(t.timezone ? { tz: t.timezone } : {}) });
+    }
+  }
+  return { engine, workflows, close: () => workflows.close() };
+}

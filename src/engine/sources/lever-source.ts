@@ -1,0 +1,126 @@
+/**
+ * Lever webhook deliveries (reference §5): authentic when `body.signature` is the HMAC-SHA256 of
+ * `token + triggeredAt` under one of the connection's signature tokens, fresh when `triggeredAt`
+ * is inside the replay window.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { parseLeverWebhook, verifyLeverSignature } from "../../lever/index.ts";
+import { reject, type ConnectionDirectory, type EventSource, type InboundDelivery, type Verdict } from "./source.ts";
+
+export interface LeverSourceOptions {
+  connections: ConnectionDirectory;
+  /** Deliveries whose `triggeredAt` is further than this from now are refused (seconds). */
+  replayWindowSeconds: number;
+  now?: () => number;
+}
+
+/** The fields needed before anything else can be checked. */
+const envelopeSchema = z.looseObject({
+  event: z.string().min(1, "must not be empty"),
+  token: z.string().min(1, "must not be empty"),
+  triggeredAt: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be milliseconds since 1970")]),
+  signature: z.string().nullish(),
+  id: z.string().nullish(),
+  data: z.unknown().optional(),
+});
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`)
+    .join("; ");
+}
+
+/**
+ * What makes two deliveries the same event. Lever's envelope `id` when present; otherwise the
+ * event name, `triggeredAt` and every id in `data`. The per-request `token` is left out on
+ * purpose: Lever describes it as random per request, so a retry may carry a new one (reference
+ * §5.2, §5.5), and keying on it would let retries through as new events.
+ */
+export function leverDedupeKey(envelope: { id?: string | null; event: string; triggeredAt: number | string; data?: unknown }): string {
+  if (envelope.id) return `id:${envelope.id}`;
+  const data = (typeof envelope.data === "object" && envelope.data !== null ? envelope.data : {}) as Record<string, unknown>;
+  const ids = Object.keys(data)
+    .filter((k) => /id$/i.test(k) && (typeof data[k] === "string" || typeof data[k] === "number"))
+    .sort()
+    .map((k) => `${k}=${String(data[k])}`);
+  const digest = createHash("sha256").update([envelope.event, String(envelope.triggeredAt), ...ids].join("\n")).digest("hex");
+  return `h:${digest}`;
+}
+
+/**
+ * A test ping is what Lever's settings page sends with its test button: an ordinary signed envelope
+ * whose `data` is the empty object `{}` (reference §5.1, §7.2). It is verified like any delivery
+ * (a forged ping is still refused) and then acknowledged without being stored.
+ */
+export function isLeverTestPing(body: { data?: unknown }): boolean {
+  const d = body.data;
+  return typeof d === "object" && d !== null && !Array.isArray(d) && Object.keys(d).length === 0;
+}
+
+export function createLeverSource(options: LeverSourceOptions): EventSource {
+  const now = options.now ?? Date.now;
+  return {
+    name: "lever",
+    async verify(delivery: InboundDelivery): Promise<Verdict> {
+      const { connectionId, body } = delivery;
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        return reject(400, "body_not_object", "the body must be a JSON object (a Lever webhook envelope)");
+      }
+      const envelope = envelopeSchema.safeParse(body);
+      const eventName = typeof (body as { event?: unknown }).event === "string" ? (body as { event: string }).event : undefined;
+      if (!envelope.success) {
+        // Without these fields the signature cannot be checked, so this says nothing about who sent it.
+        return reject(400, "envelope_invalid", `not a Lever webhook envelope: ${describeIssues(envelope.error)}`, eventName);
+      }
+      const env = envelope.data;
+      if (!env.signature) {
+        return reject(
+          401,
+          "signature_missing",
+          "the delivery carries no signature; turn on the webhook's signing token in Lever and give Fulcrum the same token",
+          env.event,
+        );
+      }
+      const tokens = await options.connections.signatureTokens(connectionId, env.event);
+      if (tokens.length === 0) {
+        return reject(401, "signature_unverifiable", `no signature token is configured for event "${env.event}" on connection "${connectionId}"`, env.event);
+      }
+      if (!tokens.some((t) => verifyLeverSignature(body, t))) {
+        return reject(401, "signature_invalid", `the signature does not match any signature token of connection "${connectionId}" for event "${env.event}"`, env.event);
+      }
+      // The signature covers triggeredAt, so an old, validly signed delivery is a replay: refused
+      // as unauthenticated (401) rather than malformed.
+      const triggeredAt = Number(env.triggeredAt);
+      const skewSeconds = Math.abs(now() - triggeredAt) / 1000;
+      if (skewSeconds > options.replayWindowSeconds) {
+        return reject(
+          401,
+          "outside_replay_window",
+          `triggeredAt ${new Date(triggeredAt).toISOString()} is ${Math.round(skewSeconds)} s from now, outside the replay window of ${options.replayWindowSeconds} s`,
+          env.event,
+        );
+      }
+      if (isLeverTestPing(env)) return { kind: "ping", event: env.event };
+      let parsed;
+      try {
+        parsed = parseLeverWebhook(body);
+      } catch (error) {
+        const message = error instanceof z.ZodError ? describeIssues(error) : String(error);
+        return reject(400, "data_invalid", `the ${env.event} delivery's fields are not as Lever sends them: ${message}`, env.event);
+      }
+      return {
+        kind: "event",
+        event: {
+          connectionId,
+          source: "lever",
+          event: env.event,
+          dedupeKey: leverDedupeKey(env),
+          triggeredAt: new Date(triggeredAt),
+          payload: parsed.envelope,
+        },
+      };
+    },
+  };
+}

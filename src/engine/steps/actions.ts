@@ -1,0 +1,193 @@
+/**
+ * Action steps: rendering what would be done (the proposal's `action`) and doing it. Rendering is
+ * pure; applying talks to Lever (with the step's idempotency key), the notifier or the signed
+ * HTTP call.
+ */
+import { render, renderText, type ActionStep } from "../workflows/index.ts";
+import type { LeverGateway, Notifier, RunContext } from "../runs/ports.ts";
+import { StepFailure } from "../runs/errors.ts";
+import { signedCall } from "./signed-http.ts";
+
+/** What an action will do, with every template resolved. */
+export interface Action {
+  type: ActionStep["type"];
+  opportunityId?: string | undefined;
+  [param: string]: unknown;
+}
+
+/** Longest note Fulcrum writes; longer text is cut with a marker (Lever notes are for people). */
+export const MAX_NOTE_CHARS = 20_000;
+
+function asList(v: unknown): string[] {
+  if (v === undefined || v === null || v === "") return [];
+  const items = Array.isArray(v) ? v.flat() : String(v).split(",");
+  return [...new Set(items.map((x) => String(x).trim()).filter((x) => x !== "" && x.length <= 200))];
+}
+
+/** Renders an action step against the run's scope. */
+export function renderAction(step: ActionStep, scope: Record<string, unknown>, eventOpportunityId: string | undefined): { action: Action; summary: string } {
+  const opportunityId = step.opportunity ? renderText(step.opportunity, scope).trim() || undefined : eventOpportunityId;
+  switch (step.type) {
+    case "lever.note": {
+      let body = renderText(step.body, scope);
+      if (body.length > MAX_NOTE_CHARS) body = `${body.slice(0, MAX_NOTE_CHARS)}\n[cut at ${MAX_NOTE_CHARS} characters]`;
+      const score = step.score === undefined ? undefined : Number(render(step.score, scope));
+      return {
+        action: { type: step.type, opportunityId, body, secret: step.secret, ...(score && score >= 1 && score <= 4 ? { score } : {}) },
+        summary: `Add a ${step.secret ? "secret " : ""}note (${body.length} characters)`,
+      };
+    }
+    case "lever.tags":
+    case "lever.links": {
+      const add = asList(render(step.add, scope));
+      const remove = asList(render(step.remove, scope));
+      const what = step.type === "lever.tags" ? "tags" : "links";
+      return {
+        action: { type: step.type, opportunityId, add, remove },
+        summary: [add.length ? `add ${what} ${add.join(", ")}` : "", remove.length ? `remove ${what} ${remove.join(", ")}` : ""].filter(Boolean).join("; ") || `no ${what} to change`,
+      };
+    }
+    case "lever.stage": {
+      const stage = renderText(step.stage, scope).trim();
+      return { action: { type: step.type, opportunityId, stage }, summary: `Move to stage ${stage}` };
+    }
+    case "lever.archive": {
+      const reason = renderText(step.reason, scope).trim();
+      return { action: { type: step.type, opportunityId, reason }, summary: `Archive with reason ${reason}` };
+    }
+    case "lever.panel": {
+      const panel = render(step.panel, scope) as Record<string, unknown>;
+      return { action: { type: step.type, opportunityId, panel }, summary: "Create an interview panel" };
+    }
+    case "lever.createOpportunity": {
+      const candidate = render(step.candidate, scope) as Record<string, unknown>;
+      return {
+        action: { type: step.type, candidate, findExisting: step.findExisting },
+        summary: `Find or create the candidate ${typeof candidate.name === "string" ? candidate.name : ""}`.trim(),
+      };
+    }
+    case "notify": {
+      const to = renderText(step.to, scope);
+      const message = renderText(step.message, scope);
+      const subject = step.subject ? renderText(step.subject, scope) : undefined;
+      return {
+        action: { type: step.type, opportunityId, channel: step.channel, to, subject, message },
+        summary: step.channel === "email" ? `Send an e-mail${subject ? ` "${subject}"` : ""}` : `Post to ${step.channel === "slack" ? "Slack" : "Microsoft Teams"}`,
+      };
+    }
+    case "http": {
+      const url = renderText(step.url, scope);
+      return { action: { type: step.type, url, method: step.method, secret: step.secret, body: render(step.body, scope) }, summary: `${step.method} to another system` };
+    }
+  }
+}
+
+/** The fields a person may change before approving, per action type. */
+export const EDITABLE: Record<ActionStep["type"], string[]> = {
+  "lever.note": ["body", "secret", "score"],
+  "lever.tags": ["add", "remove"],
+  "lever.links": ["add", "remove"],
+  "lever.stage": ["stage"],
+  "lever.archive": ["reason"],
+  "lever.panel": ["panel"],
+  "lever.createOpportunity": ["candidate"],
+  notify: ["to", "subject", "message"],
+  http: ["body"],
+};
+
+function resolveNamed(value: string, list: { id: string; text: string }[] | undefined, what: string): string {
+  const byId = list?.find((s) => s.id === value);
+  if (byId) return byId.id;
+  const byName = list?.find((s) => s.text.toLowerCase() === value.toLowerCase());
+  if (byName) return byName.id;
+  if (!list) return value;
+  throw new StepFailure(`no ${what} "${value}" in this Lever account`);
+}
+
+function resolveEnv(value: string, env: NodeJS.ProcessEnv): string {
+  const m = /^env:([A-Z][A-Z0-9_]*)$/.exec(value.trim());
+  if (!m) return value;
+  const v = env[m[1]!];
+  if (!v) throw new StepFailure(`environment variable ${m[1]} is not set`);
+  return v;
+}
+
+export interface ApplyDeps {
+  lever: LeverGateway;
+  context: RunContext;
+  /** Loads stages / archive reasons into the context when a name must be resolved. */
+  ensure(kinds: string[]): Promise<RunContext>;
+  notify?: Notifier | undefined;
+  env: NodeJS.ProcessEnv;
+  allowHosts?: readonly string[] | undefined;
+}
+
+/** Does what the action says. `key` is the idempotency key of the write. */
+export async function applyAction(action: Action, key: string, deps: ApplyDeps): Promise<Record<string, unknown>> {
+  const opp = () => {
+    if (!action.opportunityId) throw new StepFailure("this action needs an opportunity and the run has none");
+    return action.opportunityId;
+  };
+  const { lever } = deps;
+  switch (action.type) {
+    case "lever.note": {
+      const r = await lever.addNote(opp(), { value: String(action.body), secret: action.secret === true, score: action.score as number | undefined }, { key });
+      return { noteId: r.id ?? null };
+    }
+    case "lever.tags":
+    case "lever.links": {
+      const add = asList(action.add);
+      const remove = asList(action.remove);
+      const tags = action.type === "lever.tags";
+      if (add.length) await (tags ? lever.addTags(opp(), add, { key: `${key}:add` }) : lever.addLinks(opp(), add, { key: `${key}:add` }));
+      if (remove.length) await (tags ? lever.removeTags(opp(), remove, { key: `${key}:remove` }) : lever.removeLinks(opp(), remove, { key: `${key}:remove` }));
+      return { added: add, removed: remove };
+    }
+    case "lever.stage": {
+      const ctx = await deps.ensure(["stages"]);
+      const stageId = resolveNamed(String(action.stage), ctx.stages, "stage");
+      await lever.changeStage(opp(), stageId, { key });
+      return { stageId };
+    }
+    case "lever.archive": {
+      const ctx = await deps.ensure(["archiveReasons"]);
+      const reasonId = resolveNamed(String(action.reason), ctx.archiveReasons, "archive reason");
+      await lever.archive(opp(), reasonId, { key });
+      return { reasonId };
+    }
+    case "lever.panel": {
+      const r = await lever.createPanel(opp(), action.panel as Record<string, unknown>, { key });
+      return { panelId: r.id ?? null };
+    }
+    case "lever.createOpportunity": {
+      const candidate = action.candidate as Record<string, unknown>;
+      const emails = asList(candidate.emails ?? candidate.email);
+      if (action.findExisting !== false) {
+        for (const email of emails) {
+          const found = await lever.findOpportunityByEmail(email);
+          if (found) return { opportunityId: found.id, created: false };
+        }
+      }
+      const { email: _single, ...rest } = candidate;
+      const r = await lever.createOpportunity({ ...rest, emails }, { key });
+      return { opportunityId: r.id, created: true };
+    }
+    case "notify": {
+      if (!deps.notify) throw new StepFailure("no notifier is configured");
+      await deps.notify(action.channel as "slack" | "teams" | "email", resolveEnv(String(action.to), deps.env), {
+        title: String(action.subject ?? "Fulcrum"),
+        text: String(action.message),
+      });
+      return { sent: true };
+    }
+    case "http": {
+      const secret = typeof action.secret === "string" ? resolveEnv(action.secret, deps.env) : undefined;
+      const r = await signedCall(resolveEnv(String(action.url), deps.env), action.body, {
+        method: action.method as "POST" | "PUT" | "PATCH",
+        secret,
+        allowHosts: deps.allowHosts,
+      });
+      return { status: r.status, reply: r.body.slice(0, 2000) };
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** Step implementations: context fetching, actions, the signed HTTP call, and the Lever adapter. */
+export { leverGateway } from "./lever-gateway.ts";
+export { signedCall, signBody, type SignedCallOptions } from "./signed-http.ts";
+export { renderAction, applyAction, EDITABLE, MAX_NOTE_CHARS, type Action } from "./actions.ts";
+export { fetchContext, postingIdOf, MAX_RESUME_TEXT } from "./context.ts";

@@ -1,0 +1,72 @@
+/**
+ * Adapts the Lever client to the engine's `LeverGateway`: opportunities are read with their
+ * application and stage expanded, postings with their content, lists are gathered whole, and the
+ * newest resume is downloaded through the API.
+ */
+import type { LeverClient } from "../../lever/index.ts";
+import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
+import type { LeverGateway } from "../runs/ports.ts";
+
+const MIME_BY_EXT: Record<string, string> = {
+  pdf: "application/pdf",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  doc: "application/msword",
+  txt: "text/plain",
+  rtf: "application/rtf",
+  html: "text/html",
+};
+
+/** The engine's view of one Lever connection. */
+export function leverGateway(client: LeverClient): LeverGateway {
+  return {
+    async getOpportunity(id) {
+      return (await client.getOpportunity(id, { expand: ["applications", "stage"] })) as unknown as OpportunityLike;
+    },
+    async getPosting(id) {
+      return (await client.getPosting(id, { include: ["content"] })) as unknown as PostingLike;
+    },
+    async listStages() {
+      return (await client.listStages().toArray()).map((s) => ({ id: s.id, text: s.text ?? s.id }));
+    },
+    async listArchiveReasons() {
+      return (await client.listArchiveReasons().toArray()).map((r) => ({ id: r.id, text: r.text ?? r.id, type: r.type ?? null }));
+    },
+    listNotes: (id) => client.listNotes(id).toArray(),
+    listFeedback: (id) => client.listFeedback(id).toArray(),
+    listInterviews: (id) => client.listInterviews(id).toArray(),
+    listPanels: (id) => client.listPanels(id).toArray(),
+    listFiles: (id) => client.listFiles(id).toArray(),
+    listOffers: (id) => client.listOffers(id).toArray(),
+    async latestResume(opportunityId) {
+      const resumes = await client.listResumes(opportunityId).toArray();
+      const newest = resumes.sort((a, b) => Number(b.createdAt ?? 0) - Number(a.createdAt ?? 0))[0];
+      if (!newest) return null;
+      const file = await client.downloadResume(opportunityId, newest.id);
+      const filename = file.filename ?? newest.file?.name ?? `resume.${newest.file?.ext ?? "pdf"}`;
+      const ext = (newest.file?.ext ?? filename.split(".").pop() ?? "").toLowerCase();
+      return { id: newest.id, filename, mime: file.contentType?.split(";")[0] ?? MIME_BY_EXT[ext] ?? "application/octet-stream", bytes: file.bytes };
+    },
+    async findOpportunityByEmail(email) {
+      for await (const opp of client.listOpportunities({ email })) return opp as unknown as OpportunityLike;
+      return null;
+    },
+    async addNote(id, note, o) {
+      const r = await client.addNote(id, { value: note.value, secret: note.secret, score: note.score as 1 | 2 | 3 | 4 | undefined }, o);
+      return { id: r.id };
+    },
+    addTags: (id, tags, o) => client.addTags(id, tags, o),
+    removeTags: (id, tags, o) => client.removeTags(id, tags, o),
+    addLinks: (id, links, o) => client.addLinks(id, links, o),
+    removeLinks: (id, links, o) => client.removeLinks(id, links, o),
+    changeStage: (id, stageId, o) => client.changeStage(id, stageId, o),
+    archive: (id, reasonId, o) => client.archive(id, reasonId, o),
+    async createPanel(id, panel, o) {
+      const r = await client.createPanel(id, panel as unknown as Parameters<LeverClient["createPanel"]>[1], o);
+      return { id: r.id };
+    },
+    async createOpportunity(body, o) {
+      const r = await client.createOpportunity(body as Parameters<LeverClient["createOpportunity"]>[0], o);
+      return { id: r.opportunity.id };
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** Domain tasks the engine offers as `type: task` steps. */
+import type { TaskHandler } from "../../runs/ports.ts";
+import { screenTask } from "./screening.ts";
+export { readResumeWithScreening } from "./screening.ts";
+import { collectTextsTask } from "./texts.ts";
+import { feedbackReviewTask } from "./feedback.ts";
+import { hrPayloadTask } from "./hr-handoff.ts";
+import { toolResultTask } from "./tool-results.ts";
+import { approvalBriefTask, interviewPacketTask, nurturePrepareTask } from "./briefs.ts";
+
+/** Every built-in task by name. */
+export function builtInTasks(): Record<string, TaskHandler> {
+  return {
+    "screening.screen": screenTask,
+    "texts.collect": collectTextsTask,
+    "interview.packet": interviewPacketTask,
+    "approval.brief": approvalBriefTask,
+    "nurture.prepare": nurturePrepareTask,
+    "feedback.review": feedbackReviewTask,
+    "hr.payload": hrPayloadTask,
+    "tool.result": toolResultTask,
+  };
+}

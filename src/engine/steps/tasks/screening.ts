@@ -1,0 +1,119 @@
+/**
+ * `screening.screen`: the screening capability as an engine step. The resume is parsed by the
+ * screening module, the requirements come from the posting, the model (or the local engine)
+ * proposes evidence quotes, and the screening code verifies them and computes the score. The
+ * model never gives a number, and text found in the resume is never an instruction.
+ */
+import {
+  answersFromCustomQuestions,
+  extractRequirements,
+  parseResume,
+  scoreResume,
+  type ParsedResume,
+  type PostingInput,
+  type ProposedEvidence,
+} from "../../../screening/index.ts";
+// The resume-evidence step's criteria shape; not (yet) exported by the screening front door.
+import { stepCriteria } from "../../../screening/model-evidence.ts";
+import type { ResumeReader, TaskHandler } from "../../runs/ports.ts";
+
+interface EvidenceStepOutput {
+  criteria: { id: string; found: boolean; quotes: string[]; explanation: string; droppedQuotes?: string[] }[];
+  flags?: string[];
+}
+
+const MARK = { met: "✓", partly: "~", missing: "✗" } as const;
+
+/** Screens the run's candidate against its posting. `with.advanceAt` (default 75) sets the bar for proposing an advance. */
+export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId }) => {
+  const ctx = await fetch(["opportunity", "posting", "resume"]);
+  const advanceAt = typeof params.advanceAt === "number" ? params.advanceAt : 75;
+  const resume = ctx.resume;
+  const parsed = resume?.parsed as ParsedResume | undefined;
+  if (!ctx.posting) {
+    return review("The application has no posting to screen against.", ["no-posting"]);
+  }
+  if (!resume || !parsed || !["parsed", "partial"].includes(parsed.status)) {
+    const why = !resume ? "The candidate has no resume." : `The resume could not be read (${resume.status}).`;
+    return review(why, [!resume ? "no-resume" : `resume-${resume.status}`]);
+  }
+  const rubric = extractRequirements(ctx.posting as unknown as PostingInput);
+  let evidence: ProposedEvidence[] | undefined;
+  let meta: Record<string, unknown> = { engine: "local", prompt: null, model: null };
+  const criteria = stepCriteria(rubric);
+  if (ai && criteria.length > 0) {
+    const r = await ai({ prompt: "resume-evidence", input: { rubric: { criteria }, resumeText: parsed.text }, onUnavailable: "local", traceId });
+    const out = r.output as unknown as EvidenceStepOutput;
+    // Quotes the AI layer already found missing go to the scorer too: it drops them again, counts
+    // them and lowers the confidence, so made-up evidence is visible in the proposal.
+    evidence = out.criteria.map((c) => ({
+      criterionId: c.id,
+      status: c.found || (c.droppedQuotes?.length ?? 0) > 0 ? "met" : "missing",
+      quotes: [...c.quotes, ...(c.droppedQuotes ?? [])].slice(0, 8),
+      reason: c.explanation.slice(0, 500),
+    }));
+    meta = { ...r.meta };
+  }
+  const app = ctx.opportunity?.applications?.[0];
+  const answers = answersFromCustomQuestions(typeof app === "object" ? app.customQuestions : undefined);
+  const result = scoreResume(parsed, rubric, { ...(evidence ? { evidence } : {}), answers });
+  const flags = [...new Set([...result.flags, ...parsed.flags.filter((f) => f === "hidden-text" || f === "prompt-injection")])];
+  const reasons = result.criteria.map((c) => `${MARK[c.status]} ${c.label}${c.must ? " (must-have)" : ""}: ${c.reason}`);
+  const recommendation = result.tier === "strong" && result.score >= advanceAt && result.missingMustHaves.length === 0 ? "advance" : "review";
+  const lines = [
+    `Fulcrum screening: ${result.score}/100 (${result.tier}) for ${ctx.posting.text ?? "this posting"}`,
+    `Confidence ${Math.round(result.confidence * 100)}%${result.confidenceReasons.length ? ` (${result.confidenceReasons.join("; ")})` : ""}.`,
+    "",
+    ...result.criteria.map((c) => {
+      const quote = c.quotes[0] ? ` — "${c.quotes[0].slice(0, 160)}"` : "";
+      return `${MARK[c.status]} ${c.label}${c.must ? " (must-have)" : ""}${quote}`;
+    }),
+    ...(result.missingMustHaves.length ? ["", `Missing must-haves: ${result.missingMustHaves.join("; ")}`] : []),
+    ...(flags.length ? ["", `Flags for review: ${flags.join(", ")}`] : []),
+    "",
+    `Evidence from the ${meta.engine === "model" ? `model ${String(meta.model ?? "")}` : "local engine"}; scored by Fulcrum's code (rubric ${result.rubricHash.slice(0, 8)}).`,
+  ];
+  return {
+    score: result.score,
+    tier: result.tier,
+    confidence: result.confidence,
+    recommendation,
+    missingMustHaves: result.missingMustHaves,
+    reasons,
+    evidence: result.criteria.filter((c) => c.quotes.length > 0).map((c) => ({ criterion: c.label, status: c.status, quotes: c.quotes.slice(0, 3) })),
+    flags,
+    tags: [`fulcrum-screen-${result.tier}`, ...(flags.length ? ["fulcrum-review"] : [])],
+    note: lines.join("\n"),
+    rubricHash: result.rubricHash,
+    meta,
+  };
+
+  function review(why: string, reviewFlags: string[]) {
+    return {
+      score: null,
+      tier: "unscored",
+      confidence: 0,
+      recommendation: "review",
+      missingMustHaves: [],
+      reasons: [why],
+      evidence: [],
+      flags: reviewFlags,
+      tags: ["fulcrum-review"],
+      note: `Fulcrum screening: not scored. ${why} A person should review this application.`,
+      meta: { engine: "local" },
+    };
+  }
+};
+
+/** Reads resume files with the screening module's parser (PDF, DOCX, RTF, HTML, text, OCR). */
+export const readResumeWithScreening: ResumeReader = async (bytes, file) => {
+  const parsed = await parseResume(bytes, { filename: file.filename, mime: file.mime });
+  return {
+    status: parsed.status,
+    text: parsed.text,
+    hiddenText: parsed.hiddenText.map((h) => h.text),
+    flags: parsed.flags,
+    profile: parsed.profile,
+    parsed,
+  };
+};

@@ -1,0 +1,373 @@
+/**
+ * The audit trail: an append-only, hash-chained log of everything Fulcrum does — events received,
+ * runs, AI calls, proposals and decisions, Lever writes. Each record carries the hash of the one
+ * before it, so `verify()` finds any record that was edited, removed or moved, even when the
+ * database's own append-only trigger was switched off to do it.
+ */
+import { createHash } from "node:crypto";
+import type { Database, Queryable } from "../store/index.ts";
+import { canonicalJson, toJsonValue } from "./canonical-json.ts";
+
+/**
+ * Record kinds used across Fulcrum, so every writer spells them the same way and auditors can
+ * filter on them. Other dotted kinds are allowed.
+ */
+export const AUDIT_KINDS = {
+  /** A webhook or other inbound event stored in the inbox. */
+  eventReceived: "event.received",
+  runStarted: "run.started",
+  runFinished: "run.finished",
+  /** Every AI call, local or model, with its redacted input (written by the AI layer). */
+  aiCall: "ai.call",
+  proposalCreated: "proposal.created",
+  /** Approve, edit-then-approve, reject, expire — with who decided and why. */
+  proposalDecided: "proposal.decided",
+  /** A write to Lever: what, the step key, Lever's id in reply. */
+  leverWrite: "lever.write",
+  notificationSent: "notification.sent",
+} as const;
+
+/** The hash before the first record. */
+export const GENESIS_HASH = "genesis";
+
+/** Who or what a record is about. Every id is optional; give all you have. */
+export interface AuditSubject {
+  connectionId?: string | undefined;
+  opportunityId?: string | undefined;
+  candidateId?: string | undefined;
+  /** A Fulcrum or Lever user the record concerns (e.g. the approver, the interviewer). */
+  userId?: string | undefined;
+  /** Other ids worth keeping (runId, proposalId, postingId, …); stored inside the record. */
+  [other: string]: string | undefined;
+}
+
+export interface AuditAppend {
+  /** What happened, dotted: `event.received`, `run.started`, `ai.call`, `proposal.decided`, `lever.write`. */
+  kind: string;
+  /** Follows one webhook through runs, AI calls and Lever writes. */
+  traceId?: string | undefined;
+  /** `system`, `workflow:<id>`, `user:<id>`, `lever` … */
+  actor: string;
+  subject?: AuditSubject | undefined;
+  /** Must be JSON; never secrets, and only redacted candidate text. */
+  data?: unknown;
+}
+
+export interface AuditRecord {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  kind: string;
+  traceId: string | null;
+  actor: string;
+  subject: Record<string, string>;
+  data: unknown;
+  /** ISO 8601, millisecond precision, UTC. */
+  createdAt: string;
+}
+
+export type AuditProblemKind = "edited" | "removed" | "reordered";
+
+export interface AuditProblem {
+  seq: number;
+  kind: AuditProblemKind;
+  detail: string;
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  /** How many records were checked. */
+  checked: number;
+  problems: AuditProblem[];
+  /** The chain head as stored: keep its hash somewhere else (a ticket, a signed e-mail) to make
+   * even a rewrite of the whole table, head included, detectable later. */
+  head: { seq: number; hash: string } | null;
+}
+
+export interface AuditSearch {
+  candidateId?: string | undefined;
+  opportunityId?: string | undefined;
+  /** Matches the actor `user:<id>` or a subject's userId. */
+  userId?: string | undefined;
+  traceId?: string | undefined;
+  kind?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface AuditTrail {
+  /**
+   * Appends one record. Pass `tx` to append inside your own transaction (the record then exists
+   * only if your transaction commits); appends from any number of processes form one chain.
+   */
+  append(record: AuditAppend, tx?: Queryable): Promise<AuditRecord>;
+  /**
+   * Re-computes the whole chain and reports every place it is broken. `anchors` are chain heads
+   * noted earlier outside Fulcrum; each must still be the hash of its record.
+   */
+  verify(options?: { anchors?: readonly { seq: number; hash: string }[] }): Promise<AuditVerifyResult>;
+  /** Records created in [from, to), oldest first, as JSON Lines (each string ends with "\n"). */
+  export(range?: { from?: Date | string | undefined; to?: Date | string | undefined }): AsyncIterable<string>;
+  /** Records about a candidate, opportunity, user or trace, oldest first. */
+  search(query: AuditSearch): Promise<AuditRecord[]>;
+}
+
+/** The part of a record the hash covers. The sequence number is left out on purpose: order is
+ * carried by the prev-hash links, so a moved record shows as "reordered", not as "edited". */
+function hashedContent(r: Omit<AuditRecord, "seq" | "prevHash" | "hash">): string {
+  return canonicalJson({ kind: r.kind, traceId: r.traceId, actor: r.actor, subject: r.subject, data: r.data, createdAt: r.createdAt });
+}
+
+/** sha256(prevHash + canonical JSON of the record), hex. */
+export function hashRecord(prevHash: string, r: Omit<AuditRecord, "seq" | "prevHash" | "hash">): string {
+  return createHash("sha256").update(prevHash).update(hashedContent(r)).digest("hex");
+}
+
+interface Row {
+  seq: number | string;
+  prev_hash: string;
+  hash: string;
+  kind: string;
+  trace_id: string | null;
+  actor: string;
+  connection_id: string | null;
+  opportunity_id: string | null;
+  candidate_id: string | null;
+  user_id: string | null;
+  data: unknown;
+  created_at: Date | string;
+}
+
+interface StoredData {
+  subject?: Record<string, string>;
+  data: unknown;
+}
+
+function fromRow(row: Row): AuditRecord & { columnsMatch: boolean } {
+  const stored = (typeof row.data === "string" ? JSON.parse(row.data) : row.data) as StoredData;
+  const subject = stored.subject ?? {};
+  // The id columns are copies of the hashed subject, kept for search; a copy that disagrees was
+  // changed behind the chain's back.
+  const columnsMatch =
+    (row.connection_id ?? undefined) === subject["connectionId"] &&
+    (row.opportunity_id ?? undefined) === subject["opportunityId"] &&
+    (row.candidate_id ?? undefined) === subject["candidateId"] &&
+    (row.user_id ?? undefined) === subject["userId"];
+  return {
+    columnsMatch,
+    seq: Number(row.seq),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    kind: row.kind,
+    traceId: row.trace_id,
+    actor: row.actor,
+    subject,
+    data: stored.data ?? null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+function cleanSubject(subject: AuditSubject | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(subject ?? {})) if (typeof v === "string" && v !== "") out[k] = v;
+  return out;
+}
+
+const SELECT = "select seq, prev_hash, hash, kind, trace_id, actor, connection_id, opportunity_id, candidate_id, user_id, data, created_at from audit_records";
+
+/**
+ * The audit trail over a migrated database (PGlite or PostgreSQL).
+ *
+ * @example
+ * const audit = createAuditTrail(db);
+ * await audit.append({ kind: AUDIT_KINDS.leverWrite, traceId, actor: "workflow:screening",
+ *   subject: { connectionId, opportunityId }, data: { what: "addNote", stepKey, leverId } });
+ * const { ok, problems } = await audit.verify();
+ */
+export function createAuditTrail(db: Database): AuditTrail {
+  async function appendIn(tx: Queryable, record: AuditAppend): Promise<AuditRecord> {
+    if (!record.kind || !record.actor) throw new TypeError("audit record needs a kind and an actor");
+    // Locking the single head row serialises appenders, across processes on PostgreSQL too: the
+    // next appender waits here until this transaction commits, then reads the new head.
+    const head = await tx.query<{ seq: number | string; hash: string; now: string }>(
+      `select seq, hash, to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now
+         from audit_chain_head where id for update`,
+    );
+    const h = head.rows[0];
+    if (!h) throw new Error("audit_chain_head is missing its row; the audit migration did not run");
+    const subject = cleanSubject(record.subject);
+    const content = {
+      kind: record.kind,
+      traceId: record.traceId ?? null,
+      actor: record.actor,
+      subject,
+      data: toJsonValue(record.data),
+      createdAt: h.now,
+    };
+    const seq = Number(h.seq) + 1;
+    const hash = hashRecord(h.hash, content);
+    // The record and the new head in one statement (one round trip fewer per append); both still
+    // commit or roll back with the caller's transaction, under the head lock taken above.
+    await tx.query(
+      `with record as (
+         insert into audit_records (seq, prev_hash, hash, kind, trace_id, actor, connection_id, opportunity_id, candidate_id, user_id, data, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
+       )
+       update audit_chain_head set seq = $1, hash = $3 where id`,
+      [
+        seq,
+        h.hash,
+        hash,
+        content.kind,
+        content.traceId,
+        content.actor,
+        subject["connectionId"] ?? null,
+        subject["opportunityId"] ?? null,
+        subject["candidateId"] ?? null,
+        subject["userId"] ?? null,
+        JSON.stringify({ subject, data: content.data }),
+        content.createdAt,
+      ],
+    );
+    return { seq, prevHash: h.hash, hash, ...content };
+  }
+
+  async function* rowsInOrder(where = "", params: unknown[] = []): AsyncGenerator<AuditRecord & { columnsMatch: boolean }> {
+    // Keyset paging keeps memory flat however long the chain is.
+    let after = 0;
+    for (;;) {
+      const clause = where ? `where seq > $1 and ${where}` : "where seq > $1";
+      const { rows } = await db.query<Row>(`${SELECT} ${clause} order by seq limit 1000`, [after, ...params]);
+      for (const row of rows) yield fromRow(row);
+      if (rows.length < 1000) return;
+      after = Number(rows.at(-1)!.seq);
+    }
+  }
+
+  return {
+    append(record, tx) {
+      return tx ? appendIn(tx, record) : db.transaction((t) => appendIn(t, record));
+    },
+
+    async verify(options = {}) {
+      const problems: AuditProblem[] = [];
+      const anchors = new Map((options.anchors ?? []).map((a) => [a.seq, a.hash]));
+      const seen = new Set<number>();
+      // First pass: every hash present (to tell a record that moved — its predecessor exists
+      // elsewhere — from one whose predecessor is gone), which records still match their hash,
+      // and the chain's own order, found by following the links from the start.
+      const present = new Map<string, number>();
+      const intact = new Set<number>();
+      const nextOf = new Map<string, string>();
+      for await (const r of rowsInOrder()) {
+        present.set(r.hash, r.seq);
+        if (hashRecord(r.prevHash, r) === r.hash && r.columnsMatch) {
+          intact.add(r.seq);
+          if (!nextOf.has(r.prevHash)) nextOf.set(r.prevHash, r.hash);
+        }
+      }
+      const chainPosition = new Map<string, number>();
+      for (let cur = nextOf.get(GENESIS_HASH), i = 1; cur !== undefined && !chainPosition.has(cur); cur = nextOf.get(cur), i++) chainPosition.set(cur, i);
+
+      let previous: AuditRecord | undefined;
+      let checked = 0;
+      for await (const r of rowsInOrder()) {
+        checked++;
+        const position = checked;
+        const anchored = anchors.get(r.seq);
+        seen.add(r.seq);
+        if (anchored !== undefined && anchored !== r.hash) {
+          problems.push({ seq: r.seq, kind: "edited", detail: `its hash differs from the anchor noted earlier (${anchored.slice(0, 12)}…); the chain was rewritten from here or before` });
+        }
+        const expectedPrev = previous?.hash ?? GENESIS_HASH;
+        if (!intact.has(r.seq)) {
+          const selfOk = hashRecord(r.prevHash, r) === r.hash;
+          problems.push({ seq: r.seq, kind: "edited", detail: selfOk ? "its subject id columns differ from the hashed subject" : "its content no longer matches its hash" });
+        }
+        if (r.prevHash !== expectedPrev) {
+          const predecessorSeq = r.prevHash === GENESIS_HASH ? 0 : present.get(r.prevHash);
+          const expectedSeq = (previous?.seq ?? 0) + 1;
+          if (predecessorSeq !== undefined) {
+            // Only records out of their chain position moved; a neighbour of a moved record has a
+            // broken link too, but sits exactly where the chain puts it.
+            const belongsAt = chainPosition.get(r.hash);
+            if (belongsAt !== position) {
+              problems.push({
+                seq: r.seq,
+                kind: "reordered",
+                detail: belongsAt !== undefined ? `it is record ${belongsAt} of the chain but sits in place ${position}` : `it follows record ${predecessorSeq} in the chain but sits after ${previous?.seq ?? "the start"}`,
+              });
+            }
+          } else if (r.seq === expectedSeq && previous) {
+            // No gap, yet the link is broken: the record before was changed and re-hashed.
+            if (!problems.some((p) => p.seq === previous!.seq && p.kind === "edited")) {
+              problems.push({ seq: previous.seq, kind: "edited", detail: "it was changed and its hash recomputed; the next record no longer links to it" });
+            }
+          } else {
+            const missingFrom = expectedSeq;
+            const missingTo = r.seq - 1;
+            problems.push({
+              seq: missingFrom,
+              kind: "removed",
+              detail: missingTo > missingFrom ? `records ${missingFrom}–${missingTo} are missing` : missingTo === missingFrom ? `record ${missingFrom} is missing` : "a record before this one is missing",
+            });
+          }
+        }
+        previous = r;
+      }
+      for (const seq of anchors.keys()) {
+        if (!seen.has(seq)) problems.push({ seq, kind: "removed", detail: "an anchored record is missing" });
+      }
+      const head = await db.query<{ seq: number | string; hash: string }>("select seq, hash from audit_chain_head where id");
+      const h = head.rows[0];
+      if (!h) {
+        problems.push({ seq: 0, kind: "removed", detail: "the chain head row is missing" });
+      } else if (Number(h.seq) > (previous?.seq ?? 0)) {
+        const from = (previous?.seq ?? 0) + 1;
+        problems.push({ seq: from, kind: "removed", detail: `the chain ends at ${previous?.seq ?? 0} but ${h.seq} records were appended` });
+      } else if (previous && h.hash !== previous.hash && Number(h.seq) === previous.seq) {
+        if (!problems.some((p) => p.seq === previous!.seq)) {
+          problems.push({ seq: previous.seq, kind: "edited", detail: "the last record's hash differs from the one recorded at append" });
+        }
+      }
+      return { ok: problems.length === 0, checked, problems, head: h ? { seq: Number(h.seq), hash: h.hash } : null };
+    },
+
+    async *export(range = {}) {
+      const conditions: string[] = [];
+      const params: unknown[] = [];
+      if (range.from !== undefined) {
+        params.push(new Date(range.from).toISOString());
+        conditions.push(`created_at >= $${params.length + 1}`);
+      }
+      if (range.to !== undefined) {
+        params.push(new Date(range.to).toISOString());
+        conditions.push(`created_at < $${params.length + 1}`);
+      }
+      for await (const { columnsMatch: _, ...r } of rowsInOrder(conditions.join(" and "), params)) yield `${JSON.stringify(r)}\n`;
+    },
+
+    async search(query) {
+      const conditions: string[] = [];
+      const params: unknown[] = [];
+      const add = (sql: (n: string) => string, value: string) => {
+        params.push(value);
+        conditions.push(sql(`$${params.length}`));
+      };
+      if (query.candidateId) add((p) => `candidate_id = ${p}`, query.candidateId);
+      if (query.opportunityId) add((p) => `opportunity_id = ${p}`, query.opportunityId);
+      if (query.traceId) add((p) => `trace_id = ${p}`, query.traceId);
+      if (query.kind) add((p) => `kind = ${p}`, query.kind);
+      if (query.userId) {
+        params.push(query.userId, `user:${query.userId}`);
+        conditions.push(`(user_id = $${params.length - 1} or actor = $${params.length})`);
+      }
+      if (conditions.length === 0) throw new TypeError("search needs a candidateId, opportunityId, userId, traceId or kind");
+      params.push(Math.min(Math.max(query.limit ?? 1000, 1), 10_000));
+      const { rows } = await db.query<Row>(`${SELECT} where ${conditions.join(" and ")} order by seq limit $${params.length}`, params);
+      return rows.map((row) => {
+        const { columnsMatch: _, ...r } = fromRow(row);
+        return r;
+      });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The SSRF guard for outbound webhook calls (Slack, Teams, and anything else that posts to a URL a
+ * user typed). Webhook URLs come from configuration and workflow files, so a typo or a malicious
+ * edit could point Fulcrum at its own cloud metadata service or an internal admin port. Rules:
+ * https only; the host must resolve to public addresses only, checked on the addresses the socket
+ * really connects to (inside the socket's DNS lookup), so a DNS answer that changes between check
+ * and connect (rebinding) cannot slip through. An explicit allow-list lifts both rules for named
+ * hosts, for tests and local development.
+ */
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { BlockList, isIP } from "node:net";
+
+/** Address ranges a webhook must never reach: private, loopback, link-local, metadata, CGNAT, etc. */
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ["0.0.0.0", 8], // "this network"
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10], // carrier-grade NAT
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16], // link-local, incl. 169.254.169.254 cloud metadata
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24], // IETF protocol assignments
+  ["192.0.2.0", 24], // documentation
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15], // benchmarking
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4], // multicast
+  ["240.0.0.0", 4], // reserved, incl. broadcast
+] as const) {
+  blocked.addSubnet(net, prefix, "ipv4");
+}
+for (const [net, prefix] of [
+  ["::", 128], // unspecified
+  ["::1", 128], // loopback
+  ["fc00::", 7], // unique local
+  ["fe80::", 10], // link-local
+  ["ff00::", 8], // multicast
+  ["64:ff9b::", 96], // NAT64 (embeds IPv4)
+  ["2001:db8::", 32], // documentation
+  ["fd00:ec2::254", 128], // AWS metadata over IPv6
+] as const) {
+  blocked.addSubnet(net, prefix, "ipv6");
+}
+
+/** True when `address` (IPv4 or IPv6 literal) is public, i.e. outside every blocked range. */
+export function isPublicAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (family === 4) return !blocked.check(address, "ipv4");
+  const lower = address.toLowerCase();
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged by its IPv4 part.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  if (mapped) return !blocked.check(mapped[1]!, "ipv4");
+  return !blocked.check(lower, "ipv6");
+}
+
+/** Why an outbound call was refused before any byte was sent. */
+export class OutboundBlockedError extends Error {
+  override readonly name = "OutboundBlockedError";
+}
+
+export interface OutboundPolicy {
+  /**
+   * Host names (or IP literals) exempt from the https-only and public-address rules. Meant for tests
+   * and local development only, e.g. `["127.0.0.1"]`.
+   */
+  allowHosts?: readonly string[] | undefined;
+  /** DNS lookup used to resolve host names (defaults to the system resolver); replaceable in tests. */
+  lookup?: typeof dnsLookup | undefined;
+}
+
+/** A URL safe to show in logs and errors: scheme and host only (webhook paths hold secrets). */
+export function describeUrl(url: string | URL): string {
+  try {
+    const u = typeof url === "string" ? new URL(url) : url;
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+/** Checks the URL's form (scheme, credentials, host) before any network use. Returns the URL. */
+export function checkOutboundUrl(raw: string, policy: OutboundPolicy = {}): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OutboundBlockedError("webhook URL is not a valid absolute URL");
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const allowed = policy.allowHosts?.includes(host) ?? false;
+  if (url.protocol !== "https:" && !(allowed && url.protocol === "http:")) {
+    throw new OutboundBlockedError(`webhook URL ${describeUrl(url)} must use https`);
+  }
+  if (url.username || url.password) {
+    throw new OutboundBlockedError(`webhook URL ${describeUrl(url)} must not carry a user name or password`);
+  }
+  if (!allowed && isIP(host) && !isPublicAddress(host)) {
+    throw new OutboundBlockedError(`webhook URL ${describeUrl(url)} points at a private, loopback or link-local address`);
+  }
+  return url;
+}
+
+/**
+ * A `lookup` for `http(s).request` that resolves the host and fails the connection when any
+ * address it would use is not public (unless the host is allow-listed).
+ */
+export function guardedLookup(policy: OutboundPolicy = {}): typeof dnsLookup {
+  const resolve = policy.lookup ?? dnsLookup;
+  const guarded = (hostname: string, options: unknown, callback: unknown) => {
+    const cb = (typeof options === "function" ? options : callback) as (
+      err: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void;
+    const opts = (typeof options === "object" && options !== null ? options : {}) as { all?: boolean; family?: number };
+    resolve(hostname, { all: true, family: opts.family ?? 0 }, (err, addresses) => {
+      if (err) return cb(err, opts.all ? [] : "", undefined);
+      const list = addresses as LookupAddress[];
+      const allowed = policy.allowHosts?.includes(hostname) ?? false;
+      const bad = list.find((a) => !isPublicAddress(a.address));
+      if (list.length === 0 || (!allowed && bad)) {
+        const error = new OutboundBlockedError(
+          `host ${hostname} resolves to a private, loopback or link-local address; webhooks may only reach public addresses`,
+        ) as Error & { code?: string };
+        error.code = "EBLOCKED";
+        return cb(error as NodeJS.ErrnoException, opts.all ? [] : "", undefined);
+      }
+      if (opts.all) return cb(null, list);
+      const first = list[0]!;
+      return cb(null, first.address, first.family);
+    });
+  };
+  return guarded as unknown as typeof dnsLookup;
+}

@@ -1,0 +1,266 @@
+/**
+ * The REST API under `/api`: events, runs, proposals (approve / reject), dead jobs, workflows and
+ * prompts. Callers are API bearer tokens, or console users resolved by the console's guard (which
+ * runs before this app and sets `caller`). Every route checks the caller's role through one
+ * `authorize` hook, which the console may replace.
+ */
+import { readdirSync, existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "../http-error.ts";
+import { actionForApiRequest, permits, type Caller } from "../console/index.ts";
+import { EngineError, getRun, listRuns, type WorkflowEngine } from "../../engine/runs/index.ts";
+import { getProposal, listProposals } from "../../engine/proposals/index.ts";
+import { formatProblem, type WorkflowSet } from "../../engine/workflows/index.ts";
+import { verifyApiToken } from "./tokens.ts";
+import { mountModeCeilingRoutes } from "./mode-ceiling.ts";
+
+/** Decides whether a caller may make this request; throw HttpError(403) to refuse. */
+export type Authorize = (caller: Caller, request: { method: string; path: string }) => void | Promise<void>;
+
+/** The default: the console's role table (admin, recruiter, hiring manager, auditor). */
+export const authorizeByRole: Authorize = (caller, { method, path }) => {
+  const action = actionForApiRequest(method, path);
+  if (!permits(caller.role, action)) throw new HttpError(403, "forbidden", `the ${caller.role} role may not do this (${action})`);
+};
+
+export interface ApiOptions {
+  engine: WorkflowEngine;
+  workflows: WorkflowSet;
+  authorize?: Authorize | undefined;
+  /** Folder of prompt versions (default: prompts/ at the repository root). */
+  promptsDir?: string | undefined;
+}
+
+const PROMPTS_DIR = resolve(import.meta.dirname, "../../../prompts");
+
+const decisionBody = z.strictObject({ reason: z.string().max(2000).optional(), edits: z.record(z.string(), z.unknown()).optional() });
+const workflowPatch = z.strictObject({ enabled: z.boolean().optional(), mode: z.enum(["shadow", "assist", "auto"]).optional() });
+const rerunBody = z.strictObject({ step: z.string().min(1) });
+const manualBody = z.strictObject({ connectionId: z.string().min(1), opportunityId: z.string().min(1).optional(), data: z.record(z.string(), z.unknown()).optional() });
+
+function caller(c: Context): Caller {
+  return (c.get as (k: string) => unknown)("caller") as Caller;
+}
+
+function actorOf(who: Caller): string {
+  return `user:${who.userId}`;
+}
+
+function intParam(c: Context, name: string): number {
+  const v = c.req.param(name) ?? "";
+  if (!/^\d{1,15}$/.test(v)) throw new HttpError(400, "bad_id", `${name} must be a whole number, got "${v.slice(0, 40)}"`);
+  return Number(v);
+}
+
+function intQuery(c: Context, name: string): number | undefined {
+  const v = c.req.query(name);
+  if (v === undefined || v === "") return undefined;
+  if (!/^\d{1,15}$/.test(v)) throw new HttpError(400, "bad_query", `${name} must be a whole number`);
+  return Number(v);
+}
+
+async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  let raw: unknown = {};
+  const text = await c.req.text();
+  if (text.trim() !== "") {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, "bad_json", "the body is not valid JSON");
+    }
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new HttpError(400, "bad_body", `${i.path.join(".") || "(body)"}: ${i.message}`);
+  }
+  return r.data;
+}
+
+function engineCall<T>(p: Promise<T>): Promise<T> {
+  return p.catch((e: unknown) => {
+    if (e instanceof EngineError) throw new HttpError(e.status, e.status === 404 ? "not_found" : e.status === 409 ? "conflict" : "bad_request", e.message);
+    throw e;
+  });
+}
+
+/** The `/api` sub-app. Mount with `app.route("/api", apiRoutes(ctx, { engine, workflows }))`. */
+export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
+  const api = new Hono();
+  const authorize = options.authorize ?? authorizeByRole;
+  const { db, engine, workflows } = { db: ctx.db, ...options };
+
+  api.use("*", async (c, next) => {
+    let who = (c.get as (k: string) => unknown)("caller") as Caller | undefined;
+    if (!who) {
+      const header = c.req.header("authorization") ?? "";
+      const m = /^bearer\s+(\S+)$/i.exec(header);
+      if (!m) throw new HttpError(401, "unauthenticated", "send an API bearer token (Authorization: Bearer …) or sign in to the console");
+      const token = await verifyApiToken(db, m[1]!);
+      if (!token) throw new HttpError(401, "unauthenticated", "unknown or revoked API token");
+      who = { userId: `token:${token.id}`, role: token.role, name: token.name };
+      (c.set as (k: string, v: unknown) => void)("caller", who);
+      (c.set as (k: string, v: unknown) => void)("auth", who);
+    }
+    await authorize(who, { method: c.req.method, path: c.req.path });
+    await next();
+  });
+
+  api.get("/events", async (c) => {
+    const status = c.req.query("status");
+    const statuses = ["received", "processing", "processed", "failed", "ignored"] as const;
+    if (status && !(statuses as readonly string[]).includes(status)) throw new HttpError(400, "bad_query", `status must be one of ${statuses.join(", ")}`);
+    const connection = c.req.query("connection");
+    const events = await ctx.inbox.listEvents({
+      limit: intQuery(c, "limit") ?? 50,
+      ...(intQuery(c, "before") ? { beforeId: intQuery(c, "before")! } : {}),
+      ...(status ? { status: status as (typeof statuses)[number] } : {}),
+      ...(connection ? { connectionId: connection } : {}),
+    });
+    // Payloads can carry contact details; the list shows what happened, not the body.
+    return c.json({ events: events.map(({ payload: _payload, ...e }) => e) });
+  });
+
+  api.get("/runs", async (c) => {
+    const runs = await listRuns(db, {
+      status: c.req.query("status"),
+      workflowId: c.req.query("workflow"),
+      opportunityId: c.req.query("opportunity"),
+      overdue: c.req.query("overdue") === "true",
+      beforeId: intQuery(c, "before"),
+      limit: intQuery(c, "limit"),
+    });
+    return c.json({ runs });
+  });
+
+  api.get("/runs/:id", async (c) => {
+    const run = await getRun(db, intParam(c, "id"));
+    if (!run) throw new HttpError(404, "not_found", `no run ${c.req.param("id")}`);
+    const proposals = await listProposals(db, { runId: run.id, limit: 500 });
+    return c.json({ run: { ...run, proposals } });
+  });
+
+  api.post("/runs/:id/rerun", async (c) => {
+    const { step } = await jsonBody(c, rerunBody);
+    const id = intParam(c, "id");
+    await engineCall(engine.rerunFrom(id, step));
+    return c.json({ run: await getRun(db, id) }, 202);
+  });
+
+  api.get("/proposals", async (c) => {
+    const who = caller(c);
+    const proposals = await listProposals(db, {
+      status: c.req.query("status"),
+      workflowId: c.req.query("workflow"),
+      postingId: c.req.query("posting"),
+      postingIds: who.role === "hiring_manager" ? (who.postingIds ?? []) : undefined,
+      beforeId: intQuery(c, "before"),
+      limit: intQuery(c, "limit"),
+    });
+    return c.json({ proposals });
+  });
+
+  api.get("/proposals/:id", async (c) => {
+    const p = await getProposal(db, intParam(c, "id"));
+    const who = caller(c);
+    if (!p || (who.role === "hiring_manager" && !(who.postingIds ?? []).includes(p.postingId ?? ""))) throw new HttpError(404, "not_found", `no proposal ${c.req.param("id")}`);
+    return c.json({ proposal: p });
+  });
+
+  for (const decision of ["approve", "reject"] as const) {
+    api.post(`/proposals/:id/${decision}`, async (c) => {
+      const id = intParam(c, "id");
+      const body = await jsonBody(c, decisionBody);
+      const who = caller(c);
+      if (who.role === "hiring_manager") {
+        const p = await getProposal(db, id);
+        if (!p || !(who.postingIds ?? []).includes(p.postingId ?? "")) throw new HttpError(404, "not_found", `no proposal ${id}`);
+      }
+      await engineCall(engine.decideProposal(id, { actor: actorOf(who), decision, reason: body.reason, edits: body.edits }));
+      return c.json({ proposal: await getProposal(db, id) });
+    });
+  }
+
+  api.get("/jobs/dead", async (c) => c.json({ jobs: await ctx.queue.listDead({ limit: intQuery(c, "limit") ?? 100 }) }));
+
+  api.post("/jobs/:id/retry", async (c) => {
+    const id = c.req.param("id");
+    if (!/^[\w-]{1,64}$/.test(id)) throw new HttpError(400, "bad_id", "not a job id");
+    if (!(await ctx.queue.retry(id))) throw new HttpError(404, "not_found", `no dead or failed job ${id}`);
+    return c.json({ retried: id }, 202);
+  });
+
+  const modeCeiling = mountModeCeilingRoutes(api, db, ctx.config.modeCeiling, (c) => actorOf(caller(c)));
+
+  api.get("/workflows", async (c) => {
+    const effective = new Map((await engine.effectiveWorkflows()).map((w) => [w.id, w]));
+    const ceiling = await modeCeiling.get();
+    return c.json({
+      workflows: workflows.list().map((l) => {
+        const w = effective.get(l.workflow.id) ?? l.workflow;
+        return {
+          id: w.id,
+          name: w.name,
+          description: w.description ?? null,
+          enabled: w.enabled,
+          mode: w.mode,
+          modes: w.modes,
+          ceiling,
+          origin: l.origin,
+          hash: l.hash,
+          triggers: w.triggers,
+          steps: w.steps.map((s) => ({ id: s.id, type: s.type })),
+        };
+      }),
+      problems: workflows.problems().map((p) => ({ ...p, text: formatProblem(p) })),
+    });
+  });
+
+  api.patch("/workflows/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!workflows.get(id)) throw new HttpError(404, "not_found", `no workflow "${id}"`);
+    const body = await jsonBody(c, workflowPatch);
+    await db.query(
+      `insert into workflow_settings (workflow_id, enabled, mode, updated_by) values ($1, $2, $3, $4)
+       on conflict (workflow_id) do update set enabled = coalesce($2, workflow_settings.enabled), mode = coalesce($3, workflow_settings.mode),
+         updated_by = $4, updated_at = now()`,
+      [id, body.enabled ?? null, body.mode ?? null, actorOf(caller(c))],
+    );
+    const w = (await engine.effectiveWorkflows()).find((x) => x.id === id)!;
+    return c.json({ workflow: { id, enabled: w.enabled, mode: w.mode, ceiling: await modeCeiling.get() } });
+  });
+
+  api.post("/workflows/:id/run", async (c) => {
+    const body = await jsonBody(c, manualBody);
+    const runId = await engineCall(
+      engine.startManual(c.req.param("id"), { connectionId: body.connectionId, opportunityId: body.opportunityId, data: body.data, actor: actorOf(caller(c)), traceId: crypto.randomUUID().replaceAll("-", "") }),
+    );
+    return c.json({ runId }, 202);
+  });
+
+  api.get("/prompts", (c) => {
+    const dir = options.promptsDir ?? PROMPTS_DIR;
+    const prompts = existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => ({
+            name: d.name,
+            versions: readdirSync(join(dir, d.name)).filter((f) => f.endsWith(".md")).map((f) => f.replace(/\.md$/, "")).sort(),
+          }))
+      : [];
+    return c.json({ prompts });
+  });
+
+  api.get("/prompts/:name/:version", (c) => {
+    const { name, version } = c.req.param();
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(name) || !/^[\w.-]+$/.test(version)) throw new HttpError(400, "bad_name", "not a prompt name or version");
+    const file = join(options.promptsDir ?? PROMPTS_DIR, name, `${version}.md`);
+    if (!existsSync(file)) throw new HttpError(404, "not_found", `no prompt ${name}@${version}`);
+    return c.json({ name, version, text: readFileSync(file, "utf8") });
+  });
+
+  return api;
+}

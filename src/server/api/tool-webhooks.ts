@@ -1,0 +1,72 @@
+/**
+ * Signed events from other hiring tools (assessment and interview platforms) at
+ * `POST /webhooks/tools/:tool[/:connection]`. Each tool has its own secret (`FULCRUM_TOOL_SECRET_<TOOL>`,
+ * e.g. FULCRUM_TOOL_SECRET_CODILITY); the sender signs `<unix seconds>.<raw body>` with HMAC-SHA256
+ * and sends `X-Fulcrum-Signature: t=<unix seconds>,v1=<hex>`. The event is stored in the inbox
+ * before the 2xx, like Lever's, and workflows with a `source: <tool>` trigger pick it up.
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "../http-error.ts";
+
+/** The secrets a tool's deliveries may be signed with (several during a rotation). */
+export type ToolSecrets = (tool: string) => string[];
+
+export const envToolSecrets =
+  (env: NodeJS.ProcessEnv = process.env): ToolSecrets =>
+  (tool) => {
+    const base = `FULCRUM_TOOL_SECRET_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+    return [env[base], env[`${base}_PREVIOUS`]].filter((s): s is string => typeof s === "string" && s.length >= 16);
+  };
+
+function signatureValid(header: string, raw: string, secrets: string[], nowSeconds: number, windowSeconds: number): "ok" | "stale" | "bad" {
+  const m = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header.trim());
+  if (!m) return "bad";
+  const t = Number(m[1]);
+  const given = Buffer.from(m[2]!, "hex");
+  const ok = secrets.some((s) => {
+    const expected = createHmac("sha256", s).update(`${t}.${raw}`).digest();
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!ok) return "bad";
+  return Math.abs(nowSeconds - t) > windowSeconds ? "stale" : "ok";
+}
+
+export function toolWebhookRoutes(ctx: AppContext, secrets: ToolSecrets = envToolSecrets()): Hono {
+  const app = new Hono();
+  const maxBytes = ctx.config.webhook.maxBodyBytes;
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new HttpError(413, "body_too_large", `the body is larger than the limit of ${maxBytes} bytes`);
+    },
+  });
+  app.post("/:tool/:connection?", limit, async (c) => {
+    const tool = c.req.param("tool");
+    const connectionId = c.req.param("connection") ?? "default";
+    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(tool)) throw new HttpError(404, "tool_unknown", "not a tool name");
+    const keys = secrets(tool);
+    if (keys.length === 0) throw new HttpError(404, "tool_unknown", `no secret is configured for tool "${tool}" (set FULCRUM_TOOL_SECRET_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")})`);
+    if (!(await ctx.connections.exists(connectionId))) throw new HttpError(404, "connection_unknown", `no connection named "${connectionId}"`);
+    const raw = await c.req.text();
+    const verdict = signatureValid(c.req.header("x-fulcrum-signature") ?? "", raw, keys, Math.floor(Date.now() / 1000), ctx.config.webhook.replayWindowSeconds);
+    if (verdict === "bad") throw new HttpError(401, "signature_invalid", "X-Fulcrum-Signature is missing or was not made with this tool's secret");
+    if (verdict === "stale") throw new HttpError(401, "signature_stale", "the signature's time stamp is outside the replay window");
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      throw new HttpError(400, "malformed_json", "the body is not valid JSON");
+    }
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new HttpError(400, "malformed_event", "the body must be a JSON object");
+    if (typeof body.event !== "string" || !/^[\w.:-]{1,100}$/.test(body.event)) throw new HttpError(400, "malformed_event", '"event" must name the event, e.g. "assessment.completed"');
+    const dedupeKey = typeof body.id === "string" && body.id ? body.id.slice(0, 200) : createHash("sha256").update(raw).digest("hex");
+    const triggeredAt = typeof body.triggeredAt === "number" ? new Date(body.triggeredAt) : new Date();
+    const stored = await ctx.inbox.storeEvent({ connectionId, source: `tool:${tool}`, event: body.event, dedupeKey, triggeredAt, payload: body });
+    if (stored.status === "duplicate") return c.json({ status: "duplicate", eventId: stored.id });
+    return c.json({ status: "accepted", eventId: stored.id, traceId: stored.traceId });
+  });
+  return app;
+}

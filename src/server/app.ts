@@ -1,0 +1,44 @@
+/**
+ * The HTTP application. Each area is a sub-app mounted here; others add theirs with a one-line
+ * targeted edit (e.g. `app.route("/api", apiRoutes(ctx))`). Errors become JSON in one place.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppContext } from "./context.ts";
+import { HttpError } from "./http-error.ts";
+import { healthRoutes } from "./health-routes.ts";
+import { webhookRoutes } from "./webhook-routes.ts";
+import { oauthRoutes } from "./oauth/index.ts";
+import { apiRoutes, toolWebhookRoutes } from "./api/index.ts";
+import { consoleAdmin, consoleServicesFor, createConsole } from "./console/index.ts";
+
+/**
+ * @example
+ * const app = createApp(ctx);
+ * serve({ fetch: app.fetch, port: ctx.config.port });
+ */
+export function createApp(ctx: AppContext): Hono {
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json(error.toJSON(), error.status as 400);
+    if (error instanceof HTTPException) {
+      return c.json({ error: { code: `http_${error.status}`, message: error.message || "request refused" } }, error.status);
+    }
+    ctx.logger.error({ err: error, path: c.req.path, method: c.req.method }, "unhandled error in a request");
+    return c.json({ error: { code: "internal", message: "internal error" } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  // The console's guard resolves session cookies, checks CSRF and roles before the API sees a request.
+  const consoleApp = createConsole({ db: ctx.db, logger: ctx.logger, publicUrl: ctx.config.publicUrl, sso: ctx.config.oidc, services: consoleServicesFor(ctx) });
+  app.use("/api/*", consoleApp.apiGuard);
+
+  app.route("/", healthRoutes(ctx));
+  app.route("/webhooks", webhookRoutes(ctx));
+  app.route("/oauth", oauthRoutes({ registry: ctx.connectionRegistry, logger: ctx.logger, adminToken: ctx.config.adminToken, authorize: consoleAdmin(ctx.db) }));
+  if (ctx.engine && ctx.workflows) app.route("/api", apiRoutes(ctx, { engine: ctx.engine, workflows: ctx.workflows }));
+  app.route("/webhooks/tools", toolWebhookRoutes(ctx));
+  app.route("/", consoleApp.routes); // last: the console page answers every other navigation
+  return app;
+}

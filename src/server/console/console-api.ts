@@ -1,0 +1,254 @@
+/**
+ * The console's own endpoints beyond sign-in, under `/console/api`: the overview for the first
+ * view, audit search and chain verification, connections (list, add by API key, doctor, webhook
+ * health), settings (mode ceiling, AI provider test), fairness and replay on history. Each one is
+ * backed by a service from another module, passed in at start-up; a deployment without that service
+ * answers 501 saying what is missing.
+ */
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { ConsoleGuard } from "./routes.ts";
+import { latestPrompt, listPrompts, PromptSaveError, savePromptVersion } from "./workflow-files.ts";
+
+/** The audit trail as the console uses it (E5's `AuditTrail`). */
+export interface AuditPort {
+  search(query: { candidateId?: string; opportunityId?: string; userId?: string; traceId?: string; limit?: number }): Promise<unknown[]>;
+  verify(): Promise<{ ok: boolean; checked: number; problems: { seq: number; kind: string; detail: string }[] }>;
+}
+
+/** Connections as the console uses them (E8's registry). */
+export interface ConnectionsPort {
+  list(): Promise<{ id: string; name: string; environment: string; baseUrl: string; authKind: string; oauthConnected?: boolean }[]>;
+  add(input: { id: string; name?: string | undefined; apiKey?: string | undefined; baseUrl?: string | undefined; oauth?: { clientId: string; clientSecret: string; redirectUri: string } | undefined }): Promise<unknown>;
+  doctor(id: string): Promise<{ check: string; status: string; detail: string; fix?: string | undefined }[]>;
+  /** Deliveries per event for a connection: last delivery, deliveries and failures. */
+  webhookHealth?(id: string): Promise<{ event: string; lastDeliveryAt: string | null; deliveries: number; failures: number }[]>;
+}
+
+export interface SettingsPort {
+  /** The effective ceiling (may be read live from the database). */
+  modeCeiling(): string | Promise<string>;
+  setModeCeiling?(mode: "shadow" | "assist" | "auto", by: string): Promise<void>;
+  ai(): { provider: string; model?: string | undefined; configured: boolean };
+  testAi?(): Promise<{ ok: boolean; detail: string }>;
+  oauthAvailable?: boolean | undefined;
+}
+
+export interface ReplayRow {
+  eventId: string;
+  candidate?: string | undefined;
+  current?: string | undefined;
+  candidateVersion?: string | undefined;
+  differs: boolean;
+}
+
+export interface ConsoleServices {
+  audit?: AuditPort | undefined;
+  connections?: ConnectionsPort | undefined;
+  settings?: SettingsPort | undefined;
+  /** The server's public URL (OAuth redirect URIs); the request's origin when absent. */
+  publicUrl?: string | undefined;
+  /** Set when Fulcrum runs against its built-in Lever sandbox. */
+  sandbox?: { url: string } | undefined;
+  /** The fairness report (JSON) and its CSV export. */
+  fairness?: { report(): Promise<unknown>; csv(): Promise<string> } | undefined;
+  /** Runs a workflow (optionally with another prompt version) in shadow over the last N matching events. */
+  replay?: ((input: { workflowId: string; prompt?: string | undefined; last: number }) => Promise<ReplayRow[]>) | undefined;
+  /** A loaded workflow with the text of its file. */
+  workflowFile?: ((id: string) => { id: string; name: string; description?: string | undefined; origin: string; yaml: string } | undefined) | undefined;
+  /** Folder of prompt versions; default: the built-in prompts/ folder. */
+  promptsDir?: string | undefined;
+  /** How many workflows are loaded (for the overview). */
+  workflowCount?: (() => number) | undefined;
+}
+
+const missing = (what: string) => ({ error: `${what} is not available in this deployment.` });
+
+export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: ConsoleServices): void {
+  api.get("/overview", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    return c.json({
+      sandbox: services.sandbox !== undefined,
+      sandboxUrl: g.caller.role === "admin" ? services.sandbox?.url : undefined,
+      modeCeiling: (await services.settings?.modeCeiling()) ?? "unknown",
+      workflows: services.workflowCount?.(),
+    });
+  });
+
+  api.get("/audit", async (c) => {
+    const g = await guard(c, "audit:read");
+    if (g instanceof Response) return g;
+    if (!services.audit) return c.json(missing("The audit trail"), 501);
+    const q = c.req.query();
+    const query = { traceId: q.trace, candidateId: q.candidate, opportunityId: q.opportunity, userId: q.user, limit: 1000 };
+    if (!query.traceId && !query.candidateId && !query.opportunityId && !query.userId) {
+      return c.json({ error: "Give a trace, candidate, opportunity or user id to search for." }, 400);
+    }
+    return c.json({ records: await services.audit.search(query) });
+  });
+
+  api.post("/audit/verify", async (c) => {
+    const g = await guard(c, "audit:read");
+    if (g instanceof Response) return g;
+    if (!services.audit) return c.json(missing("The audit trail"), 501);
+    return c.json(await services.audit.verify());
+  });
+
+  api.get("/connections", async (c) => {
+    const g = await guard(c, "connections:read");
+    if (g instanceof Response) return g;
+    if (!services.connections) return c.json(missing("The connection registry"), 501);
+    const connections = await services.connections.list();
+    const withHealth = await Promise.all(
+      connections.map(async (conn) => ({
+        id: conn.id,
+        name: conn.name,
+        environment: conn.environment,
+        baseUrl: conn.baseUrl,
+        authKind: conn.authKind,
+        oauthConnected: conn.oauthConnected ?? false,
+        webhooks: (await services.connections!.webhookHealth?.(conn.id).catch(() => undefined)) ?? [],
+      })),
+    );
+    return c.json({ connections: withHealth });
+  });
+
+  const addSchema = z
+    .object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "use lower-case letters, digits, - and _ (at most 63)"),
+      name: z.string().max(200).optional(),
+      apiKey: z.string().min(1).max(500).optional(),
+      baseUrl: z.url().optional(),
+      oauth: z.object({ clientId: z.string().min(1).max(500), clientSecret: z.string().min(1).max(500) }).optional(),
+    })
+    .refine((v) => (v.apiKey === undefined) !== (v.oauth === undefined), { message: "give either an API key or an OAuth client, not both", path: ["apiKey"] });
+  api.post("/connections", async (c) => {
+    const g = await guard(c, "connections:write");
+    if (g instanceof Response) return g;
+    if (!services.connections) return c.json(missing("The connection registry"), 501);
+    const parsed = addSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return c.json({ error: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400);
+    }
+    const { oauth, ...rest } = parsed.data;
+    // Lever sends the person back to this server's OAuth callback.
+    const redirectUri = `${services.publicUrl ?? new URL(c.req.url).origin}/oauth/lever/callback`;
+    try {
+      await services.connections.add({ ...rest, oauth: oauth && { ...oauth, redirectUri } });
+    } catch (error) {
+      return c.json({ error: (error as Error).message }, 400);
+    }
+    return c.json({ ok: true }, 201);
+  });
+
+  api.get("/connections/:id/doctor", async (c) => {
+    const g = await guard(c, "connections:write");
+    if (g instanceof Response) return g;
+    if (!services.connections) return c.json(missing("The connection registry"), 501);
+    try {
+      const rows = await services.connections.doctor(c.req.param("id"));
+      return c.json({ rows: rows.map((r) => ({ check: r.check, ok: r.status === "ok" || r.status === "skip", status: r.status, detail: r.detail, fix: r.fix })) });
+    } catch (error) {
+      return c.json({ error: (error as Error).message }, 400);
+    }
+  });
+
+  api.get("/settings", async (c) => {
+    const g = await guard(c, "connections:read");
+    if (g instanceof Response) return g;
+    if (!services.settings) return c.json(missing("Settings"), 501);
+    return c.json({
+      modeCeiling: await services.settings.modeCeiling(),
+      modeCeilingSwitchable: services.settings.setModeCeiling !== undefined,
+      ai: services.settings.ai(),
+      aiTestable: services.settings.testAi !== undefined,
+      oauthAvailable: services.settings.oauthAvailable ?? false,
+    });
+  });
+
+  api.post("/settings/mode-ceiling", async (c) => {
+    const g = await guard(c, "settings:write");
+    if (g instanceof Response) return g;
+    if (!services.settings?.setModeCeiling) return c.json(missing("Changing the mode ceiling at run time"), 501);
+    const parsed = z.object({ mode: z.enum(["shadow", "assist", "auto"]) }).safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: "mode: use shadow, assist or auto" }, 400);
+    await services.settings.setModeCeiling(parsed.data.mode, g.user.id);
+    return c.json({ modeCeiling: await services.settings.modeCeiling() });
+  });
+
+  api.post("/settings/ai/test", async (c) => {
+    const g = await guard(c, "settings:write");
+    if (g instanceof Response) return g;
+    if (!services.settings?.testAi) return c.json(missing("Testing the AI provider"), 501);
+    return c.json(await services.settings.testAi());
+  });
+
+  api.get("/fairness", async (c) => {
+    const g = await guard(c, "fairness:read");
+    if (g instanceof Response) return g;
+    if (!services.fairness) return c.json(missing("The fairness report"), 501);
+    return c.json(await services.fairness.report());
+  });
+
+  api.get("/fairness.csv", async (c) => {
+    const g = await guard(c, "fairness:read");
+    if (g instanceof Response) return g;
+    if (!services.fairness) return c.json(missing("The fairness report"), 501);
+    c.header("Content-Disposition", `attachment; filename="fulcrum-bias-audit-summary-${new Date().toISOString().slice(0, 10)}.csv"`);
+    return c.body(await services.fairness.csv(), 200, { "Content-Type": "text/csv; charset=utf-8" });
+  });
+
+  api.get("/workflows/:id", async (c) => {
+    const g = await guard(c, "workflows:read");
+    if (g instanceof Response) return g;
+    if (!services.workflowFile) return c.json(missing("The workflow set"), 501);
+    const wf = services.workflowFile(c.req.param("id"));
+    if (!wf) return c.json({ error: `No workflow "${c.req.param("id")}".` }, 404);
+    return c.json({ workflow: wf });
+  });
+
+  api.get("/prompts", async (c) => {
+    const g = await guard(c, "prompts:read");
+    if (g instanceof Response) return g;
+    return c.json({ prompts: listPrompts(services.promptsDir) });
+  });
+
+  api.get("/prompts/:name", async (c) => {
+    const g = await guard(c, "prompts:read");
+    if (g instanceof Response) return g;
+    const p = latestPrompt(c.req.param("name"), services.promptsDir);
+    if (!p) return c.json({ error: `No prompt "${c.req.param("name")}".` }, 404);
+    return c.json({ prompt: { name: c.req.param("name"), ...p } });
+  });
+
+  api.post("/prompts", async (c) => {
+    const g = await guard(c, "prompts:write");
+    if (g instanceof Response) return g;
+    const parsed = z.object({ name: z.string().max(63), text: z.string().max(100_000) }).safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: `${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message}` }, 400);
+    try {
+      const version = savePromptVersion(parsed.data.name, parsed.data.text, services.promptsDir);
+      return c.json({ prompt: { name: parsed.data.name, version } }, 201);
+    } catch (error) {
+      if (error instanceof PromptSaveError) return c.json({ error: error.message }, 400);
+      throw error;
+    }
+  });
+
+  api.post("/replay", async (c) => {
+    const g = await guard(c, "workflows:write");
+    if (g instanceof Response) return g;
+    if (!services.replay) return c.json(missing("Replay on history"), 501);
+    const parsed = z
+      .object({ workflowId: z.string().min(1).max(200), prompt: z.string().max(200).optional(), last: z.number().int().min(1).max(200).default(20) })
+      .safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: `${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}` }, 400);
+    try {
+      return c.json({ rows: await services.replay(parsed.data) });
+    } catch (error) {
+      return c.json({ error: (error as Error).message }, 400);
+    }
+  });
+}

@@ -1,0 +1,250 @@
+/**
+ * The console's own HTTP routes: sign-in and sign-out, the session, account management, live
+ * events, and the single-page app. Mounted last on the server so that the API, webhooks, health
+ * and metrics routes win.
+ */
+import type { EventEmitter } from "node:events";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
+import { secureHeaders } from "hono/secure-headers";
+import { z } from "zod";
+import type { Logger } from "../../observability/index.ts";
+import type { Queryable } from "../../store/index.ts";
+import { isStateChanging, originProblem, tokenProblem } from "./csrf.ts";
+import { streamLiveEvents } from "./live-events.ts";
+import type { ThrottlePolicy } from "./login-throttle.ts";
+import type { ScryptCost } from "./passwords.ts";
+import { permits, roleSchema, type Action } from "./roles.ts";
+import { clearSessionCookies, clientIp, readSignedIn, SESSION_COOKIE, setSessionCookies, type SignedIn } from "./session-cookie.ts";
+import { proposalContext, proposalLabels } from "./proposal-context.ts";
+import { deleteSession } from "./sessions.ts";
+import { signIn } from "./sign-in.ts";
+import { mountSingleSignOn, type SingleSignOnSettings } from "./single-sign-on.ts";
+import { serveConsoleAssets, serveConsolePage } from "./static-files.ts";
+import { createUser, listUsers, setPassword, updateUser, UserError, type ConsoleUser } from "./users.ts";
+
+export interface ConsoleRoutesOptions {
+  db: Queryable;
+  logger: Logger;
+  publicUrl?: string | undefined;
+  engineEvents?: EventEmitter | undefined;
+  distDir: string;
+  scryptCost?: ScryptCost | undefined;
+  throttle?: ThrottlePolicy | undefined;
+  proposalPosting?: ((id: string) => Promise<string | null | undefined>) | undefined;
+  /** OpenID Connect single sign-on, when configured. */
+  sso?: SingleSignOnSettings | undefined;
+  /** Extra console endpoints (audit, fairness, replay…) mounted under `/console/api`. */
+  extend?: ((api: Hono, guard: ConsoleGuard) => void) | undefined;
+}
+
+/** Checks a console API request: signed in, allowed, and (when it changes state) not forged. */
+export type ConsoleGuard = (c: Context, action: Action) => Promise<SignedIn | Response>;
+
+export function publicUser(user: ConsoleUser) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    postingIds: user.postingIds,
+    disabled: user.disabled,
+    lockedUntil: user.lockedUntil?.toISOString() ?? null,
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
+const loginSchema = z.object({ email: z.string().max(254), password: z.string().max(1024) });
+const newUserSchema = z.object({
+  email: z.string().max(254),
+  name: z.string().max(200).optional(),
+  role: roleSchema,
+  password: z.string().max(1024),
+  postingIds: z.array(z.string().max(100)).max(1000).optional(),
+});
+const userChangesSchema = z.object({
+  role: roleSchema.optional(),
+  name: z.string().max(200).optional(),
+  postingIds: z.array(z.string().max(100)).max(1000).optional(),
+  disabled: z.boolean().optional(),
+  password: z.string().max(1024).optional(),
+});
+
+async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return { ok: false, response: c.json({ error: "The request body is not JSON." }, 400) };
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, response: c.json({ error: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
+  const { db, logger, publicUrl } = options;
+  const app = new Hono();
+
+  const guard: ConsoleGuard = async (c, action) => {
+    const signedIn = await readSignedIn(c, db);
+    if (!signedIn) return c.json({ error: "Sign in first." }, 401);
+    if (isStateChanging(c.req.method)) {
+      const problem = originProblem(c, publicUrl) ?? tokenProblem(c, signedIn.session.csrfToken);
+      if (problem) return c.json({ error: `Refused as a possible cross-site request: ${problem}.` }, 403);
+    }
+    if (!permits(signedIn.caller.role, action)) {
+      return c.json({ error: `The ${signedIn.caller.role.replace("_", " ")} role may not do this (${action}).` }, 403);
+    }
+    return signedIn;
+  };
+
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  const api = new Hono();
+  api.use("*", bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json({ error: "The request body is too large." }, 413) }));
+
+  api.post("/login", async (c) => {
+    // Login CSRF: a foreign page must not sign the browser in to an attacker's account.
+    const problem = originProblem(c, publicUrl);
+    if (problem) return c.json({ error: `Refused as a possible cross-site request: ${problem}.` }, 403);
+    const body = await readJson(c, loginSchema);
+    if (!body.ok) return body.response;
+    const result = await signIn(
+      db,
+      {
+        email: body.value.email,
+        password: body.value.password,
+        ip: clientIp(c),
+        userAgent: c.req.header("user-agent"),
+        previousSessionId: getCookie(c, SESSION_COOKIE),
+      },
+      { scryptCost: options.scryptCost, throttle: options.throttle },
+    );
+    if (!result.ok) {
+      logger.info({ reason: result.reason }, "console sign-in refused");
+      if (result.retryAfterSeconds) c.header("Retry-After", String(result.retryAfterSeconds));
+      const status = result.reason === "throttled" ? 429 : result.reason === "locked" ? 423 : 401;
+      return c.json({ error: result.message, reason: result.reason }, status);
+    }
+    setSessionCookies(c, publicUrl, result.session);
+    logger.info({ userId: result.user.id, role: result.user.role }, "console sign-in");
+    return c.json({ user: publicUser(result.user), csrfToken: result.session.csrfToken });
+  });
+
+  api.post("/logout", async (c) => {
+    const signedIn = await readSignedIn(c, db);
+    if (signedIn) {
+      const problem = originProblem(c, publicUrl) ?? tokenProblem(c, signedIn.session.csrfToken);
+      if (problem) return c.json({ error: `Refused as a possible cross-site request: ${problem}.` }, 403);
+      await deleteSession(db, signedIn.sessionId);
+    }
+    clearSessionCookies(c);
+    return c.body(null, 204);
+  });
+
+  api.get("/session", async (c) => {
+    const signedIn = await readSignedIn(c, db);
+    if (!signedIn) return c.json({ error: "Not signed in." }, 401);
+    c.header("Cache-Control", "no-store");
+    return c.json({ user: publicUser(signedIn.user), csrfToken: signedIn.session.csrfToken });
+  });
+
+  api.get("/users", async (c) => {
+    const g = await guard(c, "users:manage");
+    if (g instanceof Response) return g;
+    return c.json({ users: (await listUsers(db)).map(publicUser) });
+  });
+
+  api.post("/users", async (c) => {
+    const g = await guard(c, "users:manage");
+    if (g instanceof Response) return g;
+    const body = await readJson(c, newUserSchema);
+    if (!body.ok) return body.response;
+    try {
+      const user = await createUser(db, body.value, options.scryptCost);
+      logger.info({ by: g.user.id, userId: user.id, role: user.role }, "console account created");
+      return c.json({ user: publicUser(user) }, 201);
+    } catch (error) {
+      if (error instanceof UserError) return c.json({ error: error.message }, 400);
+      throw error;
+    }
+  });
+
+  api.patch("/users/:id", async (c) => {
+    const g = await guard(c, "users:manage");
+    if (g instanceof Response) return g;
+    const body = await readJson(c, userChangesSchema);
+    if (!body.ok) return body.response;
+    const id = c.req.param("id");
+    if (id === g.user.id && (body.value.disabled || (body.value.role && body.value.role !== "admin"))) {
+      return c.json({ error: "You cannot disable yourself or remove your own admin role; ask another admin." }, 400);
+    }
+    try {
+      if (body.value.password !== undefined) await setPassword(db, id, body.value.password, options.scryptCost);
+      const user = await updateUser(db, id, body.value);
+      logger.info({ by: g.user.id, userId: id }, "console account changed");
+      return c.json({ user: publicUser(user) });
+    } catch (error) {
+      if (error instanceof UserError) return c.json({ error: error.message }, error.message === "no such account" ? 404 : 400);
+      throw error;
+    }
+  });
+
+  api.get("/proposal-labels", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    const status = c.req.query("status");
+    return c.json({ labels: await proposalLabels(db, g.caller, { status: status && status !== "all" ? status : undefined }) });
+  });
+
+  api.get("/proposals/:id/context", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    const context = await proposalContext(db, g.caller, c.req.param("id"));
+    if (!context) return c.json({ error: `No proposal ${c.req.param("id")} that you may see.` }, 404);
+    return c.json({ context });
+  });
+
+  options.extend?.(api, guard);
+
+  api.all("*", (c) => c.json({ error: `No console endpoint ${c.req.method} ${c.req.path}.` }, 404));
+  if (options.sso) mountSingleSignOn(app, { db, logger, publicUrl, settings: options.sso });
+  app.route("/console/api", api);
+
+  app.get("/console/events", async (c) => {
+    const signedIn = await readSignedIn(c, db);
+    if (!signedIn) return c.json({ error: "Sign in first." }, 401);
+    return streamLiveEvents(c, { db, events: options.engineEvents, caller: signedIn.caller, sessionId: signedIn.sessionId, proposalPosting: options.proposalPosting });
+  });
+
+  app.use("*", serveConsoleAssets(options.distDir));
+  const page = serveConsolePage(options.distDir);
+  app.get("*", (c, next) => {
+    // Only page navigations get the app; a missing script or image is a plain 404.
+    const wantsHtml = (c.req.header("accept") ?? "").includes("text/html");
+    if (!wantsHtml || /^\/(api|webhooks|health|metrics|assets)(\/|$)/.test(c.req.path)) return next();
+    return page(c);
+  });
+  return app;
+}

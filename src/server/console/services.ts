@@ -1,0 +1,105 @@
+/**
+ * Builds the console's services from the server's context: the audit trail, the connection
+ * registry with webhook health from the inbox, and the settings the page shows.
+ */
+import { readFileSync } from "node:fs";
+import { createAi, type Ai } from "../../ai/index.ts";
+import { createAuditTrail } from "../../governance/index.ts";
+import { createModeCeiling } from "../../engine/policy/index.ts";
+import { changeModeCeiling } from "../api/mode-ceiling.ts";
+import type { AppContext } from "../context.ts";
+import type { ConnectionsPort, ConsoleServices } from "./console-api.ts";
+import { replayOnHistory } from "./replay.ts";
+import { buildFairnessReport, fairnessCsv, type EeoResponse, type EeoSource } from "./fairness-report.ts";
+
+/** How far back the fairness report asks Lever for EEO responses (Lever's own default is one week). */
+const eeoLookbackMs = 2 * 365 * 86_400_000;
+
+/**
+ * EEO responses through the connection's Lever client, when the client can read them
+ * (`GET /eeo/responses/pii` for applications of the last two years); otherwise the reason it cannot.
+ */
+function eeoThroughLever(ctx: AppContext): EeoSource {
+  return async (connectionId) => {
+    const registry = ctx.connectionRegistry;
+    if (!registry) return { unavailable: "no connection registry" };
+    const client = (await registry.client(connectionId)) as unknown as {
+      listEeoResponses?: (window: { createdAtStart: number; createdAtEnd: number }) => AsyncIterable<EeoResponse> | Promise<EeoResponse[]>;
+    };
+    if (typeof client.listEeoResponses !== "function") return { unavailable: "this version's Lever client does not read EEO responses" };
+    try {
+      const now = Date.now();
+      const result = client.listEeoResponses({ createdAtStart: now - eeoLookbackMs, createdAtEnd: now });
+      if (Symbol.asyncIterator in Object(result)) {
+        const all: EeoResponse[] = [];
+        for await (const r of result as AsyncIterable<EeoResponse>) all.push(r);
+        return all;
+      }
+      return await (result as Promise<EeoResponse[]>);
+    } catch (error) {
+      return { unavailable: (error as Error).message };
+    }
+  };
+}
+
+export function consoleServicesFor(ctx: AppContext): ConsoleServices {
+  const audit = createAuditTrail(ctx.db);
+  const registry = ctx.connectionRegistry;
+  const connections: ConnectionsPort | undefined = registry && {
+    list: () => registry.list(),
+    add: (input) => registry.add({ id: input.id, name: input.name, apiKey: input.apiKey, baseUrl: input.baseUrl, oauth: input.oauth }, { source: "cli" }),
+    doctor: (id) => registry.doctor(id),
+    // Webhook health from what actually arrived: the last delivery per event and how many failed.
+    async webhookHealth(id) {
+      const { rows } = await ctx.db.query<{ event: string; last: Date | string | null; n: number; failed: number }>(
+        `select event, max(received_at) as last, count(*)::int as n, count(*) filter (where status = 'failed')::int as failed
+         from inbox_events where connection_id = $1 group by event order by event`,
+        [id],
+      );
+      return rows.map((r) => ({ event: r.event, lastDeliveryAt: r.last ? new Date(r.last).toISOString() : null, deliveries: r.n, failures: r.failed }));
+    },
+  };
+  const ai = ctx.config.ai;
+  // Made on first use: the settings page's test button is the only caller.
+  let aiLayer: Ai | undefined;
+  // The same live ceiling the engine reads; the environment's value is its upper bound.
+  const ceiling = createModeCeiling(ctx.db, ctx.config.modeCeiling);
+  return {
+    audit: {
+      search: (q) => audit.search(q),
+      verify: () => audit.verify(),
+    },
+    connections,
+    publicUrl: ctx.config.publicUrl,
+    settings: {
+      modeCeiling: () => ceiling.get(),
+      async setModeCeiling(mode, by) {
+        await changeModeCeiling(ctx.db, ceiling, mode, `user:${by}`);
+      },
+      ai: () => ({ provider: ai?.provider ?? "none", model: ai?.model, configured: ai !== undefined && ai.provider !== "none" }),
+      oauthAvailable: ctx.config.connections.some((c) => c.oauth !== undefined),
+      async testAi() {
+        if (!ai || ai.provider === "none") return { ok: true, detail: "no model provider is configured, so every AI step runs on its local engine; nothing to call." };
+        aiLayer ??= createAi({ config: ctx.config, logger: ctx.logger });
+        const r = await aiLayer.probe();
+        const who = `${r.provider}${r.model ? ` (${r.model})` : ""}`;
+        return r.ok ? { ok: true, detail: `${who} answered a structured test call in ${Math.round(r.latencyMs)} ms.` } : { ok: false, detail: `${who}: ${r.error ?? "no answer"}` };
+      },
+    },
+    sandbox: ctx.config.sandbox.enabled ? { url: `port ${ctx.config.sandbox.port}` } : undefined,
+    fairness: {
+      report: () => buildFairnessReport(ctx.db, ctx.eeoSource ?? eeoThroughLever(ctx)),
+      csv: async () => fairnessCsv(await buildFairnessReport(ctx.db, ctx.eeoSource ?? eeoThroughLever(ctx))),
+    },
+    workflowFile: ctx.workflows
+      ? (id) => {
+          const loaded = ctx.workflows!.get(id);
+          if (!loaded) return undefined;
+          const w = loaded.workflow;
+          return { id: w.id, name: w.name, description: w.description, origin: loaded.origin, yaml: readFileSync(loaded.file, "utf8") };
+        }
+      : undefined,
+    replay: ctx.engine ? (input) => replayOnHistory(ctx.db, ctx.engine!, input) : undefined,
+    workflowCount: ctx.workflows ? () => ctx.workflows!.list().length : undefined,
+  };
+}

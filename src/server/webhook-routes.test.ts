@@ -1,0 +1,246 @@
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import type { Hono } from "hono";
+import { loadConfig } from "../config/index.ts";
+import { Writable } from "node:stream";
+import { createLogger, silentLogger } from "../observability/index.ts";
+import { signLeverWebhook } from "../lever/index.ts";
+import { openTestDatabase, testEngines, type TestDatabase } from "../store/testing.ts";
+import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
+import { createInbox, INBOX_QUEUE } from "../engine/inbox/index.ts";
+import { createMemoryConnectionDirectory } from "../engine/sources/index.ts";
+import { createApp } from "./app.ts";
+
+const DEFAULT_TOKEN = "default-signing-token";
+const ACME_TOKEN = "acme-stage-change-token";
+
+function delivery(overrides: Record<string, unknown> = {}, signWith: string | null = DEFAULT_TOKEN): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    event: "candidateStageChange",
+    triggeredAt: Date.now(),
+    token: randomBytes(24).toString("hex"),
+    data: {
+      opportunityId: `opp-${randomBytes(4).toString("hex")}`,
+      candidateId: "cand-1",
+      contactId: "contact-1",
+      fromStageId: "applicant-new",
+      toStageId: "stage-phone-screen",
+    },
+    ...overrides,
+  };
+  if (signWith !== null && !("signature" in overrides)) {
+    body.signature = signLeverWebhook(String(body.token), body.triggeredAt as number, signWith);
+  }
+  return body;
+}
+
+for (const engine of await testEngines()) {
+  describe(`webhook intake on ${engine.kind}`, { skip: engine.skip }, () => {
+    let t: TestDatabase;
+    let queue: JobQueue;
+    let app: Hono;
+    let logLines: string[] = [];
+    const config = loadConfig({ FULCRUM_WEBHOOK_MAX_BYTES: "4096", FULCRUM_WEBHOOK_REPLAY_WINDOW: "600" });
+
+    before(async () => {
+      t = await openTestDatabase(engine.kind);
+      queue = createJobQueue({ db: t.db });
+      await queue.start();
+      const inbox = createInbox({ db: t.db, queue });
+      await inbox.start();
+      const connections = createMemoryConnectionDirectory({
+        default: { "*": DEFAULT_TOKEN },
+        acme: { candidateStageChange: ACME_TOKEN },
+      });
+      const destination = new Writable({
+        write(chunk, _encoding, done) {
+          logLines.push(String(chunk));
+          done();
+        },
+      });
+      app = createApp({ config, db: t.db, logger: createLogger({ level: "info", destination }), queue, inbox, connections });
+    });
+    after(async () => {
+      await queue?.stop({ graceful: false, timeoutMs: 1000 });
+      await t?.drop();
+    });
+
+    async function inboxSnapshot(): Promise<string> {
+      const { rows } = await t.db.query("select id, dedupe_key, status from inbox_events order by id");
+      const jobs = await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = $1", [INBOX_QUEUE]);
+      return JSON.stringify({ rows, jobs: jobs.rows[0]!.n });
+    }
+
+    async function post(path: string, body: unknown, init: RequestInit = {}): Promise<{ status: number; json: { status?: string; eventId?: number; error?: { code: string; message: string } } }> {
+      const res = await app.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "Lever-Webhooks" },
+        body: typeof body === "string" || body instanceof ReadableStream ? body : JSON.stringify(body),
+        ...init,
+      });
+      return { status: res.status, json: (await res.json()) as never };
+    }
+
+    /** Sends a bad request and checks its status, code, message, and that the inbox did not change. */
+    async function expectRejected(path: string, body: unknown, status: number, code: string, message: RegExp, init: RequestInit = {}) {
+      const before = await inboxSnapshot();
+      const res = await post(path, body, init);
+      assert.equal(res.status, status, JSON.stringify(res.json));
+      assert.equal(res.json.error?.code, code);
+      assert.match(res.json.error?.message ?? "", message);
+      assert.equal(await inboxSnapshot(), before, "a rejected request must leave the inbox unchanged");
+      return res;
+    }
+
+    it("stores a signed delivery with its job and answers 200 accepted", async () => {
+      const res = await post("/webhooks/lever", delivery());
+      assert.equal(res.status, 200);
+      assert.equal(res.json.status, "accepted");
+      const { rows } = await t.db.query<{ event: string; connection_id: string }>("select event, connection_id from inbox_events where id = $1", [res.json.eventId]);
+      assert.deepEqual(rows[0], { event: "candidateStageChange", connection_id: "default" });
+    });
+
+    it("answers a repeated delivery with 200 duplicate and stores nothing more", async () => {
+      const body = delivery({ id: "4b7e1c9a-2f6d-4e0b-9a51-77c0d3e1f2aa" });
+      const first = await post("/webhooks/lever", body);
+      assert.equal(first.json.status, "accepted");
+      const before = await inboxSnapshot();
+      // Lever may retry with a new request token; the event id makes it the same event.
+      const retry = delivery({ id: "4b7e1c9a-2f6d-4e0b-9a51-77c0d3e1f2aa", triggeredAt: body.triggeredAt, data: body.data });
+      const again = await post("/webhooks/lever", retry);
+      assert.equal(again.status, 200);
+      assert.equal(again.json.status, "duplicate");
+      assert.equal(again.json.eventId, first.json.eventId);
+      assert.equal(await inboxSnapshot(), before);
+    });
+
+    it("treats a retry without an envelope id but with the same event, time and ids as a duplicate", async () => {
+      const body = delivery();
+      assert.equal((await post("/webhooks/lever", body)).json.status, "accepted");
+      const retry = delivery({ triggeredAt: body.triggeredAt, data: body.data });
+      assert.equal((await post("/webhooks/lever", retry)).json.status, "duplicate");
+    });
+
+    it("routes /webhooks/lever/:connection to that connection's tokens", async () => {
+      const ok = await post("/webhooks/lever/acme", delivery({}, ACME_TOKEN));
+      assert.equal(ok.json.status, "accepted");
+      await expectRejected("/webhooks/lever/acme", delivery({}, DEFAULT_TOKEN), 401, "signature_invalid", /does not match any signature token of connection "acme"/);
+      await expectRejected(
+        "/webhooks/lever/acme",
+        delivery({ event: "candidateHired", data: { opportunityId: "opp-1" } }, ACME_TOKEN),
+        401,
+        "signature_unverifiable",
+        /no signature token is configured for event "candidateHired" on connection "acme"/,
+      );
+    });
+
+    it("rejects a body over the size limit with 413, by its declared length", async () => {
+      const big = JSON.stringify(delivery({ data: { opportunityId: "x".repeat(5000) } }));
+      await expectRejected("/webhooks/lever", big, 413, "body_too_large", /larger than the limit of 4096 bytes/);
+    });
+
+    it("rejects a streamed body over the size limit with 413 without reading all of it", async () => {
+      let pulled = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled++;
+          if (pulled > 1000) return controller.close();
+          controller.enqueue(new Uint8Array(1024).fill(0x20));
+        },
+      });
+      await expectRejected("/webhooks/lever", stream, 413, "body_too_large", /4096 bytes/, { duplex: "half" } as RequestInit);
+      assert.ok(pulled < 20, `read ${pulled} chunks of 1 KiB before refusing`);
+    });
+
+    it("rejects malformed JSON with 400 without echoing the body", async () => {
+      const res = await expectRejected("/webhooks/lever", '{"event": "candidateHired", secret-candidate-name', 400, "malformed_json", /not valid JSON/);
+      assert.doesNotMatch(res.json.error!.message, /secret-candidate-name/);
+    });
+
+    it("rejects JSON that is not an object, and an envelope missing its fields, with 400 naming them", async () => {
+      await expectRejected("/webhooks/lever", "[1,2]", 400, "body_not_object", /must be a JSON object/);
+      const { token: _omit, ...noToken } = delivery();
+      await expectRejected("/webhooks/lever", noToken, 400, "envelope_invalid", /token/);
+      await expectRejected("/webhooks/lever", delivery({ triggeredAt: "yesterday" }), 400, "envelope_invalid", /triggeredAt/);
+    });
+
+    it("rejects an unknown connection with 404", async () => {
+      await expectRejected("/webhooks/lever/globex", delivery(), 404, "connection_unknown", /no connection named "globex"/);
+    });
+
+    it("rejects a missing signature, a wrong one and a tampered triggeredAt with 401", async () => {
+      await expectRejected("/webhooks/lever", delivery({}, null), 401, "signature_missing", /no signature/);
+      await expectRejected("/webhooks/lever", delivery({}, "another-token"), 401, "signature_invalid", /does not match/);
+      const body = delivery();
+      await expectRejected("/webhooks/lever", { ...body, triggeredAt: (body.triggeredAt as number) + 1 }, 401, "signature_invalid", /does not match/);
+    });
+
+    it("rejects a validly signed delivery whose triggeredAt is outside the replay window with 401", async () => {
+      await expectRejected(
+        "/webhooks/lever",
+        delivery({ triggeredAt: Date.now() - 3_600_000 }),
+        401,
+        "outside_replay_window",
+        /outside the replay window of 600 s/,
+      );
+    });
+
+    it("acknowledges Lever's signed test ping (data: {}) with 200 and stores nothing; refuses a forged one", async () => {
+      const before = await inboxSnapshot();
+      const ping = await post("/webhooks/lever", delivery({ data: {} }));
+      assert.equal(ping.status, 200);
+      assert.equal(ping.json.status, "ping");
+      assert.equal(await inboxSnapshot(), before);
+      await expectRejected("/webhooks/lever", delivery({ data: {} }, "forged"), 401, "signature_invalid", /does not match/);
+    });
+
+    it("rejects a signed delivery whose data is not shaped as Lever sends it with 400 naming the field", async () => {
+      await expectRejected(
+        "/webhooks/lever",
+        delivery({ data: { candidateId: "c-1", toStageId: "s-1" } }),
+        400,
+        "data_invalid",
+        /opportunityId/,
+      );
+    });
+
+    it("answers 503 when the database refuses an event, so Lever delivers it again, and logs no body content", async () => {
+      logLines = [];
+      // PostgreSQL cannot store a NUL character in jsonb text.
+      const body = delivery({ data: { opportunityId: "opp-nul", candidateId: "Ada\u0000Secretname", toStageId: "s-2" } });
+      await expectRejected("/webhooks/lever", body, 503, "store_failed", /could not be stored; deliver it again later/);
+      const logs = logLines.join("");
+      assert.match(logs, /webhook could not be stored/);
+      assert.doesNotMatch(logs, /Secretname|opp-nul/);
+    });
+
+    it("never writes a body's contents to the log, whatever the outcome", async () => {
+      logLines = [];
+      await post("/webhooks/lever", delivery({ data: { opportunityId: "opp-private-42", toStageId: "s-9" } }));
+      await post("/webhooks/lever", delivery({ data: { opportunityId: "opp-private-43", toStageId: "s-9" } }, "wrong-token"));
+      await post("/webhooks/lever", '{"event": "opp-private-44"');
+      const logs = logLines.join("");
+      assert.match(logs, /webhook stored/);
+      assert.match(logs, /webhook refused/);
+      assert.doesNotMatch(logs, /opp-private/);
+    });
+
+    it("serves health, readiness and Prometheus metrics with webhook outcomes and queue depth", async () => {
+      assert.equal((await app.request("/healthz")).status, 200);
+      const ready = await app.request("/readyz");
+      assert.equal(ready.status, 200);
+      assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, { database: "ok", queue: "ok" });
+      const metrics = await (await app.request("/metrics")).text();
+      assert.match(metrics, /fulcrum_webhooks_total\{source="lever",event="candidateStageChange",outcome="accepted"\} \d+/);
+      assert.match(metrics, /fulcrum_webhooks_total\{[^}]*outcome="rejected_signature_invalid"\} \d+/);
+      assert.match(metrics, /fulcrum_queue_depth\{queue="inbox.process"\} [1-9]\d*/);
+    });
+
+    it("answers an unknown path with a JSON 404", async () => {
+      const res = await app.request("/nope");
+      assert.equal(res.status, 404);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, "not_found");
+    });
+  });
+}

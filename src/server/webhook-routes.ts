@@ -1,0 +1,100 @@
+/**
+ * Webhook intake: `POST /webhooks/lever` (the `default` connection) and
+ * `POST /webhooks/lever/:connection`. Checks run cheapest first and nothing is stored unless every
+ * one passes: size (413, refused before the body is read in full), connection (404), JSON (400),
+ * envelope (400), signature (401), replay window (401), test ping (200, not stored), then the
+ * durable write of the inbox row and its first job (200 once committed; duplicates 200 as no-ops).
+ * The reply never waits on workers. Bodies are never logged.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { leverEventNames } from "../config/index.ts";
+import { webhooksReceived } from "../observability/metrics.ts";
+import { createLeverSource, type EventSource } from "../engine/sources/index.ts";
+import type { AppContext } from "./context.ts";
+import { HttpError } from "./http-error.ts";
+
+const KNOWN_EVENTS = new Set<string>(leverEventNames);
+
+/** Metric labels stay bounded whatever a sender puts in `event`. */
+function eventLabel(event: string | undefined): string {
+  if (event === undefined) return "unknown";
+  return KNOWN_EVENTS.has(event) ? event : "other";
+}
+
+/** JSON.parse's message quotes the input; keep only the position so no body text is echoed. */
+function jsonErrorMessage(error: unknown): string {
+  const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+  return `the body is not valid JSON${position ? ` (error at byte ${position})` : ""}`;
+}
+
+export function webhookRoutes(ctx: AppContext): Hono {
+  const app = new Hono();
+  const lever: EventSource =
+    ctx.leverSource ??
+    createLeverSource({ connections: ctx.connections, replayWindowSeconds: ctx.config.webhook.replayWindowSeconds });
+  const maxBytes = ctx.config.webhook.maxBodyBytes;
+  const log = ctx.logger.child({ component: "webhooks" });
+
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      webhooksReceived.inc({ source: "lever", event: "unknown", outcome: "rejected_body_too_large" });
+      throw new HttpError(413, "body_too_large", `the body is larger than the limit of ${maxBytes} bytes`);
+    },
+  });
+
+  app.post("/lever/:connection?", limit, async (c) => {
+    const connectionId = c.req.param("connection") ?? "default";
+    const receivedAt = new Date();
+    const outcome = (event: string | undefined, result: string) =>
+      webhooksReceived.inc({ source: "lever", event: eventLabel(event), outcome: result });
+
+    if (!(await ctx.connections.exists(connectionId))) {
+      outcome(undefined, "rejected_connection_unknown");
+      log.warn({ connectionId, outcome: "connection_unknown" }, "webhook refused");
+      throw new HttpError(404, "connection_unknown", `no connection named "${connectionId}" receives webhooks here`);
+    }
+    const text = await c.req.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      outcome(undefined, "rejected_malformed_json");
+      log.warn({ connectionId, outcome: "malformed_json", bytes: text.length }, "webhook refused");
+      throw new HttpError(400, "malformed_json", jsonErrorMessage(error));
+    }
+
+    const verdict = await lever.verify({ connectionId, body, headers: c.req.raw.headers, receivedAt });
+    if (verdict.kind === "rejected") {
+      outcome(verdict.event, `rejected_${verdict.code}`);
+      log.warn({ connectionId, event: eventLabel(verdict.event), outcome: verdict.code }, "webhook refused");
+      throw new HttpError(verdict.status, verdict.code, verdict.message);
+    }
+    if (verdict.kind === "ping") {
+      outcome(verdict.event, "ping");
+      log.info({ connectionId, event: eventLabel(verdict.event), outcome: "ping" }, "webhook test ping acknowledged");
+      return c.json({ status: "ping", message: "test delivery verified; nothing to process" });
+    }
+
+    let stored;
+    try {
+      stored = await ctx.inbox.storeEvent(verdict.event);
+    } catch (error) {
+      outcome(verdict.event.event, "store_failed");
+      // Only the message and code: a database error's detail can quote the payload it refused.
+      const { message, code } = error as { message?: string; code?: string };
+      log.error({ connectionId, event: eventLabel(verdict.event.event), error: message, code }, "webhook could not be stored");
+      // Not acknowledged, so Lever delivers it again later.
+      throw new HttpError(503, "store_failed", "the event could not be stored; deliver it again later");
+    }
+    outcome(verdict.event.event, stored.status === "stored" ? "accepted" : "duplicate");
+    if (stored.status === "duplicate") {
+      log.info({ connectionId, event: eventLabel(verdict.event.event), eventId: stored.id, outcome: "duplicate" }, "webhook already stored");
+      return c.json({ status: "duplicate", eventId: stored.id });
+    }
+    log.info({ connectionId, event: eventLabel(verdict.event.event), eventId: stored.id, traceId: stored.traceId, outcome: "accepted" }, "webhook stored");
+    return c.json({ status: "accepted", eventId: stored.id, traceId: stored.traceId });
+  });
+  return app;
+}

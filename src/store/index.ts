@@ -1,0 +1,5 @@
+export { openDatabase, type Database, type DatabaseKind, type Queryable, type QueryResult } from "./database.ts";
+export { migrate, listMigrations } from "./migrate.ts";
+export { createDatabaseRateLimiter } from "./lever-rate-limit.ts";
+export { createDatabaseWriteLedger } from "./lever-write-ledger.ts";
+export { createFilters, type Filters } from "./filters.ts";

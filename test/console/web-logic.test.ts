@@ -1,0 +1,63 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { splitForHighlight } from "../../web/src/components/highlight-split.ts";
+import { visibleRange } from "../../web/src/components/visible-range.ts";
+import { toProposal } from "../../web/src/model.ts";
+
+describe("evidence highlighting", () => {
+  it("marks every occurrence of each quote, case-insensitively, merging overlaps", () => {
+    const segments = splitForHighlight("Led Kafka migration. Kafka at scale.", ["kafka", "Kafka migration"]);
+    assert.deepEqual(segments, [
+      { text: "Led ", marked: false },
+      { text: "Kafka migration", marked: true },
+      { text: ". ", marked: false },
+      { text: "Kafka", marked: true },
+      { text: " at scale.", marked: false },
+    ]);
+  });
+
+  it("keeps markup in the text as plain text segments", () => {
+    const text = 'Skills: <img src=x onerror="alert(1)"> TypeScript';
+    const segments = splitForHighlight(text, ["TypeScript"]);
+    assert.equal(segments.map((s) => s.text).join(""), text);
+    assert.equal(segments[0]!.marked, false);
+  });
+
+  it("ignores quotes too short to mean anything", () => {
+    assert.deepEqual(splitForHighlight("a b c", ["a"]), [{ text: "a b c", marked: false }]);
+  });
+});
+
+describe("windowed list", () => {
+  it("renders only the rows in view plus the overscan, clamped to the list", () => {
+    assert.deepEqual(visibleRange(0, 560, 64, 10_000, 6), { start: 0, end: 15 });
+    assert.deepEqual(visibleRange(64 * 5000, 560, 64, 10_000, 6), { start: 4994, end: 5015 });
+    assert.deepEqual(visibleRange(64 * 9999, 560, 64, 10_000, 6), { start: 9993, end: 10_000 });
+    assert.deepEqual(visibleRange(0, 560, 64, 3, 6), { start: 0, end: 3 });
+  });
+});
+
+describe("reading proposals from the API", () => {
+  it("reads the engine's proposal shape, expanding evidence with several quotes", () => {
+    const p = toProposal({
+      id: 12,
+      runId: 3,
+      workflowId: "application-screening",
+      kind: "lever.note",
+      action: { body: "Fulcrum screening: 80/100" },
+      summary: "Add a note",
+      reasons: ["✓ TypeScript"],
+      evidence: [{ criterion: "TypeScript", quotes: ["TypeScript services", "Node.js"] }],
+      confidence: 0.9,
+      engine: "local",
+      prompt: "resume-evidence@v1",
+      status: "pending",
+      createdAt: "2026-11-23T10:00:00.000Z",
+    });
+    assert.equal(p.id, "12");
+    assert.equal(p.actionType, "lever.note");
+    assert.deepEqual(p.evidence.map((e) => e.quote), ["TypeScript services", "Node.js"]);
+    assert.equal(p.evidence[0]!.criterion, "TypeScript");
+    assert.equal(p.prompt, "resume-evidence@v1");
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The workflow engine wired as `fulcrum serve` wires it, against the Lever sandbox: real database
+ * (PGlite or PostgreSQL), real job queue and inbox, the real Lever client, the AI layer with its
+ * local engines (or a mock model), the screening parser and the audit trail.
+ */
+import { randomBytes } from "node:crypto";
+import { loadConfig, type Config } from "../../src/config/index.ts";
+import { silentLogger } from "../../src/observability/index.ts";
+import { openTestDatabase, type TestDatabase } from "../../src/store/testing.ts";
+import type { DatabaseKind } from "../../src/store/index.ts";
+import { createJobQueue, type JobQueue } from "../../src/engine/queue/index.ts";
+import { createInbox, type Inbox } from "../../src/engine/inbox/index.ts";
+import { createLeverClient } from "../../src/lever/index.ts";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import type { Ai } from "../../src/ai/index.ts";
+import { startEngineRuntime, type EngineRuntime } from "../../src/engine/runs/runtime.ts";
+
+export interface Harness {
+  t: TestDatabase;
+  sandbox: Sandbox;
+  queue: JobQueue;
+  inbox: Inbox;
+  runtime: EngineRuntime;
+  config: Config;
+  adminUserId: string;
+  /** Stores the sandbox's latest events of these names in the inbox, as the webhook intake would. */
+  deliver(names?: string[]): Promise<number>;
+  /** Waits until no run is running (waiting runs wait for people and count as settled). */
+  settle(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(kind: DatabaseKind, options: { env?: Record<string, string>; ai?: Ai; sandboxSeed?: number; allowHosts?: string[] } = {}): Promise<Harness> {
+  const t = await openTestDatabase(kind);
+  const sandbox = await startSandbox({ port: 0, seed: options.sandboxSeed ?? 3, rateLimit: false, candidates: 12 });
+  const config = loadConfig({ FULCRUM_SANDBOX: "off", FULCRUM_LOG_LEVEL: "silent", ...options.env });
+  const queue = createJobQueue({ db: t.db, logger: silentLogger });
+  await queue.start();
+  const inbox = createInbox({ db: t.db, queue, logger: silentLogger });
+  await inbox.start();
+  const adminUserId = sandbox.demo!.userIdsByName.get("Dana Whitfield")!;
+  const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminUserId, maxRetries: 1, retryBaseMs: 10 });
+  const runtime = await startEngineRuntime({
+    config,
+    db: t.db,
+    logger: silentLogger,
+    queue,
+    inbox,
+    client: async () => client,
+    connectionIds: async () => ["default"],
+    isSandboxConnection: () => true,
+    ...(options.ai ? { ai: options.ai } : {}),
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+  });
+  await inbox.startProcessing({ concurrency: 4 });
+  let delivered = 0;
+
+  return {
+    t,
+    sandbox,
+    queue,
+    inbox,
+    runtime,
+    config,
+    adminUserId,
+    async deliver(names) {
+      let n = 0;
+      for (const ev of sandbox.events.slice(delivered)) {
+        if (names && !names.includes(ev.event)) continue;
+        await inbox.storeEvent({
+          connectionId: "default",
+          source: "lever",
+          event: ev.event,
+          dedupeKey: ev.id,
+          triggeredAt: new Date(ev.triggeredAt),
+          payload: { id: ev.id, event: ev.event, triggeredAt: ev.triggeredAt, token: randomBytes(8).toString("hex"), data: ev.data },
+        });
+        n++;
+      }
+      delivered = sandbox.events.length;
+      return n;
+    },
+    async settle(timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const open = await t.db.query<{ n: number }>(
+          "select (select count(*)::int from inbox_events where status in ('received', 'processing')) + (select count(*)::int from workflow_runs where status = 'running') as n",
+        );
+        if (open.rows[0]!.n === 0) return;
+        if (Date.now() > until) throw new Error("runs did not settle in time");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      runtime.close();
+      await queue.stop({ graceful: false, timeoutMs: 1000 });
+      await sandbox.close();
+      await t.drop();
+    },
+  };
+}
+
+/** A plain-text resume that meets a posting's listed requirements, with optional extra lines. */
+export function resumeFor(postingContent: { lists: { text: string; content: string }[] }, extra: string[] = []): Uint8Array {
+  const items = postingContent.lists.flatMap((l) => [...l.content.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, "")));
+  const text = [
+    "Alex Example",
+    "Senior engineer",
+    "",
+    "Experience",
+    "Staff Engineer, Northwind Systems, January 2016 - present",
+    ...items.map((i) => `- ${i}`),
+    ...extra,
+    "",
+    "Education",
+    "BSc Computer Science, University of Somewhere, 2011 - 2015",
+  ].join("\n");
+  return new TextEncoder().encode(text);
+}

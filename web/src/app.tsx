@@ -1,0 +1,149 @@
+import { lazy, Suspense, useEffect, useState } from "react";
+import { api, can, get, setCsrfToken, whenSignedOut, type User } from "./api.ts";
+import { connectLive } from "./live.ts";
+import { NoticeProvider } from "./notices.tsx";
+import { LoginPage } from "./pages/login.tsx";
+import { ProposalsPage } from "./pages/proposals.tsx";
+import { WelcomePage } from "./pages/welcome.tsx";
+
+// The pages people open less often load on first visit, keeping the first download small.
+const AuditPage = lazy(() => import("./pages/audit.tsx").then((m) => ({ default: m.AuditPage })));
+const FairnessPage = lazy(() => import("./pages/fairness.tsx").then((m) => ({ default: m.FairnessPage })));
+const RunsPage = lazy(() => import("./pages/runs.tsx").then((m) => ({ default: m.RunsPage })));
+const SettingsPage = lazy(() => import("./pages/settings.tsx").then((m) => ({ default: m.SettingsPage })));
+const UsersPage = lazy(() => import("./pages/users.tsx").then((m) => ({ default: m.UsersPage })));
+const WorkflowsPage = lazy(() => import("./pages/workflows.tsx").then((m) => ({ default: m.WorkflowsPage })));
+import { navigate, onLinkClick, usePath } from "./router.ts";
+
+interface NavItem {
+  href: string;
+  label: string;
+  show: (u: User) => boolean;
+}
+
+const NAV: NavItem[] = [
+  { href: "/", label: "Start", show: () => true },
+  { href: "/proposals", label: "Proposals", show: () => true },
+  { href: "/runs", label: "Events and runs", show: (u) => can(u, "runs") },
+  { href: "/workflows", label: "Workflows", show: (u) => can(u, "workflows") },
+  { href: "/audit", label: "Audit", show: (u) => can(u, "audit") },
+  { href: "/fairness", label: "Fairness", show: (u) => can(u, "audit") },
+  { href: "/settings", label: "Connections and settings", show: (u) => can(u, "admin") },
+  { href: "/users", label: "Users", show: (u) => can(u, "admin") },
+];
+
+function section(path: string): string {
+  return "/" + (path.split("/")[1] ?? "");
+}
+
+export function App() {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const { path, query } = usePath();
+
+  useEffect(() => {
+    whenSignedOut(() => setUser(null));
+    get<{ user: User; csrfToken: string }>("/console/api/session").then(
+      (s) => {
+        setCsrfToken(s.csrfToken);
+        setUser(s.user);
+      },
+      () => setUser(null),
+    );
+  }, []);
+
+  useEffect(() => (user ? connectLive() : undefined), [user]);
+
+  useEffect(() => {
+    const current = NAV.find((n) => n.href === section(path));
+    document.title = `${current?.label ?? "Fulcrum"} · Fulcrum`;
+  }, [path]);
+
+  useEffect(() => {
+    // The first screen a person can use is on the page: `npm run bench:console` reads this mark.
+    if (user !== undefined && performance.getEntriesByName("console-ready").length === 0) performance.mark("console-ready");
+  }, [user]);
+
+  if (user === undefined) return <p className="loading">Loading…</p>;
+  if (user === null) {
+    return (
+      <NoticeProvider>
+        <LoginPage
+          onSignedIn={(u, token) => {
+            setCsrfToken(token);
+            setUser(u);
+          }}
+        />
+      </NoticeProvider>
+    );
+  }
+
+  const signOut = async () => {
+    await api("POST", "/console/api/logout", {}).catch(() => undefined);
+    setCsrfToken(undefined);
+    setUser(null);
+    navigate("/");
+  };
+
+  const here = section(path);
+  let page;
+  switch (here) {
+    case "/proposals":
+      page = <ProposalsPage user={user} selectedId={path.split("/")[2]} query={query} />;
+      break;
+    case "/runs":
+      page = <RunsPage user={user} runId={path.split("/")[2]} />;
+      break;
+    case "/workflows":
+      page = <WorkflowsPage user={user} workflowId={path.split("/")[2]} />;
+      break;
+    case "/audit":
+      page = <AuditPage user={user} query={query} />;
+      break;
+    case "/fairness":
+      page = <FairnessPage />;
+      break;
+    case "/settings":
+      page = <SettingsPage />;
+      break;
+    case "/users":
+      page = <UsersPage me={user} />;
+      break;
+    default:
+      page = <WelcomePage user={user} />;
+  }
+
+  return (
+    <NoticeProvider>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <a href="/" onClick={onLinkClick} className="brand">
+          Fulcrum
+        </a>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.filter((n) => n.show(user)).map((n) => (
+              <li key={n.href}>
+                <a href={n.href} onClick={onLinkClick} aria-current={here === n.href ? "page" : undefined}>
+                  {n.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="me">
+          <span>
+            {user.name ?? user.email} <span className="role">({user.role.replace("_", " ")})</span>
+          </span>
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p className="loading">Loading…</p>}>{page}</Suspense>
+      </main>
+    </NoticeProvider>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * A windowed list: only the rows in view (plus a few either side) are in the page, so ten
+ * thousand proposals scroll as smoothly as ten. Rows have one fixed height; the list keeps the
+ * active row in view when it changes by keyboard.
+ */
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { visibleRange } from "./visible-range.ts";
+
+export { visibleRange } from "./visible-range.ts";
+
+export interface VirtualListProps<T> {
+  items: readonly T[];
+  rowHeight: number;
+  /** Height of the scrolling viewport in pixels. */
+  height: number;
+  renderRow: (item: T, index: number) => ReactNode;
+  getKey: (item: T) => string;
+  activeIndex?: number | undefined;
+  label: string;
+  overscan?: number | undefined;
+}
+
+export function VirtualList<T>({ items, rowHeight, height, renderRow, getKey, activeIndex, label, overscan = 6 }: VirtualListProps<T>) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || activeIndex === undefined || activeIndex < 0) return;
+    const top = activeIndex * rowHeight;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+  }, [activeIndex, rowHeight]);
+
+  const { start, end } = visibleRange(scrollTop, height, rowHeight, items.length, overscan);
+  const rows: ReactNode[] = [];
+  for (let i = start; i < end; i++) {
+    const item = items[i]!;
+    rows.push(
+      <div
+        key={getKey(item)}
+        role="listitem"
+        aria-setsize={items.length}
+        aria-posinset={i + 1}
+        className="vrow"
+        style={{ transform: `translateY(${i * rowHeight}px)`, height: rowHeight }}
+      >
+        {renderRow(item, i)}
+      </div>,
+    );
+  }
+  return (
+    <div
+      ref={ref}
+      className="vlist"
+      style={{ height }}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+    >
+      <div role="list" aria-label={label} style={{ height: items.length * rowHeight, position: "relative" }}>
+        {rows}
+      </div>
+    </div>
+  );
+}

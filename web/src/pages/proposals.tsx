@@ -1,0 +1,509 @@
+/**
+ * The proposals inbox: what waits for a person. A windowed list with filters on the left, the
+ * selected proposal on the right, keyboard shortcuts (j/k, a, e, r, x, ?), bulk decisions, and
+ * live updates when someone else decides.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { can, get, post, type User } from "../api.ts";
+import { ConfirmDialog } from "../components/confirm-dialog.tsx";
+import { Highlighted } from "../components/highlight.tsx";
+import { VirtualList } from "../components/virtual-list.tsx";
+import { useLive } from "../live.ts";
+import { listOf, toProposal, type Proposal } from "../model.ts";
+import { useNotify } from "../notices.tsx";
+import { navigate } from "../router.ts";
+
+const ROW_HEIGHT = 64;
+
+const AGES: Record<string, { label: string; test: (ms: number) => boolean }> = {
+  any: { label: "Any age", test: () => true },
+  hour: { label: "Under an hour", test: (ms) => ms < 3600_000 },
+  day: { label: "Under a day", test: (ms) => ms < 86_400_000 },
+  older: { label: "Older than a day", test: (ms) => ms >= 86_400_000 },
+  week: { label: "Older than a week", test: (ms) => ms >= 7 * 86_400_000 },
+};
+
+const CONFIDENCE: Record<string, { label: string; test: (c: number | undefined) => boolean }> = {
+  any: { label: "Any confidence", test: () => true },
+  low: { label: "Low (under 0.5)", test: (c) => c !== undefined && c < 0.5 },
+  mid: { label: "0.5 to 0.8", test: (c) => c !== undefined && c >= 0.5 && c < 0.8 },
+  high: { label: "High (0.8 and up)", test: (c) => c !== undefined && c >= 0.8 },
+};
+
+function age(iso: string): string {
+  const ms = Date.now() - new Date(iso).getTime();
+  if (!Number.isFinite(ms)) return "";
+  if (ms < 60_000) return "just now";
+  if (ms < 3600_000) return `${Math.floor(ms / 60_000)} min ago`;
+  if (ms < 86_400_000) return `${Math.floor(ms / 3600_000)} h ago`;
+  return `${Math.floor(ms / 86_400_000)} d ago`;
+}
+
+function distinct(items: Proposal[], f: (p: Proposal) => string | undefined): string[] {
+  return [...new Set(items.map(f).filter((v): v is string => Boolean(v)))].sort();
+}
+
+/** The API answers at most 500 proposals a page; the inbox walks the pages (newest first) up to 10,000. */
+async function loadAllProposals(status: string): Promise<unknown[]> {
+  const all: unknown[] = [];
+  let before: string | undefined;
+  for (;;) {
+    const params = new URLSearchParams({ limit: "500" });
+    if (status !== "all") params.set("status", status);
+    if (before) params.set("before", before);
+    const page = listOf(await get<unknown>(`/api/proposals?${params}`), "proposals");
+    all.push(...page);
+    const last = page.at(-1) as { id?: unknown } | undefined;
+    if (page.length < 500 || all.length >= 10_000 || last?.id === undefined) return all;
+    before = String(last.id);
+  }
+}
+
+export function leverLink(p: Proposal): string | undefined {
+  if (p.leverUrl && /^https:\/\//.test(p.leverUrl)) return p.leverUrl;
+  return p.opportunityId ? `https://hire.lever.co/candidates/${encodeURIComponent(p.opportunityId)}` : undefined;
+}
+
+export function ProposalsPage({ user, selectedId, query }: { user: User; selectedId: string | undefined; query: URLSearchParams }) {
+  const notify = useNotify();
+  const [all, setAll] = useState<Proposal[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [status, setStatus] = useState(query.get("status") ?? "pending");
+  const [workflow, setWorkflow] = useState(query.get("workflow") ?? "");
+  const [posting, setPosting] = useState(query.get("posting") ?? "");
+  const [stage, setStage] = useState("");
+  const [ageFilter, setAgeFilter] = useState("any");
+  const [confidence, setConfidence] = useState("any");
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [help, setHelp] = useState(false);
+  const [bulkReject, setBulkReject] = useState(false);
+  const [bulkReason, setBulkReason] = useState("");
+  const rejectRef = useRef<HTMLTextAreaElement>(null);
+  const editRef = useRef<HTMLTextAreaElement>(null);
+
+  const load = useCallback(() => {
+    Promise.all([
+      loadAllProposals(status),
+      // Names, postings and stages come from the runs' stored Lever context.
+      get<{ labels: Record<string, { candidateName: string | null; postingTitle: string | null; stage: string | null }> }>(
+        `/console/api/proposal-labels?status=${encodeURIComponent(status)}`,
+      ).catch(() => ({ labels: {} as Record<string, { candidateName: string | null; postingTitle: string | null; stage: string | null }> })),
+    ]).then(
+      ([raw, { labels }]) => {
+        setAll(
+          raw.map((r) => {
+            const p = toProposal(r);
+            const l = labels[p.id];
+            return l ? { ...p, candidateName: l.candidateName ?? p.candidateName, postingTitle: l.postingTitle ?? p.postingTitle, stage: l.stage ?? p.stage } : p;
+          }),
+        );
+        setError(undefined);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [status]);
+  useEffect(load, [load]);
+  useLive((name) => {
+    if (name.startsWith("proposal.")) load();
+  });
+
+  const items = useMemo(() => {
+    const now = Date.now();
+    return (all ?? []).filter(
+      (p) =>
+        (!workflow || p.workflowId === workflow) &&
+        (!posting || p.postingId === posting || p.postingTitle === posting) &&
+        (!stage || p.stage === stage) &&
+        AGES[ageFilter]!.test(now - new Date(p.createdAt).getTime()) &&
+        CONFIDENCE[confidence]!.test(p.confidence),
+    );
+  }, [all, workflow, posting, stage, ageFilter, confidence]);
+
+  const activeIndex = Math.max(0, items.findIndex((p) => p.id === selectedId));
+  const selected = items.length ? items[selectedId ? activeIndex : 0] : undefined;
+
+  const select = useCallback(
+    (index: number) => {
+      const p = items[Math.max(0, Math.min(items.length - 1, index))];
+      if (p) navigate(`/proposals/${encodeURIComponent(p.id)}`);
+    },
+    [items],
+  );
+
+  const decide = useCallback(
+    async (ids: string[], verdict: "approve" | "reject", body: { reason?: string; edits?: unknown }) => {
+      let done = 0;
+      const failures: string[] = [];
+      for (const id of ids) {
+        try {
+          await post(`/api/proposals/${encodeURIComponent(id)}/${verdict}`, body);
+          done++;
+        } catch (e) {
+          failures.push((e as Error).message);
+        }
+      }
+      if (done) notify(`${verdict === "approve" ? "Approved" : "Rejected"} ${done} proposal${done === 1 ? "" : "s"}.`);
+      if (failures.length) notify(`Not done: ${failures[0]}`, "error");
+      setChecked(new Set());
+      load();
+    },
+    [load, notify],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (target.closest("input, textarea, select, dialog") || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "j") select(activeIndex + 1);
+      else if (e.key === "k") select(activeIndex - 1);
+      else if (e.key === "?") setHelp(true);
+      else if (e.key === "x" && selected) {
+        setChecked((c) => {
+          const n = new Set(c);
+          if (n.has(selected.id)) n.delete(selected.id);
+          else n.add(selected.id);
+          return n;
+        });
+      } else if (selected && selected.status === "pending" && can(user, "decide")) {
+        if (e.key === "a") void decide([selected.id], "approve", {});
+        else if (e.key === "r") rejectRef.current?.focus();
+        else if (e.key === "e") editRef.current?.focus();
+        else return;
+      } else return;
+      e.preventDefault();
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [activeIndex, select, selected, decide, user]);
+
+  const workflows = useMemo(() => distinct(all ?? [], (p) => p.workflowId), [all]);
+  const postings = useMemo(() => distinct(all ?? [], (p) => p.postingId), [all]);
+  const stages = useMemo(() => distinct(all ?? [], (p) => p.stage), [all]);
+  const postingTitle = (id: string) => all?.find((p) => p.postingId === id)?.postingTitle ?? id;
+
+  return (
+    <div className="proposals">
+      <div className="page-head">
+        <h1>Proposals</h1>
+        <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+          Keyboard shortcuts
+        </button>
+      </div>
+      <form className="filters" aria-label="Filter proposals" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Status
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="pending">Waiting</option>
+            <option value="approved">Approved</option>
+            <option value="rejected">Rejected</option>
+            <option value="all">All</option>
+          </select>
+        </label>
+        <label>
+          Workflow
+          <select value={workflow} onChange={(e) => setWorkflow(e.target.value)}>
+            <option value="">All workflows</option>
+            {workflows.map((w) => (
+              <option key={w}>{w}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Posting
+          <select value={posting} onChange={(e) => setPosting(e.target.value)}>
+            <option value="">All postings</option>
+            {postings.map((p) => (
+              <option key={p} value={p}>
+                {postingTitle(p)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Stage
+          <select value={stage} onChange={(e) => setStage(e.target.value)}>
+            <option value="">All stages</option>
+            {stages.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Age
+          <select value={ageFilter} onChange={(e) => setAgeFilter(e.target.value)}>
+            {Object.entries(AGES).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Confidence
+          <select value={confidence} onChange={(e) => setConfidence(e.target.value)}>
+            {Object.entries(CONFIDENCE).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {error && (
+        <p role="alert" className="error">
+          Could not load proposals: {error}
+        </p>
+      )}
+      <div className="split">
+        <section aria-label="Proposal list" className="list-pane">
+          <div className="bulk">
+            <span aria-live="polite">
+              {all === undefined ? "Loading…" : `${items.length} proposal${items.length === 1 ? "" : "s"}`}
+              {checked.size > 0 && `, ${checked.size} selected`}
+            </span>
+            {checked.size > 0 && can(user, "decide") && (
+              <>
+                <button type="button" onClick={() => void decide([...checked], "approve", {})}>
+                  Approve selected
+                </button>
+                <button type="button" onClick={() => setBulkReject(true)}>
+                  Reject selected
+                </button>
+              </>
+            )}
+          </div>
+          {items.length === 0 && all !== undefined ? (
+            <p className="empty">Nothing waits for you here. New proposals appear as workflows run.</p>
+          ) : (
+            <VirtualList
+              items={items}
+              rowHeight={ROW_HEIGHT}
+              height={560}
+              label="Proposals"
+              activeIndex={activeIndex}
+              getKey={(p) => p.id}
+              renderRow={(p, i) => (
+                <div className={`prow${selected?.id === p.id ? " active" : ""}`}>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select proposal for ${p.candidateName}`}
+                    checked={checked.has(p.id)}
+                    onChange={(e) => {
+                      const n = new Set(checked);
+                      if (e.target.checked) n.add(p.id);
+                      else n.delete(p.id);
+                      setChecked(n);
+                    }}
+                  />
+                  <button type="button" className="prow-main" onClick={() => select(i)} aria-current={selected?.id === p.id ? "true" : undefined}>
+                    <span className="prow-title">
+                      {p.candidateName} <span className="muted">· {p.postingTitle ?? p.postingId ?? ""}</span>
+                    </span>
+                    <span className="prow-sub">
+                      <span className={`badge ${p.status}`}>{p.status}</span> {p.workflowName} · {p.summary.slice(0, 60)} · {age(p.createdAt)}
+                      {p.confidence !== undefined && <> · {Math.round(p.confidence * 100)}%</>}
+                    </span>
+                  </button>
+                </div>
+              )}
+            />
+          )}
+        </section>
+        <section aria-label="Selected proposal" className="detail-pane">
+          {selected ? (
+            <ProposalDetail key={selected.id} base={selected} user={user} decide={decide} rejectRef={rejectRef} editRef={editRef} />
+          ) : (
+            <p className="muted">Select a proposal to see why it was made.</p>
+          )}
+        </section>
+      </div>
+      <ConfirmDialog open={help} title="Keyboard shortcuts" confirmLabel="Close" onConfirm={() => setHelp(false)} onCancel={() => setHelp(false)}>
+        <dl className="keys">
+          <dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous proposal</dd>
+          <dt><kbd>a</kbd></dt><dd>approve the selected proposal</dd>
+          <dt><kbd>e</kbd></dt><dd>edit the proposal before approving</dd>
+          <dt><kbd>r</kbd></dt><dd>reject: type the reason</dd>
+          <dt><kbd>x</kbd></dt><dd>add to or remove from the bulk selection</dd>
+          <dt><kbd>?</kbd></dt><dd>this list</dd>
+        </dl>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={bulkReject}
+        title={`Reject ${checked.size} proposals`}
+        confirmLabel="Reject"
+        danger
+        onCancel={() => setBulkReject(false)}
+        onConfirm={() => {
+          if (!bulkReason.trim()) return;
+          setBulkReject(false);
+          void decide([...checked], "reject", { reason: bulkReason.trim() });
+          setBulkReason("");
+        }}
+      >
+        <label htmlFor="bulk-reason">Reason (recorded with each decision)</label>
+        <textarea id="bulk-reason" value={bulkReason} onChange={(e) => setBulkReason(e.target.value)} required />
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+/** The field a person may change before approving (the engine accepts the same ones). */
+function editableText(p: Proposal): { key: string; text: string; list?: boolean } | undefined {
+  for (const key of ["body", "message", "stage", "reason", "value", "text"]) {
+    const v = p.action[key];
+    if (typeof v === "string") return { key, text: v };
+  }
+  for (const key of ["add", "tags"]) {
+    const v = p.action[key];
+    if (Array.isArray(v)) return { key, text: v.map(String).join(", "), list: true };
+  }
+  return undefined;
+}
+
+function ProposalDetail({
+  base,
+  user,
+  decide,
+  rejectRef,
+  editRef,
+}: {
+  base: Proposal;
+  user: User;
+  decide: (ids: string[], verdict: "approve" | "reject", body: { reason?: string; edits?: unknown }) => Promise<void>;
+  rejectRef: React.RefObject<HTMLTextAreaElement | null>;
+  editRef: React.RefObject<HTMLTextAreaElement | null>;
+}) {
+  const [full, setFull] = useState<Proposal>(base);
+  const [reason, setReason] = useState("");
+  const editable = editableText(full);
+  const [edited, setEdited] = useState(editable?.text ?? "");
+  useEffect(() => {
+    Promise.all([
+      get<unknown>(`/api/proposals/${encodeURIComponent(base.id)}`),
+      get<{ context: { candidateName: string | null; postingTitle: string | null; stage: string | null; sourceText: string | null } }>(
+        `/console/api/proposals/${encodeURIComponent(base.id)}/context`,
+      ).catch(() => undefined),
+    ]).then(
+      ([raw, ctx]) => {
+        const p = toProposal((raw as { proposal?: unknown }).proposal ?? raw);
+        if (!p.id) return;
+        const c = ctx?.context;
+        const merged: Proposal = {
+          ...p,
+          candidateName: c?.candidateName ?? base.candidateName,
+          postingTitle: c?.postingTitle ?? base.postingTitle,
+          stage: c?.stage ?? base.stage,
+          sourceText: c?.sourceText ?? p.sourceText,
+        };
+        setFull(merged);
+        setEdited(editableText(merged)?.text ?? "");
+      },
+      () => undefined,
+    );
+  }, [base.id]);
+
+  const p = full;
+  const link = leverLink(p);
+  const pending = p.status === "pending" && can(user, "decide");
+  const quotes = p.evidence.map((e) => e.quote);
+  const changed = editable !== undefined && edited !== editable.text;
+
+  const approve = () => {
+    if (changed && editable) {
+      const value = editable.list ? edited.split(",").map((s) => s.trim()).filter(Boolean) : edited;
+      void decide([p.id], "approve", { edits: { [editable.key]: value } });
+    } else void decide([p.id], "approve", {});
+  };
+
+  return (
+    <article className="proposal" aria-labelledby="proposal-title">
+      <h2 id="proposal-title">{p.candidateName}</h2>
+      <p className="muted">
+        {p.postingTitle ?? p.postingId ?? "No posting"}
+        {p.stage && <> · stage {p.stage}</>} · workflow {p.workflowName}
+        {link && (
+          <>
+            {" · "}
+            <a href={link} target="_blank" rel="noopener noreferrer">
+              Open in Lever
+            </a>
+          </>
+        )}
+      </p>
+      <section aria-labelledby="what-h">
+        <h3 id="what-h">What Fulcrum proposes</h3>
+        <p className="summary">{p.summary}</p>
+        {editable && (
+          <>
+            <label htmlFor="edit-action">{pending ? "Edit before approving" : "Content"}</label>
+            <textarea id="edit-action" ref={editRef} value={edited} readOnly={!pending} onChange={(e) => setEdited(e.target.value)} rows={5} />
+          </>
+        )}
+      </section>
+      <dl className="facts">
+        <dt>Confidence</dt>
+        <dd>{p.confidence === undefined ? "—" : `${Math.round(p.confidence * 100)}%`}</dd>
+        <dt>Model</dt>
+        <dd>
+          {p.model ?? "—"}
+          {p.engine === "local" && <span className="badge"> local engine</span>}
+        </dd>
+        <dt>Prompt version</dt>
+        <dd>{p.prompt ?? "—"}</dd>
+        <dt>Status</dt>
+        <dd>
+          {p.status}
+          {p.decidedBy && <> by {p.decidedBy}</>}
+          {p.decisionReason && <> — “{p.decisionReason}”</>}
+        </dd>
+      </dl>
+      <section aria-labelledby="why-h">
+        <h3 id="why-h">Why</h3>
+        {p.reasons.length ? (
+          <ul>
+            {p.reasons.map((r, i) => (
+              <li key={i}>{r}</li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">No reasons given.</p>
+        )}
+        {p.evidence.length > 0 && (
+          <>
+            <h4>Evidence</h4>
+            <ul className="evidence">
+              {p.evidence.map((e, i) => (
+                <li key={i}>
+                  <q>{e.quote}</q>
+                  {e.criterion && <span className="muted"> — {e.criterion}</span>}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+      {p.sourceText && (
+        <section aria-labelledby="source-h">
+          <h3 id="source-h">Resume or transcript, evidence marked</h3>
+          <div className="source" tabIndex={0} aria-label="Source text">
+            <Highlighted text={p.sourceText} quotes={quotes} />
+          </div>
+        </section>
+      )}
+      {pending && (
+        <section className="decide" aria-label="Decision">
+          <button type="button" className="primary" onClick={approve} aria-keyshortcuts="a">
+            {changed ? "Approve with edits" : "Approve"}
+          </button>
+          <div className="reject">
+            <label htmlFor="reject-reason">Reason for rejecting</label>
+            <textarea id="reject-reason" ref={rejectRef} value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
+            <button type="button" className="danger" disabled={!reason.trim()} onClick={() => void decide([p.id], "reject", { reason: reason.trim() })}>
+              Reject
+            </button>
+          </div>
+        </section>
+      )}
+    </article>
+  );
+}

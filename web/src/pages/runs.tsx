@@ -1,0 +1,223 @@
+/** Events and runs: live lists, a run's timeline with step inputs and outputs, and dead jobs to replay. */
+import { useState } from "react";
+import { can, post, type User } from "../api.ts";
+import { JsonView } from "../components/json-view.tsx";
+import { useLive } from "../live.ts";
+import { listOf, toDeadJob, toEvent, toRun } from "../model.ts";
+import { useNotify } from "../notices.tsx";
+import { onLinkClick } from "../router.ts";
+import { useFetch } from "../use-fetch.ts";
+
+function when(iso: string | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+export function RunsPage({ user, runId }: { user: User; runId: string | undefined }) {
+  if (runId) return <RunTimeline id={decodeURIComponent(runId)} />;
+  return <RunsOverview user={user} />;
+}
+
+function RunsOverview({ user }: { user: User }) {
+  const notify = useNotify();
+  const events = useFetch("/api/events?limit=50", (r) => listOf(r, "events").map(toEvent));
+  const runs = useFetch("/api/runs?limit=50", (r) => listOf(r, "runs").map(toRun));
+  const dead = useFetch(can(user, "admin") ? "/api/jobs/dead" : undefined, (r) => listOf(r, "jobs").map(toDeadJob));
+  const [busy, setBusy] = useState<string | undefined>();
+  useLive((name) => {
+    if (name === "run.updated") {
+      runs.reload();
+      events.reload();
+    }
+  });
+
+  const replay = async (id: string) => {
+    setBusy(id);
+    try {
+      await post(`/api/jobs/${encodeURIComponent(id)}/retry`);
+      notify("Job sent back to its queue.");
+      dead.reload();
+    } catch (e) {
+      notify(`Replay failed: ${(e as Error).message}`, "error");
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <>
+      <h1>Events and runs</h1>
+      {can(user, "admin") && (
+        <section aria-labelledby="dead-h">
+          <h2 id="dead-h">Dead jobs</h2>
+          {dead.error && <p className="error">Could not load dead jobs: {dead.error}</p>}
+          {dead.data?.length === 0 && <p className="muted">No dead jobs. Failures that run out of retries land here.</p>}
+          {dead.data && dead.data.length > 0 && (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Queue</th>
+                  <th scope="col">Error</th>
+                  <th scope="col">Failed</th>
+                  <th scope="col"><span className="sr-only">Action</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {dead.data.map((j) => (
+                  <tr key={j.id}>
+                    <td>{j.queue}</td>
+                    <td className="error-text">{j.error}</td>
+                    <td>{when(j.failedAt)}</td>
+                    <td>
+                      <button type="button" disabled={busy === j.id} onClick={() => void replay(j.id)}>
+                        Replay
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
+      <section aria-labelledby="runs-h">
+        <h2 id="runs-h">Runs</h2>
+        {runs.error && <p className="error">Could not load runs: {runs.error}</p>}
+        {runs.data?.length === 0 && <p className="muted">No runs yet.</p>}
+        {runs.data && runs.data.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Workflow</th>
+                <th scope="col">Status</th>
+                <th scope="col">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <a href={`/runs/${encodeURIComponent(r.id)}`} onClick={onLinkClick}>
+                      {r.id.slice(0, 12)}
+                    </a>
+                  </td>
+                  <td>{r.workflowId}</td>
+                  <td>
+                    <span className={`badge ${r.status}`}>{r.status}</span>
+                    {r.overdue && <span className="badge failed"> overdue</span>}
+                  </td>
+                  <td>{when(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="events-h">
+        <h2 id="events-h">Events</h2>
+        {events.error && <p className="error">Could not load events: {events.error}</p>}
+        {events.data?.length === 0 && <p className="muted">No events yet. Lever's webhooks arrive here.</p>}
+        {events.data && events.data.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Source</th>
+                <th scope="col">Status</th>
+                <th scope="col">Received</th>
+                <th scope="col">Trace</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data.map((e) => (
+                <tr key={e.id}>
+                  <td>{e.event}</td>
+                  <td>{e.source}</td>
+                  <td>
+                    <span className={`badge ${e.status}`}>{e.status}</span>
+                  </td>
+                  <td>{when(e.receivedAt)}</td>
+                  <td>
+                    {e.traceId && can(user, "audit") ? (
+                      <a href={`/audit?trace=${encodeURIComponent(e.traceId)}`} onClick={onLinkClick}>
+                        {e.traceId.slice(0, 12)}
+                      </a>
+                    ) : (
+                      (e.traceId?.slice(0, 12) ?? "—")
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
+
+function RunTimeline({ id }: { id: string }) {
+  const run = useFetch(`/api/runs/${encodeURIComponent(id)}`, (r) => toRun((r as { run?: unknown }).run ?? r));
+  useLive((name, data) => {
+    if (name === "run.updated" && JSON.stringify(data ?? "").includes(id)) run.reload();
+  });
+  return (
+    <>
+      <p>
+        <a href="/runs" onClick={onLinkClick}>
+          ← Events and runs
+        </a>
+      </p>
+      <h1>Run {id.slice(0, 12)}</h1>
+      {run.error && <p className="error">Could not load the run: {run.error}</p>}
+      {run.data && (
+        <>
+          <dl className="facts">
+            <dt>Workflow</dt>
+            <dd>{run.data.workflowId}</dd>
+            <dt>Status</dt>
+            <dd>
+              {run.data.status}
+              {run.data.overdue && " (overdue)"}
+            </dd>
+            <dt>Started</dt>
+            <dd>{when(run.data.createdAt)}</dd>
+            <dt>Trace</dt>
+            <dd>
+              {run.data.traceId ? (
+                <a href={`/audit?trace=${encodeURIComponent(run.data.traceId)}`} onClick={onLinkClick}>
+                  {run.data.traceId}
+                </a>
+              ) : (
+                "—"
+              )}
+            </dd>
+          </dl>
+          <h2>Steps</h2>
+          <ol className="timeline">
+            {run.data.steps.map((s, i) => (
+              <li key={s.id || i} className={`step ${s.status}`}>
+                <h3>
+                  {s.name} <span className="muted">{s.type}</span> <span className={`badge ${s.status}`}>{s.status}</span>
+                </h3>
+                <p className="muted">
+                  {when(s.startedAt)} → {when(s.finishedAt)}
+                </p>
+                {s.error && <p className="error-text">{s.error}</p>}
+                <details>
+                  <summary>Input and output</summary>
+                  <h4>Input</h4>
+                  <JsonView value={s.input} label="Input" />
+                  <h4>Output</h4>
+                  <JsonView value={s.output} label="Output" />
+                </details>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * The first view: what is happening right now (events arriving, proposals waiting) and, on the
+ * built-in sandbox, the next thing to try.
+ */
+import { can, type User } from "../api.ts";
+import { useLive } from "../live.ts";
+import { listOf, toEvent, toProposal } from "../model.ts";
+import { onLinkClick } from "../router.ts";
+import { useFetch } from "../use-fetch.ts";
+
+interface Overview {
+  sandbox: boolean;
+  sandboxUrl?: string;
+  modeCeiling: string;
+  workflows?: number;
+}
+
+export function WelcomePage({ user }: { user: User }) {
+  const overview = useFetch("/console/api/overview", (r) => r as Overview);
+  const proposals = useFetch("/api/proposals?status=pending&limit=5", (r) => listOf(r, "proposals").map(toProposal));
+  const labels = useFetch("/console/api/proposal-labels?status=pending", (r) => (r as { labels: Record<string, { candidateName: string | null }> }).labels);
+  const events = useFetch(can(user, "runs") ? "/api/events?limit=5" : undefined, (r) => listOf(r, "events").map(toEvent));
+  useLive(() => {
+    proposals.reload();
+    labels.reload();
+    events.reload();
+  });
+  const sandbox = overview.data?.sandbox;
+
+  return (
+    <>
+      <h1>Welcome{user.name ? `, ${user.name}` : ""}</h1>
+      {sandbox && (
+        <section className="card guide" aria-labelledby="guide-h">
+          <h2 id="guide-h">You are on the built-in Lever sandbox</h2>
+          <p>
+            Fulcrum is connected to a simulated Lever organisation with postings and candidates. Its webhooks arrive here as they would from Lever, and the
+            built-in workflows run on them: notes and tags are written automatically, stage moves and archives wait for you.
+          </p>
+          <ol>
+            <li>Watch events arrive below as the sandbox sends them.</li>
+            <li>
+              Open the <a href="/proposals" onClick={onLinkClick}>proposals</a> waiting for you, read the reasons and evidence, and approve or reject one (keys <kbd>a</kbd> and <kbd>r</kbd>).
+            </li>
+            <li>
+              In <a href="/workflows" onClick={onLinkClick}>workflows</a>, try a prompt change and replay it on history to see what would change.
+            </li>
+            {can(user, "admin") && (
+              <li>
+                When you are ready, add your real Lever account in <a href="/settings" onClick={onLinkClick}>connections and settings</a>.
+              </li>
+            )}
+          </ol>
+        </section>
+      )}
+      <div className="cols">
+        <section aria-labelledby="waiting-h" className="card">
+          <h2 id="waiting-h">Waiting for a person</h2>
+          {proposals.error && <p className="error">{proposals.error}</p>}
+          {proposals.data?.length === 0 && <p className="muted">Nothing waits. Proposals appear here as workflows run.</p>}
+          <ul>
+            {proposals.data?.map((p) => (
+              <li key={p.id}>
+                <a href={`/proposals/${encodeURIComponent(p.id)}`} onClick={onLinkClick}>
+                  {labels.data?.[p.id]?.candidateName ?? p.candidateName}
+                </a>{" "}
+                <span className="muted">— {p.summary.slice(0, 80)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+        {can(user, "runs") && (
+          <section aria-labelledby="arriving-h" className="card">
+            <h2 id="arriving-h">Latest events</h2>
+            {events.error && <p className="error">{events.error}</p>}
+            {events.data?.length === 0 && <p className="muted">No events yet.</p>}
+            <ul>
+              {events.data?.map((e) => (
+                <li key={e.id}>
+                  {e.event} <span className="muted">· {e.status} · {new Date(e.receivedAt).toLocaleTimeString()}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </div>
+      {overview.data && (
+        <p className="muted">
+          Mode ceiling: <strong>{overview.data.modeCeiling}</strong> — no workflow goes beyond it.
+        </p>
+      )}
+    </>
+  );
+}

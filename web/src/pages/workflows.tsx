@@ -1,0 +1,271 @@
+/**
+ * Workflows and prompts: enable, disable, change mode (after a confirmation that says what will
+ * start happening in Lever), read the YAML, save a prompt as a new version, and replay a version on
+ * history to see where its proposals would differ.
+ */
+import { useState } from "react";
+import { can, get, patch, post, type User } from "../api.ts";
+import { ConfirmDialog } from "../components/confirm-dialog.tsx";
+import { listOf, toWorkflow, type Workflow } from "../model.ts";
+import { useNotify } from "../notices.tsx";
+import { onLinkClick } from "../router.ts";
+import { useFetch } from "../use-fetch.ts";
+
+const MODES = ["shadow", "assist", "auto"] as const;
+
+/** What changing to a mode starts doing in Lever, in words. */
+export function modeConsequence(workflow: Workflow, mode: string): string {
+  const writes = workflow.actions.length ? workflow.actions.join(", ") : "its Lever actions";
+  switch (mode) {
+    case "shadow":
+      return `${workflow.name} will stop writing to Lever. It keeps running and records what it would have done, so you can compare.`;
+    case "assist":
+      return `${workflow.name} will propose ${writes}; nothing is written to Lever until a person approves each proposal here.`;
+    case "auto":
+      return `${workflow.name} will write ${writes} to Lever by itself whenever its guards pass (confidence at or above the threshold, no policy flag, posting not excluded). Everything else still waits for approval. The mode ceiling still applies.`;
+    default:
+      return "";
+  }
+}
+
+export function WorkflowsPage({ user, workflowId }: { user: User; workflowId: string | undefined }) {
+  if (workflowId) return <WorkflowDetail user={user} id={decodeURIComponent(workflowId)} />;
+  return <WorkflowList user={user} />;
+}
+
+function WorkflowList({ user }: { user: User }) {
+  const notify = useNotify();
+  const list = useFetch("/api/workflows", (r) => listOf(r, "workflows").map(toWorkflow));
+  const [pending, setPending] = useState<{ workflow: Workflow; mode: string } | undefined>();
+  const admin = can(user, "admin");
+
+  const change = async (w: Workflow, changes: { enabled?: boolean; mode?: string }) => {
+    try {
+      await patch(`/api/workflows/${encodeURIComponent(w.id)}`, changes);
+      notify(changes.mode ? `${w.name} is now in ${changes.mode} mode.` : `${w.name} is now ${changes.enabled ? "enabled" : "disabled"}.`);
+      list.reload();
+    } catch (e) {
+      notify(`Not changed: ${(e as Error).message}`, "error");
+    }
+  };
+
+  return (
+    <>
+      <h1>Workflows</h1>
+      {list.error && <p className="error">Could not load workflows: {list.error}</p>}
+      {list.data && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Workflow</th>
+              <th scope="col">Enabled</th>
+              <th scope="col">Mode</th>
+              <th scope="col">Trigger</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <a href={`/workflows/${encodeURIComponent(w.id)}`} onClick={onLinkClick}>
+                    {w.name}
+                  </a>
+                  {w.description && <div className="muted small">{w.description}</div>}
+                </td>
+                <td>
+                  <label className="switch">
+                    <input type="checkbox" checked={w.enabled} disabled={!admin} onChange={(e) => void change(w, { enabled: e.target.checked })} />
+                    <span>{w.enabled ? "on" : "off"}</span>
+                    <span className="sr-only"> — {w.name} enabled</span>
+                  </label>
+                </td>
+                <td>
+                  <label>
+                    <span className="sr-only">Mode of {w.name}</span>
+                    <select value={w.mode} disabled={!admin} onChange={(e) => setPending({ workflow: w, mode: e.target.value })}>
+                      {MODES.map((m) => (
+                        <option key={m}>{m}</option>
+                      ))}
+                    </select>
+                  </label>
+                  {w.effectiveMode && w.effectiveMode !== w.mode && <div className="muted small">capped to {w.effectiveMode}</div>}
+                </td>
+                <td className="small">{w.trigger ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ConfirmDialog
+        open={pending !== undefined}
+        title={pending ? `Switch ${pending.workflow.name} to ${pending.mode}?` : ""}
+        confirmLabel={pending ? `Switch to ${pending.mode}` : "Switch"}
+        danger={pending?.mode === "auto"}
+        onCancel={() => setPending(undefined)}
+        onConfirm={() => {
+          if (pending) void change(pending.workflow, { mode: pending.mode });
+          setPending(undefined);
+        }}
+      >
+        <p>{pending && modeConsequence(pending.workflow, pending.mode)}</p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+interface ReplayRow {
+  eventId: string;
+  candidate?: string;
+  current?: string;
+  candidateVersion?: string;
+  differs: boolean;
+}
+
+function WorkflowDetail({ user, id }: { user: User; id: string }) {
+  const notify = useNotify();
+  const file = useFetch(`/console/api/workflows/${encodeURIComponent(id)}`, (r) => toWorkflow((r as { workflow?: unknown }).workflow ?? r));
+  const all = useFetch("/api/workflows", (r) => listOf(r, "workflows").map(toWorkflow));
+  const prompts = useFetch("/console/api/prompts", (r) => (r as { prompts: { name: string; versions: string[] }[] }).prompts);
+  const live = all.data?.find((w) => w.id === id);
+  const wf = { error: file.error, data: file.data && { ...file.data, mode: live?.mode ?? file.data.mode, enabled: live?.enabled ?? file.data.enabled } };
+  const [promptName, setPromptName] = useState<string | undefined>();
+  const [promptText, setPromptText] = useState("");
+  const [promptVersion, setPromptVersion] = useState<string | undefined>();
+  const [replayN, setReplayN] = useState(20);
+  const [replay, setReplay] = useState<{ rows: ReplayRow[]; error?: string } | undefined>();
+  const [replaying, setReplaying] = useState(false);
+  const admin = can(user, "admin");
+
+  const openPrompt = async (name: string) => {
+    try {
+      const r = await get<{ prompt: { text: string; version: string } }>(`/console/api/prompts/${encodeURIComponent(name)}`);
+      setPromptName(name);
+      setPromptText(r.prompt.text);
+      setPromptVersion(r.prompt.version);
+    } catch (e) {
+      notify(`Could not open the prompt: ${(e as Error).message}`, "error");
+    }
+  };
+
+  const savePrompt = async () => {
+    if (!promptName) return;
+    try {
+      const r = await post<{ prompt: { version: string } }>("/console/api/prompts", { name: promptName, text: promptText });
+      notify(`Saved ${promptName} as version ${r.prompt.version}. Replay on history to see what changes.`);
+      setPromptVersion(r.prompt.version);
+      prompts.reload();
+    } catch (e) {
+      notify(`Not saved: ${(e as Error).message}`, "error");
+    }
+  };
+
+  const runReplay = async () => {
+    setReplaying(true);
+    try {
+      const r = await post<{ rows?: ReplayRow[]; results?: ReplayRow[] }>(`/console/api/replay`, { workflowId: id, last: replayN });
+      setReplay({ rows: r.rows ?? r.results ?? [] });
+    } catch (e) {
+      setReplay({ rows: [], error: (e as Error).message });
+    } finally {
+      setReplaying(false);
+    }
+  };
+
+  return (
+    <>
+      <p>
+        <a href="/workflows" onClick={onLinkClick}>
+          ← Workflows
+        </a>
+      </p>
+      {wf.error && <p className="error">Could not load the workflow: {wf.error}</p>}
+      {wf.data && (
+        <>
+          <h1>{wf.data.name}</h1>
+          {wf.data.description && <p>{wf.data.description}</p>}
+          <p>
+            Mode <strong>{wf.data.mode}</strong>, {wf.data.enabled ? "enabled" : "disabled"}.
+          </p>
+          <section aria-labelledby="yaml-h">
+            <h2 id="yaml-h">Definition</h2>
+            <pre className="json" tabIndex={0} aria-label="Workflow YAML">
+              {wf.data.yaml ?? "(the API did not include the YAML)"}
+            </pre>
+          </section>
+          <section aria-labelledby="prompts-h">
+            <h2 id="prompts-h">Prompts</h2>
+            <p className="muted small">Prompt versions are files in prompts/; saving writes the next version and leaves the old ones as they were.</p>
+            <ul>
+              {prompts.data?.map((p) => (
+                <li key={p.name}>
+                  <button type="button" onClick={() => void openPrompt(p.name)}>
+                    {p.name}
+                  </button>{" "}
+                  <span className="muted small">{p.versions.join(", ")}</span>
+                </li>
+              ))}
+            </ul>
+            {promptName && (
+              <div className="prompt-editor">
+                <label htmlFor="prompt-text">
+                  {promptName} (version {promptVersion ?? "?"}) — saving makes a new version; the old one stays
+                </label>
+                <textarea id="prompt-text" rows={14} value={promptText} readOnly={!admin} onChange={(e) => setPromptText(e.target.value)} />
+                {admin && (
+                  <button type="button" className="primary" onClick={() => void savePrompt()}>
+                    Save as new version
+                  </button>
+                )}
+              </div>
+            )}
+          </section>
+          {admin && (
+            <section aria-labelledby="replay-h">
+              <h2 id="replay-h">Replay on history</h2>
+              <p>
+                Runs this workflow as it is loaded now — with your changed prompt or workflow file — as dry runs over the last events it ran on, and shows
+                side by side where its proposals differ from what it proposed the first time. Dry runs are shadow: nothing is written to Lever.
+              </p>
+              <label>
+                Last
+                <input type="number" min={1} max={200} value={replayN} onChange={(e) => setReplayN(Number(e.target.value))} /> events
+              </label>{" "}
+              <button type="button" onClick={() => void runReplay()} disabled={replaying}>
+                {replaying ? "Replaying…" : "Replay"}
+              </button>
+              {replay?.error && <p className="error">Replay failed: {replay.error}</p>}
+              {replay && !replay.error && (
+                <table>
+                  <caption>
+                    {replay.rows.filter((r) => r.differs).length} of {replay.rows.length} events would get a different proposal
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Event</th>
+                      <th scope="col">Candidate</th>
+                      <th scope="col">Current version</th>
+                      <th scope="col">Changed version</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {replay.rows.map((r) => (
+                      <tr key={r.eventId} className={r.differs ? "differs" : undefined}>
+                        <td>{r.eventId}</td>
+                        <td>{r.candidate ?? "—"}</td>
+                        <td>{r.current ?? "—"}</td>
+                        <td>
+                          {r.candidateVersion ?? "—"}
+                          {r.differs && <span className="badge failed"> differs</span>}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </section>
+          )}
+        </>
+      )}
+    </>
+  );
+}
