@@ -197,6 +197,9 @@ for (const engine of await testEngines()) {
     it("exports a time range as JSON Lines and searches by candidate, user and trace", async () => {
       await reset();
       await appendMany(trail, 3, "trace-a");
+      // The database stamps records in microseconds and a JS Date holds milliseconds; step clear of
+      // the last stamp on both sides so the cut falls strictly between the two groups.
+      await new Promise((r) => setTimeout(r, 5));
       const cut = new Date();
       await new Promise((r) => setTimeout(r, 5));
       await trail.append({ kind: "proposal.decided", actor: "user:rita", traceId: "trace-b", subject: { candidateId: "cand-2" }, data: { decision: "approve" } });
