@@ -65,4 +65,47 @@ describe("loadConfig", () => {
     assert.throws(() => loadConfig({ FULCRUM_OIDC_ISSUER: "not a url", FULCRUM_OIDC_CLIENT_ID: "x" }), (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_OIDC_ISSUER");
     assert.throws(() => loadConfig({ FULCRUM_OIDC_CLIENT_ID: "x" }), (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_OIDC_ISSUER");
   });
+  it("reads outgoing e-mail from FULCRUM_SMTP_URL and FULCRUM_SMTP_FROM, requiring TLS unless told otherwise", () => {
+    assert.equal(loadConfig({}).smtp, undefined);
+    const c = loadConfig({ FULCRUM_SMTP_URL: "smtp://mailer%40example.com:p%40ss%3Aword@mail.example.com:2525", FULCRUM_SMTP_FROM: "Recruiting <recruiting@example.com>" });
+    assert.deepEqual(c.smtp, {
+      host: "mail.example.com",
+      port: 2525,
+      secure: false,
+      requireTls: true,
+      allowSelfSigned: false,
+      user: "mailer@example.com",
+      password: "p@ss:word",
+      from: "Recruiting <recruiting@example.com>",
+    });
+    const tls = loadConfig({ FULCRUM_SMTP_URL: "smtps://relay.example.com", FULCRUM_SMTP_FROM: "fulcrum@example.com", FULCRUM_SMTP_REQUIRE_TLS: "false" });
+    assert.equal(tls.smtp?.port, 465);
+    assert.equal(tls.smtp?.secure, true);
+    assert.equal(tls.smtp?.requireTls, false);
+    assert.equal(tls.smtp?.user, undefined);
+    assert.equal(loadConfig({ FULCRUM_SMTP_URL: "smtp://relay.example.com", FULCRUM_SMTP_FROM: "f@example.com" }).smtp?.port, 587);
+  });
+
+  it("rejects bad SMTP settings naming the variable and never repeating the password", () => {
+    const secret = "hunter2-very-secret";
+    const rejects = (env: Record<string, string>, key: string, pattern: RegExp) =>
+      assert.throws(() => loadConfig(env), (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.equal(e.key, key);
+        assert.match(e.message, pattern);
+        assert.ok(!e.message.includes(secret), e.message);
+        return true;
+      });
+    const from = { FULCRUM_SMTP_FROM: "f@example.com" };
+    rejects({ ...from, FULCRUM_SMTP_URL: `https://u:${secret}@mail.example.com` }, "FULCRUM_SMTP_URL", /only smtp:\/\/ and smtps:\/\//);
+    rejects({ ...from, FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com:99999` }, "FULCRUM_SMTP_URL", /is not a URL/);
+    rejects({ ...from, FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com/inbox` }, "FULCRUM_SMTP_URL", /path/);
+    rejects({ ...from, FULCRUM_SMTP_URL: `smtp://:${secret}@mail.example.com` }, "FULCRUM_SMTP_URL", /password but no user/);
+    rejects({ ...from, FULCRUM_SMTP_URL: `smtp:${secret}` }, "FULCRUM_SMTP_URL", /no host/);
+    rejects({ FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com` }, "FULCRUM_SMTP_FROM", /is not set/);
+    rejects({ FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com`, FULCRUM_SMTP_FROM: "Recruiting" }, "FULCRUM_SMTP_FROM", /not an e-mail address/);
+    rejects({ FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com`, FULCRUM_SMTP_FROM: "a@example.com\r\nBcc: x@example.com" }, "FULCRUM_SMTP_FROM", /not an e-mail address/);
+    rejects({ ...from, FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com`, FULCRUM_SMTP_REQUIRE_TLS: "maybe" }, "FULCRUM_SMTP_REQUIRE_TLS", /true or false/);
+    rejects({ ...from }, "FULCRUM_SMTP_URL", /is not set, but FULCRUM_SMTP_FROM is/);
+  });
 });

@@ -86,6 +86,23 @@ export const aiConfigSchema = z.object({
 });
 export type AiConfig = z.infer<typeof aiConfigSchema>;
 
+/** SMTP settings, read from FULCRUM_SMTP_URL (`smtp[s]://user:password@host:port`) and FULCRUM_SMTP_*. */
+export const smtpSettingsSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  /** TLS from the first byte (`smtps://`, usually port 465); otherwise STARTTLS. */
+  secure: z.boolean(),
+  /** With `smtp://`: refuse to send unless the server upgrades the connection with STARTTLS. */
+  requireTls: z.boolean(),
+  /** Accept a self-signed server certificate (a local relay only). */
+  allowSelfSigned: z.boolean(),
+  user: z.string().optional(),
+  password: z.string().optional(),
+  /** The sender: `address@example.com` or `Name <address@example.com>`. */
+  from: z.string().min(3),
+});
+export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
+
 const modeSchema = z.enum(["shadow", "assist", "auto"]);
 export type Mode = z.infer<typeof modeSchema>;
 
@@ -122,6 +139,8 @@ export const configSchema = z.object({
       name: z.string().min(1).max(40),
     })
     .optional(),
+  /** Outgoing e-mail for workflow `notify` steps on the `email` channel; absent, such steps fail with a clear error. */
+  smtp: smtpSettingsSchema.optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -144,6 +163,8 @@ const ENV_HELP: Record<string, string> = {
   FULCRUM_AI_MAX_UNTRUSTED_CHARS: "Set FULCRUM_AI_MAX_UNTRUSTED_CHARS to a whole number of characters, at least 1000.",
   AZURE_OPENAI_RESOURCE_NAME: "Set AZURE_OPENAI_RESOURCE_NAME to your Azure OpenAI resource name (letters, digits and hyphens).",
   AZURE_OPENAI_BASE_URL: "Set AZURE_OPENAI_BASE_URL to a URL such as https://my-resource.openai.azure.com/openai.",
+  FULCRUM_SMTP_URL: "Set FULCRUM_SMTP_URL to smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS), percent-encoding special characters in the user and password.",
+  FULCRUM_SMTP_FROM: 'Set FULCRUM_SMTP_FROM to the sender, e.g. "Recruiting <recruiting@example.com>".',
 };
 
 function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
@@ -236,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connections,
     ai: aiFromEnv(env, (file.ai ?? {}) as Record<string, unknown>),
     oidc: oidcFromEnv(env, (file.oidc ?? {}) as Record<string, unknown>),
+    smtp: smtpFromEnv(env, (file.smtp ?? {}) as Record<string, unknown>),
   };
 
   const parsed = configSchema.safeParse(raw);
@@ -330,11 +352,74 @@ function oidcFromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Rec
   };
 }
 
+function boolFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(key, `"${raw}" is not true or false`, `Set ${key} to true or false.`);
+}
+
+/**
+ * Outgoing e-mail from FULCRUM_SMTP_URL and FULCRUM_SMTP_* over the file's `smtp:` block (`url`,
+ * `from`, `requireTls`, `allowSelfSigned`); absent when no URL is set. The URL carries the password,
+ * so no error here ever repeats it.
+ */
+function smtpFromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Record<string, unknown> | undefined {
+  const url = env.FULCRUM_SMTP_URL || (file.url as string | undefined);
+  const from = env.FULCRUM_SMTP_FROM || (file.from as string | undefined);
+  if (!url) {
+    if (from) throw new ConfigError("FULCRUM_SMTP_URL", "is not set, but FULCRUM_SMTP_FROM is", ENV_HELP.FULCRUM_SMTP_URL!);
+    return undefined;
+  }
+  const bad = (problem: string) => new ConfigError("FULCRUM_SMTP_URL", problem, ENV_HELP.FULCRUM_SMTP_URL!);
+  let u: URL;
+  try {
+    u = new URL(String(url));
+  } catch {
+    throw bad("is not a URL (its value is not shown: it may hold a password)");
+  }
+  if (u.protocol !== "smtp:" && u.protocol !== "smtps:") throw bad(`uses "${u.protocol}//"; only smtp:// and smtps:// are understood`);
+  if (!u.hostname) throw bad("names no host");
+  if ((u.pathname && u.pathname !== "/") || u.search || u.hash) throw bad("has a path, query or fragment; give only user, password, host and port");
+  let user: string | undefined;
+  let password: string | undefined;
+  try {
+    user = u.username ? decodeURIComponent(u.username) : undefined;
+    password = u.password ? decodeURIComponent(u.password) : undefined;
+  } catch {
+    throw bad("has a badly percent-encoded user or password");
+  }
+  if (password !== undefined && user === undefined) throw bad("has a password but no user");
+  const secure = u.protocol === "smtps:";
+  if (!from) throw new ConfigError("FULCRUM_SMTP_FROM", "is not set, but FULCRUM_SMTP_URL is", ENV_HELP.FULCRUM_SMTP_FROM!);
+  const address = /^[^<>\r\n]*<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from;
+  if (/[\r\n]/.test(from) || !z.email().safeParse(address.trim()).success) {
+    throw new ConfigError("FULCRUM_SMTP_FROM", `"${from.replace(/[\r\n]+/g, " ")}" is not an e-mail address or "Name <address>"`, ENV_HELP.FULCRUM_SMTP_FROM!);
+  }
+  return {
+    // The URL keeps IPv6 literals in brackets; the socket wants the bare address.
+    host: u.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    requireTls: boolFromEnv(env, "FULCRUM_SMTP_REQUIRE_TLS", (file.requireTls as boolean | undefined) ?? true),
+    allowSelfSigned: boolFromEnv(env, "FULCRUM_SMTP_ALLOW_SELF_SIGNED", (file.allowSelfSigned as boolean | undefined) ?? false),
+    user,
+    password,
+    from,
+  };
+}
+
 const PATH_TO_ENV: Record<string, string> = {
   "oidc.issuer": "FULCRUM_OIDC_ISSUER",
   "oidc.clientId": "FULCRUM_OIDC_CLIENT_ID",
   "oidc.clientSecret": "FULCRUM_OIDC_CLIENT_SECRET",
   "oidc.name": "FULCRUM_OIDC_NAME",
+  "smtp.host": "FULCRUM_SMTP_URL",
+  "smtp.port": "FULCRUM_SMTP_URL",
+  "smtp.user": "FULCRUM_SMTP_URL",
+  "smtp.password": "FULCRUM_SMTP_URL",
+  "smtp.from": "FULCRUM_SMTP_FROM",
   port: "PORT",
   modeCeiling: "FULCRUM_MODE_CEILING",
   logLevel: "FULCRUM_LOG_LEVEL",

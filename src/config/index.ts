@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, configSchema, connectionConfigSchema, leverEventNames, aiConfigSchema, aiProviderNames } from "./config.ts";
-export type { Config, ConnectionConfig, Mode, LeverEventName, AiConfig, AiProviderName } from "./config.ts";
+export { loadConfig, ConfigError, configSchema, connectionConfigSchema, leverEventNames, aiConfigSchema, aiProviderNames, smtpSettingsSchema } from "./config.ts";
+export type { Config, ConnectionConfig, Mode, LeverEventName, AiConfig, AiProviderName, SmtpSettings } from "./config.ts";

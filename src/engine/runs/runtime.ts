@@ -4,21 +4,23 @@
  * inbox events to it, starts its job workers and the workflows' cron schedules, and registers the
  * bootstrap API token.
  */
-import type { Config } from "../../config/index.ts";
+import type { Config, SmtpSettings } from "../../config/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import type { Inbox, InboxEvent } from "../inbox/index.ts";
 import { createAi, DEFAULT_AI_CONFIG, NonRetriableError, type Ai } from "../../ai/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
-import { sendSlack, sendTeams } from "../../notify/index.ts";
+import { sendEmail, sendSlack, sendTeams } from "../../notify/index.ts";
+import { getProposal } from "../proposals/index.ts";
 import { formatProblem, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
 import { createModeCeiling } from "../policy/index.ts";
 import { leverGateway } from "../steps/lever-gateway.ts";
 import { builtInTasks, readResumeWithScreening } from "../steps/tasks/index.ts";
+import { updateScreeningIndex } from "../steps/tasks/screening-index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
 import { createWorkflowEngine, type WorkflowEngine } from "./engine.ts";
-import { StepFailure } from "./errors.ts";
+import { EngineError, StepFailure } from "./errors.ts";
 import type { AiStepRunner, LeverGateway, Notifier, ResumeReader } from "./ports.ts";
 
 export const SCHEDULE_QUEUE = "workflow.schedule";
@@ -60,12 +62,33 @@ export function aiStepRunner(ai: Ai): AiStepRunner {
   };
 }
 
-/** Slack and Teams through the notify module; e-mail needs SMTP settings this build does not take yet. */
-export const defaultNotifier: Notifier = async (channel, to, message) => {
-  if (channel === "slack") await sendSlack(to, message);
-  else if (channel === "teams") await sendTeams(to, message);
-  else throw new StepFailure("e-mail is not configured on this server (no SMTP settings); the draft stays in the proposal");
-};
+/** Why an e-mail step cannot be sent on a server without SMTP settings. */
+export const EMAIL_NOT_CONFIGURED =
+  "e-mail is not configured on this server: set FULCRUM_SMTP_URL and FULCRUM_SMTP_FROM (see the README's configuration) and restart; the draft stays in the proposal";
+
+/**
+ * Slack and Teams through the notify module, and e-mail over SMTP with the server's SMTP settings
+ * (`config.smtp`). Without them an e-mail step fails with a step failure saying so. `to` of an
+ * e-mail may list several addresses separated by commas.
+ */
+export function createNotifier(o: { smtp?: SmtpSettings | undefined } = {}): Notifier {
+  return async (channel, to, message) => {
+    if (channel === "slack") return void (await sendSlack(to, message));
+    if (channel === "teams") return void (await sendTeams(to, message));
+    if (!o.smtp) throw new StepFailure(EMAIL_NOT_CONFIGURED);
+    const recipients = to.split(/[,;]/).map((a) => a.trim()).filter(Boolean);
+    try {
+      await sendEmail(o.smtp, { to: recipients.length === 1 ? recipients[0]! : recipients, title: message.title, text: message.text });
+    } catch (error) {
+      // A message that does not validate (empty subject, too long) will not get better on a retry.
+      if (error instanceof TypeError) throw new StepFailure(`e-mail not sent: ${error.message}`);
+      throw error;
+    }
+  };
+}
+
+/** Slack and Teams only: the notifier of a server without SMTP settings. */
+export const defaultNotifier: Notifier = createNotifier();
 
 export interface EngineRuntimeOptions {
   config: Config;
@@ -120,14 +143,18 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     ai: aiStepRunner(ai),
     tasks: builtInTasks(),
     readResume: o.readResume ?? readResumeWithScreening,
-    notify: o.notify ?? defaultNotifier,
+    notify: o.notify ?? createNotifier({ smtp: o.config.smtp }),
     audit,
     isSandboxConnection: o.isSandboxConnection,
     allowHosts: o.allowHosts,
     logger: o.logger,
   });
+  const indexHook = { db: o.db, client: o.client, workflows: () => engine.effectiveWorkflows(), logger: o.logger };
   o.inbox.registerEventProcessor(async (event) => {
-    await engine.handleEvent(engineEventFromInbox(event));
+    const engineEvent = engineEventFromInbox(event);
+    await engine.handleEvent(engineEvent);
+    // The rediscovery index follows Lever too (archive, stage, hire, deletion); never fails the event.
+    await updateScreeningIndex(indexHook, engineEvent);
   });
   await startEngineWorkers(o.queue, o.db, engine);
 
@@ -144,5 +171,26 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
       if ("schedule" in t) await o.queue.schedule(SCHEDULE_QUEUE, t.schedule, { workflowId: workflow.id }, { key: workflow.id, ...(t.timezone ? { tz: t.timezone } : {}) });
     }
   }
-  return { engine, workflows, close: () => workflows.close() };
+  return { engine: refuseUnsendableEmail(engine, o), workflows, close: () => workflows.close() };
+}
+
+/**
+ * Approving an e-mail proposal on a server that cannot send e-mail is refused up front (409), so the
+ * proposal stays pending with its draft instead of failing later in a job. Approvals recorded
+ * elsewhere (`fulcrum proposals approve`) still fail clearly when the step runs.
+ */
+function refuseUnsendableEmail(engine: WorkflowEngine, o: EngineRuntimeOptions): WorkflowEngine {
+  if (o.config.smtp || o.notify) return engine;
+  return {
+    ...engine,
+    async decideProposal(id, input) {
+      if (input.decision === "approve") {
+        const p = await getProposal(o.db, id);
+        if (p && p.status === "pending" && p.kind === "notify" && p.action.channel === "email") {
+          throw new EngineError(409, `proposal ${id} sends an e-mail, but ${EMAIL_NOT_CONFIGURED}`);
+        }
+      }
+      return engine.decideProposal(id, input);
+    },
+  };
 }
