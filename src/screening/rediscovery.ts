@@ -15,7 +15,7 @@ import { extractRequirements, type PostingInput } from "./requirements.ts";
 import type { Rubric } from "./rubric.ts";
 import { scoreResume, type ScoreResult } from "./score.ts";
 import { postingEmbeddingText, refreshProfileEmbeddings, similarProfiles } from "./embeddings.ts";
-import { forgetOpportunity, indexedFileHash, searchProfiles, updateProfileState, upsertProfile } from "./store.ts";
+import { activeRubric, forgetOpportunity, indexedFileHash, indexedResume, searchProfiles, updateProfileState, upsertProfile } from "./store.ts";
 
 /** Why a candidate may not be stored or contacted, or undefined when they may. */
 export function dataProtectionBlock(opportunity: Pick<LeverOpportunity, "dataProtection" | "isAnonymized">, now = Date.now()): string | undefined {
@@ -102,6 +102,13 @@ export async function indexOpportunity(
   if (!latest) return { opportunityId: id, outcome: "no-resume" };
   const archived = Boolean(opportunity.archived);
   const postingIds = postingIdsOf(opportunity);
+  // Lever gives a new upload a new resume id: the same id already indexed means the same file, so
+  // a stage or archive change costs no download.
+  const known = await indexedResume(db, connectionId, id);
+  if (known?.resumeId === latest.id && known.sha256) {
+    await updateProfileState(db, connectionId, id, { archived, postingIds });
+    return { opportunityId: id, outcome: "unchanged", ...(await embedOne(db, options.embedder, connectionId, id)) };
+  }
   let file: Awaited<ReturnType<typeof lever.downloadResume>>;
   try {
     file = await lever.downloadResume(id, latest.id);
@@ -291,30 +298,60 @@ export async function rediscoverWithStatus(db: Queryable, input: RediscoverInput
   const proposals = scored
     .filter((s) => s.result.tier !== "weak")
     .slice(0, limit)
-    .map(({ c, result, sim }) => {
-      const shown = result.criteria.filter((k) => k.status !== "missing");
-      const reasons = shown.map((k) => `${k.status === "met" ? "Meets" : "Partly meets"} "${k.label}": ${k.reason}${k.quotes[0] ? ` ("${k.quotes[0].slice(0, 120)}")` : ""}`);
-      if (semantic.used && sim !== undefined && sim >= SEMANTIC_REASON_MIN) reasons.push(`Similar background (semantic match ${sim.toFixed(2)})`);
-      if (result.missingMustHaves.length) reasons.push(`Missing: ${result.missingMustHaves.join("; ")}`);
-      const matchedSkills = skills.filter((s) => c.skills.includes(s.toLowerCase()));
-      const title = input.posting.text ?? input.posting.id;
-      return {
-        kind: "rediscovery" as const,
-        postingId: input.posting.id,
-        opportunityId: c.opportunityId,
-        score: result.score,
-        tier: result.tier,
-        confidence: result.confidence,
-        reasons,
-        matchedSkills,
-        ...(semantic.used && sim !== undefined ? { semanticMatch: Math.round(sim * 1000) / 1000 } : {}),
-        actions: [
-          { type: "addTags" as const, tags: [`rediscovered: ${title}`.slice(0, 100)] },
-          { type: "addNote" as const, value: `Possible fit for ${title} (score ${result.score}, ${result.tier}, computed from the resume on file):\n${reasons.map((r) => `- ${r}`).join("\n")}` },
-        ],
-      };
-    });
+    .map(({ c, result, sim }) => rediscoveryProposal(input.posting, { opportunityId: c.opportunityId, skills: c.skills }, result, rubric, semantic.used ? sim : undefined));
   return { proposals, semantic };
+}
+
+/**
+ * Rediscovery for a posting by id, as the CLI, the API and the workflow step run it: the posting
+ * with its content, scored by the team's approved rubric override when there is one (else the
+ * requirements read from the posting), then `rediscoverWithStatus`.
+ */
+export async function rediscoverForPosting(
+  db: Queryable,
+  input: Omit<RediscoverInput, "posting" | "rubric"> & { postingId: string; getPosting(id: string): Promise<PostingInput> },
+): Promise<{ posting: PostingInput; rubric: Rubric; proposals: RediscoveryProposal[]; semantic: SemanticStatus }> {
+  const { postingId, getPosting, ...rest } = input;
+  const posting = await getPosting(postingId);
+  const rubric = (await activeRubric(db, input.connectionId, posting.id)) ?? extractRequirements(posting);
+  const { proposals, semantic } = await rediscoverWithStatus(db, { ...rest, posting, rubric });
+  return { posting, rubric, proposals, semantic };
+}
+
+/**
+ * One candidate's proposal for a posting: the reasons (criteria met or partly met, with a quote),
+ * what is missing, the tag and the outreach note. `similarity` is given when semantic matching ran.
+ */
+export function rediscoveryProposal(
+  posting: PostingInput,
+  candidate: { opportunityId: string; skills: readonly string[] },
+  result: ScoreResult,
+  rubric: Rubric,
+  similarity?: number,
+): RediscoveryProposal {
+  const shown = result.criteria.filter((k) => k.status !== "missing");
+  const reasons = shown.map((k) => `${k.status === "met" ? "Meets" : "Partly meets"} "${k.label}": ${k.reason}${k.quotes[0] ? ` ("${k.quotes[0].slice(0, 120)}")` : ""}`);
+  if (similarity !== undefined && similarity >= SEMANTIC_REASON_MIN) reasons.push(`Similar background (semantic match ${similarity.toFixed(2)})`);
+  if (result.missingMustHaves.length) reasons.push(`Missing: ${result.missingMustHaves.join("; ")}`);
+  const wanted = [...new Set(rubric.criteria.flatMap((k) => k.skills ?? []))];
+  const have = new Set(candidate.skills.map((x) => x.toLowerCase()));
+  const matchedSkills = wanted.filter((x) => have.has(x.toLowerCase()));
+  const title = posting.text ?? posting.id;
+  return {
+    kind: "rediscovery",
+    postingId: posting.id,
+    opportunityId: candidate.opportunityId,
+    score: result.score,
+    tier: result.tier,
+    confidence: result.confidence,
+    reasons,
+    matchedSkills,
+    ...(similarity !== undefined ? { semanticMatch: Math.round(similarity * 1000) / 1000 } : {}),
+    actions: [
+      { type: "addTags", tags: [`rediscovered: ${title}`.slice(0, 100)] },
+      { type: "addNote", value: `Possible fit for ${title} (score ${result.score}, ${result.tier}, computed from the resume on file):\n${reasons.map((r) => `- ${r}`).join("\n")}` },
+    ],
+  };
 }
 
 /**

@@ -55,6 +55,16 @@ export async function updateProfileState(db: Queryable, connectionId: string, op
   return r.rowCount > 0;
 }
 
+/** The resume id and file hash of an opportunity's indexed profile, when the current parser made it. */
+export async function indexedResume(db: Queryable, connectionId: string, opportunityId: string): Promise<{ resumeId: string | null; sha256: string | null } | undefined> {
+  const r = await db.query<{ resume_id: string | null; file_sha256: string | null; parser_version: string }>(
+    "select resume_id, file_sha256, parser_version from screening_profiles where connection_id = $1 and opportunity_id = $2 and not excluded",
+    [connectionId, opportunityId],
+  );
+  const row = r.rows[0];
+  return row && row.parser_version === PARSER_VERSION ? { resumeId: row.resume_id, sha256: row.file_sha256 } : undefined;
+}
+
 /** The stored file hash of an opportunity's indexed resume (to skip unchanged files). */
 export async function indexedFileHash(db: Queryable, connectionId: string, opportunityId: string): Promise<string | undefined> {
   const r = await db.query<{ file_sha256: string | null; parser_version: string }>(
@@ -72,6 +82,17 @@ export async function indexedFileHash(db: Queryable, connectionId: string, oppor
 export async function forgetOpportunity(db: Queryable, connectionId: string, opportunityId: string): Promise<void> {
   await db.query("delete from screening_profiles where connection_id = $1 and opportunity_id = $2", [connectionId, opportunityId]);
   await db.query("delete from screening_scores where connection_id = $1 and opportunity_id = $2", [connectionId, opportunityId]);
+}
+
+/** One opportunity's indexed profile (undefined when it is not indexed or is excluded). */
+export async function indexedProfile(db: Queryable, connectionId: string, opportunityId: string): Promise<{ view: ScoringView; skills: string[]; archived: boolean } | undefined> {
+  const r = await db.query<{ profile: ScoringView | string; skills: string[]; archived: boolean }>(
+    "select profile, skills, archived from screening_profiles where connection_id = $1 and opportunity_id = $2 and not excluded and profile is not null",
+    [connectionId, opportunityId],
+  );
+  const row = r.rows[0];
+  if (!row) return undefined;
+  return { view: typeof row.profile === "string" ? (JSON.parse(row.profile) as ScoringView) : row.profile, skills: row.skills, archived: row.archived };
 }
 
 export interface IndexedCandidate {

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { createEmbedder } from "../../ai/index.ts";
 import { loadConfig } from "../../config/index.ts";
-import { activeRubric, extractRequirements, rediscoverWithStatus, type PostingInput } from "../../screening/index.ts";
+import { rediscoverForPosting, type PostingInput } from "../../screening/index.ts";
 import { pickConnection, withConnections } from "./connections.ts";
 import { parseAsOf } from "./resume.ts";
 
@@ -35,16 +35,14 @@ Examples:
       await withConnections(async (opened) => {
         const connectionId = await pickConnection(cmd, opened, options.connection);
         const lever = await opened.registry.client(connectionId);
-        const posting = (await lever.getPosting(options.posting, { include: ["content"] })) as PostingInput;
-        const rubric = (await activeRubric(opened.db, connectionId, posting.id)) ?? extractRequirements(posting);
         // Semantic matching joins in when an embedding provider is configured; the output says whether it did.
         const embedding = createEmbedder({ config: loadConfig() });
-        const { proposals, semantic } = await rediscoverWithStatus(opened.db, {
+        const { posting, rubric, proposals, semantic } = await rediscoverForPosting(opened.db, {
+          getPosting: async (id) => (await lever.getPosting(id, { include: ["content"] })) as PostingInput,
+          postingId: options.posting,
           embedder: embedding.embedder,
           embedderUnavailable: embedding.reason,
           connectionId,
-          posting,
-          rubric,
           limit: Number(options.limit),
           archivedOnly: !options.includeActive,
           ...(asOf ? { asOf } : {}),

@@ -33,6 +33,7 @@ function memoryLever() {
     listOffers: async () => [],
     latestResume: async () => null,
     findOpportunityByEmail: async () => null,
+    listPostings: async () => [],
     addNote: async (id, note, o) => (record("addNote", id, note, o.key), { id: `n-${o.key}` }),
     addTags: async (id, tags, o) => record("addTags", id, tags, o.key),
     removeTags: async (id, tags, o) => record("removeTags", id, tags, o.key),

@@ -406,6 +406,25 @@ export function createWorkflowEngine(options: EngineOptions) {
           lever: await lever(run.connection_id),
           traceId: run.trace_id,
           event: run.event.data,
+          connectionId: run.connection_id,
+          dryRun: run.dry_run,
+          db,
+          startWorkflow: async (workflowId, child) => {
+            const ids = await handleEvent(
+              {
+                key: `child:${child.key}`,
+                connectionId: run.connection_id,
+                source: "manual",
+                name: "manual",
+                triggeredAt: now(),
+                data: { ...child.data, ...(child.opportunityId ? { opportunityId: child.opportunityId } : {}), startedBy: `workflow:${run.workflow_id}`, parentRunId: run.id },
+                traceId: run.trace_id,
+                workflowId,
+              },
+              { dryRun: run.dry_run },
+            );
+            return ids[0] ?? null;
+          },
         });
         return { kind: "done", output };
       }

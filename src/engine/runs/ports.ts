@@ -15,6 +15,8 @@ export interface WriteOptions {
 export interface LeverGateway {
   getOpportunity(id: string): Promise<OpportunityLike>;
   getPosting(id: string): Promise<PostingLike>;
+  /** Postings by state (Lever's `state` filter, e.g. published), without their content. */
+  listPostings(filters?: { state?: string }): Promise<PostingLike[]>;
   listStages(): Promise<{ id: string; text: string }[]>;
   listArchiveReasons(): Promise<{ id: string; text: string; type?: string | null }[]>;
   listNotes(opportunityId: string): Promise<unknown[]>;
@@ -78,6 +80,17 @@ export interface TaskInput {
   traceId: string;
   /** The triggering event's data. */
   event: Record<string, unknown>;
+  /** The run's Lever connection. */
+  connectionId: string;
+  /** A dry run (`fulcrum workflows test`, replay): record nothing outside the run itself. */
+  dryRun: boolean;
+  /** Fulcrum's database, for domain state (screening index, rubrics, scores); run state stays the engine's. */
+  db: Queryable;
+  /**
+   * Starts another workflow through its manual trigger, once per `key` (a second call with the same
+   * key starts nothing and returns null). Children of a dry run are dry runs; they share the trace id.
+   */
+  startWorkflow(workflowId: string, input: { key: string; opportunityId?: string | undefined; data?: Record<string, unknown> }): Promise<number | null>;
 }
 
 /** A domain step; returns its output (`reasons`, `evidence`, `confidence`, `flags`, `meta` feed proposals). */
@@ -87,7 +100,7 @@ export type TaskHandler = (input: TaskInput) => Promise<Record<string, unknown>>
 export interface RunContext {
   opportunity?: OpportunityLike;
   posting?: PostingLike;
-  resume?: { id: string; filename: string; mime: string; text: string; status: string; hiddenText: string[]; flags: string[]; profile?: unknown; parsed?: unknown } | null;
+  resume?: { id: string; filename: string; mime: string; text: string; status: string; hiddenText: string[]; flags: string[]; profile?: unknown; parsed?: unknown; sha256?: string } | null;
   notes?: unknown[];
   feedback?: unknown[];
   interviews?: unknown[];

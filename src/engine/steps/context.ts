@@ -2,6 +2,7 @@
  * The fetch step: loads Lever data into the run's context, each kind at most once per run (the
  * context is stored with the run, so a later step or a retried job finds it there).
  */
+import { createHash } from "node:crypto";
 import type { LeverGateway, ResumeReader, RunContext } from "../runs/ports.ts";
 import type { OpportunityLike } from "../workflows/index.ts";
 
@@ -87,6 +88,8 @@ export async function fetchContext(
             flags: cut ? [...parsed.flags, "resume-text-truncated"] : parsed.flags,
             profile: parsed.profile,
             parsed: parsed.parsed,
+            // Lets domain steps tell an unchanged file from a new one (the screening index skips re-parsing).
+            sha256: createHash("sha256").update(file.bytes).digest("hex"),
           };
         }
         loaded.push("resume");

@@ -25,6 +25,9 @@ export function leverGateway(client: LeverClient): LeverGateway {
     async getPosting(id) {
       return (await client.getPosting(id, { include: ["content"] })) as unknown as PostingLike;
     },
+    async listPostings(filters = {}) {
+      return (await client.listPostings(filters.state ? { state: filters.state } : {}).toArray()) as unknown as PostingLike[];
+    },
     async listStages() {
       return (await client.listStages().toArray()).map((s) => ({ id: s.id, text: s.text ?? s.id }));
     },

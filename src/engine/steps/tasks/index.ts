@@ -6,6 +6,7 @@ import { collectTextsTask } from "./texts.ts";
 import { feedbackReviewTask } from "./feedback.ts";
 import { hrPayloadTask } from "./hr-handoff.ts";
 import { toolResultTask } from "./tool-results.ts";
+import { rediscoveryExplainTask, rediscoveryFindTask } from "./rediscovery.ts";
 import { approvalBriefTask, interviewPacketTask, nurturePrepareTask } from "./briefs.ts";
 
 /** Every built-in task by name. */
@@ -19,5 +20,7 @@ export function builtInTasks(): Record<string, TaskHandler> {
     "feedback.review": feedbackReviewTask,
     "hr.payload": hrPayloadTask,
     "tool.result": toolResultTask,
+    "rediscovery.find": rediscoveryFindTask,
+    "rediscovery.explain": rediscoveryExplainTask,
   };
 }

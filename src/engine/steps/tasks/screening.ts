@@ -5,13 +5,19 @@
  * model never gives a number, and text found in the resume is never an instruction.
  */
 import {
+  activeRubric,
   answersFromCustomQuestions,
+  dataProtectionBlock,
   extractRequirements,
   parseResume,
+  recordScore,
+  saveRubricVersion,
+  upsertProfile,
   scoreResume,
   type ParsedResume,
   type PostingInput,
   type ProposedEvidence,
+  type Rubric,
 } from "../../../screening/index.ts";
 // The resume-evidence step's criteria shape; not (yet) exported by the screening front door.
 import { stepCriteria } from "../../../screening/model-evidence.ts";
@@ -25,7 +31,7 @@ interface EvidenceStepOutput {
 const MARK = { met: "✓", partly: "~", missing: "✗" } as const;
 
 /** Screens the run's candidate against its posting. `with.advanceAt` (default 75) sets the bar for proposing an advance. */
-export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId }) => {
+export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId, db, connectionId, dryRun }) => {
   const ctx = await fetch(["opportunity", "posting", "resume"]);
   const advanceAt = typeof params.advanceAt === "number" ? params.advanceAt : 75;
   const resume = ctx.resume;
@@ -37,7 +43,14 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
     const why = !resume ? "The candidate has no resume." : `The resume could not be read (${resume.status}).`;
     return review(why, [!resume ? "no-resume" : `resume-${resume.status}`]);
   }
-  const rubric = extractRequirements(ctx.posting as unknown as PostingInput);
+  // The team's approved override wins; otherwise the requirements read from the posting, saved
+  // once as a version the team can review and approve (a dry run saves nothing).
+  const postingId = String(ctx.posting.id);
+  let rubric: Rubric & { version?: number } | undefined = await activeRubric(db, connectionId, postingId);
+  if (!rubric) {
+    rubric = extractRequirements(ctx.posting as unknown as PostingInput);
+    if (!dryRun) rubric = { ...rubric, version: await saveRubricVersion(db, connectionId, rubric, "fulcrum") };
+  }
   let evidence: ProposedEvidence[] | undefined;
   let meta: Record<string, unknown> = { engine: "local", prompt: null, model: null };
   const criteria = stepCriteria(rubric);
@@ -58,6 +71,25 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
   const answers = answersFromCustomQuestions(typeof app === "object" ? app.customQuestions : undefined);
   const result = scoreResume(parsed, rubric, { ...(evidence ? { evidence } : {}), answers });
   const flags = [...new Set([...result.flags, ...parsed.flags.filter((f) => f === "hidden-text" || f === "prompt-injection")])];
+  const opportunityId = ctx.opportunity?.id ? String(ctx.opportunity.id) : undefined;
+  if (!dryRun && opportunityId) {
+    // Scores per posting feed fairness monitoring; the profile joins the rediscovery index unless
+    // the candidate's data-protection settings forbid storing or contacting them.
+    await recordScore(db, { connectionId, postingId, opportunityId, result });
+    const opportunity = ctx.opportunity as unknown as Parameters<typeof dataProtectionBlock>[0] & { archived?: unknown; contact?: unknown };
+    if (!dataProtectionBlock(opportunity)) {
+      await upsertProfile(db, {
+        connectionId,
+        opportunityId,
+        contactId: typeof opportunity.contact === "string" ? opportunity.contact : undefined,
+        resumeId: resume.id,
+        fileSha256: resume.sha256,
+        archived: Boolean(opportunity.archived),
+        postingIds: [postingId],
+        parsed,
+      });
+    }
+  }
   const reasons = result.criteria.map((c) => `${MARK[c.status]} ${c.label}${c.must ? " (must-have)" : ""}: ${c.reason}`);
   const recommendation = result.tier === "strong" && result.score >= advanceAt && result.missingMustHaves.length === 0 ? "advance" : "review";
   const lines = [
@@ -85,6 +117,8 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
     tags: [`fulcrum-screen-${result.tier}`, ...(flags.length ? ["fulcrum-review"] : [])],
     note: lines.join("\n"),
     rubricHash: result.rubricHash,
+    rubricVersion: rubric.version ?? null,
+    rubricSource: rubric.source,
     meta,
   };
 
