@@ -3,9 +3,10 @@
  * field), list what is loaded, and dry-run a workflow on an event: it reads from Lever (or the
  * built-in sandbox) and prints the proposals it would make, writing nothing anywhere.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
-import { loadConfig } from "../../config/index.ts";
+import { loadConfig, type Config } from "../../config/index.ts";
 import { silentLogger } from "../../observability/index.ts";
 import { migrate, openDatabase } from "../../store/index.ts";
 import { createAi, DEFAULT_AI_CONFIG } from "../../ai/index.ts";
@@ -16,6 +17,8 @@ import { aiStepRunner } from "../../engine/runs/runtime.ts";
 import { leverGateway } from "../../engine/steps/index.ts";
 import { builtInTasks, readResumeWithScreening } from "../../engine/steps/tasks/index.ts";
 import { listProposals } from "../../engine/proposals/index.ts";
+import { capMode, createModeCeiling, type Mode, type ModeCeilingState } from "../../engine/policy/index.ts";
+import { embeddedDatabaseHolder, withDatabase } from "../engine-session.ts";
 
 function loadAll() {
   const config = loadConfig();
@@ -45,6 +48,55 @@ export function eventFromFile(text: string, file: string): Omit<EngineEvent, "tr
   };
 }
 
+/** What the console changed live: the mode ceiling and per-workflow enabled/mode. */
+export interface LiveSettings {
+  ceiling: ModeCeilingState;
+  workflows: Map<string, { enabled: boolean | null; mode: Mode | null; updatedBy: string | null }>;
+  /** Set when the database could not be read: the values are the environment's and the files'. */
+  unavailable?: string | undefined;
+}
+
+/**
+ * Reads the live settings from the deployment's database. Never creates a database, and never
+ * fails the listing: when the database cannot be read it says why and falls back to the
+ * environment's ceiling.
+ */
+export async function readLiveSettings(config: Config): Promise<LiveSettings> {
+  const fallback = (unavailable?: string): LiveSettings => ({
+    ceiling: { effective: config.modeCeiling, environment: config.modeCeiling, override: null, updatedBy: null, updatedAt: null },
+    workflows: new Map(),
+    unavailable,
+  });
+  if (!config.databaseUrl) {
+    const holder = embeddedDatabaseHolder(config);
+    if (holder) return fallback(`fulcrum serve (pid ${holder}) holds the embedded database; GET /api/settings/mode-ceiling on the server shows the ceiling in force`);
+    // No database yet: nothing can have been changed live.
+    if (!existsSync(join(config.dataDir, "db"))) return fallback();
+  }
+  try {
+    return await withDatabase(async (db) => {
+      const ceiling = await createModeCeiling(db, config.modeCeiling).state();
+      const { rows } = await db.query<{ workflow_id: string; enabled: boolean | null; mode: Mode | null; updated_by: string | null }>(
+        "select workflow_id, enabled, mode, updated_by from workflow_settings",
+      );
+      return { ceiling, workflows: new Map(rows.map((r) => [r.workflow_id, { enabled: r.enabled, mode: r.mode, updatedBy: r.updated_by }])) };
+    });
+  } catch (error) {
+    return fallback(`the database could not be read (${(error as Error).message.split("\n")[0]})`);
+  }
+}
+
+/** One line about the ceiling in force: the environment's, or lower when changed live. */
+export function describeModeCeiling(live: LiveSettings): string {
+  const c = live.ceiling;
+  if (live.unavailable) return `mode ceiling: ${c.environment} (FULCRUM_MODE_CEILING; a live change could not be read: ${live.unavailable})`;
+  if (c.effective !== c.environment) {
+    return `mode ceiling: ${c.effective} (lowered live from FULCRUM_MODE_CEILING=${c.environment}${c.updatedBy ? ` by ${c.updatedBy}` : ""}${c.updatedAt ? ` at ${c.updatedAt}` : ""})`;
+  }
+  if (c.override !== null && c.override !== c.effective) return `mode ceiling: ${c.effective} (FULCRUM_MODE_CEILING; the console's ${c.override} is above it and has no effect)`;
+  return `mode ceiling: ${c.effective} (FULCRUM_MODE_CEILING)`;
+}
+
 export function register(program: Command): void {
   const workflows = program.command("workflows").description("Check, list and dry-run workflow files (workflows/*.yaml and FULCRUM_WORKFLOWS_DIR).");
 
@@ -69,19 +121,40 @@ export function register(program: Command): void {
 
   workflows
     .command("list")
-    .description("List the workflows that would be loaded, with their triggers, mode and steps.")
+    .description("List the workflows that would be loaded, with their triggers, mode and steps, and the mode ceiling in force.")
     .option("--json", "print JSON")
-    .action((opts: { json?: boolean }) => {
+    .addHelpText(
+      "after",
+      `
+The mode ceiling shown is the one in force: FULCRUM_MODE_CEILING, or lower when an admin lowered it
+live in the console (read from the database; while fulcrum serve holds the embedded database, the
+environment's value is shown with a note). Enabled and mode changed in the console are shown too.`,
+    )
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
+      const err = cmd.configureOutput().writeErr ?? ((t: string) => void process.stderr.write(t));
       const { workflows: list, problems, config } = loadAll();
+      const live = await readLiveSettings(config);
+      const ceiling = live.ceiling.effective;
+      const effective = (w: (typeof list)[number]["workflow"]) => {
+        const o = live.workflows.get(w.id);
+        const mode = o?.mode ?? w.mode;
+        return { enabled: o?.enabled ?? w.enabled, mode, runsAs: capMode(mode, ceiling), changedLive: o !== undefined && (o.mode !== null || o.enabled !== null) };
+      };
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ workflows: list.map((w) => ({ ...w.workflow, file: w.file, origin: w.origin })), problems }, null, 2)}\n`);
+        const modeCeiling = { ...live.ceiling, loweredLive: live.ceiling.effective !== live.ceiling.environment, ...(live.unavailable ? { unavailable: live.unavailable } : {}) };
+        out(`${JSON.stringify({ modeCeiling, workflows: list.map((w) => ({ ...w.workflow, file: w.file, origin: w.origin, effective: effective(w.workflow) })), problems }, null, 2)}\n`);
         return;
       }
+      out(`${describeModeCeiling(live)}\n`);
+      const lowered = ceiling !== live.ceiling.environment ? ", lowered live" : "";
       for (const { workflow: w, origin } of list) {
+        const e = effective(w);
         const triggers = w.triggers.map((t) => ("lever" in t ? `lever:${[t.lever].flat().join("|")}` : "source" in t ? `tool:${t.source}` : "schedule" in t ? `cron "${t.schedule}"` : "timer" in t ? `timer ${t.timer.after ?? ""} after ${t.timer.at}` : "manual"));
-        process.stdout.write(`${w.id}${w.enabled ? "" : " (disabled)"} [${origin}] mode ${w.mode} (ceiling ${config.modeCeiling})\n  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`);
+        const mode = `mode ${e.mode}${e.runsAs !== e.mode ? ` → runs as ${e.runsAs}` : ""} (ceiling ${ceiling}${lowered})${e.changedLive ? " [set in the console]" : ""}`;
+        out(`${w.id}${e.enabled ? "" : " (disabled)"} [${origin}] ${mode}\n  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`);
       }
-      for (const p of problems) process.stderr.write(`problem: ${formatProblem(p)}\n`);
+      for (const p of problems) err(`problem: ${formatProblem(p)}\n`);
     });
 
   workflows
