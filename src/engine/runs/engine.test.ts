@@ -3,8 +3,8 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { testEngines, openTestDatabase, type TestDatabase } from "../../store/testing.ts";
 import { parseWorkflow, type EngineEvent, type LoadedWorkflow } from "../workflows/index.ts";
 import { createInlineDispatcher } from "./dispatch.ts";
-import { createWorkflowEngine, type EngineOptions } from "./engine.ts";
-import { listRuns } from "./queries.ts";
+import { createWorkflowEngine, MAX_STEP_INPUT_BYTES, storedInput, type EngineOptions } from "./engine.ts";
+import { getRun, listRuns } from "./queries.ts";
 import type { LeverGateway } from "./ports.ts";
 
 /** A Lever account in memory behind the engine's port, recording every write. */
@@ -91,6 +91,21 @@ function loaded(text: string): LoadedWorkflow {
 function event(key = "ev1"): EngineEvent {
   return { key, connectionId: "c1", source: "lever", name: "applicationCreated", triggeredAt: 1, data: { opportunityId: "o1" }, traceId: "trace-1" };
 }
+
+describe("a step's stored input", () => {
+  it("is the JSON as is when small, with long strings cut when large, and its head when that is not enough", () => {
+    assert.equal(storedInput({ a: "b\u0000c" }), '{"a":"bc"}');
+    assert.equal(storedInput(undefined), null);
+    const cut = JSON.parse(storedInput({ text: "é".repeat(40_000) })!);
+    assert.match(cut.text, /^é{4096}… \[cut: 35904 more characters\]$/);
+    const many = Array.from({ length: 20_000 }, (_, i) => `item ${i}`);
+    const stored = storedInput(many)!;
+    assert.ok(Buffer.byteLength(stored) <= MAX_STEP_INPUT_BYTES);
+    const head = JSON.parse(stored);
+    assert.match(head.$cut, /^input of \d+ bytes cut to its first \d+$/);
+    assert.ok(JSON.stringify(many).startsWith(head.head));
+  });
+});
 
 for (const e of await testEngines()) {
   describe(`workflow runs on ${e.kind}`, { skip: e.skip }, () => {
@@ -405,6 +420,100 @@ steps:
       await drain();
       // Per-type modes still apply over the workflow mode (stage in assist); notes/tags follow shadow.
       assert.deepEqual((await proposals()).map((p) => p.status), ["shadow", "shadow", "pending"]);
+    });
+
+    it("stores each step's rendered input with the step, cutting one over 64 KiB", async () => {
+      const big = "x".repeat(100_000);
+      const text = `id: inputs
+name: Inputs
+mode: auto
+guards: { minConfidence: 0 }
+settings:
+  big: ${big}
+triggers: [{ lever: applicationCreated }]
+steps:
+  - id: context
+    type: fetch
+    include: [opportunity, posting]
+  - id: score
+    type: task
+    task: test.score
+    with: { posting: "{{ context.posting.text }}", threshold: 70 }
+  - id: check
+    type: ai
+    prompt: language-check
+    input: { text: "Note for {{ context.opportunity.name }}", cv: "{{ settings.big }}" }
+  - id: route
+    type: branch
+    cases:
+      - if: { path: steps.score.output.score, lt: 50 }
+        goto: end
+      - if: { path: steps.score.output.score, gte: 50 }
+        goto: pause
+  - id: skipped
+    type: lever.tags
+    add: [never]
+  - id: pause
+    type: wait
+    for: 30m
+  - id: note
+    type: lever.note
+    because: score
+    body: "Score {{ steps.score.output.score }} for {{ context.posting.text }}"
+`;
+      const given: Record<string, unknown>[] = [];
+      const { eng, drain } = engine(text, {
+        ai: async (req) => (given.push(req.input), { output: { ok: true }, meta: { engine: "local", prompt: "language-check@v1" } }),
+      });
+      const [runId] = await eng.handleEvent(event());
+      const started = clock;
+      await drain();
+      clock += 31 * 60_000;
+      await drain();
+      const run = (await getRun(t.db, runId!))!;
+      assert.equal(run.status, "succeeded");
+      const input = Object.fromEntries(run.steps.map((s) => [s.stepId, s.input]));
+      assert.deepEqual(input.context, { kinds: ["opportunity", "posting"] });
+      assert.deepEqual(input.score, { posting: "Backend Engineer", threshold: 70 });
+      assert.deepEqual(input.route, { case: 1, if: { path: "steps.score.output.score", gte: 50 }, goto: "pause" });
+      assert.equal(input.skipped, null, "a step jumped over was given nothing");
+      assert.deepEqual(input.pause, { until: started + 30 * 60_000, at: new Date(started + 30 * 60_000).toISOString() });
+      assert.deepEqual(input.note, { type: "lever.note", opportunityId: "o1", body: "Score 82 for Backend Engineer", secret: false });
+      // The AI layer got the whole input; the stored copy is cut, with a marker saying so.
+      assert.equal((given[0]!.cv as string).length, 100_000);
+      const check = input.check as { text: string; cv: string };
+      assert.equal(check.text, "Note for Mira");
+      assert.match(check.cv, /^x{4096}… \[cut: 95904 more characters\]$/);
+      assert.ok(Buffer.byteLength(JSON.stringify(check)) <= MAX_STEP_INPUT_BYTES);
+    });
+
+    it("keeps a failed step's input beside its error", async () => {
+      const text = SCREEN.replace("    task: test.score\n", "    task: test.score\n    with: { posting: \"{{ context.posting.text }}\", min: 3 }\n");
+      const { eng, drain } = engine(text, { tasks: { "test.score": async () => { throw new Error("scorer broke"); } } });
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      const run = (await getRun(t.db, runId!))!;
+      assert.equal(run.status, "failed");
+      const score = run.steps.find((s) => s.stepId === "score")!;
+      assert.equal(score.status, "failed");
+      assert.equal(score.error, "scorer broke");
+      assert.deepEqual(score.input, { posting: "Backend Engineer", min: 3 });
+      assert.deepEqual(run.steps.find((s) => s.stepId === "context")!.input, { kinds: ["opportunity", "posting"] });
+    });
+
+    it("keeps an action step's rendered input while it waits for a person and after", async () => {
+      const { eng, drain } = engine();
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      const waiting = (await getRun(t.db, runId!))!.steps.find((s) => s.stepId === "advance")!;
+      assert.equal(waiting.status, "waiting");
+      assert.deepEqual(waiting.input, { type: "lever.stage", opportunityId: "o1", stage: "Phone screen" });
+      const p = (await proposals()).find((x) => x.step_id === "advance")!;
+      await eng.decideProposal(p.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      const done = (await getRun(t.db, runId!))!.steps.find((s) => s.stepId === "advance")!;
+      assert.equal(done.status, "succeeded");
+      assert.deepEqual(done.input, { type: "lever.stage", opportunityId: "o1", stage: "Phone screen" });
     });
   });
 }

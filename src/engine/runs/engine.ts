@@ -139,6 +139,43 @@ function aiInput(value: unknown, stepId: string): Record<string, unknown> {
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
+/** Largest step input stored with a step (UTF-8 bytes of its JSON); see `storedInput`. */
+export const MAX_STEP_INPUT_BYTES = 64 * 1024;
+
+/** What jsonb accepts: no NUL characters, no lone surrogates. */
+const jsonbText = (s: string) => s.replaceAll("\u0000", "").toWellFormed();
+
+/**
+ * A step's rendered input as stored (JSON text for a jsonb column), at most `max` bytes. A larger
+ * input first has its long strings cut, each ending in "… [cut: N more characters]"; if that is
+ * not enough, what is stored is `{ "$cut": "input of N bytes cut …", "head": <the start of the JSON text> }`.
+ */
+export function storedInput(value: unknown, max = MAX_STEP_INPUT_BYTES): string | null {
+  if (value === undefined) return null;
+  const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" ? jsonbText(v) : v));
+  if (json === undefined) return null;
+  if (json.length <= max / 3 || Buffer.byteLength(json) <= max) return json;
+  for (const limit of [4096, 1024, 256]) {
+    const cut = JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === "string" ? jsonbText(v.length > limit ? `${v.slice(0, limit)}… [cut: ${v.length - limit} more characters]` : v) : v,
+    );
+    if (Buffer.byteLength(cut) <= max) return cut;
+  }
+  const bytes = Buffer.byteLength(json);
+  const wrap = (head: string) => JSON.stringify({ $cut: `input of ${bytes} bytes cut to its first ${Buffer.byteLength(head)}`, head });
+  let head = json.slice(0, Math.floor(max / 2)).toWellFormed();
+  while (Buffer.byteLength(wrap(head)) > max) head = head.slice(0, Math.floor(head.length * 0.8)).toWellFormed();
+  return wrap(head);
+}
+
+/** Filled in by a step as soon as its input is rendered (stored with the step, also when it fails). */
+interface StepInput {
+  input?: unknown;
+}
+
+/** A wait step's input: the time it waits until. */
+const waitInput = (until: number) => ({ until, at: new Date(until).toISOString() });
+
 /** The workflow engine. See `createWorkflowEngine`. */
 export type WorkflowEngine = ReturnType<typeof createWorkflowEngine>;
 
@@ -346,6 +383,8 @@ export function createWorkflowEngine(options: EngineOptions) {
     if (!step || !claimed) return;
     const row: StepRow = { ...claimed, id: Number(claimed.id), attempts: Number(claimed.attempts) };
     const resumingWait = step.type === "wait" && row.output?.until !== undefined;
+    // What the step was given, as rendered; set as soon as it is known, so a failure keeps it too.
+    const seen: StepInput = {};
     let outcome: Outcome;
     try {
       const steps = Object.fromEntries(stepRows.map((r) => [r.step_id, { status: r.step_id === step.id ? "running" : r.status, output: r.output }]));
@@ -353,14 +392,15 @@ export function createWorkflowEngine(options: EngineOptions) {
       if (step.if && !evaluate(step.if, scope)) outcome = { kind: "skipped", output: { skipped: "condition did not hold" } };
       else if (resumingWait) {
         const until = Number(row.output?.until ?? 0);
+        seen.input = waitInput(until);
         outcome = now() >= until ? { kind: "done", output: { waited: true, until } } : { kind: "wait", until: new Date(until), output: row.output ?? {} };
-      } else outcome = await runStep(run, row, step, scope);
+      } else outcome = await runStep(run, row, step, scope, seen);
     } catch (error) {
       const err = error as Error & { retryable?: boolean; retryAt?: unknown };
       if (err.retryAt instanceof Date) {
         // The provider asked us to wait (circuit open): park the step until then, not a failure.
         await db.transaction(async (tx) => {
-          await tx.query("update workflow_steps set status = 'pending', attempts = attempts - 1, error = $2 where id = $1", [row.id, err.message.slice(0, 2000)]);
+          await tx.query("update workflow_steps set status = 'pending', attempts = attempts - 1, error = $2, input = coalesce($3, input) where id = $1", [row.id, err.message.slice(0, 2000), storedInput(seen.input)]);
           await tx.query("update workflow_runs set status = 'waiting', updated_at = now() where id = $1", [run.id]);
           await dispatcher.enqueueStep(job, { startAfter: err.retryAt as Date }, tx);
         });
@@ -368,26 +408,34 @@ export function createWorkflowEngine(options: EngineOptions) {
       }
       const attempts = row.attempts + 1;
       const final = err.retryable === false || attempts >= maxAttempts;
-      await db.query("update workflow_steps set status = 'failed', error = $2, finished_at = case when $3 then now() else null end where id = $1", [row.id, err.message.slice(0, 2000), final]);
+      await db.query("update workflow_steps set status = 'failed', error = $2, finished_at = case when $3 then now() else null end, input = coalesce($4, input) where id = $1", [
+        row.id,
+        err.message.slice(0, 2000),
+        final,
+        storedInput(seen.input),
+      ]);
       logger.warn({ runId: run.id, step: step.id, attempt: attempts, final, err: err.message }, "step failed");
       if (!final) throw error;
       await finishRun(db, run, "failed", `step ${step.id}: ${err.message}`);
       return;
     }
-    await settle(run, row, step, outcome);
+    await settle(run, row, step, outcome, seen.input);
   }
 
-  async function runStep(run: RunRow, row: StepRow, step: Step, scope: Record<string, unknown>): Promise<Outcome> {
+  async function runStep(run: RunRow, row: StepRow, step: Step, scope: Record<string, unknown>, seen: StepInput): Promise<Outcome> {
     switch (step.type) {
       case "fetch": {
+        seen.input = { kinds: step.include };
         const ctx = await ensureContext(run, step.include);
         return { kind: "done", output: { loaded: step.include, resume: ctx.resume ? { status: ctx.resume.status, flags: ctx.resume.flags } : null } };
       }
       case "ai": {
         if (!options.ai) throw new StepFailure("no AI layer is configured for AI steps");
+        const rendered = render(step.input, scope);
+        seen.input = rendered;
         const result = await options.ai({
           prompt: step.prompt,
-          input: aiInput(render(step.input, scope), step.id),
+          input: aiInput(rendered, step.id),
           provider: step.provider,
           model: step.model,
           onUnavailable: step.onUnavailable,
@@ -398,8 +446,10 @@ export function createWorkflowEngine(options: EngineOptions) {
       case "task": {
         const handler = options.tasks?.[step.task];
         if (!handler) throw new StepFailure(`no task "${step.task}" is registered`);
+        const input = render(step.with, scope) as Record<string, unknown>;
+        seen.input = input;
         const output = await handler({
-          with: render(step.with, scope) as Record<string, unknown>,
+          with: input,
           context: run.context,
           fetch: (kinds) => ensureContext(run, kinds),
           ai: options.ai,
@@ -429,8 +479,10 @@ export function createWorkflowEngine(options: EngineOptions) {
         return { kind: "done", output };
       }
       case "branch": {
-        const hit = step.cases.find((c) => evaluate(c.if, scope));
+        const held = step.cases.findIndex((c) => evaluate(c.if, scope));
+        const hit = held >= 0 ? step.cases[held] : undefined;
         const target = hit?.goto ?? step.else;
+        seen.input = hit ? { case: held, if: hit.if, goto: hit.goto } : { case: null, else: step.else ?? null };
         if (!target) return { kind: "done", output: { branch: "next" } };
         return { kind: "goto", target, output: { branch: target } };
       }
@@ -443,17 +495,27 @@ export function createWorkflowEngine(options: EngineOptions) {
           if (!Number.isFinite(t)) throw new StepFailure(`wait.until did not give a time (got ${JSON.stringify(v)})`);
           until = Math.max(until, t);
         }
+        seen.input = waitInput(until);
         if (run.dry_run || until <= now()) return { kind: "done", output: { waited: false, until } };
         return { kind: "wait", until: new Date(until), output: { until } };
       }
       case "approval":
       default:
-        return propose(run, row, step as ActionStep | Extract<Step, { type: "approval" }>, scope);
+        return propose(run, row, step as ActionStep | Extract<Step, { type: "approval" }>, scope, seen);
     }
   }
 
   /** Builds the proposal for an action or approval step and applies the policy to it. */
-  async function propose(run: RunRow, row: StepRow, step: ActionStep | Extract<Step, { type: "approval" }>, scope: Record<string, unknown>): Promise<Outcome> {
+  async function propose(run: RunRow, row: StepRow, step: ActionStep | Extract<Step, { type: "approval" }>, scope: Record<string, unknown>, seen: StepInput): Promise<Outcome> {
+    // The step's input is what the engine rendered (a person's edits show on the proposal, not here).
+    let action: Action;
+    let summary: string;
+    if (step.type === "approval") {
+      action = { type: "approval" as ActionStep["type"], message: renderText(step.message, scope) };
+      summary = "Approve to continue the workflow";
+    } else ({ action, summary } = renderAction(step, scope, run.opportunity_id ?? undefined));
+    seen.input = action;
+
     const existing = await db.query<ProposalRow>("select * from proposals where run_id = $1 and step_id = $2 and generation = $3", [run.id, step.id, run.generation]);
     if (existing.rows[0]) return outcomeOfExisting(run, existing.rows[0]);
 
@@ -465,12 +527,6 @@ export function createWorkflowEngine(options: EngineOptions) {
     const flags = [...new Set(rawFlags.filter((f): f is string => typeof f === "string"))];
     const reasons = asArray(basis.reasons).map((r) => (typeof r === "string" ? r : JSON.stringify(r))).slice(0, 50);
     const evidence = asArray(basis.evidence ?? rawFlags.filter((f) => typeof f === "object" && f !== null)).slice(0, 50);
-    let action: Action;
-    let summary: string;
-    if (step.type === "approval") {
-      action = { type: "approval" as ActionStep["type"], message: renderText(step.message, scope) };
-      summary = "Approve to continue the workflow";
-    } else ({ action, summary } = renderAction(step, scope, run.opportunity_id ?? undefined));
 
     const ceiling: Mode = run.dry_run ? "shadow" : typeof options.modeCeiling === "string" ? options.modeCeiling : await options.modeCeiling.get();
     const mode = step.type === "approval" ? capMode("assist", ceiling) : modeFor(run.workflow, step, run.connection_id);
@@ -581,20 +637,21 @@ export function createWorkflowEngine(options: EngineOptions) {
   }
 
   /** Records a step's outcome and moves the run on, in one transaction with the next job. */
-  async function settle(run: RunRow, row: StepRow, step: Step, outcome: Outcome): Promise<void> {
+  async function settle(run: RunRow, row: StepRow, step: Step, outcome: Outcome, input: unknown): Promise<void> {
     const steps = run.workflow.steps;
     const position = steps.findIndex((s) => s.id === step.id);
     let runStatus: string = "running";
     await db.transaction(async (tx) => {
       const status =
         outcome.kind === "done" || outcome.kind === "goto" ? "succeeded" : outcome.kind === "skipped" ? "skipped" : outcome.kind === "stop" ? (outcome.status === "failed" ? "failed" : "succeeded") : "waiting";
-      // The step's own update rides as a CTE in the same statement as the run's update below: one
-      // round trip fewer per step, same transaction, same rows.
-      const stepDone = `update workflow_steps set status = $2, output = $3, finished_at = case when $2 in ('waiting') then null else now() end where id = $1`;
-      const stepParams = [row.id, status, JSON.stringify(outcome.output ?? {})];
+      // The step's own update (its outcome and what it was given) rides as a CTE in the same
+      // statement as the run's update below: one round trip fewer per step, same transaction, same
+      // rows. An input not known this time (a step resumed after an approval) keeps the one stored.
+      const stepDone = `update workflow_steps set status = $2, output = $3, input = coalesce($4::jsonb, input), finished_at = case when $2 in ('waiting') then null else now() end where id = $1`;
+      const stepParams = [row.id, status, JSON.stringify(outcome.output ?? {}), storedInput(input)];
       if (outcome.kind === "wait" || outcome.kind === "waiting") {
         runStatus = "waiting";
-        await tx.query(`with step as (${stepDone}) update workflow_runs set status = 'waiting', updated_at = now() where id = $4`, [...stepParams, run.id]);
+        await tx.query(`with step as (${stepDone}) update workflow_runs set status = 'waiting', updated_at = now() where id = $5`, [...stepParams, run.id]);
         if (outcome.kind === "wait") await dispatcher.enqueueStep({ runId: run.id, stepId: step.id, generation: run.generation }, { startAfter: outcome.until }, tx);
         return;
       }
@@ -620,8 +677,8 @@ export function createWorkflowEngine(options: EngineOptions) {
       // This step's outcome, the next step's row and the run's current step in one statement.
       await tx.query(
         `with step as (${stepDone}),
-         next as (insert into workflow_steps (run_id, step_id, position, type, generation) values ($4,$5,$6,$7,$8) on conflict do nothing)
-         update workflow_runs set status = 'running', current_step = $5, updated_at = now() where id = $4`,
+         next as (insert into workflow_steps (run_id, step_id, position, type, generation) values ($5,$6,$7,$8,$9) on conflict do nothing)
+         update workflow_runs set status = 'running', current_step = $6, updated_at = now() where id = $5`,
         [...stepParams, run.id, next.id, nextPos, next.type, run.generation],
       );
       await dispatcher.enqueueStep({ runId: run.id, stepId: next.id, generation: run.generation }, {}, tx);
@@ -631,11 +688,11 @@ export function createWorkflowEngine(options: EngineOptions) {
 
   /**
    * Marks the run finished and audits it. `stepUpdate` (the settling step's own update, parameters
-   * $1–$3) is folded into the same statement as the run's update.
+   * $1–$4) is folded into the same statement as the run's update.
    */
   async function finishRun(q: Queryable, run: RunRow, status: "succeeded" | "failed" | "cancelled", error?: string, stepUpdate?: { sql: string; params: unknown[] }): Promise<void> {
     if (stepUpdate) {
-      await q.query(`with step as (${stepUpdate.sql}) update workflow_runs set status = $4, error = $5, finished_at = now(), updated_at = now() where id = $6`, [
+      await q.query(`with step as (${stepUpdate.sql}) update workflow_runs set status = $5, error = $6, finished_at = now(), updated_at = now() where id = $7`, [
         ...stepUpdate.params,
         status,
         error ?? null,

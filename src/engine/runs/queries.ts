@@ -31,6 +31,13 @@ export interface StepView {
   generation: number;
   status: string;
   attempts: number;
+  /**
+   * What the step was given, as the engine rendered it: the AI step's input object (before the AI
+   * layer's redaction), the task's `with`, the action an action step would carry out, the time a
+   * wait waits until, the case a branch took, the kinds a fetch loaded. Over 64 KiB it is cut (see
+   * `storedInput`). Null for a step that has not run or was skipped by its condition.
+   */
+  input: unknown;
   output: unknown;
   error: string | null;
   startedAt: string | null;
@@ -95,7 +102,7 @@ export async function getRun(db: Queryable, id: number): Promise<(RunSummary & {
   if (!r) return null;
   const run = toRun(r);
   const steps = await db.query(
-    "select step_id, position, type, generation, status, attempts, output, error, started_at, finished_at from workflow_steps where run_id = $1 order by generation desc, position",
+    "select step_id, position, type, generation, status, attempts, input, output, error, started_at, finished_at from workflow_steps where run_id = $1 order by generation desc, position",
     [id],
   );
   const views: StepView[] = steps.rows.map((s) => ({
@@ -105,6 +112,7 @@ export async function getRun(db: Queryable, id: number): Promise<(RunSummary & {
     generation: Number(s.generation),
     status: s.status as string,
     attempts: Number(s.attempts),
+    input: s.input ?? null,
     output: s.output,
     error: (s.error as string | null) ?? null,
     startedAt: iso(s.started_at),
