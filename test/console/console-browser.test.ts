@@ -279,6 +279,45 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     assert.ok((await page.getByRole("listitem").filter({ hasText: "run.started" }).count()) >= 1);
   });
 
+  it("shows each step's input beside its output, a long one collapsed and candidate text as text", async () => {
+    const db = running.ctx.db;
+    const { rows } = await db.query<{ id: number }>("select id from workflow_runs where opportunity_id = $1 and not dry_run order by id limit 1", [opp.ada!]);
+    const runId = rows[0]!.id;
+    const hostile = `Note for <img src=x onerror="window.__xss=9"> Ada`;
+    const longInput = { body: [hostile, ...Array.from({ length: 30 }, (_, i) => `line ${i + 1} of the rendered note`)].join("\n") };
+    const page = await pageAs("admin@example.com");
+    const column = await db.query<{ n: number }>("select count(*)::int as n from information_schema.columns where table_name = 'workflow_steps' and column_name = 'input'");
+    if (column.rows[0]!.n > 0) {
+      // The engine keeps each step's input: store one and read it back through the API.
+      await db.query("update workflow_steps set input = $2 where run_id = $1 and step_id = 'note'", [runId, JSON.stringify(longInput)]);
+      await db.query("update workflow_steps set input = null where run_id = $1 and step_id = 'tags'", [runId]);
+    } else {
+      // An engine that does not keep step inputs yet sends none; give the page the field as the API will.
+      await page.route(`**/api/runs/${runId}`, async (route) => {
+        const res = await route.fetch();
+        const body = (await res.json()) as { run: { steps: { stepId: string; input?: unknown }[] } };
+        for (const s of body.run.steps) s.input = s.stepId === "note" ? longInput : null;
+        await route.fulfill({ response: res, json: body });
+      });
+    }
+    await page.goto(`${url}/runs/${runId}`);
+    const step = (name: RegExp) => page.getByRole("listitem").filter({ has: page.getByRole("heading", { name }) });
+    const note = step(/^note lever\.note/);
+    const toggle = note.getByText(/^Show input of note \(\d+ lines?, [\d,]+ characters\)$/);
+    await toggle.waitFor();
+    const input = note.getByLabel("Input of note");
+    assert.equal(await input.isVisible(), false, "a long input starts collapsed");
+    await note.getByLabel("Output of note").waitFor({ state: "attached" });
+    await toggle.click();
+    await input.waitFor({ state: "visible" });
+    const shown = (await input.textContent())!;
+    assert.match(shown, /line 30 of the rendered note/);
+    assert.match(shown, /Note for <img src=x onerror=\\?"window.__xss=9\\?"> Ada/);
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    await step(/^tags lever\.tags/).getByText(/^Not recorded/).waitFor();
+    assert.deepEqual(await seriousAxeViolations(page), []);
+  });
+
   it("changes a workflow's mode after a confirmation that says what will happen in Lever", async () => {
     const page = await pageAs("admin@example.com");
     await page.goto(`${url}/workflows`);

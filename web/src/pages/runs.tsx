@@ -1,7 +1,10 @@
-/** Events and runs: live lists, a run's timeline with step inputs and outputs, and dead jobs to replay. */
+/**
+ * Events and runs: live lists, a run's timeline with each step's input beside its output (long ones
+ * collapsed, all of it as text), and dead jobs to replay.
+ */
 import { useState } from "react";
 import { can, post, type User } from "../api.ts";
-import { JsonView } from "../components/json-view.tsx";
+import { StepValue } from "../components/json-view.tsx";
 import { useLive } from "../live.ts";
 import { listOf, toDeadJob, toEvent, toRun } from "../model.ts";
 import { useNotify } from "../notices.tsx";
@@ -206,13 +209,16 @@ function RunTimeline({ id }: { id: string }) {
                   {when(s.startedAt)} → {when(s.finishedAt)}
                 </p>
                 {s.error && <p className="error-text">{s.error}</p>}
-                <details>
-                  <summary>Input and output</summary>
-                  <h4>Input</h4>
-                  <JsonView value={s.input} label="Input" />
-                  <h4>Output</h4>
-                  <JsonView value={s.output} label="Output" />
-                </details>
+                <div className="step-io">
+                  <div>
+                    <h4>Input</h4>
+                    <StepValue value={s.input} label={`Input of ${s.name}`} missing="Not recorded (steps that ran before Fulcrum kept step inputs have none)." />
+                  </div>
+                  <div>
+                    <h4>Output</h4>
+                    <StepValue value={s.output} label={`Output of ${s.name}`} missing={s.finishedAt ? "No output recorded." : "No output yet."} />
+                  </div>
+                </div>
               </li>
             ))}
           </ol>
