@@ -10,7 +10,7 @@ import { openTestDatabase, type TestDatabase } from "../../src/store/testing.ts"
 import type { DatabaseKind } from "../../src/store/index.ts";
 import { createJobQueue, type JobQueue } from "../../src/engine/queue/index.ts";
 import { createInbox, type Inbox } from "../../src/engine/inbox/index.ts";
-import { createLeverClient } from "../../src/lever/index.ts";
+import { createLeverClient, type LeverClient } from "../../src/lever/index.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import type { Ai } from "../../src/ai/index.ts";
 import { startEngineRuntime, type EngineRuntime } from "../../src/engine/runs/runtime.ts";
@@ -23,6 +23,8 @@ export interface Harness {
   runtime: EngineRuntime;
   config: Config;
   adminUserId: string;
+  /** The Lever client the engine uses (the sandbox's API, performing as the admin). */
+  client: LeverClient;
   /** Stores the sandbox's latest events of these names in the inbox, as the webhook intake would. */
   deliver(names?: string[]): Promise<number>;
   /** Waits until no run is running (waiting runs wait for people and count as settled). */
@@ -63,6 +65,7 @@ export async function startHarness(kind: DatabaseKind, options: { env?: Record<s
     runtime,
     config,
     adminUserId,
+    client,
     async deliver(names) {
       let n = 0;
       for (const ev of sandbox.events.slice(delivered)) {

@@ -11,6 +11,11 @@ import { randomUUID } from "node:crypto";
 import { testEngines } from "../../src/store/testing.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
 import { resumeFor, startHarness, type Harness } from "./harness.ts";
+import { createApp } from "../../src/server/app.ts";
+import { createApiToken } from "../../src/server/api/tokens.ts";
+import { createMemoryConnectionDirectory } from "../../src/engine/sources/index.ts";
+import { silentLogger } from "../../src/observability/index.ts";
+import type { ConnectionRegistry } from "../../src/engine/connections/index.ts";
 
 function postingWithLists(h: Harness) {
   return [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
@@ -142,6 +147,48 @@ for (const e of await testEngines()) {
       assert.equal(rows[0]!.status, "succeeded");
       assert.equal(rows[0]!.output.candidates, 3, "it finds them again");
       assert.equal((await outreachRuns(h)).length, before, "but starts no second outreach run for the same posting and candidate");
+    });
+
+    it("over the REST API: previews the fit with reasons for a recruiter, starts the workflow, and refuses bad input and other roles", async () => {
+      const registry = { list: async () => [{ id: "default" }], client: async () => h.client } as unknown as ConnectionRegistry;
+      const app = createApp({
+        config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({}),
+        connectionRegistry: registry, engine: h.runtime.engine, workflows: h.runtime.workflows,
+      });
+      const recruiter = (await createApiToken(h.t.db, "recruiter", "recruiter")).token;
+      const auditor = (await createApiToken(h.t.db, "auditor", "auditor")).token;
+      const call = async (method: string, path: string, token: string, body?: unknown) => {
+        const res = await app.request(`/api${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        return { status: res.status, json: (await res.json()) as Record<string, any> };
+      };
+      const second = [...h.sandbox.state.postings.values()].find((p) => p.text === "Second opening")!.id;
+      const preview = await call("GET", `/rediscovery?posting=${second}`, recruiter);
+      assert.equal(preview.status, 200, JSON.stringify(preview.json));
+      assert.equal(preview.json.posting.title, "Second opening");
+      // The preview ranks from the index; the candidate who may no longer be contacted is still
+      // indexed (no webhook has told us yet) and is only held back by the outreach run's check.
+      const ids = (preview.json.proposals as { opportunityId: string; score: number; reasons: string[] }[]).map((p) => p.opportunityId);
+      for (const id of past) assert.ok(ids.includes(id), `${id} in ${ids.join()}`);
+      assert.ok(preview.json.proposals.every((p: { score: number; reasons: string[] }) => typeof p.score === "number" && p.reasons.length > 0));
+      assert.equal(preview.json.semantic.used, false);
+
+      assert.equal((await call("GET", "/rediscovery", recruiter)).status, 400);
+      assert.match((await call("GET", "/rediscovery?posting=../../etc", recruiter)).json.error.message, /posting must be a Lever posting id/);
+      assert.match((await call("GET", `/rediscovery?posting=${second}&limit=0`, recruiter)).json.error.message, /limit must be a whole number from 1 to 100/);
+      assert.equal((await call("GET", `/rediscovery?posting=${second}`, auditor)).status, 403);
+      assert.equal((await call("GET", `/rediscovery?posting=${second}&connection=elsewhere`, recruiter)).status, 404);
+      assert.equal((await call("GET", `/rediscovery?posting=${randomUUID()}`, recruiter)).status, 404);
+
+      const bad = await call("POST", "/rediscovery", recruiter, { postingId: second, extra: 1 });
+      assert.equal(bad.status, 400);
+      assert.equal((await call("POST", "/rediscovery", auditor, { postingId: second })).status, 403);
+      const runsBefore = (await h.t.db.query<{ n: number }>("select count(*)::int as n from workflow_runs")).rows[0]!.n;
+      const started = await call("POST", "/rediscovery", recruiter, { postingId: second });
+      assert.equal(started.status, 202, JSON.stringify(started.json));
+      await h.settle();
+      const run = await h.t.db.query<{ status: string; workflow_id: string }>("select status, workflow_id from workflow_runs where id = $1", [started.json.runId]);
+      assert.deepEqual(run.rows[0], { status: "succeeded", workflow_id: "talent-rediscovery" });
+      assert.equal((await h.t.db.query<{ n: number }>("select count(*)::int as n from workflow_runs")).rows[0]!.n, runsBefore + 1, "no outreach run twice");
     });
   });
 }

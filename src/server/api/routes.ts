@@ -16,6 +16,7 @@ import { getProposal, listProposals } from "../../engine/proposals/index.ts";
 import { formatProblem, type WorkflowSet } from "../../engine/workflows/index.ts";
 import { verifyApiToken } from "./tokens.ts";
 import { mountModeCeilingRoutes } from "./mode-ceiling.ts";
+import { mountRediscoveryRoutes } from "./rediscovery.ts";
 
 /** Decides whether a caller may make this request; throw HttpError(403) to refuse. */
 export type Authorize = (caller: Caller, request: { method: string; path: string }) => void | Promise<void>;
@@ -240,6 +241,8 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
     );
     return c.json({ runId }, 202);
   });
+
+  mountRediscoveryRoutes(api, ctx, engine, (c) => actorOf(caller(c)), jsonBody);
 
   api.get("/prompts", (c) => {
     const dir = options.promptsDir ?? PROMPTS_DIR;

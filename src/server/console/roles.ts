@@ -29,6 +29,7 @@ export type Action =
   | "workflows:write"
   | "prompts:read"
   | "prompts:write"
+  | "rediscovery:run"
   | "audit:read"
   | "fairness:read"
   | "connections:read"
@@ -39,10 +40,10 @@ export type Action =
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set<Action>([
     "proposals:read", "proposals:decide", "runs:read", "jobs:retry", "workflows:read", "workflows:write",
-    "prompts:read", "prompts:write", "audit:read", "fairness:read", "connections:read", "connections:write",
+    "prompts:read", "prompts:write", "rediscovery:run", "audit:read", "fairness:read", "connections:read", "connections:write",
     "settings:write", "users:manage",
   ]),
-  recruiter: new Set<Action>(["proposals:read", "proposals:decide", "runs:read", "workflows:read", "prompts:read"]),
+  recruiter: new Set<Action>(["proposals:read", "proposals:decide", "runs:read", "workflows:read", "prompts:read", "rediscovery:run"]),
   // A hiring manager sees and decides only proposals of their own postings (checked per proposal).
   hiring_manager: new Set<Action>(["proposals:read", "proposals:decide"]),
   auditor: new Set<Action>(["audit:read", "fairness:read", "proposals:read", "runs:read", "workflows:read", "prompts:read"]),
@@ -73,6 +74,7 @@ export function actionForApiRequest(method: string, path: string): Action {
   if (/^\/workflows(\/|$)/.test(p)) return read ? "workflows:read" : "workflows:write";
   if (/^\/prompts(\/|$)/.test(p)) return read ? "prompts:read" : "prompts:write";
   if (/^\/audit(\/|$)/.test(p)) return "audit:read";
+  if (/^\/rediscovery(\/|$)/.test(p)) return "rediscovery:run";
   if (/^\/fairness(\/|$)/.test(p)) return "fairness:read";
   if (/^\/connections(\/|$)/.test(p)) return read ? "connections:read" : "connections:write";
   if (/^\/settings(\/|$)/.test(p)) return read ? "connections:read" : "settings:write";
