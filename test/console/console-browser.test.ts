@@ -286,20 +286,9 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     const hostile = `Note for <img src=x onerror="window.__xss=9"> Ada`;
     const longInput = { body: [hostile, ...Array.from({ length: 30 }, (_, i) => `line ${i + 1} of the rendered note`)].join("\n") };
     const page = await pageAs("admin@example.com");
-    const column = await db.query<{ n: number }>("select count(*)::int as n from information_schema.columns where table_name = 'workflow_steps' and column_name = 'input'");
-    if (column.rows[0]!.n > 0) {
-      // The engine keeps each step's input: store one and read it back through the API.
-      await db.query("update workflow_steps set input = $2 where run_id = $1 and step_id = 'note'", [runId, JSON.stringify(longInput)]);
-      await db.query("update workflow_steps set input = null where run_id = $1 and step_id = 'tags'", [runId]);
-    } else {
-      // An engine that does not keep step inputs yet sends none; give the page the field as the API will.
-      await page.route(`**/api/runs/${runId}`, async (route) => {
-        const res = await route.fetch();
-        const body = (await res.json()) as { run: { steps: { stepId: string; input?: unknown }[] } };
-        for (const s of body.run.steps) s.input = s.stepId === "note" ? longInput : null;
-        await route.fulfill({ response: res, json: body });
-      });
-    }
+    // The engine keeps each step's rendered input; store a long one with markup in it, and none for another step.
+    await db.query("update workflow_steps set input = $2 where run_id = $1 and step_id = 'note'", [runId, JSON.stringify(longInput)]);
+    await db.query("update workflow_steps set input = null where run_id = $1 and step_id = 'tags'", [runId]);
     await page.goto(`${url}/runs/${runId}`);
     const step = (name: RegExp) => page.getByRole("listitem").filter({ has: page.getByRole("heading", { name }) });
     const note = step(/^note lever\.note/);

@@ -17,6 +17,13 @@ function when(iso: string | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+/** Why a step shows no input: it has not run, was skipped, or ran before inputs were kept. */
+function noInput(s: { status: string; startedAt?: string | undefined }): string {
+  if (s.status === "skipped") return "None: the step was skipped.";
+  if (!s.startedAt || s.status === "pending") return "None yet: the step has not run.";
+  return "Not recorded (steps that ran before Fulcrum kept step inputs have none).";
+}
+
 export function RunsPage({ user, runId }: { user: User; runId: string | undefined }) {
   if (runId) return <RunTimeline id={decodeURIComponent(runId)} />;
   return <RunsOverview user={user} />;
@@ -212,7 +219,7 @@ function RunTimeline({ id }: { id: string }) {
                 <div className="step-io">
                   <div>
                     <h4>Input</h4>
-                    <StepValue value={s.input} label={`Input of ${s.name}`} missing="Not recorded (steps that ran before Fulcrum kept step inputs have none)." />
+                    <StepValue value={s.input} label={`Input of ${s.name}`} missing={noInput(s)} />
                   </div>
                   <div>
                     <h4>Output</h4>
