@@ -25,6 +25,51 @@ import type { AiStepRunner, LeverGateway, Notifier, ResumeReader } from "./ports
 
 export const SCHEDULE_QUEUE = "workflow.schedule";
 
+/** A job of SCHEDULE_QUEUE: the workflow to start and, optionally, the tick's time (ISO; default the job's creation). */
+export interface ScheduleTick {
+  workflowId: string;
+  at?: string | undefined;
+}
+
+function tickTime(at: unknown): number | undefined {
+  const t = typeof at === "string" ? Date.parse(at) : NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** The key of a workflow's n-th schedule trigger (the first keeps the bare id, as before). */
+export function scheduleKey(workflowId: string, index: number): string {
+  return index === 0 ? workflowId : `${workflowId}/${index + 1}`;
+}
+
+/**
+ * Makes SCHEDULE_QUEUE's pg-boss schedules exactly the schedule triggers of `workflows`: each
+ * trigger has its own key (two triggers of one workflow no longer overwrite each other), a changed
+ * expression or time zone is updated, and the schedule of a removed trigger or workflow is dropped.
+ * Unchanged schedules are not rewritten. Every process computes the same set from the same files.
+ * Returns the schedules pg-boss refused (a bad expression or time zone), each naming its workflow;
+ * the others are registered all the same.
+ */
+export async function reconcileSchedules(queue: JobQueue, workflows: readonly { id: string; triggers: readonly unknown[] }[]): Promise<string[]> {
+  const wanted = new Map<string, { workflowId: string; cron: string; tz: string }>();
+  for (const w of workflows) {
+    const schedules = w.triggers.filter((t): t is { schedule: string; timezone?: string } => typeof t === "object" && t !== null && "schedule" in t);
+    schedules.forEach((t, i) => wanted.set(scheduleKey(w.id, i), { workflowId: w.id, cron: t.schedule.trim(), tz: t.timezone ?? "UTC" }));
+  }
+  const problems: string[] = [];
+  const existing = await queue.boss.getSchedules(SCHEDULE_QUEUE);
+  for (const s of existing) if (!wanted.has(s.key)) await queue.boss.unschedule(SCHEDULE_QUEUE, s.key);
+  for (const [key, w] of wanted) {
+    const had = existing.find((s) => s.key === key);
+    if (had && had.cron === w.cron && had.timezone === w.tz && (had.data as { workflowId?: string } | undefined)?.workflowId === w.workflowId) continue;
+    try {
+      await queue.schedule(SCHEDULE_QUEUE, w.cron, { workflowId: w.workflowId }, { key, tz: w.tz });
+    } catch (error) {
+      problems.push(`workflow ${w.workflowId}: schedule "${w.cron}" (${w.tz}) was not registered: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}
+
 /** Turns an inbox row into the engine's event. The run key is the inbox's dedupe key, so a replay never starts a second run. */
 export function engineEventFromInbox(ev: InboxEvent): EngineEvent {
   const payload = (ev.payload ?? {}) as { data?: Record<string, unknown>; triggeredAt?: number; event?: string };
@@ -112,6 +157,8 @@ export interface EngineRuntimeOptions {
 export interface EngineRuntime {
   engine: WorkflowEngine;
   workflows: WorkflowSet;
+  /** Brings the cron schedules in line with the loaded workflows (done at start and after every reload). */
+  syncSchedules(): Promise<void>;
   close(): void;
 }
 
@@ -158,20 +205,36 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
   });
   await startEngineWorkers(o.queue, o.db, engine);
 
-  // Cron schedules: one per workflow with a schedule trigger, run for every connection.
+  // Cron schedules: one per schedule trigger, each tick starting the workflow for every connection.
   await o.queue.define(SCHEDULE_QUEUE, { retryLimit: 2 });
-  await o.queue.work<{ workflowId: string }>(SCHEDULE_QUEUE, { concurrency: 1 }, async (job) => {
-    const minute = Math.floor(Date.now() / 60_000);
+  await o.queue.work<ScheduleTick>(SCHEDULE_QUEUE, { concurrency: 1 }, async (job) => {
+    // The tick's minute, not the clock's when the job runs: a retry, or a tick that waited for a
+    // worker, must find the runs it already started (run keys are per workflow, connection and key).
+    const at = tickTime(job.data.at) ?? (await o.queue.getJob(job.id))?.createdOn.getTime() ?? Date.now();
+    const minute = Math.floor(at / 60_000);
+    const failed: string[] = [];
     for (const connectionId of await o.connectionIds()) {
-      await engine.handleEvent({ key: `schedule:${minute}`, connectionId, source: "schedule", name: "schedule", triggeredAt: Date.now(), data: {}, traceId: crypto.randomUUID().replaceAll("-", ""), workflowId: job.data.workflowId });
+      try {
+        await engine.handleEvent({ key: `schedule:${minute}`, connectionId, source: "schedule", name: "schedule", triggeredAt: minute * 60_000, data: {}, traceId: crypto.randomUUID().replaceAll("-", ""), workflowId: job.data.workflowId });
+      } catch (error) {
+        // One connection's failure must not cost the others their run; the retry redoes only what is missing.
+        failed.push(connectionId);
+        o.logger.warn({ workflowId: job.data.workflowId, connectionId, err: (error as Error).message }, "scheduled run could not start");
+      }
     }
+    if (failed.length > 0) throw new Error(`scheduled runs of ${job.data.workflowId} could not start for connection(s) ${failed.join(", ")}`);
   });
-  for (const { workflow } of workflows.list()) {
-    for (const t of workflow.triggers) {
-      if ("schedule" in t) await o.queue.schedule(SCHEDULE_QUEUE, t.schedule, { workflowId: workflow.id }, { key: workflow.id, ...(t.timezone ? { tz: t.timezone } : {}) });
-    }
-  }
-  return { engine: refuseUnsendableEmail(engine, o), workflows, close: () => workflows.close() };
+  // Kept in step with the files: a schedule added, changed or removed takes effect on reload.
+  let syncing: Promise<void> = Promise.resolve();
+  const syncSchedules = (): Promise<void> =>
+    (syncing = syncing
+      .catch(() => {})
+      .then(async () => {
+        for (const problem of await reconcileSchedules(o.queue, workflows.list().map((l) => l.workflow))) o.logger.error(problem);
+      }));
+  workflows.onReload(() => void syncSchedules().catch((error: Error) => o.logger.error({ err: error.message }, "workflow schedules could not be updated")));
+  await syncSchedules();
+  return { engine: refuseUnsendableEmail(engine, o), workflows, syncSchedules, close: () => workflows.close() };
 }
 
 /**
