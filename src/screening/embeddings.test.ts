@@ -2,8 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MockEmbeddingModelV3 } from "ai/test";
 import { createEmbedder, DEFAULT_AI_CONFIG, type Embedder } from "../ai/index.ts";
+import { vector as pgvector } from "@electric-sql/pglite-pgvector";
+import { openDatabase, migrate } from "../store/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../store/testing.ts";
-import { refreshProfileEmbeddings, similarProfiles } from "./embeddings.ts";
+import { hasPgvector, refreshProfileEmbeddings, similarProfiles } from "./embeddings.ts";
 import { parsedFromLines } from "./parse-resume.ts";
 import type { TextLine } from "./read/types.ts";
 import { rediscover, rediscoverWithStatus } from "./rediscovery.ts";
@@ -55,13 +57,25 @@ const posting: PostingInput = {
   content: { description: "Join our payments team: card processing, ledgers and banking integrations.", lists: [{ text: "Requirements", content: "<li>Go</li><li>Kubernetes</li>" }] },
 };
 
-for (const engine of await testEngines()) {
-  describe(`semantic rediscovery on ${engine.kind}`, { skip: engine.skip }, () => {
+/** PGlite with the pgvector extension loaded: the path a PostgreSQL server with pgvector takes. */
+async function openWithPgvector(): Promise<TestDatabase> {
+  const db = await openDatabase({ dataDir: "memory://", pgliteExtensions: { vector: pgvector } });
+  await migrate(db);
+  return { db, url: undefined, drop: () => db.close() };
+}
+
+const variants = [
+  ...(await testEngines()).map((e) => ({ name: e.kind, skip: e.skip, open: () => openTestDatabase(e.kind), pgvector: undefined as boolean | undefined })),
+  { name: "pglite with pgvector", skip: false as const, open: openWithPgvector, pgvector: true },
+];
+
+for (const engine of variants) {
+  describe(`semantic rediscovery on ${engine.name}`, { skip: engine.skip }, () => {
     let t: TestDatabase;
     const connectionId = "c-sem";
 
     before(async () => {
-      t = await openTestDatabase(engine.kind);
+      t = await engine.open();
       // "a-games" sorts before "b-payments": with equal scores, the plain order puts games first.
       await upsertProfile(t.db, { connectionId, opportunityId: "a-games", archived: true, postingIds: [], parsed: goEngineer("Alex Games", "game engine and graphics") });
       await upsertProfile(t.db, { connectionId, opportunityId: "b-payments", archived: true, postingIds: [], parsed: goEngineer("Bo Payments", "payment and ledger") });
@@ -92,6 +106,23 @@ for (const engine of await testEngines()) {
       await upsertProfile(t.db, { connectionId, opportunityId: "a-games", archived: true, postingIds: [], parsed: goEngineer("Alex Games", "game engine, graphics and shader") });
       assert.deepEqual(await refreshProfileEmbeddings(t.db, embedder, connectionId), { model: "topic-embed", embedded: 1, unchanged: 3 });
     });
+
+    if (engine.pgvector) {
+      it("enables pgvector where the server offers it, and its similarity equals the portable SQL's", async () => {
+        assert.equal(await hasPgvector(t.db), true, "migration 0091 created the extension");
+        const query = { connectionId, model: "topic-embed", vector: [0.9, 0.1, 0.3, 0], limit: 10 };
+        const fast = await similarProfiles(t.db, query, { pgvector: true });
+        const portable = await similarProfiles(t.db, query, { pgvector: false });
+        assert.deepEqual(fast.map((c) => c.opportunityId), portable.map((c) => c.opportunityId));
+        fast.forEach((c, i) => assert.ok(Math.abs(c.similarity - portable[i]!.similarity) < 1e-5, `${c.similarity} vs ${portable[i]!.similarity}`));
+        assert.equal(fast.length, 4);
+      });
+    } else {
+      it("uses the portable SQL where pgvector is not installed", async () => {
+        const installed = (await t.db.query<{ n: number }>("select count(*)::int as n from pg_extension where extname = 'vector'")).rows[0]!.n;
+        assert.equal(await hasPgvector(t.db), installed === 1);
+      });
+    }
 
     it("computes cosine similarity in SQL, honouring the posting and archive exclusions", async () => {
       const close = await similarProfiles(t.db, { connectionId, model: "topic-embed", vector: [1, 0, 0, 0], excludePostingId: "post-pay", archivedOnly: true, limit: 10 });

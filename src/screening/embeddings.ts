@@ -1,7 +1,8 @@
 /**
  * Rediscovery's semantic match: embeddings of indexed profiles (stored per model in
  * `screening_profile_embeddings` as real[]) and of postings, compared by cosine similarity in SQL.
- * Portable to every PostgreSQL and PGlite; pgvector is not needed (see README, Talent rediscovery).
+ * Portable to every PostgreSQL and PGlite; when the server has pgvector installed (migration 0091
+ * enables it where the server offers it), the same comparison runs in pgvector's `<=>` operator.
  * Only the scrubbed scoring view is embedded — never names or contact details — and the embedder
  * redacts contact details again before any text leaves the process.
  */
@@ -87,27 +88,47 @@ export async function refreshProfileEmbeddings(
   return { model: embedder.model, embedded, unchanged };
 }
 
+const pgvectorInstalled = new WeakMap<Queryable, Promise<boolean>>();
+
+/** True when the `vector` extension is installed in this database (asked once per connection object). */
+export function hasPgvector(db: Queryable): Promise<boolean> {
+  let known = pgvectorInstalled.get(db);
+  if (!known) {
+    known = db.query<{ on: boolean }>("select exists (select 1 from pg_extension where extname = 'vector') as on").then((r) => Boolean(r.rows[0]?.on));
+    pgvectorInstalled.set(db, known);
+  }
+  return known;
+}
+
+/** Cosine similarity of a stored embedding and `$3`: pgvector's operator, or the same sum over the arrays. */
+function similaritySql(pgvector: boolean): string {
+  return pgvector
+    ? "1 - (e.embedding::vector <=> $3::real[]::vector)"
+    : `(select sum(a::float8 * b) / nullif(sqrt(sum(a::float8 * a)) * sqrt(sum(b::float8 * b)), 0)
+            from unnest(e.embedding, $3::real[]) as t(a, b))`;
+}
+
 /**
- * Profiles most similar to `vector` (cosine, computed in SQL over the stored arrays), best first,
- * with the same exclusions as the text search: excluded rows, candidates already on the posting,
- * and (when asked) candidates who are not archived.
+ * Profiles most similar to `vector` (cosine, computed in SQL: pgvector when installed, else over
+ * the stored arrays), best first, with the same exclusions as the text search: excluded rows,
+ * candidates already on the posting, and (when asked) candidates who are not archived.
  */
 export async function similarProfiles(
   db: Queryable,
   query: { connectionId: string; model: string; vector: readonly number[]; excludePostingId?: string; archivedOnly?: boolean; limit: number },
+  options: { pgvector?: boolean } = {},
 ): Promise<{ opportunityId: string; similarity: number }[]> {
+  const pgvector = options.pgvector ?? (await hasPgvector(db));
   const r = await db.query<{ opportunity_id: string; similarity: number | string | null }>(
     `select opportunity_id, similarity from (
-       select e.opportunity_id,
-         (select sum(a::float8 * b) / nullif(sqrt(sum(a::float8 * a)) * sqrt(sum(b::float8 * b)), 0)
-            from unnest(e.embedding, $3::real[]) as t(a, b)) as similarity
+       select e.opportunity_id, ${similaritySql(pgvector)} as similarity
        from screening_profile_embeddings e
        join screening_profiles p on p.connection_id = e.connection_id and p.opportunity_id = e.opportunity_id
        where e.connection_id = $1 and e.model = $2 and e.dimensions = $4 and not p.excluded and p.profile is not null
          and ($5::text is null or not ($5::text = any(p.posting_ids)))
          and ($6::boolean = false or p.archived)
      ) s
-     where similarity is not null
+     where similarity is not null and similarity <> 'NaN'::float8
      order by similarity desc, opportunity_id
      limit $7`,
     [query.connectionId, query.model, [...query.vector], query.vector.length, query.excludePostingId ?? null, query.archivedOnly ?? false, query.limit],

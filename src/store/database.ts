@@ -37,11 +37,13 @@ export interface OpenDatabaseOptions {
   dataDir?: string | undefined;
   /** Connections in the server pool. */
   poolSize?: number | undefined;
+  /** PGlite extensions to load into the embedded database (e.g. pgvector, for tests of that path). */
+  pgliteExtensions?: NonNullable<Parameters<typeof PGlite.create>[1]>["extensions"] | undefined;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
-  return openPglite(options.dataDir ?? ".fulcrum/db");
+  return openPglite(options.dataDir ?? ".fulcrum/db", options.pgliteExtensions);
 }
 
 // PostgreSQL returns bigint (int8) as text by default; our counters and ids fit in a JS number.
@@ -88,9 +90,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, extensions?: OpenDatabaseOptions["pgliteExtensions"]): Promise<Database> {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  const db = extensions ? await PGlite.create(dataDir, { extensions }) : await PGlite.create(dataDir);
   const query = async <T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
     const result = await db.query<T>(sql, params);
     return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
