@@ -5,6 +5,30 @@
  *
  * State lives in this process: each worker learns about an outage on its own after a few
  * failures, which costs at most `failureThreshold` calls per process.
+ *
+ * Why it is not shared through the database (decided for multi-process PostgreSQL deployments):
+ * - What sharing would save is small. With N processes, an outage costs N × `failureThreshold`
+ *   failed calls before every circuit is open (3 each by default) and then one trial call per
+ *   process per cool-down, instead of 3 and one. For 2–8 workers that is 6–24 calls to a provider
+ *   that is down anyway; fast failures (5xx, 429, refused connections) cost milliseconds, and a
+ *   timeout costs one job slot for `FULCRUM_AI_TIMEOUT_MS` whether shared or not.
+ * - What it would cost is not. Keeping the closed path free of queries means caching the shared
+ *   state (a process then keeps calling a dead provider until its cache expires — about the same
+ *   calls sharing was meant to save) or LISTEN/NOTIFY (PostgreSQL only; PGlite deployments are one
+ *   process, with nothing to share). A shared half-open trial needs a lease that expires, so a
+ *   process that dies mid-trial does not hold every circuit open. Counting consecutive failures
+ *   across processes needs a write per failed call.
+ * - It would widen faults. A failure local to one process (its egress proxy, DNS, a bad node)
+ *   would open the circuit for every process and send all AI steps to fallback or waiting; a
+ *   per-process breaker keeps that fault where it is.
+ * - The fleet's view already exists: the `fulcrum_ai_circuit_open{provider}` gauge per process
+ *   (aggregated by the metrics scraper), the state-change log line, and `engine: local` on every
+ *   output that fell back.
+ * Revisit if deployments run many workers against a provider that bills failed calls or
+ * rate-limits per key. The cheap form then is "broadcast open": on a change to open, store
+ * `{ provider, retryAt }` (the `settings` table will do) and NOTIFY; the others open until
+ * `retryAt` and run their own trial; failures are still counted locally and closed-state calls
+ * still make no query.
  */
 
 export type CircuitState = "closed" | "open" | "half-open";
