@@ -66,6 +66,17 @@ describe("workflow files", () => {
     assert.ok(fields.includes("steps[1].id"), fields.join());
   });
 
+  it("rejects a schedule in a time zone that does not exist, naming the line and field", () => {
+    const text = GOOD.replace("  - lever: applicationCreated", '  - schedule: "0 9 * * 1-5"\n    timezone: Europe/Atlantis');
+    const r = parseWorkflow(text, "x.yaml");
+    assert.ok(!r.ok);
+    const p = r.problems.find((q) => q.field === "triggers[0].timezone");
+    assert.ok(p, JSON.stringify(r.problems));
+    assert.equal(p.line, 5);
+    assert.match(p.message, /IANA time zone/);
+    assert.ok(parseWorkflow(text.replace("Europe/Atlantis", "Europe/Berlin"), "x.yaml").ok);
+  });
+
   it("lets a user workflow replace a built-in one with the same id and reloads on demand", () => {
     const builtinDir = mkdtempSync(join(tmpdir(), "wf-b-"));
     const userDir = mkdtempSync(join(tmpdir(), "wf-u-"));

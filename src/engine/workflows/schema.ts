@@ -111,6 +111,16 @@ export const conditionsSchema = z
   })
   .describe("All conditions must hold.");
 
+/** True for a time zone this Node knows (IANA names such as Europe/Berlin, or UTC). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const leverEvent = z.enum(leverEventNames as [string, ...string[]]);
 
 export const triggerSchema = z.union([
@@ -133,7 +143,11 @@ export const triggerSchema = z.union([
         .string()
         .regex(/^\s*\S+(\s+\S+){4,5}\s*$/, "a cron expression with 5 (or 6) fields, e.g. '0 9 * * 1-5'")
         .describe("Cron expression (UTC unless timezone is set)."),
-      timezone: z.string().optional(),
+      timezone: z
+        .string()
+        .refine(isTimeZone, { message: "an IANA time zone such as Europe/Berlin or America/New_York" })
+        .optional()
+        .describe("IANA time zone of the cron expression (default UTC)."),
     })
     .describe("A schedule."),
   z
