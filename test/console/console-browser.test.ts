@@ -378,13 +378,35 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
   it("flags a group whose impact ratio is below 0.8 on the fairness page", async () => {
     const page = await pageAs("auditor@example.com");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Fairness" }).click();
-    const table = page.getByRole("table", { name: new RegExp(`${postingA.text}.*by sex`) });
+    const table = page.getByRole("table", { name: new RegExp(`^${postingA.text} · .* · by sex —`) });
     await table.waitFor();
     await table.getByRole("row", { name: /Female/ }).getByText("below 0.8").first().waitFor();
     assert.deepEqual(await seriousAxeViolations(page), []);
-    if (SCREENSHOTS) await page.screenshot({ path: join(DOCS, "console-fairness.png"), fullPage: true });
+    if (SCREENSHOTS) {
+      await page.getByLabel("Posting").selectOption({ label: postingA.text });
+      await page.screenshot({ path: join(DOCS, "console-fairness.png"), fullPage: true });
+    }
     const csv = await page.evaluate(async () => (await fetch("/console/api/fairness.csv")).text());
     assert.match(csv, /"Female","selection rate, AI recommendation"/);
+  });
+
+  it("shows people's decisions for a posting Fulcrum never screened, and says the AI side is missing", async () => {
+    const page = await pageAs("auditor@example.com");
+    await page.goto(`${url}/fairness`);
+    const report = (await page.evaluate(async () => (await fetch("/console/api/fairness")).json())) as {
+      tables: { postingId: string; postingTitle: string; dimension: string; missing: { ai?: string }; rows: { human: { n: number } | null }[] }[];
+    };
+    const unscreened = report.tables.find((t) => t.dimension === "sex" && t.missing.ai && t.rows.some((r) => (r.human?.n ?? 0) > 0));
+    assert.ok(unscreened, "a demo posting with people's decisions and no screening");
+    await page.getByLabel("Posting").selectOption({ label: unscreened.postingTitle });
+    const section = page.getByRole("region", { name: `${unscreened.postingTitle}, moving past New applicant, by sex`, exact: true });
+    await section.getByText(/^AI recommendation: Fulcrum has not screened any applicant of this posting yet/).waitFor();
+    const cells = await section.getByRole("row").filter({ has: page.getByRole("rowheader") }).first().getByRole("cell").allTextContents();
+    // Group, n, then AI recommendation (one empty cell), human decision (selected, ratio, p), scoring (empty).
+    assert.equal(cells[1], "—");
+    assert.match(cells[2]!, /^\d+\/\d+ \(\d+\.\d%\)$/, "the human decision's selection is shown");
+    assert.equal(await page.getByRole("table", { name: new RegExp(`^${postingA.text}`) }).count(), 0, "other postings are filtered out");
+    assert.deepEqual(await seriousAxeViolations(page), []);
   });
 
   it("shows a hiring manager only their postings, and the server refuses a decision on another posting", async () => {

@@ -1,25 +1,69 @@
 /**
- * The fairness report behind the console's Fairness page and its CSV export: for each posting and
- * decision stage, selection rates and impact ratios by sex, race/ethnicity and their
- * intersection — for Fulcrum's screening recommendations and for people's decisions on its
- * proposals side by side — and the scoring rate. The arithmetic is E5's pure functions
- * (`src/governance/fairness.ts`); this file gathers the records.
+ * The fairness report behind the console's Fairness page and its CSV export: for each posting, at
+ * the application's first decision (is the applicant moved past New applicant?), selection rates
+ * and impact ratios by sex, race/ethnicity and their intersection — for Fulcrum's screening
+ * recommendations and for people's decisions side by side — and the scoring rate. The arithmetic
+ * is E5's pure functions (`src/governance/fairness.ts`); this file gathers the records.
  *
- * Demographics come only from Lever's EEO responses (`GET /eeo/responses/pii`), joined in memory
- * for these counts; no individual's answers leave this function.
+ * The two sides need different things. People's decisions need only Lever: the EEO answers and where
+ * each application is in the pipeline (`currentStage`, hired) come together from
+ * `GET /eeo/responses/pii`, so they show as soon as the connection can read EEO data. The AI side
+ * needs Fulcrum's screening runs, so it fills in once the screening workflow has run; until then
+ * the report says so instead of showing nothing.
+ *
+ * Demographics come only from Lever's EEO responses, joined in memory for these counts; no
+ * individual's answers leave this function.
  */
-import { fairnessAudit, type FairnessDimension, type FairnessRecord, type FairnessReport as GroupReport } from "../../governance/fairness.ts";
+import { fairnessAudit, selectionRates, type FairnessDimension, type FairnessRecord, type FairnessReport as GroupReport } from "../../governance/fairness.ts";
 import type { Queryable } from "../../store/index.ts";
 
-/** One person's EEO answers as Lever returns them (only the fields used here). */
+/**
+ * One person's EEO answers as Lever's `GET /eeo/responses/pii` returns them (only the fields used
+ * here). `posting` and `currentStage` are objects with `id` and `text`, or bare ids.
+ */
 export interface EeoResponse {
   opportunityId: string;
   gender?: string | null | undefined;
   race?: string | null | undefined;
+  posting?: unknown;
+  currentStage?: unknown;
+  hiredDate?: number | null | undefined;
 }
 
 /** Reads a connection's EEO responses, or says why it cannot. */
 export type EeoSource = (connectionId: string) => Promise<EeoResponse[] | { unavailable: string }>;
+
+export type MeasureKey = "ai" | "human" | "scoring";
+
+/** What the page and the CSV call each dimension; the page takes them from the report. */
+export const DIMENSION_LABELS: Record<FairnessDimension, string> = {
+  sex: "sex",
+  race: "race/ethnicity",
+  intersection: "sex × race/ethnicity",
+};
+
+/** The three measures, in the order the page and the CSV show them. */
+export const MEASURES: readonly { key: MeasureKey; label: string; csv: string; explain: string }[] = [
+  {
+    key: "ai",
+    label: "AI recommendation",
+    csv: "selection rate, AI recommendation",
+    explain: "share of the applicants Fulcrum screened that its screening recommended advancing.",
+  },
+  {
+    key: "human",
+    label: "Human decision",
+    csv: "selection rate, human decision",
+    explain:
+      "share of the applicants whom a person moved past New applicant in Lever (or approved Fulcrum's proposal to). Applicants still waiting there count as not advanced, as in an applicant-flow analysis; moves Fulcrum made by itself in auto mode are left out.",
+  },
+  {
+    key: "scoring",
+    label: "Scoring rate",
+    csv: "scoring rate",
+    explain: "share of the screened applicants scoring above the median of the whole sample.",
+  },
+];
 
 export interface Metric {
   n: number;
@@ -28,10 +72,13 @@ export interface Metric {
   impactRatio: number | null;
   pValue: number | null;
   flagged: boolean;
+  /** Under 2% of this measure's sample: count and rate shown, no impact ratio. */
+  excluded: boolean;
 }
 
 export interface GroupRow {
   group: string;
+  /** People of the group in the table (whichever measures they have). */
   n: number;
   share: number;
   excluded: string | null;
@@ -41,35 +88,55 @@ export interface GroupRow {
 }
 
 export interface FairnessTable {
+  connectionId: string;
   postingId: string;
   postingTitle: string;
   stage: string;
   dimension: FairnessDimension;
   total: number;
   unknown: number;
+  /** Why a measure has no figures in this table, when it has none. */
+  missing: Partial<Record<MeasureKey, string>>;
   rows: GroupRow[];
 }
 
 export interface FairnessReport {
   available: boolean;
+  /** Why the report is unavailable. */
   note?: string | undefined;
+  /** What is missing from an available report, and why. */
+  notes: string[];
+  labels: { dimensions: Record<FairnessDimension, string>; measures: { key: MeasureKey; label: string; explain: string }[] };
   tables: FairnessTable[];
 }
+
+/** Where the report reads from. */
+export interface FairnessSources {
+  eeo: EeoSource;
+  /** Every connection to report on; connections with screening runs are added to these. */
+  connections?: (() => Promise<string[]>) | undefined;
+}
+
+/** Lever's fixed lead stages: a lead there has not applied, so no selection is made yet. */
+const LEAD_STAGES = new Set(["lead-new", "lead-reached-out", "lead-responded"]);
+/** Lever's fixed first stage of every application (same id in every account). */
+const APPLICATION_STAGE = "applicant-new";
 
 interface Screened {
   connectionId: string;
   opportunityId: string;
   postingId: string;
   postingTitle: string;
-  stage: string;
   aiSelected: boolean | undefined;
-  humanSelected: boolean | undefined;
+  /** A person's decision on Fulcrum's proposal to advance: approved (true) or rejected (false). */
+  personDecision: boolean | undefined;
+  /** Fulcrum moved the applicant by itself (auto mode): not a person's decision. */
+  movedByFulcrum: boolean;
   score: number | null;
 }
 
-async function screenedCandidates(db: Queryable): Promise<Screened[]> {
-  // One row per screening run: the screen step's score and recommendation, and what people did
-  // with the stage-move proposal it led to (if any).
+/** The latest real screening run of each application, with what happened to its proposal to advance. */
+async function screenedApplications(db: Queryable): Promise<Screened[]> {
   const { rows } = await db.query<{
     connection_id: string;
     opportunity_id: string;
@@ -77,99 +144,184 @@ async function screenedCandidates(db: Queryable): Promise<Screened[]> {
     posting_title: string | null;
     output: { score?: unknown; recommendation?: unknown } | null;
     advance_status: string | null;
-    advance_stage: string | null;
-    advance_to: string | null;
+    advance_decided_by: string | null;
   }>(
     `select r.connection_id, r.opportunity_id, r.posting_id, r.context->'posting'->>'text' as posting_title,
        (select s.output from workflow_steps s where s.run_id = r.id and s.type = 'task' and s.status = 'succeeded'
           order by s.generation desc, s.position limit 1) as output,
-       p.status as advance_status, p.action->>'stage' as advance_stage, r.workflow->'settings'->>'advanceStage' as advance_to
+       p.status as advance_status, p.decided_by as advance_decided_by
      from workflow_runs r
-     left join lateral (select status, action from proposals where run_id = r.id and kind = 'lever.stage' order by id desc limit 1) p on true
-     where r.workflow_id = 'application-screening' and not r.dry_run and r.opportunity_id is not null and r.posting_id is not null`,
+     left join lateral (select status, decided_by from proposals where run_id = r.id and kind = 'lever.stage' order by id desc limit 1) p on true
+     where r.workflow_id = 'application-screening' and not r.dry_run and r.opportunity_id is not null and r.posting_id is not null
+     order by r.id desc`,
   );
-  return rows.map((r) => {
-    const score = typeof r.output?.score === "number" ? r.output.score : null;
+  const latest = new Map<string, Screened>();
+  for (const r of rows) {
+    const key = `${r.connection_id}/${r.opportunity_id}`;
+    if (latest.has(key)) continue;
     const rec = typeof r.output?.recommendation === "string" ? r.output.recommendation : undefined;
-    const decided = r.advance_status === "approved" || r.advance_status === "applied" ? true : r.advance_status === "rejected" ? false : undefined;
-    return {
+    // Fulcrum's own decisions are recorded as `policy:…` (auto mode) and expiries as `system`.
+    const byFulcrum = r.advance_decided_by?.startsWith("policy:") === true;
+    const byPerson = r.advance_decided_by !== null && !byFulcrum && r.advance_decided_by !== "system";
+    latest.set(key, {
       connectionId: r.connection_id,
       opportunityId: r.opportunity_id,
       postingId: r.posting_id,
       postingTitle: r.posting_title ?? r.posting_id,
-      stage: `advance to ${r.advance_stage ?? r.advance_to ?? "next stage"}`,
       aiSelected: rec === undefined ? undefined : rec === "advance",
-      humanSelected: decided,
-      score,
-    };
-  });
+      personDecision: byPerson && (r.advance_status === "approved" || r.advance_status === "applied") ? true : byPerson && r.advance_status === "rejected" ? false : undefined,
+      movedByFulcrum: byFulcrum && (r.advance_status === "approved" || r.advance_status === "applied"),
+      score: typeof r.output?.score === "number" ? r.output.score : null,
+    });
+  }
+  return [...latest.values()];
+}
+
+/** `{id, text}` from Lever's object-or-id fields. */
+function ref(value: unknown): { id: string; text: string | undefined } | undefined {
+  if (typeof value === "string" && value !== "") return { id: value, text: undefined };
+  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string") {
+    const v = value as { id: string; text?: unknown };
+    return { id: v.id, text: typeof v.text === "string" ? v.text : undefined };
+  }
+  return undefined;
+}
+
+/** One applicant as the report counts them. */
+interface Applicant {
+  connectionId: string;
+  postingId: string;
+  postingTitle: string;
+  sex: string | null;
+  race: string | null;
+  ai: boolean | undefined;
+  human: boolean | undefined;
+  score: number | null;
 }
 
 function metric(report: GroupReport, group: string): Metric | null {
   const g = report.groups.find((x) => x.group === group);
   if (!g) return null;
-  return { n: g.n, selected: g.positives, rate: g.rate, impactRatio: g.impactRatio, pValue: g.significance?.pValue ?? null, flagged: g.flagged };
+  return { n: g.n, selected: g.positives, rate: g.rate, impactRatio: g.impactRatio, pValue: g.significance?.pValue ?? null, flagged: g.flagged, excluded: g.excluded };
 }
 
-/** Builds the report from the screening runs and the connections' EEO responses. */
-export async function buildFairnessReport(db: Queryable, eeo: EeoSource): Promise<FairnessReport> {
-  const screened = await screenedCandidates(db);
-  if (screened.length === 0) return { available: true, tables: [] };
+const labels = { dimensions: DIMENSION_LABELS, measures: MEASURES.map(({ key, label, explain }) => ({ key, label, explain })) };
+
+/**
+ * Builds the report from Lever's EEO responses (with each application's stage) and Fulcrum's
+ * screening runs.
+ *
+ * @example
+ * const report = await buildFairnessReport(db, { eeo: (id) => client.listEeoResponses(window), connections: async () => ["default"] });
+ * for (const note of report.notes) console.log(note);
+ */
+export async function buildFairnessReport(db: Queryable, sources: FairnessSources): Promise<FairnessReport> {
+  const screened = await screenedApplications(db);
+  const connectionIds = [...new Set([...((await sources.connections?.()) ?? []), ...screened.map((s) => s.connectionId)])];
   const answers = new Map<string, EeoResponse>();
   const problems: string[] = [];
-  for (const connectionId of new Set(screened.map((s) => s.connectionId))) {
-    const result = await eeo(connectionId);
+  for (const connectionId of connectionIds) {
+    const result = await sources.eeo(connectionId);
     if ("unavailable" in result) problems.push(`${connectionId}: ${result.unavailable}`);
     else for (const r of result) answers.set(`${connectionId}/${r.opportunityId}`, r);
   }
   if (answers.size === 0 && problems.length > 0) {
-    return { available: false, note: `Lever's EEO responses could not be read, so no group can be compared (${problems.join("; ")}). The connection's API key needs the "eeo_responses_pii:read:admin" permission.`, tables: [] };
+    return {
+      available: false,
+      note: `Lever's EEO responses could not be read, so no group can be compared (${problems.join("; ")}). The connection's API key needs the "eeo_responses_pii:read:admin" permission.`,
+      notes: [],
+      labels,
+      tables: [],
+    };
   }
 
-  const byKey = new Map<string, Screened[]>();
+  // Every applicant Lever has EEO answers for, with where their application is now, joined with
+  // Fulcrum's screening of them; then the screened applicants Lever has no answers for (unknown).
+  const screenedByKey = new Map(screened.map((s) => [`${s.connectionId}/${s.opportunityId}`, s]));
+  const applicants: Applicant[] = [];
+  let stageText = "New applicant";
+  for (const [key, a] of answers) {
+    const connectionId = key.slice(0, key.indexOf("/"));
+    const s = screenedByKey.get(key);
+    const posting = ref(a.posting) ?? (s && { id: s.postingId, text: s.postingTitle });
+    const stage = ref(a.currentStage);
+    if (!posting || (stage && LEAD_STAGES.has(stage.id))) continue;
+    if (stage?.id === APPLICATION_STAGE && stage.text) stageText = stage.text;
+    const advanced = typeof a.hiredDate === "number" || (stage !== undefined && stage.id !== APPLICATION_STAGE);
+    applicants.push({
+      connectionId,
+      postingId: posting.id,
+      postingTitle: posting.text ?? s?.postingTitle ?? posting.id,
+      sex: a.gender ?? null,
+      race: a.race ?? null,
+      ai: s?.aiSelected,
+      human: s?.movedByFulcrum ? undefined : advanced || s?.personDecision === true ? true : stage || s?.personDecision === false ? false : undefined,
+      score: s?.score ?? null,
+    });
+  }
   for (const s of screened) {
-    const key = `${s.postingId}\u0000${s.stage}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), s]);
+    if (answers.has(`${s.connectionId}/${s.opportunityId}`)) continue;
+    applicants.push({ connectionId: s.connectionId, postingId: s.postingId, postingTitle: s.postingTitle, sex: null, race: null, ai: s.aiSelected, human: s.personDecision, score: s.score });
+  }
+
+  const notes: string[] = [];
+  if (problems.length) notes.push(`Some connections' EEO data could not be read: ${problems.join("; ")}.`);
+  if (applicants.length === 0) {
+    notes.push(
+      answers.size === 0
+        ? "Lever returned no EEO survey answers for applications of the last two years, and Fulcrum has screened no one yet, so there is nothing to compare."
+        : "Lever's EEO answers are all from leads or applications without a posting, so there is nothing to compare yet.",
+    );
+  } else if (screened.length === 0) {
+    notes.push(
+      "Fulcrum has not screened anyone yet, so the AI recommendation and scoring columns are empty: they fill in once the application-screening workflow has run (it runs on each new application; on the built-in sandbox, apply to one of its postings). The human-decision column comes from Lever alone.",
+    );
+  }
+
+  const byPosting = new Map<string, Applicant[]>();
+  for (const a of applicants) {
+    const key = `${a.connectionId}\u0000${a.postingId}`;
+    byPosting.set(key, [...(byPosting.get(key) ?? []), a]);
   }
   const tables: FairnessTable[] = [];
-  for (const group of byKey.values()) {
+  for (const group of byPosting.values()) {
     const first = group[0]!;
-    const base = (s: Screened): Pick<FairnessRecord, "sex" | "race"> => {
-      const a = answers.get(`${s.connectionId}/${s.opportunityId}`);
-      return { sex: a?.gender ?? null, race: a?.race ?? null };
-    };
-    const aiRecords: FairnessRecord[] = group.map((s) => ({ ...base(s), selected: s.aiSelected }));
-    const humanRecords: FairnessRecord[] = group.map((s) => ({ ...base(s), selected: s.humanSelected }));
-    const scoreRecords: FairnessRecord[] = group.map((s) => ({ ...base(s), score: s.score }));
-    const ai = fairnessAudit(aiRecords, "selection");
-    const human = fairnessAudit(humanRecords, "selection");
-    const scoring = fairnessAudit(scoreRecords, "scoring");
+    const record = (a: Applicant): FairnessRecord => ({ sex: a.sex, race: a.race });
+    const everyone = (["sex", "race", "intersection"] as const).map((d) => selectionRates(group.map((a) => ({ ...record(a), selected: true })), d));
+    const ai = fairnessAudit(group.map((a) => ({ ...record(a), selected: a.ai })), "selection");
+    const human = fairnessAudit(group.map((a) => ({ ...record(a), selected: a.human })), "selection");
+    const scoring = fairnessAudit(group.map((a) => ({ ...record(a), score: a.score })), "scoring");
+    const missing: Partial<Record<MeasureKey, string>> = {};
+    if (screened.length > 0 && group.every((a) => a.ai === undefined)) {
+      missing.ai = "Fulcrum has not screened any applicant of this posting yet; the screening workflow runs on each new application.";
+    }
+    if (screened.length > 0 && group.every((a) => a.score === null) && !missing.ai) missing.scoring = "The screening of this posting's applicants recorded no scores.";
+    if (group.every((a) => a.human === undefined)) missing.human = "No applicant of this posting has a decision by a person yet.";
     for (const [i, dimension] of (["sex", "race", "intersection"] as const).entries()) {
-      const a = ai[i]!;
-      const names = [...new Set([...a.groups, ...human[i]!.groups, ...scoring[i]!.groups].map((g) => g.group))].sort();
+      const all = everyone[i]!;
       tables.push({
+        connectionId: first.connectionId,
         postingId: first.postingId,
         postingTitle: first.postingTitle,
-        stage: first.stage,
+        stage: `moving past ${stageText}`,
         dimension,
-        total: a.total,
-        unknown: a.unknown,
-        rows: names.map((name) => {
-          const g = a.groups.find((x) => x.group === name) ?? human[i]!.groups.find((x) => x.group === name) ?? scoring[i]!.groups.find((x) => x.group === name)!;
-          return {
-            group: name,
-            n: g.n,
-            share: g.share,
-            excluded: g.excluded ? (g.exclusionReason ?? "under 2% of the sample") : null,
-            ai: metric(a, name),
-            human: metric(human[i]!, name),
-            scoring: metric(scoring[i]!, name),
-          };
-        }),
+        total: all.total,
+        unknown: all.unknown,
+        missing,
+        rows: all.groups.map((g) => ({
+          group: g.group,
+          n: g.n,
+          share: g.share,
+          excluded: g.excluded ? (g.exclusionReason ?? "under 2% of the sample") : null,
+          ai: metric(ai[i]!, g.group),
+          human: metric(human[i]!, g.group),
+          scoring: metric(scoring[i]!, g.group),
+        })),
       });
     }
   }
-  return { available: true, note: problems.length ? `Some connections' EEO data could not be read: ${problems.join("; ")}` : undefined, tables };
+  tables.sort((a, b) => a.postingTitle.localeCompare(b.postingTitle) || a.postingId.localeCompare(b.postingId));
+  return { available: true, notes, labels, tables };
 }
 
 function csvCell(v: string | number | null): string {
@@ -185,9 +337,11 @@ export function fairnessCsv(report: FairnessReport, generatedAt = new Date()): s
   const lines = [header.join(",")];
   for (const t of report.tables) {
     for (const r of t.rows) {
-      for (const [measure, m] of [["selection rate, AI recommendation", r.ai], ["selection rate, human decision", r.human], ["scoring rate", r.scoring]] as const) {
+      for (const measure of MEASURES) {
+        const m = r[measure.key];
+        const excluded = r.excluded ?? (m?.excluded ? "under 2% of this measure's sample" : null);
         lines.push(
-          [t.postingTitle, t.postingId, t.stage, t.dimension, r.group, measure, m?.n ?? r.n, m?.selected ?? null, m ? Number(m.rate.toFixed(4)) : null, m?.impactRatio === null || !m ? null : Number(m.impactRatio.toFixed(4)), m?.pValue === null || !m ? null : Number(m.pValue.toPrecision(4)), m?.flagged ? "yes" : "no", r.excluded, t.unknown, generatedAt.toISOString()]
+          [t.postingTitle, t.postingId, t.stage, DIMENSION_LABELS[t.dimension], r.group, measure.csv, m?.n ?? 0, m?.selected ?? null, m ? Number(m.rate.toFixed(4)) : null, m?.impactRatio === null || !m ? null : Number(m.impactRatio.toFixed(4)), m?.pValue === null || !m ? null : Number(m.pValue.toPrecision(4)), m?.flagged ? "yes" : "no", excluded, t.unknown, generatedAt.toISOString()]
             .map((v) => csvCell(v as string | number | null))
             .join(","),
         );

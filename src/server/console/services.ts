@@ -10,26 +10,24 @@ import { changeModeCeiling } from "../api/mode-ceiling.ts";
 import type { AppContext } from "../context.ts";
 import type { ConnectionsPort, ConsoleServices } from "./console-api.ts";
 import { replayOnHistory } from "./replay.ts";
-import { buildFairnessReport, fairnessCsv, type EeoResponse, type EeoSource } from "./fairness-report.ts";
+import { buildFairnessReport, fairnessCsv, type EeoResponse, type EeoSource, type FairnessSources } from "./fairness-report.ts";
 
 /** How far back the fairness report asks Lever for EEO responses (Lever's own default is one week). */
 const eeoLookbackMs = 2 * 365 * 86_400_000;
 
 /**
- * EEO responses through the connection's Lever client, when the client can read them
+ * EEO responses through a connection's Lever client, when the client can read them
  * (`GET /eeo/responses/pii` for applications of the last two years); otherwise the reason it cannot.
  */
-function eeoThroughLever(ctx: AppContext): EeoSource {
+export function eeoThroughLever(client: (connectionId: string) => Promise<unknown>, now: () => number = Date.now): EeoSource {
   return async (connectionId) => {
-    const registry = ctx.connectionRegistry;
-    if (!registry) return { unavailable: "no connection registry" };
-    const client = (await registry.client(connectionId)) as unknown as {
-      listEeoResponses?: (window: { createdAtStart: number; createdAtEnd: number }) => AsyncIterable<EeoResponse> | Promise<EeoResponse[]>;
-    };
-    if (typeof client.listEeoResponses !== "function") return { unavailable: "this version's Lever client does not read EEO responses" };
     try {
-      const now = Date.now();
-      const result = client.listEeoResponses({ createdAtStart: now - eeoLookbackMs, createdAtEnd: now });
+      const c = (await client(connectionId)) as {
+        listEeoResponses?: (window: { createdAtStart: number; createdAtEnd: number }) => AsyncIterable<EeoResponse> | Promise<EeoResponse[]>;
+      };
+      if (typeof c.listEeoResponses !== "function") return { unavailable: "this version's Lever client does not read EEO responses" };
+      const end = now();
+      const result = c.listEeoResponses({ createdAtStart: end - eeoLookbackMs, createdAtEnd: end });
       if (Symbol.asyncIterator in Object(result)) {
         const all: EeoResponse[] = [];
         for await (const r of result as AsyncIterable<EeoResponse>) all.push(r);
@@ -58,6 +56,11 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
       );
       return rows.map((r) => ({ event: r.event, lastDeliveryAt: r.last ? new Date(r.last).toISOString() : null, deliveries: r.n, failures: r.failed }));
     },
+  };
+  // Every connection is reported on, screened or not: people's decisions need only Lever's data.
+  const fairnessSources: FairnessSources = {
+    eeo: ctx.eeoSource ?? (registry ? eeoThroughLever((id) => registry.client(id)) : async () => ({ unavailable: "no connection registry" })),
+    connections: registry ? async () => (await registry.list()).map((c) => c.id) : undefined,
   };
   const ai = ctx.config.ai;
   // Made on first use: the settings page's test button is the only caller.
@@ -88,8 +91,8 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
     },
     sandbox: ctx.config.sandbox.enabled ? { url: `port ${ctx.config.sandbox.port}` } : undefined,
     fairness: {
-      report: () => buildFairnessReport(ctx.db, ctx.eeoSource ?? eeoThroughLever(ctx)),
-      csv: async () => fairnessCsv(await buildFairnessReport(ctx.db, ctx.eeoSource ?? eeoThroughLever(ctx))),
+      report: () => buildFairnessReport(ctx.db, fairnessSources),
+      csv: async () => fairnessCsv(await buildFairnessReport(ctx.db, fairnessSources)),
     },
     workflowFile: ctx.workflows
       ? (id) => {
