@@ -587,6 +587,21 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     return c.json({ data: restrict(postingJson(state, posting, { content: true, followers: true, expand: expandSet(c) }), include) });
   });
 
+  app.post("/v1/postings", async (c) => {
+    allow(c, "Create a posting");
+    const pa = performAs(c, true) as string;
+    const posting = ops.createPosting(await jsonBody(c), pa);
+    return c.json({ data: postingJson(state, posting, { content: true, followers: true }) }, 201);
+  });
+
+  app.post("/v1/postings/:id", async (c) => {
+    allow(c, "Update a posting");
+    visiblePosting(c, c.req.param("id"));
+    const pa = performAs(c, true) as string;
+    const posting = ops.updatePosting(c.req.param("id"), await jsonBody(c), pa);
+    return c.json({ data: postingJson(state, posting, { content: true, followers: true }) });
+  });
+
   app.get("/v1/postings/:id/apply", (c) => {
     allow(c, "Find a posting application question form");
     const posting = visiblePosting(c, c.req.param("id"));

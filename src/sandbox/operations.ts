@@ -18,6 +18,7 @@ import {
   type OpportunityRecord,
   type Origin,
   type PanelRecord,
+  type PostingRecord,
   type StoredFile,
 } from "./model.ts";
 import { conditionalEvents, webhookEvents, type SandboxState, type WebhookEvent } from "./state.ts";
@@ -274,6 +275,89 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
     if (!deduped) emit("contactCreated", { contactId: contact.id }, null);
     if (application) emit("applicationCreated", { ...candidateIds(opp), applicationId: application.id }, origin);
     return { deduped, opportunity: opp };
+  }
+
+  /**
+   * `POST /postings` (create) and `POST /postings/:id` (Lever's partial update, also a POST). Lever
+   * bypasses approval workflows here and refuses confidential postings; `text` is required on
+   * create, `owner` defaults to the perform-as user, `state` to draft and the channels to both; a
+   * salary range needs all four of min, max, currency and interval or none. No webhook: Lever
+   * sends none for postings.
+   */
+  function savePosting(id: string | null, input: Record<string, unknown>, performAs: string): PostingRecord {
+    user(performAs);
+    const existing = id === null ? undefined : state.postings.get(id);
+    if (id !== null && !existing) throw notFound("postings", id);
+    const known = new Set(["text", "state", "distributionChannels", "owner", "hiringManager", "categories", "tags", "content", "workplaceType", "requisitionCodes", "salaryDescriptionHtml", "salaryRange", "confidentiality"]);
+    for (const key of Object.keys(input)) if (!known.has(key)) throw badRequest(`Unknown posting field: ${key}`);
+    if (input.confidentiality !== undefined && input.confidentiality !== (existing?.confidentiality ?? "non-confidential")) {
+      throw badRequest(existing ? "confidentiality cannot be changed" : "Confidential postings cannot be created through the API");
+    }
+    const text = optionalString(input.text, "text");
+    if (!existing && !text?.trim()) throw badRequest("text is required");
+    const postingState = optionalString(input.state, "state");
+    const states = ["published", "internal", "closed", "draft", "pending", "rejected"] as const;
+    if (postingState !== null && !(states as readonly string[]).includes(postingState)) throw badRequest(`state must be one of ${states.join(", ")}`);
+    const channels = input.distributionChannels === undefined ? null : stringArray(input.distributionChannels, "distributionChannels");
+    if (channels && !channels.every((c) => c === "public" || c === "internal")) throw badRequest("distributionChannels may only hold public and internal");
+    const owner = optionalString(input.owner, "owner");
+    if (owner) user(owner);
+    const hiringManager = optionalString(input.hiringManager, "hiringManager");
+    if (hiringManager) user(hiringManager);
+    const workplaceTypes = ["onsite", "remote", "hybrid", "unspecified"] as const;
+    const workplaceType = optionalString(input.workplaceType, "workplaceType");
+    if (workplaceType !== null && !(workplaceTypes as readonly string[]).includes(workplaceType)) throw badRequest(`workplaceType must be one of ${workplaceTypes.join(", ")}`);
+    let salaryRange = existing?.salaryRange ?? null;
+    if (input.salaryRange !== undefined) {
+      const r = input.salaryRange as Record<string, unknown> | null;
+      if (r === null) salaryRange = null;
+      else if (typeof r !== "object" || typeof r.min !== "number" || typeof r.max !== "number" || typeof r.currency !== "string" || typeof r.interval !== "string") {
+        throw badRequest("salaryRange needs all of min, max (numbers), currency and interval, or none");
+      } else salaryRange = { min: r.min, max: r.max, currency: r.currency, interval: r.interval };
+    }
+    const categoriesIn = (input.categories ?? {}) as Record<string, unknown>;
+    if (typeof categoriesIn !== "object" || Array.isArray(categoriesIn)) throw badRequest("categories must be an object");
+    const base = existing?.categories ?? { team: null, department: null, location: null, allLocations: [], commitment: null, level: null };
+    const pick = (k: "team" | "department" | "location" | "commitment" | "level") => (k in categoriesIn ? optionalString(categoriesIn[k], `categories.${k}`) : base[k]);
+    const location = pick("location");
+    const categories = { team: pick("team"), department: pick("department"), location, allLocations: location ? [location] : base.allLocations, commitment: pick("commitment"), level: pick("level") };
+    const contentIn = (input.content ?? {}) as Record<string, unknown>;
+    if (typeof contentIn !== "object" || Array.isArray(contentIn)) throw badRequest("content must be an object");
+    const lists = contentIn.lists === undefined ? (existing?.content.lists ?? []) : contentIn.lists;
+    if (!Array.isArray(lists) || !lists.every((l) => l && typeof l === "object" && typeof (l as { text?: unknown }).text === "string" && typeof (l as { content?: unknown }).content === "string")) {
+      throw badRequest("content.lists must be a list of { text, content } (content is <li> HTML)");
+    }
+    const plain = (html: string) => html.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").trim();
+    const descriptionHtml = optionalString(contentIn.descriptionHtml, "content.descriptionHtml") ?? existing?.content.descriptionHtml ?? "";
+    const closingHtml = optionalString(contentIn.closingHtml, "content.closingHtml") ?? existing?.content.closingHtml ?? "";
+    const salaryDescriptionHtml = optionalString(input.salaryDescriptionHtml, "salaryDescriptionHtml") ?? existing?.salaryDescriptionHtml ?? "";
+    const requisitionCodes = input.requisitionCodes === undefined ? (existing?.requisitionCodes ?? []) : stringArray(input.requisitionCodes, "requisitionCodes");
+    const at = now();
+    const record: PostingRecord = {
+      id: existing?.id ?? newId(),
+      text: text?.trim() || existing!.text,
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+      user: existing?.user ?? performAs,
+      owner: owner ?? existing?.owner ?? performAs,
+      hiringManager: hiringManager ?? existing?.hiringManager ?? null,
+      confidentiality: existing?.confidentiality ?? "non-confidential",
+      categories,
+      content: { description: plain(descriptionHtml), descriptionHtml, lists: lists as { text: string; content: string }[], closing: plain(closingHtml), closingHtml },
+      country: existing?.country ?? null,
+      followers: existing?.followers ?? [performAs],
+      tags: input.tags === undefined ? (existing?.tags ?? []) : stringArray(input.tags, "tags"),
+      state: (postingState ?? existing?.state ?? "draft") as PostingRecord["state"],
+      distributionChannels: (channels ?? existing?.distributionChannels ?? ["public", "internal"]) as PostingRecord["distributionChannels"],
+      reqCode: requisitionCodes[0] ?? null,
+      requisitionCodes,
+      workplaceType: (workplaceType ?? existing?.workplaceType ?? "unspecified") as PostingRecord["workplaceType"],
+      salaryDescription: plain(salaryDescriptionHtml),
+      salaryDescriptionHtml,
+      salaryRange,
+    };
+    state.postings.set(record.id, record);
+    return record;
   }
 
   /** `POST /postings/:id/apply` (and the Postings API a candidate uses). */
@@ -780,6 +864,8 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
     contactOf,
     createOpportunity,
     applyToPosting,
+    createPosting: (input: Record<string, unknown>, performAs: string) => savePosting(null, input, performAs),
+    updatePosting: (id: string, input: Record<string, unknown>, performAs: string) => savePosting(id, input, performAs),
     changeStage,
     archive,
     addTags: (id: string, tags: unknown, pa: string | null) => editList(id, pa, "tags", tags, true),

@@ -606,6 +606,53 @@ describe("Lever sandbox API", () => {
       assert.ok(withChannel.body.data.some((p: { id: string }) => p.id === internal.id));
       assert.equal((await call("GET", "/postings?updated_at_start=1&state=published")).status, 400);
     });
+
+    it("creates a posting as a draft owned by the perform-as user, and updates it in part with POST", async () => {
+      const body = {
+        text: "Platform Engineer",
+        categories: { team: "Infrastructure", location: "Lisbon", commitment: "Full-time" },
+        content: { descriptionHtml: "<div>Run our <b>Kubernetes</b> platform.</div>", lists: [{ text: "Requirements", content: "<li>Go</li><li>Kubernetes</li>" }] },
+        workplaceType: "hybrid",
+        tags: ["Infrastructure"],
+      };
+      assert.equal((await call("POST", "/postings", { body })).status, 400, "perform_as is required");
+      const created = await call("POST", `/postings?perform_as=${recruiter}`, { body });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const posting = leverPostingSchema.parse(created.body.data);
+      assert.equal(created.body.data.state, "draft");
+      assert.equal(created.body.data.owner, recruiter);
+      assert.deepEqual(created.body.data.distributionChannels, ["public", "internal"]);
+      assert.equal(created.body.data.content.description, "Run our Kubernetes platform.");
+      assert.equal(created.body.data.categories.location, "Lisbon");
+      assert.ok(!(await call("GET", "/postings?state=published")).body.data.some((p: { id: string }) => p.id === posting.id), "a draft is not published");
+
+      const published = await call("POST", `/postings/${posting.id}?perform_as=${recruiter}`, { body: { state: "published" } });
+      assert.equal(published.status, 200);
+      assert.equal(published.body.data.state, "published");
+      assert.equal(published.body.data.text, "Platform Engineer", "fields not sent are kept");
+      assert.deepEqual(published.body.data.content.lists, body.content.lists);
+      assert.ok((await call("GET", "/postings?state=published")).body.data.some((p: { id: string }) => p.id === posting.id));
+    });
+
+    it("refuses a posting without a title, a confidential one, an unknown field, a half salary range, and a key without the permission", async () => {
+      const bad: [unknown, RegExp][] = [
+        [{ state: "published" }, /text is required/],
+        [{ text: "Secret role", confidentiality: "confidential" }, /Confidential postings cannot be created/],
+        [{ text: "Typo", titel: "x" }, /Unknown posting field: titel/],
+        [{ text: "Paid", salaryRange: { min: 1, max: 2 } }, /salaryRange needs all of/],
+        [{ text: "Odd", state: "open" }, /state must be one of/],
+      ];
+      const before = sandbox.state.postings.size;
+      for (const [body, message] of bad) {
+        const res = await call("POST", `/postings?perform_as=${recruiter}`, { body });
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.match(JSON.stringify(res.body), message);
+      }
+      assert.equal(sandbox.state.postings.size, before, "nothing was stored");
+      const readOnly = sandbox.createApiKey({ permissions: ["Find all postings", "Find a posting"] });
+      assert.equal((await call("POST", `/postings?perform_as=${recruiter}`, { body: { text: "Nope" }, key: readOnly })).status, 403);
+      assert.equal((await call("POST", `/postings/no-such-posting?perform_as=${recruiter}`, { body: { state: "closed" } })).status, 404);
+    });
   });
 });
 

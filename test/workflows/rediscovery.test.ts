@@ -21,11 +21,15 @@ function postingWithLists(h: Harness) {
   return [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
 }
 
-/** Publishes a copy of `posting` under a new id, as a recruiter opening a second role would. */
-function publishCopy(h: Harness, posting: ReturnType<typeof postingWithLists>, title: string): string {
-  const id = randomUUID();
-  h.sandbox.state.postings.set(id, { ...posting, id, text: title, createdAt: Date.now(), updatedAt: Date.now(), state: "published" });
-  return id;
+/** Publishes a second role with the same requirements through Lever's API, as a recruiter would. */
+async function publishCopy(h: Harness, posting: ReturnType<typeof postingWithLists>, title: string): Promise<string> {
+  const res = await fetch(`${h.sandbox.url}/postings?perform_as=${h.adminUserId}`, {
+    method: "POST",
+    headers: { authorization: `Basic ${Buffer.from(`${h.sandbox.apiKey}:`).toString("base64")}`, "content-type": "application/json" },
+    body: JSON.stringify({ text: title, state: "published", categories: posting.categories, content: { descriptionHtml: posting.content.descriptionHtml, lists: posting.content.lists } }),
+  });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { data: { id: string } }).data.id;
 }
 
 async function tick(h: Harness): Promise<void> {
@@ -98,7 +102,7 @@ for (const e of await testEngines()) {
       // Data protection changed in Lever after the candidate was indexed: checked again before proposing.
       const opp = h.sandbox.state.opportunities.get(blocked)!;
       opp.dataProtection = { store: { allowed: true, expiresAt: null }, contact: { allowed: false, expiresAt: null } };
-      const second = publishCopy(h, first, "Second opening");
+      const second = await publishCopy(h, first, "Second opening");
       await tick(h);
       const runs = await outreachRuns(h);
       assert.deepEqual(new Set(runs.map((r) => r.opportunity_id)), new Set([...past, blocked]));
