@@ -193,6 +193,26 @@ for (const e of await testEngines()) {
       const run = await h.t.db.query<{ status: string; workflow_id: string }>("select status, workflow_id from workflow_runs where id = $1", [started.json.runId]);
       assert.deepEqual(run.rows[0], { status: "succeeded", workflow_id: "talent-rediscovery" });
       assert.equal((await h.t.db.query<{ n: number }>("select count(*)::int as n from workflow_runs")).rows[0]!.n, runsBefore + 1, "no outreach run twice");
+
+      // Backfilling the index in the serve process (the CLI cannot while serve holds the embedded database).
+      const admin = (await createApiToken(h.t.db, "admin", "admin")).token;
+      assert.equal((await call("POST", "/rediscovery/backfill", recruiter, {})).status, 403);
+      const badSince = await call("POST", "/rediscovery/backfill", admin, { since: "2025-13-45" });
+      assert.equal(badSince.status, 400);
+      assert.match(badSince.json.error.message, /since/);
+      const profilesBefore = (await h.t.db.query<{ n: number }>("select count(*)::int as n from screening_profiles")).rows[0]!.n;
+      const queued = await call("POST", "/rediscovery/backfill", admin, {});
+      assert.equal(queued.status, 202, JSON.stringify(queued.json));
+      let backfill = queued.json.backfill;
+      for (let i = 0; i < 600 && !["done", "failed"].includes(backfill.status); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        backfill = (await call("GET", `/rediscovery/backfill/${backfill.id}`, admin)).json.backfill;
+      }
+      assert.equal(backfill.status, "done", JSON.stringify(backfill));
+      assert.ok(backfill.report.seen > 10 && backfill.report.indexed > 0, JSON.stringify(backfill.report));
+      assert.deepEqual(backfill.report.failed, []);
+      assert.ok((await h.t.db.query<{ n: number }>("select count(*)::int as n from screening_profiles")).rows[0]!.n > profilesBefore);
+      assert.equal((await call("GET", "/rediscovery/backfill/999999", admin)).status, 404);
     });
   });
 }

@@ -9,7 +9,7 @@ import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import type { Inbox, InboxEvent } from "../inbox/index.ts";
-import { createAi, DEFAULT_AI_CONFIG, NonRetriableError, type Ai } from "../../ai/index.ts";
+import { createAi, createEmbedder, DEFAULT_AI_CONFIG, NonRetriableError, type Ai } from "../../ai/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
 import { sendEmail, sendSlack, sendTeams } from "../../notify/index.ts";
 import { getProposal } from "../proposals/index.ts";
@@ -17,7 +17,7 @@ import { formatProblem, WorkflowSet, type EngineEvent } from "../workflows/index
 import { createModeCeiling } from "../policy/index.ts";
 import { leverGateway } from "../steps/lever-gateway.ts";
 import { builtInTasks, readResumeWithScreening } from "../steps/tasks/index.ts";
-import { updateScreeningIndex } from "../steps/tasks/screening-index.ts";
+import { startBackfillWorker, updateScreeningIndex } from "../steps/tasks/screening-index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
 import { createWorkflowEngine, type WorkflowEngine } from "./engine.ts";
 import { EngineError, StepFailure } from "./errors.ts";
@@ -204,6 +204,8 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     await updateScreeningIndex(indexHook, engineEvent);
   });
   await startEngineWorkers(o.queue, o.db, engine);
+  // Backfills of the rediscovery index asked for over the API run here, in the background.
+  await startBackfillWorker({ db: o.db, queue: o.queue, client: o.client, logger: o.logger, embedder: () => createEmbedder({ config: o.config }) });
 
   // Cron schedules: one per schedule trigger, each tick starting the workflow for every connection.
   await o.queue.define(SCHEDULE_QUEUE, { retryLimit: 2 });

@@ -8,7 +8,13 @@
  *   `talent-rediscovery` workflow for that posting: each candidate found becomes a proposal in the
  *   inbox (one approval each; the tag and the note follow it). Answers 202 with the run id.
  *
- * Both need the `rediscovery:run` permission (admins and recruiters).
+ * - `POST /api/rediscovery/backfill` `{ "connectionId"?, "since"?: "2025-01-31", "includeConfidential"? }`
+ *   — fills the index from Lever in the background (as `fulcrum backfill` does, which cannot run
+ *   while `fulcrum serve` holds the embedded database); 202 with the request's id.
+ *   `GET /api/rediscovery/backfill/:id` — its status and, once done, its report.
+ *
+ * Preview and start need the `rediscovery:run` permission (admins and recruiters); backfills are
+ * an administrator's (`connections:write` to start, `connections:read` to read).
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
@@ -17,8 +23,14 @@ import { HttpError } from "../http-error.ts";
 import { EngineError, type WorkflowEngine } from "../../engine/runs/index.ts";
 import { rediscoverForPosting, type PostingInput } from "../../screening/index.ts";
 import { createEmbedder } from "../../ai/index.ts";
+import { getBackfill, requestBackfill } from "../../engine/steps/tasks/screening-index.ts";
 
 const LEVER_ID = /^[\w-]{1,100}$/;
+const backfillBody = z.strictObject({
+  connectionId: z.string().min(1).max(100).optional(),
+  since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2025-01-31").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "not a real date").optional(),
+  includeConfidential: z.boolean().optional(),
+});
 const startBody = z.strictObject({
   postingId: z.string().regex(LEVER_ID, "a Lever posting id"),
   connectionId: z.string().min(1).max(100).optional(),
@@ -65,6 +77,26 @@ export function mountRediscoveryRoutes(api: Hono, ctx: AppContext, engine: Workf
       if ((error as { status?: number }).status === 404) throw new HttpError(404, "not_found", `Lever has no posting ${postingId}`);
       throw error;
     }
+  });
+
+  api.post("/rediscovery/backfill", async (c) => {
+    const input = await body(c, backfillBody);
+    const connectionId = await connectionFor(ctx, input.connectionId);
+    const id = await requestBackfill(ctx.db, ctx.queue, {
+      connectionId,
+      since: input.since ? new Date(`${input.since}T00:00:00Z`) : undefined,
+      includeConfidential: input.includeConfidential,
+      requestedBy: actor(c),
+    });
+    return c.json({ backfill: await getBackfill(ctx.db, id) }, 202);
+  });
+
+  api.get("/rediscovery/backfill/:id", async (c) => {
+    const idText = c.req.param("id");
+    if (!/^\d{1,15}$/.test(idText)) throw new HttpError(400, "bad_id", "id must be a whole number");
+    const row = await getBackfill(ctx.db, Number(idText));
+    if (!row) throw new HttpError(404, "not_found", `no backfill ${idText}`);
+    return c.json({ backfill: row });
   });
 
   api.post("/rediscovery", async (c) => {

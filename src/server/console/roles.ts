@@ -74,6 +74,7 @@ export function actionForApiRequest(method: string, path: string): Action {
   if (/^\/workflows(\/|$)/.test(p)) return read ? "workflows:read" : "workflows:write";
   if (/^\/prompts(\/|$)/.test(p)) return read ? "prompts:read" : "prompts:write";
   if (/^\/audit(\/|$)/.test(p)) return "audit:read";
+  if (/^\/rediscovery\/backfill(\/|$)/.test(p)) return read ? "connections:read" : "connections:write";
   if (/^\/rediscovery(\/|$)/.test(p)) return "rediscovery:run";
   if (/^\/fairness(\/|$)/.test(p)) return "fairness:read";
   if (/^\/connections(\/|$)/.test(p)) return read ? "connections:read" : "connections:write";
