@@ -326,13 +326,46 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     const page = await pageAs("admin@example.com");
     await page.goto(`${url}/workflows/application-screening`);
     await page.getByLabel("Workflow YAML").getByText("id: application-screening").waitFor();
-    await page.getByLabel("Last").fill("3");
+    await page.getByLabel("Last events").fill("3");
     await page.getByRole("button", { name: "Replay", exact: true }).click();
     const table = page.getByRole("table", { name: /of 3 events would get a different proposal/ });
     await table.waitFor({ timeout: 60_000 });
     assert.equal(await table.getByRole("row").count(), 4);
     const dry = await running.ctx.db.query<{ n: number }>("select count(*)::int as n from workflow_runs where dry_run and workflow_id = 'application-screening'");
     assert.equal(dry.rows[0]!.n, 3);
+    assert.equal(await table.getByRole("columnheader", { name: "What it first proposed" }).count(), 1);
+  });
+
+  it("replays a saved prompt version beside the current version, each event run with both", async () => {
+    const db = running.ctx.db;
+    const dryRuns = async () => (await db.query<{ n: number }>("select count(*)::int as n from workflow_runs where dry_run and workflow_id = 'application-screening'")).rows[0]!.n;
+    const before = await dryRuns();
+    const page = await pageAs("admin@example.com");
+    await page.goto(`${url}/workflows/application-screening`);
+    const version = page.getByLabel("Prompt version");
+    // The prompt the screening asks for comes first, its current version named as the one its latest run used.
+    await version.locator("option", { hasText: "resume-evidence v1 (current: used by this workflow's latest run)" }).waitFor({ state: "attached" });
+    await version.selectOption("resume-evidence@v1");
+    await page.getByLabel("Last events").fill("2");
+    await page.getByRole("button", { name: "Replay", exact: true }).click();
+    const table = page.getByRole("table", { name: /^\d+ of 2 events would get a different proposal$/ });
+    await table.waitFor({ timeout: 60_000 });
+    await table.getByRole("columnheader", { name: "resume-evidence@v1 (current: used by this workflow's latest run)" }).waitFor();
+    await table.getByRole("columnheader", { name: "resume-evidence@v1 (picked)" }).waitFor();
+    // The same version on both sides: the local engine gives the same proposals, so nothing differs.
+    assert.match((await table.locator("caption").textContent())!, /^0 of 2/);
+    const cells = await table.getByRole("row").nth(1).getByRole("cell").allTextContents();
+    assert.match(cells[2]!, /note: Add a secret note/);
+    assert.equal(cells[2], cells[3]);
+    assert.equal(await dryRuns(), before + 4);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    const refused = await page.evaluate(async () => {
+      const csrf = /fulcrum_csrf=([^;]+)/.exec(document.cookie)![1]!;
+      const res = await fetch("/console/api/replay", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": decodeURIComponent(csrf) }, body: JSON.stringify({ workflowId: "application-screening", last: 1, prompt: "resume-evidence@v9" }) });
+      return { status: res.status, body: (await res.json()) as { error: string } };
+    });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error, /no saved version "v9" of prompt "resume-evidence"/);
   });
 
   it("shows connections with webhook health and settings, accessibly", async () => {

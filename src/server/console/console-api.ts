@@ -8,6 +8,7 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { ConsoleGuard } from "./routes.ts";
+import type { PromptChoice, ReplayResult } from "./replay.ts";
 import { latestPrompt, listPrompts, PromptSaveError, savePromptVersion } from "./workflow-files.ts";
 
 /** The audit trail as the console uses it (E5's `AuditTrail`). */
@@ -34,14 +35,6 @@ export interface SettingsPort {
   oauthAvailable?: boolean | undefined;
 }
 
-export interface ReplayRow {
-  eventId: string;
-  candidate?: string | undefined;
-  current?: string | undefined;
-  candidateVersion?: string | undefined;
-  differs: boolean;
-}
-
 export interface ConsoleServices {
   audit?: AuditPort | undefined;
   connections?: ConnectionsPort | undefined;
@@ -52,8 +45,13 @@ export interface ConsoleServices {
   sandbox?: { url: string } | undefined;
   /** The fairness report (JSON) and its CSV export. */
   fairness?: { report(): Promise<unknown>; csv(): Promise<string> } | undefined;
-  /** Runs a workflow (optionally with another prompt version) in shadow over the last N matching events. */
-  replay?: ((input: { workflowId: string; prompt?: string | undefined; last: number }) => Promise<ReplayRow[]>) | undefined;
+  /**
+   * Runs a workflow in shadow over the last N events it ran on: as saved now (beside what it first
+   * proposed), or with a prompt pinned to a saved version `name@version` (beside the current version).
+   */
+  replay?: ((input: { workflowId: string; prompt?: string | undefined; last: number }) => Promise<ReplayResult>) | undefined;
+  /** The saved prompt versions a replay of the workflow can pin, with the current one of each. */
+  replayPrompts?: ((workflowId: string) => Promise<PromptChoice[]>) | undefined;
   /** A loaded workflow with the text of its file. */
   workflowFile?: ((id: string) => { id: string; name: string; description?: string | undefined; origin: string; yaml: string } | undefined) | undefined;
   /** Folder of prompt versions; default: the built-in prompts/ folder. */
@@ -237,16 +235,30 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     }
   });
 
+  api.get("/replay/:workflowId/prompts", async (c) => {
+    const g = await guard(c, "workflows:read");
+    if (g instanceof Response) return g;
+    if (!services.replayPrompts) return c.json(missing("Replay on history"), 501);
+    return c.json({ prompts: await services.replayPrompts(c.req.param("workflowId")) });
+  });
+
   api.post("/replay", async (c) => {
     const g = await guard(c, "workflows:write");
     if (g instanceof Response) return g;
     if (!services.replay) return c.json(missing("Replay on history"), 501);
     const parsed = z
-      .object({ workflowId: z.string().min(1).max(200), prompt: z.string().max(200).optional(), last: z.number().int().min(1).max(200).default(20) })
+      .object({
+        workflowId: z.string().min(1).max(200),
+        prompt: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]{0,62}@v\d{1,6}$/, "give a saved prompt version as name@version, e.g. resume-evidence@v2")
+          .optional(),
+        last: z.number().int().min(1).max(200).default(20),
+      })
       .safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: `${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}` }, 400);
     try {
-      return c.json({ rows: await services.replay(parsed.data) });
+      return c.json(await services.replay(parsed.data));
     } catch (error) {
       return c.json({ error: (error as Error).message }, 400);
     }

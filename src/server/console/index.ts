@@ -34,7 +34,9 @@ export type { SingleSignOnSettings } from "./single-sign-on.ts";
 export { buildFairnessReport, fairnessCsv, DIMENSION_LABELS, MEASURES, type EeoResponse, type EeoSource, type FairnessReport, type FairnessSources } from "./fairness-report.ts";
 export { createUser, findUserByEmail, listUsers, setPassword, updateUser, UserError, type ConsoleUser } from "./users.ts";
 export type { ConsoleGuard } from "./routes.ts";
-export type { AuditPort, ConnectionsPort, ConsoleServices, ReplayRow, SettingsPort } from "./console-api.ts";
+export type { AuditPort, ConnectionsPort, ConsoleServices, SettingsPort } from "./console-api.ts";
+export { promptChoices, replayOnHistory, ReplayError, type PromptChoice, type ReplayResult, type ReplayRow, type ReplayStep } from "./replay.ts";
+export { dryRunners, type DryRunDeps, type DryRunner, type DryRunnerFactory, type PromptPin } from "./dry-runs.ts";
 
 export interface ConsoleOptions {
   db: Queryable;

@@ -1,12 +1,66 @@
 /**
- * Replay on history: runs a workflow as it is loaded now (after a changed prompt or workflow file)
- * as dry runs — shadow, nothing written to Lever — over the last N events it ran on, and compares
- * each dry run's proposals with what the original run proposed, step by step.
+ * Replay on history: runs a workflow as dry runs — shadow, nothing written to Lever — over the last
+ * N events it ran on, and shows side by side where the proposals differ, step by step. Two ways:
+ *
+ * - as it is saved now (workflow file and prompt files), beside what each run first proposed;
+ * - with one prompt pinned to a saved version (`prompts/<name>/<version>.md`, including versions
+ *   saved from the console), beside a dry run of the same event with the current version — the
+ *   one the workflow's latest run used, or the latest saved when no run has used the prompt. Both
+ *   sides run now on the same data, so the only difference between them is the prompt.
  */
-import type { WorkflowEngine } from "../../engine/runs/index.ts";
 import type { EngineEvent } from "../../engine/workflows/index.ts";
 import type { Queryable } from "../../store/index.ts";
-import type { ReplayRow } from "./console-api.ts";
+import type { DryRunnerFactory } from "./dry-runs.ts";
+import { listPrompts } from "./workflow-files.ts";
+
+/** One step's proposals on both sides of a replay. */
+export interface ReplayStep {
+  stepId: string;
+  /** The proposal's summary on the left (baseline) side, or null when that side proposed nothing here. */
+  current: string | null;
+  /** The same on the right (replayed) side. */
+  replayed: string | null;
+  /** What would be done, in full (e.g. a note's text), when the two sides differ. */
+  currentDetail?: string | undefined;
+  replayedDetail?: string | undefined;
+  differs: boolean;
+}
+
+export interface ReplayRow {
+  eventId: string;
+  candidate?: string | undefined;
+  /** The baseline side's proposals in one line. */
+  current?: string | undefined;
+  /** The replayed side's proposals in one line. */
+  candidateVersion?: string | undefined;
+  differs: boolean;
+  steps: ReplayStep[];
+}
+
+export interface ReplayResult {
+  /** What the left column shows. */
+  baseline: string;
+  /** What the right column shows. */
+  replayed: string;
+  /** The prompt pinned on the right, and the current version on the left. */
+  pinned?: { name: string; version: string; current: string } | undefined;
+  /** With a pinned prompt: false when no dry run asked for it, so nothing could differ. */
+  promptUsed?: boolean | undefined;
+  rows: ReplayRow[];
+}
+
+export interface PromptChoice {
+  name: string;
+  versions: string[];
+  /** The version replays compare against, and why it is the current one. */
+  current: { version: string; why: string } | null;
+  /** This workflow's runs have asked for the prompt. */
+  usedByWorkflow: boolean;
+}
+
+export class ReplayError extends Error {
+  override readonly name = "ReplayError";
+}
 
 interface ProposalBrief {
   step_id: string;
@@ -19,53 +73,134 @@ async function proposalsOfRun(db: Queryable, runId: number): Promise<ProposalBri
   return rows;
 }
 
-async function settled(db: Queryable, runIds: number[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from workflow_runs where id = any($1::bigint[]) and status = 'running'", [runIds]);
-    if (rows[0]!.n === 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 function describe(ps: ProposalBrief[]): string {
   return ps.length ? ps.map((p) => `${p.step_id}: ${p.summary}`).join("; ") : "no proposal";
 }
 
-function same(a: ProposalBrief[], b: ProposalBrief[]): boolean {
-  const key = (ps: ProposalBrief[]) => JSON.stringify(ps.map((p) => [p.step_id, p.action]));
-  return key(a) === key(b);
+/** The text a person reads to see what differs: a note's or message's body, else the action. */
+function detail(action: unknown): string {
+  const a = (action ?? {}) as Record<string, unknown>;
+  for (const key of ["body", "text", "message"]) if (typeof a[key] === "string") return a[key];
+  return JSON.stringify(action, null, 2);
 }
 
+function compare(left: ProposalBrief[], right: ProposalBrief[]): ReplayStep[] {
+  const ids = [...new Set([...left, ...right].map((p) => p.step_id))].sort();
+  return ids.map((stepId) => {
+    const l = left.find((p) => p.step_id === stepId);
+    const r = right.find((p) => p.step_id === stepId);
+    const differs = JSON.stringify(l?.action ?? null) !== JSON.stringify(r?.action ?? null);
+    return {
+      stepId,
+      current: l?.summary ?? null,
+      replayed: r?.summary ?? null,
+      ...(differs ? { currentDetail: l && detail(l.action), replayedDetail: r && detail(r.action) } : {}),
+      differs,
+    };
+  });
+}
+
+/** The version of prompt `name` the workflow's latest run used, else the latest saved. */
+async function currentVersion(db: Queryable, workflowId: string, name: string, versions: string[]): Promise<{ version: string; why: string } | null> {
+  const { rows } = await db.query<{ prompt: string }>(
+    `select s.output->'meta'->>'prompt' as prompt from workflow_steps s join workflow_runs r on r.id = s.run_id
+     where r.workflow_id = $1 and not r.dry_run and split_part(s.output->'meta'->>'prompt', '@', 1) = $2
+     order by s.id desc limit 1`,
+    [workflowId, name],
+  );
+  const used = rows[0]?.prompt.split("@")[1];
+  if (used && versions.includes(used)) return { version: used, why: "used by this workflow's latest run" };
+  const latest = versions.at(-1);
+  return latest ? { version: latest, why: "the latest saved version" } : null;
+}
+
+/** Every saved prompt with its versions and the one a replay compares against, this workflow's first. */
+export async function promptChoices(db: Queryable, workflowId: string, promptsDir?: string): Promise<PromptChoice[]> {
+  const choices: PromptChoice[] = [];
+  for (const p of listPrompts(promptsDir)) {
+    const current = await currentVersion(db, workflowId, p.name, p.versions);
+    choices.push({ name: p.name, versions: p.versions, current, usedByWorkflow: current?.why.startsWith("used") === true });
+  }
+  return choices.sort((a, b) => Number(b.usedByWorkflow) - Number(a.usedByWorkflow) || a.name.localeCompare(b.name));
+}
+
+/** Runs `fn` over the items, at most `limit` at a time, keeping their order. */
+async function inOrder<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Replays the workflow's last `last` real runs. `prompt` (`name@version`) pins that prompt to a
+ * saved version and compares with the current version; without it, the workflow as saved now is
+ * compared with what each run first proposed.
+ *
+ * @example
+ * const result = await replayOnHistory(db, dryRunners(deps), { workflowId: "application-screening", last: 20, prompt: "resume-evidence@v2" });
+ * console.log(`${result.rows.filter((r) => r.differs).length} of ${result.rows.length} differ`);
+ */
 export async function replayOnHistory(
   db: Queryable,
-  engine: Pick<WorkflowEngine, "handleEvent">,
-  input: { workflowId: string; last: number },
-  options: { timeoutMs?: number } = {},
-): Promise<ReplayRow[]> {
+  runners: DryRunnerFactory,
+  input: { workflowId: string; last: number; prompt?: string | undefined },
+  options: { promptsDir?: string | undefined; concurrency?: number | undefined } = {},
+): Promise<ReplayResult> {
   const { rows: runs } = await db.query<{ id: number; event: EngineEvent; inbox_event_id: number | null; name: string | null }>(
     `select id, event, inbox_event_id, context->'opportunity'->>'name' as name from workflow_runs
      where workflow_id = $1 and not dry_run order by id desc limit $2`,
     [input.workflowId, input.last],
   );
-  if (runs.length === 0) throw new Error(`workflow "${input.workflowId}" has no runs to replay yet`);
-  const pairs: { original: (typeof runs)[number]; dry: number | undefined }[] = [];
-  for (const run of runs) {
-    const ids = await engine.handleEvent({ ...run.event, workflowId: input.workflowId }, { dryRun: true });
-    pairs.push({ original: run, dry: ids[0] });
-  }
-  await settled(db, pairs.map((p) => p.dry).filter((id): id is number => id !== undefined), options.timeoutMs ?? 60_000);
-  const result: ReplayRow[] = [];
-  for (const { original, dry } of pairs) {
-    const before = await proposalsOfRun(db, Number(original.id));
-    const after = dry === undefined ? [] : await proposalsOfRun(db, dry);
-    result.push({
-      eventId: String(original.inbox_event_id ?? original.event.key),
-      candidate: original.name ?? undefined,
-      current: describe(before),
-      candidateVersion: dry === undefined ? "the workflow no longer matches this event" : describe(after),
-      differs: dry === undefined || !same(before, after),
+  if (runs.length === 0) throw new ReplayError(`workflow "${input.workflowId}" has no runs to replay yet`);
+  const concurrency = options.concurrency ?? 2;
+  const eventId = (run: (typeof runs)[number]) => String(run.inbox_event_id ?? run.event.key);
+  const row = (run: (typeof runs)[number], left: ProposalBrief[], right: ProposalBrief[] | undefined, missing: string): ReplayRow => {
+    const steps = compare(left, right ?? []);
+    return {
+      eventId: eventId(run),
+      candidate: run.name ?? undefined,
+      current: describe(left),
+      candidateVersion: right === undefined ? missing : describe(right),
+      differs: right === undefined || steps.some((s) => s.differs),
+      steps,
+    };
+  };
+  const noMatch = "the workflow no longer matches this event";
+
+  if (!input.prompt) {
+    const runner = runners();
+    const rows = await inOrder(runs, concurrency, async (run) => {
+      const dry = await runner.run(run.event, input.workflowId);
+      return row(run, await proposalsOfRun(db, Number(run.id)), dry === undefined ? undefined : await proposalsOfRun(db, dry), noMatch);
     });
+    return { baseline: "What it first proposed", replayed: "As saved now", rows };
   }
-  return result;
+
+  const at = input.prompt.indexOf("@");
+  const [name, version] = at > 0 ? [input.prompt.slice(0, at), input.prompt.slice(at + 1)] : [input.prompt, ""];
+  const saved = listPrompts(options.promptsDir).find((p) => p.name === name);
+  if (!saved) throw new ReplayError(`there is no prompt "${name}"`);
+  if (!saved.versions.includes(version)) throw new ReplayError(`there is no saved version "${version}" of prompt "${name}" (saved: ${saved.versions.join(", ")})`);
+  const current = (await currentVersion(db, input.workflowId, name, saved.versions))!;
+  const left = runners({ name, version: current.version });
+  const right = runners({ name, version });
+  const rows = await inOrder(runs, concurrency, async (run) => {
+    const [a, b] = await Promise.all([left.run(run.event, input.workflowId), right.run(run.event, input.workflowId)]);
+    if (a === undefined) return { ...row(run, [], [], noMatch), current: noMatch, candidateVersion: noMatch, differs: false };
+    return row(run, await proposalsOfRun(db, a), b === undefined ? undefined : await proposalsOfRun(db, b), noMatch);
+  });
+  return {
+    baseline: `${name}@${current.version} (current: ${current.why})`,
+    replayed: `${name}@${version} (picked)`,
+    pinned: { name, version, current: current.version },
+    promptUsed: left.promptsAsked.has(name) || right.promptsAsked.has(name),
+    rows,
+  };
 }

@@ -3,13 +3,16 @@
  * registry with webhook health from the inbox, and the settings the page shows.
  */
 import { readFileSync } from "node:fs";
-import { createAi, type Ai } from "../../ai/index.ts";
+import { BUILT_IN_PROMPTS_DIR, createAi, DEFAULT_AI_CONFIG, type Ai } from "../../ai/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
 import { createModeCeiling } from "../../engine/policy/index.ts";
 import { changeModeCeiling } from "../api/mode-ceiling.ts";
 import type { AppContext } from "../context.ts";
 import type { ConnectionsPort, ConsoleServices } from "./console-api.ts";
-import { replayOnHistory } from "./replay.ts";
+import { promptChoices, replayOnHistory } from "./replay.ts";
+import { dryRunners } from "./dry-runs.ts";
+import { leverGateway } from "../../engine/steps/lever-gateway.ts";
+import type { LeverGateway } from "../../engine/runs/index.ts";
 import { buildFairnessReport, fairnessCsv, type EeoResponse, type EeoSource, type FairnessSources } from "./fairness-report.ts";
 
 /** How far back the fairness report asks Lever for EEO responses (Lever's own default is one week). */
@@ -62,6 +65,29 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
     eeo: ctx.eeoSource ?? (registry ? eeoThroughLever((id) => registry.client(id)) : async () => ({ unavailable: "no connection registry" })),
     connections: registry ? async () => (await registry.list()).map((c) => c.id) : undefined,
   };
+  // Replays run in this process over the same database, workflows and Lever connections as the
+  // engine, reading the prompt files as they are now (versions saved from the console included).
+  const promptsDir = BUILT_IN_PROMPTS_DIR;
+  const gateways = new Map<string, Promise<LeverGateway>>();
+  const runners =
+    ctx.workflows && registry
+      ? dryRunners({
+          db: ctx.db,
+          workflows: ctx.workflows,
+          lever: (id) => {
+            let g = gateways.get(id);
+            if (!g) {
+              gateways.set(id, (g = registry.client(id).then(leverGateway)));
+              g.catch(() => gateways.delete(id));
+            }
+            return g;
+          },
+          ai: (promptDirs) => createAi({ config: { ai: ctx.config.ai ?? DEFAULT_AI_CONFIG }, logger: ctx.logger, audit, promptDirs }),
+          promptsDir,
+          audit,
+          logger: ctx.logger,
+        })
+      : undefined;
   const ai = ctx.config.ai;
   // Made on first use: the settings page's test button is the only caller.
   let aiLayer: Ai | undefined;
@@ -102,7 +128,8 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
           return { id: w.id, name: w.name, description: w.description, origin: loaded.origin, yaml: readFileSync(loaded.file, "utf8") };
         }
       : undefined,
-    replay: ctx.engine ? (input) => replayOnHistory(ctx.db, ctx.engine!, input) : undefined,
+    replay: runners ? (input) => replayOnHistory(ctx.db, runners, input, { promptsDir }) : undefined,
+    replayPrompts: (workflowId) => promptChoices(ctx.db, workflowId, promptsDir),
     workflowCount: ctx.workflows ? () => ctx.workflows!.list().length : undefined,
   };
 }

@@ -10,6 +10,7 @@ import { listOf, toWorkflow, type Workflow } from "../model.ts";
 import { useNotify } from "../notices.tsx";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
+import type { PromptChoice, ReplayResult, ReplayRow } from "../../../src/server/console/replay.ts";
 
 const MODES = ["shadow", "assist", "auto"] as const;
 
@@ -113,14 +114,6 @@ function WorkflowList({ user }: { user: User }) {
   );
 }
 
-interface ReplayRow {
-  eventId: string;
-  candidate?: string;
-  current?: string;
-  candidateVersion?: string;
-  differs: boolean;
-}
-
 function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const notify = useNotify();
   const file = useFetch(`/console/api/workflows/${encodeURIComponent(id)}`, (r) => toWorkflow((r as { workflow?: unknown }).workflow ?? r));
@@ -132,7 +125,9 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const [promptText, setPromptText] = useState("");
   const [promptVersion, setPromptVersion] = useState<string | undefined>();
   const [replayN, setReplayN] = useState(20);
-  const [replay, setReplay] = useState<{ rows: ReplayRow[]; error?: string } | undefined>();
+  const [replayPrompt, setReplayPrompt] = useState("");
+  const choices = useFetch(can(user, "admin") ? `/console/api/replay/${encodeURIComponent(id)}/prompts` : undefined, (r) => (r as { prompts: PromptChoice[] }).prompts);
+  const [replay, setReplay] = useState<(ReplayResult & { error?: string }) | undefined>();
   const [replaying, setReplaying] = useState(false);
   const admin = can(user, "admin");
 
@@ -154,6 +149,8 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
       notify(`Saved ${promptName} as version ${r.prompt.version}. Replay on history to see what changes.`);
       setPromptVersion(r.prompt.version);
       prompts.reload();
+      choices.reload();
+      setReplayPrompt(`${promptName}@${r.prompt.version}`);
     } catch (e) {
       notify(`Not saved: ${(e as Error).message}`, "error");
     }
@@ -162,10 +159,10 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const runReplay = async () => {
     setReplaying(true);
     try {
-      const r = await post<{ rows?: ReplayRow[]; results?: ReplayRow[] }>(`/console/api/replay`, { workflowId: id, last: replayN });
-      setReplay({ rows: r.rows ?? r.results ?? [] });
+      const r = await post<ReplayResult>(`/console/api/replay`, { workflowId: id, last: replayN, ...(replayPrompt ? { prompt: replayPrompt } : {}) });
+      setReplay(r);
     } catch (e) {
-      setReplay({ rows: [], error: (e as Error).message });
+      setReplay({ baseline: "", replayed: "", rows: [], error: (e as Error).message });
     } finally {
       setReplaying(false);
     }
@@ -223,49 +220,107 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
             <section aria-labelledby="replay-h">
               <h2 id="replay-h">Replay on history</h2>
               <p>
-                Runs this workflow as it is loaded now — with your changed prompt or workflow file — as dry runs over the last events it ran on, and shows
-                side by side where its proposals differ from what it proposed the first time. Dry runs are shadow: nothing is written to Lever.
+                Runs this workflow as dry runs over the last events it ran on and shows side by side where its proposals differ. Without a prompt version it
+                runs as saved now (workflow file and prompts) beside what it proposed the first time. With a saved prompt version it runs each event twice, with
+                that version and with the current one, so the prompt is the only difference. Dry runs are shadow: nothing is written to Lever.
               </p>
-              <label>
-                Last
-                <input type="number" min={1} max={200} value={replayN} onChange={(e) => setReplayN(Number(e.target.value))} /> events
-              </label>{" "}
-              <button type="button" onClick={() => void runReplay()} disabled={replaying}>
-                {replaying ? "Replaying…" : "Replay"}
-              </button>
-              {replay?.error && <p className="error">Replay failed: {replay.error}</p>}
-              {replay && !replay.error && (
-                <table>
-                  <caption>
-                    {replay.rows.filter((r) => r.differs).length} of {replay.rows.length} events would get a different proposal
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Event</th>
-                      <th scope="col">Candidate</th>
-                      <th scope="col">Current version</th>
-                      <th scope="col">Changed version</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {replay.rows.map((r) => (
-                      <tr key={r.eventId} className={r.differs ? "differs" : undefined}>
-                        <td>{r.eventId}</td>
-                        <td>{r.candidate ?? "—"}</td>
-                        <td>{r.current ?? "—"}</td>
-                        <td>
-                          {r.candidateVersion ?? "—"}
-                          {r.differs && <span className="badge failed"> differs</span>}
-                        </td>
-                      </tr>
+              <div className="replay-form">
+                <label>
+                  Prompt version
+                  <select value={replayPrompt} onChange={(e) => setReplayPrompt(e.target.value)}>
+                    <option value="">None: as saved now, beside the first runs</option>
+                    {choices.data?.map((p) => (
+                      <optgroup key={p.name} label={`${p.name}${p.usedByWorkflow ? " (used by this workflow)" : ""}`}>
+                        {p.versions.map((v) => (
+                          <option key={v} value={`${p.name}@${v}`}>
+                            {`${p.name} ${v}${p.current?.version === v ? ` (current: ${p.current.why})` : ""}`}
+                          </option>
+                        ))}
+                      </optgroup>
                     ))}
-                  </tbody>
-                </table>
+                  </select>
+                </label>
+                <label>
+                  Last events
+                  <input type="number" min={1} max={200} value={replayN} onChange={(e) => setReplayN(Number(e.target.value))} />
+                </label>
+                <button type="button" onClick={() => void runReplay()} disabled={replaying}>
+                  {replaying ? "Replaying…" : "Replay"}
+                </button>
+              </div>
+              {choices.error && <p className="error">Could not list the prompt versions: {choices.error}</p>}
+              {replay?.error && <p className="error">Replay failed: {replay.error}</p>}
+              {replay && !replay.error && replay.promptUsed === false && (
+                <p className="card note">
+                  None of these dry runs asked for {replay.pinned?.name}: this workflow does not use that prompt, so its versions cannot change what it
+                  proposes.
+                </p>
               )}
+              {replay && !replay.error && <ReplayTable result={replay} />}
             </section>
           )}
         </>
       )}
     </>
+  );
+}
+
+/** The replay side by side: per event, each side's proposals, with the steps that differ marked and their full text. */
+function ReplayTable({ result }: { result: ReplayResult }) {
+  const differing = result.rows.filter((r) => r.differs).length;
+  return (
+    <table className="replay">
+      <caption>
+        {differing} of {result.rows.length} events would get a different proposal
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Event</th>
+          <th scope="col">Candidate</th>
+          <th scope="col">{result.baseline}</th>
+          <th scope="col">{result.replayed}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {result.rows.map((r) => (
+          <tr key={r.eventId} className={r.differs ? "differs" : undefined}>
+            <td>{r.eventId}</td>
+            <td>{r.candidate ?? "—"}</td>
+            <td>
+              <Side row={r} side="current" />
+            </td>
+            <td>
+              <Side row={r} side="replayed" />
+              {r.differs && <span className="badge failed"> differs</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Side({ row, side }: { row: ReplayRow; side: "current" | "replayed" }) {
+  // A side without steps is summed up in one line (no proposal, or the event no longer matches).
+  const steps = row.steps.filter((s) => s[side] !== null || s.differs);
+  if (steps.length === 0) return <>{(side === "current" ? row.current : row.candidateVersion) ?? "—"}</>;
+  return (
+    <ul className="replay-steps">
+      {steps.map((s) => {
+        const detail = side === "current" ? s.currentDetail : s.replayedDetail;
+        return (
+          <li key={s.stepId} className={s.differs ? "differs" : undefined}>
+            <strong>{s.stepId}</strong>: {s[side] ?? <span className="muted">no proposal</span>}
+            {s.differs && <span className="sr-only"> (differs)</span>}
+            {s.differs && detail !== undefined && (
+              <details>
+                <summary>Full text</summary>
+                <pre className="json">{detail}</pre>
+              </details>
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
