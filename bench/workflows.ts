@@ -7,12 +7,16 @@
  *     writes with idempotency keys), sequential and 8 at once;
  *   - p50 / p99 of the engine's overhead per run (wall time minus the time inside Lever calls and
  *     inside the screening code), beside the raw cost of the same Lever calls made directly;
- *   - the number of Lever calls per screening run, by endpoint.
+ *   - the number of Lever calls per screening run, by endpoint;
+ *   - the SQL statements and transactions a run sends, and the CPU time of this process per run
+ *     (everything on PGlite, which runs inside it; the client side only on a PostgreSQL server).
+ *
+ * `BENCH_RUNS` (default 100) sets the runs per phase; `BENCH_ENGINES=pglite` or `postgres` measures one.
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { silentLogger } from "../src/observability/index.ts";
-import { migrate, openDatabase, type Database } from "../src/store/index.ts";
+import { migrate, openDatabase, type Database, type Queryable } from "../src/store/index.ts";
 import { createPostgresDatabase, postgresAvailable } from "../src/store/testing.ts";
 import { createLeverClient } from "../src/lever/index.ts";
 import { startSandbox } from "../src/sandbox/index.ts";
@@ -26,6 +30,25 @@ import { builtInTasks, readResumeWithScreening } from "../src/engine/steps/tasks
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const CONCURRENCY = 8;
+const ENGINES = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
+
+/** Counts the statements and transactions sent through `db` (while `sql.on`). */
+const sql = { on: false, statements: 0, transactions: 0 };
+function counted(db: Database): Database {
+  const wrap = (q: Queryable): Queryable => ({
+    query: (text, params) => {
+      if (sql.on) sql.statements++;
+      return q.query(text, params);
+    },
+  });
+  return Object.assign(Object.create(db) as Database, {
+    query: wrap(db).query,
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => {
+      if (sql.on) sql.transactions++;
+      return db.transaction((tx) => fn(wrap(tx)));
+    },
+  });
+}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,8 +91,9 @@ function newApplication(i: number): string {
 }
 
 let round = 0;
-async function measure(db: Database, label: string): Promise<void> {
+async function measure(plainDb: Database, label: string): Promise<void> {
   round++;
+  const db = counted(plainDb);
   leverMs = 0;
   // A fresh client per database: its write ledger must not remember the other database's run keys.
   client = newClient();
@@ -128,6 +152,8 @@ async function measure(db: Database, label: string): Promise<void> {
   calls.clear();
   const overhead: number[] = [];
   const leverPerRun: number[] = [];
+  Object.assign(sql, { on: true, statements: 0, transactions: 0 });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const [i, opp] of opps.entries()) {
     const l0 = leverMs, k0 = taskMs, r0 = readMs;
@@ -140,6 +166,9 @@ async function measure(db: Database, label: string): Promise<void> {
     overhead.push(wall - lever - (taskMs - k0) - (readMs - r0));
   }
   const seqSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerRun = (cpu.user + cpu.system) / 1000 / RUNS;
+  sql.on = false;
   const callsPerRun = [...calls.values()].reduce((a, b) => a + b, 0) / RUNS;
   const byEndpoint = [...calls.entries()].map(([k, v]) => `${k} ×${(v / RUNS).toFixed(2)}`);
   counting = false;
@@ -195,21 +224,25 @@ async function measure(db: Database, label: string): Promise<void> {
   console.log(`engine overhead per run p50 / p99        ${ms(pct(overhead, 50)).padStart(9)} / ${ms(pct(overhead, 99))}   | raw Lever calls per run p50 / p99 ${ms(pct(direct, 50))} / ${ms(pct(direct, 99))}   ratio p50 ${(pct(overhead, 50) / pct(direct, 50)).toFixed(2)}`);
   console.log(`time inside Lever calls per engine run p50 ${ms(pct(leverPerRun, 50))}; resume parsing ${ms(readMs / (RUNS + 10 + RUNS))} and screening ${ms(taskMs / (RUNS + 10))} per run on average`);
   console.log(`Lever calls per screening run           ${callsPerRun.toFixed(2).padStart(8)}   | ${byEndpoint.join(", ")}`);
+  console.log(`SQL per screening run                    ${(sql.statements / RUNS).toFixed(2).padStart(8)}   | statements (besides begin/commit), in ${(sql.transactions / RUNS).toFixed(2)} transactions`);
+  console.log(`CPU of this process per run, sequential  ${ms(cpuPerRun).padStart(9)}   | of ${ms((seqSeconds * 1000) / RUNS)} wall (the sandbox, the Lever client and screening included${plainDb.kind === "pglite" ? ", and the embedded database" : ""})`);
   console.log(`runs by status: ${rows.map((r) => `${r.status} ${r.n}`).join(", ")}; proposals: ${proposals.rows.map((r) => `${r.status} ${r.n}`).join(", ")}`);
 
 
   workflows.close();
 }
 
-const embedded = await openDatabase({ dataDir: "memory://" });
-await migrate(embedded);
-await measure(embedded, "embedded PGlite");
-await embedded.close();
-if (await postgresAvailable()) {
+if (ENGINES.includes("pglite")) {
+  const embedded = await openDatabase({ dataDir: "memory://" });
+  await migrate(embedded);
+  await measure(embedded, "embedded PGlite");
+  await embedded.close();
+}
+if (ENGINES.includes("postgres") && (await postgresAvailable())) {
   const created = await createPostgresDatabase();
   const pg = await openDatabase({ url: created.url, poolSize: 10 });
   await migrate(pg);
-  console.log("");
+  if (ENGINES.includes("pglite")) console.log("");
   await measure(pg, "PostgreSQL server");
   await pg.close();
   await created.drop();

@@ -6,7 +6,8 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { openDatabase, type Database } from "../store/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../store/testing.ts";
-import { createAuditTrail, hashRecord, type AuditTrail, type AuditVerifyResult } from "./audit-trail.ts";
+import { createAuditTrail, hashedParts, hashRecord, type AuditTrail, type AuditVerifyResult } from "./audit-trail.ts";
+import { canonicalJson } from "./canonical-json.ts";
 
 async function appendMany(trail: AuditTrail, n: number, traceId = "trace-1") {
   for (let i = 1; i <= n; i++) {
@@ -192,6 +193,37 @@ for (const engine of await testEngines()) {
       await t.db.transaction((tx) => trail.append({ kind: "proposal.decided", actor: "user:u1", subject: { userId: "u1" }, data: { ok: true } }, tx));
       const result = await trail.verify();
       assert.deepEqual(withoutHead(result), { ok: true, checked: 2, problems: [] });
+    });
+
+    it("appends several records in one statement, hashed by the database exactly as verify() hashes them", async () => {
+      await reset();
+      await appendMany(trail, 1);
+      const awkward = "Zoë 山田 — “quoted” \\ back\\slash \"dq\" \t tab \u0001 ctl 😀 \u2028 line-sep";
+      const stored = await t.db.transaction((tx) =>
+        trail.appendMany(
+          [
+            { kind: "lever.write", actor: "workflow:ç", traceId: "trace-ü", subject: { opportunityId: "opp-é", runId: "7" }, data: { note: awkward, list: [1, 2.5, -0, 1e21, null, true], nested: { z: awkward, a: {} } } },
+            { kind: "run.succeeded", actor: "workflow:ç", data: undefined },
+            { kind: "x.y", actor: "a", data: { k: Number.NaN, d: new Date(0) } },
+          ],
+          tx,
+        ),
+      );
+      assert.deepEqual(stored.map((r) => r.seq), [2, 3, 4]);
+      assert.equal(stored[1]!.prevHash, stored[0]!.hash);
+      for (const r of stored) assert.equal(hashRecord(r.prevHash, r), r.hash);
+      assert.deepEqual(await trail.appendMany([]), []);
+      const result = await trail.verify();
+      assert.deepEqual(withoutHead(result), { ok: true, checked: 4, problems: [] });
+      assert.deepEqual(result.head, { seq: 4, hash: stored[2]!.hash });
+      const back = await trail.search({ opportunityId: "opp-é" });
+      assert.equal((back[0]!.data as { note: string }).note, awkward);
+    });
+
+    it("splits a record's canonical JSON around its creation time", () => {
+      const content = { kind: "k", traceId: null, actor: "a\"b", subject: { b: "2", a: "1" }, data: { y: [1, { b: 1, a: 2 }], x: "é" } };
+      const { before, after } = hashedParts(content);
+      assert.equal(before + "2026-01-01T00:00:00.000Z" + after, canonicalJson({ ...content, createdAt: "2026-01-01T00:00:00.000Z" }));
     });
 
     it("exports a time range as JSON Lines and searches by candidate, user and trace", async () => {

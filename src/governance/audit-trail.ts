@@ -98,8 +98,12 @@ export interface AuditTrail {
   /**
    * Appends one record. Pass `tx` to append inside your own transaction (the record then exists
    * only if your transaction commits); appends from any number of processes form one chain.
+   * One statement; it takes the chain head's lock, which is held until the transaction ends, so
+   * make it the last statement of a transaction that has other work.
    */
   append(record: AuditAppend, tx?: Queryable): Promise<AuditRecord>;
+  /** Appends several records, in order, in one statement (see `append`). */
+  appendMany(records: readonly AuditAppend[], tx?: Queryable): Promise<AuditRecord[]>;
   /**
    * Re-computes the whole chain and reports every place it is broken. `anchors` are chain heads
    * noted earlier outside Fulcrum; each must still be the hash of its record.
@@ -115,6 +119,19 @@ export interface AuditTrail {
  * carried by the prev-hash links, so a moved record shows as "reordered", not as "edited". */
 function hashedContent(r: Omit<AuditRecord, "seq" | "prevHash" | "hash">): string {
   return canonicalJson({ kind: r.kind, traceId: r.traceId, actor: r.actor, subject: r.subject, data: r.data, createdAt: r.createdAt });
+}
+
+/**
+ * The canonical JSON of a record in two parts, before and after its creation time, so the
+ * database can stamp the time under the chain head's lock and hash `prevHash + before + createdAt
+ * + after` — exactly `hashedContent` (keys in canonical order: actor, createdAt, data, kind,
+ * subject, traceId).
+ */
+export function hashedParts(r: Omit<AuditRecord, "seq" | "prevHash" | "hash" | "createdAt">): { before: string; after: string } {
+  return {
+    before: `{"actor":${canonicalJson(r.actor)},"createdAt":"`,
+    after: `","data":${canonicalJson(r.data)},"kind":${canonicalJson(r.kind)},"subject":${canonicalJson(r.subject)},"traceId":${canonicalJson(r.traceId)}}`,
+  };
 }
 
 /** sha256(prevHash + canonical JSON of the record), hex. */
@@ -184,51 +201,41 @@ const SELECT = "select seq, prev_hash, hash, kind, trace_id, actor, connection_i
  * const { ok, problems } = await audit.verify();
  */
 export function createAuditTrail(db: Database): AuditTrail {
-  async function appendIn(tx: Queryable, record: AuditAppend): Promise<AuditRecord> {
+  /** The record as hashed and stored, and what `audit_append` (migration 0080) is given for it. */
+  function prepare(record: AuditAppend) {
     if (!record.kind || !record.actor) throw new TypeError("audit record needs a kind and an actor");
-    // Locking the single head row serialises appenders, across processes on PostgreSQL too: the
-    // next appender waits here until this transaction commits, then reads the new head.
-    const head = await tx.query<{ seq: number | string; hash: string; now: string }>(
-      `select seq, hash, to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now
-         from audit_chain_head where id for update`,
-    );
-    const h = head.rows[0];
-    if (!h) throw new Error("audit_chain_head is missing its row; the audit migration did not run");
     const subject = cleanSubject(record.subject);
-    const content = {
-      kind: record.kind,
-      traceId: record.traceId ?? null,
-      actor: record.actor,
-      subject,
-      data: toJsonValue(record.data),
-      createdAt: h.now,
+    const content = { kind: record.kind, traceId: record.traceId ?? null, actor: record.actor, subject, data: toJsonValue(record.data) };
+    const { before, after } = hashedParts(content);
+    return {
+      content,
+      arg: {
+        before,
+        after,
+        kind: content.kind,
+        traceId: content.traceId,
+        actor: content.actor,
+        connectionId: subject["connectionId"] ?? null,
+        opportunityId: subject["opportunityId"] ?? null,
+        candidateId: subject["candidateId"] ?? null,
+        userId: subject["userId"] ?? null,
+        stored: { subject, data: content.data },
+      },
     };
-    const seq = Number(h.seq) + 1;
-    const hash = hashRecord(h.hash, content);
-    // The record and the new head in one statement (one round trip fewer per append); both still
-    // commit or roll back with the caller's transaction, under the head lock taken above.
-    await tx.query(
-      `with record as (
-         insert into audit_records (seq, prev_hash, hash, kind, trace_id, actor, connection_id, opportunity_id, candidate_id, user_id, data, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
-       )
-       update audit_chain_head set seq = $1, hash = $3 where id`,
-      [
-        seq,
-        h.hash,
-        hash,
-        content.kind,
-        content.traceId,
-        content.actor,
-        subject["connectionId"] ?? null,
-        subject["opportunityId"] ?? null,
-        subject["candidateId"] ?? null,
-        subject["userId"] ?? null,
-        JSON.stringify({ subject, data: content.data }),
-        content.createdAt,
-      ],
+  }
+
+  async function appendIn(tx: Queryable, records: readonly AuditAppend[]): Promise<AuditRecord[]> {
+    if (records.length === 0) return [];
+    const prepared = records.map(prepare);
+    // One statement: the function locks the single head row (serialising appenders, across
+    // processes on PostgreSQL too, until this transaction ends), stamps and hashes each record,
+    // inserts them and moves the head.
+    const { rows } = await tx.query<{ o_seq: number | string; o_prev_hash: string; o_hash: string; o_created_at: string }>(
+      "select o_seq, o_prev_hash, o_hash, o_created_at from audit_append($1::jsonb)",
+      [JSON.stringify(prepared.map((p) => p.arg))],
     );
-    return { seq, prevHash: h.hash, hash, ...content };
+    if (rows.length !== prepared.length) throw new Error(`audit_append stored ${rows.length} of ${prepared.length} records`);
+    return rows.map((row, i) => ({ seq: Number(row.o_seq), prevHash: row.o_prev_hash, hash: row.o_hash, ...prepared[i]!.content, createdAt: row.o_created_at }));
   }
 
   async function* rowsInOrder(where = "", params: unknown[] = []): AsyncGenerator<AuditRecord & { columnsMatch: boolean }> {
@@ -244,8 +251,14 @@ export function createAuditTrail(db: Database): AuditTrail {
   }
 
   return {
-    append(record, tx) {
-      return tx ? appendIn(tx, record) : db.transaction((t) => appendIn(t, record));
+    async append(record, tx) {
+      // A single statement commits on its own: no transaction needed around it.
+      const [stored] = await appendIn(tx ?? db, [record]);
+      return stored!;
+    },
+
+    appendMany(records, tx) {
+      return appendIn(tx ?? db, records);
     },
 
     async verify(options = {}) {

@@ -10,9 +10,12 @@ import type { LeverGateway } from "./ports.ts";
 /** A Lever account in memory behind the engine's port, recording every write. */
 function memoryLever() {
   const writes: { op: string; id: string; arg: unknown; key: string }[] = [];
+  /** Every write's key as it arrived, repeats included. */
+  const attempts: string[] = [];
   const keys = new Set<string>();
   const opp = { id: "o1", name: "Mira", tags: ["Engineering"], stage: { id: "applicant-new", text: "New applicant" }, applications: [{ id: "a1", posting: "p1" }] };
   const record = (op: string, id: string, arg: unknown, key: string) => {
+    attempts.push(key);
     if (keys.has(key)) return; // Lever's idempotent write: same key, no second write
     keys.add(key);
     writes.push({ op, id, arg, key });
@@ -44,7 +47,7 @@ function memoryLever() {
     createPanel: async (id, p, o) => (record("createPanel", id, p, o.key), { id: "pn1" }),
     createOpportunity: async (b, o) => (record("createOpportunity", "", b, o.key), { id: "o-new" }),
   };
-  return { gateway, writes };
+  return { gateway, writes, attempts };
 }
 
 const SCREEN = `id: screen
@@ -278,6 +281,35 @@ for (const e of await testEngines()) {
       await drain();
       for (const stepId of ["note", "tags", "advance"]) await eng.executeStep({ runId: runId!, stepId, generation: 1 });
       assert.equal(lever.writes.length, 3);
+    });
+
+    it("repeats a write with the same key, and records it once, when the step did not settle after writing", async () => {
+      let failed = false;
+      const records: string[] = [];
+      const { eng, drain } = engine(SCREEN.replace("modes:\n  lever.stage: assist\n", ""), {
+        audit: {
+          append: async (r) => {
+            // The step's settle transaction fails once, after Lever took the note (a crash there).
+            if (r.kind === "lever.write" && !failed) {
+              failed = true;
+              throw new Error("connection lost before commit");
+            }
+            records.push(r.kind);
+          },
+        },
+      });
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      assert.ok(failed);
+      assert.deepEqual(lever.writes.map((w) => `${w.op}:${w.key}`), [`addNote:fulcrum:run:${runId}:note:1`, `addTags:fulcrum:run:${runId}:tags:1:add`, `changeStage:fulcrum:run:${runId}:advance:1`]);
+      assert.equal(lever.attempts.filter((k) => k === `fulcrum:run:${runId}:note:1`).length, 2, "the note was written again with the same key");
+      assert.equal(records.filter((k) => k === "lever.write").length, 3, "one record per write");
+      const note = (await proposals()).find((p) => p.step_id === "note")!;
+      assert.equal(note.status, "applied");
+      const step = await t.db.query<{ status: string; attempts: number }>("select status, attempts from workflow_steps where run_id = $1 and step_id = 'note'", [runId]);
+      assert.deepEqual(step.rows[0], { status: "succeeded", attempts: 2 });
+      const run = await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId]);
+      assert.equal(run.rows[0]!.status, "succeeded");
     });
 
     it("waits, branches and gates on a person's approval", async () => {

@@ -46,7 +46,7 @@ export interface EngineOptions {
   tasks?: Record<string, TaskHandler> | undefined;
   readResume?: ResumeReader | undefined;
   notify?: Notifier | undefined;
-  audit?: AuditSink | undefined;
+  audit?: EngineAuditSink | undefined;
   /** True for the built-in sandbox connection: workflows use their `sandbox` modes there. */
   isSandboxConnection?: ((connectionId: string) => boolean) | undefined;
   /** Hosts the signed HTTP step may reach over http / on private addresses (tests only). */
@@ -72,6 +72,8 @@ interface RunRow {
   dry_run: boolean;
   generation: number;
   context: RunContext;
+  /** Set when a step loaded more context; the context is stored with the step's outcome. */
+  contextChanged?: boolean;
 }
 
 interface StepRow {
@@ -102,13 +104,41 @@ export interface ProposalRow {
   trace_id: string;
 }
 
-type Outcome =
+type Outcome = (
   | { kind: "done"; output: Record<string, unknown> }
   | { kind: "skipped"; output?: Record<string, unknown> }
   | { kind: "goto"; target: string; output: Record<string, unknown> }
   | { kind: "wait"; until: Date; output: Record<string, unknown> }
   | { kind: "waiting"; output: Record<string, unknown> }
-  | { kind: "stop"; status: "succeeded" | "cancelled" | "failed"; output: Record<string, unknown>; error?: string };
+  | { kind: "stop"; status: "succeeded" | "cancelled" | "failed"; output: Record<string, unknown>; error?: string }
+) & {
+  /** An approved proposal the step carried out: marked applied, and audited, when the step settles. */
+  applied?: { proposal: ProposalRow; key: string | null; result: Record<string, unknown> };
+  /** A proposal that does nothing before the step settles (shadow, pending): stored when it settles. */
+  create?: NewProposal;
+};
+
+/** A proposal to store with its step's outcome. */
+interface NewProposal {
+  /** Parameters of `PROPOSAL_INSERT`. */
+  params: unknown[];
+  status: "shadow" | "pending";
+  /** Its `proposal.created` audit record, once its id is known. */
+  record(id: number): AuditRecordInput;
+  /** When its timeout job looks at it (pending proposals). */
+  checkAt: Date | null;
+}
+
+type AuditRecordInput = Parameters<AuditSink["append"]>[0];
+
+/** An audit sink that may append several records in one round trip (the audit trail can). */
+export type EngineAuditSink = AuditSink & { appendMany?(records: AuditRecordInput[], tx?: Queryable): Promise<unknown> };
+
+const PROPOSAL_INSERT = `insert into proposals (run_id, step_id, generation, workflow_id, connection_id, opportunity_id, posting_id, kind, action, summary,
+    reasons, evidence, confidence, engine, model, prompt, flags, mode, policy, status, expires_at, escalate_at, trace_id,
+    decided_by, decided_at)
+  values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
+  on conflict (run_id, step_id, generation) do nothing returning *`;
 
 export interface StartOptions {
   /** Record proposals only (ceiling shadow) and mark the run as a dry run. */
@@ -168,9 +198,12 @@ export function storedInput(value: unknown, max = MAX_STEP_INPUT_BYTES): string 
   return wrap(head);
 }
 
-/** Filled in by a step as soon as its input is rendered (stored with the step, also when it fails). */
-interface StepInput {
+/** What one step job knows besides its run: read with its claim, filled in as it runs. */
+interface StepState {
+  /** The step's rendered input, set as soon as it is known (stored with the step, also when it fails). */
   input?: unknown;
+  /** The step's proposal as read with the claim (a job that runs again, a step resumed after a decision). */
+  proposal: ProposalRow | null;
 }
 
 /** A wait step's input: the time it waits until. */
@@ -196,9 +229,28 @@ export function createWorkflowEngine(options: EngineOptions) {
     return g;
   };
 
-  async function audit(record: Parameters<AuditSink["append"]>[0], tx?: Queryable) {
+  async function audit(record: AuditRecordInput, tx?: Queryable) {
     if (options.audit) await options.audit.append(record, tx);
   }
+
+  /**
+   * Appends records in order, in one statement when the sink can. Call it last in a transaction:
+   * the chain head's lock it takes is held until the transaction ends, and concurrent runs queue on it.
+   */
+  async function auditMany(records: AuditRecordInput[], tx: Queryable) {
+    const sink = options.audit;
+    if (!sink || records.length === 0) return;
+    if (sink.appendMany) await sink.appendMany(records, tx);
+    else for (const r of records) await sink.append(r, tx);
+  }
+
+  const runRecord = (run: RunRow, status: string, error?: string): AuditRecordInput => ({
+    kind: `run.${status}`,
+    traceId: run.trace_id,
+    actor: `workflow:${run.workflow_id}`,
+    subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id) },
+    data: error ? { error } : {},
+  });
 
   /** Workflow settings changed through the API (enabled, mode) over the file's values. */
   async function effectiveWorkflows(): Promise<Workflow[]> {
@@ -268,11 +320,16 @@ export function createWorkflowEngine(options: EngineOptions) {
     const runKey = `${workflow.id}:${event.connectionId}:${event.key}${start.dryRun ? `:dry:${now()}` : ""}`;
     const deadline = new Date(now() + parseDuration(workflow.deadline));
     const runId = await db.transaction(async (tx) => {
+      // The run and its first step in one statement; nothing at all when the run exists already.
       const { rows } = await tx.query<{ id: number }>(
-        `insert into workflow_runs (run_key, workflow_id, workflow_hash, workflow, connection_id, inbox_event_id, event, trace_id,
-           opportunity_id, posting_id, status, dry_run, context, current_step, deadline_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'running', $11, $12, $13, $14)
-         on conflict (run_key) do nothing returning id`,
+        `with run as (
+           insert into workflow_runs (run_key, workflow_id, workflow_hash, workflow, connection_id, inbox_event_id, event, trace_id,
+             opportunity_id, posting_id, status, dry_run, context, current_step, deadline_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'running', $11, $12, $13, $14)
+           on conflict (run_key) do nothing returning id
+         ),
+         step as (insert into workflow_steps (run_id, step_id, position, type, generation) select id, $13, 0, $15, 1 from run)
+         select id from run`,
         [
           runKey,
           workflow.id,
@@ -288,16 +345,17 @@ export function createWorkflowEngine(options: EngineOptions) {
           persistedContext(ctx),
           first.id,
           deadline,
+          first.type,
         ],
       );
       const id = rows[0]?.id;
       if (id === undefined) return null;
-      await tx.query("insert into workflow_steps (run_id, step_id, position, type, generation) values ($1, $2, 0, $3, 1)", [id, first.id, first.type]);
+      await dispatcher.enqueueStep({ runId: Number(id), stepId: first.id, generation: 1 }, {}, tx);
+      // Last: the audit chain's head stays locked until this transaction commits.
       await audit(
         { kind: "run.started", traceId: event.traceId, actor: `workflow:${workflow.id}`, subject: { connectionId: event.connectionId, opportunityId: opportunityIdOf(event), runId: String(id) }, data: { event: event.name, source: event.source, dryRun: start.dryRun === true } },
         tx,
       );
-      await dispatcher.enqueueStep({ runId: Number(id), stepId: first.id, generation: 1 }, {}, tx);
       return Number(id);
     });
     if (runId !== null) {
@@ -335,18 +393,21 @@ export function createWorkflowEngine(options: EngineOptions) {
     };
   }
 
+  /**
+   * Loads context kinds the run does not have yet. Only steps call this; what they load is stored
+   * with the step's outcome (or its failure), in the statement that records it.
+   */
   async function ensureContext(run: RunRow, kinds: string[]): Promise<RunContext> {
     const missing = kinds.filter((k) => !(k in run.context));
     if (missing.length === 0) return run.context;
     const loaded = await fetchContext(run.context, missing, run.opportunity_id ?? undefined, await lever(run.connection_id), options.readResume);
-    if (loaded.length > 0) {
-      await db.query("update workflow_runs set context = $2, posting_id = coalesce(posting_id, $3), updated_at = now() where id = $1", [
-        run.id,
-        persistedContext(run.context),
-        postingIdOf(run.context.opportunity) ?? null,
-      ]);
-    }
+    if (loaded.length > 0) run.contextChanged = true;
     return run.context;
+  }
+
+  /** The run's context and posting to store with a step's outcome: nulls (keep what is stored) unless the step loaded more. */
+  function changedContext(run: RunRow): [string | null, string | null] {
+    return run.contextChanged ? [persistedContext(run.context), postingIdOf(run.context.opportunity) ?? null] : [null, null];
   }
 
   /**
@@ -354,11 +415,14 @@ export function createWorkflowEngine(options: EngineOptions) {
    * generation, does nothing. Throws (so the queue retries) only for retryable failures.
    */
   async function executeStep(job: StepJob): Promise<void> {
-    // One statement reads the run and its step outputs and claims the step. The claim holds only
-    // while the run is on this generation and still running or waiting, and the step is one of the
-    // run's workflow: a job for a finished step or an old generation claims nothing and ends here.
-    // The step outputs are read from the snapshot before the claim; the claimed step reads as running below.
-    const { rows: runs } = await db.query<RunRow & { steps: { step_id: string; status: string; output: Record<string, unknown> | null }[]; claimed: StepRow | null }>(
+    // One statement reads the run, its step outputs and the step's proposal, and claims the step.
+    // The claim holds only while the run is on this generation and still running or waiting, and
+    // the step is one of the run's workflow: a job for a finished step or an old generation claims
+    // nothing and ends here. The step outputs are read from the snapshot before the claim; the
+    // claimed step reads as running below.
+    const { rows: runs } = await db.query<
+      RunRow & { steps: { step_id: string; status: string; output: Record<string, unknown> | null }[]; claimed: StepRow | null; proposal: ProposalRow | null }
+    >(
       `with claimed as (
          update workflow_steps s set status = 'running', attempts = s.attempts + 1, started_at = coalesce(s.started_at, now()), error = null
          from workflow_runs r
@@ -371,58 +435,84 @@ export function createWorkflowEngine(options: EngineOptions) {
        select id, run_key, workflow_id, workflow, connection_id, event, trace_id, opportunity_id, posting_id, status, dry_run, generation, context,
          (select coalesce(json_agg(json_build_object('step_id', s.step_id, 'status', s.status, 'output', s.output)), '[]'::json)
             from workflow_steps s where s.run_id = r.id and s.generation = r.generation) as steps,
-         (select row_to_json(c) from claimed c) as claimed
+         (select row_to_json(c) from claimed c) as claimed,
+         (select row_to_json(p) from proposals p where p.run_id = $1 and p.step_id = $2 and p.generation = $3) as proposal
        from workflow_runs r where id = $1`,
       [job.runId, job.stepId, job.generation],
     );
     const loaded = runs[0];
     if (!loaded || loaded.generation !== job.generation || !["running", "waiting"].includes(loaded.status)) return;
-    const { steps: stepRows, claimed, ...runRow } = loaded;
+    const { steps: stepRows, claimed, proposal, ...runRow } = loaded;
     const run: RunRow = { ...runRow, id: Number(runRow.id) };
     const step = run.workflow.steps.find((s) => s.id === job.stepId);
     if (!step || !claimed) return;
     const row: StepRow = { ...claimed, id: Number(claimed.id), attempts: Number(claimed.attempts) };
     const resumingWait = step.type === "wait" && row.output?.until !== undefined;
-    // What the step was given, as rendered; set as soon as it is known, so a failure keeps it too.
-    const seen: StepInput = {};
+    const state: StepState = { proposal };
+    const steps = Object.fromEntries(stepRows.map((r) => [r.step_id, { status: r.step_id === step.id ? "running" : r.status, output: r.output }]));
     let outcome: Outcome;
     try {
-      const steps = Object.fromEntries(stepRows.map((r) => [r.step_id, { status: r.step_id === step.id ? "running" : r.status, output: r.output }]));
       const scope = scopeOf(run, steps);
       if (step.if && !evaluate(step.if, scope)) outcome = { kind: "skipped", output: { skipped: "condition did not hold" } };
       else if (resumingWait) {
         const until = Number(row.output?.until ?? 0);
-        seen.input = waitInput(until);
+        state.input = waitInput(until);
         outcome = now() >= until ? { kind: "done", output: { waited: true, until } } : { kind: "wait", until: new Date(until), output: row.output ?? {} };
-      } else outcome = await runStep(run, row, step, scope, seen);
+      } else outcome = await runStep(run, row, step, scope, state);
     } catch (error) {
-      const err = error as Error & { retryable?: boolean; retryAt?: unknown };
-      if (err.retryAt instanceof Date) {
-        // The provider asked us to wait (circuit open): park the step until then, not a failure.
-        await db.transaction(async (tx) => {
-          await tx.query("update workflow_steps set status = 'pending', attempts = attempts - 1, error = $2, input = coalesce($3, input) where id = $1", [row.id, err.message.slice(0, 2000), storedInput(seen.input)]);
-          await tx.query("update workflow_runs set status = 'waiting', updated_at = now() where id = $1", [run.id]);
-          await dispatcher.enqueueStep(job, { startAfter: err.retryAt as Date }, tx);
-        });
-        return;
-      }
-      const attempts = row.attempts + 1;
-      const final = err.retryable === false || attempts >= maxAttempts;
-      await db.query("update workflow_steps set status = 'failed', error = $2, finished_at = case when $3 then now() else null end, input = coalesce($4, input) where id = $1", [
-        row.id,
-        err.message.slice(0, 2000),
-        final,
-        storedInput(seen.input),
-      ]);
-      logger.warn({ runId: run.id, step: step.id, attempt: attempts, final, err: err.message }, "step failed");
-      if (!final) throw error;
-      await finishRun(db, run, "failed", `step ${step.id}: ${err.message}`);
+      await failStep(job, run, row, step, state, error as Error & { retryable?: boolean; retryAt?: unknown });
       return;
     }
-    await settle(run, row, step, outcome, seen.input);
+    await settle(run, row, step, outcome, state.input, steps);
   }
 
-  async function runStep(run: RunRow, row: StepRow, step: Step, scope: Record<string, unknown>, seen: StepInput): Promise<Outcome> {
+  /**
+   * Records a failed attempt: parks the step when the provider asked to wait, fails it (and the run)
+   * after its last attempt, and otherwise rethrows so the queue retries. Context the step loaded
+   * is kept, so a retry does not fetch it again.
+   */
+  async function failStep(job: StepJob, run: RunRow, row: StepRow, step: Step, state: StepState, err: Error & { retryable?: boolean; retryAt?: unknown }): Promise<void> {
+    const message = err.message.slice(0, 2000);
+    const input = storedInput(state.input);
+    const [context, postingId] = changedContext(run);
+    if (err.retryAt instanceof Date) {
+      // The provider asked us to wait (circuit open): park the step until then, not a failure.
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `with step as (update workflow_steps set status = 'pending', attempts = attempts - 1, error = $2, input = coalesce($3::jsonb, input) where id = $1)
+           update workflow_runs set status = 'waiting', context = coalesce($5::jsonb, context), posting_id = coalesce(posting_id, $6), updated_at = now() where id = $4`,
+          [row.id, message, input, run.id, context, postingId],
+        );
+        await dispatcher.enqueueStep(job, { startAfter: err.retryAt as Date }, tx);
+      });
+      return;
+    }
+    const attempts = row.attempts + 1;
+    const final = err.retryable === false || attempts >= maxAttempts;
+    logger.warn({ runId: run.id, step: step.id, attempt: attempts, final, err: err.message }, "step failed");
+    if (!final) {
+      await db.query(
+        `with ctx as (update workflow_runs set context = $5::jsonb, posting_id = coalesce(posting_id, $6), updated_at = now() where id = $4 and $5::jsonb is not null)
+         update workflow_steps set status = 'failed', error = $2, finished_at = null, input = coalesce($3::jsonb, input) where id = $1`,
+        [row.id, message, input, run.id, context, postingId],
+      );
+      throw err;
+    }
+    // The step, the run and the run's audit record commit together.
+    const error = `step ${step.id}: ${err.message}`;
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `with step as (update workflow_steps set status = 'failed', error = $2, finished_at = now(), input = coalesce($3::jsonb, input) where id = $1)
+         update workflow_runs set status = 'failed', error = $5, finished_at = now(), updated_at = now(), context = coalesce($6::jsonb, context), posting_id = coalesce(posting_id, $7)
+         where id = $4`,
+        [row.id, message, input, run.id, error, context, postingId],
+      );
+      await audit(runRecord(run, "failed", error), tx);
+    });
+    engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status: "failed" });
+  }
+
+  async function runStep(run: RunRow, row: StepRow, step: Step, scope: Record<string, unknown>, seen: StepState): Promise<Outcome> {
     switch (step.type) {
       case "fetch": {
         seen.input = { kinds: step.include };
@@ -506,7 +596,7 @@ export function createWorkflowEngine(options: EngineOptions) {
   }
 
   /** Builds the proposal for an action or approval step and applies the policy to it. */
-  async function propose(run: RunRow, row: StepRow, step: ActionStep | Extract<Step, { type: "approval" }>, scope: Record<string, unknown>, seen: StepInput): Promise<Outcome> {
+  async function propose(run: RunRow, row: StepRow, step: ActionStep | Extract<Step, { type: "approval" }>, scope: Record<string, unknown>, seen: StepState): Promise<Outcome> {
     // The step's input is what the engine rendered (a person's edits show on the proposal, not here).
     let action: Action;
     let summary: string;
@@ -516,8 +606,8 @@ export function createWorkflowEngine(options: EngineOptions) {
     } else ({ action, summary } = renderAction(step, scope, run.opportunity_id ?? undefined));
     seen.input = action;
 
-    const existing = await db.query<ProposalRow>("select * from proposals where run_id = $1 and step_id = $2 and generation = $3", [run.id, step.id, run.generation]);
-    if (existing.rows[0]) return outcomeOfExisting(run, existing.rows[0]);
+    // Read with the step's claim: a job that runs again, or a step resumed after a decision.
+    if (seen.proposal) return outcomeOfExisting(run, seen.proposal);
 
     const basis = step.because ? ((scope.steps as Record<string, { output?: Record<string, unknown> }>)[step.because]?.output ?? {}) : {};
     const meta = (basis.meta ?? {}) as Record<string, unknown>;
@@ -540,35 +630,37 @@ export function createWorkflowEngine(options: EngineOptions) {
     const approval = run.workflow.approval;
     const expiresAt = status === "pending" ? new Date(now() + parseDuration(approval.expiresAfter)) : null;
     const escalateAt = status === "pending" && approval.escalateAfter ? new Date(now() + parseDuration(approval.escalateAfter)) : null;
+    const params = [
+      run.id, step.id, run.generation, run.workflow_id, run.connection_id, (action.opportunityId as string | undefined) ?? run.opportunity_id, run.posting_id, step.type,
+      JSON.stringify(action), summary, JSON.stringify(reasons), JSON.stringify(evidence), confidence ?? null,
+      (meta.engine as string | undefined) ?? null, (meta.model as string | undefined) ?? null, (meta.prompt as string | undefined) ?? null,
+      JSON.stringify(flags), decision.mode, JSON.stringify(decision.reasons), status, expiresAt, escalateAt, run.trace_id,
+      status === "approved" ? "policy:auto" : null, status === "approved" ? new Date(now()) : null,
+    ];
+    const record = (id: number): AuditRecordInput => ({
+      kind: "proposal.created",
+      traceId: run.trace_id,
+      actor: `workflow:${run.workflow_id}`,
+      subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id), proposalId: String(id) },
+      data: { step: step.id, kind: step.type, summary, status, mode: decision.mode, policy: decision.reasons, confidence: confidence ?? null, model: meta.model ?? null, prompt: meta.prompt ?? null, engine: meta.engine ?? null, flags },
+    });
 
+    if (status !== "approved") {
+      // Nothing happens outside Fulcrum before the step settles: the proposal is stored (and
+      // audited) in the step's settle transaction, with its outcome.
+      return {
+        kind: status === "shadow" ? "done" : "waiting",
+        output: { status, action },
+        create: { params, status, record, checkAt: status === "pending" ? (escalateAt && escalateAt < expiresAt! ? escalateAt : expiresAt!) : null },
+      };
+    }
+    // An approved proposal is stored before anything is written, so a retry after a crash finds it
+    // and repeats the write with the same idempotency key instead of deciding again.
     const proposal = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<ProposalRow>(
-        `insert into proposals (run_id, step_id, generation, workflow_id, connection_id, opportunity_id, posting_id, kind, action, summary,
-           reasons, evidence, confidence, engine, model, prompt, flags, mode, policy, status, expires_at, escalate_at, trace_id,
-           decided_by, decided_at)
-         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
-         on conflict (run_id, step_id, generation) do nothing returning *`,
-        [
-          run.id, step.id, run.generation, run.workflow_id, run.connection_id, (action.opportunityId as string | undefined) ?? run.opportunity_id, run.posting_id, step.type,
-          JSON.stringify(action), summary, JSON.stringify(reasons), JSON.stringify(evidence), confidence ?? null,
-          (meta.engine as string | undefined) ?? null, (meta.model as string | undefined) ?? null, (meta.prompt as string | undefined) ?? null,
-          JSON.stringify(flags), decision.mode, JSON.stringify(decision.reasons), status, expiresAt, escalateAt, run.trace_id,
-          status === "approved" ? "policy:auto" : null, status === "approved" ? new Date(now()) : null,
-        ],
-      );
+      const { rows } = await tx.query<ProposalRow>(PROPOSAL_INSERT, params);
       const p = rows[0];
       if (!p) return undefined;
-      await audit(
-        {
-          kind: "proposal.created",
-          traceId: run.trace_id,
-          actor: `workflow:${run.workflow_id}`,
-          subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id), proposalId: String(p.id) },
-          data: { step: step.id, kind: step.type, summary, status, mode: decision.mode, policy: decision.reasons, confidence: confidence ?? null, model: meta.model ?? null, prompt: meta.prompt ?? null, engine: meta.engine ?? null, flags },
-        },
-        tx,
-      );
-      if (status === "pending") await dispatcher.enqueueProposalCheck(Number(p.id), escalateAt && escalateAt < expiresAt! ? escalateAt : expiresAt!, tx);
+      await audit(record(Number(p.id)), tx);
       return p;
     });
     if (!proposal) {
@@ -585,8 +677,8 @@ export function createWorkflowEngine(options: EngineOptions) {
     if (p.status === "shadow") return { kind: "done", output: base };
     if (p.status === "pending") return { kind: "waiting", output: base };
     if (p.status === "approved") {
-      const result = await apply(run, p);
-      return { kind: "done", output: { ...base, status: "applied", result } };
+      const applied = await apply(run, p);
+      return { kind: "done", output: { ...base, status: "applied", result: applied.result }, applied };
     }
     if (p.status === "applied") return { kind: "done", output: base };
     if (p.status === "rejected" || p.status === "expired") {
@@ -596,16 +688,16 @@ export function createWorkflowEngine(options: EngineOptions) {
     return { kind: "stop", status: "failed", output: base, error: `proposal ${p.id} failed` };
   }
 
-  /** Applies an approved proposal (idempotent through its key) and records the result. */
-  async function apply(run: RunRow, p: ProposalRow): Promise<Record<string, unknown>> {
-    if (p.kind === "approval") {
-      await db.query("update proposals set status = 'applied', updated_at = now() where id = $1", [p.id]);
-      return { approved: true };
-    }
+  /**
+   * Carries out an approved proposal (idempotent through its key). The proposal is marked applied,
+   * and the write audited, in the step's settle transaction; a crash before that repeats the write
+   * with the same key, which Lever's idempotency (and the client's write ledger) turns into no-op.
+   */
+  async function apply(run: RunRow, p: ProposalRow): Promise<NonNullable<Outcome["applied"]>> {
+    if (p.kind === "approval") return { proposal: p, key: null, result: { approved: true } };
     const key = `fulcrum:run:${run.id}:${p.step_id}:${p.generation}`;
-    let result: Record<string, unknown>;
     try {
-      result = await applyAction(p.action, key, {
+      const result = await applyAction(p.action, key, {
         lever: await lever(run.connection_id),
         context: run.context,
         ensure: (kinds) => ensureContext(run, kinds),
@@ -613,6 +705,7 @@ export function createWorkflowEngine(options: EngineOptions) {
         env,
         allowHosts: options.allowHosts,
       });
+      return { proposal: p, key, result };
     } catch (error) {
       const err = error as Error & { retryable?: boolean };
       if (err.retryable === false) {
@@ -620,92 +713,119 @@ export function createWorkflowEngine(options: EngineOptions) {
       }
       throw error;
     }
+  }
+
+  /**
+   * Where the run goes after a step: the next step, passing over steps a branch jumped across and
+   * steps whose condition does not hold (decided here, from the same outputs their own job would
+   * read, so they cost no job of their own), or the end.
+   */
+  function nextStep(run: RunRow, step: Step, outcome: Outcome, status: string, steps: Record<string, { status: string; output: Record<string, unknown> | null }>) {
+    const all = run.workflow.steps;
+    const position = all.findIndex((s) => s.id === step.id);
+    const skipped: { step_id: string; position: number; type: string; output: Record<string, unknown> }[] = [];
+    let next = outcome.kind === "goto" ? (outcome.target === "end" ? undefined : all.find((s) => s.id === outcome.target)) : all[position + 1];
+    if (next) {
+      // Steps jumped over by a branch are recorded as skipped, so the run reads completely.
+      for (let i = position + 1; i < all.indexOf(next); i++) skipped.push({ step_id: all[i]!.id, position: i, type: all[i]!.type, output: { skipped: `branch ${step.id} jumped to ${next.id}` } });
+    }
+    const known: Record<string, { status: string; output: Record<string, unknown> | null }> = { ...steps, [step.id]: { status, output: outcome.output ?? {} } };
+    while (next?.if) {
+      let holds: boolean;
+      try {
+        holds = evaluate(next.if, scopeOf(run, known));
+      } catch {
+        break; // the step's own job evaluates it again and records the failure
+      }
+      if (holds) break;
+      const output = { skipped: "condition did not hold" };
+      const i = all.indexOf(next);
+      skipped.push({ step_id: next.id, position: i, type: next.type, output });
+      known[next.id] = { status: "skipped", output };
+      next = all[i + 1];
+    }
+    return { next, nextPos: next ? all.indexOf(next) : -1, skipped };
+  }
+
+  /**
+   * Records a step's outcome and moves the run on in one transaction: the proposal it made (shadow
+   * or pending), the step's row, an applied proposal, the rows of steps passed over, the next
+   * step's row and the run's own row in one statement; then the next job; then the audit records,
+   * last, in one append.
+   */
+  async function settle(run: RunRow, row: StepRow, step: Step, outcome: Outcome, input: unknown, steps: Record<string, { status: string; output: Record<string, unknown> | null }>): Promise<void> {
+    const status =
+      outcome.kind === "done" || outcome.kind === "goto" ? "succeeded" : outcome.kind === "skipped" ? "skipped" : outcome.kind === "stop" ? (outcome.status === "failed" ? "failed" : "succeeded") : "waiting";
+    let runStatus: "running" | "waiting" | "succeeded" | "failed" | "cancelled" = "running";
+    let route: ReturnType<typeof nextStep> = { next: undefined, nextPos: -1, skipped: [] };
+    let error: string | undefined;
+    if (outcome.kind === "wait" || outcome.kind === "waiting") runStatus = "waiting";
+    else if (outcome.kind === "stop") {
+      runStatus = outcome.status;
+      error = outcome.error;
+    } else {
+      route = nextStep(run, step, outcome, status, steps);
+      if (!route.next) runStatus = "succeeded";
+    }
+    const { next, nextPos, skipped } = route;
+    const finished = runStatus !== "running" && runStatus !== "waiting";
+    let created: { id: number; status: string } | undefined;
     await db.transaction(async (tx) => {
-      await tx.query("update proposals set status = 'applied', result = $2, updated_at = now() where id = $1", [p.id, JSON.stringify(result)]);
-      await audit(
-        {
+      const records: AuditRecordInput[] = [];
+      if (outcome.create) {
+        const { rows } = await tx.query<ProposalRow>(PROPOSAL_INSERT, outcome.create.params);
+        const p = rows[0];
+        // Another attempt of this step stored it first: start over from the claim, which reads it.
+        if (!p) throw new Error(`the proposal of step ${step.id} was stored by another attempt; the step runs again`);
+        created = { id: Number(p.id), status: outcome.create.status };
+        outcome.output = { proposalId: created.id, ...outcome.output };
+        records.push(outcome.create.record(created.id));
+        if (outcome.create.checkAt) await dispatcher.enqueueProposalCheck(created.id, outcome.create.checkAt, tx);
+      }
+
+      const params: unknown[] = [];
+      const $ = (v: unknown) => `$${params.push(v)}`;
+      const ctes = [
+        `step as (update workflow_steps set status = ${$(status)}, output = ${$(JSON.stringify(outcome.output ?? {}))}::jsonb,
+           input = coalesce(${$(storedInput(input))}::jsonb, input), finished_at = ${status === "waiting" ? "null" : "now()"} where id = ${$(row.id)})`,
+      ];
+      if (outcome.applied) {
+        const { proposal, result } = outcome.applied;
+        ctes.push(`applied as (update proposals set status = 'applied', result = coalesce(${$(proposal.kind === "approval" ? null : JSON.stringify(result))}::jsonb, result), updated_at = now() where id = ${$(Number(proposal.id))})`);
+      }
+      if (skipped.length > 0) {
+        ctes.push(`skipped as (insert into workflow_steps (run_id, step_id, position, type, generation, status, output, finished_at)
+           select ${$(run.id)}, x.step_id, x.position, x.type, ${$(run.generation)}, 'skipped', x.output, now()
+           from jsonb_to_recordset(${$(JSON.stringify(skipped))}::jsonb) as x(step_id text, position integer, type text, output jsonb) on conflict do nothing)`);
+      }
+      if (next) {
+        ctes.push(`next as (insert into workflow_steps (run_id, step_id, position, type, generation) values (${$(run.id)}, ${$(next.id)}, ${$(nextPos)}, ${$(next.type)}, ${$(run.generation)}) on conflict do nothing)`);
+      }
+      const sets = [`status = ${$(runStatus)}`, "updated_at = now()"];
+      if (next) sets.push(`current_step = ${$(next.id)}`);
+      if (finished) sets.push(`error = ${$(error ?? null)}`, "finished_at = now()");
+      const [context, postingId] = changedContext(run);
+      if (context !== null) sets.push(`context = ${$(context)}::jsonb`, `posting_id = coalesce(posting_id, ${$(postingId)})`);
+      await tx.query(`with ${ctes.join(",\n")}\nupdate workflow_runs set ${sets.join(", ")} where id = ${$(run.id)}`, params);
+
+      if (next) await dispatcher.enqueueStep({ runId: run.id, stepId: next.id, generation: run.generation }, {}, tx);
+      if (outcome.kind === "wait") await dispatcher.enqueueStep({ runId: run.id, stepId: step.id, generation: run.generation }, { startAfter: outcome.until }, tx);
+
+      if (outcome.applied && outcome.applied.proposal.kind !== "approval") {
+        const { proposal: p, key, result } = outcome.applied;
+        records.push({
           kind: p.action.type.startsWith("lever.") ? "lever.write" : "action.applied",
           traceId: run.trace_id,
           actor: `workflow:${run.workflow_id}`,
           subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id), proposalId: String(p.id) },
           data: { action: p.action.type, key, result },
-        },
-        tx,
-      );
+        });
+      }
+      if (finished) records.push(runRecord(run, runStatus, error));
+      await auditMany(records, tx);
     });
-    return result;
-  }
-
-  /** Records a step's outcome and moves the run on, in one transaction with the next job. */
-  async function settle(run: RunRow, row: StepRow, step: Step, outcome: Outcome, input: unknown): Promise<void> {
-    const steps = run.workflow.steps;
-    const position = steps.findIndex((s) => s.id === step.id);
-    let runStatus: string = "running";
-    await db.transaction(async (tx) => {
-      const status =
-        outcome.kind === "done" || outcome.kind === "goto" ? "succeeded" : outcome.kind === "skipped" ? "skipped" : outcome.kind === "stop" ? (outcome.status === "failed" ? "failed" : "succeeded") : "waiting";
-      // The step's own update (its outcome and what it was given) rides as a CTE in the same
-      // statement as the run's update below: one round trip fewer per step, same transaction, same
-      // rows. An input not known this time (a step resumed after an approval) keeps the one stored.
-      const stepDone = `update workflow_steps set status = $2, output = $3, input = coalesce($4::jsonb, input), finished_at = case when $2 in ('waiting') then null else now() end where id = $1`;
-      const stepParams = [row.id, status, JSON.stringify(outcome.output ?? {}), storedInput(input)];
-      if (outcome.kind === "wait" || outcome.kind === "waiting") {
-        runStatus = "waiting";
-        await tx.query(`with step as (${stepDone}) update workflow_runs set status = 'waiting', updated_at = now() where id = $5`, [...stepParams, run.id]);
-        if (outcome.kind === "wait") await dispatcher.enqueueStep({ runId: run.id, stepId: step.id, generation: run.generation }, { startAfter: outcome.until }, tx);
-        return;
-      }
-      if (outcome.kind === "stop") {
-        runStatus = outcome.status;
-        await finishRun(tx, run, outcome.status, outcome.error, { sql: stepDone, params: stepParams });
-        return;
-      }
-      const next = outcome.kind === "goto" ? (outcome.target === "end" ? undefined : steps.find((s) => s.id === outcome.target)) : steps[position + 1];
-      if (!next) {
-        runStatus = "succeeded";
-        await finishRun(tx, run, "succeeded", undefined, { sql: stepDone, params: stepParams });
-        return;
-      }
-      // Steps jumped over by a branch are recorded as skipped, so the run reads completely.
-      const nextPos = steps.indexOf(next);
-      for (let i = position + 1; i < nextPos; i++) {
-        await tx.query(
-          "insert into workflow_steps (run_id, step_id, position, type, generation, status, output, finished_at) values ($1,$2,$3,$4,$5,'skipped',$6, now()) on conflict do nothing",
-          [run.id, steps[i]!.id, i, steps[i]!.type, run.generation, JSON.stringify({ skipped: `branch ${step.id} jumped to ${next.id}` })],
-        );
-      }
-      // This step's outcome, the next step's row and the run's current step in one statement.
-      await tx.query(
-        `with step as (${stepDone}),
-         next as (insert into workflow_steps (run_id, step_id, position, type, generation) values ($5,$6,$7,$8,$9) on conflict do nothing)
-         update workflow_runs set status = 'running', current_step = $6, updated_at = now() where id = $5`,
-        [...stepParams, run.id, next.id, nextPos, next.type, run.generation],
-      );
-      await dispatcher.enqueueStep({ runId: run.id, stepId: next.id, generation: run.generation }, {}, tx);
-    });
+    if (created) engineEvents.emit("proposal.created", { proposalId: created.id, runId: run.id, workflowId: run.workflow_id, status: created.status });
     engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status: runStatus });
-  }
-
-  /**
-   * Marks the run finished and audits it. `stepUpdate` (the settling step's own update, parameters
-   * $1–$4) is folded into the same statement as the run's update.
-   */
-  async function finishRun(q: Queryable, run: RunRow, status: "succeeded" | "failed" | "cancelled", error?: string, stepUpdate?: { sql: string; params: unknown[] }): Promise<void> {
-    if (stepUpdate) {
-      await q.query(`with step as (${stepUpdate.sql}) update workflow_runs set status = $5, error = $6, finished_at = now(), updated_at = now() where id = $7`, [
-        ...stepUpdate.params,
-        status,
-        error ?? null,
-        run.id,
-      ]);
-    } else {
-      await q.query("update workflow_runs set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1", [run.id, status, error ?? null]);
-    }
-    await audit(
-      { kind: `run.${status}`, traceId: run.trace_id, actor: `workflow:${run.workflow_id}`, subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id) }, data: error ? { error } : {} },
-      q,
-    );
-    if (q === db) engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status });
   }
 
   // ---------------------------------------------------------------- decisions
@@ -727,17 +847,19 @@ export function createWorkflowEngine(options: EngineOptions) {
       }
       const status = input.decision === "approve" ? "approved" : "rejected";
       const { rows: updated } = await tx.query<ProposalRow>(
-        `update proposals set status = $2, action = $3, edits = $4, decided_by = $5, decided_at = now(), decision_reason = $6, updated_at = now()
+        `with decision as (insert into proposal_decisions (proposal_id, actor, decision, reason, edits) values ($1, $5, $7, $6, $4))
+         update proposals set status = $2, action = $3, edits = $4, decided_by = $5, decided_at = now(), decision_reason = $6, updated_at = now()
          where id = $1 returning *`,
-        [id, status, JSON.stringify(action), input.edits ? JSON.stringify(input.edits) : null, input.actor, input.reason ?? null],
+        [id, status, JSON.stringify(action), input.edits ? JSON.stringify(input.edits) : null, input.actor, input.reason ?? null, input.decision],
       );
-      await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason, edits) values ($1,$2,$3,$4,$5)", [
-        id,
-        input.actor,
-        input.decision,
-        input.reason ?? null,
-        input.edits ? JSON.stringify(input.edits) : null,
-      ]);
+      // The step continues as a job: it applies the approved action or skips the rejected one.
+      await tx.query(
+        `with step as (update workflow_steps set status = 'pending' where run_id = $1 and step_id = $2 and generation = $3 and status = 'waiting')
+         update workflow_runs set status = 'running', updated_at = now() where id = $1 and status = 'waiting'`,
+        [p.run_id, p.step_id, p.generation],
+      );
+      await dispatcher.enqueueStep({ runId: Number(p.run_id), stepId: p.step_id, generation: p.generation }, {}, tx);
+      // Last: the audit chain's head stays locked until this transaction commits.
       await audit(
         {
           kind: "proposal.decided",
@@ -748,10 +870,6 @@ export function createWorkflowEngine(options: EngineOptions) {
         },
         tx,
       );
-      // The step continues as a job: it applies the approved action or skips the rejected one.
-      await tx.query("update workflow_steps set status = 'pending' where run_id = $1 and step_id = $2 and generation = $3 and status = 'waiting'", [p.run_id, p.step_id, p.generation]);
-      await tx.query("update workflow_runs set status = 'running', updated_at = now() where id = $1 and status = 'waiting'", [p.run_id]);
-      await dispatcher.enqueueStep({ runId: Number(p.run_id), stepId: p.step_id, generation: p.generation }, {}, tx);
       return updated[0]!;
     });
     engineEvents.emit("proposal.decided", { proposalId: id, runId: Number(decided.run_id), workflowId: decided.workflow_id, status: decided.status, actor: input.actor });
@@ -772,15 +890,24 @@ export function createWorkflowEngine(options: EngineOptions) {
         const { rowCount } = await tx.query("update proposals set status = 'expired', decided_by = 'system', decided_at = now(), updated_at = now() where id = $1 and status = 'pending'", [id]);
         if (rowCount === 0) return;
         await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason) values ($1, 'system', 'expire', 'no decision before it expired')", [id]);
-        await audit({ kind: "proposal.expired", traceId: p.trace_id, actor: "system", subject: { runId: String(p.run_id), proposalId: String(id), opportunityId: p.opportunity_id ?? undefined }, data: {} }, tx);
+        const records: AuditRecordInput[] = [{ kind: "proposal.expired", traceId: p.trace_id, actor: "system", subject: { runId: String(p.run_id), proposalId: String(id), opportunityId: p.opportunity_id ?? undefined }, data: {} }];
         if (failRun) {
-          await tx.query("update workflow_steps set status = 'failed', error = 'approval expired', finished_at = now() where run_id = $1 and step_id = $2 and generation = $3", [p.run_id, p.step_id, p.generation]);
-          await finishRun(tx, run, "failed", `approval of step ${p.step_id} expired`);
+          const error = `approval of step ${p.step_id} expired`;
+          await tx.query(
+            `with step as (update workflow_steps set status = 'failed', error = 'approval expired', finished_at = now() where run_id = $1 and step_id = $2 and generation = $3)
+             update workflow_runs set status = 'failed', error = $4, finished_at = now(), updated_at = now() where id = $1`,
+            [p.run_id, p.step_id, p.generation, error],
+          );
+          records.push(runRecord(run, "failed", error));
         } else {
-          await tx.query("update workflow_steps set status = 'pending' where run_id = $1 and step_id = $2 and generation = $3 and status = 'waiting'", [p.run_id, p.step_id, p.generation]);
-          await tx.query("update workflow_runs set status = 'running' where id = $1 and status = 'waiting'", [p.run_id]);
+          await tx.query(
+            `with step as (update workflow_steps set status = 'pending' where run_id = $1 and step_id = $2 and generation = $3 and status = 'waiting')
+             update workflow_runs set status = 'running' where id = $1 and status = 'waiting'`,
+            [p.run_id, p.step_id, p.generation],
+          );
           await dispatcher.enqueueStep({ runId: Number(p.run_id), stepId: p.step_id, generation: p.generation }, {}, tx);
         }
+        await auditMany(records, tx);
       });
       engineEvents.emit("proposal.decided", { proposalId: id, runId: Number(p.run_id), workflowId: p.workflow_id, status: "expired", actor: "system" });
       return;
@@ -823,8 +950,8 @@ export function createWorkflowEngine(options: EngineOptions) {
       const step = run.workflow.steps[position]!;
       await tx.query("insert into workflow_steps (run_id, step_id, position, type, generation) values ($1,$2,$3,$4,$5)", [runId, step.id, position, step.type, gen]);
       await tx.query("update workflow_runs set generation = $2, status = 'running', current_step = $3, finished_at = null, error = null, updated_at = now() where id = $1", [runId, gen, stepId]);
-      await audit({ kind: "run.rerun", traceId: run.trace_id, actor: "system", subject: { runId: String(runId) }, data: { fromStep: stepId, generation: gen } }, tx);
       await dispatcher.enqueueStep({ runId, stepId, generation: gen }, {}, tx);
+      await audit({ kind: "run.rerun", traceId: run.trace_id, actor: "system", subject: { runId: String(runId) }, data: { fromStep: stepId, generation: gen } }, tx);
     });
   }
 
