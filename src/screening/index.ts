@@ -72,3 +72,4 @@ export {
   type ScoreRow,
 } from "./store.ts";
 export { screenApplication, type ScreeningOutcome } from "./screen-application.ts";
+export { saveRubricOverride, approveRubricOverride, rubricVersions, RubricVersionError, type RubricVersion } from "./rubric-versions.ts";

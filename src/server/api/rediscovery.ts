@@ -37,7 +37,7 @@ const startBody = z.strictObject({
 });
 
 /** The connection a request means: the one named, else the only one, else `default`. */
-async function connectionFor(ctx: AppContext, named: string | undefined): Promise<string> {
+export async function connectionFor(ctx: AppContext, named: string | undefined): Promise<string> {
   const registry = ctx.connectionRegistry;
   if (!registry) throw new HttpError(503, "no_connections", "this server has no Lever connection registry");
   const all = await registry.list();

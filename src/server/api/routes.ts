@@ -17,6 +17,7 @@ import { formatProblem, type WorkflowSet } from "../../engine/workflows/index.ts
 import { verifyApiToken } from "./tokens.ts";
 import { mountModeCeilingRoutes } from "./mode-ceiling.ts";
 import { mountRediscoveryRoutes } from "./rediscovery.ts";
+import { mountRubricRoutes } from "./rubrics.ts";
 
 /** Decides whether a caller may make this request; throw HttpError(403) to refuse. */
 export type Authorize = (caller: Caller, request: { method: string; path: string }) => void | Promise<void>;
@@ -243,6 +244,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
   });
 
   mountRediscoveryRoutes(api, ctx, engine, (c) => actorOf(caller(c)), jsonBody);
+  mountRubricRoutes(api, ctx, (c) => actorOf(caller(c)));
 
   api.get("/prompts", (c) => {
     const dir = options.promptsDir ?? PROMPTS_DIR;

@@ -30,6 +30,8 @@ export type Action =
   | "prompts:read"
   | "prompts:write"
   | "rediscovery:run"
+  | "rubrics:read"
+  | "rubrics:write"
   | "audit:read"
   | "fairness:read"
   | "connections:read"
@@ -40,13 +42,13 @@ export type Action =
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set<Action>([
     "proposals:read", "proposals:decide", "runs:read", "jobs:retry", "workflows:read", "workflows:write",
-    "prompts:read", "prompts:write", "rediscovery:run", "audit:read", "fairness:read", "connections:read", "connections:write",
+    "prompts:read", "prompts:write", "rediscovery:run", "rubrics:read", "rubrics:write", "audit:read", "fairness:read", "connections:read", "connections:write",
     "settings:write", "users:manage",
   ]),
-  recruiter: new Set<Action>(["proposals:read", "proposals:decide", "runs:read", "workflows:read", "prompts:read", "rediscovery:run"]),
+  recruiter: new Set<Action>(["proposals:read", "proposals:decide", "runs:read", "workflows:read", "prompts:read", "rediscovery:run", "rubrics:read", "rubrics:write"]),
   // A hiring manager sees and decides only proposals of their own postings (checked per proposal).
   hiring_manager: new Set<Action>(["proposals:read", "proposals:decide"]),
-  auditor: new Set<Action>(["audit:read", "fairness:read", "proposals:read", "runs:read", "workflows:read", "prompts:read"]),
+  auditor: new Set<Action>(["audit:read", "fairness:read", "proposals:read", "runs:read", "workflows:read", "prompts:read", "rubrics:read"]),
 };
 
 /** True when the role allows the action (posting ownership is checked separately). */
@@ -74,6 +76,7 @@ export function actionForApiRequest(method: string, path: string): Action {
   if (/^\/workflows(\/|$)/.test(p)) return read ? "workflows:read" : "workflows:write";
   if (/^\/prompts(\/|$)/.test(p)) return read ? "prompts:read" : "prompts:write";
   if (/^\/audit(\/|$)/.test(p)) return "audit:read";
+  if (/^\/postings\/[^/]+\/rubric(\/|$)/.test(p)) return read ? "rubrics:read" : "rubrics:write";
   if (/^\/rediscovery\/backfill(\/|$)/.test(p)) return read ? "connections:read" : "connections:write";
   if (/^\/rediscovery(\/|$)/.test(p)) return "rediscovery:run";
   if (/^\/fairness(\/|$)/.test(p)) return "fairness:read";
