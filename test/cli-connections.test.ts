@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -83,6 +83,20 @@ describe("connection commands", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /default\s+custom\s+api key\s+marcus\.lee@northwind-demo\.example\s+10 API webhook\(s\)\s+config/);
     assert.ok(!result.stdout.includes(sandbox.apiKey));
+  });
+
+  it("connections, doctor and webhooks refuse the embedded database while fulcrum serve holds it", async () => {
+    // This test process stands in for a running server: its pid is alive.
+    writeFileSync(join(dir, "data", "serve.pid"), `${process.pid}\n`);
+    try {
+      for (const args of [["connections", "list"], ["doctor"], ["webhooks", "install", "--url", "https://fulcrum.example.com"]]) {
+        const result = await fulcrum(args);
+        assert.notEqual(result.code, 0, args.join(" "));
+        assert.match(result.stderr, new RegExp(`fulcrum serve \\(pid ${process.pid}\\) is using the embedded database in .*stop it first`), args.join(" "));
+      }
+    } finally {
+      rmSync(join(dir, "data", "serve.pid"));
+    }
   });
 
   it("refuses to start against a database server without FULCRUM_SECRET_KEY", async () => {

@@ -42,6 +42,19 @@ export function embeddedDatabaseHolder(config: Config): number | undefined {
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : undefined;
 }
 
+/**
+ * Throws, with what to do instead, while a live `fulcrum serve` holds the embedded database; every
+ * command that opens the database on its own calls this first (nothing to check on PostgreSQL).
+ */
+export function refuseWhileServeHoldsEmbeddedDatabase(config: Config): void {
+  const holder = embeddedDatabaseHolder(config);
+  if (holder) {
+    throw new Error(
+      `fulcrum serve (pid ${holder}) is using the embedded database in ${config.dataDir}, which serves one process at a time; stop it first, or use the console or the REST API under /api (or set DATABASE_URL to share a PostgreSQL server)`,
+    );
+  }
+}
+
 /** Records this process as the holder of the embedded database; returns the release function. */
 export function holdEmbeddedDatabase(config: Config): () => void {
   if (config.databaseUrl) return () => {};
@@ -61,12 +74,7 @@ export function holdEmbeddedDatabase(config: Config): () => void {
  */
 export async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const holder = embeddedDatabaseHolder(config);
-  if (holder) {
-    throw new Error(
-      `fulcrum serve (pid ${holder}) is using the embedded database in ${config.dataDir}, which serves one process at a time; stop it first, or use the console or the REST API under /api (or set DATABASE_URL to share a PostgreSQL server)`,
-    );
-  }
+  refuseWhileServeHoldsEmbeddedDatabase(config);
   const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "db") });
   try {
     await migrate(db);

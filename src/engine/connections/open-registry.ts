@@ -9,6 +9,8 @@ import type { Config } from "../../config/index.ts";
 import { migrate, openDatabase, type Database } from "../../store/index.ts";
 import { createConnectionRegistry, type ConnectionRegistry, type ConnectionRegistryOptions } from "./index.ts";
 import { loadSecretKey } from "./secret-box.ts";
+// The pid-file guard lives with the other commands' session code; it imports nothing from here.
+import { refuseWhileServeHoldsEmbeddedDatabase } from "../../cli/engine-session.ts";
 
 export interface OpenedConnections {
   registry: ConnectionRegistry;
@@ -19,16 +21,20 @@ export interface OpenedConnections {
 
 /**
  * Builds the registry for `config`. Throws ConfigError when the secret key is missing or malformed
- * (e.g. DATABASE_URL without FULCRUM_SECRET_KEY).
+ * (e.g. DATABASE_URL without FULCRUM_SECRET_KEY), and an Error naming the server's pid when it
+ * would open the embedded database while `fulcrum serve` holds it.
  */
 export async function openConnections(
   config: Config,
   logger: Logger,
   extra: Partial<Omit<ConnectionRegistryOptions, "config" | "secretKey" | "logger">> = {},
 ): Promise<OpenedConnections> {
-  // The key first: a missing key must stop start-up before anything is written.
-  const { key, previous } = loadSecretKey(config);
   const ownDb = extra.db === undefined;
+  // Opening the embedded database beside a running `fulcrum serve` would corrupt it: refuse first,
+  // as every other command does (`serve` itself passes the database it holds).
+  if (ownDb) refuseWhileServeHoldsEmbeddedDatabase(config);
+  // Then the key: a missing key must stop start-up before anything is written.
+  const { key, previous } = loadSecretKey(config);
   const db = extra.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "db") }));
   try {
     if (ownDb) await migrate(db);
