@@ -33,7 +33,13 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
     });
     await createUser(running.ctx.db, { email: "auditor@example.com", role: "auditor", password: PASSWORD, postingIds: [] }, { N: 1024, r: 8, p: 1 });
     const sandbox = running.sandbox!;
-    const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+    // A posting of its own (the demo postings have applicants of their own, who count too), with
+    // the requirements of a demo posting so the strong resumes below meet them.
+    const template = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+    const posting = sandbox.actions.createPosting(
+      { text: "Fairness test role", state: "published", categories: template.categories, content: { descriptionHtml: template.content.descriptionHtml, lists: template.content.lists } },
+      sandbox.demo!.userIdsByName.get("Dana Whitfield")!,
+    );
     postingId = posting.id;
     const eeo = (gender: string, race: string): EeoAnswers => ({ gender, race, veteran: "I don't wish to answer", disability: "I don't wish to answer", disabilitySignatureDate: null, respondedAt: Date.now() });
     const people: [string, boolean, EeoAnswers | null][] = [
