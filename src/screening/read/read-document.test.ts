@@ -131,11 +131,10 @@ describe("reading resume files", () => {
   it("refuses a 30 MB file before parsing it", async () => {
     const big = new Uint8Array(30 * 1024 * 1024);
     big.set(new TextEncoder().encode("%PDF-1.7\n"));
-    const started = performance.now();
+    // "too-large" comes only from the size check that runs before any reader sees the bytes.
     const r = await readDocument(big, { filename: "cv.pdf" });
     assert.equal(r.status, "too-large");
     assert.match(r.message ?? "", /30\.0 MB/);
-    assert.ok(performance.now() - started < 100);
   });
 
   it("reports binary garbage and empty files as corrupt", async () => {
