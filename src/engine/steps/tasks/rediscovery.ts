@@ -58,7 +58,9 @@ async function newPostings(db: Queryable, lever: LeverGateway, connectionId: str
     const seen = new Set(known.map((k) => k.posting_id));
     return firstLook ? [] : published.filter((p) => !seen.has(p.id)).slice(0, MAX_POSTINGS_PER_RUN);
   }
-  for (const p of published) {
+  // The first look is remembered even when the account has no published posting yet (the "*"
+  // row), so that its first postings later count as new.
+  for (const p of firstLook ? [...published, { id: "*", title: "first look" }] : published) {
     await db.query(
       "insert into rediscovery_postings (connection_id, posting_id, title, baseline) values ($1, $2, $3, $4) on conflict (connection_id, posting_id) do nothing",
       [connectionId, p.id, p.title.slice(0, 500), firstLook],
