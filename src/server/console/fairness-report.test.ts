@@ -4,7 +4,8 @@ import { createLeverClient, type LeverClient } from "../../lever/index.ts";
 import { startSandbox, type Sandbox } from "../../sandbox/index.ts";
 import { sandboxPermissions } from "../../sandbox/access.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
-import { buildFairnessReport, fairnessCsv, type FairnessReport, type FairnessTable } from "./fairness-report.ts";
+import type { EeoAnswers } from "../../sandbox/eeo.ts";
+import { buildFairnessReport, fairnessCsv, stagesThroughLever, type FairnessReport, type FairnessTable } from "./fairness-report.ts";
 import { eeoThroughLever } from "./services.ts";
 
 const LEAD_STAGES = new Set(["lead-new", "lead-reached-out", "lead-responded"]);
@@ -13,12 +14,14 @@ function clientFor(sandbox: Sandbox, apiKey = sandbox.apiKey): LeverClient {
   return createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey }, connectionId: "default", maxRetries: 0 });
 }
 
-/** The sex table of a posting. */
-function bySex(report: FairnessReport, postingId: string): FairnessTable {
-  const t = report.tables.find((x) => x.postingId === postingId && x.dimension === "sex");
-  assert.ok(t, `a table by sex for posting ${postingId}`);
+/** The sex table of a posting at a stage (default: the first decision). */
+function bySex(report: FairnessReport, postingId: string, stageId = "applicant-new"): FairnessTable {
+  const t = report.tables.find((x) => x.postingId === postingId && x.dimension === "sex" && x.stageId === stageId);
+  assert.ok(t, `a table by sex for posting ${postingId} at stage ${stageId}`);
   return t;
 }
+
+const answered = (gender: string): EeoAnswers => ({ gender, race: null, veteran: null, disability: null, disabilitySignatureDate: null, respondedAt: Date.now() });
 
 /** A finished screening run of an application, with its proposal to advance when given (as the engine stores them). */
 async function screened(
@@ -56,7 +59,7 @@ for (const engine of await testEngines()) {
     let t: TestDatabase;
     let sandbox: Sandbox;
     let client: LeverClient;
-    const sources = () => ({ eeo: eeoThroughLever(async () => client), connections: async () => ["default"] });
+    const sources = () => ({ eeo: eeoThroughLever(async () => client), stages: stagesThroughLever(async () => client), connections: async () => ["default"] });
 
     before(async () => {
       t = await openTestDatabase(engine.kind);
@@ -140,6 +143,124 @@ for (const engine of await testEngines()) {
       assert.match(csv.split("\r\n")[0]!, /^posting,posting_id,stage,dimension,category,measure,applicants,/);
       assert.ok(csv.includes(`"${posting.text}","${posting.id}","moving past New applicant","sex","Female","selection rate, AI recommendation",2,1,0.5,`));
       assert.ok(csv.includes(`"race/ethnicity"`));
+    });
+
+    it("reports every later stage of the demo pipeline as the sandbox's own stage history says it went", async () => {
+      const report = await buildFairnessReport(t.db, sources());
+      const s = sandbox.state;
+      // The demo walks each candidate through the stages one by one, so the sandbox's recorded
+      // history (which the report never sees) is the ground truth the stage-order inference must match.
+      const hired = new Set(s.archiveReasons.filter((r) => r.type === "hired").map((r) => r.id));
+      const pipeline = s.stages.filter((x) => !LEAD_STAGES.has(x.id) && x.id !== "applicant-new");
+      const expected = new Map<string, { total: number; undecided: number; stopped: number; sex: Map<string, { n: number; selected: number }> }>();
+      for (const [id, answers] of s.eeoResponses) {
+        const opp = s.opportunities.get(id)!;
+        const posting = opp.applications.map((a) => s.applications.get(a)?.posting).find((p) => p);
+        if (opp.deletedAt !== null || LEAD_STAGES.has(opp.stage) || !posting) continue;
+        const history = opp.stageChanges.map((c) => c.toStageId);
+        for (const stage of pipeline) {
+          if (!history.includes(stage.id)) continue;
+          const passed = history.slice(history.lastIndexOf(stage.id) + 1).length > 0 || (opp.archived !== null && hired.has(opp.archived.reason));
+          const e = expected.get(`${posting}/${stage.id}`) ?? { total: 0, undecided: 0, stopped: 0, sex: new Map() };
+          expected.set(`${posting}/${stage.id}`, e);
+          e.total++;
+          if (!passed && opp.archived === null) {
+            e.undecided++;
+            continue;
+          }
+          if (!passed) e.stopped++;
+          if (answers.gender === "Male" || answers.gender === "Female") {
+            const g = e.sex.get(answers.gender) ?? { n: 0, selected: 0 };
+            e.sex.set(answers.gender, { n: g.n + 1, selected: g.selected + (passed ? 1 : 0) });
+          }
+        }
+      }
+      const later = report.tables.filter((x) => !x.firstDecision && x.dimension === "sex");
+      assert.deepEqual(later.map((x) => `${x.postingId}/${x.stageId}`).sort(), [...expected.keys()].sort(), "a table for each posting and stage someone reached");
+      for (const table of later) {
+        const e = expected.get(`${table.postingId}/${table.stageId}`)!;
+        const stage = s.stages.find((x) => x.id === table.stageId)!;
+        assert.equal(table.stage, `moving past ${stage.text}`);
+        assert.deepEqual([table.total, table.undecided], [e.total, e.undecided], `${table.postingTitle} ${table.stage}: reached, undecided`);
+        for (const group of ["Male", "Female"]) {
+          const human = table.rows.find((r) => r.group === group)?.human ?? null;
+          const want = e.sex.get(group);
+          assert.deepEqual(human && [human.n, human.selected], want ? [want.n, want.selected] : null, `${table.postingTitle} ${table.stage} ${group}`);
+        }
+        assert.deepEqual(table.measures, ["human"]);
+        for (const row of table.rows) assert.deepEqual([row.ai, row.scoring], [null, null]);
+        assert.match(table.missing.ai ?? "", /first decision only/);
+      }
+      // The demo data exercises both rules: people archived at a stage and people still at one.
+      assert.ok([...expected.values()].some((e) => e.undecided > 0) && [...expected.values()].some((e) => e.stopped > 0));
+      assert.deepEqual(
+        report.stages.map((x) => x.label),
+        ["moving past New applicant", ...pipeline.filter((x) => [...expected.keys()].some((k) => k.endsWith(`/${x.id}`))).map((x) => `moving past ${x.text}`)],
+        "the stage picker lists the first decision, then the later stages in the account's order",
+      );
+    });
+
+    it("infers who reached a later stage from the stage order, and leaves people still at it out instead of counting them as rejected", async () => {
+      const s = sandbox.state;
+      const template = [...s.postings.values()].find((p) => p.state === "published")!;
+      const posting = sandbox.actions.createPosting({ text: "Stage order role", state: "published", categories: template.categories }, sandbox.demo!.userIdsByName.get("Dana Whitfield")!);
+      const stage = (text: string) => s.stages.find((x) => x.text === text)!.id;
+      const [screen, phone] = [stage("Recruiter Screen"), stage("Phone Screen")];
+      const notHired = s.archiveReasons.find((r) => r.type !== "hired")!.id;
+      const apply = (name: string, gender: string) => sandbox.actions.applyToPosting(posting.id, { name, email: `${name.toLowerCase().replace(" ", ".")}@example.net`, eeo: answered(gender) }).opportunityId;
+      const names = ["Fia Further", "Fern Stopped", "Flo Undecided", "Mo Hired", "Max Stopped", "Milo New", "Mia Jumped"];
+      const [further, fern, flo, mo, max, milo, mia] = names.map((n) => apply(n, n.startsWith("F") || n.startsWith("Mia") ? "Female" : "Male")) as [string, string, string, string, string, string, string];
+      sandbox.actions.moveStage(further, screen);
+      sandbox.actions.moveStage(further, phone); // passed Recruiter Screen; still at Phone Screen
+      sandbox.actions.moveStage(fern, screen);
+      sandbox.actions.archive(fern, notHired, null); // stopped at Recruiter Screen
+      sandbox.actions.moveStage(flo, screen); // still at Recruiter Screen: undecided
+      sandbox.actions.moveStage(mo, screen);
+      sandbox.actions.moveStage(mo, phone);
+      sandbox.actions.hire(mo); // hired from Phone Screen: passed both
+      sandbox.actions.moveStage(max, screen);
+      sandbox.actions.archive(max, notHired, null);
+      void milo; // still at New applicant: never reached Recruiter Screen
+      sandbox.actions.moveStage(mia, phone); // moved straight over Recruiter Screen: counts as having passed it
+
+      const report = await buildFairnessReport(t.db, sources());
+      const row = (table: FairnessTable, g: string) => table.rows.find((r) => r.group === g);
+      const atScreen = bySex(report, posting.id, screen);
+      assert.deepEqual([atScreen.total, atScreen.undecided, atScreen.unknown], [6, 1, 0], "six reached Recruiter Screen, one is still there");
+      assert.deepEqual([row(atScreen, "Female")!.n, row(atScreen, "Female")!.human!.n, row(atScreen, "Female")!.human!.selected], [4, 3, 2], "Flo, still there, is left out; Fern counts as stopped");
+      assert.deepEqual([row(atScreen, "Male")!.human!.n, row(atScreen, "Male")!.human!.selected], [2, 1]);
+      assert.equal(row(atScreen, "Female")!.human!.impactRatio, 1, "women have the highest rate (2 of 3)");
+      assert.equal(row(atScreen, "Male")!.human!.impactRatio, (1 / 2) / (2 / 3));
+      assert.equal(row(atScreen, "Male")!.human!.flagged, true, "0.75 is below the four-fifths line");
+      assert.equal(typeof row(atScreen, "Male")!.human!.pValue, "number", "with a significance test");
+
+      const atPhone = bySex(report, posting.id, phone);
+      assert.deepEqual([atPhone.total, atPhone.undecided], [3, 2], "Fia and Mia are still at Phone Screen; Mo was hired from it");
+      assert.equal(row(atPhone, "Female")!.human, null, "no woman has been decided at Phone Screen yet");
+      assert.deepEqual([row(atPhone, "Male")!.human!.n, row(atPhone, "Male")!.human!.selected], [1, 1]);
+      assert.equal(report.tables.some((x) => x.postingId === posting.id && x.stageId === stage("Technical Assessment")), false, "no table for a stage nobody reached");
+
+      // The first decision keeps its rule: everyone moved on from New applicant advanced, Milo waiting did not.
+      const first = bySex(report, posting.id);
+      assert.deepEqual([row(first, "Female")!.human!.n, row(first, "Female")!.human!.selected, row(first, "Male")!.human!.n, row(first, "Male")!.human!.selected], [4, 4, 3, 2]);
+      assert.equal(first.undecided, null);
+
+      const csv = fairnessCsv(report, new Date(0));
+      assert.match(csv.split("\r\n")[0]!, /,unknown_category_count,undecided_left_out,generated_at$/);
+      assert.ok(csv.includes(`"Stage order role","${posting.id}","moving past Recruiter Screen","sex","Male","selection rate, human decision",2,1,0.5,0.75,`));
+      assert.equal(csv.split("\r\n").filter((l) => l.includes(`"moving past Recruiter Screen"`) && l.includes(posting.id) && !l.includes("human decision")).length, 0, "later stages carry people's decisions only");
+      const json = JSON.stringify(report) + csv;
+      for (const [i, id] of [further, fern, flo, mo, max, milo, mia].entries()) assert.ok(!json.includes(id) && !json.includes(names[i]!), `nothing names ${names[i]}`);
+    });
+
+    it("shows the first decision alone, and says why, when Lever refuses the stage list", async () => {
+      const key = sandbox.createApiKey({ permissions: sandboxPermissions.filter((p) => p !== "Find all stages") });
+      const limited = clientFor(sandbox, key);
+      const report = await buildFairnessReport(t.db, { eeo: eeoThroughLever(async () => limited), stages: stagesThroughLever(async () => limited), connections: async () => ["default"] });
+      assert.equal(report.available, true);
+      assert.match(report.notes.join(" "), /stage list could not be read .*stages:read:admin/);
+      assert.ok(report.tables.length > 0 && report.tables.every((x) => x.firstDecision));
+      assert.deepEqual(report.stages.map((x) => x.id), ["applicant-new"]);
     });
 
     it("says why when Lever refuses the EEO answers, instead of showing an empty report", async () => {

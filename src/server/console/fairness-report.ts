@@ -1,15 +1,24 @@
 /**
- * The fairness report behind the console's Fairness page and its CSV export: for each posting, at
- * the application's first decision (is the applicant moved past New applicant?), selection rates
- * and impact ratios by sex, race/ethnicity and their intersection — for Fulcrum's screening
- * recommendations and for people's decisions side by side — and the scoring rate. The arithmetic
- * is E5's pure functions (`src/governance/fairness.ts`); this file gathers the records.
+ * The fairness report behind the console's Fairness page and its CSV export: for each posting and
+ * each stage of the pipeline, selection rates and impact ratios by sex, race/ethnicity and their
+ * intersection. At the first decision (is the applicant moved past New applicant?) Fulcrum's
+ * screening recommendations and people's decisions are side by side, with the scoring rate; at each
+ * later stage, people's decisions (of those who reached the stage, who moved beyond it or was
+ * hired). The arithmetic is E5's pure functions (`src/governance/fairness.ts`); this file gathers
+ * the records.
  *
  * The two sides need different things. People's decisions need only Lever: the EEO answers and where
- * each application is in the pipeline (`currentStage`, hired) come together from
- * `GET /eeo/responses/pii`, so they show as soon as the connection can read EEO data. The AI side
- * needs Fulcrum's screening runs, so it fills in once the screening workflow has run; until then
- * the report says so instead of showing nothing.
+ * each application is in the pipeline (`currentStage`, archived, hired) come together from
+ * `GET /eeo/responses/pii`, and the account's stage order from `GET /stages`, so they show as soon
+ * as the connection can read EEO data. The AI side needs Fulcrum's screening runs, so it fills in
+ * once the screening workflow has run; until then the report says so instead of showing nothing.
+ *
+ * Lever's EEO rows give each application's current stage only, not its history (reading every
+ * opportunity's history on each page load would be far too slow), so who reached a later stage S
+ * is inferred from the stage order: an application now past S, or hired from S or later, passed S;
+ * one archived at S stopped there; one still at S is undecided, and is left out of S's rates rather
+ * than counted as rejected (the table says how many). At the first decision, applicants still
+ * waiting count as not advanced, as in an applicant-flow analysis.
  *
  * Demographics come only from Lever's EEO responses, joined in memory for these counts; no
  * individual's answers leave this function.
@@ -28,10 +37,43 @@ export interface EeoResponse {
   posting?: unknown;
   currentStage?: unknown;
   hiredDate?: number | null | undefined;
+  /** When the application was archived (hired or not); null or absent while it is active. */
+  applicationArchivedAt?: number | null | undefined;
 }
 
 /** Reads a connection's EEO responses, or says why it cannot. */
 export type EeoSource = (connectionId: string) => Promise<EeoResponse[] | { unavailable: string }>;
+
+/** A stage as Lever's `GET /stages` lists it. */
+export interface StageRef {
+  id: string;
+  text: string;
+}
+
+/** Reads a connection's stages in the account's pipeline order (`GET /stages`), or says why it cannot. */
+export type StageSource = (connectionId: string) => Promise<StageRef[] | { unavailable: string }>;
+
+/**
+ * The stages through a connection's Lever client (`GET /stages`, in the account's order), or the
+ * reason it cannot read them.
+ *
+ * @example
+ * const stages = stagesThroughLever((id) => registry.client(id));
+ * const order = await stages("default"); // [{ id: "lead-new", text: "New lead" }, …, { id: "offer", text: "Offer" }]
+ */
+export function stagesThroughLever(client: (connectionId: string) => Promise<unknown>): StageSource {
+  return async (connectionId) => {
+    try {
+      const c = (await client(connectionId)) as { listStages?: () => AsyncIterable<{ id: string; text?: string | null }> };
+      if (typeof c.listStages !== "function") return { unavailable: "this version's Lever client does not read stages" };
+      const all: StageRef[] = [];
+      for await (const s of c.listStages()) all.push({ id: s.id, text: s.text ?? s.id });
+      return all;
+    } catch (error) {
+      return { unavailable: (error as Error).message };
+    }
+  };
+}
 
 export type MeasureKey = "ai" | "human" | "scoring";
 
@@ -55,7 +97,7 @@ export const MEASURES: readonly { key: MeasureKey; label: string; csv: string; e
     label: "Human decision",
     csv: "selection rate, human decision",
     explain:
-      "share of the applicants whom a person moved past New applicant in Lever (or approved Fulcrum's proposal to). Applicants still waiting there count as not advanced, as in an applicant-flow analysis; moves Fulcrum made by itself in auto mode are left out.",
+      "at the first decision, the share of the applicants whom a person moved past New applicant in Lever (or approved Fulcrum's proposal to); applicants still waiting there count as not advanced, as in an applicant-flow analysis, and moves Fulcrum made by itself in auto mode are left out. At a later stage, the share of the people who reached it that moved beyond it or were hired; those archived there count as not advanced, and those still there are undecided and left out.",
   },
   {
     key: "scoring",
@@ -91,10 +133,20 @@ export interface FairnessTable {
   connectionId: string;
   postingId: string;
   postingTitle: string;
+  /** Lever's id of the stage the decision is made at (`applicant-new` for the first decision). */
+  stageId: string;
+  /** What is decided, e.g. "moving past New applicant". */
   stage: string;
+  /** The first decision (the screening's): the only stage with AI recommendations and scores. */
+  firstDecision: boolean;
+  /** The measures that apply at this stage, in the page's order. */
+  measures: MeasureKey[];
   dimension: FairnessDimension;
+  /** First decision: the posting's applicants; later stages: the people who reached the stage. */
   total: number;
   unknown: number;
+  /** Later stages: people still at the stage, neither moved on nor archived, left out of its rates; null at the first decision. */
+  undecided: number | null;
   /** Why a measure has no figures in this table, when it has none. */
   missing: Partial<Record<MeasureKey, string>>;
   rows: GroupRow[];
@@ -107,12 +159,16 @@ export interface FairnessReport {
   /** What is missing from an available report, and why. */
   notes: string[];
   labels: { dimensions: Record<FairnessDimension, string>; measures: { key: MeasureKey; label: string; explain: string }[] };
+  /** The stages that have tables, first decision first, then in the pipeline's order (for the page's stage picker). */
+  stages: { id: string; label: string; firstDecision: boolean }[];
   tables: FairnessTable[];
 }
 
 /** Where the report reads from. */
 export interface FairnessSources {
   eeo: EeoSource;
+  /** The account's stage order; without it, only the first decision is reported. */
+  stages?: StageSource | undefined;
   /** Every connection to report on; connections with screening runs are added to these. */
   connections?: (() => Promise<string[]>) | undefined;
 }
@@ -195,8 +251,29 @@ interface Applicant {
   sex: string | null;
   race: string | null;
   ai: boolean | undefined;
+  /** The first decision, by a person. */
   human: boolean | undefined;
   score: number | null;
+  /** Position of the current stage in the connection's pipeline (0: New applicant); undefined when unknown. */
+  stageIndex: number | undefined;
+  hired: boolean;
+  archived: boolean;
+}
+
+/**
+ * A person's decision at the later stage at `index`, inferred from where the application is now:
+ * undefined when it never reached the stage or is still undecided there.
+ */
+function laterDecision(a: Applicant, index: number): { reached: boolean; passed: boolean | undefined } {
+  if (a.stageIndex === undefined || a.stageIndex < index) return { reached: false, passed: undefined };
+  if (a.stageIndex > index || a.hired) return { reached: true, passed: true };
+  return { reached: true, passed: a.archived ? false : undefined };
+}
+
+/** The application stages in pipeline order, New applicant first; lead stages are not applications. */
+function pipelineOf(stages: readonly StageRef[]): StageRef[] {
+  const application = stages.find((s) => s.id === APPLICATION_STAGE) ?? { id: APPLICATION_STAGE, text: "New applicant" };
+  return [application, ...stages.filter((s) => s.id !== APPLICATION_STAGE && !LEAD_STAGES.has(s.id))];
 }
 
 function metric(report: GroupReport, group: string): Metric | null {
@@ -207,12 +284,17 @@ function metric(report: GroupReport, group: string): Metric | null {
 
 const labels = { dimensions: DIMENSION_LABELS, measures: MEASURES.map(({ key, label, explain }) => ({ key, label, explain })) };
 
+const DIMENSIONS = ["sex", "race", "intersection"] as const;
+
+/** Why the AI measures are empty at every later stage. */
+const SCREENING_ONLY = "Fulcrum's screening recommends and scores at the first decision only; later stages show people's decisions.";
+
 /**
- * Builds the report from Lever's EEO responses (with each application's stage) and Fulcrum's
- * screening runs.
+ * Builds the report from Lever's EEO responses (with each application's stage), the account's
+ * stage order and Fulcrum's screening runs.
  *
  * @example
- * const report = await buildFairnessReport(db, { eeo: (id) => client.listEeoResponses(window), connections: async () => ["default"] });
+ * const report = await buildFairnessReport(db, { eeo: (id) => client.listEeoResponses(window), stages: stagesThroughLever(clientOf), connections: async () => ["default"] });
  * for (const note of report.notes) console.log(note);
  */
 export async function buildFairnessReport(db: Queryable, sources: FairnessSources): Promise<FairnessReport> {
@@ -220,10 +302,20 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
   const connectionIds = [...new Set([...((await sources.connections?.()) ?? []), ...screened.map((s) => s.connectionId)])];
   const answers = new Map<string, EeoResponse>();
   const problems: string[] = [];
+  /** Each connection's application stages in pipeline order, when Lever's stage list could be read. */
+  const pipelines = new Map<string, StageRef[]>();
+  const stageProblems: string[] = [];
   for (const connectionId of connectionIds) {
     const result = await sources.eeo(connectionId);
-    if ("unavailable" in result) problems.push(`${connectionId}: ${result.unavailable}`);
-    else for (const r of result) answers.set(`${connectionId}/${r.opportunityId}`, r);
+    if ("unavailable" in result) {
+      problems.push(`${connectionId}: ${result.unavailable}`);
+      continue;
+    }
+    for (const r of result) answers.set(`${connectionId}/${r.opportunityId}`, r);
+    if (!sources.stages) continue;
+    const stages = await sources.stages(connectionId);
+    if ("unavailable" in stages) stageProblems.push(`${connectionId}: ${stages.unavailable}`);
+    else pipelines.set(connectionId, pipelineOf(stages));
   }
   if (answers.size === 0 && problems.length > 0) {
     return {
@@ -231,6 +323,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       note: `Lever's EEO responses could not be read, so no group can be compared (${problems.join("; ")}). The connection's API key needs the "eeo_responses_pii:read:admin" permission.`,
       notes: [],
       labels,
+      stages: [],
       tables: [],
     };
   }
@@ -240,6 +333,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
   const screenedByKey = new Map(screened.map((s) => [`${s.connectionId}/${s.opportunityId}`, s]));
   const applicants: Applicant[] = [];
   let stageText = "New applicant";
+  let unplaced = 0;
   for (const [key, a] of answers) {
     const connectionId = key.slice(0, key.indexOf("/"));
     const s = screenedByKey.get(key);
@@ -247,7 +341,11 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
     const stage = ref(a.currentStage);
     if (!posting || (stage && LEAD_STAGES.has(stage.id))) continue;
     if (stage?.id === APPLICATION_STAGE && stage.text) stageText = stage.text;
-    const advanced = typeof a.hiredDate === "number" || (stage !== undefined && stage.id !== APPLICATION_STAGE);
+    const hired = typeof a.hiredDate === "number";
+    const advanced = hired || (stage !== undefined && stage.id !== APPLICATION_STAGE);
+    const pipeline = pipelines.get(connectionId);
+    const stageIndex = stage && pipeline ? pipeline.findIndex((p) => p.id === stage.id) : -1;
+    if (pipeline && stageIndex < 0) unplaced++;
     applicants.push({
       connectionId,
       postingId: posting.id,
@@ -257,11 +355,14 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       ai: s?.aiSelected,
       human: s?.movedByFulcrum ? undefined : advanced || s?.personDecision === true ? true : stage || s?.personDecision === false ? false : undefined,
       score: s?.score ?? null,
+      stageIndex: stageIndex < 0 ? undefined : stageIndex,
+      hired,
+      archived: typeof a.applicationArchivedAt === "number",
     });
   }
   for (const s of screened) {
     if (answers.has(`${s.connectionId}/${s.opportunityId}`)) continue;
-    applicants.push({ connectionId: s.connectionId, postingId: s.postingId, postingTitle: s.postingTitle, sex: null, race: null, ai: s.aiSelected, human: s.personDecision, score: s.score });
+    applicants.push({ connectionId: s.connectionId, postingId: s.postingId, postingTitle: s.postingTitle, sex: null, race: null, ai: s.aiSelected, human: s.personDecision, score: s.score, stageIndex: undefined, hired: false, archived: false });
   }
 
   const notes: string[] = [];
@@ -277,17 +378,38 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       "Fulcrum has not screened anyone yet, so the AI recommendation and scoring columns are empty: they fill in once the application-screening workflow has run (it runs on each new application; on the built-in sandbox, apply to one of its postings). The human-decision column comes from Lever alone.",
     );
   }
+  if (stageProblems.length) {
+    notes.push(`Lever's stage list could not be read (${stageProblems.join("; ")}), so only the first decision is shown for those connections. The connection's API key needs the "stages:read:admin" permission for the later stages.`);
+  }
+  if (unplaced > 0) {
+    notes.push(`${unplaced} application${unplaced === 1 ? " is" : "s are"} at a stage Lever's stage list does not include, so ${unplaced === 1 ? "it counts" : "they count"} at the first decision only.`);
+  }
 
   const byPosting = new Map<string, Applicant[]>();
   for (const a of applicants) {
     const key = `${a.connectionId}\u0000${a.postingId}`;
     byPosting.set(key, [...(byPosting.get(key) ?? []), a]);
   }
+  const record = (a: Applicant): FairnessRecord => ({ sex: a.sex, race: a.race });
+  const rowsOf = (everyone: GroupReport, measures: Partial<Record<MeasureKey, GroupReport>>): GroupRow[] =>
+    everyone.groups.map((g) => ({
+      group: g.group,
+      n: g.n,
+      share: g.share,
+      excluded: g.excluded ? (g.exclusionReason ?? "under 2% of the sample") : null,
+      ai: measures.ai ? metric(measures.ai, g.group) : null,
+      human: measures.human ? metric(measures.human, g.group) : null,
+      scoring: measures.scoring ? metric(measures.scoring, g.group) : null,
+    }));
   const tables: FairnessTable[] = [];
+  const stageList = new Map<string, { id: string; label: string; firstDecision: boolean; position: number }>();
+  const firstLabel = `moving past ${stageText}`;
   for (const group of byPosting.values()) {
     const first = group[0]!;
-    const record = (a: Applicant): FairnessRecord => ({ sex: a.sex, race: a.race });
-    const everyone = (["sex", "race", "intersection"] as const).map((d) => selectionRates(group.map((a) => ({ ...record(a), selected: true })), d));
+    const posting = { connectionId: first.connectionId, postingId: first.postingId, postingTitle: first.postingTitle };
+
+    // The first decision: the screening's, with AI recommendations and scores beside people's decisions.
+    const everyone = DIMENSIONS.map((d) => selectionRates(group.map((a) => ({ ...record(a), selected: true })), d));
     const ai = fairnessAudit(group.map((a) => ({ ...record(a), selected: a.ai })), "selection");
     const human = fairnessAudit(group.map((a) => ({ ...record(a), selected: a.human })), "selection");
     const scoring = fairnessAudit(group.map((a) => ({ ...record(a), score: a.score })), "scoring");
@@ -297,31 +419,61 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
     }
     if (screened.length > 0 && group.every((a) => a.score === null) && !missing.ai) missing.scoring = "The screening of this posting's applicants recorded no scores.";
     if (group.every((a) => a.human === undefined)) missing.human = "No applicant of this posting has a decision by a person yet.";
-    for (const [i, dimension] of (["sex", "race", "intersection"] as const).entries()) {
+    stageList.set(APPLICATION_STAGE, { id: APPLICATION_STAGE, label: firstLabel, firstDecision: true, position: 0 });
+    for (const [i, dimension] of DIMENSIONS.entries()) {
       const all = everyone[i]!;
       tables.push({
-        connectionId: first.connectionId,
-        postingId: first.postingId,
-        postingTitle: first.postingTitle,
-        stage: `moving past ${stageText}`,
+        ...posting,
+        stageId: APPLICATION_STAGE,
+        stage: firstLabel,
+        firstDecision: true,
+        measures: MEASURES.map((m) => m.key),
         dimension,
         total: all.total,
         unknown: all.unknown,
+        undecided: null,
         missing,
-        rows: all.groups.map((g) => ({
-          group: g.group,
-          n: g.n,
-          share: g.share,
-          excluded: g.excluded ? (g.exclusionReason ?? "under 2% of the sample") : null,
-          ai: metric(ai[i]!, g.group),
-          human: metric(human[i]!, g.group),
-          scoring: metric(scoring[i]!, g.group),
-        })),
+        rows: rowsOf(all, { ai: ai[i]!, human: human[i]!, scoring: scoring[i]! }),
       });
     }
+
+    // Each later stage: of the people who reached it, who moved beyond it (or was hired).
+    const pipeline = pipelines.get(first.connectionId) ?? [];
+    for (let index = 1; index < pipeline.length; index++) {
+      const stage = pipeline[index]!;
+      const reached = group.flatMap((a) => {
+        const d = laterDecision(a, index);
+        return d.reached ? [{ ...record(a), selected: d.passed }] : [];
+      });
+      if (reached.length === 0) continue;
+      const label = `moving past ${stage.text}`;
+      const undecided = reached.filter((r) => r.selected === undefined).length;
+      const decided = fairnessAudit(reached, "selection");
+      const later: Partial<Record<MeasureKey, string>> = { ai: SCREENING_ONLY, scoring: SCREENING_ONLY };
+      if (undecided === reached.length) later.human = `Everyone who reached ${stage.text} is still there, so no decision has been made at this stage yet.`;
+      if (!stageList.has(stage.id)) stageList.set(stage.id, { id: stage.id, label, firstDecision: false, position: index });
+      for (const [i, dimension] of DIMENSIONS.entries()) {
+        const all = selectionRates(reached.map((r) => ({ ...r, selected: true })), dimension);
+        tables.push({
+          ...posting,
+          stageId: stage.id,
+          stage: label,
+          firstDecision: false,
+          measures: ["human"],
+          dimension,
+          total: all.total,
+          unknown: all.unknown,
+          undecided,
+          missing: later,
+          rows: rowsOf(all, { human: decided[i]! }),
+        });
+      }
+    }
   }
+  // Stable: within a posting, the tables stay in stage then dimension order.
   tables.sort((a, b) => a.postingTitle.localeCompare(b.postingTitle) || a.postingId.localeCompare(b.postingId));
-  return { available: true, notes, labels, tables };
+  const stages = [...stageList.values()].sort((a, b) => a.position - b.position).map(({ id, label, firstDecision }) => ({ id, label, firstDecision }));
+  return { available: true, notes, labels, stages, tables };
 }
 
 function csvCell(v: string | number | null): string {
@@ -331,17 +483,20 @@ function csvCell(v: string | number | null): string {
   return typeof v === "number" ? s : `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 }
 
-/** The report in the layout of a bias-audit summary table: one line per category and measure. */
+/**
+ * The report in the layout of a bias-audit summary table: one line per posting, stage, category and
+ * measure that applies at the stage (AI recommendation and scoring rate at the first decision only).
+ */
 export function fairnessCsv(report: FairnessReport, generatedAt = new Date()): string {
-  const header = ["posting", "posting_id", "stage", "dimension", "category", "measure", "applicants", "selected_or_above_median", "rate", "impact_ratio", "p_value", "flagged_below_0_8", "excluded_reason", "unknown_category_count", "generated_at"];
+  const header = ["posting", "posting_id", "stage", "dimension", "category", "measure", "applicants", "selected_or_above_median", "rate", "impact_ratio", "p_value", "flagged_below_0_8", "excluded_reason", "unknown_category_count", "undecided_left_out", "generated_at"];
   const lines = [header.join(",")];
   for (const t of report.tables) {
     for (const r of t.rows) {
-      for (const measure of MEASURES) {
+      for (const measure of MEASURES.filter((m) => t.measures.includes(m.key))) {
         const m = r[measure.key];
         const excluded = r.excluded ?? (m?.excluded ? "under 2% of this measure's sample" : null);
         lines.push(
-          [t.postingTitle, t.postingId, t.stage, DIMENSION_LABELS[t.dimension], r.group, measure.csv, m?.n ?? 0, m?.selected ?? null, m ? Number(m.rate.toFixed(4)) : null, m?.impactRatio === null || !m ? null : Number(m.impactRatio.toFixed(4)), m?.pValue === null || !m ? null : Number(m.pValue.toPrecision(4)), m?.flagged ? "yes" : "no", excluded, t.unknown, generatedAt.toISOString()]
+          [t.postingTitle, t.postingId, t.stage, DIMENSION_LABELS[t.dimension], r.group, measure.csv, m?.n ?? 0, m?.selected ?? null, m ? Number(m.rate.toFixed(4)) : null, m?.impactRatio === null || !m ? null : Number(m.impactRatio.toFixed(4)), m?.pValue === null || !m ? null : Number(m.pValue.toPrecision(4)), m?.flagged ? "yes" : "no", excluded, t.unknown, t.undecided, generatedAt.toISOString()]
             .map((v) => csvCell(v as string | number | null))
             .join(","),
         );

@@ -13,7 +13,7 @@ import { promptChoices, replayOnHistory } from "./replay.ts";
 import { dryRunners } from "./dry-runs.ts";
 import { leverGateway } from "../../engine/steps/lever-gateway.ts";
 import type { LeverGateway } from "../../engine/runs/index.ts";
-import { buildFairnessReport, fairnessCsv, type EeoResponse, type EeoSource, type FairnessSources } from "./fairness-report.ts";
+import { buildFairnessReport, fairnessCsv, stagesThroughLever, type EeoResponse, type EeoSource, type FairnessSources } from "./fairness-report.ts";
 
 /** How far back the fairness report asks Lever for EEO responses (Lever's own default is one week). */
 const eeoLookbackMs = 2 * 365 * 86_400_000;
@@ -63,6 +63,7 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
   // Every connection is reported on, screened or not: people's decisions need only Lever's data.
   const fairnessSources: FairnessSources = {
     eeo: ctx.eeoSource ?? (registry ? eeoThroughLever((id) => registry.client(id)) : async () => ({ unavailable: "no connection registry" })),
+    stages: registry ? stagesThroughLever((id) => registry.client(id)) : undefined,
     connections: registry ? async () => (await registry.list()).map((c) => c.id) : undefined,
   };
   // Replays run in this process over the same database, workflows and Lever connections as the
