@@ -40,7 +40,21 @@ if (mode === "bare") {
   await migrate(db);
   const queue = createJobQueue({ db, logger: silentLogger });
   await queue.start();
-  const inbox = createInbox({ db, queue, logger: silentLogger });
+  // Group-commit settings can be overridden for experiments (defaults: the inbox's own).
+  const tuning = (name: string) => (process.env[name] ? { [name]: Number(process.env[name]) } : {});
+  const { BENCH_MAX_BATCH: maxBatch, BENCH_MAX_IN_FLIGHT: maxInFlight, BENCH_LINGER_MS: lingerMs } = {
+    ...tuning("BENCH_MAX_BATCH"),
+    ...tuning("BENCH_MAX_IN_FLIGHT"),
+    ...tuning("BENCH_LINGER_MS"),
+  } as Record<string, number | undefined>;
+  const inbox = createInbox({
+    db,
+    queue,
+    logger: silentLogger,
+    ...(maxBatch !== undefined ? { maxBatch } : {}),
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+    ...(lingerMs !== undefined ? { lingerMs } : {}),
+  });
   await inbox.start();
   const config = loadConfig({ PORT: "0" });
   const connections = createMemoryConnectionDirectory({ default: { "*": BENCH_SIGNATURE_TOKEN } });
@@ -49,8 +63,9 @@ if (mode === "bare") {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as Server));
   });
   cleanup = async () => {
-    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from inbox_events");
-    process.stdout.write(`STORED ${rows[0]!.n}\n`);
+    // Each group commit is one transaction, so distinct xmin values count the batches.
+    const { rows } = await db.query<{ n: number; batches: number }>("select count(*)::int as n, count(distinct xmin::text)::int as batches from inbox_events");
+    process.stdout.write(`STORED ${rows[0]!.n}\nBATCHES ${rows[0]!.batches}\n`);
     await queue.stop({ graceful: false, timeoutMs: 1000 });
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -14,7 +14,9 @@
  * alternates between them (BENCH_ROUNDS rounds); medians are shown.
  *
  * Options (environment): BENCH_SECONDS (per phase, default 3), BENCH_ROUNDS (default 3),
- * BENCH_CONNECTIONS (default 50), BENCH_RATE (default 250).
+ * BENCH_CONNECTIONS (default 50), BENCH_RATE (default 250), BENCH_ONLY (`embedded` or `postgres`).
+ * The server children also take BENCH_MAX_BATCH, BENCH_MAX_IN_FLIGHT and BENCH_LINGER_MS to try
+ * other group-commit settings than the inbox's defaults.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
@@ -28,6 +30,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 250);
+/** `embedded` or `postgres` to run only that engine's comparison. */
+const ONLY = process.env.BENCH_ONLY;
 const WARMUP_SECONDS = 1;
 const TOKEN = "bench-intake-signature-token";
 
@@ -222,10 +226,14 @@ process.stdout.write(
   `| server | req/s (saturated) | of bare | p50 / p99 ms saturated | p50 / p99 ms at ${RATE}/s | errors | stored | targets |\n|---|---|---|---|---|---|---|---|\n`,
 );
 
-const embedded = await compare("Fulcrum intake, embedded (PGlite on disk)", "pglite");
-process.stdout.write(row(embedded.bare, null) + "\n");
-process.stdout.write(row(embedded.fulcrum, embedded.ratio, { ratio: 0.25 }) + "\n");
-if (await postgresAvailable()) {
+if (ONLY !== "postgres") {
+  const embedded = await compare("Fulcrum intake, embedded (PGlite on disk)", "pglite");
+  process.stdout.write(row(embedded.bare, null) + "\n");
+  process.stdout.write(row(embedded.fulcrum, embedded.ratio, { ratio: 0.25 }) + "\n");
+}
+if (ONLY === "embedded") {
+  // PostgreSQL not asked for.
+} else if (await postgresAvailable()) {
   const pgDb = await createPostgresDatabase();
   try {
     const pg = await compare("Fulcrum intake, PostgreSQL", "postgres", pgDb.url);

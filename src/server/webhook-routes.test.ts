@@ -8,9 +8,12 @@ import { createLogger, silentLogger } from "../observability/index.ts";
 import { signLeverWebhook } from "../lever/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../store/testing.ts";
 import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
-import { createInbox, INBOX_QUEUE } from "../engine/inbox/index.ts";
+import { createInbox, INBOX_FANOUT_QUEUE, INBOX_QUEUE } from "../engine/inbox/index.ts";
 import { createMemoryConnectionDirectory } from "../engine/sources/index.ts";
 import { createApp } from "./app.ts";
+import { request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 
 const DEFAULT_TOKEN = "default-signing-token";
 const ACME_TOKEN = "acme-stage-change-token";
@@ -68,7 +71,7 @@ for (const engine of await testEngines()) {
 
     async function inboxSnapshot(): Promise<string> {
       const { rows } = await t.db.query("select id, dedupe_key, status from inbox_events order by id");
-      const jobs = await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = $1", [INBOX_QUEUE]);
+      const jobs = await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = any($1::text[])", [[INBOX_QUEUE, INBOX_FANOUT_QUEUE]]);
       return JSON.stringify({ rows, jobs: jobs.rows[0]!.n });
     }
 
@@ -151,6 +154,86 @@ for (const engine of await testEngines()) {
       });
       await expectRejected("/webhooks/lever", stream, 413, "body_too_large", /4096 bytes/, { duplex: "half" } as RequestInit);
       assert.ok(pulled < 20, `read ${pulled} chunks of 1 KiB before refusing`);
+    });
+
+    describe("over a real socket (@hono/node-server, body read from Node's request)", () => {
+      let server: Server;
+      let port: number;
+      before(async () => {
+        server = await new Promise<Server>((resolve) => {
+          const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as Server));
+        });
+        port = (server.address() as AddressInfo).port;
+      });
+      after(async () => {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      });
+
+      /**
+       * POSTs `chunks` (chunked transfer unless `declared`). With `open`, the body is never ended:
+       * only an answer given before the whole body arrived can come back.
+       */
+      function send(chunks: string[], declared: boolean, open = false): Promise<{ status: number; json: { status?: string; error?: { code: string; message: string } } }> {
+        return new Promise((resolve, reject) => {
+          const length = chunks.reduce((n, c) => n + Buffer.byteLength(c), 0);
+          const req = httpRequest(
+            { host: "127.0.0.1", port, path: "/webhooks/lever", method: "POST", headers: { "content-type": "application/json", ...(declared ? { "content-length": length } : {}) } },
+            (res) => {
+              let text = "";
+              res.on("data", (d: Buffer) => (text += d.toString()));
+              res.on("end", () => {
+                resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as never });
+                if (open) req.destroy();
+              });
+            },
+          );
+          req.on("error", (error) => {
+            if (!open) reject(error);
+          });
+          for (const chunk of chunks) req.write(chunk);
+          if (!open) req.end();
+        });
+      }
+
+      it("stores a delivery with a declared length and answers 200 accepted", async () => {
+        const res = await send([JSON.stringify(delivery())], true);
+        assert.equal(res.status, 200);
+        assert.equal(res.json.status, "accepted");
+      });
+
+      it("stores a chunked delivery under the limit", async () => {
+        const text = JSON.stringify(delivery());
+        const res = await send([text.slice(0, 100), text.slice(100)], false);
+        assert.equal(res.status, 200, JSON.stringify(res.json));
+        assert.equal(res.json.status, "accepted");
+      });
+
+      it("refuses a declared length over the limit with 413, the inbox unchanged", async () => {
+        const before = await inboxSnapshot();
+        const res = await send([JSON.stringify(delivery({ data: { opportunityId: "x".repeat(5000) } }))], true);
+        assert.equal(res.status, 413);
+        assert.equal(res.json.error?.code, "body_too_large");
+        assert.match(res.json.error?.message ?? "", /larger than the limit of 4096 bytes/);
+        assert.equal(await inboxSnapshot(), before);
+      });
+
+      it("refuses a chunked body once it passes the limit, without waiting for the rest of it", async () => {
+        const before = await inboxSnapshot();
+        // 8 KiB of a body that never ends: the 413 can only come from counting what arrived.
+        const res = await send(Array.from({ length: 8 }, () => " ".repeat(1024)), false, true);
+        assert.equal(res.status, 413);
+        assert.equal(res.json.error?.code, "body_too_large");
+        assert.equal(await inboxSnapshot(), before);
+      });
+
+      it("stores a burst of concurrent deliveries, each once", async () => {
+        const before = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events");
+        const results = await Promise.all(Array.from({ length: 60 }, () => send([JSON.stringify(delivery())], true)));
+        assert.deepEqual(new Set(results.map((r) => `${r.status} ${r.json.status}`)), new Set(["200 accepted"]));
+        const after = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events");
+        assert.equal(after.rows[0]!.n - before.rows[0]!.n, 60);
+      });
     });
 
     it("rejects malformed JSON with 400 without echoing the body", async () => {

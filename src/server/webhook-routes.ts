@@ -6,7 +6,7 @@
  * durable write of the inbox row and its first job (200 once committed; duplicates 200 as no-ops).
  * The reply never waits on workers. Bodies are never logged.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { leverEventNames } from "../config/index.ts";
 import { webhooksReceived } from "../observability/metrics.ts";
@@ -36,13 +36,29 @@ export function webhookRoutes(ctx: AppContext): Hono {
   const maxBytes = ctx.config.webhook.maxBodyBytes;
   const log = ctx.logger.child({ component: "webhooks" });
 
-  const limit = bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      webhooksReceived.inc({ source: "lever", event: "unknown", outcome: "rejected_body_too_large" });
-      throw new HttpError(413, "body_too_large", `the body is larger than the limit of ${maxBytes} bytes`);
-    },
-  });
+  const tooLarge = (): never => {
+    webhooksReceived.inc({ source: "lever", event: "unknown", outcome: "rejected_body_too_large" });
+    throw new HttpError(413, "body_too_large", `the body is larger than the limit of ${maxBytes} bytes`);
+  };
+  // A body without a declared length (chunked) is counted as it streams and refused once past the
+  // limit, without being read in full.
+  const streamedLimit = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  /**
+   * The size check. A declared length (what Lever sends) is checked without touching the body, as
+   * hono's bodyLimit does, so the body is then read straight from Node's request (@hono/node-server
+   * reads it without building a web ReadableStream: the costliest part of a small request);
+   * asking hono's bodyLimit first would build that stream for every request. Anything else goes
+   * through bodyLimit itself, on any runtime.
+   */
+  const limit: MiddlewareHandler = async (c, next) => {
+    const headers = c.req.raw.headers;
+    const declared = headers.get("content-length");
+    if (declared !== null && !headers.has("transfer-encoding")) {
+      if (parseInt(declared, 10) > maxBytes) tooLarge();
+      return next();
+    }
+    return streamedLimit(c, next);
+  };
 
   app.post("/lever/:connection?", limit, async (c) => {
     const connectionId = c.req.param("connection") ?? "default";

@@ -11,7 +11,13 @@ export interface GroupCommitOptions<I, O> {
   write(items: I[]): Promise<O[]>;
   /** Most items in one batch. */
   maxBatch: number;
-  /** Batches written at the same time (1 for a single-connection database). */
+  /**
+   * Batches written at the same time (1 for a single-connection database). Only full batches are
+   * written beside another: a partial one waits for the write in flight and grows meanwhile. Every
+   * transaction has a fixed cost (round trips, statement executions, a commit), so splitting a
+   * backlog into several small concurrent batches costs more CPU per item than one larger batch,
+   * and on a machine whose cores are all busy that lowers throughput instead of raising it.
+   */
   maxInFlight: number;
   /**
    * How long a batch waits for company before it is written, in milliseconds (default 0: at
@@ -58,6 +64,7 @@ export function createGroupCommit<I, O>(options: GroupCommitOptions<I, O>): Grou
       lingering = undefined;
     }
     while (inFlight < options.maxInFlight && waiting.length > 0) {
+      if (inFlight > 0 && waiting.length < options.maxBatch) break;
       const batch = waiting.splice(0, options.maxBatch);
       inFlight++;
       void run(batch).finally(() => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
 import { createJobQueue, type JobQueue } from "../queue/index.ts";
-import { createInbox, createGroupCommit, INBOX_QUEUE, type Inbox, type InboxEvent, type NewInboxEvent } from "./index.ts";
+import { createInbox, createGroupCommit, INBOX_FANOUT_QUEUE, INBOX_QUEUE, type Inbox, type InboxEvent, type NewInboxEvent } from "./index.ts";
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -65,6 +65,40 @@ describe("group commit", () => {
     assert.deepEqual(batches, [5]);
   });
 
+  it("writes a partial batch beside one in flight only once it is full, so a backlog is not split into small transactions", async () => {
+    const batches: number[][] = [];
+    const releases: (() => void)[] = [];
+    let writing = 0;
+    let mostAtOnce = 0;
+    const gc = createGroupCommit<number, number>({
+      maxBatch: 10,
+      maxInFlight: 4,
+      async write(items) {
+        batches.push(items);
+        mostAtOnce = Math.max(mostAtOnce, ++writing);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        writing--;
+        return items;
+      },
+    });
+    const first = gc.submit(0); // written at once: nothing is in flight
+    const rest = Array.from({ length: 15 }, (_, i) => gc.submit(i + 1));
+    // 10 of the 15 make a full batch, written beside the first; the other 5 wait while any write is in flight.
+    assert.deepEqual(batches, [[0], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
+    releases.shift()!();
+    await first;
+    await new Promise(setImmediate); // lets the finished write's bookkeeping (its microtasks) run
+    assert.equal(batches.length, 2);
+    releases.shift()!();
+    await rest[9];
+    await new Promise(setImmediate);
+    assert.deepEqual(batches[2], [11, 12, 13, 14, 15]);
+    while (releases.length) releases.shift()!();
+    assert.deepEqual(await Promise.all(rest), Array.from({ length: 15 }, (_, i) => i + 1));
+    assert.equal(mostAtOnce, 2);
+    await gc.drain();
+  });
+
   it("rejects every request of a batch whose write fails, and keeps going", async () => {
     let calls = 0;
     const gc = createGroupCommit<number, number>({
@@ -101,12 +135,22 @@ for (const engine of await testEngines()) {
       await t?.drop();
     });
 
+    /** `inbox.process` jobs for the event. */
     async function jobsFor(eventId: number): Promise<number> {
       const { rows } = await t.db.query<{ n: number }>(
         `select count(*)::int as n from pgboss.job where name = $1 and (data->>'eventId')::bigint = $2`,
         [INBOX_QUEUE, eventId],
       );
       return rows[0]!.n;
+    }
+
+    /** Jobs that carry the event: its own `inbox.process` jobs and fan-out jobs naming it. */
+    async function firstJobsFor(eventId: number): Promise<number> {
+      const { rows } = await t.db.query<{ n: number }>(
+        `select count(*)::int as n from pgboss.job where name = $2 and data->'eventIds' @> to_jsonb($1::bigint)`,
+        [eventId, INBOX_FANOUT_QUEUE],
+      );
+      return (await jobsFor(eventId)) + rows[0]!.n;
     }
 
     it("stores an event together with its first job", async () => {
@@ -116,7 +160,10 @@ for (const engine of await testEngines()) {
       const stored = await inbox.getEvent(result.id!);
       assert.equal(stored?.status, "received");
       assert.deepEqual(stored?.payload, leverEvent(1).payload);
+      // A lone event gets its own job, with the id its row names.
       assert.equal(await jobsFor(result.id!), 1);
+      assert.equal(await firstJobsFor(result.id!), 1);
+      assert.equal((await queue.getJob(stored!.lastJobId!))?.queue, INBOX_QUEUE);
     });
 
     it("answers a redelivery with duplicate and stores nothing more", async () => {
@@ -124,7 +171,7 @@ for (const engine of await testEngines()) {
       const again = await inbox.storeEvent(leverEvent(2, { payload: { changed: true } }));
       assert.equal(again.status, "duplicate");
       assert.equal(again.id, first.id);
-      assert.equal(await jobsFor(first.id!), 1);
+      assert.equal(await firstJobsFor(first.id!), 1);
       assert.deepEqual((await inbox.getEvent(first.id!))?.payload, leverEvent(2).payload);
     });
 
@@ -135,7 +182,7 @@ for (const engine of await testEngines()) {
       assert.equal(b.status, "stored");
     });
 
-    it("stores 300 concurrent events with one row and one job each, twins deduplicated", async () => {
+    it("stores 300 concurrent events with one row and one first job each (fanned out in batches), twins deduplicated", async () => {
       const before = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events");
       const requests = Array.from({ length: 300 }, (_, i) => leverEvent(1000 + (i % 250)));
       const results = await Promise.all(requests.map((r) => inbox.storeEvent(r)));
@@ -143,12 +190,11 @@ for (const engine of await testEngines()) {
       assert.equal(results.filter((r) => r.status === "duplicate").length, 50);
       const after = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events");
       assert.equal(after.rows[0]!.n - before.rows[0]!.n, 250);
-      const jobs = await t.db.query<{ n: number }>(
-        `select count(distinct data->>'eventId')::int as n, count(*)::int as total from pgboss.job
-          where name = $1 and (data->>'eventId')::bigint in (select id from inbox_events where dedupe_key like 'evt-1%' and length(dedupe_key) = 8)`,
-        [INBOX_QUEUE],
-      );
-      assert.equal(jobs.rows[0]!.n, 250);
+      const ids = results.filter((r) => r.status === "stored").map((r) => r.id!);
+      // Every stored event is carried by exactly one job: its own, or (batches of 8 or more) a fan-out job.
+      for (const id of ids) assert.equal(await firstJobsFor(id), 1, `event ${id}`);
+      const fanOuts = await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = $1", [INBOX_FANOUT_QUEUE]);
+      assert.ok(fanOuts.rows[0]!.n >= 1 && fanOuts.rows[0]!.n < 10, `${fanOuts.rows[0]!.n} fan-out jobs for 250 events`);
     });
 
     it("fails only the event the database refuses when it shares a batch with good ones", async () => {
@@ -183,6 +229,39 @@ for (const engine of await testEngines()) {
       assert.equal(calls.length, 1);
       assert.equal(calls[0]!.traceId, event.traceId);
       assert.equal(event.attempts, 1);
+    });
+
+    it("expands fan-out jobs into one job per event, with the id each row names, and a second run of one adds nothing", async () => {
+      // The 250 events stored above were fanned out; processing (started above) expands and runs them.
+      const { rows: events } = await t.db.query<{ id: number; last_job_id: string }>(
+        "select id, last_job_id from inbox_events where dedupe_key like 'evt-1%' and length(dedupe_key) = 8 order by id",
+      );
+      assert.equal(events.length, 250);
+      await waitFor("every fanned-out event to be processed", async () => {
+        const { rows } = await t.db.query<{ n: number }>(
+          "select count(*)::int as n from inbox_events where id = any($1::bigint[]) and status = 'processed'",
+          [events.map((e) => e.id)],
+        );
+        return rows[0]!.n === 250;
+      });
+      const perEvent = async () =>
+        (
+          await t.db.query<{ id: string; event_id: number }>(
+            "select id::text, (data->>'eventId')::bigint as event_id from pgboss.job where name = $1 and (data->>'eventId')::bigint = any($2::bigint[])",
+            [INBOX_QUEUE, events.map((e) => e.id)],
+          )
+        ).rows;
+      const jobs = await perEvent();
+      assert.equal(jobs.length, 250);
+      assert.deepEqual(
+        new Map(jobs.map((j) => [Number(j.event_id), j.id])),
+        new Map(events.map((e) => [Number(e.id), e.last_job_id])),
+      );
+      // A fan-out job that runs again (its process died after the jobs were committed) changes nothing.
+      const again = await queue.send(INBOX_FANOUT_QUEUE, { eventIds: events.map((e) => e.id) });
+      await waitFor("the repeated fan-out to complete", async () => (await queue.getJob(again!))?.state === "completed");
+      assert.equal((await perEvent()).length, 250);
+      assert.equal(seen.filter((s) => events.some((e) => e.id === s.id)).length, 250, "each event processed once");
     });
 
     it("retries a failing event, marks it failed with the reason, dead-letters the job, and replays it on request", async () => {

@@ -9,9 +9,17 @@ import type { Database, Queryable } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import { createGroupCommit, type GroupCommit } from "./group-commit.ts";
+import { preparedTransaction } from "./prepared.ts";
 
 /** The queue that carries each stored event to its processor. */
 export const INBOX_QUEUE = "inbox.process";
+
+/**
+ * The queue of fan-out jobs: a group commit of many events stores one job here, naming them,
+ * instead of one `inbox.process` job each; a worker then creates those jobs (with the ids the
+ * inbox rows already name). See `CreateInboxOptions.fanOutFrom`.
+ */
+export const INBOX_FANOUT_QUEUE = "inbox.fanout";
 
 export type InboxStatus = "received" | "processing" | "processed" | "failed" | "ignored";
 
@@ -81,6 +89,13 @@ export interface CreateInboxOptions {
    * queries run on this event loop, so requests are only read between writes), 0 on PostgreSQL.
    */
   lingerMs?: number;
+  /**
+   * A batch that stores at least this many new events commits one `inbox.fanout` job naming them
+   * instead of one `inbox.process` job each; a worker turns it into those jobs (same ids,
+   * connection and trace), so the acknowledgement no longer waits on writing N jobs. Smaller
+   * batches (a lone webhook) get their jobs directly, as before. Default 8; 0 turns fan-out off.
+   */
+  fanOutFrom?: number;
   /** Retries of `inbox.process` before dead-letter. Default 5. */
   retryLimit?: number;
   /** First retry delay (seconds), doubled per retry. Default 2. */
@@ -99,13 +114,16 @@ export interface ListEventsOptions {
 
 /** See `createInbox`. */
 export interface Inbox {
-  /** Creates the inbox's queue. Call once after the job queue has started. */
+  /** Creates the inbox's queues (`inbox.process`, `inbox.fanout`). Call once after the job queue has started. */
   start(): Promise<void>;
-  /** Stores the event and its first job durably; a redelivery returns `duplicate` and does nothing. */
+  /**
+   * Stores the event and its first job durably (its `inbox.process` job, or under load a fan-out
+   * job that names it); a redelivery returns `duplicate` and does nothing.
+   */
   storeEvent(event: NewInboxEvent): Promise<StoreEventResult>;
   /** Sets the processor (one per process; the last one set wins). */
   registerEventProcessor(processor: EventProcessor): void;
-  /** Starts handing stored events to the processor in this process. */
+  /** Starts handing stored events to the processor in this process (and expanding fan-out jobs). */
   startProcessing(options?: { concurrency?: number; perConnectionConcurrency?: number }): Promise<void>;
   /** Queues the event again (whatever its status). Resolves to the new job id, or null when no such event. */
   replayEvent(id: number): Promise<string | null>;
@@ -172,6 +190,10 @@ interface JobData {
   traceId: string;
 }
 
+interface FanOutData {
+  eventIds: number[];
+}
+
 /**
  * Creates the inbox over `db` and `queue`.
  *
@@ -186,39 +208,43 @@ export function createInbox(options: CreateInboxOptions): Inbox {
   const { db, queue } = options;
   const logger = options.logger ?? silentLogger;
   const retryLimit = options.retryLimit ?? 5;
+  const fanOutFrom = options.fanOutFrom ?? 8;
   let processor: EventProcessor | undefined;
 
   /**
    * One transaction for the whole batch: a multi-row insert that skips known dedupe keys and
-   * returns the rows it made, then one multi-row job insert for exactly those rows. Arrays go
-   * in as parameters (unnest), so the statement text is the same for every batch size.
+   * returns the rows it made, then one multi-row job insert for exactly those rows. The rows go in
+   * as one JSON parameter (each payload nested as JSON, not escaped again as text), so the
+   * statement text is the same for every batch size and is prepared once per connection.
    */
   async function writeBatch(items: NewInboxEvent[]): Promise<StoreEventResult[]> {
-    const traceIds = items.map(() => newTraceId());
-    // Job ids are made here so the inbox row can name its job in the same insert.
-    const jobIds = items.map(() => randomUUID());
-    return db.transaction(async (tx) => {
+    const entropy = randomBytes(16 * items.length).toString("hex");
+    const rows = items.map((i, n) => ({
+      c: i.connectionId,
+      s: i.source,
+      e: i.event,
+      d: i.dedupeKey,
+      t: i.triggeredAt ? i.triggeredAt.toISOString() : null,
+      // A trace id each (32 hex digits, as newTraceId makes), from one draw of randomness.
+      tr: entropy.slice(32 * n, 32 * n + 32),
+      p: i.payload,
+      // Job ids are made here so the inbox row can name its job in the same insert.
+      j: randomUUID(),
+    }));
+    return preparedTransaction(db, async (tx) => {
       const inserted = await tx.query<{ id: number; connection_id: string; source: string; dedupe_key: string; trace_id: string; last_job_id: string }>(
         `insert into inbox_events (connection_id, source, event, dedupe_key, triggered_at, trace_id, payload, last_job_id)
-         select c, s, e, d, t, tr, p::jsonb, j
-           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[])
-             as x(c, s, e, d, t, tr, p, j)
+         select c, s, e, d, t, tr, p, j
+           from jsonb_to_recordset($1::jsonb) as x(c text, s text, e text, d text, t timestamptz, tr text, p jsonb, j text)
          on conflict (connection_id, source, dedupe_key) do nothing
          returning id, connection_id, source, dedupe_key, trace_id, last_job_id`,
-        [
-          items.map((i) => i.connectionId),
-          items.map((i) => i.source),
-          items.map((i) => i.event),
-          items.map((i) => i.dedupeKey),
-          items.map((i) => (i.triggeredAt ? i.triggeredAt.toISOString() : null)),
-          traceIds,
-          items.map((i) => JSON.stringify(i.payload)),
-          jobIds,
-        ],
+        [JSON.stringify(rows)],
       );
       const keyOf = (c: string, s: string, d: string) => `${c}\u0000${s}\u0000${d}`;
       const made = new Map(inserted.rows.map((r) => [keyOf(r.connection_id, r.source, r.dedupe_key), r]));
-      if (inserted.rows.length > 0) {
+      if (fanOutFrom > 0 && inserted.rows.length >= fanOutFrom) {
+        await queue.sendMany<FanOutData>(INBOX_FANOUT_QUEUE, [{ data: { eventIds: inserted.rows.map((r) => Number(r.id)) } }], tx);
+      } else if (inserted.rows.length > 0) {
         await queue.sendMany<JobData>(
           INBOX_QUEUE,
           inserted.rows.map((r) => ({
@@ -324,6 +350,35 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     await db.query(`update inbox_events set status = 'processed', processed_at = now(), error = null where id = $1`, [event.id]);
   }
 
+  /**
+   * Creates the `inbox.process` job of each event a fan-out job names, in one transaction, with the
+   * id its inbox row already carries (`last_job_id`). Running again after a crash (jobs committed,
+   * fan-out not yet marked done) creates nothing more: a job id that exists is skipped. An event
+   * replayed meanwhile names its replay's job, which exists, so it is not queued twice either.
+   */
+  async function fanOut(job: { id: string; data: FanOutData }): Promise<void> {
+    await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: number; trace_id: string; connection_id: string; last_job_id: string | null }>(
+        `select id, trace_id, connection_id, last_job_id from inbox_events where id = any($1::bigint[]) order by id`,
+        [job.data.eventIds],
+      );
+      if (rows.length < job.data.eventIds.length) {
+        logger.warn({ jobId: job.id, missing: job.data.eventIds.length - rows.length }, "fan-out job names events that no longer exist");
+      }
+      if (rows.length === 0) return;
+      await queue.sendMany<JobData>(
+        INBOX_QUEUE,
+        rows.map((r) => ({
+          data: { eventId: Number(r.id), traceId: r.trace_id },
+          options: { id: r.last_job_id ?? randomUUID(), concurrencyKey: r.connection_id },
+        })),
+        tx,
+      );
+    });
+  }
+
+  const expireInSeconds = options.expireInSeconds ?? 300;
+
   return {
     async start() {
       await queue.define(INBOX_QUEUE, {
@@ -331,7 +386,15 @@ export function createInbox(options: CreateInboxOptions): Inbox {
         retryDelay: options.retryDelaySeconds ?? 2,
         retryBackoff: true,
         retryDelayMax: 600,
-        expireInSeconds: options.expireInSeconds ?? 300,
+        expireInSeconds,
+      });
+      // Fan-out is a few statements: a lost attempt (its process died) is retried within 30 s.
+      await queue.define(INBOX_FANOUT_QUEUE, {
+        retryLimit: Math.max(retryLimit, 10),
+        retryDelay: options.retryDelaySeconds ?? 2,
+        retryBackoff: true,
+        retryDelayMax: 60,
+        expireInSeconds: Math.min(expireInSeconds, 30),
       });
     },
     async storeEvent(event) {
@@ -343,6 +406,7 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       processor = fn;
     },
     async startProcessing(processingOptions = {}) {
+      await queue.work<FanOutData>(INBOX_FANOUT_QUEUE, { concurrency: 2 }, fanOut);
       await queue.work<JobData>(
         INBOX_QUEUE,
         {

@@ -3,6 +3,7 @@ export {
   createInbox,
   newTraceId,
   INBOX_QUEUE,
+  INBOX_FANOUT_QUEUE,
   type Inbox,
   type InboxEvent,
   type InboxStatus,
