@@ -220,6 +220,26 @@ for (const engine of await testEngines()) {
       assert.equal((back[0]!.data as { note: string }).note, awkward);
     });
 
+    it("folds an append into the caller's own statement, appending nothing when its rows are none", async () => {
+      await reset();
+      await appendMany(trail, 1);
+      await t.db.exec("create table if not exists audit_fold_probe (id int primary key)");
+      const fold = async (id: number) => {
+        const params: unknown[] = [];
+        const bind = (v: unknown) => `$${params.push(v)}`;
+        const call = trail.appendCall([{ kind: "lever.write", actor: "workflow:w", subject: { runId: String(id) }, data: { id } }, { kind: "run.succeeded", actor: "workflow:w", data: {} }], bind, "done.id is not null");
+        const sql = `with done as (insert into audit_fold_probe (id) values (${bind(id)}) on conflict do nothing returning id)
+          select a.o_seq from done cross join lateral ${call} a`;
+        return (await t.db.query<{ o_seq: number }>(sql, params)).rows.map((r) => Number(r.o_seq));
+      };
+      assert.deepEqual(await fold(1), [2, 3]);
+      assert.deepEqual(await fold(1), [], "the insert did nothing, so nothing is appended");
+      assert.deepEqual(await fold(2), [4, 5]);
+      const result = await trail.verify();
+      assert.deepEqual(withoutHead(result), { ok: true, checked: 5, problems: [] });
+      await t.db.exec("drop table audit_fold_probe");
+    });
+
     it("splits a record's canonical JSON around its creation time", () => {
       const content = { kind: "k", traceId: null, actor: "a\"b", subject: { b: "2", a: "1" }, data: { y: [1, { b: 1, a: 2 }], x: "é" } };
       const { before, after } = hashedParts(content);

@@ -105,6 +105,15 @@ export interface AuditTrail {
   /** Appends several records, in order, in one statement (see `append`). */
   appendMany(records: readonly AuditAppend[], tx?: Queryable): Promise<AuditRecord[]>;
   /**
+   * For callers that fold an append into a statement of their own (one round trip, one commit):
+   * SQL for a set-returning call that appends `records` when evaluated, one row per record.
+   * `bind` adds a parameter to the caller's statement and returns its placeholder. With `when`
+   * (an SQL condition), nothing is appended where it does not hold. Put the call last, e.g.
+   * `with done as (update … returning id) select 1 from done cross join lateral <call>`: evaluated
+   * once per row of `done`, and not at all when it has none.
+   */
+  appendCall(records: readonly AuditAppend[], bind: (value: unknown) => string, when?: string): string;
+  /**
    * Re-computes the whole chain and reports every place it is broken. `anchors` are chain heads
    * noted earlier outside Fulcrum; each must still be the hash of its record.
    */
@@ -259,6 +268,11 @@ export function createAuditTrail(db: Database): AuditTrail {
 
     appendMany(records, tx) {
       return appendIn(tx ?? db, records);
+    },
+
+    appendCall(records, bind, when) {
+      const arg = `${bind(JSON.stringify(records.map((r) => prepare(r).arg)))}::jsonb`;
+      return `audit_append(${when ? `case when ${when} then ${arg} end` : arg})`;
     },
 
     async verify(options = {}) {

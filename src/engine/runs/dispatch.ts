@@ -27,10 +27,19 @@ async function recordTimer(q: Queryable, t: { workflowId: string; key: string; f
   );
 }
 
-/** True when this timer job is still the latest arming of its key (and consumes it). */
-export async function takeTimer(db: Queryable, t: { key: string; fireAt: number }): Promise<boolean> {
-  const { rowCount } = await db.query("delete from workflow_timers where key = $1 and fire_at = $2", [t.key, new Date(t.fireAt)]);
-  return rowCount > 0;
+/**
+ * Fires a timer job when it is still the latest arming of its key: runs `fire`, then consumes the
+ * arming. A failure or crash before it is consumed leaves it for the job's retry, which fires again
+ * (the event's key, one per arming, makes a second start of the same run a no-op). Returns whether
+ * it fired.
+ */
+export async function fireTimer(db: Queryable, t: { key: string; fireAt: number }, fire: () => Promise<unknown>): Promise<boolean> {
+  const at = new Date(t.fireAt);
+  const { rows } = await db.query("select 1 from workflow_timers where key = $1 and fire_at = $2", [t.key, at]);
+  if (rows.length === 0) return false;
+  await fire();
+  await db.query("delete from workflow_timers where key = $1 and fire_at = $2", [t.key, at]);
+  return true;
 }
 
 /** Dispatch through the durable job queue; jobs commit with the caller's transaction. */
@@ -74,7 +83,7 @@ export async function startEngineWorkers(queue: JobQueue, db: Database, engine: 
   await queue.work<StepJob>(STEP_QUEUE, { concurrency: options.concurrency ?? 8 }, (job) => engine.executeStep(job.data));
   await queue.work<{ proposalId: number }>(PROPOSAL_QUEUE, { concurrency: 2 }, (job) => engine.checkProposal(job.data.proposalId));
   await queue.work<TimerJob>(TIMER_QUEUE, { concurrency: 2 }, async (job) => {
-    if (await takeTimer(db, job.data)) await engine.handleEvent(job.data.event);
+    await fireTimer(db, job.data, () => engine.handleEvent(job.data.event));
   });
 }
 
@@ -122,7 +131,7 @@ export function createInlineDispatcher(db: Database, now: () => number = Date.no
       const m = timers.findIndex((x) => x.at <= t);
       if (m >= 0) {
         const [x] = timers.splice(m, 1);
-        if (await takeTimer(db, x!.timer)) await engine.handleEvent(x!.timer.event);
+        await fireTimer(db, x!.timer, () => engine.handleEvent(x!.timer.event));
         continue;
       }
       return;

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { testEngines, openTestDatabase, type TestDatabase } from "../../store/testing.ts";
 import { parseWorkflow, type EngineEvent, type LoadedWorkflow } from "../workflows/index.ts";
-import { createInlineDispatcher } from "./dispatch.ts";
-import { createWorkflowEngine, MAX_STEP_INPUT_BYTES, storedInput, type EngineOptions } from "./engine.ts";
+import { createInlineDispatcher, fireTimer } from "./dispatch.ts";
+import { createAuditTrail, type AuditTrail } from "../../governance/index.ts";
+import { createWorkflowEngine, MAX_STEP_INPUT_BYTES, storedInput, type EngineAuditSink, type EngineOptions } from "./engine.ts";
 import { getRun, listRuns } from "./queries.ts";
 import type { LeverGateway } from "./ports.ts";
 
@@ -117,9 +118,19 @@ for (const e of await testEngines()) {
     let lever: ReturnType<typeof memoryLever>;
     let scoreOut: Record<string, unknown>;
     const audit: { kind: string; actor: string }[] = [];
+    let trail: AuditTrail;
+    /** The real audit trail (records folded into the engine's statements), noting what was asked of it. */
+    let sink: EngineAuditSink;
 
     before(async () => {
       t = await openTestDatabase(e.kind);
+      trail = createAuditTrail(t.db);
+      const note = (rs: readonly { kind: string; actor: string }[]) => void audit.push(...rs.map((r) => ({ kind: r.kind, actor: r.actor })));
+      sink = {
+        append: async (r, tx) => (note([r]), trail.append(r, tx)),
+        appendMany: async (rs, tx) => (note(rs), trail.appendMany(rs, tx)),
+        appendCall: (rs, bind, when) => (note(rs), trail.appendCall(rs, bind, when)),
+      };
     });
     after(async () => t.drop());
     beforeEach(async () => {
@@ -128,6 +139,10 @@ for (const e of await testEngines()) {
       lever = memoryLever();
       scoreOut = { score: 82, confidence: 0.9, tags: ["ai-screened", "strong-match"], reasons: ["5 years of Go"], evidence: [{ quote: "Go since 2019" }], flags: [], meta: { engine: "local", prompt: "screening@1" } };
       audit.length = 0;
+    });
+    afterEach(async () => {
+      const verified = await trail.verify();
+      assert.deepEqual(verified.problems, []);
     });
 
     function engine(text = SCREEN, extra: Partial<EngineOptions> = {}) {
@@ -140,7 +155,7 @@ for (const e of await testEngines()) {
         dispatcher: inline.dispatcher,
         modeCeiling: "auto",
         tasks: { "test.score": async () => scoreOut },
-        audit: { append: async (r) => void audit.push({ kind: r.kind, actor: r.actor }) },
+        audit: sink,
         now: () => clock,
         ...extra,
       });
@@ -185,6 +200,27 @@ for (const e of await testEngines()) {
       assert.deepEqual(decisions.rows, [{ actor: "user:ana", decision: "approve" }]);
       assert.ok(audit.some((a) => a.kind === "proposal.decided" && a.actor === "user:ana"));
       assert.ok(audit.some((a) => a.kind === "lever.write"));
+    });
+
+    it("audits each change of a run once, in order, in a chain that verifies", async () => {
+      const kinds = async (runId: number) => (await trail.search({ traceId: "trace-1" })).filter((r) => r.subject["runId"] === String(runId)).map((r) => r.kind);
+      const { eng, drain } = engine();
+      const [runId] = await eng.handleEvent(event("audited"));
+      await drain();
+      assert.deepEqual(await kinds(runId!), ["run.started", "proposal.created", "lever.write", "proposal.created", "lever.write", "proposal.created"]);
+      const p = (await proposals()).find((x) => x.step_id === "advance")!;
+      await eng.decideProposal(p.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      assert.deepEqual((await kinds(runId!)).slice(6), ["proposal.decided", "lever.write", "run.succeeded"]);
+
+      const shadow = engine(SCREEN, { modeCeiling: "shadow" });
+      const [shadowRun] = await shadow.eng.handleEvent(event("audited-shadow"));
+      await shadow.drain();
+      assert.deepEqual(await kinds(shadowRun!), ["run.started", "proposal.created", "proposal.created", "proposal.created", "run.succeeded"]);
+      const ids = (await proposals()).filter((x) => x.status === "shadow").map((x) => x.id);
+      const audited = (await trail.search({ traceId: "trace-1", kind: "proposal.created" })).filter((r) => r.subject["runId"] === String(shadowRun)).map((r) => Number(r.subject["proposalId"]));
+      assert.deepEqual(audited, ids);
+      assert.equal((await trail.verify()).ok, true);
     });
 
     it("records every action and writes nothing when the ceiling is shadow", async () => {
@@ -310,6 +346,21 @@ for (const e of await testEngines()) {
       assert.deepEqual(step.rows[0], { status: "succeeded", attempts: 2 });
       const run = await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId]);
       assert.equal(run.rows[0]!.status, "succeeded");
+    });
+
+    it("keeps a timer until its event was handled, so a failed attempt fires again", async () => {
+      const timer = { key: "interview-ended:i1", fireAt: clock };
+      await t.db.query("insert into workflow_timers (key, workflow_id, fire_at) values ($1, 'screen', $2)", [timer.key, new Date(timer.fireAt)]);
+      await assert.rejects(fireTimer(t.db, timer, async () => { throw new Error("Lever did not answer"); }), /Lever did not answer/);
+      let fired = 0;
+      assert.equal(await fireTimer(t.db, timer, async () => void fired++), true);
+      assert.equal(fired, 1);
+      assert.equal(await fireTimer(t.db, timer, async () => void fired++), false, "consumed once handled");
+      // Re-armed for a later time: the job of the earlier time does nothing, the later one fires.
+      await t.db.query("insert into workflow_timers (key, workflow_id, fire_at) values ($1, 'screen', $2)", [timer.key, new Date(clock + 60_000)]);
+      assert.equal(await fireTimer(t.db, timer, async () => void fired++), false);
+      assert.equal(await fireTimer(t.db, { ...timer, fireAt: clock + 60_000 }, async () => void fired++), true);
+      assert.equal(fired, 2);
     });
 
     it("waits, branches and gates on a person's approval", async () => {

@@ -131,14 +131,26 @@ interface NewProposal {
 
 type AuditRecordInput = Parameters<AuditSink["append"]>[0];
 
-/** An audit sink that may append several records in one round trip (the audit trail can). */
-export type EngineAuditSink = AuditSink & { appendMany?(records: AuditRecordInput[], tx?: Queryable): Promise<unknown> };
+/**
+ * An audit sink that may append several records in one round trip, or inside one of the engine's
+ * own statements (the audit trail can both; see `AuditTrail.appendCall`). With `appendCall`, a
+ * step's state change and its audit records are one statement, and a change with nothing else to
+ * do in its transaction commits on its own.
+ */
+export type EngineAuditSink = AuditSink & {
+  appendMany?(records: AuditRecordInput[], tx?: Queryable): Promise<unknown>;
+  appendCall?(records: AuditRecordInput[], bind: (value: unknown) => string, when?: string): string;
+};
 
-const PROPOSAL_INSERT = `insert into proposals (run_id, step_id, generation, workflow_id, connection_id, opportunity_id, posting_id, kind, action, summary,
+/** Stores a proposal; $26 is its id when the step's claim reserved one. */
+const PROPOSAL_INSERT = `insert into proposals (id, run_id, step_id, generation, workflow_id, connection_id, opportunity_id, posting_id, kind, action, summary,
     reasons, evidence, confidence, engine, model, prompt, flags, mode, policy, status, expires_at, escalate_at, trace_id,
     decided_by, decided_at)
-  values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
+  values (coalesce($26::bigint, nextval(pg_get_serial_sequence('proposals', 'id'))), $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
   on conflict (run_id, step_id, generation) do nothing returning *`;
+
+/** Step types that make a proposal (every other type is an action step). */
+const NON_PROPOSING = ["fetch", "ai", "task", "branch", "wait"];
 
 export interface StartOptions {
   /** Record proposals only (ceiling shadow) and mark the run as a dry run. */
@@ -204,6 +216,8 @@ interface StepState {
   input?: unknown;
   /** The step's proposal as read with the claim (a job that runs again, a step resumed after a decision). */
   proposal: ProposalRow | null;
+  /** The id the claim reserved for the proposal an action step without one makes. */
+  proposalId?: number | undefined;
 }
 
 /** A wait step's input: the time it waits until. */
@@ -420,8 +434,18 @@ export function createWorkflowEngine(options: EngineOptions) {
     // the step is one of the run's workflow: a job for a finished step or an old generation claims
     // nothing and ends here. The step outputs are read from the snapshot before the claim; the
     // claimed step reads as running below.
+    // The claim commits without waiting for the disk (PostgreSQL's synchronous_commit off for this
+    // one transaction): losing it in a server crash only makes the step read as not started, and
+    // every later commit that matters (a proposal before its write, the step's outcome) waits for
+    // the disk and so makes the claim durable too. One fsync fewer per step.
     const { rows: runs } = await db.query<
-      RunRow & { steps: { step_id: string; status: string; output: Record<string, unknown> | null }[]; claimed: StepRow | null; proposal: ProposalRow | null }
+      RunRow & {
+        steps: { step_id: string; status: string; output: Record<string, unknown> | null }[];
+        claimed: StepRow | null;
+        proposal: ProposalRow | null;
+        proposal_id: number | string | null;
+        commit_mode: string;
+      }
     >(
       `with claimed as (
          update workflow_steps s set status = 'running', attempts = s.attempts + 1, started_at = coalesce(s.started_at, now()), error = null
@@ -430,25 +454,29 @@ export function createWorkflowEngine(options: EngineOptions) {
            and r.workflow->'steps' @> jsonb_build_array(jsonb_build_object('id', $2::text))
            and s.run_id = r.id and s.step_id = $2 and s.generation = $3
            and (s.status in ('pending', 'running', 'failed') or (s.status = 'waiting' and s.type = 'wait'))
-         returning s.id, s.step_id, s.position, s.status, s.attempts - 1 as attempts, s.output, s.generation
-       )
+         returning s.id, s.step_id, s.position, s.status, s.attempts - 1 as attempts, s.output, s.generation, s.type
+       ),
+       proposal as (select * from proposals p where p.run_id = $1 and p.step_id = $2 and p.generation = $3)
        select id, run_key, workflow_id, workflow, connection_id, event, trace_id, opportunity_id, posting_id, status, dry_run, generation, context,
          (select coalesce(json_agg(json_build_object('step_id', s.step_id, 'status', s.status, 'output', s.output)), '[]'::json)
             from workflow_steps s where s.run_id = r.id and s.generation = r.generation) as steps,
          (select row_to_json(c) from claimed c) as claimed,
-         (select row_to_json(p) from proposals p where p.run_id = $1 and p.step_id = $2 and p.generation = $3) as proposal
+         (select row_to_json(p) from proposal p) as proposal,
+         (select nextval(pg_get_serial_sequence('proposals', 'id')) from claimed c where c.type <> all ($4::text[]) and not exists (select 1 from proposal)) as proposal_id,
+         set_config('synchronous_commit', 'off', true) as commit_mode
        from workflow_runs r where id = $1`,
-      [job.runId, job.stepId, job.generation],
+      [job.runId, job.stepId, job.generation, NON_PROPOSING],
     );
     const loaded = runs[0];
     if (!loaded || loaded.generation !== job.generation || !["running", "waiting"].includes(loaded.status)) return;
-    const { steps: stepRows, claimed, proposal, ...runRow } = loaded;
+    const { steps: stepRows, claimed, proposal, proposal_id: proposalId, commit_mode: _commitMode, ...runRow } = loaded;
     const run: RunRow = { ...runRow, id: Number(runRow.id) };
     const step = run.workflow.steps.find((s) => s.id === job.stepId);
     if (!step || !claimed) return;
-    const row: StepRow = { ...claimed, id: Number(claimed.id), attempts: Number(claimed.attempts) };
+    const { type: _type, ...claimedRow } = claimed as StepRow & { type: string };
+    const row: StepRow = { ...claimedRow, id: Number(claimed.id), attempts: Number(claimed.attempts) };
     const resumingWait = step.type === "wait" && row.output?.until !== undefined;
-    const state: StepState = { proposal };
+    const state: StepState = { proposal, proposalId: proposalId === null ? undefined : Number(proposalId) };
     const steps = Object.fromEntries(stepRows.map((r) => [r.step_id, { status: r.step_id === step.id ? "running" : r.status, output: r.output }]));
     let outcome: Outcome;
     try {
@@ -498,17 +526,20 @@ export function createWorkflowEngine(options: EngineOptions) {
       );
       throw err;
     }
-    // The step, the run and the run's audit record commit together.
+    // The step, the run and the run's audit record commit together (one statement when the sink folds it in).
     const error = `step ${step.id}: ${err.message}`;
-    await db.transaction(async (tx) => {
-      await tx.query(
-        `with step as (update workflow_steps set status = 'failed', error = $2, finished_at = now(), input = coalesce($3::jsonb, input) where id = $1)
-         update workflow_runs set status = 'failed', error = $5, finished_at = now(), updated_at = now(), context = coalesce($6::jsonb, context), posting_id = coalesce(posting_id, $7)
-         where id = $4`,
+    const fail = (q: Queryable) =>
+      changeAndAudit(
+        q,
+        ["step as (update workflow_steps set status = 'failed', error = $2, finished_at = now(), input = coalesce($3::jsonb, input) where id = $1)"],
+        `update workflow_runs set status = 'failed', error = $5, finished_at = now(), updated_at = now(), context = coalesce($6::jsonb, context), posting_id = coalesce(posting_id, $7)
+         where id = $4 returning id as changed`,
         [row.id, message, input, run.id, error, context, postingId],
+        [runRecord(run, "failed", error)],
+        { lazyCommit: true },
       );
-      await audit(runRecord(run, "failed", error), tx);
-    });
+    if (options.audit?.appendCall) await fail(db);
+    else await db.transaction(fail);
     engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status: "failed" });
   }
 
@@ -630,12 +661,12 @@ export function createWorkflowEngine(options: EngineOptions) {
     const approval = run.workflow.approval;
     const expiresAt = status === "pending" ? new Date(now() + parseDuration(approval.expiresAfter)) : null;
     const escalateAt = status === "pending" && approval.escalateAfter ? new Date(now() + parseDuration(approval.escalateAfter)) : null;
-    const params = [
+    const params: unknown[] = [
       run.id, step.id, run.generation, run.workflow_id, run.connection_id, (action.opportunityId as string | undefined) ?? run.opportunity_id, run.posting_id, step.type,
       JSON.stringify(action), summary, JSON.stringify(reasons), JSON.stringify(evidence), confidence ?? null,
       (meta.engine as string | undefined) ?? null, (meta.model as string | undefined) ?? null, (meta.prompt as string | undefined) ?? null,
       JSON.stringify(flags), decision.mode, JSON.stringify(decision.reasons), status, expiresAt, escalateAt, run.trace_id,
-      status === "approved" ? "policy:auto" : null, status === "approved" ? new Date(now()) : null,
+      status === "approved" ? "policy:auto" : null, status === "approved" ? new Date(now()) : null, seen.proposalId ?? null,
     ];
     const record = (id: number): AuditRecordInput => ({
       kind: "proposal.created",
@@ -655,14 +686,26 @@ export function createWorkflowEngine(options: EngineOptions) {
       };
     }
     // An approved proposal is stored before anything is written, so a retry after a crash finds it
-    // and repeats the write with the same idempotency key instead of deciding again.
-    const proposal = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<ProposalRow>(PROPOSAL_INSERT, params);
-      const p = rows[0];
-      if (!p) return undefined;
-      await audit(record(Number(p.id)), tx);
-      return p;
-    });
+    // and repeats the write with the same idempotency key instead of deciding again. With the id the
+    // claim reserved, the proposal and its audit record are one statement (one commit).
+    const sink = options.audit;
+    let proposal: ProposalRow | undefined;
+    if (sink?.appendCall && seen.proposalId !== undefined) {
+      const bind = (v: unknown) => `$${params.push(v)}`;
+      const { rows } = await db.query<{ proposal: ProposalRow }>(
+        `with p as (${PROPOSAL_INSERT}) select row_to_json(p) as proposal from p cross join lateral ${sink.appendCall([record(seen.proposalId)], bind, "p.id is not null")} a`,
+        params,
+      );
+      proposal = rows[0]?.proposal;
+    } else {
+      proposal = await db.transaction(async (tx) => {
+        const { rows } = await tx.query<ProposalRow>(PROPOSAL_INSERT, params);
+        const p = rows[0];
+        if (!p) return undefined;
+        await audit(record(Number(p.id)), tx);
+        return p;
+      });
+    }
     if (!proposal) {
       const again = await db.query<ProposalRow>("select * from proposals where run_id = $1 and step_id = $2 and generation = $3", [run.id, step.id, run.generation]);
       return outcomeOfExisting(run, again.rows[0]!);
@@ -748,10 +791,36 @@ export function createWorkflowEngine(options: EngineOptions) {
   }
 
   /**
-   * Records a step's outcome and moves the run on in one transaction: the proposal it made (shadow
-   * or pending), the step's row, an applied proposal, the rows of steps passed over, the next
-   * step's row and the run's own row in one statement; then the next job; then the audit records,
-   * last, in one append.
+   * A state change and the audit records it makes, as one statement when the sink can fold them in
+   * (`EngineAuditSink.appendCall`): `ctes` (named data-modifying statements), then `final` (a
+   * data-modifying statement returning a column `changed`, named `done`), then the append, once,
+   * when `done` has a row. Without that, the change, then the records in a second statement (`q`
+   * must be a transaction then).
+   *
+   * `lazyCommit`: the transaction commits without waiting for the disk (synchronous_commit off for
+   * it alone), so the audit chain's head, locked by the append until commit, is not held through a
+   * disk flush while other runs wait for it. For a step's outcome only: if a server crash loses it,
+   * the step's job, whose completion commits after it and flushes it, runs the step again, and any
+   * write repeats with the same idempotency key.
+   */
+  async function changeAndAudit(q: Queryable, ctes: string[], final: string, params: unknown[], records: AuditRecordInput[], o: { lazyCommit?: boolean } = {}): Promise<void> {
+    const sink = options.audit;
+    const bind = (v: unknown) => `$${params.push(v)}`;
+    const all = [...ctes, `done as (${final})`].join(",\n");
+    const result = o.lazyCommit ? "set_config('synchronous_commit', 'off', true)" : "done.changed";
+    if (records.length > 0 && sink?.appendCall) {
+      await q.query(`with ${all}\nselect ${result} from done cross join lateral ${sink.appendCall(records, bind, "done.changed is not null")} a`, params);
+      return;
+    }
+    await q.query(`with ${all}\nselect ${result} from done`, params);
+    await auditMany(records, q);
+  }
+
+  /**
+   * Records a step's outcome and moves the run on, atomically: the proposal it made (shadow or
+   * pending); the step's row, an applied proposal, the rows of steps passed over, the next step's
+   * row, the run's own row and the audit records in one statement; the next job. A settle with
+   * nothing else to do (the run's last step) is that one statement alone, committing by itself.
    */
   async function settle(run: RunRow, row: StepRow, step: Step, outcome: Outcome, input: unknown, steps: Record<string, { status: string; output: Record<string, unknown> | null }>): Promise<void> {
     const status =
@@ -770,18 +839,22 @@ export function createWorkflowEngine(options: EngineOptions) {
     const { next, nextPos, skipped } = route;
     const finished = runStatus !== "running" && runStatus !== "waiting";
     let created: { id: number; status: string } | undefined;
-    await db.transaction(async (tx) => {
+
+    const work = async (q: Queryable) => {
       const records: AuditRecordInput[] = [];
       if (outcome.create) {
-        const { rows } = await tx.query<ProposalRow>(PROPOSAL_INSERT, outcome.create.params);
+        const { rows } = await q.query<ProposalRow>(PROPOSAL_INSERT, outcome.create.params);
         const p = rows[0];
         // Another attempt of this step stored it first: start over from the claim, which reads it.
         if (!p) throw new Error(`the proposal of step ${step.id} was stored by another attempt; the step runs again`);
         created = { id: Number(p.id), status: outcome.create.status };
         outcome.output = { proposalId: created.id, ...outcome.output };
         records.push(outcome.create.record(created.id));
-        if (outcome.create.checkAt) await dispatcher.enqueueProposalCheck(created.id, outcome.create.checkAt, tx);
+        if (outcome.create.checkAt) await dispatcher.enqueueProposalCheck(created.id, outcome.create.checkAt, q);
       }
+      // The jobs first, so the audit chain's head (locked by the append below) is held the least.
+      if (next) await dispatcher.enqueueStep({ runId: run.id, stepId: next.id, generation: run.generation }, {}, q);
+      if (outcome.kind === "wait") await dispatcher.enqueueStep({ runId: run.id, stepId: step.id, generation: run.generation }, { startAfter: outcome.until }, q);
 
       const params: unknown[] = [];
       const $ = (v: unknown) => `$${params.push(v)}`;
@@ -790,8 +863,17 @@ export function createWorkflowEngine(options: EngineOptions) {
            input = coalesce(${$(storedInput(input))}::jsonb, input), finished_at = ${status === "waiting" ? "null" : "now()"} where id = ${$(row.id)})`,
       ];
       if (outcome.applied) {
-        const { proposal, result } = outcome.applied;
-        ctes.push(`applied as (update proposals set status = 'applied', result = coalesce(${$(proposal.kind === "approval" ? null : JSON.stringify(result))}::jsonb, result), updated_at = now() where id = ${$(Number(proposal.id))})`);
+        const { proposal: p, key, result } = outcome.applied;
+        ctes.push(`applied as (update proposals set status = 'applied', result = coalesce(${$(p.kind === "approval" ? null : JSON.stringify(result))}::jsonb, result), updated_at = now() where id = ${$(Number(p.id))})`);
+        if (p.kind !== "approval") {
+          records.push({
+            kind: p.action.type.startsWith("lever.") ? "lever.write" : "action.applied",
+            traceId: run.trace_id,
+            actor: `workflow:${run.workflow_id}`,
+            subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id), proposalId: String(p.id) },
+            data: { action: p.action.type, key, result },
+          });
+        }
       }
       if (skipped.length > 0) {
         ctes.push(`skipped as (insert into workflow_steps (run_id, step_id, position, type, generation, status, output, finished_at)
@@ -806,24 +888,15 @@ export function createWorkflowEngine(options: EngineOptions) {
       if (finished) sets.push(`error = ${$(error ?? null)}`, "finished_at = now()");
       const [context, postingId] = changedContext(run);
       if (context !== null) sets.push(`context = ${$(context)}::jsonb`, `posting_id = coalesce(posting_id, ${$(postingId)})`);
-      await tx.query(`with ${ctes.join(",\n")}\nupdate workflow_runs set ${sets.join(", ")} where id = ${$(run.id)}`, params);
-
-      if (next) await dispatcher.enqueueStep({ runId: run.id, stepId: next.id, generation: run.generation }, {}, tx);
-      if (outcome.kind === "wait") await dispatcher.enqueueStep({ runId: run.id, stepId: step.id, generation: run.generation }, { startAfter: outcome.until }, tx);
-
-      if (outcome.applied && outcome.applied.proposal.kind !== "approval") {
-        const { proposal: p, key, result } = outcome.applied;
-        records.push({
-          kind: p.action.type.startsWith("lever.") ? "lever.write" : "action.applied",
-          traceId: run.trace_id,
-          actor: `workflow:${run.workflow_id}`,
-          subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id), proposalId: String(p.id) },
-          data: { action: p.action.type, key, result },
-        });
-      }
       if (finished) records.push(runRecord(run, runStatus, error));
-      await auditMany(records, tx);
-    });
+      await changeAndAudit(q, ctes, `update workflow_runs set ${sets.join(", ")} where id = ${$(run.id)} returning id as changed`, params, records, { lazyCommit: true });
+    };
+    // One statement needs no transaction of its own: no proposal to store first, no job to send
+    // with it, and an audit sink that folds its records into it.
+    const sink = options.audit;
+    const alone = !outcome.create && !next && outcome.kind !== "wait" && (!sink || sink.appendCall !== undefined || (!finished && !outcome.applied));
+    if (alone) await work(db);
+    else await db.transaction(work);
     if (created) engineEvents.emit("proposal.created", { proposalId: created.id, runId: run.id, workflowId: run.workflow_id, status: created.status });
     engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status: runStatus });
   }
