@@ -427,9 +427,10 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     const page = await pageAs("auditor@example.com");
     await page.goto(`${url}/fairness`);
     const report = (await page.evaluate(async () => (await fetch("/console/api/fairness")).json())) as {
-      tables: { postingId: string; postingTitle: string; dimension: string; missing: { ai?: string }; rows: { human: { n: number } | null }[] }[];
+      tables: { postingId: string; postingTitle: string; firstDecision: boolean; dimension: string; missing: { ai?: string }; rows: { human: { n: number } | null }[] }[];
     };
-    const unscreened = report.tables.find((t) => t.dimension === "sex" && t.missing.ai && t.rows.some((r) => (r.human?.n ?? 0) > 0));
+    // At the first decision: later stages never have the AI side, screened or not.
+    const unscreened = report.tables.find((t) => t.firstDecision && t.dimension === "sex" && t.missing.ai && t.rows.some((r) => (r.human?.n ?? 0) > 0));
     assert.ok(unscreened, "a demo posting with people's decisions and no screening");
     await page.getByLabel("Posting").selectOption({ label: unscreened.postingTitle });
     const section = page.getByRole("region", { name: `${unscreened.postingTitle}, moving past New applicant, by sex`, exact: true });
@@ -440,6 +441,36 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     assert.match(cells[2]!, /^\d+\/\d+ \(\d+\.\d%\)$/, "the human decision's selection is shown");
     assert.equal(await page.getByRole("table", { name: new RegExp(`^${postingA.text}`) }).count(), 0, "other postings are filtered out");
     assert.deepEqual(await seriousAxeViolations(page), []);
+  });
+
+  it("picks a later stage on the fairness page: people's decisions of those who reached it, the undecided left out", async () => {
+    const page = await pageAs("auditor@example.com");
+    await page.goto(`${url}/fairness`);
+    const report = (await page.evaluate(async () => (await fetch("/console/api/fairness")).json())) as {
+      stages: { id: string; label: string; firstDecision: boolean }[];
+      tables: { postingTitle: string; stageId: string; stage: string; firstDecision: boolean; dimension: string; total: number; unknown: number; undecided: number | null; rows: { human: { n: number } | null }[] }[];
+    };
+    // A demo posting with people still at a later stage as well as people decided there.
+    const later = report.tables.find((t) => !t.firstDecision && t.dimension === "sex" && (t.undecided ?? 0) > 0 && t.rows.some((r) => (r.human?.n ?? 0) > 0));
+    assert.ok(later, "a later stage with decided and undecided people on the demo data");
+    const stage = page.getByRole("combobox", { name: /^Stage\b/ });
+    assert.equal(await stage.inputValue(), report.stages.find((s) => s.firstDecision)!.id, "the first decision is shown by default");
+    await stage.selectOption({ label: later.stage });
+    await page.getByLabel("Posting").selectOption({ label: later.postingTitle });
+    const table = page.getByRole("table", {
+      name: `${later.postingTitle} · ${later.stage} · by sex — ${later.total} reached this stage, ${later.undecided} still undecided, ${later.unknown} unknown`,
+      exact: true,
+    });
+    await table.waitFor();
+    assert.equal(await table.getByRole("columnheader", { name: "Human decision" }).count(), 1);
+    assert.equal(await table.getByRole("columnheader", { name: "AI recommendation" }).count(), 0, "the screening's columns belong to the first decision");
+    const cells = await table.getByRole("row").filter({ has: page.getByRole("rowheader") }).first().getByRole("cell").allTextContents();
+    assert.match(cells[1] ?? "", /^\d+\/\d+ \(\d+\.\d%\)$|^—$/, "n, then the human decision's selection");
+    assert.equal(await page.getByRole("table", { name: / · moving past New applicant · / }).count(), 0, "first-decision tables are not shown at a later stage");
+    await page.getByText(/one still at it is undecided and left out of that stage's rates rather than counted as rejected/).waitFor();
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    const csv = await page.evaluate(async () => (await fetch("/console/api/fairness.csv")).text());
+    assert.ok(csv.includes(`,"${later.stage}","sex",`), "the export carries the stage column");
   });
 
   it("shows a hiring manager only their postings, and the server refuses a decision on another posting", async () => {

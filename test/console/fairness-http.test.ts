@@ -1,8 +1,9 @@
 /**
  * The console's fairness API on a server started like `npm start` with the built-in Lever sandbox
  * and no test-only wiring: candidates apply in the sandbox with EEO survey answers, the screening
- * workflow runs, and `/console/api/fairness` reads Lever's EEO responses through the connection's
- * Lever client — answering with aggregated rates and a flag, and nothing about any one person.
+ * workflow runs, and `/console/api/fairness` reads Lever's EEO responses and stage order through the
+ * connection's Lever client — answering with aggregated rates and a flag per posting and stage, and
+ * nothing about any one person.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -104,6 +105,37 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
     assert.ok(female.ai.impactRatio !== null && female.ai.impactRatio < 0.8);
     assert.equal(female.ai.flagged, true);
     assert.ok(report.tables.some((t) => t.postingId === postingId && t.dimension === "race"), "race is reported too");
+  });
+
+  it("reports a later stage from the account's stage order, leaving out whoever is still at it", async () => {
+    const sandbox = running.sandbox!;
+    const id = (name: string) => applicants.find((a) => a.name === name)!.opportunityId;
+    const stage = (text: string) => sandbox.state.stages.find((s) => s.text === text)!.id;
+    const notHired = sandbox.state.archiveReasons.find((r) => r.type !== "hired")!.id;
+    sandbox.actions.moveStage(id("Mark One"), stage("Recruiter Screen"));
+    sandbox.actions.moveStage(id("Mark One"), stage("Phone Screen")); // passed Recruiter Screen
+    sandbox.actions.moveStage(id("Mark Two"), stage("Recruiter Screen"));
+    sandbox.actions.archive(id("Mark Two"), notHired, null); // stopped there
+    sandbox.actions.moveStage(id("Fran One"), stage("Recruiter Screen")); // still there: undecided
+
+    const res = await signedInGet("/console/api/fairness");
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    const report = JSON.parse(text) as {
+      stages: { id: string; label: string; firstDecision: boolean }[];
+      tables: { postingId: string; stageId: string; stage: string; dimension: string; total: number; undecided: number | null; measures: string[]; rows: { group: string; human: { n: number; selected: number } | null; ai: unknown }[] }[];
+    };
+    assert.equal(report.stages[0]?.firstDecision, true, "the first decision comes first in the stage list");
+    assert.ok(report.stages.some((s) => s.id === stage("Recruiter Screen") && s.label === "moving past Recruiter Screen"));
+    const screen = report.tables.find((t) => t.postingId === postingId && t.stageId === stage("Recruiter Screen") && t.dimension === "sex");
+    assert.ok(screen, `no table at Recruiter Screen for the posting: ${text.slice(0, 500)}`);
+    assert.deepEqual([screen.total, screen.undecided, screen.measures], [3, 1, ["human"]]);
+    const male = screen.rows.find((r) => r.group === "Male")!;
+    assert.deepEqual([male.human?.n, male.human?.selected, male.ai], [2, 1, null]);
+    assert.equal(screen.rows.find((r) => r.group === "Female")!.human, null, "Fran, still at Recruiter Screen, is not counted as rejected");
+
+    const csv = await (await signedInGet("/console/api/fairness.csv")).text();
+    assert.ok(csv.includes(`"Fairness test role","${postingId}","moving past Recruiter Screen","sex","Male","selection rate, human decision",2,1,0.5,`), csv.slice(0, 300));
   });
 
   it("contains no individual's answers: no opportunity id, name or e-mail of an applicant", async () => {

@@ -1,11 +1,12 @@
 /**
- * Fairness: selection rates and impact ratios by group for each posting, AI recommendations beside
- * people's decisions, and the scoring rate. Only counts are shown — never an individual's EEO
- * answers. The shapes, the names of the measures and dimensions and what is missing come from the
+ * Fairness: selection rates and impact ratios by group for each posting and stage — at the first
+ * decision AI recommendations beside people's decisions, and the scoring rate; at later stages
+ * people's decisions. A stage picker (default: the first decision) and a posting filter choose the
+ * tables. Only counts are shown — never an individual's EEO answers. The shapes, the names of the measures and dimensions and what is missing come from the
  * server's report (`src/server/console/fairness-report.ts`), so page and CSV say the same.
  */
 import { useState } from "react";
-import type { FairnessReport, FairnessTable, Metric } from "../../../src/server/console/fairness-report.ts";
+import type { FairnessReport, FairnessTable, MeasureKey, Metric } from "../../../src/server/console/fairness-report.ts";
 import { useFetch } from "../use-fetch.ts";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -33,14 +34,27 @@ function MetricCells({ m, label }: { m: Metric | null | undefined; label: string
 
 const tableKey = (t: FairnessTable) => `${t.connectionId}/${t.postingId}`;
 
+/** A table's missing measures, one line per reason ("AI recommendation, Scoring rate: …"). */
+function missingLines(t: FairnessTable, measures: { key: MeasureKey; label: string }[]): [string, string][] {
+  const byReason = new Map<string, string[]>();
+  for (const m of measures) {
+    const why = t.missing[m.key];
+    if (why) byReason.set(why, [...(byReason.get(why) ?? []), m.label]);
+  }
+  return [...byReason.entries()].map(([why, labels]) => [labels.join(", "), why]);
+}
+
 export function FairnessPage() {
   const report = useFetch("/console/api/fairness", (r) => r as FairnessReport);
   const [posting, setPosting] = useState("");
+  const [picked, setPicked] = useState<string | null>(null);
   const data = report.data;
   const measures = data?.labels.measures ?? [];
   const dimensions = data?.labels.dimensions;
+  const stages = data?.stages ?? [];
+  const stage = picked ?? stages.find((s) => s.firstDecision)?.id ?? "";
   const postings = [...new Map((data?.tables ?? []).map((t) => [tableKey(t), t.postingTitle])).entries()];
-  const shown = (data?.tables ?? []).filter((t) => !posting || tableKey(t) === posting);
+  const shown = (data?.tables ?? []).filter((t) => (!posting || tableKey(t) === posting) && t.stageId === stage);
   const flagged = (data?.tables ?? []).flatMap((t) =>
     t.rows.flatMap((r) => measures.filter((m) => r[m.key]?.flagged).map((m) => ({ t, r, measure: m.label }))),
   );
@@ -56,6 +70,13 @@ export function FairnessPage() {
         Impact ratio = a group's rate divided by the highest group's rate; below 0.8 is flagged, with the sample sizes and a two-sided significance test
         (Fisher's exact test; a two-proportion z-test for large samples) against the highest group. Groups under 2% of the sample are excluded (too small to
         compare) and shown as such; people who did not answer are counted as unknown.
+      </p>
+      <p>
+        Each stage asks, of the people who reached it, who moved beyond it (or was hired). Lever tells where each application is now, not the path it took, so
+        reaching a stage is read from the account's stage order: an application now at a later stage, or hired, passed it (also when moved straight over it);
+        one archived at it stopped there; one still at it is <strong>undecided</strong> and left out of that stage's rates rather than counted as rejected —
+        each table says how many. At the first decision, applicants still waiting count as not advanced, as in an applicant-flow analysis. Fulcrum's AI
+        recommendation and scoring rate belong to the first decision, where the screening runs.
       </p>
       {measures.length > 0 && (
         <dl className="measures">
@@ -77,40 +98,61 @@ export function FairnessPage() {
             </p>
           ))}
           <p role="status" className={flagged.length ? "error" : "ok"}>
-            {flagged.length ? `${flagged.length} group result${flagged.length === 1 ? "" : "s"} below the four-fifths threshold.` : "No group is below the four-fifths threshold."}
+            {flagged.length
+              ? `${flagged.length} group result${flagged.length === 1 ? "" : "s"} below the four-fifths threshold, across all postings and stages.`
+              : "No group is below the four-fifths threshold at any stage."}
           </p>
           {flagged.length > 0 && (
             <ul className="small">
               {flagged.slice(0, 12).map(({ t, r, measure }) => (
-                <li key={`${tableKey(t)}/${t.dimension}/${r.group}/${measure}`}>
-                  {t.postingTitle} · {dimensions?.[t.dimension] ?? t.dimension} · {r.group}: {measure}
+                <li key={`${tableKey(t)}/${t.stageId}/${t.dimension}/${r.group}/${measure}`}>
+                  {t.postingTitle} · {t.stage} · {dimensions?.[t.dimension] ?? t.dimension} · {r.group}: {measure}
                 </li>
               ))}
               {flagged.length > 12 && <li>… and {flagged.length - 12} more.</li>}
             </ul>
           )}
-          {postings.length > 1 && (
-            <label>
-              Posting
-              <select value={posting} onChange={(e) => setPosting(e.target.value)}>
-                <option value="">All postings ({postings.length})</option>
-                {postings.map(([key, title]) => (
-                  <option key={key} value={key}>
-                    {title}
-                  </option>
-                ))}
-              </select>
-            </label>
+          {(stages.length > 1 || postings.length > 1) && (
+            <div className="filters">
+              {stages.length > 1 && (
+                <label>
+                  Stage
+                  <select value={stage} onChange={(e) => setPicked(e.target.value)}>
+                    {stages.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.firstDecision ? `First decision: ${s.label}` : s.label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              {postings.length > 1 && (
+                <label>
+                  Posting
+                  <select value={posting} onChange={(e) => setPosting(e.target.value)}>
+                    <option value="">All postings ({postings.length})</option>
+                    {postings.map(([key, title]) => (
+                      <option key={key} value={key}>
+                        {title}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+            </div>
           )}
           {data.tables.length === 0 && <p className="muted">No applicants to report on yet.</p>}
+          {data.tables.length > 0 && shown.length === 0 && <p className="muted">No one of {posting ? "this posting" : "any posting"} has reached this stage.</p>}
           {shown.map((t) => {
             const by = dimensions?.[t.dimension] ?? t.dimension;
-            const key = `${tableKey(t)}/${t.dimension}`;
-            const missing = measures.filter((m) => t.missing[m.key]);
+            const key = `${tableKey(t)}/${t.stageId}/${t.dimension}`;
+            const cols = measures.filter((m) => t.measures.includes(m.key));
+            const missing = missingLines(t, measures);
+            const who = t.firstDecision ? `${t.total} applicants` : `${t.total} reached this stage, ${t.undecided ?? 0} still undecided`;
             if (t.rows.length === 0) {
               return (
                 <p key={key} className="muted">
-                  {t.postingTitle} · {t.stage} · by {by}: all {t.total} applicants' answers are unknown, so there is nothing to compare.
+                  {t.postingTitle} · {t.stage} · by {by}: all {t.total} {t.firstDecision ? "applicants'" : "people's"} answers are unknown, so there is nothing to compare.
                 </p>
               );
             }
@@ -118,7 +160,7 @@ export function FairnessPage() {
               <section key={key} aria-label={`${t.postingTitle}, ${t.stage}, by ${by}`} className="card">
                 <table className="fairness">
                   <caption>
-                    {t.postingTitle} · {t.stage} · by {by} — {t.total} applicants, {t.unknown} unknown
+                    {t.postingTitle} · {t.stage} · by {by} — {who}, {t.unknown} unknown
                   </caption>
                   <thead>
                     <tr>
@@ -128,14 +170,14 @@ export function FairnessPage() {
                       <th scope="col" rowSpan={2}>
                         n
                       </th>
-                      {measures.map((m) => (
+                      {cols.map((m) => (
                         <th key={m.key} scope="colgroup" colSpan={3}>
                           {m.label}
                         </th>
                       ))}
                     </tr>
                     <tr>
-                      {measures.map((m) => (
+                      {cols.map((m) => (
                         <Headers key={m.key} />
                       ))}
                     </tr>
@@ -148,11 +190,11 @@ export function FairnessPage() {
                           {r.n} ({pct(r.share)})
                         </td>
                         {r.excluded ? (
-                          <td colSpan={3 * measures.length} className="muted">
+                          <td colSpan={3 * cols.length} className="muted">
                             Excluded: {r.excluded}
                           </td>
                         ) : (
-                          measures.map((m) => <MetricCells key={m.key} m={r[m.key]} label={`${r.group}, ${m.label}`} />)
+                          cols.map((m) => <MetricCells key={m.key} m={r[m.key]} label={`${r.group}, ${m.label}`} />)
                         )}
                       </tr>
                     ))}
@@ -160,9 +202,9 @@ export function FairnessPage() {
                 </table>
                 {missing.length > 0 && (
                   <ul className="muted small">
-                    {missing.map((m) => (
-                      <li key={m.key}>
-                        {m.label}: {t.missing[m.key]}
+                    {missing.map(([which, why]) => (
+                      <li key={which}>
+                        {which}: {why}
                       </li>
                     ))}
                   </ul>
