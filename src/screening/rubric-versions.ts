@@ -5,9 +5,14 @@
  * override is what screening and rediscovery score by (`activeRubric`); without one they use the
  * requirements read from the posting.
  */
-import type { Queryable } from "../store/index.ts";
+import type { Database, Queryable } from "../store/index.ts";
 import { parseRubricOverride, rubricSchema, RubricError, type Rubric } from "./rubric.ts";
 import { activeRubric, approveRubricVersion, saveRubricVersion } from "./store.ts";
+
+/** Where a saved or approved version is recorded (the audit trail's `append`, inside the same transaction). */
+export interface RubricAudit {
+  append(record: { kind: string; actor: string; subject: Record<string, string>; data: unknown }, tx: Queryable): Promise<unknown>;
+}
 
 /** Why a rubric request was refused: `invalid` (with the field path), `not_found` or `conflict`. */
 export class RubricVersionError extends Error {
@@ -37,7 +42,7 @@ export interface RubricVersion {
  * Validates a person's override for `postingId` and saves it as a new version, not yet approved.
  * The body's own `postingId` may be left out; when given it must be this posting.
  */
-export async function saveRubricOverride(db: Queryable, connectionId: string, postingId: string, input: unknown, author: string): Promise<number> {
+export async function saveRubricOverride(db: Database, connectionId: string, postingId: string, input: unknown, author: string, audit?: RubricAudit): Promise<number> {
   const body = input && typeof input === "object" && !Array.isArray(input) ? { postingId, ...(input as Record<string, unknown>) } : input;
   let rubric: Rubric;
   try {
@@ -47,19 +52,26 @@ export async function saveRubricOverride(db: Queryable, connectionId: string, po
     throw error;
   }
   if (rubric.postingId !== postingId) throw new RubricVersionError("invalid", `postingId: the rubric names posting "${rubric.postingId}", not "${postingId}"`, "postingId");
-  return saveRubricVersion(db, connectionId, rubric, author);
+  return db.transaction(async (tx) => {
+    const version = await saveRubricVersion(tx, connectionId, rubric, author);
+    await audit?.append({ kind: "rubric.saved", actor: author, subject: { connectionId, postingId }, data: { version } }, tx);
+    return version;
+  });
 }
 
 /** Approves an override version; from then on it is what the posting is scored by. */
-export async function approveRubricOverride(db: Queryable, connectionId: string, postingId: string, version: number, approver: string): Promise<RubricVersion> {
+export async function approveRubricOverride(db: Database, connectionId: string, postingId: string, version: number, approver: string, audit?: RubricAudit): Promise<RubricVersion> {
   const versions = await rubricVersions(db, connectionId, postingId);
   const v = versions.find((x) => x.version === version);
   if (!v) throw new RubricVersionError("not_found", `posting ${postingId} has no rubric version ${version}`);
   if (v.source !== "override") throw new RubricVersionError("conflict", `version ${version} was read from the posting and needs no approval`);
   if (v.approvedBy) throw new RubricVersionError("conflict", `version ${version} was already approved by ${v.approvedBy}`);
-  if (!(await approveRubricVersion(db, connectionId, postingId, version, approver))) {
-    throw new RubricVersionError("conflict", `version ${version} was approved by someone else meanwhile`);
-  }
+  await db.transaction(async (tx) => {
+    if (!(await approveRubricVersion(tx, connectionId, postingId, version, approver))) {
+      throw new RubricVersionError("conflict", `version ${version} was approved by someone else meanwhile`);
+    }
+    await audit?.append({ kind: "rubric.approved", actor: approver, subject: { connectionId, postingId }, data: { version } }, tx);
+  });
   return (await rubricVersions(db, connectionId, postingId)).find((x) => x.version === version)!;
 }
 

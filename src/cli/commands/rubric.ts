@@ -90,12 +90,7 @@ Examples:
       const body = readRubricFile(cmd, file);
       await run(cmd, () =>
         withDatabase(async (db) => {
-          const audit = createAuditTrail(db);
-          const version = await db.transaction(async (tx) => {
-            const v = await saveRubricOverride(tx, o.connection, id, body, `cli:${o.by}`);
-            await audit.append({ kind: "rubric.saved", actor: `cli:${o.by}`, subject: { connectionId: o.connection, postingId: id }, data: { version: v } }, tx);
-            return v;
-          });
+          const version = await saveRubricOverride(db, o.connection, id, body, `cli:${o.by}`, createAuditTrail(db));
           process.stdout.write(`saved version ${version} of the rubric for posting ${id}; it scores nobody until approved:\n  fulcrum rubric approve ${version} --posting ${id} --by <name>\n`);
         }),
       );
@@ -112,12 +107,7 @@ Examples:
       if (!/^\d{1,9}$/.test(version)) cmd.error(`"${version}" is not a version number`, { exitCode: 2 });
       await run(cmd, () =>
         withDatabase(async (db) => {
-          const audit = createAuditTrail(db);
-          const v = await db.transaction(async (tx) => {
-            const approved = await approveRubricOverride(tx, o.connection, id, Number(version), `cli:${o.by}`);
-            await audit.append({ kind: "rubric.approved", actor: `cli:${o.by}`, subject: { connectionId: o.connection, postingId: id }, data: { version: approved.version } }, tx);
-            return approved;
-          });
+          const v = await approveRubricOverride(db, o.connection, id, Number(version), `cli:${o.by}`, createAuditTrail(db));
           process.stdout.write(`approved version ${v.version} of the rubric for posting ${id}; screening now scores by it\n`);
         }),
       );

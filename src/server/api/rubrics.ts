@@ -56,14 +56,7 @@ export function mountRubricRoutes(api: Hono, ctx: AppContext, actor: (c: Context
     } catch {
       throw new HttpError(400, "bad_json", "the body is not valid JSON");
     }
-    const who = actor(c);
-    const version = await ctx.db
-      .transaction(async (tx) => {
-        const v = await saveRubricOverride(tx, connectionId, postingId, body, who);
-        await audit.append({ kind: "rubric.saved", actor: who, subject: { connectionId, postingId }, data: { version: v } }, tx);
-        return v;
-      })
-      .catch(refused);
+    const version = await saveRubricOverride(ctx.db, connectionId, postingId, body, actor(c), audit).catch(refused);
     const saved = (await rubricVersions(ctx.db, connectionId, postingId)).find((v) => v.version === version)!;
     return c.json({ version: saved, note: "saved; it scores nobody until someone approves it" }, 201);
   });
@@ -73,14 +66,7 @@ export function mountRubricRoutes(api: Hono, ctx: AppContext, actor: (c: Context
     const versionText = c.req.param("version");
     if (!/^\d{1,9}$/.test(versionText)) throw new HttpError(400, "bad_id", "version must be a whole number");
     const connectionId = await connectionFor(ctx, c.req.query("connection"));
-    const who = actor(c);
-    const approved = await ctx.db
-      .transaction(async (tx) => {
-        const v = await approveRubricOverride(tx, connectionId, postingId, Number(versionText), who);
-        await audit.append({ kind: "rubric.approved", actor: who, subject: { connectionId, postingId }, data: { version: v.version } }, tx);
-        return v;
-      })
-      .catch(refused);
+    const approved = await approveRubricOverride(ctx.db, connectionId, postingId, Number(versionText), actor(c), audit).catch(refused);
     return c.json({ version: approved });
   });
 }
