@@ -379,7 +379,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
     );
   }
   if (stageProblems.length) {
-    notes.push(`Lever's stage list could not be read (${stageProblems.join("; ")}), so only the first decision is shown for those connections. The connection's API key needs the "stages:read:admin" permission for the later stages.`);
+    notes.push(`Lever's stage list could not be read (${stageProblems.join("; ")}), so only the first decision is shown for those connections. The later stages need the "Find all stages" permission on the API key (OAuth scope stages:read:admin).`);
   }
   if (unplaced > 0) {
     notes.push(`${unplaced} application${unplaced === 1 ? " is" : "s are"} at a stage Lever's stage list does not include, so ${unplaced === 1 ? "it counts" : "they count"} at the first decision only.`);
