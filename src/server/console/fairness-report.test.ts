@@ -263,6 +263,16 @@ for (const engine of await testEngines()) {
       assert.deepEqual(report.stages.map((x) => x.id), ["applicant-new"]);
     });
 
+    it("counts an application at a stage missing from the stage list at the first decision only, and says so", async () => {
+      const listed = sandbox.state.stages.filter((x) => x.id !== "offer").map((x) => ({ id: x.id, text: x.text }));
+      const atOffer = [...sandbox.state.eeoResponses.keys()].filter((id) => sandbox.state.opportunities.get(id)?.stage === "offer").length;
+      assert.ok(atOffer > 0, "the demo has applications at Offer");
+      const report = await buildFairnessReport(t.db, { ...sources(), stages: async () => listed });
+      assert.match(report.notes.join(" "), new RegExp(`${atOffer} applications? (is|are) at a stage Lever's stage list does not include`));
+      assert.equal(report.tables.some((x) => x.stageId === "offer"), false);
+      assert.ok(report.tables.some((x) => !x.firstDecision), "the listed later stages are still reported");
+    });
+
     it("says why when Lever refuses the EEO answers, instead of showing an empty report", async () => {
       const key = sandbox.createApiKey({ permissions: sandboxPermissions.filter((p) => !p.startsWith("Find all EEO responses")) });
       const refused = clientFor(sandbox, key);

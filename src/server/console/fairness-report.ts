@@ -345,7 +345,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
     const advanced = hired || (stage !== undefined && stage.id !== APPLICATION_STAGE);
     const pipeline = pipelines.get(connectionId);
     const stageIndex = stage && pipeline ? pipeline.findIndex((p) => p.id === stage.id) : -1;
-    if (pipeline && stageIndex < 0) unplaced++;
+    if (pipeline && stage && stageIndex < 0) unplaced++;
     applicants.push({
       connectionId,
       postingId: posting.id,
