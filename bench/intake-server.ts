@@ -6,6 +6,7 @@
  * Prints `READY <port>` when listening.
  */
 import { createServer, type Server } from "node:http";
+import { createInterface } from "node:readline";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +24,8 @@ export const BENCH_SIGNATURE_TOKEN = "bench-intake-signature-token";
 
 const mode = process.argv[2];
 let cleanup = async () => {};
+/** Rows in the inbox and the group-commit transactions that wrote them. */
+let stats = async (): Promise<{ rows: number; batches: number } | null> => null;
 let server: Server;
 
 if (mode === "bare") {
@@ -62,10 +65,14 @@ if (mode === "bare") {
   server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as Server));
   });
-  cleanup = async () => {
+  stats = async () => {
     // Each group commit is one transaction, so distinct xmin values count the batches.
     const { rows } = await db.query<{ n: number; batches: number }>("select count(*)::int as n, count(distinct xmin::text)::int as batches from inbox_events");
-    process.stdout.write(`STORED ${rows[0]!.n}\nBATCHES ${rows[0]!.batches}\n`);
+    return { rows: rows[0]!.n, batches: rows[0]!.batches };
+  };
+  cleanup = async () => {
+    const counts = (await stats())!;
+    process.stdout.write(`STORED ${counts.rows}\nBATCHES ${counts.batches}\n`);
     await queue.stop({ graceful: false, timeoutMs: 1000 });
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -75,7 +82,12 @@ if (mode === "bare") {
 }
 
 process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);
-process.stdin.resume();
+// The bench asks for counts between phases ("STATS") and ends the server by closing stdin.
+createInterface({ input: process.stdin }).on("line", async (line) => {
+  if (line !== "STATS") return;
+  const counts = await stats();
+  process.stdout.write(counts ? `STATS ${counts.rows} ${counts.batches}\n` : "STATS\n");
+});
 process.stdin.on("end", async () => {
   server.close();
   server.closeAllConnections();

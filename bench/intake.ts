@@ -17,11 +17,17 @@
  * BENCH_CONNECTIONS (default 50), BENCH_RATE (default 250), BENCH_ONLY (`embedded` or `postgres`).
  * The server children also take BENCH_MAX_BATCH, BENCH_MAX_IN_FLIGHT and BENCH_LINGER_MS to try
  * other group-commit settings than the inbox's defaults.
+ *
+ * Where /proc exists (Linux), a second table says where the CPU went during the saturated
+ * phases: CPU milliseconds per request of the server process, of this load generator, and of the
+ * PostgreSQL backends serving the bench's database, and events per group-commit transaction. The
+ * three share the machine's cores, so their sum bounds what any server can reach on it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { signLeverWebhook } from "../src/lever/index.ts";
 import { createPostgresDatabase, postgresAvailable } from "../src/store/testing.ts";
@@ -46,9 +52,55 @@ interface Phase {
   rateP50: number;
   rateP99: number;
   stored?: number;
+  /** CPU ms per request while saturated (Linux only): server process, load generator, PostgreSQL backends. */
+  cpu?: { server: number; loadGenerator: number; postgres: number | null };
+  /** Events per group-commit transaction while saturated. */
+  perBatch?: number;
 }
 
-async function startServer(mode: string, url?: string): Promise<{ port: number; child: ChildProcess; stopped: Promise<string[]> }> {
+type Saturated = Omit<Phase, "rateP50" | "rateP99">;
+
+const PROC = existsSync("/proc/self/stat");
+/** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on Linux). */
+const TICK_MS = 10;
+
+/** CPU time (ms) of a process, from /proc; 0 once it is gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (ms) by pid of the PostgreSQL backends connected to `database`. */
+function postgresCpuMs(database: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // A backend's title: "postgres: <cluster>: <user> <database> <client> <state>".
+      const title = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (title.startsWith("postgres") && title.includes(` ${database} `)) out.set(Number(entry), processCpuMs(Number(entry)));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+  stopped: Promise<string[]>;
+  /** Rows in the inbox and group-commit transactions that wrote them (Fulcrum servers only). */
+  stats(): Promise<{ rows: number; batches: number } | null>;
+  /** The PostgreSQL database the server writes to, for CPU accounting. */
+  database?: string;
+}
+
+async function startServer(mode: string, url?: string): Promise<Server> {
   const child = spawn(process.execPath, [join(import.meta.dirname, "intake-server.ts"), mode, ...(url ? [url] : [])], {
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -57,15 +109,26 @@ async function startServer(mode: string, url?: string): Promise<{ port: number; 
   let resolvePort: (port: number) => void;
   const port = new Promise<number>((resolve) => (resolvePort = resolve));
   const stopped = new Promise<string[]>((resolve) => child.once("exit", () => resolve(output)));
+  let onStats: ((line: string) => void) | undefined;
   lines.on("line", (line) => {
     output.push(line);
     const m = /^READY (\d+)$/.exec(line);
     if (m) resolvePort(Number(m[1]));
+    if (line.startsWith("STATS ")) onStats?.(line);
   });
   child.once("exit", (code) => {
     if (code !== 0) process.stderr.write(`bench server ${mode} exited with ${code}\n`);
   });
-  return { port: await port, child, stopped };
+  const stats = async () => {
+    if (mode === "bare") return null;
+    const line = await new Promise<string>((resolve) => {
+      onStats = resolve;
+      child.stdin!.write("STATS\n");
+    });
+    const [, rows, batches] = line.split(" ").map(Number);
+    return { rows: rows!, batches: batches! };
+  };
+  return { port: await port, child, stopped, stats, ...(url ? { database: new URL(url).pathname.slice(1) } : {}) };
 }
 
 function body(): string {
@@ -134,14 +197,21 @@ async function fixedRate(port: number): Promise<{ latencies: number[]; errors: n
   return { latencies: latencies.sort((a, b) => a - b), errors };
 }
 
-async function load(name: string, port: number): Promise<Omit<Phase, "rateP50" | "rateP99">> {
+async function load(name: string, server: Server): Promise<Saturated> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   let errors = 0;
   let measuring = false;
+  const statsAtStart = await server.stats();
   const warmupEnds = Date.now() + WARMUP_SECONDS * 1000;
   const ends = warmupEnds + SECONDS * 1000;
-  setTimeout(() => (measuring = true), WARMUP_SECONDS * 1000);
+  // Batches are counted over the whole phase (a count query while measuring would stall the
+  // embedded server); CPU from the end of the warm-up to the end of the phase.
+  let cpuAtStart: { server: number; self: NodeJS.CpuUsage; postgres: Map<number, number> } | undefined;
+  setTimeout(() => {
+    measuring = true;
+    if (PROC) cpuAtStart = { server: processCpuMs(server.child.pid!), self: process.cpuUsage(), postgres: server.database ? postgresCpuMs(server.database) : new Map() };
+  }, WARMUP_SECONDS * 1000);
   async function loop(): Promise<void> {
     while (Date.now() < ends) {
       const payload = body();
@@ -153,10 +223,37 @@ async function load(name: string, port: number): Promise<Omit<Phase, "rateP50" |
       else errors++;
     }
   }
+  const port = server.port;
   await Promise.all(Array.from({ length: CONNECTIONS }, loop));
+  let cpu: Phase["cpu"];
+  if (cpuAtStart && latencies.length > 0) {
+    const self = process.cpuUsage(cpuAtStart.self);
+    let postgres: number | null = null;
+    if (server.database) {
+      postgres = 0;
+      // Backends opened during the phase count from zero.
+      for (const [pid, ms] of postgresCpuMs(server.database)) postgres += ms - (cpuAtStart.postgres.get(pid) ?? 0);
+    }
+    const n = latencies.length + errors;
+    cpu = {
+      server: (processCpuMs(server.child.pid!) - cpuAtStart.server) / n,
+      loadGenerator: (self.user + self.system) / 1000 / n,
+      postgres: postgres === null ? null : postgres / n,
+    };
+  }
   agent.destroy();
+  const [before, after] = [statsAtStart, await server.stats()];
   latencies.sort((a, b) => a - b);
-  return { name, requests: latencies.length, errors, perSecond: latencies.length / SECONDS, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+  return {
+    name,
+    requests: latencies.length,
+    errors,
+    perSecond: latencies.length / SECONDS,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    ...(cpu ? { cpu } : {}),
+    ...(before && after && after.batches > before.batches ? { perBatch: (after.rows - before.rows) / (after.batches - before.batches) } : {}),
+  };
 }
 
 /**
@@ -167,12 +264,12 @@ async function load(name: string, port: number): Promise<Omit<Phase, "rateP50" |
 async function compare(name: string, mode: string, url?: string): Promise<{ bare: Phase; fulcrum: Phase; ratio: number }> {
   const bareServer = await startServer("bare");
   const server = await startServer(mode, url);
-  const bareRuns: Omit<Phase, "rateP50" | "rateP99">[] = [];
-  const runs: Omit<Phase, "rateP50" | "rateP99">[] = [];
+  const bareRuns: Saturated[] = [];
+  const runs: Saturated[] = [];
   const ratios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const b = await load("bare node:http", bareServer.port);
-    const f = await load(name, server.port);
+    const b = await load("bare node:http", bareServer);
+    const f = await load(name, server);
     bareRuns.push(b);
     runs.push(f);
     ratios.push(f.perSecond / b.perSecond);
@@ -184,16 +281,25 @@ async function compare(name: string, mode: string, url?: string): Promise<{ bare
   await bareServer.stopped;
   const output = await server.stopped;
   const stored = output.map((l) => /^STORED (\d+)$/.exec(l)?.[1]).find(Boolean);
-  const summarise = (label: string, list: Omit<Phase, "rateP50" | "rateP99">[], r: { latencies: number[]; errors: number }): Phase => ({
-    name: label,
-    requests: list.reduce((n, x) => n + x.requests, 0),
-    errors: list.reduce((n, x) => n + x.errors, 0) + r.errors,
-    perSecond: median(list.map((x) => x.perSecond)),
-    p50: median(list.map((x) => x.p50)),
-    p99: median(list.map((x) => x.p99)),
-    rateP50: quantile(r.latencies, 0.5),
-    rateP99: quantile(r.latencies, 0.99),
-  });
+  const summarise = (label: string, list: Saturated[], r: { latencies: number[]; errors: number }): Phase => {
+    const cpuRuns = list.flatMap((x) => (x.cpu ? [x.cpu] : []));
+    const postgres = cpuRuns.flatMap((c) => (c.postgres === null ? [] : [c.postgres]));
+    const perBatch = list.flatMap((x) => (x.perBatch ? [x.perBatch] : []));
+    return {
+      name: label,
+      requests: list.reduce((n, x) => n + x.requests, 0),
+      errors: list.reduce((n, x) => n + x.errors, 0) + r.errors,
+      perSecond: median(list.map((x) => x.perSecond)),
+      p50: median(list.map((x) => x.p50)),
+      p99: median(list.map((x) => x.p99)),
+      rateP50: quantile(r.latencies, 0.5),
+      rateP99: quantile(r.latencies, 0.99),
+      ...(cpuRuns.length
+        ? { cpu: { server: median(cpuRuns.map((c) => c.server)), loadGenerator: median(cpuRuns.map((c) => c.loadGenerator)), postgres: postgres.length ? median(postgres) : null } }
+        : {}),
+      ...(perBatch.length ? { perBatch: median(perBatch) } : {}),
+    };
+  };
   const fulcrum = summarise(name, runs, rated);
   return {
     bare: summarise(`bare node:http (beside ${mode === "pglite" ? "embedded" : "PostgreSQL"})`, bareRuns, bareRated),
@@ -226,10 +332,12 @@ process.stdout.write(
   `| server | req/s (saturated) | of bare | p50 / p99 ms saturated | p50 / p99 ms at ${RATE}/s | errors | stored | targets |\n|---|---|---|---|---|---|---|---|\n`,
 );
 
+const measured: Phase[] = [];
 if (ONLY !== "postgres") {
   const embedded = await compare("Fulcrum intake, embedded (PGlite on disk)", "pglite");
   process.stdout.write(row(embedded.bare, null) + "\n");
   process.stdout.write(row(embedded.fulcrum, embedded.ratio, { ratio: 0.25 }) + "\n");
+  measured.push(embedded.bare, embedded.fulcrum);
 }
 if (ONLY === "embedded") {
   // PostgreSQL not asked for.
@@ -239,9 +347,25 @@ if (ONLY === "embedded") {
     const pg = await compare("Fulcrum intake, PostgreSQL", "postgres", pgDb.url);
     process.stdout.write(row(pg.bare, null) + "\n");
     process.stdout.write(row(pg.fulcrum, pg.ratio, { ratio: 0.5 }) + "\n");
+    measured.push(pg.bare, pg.fulcrum);
   } finally {
     await pgDb.drop();
   }
 } else {
   process.stdout.write("| Fulcrum intake, PostgreSQL | skipped: no server at 127.0.0.1:5432 (set FULCRUM_TEST_POSTGRES_URL) |\n");
+}
+
+if (measured.some((p) => p.cpu)) {
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toFixed(3));
+  process.stdout.write(
+    `\nCPU while saturated, ms per request (medians over rounds; the three share ${cpus} CPUs, so 1000 × ${cpus} / their sum bounds req/s on this machine):\n\n` +
+      "| server | server process | load generator | PostgreSQL backends | sum | bound req/s | events per transaction |\n|---|---|---|---|---|---|---|\n",
+  );
+  for (const p of measured) {
+    if (!p.cpu) continue;
+    const sum = p.cpu.server + p.cpu.loadGenerator + (p.cpu.postgres ?? 0);
+    process.stdout.write(
+      `| ${p.name} | ${ms(p.cpu.server)} | ${ms(p.cpu.loadGenerator)} | ${ms(p.cpu.postgres)} | ${ms(sum)} | ${((1000 * cpus) / sum).toFixed(0)} | ${p.perBatch ? p.perBatch.toFixed(1) : "—"} |\n`,
+    );
+  }
 }

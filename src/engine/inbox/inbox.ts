@@ -85,8 +85,9 @@ export interface CreateInboxOptions {
   /** Group-commit transactions at once. Default 1 on PGlite (one connection), 4 on PostgreSQL. */
   maxInFlight?: number;
   /**
-   * Milliseconds a group commit waits for more events before writing. Default 2 on PGlite (its
-   * queries run on this event loop, so requests are only read between writes), 0 on PostgreSQL.
+   * Milliseconds a group commit waits for more events before writing. Default 1 on PGlite (its
+   * queries run on this event loop, so requests are only read between writes; 2 ms gathered no
+   * larger batches and left the loop idle longer), 0 on PostgreSQL.
    */
   lingerMs?: number;
   /**
@@ -269,8 +270,8 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       if (duplicates.length > 0) {
         const { rows } = await tx.query<{ id: number; connection_id: string; source: string; dedupe_key: string }>(
           `select id, connection_id, source, dedupe_key from inbox_events
-            where (connection_id, source, dedupe_key) in (select * from unnest($1::text[], $2::text[], $3::text[]))`,
-          [duplicates.map((d) => d.connectionId), duplicates.map((d) => d.source), duplicates.map((d) => d.dedupeKey)],
+            where (connection_id, source, dedupe_key) in (select c, s, d from jsonb_to_recordset($1::jsonb) as x(c text, s text, d text))`,
+          [JSON.stringify(duplicates.map((d) => ({ c: d.connectionId, s: d.source, d: d.dedupeKey })))],
         );
         for (const r of rows) existing.set(keyOf(r.connection_id, r.source, r.dedupe_key), Number(r.id));
       }
@@ -312,7 +313,7 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     write: writeBatchIsolatingFailures,
     maxBatch: options.maxBatch ?? 256,
     maxInFlight: options.maxInFlight ?? (db.kind === "pglite" ? 1 : 4),
-    lingerMs: options.lingerMs ?? (db.kind === "pglite" ? 2 : 0),
+    lingerMs: options.lingerMs ?? (db.kind === "pglite" ? 1 : 0),
   });
 
   async function loadEvent(q: Queryable, id: number): Promise<InboxEvent | null> {
