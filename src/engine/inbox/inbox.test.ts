@@ -188,6 +188,9 @@ for (const engine of await testEngines()) {
       const results = await Promise.all(requests.map((r) => inbox.storeEvent(r)));
       assert.equal(results.filter((r) => r.status === "stored").length, 250);
       assert.equal(results.filter((r) => r.status === "duplicate").length, 50);
+      // Each twin answers with the id of the row that holds its key.
+      const idOfKey = new Map(results.flatMap((r, i) => (r.status === "stored" ? [[requests[i]!.dedupeKey, r.id]] : [])));
+      results.forEach((r, i) => assert.equal(r.id, idOfKey.get(requests[i]!.dedupeKey)));
       const after = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events");
       assert.equal(after.rows[0]!.n - before.rows[0]!.n, 250);
       const ids = results.filter((r) => r.status === "stored").map((r) => r.id!);

@@ -214,7 +214,8 @@ export function createInbox(options: CreateInboxOptions): Inbox {
 
   /**
    * One transaction for the whole batch: a multi-row insert that skips known dedupe keys and
-   * returns the rows it made, then one multi-row job insert for exactly those rows. The rows go in
+   * returns the rows it made, then the jobs for exactly those rows (one each, or one fan-out job
+   * for a batch of `fanOutFrom` or more). The rows go in
    * as one JSON parameter (each payload nested as JSON, not escaped again as text), so the
    * statement text is the same for every batch size and is prepared once per connection.
    */
@@ -233,57 +234,46 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       j: randomUUID(),
     }));
     return preparedTransaction(db, async (tx) => {
-      const inserted = await tx.query<{ id: number; connection_id: string; source: string; dedupe_key: string; trace_id: string; last_job_id: string }>(
+      // Each row is told apart by its job id (unique, made above), so only the id comes back.
+      const inserted = await tx.query<{ id: number; last_job_id: string }>(
         `insert into inbox_events (connection_id, source, event, dedupe_key, triggered_at, trace_id, payload, last_job_id)
          select c, s, e, d, t, tr, p, j
            from jsonb_to_recordset($1::jsonb) as x(c text, s text, e text, d text, t timestamptz, tr text, p jsonb, j text)
          on conflict (connection_id, source, dedupe_key) do nothing
-         returning id, connection_id, source, dedupe_key, trace_id, last_job_id`,
+         returning id, last_job_id`,
         [JSON.stringify(rows)],
       );
-      const keyOf = (c: string, s: string, d: string) => `${c}\u0000${s}\u0000${d}`;
-      const made = new Map(inserted.rows.map((r) => [keyOf(r.connection_id, r.source, r.dedupe_key), r]));
-      if (fanOutFrom > 0 && inserted.rows.length >= fanOutFrom) {
-        await queue.sendMany<FanOutData>(INBOX_FANOUT_QUEUE, [{ data: { eventIds: inserted.rows.map((r) => Number(r.id)) } }], tx);
-      } else if (inserted.rows.length > 0) {
+      const idByJob = new Map(inserted.rows.map((r) => [r.last_job_id, Number(r.id)]));
+      const made = rows.flatMap((row) => {
+        const id = idByJob.get(row.j);
+        return id === undefined ? [] : [{ id, row }];
+      });
+      if (fanOutFrom > 0 && made.length >= fanOutFrom) {
+        await queue.sendMany<FanOutData>(INBOX_FANOUT_QUEUE, [{ data: { eventIds: made.map((m) => m.id) } }], tx);
+      } else if (made.length > 0) {
         await queue.sendMany<JobData>(
           INBOX_QUEUE,
-          inserted.rows.map((r) => ({
-            data: { eventId: Number(r.id), traceId: r.trace_id },
-            options: { id: r.last_job_id, concurrencyKey: r.connection_id },
-          })),
+          made.map(({ id, row }) => ({ data: { eventId: id, traceId: row.tr }, options: { id: row.j, concurrencyKey: row.c } })),
           tx,
         );
       }
-      // The first request in the batch with a new key gets "stored"; any other with the same key
-      // (an earlier delivery, or a twin in this very batch) is a duplicate.
-      const claimed = new Set<string>();
-      const duplicates = items.filter((i) => {
-        const k = keyOf(i.connectionId, i.source, i.dedupeKey);
-        if (made.has(k) && !claimed.has(k)) {
-          claimed.add(k);
-          return false;
-        }
-        return true;
-      });
-      const existing = new Map<string, number>();
-      if (duplicates.length > 0) {
-        const { rows } = await tx.query<{ id: number; connection_id: string; source: string; dedupe_key: string }>(
+      // A request whose row was written is "stored"; any other (an earlier delivery of the same
+      // key, or a twin in this very batch) is a duplicate of the row that has its key.
+      const keyOf = (c: string, s: string, d: string) => `${c}\u0000${s}\u0000${d}`;
+      const idByKey = new Map(made.map(({ id, row }) => [keyOf(row.c, row.s, row.d), id]));
+      const unknown = rows.filter((row) => !idByJob.has(row.j) && !idByKey.has(keyOf(row.c, row.s, row.d)));
+      if (unknown.length > 0) {
+        const { rows: found } = await tx.query<{ id: number; connection_id: string; source: string; dedupe_key: string }>(
           `select id, connection_id, source, dedupe_key from inbox_events
             where (connection_id, source, dedupe_key) in (select c, s, d from jsonb_to_recordset($1::jsonb) as x(c text, s text, d text))`,
-          [JSON.stringify(duplicates.map((d) => ({ c: d.connectionId, s: d.source, d: d.dedupeKey })))],
+          [JSON.stringify(unknown.map((row) => ({ c: row.c, s: row.s, d: row.d })))],
         );
-        for (const r of rows) existing.set(keyOf(r.connection_id, r.source, r.dedupe_key), Number(r.id));
+        for (const r of found) idByKey.set(keyOf(r.connection_id, r.source, r.dedupe_key), Number(r.id));
       }
-      claimed.clear();
-      return items.map((i): StoreEventResult => {
-        const k = keyOf(i.connectionId, i.source, i.dedupeKey);
-        const row = made.get(k);
-        if (row && !claimed.has(k)) {
-          claimed.add(k);
-          return { status: "stored", id: Number(row.id), traceId: row.trace_id };
-        }
-        return { status: "duplicate", id: existing.get(k) ?? (row ? Number(row.id) : null) };
+      return rows.map((row): StoreEventResult => {
+        const id = idByJob.get(row.j);
+        if (id !== undefined) return { status: "stored", id, traceId: row.tr };
+        return { status: "duplicate", id: idByKey.get(keyOf(row.c, row.s, row.d)) ?? null };
       });
     });
   }
