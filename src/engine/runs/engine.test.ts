@@ -439,6 +439,20 @@ steps:
       assert.equal(step.rows[0]!.attempts, 3);
     });
 
+    it("marks an approved proposal failed when its write keeps failing, beside the failed run", async () => {
+      const failing = { ...lever.gateway, addNote: async () => { throw Object.assign(new Error("Lever answered 503"), { retryable: true }); } } as LeverGateway;
+      const { eng, drain } = engine(SCREEN, { lever: () => failing });
+      const [runId] = await eng.handleEvent(event());
+      await drain();
+      const run = await t.db.query<{ status: string; error: string }>("select status, error from workflow_runs where id = $1", [runId]);
+      assert.equal(run.rows[0]!.status, "failed");
+      const note = (await proposals()).find((p) => p.step_id === "note")!;
+      assert.equal(note.status, "failed", "an approved write that never happened is not left approved");
+      const err = await t.db.query<{ error: string }>("select error from proposals where id = $1", [note.id]);
+      assert.match(err.rows[0]!.error, /Lever answered 503/);
+      assert.equal(lever.writes.length, 0);
+    });
+
     it("shows a run still open past its deadline as overdue, and a finished one not", async () => {
       const { eng, drain } = engine();
       // The test clock is in the past, so the 1 h deadline of these runs has passed in database time.

@@ -509,14 +509,19 @@ export function createWorkflowEngine(options: EngineOptions) {
       throw err;
     }
     // The step, the run and the run's audit record commit together (one statement when the sink folds it in).
+    // An approved proposal whose write kept failing is marked failed with it, so nobody reads it as
+    // still on its way to Lever.
     const error = `step ${step.id}: ${err.message}`;
     const fail = (q: Queryable) =>
       changeAndAudit(
         q,
-        ["step as (update workflow_steps set status = 'failed', error = $2, finished_at = now(), input = coalesce($3::jsonb, input) where id = $1)"],
+        [
+          "step as (update workflow_steps set status = 'failed', error = $2, finished_at = now(), input = coalesce($3::jsonb, input) where id = $1)",
+          "proposal as (update proposals set status = 'failed', error = $2, updated_at = now() where run_id = $4 and step_id = $8 and generation = $9 and status = 'approved')",
+        ],
         `update workflow_runs set status = 'failed', error = $5, finished_at = now(), updated_at = now(), context = coalesce($6::jsonb, context), posting_id = coalesce(posting_id, $7)
          where id = $4 returning id as changed`,
-        [row.id, message, input, run.id, error, context, postingId],
+        [row.id, message, input, run.id, error, context, postingId, step.id, run.generation],
         [runRecord(run, "failed", error)],
         { lazyCommit: true },
       );
