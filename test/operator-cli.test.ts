@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Command, CommanderError } from "commander";
-import { buildProgram } from "../src/cli/main.ts";
+import { runFulcrum } from "./support/fulcrum-cli.ts";
 import { migrate, openDatabase } from "../src/store/index.ts";
 import { createPostgresDatabase, testEngines } from "../src/store/testing.ts";
 import { createJobQueue } from "../src/engine/queue/index.ts";
@@ -32,28 +31,7 @@ for (const engine of await testEngines()) {
     let failedId: number;
 
     /** Runs `fulcrum <args>` in this process; resolves with its exit code and output. */
-    async function fulcrum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-      const program = await buildProgram();
-      const out: string[] = [];
-      const err: string[] = [];
-      const quiet = (cmd: Command) => {
-        cmd.exitOverride();
-        cmd.configureOutput({ writeOut: (s) => void out.push(s), writeErr: (s) => void err.push(s) });
-        cmd.commands.forEach(quiet);
-      };
-      quiet(program);
-      let code = 0;
-      try {
-        await program.parseAsync(["node", "fulcrum", ...args]);
-      } catch (error) {
-        if (error instanceof CommanderError) code = error.exitCode;
-        else {
-          code = 1;
-          err.push(error instanceof Error ? error.message : String(error));
-        }
-      }
-      return { code, stdout: out.join(""), stderr: err.join("") };
-    }
+    const fulcrum = (...args: string[]) => runFulcrum(args);
 
     before(async () => {
       dataDir = mkdtempSync(join(tmpdir(), "fulcrum-cli-"));

@@ -8,8 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Command, CommanderError } from "commander";
-import { buildProgram } from "../../src/cli/main.ts";
+import { runFulcrum } from "../support/fulcrum-cli.ts";
 import { migrate, openDatabase } from "../../src/store/index.ts";
 import { createPostgresDatabase, testEngines } from "../../src/store/testing.ts";
 import { createModeCeiling } from "../../src/engine/policy/index.ts";
@@ -17,31 +16,7 @@ import { createModeCeiling } from "../../src/engine/policy/index.ts";
 const savedEnv = { ...process.env };
 
 /** Runs `fulcrum <args>` in this process with `env` as the whole environment. */
-async function fulcrum(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = await buildProgram();
-  const out: string[] = [];
-  const err: string[] = [];
-  const quiet = (cmd: Command) => {
-    cmd.exitOverride();
-    cmd.configureOutput({ writeOut: (s) => void out.push(s), writeErr: (s) => void err.push(s) });
-    cmd.commands.forEach(quiet);
-  };
-  quiet(program);
-  let code = 0;
-  process.env = env;
-  try {
-    await program.parseAsync(["node", "fulcrum", ...args]);
-  } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode;
-    else {
-      code = 1;
-      err.push(error instanceof Error ? error.message : String(error));
-    }
-  } finally {
-    process.env = savedEnv;
-  }
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const fulcrum = (env: NodeJS.ProcessEnv, ...args: string[]) => runFulcrum(args, env);
 
 function baseEnv(dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...savedEnv, FULCRUM_DATA_DIR: dataDir, FULCRUM_LOG_LEVEL: "silent" };
