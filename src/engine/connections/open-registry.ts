@@ -10,7 +10,7 @@ import { migrate, openDatabase, type Database } from "../../store/index.ts";
 import { createConnectionRegistry, type ConnectionRegistry, type ConnectionRegistryOptions } from "./index.ts";
 import { loadSecretKey } from "./secret-box.ts";
 // The pid-file guard lives with the other commands' session code; it imports nothing from here.
-import { refuseWhileServeHoldsEmbeddedDatabase } from "../../cli/engine-session.ts";
+import { refuseWhileServeHoldsEmbeddedDatabase } from "../../store/embedded-holder.ts";
 
 export interface OpenedConnections {
   registry: ConnectionRegistry;
