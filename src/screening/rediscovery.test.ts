@@ -12,6 +12,10 @@ import { extractRequirements } from "./requirements.ts";
 import { screenApplication } from "./screen-application.ts";
 import type { ScoreResult } from "./score.ts";
 
+// Awaited before any test is registered: under --test-force-exit a file exits once the tests it
+// knows have run, so tests registered after a later top-level await would be dropped unreported.
+const ENGINES = await testEngines();
+
 const asOf = { year: 2026, month: 10 };
 
 describe("data protection", () => {
@@ -23,7 +27,7 @@ describe("data protection", () => {
   });
 });
 
-for (const engine of await testEngines()) {
+for (const engine of ENGINES) {
   describe(`talent rediscovery on ${engine.kind}`, { skip: engine.skip }, () => {
     let sandbox: Sandbox;
     let lever: LeverClient;

@@ -3,6 +3,10 @@ import assert from "node:assert/strict";
 import { openTestDatabase, testEngines, type TestDatabase } from "./testing.ts";
 import { migrate, splitStatements } from "./migrate.ts";
 
+// Awaited before any test is registered: under --test-force-exit a file exits once the tests it
+// knows have run, so tests registered after a later top-level await would be dropped unreported.
+const ENGINES = await testEngines();
+
 describe("splitStatements", () => {
   it("keeps a $$ function body whole and drops comment lines", () => {
     const parts = splitStatements(
@@ -13,7 +17,7 @@ describe("splitStatements", () => {
   });
 });
 
-for (const engine of await testEngines()) {
+for (const engine of ENGINES) {
   describe(`migrations on ${engine.kind}`, { skip: engine.skip }, () => {
     let t: TestDatabase;
     before(async () => {

@@ -13,6 +13,10 @@ import { migrate, openDatabase } from "../../src/store/index.ts";
 import { createPostgresDatabase, testEngines } from "../../src/store/testing.ts";
 import { createModeCeiling } from "../../src/engine/policy/index.ts";
 
+// Awaited before any test is registered: under --test-force-exit a file exits once the tests it
+// knows have run, so tests registered after a later top-level await would be dropped unreported.
+const ENGINES = await testEngines();
+
 const savedEnv = { ...process.env };
 
 /** Runs `fulcrum <args>` in this process with `env` as the whole environment. */
@@ -60,7 +64,7 @@ describe("fulcrum workflows list without a database", () => {
   });
 });
 
-for (const e of await testEngines()) {
+for (const e of ENGINES) {
   describe(`fulcrum workflows list with a ceiling lowered live on ${e.kind}`, { skip: e.skip }, () => {
     let dataDir: string;
     let env: NodeJS.ProcessEnv;

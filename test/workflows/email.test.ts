@@ -20,6 +20,10 @@ import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts
 import { createNotifier } from "../../src/engine/runs/runtime.ts";
 import { resumeFor } from "./harness.ts";
 
+// Awaited before any test is registered: under --test-force-exit a file exits once the tests it
+// knows have run, so tests registered after a later top-level await would be dropped unreported.
+const ENGINES = await testEngines();
+
 const ADMIN = "email-admin-token-0123456789";
 const SMTP_USER = "fulcrum-mailer";
 const SMTP_PASSWORD = "s3cret/pa:ss@word";
@@ -160,7 +164,7 @@ describe("the runtime's notifier", () => {
   });
 });
 
-for (const e of await testEngines()) {
+for (const e of ENGINES) {
   describe(`nurture e-mail over SMTP end to end on ${e.kind}`, { skip: e.skip }, () => {
     let smtp: Awaited<ReturnType<typeof startSmtp>>;
     let server: Awaited<ReturnType<typeof serve>>;

@@ -5,6 +5,10 @@ import { openTestDatabase, testEngines, type TestDatabase } from "../../store/te
 import { createJobQueue, type JobQueue } from "../queue/index.ts";
 import { createInbox, createGroupCommit, INBOX_FANOUT_QUEUE, INBOX_QUEUE, type Inbox, type InboxEvent, type NewInboxEvent } from "./index.ts";
 
+// Awaited before any test is registered: under --test-force-exit a file exits once the tests it
+// knows have run, so tests registered after a later top-level await would be dropped unreported.
+const ENGINES = await testEngines();
+
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -115,7 +119,7 @@ describe("group commit", () => {
   });
 });
 
-for (const engine of await testEngines()) {
+for (const engine of ENGINES) {
   describe(`inbox on ${engine.kind}`, { skip: engine.skip }, () => {
     let t: TestDatabase;
     let queue: JobQueue;

@@ -8,6 +8,10 @@ import { createWorkflowEngine, MAX_STEP_INPUT_BYTES, storedInput, type EngineAud
 import { getRun, listRuns } from "./queries.ts";
 import type { LeverGateway } from "./ports.ts";
 
+// Awaited before any test is registered: under --test-force-exit a file exits once the tests it
+// knows have run, so tests registered after a later top-level await would be dropped unreported.
+const ENGINES = await testEngines();
+
 /** A Lever account in memory behind the engine's port, recording every write. */
 function memoryLever() {
   const writes: { op: string; id: string; arg: unknown; key: string }[] = [];
@@ -111,7 +115,7 @@ describe("a step's stored input", () => {
   });
 });
 
-for (const e of await testEngines()) {
+for (const e of ENGINES) {
   describe(`workflow runs on ${e.kind}`, { skip: e.skip }, () => {
     let t: TestDatabase;
     let clock: number;

@@ -6,6 +6,10 @@ import { silentLogger } from "../../observability/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
 import { createConsole, createUser, ensureFirstAdmin, getCaller, hashPassword, verifyPassword, type Console } from "./index.ts";
 
+// Awaited before any test is registered: under --test-force-exit a file exits once the tests it
+// knows have run, so tests registered after a later top-level await would be dropped unreported.
+const ENGINES = await testEngines();
+
 const COST = { N: 1024, r: 8, p: 1 };
 const ORIGIN = "http://console.test";
 
@@ -41,7 +45,7 @@ function keepCookies(b: Browser, res: Response): void {
   }
 }
 
-for (const engine of await testEngines()) {
+for (const engine of ENGINES) {
   describe(`console sign-in, sessions, CSRF and roles on ${engine.kind}`, { skip: engine.skip }, () => {
     let t: TestDatabase;
     let app: Hono;
