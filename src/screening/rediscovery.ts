@@ -15,7 +15,7 @@ import { extractRequirements, type PostingInput } from "./requirements.ts";
 import type { Rubric } from "./rubric.ts";
 import { scoreResume, type ScoreResult } from "./score.ts";
 import { postingEmbeddingText, refreshProfileEmbeddings, similarProfiles } from "./embeddings.ts";
-import { activeRubric, forgetOpportunity, indexedFileHash, indexedResume, searchProfiles, updateProfileState, upsertProfile } from "./store.ts";
+import { activeRubric, forgetOpportunity, indexedResume, searchProfiles, updateProfileState, upsertProfile } from "./store.ts";
 
 /** Why a candidate may not be stored or contacted, or undefined when they may. */
 export function dataProtectionBlock(opportunity: Pick<LeverOpportunity, "dataProtection" | "isAnonymized">, now = Date.now()): string | undefined {
@@ -118,7 +118,7 @@ export async function indexOpportunity(
     throw error;
   }
   const sha = createHash("sha256").update(file.bytes).digest("hex");
-  if ((await indexedFileHash(db, connectionId, id)) === sha) {
+  if (known?.sha256 === sha) {
     await updateProfileState(db, connectionId, id, { archived, postingIds });
     return { opportunityId: id, outcome: "unchanged", ...(await embedOne(db, options.embedder, connectionId, id)) };
   }

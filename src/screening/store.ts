@@ -65,16 +65,6 @@ export async function indexedResume(db: Queryable, connectionId: string, opportu
   return row && row.parser_version === PARSER_VERSION ? { resumeId: row.resume_id, sha256: row.file_sha256 } : undefined;
 }
 
-/** The stored file hash of an opportunity's indexed resume (to skip unchanged files). */
-export async function indexedFileHash(db: Queryable, connectionId: string, opportunityId: string): Promise<string | undefined> {
-  const r = await db.query<{ file_sha256: string | null; parser_version: string }>(
-    "select file_sha256, parser_version from screening_profiles where connection_id = $1 and opportunity_id = $2",
-    [connectionId, opportunityId],
-  );
-  const row = r.rows[0];
-  return row && row.parser_version === PARSER_VERSION ? (row.file_sha256 ?? undefined) : undefined;
-}
-
 /**
  * Forgets an opportunity: its profile and its scores. Used when Lever deletes the candidate and
  * when data protection no longer allows storing.

@@ -132,9 +132,6 @@ export function createNotifier(o: { smtp?: SmtpSettings | undefined } = {}): Not
   };
 }
 
-/** Slack and Teams only: the notifier of a server without SMTP settings. */
-export const defaultNotifier: Notifier = createNotifier();
-
 export interface EngineRuntimeOptions {
   config: Config;
   db: Database;
