@@ -39,7 +39,7 @@ if (mode === "bare") {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 } else if (mode === "pglite" || mode === "postgres") {
   const dataDir = mkdtempSync(join(tmpdir(), "fulcrum-bench-"));
-  const db = await openDatabase(mode === "postgres" ? { url: process.argv[3], poolSize: 10 } : { dataDir: join(dataDir, "db") });
+  const db = await openDatabase(mode === "postgres" ? { url: process.argv[3], poolSize: 10 } : { dataDir: join(dataDir, "db"), pgliteThread: process.env.BENCH_PGLITE_THREAD === "main" ? "main" : "worker" });
   await migrate(db);
   const queue = createJobQueue({ db, logger: silentLogger });
   await queue.start();

@@ -11,15 +11,23 @@
  *   - the SQL statements and transactions a run sends, and the CPU time of this process per run
  *     (everything on PGlite, which runs inside it; the client side only on a PostgreSQL server).
  *
- * `BENCH_RUNS` (default 100) sets the runs per phase; `BENCH_ENGINES=pglite` or `postgres` measures one.
+ * Each database is measured in a process of its own, so one phase's heap and JIT state never weigh
+ * on the next. The Lever sandbox runs in that process too: measured, a sandbox in a process of its
+ * own made every run slower on this machine (each call then wakes two processes instead of one).
+ *
+ * `BENCH_RUNS` (default 100) sets the runs per phase. `BENCH_ENGINES` (default `pglite,postgres`)
+ * picks the databases: `pglite` is the embedded database on its own thread (the default way
+ * Fulcrum opens it), `pglite-main` the same on the engine's thread, `postgres` the server.
  */
 import { randomBytes } from "node:crypto";
+import { fork } from "node:child_process";
+import { startBenchSandbox } from "./workflows-sandbox.ts";
+import { once } from "node:events";
 import { performance } from "node:perf_hooks";
 import { silentLogger } from "../src/observability/index.ts";
 import { migrate, openDatabase, type Database, type Queryable } from "../src/store/index.ts";
 import { createPostgresDatabase, postgresAvailable } from "../src/store/testing.ts";
 import { createLeverClient } from "../src/lever/index.ts";
-import { startSandbox } from "../src/sandbox/index.ts";
 import { createAi, DEFAULT_AI_CONFIG } from "../src/ai/index.ts";
 import { createAuditTrail } from "../src/governance/index.ts";
 import { WorkflowSet } from "../src/engine/workflows/index.ts";
@@ -31,6 +39,24 @@ import { builtInTasks, readResumeWithScreening } from "../src/engine/steps/tasks
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const CONCURRENCY = 8;
 const ENGINES = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
+const PHASE = process.env.BENCH_PHASE;
+
+if (!PHASE) {
+  // The orchestrator: one child process per database, one after the other.
+  let first = true;
+  for (const engine of ENGINES) {
+    if (engine === "postgres" && !(await postgresAvailable())) {
+      console.log("PostgreSQL: skipped (no server answered)");
+      continue;
+    }
+    if (!first) console.log("");
+    first = false;
+    const child = fork(new URL(import.meta.url), [], { env: { ...process.env, BENCH_PHASE: engine }, stdio: "inherit" });
+    const [code] = (await once(child, "exit")) as [number | null];
+    if (code !== 0) process.exit(code ?? 1);
+  }
+  process.exit(0);
+}
 
 /** Counts the statements and transactions sent through `db` (while `sql.on`). */
 const sql = { on: false, statements: 0, transactions: 0 };
@@ -56,8 +82,10 @@ const pct = (xs: number[], p: number) => {
 };
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
-const sandbox = await startSandbox({ port: 0, seed: 11, rateLimit: false, candidates: 4 });
-const performAs = sandbox.demo!.userIdsByName.get("Dana Whitfield")!;
+// The sandbox, with every application this phase screens made in advance.
+const sandbox = await startBenchSandbox(10 + 3 * RUNS);
+const performAs = sandbox.performAs;
+const applications = sandbox.opportunities[Symbol.iterator]();
 const calls = new Map<string, number>();
 let leverMs = 0;
 let counting = true;
@@ -83,11 +111,10 @@ function newClient() {
   return createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "bench", performAs, fetch: timedFetch, maxRetries: 0, rateLimiter: noLimit });
 }
 
-const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
-const items = posting.content.lists.flatMap((l) => [...l.content.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, "")));
-function newApplication(i: number): string {
-  const text = ["Bench Candidate", "Experience", "Staff Engineer, Northwind, January 2015 - present", ...items.slice(0, 3 + (i % 3)).map((x) => `- ${x}`), "Education", "BSc Computer Science, 2010 - 2014"].join("\n");
-  return sandbox.actions.applyToPosting(posting.id, { name: `Bench ${i}`, email: `bench${i}.${randomBytes(3).toString("hex")}@example.net`, resume: { name: "cv.txt", contentType: "text/plain", bytes: new TextEncoder().encode(text) } }).opportunityId;
+function newApplication(_i: number): string {
+  const next = applications.next();
+  if (next.done) throw new Error("the sandbox made too few applications for this phase");
+  return next.value;
 }
 
 let round = 0;
@@ -232,19 +259,19 @@ async function measure(plainDb: Database, label: string): Promise<void> {
   workflows.close();
 }
 
-if (ENGINES.includes("pglite")) {
-  const embedded = await openDatabase({ dataDir: "memory://" });
+if (PHASE === "pglite" || PHASE === "pglite-main") {
+  const embedded = await openDatabase({ dataDir: "memory://", pgliteThread: PHASE === "pglite" ? "worker" : "main" });
   await migrate(embedded);
-  await measure(embedded, "embedded PGlite");
+  await measure(embedded, PHASE === "pglite" ? "embedded PGlite (own thread)" : "embedded PGlite (on the engine's thread)");
   await embedded.close();
-}
-if (ENGINES.includes("postgres") && (await postgresAvailable())) {
+} else if (PHASE === "postgres") {
   const created = await createPostgresDatabase();
   const pg = await openDatabase({ url: created.url, poolSize: 10 });
   await migrate(pg);
-  if (ENGINES.includes("pglite")) console.log("");
   await measure(pg, "PostgreSQL server");
   await pg.close();
   await created.drop();
+} else {
+  throw new Error(`BENCH_ENGINES: unknown database "${PHASE}" (pglite, pglite-main or postgres)`);
 }
 await sandbox.close();

@@ -6,6 +6,8 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { startPgliteThread, type PgliteThread } from "./pglite-thread.ts";
+import { createStatementCache } from "./pglite-prepared.ts";
 
 export interface QueryResult<T> {
   rows: T[];
@@ -25,8 +27,11 @@ export interface Database extends Queryable {
   exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** The raw engine, for adapters (pg-boss) that need it. */
-  readonly raw: PGlite | pg.Pool;
+  /**
+   * The raw engine, for adapters (pg-boss) that need it: the server pool, or the embedded
+   * database (on its own thread by default, in this thread when opened with `pgliteThread: "main"`).
+   */
+  readonly raw: PGlite | PgliteThread | pg.Pool;
   close(): Promise<void>;
 }
 
@@ -39,15 +44,60 @@ export interface OpenDatabaseOptions {
   poolSize?: number | undefined;
   /** PGlite extensions to load into the embedded database (e.g. pgvector, for tests of that path). */
   pgliteExtensions?: NonNullable<Parameters<typeof PGlite.create>[1]>["extensions"] | undefined;
+  /**
+   * Where the embedded database runs. `worker` (the default): on a thread of its own, so its SQL
+   * uses another core and never stalls this thread's HTTP serving. `main`: in this thread, as
+   * PGlite does by itself (used with `pgliteExtensions`, which cannot cross threads, and by the
+   * benchmarks as a baseline).
+   */
+  pgliteThread?: "worker" | "main" | undefined;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
-  return openPglite(options.dataDir ?? ".fulcrum/db", options.pgliteExtensions);
+  const dataDir = options.dataDir ?? ".fulcrum/db";
+  if (options.pgliteExtensions || options.pgliteThread === "main") return openPglite(dataDir, options.pgliteExtensions);
+  return openPgliteThread(dataDir);
 }
 
 // PostgreSQL returns bigint (int8) as text by default; our counters and ids fit in a JS number.
 pg.types.setTypeParser(20, (value) => Number(value));
+
+/**
+ * Statements with parameters run as named statements of the `pg` driver: parsed and planned once
+ * per pooled connection, then only bound and run. Planning cost the server more than running most
+ * of Fulcrum's statements (the engine's claim and settle, the inbox's batch insert). A statement
+ * that cannot be prepared fails as it would unprepared; a plan outdated by a changed table is
+ * dropped and the statement run unnamed (see `runNamed`).
+ */
+const MAX_NAMED = 500;
+const statementNames = new Map<string, string>();
+let namesMade = 0;
+const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+function statementName(sql: string, params: unknown[] | undefined): string | undefined {
+  if (!params?.length || !NAMEABLE.test(sql)) return undefined;
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_NAMED) {
+    name = `fulcrum_${++namesMade}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+async function runNamed(client: pg.Pool | pg.PoolClient, sql: string, params: unknown[] | undefined): Promise<pg.QueryResult> {
+  const name = statementName(sql, params);
+  if (name === undefined) return client.query(sql, params as unknown[]);
+  try {
+    return await client.query({ name, text: sql, values: params as unknown[] });
+  } catch (error) {
+    // "cached plan must not change result type": a table changed under a prepared `select *`.
+    if ((error as { code?: string }).code !== "0A000") throw error;
+    // The next use of the text gets a new name, prepared afresh on each connection.
+    if (statementNames.get(sql) === name) statementNames.delete(sql);
+    return client.query(sql, params as unknown[]);
+  }
+}
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -55,7 +105,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on("error", () => {});
   await pool.query("select 1");
   const query = async <T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
-    const result = await pool.query(sql, params as unknown[]);
+    const result = await runNamed(pool, sql, params);
     return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
   };
   return {
@@ -67,21 +117,25 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     async transaction(fn) {
       const client = await pool.connect();
+      let broken: unknown;
       try {
         await client.query("begin");
         const result = await fn({
           async query<T>(sql: string, params?: unknown[]) {
-            const r = await client.query(sql, params as unknown[]);
+            const r = await runNamed(client, sql, params);
             return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
           },
         });
         await client.query("commit");
         return result;
       } catch (error) {
-        await client.query("rollback").catch(() => {});
+        await client.query("rollback").catch((e: unknown) => {
+          broken = e;
+        });
         throw error;
       } finally {
-        client.release();
+        // A connection that could not even roll back is not given back to the pool for reuse.
+        client.release(broken instanceof Error ? broken : undefined);
       }
     },
     async close() {
@@ -93,9 +147,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 async function openPglite(dataDir: string, extensions?: OpenDatabaseOptions["pgliteExtensions"]): Promise<Database> {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const db = extensions ? await PGlite.create(dataDir, { extensions }) : await PGlite.create(dataDir);
+  const run = createStatementCache();
   const query = async <T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
-    const result = await db.query<T>(sql, params);
-    return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
+    const result = await run(db, false, sql, params);
+    return { rows: result.rows as T[], rowCount: result.affectedRows || result.rows.length };
   };
   return {
     kind: "pglite",
@@ -108,8 +163,8 @@ async function openPglite(dataDir: string, extensions?: OpenDatabaseOptions["pgl
       return db.transaction(async (tx) =>
         fn({
           async query<T>(sql: string, params?: unknown[]) {
-            const r = await tx.query<T>(sql, params);
-            return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+            const r = await run(tx, true, sql, params);
+            return { rows: r.rows as T[], rowCount: r.affectedRows || r.rows.length };
           },
         }),
       );
@@ -117,5 +172,20 @@ async function openPglite(dataDir: string, extensions?: OpenDatabaseOptions["pgl
     async close() {
       await db.close();
     },
+  };
+}
+
+async function openPgliteThread(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const db = await startPgliteThread(dataDir);
+  return {
+    kind: "pglite",
+    raw: db,
+    query: (sql, params) => db.query(sql, params),
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => tx.query(sql, params) })),
+    close: () => db.close(),
   };
 }

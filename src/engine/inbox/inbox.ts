@@ -9,7 +9,6 @@ import type { Database, Queryable } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import { createGroupCommit, type GroupCommit } from "./group-commit.ts";
-import { preparedTransaction } from "./prepared.ts";
 
 /** The queue that carries each stored event to its processor. */
 export const INBOX_QUEUE = "inbox.process";
@@ -217,7 +216,8 @@ export function createInbox(options: CreateInboxOptions): Inbox {
    * returns the rows it made, then the jobs for exactly those rows (one each, or one fan-out job
    * for a batch of `fanOutFrom` or more). The rows go in
    * as one JSON parameter (each payload nested as JSON, not escaped again as text), so the
-   * statement text is the same for every batch size and is prepared once per connection.
+   * statement text is the same for every batch size and is prepared once per session (the
+   * store prepares every statement with parameters: see `store/database.ts`).
    */
   async function writeBatch(items: NewInboxEvent[]): Promise<StoreEventResult[]> {
     const entropy = randomBytes(16 * items.length).toString("hex");
@@ -233,7 +233,7 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       // Job ids are made here so the inbox row can name its job in the same insert.
       j: randomUUID(),
     }));
-    return preparedTransaction(db, async (tx) => {
+    return db.transaction(async (tx) => {
       // Each row is told apart by its job id (unique, made above), so only the id comes back.
       const inserted = await tx.query<{ id: number; last_job_id: string }>(
         `insert into inbox_events (connection_id, source, event, dedupe_key, triggered_at, trace_id, payload, last_job_id)

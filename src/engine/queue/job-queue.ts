@@ -6,6 +6,7 @@
  */
 import { PgBoss, fromPglite, type ConstructorOptions, type Db as IDatabase, type JobInsert, type JobResult, type JobWithMetadata } from "pg-boss";
 import type { PGlite } from "@electric-sql/pglite";
+import type { PgliteThread } from "../../store/pglite-thread.ts";
 import type pg from "pg";
 import type { Database, Queryable } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
@@ -247,7 +248,7 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   };
   const boss =
     db.kind === "pglite"
-      ? new PgBoss({ ...common, db: fromPglite(db.raw as PGlite), backend: "pglite" })
+      ? new PgBoss({ ...common, db: fromPglite(db.raw as PGlite | PgliteThread), backend: "pglite" })
       : // pg-boss keeps its own small pool on the same server: it needs a session of its own for
         // LISTEN/NOTIFY, and its load then never starves the request path of connections.
         new PgBoss({ ...common, connectionString: connectionStringOf(db.raw as pg.Pool), max: 4 });

@@ -1,0 +1,81 @@
+/**
+ * Prepared statements for the embedded database. Parsing and planning a statement costs PGlite
+ * more than running most of Fulcrum's statements (about a millisecond for the engine's larger
+ * ones, 2–3 ms for pg-boss's job insert). PGlite's API has no named statements, so a statement with
+ * parameters is `PREPARE`d once per session the first time it is seen and then run as
+ * `EXECUTE name(literal, …)`, its parameters written as quoted literals that PostgreSQL coerces to
+ * the types it inferred at `PREPARE`, as it does for parameters sent apart. Statements whose
+ * parameters are not all plain values (arrays, objects), and statements PostgreSQL cannot prepare,
+ * run as before. (On a PostgreSQL server the `pg` driver's named statements do the same: see
+ * `database.ts`.)
+ */
+import type { PGlite, Results, Transaction } from "@electric-sql/pglite";
+
+/** Distinct statement texts kept prepared per session; past this, new texts run unprepared. */
+const MAX_PREPARED = 500;
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+type Target = PGlite | Transaction;
+
+/** A quoted literal PostgreSQL reads as `value`, or undefined for values that have none here. */
+function literal(value: unknown): string | undefined {
+  if (value === null || value === undefined) return "null";
+  let text: string;
+  if (typeof value === "string") text = value;
+  else if (typeof value === "number") {
+    if (!Number.isFinite(value)) return undefined;
+    text = String(value);
+  } else if (typeof value === "boolean" || typeof value === "bigint") text = String(value);
+  else if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return undefined;
+    text = value.toISOString();
+  } else return undefined;
+  // E'' means the same whatever standard_conforming_strings says.
+  return `E'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+}
+
+/**
+ * A statement runner for one PGlite session (prepared statements belong to the session).
+ * `inTransaction` says whether `on` is an open transaction, where a refused PREPARE must not abort it.
+ */
+export function createStatementCache(): (on: Target, inTransaction: boolean, sql: string, params?: unknown[]) => Promise<Results<unknown>> {
+  /** Statement text → its prepared name, or `null` when it cannot be prepared. */
+  const prepared = new Map<string, string | null>();
+
+  async function prepare(on: Target, inTransaction: boolean, sql: string): Promise<string | null> {
+    const name = `fulcrum_${prepared.size + 1}`;
+    try {
+      if (inTransaction) await on.query("savepoint fulcrum_prepare");
+      await on.query(`prepare ${name} as ${sql}`);
+      if (inTransaction) await on.query("release savepoint fulcrum_prepare");
+      prepared.set(sql, name);
+      return name;
+    } catch {
+      if (inTransaction) await on.query("rollback to savepoint fulcrum_prepare").catch(() => {});
+      prepared.set(sql, null);
+      return null;
+    }
+  }
+
+  return async function run(on, inTransaction, sql, params = []) {
+    if (params.length === 0 || !PREPARABLE.test(sql)) return on.query(sql, params);
+    let name = prepared.get(sql);
+    if (name === null) return on.query(sql, params);
+    const literals = params.map(literal);
+    if (literals.some((l) => l === undefined)) return on.query(sql, params);
+    if (name === undefined) {
+      if (prepared.size >= MAX_PREPARED) return on.query(sql, params);
+      name = await prepare(on, inTransaction, sql);
+      if (name === null) return on.query(sql, params);
+    }
+    try {
+      return await on.query(`execute ${name}(${literals.join(", ")})`);
+    } catch (error) {
+      // "cached plan must not change result type": a table changed under a prepared `select *`.
+      if ((error as { code?: string }).code !== "0A000") throw error;
+      prepared.delete(sql);
+      await on.query(`deallocate ${name}`).catch(() => {});
+      return on.query(sql, params);
+    }
+  };
+}
