@@ -8,6 +8,7 @@
  * The thread keeps the process alive only while a call is waiting on it, as an in-process PGlite
  * would.
  */
+import { readFile } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import type { Reply, Request, WorkerOptions } from "./pglite-worker.ts";
 
@@ -37,8 +38,25 @@ export class DatabaseThreadError extends Error {
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
+/**
+ * PGlite's WebAssembly, compiled once per process and handed to each thread: a thread compiling it
+ * for itself took over a second per database opened (the CLI opens one per command).
+ */
+let artifacts: Promise<Omit<WorkerOptions, "dataDir">> | undefined;
+function pgliteArtifacts(): Promise<Omit<WorkerOptions, "dataDir">> {
+  artifacts ??= (async () => {
+    const dist = new URL(".", import.meta.resolve("@electric-sql/pglite"));
+    const [pglite, initdb, bundle] = await Promise.all(["pglite.wasm", "initdb.wasm", "pglite.data"].map((file) => readFile(new URL(file, dist))));
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(pglite!), WebAssembly.compile(initdb!)]);
+    return { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([bundle!]) };
+  })();
+  artifacts.catch(() => (artifacts = undefined));
+  return artifacts;
+}
+
 export async function startPgliteThread(dataDir: string): Promise<PgliteThread> {
-  const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url), { workerData: { dataDir } satisfies WorkerOptions });
+  const workerData: WorkerOptions = { dataDir, ...(await pgliteArtifacts()) };
+  const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url), { workerData });
   const pending = new Map<number, Pending>();
   const listeners = new Map<string, Set<(payload: string) => void>>();
   let nextId = 1;

@@ -21,6 +21,10 @@ import { createStatementCache } from "./pglite-prepared.ts";
 
 export interface WorkerOptions {
   dataDir: string;
+  /** PGlite's code and initial files, compiled and read once by the main thread. */
+  pgliteWasmModule: WebAssembly.Module;
+  initdbWasmModule: WebAssembly.Module;
+  fsBundle: Blob;
 }
 
 export type Request =
@@ -40,8 +44,8 @@ export type Reply =
 const ROLLBACK = Symbol("rollback");
 
 const port = parentPort!;
-const { dataDir } = workerData as WorkerOptions;
-const db = await PGlite.create(dataDir);
+const { dataDir, ...artifacts } = workerData as WorkerOptions;
+const db = await PGlite.create(dataDir, artifacts);
 const run = createStatementCache();
 
 interface OpenTransaction {
