@@ -59,11 +59,12 @@ if (!PHASE) {
 }
 
 /** Counts the statements and transactions sent through `db` (while `sql.on`). */
-const sql = { on: false, statements: 0, transactions: 0 };
+const sql = { on: false, statements: 0, transactions: 0, trace: process.env.BENCH_TRACE_SQL === "1" };
 function counted(db: Database): Database {
   const wrap = (q: Queryable): Queryable => ({
     query: (text, params) => {
       if (sql.on) sql.statements++;
+      if (sql.on && sql.trace) console.log(`SQL ${q === db ? "  " : "tx"} ${text.replace(/\s+/g, " ").slice(0, 140)}`);
       return q.query(text, params);
     },
   });
@@ -71,6 +72,7 @@ function counted(db: Database): Database {
     query: wrap(db).query,
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => {
       if (sql.on) sql.transactions++;
+      if (sql.on && sql.trace) console.log("SQL begin … commit");
       return db.transaction((tx) => fn(wrap(tx)));
     },
   });

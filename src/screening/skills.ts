@@ -49,6 +49,8 @@ export function tokenize(text: string): string[] {
 }
 
 let index: Map<string, IndexEntry[]> | undefined;
+/** Longest alias (in tokens) starting with each lower-case first token: other tokens start nothing. */
+let longestFrom: Map<string, number> | undefined;
 let canonical: Map<string, { name: string; category: string }> | undefined;
 let maxTokens = 1;
 let skillCount = 0;
@@ -57,6 +59,7 @@ function load(): Map<string, IndexEntry[]> {
   if (index) return index;
   const file = JSON.parse(readFileSync(join(import.meta.dirname, "taxonomy", "skills.json"), "utf8")) as TaxonomyFile;
   index = new Map();
+  longestFrom = new Map();
   canonical = new Map();
   skillCount = file.skills.length;
   for (const skill of file.skills) {
@@ -79,6 +82,8 @@ function load(): Map<string, IndexEntry[]> {
       list.push(entry);
       index.set(key, list);
       maxTokens = Math.max(maxTokens, tokens.length);
+      const first = tokens[0]!.toLowerCase();
+      longestFrom.set(first, Math.max(longestFrom.get(first) ?? 0, tokens.length));
     }
   }
   return index;
@@ -129,7 +134,8 @@ export function findSkills(text: string, options: { strict?: boolean } = {}): Sk
   let i = 0;
   while (i < tokens.length) {
     let matched = 0;
-    for (let n = Math.min(maxTokens, tokens.length - i); n >= 1; n--) {
+    const longest = longestFrom!.get(lower[i]!) ?? 0;
+    for (let n = Math.min(longest, tokens.length - i); n >= 1; n--) {
       const key = lower.slice(i, i + n).join(" ");
       const entries = idx.get(key);
       if (!entries) continue;

@@ -93,14 +93,32 @@ function usable(s: Sentence): boolean {
   return detectInjection(s.text).length === 0;
 }
 
+/** One term's matcher, kept: a screening asks for the same few dozen terms over and over. */
+const singleTermMatchers = new Map<string, RegExp | undefined>();
+function matcherOf(term: string): RegExp | undefined {
+  if (singleTermMatchers.has(term)) return singleTermMatchers.get(term);
+  if (singleTermMatchers.size >= 5000) singleTermMatchers.clear();
+  const matcher = termMatcher([term]);
+  singleTermMatchers.set(term, matcher);
+  return matcher;
+}
+
+/** The usable sentences of the last text asked about (each criterion of a rubric asks again). */
+let lastUsable: { text: string; sentences: Sentence[] } | undefined;
+function usableSentences(text: string): Sentence[] {
+  if (lastUsable?.text !== text) lastUsable = { text, sentences: sentences(text).filter(usable) };
+  return lastUsable.sentences;
+}
+
 /** Sentences of `text` mentioning any of the terms (or their synonyms), best first. */
 export function findMentions(text: string, searchTerms: readonly string[], limit = 3): { sentence: Sentence; matched: string[] }[] {
   const expanded = searchTerms.flatMap(expandTerm);
   const matcher = termMatcher(expanded);
   if (!matcher) return [];
   const hits: { sentence: Sentence; matched: string[] }[] = [];
-  for (const s of sentences(text).filter(usable)) {
-    const matched = expanded.filter((t) => termMatcher([t])!.test(s.text));
+  for (const s of usableSentences(text)) {
+    if (!matcher.test(s.text)) continue;
+    const matched = expanded.filter((t) => matcherOf(t)?.test(s.text) ?? false);
     if (matched.length > 0) hits.push({ sentence: s, matched });
   }
   return hits.sort((a, b) => b.matched.length - a.matched.length || a.sentence.start - b.sentence.start).slice(0, limit);
