@@ -19,6 +19,7 @@ import { createPostgresDatabase, testEngines } from "../../src/store/testing.ts"
 import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
 import { createNotifier } from "../../src/engine/runs/runtime.ts";
 import { resumeFor } from "./harness.ts";
+import { runFulcrum } from "../support/fulcrum-cli.ts";
 
 // Awaited before any test is registered: under --test-force-exit a file exits once the tests it
 // knows have run, so tests registered after a later top-level await would be dropped unreported.
@@ -82,6 +83,8 @@ async function serve(kind: string, extra: NodeJS.ProcessEnv, logs?: string[]) {
   const running = await startServer({ config: loadConfig(env), logger });
   return {
     running,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
     async stop() {
       await running.stop({ timeoutMs: 2000 });
       await dropDb?.();
@@ -222,6 +225,18 @@ for (const e of ENGINES) {
     let server: Awaited<ReturnType<typeof serve>>;
     before(async () => {
       server = await serve(e.kind, {});
+    });
+
+    // The CLI shares the server's database only on PostgreSQL (serve holds the embedded one).
+    it("is refused from the command line too, before anything is recorded", { skip: e.kind === "pglite" && "serve holds the embedded database" }, async () => {
+      const { running } = server;
+      const { proposal } = await archiveForNurture(running, "Unmailed Commandline");
+      const cli = await runFulcrum(["proposals", "approve", String(proposal.id), "--as", "ops"], { DATABASE_URL: server.databaseUrl, FULCRUM_DATA_DIR: server.dataDir });
+      assert.equal(cli.code, 1);
+      assert.match(cli.stderr, /sends an e-mail, but e-mail is not configured on this server: set FULCRUM_SMTP_URL/);
+      const after = (await api(running, `/proposals/${proposal.id}`)).body.proposal;
+      assert.equal(after.status, "pending");
+      assert.equal(after.decidedBy, null);
     });
     after(async () => server?.stop());
 

@@ -8,6 +8,7 @@ import { silentLogger } from "../../observability/index.ts";
 import { createJobQueue } from "../../engine/queue/index.ts";
 import { getProposal, listProposals } from "../../engine/proposals/index.ts";
 import { createQueueDispatcher, createWorkflowEngine, defineEngineQueues, EngineError } from "../../engine/runs/index.ts";
+import { refuseUnsendableEmail } from "../../engine/runs/runtime.ts";
 import { withDatabase } from "../engine-session.ts";
 
 async function decide(id: string, decision: "approve" | "reject", o: { as: string; reason?: string; edits?: string }, cmd: Command): Promise<void> {
@@ -27,8 +28,10 @@ async function decide(id: string, decision: "approve" | "reject", o: { as: strin
       await queue.start();
       await defineEngineQueues(queue);
       try {
-        // Only decideProposal is used here: it records the decision and enqueues the step for the server's workers.
-        const engine = createWorkflowEngine({
+        // Only decideProposal is used here: it records the decision and enqueues the step for the
+        // server's workers. An e-mail is refused here as the server's API refuses it, when the
+        // configuration (shared with the server) has no SMTP settings.
+        const engine = refuseUnsendableEmail(createWorkflowEngine({
           db,
           workflows: { list: () => [], get: () => undefined },
           lever: () => {
@@ -36,7 +39,7 @@ async function decide(id: string, decision: "approve" | "reject", o: { as: strin
           },
           dispatcher: createQueueDispatcher(queue, db),
           modeCeiling: config.modeCeiling,
-        });
+        }), { config, db });
         await engine.decideProposal(Number(id), { actor: `cli:${o.as}`, decision, reason: o.reason, edits });
         const p = await getProposal(db, Number(id));
         process.stdout.write(`proposal ${id} ${p?.status} by cli:${o.as}; ${decision === "approve" ? "the server applies it and continues the run" : "the run goes on without it"}\n`);

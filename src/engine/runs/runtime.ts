@@ -237,11 +237,11 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
 }
 
 /**
- * Approving an e-mail proposal on a server that cannot send e-mail is refused up front (409), so the
- * proposal stays pending with its draft instead of failing later in a job. Approvals recorded
- * elsewhere (`fulcrum proposals approve`) still fail clearly when the step runs.
+ * Approving an e-mail proposal where e-mail cannot be sent is refused up front (409), so the
+ * proposal stays pending with its draft instead of failing later in a job. The server's API and
+ * `fulcrum proposals approve` both go through this (they read the same configuration).
  */
-function refuseUnsendableEmail(engine: WorkflowEngine, o: EngineRuntimeOptions): WorkflowEngine {
+export function refuseUnsendableEmail(engine: WorkflowEngine, o: { config: Pick<Config, "smtp">; db: Database; notify?: Notifier | undefined }): WorkflowEngine {
   if (o.config.smtp || o.notify) return engine;
   return {
     ...engine,
