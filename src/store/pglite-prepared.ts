@@ -69,7 +69,10 @@ export function createStatementCache(): (on: Target, inTransaction: boolean, sql
       if (name === null) return on.query(sql, params);
     }
     try {
-      return await on.query(`execute ${name}(${literals.join(", ")})`);
+      // One message of the simple protocol: the statement is already parsed and planned, so the
+      // extended protocol's parse/describe/bind round would only cost PGlite a second pass.
+      const [result] = await on.exec(`execute ${name}(${literals.join(", ")})`);
+      return result!;
     } catch (error) {
       // "cached plan must not change result type": a table changed under a prepared `select *`.
       if ((error as { code?: string }).code !== "0A000") throw error;
