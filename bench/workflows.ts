@@ -15,7 +15,7 @@
  * on the next. The Lever sandbox runs in that process too: measured, a sandbox in a process of its
  * own made every run slower on this machine (each call then wakes two processes instead of one).
  *
- * `BENCH_RUNS` (default 100) sets the runs per phase. `BENCH_ENGINES` (default `pglite,postgres`)
+ * `BENCH_RUNS` (default 300) sets the runs per phase. `BENCH_ENGINES` (default `pglite,postgres`)
  * picks the databases: `pglite` is the embedded database on its own thread (the default way
  * Fulcrum opens it), `pglite-main` the same on the engine's thread, `postgres` the server.
  */
@@ -23,6 +23,9 @@ import { randomBytes } from "node:crypto";
 import { fork } from "node:child_process";
 import { startBenchSandbox } from "./workflows-sandbox.ts";
 import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { silentLogger } from "../src/observability/index.ts";
 import { migrate, openDatabase, type Database, type Queryable } from "../src/store/index.ts";
@@ -36,7 +39,7 @@ import { aiStepRunner } from "../src/engine/runs/runtime.ts";
 import { leverGateway } from "../src/engine/steps/index.ts";
 import { builtInTasks, readResumeWithScreening } from "../src/engine/steps/tasks/index.ts";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 100);
+const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const CONCURRENCY = 8;
 const ENGINES = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
 const PHASE = process.env.BENCH_PHASE;
@@ -262,10 +265,13 @@ async function measure(plainDb: Database, label: string): Promise<void> {
 }
 
 if (PHASE === "pglite" || PHASE === "pglite-main") {
-  const embedded = await openDatabase({ dataDir: "memory://", pgliteThread: PHASE === "pglite" ? "worker" : "main" });
+  // On disk, as `fulcrum serve` keeps it (a temporary folder, removed after).
+  const folder = mkdtempSync(join(tmpdir(), "fulcrum-bench-workflows-"));
+  const embedded = await openDatabase({ dataDir: join(folder, "db"), pgliteThread: PHASE === "pglite" ? "worker" : "main" });
   await migrate(embedded);
   await measure(embedded, PHASE === "pglite" ? "embedded PGlite (own thread)" : "embedded PGlite (on the engine's thread)");
   await embedded.close();
+  rmSync(folder, { recursive: true, force: true });
 } else if (PHASE === "postgres") {
   const created = await createPostgresDatabase();
   const pg = await openDatabase({ url: created.url, poolSize: 10 });

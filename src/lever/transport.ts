@@ -14,6 +14,9 @@ import {
 } from "./errors.ts";
 import { leverPermissionFor } from "./permissions.ts";
 import { LEVER_RATE_LIMITED_PAUSE_MS, type RateLimiter } from "./ports.ts";
+
+/** One decoder for every response (making one per call showed in profiles). */
+const utf8 = new TextDecoder();
 import { sleep } from "./sleep.ts";
 
 export type LeverAuth =
@@ -169,7 +172,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
     if (response.status >= 200 && response.status < 300) {
       if (req.binary) return { status: response.status, headers: response.headers, body: undefined, bytes };
-      const text = new TextDecoder().decode(bytes);
+      const text = utf8.decode(bytes);
       let parsed: unknown;
       if (text.trim().length > 0) {
         try {
@@ -255,7 +258,7 @@ function errorFor(endpoint: string, response: Response, bytes: Uint8Array): Leve
   let code: string | undefined;
   let message: string | undefined;
   try {
-    const body = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    const body = JSON.parse(utf8.decode(bytes)) as Record<string, unknown>;
     if (typeof body.code === "string") code = body.code;
     if (typeof body.message === "string") message = body.message.slice(0, 500);
     else if (typeof body.error === "string") message = body.error.slice(0, 500);
