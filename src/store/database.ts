@@ -67,8 +67,9 @@ pg.types.setTypeParser(20, (value) => Number(value));
  * Statements with parameters run as named statements of the `pg` driver: parsed and planned once
  * per pooled connection, then only bound and run. Planning cost the server more than running most
  * of Fulcrum's statements (the engine's claim and settle, the inbox's batch insert). A statement
- * that cannot be prepared fails as it would unprepared; a plan outdated by a changed table is
- * dropped and the statement run unnamed (see `runNamed`).
+ * that cannot be prepared fails as it would unprepared; a plan outdated by a table changed while
+ * running is dropped and the statement run unnamed (inside a transaction, which that error has
+ * already aborted, the attempt fails and the next use prepares afresh; see `runNamed`).
  */
 const MAX_NAMED = 500;
 const statementNames = new Map<string, string>();

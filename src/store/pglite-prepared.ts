@@ -41,9 +41,10 @@ function literal(value: unknown): string | undefined {
 export function createStatementCache(): (on: Target, inTransaction: boolean, sql: string, params?: unknown[]) => Promise<Results<unknown>> {
   /** Statement text → its prepared name, or `null` when it cannot be prepared. */
   const prepared = new Map<string, string | null>();
+  let made = 0;
 
   async function prepare(on: Target, inTransaction: boolean, sql: string): Promise<string | null> {
-    const name = `fulcrum_${prepared.size + 1}`;
+    const name = `fulcrum_${++made}`;
     try {
       if (inTransaction) await on.query("savepoint fulcrum_prepare");
       await on.query(`prepare ${name} as ${sql}`);
@@ -74,7 +75,10 @@ export function createStatementCache(): (on: Target, inTransaction: boolean, sql
       const [result] = await on.exec(`execute ${name}(${literals.join(", ")})`);
       return result!;
     } catch (error) {
-      // "cached plan must not change result type": a table changed under a prepared `select *`.
+      // "cached plan must not change result type": a table changed under a prepared `select *`
+      // (migrations run before anything else, so only a schema changed while running does this).
+      // The plan is dropped and the text run itself; inside a transaction the error has already
+      // aborted it, so that attempt fails and the next use prepares afresh.
       if ((error as { code?: string }).code !== "0A000") throw error;
       prepared.delete(sql);
       await on.query(`deallocate ${name}`).catch(() => {});
