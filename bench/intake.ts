@@ -16,7 +16,8 @@
  * Options (environment): BENCH_SECONDS (per phase, default 3), BENCH_ROUNDS (default 3),
  * BENCH_CONNECTIONS (default 50), BENCH_RATE (default 250), BENCH_ONLY (`embedded` or `postgres`).
  * The server children also take BENCH_MAX_BATCH, BENCH_MAX_IN_FLIGHT and BENCH_LINGER_MS to try
- * other group-commit settings than the inbox's defaults.
+ * other group-commit settings than the inbox's defaults, and BENCH_PGLITE_THREAD=main to run the
+ * embedded database on the server's main thread instead of its own.
  *
  * Where /proc exists (Linux), a second table says where the CPU went during the saturated
  * phases: CPU milliseconds per request of the server process, of this load generator, and of the
