@@ -135,8 +135,9 @@ for (const engine of await testEngines()) {
             () => ({ code: 0, stderr: "" }),
             (e: { code: number; stderr: string }) => e,
           );
-          assert.notEqual(res.code, 0);
-          assert.match(res.stderr, new RegExp(`fulcrum serve \\(pid ${process.pid}\\) is using the embedded database`));
+          assert.equal(res.code, 75);
+          assert.match(res.stderr, new RegExp(`^fulcrum: fulcrum serve \\(pid ${process.pid}\\) is using the embedded database`));
+          assert.doesNotMatch(res.stderr, /\n\s+at /, "a message, not a stack trace");
         } finally {
           rmSync(join(dataDir, "serve.pid"));
         }

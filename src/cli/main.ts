@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
 import { ConfigError } from "../config/index.ts";
+import { EmbeddedDatabaseBusyError } from "../store/embedded-holder.ts";
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command("fulcrum")
@@ -30,6 +31,11 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof ConfigError) {
       process.stderr.write(`fulcrum: configuration error: ${error.message}\n`);
       process.exit(78); // EX_CONFIG
+    }
+    if (error instanceof EmbeddedDatabaseBusyError) {
+      // Expected and explained: the message, not a stack trace.
+      process.stderr.write(`fulcrum: ${error.message}\n`);
+      process.exit(75); // EX_TEMPFAIL: try again once serve has stopped
     }
     throw error;
   }

@@ -31,6 +31,11 @@ export function embeddedDatabaseHolder(config: Config): number | undefined {
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : undefined;
 }
 
+/** The embedded database is held by another process; the message says what to do instead. */
+export class EmbeddedDatabaseBusyError extends Error {
+  override name = "EmbeddedDatabaseBusyError";
+}
+
 /**
  * Throws, with what to do instead, while a live `fulcrum serve` holds the embedded database; every
  * command that opens the database on its own calls this first (nothing to check on PostgreSQL).
@@ -38,7 +43,7 @@ export function embeddedDatabaseHolder(config: Config): number | undefined {
 export function refuseWhileServeHoldsEmbeddedDatabase(config: Config): void {
   const holder = embeddedDatabaseHolder(config);
   if (holder) {
-    throw new Error(
+    throw new EmbeddedDatabaseBusyError(
       `fulcrum serve (pid ${holder}) is using the embedded database in ${config.dataDir}, which serves one process at a time; stop it first, or use the console or the REST API under /api (or set DATABASE_URL to share a PostgreSQL server)`,
     );
   }
@@ -49,7 +54,7 @@ export function holdEmbeddedDatabase(config: Config): () => void {
   if (config.databaseUrl) return () => {};
   const holder = embeddedDatabaseHolder(config);
   if (holder) {
-    throw new Error(`another fulcrum serve (pid ${holder}) is using the embedded database in ${config.dataDir}; stop it first, or give each its own FULCRUM_DATA_DIR`);
+    throw new EmbeddedDatabaseBusyError(`another fulcrum serve (pid ${holder}) is using the embedded database in ${config.dataDir}; stop it first, or give each its own FULCRUM_DATA_DIR`);
   }
   const file = servePidFile(config);
   mkdirSync(config.dataDir, { recursive: true });
