@@ -116,7 +116,7 @@ function newClient() {
   return createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "bench", performAs, fetch: timedFetch, maxRetries: 0, rateLimiter: noLimit });
 }
 
-function newApplication(_i: number): string {
+function newApplication(): string {
   const next = applications.next();
   if (next.done) throw new Error("the sandbox made too few applications for this phase");
   return next.value;
@@ -175,12 +175,12 @@ async function measure(plainDb: Database, label: string): Promise<void> {
 
   // Warm-up (JIT, prepared statements, taxonomy load).
   for (let i = 0; i < 10; i++) {
-    await engine.handleEvent(eventFor(newApplication(i), -i - 1 - 1000 * round));
+    await engine.handleEvent(eventFor(newApplication(), -i - 1 - 1000 * round));
     await inline.drain(engine);
   }
 
   // Sequential: per-run overhead.
-  const opps = Array.from({ length: RUNS }, (_, i) => newApplication(i));
+  const opps = Array.from({ length: RUNS }, () => newApplication());
   calls.clear();
   const overhead: number[] = [];
   const leverPerRun: number[] = [];
@@ -211,7 +211,7 @@ async function measure(plainDb: Database, label: string): Promise<void> {
     const e = createWorkflowEngine({ db, workflows, lever: () => leverGateway(client), dispatcher: d.dispatcher, modeCeiling: "auto", tasks, readResume: readResumeWithScreening, ai: aiStepRunner(createAi({ config: { ai: DEFAULT_AI_CONFIG }, logger: silentLogger })), audit: createAuditTrail(db), isSandboxConnection: () => true, logger: silentLogger });
     return { e, d };
   });
-  const opps2 = Array.from({ length: RUNS }, (_, i) => newApplication(RUNS + i));
+  const opps2 = Array.from({ length: RUNS }, () => newApplication());
   calls.clear();
   counting = false;
   const t1 = performance.now();
@@ -229,7 +229,7 @@ async function measure(plainDb: Database, label: string): Promise<void> {
   const concSeconds = (performance.now() - t1) / 1000;
 
   // Baseline: the same Lever calls made directly, and the same screening code, with no engine.
-  const opps3 = Array.from({ length: RUNS }, (_, i) => newApplication(3 * RUNS + i));
+  const opps3 = Array.from({ length: RUNS }, () => newApplication());
   const direct: number[] = [];
   const t2 = performance.now();
   for (const [i, opp] of opps3.entries()) {

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { startPgliteThread, type PgliteThread } from "./pglite-thread.ts";
-import { createStatementCache } from "./pglite-prepared.ts";
+import { createStatementCache, MAX_PREPARED, preparable } from "./pglite-prepared.ts";
 
 export interface QueryResult<T> {
   rows: T[];
@@ -71,15 +71,13 @@ pg.types.setTypeParser(20, (value) => Number(value));
  * running is dropped and the statement run unnamed (inside a transaction, which that error has
  * already aborted, the attempt fails and the next use prepares afresh; see `runNamed`).
  */
-const MAX_NAMED = 500;
 const statementNames = new Map<string, string>();
 let namesMade = 0;
-const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
 function statementName(sql: string, params: unknown[] | undefined): string | undefined {
-  if (!params?.length || !NAMEABLE.test(sql)) return undefined;
+  if (!preparable(sql, params)) return undefined;
   let name = statementNames.get(sql);
-  if (name === undefined && statementNames.size < MAX_NAMED) {
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
     name = `fulcrum_${++namesMade}`;
     statementNames.set(sql, name);
   }

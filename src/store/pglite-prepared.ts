@@ -12,8 +12,12 @@
 import type { PGlite, Results, Transaction } from "@electric-sql/pglite";
 
 /** Distinct statement texts kept prepared per session; past this, new texts run unprepared. */
-const MAX_PREPARED = 500;
-const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+export const MAX_PREPARED = 500;
+
+/** Whether `sql` (with `params`) is worth preparing: a query or data change that takes parameters. */
+export function preparable(sql: string, params: unknown[] | undefined): boolean {
+  return params !== undefined && params.length > 0 && /^\s*(select|insert|update|delete|with)\b/i.test(sql);
+}
 
 type Target = PGlite | Transaction;
 
@@ -59,7 +63,7 @@ export function createStatementCache(): (on: Target, inTransaction: boolean, sql
   }
 
   return async function run(on, inTransaction, sql, params = []) {
-    if (params.length === 0 || !PREPARABLE.test(sql)) return on.query(sql, params);
+    if (!preparable(sql, params)) return on.query(sql, params);
     let name = prepared.get(sql);
     if (name === null) return on.query(sql, params);
     const literals = params.map(literal);
