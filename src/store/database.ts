@@ -7,7 +7,9 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { startPgliteThread, type PgliteThread } from "./pglite-thread.ts";
-import { createStatementCache, MAX_PREPARED, preparable } from "./pglite-prepared.ts";
+import { createStatementCache, MAX_PREPARED, preparable, type Statement } from "./pglite-prepared.ts";
+
+export type { Statement } from "./pglite-prepared.ts";
 
 export interface QueryResult<T> {
   rows: T[];
@@ -27,6 +29,13 @@ export interface Database extends Queryable {
   exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs statements that do not depend on each other's results in one transaction, in order, and
+   * resolves to one result each; when one fails, none is committed. On the embedded database the
+   * whole batch is one call into PGlite (one trip to its thread, no separate `BEGIN`/`COMMIT`),
+   * which is most of what a small transaction costs there.
+   */
+  batch(statements: Statement[]): Promise<QueryResult<Record<string, unknown>>[]>;
   /**
    * The raw engine, for adapters (pg-boss) that need it: the server pool, or the embedded
    * database (on its own thread by default, in this thread when opened with `pgliteThread: "main"`).
@@ -114,41 +123,49 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     async exec(sql) {
       await pool.query(sql);
     },
-    async transaction(fn) {
-      const client = await pool.connect();
-      let broken: unknown;
-      try {
-        await client.query("begin");
-        const result = await fn({
-          async query<T>(sql: string, params?: unknown[]) {
-            const r = await runNamed(client, sql, params);
-            return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
-          },
-        });
-        await client.query("commit");
-        return result;
-      } catch (error) {
-        await client.query("rollback").catch((e: unknown) => {
-          broken = e;
-        });
-        throw error;
-      } finally {
-        // A connection that could not even roll back is not given back to the pool for reuse.
-        client.release(broken instanceof Error ? broken : undefined);
-      }
-    },
+    transaction,
+    batch: (statements) =>
+      transaction(async (tx) => {
+        const results: QueryResult<Record<string, unknown>>[] = [];
+        for (const { sql, params } of statements) results.push(await tx.query(sql, params));
+        return results;
+      }),
     async close() {
       await pool.end();
     },
   };
+
+  async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken: unknown;
+    try {
+      await client.query("begin");
+      const result = await fn({
+        async query<T>(sql: string, params?: unknown[]) {
+          const r = await runNamed(client, sql, params);
+          return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+        },
+      });
+      await client.query("commit");
+      return result;
+    } catch (error) {
+      await client.query("rollback").catch((e: unknown) => {
+        broken = e;
+      });
+      throw error;
+    } finally {
+      // A connection that could not even roll back is not given back to the pool for reuse.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
 }
 
 async function openPglite(dataDir: string, extensions?: OpenDatabaseOptions["pgliteExtensions"]): Promise<Database> {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const db = extensions ? await PGlite.create(dataDir, { extensions }) : await PGlite.create(dataDir);
-  const run = createStatementCache();
+  const statements = createStatementCache();
   const query = async <T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
-    const result = await run(db, false, sql, params);
+    const result = await statements.run(db, false, sql, params);
     return { rows: result.rows as T[], rowCount: result.affectedRows || result.rows.length };
   };
   return {
@@ -162,11 +179,14 @@ async function openPglite(dataDir: string, extensions?: OpenDatabaseOptions["pgl
       return db.transaction(async (tx) =>
         fn({
           async query<T>(sql: string, params?: unknown[]) {
-            const r = await run(tx, true, sql, params);
+            const r = await statements.run(tx, true, sql, params);
             return { rows: r.rows as T[], rowCount: r.affectedRows || r.rows.length };
           },
         }),
       );
+    },
+    async batch(list) {
+      return (await statements.batch(db, list)) as QueryResult<Record<string, unknown>>[];
     },
     async close() {
       await db.close();
@@ -185,6 +205,7 @@ async function openPgliteThread(dataDir: string): Promise<Database> {
       await db.exec(sql);
     },
     transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => tx.query(sql, params) })),
+    batch: (list) => db.batch(list) as Promise<QueryResult<Record<string, unknown>>[]>,
     close: () => db.close(),
   };
 }

@@ -1,4 +1,4 @@
-export { openDatabase, type Database, type DatabaseKind, type Queryable, type QueryResult } from "./database.ts";
+export { openDatabase, type Database, type DatabaseKind, type Queryable, type QueryResult, type Statement } from "./database.ts";
 export { migrate, listMigrations } from "./migrate.ts";
 export { createDatabaseRateLimiter } from "./lever-rate-limit.ts";
 export { createDatabaseWriteLedger } from "./lever-write-ledger.ts";

@@ -39,10 +39,42 @@ function literal(value: unknown): string | undefined {
 }
 
 /**
- * A statement runner for one PGlite session (prepared statements belong to the session).
- * `inTransaction` says whether `on` is an open transaction, where a refused PREPARE must not abort it.
+ * `inTransaction` (of `run`) says whether `on` is an open transaction, where a refused PREPARE must
+ * not abort it.
  */
-export function createStatementCache(): (on: Target, inTransaction: boolean, sql: string, params?: unknown[]) => Promise<Results<unknown>> {
+/** A statement of a batch (see `StatementCache.batch`). */
+export interface Statement {
+  sql: string;
+  params?: unknown[] | undefined;
+}
+
+/** One statement's answer in a batch: its rows, and the rows it returned or changed. */
+export interface BatchResult {
+  rows: unknown[];
+  rowCount: number;
+}
+
+/** Rows a single statement returned or changed (PGlite's `affectedRows` counts DML only). */
+export function rowCountOf(r: Results<unknown>): number {
+  return r.affectedRows || r.rows.length;
+}
+
+export interface StatementCache {
+  /** Runs one statement on `on`, prepared when it can be. */
+  run(on: Target, inTransaction: boolean, sql: string, params?: unknown[]): Promise<Results<unknown>>;
+  /**
+   * Runs `statements` in one transaction as one message of the simple protocol (PostgreSQL runs
+   * the statements of one such message as one transaction), each as `EXECUTE` of its prepared
+   * statement: one call into PGlite instead of a `BEGIN`, one call per statement and a `COMMIT`.
+   * A statement that cannot be sent that way (a parameter with no literal form, a statement
+   * PostgreSQL will not prepare) makes the batch run as an ordinary transaction instead.
+   * `db` must not be inside a transaction (the statements are prepared on it first).
+   */
+  batch(db: PGlite, statements: Statement[]): Promise<BatchResult[]>;
+}
+
+/** A statement runner for one PGlite session (prepared statements belong to the session). */
+export function createStatementCache(): StatementCache {
   /** Statement text → its prepared name, or `null` when it cannot be prepared. */
   const prepared = new Map<string, string | null>();
   let made = 0;
@@ -62,7 +94,7 @@ export function createStatementCache(): (on: Target, inTransaction: boolean, sql
     }
   }
 
-  return async function run(on, inTransaction, sql, params = []) {
+  async function run(on: Target, inTransaction: boolean, sql: string, params: unknown[] = []): Promise<Results<unknown>> {
     if (!preparable(sql, params)) return on.query(sql, params);
     let name = prepared.get(sql);
     if (name === null) return on.query(sql, params);
@@ -88,5 +120,53 @@ export function createStatementCache(): (on: Target, inTransaction: boolean, sql
       await on.query(`deallocate ${name}`).catch(() => {});
       return on.query(sql, params);
     }
-  };
+  }
+
+  /** The `EXECUTE` text of one statement (preparing it on `db` first), or undefined when it has none. */
+  async function executeText(db: PGlite, { sql, params = [] }: Statement): Promise<string | undefined> {
+    if (params.length === 0) return sql;
+    if (!preparable(sql, params)) return undefined;
+    const literals = params.map(literal);
+    if (literals.some((l) => l === undefined)) return undefined;
+    let name = prepared.get(sql);
+    if (name === undefined && prepared.size < MAX_PREPARED) name = await prepare(db, false, sql);
+    return name ? `execute ${name}(${literals.join(", ")})` : undefined;
+  }
+
+  async function asTransaction(db: PGlite, statements: Statement[]): Promise<BatchResult[]> {
+    return db.transaction(async (tx) => {
+      const results: BatchResult[] = [];
+      for (const s of statements) {
+        const r = await run(tx, true, s.sql, s.params);
+        results.push({ rows: r.rows, rowCount: rowCountOf(r) });
+      }
+      return results;
+    });
+  }
+
+  async function batch(db: PGlite, statements: Statement[]): Promise<BatchResult[]> {
+    const texts: string[] = [];
+    for (const statement of statements) {
+      const text = await executeText(db, statement);
+      if (text === undefined) return asTransaction(db, statements);
+      texts.push(text);
+    }
+    try {
+      // `affectedRows` adds up over the statements of one message; `rowCount` is each one's own.
+      return (await db.exec(texts.join(";\n"))).map((r) => ({ rows: r.rows, rowCount: r.rowCount ?? rowCountOf(r) }));
+    } catch (error) {
+      // A plan outdated by a changed table (see `run`): nothing was committed; the statements are
+      // prepared afresh and run once more as a transaction.
+      if ((error as { code?: string }).code !== "0A000") throw error;
+      for (const { sql } of statements) {
+        const name = prepared.get(sql);
+        if (!name) continue;
+        prepared.delete(sql);
+        await db.query(`deallocate ${name}`).catch(() => {});
+      }
+      return asTransaction(db, statements);
+    }
+  }
+
+  return { run, batch };
 }

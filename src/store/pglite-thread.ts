@@ -11,6 +11,7 @@
 import { readFile } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import type { Reply, Request, WorkerOptions } from "./pglite-worker.ts";
+import type { Statement } from "./pglite-prepared.ts";
 
 export interface ThreadQueryable {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
@@ -19,6 +20,8 @@ export interface ThreadQueryable {
 }
 
 export interface PgliteThread extends ThreadQueryable {
+  /** Runs the statements in one transaction, in one call to the thread (see `StatementCache.batch`). */
+  batch(statements: Statement[]): Promise<{ rows: unknown[]; rowCount: number }[]>;
   transaction<T>(fn: (tx: ThreadQueryable) => Promise<T>): Promise<T>;
   /** Subscribes to a NOTIFY channel; resolves to the unsubscribe function (as PGlite's `listen`). */
   listen(channel: string, onNotification: (payload: string) => void): Promise<() => Promise<void>>;
@@ -103,6 +106,7 @@ export async function startPgliteThread(dataDir: string): Promise<PgliteThread> 
 
   return {
     ...session,
+    batch: (statements) => call({ op: "batch", statements }),
     async transaction(fn) {
       const { tx } = await call<{ tx: number }>({ op: "begin" });
       let result;

@@ -9,6 +9,7 @@
  * Protocol (one message per request, answered by `id`):
  *   query {sql, params, tx?}   → {rows, rowCount}
  *   exec  {sql, tx?}           → [{rows}]    (one per statement)
+ *   batch {statements}         → [{rows, rowCount}] (one per statement, run as one transaction)
  *   begin                      → {tx}        (a transaction is open and holds PGlite's lock)
  *   end   {tx, commit}         → null        (committed, or rolled back when `commit` is false)
  *   listen / unlisten {channel}→ null        (notifications arrive as {notify, payload})
@@ -17,7 +18,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import { createStatementCache } from "./pglite-prepared.ts";
+import { createStatementCache, rowCountOf, type Statement } from "./pglite-prepared.ts";
 
 export interface WorkerOptions {
   dataDir: string;
@@ -30,6 +31,7 @@ export interface WorkerOptions {
 export type Request =
   | { id: number; op: "query"; sql: string; params: unknown[]; tx?: number }
   | { id: number; op: "exec"; sql: string; tx?: number }
+  | { id: number; op: "batch"; statements: Statement[] }
   | { id: number; op: "begin" }
   | { id: number; op: "end"; tx: number; commit: boolean }
   | { id: number; op: "listen" | "unlisten"; channel: string }
@@ -46,7 +48,7 @@ const ROLLBACK = Symbol("rollback");
 const port = parentPort!;
 const { dataDir, ...artifacts } = workerData as WorkerOptions;
 const db = await PGlite.create(dataDir, artifacts);
-const run = createStatementCache();
+const statements = createStatementCache();
 
 interface OpenTransaction {
   tx: Transaction;
@@ -112,13 +114,18 @@ async function handle(message: Request): Promise<void> {
   try {
     switch (message.op) {
       case "query": {
-        const r = await run(target(message.tx), message.tx !== undefined, message.sql, message.params);
-        reply(id, { rows: r.rows, rowCount: r.affectedRows || r.rows.length });
+        const r = await statements.run(target(message.tx), message.tx !== undefined, message.sql, message.params);
+        reply(id, { rows: r.rows, rowCount: rowCountOf(r) });
         return;
       }
       case "exec": {
         const results = await target(message.tx).exec(message.sql);
         reply(id, results.map((r) => ({ rows: r.rows })));
+        return;
+      }
+      case "batch": {
+        const results = await statements.batch(db, message.statements);
+        reply(id, results);
         return;
       }
       case "begin":

@@ -4,7 +4,7 @@
  * `EventProcessor` (the workflow engine). Nothing is lost (the row and the job commit together)
  * and nothing is done twice by the inbox (a redelivery is a no-op; a processed event is skipped).
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Database, Queryable } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
 import type { JobQueue } from "../queue/index.ts";
@@ -185,14 +185,49 @@ export function newTraceId(): string {
   return randomBytes(16).toString("hex");
 }
 
-interface JobData {
-  eventId: number;
-  traceId: string;
+/** What identifies an event before its row has an id: its dedupe key, within its connection and source. */
+interface EventKey {
+  connectionId: string;
+  source: string;
+  dedupeKey: string;
 }
 
-interface FanOutData {
-  eventIds: number[];
+/**
+ * An `inbox.process` job names its event by id (jobs made by a fan-out or a replay) or, when it was
+ * written in the same round trip as the event's row (the intake's own), by the event's key.
+ */
+type JobData = { eventId: number; traceId: string } | { event: EventKey; traceId: string };
+
+/** A fan-out job names its events by id, or (written together with them) by key, grouped. */
+type FanOutData = { eventIds: number[] } | { events: { connectionId: string; source: string; dedupeKeys: string[] }[] };
+
+/**
+ * The id of an event's first job, made from its key: a redelivery of the event, written in the same
+ * round trip as its (refused) row, names a job that already exists, and pg-boss skips it.
+ */
+export function firstJobId(connectionId: string, source: string, dedupeKey: string): string {
+  const h = createHash("sha256").update(`${connectionId}\u0000${source}\u0000${dedupeKey}`).digest("hex");
+  // Shaped as an RFC 9562 version 8 (custom) UUID.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/** The keys of a batch's rows, grouped by connection and source (a fan-out job's data). */
+function groupKeys(rows: { c: string; s: string; d: string }[]): { connectionId: string; source: string; dedupeKeys: string[] }[] {
+  const groups = new Map<string, { connectionId: string; source: string; dedupeKeys: string[] }>();
+  for (const row of rows) {
+    const key = `${row.c}\u0000${row.s}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { connectionId: row.c, source: row.s, dedupeKeys: [] }));
+    group.dedupeKeys.push(row.d);
+  }
+  return [...groups.values()];
+}
+
+const INSERT_EVENTS = `insert into inbox_events (connection_id, source, event, dedupe_key, triggered_at, trace_id, payload, last_job_id)
+  select c, s, e, d, t, tr, p, j
+    from jsonb_to_recordset($1::jsonb) as x(c text, s text, e text, d text, t timestamptz, tr text, p jsonb, j text)
+  on conflict (connection_id, source, dedupe_key) do nothing
+  returning id, last_job_id`;
 
 /**
  * Creates the inbox over `db` and `queue`.
@@ -212,16 +247,23 @@ export function createInbox(options: CreateInboxOptions): Inbox {
   let processor: EventProcessor | undefined;
 
   /**
-   * One transaction for the whole batch: a multi-row insert that skips known dedupe keys and
-   * returns the rows it made, then the jobs for exactly those rows (one each, or one fan-out job
-   * for a batch of `fanOutFrom` or more). The rows go in
-   * as one JSON parameter (each payload nested as JSON, not escaped again as text), so the
-   * statement text is the same for every batch size and is prepared once per session (the
-   * store prepares every statement with parameters: see `store/database.ts`).
+   * One transaction for the whole batch, sent as one `db.batch`: a multi-row insert that skips
+   * known dedupe keys, and the batch's first jobs (one `inbox.process` job each, or one fan-out job
+   * for a batch of `fanOutFrom` or more). The two statements do not wait on each other's results
+   * (on the embedded database the whole transaction is one call into PGlite): each job names its
+   * event by key, with an id made from that key, so the job of an event already stored exists
+   * already and is skipped. The rows go in as one JSON parameter (each payload nested as JSON,
+   * not escaped again as text), so the statement text is the same for every batch size and is
+   * prepared once per session.
    */
   async function writeBatch(items: NewInboxEvent[]): Promise<StoreEventResult[]> {
-    const entropy = randomBytes(16 * items.length).toString("hex");
-    const rows = items.map((i, n) => ({
+    const keyOf = (c: string, s: string, d: string) => `${c}\u0000${s}\u0000${d}`;
+    // Twins in one batch: the first is written, the others answer as its duplicates.
+    const byKey = new Map<string, NewInboxEvent>();
+    for (const i of items) byKey.set(keyOf(i.connectionId, i.source, i.dedupeKey), byKey.get(keyOf(i.connectionId, i.source, i.dedupeKey)) ?? i);
+    const unique = [...byKey.values()];
+    const entropy = randomBytes(16 * unique.length).toString("hex");
+    const rows = unique.map((i, n) => ({
       c: i.connectionId,
       s: i.source,
       e: i.event,
@@ -230,51 +272,46 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       // A trace id each (32 hex digits, as newTraceId makes), from one draw of randomness.
       tr: entropy.slice(32 * n, 32 * n + 32),
       p: i.payload,
-      // Job ids are made here so the inbox row can name its job in the same insert.
-      j: randomUUID(),
+      j: firstJobId(i.connectionId, i.source, i.dedupeKey),
     }));
-    return db.transaction(async (tx) => {
-      // Each row is told apart by its job id (unique, made above), so only the id comes back.
-      const inserted = await tx.query<{ id: number; last_job_id: string }>(
-        `insert into inbox_events (connection_id, source, event, dedupe_key, triggered_at, trace_id, payload, last_job_id)
-         select c, s, e, d, t, tr, p, j
-           from jsonb_to_recordset($1::jsonb) as x(c text, s text, e text, d text, t timestamptz, tr text, p jsonb, j text)
-         on conflict (connection_id, source, dedupe_key) do nothing
-         returning id, last_job_id`,
-        [JSON.stringify(rows)],
+    const jobs =
+      fanOutFrom > 0 && rows.length >= fanOutFrom
+        ? await queue.insertStatement<FanOutData>(INBOX_FANOUT_QUEUE, [{ data: { events: groupKeys(rows) } }])
+        : await queue.insertStatement<JobData>(
+            INBOX_QUEUE,
+            rows.map((row) => ({
+              data: { event: { connectionId: row.c, source: row.s, dedupeKey: row.d }, traceId: row.tr },
+              options: { id: row.j, concurrencyKey: row.c },
+            })),
+          );
+    const [inserted] = await db.batch([{ sql: INSERT_EVENTS, params: [JSON.stringify(rows)] }, jobs]);
+    // Each new row is told apart by its job id (made from its key), so only the id comes back.
+    const idByJob = new Map(inserted!.rows.map((r) => [String(r.last_job_id), Number(r.id)]));
+    const idByKey = new Map<string, number>();
+    const stored = new Set<string>();
+    for (const row of rows) {
+      const id = idByJob.get(row.j);
+      if (id === undefined) continue;
+      idByKey.set(keyOf(row.c, row.s, row.d), id);
+      stored.add(row.j);
+    }
+    // A key whose row was there before: its id, for the duplicate's answer.
+    const known = rows.filter((row) => !stored.has(row.j));
+    if (known.length > 0) {
+      const { rows: found } = await db.query<{ id: number; connection_id: string; source: string; dedupe_key: string }>(
+        `select id, connection_id, source, dedupe_key from inbox_events
+          where (connection_id, source, dedupe_key) in (select c, s, d from jsonb_to_recordset($1::jsonb) as x(c text, s text, d text))`,
+        [JSON.stringify(known.map((row) => ({ c: row.c, s: row.s, d: row.d })))],
       );
-      const idByJob = new Map(inserted.rows.map((r) => [r.last_job_id, Number(r.id)]));
-      const made = rows.flatMap((row) => {
-        const id = idByJob.get(row.j);
-        return id === undefined ? [] : [{ id, row }];
-      });
-      if (fanOutFrom > 0 && made.length >= fanOutFrom) {
-        await queue.sendMany<FanOutData>(INBOX_FANOUT_QUEUE, [{ data: { eventIds: made.map((m) => m.id) } }], tx);
-      } else if (made.length > 0) {
-        await queue.sendMany<JobData>(
-          INBOX_QUEUE,
-          made.map(({ id, row }) => ({ data: { eventId: id, traceId: row.tr }, options: { id: row.j, concurrencyKey: row.c } })),
-          tx,
-        );
-      }
-      // A request whose row was written is "stored"; any other (an earlier delivery of the same
-      // key, or a twin in this very batch) is a duplicate of the row that has its key.
-      const keyOf = (c: string, s: string, d: string) => `${c}\u0000${s}\u0000${d}`;
-      const idByKey = new Map(made.map(({ id, row }) => [keyOf(row.c, row.s, row.d), id]));
-      const unknown = rows.filter((row) => !idByJob.has(row.j) && !idByKey.has(keyOf(row.c, row.s, row.d)));
-      if (unknown.length > 0) {
-        const { rows: found } = await tx.query<{ id: number; connection_id: string; source: string; dedupe_key: string }>(
-          `select id, connection_id, source, dedupe_key from inbox_events
-            where (connection_id, source, dedupe_key) in (select c, s, d from jsonb_to_recordset($1::jsonb) as x(c text, s text, d text))`,
-          [JSON.stringify(unknown.map((row) => ({ c: row.c, s: row.s, d: row.d })))],
-        );
-        for (const r of found) idByKey.set(keyOf(r.connection_id, r.source, r.dedupe_key), Number(r.id));
-      }
-      return rows.map((row): StoreEventResult => {
-        const id = idByJob.get(row.j);
-        if (id !== undefined) return { status: "stored", id, traceId: row.tr };
-        return { status: "duplicate", id: idByKey.get(keyOf(row.c, row.s, row.d)) ?? null };
-      });
+      for (const r of found) idByKey.set(keyOf(r.connection_id, r.source, r.dedupe_key), Number(r.id));
+    }
+    const traceOf = new Map(rows.map((row) => [keyOf(row.c, row.s, row.d), row]));
+    return items.map((item): StoreEventResult => {
+      const key = keyOf(item.connectionId, item.source, item.dedupeKey);
+      const row = traceOf.get(key)!;
+      // The first of twins is the one written; a later twin, or a key stored before, is a duplicate.
+      if (stored.has(row.j) && byKey.get(key) === item) return { status: "stored", id: idByKey.get(key)!, traceId: row.tr };
+      return { status: "duplicate", id: idByKey.get(key) ?? null };
     });
   }
 
@@ -311,10 +348,18 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     return rows[0] ? toEvent(rows[0]) : null;
   }
 
+  async function loadEventByKey(key: EventKey): Promise<InboxEvent | null> {
+    const { rows } = await db.query<InboxRow>(
+      `select ${COLUMNS} from inbox_events where connection_id = $1 and source = $2 and dedupe_key = $3`,
+      [key.connectionId, key.source, key.dedupeKey],
+    );
+    return rows[0] ? toEvent(rows[0]) : null;
+  }
+
   async function handle(job: { id: string; data: JobData; retryCount: number; signal: AbortSignal }): Promise<void> {
-    const event = await loadEvent(db, job.data.eventId);
+    const event = "eventId" in job.data ? await loadEvent(db, job.data.eventId) : await loadEventByKey(job.data.event);
     if (!event) {
-      logger.warn({ eventId: job.data.eventId, jobId: job.id }, "inbox job for an event that no longer exists");
+      logger.warn({ jobId: job.id }, "inbox job for an event that no longer exists");
       return;
     }
     // A job can run again after its work was done (the process died before pg-boss recorded the
@@ -348,13 +393,20 @@ export function createInbox(options: CreateInboxOptions): Inbox {
    * replayed meanwhile names its replay's job, which exists, so it is not queued twice either.
    */
   async function fanOut(job: { id: string; data: FanOutData }): Promise<void> {
+    const data = job.data;
+    const named = "eventIds" in data ? data.eventIds.length : data.events.reduce((n, g) => n + g.dedupeKeys.length, 0);
     await db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: number; trace_id: string; connection_id: string; last_job_id: string | null }>(
-        `select id, trace_id, connection_id, last_job_id from inbox_events where id = any($1::bigint[]) order by id`,
-        [job.data.eventIds],
+        "eventIds" in data
+          ? `select id, trace_id, connection_id, last_job_id from inbox_events where id = any($1::bigint[]) order by id`
+          : `select id, trace_id, connection_id, last_job_id from inbox_events
+              where (connection_id, source, dedupe_key) in (
+                select g.c, g.s, k.d from jsonb_to_recordset($1::jsonb) as g(c text, s text, ds jsonb), jsonb_array_elements_text(g.ds) as k(d))
+              order by id`,
+        "eventIds" in data ? [data.eventIds] : [JSON.stringify(data.events.map((g) => ({ c: g.connectionId, s: g.source, ds: g.dedupeKeys })))],
       );
-      if (rows.length < job.data.eventIds.length) {
-        logger.warn({ jobId: job.id, missing: job.data.eventIds.length - rows.length }, "fan-out job names events that no longer exist");
+      if (rows.length < named) {
+        logger.warn({ jobId: job.id, missing: named - rows.length }, "fan-out job names events that no longer exist");
       }
       if (rows.length === 0) return;
       await queue.sendMany<JobData>(

@@ -47,6 +47,25 @@ for (const engine of await testEngines()) {
       assert.equal(await queue.depth("tx.test"), 1);
     });
 
+    it("makes the insert statement without running it; run in a batch with other writes, it enqueues once per job id", async () => {
+      await queue.define("batch.test");
+      const id = "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+      const statement = await queue.insertStatement("batch.test", [{ data: { n: 1 }, options: { id, concurrencyKey: "acme" } }]);
+      assert.equal(await queue.getJob(id), null, "nothing is enqueued until the statement runs");
+      await t.db.batch([{ sql: "insert into side_effects values ($1)", params: ["batched"] }, statement]);
+      const job = await queue.getJob(id);
+      assert.equal(job?.queue, "batch.test");
+      assert.deepEqual(job?.data, { n: 1 });
+      // The same job id again (a redelivery written the same way) is skipped, not duplicated.
+      await t.db.batch([await queue.insertStatement("batch.test", [{ data: { n: 2 }, options: { id } }])]);
+      const { rows } = await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'batch.test'");
+      assert.equal(rows[0]!.n, 1);
+      assert.deepEqual((await queue.getJob(id))?.data, { n: 1 });
+      // A failing batch enqueues nothing.
+      await assert.rejects(t.db.batch([await queue.insertStatement("batch.test", [{ data: { n: 3 } }]), { sql: "insert into side_effects values ($1)", params: ["batched"] }]));
+      assert.equal((await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'batch.test'")).rows[0]!.n, 1);
+    });
+
     it("retries a failing job, then moves it to the dead-letter queue with the failure reason, and retry puts it back", async () => {
       await queue.define("fail.test", { retryLimit: 1, retryDelay: 0, retryBackoff: false });
       let attempts = 0;

@@ -8,7 +8,7 @@ import { PgBoss, fromPglite, type ConstructorOptions, type Db as IDatabase, type
 import type { PGlite } from "@electric-sql/pglite";
 import type { PgliteThread } from "../../store/pglite-thread.ts";
 import type pg from "pg";
-import type { Database, Queryable } from "../../store/index.ts";
+import type { Database, Queryable, Statement } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
 import { jobDuration, jobFailures } from "../../observability/metrics.ts";
 
@@ -159,6 +159,12 @@ export interface JobQueue {
   send<T extends object>(queue: string, data: T, options?: SendOptions, tx?: Queryable): Promise<string | null>;
   /** Enqueues many jobs in one statement (inside `tx` when given); resolves to their ids. */
   sendMany<T extends object>(queue: string, jobs: { data: T; options?: SendOptions }[], tx?: Queryable): Promise<string[]>;
+  /**
+   * The statement that enqueues `jobs` (pg-boss's own insert, as `sendMany` would run it), without
+   * running it: for a caller that sends it together with its own statements in one `db.batch`.
+   * Jobs whose id already exists are skipped when it runs.
+   */
+  insertStatement<T extends object>(queue: string, jobs: { data: T; options?: SendOptions }[]): Promise<Statement>;
   /** Enqueues a job that runs at `when` (a date) or after `when` seconds. */
   sendAfter<T extends object>(queue: string, data: T, options: SendOptions | null, when: Date | number, tx?: Queryable): Promise<string | null>;
   /** Runs `handler` for each job; a throw fails the attempt (retried, then dead-lettered). */
@@ -297,8 +303,25 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
     return ids ?? [];
   };
 
+  const insertStatement: JobQueue["insertStatement"] = async (queue, jobs) => {
+    await ensure(queue);
+    // pg-boss builds the statement and its JSON parameter and hands them to the executor it is
+    // given; this one keeps them instead of running them.
+    let statement: Statement | undefined;
+    const keep: IDatabase = {
+      executeSql: async (sql, params) => {
+        statement = { sql, params: params ?? [] };
+        return { rows: [] };
+      },
+    };
+    await boss.insert(queue, jobs.map((j) => ({ ...toJobOptions(j.options), data: j.data })), { returnId: true, db: keep });
+    if (!statement) throw new Error(`the job queue made no insert statement for ${queue}`);
+    return statement;
+  };
+
   const queue: JobQueue = {
     boss,
+    insertStatement,
     async start() {
       await boss.start();
     },
