@@ -25,6 +25,11 @@ export type DatabaseKind = "pglite" | "postgres";
 
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
+  /**
+   * True when the database does its work on this very thread (the embedded database opened with
+   * `pgliteThread: "main"`): while it writes, nothing else here runs, not even reading requests.
+   */
+  readonly onThisThread: boolean;
   /** Runs several statements with no parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
@@ -118,6 +123,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
   return {
     kind: "postgres",
+    onThisThread: false,
     raw: pool,
     query,
     async exec(sql) {
@@ -170,6 +176,7 @@ async function openPglite(dataDir: string, extensions?: OpenDatabaseOptions["pgl
   };
   return {
     kind: "pglite",
+    onThisThread: true,
     raw: db,
     query,
     async exec(sql) {
@@ -199,6 +206,7 @@ async function openPgliteThread(dataDir: string): Promise<Database> {
   const db = await startPgliteThread(dataDir);
   return {
     kind: "pglite",
+    onThisThread: false,
     raw: db,
     query: (sql, params) => db.query(sql, params),
     async exec(sql) {

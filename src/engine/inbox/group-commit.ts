@@ -21,8 +21,9 @@ export interface GroupCommitOptions<I, O> {
   maxInFlight: number;
   /**
    * How long a batch waits for company before it is written, in milliseconds (default 0: at
-   * once). An embedded database runs its queries on this very event loop, so while it writes, no
-   * other request is read; without a short wait every batch would hold a single request.
+   * once; what arrives meanwhile makes the next batch). For a database that runs its queries on
+   * this very event loop, where no other request is read while it writes: without a short wait
+   * every batch would hold a single request.
    */
   lingerMs?: number;
 }
