@@ -56,6 +56,23 @@ for (const engine of ENGINES) {
       }
     });
 
+    test("answers after a table changed under a prepared statement, and the session's other statements still work", async () => {
+      const { db, drop } = await openTestDatabase(engine.kind);
+      try {
+        await db.exec("create table batch_c (a int)");
+        const select = { sql: "select * from batch_c where a = $1", params: [1] };
+        await db.query("insert into batch_c values ($1)", [1]);
+        for (let i = 0; i < 3; i++) assert.deepEqual((await db.batch([select]))[0]!.rows, [{ a: 1 }]);
+        await db.exec("alter table batch_c add column b text default 'x'");
+        assert.deepEqual((await db.batch([select]))[0]!.rows, [{ a: 1, b: "x" }]);
+        assert.deepEqual((await db.batch([select]))[0]!.rows, [{ a: 1, b: "x" }]);
+        // Statements prepared outside batches are untouched.
+        assert.deepEqual((await db.query("select a from batch_c where a = $1", [1])).rows, [{ a: 1 }]);
+      } finally {
+        await drop();
+      }
+    });
+
     test("runs statements whose parameters have no literal form (arrays) as an ordinary transaction", async () => {
       const { db, drop } = await openTestDatabase(engine.kind);
       try {

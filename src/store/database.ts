@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { startPgliteThread, type PgliteThread } from "./pglite-thread.ts";
-import { createStatementCache, MAX_PREPARED, preparable, type Statement } from "./pglite-prepared.ts";
+import { createStatementCache, literal, MAX_PREPARED, preparable, type Statement } from "./pglite-prepared.ts";
 
 export type { Statement } from "./pglite-prepared.ts";
 
@@ -112,6 +112,32 @@ async function runNamed(client: pg.Pool | pg.PoolClient, sql: string, params: un
   }
 }
 
+/** Statements `PREPARE`d for batches, per pooled connection: text → name (null: refused). */
+const batchPrepared = new WeakMap<pg.PoolClient, Map<string, string | null>>();
+let batchNamesMade = 0;
+
+/** The `EXECUTE` text of a batch statement on `client` (preparing it there first), or undefined. */
+async function executeText(client: pg.PoolClient, { sql, params = [] }: Statement): Promise<string | undefined> {
+  if (params.length === 0) return sql;
+  if (!preparable(sql, params)) return undefined;
+  const literals = params.map(literal);
+  if (literals.some((l) => l === undefined)) return undefined;
+  let names = batchPrepared.get(client);
+  if (!names) batchPrepared.set(client, (names = new Map()));
+  let name = names.get(sql);
+  if (name === undefined) {
+    if (names.size >= MAX_PREPARED) return undefined;
+    name = `fulcrum_batch_${++batchNamesMade}`;
+    try {
+      await client.query(`prepare ${name} as ${sql}`);
+    } catch {
+      name = null;
+    }
+    names.set(sql, name);
+  }
+  return name === null ? undefined : `execute ${name}(${literals.join(", ")})`;
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // A broken idle connection must not crash the process; the pool replaces it.
@@ -130,16 +156,69 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await pool.query(sql);
     },
     transaction,
-    batch: (statements) =>
-      transaction(async (tx) => {
-        const results: QueryResult<Record<string, unknown>>[] = [];
-        for (const { sql, params } of statements) results.push(await tx.query(sql, params));
-        return results;
-      }),
+    batch,
     async close() {
       await pool.end();
     },
   };
+
+  /**
+   * A batch is one message of the simple protocol, which PostgreSQL runs as one transaction: one
+   * round trip instead of four (`BEGIN`, two statements, `COMMIT`). Each statement is `PREPARE`d
+   * once per pooled connection and sent as `EXECUTE name(literals)`, as on the embedded database.
+   * A statement that cannot be sent that way runs the batch as an ordinary transaction.
+   */
+  async function batch(statements: Statement[]): Promise<QueryResult<Record<string, unknown>>[]> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const texts: string[] = [];
+      for (const statement of statements) {
+        const text = await executeText(client, statement);
+        if (text === undefined) return await inTransaction(client, statements);
+        texts.push(text);
+      }
+      let answers: pg.QueryResult | pg.QueryResult[];
+      try {
+        answers = (await client.query(texts.join(";\n"))) as unknown as pg.QueryResult | pg.QueryResult[];
+      } catch (error) {
+        // A plan outdated by a changed table (see `runNamed`): nothing was committed; prepared afresh.
+        if ((error as { code?: string }).code !== "0A000") throw error;
+        const names = batchPrepared.get(client);
+        for (const { sql } of statements) {
+          const name = names?.get(sql);
+          names?.delete(sql);
+          // Only the batch's own: the driver's named statements on this connection stay as they are.
+          if (name) await client.query(`deallocate ${name}`);
+        }
+        return await inTransaction(client, statements);
+      }
+      return (Array.isArray(answers) ? answers : [answers]).map((r) => ({ rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? 0 }));
+    } catch (error) {
+      // A connection that failed mid-batch may hold an aborted transaction (a lost connection):
+      // not given back for reuse.
+      if (!(error as { code?: string }).code) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async function inTransaction(client: pg.PoolClient, statements: Statement[]): Promise<QueryResult<Record<string, unknown>>[]> {
+    await client.query("begin");
+    try {
+      const results: QueryResult<Record<string, unknown>>[] = [];
+      for (const { sql, params } of statements) {
+        const r = await runNamed(client, sql, params);
+        results.push({ rows: r.rows, rowCount: r.rowCount ?? 0 });
+      }
+      await client.query("commit");
+      return results;
+    } catch (error) {
+      await client.query("rollback").catch(() => {});
+      throw error;
+    }
+  }
 
   async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();

@@ -22,7 +22,7 @@ export function preparable(sql: string, params: unknown[] | undefined): boolean 
 type Target = PGlite | Transaction;
 
 /** A quoted literal PostgreSQL reads as `value`, or undefined for values that have none here. */
-function literal(value: unknown): string | undefined {
+export function literal(value: unknown): string | undefined {
   if (value === null || value === undefined) return "null";
   let text: string;
   if (typeof value === "string") text = value;
