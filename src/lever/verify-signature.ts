@@ -4,11 +4,27 @@
  * signature token, and sends the hex digest as `body.signature`. It is not an HMAC of the raw body
  * and there is no signature header (reference §5.4).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
+
+/**
+ * Signature tokens as key objects, made once each: an HMAC keyed with a key object skips turning
+ * the string into key material on every delivery. Tokens are few (one per event type and
+ * connection at most); the map is cleared should it ever grow past a bound.
+ */
+const keys = new Map<string, KeyObject>();
+
+function keyOf(signatureToken: string): KeyObject {
+  let key = keys.get(signatureToken);
+  if (!key) {
+    if (keys.size >= 1000) keys.clear();
+    keys.set(signatureToken, (key = createSecretKey(Buffer.from(signatureToken, "utf8"))));
+  }
+  return key;
+}
 
 /** The hex signature Lever would send for these values. */
 export function signLeverWebhook(token: string, triggeredAt: number | string, signatureToken: string): string {
-  return createHmac("sha256", signatureToken).update(`${token}${String(triggeredAt)}`).digest("hex");
+  return createHmac("sha256", keyOf(signatureToken)).update(`${token}${String(triggeredAt)}`).digest("hex");
 }
 
 /**

@@ -4,7 +4,7 @@
  * `EventProcessor` (the workflow engine). Nothing is lost (the row and the job commit together)
  * and nothing is done twice by the inbox (a redelivery is a no-op; a processed event is skipped).
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { hash, randomBytes, randomUUID } from "node:crypto";
 import type { Database, Queryable } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
 import type { JobQueue } from "../queue/index.ts";
@@ -209,7 +209,7 @@ type FanOutData = { eventIds: number[] } | { events: { connectionId: string; sou
  * round trip as its (refused) row, names a job that already exists, and pg-boss skips it.
  */
 export function firstJobId(connectionId: string, source: string, dedupeKey: string): string {
-  const h = createHash("sha256").update(`${connectionId}\u0000${source}\u0000${dedupeKey}`).digest("hex");
+  const h = hash("sha256", `${connectionId}\u0000${source}\u0000${dedupeKey}`, "hex");
   // Shaped as an RFC 9562 version 8 (custom) UUID.
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
