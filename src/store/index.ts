@@ -3,3 +3,4 @@ export { migrate, listMigrations } from "./migrate.ts";
 export { createDatabaseRateLimiter } from "./lever-rate-limit.ts";
 export { createDatabaseWriteLedger } from "./lever-write-ledger.ts";
 export { createFilters, type Filters } from "./filters.ts";
+export { maintainEmbeddedDatabase, startEmbeddedMaintenance, type MaintenanceReport } from "./embedded-maintenance.ts";

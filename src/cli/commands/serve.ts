@@ -13,7 +13,7 @@ import type { Command } from "commander";
 import { serve } from "@hono/node-server";
 import { loadConfig, type Config } from "../../config/index.ts";
 import { createLogger, type Logger } from "../../observability/index.ts";
-import { migrate, openDatabase, type Database } from "../../store/index.ts";
+import { migrate, openDatabase, startEmbeddedMaintenance, type Database } from "../../store/index.ts";
 import { createJobQueue, type JobQueue } from "../../engine/queue/index.ts";
 import { createInbox, type Inbox } from "../../engine/inbox/index.ts";
 import { openConnections, type ConnectionRegistry } from "../../engine/connections/index.ts";
@@ -88,6 +88,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     closers.push(() => queue.stop({ graceful: false, timeoutMs: 1000 }));
     const inbox: Inbox = createInbox({ db, queue, logger });
     await inbox.start();
+    // The embedded database has no autovacuum and no checkpointer of its own.
+    const maintenance = db.kind === "pglite" ? startEmbeddedMaintenance(db, { logger }) : undefined;
+    if (maintenance) closers.push(() => maintenance.stop());
 
     const sandbox = config.sandbox.enabled ? await startBuiltInSandbox(config, logger) : null;
     if (sandbox) {
@@ -145,6 +148,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         engineRuntime.close();
         await inbox.drain();
         await queue.stop({ graceful: true, timeoutMs: stopOptions.timeoutMs ?? 30_000 });
+        await maintenance?.stop();
         if (sandbox) await sandbox.close();
         await db.close();
         release();
