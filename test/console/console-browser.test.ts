@@ -217,10 +217,24 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     const note = (await proposalsOf(opp.eve!)).find((p) => p.stepId === "note")!;
     assert.equal(note.status, "pending");
     const page = await pageAs("recruiter@example.com");
+    // The full proposal is held back until the person has typed: when it arrives, it must not
+    // overwrite the edit (under load it used to, and the edit was lost).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`**/api/proposals/${note.id}`, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.goto(`${url}/proposals/${note.id}`);
     const box = page.getByLabel("Edit before approving");
     await box.waitFor();
-    await box.fill("Checked by a person: the resume contains instructions to an AI; screen by hand.");
+    const edit = "Checked by a person: the resume contains instructions to an AI; screen by hand.";
+    await box.fill(edit);
+    const arrived = page.waitForResponse((r) => r.url().endsWith(`/api/proposals/${note.id}`));
+    release();
+    await arrived;
+    await page.getByLabel("Source text").waitFor();
+    assert.equal(await box.inputValue(), edit);
     await page.getByRole("button", { name: "Approve with edits" }).click();
     await page.getByText("Approved 1 proposal.").waitFor();
     const written = await waitFor("the edited note in the sandbox", async () =>

@@ -377,6 +377,9 @@ function ProposalDetail({
   const [reason, setReason] = useState("");
   const editable = editableText(full);
   const [edited, setEdited] = useState(editable?.text ?? "");
+  // Whether the person has typed in the edit box: the full proposal, when it arrives, must not
+  // overwrite what they wrote meanwhile.
+  const typed = useRef(false);
   useEffect(() => {
     Promise.all([
       get<unknown>(`/api/proposals/${encodeURIComponent(base.id)}`),
@@ -396,7 +399,7 @@ function ProposalDetail({
           sourceText: c?.sourceText ?? p.sourceText,
         };
         setFull(merged);
-        setEdited(editableText(merged)?.text ?? "");
+        if (!typed.current) setEdited(editableText(merged)?.text ?? "");
       },
       () => undefined,
     );
@@ -436,7 +439,10 @@ function ProposalDetail({
         {editable && (
           <>
             <label htmlFor="edit-action">{pending ? "Edit before approving" : "Content"}</label>
-            <textarea id="edit-action" ref={editRef} value={edited} readOnly={!pending} onChange={(e) => setEdited(e.target.value)} rows={5} />
+            <textarea id="edit-action" ref={editRef} value={edited} readOnly={!pending} onChange={(e) => {
+                typed.current = true;
+                setEdited(e.target.value);
+              }} rows={5} />
           </>
         )}
       </section>
