@@ -171,11 +171,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   async function batch(statements: Statement[]): Promise<QueryResult<Record<string, unknown>>[]> {
     const client = await pool.connect();
     let broken: Error | undefined;
+    const rollbackFailed = (e: unknown) => (broken = e instanceof Error ? e : new Error(String(e)));
     try {
       const texts: string[] = [];
       for (const statement of statements) {
         const text = await executeText(client, statement);
-        if (text === undefined) return await inTransaction(client, statements);
+        if (text === undefined) return await inTransaction(client, statements, rollbackFailed);
         texts.push(text);
       }
       let answers: pg.QueryResult | pg.QueryResult[];
@@ -191,57 +192,62 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
           // Only the batch's own: the driver's named statements on this connection stay as they are.
           if (name) await client.query(`deallocate ${name}`);
         }
-        return await inTransaction(client, statements);
+        return await inTransaction(client, statements, rollbackFailed);
       }
       return (Array.isArray(answers) ? answers : [answers]).map((r) => ({ rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? 0 }));
     } catch (error) {
       // A connection that failed mid-batch may hold an aborted transaction (a lost connection):
       // not given back for reuse.
-      if (!(error as { code?: string }).code) broken = error instanceof Error ? error : new Error(String(error));
+      if (!(error as { code?: string }).code) broken ??= error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
       client.release(broken);
     }
   }
 
-  async function inTransaction(client: pg.PoolClient, statements: Statement[]): Promise<QueryResult<Record<string, unknown>>[]> {
-    await client.query("begin");
-    try {
-      const results: QueryResult<Record<string, unknown>>[] = [];
-      for (const { sql, params } of statements) {
-        const r = await runNamed(client, sql, params);
-        results.push({ rows: r.rows, rowCount: r.rowCount ?? 0 });
-      }
-      await client.query("commit");
-      return results;
-    } catch (error) {
-      await client.query("rollback").catch(() => {});
-      throw error;
-    }
+  async function inTransaction(
+    client: pg.PoolClient,
+    statements: Statement[],
+    onRollbackFailed: (error: unknown) => void,
+  ): Promise<QueryResult<Record<string, unknown>>[]> {
+    return transactionOn(
+      client,
+      async (tx) => {
+        const results: QueryResult<Record<string, unknown>>[] = [];
+        for (const { sql, params } of statements) results.push(await tx.query(sql, params));
+        return results;
+      },
+      onRollbackFailed,
+    );
   }
 
   async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken: unknown;
     try {
-      await client.query("begin");
-      const result = await fn({
-        async query<T>(sql: string, params?: unknown[]) {
-          const r = await runNamed(client, sql, params);
-          return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
-        },
-      });
-      await client.query("commit");
-      return result;
-    } catch (error) {
-      await client.query("rollback").catch((e: unknown) => {
-        broken = e;
-      });
-      throw error;
+      return await transactionOn(client, fn, (e) => (broken = e));
     } finally {
       // A connection that could not even roll back is not given back to the pool for reuse.
       client.release(broken instanceof Error ? broken : undefined);
     }
+  }
+}
+
+/** Runs `fn` in a transaction on `client`; `onRollbackFailed` hears of a rollback that failed too. */
+async function transactionOn<T>(client: pg.PoolClient, fn: (tx: Queryable) => Promise<T>, onRollbackFailed?: (error: unknown) => void): Promise<T> {
+  try {
+    await client.query("begin");
+    const result = await fn({
+      async query<T>(sql: string, params?: unknown[]) {
+        const r = await runNamed(client, sql, params);
+        return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+      },
+    });
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch((e: unknown) => onRollbackFailed?.(e));
+    throw error;
   }
 }
 

@@ -263,7 +263,10 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     const keyOf = (c: string, s: string, d: string) => `${c}\u0000${s}\u0000${d}`;
     // Twins in one batch: the first is written, the others answer as its duplicates.
     const byKey = new Map<string, NewInboxEvent>();
-    for (const i of items) byKey.set(keyOf(i.connectionId, i.source, i.dedupeKey), byKey.get(keyOf(i.connectionId, i.source, i.dedupeKey)) ?? i);
+    for (const i of items) {
+      const key = keyOf(i.connectionId, i.source, i.dedupeKey);
+      if (!byKey.has(key)) byKey.set(key, i);
+    }
     const unique = [...byKey.values()];
     const entropy = randomBytes(16 * unique.length).toString("hex");
     const rows = unique.map((i, n) => ({
@@ -308,10 +311,10 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       );
       for (const r of found) idByKey.set(keyOf(r.connection_id, r.source, r.dedupe_key), Number(r.id));
     }
-    const traceOf = new Map(rows.map((row) => [keyOf(row.c, row.s, row.d), row]));
+    const rowOf = new Map(rows.map((row) => [keyOf(row.c, row.s, row.d), row]));
     return items.map((item): StoreEventResult => {
       const key = keyOf(item.connectionId, item.source, item.dedupeKey);
-      const row = traceOf.get(key)!;
+      const row = rowOf.get(key)!;
       // The first of twins is the one written; a later twin, or a key stored before, is a duplicate.
       if (stored.has(row.j) && byKey.get(key) === item) return { status: "stored", id: idByKey.get(key)!, traceId: row.tr };
       return { status: "duplicate", id: idByKey.get(key) ?? null };
