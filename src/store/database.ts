@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { startPgliteThread, type PgliteThread } from "./pglite-thread.ts";
-import { createStatementCache, literal, MAX_PREPARED, preparable, type Statement } from "./pglite-prepared.ts";
+import { createStatementCache, executeArguments, MAX_PREPARED, preparable, type Statement } from "./pglite-prepared.ts";
 
 export type { Statement } from "./pglite-prepared.ts";
 
@@ -119,9 +119,8 @@ let batchNamesMade = 0;
 /** The `EXECUTE` text of a batch statement on `client` (preparing it there first), or undefined. */
 async function executeText(client: pg.PoolClient, { sql, params = [] }: Statement): Promise<string | undefined> {
   if (params.length === 0) return sql;
-  if (!preparable(sql, params)) return undefined;
-  const literals = params.map(literal);
-  if (literals.some((l) => l === undefined)) return undefined;
+  const args = executeArguments(sql, params);
+  if (args === undefined) return undefined;
   let names = batchPrepared.get(client);
   if (!names) batchPrepared.set(client, (names = new Map()));
   let name = names.get(sql);
@@ -135,7 +134,7 @@ async function executeText(client: pg.PoolClient, { sql, params = [] }: Statemen
     }
     names.set(sql, name);
   }
-  return name === null ? undefined : `execute ${name}(${literals.join(", ")})`;
+  return name === null ? undefined : `execute ${name}(${args})`;
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

@@ -22,7 +22,7 @@ export function preparable(sql: string, params: unknown[] | undefined): boolean 
 type Target = PGlite | Transaction;
 
 /** A quoted literal PostgreSQL reads as `value`, or undefined for values that have none here. */
-export function literal(value: unknown): string | undefined {
+function literal(value: unknown): string | undefined {
   if (value === null || value === undefined) return "null";
   let text: string;
   if (typeof value === "string") text = value;
@@ -52,6 +52,16 @@ export interface Statement {
 export interface BatchResult {
   rows: unknown[];
   rowCount: number;
+}
+
+/**
+ * The parameters of `sql` as the argument list of an `EXECUTE` (`'a', 1, null`), or undefined when
+ * the statement is not worth preparing or a parameter has no literal form. Both engines use it.
+ */
+export function executeArguments(sql: string, params: unknown[]): string | undefined {
+  if (!preparable(sql, params)) return undefined;
+  const literals = params.map(literal);
+  return literals.some((l) => l === undefined) ? undefined : literals.join(", ");
 }
 
 /** Rows a single statement returned or changed (PGlite's `affectedRows` counts DML only). */
@@ -95,11 +105,10 @@ export function createStatementCache(): StatementCache {
   }
 
   async function run(on: Target, inTransaction: boolean, sql: string, params: unknown[] = []): Promise<Results<unknown>> {
-    if (!preparable(sql, params)) return on.query(sql, params);
+    const args = executeArguments(sql, params);
+    if (args === undefined) return on.query(sql, params);
     let name = prepared.get(sql);
     if (name === null) return on.query(sql, params);
-    const literals = params.map(literal);
-    if (literals.some((l) => l === undefined)) return on.query(sql, params);
     if (name === undefined) {
       if (prepared.size >= MAX_PREPARED) return on.query(sql, params);
       name = await prepare(on, inTransaction, sql);
@@ -108,7 +117,7 @@ export function createStatementCache(): StatementCache {
     try {
       // One message of the simple protocol: the statement is already parsed and planned, so the
       // extended protocol's parse/describe/bind round would only cost PGlite a second pass.
-      const [result] = await on.exec(`execute ${name}(${literals.join(", ")})`);
+      const [result] = await on.exec(`execute ${name}(${args})`);
       return result!;
     } catch (error) {
       // "cached plan must not change result type": a table changed under a prepared `select *`
@@ -125,12 +134,11 @@ export function createStatementCache(): StatementCache {
   /** The `EXECUTE` text of one statement (preparing it on `db` first), or undefined when it has none. */
   async function executeText(db: PGlite, { sql, params = [] }: Statement): Promise<string | undefined> {
     if (params.length === 0) return sql;
-    if (!preparable(sql, params)) return undefined;
-    const literals = params.map(literal);
-    if (literals.some((l) => l === undefined)) return undefined;
+    const args = executeArguments(sql, params);
+    if (args === undefined) return undefined;
     let name = prepared.get(sql);
     if (name === undefined && prepared.size < MAX_PREPARED) name = await prepare(db, false, sql);
-    return name ? `execute ${name}(${literals.join(", ")})` : undefined;
+    return name ? `execute ${name}(${args})` : undefined;
   }
 
   async function asTransaction(db: PGlite, statements: Statement[]): Promise<BatchResult[]> {
