@@ -60,6 +60,22 @@ async function startBuiltInSandbox(config: Config, logger: Logger) {
   return sandbox;
 }
 
+/**
+ * The job queue as `serve` runs it, started. Jobs left active by a server that was killed come back
+ * by their heartbeat within about 40 s on PostgreSQL (other processes may still be working there);
+ * the embedded database belongs to this process alone, so its leftovers are retried at once.
+ */
+export async function startServeJobQueue(db: Database, logger: Logger, superviseIntervalSeconds?: number): Promise<JobQueue> {
+  const queue = createJobQueue({
+    db,
+    logger,
+    recoverAtStart: db.kind === "pglite",
+    ...(superviseIntervalSeconds ? { superviseIntervalSeconds } : {}),
+  });
+  await queue.start();
+  return queue;
+}
+
 /** Starts every part of the service for `config`. Used by `fulcrum serve` and end-to-end tests. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;
@@ -79,12 +95,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const opened = await openConnections(config, logger, { db });
     const registry = opened.registry;
 
-    const queue: JobQueue = createJobQueue({
-      db,
-      logger,
-      ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}),
-    });
-    await queue.start();
+    const queue = await startServeJobQueue(db, logger, options.superviseIntervalSeconds);
     closers.push(() => queue.stop({ graceful: false, timeoutMs: 1000 }));
     const inbox: Inbox = createInbox({ db, queue, logger });
     await inbox.start();

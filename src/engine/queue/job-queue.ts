@@ -29,10 +29,17 @@ export interface QueueDefinition {
   /** Cap on one backoff delay, in seconds. Default 300. */
   retryDelayMax?: number;
   /**
-   * Seconds a job may stay active; after that (e.g. its process was killed) it is retried.
-   * Default 900.
+   * Seconds a job may stay active at most, even while its process is alive and heartbeating;
+   * after that it is failed and retried. Default 900.
    */
   expireInSeconds?: number;
+  /**
+   * A job whose worker has not refreshed its heartbeat for this many seconds counts as lost (its
+   * process was killed or hangs) and is retried; a live worker refreshes it every third of that,
+   * however long the job runs. At least 10; null turns heartbeats off, leaving only
+   * `expireInSeconds`. Default 30.
+   */
+  heartbeatSeconds?: number | null;
   /**
    * What `singletonKey` means in this queue (pg-boss policies): `standard` (no limit per key
    * unless throttled), `short` (one queued job per key), `singleton` (one active), `stately` (one
@@ -137,6 +144,13 @@ export interface CreateJobQueueOptions {
    * short-lived processes such as CLI commands that only read or retry jobs.
    */
   background?: boolean;
+  /**
+   * This process is the only one working this database (the embedded database, held by `serve`):
+   * at `start()` every job still active was claimed by a process that is gone (killed, crashed), so
+   * it is failed at once and retried as usual, instead of waiting for its heartbeat or expiry.
+   * Never set it where other processes share the database: it would take their jobs away.
+   */
+  recoverAtStart?: boolean;
 }
 
 export interface StopOptions {
@@ -191,7 +205,14 @@ const DEFAULTS: Required<Omit<QueueDefinition, "policy">> = {
   retryBackoff: true,
   retryDelayMax: 300,
   expireInSeconds: 900,
+  // With expiry alone, a job whose process was killed waited its whole expiry (15 minutes) before
+  // anyone retried it. A heartbeat lets a long step run its course while a dead one is noticed
+  // within this many seconds plus one supervision pass.
+  heartbeatSeconds: 30,
 };
+
+/** Message stored on a job that `recoverAtStart` found still claimed by a dead process. */
+export const RECOVERED_AT_START = "the process running this job stopped before it finished (found at start-up)";
 
 /** Adapts one of our `Queryable`s (usually an open transaction) to the executor pg-boss takes per call. */
 export function queryableExecutor(q: Queryable): IDatabase {
@@ -270,11 +291,13 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
     if (!settings.retryBackoff) delete settings.retryDelayMax;
     const dead = queue + DEAD_LETTER_SUFFIX;
     if (!(await boss.getQueue(dead))) await createIfMissing(dead, { retryLimit: 0 });
+    const { heartbeatSeconds, ...others } = settings;
     const existing = await boss.getQueue(queue);
     if (existing) {
-      await boss.updateQueue(queue, { ...settings, notify: true, deadLetter: dead });
+      // An existing queue gets the heartbeat too (jobs queued before keep their expiry only).
+      await boss.updateQueue(queue, { ...others, heartbeatSeconds: heartbeatSeconds ?? null, notify: true, deadLetter: dead });
     } else {
-      await createIfMissing(queue, { ...settings, notify: true, deadLetter: dead, ...(policy ? { policy } : {}) });
+      await createIfMissing(queue, { ...others, ...(heartbeatSeconds ? { heartbeatSeconds } : {}), notify: true, deadLetter: dead, ...(policy ? { policy } : {}) });
     }
     defined.add(queue);
   }
@@ -324,6 +347,7 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
     insertStatement,
     async start() {
       await boss.start();
+      if (options.recoverAtStart) await recoverOrphans();
     },
     async stop(stopOptions = {}) {
       // close: false — the pool or PGlite instance belongs to the caller, who closes it after us.
@@ -362,6 +386,8 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
           burstWhenBatchFull: batchSize > 1,
           perJobResults: true,
           pollingIntervalSeconds: workOptions.pollingIntervalSeconds ?? 0.5,
+          // Three refreshes per heartbeat period, so one slow or failed refresh does not lose the job.
+          heartbeatRefreshSeconds: Math.max(1, heartbeatOf(await boss.getQueue(name)) / 3),
           // NOTIFY only announces new jobs; retries and delayed jobs come due silently, so polling
           // keeps its pace while NOTIFY is active.
           notifyPollingIntervalSeconds: workOptions.pollingIntervalSeconds ?? 0.5,
@@ -483,6 +509,17 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
     },
   };
 
+  /** Fails every active job (see `recoverAtStart`); each is retried, or dead-lettered, as its queue says. */
+  async function recoverOrphans(): Promise<void> {
+    const { rows } = await db.query<{ name: string; id: string }>(`select name, id from ${QUEUE_SCHEMA}.job where state = 'active'`);
+    const byQueue = new Map<string, string[]>();
+    for (const r of rows) byQueue.set(r.name, [...(byQueue.get(r.name) ?? []), String(r.id)]);
+    for (const [name, ids] of byQueue) {
+      await boss.fail(name, ids, { message: RECOVERED_AT_START });
+      logger.warn({ queue: name, jobs: ids.length }, "jobs left active by a stopped process were put back to be retried");
+    }
+  }
+
   async function findJobRow(jobId: string): Promise<{ name: string; state: string } | null> {
     if (!/^[0-9a-f-]{36}$/i.test(jobId)) return null;
     const { rows } = await db.query<{ name: string; state: string }>(
@@ -493,6 +530,11 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   }
 
   return queue;
+}
+
+/** The heartbeat period of a queue; pg-boss's refresh must be shorter, so a queue without one gets a nominal 30. */
+function heartbeatOf(queue: { heartbeatSeconds?: number | null } | null): number {
+  return queue?.heartbeatSeconds ?? DEFAULTS.heartbeatSeconds ?? 30;
 }
 
 function connectionStringOf(pool: pg.Pool): string {
