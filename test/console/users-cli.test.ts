@@ -28,4 +28,20 @@ describe("fulcrum users", () => {
     const bad = run(process.execPath, [MAIN, "users", "add", "--role", "boss", "--email", "x@example.com"], { env });
     await assert.rejects(bad, (e: { stderr: string }) => /"boss" is not a role/.test(e.stderr));
   });
+
+  it("refuses a guessable password from standard input with the reason, for a new account and a reset", async () => {
+    const withStdin = (args: string[], input: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [MAIN, ...args], { env }, (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+        child.stdin!.end(`${input}\n`);
+      });
+    const weak = await withStdin(["users", "add", "--email", "weak@example.com", "--password-stdin"], "123456789012");
+    assert.equal(weak.code, 1);
+    assert.match(weak.stderr, /fulcrum users: the password is too easy to guess: This is a commonly used password/);
+    const reset = await withStdin(["users", "reset-password", "--email", "ops@example.com", "--password-stdin"], "aaaaaaaaaaaa");
+    assert.equal(reset.code, 1);
+    assert.match(reset.stderr, /too easy to guess: Repeated characters/);
+    const strong = await withStdin(["users", "add", "--email", "strong@example.com", "--password-stdin"], "plum orchard kettle 42");
+    assert.equal(strong.code, 0, strong.stderr);
+  });
 });

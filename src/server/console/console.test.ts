@@ -4,7 +4,7 @@ import { EventEmitter } from "node:events";
 import { Hono } from "hono";
 import { silentLogger } from "../../observability/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
-import { createConsole, createUser, ensureFirstAdmin, getCaller, hashPassword, verifyPassword, type Console } from "./index.ts";
+import { createConsole, createUser, ensureFirstAdmin, getCaller, hashPassword, passwordProblem, setPassword, signIn, verifyPassword, type Console, type ThrottlePolicy } from "./index.ts";
 
 // Awaited before any test is registered: under --test-force-exit a file exits once the tests it
 // knows have run, so tests registered after a later top-level await would be dropped unreported.
@@ -12,6 +12,12 @@ const ENGINES = await testEngines();
 
 const COST = { N: 1024, r: 8, p: 1 };
 const ORIGIN = "http://console.test";
+
+/** Small numbers so the tests stay short: 3 free failures per account, 8 per address, then 1 s, 2 s, 4 s… */
+const TEST_THROTTLE: ThrottlePolicy = {
+  account: { freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 60_000, forgetAfterMs: 3_600_000 },
+  ip: { freeFailures: 8, baseDelayMs: 1000, maxDelayMs: 60_000, forgetAfterMs: 3_600_000 },
+};
 
 describe("password hashing", () => {
   it("verifies the right password and refuses a wrong one, with a fresh salt each time", async () => {
@@ -61,7 +67,7 @@ for (const engine of ENGINES) {
         engineEvents: events,
         scryptCost: COST,
         proposalPosting: async (id) => postings[id],
-        throttle: { ipMaxFailures: 8, ipWindowMs: 60_000, accountMaxFailures: 3, accountLockMs: 60_000 },
+        throttle: TEST_THROTTLE,
       });
       app = new Hono();
       app.use("/api/*", consoleParts.apiGuard);
@@ -229,17 +235,29 @@ for (const engine of ENGINES) {
       });
       assert.equal(weak.status, 400);
       assert.match(((await weak.json()) as { error: string }).error, /12 characters/);
+      const guessable = await send(admin, "POST", "/console/api/users", {
+        body: { email: "guessable@example.com", role: "auditor", password: "password1234" },
+        headers: { "x-csrf-token": admin.csrf! },
+      });
+      assert.equal(guessable.status, 400);
+      assert.match(((await guessable.json()) as { error: string }).error, /too easy to guess: this is similar to a commonly used password/i);
+      const changed = await send(admin, "PATCH", `/console/api/users/${((await created.json()) as { user: { id: string } }).user.id}`, {
+        body: { password: "123456789012" },
+        headers: { "x-csrf-token": admin.csrf! },
+      });
+      assert.equal(changed.status, 400);
+      assert.match(((await changed.json()) as { error: string }).error, /too easy to guess/);
     });
 
-    it("locks an account after repeated wrong passwords, refusing even the right one", async () => {
+    it("throttles an account after repeated wrong passwords, refusing even the right one for a while", async () => {
       const b: Browser = { cookies: new Map() };
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) {
         statuses.push((await send(b, "POST", "/console/api/login", { body: { email: "lock@example.com", password: `guess number ${i}` }, ip: `10.1.0.${i}` })).status);
       }
-      assert.deepEqual(statuses, [401, 401, 423]);
+      assert.deepEqual(statuses, [401, 401, 401]);
       const right = await send(b, "POST", "/console/api/login", { body: { email: "lock@example.com", password: "lockable password" }, ip: "10.1.0.9" });
-      assert.equal(right.status, 423);
+      assert.equal(right.status, 429);
       assert.ok(Number(right.headers.get("retry-after")) > 0);
       assert.equal(b.cookies.size, 0);
     });
@@ -300,3 +318,134 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+for (const engine of ENGINES) {
+  describe(`sign-in guessing on ${engine.kind}`, { skip: engine.skip }, () => {
+    let t: TestDatabase;
+    let app: Hono;
+    before(async () => {
+      t = await openTestDatabase(engine.kind);
+      app = new Hono();
+      app.route("/", createConsole({ db: t.db, logger: silentLogger, scryptCost: COST, throttle: TEST_THROTTLE }).routes);
+    });
+    after(async () => t?.drop());
+
+    const login = (email: string, password: string, ip: string) =>
+      app.request(
+        `${ORIGIN}/console/api/login`,
+        { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ email, password }) },
+        { incoming: { socket: { remoteAddress: ip } } },
+      );
+    /** How many passwords were actually checked for an address (one row per check). */
+    const checked = async (email: string) =>
+      (await t.db.query<{ n: number }>("select count(*)::int as n from console_login_attempts where lower(email) = lower($1)", [email])).rows[0]!.n;
+
+    it("checks only a few passwords of 60 concurrent wrong sign-ins from one address, and refuses the right one after them", async () => {
+      await createUser(t.db, { email: "burst@example.com", role: "admin", password: "plum orchard kettle 42" }, COST);
+      const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => login("burst@example.com", `wrong guess ${i}`, "10.7.0.1")));
+      assert.ok((await checked("burst@example.com")) <= 5, `checked ${await checked("burst@example.com")} passwords`);
+      assert.ok(burst.filter((r) => r.status === 429).length >= 55);
+      const right = await login("burst@example.com", "plum orchard kettle 42", "10.7.0.1");
+      assert.equal(right.status, 429);
+      assert.ok(Number(right.headers.get("retry-after")) >= 1);
+      assert.equal(right.headers.getSetCookie().length, 0);
+    });
+
+    it("counts an account's failures across addresses, so a burst from 60 addresses checks only a few passwords", async () => {
+      await createUser(t.db, { email: "spread@example.com", role: "recruiter", password: "plum orchard kettle 42" }, COST);
+      const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => login("spread@example.com", `wrong guess ${i}`, `10.8.${i}.1`)));
+      assert.ok((await checked("spread@example.com")) <= 5, `checked ${await checked("spread@example.com")} passwords`);
+      const right = await login("spread@example.com", "plum orchard kettle 42", "10.8.99.1");
+      assert.equal(right.status, 429);
+      assert.equal(((await right.json()) as { reason: string }).reason, "throttled");
+      assert.ok(burst.every((r) => r.status === 401 || r.status === 429));
+    });
+
+    it("throttles an unknown address the same way as a known one (no hint which accounts exist)", async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await login("nobody-here@example.com", `guess ${i}`, `10.9.0.${i}`)).status);
+      assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    });
+
+    it("makes each further failure wait twice as long, and lets the right password in once the wait is over", async () => {
+      await createUser(t.db, { email: "slow@example.com", role: "recruiter", password: "plum orchard kettle 42" }, COST);
+      let clock = Date.parse("2030-01-01T00:00:00Z");
+      let n = 1; // a new address each time: this is the account's own backoff
+      const attempt = (password: string) =>
+        signIn(t.db, { email: "slow@example.com", password, ip: `10.10.0.${n++}` }, { scryptCost: COST, throttle: TEST_THROTTLE, now: () => new Date(clock) });
+      for (let i = 0; i < 3; i++) assert.equal((await attempt(`wrong ${i}`)).ok, false);
+      const waits: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const refused = await attempt("plum orchard kettle 42");
+        assert.equal(refused.ok, false);
+        assert.equal(!refused.ok && refused.reason, "throttled");
+        waits.push(!refused.ok ? refused.retryAfterSeconds ?? 0 : 0);
+        clock += waits.at(-1)! * 1000;
+        assert.equal((await attempt(`wrong again ${i}`)).ok, false);
+      }
+      assert.deepEqual(waits, [1, 2, 4, 8]);
+      clock += 16_000;
+      assert.equal((await attempt("plum orchard kettle 42")).ok, true);
+    });
+
+    it("keeps the failures counted before a successful sign-in", async () => {
+      await createUser(t.db, { email: "keep@example.com", role: "recruiter", password: "plum orchard kettle 42" }, COST);
+      const clock = Date.parse("2030-02-01T00:00:00Z");
+      const attempt = (password: string) =>
+        signIn(t.db, { email: "keep@example.com", password, ip: "10.11.0.1" }, { scryptCost: COST, throttle: TEST_THROTTLE, now: () => new Date(clock) });
+      assert.equal((await attempt("wrong 1")).ok, false);
+      assert.equal((await attempt("wrong 2")).ok, false);
+      assert.equal((await attempt("plum orchard kettle 42")).ok, true);
+      // The third failure reaches the allowance: the next attempt, even with the right password, waits.
+      assert.equal((await attempt("wrong 3")).ok, false);
+      const right = await attempt("plum orchard kettle 42");
+      assert.equal(!right.ok && right.reason, "throttled");
+    });
+
+    it("lets an admin's password reset lift an account's throttle", async () => {
+      const user = await createUser(t.db, { email: "reset@example.com", role: "recruiter", password: "plum orchard kettle 42" }, COST);
+      for (let i = 0; i < 4; i++) await login("reset@example.com", `wrong ${i}`, `10.12.0.${i}`);
+      assert.equal((await login("reset@example.com", "plum orchard kettle 42", "10.12.0.9")).status, 429);
+      await setPassword(t.db, user.id, "violet harbour lantern 7", COST);
+      assert.equal((await login("reset@example.com", "violet harbour lantern 7", "10.12.0.9")).status, 200);
+    });
+
+    it("gives the first admin a generated address, not a well-known one, or the configured one", async () => {
+      const empty = await openTestDatabase(engine.kind);
+      try {
+        const first = await ensureFirstAdmin(empty.db, COST);
+        assert.ok(first);
+        assert.notEqual(first.email, "admin@fulcrum.local");
+        assert.match(first.email, /^admin-[a-z0-9]{8,}@/);
+      } finally {
+        await empty.drop();
+      }
+      const configured = await openTestDatabase(engine.kind);
+      try {
+        const first = await ensureFirstAdmin(configured.db, COST, { email: "ops@example.com" });
+        assert.equal(first?.email, "ops@example.com");
+      } finally {
+        await configured.drop();
+      }
+    });
+  });
+}
+
+describe("password strength", () => {
+  for (const weak of ["aaaaaaaaaaaa", "123456789012", "password1234"]) {
+    it(`refuses "${weak}" and says why`, async () => {
+      const problem = await passwordProblem(weak);
+      assert.ok(problem, `${weak} was accepted`);
+      assert.match(problem, /too easy to guess/);
+      assert.match(problem, /(repeated|common|similar)/i);
+    });
+  }
+
+  it("accepts a long passphrase of uncommon words", async () => {
+    assert.equal(await passwordProblem("plum orchard kettle 42"), undefined);
+  });
+
+  it("refuses a password built from the person's own e-mail address", async () => {
+    assert.match((await passwordProblem("margaret.hamilton", ["margaret.hamilton@example.com"])) ?? "", /too easy to guess/);
+  });
+});

@@ -1,39 +1,56 @@
 /**
- * The first admin. When the console has no accounts at start-up, one admin is created with a
- * random password that is printed once on the console output (never logged, never stored in
- * clear); `fulcrum users add --admin` creates one beforehand instead.
+ * The first admin. When the console has no accounts at start-up, one admin is created and its
+ * address and random password are printed once on the console output (never logged, the password
+ * never stored in clear); `fulcrum users add --admin` creates one beforehand instead.
+ *
+ * The address is FULCRUM_ADMIN_EMAIL when set, otherwise generated (`admin-<random>@fulcrum.local`):
+ * a well-known address would let anyone who knows it spend the account's sign-in allowance.
  */
+import { randomInt } from "node:crypto";
 import type { Queryable } from "../../store/index.ts";
 import { generatePassword, type ScryptCost } from "./passwords.ts";
-import { countUsers, createUser } from "./users.ts";
+import { countUsers, createUser, UserError } from "./users.ts";
 
-export const FIRST_ADMIN_EMAIL = "admin@fulcrum.local";
+/** An address nobody can guess: `admin-` and ten random letters and digits, on the reserved `.local` domain. */
+function generateAdminEmail(): string {
+  const alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+  return `admin-${Array.from({ length: 10 }, () => alphabet[randomInt(alphabet.length)]).join("")}@fulcrum.local`;
+}
 
 /**
  * Creates the first admin when there is no account yet and returns its credentials (to show once);
- * returns undefined when accounts exist. Safe when several processes start at once: the unique
- * e-mail index lets only one of them create it.
+ * returns undefined when accounts exist. When several processes start at once with a configured
+ * address, the unique e-mail index lets only one of them create it; with generated addresses each
+ * may create (and show) its own. A bad configured address throws UserError naming it.
  */
-export async function ensureFirstAdmin(db: Queryable, cost?: ScryptCost): Promise<{ email: string; password: string } | undefined> {
+export async function ensureFirstAdmin(
+  db: Queryable,
+  cost?: ScryptCost,
+  options: { email?: string | undefined } = { email: process.env.FULCRUM_ADMIN_EMAIL },
+): Promise<{ email: string; password: string } | undefined> {
   if ((await countUsers(db)) > 0) return undefined;
+  const email = options.email?.trim() || generateAdminEmail();
   const password = generatePassword();
   try {
-    await createUser(db, { email: FIRST_ADMIN_EMAIL, name: "First admin", role: "admin", password }, cost);
-  } catch {
-    return undefined; // another process created it first
+    await createUser(db, { email, name: "First admin", role: "admin", password }, cost);
+  } catch (error) {
+    if ((await countUsers(db)) > 0) return undefined; // another process created it first
+    if (error instanceof UserError && options.email) throw new UserError(`FULCRUM_ADMIN_EMAIL: ${error.message}`);
+    throw error;
   }
-  return { email: FIRST_ADMIN_EMAIL, password };
+  return { email, password };
 }
 
 /** The lines shown on the console output at first start. */
 export function firstAdminBanner(credentials: { email: string; password: string }, consoleUrl: string): string {
   return [
     "",
-    "  Fulcrum console: a first admin account was created. This password is shown only once:",
+    "  Fulcrum console: a first admin account was created. Its address and password are shown only once:",
     `    sign in at ${consoleUrl}`,
     `    e-mail    ${credentials.email}`,
     `    password  ${credentials.password}`,
-    "  Change it after signing in, or create your own with `fulcrum users add --admin --email you@example.com`.",
+    "  Change the password after signing in, or create your own admin with `fulcrum users add --admin --email you@example.com`",
+    "  (or set FULCRUM_ADMIN_EMAIL before the first start to choose this account's address).",
     "",
   ].join("\n");
 }

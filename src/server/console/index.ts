@@ -22,7 +22,7 @@ import type { SingleSignOnSettings } from "./single-sign-on.ts";
 import { DEFAULT_DIST_DIR } from "./static-files.ts";
 
 export { createApiGuard, getCaller, setCaller } from "./api-guard.ts";
-export { ensureFirstAdmin, firstAdminBanner, FIRST_ADMIN_EMAIL } from "./first-admin.ts";
+export { ensureFirstAdmin, firstAdminBanner } from "./first-admin.ts";
 export { DEFAULT_THROTTLE, type ThrottlePolicy } from "./login-throttle.ts";
 export { hashPassword, verifyPassword, generatePassword, passwordProblem, DEFAULT_SCRYPT_COST, type ScryptCost } from "./passwords.ts";
 export { actionForApiRequest, coversPosting, permits, ROLES, roleSchema, type Action, type Caller, type Role } from "./roles.ts";

@@ -51,11 +51,65 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** The problem with a proposed password, or undefined when it is acceptable. */
-export function passwordProblem(password: string): string | undefined {
+/** zxcvbn scores 0–4; 3 means "safely unguessable: moderate protection from offline slow-hash attacks". */
+const MIN_SCORE = 3;
+/** zxcvbn's matching grows fast with length; a guessable start is what matters, so longer input is cut. */
+const ESTIMATE_CHARS = 100;
+
+type Estimator = (password: string, userInputs: string[]) => { score: number; warning: string | null; suggestions: string[] };
+let estimator: Promise<Estimator> | undefined;
+
+/**
+ * zxcvbn with its common-password, English word, name and keyboard-pattern dictionaries. They are
+ * several megabytes, so they are loaded on the first password set, once, not at start-up.
+ */
+function loadEstimator(): Promise<Estimator> {
+  estimator ??= (async () => {
+    const [{ ZxcvbnFactory }, common, english] = await Promise.all([import("@zxcvbn-ts/core"), import("@zxcvbn-ts/language-common"), import("@zxcvbn-ts/language-en")]);
+    const zxcvbn = new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...english.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: english.translations,
+    });
+    return (password, userInputs) => {
+      const result = zxcvbn.check(password.slice(0, ESTIMATE_CHARS), userInputs);
+      return { score: result.score, warning: result.feedback.warning, suggestions: result.feedback.suggestions };
+    };
+  })();
+  return estimator;
+}
+
+/** Words of the account (its e-mail address, name) and of Fulcrum that a password must not lean on. */
+function wordsOf(inputs: readonly string[]): string[] {
+  const words = new Set<string>(["fulcrum", "lever"]);
+  for (const input of inputs) {
+    const text = input.trim().toLowerCase();
+    if (!text) continue;
+    words.add(text);
+    const local = text.split("@")[0]!;
+    words.add(local);
+    for (const part of local.split(/[^\p{L}\p{N}]+/u)) if (part.length >= 3) words.add(part);
+  }
+  return [...words];
+}
+
+/**
+ * The problem with a proposed password, or undefined when it is acceptable: at least 12
+ * characters, and not guessable by zxcvbn's estimate (score 3 of 4 or better) — common passwords,
+ * repeats, sequences, keyboard walks, dictionary words and the account's own e-mail or name are
+ * refused with zxcvbn's reason and suggestion.
+ * @example
+ * await passwordProblem("password1234"); // "the password is too easy to guess: This is similar to a commonly used password. …"
+ * await passwordProblem("plum orchard kettle 42"); // undefined
+ */
+export async function passwordProblem(password: string, userInputs: readonly string[] = []): Promise<string | undefined> {
   if (password.length < 12) return "a password needs at least 12 characters";
   if (password.length > MAX_PASSWORD_LENGTH) return `a password may have at most ${MAX_PASSWORD_LENGTH} characters`;
-  return undefined;
+  const estimate = (await loadEstimator())(password, wordsOf(userInputs));
+  if (estimate.score >= MIN_SCORE) return undefined;
+  const why = estimate.warning ?? "it follows a pattern that password-guessing tools try early.";
+  const advice = estimate.suggestions.length > 0 ? estimate.suggestions.join(" ") : "Use a few uncommon words, or a password manager's random password.";
+  return `the password is too easy to guess: ${why} ${advice}`;
 }
 
 /** A random password for a first admin: 20 characters from an unambiguous alphabet. */

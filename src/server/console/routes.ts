@@ -144,7 +144,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (!result.ok) {
       logger.info({ reason: result.reason }, "console sign-in refused");
       if (result.retryAfterSeconds) c.header("Retry-After", String(result.retryAfterSeconds));
-      const status = result.reason === "throttled" ? 429 : result.reason === "locked" ? 423 : 401;
+      const status = result.reason === "throttled" ? 429 : 401;
       return c.json({ error: result.message, reason: result.reason }, status);
     }
     setSessionCookies(c, publicUrl, result.session);

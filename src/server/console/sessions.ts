@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Queryable } from "../../store/index.ts";
+import { pruneThrottle } from "./login-throttle.ts";
 
 export const SESSION_IDLE_MS = 12 * 3600 * 1000;
 export const SESSION_MAX_MS = 7 * 24 * 3600 * 1000;
@@ -74,8 +75,9 @@ export async function deleteSession(db: Queryable, id: string): Promise<void> {
   await db.query("delete from console_sessions where id_hash = $1", [hashSessionId(id)]);
 }
 
-/** Removes expired sessions and old sign-in attempts; cheap enough to call on every sign-in. */
+/** Removes expired sessions, old sign-in attempts and idle throttle counters; cheap enough to call on every sign-in. */
 export async function pruneSessions(db: Queryable, now = new Date()): Promise<void> {
   await db.query("delete from console_sessions where expires_at <= $1", [now]);
   await db.query("delete from console_login_attempts where at < $1", [new Date(now.getTime() - 24 * 3600 * 1000)]);
+  await pruneThrottle(db, now);
 }

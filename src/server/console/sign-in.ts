@@ -1,9 +1,9 @@
 /**
- * The sign-in decision: throttles, lock-out, password check, session rotation. Pure of HTTP so it
+ * The sign-in decision: throttles, password check, session rotation. Pure of HTTP so it
  * can be tested and reused by other front ends (single sign-on lands here too).
  */
 import type { Queryable } from "../../store/index.ts";
-import { DEFAULT_THROTTLE, ipRetryAfter, recordAccountFailure, recordAccountSuccess, recordAttempt, type ThrottlePolicy } from "./login-throttle.ts";
+import { accountKey, countAttempt, DEFAULT_THROTTLE, ipKey, recordAccountSuccess, recordAttempt, refundAttempt, type ThrottlePolicy } from "./login-throttle.ts";
 import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword, type ScryptCost } from "./passwords.ts";
 import { createSession, deleteSession, pruneSessions } from "./sessions.ts";
 import { findUserByEmail, passwordHashOf, type ConsoleUser } from "./users.ts";
@@ -19,7 +19,7 @@ export interface SignInRequest {
 
 export type SignInResult =
   | { ok: true; user: ConsoleUser; session: { id: string; csrfToken: string; expiresAt: Date } }
-  | { ok: false; reason: "invalid" | "locked" | "throttled"; retryAfterSeconds?: number | undefined; message: string };
+  | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number | undefined; message: string };
 
 export interface SignInOptions {
   throttle?: ThrottlePolicy | undefined;
@@ -45,10 +45,12 @@ export async function signIn(db: Queryable, request: SignInRequest, options: Sig
   const now = options.now?.() ?? new Date();
   const email = request.email.trim().slice(0, 254);
 
-  const retryAfter = await ipRetryAfter(db, request.ip, policy, now);
-  if (retryAfter > 0) {
-    return { ok: false, reason: "throttled", retryAfterSeconds: retryAfter, message: `Too many failed sign-ins from this address. Try again in ${Math.ceil(retryAfter / 60)} minute(s).` };
-  }
+  // Counted before the password is checked, so concurrent guesses cannot all reach the check.
+  const keys = [ipKey(request.ip), accountKey(email)];
+  const ipWait = await countAttempt(db, keys[0]!, policy.ip, now);
+  if (ipWait > 0) return throttled(ipWait, "from this address");
+  const accountWait = await countAttempt(db, keys[1]!, policy.account, now);
+  if (accountWait > 0) return throttled(accountWait, "for this account");
 
   const user = email ? await findUserByEmail(db, email) : undefined;
   const stored = user ? await passwordHashOf(db, user.id) : null;
@@ -57,23 +59,13 @@ export async function signIn(db: Queryable, request: SignInRequest, options: Sig
     await recordAttempt(db, email, request.ip, false, now);
     return { ok: false, reason: "invalid", message: INVALID };
   }
-  if (user.lockedUntil && user.lockedUntil > now) {
-    await recordAttempt(db, email, request.ip, false, now);
-    const seconds = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
-    return { ok: false, reason: "locked", retryAfterSeconds: seconds, message: `This account is locked after repeated failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute(s), or ask an admin.` };
-  }
 
   const good = await verifyPassword(request.password, stored);
   await recordAttempt(db, email, request.ip, good, now);
-  if (!good) {
-    const lockedUntil = await recordAccountFailure(db, user.id, policy, now);
-    if (lockedUntil) {
-      const seconds = Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000);
-      return { ok: false, reason: "locked", retryAfterSeconds: seconds, message: `This account is now locked for ${Math.ceil(seconds / 60)} minute(s) after repeated failed sign-ins.` };
-    }
-    return { ok: false, reason: "invalid", message: INVALID };
-  }
+  if (!good) return { ok: false, reason: "invalid", message: INVALID };
 
+  // Only this attempt's own count is given back: the failures before it keep counting.
+  await refundAttempt(db, keys);
   await recordAccountSuccess(db, user.id, now);
   // Session fixation: whatever id the browser arrived with is ended; the signed-in session always
   // gets a new id that no one could have planted.
@@ -81,4 +73,9 @@ export async function signIn(db: Queryable, request: SignInRequest, options: Sig
   await pruneSessions(db, now);
   const session = await createSession(db, user.id, { ip: request.ip, userAgent: request.userAgent }, now);
   return { ok: true, user, session };
+}
+
+function throttled(seconds: number, scope: string): SignInResult {
+  const wait = seconds < 120 ? `${seconds} second(s)` : `${Math.ceil(seconds / 60)} minute(s)`;
+  return { ok: false, reason: "throttled", retryAfterSeconds: seconds, message: `Too many failed sign-ins ${scope}. Try again in ${wait}.` };
 }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../../store/index.ts";
+import { clearAccountThrottle } from "./login-throttle.ts";
 import { hashPassword, passwordProblem, type ScryptCost } from "./passwords.ts";
 import { roleSchema, type Role } from "./roles.ts";
 
@@ -37,7 +38,9 @@ interface UserRow {
   created_at: Date | string;
 }
 
-const COLUMNS = "id, email, name, role, posting_ids, disabled, locked_until, last_login_at, created_at";
+// "Locked until" is the end of the account's current sign-in wait (see login-throttle.ts).
+const COLUMNS =
+  "id, email, name, role, posting_ids, disabled, (select blocked_until from console_login_throttle where key = 'account:' || lower(console_users.email)) as locked_until, last_login_at, created_at";
 
 function toDate(v: Date | string | null): Date | null {
   return v == null ? null : v instanceof Date ? v : new Date(v);
@@ -75,7 +78,7 @@ export async function createUser(db: Queryable, input: NewUser, cost?: ScryptCos
   const role = roleSchema.safeParse(input.role);
   if (!role.success) throw new UserError(`"${input.role}" is not a role (admin, recruiter, hiring_manager, auditor)`);
   if (input.password !== undefined) {
-    const problem = passwordProblem(input.password);
+    const problem = await passwordProblem(input.password, [email, input.name ?? ""]);
     if (problem) throw new UserError(problem);
   }
   const existing = await db.query("select 1 from console_users where lower(email) = lower($1)", [email]);
@@ -115,14 +118,18 @@ export async function passwordHashOf(db: Queryable, userId: string): Promise<str
   return rows[0]?.password_hash ?? null;
 }
 
-/** Sets a new password and ends every session of the account (a changed password must log others out). */
+/** Sets a new password, ends every session of the account (a changed password must log others out) and lifts its sign-in wait. */
 export async function setPassword(db: Queryable, userId: string, password: string, cost?: ScryptCost): Promise<void> {
-  const problem = passwordProblem(password);
+  const account = await findUserById(db, userId);
+  if (!account) throw new UserError("no such account");
+  const problem = await passwordProblem(password, [account.email, account.name ?? ""]);
   if (problem) throw new UserError(problem);
   const hash = await hashPassword(password, cost);
-  const r = await db.query("update console_users set password_hash = $2, failed_logins = 0, locked_until = null, updated_at = now() where id = $1", [userId, hash]);
-  if (r.rowCount === 0) throw new UserError("no such account");
+  const r = await db.query<{ email: string }>("update console_users set password_hash = $2, updated_at = now() where id = $1 returning email", [userId, hash]);
+  if (!r.rows[0]) throw new UserError("no such account");
   await db.query("delete from console_sessions where user_id = $1", [userId]);
+  // A new password set by an admin (or the CLI) ends the account's sign-in wait.
+  await clearAccountThrottle(db, r.rows[0].email);
 }
 
 export interface UserChanges {
@@ -138,8 +145,7 @@ export async function updateUser(db: Queryable, userId: string, changes: UserCha
   if (!current) throw new UserError("no such account");
   if (changes.role !== undefined && !roleSchema.safeParse(changes.role).success) throw new UserError(`"${changes.role}" is not a role`);
   const { rows } = await db.query<UserRow>(
-    `update console_users set role = $2, name = $3, posting_ids = $4::jsonb, disabled = $5,
-       locked_until = case when $5 then locked_until else null end, updated_at = now()
+    `update console_users set role = $2, name = $3, posting_ids = $4::jsonb, disabled = $5, updated_at = now()
      where id = $1 returning ${COLUMNS}`,
     [
       userId,

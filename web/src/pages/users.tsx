@@ -91,7 +91,7 @@ export function UsersPage({ me }: { me: User }) {
             <input id="new-postings" value={postings} onChange={(e) => setPostings(e.target.value)} />
           </>
         )}
-        <label htmlFor="new-password">First password (12 characters or more; share it privately)</label>
+        <label htmlFor="new-password">First password (12 characters or more, not easy to guess; share it privately)</label>
         <input id="new-password" type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
         <button type="submit" className="primary">
           Create account
