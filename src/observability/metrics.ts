@@ -49,3 +49,10 @@ export const queueDepth = new Gauge({
   labelNames: ["queue"] as const,
   registers: [registry],
 });
+
+export const webhookReplaysRejected = new Counter({
+  name: "fulcrum_webhook_replays_rejected_total",
+  help: "Signed webhook deliveries refused because their signature token was already used, within the replay window, with another body (a captured delivery re-sent with new data), by source and connection.",
+  labelNames: ["source", "connection"] as const,
+  registers: [registry],
+});

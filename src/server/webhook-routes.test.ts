@@ -10,6 +10,7 @@ import { openTestDatabase, testEngines, type TestDatabase } from "../store/testi
 import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
 import { createInbox, INBOX_FANOUT_QUEUE, INBOX_QUEUE } from "../engine/inbox/index.ts";
 import { createMemoryConnectionDirectory } from "../engine/sources/index.ts";
+import { createConnectionRegistry } from "../engine/connections/index.ts";
 import { createApp } from "./app.ts";
 import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -43,16 +44,20 @@ for (const engine of await testEngines()) {
     let t: TestDatabase;
     let queue: JobQueue;
     let app: Hono;
+    /** The same intake with a 1 MiB body limit, for bodies that are hostile without being large. */
+    let roomyApp: Hono;
+    let connections: ReturnType<typeof createMemoryConnectionDirectory>;
     let logLines: string[] = [];
     const config = loadConfig({ FULCRUM_WEBHOOK_MAX_BYTES: "4096", FULCRUM_WEBHOOK_REPLAY_WINDOW: "600" });
+    const roomyConfig = loadConfig({ FULCRUM_WEBHOOK_MAX_BYTES: String(1024 * 1024), FULCRUM_WEBHOOK_REPLAY_WINDOW: "600" });
 
     before(async () => {
       t = await openTestDatabase(engine.kind);
       queue = createJobQueue({ db: t.db });
       await queue.start();
-      const inbox = createInbox({ db: t.db, queue });
+      const inbox = createInbox({ db: t.db, queue, replayWindowSeconds: 600 });
       await inbox.start();
-      const connections = createMemoryConnectionDirectory({
+      connections = createMemoryConnectionDirectory({
         default: { "*": DEFAULT_TOKEN },
         acme: { candidateStageChange: ACME_TOKEN },
       });
@@ -63,6 +68,7 @@ for (const engine of await testEngines()) {
         },
       });
       app = createApp({ config, db: t.db, logger: createLogger({ level: "info", destination }), queue, inbox, connections });
+      roomyApp = createApp({ config: roomyConfig, db: t.db, logger: createLogger({ level: "info", destination }), queue, inbox, connections });
     });
     after(async () => {
       await queue?.stop({ graceful: false, timeoutMs: 1000 });
@@ -75,8 +81,13 @@ for (const engine of await testEngines()) {
       return JSON.stringify({ rows, jobs: jobs.rows[0]!.n });
     }
 
-    async function post(path: string, body: unknown, init: RequestInit = {}): Promise<{ status: number; json: { status?: string; eventId?: number; error?: { code: string; message: string } } }> {
-      const res = await app.request(path, {
+    async function post(
+      path: string,
+      body: unknown,
+      init: RequestInit = {},
+      via: Hono = app,
+    ): Promise<{ status: number; json: { status?: string; eventId?: number; error?: { code: string; message: string } } }> {
+      const res = await via.request(path, {
         method: "POST",
         headers: { "content-type": "application/json", "user-agent": "Lever-Webhooks" },
         body: typeof body === "string" || body instanceof ReadableStream ? body : JSON.stringify(body),
@@ -86,9 +97,9 @@ for (const engine of await testEngines()) {
     }
 
     /** Sends a bad request and checks its status, code, message, and that the inbox did not change. */
-    async function expectRejected(path: string, body: unknown, status: number, code: string, message: RegExp, init: RequestInit = {}) {
+    async function expectRejected(path: string, body: unknown, status: number, code: string, message: RegExp, init: RequestInit = {}, via: Hono = app) {
       const before = await inboxSnapshot();
-      const res = await post(path, body, init);
+      const res = await post(path, body, init, via);
       assert.equal(res.status, status, JSON.stringify(res.json));
       assert.equal(res.json.error?.code, code);
       assert.match(res.json.error?.message ?? "", message);
@@ -288,14 +299,126 @@ for (const engine of await testEngines()) {
       );
     });
 
-    it("answers 503 when the database refuses an event, so Lever delivers it again, and logs no body content", async () => {
-      logLines = [];
-      // PostgreSQL cannot store a NUL character in jsonb text.
-      const body = delivery({ data: { opportunityId: "opp-nul", candidateId: "Ada\u0000Secretname", toStageId: "s-2" } });
-      await expectRejected("/webhooks/lever", body, 503, "store_failed", /could not be stored; deliver it again later/);
-      const logs = logLines.join("");
-      assert.match(logs, /webhook could not be stored/);
-      assert.doesNotMatch(logs, /Secretname|opp-nul/);
+    /** Every stored event's payload, to show that a refused delivery damaged none of them. */
+    async function storedPayloads(): Promise<string> {
+      const { rows } = await t.db.query("select id, payload, status from inbox_events order by id");
+      return JSON.stringify(rows);
+    }
+
+    /** The replay counter's value for the default connection (0 before its first count). */
+    async function replaysRejected(): Promise<number> {
+      const metrics = await (await app.request("/metrics")).text();
+      const m = /fulcrum_webhook_replays_rejected_total\{source="lever",connection="default"\} (\d+)/.exec(metrics);
+      return m ? Number(m[1]) : 0;
+    }
+
+    describe("a signature token reused with another body (Lever signs only token and triggeredAt)", () => {
+      it("answers the same delivery sent again, token and body unchanged, with 200 duplicate and stores nothing more", async () => {
+        const body = delivery();
+        const first = await post("/webhooks/lever", body);
+        assert.equal(first.json.status, "accepted");
+        const before = await inboxSnapshot();
+        const again = await post("/webhooks/lever", body);
+        assert.equal(again.status, 200);
+        assert.deepEqual(again.json, { status: "duplicate", eventId: first.json.eventId });
+        assert.equal(await inboxSnapshot(), before);
+      });
+
+      it("refuses a captured delivery re-sent under its token with a new id, event or data: 401, counted, nothing stored", async () => {
+        const captured = delivery();
+        assert.equal((await post("/webhooks/lever", captured)).json.status, "accepted");
+        const counted = await replaysRejected();
+        const forgeries = [
+          { ...captured, id: "0c8e4a52-1f7d-4c1e-9d0b-5a6f7e8d9c01" },
+          { ...captured, event: "candidateHired" },
+          { ...captured, data: { ...(captured.data as object), toStageId: "stage-offer" } },
+        ];
+        for (const forged of forgeries) {
+          await expectRejected("/webhooks/lever", forged, 401, "signature_token_reused", /signature token was already used.*another body/);
+        }
+        assert.equal(await replaysRejected(), counted + 3);
+      });
+
+      it("remembers tokens in the database, so another process sharing it refuses the reuse too", async () => {
+        const captured = delivery();
+        assert.equal((await post("/webhooks/lever", captured)).json.status, "accepted");
+        // A second server process: its own inbox and app over the same database.
+        const otherInbox = createInbox({ db: t.db, queue, replayWindowSeconds: 600 });
+        const other = createApp({ config, db: t.db, logger: silentLogger, queue, inbox: otherInbox, connections });
+        await expectRejected("/webhooks/lever", { ...captured, data: { ...(captured.data as object), opportunityId: "opp-forged" } }, 401, "signature_token_reused", /already used/, {}, other);
+        assert.equal((await post("/webhooks/lever", captured, {}, other)).json.status, "duplicate");
+      });
+
+      it("stores exactly one of several deliveries that arrive at once under one token with different bodies", async () => {
+        const token = randomBytes(24).toString("hex");
+        const triggeredAt = Date.now();
+        const bodies = Array.from({ length: 12 }, () => delivery({ token, triggeredAt }));
+        const results = await Promise.all(bodies.map((b) => post("/webhooks/lever", b)));
+        const outcomes = results.map((r) => `${r.status} ${r.json.status ?? r.json.error?.code}`).sort();
+        assert.deepEqual(outcomes, ["200 accepted", ...Array(11).fill("401 signature_token_reused")]);
+        const { rows } = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events where id = $1", [results.find((r) => r.status === 200)!.json.eventId]);
+        assert.equal(rows[0]!.n, 1);
+      });
+    });
+
+    describe("poison bodies: what the database cannot store is a 400 naming the field, never a 5xx", () => {
+      it("refuses a signed delivery whose data holds a NUL character, names the field, logs no body content and keeps stored events intact", async () => {
+        logLines = [];
+        const stored = await storedPayloads();
+        const body = delivery({ data: { opportunityId: "opp-nul", candidateId: "Ada\u0000Secretname", toStageId: "s-2" } });
+        await expectRejected("/webhooks/lever", body, 400, "nul_character", /^data\.candidateId: contains the NUL character/);
+        assert.doesNotMatch(logLines.join(""), /Secretname|opp-nul/);
+        assert.equal(await storedPayloads(), stored);
+      });
+
+      it("refuses a NUL character in a field name too, naming the field", async () => {
+        const body = delivery({ data: { opportunityId: "opp-1", toStageId: "s-2", extra: { "odd\u0000key": 1 } } });
+        await expectRejected("/webhooks/lever", body, 400, "nul_character", /^data\.extra\["odd\\u0000key"\]: a field name contains the NUL character/);
+      });
+
+      it("refuses a signed delivery whose data holds a lone surrogate, naming the field", async () => {
+        const stored = await storedPayloads();
+        // JSON.stringify writes a lone surrogate as the escape \ud800, as a sender's JSON would.
+        const body = delivery({ data: { opportunityId: "opp-1", toStageId: "s-2", notes: ["fine", "half \ud800 a pair"] } });
+        await expectRejected("/webhooks/lever", JSON.stringify(body), 400, "lone_surrogate", /^data\.notes\[1\]: contains a lone UTF-16 surrogate/);
+        assert.equal(await storedPayloads(), stored);
+      });
+
+      it("refuses a signed delivery nested 5,000 levels deep with 400 saying how deep is allowed", async () => {
+        const stored = await storedPayloads();
+        // Written as text: JSON.stringify itself would run out of stack on it.
+        const deep = `${'{"d":'.repeat(5000)}"bottom"${"}".repeat(5000)}`;
+        const body = JSON.stringify(delivery({ data: { opportunityId: "opp-1", toStageId: "s-2", deep: "DEEP" } })).replace('"DEEP"', deep);
+        const res = await expectRejected("/webhooks/lever", body, 400, "nesting_too_deep", /nested deeper than 64 levels/, {}, roomyApp);
+        assert.match(res.json.error!.message, /^data\.deep\.d\.d/);
+        assert.equal(await storedPayloads(), stored);
+      });
+
+      it("refuses a signed triggeredAt beyond what a date can hold with 400, as a number or as digits", async () => {
+        await expectRejected("/webhooks/lever", delivery({ triggeredAt: 8.7e15 }), 400, "envelope_invalid", /triggeredAt: must be milliseconds since 1970, at most 8640000000000000/);
+        await expectRejected("/webhooks/lever", delivery({ triggeredAt: "99999999999999999999" }), 400, "envelope_invalid", /triggeredAt/);
+      });
+
+      it("refuses an envelope id too long to index with 400 naming it", async () => {
+        const id = randomBytes(6000).toString("base64");
+        await expectRejected("/webhooks/lever", delivery({ id }), 400, "envelope_invalid", /^not a Lever webhook envelope: id: must be at most 200 characters/, {}, roomyApp);
+      });
+
+      it("answers a path naming no possible connection (a NUL in it) with 404, the connections looked up in the database", async () => {
+        const registry = createConnectionRegistry({ db: t.db, config: { connections: [] }, secretKey: randomBytes(32), logger: silentLogger });
+        const withRegistry = createApp({ config, db: t.db, logger: silentLogger, queue, inbox: createInbox({ db: t.db, queue }), connections: registry });
+        await expectRejected("/webhooks/lever/bad%00name", delivery(), 404, "connection_unknown", /no connection named/, {}, withRegistry);
+      });
+
+      it("stores the good deliveries of a burst that carries a poison one, and refuses only that one", async () => {
+        const good = Array.from({ length: 10 }, () => delivery());
+        const poison = delivery({ data: { opportunityId: "opp-p", toStageId: "s-2", note: "\u0000" } });
+        const results = await Promise.all([...good.slice(0, 5), poison, ...good.slice(5)].map((b) => post("/webhooks/lever", b)));
+        assert.deepEqual(
+          results.map((r) => r.status),
+          [200, 200, 200, 200, 200, 400, 200, 200, 200, 200, 200],
+        );
+      });
     });
 
     it("never writes a body's contents to the log, whatever the outcome", async () => {

@@ -2,15 +2,22 @@
  * Webhook intake: `POST /webhooks/lever` (the `default` connection) and
  * `POST /webhooks/lever/:connection`. Checks run cheapest first and nothing is stored unless every
  * one passes: size (413, refused before the body is read in full), connection (404), JSON (400),
- * envelope (400), signature (401), replay window (401), test ping (200, not stored), then the
- * durable write of the inbox row and its first job (200 once committed; duplicates 200 as no-ops).
- * The reply never waits on workers. Bodies are never logged.
+ * envelope (400), signature (401), replay window (401), what the database cannot store (400: a
+ * NUL character, a lone surrogate, nesting deeper than 64 levels, named by field path), test ping
+ * (200, not stored), then the durable write of the inbox row and its first job (200 once
+ * committed; duplicates 200 as no-ops). In that same write the delivery's signature token is
+ * remembered for the replay window: the token again with the same body is a duplicate, with
+ * another body a 401 (`signature_token_reused`). Nothing a sender controls may produce a 5xx: a
+ * 503 means our database failed, and the same delivery may succeed later. The reply never waits
+ * on workers.
+ * Bodies are never logged.
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { leverEventNames } from "../config/index.ts";
-import { webhooksReceived } from "../observability/metrics.ts";
+import { webhookReplaysRejected, webhooksReceived } from "../observability/metrics.ts";
 import { createLeverSource, type EventSource } from "../engine/sources/index.ts";
+import { SignatureTokenReusedError, UnstorableEventError } from "../engine/inbox/index.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError } from "./http-error.ts";
 
@@ -20,6 +27,14 @@ const KNOWN_EVENTS = new Set<string>(leverEventNames);
 function eventLabel(event: string | undefined): string {
   if (event === undefined) return "unknown";
   return KNOWN_EVENTS.has(event) ? event : "other";
+}
+
+/**
+ * A connection name as it may appear in a path: anything else cannot name a connection (and a NUL
+ * in it would make the database refuse the lookup itself).
+ */
+export function plausibleConnectionId(id: string): boolean {
+  return id.length <= 200 && !id.includes("\u0000") && id.isWellFormed();
 }
 
 /** JSON.parse's message quotes the input; keep only the position so no body text is echoed. */
@@ -66,7 +81,7 @@ export function webhookRoutes(ctx: AppContext): Hono {
     const outcome = (event: string | undefined, result: string) =>
       webhooksReceived.inc({ source: "lever", event: eventLabel(event), outcome: result });
 
-    if (!(await ctx.connections.exists(connectionId))) {
+    if (!plausibleConnectionId(connectionId) || !(await ctx.connections.exists(connectionId))) {
       outcome(undefined, "rejected_connection_unknown");
       log.warn({ connectionId, outcome: "connection_unknown" }, "webhook refused");
       throw new HttpError(404, "connection_unknown", `no connection named "${connectionId}" receives webhooks here`);
@@ -97,6 +112,21 @@ export function webhookRoutes(ctx: AppContext): Hono {
     try {
       stored = await ctx.inbox.storeEvent(verdict.event);
     } catch (error) {
+      if (error instanceof SignatureTokenReusedError) {
+        outcome(verdict.event.event, "rejected_signature_token_reused");
+        webhookReplaysRejected.inc({ source: "lever", connection: connectionId });
+        log.warn({ connectionId, event: eventLabel(verdict.event.event), outcome: "signature_token_reused" }, "webhook refused");
+        throw new HttpError(
+          401,
+          "signature_token_reused",
+          `${error.message}. Lever signs only token and triggeredAt, so a body changed under a used token is refused as a forgery; the same body again is answered as a duplicate`,
+        );
+      }
+      if (error instanceof UnstorableEventError) {
+        outcome(verdict.event.event, `rejected_${error.code}`);
+        log.warn({ connectionId, event: eventLabel(verdict.event.event), outcome: error.code }, "webhook refused");
+        throw new HttpError(400, error.code, error.message);
+      }
       outcome(verdict.event.event, "store_failed");
       // Only the message and code: a database error's detail can quote the payload it refused.
       const { message, code } = error as { message?: string; code?: string };

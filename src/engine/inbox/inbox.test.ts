@@ -3,7 +3,17 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
 import { createJobQueue, type JobQueue } from "../queue/index.ts";
-import { createInbox, createGroupCommit, INBOX_FANOUT_QUEUE, INBOX_QUEUE, type Inbox, type InboxEvent, type NewInboxEvent } from "./index.ts";
+import {
+  createInbox,
+  createGroupCommit,
+  INBOX_FANOUT_QUEUE,
+  INBOX_QUEUE,
+  SignatureTokenReusedError,
+  UnstorableEventError,
+  type Inbox,
+  type InboxEvent,
+  type NewInboxEvent,
+} from "./index.ts";
 
 // Awaited before any test is registered: under --test-force-exit a file exits once the tests it
 // knows have run, so tests registered after a later top-level await would be dropped unreported.
@@ -227,6 +237,72 @@ for (const engine of ENGINES) {
       );
       const { rows } = await t.db.query("select 1 from inbox_events where dedupe_key = 'evt-5002'");
       assert.equal(rows.length, 0);
+    });
+
+    it("refuses an event the database could never store before it reaches a batch, naming the field", async () => {
+      const refused = async (event: NewInboxEvent, code: string, message: RegExp) => {
+        await assert.rejects(inbox.storeEvent(event), (error: unknown) => {
+          assert.ok(error instanceof UnstorableEventError);
+          assert.equal(error.code, code);
+          assert.match(error.message, message);
+          return true;
+        });
+        const { rows } = await t.db.query("select 1 from inbox_events where dedupe_key = $1", [event.dedupeKey]);
+        assert.equal(rows.length, 0);
+      };
+      await refused(leverEvent(5100, { payload: { data: { names: ["ok", "a\u0000b"] } } }), "nul_character", /^data\.names\[1\]: contains the NUL/);
+      await refused(leverEvent(5101, { payload: { data: { note: "\udc00" } } }), "lone_surrogate", /^data\.note: contains a lone UTF-16 surrogate/);
+      await refused(leverEvent(5102, { event: "stage\u0000change" }), "nul_character", /^event: /);
+      await refused(leverEvent(5103, { dedupeKey: `evt-5103-${"k".repeat(600)}` }), "field_too_long", /^dedupeKey: longer than 500 characters/);
+      await refused(leverEvent(5104, { triggeredAt: new Date(8.7e15) }), "time_out_of_range", /^triggeredAt: not a valid time/);
+    });
+
+    describe("signature tokens (for sources that sign only part of the body)", () => {
+      const guarded = (n: number, token: string, body: string, overrides: Partial<NewInboxEvent> = {}) =>
+        leverEvent(n, { triggeredAt: new Date(), replayGuard: { tokenHash: `token-${token}`, bodyHash: `body-${body}` }, ...overrides });
+
+      it("stores a token's first body, answers the same body again as a duplicate and refuses another body", async () => {
+        const first = await inbox.storeEvent(guarded(5200, "a", "one"));
+        assert.equal(first.status, "stored");
+        // The same delivery again (same key, token and body).
+        assert.deepEqual(await inbox.storeEvent(guarded(5200, "a", "one")), { status: "duplicate", id: first.status === "stored" ? first.id : -1 });
+        // The token with another body, as a new event or as the same one.
+        await assert.rejects(inbox.storeEvent(guarded(5201, "a", "two")), SignatureTokenReusedError);
+        await assert.rejects(inbox.storeEvent(guarded(5200, "a", "two")), SignatureTokenReusedError);
+        const { rows } = await t.db.query("select 1 from inbox_events where dedupe_key = 'evt-5201'");
+        assert.equal(rows.length, 0);
+        // The refused event's job, which went in with its batch, is gone as well.
+        const jobs = await t.db.query("select 1 from pgboss.job where name = $1 and data->'event'->>'dedupeKey' = 'evt-5201'", [INBOX_QUEUE]);
+        assert.equal(jobs.rows.length, 0);
+      });
+
+      it("keeps tokens apart per connection", async () => {
+        assert.equal((await inbox.storeEvent(guarded(5210, "b", "one"))).status, "stored");
+        assert.equal((await inbox.storeEvent(guarded(5211, "b", "two", { connectionId: "acme" }))).status, "stored");
+      });
+
+      it("remembers the token of every delivery in a batch, twins included", async () => {
+        // Two deliveries of one event (a retry with a new token) written in one batch: both tokens count.
+        const [a, b] = await Promise.all([inbox.storeEvent(guarded(5220, "c1", "one")), inbox.storeEvent(guarded(5220, "c2", "one-again"))]);
+        assert.deepEqual([a.status, b.status].sort(), ["duplicate", "stored"]);
+        await assert.rejects(inbox.storeEvent(guarded(5221, "c1", "forged")), SignatureTokenReusedError);
+        await assert.rejects(inbox.storeEvent(guarded(5222, "c2", "forged")), SignatureTokenReusedError);
+      });
+
+      it("forgets tokens whose triggeredAt is further back than the replay window and a margin, and schedules that", async () => {
+        const windowed = createInbox({ db: t.db, queue, replayWindowSeconds: 600 });
+        const longAgo = new Date(Date.now() - (600 + 300 + 60) * 1000);
+        await windowed.storeEvent(guarded(5230, "old", "one", { triggeredAt: longAgo }));
+        await windowed.storeEvent(guarded(5231, "recent", "one", { triggeredAt: new Date(Date.now() - 590 * 1000) }));
+        assert.ok((await windowed.forgetExpiredReplayTokens()) >= 1);
+        const { rows } = await t.db.query<{ token_hash: string }>(
+          "select token_hash from webhook_replay_tokens where token_hash = any($1::text[]) order by token_hash",
+          [["token-old", "token-recent"]],
+        );
+        assert.deepEqual(rows.map((r) => r.token_hash), ["token-recent"]);
+        const schedules = await t.db.query("select cron from pgboss.schedule where name = 'inbox.forget-replay-tokens'");
+        assert.deepEqual(schedules.rows, [{ cron: "*/15 * * * *" }]);
+      });
     });
 
     it("hands each stored event to the processor once, with its trace id, and marks it processed", async () => {

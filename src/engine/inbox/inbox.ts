@@ -9,6 +9,13 @@ import type { Database, Queryable } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import { createGroupCommit, type GroupCommit } from "./group-commit.ts";
+import {
+  findUnstorableName,
+  findUnstorableValue,
+  MAX_DEDUPE_KEY_LENGTH,
+  MAX_NAME_LENGTH,
+  UnstorableEventError,
+} from "./storable-event.ts";
 
 /** The queue that carries each stored event to its processor. */
 export const INBOX_QUEUE = "inbox.process";
@@ -53,11 +60,33 @@ export interface NewInboxEvent {
   dedupeKey: string;
   triggeredAt: Date | null;
   payload: unknown;
+  /**
+   * For a source whose signature does not cover the whole body (Lever signs only `token` and
+   * `triggeredAt`): the delivery's signature token and its body, as digests. A token is accepted
+   * with one body only; see `StoreEventResult`'s `token_reused`. Needs `triggeredAt`, which
+   * decides when the token is forgotten.
+   */
+  replayGuard?: { tokenHash: string; bodyHash: string };
 }
 
 export type StoreEventResult =
   | { status: "stored"; id: number; traceId: string }
   | { status: "duplicate"; id: number | null };
+
+/** What a batch answers per delivery: stored, a duplicate, or a reused token (thrown as the error below). */
+type WriteResult = StoreEventResult | { status: "token_reused" };
+
+/**
+ * Thrown by `Inbox.storeEvent` when the event's signature token was seen before, within the
+ * replay window, with another body: a captured delivery re-sent with new data. Nothing was
+ * stored. Not worth retrying: the same token with that body will always be refused.
+ */
+export class SignatureTokenReusedError extends Error {
+  override readonly name = "SignatureTokenReusedError";
+  constructor() {
+    super("this delivery's signature token was already used, within the replay window, for a delivery with another body");
+  }
+}
 
 export interface EventProcessorContext {
   traceId: string;
@@ -105,6 +134,11 @@ export interface CreateInboxOptions {
   retryDelaySeconds?: number;
   /** Seconds an attempt may run before it is taken as lost (e.g. its process was killed). Default 300. */
   expireInSeconds?: number;
+  /**
+   * How long signature tokens are remembered (seconds after their `triggeredAt`): the webhook
+   * replay window (`FULCRUM_WEBHOOK_REPLAY_WINDOW`). Default 24 hours.
+   */
+  replayWindowSeconds?: number;
 }
 
 export interface ListEventsOptions {
@@ -136,6 +170,12 @@ export interface Inbox {
   countByStatus(): Promise<Record<string, number>>;
   /** Waits for writes in progress to commit (for shutdown). */
   drain(): Promise<void>;
+  /**
+   * Forgets signature tokens whose `triggeredAt` is further back than the replay window (and a
+   * margin for clocks): a delivery that old is refused by its time stamp alone. Resolves to the
+   * number forgotten. Runs every 15 minutes in processes that `startProcessing`.
+   */
+  forgetExpiredReplayTokens(): Promise<number>;
 }
 
 interface InboxRow {
@@ -226,11 +266,58 @@ function groupKeys(rows: { c: string; s: string; d: string }[]): { connectionId:
   return [...groups.values()];
 }
 
-const INSERT_EVENTS = `insert into inbox_events (connection_id, source, event, dedupe_key, triggered_at, trace_id, payload, last_job_id)
+/**
+ * One statement stores a batch: its signature tokens (`$2`), then its events (`$1`). An event
+ * that carries a token is written only when this very statement recorded that token with the
+ * event's body hash: a token seen before (a repeat, or a captured delivery re-sent with new data)
+ * or recorded here for another body of the same batch lets nothing through, and the caller tells
+ * the two apart afterwards. The token check thus needs no round trip of its own; under
+ * concurrent batches the primary key makes the second writer of a token wait for the first and
+ * then skip it. Tokens come as a parameter of their own because twins (one event, several
+ * deliveries) are written once while each delivery's token must be remembered.
+ */
+const INSERT_EVENTS = `with seen as (
+    insert into webhook_replay_tokens (connection_id, token_hash, body_hash, triggered_at)
+    select c, k, h, t from jsonb_to_recordset($2::jsonb) as y(c text, k text, h text, t timestamptz)
+    on conflict (connection_id, token_hash) do nothing
+    returning connection_id, token_hash, body_hash
+  )
+  insert into inbox_events (connection_id, source, event, dedupe_key, triggered_at, trace_id, payload, last_job_id)
   select c, s, e, d, t, tr, p, j
-    from jsonb_to_recordset($1::jsonb) as x(c text, s text, e text, d text, t timestamptz, tr text, p jsonb, j text)
+    from jsonb_to_recordset($1::jsonb) as x(c text, s text, e text, d text, t timestamptz, tr text, p jsonb, j text, k text, h text)
+   where x.k is null or exists (select 1 from seen where seen.connection_id = x.c and seen.token_hash = x.k and seen.body_hash = x.h)
   on conflict (connection_id, source, dedupe_key) do nothing
   returning id, last_job_id`;
+
+/**
+ * For each delivery of a batch that was not stored: the id of the event already stored under its
+ * key (null when none), and whether its token was recorded with another body (a reuse).
+ */
+const LOOK_UP_UNSTORED = `select x.n, e.id, (w.body_hash is not null and w.body_hash <> x.h) as reused
+    from jsonb_to_recordset($1::jsonb) as x(n int, c text, s text, d text, k text, h text)
+    left join inbox_events e on e.connection_id = x.c and e.source = x.s and e.dedupe_key = x.d
+    left join webhook_replay_tokens w on x.k is not null and w.connection_id = x.c and w.token_hash = x.k`;
+
+/** Clocks of several processes may differ a little; tokens are kept this much longer. */
+const REPLAY_TOKEN_MARGIN_SECONDS = 300;
+
+/** The queue of the periodic job that forgets expired signature tokens. */
+const FORGET_TOKENS_QUEUE = "inbox.forget-replay-tokens";
+
+/** Every event `storeEvent` is given is checked here first; the first problem found is thrown. */
+function assertStorable(event: NewInboxEvent): void {
+  const problem =
+    findUnstorableName("connection", event.connectionId, MAX_NAME_LENGTH) ??
+    findUnstorableName("source", event.source, MAX_NAME_LENGTH) ??
+    findUnstorableName("event", event.event, MAX_NAME_LENGTH) ??
+    findUnstorableName("dedupeKey", event.dedupeKey, MAX_DEDUPE_KEY_LENGTH) ??
+    findUnstorableValue(event.payload);
+  if (problem) throw new UnstorableEventError(problem);
+  if (event.triggeredAt && Number.isNaN(event.triggeredAt.getTime())) {
+    throw new UnstorableEventError({ code: "time_out_of_range", path: "triggeredAt", message: "triggeredAt: not a valid time" });
+  }
+  if (event.replayGuard && !event.triggeredAt) throw new Error("inbox: an event with a replayGuard needs its triggeredAt");
+}
 
 /**
  * Creates the inbox over `db` and `queue`.
@@ -259,7 +346,7 @@ export function createInbox(options: CreateInboxOptions): Inbox {
    * not escaped again as text), so the statement text is the same for every batch size and is
    * prepared once per session.
    */
-  async function writeBatch(items: NewInboxEvent[]): Promise<StoreEventResult[]> {
+  async function writeBatch(items: NewInboxEvent[]): Promise<WriteResult[]> {
     const keyOf = (c: string, s: string, d: string) => `${c}\u0000${s}\u0000${d}`;
     // Twins in one batch: the first is written, the others answer as its duplicates.
     const byKey = new Map<string, NewInboxEvent>();
@@ -279,7 +366,16 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       tr: entropy.slice(32 * n, 32 * n + 32),
       p: i.payload,
       j: firstJobId(i.connectionId, i.source, i.dedupeKey),
+      k: i.replayGuard?.tokenHash ?? null,
+      h: i.replayGuard?.bodyHash ?? null,
     }));
+    // Every delivery's token, the first body of each token in the batch.
+    const tokens = new Map<string, { c: string; k: string; h: string; t: string }>();
+    for (const i of items) {
+      if (!i.replayGuard) continue;
+      const key = `${i.connectionId}\u0000${i.replayGuard.tokenHash}`;
+      if (!tokens.has(key)) tokens.set(key, { c: i.connectionId, k: i.replayGuard.tokenHash, h: i.replayGuard.bodyHash, t: i.triggeredAt!.toISOString() });
+    }
     const jobs =
       fanOutFrom > 0 && rows.length >= fanOutFrom
         ? await queue.insertStatement<FanOutData>(INBOX_FANOUT_QUEUE, [{ data: { events: groupKeys(rows) } }])
@@ -290,47 +386,61 @@ export function createInbox(options: CreateInboxOptions): Inbox {
               options: { id: row.j, concurrencyKey: row.c },
             })),
           );
-    const [inserted] = await db.batch([{ sql: INSERT_EVENTS, params: [JSON.stringify(rows)] }, jobs]);
+    const [inserted] = await db.batch([{ sql: INSERT_EVENTS, params: [JSON.stringify(rows), JSON.stringify([...tokens.values()])] }, jobs]);
     // Each new row is told apart by its job id (made from its key), so only the id comes back.
     const idByJob = new Map(inserted!.rows.map((r) => [String(r.last_job_id), Number(r.id)]));
-    const idByKey = new Map<string, number>();
-    const stored = new Set<string>();
-    for (const row of rows) {
-      const id = idByJob.get(row.j);
-      if (id === undefined) continue;
-      idByKey.set(keyOf(row.c, row.s, row.d), id);
-      stored.add(row.j);
-    }
-    // A key whose row was there before: its id, for the duplicate's answer.
-    const known = rows.filter((row) => !stored.has(row.j));
-    if (known.length > 0) {
-      const { rows: found } = await db.query<{ id: number; connection_id: string; source: string; dedupe_key: string }>(
-        `select id, connection_id, source, dedupe_key from inbox_events
-          where (connection_id, source, dedupe_key) in (select c, s, d from jsonb_to_recordset($1::jsonb) as x(c text, s text, d text))`,
-        [JSON.stringify(known.map((row) => ({ c: row.c, s: row.s, d: row.d })))],
-      );
-      for (const r of found) idByKey.set(keyOf(r.connection_id, r.source, r.dedupe_key), Number(r.id));
-    }
     const rowOf = new Map(rows.map((row) => [keyOf(row.c, row.s, row.d), row]));
-    return items.map((item): StoreEventResult => {
+    const results: (WriteResult | undefined)[] = items.map((item) => {
       const key = keyOf(item.connectionId, item.source, item.dedupeKey);
       const row = rowOf.get(key)!;
-      // The first of twins is the one written; a later twin, or a key stored before, is a duplicate.
-      if (stored.has(row.j) && byKey.get(key) === item) return { status: "stored", id: idByKey.get(key)!, traceId: row.tr };
-      return { status: "duplicate", id: idByKey.get(key) ?? null };
+      const id = idByJob.get(row.j);
+      // The first of twins is the one written; the rest are looked up below.
+      return id !== undefined && byKey.get(key) === item ? { status: "stored", id, traceId: row.tr } : undefined;
     });
+    // Deliveries not written: a duplicate of an event stored before (or of a twin written just
+    // now), or a signature token reused with another body. Rare, so a second round trip.
+    const unstored = items.flatMap((item, n) => (results[n] ? [] : [{ n, item }]));
+    if (unstored.length > 0) {
+      const { rows: found } = await db.query<{ n: number; id: number | null; reused: boolean }>(LOOK_UP_UNSTORED, [
+        JSON.stringify(
+          unstored.map(({ n, item }) => ({
+            n,
+            c: item.connectionId,
+            s: item.source,
+            d: item.dedupeKey,
+            k: item.replayGuard?.tokenHash ?? null,
+            h: item.replayGuard?.bodyHash ?? null,
+          })),
+        ),
+      ]);
+      const strayJobs: string[] = [];
+      for (const r of found) {
+        const item = items[r.n]!;
+        if (r.reused) {
+          results[r.n] = { status: "token_reused" };
+          // Its job went in with the batch; with no event of that key it has nothing to do.
+          if (r.id === null) strayJobs.push(firstJobId(item.connectionId, item.source, item.dedupeKey));
+        } else {
+          results[r.n] = { status: "duplicate", id: r.id === null ? null : Number(r.id) };
+        }
+      }
+      if (strayJobs.length > 0 && !(fanOutFrom > 0 && rows.length >= fanOutFrom)) {
+        await queue.boss.deleteJob(INBOX_QUEUE, strayJobs);
+      }
+    }
+    return results.map((r) => r ?? { status: "duplicate", id: null });
   }
 
   /**
    * Writes a batch; when the batch fails as a whole (one event PostgreSQL refuses, say a NUL in
    * its JSON), writes each event alone so only the bad one fails and the others are not bounced.
    */
-  async function writeBatchIsolatingFailures(items: NewInboxEvent[]): Promise<(StoreEventResult | Error)[]> {
+  async function writeBatchIsolatingFailures(items: NewInboxEvent[]): Promise<(WriteResult | Error)[]> {
     try {
       return await writeBatch(items);
     } catch (error) {
       if (items.length === 1) return [error instanceof Error ? error : new Error(String(error))];
-      const results: (StoreEventResult | Error)[] = [];
+      const results: (WriteResult | Error)[] = [];
       for (const item of items) {
         try {
           results.push((await writeBatch([item]))[0]!);
@@ -342,7 +452,7 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     }
   }
 
-  const groupCommit: GroupCommit<NewInboxEvent, StoreEventResult | Error> = createGroupCommit({
+  const groupCommit: GroupCommit<NewInboxEvent, WriteResult | Error> = createGroupCommit({
     write: writeBatchIsolatingFailures,
     maxBatch: options.maxBatch ?? 256,
     maxInFlight: options.maxInFlight ?? (db.kind === "pglite" ? 1 : 4),
@@ -427,6 +537,15 @@ export function createInbox(options: CreateInboxOptions): Inbox {
   }
 
   const expireInSeconds = options.expireInSeconds ?? 300;
+  const replayWindowSeconds = options.replayWindowSeconds ?? 24 * 3600;
+
+  async function forgetExpiredReplayTokens(): Promise<number> {
+    // The database's clock, the same for every process that shares it.
+    const { rowCount } = await db.query(`delete from webhook_replay_tokens where triggered_at < now() - make_interval(secs => $1)`, [
+      replayWindowSeconds + REPLAY_TOKEN_MARGIN_SECONDS,
+    ]);
+    return rowCount ?? 0;
+  }
 
   return {
     async start() {
@@ -445,10 +564,14 @@ export function createInbox(options: CreateInboxOptions): Inbox {
         retryDelayMax: 60,
         expireInSeconds: Math.min(expireInSeconds, 30),
       });
+      await queue.define(FORGET_TOKENS_QUEUE, { retryLimit: 2, expireInSeconds: 600 });
+      await queue.schedule(FORGET_TOKENS_QUEUE, "*/15 * * * *");
     },
     async storeEvent(event) {
+      assertStorable(event);
       const result = await groupCommit.submit(event);
       if (result instanceof Error) throw result;
+      if (result.status === "token_reused") throw new SignatureTokenReusedError();
       return result;
     },
     registerEventProcessor(fn) {
@@ -456,6 +579,10 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     },
     async startProcessing(processingOptions = {}) {
       await queue.work<FanOutData>(INBOX_FANOUT_QUEUE, { concurrency: 2 }, fanOut);
+      await queue.work(FORGET_TOKENS_QUEUE, { concurrency: 1 }, async () => {
+        const forgotten = await forgetExpiredReplayTokens();
+        if (forgotten > 0) logger.info({ forgotten }, "expired webhook signature tokens forgotten");
+      });
       await queue.work<JobData>(
         INBOX_QUEUE,
         {
@@ -511,5 +638,6 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     drain() {
       return groupCommit.drain();
     },
+    forgetExpiredReplayTokens,
   };
 }

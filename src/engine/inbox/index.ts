@@ -4,6 +4,7 @@ export {
   newTraceId,
   INBOX_QUEUE,
   INBOX_FANOUT_QUEUE,
+  SignatureTokenReusedError,
   type Inbox,
   type InboxEvent,
   type InboxStatus,
@@ -14,4 +15,11 @@ export {
   type CreateInboxOptions,
   type ListEventsOptions,
 } from "./inbox.ts";
+export {
+  UnstorableEventError,
+  findUnstorableValue,
+  MAX_PAYLOAD_DEPTH,
+  type UnstorableCode,
+  type UnstorableProblem,
+} from "./storable-event.ts";
 export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from "./group-commit.ts";

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { parseLeverWebhook, verifyLeverSignature } from "../../lever/index.ts";
+import { findUnstorableValue } from "../inbox/index.ts";
 import { reject, type ConnectionDirectory, type EventSource, type InboundDelivery, type Verdict } from "./source.ts";
 
 export interface LeverSourceOptions {
@@ -15,13 +16,21 @@ export interface LeverSourceOptions {
   now?: () => number;
 }
 
+/** The latest time a JavaScript Date can hold (year 275760): later "times" cannot be compared or shown. */
+const MAX_TIME_MS = 8_640_000_000_000_000;
+const TIME_MESSAGE = `must be milliseconds since 1970, at most ${MAX_TIME_MS}`;
+
 /** The fields needed before anything else can be checked. */
 const envelopeSchema = z.looseObject({
-  event: z.string().min(1, "must not be empty"),
+  event: z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"),
   token: z.string().min(1, "must not be empty"),
-  triggeredAt: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be milliseconds since 1970")]),
+  triggeredAt: z.union([
+    z.number().int(TIME_MESSAGE).nonnegative(TIME_MESSAGE).max(MAX_TIME_MS, TIME_MESSAGE),
+    z.string().regex(/^\d{1,16}$/, TIME_MESSAGE).refine((digits) => Number(digits) <= MAX_TIME_MS, TIME_MESSAGE),
+  ]),
   signature: z.string().nullish(),
-  id: z.string().nullish(),
+  // Lever's event ids are UUIDs; the id becomes the event's dedupe key, which is indexed.
+  id: z.string().max(200, "must be at most 200 characters").nullish(),
   data: z.unknown().optional(),
 });
 
@@ -47,6 +56,35 @@ export function leverDedupeKey(envelope: { id?: string | null; event: string; tr
     .map((k) => `${k}=${String(data[k])}`);
   const digest = createHash("sha256").update([envelope.event, String(envelope.triggeredAt), ...ids].join("\n")).digest("hex");
   return `h:${digest}`;
+}
+
+/**
+ * The body as text with its object keys sorted and no whitespace, so one body always hashes the
+ * same however it was serialised. Called only on bodies checked by `findUnstorableValue`, whose
+ * nesting is bounded, so the recursion is too.
+ */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * What the inbox remembers of a delivery to refuse its signature token with another body: Lever
+ * signs only `token` and `triggeredAt`, so without this a captured delivery could be re-sent with
+ * any id, event or data while its triggeredAt is inside the replay window.
+ */
+export function leverReplayGuard(token: string, body: unknown): { tokenHash: string; bodyHash: string } {
+  return {
+    tokenHash: createHash("sha256").update(token).digest("hex"),
+    bodyHash: createHash("sha256").update(canonicalJson(body)).digest("hex"),
+  };
 }
 
 /**
@@ -102,6 +140,10 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
           env.event,
         );
       }
+      // What PostgreSQL could never store (a NUL, a lone surrogate, deep nesting) is the sender's
+      // error: answered 400 with the field, not 503, which would have Lever retry it forever.
+      const unstorable = findUnstorableValue(body);
+      if (unstorable) return reject(400, unstorable.code, unstorable.message, env.event);
       if (isLeverTestPing(env)) return { kind: "ping", event: env.event };
       let parsed;
       try {
@@ -119,6 +161,7 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
           dedupeKey: leverDedupeKey(env),
           triggeredAt: new Date(triggeredAt),
           payload: parsed.envelope,
+          replayGuard: leverReplayGuard(env.token, body),
         },
       };
     },
