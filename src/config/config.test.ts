@@ -48,6 +48,13 @@ describe("loadConfig", () => {
     );
   });
 
+  it("anchors the audit chain every 15 minutes into the data folder unless FULCRUM_AUDIT_ANCHOR_* say otherwise", () => {
+    assert.deepEqual(loadConfig({ FULCRUM_DATA_DIR: "/srv/fulcrum" }).auditAnchor, { dir: "/srv/fulcrum/audit-anchors", intervalSeconds: 900 });
+    assert.deepEqual(loadConfig({ FULCRUM_AUDIT_ANCHOR_DIR: "/mnt/worm", FULCRUM_AUDIT_ANCHOR_INTERVAL: "60" }).auditAnchor, { dir: "/mnt/worm", intervalSeconds: 60 });
+    assert.throws(() => loadConfig({ FULCRUM_AUDIT_ANCHOR_INTERVAL: "5" }), /FULCRUM_AUDIT_ANCHOR_INTERVAL: 5 is not valid .*at least 10/);
+    assert.throws(() => loadConfig({ FULCRUM_AUDIT_ANCHOR_INTERVAL: "15m" }), /FULCRUM_AUDIT_ANCHOR_INTERVAL: "15m" is not a whole number/);
+  });
+
   it("reads the previous secret key of a rotation from FULCRUM_SECRET_KEY_PREVIOUS", () => {
     const c = loadConfig({ FULCRUM_SECRET_KEY: "a".repeat(64), FULCRUM_SECRET_KEY_PREVIOUS: "b".repeat(64) });
     assert.equal(c.secretKey, "a".repeat(64));

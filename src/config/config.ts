@@ -5,6 +5,7 @@
  * the key, what is wrong with the value, and how to fix it.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { leverWebhookEvents } from "../lever/schemas.ts";
@@ -141,6 +142,12 @@ export const configSchema = z.object({
     .optional(),
   /** Outgoing e-mail for workflow `notify` steps on the `email` channel; absent, such steps fail with a clear error. */
   smtp: smtpSettingsSchema.optional(),
+  /**
+   * Signed notes of the audit chain head, written outside the database (`dir`, best on write-once
+   * storage) every `intervalSeconds` and at shutdown. Always filled by loadConfig; when absent,
+   * `<dataDir>/audit-anchors` every 900 s.
+   */
+  auditAnchor: z.object({ dir: z.string().min(1), intervalSeconds: z.number().int().min(10) }).optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -164,6 +171,7 @@ const ENV_HELP: Record<string, string> = {
   AZURE_OPENAI_RESOURCE_NAME: "Set AZURE_OPENAI_RESOURCE_NAME to your Azure OpenAI resource name (letters, digits and hyphens).",
   AZURE_OPENAI_BASE_URL: "Set AZURE_OPENAI_BASE_URL to a URL such as https://my-resource.openai.azure.com/openai.",
   FULCRUM_SMTP_URL: "Set FULCRUM_SMTP_URL to smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS), percent-encoding special characters in the user and password.",
+  FULCRUM_AUDIT_ANCHOR_INTERVAL: "Set FULCRUM_AUDIT_ANCHOR_INTERVAL to a whole number of seconds, at least 10 (default 900, every 15 minutes).",
   FULCRUM_SMTP_FROM: 'Set FULCRUM_SMTP_FROM to the sender, e.g. "Recruiting <recruiting@example.com>".',
 };
 
@@ -234,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const fileWebhook = (file.webhook ?? {}) as Record<string, unknown>;
+  const fileAnchor = (file.auditAnchor ?? {}) as Record<string, unknown>;
   const raw = {
     port: intFromEnv(env, "PORT", typeof file.port === "number" ? file.port : 4100),
     host: env.HOST ?? (file.host as string | undefined) ?? "127.0.0.1",
@@ -258,6 +267,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ai: aiFromEnv(env, (file.ai ?? {}) as Record<string, unknown>),
     oidc: oidcFromEnv(env, (file.oidc ?? {}) as Record<string, unknown>),
     smtp: smtpFromEnv(env, (file.smtp ?? {}) as Record<string, unknown>),
+    auditAnchor: {
+      dir: env.FULCRUM_AUDIT_ANCHOR_DIR || (fileAnchor.dir as string | undefined) || join(env.FULCRUM_DATA_DIR ?? (file.dataDir as string | undefined) ?? ".fulcrum", "audit-anchors"),
+      intervalSeconds: intFromEnv(env, "FULCRUM_AUDIT_ANCHOR_INTERVAL", (fileAnchor.intervalSeconds as number | undefined) ?? 900),
+    },
   };
 
   const parsed = configSchema.safeParse(raw);
@@ -428,6 +441,8 @@ const PATH_TO_ENV: Record<string, string> = {
   "sandbox.port": "FULCRUM_SANDBOX_PORT",
   "webhook.maxBodyBytes": "FULCRUM_WEBHOOK_MAX_BYTES",
   "webhook.replayWindowSeconds": "FULCRUM_WEBHOOK_REPLAY_WINDOW",
+  "auditAnchor.dir": "FULCRUM_AUDIT_ANCHOR_DIR",
+  "auditAnchor.intervalSeconds": "FULCRUM_AUDIT_ANCHOR_INTERVAL",
   "connections.0.baseUrl": "LEVER_API_BASE_URL",
   "ai.provider": "FULCRUM_AI_PROVIDER",
   "ai.model": "FULCRUM_AI_MODEL",

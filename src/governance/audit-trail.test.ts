@@ -257,17 +257,20 @@ for (const engine of await testEngines()) {
       await trail.append({ kind: "proposal.decided", actor: "user:rita", traceId: "trace-b", subject: { candidateId: "cand-2" }, data: { decision: "approve" } });
       const all: string[] = [];
       for await (const line of trail.export()) all.push(line);
-      assert.equal(all.length, 4);
+      assert.equal(all.length, 5, "four records and the chain head");
       assert.ok(all.every((l) => l.endsWith("\n")));
       const parsed = all.map((l) => JSON.parse(l) as { seq: number; hash: string; prevHash: string });
       assert.equal(parsed[1]!.prevHash, parsed[0]!.hash);
       const late: string[] = [];
       for await (const line of trail.export({ from: cut })) late.push(line);
-      assert.equal(late.length, 1);
+      assert.equal(late.length, 2);
       assert.match(late[0]!, /"decision":"approve"/);
       const early: string[] = [];
       for await (const line of trail.export({ to: cut })) early.push(line);
-      assert.equal(early.length, 3);
+      assert.equal(early.length, 4);
+      // Every export, whatever its range, ends with the head of the chain it was taken from.
+      const heads = [all, late, early].map((lines) => (JSON.parse(lines.at(-1)!) as { chainHead: unknown }).chainHead);
+      for (const head of heads) assert.deepEqual(head, { seq: parsed[3]!.seq, hash: parsed[3]!.hash });
 
       assert.equal((await trail.search({ candidateId: "cand-1" })).length, 3);
       assert.equal((await trail.search({ traceId: "trace-b" }))[0]!.actor, "user:rita");

@@ -115,10 +115,16 @@ export interface AuditTrail {
   appendCall(records: readonly AuditAppend[], bind: (value: unknown) => string, when?: string): string;
   /**
    * Re-computes the whole chain and reports every place it is broken. `anchors` are chain heads
-   * noted earlier outside Fulcrum; each must still be the hash of its record.
+   * noted earlier outside Fulcrum; each must still be the hash of its record. `source` says where
+   * an anchor came from (an anchor file, a ticket) in the problem it raises.
    */
-  verify(options?: { anchors?: readonly { seq: number; hash: string }[] }): Promise<AuditVerifyResult>;
-  /** Records created in [from, to), oldest first, as JSON Lines (each string ends with "\n"). */
+  verify(options?: { anchors?: readonly { seq: number; hash: string; source?: string | undefined }[] }): Promise<AuditVerifyResult>;
+  /**
+   * Records created in [from, to), oldest first, as JSON Lines (each string ends with "\n"), then
+   * one last line with the chain head the export was taken at:
+   * `{"chainHead":{"seq":…,"hash":"…"},"exportedAt":"…"}`. Records appended while the export runs
+   * are left out, so the head line describes exactly the chain exported from.
+   */
   export(range?: { from?: Date | string | undefined; to?: Date | string | undefined }): AsyncIterable<string>;
   /** Records about a candidate, opportunity, user or trace, oldest first. */
   search(query: AuditSearch): Promise<AuditRecord[]>;
@@ -278,6 +284,7 @@ export function createAuditTrail(db: Database): AuditTrail {
     async verify(options = {}) {
       const problems: AuditProblem[] = [];
       const anchors = new Map((options.anchors ?? []).map((a) => [a.seq, a.hash]));
+      const anchorSource = new Map((options.anchors ?? []).map((a) => [a.seq, a.source ?? "the anchor noted earlier"]));
       const seen = new Set<number>();
       // First pass: every hash present (to tell a record that moved — its predecessor exists
       // elsewhere — from one whose predecessor is gone), which records still match their hash,
@@ -303,7 +310,7 @@ export function createAuditTrail(db: Database): AuditTrail {
         const anchored = anchors.get(r.seq);
         seen.add(r.seq);
         if (anchored !== undefined && anchored !== r.hash) {
-          problems.push({ seq: r.seq, kind: "edited", detail: `its hash differs from the anchor noted earlier (${anchored.slice(0, 12)}…); the chain was rewritten from here or before` });
+          problems.push({ seq: r.seq, kind: "edited", detail: `its hash ${r.hash.slice(0, 12)}… differs from ${anchorSource.get(r.seq)} (${anchored.slice(0, 12)}…); the chain was rewritten at or before this record` });
         }
         const expectedPrev = previous?.hash ?? GENESIS_HASH;
         if (!intact.has(r.seq)) {
@@ -342,7 +349,7 @@ export function createAuditTrail(db: Database): AuditTrail {
         previous = r;
       }
       for (const seq of anchors.keys()) {
-        if (!seen.has(seq)) problems.push({ seq, kind: "removed", detail: "an anchored record is missing" });
+        if (!seen.has(seq)) problems.push({ seq, kind: "removed", detail: `the record anchored in ${anchorSource.get(seq)} is missing` });
       }
       const head = await db.query<{ seq: number | string; hash: string }>("select seq, hash from audit_chain_head where id");
       const h = head.rows[0];
@@ -360,8 +367,10 @@ export function createAuditTrail(db: Database): AuditTrail {
     },
 
     async *export(range = {}) {
-      const conditions: string[] = [];
-      const params: unknown[] = [];
+      const head = await db.query<{ seq: number | string; hash: string }>("select seq, hash from audit_chain_head where id");
+      const headSeq = Number(head.rows[0]?.seq ?? 0);
+      const params: unknown[] = [headSeq];
+      const conditions: string[] = ["seq <= $2"];
       if (range.from !== undefined) {
         params.push(new Date(range.from).toISOString());
         conditions.push(`created_at >= $${params.length + 1}`);
@@ -371,6 +380,10 @@ export function createAuditTrail(db: Database): AuditTrail {
         conditions.push(`created_at < $${params.length + 1}`);
       }
       for await (const { columnsMatch: _, ...r } of rowsInOrder(conditions.join(" and "), params)) yield `${JSON.stringify(r)}\n`;
+      // The head goes with every export, so an auditor holding one can tell later whether the
+      // chain was rewritten before that point (compare it with `fulcrum audit verify --anchor`).
+      const chainHead = head.rows[0] ? { seq: headSeq, hash: head.rows[0].hash } : null;
+      yield `${JSON.stringify({ chainHead, exportedAt: new Date().toISOString() })}\n`;
     },
 
     async search(query) {

@@ -15,6 +15,21 @@ export {
   type AuditVerifyResult,
   type AuditSearch,
 } from "./audit-trail.ts";
+export {
+  anchorKeyFrom,
+  writeAuditAnchor,
+  readAuditAnchors,
+  verifyWithAnchors,
+  startAuditAnchoring,
+  describeAge,
+  AnchorFolderError,
+  type AnchorKey,
+  type AuditAnchor,
+  type SignedAuditAnchor,
+  type AnchorFileProblem,
+  type AnchoredVerifyResult,
+  type AuditAnchoring,
+} from "./audit-anchor.ts";
 export { canonicalJson, toJsonValue } from "./canonical-json.ts";
 export {
   selectionRates,

@@ -5,8 +5,44 @@ import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import type { Command } from "commander";
-import { createAuditTrail } from "../../governance/index.ts";
+import { join } from "node:path";
+import type { Config } from "../../config/index.ts";
+import { AnchorFolderError, anchorKeyFrom, createAuditTrail, describeAge, verifyWithAnchors, writeAuditAnchor, type AnchoredVerifyResult, type AuditVerifyResult } from "../../governance/index.ts";
+import { loadSecretKey } from "../../engine/connections/index.ts";
 import { withDatabase } from "../engine-session.ts";
+
+/** Where anchors go: FULCRUM_AUDIT_ANCHOR_DIR, or `audit-anchors` in the data folder. */
+function anchorDir(config: Config): string {
+  return config.auditAnchor?.dir ?? join(config.dataDir, "audit-anchors");
+}
+
+/** The public keys anchors may be signed with: this deployment's (current and previous secret key). */
+function deploymentAnchorKeys(config: Config): string[] {
+  const { key, previous } = loadSecretKey(config);
+  return [key, ...previous].map((k) => anchorKeyFrom(k).publicKey);
+}
+
+function printChain(result: AuditVerifyResult): void {
+  if (result.problems.length === 0) {
+    process.stdout.write(`audit trail intact: ${result.checked} records verified\n`);
+    return;
+  }
+  process.stdout.write(`audit trail BROKEN: ${result.problems.length} problem(s) in ${result.checked} records\n`);
+  for (const p of result.problems) process.stdout.write(`  record ${p.seq}: ${p.kind} — ${p.detail}\n`);
+}
+
+function printAnchors(result: AnchoredVerifyResult): void {
+  for (const p of result.anchorProblems) process.stdout.write(`  anchor file ${p.file}: ${p.kind} — ${p.detail}${p.kind === "unreadable" ? " (skipped)" : ""}\n`);
+  const last = result.lastAnchor;
+  if (!last) {
+    process.stdout.write("NOT ANCHORED: no anchor file in the folder has a valid signature\n");
+    return;
+  }
+  const count = `${result.anchorsChecked} anchor${result.anchorsChecked === 1 ? "" : "s"} checked`;
+  process.stdout.write(
+    `${count}; the last, of ${last.anchoredAt} (${describeAge(last.ageMs)} ago), holds record ${last.seq}; ${last.recordsSince} record${last.recordsSince === 1 ? "" : "s"} appended since (covered by the chain only until the next anchor)\n`,
+  );
+}
 
 
 function parseDate(cmd: Command, value: string | undefined, option: string): Date | undefined {
@@ -23,26 +59,82 @@ export function register(program: Command): void {
     .command("audit")
     .description("Check and export the tamper-evident audit trail (events, runs, AI calls, decisions, Lever writes).");
 
-  audit
-    .command("verify")
-    .description("Re-compute the whole hash chain; print every edited, removed or reordered record and exit 1 if any.")
-    .option("--anchor <seq:hash...>", "a chain head printed by an earlier verify (record:hash); it must still match")
-    .addHelpText("after", "\nExample:\n  fulcrum audit verify --anchor 1200:3f5c…  (the 'chain head' line of an earlier run)\n")
-    .action(async (options: { anchor?: string[] }, cmd: Command) => {
-      const anchors = (options.anchor ?? []).map((a) => {
+  // `--anchor <seq:hash>` (heads noted by hand) and `--no-anchor` (skip the folder) share one name in
+  // Commander, where the later one would overwrite the other; each is collected on its own here.
+  const notedHeads: string[] = [];
+  let skipAnchorFolder = false;
+  const verify = audit.command("verify");
+  verify.on("option:anchor", (value: string) => notedHeads.push(value));
+  verify.on("option:no-anchor", () => {
+    skipAnchorFolder = true;
+  });
+  verify
+    .description("Re-compute the whole hash chain and check it against the signed anchors outside the database; print every problem and exit 1 if any.")
+    .option("--no-anchor", "check the chain alone, without the anchor folder (a consistent rewrite of the chain then goes unseen)")
+    .option("--anchor-dir <dir>", "the folder of anchor files (default: FULCRUM_AUDIT_ANCHOR_DIR, or audit-anchors in the data folder)")
+    .option("--public-key <key...>", "accept only anchors signed with this Ed25519 public key (as printed by `fulcrum audit anchor`), not this deployment's own")
+    .option("--anchor <seq:hash...>", "a chain head noted earlier (record:hash, e.g. from an export's last line); it must still match")
+    .addHelpText(
+      "after",
+      `
+Every anchor file in the folder is checked: its signature must hold, and the record it names must
+still carry the anchored hash, so a rewrite of any record up to the last anchor shows however
+consistently it was re-hashed. Records after the last anchor are checked by the chain alone.
+A missing or empty anchor folder, or an anchor with a bad signature, makes the check fail.
+
+Examples:
+  fulcrum audit verify
+  fulcrum audit verify --anchor-dir /mnt/worm/fulcrum-anchors --public-key 3q2-7w…
+  fulcrum audit verify --no-anchor --anchor 1200:3f5c…
+`,
+    )
+    .action(async (opts: { anchorDir?: string; publicKey?: string[] }, cmd: Command) => {
+      const useAnchorDir = !skipAnchorFolder;
+      const noted = notedHeads.map((a) => {
         const m = /^(\d+):([0-9a-f]{64})$/.exec(a.trim());
         if (!m) cmd.error(`fulcrum audit verify: --anchor "${a}" must be <record number>:<64 hex characters>`, { exitCode: 2 });
-        return { seq: Number(m![1]), hash: m![2]! };
+        return { seq: Number(m![1]), hash: m![2]!, source: `--anchor ${m![1]}` };
       });
-      const result = await withDatabase((db) => createAuditTrail(db).verify({ anchors }));
-      if (result.ok) {
-        process.stdout.write(`audit trail intact: ${result.checked} records verified\n`);
-        if (result.head) process.stdout.write(`chain head: record ${result.head.seq}, hash ${result.head.hash}\n(keep it outside Fulcrum; check later with: fulcrum audit verify --anchor ${result.head.seq}:${result.head.hash})\n`);
-        return;
+      for (const k of opts.publicKey ?? []) {
+        if (!/^[A-Za-z0-9_-]{43}$/.test(k)) cmd.error(`fulcrum audit verify: --public-key "${k}" must be 43 base64url characters, as \`fulcrum audit anchor\` prints it`, { exitCode: 2 });
       }
-      process.stdout.write(`audit trail BROKEN: ${result.problems.length} problem(s) in ${result.checked} records\n`);
-      for (const p of result.problems) process.stdout.write(`  record ${p.seq}: ${p.kind} — ${p.detail}\n`);
-      process.exitCode = 1;
+      const outcome = await withDatabase(async (db, config) => {
+        const trail = createAuditTrail(db);
+        if (!useAnchorDir) return { plain: await trail.verify({ anchors: noted }) };
+        const dir = opts.anchorDir ?? anchorDir(config);
+        const trustedKeys = opts.publicKey ?? deploymentAnchorKeys(config);
+        try {
+          const anchored = await verifyWithAnchors(trail, { dir, trustedKeys });
+          if (noted.length === 0) return { anchored };
+          // Heads noted by hand are checked on top of the folder's anchors.
+          const extra = await trail.verify({ anchors: noted });
+          const known = new Set(anchored.problems.map((p) => `${p.seq}:${p.detail}`));
+          const problems = [...anchored.problems, ...extra.problems.filter((p) => !known.has(`${p.seq}:${p.detail}`))];
+          return { anchored: { ...anchored, problems, ok: anchored.ok && extra.ok } };
+        } catch (error) {
+          if (!(error instanceof AnchorFolderError)) throw error;
+          return { plain: await trail.verify({ anchors: noted }), notAnchored: error.message };
+        }
+      });
+      const result = outcome.anchored ?? outcome.plain!;
+      printChain(result);
+      if (outcome.anchored) printAnchors(outcome.anchored);
+      if (outcome.notAnchored) process.stdout.write(`NOT ANCHORED: ${outcome.notAnchored}\n`);
+      if (result.head) process.stdout.write(`chain head: record ${result.head.seq}, hash ${result.head.hash}\n(to check against it later without the anchor folder: fulcrum audit verify --anchor ${result.head.seq}:${result.head.hash})\n`);
+      if (!result.ok || outcome.notAnchored) process.exitCode = 1;
+    });
+
+  audit
+    .command("anchor")
+    .description("Write a signed anchor of the chain head into the anchor folder now (`fulcrum serve` does so on a schedule).")
+    .option("--anchor-dir <dir>", "the folder of anchor files (default: FULCRUM_AUDIT_ANCHOR_DIR, or audit-anchors in the data folder)")
+    .addHelpText("after", "\nPrints the file written and the public key that checks it (give the key to your auditor: `fulcrum audit verify --public-key <key>`).\n")
+    .action(async (options: { anchorDir?: string }) => {
+      const written = await withDatabase(async (db, config) => {
+        const key = anchorKeyFrom(loadSecretKey(config).key);
+        return writeAuditAnchor(db, { dir: options.anchorDir ?? anchorDir(config), key });
+      });
+      process.stdout.write(`anchored record ${written.anchor.seq} in ${written.file}\nanchor key: ${written.anchor.publicKey}\n`);
     });
 
   audit
@@ -69,7 +161,7 @@ export function register(program: Command): void {
 
   audit
     .command("export")
-    .description("Write audit records as JSON Lines (one record per line, oldest first), including hashes so the export can be checked.")
+    .description("Write audit records as JSON Lines (one record per line, oldest first), including hashes so the export can be checked, and last a line with the chain head ({\"chainHead\":…}).")
     .option("--from <date>", "first instant included (ISO 8601, e.g. 2026-01-01)")
     .option("--to <date>", "first instant excluded (ISO 8601)")
     .option("--out <file>", "write to this file instead of standard output")
@@ -78,19 +170,23 @@ export function register(program: Command): void {
       const from = parseDate(cmd, options.from, "--from");
       const to = parseDate(cmd, options.to, "--to");
       if (from && to && from >= to) cmd.error("fulcrum audit export: --from must be before --to", { exitCode: 2 });
-      const count = await withDatabase(async (db) => {
+      const { count, head } = await withDatabase(async (db) => {
         const out = options.out ? createWriteStream(options.out, { flags: "w" }) : process.stdout;
         let n = 0;
+        let last = "";
         for await (const line of createAuditTrail(db).export({ from, to })) {
           n++;
+          last = line;
           if (!out.write(line)) await once(out, "drain");
         }
         if (out !== process.stdout) {
           out.end();
           await finished(out);
         }
-        return n;
+        // The last line is the chain head the export was taken at, not a record.
+        return { count: n - 1, head: (JSON.parse(last) as { chainHead: { seq: number; hash: string } | null }).chainHead };
       });
       process.stderr.write(`exported ${count} audit records${options.out ? ` to ${options.out}` : ""}\n`);
+      if (head) process.stderr.write(`chain head: record ${head.seq}, hash ${head.hash} (the export's last line; check later with: fulcrum audit verify --anchor ${head.seq}:${head.hash})\n`);
     });
 }
