@@ -14,12 +14,12 @@ export interface RubricAudit {
   append(record: { kind: string; actor: string; subject: Record<string, string>; data: unknown }, tx: Queryable): Promise<unknown>;
 }
 
-/** Why a rubric request was refused: `invalid` (with the field path), `not_found` or `conflict`. */
+/** Why a rubric request was refused: `invalid` (with the field path), `not_found`, `conflict` or `forbidden` (four eyes). */
 export class RubricVersionError extends Error {
   override readonly name = "RubricVersionError";
-  readonly code: "invalid" | "not_found" | "conflict";
+  readonly code: "invalid" | "not_found" | "conflict" | "forbidden";
   readonly path: string | undefined;
-  constructor(code: "invalid" | "not_found" | "conflict", message: string, path?: string) {
+  constructor(code: "invalid" | "not_found" | "conflict" | "forbidden", message: string, path?: string) {
     super(message);
     this.code = code;
     this.path = path;
@@ -59,18 +59,37 @@ export async function saveRubricOverride(db: Database, connectionId: string, pos
   });
 }
 
-/** Approves an override version; from then on it is what the posting is scored by. */
-export async function approveRubricOverride(db: Database, connectionId: string, postingId: string, version: number, approver: string, audit?: RubricAudit): Promise<RubricVersion> {
+/**
+ * Approves an override version; from then on it is what the posting is scored by. Four eyes: its
+ * author may not approve it (`forbidden`) unless `allowSelfApproval` is set (an admin turned the
+ * rule off), and then the audit record says `selfApproved`.
+ */
+export async function approveRubricOverride(
+  db: Database,
+  connectionId: string,
+  postingId: string,
+  version: number,
+  approver: string,
+  audit?: RubricAudit,
+  options: { allowSelfApproval?: boolean | undefined } = {},
+): Promise<RubricVersion> {
   const versions = await rubricVersions(db, connectionId, postingId);
   const v = versions.find((x) => x.version === version);
   if (!v) throw new RubricVersionError("not_found", `posting ${postingId} has no rubric version ${version}`);
   if (v.source !== "override") throw new RubricVersionError("conflict", `version ${version} was read from the posting and needs no approval`);
   if (v.approvedBy) throw new RubricVersionError("conflict", `version ${version} was already approved by ${v.approvedBy}`);
+  const selfApproved = v.createdBy === approver;
+  if (selfApproved && !options.allowSelfApproval) {
+    throw new RubricVersionError(
+      "forbidden",
+      `You wrote rubric version ${version} of posting ${postingId}, so someone else must approve it (four eyes). An admin can turn this rule off in the console's settings; that change is audited.`,
+    );
+  }
   await db.transaction(async (tx) => {
     if (!(await approveRubricVersion(tx, connectionId, postingId, version, approver))) {
       throw new RubricVersionError("conflict", `version ${version} was approved by someone else meanwhile`);
     }
-    await audit?.append({ kind: "rubric.approved", actor: approver, subject: { connectionId, postingId }, data: { version } }, tx);
+    await audit?.append({ kind: "rubric.approved", actor: approver, subject: { connectionId, postingId }, data: selfApproved ? { version, selfApproved: true } : { version } }, tx);
   });
   return (await rubricVersions(db, connectionId, postingId)).find((x) => x.version === version)!;
 }

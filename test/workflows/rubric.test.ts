@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { createPostgresDatabase, postgresAvailable, testEngines } from "../../src/store/testing.ts";
 import { createApp } from "../../src/server/app.ts";
 import { createApiToken } from "../../src/server/api/tokens.ts";
+import { setFourEyes } from "../../src/server/console/index.ts";
 import { createMemoryConnectionDirectory } from "../../src/engine/sources/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
 import type { ConnectionRegistry } from "../../src/engine/connections/index.ts";
@@ -31,6 +32,7 @@ for (const e of await testEngines()) {
     let h: Harness;
     let call: (method: string, path: string, token: string, body?: unknown) => Promise<{ status: number; json: Record<string, any> }>;
     let recruiter: string;
+    let secondRecruiter: string;
     let auditor: string;
     let posting: { id: string; content: { lists: { text: string; content: string }[] } };
 
@@ -43,6 +45,7 @@ for (const e of await testEngines()) {
         connectionRegistry: registry, engine: h.runtime.engine, workflows: h.runtime.workflows,
       });
       recruiter = (await createApiToken(h.t.db, "recruiter", "recruiter")).token;
+      secondRecruiter = (await createApiToken(h.t.db, "second recruiter", "recruiter")).token;
       auditor = (await createApiToken(h.t.db, "auditor", "auditor")).token;
       call = async (method, path, token, body) => {
         const res = await app.request(`/api${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
@@ -95,11 +98,17 @@ for (const e of await testEngines()) {
       assert.equal((await call("POST", `/postings/${posting.id}/rubric/${fromPosting.version}/approve`, recruiter)).status, 409);
       assert.equal((await call("POST", `/postings/${posting.id}/rubric/99/approve`, recruiter)).status, 404);
       assert.equal((await call("POST", `/postings/${posting.id}/rubric/1/approve`, auditor)).status, 403);
-      const approved = await call("POST", `/postings/${posting.id}/rubric/1/approve`, recruiter);
+      // Four eyes: the recruiter who wrote the override may not approve it.
+      const own = await call("POST", `/postings/${posting.id}/rubric/1/approve`, recruiter);
+      assert.equal(own.status, 403);
+      assert.match(own.json.error.message, /You wrote rubric version 1 .*, so someone else must approve it/);
+      assert.equal((await call("GET", `/postings/${posting.id}/rubric`, recruiter)).json.versions.find((v: { version: number }) => v.version === 1).approvedBy, null);
+      const approved = await call("POST", `/postings/${posting.id}/rubric/1/approve`, secondRecruiter);
       assert.equal(approved.status, 200, JSON.stringify(approved.json));
       assert.equal(approved.json.version.active, true);
       assert.match(approved.json.version.approvedBy, /^user:token:/);
-      assert.equal((await call("POST", `/postings/${posting.id}/rubric/1/approve`, recruiter)).status, 409);
+      assert.notEqual(approved.json.version.approvedBy, approved.json.version.createdBy);
+      assert.equal((await call("POST", `/postings/${posting.id}/rubric/1/approve`, secondRecruiter)).status, 409);
 
       const before = await screen("Before Approval Twin");
       const after = await screen("After Approval");
@@ -108,6 +117,28 @@ for (const e of await testEngines()) {
       assert.equal(before.rubricSource, "override", "applications screened after the approval use it");
       const { rows } = await h.t.db.query<{ kind: string }>("select kind from audit_records where kind like 'rubric.%' order by seq");
       assert.deepEqual(rows.map((r) => r.kind), ["rubric.saved", "rubric.approved"]);
+    });
+
+    it("lets the author approve when an admin has turned four eyes off, and audits both", async () => {
+      await setFourEyes(h.t.db, false, "user:admin-1");
+      try {
+        const saved = await call("PUT", `/postings/${posting.id}/rubric`, recruiter, { ...OVERRIDE, title: "Second try" });
+        assert.equal(saved.status, 201);
+        const version = saved.json.version.version as number;
+        const own = await call("POST", `/postings/${posting.id}/rubric/${version}/approve`, recruiter);
+        assert.equal(own.status, 200, JSON.stringify(own.json));
+        assert.equal(own.json.version.approvedBy, own.json.version.createdBy);
+        const { rows } = await h.t.db.query<{ kind: string; actor: string; data: unknown }>("select kind, actor, data from audit_records where kind in ('settings.four_eyes', 'rubric.approved') order by seq");
+        // The stored record keeps the appended data under `data` (beside its subject).
+        const data = (r: { data: unknown }) => ((typeof r.data === "string" ? JSON.parse(r.data) : r.data) as { data: Record<string, unknown> }).data;
+        assert.deepEqual(rows.filter((r) => r.kind === "settings.four_eyes").map((r) => [r.actor, data(r).required]), [["user:admin-1", false]]);
+        const last = rows.at(-1)!;
+        assert.equal(last.kind, "rubric.approved");
+        assert.equal(data(last).version, version);
+        assert.equal(data(last).selfApproved, true);
+      } finally {
+        await setFourEyes(h.t.db, true, "user:admin-1");
+      }
     });
   });
 }
@@ -152,6 +183,9 @@ describe("fulcrum rubric", () => {
     const set = await fulcrum("rubric", "set", good, "--posting", "post-1", "--by", "Priya");
     assert.equal(set.code, 0, set.stderr);
     assert.match(set.stdout, /saved version 1 .* scores nobody until approved/);
+    const own = await fulcrum("rubric", "approve", "1", "--posting", "post-1", "--by", "Priya");
+    assert.equal(own.code, 1);
+    assert.match(own.stderr, /fulcrum rubric: You wrote rubric version 1 .*, so someone else must approve it/);
     const approve = await fulcrum("rubric", "approve", "1", "--posting", "post-1", "--by", "Dana");
     assert.equal(approve.code, 0, approve.stderr);
     const shown = JSON.parse((await fulcrum("rubric", "show", "--posting", "post-1")).stdout) as { versions: { version: number; active: boolean; approvedBy: string; createdBy: string }[] };

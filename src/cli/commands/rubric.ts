@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { createAuditTrail } from "../../governance/index.ts";
 import { approveRubricOverride, rubricVersions, RubricVersionError, saveRubricOverride } from "../../screening/index.ts";
+import { fourEyesRequired } from "../../server/console/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
 const LEVER_ID = /^[\w-]{1,100}$/;
@@ -100,14 +101,15 @@ Examples:
     .command("approve <version>")
     .description("Approve an override version (see rubric show): from now on the posting is scored by it.")
     .requiredOption("--posting <id>", "the Lever posting id")
-    .requiredOption("--by <name>", "who approves (recorded with the version and in the audit trail)")
+    .requiredOption("--by <name>", "who approves (recorded with the version and in the audit trail); not the person who wrote it (four eyes)")
     .option("--connection <id>", "the Lever connection", "default")
     .action(async (version: string, o: { posting: string; by: string; connection: string }, cmd: Command) => {
       const id = postingId(cmd, o.posting);
       if (!/^\d{1,9}$/.test(version)) cmd.error(`"${version}" is not a version number`, { exitCode: 2 });
       await run(cmd, () =>
         withDatabase(async (db) => {
-          const v = await approveRubricOverride(db, o.connection, id, Number(version), `cli:${o.by}`, createAuditTrail(db));
+          const allowSelfApproval = !(await fourEyesRequired(db));
+          const v = await approveRubricOverride(db, o.connection, id, Number(version), `cli:${o.by}`, createAuditTrail(db), { allowSelfApproval });
           process.stdout.write(`approved version ${v.version} of the rubric for posting ${id}; screening now scores by it\n`);
         }),
       );

@@ -7,7 +7,8 @@
  *   same shape as a rubric file): saved as a new version that scores nobody until approved. 400
  *   names the field of the first problem.
  * - `POST /api/postings/:id/rubric/:version/approve` — approves an override; the approval (who,
- *   when) is kept with the version and in the audit trail.
+ *   when) is kept with the version and in the audit trail. Its author may not approve it (403)
+ *   unless an admin has turned four eyes off (see console/four-eyes.ts).
  *
  * Reading needs `rubrics:read` (admin, recruiter, auditor); writing `rubrics:write` (admin, recruiter).
  */
@@ -15,6 +16,7 @@ import type { Context, Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http-error.ts";
 import { createAuditTrail } from "../../governance/index.ts";
+import { fourEyesRequired } from "../console/index.ts";
 import { approveRubricOverride, rubricVersions, RubricVersionError, saveRubricOverride } from "../../screening/index.ts";
 import { connectionFor } from "./rediscovery.ts";
 
@@ -30,7 +32,7 @@ function postingOf(c: Context): string {
 
 function refused(error: unknown): never {
   if (error instanceof RubricVersionError) {
-    const status = error.code === "invalid" ? 400 : error.code === "not_found" ? 404 : 409;
+    const status = error.code === "invalid" ? 400 : error.code === "not_found" ? 404 : error.code === "forbidden" ? 403 : 409;
     throw new HttpError(status, error.code === "invalid" ? "bad_rubric" : error.code, error.message, error.path ? { field: error.path } : undefined);
   }
   throw error;
@@ -66,7 +68,8 @@ export function mountRubricRoutes(api: Hono, ctx: AppContext, actor: (c: Context
     const versionText = c.req.param("version");
     if (!/^\d{1,9}$/.test(versionText)) throw new HttpError(400, "bad_id", "version must be a whole number");
     const connectionId = await connectionFor(ctx, c.req.query("connection"));
-    const approved = await approveRubricOverride(ctx.db, connectionId, postingId, Number(versionText), actor(c), audit).catch(refused);
+    const allowSelfApproval = !(await fourEyesRequired(ctx.db));
+    const approved = await approveRubricOverride(ctx.db, connectionId, postingId, Number(versionText), actor(c), audit, { allowSelfApproval }).catch(refused);
     return c.json({ version: approved });
   });
 }

@@ -249,6 +249,30 @@ for (const engine of ENGINES) {
       assert.match(((await changed.json()) as { error: string }).error, /too easy to guess/);
     });
 
+    it("lets only an admin turn four eyes off, with the session's CSRF token, and audits the change", async () => {
+      const admin = await signedIn("admin@example.com", "admin password 1");
+      const before = await send(admin, "GET", "/console/api/settings/four-eyes");
+      assert.equal(before.status, 200);
+      assert.equal(((await before.json()) as { fourEyes: { required: boolean } }).fourEyes.required, true);
+      const rec = await signedIn("rec@example.com", "recruiter password");
+      assert.equal((await send(rec, "PUT", "/console/api/settings/four-eyes", { body: { required: false }, headers: { "x-csrf-token": rec.csrf! } })).status, 403);
+      assert.equal((await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: false } })).status, 403);
+      const bad = await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: "no" }, headers: { "x-csrf-token": admin.csrf! } });
+      assert.equal(bad.status, 400);
+      assert.match(((await bad.json()) as { error: string }).error, /^required: /);
+      const off = await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: false }, headers: { "x-csrf-token": admin.csrf! } });
+      assert.equal(off.status, 200, await off.clone().text());
+      const state = ((await off.json()) as { fourEyes: { required: boolean; updatedBy: string } }).fourEyes;
+      assert.equal(state.required, false);
+      const adminId = ((await (await send(admin, "GET", "/console/api/session")).json()) as { user: { id: string } }).user.id;
+      assert.equal(state.updatedBy, `user:${adminId}`);
+      const { rows } = await t.db.query<{ actor: string; data: unknown }>("select actor, data from audit_records where kind = 'settings.four_eyes' order by seq");
+      const data = rows.map((r) => ((typeof r.data === "string" ? JSON.parse(r.data) : r.data) as { data: { before: boolean; required: boolean } }).data);
+      assert.deepEqual(rows.map((r) => r.actor), [`user:${adminId}`]);
+      assert.deepEqual(data, [{ before: true, required: false }]);
+      assert.equal((await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: true }, headers: { "x-csrf-token": admin.csrf! } })).status, 200);
+    });
+
     it("throttles an account after repeated wrong passwords, refusing even the right one for a while", async () => {
       const b: Browser = { cookies: new Map() };
       const statuses: number[] = [];

@@ -11,7 +11,7 @@ import type { EventEmitter } from "node:events";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { engineEvents as defaultEngineEvents } from "../../engine/runs/events.ts";
 import type { Logger } from "../../observability/index.ts";
-import type { Queryable } from "../../store/index.ts";
+import type { Database, Queryable } from "../../store/index.ts";
 import { createApiGuard } from "./api-guard.ts";
 import { readSignedIn } from "./session-cookie.ts";
 import type { ThrottlePolicy } from "./login-throttle.ts";
@@ -23,6 +23,7 @@ import { DEFAULT_DIST_DIR } from "./static-files.ts";
 
 export { createApiGuard, getCaller, setCaller } from "./api-guard.ts";
 export { ensureFirstAdmin, firstAdminBanner } from "./first-admin.ts";
+export { checkFourEyes, fourEyesRequired, fourEyesState, FourEyesError, setFourEyes } from "./four-eyes.ts";
 export { DEFAULT_THROTTLE, type ThrottlePolicy } from "./login-throttle.ts";
 export { hashPassword, verifyPassword, generatePassword, passwordProblem, DEFAULT_SCRYPT_COST, type ScryptCost } from "./passwords.ts";
 export { actionForApiRequest, coversPosting, permits, ROLES, roleSchema, type Action, type Caller, type Role } from "./roles.ts";
@@ -39,7 +40,7 @@ export { promptChoices, replayOnHistory, ReplayError, type PromptChoice, type Re
 export { dryRunners, type DryRunDeps, type DryRunner, type DryRunnerFactory, type PromptPin } from "./dry-runs.ts";
 
 export interface ConsoleOptions {
-  db: Queryable;
+  db: Database;
   logger: Logger;
   /** The public URL of the server; its origin is accepted on state-changing requests. */
   publicUrl?: string | undefined;

@@ -10,8 +10,9 @@ import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
 import type { Logger } from "../../observability/index.ts";
-import type { Queryable } from "../../store/index.ts";
+import type { Database } from "../../store/index.ts";
 import { isStateChanging, originProblem, tokenProblem } from "./csrf.ts";
+import { fourEyesState, setFourEyes } from "./four-eyes.ts";
 import { streamLiveEvents } from "./live-events.ts";
 import type { ThrottlePolicy } from "./login-throttle.ts";
 import type { ScryptCost } from "./passwords.ts";
@@ -25,7 +26,7 @@ import { serveConsoleAssets, serveConsolePage } from "./static-files.ts";
 import { createUser, listUsers, setPassword, updateUser, UserError, type ConsoleUser } from "./users.ts";
 
 export interface ConsoleRoutesOptions {
-  db: Queryable;
+  db: Database;
   logger: Logger;
   publicUrl?: string | undefined;
   engineEvents?: EventEmitter | undefined;
@@ -209,6 +210,23 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
       if (error instanceof UserError) return c.json({ error: error.message }, error.message === "no such account" ? 404 : 400);
       throw error;
     }
+  });
+
+  // Four eyes (authors may not approve their own rubric overrides and prompt versions): on unless an admin turns it off.
+  api.get("/settings/four-eyes", async (c) => {
+    const g = await guard(c, "connections:read");
+    if (g instanceof Response) return g;
+    return c.json({ fourEyes: await fourEyesState(db) });
+  });
+
+  api.put("/settings/four-eyes", async (c) => {
+    const g = await guard(c, "settings:write");
+    if (g instanceof Response) return g;
+    const body = await readJson(c, z.strictObject({ required: z.boolean() }));
+    if (!body.ok) return body.response;
+    await setFourEyes(db, body.value.required, `user:${g.user.id}`);
+    logger.info({ by: g.user.id, required: body.value.required }, "four-eyes rule changed");
+    return c.json({ fourEyes: await fourEyesState(db) });
   });
 
   api.get("/proposal-labels", async (c) => {
