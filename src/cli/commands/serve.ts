@@ -97,7 +97,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
     const queue = await startServeJobQueue(db, logger, options.superviseIntervalSeconds);
     closers.push(() => queue.stop({ graceful: false, timeoutMs: 1000 }));
-    const inbox: Inbox = createInbox({ db, queue, logger });
+    const inbox: Inbox = createInbox({ db, queue, logger, replayWindowSeconds: config.webhook.replayWindowSeconds });
     await inbox.start();
     // The embedded database has no autovacuum and no checkpointer of its own.
     const maintenance = db.kind === "pglite" ? startEmbeddedMaintenance(db, { logger }) : undefined;
