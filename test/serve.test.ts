@@ -14,6 +14,9 @@ import { silentLogger } from "../src/observability/index.ts";
 import { createPostgresDatabase, testEngines } from "../src/store/testing.ts";
 import { startServer, type RunningServer } from "../src/cli/commands/serve.ts";
 import type { InboxEvent } from "../src/engine/inbox/index.ts";
+import { loadSecretKey } from "../src/engine/connections/index.ts";
+import { anchorKeyFrom, createAuditTrail, verifyWithAnchors } from "../src/governance/index.ts";
+import { openDatabase } from "../src/store/index.ts";
 
 for (const engine of await testEngines()) {
   describe(`fulcrum serve with the built-in sandbox on ${engine.kind}`, { skip: engine.skip }, () => {
@@ -101,6 +104,18 @@ describe("fulcrum serve as a process", () => {
       assert.equal(await exited, 0);
       assert.match(out, /stopping: finishing jobs in flight/);
       assert.equal(existsSync(join(dataDir, "serve.pid")), false);
+
+      // The chain head was anchored outside the database, and the anchors hold for the chain as left.
+      assert.match(out, /audit anchors: .*audit-anchors \(every 900 s and at stop\)/);
+      const db = await openDatabase({ dataDir: join(dataDir, "db") });
+      try {
+        const key = anchorKeyFrom(loadSecretKey({ dataDir }).key);
+        const result = await verifyWithAnchors(createAuditTrail(db), { dir: join(dataDir, "audit-anchors"), trustedKeys: [key.publicKey] });
+        assert.equal(result.ok, true, JSON.stringify(result));
+        assert.equal(result.lastAnchor?.recordsSince, 0);
+      } finally {
+        await db.close();
+      }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

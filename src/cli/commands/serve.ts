@@ -24,6 +24,13 @@ import { ensureBootstrapToken } from "../../server/api/index.ts";
 import type { AppContext } from "../../server/context.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
 import { holdEmbeddedDatabase } from "../engine-session.ts";
+import { anchorKeyFrom, startAuditAnchoring } from "../../governance/index.ts";
+import { loadSecretKey } from "../../engine/connections/index.ts";
+
+/** Where the audit chain's signed anchors go, and how often. */
+export function auditAnchorSettings(config: Config): { dir: string; intervalSeconds: number } {
+  return config.auditAnchor ?? { dir: join(config.dataDir, "audit-anchors"), intervalSeconds: 900 };
+}
 
 /** The running service, as `startServer` returns it. */
 export interface RunningServer {
@@ -94,6 +101,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await migrate(db);
     const opened = await openConnections(config, logger, { db });
     const registry = opened.registry;
+    // The chain head, signed, into a folder outside the database: now, on a schedule, and at stop,
+    // so a rewrite of the audit trail by someone with database access no longer matches it.
+    const anchorSettings = auditAnchorSettings(config);
+    const anchoring = startAuditAnchoring({
+      db, logger, dir: anchorSettings.dir, key: anchorKeyFrom(loadSecretKey(config).key), intervalMs: anchorSettings.intervalSeconds * 1000,
+    });
+    closers.push(() => anchoring.stop());
 
     const queue = await startServeJobQueue(db, logger, options.superviseIntervalSeconds);
     closers.push(() => queue.stop({ graceful: false, timeoutMs: 1000 }));
@@ -160,6 +174,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await inbox.drain();
         await queue.stop({ graceful: true, timeoutMs: stopOptions.timeoutMs ?? 30_000 });
         await maintenance?.stop();
+        // After the jobs: the last anchor covers every record they appended.
+        await anchoring.stop();
         if (sandbox) await sandbox.close();
         await db.close();
         release();
@@ -194,6 +210,9 @@ Uses the embedded database in <FULCRUM_DATA_DIR>/db (default .fulcrum/db), or th
 at DATABASE_URL. Without Lever credentials (LEVER_API_KEY or a config file) it also starts the
 built-in Lever sandbox with a demo organisation, connects to it and subscribes to its webhooks.
 SIGTERM or Ctrl-C stops it gracefully: jobs in flight finish (up to 30 s) before it exits.
+It writes a signed anchor of the audit chain head into FULCRUM_AUDIT_ANCHOR_DIR (default
+<FULCRUM_DATA_DIR>/audit-anchors) at start, every FULCRUM_AUDIT_ANCHOR_INTERVAL seconds (900) and at
+stop; \`fulcrum audit verify\` checks the chain against them.
 
 Examples:
   fulcrum serve
@@ -211,6 +230,7 @@ Examples:
         `  webhooks:     ${running.webhookUrl}`,
         `  health:       ${running.url}/healthz   metrics: ${running.url}/metrics`,
         `  database:     ${config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded, in ${join(config.dataDir, "db")}`}`,
+        `  audit anchors: ${auditAnchorSettings(config).dir} (every ${auditAnchorSettings(config).intervalSeconds} s and at stop)`,
       ];
       if (running.sandbox) {
         lines.push(`  Lever sandbox: ${running.sandbox.url}`, `  sandbox API key: ${running.sandbox.apiKey}`);
