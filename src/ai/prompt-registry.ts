@@ -111,7 +111,7 @@ export function parsePromptFile(text: string, file: string, knownOutputs?: Reado
 }
 
 export interface PromptRegistry {
-  /** `name` (latest version) or `name@version`. Throws PromptFileError/Error when unknown. */
+  /** `name` (latest version not awaiting approval) or `name@version`. Throws PromptFileError/Error when unknown. */
   get(ref: string): Prompt;
   list(): Prompt[];
 }
@@ -121,14 +121,20 @@ const versionNumber = (v: string) => Number(v.slice(1));
 /**
  * Loads every prompt in the folders (later folders override earlier ones for the same
  * name@version). Throws on the first broken file, naming it and the line.
+ *
+ * A version with a marker file beside it (`v3.pending`, written when a version saved from the
+ * console awaits a second person's approval) is loaded for `name@version` (replays) but is never
+ * the latest version a plain `name` resolves to.
  */
 export function loadPrompts(dirs: readonly string[] = [BUILT_IN_PROMPTS_DIR], knownOutputs?: ReadonlySet<string>): PromptRegistry {
   const prompts = new Map<string, Prompt>();
+  const pending = new Set<string>();
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       for (const file of readdirSync(join(dir, entry.name))) {
+        if (/^v\d+\.pending$/.test(file)) pending.add(`${entry.name}@${file.slice(0, -".pending".length)}`);
         if (!file.endsWith(".md")) continue;
         const path = join(dir, entry.name, file);
         const prompt = parsePromptFile(readFileSync(path, "utf8"), path, knownOutputs);
@@ -144,7 +150,7 @@ export function loadPrompts(dirs: readonly string[] = [BUILT_IN_PROMPTS_DIR], kn
         if (!p) throw new Error(`no prompt ${ref}; known: ${[...prompts.keys()].sort().join(", ") || "none"}`);
         return p;
       }
-      const versions = [...prompts.values()].filter((p) => p.name === ref).sort((a, b) => versionNumber(b.version) - versionNumber(a.version));
+      const versions = [...prompts.values()].filter((p) => p.name === ref && !pending.has(p.id)).sort((a, b) => versionNumber(b.version) - versionNumber(a.version));
       if (!versions[0]) throw new Error(`no prompt named ${ref}; known: ${[...new Set([...prompts.values()].map((p) => p.name))].sort().join(", ") || "none"}`);
       return versions[0];
     },

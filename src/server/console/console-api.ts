@@ -9,7 +9,9 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { ConsoleGuard } from "./routes.ts";
 import type { PromptChoice, ReplayResult } from "./replay.ts";
-import { latestPrompt, listPrompts, PromptSaveError, savePromptVersion } from "./workflow-files.ts";
+import type { Database } from "../../store/index.ts";
+import { FourEyesError } from "./four-eyes.ts";
+import { approvePromptVersion, latestPrompt, listPrompts, PromptSaveError, proposePromptVersion } from "./workflow-files.ts";
 
 /** The audit trail as the console uses it (E5's `AuditTrail`). */
 export interface AuditPort {
@@ -62,7 +64,7 @@ export interface ConsoleServices {
 
 const missing = (what: string) => ({ error: `${what} is not available in this deployment.` });
 
-export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: ConsoleServices): void {
+export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: ConsoleServices, db: Database): void {
   api.get("/overview", async (c) => {
     const g = await guard(c, "proposals:read");
     if (g instanceof Response) return g;
@@ -210,7 +212,14 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.get("/prompts", async (c) => {
     const g = await guard(c, "prompts:read");
     if (g instanceof Response) return g;
-    return c.json({ prompts: listPrompts(services.promptsDir) });
+    const { rows } = await db.query<{ name: string; version: string; author: string; created_at: Date | string }>("select name, version, author, created_at from prompt_versions where approved_by is null");
+    const authors = new Map(rows.map((r) => [`${r.name}@${r.version}`, { author: r.author, savedAt: new Date(r.created_at).toISOString() }]));
+    return c.json({
+      prompts: listPrompts(services.promptsDir).map((p) => ({
+        ...p,
+        pending: p.pending.map((version) => ({ version, ...(authors.get(`${p.name}@${version}`) ?? { author: null, savedAt: null }) })),
+      })),
+    });
   });
 
   api.get("/prompts/:name", async (c) => {
@@ -227,10 +236,24 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     const parsed = z.object({ name: z.string().max(63), text: z.string().max(100_000) }).safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: `${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message}` }, 400);
     try {
-      const version = savePromptVersion(parsed.data.name, parsed.data.text, services.promptsDir);
-      return c.json({ prompt: { name: parsed.data.name, version } }, 201);
+      const version = await proposePromptVersion(db, parsed.data.name, parsed.data.text, `user:${g.user.id}`, services.promptsDir);
+      return c.json({ prompt: { name: parsed.data.name, version, status: "pending" }, note: "saved; workflows run it once someone other than you approves it" }, 201);
     } catch (error) {
-      if (error instanceof PromptSaveError) return c.json({ error: error.message }, 400);
+      if (error instanceof PromptSaveError) return c.json({ error: error.message }, error.status);
+      throw error;
+    }
+  });
+
+  // Four eyes: the approver must not be the author (unless an admin turned the rule off).
+  api.post("/prompts/:name/:version/approve", async (c) => {
+    const g = await guard(c, "prompts:write");
+    if (g instanceof Response) return g;
+    try {
+      const { selfApproved } = await approvePromptVersion(db, c.req.param("name"), c.req.param("version"), `user:${g.user.id}`, services.promptsDir);
+      return c.json({ prompt: { name: c.req.param("name"), version: c.req.param("version"), status: "approved", selfApproved } });
+    } catch (error) {
+      if (error instanceof FourEyesError) return c.json({ error: error.message }, 403);
+      if (error instanceof PromptSaveError) return c.json({ error: error.message }, error.status);
       throw error;
     }
   });

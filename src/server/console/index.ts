@@ -82,7 +82,7 @@ export function createConsole(options: ConsoleOptions): Console {
       scryptCost: options.scryptCost,
       throttle: options.throttle,
       extend: (api, guard) => {
-        mountConsoleApi(api, guard, options.services ?? {});
+        mountConsoleApi(api, guard, options.services ?? {}, options.db);
         options.extend?.(api, guard);
       },
     }),

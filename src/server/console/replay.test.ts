@@ -11,7 +11,7 @@ import { testEngines } from "../../store/testing.ts";
 import { startHarness, type Harness } from "../../../test/workflows/harness.ts";
 import { dryRunners, type DryRunnerFactory } from "./dry-runs.ts";
 import { promptChoices, replayOnHistory } from "./replay.ts";
-import { savePromptVersion } from "./workflow-files.ts";
+import { approvePromptVersion, savePromptVersion } from "./workflow-files.ts";
 
 /** Marks the edited prompt; the model below finds evidence only when its instructions carry it. */
 const GENEROUS = "Count a requirement as met whenever the resume mentions it at all.";
@@ -123,7 +123,8 @@ for (const e of await testEngines()) {
     });
 
     it("replays the workflow as saved now beside what each run first proposed", async () => {
-      // Saved now: v2 is the latest resume-evidence, so the first runs' ✗ notes become ✓.
+      // Saved now: once v2 is approved it is the resume-evidence workflows run, so the first runs' ✗ notes become ✓.
+      await approvePromptVersion(h.t.db, "resume-evidence", "v2", "user:reviewer", prompts);
       const result = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 2 }, { promptsDir: prompts });
       assert.equal(result.baseline, "What it first proposed");
       assert.ok(result.rows.every((r) => r.steps.find((s) => s.stepId === "note")?.differs));

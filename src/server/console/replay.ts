@@ -100,8 +100,8 @@ function compare(left: ProposalBrief[], right: ProposalBrief[]): ReplayStep[] {
   });
 }
 
-/** The version of prompt `name` the workflow's latest run used, else the latest saved. */
-async function currentVersion(db: Queryable, workflowId: string, name: string, versions: string[]): Promise<{ version: string; why: string } | null> {
+/** The version of prompt `name` the workflow's latest run used, else the latest approved. */
+async function currentVersion(db: Queryable, workflowId: string, name: string, versions: string[], pending: string[]): Promise<{ version: string; why: string } | null> {
   const { rows } = await db.query<{ prompt: string }>(
     `select s.output->'meta'->>'prompt' as prompt from workflow_steps s join workflow_runs r on r.id = s.run_id
      where r.workflow_id = $1 and not r.dry_run and split_part(s.output->'meta'->>'prompt', '@', 1) = $2
@@ -110,15 +110,15 @@ async function currentVersion(db: Queryable, workflowId: string, name: string, v
   );
   const used = rows[0]?.prompt.split("@")[1];
   if (used && versions.includes(used)) return { version: used, why: "used by this workflow's latest run" };
-  const latest = versions.at(-1);
-  return latest ? { version: latest, why: "the latest saved version" } : null;
+  const latest = versions.filter((v) => !pending.includes(v)).at(-1);
+  return latest ? { version: latest, why: "the latest approved version" } : null;
 }
 
 /** Every saved prompt with its versions and the one a replay compares against, this workflow's first. */
 export async function promptChoices(db: Queryable, workflowId: string, promptsDir?: string): Promise<PromptChoice[]> {
   const choices: PromptChoice[] = [];
   for (const p of listPrompts(promptsDir)) {
-    const current = await currentVersion(db, workflowId, p.name, p.versions);
+    const current = await currentVersion(db, workflowId, p.name, p.versions, p.pending);
     choices.push({ name: p.name, versions: p.versions, current, usedByWorkflow: current?.why.startsWith("used") === true });
   }
   return choices.sort((a, b) => Number(b.usedByWorkflow) - Number(a.usedByWorkflow) || a.name.localeCompare(b.name));
@@ -188,7 +188,7 @@ export async function replayOnHistory(
   const saved = listPrompts(options.promptsDir).find((p) => p.name === name);
   if (!saved) throw new ReplayError(`there is no prompt "${name}"`);
   if (!saved.versions.includes(version)) throw new ReplayError(`there is no saved version "${version}" of prompt "${name}" (saved: ${saved.versions.join(", ")})`);
-  const current = (await currentVersion(db, input.workflowId, name, saved.versions))!;
+  const current = (await currentVersion(db, input.workflowId, name, saved.versions, saved.pending))!;
   const left = runners({ name, version: current.version });
   const right = runners({ name, version });
   const rows = await inOrder(runs, concurrency, async (run) => {

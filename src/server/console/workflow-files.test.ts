@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUILT_IN_PROMPTS_DIR } from "../../ai/index.ts";
+import { BUILT_IN_PROMPTS_DIR, loadPrompts } from "../../ai/index.ts";
 import { latestPrompt, listPrompts, PromptSaveError, savePromptVersion } from "./workflow-files.ts";
 
 describe("saving an edited prompt", () => {
-  it("writes the next version with its front-matter version set, leaving the old file as it was", () => {
+  it("writes the next version with its front-matter version set, awaiting approval, leaving the old file as it was", () => {
     const dir = mkdtempSync(join(tmpdir(), "fulcrum-prompts-"));
     try {
       cpSync(join(BUILT_IN_PROMPTS_DIR, "resume-evidence"), join(dir, "resume-evidence"), { recursive: true });
@@ -19,7 +19,10 @@ describe("saving an edited prompt", () => {
       assert.equal(latest.version, "v2");
       assert.match(latest.text, /^version: v2$/m);
       assert.match(latest.text, /You carefully help a recruiter/);
-      assert.deepEqual(listPrompts(dir), [{ name: "resume-evidence", versions: ["v1", "v2"] }]);
+      assert.deepEqual(listPrompts(dir), [{ name: "resume-evidence", versions: ["v1", "v2"], pending: ["v2"] }]);
+      // Awaiting approval: replayable as resume-evidence@v2, but workflows naming the prompt still run v1.
+      assert.equal(loadPrompts([dir]).get("resume-evidence").version, "v1");
+      assert.equal(loadPrompts([dir]).get("resume-evidence@v2").version, "v2");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

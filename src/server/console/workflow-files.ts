@@ -2,48 +2,118 @@
  * Workflow and prompt files for the console: a workflow's YAML as loaded, and saving an edited
  * prompt as a new version file (`prompts/<name>/v<N+1>.md`). A prompt is checked by the prompt
  * registry's own parser before it is written, and an existing version is never overwritten.
+ *
+ * Four eyes: a saved version is written with a marker beside it (`v<N+1>.pending`) so it can be
+ * replayed on history by `name@version` but is not the version workflows run by name until
+ * someone other than its author approves it (which removes the marker). Who wrote and who
+ * approved it is kept in `prompt_versions` and in the audit trail.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUILT_IN_PROMPTS_DIR, parsePromptFile } from "../../ai/index.ts";
+import { createAuditTrail } from "../../governance/index.ts";
+import type { Database } from "../../store/index.ts";
+import { checkFourEyes } from "./four-eyes.ts";
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const VERSION = /^v\d{1,6}$/;
 const MAX_PROMPT_BYTES = 100_000;
 
+/** Why a prompt could not be saved or approved, with the HTTP status that says so. */
 export class PromptSaveError extends Error {
   override readonly name = "PromptSaveError";
+  readonly status: 400 | 404 | 409;
+  constructor(message: string, status: 400 | 404 | 409 = 400) {
+    super(message);
+    this.status = status;
+  }
 }
 
-function versionsOf(dir: string): number[] {
+function versionsOf(dir: string, suffix = ".md"): number[] {
+  const pattern = new RegExp(`^v(\\d+)${suffix.replace(".", "\\.")}$`);
   return readdirSync(dir)
-    .map((f) => /^v(\d+)\.md$/.exec(f)?.[1])
+    .map((f) => pattern.exec(f)?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number);
 }
 
 /**
- * Saves `text` as the next version of prompt `name`; the front-matter's `version:` is set to the
- * new version. Returns the version written.
+ * Saves `text` as the next version of prompt `name`, awaiting approval; the front-matter's
+ * `version:` is set to the new version. Returns the version written.
  */
 export function savePromptVersion(name: string, text: string, promptsDir = BUILT_IN_PROMPTS_DIR): string {
   if (!NAME.test(name)) throw new PromptSaveError(`"${name}" is not a prompt name`);
   const dir = join(promptsDir, name);
-  if (!existsSync(dir)) throw new PromptSaveError(`there is no prompt "${name}"; new prompts are added as files`);
+  if (!existsSync(dir)) throw new PromptSaveError(`there is no prompt "${name}"; new prompts are added as files`, 404);
   if (Buffer.byteLength(text) > MAX_PROMPT_BYTES) throw new PromptSaveError(`a prompt may have at most ${MAX_PROMPT_BYTES} bytes`);
-  const next = `v${Math.max(0, ...versionsOf(dir)) + 1}`;
-  const file = join(dir, `${next}.md`);
+  const next = `v${Math.max(0, ...versionsOf(dir), ...versionsOf(dir, ".pending")) + 1}`;
   const versioned = /^(---\n[\s\S]*?)^version:.*$/m.test(text) ? text.replace(/^version:.*$/m, `version: ${next}`) : text;
   try {
     parsePromptFile(versioned, `${name}/${next}.md`);
   } catch (error) {
     throw new PromptSaveError((error as Error).message);
   }
-  // "wx": fails if another save took this version number a moment ago.
-  writeFileSync(file, versioned, { flag: "wx" });
+  // The marker first ("wx" claims the number against a save made a moment ago), then the file:
+  // at no moment is the new version the one workflows run by name.
+  try {
+    writeFileSync(join(dir, `${next}.pending`), "awaiting approval\n", { flag: "wx" });
+  } catch {
+    throw new PromptSaveError(`version ${next} of "${name}" was saved by someone else a moment ago; save again`, 409);
+  }
+  writeFileSync(join(dir, `${next}.md`), versioned, { flag: "wx" });
   return next;
 }
 
-/** The latest version of a prompt and its text. */
+/**
+ * Saves a person's edit as the next version awaiting approval, recording its author (in
+ * `prompt_versions` and as `prompt.saved` in the audit trail).
+ */
+export async function proposePromptVersion(db: Database, name: string, text: string, author: string, promptsDir = BUILT_IN_PROMPTS_DIR): Promise<string> {
+  const version = savePromptVersion(name, text, promptsDir);
+  try {
+    await db.transaction(async (tx) => {
+      await tx.query("insert into prompt_versions (name, version, author) values ($1, $2, $3)", [name, version, author]);
+      await createAuditTrail(db).append({ kind: "prompt.saved", actor: author, data: { name, version } }, tx);
+    });
+  } catch (error) {
+    // Without its author on record the version could not be approved properly: take it back.
+    rmSync(join(promptsDir, name, `${version}.md`), { force: true });
+    rmSync(join(promptsDir, name, `${version}.pending`), { force: true });
+    throw error;
+  }
+  return version;
+}
+
+/**
+ * Approves a version awaiting approval: from then on workflows that name the prompt run it.
+ * Throws FourEyesError when `approver` wrote it and the rule is on; PromptSaveError (404/409)
+ * for an unknown or already approved version.
+ */
+export async function approvePromptVersion(db: Database, name: string, version: string, approver: string, promptsDir = BUILT_IN_PROMPTS_DIR): Promise<{ selfApproved: boolean }> {
+  if (!NAME.test(name) || !VERSION.test(version)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
+  const marker = join(promptsDir, name, `${version}.pending`);
+  const { rows } = await db.query<{ author: string; approved_by: string | null }>("select author, approved_by from prompt_versions where name = $1 and version = $2", [name, version]);
+  const row = rows[0];
+  if (!existsSync(join(promptsDir, name, `${version}.md`))) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
+  if (row?.approved_by || !existsSync(marker)) throw new PromptSaveError(`${name}@${version} is not awaiting approval${row?.approved_by ? ` (approved by ${row.approved_by})` : ""}`, 409);
+  const { selfApproved } = await checkFourEyes(db, { what: `prompt ${name}@${version}`, author: row?.author ?? null, approver });
+  await db.transaction(async (tx) => {
+    const updated = await tx.query(
+      `insert into prompt_versions (name, version, author, approved_by, approved_at) values ($1, $2, 'unknown', $3, now())
+       on conflict (name, version) do update set approved_by = excluded.approved_by, approved_at = now() where prompt_versions.approved_by is null
+       returning version`,
+      [name, version, approver],
+    );
+    if (updated.rows.length === 0) throw new PromptSaveError(`${name}@${version} was approved by someone else meanwhile`, 409);
+    const data: Record<string, unknown> = { name, version, author: row?.author ?? null };
+    if (selfApproved) data.selfApproved = true;
+    await createAuditTrail(db).append({ kind: "prompt.approved", actor: approver, data }, tx);
+  });
+  rmSync(marker, { force: true });
+  return { selfApproved };
+}
+
+/** The latest version of a prompt (awaiting approval or not) and its text. */
 export function latestPrompt(name: string, promptsDir = BUILT_IN_PROMPTS_DIR): { version: string; text: string } | undefined {
   if (!NAME.test(name)) return undefined;
   const dir = join(promptsDir, name);
@@ -53,10 +123,18 @@ export function latestPrompt(name: string, promptsDir = BUILT_IN_PROMPTS_DIR): {
   return { version: `v${latest}`, text: readFileSync(join(dir, `v${latest}.md`), "utf8") };
 }
 
-/** Every prompt with its versions. */
-export function listPrompts(promptsDir = BUILT_IN_PROMPTS_DIR): { name: string; versions: string[] }[] {
+/** Every prompt with its versions (all of them, for replays) and those awaiting approval. */
+export function listPrompts(promptsDir = BUILT_IN_PROMPTS_DIR): { name: string; versions: string[]; pending: string[] }[] {
   if (!existsSync(promptsDir)) return [];
   return readdirSync(promptsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && NAME.test(d.name))
-    .map((d) => ({ name: d.name, versions: versionsOf(join(promptsDir, d.name)).sort((a, b) => a - b).map((v) => `v${v}`) }));
+    .map((d) => {
+      const dir = join(promptsDir, d.name);
+      const files = new Set(versionsOf(dir));
+      return {
+        name: d.name,
+        versions: [...files].sort((a, b) => a - b).map((v) => `v${v}`),
+        pending: versionsOf(dir, ".pending").filter((v) => files.has(v)).sort((a, b) => a - b).map((v) => `v${v}`),
+      };
+    });
 }
