@@ -37,6 +37,7 @@ describe("connection commands", () => {
           FULCRUM_LOG_LEVEL: "silent",
           LEVER_API_KEY: sandbox.apiKey,
           LEVER_API_BASE_URL: sandbox.url,
+          FULCRUM_LEVER_ALLOWED_HOSTS: new URL(sandbox.url).origin,
           LEVER_PERFORM_AS: "marcus.lee@northwind-demo.example",
           ...env,
         },
@@ -97,6 +98,20 @@ describe("connection commands", () => {
     } finally {
       rmSync(join(dir, "data", "serve.pid"));
     }
+  });
+
+  it("connections add refuses a base URL on a host that is neither Lever's nor listed, saying how to allow it", async () => {
+    const result = await fulcrum(["connections", "add", "rogue", "--environment", "custom", "--base-url", "http://127.0.0.1:9/v1", "--api-key-env", "ROGUE_KEY"], { ROGUE_KEY: "rogue-secret" });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /fulcrum connections add: connection "rogue": http:\/\/127\.0\.0\.1:9 is not https\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\. To use another host .*FULCRUM_LEVER_ALLOWED_HOSTS/);
+    assert.doesNotMatch(result.stdout + result.stderr, /rogue-secret/);
+    assert.doesNotMatch((await fulcrum(["connections", "list"])).stdout, /rogue/);
+  });
+
+  it("doctor does not start when LEVER_API_BASE_URL points at a host nobody allowed", async () => {
+    const result = await fulcrum(["doctor"], { LEVER_API_BASE_URL: "http://127.0.0.1:9/v1", FULCRUM_LEVER_ALLOWED_HOSTS: "" });
+    assert.equal(result.code, 78);
+    assert.match(result.stderr, /LEVER_API_BASE_URL: http:\/\/127\.0\.0\.1:9 is not https\..*FULCRUM_LEVER_ALLOWED_HOSTS/);
   });
 
   it("refuses to start against a database server without FULCRUM_SECRET_KEY", async () => {

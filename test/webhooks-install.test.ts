@@ -26,7 +26,7 @@ for (const engine of await testEngines()) {
     before(async () => {
       sandbox = await startSandbox({ port: 0, seed: 11, candidates: 3, webhookRetryDelaysMs: [50, 50] });
       dataDir = mkdtempSync(join(tmpdir(), "fulcrum-wh-"));
-      const env: NodeJS.ProcessEnv = { FULCRUM_DATA_DIR: dataDir, PORT: "0", LEVER_API_KEY: sandbox.apiKey, LEVER_API_BASE_URL: sandbox.url };
+      const env: NodeJS.ProcessEnv = { FULCRUM_DATA_DIR: dataDir, PORT: "0", LEVER_API_KEY: sandbox.apiKey, LEVER_API_BASE_URL: sandbox.url, FULCRUM_LEVER_ALLOWED_HOSTS: new URL(sandbox.url).origin };
       if (engine.kind === "postgres") {
         const created = await createPostgresDatabase();
         dropDb = created.drop;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { leverWebhookEvents } from "../lever/schemas.ts";
+import { LEVER_HOSTS_HELP, leverBaseUrlProblem, parseAllowedLeverHosts } from "../lever/api-hosts.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -140,6 +141,12 @@ export const configSchema = z.object({
       name: z.string().min(1).max(40),
     })
     .optional(),
+  /**
+   * Hosts besides Lever's own API hosts that may receive a Lever key (FULCRUM_LEVER_ALLOWED_HOSTS):
+   * `host` or `host:port` (https), or an exact origin such as `http://127.0.0.1:4101`. Always filled
+   * by loadConfig; optional only so hand-built configs in tests need not spell it out.
+   */
+  leverAllowedHosts: z.array(z.string()).optional(),
   /** Outgoing e-mail for workflow `notify` steps on the `email` channel; absent, such steps fail with a clear error. */
   smtp: smtpSettingsSchema.optional(),
   /**
@@ -170,6 +177,7 @@ const ENV_HELP: Record<string, string> = {
   FULCRUM_AI_MAX_UNTRUSTED_CHARS: "Set FULCRUM_AI_MAX_UNTRUSTED_CHARS to a whole number of characters, at least 1000.",
   AZURE_OPENAI_RESOURCE_NAME: "Set AZURE_OPENAI_RESOURCE_NAME to your Azure OpenAI resource name (letters, digits and hyphens).",
   AZURE_OPENAI_BASE_URL: "Set AZURE_OPENAI_BASE_URL to a URL such as https://my-resource.openai.azure.com/openai.",
+  FULCRUM_LEVER_ALLOWED_HOSTS: "Set FULCRUM_LEVER_ALLOWED_HOSTS to hosts (api.example.com, proxy.example.com:8443) or origins (http://127.0.0.1:4101), separated by commas.",
   FULCRUM_SMTP_URL: "Set FULCRUM_SMTP_URL to smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS), percent-encoding special characters in the user and password.",
   FULCRUM_AUDIT_ANCHOR_INTERVAL: "Set FULCRUM_AUDIT_ANCHOR_INTERVAL to a whole number of seconds, at least 10 (default 900, every 15 minutes).",
   FULCRUM_SMTP_FROM: 'Set FULCRUM_SMTP_FROM to the sender, e.g. "Recruiting <recruiting@example.com>".',
@@ -241,6 +249,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  let leverAllowedHosts: string[];
+  try {
+    const fromFile = file.leverAllowedHosts as string | string[] | undefined;
+    leverAllowedHosts = parseAllowedLeverHosts(env.FULCRUM_LEVER_ALLOWED_HOSTS ?? fromFile);
+  } catch (error) {
+    throw new ConfigError("FULCRUM_LEVER_ALLOWED_HOSTS", (error as Error).message, ENV_HELP.FULCRUM_LEVER_ALLOWED_HOSTS!);
+  }
+
   const fileWebhook = (file.webhook ?? {}) as Record<string, unknown>;
   const fileAnchor = (file.auditAnchor ?? {}) as Record<string, unknown>;
   const raw = {
@@ -264,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: intFromEnv(env, "FULCRUM_SANDBOX_PORT", 4101),
     },
     connections,
+    leverAllowedHosts,
     ai: aiFromEnv(env, (file.ai ?? {}) as Record<string, unknown>),
     oidc: oidcFromEnv(env, (file.oidc ?? {}) as Record<string, unknown>),
     smtp: smtpFromEnv(env, (file.smtp ?? {}) as Record<string, unknown>),
@@ -291,6 +308,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ids.add(c.id);
     if (!c.apiKey && !c.oauth) {
       throw new ConfigError(`connections[${i}]`, `connection "${c.id}" has neither apiKey nor oauth`, "Add an apiKey, or an oauth block with clientId, clientSecret and redirectUri.");
+    }
+    // The key goes wherever baseUrl points: refuse anything but Lever (or a listed host) before start-up.
+    const problem = c.baseUrl ? leverBaseUrlProblem(c.baseUrl, leverAllowedHosts) : undefined;
+    if (problem) {
+      throw new ConfigError(i === 0 && env.LEVER_API_KEY ? "LEVER_API_BASE_URL" : `connections[${i}].baseUrl`, problem, `${LEVER_HOSTS_HELP}.`);
     }
   }
   if (config.ai) checkAiConfig(config.ai);

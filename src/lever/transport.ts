@@ -4,6 +4,7 @@
  * jitter on 429, 5xx and network errors (honouring `Retry-After` when present), none on other 4xx,
  * typed errors, and a `leverCalls` count per call. Bodies are never logged.
  */
+import { LeverHostNotAllowedError } from "./api-hosts.ts";
 import type { Logger } from "pino";
 import { leverCalls, leverRateLimitWaitSeconds } from "../observability/metrics.ts";
 import {
@@ -158,6 +159,8 @@ export function createTransport(options: TransportOptions): Transport {
       });
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
+      // Refused before anything was sent: asking again would be refused again.
+      if (error instanceof LeverHostNotAllowedError) throw error;
       leverCalls.inc({ method: req.method, status: "0" });
       throw networkError(req.endpoint, error, timeout.aborted);
     }

@@ -110,7 +110,7 @@ export function register(program: Command): void {
     .description("Add a connection (or replace one with --replace). Secrets come from environment variables or standard input.")
     .option("--name <name>", "display name")
     .option("--environment <env>", "production, sandbox, eu or custom", "production")
-    .option("--base-url <url>", "API root ending in /v1 (required for custom)")
+    .option("--base-url <url>", "API root ending in /v1 (required for custom): https on api.lever.co, api.eu.lever.co or api.sandbox.lever.co, or a host listed in FULCRUM_LEVER_ALLOWED_HOSTS")
     .option("--api-key-env <VAR>", "read the Lever API key from this environment variable")
     .option("--api-key-stdin", "read the Lever API key from standard input")
     .option("--oauth-client-id <id>", "OAuth client id (partner apps)")

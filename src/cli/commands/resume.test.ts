@@ -65,7 +65,7 @@ describe("fulcrum backfill and rediscover against the sandbox", () => {
   before(async () => {
     sandbox = await startSandbox({ seed: 3, rateLimit: false });
     dataDir = mkdtempSync(join(tmpdir(), "fulcrum-cli-"));
-    env = { LEVER_API_KEY: sandbox.apiKey, LEVER_API_BASE_URL: sandbox.url, FULCRUM_DATA_DIR: dataDir };
+    env = { LEVER_API_KEY: sandbox.apiKey, LEVER_API_BASE_URL: sandbox.url, FULCRUM_LEVER_ALLOWED_HOSTS: new URL(sandbox.url).origin, FULCRUM_DATA_DIR: dataDir };
   });
   after(async () => {
     await sandbox?.close();

@@ -120,7 +120,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const sandbox = config.sandbox.enabled ? await startBuiltInSandbox(config, logger) : null;
     if (sandbox) {
       closers.push(() => sandbox.close());
-      // The sandbox is the default connection when no Lever account is configured.
+      // The sandbox is the default connection when no Lever account is configured. It listens on
+      // loopback over http, which no other connection may use: exactly its origin is allowed.
+      registry.allowOrigin(sandbox.url);
       await registry.add(
         { id: "default", name: "Built-in Lever sandbox", environment: "custom", baseUrl: sandbox.url, apiKey: sandbox.apiKey },
         { source: "config", replace: true },

@@ -27,11 +27,13 @@ for (const engine of await testEngines()) {
     let registry: ConnectionRegistry;
     let health: Server;
     let healthUrl = "";
+    const secretKey = randomBytes(32);
     const email = (name: string) => `${name.toLowerCase().replace(" ", ".")}@northwind-demo.example`;
 
     before(async () => {
       [t, sandbox] = await Promise.all([openTestDatabase(engine.kind), startSandbox({ port: 0, seed: 7, candidates: 4, rateLimit: false })]);
-      registry = createConnectionRegistry({ db: t.db, config: { connections: [] }, secretKey: randomBytes(32), logger: silentLogger });
+      // The sandbox listens on loopback over http: allowed explicitly, as FULCRUM_LEVER_ALLOWED_HOSTS would.
+      registry = createConnectionRegistry({ db: t.db, config: { connections: [], leverAllowedHosts: [sandbox.url] }, secretKey, logger: silentLogger });
       // Stands in for this server's /healthz as seen through FULCRUM_PUBLIC_URL.
       health = createServer((req, res) => {
         // Like Fulcrum: /healthz answers, an unsigned delivery to a known connection is refused.
@@ -172,6 +174,34 @@ for (const engine of await testEngines()) {
       assert.match(pub.detail, /not https/);
       const local = await registry.doctor("badkey", { publicUrl: "https://localhost:9" });
       assert.match(row(local, "public URL").detail, /resolves to a private address/);
+    });
+
+    it("refuses to add a connection whose base URL is on a host nobody allowed, and doctor sends that host no key", async () => {
+      // A listener standing in for whatever an attacker points the base URL at.
+      const seen: string[] = [];
+      const listener = createServer((req, res) => {
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
+        res.end("{}");
+      });
+      await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
+      const listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+      try {
+        await assert.rejects(registry.add({ id: "rogue", environment: "production", baseUrl: `${listenerUrl}/v1`, apiKey: sandbox.apiKey }), /connection "rogue": http:\/\/127\.0\.0\.1:\d+ is not https\. .*FULCRUM_LEVER_ALLOWED_HOSTS/);
+        assert.equal(await registry.exists("rogue"), false);
+        // Stored by a deployment that allowed the host then (or by hand in the database), doctored by one that does not.
+        const earlier = createConnectionRegistry({ db: t.db, config: { connections: [], leverAllowedHosts: [listenerUrl] }, secretKey, logger: silentLogger });
+        await earlier.add({ id: "rogue", environment: "custom", baseUrl: `${listenerUrl}/v1`, apiKey: sandbox.apiKey });
+        const rows = await registry.doctor("rogue");
+        assert.equal(row(rows, "base URL").status, "fail");
+        assert.match(row(rows, "base URL").detail, /is not https; nothing was sent to it/);
+        assert.match(row(rows, "base URL").fix!, /FULCRUM_LEVER_ALLOWED_HOSTS/);
+        await assert.rejects(registry.client("rogue"), /is not https/);
+        await assert.rejects(registry.accountApi("rogue"), /is not https/);
+        assert.deepEqual(seen, [], "the listener got no request");
+      } finally {
+        listener.close();
+        await registry.remove("rogue");
+      }
     });
 
     it("removes only the subscriptions Fulcrum made, with their tokens", async () => {

@@ -8,6 +8,7 @@
 import { lookup } from "node:dns/promises";
 import { leverEventNames } from "../../config/index.ts";
 import { leverPermissionFor } from "../../lever/permissions.ts";
+import { LEVER_HOSTS_HELP } from "../../lever/api-hosts.ts";
 import { isPublicAddress } from "../../notify/index.ts";
 import type { LeverAccountApi, ProbeResult } from "./ports.ts";
 import { ConnectionError, type ConnectionRegistry } from "./registry.ts";
@@ -277,6 +278,13 @@ export async function runDoctor<C>(registry: ConnectionRegistry<C>, connectionId
   const connection = await registry.get(connectionId);
   if (!connection) return [{ check: "connection", status: "fail", detail: `no connection "${connectionId}"`, fix: "See `fulcrum connections list`, or add one with `fulcrum connections add`" }];
   const rows: DoctorRow[] = [{ check: "connection", status: "ok", detail: `${connection.id} (${connection.environment}, ${connection.baseUrl}, ${connection.authKind === "api_key" ? "API key" : "OAuth"})` }];
+  // Every probe carries the key: none is sent to a host that is not Lever's (or explicitly allowed).
+  const hostProblem = registry.baseUrlProblem(connection.baseUrl);
+  if (hostProblem) {
+    rows.push({ check: "base URL", status: "fail", detail: `${hostProblem}; nothing was sent to it`, fix: LEVER_HOSTS_HELP });
+    rows.push(...(await checkReachability({ ...options, connectionId })));
+    return rows;
+  }
   let api: LeverAccountApi;
   try {
     await registry.credentials(connectionId);

@@ -26,7 +26,7 @@ import { installWebhooks, listWebhookSubscriptions, removeWebhooks, type Webhook
 
 export interface ConnectionRegistryOptions {
   db: Database;
-  config: Pick<Config, "connections"> & Partial<Pick<Config, "publicUrl">>;
+  config: Pick<Config, "connections"> & Partial<Pick<Config, "publicUrl" | "leverAllowedHosts">>;
   /** 32 bytes, from `loadSecretKey(config).key`. */
   secretKey: Buffer;
   /** Keys from before a rotation (`loadSecretKey(config).previous`): they still open what they sealed. */
@@ -58,7 +58,10 @@ export interface ConnectionRegistry extends GenericRegistry<LeverClient> {
 /** Creates the deployment's connection registry over E1's Lever client. */
 export function createConnectionRegistry(options: ConnectionRegistryOptions): ConnectionRegistry {
   const oauthHttp = options.oauthHttp ?? leverOAuthHttp({ fetch: options.fetch });
+  // The registry decides where keys may go; the Lever transport asks it again before each request.
+  let hostProblem: (url: string) => string | undefined = () => "the connection registry is not ready";
   const registry = createRegistry<LeverClient>({
+    allowedLeverHosts: options.config.leverAllowedHosts,
     db: options.db,
     secretBox: createSecretBox(options.secretKey, { previous: options.previousSecretKeys }),
     logger: options.logger,
@@ -71,8 +74,10 @@ export function createConnectionRegistry(options: ConnectionRegistryOptions): Co
       ledger: options.ledger ?? createDatabaseWriteLedger(options.db),
       logger: options.logger,
       fetch: options.fetch,
+      hostProblem: (url) => hostProblem(url),
     }),
   });
+  hostProblem = registry.baseUrlProblem;
   return Object.assign(registry, {
     installWebhooks: (id: string, publicUrl: string) => installWebhooks(registry, id, publicUrl),
     listWebhooks: (id: string) => listWebhookSubscriptions(registry, id),

@@ -14,6 +14,7 @@ import {
   type RateLimiter,
   type WriteLedger,
 } from "../../lever/index.ts";
+import { LeverHostNotAllowedError } from "../../lever/api-hosts.ts";
 import type { ConnectionClientOptions, LeverAccountApi, LeverClientFactory, ProbeResult } from "./ports.ts";
 
 export interface LeverWiring {
@@ -23,6 +24,11 @@ export interface LeverWiring {
   fetch?: typeof fetch | undefined;
   /** Per-request deadline for doctor's probes (default 15 s). */
   probeTimeoutMs?: number | undefined;
+  /**
+   * Why a request URL may not carry a connection's key (undefined when it may). Asked before every
+   * request, so a base URL that slipped past the registry's checks still gets nothing.
+   */
+  hostProblem?: ((url: string) => string | undefined) | undefined;
 }
 
 async function authorization(auth: ConnectionClientOptions["auth"]): Promise<string> {
@@ -31,9 +37,15 @@ async function authorization(auth: ConnectionClientOptions["auth"]): Promise<str
 
 /** Makes E1's clients for the registry. */
 export function leverClientFactory(wiring: LeverWiring = {}): LeverClientFactory<LeverClient> {
-  const doFetch = wiring.fetch ?? globalThis.fetch;
+  const baseFetch = wiring.fetch ?? globalThis.fetch;
+  const doFetch: typeof fetch = (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const problem = wiring.hostProblem?.(url);
+    if (problem) return Promise.reject(new LeverHostNotAllowedError(url, problem));
+    return baseFetch(input, init);
+  };
   const create = (options: ConnectionClientOptions): LeverClient =>
-    createLeverClient({ ...options, rateLimiter: wiring.rateLimiter, ledger: wiring.ledger, logger: wiring.logger, fetch: wiring.fetch });
+    createLeverClient({ ...options, rateLimiter: wiring.rateLimiter, ledger: wiring.ledger, logger: wiring.logger, fetch: doFetch });
 
   return {
     create,

@@ -101,7 +101,7 @@ for (const engine of await testEngines()) {
     });
 
     it("holds several accounts, refuses a duplicate id unless replacing, and removes one with its tokens", async () => {
-      const { registry } = make();
+      const { registry } = make({ allowedLeverHosts: ["lever.internal.example"] });
       await registry.add({ id: "acme", name: "Acme", environment: "eu", apiKey: "acme-key", webhookSignatureTokens: { "*": "acme-tok" } });
       await registry.add({ id: "globex", environment: "custom", baseUrl: "https://lever.internal.example/v1/", apiKey: "g" });
       await assert.rejects(registry.add({ id: "acme", apiKey: "other" }), (e: unknown) => {
@@ -119,6 +119,27 @@ for (const engine of await testEngines()) {
       assert.equal(await registry.exists("acme"), false);
       const left = await t.db.query("select 1 from webhook_tokens where connection_id = 'acme'");
       assert.equal(left.rows.length, 0);
+    });
+
+    it("refuses a connection whose base URL is not one of Lever's API hosts over https, saying what is allowed, and stores nothing", async () => {
+      const { registry } = make();
+      for (const baseUrl of ["http://127.0.0.1:9/v1", "https://lever.internal.example/v1", "http://api.lever.co/v1", "https://api.lever.co.evil.example/v1"]) {
+        await assert.rejects(registry.add({ id: "stolen", environment: "production", baseUrl, apiKey: "secret-key" }), (e: unknown) => {
+          assert.ok(e instanceof ConnectionError);
+          assert.match(e.message, /connection "stolen": .* (is not https|is not one of Lever's API hosts)\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\. To use another host .* FULCRUM_LEVER_ALLOWED_HOSTS/);
+          assert.doesNotMatch(e.message, /secret-key/);
+          return true;
+        });
+      }
+      assert.equal(await registry.exists("stolen"), false);
+    });
+
+    it("gives no client for a stored connection whose host is no longer allowed", async () => {
+      const allowed = make({ allowedLeverHosts: ["lever.internal.example"] });
+      await allowed.registry.add({ id: "proxied", environment: "custom", baseUrl: "https://lever.internal.example/v1", apiKey: "p" });
+      const { registry, made } = make();
+      await assert.rejects(registry.client("proxied"), /connection "proxied": lever\.internal\.example is not one of Lever's API hosts/);
+      assert.equal(made.length, 0, "no client was made, so no request could carry the key");
     });
 
     it("keeps one token per API-made webhook and routes them to their event", async () => {

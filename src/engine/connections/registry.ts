@@ -7,6 +7,7 @@
 import type { Logger } from "pino";
 import type { ConnectionConfig } from "../../config/index.ts";
 import type { Database, Queryable } from "../../store/index.ts";
+import { LEVER_HOSTS_HELP, leverBaseUrlProblem } from "../../lever/api-hosts.ts";
 import { apiBaseUrlFor, oauthHostsFor, type LeverEnvironment } from "./environments.ts";
 import type { ConnectionClientOptions, LeverAccountApi, LeverClientFactory, LeverOAuthHttp, OAuthClientSettings, OAuthTokenSet } from "./ports.ts";
 import { oauthRefreshes, performAsResolutions } from "./metrics.ts";
@@ -92,6 +93,11 @@ export interface RegistryOptions<Client> {
   oauthHttp: LeverOAuthHttp;
   /** Connections from the configuration (`config.connections`). */
   configConnections?: ConnectionConfig[] | undefined;
+  /**
+   * Hosts besides Lever's API hosts that connections may point at (`config.leverAllowedHosts`,
+   * parsed). Anything else is refused when a connection is added and before any request is made.
+   */
+  allowedLeverHosts?: readonly string[] | undefined;
   /** How long a resolved perform-as user id is trusted before asking Lever again (default 1 h). */
   performAsTtlMs?: number | undefined;
   /** How long signature tokens are cached in memory for the intake (default 5 s). */
@@ -163,6 +169,13 @@ export interface ConnectionRegistry<Client> extends ConnectionDirectory {
    * when `forceRefresh` says Lever refused the current one (401).
    */
   accessToken(id: string, options?: { forceRefresh?: boolean }): Promise<string>;
+  /** Why `baseUrl` may not receive a connection's key (see `lever/api-hosts.ts`), or undefined. */
+  baseUrlProblem(baseUrl: string): string | undefined;
+  /**
+   * Lets connections use exactly the origin of `url`: for the built-in sandbox `serve` starts
+   * itself on loopback. Nothing else should call it; operators list hosts in FULCRUM_LEVER_ALLOWED_HOSTS.
+   */
+  allowOrigin(url: string): void;
 }
 
 /**
@@ -171,6 +184,14 @@ export interface ConnectionRegistry<Client> extends ConnectionDirectory {
  */
 export function createRegistry<Client>(options: RegistryOptions<Client>): ConnectionRegistry<Client> {
   const { db, secretBox: box, logger } = options;
+  // An entry given as a URL stands for its origin (tests pass the sandbox's URL as it is).
+  const allowedHosts: string[] = (options.allowedLeverHosts ?? []).map((e) => (/^https?:\/\//i.test(e) ? new URL(e).origin : e));
+  const baseUrlProblem = (baseUrl: string) => leverBaseUrlProblem(baseUrl, allowedHosts);
+  /** Refuses a base URL that may not receive the key, saying what is allowed. */
+  const checkBaseUrl = (id: string, baseUrl: string) => {
+    const problem = baseUrlProblem(baseUrl);
+    if (problem) throw new ConnectionError(id, `connection "${id}": ${problem}. ${LEVER_HOSTS_HELP}`);
+  };
   const now = options.now ?? Date.now;
   const performAsTtl = options.performAsTtlMs ?? 3_600_000;
   const tokenCacheMs = options.tokenCacheMs ?? 5_000;
@@ -263,6 +284,7 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
     } catch {
       throw new ConnectionError(input.id, `connection "${input.id}": environment "custom" needs a baseUrl`);
     }
+    checkBaseUrl(input.id, baseUrl);
     let creds: Credentials;
     if (input.apiKey) creds = { kind: "apiKey", apiKey: input.apiKey };
     else if (input.oauth) creds = { kind: "oauth", ...input.oauth, scopes: input.oauth.scopes ?? [] };
@@ -405,6 +427,8 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
 
   async function clientOptions(id: string, performAs: string | undefined): Promise<ConnectionClientOptions> {
     const r = await row(id);
+    // A connection stored before hosts were checked (or by hand in the database) gets no key either.
+    checkBaseUrl(id, r.base_url);
     const creds = await credentials(id);
     return {
       connectionId: id,
@@ -557,6 +581,11 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
     oauthSettings,
     storeOAuthTokens,
     accessToken,
+    baseUrlProblem,
+    allowOrigin(url) {
+      const origin = new URL(url).origin;
+      if (!allowedHosts.includes(origin)) allowedHosts.push(origin);
+    },
     async rekey() {
       // One transaction: either every secret moves to the new key or none does.
       const counts = await db.transaction(async (tx) => {
