@@ -339,6 +339,20 @@ for (const engine of await testEngines()) {
         assert.equal(await replaysRejected(), counted + 3);
       });
 
+      it("refuses a reuse that moves the token's last digit into triggeredAt (the same signed text, so the same signature)", async () => {
+        // Lever signs token + triggeredAt as one string: "…a0" + "1767…" is also "…a" + "01767…".
+        const captured = delivery({ token: `${randomBytes(24).toString("hex")}0` });
+        assert.equal((await post("/webhooks/lever", captured)).json.status, "accepted");
+        const token = String(captured.token);
+        const forged = {
+          ...captured,
+          token: token.slice(0, -1),
+          triggeredAt: `0${captured.triggeredAt}`,
+          data: { ...(captured.data as object), toStageId: "stage-offer" },
+        };
+        await expectRejected("/webhooks/lever", forged, 401, "signature_token_reused", /already used/);
+      });
+
       it("remembers tokens in the database, so another process sharing it refuses the reuse too", async () => {
         const captured = delivery();
         assert.equal((await post("/webhooks/lever", captured)).json.status, "accepted");

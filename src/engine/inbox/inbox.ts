@@ -62,9 +62,9 @@ export interface NewInboxEvent {
   payload: unknown;
   /**
    * For a source whose signature does not cover the whole body (Lever signs only `token` and
-   * `triggeredAt`): the delivery's signature token and its body, as digests. A token is accepted
-   * with one body only; see `StoreEventResult`'s `token_reused`. Needs `triggeredAt`, which
-   * decides when the token is forgotten.
+   * `triggeredAt`): digests of what the signature covers (`tokenHash`) and of the whole body. A
+   * signed token is accepted with one body only; another body is refused with
+   * `SignatureTokenReusedError`. Needs `triggeredAt`, which decides when the token is forgotten.
    */
   replayGuard?: { tokenHash: string; bodyHash: string };
 }

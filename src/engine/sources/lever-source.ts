@@ -76,13 +76,15 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * What the inbox remembers of a delivery to refuse its signature token with another body: Lever
- * signs only `token` and `triggeredAt`, so without this a captured delivery could be re-sent with
- * any id, event or data while its triggeredAt is inside the replay window.
+ * What the inbox remembers of a delivery to refuse its signature with another body: Lever signs
+ * only `token` and `triggeredAt`, so without this a captured delivery could be re-sent with any
+ * id, event or data while its triggeredAt is inside the replay window. The key is the signed text
+ * itself (`token` followed by `triggeredAt`'s digits), not the token: the text can be split
+ * differently (a token's last digit moved in front of triggeredAt) and keep its signature.
  */
-export function leverReplayGuard(token: string, body: unknown): { tokenHash: string; bodyHash: string } {
+export function leverReplayGuard(token: string, triggeredAt: number | string, body: unknown): { tokenHash: string; bodyHash: string } {
   return {
-    tokenHash: createHash("sha256").update(token).digest("hex"),
+    tokenHash: createHash("sha256").update(`${token}${String(triggeredAt)}`).digest("hex"),
     bodyHash: createHash("sha256").update(canonicalJson(body)).digest("hex"),
   };
 }
@@ -161,7 +163,7 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
           dedupeKey: leverDedupeKey(env),
           triggeredAt: new Date(triggeredAt),
           payload: parsed.envelope,
-          replayGuard: leverReplayGuard(env.token, body),
+          replayGuard: leverReplayGuard(env.token, env.triggeredAt, body),
         },
       };
     },

@@ -6,7 +6,8 @@
 -- stores the event, so the check costs no extra round trip and holds across processes.
 create table webhook_replay_tokens (
   connection_id text not null,
-  -- sha256 of the token (tokens are chosen by the sender; a digest bounds the row's size)
+  -- sha256 of the signed text, token then triggeredAt's digits (what one signature covers,
+  -- however the text is split between the two; a digest bounds the row's size)
   token_hash text not null,
   -- sha256 of the body in canonical form (keys sorted, no whitespace)
   body_hash text not null,
