@@ -73,6 +73,8 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     });
     url = running.url;
     const db = running.ctx.db;
+    // The team tries screening in auto, as the console stores it; built-in workflows start in shadow.
+    await db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('application-screening', 'auto', 'user:admin@example.com')");
     const sandbox = running.sandbox!;
     const postings = [...sandbox.state.postings.values()].filter((p) => p.state === "published" && p.content.lists.length > 0);
     postingA = postings[0]!;
@@ -334,6 +336,16 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     await page.getByText("Language check is now in assist mode.").waitFor();
     const { rows } = await running.ctx.db.query<{ mode: string }>("select mode from workflow_settings where workflow_id = 'language-check'");
     assert.equal(rows[0]?.mode, "assist");
+  });
+
+  it("shows the mode each action really runs in, with the layer that decided it", async () => {
+    const page = await pageAs("admin@example.com");
+    await page.goto(`${url}/workflows`);
+    const screening = page.getByRole("list", { name: "Mode of each action of Application screening" });
+    await screening.locator("li", { hasText: "(lever.note)" }).filter({ hasText: "auto: the workflow's mode (set by user:admin@example.com)" }).waitFor();
+    await screening.locator("li", { hasText: "(lever.stage)" }).filter({ hasText: "assist: modes.lever.stage" }).waitFor();
+    const packet = page.getByRole("list", { name: "Mode of each action of Interview packet" });
+    await packet.locator("li", { hasText: "(lever.note)" }).filter({ hasText: "shadow: the workflow's mode in its file" }).waitFor();
   });
 
   it("replays a workflow on history and shows its proposals beside the first run's", async () => {

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { splitForHighlight } from "../../web/src/components/highlight-split.ts";
 import { visibleRange } from "../../web/src/components/visible-range.ts";
-import { toProposal } from "../../web/src/model.ts";
+import { toProposal, toWorkflow } from "../../web/src/model.ts";
 
 describe("evidence highlighting", () => {
   it("marks every occurrence of each quote, case-insensitively, merging overlaps", () => {
@@ -59,5 +59,24 @@ describe("reading proposals from the API", () => {
     assert.deepEqual(p.evidence.map((e) => e.quote), ["TypeScript services", "Node.js"]);
     assert.equal(p.evidence[0]!.criterion, "TypeScript");
     assert.equal(p.prompt, "resume-evidence@v1");
+  });
+});
+
+describe("the console's workflow list", () => {
+  it("reads each action's effective mode and reason, and names its writes in words", () => {
+    const w = toWorkflow({
+      id: "application-screening",
+      name: "Application screening",
+      mode: "auto",
+      effectiveMode: "assist",
+      actions: [
+        { step: "note", type: "lever.note", mode: "assist", decidedBy: ["ceiling"], reason: "assist: the mode ceiling (FULCRUM_MODE_CEILING)", ignored: [] },
+        { step: "archive", type: "lever.archive", mode: "assist", decidedBy: ["ceiling"], reason: "assist: the mode ceiling", ignored: [], onSandbox: { mode: "shadow", reason: "shadow: sandbox.modes.lever.archive (on the built-in sandbox)" } },
+      ],
+      steps: [{ id: "screen", type: "task" }, { id: "note", type: "lever.note" }, { id: "archive", type: "lever.archive" }],
+    });
+    assert.equal(w.effectiveMode, "assist");
+    assert.deepEqual(w.actionModes.map((a) => [a.step, a.mode, a.onSandbox?.mode]), [["note", "assist", undefined], ["archive", "assist", "shadow"]]);
+    assert.deepEqual(w.actions, ["notes", "archives"]);
   });
 });

@@ -28,6 +28,14 @@ function baseEnv(dataDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The action lines listed under one workflow. */
+const actionsOf = (stdout: string, id: string) => {
+  const lines = stdout.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(`${id} `));
+  const end = lines.findIndex((l, i) => i > start && /^\S/.test(l));
+  return lines.slice(start, end === -1 ? undefined : end).filter((l) => l.startsWith("    ")).join("\n");
+};
+
 /** The block of one workflow in the text listing. */
 const blockOf = (stdout: string, id: string) => stdout.split("\n").find((l) => l.startsWith(`${id} `)) ?? "";
 
@@ -103,6 +111,17 @@ for (const e of ENGINES) {
       assert.ok(!/ceiling auto/.test(r.stdout), "the environment's ceiling is not shown as the one in force");
     });
 
+    it("shows each action's effective mode with the layer that decided it", async () => {
+      const r = await fulcrum(env, "workflows", "list");
+      assert.equal(r.code, 0, r.stderr);
+      const nurture = actionsOf(r.stdout, "talent-pool-nurture");
+      assert.match(nurture, /^ {4}tags \(lever\.tags\): assist: the mode ceiling \(lowered live from FULCRUM_MODE_CEILING=auto by user:ops@example\.com\)$/m);
+      assert.match(nurture, /^ {4}email \(notify\): assist: the mode ceiling .* and e-mail is never sent without a person$/m);
+      const screening = actionsOf(r.stdout, "application-screening");
+      assert.match(screening, /^ {4}note \(lever\.note\): shadow: the workflow's mode in its file$/m);
+      assert.match(screening, /^ {4}advance \(lever\.stage\): shadow: the workflow's mode in its file$/m);
+    });
+
     it("gives the same in JSON", async () => {
       const r = await fulcrum(env, "workflows", "list", "--json");
       assert.equal(r.code, 0, r.stderr);
@@ -115,6 +134,11 @@ for (const e of ENGINES) {
       assert.equal(nurture.mode, "shadow", "the file's mode stays as written");
       assert.deepEqual({ mode: nurture.effective.mode, runsAs: nurture.effective.runsAs }, { mode: "auto", runsAs: "assist" });
       assert.equal(json.workflows.find((w) => w.id === "language-check")!.effective.enabled, false);
+      const actions = (nurture.effective as unknown as { actions: { step: string; mode: string; decidedBy: string[]; reason: string }[] }).actions;
+      assert.deepEqual(
+        actions.map((a) => [a.step, a.mode, a.decidedBy.join("+")]),
+        [["tags", "assist", "ceiling"], ["note", "assist", "ceiling"], ["email", "assist", "ceiling+email"]],
+      );
     });
 
     it("shows the environment's cap when it is below the console's", async () => {

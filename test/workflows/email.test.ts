@@ -81,6 +81,14 @@ async function serve(kind: string, extra: NodeJS.ProcessEnv, logs?: string[]) {
     ? createLogger({ level: "trace", destination: new Writable({ write: (chunk, _enc, cb) => void (logs.push(String(chunk)), cb()) }) })
     : silentLogger;
   const running = await startServer({ config: loadConfig(env), logger });
+  // Built-in workflows start in shadow, on the sandbox too: the team switches nurture to auto
+  // (its e-mail still waits for a person).
+  const switched = await fetch(`${running.url}/api/workflows/talent-pool-nurture`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+    body: JSON.stringify({ mode: "auto" }),
+  });
+  if (switched.status !== 200) throw new Error(`could not switch talent-pool-nurture to auto: ${switched.status} ${await switched.text()}`);
   return {
     running,
     dataDir,

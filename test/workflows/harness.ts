@@ -32,8 +32,31 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(kind: DatabaseKind, options: { env?: Record<string, string>; ai?: Ai; sandboxSeed?: number; allowHosts?: string[] } = {}): Promise<Harness> {
+/**
+ * The modes a team trying the built-in workflows on the sandbox chooses in the console: they run in
+ * auto (language-check in assist); each file's `modes` and `sandbox:` block still lower single
+ * actions (stage moves, e-mail, messages wait for a person). Workflows start in shadow otherwise.
+ */
+export const SANDBOX_TRIAL_MODES: Readonly<Record<string, "shadow" | "assist" | "auto">> = {
+  "application-screening": "auto",
+  "approval-brief": "auto",
+  "assessment-results": "auto",
+  "feedback-follow-up": "auto",
+  "hr-handoff": "auto",
+  "interview-packet": "auto",
+  "language-check": "assist",
+  "talent-pool-nurture": "auto",
+};
+
+export async function startHarness(
+  kind: DatabaseKind,
+  options: { env?: Record<string, string>; ai?: Ai; sandboxSeed?: number; allowHosts?: string[]; workflowModes?: Readonly<Record<string, "shadow" | "assist" | "auto">> } = {},
+): Promise<Harness> {
   const t = await openTestDatabase(kind);
+  // Stored as the console stores a person's choice (PATCH /api/workflows/:id).
+  for (const [id, mode] of Object.entries(options.workflowModes ?? SANDBOX_TRIAL_MODES)) {
+    await t.db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ($1, $2, 'user:trial')", [id, mode]);
+  }
   const sandbox = await startSandbox({ port: 0, seed: options.sandboxSeed ?? 3, rateLimit: false, candidates: 12 });
   const config = loadConfig({ FULCRUM_SANDBOX: "off", FULCRUM_LOG_LEVEL: "silent", ...options.env });
   const queue = createJobQueue({ db: t.db, logger: silentLogger });

@@ -38,6 +38,13 @@ for (const e of await testEngines()) {
     };
 
     it("a new application in the sandbox arrives as a signed webhook, is screened, and shows in the API", async () => {
+      // Built-in workflows start in shadow, on the sandbox too: a person switches screening to auto.
+      const switched = await fetch(`${running.url}/api/workflows/application-screening`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+        body: JSON.stringify({ mode: "auto" }),
+      });
+      assert.equal(switched.status, 200, await switched.clone().text());
       const sandbox = running.sandbox!;
       const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
       const { opportunityId } = sandbox.actions.applyToPosting(posting.id, { name: "Webhook Person", email: "webhook.person@example.net", resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });

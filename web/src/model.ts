@@ -225,13 +225,27 @@ export function toDeadJob(value: unknown): DeadJob {
   };
 }
 
+/** The mode one action really runs in, and which layer decided it (the lowest mode wins). */
+export interface ActionModeView {
+  step: string;
+  type: string;
+  mode: string;
+  reason: string;
+  /** Per-action or sandbox entries that can never take effect. */
+  ignored: string[];
+  /** When it differs there: the mode on the built-in sandbox. */
+  onSandbox?: { mode: string; reason: string } | undefined;
+}
+
 export interface Workflow {
   id: string;
   name: string;
   description?: string | undefined;
   enabled: boolean;
   mode: string;
+  /** The most any of its actions may do now (ceiling and per-action modes applied). */
   effectiveMode?: string | undefined;
+  actionModes: ActionModeView[];
   trigger?: string | undefined;
   yaml?: string | undefined;
   prompts: string[];
@@ -242,6 +256,21 @@ export function toWorkflow(value: unknown): Workflow {
   const raw = obj(value);
   const prompts = pick(raw, "prompts");
   const actions = pick(raw, "actions", "writes");
+  const actionList = Array.isArray(actions) ? actions : [];
+  const actionModes = actionList
+    .map(obj)
+    .filter((a) => str(a.step) && str(a.mode))
+    .map((a): ActionModeView => {
+      const sandbox = obj(a.onSandbox);
+      return {
+        step: str(a.step)!,
+        type: str(a.type) ?? "",
+        mode: str(a.mode)!,
+        reason: str(a.reason) ?? "",
+        ignored: Array.isArray(a.ignored) ? a.ignored.map(str).filter((x): x is string => x !== undefined) : [],
+        onSandbox: str(sandbox.mode) ? { mode: str(sandbox.mode)!, reason: str(sandbox.reason) ?? "" } : undefined,
+      };
+    });
   const trigger = pick(raw, "trigger", "on", "triggers");
   const steps = pick(raw, "steps");
   const stepTypes = Array.isArray(steps) ? steps.map((st) => str(obj(st).type) ?? "").filter(Boolean) : [];
@@ -252,12 +281,14 @@ export function toWorkflow(value: unknown): Workflow {
     enabled: pick(raw, "enabled") !== false,
     mode: str(pick(raw, "mode")) ?? "shadow",
     effectiveMode: str(pick(raw, "effectiveMode", "effective_mode")),
+    actionModes,
     trigger: typeof trigger === "string" ? trigger : Array.isArray(trigger) ? trigger.map(describeTrigger).join("; ") : trigger ? describeTrigger(trigger) : undefined,
     yaml: str(pick(raw, "yaml", "source")),
     prompts: Array.isArray(prompts) ? prompts.map((p) => str(p) ?? str(obj(p).name) ?? "").filter(Boolean) : [],
-    actions: Array.isArray(actions)
-      ? actions.map((a) => str(a) ?? str(obj(a).type) ?? "").filter(Boolean)
-      : [...new Set(stepTypes.filter((t) => t.startsWith("lever.")).map((t) => ACTION_WORDS[t] ?? t))],
+    actions:
+      Array.isArray(actions) && actionModes.length === 0
+        ? actions.map((a) => str(a) ?? str(obj(a).type) ?? "").filter(Boolean)
+        : [...new Set((actionModes.length ? actionModes.map((a) => a.type) : stepTypes).filter((t) => t.startsWith("lever.")).map((t) => ACTION_WORDS[t] ?? t))],
   };
 }
 

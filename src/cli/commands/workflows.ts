@@ -17,7 +17,7 @@ import { aiStepRunner } from "../../engine/runs/runtime.ts";
 import { leverGateway } from "../../engine/steps/index.ts";
 import { builtInTasks, readResumeWithScreening } from "../../engine/steps/tasks/index.ts";
 import { listProposals } from "../../engine/proposals/index.ts";
-import { capMode, createModeCeiling, type Mode, type ModeCeilingState } from "../../engine/policy/index.ts";
+import { actionModes, capMode, ceilingSource, createModeCeiling, type ActionMode, type Mode, type ModeCeilingState } from "../../engine/policy/index.ts";
 import { embeddedDatabaseHolder, withDatabase } from "../engine-session.ts";
 
 function loadAll() {
@@ -121,14 +121,19 @@ export function register(program: Command): void {
 
   workflows
     .command("list")
-    .description("List the workflows that would be loaded, with their triggers, mode and steps, and the mode ceiling in force.")
+    .description("List the workflows that would be loaded, with their triggers, mode and steps, the mode each action runs in and why, and the mode ceiling in force.")
     .option("--json", "print JSON")
     .addHelpText(
       "after",
       `
 The mode ceiling shown is the one in force: FULCRUM_MODE_CEILING, or lower when an admin lowered it
 live in the console (read from the database; while fulcrum serve holds the embedded database, the
-environment's value is shown with a note). Enabled and mode changed in the console are shown too.`,
+environment's value is shown with a note). Enabled and mode changed in the console are shown too.
+
+Under each workflow, every action (note, tags, stage move, message, HTTP call) is listed with the
+mode it runs in: the lowest of the mode ceiling, the workflow's mode (set in the console, else the
+file's), the file's per-action modes and, on the built-in sandbox, its sandbox block. Each line
+names the layer that decided; a per-action mode above the workflow's is listed as having no effect.`,
     )
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
@@ -136,11 +141,23 @@ environment's value is shown with a note). Enabled and mode changed in the conso
       const { workflows: list, problems, config } = loadAll();
       const live = await readLiveSettings(config);
       const ceiling = live.ceiling.effective;
+      const source = live.unavailable ? "the mode ceiling (FULCRUM_MODE_CEILING)" : ceilingSource(live.ceiling);
       const effective = (w: (typeof list)[number]["workflow"]) => {
         const o = live.workflows.get(w.id);
         const mode = o?.mode ?? w.mode;
-        return { enabled: o?.enabled ?? w.enabled, mode, runsAs: capMode(mode, ceiling), changedLive: o !== undefined && (o.mode !== null || o.enabled !== null) };
+        const inputs = { ceiling, ceilingSource: source, chosen: o?.mode ? { mode: o.mode, by: o.updatedBy } : null };
+        const actions = actionModes(w, { ...inputs, sandbox: false });
+        const onSandbox = actionModes(w, { ...inputs, sandbox: true });
+        return {
+          enabled: o?.enabled ?? w.enabled,
+          mode,
+          runsAs: capMode(mode, ceiling),
+          changedLive: o !== undefined && (o.mode !== null || o.enabled !== null),
+          actions: actions.map((a, i) => (onSandbox[i]!.mode !== a.mode ? { ...a, onSandbox: onSandbox[i]! } : a)),
+        };
       };
+      const actionLine = (a: ActionMode & { onSandbox?: ActionMode }) =>
+        `    ${a.step} (${a.type}): ${a.reason}${a.onSandbox ? `; on the built-in sandbox ${a.onSandbox.reason}` : ""}\n${a.ignored.map((i) => `      no effect: ${i}\n`).join("")}`;
       if (opts.json) {
         const modeCeiling = { ...live.ceiling, loweredLive: live.ceiling.effective !== live.ceiling.environment, ...(live.unavailable ? { unavailable: live.unavailable } : {}) };
         out(`${JSON.stringify({ modeCeiling, workflows: list.map((w) => ({ ...w.workflow, file: w.file, origin: w.origin, effective: effective(w.workflow) })), problems }, null, 2)}\n`);
@@ -153,6 +170,7 @@ environment's value is shown with a note). Enabled and mode changed in the conso
         const triggers = w.triggers.map((t) => ("lever" in t ? `lever:${[t.lever].flat().join("|")}` : "source" in t ? `tool:${t.source}` : "schedule" in t ? `cron "${t.schedule}"` : "timer" in t ? `timer ${t.timer.after ?? ""} after ${t.timer.at}` : "manual"));
         const mode = `mode ${e.mode}${e.runsAs !== e.mode ? ` → runs as ${e.runsAs}` : ""} (ceiling ${ceiling}${lowered})${e.changedLive ? " [set in the console]" : ""}`;
         out(`${w.id}${e.enabled ? "" : " (disabled)"} [${origin}] ${mode}\n  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`);
+        if (e.actions.length) out(`  actions (each runs in the lowest mode that applies):\n${e.actions.map(actionLine).join("")}`);
       }
       for (const p of problems) err(`problem: ${formatProblem(p)}\n`);
     });

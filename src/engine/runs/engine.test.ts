@@ -167,7 +167,7 @@ for (const e of ENGINES) {
     }
 
     async function proposals() {
-      return (await t.db.query<{ id: number; step_id: string; status: string; mode: string; confidence: number; reasons: string[]; action: Record<string, unknown>; prompt: string }>("select * from proposals order by id")).rows;
+      return (await t.db.query<{ id: number; step_id: string; status: string; mode: string; confidence: number; reasons: string[]; action: Record<string, unknown>; prompt: string; policy: string[] }>("select * from proposals order by id")).rows;
     }
 
     it("starts one run per workflow and event, however often the event arrives", async () => {
@@ -241,6 +241,30 @@ for (const e of ENGINES) {
       await drain();
       assert.deepEqual(lever.writes, []);
       assert.ok((await proposals()).every((p) => p.status === "shadow" && p.mode === "shadow"));
+    });
+
+    it("writes nothing for a workflow in shadow whose per-action modes and sandbox block say auto, on the sandbox too", async () => {
+      const text = SCREEN.replace("mode: auto\nmodes:\n  lever.stage: assist\n", "mode: shadow\nmodes:\n  lever.note: auto\n  lever.tags: auto\nsandbox:\n  mode: auto\n");
+      const { eng, drain } = engine(text, { isSandboxConnection: () => true });
+      await eng.handleEvent(event());
+      await drain();
+      assert.deepEqual(lever.writes, []);
+      const p = await proposals();
+      assert.deepEqual(p.map((x) => `${x.step_id}:${x.status}:${x.mode}`), ["note:shadow:shadow", "tags:shadow:shadow", "advance:shadow:shadow"]);
+    });
+
+    it("writes nothing after a person sets the workflow to shadow while a run is under way", async () => {
+      const text = SCREEN.replace("steps:\n", "steps:\n  - id: pause\n    type: wait\n    for: 30m\n");
+      const { eng, drain } = engine(text);
+      await eng.handleEvent(event());
+      await drain();
+      await t.db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('screen', 'shadow', 'user:ops')");
+      clock += 31 * 60_000;
+      await drain();
+      assert.deepEqual(lever.writes, []);
+      const p = await proposals();
+      assert.deepEqual(p.map((x) => x.status), ["shadow", "shadow", "shadow"]);
+      assert.ok(p[0]!.policy.some((r) => r === "mode shadow: the workflow's mode (set by user:ops)"), p[0]!.policy.join("; "));
     });
 
     it("falls back to assist when confidence is below the guard", async () => {
@@ -519,8 +543,8 @@ steps:
       await t.db.query("update workflow_settings set enabled = true, mode = 'shadow' where workflow_id = 'screen'");
       await eng.handleEvent(event("b"));
       await drain();
-      // Per-type modes still apply over the workflow mode (stage in assist); notes/tags follow shadow.
-      assert.deepEqual((await proposals()).map((p) => p.status), ["shadow", "shadow", "pending"]);
+      // The lowest mode wins: the stage's own assist cannot raise it above the workflow's shadow.
+      assert.deepEqual((await proposals()).map((p) => p.status), ["shadow", "shadow", "shadow"]);
     });
 
     it("stores each step's rendered input with the step, cutting one over 64 KiB", async () => {

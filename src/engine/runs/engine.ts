@@ -6,7 +6,7 @@
  */
 import type { Database, Queryable } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
-import { capMode, decide, type Mode } from "../policy/index.ts";
+import { actionModes, capMode, decide, lowestMode, modeLimits, type ActionMode, type Mode } from "../policy/index.ts";
 import {
   armTimers,
   contextNeeds,
@@ -277,16 +277,39 @@ export function createWorkflowEngine(options: EngineOptions) {
     });
   }
 
-  /** Mode of one action: step, then per-type, then workflow (sandbox modes on the sandbox). */
-  function modeFor(workflow: Workflow, step: ActionStep | Extract<Step, { type: "approval" }>, connectionId: string): Mode {
-    let mode: Mode = workflow.modes[step.type] ?? workflow.mode;
-    if (options.isSandboxConnection?.(connectionId) && workflow.sandbox) {
-      mode = workflow.sandbox.modes[step.type] ?? workflow.sandbox.mode ?? mode;
-    }
-    if ("mode" in step && step.mode) mode = step.mode;
-    // E-mail to people is drafted for approval, never sent by itself.
-    if (step.type === "notify" && step.channel === "email") mode = capMode(mode, "assist");
-    return mode;
+  /** The mode a person chose for a workflow (console, API, CLI), read at each decision. */
+  async function chosenMode(workflowId: string): Promise<{ mode: Mode; by: string | null } | null> {
+    const { rows } = await db.query<{ mode: Mode | null; updated_by: string | null }>("select mode, updated_by from workflow_settings where workflow_id = $1", [workflowId]);
+    const r = rows[0];
+    return r?.mode ? { mode: r.mode, by: r.updated_by } : null;
+  }
+
+  /**
+   * The effective mode of every action of every workflow, with the reason: on a Lever account and,
+   * for a workflow with a `sandbox:` block, on the built-in sandbox. What the console lists.
+   */
+  async function workflowModes(ceiling: Mode, ceilingSource?: string): Promise<Map<string, { chosen: { mode: Mode; by: string | null } | null; actions: ActionMode[]; onSandbox: ActionMode[] }>> {
+    const { rows } = await db.query<{ workflow_id: string; mode: Mode | null; updated_by: string | null }>("select workflow_id, mode, updated_by from workflow_settings");
+    const chosen = new Map(rows.filter((r) => r.mode).map((r) => [r.workflow_id, { mode: r.mode!, by: r.updated_by }]));
+    return new Map(
+      options.workflows.list().map(({ workflow }) => {
+        const c = chosen.get(workflow.id) ?? null;
+        const inputs = { ceiling, ceilingSource, chosen: c };
+        return [workflow.id, { chosen: c, actions: actionModes(workflow, { ...inputs, sandbox: false }), onSandbox: actionModes(workflow, { ...inputs, sandbox: true }) }];
+      }),
+    );
+  }
+
+  /**
+   * Mode of one action or approval gate: the lowest of the workflow's mode (a person's choice read
+   * now, so lowering it reaches runs already under way), its per-action modes, and the sandbox
+   * block on the sandbox. The ceiling is left to `decide`, which says when it capped the mode.
+   */
+  async function modeFor(run: RunRow, step: ActionStep | Extract<Step, { type: "approval" }>): Promise<{ mode: Mode; reason: string }> {
+    const chosen = await chosenMode(run.workflow_id);
+    const limits = modeLimits(run.workflow, step, { ceiling: "auto", chosen, sandbox: options.isSandboxConnection?.(run.connection_id) === true }).filter((l) => l.layer !== "ceiling");
+    const { mode, reason } = lowestMode(limits);
+    return { mode, reason };
   }
 
   // ---------------------------------------------------------------- events → runs
@@ -637,13 +660,15 @@ export function createWorkflowEngine(options: EngineOptions) {
     const evidence = asArray(basis.evidence ?? rawFlags.filter((f) => typeof f === "object" && f !== null)).slice(0, 50);
 
     const ceiling: Mode = run.dry_run ? "shadow" : typeof options.modeCeiling === "string" ? options.modeCeiling : await options.modeCeiling.get();
-    const mode = step.type === "approval" ? capMode("assist", ceiling) : modeFor(run.workflow, step, run.connection_id);
-    const decision =
+    const { mode, reason } = await modeFor(run, step);
+    const decided =
       step.type === "approval"
-        ? mode === "shadow"
-          ? { outcome: "record" as const, mode: "shadow" as const, reasons: ["shadow: the gate is recorded and passed"] }
+        ? capMode(mode, ceiling) === "shadow"
+          ? { outcome: "record" as const, mode: "shadow" as const, reasons: [...(mode !== "shadow" ? [`mode ceiling ${ceiling} caps ${mode}`] : []), "shadow: the gate is recorded and passed"] }
           : { outcome: "propose" as const, mode: "assist" as const, reasons: ["approval gate: waits for a person"] }
         : decide(mode, { confidence, minConfidence: run.workflow.guards.minConfidence, flags, postingId: run.posting_id ?? undefined, excludedPostings: run.workflow.guards.excludePostings }, ceiling);
+    // Which layer set the mode (the workflow's, a per-action mode, the sandbox block) comes first.
+    const decision = { ...decided, reasons: [`mode ${reason}`, ...decided.reasons] };
     const status = decision.outcome === "record" ? "shadow" : decision.outcome === "propose" ? "pending" : "approved";
     const approval = run.workflow.approval;
     const expiresAt = status === "pending" ? new Date(now() + parseDuration(approval.expiresAfter)) : null;
@@ -1033,5 +1058,5 @@ export function createWorkflowEngine(options: EngineOptions) {
     return ids[0] ?? null;
   }
 
-  return { handleEvent, executeStep, decideProposal, checkProposal, rerunFrom, startManual, effectiveWorkflows };
+  return { handleEvent, executeStep, decideProposal, checkProposal, rerunFrom, startManual, effectiveWorkflows, workflowModes };
 }

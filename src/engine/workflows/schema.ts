@@ -177,7 +177,7 @@ const stepBase = {
 
 const actionBase = {
   ...stepBase,
-  mode: modeSchema.optional().describe("Mode for this action; defaults to the workflow's."),
+  mode: modeSchema.optional().describe("Mode for this action: it may lower the action below the workflow's mode, never raise it (the lowest mode that applies wins)."),
   because: stepId.optional().describe("The AI or task step whose reasons, evidence, confidence and model justify this action."),
   opportunity: template.optional().describe("The opportunity to act on when it is not the event's, e.g. {{ steps.find.output.result.opportunityId }}."),
 };
@@ -266,15 +266,15 @@ export const workflowSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     enabled: z.boolean().default(true),
-    mode: modeSchema.default("shadow").describe("Default mode of every action; new workflows start in shadow."),
+    mode: modeSchema.default("shadow").describe("The most any action may do (a person may change it in the console); new workflows start in shadow."),
     modes: z
       .record(z.string(), modeSchema)
       .default({})
-      .describe("Mode per action type, e.g. { lever.note: auto, lever.stage: assist }."),
+      .describe("Mode per action type, e.g. { lever.stage: assist }: lowers those actions below the workflow's mode, never raises them."),
     sandbox: z
       .strictObject({ mode: modeSchema.optional(), modes: z.record(z.string(), modeSchema).default({}) })
       .optional()
-      .describe("Modes used instead when the workflow runs against the built-in Lever sandbox."),
+      .describe("Modes that also apply on the built-in Lever sandbox: they lower actions there, never raise them above the workflow's mode."),
     guards: z
       .strictObject({
         minConfidence: z.number().min(0).max(1).default(0.8),

@@ -14,6 +14,7 @@ import { actionForApiRequest, permits, type Caller } from "../console/index.ts";
 import { EngineError, getRun, listRuns, type WorkflowEngine } from "../../engine/runs/index.ts";
 import { getProposal, listProposals } from "../../engine/proposals/index.ts";
 import { formatProblem, type WorkflowSet } from "../../engine/workflows/index.ts";
+import { capMode, ceilingSource, type Mode } from "../../engine/policy/index.ts";
 import { verifyApiToken } from "./tokens.ts";
 import { mountModeCeilingRoutes } from "./mode-ceiling.ts";
 import { mountRediscoveryRoutes } from "./rediscovery.ts";
@@ -197,9 +198,33 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
 
   const modeCeiling = mountModeCeilingRoutes(api, db, ctx.config.modeCeiling, (c) => actorOf(caller(c)));
 
+  /**
+   * Each action's effective mode with the reason (the lowest of ceiling, workflow, per-action modes
+   * and, on the built-in sandbox, the sandbox block), and the highest of them as the workflow's.
+   */
+  async function modesOf(): Promise<(id: string, fileMode: Mode) => { effectiveMode: Mode; actions: unknown[] }> {
+    const state = await modeCeiling.state();
+    const modes = await engine.workflowModes(state.effective, ceilingSource(state));
+    const onSandbox = ctx.config.sandbox.enabled;
+    return (id, fileMode) => {
+      const m = modes.get(id);
+      if (!m) return { effectiveMode: capMode(fileMode, state.effective), actions: [] };
+      const here = onSandbox ? m.onSandbox : m.actions;
+      const actions = m.actions.map((a, i) => {
+        const s = m.onSandbox[i]!;
+        const sandbox = s.mode !== a.mode ? { onSandbox: { mode: s.mode, decidedBy: s.decidedBy, reason: s.reason } } : {};
+        return { step: a.step, type: a.type, mode: a.mode, decidedBy: a.decidedBy, reason: a.reason, ignored: a.ignored, ...sandbox };
+      });
+      // The most any action may do: capMode(hi, a) is the lower of the two, so the other is the higher.
+      const top = here.reduce<Mode>((hi, a) => (capMode(hi, a.mode) === hi ? a.mode : hi), "shadow");
+      return { effectiveMode: here.length ? top : capMode(m.chosen?.mode ?? fileMode, state.effective), actions };
+    };
+  }
+
   api.get("/workflows", async (c) => {
     const effective = new Map((await engine.effectiveWorkflows()).map((w) => [w.id, w]));
     const ceiling = await modeCeiling.get();
+    const modes = await modesOf();
     return c.json({
       workflows: workflows.list().map((l) => {
         const w = effective.get(l.workflow.id) ?? l.workflow;
@@ -211,6 +236,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
           mode: w.mode,
           modes: w.modes,
           ceiling,
+          ...modes(w.id, w.mode),
           origin: l.origin,
           hash: l.hash,
           triggers: w.triggers,
@@ -232,7 +258,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
       [id, body.enabled ?? null, body.mode ?? null, actorOf(caller(c))],
     );
     const w = (await engine.effectiveWorkflows()).find((x) => x.id === id)!;
-    return c.json({ workflow: { id, enabled: w.enabled, mode: w.mode, ceiling: await modeCeiling.get() } });
+    return c.json({ workflow: { id, enabled: w.enabled, mode: w.mode, ceiling: await modeCeiling.get(), ...(await modesOf())(id, w.mode) } });
   });
 
   api.post("/workflows/:id/run", async (c) => {

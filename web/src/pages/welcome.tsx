@@ -35,10 +35,14 @@ export function WelcomePage({ user }: { user: User }) {
           <h2 id="guide-h">You are on the built-in Lever sandbox</h2>
           <p>
             Fulcrum is connected to a simulated Lever organisation with postings and candidates. Its webhooks arrive here as they would from Lever, and the
-            built-in workflows run on them: notes and tags are written automatically, stage moves and archives wait for you.
+            built-in workflows run on them in shadow: they record what they would do and write nothing, here as on a real account.
           </p>
           <ol>
             <li>Watch events arrive below as the sandbox sends them.</li>
+            <li>
+              In <a href="/workflows" onClick={onLinkClick}>workflows</a>, switch Application screening to assist (a person approves each proposal) or auto (notes and
+              tags are written when the guards pass; stage moves and archives still wait for you). Each action shows the mode it runs in and why.
+            </li>
             <li>
               Open the <a href="/proposals" onClick={onLinkClick}>proposals</a> waiting for you, read the reasons and evidence, and approve or reject one (keys <kbd>a</kbd> and <kbd>r</kbd>).
             </li>

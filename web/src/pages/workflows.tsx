@@ -6,7 +6,7 @@
 import { useState } from "react";
 import { can, get, patch, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
-import { listOf, toWorkflow, type Workflow } from "../model.ts";
+import { listOf, toWorkflow, type ActionModeView, type Workflow } from "../model.ts";
 import { useNotify } from "../notices.tsx";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
@@ -23,7 +23,7 @@ export function modeConsequence(workflow: Workflow, mode: string): string {
     case "assist":
       return `${workflow.name} will propose ${writes}; nothing is written to Lever until a person approves each proposal here.`;
     case "auto":
-      return `${workflow.name} will write ${writes} to Lever by itself whenever its guards pass (confidence at or above the threshold, no policy flag, posting not excluded). Everything else still waits for approval. The mode ceiling still applies.`;
+      return `${workflow.name} will write ${writes} to Lever by itself whenever its guards pass (confidence at or above the threshold, no policy flag, posting not excluded). Everything else still waits for approval. Each action runs in the lowest mode that applies, so actions its file holds lower and the mode ceiling still hold.`;
     default:
       return "";
   }
@@ -89,7 +89,8 @@ function WorkflowList({ user }: { user: User }) {
                       ))}
                     </select>
                   </label>
-                  {w.effectiveMode && w.effectiveMode !== w.mode && <div className="muted small">capped to {w.effectiveMode}</div>}
+                  {w.effectiveMode && w.effectiveMode !== w.mode && <div className="muted small">runs as {w.effectiveMode} at most</div>}
+                  <ActionModes workflow={w} />
                 </td>
                 <td className="small">{w.trigger ?? "—"}</td>
               </tr>
@@ -111,6 +112,26 @@ function WorkflowList({ user }: { user: User }) {
         <p>{pending && modeConsequence(pending.workflow, pending.mode)}</p>
       </ConfirmDialog>
     </>
+  );
+}
+
+/** Each action with the mode it really runs in and the layer that decided it (the lowest wins). */
+function ActionModes({ workflow }: { workflow: Workflow }) {
+  if (workflow.actionModes.length === 0) return null;
+  return (
+    <ul className="small action-modes" aria-label={`Mode of each action of ${workflow.name}`}>
+      {workflow.actionModes.map((a: ActionModeView) => (
+        <li key={a.step}>
+          <strong>{a.step}</strong> <span className="muted">({a.type})</span> {a.reason}
+          {a.onSandbox && <span className="muted"> · on the built-in sandbox {a.onSandbox.reason}</span>}
+          {a.ignored.map((i) => (
+            <div key={i} className="muted">
+              no effect: {i}
+            </div>
+          ))}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -183,6 +204,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
           <p>
             Mode <strong>{wf.data.mode}</strong>, {wf.data.enabled ? "enabled" : "disabled"}.
           </p>
+          {live && <ActionModes workflow={live} />}
           <section aria-labelledby="yaml-h">
             <h2 id="yaml-h">Definition</h2>
             <pre className="json" tabIndex={0} aria-label="Workflow YAML">
