@@ -32,4 +32,15 @@ describe("fulcrum prompts", () => {
     assert.equal(bad.code, 1);
     assert.ok(bad.stderr.includes(`${file}:6: temperature`), bad.stderr);
   });
+
+  it("marks a version awaiting a second person's approval in the list", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "prompts-cli-"));
+    mkdirSync(join(dir, "nurture-email"));
+    writeFileSync(join(dir, "nurture-email", "v2.md"), "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\n---\nWrite a warm e-mail to the candidate about future roles.\n");
+    writeFileSync(join(dir, "nurture-email", "v2.pending"), "awaiting approval\n");
+    const listed = await fulcrum(["prompts", "list", "--dir", dir]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^nurture-email@v2 .*\(awaiting approval; not run by name\)/m);
+    assert.doesNotMatch(listed.stdout, /^nurture-email@v1 .*awaiting/m);
+  });
 });

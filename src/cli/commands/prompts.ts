@@ -2,6 +2,7 @@
  * `fulcrum prompts list|validate`: the versioned prompt files behind AI steps.
  */
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
 import { builtInSteps, BUILT_IN_PROMPTS_DIR, loadPrompts, PromptFileError } from "../../ai/index.ts";
 
 const STEP_TYPES = new Set(builtInSteps.map((s) => s.type));
@@ -11,13 +12,15 @@ export function register(program: Command): void {
 
   prompts
     .command("list")
-    .description("Show every prompt as name@version with its output, temperature and model hints.")
+    .description("Show every prompt as name@version with its output, temperature and model hints; versions awaiting approval are marked.")
     .option("--dir <folder...>", "extra prompt folders to include after the built-in one")
     .action((options: { dir?: string[] }) => {
       const registry = loadPrompts([BUILT_IN_PROMPTS_DIR, ...(options.dir ?? [])], STEP_TYPES);
       for (const p of registry.list()) {
         const models = Object.entries(p.models).map(([k, v]) => `${k}=${v}`).join(" ");
-        process.stdout.write(`${p.id.padEnd(28)} output=${p.output} temperature=${p.temperature}${models ? ` ${models}` : ""}  ${p.description}\n`);
+        // A version saved from the console waits (marker file beside it) until someone other than its author approves it.
+        const pending = existsSync(p.file.replace(/\.md$/, ".pending")) ? "  (awaiting approval; not run by name)" : "";
+        process.stdout.write(`${p.id.padEnd(28)} output=${p.output} temperature=${p.temperature}${models ? ` ${models}` : ""}  ${p.description}${pending}\n`);
       }
     });
 
