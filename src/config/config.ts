@@ -158,6 +158,11 @@ export const configSchema = z.object({
 });
 export type Config = z.infer<typeof configSchema>;
 
+/** Where the audit chain's signed anchors go and how often: the config's `auditAnchor`, or its defaults. */
+export function auditAnchorSettings(config: Pick<Config, "auditAnchor" | "dataDir">): { dir: string; intervalSeconds: number } {
+  return config.auditAnchor ?? { dir: join(config.dataDir, "audit-anchors"), intervalSeconds: 900 };
+}
+
 const ENV_HELP: Record<string, string> = {
   PORT: "Set PORT to a whole number from 0 to 65535, e.g. PORT=4100.",
   FULCRUM_SANDBOX_PORT: "Set FULCRUM_SANDBOX_PORT to a whole number from 0 to 65535 (0 picks a free port).",

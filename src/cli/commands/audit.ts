@@ -5,16 +5,10 @@ import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import type { Command } from "commander";
-import { join } from "node:path";
-import type { Config } from "../../config/index.ts";
+import { auditAnchorSettings, type Config } from "../../config/index.ts";
 import { AnchorFolderError, anchorKeyFrom, createAuditTrail, describeAge, verifyWithAnchors, writeAuditAnchor, type AnchoredVerifyResult, type AuditVerifyResult } from "../../governance/index.ts";
 import { loadSecretKey } from "../../engine/connections/index.ts";
 import { withDatabase } from "../engine-session.ts";
-
-/** Where anchors go: FULCRUM_AUDIT_ANCHOR_DIR, or `audit-anchors` in the data folder. */
-function anchorDir(config: Config): string {
-  return config.auditAnchor?.dir ?? join(config.dataDir, "audit-anchors");
-}
 
 /** The public keys anchors may be signed with: this deployment's (current and previous secret key). */
 function deploymentAnchorKeys(config: Config): string[] {
@@ -101,7 +95,7 @@ Examples:
       const outcome = await withDatabase(async (db, config) => {
         const trail = createAuditTrail(db);
         if (!useAnchorDir) return { plain: await trail.verify({ anchors: noted }) };
-        const dir = opts.anchorDir ?? anchorDir(config);
+        const dir = opts.anchorDir ?? auditAnchorSettings(config).dir;
         const trustedKeys = opts.publicKey ?? deploymentAnchorKeys(config);
         try {
           const anchored = await verifyWithAnchors(trail, { dir, trustedKeys });
@@ -132,7 +126,7 @@ Examples:
     .action(async (options: { anchorDir?: string }) => {
       const written = await withDatabase(async (db, config) => {
         const key = anchorKeyFrom(loadSecretKey(config).key);
-        return writeAuditAnchor(db, { dir: options.anchorDir ?? anchorDir(config), key });
+        return writeAuditAnchor(db, { dir: options.anchorDir ?? auditAnchorSettings(config).dir, key });
       });
       process.stdout.write(`anchored record ${written.anchor.seq} in ${written.file}\nanchor key: ${written.anchor.publicKey}\n`);
     });

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Command } from "commander";
 import { serve } from "@hono/node-server";
-import { loadConfig, type Config } from "../../config/index.ts";
+import { auditAnchorSettings, loadConfig, type Config } from "../../config/index.ts";
 import { createLogger, type Logger } from "../../observability/index.ts";
 import { migrate, openDatabase, startEmbeddedMaintenance, type Database } from "../../store/index.ts";
 import { createJobQueue, type JobQueue } from "../../engine/queue/index.ts";
@@ -26,11 +26,6 @@ import type { Sandbox } from "../../sandbox/index.ts";
 import { holdEmbeddedDatabase } from "../engine-session.ts";
 import { anchorKeyFrom, startAuditAnchoring } from "../../governance/index.ts";
 import { loadSecretKey } from "../../engine/connections/index.ts";
-
-/** Where the audit chain's signed anchors go, and how often. */
-export function auditAnchorSettings(config: Config): { dir: string; intervalSeconds: number } {
-  return config.auditAnchor ?? { dir: join(config.dataDir, "audit-anchors"), intervalSeconds: 900 };
-}
 
 /** The running service, as `startServer` returns it. */
 export interface RunningServer {

@@ -4,7 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { BUILT_IN_PROMPTS_DIR, createAi, DEFAULT_AI_CONFIG, type Ai } from "../../ai/index.ts";
-import { createAuditTrail } from "../../governance/index.ts";
+import { AnchorFolderError, anchorKeyFrom, createAuditTrail, verifyWithAnchors, type AuditTrail } from "../../governance/index.ts";
+import { auditAnchorSettings } from "../../config/index.ts";
+import { loadSecretKey } from "../../engine/connections/index.ts";
 import { createModeCeiling } from "../../engine/policy/index.ts";
 import { changeModeCeiling } from "../api/mode-ceiling.ts";
 import type { AppContext } from "../context.ts";
@@ -41,6 +43,23 @@ export function eeoThroughLever(client: (connectionId: string) => Promise<unknow
       return { unavailable: (error as Error).message };
     }
   };
+}
+
+/**
+ * The chain check behind the console's "Verify the chain": against the signed anchors outside the
+ * database, as `fulcrum audit verify` does. A missing anchor folder fails the check, saying so.
+ */
+export async function verifyAuditWithAnchors(ctx: Pick<AppContext, "config">, audit: AuditTrail) {
+  const dir = auditAnchorSettings(ctx.config).dir;
+  const { key, previous } = loadSecretKey(ctx.config);
+  try {
+    const r = await verifyWithAnchors(audit, { dir, trustedKeys: [key, ...previous].map((k) => anchorKeyFrom(k).publicKey) });
+    return { ok: r.ok, checked: r.checked, problems: r.problems, head: r.head, anchor: { checked: r.anchorsChecked, problems: r.anchorProblems, last: r.lastAnchor, missing: null } };
+  } catch (error) {
+    if (!(error instanceof AnchorFolderError)) throw error;
+    const r = await audit.verify();
+    return { ...r, ok: false, anchor: { checked: 0, problems: [], last: null, missing: error.message } };
+  }
 }
 
 export function consoleServicesFor(ctx: AppContext): ConsoleServices {
@@ -97,7 +116,7 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
   return {
     audit: {
       search: (q) => audit.search(q),
-      verify: () => audit.verify(),
+      verify: () => verifyAuditWithAnchors(ctx, audit),
     },
     connections,
     publicUrl: ctx.config.publicUrl,

@@ -19,6 +19,47 @@ interface VerifyResult {
   ok: boolean;
   checked: number;
   problems: { seq: number; kind: string; detail: string }[];
+  /** The check against the signed anchors kept outside the database. */
+  anchor?: {
+    checked: number;
+    problems: { file: string; kind: string; detail: string }[];
+    last: { anchoredAt: string; ageMs: number; seq: number; recordsSince: number } | null;
+    /** Set when there is no anchor folder or it holds no anchor. */
+    missing: string | null;
+  };
+}
+
+function age(ms: number): string {
+  const units: [number, string][] = [[86_400_000, "day"], [3_600_000, "hour"], [60_000, "minute"], [1000, "second"]];
+  for (const [size, name] of units) {
+    const n = Math.floor(ms / size);
+    if (n >= 1) return `${n} ${name}${n === 1 ? "" : "s"}`;
+  }
+  return "less than a second";
+}
+
+/** What the anchors outside the database say: how old the last is, or why they could not be used. */
+function AnchorStatus({ anchor }: { anchor: NonNullable<VerifyResult["anchor"]> }) {
+  return (
+    <>
+      {anchor.last && (
+        <p>
+          Anchored outside the database: {anchor.checked} anchor{anchor.checked === 1 ? "" : "s"} checked; the last, of {anchor.last.anchoredAt} ({age(anchor.last.ageMs)} ago), holds record{" "}
+          {anchor.last.seq}; {anchor.last.recordsSince} record{anchor.last.recordsSince === 1 ? "" : "s"} appended since.
+        </p>
+      )}
+      {anchor.missing && <p>Not anchored: {anchor.missing}</p>}
+      {anchor.problems.length > 0 && (
+        <ul>
+          {anchor.problems.map((p, i) => (
+            <li key={i}>
+              anchor file {p.file}: {p.kind} — {p.detail}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
 }
 
 const FIELDS = [
@@ -77,13 +118,13 @@ export function AuditPage({ query }: { user: User; query: URLSearchParams }) {
       <h1>Audit trail</h1>
       <section aria-labelledby="verify-h" className="card">
         <h2 id="verify-h">Chain verification</h2>
-        <p>Every record carries a hash of the one before it. Verification recomputes the whole chain and reports any record that was edited, removed or moved.</p>
+        <p>Every record carries a hash of the one before it. Verification recomputes the whole chain and reports any record that was edited, removed or moved, and checks it against the signed anchors of the chain head kept outside the database, which show a rewrite even when every hash was recomputed.</p>
         <button type="button" onClick={() => void runVerify()} disabled={verifying}>
           {verifying ? "Verifying…" : "Verify the chain"}
         </button>
         {verify && (
           <div role="status" className={verify.ok ? "ok" : "error"}>
-            {verify.ok ? (
+            {verify.problems.length === 0 ? (
               <p>The chain is intact: {verify.checked} records checked.</p>
             ) : (
               <>
@@ -99,6 +140,7 @@ export function AuditPage({ query }: { user: User; query: URLSearchParams }) {
                 </ul>
               </>
             )}
+            {verify.anchor && <AnchorStatus anchor={verify.anchor} />}
           </div>
         )}
       </section>
