@@ -1,8 +1,10 @@
 /**
- * HTML to lines. Used for HTML resumes and for mammoth's DOCX output. A small tokenizer rather
- * than a DOM: we never execute, fetch or render anything, we only need block boundaries, headings,
- * bold runs and the inline styles that hide text.
+ * HTML to lines. Used for HTML resumes and for mammoth's DOCX output. htmlparser2 tokenizes (a
+ * maintained streaming parser that never executes, fetches or renders anything); we keep only
+ * what the profile extractor needs: block boundaries, headings, bold runs and the inline styles
+ * that hide text.
  */
+import { Parser } from "htmlparser2";
 import type { HiddenText, ReadResult, TextLine } from "./types.ts";
 import { stripInvisibleCharacters } from "./invisible-characters.ts";
 
@@ -11,9 +13,26 @@ const BLOCK = new Set([
   "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "th", "section", "ul", "ol", "table",
   "header", "footer", "article", "aside", "main", "dt", "dd", "dl", "blockquote", "pre", "hr", "body", "nav", "address",
 ]);
-const VOID = new Set(["br", "hr", "img", "meta", "link", "input", "col", "area", "base", "wbr", "source"]);
 const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", ndash: "–", mdash: "—", bull: "•", middot: "·", rsquo: "’", lsquo: "‘", rdquo: "”", ldquo: "“", hellip: "…", eacute: "é", uuml: "ü", ouml: "ö", auml: "ä" };
 
+/**
+ * How deep elements may nest. Browsers stop nesting at about this depth too (Chromium: 512); a
+ * resume never comes close, and the parser's open-element stack costs time per level, so deeper
+ * documents are refused rather than parsed slowly.
+ */
+export const MAX_HTML_DEPTH = 512;
+
+/** HTML nested deeper than {@link MAX_HTML_DEPTH}: where it happened, for the message. */
+export class HtmlTooDeepError extends Error {
+  override readonly name = "HtmlTooDeepError";
+  readonly offset: number;
+  constructor(offset: number) {
+    super(`elements nest more than ${MAX_HTML_DEPTH} levels deep (at character ${offset})`);
+    this.offset = offset;
+  }
+}
+
+/** Decodes the character references of a fragment of markup (used for Word XML runs and posting HTML). */
 export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, body: string) => {
     if (body[0] === "#") {
@@ -34,22 +53,26 @@ function styleHides(style: string): boolean {
 }
 
 interface Frame {
-  tag: string;
   hidden: boolean;
   bold: boolean;
   heading: boolean;
+  /** Inside an element whose content is never shown (script, head, svg, …). */
+  skip: boolean;
 }
 
-/** Converts HTML into visible lines, collecting text hidden by inline styles. */
+/**
+ * Converts HTML into visible lines, collecting text hidden by inline styles. Throws
+ * {@link HtmlTooDeepError} for markup nested deeper than {@link MAX_HTML_DEPTH}.
+ */
 export function htmlToLines(html: string): { lines: TextLine[]; hidden: HiddenText[] } {
   const lines: TextLine[] = [];
   const hidden: HiddenText[] = [];
-  const stack: Frame[] = [{ tag: "#root", hidden: false, bold: false, heading: false }];
+  const stack: Frame[] = [{ hidden: false, bold: false, heading: false, skip: false }];
   let buffer = "";
   let boldChars = 0;
   let headingLine = false;
   let hiddenBuffer = "";
-  let skipUntil: string | null = null;
+  let tooDeep: HtmlTooDeepError | undefined;
   const flush = () => {
     const stripped = stripInvisibleCharacters(buffer);
     hidden.push(...stripped.hidden);
@@ -65,56 +88,54 @@ export function htmlToLines(html: string): { lines: TextLine[]; hidden: HiddenTe
     headingLine = false;
   };
   const top = () => stack[stack.length - 1]!;
-  const tokens = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<![^>]*>|<\/?([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|[^<]+|</g;
-  for (const m of html.matchAll(tokens)) {
-    const token = m[0];
-    if (skipUntil) {
-      if (token.toLowerCase().startsWith(`</${skipUntil}`)) skipUntil = null;
-      continue;
-    }
-    if (token.startsWith("<!")) continue;
-    const tagName = m[1]?.toLowerCase();
-    if (tagName) {
-      const closing = token.startsWith("</");
-      if (closing) {
-        // Pop to the matching open tag; tolerate unclosed children.
-        const idx = stack.map((f) => f.tag).lastIndexOf(tagName);
-        if (idx > 0) {
-          if (BLOCK.has(tagName)) flush();
-          stack.length = idx;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (tooDeep) return;
+        if (stack.length > MAX_HTML_DEPTH) {
+          tooDeep = new HtmlTooDeepError(parser.startIndex);
+          parser.pause();
+          return;
         }
-        continue;
-      }
-      if (SKIP.has(tagName)) {
-        if (!token.endsWith("/>")) skipUntil = tagName;
-        continue;
-      }
-      if (BLOCK.has(tagName)) flush();
-      if (VOID.has(tagName) || token.endsWith("/>")) continue;
-      // Keep list structure visible: bullets separate achievements from role headers.
-      if (tagName === "li" && !top().hidden) buffer += "• ";
-      const attrs = m[2] ?? "";
-      const style = /\bstyle\s*=\s*("([^"]*)"|'([^']*)')/i.exec(attrs);
-      const styleText = style ? (style[2] ?? style[3] ?? "") : "";
-      const parent = top();
-      stack.push({
-        tag: tagName,
-        hidden: parent.hidden || /\shidden(\s|=|$)/i.test(attrs) || styleHides(styleText),
-        bold: parent.bold || tagName === "b" || tagName === "strong" || /font-weight:\s*(bold|[6-9]00)/i.test(styleText),
-        heading: parent.heading || /^h[1-6]$/.test(tagName),
-      });
-      continue;
-    }
-    const text = decodeEntities(token.replace(/\s+/g, " "));
-    const frame = top();
-    if (frame.hidden) {
-      hiddenBuffer += text;
-      continue;
-    }
-    buffer += text;
-    if (frame.bold || frame.heading) boldChars += text.replace(/\s/g, "").length;
-    if (frame.heading && text.trim()) headingLine = true;
-  }
+        const parent = top();
+        if (!parent.skip && BLOCK.has(name)) flush();
+        // Keep list structure visible: bullets separate achievements from role headers.
+        if (name === "li" && !parent.skip && !parent.hidden) buffer += "• ";
+        const style = attribs.style ?? "";
+        stack.push({
+          hidden: parent.hidden || "hidden" in attribs || styleHides(style),
+          bold: parent.bold || name === "b" || name === "strong" || /font-weight:\s*(bold|[6-9]00)/i.test(style),
+          heading: parent.heading || /^h[1-6]$/.test(name),
+          skip: parent.skip || SKIP.has(name),
+        });
+      },
+      onclosetag(name) {
+        if (tooDeep) return;
+        // htmlparser2 closes every element it opened (implied closes included), so the stacks agree.
+        const frame = stack.length > 1 ? stack.pop()! : top();
+        if (!frame.skip && BLOCK.has(name)) flush();
+      },
+      ontext(raw) {
+        if (tooDeep) return;
+        const frame = top();
+        if (frame.skip) return;
+        const text = raw.replace(/\s+/g, " ");
+        if (frame.hidden) {
+          hiddenBuffer += text;
+          return;
+        }
+        buffer += text;
+        if (frame.bold || frame.heading) boldChars += text.replace(/\s/g, "").length;
+        if (frame.heading && text.trim()) headingLine = true;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  // Written in slices so a pause for a too-deep document stops the work at once.
+  const slice = 64 * 1024;
+  for (let i = 0; i < html.length && !tooDeep; i += slice) parser.write(html.slice(i, i + slice));
+  if (tooDeep) throw tooDeep;
+  parser.end();
   flush();
   return { lines, hidden };
 }
@@ -122,7 +143,14 @@ export function htmlToLines(html: string): { lines: TextLine[]; hidden: HiddenTe
 /** Reads an HTML resume. */
 export function readHtml(bytes: Uint8Array): ReadResult {
   const html = new TextDecoder("utf-8").decode(bytes);
-  const { lines, hidden } = htmlToLines(html);
+  let read: { lines: TextLine[]; hidden: HiddenText[] };
+  try {
+    read = htmlToLines(html);
+  } catch (error) {
+    if (error instanceof HtmlTooDeepError) return { status: "corrupt", format: "html", message: `The HTML file was not read: its ${error.message}; no resume needs that.`, lines: [], hiddenText: [], flags: [] };
+    throw error;
+  }
+  const { lines, hidden } = read;
   const flags = hidden.length ? ["hidden-text"] : [];
   if (lines.length === 0) return { status: "corrupt", format: "html", message: "The HTML file has no visible text.", lines, hiddenText: hidden, flags };
   return { status: "parsed", format: "html", lines, hiddenText: hidden, flags };

@@ -11,6 +11,7 @@ import type { HiddenReason, HiddenText, ReadResult, TextLine } from "./types.ts"
 import { emptyResult } from "./types.ts";
 import { stripInvisibleCharacters } from "./invisible-characters.ts";
 import { isInjection } from "../injection.ts";
+import { checkPdfInflatedSize, PdfInflateLimitError } from "./pdf-guard.ts";
 
 type Matrix = [number, number, number, number, number, number];
 type Rgb = [number, number, number];
@@ -421,6 +422,12 @@ function isPasswordError(error: unknown): boolean {
 export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): Promise<ReadResult> {
   const maxPages = options.maxPages ?? 20;
   const tinyFontPt = options.tinyFontPt ?? 2.5;
+  try {
+    checkPdfInflatedSize(bytes);
+  } catch (error) {
+    if (error instanceof PdfInflateLimitError) return emptyResult("pdf", "too-large", `The PDF was not read: ${error.message}; it looks like a decompression bomb.`);
+    throw error;
+  }
   let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // pdf.js takes ownership of the buffer it is given; copy so callers keep theirs.

@@ -4,6 +4,7 @@
  */
 import type { ReadResult, TextLine } from "./types.ts";
 import { stripInvisibleCharacters } from "./invisible-characters.ts";
+import { MAX_LINES, MAX_TEXT_CHARS } from "./limits.ts";
 
 /** Share of bytes that are control characters other than tab, CR, LF, FF. */
 export function controlByteShare(bytes: Uint8Array): number {
@@ -35,9 +36,14 @@ export function readPlainText(bytes: Uint8Array): ReadResult {
   const { text, latin1 } = decodeText(bytes);
   const stripped = stripInvisibleCharacters(text);
   const lines: TextLine[] = [];
-  for (const raw of stripped.text.split(/\r\n|\r|\n|\f/)) {
-    const t = raw.replace(/\s+$/, "");
-    if (t.trim()) lines.push({ text: t.trim(), page: 1, fontSize: 0, bold: false, heading: false });
+  let chars = 0;
+  for (const [raw] of stripped.text.matchAll(/[^\r\n\f]+/g)) {
+    const t = raw.trim();
+    if (!t) continue;
+    lines.push({ text: t, page: 1, fontSize: 0, bold: false, heading: false });
+    chars += t.length;
+    // Millions of one-letter lines would cost far more memory than the file; the rest is cut anyway.
+    if (chars > MAX_TEXT_CHARS || lines.length > MAX_LINES) break;
   }
   const flags: string[] = [];
   if (latin1) flags.push("latin1-decoded");
