@@ -135,7 +135,17 @@ for (const e of await testEngines()) {
       assert.equal((await call("PATCH", "/workflows/tagger", ADMIN, { mode: "sometimes" })).status, 400);
       assert.equal((await call("PATCH", "/workflows/nope", ADMIN, { mode: "auto" })).status, 404);
       const r = await call("PATCH", "/workflows/tagger", ADMIN, { mode: "shadow", enabled: false });
-      assert.deepEqual(r.json.workflow, { id: "tagger", enabled: false, mode: "shadow", ceiling: "auto" });
+      const { actions, ...workflow } = r.json.workflow;
+      assert.deepEqual(workflow, { id: "tagger", enabled: false, mode: "shadow", ceiling: "auto", effectiveMode: "shadow" });
+      // The file says assist; the person's shadow is lower and decides every action.
+      assert.deepEqual(
+        actions.map((a: { step: string; mode: string; decidedBy: string[] }) => [a.step, a.mode, a.decidedBy.join("+")]),
+        [
+          ["note", "shadow", "workflow"],
+          ["tag", "shadow", "workflow"],
+        ],
+      );
+      assert.match(actions[0].reason, /^shadow: the workflow's mode \(set by \S+\)$/);
       const list = await call("GET", "/workflows", ADMIN);
       assert.equal(list.json.workflows[0].mode, "shadow");
       assert.equal(list.json.workflows[0].enabled, false);
