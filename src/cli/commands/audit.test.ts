@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createAuditTrail, hashRecord } from "../../governance/index.ts";
+import { anchorKeyFrom, createAuditTrail, hashRecord } from "../../governance/index.ts";
 import { migrate, openDatabase } from "../../store/index.ts";
 
 const run = promisify(execFile);
@@ -85,6 +85,13 @@ describe("fulcrum audit", () => {
       const ok = await fulcrum(home, ["audit", "verify"]);
       assert.equal(ok.code, 0, ok.stdout + ok.stderr);
       assert.match(ok.stdout, /1 anchor checked; the last, of \S+ \((less than a second|\d+ seconds?) ago\), holds record 4; 0 records appended since/);
+      // An auditor pins the public key `audit anchor` printed; anchors signed with any other are refused.
+      const publicKey = /anchor key: (\S+)/.exec(anchor.stdout)![1]!;
+      assert.equal((await fulcrum(home, ["audit", "verify", "--public-key", publicKey])).code, 0);
+      const otherKey = anchorKeyFrom(Buffer.alloc(32, 7)).publicKey;
+      const pinnedElsewhere = await fulcrum(home, ["audit", "verify", "--public-key", otherKey]);
+      assert.equal(pinnedElsewhere.code, 1);
+      assert.match(pinnedElsewhere.stdout, new RegExp(`signed by key ${publicKey}, which is not this deployment's anchor key \\(${otherKey}\\)`));
 
       // Someone with database access edits record 3 and re-hashes the tail and the head.
       const tampered = await openDatabase({ dataDir: join(home, "db") });
