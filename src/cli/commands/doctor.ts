@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option("--json", "print the rows as JSON")
     .addHelpText(
       "after",
-      "\nEach row is ✓ ok, ! warning, ✗ failed or - skipped, with the fix beneath. Write permissions are\nprobed against an opportunity id that does not exist, so nothing is written to Lever.\nThe public URL check needs FULCRUM_PUBLIC_URL and a running `fulcrum serve`.\n",
+      "\nEach row is ✓ ok, ! warning, ✗ failed or - skipped, with the fix beneath. Write permissions are\nprobed against an opportunity id that does not exist, so nothing is written to Lever. A connection\nwhose base URL is not https on Lever's API hosts (or a host in FULCRUM_LEVER_ALLOWED_HOSTS) fails\nits \"base URL\" check and nothing, least of all its key, is sent there.\nThe public URL check needs FULCRUM_PUBLIC_URL and a running `fulcrum serve`.\n",
     )
     .action(async (options: { connection?: string; all?: boolean; json?: boolean }, cmd: Command) => {
       await withConnections(async (opened) => {
