@@ -385,6 +385,13 @@ for (const engine of ENGINES) {
       assert.ok(burst.every((r) => r.status === 401 || r.status === 429));
     });
 
+    it("counts IPv6 clients per /64, so hopping addresses within one network does not reset the count", async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 9; i++) statuses.push((await login(`v6-${i}@example.com`, "wrong password", `2001:db8:7:1::${(i + 1).toString(16)}`)).status);
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 401, 401, 429]);
+      assert.equal((await login("v6-x@example.com", "wrong password", "2001:db8:7:2::1")).status, 401, "another /64 has its own count");
+    });
+
     it("throttles an unknown address the same way as a known one (no hint which accounts exist)", async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await login("nobody-here@example.com", `guess ${i}`, `10.9.0.${i}`)).status);

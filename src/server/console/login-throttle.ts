@@ -14,6 +14,7 @@
  * There is no hard lock: an attacker can keep an account waiting only by spending one guess per
  * (doubling) wait, and the real person gets in as soon as a wait is over.
  */
+import { isIPv6 } from "node:net";
 import type { Queryable } from "../../store/index.ts";
 
 export interface ThrottleRule {
@@ -36,7 +37,20 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = {
   ip: { freeFailures: 20, baseDelayMs: 1000, maxDelayMs: 15 * 60 * 1000, forgetAfterMs: 24 * 3600 * 1000 },
 };
 
+/**
+ * The counter of a client address. An IPv6 client usually holds a whole /64 and can pick any
+ * address in it, so IPv6 addresses count per /64; IPv4 (also IPv4-mapped IPv6) per address.
+ */
 export function ipKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return `ip:${mapped[1]}`;
+  if (isIPv6(ip)) {
+    const [head = "", tail = ""] = ip.toLowerCase().split("%")[0]!.split("::");
+    const left = head ? head.split(":") : [];
+    const right = ip.includes("::") ? (tail ? tail.split(":") : []) : [];
+    const groups = ip.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
+    return `ip:${groups.slice(0, 4).map((g) => g.padStart(4, "0")).join(":")}::/64`;
+  }
   return `ip:${ip.slice(0, 100)}`;
 }
 
