@@ -321,6 +321,10 @@ for (const engine of await testEngines()) {
         const again = await post("/webhooks/lever", body);
         assert.equal(again.status, 200);
         assert.deepEqual(again.json, { status: "duplicate", eventId: first.json.eventId });
+        // Serialised another way (fields in another order, spaces): the same body.
+        const reordered = Object.fromEntries(Object.entries(body).reverse());
+        const again2 = await post("/webhooks/lever", JSON.stringify(reordered, null, 2));
+        assert.deepEqual(again2.json, { status: "duplicate", eventId: first.json.eventId });
         assert.equal(await inboxSnapshot(), before);
       });
 
@@ -421,7 +425,9 @@ for (const engine of await testEngines()) {
       it("answers a path naming no possible connection (a NUL in it) with 404, the connections looked up in the database", async () => {
         const registry = createConnectionRegistry({ db: t.db, config: { connections: [] }, secretKey: randomBytes(32), logger: silentLogger });
         const withRegistry = createApp({ config, db: t.db, logger: silentLogger, queue, inbox: createInbox({ db: t.db, queue }), connections: registry });
-        await expectRejected("/webhooks/lever/bad%00name", delivery(), 404, "connection_unknown", /no connection named/, {}, withRegistry);
+        for (const path of ["/webhooks/lever/bad%00name", "/webhooks/lever/%ED%A0%80", "/webhooks/lever/%FF", `/webhooks/lever/${"c".repeat(300)}`]) {
+          await expectRejected(path, delivery(), 404, "connection_unknown", /no connection named/, {}, withRegistry);
+        }
       });
 
       it("stores the good deliveries of a burst that carries a poison one, and refuses only that one", async () => {
