@@ -418,8 +418,19 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     });
     assert.equal(started.status, 200, started.body);
     assert.match(started.body, /client_id=partner-client/);
+    // Four eyes: on by default; turning it off asks first, then says so and is recorded.
+    const fourEyes = page.getByRole("region", { name: "Four eyes" });
+    await fourEyes.getByText("The rule is on").waitFor();
     assert.deepEqual(await seriousAxeViolations(page), []);
     if (SCREENSHOTS) await page.screenshot({ path: join(DOCS, "console-settings.png"), fullPage: true });
+    await fourEyes.getByRole("button", { name: "Turn four eyes off" }).click();
+    await page.getByRole("dialog", { name: "Turn four eyes off?" }).getByRole("button", { name: "Turn off" }).click();
+    await fourEyes.getByText("The rule is off").waitFor();
+    const { rows: fourEyesRows } = await running.ctx.db.query<{ kind: string }>("select kind from audit_records where kind = 'settings.four_eyes'");
+    assert.equal(fourEyesRows.length, 1);
+    await fourEyes.getByRole("button", { name: "Turn four eyes on" }).click();
+    await page.getByRole("dialog", { name: "Turn four eyes on?" }).getByRole("button", { name: "Turn on" }).click();
+    await fourEyes.getByText("The rule is on").waitFor();
   });
 
   it("lets an admin add a person with a role on the users page", async () => {

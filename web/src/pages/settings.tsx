@@ -1,6 +1,6 @@
 /**
  * Connections and settings: Lever connections (add by API key or OAuth), doctor results, webhook
- * health, the AI provider with a test button, and the mode ceiling switch.
+ * health, the AI provider with a test button, the mode ceiling switch and the four-eyes rule.
  */
 import { useState, type FormEvent } from "react";
 import { post, get, put } from "../api.ts";
@@ -46,6 +46,13 @@ export function ceilingConsequence(mode: string): string {
   return "Workflows set to auto may again write to Lever by themselves (notes, tags, stage moves, archives) when their guards pass.";
 }
 
+/** `GET /console/api/settings/four-eyes`: whether authors may approve their own rubric overrides and prompt versions. */
+interface FourEyes {
+  required: boolean;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
 interface Settings {
   modeCeiling: string;
   modeCeilingSwitchable: boolean;
@@ -63,6 +70,8 @@ export function SettingsPage() {
   const [ceiling, setCeiling] = useState<string | undefined>();
   const [aiTest, setAiTest] = useState<string | undefined>();
   const live = useFetch("/api/settings/mode-ceiling", (r) => (r as { modeCeiling: ModeCeiling }).modeCeiling);
+  const fourEyes = useFetch("/console/api/settings/four-eyes", (r) => (r as { fourEyes: FourEyes }).fourEyes);
+  const [fourEyesChange, setFourEyesChange] = useState<boolean | undefined>();
   // Another admin (or another console tab) changed it: show the new value.
   useLive((name) => {
     if (name === "settings.modeCeiling") live.reload();
@@ -97,6 +106,16 @@ export function SettingsPage() {
       notify(`Mode ceiling set to ${r.modeCeiling.effective}.`);
       live.reload();
       settings.reload();
+    } catch (err) {
+      notify(`Not changed: ${(err as Error).message}`, "error");
+    }
+  };
+
+  const saveFourEyes = async (required: boolean) => {
+    try {
+      const r = await put<{ fourEyes: FourEyes }>("/console/api/settings/four-eyes", { required });
+      notify(r.fourEyes.required ? "Four eyes is on: authors cannot approve their own changes." : "Four eyes is off: authors may approve their own changes, and each such approval is marked in the audit trail.");
+      fourEyes.reload();
     } catch (err) {
       notify(`Not changed: ${(err as Error).message}`, "error");
     }
@@ -286,20 +305,50 @@ export function SettingsPage() {
               </>
             )}
           </section>
+          <section aria-labelledby="four-eyes-h" className="card">
+            <h2 id="four-eyes-h">Four eyes</h2>
+            <p>Whoever wrote a rubric override or a prompt version may not approve it; someone else must.</p>
+            {fourEyes.error && <p className="error">{fourEyes.error}</p>}
+            {fourEyes.data && (
+              <>
+                <p>
+                  The rule is <strong>{fourEyes.data.required ? "on" : "off"}</strong>.
+                  {fourEyes.data.updatedBy && fourEyes.data.updatedAt && (
+                    <span className="muted small"> Last changed by {fourEyes.data.updatedBy} at {new Date(fourEyes.data.updatedAt).toLocaleString()}.</span>
+                  )}
+                </p>
+                <button type="button" onClick={() => setFourEyesChange(!fourEyes.data!.required)}>
+                  {fourEyes.data.required ? "Turn four eyes off" : "Turn four eyes on"}
+                </button>
+              </>
+            )}
+          </section>
         </>
       )}
+      {/* One dialog for both confirmations: the page has one dialog title id. */}
       <ConfirmDialog
-        open={ceiling !== undefined}
-        title={`Set the mode ceiling to ${ceiling}?`}
-        confirmLabel={`Set to ${ceiling}`}
-        danger={ceiling === "auto"}
-        onCancel={() => setCeiling(undefined)}
+        open={ceiling !== undefined || fourEyesChange !== undefined}
+        title={ceiling !== undefined ? `Set the mode ceiling to ${ceiling}?` : fourEyesChange ? "Turn four eyes on?" : "Turn four eyes off?"}
+        confirmLabel={ceiling !== undefined ? `Set to ${ceiling}` : fourEyesChange ? "Turn on" : "Turn off"}
+        danger={ceiling !== undefined ? ceiling === "auto" : fourEyesChange === false}
+        onCancel={() => {
+          setCeiling(undefined);
+          setFourEyesChange(undefined);
+        }}
         onConfirm={() => {
           if (ceiling) void saveCeiling(ceiling);
+          else if (fourEyesChange !== undefined) void saveFourEyes(fourEyesChange);
           setCeiling(undefined);
+          setFourEyesChange(undefined);
         }}
       >
-        <p>{ceiling && ceilingConsequence(ceiling)}</p>
+        <p>
+          {ceiling !== undefined
+            ? ceilingConsequence(ceiling)
+            : fourEyesChange
+              ? "From now on the author of a rubric override or prompt version cannot approve it."
+              : "From now on authors may approve their own rubric overrides and prompt versions. The change is recorded in the audit trail under your name, and so is each approval by its author."}
+        </p>
       </ConfirmDialog>
     </>
   );

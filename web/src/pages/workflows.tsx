@@ -139,7 +139,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const notify = useNotify();
   const file = useFetch(`/console/api/workflows/${encodeURIComponent(id)}`, (r) => toWorkflow((r as { workflow?: unknown }).workflow ?? r));
   const all = useFetch("/api/workflows", (r) => listOf(r, "workflows").map(toWorkflow));
-  const prompts = useFetch("/console/api/prompts", (r) => (r as { prompts: { name: string; versions: string[] }[] }).prompts);
+  const prompts = useFetch("/console/api/prompts", (r) => (r as { prompts: { name: string; versions: string[]; pending?: { version: string; author: string | null }[] }[] }).prompts);
   const live = all.data?.find((w) => w.id === id);
   const wf = { error: file.error, data: file.data && { ...file.data, mode: live?.mode ?? file.data.mode, enabled: live?.enabled ?? file.data.enabled } };
   const [promptName, setPromptName] = useState<string | undefined>();
@@ -167,13 +167,24 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
     if (!promptName) return;
     try {
       const r = await post<{ prompt: { version: string } }>("/console/api/prompts", { name: promptName, text: promptText });
-      notify(`Saved ${promptName} as version ${r.prompt.version}. Replay on history to see what changes.`);
+      notify(`Saved ${promptName} as version ${r.prompt.version}. It runs once someone other than you approves it; replay on history to see what changes.`);
       setPromptVersion(r.prompt.version);
       prompts.reload();
       choices.reload();
       setReplayPrompt(`${promptName}@${r.prompt.version}`);
     } catch (e) {
       notify(`Not saved: ${(e as Error).message}`, "error");
+    }
+  };
+
+  const approvePrompt = async (name: string, version: string) => {
+    try {
+      await post(`/console/api/prompts/${encodeURIComponent(name)}/${encodeURIComponent(version)}/approve`, {});
+      notify(`Approved ${name}@${version}: workflows that name ${name} run it from the next start.`);
+      prompts.reload();
+      choices.reload();
+    } catch (e) {
+      notify(`Not approved: ${(e as Error).message}`, "error");
     }
   };
 
@@ -213,7 +224,10 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
           </section>
           <section aria-labelledby="prompts-h">
             <h2 id="prompts-h">Prompts</h2>
-            <p className="muted small">Prompt versions are files in prompts/; saving writes the next version and leaves the old ones as they were.</p>
+            <p className="muted small">
+              Prompt versions are files in prompts/; saving writes the next version and leaves the old ones as they were. A saved version runs only after someone
+              other than its author approves it (four eyes).
+            </p>
             <ul>
               {prompts.data?.map((p) => (
                 <li key={p.name}>
@@ -221,6 +235,20 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
                     {p.name}
                   </button>{" "}
                   <span className="muted small">{p.versions.join(", ")}</span>
+                  {p.pending?.map((v) => (
+                    <span key={v.version} className="small">
+                      {" "}
+                      · {v.version} awaits approval{v.author ? ` (saved by ${v.author})` : ""}
+                      {admin && (
+                        <>
+                          {" "}
+                          <button type="button" onClick={() => void approvePrompt(p.name, v.version)}>
+                            Approve {v.version}
+                          </button>
+                        </>
+                      )}
+                    </span>
+                  ))}
                 </li>
               ))}
             </ul>
