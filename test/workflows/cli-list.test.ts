@@ -105,9 +105,9 @@ for (const e of ENGINES) {
       const r = await fulcrum(env, "workflows", "list");
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^mode ceiling: assist \(lowered live from FULCRUM_MODE_CEILING=auto by user:ops@example\.com at \d{4}-\d\d-\d\dT[\d:.]+Z\)$/m);
-      assert.match(blockOf(r.stdout, "talent-pool-nurture"), /mode auto → runs as assist \(ceiling assist, lowered live\) \[set in the console\]/);
+      assert.match(blockOf(r.stdout, "talent-pool-nurture"), /mode auto → runs as assist \(ceiling assist, lowered live\) \[set live by user:ops@example\.com\]/);
       assert.match(blockOf(r.stdout, "application-screening"), /mode shadow \(ceiling assist, lowered live\)$/);
-      assert.match(blockOf(r.stdout, "language-check"), /^language-check \(disabled\) .*\[set in the console\]/);
+      assert.match(blockOf(r.stdout, "language-check"), /^language-check \(disabled\) .*\[set live by user:ops@example\.com\]/);
       assert.ok(!/ceiling auto/.test(r.stdout), "the environment's ceiling is not shown as the one in force");
     });
 
@@ -139,6 +139,28 @@ for (const e of ENGINES) {
         actions.map((a) => [a.step, a.mode, a.decidedBy.join("+")]),
         [["tags", "assist", "ceiling"], ["note", "assist", "ceiling"], ["email", "assist", "ceiling+email"]],
       );
+    });
+
+    it("sets a workflow's mode from the command line, and the listing shows every action held to it", async () => {
+      const set = await fulcrum(env, "workflows", "mode", "interview-packet", "shadow", "--as", "ops@example.com");
+      assert.equal(set.code, 0, set.stderr);
+      assert.match(set.stdout, /^interview-packet is now in shadow mode$/m);
+      assert.match(set.stdout, /^ {4}note \(lever\.note\): shadow: the workflow's mode \(set by cli:ops@example\.com\)$/m);
+      const r = await fulcrum(env, "workflows", "list");
+      assert.match(blockOf(r.stdout, "interview-packet"), /mode shadow \(ceiling assist, lowered live\) \[set live by cli:ops@example\.com\]/);
+      assert.match(actionsOf(r.stdout, "interview-packet"), /note \(lever\.note\): shadow: the workflow's mode \(set by cli:ops@example\.com\)/);
+    });
+
+    it("refuses an unknown mode or workflow with what is allowed, and changes nothing", async () => {
+      const badMode = await fulcrum(env, "workflows", "mode", "interview-packet", "sometimes", "--as", "ops@example.com");
+      assert.equal(badMode.code, 2);
+      assert.match(badMode.stderr, /mode must be shadow, assist or auto, not "sometimes"/);
+      const badId = await fulcrum(env, "workflows", "mode", "no-such-workflow", "auto", "--as", "ops@example.com");
+      assert.equal(badId.code, 2);
+      assert.match(badId.stderr, /no workflow "no-such-workflow" \(known: .*interview-packet/);
+      const r = await fulcrum(env, "workflows", "list", "--json");
+      const packet = (JSON.parse(r.stdout) as { workflows: { id: string; effective: { mode: string } }[] }).workflows.find((w) => w.id === "interview-packet")!;
+      assert.equal(packet.effective.mode, "shadow");
     });
 
     it("shows the environment's cap when it is below the console's", async () => {

@@ -17,7 +17,7 @@ import { aiStepRunner } from "../../engine/runs/runtime.ts";
 import { leverGateway } from "../../engine/steps/index.ts";
 import { builtInTasks, readResumeWithScreening } from "../../engine/steps/tasks/index.ts";
 import { listProposals } from "../../engine/proposals/index.ts";
-import { actionModes, capMode, ceilingSource, createModeCeiling, type ActionMode, type Mode, type ModeCeilingState } from "../../engine/policy/index.ts";
+import { actionModes, capMode, ceilingSource, createModeCeiling, isMode, type ActionMode, type Mode, type ModeCeilingState } from "../../engine/policy/index.ts";
 import { embeddedDatabaseHolder, withDatabase } from "../engine-session.ts";
 
 function loadAll() {
@@ -128,12 +128,14 @@ export function register(program: Command): void {
       `
 The mode ceiling shown is the one in force: FULCRUM_MODE_CEILING, or lower when an admin lowered it
 live in the console (read from the database; while fulcrum serve holds the embedded database, the
-environment's value is shown with a note). Enabled and mode changed in the console are shown too.
+environment's value is shown with a note). Enabled and mode changed live (in the console, through
+the API or with fulcrum workflows mode) are shown too, with who changed them.
 
 Under each workflow, every action (note, tags, stage move, message, HTTP call) is listed with the
-mode it runs in: the lowest of the mode ceiling, the workflow's mode (set in the console, else the
+mode it runs in: the lowest of the mode ceiling, the workflow's mode (set live, else the
 file's), the file's per-action modes and, on the built-in sandbox, its sandbox block. Each line
-names the layer that decided; a per-action mode above the workflow's is listed as having no effect.`,
+names the layer that decided; a per-action or sandbox "auto" under a lower workflow mode can never
+take effect and is listed as such.`,
     )
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
@@ -168,11 +170,48 @@ names the layer that decided; a per-action mode above the workflow's is listed a
       for (const { workflow: w, origin } of list) {
         const e = effective(w);
         const triggers = w.triggers.map((t) => ("lever" in t ? `lever:${[t.lever].flat().join("|")}` : "source" in t ? `tool:${t.source}` : "schedule" in t ? `cron "${t.schedule}"` : "timer" in t ? `timer ${t.timer.after ?? ""} after ${t.timer.at}` : "manual"));
-        const mode = `mode ${e.mode}${e.runsAs !== e.mode ? ` → runs as ${e.runsAs}` : ""} (ceiling ${ceiling}${lowered})${e.changedLive ? " [set in the console]" : ""}`;
+        const mode = `mode ${e.mode}${e.runsAs !== e.mode ? ` → runs as ${e.runsAs}` : ""} (ceiling ${ceiling}${lowered})${e.changedLive ? ` [set live${live.workflows.get(w.id)?.updatedBy ? ` by ${live.workflows.get(w.id)!.updatedBy}` : ""}]` : ""}`;
         out(`${w.id}${e.enabled ? "" : " (disabled)"} [${origin}] ${mode}\n  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`);
         if (e.actions.length) out(`  actions (each runs in the lowest mode that applies):\n${e.actions.map(actionLine).join("")}`);
       }
       for (const p of problems) err(`problem: ${formatProblem(p)}\n`);
+    });
+
+  workflows
+    .command("mode")
+    .description("Set a workflow's mode (shadow, assist or auto), as the console does; print the mode each of its actions now runs in.")
+    .argument("<workflow>", "workflow id")
+    .argument("<mode>", "shadow, assist or auto")
+    .requiredOption("--as <name>", "who changes it (shown as cli:<name> wherever the mode is explained)")
+    .addHelpText(
+      "after",
+      `
+Each action runs in the lowest mode that applies (mode ceiling, this mode, the file's per-action
+modes, the sandbox block on the built-in sandbox), so shadow means nothing is written or sent.
+Runs already under way follow the new mode from their next action. While fulcrum serve holds the
+embedded database, use the console or PATCH /api/workflows/<id> instead.
+
+Example:
+  fulcrum workflows mode interview-packet shadow --as ops@example.com`,
+    )
+    .action(async (id: string, mode: string, o: { as: string }, cmd: Command) => {
+      const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
+      if (!isMode(mode)) return cmd.error(`fulcrum workflows mode: mode must be shadow, assist or auto, not ${JSON.stringify(mode)}`, { exitCode: 2 });
+      const { workflows: list } = loadAll();
+      const wf = list.find((w) => w.workflow.id === id);
+      if (!wf) return cmd.error(`fulcrum workflows mode: no workflow "${id}" (known: ${list.map((w) => w.workflow.id).join(", ")})`, { exitCode: 2 });
+      const by = `cli:${o.as}`;
+      const ceiling = await withDatabase(async (db, config) => {
+        // The same upsert as PATCH /api/workflows/:id; the engine reads it at each decision.
+        await db.query(
+          `insert into workflow_settings (workflow_id, mode, updated_by) values ($1, $2, $3)
+           on conflict (workflow_id) do update set mode = excluded.mode, updated_by = excluded.updated_by, updated_at = now()`,
+          [id, mode, by],
+        );
+        return createModeCeiling(db, config.modeCeiling).state();
+      });
+      out(`${id} is now in ${mode} mode\n  actions (each runs in the lowest mode that applies):\n`);
+      for (const a of actionModes(wf.workflow, { ceiling: ceiling.effective, ceilingSource: ceilingSource(ceiling), chosen: { mode, by }, sandbox: false })) out(`    ${a.step} (${a.type}): ${a.reason}\n`);
     });
 
   workflows
