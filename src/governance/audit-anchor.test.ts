@@ -169,6 +169,19 @@ for (const engine of await testEngines()) {
       await assert.rejects(verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] }), /holds no anchor/);
     });
 
+    it("skips an anchor file cut short by a crash, saying so, and checks the others", async () => {
+      await reset();
+      await append(trail, 2);
+      const dir = folder();
+      const { file } = await writeAuditAnchor(t.db, { dir, key });
+      writeFileSync(join(dir, "audit-anchor-20990101T000000.000Z-000000000009-abcdef.json"), readFileSync(file, "utf8").slice(0, 40));
+      const result = await verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] });
+      assert.equal(result.ok, true, JSON.stringify(result));
+      assert.equal(result.anchorsChecked, 1);
+      assert.deepEqual(result.anchorProblems.map((p) => p.kind), ["unreadable"]);
+      assert.match(result.anchorProblems[0]!.detail, /not complete JSON/);
+    });
+
     it("writes each anchor as a new file and never overwrites one", async () => {
       await reset();
       await append(trail, 1);

@@ -11,7 +11,7 @@
  * shares and keeps out of the database; no second key file to lose or to back up.
  */
 import { createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, verify, type KeyObject } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
+import { mkdir, open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Queryable } from "../store/index.ts";
 import type { AuditTrail, AuditVerifyResult } from "./audit-trail.ts";
@@ -19,6 +19,7 @@ import { canonicalJson } from "./canonical-json.ts";
 
 export const ANCHOR_FORMAT = "fulcrum-audit-anchor/1";
 const FILE_PATTERN = /^audit-anchor-.+\.json$/;
+const MAX_ANCHOR_BYTES = 16 * 1024;
 
 /** What an anchor file holds, signature aside. */
 export interface AuditAnchor {
@@ -99,15 +100,16 @@ export async function writeAuditAnchor(db: Queryable, options: { dir: string; ke
   const head = rows[0];
   if (!head) throw new Error("cannot anchor the audit chain: its head row (audit_chain_head) is missing");
   const anchor = signAnchor({ seq: Number(head.seq), hash: head.hash, count: Number(head.count), anchoredAt: (options.now ?? new Date()).toISOString() }, options.key);
-  mkdirSync(options.dir, { recursive: true });
+  await mkdir(options.dir, { recursive: true });
   const file = join(options.dir, anchorFileName(anchor));
-  // `wx`: fail rather than replace, should a name ever repeat; fsync so a crash keeps the anchor.
-  const fd = openSync(file, "wx", 0o444);
+  // `wx`: fail rather than replace, should a name ever repeat; sync so a crash keeps the anchor.
+  // Asynchronous throughout: a slow mount (object storage) never holds up the server's main thread.
+  const handle = await open(file, "wx", 0o444);
   try {
-    writeSync(fd, `${JSON.stringify(anchor, null, 2)}\n`);
-    fsyncSync(fd);
+    await handle.writeFile(`${JSON.stringify(anchor, null, 2)}\n`);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
   return { file, anchor };
 }
@@ -150,9 +152,10 @@ export class AnchorFolderError extends Error {
  * Reads every anchor file in `dir` and checks its signature against `trustedKeys` (base64url public
  * keys). Throws AnchorFolderError when the folder is missing or holds no anchor file.
  */
-export function readAuditAnchors(dir: string, trustedKeys: readonly string[]): ReadAnchorsResult {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AnchorFolderError(dir, `no audit anchor folder at ${dir}`);
-  const names = readdirSync(dir).filter((n) => FILE_PATTERN.test(n)).sort();
+export async function readAuditAnchors(dir: string, trustedKeys: readonly string[]): Promise<ReadAnchorsResult> {
+  const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isFolder) throw new AnchorFolderError(dir, `no audit anchor folder at ${dir}`);
+  const names = (await readdir(dir)).filter((n) => FILE_PATTERN.test(n)).sort();
   if (names.length === 0) throw new AnchorFolderError(dir, `the audit anchor folder ${dir} holds no anchor`);
   const trusted = new Map(trustedKeys.map((k) => [k, publicKeyObject(k)]));
   const result: ReadAnchorsResult = { anchors: [], problems: [] };
@@ -160,7 +163,12 @@ export function readAuditAnchors(dir: string, trustedKeys: readonly string[]): R
     const file = join(dir, name);
     let value: unknown;
     try {
-      value = JSON.parse(readFileSync(file, "utf8"));
+      // An anchor is a few hundred bytes; anything large dropped into the folder is not read in.
+      if ((await stat(file)).size > MAX_ANCHOR_BYTES) {
+        result.problems.push({ file, kind: "format", detail: `is larger than ${MAX_ANCHOR_BYTES} bytes, so it is not an anchor` });
+        continue;
+      }
+      value = JSON.parse(await readFile(file, "utf8"));
     } catch {
       result.problems.push({ file, kind: "unreadable", detail: "is not complete JSON (cut short by a crash while it was written, or damaged)" });
       continue;
@@ -204,7 +212,7 @@ export interface AnchoredVerifyResult extends AuditVerifyResult {
  * if (!r.ok) for (const p of r.problems) console.log(p.seq, p.detail);
  */
 export async function verifyWithAnchors(trail: AuditTrail, options: { dir: string; trustedKeys: readonly string[]; now?: Date }): Promise<AnchoredVerifyResult> {
-  const { anchors, problems: anchorProblems } = readAuditAnchors(options.dir, options.trustedKeys);
+  const { anchors, problems: anchorProblems } = await readAuditAnchors(options.dir, options.trustedKeys);
   const bySeq = new Map<number, SignedAuditAnchor & { file: string }>();
   const problems: AuditVerifyResult["problems"] = [];
   for (const a of anchors) {
