@@ -76,7 +76,7 @@ function signedBytes(anchor: AuditAnchor): Buffer {
 }
 
 /** Signs `anchor` (its `publicKey` is set to the key's). */
-export function signAnchor(anchor: Omit<AuditAnchor, "format" | "publicKey">, key: AnchorKey): SignedAuditAnchor {
+function signAnchor(anchor: Omit<AuditAnchor, "format" | "publicKey">, key: AnchorKey): SignedAuditAnchor {
   const body: AuditAnchor = { format: ANCHOR_FORMAT, ...anchor, publicKey: key.publicKey };
   return { ...body, signature: sign(null, signedBytes(body), key.privateKey).toString("base64url") };
 }

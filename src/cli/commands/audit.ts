@@ -1,5 +1,6 @@
 /**
- * `fulcrum audit verify|export`: check the hash-chained audit trail and hand it to an auditor.
+ * `fulcrum audit verify|anchor|search|export`: check the hash-chained audit trail (against the signed
+ * anchors of its head kept outside the database), anchor it by hand, and hand it to an auditor.
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
@@ -37,7 +38,6 @@ function printAnchors(result: AnchoredVerifyResult): void {
     `${count}; the last, of ${last.anchoredAt} (${describeAge(last.ageMs)} ago), holds record ${last.seq}; ${last.recordsSince} record${last.recordsSince === 1 ? "" : "s"} appended since (covered by the chain only until the next anchor)\n`,
   );
 }
-
 
 function parseDate(cmd: Command, value: string | undefined, option: string): Date | undefined {
   if (value === undefined) return undefined;
