@@ -1,11 +1,11 @@
 /**
  * A decompression-bomb check for PDFs. pdf.js inflates a stream into one buffer that doubles as it
  * grows, with no limit: a 2 MB content stream of deflated zeros becomes 2 GiB. Before pdf.js sees
- * the file, every zlib (FlateDecode) stream is inflated here (by zlib, natively, stopping at the cap)
- * and counted, and the file is refused once the total passes a cap. Streams behind another filter
+ * the file, every zlib (FlateDecode) stream is inflated here (by zlib, natively) and its output counted
+ * and dropped, and the file is refused once the total passes a cap. Streams behind another filter
  * first (ASCIIHex, ASCII85, LZW) are not seen here; the reader worker's memory limit catches those.
  */
-import { constants, inflateSync } from "node:zlib";
+import { constants, createInflate } from "node:zlib";
 
 /** What all of a resume's zlib streams may inflate to together: text, fonts and a few images. */
 export const MAX_PDF_INFLATED_BYTES = 128 * 1024 * 1024;
@@ -15,9 +15,34 @@ export class PdfInflateLimitError extends Error {
 }
 
 const STREAM = Buffer.from("stream");
+/** Output is counted a chunk at a time and dropped, so the check costs a chunk of memory, not the cap. */
+const CHUNK = 256 * 1024;
+
+/**
+ * Inflates one zlib stream, counting its output and stopping past `budget`; says how much it
+ * produced and how much input the stream used (zlib, not the first "endstream", decides where the
+ * data ends: deflate's stored blocks can carry that word, and pdf.js reads on by /Length).
+ */
+function inflateCounting(input: Uint8Array, budget: number): Promise<{ produced: number; consumed: number; over: boolean }> {
+  return new Promise((resolve) => {
+    const inflate = createInflate({ chunkSize: CHUNK, finishFlush: constants.Z_SYNC_FLUSH });
+    let produced = 0;
+    inflate.on("data", (chunk: Buffer) => {
+      produced += chunk.length;
+      if (produced > budget) {
+        inflate.destroy();
+        resolve({ produced, consumed: 0, over: true });
+      }
+    });
+    inflate.on("end", () => resolve({ produced, consumed: inflate.bytesWritten, over: false }));
+    // A damaged stream is pdf.js's to judge; only the limit stops the file here.
+    inflate.on("error", () => resolve({ produced, consumed: inflate.bytesWritten, over: false }));
+    inflate.end(input);
+  });
+}
 
 /** Total bytes the file's zlib streams inflate to; throws {@link PdfInflateLimitError} past `max`. */
-export function checkPdfInflatedSize(bytes: Uint8Array, max = MAX_PDF_INFLATED_BYTES): number {
+export async function checkPdfInflatedSize(bytes: Uint8Array, max = MAX_PDF_INFLATED_BYTES): Promise<number> {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let total = 0;
   let at = buf.indexOf(STREAM);
@@ -32,21 +57,10 @@ export function checkPdfInflatedSize(bytes: Uint8Array, max = MAX_PDF_INFLATED_B
       at = buf.indexOf(STREAM, start);
       continue;
     }
-    // zlib, not the first "endstream", decides where the data ends: deflate's stored blocks can
-    // carry that word, and pdf.js reads on by the stream's /Length.
-    let consumed = 1;
-    try {
-      // `info: true` returns the engine too, whose bytesWritten says how much input the stream used.
-      const { buffer, engine } = inflateSync(buf.subarray(start), { info: true, chunkSize: 1024 * 1024, maxOutputLength: max - total + 1, finishFlush: constants.Z_SYNC_FLUSH }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-      total += buffer.length;
-      consumed = Math.max(1, engine.bytesWritten);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-        throw new PdfInflateLimitError(`its compressed streams inflate to more than ${Math.round(max / 1024 / 1024)} MB (passed in the stream at byte ${start})`);
-      }
-      // A damaged stream is pdf.js's to judge; only the limit stops the file here.
-    }
-    at = buf.indexOf(STREAM, start + consumed);
+    const { produced, consumed, over } = await inflateCounting(buf.subarray(start), max - total);
+    if (over) throw new PdfInflateLimitError(`its compressed streams inflate to more than ${Math.round(max / 1024 / 1024)} MB (passed in the stream at byte ${start})`);
+    total += produced;
+    at = buf.indexOf(STREAM, start + Math.max(1, consumed));
   }
   return total;
 }

@@ -11,7 +11,6 @@ import type { HiddenReason, HiddenText, ReadResult, TextLine } from "./types.ts"
 import { emptyResult } from "./types.ts";
 import { stripInvisibleCharacters } from "./invisible-characters.ts";
 import { isInjection } from "../injection.ts";
-import { checkPdfInflatedSize, PdfInflateLimitError } from "./pdf-guard.ts";
 
 type Matrix = [number, number, number, number, number, number];
 type Rgb = [number, number, number];
@@ -418,16 +417,14 @@ function isPasswordError(error: unknown): boolean {
   return e?.name === "PasswordException" || /password/i.test(e?.message ?? "");
 }
 
-/** Reads a PDF's visible text as lines in reading order, with hidden text set apart. */
+/**
+ * Reads a PDF's visible text as lines in reading order, with hidden text set apart. pdf.js inflates
+ * without limit: call it through readDocument, which checks the file for decompression bombs first
+ * (pdf-guard.ts) and runs it in a worker with memory and time limits.
+ */
 export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): Promise<ReadResult> {
   const maxPages = options.maxPages ?? 20;
   const tinyFontPt = options.tinyFontPt ?? 2.5;
-  try {
-    checkPdfInflatedSize(bytes);
-  } catch (error) {
-    if (error instanceof PdfInflateLimitError) return emptyResult("pdf", "too-large", `The PDF was not read: ${error.message}; it looks like a decompression bomb.`);
-    throw error;
-  }
   let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // pdf.js takes ownership of the buffer it is given; copy so callers keep theirs.

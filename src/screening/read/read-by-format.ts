@@ -3,6 +3,7 @@
  * inside a reader worker (see reader-pool.ts), never on the server's main thread, and bounds what
  * it hands back so a file full of text cannot flood the caller.
  */
+import { checkPdfInflatedSize, PdfInflateLimitError } from "./pdf-guard.ts";
 import { controlByteShare, readPlainText } from "./plain-text.ts";
 import type { ReadResult, ResumeFormat } from "./types.ts";
 import { emptyResult } from "./types.ts";
@@ -34,6 +35,13 @@ export function sniffFormat(bytes: Uint8Array, filename = "", mime = ""): Resume
 export async function readByFormat(bytes: Uint8Array, filename = "", mime = ""): Promise<ReadResult> {
   switch (sniffFormat(bytes, filename, mime)) {
     case "pdf":
+      // Checked before pdf.js is even loaded, so a bomb costs neither its inflation nor pdf.js.
+      try {
+        await checkPdfInflatedSize(bytes);
+      } catch (error) {
+        if (error instanceof PdfInflateLimitError) return emptyResult("pdf", "too-large", `The PDF was not read: ${error.message}; it looks like a decompression bomb.`);
+        throw error;
+      }
       return (await import("./pdf.ts")).readPdf(bytes);
     case "docx":
       return (await import("./docx.ts")).readDocx(bytes);

@@ -3,6 +3,8 @@
  * result back; the pool owns its limits (heap, memory, deadline) and terminates it when they are
  * passed.
  */
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { boundResult, readByFormat } from "./read-by-format.ts";
 import { emptyResult } from "./types.ts";
@@ -13,6 +15,22 @@ export interface ReadRequest {
   filename?: string;
   mime?: string;
 }
+
+/**
+ * On Linux a thread has its own scheduling priority: the reader thread takes the lowest, so on a
+ * busy machine the server's main thread (webhooks, console, API) gets the CPU first. Elsewhere the
+ * reader runs at the process's priority.
+ */
+function lowerThisThreadsPriority(): void {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 19);
+  } catch {
+    // No /proc, or not allowed: the limits still hold, only the priority is shared.
+  }
+}
+
+lowerThisThreadsPriority();
 
 parentPort!.on("message", async (request: ReadRequest) => {
   let result;

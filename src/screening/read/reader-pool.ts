@@ -165,10 +165,7 @@ function run(slot: Slot, job: Job): void {
     slot.worker.off("message", onMessage);
     slot.finish = undefined;
     busy.delete(slot);
-    const settled = result ?? emptyResult("unknown", "corrupt", "The reader stopped before finishing the file.");
-    job.resolve(settled);
-    // A file refused for its size may have left memory behind in the worker: start afresh.
-    if (!slot.dead && settled.status === "too-large") retire(slot);
+    job.resolve(result ?? emptyResult("unknown", "corrupt", "The reader stopped before finishing the file."));
     release(slot);
   };
   const request: ReadRequest = { id, bytes: job.bytes, ...(job.filename ? { filename: job.filename } : {}), ...(job.mime ? { mime: job.mime } : {}) };
