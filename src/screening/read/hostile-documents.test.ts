@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDeflate } from "node:zlib";
+import { strToU8, zipSync } from "fflate";
 import { buildPdf } from "../testing.ts";
 import { MAX_LINES, MAX_TEXT_CHARS } from "./limits.ts";
 import { readDocument } from "./read-document.ts";
@@ -104,6 +105,27 @@ describe("hostile resume files", () => {
     configureReaderPool({ memoryMb: DEFAULT_READER_LIMITS.memoryMb });
   });
 
+  it("stops a reader whose JavaScript heap passes the worker's cap: a 4 MB Word file of 700,000 paragraphs", async () => {
+    // Not a zip bomb (it inflates only 7×), but mammoth builds a tree of every element it holds.
+    const paragraphs = Array.from({ length: 700_000 }, (_, i) => `<w:p><w:r><w:t>${((i * 2654435761) % 4294967296).toString(36)}</w:t></w:r></w:p>`).join("");
+    const docx = zipSync(
+      {
+        "[Content_Types].xml": strToU8(
+          '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        ),
+        "_rels/.rels": strToU8(
+          '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        ),
+        "word/document.xml": strToU8(`<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs}</w:body></w:document>`),
+      },
+      { level: 9 },
+    );
+    assert.ok(docx.length < 5 * MB);
+    const r = await readDocument(docx, { filename: "cv.docx" });
+    assert.equal(r.status, "too-large");
+    assert.match(r.message ?? "", /needed more than (256|512) MB of memory and was stopped/);
+  });
+
   it("terminates a reader still working at its deadline and reports the file corrupt", async () => {
     // Every stray closing tag makes the parser search its open elements: seconds of work.
     const slow = new TextEncoder().encode(`<html><body>${"<div>".repeat(500)}text${"</x>".repeat(2_000_000)}`);
@@ -136,8 +158,9 @@ describe("hostile resume files", () => {
   it("cuts a file holding megabytes of text to the reading limits, as partial, and says so", async () => {
     const many = new TextEncoder().encode("a\n".repeat(4_000_000));
     const long = new TextEncoder().encode(`${"word ".repeat(40)}\n`.repeat(40_000));
-    for (const bytes of [many, long]) {
-      const r = await readDocument(bytes, { filename: "cv.txt" });
+    const paragraphs = new TextEncoder().encode(`<html><body>${"<p>ab</p>".repeat(1_000_000)}`);
+    for (const [bytes, filename] of [[many, "cv.txt"], [long, "cv.txt"], [paragraphs, "cv.html"]] as const) {
+      const r = await readDocument(bytes, { filename });
       assert.equal(r.status, "partial");
       assert.match(r.message ?? "", /more text than a resume/);
       assert.ok(r.flags.includes("text-truncated"));

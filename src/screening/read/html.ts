@@ -7,6 +7,7 @@
 import { Parser } from "htmlparser2";
 import type { HiddenText, ReadResult, TextLine } from "./types.ts";
 import { stripInvisibleCharacters } from "./invisible-characters.ts";
+import { MAX_LINES, MAX_TEXT_CHARS } from "./limits.ts";
 
 const SKIP = new Set(["script", "style", "head", "noscript", "template", "title", "svg", "object", "iframe"]);
 const BLOCK = new Set([
@@ -73,6 +74,9 @@ export function htmlToLines(html: string): { lines: TextLine[]; hidden: HiddenTe
   let headingLine = false;
   let hiddenBuffer = "";
   let tooDeep: HtmlTooDeepError | undefined;
+  /** More text than any resume: the rest is not read (the caller cuts the result and says so). */
+  let full = false;
+  let total = 0;
   const flush = () => {
     const stripped = stripInvisibleCharacters(buffer);
     hidden.push(...stripped.hidden);
@@ -80,6 +84,8 @@ export function htmlToLines(html: string): { lines: TextLine[]; hidden: HiddenTe
     if (text) {
       const chars = text.replace(/\s/g, "").length;
       lines.push({ text, page: 1, fontSize: 0, bold: boldChars >= chars * 0.6, heading: headingLine });
+      total += text.length;
+      if (total > MAX_TEXT_CHARS || lines.length > MAX_LINES) full = true;
     }
     if (hiddenBuffer.trim()) hidden.push({ text: hiddenBuffer.replace(/\s+/g, " ").trim(), reason: "hidden-style" });
     buffer = "";
@@ -131,11 +137,11 @@ export function htmlToLines(html: string): { lines: TextLine[]; hidden: HiddenTe
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  // Written in slices so a pause for a too-deep document stops the work at once.
+  // Written in slices so a too-deep or too-long document stops the work within one slice.
   const slice = 64 * 1024;
-  for (let i = 0; i < html.length && !tooDeep; i += slice) parser.write(html.slice(i, i + slice));
+  for (let i = 0; i < html.length && !tooDeep && !full; i += slice) parser.write(html.slice(i, i + slice));
   if (tooDeep) throw tooDeep;
-  parser.end();
+  if (!full) parser.end();
   flush();
   return { lines, hidden };
 }
