@@ -54,6 +54,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   files: number;
+  /** The heap cap it was started with. */
+  heapMb: number;
   /** Terminated or exited: never given another file. */
   dead?: boolean;
   idleTimer?: NodeJS.Timeout;
@@ -104,13 +106,13 @@ function spawn(): Slot {
     stdout: false,
     stderr: false,
   });
-  const slot: Slot = { worker, files: 0 };
+  const slot: Slot = { worker, files: 0, heapMb: limits.heapMb };
   worker.on("error", (error: Error & { code?: string }) => {
     slot.dead = true;
     const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
     slot.finish?.(
       outOfMemory
-        ? emptyResult("unknown", "too-large", `Reading the file needed more than ${limits.heapMb} MB of memory and was stopped; it looks built to exhaust the server.`)
+        ? emptyResult("unknown", "too-large", `Reading the file needed more than ${slot.heapMb} MB of memory and was stopped; it looks built to exhaust the server.`)
         : emptyResult("unknown", "corrupt", `The file could not be read: ${error.message}.`),
     );
   });
