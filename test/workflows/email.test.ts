@@ -18,6 +18,7 @@ import { createLogger, silentLogger } from "../../src/observability/index.ts";
 import { createPostgresDatabase, testEngines } from "../../src/store/testing.ts";
 import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
 import { createNotifier } from "../../src/engine/runs/runtime.ts";
+import { createApiToken } from "../../src/server/api/tokens.ts";
 import { resumeFor } from "./harness.ts";
 import { runFulcrum } from "../support/fulcrum-cli.ts";
 
@@ -82,13 +83,17 @@ async function serve(kind: string, extra: NodeJS.ProcessEnv, logs?: string[]) {
     : silentLogger;
   const running = await startServer({ config: loadConfig(env), logger });
   // Built-in workflows start in shadow, on the sandbox too: the team switches nurture to auto
-  // (its e-mail still waits for a person).
-  const switched = await fetch(`${running.url}/api/workflows/talent-pool-nurture`, {
+  // (its e-mail still waits for a person); one admin asks, a second approves (four eyes).
+  const asked = await fetch(`${running.url}/api/workflows/talent-pool-nurture`, {
     method: "PATCH",
     headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
     body: JSON.stringify({ mode: "auto" }),
   });
-  if (switched.status !== 200) throw new Error(`could not switch talent-pool-nurture to auto: ${switched.status} ${await switched.text()}`);
+  if (asked.status !== 202) throw new Error(`could not ask to switch talent-pool-nurture to auto: ${asked.status} ${await asked.text()}`);
+  const { change } = (await asked.json()) as { change: { id: number } };
+  const approver = (await createApiToken(running.ctx.db, "second admin", "admin")).token;
+  const switched = await fetch(`${running.url}/api/workflows/talent-pool-nurture/changes/${change.id}/approve`, { method: "POST", headers: { authorization: `Bearer ${approver}` } });
+  if (switched.status !== 200) throw new Error(`could not approve switching talent-pool-nurture to auto: ${switched.status} ${await switched.text()}`);
   return {
     running,
     dataDir,

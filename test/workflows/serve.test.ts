@@ -8,6 +8,7 @@ import { loadConfig } from "../../src/config/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
 import { createPostgresDatabase, testEngines } from "../../src/store/testing.ts";
 import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
+import { createApiToken } from "../../src/server/api/tokens.ts";
 import { resumeFor } from "./harness.ts";
 
 const ADMIN = "serve-admin-token-0123456789";
@@ -38,12 +39,17 @@ for (const e of await testEngines()) {
     };
 
     it("a new application in the sandbox arrives as a signed webhook, is screened, and shows in the API", async () => {
-      // Built-in workflows start in shadow, on the sandbox too: a person switches screening to auto.
-      const switched = await fetch(`${running.url}/api/workflows/application-screening`, {
+      // Built-in workflows start in shadow, on the sandbox too: a person asks to switch screening
+      // to auto, and a second admin approves (four eyes).
+      const asked = await fetch(`${running.url}/api/workflows/application-screening`, {
         method: "PATCH",
         headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
         body: JSON.stringify({ mode: "auto" }),
       });
+      assert.equal(asked.status, 202, await asked.clone().text());
+      const { change } = (await asked.json()) as { change: { id: number } };
+      const approver = (await createApiToken(running.ctx.db, "second admin", "admin")).token;
+      const switched = await fetch(`${running.url}/api/workflows/application-screening/changes/${change.id}/approve`, { method: "POST", headers: { authorization: `Bearer ${approver}` } });
       assert.equal(switched.status, 200, await switched.clone().text());
       const sandbox = running.sandbox!;
       const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;

@@ -53,6 +53,7 @@ for (const e of await testEngines()) {
     let h: Harness;
     let app: Hono;
     let admin: string;
+    let secondAdmin: string;
     let userDir: string;
 
     before(async () => {
@@ -61,19 +62,27 @@ for (const e of await testEngines()) {
       h = await startHarness(e.kind, { workflowModes: {}, env: { FULCRUM_WORKFLOWS_DIR: userDir } });
       app = createApp({ config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({}), engine: h.runtime.engine, workflows: h.runtime.workflows });
       admin = (await createApiToken(h.t.db, "ops admin", "admin")).token;
+      secondAdmin = (await createApiToken(h.t.db, "second admin", "admin")).token;
     });
     after(async () => {
       await h?.close();
       rmSync(userDir, { recursive: true, force: true });
     });
 
-    async function api(method: string, path: string, body?: unknown) {
+    async function api(method: string, path: string, body?: unknown, token = admin) {
       const res = await app.request(`/api${path}`, {
         method,
-        headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: res.status, json: (await res.json()) as Record<string, any> };
+    }
+    /** Raising a mode waits for a second person (four eyes): the ops admin asks, another admin approves. */
+    async function raise(id: string, mode: string) {
+      const asked = await api("PATCH", `/workflows/${id}`, { mode });
+      if (asked.status === 200) return asked;
+      assert.equal(asked.status, 202, JSON.stringify(asked.json));
+      return api("POST", `/workflows/${id}/changes/${asked.json.change.id}/approve`, {}, secondAdmin);
     }
     const listed = async (id: string) => ((await api("GET", "/workflows")).json.workflows as Listed[]).find((w) => w.id === id)!;
     const byStep = (w: Listed) => Object.fromEntries(w.actions.map((a) => [a.step, a]));
@@ -115,7 +124,7 @@ for (const e of await testEngines()) {
     });
 
     it("writes the packet once a person sets the workflow to auto", async () => {
-      const r = await api("PATCH", "/workflows/interview-packet", { mode: "auto" });
+      const r = await raise("interview-packet", "auto");
       assert.equal(r.status, 200);
       assert.equal(r.json.workflow.effectiveMode, "auto");
       assert.equal(byStep(await listed("interview-packet")).note!.mode, "auto");
@@ -137,7 +146,7 @@ for (const e of await testEngines()) {
     });
 
     it("after a signed-in admin sets it to shadow in the console, records the packet and writes no note", async () => {
-      await api("PATCH", "/workflows/interview-packet", { mode: "auto" });
+      await raise("interview-packet", "auto");
       await createUser(h.t.db, { email: "ops@example.com", role: "admin", password: "violet tractor anchors 51" }, { N: 1024, r: 8, p: 1 });
       const login = await app.request(`${ORIGIN}/console/api/login`, {
         method: "POST",
@@ -164,7 +173,7 @@ for (const e of await testEngines()) {
     });
 
     it("shows a global ceiling lower than the workflow's mode, on each action and the workflow, with the reason", async () => {
-      await api("PATCH", "/workflows/interview-packet", { mode: "auto" });
+      await raise("interview-packet", "auto");
       assert.equal((await api("PUT", "/settings/mode-ceiling", { mode: "assist" })).status, 200);
       try {
         const w = await listed("interview-packet");

@@ -38,3 +38,18 @@ export { matchWorkflows, armTimers, conditionsHold, contextNeeds, conditionNeeds
 export { render, renderText, evaluate, valueAt } from "./template.ts";
 export { parseDuration, isDuration } from "./duration.ts";
 export { opportunityIdOf, type EngineEvent, type MatchContext, type OpportunityLike, type PostingLike, type ApplicationLike } from "./event.ts";
+export {
+  requestWorkflowChange,
+  approveWorkflowChange,
+  rejectWorkflowChange,
+  listWorkflowChanges,
+  getWorkflowChange,
+  splitWorkflowPatch,
+  describeWorkflowPatch,
+  WorkflowChangeError,
+  type WorkflowChange,
+  type WorkflowChangeStatus,
+  type WorkflowPatch,
+  type WorkflowSwitches,
+  type RequestedChange,
+} from "./workflow-changes.ts";

@@ -136,7 +136,7 @@ for (const e of await testEngines()) {
       assert.equal((await call("PATCH", "/workflows/nope", ADMIN, { mode: "auto" })).status, 404);
       const r = await call("PATCH", "/workflows/tagger", ADMIN, { mode: "shadow", enabled: false });
       const { actions, ...workflow } = r.json.workflow;
-      assert.deepEqual(workflow, { id: "tagger", enabled: false, mode: "shadow", ceiling: "auto", effectiveMode: "shadow" });
+      assert.deepEqual(workflow, { id: "tagger", enabled: false, mode: "shadow", ceiling: "auto", effectiveMode: "shadow", pendingChange: null });
       // The file says assist; the person's shadow is lower and decides every action.
       assert.deepEqual(
         actions.map((a: { step: string; mode: string; decidedBy: string[] }) => [a.step, a.mode, a.decidedBy.join("+")]),

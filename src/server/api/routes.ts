@@ -10,10 +10,20 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http-error.ts";
-import { actionForApiRequest, permits, type Caller } from "../console/index.ts";
+import { actionForApiRequest, fourEyesRequired, permits, type Caller } from "../console/index.ts";
 import { EngineError, getRun, listRuns, type WorkflowEngine } from "../../engine/runs/index.ts";
 import { getProposal, listProposals } from "../../engine/proposals/index.ts";
-import { formatProblem, type WorkflowSet } from "../../engine/workflows/index.ts";
+import {
+  approveWorkflowChange,
+  describeWorkflowPatch,
+  formatProblem,
+  getWorkflowChange,
+  listWorkflowChanges,
+  rejectWorkflowChange,
+  requestWorkflowChange,
+  WorkflowChangeError,
+  type WorkflowSet,
+} from "../../engine/workflows/index.ts";
 import { capMode, ceilingSource, type Mode } from "../../engine/policy/index.ts";
 import { verifyApiToken } from "./tokens.ts";
 import { mountModeCeilingRoutes } from "./mode-ceiling.ts";
@@ -41,6 +51,8 @@ const PROMPTS_DIR = resolve(import.meta.dirname, "../../../prompts");
 
 const decisionBody = z.strictObject({ reason: z.string().max(2000).optional(), edits: z.record(z.string(), z.unknown()).optional() });
 const workflowPatch = z.strictObject({ enabled: z.boolean().optional(), mode: z.enum(["shadow", "assist", "auto"]).optional() });
+const changeDecisionBody = z.strictObject({ reason: z.string().max(2000).optional() });
+const changeStatuses = ["pending", "approved", "rejected", "withdrawn", "superseded", "all"] as const;
 const rerunBody = z.strictObject({ step: z.string().min(1) });
 const manualBody = z.strictObject({ connectionId: z.string().min(1), opportunityId: z.string().min(1).optional(), data: z.record(z.string(), z.unknown()).optional() });
 
@@ -221,10 +233,23 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
     };
   }
 
+  /** The workflow as the list shows it: switches in force, each action's effective mode, and a change waiting for approval. */
+  async function workflowView(id: string) {
+    const w = (await engine.effectiveWorkflows()).find((x) => x.id === id)!;
+    const pendingChange = (await listWorkflowChanges(db, { workflowId: id, limit: 1 }))[0] ?? null;
+    return { id, enabled: w.enabled, mode: w.mode, ceiling: await modeCeiling.get(), ...(await modesOf())(id, w.mode), pendingChange };
+  }
+
+  function changeRefused(error: unknown): never {
+    if (error instanceof WorkflowChangeError) throw new HttpError(error.status, error.code, error.message);
+    throw error;
+  }
+
   api.get("/workflows", async (c) => {
     const effective = new Map((await engine.effectiveWorkflows()).map((w) => [w.id, w]));
     const ceiling = await modeCeiling.get();
     const modes = await modesOf();
+    const waiting = new Map((await listWorkflowChanges(db, { limit: 500 })).map((ch) => [ch.workflowId, ch]));
     return c.json({
       workflows: workflows.list().map((l) => {
         const w = effective.get(l.workflow.id) ?? l.workflow;
@@ -237,6 +262,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
           modes: w.modes,
           ceiling,
           ...modes(w.id, w.mode),
+          pendingChange: waiting.get(w.id) ?? null,
           origin: l.origin,
           hash: l.hash,
           triggers: w.triggers,
@@ -247,19 +273,54 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
     });
   });
 
+  /** Workflow changes, newest first; `?status=` (default `pending`, or `all`) and `?workflow=`. */
+  api.get("/workflows/changes", async (c) => {
+    const status = c.req.query("status") ?? "pending";
+    if (!(changeStatuses as readonly string[]).includes(status)) throw new HttpError(400, "bad_query", `status must be one of ${changeStatuses.join(", ")}`);
+    const changes = await listWorkflowChanges(db, { status: status as (typeof changeStatuses)[number], workflowId: c.req.query("workflow") || undefined, limit: intQuery(c, "limit") });
+    return c.json({ changes });
+  });
+
+  /**
+   * Lowering (a lower mode, disabling) applies at once. Raising (a higher mode, enabling) waits for
+   * someone other than the caller while four eyes is on: 202 with the pending change.
+   */
   api.patch("/workflows/:id", async (c) => {
     const id = c.req.param("id");
-    if (!workflows.get(id)) throw new HttpError(404, "not_found", `no workflow "${id}"`);
+    const loaded = workflows.get(id);
+    if (!loaded) throw new HttpError(404, "not_found", `no workflow "${id}"`);
     const body = await jsonBody(c, workflowPatch);
-    await db.query(
-      `insert into workflow_settings (workflow_id, enabled, mode, updated_by) values ($1, $2, $3, $4)
-       on conflict (workflow_id) do update set enabled = coalesce($2, workflow_settings.enabled), mode = coalesce($3, workflow_settings.mode),
-         updated_by = $4, updated_at = now()`,
-      [id, body.enabled ?? null, body.mode ?? null, actorOf(caller(c))],
-    );
-    const w = (await engine.effectiveWorkflows()).find((x) => x.id === id)!;
-    return c.json({ workflow: { id, enabled: w.enabled, mode: w.mode, ceiling: await modeCeiling.get(), ...(await modesOf())(id, w.mode) } });
+    const author = actorOf(caller(c));
+    const r = await requestWorkflowChange(db, { workflowId: id, file: { enabled: loaded.workflow.enabled, mode: loaded.workflow.mode }, patch: body, author, fourEyes: await fourEyesRequired(db) });
+    const workflow = await workflowView(id);
+    if (!r.pending) return c.json({ workflow, applied: r.applied, ...(r.selfApproved ? { selfApproved: true } : {}) });
+    const now = describeWorkflowPatch(r.applied);
+    const message =
+      `${now ? `Applied: ${now}. ` : ""}Waiting for approval: change ${r.pending.id} would ${describeWorkflowPatch({ enabled: r.pending.enabled ?? undefined, mode: r.pending.mode ?? undefined })}. ` +
+      `Someone other than ${author} with the admin role must approve it (four eyes): POST /api/workflows/${id}/changes/${r.pending.id}/approve, or Approve on the console's Workflows page.`;
+    return c.json({ workflow, applied: r.applied, change: r.pending, message }, 202);
   });
+
+  for (const decision of ["approve", "reject"] as const) {
+    api.post(`/workflows/:id/changes/:changeId/${decision}`, async (c) => {
+      const id = c.req.param("id");
+      const changeId = intParam(c, "changeId");
+      const body = await jsonBody(c, changeDecisionBody);
+      const change = await getWorkflowChange(db, changeId);
+      if (change?.workflowId !== id) throw new HttpError(404, "not_found", `workflow "${id}" has no change ${changeId}`);
+      const who = actorOf(caller(c));
+      if (decision === "approve") {
+        const file = (wf: string) => {
+          const l = workflows.get(wf);
+          return l ? { enabled: l.workflow.enabled, mode: l.workflow.mode } : undefined;
+        };
+        const r = await approveWorkflowChange(db, changeId, { approver: who, fourEyes: await fourEyesRequired(db), file }).catch(changeRefused);
+        return c.json({ change: r.change, workflow: await workflowView(id), ...(r.selfApproved ? { selfApproved: true } : {}) });
+      }
+      const rejected = await rejectWorkflowChange(db, changeId, { actor: who, reason: body.reason }).catch(changeRefused);
+      return c.json({ change: rejected, workflow: await workflowView(id) });
+    });
+  }
 
   api.post("/workflows/:id/run", async (c) => {
     const body = await jsonBody(c, manualBody);
