@@ -2,6 +2,8 @@
  * `fulcrum workflows validate|list|test|schema`: check workflow files (errors name file, line and
  * field), list what is loaded, and dry-run a workflow on an event: it reads from Lever (or the
  * built-in sandbox) and prints the proposals it would make, writing nothing anywhere.
+ * `fulcrum workflows mode|changes|approve-change|reject-change`: set a workflow's mode live under
+ * four eyes (a raise waits for someone other than its author) and decide on waiting changes.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,13 +13,26 @@ import { silentLogger } from "../../observability/index.ts";
 import { migrate, openDatabase } from "../../store/index.ts";
 import { createAi, DEFAULT_AI_CONFIG } from "../../ai/index.ts";
 import { createLeverClient, LEVER_PRODUCTION_URL, type LeverClient } from "../../lever/index.ts";
-import { formatProblem, loadWorkflows, workflowJsonSchema, type EngineEvent } from "../../engine/workflows/index.ts";
+import {
+  approveWorkflowChange,
+  describeWorkflowPatch,
+  formatProblem,
+  listWorkflowChanges,
+  loadWorkflows,
+  rejectWorkflowChange,
+  requestWorkflowChange,
+  workflowJsonSchema,
+  WorkflowChangeError,
+  type EngineEvent,
+  type WorkflowChange,
+} from "../../engine/workflows/index.ts";
 import { createInlineDispatcher, createWorkflowEngine } from "../../engine/runs/index.ts";
 import { aiStepRunner } from "../../engine/runs/runtime.ts";
 import { leverGateway } from "../../engine/steps/index.ts";
 import { builtInTasks, readResumeWithScreening } from "../../engine/steps/tasks/index.ts";
 import { listProposals } from "../../engine/proposals/index.ts";
 import { actionModes, capMode, ceilingSource, createModeCeiling, isMode, type ActionMode, type Mode, type ModeCeilingState } from "../../engine/policy/index.ts";
+import { fourEyesRequired } from "../../server/console/index.ts";
 import { embeddedDatabaseHolder, withDatabase } from "../engine-session.ts";
 
 function loadAll() {
@@ -52,6 +67,8 @@ export function eventFromFile(text: string, file: string): Omit<EngineEvent, "tr
 export interface LiveSettings {
   ceiling: ModeCeilingState;
   workflows: Map<string, { enabled: boolean | null; mode: Mode | null; updatedBy: string | null }>;
+  /** Raising changes waiting for a second person's approval (four eyes), by workflow. */
+  pending: Map<string, WorkflowChange>;
   /** Set when the database could not be read: the values are the environment's and the files'. */
   unavailable?: string | undefined;
 }
@@ -65,6 +82,7 @@ export async function readLiveSettings(config: Config): Promise<LiveSettings> {
   const fallback = (unavailable?: string): LiveSettings => ({
     ceiling: { effective: config.modeCeiling, environment: config.modeCeiling, override: null, updatedBy: null, updatedAt: null },
     workflows: new Map(),
+    pending: new Map(),
     unavailable,
   });
   if (!config.databaseUrl) {
@@ -79,7 +97,8 @@ export async function readLiveSettings(config: Config): Promise<LiveSettings> {
       const { rows } = await db.query<{ workflow_id: string; enabled: boolean | null; mode: Mode | null; updated_by: string | null }>(
         "select workflow_id, enabled, mode, updated_by from workflow_settings",
       );
-      return { ceiling, workflows: new Map(rows.map((r) => [r.workflow_id, { enabled: r.enabled, mode: r.mode, updatedBy: r.updated_by }])) };
+      const pending = new Map((await listWorkflowChanges(db, { limit: 500 })).map((c) => [c.workflowId, c]));
+      return { ceiling, workflows: new Map(rows.map((r) => [r.workflow_id, { enabled: r.enabled, mode: r.mode, updatedBy: r.updated_by }])), pending };
     });
   } catch (error) {
     return fallback(`the database could not be read (${(error as Error).message.split("\n")[0]})`);
@@ -97,8 +116,16 @@ export function describeModeCeiling(live: LiveSettings): string {
   return `mode ceiling: ${c.effective} (FULCRUM_MODE_CEILING)`;
 }
 
+/** `change 3, set its mode to auto (asked by cli:ann at 2026-…)`, for listings. */
+function describeChange(c: WorkflowChange, withId = true): string {
+  const what = describeWorkflowPatch({ ...(c.enabled !== null ? { enabled: c.enabled } : {}), ...(c.mode !== null ? { mode: c.mode } : {}) });
+  return `${withId ? `change ${c.id}, ` : ""}${what} (asked by ${c.author} at ${c.createdAt})`;
+}
+
 export function register(program: Command): void {
-  const workflows = program.command("workflows").description("Check, list and dry-run workflow files (workflows/*.yaml and FULCRUM_WORKFLOWS_DIR).");
+  const workflows = program
+    .command("workflows")
+    .description("Check, list and dry-run workflow files (workflows/*.yaml and FULCRUM_WORKFLOWS_DIR); set a workflow's mode and approve changes others asked for.");
 
   workflows
     .command("validate")
@@ -129,7 +156,8 @@ export function register(program: Command): void {
 The mode ceiling shown is the one in force: FULCRUM_MODE_CEILING, or lower when an admin lowered it
 live in the console (read from the database; while fulcrum serve holds the embedded database, the
 environment's value is shown with a note). Enabled and mode changed live (in the console, through
-the API or with fulcrum workflows mode) are shown too, with who changed them.
+the API or with fulcrum workflows mode) are shown too, with who changed them, and a raise waiting
+for a second person's approval (four eyes) under its workflow.
 
 Under each workflow, every action (note, tags, stage move, message, HTTP call) is listed with the
 mode it runs in: the lowest of the mode ceiling, the workflow's mode (set live, else the
@@ -155,6 +183,7 @@ take effect and is listed as such.`,
           mode,
           runsAs: capMode(mode, ceiling),
           changedLive: o !== undefined && (o.mode !== null || o.enabled !== null),
+          pendingChange: live.pending.get(w.id) ?? null,
           actions: actions.map((a, i) => (onSandbox[i]!.mode !== a.mode ? { ...a, onSandbox: onSandbox[i]! } : a)),
         };
       };
@@ -171,7 +200,8 @@ take effect and is listed as such.`,
         const e = effective(w);
         const triggers = w.triggers.map((t) => ("lever" in t ? `lever:${[t.lever].flat().join("|")}` : "source" in t ? `tool:${t.source}` : "schedule" in t ? `cron "${t.schedule}"` : "timer" in t ? `timer ${t.timer.after ?? ""} after ${t.timer.at}` : "manual"));
         const mode = `mode ${e.mode}${e.runsAs !== e.mode ? ` → runs as ${e.runsAs}` : ""} (ceiling ${ceiling}${lowered})${e.changedLive ? ` [set live${live.workflows.get(w.id)?.updatedBy ? ` by ${live.workflows.get(w.id)!.updatedBy}` : ""}]` : ""}`;
-        out(`${w.id}${e.enabled ? "" : " (disabled)"} [${origin}] ${mode}\n  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`);
+        const waiting = e.pendingChange ? `  waiting for approval: ${describeChange(e.pendingChange)}\n` : "";
+        out(`${w.id}${e.enabled ? "" : " (disabled)"} [${origin}] ${mode}\n${waiting}  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`);
         if (e.actions.length) out(`  actions (each runs in the lowest mode that applies):\n${e.actions.map(actionLine).join("")}`);
       }
       for (const p of problems) err(`problem: ${formatProblem(p)}\n`);
@@ -179,10 +209,10 @@ take effect and is listed as such.`,
 
   workflows
     .command("mode")
-    .description("Set a workflow's mode (shadow, assist or auto), as the console does; print the mode each of its actions now runs in.")
+    .description("Set a workflow's mode (shadow, assist or auto), as the console does: lowering applies at once, raising waits for someone else's approval (four eyes).")
     .argument("<workflow>", "workflow id")
     .argument("<mode>", "shadow, assist or auto")
-    .requiredOption("--as <name>", "who changes it (shown as cli:<name> wherever the mode is explained)")
+    .requiredOption("--as <name>", "who changes it (shown as cli:<name> wherever the mode is explained; the approver of a raise must be someone else)")
     .addHelpText(
       "after",
       `
@@ -191,8 +221,14 @@ modes, the sandbox block on the built-in sandbox), so shadow means nothing is wr
 Runs already under way follow the new mode from their next action. While fulcrum serve holds the
 embedded database, use the console or PATCH /api/workflows/<id> instead.
 
-Example:
-  fulcrum workflows mode interview-packet shadow --as ops@example.com`,
+Four eyes: a lower mode applies at once. A higher one (shadow → assist → auto) becomes a change
+waiting for approval by someone other than --as: fulcrum workflows approve-change <id> --as <name>,
+or Approve on the console's Workflows page. An admin can turn the rule off in the console's
+settings (audited); a raise then applies at once and is recorded as self-approved.
+
+Examples:
+  fulcrum workflows mode interview-packet shadow --as ops@example.com
+  fulcrum workflows mode interview-packet auto --as ops@example.com   # waits for approval`,
     )
     .action(async (id: string, mode: string, o: { as: string }, cmd: Command) => {
       const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
@@ -201,17 +237,77 @@ Example:
       const wf = list.find((w) => w.workflow.id === id);
       if (!wf) return cmd.error(`fulcrum workflows mode: no workflow "${id}" (known: ${list.map((w) => w.workflow.id).join(", ")})`, { exitCode: 2 });
       const by = `cli:${o.as}`;
-      const ceiling = await withDatabase(async (db, config) => {
-        // The same upsert as PATCH /api/workflows/:id; the engine reads it at each decision.
-        await db.query(
-          `insert into workflow_settings (workflow_id, mode, updated_by) values ($1, $2, $3)
-           on conflict (workflow_id) do update set mode = excluded.mode, updated_by = excluded.updated_by, updated_at = now()`,
-          [id, mode, by],
-        );
-        return createModeCeiling(db, config.modeCeiling).state();
+      const { r, ceiling, chosen } = await withDatabase(async (db, config) => {
+        // The same rule as PATCH /api/workflows/:id; the engine reads the settings at each decision.
+        const r = await requestWorkflowChange(db, { workflowId: id, file: { enabled: wf.workflow.enabled, mode: wf.workflow.mode }, patch: { mode }, author: by, fourEyes: await fourEyesRequired(db) });
+        const { rows } = await db.query<{ mode: Mode | null; updated_by: string | null }>("select mode, updated_by from workflow_settings where workflow_id = $1", [id]);
+        return { r, ceiling: await createModeCeiling(db, config.modeCeiling).state(), chosen: rows[0]?.mode ? { mode: rows[0].mode, by: rows[0].updated_by } : null };
       });
-      out(`${id} is now in ${mode} mode\n  actions (each runs in the lowest mode that applies):\n`);
-      for (const a of actionModes(wf.workflow, { ceiling: ceiling.effective, ceilingSource: ceilingSource(ceiling), chosen: { mode, by }, sandbox: false })) out(`    ${a.step} (${a.type}): ${a.reason}\n`);
+      if (r.pending) {
+        out(
+          `${id} stays in ${chosen?.mode ?? wf.workflow.mode} mode: raising it to ${mode} waits for approval (change ${r.pending.id}).\n` +
+            `  someone other than ${by} must approve it: fulcrum workflows approve-change ${r.pending.id} --as <name> (or Approve on the console's Workflows page)\n`,
+        );
+        return;
+      }
+      out(`${id} is now in ${mode} mode${r.selfApproved ? " (self-approved: four eyes is off)" : ""}\n  actions (each runs in the lowest mode that applies):\n`);
+      for (const a of actionModes(wf.workflow, { ceiling: ceiling.effective, ceilingSource: ceilingSource(ceiling), chosen, sandbox: false })) out(`    ${a.step} (${a.type}): ${a.reason}\n`);
+    });
+
+  workflows
+    .command("changes")
+    .description("List workflow changes waiting for approval (four eyes), or every change with --all.")
+    .option("--all", "every change, with its outcome (approved, rejected, withdrawn, superseded)")
+    .option("--json", "print JSON")
+    .action(async (o: { all?: boolean; json?: boolean }, cmd: Command) => {
+      const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
+      const changes = await withDatabase((db) => listWorkflowChanges(db, { status: o.all ? "all" : "pending", limit: 500 }));
+      if (o.json) return void out(`${JSON.stringify({ changes }, null, 2)}\n`);
+      if (changes.length === 0) return void out(o.all ? "no workflow changes yet\n" : "no workflow changes wait for approval\n");
+      for (const c of changes) out(`${c.id} ${c.workflowId}: ${describeChange(c, false)}${c.status === "pending" ? "" : ` — ${c.status}${c.decidedBy ? ` by ${c.decidedBy}` : ""}`}\n`);
+    });
+
+  workflows
+    .command("approve-change")
+    .description("Approve a workflow change waiting for approval and apply it; its author may not approve it (four eyes).")
+    .argument("<change>", "the change's number (fulcrum workflows changes lists them)")
+    .requiredOption("--as <name>", "who approves (recorded as cli:<name>); not the person who asked for the change")
+    .addHelpText("after", "\nExits 1 when --as names the change's author while four eyes is on, or when the change is not waiting.\n\nExample:\n  fulcrum workflows approve-change 3 --as lead@example.com")
+    .action(async (changeText: string, o: { as: string }, cmd: Command) => {
+      const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
+      if (!/^\d{1,15}$/.test(changeText)) return cmd.error(`fulcrum workflows approve-change: the change must be a number, not ${JSON.stringify(changeText)}`, { exitCode: 2 });
+      const { workflows: list } = loadAll();
+      const file = (wf: string) => {
+        const l = list.find((x) => x.workflow.id === wf);
+        return l ? { enabled: l.workflow.enabled, mode: l.workflow.mode } : undefined;
+      };
+      try {
+        const r = await withDatabase(async (db) => approveWorkflowChange(db, Number(changeText), { approver: `cli:${o.as}`, fourEyes: await fourEyesRequired(db), file }));
+        const c = r.change;
+        const now = [c.enabled === true ? "enabled" : "", c.mode ? `in ${c.mode} mode` : ""].filter(Boolean).join(" and ");
+        out(`${c.workflowId} is now ${now} (asked by ${c.author}, ${r.selfApproved ? "self-approved: four eyes is off" : `approved by cli:${o.as}`})\n`);
+      } catch (error) {
+        if (error instanceof WorkflowChangeError) return cmd.error(`fulcrum workflows approve-change: ${error.message}`, { exitCode: 1 });
+        throw error;
+      }
+    });
+
+  workflows
+    .command("reject-change")
+    .description("Turn down a workflow change waiting for approval (withdraw it, when --as names its author); nothing changes.")
+    .argument("<change>", "the change's number (fulcrum workflows changes lists them)")
+    .requiredOption("--as <name>", "who turns it down (recorded as cli:<name>)")
+    .option("--reason <text>", "why, kept in the audit trail")
+    .action(async (changeText: string, o: { as: string; reason?: string }, cmd: Command) => {
+      const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
+      if (!/^\d{1,15}$/.test(changeText)) return cmd.error(`fulcrum workflows reject-change: the change must be a number, not ${JSON.stringify(changeText)}`, { exitCode: 2 });
+      try {
+        const c = await withDatabase((db) => rejectWorkflowChange(db, Number(changeText), { actor: `cli:${o.as}`, reason: o.reason?.slice(0, 2000) }));
+        out(`change ${c.id} to ${c.workflowId} ${c.status} by cli:${o.as}; nothing changed\n`);
+      } catch (error) {
+        if (error instanceof WorkflowChangeError) return cmd.error(`fulcrum workflows reject-change: ${error.message}`, { exitCode: 1 });
+        throw error;
+      }
     });
 
   workflows
