@@ -81,6 +81,8 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     postingB = postings[1]!;
     for (const [email, role, postingIds] of [
       ["admin@example.com", "admin", []],
+      // A second admin approves what the first asks for (four eyes).
+      ["lead@example.com", "admin", []],
       ["recruiter@example.com", "recruiter", []],
       ["manager@example.com", "hiring_manager", [postingA.id]],
       ["auditor@example.com", "auditor", []],
@@ -323,7 +325,7 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     assert.deepEqual(await seriousAxeViolations(page), []);
   });
 
-  it("changes a workflow's mode after a confirmation that says what will happen in Lever", async () => {
+  it("raises a workflow's mode after a confirmation that says what will happen in Lever, once a second admin approves", async () => {
     const page = await pageAs("admin@example.com");
     await page.goto(`${url}/workflows`);
     const select = page.getByLabel("Mode of Language check");
@@ -331,11 +333,25 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     await select.selectOption("assist");
     const dialog = page.getByRole("dialog");
     await dialog.getByText(/nothing is written to Lever until a person approves/).waitFor();
+    await dialog.getByText(/A higher mode waits until another admin approves it \(four eyes\)/).waitFor();
     if (SCREENSHOTS) await page.screenshot({ path: join(DOCS, "console-workflows.png") });
     await dialog.getByRole("button", { name: "Switch to assist" }).click();
-    await page.getByText("Language check is now in assist mode.").waitFor();
-    const { rows } = await running.ctx.db.query<{ mode: string }>("select mode from workflow_settings where workflow_id = 'language-check'");
-    assert.equal(rows[0]?.mode, "assist");
+    await page.getByText("Language check: switching to assist waits until another admin approves it (four eyes).").waitFor();
+    const mine = page.getByRole("group", { name: "Change waiting for approval on Language check" });
+    await mine.getByText(/set its mode to assist \(asked by you/).waitFor();
+    assert.equal(await mine.getByRole("button", { name: "Approve" }).count(), 0, "its author is not offered Approve");
+    const modeNow = async () => (await running.ctx.db.query<{ mode: string | null }>("select mode from workflow_settings where workflow_id = 'language-check'")).rows[0]?.mode ?? null;
+    assert.equal(await modeNow(), null, "nothing changed yet");
+
+    const lead = await pageAs("lead@example.com");
+    await lead.goto(`${url}/workflows`);
+    const waiting = lead.getByRole("group", { name: "Change waiting for approval on Language check" });
+    await waiting.getByText(/set its mode to assist \(asked by user:/).waitFor();
+    await waiting.getByRole("button", { name: "Approve" }).click();
+    await lead.getByText("Approved: Language check is changed (set its mode to assist).").waitFor();
+    assert.equal(await modeNow(), "assist");
+    const { rows } = await running.ctx.db.query<{ kind: string }>("select kind from audit_records where kind like 'workflow.change_%' order by seq");
+    assert.deepEqual(rows.map((r) => r.kind), ["workflow.change_requested", "workflow.change_approved"]);
   });
 
   it("shows the mode each action really runs in, with the layer that decided it", async () => {

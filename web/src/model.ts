@@ -250,6 +250,28 @@ export interface Workflow {
   yaml?: string | undefined;
   prompts: string[];
   actions: string[];
+  /** A raise (higher mode, enabling) waiting for someone other than its author (four eyes). */
+  pendingChange?: PendingWorkflowChange | undefined;
+}
+
+export interface PendingWorkflowChange {
+  id: number;
+  enabled: boolean | null;
+  mode: string | null;
+  /** `user:<id>` for a console account, `token:<id>` for an API token, `cli:<name>` from the command line. */
+  author: string;
+  createdAt: string;
+}
+
+/** What a waiting change would do, in words: `set its mode to auto`. */
+export function describePendingChange(c: PendingWorkflowChange): string {
+  return [c.enabled === true ? "enable it" : "", c.mode ? `set its mode to ${c.mode}` : ""].filter(Boolean).join(" and ");
+}
+
+function toPendingChange(value: unknown): PendingWorkflowChange | undefined {
+  const raw = obj(value);
+  if (typeof raw.id !== "number" || !str(raw.author)) return undefined;
+  return { id: raw.id, enabled: typeof raw.enabled === "boolean" ? raw.enabled : null, mode: str(raw.mode) ?? null, author: str(raw.author)!, createdAt: str(raw.createdAt) ?? "" };
 }
 
 export function toWorkflow(value: unknown): Workflow {
@@ -274,7 +296,9 @@ export function toWorkflow(value: unknown): Workflow {
   const trigger = pick(raw, "trigger", "on", "triggers");
   const steps = pick(raw, "steps");
   const stepTypes = Array.isArray(steps) ? steps.map((st) => str(obj(st).type) ?? "").filter(Boolean) : [];
+  const pendingChange = toPendingChange(pick(raw, "pendingChange"));
   return {
+    ...(pendingChange ? { pendingChange } : {}),
     id: str(pick(raw, "id", "name")) ?? "",
     name: str(pick(raw, "name", "title", "id")) ?? "",
     description: str(pick(raw, "description")),

@@ -1,12 +1,13 @@
 /**
  * Workflows and prompts: enable, disable, change mode (after a confirmation that says what will
  * start happening in Lever), read the YAML, save a prompt as a new version, and replay a version on
- * history to see where its proposals would differ.
+ * history to see where its proposals would differ. Four eyes: lowering applies at once; a raise
+ * (higher mode, enabling) waits, shown under its workflow, until another admin approves it.
  */
 import { useState } from "react";
 import { can, get, patch, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
-import { listOf, toWorkflow, type ActionModeView, type Workflow } from "../model.ts";
+import { describePendingChange, listOf, toWorkflow, type ActionModeView, type Workflow } from "../model.ts";
 import { useNotify } from "../notices.tsx";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
@@ -42,11 +43,25 @@ function WorkflowList({ user }: { user: User }) {
 
   const change = async (w: Workflow, changes: { enabled?: boolean; mode?: string }) => {
     try {
-      await patch(`/api/workflows/${encodeURIComponent(w.id)}`, changes);
-      notify(changes.mode ? `${w.name} is now in ${changes.mode} mode.` : `${w.name} is now ${changes.enabled ? "enabled" : "disabled"}.`);
+      const r = await patch<{ change?: { id: number } }>(`/api/workflows/${encodeURIComponent(w.id)}`, changes);
+      if (r?.change) notify(`${w.name}: ${changes.mode ? `switching to ${changes.mode}` : "enabling it"} waits until another admin approves it (four eyes).`);
+      else notify(changes.mode ? `${w.name} is now in ${changes.mode} mode.` : `${w.name} is now ${changes.enabled ? "enabled" : "disabled"}.`);
       list.reload();
     } catch (e) {
       notify(`Not changed: ${(e as Error).message}`, "error");
+    }
+  };
+
+  const decide = async (w: Workflow, decision: "approve" | "reject") => {
+    const c = w.pendingChange;
+    if (!c) return;
+    try {
+      await post(`/api/workflows/${encodeURIComponent(w.id)}/changes/${c.id}/${decision}`, {});
+      const own = c.author === `user:${user.id}`;
+      notify(decision === "approve" ? `Approved: ${w.name} is changed (${describePendingChange(c)}).` : own ? `Withdrawn: ${w.name} stays as it is.` : `Rejected: ${w.name} stays as it is.`);
+      list.reload();
+    } catch (e) {
+      notify(`Not ${decision === "approve" ? "approved" : "rejected"}: ${(e as Error).message}`, "error");
     }
   };
 
@@ -90,6 +105,7 @@ function WorkflowList({ user }: { user: User }) {
                     </select>
                   </label>
                   {w.effectiveMode && w.effectiveMode !== w.mode && <div className="muted small">runs as {w.effectiveMode} at most</div>}
+                  {w.pendingChange && <PendingChange workflow={w} user={user} admin={admin} onDecide={(d) => void decide(w, d)} />}
                   <ActionModes workflow={w} />
                 </td>
                 <td className="small">{w.trigger ?? "—"}</td>
@@ -110,8 +126,43 @@ function WorkflowList({ user }: { user: User }) {
         }}
       >
         <p>{pending && modeConsequence(pending.workflow, pending.mode)}</p>
+        {pending && MODES.indexOf(pending.mode as (typeof MODES)[number]) > MODES.indexOf(pending.workflow.mode as (typeof MODES)[number]) && (
+          <p className="muted">A higher mode waits until another admin approves it (four eyes), unless an admin turned that rule off in Settings.</p>
+        )}
       </ConfirmDialog>
     </>
+  );
+}
+
+/** A raise waiting for approval: who asked, and Approve / Reject for another admin, Withdraw for its author. */
+function PendingChange({ workflow, user, admin, onDecide }: { workflow: Workflow; user: User; admin: boolean; onDecide: (d: "approve" | "reject") => void }) {
+  const c = workflow.pendingChange!;
+  const own = c.author === `user:${user.id}`;
+  return (
+    <div className="small card note" role="group" aria-label={`Change waiting for approval on ${workflow.name}`}>
+      Waiting for approval: {describePendingChange(c)} (asked by {own ? "you" : c.author}
+      {c.createdAt ? ` at ${new Date(c.createdAt).toLocaleString()}` : ""}).{" "}
+      {own ? "Another admin must approve it." : null}
+      {admin && !own && (
+        <>
+          {" "}
+          <button type="button" className="primary" onClick={() => onDecide("approve")}>
+            Approve
+          </button>{" "}
+          <button type="button" onClick={() => onDecide("reject")}>
+            Reject
+          </button>
+        </>
+      )}
+      {admin && own && (
+        <>
+          {" "}
+          <button type="button" onClick={() => onDecide("reject")}>
+            Withdraw
+          </button>
+        </>
+      )}
+    </div>
   );
 }
 
@@ -214,6 +265,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
           {wf.data.description && <p>{wf.data.description}</p>}
           <p>
             Mode <strong>{wf.data.mode}</strong>, {wf.data.enabled ? "enabled" : "disabled"}.
+            {live?.pendingChange && ` Waiting for approval: ${describePendingChange(live.pendingChange)} (on the Workflows page).`}
           </p>
           {live && <ActionModes workflow={live} />}
           <section aria-labelledby="yaml-h">
