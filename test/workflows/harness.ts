@@ -53,7 +53,7 @@ export async function startHarness(
   options: { env?: Record<string, string>; ai?: Ai; sandboxSeed?: number; allowHosts?: string[]; workflowModes?: Readonly<Record<string, "shadow" | "assist" | "auto">> } = {},
 ): Promise<Harness> {
   const t = await openTestDatabase(kind);
-  // Stored as the console stores a person's choice (PATCH /api/workflows/:id).
+  // Stored as a person's choice is once applied (PATCH /api/workflows/:id; a raise after a second person approved it).
   for (const [id, mode] of Object.entries(options.workflowModes ?? SANDBOX_TRIAL_MODES)) {
     await t.db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ($1, $2, 'user:trial')", [id, mode]);
   }

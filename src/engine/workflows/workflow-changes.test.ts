@@ -43,6 +43,15 @@ for (const e of ENGINES) {
       assert.deepEqual(rows[0]!.data.data.supersedes, [first.pending!.id]);
     });
 
+    it("ends raises asked at the same moment as one waiting change, the others superseded", async () => {
+      const all = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => requestWorkflowChange(t.db, { workflowId: "w3", file, patch: { mode: i % 2 ? "auto" : "assist" }, author: `user:${i}`, fourEyes: true })),
+      );
+      assert.ok(all.every((r) => r.pending));
+      const stored = await listWorkflowChanges(t.db, { status: "all", workflowId: "w3" });
+      assert.deepEqual(stored.map((c) => c.status).sort(), ["pending", ...Array(7).fill("superseded")]);
+    });
+
     it("refuses to apply a change whose workflow is no longer loaded, and it can still be rejected", async () => {
       const r = await requestWorkflowChange(t.db, { workflowId: "gone", file, patch: { mode: "auto" }, author: "user:a", fourEyes: true });
       await assert.rejects(approveWorkflowChange(t.db, r.pending!.id, { approver: "user:b", fourEyes: true, file: () => undefined }), /no longer loaded/);

@@ -17,6 +17,8 @@ import type { Database, Queryable } from "../../store/index.ts";
 import type { Mode } from "../policy/index.ts";
 
 const RANK: Record<Mode, number> = { shadow: 0, assist: 1, auto: 2 };
+/** First key of the advisory lock taken per workflow while a change is requested. */
+const LOCK_CLASS = 4107;
 
 /** What a person asks to change; a field left out stays as it is. */
 export interface WorkflowPatch {
@@ -163,6 +165,9 @@ export async function requestWorkflowChange(
   const { workflowId, author } = request;
   const audit = createAuditTrail(db);
   return db.transaction(async (tx) => {
+    // Requests for one workflow take turns, so two raises at once end as one waiting and one
+    // superseded instead of the second failing on the one-pending-per-workflow index.
+    await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [LOCK_CLASS, workflowId]);
     const before = await switchesNow(tx, workflowId, request.file);
     const { lowers, raises } = splitWorkflowPatch(before, request.patch);
     const subject = { workflowId };
