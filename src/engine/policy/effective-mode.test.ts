@@ -78,6 +78,14 @@ describe("the effective mode of an action", () => {
     assert.deepEqual(byStep(workflow("mode: auto"), { ceiling: "assist", sandbox: false }).stage!.decidedBy, ["ceiling", "step"], "layers that agree are all named");
   });
 
+  it("leaves an auto ceiling out of the reason when another layer allows auto too", () => {
+    const note = byStep(workflow("mode: auto"), { ceiling: "auto", chosen: { mode: "auto", by: "user:ops" }, sandbox: false }).note!;
+    assert.equal(note.reason, "auto: the workflow's mode (set by user:ops)");
+    assert.deepEqual(note.decidedBy, ["ceiling", "workflow"]);
+    const capped = byStep(workflow("mode: assist"), { ceiling: "assist", sandbox: false }).note!;
+    assert.match(capped.reason, /^assist: the mode ceiling and the workflow's mode in its file$/, "a lower ceiling is always named");
+  });
+
   it("never sends e-mail by itself", () => {
     const mail = byStep(workflow("mode: auto"), { ceiling: "auto", sandbox: false }).mail!;
     assert.equal(mail.mode, "assist");

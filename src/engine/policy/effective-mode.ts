@@ -74,7 +74,9 @@ export function lowestMode(limits: readonly ModeLimit[]): EffectiveMode {
     workflow && workflow.mode !== "auto"
       ? limits.filter((l) => ["step", "action-type", "sandbox"].includes(l.layer) && l.mode === "auto").map((l) => `${l.source} says auto, which cannot raise the workflow's ${workflow.mode}`)
       : [];
-  return { mode, decidedBy: [...new Set(deciding.map((l) => l.layer))], reason: `${mode}: ${deciding.map((l) => l.source).join(" and ")}`, ignored };
+  // An `auto` ceiling limits nothing, so the sentence names it only when nothing else allows auto.
+  const named = mode === "auto" && deciding.length > 1 ? deciding.filter((l) => l.layer !== "ceiling") : deciding;
+  return { mode, decidedBy: [...new Set(deciding.map((l) => l.layer))], reason: `${mode}: ${named.map((l) => l.source).join(" and ")}`, ignored };
 }
 
 /** The limits that apply to one step of `workflow` (an action or an approval gate). */
