@@ -237,7 +237,7 @@ async function measure(plainDb: Database, label: string): Promise<void> {
     const o = await client.getOpportunity(opp, { expand: ["applications", "stage"] });
     const app = o.applications?.[0] as { posting?: string | { id: string } } | undefined;
     const pid = typeof app?.posting === "string" ? app.posting : app?.posting?.id;
-    await client.getPosting(pid!, { include: ["content"] });
+    await client.getPosting(pid!);
     const resumes = await client.listResumes(opp).toArray();
     await client.downloadResume(opp, resumes[0]!.id);
     await client.addNote(opp, { value: "bench note", secret: true }, { key: `direct:${i}:note` });

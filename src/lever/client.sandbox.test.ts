@@ -81,7 +81,7 @@ describe("Lever client against the sandbox: reads", () => {
     assert.equal((await client.getContact(contactId)).id, contactId);
     const postings = await client.listPostings().toArray();
     assert.ok(postings.length >= 8);
-    const posting = await client.getPosting(postings[0]!.id, { include: ["content"] });
+    const posting = await client.getPosting(postings[0]!.id);
     assert.equal(posting.id, postings[0]!.id);
     const form = await client.getPostingApplyForm(postings[0]!.id);
     assert.ok(form);

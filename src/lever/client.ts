@@ -293,9 +293,19 @@ export function createLeverClient(options: LeverClientOptions) {
     getContact(id: string, read?: ReadOptions) {
       return getOne(leverContactSchema, "GET /contacts/:contact", `/contacts/${enc(id)}`, undefined, read);
     },
-    getPosting(id: string, opts: { include?: string[]; expand?: string[] } & ReadOptions = {}) {
-      return getOne(leverPostingSchema, "GET /postings/:posting", `/postings/${enc(id)}`, { include: opts.include, expand: opts.expand }, opts);
+    /**
+     * `GET /postings/:id`, the whole posting (its `content` included). There is deliberately no
+     * `include`: Lever's `include` restricts a response to the fields named, so `include=content`
+     * would drop the title, categories and the rest.
+     */
+    getPosting(id: string, opts: { expand?: string[] } & ReadOptions = {}) {
+      return getOne(leverPostingSchema, "GET /postings/:posting", `/postings/${enc(id)}`, { expand: opts.expand }, opts);
     },
+    /**
+     * `GET /postings` with Lever's filters. A list leaves out `content` and `followers`; naming them
+     * in `include` pulls them in but also restricts each posting to the fields named, so a list that
+     * needs content names every field it reads (`include: ["text", "content", "categories"]`).
+     */
     listPostings(filters: Record<string, QueryValue> = {}, read?: ReadOptions) {
       return list(leverPostingSchema, "GET /postings", "/postings", filters, read);
     },

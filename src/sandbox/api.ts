@@ -577,14 +577,15 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
       if (levels.length && !levels.includes(p.categories.level ?? "")) return false;
       return true;
     });
-    return page(c, items, (p) => restrict(postingJson(state, p, { content: include.has("content"), followers: include.has("followers"), expand }), include));
+    return page(c, items, (p) => restrict(postingJson(state, p, { content: include.has("content"), followers: include.has("followers"), expand }), include, expand));
   });
 
   app.get("/v1/postings/:id", (c) => {
     allow(c, "Find a posting");
     const include = expandSet(c, "include");
     const posting = visiblePosting(c, c.req.param("id"));
-    return c.json({ data: restrict(postingJson(state, posting, { content: true, followers: true, expand: expandSet(c) }), include) });
+    const expand = expandSet(c);
+    return c.json({ data: restrict(postingJson(state, posting, { content: true, followers: true, expand }), include, expand) });
   });
 
   app.post("/v1/postings", async (c) => {
@@ -743,12 +744,15 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
   return app;
 }
 
-/** `include` names optional fields to add; naming any other field restricts the object to those. */
-function restrict(json: Record<string, unknown>, include: Set<string>): Record<string, unknown> {
-  const restricting = [...include].filter((f) => f !== "content" && f !== "followers");
-  if (restricting.length === 0) return json;
+/**
+ * Lever's `include` restricts an object to the named fields (and is how a list pulls the optional
+ * `content` and `followers`): `?include=content` answers `{id, content}`, nothing else. Fields
+ * named in `expand` stay, since expand wins over include.
+ */
+function restrict(json: Record<string, unknown>, include: Set<string>, expand: Set<string> = new Set()): Record<string, unknown> {
+  if (include.size === 0) return json;
   const out: Record<string, unknown> = { id: json.id };
-  for (const f of include) if (f in json) out[f] = json[f];
+  for (const f of [...include, ...expand]) if (f in json) out[f] = json[f];
   return out;
 }
 

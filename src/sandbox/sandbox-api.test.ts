@@ -106,7 +106,7 @@ describe("Lever sandbox API", () => {
     it("returns postings without content in lists unless include=content, with <li> requirement lists", async () => {
       const plain = await call("GET", "/postings?limit=3");
       assert.ok(plain.body.data.every((p: Record<string, unknown>) => !("content" in p)));
-      const res = await call("GET", "/postings?include=content&state=published");
+      const res = await call("GET", "/postings?include=text&include=content&include=categories&include=distributionChannels&state=published");
       assert.ok(res.body.data.length >= 8);
       for (const p of res.body.data) {
         leverPostingSchema.parse(p);
@@ -116,6 +116,18 @@ describe("Lever sandbox API", () => {
       }
       const departments = new Set(res.body.data.map((p: { categories: { department: string } }) => p.categories.department));
       for (const d of ["Engineering", "Data", "Design", "Product", "Sales", "Marketing", "Finance"]) assert.ok(departments.has(d), `no published ${d} posting`);
+    });
+
+    it("include restricts a posting to the named fields, in lists and on a single posting, as Lever's docs say", async () => {
+      const list = await call("GET", "/postings?include=content&state=published&limit=3");
+      for (const p of list.body.data) assert.deepEqual(Object.keys(p).sort(), ["content", "id"]);
+      const id = list.body.data[0].id;
+      const one = await call("GET", `/postings/${id}?include=content`);
+      assert.deepEqual(Object.keys(one.body.data).sort(), ["content", "id"]);
+      const whole = await call("GET", `/postings/${id}`);
+      assert.ok(whole.body.data.text && whole.body.data.content.lists.length > 0, "a single posting carries its content without include");
+      const expanded = await call("GET", `/postings/${id}?include=text&expand=owner`);
+      assert.deepEqual(Object.keys(expanded.body.data).sort(), ["id", "owner", "text"]);
     });
 
     it("creates a note and answers with the full note plus noteId; a reply joins the thread", async () => {

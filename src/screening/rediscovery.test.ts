@@ -94,7 +94,7 @@ for (const engine of ENGINES) {
 
     it("proposes past candidates for a new posting with reasons, best first, never the posting's own", async () => {
       const postings: LeverPosting[] = [];
-      for await (const p of lever.listPostings({ include: "content" })) postings.push(p);
+      for await (const p of lever.listPostings({ include: ["text", "content", "categories", "workplaceType"] })) postings.push(p);
       let found = 0;
       for (const posting of postings) {
         const proposals = await rediscover(t.db, { connectionId, posting: posting as never, limit: 5, archivedOnly: false, asOf });

@@ -55,7 +55,7 @@ export async function screenApplication(input: {
 }): Promise<ScreeningOutcome> {
   const { db, lever, connectionId, opportunityId, postingId } = input;
   const opportunity = await lever.getOpportunity(opportunityId, { expand: ["applications"] });
-  const posting = (await lever.getPosting(postingId, { include: ["content"] })) as PostingInput;
+  const posting = (await lever.getPosting(postingId)) as PostingInput;
   let rubric = await activeRubric(db, connectionId, postingId);
   if (!rubric) {
     const extracted = extractRequirements(posting);

@@ -39,6 +39,8 @@ for (const e of await testEngines()) {
       assert.equal(byStep.note?.status, "applied", JSON.stringify(byStep.note));
       assert.equal(byStep.tags?.status, "applied");
       assert.match(String(byStep.note!.action.body), /Fulcrum screening: \d+\/100/);
+      // The posting is read whole (a single posting carries its content without `include`).
+      assert.match(String(byStep.note!.action.body), new RegExp(`for ${pickPosting(h).text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`));
       assert.ok(byStep.note!.reasons.length > 0);
       assert.ok(byStep.note!.confidence !== null);
       const o = h.sandbox.state.opportunities.get(opp)!;
@@ -48,6 +50,24 @@ for (const e of await testEngines()) {
         assert.equal(byStep.advance.status, "pending");
         assert.equal(o.stage, "applicant-new", "the stage move waits for a person");
       }
+    });
+
+    it("fails the run loudly when the posting has no requirements, instead of scoring against its title", async () => {
+      const base = pickPosting(h);
+      const empty = { ...base, id: "posting-without-content", text: "Mystery Role", content: { description: "", descriptionHtml: "", lists: [], closing: "", closingHtml: "" } };
+      h.sandbox.state.postings.set(empty.id, empty);
+      const { opportunityId } = h.sandbox.actions.applyToPosting(empty.id, {
+        name: "No Requirements",
+        email: "no.requirements@example.net",
+        resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(base.content) },
+      });
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+      const run = (await h.t.db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'", [opportunityId])).rows[0];
+      assert.equal(run?.status, "failed", JSON.stringify(run));
+      assert.match(run!.error ?? "", /posting-without-content \("Mystery Role"\) has no requirements to screen against/);
+      assert.equal(notesOf(h, opportunityId).length, 0);
+      assert.deepEqual((await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opportunityId), []);
     });
 
     it("runs once per event even when the event is delivered again", async () => {

@@ -38,7 +38,7 @@ Examples:
         // Semantic matching joins in when an embedding provider is configured; the output says whether it did.
         const embedding = createEmbedder({ config: loadConfig() });
         const { posting, rubric, proposals, semantic } = await rediscoverForPosting(opened.db, {
-          getPosting: async (id) => (await lever.getPosting(id, { include: ["content"] })) as PostingInput,
+          getPosting: async (id) => (await lever.getPosting(id)) as PostingInput,
           postingId: options.posting,
           embedder: embedding.embedder,
           embedderUnavailable: embedding.reason,

@@ -50,7 +50,7 @@ async function loadPosting(cmd: Command, ref: string, connection: string | undef
   return withConnections(async (opened) => {
     const id = await pickConnection(cmd, opened, connection);
     const lever = await opened.registry.client(id);
-    return (await lever.getPosting(ref, { include: ["content"] })) as PostingInput;
+    return (await lever.getPosting(ref)) as PostingInput;
   });
 }
 

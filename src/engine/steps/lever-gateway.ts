@@ -1,6 +1,6 @@
 /**
  * Adapts the Lever client to the engine's `LeverGateway`: opportunities are read with their
- * application and stage expanded, postings with their content, lists are gathered whole, and the
+ * application and stage expanded, postings whole (a single posting carries its content), lists are gathered whole, and the
  * newest resume is downloaded through the API.
  */
 import type { LeverClient } from "../../lever/index.ts";
@@ -23,7 +23,7 @@ export function leverGateway(client: LeverClient): LeverGateway {
       return (await client.getOpportunity(id, { expand: ["applications", "stage"] })) as unknown as OpportunityLike;
     },
     async getPosting(id) {
-      return (await client.getPosting(id, { include: ["content"] })) as unknown as PostingLike;
+      return (await client.getPosting(id)) as unknown as PostingLike;
     },
     async listPostings(filters = {}) {
       return (await client.listPostings(filters.state ? { state: filters.state } : {}).toArray()) as unknown as PostingLike[];

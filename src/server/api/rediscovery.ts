@@ -66,7 +66,7 @@ export function mountRediscoveryRoutes(api: Hono, ctx: AppContext, engine: Workf
       const { posting, rubric, proposals, semantic } = await rediscoverForPosting(ctx.db, {
         connectionId,
         postingId,
-        getPosting: async (id) => (await lever.getPosting(id, { include: ["content"] })) as PostingInput,
+        getPosting: async (id) => (await lever.getPosting(id)) as PostingInput,
         limit: Number(limitText),
         archivedOnly: includeActive !== "true",
         embedder: embedding.embedder,

@@ -21,6 +21,7 @@ import {
 } from "../../../screening/index.ts";
 // The resume-evidence step's criteria shape; not (yet) exported by the screening front door.
 import { stepCriteria } from "../../../screening/model-evidence.ts";
+import { StepFailure } from "../../runs/errors.ts";
 import type { ResumeReader, TaskHandler } from "../../runs/ports.ts";
 
 interface EvidenceStepOutput {
@@ -39,16 +40,28 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
   if (!ctx.posting) {
     return review("The application has no posting to screen against.", ["no-posting"]);
   }
+  // The team's approved override wins; otherwise the requirements are read from the posting. A
+  // posting that yields none (no content, or no requirement list and no skills in its description)
+  // fails the step: a score against the title alone would look like a screening and mean nothing.
+  const postingId = String(ctx.posting.id);
+  let rubric: Rubric & { version?: number } | undefined = await activeRubric(db, connectionId, postingId);
+  const extracted = rubric ? undefined : extractRequirements(ctx.posting as unknown as PostingInput);
+  if (extracted && titleOnly(extracted, ctx.posting as unknown as PostingInput)) {
+    const content = (ctx.posting as { content?: unknown }).content;
+    throw new StepFailure(
+      `posting ${postingId}${ctx.posting.text ? ` ("${String(ctx.posting.text).slice(0, 80)}")` : ""} has no requirements to screen against: ` +
+        (content ? "its content has no requirement list and its description names no skills" : "Lever returned it without content") +
+        ". Add requirements to the posting in Lever, or approve a rubric for it in Fulcrum, then replay the run.",
+    );
+  }
   if (!resume || !parsed || !["parsed", "partial"].includes(parsed.status)) {
     const why = !resume ? "The candidate has no resume." : `The resume could not be read (${resume.status}).`;
     return review(why, [!resume ? "no-resume" : `resume-${resume.status}`]);
   }
-  // The team's approved override wins; otherwise the requirements read from the posting, saved
-  // once as a version the team can review and approve (a dry run saves nothing).
-  const postingId = String(ctx.posting.id);
-  let rubric: Rubric & { version?: number } | undefined = await activeRubric(db, connectionId, postingId);
+  // Requirements read from the posting are saved once as a version the team can review and
+  // approve (a dry run saves nothing).
   if (!rubric) {
-    rubric = extractRequirements(ctx.posting as unknown as PostingInput);
+    rubric = extracted!;
     if (!dryRun) rubric = { ...rubric, version: await saveRubricVersion(db, connectionId, rubric, "fulcrum") };
   }
   let evidence: ProposedEvidence[] | undefined;
@@ -138,6 +151,12 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
     };
   }
 };
+
+/** True when `extractRequirements` found nothing and fell back to the posting's title as the only criterion. */
+function titleOnly(rubric: Rubric, posting: PostingInput): boolean {
+  const [only, ...rest] = rubric.criteria;
+  return rest.length === 0 && !!only && only.kind === "text" && only.label === (posting.text ?? "the role");
+}
 
 /** Reads resume files with the screening module's parser (PDF, DOCX, RTF, HTML, text, OCR). */
 export const readResumeWithScreening: ResumeReader = async (bytes, file) => {
