@@ -27,6 +27,7 @@ export {
 export type { LeverAuth, QueryValue } from "./transport.ts";
 export { backoffDelay, parseRetryAfter } from "./transport.ts";
 export { isInvalidOffsetToken, type LeverList } from "./pagination.ts";
+export { newestResumeWithFile, resumeHasFile, isUnprocessableFile } from "./resume-file.ts";
 export {
   LeverApiError,
   LeverPermissionError,

@@ -499,6 +499,8 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     app.get(`/v1/opportunities/:id/${kind}/:fileId/download`, async (c) => {
       allow(c, downloadPermission);
       const f = one(c);
+      // Not in Lever's docs: a resume parsed from a profile has no file, so there is nothing to find.
+      if (f.profile) throw new SandboxError(404, "ResourceNotFound", `Resume ${f.id} was parsed from ${f.profile} and has no file`);
       if (f.status !== "processed") throw new SandboxError(422, "UnprocessableEntity", `File ${f.id} could not be processed and cannot be downloaded`);
       const bytes = await f.bytes();
       return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": f.contentType, "content-disposition": `attachment; filename="${f.name.replace(/"/g, "")}"` });

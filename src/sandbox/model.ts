@@ -237,6 +237,8 @@ export interface StoredFile {
   /** Null until a lazily rendered file is first read (the API reads it before answering). */
   size: number | null;
   parsedData: { positions: unknown[]; schools: unknown[] } | null;
+  /** Set on a resume Lever parsed from a LinkedIn or GitHub profile: it has no file. */
+  profile?: "LinkedIn" | "GitHub";
 }
 
 export interface ApiWebhookRecord {

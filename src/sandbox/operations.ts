@@ -196,6 +196,40 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
     return stored;
   }
 
+  /**
+   * A resume added outside the API, as Lever's app adds one: an upload that Lever processed into
+   * `status` (`error` or `unsupported` make its download answer 422), or — with `profile` — the
+   * data Lever parsed from a candidate's LinkedIn or GitHub profile, which has no file at all.
+   */
+  function addResume(
+    opportunityId: string,
+    input: ({ file: UploadedFile; status?: StoredFile["status"] } | { profile: "LinkedIn" | "GitHub" }) & { parsedData?: StoredFile["parsedData"]; uploadedAt?: number },
+  ): StoredFile {
+    opportunity(opportunityId);
+    const parsedData = input.parsedData ?? { positions: [], schools: [] };
+    if ("file" in input) {
+      const f = storeFile(state.resumes, opportunityId, input.file, parsedData);
+      if (input.status !== undefined) f.status = input.status;
+      if (input.uploadedAt !== undefined) f.uploadedAt = input.uploadedAt;
+      return f;
+    }
+    const stored: StoredFile = {
+      id: newId(),
+      opportunityId,
+      name: "",
+      ext: "",
+      uploadedAt: input.uploadedAt ?? now(),
+      status: null,
+      contentType: "",
+      bytes: async () => new Uint8Array(),
+      size: 0,
+      parsedData,
+      profile: input.profile,
+    };
+    state.resumes.set(stored.id, stored);
+    return stored;
+  }
+
   /** `POST /opportunities`. */
   function createOpportunity(input: NewOpportunityInput, performAs: string, resumeFile?: UploadedFile, files: UploadedFile[] = []): { deduped: boolean; opportunity: OpportunityRecord } {
     user(performAs);
@@ -893,6 +927,7 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
     updateWebhooks,
     deleteWebhook,
     storeFile,
+    addResume,
   };
 }
 

@@ -283,6 +283,28 @@ describe("Lever sandbox API", () => {
       assert.equal(res.status, 422);
       leverErrorBodySchema.parse(res.body);
     });
+
+    it("lists a resume parsed from a LinkedIn profile with its parsed data and no file, and has nothing to download for it", async () => {
+      const opp = openOpportunity();
+      const positions = [{ org: "Acme", title: "Engineer", summary: "", location: "Berlin", start: { year: 2020, month: 1 }, end: null }];
+      const added = sandbox.actions.addResume(opp.id, { profile: "LinkedIn", parsedData: { positions, schools: [] } });
+      const list = await call("GET", `/opportunities/${opp.id}/resumes`);
+      const listed = list.body.data.find((r: { id: string }) => r.id === added.id);
+      assert.equal(listed.file, null);
+      assert.deepEqual(listed.parsedData.positions, positions);
+      leverResumeSchema.parse(listed);
+      const res = await call("GET", `/opportunities/${opp.id}/resumes/${added.id}/download`);
+      assert.equal(res.status, 404);
+      leverErrorBodySchema.parse(res.body);
+    });
+
+    it("answers 422 on download for an upload whose processing ended in error", async () => {
+      const opp = openOpportunity();
+      const added = sandbox.actions.addResume(opp.id, { file: { name: "cv.pdf", contentType: "application/pdf", bytes: new Uint8Array([1, 2, 3]) }, status: "error" });
+      const listed = (await call("GET", `/opportunities/${opp.id}/resumes`)).body.data.find((r: { id: string }) => r.id === added.id);
+      assert.equal(listed.file.status, "error");
+      assert.equal((await call("GET", `/opportunities/${opp.id}/resumes/${added.id}/download`)).status, 422);
+    });
   });
 
   describe("pagination", () => {

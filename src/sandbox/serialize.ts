@@ -226,7 +226,7 @@ function fileMeta(f: StoredFile, kind: "resumes" | "files"): Json {
 }
 
 export function resumeJson(f: StoredFile): Json {
-  return { id: f.id, createdAt: f.uploadedAt, file: fileMeta(f, "resumes"), parsedData: f.parsedData ?? { positions: [], schools: [] } };
+  return { id: f.id, createdAt: f.uploadedAt, file: f.profile ? null : fileMeta(f, "resumes"), parsedData: f.parsedData ?? { positions: [], schools: [] } };
 }
 
 export function fileJson(f: StoredFile): Json {

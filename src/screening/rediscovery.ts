@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Embedder } from "../ai/index.ts";
-import type { LeverClient, LeverOpportunity, LeverResume } from "../lever/index.ts";
+import { isUnprocessableFile, newestResumeWithFile, type LeverClient, type LeverOpportunity, type LeverResume } from "../lever/index.ts";
 import type { Queryable } from "../store/index.ts";
 import { parseResume, type ParsedResume } from "./parse-resume.ts";
 import type { YearMonth } from "./profile/dates.ts";
@@ -98,7 +98,7 @@ export async function indexOpportunity(
   }
   const resumes: LeverResume[] = [];
   for await (const r of lever.listResumes(id)) resumes.push(r);
-  const latest = resumes.sort((a, b) => Number(b.createdAt ?? 0) - Number(a.createdAt ?? 0))[0];
+  const latest = newestResumeWithFile(resumes);
   if (!latest) return { opportunityId: id, outcome: "no-resume" };
   const archived = Boolean(opportunity.archived);
   const postingIds = postingIdsOf(opportunity);
@@ -114,7 +114,7 @@ export async function indexOpportunity(
     file = await lever.downloadResume(id, latest.id);
   } catch (error) {
     // Lever answers 422 for a file it could not process: nothing to read, nothing to retry.
-    if ((error as { status?: number }).status === 422) return { opportunityId: id, outcome: "unreadable", detail: "Lever could not process the file (422)" };
+    if (isUnprocessableFile(error)) return { opportunityId: id, outcome: "unreadable", detail: "Lever could not process the file (422)" };
     throw error;
   }
   const sha = createHash("sha256").update(file.bytes).digest("hex");

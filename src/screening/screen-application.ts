@@ -5,7 +5,7 @@
  * evidence provider is given), the score recorded per posting, and a note for the recruiter.
  * Nothing is written to Lever here; the note is a proposal.
  */
-import type { LeverClient, LeverResume } from "../lever/index.ts";
+import { isUnprocessableFile, newestResumeWithFile, type Download, type LeverClient, type LeverResume } from "../lever/index.ts";
 import type { Queryable } from "../store/index.ts";
 import { answersFromCustomQuestions, type EvidenceProvider } from "./evidence.ts";
 import { parseResume, type ParsedResume } from "./parse-resume.ts";
@@ -20,7 +20,7 @@ export interface ScreeningOutcome {
   postingId: string;
   /** Present when the resume could be read and scored. */
   result?: ScoreResult;
-  parse: { status: ParsedResume["status"] | "no-resume"; message?: string; flags: string[]; hiddenText: ParsedResume["hiddenText"]; injections: string[] };
+  parse: { status: ParsedResume["status"] | "no-resume" | "unprocessable"; message?: string; flags: string[]; hiddenText: ParsedResume["hiddenText"]; injections: string[] };
   /** The note to propose on the opportunity (plain text). */
   note: string;
   scoreId?: number;
@@ -67,11 +67,19 @@ export async function screenApplication(input: {
 
   const resumes: LeverResume[] = [];
   for await (const r of lever.listResumes(opportunityId)) resumes.push(r);
-  const latest = resumes.sort((a, b) => Number(b.createdAt ?? 0) - Number(a.createdAt ?? 0))[0];
+  const latest = newestResumeWithFile(resumes);
   if (!latest) {
     return { opportunityId, postingId, parse: { status: "no-resume", flags: [], hiddenText: [], injections: [] }, note: `Screening for ${posting.text ?? postingId}: no resume on file, nothing scored.` };
   }
-  const file = await lever.downloadResume(opportunityId, latest.id);
+  let file: Download;
+  try {
+    file = await lever.downloadResume(opportunityId, latest.id);
+  } catch (error) {
+    // Lever answers 422 for a file it could not process: a person reads it, retrying won't help.
+    if (!isUnprocessableFile(error)) throw error;
+    const message = `Lever could not process ${latest.file?.name ?? "the resume file"} (422)`;
+    return { opportunityId, postingId, parse: { status: "unprocessable", message, flags: [], hiddenText: [], injections: [] }, note: `Screening for ${posting.text ?? postingId}: ${message}. Please review it by hand.` };
+  }
   const parsed = withLeverParsedData(
     await parseResume(file.bytes, { filename: file.filename ?? latest.file?.name ?? "", mime: file.contentType ?? "", ...(input.asOf ? { asOf: input.asOf } : {}) }),
     latest,

@@ -70,6 +70,31 @@ for (const e of await testEngines()) {
       assert.deepEqual((await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opportunityId), []);
     });
 
+    it("routes a resume Lever could not process (422 on download) to a person, and the run still finishes", async () => {
+      const opp = apply(h, "Unprocessable Upload");
+      h.sandbox.actions.addResume(opp, { file: { name: "resume-v2.pdf", contentType: "application/pdf", bytes: new TextEncoder().encode("%PDF-1.4 broken") }, status: "error", uploadedAt: Date.now() + 60_000 });
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+      const run = (await h.t.db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'", [opp])).rows[0];
+      assert.notEqual(run?.status, "failed", JSON.stringify(run));
+      const proposals = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opp);
+      const note = proposals.find((p) => p.stepId === "note");
+      assert.match(String(note?.action.body), /not scored\. Lever could not process the resume file resume-v2\.pdf.*A person should review/);
+      // Confidence 0: the note waits for a person, and the run waits with it.
+      assert.equal(run?.status, "waiting");
+      assert.equal(note?.status, "pending");
+      assert.equal(proposals.find((p) => p.stepId === "advance"), undefined);
+    });
+
+    it("screens the newest resume that has a file, passing over a newer one parsed from LinkedIn", async () => {
+      const opp = apply(h, "Linked In Too");
+      h.sandbox.actions.addResume(opp, { profile: "LinkedIn", uploadedAt: Date.now() + 60_000 });
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+      const note = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).find((p) => p.opportunityId === opp && p.stepId === "note");
+      assert.match(String(note?.action.body), /Fulcrum screening: \d+\/100/);
+    });
+
     it("runs once per event even when the event is delivered again", async () => {
       const opp = apply(h, "Twice Delivered");
       await h.deliver(["applicationCreated"]);

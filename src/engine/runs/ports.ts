@@ -25,8 +25,11 @@ export interface LeverGateway {
   listPanels(opportunityId: string): Promise<unknown[]>;
   listFiles(opportunityId: string): Promise<unknown[]>;
   listOffers(opportunityId: string): Promise<unknown[]>;
-  /** The newest resume's metadata and bytes, or null when there is none. */
-  latestResume(opportunityId: string): Promise<{ id: string; filename: string; mime: string; bytes: Uint8Array } | null>;
+  /**
+   * The newest resume that has a file, with its bytes; `unprocessable` (and no bytes) when Lever
+   * could not process the file; null when no resume has a file.
+   */
+  latestResume(opportunityId: string): Promise<{ id: string; filename: string; mime: string; bytes: Uint8Array } | { id: string; filename: string; mime: string; unprocessable: string } | null>;
   findOpportunityByEmail(email: string): Promise<OpportunityLike | null>;
 
   addNote(opportunityId: string, note: { value: string; secret?: boolean; score?: number | undefined }, o: WriteOptions): Promise<{ id?: string }>;

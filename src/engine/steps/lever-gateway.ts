@@ -1,9 +1,9 @@
 /**
  * Adapts the Lever client to the engine's `LeverGateway`: opportunities are read with their
  * application and stage expanded, postings whole (a single posting carries its content), lists are gathered whole, and the
- * newest resume is downloaded through the API.
+ * newest resume that has a file is downloaded through the API.
  */
-import type { LeverClient } from "../../lever/index.ts";
+import { isUnprocessableFile, newestResumeWithFile, type LeverClient } from "../../lever/index.ts";
 import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
 import type { LeverGateway } from "../runs/ports.ts";
 
@@ -41,11 +41,19 @@ export function leverGateway(client: LeverClient): LeverGateway {
     listFiles: (id) => client.listFiles(id).toArray(),
     listOffers: (id) => client.listOffers(id).toArray(),
     async latestResume(opportunityId) {
-      const resumes = await client.listResumes(opportunityId).toArray();
-      const newest = resumes.sort((a, b) => Number(b.createdAt ?? 0) - Number(a.createdAt ?? 0))[0];
+      const newest = newestResumeWithFile(await client.listResumes(opportunityId).toArray());
       if (!newest) return null;
-      const file = await client.downloadResume(opportunityId, newest.id);
-      const filename = file.filename ?? newest.file?.name ?? `resume.${newest.file?.ext ?? "pdf"}`;
+      const named = newest.file?.name ?? `resume.${newest.file?.ext ?? "pdf"}`;
+      let file: Awaited<ReturnType<LeverClient["downloadResume"]>>;
+      try {
+        file = await client.downloadResume(opportunityId, newest.id);
+      } catch (error) {
+        // Lever answers 422 for a file it could not process: nothing to read, and retrying won't help.
+        if (!isUnprocessableFile(error)) throw error;
+        const ext = (newest.file?.ext ?? named.split(".").pop() ?? "").toLowerCase();
+        return { id: newest.id, filename: named, mime: MIME_BY_EXT[ext] ?? "application/octet-stream", unprocessable: `Lever could not process the file (status ${newest.file?.status ?? "unknown"})` };
+      }
+      const filename = file.filename ?? named;
       const ext = (newest.file?.ext ?? filename.split(".").pop() ?? "").toLowerCase();
       return { id: newest.id, filename, mime: file.contentType?.split(";")[0] ?? MIME_BY_EXT[ext] ?? "application/octet-stream", bytes: file.bytes };
     },

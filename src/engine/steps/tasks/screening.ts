@@ -55,7 +55,11 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
     );
   }
   if (!resume || !parsed || !["parsed", "partial"].includes(parsed.status)) {
-    const why = !resume ? "The candidate has no resume." : `The resume could not be read (${resume.status}).`;
+    const why = !resume
+      ? "The candidate has no resume."
+      : resume.status === "unprocessable"
+        ? `Lever could not process the resume file ${resume.filename}, so it cannot be downloaded.`
+        : `The resume could not be read (${resume.status}).`;
     return review(why, [!resume ? "no-resume" : `resume-${resume.status}`]);
   }
   // Requirements read from the posting are saved once as a version the team can review and
