@@ -13,6 +13,7 @@ import {
   leverPanelSchema,
   leverStageSchema,
   leverFileSchema,
+  leverResumeSchema,
   leverWebhookSubscriptionSchema,
   leverTimestampSchema,
   parseLeverWebhook,
@@ -211,6 +212,17 @@ describe("Lever object schemas", () => {
     assert.equal(leverReferralSchema.parse({ id: "r1", type: "referral", referrer: { id: "u1" } }).id, "r1");
     assert.equal(leverEeoResponseSchema.parse({ opportunityId: "o1", gender: null, hiredDate: null }).opportunityId, "o1");
     assert.equal(leverAuditEventSchema.parse({ id: "a1", type: "user.login", meta: { ip: "x" } }).type, "user.login");
+  });
+
+  it("reads a file's size in bytes whether Lever sends a number or a string", () => {
+    const file = (size: unknown) => leverFileSchema.parse({ id: "f1", name: "cv.pdf", size }).size;
+    assert.equal(file(48213), 48213);
+    assert.equal(file("48213"), 48213);
+    assert.equal(file("1.5 KB"), 1536);
+    assert.equal(file("2MB"), 2 * 1024 * 1024);
+    assert.equal(file("unknown"), null);
+    assert.equal(file(null), null);
+    assert.equal(leverResumeSchema.parse({ id: "r1", file: { name: "cv.pdf", size: "1024" } }).file?.size, 1024);
   });
 
   it("names the field path when an object is malformed", () => {

@@ -32,6 +32,21 @@ const strings = z.array(z.string()).nullish();
 const bool = z.boolean().nullish();
 const num = z.number().nullish();
 
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/**
+ * A file's `size` in bytes. Lever documents a number but sends a string too ("48213"); a size
+ * with a unit ("1.2 MB") is read as bytes, anything else as unknown (null) rather than an error.
+ */
+const byteSize = z
+  .union([z.number(), z.string()])
+  .nullish()
+  .transform((v) => {
+    if (typeof v !== "string") return v;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b)?\s*$/i.exec(v);
+    return m ? Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? "b").toLowerCase()]!) : null;
+  });
+
 /** An expandable reference: the id by default, the object when `expand=` asked for it. */
 function ref<T extends z.ZodType>(expanded: T) {
   return z.union([z.string(), expanded]).nullish();
@@ -328,7 +343,7 @@ export const leverFileSchema = z.looseObject({
   name: str,
   uploadedAt: ts,
   status: str,
-  size: num,
+  size: byteSize,
 });
 export type LeverFile = z.infer<typeof leverFileSchema>;
 
