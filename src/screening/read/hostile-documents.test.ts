@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createDeflate } from "node:zlib";
+import { createDeflate, createDeflateRaw } from "node:zlib";
 import { strToU8, zipSync } from "fflate";
 import { buildPdf } from "../testing.ts";
 import { MAX_LINES, MAX_TEXT_CHARS } from "./limits.ts";
@@ -18,9 +18,9 @@ import { configureReaderPool, DEFAULT_READER_LIMITS, readerPoolStats } from "./r
 const MB = 1024 * 1024;
 
 /** `size` bytes of zeros, deflated with zlib at its best ratio (about 1000:1), without ever holding them. */
-async function deflatedZeros(size: number): Promise<Buffer> {
+async function deflatedZeros(size: number, raw = false): Promise<Buffer> {
   const zeros = Buffer.alloc(MB);
-  const deflate = createDeflate({ level: 9, chunkSize: MB });
+  const deflate = (raw ? createDeflateRaw : createDeflate)({ level: 9, chunkSize: MB });
   const parts: Buffer[] = [];
   deflate.on("data", (c: Buffer) => parts.push(c));
   const ended = new Promise((resolve) => deflate.on("end", resolve));
@@ -37,6 +37,17 @@ function pdfWithContentStream(data: Buffer, filter: string): Uint8Array {
     "3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>> endobj\n" +
     `4 0 obj <</Length ${data.length}/Filter ${filter}>> stream\n`;
   return new Uint8Array(Buffer.concat([Buffer.from(head, "latin1"), data, Buffer.from("\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n", "latin1")]));
+}
+
+/**
+ * A zlib stream that carries stored (uncompressed) blocks of "\nendstream\n" before a deflated
+ * bomb: a check that took the first "endstream" for the end of the data would miss the bomb that
+ * pdf.js, reading on by /Length, then inflates.
+ */
+async function bombBehindHiddenEnds(hidden: number, size: number): Promise<Buffer> {
+  const word = Buffer.from("\nendstream\n", "latin1");
+  const stored = (data: Buffer) => Buffer.concat([Buffer.from([0x00, data.length & 0xff, data.length >> 8, ~data.length & 0xff, (~data.length >> 8) & 0xff]), data]);
+  return Buffer.concat([Buffer.from([0x78, 0xda]), ...Array.from({ length: hidden }, () => stored(word)), await deflatedZeros(size, true)]);
 }
 
 const nestedDivs = (depth: number) => new TextEncoder().encode(`<html><body>${"<div>".repeat(depth)}Ada Example${"</div>".repeat(depth)}</body></html>`);
@@ -90,6 +101,14 @@ describe("hostile resume files", () => {
     assert.ok(peak - rssBefore < 600 * MB, `peak memory grew by ${Math.round((peak - rssBefore) / MB)} MB`);
     const grown = process.memoryUsage().rss - rssBefore;
     assert.ok(grown < 64 * MB, `memory grew by ${Math.round(grown / MB)} MB and stayed`);
+  });
+
+  it("finds a bomb hidden after \"endstream\" words inside the compressed data", async () => {
+    const started = performance.now();
+    const r = await readDocument(pdfWithContentStream(await bombBehindHiddenEnds(3, 512 * MB), "/FlateDecode"), { filename: "cv.pdf" });
+    assert.equal(r.status, "too-large");
+    assert.match(r.message ?? "", /inflate to more than 128 MB/);
+    assert.ok(performance.now() - started < 20_000);
   });
 
   it("stops a reader whose memory passes the worker's limit: a bomb behind a hex filter the pre-check does not see", async () => {
