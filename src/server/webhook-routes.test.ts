@@ -343,6 +343,18 @@ for (const engine of await testEngines()) {
         assert.equal(await replaysRejected(), counted + 3);
       });
 
+      it("remembers a test ping's token too: the same ping again is fine, the ping's token carrying data is refused", async () => {
+        const ping = delivery({ data: {} });
+        assert.equal((await post("/webhooks/lever", ping)).json.status, "ping");
+        assert.equal((await post("/webhooks/lever", ping)).json.status, "ping", "Lever's test button pressed twice is no forgery");
+        const before = await inboxSnapshot();
+        const counted = await replaysRejected();
+        const forged = { ...delivery(), token: ping.token, triggeredAt: ping.triggeredAt, signature: ping.signature };
+        await expectRejected("/webhooks/lever", forged, 401, "signature_token_reused", /already used/);
+        assert.equal(await replaysRejected(), counted + 1);
+        assert.equal(await inboxSnapshot(), before);
+      });
+
       it("refuses a reuse that moves the token's last digit into triggeredAt (the same signed text, so the same signature)", async () => {
         // Lever signs token + triggeredAt as one string: "…a0" + "1767…" is also "…a" + "01767…".
         const captured = delivery({ token: `${randomBytes(24).toString("hex")}0` });

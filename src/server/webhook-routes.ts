@@ -103,25 +103,38 @@ export function webhookRoutes(ctx: AppContext): Hono {
       throw new HttpError(verdict.status, verdict.code, verdict.message);
     }
     if (verdict.kind === "ping") {
+      if (verdict.replayGuard && verdict.triggeredAt) {
+        try {
+          await ctx.inbox.rememberSignatureToken(connectionId, verdict.replayGuard, verdict.triggeredAt);
+        } catch (error) {
+          if (error instanceof SignatureTokenReusedError) throw tokenReused(verdict.event, error);
+          const { message, code } = error as { message?: string; code?: string };
+          log.error({ connectionId, event: eventLabel(verdict.event), error: message, code }, "webhook test ping's token could not be recorded");
+          throw new HttpError(503, "store_failed", "the test delivery could not be recorded; deliver it again later");
+        }
+      }
       outcome(verdict.event, "ping");
       log.info({ connectionId, event: eventLabel(verdict.event), outcome: "ping" }, "webhook test ping acknowledged");
       return c.json({ status: "ping", message: "test delivery verified; nothing to process" });
+    }
+
+    /** A body changed under a used token: refused as a forgery, counted. */
+    function tokenReused(event: string, error: SignatureTokenReusedError): HttpError {
+      outcome(event, "rejected_signature_token_reused");
+      webhookReplaysRejected.inc({ source: "lever", connection: connectionId });
+      log.warn({ connectionId, event: eventLabel(event), outcome: "signature_token_reused" }, "webhook refused");
+      return new HttpError(
+        401,
+        "signature_token_reused",
+        `${error.message}. Lever signs only token and triggeredAt, so a body changed under a used token is refused as a forgery; the same body again is answered as a duplicate`,
+      );
     }
 
     let stored;
     try {
       stored = await ctx.inbox.storeEvent(verdict.event);
     } catch (error) {
-      if (error instanceof SignatureTokenReusedError) {
-        outcome(verdict.event.event, "rejected_signature_token_reused");
-        webhookReplaysRejected.inc({ source: "lever", connection: connectionId });
-        log.warn({ connectionId, event: eventLabel(verdict.event.event), outcome: "signature_token_reused" }, "webhook refused");
-        throw new HttpError(
-          401,
-          "signature_token_reused",
-          `${error.message}. Lever signs only token and triggeredAt, so a body changed under a used token is refused as a forgery; the same body again is answered as a duplicate`,
-        );
-      }
+      if (error instanceof SignatureTokenReusedError) throw tokenReused(verdict.event.event, error);
       if (error instanceof UnstorableEventError) {
         outcome(verdict.event.event, `rejected_${error.code}`);
         log.warn({ connectionId, event: eventLabel(verdict.event.event), outcome: error.code }, "webhook refused");

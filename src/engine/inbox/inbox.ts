@@ -176,6 +176,12 @@ export interface Inbox {
    * number forgotten. Runs every 15 minutes in processes that `startProcessing`.
    */
   forgetExpiredReplayTokens(): Promise<number>;
+  /**
+   * Records a signed delivery's token that is acknowledged without being stored (a test ping), so
+   * the same token cannot come back later with data. Throws {@link SignatureTokenReusedError} when
+   * the token was already seen with another body; a repeat of the same body passes.
+   */
+  rememberSignatureToken(connectionId: string, guard: { tokenHash: string; bodyHash: string }, triggeredAt: Date): Promise<void>;
 }
 
 interface InboxRow {
@@ -547,6 +553,21 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     return rowCount ?? 0;
   }
 
+  async function rememberSignatureToken(connectionId: string, guard: { tokenHash: string; bodyHash: string }, triggeredAt: Date): Promise<void> {
+    // The insert and the look-up share one snapshot: a row found by the select was there before
+    // this statement, and only such a row can hold another body.
+    const { rows } = await db.query<{ earlier: string | null }>(
+      `with added as (
+         insert into webhook_replay_tokens (connection_id, token_hash, body_hash, triggered_at) values ($1, $2, $3, $4)
+         on conflict (connection_id, token_hash) do nothing returning 1
+       )
+       select (select body_hash from webhook_replay_tokens where connection_id = $1 and token_hash = $2) as earlier`,
+      [connectionId, guard.tokenHash, guard.bodyHash, triggeredAt.toISOString()],
+    );
+    const earlier = rows[0]?.earlier ?? null;
+    if (earlier !== null && earlier !== guard.bodyHash) throw new SignatureTokenReusedError();
+  }
+
   return {
     async start() {
       await queue.define(INBOX_QUEUE, {
@@ -639,5 +660,6 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       return groupCommit.drain();
     },
     forgetExpiredReplayTokens,
+    rememberSignatureToken,
   };
 }

@@ -146,7 +146,9 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
       // error: answered 400 with the field, not 503, which would have Lever retry it forever.
       const unstorable = findUnstorableValue(body);
       if (unstorable) return reject(400, unstorable.code, unstorable.message, env.event);
-      if (isLeverTestPing(env)) return { kind: "ping", event: env.event };
+      // A ping is signed like any delivery: its token is remembered too, or a captured ping could
+      // come back within the window carrying data.
+      if (isLeverTestPing(env)) return { kind: "ping", event: env.event, connectionId, triggeredAt: new Date(triggeredAt), replayGuard: leverReplayGuard(env.token, env.triggeredAt, body) };
       let parsed;
       try {
         parsed = parseLeverWebhook(body);

@@ -35,7 +35,7 @@ export interface Rejection {
 export type Verdict =
   | { kind: "event"; event: NewInboxEvent }
   /** An authentic delivery that carries nothing to process (e.g. Lever's settings-page test). */
-  | { kind: "ping"; event: string }
+  | { kind: "ping"; event: string; connectionId?: string; triggeredAt?: Date; replayGuard?: { tokenHash: string; bodyHash: string } }
   | Rejection;
 
 export interface EventSource {
