@@ -254,7 +254,8 @@ for (const engine of ENGINES) {
       await refused(leverEvent(5101, { payload: { data: { note: "\udc00" } } }), "lone_surrogate", /^data\.note: contains a lone UTF-16 surrogate/);
       await refused(leverEvent(5102, { event: "stage\u0000change" }), "nul_character", /^event: /);
       await refused(leverEvent(5103, { dedupeKey: `evt-5103-${"k".repeat(600)}` }), "field_too_long", /^dedupeKey: longer than 500 characters/);
-      await refused(leverEvent(5104, { triggeredAt: new Date(8.7e15) }), "time_out_of_range", /^triggeredAt: not a valid time/);
+      await refused(leverEvent(5104, { triggeredAt: new Date(8.7e15) }), "time_out_of_range", /^triggeredAt: not a time between the years 1 and 9999/);
+      await refused(leverEvent(5105, { triggeredAt: new Date(1e15) }), "time_out_of_range", /^triggeredAt: not a time between the years 1 and 9999/);
     });
 
     describe("signature tokens (for sources that sign only part of the body)", () => {

@@ -310,6 +310,14 @@ const REPLAY_TOKEN_MARGIN_SECONDS = 300;
 /** The queue of the periodic job that forgets expired signature tokens. */
 const FORGET_TOKENS_QUEUE = "inbox.forget-replay-tokens";
 
+/**
+ * The times a `timestamptz` round-trips as an ISO string: a Date can hold years up to 275760, but
+ * PostgreSQL cannot read the signed six-digit years (`+010000-…`) or year 0 and below that
+ * `toISOString` gives for them, and the whole batch would fail.
+ */
+const EARLIEST_STORABLE_MS = Date.parse("0001-01-01T00:00:00Z");
+const LATEST_STORABLE_MS = Date.parse("+010000-01-01T00:00:00Z");
+
 /** Every event `storeEvent` is given is checked here first; the first problem found is thrown. */
 function assertStorable(event: NewInboxEvent): void {
   const problem =
@@ -319,8 +327,8 @@ function assertStorable(event: NewInboxEvent): void {
     findUnstorableName("dedupeKey", event.dedupeKey, MAX_DEDUPE_KEY_LENGTH) ??
     findUnstorableValue(event.payload);
   if (problem) throw new UnstorableEventError(problem);
-  if (event.triggeredAt && Number.isNaN(event.triggeredAt.getTime())) {
-    throw new UnstorableEventError({ code: "time_out_of_range", path: "triggeredAt", message: "triggeredAt: not a valid time" });
+  if (event.triggeredAt && !(event.triggeredAt.getTime() >= EARLIEST_STORABLE_MS && event.triggeredAt.getTime() < LATEST_STORABLE_MS)) {
+    throw new UnstorableEventError({ code: "time_out_of_range", path: "triggeredAt", message: "triggeredAt: not a time between the years 1 and 9999" });
   }
   if (event.replayGuard && !event.triggeredAt) throw new Error("inbox: an event with a replayGuard needs its triggeredAt");
 }
