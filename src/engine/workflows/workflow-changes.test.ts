@@ -43,6 +43,17 @@ for (const e of ENGINES) {
       assert.deepEqual(rows[0]!.data.data.supersedes, [first.pending!.id]);
     });
 
+    it("lets a lowering made while a raise waits replace that raise, so approving the older raise cannot undo an emergency shadow", async () => {
+      const raise = await requestWorkflowChange(t.db, { workflowId: "w-incident", file, patch: { mode: "auto" }, author: "user:a", fourEyes: true });
+      const lowered = await requestWorkflowChange(t.db, { workflowId: "w-incident", file, patch: { mode: "shadow" }, author: "user:b", fourEyes: true });
+      assert.equal(lowered.pending, null);
+      const [only] = await listWorkflowChanges(t.db, { status: "all", workflowId: "w-incident" });
+      assert.deepEqual([only!.id, only!.status], [raise.pending!.id, "superseded"]);
+      await assert.rejects(approveWorkflowChange(t.db, raise.pending!.id, { approver: "user:c", fourEyes: true, file: () => file }), (err: unknown) => err instanceof WorkflowChangeError && err.status === 409);
+      const { rows } = await t.db.query<{ data: { data: { supersedes?: number[] } } }>("select data from audit_records where kind = 'workflow.changed' order by seq desc limit 1");
+      assert.deepEqual(rows[0]!.data.data.supersedes, [raise.pending!.id]);
+    });
+
     it("ends raises asked at the same moment as one waiting change, the others superseded", async () => {
       const all = await Promise.all(
         Array.from({ length: 8 }, (_, i) => requestWorkflowChange(t.db, { workflowId: "w3", file, patch: { mode: i % 2 ? "auto" : "assist" }, author: `user:${i}`, fourEyes: true })),

@@ -173,15 +173,27 @@ export async function requestWorkflowChange(
     const subject = { workflowId };
     const applyNow = request.fourEyes ? lowers : { ...lowers, ...raises };
     const selfApproved = !request.fourEyes && !isEmpty(raises);
-    if (!isEmpty(applyNow)) {
-      await store(tx, workflowId, applyNow, selfApproved ? `${author}, self-approved (four eyes off)` : author);
-      await audit.append({ kind: "workflow.changed", actor: author, subject, data: { changes: diff(before, applyNow), ...(selfApproved ? { selfApproved: true } : { raises: false }) } }, tx);
-    }
-    if (!request.fourEyes || isEmpty(raises)) return { applied: applyNow, pending: null, selfApproved };
+    // A raise still waiting was asked for against the switches before this request. Any change made
+    // now replaces it: above all a lowering (an emergency shadow) must not be undone later by
+    // someone approving a raise that predates it.
     const superseded = await tx.query<{ id: string | number }>(
       "update workflow_changes set status = 'superseded', decided_by = $2, decided_at = now() where workflow_id = $1 and status = 'pending' returning id",
       [workflowId, author],
     );
+    const supersedes = superseded.rows.map((r) => Number(r.id));
+    if (!isEmpty(applyNow)) {
+      await store(tx, workflowId, applyNow, selfApproved ? `${author}, self-approved (four eyes off)` : author);
+      await audit.append(
+        {
+          kind: "workflow.changed",
+          actor: author,
+          subject,
+          data: { changes: diff(before, applyNow), ...(selfApproved ? { selfApproved: true } : { raises: false }), ...(supersedes.length && (!request.fourEyes || isEmpty(raises)) ? { supersedes } : {}) },
+        },
+        tx,
+      );
+    }
+    if (!request.fourEyes || isEmpty(raises)) return { applied: applyNow, pending: null, selfApproved };
     const { rows } = await tx.query<ChangeRow>(`insert into workflow_changes (workflow_id, enabled, mode, author) values ($1, $2, $3, $4) returning ${COLUMNS}`, [
       workflowId,
       raises.enabled ?? null,
@@ -189,7 +201,6 @@ export async function requestWorkflowChange(
       author,
     ]);
     const pending = toChange(rows[0]!);
-    const supersedes = superseded.rows.map((r) => Number(r.id));
     await audit.append(
       { kind: "workflow.change_requested", actor: author, subject, data: { changeId: pending.id, changes: diff(before, raises), ...(supersedes.length ? { supersedes } : {}) } },
       tx,
