@@ -14,6 +14,7 @@ import { createLeverClient, type LeverClient } from "../../src/lever/index.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import type { Ai } from "../../src/ai/index.ts";
 import { startEngineRuntime, type EngineRuntime } from "../../src/engine/runs/runtime.ts";
+import { listProposals } from "../../src/engine/proposals/index.ts";
 
 export interface Harness {
   t: TestDatabase;
@@ -142,4 +143,29 @@ export function resumeFor(postingContent: { lists: { text: string; content: stri
     "BSc Computer Science, University of Somewhere, 2011 - 2015",
   ].join("\n");
   return new TextEncoder().encode(text);
+}
+
+/** The notes the sandbox holds on one opportunity. */
+export function notesOf(h: Harness, opportunityId: string) {
+  return [...h.sandbox.state.notes.values()].filter((n) => (n as { opportunityId?: string }).opportunityId === opportunityId);
+}
+
+/**
+ * A candidate applies to a published posting, then enters the Phone Screen stage: the
+ * interview-packet workflow runs on the move. Resolves to the opportunity and its packet proposals.
+ */
+export async function candidateEntersPhoneScreen(h: Harness, name: string) {
+  const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+  const { opportunityId: opp } = h.sandbox.actions.applyToPosting(posting.id, {
+    name,
+    email: `${name.toLowerCase().replace(/\W+/g, ".")}@example.net`,
+    resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+  });
+  await h.deliver(["applicationCreated"]);
+  await h.settle();
+  h.sandbox.actions.moveStage(opp, h.sandbox.state.stages.find((s) => s.text === "Phone Screen")!.id);
+  await h.deliver(["candidateStageChange"]);
+  await h.settle();
+  const packets = (await listProposals(h.t.db, { workflowId: "interview-packet", limit: 500 })).filter((p) => p.opportunityId === opp);
+  return { opp, packets };
 }

@@ -10,14 +10,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Hono } from "hono";
 import { testEngines } from "../../src/store/testing.ts";
-import { listProposals } from "../../src/engine/proposals/index.ts";
 import { createMemoryConnectionDirectory } from "../../src/engine/sources/index.ts";
 import { createApp } from "../../src/server/app.ts";
 import { createApiToken } from "../../src/server/api/tokens.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
 import { BUILTIN_WORKFLOWS_DIR } from "../../src/engine/workflows/index.ts";
-import { resumeFor, startHarness, type Harness } from "./harness.ts";
+import { candidateEntersPhoneScreen as enterPhoneScreen, notesOf as notesOfIn, startHarness, type Harness } from "./harness.ts";
 
 interface ListedAction {
   step: string;
@@ -87,25 +86,8 @@ for (const e of await testEngines()) {
     const listed = async (id: string) => ((await api("GET", "/workflows")).json.workflows as Listed[]).find((w) => w.id === id)!;
     const byStep = (w: Listed) => Object.fromEntries(w.actions.map((a) => [a.step, a]));
 
-    const notesOf = (opp: string) => [...h.sandbox.state.notes.values()].filter((n) => (n as { opportunityId?: string }).opportunityId === opp);
-    const stageId = (text: string) => h.sandbox.state.stages.find((s) => s.text === text)!.id;
-
-    /** A candidate applies, then enters the Phone Screen stage: interview-packet runs on the move. */
-    async function candidateEntersPhoneScreen(name: string) {
-      const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
-      const { opportunityId: opp } = h.sandbox.actions.applyToPosting(posting.id, {
-        name,
-        email: `${name.toLowerCase().replace(/\W+/g, ".")}@example.net`,
-        resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
-      });
-      await h.deliver(["applicationCreated"]);
-      await h.settle();
-      h.sandbox.actions.moveStage(opp, stageId("Phone Screen"));
-      await h.deliver(["candidateStageChange"]);
-      await h.settle();
-      const packets = (await listProposals(h.t.db, { workflowId: "interview-packet", limit: 500 })).filter((p) => p.opportunityId === opp);
-      return { opp, packets };
-    }
+    const notesOf = (opp: string) => notesOfIn(h, opp);
+    const candidateEntersPhoneScreen = (name: string) => enterPhoneScreen(h, name);
 
     it("lists a workflow whose file says shadow as shadow for every action, and it writes nothing, whatever its modes and sandbox block say", async () => {
       const w = await listed("interview-packet");

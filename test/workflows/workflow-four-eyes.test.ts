@@ -8,13 +8,12 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Hono } from "hono";
 import { testEngines } from "../../src/store/testing.ts";
-import { listProposals } from "../../src/engine/proposals/index.ts";
 import { createMemoryConnectionDirectory } from "../../src/engine/sources/index.ts";
 import { createApp } from "../../src/server/app.ts";
 import { createApiToken } from "../../src/server/api/tokens.ts";
 import { setFourEyes } from "../../src/server/console/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
-import { resumeFor, startHarness, type Harness } from "./harness.ts";
+import { candidateEntersPhoneScreen as enterPhoneScreen, notesOf as notesOfIn, startHarness, type Harness } from "./harness.ts";
 
 interface AuditRow {
   kind: string;
@@ -59,25 +58,8 @@ for (const e of await testEngines()) {
     const listed = async (id: string) => ((await api("bob", "GET", "/workflows")).json.workflows as Record<string, any>[]).find((w) => w.id === id)!;
     const auditOf = async (workflowId: string) =>
       (await h.t.db.query<AuditRow>("select kind, actor, data from audit_records where kind like 'workflow.%' and seq > $1 order by seq", [auditFrom])).rows.filter((r) => r.data.subject.workflowId === workflowId);
-    const notesOf = (opp: string) => [...h.sandbox.state.notes.values()].filter((n) => (n as { opportunityId?: string }).opportunityId === opp);
-    const stageId = (text: string) => h.sandbox.state.stages.find((s) => s.text === text)!.id;
-
-    /** A candidate applies, then enters the Phone Screen stage: interview-packet runs on the move. */
-    async function candidateEntersPhoneScreen(name: string) {
-      const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
-      const { opportunityId: opp } = h.sandbox.actions.applyToPosting(posting.id, {
-        name,
-        email: `${name.toLowerCase().replace(/\W+/g, ".")}@example.net`,
-        resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
-      });
-      await h.deliver(["applicationCreated"]);
-      await h.settle();
-      h.sandbox.actions.moveStage(opp, stageId("Phone Screen"));
-      await h.deliver(["candidateStageChange"]);
-      await h.settle();
-      const packets = (await listProposals(h.t.db, { workflowId: "interview-packet", limit: 500 })).filter((p) => p.opportunityId === opp);
-      return { opp, packets };
-    }
+    const notesOf = (opp: string) => notesOfIn(h, opp);
+    const candidateEntersPhoneScreen = (name: string) => enterPhoneScreen(h, name);
 
     it("answers an author raising a workflow to auto with 202 and a pending change; nothing changes and nothing is written to Lever", async () => {
       const r = await api("alice", "PATCH", "/workflows/interview-packet", { mode: "auto" });
