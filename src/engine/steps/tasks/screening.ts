@@ -22,6 +22,7 @@ import {
 // The resume-evidence step's criteria shape; not (yet) exported by the screening front door.
 import { stepCriteria } from "../../../screening/model-evidence.ts";
 import { StepFailure } from "../../runs/errors.ts";
+import { barFrom, recommend } from "./recommendation.ts";
 import type { ResumeReader, TaskHandler } from "../../runs/ports.ts";
 
 interface EvidenceStepOutput {
@@ -31,7 +32,11 @@ interface EvidenceStepOutput {
 
 const MARK = { met: "✓", partly: "~", missing: "✗" } as const;
 
-/** Screens the run's candidate against its posting. `with.advanceAt` (default 75) sets the bar for proposing an advance. */
+/**
+ * Screens the run's candidate against its posting and recommends advance, hold or reject (`review`
+ * when it cannot score): `with.advanceAt` (default 75) is the bar for advancing, `with.rejectBelow`
+ * (default 40) the score under which it recommends rejecting.
+ */
 export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId, db, connectionId, dryRun }) => {
   const ctx = await fetch(["opportunity", "posting", "resume"]);
   const advanceAt = typeof params.advanceAt === "number" ? params.advanceAt : 75;
@@ -108,9 +113,11 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
     }
   }
   const reasons = result.criteria.map((c) => `${MARK[c.status]} ${c.label}${c.must ? " (must-have)" : ""}: ${c.reason}`);
-  const recommendation = result.tier === "strong" && result.score >= advanceAt && result.missingMustHaves.length === 0 ? "advance" : "review";
+  // Advance, hold or reject (see recommendation.ts); archiving on a reject still waits for a person.
+  const { recommendation, why } = recommend(result, { advanceAt, rejectBelow: barFrom(params.rejectBelow) });
   const lines = [
     `Fulcrum screening: ${result.score}/100 (${result.tier}) for ${ctx.posting.text ?? "this posting"}`,
+    `Recommendation: ${recommendation} (${why}).`,
     `Confidence ${Math.round(result.confidence * 100)}%${result.confidenceReasons.length ? ` (${result.confidenceReasons.join("; ")})` : ""}.`,
     "",
     ...result.criteria.map((c) => {
@@ -127,11 +134,13 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
     tier: result.tier,
     confidence: result.confidence,
     recommendation,
+    recommendationReason: why,
+    promptVersion: promptVersionOf(meta),
     missingMustHaves: result.missingMustHaves,
     reasons,
     evidence: result.criteria.filter((c) => c.quotes.length > 0).map((c) => ({ criterion: c.label, status: c.status, quotes: c.quotes.slice(0, 3) })),
     flags,
-    tags: [`fulcrum-screen-${result.tier}`, ...(flags.length ? ["fulcrum-review"] : [])],
+    tags: [`fulcrum-screen-${result.tier}`, `fulcrum-recommend-${recommendation}`, ...(flags.length ? ["fulcrum-review"] : [])],
     note: lines.join("\n"),
     rubricHash: result.rubricHash,
     rubricVersion: rubric.version ?? null,
@@ -145,6 +154,8 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
       tier: "unscored",
       confidence: 0,
       recommendation: "review",
+      recommendationReason: why,
+      promptVersion: null,
       missingMustHaves: [],
       reasons: [why],
       evidence: [],
@@ -155,6 +166,11 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
     };
   }
 };
+
+/** `name@version` of the prompt that gathered the evidence, or `local engine` when none did. */
+function promptVersionOf(meta: Record<string, unknown>): string {
+  return typeof meta.prompt === "string" && meta.prompt !== "" ? meta.prompt : "local engine";
+}
 
 /** True when `extractRequirements` found nothing and fell back to the posting's title as the only criterion. */
 function titleOnly(rubric: Rubric, posting: PostingInput): boolean {
