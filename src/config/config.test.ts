@@ -12,6 +12,12 @@ describe("loadConfig", () => {
     assert.deepEqual(c.connections, []);
   });
 
+  it("keeps archives waiting for a person unless FULCRUM_AUTO_ARCHIVE allows auto", () => {
+    assert.equal(loadConfig({}).policy?.autoArchive, false);
+    assert.equal(loadConfig({ FULCRUM_AUTO_ARCHIVE: "true" }).policy?.autoArchive, true);
+    assert.throws(() => loadConfig({ FULCRUM_AUTO_ARCHIVE: "sometimes" }), /FULCRUM_AUTO_ARCHIVE.*"sometimes" is not true or false/);
+  });
+
   it("builds the default connection from LEVER_* variables, with per-event tokens", () => {
     const c = loadConfig({
       LEVER_API_KEY: "k",

@@ -120,6 +120,12 @@ export const configSchema = z.object({
   secretKeyPrevious: z.string().optional(),
   adminToken: z.string().min(16).optional(),
   modeCeiling: modeSchema,
+  /**
+   * Admin policy (FULCRUM_AUTO_ARCHIVE, or the file's `policy:` block). `autoArchive`: archiving a
+   * candidate may run in auto; when false (the default) every archive waits for a person.
+   * Optional only so hand-built configs in tests need not spell it out.
+   */
+  policy: z.object({ autoArchive: z.boolean() }).optional(),
   workflowsDir: z.string().optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   webhook: z.object({
@@ -274,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKeyPrevious: env.FULCRUM_SECRET_KEY_PREVIOUS || (file.secretKeyPrevious as string | undefined),
     adminToken: env.FULCRUM_ADMIN_TOKEN || (file.adminToken as string | undefined),
     modeCeiling: env.FULCRUM_MODE_CEILING ?? (file.modeCeiling as string | undefined) ?? "auto",
+    policy: { autoArchive: boolFromEnv(env, "FULCRUM_AUTO_ARCHIVE", ((file.policy ?? {}) as Record<string, unknown>).autoArchive === true) },
     workflowsDir: env.FULCRUM_WORKFLOWS_DIR ?? (file.workflowsDir as string | undefined),
     logLevel: env.FULCRUM_LOG_LEVEL ?? (file.logLevel as string | undefined) ?? "info",
     webhook: {

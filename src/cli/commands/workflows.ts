@@ -175,7 +175,7 @@ take effect and is listed as such.`,
       const effective = (w: (typeof list)[number]["workflow"]) => {
         const o = live.workflows.get(w.id);
         const mode = o?.mode ?? w.mode;
-        const inputs = { ceiling, ceilingSource: source, chosen: o?.mode ? { mode: o.mode, by: o.updatedBy } : null };
+        const inputs = { ceiling, ceilingSource: source, chosen: o?.mode ? { mode: o.mode, by: o.updatedBy } : null, autoArchive: config.policy?.autoArchive === true };
         const actions = actionModes(w, { ...inputs, sandbox: false });
         const onSandbox = actionModes(w, { ...inputs, sandbox: true });
         return {
@@ -237,11 +237,11 @@ Examples:
       const wf = list.find((w) => w.workflow.id === id);
       if (!wf) return cmd.error(`fulcrum workflows mode: no workflow "${id}" (known: ${list.map((w) => w.workflow.id).join(", ")})`, { exitCode: 2 });
       const by = `cli:${o.as}`;
-      const { r, ceiling, chosen } = await withDatabase(async (db, config) => {
+      const { r, ceiling, chosen, autoArchive } = await withDatabase(async (db, config) => {
         // The same rule as PATCH /api/workflows/:id; the engine reads the settings at each decision.
         const r = await requestWorkflowChange(db, { workflowId: id, file: { enabled: wf.workflow.enabled, mode: wf.workflow.mode }, patch: { mode }, author: by, fourEyes: await fourEyesRequired(db) });
         const { rows } = await db.query<{ mode: Mode | null; updated_by: string | null }>("select mode, updated_by from workflow_settings where workflow_id = $1", [id]);
-        return { r, ceiling: await createModeCeiling(db, config.modeCeiling).state(), chosen: rows[0]?.mode ? { mode: rows[0].mode, by: rows[0].updated_by } : null };
+        return { r, ceiling: await createModeCeiling(db, config.modeCeiling).state(), chosen: rows[0]?.mode ? { mode: rows[0].mode, by: rows[0].updated_by } : null, autoArchive: config.policy?.autoArchive === true };
       });
       if (r.pending) {
         out(
@@ -251,7 +251,7 @@ Examples:
         return;
       }
       out(`${id} is now in ${mode} mode${r.selfApproved ? " (self-approved: four eyes is off)" : ""}\n  actions (each runs in the lowest mode that applies):\n`);
-      for (const a of actionModes(wf.workflow, { ceiling: ceiling.effective, ceilingSource: ceilingSource(ceiling), chosen, sandbox: false })) out(`    ${a.step} (${a.type}): ${a.reason}\n`);
+      for (const a of actionModes(wf.workflow, { ceiling: ceiling.effective, ceilingSource: ceilingSource(ceiling), chosen, sandbox: false, autoArchive })) out(`    ${a.step} (${a.type}): ${a.reason}\n`);
     });
 
   workflows

@@ -92,6 +92,24 @@ describe("the effective mode of an action", () => {
     assert.deepEqual(mail.decidedBy, ["email"]);
   });
 
+  it("caps archiving at assist unless an admin allows it in auto, and names the layer", () => {
+    const r = parseWorkflow("id: w\nname: W\nmode: auto\ntriggers: [{ manual: true }]\nsteps:\n  - id: reject\n    type: lever.archive\n    reason: Underqualified\n", "w.yaml");
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const w = r.workflow;
+    const held = byStep(w, { ceiling: "auto", sandbox: false }).reject!;
+    assert.equal(held.mode, "assist");
+    assert.deepEqual(held.decidedBy, ["archive"]);
+    assert.match(held.reason, /^assist: archiving waits for a person \(an admin allows auto with FULCRUM_AUTO_ARCHIVE=true\)$/);
+    const allowed = byStep(w, { ceiling: "auto", sandbox: false, autoArchive: true }).reject!;
+    assert.equal(allowed.mode, "auto");
+    assert.ok(!allowed.decidedBy.includes("archive"));
+    // The admin's permission never raises an archive above the other layers.
+    assert.equal(byStep(w, { ceiling: "auto", chosen: { mode: "shadow" }, sandbox: false, autoArchive: true }).reject!.mode, "shadow");
+    assert.equal(byStep(w, { ceiling: "auto", chosen: { mode: "shadow" }, sandbox: false }).reject!.mode, "shadow");
+    // Other actions are not touched by the archive layer.
+    assert.equal(byStep(workflow("mode: auto"), { ceiling: "auto", sandbox: false }).note!.mode, "auto");
+  });
+
   it("lets an approval gate wait for a person, or pass recorded when the workflow is in shadow", () => {
     const w = workflow("mode: auto");
     const gate = w.steps.find((s) => s.id === "gate")!;

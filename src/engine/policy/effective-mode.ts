@@ -6,7 +6,9 @@
  * - the workflow's mode: what a person chose in the console, API or CLI, else the file's `mode`;
  * - the action's own modes: `modes: { <type>: … }` and a step's `mode`;
  * - on the built-in sandbox, the file's `sandbox:` block (`mode` and `modes`);
- * - e-mail to people is drafted for approval, never sent by itself.
+ * - e-mail to people is drafted for approval, never sent by itself;
+ * - archiving a candidate (a rejection) waits for a person unless an admin allows it in auto
+ *   (`FULCRUM_AUTO_ARCHIVE=true`, or `policy.autoArchive: true` in the config file).
  *
  * So a per-action mode or a sandbox block can lower an action below the workflow's mode but never
  * raise it above: a person who sets a workflow to shadow gets no writes. One pure function serves
@@ -20,7 +22,7 @@ import type { Mode } from "./decide.ts";
 const RANK: Record<Mode, number> = { shadow: 0, assist: 1, auto: 2 };
 
 /** Where a limit on an action's mode comes from. */
-export type ModeLayer = "ceiling" | "workflow" | "step" | "action-type" | "sandbox" | "email" | "approval-gate";
+export type ModeLayer = "ceiling" | "workflow" | "step" | "action-type" | "sandbox" | "email" | "archive" | "approval-gate";
 
 /** One limit: a layer, the mode it allows at most, and the words that say where it is set. */
 export interface ModeLimit {
@@ -50,7 +52,15 @@ export interface ModeInputs {
   chosen?: { mode: Mode; by?: string | null | undefined } | null | undefined;
   /** True when the action runs against the built-in Lever sandbox: the `sandbox:` block applies. */
   sandbox: boolean;
+  /**
+   * True when an admin allowed archives in auto (config `policy.autoArchive`); otherwise every
+   * `lever.archive` is capped at assist by the `archive` layer.
+   */
+  autoArchive?: boolean | undefined;
 }
+
+/** Where the archive layer's words point an admin. */
+export const ARCHIVE_LAYER_SOURCE = "archiving waits for a person (an admin allows auto with FULCRUM_AUTO_ARCHIVE=true)";
 
 /** The effective mode of one action step, with why. */
 export interface ActionMode extends EffectiveMode {
@@ -101,6 +111,7 @@ export function modeLimits(workflow: Workflow, step: Step, inputs: ModeInputs): 
     if (sandboxTyped) limits.push({ layer: "sandbox", mode: sandboxTyped, source: `sandbox.modes.${step.type} (on the built-in sandbox)` });
   }
   if (step.type === "notify" && step.channel === "email") limits.push({ layer: "email", mode: "assist", source: "e-mail is never sent without a person" });
+  if (step.type === "lever.archive" && inputs.autoArchive !== true) limits.push({ layer: "archive", mode: "assist", source: ARCHIVE_LAYER_SOURCE });
   return limits;
 }
 

@@ -47,6 +47,8 @@ export interface EngineOptions {
   readResume?: ResumeReader | undefined;
   notify?: Notifier | undefined;
   audit?: EngineAuditSink | undefined;
+  /** An admin allowed archives in auto (config `policy.autoArchive`); otherwise they wait for a person. */
+  autoArchive?: boolean | undefined;
   /** True for the built-in sandbox connection: workflows use their `sandbox` modes there. */
   isSandboxConnection?: ((connectionId: string) => boolean) | undefined;
   /** Hosts the signed HTTP step may reach over http / on private addresses (tests only). */
@@ -294,7 +296,7 @@ export function createWorkflowEngine(options: EngineOptions) {
     return new Map(
       options.workflows.list().map(({ workflow }) => {
         const c = chosen.get(workflow.id) ?? null;
-        const inputs = { ceiling, ceilingSource, chosen: c };
+        const inputs = { ceiling, ceilingSource, chosen: c, autoArchive: options.autoArchive };
         return [workflow.id, { chosen: c, actions: actionModes(workflow, { ...inputs, sandbox: false }), onSandbox: actionModes(workflow, { ...inputs, sandbox: true }) }];
       }),
     );
@@ -307,7 +309,7 @@ export function createWorkflowEngine(options: EngineOptions) {
    */
   async function modeFor(run: RunRow, step: ActionStep | Extract<Step, { type: "approval" }>): Promise<{ mode: Mode; reason: string }> {
     const chosen = await chosenMode(run.workflow_id);
-    const limits = modeLimits(run.workflow, step, { ceiling: "auto", chosen, sandbox: options.isSandboxConnection?.(run.connection_id) === true }).filter((l) => l.layer !== "ceiling");
+    const limits = modeLimits(run.workflow, step, { ceiling: "auto", chosen, sandbox: options.isSandboxConnection?.(run.connection_id) === true, autoArchive: options.autoArchive }).filter((l) => l.layer !== "ceiling");
     const { mode, reason } = lowestMode(limits);
     return { mode, reason };
   }

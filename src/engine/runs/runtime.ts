@@ -190,6 +190,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     notify: o.notify ?? createNotifier({ smtp: o.config.smtp }),
     audit,
     isSandboxConnection: o.isSandboxConnection,
+    autoArchive: o.config.policy?.autoArchive === true,
     allowHosts: o.allowHosts,
     logger: o.logger,
   });
