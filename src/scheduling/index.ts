@@ -1,0 +1,16 @@
+/**
+ * Scheduling: the exact panel solver (issue 13, section 4). A pure function of a request (sessions,
+ * pools, interviewers' working hours and busy times, the candidate's zone) to the optimal schedule;
+ * the engine's steps and `fulcrum schedule solve` call it.
+ */
+export { solvePanel, type SolveOptions } from "./solver/solve-panel.ts";
+export {
+  panelRequestSchema,
+  normaliseRequest,
+  PanelRequestError,
+  type PanelRequest,
+  type PanelRequestInput,
+  type PanelAnswer,
+  type ScheduledSession,
+} from "./solver/request.ts";
+export { assignSeats, type SeatAssignment } from "./solver/assign-seats.ts";

@@ -1,0 +1,80 @@
+/**
+ * Wall-clock times in IANA zones turned into instants, with one explicit policy for the two
+ * daylight-saving cases: a local time that does not exist (spring forward) is either skipped (grid
+ * points) or moved forward by the gap (interval boundaries, as Luxon does), and a local time that
+ * exists twice (fall back) takes the earlier instant. The zone data comes from Luxon; only the choice
+ * between the instants it allows is ours.
+ */
+import { IANAZone } from "luxon";
+
+/** One day in milliseconds; used for calendar-date arithmetic on "wall as if UTC" numbers only. */
+export const DAY_MS = 86_400_000;
+/** One minute in milliseconds. */
+export const MINUTE_MS = 60_000;
+
+/** The weekday keys of `workingHours`, in `Date.getUTCDay()` order (Sunday first). */
+export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+/** A weekday key of `workingHours`. */
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const zones = new Map<string, IANAZone>();
+
+/** The Luxon zone for an IANA name, or undefined when the name is not a valid zone. */
+export function zoneNamed(name: string): IANAZone | undefined {
+  let zone = zones.get(name);
+  if (!zone) {
+    if (!IANAZone.isValidZone(name)) return undefined;
+    zone = IANAZone.create(name);
+    zones.set(name, zone);
+  }
+  return zone;
+}
+
+/**
+ * Every instant whose wall-clock reading in `zone` is `wallMs` (a local date and time written as if
+ * it were UTC), earliest first: none in a spring-forward gap, two in a fall-back overlap.
+ */
+export function instantsOfWall(zone: IANAZone, wallMs: number): number[] {
+  // A transition moves the offset by at most a few hours, so the offsets a day either side cover
+  // every offset that can apply to this wall time (zones change at most once in two days).
+  const offsets = new Set([zone.offset(wallMs - DAY_MS), zone.offset(wallMs), zone.offset(wallMs + DAY_MS)]);
+  const out: number[] = [];
+  for (const offset of offsets) {
+    const t = wallMs - offset * MINUTE_MS;
+    if (zone.offset(t) === offset) out.push(t);
+  }
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+/** The instant of a grid point: undefined when the local time does not exist, the earlier when it is ambiguous. */
+export function gridInstant(zone: IANAZone, wallMs: number): number | undefined {
+  return instantsOfWall(zone, wallMs)[0];
+}
+
+/**
+ * The instant of an interval boundary (working hours, all-day dates, times without an offset): the
+ * earlier when ambiguous; when the local time does not exist, the instant the clock would show it
+ * had it not jumped (read with the offset before the gap), which is where Luxon puts it too.
+ */
+export function boundaryInstant(zone: IANAZone, wallMs: number): number {
+  const found = instantsOfWall(zone, wallMs)[0];
+  if (found !== undefined) return found;
+  const offsets = [zone.offset(wallMs - DAY_MS), zone.offset(wallMs + DAY_MS)];
+  return wallMs - Math.min(...offsets) * MINUTE_MS;
+}
+
+/** The wall-clock reading of an instant in `zone`, as "wall as if UTC" milliseconds. */
+export function wallOf(zone: IANAZone, t: number): number {
+  return t + zone.offset(t) * MINUTE_MS;
+}
+
+/** Midnight (wall) of the local date an instant falls on in `zone`, as "wall as if UTC" milliseconds. */
+export function localDateOf(zone: IANAZone, t: number): number {
+  const wall = wallOf(zone, t);
+  return wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
+}
+
+/** The weekday key of a local date given as "wall as if UTC" midnight milliseconds. */
+export function weekdayOf(dateWallMs: number): Weekday {
+  return WEEKDAYS[new Date(dateWallMs).getUTCDay()]!;
+}

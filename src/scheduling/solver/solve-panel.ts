@@ -1,0 +1,231 @@
+/**
+ * The exact panel solver (issue 13, section 4). First starts are tried in time order, so the first
+ * one with any feasible schedule is optimal for the primary objective; for it, a branch and bound
+ * over the later sessions' starts (bounded below by an exact per-day table of the least remaining
+ * gap, ignoring who sits where) finds the least total gap; who sits where is a b-matching
+ * (assign-seats.ts), checked at every node with the later sessions relaxed to "free at any time
+ * that day", so no assignment is ever missed and hopeless branches stop early.
+ */
+import { assignSeats } from "./assign-seats.ts";
+import { buildSolverTime, type SolverTime } from "./availability.ts";
+import { isoUtc, normaliseRequest, type NormalisedRequest, type PanelAnswer, type ScheduledSession } from "./request.ts";
+import { explainInfeasible, type AssignmentFailure } from "./explain.ts";
+import { MINUTE_MS } from "./local-time.ts";
+
+/** Options of `solvePanel`. */
+export interface SolveOptions {
+  /** How many alternatives to return beside the optimum (default 0). */
+  alternatives?: number;
+  /** Alternatives at other start times (default), or at most one per day. */
+  alternativesOn?: "start" | "day";
+}
+
+/** One schedule: per session its grid index and interviewers (indices). */
+interface Found {
+  starts: number[];
+  seats: number[][];
+  gap: number;
+}
+
+const INF = 0x3fffffff;
+
+/** The search state shared by every first start. */
+class PanelSearch {
+  readonly S: number;
+  readonly minutes: number[];
+  readonly need: number[];
+  /** count[s][g]: pool members of s free for its whole length from grid point g. */
+  readonly count: Int32Array[];
+  /** rem[s][g]: least gap of sessions s.. when s starts at g (assignment ignored), INF if none. */
+  readonly rem: Int32Array[];
+  /** dayAny[d][s]: members of s's pool free for it at some grid point of day d. */
+  readonly dayAny: number[][][] = [];
+  firstFailure: AssignmentFailure | undefined;
+  nodes = 0;
+
+  readonly n: NormalisedRequest;
+  readonly time: SolverTime;
+
+  constructor(n: NormalisedRequest, time: SolverTime) {
+    this.n = n;
+    this.time = time;
+    const { sessions, maxGapMinutes } = n.request;
+    this.S = sessions.length;
+    this.minutes = sessions.map((s) => s.minutes);
+    this.need = sessions.map((s) => s.need);
+    const { grid, dayOf, days, freeEnd } = time;
+    const G = grid.length;
+    this.count = sessions.map((session, s) => {
+      const c = new Int32Array(G);
+      for (const p of n.pools[s]!) {
+        const ends = freeEnd[p]!;
+        for (let g = 0; g < G; g++) if (ends[g]! >= grid[g]! + session.minutes) c[g]!++;
+      }
+      return c;
+    });
+    this.rem = sessions.map(() => new Int32Array(G).fill(INF));
+    for (let s = this.S - 1; s >= 0; s--) {
+      const rem = this.rem[s]!;
+      const count = this.count[s]!;
+      for (let g = 0; g < G; g++) {
+        const day = days[dayOf[g]!]!;
+        const end = grid[g]! + this.minutes[s]!;
+        if (count[g]! < this.need[s]! || end > day.limit) continue;
+        if (s === this.S - 1) {
+          rem[g] = 0;
+          continue;
+        }
+        const next = this.rem[s + 1]!;
+        let best = INF;
+        for (let j = lowerBound(grid, end, g, day.last); j < day.last && grid[j]! <= end + maxGapMinutes; j++) {
+          if (next[j]! < INF) best = Math.min(best, grid[j]! - end + next[j]!);
+        }
+        rem[g] = best;
+      }
+    }
+    for (const day of days) {
+      this.dayAny.push(
+        sessions.map((session, s) =>
+          n.pools[s]!.filter((p) => {
+            const ends = freeEnd[p]!;
+            for (let g = day.first; g < day.last; g++) if (ends[g]! >= grid[g]! + session.minutes) return true;
+            return false;
+          }),
+        ),
+      );
+    }
+  }
+
+  /** Who is free for session s starting at grid point g. */
+  freeAt(s: number, g: number): number[] {
+    const end = this.time.grid[g]! + this.minutes[s]!;
+    return this.n.pools[s]!.filter((p) => this.time.freeEnd[p]![g]! >= end);
+  }
+
+  /** Seats for sessions placed at `starts` (the rest relaxed to their day), or the failure. */
+  seat(starts: number[], day: number): ReturnType<typeof assignSeats> {
+    const candidates = this.need.map((_, s) => (s < starts.length ? this.freeAt(s, starts[s]!) : this.dayAny[day]![s]!));
+    return assignSeats(this.need, candidates, this.n.capacity);
+  }
+
+  /** The least-gap schedule whose first session starts at grid point g0, or undefined. */
+  bestFrom(g0: number): Found | undefined {
+    if (this.rem[0]![g0]! >= INF) return undefined;
+    const { grid, dayOf, days } = this.time;
+    const day = dayOf[g0]!;
+    const last = days[day]!.last;
+    const maxGap = this.n.request.maxGapMinutes;
+    let best: Found | undefined;
+    const starts: number[] = [];
+    const visit = (s: number, g: number, gap: number): void => {
+      this.nodes++;
+      starts.push(g);
+      const seated = this.seat(starts, day);
+      if (!seated.ok) {
+        this.firstFailure ??= { starts: [...starts], sessions: seated.sessions, interviewers: seated.interviewers, time: this.time };
+      } else if (s === this.S - 1) {
+        best = { starts: [...starts], seats: seated.seats, gap };
+      } else {
+        const end = grid[g]! + this.minutes[s]!;
+        const next = this.rem[s + 1]!;
+        const options: [number, number][] = [];
+        for (let j = lowerBound(grid, end, g, last); j < last && grid[j]! <= end + maxGap; j++) {
+          if (next[j]! < INF) options.push([j, grid[j]! - end]);
+        }
+        options.sort((a, b) => a[1] + next[a[0]]! - (b[1] + next[b[0]]!) || a[0] - b[0]);
+        for (const [j, step] of options) {
+          if (best && gap + step + next[j]! >= best.gap) break;
+          visit(s + 1, j, gap + step);
+          if (best && best.gap === this.rem[0]![g0]) break;
+        }
+      }
+      starts.pop();
+    };
+    visit(0, g0, 0);
+    return best;
+  }
+}
+
+function lowerBound(arr: Int32Array, value: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function toSessions(search: PanelSearch, found: Found): ScheduledSession[] {
+  const { request } = search.n;
+  return found.starts.map((g, s) => {
+    const start = search.time.originMs + search.time.grid[g]! * MINUTE_MS;
+    return {
+      id: request.sessions[s]!.id,
+      start: isoUtc(start),
+      end: isoUtc(start + search.minutes[s]! * MINUTE_MS),
+      interviewers: found.seats[s]!.map((p) => request.interviewers[p]!.id).sort(),
+    };
+  });
+}
+
+/**
+ * Solves one panel request exactly: the schedule with the earliest first start and, among those,
+ * the least total idle time between sessions, plus up to `alternatives` next-best schedules at other
+ * first starts. Throws `PanelRequestError` (naming the field) for bad input; a request nothing fits
+ * is answered `infeasible` with a reason naming the session, pool and constraint that block.
+ * @example
+ * const answer = solvePanel({
+ *   id: "r1", candidate: { timezone: "Europe/Berlin" },
+ *   window: { start: "2026-03-09T00:00:00+01:00", end: "2026-03-10T00:00:00+01:00" },
+ *   granularityMinutes: 15, maxGapMinutes: 30, bufferMinutes: 0,
+ *   sessions: [{ id: "hm", title: "Hiring manager", minutes: 45, need: 1, pool: ["ana"] }],
+ *   interviewers: [{ id: "ana", email: "ana@example.com", timezone: "Europe/Berlin", workingHours: { mon: [["09:00", "17:00"]] }, maxSessions: 1, busy: [] }],
+ * });
+ * answer.firstStart; // "2026-03-09T08:00:00Z"
+ */
+export function solvePanel(input: unknown, options: SolveOptions = {}): PanelAnswer {
+  const started = performance.now();
+  const n = normaliseRequest(input);
+  const { request } = n;
+  const answer = (fields: Omit<PanelAnswer, "id" | "solveMs">): PanelAnswer => ({ id: request.id, ...fields, solveMs: Math.round((performance.now() - started) * 1000) / 1000 });
+  const infeasible = (reason: string): PanelAnswer => answer({ status: "infeasible", sessions: [], firstStart: null, totalGapMinutes: null, reason });
+
+  const short = request.sessions.findIndex((session, s) => session.need > n.pools[s]!.length);
+  if (short >= 0) {
+    const session = request.sessions[short]!;
+    return infeasible(`session "${session.id}" needs ${session.need} distinct interviewers but its pool has only ${n.pools[short]!.length}`);
+  }
+  const time = buildSolverTime(n);
+  const search = new PanelSearch(n, time);
+  const wanted = 1 + Math.max(0, Math.floor(options.alternatives ?? 0));
+  const results: Found[] = [];
+  const { grid, dayOf } = time;
+  const dayOk: (boolean | undefined)[] = [];
+  for (let g = 0; g < grid.length && results.length < wanted; g++) {
+    if (search.rem[0]![g]! >= INF) continue;
+    if (options.alternativesOn === "day" && results.length > 0 && dayOf[results[results.length - 1]!.starts[0]!] === dayOf[g]) continue;
+    // Early infeasibility per day: with every session relaxed to "free at some time that day",
+    // a day whose seats cannot be filled is skipped whole.
+    const day = dayOf[g]!;
+    if (dayOk[day] === undefined) {
+      const seated = search.seat([], day);
+      dayOk[day] = seated.ok;
+      if (!seated.ok) search.firstFailure ??= { starts: [], sessions: seated.sessions, interviewers: seated.interviewers, time };
+    }
+    if (!dayOk[day]) continue;
+    const found = search.bestFrom(g);
+    if (found) results.push(found);
+  }
+  if (results.length === 0) return infeasible(explainInfeasible(n, time, search.count, search.rem, search.firstFailure));
+  const [best, ...others] = results;
+  const first = toSessions(search, best!);
+  return answer({
+    status: "scheduled",
+    sessions: first,
+    firstStart: first[0]!.start,
+    totalGapMinutes: best!.gap,
+    ...(options.alternatives ? { alternatives: others.map((found) => ({ sessions: toSessions(search, found), firstStart: toSessions(search, found)[0]!.start, totalGapMinutes: found.gap })) } : {}),
+  });
+}
