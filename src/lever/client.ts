@@ -18,6 +18,7 @@ import {
   leverFeedbackSchema,
   leverFeedbackTemplateSchema,
   leverFileSchema,
+  leverFormTemplateSchema,
   leverInterviewSchema,
   leverNoteSchema,
   leverOfferSchema,
@@ -25,6 +26,7 @@ import {
   leverPanelSchema,
   leverPostingApplyFormSchema,
   leverPostingSchema,
+  leverProfileFormSchema,
   leverResumeSchema,
   leverSourceSchema,
   leverStageSchema,
@@ -37,6 +39,7 @@ import {
   type LeverNote,
   type LeverOpportunity,
   type LeverPanel,
+  type LeverProfileForm,
   type LeverUser,
   type LeverWebhookSubscription,
 } from "./schemas.ts";
@@ -96,6 +99,14 @@ export interface NoteInput {
   notifyFollowers?: boolean | undefined;
   /** Back-dating (ms, past only). */
   createdAt?: number | undefined;
+}
+
+/** A profile form to fill on an opportunity: every field of its template, each with a value (null when left empty). */
+export interface ProfileFormInput {
+  baseTemplateId: string;
+  /** The template's fields in its order, each with `value` set (`null` for an optional field left empty). */
+  fields: ({ id?: string | null | undefined; type?: string | null | undefined; text?: string | null | undefined; value: unknown } & Record<string, unknown>)[];
+  secret?: boolean | undefined;
 }
 
 export interface InterviewInput {
@@ -360,6 +371,18 @@ export function createLeverClient(options: LeverClientOptions) {
     listFeedbackTemplates(read?: ReadOptions) {
       return list(leverFeedbackTemplateSchema, "GET /feedback_templates", "/feedback_templates", {}, read);
     },
+    /** `GET /form_templates`: the account's profile form templates. */
+    listFormTemplates(read?: ReadOptions) {
+      return list(leverFormTemplateSchema, "GET /form_templates", "/form_templates", {}, read);
+    },
+    /** `GET /form_templates/:id`. */
+    getFormTemplate(id: string, read?: ReadOptions) {
+      return getOne(leverFormTemplateSchema, "GET /form_templates/:template", `/form_templates/${enc(id)}`, undefined, read);
+    },
+    /** `GET /opportunities/:id/forms`: the profile forms filled on an opportunity. */
+    listProfileForms(opportunityId: string, read?: ReadOptions) {
+      return list(leverProfileFormSchema, "GET /opportunities/:opportunity/forms", `/opportunities/${enc(opportunityId)}/forms`, {}, read);
+    },
     listTags(read?: ReadOptions) {
       return list(leverTagSchema, "GET /tags", "/tags", {}, read);
     },
@@ -409,6 +432,31 @@ export function createLeverClient(options: LeverClientOptions) {
         check: async () => {
           for await (const existing of client.listNotes(opportunityId, opts)) {
             if (existing.fields?.some((f) => hasWriteMarker(f.value, opts.key))) return existing;
+          }
+          return undefined;
+        },
+      });
+    },
+
+    /**
+     * Fills a profile form on an opportunity (`POST /opportunities/:id/forms`, perform_as optional).
+     * Lever wants every field of the template, `null` for an optional one left empty. A form has
+     * no free text to carry the key's marker, so an unknown outcome is checked by looking for a
+     * form of the same template with the same values.
+     */
+    async createProfileForm(opportunityId: string, form: ProfileFormInput, opts: WriteOptions): Promise<LeverProfileForm> {
+      const endpoint = "POST /opportunities/:opportunity/forms";
+      return write({
+        key: opts.key,
+        request: { method: "POST", endpoint, path: `/opportunities/${enc(opportunityId)}/forms`, query: performAs(endpoint, opts, false), json: form, signal: opts.signal },
+        parse: parseWith(leverProfileFormSchema, endpoint),
+        leverId: (f) => f.id,
+        check: async () => {
+          const wanted = new Map(form.fields.map((f) => [f.id ?? f.text, JSON.stringify(f.value ?? null)]));
+          for await (const existing of client.listProfileForms(opportunityId, opts)) {
+            if (existing.baseTemplateId !== form.baseTemplateId || existing.deletedAt) continue;
+            const fields = existing.fields ?? [];
+            if (fields.length === wanted.size && fields.every((f) => wanted.get(f.id ?? f.text) === JSON.stringify(f.value ?? null))) return existing;
           }
           return undefined;
         },

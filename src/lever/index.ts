@@ -16,6 +16,7 @@ export {
   type WriteOptions,
   type ReadOptions,
   type NoteInput,
+  type ProfileFormInput,
   type PanelInput,
   type InterviewInput,
   type StandaloneInterviewInput,

@@ -486,6 +486,24 @@ export const leverProfileFormSchema = z.looseObject({
 });
 export type LeverProfileForm = z.infer<typeof leverProfileFormSchema>;
 
+/**
+ * A profile form template (`/form_templates`): the fields every profile form made from it carries.
+ * Profile form fields are of the types currency, date, dropdown, multiple-choice, multiple-select,
+ * text, textarea and yes-no (reference §3.14).
+ */
+export const leverFormTemplateSchema = z.looseObject({
+  id: z.string(),
+  text: str,
+  instructions: str,
+  group: z.looseObject({ id: str, name: str }).nullish(),
+  secretByDefault: bool,
+  fields: z.array(leverFormFieldSchema).nullish(),
+  createdAt: ts,
+  updatedAt: ts,
+});
+export type LeverFormTemplate = z.infer<typeof leverFormTemplateSchema>;
+export type LeverFormField = z.infer<typeof leverFormFieldSchema>;
+
 export const leverReferralSchema = z.looseObject({
   id: z.string(),
   type: str,

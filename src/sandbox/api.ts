@@ -26,6 +26,7 @@ import {
   userJson,
   webhookJson,
 } from "./serialize.ts";
+import { mountFormRoutes } from "./forms.ts";
 import { defaultEeoWindowMs, eeoAnonymousJson, eeoAnswersFromApply, eeoPiiJson, eeoRows } from "./eeo.ts";
 
 type Env = { Variables: { key: ApiKeyRecord } };
@@ -722,6 +723,8 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     if (!t) throw notFound("feedback_templates", c.req.param("id"));
     return c.json({ data: { ...t } });
   });
+
+  mountFormRoutes(app, { state, allow, performAs, visibleOpportunity, page, jsonBody });
 
   // ---- Webhooks API --------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
 import { generatePeople, renderResumeDocx, renderResumePdf, resumeLayouts, type ResumeProfile } from "./resumes/index.ts";
 import { createPrng, hashSeed, type Prng } from "./resumes/prng.ts";
 import { demoPostings, postingContent } from "./demo-postings.ts";
+import { seedFormTemplates } from "./forms.ts";
 import type { AccessRole, ApplicationRecord, FeedbackTemplateRecord, FormField, OpportunityRecord, Origin, PanelRecord, PostingRecord, StoredFile, UserRecord } from "./model.ts";
 import type { SandboxState } from "./state.ts";
 
@@ -238,6 +239,7 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
   }
 
   for (const t of templates(rng)) state.feedbackTemplates.set(t.id, t);
+  seedFormTemplates(state, demoAnchor - 400 * day);
   const templateByName = new Map([...state.feedbackTemplates.values()].map((t) => [t.text, t]));
 
   const people = generatePeople(seed, candidateCount);
