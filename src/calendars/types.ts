@@ -82,6 +82,8 @@ export interface FreeBusyResult {
   workingHours?: { timezone: string; hours: WeeklyHours } | undefined;
   /** Set when this calendar could not be read; the others in the same call still are. */
   error?: string | undefined;
+  /** What was read with an assumption (e.g. working hours in a zone that could not be mapped). */
+  notes?: string[] | undefined;
 }
 
 /** An attendee of an event Fulcrum writes. */

@@ -1,0 +1,413 @@
+/**
+ * Microsoft 365 calendars through Microsoft Graph with an app's client-credentials token (scope
+ * `https://graph.microsoft.com/.default`, cached until a minute before expiry). Free/busy from
+ * getSchedule (statuses and working hours, the Windows zone mapped to IANA), events from
+ * calendarView, writes with Teams links and a transactionId so that a retry makes no second event,
+ * changes from delta queries or from subscriptions (the validationToken handshake and the
+ * clientState check are here too).
+ */
+import { timingSafeEqual } from "node:crypto";
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { CalendarError, type CalendarErrorKind } from "./errors.ts";
+import { providerError, requestJson, type JsonResponse } from "./http.ts";
+import type { GraphConnectionConfig } from "./config.ts";
+import type { CalendarProvider } from "./provider.ts";
+import { weekdayKeys, type AvailabilityStatus, type CalendarCheckRow, type CalendarEvent, type CalendarIdentity, type EventChanges, type EventPatch, type EventRef, type FreeBusyResult, type NewEvent, type TimeRange, type WeeklyHours } from "./types.ts";
+import { windowsZoneToIana } from "./windows-zones.ts";
+
+export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+/** The application permission booking needs (reading alone would do with Calendars.Read). */
+export const GRAPH_PERMISSION = "Calendars.ReadWrite";
+const DEFAULT_API = "https://graph.microsoft.com/v1.0";
+const DEFAULT_LOGIN = "https://login.microsoftonline.com";
+/** Mailboxes per getSchedule call (20 per third-party guides; not stated in Microsoft's reference). */
+export const GRAPH_SCHEDULE_BATCH = 20;
+const PREFER_UTC = { prefer: 'outlook.timezone="UTC"' };
+
+const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().optional() });
+const scheduleSchema = z.object({
+  value: z.array(
+    z.object({
+      scheduleId: z.string(),
+      scheduleItems: z.array(z.object({ status: z.string(), start: dateTimeTimeZone, end: dateTimeTimeZone.optional(), subject: z.string().optional(), isPrivate: z.boolean().optional() })).optional(),
+      workingHours: z
+        .object({
+          daysOfWeek: z.array(z.string()).optional(),
+          startTime: z.string().optional(),
+          endTime: z.string().optional(),
+          timeZone: z.object({ name: z.string().optional() }).passthrough().optional(),
+        })
+        .optional(),
+      error: z.object({ message: z.string().optional(), responseCode: z.string().optional() }).optional(),
+    }),
+  ),
+});
+const graphEventSchema = z.object({
+  id: z.string(),
+  subject: z.string().nullish(),
+  isAllDay: z.boolean().optional(),
+  isCancelled: z.boolean().optional(),
+  showAs: z.string().optional(),
+  start: dateTimeTimeZone.optional(),
+  end: dateTimeTimeZone.optional(),
+  transactionId: z.string().nullish(),
+  responseStatus: z.object({ response: z.string().optional() }).optional(),
+  attendees: z.array(z.object({ emailAddress: z.object({ address: z.string().optional() }).optional(), status: z.object({ response: z.string().optional() }).optional() })).optional(),
+  onlineMeeting: z.object({ joinUrl: z.string().optional() }).nullish(),
+  "@removed": z.object({ reason: z.string().optional() }).optional(),
+});
+type GraphEvent = z.infer<typeof graphEventSchema>;
+const pageSchema = z.object({ value: z.array(z.unknown()).default([]), "@odata.nextLink": z.string().optional(), "@odata.deltaLink": z.string().optional() });
+
+/** A Graph `dateTimeTimeZone` as an ISO instant in UTC. */
+export function graphInstant(value: { dateTime: string; timeZone?: string | undefined }, where: string): string {
+  const zone = !value.timeZone || /^(UTC|tzone:\/\/Microsoft\/Utc)$/i.test(value.timeZone) ? "utc" : windowsZoneToIana(value.timeZone, where);
+  const t = DateTime.fromISO(value.dateTime.replace(/(\.\d{3})\d+/, "$1"), { zone });
+  if (!t.isValid) throw new RangeError(`${where}: "${value.dateTime}" is not a date-time`);
+  return t.toUTC().toISO({ suppressMilliseconds: true })!;
+}
+
+/** Graph's working hours as our weekly hours in an IANA zone; a zone we cannot map gives a note instead. */
+export function graphWorkingHours(wh: z.infer<typeof scheduleSchema>["value"][number]["workingHours"], who: string): { hours?: { timezone: string; hours: WeeklyHours }; note?: string } {
+  if (!wh?.daysOfWeek?.length || !wh.startTime || !wh.endTime) return {};
+  const name = wh.timeZone?.name;
+  let timezone: string;
+  try {
+    timezone = windowsZoneToIana(name ?? "", `working hours of ${who}`);
+  } catch (error) {
+    return { note: `${(error as Error).message}; the configured or default working hours are used instead` };
+  }
+  const range: [string, string] = [wh.startTime.slice(0, 5), wh.endTime.slice(0, 5) === "00:00" ? "24:00" : wh.endTime.slice(0, 5)];
+  const hours: WeeklyHours = {};
+  for (const d of wh.daysOfWeek) {
+    const key = weekdayKeys.find((k) => d.toLowerCase().startsWith(k));
+    if (key) hours[key] = [range];
+  }
+  return { hours: { timezone, hours } };
+}
+
+/**
+ * Answers Graph's subscription validation: a request carrying `validationToken` must be echoed
+ * back as text/plain within 10 seconds. Returns undefined for an ordinary notification.
+ */
+export function graphValidationResponse(url: URL): { status: 200; contentType: "text/plain"; body: string } | undefined {
+  const token = url.searchParams.get("validationToken");
+  return token === null ? undefined : { status: 200, contentType: "text/plain", body: token };
+}
+
+const notificationsSchema = z.object({
+  value: z.array(z.object({ subscriptionId: z.string(), clientState: z.string().optional(), changeType: z.string(), resource: z.string(), resourceData: z.object({ id: z.string().optional() }).passthrough().optional() })),
+});
+export type GraphNotification = z.infer<typeof notificationsSchema>["value"][number];
+
+/**
+ * Keeps the notifications whose clientState is our secret (compared in constant time) and counts
+ * the others, which are not from our subscription and must be ignored.
+ */
+export function verifyGraphNotifications(body: unknown, clientState: string): { accepted: GraphNotification[]; rejected: number } {
+  const parsed = notificationsSchema.safeParse(body);
+  if (!parsed.success) throw new RangeError(`not a Graph change notification (value.${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message})`);
+  const secret = Buffer.from(clientState);
+  const accepted: GraphNotification[] = [];
+  let rejected = 0;
+  for (const n of parsed.data.value) {
+    const given = Buffer.from(n.clientState ?? "");
+    if (given.length === secret.length && timingSafeEqual(given, secret)) accepted.push(n);
+    else rejected++;
+  }
+  return { accepted, rejected };
+}
+
+/** Reads the `roles` claim of an app token (application permissions granted), when it is a readable JWT. */
+export function tokenRoles(token: string): string[] | undefined {
+  const payload = token.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as { roles?: unknown };
+    return Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === "string") : [];
+  } catch {
+    return undefined;
+  }
+}
+
+const STATUSES: Record<string, AvailabilityStatus> = { free: "free", tentative: "tentative", busy: "busy", oof: "oof", workingelsewhere: "workingElsewhere", unknown: "busy" };
+
+export interface GraphOptions {
+  now?: () => number;
+}
+
+export class GraphCalendarProvider implements CalendarProvider {
+  readonly kind = "graph" as const;
+  readonly connectionId: string;
+  readonly #config: GraphConnectionConfig;
+  readonly #api: string;
+  readonly #login: string;
+  readonly #now: () => number;
+  #token: { token: string; expiresAt: number } | undefined;
+
+  constructor(config: GraphConnectionConfig, options: GraphOptions = {}) {
+    this.connectionId = config.id;
+    this.#config = config;
+    this.#api = (config.apiBaseUrl ?? DEFAULT_API).replace(/\/$/, "");
+    this.#login = (config.loginBaseUrl ?? DEFAULT_LOGIN).replace(/\/$/, "");
+    this.#now = options.now ?? Date.now;
+  }
+
+  #error(kind: CalendarErrorKind, endpoint: string, message: string, fix?: string, extra: { status?: number; code?: string } = {}): CalendarError {
+    return new CalendarError({ kind, provider: "graph", connectionId: this.#config.id, endpoint, message, fix, ...extra });
+  }
+
+  #permissionFix(): string {
+    return `Give app ${this.#config.clientId} the Microsoft Graph application permission ${GRAPH_PERMISSION} and grant admin consent (Entra admin center → App registrations → API permissions); if an application access policy limits the app, add these mailboxes to it`;
+  }
+
+  #http() {
+    return { timeoutMs: this.#config.timeoutMs, maxAttempts: this.#config.maxAttempts };
+  }
+
+  /** The app's access token, from the cache while it has over a minute left. */
+  async accessToken(refresh = false): Promise<string> {
+    if (this.#token && !refresh && this.#token.expiresAt - 60_000 > this.#now()) return this.#token.token;
+    const endpoint = "POST /oauth2/v2.0/token (client credentials)";
+    const res = await requestJson(
+      {
+        provider: "graph",
+        connectionId: this.#config.id,
+        endpoint,
+        url: `${this.#login}/${encodeURIComponent(this.#config.tenantId)}/oauth2/v2.0/token`,
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ client_id: this.#config.clientId, client_secret: this.#config.clientSecret, scope: GRAPH_SCOPE, grant_type: "client_credentials" }),
+      },
+      this.#http(),
+    );
+    if (res.status !== 200) {
+      const { code, message } = providerError(res.body);
+      const aadsts = /AADSTS\d+/.exec(message ?? "")?.[0];
+      const extra = { status: res.status, ...(code ? { code } : {}) };
+      const said = `${res.status}${code ? ` ${code}` : ""}${aadsts ? ` ${aadsts}` : ""}`;
+      if (aadsts === "AADSTS90002" || aadsts === "AADSTS900023") throw this.#error("auth", endpoint, `tenant "${this.#config.tenantId}" was not found (${said})`, "Set tenantId to your directory (tenant) ID from the Entra admin center", extra);
+      if (aadsts === "AADSTS700016") throw this.#error("auth", endpoint, `app ${this.#config.clientId} is not in tenant ${this.#config.tenantId} (${said})`, "Check clientId (the application ID) and tenantId", extra);
+      if (aadsts === "AADSTS7000222") throw this.#error("auth", endpoint, `the client secret has expired (${said})`, "Create a new client secret under App registrations → Certificates & secrets and put it in clientSecret", extra);
+      throw this.#error("auth", endpoint, `Microsoft refused the app's credentials (${said})`, "Check clientId, clientSecret and tenantId; a secret may have expired", extra);
+    }
+    const body = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().optional() }).safeParse(res.body);
+    if (!body.success) throw this.#error("invalid", endpoint, "the token answer has no access_token");
+    this.#token = { token: body.data.access_token, expiresAt: this.#now() + (body.data.expires_in ?? 3600) * 1000 };
+    return body.data.access_token;
+  }
+
+  async #call(endpoint: string, pathOrUrl: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<JsonResponse> {
+    const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : this.#api + pathOrUrl;
+    // Paging links come from the server; they must stay on the API host the token is meant for.
+    if (new URL(url).origin !== new URL(this.#api).origin) throw this.#error("invalid", endpoint, `a paging link points at another host (${new URL(url).origin})`);
+    return requestJson({ provider: "graph", connectionId: this.#config.id, endpoint, url, method: init.method, body: init.body, headers: { ...PREFER_UTC, ...init.headers }, token: (refresh) => this.accessToken(refresh) }, this.#http());
+  }
+
+  #fail(endpoint: string, res: JsonResponse, about: string): CalendarError {
+    const { code, message } = providerError(res.body);
+    const detail = `${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`;
+    const extra = { status: res.status, ...(code ? { code } : {}) };
+    if (res.status === 401) return this.#error("auth", endpoint, `Graph refused the access token (${detail})`, "Check the app's credentials", extra);
+    if (res.status === 403) return this.#error("permission", endpoint, `Graph refused access to ${about} (${detail})`, this.#permissionFix(), extra);
+    if (res.status === 404 || code === "ErrorInvalidUser" || code === "ErrorItemNotFound") {
+      return this.#error("not-found", endpoint, `${about} does not exist (${detail})`, "Check the person's calendar address under calendars.identities", extra);
+    }
+    if (res.status === 410) return this.#error("gone", endpoint, `the delta link expired (${detail})`, undefined, extra);
+    return this.#error("invalid", endpoint, `Graph answered ${detail}`, undefined, extra);
+  }
+
+  async freeBusy(identities: CalendarIdentity[], range: TimeRange): Promise<FreeBusyResult[]> {
+    const via = this.#config.subject ?? identities[0]?.email;
+    if (!via) return [];
+    const out: FreeBusyResult[] = [];
+    const endpoint = "POST /users/:user/calendar/getSchedule";
+    const utc = (iso: string) => ({ dateTime: DateTime.fromISO(iso, { zone: "utc" }).toFormat("yyyy-LL-dd'T'HH:mm:ss"), timeZone: "UTC" });
+    for (let i = 0; i < identities.length; i += GRAPH_SCHEDULE_BATCH) {
+      const batch = identities.slice(i, i + GRAPH_SCHEDULE_BATCH);
+      const res = await this.#call(endpoint, `/users/${encodeURIComponent(via)}/calendar/getSchedule`, {
+        method: "POST",
+        body: { schedules: batch.map((p) => p.email), startTime: utc(range.start), endTime: utc(range.end), availabilityViewInterval: 15 },
+      });
+      if (res.status !== 200) throw this.#fail(endpoint, res, `the schedules of ${batch.length} mailbox(es)`);
+      const parsed = scheduleSchema.safeParse(res.body);
+      if (!parsed.success) throw this.#error("invalid", endpoint, `the answer has an unexpected shape (${parsed.error.issues[0]?.path.join(".")})`);
+      for (const p of batch) {
+        const s = parsed.data.value.find((v) => v.scheduleId.toLowerCase() === p.email.toLowerCase());
+        if (!s || s.error) {
+          out.push({ identityId: p.id, email: p.email, items: [], error: `Graph has no schedule for ${p.email}${s?.error ? ` (${[s.error.responseCode, s.error.message].filter(Boolean).join(": ")})` : ""}: check the address or that the mailbox is in this tenant` });
+          continue;
+        }
+        const notes: string[] = [];
+        const items = (s.scheduleItems ?? []).flatMap((it) => {
+          try {
+            return [{ start: graphInstant(it.start, `${p.email} item`), ...(it.end ? { end: graphInstant(it.end, `${p.email} item`) } : {}), status: STATUSES[it.status.toLowerCase()] ?? "busy", ...(it.subject ? { title: it.subject } : {}) }];
+          } catch (error) {
+            notes.push(`${(error as Error).message}; item ignored`);
+            return [];
+          }
+        });
+        const wh = graphWorkingHours(s.workingHours, p.email);
+        if (wh.note) notes.push(wh.note);
+        out.push({ identityId: p.id, email: p.email, items, ...(wh.hours ? { workingHours: wh.hours, timezone: wh.hours.timezone } : {}), ...(notes.length ? { notes } : {}) });
+      }
+    }
+    return out;
+  }
+
+  async #pages(endpoint: string, first: string, who: string, maxPages = 200): Promise<{ items: GraphEvent[]; deltaLink?: string }> {
+    const items: GraphEvent[] = [];
+    let next: string | undefined = first;
+    let deltaLink: string | undefined;
+    for (let page = 0; next; page++) {
+      if (page >= maxPages) throw this.#error("invalid", endpoint, `over ${maxPages} pages of events for ${who}`, "Narrow the window");
+      const res = await this.#call(endpoint, next, { headers: { prefer: 'outlook.timezone="UTC", odata.maxpagesize=500' } });
+      if (res.status !== 200) throw this.#fail(endpoint, res, `the calendar of ${who}`);
+      const parsed = pageSchema.safeParse(res.body);
+      if (!parsed.success) throw this.#error("invalid", endpoint, "a page has no value array");
+      for (const raw of parsed.data.value) {
+        const e = graphEventSchema.safeParse(raw);
+        if (e.success) items.push(e.data);
+      }
+      next = parsed.data["@odata.nextLink"];
+      deltaLink = parsed.data["@odata.deltaLink"] ?? deltaLink;
+    }
+    return { items, ...(deltaLink ? { deltaLink } : {}) };
+  }
+
+  #toEvent(e: GraphEvent, owner: string): CalendarEvent {
+    const where = `event ${e.id} of ${owner}`;
+    const allDay = Boolean(e.isAllDay);
+    const start = e.start ? graphInstant(e.start, where) : "";
+    const end = e.end ? graphInstant(e.end, where) : undefined;
+    const response = e.responseStatus?.response?.toLowerCase();
+    let status = STATUSES[(e.showAs ?? "busy").toLowerCase()] ?? "busy";
+    if (response === "declined") status = "free";
+    const answer = (r: string | undefined): CalendarEvent["attendees"][number]["response"] =>
+      r === "accepted" || r === "organizer" ? "accepted" : r === "declined" ? "declined" : r === "tentativelyAccepted" ? "tentative" : "needsAction";
+    return {
+      id: e.id,
+      title: e.subject ?? undefined,
+      start,
+      end,
+      allDay,
+      status,
+      cancelled: Boolean(e.isCancelled),
+      attendees: (e.attendees ?? []).filter((a) => a.emailAddress?.address).map((a) => ({ email: a.emailAddress!.address!, response: answer(a.status?.response) })),
+      conferenceUrl: e.onlineMeeting?.joinUrl,
+      key: e.transactionId ?? undefined,
+    };
+  }
+
+  async events(identity: CalendarIdentity, range: TimeRange): Promise<CalendarEvent[]> {
+    const q = new URLSearchParams({ startDateTime: range.start, endDateTime: range.end });
+    const { items } = await this.#pages("GET /users/:user/calendarView", `/users/${encodeURIComponent(identity.email)}/calendarView?${q}`, identity.email);
+    return items.map((e) => this.#toEvent(e, identity.email));
+  }
+
+  async createEvent(organizer: CalendarIdentity, event: NewEvent): Promise<CalendarEvent> {
+    const endpoint = "POST /users/:user/events";
+    const res = await this.#call(endpoint, `/users/${encodeURIComponent(organizer.email)}/events`, {
+      method: "POST",
+      // transactionId: Graph itself drops a second POST with the same id, so a retry makes no second event.
+      body: { ...graphBody(event), transactionId: event.key.slice(0, 255), ...(event.conference ? { isOnlineMeeting: true, onlineMeetingProvider: "teamsForBusiness" } : {}) },
+    });
+    if (res.status !== 201 && res.status !== 200) throw this.#fail(endpoint, res, `the calendar of ${organizer.email}`);
+    return this.#toEvent(graphEventSchema.parse(res.body), organizer.email);
+  }
+
+  async updateEvent(organizer: CalendarIdentity, ref: EventRef, patch: EventPatch): Promise<CalendarEvent> {
+    const endpoint = "PATCH /users/:user/events/:event";
+    const res = await this.#call(endpoint, `/users/${encodeURIComponent(organizer.email)}/events/${encodeURIComponent(ref.id)}`, { method: "PATCH", body: graphBody(patch) });
+    if (res.status !== 200) throw this.#fail(endpoint, res, `event ${ref.id}`);
+    return this.#toEvent(graphEventSchema.parse(res.body), organizer.email);
+  }
+
+  async deleteEvent(organizer: CalendarIdentity, ref: EventRef): Promise<void> {
+    const endpoint = "DELETE /users/:user/events/:event";
+    const res = await this.#call(endpoint, `/users/${encodeURIComponent(organizer.email)}/events/${encodeURIComponent(ref.id)}`, { method: "DELETE" });
+    if (res.status === 204 || res.status === 200 || res.status === 404) return;
+    throw this.#fail(endpoint, res, `event ${ref.id}`);
+  }
+
+  /** Delta query over `range`; the cursor is the delta link. An expired one (410) reads everything again. */
+  async changes(identity: CalendarIdentity, cursor: string | undefined, range: TimeRange): Promise<EventChanges> {
+    const endpoint = "GET /users/:user/calendarView/delta";
+    const fresh = `/users/${encodeURIComponent(identity.email)}/calendarView/delta?${new URLSearchParams({ startDateTime: range.start, endDateTime: range.end })}`;
+    let fullResync = cursor === undefined;
+    let result: { items: GraphEvent[]; deltaLink?: string } | undefined;
+    if (cursor) {
+      try {
+        result = await this.#pages(endpoint, cursor, identity.email);
+      } catch (error) {
+        if (!(error instanceof CalendarError && error.kind === "gone")) throw error;
+        fullResync = true;
+      }
+    }
+    result ??= await this.#pages(endpoint, fresh, identity.email);
+    if (!result.deltaLink) throw this.#error("invalid", endpoint, `no @odata.deltaLink for ${identity.email}`);
+    return {
+      events: result.items.filter((e) => !e["@removed"]).map((e) => this.#toEvent(e, identity.email)),
+      removed: result.items.filter((e) => e["@removed"]).map((e) => e.id),
+      cursor: result.deltaLink,
+      fullResync,
+    };
+  }
+
+  /** Subscribes to changes of a person's events; Graph will first call `notificationUrl` with a validationToken. */
+  async subscribe(identity: CalendarIdentity, notificationUrl: string, clientState: string, minutes = 4000): Promise<{ id: string; expiresAt: string }> {
+    const endpoint = "POST /subscriptions";
+    const res = await this.#call(endpoint, "/subscriptions", {
+      method: "POST",
+      body: { changeType: "created,updated,deleted", notificationUrl, resource: `/users/${identity.email}/events`, expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString(), clientState },
+    });
+    if (res.status !== 201 && res.status !== 200) throw this.#fail(endpoint, res, `a subscription to ${identity.email}'s events`);
+    const body = z.object({ id: z.string(), expirationDateTime: z.string() }).parse(res.body);
+    return { id: body.id, expiresAt: body.expirationDateTime };
+  }
+
+  async check(probe?: CalendarIdentity): Promise<CalendarCheckRow[]> {
+    const name = `calendar ${this.#config.id}: `;
+    const rows: CalendarCheckRow[] = [];
+    let token: string;
+    try {
+      token = await this.accessToken(true);
+      rows.push({ check: `${name}app credentials`, status: "ok", detail: `token issued for app ${this.#config.clientId} in tenant ${this.#config.tenantId}` });
+    } catch (error) {
+      const e = error as CalendarError;
+      rows.push({ check: `${name}app credentials`, status: e.retryable ? "warn" : "fail", detail: e.message, fix: e.fix });
+      return rows;
+    }
+    const roles = tokenRoles(token);
+    if (roles === undefined) rows.push({ check: `${name}permission`, status: "skip", detail: "the token is not readable, so its permissions were not listed" });
+    else if (roles.includes(GRAPH_PERMISSION)) rows.push({ check: `${name}permission`, status: "ok", detail: `${GRAPH_PERMISSION} (application) is granted` });
+    else rows.push({ check: `${name}permission`, status: "fail", detail: `the app's token lacks ${GRAPH_PERMISSION}${roles.length ? ` (it has ${roles.join(", ")})` : " (it has no application permissions)"}`, fix: this.#permissionFix() });
+    const who = probe?.email ?? this.#config.subject;
+    if (!who) {
+      rows.push({ check: `${name}schedule read`, status: "skip", detail: "nobody to try: no subject and nobody mapped to this connection", fix: "Set calendars.connections[].subject to a mailbox" });
+      return rows;
+    }
+    const now = this.#now();
+    try {
+      const [r] = await this.freeBusy([{ id: who, email: who, connectionId: this.#config.id }], { start: new Date(now).toISOString(), end: new Date(now + 86_400_000).toISOString() });
+      rows.push(r?.error ? { check: `${name}schedule read`, status: "fail", detail: r.error } : { check: `${name}schedule read`, status: "ok", detail: `read a day of ${who}'s schedule` });
+    } catch (error) {
+      const e = error as CalendarError;
+      rows.push({ check: `${name}schedule read`, status: e.retryable ? "warn" : "fail", detail: e.message, fix: e.fix });
+    }
+    return rows;
+  }
+}
+
+function graphBody(e: EventPatch): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const utc = (iso: string) => ({ dateTime: DateTime.fromISO(iso, { setZone: true }).toUTC().toFormat("yyyy-LL-dd'T'HH:mm:ss"), timeZone: "UTC" });
+  if (e.title !== undefined) body.subject = e.title;
+  if (e.description !== undefined) body.body = { contentType: "text", content: e.description };
+  if (e.location !== undefined) body.location = { displayName: e.location };
+  if (e.start !== undefined) body.start = utc(e.start);
+  if (e.end !== undefined) body.end = utc(e.end);
+  if (e.attendees !== undefined) body.attendees = e.attendees.map((a) => ({ emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) }, type: a.optional ? "optional" : "required" }));
+  return body;
+}
