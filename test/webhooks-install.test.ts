@@ -24,7 +24,8 @@ for (const engine of await testEngines()) {
     let dropDb: (() => Promise<void>) | undefined;
 
     before(async () => {
-      sandbox = await startSandbox({ port: 0, seed: 11, candidates: 3, webhookRetryDelaysMs: [50, 50] });
+      // The server listens on plain http on loopback, which only this test-only switch lets subscribe.
+      sandbox = await startSandbox({ port: 0, seed: 11, candidates: 3, webhookRetryDelaysMs: [50, 50], allowHttpLoopbackWebhooks: true });
       dataDir = mkdtempSync(join(tmpdir(), "fulcrum-wh-"));
       const env: NodeJS.ProcessEnv = { FULCRUM_DATA_DIR: dataDir, PORT: "0", LEVER_API_KEY: sandbox.apiKey, LEVER_API_BASE_URL: sandbox.url, FULCRUM_LEVER_ALLOWED_HOSTS: new URL(sandbox.url).origin };
       if (engine.kind === "postgres") {

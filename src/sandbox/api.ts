@@ -4,7 +4,7 @@
  * `perform_as` where Lever requires it, and confidentiality.
  */
 import { Hono, type Context } from "hono";
-import { SandboxError, badRequest, notFound } from "./errors.ts";
+import { SandboxError, badRequest, leverErrorBody, missingPerformAs, notFound } from "./errors.ts";
 import type { ApiKeyRecord, KeyRateLimiter, SandboxPermission } from "./access.ts";
 import type { Operations, UploadedFile } from "./operations.ts";
 import type { Paginator } from "./pagination.ts";
@@ -121,10 +121,10 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
   app.route("/", oauth.routes());
 
   app.onError((error, c) => {
-    if (error instanceof SandboxError) return c.json({ code: error.code, message: error.message }, error.status as 400);
-    return c.json({ code: "InternalServerError", message: "An unexpected error occurred" }, 500);
+    if (error instanceof SandboxError) return c.json(leverErrorBody(error.status, error.message), error.status as 400);
+    return c.json(leverErrorBody(500, "An unexpected error occurred"), 500);
   });
-  app.notFound((c) => c.json({ code: "ResourceNotFound", message: `Route ${c.req.method} ${new URL(c.req.url).pathname} was not found` }, 404));
+  app.notFound((c) => c.json(leverErrorBody(404, `Route ${c.req.method} ${new URL(c.req.url).pathname} was not found`), 404));
 
   app.use("/v1/*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -133,28 +133,28 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     let key: ApiKeyRecord | null | undefined;
     if (bearer) {
       key = oauth.authenticate(bearer[1] as string);
-      if (!key) throw new SandboxError(401, "UnauthorizedError", "Invalid or expired access token");
+      if (!key) throw new SandboxError(401, "Invalid or expired access token");
     } else {
-      if (!basic) throw new SandboxError(401, "UnauthorizedError", "Missing credentials: use HTTP Basic authentication with your API key as the user name, or an OAuth Bearer token");
+      if (!basic) throw new SandboxError(401, "Missing credentials: use HTTP Basic authentication with your API key as the user name, or an OAuth Bearer token");
       const decoded = Buffer.from(basic[1] as string, "base64").toString("utf8");
       key = keys.get(decoded.split(":")[0] ?? "");
-      if (!key) throw new SandboxError(401, "UnauthorizedError", "Invalid API key");
+      if (!key) throw new SandboxError(401, "Invalid API key");
     }
-    if (!limiter.take(key.key)) throw new SandboxError(429, "TooManyRequests", "Rate limit exceeded: at most 10 requests per second with bursts of 20");
+    if (!limiter.take(key.key)) throw new SandboxError(429, "Rate limit exceeded: at most 10 requests per second with bursts of 20");
     c.set("key", key);
     await next();
   });
 
   const allow = (c: Ctx, permission: SandboxPermission): void => {
     if (!c.get("key").permissions.has(permission)) {
-      throw new SandboxError(403, "Forbidden", `This API key does not have the "${permission}" permission`);
+      throw new SandboxError(403, `This API key does not have the "${permission}" permission`);
     }
   };
 
   const performAs = (c: Ctx, required: boolean): string | null => {
     const value = c.req.query("perform_as");
     if (value === undefined || value === "") {
-      if (required) throw badRequest("Missing required query parameter: perform_as");
+      if (required) throw missingPerformAs();
       return null;
     }
     const user = state.users.get(value);
@@ -167,20 +167,20 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
   const confidentialityFilter = (c: Ctx): ((record: { confidentiality: string }) => boolean) => {
     const value = c.req.query("confidentiality") ?? "non-confidential";
     if (!["non-confidential", "confidential", "all"].includes(value)) throw badRequest("confidentiality must be non-confidential, confidential or all");
-    if (value !== "non-confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "Forbidden", "This API key does not have access to confidential data");
+    if (value !== "non-confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "This API key does not have access to confidential data");
     return (r) => value === "all" || r.confidentiality === value;
   };
 
   const visibleOpportunity = (c: Ctx, id: string): OpportunityRecord => {
     const opp = ops.opportunity(id);
-    if (opp.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "Forbidden", "This API key does not have access to confidential data");
+    if (opp.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "This API key does not have access to confidential data");
     return opp;
   };
 
   const visiblePosting = (c: Ctx, id: string): PostingRecord => {
     const posting = state.postings.get(id);
     if (!posting) throw notFound("postings", id);
-    if (posting.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "Forbidden", "This API key does not have access to confidential data");
+    if (posting.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "This API key does not have access to confidential data");
     return posting;
   };
 
@@ -244,7 +244,9 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
 
   app.post("/v1/opportunities", async (c) => {
     allow(c, "Create an opportunity");
-    let pa = performAs(c, false);
+    // perform_as is required here even with perform_as_posting_owner, which only makes the
+    // posting's owner the new opportunity's owner (reference §1.4); it names no acting user.
+    const pa = performAs(c, true) as string;
     const type = c.req.header("content-type") ?? "";
     let input: Record<string, unknown>;
     let resumeFile: UploadedFile | undefined;
@@ -258,14 +260,12 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     } else {
       input = await jsonBody(c);
     }
-    if (pa === null && c.req.query("perform_as_posting_owner") === "true") {
+    if (c.req.query("perform_as_posting_owner") === "true") {
       const postingId = Array.isArray(input.postings) ? input.postings[0] : input.postings;
       const posting = typeof postingId === "string" ? state.postings.get(postingId) : undefined;
       if (!posting) throw badRequest("perform_as_posting_owner needs a posting in postings");
-      pa = posting.owner;
-      input.owner ??= posting.owner;
+      input.owner = posting.owner;
     }
-    if (pa === null) throw badRequest("Missing required query parameter: perform_as");
     const { deduped, opportunity } = ops.createOpportunity(input, pa, resumeFile, files);
     return c.json({ deduped, data: opportunityJson(state, opportunity) }, 201);
   });
@@ -501,8 +501,8 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
       allow(c, downloadPermission);
       const f = one(c);
       // Not in Lever's docs: a resume parsed from a profile has no file, so there is nothing to find.
-      if (f.profile) throw new SandboxError(404, "ResourceNotFound", `Resume ${f.id} was parsed from ${f.profile} and has no file`);
-      if (f.status !== "processed") throw new SandboxError(422, "UnprocessableEntity", `File ${f.id} could not be processed and cannot be downloaded`);
+      if (f.profile) throw new SandboxError(404, `Resume ${f.id} was parsed from ${f.profile} and has no file`);
+      if (f.status !== "processed") throw new SandboxError(422, `File ${f.id} could not be processed and cannot be downloaded`);
       const bytes = await f.bytes();
       return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": f.contentType, "content-disposition": `attachment; filename="${f.name.replace(/"/g, "")}"` });
     });
@@ -531,7 +531,7 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     allow(c, "Find a requisition");
     const r = state.requisitions.get(c.req.param("id"));
     if (!r) throw notFound("requisitions", c.req.param("id"));
-    if (r.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "Forbidden", "This API key does not have access to confidential data");
+    if (r.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "This API key does not have access to confidential data");
     return c.json({ data: { ...r } });
   });
 

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { leverErrorBody } from "./errors.ts";
 import type { FaultInjector } from "./faults.ts";
 
 type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -31,7 +32,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export async function listen(handler: FetchHandler, faults: FaultInjector, port: number, host: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { code: "InternalServerError", message: "An unexpected error occurred" });
+      if (!res.headersSent) sendJson(res, 500, leverErrorBody(500, "An unexpected error occurred"));
       else res.destroy();
     });
   });
@@ -46,16 +47,15 @@ export async function listen(handler: FetchHandler, faults: FaultInjector, port:
       req.socket.destroy();
       return;
     }
-    if (decision.kind === "rate-limit") return sendJson(res, 429, { code: "TooManyRequests", message: "Rate limit exceeded" });
+    if (decision.kind === "rate-limit") return sendJson(res, 429, leverErrorBody(429, "Rate limit exceeded"));
     if (decision.kind === "error") {
-      const code = decision.status === 503 ? "ServiceUnavailable" : "InternalServerError";
-      return sendJson(res, decision.status, { code, message: `Injected ${decision.status} from the sandbox's fault injection` });
+      return sendJson(res, decision.status, leverErrorBody(decision.status === 503 ? 503 : 500, `Injected ${decision.status} from the sandbox's fault injection`));
     }
     let body: Buffer;
     try {
       body = await readBody(req);
     } catch {
-      return sendJson(res, 413, { code: "PayloadTooLarge", message: "Request body is larger than 35 MB" });
+      return sendJson(res, 413, leverErrorBody(413, "Request body is larger than 35 MB"));
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -70,7 +70,7 @@ export async function listen(handler: FetchHandler, faults: FaultInjector, port:
     const response = await handler(request);
     const bytes = Buffer.from(await response.arrayBuffer());
     if (faults.errorAfterWrite(method, path)) {
-      return sendJson(res, 500, { code: "InternalServerError", message: "Injected 500 after the write was applied" });
+      return sendJson(res, 500, leverErrorBody(500, "Injected 500 after the write was applied"));
     }
     const outHeaders: Record<string, string> = { server: "lever-data-api", "x-lever-region": "global" };
     response.headers.forEach((value, name) => {

@@ -18,7 +18,7 @@ import { seedDemoEeo } from "./eeo.ts";
 import { FaultInjector, type FaultConfig } from "./faults.ts";
 import { closeServer, listen } from "./http-server.ts";
 import type { Origin } from "./model.ts";
-import { createOperations, type Operations } from "./operations.ts";
+import { createOperations, type InterviewEventField, type Operations } from "./operations.ts";
 import { Paginator } from "./pagination.ts";
 import { OAuthServer, type OAuthClient } from "./oauth.ts";
 import { createPrng, hashSeed } from "./resumes/prng.ts";
@@ -31,7 +31,8 @@ export type { DeliveryAttempt, SettingsSubscription } from "./webhook-delivery.t
 export { signDelivery, defaultRetryDelaysMs } from "./webhook-delivery.ts";
 export { webhookEvents, conditionalEvents, type WebhookEvent, type FiredEvent, type SandboxState } from "./state.ts";
 export type * from "./model.ts";
-export type { Operations, NewOpportunityInput, UploadedFile } from "./operations.ts";
+export type { Operations, NewOpportunityInput, UploadedFile, InterviewEventField } from "./operations.ts";
+export { interviewEventFields } from "./operations.ts";
 export type { DemoOrgSummary } from "./demo-org.ts";
 export { demoAnchor, fixedStages } from "./demo-org.ts";
 export { demoPostings } from "./demo-postings.ts";
@@ -59,6 +60,18 @@ export interface SandboxOptions {
   webhookTimeoutMs?: number;
   /** Clock for timestamps of new records and webhook `triggeredAt` (default `Date.now`). */
   now?: () => number;
+  /**
+   * Test-only: let `POST /webhooks` and `PUT /webhooks` accept `http://` URLs on a loopback host
+   * (127.x, `::1`, `localhost`), for a local server without a certificate. Lever accepts https
+   * only, and so does the sandbox by default (400 `BadRequest` for anything else).
+   */
+  allowHttpLoopbackWebhooks?: boolean;
+  /**
+   * The `data` fields interview events carry (default: `interviewId`, `panelId`, `opportunityId`,
+   * `contactId`, the set the reference lists as likely; Lever has not confirmed it). Name fewer to
+   * test a receiver against a payload without some of them.
+   */
+  interviewEventFields?: readonly InterviewEventField[];
 }
 
 export interface CreateApiKeyOptions {
@@ -145,7 +158,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.events.push(fired);
     dispatcher.dispatch(fired, origin);
   };
-  const ops = createOperations(state, emit);
+  const ops = createOperations(state, emit, {
+    allowHttpLoopbackWebhooks: options.allowHttpLoopbackWebhooks === true,
+    ...(options.interviewEventFields ? { interviewEventFields: options.interviewEventFields } : {}),
+  });
 
   let demo: DemoOrgSummary | null = null;
   if (options.demo ?? true) {

@@ -82,7 +82,31 @@ function extensionOf(name: string): string {
 /** Lever parses these file types; anything else is stored but cannot be processed. */
 const processableExtensions = new Set(["pdf", "docx", "doc", "txt", "rtf", "odt", "html"]);
 
-export function createOperations(state: SandboxState, emit: EmitEvent) {
+export interface OperationsOptions {
+  /**
+   * Test-only escape hatch: accept `http://` webhook URLs whose host is a loopback address
+   * (127.0.0.0/8, `::1`, `localhost`), so a test or a local demo can subscribe a server that has no
+   * certificate. Lever itself accepts https only (reference §5.2); default false.
+   */
+  allowHttpLoopbackWebhooks?: boolean;
+  /**
+   * Which `data` fields interview events carry. Lever has not confirmed them (reference §5.3, §10):
+   * the likely set, and the default, is all four; a test names fewer to see a receiver cope.
+   */
+  interviewEventFields?: readonly InterviewEventField[];
+}
+
+/** The `data` fields of `interviewCreated`/`Updated`/`Deleted` as the reference lists them (unconfirmed). */
+export const interviewEventFields = ["interviewId", "panelId", "opportunityId", "contactId"] as const;
+export type InterviewEventField = (typeof interviewEventFields)[number];
+
+/** True for a URL host that can only be this machine. */
+function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export function createOperations(state: SandboxState, emit: EmitEvent, options: OperationsOptions = {}) {
   const now = state.now;
   const newId = (): string => state.rng.uuid();
 
@@ -99,7 +123,7 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
 
   function contactOf(opp: OpportunityRecord): ContactRecord {
     const contact = state.contacts.get(opp.contact);
-    if (!contact) throw new SandboxError(500, "InternalServerError", `contact ${opp.contact} of opportunity ${opp.id} is missing`);
+    if (!contact) throw new SandboxError(500, `contact ${opp.contact} of opportunity ${opp.id} is missing`);
     return contact;
   }
 
@@ -177,7 +201,7 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
   }
 
   function storeFile(map: Map<string, StoredFile>, opportunityId: string, file: UploadedFile, parsedData: StoredFile["parsedData"]): StoredFile {
-    if (file.bytes.length > uploadLimitBytes) throw new SandboxError(413, "PayloadTooLarge", "File is larger than the 30 MB limit.");
+    if (file.bytes.length > uploadLimitBytes) throw new SandboxError(413, "File is larger than the 30 MB limit.");
     const ext = extensionOf(file.name);
     const bytes = file.bytes;
     const stored: StoredFile = {
@@ -490,7 +514,7 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
       for (const panel of [...state.panels.values()].filter((p) => p.opportunityId === opp.id)) {
         for (const interview of panel.interviews.filter((i) => i.date > now())) {
           panel.interviews = panel.interviews.filter((i) => i !== interview);
-          emit("interviewDeleted", { interviewId: interview.id, panelId: panel.id, ...candidateIds(opp) }, null);
+          interviewEvent("interviewDeleted", interview, panel);
         }
         if (panel.interviews.length === 0) state.panels.delete(panel.id);
       }
@@ -612,7 +636,10 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
       if (typeof id !== "string") throw badRequest(`${where}.interviewers[${j}].id is required`);
       user(id);
       const ft = (i as { feedbackTemplate?: unknown }).feedbackTemplate;
-      return { id, feedbackTemplate: typeof ft === "string" ? ft : null, responseStatus: "needsAction" };
+      // An interviewer kept on a replaced interview keeps their answer to the invitation: it is
+      // theirs, not a field of the request.
+      const responseStatus = existing?.interviewers.find((x) => x.id === id)?.responseStatus ?? "needsAction";
+      return { id, feedbackTemplate: typeof ft === "string" ? ft : null, responseStatus };
     });
     const date = timestamp(v.date, `${where}.date`);
     if (date === null) throw badRequest(`${where}.date is required`);
@@ -630,7 +657,7 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
       location: optionalString(v.location, `${where}.location`),
       feedbackTemplate,
       feedbackReminder: optionalString(v.feedbackReminder, `${where}.feedbackReminder`) ?? "frequently",
-      canceledAt: null,
+      canceledAt: existing?.canceledAt ?? null,
     };
   }
 
@@ -640,7 +667,13 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
     return r;
   }
 
-  function panelBody(opp: OpportunityRecord, body: Record<string, unknown>, previous: PanelRecord | null): Omit<PanelRecord, "id" | "createdAt" | "user" | "opportunityId"> {
+  /**
+   * The fields a panel request sets: everything a `PUT` replaces (an omitted one is deleted or back
+   * to its default). What the request cannot name stays on a replaced panel: its id, creator,
+   * creation time, stage, cancellation and `externallyManaged`; an interview named by its id keeps
+   * that id, its creation time and so the feedback forms linked to it.
+   */
+  function panelBody(opp: OpportunityRecord, body: Record<string, unknown>, previous: PanelRecord | null): Pick<PanelRecord, "applications" | "timezone" | "feedbackReminder" | "note" | "externalUrl" | "interviews"> {
     if (typeof body.timezone !== "string" || !body.timezone) throw badRequest("timezone is required");
     try {
       new Intl.DateTimeFormat("en", { timeZone: body.timezone });
@@ -662,26 +695,29 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
     });
     return {
       applications,
-      canceledAt: null,
       timezone: body.timezone,
       feedbackReminder: reminder(body.feedbackReminder, "daily"),
-      stage: opp.stage,
       note: optionalString(body.note, "note") ?? "",
-      externallyManaged: true,
       externalUrl: optionalString(body.externalUrl, "externalUrl"),
       interviews,
     };
   }
 
+  /**
+   * Interview events carry ids only (no candidate id: these are not candidate events); a receiver
+   * reads the interview itself from the API.
+   */
   function interviewEvent(event: WebhookEvent, interview: InterviewRecord, panel: PanelRecord): void {
     const opp = state.opportunities.get(panel.opportunityId);
-    emit(event, { interviewId: interview.id, panelId: panel.id, opportunityId: panel.opportunityId, contactId: opp?.contact ?? null }, null);
+    const all: Record<InterviewEventField, string | null> = { interviewId: interview.id, panelId: panel.id, opportunityId: panel.opportunityId, contactId: opp?.contact ?? null };
+    const fields = options.interviewEventFields ?? interviewEventFields;
+    emit(event, Object.fromEntries(fields.map((f) => [f, all[f]])), null);
   }
 
   function createPanel(opportunityId: string, body: Record<string, unknown>, performAs: string): PanelRecord {
     const opp = opportunity(opportunityId);
     user(performAs);
-    const panel: PanelRecord = { id: newId(), opportunityId: opp.id, createdAt: now(), user: performAs, ...panelBody(opp, body, null) };
+    const panel: PanelRecord = { id: newId(), opportunityId: opp.id, createdAt: now(), user: performAs, canceledAt: null, stage: opp.stage, externallyManaged: true, ...panelBody(opp, body, null) };
     state.panels.set(panel.id, panel);
     touch(opp);
     for (const i of panel.interviews) interviewEvent("interviewCreated", i, panel);
@@ -848,16 +884,18 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
     return { conditions: { origins: list as Origin[] } };
   }
 
-  function checkUrl(url: unknown): string {
-    if (typeof url !== "string") throw badRequest("url is required");
+  /** Lever delivers over https only, so it refuses any other webhook URL on create and update. */
+  function checkUrl(url: unknown, field = "url"): string {
+    if (typeof url !== "string" || url === "") throw badRequest(`${field} is required`);
+    let parsed: URL;
     try {
-      const parsed = new URL(url);
-      // Real Lever demands https; the sandbox also accepts http so local services can subscribe.
-      if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error();
+      parsed = new URL(url);
     } catch {
-      throw badRequest(`url ${url} is not a valid URL`);
+      throw badRequest(`${field} ${url} is not a valid URL`);
     }
-    return url;
+    if (parsed.protocol === "https:") return url;
+    if (parsed.protocol === "http:" && options.allowHttpLoopbackWebhooks && isLoopbackHost(parsed.hostname)) return url;
+    throw badRequest(`${field} ${url} must use https: Lever delivers webhooks over https only`);
   }
 
   /** `POST /webhooks`. */
@@ -879,7 +917,7 @@ export function createOperations(state: SandboxState, emit: EmitEvent) {
       const hook = state.apiWebhooks.get(id);
       if (!hook) throw notFound("webhooks", id);
       const v = u as { url?: unknown; configuration?: unknown };
-      return { hook, url: v.url === undefined ? hook.url : checkUrl(v.url), configuration: v.configuration === undefined ? hook.configuration : webhookConfiguration(hook.event, v.configuration) };
+      return { hook, url: v.url === undefined ? hook.url : checkUrl(v.url, `data[${i}].url`), configuration: v.configuration === undefined ? hook.configuration : webhookConfiguration(hook.event, v.configuration) };
     });
     return updates.map(({ hook, url, configuration }) => {
       hook.url = url;

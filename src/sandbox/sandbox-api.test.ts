@@ -330,7 +330,7 @@ describe("Lever sandbox API", () => {
       for (const limit of ["0", "101", "abc"]) {
         const res = await call("GET", `/stages?limit=${limit}`);
         assert.equal(res.status, 400, `limit=${limit}`);
-        assert.equal(res.body.code, "BadRequestError");
+        assert.equal(res.body.code, "BadRequest");
       }
     });
 

@@ -39,7 +39,7 @@ describe("Lever sandbox webhooks", () => {
   let tokens: Record<string, string>;
 
   before(async () => {
-    [sandbox, hook] = await Promise.all([startSandbox({ seed: 5, candidates: 12, rateLimit: false, webhookRetryDelaysMs: [5, 10, 15, 20, 25] }), receiver()]);
+    [sandbox, hook] = await Promise.all([startSandbox({ seed: 5, candidates: 12, rateLimit: false, webhookRetryDelaysMs: [5, 10, 15, 20, 25], allowHttpLoopbackWebhooks: true }), receiver()]);
     tokens = sandbox.subscribeAllWebhooks(`${hook.url}/settings`);
   });
   after(async () => {

@@ -104,7 +104,7 @@ export async function installWebhooks<C>(
     }
   }
   const notes = [SUPER_ADMIN_REMINDER];
-  if (!url.startsWith("https://")) notes.push(`Lever delivers webhooks over https only; ${new URL(url).protocol} works with the built-in sandbox, not with Lever.`);
+  if (!url.startsWith("https://")) notes.push(`Lever delivers webhooks over https only; ${new URL(url).protocol} is refused by Lever and by the sandbox (whose test-only allowHttpLoopbackWebhooks option accepts loopback http).`);
   return { url, rows, forgotten, notes };
 }
 
