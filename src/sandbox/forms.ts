@@ -68,7 +68,7 @@ export const SCREENING_TEMPLATE_NAME = "Fulcrum screening";
 
 /**
  * Adds the demo organisation's "Fulcrum screening" profile form template: Score (text: profile
- * forms have no number type), Tier and Recommendation (dropdowns), Prompt version (text).
+ * forms have no number type), Tier and Recommendation (dropdowns, required), Prompt version (text).
  */
 export function seedFormTemplates(state: SandboxState, at: number): FormTemplateRecord {
   const field = (text: string, type: string, description: string, options?: string[]): FormField => ({
@@ -76,7 +76,8 @@ export function seedFormTemplates(state: SandboxState, at: number): FormTemplate
     type,
     text,
     description,
-    required: text !== "Prompt version",
+    // Score stays optional: an application the screening could not score has none.
+    required: text === "Tier" || text === "Recommendation",
     ...(options ? { options: options.map((o) => ({ text: o })) } : {}),
   });
   const template: FormTemplateRecord = {

@@ -51,6 +51,18 @@ function memoryLever() {
     archive: async (id, r, o) => record("archive", id, r, o.key),
     createPanel: async (id, p, o) => (record("createPanel", id, p, o.key), { id: "pn1" }),
     createOpportunity: async (b, o) => (record("createOpportunity", "", b, o.key), { id: "o-new" }),
+    listFormTemplates: async () => [
+      {
+        id: "ft1",
+        text: "Fulcrum screening",
+        fields: [
+          { id: "f-score", type: "text", text: "Score", required: true },
+          { id: "f-rec", type: "dropdown", text: "Recommendation", required: true, options: [{ text: "Advance" }, { text: "Hold" }, { text: "Reject" }, { text: "Review" }] },
+          { id: "f-prompt", type: "text", text: "Prompt version", required: false },
+        ],
+      },
+    ],
+    createProfileForm: async (id, form, o) => (record("createProfileForm", id, form, o.key), { id: "form1" }),
   };
   return { gateway, writes, attempts };
 }
@@ -624,6 +636,79 @@ steps:
       assert.equal(score.error, "scorer broke");
       assert.deepEqual(score.input, { posting: "Backend Engineer", min: 3 });
       assert.deepEqual(run.steps.find((s) => s.stepId === "context")!.input, { kinds: ["opportunity", "posting"] });
+    });
+
+    const FORM = (template: string, fields = "Score: \"{{ steps.score.output.score }}\"\n      Recommendation: \"{{ steps.score.output.recommendation }}\"") => `id: form
+name: Form
+mode: auto
+settings:
+  formTemplate: "${template}"
+triggers:
+  - lever: applicationCreated
+steps:
+  - id: score
+    type: task
+    task: test.score
+  - id: form
+    type: lever.form
+    because: score
+    template: "{{ settings.formTemplate }}"
+    fields:
+      ${fields}
+`;
+    const stepOf = async (runId: number, stepId: string) =>
+      (await t.db.query<{ status: string; output: Record<string, unknown> }>("select status, output from workflow_steps where run_id = $1 and step_id = $2", [runId, stepId])).rows[0]!;
+
+    it("fills a profile form from a step's output, every template field in its order, by the field's text", async () => {
+      scoreOut = { ...scoreOut, recommendation: "hold" };
+      const { eng, drain } = engine(FORM("fulcrum screening"));
+      const [runId] = await eng.handleEvent(event("form-filled"));
+      await drain();
+      const write = lever.writes.find((w) => w.op === "createProfileForm")!;
+      assert.ok(write, JSON.stringify(lever.writes));
+      const form = write.arg as { baseTemplateId: string; fields: { id: string; value: unknown }[] };
+      assert.equal(form.baseTemplateId, "ft1");
+      assert.deepEqual(form.fields.map((f) => [f.id, f.value]), [["f-score", "82"], ["f-rec", "Hold"], ["f-prompt", null]]);
+      assert.equal(write.key, `fulcrum:run:${runId}:form:1`);
+      assert.equal((await stepOf(runId!, "form")).status, "succeeded");
+    });
+
+    it("skips the profile form with the reason when no template is chosen, and the run still succeeds", async () => {
+      const { eng, drain } = engine(FORM(""));
+      const [runId] = await eng.handleEvent(event("form-none"));
+      await drain();
+      const step = await stepOf(runId!, "form");
+      assert.equal(step.status, "skipped");
+      assert.match(String(step.output.skipped), /no profile form template is chosen/);
+      assert.equal(lever.writes.filter((w) => w.op === "createProfileForm").length, 0);
+      assert.equal((await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId])).rows[0]!.status, "succeeded");
+    });
+
+    it("fails the form step naming the template field the workflow's fields do not match", async () => {
+      const { eng, drain } = engine(FORM("Fulcrum screening", "Score: \"{{ steps.score.output.score }}\"\n      Recomendation: hold"));
+      const [runId] = await eng.handleEvent(event("form-typo"));
+      await drain();
+      const run = (await t.db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where id = $1", [runId])).rows[0]!;
+      assert.equal(run.status, "failed");
+      assert.match(String(run.error), /has no field "Recomendation"/);
+      assert.equal(lever.writes.filter((w) => w.op === "createProfileForm").length, 0);
+    });
+
+    it("holds an archive for a person in an auto workflow unless an admin allows auto archives", async () => {
+      const ARCHIVE = "id: rejecting\nname: Rejecting\nmode: auto\ntriggers: [{ lever: applicationCreated }]\nsteps:\n  - id: reject\n    type: lever.archive\n    reason: Underqualified\n";
+      const held = engine(ARCHIVE);
+      await held.eng.handleEvent(event("archive-held"));
+      await held.drain();
+      const waiting = (await proposals()).find((p) => p.step_id === "reject")!;
+      assert.equal(waiting.status, "pending");
+      assert.match(waiting.policy[0]!, /archiving waits for a person/);
+      assert.equal(lever.writes.filter((w) => w.op === "archive").length, 0);
+
+      await t.db.exec("delete from workflow_runs");
+      const allowed = engine(ARCHIVE, { autoArchive: true });
+      await allowed.eng.handleEvent(event("archive-allowed"));
+      await allowed.drain();
+      assert.deepEqual(lever.writes.filter((w) => w.op === "archive").map((w) => w.arg), ["r1"]);
     });
 
     it("keeps an action step's rendered input while it waits for a person and after", async () => {

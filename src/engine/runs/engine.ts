@@ -643,11 +643,14 @@ export function createWorkflowEngine(options: EngineOptions) {
     // The step's input is what the engine rendered (a person's edits show on the proposal, not here).
     let action: Action;
     let summary: string;
+    let skip: string | undefined;
     if (step.type === "approval") {
       action = { type: "approval" as ActionStep["type"], message: renderText(step.message, scope) };
       summary = "Approve to continue the workflow";
-    } else ({ action, summary } = renderAction(step, scope, run.opportunity_id ?? undefined));
+    } else ({ action, summary, skip } = renderAction(step, scope, run.opportunity_id ?? undefined));
     seen.input = action;
+    // An action that has nothing to do by the admin's choice (no form template chosen) is skipped with why.
+    if (skip) return { kind: "skipped", output: { skipped: skip } };
 
     // Read with the step's claim: a job that runs again, or a step resumed after a decision.
     if (seen.proposal) return outcomeOfExisting(run, seen.proposal);

@@ -5,6 +5,7 @@
  */
 import type { Queryable } from "../../store/index.ts";
 import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
+import type { FormFieldLike, FormTemplateLike } from "../steps/profile-form.ts";
 
 /** A Lever write's idempotency key and the user it is performed as. */
 export interface WriteOptions {
@@ -41,6 +42,10 @@ export interface LeverGateway {
   archive(opportunityId: string, reasonId: string, o: WriteOptions): Promise<unknown>;
   createPanel(opportunityId: string, panel: Record<string, unknown>, o: WriteOptions): Promise<{ id?: string }>;
   createOpportunity(body: Record<string, unknown>, o: WriteOptions): Promise<{ id: string }>;
+  /** The account's profile form templates (optional: a gateway without them cannot run `lever.form`). */
+  listFormTemplates?(): Promise<FormTemplateLike[]>;
+  /** Fills a profile form: every template field, each with its value (null when left empty). */
+  createProfileForm?(opportunityId: string, form: { baseTemplateId: string; fields: (FormFieldLike & { value: unknown })[]; secret?: boolean }, o: WriteOptions): Promise<{ id?: string }>;
 }
 
 /** Whatever an AI step produced, with where it came from. */

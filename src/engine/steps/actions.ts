@@ -7,6 +7,7 @@ import { render, renderText, type ActionStep } from "../workflows/index.ts";
 import type { LeverGateway, Notifier, RunContext } from "../runs/ports.ts";
 import { StepFailure } from "../runs/errors.ts";
 import { signedCall } from "./signed-http.ts";
+import { findFormTemplate, FormMappingError, profileFormFields } from "./profile-form.ts";
 
 /** What an action will do, with every template resolved. */
 export interface Action {
@@ -25,7 +26,7 @@ function asList(v: unknown): string[] {
 }
 
 /** Renders an action step against the run's scope. */
-export function renderAction(step: ActionStep, scope: Record<string, unknown>, eventOpportunityId: string | undefined): { action: Action; summary: string } {
+export function renderAction(step: ActionStep, scope: Record<string, unknown>, eventOpportunityId: string | undefined): { action: Action; summary: string; skip?: string | undefined } {
   const opportunityId = step.opportunity ? renderText(step.opportunity, scope).trim() || undefined : eventOpportunityId;
   switch (step.type) {
     case "lever.note": {
@@ -66,6 +67,14 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
         summary: `Find or create the candidate ${typeof candidate.name === "string" ? candidate.name : ""}`.trim(),
       };
     }
+    case "lever.form": {
+      const template = renderText(step.template, scope).trim();
+      const fields = Object.fromEntries(Object.entries(step.fields).map(([name, v]) => [name, render(v, scope)]));
+      const action: Action = { type: step.type, opportunityId, template, fields, ...(step.secret === undefined ? {} : { secret: step.secret }) };
+      // No template chosen is the admin's choice not to write forms: skipped with the reason, not failed.
+      if (template === "") return { action, summary: "Fill a profile form", skip: "no profile form template is chosen: set the step's template (settings.formTemplate in the built-in screening) to a template's name or id to write the form" };
+      return { action, summary: `Fill the profile form "${template}" (${Object.keys(fields).join(", ")})` };
+    }
     case "notify": {
       const to = renderText(step.to, scope);
       const message = renderText(step.message, scope);
@@ -91,6 +100,7 @@ export const EDITABLE: Record<ActionStep["type"], string[]> = {
   "lever.archive": ["reason"],
   "lever.panel": ["panel"],
   "lever.createOpportunity": ["candidate"],
+  "lever.form": ["fields", "secret"],
   notify: ["to", "subject", "message"],
   http: ["body"],
 };
@@ -171,6 +181,21 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
       const { email: _single, ...rest } = candidate;
       const r = await lever.createOpportunity({ ...rest, emails }, { key });
       return { opportunityId: r.id, created: true };
+    }
+    case "lever.form": {
+      if (!lever.listFormTemplates || !lever.createProfileForm) throw new StepFailure("this Lever connection cannot write profile forms");
+      const templates = await lever.listFormTemplates();
+      const template = findFormTemplate(templates, String(action.template));
+      if (!template) throw new StepFailure(`no profile form template "${String(action.template)}" in this Lever account (its templates: ${templates.map((t) => t.text ?? t.id).join(", ") || "none"})`);
+      let fields: ReturnType<typeof profileFormFields>;
+      try {
+        fields = profileFormFields(template, (action.fields ?? {}) as Record<string, unknown>);
+      } catch (error) {
+        if (error instanceof FormMappingError) throw new StepFailure(error.message);
+        throw error;
+      }
+      const r = await lever.createProfileForm(opp(), { baseTemplateId: template.id, fields, ...(typeof action.secret === "boolean" ? { secret: action.secret } : {}) }, { key });
+      return { formId: r.id ?? null, templateId: template.id };
     }
     case "notify": {
       if (!deps.notify) throw new StepFailure("no notifier is configured");

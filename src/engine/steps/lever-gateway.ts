@@ -6,6 +6,8 @@
 import { isUnprocessableFile, newestResumeWithFile, type LeverClient } from "../../lever/index.ts";
 import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
 import type { LeverGateway } from "../runs/ports.ts";
+import type { ProfileFormInput } from "../../lever/index.ts";
+import type { FormTemplateLike } from "./profile-form.ts";
 
 const MIME_BY_EXT: Record<string, string> = {
   pdf: "application/pdf",
@@ -73,6 +75,11 @@ export function leverGateway(client: LeverClient): LeverGateway {
     archive: (id, reasonId, o) => client.archive(id, reasonId, o),
     async createPanel(id, panel, o) {
       const r = await client.createPanel(id, panel as unknown as Parameters<LeverClient["createPanel"]>[1], o);
+      return { id: r.id };
+    },
+    listFormTemplates: async () => (await client.listFormTemplates().toArray()) as FormTemplateLike[],
+    async createProfileForm(id, form, o) {
+      const r = await client.createProfileForm(id, form as ProfileFormInput, o);
       return { id: r.id };
     },
     async createOpportunity(body, o) {

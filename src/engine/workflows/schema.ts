@@ -243,6 +243,16 @@ export const stepSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     ...actionBase,
+    type: z.literal("lever.form"),
+    template: template.describe("The profile form template, by name or id (e.g. {{ settings.formTemplate }}); when it is empty the step is skipped with that reason."),
+    fields: z
+      .record(z.string().min(1), z.union([template, z.number(), z.boolean(), z.null()]))
+      .refine((f) => Object.keys(f).length > 0, { message: "name at least one field of the template" })
+      .describe("Values by the template field's text (case-insensitive), templated, e.g. { Score: '{{ steps.screen.output.score }}' }; the template's other fields are sent empty."),
+    secret: z.boolean().optional().describe("Only people allowed to see sensitive information see the form (default: the template's own setting)."),
+  }),
+  z.strictObject({
+    ...actionBase,
     type: z.literal("notify"),
     channel: z.enum(["slack", "teams", "email"]),
     to: template.describe("Incoming-webhook URL (or env:NAME) for Slack/Teams; an address for e-mail."),
@@ -336,6 +346,7 @@ export const actionTypes = [
   "lever.links",
   "lever.panel",
   "lever.createOpportunity",
+  "lever.form",
   "notify",
   "http",
 ] as const;
