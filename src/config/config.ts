@@ -105,6 +105,32 @@ export const smtpSettingsSchema = z.object({
 });
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 
+/** Who gets a pseudonym when another tool's result is written to Lever: nobody, everyone, or only candidates who failed. */
+export const pseudonymModes = ["none", "everyone", "unsuccessful"] as const;
+export type PseudonymMode = (typeof pseudonymModes)[number];
+
+const toolUrl = z.url().refine((u) => /^https?:\/\//i.test(u), { message: "an https URL" });
+
+/**
+ * Another hiring tool (assessment or interview platform), `tools.<id>` in the config file. Its
+ * signing secret is FULCRUM_TOOL_SECRET_<ID>, the same for the events it sends and the calls
+ * Fulcrum makes to it.
+ */
+export const toolConfigSchema = z.strictObject({
+  /** Shown in notes and used as the Lever source, e.g. "Codility". */
+  name: z.string().min(1).max(100).optional(),
+  /** Who is written to Lever under a pseudonym (no e-mail, phone, links or real name). */
+  pseudonyms: z.enum(pseudonymModes).default("none"),
+  /** Where Fulcrum tells the tool that a candidate it sent moved stage or was archived (signed POST). */
+  statusUrl: toolUrl.optional(),
+  /** Where `assessment.send` asks the tool for an invitation (signed POST; the reply carries the link). */
+  inviteUrl: toolUrl.optional(),
+});
+export type ToolConfig = z.infer<typeof toolConfigSchema>;
+
+/** A tool's id: what follows /webhooks/tools/ and FULCRUM_TOOL_SECRET_. */
+export const toolIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
 const modeSchema = z.enum(["shadow", "assist", "auto"]);
 export type Mode = z.infer<typeof modeSchema>;
 
@@ -161,6 +187,10 @@ export const configSchema = z.object({
    * `<dataDir>/audit-anchors` every 900 s.
    */
   auditAnchor: z.object({ dir: z.string().min(1), intervalSeconds: z.number().int().min(10) }).optional(),
+  /** Other hiring tools by id (`tools:` in the config file). Always filled by loadConfig. */
+  tools: z.record(z.string().regex(toolIdPattern, "lower-case letters, digits, - and _ (at most 63)"), toolConfigSchema).optional(),
+  /** Deprecated settings that were accepted, each with its replacement; `serve` logs them at start. */
+  warnings: z.array(z.string()).optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -268,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("FULCRUM_LEVER_ALLOWED_HOSTS", (error as Error).message, ENV_HELP.FULCRUM_LEVER_ALLOWED_HOSTS!);
   }
 
+  const warnings: string[] = [];
   const fileWebhook = (file.webhook ?? {}) as Record<string, unknown>;
   const fileAnchor = (file.auditAnchor ?? {}) as Record<string, unknown>;
   const raw = {
@@ -296,6 +327,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ai: aiFromEnv(env, (file.ai ?? {}) as Record<string, unknown>),
     oidc: oidcFromEnv(env, (file.oidc ?? {}) as Record<string, unknown>),
     smtp: smtpFromEnv(env, (file.smtp ?? {}) as Record<string, unknown>),
+    tools: toolsFromFile(file.tools, filePath, warnings),
+    warnings,
     auditAnchor: {
       dir: env.FULCRUM_AUDIT_ANCHOR_DIR || (fileAnchor.dir as string | undefined) || join(env.FULCRUM_DATA_DIR ?? (file.dataDir as string | undefined) ?? ".fulcrum", "audit-anchors"),
       intervalSeconds: intFromEnv(env, "FULCRUM_AUDIT_ANCHOR_INTERVAL", (fileAnchor.intervalSeconds as number | undefined) ?? 900),
@@ -329,6 +362,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.ai) checkAiConfig(config.ai);
   return config;
+}
+
+/**
+ * The file's `tools:` block. The old `pseudonym: true | false` is read as `pseudonyms: everyone |
+ * none`, with a warning naming the new setting.
+ */
+function toolsFromFile(value: unknown, filePath: string | undefined, warnings: string[]): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  const where = filePath ? `${filePath}: tools` : "tools";
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(where, "is not a mapping", "Write one entry per tool id, e.g. `tools: { codility: { pseudonyms: unsuccessful } }`.");
+  }
+  const out: Record<string, unknown> = {};
+  for (const [id, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+      throw new ConfigError(`${where}.${id}`, "is not a mapping", "Give the tool's settings as `key: value` lines (name, pseudonyms, statusUrl, inviteUrl).");
+    }
+    const { pseudonym, ...rest } = raw as Record<string, unknown>;
+    if (pseudonym !== undefined) {
+      if (rest.pseudonyms !== undefined) {
+        throw new ConfigError(`${where}.${id}.pseudonym`, "is set together with pseudonyms", "Remove the old `pseudonym` setting; `pseudonyms` replaces it.");
+      }
+      if (typeof pseudonym !== "boolean") {
+        throw new ConfigError(`${where}.${id}.pseudonym`, `${JSON.stringify(pseudonym)} is not valid`, "Write `pseudonyms: none`, `pseudonyms: everyone` or `pseudonyms: unsuccessful` instead.");
+      }
+      const replacement = pseudonym ? "everyone" : "none";
+      warnings.push(`${where}.${id}.pseudonym is deprecated: read as \`pseudonyms: ${replacement}\`; write that instead (or \`pseudonyms: unsuccessful\` for failed candidates only)`);
+      rest.pseudonyms = replacement;
+    }
+    out[id] = rest;
+  }
+  return out;
 }
 
 /** AI settings from FULCRUM_AI_* and the providers' usual variables, over the file's `ai:` block. */

@@ -1,2 +1,2 @@
-export { loadConfig, auditAnchorSettings, ConfigError, configSchema, connectionConfigSchema, leverEventNames, aiConfigSchema, aiProviderNames, smtpSettingsSchema } from "./config.ts";
-export type { Config, ConnectionConfig, Mode, LeverEventName, AiConfig, AiProviderName, SmtpSettings } from "./config.ts";
+export { loadConfig, auditAnchorSettings, ConfigError, configSchema, connectionConfigSchema, leverEventNames, aiConfigSchema, aiProviderNames, smtpSettingsSchema, pseudonymModes, toolIdPattern } from "./config.ts";
+export type { Config, ConnectionConfig, Mode, LeverEventName, AiConfig, AiProviderName, SmtpSettings, ToolConfig, PseudonymMode } from "./config.ts";

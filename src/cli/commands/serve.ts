@@ -220,6 +220,7 @@ Examples:
       const env = opts.port ? { ...process.env, PORT: opts.port } : process.env;
       const config = loadConfig(env);
       const logger = createLogger({ level: config.logLevel });
+      for (const warning of config.warnings ?? []) logger.warn(warning);
       const running = await startServer({ config, logger });
       const lines = [
         `Fulcrum is running`,

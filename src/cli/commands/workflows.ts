@@ -37,7 +37,7 @@ import { embeddedDatabaseHolder, withDatabase } from "../engine-session.ts";
 
 function loadAll() {
   const config = loadConfig();
-  return { config, ...loadWorkflows({ userDir: config.workflowsDir }) };
+  return { config, ...loadWorkflows({ userDir: config.workflowsDir, tools: Object.keys(config.tools ?? {}) }) };
 }
 
 /** Reads an event file: a Lever webhook body (`{ event, triggeredAt, data }`) or `{ source: "tool", tool, event, data }`. */
@@ -373,7 +373,7 @@ Example:
           dispatcher: inline.dispatcher,
           modeCeiling: "shadow",
           ai: aiStepRunner(createAi({ config: { ai: config.ai ?? DEFAULT_AI_CONFIG }, logger: silentLogger })),
-          tasks: builtInTasks(),
+          tasks: builtInTasks({ tools: config.tools }),
           readResume: readResumeWithScreening,
           logger: silentLogger,
         });

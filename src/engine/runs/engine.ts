@@ -5,6 +5,7 @@
  * crash never loses a step or runs one twice into Lever (writes carry the step's idempotency key).
  */
 import type { Database, Queryable } from "../../store/index.ts";
+import type { ToolConfig } from "../../config/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
 import { actionModes, capMode, decide, lowestMode, modeLimits, type ActionMode, type Mode } from "../policy/index.ts";
 import {
@@ -53,6 +54,8 @@ export interface EngineOptions {
   isSandboxConnection?: ((connectionId: string) => boolean) | undefined;
   /** Hosts the signed HTTP step may reach over http / on private addresses (tests only). */
   allowHosts?: readonly string[] | undefined;
+  /** Other hiring tools by id (the config file's `tools:`), for `assessment.send` and `tool.status`. */
+  tools?: Readonly<Record<string, ToolConfig>> | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   logger?: Logger | undefined;
   now?: (() => number) | undefined;
@@ -764,6 +767,7 @@ export function createWorkflowEngine(options: EngineOptions) {
         notify: options.notify,
         env,
         allowHosts: options.allowHosts,
+        tools: options.tools,
       });
       return { proposal: p, key, result };
     } catch (error) {

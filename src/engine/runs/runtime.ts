@@ -161,7 +161,7 @@ export interface EngineRuntime {
 
 /** Builds and starts the engine. Call before `inbox.startProcessing()`. */
 export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<EngineRuntime> {
-  const workflows = new WorkflowSet({ userDir: o.config.workflowsDir });
+  const workflows = new WorkflowSet({ userDir: o.config.workflowsDir, tools: Object.keys(o.config.tools ?? {}) });
   const report = (problems: ReturnType<WorkflowSet["problems"]>) => {
     for (const p of problems) o.logger.error({ file: p.file, line: p.line, field: p.field }, `workflow file problem: ${formatProblem(p)}`);
   };
@@ -185,13 +185,14 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     // Read live: the console can lower the ceiling without a restart (never above the environment's).
     modeCeiling: createModeCeiling(o.db, o.config.modeCeiling),
     ai: aiStepRunner(ai),
-    tasks: builtInTasks(),
+    tasks: builtInTasks({ tools: o.config.tools }),
     readResume: o.readResume ?? readResumeWithScreening,
     notify: o.notify ?? createNotifier({ smtp: o.config.smtp }),
     audit,
     isSandboxConnection: o.isSandboxConnection,
     autoArchive: o.config.policy?.autoArchive === true,
     allowHosts: o.allowHosts,
+    tools: o.config.tools,
     logger: o.logger,
   });
   const indexHook = { db: o.db, client: o.client, workflows: () => engine.effectiveWorkflows(), logger: o.logger };

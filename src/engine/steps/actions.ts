@@ -8,6 +8,8 @@ import type { LeverGateway, Notifier, RunContext } from "../runs/ports.ts";
 import { StepFailure } from "../runs/errors.ts";
 import { signedCall } from "./signed-http.ts";
 import { findFormTemplate, FormMappingError, profileFormFields } from "./profile-form.ts";
+import { sendAssessment, sendToolStatus } from "./tool-calls.ts";
+import type { ToolConfig } from "../../config/index.ts";
 
 /** What an action will do, with every template resolved. */
 export interface Action {
@@ -84,6 +86,15 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
         summary: step.channel === "email" ? `Send an e-mail${subject ? ` "${subject}"` : ""}` : `Post to ${step.channel === "slack" ? "Slack" : "Microsoft Teams"}`,
       };
     }
+    case "assessment.send": {
+      const assessment = renderText(step.with.assessment, scope).trim();
+      return { action: { type: step.type, opportunityId, tool: step.with.tool, assessment }, summary: `Send assessment ${assessment} from ${step.with.tool}` };
+    }
+    case "tool.status": {
+      const callbacks = render(step.callbacks, scope);
+      const tools = Array.isArray(callbacks) ? callbacks.map((c) => String((c as { tool?: unknown })?.tool ?? "")).filter(Boolean) : [];
+      return { action: { type: step.type, opportunityId, callbacks }, summary: `Tell ${tools.join(", ") || "no tool"} about the candidate's status` };
+    }
     case "http": {
       const url = renderText(step.url, scope);
       return { action: { type: step.type, url, method: step.method, secret: step.secret, body: render(step.body, scope) }, summary: `${step.method} to another system` };
@@ -103,6 +114,8 @@ export const EDITABLE: Record<ActionStep["type"], string[]> = {
   "lever.form": ["fields", "secret"],
   notify: ["to", "subject", "message"],
   http: ["body"],
+  "assessment.send": ["assessment"],
+  "tool.status": [],
 };
 
 function resolveNamed(value: string, list: { id: string; text: string }[] | undefined, what: string): string {
@@ -130,6 +143,8 @@ export interface ApplyDeps {
   notify?: Notifier | undefined;
   env: NodeJS.ProcessEnv;
   allowHosts?: readonly string[] | undefined;
+  /** Other hiring tools by id (the config file's `tools:`), for `assessment.send` and `tool.status`. */
+  tools?: Readonly<Record<string, ToolConfig>> | undefined;
 }
 
 /** Does what the action says. `key` is the idempotency key of the write. */
@@ -179,7 +194,8 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
         }
       }
       const { email: _single, ...rest } = candidate;
-      const r = await lever.createOpportunity({ ...rest, emails }, { key });
+      // No `emails` at all when there are none (a pseudonym): nothing for Lever to match a contact on.
+      const r = await lever.createOpportunity({ ...rest, ...(emails.length ? { emails } : {}) }, { key });
       return { opportunityId: r.id, created: true };
     }
     case "lever.form": {
@@ -205,6 +221,10 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
       });
       return { sent: true };
     }
+    case "assessment.send":
+      return sendAssessment({ opportunityId: opp(), tool: String(action.tool), assessment: String(action.assessment ?? "") }, key, deps);
+    case "tool.status":
+      return sendToolStatus(action.callbacks, key, deps);
     case "http": {
       const secret = typeof action.secret === "string" ? resolveEnv(action.secret, deps.env) : undefined;
       const r = await signedCall(resolveEnv(String(action.url), deps.env), action.body, {

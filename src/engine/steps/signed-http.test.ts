@@ -40,3 +40,25 @@ describe("HR payload mappings", () => {
     assert.equal(p.payRate, "90000 EUR");
   });
 });
+
+describe("signed HTTP call headers", () => {
+  it("sends extra headers but never lets them replace the signature or the content type", async () => {
+    const { createServer } = await import("node:http");
+    const seen: Record<string, unknown>[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on("end", () => res.end("{}"));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as { port: number };
+      await signedCall(`http://127.0.0.1:${port}/x`, { a: 1 }, { allowHosts: ["127.0.0.1"], secret: "s3cret", now: () => 1_700_000_000_000, headers: { "x-fulcrum-event-id": "e1", "x-fulcrum-signature": "forged", "content-type": "text/plain" } });
+      assert.equal(seen[0]!["x-fulcrum-event-id"], "e1");
+      assert.equal(seen[0]!["x-fulcrum-signature"], signBody("s3cret", '{"a":1}', 1_700_000_000));
+      assert.equal(seen[0]!["content-type"], "application/json");
+    } finally {
+      server.close();
+    }
+  });
+});

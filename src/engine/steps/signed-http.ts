@@ -17,6 +17,8 @@ export interface SignedCallOptions {
   timeoutMs?: number;
   maxBodyBytes?: number;
   now?: () => number;
+  /** More request headers (e.g. an event id the receiver dedupes by); cannot replace the signature or content type. */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Builds the signature header value for a body. */
@@ -41,7 +43,8 @@ export async function signedCall(rawUrl: string, payload: unknown, options: Sign
   const body = JSON.stringify(payload ?? {});
   const max = options.maxBodyBytes ?? 256 * 1024;
   if (Buffer.byteLength(body) > max) throw Object.assign(new Error(`request body is over ${max} bytes`), { retryable: false });
-  const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "Fulcrum" };
+  const headers: Record<string, string> = { "user-agent": "Fulcrum", ...options.headers, "content-type": "application/json" };
+  delete headers["x-fulcrum-signature"];
   if (options.secret) headers["x-fulcrum-signature"] = signBody(options.secret, body, Math.floor((options.now?.() ?? Date.now()) / 1000));
   const res = await fetch(url, { method: options.method ?? "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
   const text = (await res.text()).slice(0, 16 * 1024);

@@ -117,3 +117,38 @@ describe("workflow files", () => {
     assert.deepEqual(published, workflowJsonSchema(), "run: npm run fulcrum -- workflows schema > workflows/workflow.schema.json");
   });
 });
+
+describe("assessment.send steps", () => {
+  const file = (withBlock: string) => `id: send
+name: Send an assessment
+triggers:
+  - lever: candidateStageChange
+steps:
+  - id: invite
+    type: assessment.send
+    with:
+${withBlock}`;
+
+  it("accepts a configured tool and an assessment id", () => {
+    const r = parseWorkflow(file("      tool: codility\n      assessment: python-senior\n"), "send.yaml", { tools: ["codility"] });
+    assert.equal(r.ok, true, JSON.stringify(r));
+  });
+
+  it("names an unknown tool, with the configured ones, at its line", () => {
+    const r = parseWorkflow(file("      tool: hackerrank\n      assessment: python-senior\n"), "send.yaml", { tools: ["codility", "willo"] });
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.deepEqual(
+      r.problems.map((p) => [p.line, p.field, p.message]),
+      [[9, "steps[0].with.tool", 'no tool "hackerrank" is configured (configured: codility, willo); add tools.hackerrank with an inviteUrl']],
+    );
+  });
+
+  it("says what is missing when the assessment is not named", () => {
+    const r = parseWorkflow(file("      tool: codility\n"), "send.yaml", { tools: ["codility"] });
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.equal(r.problems[0]!.field, "steps[0].with.assessment");
+    assert.match(r.problems[0]!.message, /^missing: the tool's id of the assessment to send/);
+  });
+});

@@ -72,8 +72,14 @@ function nodeAt(doc: Document, path: PropertyKey[]): { node: Node | null; keyNod
   return { node: (node as Node | null) ?? null, ...(keyNode ? { keyNode } : {}) };
 }
 
+/** What a workflow is checked against besides its own schema. */
+export interface WorkflowChecks {
+  /** Ids of the configured hiring tools (the config file's `tools:`); unchecked when absent. */
+  tools?: readonly string[] | undefined;
+}
+
 /** Parses and validates one workflow file's text. Never throws for bad input. */
-export function parseWorkflow(text: string, file: string): ParseResult {
+export function parseWorkflow(text: string, file: string, checks: WorkflowChecks = {}): ParseResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -89,8 +95,29 @@ export function parseWorkflow(text: string, file: string): ParseResult {
     };
   }
   const result = workflowSchema.safeParse(doc.toJS() ?? {});
-  if (result.success) return { ok: true, workflow: result.data, hash: createHash("sha256").update(text).digest("hex") };
+  if (result.success) {
+    const problems = checkTools(result.data, checks).map((issue) => problemFor(doc, lineCounter, file, issue as z.core.$ZodIssue));
+    if (problems.length > 0) return { ok: false, problems };
+    return { ok: true, workflow: result.data, hash: createHash("sha256").update(text).digest("hex") };
+  }
   return { ok: false, problems: result.error.issues.map((issue) => problemFor(doc, lineCounter, file, issue)) };
+}
+
+/** Steps that name a hiring tool must name a configured one. */
+function checkTools(workflow: Workflow, checks: WorkflowChecks): { code: "custom"; path: PropertyKey[]; message: string }[] {
+  if (!checks.tools) return [];
+  const known = checks.tools;
+  const out: { code: "custom"; path: PropertyKey[]; message: string }[] = [];
+  workflow.steps.forEach((step, i) => {
+    if (step.type === "assessment.send" && !known.includes(step.with.tool)) {
+      out.push({
+        code: "custom",
+        path: ["steps", i, "with", "tool"],
+        message: `no tool "${step.with.tool}" is configured (${known.length ? `configured: ${known.join(", ")}` : "the config file has no tools: block"}); add tools.${step.with.tool} with an inviteUrl`,
+      });
+    }
+  });
+  return out;
 }
 
 function problemFor(doc: Document, lines: LineCounter, file: string, issue: z.core.$ZodIssue): WorkflowProblem {
@@ -109,21 +136,21 @@ function problemFor(doc: Document, lines: LineCounter, file: string, issue: z.co
 }
 
 /** Reads every `*.yaml`/`*.yml` in `dir`. Problems are collected, not thrown. */
-export function loadWorkflowDir(dir: string, origin: "builtin" | "user"): { workflows: LoadedWorkflow[]; problems: WorkflowProblem[] } {
+export function loadWorkflowDir(dir: string, origin: "builtin" | "user", checks: WorkflowChecks = {}): { workflows: LoadedWorkflow[]; problems: WorkflowProblem[] } {
   const workflows: LoadedWorkflow[] = [];
   const problems: WorkflowProblem[] = [];
   if (!existsSync(dir)) return { workflows, problems };
   for (const name of readdirSync(dir).sort()) {
     if (!/\.ya?ml$/.test(name)) continue;
     const file = join(dir, name);
-    const parsed = parseWorkflow(readFileSync(file, "utf8"), file);
+    const parsed = parseWorkflow(readFileSync(file, "utf8"), file, checks);
     if (!parsed.ok) problems.push(...parsed.problems);
     else workflows.push({ workflow: parsed.workflow, file, origin, hash: parsed.hash });
   }
   return { workflows, problems };
 }
 
-export interface WorkflowSetOptions {
+export interface WorkflowSetOptions extends WorkflowChecks {
   builtinDir?: string | undefined;
   userDir?: string | undefined;
 }
@@ -133,8 +160,8 @@ export interface WorkflowSetOptions {
  * a user workflow with a built-in's id replaces it.
  */
 export function loadWorkflows(options: WorkflowSetOptions = {}): { workflows: LoadedWorkflow[]; problems: WorkflowProblem[] } {
-  const builtin = loadWorkflowDir(options.builtinDir ?? BUILTIN_WORKFLOWS_DIR, "builtin");
-  const user = options.userDir ? loadWorkflowDir(options.userDir, "user") : { workflows: [], problems: [] };
+  const builtin = loadWorkflowDir(options.builtinDir ?? BUILTIN_WORKFLOWS_DIR, "builtin", options);
+  const user = options.userDir ? loadWorkflowDir(options.userDir, "user", options) : { workflows: [], problems: [] };
   const problems = [...builtin.problems, ...user.problems];
   const byId = new Map<string, LoadedWorkflow>();
   for (const set of [builtin.workflows, user.workflows]) {

@@ -4,7 +4,7 @@
  * editor completion) is generated from it.
  */
 import { z } from "zod";
-import { leverEventNames } from "../../config/index.ts";
+import { leverEventNames, toolIdPattern } from "../../config/index.ts";
 import { isDuration } from "./duration.ts";
 
 const duration = z
@@ -261,6 +261,27 @@ export const stepSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     ...actionBase,
+    type: z.literal("assessment.send"),
+    with: z
+      .strictObject({
+        tool: z
+          .string({ error: (i) => (i.input === undefined ? "missing: the id of a tool in the config file's tools: block, e.g. tool: codility" : "the id of a tool in the config file's tools: block") })
+          .regex(toolIdPattern, "a tool id: lower-case letters, digits, - and _ (as in the config file's tools: block)")
+          .describe("The tool, by its id in the config file's tools: block (it needs an inviteUrl)."),
+        assessment: z
+          .string({ error: (i) => (i.input === undefined ? "missing: the tool's id of the assessment to send, e.g. assessment: python-senior" : "the tool's assessment id, as text") })
+          .min(1, "missing: the tool's id of the assessment to send")
+          .describe("The tool's id of the assessment (templated)."),
+      })
+      .describe("Which tool sends which assessment. The candidate's e-mail is read from Lever and goes only to this tool."),
+  }),
+  z.strictObject({
+    ...actionBase,
+    type: z.literal("tool.status"),
+    callbacks: template.describe("The status callbacks a tool.status task found, e.g. {{ steps.sent.output.callbacks }}."),
+  }),
+  z.strictObject({
+    ...actionBase,
     type: z.literal("http"),
     url: template.describe("https URL (or env:NAME)."),
     method: z.enum(["POST", "PUT", "PATCH"]).default("POST"),
@@ -349,6 +370,8 @@ export const actionTypes = [
   "lever.form",
   "notify",
   "http",
+  "assessment.send",
+  "tool.status",
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 export type ActionStep = Extract<Step, { type: ActionType }>;

@@ -5,12 +5,12 @@ export { readResumeWithScreening } from "./screening.ts";
 import { collectTextsTask } from "./texts.ts";
 import { feedbackReviewTask } from "./feedback.ts";
 import { hrPayloadTask } from "./hr-handoff.ts";
-import { toolResultTask } from "./tool-results.ts";
+import { toolLinkTask, toolResultTask, toolStatusTask, type ToolSettings } from "./tool-results.ts";
 import { rediscoveryExplainTask, rediscoveryFindTask } from "./rediscovery.ts";
 import { approvalBriefTask, interviewPacketTask, nurturePrepareTask } from "./briefs.ts";
 
-/** Every built-in task by name. */
-export function builtInTasks(): Record<string, TaskHandler> {
+/** Every built-in task by name; `tools` is the config file's `tools:` block (other hiring tools). */
+export function builtInTasks(options: { tools?: ToolSettings | undefined } = {}): Record<string, TaskHandler> {
   return {
     "screening.screen": screenTask,
     "texts.collect": collectTextsTask,
@@ -19,7 +19,9 @@ export function builtInTasks(): Record<string, TaskHandler> {
     "nurture.prepare": nurturePrepareTask,
     "feedback.review": feedbackReviewTask,
     "hr.payload": hrPayloadTask,
-    "tool.result": toolResultTask,
+    "tool.result": toolResultTask(options.tools),
+    "tool.link": toolLinkTask,
+    "tool.status": toolStatusTask(options.tools),
     "rediscovery.find": rediscoveryFindTask,
     "rediscovery.explain": rediscoveryExplainTask,
   };
