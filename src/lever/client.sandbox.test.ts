@@ -179,6 +179,51 @@ describe("Lever client against the sandbox: writes", () => {
     assert.ok(!(await client.listPanels(oppId).toArray()).some((p) => p.id === panel.id));
   });
 
+  it("edits a panel by sending all of it: what the edit leaves alone stays, interviews keep their ids", async () => {
+    const client = lever();
+    const [first, second] = [...sandbox.state.users.values()].filter((u) => u.deactivatedAt === null && u.id !== adminId);
+    const date = Date.now() + 9 * 24 * 3600_000;
+    const panel = await client.createPanel(
+      oppId,
+      {
+        timezone: "Europe/Berlin",
+        note: "Onsite",
+        externalUrl: "https://scheduler.example.org/p/7",
+        feedbackReminder: "once",
+        interviews: [
+          { subject: "Technical", interviewers: [{ id: first!.id }], date, duration: 60, location: "Room 1" },
+          { subject: "Values", interviewers: [{ id: second!.id }], date: date + 2 * 3600_000, duration: 45, location: "Room 2" },
+        ],
+      },
+      { key: "sbx-panel-edit" },
+    );
+    const edited = await client.editPanel(oppId, panel.id, (body) => ({ ...body, interviews: body.interviews.map((i, n) => (n === 0 ? { ...i, duration: 90 } : i)) }), { key: "sbx-panel-edit-1" });
+    assert.equal(edited.note, panel.note, "the note and its write marker stay");
+    assert.ok(edited.note?.includes(writeMarker("sbx-panel-edit")));
+    assert.equal(edited.externalUrl, "https://scheduler.example.org/p/7");
+    assert.equal(edited.feedbackReminder, "once");
+    assert.deepEqual(edited.applications, panel.applications);
+    assert.deepEqual(edited.interviews?.map((i) => [i.id, i.subject, i.duration, i.location]), [
+      [panel.interviews![0]!.id, "Technical", 90, "Room 1"],
+      [panel.interviews![1]!.id, "Values", 45, "Room 2"],
+    ]);
+    await client.deletePanel(oppId, panel.id, { key: "sbx-panel-edit-del" });
+  });
+
+  it("finds published postings on the internal job site too by asking each distribution channel", async () => {
+    const owner = adminId;
+    const internalOnly = sandbox.actions.createPosting({ text: "Internal-only Analyst", state: "published", distributionChannels: ["internal"] }, owner);
+    const both = sandbox.actions.createPosting({ text: "Everywhere Engineer", state: "published", distributionChannels: ["public", "internal"] }, owner);
+    const client = lever();
+    const plain = (await client.listPostings({ state: "published" }).toArray()).map((p) => p.id);
+    assert.ok(!plain.includes(internalOnly.id), "Lever leaves internal-only postings out of a published list without a channel");
+    const every = (await client.listPostingsOnEveryChannel({ state: "published" }).toArray()).map((p) => p.id);
+    assert.ok(every.includes(internalOnly.id));
+    assert.equal(every.filter((id) => id === both.id).length, 1, "a posting on both channels comes once");
+    const published = [...sandbox.state.postings.values()].filter((p) => p.state === "published" && p.confidentiality === "non-confidential");
+    assert.deepEqual(new Set(every), new Set(published.map((p) => p.id)));
+  });
+
   it("creates an opportunity as JSON and one with a resume upload", async () => {
     const client = lever();
     const posting = (await client.listPostings().toArray())[0]!;

@@ -39,6 +39,7 @@ import {
   type LeverNote,
   type LeverOpportunity,
   type LeverPanel,
+  type LeverPosting,
   type LeverProfileForm,
   type LeverUser,
   type LeverWebhookSubscription,
@@ -130,6 +131,43 @@ export interface PanelInput {
   feedbackReminder?: "once" | "daily" | "frequently" | "none" | undefined;
   note?: string | undefined;
   externalUrl?: string | undefined;
+}
+
+/**
+ * The whole `PUT` body that leaves a fetched panel as it is. Lever's panel `PUT` replaces the panel
+ * in full (an omitted field is deleted, an interview left out is deleted), so an update starts from
+ * this and changes what it means to change; interviews keep their `id`, which keeps their feedback.
+ * @throws {Error} when the panel has no time zone (Lever requires one on every write).
+ * @example
+ * const body = panelInputOf(await client.getPanel(oppId, panelId));
+ * body.interviews[0]!.duration = 90;
+ * await client.updatePanel(oppId, panelId, body, { key: "move-1" });
+ */
+export function panelInputOf(panel: LeverPanel): PanelInput & { interviews: (InterviewInput & { id?: string | undefined })[] } {
+  if (!panel.timezone) throw new Error(`panel ${panel.id} has no timezone; Lever needs one to replace it`);
+  const some = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+  const reminder = (v: string | null | undefined) => some(v) as InterviewInput["feedbackReminder"];
+  return {
+    timezone: panel.timezone,
+    applications: some(panel.applications),
+    feedbackReminder: reminder(panel.feedbackReminder),
+    note: some(panel.note),
+    externalUrl: some(panel.externalUrl),
+    interviews: (panel.interviews ?? []).map((i) => {
+      if (typeof i.date !== "number" || typeof i.duration !== "number") throw new Error(`interview ${i.id ?? "?"} of panel ${panel.id} has no date or duration`);
+      return {
+        id: some(i.id),
+        subject: some(i.subject),
+        note: some(i.note),
+        interviewers: (i.interviewers ?? []).map((p) => ({ id: p.id, feedbackTemplate: some(p.feedbackTemplate) })),
+        date: i.date,
+        duration: i.duration,
+        location: some(i.location),
+        feedbackTemplate: some(i.feedbackTemplate),
+        feedbackReminder: reminder(i.feedbackReminder),
+      };
+    }),
+  };
 }
 
 export interface StandaloneInterviewInput extends InterviewInput {
@@ -319,6 +357,35 @@ export function createLeverClient(options: LeverClientOptions) {
      */
     listPostings(filters: Record<string, QueryValue> = {}, read?: ReadOptions) {
       return list(leverPostingSchema, "GET /postings", "/postings", filters, read);
+    },
+    /**
+     * `GET /postings` once per distribution channel (`public`, then `internal`), merged by id. Lever
+     * answers a `state=published` list with public-channel postings only unless a
+     * `distributionChannel` is named, so a posting published only on the internal job site is
+     * found only this way. A posting on both channels is yielded once.
+     * @example
+     * for await (const p of client.listPostingsOnEveryChannel({ state: "published" })) use(p.id);
+     */
+    listPostingsOnEveryChannel(filters: Record<string, QueryValue> = {}, read?: ReadOptions): LeverList<LeverPosting> {
+      const channels = ["public", "internal"] as const;
+      const iterate = async function* (): AsyncGenerator<LeverPosting> {
+        const seen = new Set<string>();
+        for (const distributionChannel of channels) {
+          for await (const posting of list(leverPostingSchema, "GET /postings", "/postings", { ...filters, distributionChannel }, read)) {
+            if (seen.has(posting.id)) continue;
+            seen.add(posting.id);
+            yield posting;
+          }
+        }
+      };
+      return {
+        [Symbol.asyncIterator]: iterate,
+        async toArray() {
+          const out: LeverPosting[] = [];
+          for await (const p of iterate()) out.push(p);
+          return out;
+        },
+      };
     },
     getPostingApplyForm(id: string, read?: ReadOptions) {
       return getOne(leverPostingApplyFormSchema, "GET /postings/:posting/apply", `/postings/${enc(id)}/apply`, undefined, read);
@@ -546,7 +613,22 @@ export function createLeverClient(options: LeverClientOptions) {
         },
       });
     },
-    /** Replaces an API-created panel whole (omitted fields are deleted; existing interviews keep their id). */
+    getPanel(opportunityId: string, panelId: string, read?: ReadOptions) {
+      return getOne(leverPanelSchema, "GET /opportunities/:opportunity/panels/:panel", `/opportunities/${enc(opportunityId)}/panels/${enc(panelId)}`, undefined, read);
+    },
+    /**
+     * Changes an API-created panel: reads it, applies `edit` to its whole `PUT` body
+     * ({@link panelInputOf}) and sends all of it, so what `edit` leaves alone (note and its write
+     * marker, external link, reminders, other interviews and their ids) stays as it was.
+     */
+    async editPanel(opportunityId: string, panelId: string, edit: (current: ReturnType<typeof panelInputOf>) => PanelInput, opts: WriteOptions): Promise<LeverPanel> {
+      const current = panelInputOf(await client.getPanel(opportunityId, panelId, opts));
+      return client.updatePanel(opportunityId, panelId, edit(current), opts);
+    },
+    /**
+     * Replaces an API-created panel whole: omitted fields are deleted and omitted interviews with
+     * them; interviews named by `id` keep it. Send the full panel (see `editPanel`).
+     */
     async updatePanel(opportunityId: string, panelId: string, panel: PanelInput, opts: WriteOptions): Promise<LeverPanel> {
       const endpoint = "PUT /opportunities/:opportunity/panels/:panel";
       const query = performAs(endpoint, opts, true);

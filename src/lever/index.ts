@@ -7,6 +7,7 @@ export * from "./schemas.ts";
 export { verifyLeverSignature, signLeverWebhook } from "./verify-signature.ts";
 export {
   createLeverClient,
+  panelInputOf,
   opportunityFormData,
   LEVER_PRODUCTION_URL,
   LEVER_SANDBOX_URL,

@@ -16,7 +16,7 @@ export interface WriteOptions {
 export interface LeverGateway {
   getOpportunity(id: string): Promise<OpportunityLike>;
   getPosting(id: string): Promise<PostingLike>;
-  /** Postings by state (Lever's `state` filter, e.g. published), without their content. */
+  /** Postings by state (Lever's `state` filter, e.g. published) on every distribution channel, without their content. */
   listPostings(filters?: { state?: string }): Promise<PostingLike[]>;
   listStages(): Promise<{ id: string; text: string }[]>;
   listArchiveReasons(): Promise<{ id: string; text: string; type?: string | null }[]>;

@@ -28,7 +28,8 @@ export function leverGateway(client: LeverClient): LeverGateway {
       return (await client.getPosting(id)) as unknown as PostingLike;
     },
     async listPostings(filters = {}) {
-      return (await client.listPostings(filters.state ? { state: filters.state } : {}).toArray()) as unknown as PostingLike[];
+      // Asked per channel: a published list without one leaves out internal-only postings.
+      return (await client.listPostingsOnEveryChannel(filters.state ? { state: filters.state } : {}).toArray()) as unknown as PostingLike[];
     },
     async listStages() {
       return (await client.listStages().toArray()).map((s) => ({ id: s.id, text: s.text ?? s.id }));
