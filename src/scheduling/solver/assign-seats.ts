@@ -3,7 +3,7 @@
  * each needing `need[s]` distinct interviewers, to interviewers, each taking at most `capacity[p]`
  * sessions. Augmenting paths make it exact: when it fails, no assignment exists, and the sessions and
  * interviewers the last search reached are a Hall violator (their need exceeds what those people
- * can give), which the solver quotes as the reason.
+ * can give, counting who already sits them), which the solver quotes as the reason.
  */
 
 /** The outcome of one assignment: the seats, or the set of sessions that cannot all be filled. */
@@ -89,6 +89,8 @@ export function assignSeats(need: readonly number[], candidates: readonly (reado
       if (!augment(s)) {
         const sessions: number[] = [];
         seenSession.forEach((v, i) => v && sessions.push(i));
+        // Everyone the search reached, and everyone already sitting the sessions it reached.
+        for (const v of sessions) for (const p of seats[v]!) seenPerson[p] = 1;
         const interviewers: number[] = [];
         seenPerson.forEach((v, i) => v && interviewers.push(i));
         return { ok: false, sessions, interviewers };

@@ -13,7 +13,8 @@ export interface AssignmentFailure {
   starts: number[];
   sessions: number[];
   interviewers: number[];
-  time: SolverTime;
+  /** Per session, who was free to sit it. */
+  candidates: number[][];
 }
 
 const LIST = 8;
@@ -81,8 +82,10 @@ export function explainInfeasible(n: NormalisedRequest, time: SolverTime, count:
     const names = failure.sessions.map((s) => `"${request.sessions[s]!.id}"`);
     const seats = failure.sessions.reduce((sum, s) => sum + request.sessions[s]!.need, 0);
     const people = failure.interviewers.map((p) => `${request.interviewers[p]!.id} (maxSessions ${n.capacity[p]})`);
+    // What those people can give these sessions: each at most once per session, at most their maxSessions.
+    const can = failure.interviewers.reduce((sum, p) => sum + Math.min(n.capacity[p]!, failure.sessions.filter((s) => failure.candidates[s]!.includes(p)).length), 0);
     const at = failure.starts.length > 0 ? ` at the earliest times that fit otherwise (first session ${isoUtc(time.originMs + grid[failure.starts[0]!]! * MINUTE_MS)})` : "";
-    return `who sits where cannot be filled${at}: session${names.length === 1 ? "" : "s"} ${names.join(", ")} need ${seats} seats with distinct interviewers per session, but the free members of their pools can give only fewer: ${people.length ? people.join(", ") : "nobody"}`;
+    return `who sits where cannot be filled${at}: session${names.length === 1 ? "" : "s"} ${names.join(", ")} need ${seats} seats (distinct interviewers within a session), but the free members of their pools can fill at most ${can}: ${people.length ? people.join(", ") : "nobody is free"}`;
   }
   // Each boundary can be met alone but no chain meets all with the rem table; say so plainly.
   if (rem[0]!.every((v) => v >= 0x3fffffff)) return `no day in ${tz} fits all ${request.sessions.length} sessions in order within maxGapMinutes (${request.maxGapMinutes}) with enough of each pool free`;

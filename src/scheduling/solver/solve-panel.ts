@@ -105,7 +105,9 @@ class PanelSearch {
   /** Seats for sessions placed at `starts` (the rest relaxed to their day), or the failure. */
   seat(starts: number[], day: number): ReturnType<typeof assignSeats> {
     const candidates = this.need.map((_, s) => (s < starts.length ? this.freeAt(s, starts[s]!) : this.dayAny[day]![s]!));
-    return assignSeats(this.need, candidates, this.n.capacity);
+    const seated = assignSeats(this.need, candidates, this.n.capacity);
+    if (!seated.ok) this.firstFailure ??= { starts: [...starts], sessions: seated.sessions, interviewers: seated.interviewers, candidates };
+    return seated;
   }
 
   /** The least-gap schedule whose first session starts at grid point g0, or undefined. */
@@ -122,7 +124,7 @@ class PanelSearch {
       starts.push(g);
       const seated = this.seat(starts, day);
       if (!seated.ok) {
-        this.firstFailure ??= { starts: [...starts], sessions: seated.sessions, interviewers: seated.interviewers, time: this.time };
+        // pruned: no completion of these starts can seat everyone
       } else if (s === this.S - 1) {
         best = { starts: [...starts], seats: seated.seats, gap };
       } else {
@@ -210,9 +212,7 @@ export function solvePanel(input: unknown, options: SolveOptions = {}): PanelAns
     // a day whose seats cannot be filled is skipped whole.
     const day = dayOf[g]!;
     if (dayOk[day] === undefined) {
-      const seated = search.seat([], day);
-      dayOk[day] = seated.ok;
-      if (!seated.ok) search.firstFailure ??= { starts: [], sessions: seated.sessions, interviewers: seated.interviewers, time };
+      dayOk[day] = search.seat([], day).ok;
     }
     if (!dayOk[day]) continue;
     const found = search.bestFrom(g);

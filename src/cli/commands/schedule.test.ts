@@ -1,0 +1,100 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { solveLines } from "./schedule.ts";
+
+const MAIN = join(import.meta.dirname, "..", "main.ts");
+
+function fulcrum(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent" }, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    child.stdin!.end(stdin ?? "");
+  });
+}
+
+const REQUEST = {
+  id: "r1",
+  candidate: { timezone: "Europe/Berlin" },
+  window: { start: "2026-05-11T00:00:00+02:00", end: "2026-05-12T00:00:00+02:00" },
+  granularityMinutes: 15,
+  maxGapMinutes: 30,
+  bufferMinutes: 10,
+  sessions: [
+    { id: "hm", title: "Hiring manager", minutes: 45, need: 1, pool: ["ana"] },
+    { id: "tech", title: "Technical", minutes: 60, need: 1, pool: ["bo"] },
+  ],
+  interviewers: [
+    { id: "ana", email: "ana@example.com", timezone: "Europe/Berlin", workingHours: { mon: [["09:00", "17:00"]] }, maxSessions: 1, busy: [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T10:00:00+02:00", status: "busy" }] },
+    { id: "bo", email: "bo@example.com", timezone: "America/New_York", workingHours: { mon: [["08:00", "16:00"]] }, maxSessions: 1, busy: [] },
+  ],
+};
+
+function lines(text: string): Record<string, unknown>[] {
+  const out: string[] = [];
+  solveLines(text, {}, (line) => out.push(line));
+  return out.map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe("fulcrum schedule solve", () => {
+  it("answers one pretty-printed JSON object with one line", () => {
+    const [answer, ...rest] = lines(JSON.stringify(REQUEST, null, 2));
+    assert.equal(rest.length, 0);
+    assert.equal(answer!.id, "r1");
+    assert.equal(answer!.status, "scheduled");
+    // bo starts at 08:00 in New York, 12:00Z; ana's session ends at most 30 minutes before.
+    assert.equal(answer!.firstStart, "2026-05-11T10:45:00Z");
+    assert.deepEqual(Object.keys(answer!), ["id", "status", "sessions", "firstStart", "totalGapMinutes", "solveMs"]);
+  });
+
+  it("answers JSON Lines in order; a malformed line gets an error naming the line and field, the rest are solved", () => {
+    const bad = { ...REQUEST, id: "r3", sessions: [{ ...REQUEST.sessions[0], need: 0 }] };
+    const input = [JSON.stringify(REQUEST), "{not json", "", JSON.stringify(bad), JSON.stringify({ ...REQUEST, id: "r5", candidate: { timezone: "Nowhere/Else" } }), "[1,2]", JSON.stringify({ ...REQUEST, id: "r7" })].join("\n");
+    const out = lines(input);
+    assert.deepEqual(
+      out.map((o) => [o.id, o.status]),
+      [
+        ["r1", "scheduled"],
+        [null, "error"],
+        ["r3", "error"],
+        ["r5", "error"],
+        [null, "error"],
+        ["r7", "scheduled"],
+      ],
+    );
+    assert.equal(out[1]!.line, 2);
+    assert.match(String(out[1]!.message), /^line 2 is not JSON/);
+    assert.equal(out[2]!.field, "sessions[0].need");
+    assert.match(String(out[2]!.message), /^line 4: sessions\[0\]\.need/);
+    assert.equal(out[3]!.field, "candidate.timezone");
+    assert.match(String(out[4]!.message), /line 6: a request is a JSON object/);
+  });
+
+  it("runs as a command: stdin or a file, --alternatives, and --help that describes the contract", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fulcrum-schedule-"));
+    try {
+      const file = join(dir, "requests.jsonl");
+      writeFileSync(file, `${JSON.stringify(REQUEST)}\n${JSON.stringify({ ...REQUEST, id: "r2" })}\n`);
+      const fromFile = await fulcrum(["schedule", "solve", file, "--alternatives", "2"]);
+      assert.equal(fromFile.code, 0, fromFile.stderr);
+      const answers = fromFile.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; alternatives: { firstStart: string }[] });
+      assert.deepEqual(answers.map((a) => a.id), ["r1", "r2"]);
+      assert.deepEqual(answers[0]!.alternatives.map((a) => a.firstStart), ["2026-05-11T11:00:00Z", "2026-05-11T11:15:00Z"]);
+      const fromStdin = await fulcrum(["schedule", "solve"], `${JSON.stringify(REQUEST)}\nnope\n`);
+      assert.equal(fromStdin.code, 0, fromStdin.stderr);
+      assert.deepEqual(fromStdin.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { status: string }).status), ["scheduled", "error"]);
+      const help = await fulcrum(["schedule", "solve", "--help"]);
+      assert.equal(help.code, 0);
+      for (const word of ["JSON Lines", "granularityMinutes", "maxGapMinutes", "bufferMinutes", "workingHours", "maxSessions", "totalGapMinutes", '"status": "error"', "--alternatives"]) assert.ok(help.stdout.includes(word), word);
+      const missing = await fulcrum(["schedule", "solve", join(dir, "absent.json")]);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /cannot be read: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
