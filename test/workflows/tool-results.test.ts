@@ -29,30 +29,41 @@ function signedByTool(header: string | undefined, raw: string): boolean {
 /** A local stand-in for the tool: records every call, answers invitations with a link. */
 interface Receiver {
   url: string;
-  calls: { path: string; headers: IncomingHttpHeaders; raw: string; body: Record<string, any> }[];
+  calls: { path: string; headers: IncomingHttpHeaders; raw: string; body: Record<string, any>; status: number }[];
   server: Server;
+  /** Status calls to answer 503 before answering 200 again (the tool being down). */
+  failStatus: number;
 }
 
 async function startReceiver(): Promise<Receiver> {
   const calls: Receiver["calls"] = [];
+  const receiver = { calls, failStatus: 0 } as Receiver;
   const server = createServer((req, res) => {
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
     req.on("end", () => {
       const body = JSON.parse(raw) as Record<string, any>;
-      calls.push({ path: req.url ?? "", headers: req.headers, raw, body });
       res.setHeader("content-type", "application/json");
       if (!signedByTool(req.headers["x-fulcrum-signature"] as string | undefined, raw)) {
+        calls.push({ path: req.url ?? "", headers: req.headers, raw, body, status: 401 });
         res.statusCode = 401;
         res.end('{"error":"bad signature"}');
         return;
       }
+      if (req.url === "/status" && receiver.failStatus > 0) {
+        receiver.failStatus--;
+        calls.push({ path: req.url, headers: req.headers, raw, body, status: 503 });
+        res.statusCode = 503;
+        res.end('{"error":"down"}');
+        return;
+      }
+      calls.push({ path: req.url ?? "", headers: req.headers, raw, body, status: 200 });
       if (req.url === "/invite") res.end(JSON.stringify({ url: `https://assess.example.org/i/${body.assessment}-${String(body.id).length}`, candidateId: "tool-cand-9" }));
       else res.end('{"ok":true}');
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, server };
+  return Object.assign(receiver, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server });
 }
 
 /** A workflow that sends an assessment when a candidate enters a stage (the README's recipe). */
@@ -251,6 +262,31 @@ for (const e of await testEngines()) {
       const applied = (await listProposals(h.t.db, { workflowId: "tool-status", limit: 100 })).filter((p) => p.stepId === "callback");
       assert.equal(applied.length, 3);
       assert.ok(applied.every((p) => p.status === "applied"));
+    });
+
+    it("calls again with the same id when the tool was down (the job queue retries), and sends nothing while the workflow is in shadow", async () => {
+      const { rows } = await h.t.db.query<{ opportunity_id: string }>("select opportunity_id from tool_candidates where tool_candidate_id = 'c-pass'");
+      const opp = rows[0]!.opportunity_id;
+      const statusCalls = () => receiver.calls.filter((c) => c.path === "/status");
+      const seen = statusCalls().length;
+      receiver.failStatus = 1;
+      h.sandbox.actions.moveStage(opp, stageNamed("Technical Assessment").id);
+      await h.deliver(["candidateStageChange"]);
+      await h.settle();
+      const tries = statusCalls().slice(seen);
+      assert.deepEqual(tries.map((c) => c.status), [503, 200]);
+      assert.equal(tries[0]!.body.id, tries[1]!.body.id, "a retry carries the same id");
+      assert.equal(tries[0]!.headers["x-fulcrum-event-id"], tries[1]!.headers["x-fulcrum-event-id"]);
+
+      // In shadow: recorded, not sent.
+      await h.t.db.query("update workflow_settings set mode = 'shadow' where workflow_id = 'tool-status'");
+      h.sandbox.actions.moveStage(opp, stageNamed("Reference Check").id);
+      await h.deliver(["candidateStageChange"]);
+      await h.settle();
+      assert.equal(statusCalls().length, seen + 2, "nothing sent in shadow");
+      const [last] = (await listProposals(h.t.db, { workflowId: "tool-status", limit: 1 }));
+      assert.equal(last?.status, "shadow");
+      assert.equal((last?.action.callbacks as { body: { stage: { text: string } } }[])[0]!.body.stage.text, "Reference Check");
     });
 
     it("forgets which tool sent a candidate when Lever deletes the candidate", async () => {

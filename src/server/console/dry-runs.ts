@@ -12,6 +12,7 @@ import type { Database } from "../../store/index.ts";
 import { createInlineDispatcher, createWorkflowEngine, type AiStepRunner, type AuditSink, type LeverGateway, type StepDispatcher, type WorkflowSource } from "../../engine/runs/index.ts";
 import { aiStepRunner } from "../../engine/runs/runtime.ts";
 import { builtInTasks, readResumeWithScreening } from "../../engine/steps/tasks/index.ts";
+import type { ToolConfig } from "../../config/index.ts";
 import type { EngineEvent } from "../../engine/workflows/index.ts";
 
 /** A prompt pinned to one saved version for every step that asks for it by name. */
@@ -39,6 +40,8 @@ export interface DryRunDeps {
   promptsDir: string;
   audit?: AuditSink | undefined;
   logger?: Logger | undefined;
+  /** Other hiring tools by id (the config file's `tools:`): a dry run applies their pseudonym rules as the live run would. */
+  tools?: Readonly<Record<string, ToolConfig>> | undefined;
 }
 
 // Dry runs of one event are told apart by the time in their run key (`…:dry:<ms>`); a clock that
@@ -75,7 +78,7 @@ export function dryRunners(deps: DryRunDeps): DryRunnerFactory {
           dispatcher,
           modeCeiling: "shadow",
           ai,
-          tasks: builtInTasks(),
+          tasks: builtInTasks({ tools: deps.tools }),
           readResume: readResumeWithScreening,
           notify: async () => {
             throw new Error("a dry run sends no message");

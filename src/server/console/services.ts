@@ -106,6 +106,7 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
           promptsDir,
           audit,
           logger: ctx.logger,
+          tools: ctx.config.tools,
         })
       : undefined;
   const ai = ctx.config.ai;
