@@ -473,7 +473,9 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
       await page.screenshot({ path: join(DOCS, "console-fairness.png"), fullPage: true });
     }
     const csv = await page.evaluate(async () => (await fetch("/console/api/fairness.csv")).text());
-    assert.match(csv, /"Female","selection rate, AI recommendation"/);
+    assert.match(csv, /"Female","selection rate, AI recommendation advance"/);
+    assert.match(csv, /"Female","rate, AI recommendation hold"/);
+    assert.match(csv, /"Female","rate, AI recommendation reject"/);
   });
 
   it("shows people's decisions for a posting Fulcrum never screened, and says the AI side is missing", async () => {
@@ -487,11 +489,11 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     assert.ok(unscreened, "a demo posting with people's decisions and no screening");
     await page.getByLabel("Posting").selectOption({ label: unscreened.postingTitle });
     const section = page.getByRole("region", { name: `${unscreened.postingTitle}, moving past New applicant, by sex`, exact: true });
-    await section.getByText(/^AI recommendation: Fulcrum has not screened any applicant of this posting yet/).waitFor();
+    await section.getByText(/^AI recommendation: advance, AI recommendation: hold, AI recommendation: reject: Fulcrum has not screened any applicant of this posting yet/).waitFor();
     const cells = await section.getByRole("row").filter({ has: page.getByRole("rowheader") }).first().getByRole("cell").allTextContents();
-    // Group, n, then AI recommendation (one empty cell), human decision (selected, ratio, p), scoring (empty).
-    assert.equal(cells[1], "—");
-    assert.match(cells[2]!, /^\d+\/\d+ \(\d+\.\d%\)$/, "the human decision's selection is shown");
+    // Group, n, then the AI's advance, hold and reject rates (one empty cell each), human decision (selected, ratio, p), scoring (empty).
+    assert.deepEqual(cells.slice(1, 4), ["—", "—", "—"]);
+    assert.match(cells[4]!, /^\d+\/\d+ \(\d+\.\d%\)$/, "the human decision's selection is shown");
     assert.equal(await page.getByRole("table", { name: new RegExp(`^${postingA.text}`) }).count(), 0, "other postings are filtered out");
     assert.deepEqual(await seriousAxeViolations(page), []);
   });

@@ -324,6 +324,7 @@ const ACTION_WORDS: Record<string, string> = {
   "lever.links": "links",
   "lever.panel": "interview panels",
   "lever.createOpportunity": "new opportunities",
+  "lever.form": "profile forms",
 };
 
 function describeTrigger(t: unknown): string {

@@ -26,7 +26,7 @@ const answered = (gender: string): EeoAnswers => ({ gender, race: null, veteran:
 /** A finished screening run of an application, with its proposal to advance when given (as the engine stores them). */
 async function screened(
   db: TestDatabase["db"],
-  o: { opportunityId: string; postingId: string; postingTitle: string; score: number; recommendation: "advance" | "review"; advance?: { status: string; decidedBy: string | null } },
+  o: { opportunityId: string; postingId: string; postingTitle: string; score: number; recommendation: "advance" | "hold" | "reject" | "review"; advance?: { status: string; decidedBy: string | null } },
 ): Promise<void> {
   const { rows } = await db.query<{ id: number }>(
     `insert into workflow_runs (run_key, workflow_id, workflow_hash, workflow, connection_id, event, trace_id, opportunity_id, posting_id, status, context, deadline_at)
@@ -76,7 +76,7 @@ for (const engine of await testEngines()) {
       assert.equal(report.available, true);
       assert.match(report.notes.join(" "), /has not screened anyone yet/);
       assert.ok(report.tables.length >= 3);
-      for (const table of report.tables) for (const row of table.rows) assert.deepEqual([row.ai, row.scoring], [null, null]);
+      for (const table of report.tables) for (const row of table.rows) assert.deepEqual([row.ai, row.aiHold, row.aiReject, row.scoring], [null, null, null, null]);
 
       // Computed independently from the sandbox's records: applicants of the posting who answered the
       // survey (leads are not applicants), and those a person moved past New applicant (or hired).
@@ -99,7 +99,7 @@ for (const engine of await testEngines()) {
       const json = JSON.stringify(report);
       for (const a of applicants) assert.ok(!json.includes(a.opp.id) && !json.includes(s.contacts.get(a.opp.contact)!.name));
       assert.deepEqual(report.labels.dimensions, { sex: "sex", race: "race/ethnicity", intersection: "sex × race/ethnicity" });
-      assert.deepEqual(report.labels.measures.map((m) => m.label), ["AI recommendation", "Human decision", "Scoring rate"]);
+      assert.deepEqual(report.labels.measures.map((m) => m.label), ["AI recommendation: advance", "AI recommendation: hold", "AI recommendation: reject", "Human decision", "Scoring rate"]);
     });
 
     it("puts Fulcrum's screening beside people's decisions, leaving out moves Fulcrum made by itself", async () => {
@@ -141,8 +141,42 @@ for (const engine of await testEngines()) {
 
       const csv = fairnessCsv(report, new Date(0));
       assert.match(csv.split("\r\n")[0]!, /^posting,posting_id,stage,dimension,category,measure,applicants,/);
-      assert.ok(csv.includes(`"${posting.text}","${posting.id}","moving past New applicant","sex","Female","selection rate, AI recommendation",2,1,0.5,`));
+      assert.ok(csv.includes(`"${posting.text}","${posting.id}","moving past New applicant","sex","Female","selection rate, AI recommendation advance",2,1,0.5,`));
       assert.ok(csv.includes(`"race/ethnicity"`));
+    });
+
+    it("counts advance, hold and reject each, per group, among the applicants Fulcrum screened", async () => {
+      const posting = [...sandbox.state.postings.values()].filter((p) => p.state === "published").at(-1)!;
+      const apply = (name: string, gender: string) =>
+        sandbox.actions.applyToPosting(posting.id, { name, email: `${name.toLowerCase().replace(" ", ".")}@example.net`, eeo: answered(gender) }).opportunityId;
+      const common = { postingId: posting.id, postingTitle: posting.text };
+      const plan: [string, string, "advance" | "hold" | "reject" | "review", number][] = [
+        ["Fay Advance", "Female", "advance", 88],
+        ["Flo Hold", "Female", "hold", 60],
+        ["Fen Hold", "Female", "hold", 55],
+        ["Fia Reject", "Female", "reject", 20],
+        ["Mo Reject", "Male", "reject", 30],
+        ["Max Reject", "Male", "reject", 35],
+        ["Mel Review", "Male", "review", 0],
+      ];
+      for (const [name, gender, recommendation, score] of plan) await screened(t.db, { ...common, opportunityId: apply(name, gender), score, recommendation });
+
+      const report = await buildFairnessReport(t.db, sources());
+      const table = bySex(report, posting.id);
+      assert.deepEqual(table.measures, ["ai", "aiHold", "aiReject", "human", "scoring"]);
+      const row = (g: string) => table.rows.find((r) => r.group === g)!;
+      const counts = (g: string) => [row(g).ai, row(g).aiHold, row(g).aiReject].map((m) => [m?.n, m?.selected]);
+      // Every screened applicant is in each rate's sample (the unscored one in none of the numerators).
+      assert.deepEqual(counts("Female"), [[4, 1], [4, 2], [4, 1]]);
+      assert.deepEqual(counts("Male"), [[3, 0], [3, 0], [3, 2]]);
+      assert.equal(row("Female").aiReject!.rate, 0.25);
+      // Impact ratio against the group with the highest rate of that recommendation.
+      assert.equal(row("Male").aiReject!.impactRatio, 1);
+      assert.equal(row("Female").aiReject!.impactRatio, 0.25 / (2 / 3));
+
+      const csv = fairnessCsv(report, new Date(0));
+      assert.ok(csv.includes(`"${posting.text}","${posting.id}","moving past New applicant","sex","Male","rate, AI recommendation reject",3,2,0.6667,1,`), csv.split("\r\n").filter((l) => l.includes("reject")).slice(0, 3).join("\n"));
+      assert.ok(csv.includes(`"sex","Female","rate, AI recommendation hold",4,2,0.5,`));
     });
 
     it("reports every later stage of the demo pipeline as the sandbox's own stage history says it went", async () => {

@@ -2,7 +2,8 @@
  * The fairness report behind the console's Fairness page and its CSV export: for each posting and
  * each stage of the pipeline, selection rates and impact ratios by sex, race/ethnicity and their
  * intersection. At the first decision (is the applicant moved past New applicant?) Fulcrum's
- * screening recommendations and people's decisions are side by side, with the scoring rate; at each
+ * screening recommendations (the rate of each: advance, hold and reject) and people's decisions
+ * are side by side, with the scoring rate; at each
  * later stage, people's decisions (of those who reached the stage, who moved beyond it or was
  * hired). The arithmetic is E5's pure functions (`src/governance/fairness.ts`); this file gathers
  * the records.
@@ -75,7 +76,7 @@ export function stagesThroughLever(client: (connectionId: string) => Promise<unk
   };
 }
 
-export type MeasureKey = "ai" | "human" | "scoring";
+export type MeasureKey = "ai" | "aiHold" | "aiReject" | "human" | "scoring";
 
 /** What the page and the CSV call each dimension; the page takes them from the report. */
 export const DIMENSION_LABELS: Record<FairnessDimension, string> = {
@@ -84,13 +85,25 @@ export const DIMENSION_LABELS: Record<FairnessDimension, string> = {
   intersection: "sex × race/ethnicity",
 };
 
-/** The three measures, in the order the page and the CSV show them. */
+/** The measures, in the order the page and the CSV show them. */
 export const MEASURES: readonly { key: MeasureKey; label: string; csv: string; explain: string }[] = [
   {
     key: "ai",
-    label: "AI recommendation",
-    csv: "selection rate, AI recommendation",
+    label: "AI recommendation: advance",
+    csv: "selection rate, AI recommendation advance",
     explain: "share of the applicants Fulcrum screened that its screening recommended advancing.",
+  },
+  {
+    key: "aiHold",
+    label: "AI recommendation: hold",
+    csv: "rate, AI recommendation hold",
+    explain: "share of the applicants Fulcrum screened that its screening recommended holding for a person to decide (scored between the reject and advance bars).",
+  },
+  {
+    key: "aiReject",
+    label: "AI recommendation: reject",
+    csv: "rate, AI recommendation reject",
+    explain: "share of the applicants Fulcrum screened that its screening recommended rejecting (a must-have missing, or a score below the reject bar). Applicants it could not score count in each of the three rates' samples but in none of their numerators.",
   },
   {
     key: "human",
@@ -125,6 +138,8 @@ export interface GroupRow {
   share: number;
   excluded: string | null;
   ai: Metric | null;
+  aiHold: Metric | null;
+  aiReject: Metric | null;
   human: Metric | null;
   scoring: Metric | null;
 }
@@ -183,7 +198,8 @@ interface Screened {
   opportunityId: string;
   postingId: string;
   postingTitle: string;
-  aiSelected: boolean | undefined;
+  /** What the screening recommended (`advance`, `hold`, `reject`, or `review` when it could not score). */
+  recommendation: string | undefined;
   /** A person's decision on Fulcrum's proposal to advance: approved (true) or rejected (false). */
   personDecision: boolean | undefined;
   /** Fulcrum moved the applicant by itself (auto mode): not a person's decision. */
@@ -224,7 +240,7 @@ async function screenedApplications(db: Queryable): Promise<Screened[]> {
       opportunityId: r.opportunity_id,
       postingId: r.posting_id,
       postingTitle: r.posting_title ?? r.posting_id,
-      aiSelected: rec === undefined ? undefined : rec === "advance",
+      recommendation: rec,
       personDecision: byPerson && (r.advance_status === "approved" || r.advance_status === "applied") ? true : byPerson && r.advance_status === "rejected" ? false : undefined,
       movedByFulcrum: byFulcrum && (r.advance_status === "approved" || r.advance_status === "applied"),
       score: typeof r.output?.score === "number" ? r.output.score : null,
@@ -250,7 +266,8 @@ interface Applicant {
   postingTitle: string;
   sex: string | null;
   race: string | null;
-  ai: boolean | undefined;
+  /** The screening's recommendation; undefined when Fulcrum did not screen the applicant. */
+  recommendation: string | undefined;
   /** The first decision, by a person. */
   human: boolean | undefined;
   score: number | null;
@@ -352,7 +369,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       postingTitle: posting.text ?? s?.postingTitle ?? posting.id,
       sex: a.gender ?? null,
       race: a.race ?? null,
-      ai: s?.aiSelected,
+      recommendation: s?.recommendation,
       human: s?.movedByFulcrum ? undefined : advanced || s?.personDecision === true ? true : stage || s?.personDecision === false ? false : undefined,
       score: s?.score ?? null,
       stageIndex: stageIndex < 0 ? undefined : stageIndex,
@@ -362,7 +379,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
   }
   for (const s of screened) {
     if (answers.has(`${s.connectionId}/${s.opportunityId}`)) continue;
-    applicants.push({ connectionId: s.connectionId, postingId: s.postingId, postingTitle: s.postingTitle, sex: null, race: null, ai: s.aiSelected, human: s.personDecision, score: s.score, stageIndex: undefined, hired: false, archived: false });
+    applicants.push({ connectionId: s.connectionId, postingId: s.postingId, postingTitle: s.postingTitle, sex: null, race: null, recommendation: s.recommendation, human: s.personDecision, score: s.score, stageIndex: undefined, hired: false, archived: false });
   }
 
   const notes: string[] = [];
@@ -398,6 +415,8 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       share: g.share,
       excluded: g.excluded ? (g.exclusionReason ?? "under 2% of the sample") : null,
       ai: measures.ai ? metric(measures.ai, g.group) : null,
+      aiHold: measures.aiHold ? metric(measures.aiHold, g.group) : null,
+      aiReject: measures.aiReject ? metric(measures.aiReject, g.group) : null,
       human: measures.human ? metric(measures.human, g.group) : null,
       scoring: measures.scoring ? metric(measures.scoring, g.group) : null,
     }));
@@ -410,12 +429,18 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
 
     // The first decision: the screening's, with AI recommendations and scores beside people's decisions.
     const everyone = DIMENSIONS.map((d) => selectionRates(group.map((a) => ({ ...record(a), selected: true })), d));
-    const ai = fairnessAudit(group.map((a) => ({ ...record(a), selected: a.ai })), "selection");
+    // Each recommendation's rate among the screened: advance, hold and reject are counted apart.
+    const recommended = (value: string) => fairnessAudit(group.map((a) => ({ ...record(a), selected: a.recommendation === undefined ? undefined : a.recommendation === value })), "selection");
+    const ai = recommended("advance");
+    const aiHold = recommended("hold");
+    const aiReject = recommended("reject");
     const human = fairnessAudit(group.map((a) => ({ ...record(a), selected: a.human })), "selection");
     const scoring = fairnessAudit(group.map((a) => ({ ...record(a), score: a.score })), "scoring");
     const missing: Partial<Record<MeasureKey, string>> = {};
-    if (screened.length > 0 && group.every((a) => a.ai === undefined)) {
+    if (screened.length > 0 && group.every((a) => a.recommendation === undefined)) {
       missing.ai = "Fulcrum has not screened any applicant of this posting yet; the screening workflow runs on each new application.";
+      missing.aiHold = missing.ai;
+      missing.aiReject = missing.ai;
     }
     if (screened.length > 0 && group.every((a) => a.score === null) && !missing.ai) missing.scoring = "The screening of this posting's applicants recorded no scores.";
     if (group.every((a) => a.human === undefined)) missing.human = "No applicant of this posting has a decision by a person yet.";
@@ -433,7 +458,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
         unknown: all.unknown,
         undecided: null,
         missing,
-        rows: rowsOf(all, { ai: ai[i]!, human: human[i]!, scoring: scoring[i]! }),
+        rows: rowsOf(all, { ai: ai[i]!, aiHold: aiHold[i]!, aiReject: aiReject[i]!, human: human[i]!, scoring: scoring[i]! }),
       });
     }
 
@@ -449,7 +474,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       const label = `moving past ${stage.text}`;
       const undecided = reached.filter((r) => r.selected === undefined).length;
       const decided = fairnessAudit(reached, "selection");
-      const later: Partial<Record<MeasureKey, string>> = { ai: SCREENING_ONLY, scoring: SCREENING_ONLY };
+      const later: Partial<Record<MeasureKey, string>> = { ai: SCREENING_ONLY, aiHold: SCREENING_ONLY, aiReject: SCREENING_ONLY, scoring: SCREENING_ONLY };
       if (undecided === reached.length) later.human = `Everyone who reached ${stage.text} is still there, so no decision has been made at this stage yet.`;
       if (!stageList.has(stage.id)) stageList.set(stage.id, { id: stage.id, label, firstDecision: false, position: index });
       for (const [i, dimension] of DIMENSIONS.entries()) {
