@@ -289,7 +289,8 @@ for (const e of await testEngines()) {
       assert.equal((last?.action.callbacks as { body: { stage: { text: string } } }[])[0]!.body.stage.text, "Reference Check");
     });
 
-    it("forgets which tool sent a candidate when Lever deletes the candidate", async () => {
+    it("forgets which tool sent a candidate when Lever deletes the candidate, with the status workflow switched off too", async () => {
+      await h.t.db.query("update workflow_settings set enabled = false where workflow_id = 'tool-status'");
       const { rows } = await h.t.db.query<{ opportunity_id: string }>("select opportunity_id from tool_candidates where tool_candidate_id = 'c-88'");
       const opp = rows[0]!.opportunity_id;
       h.sandbox.actions.deleteOpportunity(opp, null);

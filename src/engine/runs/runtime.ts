@@ -13,10 +13,10 @@ import { createAi, createEmbedder, DEFAULT_AI_CONFIG, NonRetriableError, type Ai
 import { createAuditTrail } from "../../governance/index.ts";
 import { sendEmail, sendSlack, sendTeams } from "../../notify/index.ts";
 import { getProposal } from "../proposals/index.ts";
-import { formatProblem, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
+import { formatProblem, opportunityIdOf, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
 import { createModeCeiling } from "../policy/index.ts";
 import { leverGateway } from "../steps/lever-gateway.ts";
-import { builtInTasks, readResumeWithScreening } from "../steps/tasks/index.ts";
+import { builtInTasks, forgetToolCandidates, readResumeWithScreening } from "../steps/tasks/index.ts";
 import { startBackfillWorker, updateScreeningIndex } from "../steps/tasks/screening-index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
 import { createWorkflowEngine, type WorkflowEngine } from "./engine.ts";
@@ -201,6 +201,9 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     await engine.handleEvent(engineEvent);
     // The rediscovery index follows Lever too (archive, stage, hire, deletion); never fails the event.
     await updateScreeningIndex(indexHook, engineEvent);
+    // A deleted candidate's tool records go whatever workflows run (a failure retries the event).
+    const deleted = engineEvent.source === "lever" && engineEvent.name === "candidateDeleted" ? opportunityIdOf(engineEvent) : undefined;
+    if (deleted) await forgetToolCandidates(o.db, engineEvent.connectionId, deleted);
   });
   await startEngineWorkers(o.queue, o.db, engine);
   // Backfills of the rediscovery index asked for over the API run here, in the background.

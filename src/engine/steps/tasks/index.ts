@@ -6,6 +6,7 @@ import { collectTextsTask } from "./texts.ts";
 import { feedbackReviewTask } from "./feedback.ts";
 import { hrPayloadTask } from "./hr-handoff.ts";
 import { toolLinkTask, toolResultTask, toolStatusTask, type ToolSettings } from "./tool-results.ts";
+export { forgetToolCandidates } from "./tool-results.ts";
 import { rediscoveryExplainTask, rediscoveryFindTask } from "./rediscovery.ts";
 import { approvalBriefTask, interviewPacketTask, nurturePrepareTask } from "./briefs.ts";
 

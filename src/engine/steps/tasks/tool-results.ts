@@ -174,6 +174,15 @@ export const toolLinkTask: TaskHandler = async ({ with: params, db, connectionId
   return { opportunityId, remembered: !!opportunityId && !dryRun };
 };
 
+/**
+ * Forgets which tools sent a candidate Lever deleted (the engine calls this for every
+ * candidateDeleted, whichever workflows are enabled). Returns how many records went.
+ */
+export async function forgetToolCandidates(db: Queryable, connectionId: string, opportunityId: string): Promise<number> {
+  const { rows } = await db.query("delete from tool_candidates where connection_id = $1 and opportunity_id = $2 returning tool", [connectionId, opportunityId]);
+  return rows.length;
+}
+
 /** The body of a status callback (`tool-calls.ts` lets only these fields leave, whatever a proposal holds). */
 interface ToolStatusBody {
   event: string;
@@ -190,18 +199,13 @@ const idOf = (v: unknown): string => (typeof v === "string" ? v : v && typeof v 
  * `tool.status`: for a candidateStageChange or candidateArchiveChange, the callbacks owed to the
  * tools that sent this candidate (an opportunity Fulcrum wrote a tool's result to, or one whose
  * sources carry a configured tool's name, or tagged `tool:<id>`) and that have a `statusUrl`. For a
- * pseudonymous candidate the callback names only the tool's id. On candidateDeleted the candidate's
- * rows are erased.
+ * pseudonymous candidate the callback names only the tool's id.
  */
 export function toolStatusTask(tools: ToolSettings = {}): TaskHandler {
-  return async ({ with: params, event, db, connectionId, dryRun, fetch }) => {
+  return async ({ with: params, event, db, connectionId, fetch }) => {
     const name = text(params.event, 100);
     const opportunityId = idOf(event.opportunityId) || idOf(event.candidateId);
     if (!opportunityId) return { callbacks: [], reasons: ["the event names no opportunity"] };
-    if (name === "candidateDeleted") {
-      const { rows } = dryRun ? { rows: [] } : await db.query("delete from tool_candidates where connection_id = $1 and opportunity_id = $2 returning tool", [connectionId, opportunityId]);
-      return { callbacks: [], erased: rows.length, reasons: [`erased ${rows.length} tool candidate record(s) of a deleted candidate`] };
-    }
     const reporting = Object.entries(tools).filter(([, t]) => t.statusUrl);
     if (reporting.length === 0) return { callbacks: [], reasons: ["no tool has a statusUrl"] };
     const sent = (await toolCandidatesOf(db, connectionId, opportunityId)).filter((c) => tools[c.tool]?.statusUrl);
