@@ -75,7 +75,7 @@ describe("connection commands", () => {
     const key = sandbox.createApiKey({ permissions: sandboxPermissions.filter((p) => p !== "Add opportunity tags") });
     const result = await fulcrum(["doctor"], { LEVER_API_KEY: key });
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /✗ POST \/opportunities\/:opportunity\/addTags\s+403/);
+    assert.match(result.stdout, /✗ POST \/opportunities\/:opportunity\/addTags\s+refused: 403/);
     assert.match(result.stdout, /fix: Add the API-key permission "Add opportunity tags"/);
   });
 

@@ -42,6 +42,11 @@ export const connectionConfigSchema = z.object({
       clientSecret: z.string().min(1),
       redirectUri: z.url(),
       scopes: z.array(z.string()).optional(),
+      /**
+       * Ask for `confidential:access:admin` (default true): without it Lever hides confidential
+       * postings and candidates from Fulcrum, and workflows silently skip them.
+       */
+      confidential: z.boolean().optional(),
     })
     .optional(),
   /** One token for every event (`*`) or one per event name, from Lever's webhook settings. */

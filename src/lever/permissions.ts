@@ -3,7 +3,9 @@
  * 403 can tell the admin exactly which checkbox to tick. Lever's key dialog lists one checkbox per
  * endpoint, phrased as an action. Names marked `confirmed: true` are verbatim from Lever's list
  * (reference §6); the others follow Lever's pattern and are our inference — Lever has not published
- * their exact wording.
+ * their exact wording. The webhook names ("Add a webhook", "Update a webhook", "Delete a webhook")
+ * are how Lever's settings page was reported to word them (issue 11); the reference does not quote
+ * them, so they stay unconfirmed.
  */
 
 export interface LeverPermission {
@@ -69,8 +71,8 @@ export const leverEndpointPermissions: Readonly<Record<string, LeverPermission>>
   "GET /tags": i("Find all tags", "tags:read:admin"),
   "GET /sources": i("Find all sources", "sources:read:admin"),
   "GET /webhooks": i("Find all webhooks", "webhooks:read:admin"),
-  "POST /webhooks": i("Create a webhook", "webhooks:write:admin"),
-  "PUT /webhooks": i("Update webhooks", "webhooks:write:admin"),
+  "POST /webhooks": i("Add a webhook", "webhooks:write:admin"),
+  "PUT /webhooks": i("Update a webhook", "webhooks:write:admin"),
   "DELETE /webhooks/:webhook": i("Delete a webhook", "webhooks:write:admin"),
   "GET /eeo/responses/pii": i("Find all EEO responses with PII", "eeo_responses_pii:read:admin"),
   "GET /eeo/responses": i("Find all EEO responses", "eeo_responses:read:admin"),

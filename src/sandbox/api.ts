@@ -733,11 +733,11 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     return page(c, [...state.apiWebhooks.values()], (w) => webhookJson(w, false));
   });
   app.post("/v1/webhooks", async (c) => {
-    allow(c, "Create a webhook");
+    allow(c, "Add a webhook");
     return c.json({ data: webhookJson(ops.createWebhook(await jsonBody(c)), true) }, 201);
   });
   app.put("/v1/webhooks", async (c) => {
-    allow(c, "Update webhooks");
+    allow(c, "Update a webhook");
     return c.json({ data: ops.updateWebhooks(await jsonBody(c)).map((w) => webhookJson(w, false)) });
   });
   app.delete("/v1/webhooks/:id", (c) => {

@@ -116,7 +116,8 @@ export function register(program: Command): void {
     .option("--oauth-client-id <id>", "OAuth client id (partner apps)")
     .option("--oauth-client-secret-env <VAR>", "read the OAuth client secret from this environment variable")
     .option("--oauth-redirect-uri <url>", "OAuth callback URL registered with Lever, e.g. https://fulcrum.example.com/oauth/lever/callback")
-    .option("--scope <scope...>", "OAuth scopes (default: Fulcrum's minimal set plus offline_access)")
+    .option("--scope <scope...>", "OAuth scopes (default: what Fulcrum and the enabled workflows need, plus offline_access and confidential:access:admin; see fulcrum doctor)")
+    .option("--no-confidential", "OAuth: do not ask for confidential:access:admin (confidential postings and candidates stay hidden from Fulcrum)")
     .option("--webhook-token-env <event=VAR...>", `signature token(s) from Lever's webhook settings: <event>=<VAR>, or *=<VAR> for every event (events: ${leverEventNames.join(", ")})`)
     .option("--perform-as <email>", "Lever user whose name writes are made under")
     .option("--perform-as-fallback <email>", "used when the perform-as user is missing or deactivated")
@@ -146,6 +147,7 @@ export function register(program: Command): void {
           clientSecret: fromEnv(cmd, String(o.oauthClientSecretEnv), "--oauth-client-secret-env"),
           redirectUri: String(o.oauthRedirectUri),
           scopes: o.scope as string[] | undefined,
+          confidential: o.confidential !== false,
         };
       } else cmd.error("give credentials: --api-key-env <VAR>, --api-key-stdin, or the --oauth-* options", { exitCode: 2 });
       if (input.apiKey === "") cmd.error("the API key is empty", { exitCode: 2 });

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option("--connection <id>", "connection (default: the only one, or \"default\")")
     .addHelpText(
       "after",
-      "\nLever returns a subscription's signature token only when it is created: a subscription for the\nsame URL and event that Fulcrum holds no token for is deleted and created again (shown as ~).\nThe API key needs the webhook permissions (Find all webhooks, Create a webhook, Delete a webhook).\n\nExample:\n  fulcrum webhooks install --url https://fulcrum.example.com --connection acme\n",
+      "\nLever returns a subscription's signature token only when it is created: a subscription for the\nsame URL and event that Fulcrum holds no token for is deleted and created again (shown as ~).\nThe API key needs the webhook permissions (Find all webhooks, Add a webhook, Delete a webhook).\n\nExample:\n  fulcrum webhooks install --url https://fulcrum.example.com --connection acme\n",
     )
     .action(async (options: { url?: string; connection?: string }, cmd: Command) => {
       const url = options.url ?? loadConfig().publicUrl;

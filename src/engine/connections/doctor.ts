@@ -1,18 +1,22 @@
 /**
  * `fulcrum doctor`: checks one connection end to end and says what to fix. Credentials; every
- * endpoint Fulcrum uses (a cheap GET each, and each write probed against an opportunity that does
- * not exist, so nothing is written), with a 403 turned into the name of the API-key permission to
- * add as Lever's settings page words it; the perform-as user; webhook subscriptions and tokens; and
- * whether Lever can reach this server at FULCRUM_PUBLIC_URL.
+ * endpoint Fulcrum may call (a cheap GET each; each write probed with a made-up id or a body Lever
+ * must refuse, so nothing is written), each judged permitted, refused (with the API-key permission
+ * as Lever's settings page words it, and the OAuth scope), not found (a 404 that cannot tell) or
+ * skipped; per enabled workflow, the permissions it needs and whether they are granted; the
+ * perform-as user; webhook subscriptions and tokens; and whether Lever can reach this server at
+ * FULCRUM_PUBLIC_URL.
  */
 import { lookup } from "node:dns/promises";
 import { leverEventNames } from "../../config/index.ts";
 import { leverPermissionFor } from "../../lever/permissions.ts";
+import type { Workflow } from "../workflows/index.ts";
 import { LEVER_HOSTS_HELP } from "../../lever/api-hosts.ts";
 import { isPublicAddress } from "../../notify/index.ts";
 import type { LeverAccountApi, ProbeResult } from "./ports.ts";
 import { ConnectionError, type ConnectionRegistry } from "./registry.ts";
 import { webhookUrlFor } from "./webhook-install.ts";
+import { CONFIDENTIAL_SCOPE, FULCRUM_NEEDS, scopesFor, scopeUsers, workflowEndpoints } from "./workflow-needs.ts";
 
 export type DoctorStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -23,6 +27,13 @@ export interface DoctorRow {
   detail: string;
   /** What to do about a warn or fail. */
   fix?: string | undefined;
+  /** Endpoint rows: what the probe showed about the permission. */
+  verdict?: DoctorVerdict | undefined;
+  /** Endpoint rows: the API-key permission (as Lever's settings page words it) and the OAuth scope. */
+  permission?: string | undefined;
+  scope?: string | undefined;
+  /** Endpoint rows: the enabled workflows (and `fulcrum` for Fulcrum itself) that call the endpoint. */
+  neededBy?: string[] | undefined;
 }
 
 export interface DoctorOptions {
@@ -34,78 +45,174 @@ export interface DoctorOptions {
   timeoutMs?: number | undefined;
   /** Set by `runDoctor`: the connection whose webhook route is tried through the public URL. */
   connectionId?: string | undefined;
+  /** The enabled workflows: a refused endpoint one of them (or Fulcrum) needs fails the check. */
+  workflows?: readonly Workflow[] | undefined;
 }
 
-/** An opportunity id no account holds: write probes hit it so that nothing is ever written. */
+/** Ids no account holds: write probes aim at them so that nothing is ever written. */
 const ABSENT_OPPORTUNITY = "00000000-0000-4000-8000-00000000d0c7";
+const ABSENT_RESUME = "00000000-0000-4000-8000-00000000d0c8";
+const ABSENT_WEBHOOK = "00000000-0000-4000-8000-00000000d0c9";
+const ABSENT_POSTINGS = ["00000000-0000-4000-8000-00000000d0ca", "00000000-0000-4000-8000-00000000d0cb"];
+
+/** What a probe showed about one endpoint's permission. */
+export type DoctorVerdict = "permitted" | "refused" | "not found" | "unchecked" | "skipped";
+
+interface Ids {
+  opportunity?: string | undefined;
+  contact?: string | undefined;
+  posting?: string | undefined;
+  user?: string | undefined;
+  /** A resume of `opportunity` that has a file. */
+  resume?: string | undefined;
+}
 
 interface EndpointCheck {
   endpoint: string;
-  method: "GET" | "POST" | "PUT";
-  path: (ids: { opportunity?: string; contact?: string; posting?: string }) => string | undefined;
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** The path to probe, or a reason to skip it. */
+  path: (ids: Ids) => string | { skip: string };
   body?: unknown;
-  write?: boolean;
+  /**
+   * True when the probe aims at an id that does not exist or sends a body Lever must refuse, so
+   * that nothing is written. Its 404 then says nothing about the permission.
+   */
+  madeUp?: boolean;
+  /**
+   * When the made-up id answered 404: a second probe on a real opportunity with a request Lever
+   * must refuse (a made-up perform-as user, stage or reason, or nothing to add), so the 404 of an
+   * id lookup cannot hide the permission and still nothing is written.
+   */
+  confirm?: { path: (opportunity: string) => string; body?: unknown };
 }
 
-const READS: EndpointCheck[] = [
-  { endpoint: "GET /opportunities/:opportunity", method: "GET", path: (i) => i.opportunity && `/opportunities/${i.opportunity}` },
-  { endpoint: "GET /opportunities/:opportunity/notes", method: "GET", path: (i) => i.opportunity && `/opportunities/${i.opportunity}/notes?limit=1` },
-  { endpoint: "GET /opportunities/:opportunity/feedback", method: "GET", path: (i) => i.opportunity && `/opportunities/${i.opportunity}/feedback?limit=1` },
-  { endpoint: "GET /opportunities/:opportunity/interviews", method: "GET", path: (i) => i.opportunity && `/opportunities/${i.opportunity}/interviews?limit=1` },
-  { endpoint: "GET /opportunities/:opportunity/panels", method: "GET", path: (i) => i.opportunity && `/opportunities/${i.opportunity}/panels?limit=1` },
-  { endpoint: "GET /opportunities/:opportunity/resumes", method: "GET", path: (i) => i.opportunity && `/opportunities/${i.opportunity}/resumes?limit=1` },
-  { endpoint: "GET /opportunities/:opportunity/files", method: "GET", path: (i) => i.opportunity && `/opportunities/${i.opportunity}/files?limit=1` },
-  { endpoint: "GET /contacts/:contact", method: "GET", path: (i) => i.contact && `/contacts/${i.contact}` },
-  { endpoint: "GET /postings/:posting", method: "GET", path: (i) => i.posting && `/postings/${i.posting}` },
+const noOpportunity = { skip: "nothing to try it on: no opportunity is visible to these credentials" };
+const opp = (ids: Ids, rest: string) => (ids.opportunity ? `/opportunities/${ids.opportunity}${rest}` : noOpportunity);
+const absent = (rest: string) => () => `/opportunities/${ABSENT_OPPORTUNITY}${rest}`;
+const DAY = 86_400_000;
+const ABSENT_USER = "00000000-0000-4000-8000-00000000d0cc";
+const onReal = (rest: string, body: unknown) => ({
+  path: (o: string) => `/opportunities/${o}${rest}${rest.includes("?") ? "&" : "?"}perform_as=${ABSENT_USER}`,
+  body,
+});
+
+/** Every endpoint Fulcrum may call, with a probe that reads little and writes nothing. */
+const CHECKS: EndpointCheck[] = [
+  { endpoint: "GET /opportunities", method: "GET", path: () => "/opportunities?limit=1" },
+  { endpoint: "GET /postings", method: "GET", path: () => "/postings?limit=1" },
+  { endpoint: "GET /opportunities/:opportunity", method: "GET", path: (i) => opp(i, "") },
+  { endpoint: "GET /opportunities/:opportunity/notes", method: "GET", path: (i) => opp(i, "/notes?limit=1") },
+  { endpoint: "GET /opportunities/:opportunity/feedback", method: "GET", path: (i) => opp(i, "/feedback?limit=1") },
+  { endpoint: "GET /opportunities/:opportunity/interviews", method: "GET", path: (i) => opp(i, "/interviews?limit=1") },
+  { endpoint: "GET /opportunities/:opportunity/panels", method: "GET", path: (i) => opp(i, "/panels?limit=1") },
+  { endpoint: "GET /opportunities/:opportunity/files", method: "GET", path: (i) => opp(i, "/files?limit=1") },
+  { endpoint: "GET /opportunities/:opportunity/offers", method: "GET", path: (i) => opp(i, "/offers?limit=1") },
+  { endpoint: "GET /opportunities/:opportunity/resumes", method: "GET", path: (i) => opp(i, "/resumes") },
+  // A real resume's file when there is one (a read); otherwise a made-up resume of a real opportunity.
+  {
+    endpoint: "GET /opportunities/:opportunity/resumes/:resume/download",
+    method: "GET",
+    path: (i) => opp(i, `/resumes/${i.resume ?? ABSENT_RESUME}/download`),
+  },
+  { endpoint: "GET /contacts/:contact", method: "GET", path: (i) => (i.contact ? `/contacts/${i.contact}` : noOpportunity) },
+  { endpoint: "GET /postings/:posting", method: "GET", path: (i) => (i.posting ? `/postings/${i.posting}` : { skip: "nothing to try it on: no posting is visible to these credentials" }) },
   { endpoint: "GET /stages", method: "GET", path: () => "/stages" },
   { endpoint: "GET /archive_reasons", method: "GET", path: () => "/archive_reasons" },
   { endpoint: "GET /users", method: "GET", path: () => "/users?limit=1" },
+  { endpoint: "GET /users/:user", method: "GET", path: (i) => (i.user ? `/users/${i.user}` : { skip: "nothing to try it on: GET /users listed no user" }) },
   { endpoint: "GET /feedback_templates", method: "GET", path: () => "/feedback_templates?limit=1" },
   { endpoint: "GET /tags", method: "GET", path: () => "/tags?limit=1" },
   { endpoint: "GET /sources", method: "GET", path: () => "/sources?limit=1" },
   { endpoint: "GET /webhooks", method: "GET", path: () => "/webhooks" },
+  // A one-day window keeps the answer small.
+  { endpoint: "GET /eeo/responses/pii", method: "GET", path: () => `/eeo/responses/pii?created_at_start=${Date.now() - DAY}&created_at_end=${Date.now()}` },
+  // Writes: a made-up opportunity, and bodies Lever must refuse, so nothing can be written.
+  { endpoint: "POST /opportunities/:opportunity/notes", method: "POST", path: absent("/notes"), body: {}, madeUp: true, confirm: onReal(`/notes?note_id=${ABSENT_OPPORTUNITY}`, {}) },
+  { endpoint: "PUT /opportunities/:opportunity/stage", method: "PUT", path: absent("/stage"), body: {}, madeUp: true, confirm: onReal("/stage", { stage: ABSENT_OPPORTUNITY }) },
+  { endpoint: "PUT /opportunities/:opportunity/archived", method: "PUT", path: absent("/archived"), body: { reason: ABSENT_OPPORTUNITY }, madeUp: true, confirm: onReal("/archived", { reason: ABSENT_OPPORTUNITY }) },
+  { endpoint: "POST /opportunities/:opportunity/addTags", method: "POST", path: absent("/addTags"), body: { tags: [] }, madeUp: true, confirm: onReal("/addTags", { tags: [] }) },
+  { endpoint: "POST /opportunities/:opportunity/removeTags", method: "POST", path: absent("/removeTags"), body: { tags: [] }, madeUp: true, confirm: onReal("/removeTags", { tags: [] }) },
+  { endpoint: "POST /opportunities/:opportunity/addLinks", method: "POST", path: absent("/addLinks"), body: { links: [] }, madeUp: true, confirm: onReal("/addLinks", { links: [] }) },
+  { endpoint: "POST /opportunities/:opportunity/removeLinks", method: "POST", path: absent("/removeLinks"), body: { links: [] }, madeUp: true, confirm: onReal("/removeLinks", { links: [] }) },
+  { endpoint: "POST /opportunities/:opportunity/panels", method: "POST", path: absent("/panels"), body: {}, madeUp: true, confirm: onReal("/panels", {}) },
+  // No perform_as (required) and two postings (Lever takes one): refused after the permission check.
+  { endpoint: "POST /opportunities", method: "POST", path: () => "/opportunities", body: { postings: ABSENT_POSTINGS }, madeUp: true },
+  // An event that does not exist and a URL that is not https: no webhook can come of it.
+  { endpoint: "POST /webhooks", method: "POST", path: () => "/webhooks", body: { url: "http://fulcrum-doctor.invalid/", event: "fulcrumDoctorProbe" }, madeUp: true },
+  { endpoint: "DELETE /webhooks/:webhook", method: "DELETE", path: () => `/webhooks/${ABSENT_WEBHOOK}`, madeUp: true },
 ];
 
-const absent = () => `/opportunities/${ABSENT_OPPORTUNITY}`;
-const WRITES: EndpointCheck[] = [
-  { endpoint: "POST /opportunities/:opportunity/notes", method: "POST", path: () => `${absent()}/notes`, body: { value: "" }, write: true },
-  { endpoint: "PUT /opportunities/:opportunity/stage", method: "PUT", path: () => `${absent()}/stage`, body: {}, write: true },
-  { endpoint: "PUT /opportunities/:opportunity/archived", method: "PUT", path: () => `${absent()}/archived`, body: {}, write: true },
-  { endpoint: "POST /opportunities/:opportunity/addTags", method: "POST", path: () => `${absent()}/addTags`, body: { tags: [] }, write: true },
-  { endpoint: "POST /opportunities/:opportunity/removeTags", method: "POST", path: () => `${absent()}/removeTags`, body: { tags: [] }, write: true },
-  { endpoint: "POST /opportunities/:opportunity/addLinks", method: "POST", path: () => `${absent()}/addLinks`, body: { links: [] }, write: true },
-  { endpoint: "POST /opportunities/:opportunity/panels", method: "POST", path: () => `${absent()}/panels`, body: {}, write: true },
-];
+/** The endpoints `doctor` has a probe for (the rest of what a workflow needs is reported unchecked). */
+export const DOCTOR_ENDPOINTS: readonly string[] = CHECKS.map((c) => c.endpoint);
 
 function permissionFix(endpoint: string, oauth: boolean): string {
   const p = leverPermissionFor(endpoint);
   const wording = p.confirmed ? "" : " (wording inferred from Lever's pattern)";
   return oauth
-    ? `Reconnect with the OAuth scope ${p.scope}`
+    ? `Connect again so Lever grants the OAuth scope ${p.scope} (fulcrum connections connect <id>)`
     : `Add the API-key permission "${p.permission}"${wording} in Lever: Settings → Integrations and API → API Credentials (permissions cannot be edited on an existing key: create a new key with it)`;
 }
 
-/** Turns one probe answer into a row. */
-function judge(check: EndpointCheck, result: ProbeResult, oauth: boolean): DoctorRow {
-  const lever = [result.code, result.message].filter(Boolean).join(": ");
-  const { status } = result;
-  if (status === 403) return { check: check.endpoint, status: "fail", detail: `403 Forbidden${lever ? ` (${lever})` : ""}`, fix: permissionFix(check.endpoint, oauth) };
-  if (status === 401) return { check: check.endpoint, status: "fail", detail: "401: credentials refused", fix: "Check the API key or reconnect OAuth" };
-  if (status === 429 || status >= 500) return { check: check.endpoint, status: "warn", detail: `Lever answered ${status}; the permission could not be checked`, fix: "Run fulcrum doctor again in a minute" };
-  if (check.write) {
-    // The probed opportunity does not exist: 400/404/422 mean Lever let us past the permission check.
-    if (status < 300 || status === 400 || status === 404 || status === 422) {
-      return { check: check.endpoint, status: "ok", detail: `permitted (probed on a non-existent opportunity: ${status}; nothing written)` };
-    }
-    return { check: check.endpoint, status: "warn", detail: `unexpected ${status}${lever ? ` (${lever})` : ""}` };
-  }
-  if (status >= 200 && status < 300) return { check: check.endpoint, status: "ok", detail: `answered ${status}` };
-  return { check: check.endpoint, status: "fail", detail: `answered ${status}${lever ? ` (${lever})` : ""}`, fix: status === 404 ? "Check the connection's base URL (environment)" : undefined };
+/**
+ * What one answer says about the permission: 2xx, 400 and 422 are permitted (Lever looked at the
+ * request or the file only after letting it in), 403 refused; a 404 on a made-up id is "not found":
+ * Lever may look the id up before the permission, so it proves nothing either way.
+ */
+export function verdictOf(status: number): DoctorVerdict {
+  if (status === 403) return "refused";
+  if ((status >= 200 && status < 300) || status === 400 || status === 422) return "permitted";
+  if (status === 404) return "not found";
+  return "unchecked";
 }
 
-function firstItem(body: unknown): Record<string, unknown> | undefined {
+/** Turns one probe answer into a row; `neededBy` says which workflows (or `fulcrum`) need the endpoint. */
+function judge(check: EndpointCheck & { confirmed?: boolean }, result: ProbeResult, oauth: boolean, neededBy: readonly string[]): DoctorRow {
+  const lever = [result.code, result.message].filter(Boolean).join(": ");
+  const { status } = result;
+  const p = leverPermissionFor(check.endpoint);
+  const base = { check: check.endpoint, permission: p.permission, scope: p.scope, neededBy: [...neededBy] };
+  const who = neededBy.length ? `needed by ${neededBy.join(", ")}` : "no enabled workflow needs it";
+  if (status === 401) return { ...base, verdict: "unchecked", status: "fail", detail: "401: credentials refused", fix: "Check the API key or reconnect OAuth" };
+  const verdict = verdictOf(status);
+  switch (verdict) {
+    case "refused":
+      return { ...base, verdict, status: neededBy.length ? "fail" : "warn", detail: `refused: 403${lever ? ` (${lever})` : ""}; ${who}`, fix: permissionFix(check.endpoint, oauth) };
+    case "permitted":
+      return {
+        ...base,
+        verdict,
+        status: "ok",
+        detail:
+          status >= 200 && status < 300
+            ? `permitted (answered ${status}${check.body !== undefined ? "; the probe had nothing to change" : ""})`
+            : check.confirmed
+              ? `permitted (the made-up opportunity answered 404, which tells nothing; on a real one Lever refused the probe's made-up request with ${status} only after letting it in; nothing written)`
+              : `permitted (Lever refused the probe's ${status === 422 ? "file" : "made-up request"} with ${status} only after letting it in; nothing written)`,
+      };
+    case "not found":
+      return {
+        ...base,
+        verdict,
+        status: "warn",
+        detail: check.madeUp
+          ? `not found: Lever answered 404 for the made-up id before saying whether these credentials may call it, so the permission could not be told; ${who}`
+          : `not found: Lever answered 404${lever ? ` (${lever})` : ""}, so the permission could not be told; ${who}`,
+        fix: check.madeUp ? `Make sure ${oauth ? `the OAuth scope ${p.scope} is granted` : `the API key has "${p.permission}"`}` : "Run fulcrum doctor again; if it persists check the connection's base URL (environment)",
+      };
+    default:
+      return {
+        ...base,
+        verdict,
+        status: "warn",
+        detail: status === 429 || status >= 500 ? `Lever answered ${status}; the permission could not be checked` : `unexpected ${status}${lever ? ` (${lever})` : ""}; the permission could not be checked`,
+        fix: status === 429 || status >= 500 ? "Run fulcrum doctor again in a minute" : undefined,
+      };
+  }
+}
+
+function items(body: unknown): Record<string, unknown>[] {
   const data = (body as { data?: unknown } | undefined)?.data;
-  return Array.isArray(data) && data[0] && typeof data[0] === "object" ? (data[0] as Record<string, unknown>) : undefined;
+  return Array.isArray(data) ? (data.filter((d) => d && typeof d === "object") as Record<string, unknown>[]) : [];
 }
 
 const idOf = (v: unknown): string | undefined =>
@@ -119,41 +226,106 @@ async function probe(api: LeverAccountApi, check: EndpointCheck, path: string): 
   }
 }
 
-async function checkEndpoints(api: LeverAccountApi, oauth: boolean): Promise<{ rows: DoctorRow[]; credentialsOk: boolean }> {
+/** Picks the ids later probes need from the lists probed before them. */
+function learnIds(endpoint: string, body: unknown, ids: Ids): void {
+  const first = items(body)[0];
+  if (endpoint === "GET /opportunities" && first) {
+    ids.opportunity = idOf(first.id);
+    ids.contact = idOf(first.contact);
+  }
+  if (endpoint === "GET /postings" && first) ids.posting = idOf(first.id);
+  if (endpoint === "GET /users" && first) ids.user = idOf(first.id);
+  // Resumes parsed from a profile have no file: only one with a file can be downloaded.
+  if (endpoint === "GET /opportunities/:opportunity/resumes") ids.resume = idOf(items(body).find((r) => r.file && typeof r.file === "object")?.id);
+}
+
+async function checkEndpoints(api: LeverAccountApi, oauth: boolean, neededBy: (endpoint: string) => string[]): Promise<{ rows: DoctorRow[]; credentialsOk: boolean; verdicts: Map<string, DoctorRow> }> {
   const rows: DoctorRow[] = [];
-  const list: EndpointCheck = { endpoint: "GET /opportunities", method: "GET", path: () => "/opportunities?limit=1" };
-  const first = await probe(api, list, "/opportunities?limit=1");
-  if (first instanceof Error) {
-    return { rows: [{ check: "credentials", status: "fail", detail: `Lever could not be reached: ${first.message}`, fix: "Check the base URL and this machine's network access to Lever" }], credentialsOk: false };
-  }
-  if (first.status === 401) {
-    return { rows: [{ check: "credentials", status: "fail", detail: "Lever refused the credentials (401)", fix: oauth ? "Connect again at /oauth/lever/start?connection=<id>" : "Replace the API key: fulcrum connections add <id> --api-key … --replace" }], credentialsOk: false };
-  }
-  rows.push({ check: "credentials", status: "ok", detail: "accepted by Lever" });
-  rows.push(judge(list, first, oauth));
-  const opportunity = firstItem(first.body);
-  const ids: { opportunity?: string; contact?: string; posting?: string } = {};
-  if (opportunity) {
-    ids.opportunity = idOf(opportunity.id);
-    ids.contact = idOf(opportunity.contact);
-  }
-  const postingsCheck: EndpointCheck = { endpoint: "GET /postings", method: "GET", path: () => "/postings?limit=1" };
-  const postings = await probe(api, postingsCheck, "/postings?limit=1");
-  rows.push(postings instanceof Error ? { check: postingsCheck.endpoint, status: "fail", detail: postings.message } : judge(postingsCheck, postings, oauth));
-  if (!(postings instanceof Error)) {
-    const posting = idOf(firstItem(postings.body)?.id);
-    if (posting) ids.posting = posting;
-  }
-  for (const check of [...READS, ...WRITES]) {
+  const verdicts = new Map<string, DoctorRow>();
+  const ids: Ids = {};
+  for (const check of CHECKS) {
     const path = check.path(ids);
-    if (!path) {
-      rows.push({ check: check.endpoint, status: "skip", detail: "nothing to try it on (the account has no opportunity or posting visible to this key)" });
+    if (typeof path !== "string") {
+      const row: DoctorRow = { check: check.endpoint, status: "skip", verdict: "skipped", detail: path.skip, neededBy: neededBy(check.endpoint) };
+      rows.push(row);
+      verdicts.set(check.endpoint, row);
       continue;
     }
-    const result = await probe(api, check, path);
-    rows.push(result instanceof Error ? { check: check.endpoint, status: "fail", detail: result.message } : judge(check, result, oauth));
+    let result = await probe(api, check, path);
+    let confirmed = false;
+    if (!(result instanceof Error) && result.status === 404 && check.confirm && ids.opportunity) {
+      const second = await probe(api, { ...check, body: check.confirm.body }, check.confirm.path(ids.opportunity));
+      if (!(second instanceof Error)) {
+        result = second;
+        confirmed = true;
+      }
+    }
+    if (rows.length === 0) {
+      // The first probe doubles as the credentials check.
+      if (result instanceof Error) {
+        return { rows: [{ check: "credentials", status: "fail", detail: `Lever could not be reached: ${result.message}`, fix: "Check the base URL and this machine's network access to Lever" }], credentialsOk: false, verdicts };
+      }
+      if (result.status === 401) {
+        return { rows: [{ check: "credentials", status: "fail", detail: "Lever refused the credentials (401)", fix: oauth ? "Connect again at /oauth/lever/start?connection=<id>" : "Replace the API key: fulcrum connections add <id> --api-key … --replace" }], credentialsOk: false, verdicts };
+      }
+      rows.push({ check: "credentials", status: "ok", detail: "accepted by Lever" });
+    }
+    const row: DoctorRow =
+      result instanceof Error
+        ? { check: check.endpoint, status: "warn", verdict: "unchecked", detail: `could not be checked: ${result.message}`, neededBy: neededBy(check.endpoint) }
+        : judge(confirmed ? { ...check, madeUp: false, confirmed: true } : check, result, oauth, neededBy(check.endpoint));
+    if (!(result instanceof Error) && result.status >= 200 && result.status < 300) learnIds(check.endpoint, result.body, ids);
+    rows.push(row);
+    verdicts.set(check.endpoint, row);
   }
-  return { rows, credentialsOk: true };
+  return { rows, credentialsOk: true, verdicts };
+}
+
+/** One row per enabled workflow (and one for Fulcrum itself): the permissions it needs and whether they are granted. */
+function checkWorkflows(workflows: readonly Workflow[], verdicts: Map<string, DoctorRow>, oauth: boolean): DoctorRow[] {
+  const needs: [string, string, string[]][] = [["Fulcrum itself", "fulcrum", FULCRUM_NEEDS.map((n) => n.endpoint)], ...workflows.map((w): [string, string, string[]] => [`workflow ${w.id}`, w.id, workflowEndpoints(w)])];
+  return needs.map(([check, , endpoints]) => {
+    const scopes = [...new Set(endpoints.map((e) => leverPermissionFor(e).scope))].sort();
+    const name = (e: string) => (oauth ? leverPermissionFor(e).scope : `"${leverPermissionFor(e).permission}"`);
+    const refused = endpoints.filter((e) => verdicts.get(e)?.verdict === "refused");
+    const unknown = endpoints.filter((e) => verdicts.get(e)?.verdict !== "permitted" && verdicts.get(e)?.verdict !== "refused");
+    const needsText = endpoints.length === 0 ? "needs nothing from Lever" : `needs ${oauth ? `the scopes ${scopes.join(", ")}` : `${endpoints.length} permission(s) (scopes ${scopes.join(", ")})`}`;
+    if (endpoints.length === 0) return { check, status: "ok", detail: needsText };
+    if (refused.length) {
+      return {
+        check,
+        status: "fail",
+        detail: `${needsText}; missing: ${[...new Set(refused.map(name))].join(", ")}`,
+        fix: oauth
+          ? "Connect again (fulcrum connections connect <id>): Fulcrum asks for the scopes the enabled workflows need"
+          : `Create an API key that also has ${[...new Set(refused.map((e) => `"${leverPermissionFor(e).permission}"`))].join(", ")} and replace this one`,
+      };
+    }
+    if (unknown.length) {
+      return {
+        check,
+        status: "warn",
+        detail: `${needsText}; could not tell for ${unknown.map((e) => `${e} (${verdicts.get(e)?.verdict ?? "no probe"})`).join(", ")}`,
+        fix: `Make sure ${oauth ? "these scopes are granted" : `the key has ${[...new Set(unknown.map((e) => `"${leverPermissionFor(e).permission}"`))].join(", ")}`}`,
+      };
+    }
+    return { check, status: "ok", detail: `${needsText}; all granted` };
+  });
+}
+
+/** OAuth only: the scopes a connect asks for, and those an explicit list leaves out. */
+function checkScopes(settings: { scopes: string[]; confidential?: boolean | undefined }, workflows: readonly Workflow[]): DoctorRow {
+  const wanted = scopesFor(workflows, { confidential: settings.confidential ?? true });
+  if (!settings.scopes.length) return { check: "OAuth scopes", status: "ok", detail: `a connect asks for what the enabled workflows need: ${wanted.join(" ")}` };
+  const users = scopeUsers(workflows);
+  const missing = wanted.filter((s) => !settings.scopes.includes(s) && s !== "offline_access" && !(s.includes(":read:") && settings.scopes.includes(s.replace(":read:", ":write:"))));
+  if (!missing.length) return { check: "OAuth scopes", status: "ok", detail: `the connection's own list covers every enabled workflow: ${settings.scopes.join(" ")}` };
+  return {
+    check: "OAuth scopes",
+    status: "warn",
+    detail: `the connection's own scope list leaves out ${missing.map((s) => `${s} (${s === CONFIDENTIAL_SCOPE ? "confidential postings and candidates" : (users.get(s) ?? []).join(", ")})`).join(", ")}`,
+    fix: "Add them to the connection's scopes (or drop its list to ask for what the workflows need), then connect again",
+  };
 }
 
 const GOOD_ROLES = new Set(["super admin", "admin", "team member"]);
@@ -295,9 +467,16 @@ export async function runDoctor<C>(registry: ConnectionRegistry<C>, connectionId
     rows.push(...(await checkReachability({ ...options, connectionId })));
     return rows;
   }
-  const endpoints = await checkEndpoints(api, connection.authKind === "oauth");
+  const oauth = connection.authKind === "oauth";
+  const workflows = options.workflows ?? [];
+  const users = new Map<string, string[]>();
+  for (const n of FULCRUM_NEEDS) users.set(n.endpoint, ["fulcrum"]);
+  for (const w of workflows) for (const e of workflowEndpoints(w)) users.set(e, [...(users.get(e) ?? []), w.id]);
+  const endpoints = await checkEndpoints(api, oauth, (e) => users.get(e) ?? []);
   rows.push(...endpoints.rows);
   if (endpoints.credentialsOk) {
+    rows.push(...checkWorkflows(workflows, endpoints.verdicts, oauth));
+    if (oauth) rows.push(checkScopes(await registry.oauthSettings(connectionId), workflows));
     rows.push(await checkPerformAs(registry, connectionId, api));
     rows.push(...(await checkWebhooks(registry, connectionId, api, options.publicUrl)));
   }

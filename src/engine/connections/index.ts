@@ -22,11 +22,13 @@ import { leverOAuthHttp } from "./oauth-http.ts";
 import type { LeverOAuthHttp } from "./ports.ts";
 import { createRegistry, type ConnectionRegistry as GenericRegistry } from "./registry.ts";
 import { createSecretBox } from "./secret-box.ts";
+import { enabledWorkflows } from "./enabled-workflows.ts";
+import type { Workflow } from "../workflows/index.ts";
 import { installWebhooks, listWebhookSubscriptions, removeWebhooks, type WebhookInstallResult, type WebhookListRow } from "./webhook-install.ts";
 
 export interface ConnectionRegistryOptions {
   db: Database;
-  config: Pick<Config, "connections"> & Partial<Pick<Config, "publicUrl" | "leverAllowedHosts">>;
+  config: Pick<Config, "connections"> & Partial<Pick<Config, "publicUrl" | "leverAllowedHosts" | "workflowsDir">>;
   /** 32 bytes, from `loadSecretKey(config).key`. */
   secretKey: Buffer;
   /** Keys from before a rotation (`loadSecretKey(config).previous`): they still open what they sealed. */
@@ -39,6 +41,11 @@ export interface ConnectionRegistryOptions {
   /** Lever's OAuth token endpoint calls (replaceable in tests). */
   oauthHttp?: LeverOAuthHttp | undefined;
   fetch?: typeof fetch | undefined;
+  /**
+   * The enabled workflows, for the OAuth scopes to ask for and doctor's per-workflow checks;
+   * default: the workflow files (built-in and `workflowsDir`) with the console's switches.
+   */
+  workflows?: (() => Promise<readonly Workflow[]>) | undefined;
 }
 
 /** The registry with E1's Lever client, plus webhook installation and doctor. */
@@ -78,12 +85,14 @@ export function createConnectionRegistry(options: ConnectionRegistryOptions): Co
     }),
   });
   hostProblem = registry.baseUrlProblem;
+  const workflows = options.workflows ?? (() => enabledWorkflows(options.db, { workflowsDir: options.config.workflowsDir }));
   return Object.assign(registry, {
     installWebhooks: (id: string, publicUrl: string) => installWebhooks(registry, id, publicUrl),
     listWebhooks: (id: string) => listWebhookSubscriptions(registry, id),
     removeWebhooks: (id: string, publicUrl?: string) => removeWebhooks(registry, id, publicUrl),
-    doctor: (id: string, doctorOptions: DoctorOptions = {}) => runDoctor(registry, id, { publicUrl: options.config.publicUrl, ...doctorOptions }),
-    beginOAuthConnect: (id: string) => beginOAuthConnect({ db: options.db, registry, oauthHttp }, id),
+    doctor: async (id: string, doctorOptions: DoctorOptions = {}) =>
+      runDoctor(registry, id, { publicUrl: options.config.publicUrl, ...doctorOptions, workflows: doctorOptions.workflows ?? (await workflows()) }),
+    beginOAuthConnect: (id: string) => beginOAuthConnect({ db: options.db, registry, oauthHttp, workflows }, id),
     completeOAuthConnect: (query: URLSearchParams) => completeOAuthConnect({ db: options.db, registry, oauthHttp }, query),
   });
 }
@@ -95,6 +104,7 @@ export { webhookUrlFor, SUPER_ADMIN_REMINDER, type WebhookInstallResult, type We
 export { LEVER_ENVIRONMENTS, apiBaseUrlFor, type LeverEnvironment } from "./environments.ts";
 export type { LeverOAuthHttp, OAuthClientSettings, OAuthTokenSet } from "./ports.ts";
 export { OAuthConnectError, OAUTH_STATE_TTL_MS } from "./oauth-connect.ts";
-export { DEFAULT_SCOPES } from "./oauth-http.ts";
+export { scopesFor, scopeUsers, workflowEndpoints, stepEndpoints, FULCRUM_NEEDS, CONFIDENTIAL_SCOPE } from "./workflow-needs.ts";
+export { enabledWorkflows } from "./enabled-workflows.ts";
 export type { OAuthHostsOverride } from "./registry.ts";
 export { openConnections, type OpenedConnections } from "./open-registry.ts";

@@ -6,8 +6,10 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "../../store/index.ts";
+import type { Workflow } from "../workflows/index.ts";
 import type { LeverOAuthHttp } from "./ports.ts";
 import { ConnectionError, type ConnectionRegistry } from "./registry.ts";
+import { scopesFor } from "./workflow-needs.ts";
 
 /** How long an admin has between opening the authorize page and coming back (default 10 min). */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -30,12 +32,24 @@ export interface OAuthConnectDeps<C> {
   db: Database;
   registry: ConnectionRegistry<C>;
   oauthHttp: LeverOAuthHttp;
+  /** The enabled workflows: the scopes asked for are what they (and Fulcrum) need. */
+  workflows?: (() => Promise<readonly Workflow[]>) | undefined;
   now?: () => number;
+}
+
+/**
+ * The scopes a connect asks for: the connection's explicit list when it has one, otherwise what
+ * Fulcrum and the enabled workflows need (plus `confidential:access:admin` unless opted out).
+ */
+export async function scopesToRequest<C>(deps: Pick<OAuthConnectDeps<C>, "workflows">, settings: { scopes: string[]; confidential?: boolean | undefined }): Promise<string[]> {
+  if (settings.scopes.length) return [...new Set(["offline_access", ...settings.scopes])];
+  return scopesFor((await deps.workflows?.()) ?? [], { confidential: settings.confidential ?? true });
 }
 
 /** Starts connecting `connectionId`: returns the Lever authorize URL to send the admin to. */
 export async function beginOAuthConnect<C>(deps: OAuthConnectDeps<C>, connectionId: string): Promise<{ url: string; expiresAt: Date }> {
   const settings = await deps.registry.oauthSettings(connectionId);
+  settings.scopes = await scopesToRequest(deps, settings);
   const state = randomBytes(32).toString("base64url");
   const now = deps.now?.() ?? Date.now();
   const expiresAt = new Date(now + OAUTH_STATE_TTL_MS);

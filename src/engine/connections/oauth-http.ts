@@ -1,32 +1,11 @@
 /**
  * Adapts E1's OAuth functions (`src/lever/oauth.ts`) to the registry's port, adding what a
- * connection needs on top: Fulcrum's default scopes and, always, `offline_access` — without it
- * Lever issues no refresh token and a connection dies after an hour.
+ * connection needs on top: always `offline_access` — without it Lever issues no refresh token and a
+ * connection dies after an hour — and, when the caller names no scopes, what Fulcrum itself needs.
  */
 import { buildAuthorizeUrl, exchangeCode, refreshTokens, type LeverTokens } from "../../lever/index.ts";
 import type { LeverOAuthHttp, OAuthClientSettings, OAuthTokenSet } from "./ports.ts";
-
-/** The scopes Fulcrum needs when a connection names none (reference §1.3, suggested minimal set). */
-export const DEFAULT_SCOPES = [
-  "offline_access",
-  "opportunities:write:admin",
-  "notes:write:admin",
-  "panels:write:admin",
-  "interviews:read:admin",
-  "feedback:read:admin",
-  "postings:read:admin",
-  "stages:read:admin",
-  "archive_reasons:read:admin",
-  "users:read:admin",
-  "webhooks:write:admin",
-  "resumes:read:admin",
-  "files:read:admin",
-  "contact:read:admin",
-  "tags:read:admin",
-  // The console's fairness report compares groups from Lever's EEO survey answers; without this
-  // scope the Fairness page says the answers cannot be read.
-  "eeo_responses_pii:read:admin",
-];
+import { scopesFor } from "./workflow-needs.ts";
 
 const hostsOf = (s: OAuthClientSettings) => ({ hosts: { authorizeUrl: s.authorizeUrl, tokenUrl: s.tokenUrl, audience: s.audience } });
 const toSet = (t: LeverTokens): OAuthTokenSet => ({ accessToken: t.accessToken, refreshToken: t.refreshToken, expiresIn: t.expiresIn, scope: t.scope });
@@ -34,7 +13,8 @@ const toSet = (t: LeverTokens): OAuthTokenSet => ({ accessToken: t.accessToken, 
 export function leverOAuthHttp(options: { fetch?: typeof fetch | undefined; timeoutMs?: number | undefined } = {}): LeverOAuthHttp {
   return {
     buildAuthorizeUrl(settings, state) {
-      const scopes = new Set(settings.scopes.length ? settings.scopes : DEFAULT_SCOPES);
+      // `beginOAuthConnect` fills in the enabled workflows' scopes; this fallback is Fulcrum's own.
+      const scopes = new Set(settings.scopes.length ? settings.scopes : scopesFor([], { confidential: settings.confidential ?? true }));
       scopes.add("offline_access");
       return buildAuthorizeUrl({ ...hostsOf(settings), clientId: settings.clientId, redirectUri: settings.redirectUri, state, scopes: [...scopes], prompt: "consent" });
     },

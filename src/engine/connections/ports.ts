@@ -45,7 +45,10 @@ export interface OAuthClientSettings {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  /** Explicit scopes; empty means "what the enabled workflows need". */
   scopes: string[];
+  /** Whether to ask for `confidential:access:admin` when the scopes are worked out (default true). */
+  confidential?: boolean | undefined;
   authorizeUrl: string;
   tokenUrl: string;
   audience: string;

@@ -35,7 +35,7 @@ export type ConnectionSource = "config" | "cli" | "oauth";
 /** Stored credentials, sealed as JSON. */
 export type Credentials =
   | { kind: "apiKey"; apiKey: string }
-  | { kind: "oauth"; clientId: string; clientSecret: string; redirectUri: string; scopes: string[]; hosts?: OAuthHostsOverride | undefined };
+  | { kind: "oauth"; clientId: string; clientSecret: string; redirectUri: string; scopes: string[]; confidential?: boolean | undefined; hosts?: OAuthHostsOverride | undefined };
 
 /** Explicit OAuth hosts (a proxy, or a stand-in token server in tests) instead of the environment's. */
 export interface OAuthHostsOverride {
@@ -337,6 +337,8 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
       clientSecret: creds.clientSecret,
       redirectUri: creds.redirectUri,
       scopes: creds.scopes,
+      // Confidential access is asked for unless the connection opted out (see README, OAuth scopes).
+      confidential: creds.confidential ?? true,
       authorizeUrl: hosts.authorizeUrl,
       tokenUrl: hosts.tokenUrl,
       audience: hosts.audience,
