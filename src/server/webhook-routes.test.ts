@@ -9,7 +9,7 @@ import { signLeverWebhook } from "../lever/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../store/testing.ts";
 import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
 import { createInbox, INBOX_FANOUT_QUEUE, INBOX_QUEUE } from "../engine/inbox/index.ts";
-import { createMemoryConnectionDirectory } from "../engine/sources/index.ts";
+import { createLeverSource, createMemoryConnectionDirectory } from "../engine/sources/index.ts";
 import { createConnectionRegistry } from "../engine/connections/index.ts";
 import { createApp } from "./app.ts";
 import { request as httpRequest, type Server } from "node:http";
@@ -311,6 +311,51 @@ for (const engine of await testEngines()) {
       const m = /fulcrum_webhook_replays_rejected_total\{source="lever",connection="default"\} (\d+)/.exec(metrics);
       return m ? Number(m[1]) : 0;
     }
+
+    describe("redeliveries from Lever's delivery history, which keep the original triggeredAt", () => {
+      /** The intake with a clock of its own, so a delivery can be received now and again hours later. */
+      let clock = Date.now();
+      let lateApp: Hono;
+      before(async () => {
+        const inbox = createInbox({ db: t.db, queue, replayWindowSeconds: 600 });
+        const leverSource = createLeverSource({ connections, replayWindowSeconds: 600, now: () => clock });
+        lateApp = createApp({ config, db: t.db, logger: silentLogger, queue, inbox, connections, leverSource });
+      });
+      const stored = async (dedupeKey: string) => (await t.db.query("select id from inbox_events where dedupe_key = $1", [dedupeKey])).rows.length;
+
+      it("answers a re-send of a stored event, hours past the window, with 200 duplicate and stores nothing twice", async () => {
+        clock = Date.now();
+        const original = delivery({ id: "0d3c9a2e-5b7f-4e21-9c4d-7a1b2c3d4e5f", triggeredAt: clock });
+        const first = await post("/webhooks/lever", original, {}, lateApp);
+        assert.equal(first.json.status, "accepted");
+        clock += 3 * 3_600_000;
+        const before = await inboxSnapshot();
+        // The same request again (Lever's "Rerun"), and one carrying a fresh token and signature.
+        const rerun = await post("/webhooks/lever", original, {}, lateApp);
+        assert.equal(rerun.status, 200, JSON.stringify(rerun.json));
+        assert.deepEqual(rerun.json, { status: "duplicate", eventId: first.json.eventId });
+        const newToken = delivery({ id: original.id, triggeredAt: original.triggeredAt, data: original.data });
+        assert.deepEqual((await post("/webhooks/lever", newToken, {}, lateApp)).json, { status: "duplicate", eventId: first.json.eventId });
+        assert.equal(await inboxSnapshot(), before, "nothing stored twice, no job queued again");
+        assert.equal(await stored(`id:${original.id}`), 1);
+      });
+
+      it("refuses an old delivery of an event never stored with 401 saying how to widen the window", async () => {
+        clock = Date.now();
+        const neverSeen = delivery({ triggeredAt: clock - 2 * 3_600_000 });
+        const res = await expectRejected("/webhooks/lever", neverSeen, 401, "outside_replay_window", /FULCRUM_WEBHOOK_REPLAY_WINDOW to more than 7200 seconds/, {}, lateApp);
+        assert.match(res.json.error!.message, /docs\/security\.md/);
+      });
+
+      it("refuses an old captured delivery whose data was changed to name another event: 401, nothing stored", async () => {
+        clock = Date.now();
+        const original = delivery({ triggeredAt: clock });
+        assert.equal((await post("/webhooks/lever", original, {}, lateApp)).json.status, "accepted");
+        clock += 3_600_000;
+        const changed = { ...original, data: { ...(original.data as object), opportunityId: "opp-someone-else" } };
+        await expectRejected("/webhooks/lever", changed, 401, "outside_replay_window", /outside the replay window/, {}, lateApp);
+      });
+    });
 
     describe("a signature token reused with another body (Lever signs only token and triggeredAt)", () => {
       it("answers the same delivery sent again, token and body unchanged, with 200 duplicate and stores nothing more", async () => {

@@ -2,7 +2,8 @@
  * Webhook intake: `POST /webhooks/lever` (the `default` connection) and
  * `POST /webhooks/lever/:connection`. Checks run cheapest first and nothing is stored unless every
  * one passes: size (413, refused before the body is read in full), connection (404), JSON (400),
- * envelope (400), signature (401), replay window (401), what the database cannot store (400: a
+ * envelope (400), signature (401), replay window (401, except a redelivery of a stored event: 200
+ * duplicate), what the database cannot store (400: a
  * NUL character, a lone surrogate, nesting deeper than 64 levels, named by field path), test ping
  * (200, not stored), then the durable write of the inbox row and its first job (200 once
  * committed; duplicates 200 as no-ops). In that same write the delivery's signature token is
@@ -97,6 +98,23 @@ export function webhookRoutes(ctx: AppContext): Hono {
     }
 
     const verdict = await lever.verify({ connectionId, body, headers: c.req.raw.headers, receivedAt });
+    if (verdict.kind === "rejected" && verdict.storedAs) {
+      // Authentic but older than the replay window: a redelivery from Lever's history of an event
+      // stored here is answered as any duplicate (nothing stored twice); anything else is refused.
+      let stored;
+      try {
+        stored = await ctx.inbox.findEvent({ connectionId, ...verdict.storedAs });
+      } catch (error) {
+        const { message, code } = error as { message?: string; code?: string };
+        log.error({ connectionId, event: eventLabel(verdict.event), error: message, code }, "webhook redelivery could not be looked up");
+        throw new HttpError(503, "store_failed", "the delivery could not be checked against stored events; deliver it again later");
+      }
+      if (stored) {
+        outcome(verdict.event, "duplicate");
+        log.info({ connectionId, event: eventLabel(verdict.event), eventId: stored.id, outcome: "duplicate", redelivery: true }, "webhook redelivered outside the replay window, already stored");
+        return c.json({ status: "duplicate", eventId: stored.id });
+      }
+    }
     if (verdict.kind === "rejected") {
       outcome(verdict.event, `rejected_${verdict.code}`);
       log.warn({ connectionId, event: eventLabel(verdict.event), outcome: verdict.code }, "webhook refused");

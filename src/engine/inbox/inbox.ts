@@ -165,6 +165,8 @@ export interface Inbox {
   /** Queues the event again (whatever its status). Resolves to the new job id, or null when no such event. */
   replayEvent(id: number): Promise<string | null>;
   getEvent(id: number): Promise<InboxEvent | null>;
+  /** The stored event with this identity (connection, source, dedupe key), if any. */
+  findEvent(key: { connectionId: string; source: string; dedupeKey: string }): Promise<InboxEvent | null>;
   listEvents(options?: ListEventsOptions): Promise<InboxEvent[]>;
   /** Counts by status, for health pages. */
   countByStatus(): Promise<Record<string, number>>;
@@ -644,6 +646,9 @@ export function createInbox(options: CreateInboxOptions): Inbox {
     },
     getEvent(id) {
       return loadEvent(db, id);
+    },
+    findEvent(key) {
+      return loadEventByKey(key);
     },
     async listEvents(listOptions = {}) {
       const where: string[] = [];

@@ -135,12 +135,18 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
       const triggeredAt = Number(env.triggeredAt);
       const skewSeconds = Math.abs(now() - triggeredAt) / 1000;
       if (skewSeconds > options.replayWindowSeconds) {
-        return reject(
-          401,
-          "outside_replay_window",
-          `triggeredAt ${new Date(triggeredAt).toISOString()} is ${Math.round(skewSeconds)} s from now, outside the replay window of ${options.replayWindowSeconds} s`,
-          env.event,
-        );
+        // Lever's "Rerun" from its delivery history keeps the original triggeredAt: the intake
+        // answers it as a duplicate when the event is stored (`storedAs`), and with this 401
+        // (saying how to widen the window) when it never was.
+        return {
+          ...reject(
+            401,
+            "outside_replay_window",
+            `triggeredAt ${new Date(triggeredAt).toISOString()} is ${Math.round(skewSeconds)} s from now, outside the replay window of ${options.replayWindowSeconds} s, and this event was never stored here. To accept a redelivery this old, set FULCRUM_WEBHOOK_REPLAY_WINDOW to more than ${Math.ceil(skewSeconds)} seconds, restart, and deliver it again (then lower it back; see docs/security.md)`,
+            env.event,
+          ),
+          storedAs: { source: "lever", dedupeKey: leverDedupeKey(env) },
+        };
       }
       // What PostgreSQL could never store (a NUL, a lone surrogate, deep nesting) is the sender's
       // error: answered 400 with the field, not 503, which would have Lever retry it forever.

@@ -30,6 +30,12 @@ export interface Rejection {
   message: string;
   /** The event name when it could be read. */
   event?: string;
+  /**
+   * Set on an authentic delivery refused only for its age: the dedupe key of the event it carries.
+   * When that event is already stored, the delivery is a redelivery (Lever's delivery history
+   * re-sends with the original `triggeredAt`) and is answered as a duplicate instead.
+   */
+  storedAs?: { source: string; dedupeKey: string };
 }
 
 export type Verdict =
