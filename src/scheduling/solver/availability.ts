@@ -4,8 +4,7 @@
  * their own working hours and clear of every blocking event by the buffer. Times are whole minutes
  * from an origin so the search works on small integers.
  */
-import type { IANAZone } from "luxon";
-import { boundaryInstant, DAY_MS, gridInstant, localDateOf, MINUTE_MS, weekdayOf, zoneNamed } from "./local-time.ts";
+import { boundaryInstant, DAY_MS, gridInstant, localDateOf, MINUTE_MS, offsetTable, weekdayOf, zoneNamed, type ZoneOffsets } from "./local-time.ts";
 import type { BusyInterval, NormalisedRequest } from "./request.ts";
 
 /** A half-open interval of minutes from the origin. */
@@ -80,7 +79,7 @@ export function subtractSpans(from: Span[], holes: Span[]): Span[] {
 }
 
 /** Working hours of one interviewer as instants over the local dates around the window. */
-export function workingSpansMs(zone: IANAZone, hours: Partial<Record<string, [string, string][]>>, windowStart: number, windowEnd: number): [number, number][] {
+export function workingSpansMs(zone: ZoneOffsets, hours: Partial<Record<string, [string, string][]>>, windowStart: number, windowEnd: number): [number, number][] {
   const out: [number, number][] = [];
   const toMinutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
   for (let date = localDateOf(zone, windowStart) - DAY_MS; date <= localDateOf(zone, windowEnd) + DAY_MS; date += DAY_MS) {
@@ -102,7 +101,14 @@ export function blockingSpansMs(busy: BusyInterval[], bufferMinutes: number): [n
 /** Builds the grid and every pool member's availability for a normalised request. */
 export function buildSolverTime(n: NormalisedRequest): SolverTime {
   const { request, windowStart, windowEnd } = n;
-  const candidateZone = zoneNamed(request.candidate.timezone)!;
+  // One offset table per zone for the window and a few days around it.
+  const tables = new Map<string, ZoneOffsets>();
+  const zoneOf = (name: string): ZoneOffsets => {
+    let table = tables.get(name);
+    if (!table) tables.set(name, (table = offsetTable(zoneNamed(name)!, windowStart - 3 * DAY_MS, windowEnd + 3 * DAY_MS)));
+    return table;
+  };
+  const candidateZone = zoneOf(request.candidate.timezone);
   const originMs = Math.floor(windowStart / MINUTE_MS) * MINUTE_MS - DAY_MS;
   const g = request.granularityMinutes;
   const grid: number[] = [];
@@ -133,7 +139,7 @@ export function buildSolverTime(n: NormalisedRequest): SolverTime {
   const free: Span[][] = [];
   const freeEnd: (Int32Array | undefined)[] = [];
   request.interviewers.forEach((person, p) => {
-    const zone = zoneNamed(person.timezone)!;
+    const zone = zoneOf(person.timezone);
     const work = mergeSpans(workingSpansMs(zone, person.workingHours, windowStart, windowEnd).map(([a, b]) => [ceilMin(a, originMs), floorMin(b, originMs)]));
     // Blocks round outwards: a block that covers part of a minute covers that minute.
     const blocks = mergeSpans(blockingSpansMs(n.busy[p]!, request.bufferMinutes).map(([a, b]) => [floorMin(a, originMs), ceilMin(b, originMs)]));

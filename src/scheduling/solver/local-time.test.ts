@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { boundaryInstant, gridInstant, instantsOfWall, zoneNamed } from "./local-time.ts";
+import { boundaryInstant, gridInstant, instantsOfWall, offsetTable, zoneNamed } from "./local-time.ts";
 
 const wall = (iso: string): number => Date.parse(`${iso}Z`);
 const berlin = zoneNamed("Europe/Berlin")!;
@@ -27,5 +27,20 @@ describe("local times across daylight-saving switches", () => {
   it("rejects a zone name that is not IANA", () => {
     assert.equal(zoneNamed("Europe/Atlantis"), undefined);
     assert.ok(zoneNamed("Asia/Kolkata"));
+  });
+
+  it("reads offsets from a transition table exactly as Luxon does, every five minutes around the switches", () => {
+    for (const name of ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "America/Santiago"]) {
+      const zone = zoneNamed(name)!;
+      for (const [from, to] of [
+        ["2026-03-05T00:00:00Z", "2026-04-02T00:00:00Z"],
+        ["2026-10-01T00:00:00Z", "2026-11-05T00:00:00Z"],
+      ]) {
+        const table = offsetTable(zone, Date.parse(from!), Date.parse(to!));
+        for (let t = Date.parse(from!); t <= Date.parse(to!); t += 5 * 60_000) {
+          if (table.offset(t) !== zone.offset(t)) assert.fail(`${name} at ${new Date(t).toISOString()}: ${table.offset(t)} ≠ ${zone.offset(t)}`);
+        }
+      }
+    }
   });
 });

@@ -17,7 +17,56 @@ export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as con
 /** A weekday key of `workingHours`. */
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/** What the conversions need of a zone: its offset from UTC in minutes at an instant. */
+export interface ZoneOffsets {
+  offset(ts: number): number;
+}
+
 const zones = new Map<string, IANAZone>();
+
+const SAMPLE_MS = 6 * 3_600_000;
+
+/**
+ * A zone's offsets over [from, to] read once from Luxon into a table of transitions, so the solver's
+ * tens of thousands of conversions per request cost a binary search each instead of an Intl call.
+ * Offsets are sampled every 6 hours (zones never change twice in 6 hours) and each change is located
+ * to the minute; outside the range it asks Luxon.
+ */
+export function offsetTable(zone: IANAZone, from: number, to: number): ZoneOffsets {
+  const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+  const at: number[] = [start];
+  const offsets: number[] = [zone.offset(start)];
+  for (let t = start + SAMPLE_MS; ; t += SAMPLE_MS) {
+    const sample = Math.min(t, to);
+    const offset = zone.offset(sample);
+    if (offset !== offsets[offsets.length - 1]) {
+      // Find the first minute in (sample - 6h, sample] that has the new offset.
+      let lo = Math.max(start, sample - SAMPLE_MS);
+      let hi = sample;
+      while (hi - lo > MINUTE_MS) {
+        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+        if (zone.offset(mid) === offset) hi = mid;
+        else lo = mid;
+      }
+      at.push(hi);
+      offsets.push(offset);
+    }
+    if (sample >= to) break;
+  }
+  return {
+    offset(ts: number): number {
+      if (ts < start || ts > to) return zone.offset(ts);
+      let lo = 0;
+      let hi = at.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (at[mid]! <= ts) lo = mid;
+        else hi = mid - 1;
+      }
+      return offsets[lo]!;
+    },
+  };
+}
 
 /** The Luxon zone for an IANA name, or undefined when the name is not a valid zone. */
 export function zoneNamed(name: string): IANAZone | undefined {
@@ -34,7 +83,7 @@ export function zoneNamed(name: string): IANAZone | undefined {
  * Every instant whose wall-clock reading in `zone` is `wallMs` (a local date and time written as if
  * it were UTC), earliest first: none in a spring-forward gap, two in a fall-back overlap.
  */
-export function instantsOfWall(zone: IANAZone, wallMs: number): number[] {
+export function instantsOfWall(zone: ZoneOffsets, wallMs: number): number[] {
   // A transition moves the offset by at most a few hours, so the offsets a day either side cover
   // every offset that can apply to this wall time (zones change at most once in two days).
   const offsets = new Set([zone.offset(wallMs - DAY_MS), zone.offset(wallMs), zone.offset(wallMs + DAY_MS)]);
@@ -47,7 +96,7 @@ export function instantsOfWall(zone: IANAZone, wallMs: number): number[] {
 }
 
 /** The instant of a grid point: undefined when the local time does not exist, the earlier when it is ambiguous. */
-export function gridInstant(zone: IANAZone, wallMs: number): number | undefined {
+export function gridInstant(zone: ZoneOffsets, wallMs: number): number | undefined {
   return instantsOfWall(zone, wallMs)[0];
 }
 
@@ -56,7 +105,7 @@ export function gridInstant(zone: IANAZone, wallMs: number): number | undefined 
  * earlier when ambiguous; when the local time does not exist, the instant the clock would show it
  * had it not jumped (read with the offset before the gap), which is where Luxon puts it too.
  */
-export function boundaryInstant(zone: IANAZone, wallMs: number): number {
+export function boundaryInstant(zone: ZoneOffsets, wallMs: number): number {
   const found = instantsOfWall(zone, wallMs)[0];
   if (found !== undefined) return found;
   const offsets = [zone.offset(wallMs - DAY_MS), zone.offset(wallMs + DAY_MS)];
@@ -64,12 +113,12 @@ export function boundaryInstant(zone: IANAZone, wallMs: number): number {
 }
 
 /** The wall-clock reading of an instant in `zone`, as "wall as if UTC" milliseconds. */
-export function wallOf(zone: IANAZone, t: number): number {
+export function wallOf(zone: ZoneOffsets, t: number): number {
   return t + zone.offset(t) * MINUTE_MS;
 }
 
 /** Midnight (wall) of the local date an instant falls on in `zone`, as "wall as if UTC" milliseconds. */
-export function localDateOf(zone: IANAZone, t: number): number {
+export function localDateOf(zone: ZoneOffsets, t: number): number {
   const wall = wallOf(zone, t);
   return wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
 }
