@@ -1,0 +1,74 @@
+/**
+ * The built-in screening with a profile form template chosen (a user copy of the workflow whose
+ * `settings.formTemplate` names the sandbox's "Fulcrum screening"): each screened application gets
+ * a profile form in Lever with its score, tier, recommendation and prompt version beside the note,
+ * and a rejection is proposed as an archive that waits for a person even in auto.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { testEngines } from "../../src/store/testing.ts";
+import { listProposals } from "../../src/engine/proposals/index.ts";
+import { BUILTIN_WORKFLOWS_DIR } from "../../src/engine/workflows/index.ts";
+import { formStore } from "../../src/sandbox/forms.ts";
+import { resumeFor, startHarness, type Harness } from "./harness.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "fulcrum-form-"));
+writeFileSync(
+  join(dir, "application-screening.yaml"),
+  readFileSync(join(BUILTIN_WORKFLOWS_DIR, "application-screening.yaml"), "utf8").replace('formTemplate: ""', 'formTemplate: "Fulcrum screening"'),
+);
+
+for (const e of await testEngines()) {
+  describe(`screening into a Lever profile form on ${e.kind}`, { skip: e.skip }, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness(e.kind, { env: { FULCRUM_WORKFLOWS_DIR: dir } });
+    });
+    after(async () => {
+      await h?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    function apply(name: string, resume: Uint8Array): string {
+      const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+      return h.sandbox.actions.applyToPosting(posting.id, { name, email: `${name.toLowerCase().replace(/\W+/g, ".")}@example.net`, resume: { name: "resume.txt", contentType: "text/plain", bytes: resume } }).opportunityId;
+    }
+
+    it("writes score, tier, recommendation and prompt version to the profile form, keeps the note, and holds a rejection for a person", async () => {
+      const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+      const strong = apply("Form Strong", resumeFor(posting.content));
+      const weak = apply("Form Weak", new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n"));
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+
+      const proposals = await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 });
+      for (const opp of [strong, weak]) {
+        const mine = proposals.filter((p) => p.opportunityId === opp);
+        const form = mine.find((p) => p.stepId === "form");
+        assert.equal(form?.status, "applied", JSON.stringify(mine.map((p) => [p.stepId, p.status])));
+        assert.equal(mine.find((p) => p.stepId === "note")?.status, "applied", "the note is kept for the evidence");
+        const written = [...formStore(h.sandbox.state).forms.values()].filter((f) => f.opportunityId === opp);
+        assert.equal(written.length, 1);
+        const values = Object.fromEntries(written[0]!.fields.map((f) => [f.text, f.value]));
+        const { rows } = await h.t.db.query<{ output: { score: number; tier: string; recommendation: string; promptVersion: string } }>(
+          "select s.output from workflow_steps s join workflow_runs r on r.id = s.run_id where r.opportunity_id = $1 and s.step_id = 'screen'",
+          [opp],
+        );
+        const out = rows[0]!.output;
+        assert.equal(values.Score, String(out.score));
+        assert.equal(String(values.Tier).toLowerCase(), out.tier);
+        assert.equal(String(values.Recommendation).toLowerCase(), out.recommendation);
+        assert.equal(values["Prompt version"], out.promptVersion);
+      }
+
+      const weakRec = (await h.t.db.query<{ r: string }>("select s.output->>'recommendation' as r from workflow_steps s join workflow_runs r on r.id = s.run_id where r.opportunity_id = $1 and s.step_id = 'screen'", [weak])).rows[0]!.r;
+      assert.equal(weakRec, "reject");
+      const reject = proposals.find((p) => p.opportunityId === weak && p.stepId === "reject");
+      assert.equal(reject?.status, "pending", "the archive waits for a person");
+      assert.equal(h.sandbox.state.opportunities.get(weak)!.archived, null);
+    });
+  });
+}
