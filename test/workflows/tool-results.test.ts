@@ -58,7 +58,7 @@ async function startReceiver(): Promise<Receiver> {
         return;
       }
       calls.push({ path: req.url ?? "", headers: req.headers, raw, body, status: 200 });
-      if (req.url === "/invite") res.end(JSON.stringify({ url: `https://assess.example.org/i/${body.assessment}-${String(body.id).length}`, candidateId: "tool-cand-9" }));
+      if (req.url === "/invite") res.end(JSON.stringify({ url: `https://assess.example.org/i/${body.assessment}-${String(body.id).length}`, candidateId: `tool-${body.opportunityId}` }));
       else res.end('{"ok":true}');
     });
   });
@@ -80,6 +80,13 @@ steps:
     with:
       tool: assessments
       assessment: ${assessment}
+  - id: link
+    type: task
+    task: tool.link
+    with:
+      tool: assessments
+      toolCandidateId: "{{ steps.invite.output.result.toolCandidateId }}"
+      opportunityId: "{{ event.data.opportunityId }}"
 `;
 
 for (const e of await testEngines()) {
@@ -324,6 +331,19 @@ for (const e of await testEngines()) {
       assert.equal(shadow?.status, "shadow");
       assert.deepEqual(shadow?.action, { type: "assessment.send", opportunityId: opp.id, tool: "assessments", assessment: "shadow-quiz" });
       assert.equal(invites().some((c) => c.body.assessment === "shadow-quiz"), false);
+      // The tool's id for the invited candidate is remembered: its results and status follow this opportunity.
+      const { rows } = await h.t.db.query("select tool, tool_candidate_id, pseudonym, opportunity_id from tool_candidates where opportunity_id = $1", [opp.id]);
+      assert.deepEqual(rows, [{ tool: "assessments", tool_candidate_id: `tool-${opp.id}`, pseudonym: null, opportunity_id: opp.id }]);
+    });
+
+    it("sends the rest of a run to the opportunity remembered first when two results for a new candidate each created one", async () => {
+      const { toolLinkTask } = await import("../../src/engine/steps/tasks/tool-results.ts");
+      const base = { context: {}, fetch: async () => ({}), ai: undefined, lever: {} as never, traceId: "t", event: {}, connectionId: "default", dryRun: false, db: h.t.db, startWorkflow: async () => null };
+      const first = await toolLinkTask({ ...base, with: { tool: "assessments", toolCandidateId: "c-race", opportunityId: "opp-first" } });
+      const second = await toolLinkTask({ ...base, with: { tool: "assessments", toolCandidateId: "c-race", opportunityId: "opp-second" } });
+      assert.deepEqual(first, { opportunityId: "opp-first", remembered: true });
+      assert.equal(second.opportunityId, "opp-first");
+      assert.equal(second.duplicateOpportunityId, "opp-second");
     });
   });
 }

@@ -58,3 +58,13 @@ describe("tool.result", () => {
     await assert.rejects(toolResultTask()(input({ candidate: { id: "x" }, result: { passed: true } })), /no valid candidate\.email/);
   });
 });
+
+describe("tool.link", () => {
+  it("remembers nothing without the tool's candidate id or an opportunity (an action recorded in shadow), and needs the tool", async () => {
+    const { toolLinkTask } = await import("./tool-results.ts");
+    const live = { ...input({}), dryRun: false, db: { query: async () => assert.fail("nothing may be written") } as unknown as TaskInput["db"] };
+    assert.deepEqual(await toolLinkTask({ ...live, with: { tool: "quizzes", toolCandidateId: "", opportunityId: "o1" } }), { opportunityId: "o1", remembered: false });
+    assert.deepEqual(await toolLinkTask({ ...live, with: { tool: "quizzes", toolCandidateId: "c1", opportunityId: "" } }), { opportunityId: "", remembered: false });
+    await assert.rejects(toolLinkTask({ ...live, with: { toolCandidateId: "c1", opportunityId: "o1" } }), /needs with\.tool/);
+  });
+});

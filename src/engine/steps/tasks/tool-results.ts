@@ -154,24 +154,31 @@ export function toolResultTask(tools: ToolSettings = {}): TaskHandler {
 
 /**
  * `tool.link`: the opportunity a tool's result went to (`knownOpportunityId`, else the one the find
- * step found or created), remembered for the tool's candidate id. Nothing is remembered in a dry run
- * or when no opportunity was written (shadow).
+ * step found or created, or an assessment was sent to), remembered for the tool's candidate id.
+ * Nothing is remembered in a dry run, without the tool's candidate id, or when no opportunity was
+ * written (shadow). When two results for one new candidate raced and each created an opportunity,
+ * the first one remembered wins: the output names it, so the rest of this run writes there too.
  */
 export const toolLinkTask: TaskHandler = async ({ with: params, db, connectionId, dryRun }) => {
   const tool = text(params.tool, 63).trim();
   const toolCandidateId = text(params.toolCandidateId, 200).trim();
-  const opportunityId = text(params.knownOpportunityId, 200).trim() || text(params.opportunityId, 200).trim();
-  if (!tool || !toolCandidateId) throw new StepFailure("tool.link needs with.tool and with.toolCandidateId (from the tool.result step)");
+  const given = text(params.knownOpportunityId, 200).trim() || text(params.opportunityId, 200).trim();
+  if (!tool) throw new StepFailure("tool.link needs with.tool (the tool's id, e.g. {{ steps.result.output.tool }})");
   const pseudonym = text(params.pseudonym, 200).trim() || null;
-  if (opportunityId && !dryRun) {
-    await db.query(
-      `insert into tool_candidates (connection_id, tool, tool_candidate_id, pseudonym, opportunity_id) values ($1, $2, $3, $4, $5)
-       on conflict (connection_id, tool, tool_candidate_id) do update set opportunity_id = coalesce(tool_candidates.opportunity_id, excluded.opportunity_id),
-         pseudonym = coalesce(tool_candidates.pseudonym, excluded.pseudonym), updated_at = now()`,
-      [connectionId, tool, toolCandidateId, pseudonym, opportunityId],
-    );
-  }
-  return { opportunityId, remembered: !!opportunityId && !dryRun };
+  if (!given || !toolCandidateId || dryRun) return { opportunityId: given, remembered: false };
+  const { rows } = await db.query<{ opportunity_id: string }>(
+    `insert into tool_candidates (connection_id, tool, tool_candidate_id, pseudonym, opportunity_id) values ($1, $2, $3, $4, $5)
+     on conflict (connection_id, tool, tool_candidate_id) do update set opportunity_id = coalesce(tool_candidates.opportunity_id, excluded.opportunity_id),
+       pseudonym = coalesce(tool_candidates.pseudonym, excluded.pseudonym), updated_at = now()
+     returning opportunity_id`,
+    [connectionId, tool, toolCandidateId, pseudonym, given],
+  );
+  const opportunityId = rows[0]?.opportunity_id ?? given;
+  return {
+    opportunityId,
+    remembered: true,
+    ...(opportunityId !== given ? { duplicateOpportunityId: given, reasons: [`another result for this candidate created opportunity ${opportunityId} first; ${given} stays empty`] } : {}),
+  };
 };
 
 /**
