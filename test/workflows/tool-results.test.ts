@@ -271,6 +271,21 @@ for (const e of await testEngines()) {
       assert.ok(applied.every((p) => p.status === "applied"));
     });
 
+    it("tells the tool about a candidate it tagged in Lever (tool:<id>) though no result came through Fulcrum: no tool id, the opportunity's", async () => {
+      const ids = new Set((await h.t.db.query<{ opportunity_id: string }>("select opportunity_id from tool_candidates")).rows.map((r) => r.opportunity_id));
+      const opp = [...h.sandbox.state.opportunities.values()].find((o) => !ids.has(o.id) && !o.archived && o.stage !== stageNamed("Recruiter Screen").id)!;
+      h.sandbox.actions.addTags(opp.id, ["tool:assessments"], null);
+      const seen = receiver.calls.filter((c) => c.path === "/status").length;
+      h.sandbox.actions.moveStage(opp.id, stageNamed("Recruiter Screen").id);
+      await h.deliver(["candidateStageChange"]);
+      await h.settle();
+      const calls = receiver.calls.filter((c) => c.path === "/status").slice(seen);
+      assert.equal(calls.length, 1);
+      assert.equal(calls[0]!.body.candidateId, null);
+      assert.equal(calls[0]!.body.opportunityId, opp.id);
+      assert.deepEqual(calls[0]!.body.stage, { id: stageNamed("Recruiter Screen").id, text: "Recruiter Screen" });
+    });
+
     it("calls again with the same id when the tool was down (the job queue retries), and sends nothing while the workflow is in shadow", async () => {
       const { rows } = await h.t.db.query<{ opportunity_id: string }>("select opportunity_id from tool_candidates where tool_candidate_id = 'c-pass'");
       const opp = rows[0]!.opportunity_id;
