@@ -10,6 +10,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { leverWebhookEvents } from "../lever/schemas.ts";
 import { LEVER_HOSTS_HELP, leverBaseUrlProblem, parseAllowedLeverHosts } from "../lever/api-hosts.ts";
+import { calendarsConfigSchema } from "../calendars/config.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -196,6 +197,11 @@ export const configSchema = z.object({
   tools: z.record(z.string().regex(toolIdPattern, "lower-case letters, digits, - and _ (at most 63)"), toolConfigSchema).optional(),
   /** Deprecated settings that were accepted, each with its replacement; `serve` logs them at start. */
   warnings: z.array(z.string()).optional(),
+  /**
+   * Calendar connections (Google Workspace, Microsoft 365, CalDAV), Lever-user overrides and what
+   * "free" means. Always filled by loadConfig (empty when the file has no `calendars:`).
+   */
+  calendars: calendarsConfigSchema.optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -338,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: env.FULCRUM_AUDIT_ANCHOR_DIR || (fileAnchor.dir as string | undefined) || join(env.FULCRUM_DATA_DIR ?? (file.dataDir as string | undefined) ?? ".fulcrum", "audit-anchors"),
       intervalSeconds: intFromEnv(env, "FULCRUM_AUDIT_ANCHOR_INTERVAL", (fileAnchor.intervalSeconds as number | undefined) ?? 900),
     },
+    calendars: calendarsFromFile(file.calendars, filePath),
   };
 
   const parsed = configSchema.safeParse(raw);
@@ -366,7 +373,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (config.ai) checkAiConfig(config.ai);
+  if (config.calendars) checkCalendarsConfig(config.calendars, filePath);
   return config;
+}
+
+/**
+ * The file's `calendars:` block, with each Google connection's `serviceAccountKeyFile` read into
+ * `serviceAccountKey` (a path relative to the working directory).
+ */
+function calendarsFromFile(value: unknown, filePath: string | undefined): unknown {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) return value;
+  const block = value as Record<string, unknown>;
+  if (!Array.isArray(block.connections)) return block;
+  const connections = block.connections.map((c: unknown, i: number) => {
+    const entry = c as Record<string, unknown> | null;
+    if (!entry || typeof entry.serviceAccountKeyFile !== "string") return c;
+    const { serviceAccountKeyFile, ...rest } = entry;
+    const key = `${filePath ? `${filePath}: ` : ""}calendars.connections[${i}].serviceAccountKeyFile`;
+    if (!existsSync(serviceAccountKeyFile)) throw new ConfigError(key, `no file at "${serviceAccountKeyFile}"`, "Point it at the service account's JSON key file.");
+    return { ...rest, serviceAccountKey: readFileSync(serviceAccountKeyFile, "utf8") };
+  });
+  return { ...block, connections };
+}
+
+/** Calendar connection ids are unique, and every override names a connection that exists. */
+function checkCalendarsConfig(calendars: NonNullable<Config["calendars"]>, filePath: string | undefined): void {
+  const at = (path: string) => `${filePath ? `${filePath}: ` : ""}calendars.${path}`;
+  const ids = new Set<string>();
+  for (const [i, c] of calendars.connections.entries()) {
+    if (ids.has(c.id)) throw new ConfigError(at(`connections[${i}].id`), `"${c.id}" is used by two calendar connections`, "Give every calendar connection its own id.");
+    ids.add(c.id);
+  }
+  for (const [i, o] of calendars.identities.entries()) {
+    if (o.connection && !ids.has(o.connection)) {
+      throw new ConfigError(at(`identities[${i}].connection`), `"${o.connection}" is not a calendar connection`, `Use one of: ${[...ids].join(", ") || "(none configured: add calendars.connections)"}.`);
+    }
+  }
 }
 
 /**
