@@ -5,6 +5,10 @@
  * core), beside pdf.js / mammoth raw text extraction of the same files in the same run.
  * Accuracy: skills precision/recall/F1 against the ground truth (canonical names), employer,
  * title and dates exact match per position, and agreement of score tiers with expected tiers.
+ *
+ * Then the same accuracy per producer on the external corpus (`bench/corpus/external`): resumes
+ * made by LibreOffice, Chromium, enscript/groff + Ghostscript, a JSON Resume theme and Word-template
+ * DOCX, scored as `bench/corpus/external/score.ts` describes, beside issue 11's targets.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +16,8 @@ import { CORPUS_DIR, generateCorpus, type CorpusIndex, type ResumeTruth } from "
 import { canonicalSkill, extractRequirements, parseResume, scoreResume, type ParsedResume, type PostingInput } from "../src/screening/index.ts";
 import { extractPdfTextRaw } from "../src/screening/read/pdf.ts";
 import { extractDocxTextRaw } from "../src/screening/read/docx.ts";
+import { evaluateExternalCorpus } from "./corpus/external/evaluate.ts";
+import { scoreProducers, TARGET_EMPLOYER_RECALL, TARGET_SKILLS_F1 } from "./corpus/external/score.ts";
 
 const index: CorpusIndex = existsSync(join(CORPUS_DIR, "index.json"))
   ? (JSON.parse(readFileSync(join(CORPUS_DIR, "index.json"), "utf8")) as CorpusIndex)
@@ -103,3 +109,19 @@ const rows: [string, string, string, string][] = [
 process.stdout.write(`bench:resumes — ${index.resumes.length} resumes × (PDF, DOCX), ${index.postings.length} postings, node ${process.version}\n\n`);
 process.stdout.write("| measure | value | baseline / note | ratio / detail |\n| --- | --- | --- | --- |\n");
 for (const r of rows) process.stdout.write(`| ${r.join(" | ")} |\n`);
+
+const external = await evaluateExternalCorpus();
+const all = scoreProducers(external.documents.map((d) => ({ ...d, producer: "all producers" })))[0]!;
+const mark = (value: number, target: number) => `${f(value)} ${value >= target ? "✓" : "✗"}`;
+process.stdout.write(
+  `\nexternal corpus — ${external.documents.length} resumes from ${external.producers.length} producers (bench/corpus/external), full parse ${f(external.perSecond, 1)} resumes/s\n` +
+    "skills: canonical names the taxonomy knows; employer recall: labelled positions whose employer equals a parsed one after normalising (case, accents, punctuation, & = and), in any order;\n" +
+    "title and dates: judged on the parsed position the employer matched (dates to the month, or the year where the document shows years only)\n\n",
+);
+process.stdout.write(`| producer | resumes | skills P / R / F1 | F1 (target ≥ ${f(TARGET_SKILLS_F1)}) | employer recall (target ≥ ${f(TARGET_EMPLOYER_RECALL)}) | title | dates | status | parsed with nothing |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n`);
+for (const p of [...external.producers, all]) {
+  const status = Object.entries(p.status).map(([k, n]) => `${k} ${n}`).join(", ");
+  process.stdout.write(
+    `| ${p.producer} | ${p.resumes} | ${f(p.precision)} / ${f(p.recall)} / ${f(p.f1)} | ${mark(p.f1, TARGET_SKILLS_F1)} | ${mark(p.employerRecall, TARGET_EMPLOYER_RECALL)} (${p.positions} positions) | ${f(p.titleAccuracy)} | ${f(p.datesAccuracy)} | ${status} | ${p.emptyParsed.length} |\n`,
+  );
+}
