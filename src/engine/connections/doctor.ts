@@ -16,6 +16,7 @@ import { isPublicAddress } from "../../notify/index.ts";
 import type { LeverAccountApi, ProbeResult } from "./ports.ts";
 import { ConnectionError, type ConnectionRegistry } from "./registry.ts";
 import { webhookUrlFor } from "./webhook-install.ts";
+import { checkProfileForms } from "./form-check.ts";
 import { CONFIDENTIAL_SCOPE, FULCRUM_NEEDS, scopesFor, scopeUsers, workflowEndpoints } from "./workflow-needs.ts";
 
 export type DoctorStatus = "ok" | "warn" | "fail" | "skip";
@@ -476,6 +477,8 @@ export async function runDoctor<C>(registry: ConnectionRegistry<C>, connectionId
   rows.push(...endpoints.rows);
   if (endpoints.credentialsOk) {
     rows.push(...checkWorkflows(workflows, endpoints.verdicts, oauth));
+    // lever.form steps against the account's profile form templates: a missing field is named here, before a run fails on it.
+    rows.push(...(await checkProfileForms(api, workflows)));
     if (oauth) rows.push(checkScopes(await registry.oauthSettings(connectionId), workflows));
     rows.push(await checkPerformAs(registry, connectionId, api));
     rows.push(...(await checkWebhooks(registry, connectionId, api, options.publicUrl)));
