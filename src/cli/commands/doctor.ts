@@ -5,6 +5,8 @@
 import type { Command } from "commander";
 import { doctorFailed, formatDoctorTable, type DoctorRow } from "../../engine/connections/index.ts";
 import { pickConnection, withConnections } from "./connections.ts";
+import { loadConfig } from "../../config/index.ts";
+import { calendarDoctorSection } from "./doctor-calendars.ts";
 
 export function register(program: Command): void {
   program
@@ -22,8 +24,11 @@ export function register(program: Command): void {
         const ids = options.all ? (await opened.registry.list()).map((c) => c.id) : [await pickConnection(cmd, opened, options.connection)];
         const results: { connection: string; rows: DoctorRow[] }[] = [];
         for (const id of ids) results.push({ connection: id, rows: await opened.registry.doctor(id) });
+        // Calendar connections (calendars: in the config file), when any is configured.
+        const calendars = await calendarDoctorSection(loadConfig());
+        if (calendars) results.push(calendars);
         if (options.json) process.stdout.write(JSON.stringify(results, null, 2) + "\n");
-        else for (const r of results) process.stdout.write(`\nfulcrum doctor — connection ${r.connection}\n\n${formatDoctorTable(r.rows)}\n`);
+        else for (const r of results) process.stdout.write(`\nfulcrum doctor — ${r === calendars ? "calendar connections" : `connection ${r.connection}`}\n\n${formatDoctorTable(r.rows)}\n`);
         if (results.some((r) => doctorFailed(r.rows))) process.exitCode = 1;
       });
     });
