@@ -9,13 +9,13 @@ import { Command } from "commander";
 import { ConfigError } from "../config/index.ts";
 import { EmbeddedDatabaseBusyError } from "../store/embedded-holder.ts";
 
-export async function buildProgram(): Promise<Command> {
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command("fulcrum")
     .description("Governed AI workflows for hiring teams on Lever.")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortSubcommands: true });
   const dir = join(import.meta.dirname, "commands");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort();
+  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && (only === undefined || f === only)).sort();
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as { register?: (p: Command) => void };
     mod.register?.(program);
@@ -23,8 +23,22 @@ export async function buildProgram(): Promise<Command> {
   return program;
 }
 
+/**
+ * The program for a command line: when the command's name has a file of its own in `commands/` that
+ * registers it, only that file is loaded (loading every command's modules costs seconds, which
+ * matters to `fulcrum schedule solve` in a pipeline); anything else loads them all.
+ */
+async function programFor(argv: string[]): Promise<Command> {
+  const name = argv[2];
+  if (name && /^[a-z][a-z-]*$/.test(name)) {
+    const one = await buildProgram(`${name}.ts`);
+    if (one.commands.some((c) => c.name() === name)) return one;
+  }
+  return buildProgram();
+}
+
 export async function main(argv: string[]): Promise<void> {
-  const program = await buildProgram();
+  const program = await programFor(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {
