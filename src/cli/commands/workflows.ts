@@ -135,7 +135,8 @@ export function register(program: Command): void {
       const { parseWorkflow } = await import("../../engine/workflows/index.ts");
       const problems = files.length
         ? files.flatMap((f) => {
-            const r = parseWorkflow(readFileSync(f, "utf8"), f);
+            // Checked against the configured tools, as `serve` checks them.
+            const r = parseWorkflow(readFileSync(f, "utf8"), f, { tools: Object.keys(loadConfig().tools ?? {}) });
             return r.ok ? [] : r.problems;
           })
         : loadAll().problems;
