@@ -416,6 +416,10 @@ export function createLeverClient(options: LeverClientOptions) {
     listInterviews(opportunityId: string, read?: ReadOptions) {
       return list(leverInterviewSchema, "GET /opportunities/:opportunity/interviews", `/opportunities/${enc(opportunityId)}/interviews`, {}, read);
     },
+    /** One interview of an opportunity (`GET /opportunities/:opportunity/interviews/:interview`). */
+    getInterview(opportunityId: string, interviewId: string, read?: ReadOptions) {
+      return getOne(leverInterviewSchema, "GET /opportunities/:opportunity/interviews/:interview", `/opportunities/${enc(opportunityId)}/interviews/${enc(interviewId)}`, undefined, read);
+    },
     listPanels(opportunityId: string, read?: ReadOptions) {
       return list(leverPanelSchema, "GET /opportunities/:opportunity/panels", `/opportunities/${enc(opportunityId)}/panels`, {}, read);
     },

@@ -56,3 +56,17 @@ export const webhookReplaysRejected = new Counter({
   labelNames: ["source", "connection"] as const,
   registers: [registry],
 });
+
+export const interviewEventFieldsMissing = new Counter({
+  name: "fulcrum_interview_event_fields_missing_total",
+  help: "Interview webhooks (interviewCreated/Updated/Deleted) whose data lacked a field Fulcrum reads (interviewId, panelId, opportunityId, contactId; Lever has not confirmed them), by event and field. Fulcrum then looks the interview up through the API.",
+  labelNames: ["event", "field"] as const,
+  registers: [registry],
+});
+
+export const interviewEventsUnresolved = new Counter({
+  name: "fulcrum_interview_events_unresolved_total",
+  help: "Interview webhooks whose interview could not be found even through the API (no opportunity named or found, or no such interview), by event and reason: no feedback nudge is scheduled for them.",
+  labelNames: ["event", "reason"] as const,
+  registers: [registry],
+});

@@ -43,6 +43,23 @@ for (const e of await testEngines()) {
       assert.ok(!(await listProposals(h.t.db, { workflowId: "feedback-follow-up", limit: 50 })).some((p) => p.opportunityId === opp && p.stepId === "synthesis"));
     });
 
+    it("still nudges when the interviewCreated delivery names only the interview and the contact (Lever's fields are unconfirmed)", async () => {
+      const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+      const opp = h.sandbox.actions.applyToPosting(posting.id, { name: "Sparse Payload", email: "sparse@example.net", resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } }).opportunityId;
+      const hannah = h.sandbox.demo!.userIdsByName.get("Hannah Kowalski")!;
+      const panel = h.sandbox.actions.createPanel(opp, { timezone: "UTC", interviews: [{ subject: "Technical", interviewers: [{ id: hannah }], date: Date.now() - 3 * 3_600_000, duration: 30 }] }, h.adminUserId);
+      // As if Lever sent only these two ids: no opportunityId, no panelId.
+      const fired = h.sandbox.events.filter((e) => e.event === "interviewCreated" && e.data.interviewId === panel.interviews[0]!.id);
+      assert.equal(fired.length, 1);
+      delete fired[0]!.data.opportunityId;
+      delete fired[0]!.data.panelId;
+      await h.deliver(["interviewCreated"]);
+      const nudge = await waitFor(async () => (await listProposals(h.t.db, { workflowId: "feedback-follow-up", limit: 50 })).find((p) => p.opportunityId === opp && p.stepId === "nudge"));
+      await h.settle();
+      const hannahUser = h.sandbox.state.users.get(hannah)!;
+      assert.match(String(nudge.action.body), new RegExp(`@${hannahUser.email.split("@")[0]}`));
+    });
+
     it("when every interviewer has submitted, posts a synthesis instead of a reminder", async () => {
       const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
       const opp = h.sandbox.actions.applyToPosting(posting.id, { name: "Fully Reviewed", email: "reviewed@example.net", resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } }).opportunityId;

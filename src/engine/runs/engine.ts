@@ -26,6 +26,7 @@ import {
 } from "../workflows/index.ts";
 import { applyAction, EDITABLE, renderAction, type Action } from "../steps/actions.ts";
 import { fetchContext, postingIdOf } from "../steps/context.ts";
+import { isInterviewEvent, resolveInterviewEvent } from "./interview-events.ts";
 import { EngineError, StepFailure } from "./errors.ts";
 import { engineEvents } from "./events.ts";
 import type { AiStepRunner, AuditSink, LeverGateway, Notifier, ResumeReader, RunContext, StepDispatcher, StepJob, TaskHandler } from "./ports.ts";
@@ -326,27 +327,31 @@ export function createWorkflowEngine(options: EngineOptions) {
   async function handleEvent(event: EngineEvent, start: StartOptions = {}): Promise<number[]> {
     const workflows = await effectiveWorkflows();
     const targeted = event.workflowId ? workflows.filter((w) => w.id === event.workflowId) : workflows;
-    const needs = contextNeeds(targeted, event);
     const hasTimers = targeted.some((w) => w.enabled && w.triggers.some((t) => "timer" in t && asArray(t.timer.on).includes(event.name)));
+    // Lever has not confirmed interview events' fields: the interview (and its opportunity) is
+    // found through the API when an id is missing, and what cannot be found is logged and counted.
+    const interviewed = hasTimers && event.source === "lever" && isInterviewEvent(event.name) ? await resolveInterviewEvent(event, await lever(event.connectionId), { logger, now }) : null;
+    if (interviewed?.opportunityId && !opportunityIdOf(event)) event = { ...event, data: { ...event.data, opportunityId: interviewed.opportunityId } };
+    const needs = contextNeeds(targeted, event);
     const ctx: RunContext = {};
     const oppId = opportunityIdOf(event);
-    if ((needs.size > 0 || hasTimers) && event.source !== "schedule") {
+    if ((needs.size > 0 || (hasTimers && (oppId || !interviewed))) && event.source !== "schedule") {
       const kinds = [...needs].map((n) => (n === "opportunity" ? "opportunity" : n));
       if (hasTimers) kinds.push("opportunity");
       await fetchContext(ctx, kinds, oppId, await lever(event.connectionId), options.readResume);
     }
-    if (hasTimers && oppId && typeof event.data.interviewId === "string") {
-      if (!("interviews" in ctx)) await fetchContext(ctx, ["interviews"], oppId, await lever(event.connectionId), options.readResume);
-      const iv = (ctx.interviews ?? []).find((i) => (i as { id?: string }).id === event.data.interviewId);
-      if (iv) ctx.interview = iv as Record<string, unknown>;
-    }
-    for (const arm of armTimers(targeted, event, ctx)) {
-      await dispatcher.enqueueTimer({
-        workflowId: arm.workflow.id,
-        key: arm.key,
-        fireAt: arm.fireAt,
-        event: { ...event, key: `${arm.key}@${arm.fireAt}`, source: "timer", name: "timer", workflowId: arm.workflow.id, inboxId: undefined },
-      });
+    if (interviewed?.subjects.length === 1) ctx.interview = interviewed.subjects[0]!.interview;
+    // One round of timers per interview the event is about (each timer is keyed by its interview).
+    for (const subject of interviewed ? interviewed.subjects : [null]) {
+      const timed = subject ? { ...event, data: { ...event.data, interviewId: subject.interview.id, opportunityId: subject.opportunityId } } : event;
+      for (const arm of armTimers(targeted, timed, subject ? { ...ctx, interview: subject.interview } : ctx)) {
+        await dispatcher.enqueueTimer({
+          workflowId: arm.workflow.id,
+          key: arm.key,
+          fireAt: arm.fireAt,
+          event: { ...timed, key: `${arm.key}@${arm.fireAt}`, source: "timer", name: "timer", workflowId: arm.workflow.id, inboxId: undefined },
+        });
+      }
     }
     const started: number[] = [];
     for (const match of matchWorkflows(targeted, event, ctx)) {

@@ -23,6 +23,10 @@ export interface LeverGateway {
   listNotes(opportunityId: string): Promise<unknown[]>;
   listFeedback(opportunityId: string): Promise<unknown[]>;
   listInterviews(opportunityId: string): Promise<unknown[]>;
+  /** One interview, or null when the opportunity has no such interview (Lever answers 404). */
+  getInterview?(opportunityId: string, interviewId: string): Promise<unknown | null>;
+  /** Ids of a contact's opportunities (`GET /opportunities?contact_id=`). */
+  opportunityIdsOfContact?(contactId: string): Promise<string[]>;
   listPanels(opportunityId: string): Promise<unknown[]>;
   listFiles(opportunityId: string): Promise<unknown[]>;
   listOffers(opportunityId: string): Promise<unknown[]>;

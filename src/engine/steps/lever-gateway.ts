@@ -3,7 +3,7 @@
  * application and stage expanded, postings whole (a single posting carries its content), lists are gathered whole, and the
  * newest resume that has a file is downloaded through the API.
  */
-import { isUnprocessableFile, newestResumeWithFile, type LeverClient } from "../../lever/index.ts";
+import { LeverApiError, isUnprocessableFile, newestResumeWithFile, type LeverClient } from "../../lever/index.ts";
 import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
 import type { LeverGateway } from "../runs/ports.ts";
 import type { ProfileFormInput } from "../../lever/index.ts";
@@ -40,6 +40,19 @@ export function leverGateway(client: LeverClient): LeverGateway {
     listNotes: (id) => client.listNotes(id).toArray(),
     listFeedback: (id) => client.listFeedback(id).toArray(),
     listInterviews: (id) => client.listInterviews(id).toArray(),
+    async getInterview(opportunityId, interviewId) {
+      try {
+        return await client.getInterview(opportunityId, interviewId);
+      } catch (error) {
+        if (error instanceof LeverApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    async opportunityIdsOfContact(contactId) {
+      const ids: string[] = [];
+      for await (const opp of client.listOpportunities({ contact_id: contactId })) ids.push(opp.id);
+      return ids;
+    },
     listPanels: (id) => client.listPanels(id).toArray(),
     listFiles: (id) => client.listFiles(id).toArray(),
     listOffers: (id) => client.listOffers(id).toArray(),
