@@ -71,6 +71,8 @@ for (const engine of engines) {
         "POST /opportunities/:opportunity/notes",
         "PUT /opportunities/:opportunity/archived",
         "POST /opportunities/:opportunity/panels",
+        "POST /opportunities/:opportunity/forms",
+        "GET /form_templates",
       ]) {
         assert.equal(row(rows, endpoint).verdict, "permitted", `${endpoint}: ${row(rows, endpoint).detail}`);
         assert.equal(row(rows, endpoint).status, "ok");

@@ -122,6 +122,7 @@ const CHECKS: EndpointCheck[] = [
   { endpoint: "GET /users", method: "GET", path: () => "/users?limit=1" },
   { endpoint: "GET /users/:user", method: "GET", path: (i) => (i.user ? `/users/${i.user}` : { skip: "nothing to try it on: GET /users listed no user" }) },
   { endpoint: "GET /feedback_templates", method: "GET", path: () => "/feedback_templates?limit=1" },
+  { endpoint: "GET /form_templates", method: "GET", path: () => "/form_templates?limit=1" },
   { endpoint: "GET /tags", method: "GET", path: () => "/tags?limit=1" },
   { endpoint: "GET /sources", method: "GET", path: () => "/sources?limit=1" },
   { endpoint: "GET /webhooks", method: "GET", path: () => "/webhooks" },
@@ -136,6 +137,8 @@ const CHECKS: EndpointCheck[] = [
   { endpoint: "POST /opportunities/:opportunity/addLinks", method: "POST", path: absent("/addLinks"), body: { links: [] }, madeUp: true, confirm: onReal("/addLinks", { links: [] }) },
   { endpoint: "POST /opportunities/:opportunity/removeLinks", method: "POST", path: absent("/removeLinks"), body: { links: [] }, madeUp: true, confirm: onReal("/removeLinks", { links: [] }) },
   { endpoint: "POST /opportunities/:opportunity/panels", method: "POST", path: absent("/panels"), body: {}, madeUp: true, confirm: onReal("/panels", {}) },
+  // No baseTemplateId (required) and a made-up perform-as user: no form can come of it.
+  { endpoint: "POST /opportunities/:opportunity/forms", method: "POST", path: absent("/forms"), body: {}, madeUp: true, confirm: onReal("/forms", {}) },
   // No perform_as (required) and two postings (Lever takes one): refused after the permission check.
   { endpoint: "POST /opportunities", method: "POST", path: () => "/opportunities", body: { postings: ABSENT_POSTINGS }, madeUp: true },
   // An event that does not exist and a URL that is not https: no webhook can come of it.

@@ -37,6 +37,7 @@ describe("workflow needs", () => {
         { id: "s", type: "lever.stage", stage: "Phone Screen" },
         { id: "c", type: "lever.createOpportunity", candidate: { name: "x" } },
         { id: "m", type: "notify", channel: "email", to: "a@example.com", message: "hi" },
+        { id: "p", type: "lever.form", template: "Fulcrum screening", fields: { Score: "3" } },
       ],
       [{ lever: "candidateStageChange", when: { posting: "p" } }, { timer: { on: "interviewCreated", at: "interview.end", after: "1h" } }],
     );
@@ -53,6 +54,8 @@ describe("workflow needs", () => {
       "GET /opportunities",
       "GET /postings/:posting",
       "GET /opportunities/:opportunity/interviews",
+      "GET /form_templates",
+      "POST /opportunities/:opportunity/forms",
     ]) {
       assert.ok(endpoints.includes(e), `${e} in ${endpoints.join(", ")}`);
     }

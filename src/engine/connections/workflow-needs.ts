@@ -32,6 +32,8 @@ const TASK_NEEDS: Readonly<Record<string, { fetch: readonly (keyof typeof FETCH_
   "feedback.review": { fetch: ["opportunity", "posting", "interviews", "feedback"] },
   "hr.payload": { fetch: ["opportunity", "posting", "offers"] },
   "tool.result": { fetch: [] },
+  "tool.link": { fetch: [] },
+  "tool.status": { fetch: ["opportunity", "stages", "archiveReasons"] },
   "rediscovery.find": { fetch: [], endpoints: ["GET /postings", "GET /postings/:posting"] },
   "rediscovery.explain": { fetch: ["opportunity"], endpoints: ["GET /postings/:posting"] },
 };
@@ -65,8 +67,13 @@ export function stepEndpoints(step: Step): string[] {
       return ["POST /opportunities/:opportunity/panels"];
     case "lever.createOpportunity":
       return ["POST /opportunities", ...(step.findExisting === false ? [] : ["GET /opportunities"])];
+    case "lever.form":
+      return ["GET /form_templates", "POST /opportunities/:opportunity/forms"];
+    case "assessment.send":
+      // The candidate's e-mail from the opportunity; the invitation link written back as a Lever link.
+      return ["GET /opportunities/:opportunity", "POST /opportunities/:opportunity/addLinks"];
     default:
-      // ai, branch, approval, wait, notify, http: nothing from Lever.
+      // ai, branch, approval, wait, notify, http, tool.status: nothing from Lever.
       return [];
   }
 }
