@@ -73,7 +73,7 @@ export async function requestJson(req: JsonRequest, settings: HttpSettings = {})
         await delay(backoff(base, attempt));
         continue;
       }
-      throw new CalendarError({ kind: "unavailable", provider: req.provider, connectionId: req.connectionId, endpoint: req.endpoint, message: `${reason} after ${attempt} attempts`, cause: error });
+      throw new CalendarError({ kind: "unavailable", provider: req.provider, connectionId: req.connectionId, endpoint: req.endpoint, message: `${reason} after ${attempt} attempt${attempt === 1 ? "" : "s"}`, cause: error });
     }
     const text = await res.text();
     let parsed: unknown = text;
