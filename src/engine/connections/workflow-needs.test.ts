@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { loadWorkflows, workflowSchema, type Workflow, type WorkflowInput } from "../workflows/index.ts";
-import { CONFIDENTIAL_SCOPE, scopesFor, scopeUsers, workflowEndpoints } from "./workflow-needs.ts";
+import { loadWorkflows, workflowSchema, type Step, type Workflow, type WorkflowInput } from "../workflows/index.ts";
+import { CONFIDENTIAL_SCOPE, scopesFor, scopeUsers, stepEndpoints, workflowEndpoints } from "./workflow-needs.ts";
 
 const wf = (steps: WorkflowInput["steps"], triggers: WorkflowInput["triggers"] = [{ lever: "candidateStageChange" }]): Workflow =>
   workflowSchema.parse({ id: "t", name: "t", triggers, steps });
@@ -68,5 +68,10 @@ describe("workflow needs", () => {
     const scopes = scopesFor(all, { confidential: true });
     assert.ok(scopes.length <= 20, `${scopes.length} scopes: ${scopes.join(" ")}`);
     assert.equal(new Set(scopes).size, scopes.length);
+  });
+
+  it("asks for what assessment.send does in Lever: read the opportunity's e-mail, add the link, write the note", () => {
+    const endpoints = stepEndpoints({ id: "invite", type: "assessment.send", with: { tool: "codility", assessment: "python-senior" } } as Step);
+    assert.deepEqual(endpoints, ["GET /opportunities/:opportunity", "POST /opportunities/:opportunity/addLinks", "POST /opportunities/:opportunity/notes"]);
   });
 });

@@ -70,8 +70,8 @@ export function stepEndpoints(step: Step): string[] {
     case "lever.form":
       return ["GET /form_templates", "POST /opportunities/:opportunity/forms"];
     case "assessment.send":
-      // The candidate's e-mail from the opportunity; the invitation link written back as a Lever link.
-      return ["GET /opportunities/:opportunity", "POST /opportunities/:opportunity/addLinks"];
+      // The candidate's e-mail from the opportunity; the invitation link written back as a Lever link and a note.
+      return ["GET /opportunities/:opportunity", "POST /opportunities/:opportunity/addLinks", "POST /opportunities/:opportunity/notes"];
     default:
       // ai, branch, approval, wait, notify, http, tool.status: nothing from Lever.
       return [];
