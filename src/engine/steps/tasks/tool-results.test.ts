@@ -59,6 +59,17 @@ describe("tool.result", () => {
   });
 });
 
+describe("tool.result for a candidate Fulcrum placed before", () => {
+  it("needs no e-mail when the tool's candidate id already has an opportunity (the result goes there)", async () => {
+    const row = { tool: "quizzes", toolCandidateId: "c9", pseudonym: null, opportunityId: "opp-9" };
+    const known = { ...input({ candidate: { id: "c9" }, result: { passed: true } }), db: { query: async () => ({ rows: [row], rowCount: 1 }) } as unknown as TaskInput["db"] };
+    const out = await toolResultTask()(known);
+    assert.equal(out.knownOpportunityId, "opp-9");
+    assert.equal(out.pseudonymous, false);
+    assert.equal("emails" in (out.candidate as Record<string, unknown>), false);
+  });
+});
+
 describe("tool.link", () => {
   it("remembers nothing without the tool's candidate id or an opportunity (an action recorded in shadow), and needs the tool", async () => {
     const { toolLinkTask } = await import("./tool-results.ts");

@@ -100,7 +100,8 @@ export function toolResultTask(tools: ToolSettings = {}): TaskHandler {
     const known = await findToolCandidate(db, connectionId, toolId, toolCandidateId);
     // Once a candidate has a pseudonym (or real details) in Lever, later results keep it: the same opportunity, never revealed.
     const pseudonymous = known?.opportunityId ? known.pseudonym !== null : mode === "everyone" || (mode === "unsuccessful" && passed === false);
-    if (!pseudonymous && !validEmail) throw new StepFailure("the tool's event has no valid candidate.email, and this candidate is not written under a pseudonym");
+    // A candidate Fulcrum already placed needs no e-mail: the result goes to their opportunity.
+    if (!pseudonymous && !validEmail && !known?.opportunityId) throw new StepFailure("the tool's event has no valid candidate.email, and this candidate is not written under a pseudonym");
 
     let pseudonym: string | null = null;
     if (pseudonymous) {
@@ -131,7 +132,7 @@ export function toolResultTask(tools: ToolSettings = {}): TaskHandler {
       candidate: {
         name: pseudonym ?? (realName || email),
         // Under a pseudonym: no emails, phones or links at all, so Lever has nothing to match on.
-        ...(pseudonymous ? {} : { emails: [email] }),
+        ...(pseudonymous || !validEmail ? {} : { emails: [email] }),
         ...(posting ? { postings: [posting] } : {}),
         stage: String(params.defaultStage ?? "lead-new"),
         sources: [tool],
