@@ -33,6 +33,19 @@ const SAMPLE_MS = 6 * 3_600_000;
  * to the minute; outside the range it asks Luxon.
  */
 export function offsetTable(zone: IANAZone, from: number, to: number): ZoneOffsets {
+  // Kept per zone for the process: a batch of requests over similar windows reads Luxon once.
+  const cached = tables.get(zone.name);
+  if (cached && cached.from <= from && cached.to >= to) return cached.table;
+  const lo = cached && to - cached.from < 400 * DAY_MS ? Math.min(from, cached.from) : from;
+  const hi = cached && cached.to - from < 400 * DAY_MS ? Math.max(to, cached.to) : to;
+  const table = buildOffsetTable(zone, lo, hi);
+  tables.set(zone.name, { from: lo, to: hi, table });
+  return table;
+}
+
+const tables = new Map<string, { from: number; to: number; table: ZoneOffsets }>();
+
+function buildOffsetTable(zone: IANAZone, from: number, to: number): ZoneOffsets {
   const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
   const at: number[] = [start];
   const offsets: number[] = [zone.offset(start)];
@@ -95,9 +108,21 @@ export function instantsOfWall(zone: ZoneOffsets, wallMs: number): number[] {
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
+/** The earliest instant reading `wallMs` in `zone` (instantsOfWall's first, without its allocations), or NaN. */
+function earliestInstant(zone: ZoneOffsets, wallMs: number): number {
+  let best = Number.NaN;
+  for (const at of [wallMs - DAY_MS, wallMs, wallMs + DAY_MS]) {
+    const offset = zone.offset(at);
+    const t = wallMs - offset * MINUTE_MS;
+    if (zone.offset(t) === offset && !(t >= best)) best = t;
+  }
+  return best;
+}
+
 /** The instant of a grid point: undefined when the local time does not exist, the earlier when it is ambiguous. */
 export function gridInstant(zone: ZoneOffsets, wallMs: number): number | undefined {
-  return instantsOfWall(zone, wallMs)[0];
+  const t = earliestInstant(zone, wallMs);
+  return Number.isNaN(t) ? undefined : t;
 }
 
 /**
@@ -106,8 +131,8 @@ export function gridInstant(zone: ZoneOffsets, wallMs: number): number | undefin
  * had it not jumped (read with the offset before the gap), which is where Luxon puts it too.
  */
 export function boundaryInstant(zone: ZoneOffsets, wallMs: number): number {
-  const found = instantsOfWall(zone, wallMs)[0];
-  if (found !== undefined) return found;
+  const found = earliestInstant(zone, wallMs);
+  if (!Number.isNaN(found)) return found;
   const offsets = [zone.offset(wallMs - DAY_MS), zone.offset(wallMs + DAY_MS)];
   return wallMs - Math.min(...offsets) * MINUTE_MS;
 }

@@ -118,19 +118,28 @@ export interface NormalisedRequest {
 const HAS_OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 // The common shape (what Google, Graph and our own answers write), read without Luxon: thousands of
 // events per request make the difference measurable. Anything else goes through Luxon.
-const PLAIN_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const PLAIN_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function plainIso(value: string): number | undefined {
   const m = PLAIN_ISO.exec(value);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? "0"].map(Number) as [number, number, number, number, number, number];
-  // Date.parse rolls 30 February over into March; a date that does not round-trip is left to Luxon's error.
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined;
-  const t = Date.parse(value);
-  return Number.isFinite(t) ? t : undefined;
+  const year = +m[1]!;
+  const month = +m[2]!;
+  const day = +m[3]!;
+  const hour = +m[4]!;
+  const minute = +m[5]!;
+  const second = m[6] ? +m[6] : 0;
+  // A date that does not exist (30 February) is left to Luxon, which names the problem.
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && !leap ? 28 : MONTH_DAYS[month - 1]!) || hour > 23 || minute > 59 || second > 59) return undefined;
+  // Date.UTC reads years below 100 as 19xx; odd offsets are Luxon's to judge.
+  if (year < 100 || (m[10] && (+m[10] > 23 || +m[11]! > 59))) return undefined;
+  const offset = m[8] ? 0 : (m[9] === "-" ? -1 : 1) * (+m[10]! * 60 + +m[11]!);
+  const millis = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * MINUTE_MS;
 }
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An ISO 8601 date-time as an instant; without an offset it is read in `zoneName` (DST policy of local-time.ts). */
 export function parseInstant(value: string, zoneName: string, field: string): number {
