@@ -18,9 +18,9 @@ import type { CalendarCheckRow, CalendarIdentity, FreeBusyResult, TimeRange } fr
 export function openCalendarProvider(connection: CalendarConnectionConfig, settings: Pick<CalendarsConfig, "defaultTimezone" | "maxEventsPerPerson">): CalendarProvider {
   switch (connection.provider) {
     case "google":
-      return new GoogleCalendarProvider(connection);
+      return new GoogleCalendarProvider(connection, { maxEventsPerPerson: settings.maxEventsPerPerson });
     case "graph":
-      return new GraphCalendarProvider(connection);
+      return new GraphCalendarProvider(connection, { maxEventsPerPerson: settings.maxEventsPerPerson });
     case "caldav":
       return new CaldavCalendarProvider(connection, { defaultTimezone: settings.defaultTimezone, maxEventsPerPerson: settings.maxEventsPerPerson });
   }

@@ -147,7 +147,10 @@ beforeEach(() => {
 });
 
 function provider(extra: Partial<GoogleConnectionConfig> = {}, now?: () => number) {
-  const config: GoogleConnectionConfig = {
+  return new GoogleCalendarProvider(configFor(extra), now ? { now } : {});
+}
+function configFor(extra: Partial<GoogleConnectionConfig> = {}): GoogleConnectionConfig {
+  return {
     id: "gw",
     provider: "google",
     serviceAccountKey: JSON.stringify({ type: "service_account", client_email: "fulcrum@proj.iam.gserviceaccount.com", client_id: "1234567890", private_key: pem }),
@@ -157,7 +160,6 @@ function provider(extra: Partial<GoogleConnectionConfig> = {}, now?: () => numbe
     tokenUrl: `${base}/token`,
     ...extra,
   };
-  return new GoogleCalendarProvider(config, now ? { now } : {});
 }
 const ana: CalendarIdentity = { id: "lever-ana", email: "ana@example.com", connectionId: "gw" };
 const bo: CalendarIdentity = { id: "lever-bo", email: "bo@example.com", connectionId: "gw" };
@@ -310,6 +312,10 @@ describe("Google Calendar provider", () => {
     assert.equal(r!.items.length, 10_000);
     assert.equal(fake.apiCalls.length, 4, "2,500 a page");
     assert.ok(Date.now() - t0 < 5000);
+    const bounded = new GoogleCalendarProvider({ ...configFor(), read: "events" }, { maxEventsPerPerson: 4000 });
+    const before = fake.apiCalls.length;
+    await assert.rejects(bounded.events(ana, range), /ana@example.com has more than 4000 events in 2026-03-30T00:00:00Z–2026-04-03T00:00:00Z.*calendars.maxEventsPerPerson/);
+    assert.equal(fake.apiCalls.length - before, 2, "stops reading at the page that crosses the bound");
   });
 
   it("refuses a key that is not a service account key, saying what is wrong", () => {

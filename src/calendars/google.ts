@@ -72,6 +72,8 @@ export function googleEventId(key: string): string {
 export interface GoogleOptions {
   /** Clock for token expiry (tests). */
   now?: () => number;
+  /** Most events read for one person in one call (default 20,000): beyond, an error instead of unbounded memory. */
+  maxEventsPerPerson?: number | undefined;
 }
 
 export class GoogleCalendarProvider implements CalendarProvider {
@@ -83,6 +85,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
   readonly #tokenUrl: string;
   readonly #tokens = new Map<string, { token: string; expiresAt: number }>();
   readonly #now: () => number;
+  readonly #maxEvents: number;
 
   constructor(config: GoogleConnectionConfig, options: GoogleOptions = {}) {
     this.connectionId = config.id;
@@ -104,6 +107,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
     this.#api = (config.apiBaseUrl ?? DEFAULT_API).replace(/\/$/, "");
     this.#tokenUrl = config.tokenUrl ?? key.data.token_uri ?? DEFAULT_TOKEN_URL;
     this.#now = options.now ?? Date.now;
+    this.#maxEvents = options.maxEventsPerPerson ?? 20_000;
   }
 
   #error(kind: ConstructorParameters<typeof CalendarError>[0]["kind"], endpoint: string, message: string, fix?: string, extra: { status?: number; code?: string; retryAfterMs?: number } = {}): CalendarError {
@@ -236,6 +240,9 @@ export class GoogleCalendarProvider implements CalendarProvider {
       const parsed = eventsPageSchema.safeParse(res.body);
       if (!parsed.success) throw this.#error("invalid", endpoint, `an events page for ${identity.email} has an unexpected shape (${parsed.error.issues[0]?.path.join(".")})`);
       events.push(...parsed.data.items);
+      if (events.length > this.#maxEvents) {
+        throw this.#error("invalid", endpoint, `${identity.email} has more than ${this.#maxEvents} events in ${range ? `${range.start}–${range.end}` : "the changes"}`, "Narrow the window or raise calendars.maxEventsPerPerson");
+      }
       timezone ??= parsed.data.timeZone;
       if (parsed.data.nextSyncToken) nextSyncToken = parsed.data.nextSyncToken;
       if (!parsed.data.nextPageToken) break;

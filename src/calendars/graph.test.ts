@@ -117,6 +117,10 @@ before(async () => {
         return;
       }
     }
+    if (url.pathname === "/v1.0/subscriptions" && req.method === "POST") {
+      if (!String(body.notificationUrl).startsWith("https://")) return send(res, 400, graphError("ValidationError", "NotificationUrl must be https."));
+      return send(res, 201, { id: "sub-1", resource: body.resource, changeType: body.changeType, clientState: body.clientState, notificationUrl: body.notificationUrl, expirationDateTime: body.expirationDateTime });
+    }
     send(res, 404, graphError("ResourceNotFound", "Resource not found"));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -243,6 +247,15 @@ describe("Microsoft Graph provider", () => {
     fake.deltaTokens.clear();
     const again = await g.changes(who, next.cursor, range);
     assert.equal(again.fullResync, true);
+  });
+
+  it("subscribes to a person's events with our clientState, and names a refused notification URL", async () => {
+    const g = provider({}, () => Date.parse("2026-03-30T00:00:00Z"));
+    const sub = await g.subscribe(people(1)[0]!, "https://fulcrum.example/hooks/graph", "secret-123", 60);
+    assert.deepEqual(sub, { id: "sub-1", expiresAt: "2026-03-30T01:00:00.000Z" });
+    const sent = fake.calls.find((c) => c.path === "/v1.0/subscriptions")!.body as Record<string, string>;
+    assert.deepEqual([sent.resource, sent.changeType, sent.clientState], ["/users/p0@contoso.example/events", "created,updated,deleted", "secret-123"]);
+    await assert.rejects(g.subscribe(people(1)[0]!, "http://insecure.example/", "s"), /POST \/subscriptions: Graph answered 400 ValidationError: NotificationUrl must be https/);
   });
 
   it("answers the subscription handshake and keeps only notifications carrying our clientState", () => {

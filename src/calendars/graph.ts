@@ -135,6 +135,8 @@ const STATUSES: Record<string, AvailabilityStatus> = { free: "free", tentative: 
 
 export interface GraphOptions {
   now?: () => number;
+  /** Most events read for one person in one call (default 20,000): beyond, an error instead of unbounded memory. */
+  maxEventsPerPerson?: number | undefined;
 }
 
 export class GraphCalendarProvider implements CalendarProvider {
@@ -144,6 +146,7 @@ export class GraphCalendarProvider implements CalendarProvider {
   readonly #api: string;
   readonly #login: string;
   readonly #now: () => number;
+  readonly #maxEvents: number;
   #token: { token: string; expiresAt: number } | undefined;
 
   constructor(config: GraphConnectionConfig, options: GraphOptions = {}) {
@@ -152,6 +155,7 @@ export class GraphCalendarProvider implements CalendarProvider {
     this.#api = (config.apiBaseUrl ?? DEFAULT_API).replace(/\/$/, "");
     this.#login = (config.loginBaseUrl ?? DEFAULT_LOGIN).replace(/\/$/, "");
     this.#now = options.now ?? Date.now;
+    this.#maxEvents = options.maxEventsPerPerson ?? 20_000;
   }
 
   #error(kind: CalendarErrorKind, endpoint: string, message: string, fix?: string, extra: { status?: number; code?: string } = {}): CalendarError {
@@ -270,6 +274,7 @@ export class GraphCalendarProvider implements CalendarProvider {
         const e = graphEventSchema.safeParse(raw);
         if (e.success) items.push(e.data);
       }
+      if (items.length > this.#maxEvents) throw this.#error("invalid", endpoint, `${who} has more than ${this.#maxEvents} events in the window`, "Narrow the window or raise calendars.maxEventsPerPerson");
       next = parsed.data["@odata.nextLink"];
       deltaLink = parsed.data["@odata.deltaLink"] ?? deltaLink;
     }
