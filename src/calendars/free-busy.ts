@@ -212,7 +212,8 @@ export function normaliseAvailability(input: AvailabilityInput): Availability {
     const status: SchedulingBusy["status"] = blocks ? (item.status as "busy" | "tentative" | "oof") : "free";
     const entry: SchedulingBusy = { start: startText, end: endText!, status };
     if (item.allDay) entry.allDay = true;
-    if (item.title) entry.title = item.title;
+    // Titles only help a coordinator read the timeline; a pathological one is cut, not carried whole.
+    if (item.title) entry.title = item.title.length > 500 ? `${item.title.slice(0, 499)}…` : item.title;
     busy.push(entry);
   }
 
