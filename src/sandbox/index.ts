@@ -114,6 +114,11 @@ export interface Sandbox {
   unsubscribeWebhook(event: WebhookEvent): void;
   /** Sends the settings page's test ping (`data: {}`) for an event. */
   pingWebhook(event: WebhookEvent): Promise<DeliveryAttempt | null>;
+  /**
+   * The settings page's Rerun button: sends a past delivery (its `deliveryId` from `deliveries`)
+   * again with the same body, so the same `triggeredAt`; null when it is not in the two-week history.
+   */
+  rerunDelivery(deliveryId: string): Promise<DeliveryAttempt | null>;
   /** Resolves when no webhook delivery is in flight or waiting for a retry. */
   deliveriesSettled(): Promise<void>;
   /** Makes a key with a restricted permission set and/or confidential access. */
@@ -231,6 +236,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     subscribeAllWebhooks: (hookUrl) => Object.fromEntries(webhookEvents.map((e) => [e, dispatcher.subscribe(e, hookUrl)])) as Record<WebhookEvent, string>,
     unsubscribeWebhook: (event) => dispatcher.unsubscribe(event),
     pingWebhook: (event) => dispatcher.ping(event),
+    rerunDelivery: (deliveryId) => dispatcher.rerun(deliveryId),
     deliveriesSettled: () => dispatcher.idle(),
     createApiKey,
     revokeApiKey: (key) => void keys.delete(key),

@@ -214,6 +214,37 @@ describe("Lever sandbox webhooks", () => {
     assert.ok(verifyLeverSignature(ping, tokens.candidateHired!));
   });
 
+  it("reruns a delivery from the history as Lever's settings page does: the same body, so the original triggeredAt, once", async () => {
+    sandbox.actions.moveStage(opportunity().id, "applicant-new");
+    await sandbox.deliveriesSettled();
+    const original = sandbox.deliveries.filter((d) => d.event === "candidateStageChange" && d.ok).at(-1)!;
+    const rerun = await sandbox.rerunDelivery(original.deliveryId);
+    assert.ok(rerun?.ok);
+    assert.equal(rerun.rerun, true);
+    assert.equal(rerun.body, original.body);
+    const received = hook.received.filter((r) => r.raw === original.body);
+    assert.equal(received.length, 2, "the first delivery and its rerun");
+    assert.equal(JSON.parse(rerun.body).triggeredAt, JSON.parse(original.body).triggeredAt);
+    assert.equal(await sandbox.rerunDelivery("no-such-delivery"), null);
+  });
+
+  it("cannot rerun a delivery older than the two weeks the settings page keeps", async () => {
+    let clock = Date.UTC(2026, 5, 1);
+    const s = await startSandbox({ seed: 6, demo: false, now: () => clock });
+    try {
+      s.subscribeWebhook("contactCreated", `${hook.url}/history`);
+      s.actions.createOpportunity({ name: "Old Delivery", emails: ["old.delivery@example.org"] }, [...s.state.users.keys()][0]!);
+      await s.deliveriesSettled();
+      const original = s.deliveries.at(-1)!;
+      clock += 13 * 24 * 3_600_000;
+      assert.ok((await s.rerunDelivery(original.deliveryId))?.ok);
+      clock += 2 * 24 * 3_600_000;
+      assert.equal(await s.rerunDelivery(original.deliveryId), null);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("keeps firing events with nobody subscribed, recording them for assertions", async () => {
     sandbox.unsubscribeWebhook("candidateStageChange");
     const before = sandbox.events.length;

@@ -25,6 +25,8 @@ export interface DeliveryAttempt {
   ok: boolean;
   /** The exact body sent. */
   body: string;
+  /** Sent by `rerun` (the settings page's Rerun button), not by the delivery's own schedule. */
+  rerun?: boolean;
 }
 
 export interface SettingsSubscription {
@@ -32,6 +34,9 @@ export interface SettingsSubscription {
   signatureToken: string;
   enabled: boolean;
 }
+
+/** Lever's settings page shows deliveries of the past two weeks (reference §5.5). */
+export const deliveryHistoryMs = 14 * 24 * 3_600_000;
 
 /** Lever does not publish its schedule; these grow like its "longer and longer" waits. */
 export const defaultRetryDelaysMs = [10_000, 60_000, 300_000, 1_800_000, 7_200_000];
@@ -103,6 +108,20 @@ export class WebhookDispatcher {
     const token = this.#state.rng.hex(48);
     const body = JSON.stringify({ event, triggeredAt, token, signature: signDelivery(token, triggeredAt, setting.signatureToken), data: {} });
     return await this.#send({ deliveryId: this.#state.rng.uuid(), event, eventId: "", url: setting.url, via: "settings", webhookId: null, body }, 1);
+  }
+
+  /**
+   * The settings page's Rerun button: sends a past delivery again, once, without retries. Lever's
+   * rerun keeps the original `triggeredAt`; whether it keeps the `token` is unconfirmed, and the
+   * sandbox resends the exact body (token and signature included). Null when the delivery is not
+   * in the history (unknown, or older than two weeks by the sandbox's clock).
+   */
+  async rerun(deliveryId: string): Promise<DeliveryAttempt | null> {
+    const first = this.log.find((a) => a.deliveryId === deliveryId);
+    if (!first || this.#state.now() - first.at > deliveryHistoryMs) return null;
+    const last = this.log.filter((a) => a.deliveryId === deliveryId).at(-1)!;
+    const { deliveryId: id, event, eventId, url, via, webhookId, body } = first;
+    return await this.#send({ deliveryId: id, event, eventId, url, via, webhookId, body, rerun: true }, last.attempt + 1);
   }
 
   #attempt(delivery: Omit<DeliveryAttempt, "attempt" | "at" | "status" | "error" | "ok">, attempt: number): void {
