@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import type { LookupAddress } from "node:dns";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { InterviewMediaError } from "../errors.ts";
+import { checkMediaUrl, fetchMedia, type MediaFetchPolicy } from "./fetch-media.ts";
+
+const wavHeader = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x24, 0, 0, 0]), Buffer.from("WAVEfmt "), Buffer.alloc(52)]);
+
+/** Test DNS: every *.test name resolves to loopback, as a rebinding attacker's DNS would. */
+const fakeLookup = ((host: string, _opts: unknown, cb: (e: Error | null, a: LookupAddress[]) => void) => {
+  if (host.endsWith(".test")) return cb(null, [{ address: "127.0.0.1", family: 4 }]);
+  return cb(Object.assign(new Error(`ENOTFOUND ${host}`), { code: "ENOTFOUND" }), []);
+}) as unknown as MediaFetchPolicy["lookup"];
+
+let server: Server;
+let port: number;
+const hits: string[] = [];
+
+function handle(path: string, res: ServerResponse): void {
+  if (path === "/ok.wav") {
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.end(Buffer.concat([wavHeader, Buffer.alloc(1000, 1)]));
+  } else if (path === "/to-loopback-literal") {
+    res.writeHead(302, { location: `https://127.0.0.1:${port}/ok.wav` });
+    res.end();
+  } else if (path === "/to-loopback-http") {
+    res.writeHead(301, { location: `http://127.0.0.1:${port}/ok.wav` });
+    res.end();
+  } else if (path === "/to-rebinding-host") {
+    res.writeHead(307, { location: `https://evil.test:${port}/ok.wav` });
+    res.end();
+  } else if (path === "/to-unlisted") {
+    res.writeHead(302, { location: "https://elsewhere.example/ok.wav" });
+    res.end();
+  } else if (path === "/relative") {
+    res.writeHead(302, { location: "/ok.wav" });
+    res.end();
+  } else if (path === "/loop") {
+    res.writeHead(302, { location: "/loop" });
+    res.end();
+  } else if (path === "/huge") {
+    // No Content-Length: the cap must be enforced on the bytes as they arrive.
+    res.writeHead(200, { "content-type": "video/mp4" });
+    res.write(wavHeader);
+    let sent = 0;
+    const pump = () => {
+      while (sent < 50 * 1024 * 1024) {
+        sent += 64 * 1024;
+        if (!res.write(Buffer.alloc(64 * 1024))) return void res.once("drain", pump);
+      }
+      res.end();
+    };
+    res.on("error", () => {});
+    pump();
+  } else if (path === "/declared-huge") {
+    res.writeHead(200, { "content-type": "video/mp4", "content-length": String(10 * 1024 * 1024) });
+    res.write(wavHeader);
+  } else if (path === "/text-as-video") {
+    res.writeHead(200, { "content-type": "video/mp4" });
+    res.end("Sorry, this recording has expired. Please contact support for a new link.\n".repeat(5));
+  } else if (path === "/stall") {
+    res.writeHead(200, { "content-type": "audio/wav" });
+    res.write(wavHeader);
+  } else if (path === "/trickle") {
+    res.writeHead(200, { "content-type": "audio/wav" });
+    res.write(wavHeader);
+    const t = setInterval(() => res.write(Buffer.alloc(10)), 40);
+    res.on("close", () => clearInterval(t));
+  } else {
+    res.writeHead(404);
+    res.end();
+  }
+}
+
+before(async () => {
+  server = createServer((req, res) => {
+    hits.push(req.url ?? "");
+    handle(req.url ?? "", res);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as AddressInfo).port;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+function policy(extra: Partial<MediaFetchPolicy> = {}): MediaFetchPolicy {
+  return { allowedHosts: ["media.test", "127.0.0.1", "evil.test"], insecureHosts: ["media.test"], lookup: fakeLookup, ...extra };
+}
+
+function url(path: string): string {
+  return `http://media.test:${port}${path}`;
+}
+
+async function rejectsWith(p: Promise<unknown>, status: string, message: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof InterviewMediaError, `expected InterviewMediaError, got ${String(e)}`);
+    assert.equal(e.status, status, e.message);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+describe("fetching media safely", () => {
+  it("downloads an allowed recording to a temporary file, sniffs it, and cleans up", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fetch-test-"));
+    const media = await fetchMedia(url("/relative"), policy(), { dir });
+    assert.equal(media.kind, "wav");
+    assert.equal(media.bytes, wavHeader.length + 1000);
+    assert.equal(media.redirects, 1);
+    assert.equal(readFileSync(media.path).length, media.bytes);
+    assert.equal(media.source, `http://media.test:${port}/…`);
+    await media.cleanup();
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it("refuses a redirect to 127.0.0.1 without requesting it, even when 127.0.0.1 is allow-listed", async () => {
+    hits.length = 0;
+    await rejectsWith(fetchMedia(url("/to-loopback-literal"), policy()), "blocked", /private, loopback or link-local/);
+    await rejectsWith(fetchMedia(url("/to-loopback-http"), policy()), "blocked", /must use https/);
+    assert.deepEqual(hits, ["/to-loopback-literal", "/to-loopback-http"]);
+  });
+
+  it("refuses a redirect to a host whose DNS answer is a loopback address (checked on the resolved address)", async () => {
+    hits.length = 0;
+    await rejectsWith(fetchMedia(url("/to-rebinding-host"), policy()), "blocked", /evil\.test resolves to a private, loopback/);
+    assert.deepEqual(hits, ["/to-rebinding-host"]);
+  });
+
+  it("refuses hosts not on the tool's allow-list, at the start and on a redirect", async () => {
+    await rejectsWith(fetchMedia("https://elsewhere.example/x.mp4", policy()), "blocked", /not on this tool's allow-list/);
+    await rejectsWith(fetchMedia(url("/to-unlisted"), policy()), "blocked", /elsewhere\.example is not on this tool's allow-list/);
+  });
+
+  it("refuses plain http, credentials in the URL and redirect loops", async () => {
+    assert.throws(() => checkMediaUrl("http://evil.test/x.mp4", policy()), /must use https/);
+    assert.throws(() => checkMediaUrl("https://u:p@evil.test/x.mp4", policy()), /user name or password/);
+    assert.throws(() => checkMediaUrl("https://169.254.169.254/latest", policy({ allowedHosts: ["169.254.169.254"] })), /link-local/);
+    await rejectsWith(fetchMedia(url("/loop"), policy({ maxRedirects: 3 })), "blocked", /redirected more than 3 times/);
+  });
+
+  it("refuses an oversize body mid-stream and leaves nothing on disk", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fetch-test-"));
+    await rejectsWith(fetchMedia(url("/huge"), policy({ maxBytes: 256 * 1024 }), { dir }), "too-large", /went over the limit of 262144 bytes while downloading/);
+    assert.deepEqual(readdirSync(dir), []);
+    await rejectsWith(fetchMedia(url("/declared-huge"), policy({ maxBytes: 1024 * 1024 })), "too-large", /is 10485760 bytes, over the limit/);
+  });
+
+  it("refuses a text file labelled video/mp4, by its bytes", async () => {
+    await rejectsWith(fetchMedia(url("/text-as-video"), policy()), "not-media", /not a supported audio or video file .*the server called it "video\/mp4"/);
+  });
+
+  it("times out a server that stops sending, and one that trickles past the whole-fetch limit", async () => {
+    const started = Date.now();
+    await rejectsWith(fetchMedia(url("/stall"), policy({ idleTimeoutMs: 300 })), "timeout", /sent nothing for 300 ms/);
+    await rejectsWith(fetchMedia(url("/trickle"), policy({ timeoutMs: 600, idleTimeoutMs: 5000 })), "timeout", /took longer than 600 ms/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it("reports an HTTP error status as a fetch failure", async () => {
+    await rejectsWith(fetchMedia(url("/missing"), policy()), "fetch-failed", /answered HTTP 404/);
+    assert.equal(existsSync("/nonexistent"), false);
+  });
+});
