@@ -6,8 +6,6 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
-import { ConfigError } from "../config/index.ts";
-import { EmbeddedDatabaseBusyError } from "../store/embedded-holder.ts";
 
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command("fulcrum")
@@ -42,6 +40,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
+    // Loaded only when something failed: configuration and the store cost start-up time a command may not need.
+    const { ConfigError } = await import("../config/index.ts");
+    const { EmbeddedDatabaseBusyError } = await import("../store/embedded-holder.ts");
     if (error instanceof ConfigError) {
       process.stderr.write(`fulcrum: configuration error: ${error.message}\n`);
       process.exit(78); // EX_CONFIG
