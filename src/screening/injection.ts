@@ -12,7 +12,11 @@ const PATTERNS: RegExp[] = [
   /\b(give|assign|award)\b[^.!?\n]{0,30}\b(score|rating|grade|marks?)\b[^.!?\n]{0,20}\b(\d{1,3}|highest|maximum|perfect|top)\b/i,
   /\b(this|the)\s+(candidate|applicant|resume|cv|person)\s+(is|was|should be|must be)\s+(an?\s+)?(exceptionally|extremely|highly|perfectly|very|ideal|the best|the perfect|the ideal|a perfect)\b[^.!?\n]{0,40}\b(qualified|fit|match|candidate|hire)\b/i,
   /\b(recommend|advance|shortlist|hire|move)\s+(this|the)\s+(candidate|applicant|person)\b[^.!?\n]{0,40}\b(immediately|to the next|without|for (an )?interview|now)\b/i,
-  /\b(chatgpt|gpt-?\d?|claude|gemini|copilot|llm|ai (model|assistant|reviewer|screener|system)|language model|assistant|ats|screening (bot|system|tool))\s*[:,]\s*\w/i,
+  /\b(chatgpt|gpt-?\d?|claude|gemini|copilot|llm|ai (model|assistant|reviewer|screener|system)|language model|screening (bot|system|tool))\s*[:,]\s*\w/i,
+  // "Assistant" and "ATS" alone are addressed only at the start of a line or after a greeting:
+  // "Research Assistant, Kattegat Institute" is a job title, not a message.
+  /^\s*(the\s+)?(assistant|ats)\s*:\s*\w/im,
+  /\b(dear|hey|hi|hello|attention|attn)\s+(the\s+)?(ai\s+)?(assistant|ats)\b/i,
   /\b(note|message|instructions?)\s+(to|for)\s+(the\s+)?(ai|llm|model|assistant|reviewer bot|ats|screening (bot|system|tool)|automated)\b/i,
   /\b(you are|act as|pretend to be|you must|you will now)\b[^.!?\n]{0,40}\b(recruiter|reviewer|evaluator|screener|assistant|model|ai)\b/i,
   /\b(system prompt|new instructions|developer mode|jailbreak|prompt injection)\b/i,

@@ -23,13 +23,16 @@ export interface ParsedResume {
   injections: string[];
   /** The subset of `injections` a reader can see (taken out of `text`, shown to a model as written). */
   visibleInjections: string[];
-  /** `hidden-text`, `prompt-injection`, `ocr`, `two-column`, `latin1-decoded`, … */
+  /** `hidden-text`, `prompt-injection`, `ocr`, `two-column`, `latin1-decoded`, `layout-not-understood`, … */
   flags: string[];
 }
 
 export interface ParseOptions extends ReadOptions {
   asOf?: YearMonth;
 }
+
+/** The message of a resume whose text was read but yielded no positions and no skills. */
+export const UNREADABLE_LAYOUT = "No positions or skills found: the layout was not understood.";
 
 /** Builds a parsed resume from lines already read (used by tests and by `parseResume`). */
 export function parsedFromLines(
@@ -43,10 +46,19 @@ export function parsedFromLines(
   if (injections.length > 0) flags.push("prompt-injection");
   if (read.hiddenText.length > 0 && !flags.includes("hidden-text")) flags.push("hidden-text");
   const profile = extractProfile(kept, options.asOf ? { asOf: options.asOf } : {});
+  // Text that yields neither a position nor a skill was read but not understood: never `parsed`,
+  // so screening sends it to a person instead of scoring an empty profile as a weak candidate.
+  let status = read.status;
+  let message = read.message;
+  if ((status === "parsed" || status === "partial") && profile.positions.length === 0 && profile.skills.length === 0) {
+    status = "partial";
+    message = [message, UNREADABLE_LAYOUT].filter(Boolean).join(" ");
+    flags.push("layout-not-understood");
+  }
   return {
-    status: read.status,
+    status,
     format: read.format,
-    ...(read.message ? { message: read.message } : {}),
+    ...(message ? { message } : {}),
     text: kept.map((l) => l.text).join("\n"),
     lines: kept,
     profile,

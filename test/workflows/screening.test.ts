@@ -86,6 +86,21 @@ for (const e of await testEngines()) {
       assert.equal(proposals.find((p) => p.stepId === "advance"), undefined);
     });
 
+    it("routes a resume whose text yields no positions and no skills to a person instead of scoring it as weak", async () => {
+      const opp = apply(h, "Unreadable Layout");
+      const prose = "Casey Example\nI am writing to say that I would love to join your team one day.\nThank you for reading this letter and for your time.\n";
+      h.sandbox.actions.addResume(opp, { file: { name: "letter.txt", contentType: "text/plain", bytes: new TextEncoder().encode(prose) }, uploadedAt: Date.now() + 60_000 });
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+      const proposals = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opp);
+      const note = proposals.find((p) => p.stepId === "note");
+      assert.match(String(note?.action.body), /not scored\. Resume letter\.txt: No positions or skills found: the layout was not understood\..*A person should review/);
+      assert.equal(note?.status, "pending");
+      assert.equal(proposals.find((p) => p.stepId === "advance"), undefined);
+      const o = h.sandbox.state.opportunities.get(opp)!;
+      assert.ok(!o.tags.some((t) => /fulcrum-screen-(weak|possible|strong)/.test(t)), o.tags.join());
+    });
+
     it("screens the newest resume that has a file, passing over a newer one parsed from LinkedIn", async () => {
       const opp = apply(h, "Linked In Too");
       h.sandbox.actions.addResume(opp, { profile: "LinkedIn", uploadedAt: Date.now() + 60_000 });

@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseResume } from "../parse-resume.ts";
+import { parseResume, parsedFromLines } from "../parse-resume.ts";
+import type { TextLine } from "../read/types.ts";
+import { extractProfile } from "./extract-profile.ts";
 
 const asOf = { year: 2026, month: 10 };
 const TEXT = `Jane Q. Doe
@@ -64,5 +66,88 @@ describe("building a profile from resume text", () => {
     assert.deepEqual(p.links, ["https://github.com/janeqdoe"]);
     assert.equal(p.name, "Jane Q. Doe");
     assert.equal(p.location, "Seattle, WA");
+  });
+});
+
+/** Lines in the body's style with no heading Fulcrum knows: nothing marks where the work history is. */
+function plainLines(text: string): TextLine[] {
+  return text.split("\n").filter(Boolean).map((t) => ({ text: t, page: 1, fontSize: 10, bold: false, heading: false }));
+}
+
+describe("a profile from a resume whose sections were not found", () => {
+  it("takes positions from date lines and title/company patterns anywhere in the text", () => {
+    const p = extractProfile(plainLines(`Sam Rivera
+Staff Engineer, Northwind Traders
+Jan 2021 - Present
+- Runs the billing platform
+Globex — Software Engineer   2017-03 to 2020-12
+Senior Analyst at Initech
+2014 - 2016
+Umbrella Corp
+Data Analyst
+03/2012 - 12/2013
+Kattegat Institute of Technology, B.S. Physics, 2008 - 2012`), { asOf });
+    assert.deepEqual(p.positions.map((x) => [x.title, x.org, x.start, x.end]), [
+      ["Staff Engineer", "Northwind Traders", { year: 2021, month: 1 }, null],
+      ["Software Engineer", "Globex", { year: 2017, month: 3 }, { year: 2020, month: 12 }],
+      ["Senior Analyst", "Initech", { year: 2014, month: 1 }, { year: 2016, month: 12 }],
+      ["Data Analyst", "Umbrella Corp", { year: 2012, month: 3 }, { year: 2013, month: 12 }],
+    ]);
+    // The school's dates are not a job; the school is read as education.
+    assert.deepEqual(p.education.map((e) => [e.school, e.degree]), [["Kattegat Institute of Technology", "B.S."]]);
+  });
+
+  it("does not take a header block across a gap: the sentence ending the last job is not the next employer", () => {
+    const lines: TextLine[] = [
+      { text: "Experience", page: 1, fontSize: 10, bold: false, heading: false, gapBefore: true },
+      { text: "Northwestern Mutual", page: 1, fontSize: 10, bold: false, heading: false, gapBefore: true },
+      { text: "Marketing Manager", page: 1, fontSize: 10, bold: false, heading: false },
+      { text: "Apr 2018 - Present", page: 1, fontSize: 10, bold: false, heading: false },
+      { text: "Managed email programs in HubSpot and Salesforce.", page: 1, fontSize: 10, bold: false, heading: false },
+      { text: "Groupon", page: 1, fontSize: 10, bold: false, heading: false, gapBefore: true },
+      { text: "Marketing Coordinator", page: 1, fontSize: 10, bold: false, heading: false },
+      { text: "Sep 2014 - Mar 2018", page: 1, fontSize: 10, bold: false, heading: false },
+      { text: "Digital Marketing Specialist at Rhône Outdoor Co.", page: 1, fontSize: 10, bold: false, heading: false },
+      { text: "Sep 2012 - Aug 2014", page: 1, fontSize: 10, bold: false, heading: false },
+    ];
+    const p = extractProfile(lines, { asOf });
+    assert.deepEqual(p.positions.map((x) => [x.title, x.org]), [["Marketing Manager", "Northwestern Mutual"], ["Marketing Coordinator", "Groupon"], ["Digital Marketing Specialist", "Rhône Outdoor Co."]]);
+  });
+
+  it("finds skills anywhere: a list line with no Skills heading counts, ordinary words in prose need their name's spelling", () => {
+    const p = extractProfile(plainLines(`Sam Rivera
+Go, Python, Kubernetes, Terraform, PostgreSQL
+I like to go hiking and I write in plain english.
+Moved our services to Docker last year.`), { asOf });
+    assert.deepEqual(p.skills.map((s) => [s.name, s.source]), [["Go", "skills-section"], ["Python", "skills-section"], ["Kubernetes", "skills-section"], ["Terraform", "skills-section"], ["PostgreSQL", "skills-section"], ["Docker", "text"]]);
+  });
+
+  it("does not count an employer named in a position's header as a skill", () => {
+    const p = extractProfile(plainLines(`Experience
+Senior Software Engineer, Stripe
+March 2019 - Present
+- Built payment APIs in Kotlin`), { asOf });
+    assert.deepEqual(p.skills.map((s) => s.name), ["Kotlin"]);
+  });
+
+  it("reads a Languages section of programming languages as skills, and one of spoken languages as languages", () => {
+    const code = extractProfile(plainLines("Jane Doe\nLanguages\nPython, TypeScript, Go"), { asOf });
+    assert.deepEqual(code.skills.map((s) => s.name), ["Python", "TypeScript", "Go"]);
+    assert.deepEqual(code.languages, []);
+    const spoken = extractProfile(plainLines("Jane Doe\nLanguages\nEnglish, Swahili"), { asOf });
+    assert.deepEqual(spoken.languages.map((l) => l.language), ["English", "Swahili"]);
+    assert.deepEqual(spoken.skills, []);
+  });
+});
+
+describe("a resume that yields nothing", () => {
+  it("is partial with the reason, never parsed", () => {
+    const read = { status: "parsed" as const, format: "pdf" as const, lines: plainLines("Casey Example\nI would love to join your team one day.\nThank you for your time."), hiddenText: [], flags: [] };
+    const parsed = parsedFromLines(read, { asOf });
+    assert.equal(parsed.status, "partial");
+    assert.equal(parsed.message, "No positions or skills found: the layout was not understood.");
+    assert.ok(parsed.flags.includes("layout-not-understood"));
+    // A resume with content stays parsed.
+    assert.equal(parsedFromLines({ ...read, lines: plainLines("Casey Example\nPython, Go, Docker") }, { asOf }).status, "parsed");
   });
 });

@@ -74,7 +74,7 @@ const TITLE_WORDS =
   /\b(engineer|developer|programmer|architect|manager|director|head|lead|leader|vp|vice president|president|chief|cto|ceo|cfo|coo|cmo|cpo|officer|designer|analyst|scientist|researcher|consultant|specialist|coordinator|administrator|associate|assistant|intern|recruiter|sourcer|partner|representative|executive|accountant|controller|auditor|strategist|writer|editor|planner|buyer|agent|advisor|adviser|technician|supervisor|generalist|owner|founder|co-founder|principal|staff|fellow|marketer|sdr|bdr|ae|producer|product manager|program manager|teacher|nurse|instructor|trainer|clerk|operator|bookkeeper|paralegal|attorney|counsel|economist|statistician|evangelist|advocate|steward|merchandiser|tester|qa)\b/i;
 const SCHOOL_WORDS = /\b(university|universit[äa]t|universidad|universit[éà]|college|institute|school|academy|polytechnic|politecnico|[ée]cole|hochschule|eth|mit|ucla|kth|epfl|lse|conservatory|seminary)\b/i;
 const DEGREE_RE =
-  /^(ph\.?\s?d\.?|doctor(?:ate)?(?: of [a-z ]+)?|m\.?b\.?a\.?|m\.?sc?\.?|m\.?eng\.?|m\.?a\.?|m\.?ed\.?|m\.?phil\.?|ll\.?[bm]\.?|j\.?d\.?|b\.?sc?\.?|b\.?eng\.?|b\.?a\.?|b\.?b\.?a\.?|b\.?com\.?|b\.?ed\.?|b\.?tech\.?|m\.?tech\.?|bachelor(?:'s)?(?: of [a-z ]+?)?|master(?:'s)?(?: of [a-z ]+?)?|associate(?:'s)?(?: of [a-z ]+?)?|diploma(?: in)?|certificate(?: in)?|a\.?a\.?s?\.?|high school diploma|ged)(?=[\s,]|$)/i;
+  /^(ph\.?\s?d\.?|doctor(?:ate)?(?: of [a-z ]+)?|m\.?b\.?a\.?|m\.?sc?\.?|m\.?eng\.?|m\.?a\.?|m\.?ed\.?|m\.?phil\.?|ll\.?[bm]\.?|j\.?d\.?|b\.?sc?\.?|b\.?eng\.?|b\.?a\.?|b\.?b\.?a\.?|b\.?com\.?|b\.?ed\.?|b\.?tech\.?|m\.?tech\.?|bachelor(?:'s)?(?: of [a-z ]+?)?|master(?:'s)?(?: of [a-z ]+?)?|associate(?:'s)?(?: of [a-z ]+?)?|diploma(?: in)?|certificate(?: in)?|b\.?f\.?a\.?|m\.?f\.?a\.?|b\.?s\.?n\.?|m\.?s\.?n\.?|m\.?p\.?h\.?|m\.?p\.?a\.?|m\.?s\.?w\.?|b\.?arch\.?|m\.?arch\.?|a\.?a\.?s?\.?|high school diploma|ged)(?=[\s,]|$)/i;
 const LANGUAGES = [
   "English", "Spanish", "French", "German", "Italian", "Portuguese", "Dutch", "Swedish", "Norwegian", "Danish", "Finnish", "Icelandic", "Polish",
   "Czech", "Slovak", "Hungarian", "Romanian", "Bulgarian", "Greek", "Turkish", "Russian", "Ukrainian", "Serbian", "Croatian", "Slovenian",
@@ -160,25 +160,40 @@ function assignHeader(parts: HeaderPart[]): { title: string; org: string; locati
   return { title, org, ...(location ? { location } : {}) };
 }
 
-function parsePositions(section: Section, asOf: YearMonth): ProfilePosition[] {
-  const lines = section.lines;
+/** A line ending a sentence ("Managed email programs in HubSpot."): a detail, never a title or an organisation. */
+function endsSentence(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  const last = words[words.length - 1]!;
+  // "… Outdoor Co.", "Acme Inc.", "S.A.": an organisation's abbreviation, not a full stop.
+  if (/^(\p{Lu}[\p{Ll}]{0,3}|\p{L}+\.\p{L}+)\.$/u.test(last) || /^(corp|llc|ltd|gmbh|plc|pty|llp)\.$/i.test(last)) return false;
+  return /[.!?]$/.test(last) && words.length >= 4;
+}
+
+/**
+ * Positions anchored on the date ranges of `lines`, and the lines that made up their header
+ * blocks (title, organisation, place, dates). A header block never reaches across a gap (a blank
+ * line or paragraph spacing): the line above a gap belongs to the block before it.
+ */
+function parsePositions(lines: TextLine[]): { positions: ProfilePosition[]; headerLines: Set<TextLine>; blocks: TextLine[][] } {
   const anchors: number[] = [];
   lines.forEach((l, i) => {
     if (!isBullet(l.text) && !isSentence(l.text) && findDateRange(l.text)) anchors.push(i);
   });
   const positions: ProfilePosition[] = [];
+  const headerLines = new Set<TextLine>();
+  const blocks: TextLine[][] = [];
   const used = new Set<number>();
   for (let a = 0; a < anchors.length; a++) {
     const i = anchors[a]!;
     const isHeader = (k: number) => {
       const l = lines[k];
-      if (!l || used.has(k) || isBullet(l.text) || isSentence(l.text) || isContinuation(l.text)) return false;
+      if (!l || used.has(k) || isBullet(l.text) || isSentence(l.text) || isContinuation(l.text) || endsSentence(l.text)) return false;
       return k === i || !findDateRange(l.text);
     };
     let from = i;
-    while (from - 1 >= 0 && isHeader(from - 1) && i - (from - 1) <= 3) from--;
+    while (from - 1 >= 0 && isHeader(from - 1) && i - (from - 1) <= 3 && lines[from]!.gapBefore !== true) from--;
     let to = i;
-    while (to + 1 < lines.length && isHeader(to + 1) && to + 1 - i <= 2 && (anchors[a + 1] === undefined || to + 1 < anchors[a + 1]!)) {
+    while (to + 1 < lines.length && isHeader(to + 1) && to + 1 - i <= 2 && lines[to + 1]!.gapBefore !== true && (anchors[a + 1] === undefined || to + 1 < anchors[a + 1]!)) {
       // Only take a following line into this header when the next position's header does not need it.
       const next = anchors[a + 1];
       if (next !== undefined && next - (to + 1) <= 2 && !lines.slice(to + 1, next).some((l) => isBullet(l.text))) break;
@@ -186,8 +201,10 @@ function parsePositions(section: Section, asOf: YearMonth): ProfilePosition[] {
     }
     const parts: HeaderPart[] = [];
     const range = findDateRange(lines[i]!.text)!;
+    blocks.push(lines.slice(from, to + 1));
     for (let k = from; k <= to; k++) {
       used.add(k);
+      headerLines.add(lines[k]!);
       const text = k === i ? lines[k]!.text.replace(range.text, "   ") : lines[k]!.text;
       parts.push(...splitHeader(text, lines[k]!.bold));
     }
@@ -204,8 +221,7 @@ function parsePositions(section: Section, asOf: YearMonth): ProfilePosition[] {
     const current = range.end === null;
     positions.push({ org, title, ...(location ? { location } : {}), start: range.start, end: range.end, current, details, dateLine: lines[i]!.text });
   }
-  void asOf;
-  return positions;
+  return { positions, headerLines, blocks };
 }
 
 function parseEducation(section: Section): ProfileEducation[] {
@@ -283,6 +299,21 @@ function parseSkillList(lines: TextLine[]): ProfileSkill[] {
     }
   }
   return skills;
+}
+
+/**
+ * The skills of a line that is itself a list of skills ("Python, Go, Kubernetes, Terraform",
+ * "Tools: Jira | Figma | Miro"), or undefined for any other line: at least three short items,
+ * most of them known to the taxonomy. Unknown items are left out (outside a skills section a short
+ * phrase is not evidence of a skill).
+ */
+function skillListItems(text: string): ProfileSkill[] | undefined {
+  const body = text.replace(BULLET_RE, "").replace(/^[A-Za-z &/]{2,30}:\s+/, "");
+  const items = body.split(/[,;|•·]|\s[–—-]\s|\t/).map((i) => i.trim().replace(/\.$/, "")).filter(Boolean);
+  if (items.length < 3 || items.some((i) => i.split(/\s+/).length > 4 || i.length > 40)) return undefined;
+  const known = items.filter((i) => canonicalSkill(i) || findSkills(i).length > 0);
+  if (known.length < items.length * 0.6) return undefined;
+  return parseSkillList([{ text: body, page: 1, fontSize: 0, bold: false, heading: false }]).filter((s) => s.known);
 }
 
 function parseLanguages(lines: TextLine[]): ProfileLanguage[] {
@@ -364,10 +395,16 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
     seen.add(key);
     skills.push(s);
   };
+  const headerLines = new Set<TextLine>();
+  const takePositions = (from: TextLine[]) => {
+    const found = parsePositions(from);
+    for (const l of found.headerLines) headerLines.add(l);
+    return found.positions;
+  };
   for (const section of sections) {
     switch (section.kind) {
       case "experience":
-        profile.positions.push(...parsePositions(section, asOf));
+        profile.positions.push(...takePositions(section.lines));
         break;
       case "education":
         profile.education.push(...parseEducation(section));
@@ -375,9 +412,14 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
       case "skills":
         for (const s of parseSkillList(section.lines)) addSkill(s);
         break;
-      case "languages":
-        profile.languages.push(...parseLanguages(section.lines));
+      case "languages": {
+        // "Languages" over Python and Go is a group of a skills list, not the languages spoken.
+        const spoken = parseLanguages(section.lines);
+        if (spoken.length === 0 && section.lines.some((l) => findSkills(l.text).length > 0)) {
+          for (const s of parseSkillList(section.lines)) if (s.known) addSkill(s);
+        } else profile.languages.push(...spoken);
         break;
+      }
       case "certifications":
         profile.certifications.push(...parseCertifications(section.lines));
         break;
@@ -388,13 +430,44 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
         break;
     }
   }
-  // Skills named in prose (summary, positions, projects) count too, read strictly.
-  // A job title is not evidence of a skill ("Machine Learning Engineer"), so titles are left out.
+  // No work history under a heading (the headings were not found, or the layout hid them): take
+  // positions from date lines anywhere outside the sections that hold other things, keeping only
+  // those whose header names a job title and none that is a school or a degree.
+  const elsewhere = sections.filter((s) => !["education", "skills", "certifications", "languages", "links", "contact"].includes(s.kind));
+  if (profile.positions.length === 0) {
+    // The name and contact block at the top is nobody's employer.
+    let body = elsewhere.flatMap((s) => s.lines).filter((l) => l !== nameLine);
+    const contactEnd = body.slice(0, 6).findLastIndex((l) => EMAIL_RE.test(l.text) || (PHONE_RE.test(l.text) && !findDateRange(l.text)) || /https?:|www\.|linkedin\.com/i.test(l.text));
+    if (contactEnd >= 0) body = body.slice(contactEnd + 1);
+    const loose = parsePositions(body);
+    loose.positions.forEach((p, k) => {
+      if (!looksLikeTitle(p.title) || SCHOOL_WORDS.test(`${p.title} ${p.org}`) || DEGREE_RE.test(p.title)) return;
+      profile.positions.push(p);
+      for (const l of loose.blocks[k]!) headerLines.add(l);
+    });
+  }
+  if (profile.education.length === 0) {
+    // A school's line, and a degree line just below one ("B.S. Computer Science, 2015").
+    const rest = elsewhere.flatMap((s) => s.lines).filter((l) => !headerLines.has(l) && !isSentence(l.text) && !isBullet(l.text));
+    const schoolLines = rest.filter((l, k) => SCHOOL_WORDS.test(l.text) || (k > 0 && SCHOOL_WORDS.test(rest[k - 1]!.text) && DEGREE_RE.test(l.text.trim())));
+    profile.education.push(...parseEducation({ kind: "education", heading: "", lines: schoolLines }));
+  }
+  // Skills named anywhere outside a skills list count too, read strictly: in prose (summary,
+  // positions, projects, and the top of a resume whose headings were not found) and in lines that
+  // are themselves lists of skills ("Python, Go, Kubernetes, Terraform"). A job title or an
+  // employer is not evidence of a skill ("Machine Learning Engineer", "Stripe"), so they are left out.
   const titles = profile.positions.map((p) => p.title).filter((t) => t.length > 3);
+  const orgs = profile.positions.map((p) => p.org).filter((t) => t.length > 2);
   for (const section of sections) {
-    if (!["summary", "experience", "projects", "other"].includes(section.kind)) continue;
+    if (!["header", "summary", "experience", "projects", "other"].includes(section.kind)) continue;
     for (const line of section.lines) {
-      const text = withoutTitles(line.text.replace(BULLET_RE, ""), titles);
+      if (section.kind === "header" && (line === nameLine || EMAIL_RE.test(line.text) || (PHONE_RE.test(line.text) && !findDateRange(line.text)) || /https?:|www\./i.test(line.text))) continue;
+      const list = skillListItems(line.text);
+      if (list) {
+        for (const s of list) addSkill(s);
+        continue;
+      }
+      const text = withoutTitles(line.text.replace(BULLET_RE, ""), headerLines.has(line) ? [...titles, ...orgs] : titles);
       for (const f of findSkills(text, { strict: true })) addSkill({ name: f.name, category: f.category, source: "text", known: true });
     }
   }

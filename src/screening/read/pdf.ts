@@ -262,6 +262,10 @@ async function readPageRuns(page: PageProxy, pageNumber: number, tinyFontPt: num
         const start = multiply([gs.fontSize * gs.hScale, 0, 0, gs.fontSize, 0, gs.rise], multiply(tm, gs.ctm));
         let text = "";
         let advance = 0;
+        // Ghostscript writes "complex B2B" as "comple" + "xB" drawn with a character spacing as wide
+        // as a space (groff, enscript output through ps2pdf): glyphs that far apart are separate
+        // words to a reader, so they are separated in the text too.
+        const spaced = gs.fontSize > 0 && gs.charSpacing > Math.abs(gs.fontSize) * 0.18;
         for (const g of glyphs) {
           if (typeof g === "number") {
             // A TJ adjustment in thousandths of a text-space unit; a large one is a word gap.
@@ -272,7 +276,8 @@ async function readPageRuns(page: PageProxy, pageNumber: number, tinyFontPt: num
           }
           if (!g || typeof g !== "object") continue;
           const glyph = g as { unicode?: string; width?: number; isSpace?: boolean };
-          text += glyph.unicode ?? "";
+          if (spaced && text && !text.endsWith(" ")) text += " ";
+          text += glyph.isSpace && spaced ? "  " : (glyph.unicode ?? "");
           advance += (((glyph.width ?? 0) / 1000) * gs.fontSize + gs.charSpacing + (glyph.isSpace ? gs.wordSpacing : 0)) * gs.hScale;
         }
         tm = multiply([1, 0, 0, 1, advance, 0], tm);
@@ -500,6 +505,11 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
       // The wider column usually holds the experience; the narrow one (contact, skills) follows it.
       const leftFirst = gutter >= (width - gutter) * 0.8;
       const columns = leftFirst ? [left, right] : [right, left];
+      const labels = labelColumn(buildLines(left), buildLines(right));
+      if (labels) {
+        perPage.push({ page: p, items: [...buildLines(top), ...labels, ...buildLines(bottom)] });
+        continue;
+      }
       perPage.push({ page: p, items: [...buildLines(top), ...buildLines(columns[0]!), ...buildLines(columns[1]!), ...buildLines(bottom)] });
     }
   } finally {
@@ -517,7 +527,13 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
   const bodySize = medianFontSize(perPage.flatMap((p) => p.items));
   for (const pg of perPage) {
     const ordered = pg.items;
+    const pitch = linePitch(ordered);
+    let previous: (typeof ordered)[number] | undefined;
     for (const item of ordered) {
+      // A new block: the page's first line, a jump back up (the next column), or a space clearly
+      // wider than the page's usual line spacing (a blank line, paragraph spacing).
+      const gapBefore = !previous || previous.y - item.y <= 0 || previous.y - item.y > pitch * 1.45;
+      previous = item;
       const trimmed = item.text.trim();
       if (!trimmed) continue;
       if (/^page \d+( of \d+)?$/i.test(trimmed) || /^\d+\s*\/\s*\d+$/.test(trimmed)) continue;
@@ -527,13 +543,14 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
       }
       const stripped = stripInvisibleCharacters(item.text, pg.page);
       hiddenText.push(...stripped.hidden);
-      const text = stripped.text.replace(/\s+$/, "");
+      // Typographic ligatures ("ﬁ", "ﬂ") are two letters to a reader: "Staﬃng" is "Staffing".
+      const text = stripped.text.replace(/\s+$/, "").replace(/[\uFB00-\uFB06]/g, (c) => c.normalize("NFKC"));
       if (!text.trim()) continue;
       visibleChars += text.length;
       const heading =
         text.length <= 40 && text.split(/\s+/).length <= 5 && !/\d{4}/.test(text) &&
         (item.fontSize >= bodySize * 1.15 || (item.bold && /^[A-Z][A-Za-z &/]+$/.test(text.trim())));
-      lines.push({ text, page: pg.page, fontSize: Math.round(item.fontSize * 10) / 10, bold: item.bold, heading });
+      lines.push({ text, page: pg.page, fontSize: Math.round(item.fontSize * 10) / 10, bold: item.bold, heading, gapBefore });
     }
   }
   if (hiddenText.length > 0) flags.push("hidden-text");
@@ -553,6 +570,58 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
     message = `${pageErrors} of ${pages} pages could not be read.`;
   }
   return { status, format: "pdf", ...(message ? { message } : {}), lines, hiddenText, flags };
+}
+
+type BuiltLine = ReturnType<typeof buildLines>[number];
+
+/**
+ * A narrow left column holding only a few short labels ("Employment", "Areas of Expertise"), each
+ * level with the start of a block on the right: the headings of a two-cell table, not a sidebar.
+ * Returns the page's lines in reading order (each label, then the block beside and below it up to
+ * the next label), with a label wrapped over two lines in its cell joined; or undefined when the
+ * left column is not a label column.
+ */
+function labelColumn(left: BuiltLine[], right: BuiltLine[]): BuiltLine[] | undefined {
+  if (left.length === 0 || right.length < left.length) return undefined;
+  if (left.some((l) => l.text.trim().split(/\s+/).length > 4 || l.text.trim().length > 32 || /\d/.test(l.text))) return undefined;
+  const pitch = linePitch(right);
+  const joined: BuiltLine[] = [];
+  for (const l of left) {
+    const last = joined[joined.length - 1];
+    // A label wrapped inside its cell: the next left line right below, with nothing new beside it.
+    const besideNew = right.some((r) => Math.abs(r.y - l.y) <= pitch * 0.3 && last && r.y < last.y - pitch * 0.3);
+    if (last && last.y - l.y <= pitch * 1.3 && !besideNew) {
+      last.text = `${last.text} ${l.text.trim()}`;
+      continue;
+    }
+    joined.push({ ...l });
+  }
+  // Labels stand level with a block's first line; most labels must find one.
+  const level = joined.filter((l) => right.some((r) => Math.abs(r.y - l.y) <= pitch * 0.3)).length;
+  if (level < Math.max(2, joined.length * 0.6)) return undefined;
+  // Labels are sparse: a sidebar listing one skill per line at the body's spacing is not a label column.
+  const steps = joined.slice(1).map((l, i) => joined[i]!.y - l.y).sort((a, b) => a - b);
+  if (joined.length > right.length / 2 || (steps.length > 0 && steps[Math.floor(steps.length / 2)]! < pitch * 1.6)) return undefined;
+  const out: BuiltLine[] = [];
+  let k = 0;
+  for (const label of joined) {
+    while (k < right.length && right[k]!.y > label.y + pitch * 0.3) out.push(right[k++]!);
+    out.push(label);
+  }
+  while (k < right.length) out.push(right[k++]!);
+  return out;
+}
+
+/** The usual distance between consecutive lines of a page (the median step down, in points). */
+function linePitch(items: { y: number; fontSize: number }[]): number {
+  const steps: number[] = [];
+  for (let i = 1; i < items.length; i++) {
+    const dy = items[i - 1]!.y - items[i]!.y;
+    if (dy > 0 && dy <= items[i]!.fontSize * 4) steps.push(dy);
+  }
+  if (steps.length === 0) return Math.max(1, (items[0]?.fontSize ?? 10) * 1.2);
+  steps.sort((a, b) => a - b);
+  return steps[Math.floor(steps.length / 2)]!;
 }
 
 function medianFontSize(items: { fontSize: number; text: string }[]): number {

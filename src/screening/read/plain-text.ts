@@ -37,10 +37,17 @@ export function readPlainText(bytes: Uint8Array): ReadResult {
   const stripped = stripInvisibleCharacters(text);
   const lines: TextLine[] = [];
   let chars = 0;
-  for (const [raw] of stripped.text.matchAll(/[^\r\n\f]+/g)) {
+  // Blank lines are dropped but remembered: the line after one starts a block (headings stand alone).
+  let blank = true;
+  for (const [raw] of stripped.text.matchAll(/[^\r\n\f]*(?:\r\n|[\r\n\f]|$)/g)) {
+    if (raw === "") break;
     const t = raw.trim();
-    if (!t) continue;
-    lines.push({ text: t, page: 1, fontSize: 0, bold: false, heading: false });
+    if (!t) {
+      blank = true;
+      continue;
+    }
+    lines.push({ text: t, page: 1, fontSize: 0, bold: false, heading: false, gapBefore: blank });
+    blank = false;
     chars += t.length;
     // Millions of one-letter lines would cost far more memory than the file; the rest is cut anyway.
     if (chars > MAX_TEXT_CHARS || lines.length > MAX_LINES) break;

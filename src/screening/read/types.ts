@@ -19,6 +19,12 @@ export interface TextLine {
   bold: boolean;
   /** Marked as a heading by the file itself (an HTML/DOCX heading) or by its layout (PDF). */
   heading: boolean;
+  /**
+   * A blank line (plain text) or a visibly wider space than the line spacing (PDF) separates this
+   * line from the one before it, or it starts a page or column: the first line of a block. Absent
+   * when the format does not say (HTML, DOCX: every paragraph is its own block there).
+   */
+  gapBefore?: boolean;
 }
 
 /** Why a piece of text was judged invisible to a human reader. */

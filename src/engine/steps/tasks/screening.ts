@@ -67,6 +67,10 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
         : `The resume could not be read (${resume.status}).`;
     return review(why, [!resume ? "no-resume" : `resume-${resume.status}`]);
   }
+  // Text read but not understood (no positions, no skills) is not a weak candidate: a person reads it.
+  if (parsed.status === "partial" && parsed.profile.positions.length === 0 && parsed.profile.skills.length === 0) {
+    return review(`Resume ${resume.filename}: ${parsed.message ?? "no positions or skills were found."}`, ["resume-unreadable-layout"]);
+  }
   // Requirements read from the posting are saved once as a version the team can review and
   // approve (a dry run saves nothing).
   if (!rubric) {
