@@ -10,7 +10,7 @@ import ICAL from "ical.js";
 import { DAVClient, type DAVCalendar, type DAVObject } from "tsdav";
 import { CalendarError, type CalendarErrorKind } from "./errors.ts";
 import type { CaldavConnectionConfig } from "./config.ts";
-import { buildEventIcs, expandCalendarObjects, zoneForTzid } from "./ics.ts";
+import { buildEventIcs, expandCalendarObjects, TooManyOccurrencesError, zoneForTzid } from "./ics.ts";
 import type { CalendarProvider } from "./provider.ts";
 import type { CalendarCheckRow, CalendarEvent, CalendarIdentity, EventPatch, EventRef, FreeBusyResult, NewEvent, TimeRange } from "./types.ts";
 
@@ -141,7 +141,8 @@ export class CaldavCalendarProvider implements CalendarProvider {
         const expanded = this.#expand(identity, range, objects, calendar);
         out.push({ identityId: identity.id, email: identity.email, items: expanded.items, timezone: this.#zoneOf(identity, calendar), ...(expanded.notes.length ? { notes: expanded.notes } : {}) });
       } catch (error) {
-        if (error instanceof CalendarError && error.kind === "not-found") out.push({ identityId: identity.id, email: identity.email, items: [], error: error.message });
+        // One person's unreadable calendar is theirs alone: the others in the call are still read.
+        if ((error instanceof CalendarError && error.kind === "not-found") || error instanceof TooManyOccurrencesError) out.push({ identityId: identity.id, email: identity.email, items: [], error: `${identity.email}: ${error.message}` });
         else throw error;
       }
     }

@@ -316,6 +316,8 @@ describe("Google Calendar provider", () => {
     const before = fake.apiCalls.length;
     await assert.rejects(bounded.events(ana, range), /ana@example.com has more than 4000 events in 2026-03-30T00:00:00Z–2026-04-03T00:00:00Z.*calendars.maxEventsPerPerson/);
     assert.equal(fake.apiCalls.length - before, 2, "stops reading at the page that crosses the bound");
+    const [fb] = await bounded.freeBusy([ana], range);
+    assert.match(fb!.error!, /more than 4000 events/, "free/busy reports it for that person alone");
   });
 
   it("refuses a key that is not a service account key, saying what is wrong", () => {

@@ -190,7 +190,8 @@ export class GoogleCalendarProvider implements CalendarProvider {
           const { events, timezone } = await this.#list(identity, range);
           out.push({ identityId: identity.id, email: identity.email, items: events.flatMap((e) => toItem(e, identity.email)), timezone });
         } catch (error) {
-          if (error instanceof CalendarError && (error.kind === "not-found" || error.kind === "permission")) {
+          // One person's unreadable calendar (unknown, not delegated, too many events) is theirs alone.
+          if (error instanceof CalendarError && (error.kind === "not-found" || error.kind === "permission" || error.kind === "invalid")) {
             out.push({ identityId: identity.id, email: identity.email, items: [], error: error.message });
           } else throw error;
         }

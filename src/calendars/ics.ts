@@ -19,7 +19,7 @@ export interface ExpandOptions {
   ownerEmail?: string | undefined;
   /** Most occurrences produced over all objects (default 20,000); more is an error. */
   maxOccurrences?: number | undefined;
-  /** Most recurrence steps walked for one series (default 100,000): a guard against endless rules. */
+  /** Most recurrence steps walked for one series (default 100,000): beyond, an error, never a silent gap. */
   maxSteps?: number | undefined;
 }
 
@@ -190,8 +190,8 @@ export function expandCalendarObjects(objects: CalendarObject[], options: Expand
       const iterator = event.iterator();
       for (let steps = 0; ; steps++) {
         if (steps >= maxSteps) {
-          notes.add(`${where} (${uid}): stopped after ${maxSteps} recurrences before reaching ${options.range.end}`);
-          break;
+          // Stopping quietly would leave the person looking free during this series: refuse instead.
+          throw new TooManyOccurrencesError(`${where} (${uid}): its rule gives more than ${maxSteps} occurrences before ${options.range.end}; it cannot be read safely`);
         }
         const next = iterator.next();
         if (!next) break;
