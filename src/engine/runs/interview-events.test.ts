@@ -58,6 +58,14 @@ describe("interview webhooks with ids missing", () => {
     assert.equal(await counted(interviewEventFieldsMissing, { event: "interviewCreated", field: "opportunityId" }), before + 1);
   });
 
+  it("takes a legacy candidateId for the opportunity when opportunityId is missing", async () => {
+    const { opp, panel, event, lever } = await scene(["interviewId"]);
+    const resolved = await resolveInterviewEvent({ ...event, data: { ...event.data, candidateId: opp.id } }, lever, { logger, now: Date.now });
+    assert.equal(resolved.opportunityId, opp.id);
+    assert.deepEqual(resolved.subjects.map((s) => s.interview.id), [panel.interviews[0]!.id]);
+    assert.ok(resolved.missing.includes("opportunityId"), "still counted as missing");
+  });
+
   it("without an interview id, takes the opportunity's interviews that are to come or just ended, not old or canceled ones", async () => {
     const { sandbox, opp, panel, event, lever } = await scene(["opportunityId"]);
     const user = [...sandbox.state.users.values()].find((u) => u.deactivatedAt === null)!;

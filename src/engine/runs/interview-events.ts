@@ -62,7 +62,8 @@ export async function resolveInterviewEvent(
   for (const field of missing) interviewEventFieldsMissing.inc({ event: event.name, field });
   const interviewId = id(data.interviewId);
   const contactId = id(data.contactId);
-  let opportunityId = id(data.opportunityId);
+  // A legacy candidateId, where sent, names the opportunity too (reference §3.1).
+  let opportunityId = id(data.opportunityId) ?? id(data.candidateId);
   const unresolved = (reason: string, message: string): ResolvedInterviewEvent => {
     interviewEventsUnresolved.inc({ event: event.name, reason });
     options.logger.warn({ ...log, missing, reason, interviewId, opportunityId }, message);
