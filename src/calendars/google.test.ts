@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createVerify, generateKeyPairSync } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { CalendarError } from "./errors.ts";
-import { GOOGLE_CALENDAR_SCOPE, GoogleCalendarProvider, googleEventId } from "./google.ts";
+import { GOOGLE_CALENDAR_SCOPE, GoogleCalendarProvider, googleEventId, verifyGooglePush } from "./google.ts";
 import type { GoogleConnectionConfig } from "./config.ts";
 import type { CalendarIdentity } from "./types.ts";
 
@@ -86,7 +86,7 @@ before(async () => {
       return send(res, 200, { kind: "calendar#freeBusy", timeMin: b.timeMin, calendars });
     }
     const m = /^\/calendar\/v3\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/.exec(url.pathname);
-    if (m) {
+    if (m && m[2] !== "watch") {
       const cal = decodeURIComponent(m[1]!);
       if (fake.unknownUsers.has(cal)) return send(res, 404, googleError(404, "notFound", "Not Found"));
       const list = fake.events.get(cal) ?? [];
@@ -128,6 +128,15 @@ before(async () => {
         res.writeHead(204).end();
         return;
       }
+    }
+    if (url.pathname.endsWith("/events/watch") && req.method === "POST") {
+      const b = body as { id: string; type: string; address: string; token: string };
+      if (b.type !== "web_hook" || !b.address.startsWith("https://")) return send(res, 400, googleError(400, "push.webhookUrlNotHttps", "WebHook callback must be HTTPS: " + b.address));
+      return send(res, 200, { kind: "api#channel", id: b.id, resourceId: "res-1", resourceUri: "https://www.googleapis.com/calendar/v3/calendars/x/events", token: b.token, expiration: "1775000000000" });
+    }
+    if (url.pathname === "/calendar/v3/channels/stop") {
+      res.writeHead(204).end();
+      return;
     }
     send(res, 404, googleError(404, "notFound", "Not Found"));
   });
@@ -301,6 +310,21 @@ describe("Google Calendar provider", () => {
     const expired = await g.changes!(ana, "sync-that-google-forgot", range);
     assert.equal(expired.fullResync, true);
     assert.ok(expired.cursor);
+  });
+
+  it("opens and closes a push channel, and keeps only notifications carrying our token", async () => {
+    const g = provider();
+    const channel = await g.watch(ana, "https://fulcrum.example/hooks/google", "tok-abc", 3600);
+    assert.equal(channel.resourceId, "res-1");
+    assert.equal(channel.expiresAt, new Date(1775000000000).toISOString());
+    const sent = fake.apiCalls.find((c) => c.path.endsWith("/events/watch"))!.body as Record<string, unknown>;
+    assert.deepEqual([sent.type, sent.address, sent.token, sent.params], ["web_hook", "https://fulcrum.example/hooks/google", "tok-abc", { ttl: "3600" }]);
+    await g.stopWatch(ana, channel);
+    await assert.rejects(g.watch(ana, "http://insecure.example/", "t"), /WebHook callback must be HTTPS/);
+    const headers = { "x-goog-channel-id": channel.channelId, "x-goog-channel-token": "tok-abc", "x-goog-resource-id": "res-1", "x-goog-resource-state": "exists", "x-goog-message-number": "7" };
+    assert.deepEqual(verifyGooglePush(headers, "tok-abc"), { channelId: channel.channelId, resourceId: "res-1", state: "exists", messageNumber: 7 });
+    assert.equal(verifyGooglePush({ ...headers, "x-goog-channel-token": "tok-abd" }, "tok-abc"), undefined);
+    assert.equal(verifyGooglePush({ ...headers, "x-goog-channel-token": undefined }, "tok-abc"), undefined);
   });
 
   it("reads 10,000 events in a window in bounded pages and time", async () => {

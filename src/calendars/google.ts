@@ -5,7 +5,7 @@
  * freeBusy.query (50 calendars a call); events written with attendees, a Meet link and
  * sendUpdates=all, under an id derived from the caller's key so that a retry never makes a second one.
  */
-import { createHash, createSign } from "node:crypto";
+import { createHash, createSign, randomUUID, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { CalendarError } from "./errors.ts";
 import { providerError, requestJson, type JsonResponse } from "./http.ts";
@@ -320,6 +320,32 @@ export class GoogleCalendarProvider implements CalendarProvider {
     };
   }
 
+  /**
+   * Opens a push channel (events.watch) on a person's calendar: Google then POSTs to `address`
+   * (https) with our `token` whenever an event changes; read the changes with {@link changes}.
+   */
+  async watch(identity: CalendarIdentity, address: string, token: string, ttlSeconds = 7 * 86_400): Promise<{ channelId: string; resourceId: string; expiresAt: string }> {
+    const endpoint = "POST /calendars/:calendar/events/watch";
+    const channelId = randomUUID();
+    const res = await this.#call(identity.email, endpoint, `/calendars/${encodeURIComponent(identity.email)}/events/watch`, {
+      method: "POST",
+      body: { id: channelId, type: "web_hook", address, token, params: { ttl: String(ttlSeconds) } },
+    });
+    if (res.status !== 200) throw this.#fail(endpoint, res, `a push channel on ${identity.email}'s calendar`);
+    const body = z.object({ id: z.string(), resourceId: z.string(), expiration: z.union([z.string(), z.number()]).optional() }).safeParse(res.body);
+    if (!body.success) throw this.#error("invalid", endpoint, "the answer has no channel id and resourceId");
+    const expiration = body.data.expiration === undefined ? this.#now() + ttlSeconds * 1000 : Number(body.data.expiration);
+    return { channelId: body.data.id, resourceId: body.data.resourceId, expiresAt: new Date(expiration).toISOString() };
+  }
+
+  /** Closes a push channel; one Google no longer knows (404) is already closed. */
+  async stopWatch(identity: CalendarIdentity, channel: { channelId: string; resourceId: string }): Promise<void> {
+    const endpoint = "POST /channels/stop";
+    const res = await this.#call(identity.email, endpoint, "/channels/stop", { method: "POST", body: { id: channel.channelId, resourceId: channel.resourceId } });
+    if (res.status === 204 || res.status === 200 || res.status === 404) return;
+    throw this.#fail(endpoint, res, `channel ${channel.channelId}`);
+  }
+
   async check(probe?: CalendarIdentity): Promise<CalendarCheckRow[]> {
     const rows: CalendarCheckRow[] = [];
     const subject = probe?.email ?? this.#config.subject;
@@ -396,4 +422,33 @@ function toItem(e: GoogleEvent, owner: string): RawItem[] {
   if (ev.allDay) item.allDay = true;
   if (e.summary) item.title = e.summary;
   return [item];
+}
+
+/** A push notification Google sent to a channel's address, read from its headers. */
+export interface GooglePush {
+  channelId: string;
+  resourceId: string;
+  /** `sync` right after the channel opens; `exists` when something changed; `not_exists` when the resource went away. */
+  state: string;
+  messageNumber: number | undefined;
+}
+
+/**
+ * Reads a Google push notification and checks that it carries our channel token (compared in
+ * constant time). Returns undefined for a request that is not ours: ignore it.
+ */
+export function verifyGooglePush(headers: Record<string, string | string[] | undefined>, token: string): GooglePush | undefined {
+  const h = (name: string) => {
+    const v = headers[name] ?? headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const given = Buffer.from(h("x-goog-channel-token") ?? "");
+  const ours = Buffer.from(token);
+  if (given.length !== ours.length || !timingSafeEqual(given, ours)) return undefined;
+  const channelId = h("x-goog-channel-id");
+  const resourceId = h("x-goog-resource-id");
+  const state = h("x-goog-resource-state");
+  if (!channelId || !resourceId || !state) return undefined;
+  const n = Number(h("x-goog-message-number"));
+  return { channelId, resourceId, state, messageNumber: Number.isFinite(n) ? n : undefined };
 }

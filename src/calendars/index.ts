@@ -53,7 +53,7 @@ export {
 export { localInstant, boundaryInstant, assertZone } from "./local-time.ts";
 export { resolveIdentity, UnknownIdentityError, type LeverUserRef, type EmailOnlyIdentity } from "./identities.ts";
 export { openCalendarProvider, readAvailability, checkCalendarConnections, type InterviewerAvailability, type ReadAvailabilityInput } from "./connections.ts";
-export { GoogleCalendarProvider, GOOGLE_CALENDAR_SCOPE } from "./google.ts";
+export { GoogleCalendarProvider, GOOGLE_CALENDAR_SCOPE, verifyGooglePush, type GooglePush } from "./google.ts";
 export { GraphCalendarProvider, GRAPH_PERMISSION, graphValidationResponse, verifyGraphNotifications, type GraphNotification } from "./graph.ts";
 export { CaldavCalendarProvider } from "./caldav.ts";
 export { expandCalendarObjects, buildEventIcs, TooManyOccurrencesError } from "./ics.ts";
