@@ -34,3 +34,10 @@ export {
   MAX_TRANSCRIPT_BYTES,
   type TranscriptFormat,
 } from "./intake/transcript-files.ts";
+export { extractAudio, probeMedia, detectSilences, type MediaProbe, type MediaToolOptions, type Silence } from "./intake/extract-audio.ts";
+export type { TranscriptionEngine, EngineResult, EngineCallOptions } from "./transcribe/engine.ts";
+export { pocketsphinxEngine, parsePocketsphinxOutput, DEBIAN_MODEL_DIR, type PocketsphinxOptions } from "./transcribe/pocketsphinx.ts";
+export { openAiCompatibleEngine, type OpenAiCompatibleOptions } from "./transcribe/openai-compatible.ts";
+export { whisperCppEngine, checkWhisperModel, type WhisperCppOptions } from "./transcribe/whisper-cpp.ts";
+export { planChunks, type Chunk } from "./transcribe/plan-chunks.ts";
+export { transcribeMedia, transcribeWavInChunks, type TranscribeMediaOptions } from "./transcribe/transcribe-media.ts";

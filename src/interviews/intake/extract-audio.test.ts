@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { InterviewMediaError } from "../errors.ts";
+import { ffmpegSync, hasCommand } from "../testing-media.ts";
+import { detectSilences, extractAudio, parseSilences, probeMedia } from "./extract-audio.ts";
+
+const haveFfmpeg = hasCommand("ffmpeg") && hasCommand("ffprobe");
+const skip = haveFfmpeg ? false : "ffmpeg/ffprobe not installed (Debian package ffmpeg)";
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "extract-audio-"));
+  if (!haveFfmpeg) return;
+  // A 3 s video with a 440 Hz tone, a video without audio, and a tone with a silent middle.
+  ffmpegSync(["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=3", "-c:v", "mpeg4", "-c:a", "aac", "-ac", "2", join(dir, "talk.mp4")]);
+  ffmpegSync(["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2", "-an", "-c:v", "mpeg4", join(dir, "silent-film.mp4")]);
+  ffmpegSync(["-f", "lavfi", "-i", "sine=frequency=300:duration=1", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=1.5", "-f", "lavfi", "-i", "sine=frequency=300:duration=1", "-filter_complex", "[0:a]aresample=16000[a];[2:a]aresample=16000[c];[a][1:a][c]concat=n=3:v=0:a=1", "-ac", "1", join(dir, "gap.wav")]);
+});
+
+describe("extracting audio with ffmpeg", { skip }, () => {
+  it("writes 16 kHz mono s16 WAV from a video and reports its duration and streams", async () => {
+    const out = join(dir, "talk.wav");
+    const probe = await extractAudio(join(dir, "talk.mp4"), out);
+    assert.ok(Math.abs(probe.durationSeconds - 3) < 0.2, `duration ${probe.durationSeconds}`);
+    assert.deepEqual(probe.audioCodecs, ["aac"]);
+    assert.deepEqual(probe.videoCodecs, ["mpeg4"]);
+    const wav = readFileSync(out);
+    assert.equal(wav.toString("latin1", 0, 4), "RIFF");
+    assert.equal(wav.readUInt16LE(22), 1, "mono");
+    assert.equal(wav.readUInt32LE(24), 16000, "16 kHz");
+    assert.equal(wav.readUInt16LE(34), 16, "16-bit");
+    const again = await probeMedia(out);
+    assert.deepEqual(again.audioCodecs, ["pcm_s16le"]);
+  });
+
+  it("says a video without an audio track is video-only", async () => {
+    await assert.rejects(extractAudio(join(dir, "silent-film.mp4"), join(dir, "x.wav")), (e: unknown) => {
+      assert.ok(e instanceof InterviewMediaError);
+      assert.equal(e.status, "video-only");
+      assert.match(e.message, /no audio track/);
+      return true;
+    });
+  });
+
+  it("says a truncated recording and random bytes are corrupt", async () => {
+    const whole = readFileSync(join(dir, "talk.mp4"));
+    writeFileSync(join(dir, "cut.mp4"), whole.subarray(0, Math.floor(whole.length / 2)));
+    writeFileSync(join(dir, "noise.mp4"), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
+    for (const name of ["cut.mp4", "noise.mp4"]) {
+      await assert.rejects(extractAudio(join(dir, name), join(dir, "y.wav")), (e: unknown) => {
+        assert.ok(e instanceof InterviewMediaError, String(e));
+        assert.equal(e.status, "corrupt", `${name}: ${e.message}`);
+        return true;
+      });
+    }
+  });
+
+  it("says plainly when ffmpeg itself is missing", async () => {
+    await assert.rejects(extractAudio(join(dir, "talk.mp4"), join(dir, "z.wav"), { ffmpegPath: "ffmpeg-not-installed-here" }), (e: unknown) => {
+      assert.ok(e instanceof InterviewMediaError);
+      assert.equal(e.status, "tool-missing");
+      assert.match(e.message, /^ffmpeg not found: install the Debian package ffmpeg/);
+      return true;
+    });
+  });
+
+  it("finds the silence between two tones", async () => {
+    const silences = await detectSilences(join(dir, "gap.wav"), { durationSeconds: 3.5 });
+    assert.equal(silences.length, 1);
+    assert.ok(Math.abs(silences[0]!.start - 1) < 0.1 && Math.abs(silences[0]!.end - 2.5) < 0.1, JSON.stringify(silences));
+    assert.ok(statSync(join(dir, "gap.wav")).size > 0);
+  });
+});
+
+describe("tools that are missing or misbehave", () => {
+  it("names the Debian package when ffmpeg is not installed", async () => {
+    await assert.rejects(extractAudio("whatever.mp4", "out.wav", { ffprobePath: join(dir, "no-such-ffprobe"), ffmpegPath: join(dir, "no-such-ffmpeg") }), (e: unknown) => {
+      assert.ok(e instanceof InterviewMediaError);
+      assert.equal(e.status, "tool-missing");
+      assert.match(e.message, /^ffprobe not found: install the Debian package ffmpeg/);
+      return true;
+    });
+  });
+
+  it("parses silencedetect output, closing a trailing silence at the end", () => {
+    const log = "[silencedetect @ 0x1] silence_start: 1.002\n[silencedetect @ 0x1] silence_end: 2.5 | silence_duration: 1.498\n[silencedetect @ 0x1] silence_start: 9.1\n";
+    assert.deepEqual(parseSilences(log, 10), [
+      { start: 1.002, end: 2.5 },
+      { start: 9.1, end: 10 },
+    ]);
+  });
+});

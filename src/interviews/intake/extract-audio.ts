@@ -1,0 +1,149 @@
+/**
+ * From a recording to what recognisers want: ffprobe says what is in the file (duration, audio and
+ * video streams), ffmpeg writes the audio as 16 kHz mono 16-bit WAV. Every failure gets a status:
+ * `tool-missing`, `corrupt` (unreadable or truncated), `video-only`, `unsupported-codec`, `timeout`.
+ */
+import { z } from "zod";
+import { InterviewMediaError } from "../errors.ts";
+import { lastLine, runTool } from "../run-tool.ts";
+
+/** Paths of the media tools (default: `ffmpeg` and `ffprobe` on PATH) and time limits. */
+export interface MediaToolOptions {
+  ffmpegPath?: string | undefined;
+  ffprobePath?: string | undefined;
+  /** Limit for one ffprobe or ffmpeg run (default 10 minutes; a two-hour file extracts in seconds). */
+  timeoutMs?: number | undefined;
+}
+
+const probeSchema = z.object({
+  streams: z
+    .array(
+      z.object({
+        codec_type: z.string().optional(),
+        codec_name: z.string().optional(),
+        duration: z.string().optional(),
+        disposition: z.object({ attached_pic: z.number().optional() }).partial().optional(),
+      }),
+    )
+    .default([]),
+  format: z.object({ format_name: z.string().optional(), duration: z.string().optional() }).partial().optional(),
+});
+
+/** What a media file holds. */
+export interface MediaProbe {
+  durationSeconds: number;
+  format: string;
+  audioCodecs: string[];
+  videoCodecs: string[];
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/** Reads a media file's container, streams and duration with ffprobe. */
+export async function probeMedia(path: string, options: MediaToolOptions = {}): Promise<MediaProbe> {
+  const run = await runTool(["-v", "error", "-show_format", "-show_streams", "-of", "json", path], {
+    tool: "ffprobe",
+    command: options.ffprobePath,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  if (run.code !== 0) {
+    throw new InterviewMediaError("corrupt", `the media file cannot be read (corrupt, truncated or not media): ${lastLine(run.stderr) || `ffprobe exited with ${run.code}`}`);
+  }
+  let parsed: z.infer<typeof probeSchema>;
+  try {
+    parsed = probeSchema.parse(JSON.parse(run.stdout));
+  } catch (error) {
+    throw new InterviewMediaError("corrupt", `ffprobe gave an unreadable description of the media file: ${(error as Error).message}`);
+  }
+  // Cover art in audio files is a "video" stream; it is not video.
+  const video = parsed.streams.filter((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
+  const audio = parsed.streams.filter((s) => s.codec_type === "audio");
+  const durations = [parsed.format?.duration, ...audio.map((s) => s.duration)].map((d) => Number(d)).filter((d) => Number.isFinite(d) && d > 0);
+  return {
+    durationSeconds: durations.length ? Math.max(...durations) : 0,
+    format: parsed.format?.format_name ?? "unknown",
+    audioCodecs: audio.map((s) => s.codec_name ?? "unknown"),
+    videoCodecs: video.map((s) => s.codec_name ?? "unknown"),
+  };
+}
+
+/**
+ * Writes the first audio stream of `input` to `output` as 16 kHz mono s16 WAV and returns the probe
+ * of the input. Video-only files, unreadable files and unsupported codecs are refused with a status.
+ *
+ * @example
+ * const probe = await extractAudio("interview.mp4", "/tmp/x/audio.wav");
+ */
+export async function extractAudio(input: string, output: string, options: MediaToolOptions = {}): Promise<MediaProbe> {
+  const probe = await probeMedia(input, options);
+  if (probe.audioCodecs.length === 0) {
+    if (probe.videoCodecs.length > 0) {
+      throw new InterviewMediaError("video-only", `the recording has video (${probe.videoCodecs.join(", ")}) but no audio track, so there is nothing to transcribe`);
+    }
+    throw new InterviewMediaError("corrupt", `the media file (${probe.format}) has no audio stream`);
+  }
+  const run = await runTool(
+    ["-nostdin", "-hide_banner", "-v", "error", "-i", input, "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-sample_fmt", "s16", "-c:a", "pcm_s16le", "-f", "wav", "-y", output],
+    { tool: "ffmpeg", command: options.ffmpegPath, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+  );
+  if (run.code !== 0) {
+    const why = lastLine(run.stderr);
+    if (/decoder .* not found|unsupported codec|no decoder|Decoding requested, but no decoder/i.test(run.stderr)) {
+      throw new InterviewMediaError("unsupported-codec", `the audio codec (${probe.audioCodecs[0]}) cannot be decoded here: ${why}`);
+    }
+    throw new InterviewMediaError("corrupt", `the audio could not be extracted (corrupt or truncated media): ${why || `ffmpeg exited with ${run.code}`}`);
+  }
+  return probe;
+}
+
+/** A stretch of silence found by ffmpeg's `silencedetect`, in seconds. */
+export interface Silence {
+  start: number;
+  end: number;
+}
+
+/**
+ * Finds silences of at least `minSeconds` quieter than `noiseDb` (defaults −35 dB, 0.4 s) in a
+ * WAV file, with ffmpeg's `silencedetect` filter.
+ */
+export async function detectSilences(
+  wav: string,
+  options: MediaToolOptions & { noiseDb?: number; minSeconds?: number; durationSeconds?: number } = {},
+): Promise<Silence[]> {
+  const noise = options.noiseDb ?? -35;
+  const min = options.minSeconds ?? 0.4;
+  const run = await runTool(["-nostdin", "-hide_banner", "-v", "info", "-i", wav, "-af", `silencedetect=noise=${noise}dB:d=${min}`, "-f", "null", "-"], {
+    tool: "ffmpeg",
+    command: options.ffmpegPath,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  if (run.code !== 0) {
+    throw new InterviewMediaError("corrupt", `silence detection failed: ${lastLine(run.stderr) || `ffmpeg exited with ${run.code}`}`);
+  }
+  return parseSilences(run.stderr, options.durationSeconds);
+}
+
+/** Parses `silencedetect` log lines; a silence still open at the end closes at `durationSeconds`. */
+export function parseSilences(log: string, durationSeconds?: number): Silence[] {
+  const silences: Silence[] = [];
+  let open: number | undefined;
+  for (const m of log.matchAll(/silence_(start|end): (-?[\d.]+)/g)) {
+    const t = Math.max(0, Number(m[2]));
+    if (m[1] === "start") open = t;
+    else if (open !== undefined) {
+      silences.push({ start: open, end: t });
+      open = undefined;
+    }
+  }
+  if (open !== undefined && durationSeconds !== undefined && durationSeconds > open) silences.push({ start: open, end: durationSeconds });
+  return silences;
+}
+
+/** Copies `[start, end)` seconds of a WAV file to `output` (16 kHz mono s16). */
+export async function cutWav(wav: string, start: number, end: number, output: string, options: MediaToolOptions = {}): Promise<void> {
+  const run = await runTool(
+    ["-nostdin", "-hide_banner", "-v", "error", "-ss", start.toFixed(3), "-t", (end - start).toFixed(3), "-i", wav, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-f", "wav", "-y", output],
+    { tool: "ffmpeg", command: options.ffmpegPath, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+  );
+  if (run.code !== 0) throw new InterviewMediaError("corrupt", `cutting the audio at ${start.toFixed(1)}–${end.toFixed(1)} s failed: ${lastLine(run.stderr)}`);
+}
