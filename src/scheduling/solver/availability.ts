@@ -101,13 +101,7 @@ export function blockingSpansMs(busy: BusyInterval[], bufferMinutes: number): [n
 /** Builds the grid and every pool member's availability for a normalised request. */
 export function buildSolverTime(n: NormalisedRequest): SolverTime {
   const { request, windowStart, windowEnd } = n;
-  // One offset table per zone for the window and a few days around it.
-  const tables = new Map<string, ZoneOffsets>();
-  const zoneOf = (name: string): ZoneOffsets => {
-    let table = tables.get(name);
-    if (!table) tables.set(name, (table = offsetTable(zoneNamed(name)!, windowStart - 3 * DAY_MS, windowEnd + 3 * DAY_MS)));
-    return table;
-  };
+  const zoneOf = (name: string): ZoneOffsets => offsetTable(zoneNamed(name)!);
   const candidateZone = zoneOf(request.candidate.timezone);
   const originMs = Math.floor(windowStart / MINUTE_MS) * MINUTE_MS - DAY_MS;
   const g = request.granularityMinutes;

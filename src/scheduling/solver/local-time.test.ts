@@ -36,7 +36,7 @@ describe("local times across daylight-saving switches", () => {
         ["2026-03-05T00:00:00Z", "2026-04-02T00:00:00Z"],
         ["2026-10-01T00:00:00Z", "2026-11-05T00:00:00Z"],
       ]) {
-        const table = offsetTable(zone, Date.parse(from!), Date.parse(to!));
+        const table = offsetTable(zone);
         for (let t = Date.parse(from!); t <= Date.parse(to!); t += 5 * 60_000) {
           if (table.offset(t) !== zone.offset(t)) assert.fail(`${name} at ${new Date(t).toISOString()}: ${table.offset(t)} ≠ ${zone.offset(t)}`);
         }

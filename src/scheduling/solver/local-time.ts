@@ -25,50 +25,52 @@ export interface ZoneOffsets {
 const zones = new Map<string, IANAZone>();
 
 const SAMPLE_MS = 6 * 3_600_000;
+const BLOCK_MS = 32 * DAY_MS;
 
-/**
- * A zone's offsets over [from, to] read once from Luxon into a table of transitions, so the solver's
- * tens of thousands of conversions per request cost a binary search each instead of an Intl call.
- * Offsets are sampled every 6 hours (zones never change twice in 6 hours) and each change is located
- * to the minute; outside the range it asks Luxon.
- */
-export function offsetTable(zone: IANAZone, from: number, to: number): ZoneOffsets {
-  // Kept per zone for the process: a batch of requests over similar windows reads Luxon once.
-  const cached = tables.get(zone.name);
-  if (cached && cached.from <= from && cached.to >= to) return cached.table;
-  const lo = cached && to - cached.from < 400 * DAY_MS ? Math.min(from, cached.from) : from;
-  const hi = cached && cached.to - from < 400 * DAY_MS ? Math.max(to, cached.to) : to;
-  const table = buildOffsetTable(zone, lo, hi);
-  tables.set(zone.name, { from: lo, to: hi, table });
-  return table;
+/** One block of a zone's offsets: the instants its offset changes at (the block's start first) and the offsets from then on. */
+interface OffsetBlock {
+  at: number[];
+  offsets: number[];
 }
 
-const tables = new Map<string, { from: number; to: number; table: ZoneOffsets }>();
-
-function buildOffsetTable(zone: IANAZone, from: number, to: number): ZoneOffsets {
-  const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+function readBlock(zone: IANAZone, start: number): OffsetBlock {
   const at: number[] = [start];
   const offsets: number[] = [zone.offset(start)];
-  for (let t = start + SAMPLE_MS; ; t += SAMPLE_MS) {
-    const sample = Math.min(t, to);
-    const offset = zone.offset(sample);
-    if (offset !== offsets[offsets.length - 1]) {
-      // Find the first minute in (sample - 6h, sample] that has the new offset.
-      let lo = Math.max(start, sample - SAMPLE_MS);
-      let hi = sample;
-      while (hi - lo > MINUTE_MS) {
-        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
-        if (zone.offset(mid) === offset) hi = mid;
-        else lo = mid;
-      }
-      at.push(hi);
-      offsets.push(offset);
+  for (let t = start + SAMPLE_MS; t <= start + BLOCK_MS; t += SAMPLE_MS) {
+    const offset = zone.offset(t);
+    if (offset === offsets[offsets.length - 1]) continue;
+    // Find the first minute in (t - 6h, t] that has the new offset.
+    let lo = t - SAMPLE_MS;
+    let hi = t;
+    while (hi - lo > MINUTE_MS) {
+      const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+      if (zone.offset(mid) === offset) hi = mid;
+      else lo = mid;
     }
-    if (sample >= to) break;
+    at.push(hi);
+    offsets.push(offset);
   }
-  return {
+  return { at, offsets };
+}
+
+const tables = new Map<string, ZoneOffsets>();
+
+/**
+ * A zone's offsets read from Luxon once per 32-day block into a table of transitions and kept for
+ * the process, so the solver's tens of thousands of conversions per request cost a binary search
+ * each instead of an Intl call. Offsets are sampled every 6 hours (zones never change twice in 6
+ * hours) and each change is located to the minute.
+ */
+export function offsetTable(zone: IANAZone): ZoneOffsets {
+  let table = tables.get(zone.name);
+  if (table) return table;
+  const blocks = new Map<number, OffsetBlock>();
+  table = {
     offset(ts: number): number {
-      if (ts < start || ts > to) return zone.offset(ts);
+      const key = Math.floor(ts / BLOCK_MS);
+      let block = blocks.get(key);
+      if (!block) blocks.set(key, (block = readBlock(zone, key * BLOCK_MS)));
+      const { at, offsets } = block;
       let lo = 0;
       let hi = at.length - 1;
       while (lo < hi) {
@@ -79,6 +81,8 @@ function buildOffsetTable(zone: IANAZone, from: number, to: number): ZoneOffsets
       return offsets[lo]!;
     },
   };
+  tables.set(zone.name, table);
+  return table;
 }
 
 /** The Luxon zone for an IANA name, or undefined when the name is not a valid zone. */

@@ -122,9 +122,9 @@ const PLAIN_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3}
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** The zone's offsets around a wall time, from the process-wide table (Luxon is slow per call). */
-function zoneAround(name: string, wallMs: number): ZoneOffsets {
-  return offsetTable(zoneNamed(name)!, wallMs - 3 * DAY_MS, wallMs + 3 * DAY_MS);
+/** The zone's offsets from the process-wide table (Luxon is slow per call). */
+function zoneAround(name: string): ZoneOffsets {
+  return offsetTable(zoneNamed(name)!);
 }
 
 function plainIso(value: string): number | undefined {
@@ -158,7 +158,7 @@ export function parseInstant(value: string, zoneName: string, field: string): nu
   }
   const wall = DateTime.fromISO(value, { zone: "UTC" });
   if (!wall.isValid) throw new PanelRequestError(field, `"${value}" is not an ISO 8601 date-time (${wall.invalidExplanation ?? wall.invalidReason})`);
-  return boundaryInstant(zoneAround(zoneName, wall.toMillis()), wall.toMillis());
+  return boundaryInstant(zoneAround(zoneName), wall.toMillis());
 }
 
 /** An all-day date (YYYY-MM-DD) as the instant its day starts in `zoneName`. */
@@ -166,7 +166,7 @@ export function parseDateStart(value: string, zoneName: string, field: string): 
   if (!DATE_ONLY.test(value)) throw new PanelRequestError(field, `"${value}" is not a date (YYYY-MM-DD), which an all-day event's start and end are`);
   const wall = DateTime.fromISO(value, { zone: "UTC" });
   if (!wall.isValid) throw new PanelRequestError(field, `"${value}" is not a valid date`);
-  return boundaryInstant(zoneAround(zoneName, wall.toMillis()), wall.toMillis());
+  return boundaryInstant(zoneAround(zoneName), wall.toMillis());
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
