@@ -189,7 +189,7 @@ export class CaldavCalendarProvider implements CalendarProvider {
     return { ...this.#asEvent(stored, { start: event.start, end: event.end }), key: event.key };
   }
 
-  async updateEvent(organizer: CalendarIdentity, ref: EventRef, patch: EventPatch): Promise<CalendarEvent> {
+  async updateEvent(_organizer: CalendarIdentity, ref: EventRef, patch: EventPatch): Promise<CalendarEvent> {
     const href = ref.href ?? ref.id;
     const current = await this.#read(href);
     if (!current) throw this.#error("not-found", "PUT event", `${href} does not exist`);
