@@ -26,9 +26,12 @@ export type Producer = (typeof PRODUCERS)[number];
 const DATES: DateStyle[] = ["mon", "iso", "slash", "year", "full"];
 const ORDERS: OrderStyle[] = ["title-comma-org", "org-dash-title", "title-at-org", "org-line"];
 
-/** The k-th rendering of a producer: dates, order and section names rotate so no two neighbours look alike. */
+/**
+ * The k-th rendering of a producer: dates, order and section names rotate so no two neighbours look
+ * alike, and about one in four has no skills list (its skills are only named in sentences).
+ */
 function styleFor(k: number, p: number, headings: HeadingStyle): Style {
-  return { dates: DATES[(k + p) % DATES.length]!, order: ORDERS[(k + 2 * p) % ORDERS.length]!, headings, names: (k + p) % 4 };
+  return { dates: DATES[(k + p) % DATES.length]!, order: ORDERS[(k + 2 * p) % ORDERS.length]!, headings, names: (k + p) % 4, skillsList: (k + 3 * p) % 4 !== 3 };
 }
 
 const cycle = <T>(list: readonly T[], i: number): T => list[i % list.length]!;

@@ -49,11 +49,11 @@ function years(positions: TruthPosition[]): number {
   return Math.round((months.size / 12) * 10) / 10;
 }
 
-/** Every skill a source record states: marked names in its prose and the known items of its skills list. */
-export function sourceSkills(r: SourceResume): string[] {
+/** Every skill a source record states: marked names in its prose and (when it is printed) the known items of its skills list. */
+export function sourceSkills(r: SourceResume, withList = true): string[] {
   const prose = [r.summary, ...r.positions.flatMap((p) => p.bullets)].join("\n");
   const marked = [...prose.matchAll(/\{([^}]+)\}/g)].map((m) => knownSkill(m[1]!, r.id));
-  const listed = r.skills.map((s) => canonicalSkill(s)).filter((s): s is string => Boolean(s));
+  const listed = withList ? r.skills.map((s) => canonicalSkill(s)).filter((s): s is string => Boolean(s)) : [];
   return [...new Set([...listed, ...marked])];
 }
 
@@ -62,10 +62,10 @@ export function truthOfSource(r: SourceResume, style: Style, producer: string, f
   const positions = r.positions.map((p) => ({ org: p.org, title: p.title, start: ym(p.start), end: p.end ? ym(p.end) : null, dates: formatDates(p, style.dates) }));
   return {
     id: `${producer}/${r.id}`,
-    layout: `${style.headings}/${style.order}/${style.dates}/names${style.names}`,
+    layout: `${style.headings}/${style.order}/${style.dates}/names${style.names}${style.skillsList === false ? "/no-skills-list" : ""}`,
     discipline: r.discipline,
     seniority: "",
-    skills: sourceSkills(r),
+    skills: sourceSkills(r, style.skillsList !== false),
     positions,
     education: r.education.map((e) => ({ school: e.school, degree: e.degree, field: e.field })),
     languages: r.languages,

@@ -18,6 +18,8 @@ export interface Style {
   headings: HeadingStyle;
   /** Index into {@link SECTION_NAMES}. */
   names: number;
+  /** False: no skills list; the skills are only named in the summary and positions. */
+  skillsList?: boolean;
 }
 
 /** Section names as different templates word them. */
@@ -88,7 +90,7 @@ export function blocks(r: SourceResume, style: Style): Block[] {
         ...p.bullets.map((b) => ({ type: "bullet" as const, text: plain(b) })),
       ]),
     },
-    { kind: "skills", heading: names.skills, items: [{ type: "text", text: r.skills.join(", ") }] },
+    ...(style.skillsList === false ? [] : [{ kind: "skills" as const, heading: names.skills, items: [{ type: "text" as const, text: r.skills.join(", ") }] }]),
     { kind: "education", heading: names.education, items: r.education.map((e) => ({ type: "text" as const, text: educationLine(e) })) },
     { kind: "languages", heading: names.languages, items: [{ type: "text", text: r.languages.join(", ") }] },
   ];
