@@ -57,7 +57,10 @@ async function startBuiltInSandbox(config: Config, logger: Logger) {
       `the built-in Lever sandbox could not be loaded (${(error as Error).message}); set LEVER_API_KEY to use a real Lever account, or FULCRUM_SANDBOX=off`,
     );
   }
-  const sandbox = await mod.startSandbox({ port: config.sandbox.port, seed: 1 });
+  // The built-in sandbox is a local demo: Fulcrum runs beside it on plain http, so `fulcrum
+  // webhooks install --url http://127.0.0.1:…` must work against it (loopback hosts only; real
+  // Lever and the sandbox's default both require https).
+  const sandbox = await mod.startSandbox({ port: config.sandbox.port, seed: 1, allowHttpLoopbackWebhooks: true });
   logger.info({ url: sandbox.url }, "built-in Lever sandbox started");
   return sandbox;
 }
