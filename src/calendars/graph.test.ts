@@ -60,6 +60,8 @@ before(async () => {
     if (!fake.roles.some((r) => r.startsWith("Calendars."))) return send(res, 403, graphError("ErrorAccessDenied", "Access is denied. Check credentials and try again."));
     let m = /^\/v1.0\/users\/([^/]+)\/calendar\/getSchedule$/.exec(url.pathname);
     if (m) {
+      const days = (Date.parse(`${body.endTime.dateTime}Z`) - Date.parse(`${body.startTime.dateTime}Z`)) / 86_400_000;
+      if (days > 62) return send(res, 400, graphError("ErrorTimeIntervalTooBig", `The requested time duration specified for FreeBusyViewOptions.TimeWindow is too long. The allowed limit = 62 days; the actual limit = ${Math.ceil(days)} days.`));
       return send(res, 200, {
         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)",
         value: (body.schedules as string[]).map((id) =>
@@ -173,6 +175,14 @@ describe("Microsoft Graph provider", () => {
     assert.deepEqual(r.items.map((i) => i.status), ["busy", "tentative", "oof", "workingElsewhere", "free"]);
     assert.deepEqual(r.items[0], { start: "2026-03-30T16:00:00Z", end: "2026-03-30T16:30:00Z", status: "busy", title: "Standup" });
     assert.deepEqual(r.workingHours, { timezone: "America/Los_Angeles", hours: { mon: [["08:00", "17:00"]], tue: [["08:00", "17:00"]], wed: [["08:00", "17:00"]], thu: [["08:00", "17:00"]], fri: [["08:00", "17:00"]] } });
+  });
+
+  it("reads a window longer than getSchedule's 62 days in pieces, keeping each item once", async () => {
+    const [r] = await provider().freeBusy(people(1), { start: "2026-03-01T00:00:00Z", end: "2026-06-01T00:00:00Z" });
+    const calls = fake.calls.filter((c) => c.path.endsWith("/getSchedule"));
+    assert.deepEqual(calls.map((c) => [(c.body as { startTime: { dateTime: string } }).startTime.dateTime, (c.body as { endTime: { dateTime: string } }).endTime.dateTime]), [["2026-03-01T00:00:00", "2026-05-02T00:00:00"], ["2026-05-02T00:00:00", "2026-06-01T00:00:00"]]);
+    assert.equal(r!.error, undefined);
+    assert.equal(r!.items.length, 5, "the fake answers the same items for both pieces: each is kept once");
   });
 
   it("notes working hours in a zone it cannot map instead of guessing", async () => {

@@ -13,7 +13,7 @@ import { CalendarError, type CalendarErrorKind } from "./errors.ts";
 import { providerError, requestJson, type JsonResponse } from "./http.ts";
 import type { GraphConnectionConfig } from "./config.ts";
 import type { CalendarProvider } from "./provider.ts";
-import { weekdayKeys, type AvailabilityStatus, type CalendarCheckRow, type CalendarEvent, type CalendarIdentity, type EventChanges, type EventPatch, type EventRef, type FreeBusyResult, type NewEvent, type TimeRange, type WeeklyHours } from "./types.ts";
+import { weekdayKeys, type AvailabilityStatus, type CalendarCheckRow, type CalendarEvent, type CalendarIdentity, type EventChanges, type EventPatch, type EventRef, type FreeBusyResult, type NewEvent, type RawItem, type TimeRange, type WeeklyHours } from "./types.ts";
 import { windowsZoneToIana } from "./windows-zones.ts";
 
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -23,6 +23,8 @@ const DEFAULT_API = "https://graph.microsoft.com/v1.0";
 const DEFAULT_LOGIN = "https://login.microsoftonline.com";
 /** Mailboxes per getSchedule call (20 per third-party guides; not stated in Microsoft's reference). */
 export const GRAPH_SCHEDULE_BATCH = 20;
+/** getSchedule's longest window: 62 days (ErrorTimeIntervalTooBig beyond; microsoftgraph/microsoft-graph-docs#19703). */
+export const GRAPH_SCHEDULE_MAX_MS = 62 * 86_400_000;
 const PREFER_UTC = { prefer: 'outlook.timezone="UTC"' };
 
 const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().optional() });
@@ -225,39 +227,53 @@ export class GraphCalendarProvider implements CalendarProvider {
   async freeBusy(identities: CalendarIdentity[], range: TimeRange): Promise<FreeBusyResult[]> {
     const via = this.#config.subject ?? identities[0]?.email;
     if (!via) return [];
-    const out: FreeBusyResult[] = [];
     const endpoint = "POST /users/:user/calendar/getSchedule";
-    const utc = (iso: string) => ({ dateTime: DateTime.fromISO(iso, { zone: "utc" }).toFormat("yyyy-LL-dd'T'HH:mm:ss"), timeZone: "UTC" });
+    const utc = (ms: number) => ({ dateTime: DateTime.fromMillis(ms, { zone: "utc" }).toFormat("yyyy-LL-dd'T'HH:mm:ss"), timeZone: "UTC" });
+    // getSchedule refuses a window over 62 days (ErrorTimeIntervalTooBig): longer ones are read in pieces.
+    const chunks: [number, number][] = [];
+    const to = Date.parse(range.end);
+    for (let from = Date.parse(range.start); from < to; from += GRAPH_SCHEDULE_MAX_MS) chunks.push([from, Math.min(to, from + GRAPH_SCHEDULE_MAX_MS)]);
+    const acc = new Map<string, { items: Map<string, RawItem>; notes: string[]; error?: string; workingHours?: { timezone: string; hours: WeeklyHours } }>();
     for (let i = 0; i < identities.length; i += GRAPH_SCHEDULE_BATCH) {
       const batch = identities.slice(i, i + GRAPH_SCHEDULE_BATCH);
-      const res = await this.#call(endpoint, `/users/${encodeURIComponent(via)}/calendar/getSchedule`, {
-        method: "POST",
-        body: { schedules: batch.map((p) => p.email), startTime: utc(range.start), endTime: utc(range.end), availabilityViewInterval: 15 },
-      });
-      if (res.status !== 200) throw this.#fail(endpoint, res, `the schedules of ${batch.length} mailbox(es)`);
-      const parsed = scheduleSchema.safeParse(res.body);
-      if (!parsed.success) throw this.#error("invalid", endpoint, `the answer has an unexpected shape (${parsed.error.issues[0]?.path.join(".")})`);
-      for (const p of batch) {
-        const s = parsed.data.value.find((v) => v.scheduleId.toLowerCase() === p.email.toLowerCase());
-        if (!s || s.error) {
-          out.push({ identityId: p.id, email: p.email, items: [], error: `Graph has no schedule for ${p.email}${s?.error ? ` (${[s.error.responseCode, s.error.message].filter(Boolean).join(": ")})` : ""}: check the address or that the mailbox is in this tenant` });
-          continue;
-        }
-        const notes: string[] = [];
-        const items = (s.scheduleItems ?? []).flatMap((it) => {
-          try {
-            return [{ start: graphInstant(it.start, `${p.email} item`), ...(it.end ? { end: graphInstant(it.end, `${p.email} item`) } : {}), status: STATUSES[it.status.toLowerCase()] ?? "busy", ...(it.subject ? { title: it.subject } : {}) }];
-          } catch (error) {
-            notes.push(`${(error as Error).message}; item ignored`);
-            return [];
-          }
+      for (const [from, until] of chunks) {
+        const res = await this.#call(endpoint, `/users/${encodeURIComponent(via)}/calendar/getSchedule`, {
+          method: "POST",
+          body: { schedules: batch.map((p) => p.email), startTime: utc(from), endTime: utc(until), availabilityViewInterval: 15 },
         });
-        const wh = graphWorkingHours(s.workingHours, p.email);
-        if (wh.note) notes.push(wh.note);
-        out.push({ identityId: p.id, email: p.email, items, ...(wh.hours ? { workingHours: wh.hours, timezone: wh.hours.timezone } : {}), ...(notes.length ? { notes } : {}) });
+        if (res.status !== 200) throw this.#fail(endpoint, res, `the schedules of ${batch.length} mailbox(es)`);
+        const parsed = scheduleSchema.safeParse(res.body);
+        if (!parsed.success) throw this.#error("invalid", endpoint, `the answer has an unexpected shape (${parsed.error.issues[0]?.path.join(".")})`);
+        for (const p of batch) {
+          const entry = acc.get(p.id) ?? { items: new Map<string, RawItem>(), notes: [] };
+          acc.set(p.id, entry);
+          const s = parsed.data.value.find((v) => v.scheduleId.toLowerCase() === p.email.toLowerCase());
+          if (!s || s.error) {
+            entry.error ??= `Graph has no schedule for ${p.email}${s?.error ? ` (${[s.error.responseCode, s.error.message].filter(Boolean).join(": ")})` : ""}: check the address or that the mailbox is in this tenant`;
+            continue;
+          }
+          for (const it of s.scheduleItems ?? []) {
+            try {
+              const item: RawItem = { start: graphInstant(it.start, `${p.email} item`), ...(it.end ? { end: graphInstant(it.end, `${p.email} item`) } : {}), status: STATUSES[it.status.toLowerCase()] ?? "busy", ...(it.subject ? { title: it.subject } : {}) };
+              // An item across a piece boundary comes back in both pieces: keep it once.
+              entry.items.set(`${item.start}|${item.end ?? ""}|${item.status}|${item.title ?? ""}`, item);
+            } catch (error) {
+              entry.notes.push(`${(error as Error).message}; item ignored`);
+            }
+          }
+          if (!entry.workingHours) {
+            const wh = graphWorkingHours(s.workingHours, p.email);
+            if (wh.hours) entry.workingHours = wh.hours;
+            else if (wh.note && !entry.notes.includes(wh.note)) entry.notes.push(wh.note);
+          }
+        }
       }
     }
-    return out;
+    return identities.map((p) => {
+      const entry = acc.get(p.id)!;
+      if (entry.error) return { identityId: p.id, email: p.email, items: [], error: entry.error };
+      return { identityId: p.id, email: p.email, items: [...entry.items.values()], ...(entry.workingHours ? { workingHours: entry.workingHours, timezone: entry.workingHours.timezone } : {}), ...(entry.notes.length ? { notes: entry.notes } : {}) };
+    });
   }
 
   async #pages(endpoint: string, first: string, who: string, maxPages = 200): Promise<{ items: GraphEvent[]; deltaLink?: string }> {
