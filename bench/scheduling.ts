@@ -6,7 +6,9 @@
  *
  * Prints: how many requests both answer with the same optimum (first start and total gap, or both
  * infeasible), Fulcrum's batch wall time against MiniZinc's, and how Fulcrum's solve time grows with
- * size. Without `minizinc` on PATH the MiniZinc half is skipped with a message.
+ * size (a cold process's figures move with the machine's load, so the growth table solves every
+ * request again in this process, warmed up, and takes the median of 5 runs). Without `minizinc` on
+ * PATH the MiniZinc half is skipped with a message.
  *
  * `BENCH_SCALE` (default 1) multiplies the number of requests per size; `BENCH_SEED` (default 1)
  * moves every seed.
@@ -15,7 +17,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PanelAnswer } from "../src/scheduling/index.ts";
+import { solvePanel, type PanelAnswer } from "../src/scheduling/index.ts";
 import { minizincAvailable, solveWithMinizinc, type OracleAnswer } from "../src/scheduling/solver/minizinc-oracle.ts";
 import { generateRequest, type GeneratorSize } from "../src/scheduling/solver/testing.ts";
 
@@ -102,6 +104,27 @@ try {
       }
     }
     if (same !== batch.length) process.exitCode = 1;
+  }
+
+  console.log("");
+  console.log("Fulcrum solve time by size (this process, warm, median of 5 runs per request):");
+  console.log("");
+  console.log("| size | start times on the grid | people in pools | median ms | p90 ms | max ms |");
+  console.log("|---|---|---|---|---|---|");
+  for (const b of batch) solvePanel(b.request);
+  for (const { name, size } of SIZES) {
+    const requests = batch.filter((b) => b.size === name).map((b) => b.request);
+    const times = requests.map((request) => {
+      const runs = Array.from({ length: 5 }, () => {
+        const t = performance.now();
+        solvePanel(request);
+        return performance.now() - t;
+      });
+      return median(runs);
+    });
+    const sorted = [...times].sort((a, b) => a - b);
+    const people = median(requests.map((r) => new Set(r.sessions.flatMap((s) => s.pool)).size));
+    console.log(`| ${name} | ~${(size.days * 1440) / 5} | ${people} (median) | ${ms(median(times))} | ${ms(sorted[Math.ceil(sorted.length * 0.9) - 1]!)} | ${ms(sorted[sorted.length - 1]!)} |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
