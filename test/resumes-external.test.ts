@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { canonicalSkill, type ParsedResume } from "../src/screening/index.ts";
-import { PRODUCERS } from "../bench/corpus/external/build.ts";
+import { labelsFromSources, PRODUCERS } from "../bench/corpus/external/build.ts";
 import { evaluateExternalCorpus } from "../bench/corpus/external/evaluate.ts";
 import type { ExternalTruth } from "../bench/corpus/external/labels.ts";
 import { normalise, scoreDocument, TARGET_EMPLOYER_RECALL, TARGET_SKILLS_F1 } from "../bench/corpus/external/score.ts";
@@ -61,6 +61,12 @@ describe("the external resume corpus", () => {
       assert.ok(d.truth.positions.length > 0, `${d.file}: no labelled positions`);
       for (const s of d.truth.skills) assert.equal(canonicalSkill(s), s, `${d.file}: "${s}" is not a canonical skill name`);
     }
+  });
+
+  it("has the labels its sources give (rebuild with build.ts --labels-only after editing a source)", () => {
+    const fromSources = new Map(labelsFromSources().map((t) => [t.file, t]));
+    assert.equal(documents.length, fromSources.size);
+    for (const d of documents) assert.deepEqual(d.truth, fromSources.get(d.file), d.file);
   });
 
   it("never calls a resume with no positions and no skills parsed", () => {

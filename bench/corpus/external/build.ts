@@ -203,6 +203,11 @@ async function themePdf(json: unknown, name: string, out: string, work: string):
   chromiumPdf(html, out);
 }
 
+/** Every document's label as the sources give it today, without running any tool. */
+export function labelsFromSources(): ExternalTruth[] {
+  return PRODUCERS.flatMap((producer, p) => producerRenderings(producer, p).map((r) => r.truth));
+}
+
 const NEEDS: Record<Producer, string[]> = {
   "libreoffice-pdf": ["soffice"],
   "libreoffice-docx": ["soffice"],
