@@ -6,11 +6,9 @@
 export { solvePanel, type SolveOptions } from "./solver/solve-panel.ts";
 export {
   panelRequestSchema,
-  normaliseRequest,
   PanelRequestError,
   type PanelRequest,
   type PanelRequestInput,
   type PanelAnswer,
   type ScheduledSession,
 } from "./solver/request.ts";
-export { assignSeats, type SeatAssignment } from "./solver/assign-seats.ts";

@@ -57,8 +57,8 @@ export function solveLines(text: string, options: SolveOptions, write: (line: st
       try {
         out = solvePanel(item.parsed, options);
       } catch (error) {
-        if (!(error instanceof PanelRequestError) && !(error instanceof RangeError)) throw error;
-        const field = error instanceof PanelRequestError ? error.field : undefined;
+        if (!(error instanceof PanelRequestError)) throw error;
+        const field = error.field;
         out = { id: idOf(item.parsed), status: "error", line: item.line, ...(field ? { field } : {}), message: `line ${item.line}: ${error.message}` } satisfies ErrorLine;
       }
     }

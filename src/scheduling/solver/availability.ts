@@ -5,7 +5,7 @@
  * from an origin so the search works on small integers.
  */
 import { boundaryInstant, DAY_MS, gridInstant, localDateOf, MINUTE_MS, offsetTable, weekdayOf, zoneNamed, type ZoneOffsets } from "./local-time.ts";
-import type { BusyInterval, NormalisedRequest } from "./request.ts";
+import { PanelRequestError, type BusyInterval, type NormalisedRequest } from "./request.ts";
 
 /** A half-open interval of minutes from the origin. */
 export type Span = [number, number];
@@ -38,10 +38,10 @@ export interface SolverTime {
 }
 
 /** Marks a grid point that lies in no free stretch. */
-export const NONE = -0x7fffffff;
+const NONE = -0x7fffffff;
 
 /** Above this many grid points × pool members the request is refused as too large. */
-export const MAX_GRID_CELLS = 20_000_000;
+const MAX_GRID_CELLS = 20_000_000;
 
 const floorMin = (ms: number, origin: number): number => Math.floor((ms - origin) / MINUTE_MS);
 const ceilMin = (ms: number, origin: number): number => Math.ceil((ms - origin) / MINUTE_MS);
@@ -79,7 +79,7 @@ export function subtractSpans(from: Span[], holes: Span[]): Span[] {
 }
 
 /** Working hours of one interviewer as instants over the local dates around the window. */
-export function workingSpansMs(zone: ZoneOffsets, hours: Partial<Record<string, [string, string][]>>, windowStart: number, windowEnd: number): [number, number][] {
+function workingSpansMs(zone: ZoneOffsets, hours: Partial<Record<string, [string, string][]>>, windowStart: number, windowEnd: number): [number, number][] {
   const out: [number, number][] = [];
   const toMinutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
   for (let date = localDateOf(zone, windowStart) - DAY_MS; date <= localDateOf(zone, windowEnd) + DAY_MS; date += DAY_MS) {
@@ -93,7 +93,7 @@ export function workingSpansMs(zone: ZoneOffsets, hours: Partial<Record<string, 
 }
 
 /** Blocking events of one interviewer (not free), widened by the buffer on both sides, as instants. */
-export function blockingSpansMs(busy: BusyInterval[], bufferMinutes: number): [number, number][] {
+function blockingSpansMs(busy: BusyInterval[], bufferMinutes: number): [number, number][] {
   const pad = bufferMinutes * MINUTE_MS;
   return busy.filter((b) => b.status !== "free").map((b) => [b.start - pad, b.end + pad] as [number, number]).filter(([a, b]) => b > a);
 }
@@ -126,7 +126,7 @@ export function buildSolverTime(n: NormalisedRequest): SolverTime {
   let members = 0;
   inPool.forEach((v) => (members += v));
   if (grid.length * members > MAX_GRID_CELLS) {
-    throw new RangeError(`the window holds ${grid.length} start times for ${members} interviewers, more than ${MAX_GRID_CELLS} combinations; use a coarser granularity or a shorter window`);
+    throw new PanelRequestError("granularityMinutes", `the window holds ${grid.length} start times for ${members} interviewers, more than ${MAX_GRID_CELLS} combinations; use a coarser granularity or a shorter window`);
   }
 
   const working: Span[][] = [];
