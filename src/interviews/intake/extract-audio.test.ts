@@ -58,6 +58,32 @@ describe("extracting audio with ffmpeg", { skip }, () => {
     }
   });
 
+  it("says when the audio codec cannot be decoded here", async () => {
+    // A WAV whose format tag (0x1234) names no codec ffmpeg knows.
+    const data = Buffer.alloc(8000, 0x55);
+    const fmt = Buffer.alloc(16);
+    fmt.writeUInt16LE(0x1234, 0);
+    fmt.writeUInt16LE(1, 2);
+    fmt.writeUInt32LE(16000, 4);
+    fmt.writeUInt32LE(32000, 8);
+    fmt.writeUInt16LE(2, 12);
+    fmt.writeUInt16LE(16, 14);
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(4 + 8 + 16 + 8 + data.length);
+    const len = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(n);
+      return b;
+    };
+    writeFileSync(join(dir, "odd.wav"), Buffer.concat([Buffer.from("RIFF"), size, Buffer.from("WAVEfmt "), len(16), fmt, Buffer.from("data"), len(data.length), data]));
+    await assert.rejects(extractAudio(join(dir, "odd.wav"), join(dir, "odd-out.wav")), (e: unknown) => {
+      assert.ok(e instanceof InterviewMediaError);
+      assert.equal(e.status, "unsupported-codec", e.message);
+      assert.match(e.message, /cannot be decoded here/);
+      return true;
+    });
+  });
+
   it("says plainly when ffmpeg itself is missing", async () => {
     await assert.rejects(extractAudio(join(dir, "talk.mp4"), join(dir, "z.wav"), { ffmpegPath: "ffmpeg-not-installed-here" }), (e: unknown) => {
       assert.ok(e instanceof InterviewMediaError);

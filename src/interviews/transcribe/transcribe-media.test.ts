@@ -86,6 +86,10 @@ describe("recordings that cannot be transcribed", { skip: haveFfmpeg ? false : "
     });
   });
 
+  it("says no speech was recognised when pocketsphinx hears only silence", { skip: havePocketsphinx ? false : "pocketsphinx not installed (Debian packages pocketsphinx, pocketsphinx-en-us)" }, async () => {
+    await assert.rejects(transcribeMedia(join(dir, "silence.wav"), { engine: pocketsphinxEngine() }), (e: unknown) => e instanceof InterviewMediaError && e.status === "no-speech");
+  });
+
   it("refuses recordings longer than the limit before running the engine", async () => {
     const calls: number[] = [];
     await assert.rejects(transcribeMedia(join(dir, "silence.wav"), { engine: measuringEngine(calls), maxDurationSeconds: 2 }), (e: unknown) => e instanceof InterviewMediaError && e.status === "too-large");
