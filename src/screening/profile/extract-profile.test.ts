@@ -140,6 +140,14 @@ March 2019 - Present
   });
 });
 
+describe("details other producers write differently", () => {
+  it("does not take a skills group's label for a skill, and reads a degree written with 'in'", () => {
+    const p = extractProfile(plainLines("Jane Doe\nSkills\nSkills, Leadership, Python, SAP\nEducation\nUniversidad del Turia, B.Eng. in Industrial Engineering, 2016"), { asOf });
+    assert.deepEqual(p.skills.map((s) => s.name), ["Leadership", "Python", "SAP"]);
+    assert.deepEqual(p.education.map((e) => [e.degree, e.field]), [["B.Eng.", "Industrial Engineering"]]);
+  });
+});
+
 describe("a resume that yields nothing", () => {
   it("is partial with the reason, never parsed", () => {
     const read = { status: "parsed" as const, format: "pdf" as const, lines: plainLines("Casey Example\nI would love to join your team one day.\nThank you for your time."), hiddenText: [], flags: [] };

@@ -9,7 +9,7 @@
 import type { TextLine } from "../read/types.ts";
 import { findSkills, canonicalSkill, skillCategory } from "../skills.ts";
 import { coveredMonths, currentMonth, findDateRange, type YearMonth } from "./dates.ts";
-import { splitSections, type Section } from "./sections.ts";
+import { sectionKindOf, splitSections, type Section } from "./sections.ts";
 
 export interface ProfilePosition {
   org: string;
@@ -250,7 +250,7 @@ function parseEducation(section: Section): ProfileEducation[] {
         const m = DEGREE_RE.exec(seg)!;
         current!.degree = m[0].trim();
         current!.degreeText = seg;
-        const field = cleanPart(seg.slice(m[0].length).replace(/^(in|of)\b/i, ""));
+        const field = cleanPart(seg.slice(m[0].length).trim().replace(/^(in|of)\b/i, ""));
         if (field) current!.field = field;
         fieldOpen = !field;
       } else if (current && fieldOpen) {
@@ -279,7 +279,8 @@ function parseSkillList(lines: TextLine[]): ProfileSkill[] {
     const text = line.text.replace(BULLET_RE, "").replace(/^[A-Za-z &/]{2,30}:\s+/, "");
     for (const raw of text.split(/\s{2,}|[,;|•·]|\s[–—-]\s|\t/)) {
       const item = raw.trim().replace(/\.$/, "");
-      if (!item || item.length > 60) continue;
+      // A skills heading's words ("Skills" over a group of skills) are never a skill.
+      if (!item || item.length > 60 || (sectionKindOf(item) === "skills" && !canonicalSkill(item))) continue;
       const canonical = canonicalSkill(item);
       if (canonical) {
         if (!seen.has(canonical)) skills.push({ name: canonical, category: skillCategory(canonical) ?? "unknown", source: "skills-section", known: true });

@@ -72,6 +72,11 @@ describe("finding section headings", () => {
     ]);
   });
 
+  it("takes even an ambiguous word for a label when it has a cell of its own beside the first entry (a JSON Resume theme's grid)", () => {
+    const sections = splitSections(body("Lena Vasquez", "Work   Staff Software Engineer", "Confluent", "Feb 2020 – Present", "Education   University of Texas at Austin"));
+    assert.deepEqual(sections.map((s) => [s.kind, s.lines[0]?.text]), [["header", "Lena Vasquez"], ["experience", "Staff Software Engineer"], ["education", "University of Texas at Austin"]]);
+  });
+
   it("reads letter-spaced capitals and more of the headings templates use", () => {
     assert.equal(sectionKindOf("E X P E R I E N C E"), "experience");
     assert.equal(sectionKindOf("W O R K  H I S T O R Y"), "experience");

@@ -91,8 +91,8 @@ function leadingHeading(line: TextLine): { kind: SectionKind; heading: string; r
   const m = /^(\S.{1,44}?)(?:\s{3,}|\t+)(\S.*)$/.exec(line.text);
   if (!m) return undefined;
   const kind = sectionKindOf(m[1]!);
+  // A cell of its own, set apart by a column's width: even "Work" or "Tools" is a label there.
   if (!kind || !/^\p{Lu}/u.test(m[1]!)) return undefined;
-  if (AMBIGUOUS.has(normalise(m[1]!)) && !isCapitals(m[1]!) && !/[:：]$/.test(m[1]!)) return undefined;
   return { kind, heading: m[1]!.trim(), rest: m[2]! };
 }
 

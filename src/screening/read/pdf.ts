@@ -315,6 +315,31 @@ async function readPageRuns(page: PageProxy, pageNumber: number, tinyFontPt: num
   return { runs, images };
 }
 
+/**
+ * Joins runs drawn one after another along one baseline in one style into one run. Chromium (Skia)
+ * draws every glyph with its own show-text operator; left as thousands of one-letter runs they
+ * would hide the columns of a page (any gap between glyphs looks like a gutter) and cost time in
+ * every later step. A gap wider than a thin space becomes a space, as a reader sees it.
+ */
+export function mergeGlyphRuns(runs: GlyphRun[]): GlyphRun[] {
+  const out: GlyphRun[] = [];
+  for (const run of runs) {
+    const last = out[out.length - 1];
+    if (last) {
+      const gap = run.x - (last.x + last.width);
+      const sameStyle = last.page === run.page && Math.abs(last.y - run.y) < 0.01 * Math.max(1, run.fontSize) && Math.abs(last.fontSize - run.fontSize) < 0.01 &&
+        last.bold === run.bold && last.hidden === run.hidden && last.fill.every((c, i) => Math.abs(c - run.fill[i]!) < 0.01);
+      if (sameStyle && gap > -0.5 && gap <= run.fontSize * 0.35) {
+        last.text += gap > run.fontSize * 0.12 && !last.text.endsWith(" ") && !run.text.startsWith(" ") ? ` ${run.text}` : run.text;
+        last.width = run.x + run.width - last.x;
+        continue;
+      }
+    }
+    out.push({ ...run });
+  }
+  return out;
+}
+
 interface LineBuild {
   runs: GlyphRun[];
   y: number;
@@ -335,11 +360,17 @@ function buildLines(runs: GlyphRun[]): { text: string; x0: number; x1: number; y
     line.runs.sort((a, b) => a.x - b.x);
     let text = "";
     let end = -Infinity;
+    let before: GlyphRun | undefined;
     for (const run of line.runs) {
       const gap = run.x - end;
-      if (text && gap > run.fontSize * 0.12 && !text.endsWith(" ") && !run.text.startsWith(" ")) text += gap > run.fontSize * 2 ? "   " : " ";
+      // A wide gap is a column break; so is a smaller one where the style changes (a section label
+      // in a grid cell beside the first entry: "Work" then "Staff Software Engineer").
+      const styleChange = !!before && (Math.abs(before.fontSize - run.fontSize) > 0.5 || before.bold !== run.bold);
+      const column = gap > run.fontSize * 2 || (styleChange && gap > Math.max(run.fontSize, before!.fontSize) * 0.8);
+      if (text && gap > run.fontSize * 0.12 && !text.endsWith(" ") && !run.text.startsWith(" ")) text += column ? "   " : " ";
       text += run.text;
       end = run.x + run.width;
+      before = run;
     }
     const first = line.runs[0]!;
     const last = line.runs[line.runs.length - 1]!;
@@ -465,7 +496,7 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
       try {
         page = (await doc.getPage(p)) as unknown as PageProxy;
         const read = await readPageRuns(page, p, tinyFontPt);
-        runs = read.runs;
+        runs = mergeGlyphRuns(read.runs);
         images += read.images;
         page.cleanup();
       } catch {
@@ -528,11 +559,14 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
   for (const pg of perPage) {
     const ordered = pg.items;
     const pitch = linePitch(ordered);
+    // Line spacing grows with the font: a 12 pt line under a 10.5 pt body is not a gap.
+    const leading = pitch / Math.max(1, medianFontSize(ordered));
     let previous: (typeof ordered)[number] | undefined;
     for (const item of ordered) {
       // A new block: the page's first line, a jump back up (the next column), or a space clearly
-      // wider than the page's usual line spacing (a blank line, paragraph spacing).
-      const gapBefore = !previous || previous.y - item.y <= 0 || previous.y - item.y > pitch * 1.45;
+      // wider than the usual line spacing at this size (a blank line, paragraph spacing).
+      const expected = Math.max(pitch, leading * Math.max(item.fontSize, previous?.fontSize ?? 0));
+      const gapBefore = !previous || previous.y - item.y <= 0 || previous.y - item.y > expected * 1.45;
       previous = item;
       const trimmed = item.text.trim();
       if (!trimmed) continue;
@@ -596,23 +630,41 @@ function labelColumn(left: BuiltLine[], right: BuiltLine[]): BuiltLine[] | undef
     }
     joined.push({ ...l });
   }
-  // Labels stand level with a block's first line; most labels must find one.
-  const level = joined.filter((l) => right.some((r) => Math.abs(r.y - l.y) <= pitch * 0.3)).length;
-  if (level < Math.max(2, joined.length * 0.6)) return undefined;
+  // Each label heads the block of its row: the line level with it or just above it (a label may sit
+  // a little lower than its row's first line) that starts a block, i.e. has the widest space above.
+  const rowStart = (label: BuiltLine): number => {
+    let best = -1;
+    let bestGap = -1;
+    for (let k = 0; k < right.length; k++) {
+      const r = right[k]!;
+      if (r.y > label.y + pitch * 1.1 || r.y < label.y - pitch * 0.3) continue;
+      const gapAbove = k === 0 ? Number.MAX_VALUE : right[k - 1]!.y - r.y;
+      const tie = Math.abs(gapAbove - bestGap) <= pitch * 0.15;
+      if ((!tie && gapAbove > bestGap) || (tie && best >= 0 && Math.abs(r.y - label.y) < Math.abs(right[best]!.y - label.y))) {
+        best = k;
+        bestGap = gapAbove;
+      }
+    }
+    return best;
+  };
+  const starts = joined.map(rowStart);
+  const found = starts.filter((k) => k >= 0);
+  if (found.length < Math.max(2, joined.length * 0.6) || found.some((k, i) => i > 0 && k <= found[i - 1]!)) return undefined;
   // Labels are sparse: a sidebar listing one skill per line at the body's spacing is not a label column.
   const steps = joined.slice(1).map((l, i) => joined[i]!.y - l.y).sort((a, b) => a - b);
-  if (joined.length > right.length / 2 || (steps.length > 0 && steps[Math.floor(steps.length / 2)]! < pitch * 1.6)) return undefined;
+  if (steps.length > 0 && steps[Math.floor(steps.length / 2)]! < pitch * 1.6) return undefined;
   const out: BuiltLine[] = [];
   let k = 0;
-  for (const label of joined) {
-    while (k < right.length && right[k]!.y > label.y + pitch * 0.3) out.push(right[k++]!);
+  joined.forEach((label, i) => {
+    const until = starts[i]! >= 0 ? starts[i]! : right.findIndex((r) => r.y < label.y - pitch * 0.3);
+    while (k < right.length && (until < 0 || k < until)) out.push(right[k++]!);
     out.push(label);
-  }
+  });
   while (k < right.length) out.push(right[k++]!);
   return out;
 }
 
-/** The usual distance between consecutive lines of a page (the median step down, in points). */
+/** The usual distance between consecutive lines of a page (a low quartile of the steps down, in points). */
 function linePitch(items: { y: number; fontSize: number }[]): number {
   const steps: number[] = [];
   for (let i = 1; i < items.length; i++) {
@@ -621,7 +673,8 @@ function linePitch(items: { y: number; fontSize: number }[]): number {
   }
   if (steps.length === 0) return Math.max(1, (items[0]?.fontSize ?? 10) * 1.2);
   steps.sort((a, b) => a - b);
-  return steps[Math.floor(steps.length / 2)]!;
+  // The lower quartile: line spacing is the common small step; gaps between blocks are the large ones.
+  return steps[Math.floor(steps.length / 4)]!;
 }
 
 function medianFontSize(items: { fontSize: number; text: string }[]): number {
