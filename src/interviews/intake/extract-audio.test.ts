@@ -32,6 +32,9 @@ describe("extracting audio with ffmpeg", { skip }, () => {
     assert.equal(wav.readUInt16LE(22), 1, "mono");
     assert.equal(wav.readUInt32LE(24), 16000, "16 kHz");
     assert.equal(wav.readUInt16LE(34), 16, "16-bit");
+    // A canonical 44-byte header: pocketsphinx_continuous 0.8 skips exactly 44 bytes, so any extra
+    // chunk (ffmpeg's LIST/INFO "encoder" tag) would be decoded as audio and change what it hears.
+    assert.equal(wav.toString("latin1", 36, 40), "data");
     const again = await probeMedia(out);
     assert.deepEqual(again.audioCodecs, ["pcm_s16le"]);
   });

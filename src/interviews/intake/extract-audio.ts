@@ -39,6 +39,13 @@ export interface MediaProbe {
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
+/**
+ * A WAV with the canonical 44-byte header and no metadata chunks. pocketsphinx_continuous (0.8) skips
+ * a fixed 44-byte header, so ffmpeg's default LIST/INFO chunk would be read as samples and change
+ * what it recognises.
+ */
+const CANONICAL_WAV = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav"];
+
 /** Reads a media file's container, streams and duration with ffprobe. */
 export async function probeMedia(path: string, options: MediaToolOptions = {}): Promise<MediaProbe> {
   const run = await runTool(["-v", "error", "-show_format", "-show_streams", "-of", "json", path], {
@@ -83,7 +90,7 @@ export async function extractAudio(input: string, output: string, options: Media
     throw new InterviewMediaError("corrupt", `the media file (${probe.format}) has no audio stream`);
   }
   const run = await runTool(
-    ["-nostdin", "-hide_banner", "-v", "error", "-i", input, "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-sample_fmt", "s16", "-c:a", "pcm_s16le", "-f", "wav", "-y", output],
+    ["-nostdin", "-hide_banner", "-v", "error", "-i", input, "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-sample_fmt", "s16", "-c:a", "pcm_s16le", ...CANONICAL_WAV, "-y", output],
     { tool: "ffmpeg", command: options.ffmpegPath, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
   );
   if (run.code !== 0) {
@@ -142,7 +149,7 @@ export function parseSilences(log: string, durationSeconds?: number): Silence[] 
 /** Copies `[start, end)` seconds of a WAV file to `output` (16 kHz mono s16). */
 export async function cutWav(wav: string, start: number, end: number, output: string, options: MediaToolOptions = {}): Promise<void> {
   const run = await runTool(
-    ["-nostdin", "-hide_banner", "-v", "error", "-ss", start.toFixed(3), "-t", (end - start).toFixed(3), "-i", wav, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-f", "wav", "-y", output],
+    ["-nostdin", "-hide_banner", "-v", "error", "-ss", start.toFixed(3), "-t", (end - start).toFixed(3), "-i", wav, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", ...CANONICAL_WAV, "-y", output],
     { tool: "ffmpeg", command: options.ffmpegPath, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
   );
   if (run.code !== 0) throw new InterviewMediaError("corrupt", `cutting the audio at ${start.toFixed(1)}–${end.toFixed(1)} s failed: ${lastLine(run.stderr)}`);
