@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { InterviewMediaError } from "../errors.ts";
-import { wavToFloat32, whisperCppEngine } from "./whisper-cpp.ts";
+import { segmentsOrWhole, wavToFloat32, whisperCppEngine } from "./whisper-cpp.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "whisper-"));
 
@@ -56,5 +56,11 @@ describe("the whisper.cpp engine", () => {
     const f = wavToFloat32(wavOf([0, 16384, -32768, 32767]));
     assert.deepEqual([...f], [0, 0.5, -1, 32767 / 32768]);
     assert.throws(() => wavToFloat32(Buffer.from("not a wav at all")), /not a WAV file/);
+  });
+
+  it("keeps segment times, or spans the file with the text when no segment arrived", () => {
+    assert.deepEqual(segmentsOrWhole([{ start: 2, end: 3, text: "b" }, { start: 0, end: 2, text: "a" }], "a b", 3).map((x) => x.text), ["a", "b"]);
+    assert.deepEqual(segmentsOrWhole([], " hello ", 4.5), [{ start: 0, end: 4.5, text: "hello" }]);
+    assert.deepEqual(segmentsOrWhole([], "  ", 4.5), []);
   });
 });

@@ -95,9 +95,31 @@ export function whisperCppEngine(options: WhisperCppOptions): TranscriptionEngin
         const text = s.text.trim();
         if (text) segments.push({ start: s.start / 100, end: s.end / 100, text });
       };
-      whisper.full(params, wavToFloat32(await readFile(wavPath)));
+      const text = whisper.full(params, wavToFloat32(await readFile(wavPath)));
+      // The binding delivers segments through a thread-safe function in non-blocking mode: the calls
+      // queue up while `full()` runs and reach JavaScript on later turns of the event loop.
+      await settle(() => segments.length);
       const lang = whisper.fullLangId >= 0 ? binding.Whisper.lang(whisper.fullLangId) : null;
-      return { language: lang ?? call.language ?? "und", segments };
+      return { language: lang ?? call.language ?? "und", segments: segmentsOrWhole(segments, text, call.durationSeconds) };
     },
   };
+}
+
+/** Waits until `count()` has stopped changing for a few turns of the event loop (at most ~1 s). */
+async function settle(count: () => number): Promise<void> {
+  let last = -1;
+  let still = 0;
+  for (let i = 0; i < 100 && still < 3; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, i < 10 ? 0 : 10));
+    const now = count();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+}
+
+/** The segments, or — when none arrived but the model produced text — one segment over the whole file. */
+export function segmentsOrWhole(segments: TranscriptSegment[], text: string, durationSeconds: number): TranscriptSegment[] {
+  if (segments.length > 0) return [...segments].sort((a, b) => a.start - b.start);
+  const whole = text.trim();
+  return whole ? [{ start: 0, end: durationSeconds, text: whole }] : [];
 }
