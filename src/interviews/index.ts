@@ -41,3 +41,4 @@ export { openAiCompatibleEngine, type OpenAiCompatibleOptions } from "./transcri
 export { whisperCppEngine, checkWhisperModel, type WhisperCppOptions } from "./transcribe/whisper-cpp.ts";
 export { planChunks, type Chunk } from "./transcribe/plan-chunks.ts";
 export { transcribeMedia, transcribeWavInChunks, type TranscribeMediaOptions } from "./transcribe/transcribe-media.ts";
+export { transcriptForRecording, type RecordingInput, type RecordingOptions, type RecordingTranscript } from "./intake/transcript-for-recording.ts";
