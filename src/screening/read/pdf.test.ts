@@ -76,6 +76,15 @@ describe("reading PDFs from other producers", () => {
     assert.deepEqual(texts(r), ["Lena Vasquez", "Work   Staff Software Engineer", "Confluent", "Feb 2020 – Present"]);
   });
 
+  it("does not split rows of skill tags into two columns where their gaps happen to line up", async () => {
+    const rows = [["Supply Chain Management", 200, "Inventory Management", 350], ["Vendor Management", 200, "Root Cause Analysis", 356], ["Six Sigma", 200, "Lean Manufacturing", 362], ["Forecasting", 200, "Demand Planning", 370]] as const;
+    const lines = [{ text: "Skills", x: 120, y: 724, bold: true }, ...rows.flatMap(([a, ax, b, bx], i) => [{ text: a, x: ax, y: 700 - i * 24 }, { text: b, x: bx, y: 700 - i * 24 }]), { text: "SAP", x: 316, y: 676 }, { text: "ERP", x: 290, y: 628 }];
+    const r = await readPdf(await buildPdf(lines));
+    assert.ok(!r.flags.includes("two-column"), r.flags.join());
+    assert.equal(texts(r)[1], "Supply Chain Management   Inventory Management");
+    assert.match(texts(r)[2]!, /^Vendor Management\s+SAP\s+Root Cause Analysis$/);
+  });
+
   it("marks the first line of each block: after a blank line's space, on a new page", async () => {
     const r = await readPdf(await buildPdf([
       { text: "Jane Doe", y: 750 }, { text: "jane@example.com", y: 736 },

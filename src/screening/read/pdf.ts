@@ -424,6 +424,18 @@ function isColumn(side: { x0: number; x1: number }[], all: { x0: number; x1: num
   return !(spread < 3 && leftSpread > 3);
 }
 
+/**
+ * Whether the lines right of a candidate gutter start at a common left edge, as a column's lines
+ * do: a row of skill "pills" or tags that happens to leave a vertical gap starts anywhere.
+ */
+function startsAligned(side: { x0: number }[]): boolean {
+  const counts = new Map<number, number>();
+  for (const l of side) counts.set(Math.round(l.x0 / 3), (counts.get(Math.round(l.x0 / 3)) ?? 0) + 1);
+  let best = 0;
+  for (const [k, n] of counts) best = Math.max(best, n + (counts.get(k - 1) ?? 0) + (counts.get(k + 1) ?? 0));
+  return best >= side.length * 0.4;
+}
+
 function gutterIn(body: { x0: number; x1: number; y: number }[], pageWidth: number): number | undefined {
   let bestStart = -1;
   let bestLen = 0;
@@ -436,7 +448,7 @@ function gutterIn(body: { x0: number; x1: number; y: number }[], pageWidth: numb
     const rightItems = ok ? body.filter((l) => l.x0 >= x) : [];
     const left = leftItems.length;
     const right = rightItems.length;
-    if (ok && left >= 4 && right >= 4 && left + right >= body.length * 0.8 && isColumn(leftItems, body) && isColumn(rightItems, body)) {
+    if (ok && left >= 4 && right >= 4 && left + right >= body.length * 0.8 && isColumn(leftItems, body) && isColumn(rightItems, body) && startsAligned(rightItems)) {
       if (runStart < 0) runStart = x;
       const len = x - runStart + 2;
       if (len > bestLen) {
