@@ -15,16 +15,23 @@ import { BUILTIN_WORKFLOWS_DIR } from "../../src/engine/workflows/index.ts";
 import { formStore } from "../../src/sandbox/forms.ts";
 import { resumeFor, startHarness, type Harness } from "./harness.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "fulcrum-form-"));
-writeFileSync(
-  join(dir, "application-screening.yaml"),
-  readFileSync(join(BUILTIN_WORKFLOWS_DIR, "application-screening.yaml"), "utf8").replace('formTemplate: ""', 'formTemplate: "Fulcrum screening"'),
-);
+/** A user copy of the built-in screening that names the sandbox's form template, in a fresh folder. */
+function userWorkflowDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "fulcrum-form-"));
+  writeFileSync(
+    join(dir, "application-screening.yaml"),
+    readFileSync(join(BUILTIN_WORKFLOWS_DIR, "application-screening.yaml"), "utf8").replace('formTemplate: ""', 'formTemplate: "Fulcrum screening"'),
+  );
+  return dir;
+}
 
 for (const e of await testEngines()) {
   describe(`screening into a Lever profile form on ${e.kind}`, { skip: e.skip }, () => {
     let h: Harness;
+    // One folder per engine: the first engine's after() must not remove the second engine's workflow.
+    let dir: string;
     before(async () => {
+      dir = userWorkflowDir();
       h = await startHarness(e.kind, { env: { FULCRUM_WORKFLOWS_DIR: dir } });
     });
     after(async () => {
