@@ -2,7 +2,8 @@
  * The built-in screening with a profile form template chosen (a user copy of the workflow whose
  * `settings.formTemplate` names the sandbox's "Fulcrum screening"): each screened application gets
  * a profile form in Lever with its score, tier, recommendation and prompt version beside the note,
- * and a rejection is proposed as an archive that waits for a person even in auto.
+ * and a rejection is proposed as an archive that waits for a person even in auto — unless an admin
+ * set FULCRUM_AUTO_ARCHIVE=true, when the archive is applied in auto.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -76,6 +77,30 @@ for (const e of await testEngines()) {
       const reject = proposals.find((p) => p.opportunityId === weak && p.stepId === "reject");
       assert.equal(reject?.status, "pending", "the archive waits for a person");
       assert.equal(h.sandbox.state.opportunities.get(weak)!.archived, null);
+    });
+  });
+
+  describe(`the built-in screening in auto with FULCRUM_AUTO_ARCHIVE=true on ${e.kind}`, { skip: e.skip }, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness(e.kind, { env: { FULCRUM_AUTO_ARCHIVE: "true" } });
+    });
+    after(async () => h?.close());
+
+    it("archives a rejection in auto, since the admin allowed it and the workflow file does not cap archives", async () => {
+      const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+      const weak = h.sandbox.actions.applyToPosting(posting.id, {
+        name: "Auto Weak",
+        email: "auto.weak@example.net",
+        resume: { name: "resume.txt", contentType: "text/plain", bytes: new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n") },
+      }).opportunityId;
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+
+      const proposals = await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 });
+      const reject = proposals.find((p) => p.opportunityId === weak && p.stepId === "reject");
+      assert.equal(reject?.status, "applied", JSON.stringify(proposals.filter((p) => p.opportunityId === weak).map((p) => [p.stepId, p.status])));
+      assert.notEqual(h.sandbox.state.opportunities.get(weak)!.archived, null, "the opportunity is archived in Lever");
     });
   });
 }
