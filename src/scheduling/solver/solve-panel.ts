@@ -40,6 +40,12 @@ class PanelSearch {
   readonly rem: Int32Array[];
   /** dayAny[d][s]: members of s's pool free for it at some grid point of day d. */
   readonly dayAny: number[][][] = [];
+  /**
+   * usable[s][k][g]: how many grid points before g the k-th member of s's pool is free for s at,
+   * counting only starts from which the rest of the panel can follow (rem finite): a range query
+   * then tells whether someone could sit a later session anywhere it can still start.
+   */
+  readonly usable: Int32Array[][];
   firstFailure: AssignmentFailure | undefined;
   nodes = 0;
 
@@ -83,6 +89,15 @@ class PanelSearch {
         rem[g] = best;
       }
     }
+    this.usable = sessions.map((session, s) =>
+      n.pools[s]!.map((p) => {
+        const ends = freeEnd[p]!;
+        const rem = this.rem[s]!;
+        const prefix = new Int32Array(G + 1);
+        for (let g = 0; g < G; g++) prefix[g + 1] = prefix[g]! + (rem[g]! < INF && ends[g]! >= grid[g]! + session.minutes ? 1 : 0);
+        return prefix;
+      }),
+    );
     for (const day of days) {
       this.dayAny.push(
         sessions.map((session, s) =>
@@ -104,7 +119,23 @@ class PanelSearch {
 
   /** Seats for sessions placed at `starts` (the rest relaxed to their day), or the failure. */
   seat(starts: number[], day: number): ReturnType<typeof assignSeats> {
-    const candidates = this.need.map((_, s) => (s < starts.length ? this.freeAt(s, starts[s]!) : this.dayAny[day]![s]!));
+    const placed = starts.length;
+    const { grid, days } = this.time;
+    const maxGap = this.n.request.maxGapMinutes;
+    let earliest = placed > 0 ? grid[starts[placed - 1]!]! + this.minutes[placed - 1]! : 0;
+    let slack = 0;
+    const candidates = this.need.map((_, s) => {
+      if (s < placed) return this.freeAt(s, starts[s]!);
+      if (placed === 0) return this.dayAny[day]![s]!;
+      // Session s can still start only within [earliest, earliest + slack] after the last placed one.
+      slack += maxGap;
+      const { first, last } = days[day]!;
+      const lo = lowerBound(grid, earliest, first, last);
+      const hi = lowerBound(grid, earliest + slack + 1, lo, last);
+      earliest += this.minutes[s]!;
+      const usable = this.usable[s]!;
+      return this.n.pools[s]!.filter((_, k) => usable[k]![hi]! > usable[k]![lo]!);
+    });
     const seated = assignSeats(this.need, candidates, this.n.capacity);
     if (!seated.ok) this.firstFailure ??= { starts: [...starts], sessions: seated.sessions, interviewers: seated.interviewers, candidates };
     return seated;
@@ -113,37 +144,76 @@ class PanelSearch {
   /** The least-gap schedule whose first session starts at grid point g0, or undefined. */
   bestFrom(g0: number): Found | undefined {
     if (this.rem[0]![g0]! >= INF) return undefined;
-    const { grid, dayOf, days } = this.time;
-    const day = dayOf[g0]!;
-    const last = days[day]!.last;
-    const maxGap = this.n.request.maxGapMinutes;
-    let best: Found | undefined;
-    const starts: number[] = [];
-    const visit = (s: number, g: number, gap: number): void => {
-      this.nodes++;
-      starts.push(g);
-      const seated = this.seat(starts, day);
-      if (!seated.ok) {
-        // pruned: no completion of these starts can seat everyone
-      } else if (s === this.S - 1) {
-        best = { starts: [...starts], seats: seated.seats, gap };
+    const day = this.time.dayOf[g0]!;
+    const starts = [g0];
+    const best = this.complete(starts, day);
+    if (!best) return undefined;
+    const all = [g0, ...best.suffix];
+    const seated = assignSeats(this.need, all.map((g, s) => this.freeAt(s, g)), this.n.capacity);
+    if (!seated.ok) throw new Error("panel solver: a schedule found feasible could not be seated (a bug)");
+    return { starts: all, seats: seated.seats, gap: best.gap };
+  }
+
+  /** Interned free sets: setIds[s][g] names the set of pool members free for session s at g. */
+  private readonly setIds: Int32Array[] = [];
+  private readonly setNames = new Map<string, number>();
+  /** Least-gap completions already worked out (see `complete`); null when there is none. */
+  private readonly memo = new Map<string, { gap: number; suffix: number[] } | null>();
+
+  private setId(s: number, g: number): number {
+    const ids = (this.setIds[s] ??= new Int32Array(this.time.grid.length).fill(-1));
+    if (ids[g]! < 0) {
+      const name = this.freeAt(s, g).join(",");
+      let id = this.setNames.get(name);
+      if (id === undefined) this.setNames.set(name, (id = this.setNames.size));
+      ids[g] = id;
+    }
+    return ids[g]!;
+  }
+
+  /**
+   * The least total gap of the sessions after the last placed one (and their starts), given the
+   * placed `starts`, or null when no completion seats everyone. Exact, so it is remembered: whether
+   * and how the rest can follow depends on the earlier sessions only through who was free for them,
+   * so the key is the last session's start plus the free sets of the ones before it, which many
+   * different earlier placements share (free sets change at few times of a day).
+   */
+  private complete(starts: number[], day: number): { gap: number; suffix: number[] } | null {
+    const s = starts.length - 1;
+    const g = starts[s]!;
+    let key = `${s}:${g}`;
+    for (let j = 0; j < s; j++) key += `,${this.setId(j, starts[j]!)}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    this.nodes++;
+    let best: { gap: number; suffix: number[] } | null = null;
+    if (this.seat(starts, day).ok) {
+      if (s === this.S - 1) {
+        best = { gap: 0, suffix: [] };
       } else {
+        const { grid, days } = this.time;
+        const last = days[day]!.last;
         const end = grid[g]! + this.minutes[s]!;
         const next = this.rem[s + 1]!;
         const options: [number, number][] = [];
-        for (let j = lowerBound(grid, end, g, last); j < last && grid[j]! <= end + maxGap; j++) {
+        for (let j = lowerBound(grid, end, g, last); j < last && grid[j]! <= end + this.n.request.maxGapMinutes; j++) {
           if (next[j]! < INF) options.push([j, grid[j]! - end]);
         }
         options.sort((a, b) => a[1] + next[a[0]]! - (b[1] + next[b[0]]!) || a[0] - b[0]);
         for (const [j, step] of options) {
-          if (best && gap + step + next[j]! >= best.gap) break;
-          visit(s + 1, j, gap + step);
-          if (best && best.gap === this.rem[0]![g0]) break;
+          // Children come in order of their lower bound: once it reaches the best, none can beat it.
+          if (best && step + next[j]! >= best.gap) break;
+          starts.push(j);
+          const rest = this.complete(starts, day);
+          starts.pop();
+          if (rest && (!best || step + rest.gap < best.gap)) best = { gap: step + rest.gap, suffix: [j, ...rest.suffix] };
+          if (best && best.gap === this.rem[s]![g]) break;
         }
       }
-      starts.pop();
-    };
-    visit(0, g0, 0);
+    }
+    // A bound on memory; forgetting only costs time.
+    if (this.memo.size >= 2_000_000) this.memo.clear();
+    this.memo.set(key, best);
     return best;
   }
 }
