@@ -4,7 +4,8 @@
  * over the later sessions' starts (bounded below by an exact per-day table of the least remaining
  * gap, ignoring who sits where) finds the least total gap; who sits where is a b-matching
  * (assign-seats.ts), checked at every node with the later sessions relaxed to "free at any time
- * that day", so no assignment is ever missed and hopeless branches stop early.
+ * they can still start", so no assignment is ever missed and hopeless branches stop early; and
+ * completions are remembered (see `complete`).
  */
 import { assignSeats } from "./assign-seats.ts";
 import { buildSolverTime, type SolverTime } from "./availability.ts";
