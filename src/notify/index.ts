@@ -9,4 +9,4 @@ export { sendTeams, teamsPayload, teamsMessageCardPayload, type TeamsOptions } f
 export { sendEmail, emailBodies, smtpConfigSchema, type SmtpConfig, type EmailMessage } from "./email.ts";
 export { notificationSchema, parseNotification, type Notification, type NotificationInput } from "./message.ts";
 export { postJson, NotifyError, type PostOptions, type PostResult } from "./post-json.ts";
-export { isPublicAddress, checkOutboundUrl, describeUrl, OutboundBlockedError, type OutboundPolicy } from "./outbound-guard.ts";
+export { isPublicAddress, checkOutboundUrl, describeUrl, guardedLookup, OutboundBlockedError, type OutboundPolicy } from "./outbound-guard.ts";

@@ -62,3 +62,73 @@ describe("signed HTTP call headers", () => {
     }
   });
 });
+
+describe("signed HTTP call and DNS rebinding", () => {
+  /** A lookup whose answers change from call to call (the last one repeats), recording each call. */
+  function changingLookup(answers: string[]) {
+    const calls: string[] = [];
+    const lookup = ((hostname: string, _options: unknown, callback: (err: null, addresses: { address: string; family: number }[]) => void) => {
+      calls.push(hostname);
+      const address = answers[Math.min(calls.length - 1, answers.length - 1)]!;
+      callback(null, [{ address, family: 4 }]);
+    }) as unknown as typeof import("node:dns").lookup;
+    return { lookup, calls };
+  }
+
+  async function listener() {
+    const { createServer } = await import("node:net");
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return { port: (server.address() as { port: number }).port, connections: () => connections, close: () => server.close() };
+  }
+
+  it("refuses a host whose DNS answers a public address first and a private one when the socket connects", async () => {
+    const local = await listener();
+    try {
+      const { lookup, calls } = changingLookup(["93.184.216.34", "127.0.0.1"]);
+      await assert.rejects(signedCall(`https://rebind.example.com:${local.port}/hook`, { a: 1 }, { lookup, timeoutMs: 2000 }), (error: Error & { retryable?: boolean }) => {
+        assert.match(error.message, /private, loopback or link-local/);
+        assert.equal(error.retryable, false);
+        return true;
+      });
+      assert.ok(calls.length >= 2, "the socket resolved the host itself and its answer was checked");
+      assert.equal(local.connections(), 0, "no connection reached the internal address");
+    } finally {
+      local.close();
+    }
+  });
+
+  it("refuses a host resolving to a private address before opening a socket", async () => {
+    const local = await listener();
+    try {
+      const { lookup, calls } = changingLookup(["10.0.0.7"]);
+      await assert.rejects(signedCall(`https://internal.example.com:${local.port}/hook`, {}, { lookup }), /private, loopback or link-local/);
+      assert.equal(calls.length, 1);
+      assert.equal(local.connections(), 0);
+    } finally {
+      local.close();
+    }
+  });
+
+  it("does not follow a redirect, saying so", async () => {
+    const { createServer } = await import("node:http");
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      req.resume();
+      res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as { port: number };
+      await assert.rejects(signedCall(`http://127.0.0.1:${port}/x`, {}, { allowHosts: ["127.0.0.1"] }), /answered 302 \(redirects are not followed\)/);
+      assert.deepEqual(hits, ["/x"]);
+    } finally {
+      server.close();
+    }
+  });
+});
