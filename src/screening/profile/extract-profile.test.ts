@@ -148,6 +148,24 @@ describe("details other producers write differently", () => {
   });
 });
 
+describe("positions in a JSON Resume theme's layout", () => {
+  it("reads a title set as a heading above its employer, across the theme's spacing, and not a prose line above it", () => {
+    const l = (text: string, extra: Partial<TextLine> = {}): TextLine => ({ text, page: 1, fontSize: 10.5, bold: false, heading: false, ...extra });
+    const big = { fontSize: 16.4, bold: true, heading: true };
+    const p = extractProfile([
+      l("Work", { fontSize: 20.5, bold: true, heading: true }),
+      l("Data Analyst (Contract)", big), l("Freelance · Independent analytics consulting"), l("Aug 2024 – Apr 2025", { gapBefore: true }), l("Austin, TX"),
+      l("Automated weekly reporting that saved owners roughly 5 hours per week"),
+      l("General Manager", { ...big, gapBefore: true }), l("Salt & Cedar Restaurant Group · Regional restaurant group, four locations"), l("Mar 2018 – Jul 2024", { gapBefore: true }), l("Austin, TX"),
+      l("Hired, trained, and retained a team of 35 across front and back of house"),
+      l("Shift Supervisor", big), l("Café Lumen · Independent neighborhood cafe"), l("Jan 2016 – Feb 2018", { gapBefore: true }), l("Austin, TX"),
+      l("Skills", { fontSize: 20.5, bold: true, heading: true }), l("SQL, dbt, Excel"),
+    ], { asOf });
+    assert.deepEqual(p.sections, ["header", "experience", "skills"]);
+    assert.deepEqual(p.positions.map((x) => [x.title, x.org]), [["Data Analyst (Contract)", "Freelance"], ["General Manager", "Salt & Cedar Restaurant Group"], ["Shift Supervisor", "Café Lumen"]]);
+  });
+});
+
 describe("a resume that yields nothing", () => {
   it("is partial with the reason, never parsed", () => {
     const read = { status: "parsed" as const, format: "pdf" as const, lines: plainLines("Casey Example\nI would love to join your team one day.\nThank you for your time."), hiddenText: [], flags: [] };

@@ -160,6 +160,12 @@ function assignHeader(parts: HeaderPart[]): { title: string; org: string; locati
   return { title, org, ...(location ? { location } : {}) };
 }
 
+/** A line of running prose with its bullet drawn as a picture ("Hired, trained, and retained a team of 35 …"). */
+function isProse(line: string): boolean {
+  const words = line.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  return words.length >= 8 && words.filter((w) => /^\p{Ll}/u.test(w)).length >= words.length * 0.6;
+}
+
 /** A line ending a sentence ("Managed email programs in HubSpot."): a detail, never a title or an organisation. */
 function endsSentence(line: string): boolean {
   const words = line.trim().split(/\s+/);
@@ -187,11 +193,14 @@ function parsePositions(lines: TextLine[]): { positions: ProfilePosition[]; head
     const i = anchors[a]!;
     const isHeader = (k: number) => {
       const l = lines[k];
-      if (!l || used.has(k) || isBullet(l.text) || isSentence(l.text) || isContinuation(l.text) || endsSentence(l.text)) return false;
+      if (!l || used.has(k) || isBullet(l.text) || isSentence(l.text) || isContinuation(l.text) || endsSentence(l.text) || isProse(l.text)) return false;
       return k === i || !findDateRange(l.text);
     };
     let from = i;
-    while (from - 1 >= 0 && isHeader(from - 1) && i - (from - 1) <= 3 && lines[from]!.gapBefore !== true) from--;
+    // A gap ends the block, except under a bold or heading-sized line (a title set large above its
+    // employer) or a line split like a header ("Acme · Payments platform"), as themes space them.
+    const joinsAcrossGap = (l: TextLine) => l.bold || l.heading || /\s[|•·–—]\s/.test(l.text);
+    while (from - 1 >= 0 && isHeader(from - 1) && i - (from - 1) <= 3 && (lines[from]!.gapBefore !== true || joinsAcrossGap(lines[from - 1]!))) from--;
     let to = i;
     while (to + 1 < lines.length && isHeader(to + 1) && to + 1 - i <= 2 && lines[to + 1]!.gapBefore !== true && (anchors[a + 1] === undefined || to + 1 < anchors[a + 1]!)) {
       // Only take a following line into this header when the next position's header does not need it.

@@ -5,6 +5,7 @@
  * so "Volunteering" does not end up inside the experience.
  */
 import type { TextLine } from "../read/types.ts";
+import { findDateRange } from "./dates.ts";
 
 export type SectionKind =
   | "header"
@@ -126,10 +127,11 @@ export function splitSections(lines: TextLine[]): Section[] {
       sections.push({ kind: leading.kind, heading: leading.heading, lines: [{ ...line, text: leading.rest, heading: false, gapBefore: true }] });
       continue;
     }
-    // An unknown heading drawn exactly like the known ones starts an "other" section.
+    // An unknown heading drawn exactly like the known ones starts an "other" section, unless dates
+    // follow within a few lines: then it heads a position ("General Manager" over "Mar 2018 – Jul 2024").
     if (
       line.heading && line.fontSize > 0 && headingStyle.has(`${Math.round(line.fontSize)}:${line.bold}`) &&
-      sections.length > 1 && line.text.length <= 40 && !/\d/.test(line.text)
+      sections.length > 1 && line.text.length <= 40 && !/\d/.test(line.text) && !lines.slice(i + 1, i + 4).some((l) => findDateRange(l.text))
     ) {
       sections.push({ kind: "other", heading: line.text, lines: [] });
       continue;
