@@ -1,0 +1,32 @@
+/**
+ * The labelled interview corpus in `bench/corpus/interviews/` (hand-written transcripts of ten
+ * professions, their question files and labels), read for the accuracy test and the benchmark.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseTranscriptFile } from "../intake/transcript-files.ts";
+import type { Transcript } from "../transcript.ts";
+import { interviewLabelsSchema, type QuestionLabel } from "./accuracy.ts";
+import { parseQuestionFile, type InterviewQuestion } from "./questions.ts";
+
+/** Where the corpus lives. */
+export const LABELLED_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/corpus/interviews");
+
+export interface LabelledInterview {
+  name: string;
+  transcript: Transcript;
+  questions: InterviewQuestion[];
+  labels: Record<string, QuestionLabel>;
+}
+
+/** Every interview of the corpus, parsed. */
+export function loadLabelledCorpus(dir = LABELLED_CORPUS_DIR): LabelledInterview[] {
+  const file = interviewLabelsSchema.parse(JSON.parse(readFileSync(join(dir, "labels.json"), "utf8")));
+  return file.interviews.map((i) => ({
+    name: i.name,
+    transcript: parseTranscriptFile(readFileSync(join(dir, i.transcript), "utf8"), i.transcript),
+    questions: parseQuestionFile(readFileSync(join(dir, i.questions), "utf8"), i.questions),
+    labels: i.labels,
+  }));
+}

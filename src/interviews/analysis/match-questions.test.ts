@@ -1,0 +1,58 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { verifyQuotes } from "../../ai/verify-quotes.ts";
+import { ELISION, matchQuestions, maxWeightAssignment } from "./match-questions.ts";
+import { labelSpeakers } from "./speakers.ts";
+
+describe("optimal assignment", () => {
+  it("beats the greedy choice", () => {
+    // Greedy takes 0.9 for row 0 and leaves row 1 with 0.1; the optimum pairs 0.8 + 0.8.
+    assert.deepEqual(maxWeightAssignment([[0.9, 0.8], [0.8, 0.1]]), [1, 0]);
+  });
+  it("leaves rows unassigned when there are more rows than columns", () => {
+    const a = maxWeightAssignment([[0.1], [0.7], [0.2]]);
+    assert.deepEqual(a, [-1, 0, -1]);
+  });
+});
+
+const segments = [
+  { start: 0, end: 3, text: "Did you find the office okay?", speaker: "Ann" },
+  { start: 3, end: 5, text: "Yes, no problem.", speaker: "Bo" },
+  { start: 5, end: 9, text: "So, have you ever had a clash with a teammate? What happened?", speaker: "Ann" },
+  { start: 9, end: 20, text: "Yes, a colleague and I disagreed about the release plan, so we wrote down both options.", speaker: "Bo" },
+  { start: 20, end: 22, text: "How did that end?", speaker: "Ann" },
+  { start: 22, end: 30, text: "We shipped the smaller release first and both felt heard.", speaker: "Bo" },
+  { start: 30, end: 34, text: "Okay. Walk me through how you test your code.", speaker: "Ann" },
+  { start: 34, end: 44, text: "Unit tests for the logic and integration tests against a real database.", speaker: "Bo" },
+  { start: 44, end: 47, text: "Any questions for us?", speaker: "Ann" },
+  { start: 47, end: 50, text: "What is the on-call rotation?", speaker: "Bo" },
+];
+
+describe("matching the question set", () => {
+  const questions = [
+    { id: "testing", text: "How do you approach testing your code?" },
+    { id: "salary", text: "What are your salary expectations?" },
+    { id: "conflict", text: "Tell me about a disagreement with a colleague." },
+  ];
+  const result = matchQuestions(questions, labelSpeakers(segments).segments);
+  const byId = Object.fromEntries(result.map((r) => [r.id, r]));
+
+  it("finds paraphrased questions out of order and says which were never asked", () => {
+    assert.equal(byId.conflict!.asked?.start, 5);
+    assert.equal(byId.testing!.asked?.start, 30);
+    assert.equal(byId.salary!.asked, null);
+    assert.equal(byId.salary!.answer, null);
+  });
+  it("runs an answer on through a follow-up and stops at the next question of the set", () => {
+    assert.deepEqual([byId.conflict!.answer?.start, byId.conflict!.answer?.end], [9, 30]);
+    assert.ok(byId.conflict!.answer!.quote.includes(ELISION));
+  });
+  it("stops an answer at small talk", () => {
+    assert.deepEqual([byId.testing!.answer?.start, byId.testing!.answer?.end], [34, 44]);
+  });
+  it("quotes the candidate verbatim, in a form the screening quote check accepts", () => {
+    const text = segments.map((s) => s.text).join(" ");
+    for (const r of result) for (const q of [r.asked, r.answer]) if (q) assert.deepEqual(verifyQuotes([q.quote], text).kept, [q.quote]);
+    assert.ok(!byId.conflict!.answer!.quote.includes("How did that end?"));
+  });
+});

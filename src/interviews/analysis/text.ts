@@ -1,0 +1,177 @@
+/**
+ * Small, local text tools for interview analysis: sentences, content-word tokens reduced to a
+ * crude stem and folded onto synonym groups, and whether an utterance is a question or a prompt
+ * ("tell me about…", "walk me through…") rather than a statement. No model, no downloads.
+ */
+
+/** Words that carry no topic: function words and the scaffolding interviewers wrap questions in. */
+const STOPWORDS = new Set(
+  (
+    "a an the and or but of to in on at for with from by as if so than then that this these those it its is are was were be been being am " +
+    "i me my mine we us our you your yours he she him her his they them their there here who whom whose what which when where why how " +
+    "do does did doing done have has had having can could would should will shall may might must not no yes " +
+    "tell walk talk take give share describe explain say mention go going went through about time times example examples " +
+    "please little bit some any kind sort one ones thing things really just like okay ok well um uh oh yeah right also very quite " +
+    "know think get got let lets let's maybe perhaps actually basically kinda sorta something anything everything all each every " +
+    "into onto over under up down out off again more most much many few lot lots other another such own same too only even still"
+  ).split(" "),
+);
+
+/** Words with the same meaning in interview questions, folded onto the group's first word. */
+const SYNONYM_GROUPS: readonly string[][] = [
+  ["conflict", "disagreement", "disagree", "clash", "dispute", "argument", "tension", "friction"],
+  ["colleague", "coworker", "co-worker", "teammate", "peer", "staff"],
+  ["mistake", "error", "failure", "fail", "failed", "wrong", "slip", "blunder", "misstep", "flop", "flopped", "short", "miss", "missed", "fell"],
+  ["proud", "accomplishment", "achievement", "achieve", "success", "successful", "win", "biggest", "largest", "best"],
+  ["weakness", "weak", "improve", "improvement", "growth"],
+  ["strength", "strengths"],
+  ["customer", "client", "patient", "user", "guest", "shopper", "buyer"],
+  ["difficult", "hard", "tough", "challenging", "challenge", "angry", "upset", "demanding", "frustrated", "unhappy", "irate"],
+  ["deadline", "pressure", "rush", "urgent", "tight", "stress", "stressful"],
+  ["salary", "compensation", "pay", "expectation", "expectations", "range"],
+  ["start", "begin", "join", "availability", "available", "notice"],
+  ["motivate", "motivation", "drive", "attract", "interest", "interested", "excite", "appeal", "draw", "drew", "want", "apply", "applied"],
+  ["job", "role", "position", "opening", "opportunity", "ward", "unit", "department"],
+  ["company", "organisation", "organization", "firm", "employer", "us"],
+  ["lead", "leader", "leadership", "supervise", "supervisor", "mentor", "coach", "develop", "apprentice", "trainee", "junior", "grow"],
+  ["team", "group", "squad", "crew"],
+  ["prioritise", "prioritize", "priority", "priorities", "juggle", "competing", "multiple", "multitask", "once", "several"],
+  ["learn", "learned", "learnt", "lesson", "takeaway", "picked", "new", "recently", "recent"],
+  ["change", "changed", "adapt", "adjust", "shift", "pivot"],
+  ["decision", "decide", "choice", "call", "judgement", "judgment"],
+  ["feedback", "criticism", "critique", "review"],
+  ["safety", "safe", "hazard", "incident", "accident", "risk"],
+  ["plan", "planning", "schedule", "organise", "organize"],
+  ["goal", "target", "quota", "objective"],
+  ["career", "future", "years", "ambition", "aspiration", "long-term", "five"],
+  ["leave", "leaving", "quit", "move", "moving", "depart"],
+  ["project", "initiative", "piece"],
+  ["data", "numbers", "metrics", "analytics", "analysis", "analyse", "analyze"],
+  ["explain", "communicate", "communication", "present", "presentation", "non-technical", "stakeholder", "stakeholders"],
+  ["debug", "troubleshoot", "diagnose", "investigate", "outage", "bug", "issue", "problem", "fix"],
+  ["design", "architect", "architecture", "build", "built"],
+  ["test", "testing", "quality", "qa", "verify"],
+  ["tool", "tools", "software", "stack", "technology", "technologies", "system", "systems", "platform", "crm", "helpdesk", "ticketing", "program", "application"],
+  ["remote", "distributed", "home", "hybrid"],
+  ["persuade", "convince", "influence", "negotiate", "negotiation", "sell"],
+  ["budget", "cost", "money", "spend", "expense", "price", "expensive", "cheap", "pricing", "allocate"],
+  ["experience", "background", "history"],
+  ["deal", "contract", "sale", "close", "closed", "closing"],
+  ["student", "pupil", "learner", "class", "classroom"],
+  ["disruptive", "disrupt", "distract", "distracting", "misbehave", "behaviour", "behavior", "talking"],
+  ["disclose", "disclosed", "told", "confide", "report", "safeguard", "safeguarding", "worry", "worrying", "worried", "concern", "concerned"],
+  ["ability", "abilities", "level", "levels", "range", "mixed", "pitch", "adapt", "differentiate"],
+  ["underperform", "underperforming", "slack", "slacking", "lazy", "weight", "perform", "performance"],
+  ["licence", "license", "certificate", "certification", "ticket", "qualification", "qualified", "valid"],
+  ["fault", "faults", "trickiest", "tricky", "hardest"],
+  ["isolate", "isolation", "dead", "live", "circuit", "lockout", "lock"],
+  ["queue", "volume", "busy", "backlog", "huge", "load"],
+  ["unknown", "idea", "unsure", "answer"],
+  ["messy", "mess", "incomplete", "dirty", "missing", "inconsistent"],
+  ["nights", "night", "weekend", "weekends", "rota", "overnight"],
+  ["doctor", "doctors", "physician", "physio", "physios", "pharmacy", "nurse", "nurses", "multidisciplinary", "wider"],
+  ["comfortable", "rate", "proficient", "proficiency", "skill", "skills", "know", "familiar"],
+];
+
+/** A crude English stem: enough to meet "managing"/"managed"/"manages" in one token. */
+export function stem(word: string): string {
+  let w = word.toLowerCase().replace(/['’]s$/, "");
+  if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
+  else if (w.length > 4 && /ie[sd]$/.test(w)) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
+  else if (w.length > 4 && w.endsWith("es") && /(?:ss|sh|ch|x)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith("ly")) w = w.slice(0, -2);
+  if (w.length > 4 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+const SYNONYMS = new Map<string, string>();
+for (const group of SYNONYM_GROUPS) {
+  const head = stem(group[0]!);
+  for (const word of group) if (!SYNONYMS.has(stem(word))) SYNONYMS.set(stem(word), head);
+}
+
+/** The words of a text, lower-cased. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+/**
+ * The topic tokens of a text: content words, stemmed and folded onto synonym groups.
+ *
+ * @example
+ * topicTokens("Tell me about a disagreement with a coworker") // ["conflict", "colleague"]
+ */
+export function topicTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (STOPWORDS.has(w) || w.length < 2 || /^\d+$/.test(w)) continue;
+    const s = stem(w);
+    if (STOPWORDS.has(s)) continue;
+    out.push(SYNONYMS.get(s) ?? s);
+  }
+  return out;
+}
+
+/** Splits text into sentences on ., ! and ? (keeping the mark). */
+export function sentences(text: string): string[] {
+  return (text.match(/[^.!?]+(?:[.!?]+["')\]]*|$)/g) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+const INTERROGATIVE = /^(?:so,?\s+|and,?\s+|okay,?\s+|ok,?\s+|great,?\s+|now,?\s+|then,?\s+|alright,?\s+|right,?\s+)*(?:what|how|why|when|where|which|who|whom|whose|can|could|would|will|do|does|did|have|has|had|are|is|were|was|should|shall|may)\b/i;
+const PROMPT =
+  /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|talk (?:me|us) through|take (?:me|us) through|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to hear|i'?m curious|help me understand)\b/i;
+
+/** True when a sentence asks: ends with "?", starts with an interrogative, or is an imperative prompt. */
+export function isQuestionSentence(sentence: string): boolean {
+  const s = sentence.trim();
+  if (s.endsWith("?")) return true;
+  if (PROMPT.test(s)) return true;
+  // Speech recognisers drop question marks: an interrogative opening without a full stop counts.
+  return INTERROGATIVE.test(s) && !/[.!]$/.test(s);
+}
+
+/**
+ * True when an utterance puts a question to the other person: its last sentence asks, or any of
+ * its sentences is a prompt such as "tell me about…". A candidate's rhetorical "What did I learn?"
+ * followed by the answer does not count, because the utterance goes on after it.
+ */
+export function isQuestionUtterance(text: string): boolean {
+  const parts = sentences(text);
+  if (parts.length === 0) return false;
+  if (isQuestionSentence(parts.at(-1)!)) return true;
+  return parts.some((p) => PROMPT.test(p.trim()));
+}
+
+const ACKNOWLEDGEMENT = /^(?:(?:okay|ok|great|thanks|thank you|got it|right|sure|perfect|nice|wonderful|lovely|excellent|interesting|cool|good|mm-?hmm|makes sense|that makes sense|that's (?:great|helpful|really helpful|useful|interesting|fair|clear)|that is (?:great|helpful|useful)|understood|appreciate (?:it|that)|fantastic|awesome)[\s,.!]*)+$/i;
+
+/** A short acknowledgement ("Great, thanks.", "That makes sense.") — said by whoever asks. */
+export function isAcknowledgement(text: string): boolean {
+  return ACKNOWLEDGEMENT.test(text.trim());
+}
+
+const SMALL_TALK = /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|find (?:us|the (?:place|building|office|link))|coffee|water|tea\b|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin))\b/i;
+
+/** Small talk and housekeeping questions: an answer's span ends before them. */
+export function isSmallTalk(text: string): boolean {
+  return SMALL_TALK.test(text);
+}
+
+const FOLLOW_UP_OPENING =
+  /^(?:and,?\s+|so,?\s+|but,?\s+|okay,?\s+|ok,?\s+)*(?:how did|how much|how long|how many|how often|how so|how come|what did|what made|what was|what happened|what about|what if|what else|why|was|were|did|ever|have you actually|had you|who|which one|can you give (?:me |us )?an example|give me an example|for example|tell me more|say more|can you say more|can you expand|go on)\b/i;
+const ANAPHORA = /\b(?:that|it|this|those|them|these|then|there)\b/i;
+
+/**
+ * True when a question follows up on the answer just given ("How did your manager react?", "What
+ * about flaky tests?", "Was anyone hurt?") rather than opening a new topic: it opens with a
+ * follow-up phrase, or it is short and leans on what was just said.
+ */
+export function isFollowUpQuestion(text: string): boolean {
+  const asking = sentences(text).filter((s) => isQuestionSentence(s) && !isAcknowledgement(s));
+  const first = asking[0] ?? text;
+  const count = words(first).length;
+  if (FOLLOW_UP_OPENING.test(first.trim())) return true;
+  if (count <= 12 && ANAPHORA.test(first)) return true;
+  return count <= 5;
+}
