@@ -13,9 +13,10 @@ describe("local times across daylight-saving switches", () => {
     assert.equal(gridInstant(newYork, wall("2026-03-08T02:30:00")), undefined);
   });
 
-  it("moves a skipped boundary forward by the gap", () => {
-    assert.equal(new Date(boundaryInstant(berlin, wall("2026-03-29T02:30:00"))).toISOString(), "2026-03-29T01:30:00.000Z");
-    assert.equal(new Date(boundaryInstant(newYork, wall("2026-03-08T02:30:00"))).toISOString(), "2026-03-08T07:30:00.000Z");
+  it("puts a skipped boundary at the instant the clock jumps, so a range keeps only its local times that exist", () => {
+    assert.equal(new Date(boundaryInstant(berlin, wall("2026-03-29T02:30:00"))).toISOString(), "2026-03-29T01:00:00.000Z");
+    assert.equal(new Date(boundaryInstant(newYork, wall("2026-03-08T02:30:00"))).toISOString(), "2026-03-08T07:00:00.000Z");
+    assert.equal(new Date(boundaryInstant(zoneNamed("America/Santiago")!, wall("2026-09-06T00:00:00"))).toISOString(), "2026-09-06T04:00:00.000Z");
   });
 
   it("takes the earlier of two instants on fall back (EU 25 October, US 1 November 2026)", () => {

@@ -1,7 +1,7 @@
 /**
  * Wall-clock times in IANA zones turned into instants, with one explicit policy for the two
  * daylight-saving cases: a local time that does not exist (spring forward) is either skipped (grid
- * points) or moved forward by the gap (interval boundaries, as Luxon does), and a local time that
+ * points) or taken as the instant the clock jumps (interval boundaries), and a local time that
  * exists twice (fall back) takes the earlier instant. The zone data comes from Luxon; only the choice
  * between the instants it allows is ours.
  */
@@ -131,14 +131,25 @@ export function gridInstant(zone: ZoneOffsets, wallMs: number): number | undefin
 
 /**
  * The instant of an interval boundary (working hours, all-day dates, times without an offset): the
- * earlier when ambiguous; when the local time does not exist, the instant the clock would show it
- * had it not jumped (read with the offset before the gap), which is where Luxon puts it too.
+ * earlier when ambiguous; when the local time does not exist, the instant the clock jumps (the first
+ * that exists after it), so a range keeps exactly its local times that exist.
  */
 export function boundaryInstant(zone: ZoneOffsets, wallMs: number): number {
   const found = earliestInstant(zone, wallMs);
   if (!Number.isNaN(found)) return found;
-  const offsets = [zone.offset(wallMs - DAY_MS), zone.offset(wallMs + DAY_MS)];
-  return wallMs - Math.min(...offsets) * MINUTE_MS;
+  const before = zone.offset(wallMs - DAY_MS);
+  const after = zone.offset(wallMs + DAY_MS);
+  // Read with the offset after the jump, the wall time is an instant before it; with the offset
+  // before, one after it. The jump lies between: find its minute.
+  let lo = wallMs - after * MINUTE_MS;
+  let hi = wallMs - before * MINUTE_MS;
+  if (hi <= lo) return hi;
+  while (hi - lo > MINUTE_MS) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+    if (zone.offset(mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /** The wall-clock reading of an instant in `zone`, as "wall as if UTC" milliseconds. */

@@ -131,6 +131,23 @@ describe("solvePanel: the rules", () => {
     assert.equal(solve(req).firstStart, "2026-03-29T07:00:00Z");
   });
 
+  it("keeps only the local times that exist of working hours that start or end in a spring-forward gap", () => {
+    const req = (hours: [string, string]): PanelRequestInput =>
+      request({
+        candidate: { timezone: "UTC" },
+        window: { start: "2026-03-28T12:00:00Z", end: "2026-03-29T12:00:00Z" },
+        granularityMinutes: 30,
+        sessions: [{ id: "s1", title: "One", minutes: 30, need: 1, pool: ["a"] }],
+        interviewers: [person("a", "Europe/Berlin", [], { workingHours: { sun: [hours] } })],
+      });
+    // 02:30 does not exist on 29 March in Berlin: 02:30–04:00 is 03:00–04:00 CEST, from 01:00Z.
+    assert.equal(solve(req(["02:30", "04:00"])).firstStart, "2026-03-29T01:00:00Z");
+    // 00:00–02:30 ends when the clock jumps, 01:00Z: the last 30-minute start is 00:30Z.
+    const early = solve({ ...req(["00:00", "02:30"]), window: { start: "2026-03-29T00:30:00Z", end: "2026-03-29T12:00:00Z" } });
+    assert.equal(early.firstStart, "2026-03-29T00:30:00Z");
+    assert.equal(solve({ ...req(["00:00", "02:30"]), window: { start: "2026-03-29T00:31:00Z", end: "2026-03-29T12:00:00Z" } }).status, "infeasible");
+  });
+
   const gridCases = [
     // [zone, day, busy until (UTC), granularity, expected first start, what a wrong grid would give]
     ["Europe/Berlin", "2026-03-29", "2026-03-29T00:40:00Z", 45, "2026-03-29T01:00:00Z", "02:15 does not exist and is skipped, not moved to 03:15"],

@@ -130,12 +130,19 @@ function isEarlierReading(t: number, zone: string): boolean {
   return true;
 }
 
-/** A wall time as an instant with the policy of the issue: earlier offset when ambiguous; Luxon moves a non-existent one forward. */
+/** A wall time as an instant with the policy of the issue: earlier offset when ambiguous; a non-existent one at the instant the clock jumps. */
 function wallInstant(zone: string, date: DateTime, hhmm: string): number {
   const [h, m] = hhmm.split(":").map(Number) as [number, number];
   const day = h === 24 ? date.plus({ days: 1 }) : date;
   const dt = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: h === 24 ? 0 : h, minute: m }, { zone });
   let t = dt.toMillis();
+  if (dt.hour !== (h === 24 ? 0 : h) || dt.minute !== m) {
+    // Luxon moved a time inside a spring-forward gap past it; step back to the jump.
+    const wanted = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: h === 24 ? 0 : h, minute: m }, { zone: "UTC" }).toMillis();
+    const wallAt = (x: number): number => DateTime.fromMillis(x, { zone }).setZone("UTC", { keepLocalTime: true }).toMillis();
+    while (wallAt(t - MIN) > wanted) t -= MIN;
+    return t;
+  }
   for (const delta of [30, 60, 120]) {
     const earlier = DateTime.fromMillis(t - delta * MIN, { zone });
     if (earlier.hour === dt.hour && earlier.minute === dt.minute && earlier.day === dt.day) t -= delta * MIN;
