@@ -17,11 +17,11 @@ import { formStore } from "../../src/sandbox/forms.ts";
 import { resumeFor, startHarness, type Harness } from "./harness.ts";
 
 /** A user copy of the built-in screening that names the sandbox's form template, in a fresh folder. */
-function userWorkflowDir(): string {
+function userWorkflowDir(template = "Fulcrum screening"): string {
   const dir = mkdtempSync(join(tmpdir(), "fulcrum-form-"));
   writeFileSync(
     join(dir, "application-screening.yaml"),
-    readFileSync(join(BUILTIN_WORKFLOWS_DIR, "application-screening.yaml"), "utf8").replace('formTemplate: ""', 'formTemplate: "Fulcrum screening"'),
+    readFileSync(join(BUILTIN_WORKFLOWS_DIR, "application-screening.yaml"), "utf8").replace('formTemplate: ""', `formTemplate: ${JSON.stringify(template)}`),
   );
   return dir;
 }
@@ -52,6 +52,15 @@ for (const e of await testEngines()) {
       await h.deliver(["applicationCreated"]);
       await h.settle();
 
+      // The form comes after the advance and reject proposals, so it is written once a person has
+      // decided them; here the person declines both, and the rejection stays unarchived.
+      const waiting = (await listProposals(h.t.db, { workflowId: "application-screening", status: "pending", limit: 500 })).filter(
+        (p) => (p.opportunityId === strong || p.opportunityId === weak) && (p.stepId === "advance" || p.stepId === "reject"),
+      );
+      assert.ok(waiting.some((p) => p.opportunityId === weak && p.stepId === "reject"), "the rejection is proposed before the form is written");
+      for (const p of waiting) await h.runtime.engine.decideProposal(p.id, { actor: "user:recruiter-1", decision: "reject", reason: "kept for the test" });
+      await h.settle();
+
       const proposals = await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 });
       for (const opp of [strong, weak]) {
         const mine = proposals.filter((p) => p.opportunityId === opp);
@@ -75,8 +84,40 @@ for (const e of await testEngines()) {
       const weakRec = (await h.t.db.query<{ r: string }>("select s.output->>'recommendation' as r from workflow_steps s join workflow_runs r on r.id = s.run_id where r.opportunity_id = $1 and s.step_id = 'screen'", [weak])).rows[0]!.r;
       assert.equal(weakRec, "reject");
       const reject = proposals.find((p) => p.opportunityId === weak && p.stepId === "reject");
-      assert.equal(reject?.status, "pending", "the archive waits for a person");
+      assert.equal(reject?.decidedBy, "user:recruiter-1", "the archive waited for a person");
+      assert.equal(reject?.status, "rejected");
       assert.equal(h.sandbox.state.opportunities.get(weak)!.archived, null);
+    });
+  });
+
+  describe(`a profile form that cannot be written does not stop the screening's decisions on ${e.kind}`, { skip: e.skip }, () => {
+    let h: Harness;
+    let dir: string;
+    before(async () => {
+      dir = userWorkflowDir("No such template");
+      h = await startHarness(e.kind, { env: { FULCRUM_WORKFLOWS_DIR: dir, FULCRUM_AUTO_ARCHIVE: "true" } });
+    });
+    after(async () => {
+      await h?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("archives the rejection before the form step fails, and the run's error names the missing template", async () => {
+      const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+      const weak = h.sandbox.actions.applyToPosting(posting.id, {
+        name: "Formless Weak",
+        email: "formless.weak@example.net",
+        resume: { name: "resume.txt", contentType: "text/plain", bytes: new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n") },
+      }).opportunityId;
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+
+      const proposals = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === weak);
+      assert.equal(proposals.find((p) => p.stepId === "reject")?.status, "applied", JSON.stringify(proposals.map((p) => [p.stepId, p.status])));
+      assert.notEqual(h.sandbox.state.opportunities.get(weak)!.archived, null);
+      const { rows } = await h.t.db.query<{ status: string; error: string }>("select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'", [weak]);
+      assert.equal(rows[0]?.status, "failed");
+      assert.match(rows[0]!.error, /step form: no profile form template "No such template"/);
     });
   });
 

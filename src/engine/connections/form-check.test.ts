@@ -61,6 +61,21 @@ describe("doctor's check of lever.form steps against the account's templates", (
     assert.equal(row!.detail, 'the profile form template "Fulcrum screening" requires the field "Prompt version", which the workflow does not fill');
   });
 
+  it("fails naming each tier and recommendation the screening can give that a dropdown has no option for", () => {
+    const dropdown = (text: string, options: string[]) => ({ text, type: "dropdown", required: true, options: options.map((o) => ({ text: o })) });
+    const full = { id: "t1", text: "Fulcrum screening", fields: [{ text: "Score" }, dropdown("Tier", ["Strong", "Possible", "Weak", "Unscored"]), dropdown("Recommendation", ["Advance", "Hold", "Reject", "Review"]), { text: "Prompt version" }] };
+    assert.equal(checkFormSteps([screening("Fulcrum screening")], [full])[0]!.status, "ok");
+    const short = { ...full, fields: [{ text: "Score" }, dropdown("Tier", ["Strong", "Possible", "Weak"]), dropdown("Recommendation", ["Advance", "Reject"]), { text: "Prompt version" }] };
+    const [row] = checkFormSteps([screening("Fulcrum screening")], [short]);
+    assert.equal(row!.status, "fail");
+    assert.equal(
+      row!.detail,
+      'field "Tier" of the profile form template "Fulcrum screening" has no option "unscored" (its options: Strong, Possible, Weak), which the screening can give; ' +
+        'field "Recommendation" of the profile form template "Fulcrum screening" has no option "hold", "review" (its options: Advance, Reject), which the screening can give',
+    );
+    assert.match(row!.fix!, /Add the missing options/);
+  });
+
   it("fails naming the missing field when the step's fields and the template differ", () => {
     const template = { id: "t1", text: "Screening v2", fields: [{ text: "Score" }, { text: "Tier", required: true }, { text: "Decision", required: true }] };
     const [row] = checkFormSteps([screening("Screening v2")], [template]);

@@ -1,12 +1,16 @@
 /**
  * `doctor`'s check of the workflows' `lever.form` steps against the account's profile form
- * templates: the chosen template exists, every field the step names is one of its fields, and every
- * required field is filled. A step whose template is empty is reported as skipped (the admin has not
- * chosen one), never as a failure. The same mapping rules run when the form is written
- * (`profile-form.ts`), so what doctor passes, the step can write.
+ * templates: the chosen template exists, every field the step names is one of its fields, every
+ * required field is filled, and a choice field (dropdown, multiple choice or select) fed a screening
+ * step's tier or recommendation has an option for every value the screening can give
+ * (strong/possible/weak/unscored; advance/hold/reject/review). A step whose template is empty is
+ * reported as skipped (the admin has not chosen one), never as a failure. Values a step only knows
+ * at run time (a score, text) are not checked here: a value a field refuses still fails the step
+ * when the form is written (`profile-form.ts` maps both).
  */
 import { render, type Workflow } from "../workflows/index.ts";
-import { findFormTemplate, formFieldProblems, type FormTemplateLike } from "../steps/profile-form.ts";
+import { findFormTemplate, formFieldProblems, type FormFieldLike, type FormTemplateLike } from "../steps/profile-form.ts";
+import { RECOMMENDATIONS, SCREENING_TIERS } from "../steps/tasks/recommendation.ts";
 import type { LeverAccountApi } from "./ports.ts";
 
 /** One row of the check (the shape of doctor's rows). */
@@ -21,6 +25,41 @@ type FormStep = { id: string; type: "lever.form"; template: string; fields: Reco
 
 function formSteps(workflow: Workflow): FormStep[] {
   return workflow.steps.filter((s) => s.type === "lever.form") as unknown as FormStep[];
+}
+
+const CHOICE_TYPES = new Set(["dropdown", "multiple-choice", "multiple-select"]);
+
+/** Every value a screening output can take, by output name. */
+const SCREENING_VALUES: Readonly<Record<string, readonly string[]>> = { tier: SCREENING_TIERS, recommendation: RECOMMENDATIONS };
+
+/**
+ * The values a field's template can give when it is exactly `{{ steps.<id>.output.tier }}` or
+ * `.recommendation` of a `screening.screen` step of the workflow; undefined otherwise.
+ */
+function screeningValues(workflow: Workflow, value: unknown): readonly string[] | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = /^\{\{\s*steps\.([\w-]+)\.output\.(\w+)\s*\}\}$/.exec(value.trim());
+  if (!m) return undefined;
+  const source = workflow.steps.find((s) => s.id === m[1]) as { type?: string; task?: string } | undefined;
+  if (source?.type !== "task" || source.task !== "screening.screen") return undefined;
+  return SCREENING_VALUES[m[2]!];
+}
+
+/** The choice fields fed a screening tier or recommendation that lack an option for some value it can give. */
+function missingOptions(workflow: Workflow, step: FormStep, template: FormTemplateLike): string[] {
+  const problems: string[] = [];
+  const same = (a: string | null | undefined, b: string) => (a ?? "").trim().toLowerCase() === b.trim().toLowerCase();
+  for (const [name, value] of Object.entries(step.fields)) {
+    const values = screeningValues(workflow, value);
+    const field: FormFieldLike | undefined = (template.fields ?? []).find((f) => same(f.text, name));
+    if (!values || !field || !CHOICE_TYPES.has(String(field.type))) continue;
+    const options = (field.options ?? []).map((o) => o.text ?? "");
+    const missing = values.filter((v) => !options.some((o) => same(o, v)));
+    if (missing.length) {
+      problems.push(`field "${name}" of the profile form template "${template.text ?? template.id}" has no option ${missing.map((v) => `"${v}"`).join(", ")} (its options: ${options.join(", ") || "none"}), which the screening can give`);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -57,10 +96,18 @@ export function checkFormSteps(workflows: readonly Workflow[], templates: readon
         rows.push({ check, status: "fail", detail: `no profile form template "${name}" in this Lever account (its templates: ${templates.map((t) => t.text ?? t.id).join(", ") || "none"})`, fix: "Create the template in Lever (Settings → Profile forms), or name one that exists" });
         continue;
       }
-      const problems = formFieldProblems(template, Object.keys(step.fields));
+      const problems = formFieldProblems(template, Object.keys(step.fields)).map((p) => p.message);
+      const options = missingOptions(workflow, step, template);
       rows.push(
-        problems.length
-          ? { check, status: "fail", detail: problems.map((p) => p.message).join("; "), fix: `Make the step's fields match the template's fields by their text, or change the template in Lever` }
+        problems.length || options.length
+          ? {
+              check,
+              status: "fail",
+              detail: [...problems, ...options].join("; "),
+              fix: problems.length
+                ? `Make the step's fields match the template's fields by their text, or change the template in Lever`
+                : "Add the missing options to the template's field in Lever (Settings → Profile forms)",
+            }
           : { check, status: "ok", detail: `template "${template.text ?? template.id}": ${Object.keys(step.fields).join(", ")} match its fields` },
       );
     }

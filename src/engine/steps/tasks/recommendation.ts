@@ -17,6 +17,9 @@ export type Recommendation = "advance" | "hold" | "reject" | "review";
 /** Every recommendation, in the order the console and Lever's form list them. */
 export const RECOMMENDATIONS: readonly Recommendation[] = ["advance", "hold", "reject", "review"];
 
+/** Every tier the screening gives: a scored application's, or `unscored` when it could not be scored. */
+export const SCREENING_TIERS = ["strong", "possible", "weak", "unscored"] as const;
+
 /** Default bar for proposing an advance (score out of 100). */
 export const DEFAULT_ADVANCE_AT = 75;
 /**
