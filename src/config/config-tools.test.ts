@@ -38,4 +38,11 @@ describe("other hiring tools in the config file", () => {
     assert.throws(() => load("tools:\n  Codility Inc:\n    pseudonyms: none\n"), /tools/);
     assert.throws(() => load("tools:\n  codility:\n    statusUrl: ftp://x.example.org/s\n"), /tools\.codility\.statusUrl/);
   });
+
+  it("refuses a plain http statusUrl or inviteUrl at load, naming the field, except on a loopback host", () => {
+    assert.throws(() => load("tools:\n  codility:\n    statusUrl: http://tool.example.org/status\n"), /tools\.codility\.statusUrl.*must be an https URL/);
+    assert.throws(() => load("tools:\n  willo:\n    inviteUrl: HTTP://willo.example.org/invite\n"), /tools\.willo\.inviteUrl.*must be an https URL/);
+    assert.throws(() => load("tools:\n  willo:\n    inviteUrl: http://127.0.0.1.example.org/invite\n"), /tools\.willo\.inviteUrl/);
+    assert.equal(load("tools:\n  willo:\n    inviteUrl: http://127.0.0.1:8080/invite\n").tools?.willo?.inviteUrl, "http://127.0.0.1:8080/invite");
+  });
 });

@@ -115,7 +115,14 @@ export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 export const pseudonymModes = ["none", "everyone", "unsuccessful"] as const;
 export type PseudonymMode = (typeof pseudonymModes)[number];
 
-const toolUrl = z.url().refine((u) => /^https?:\/\//i.test(u), { message: "an https URL" });
+/**
+ * A tool's URL: https, so a candidate's status or an invitation request never crosses the network in
+ * clear. Plain http is accepted only on a loopback host (a receiver on the same machine, for local
+ * testing); the outbound guard still refuses loopback unless its host is allow-listed.
+ */
+const toolUrl = z.url().refine((u) => /^https:\/\//i.test(u) || /^http:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:[/?#]|$)/i.test(u), {
+  message: "must be an https URL (plain http only on a loopback host, for local testing)",
+});
 
 /**
  * Another hiring tool (assessment or interview platform), `tools.<id>` in the config file. Its
