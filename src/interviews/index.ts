@@ -1,7 +1,8 @@
 /**
  * Recorded interviews: media in (a safe fetch, audio extraction, platform transcripts) and
  * transcripts with times out (pocketsphinx offline by default, OpenAI-compatible servers, a local
- * whisper.cpp model), all in one transcript shape with times in seconds from the start.
+ * whisper.cpp model), all in one transcript shape with times in seconds from the start; and the
+ * analysis of a transcript against a question set (`analysis/`).
  */
 export { InterviewMediaError, type InterviewMediaStatus } from "./errors.ts";
 export {
@@ -42,3 +43,4 @@ export { whisperCppEngine, checkWhisperModel, type WhisperCppOptions } from "./t
 export { planChunks, type Chunk } from "./transcribe/plan-chunks.ts";
 export { transcribeMedia, transcribeWavInChunks, type TranscribeMediaOptions } from "./transcribe/transcribe-media.ts";
 export { transcriptForRecording, type RecordingInput, type RecordingOptions, type RecordingTranscript } from "./intake/transcript-for-recording.ts";
+export * from "./analysis/index.ts";

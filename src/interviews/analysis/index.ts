@@ -38,3 +38,13 @@ export { rubricEvidence, competencySchema, interviewRubricSchema, type Competenc
 export { scoreQuestions, judgeQuestion, spanOverlap, interviewLabelsSchema, questionLabelSchema, type QuestionLabel, type InterviewLabels, type QuestionMiss } from "./accuracy.ts";
 export { loadLabelledCorpus, LABELLED_CORPUS_DIR, type LabelledInterview } from "./labelled-corpus.ts";
 export { isQuestionUtterance, isFollowUpQuestion, topicTokens } from "./text.ts";
+export {
+  analyzeInterviewWithProvider,
+  interviewAnswersStep,
+  interviewAiOptions,
+  interviewAnswersInput,
+  interviewAnswersOutput,
+  INTERVIEW_PROMPTS_DIR,
+  type InterviewAnswersInput,
+  type InterviewAnswersOutput,
+} from "./ai-answers.ts";

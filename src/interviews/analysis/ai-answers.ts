@@ -1,0 +1,152 @@
+/**
+ * The AI-provider path of answer finding, through the project's AI layer: the step type
+ * `interview-answers` (prompt in `prompts/` beside this file), structured output naming segment
+ * numbers and verbatim quotes, every quote verified against the segments it names, and the local
+ * engine answering whenever no provider is configured, the provider fails, or — question by
+ * question — a quote does not check out.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import type { Ai } from "../../ai/ai.ts";
+import { BUILT_IN_PROMPTS_DIR } from "../../ai/prompt-registry.ts";
+import { defineStep } from "../../ai/steps/step-definition.ts";
+import { verifyQuotes } from "../../ai/verify-quotes.ts";
+import { roundTime, type Transcript } from "../transcript.ts";
+import { assembleAnalysis, checkAnalysisInput, type AnalyzeOptions, type InterviewAnalysis } from "./analyze.ts";
+import { matchQuestions, type MatchedQuestion } from "./match-questions.ts";
+import { interviewQuestionSchema, type InterviewQuestion } from "./questions.ts";
+import { labelSpeakers, type LabelledSegment } from "./speakers.ts";
+
+/** The folder holding the `interview-answers` prompt; add it to `createAi`'s `promptDirs`. */
+export const INTERVIEW_PROMPTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "prompts");
+
+const segmentSchema = z.object({
+  index: z.number().int().nonnegative(),
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
+  text: z.string(),
+  role: z.enum(["interviewer", "candidate"]),
+  isQuestion: z.boolean(),
+});
+
+export const interviewAnswersInput = z.object({
+  questions: z.array(interviewQuestionSchema).min(1),
+  segments: z.array(segmentSchema).min(1),
+});
+export type InterviewAnswersInput = z.infer<typeof interviewAnswersInput>;
+
+export const interviewAnswersOutput = z.object({
+  questions: z.array(
+    z.object({
+      id: z.string(),
+      asked: z.object({ segment: z.number().int().nonnegative(), quote: z.string().max(4000) }).nullable(),
+      answer: z.object({ fromSegment: z.number().int().nonnegative(), toSegment: z.number().int().nonnegative(), quote: z.string().max(40_000) }).nullable(),
+    }),
+  ),
+  /** Ids whose model answer was dropped for a quote not found where it said (added by Fulcrum). */
+  unverified: z.array(z.string()).optional(),
+});
+export type InterviewAnswersOutput = z.infer<typeof interviewAnswersOutput>;
+
+/** The local engine's result in the step's output shape. */
+function localAnswers(input: InterviewAnswersInput): InterviewAnswersOutput {
+  return { questions: matchQuestions(input.questions, input.segments).map((q) => toStepAnswer(q)) };
+}
+
+function toStepAnswer(q: MatchedQuestion): InterviewAnswersOutput["questions"][number] {
+  return {
+    id: q.id,
+    asked: q.asked && q.askedIndex !== null ? { segment: q.askedIndex, quote: q.asked.quote } : null,
+    answer: q.answer && q.answerIndices.length ? { fromSegment: q.answerIndices[0]!, toSegment: q.answerIndices.at(-1)!, quote: q.answer.quote } : null,
+  };
+}
+
+function textOf(segments: readonly LabelledSegment[], from: number, to: number): string {
+  return segments.filter((s) => s.index >= from && s.index <= to).map((s) => s.text.trim()).join(" ");
+}
+
+/**
+ * Keeps a model's answer only when its segments exist, are in order, and its quotes are found in
+ * them; any other question (or one the model left out) is answered by the local engine.
+ */
+function verifyAnswers(output: InterviewAnswersOutput, input: InterviewAnswersInput): InterviewAnswersOutput {
+  const local = new Map(localAnswers(input).questions.map((q) => [q.id, q]));
+  const byId = new Map(output.questions.map((q) => [q.id, q]));
+  const last = input.segments.length - 1;
+  // What a model may have put in `unverified` itself is ignored: only Fulcrum's check fills it.
+  const unverified: string[] = [];
+  const questions = input.questions.map((q) => {
+    const proposed = byId.get(q.id);
+    const ok =
+      proposed !== undefined &&
+      (proposed.asked === null ||
+        (proposed.asked.segment <= last && verifyQuotes([proposed.asked.quote], textOf(input.segments, proposed.asked.segment, proposed.asked.segment)).kept.length === 1)) &&
+      (proposed.answer === null ||
+        (proposed.asked !== null &&
+          proposed.answer.fromSegment <= proposed.answer.toSegment &&
+          proposed.answer.toSegment <= last &&
+          proposed.answer.fromSegment > proposed.asked.segment &&
+          verifyQuotes([proposed.answer.quote], textOf(input.segments, proposed.answer.fromSegment, proposed.answer.toSegment)).kept.length === 1));
+    if (ok) return proposed;
+    if (!unverified.includes(q.id)) unverified.push(q.id);
+    return local.get(q.id)!;
+  });
+  return { questions, ...(unverified.length ? { unverified } : {}) };
+}
+
+/** The `interview-answers` step type: register it with `createAi({ steps: [...], promptDirs: [...] })`. */
+export const interviewAnswersStep = defineStep<InterviewAnswersInput, InterviewAnswersOutput>({
+  type: "interview-answers",
+  description: "Where each question of the set was asked in an interview transcript and the candidate's answer, with verbatim quotes.",
+  input: interviewAnswersInput,
+  output: interviewAnswersOutput,
+  untrusted: (input) => [
+    {
+      label: "interview transcript",
+      text: input.segments.map((s) => `[${s.index}] (${roundTime(s.start)}–${roundTime(s.end)} s) ${s.role}: ${s.text.trim()}`).join("\n"),
+    },
+  ],
+  trusted: (input) => ({ questions: input.questions }),
+  names: () => [],
+  local: localAnswers,
+  finish: verifyAnswers,
+});
+
+/** What `createAi` needs to run the interview step: add these to its options. */
+export const interviewAiOptions = { steps: [interviewAnswersStep], promptDirs: [BUILT_IN_PROMPTS_DIR, INTERVIEW_PROMPTS_DIR] } as const;
+
+/**
+ * Analyses an interview with the configured AI provider finding the answers, quotes verified, and
+ * the local engine as the fallback (for the whole call, or for each question whose quote fails).
+ *
+ * @example
+ * const ai = createAi({ config, ...interviewAiOptions });
+ * const analysis = await analyzeInterviewWithProvider(ai, transcript, questions);
+ * analysis.summary.engine // "model" or "local"
+ */
+export async function analyzeInterviewWithProvider(ai: Ai, transcript: Transcript, questions: readonly InterviewQuestion[], options: AnalyzeOptions = {}): Promise<InterviewAnalysis> {
+  checkAnalysisInput(transcript, questions);
+  const labels = labelSpeakers(transcript.segments, { interviewerNames: options.interviewerNames });
+  const input: InterviewAnswersInput = { questions: [...questions], segments: labels.segments.map(({ speaker: _s, ...s }) => s) };
+  const { output, meta } = await ai.runAiStep<InterviewAnswersOutput>("interview-answers", input, { context: { actor: "interview-analysis" } });
+  const byIndex = new Map(labels.segments.map((s) => [s.index, s]));
+  const matched: MatchedQuestion[] = questions.map((q) => {
+    const found = output.questions.find((o) => o.id === q.id);
+    const askedSeg = found?.asked ? byIndex.get(found.asked.segment) : undefined;
+    if (!found?.asked || !askedSeg) return { id: q.id, text: q.text, asked: null, answer: null, askedIndex: null, answerIndices: [], similarity: 0 };
+    const answerSegs = found.answer ? labels.segments.filter((s) => s.role === "candidate" && s.index >= found.answer!.fromSegment && s.index <= found.answer!.toSegment) : [];
+    return {
+      id: q.id,
+      text: q.text,
+      asked: { start: roundTime(askedSeg.start), end: roundTime(askedSeg.end), quote: found.asked.quote },
+      answer: found.answer && answerSegs.length ? { start: roundTime(answerSegs[0]!.start), end: roundTime(answerSegs.at(-1)!.end), quote: found.answer.quote } : null,
+      askedIndex: askedSeg.index,
+      answerIndices: answerSegs.map((s) => s.index),
+      similarity: 1,
+    };
+  });
+  const analysis = assembleAnalysis(transcript, labels, matched, { ...options, engine: meta.engine, fallbackReason: meta.fallbackReason });
+  for (const id of output.unverified ?? []) analysis.flags.push({ kind: "unverified-quote", id, part: "answer" });
+  return analysis;
+}
