@@ -166,6 +166,22 @@ describe("positions in a JSON Resume theme's layout", () => {
   });
 });
 
+describe("a bullet's wrapped last words", () => {
+  it("are not the next position's employer", () => {
+    const p = extractProfile(plainLines(`Experience
+Huron Drive Systems, Detroit, MI
+Mechanical Design Engineer
+2021-08 to present
+• Ran tolerance stack-ups and thermal models in
+MATLAB.
+Great Lakes Stamping, Toledo, OH
+Manufacturing Engineer
+2018-06 to 2021-07`), { asOf });
+    assert.deepEqual(p.positions.map((x) => [x.title, x.org]), [["Mechanical Design Engineer", "Huron Drive Systems"], ["Manufacturing Engineer", "Great Lakes Stamping"]]);
+    assert.ok(p.skills.some((x) => x.name === "MATLAB"));
+  });
+});
+
 describe("a resume that yields nothing", () => {
   it("is partial with the reason, never parsed", () => {
     const read = { status: "parsed" as const, format: "pdf" as const, lines: plainLines("Casey Example\nI would love to join your team one day.\nThank you for your time."), hiddenText: [], flags: [] };

@@ -160,6 +160,15 @@ function assignHeader(parts: HeaderPart[]): { title: string; org: string; locati
   return { title, org, ...(location ? { location } : {}) };
 }
 
+/**
+ * The last words of a bullet wrapped onto a line of their own ("MATLAB." under "• Ran thermal
+ * models in"): the line ends a sentence and the one before it is a bullet that had not.
+ */
+function wrappedTail(line: string, previous: string | undefined): boolean {
+  if (!previous || !/\.$/.test(line.trim()) || /[.!?:;]$/.test(previous.trim())) return false;
+  return isBullet(previous) || previous.trim().split(/\s+/).length >= 6;
+}
+
 /** A line of running prose with its bullet drawn as a picture ("Hired, trained, and retained a team of 35 …"). */
 function isProse(line: string): boolean {
   const words = line.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w));
@@ -194,6 +203,7 @@ function parsePositions(lines: TextLine[]): { positions: ProfilePosition[]; head
     const isHeader = (k: number) => {
       const l = lines[k];
       if (!l || used.has(k) || isBullet(l.text) || isSentence(l.text) || isContinuation(l.text) || endsSentence(l.text) || isProse(l.text)) return false;
+      if (wrappedTail(l.text, lines[k - 1]?.text)) return false;
       return k === i || !findDateRange(l.text);
     };
     let from = i;

@@ -85,6 +85,14 @@ describe("reading PDFs from other producers", () => {
     assert.match(texts(r)[2]!, /^Vendor Management\s+SAP\s+Root Cause Analysis$/);
   });
 
+  it("puts a line at its text's baseline, not at a raised accent drawn before it", async () => {
+    // groff through Ghostscript draws "ó" as a raised accent over a letter, a run of its own.
+    const r = await readPdf(await buildPdf([
+      { text: "Experience", y: 712 }, { text: "´", x: 250, y: 703 }, { text: "Operations Manager, Levante Distribucion", y: 700 }, { text: "2020 – Present", y: 688 }, { text: "Valencia", y: 676 },
+    ]));
+    assert.deepEqual(r.lines.map((l) => l.gapBefore), [true, false, false, false]);
+  });
+
   it("marks the first line of each block: after a blank line's space, on a new page", async () => {
     const r = await readPdf(await buildPdf([
       { text: "Jane Doe", y: 750 }, { text: "jane@example.com", y: 736 },

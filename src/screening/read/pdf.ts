@@ -384,7 +384,9 @@ function buildLines(runs: GlyphRun[]): { text: string; x0: number; x1: number; y
       if (r.bold) boldChars += n;
       size = Math.max(size, r.fontSize);
     }
-    out.push({ text: text.replace(/\s+$/, ""), x0: first.x, x1: last.x + last.width, y: line.y, fontSize: size, bold: boldChars > chars * 0.6 });
+    // The line's baseline is its longest run's: a raised accent or superscript drawn first is not it.
+    const baseline = line.runs.reduce((a, r) => (r.text.trim().length > a.text.trim().length ? r : a)).y;
+    out.push({ text: text.replace(/\s+$/, ""), x0: first.x, x1: last.x + last.width, y: baseline, fontSize: size, bold: boldChars > chars * 0.6 });
   }
   return out;
 }
