@@ -1,9 +1,10 @@
 /**
  * `fulcrum doctor`: checks one connection end to end and says what to fix. Credentials; every
  * endpoint Fulcrum may call (a cheap GET each; each write probed with a made-up id or a body Lever
- * must refuse, so nothing is written), each judged permitted, refused (with the API-key permission
- * as Lever's settings page words it, and the OAuth scope), not found (a 404 that cannot tell) or
- * skipped; per enabled workflow, the permissions it needs and whether they are granted; the
+ * must refuse, so nothing is written), each judged permitted, permitted by inference (Lever refused
+ * the made-up write on validation: presumably after the permission check, which Lever does not
+ * document), refused (with the API-key permission as Lever's settings page words it, and the OAuth
+ * scope), not found (a 404 that cannot tell) or skipped; per enabled workflow, the permissions it needs and whether they are granted; the
  * perform-as user; webhook subscriptions and tokens; and whether Lever can reach this server at
  * FULCRUM_PUBLIC_URL.
  */
@@ -57,7 +58,13 @@ const ABSENT_WEBHOOK = "00000000-0000-4000-8000-00000000d0c9";
 const ABSENT_POSTINGS = ["00000000-0000-4000-8000-00000000d0ca", "00000000-0000-4000-8000-00000000d0cb"];
 
 /** What a probe showed about one endpoint's permission. */
-export type DoctorVerdict = "permitted" | "refused" | "not found" | "unchecked" | "skipped";
+/**
+ * What a probe showed about one endpoint's permission. `permitted-inferred`: Lever refused the
+ * probe's made-up request (400) or file (422) on validation, which is read as the permission check
+ * having passed; Lever does not document that it checks permissions before validating, so this is
+ * an inference, shown as such and not counted as a failure.
+ */
+export type DoctorVerdict = "permitted" | "permitted-inferred" | "refused" | "not found" | "unchecked" | "skipped";
 
 interface Ids {
   opportunity?: string | undefined;
@@ -158,13 +165,16 @@ function permissionFix(endpoint: string, oauth: boolean): string {
 }
 
 /**
- * What one answer says about the permission: 2xx, 400 and 422 are permitted (Lever looked at the
- * request or the file only after letting it in), 403 refused; a 404 on a made-up id is "not found":
- * Lever may look the id up before the permission, so it proves nothing either way.
+ * What one answer says about the permission: 2xx is permitted; 400 and 422 are permitted by
+ * inference (Lever validated the request or the file, so the permission check presumably passed,
+ * which its docs do not promise); 403 refused; a 404 on a made-up id is "not found": Lever may look
+ * the id up before the permission, so it proves nothing either way.
+ * @example verdictOf(400) // → "permitted-inferred"
  */
 export function verdictOf(status: number): DoctorVerdict {
   if (status === 403) return "refused";
-  if ((status >= 200 && status < 300) || status === 400 || status === 422) return "permitted";
+  if (status >= 200 && status < 300) return "permitted";
+  if (status === 400 || status === 422) return "permitted-inferred";
   if (status === 404) return "not found";
   return "unchecked";
 }
@@ -182,17 +192,19 @@ function judge(check: EndpointCheck & { confirmed?: boolean }, result: ProbeResu
     case "refused":
       return { ...base, verdict, status: neededBy.length ? "fail" : "warn", detail: `refused: 403${lever ? ` (${lever})` : ""}; ${who}`, fix: permissionFix(check.endpoint, oauth) };
     case "permitted":
+      return { ...base, verdict, status: "ok", detail: `permitted (answered ${status}${check.body !== undefined ? "; the probe had nothing to change" : ""})` };
+    case "permitted-inferred": {
+      const what = status === 422 ? "file" : "request";
+      const inferred = `permitted (inferred: Lever validated the ${what}, so the permission check passed)`;
       return {
         ...base,
         verdict,
         status: "ok",
-        detail:
-          status >= 200 && status < 300
-            ? `permitted (answered ${status}${check.body !== undefined ? "; the probe had nothing to change" : ""})`
-            : check.confirmed
-              ? `permitted (the made-up opportunity answered 404, which tells nothing; on a real one Lever refused the probe's made-up request with ${status} only after letting it in; nothing written)`
-              : `permitted (Lever refused the probe's ${status === 422 ? "file" : "made-up request"} with ${status} only after letting it in; nothing written)`,
+        detail: check.confirmed
+          ? `${inferred}: the made-up opportunity answered 404, which tells nothing; on a real one Lever refused the probe's made-up ${what} with ${status}; nothing written`
+          : `${inferred}: Lever refused the probe's made-up ${what} with ${status}; nothing written`,
       };
+    }
     case "not found":
       return {
         ...base,
@@ -292,7 +304,8 @@ function checkWorkflows(workflows: readonly Workflow[], verdicts: Map<string, Do
     const scopes = [...new Set(endpoints.map((e) => leverPermissionFor(e).scope))].sort();
     const name = (e: string) => (oauth ? leverPermissionFor(e).scope : `"${leverPermissionFor(e).permission}"`);
     const refused = endpoints.filter((e) => verdicts.get(e)?.verdict === "refused");
-    const unknown = endpoints.filter((e) => verdicts.get(e)?.verdict !== "permitted" && verdicts.get(e)?.verdict !== "refused");
+    const known: readonly (DoctorVerdict | undefined)[] = ["permitted", "permitted-inferred", "refused"];
+    const unknown = endpoints.filter((e) => !known.includes(verdicts.get(e)?.verdict));
     const needsText = endpoints.length === 0 ? "needs nothing from Lever" : `needs ${oauth ? `the scopes ${scopes.join(", ")}` : `${endpoints.length} permission(s) (scopes ${scopes.join(", ")})`}`;
     if (endpoints.length === 0) return { check, status: "ok", detail: needsText };
     if (refused.length) {
