@@ -2,11 +2,27 @@
  * `fulcrum interview transcribe <media-or-transcript>`: one recording or platform transcript in,
  * the transcript as JSON out — `{ engine, language, durationSeconds, text, segments: [{ start, end,
  * text, speaker? }] }`, times in seconds from the start. This contract is kept.
+ *
+ * `fulcrum interview analyze <media-or-transcript> --questions <file>`: the same input analysed
+ * against a question set — `{ questions: [{ id, text, asked: { start, end, quote } | null, answer:
+ * { start, end, quote } | null }], summary, metrics, flags }`. This contract is kept too.
  */
 import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Command } from "commander";
+import { parse as parseYaml } from "yaml";
+import { createAi, DEFAULT_AI_CONFIG } from "../../ai/index.ts";
+import { loadConfig } from "../../config/index.ts";
+import { silentLogger } from "../../observability/index.ts";
 import {
+  analyzeInterview,
+  analyzeInterviewWithProvider,
+  interviewAiOptions,
+  InterviewAnalysisError,
+  interviewRubricSchema,
+  parseQuestionFile,
+  type InterviewRubric,
+  type Transcript,
   detectTranscriptFormat,
   fetchMedia,
   InterviewMediaError,
@@ -81,7 +97,7 @@ function asTranscript(path: string): ReturnType<typeof parseTranscriptFile> | nu
 }
 
 export function register(program: Command): void {
-  const interview = program.command("interview").description("Recorded interviews: transcripts with times from media or platform transcript files.");
+  const interview = program.command("interview").description("Recorded interviews: transcripts with times from media or platform transcript files, and their analysis against a question set.");
 
   interview
     .command("transcribe <media-or-transcript>")
@@ -120,29 +136,118 @@ Examples:
     )
     .action(async (input: string, options: TranscribeOptions, cmd: Command) => {
       const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
-      let cleanup: (() => Promise<void>) | undefined;
       try {
-        let path = input;
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
-          if (!options.allowHost?.length) cmd.error("a URL needs --allow-host <host...>: the hosts its media may come from", { exitCode: 2 });
-          const media = await fetchMedia(input, { allowedHosts: options.allowHost });
-          cleanup = media.cleanup;
-          path = media.path;
-        } else if (!existsSync(input) || !statSync(input).isFile()) {
-          cmd.error(`file "${input}" does not exist`, { exitCode: 2 });
-        }
-        const transcript = cleanup ? null : asTranscript(path);
-        const maxMinutes = options.maxMinutes ? Number(options.maxMinutes) : 240;
-        if (!(maxMinutes > 0)) cmd.error(`--max-minutes must be a positive number (got "${options.maxMinutes}")`, { exitCode: 2 });
-        const result =
-          transcript ??
-          (await transcribeMedia(path, { engine: engineFrom(cmd, options), language: options.language, maxDurationSeconds: maxMinutes * 60 }));
-        out(`${JSON.stringify(toTranscriptOutput(result), null, 2)}\n`);
+        out(`${JSON.stringify(toTranscriptOutput(await transcriptOf(input, options, cmd)), null, 2)}\n`);
       } catch (error) {
         if (error instanceof InterviewMediaError) cmd.error(`fulcrum: ${error.status}: ${error.message}`, { exitCode: exitCodeFor(error) });
         throw error;
-      } finally {
-        await cleanup?.();
       }
     });
+
+  interview
+    .command("analyze <media-or-transcript>")
+    .description("Analyse a recording or platform transcript against a question set: where each question was asked and the candidate's answer, quoted verbatim with times; descriptive metrics; the interviewer check.")
+    .requiredOption("--questions <file>", "the question set: a YAML or JSON list of { id, text }")
+    .option("--rubric <file>", "competencies to gather evidence for: YAML or JSON { competencies: [{ id, label, keywords?, questions?, weight? }], score? }")
+    .option("--ai", "find the answers with the configured AI provider (FULCRUM_AI_PROVIDER, ...), quotes verified; the local engine answers when none is configured or it fails")
+    .option("--stated-feelings", "add what the candidate said they felt, quoted in their words (text only, never scored)")
+    .option("--interviewer <name...>", "speaker names that are interviewers, when the transcript names speakers")
+    .option("--engine <name>", "for media: pocketsphinx (offline, default), openai or whisper-cpp", "pocketsphinx")
+    .option("--language <code>", "for media: the language spoken")
+    .option("--model <name-or-path>", "for media: openai model name or whisper-cpp model file")
+    .option("--base-url <url>", "for media with --engine openai: the API base")
+    .option("--model-dir <dir>", "for media with pocketsphinx: a model folder")
+    .option("--max-chunk-seconds <n>", "for media: cut audio longer than this on silences")
+    .option("--max-minutes <n>", "for media: refuse recordings longer than this (default 240)")
+    .option("--allow-host <host...>", "for an https URL: the hosts media may come from")
+    .addHelpText(
+      "after",
+      `
+Output (stdout), times in seconds from the start of the recording:
+  { "questions": [{ "id", "text", "asked": { "start", "end", "quote" } | null,
+                    "answer": { "start", "end", "quote" } | null }],
+    "summary": { "engine", "language", "durationSeconds", "speakers", "asked", "notAsked", "unanswered", "text" },
+    "metrics": { "kind": "descriptive", "speakers": { "interviewer", "candidate" }, "answers": [...] },
+    "flags": [...], "evidence"?: {...}, "statedFeelings"?: [...] }
+"asked" null means the question was not asked. Quotes are verbatim from the transcript; an answer
+the interviewer interrupted with follow-ups has its parts joined by " … ". "metrics" describe the
+conversation (talk time, words per minute, answer lengths) and never score the candidate; there is
+no emotion, face or voice analysis. "flags" are for the recruiter: questions that should not be
+asked (age, family, religion, origin, health, ...) with quote and time.
+
+Failures go to stderr as "fulcrum: <status>: <message>" with exit status 1. Besides transcribe's
+statuses: questions-empty, questions-invalid, empty-transcript, wrong-language (English only).
+
+Examples:
+  fulcrum interview analyze call.vtt --questions questions.yaml
+  fulcrum interview analyze answer.mp4 --questions questions.json --rubric rubric.yaml --ai
+`,
+    )
+    .action(async (input: string, options: AnalyzeOptions, cmd: Command) => {
+      const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
+      try {
+        if (!existsSync(options.questions) || !statSync(options.questions).isFile()) cmd.error(`question file "${options.questions}" does not exist`, { exitCode: 2 });
+        const questions = parseQuestionFile(readFileSync(options.questions, "utf8"), basename(options.questions));
+        const rubric = options.rubric ? readRubric(options.rubric, cmd) : undefined;
+        const transcript: Transcript = await transcriptOf(input, options, cmd);
+        const analyzeOptions = { rubric, statedFeelings: options.statedFeelings === true, interviewerNames: options.interviewer };
+        const analysis = options.ai
+          ? await analyzeInterviewWithProvider(createAi({ config: { ai: loadConfig().ai ?? DEFAULT_AI_CONFIG }, logger: silentLogger, ...interviewAiOptions }), transcript, questions, analyzeOptions)
+          : analyzeInterview(transcript, questions, analyzeOptions);
+        out(`${JSON.stringify(analysis, null, 2)}\n`);
+      } catch (error) {
+        if (error instanceof InterviewMediaError) cmd.error(`fulcrum: ${error.status}: ${error.message}`, { exitCode: exitCodeFor(error) });
+        if (error instanceof InterviewAnalysisError) cmd.error(`fulcrum: ${error.status}: ${error.message}`, { exitCode: 1 });
+        throw error;
+      }
+    });
+}
+
+interface AnalyzeOptions extends TranscribeOptions {
+  questions: string;
+  rubric?: string;
+  ai?: boolean;
+  statedFeelings?: boolean;
+  interviewer?: string[];
+}
+
+function readRubric(path: string, cmd: Command): InterviewRubric {
+  if (!existsSync(path)) cmd.error(`rubric file "${path}" does not exist`, { exitCode: 2 });
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path, "utf8"));
+  } catch (error) {
+    return cmd.error(`rubric file "${basename(path)}": not YAML or JSON (${(error as Error).message.split("\n")[0]})`, { exitCode: 2 });
+  }
+  const parsed = interviewRubricSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return cmd.error(`rubric file "${basename(path)}" at ${issue.path.join(".") || "top"}: ${issue.message}`, { exitCode: 2 });
+  }
+  return parsed.data;
+}
+
+/** The transcript of a file or URL: a platform transcript as it is, or media transcribed. */
+async function transcriptOf(input: string, options: TranscribeOptions, cmd: Command): Promise<Transcript> {
+  let cleanup: (() => Promise<void>) | undefined;
+  try {
+    let path = input;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
+      if (!options.allowHost?.length) cmd.error("a URL needs --allow-host <host...>: the hosts its media may come from", { exitCode: 2 });
+      const media = await fetchMedia(input, { allowedHosts: options.allowHost });
+      cleanup = media.cleanup;
+      path = media.path;
+    } else if (!existsSync(input) || !statSync(input).isFile()) {
+      cmd.error(`file "${input}" does not exist`, { exitCode: 2 });
+    }
+    const transcript = cleanup ? null : asTranscript(path);
+    const maxMinutes = options.maxMinutes ? Number(options.maxMinutes) : 240;
+    if (!(maxMinutes > 0)) cmd.error(`--max-minutes must be a positive number (got "${options.maxMinutes}")`, { exitCode: 2 });
+    return (
+      transcript ??
+      (await transcribeMedia(path, { engine: engineFrom(cmd, options), language: options.language, maxDurationSeconds: maxMinutes * 60 }))
+    );
+  } finally {
+    await cleanup?.();
+  }
 }
