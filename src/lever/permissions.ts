@@ -39,6 +39,7 @@ export const leverEndpointPermissions: Readonly<Record<string, LeverPermission>>
   "PUT /opportunities/:opportunity/notes/:note": c("Update an opportunity note", "notes:write:admin"),
   "GET /opportunities/:opportunity/feedback": i("Find all opportunity feedback", "feedback:read:admin"),
   "GET /opportunities/:opportunity/interviews": i("Find all opportunity interviews", "interviews:read:admin"),
+  "GET /opportunities/:opportunity/interviews/:interview": i("Find an opportunity interview", "interviews:read:admin"),
   "POST /opportunities/:opportunity/interviews": i("Create an opportunity interview", "interviews:write:admin"),
   "PUT /opportunities/:opportunity/interviews/:interview": i("Update an opportunity interview", "interviews:write:admin"),
   "DELETE /opportunities/:opportunity/interviews/:interview": i("Delete an opportunity interview", "interviews:write:admin"),

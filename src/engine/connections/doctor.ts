@@ -73,6 +73,8 @@ interface Ids {
   user?: string | undefined;
   /** A resume of `opportunity` that has a file. */
   resume?: string | undefined;
+  /** An interview of `opportunity`. */
+  interview?: string | undefined;
 }
 
 interface EndpointCheck {
@@ -112,6 +114,11 @@ const CHECKS: EndpointCheck[] = [
   { endpoint: "GET /opportunities/:opportunity/notes", method: "GET", path: (i) => opp(i, "/notes?limit=1") },
   { endpoint: "GET /opportunities/:opportunity/feedback", method: "GET", path: (i) => opp(i, "/feedback?limit=1") },
   { endpoint: "GET /opportunities/:opportunity/interviews", method: "GET", path: (i) => opp(i, "/interviews?limit=1") },
+  {
+    endpoint: "GET /opportunities/:opportunity/interviews/:interview",
+    method: "GET",
+    path: (i) => (i.interview ? opp(i, `/interviews/${i.interview}`) : { skip: "nothing to try it on: the first visible opportunity has no interview" }),
+  },
   { endpoint: "GET /opportunities/:opportunity/panels", method: "GET", path: (i) => opp(i, "/panels?limit=1") },
   { endpoint: "GET /opportunities/:opportunity/files", method: "GET", path: (i) => opp(i, "/files?limit=1") },
   { endpoint: "GET /opportunities/:opportunity/offers", method: "GET", path: (i) => opp(i, "/offers?limit=1") },
@@ -251,6 +258,7 @@ function learnIds(endpoint: string, body: unknown, ids: Ids): void {
   }
   if (endpoint === "GET /postings" && first) ids.posting = idOf(first.id);
   if (endpoint === "GET /users" && first) ids.user = idOf(first.id);
+  if (endpoint === "GET /opportunities/:opportunity/interviews" && first) ids.interview = idOf(first.id);
   // Resumes parsed from a profile have no file: only one with a file can be downloaded.
   if (endpoint === "GET /opportunities/:opportunity/resumes") ids.resume = idOf(items(body).find((r) => r.file && typeof r.file === "object")?.id);
 }

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadWorkflows, workflowSchema, type Step, type Workflow, type WorkflowInput } from "../workflows/index.ts";
+import { leverPermissionFor } from "../../lever/permissions.ts";
 import { CONFIDENTIAL_SCOPE, scopesFor, scopeUsers, stepEndpoints, workflowEndpoints } from "./workflow-needs.ts";
 
 const wf = (steps: WorkflowInput["steps"], triggers: WorkflowInput["triggers"] = [{ lever: "candidateStageChange" }]): Workflow =>
@@ -26,6 +27,14 @@ describe("workflow needs", () => {
     assert.equal(own[0], "offline_access");
     for (const s of ["webhooks:write:admin", "webhooks:read:admin", "users:read:admin", "opportunities:read:admin", "eeo_responses_pii:read:admin", CONFIDENTIAL_SCOPE]) assert.ok(own.includes(s), s);
     assert.ok(!scopesFor([], { confidential: false }).includes(CONFIDENTIAL_SCOPE));
+  });
+
+  it("asks for reading one interview by id for the feedback nudges' timer, as the key dialog names it", () => {
+    const nudges = builtin("feedback-follow-up");
+    const endpoint = "GET /opportunities/:opportunity/interviews/:interview";
+    assert.ok(workflowEndpoints(nudges).includes(endpoint), workflowEndpoints(nudges).join(", "));
+    assert.deepEqual(leverPermissionFor(endpoint), { permission: "Find an opportunity interview", confirmed: false, scope: "interviews:read:admin" });
+    assert.deepEqual(scopeUsers([nudges]).get("interviews:read:admin"), ["feedback-follow-up"]);
   });
 
   it("derives endpoints from each step, condition and timer", () => {

@@ -78,13 +78,17 @@ export function stepEndpoints(step: Step): string[] {
   }
 }
 
+/** One interview by id, read when an interview event does not carry what a timer needs. */
+const INTERVIEW_BY_ID = "GET /opportunities/:opportunity/interviews/:interview";
+
 /** The endpoints one workflow needs: its triggers' conditions and timers, and every step. */
 export function workflowEndpoints(workflow: Workflow): string[] {
   const out = new Set<string>();
   for (const t of workflow.triggers) {
     if ("when" in t) for (const need of conditionNeeds(t.when)) for (const e of FETCH_ENDPOINTS[need]) out.add(e);
-    // Timers are armed from the interview the event names.
-    if ("timer" in t) for (const e of [...FETCH_ENDPOINTS.opportunity, ...FETCH_ENDPOINTS.interviews]) out.add(e);
+    // Timers are armed from the interview the event names; when the event lacks its fields, that
+    // one interview is fetched by id (GET …/interviews/:interview).
+    if ("timer" in t) for (const e of [...FETCH_ENDPOINTS.opportunity, ...FETCH_ENDPOINTS.interviews, INTERVIEW_BY_ID]) out.add(e);
   }
   for (const step of workflow.steps) for (const e of stepEndpoints(step)) out.add(e);
   return [...out];
