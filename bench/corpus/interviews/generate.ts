@@ -12,7 +12,9 @@
  *   `C: …`      the candidate
  * The label of an asked question is the start time of its line; its answer span runs from the
  * candidate's first line after it to the candidate's last line before the next interviewer line
- * that is not a follow-up. Times are made at 2.6 words a second with 0.6 s between lines.
+ * that is not a follow-up. Times are made at 2.6 words a second with 0.6 s between lines. A header
+ * line `heldout: yes` marks an interview written after the local engine was tuned and never used
+ * to tune it (`heldOut` in the labels), so the benchmark can report both figures.
  *
  * Run: node bench/corpus/interviews/generate.ts
  */
@@ -137,7 +139,7 @@ for (const file of readdirSync(join(here, "source")).filter((f) => f.endsWith(".
     join(here, questionsFile),
     questionsFile.endsWith(".yaml") ? questions.map((q) => `- id: ${q.id}\n  text: ${JSON.stringify(q.text)}\n`).join("") : `${JSON.stringify(questions, null, 2)}\n`,
   );
-  labels.push({ name, transcript: transcriptFile, questions: questionsFile, labels: found });
+  labels.push({ name, ...(meta.get("heldout") === "yes" ? { heldOut: true } : {}), transcript: transcriptFile, questions: questionsFile, labels: found });
 }
 writeFileSync(join(here, "labels.json"), `${JSON.stringify({ note: "Written by hand in source/; regenerate with node bench/corpus/interviews/generate.ts", interviews: labels }, null, 2)}\n`);
 console.log(`wrote ${labels.length} interviews`);

@@ -16,7 +16,18 @@ export type QuestionLabel = z.infer<typeof questionLabelSchema>;
 
 /** The labels file of a corpus: one entry per interview, naming its transcript and question files. */
 export const interviewLabelsSchema = z.object({
-  interviews: z.array(z.object({ name: z.string(), transcript: z.string(), questions: z.string(), labels: z.record(z.string(), questionLabelSchema) })).min(1),
+  interviews: z
+    .array(
+      z.object({
+        name: z.string(),
+        /** Written after the local engine was tuned, and never used to tune it. */
+        heldOut: z.boolean().default(false),
+        transcript: z.string(),
+        questions: z.string(),
+        labels: z.record(z.string(), questionLabelSchema),
+      }),
+    )
+    .min(1),
 });
 export type InterviewLabels = z.infer<typeof interviewLabelsSchema>;
 

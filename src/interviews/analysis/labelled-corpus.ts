@@ -15,6 +15,7 @@ export const LABELLED_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)),
 
 export interface LabelledInterview {
   name: string;
+  heldOut: boolean;
   transcript: Transcript;
   questions: InterviewQuestion[];
   labels: Record<string, QuestionLabel>;
@@ -25,6 +26,7 @@ export function loadLabelledCorpus(dir = LABELLED_CORPUS_DIR): LabelledInterview
   const file = interviewLabelsSchema.parse(JSON.parse(readFileSync(join(dir, "labels.json"), "utf8")));
   return file.interviews.map((i) => ({
     name: i.name,
+    heldOut: i.heldOut,
     transcript: parseTranscriptFile(readFileSync(join(dir, i.transcript), "utf8"), i.transcript),
     questions: parseQuestionFile(readFileSync(join(dir, i.questions), "utf8"), i.questions),
     labels: i.labels,
