@@ -41,4 +41,25 @@ describe("Lever gateway against the sandbox", () => {
     assert.equal(await gateway.getInterview!(opp.id, "00000000-0000-4000-8000-00000000dead"), null);
     assert.ok((await gateway.opportunityIdsOfContact!(opp.contact)).includes(opp.id));
   });
+
+  it("includes confidential postings and opportunities when the connection may read them, and falls back without them on a key that may not", async () => {
+    const secretRole = sandbox.actions.createPosting({ text: "Confidential Role", state: "published", distributionChannels: ["internal"] }, admin);
+    sandbox.state.postings.get(secretRole.id)!.confidentiality = "confidential";
+    const [opp, other] = [...sandbox.state.opportunities.values()].filter((o) => o.archived === null && o.deletedAt === null && o.confidentiality === "non-confidential");
+    // A second, confidential opportunity of the same contact.
+    const hidden = other!;
+    hidden.contact = opp!.contact;
+    hidden.confidentiality = "confidential";
+
+    assert.ok((await gateway.listPostings({ state: "published" })).some((p) => p.id === secretRole.id), "rediscovery sees the confidential posting");
+    assert.deepEqual(new Set(await gateway.opportunityIdsOfContact!(opp!.contact)), new Set([opp!.id, hidden.id]));
+
+    // A key without confidential access: Lever refuses confidentiality=all, so the plain list is read.
+    const limited = leverGateway(createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.createApiKey({ confidentialAccess: false }) }, connectionId: "limited", performAs: admin, maxRetries: 0 }));
+    assert.ok(!(await limited.listPostings({ state: "published" })).some((p) => p.id === secretRole.id));
+    assert.deepEqual(await limited.opportunityIdsOfContact!(opp!.contact), [opp!.id]);
+    // A connection that opted out never asks.
+    const optedOut = leverGateway(createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "opted-out", performAs: admin }), { confidential: false });
+    assert.deepEqual(await optedOut.opportunityIdsOfContact!(opp!.contact), [opp!.id]);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Adapts the Lever client to the engine's `LeverGateway`: opportunities are read with their
- * application and stage expanded, postings whole (a single posting carries its content), lists are gathered whole, and the
- * newest resume that has a file is downloaded through the API.
+ * application and stage expanded, postings whole (a single posting carries its content), lists are gathered whole (confidential
+ * records included where the connection may read them), and the newest resume that has a file is downloaded through the API.
  */
 import { LeverApiError, isUnprocessableFile, newestResumeWithFile, type LeverClient } from "../../lever/index.ts";
 import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
@@ -18,8 +18,31 @@ const MIME_BY_EXT: Record<string, string> = {
   html: "text/html",
 };
 
+export interface LeverGatewayOptions {
+  /**
+   * Whether the connection may read confidential records (the OAuth connection's `confidential`
+   * setting; default true). Lever's lists leave confidential postings and opportunities out unless
+   * asked for `confidentiality=all`, so rediscovery and a contact's opportunities ask for it. A
+   * connection whose key turns out to lack the access (Lever answers 403) is asked again without it,
+   * and not asked again afterwards.
+   */
+  confidential?: boolean | undefined;
+}
+
 /** The engine's view of one Lever connection. */
-export function leverGateway(client: LeverClient): LeverGateway {
+export function leverGateway(client: LeverClient, options: LeverGatewayOptions = {}): LeverGateway {
+  let confidential = options.confidential ?? true;
+  /** Runs a list with `confidentiality=all` when the connection may, falling back on a 403. */
+  async function withConfidential<T>(read: (filter: { confidentiality?: "all" }) => Promise<T>): Promise<T> {
+    if (!confidential) return read({});
+    try {
+      return await read({ confidentiality: "all" });
+    } catch (error) {
+      if (!(error instanceof LeverApiError && error.status === 403)) throw error;
+      confidential = false;
+      return read({});
+    }
+  }
   return {
     async getOpportunity(id) {
       return (await client.getOpportunity(id, { expand: ["applications", "stage"] })) as unknown as OpportunityLike;
@@ -29,7 +52,7 @@ export function leverGateway(client: LeverClient): LeverGateway {
     },
     async listPostings(filters = {}) {
       // Asked per channel: a published list without one leaves out internal-only postings.
-      return (await client.listPostingsOnEveryChannel(filters.state ? { state: filters.state } : {}).toArray()) as unknown as PostingLike[];
+      return (await withConfidential((c) => client.listPostingsOnEveryChannel({ ...(filters.state ? { state: filters.state } : {}), ...c }).toArray())) as unknown as PostingLike[];
     },
     async listStages() {
       return (await client.listStages().toArray()).map((s) => ({ id: s.id, text: s.text ?? s.id }));
@@ -49,9 +72,11 @@ export function leverGateway(client: LeverClient): LeverGateway {
       }
     },
     async opportunityIdsOfContact(contactId) {
-      const ids: string[] = [];
-      for await (const opp of client.listOpportunities({ contact_id: contactId })) ids.push(opp.id);
-      return ids;
+      return withConfidential(async (c) => {
+        const ids: string[] = [];
+        for await (const opp of client.listOpportunities({ contact_id: contactId, ...c })) ids.push(opp.id);
+        return ids;
+      });
     },
     listPanels: (id) => client.listPanels(id).toArray(),
     listFiles: (id) => client.listFiles(id).toArray(),
