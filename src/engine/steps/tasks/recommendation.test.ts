@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { barFrom, DEFAULT_REJECT_BELOW, recommend } from "./recommendation.ts";
+import { barFrom, barsFrom, DEFAULT_REJECT_BELOW, recommend } from "./recommendation.ts";
 
 describe("the screening's recommendation", () => {
   it("advances a strong match at or above the advance bar with every must-have met", () => {
@@ -34,5 +34,12 @@ describe("the screening's recommendation", () => {
     assert.equal(barFrom(""), undefined);
     assert.equal(barFrom("{{ settings.rejectBelow }}"), undefined);
     assert.equal(barFrom(140), undefined);
+  });
+
+  it("reads the advance bar the same way as the reject bar, so a templated advanceAt of \"90\" holds a strong 80", () => {
+    const bars = barsFrom({ advanceAt: "90", rejectBelow: "30" });
+    assert.deepEqual(bars, { advanceAt: 90, rejectBelow: 30 });
+    assert.equal(recommend({ score: 80, tier: "strong", missingMustHaves: [] }, bars).recommendation, "hold");
+    assert.deepEqual(barsFrom({ advanceAt: "soon" }), { advanceAt: undefined, rejectBelow: undefined });
   });
 });

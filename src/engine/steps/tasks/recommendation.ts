@@ -66,3 +66,12 @@ export function barFrom(value: unknown): number | undefined {
   const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
   return Number.isFinite(n) && n >= 0 && n <= 100 ? n : undefined;
 }
+
+/**
+ * Both bars from a step's `with:`, each read the same way by `barFrom` (a number or a numeric
+ * string from a template); a bar that is absent or not a score is left to the default.
+ * @example barsFrom({ advanceAt: "80", rejectBelow: 30 }) // → { advanceAt: 80, rejectBelow: 30 }
+ */
+export function barsFrom(params: Readonly<Record<string, unknown>>): RecommendationBars {
+  return { advanceAt: barFrom(params.advanceAt), rejectBelow: barFrom(params.rejectBelow) };
+}

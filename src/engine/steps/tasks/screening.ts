@@ -22,7 +22,7 @@ import {
 // The resume-evidence step's criteria shape; not (yet) exported by the screening front door.
 import { stepCriteria } from "../../../screening/model-evidence.ts";
 import { StepFailure } from "../../runs/errors.ts";
-import { barFrom, recommend } from "./recommendation.ts";
+import { barsFrom, recommend } from "./recommendation.ts";
 import type { ResumeReader, TaskHandler } from "../../runs/ports.ts";
 
 interface EvidenceStepOutput {
@@ -39,7 +39,7 @@ const MARK = { met: "✓", partly: "~", missing: "✗" } as const;
  */
 export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId, db, connectionId, dryRun }) => {
   const ctx = await fetch(["opportunity", "posting", "resume"]);
-  const advanceAt = typeof params.advanceAt === "number" ? params.advanceAt : 75;
+  const bars = barsFrom(params);
   const resume = ctx.resume;
   const parsed = resume?.parsed as ParsedResume | undefined;
   if (!ctx.posting) {
@@ -118,7 +118,7 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
   }
   const reasons = result.criteria.map((c) => `${MARK[c.status]} ${c.label}${c.must ? " (must-have)" : ""}: ${c.reason}`);
   // Advance, hold or reject (see recommendation.ts); archiving on a reject still waits for a person.
-  const { recommendation, why } = recommend(result, { advanceAt, rejectBelow: barFrom(params.rejectBelow) });
+  const { recommendation, why } = recommend(result, bars);
   const lines = [
     `Fulcrum screening: ${result.score}/100 (${result.tier}) for ${ctx.posting.text ?? "this posting"}`,
     `Recommendation: ${recommendation} (${why}).`,
