@@ -56,3 +56,18 @@ describe("matching the question set", () => {
     assert.ok(!byId.conflict!.answer!.quote.includes("How did that end?"));
   });
 });
+
+describe("housekeeping in the same turn as a question", () => {
+  it("still matches a question that follows 'let's get started' in one utterance", () => {
+    const result = matchQuestions(
+      [{ id: "intro", text: "Walk me through your background." }],
+      labelSpeakers([
+        { start: 0, end: 4, text: "Thanks for coming in. Shall we get started? Tell me a bit about your background.", speaker: "Ann" },
+        { start: 4, end: 20, text: "Sure, I trained as an electrician and moved into site management.", speaker: "Bo" },
+        { start: 20, end: 24, text: "Great. Do you have any questions for us?", speaker: "Ann" },
+        { start: 24, end: 26, text: "Not right now, thanks.", speaker: "Bo" },
+      ]).segments,
+    );
+    assert.deepEqual([result[0]!.asked?.start, result[0]!.answer?.end], [0, 20]);
+  });
+});

@@ -10,7 +10,7 @@ import { verifyQuotes } from "../../ai/verify-quotes.ts";
 import { roundTime } from "../transcript.ts";
 import type { InterviewQuestion } from "./questions.ts";
 import type { LabelledSegment } from "./speakers.ts";
-import { isFollowUpQuestion, isSmallTalk, topicTokens } from "./text.ts";
+import { isFollowUpQuestion, isSmallTalkTurn, topicTokens } from "./text.ts";
 
 /** A verbatim stretch of the transcript with its times (seconds from the start). */
 export interface TimedQuote {
@@ -203,7 +203,7 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
   );
   // Small talk and housekeeping ("any questions for us?") are never a question of the set.
   turns.forEach((t, j) => {
-    if (isSmallTalk(t.text)) for (const row of sim) row[j] = 0;
+    if (isSmallTalkTurn(t.text)) for (const row of sim) row[j] = 0;
   });
   const followUp = turns.map((t) => isFollowUpQuestion(t.text));
   const assignment = maxWeightAssignment(sim.map((row) => row.map((s) => (s >= threshold ? s : 0)))).map((t, q) => (t >= 0 && sim[q]![t]! >= threshold ? t : -1));
@@ -218,7 +218,7 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
   const turnOf = new Set(assignment.filter((t) => t >= 0));
   // An answer runs on through follow-ups and ends at the next turn that opens a new topic: a
   // question of the set, small talk, or any question that is not a follow-up.
-  const endsAnswer = turns.map((t, i) => turnOf.has(i) || isSmallTalk(t.text) || !followUp[i]);
+  const endsAnswer = turns.map((t, i) => turnOf.has(i) || isSmallTalkTurn(t.text) || !followUp[i]);
   return questions.map((q, row) => {
     const t = assignment[row]!;
     if (t < 0) return { id: q.id, text: q.text, asked: null, answer: null, askedIndex: null, answerIndices: [], similarity: 0 };

@@ -158,6 +158,16 @@ export function isSmallTalk(text: string): boolean {
   return SMALL_TALK.test(text);
 }
 
+/**
+ * True when a turn is small talk or housekeeping only: it asks nothing else. "Shall we get
+ * started? Tell me about yourself." is not — its prompt is a real question.
+ */
+export function isSmallTalkTurn(text: string): boolean {
+  const asking = sentences(text).filter((s) => isQuestionSentence(s));
+  if (asking.length === 0) return isSmallTalk(text);
+  return isSmallTalk(asking[0]!) && !asking.some((s) => PROMPT.test(s.trim()));
+}
+
 const FOLLOW_UP_OPENING =
   /^(?:and,?\s+|so,?\s+|but,?\s+|okay,?\s+|ok,?\s+)*(?:how did|how much|how long|how many|how often|how so|how come|what did|what made|what was|what happened|what about|what if|what else|why|was|were|did|ever|have you actually|had you|who|which one|can you give (?:me |us )?an example|give me an example|for example|tell me more|say more|can you say more|can you expand|go on)\b/i;
 const ANAPHORA = /\b(?:that|it|this|those|them|these|then|there)\b/i;
