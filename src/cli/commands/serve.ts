@@ -135,6 +135,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       config, db, logger, queue, inbox,
       client: (id) => registry.client(id),
       connectionIds: async () => (await registry.list()).map((c) => c.id),
+      // An API-key connection has no such setting (oauthSettings refuses it): its key decides, and
+      // the gateway falls back to the plain list when Lever answers 403.
+      confidential: async (id) => registry.oauthSettings(id).then((s) => s.confidential !== false, () => true),
       isSandboxConnection: (id) => sandbox !== null && id === "default",
     });
     closers.push(async () => engineRuntime.close());

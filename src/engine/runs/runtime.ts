@@ -142,6 +142,11 @@ export interface EngineRuntimeOptions {
   client(connectionId: string): Promise<Parameters<typeof leverGateway>[0]>;
   /** Connection ids, for schedules. */
   connectionIds(): Promise<string[]>;
+  /**
+   * Whether a connection may read confidential records (an OAuth connection's `confidential`
+   * setting); true when absent. Lists then ask Lever for confidential records too.
+   */
+  confidential?: ((connectionId: string) => Promise<boolean>) | undefined;
   /** True for the built-in sandbox connection. */
   isSandboxConnection?: ((id: string) => boolean) | undefined;
   readResume?: ResumeReader | undefined;
@@ -178,7 +183,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     workflows,
     lever: async (id) => {
       let g = gateways.get(id);
-      if (!g) gateways.set(id, (g = leverGateway(await o.client(id))));
+      if (!g) gateways.set(id, (g = leverGateway(await o.client(id), { confidential: await o.confidential?.(id) })));
       return g;
     },
     dispatcher: createQueueDispatcher(o.queue, o.db),
