@@ -69,6 +69,15 @@ describe("the external resume corpus", () => {
     for (const d of documents) assert.deepEqual(d.truth, fromSources.get(d.file), d.file);
   });
 
+  it("shows every labelled employer as its source spells it, accents included (no mis-decoded input)", () => {
+    const missing: string[] = [];
+    for (const d of documents) {
+      const text = d.parsed.text.normalize("NFC").replace(/\s+/g, " ").toLowerCase();
+      for (const p of d.truth.positions) if (!text.includes(p.org.normalize("NFC").toLowerCase())) missing.push(`${d.file}: ${p.org}`);
+    }
+    assert.deepEqual(missing, []);
+  });
+
   it("never calls a resume with no positions and no skills parsed", () => {
     const empty = documents.filter((d) => d.score.emptyParsed).map((d) => d.file);
     assert.deepEqual(empty, []);

@@ -155,7 +155,8 @@ function producerRenderings(producer: Producer, p: number): Rendering[] {
             const ps = join(work, `${r.id}.ps`);
             const roff = join(work, `${r.id}.ms`);
             writeFileSync(roff, renderRoff(r, style));
-            writeFileSync(ps, execFileSync("groff", ["-k", "-Tps", roff], { timeout: 60_000 }));
+            // -Kutf8: the input is UTF-8; plain -k lets preconv guess, and it guesses ISO-8859-13 ("DistribuciĆ³n").
+            writeFileSync(ps, execFileSync("groff", ["-Kutf8", "-Tps", roff], { timeout: 60_000 }));
             run("ps2pdf", [ps, out]);
           },
         };
