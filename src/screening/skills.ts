@@ -5,14 +5,17 @@
  *
  * Two modes: in a skills list every alias counts; in running prose (`strict`) names that are also
  * ordinary words ("Recruiting", "Lean", "R") count only when the wording leaves no doubt, so a
- * sentence like "a lean team" does not give the candidate a skill.
+ * sentence like "a lean team" does not give the candidate a skill. In prose, too, a name that is also
+ * an everyday word even when capitalised ("Go", "Swift") needs a technical context ("services in
+ * Go"), not "Go Sooners!"; and a short form the taxonomy marks as a place or phrase ("Palo Alto" for
+ * Palo Alto Networks) counts only in a skills list.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 interface TaxonomyFile {
   version: number;
-  skills: { name: string; category: string; aliases: string[]; caseSensitive?: string[] }[];
+  skills: { name: string; category: string; aliases: string[]; caseSensitive?: string[]; listOnly?: string[] }[];
 }
 
 interface IndexEntry {
@@ -23,6 +26,10 @@ interface IndexEntry {
   caseSensitive: boolean;
   /** A single ordinary-looking word: not trusted in prose. */
   generic: boolean;
+  /** A case-sensitive name that is still an everyday word ("Go"): in prose only near technical words. */
+  ambiguous: boolean;
+  /** Counted in a skills list only, never in prose (a short form that is also a place: "Palo Alto"). */
+  listOnly: boolean;
   tokens: number;
 }
 
@@ -74,6 +81,8 @@ function load(): Map<string, IndexEntry[]> {
         category: skill.category,
         alias,
         caseSensitive: skill.caseSensitive?.includes(alias) ?? false,
+        ambiguous: (skill.caseSensitive?.includes(alias) ?? false) && GENERIC_WORDS.has(alias.toLowerCase()),
+        listOnly: skill.listOnly?.includes(alias) ?? false,
         generic: single && !/[A-Z]/.test(alias.slice(1)) && (GENERIC_SUFFIX.test(alias.toLowerCase()) || GENERIC_WORDS.has(alias.toLowerCase())),
         tokens: tokens.length,
       };
@@ -110,6 +119,7 @@ export function skillCategory(name: string): string | undefined {
 
 function accepts(entry: IndexEntry, surface: string[], strict: boolean, lineStart: boolean): boolean {
   const written = surface.join(" ");
+  if (strict && entry.listOnly) return false;
   if (entry.caseSensitive) return written === tokenize(entry.alias).join(" ");
   if (!strict) return true;
   // An ordinary word counts in prose only when capitalised as a name mid-sentence ("built in Sketch").
@@ -124,13 +134,20 @@ function accepts(entry: IndexEntry, surface: string[], strict: boolean, lineStar
   return true;
 }
 
+// Words around an ambiguous name ("Go", "Swift") that make it a technology: "services in Go", "Go
+// microservices", "3 years of Go", "Swift iOS apps".
+const TECH_CONTEXT = new Set(["service", "services", "microservice", "microservices", "code", "codebase", "coding", "programming", "language", "languages", "backend", "back-end", "api", "apis", "sdk", "sdks", "library", "libraries", "compiler", "concurrency", "goroutines", "developer", "developers", "engineer", "engineers", "engineering", "app", "apps", "ios", "macos", "xcode", "based", "written", "wrote", "rewrote", "server", "servers", "cli", "tooling", "modules", "packages", "experience", "stack"]);
+const TECH_BEFORE = new Set(["in", "with", "using", "of"]);
+const CONTEXT_WINDOW = 5;
+
 /** Every known skill named in `text`, each once, in order of first appearance. */
 export function findSkills(text: string, options: { strict?: boolean } = {}): SkillMatch[] {
   const idx = load();
   const strict = options.strict ?? false;
   const tokens = tokenize(text);
   const lower = tokens.map((t) => t.toLowerCase());
-  const found = new Map<string, SkillMatch>();
+  // The longest alias starting at each token wins over its parts ("Search Engine Optimization", not "Search").
+  const hits: { entry: IndexEntry; at: number; n: number; matched: string }[] = [];
   let i = 0;
   while (i < tokens.length) {
     let matched = 0;
@@ -142,11 +159,22 @@ export function findSkills(text: string, options: { strict?: boolean } = {}): Sk
       const surface = tokens.slice(i, i + n);
       const entry = entries.find((e) => accepts(e, surface, strict, i === 0));
       if (!entry) continue;
-      if (!found.has(entry.name)) found.set(entry.name, { name: entry.name, category: entry.category, matched: surface.join(" ") });
+      hits.push({ entry, at: i, n, matched: surface.join(" ") });
       matched = n;
       break;
     }
     i += matched || 1;
+  }
+  const technical = (at: number, n: number): boolean => {
+    if (tokens.length === n) return true;
+    if (at > 0 && TECH_BEFORE.has(lower[at - 1]!)) return true;
+    for (let k = Math.max(0, at - CONTEXT_WINDOW); k < Math.min(tokens.length, at + n + CONTEXT_WINDOW); k++) if ((k < at || k >= at + n) && TECH_CONTEXT.has(lower[k]!)) return true;
+    return hits.some((h) => !h.entry.ambiguous && h.entry.category.startsWith("engineering/") && Math.abs(h.at - at) <= CONTEXT_WINDOW);
+  };
+  const found = new Map<string, SkillMatch>();
+  for (const h of hits) {
+    if (strict && h.entry.ambiguous && !technical(h.at, h.n)) continue;
+    if (!found.has(h.entry.name)) found.set(h.entry.name, { name: h.entry.name, category: h.entry.category, matched: h.matched });
   }
   return [...found.values()];
 }

@@ -193,3 +193,24 @@ describe("a resume that yields nothing", () => {
     assert.equal(parsedFromLines({ ...read, lines: plainLines("Casey Example\nPython, Go, Docker") }, { asOf }).status, "parsed");
   });
 });
+
+describe("skills named outside a skills list", () => {
+  it("are not read from links or profile handles", () => {
+    const p = extractProfile(plainLines(`Maya Okonkwo
+maya@example.com
+mayaokonkwo (GitHub)
+GitHub: mokonkwo
+mayaokonkwo.example.com/gitlab
+Summary
+Built data services in Python and shipped them with Docker.`), { asOf });
+    assert.deepEqual(p.skills.map((s) => s.name), ["Python", "Docker"]);
+  });
+
+  it("read a name cut by a line wrap whole, not as its parts", () => {
+    const p = extractProfile(plainLines(`Chloé Martin
+Summary
+Growth marketer for subscription products; strongest in Search
+Engine Optimization, lifecycle e-mail and paid acquisition.`), { asOf });
+    assert.deepEqual(p.skills.map((s) => s.name), ["Search Engine Optimization"]);
+  });
+});

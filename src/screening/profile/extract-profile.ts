@@ -86,6 +86,11 @@ const LANGUAGES = [
 ];
 const LANGUAGE_RE = new RegExp(`^(${LANGUAGES.map((l) => l.replace(/ /g, "\\s")).join("|")})\\b\\s*(?:[:(\\-–—,]\\s*([^)]*)\\)?)?$`, "i");
 const URL_RE = /\b(?:https?:\/\/[^\s|,;<>"]+|www\.[^\s|,;<>"]+|(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)\/[^\s|,;<>"]+)/gi;
+// A profile handle ("mayaokonkwo (GitHub)", "GitHub: mayaokonkwo") or a bare web address
+// ("richard.example.com/work"): where someone is online, not a skill they state.
+const NETWORKS = "GitHub|GitLab|Bitbucket|LinkedIn|Twitter|Mastodon|Bluesky|SoundCloud|Stack\\s?Overflow|Medium|Behance|Dribbble|Kaggle|Instagram|Facebook|YouTube|CodePen|Substack";
+const HANDLE_RE = new RegExp(`@?[\\w.-]+\\s*\\((?:${NETWORKS})\\)|\\b(?:${NETWORKS})\\s*:\\s*@?[\\w./-]+`, "gi");
+const BARE_HOST_RE = /\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|dev|me|info|page)\b(?:\/\S*)?/gi;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 const PHONE_RE = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s.-]{6,}\d/;
 const BULLET_RE = /^\s*[•▪◦●○■□➢►▶✓✔\-*–·]\s*/;
@@ -365,6 +370,11 @@ function parseCertifications(lines: TextLine[]): string[] {
   return out;
 }
 
+/** The text with web addresses and profile handles blanked out: a link names no skill ("github.com/x", "x (GitHub)"). */
+export function withoutLinks(text: string): string {
+  return text.replace(URL_RE, "   ").replace(HANDLE_RE, "   ").replace(BARE_HOST_RE, "   ");
+}
+
 /** The text with every job title blanked out. */
 export function withoutTitles(text: string, titles: readonly string[]): string {
   let out = text;
@@ -475,21 +485,40 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
   // Skills named anywhere outside a skills list count too, read strictly: in prose (summary,
   // positions, projects, and the top of a resume whose headings were not found) and in lines that
   // are themselves lists of skills ("Python, Go, Kubernetes, Terraform"). A job title or an
-  // employer is not evidence of a skill ("Machine Learning Engineer", "Stripe"), so they are left out.
+  // employer is not evidence of a skill ("Machine Learning Engineer", "Stripe"), so they are left out;
+  // nor is a link or a profile handle ("mayaokonkwo (GitHub)"). A sentence wrapped onto the next line
+  // is read as one, so a name cut by the wrap ("strongest in Search / Engine Optimization") is read
+  // whole rather than as its parts.
   const titles = profile.positions.map((p) => p.title).filter((t) => t.length > 3);
   const orgs = profile.positions.map((p) => p.org).filter((t) => t.length > 2);
   for (const section of sections) {
     if (!["header", "summary", "experience", "projects", "other"].includes(section.kind)) continue;
+    let paragraph: string[] = [];
+    let open = false;
+    const flush = () => {
+      if (paragraph.length) for (const f of findSkills(paragraph.join(" "), { strict: true })) addSkill({ name: f.name, category: f.category, source: "text", known: true });
+      paragraph = [];
+      open = false;
+    };
     for (const line of section.lines) {
-      if (section.kind === "header" && (line === nameLine || EMAIL_RE.test(line.text) || (PHONE_RE.test(line.text) && !findDateRange(line.text)) || /https?:|www\./i.test(line.text))) continue;
+      if (section.kind === "header" && (line === nameLine || EMAIL_RE.test(line.text) || (PHONE_RE.test(line.text) && !findDateRange(line.text)) || /https?:|www\./i.test(line.text))) {
+        flush();
+        continue;
+      }
       const list = skillListItems(line.text);
       if (list) {
+        flush();
         for (const s of list) addSkill(s);
         continue;
       }
-      const text = withoutTitles(line.text.replace(BULLET_RE, ""), headerLines.has(line) ? [...titles, ...orgs] : titles);
-      for (const f of findSkills(text, { strict: true })) addSkill({ name: f.name, category: f.category, source: "text", known: true });
+      const header = headerLines.has(line);
+      const text = withoutTitles(withoutLinks(line.text.replace(BULLET_RE, "")), header ? [...titles, ...orgs] : titles);
+      if (!open || header || isBullet(line.text)) flush();
+      paragraph.push(text);
+      // A line of six or more words that has not ended its sentence wraps onto the next one.
+      open = !header && !/[.!?:;]\s*$/.test(line.text) && line.text.trim().split(/\s+/).length >= 6;
     }
+    flush();
   }
   profile.skills = skills;
   const covered = coveredMonths(profile.positions.filter((p) => p.start).map((p) => ({ start: p.start!, end: p.end })), asOf);

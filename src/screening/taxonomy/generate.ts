@@ -15,6 +15,8 @@ export interface TaxonomySkill {
   aliases: string[];
   /** Names matched only with exactly this case (names that are also ordinary words). */
   caseSensitive?: string[];
+  /** Short forms counted in a skills list only, never in prose (also a place or a phrase: "Palo Alto"). */
+  listOnly?: string[];
 }
 
 const groups: [string, string][] = [
@@ -45,7 +47,12 @@ export function buildTaxonomy(): { skills: TaxonomySkill[]; problems: string[] }
       if (!line.trim()) continue;
       const parts = line.split("|").map((p) => p.trim()).filter(Boolean);
       const caseSensitive: string[] = [];
+      const listOnly: string[] = [];
       const clean = parts.map((p) => {
+        if (p.startsWith("~")) {
+          listOnly.push(p.slice(1));
+          return p.slice(1);
+        }
         if (p.startsWith("=")) {
           caseSensitive.push(p.slice(1));
           return p.slice(1);
@@ -71,7 +78,7 @@ export function buildTaxonomy(): { skills: TaxonomySkill[]; problems: string[] }
         claimed.set(k, name);
         if (alias !== name && !kept.includes(alias)) kept.push(alias);
       }
-      skills.push({ name, category, aliases: kept, ...(caseSensitive.length ? { caseSensitive } : {}) });
+      skills.push({ name, category, aliases: kept, ...(caseSensitive.length ? { caseSensitive } : {}), ...(listOnly.length ? { listOnly } : {}) });
     }
   }
   return { skills, problems };

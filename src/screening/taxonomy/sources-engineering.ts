@@ -1,7 +1,8 @@
 /**
  * Source lists for the skills taxonomy, engineering part. One entry per line of a template string:
 * `Canonical | alias | alias`. An alias (or the canonical name) written `=Go` matches only with
- * exactly that case, for names that are also ordinary words. `generate.ts` turns these into
+ * exactly that case, for names that are also ordinary words; one written `~Palo Alto` counts only in a
+ * skills list, never in prose (a short form that is also a place or a phrase). `generate.ts` turns these into
  * `skills.json`.
  */
 export const languages = `
@@ -716,7 +717,7 @@ SIEM
 Splunk Enterprise Security
 CrowdStrike
 SentinelOne
-Palo Alto Networks | Palo Alto
+Palo Alto Networks | ~Palo Alto
 Fortinet | FortiGate
 Wireshark
 Burp Suite
