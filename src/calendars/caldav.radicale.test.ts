@@ -81,10 +81,10 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     }
     // Alice's home is made on first sign-in; then a calendar and a few events.
     await (await dav("PROPFIND", "/alice/", undefined, { depth: "0" })).body?.cancel();
-    const mk = await dav("MKCALENDAR", "/alice/work/", `<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Work</D:displayname></D:prop></D:set></C:mkcalendar>`);
+    const mk = await dav("MKCALENDAR", "/alice/interviews/", `<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Interviews</D:displayname></D:prop></D:set></C:mkcalendar>`);
     assert.equal(mk.status, 201);
     const put = async (name: string, body: string) => {
-      const r = await dav("PUT", `/alice/work/${name}.ics`, VCAL(body), { "content-type": "text/calendar; charset=utf-8" });
+      const r = await dav("PUT", `/alice/interviews/${name}.ics`, VCAL(body), { "content-type": "text/calendar; charset=utf-8" });
       assert.equal(r.status, 201, `PUT ${name}`);
     };
     await put("standup", `BEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Standup\r\nDTSTART;TZID=Europe/Berlin:20260316T090000\r\nDTEND;TZID=Europe/Berlin:20260316T093000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO\r\nEXDATE;TZID=Europe/Berlin:20260406T090000\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Standup (moved)\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260330T090000\r\nDTSTART;TZID=Europe/Berlin:20260330T140000\r\nDTEND;TZID=Europe/Berlin:20260330T143000\r\nEND:VEVENT\r\n`);
@@ -161,12 +161,12 @@ describe("CalDAV provider against Radicale", { skip }, () => {
   });
 
   it("bounds the occurrences read for one person with a clear error", async () => {
-    const r = await dav("PUT", "/alice/work/dense.ics", VCAL("BEGIN:VEVENT\r\nUID:dense\r\nDTSTAMP:20260301T000000Z\r\nDTSTART:20260325T000000Z\r\nDTEND:20260325T000100Z\r\nRRULE:FREQ=MINUTELY;INTERVAL=2\r\nEND:VEVENT\r\n"), { "content-type": "text/calendar" });
+    const r = await dav("PUT", "/alice/interviews/dense.ics", VCAL("BEGIN:VEVENT\r\nUID:dense\r\nDTSTAMP:20260301T000000Z\r\nDTSTART:20260325T000000Z\r\nDTEND:20260325T000100Z\r\nRRULE:FREQ=MINUTELY;INTERVAL=2\r\nEND:VEVENT\r\n"), { "content-type": "text/calendar" });
     assert.equal(r.status, 201);
     const p = new CaldavCalendarProvider({ id: "dav", provider: "caldav", serverUrl: `${base}/`, username: "alice", password: "wonderland", domains: [] }, { maxEventsPerPerson: 10_000 });
     const [read] = await p.freeBusy([alice], range);
     assert.match(read!.error!, /alice@example.com: more than 10000 events or occurrences/);
-    await (await dav("DELETE", "/alice/work/dense.ics")).body?.cancel();
+    await (await dav("DELETE", "/alice/interviews/dense.ics")).body?.cancel();
   });
 
   it("reports a server that is not there as unavailable", async () => {
