@@ -9,7 +9,8 @@
  * size (a cold process's figures move with the machine's load, so the growth table solves every
  * request again in this process, warmed up, and keeps the fastest of 5 runs: the least disturbed by
  * other processes on a shared machine). Without `minizinc` on
- * PATH the MiniZinc half is skipped with a message.
+ * PATH the MiniZinc half is skipped with a message. Exits 1 when an optimum differs from MiniZinc's or
+ * Fulcrum's batch speed-up over MiniZinc is below 10×.
  *
  * `BENCH_SCALE` (default 1) multiplies the number of requests per size; `BENCH_SEED` (default 1)
  * moves every seed.
@@ -24,6 +25,8 @@ import { generateRequest, type GeneratorSize } from "../src/scheduling/solver/te
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
+/** The least batch speed-up over MiniZinc + Gecode the bench accepts (issue 13, section 4); below it the bench exits 1. */
+const MIN_SPEED_UP = 10;
 const FULCRUM = join(import.meta.dirname, "..", "bin", "fulcrum.js");
 
 const shape = (days: number, interviewers: number, sessions: number, poolSlack: number): GeneratorSize => ({
@@ -96,7 +99,12 @@ try {
     const unknown = oracle.filter((o) => o.status === "unknown").length;
     console.log(`MiniZinc + Gecode: ${ms(mzWall)} ms wall for the batch (${batch.length} \`minizinc --solver gecode\` processes, one after another)${unknown ? `; ${unknown} hit the time limit` : ""}`);
     console.log(`Same optimum: ${same}/${batch.length} (${((100 * same) / batch.length).toFixed(1)} %)`);
-    console.log(`Fulcrum is ${(mzWall / fulcrumWall).toFixed(1)}× faster over the batch (whole processes, wall clock)`);
+    const speedUp = mzWall / fulcrumWall;
+    console.log(`Fulcrum is ${speedUp.toFixed(1)}× faster over the batch (whole processes, wall clock)`);
+    if (!(speedUp >= MIN_SPEED_UP)) {
+      console.log(`FAIL: the batch speed-up ${speedUp.toFixed(1)}× is below the required ${MIN_SPEED_UP}×`);
+      process.exitCode = 1;
+    }
     for (const [i, b] of batch.entries()) {
       if (!agrees(answers[i]!, oracle[i]!)) {
         const a = answers[i]!;
