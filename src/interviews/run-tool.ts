@@ -27,6 +27,12 @@ export interface RunToolOptions {
   timeoutMs: number;
   /** Largest stdout kept, in bytes (default 32 MiB); stderr keeps its last 64 KiB. */
   maxStdoutBytes?: number | undefined;
+  /**
+   * Called with every stderr line (split on `\n` or `\r`) as it arrives, so a caller can parse a
+   * long log that the 64 KiB tail would cut. If it throws, the tool is stopped and that error is
+   * the result.
+   */
+  onStderrLine?: ((line: string) => void) | undefined;
 }
 
 /** The message for a tool that is not installed, e.g. "ffmpeg not found: install the Debian package ffmpeg". */
@@ -62,8 +68,29 @@ export function runTool(args: readonly string[], options: RunToolOptions): Promi
       }
       out.push(chunk);
     });
-    child.stderr.on("data", (chunk: Buffer) => {
-      err = (err + chunk.toString("utf8")).slice(-64 * 1024);
+    let partial = "";
+    const feed = (lines: string[]) => {
+      if (!options.onStderrLine || failure) return;
+      try {
+        for (const line of lines) options.onStderrLine(line);
+      } catch (error) {
+        failure = error instanceof InterviewMediaError ? error : new InterviewMediaError("engine-failed", `reading ${options.tool} output failed: ${(error as Error).message}`, { cause: error });
+        child.kill("SIGKILL");
+      }
+    };
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (text: string) => {
+      err = (err + text).slice(-64 * 1024);
+      if (!options.onStderrLine) return;
+      const lines = (partial + text).split(/\r\n|\r|\n/);
+      partial = lines.pop() ?? "";
+      // A line with no end in sight is not something we parse; keep the buffer bounded.
+      if (partial.length > 64 * 1024) partial = partial.slice(-64 * 1024);
+      feed(lines);
+    });
+    child.stderr.on("end", () => {
+      if (partial) feed([partial]);
+      partial = "";
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);

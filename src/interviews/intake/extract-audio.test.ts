@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { InterviewMediaError } from "../errors.ts";
 import { ffmpegSync, hasCommand } from "../testing-media.ts";
-import { detectSilences, extractAudio, parseSilences, probeMedia } from "./extract-audio.ts";
+import { createSilenceParser, detectSilences, extractAudio, parseSilences, probeMedia } from "./extract-audio.ts";
 
 const haveFfmpeg = hasCommand("ffmpeg") && hasCommand("ffprobe");
 const skip = haveFfmpeg ? false : "ffmpeg/ffprobe not installed (Debian package ffmpeg)";
@@ -18,6 +18,8 @@ before(() => {
   ffmpegSync(["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=3", "-c:v", "mpeg4", "-c:a", "aac", "-ac", "2", join(dir, "talk.mp4")]);
   ffmpegSync(["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2", "-an", "-c:v", "mpeg4", join(dir, "silent-film.mp4")]);
   ffmpegSync(["-f", "lavfi", "-i", "sine=frequency=300:duration=1", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=1.5", "-f", "lavfi", "-i", "sine=frequency=300:duration=1", "-filter_complex", "[0:a]aresample=16000[a];[2:a]aresample=16000[c];[a][1:a][c]concat=n=3:v=0:a=1", "-ac", "1", join(dir, "gap.wav")]);
+  // 350 s of 0.1 s tone bursts every 0.5 s: 700 silences, far more log than a 64 KiB tail holds.
+  ffmpegSync(["-f", "lavfi", "-i", "aevalsrc=if(lt(mod(t\\,0.5)\\,0.1)\\,0.5*sin(2*PI*440*t)\\,0):s=16000:d=350.05", "-ac", "1", "-c:a", "pcm_s16le", join(dir, "bursts.wav")]);
 });
 
 describe("extracting audio with ffmpeg", { skip }, () => {
@@ -102,6 +104,15 @@ describe("extracting audio with ffmpeg", { skip }, () => {
     assert.ok(Math.abs(silences[0]!.start - 1) < 0.1 && Math.abs(silences[0]!.end - 2.5) < 0.1, JSON.stringify(silences));
     assert.ok(statSync(join(dir, "gap.wav")).size > 0);
   });
+
+  it("finds every one of 700 silences in a long recording, the earliest included", async () => {
+    const silences = await detectSilences(join(dir, "bursts.wav"), { minSeconds: 0.2, durationSeconds: 350.05 });
+    assert.equal(silences.length, 700);
+    assert.ok(Math.abs(silences[0]!.start - 0.1) < 0.02 && Math.abs(silences[0]!.end - 0.5) < 0.02, JSON.stringify(silences[0]));
+    assert.ok(Math.abs(silences[699]!.start - 349.6) < 0.02, JSON.stringify(silences[699]));
+    // Past the cap, ffmpeg is stopped and the error says why.
+    await assert.rejects(detectSilences(join(dir, "bursts.wav"), { minSeconds: 0.2, maxSilences: 600 }), (e: unknown) => e instanceof InterviewMediaError && e.status === "too-large" && /more than 600 silences/.test(e.message));
+  });
 });
 
 describe("tools that are missing or misbehave", () => {
@@ -120,5 +131,23 @@ describe("tools that are missing or misbehave", () => {
       { start: 1.002, end: 2.5 },
       { start: 9.1, end: 10 },
     ]);
+  });
+
+  it("parses more than 600 silences line by line, and refuses more than the cap", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 650; i += 1) {
+      lines.push(`[silencedetect @ 0x55d0c8] silence_start: ${i * 2 + 1}`, `[silencedetect @ 0x55d0c8] silence_end: ${i * 2 + 1.5} | silence_duration: 0.5`);
+    }
+    const parser = createSilenceParser();
+    for (const line of lines) parser.line(line);
+    const silences = parser.finish();
+    assert.equal(silences.length, 650);
+    assert.deepEqual(silences[0], { start: 1, end: 1.5 });
+    assert.deepEqual(silences[649], { start: 1299, end: 1299.5 });
+    assert.deepEqual(parseSilences(lines.join("\n")), silences);
+    const capped = createSilenceParser({ maxSilences: 600 });
+    assert.throws(() => {
+      for (const line of lines) capped.line(line);
+    }, (e: unknown) => e instanceof InterviewMediaError && /more than 600 silences/.test(e.message));
   });
 });

@@ -109,41 +109,73 @@ export interface Silence {
   end: number;
 }
 
+/** Most silences one detection returns; a 4-hour recording at the 0.4 s minimum has at most 36,000. */
+export const MAX_SILENCES = 100_000;
+
 /**
  * Finds silences of at least `minSeconds` quieter than `noiseDb` (defaults −35 dB, 0.4 s) in a
- * WAV file, with ffmpeg's `silencedetect` filter.
+ * WAV file, with ffmpeg's `silencedetect` filter. The log is parsed line by line as ffmpeg writes
+ * it, so every silence of a long recording is found (not only those in the last part of the log).
  */
 export async function detectSilences(
   wav: string,
-  options: MediaToolOptions & { noiseDb?: number; minSeconds?: number; durationSeconds?: number } = {},
+  options: MediaToolOptions & { noiseDb?: number; minSeconds?: number; durationSeconds?: number; maxSilences?: number } = {},
 ): Promise<Silence[]> {
   const noise = options.noiseDb ?? -35;
   const min = options.minSeconds ?? 0.4;
-  const run = await runTool(["-nostdin", "-hide_banner", "-v", "info", "-i", wav, "-af", `silencedetect=noise=${noise}dB:d=${min}`, "-f", "null", "-"], {
+  const parser = createSilenceParser({ maxSilences: options.maxSilences });
+  const run = await runTool(["-nostdin", "-hide_banner", "-nostats", "-v", "info", "-i", wav, "-af", `silencedetect=noise=${noise}dB:d=${min}`, "-f", "null", "-"], {
     tool: "ffmpeg",
     command: options.ffmpegPath,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    onStderrLine: (line) => parser.line(line),
   });
   if (run.code !== 0) {
     throw new InterviewMediaError("corrupt", `silence detection failed: ${lastLine(run.stderr) || `ffmpeg exited with ${run.code}`}`);
   }
-  return parseSilences(run.stderr, options.durationSeconds);
+  return parser.finish(options.durationSeconds);
 }
 
-/** Parses `silencedetect` log lines; a silence still open at the end closes at `durationSeconds`. */
-export function parseSilences(log: string, durationSeconds?: number): Silence[] {
+/** A `silencedetect` log parser fed one line at a time; it keeps only the silences. */
+export interface SilenceParser {
+  /** Reads one log line; throws `InterviewMediaError` once more than the cap of silences is found. */
+  line(line: string): void;
+  /** The silences found; one still open at the end closes at `durationSeconds` when given. */
+  finish(durationSeconds?: number): Silence[];
+}
+
+/** Makes a line-by-line `silencedetect` parser holding at most `maxSilences` (default `MAX_SILENCES`). */
+export function createSilenceParser(options: { maxSilences?: number | undefined } = {}): SilenceParser {
+  const cap = options.maxSilences ?? MAX_SILENCES;
   const silences: Silence[] = [];
   let open: number | undefined;
-  for (const m of log.matchAll(/silence_(start|end): (-?[\d.]+)/g)) {
-    const t = Math.max(0, Number(m[2]));
-    if (m[1] === "start") open = t;
-    else if (open !== undefined) {
-      silences.push({ start: open, end: t });
-      open = undefined;
-    }
-  }
-  if (open !== undefined && durationSeconds !== undefined && durationSeconds > open) silences.push({ start: open, end: durationSeconds });
-  return silences;
+  return {
+    line(line) {
+      for (const m of line.matchAll(/silence_(start|end): (-?[\d.]+)/g)) {
+        const t = Math.max(0, Number(m[2]));
+        if (m[1] === "start") open = t;
+        else if (open !== undefined) {
+          if (silences.length >= cap) {
+            throw new InterviewMediaError("too-large", `silence detection found more than ${cap} silences; the audio cannot be cut into chunks safely`, { retriable: false });
+          }
+          silences.push({ start: open, end: t });
+          open = undefined;
+        }
+      }
+    },
+    finish(durationSeconds) {
+      const out = [...silences];
+      if (open !== undefined && durationSeconds !== undefined && durationSeconds > open) out.push({ start: open, end: durationSeconds });
+      return out;
+    },
+  };
+}
+
+/** Parses a whole `silencedetect` log; a silence still open at the end closes at `durationSeconds`. */
+export function parseSilences(log: string, durationSeconds?: number): Silence[] {
+  const parser = createSilenceParser();
+  for (const line of log.split(/\r\n|\r|\n/)) parser.line(line);
+  return parser.finish(durationSeconds);
 }
 
 /** Copies `[start, end)` seconds of a WAV file to `output` (16 kHz mono s16). */
