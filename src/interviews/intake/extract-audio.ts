@@ -3,6 +3,7 @@
  * video streams), ffmpeg writes the audio as 16 kHz mono 16-bit WAV. Every failure gets a status:
  * `tool-missing`, `corrupt` (unreadable or truncated), `video-only`, `unsupported-codec`, `timeout`.
  */
+import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { InterviewMediaError } from "../errors.ts";
 import { lastLine, runTool } from "../run-tool.ts";
@@ -77,12 +78,18 @@ export async function probeMedia(path: string, options: MediaToolOptions = {}): 
 /**
  * Writes the first audio stream of `input` to `output` as 16 kHz mono s16 WAV and returns the probe
  * of the input. Video-only files, unreadable files and unsupported codecs are refused with a status.
+ * With `maxDurationSeconds`, a recording whose probed length is over it is refused (`too-large`)
+ * before ffmpeg runs, and ffmpeg writes at most one second more than it (check the WAV's length).
  *
  * @example
  * const probe = await extractAudio("interview.mp4", "/tmp/x/audio.wav");
  */
-export async function extractAudio(input: string, output: string, options: MediaToolOptions = {}): Promise<MediaProbe> {
+export async function extractAudio(input: string, output: string, options: MediaToolOptions & { maxDurationSeconds?: number | undefined } = {}): Promise<MediaProbe> {
   const probe = await probeMedia(input, options);
+  const max = options.maxDurationSeconds;
+  if (max !== undefined && probe.durationSeconds > max) {
+    throw new InterviewMediaError("too-large", `the recording is ${formatMinutes(probe.durationSeconds)} long; recordings over ${formatMinutes(max)} are not transcribed`);
+  }
   if (probe.audioCodecs.length === 0) {
     if (probe.videoCodecs.length > 0) {
       throw new InterviewMediaError("video-only", `the recording has video (${probe.videoCodecs.join(", ")}) but no audio track, so there is nothing to transcribe`);
@@ -90,7 +97,8 @@ export async function extractAudio(input: string, output: string, options: Media
     throw new InterviewMediaError("corrupt", `the media file (${probe.format}) has no audio stream`);
   }
   const run = await runTool(
-    ["-nostdin", "-hide_banner", "-v", "error", "-i", input, "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-sample_fmt", "s16", "-c:a", "pcm_s16le", ...CANONICAL_WAV, "-y", output],
+    // A header can understate the length: ffmpeg stops one second past the limit whatever it says.
+    ["-nostdin", "-hide_banner", "-v", "error", "-i", input, ...(max !== undefined ? ["-t", String(max + 1)] : []), "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-sample_fmt", "s16", "-c:a", "pcm_s16le", ...CANONICAL_WAV, "-y", output],
     { tool: "ffmpeg", command: options.ffmpegPath, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
   );
   if (run.code !== 0) {
@@ -101,6 +109,17 @@ export async function extractAudio(input: string, output: string, options: Media
     throw new InterviewMediaError("corrupt", `the audio could not be extracted (corrupt or truncated media): ${why || `ffmpeg exited with ${run.code}`}`);
   }
   return probe;
+}
+
+/** Seconds as whole minutes, for messages. */
+export function formatMinutes(seconds: number): string {
+  return `${Math.round(seconds / 60)} min`;
+}
+
+/** Seconds of audio in a WAV written by `extractAudio` or `cutWav` (canonical 44-byte header, 16 kHz mono s16). */
+export async function wavSeconds(wav: string): Promise<number> {
+  const { size } = await stat(wav);
+  return Math.max(0, size - 44) / (16000 * 2);
 }
 
 /** A stretch of silence found by ffmpeg's `silencedetect`, in seconds. */

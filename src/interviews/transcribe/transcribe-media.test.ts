@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { InterviewMediaError } from "../errors.ts";
+import { extractAudio } from "../intake/extract-audio.ts";
 import { ffmpegSync, hasCommand, librivoxUtterances } from "../testing-media.ts";
 import type { TranscriptionEngine } from "./engine.ts";
 import { pocketsphinxEngine } from "./pocketsphinx.ts";
@@ -93,6 +94,37 @@ describe("recordings that cannot be transcribed", { skip: haveFfmpeg ? false : "
   it("refuses recordings longer than the limit before running the engine", async () => {
     const calls: number[] = [];
     await assert.rejects(transcribeMedia(join(dir, "silence.wav"), { engine: measuringEngine(calls), maxDurationSeconds: 2 }), (e: unknown) => e instanceof InterviewMediaError && e.status === "too-large");
+    assert.deepEqual(calls, []);
+  });
+
+  it("refuses a recording whose probe is over the limit before ffmpeg runs", async () => {
+    const calls: number[] = [];
+    // No ffmpeg at this path: reaching it would be "tool-missing", not "too-large".
+    const tools = { ffmpegPath: join(dir, "ffmpeg-must-not-run") };
+    await assert.rejects(transcribeMedia(join(dir, "silence.wav"), { engine: measuringEngine(calls), maxDurationSeconds: 2, tools }), (e: unknown) => {
+      assert.ok(e instanceof InterviewMediaError);
+      assert.equal(e.status, "too-large", e.message);
+      return true;
+    });
+    assert.deepEqual(calls, []);
+  });
+
+  it("stops extraction one second past the limit when the header understates the length", { skip: process.platform === "win32" ? "needs a POSIX shell script as fake ffprobe" : false }, async () => {
+    // An ffprobe that says every file lasts 1 s, as an understated header would.
+    const fakeProbe = join(dir, "lying-ffprobe");
+    writeFileSync(fakeProbe, `#!/bin/sh\necho '{"streams":[{"codec_type":"audio","codec_name":"pcm_s16le","duration":"1.0"}],"format":{"format_name":"wav","duration":"1.0"}}'\n`);
+    chmodSync(fakeProbe, 0o755);
+    const out = join(dir, "capped.wav");
+    const probe = await extractAudio(join(dir, "silence.wav"), out, { ffprobePath: fakeProbe, maxDurationSeconds: 2 });
+    assert.equal(probe.durationSeconds, 1);
+    const seconds = (statSync(out).size - 44) / 32000;
+    assert.ok(Math.abs(seconds - 3) < 0.05, `extracted ${seconds} s of a 4 s file with a 2 s limit`);
+    const calls: number[] = [];
+    await assert.rejects(transcribeMedia(join(dir, "silence.wav"), { engine: measuringEngine(calls), maxDurationSeconds: 2, tools: { ffprobePath: fakeProbe } }), (e: unknown) => {
+      assert.ok(e instanceof InterviewMediaError);
+      assert.equal(e.status, "too-large", e.message);
+      return true;
+    });
     assert.deepEqual(calls, []);
   });
 });

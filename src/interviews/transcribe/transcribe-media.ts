@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InterviewMediaError } from "../errors.ts";
-import { cutWav, detectSilences, extractAudio, type MediaToolOptions } from "../intake/extract-audio.ts";
+import { cutWav, detectSilences, extractAudio, formatMinutes, wavSeconds, type MediaToolOptions } from "../intake/extract-audio.ts";
 import { joinSegmentText, type Transcript, type TranscriptSegment } from "../transcript.ts";
 import type { TranscriptionEngine } from "./engine.ts";
 import { planChunks, type Chunk } from "./plan-chunks.ts";
@@ -38,9 +38,11 @@ export async function transcribeMedia(mediaPath: string, options: TranscribeMedi
   const work = await mkdtemp(join(options.workDir ?? tmpdir(), "fulcrum-transcribe-"));
   try {
     const wav = join(work, "audio.wav");
-    const probe = await extractAudio(mediaPath, wav, options.tools);
-    const duration = probe.durationSeconds;
     const maxDuration = options.maxDurationSeconds ?? 4 * 3600;
+    // Refused before ffmpeg runs when the probe says too long; ffmpeg stops past the limit anyway,
+    // and the audio actually written is measured, so an understated header does not get through.
+    const probe = await extractAudio(mediaPath, wav, { ...options.tools, maxDurationSeconds: maxDuration });
+    const duration = Math.max(probe.durationSeconds, await wavSeconds(wav));
     if (duration > maxDuration) {
       throw new InterviewMediaError("too-large", `the recording is ${formatMinutes(duration)} long; recordings over ${formatMinutes(maxDuration)} are not transcribed`);
     }
@@ -53,10 +55,6 @@ export async function transcribeMedia(mediaPath: string, options: TranscribeMedi
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-function formatMinutes(seconds: number): string {
-  return `${Math.round(seconds / 60)} min`;
 }
 
 /**
