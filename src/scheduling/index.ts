@@ -3,7 +3,7 @@
  * pools, interviewers' working hours and busy times, the candidate's zone) to the optimal schedule;
  * the engine's steps and `fulcrum schedule solve` call it.
  */
-export { solvePanel, type SolveOptions } from "./solver/solve-panel.ts";
+export { solvePanel, DEFAULT_TIME_LIMIT_MS, type SolveOptions } from "./solver/solve-panel.ts";
 export {
   panelRequestSchema,
   PanelRequestError,

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { solveLines } from "./schedule.ts";
+import { generateRequest } from "../../scheduling/solver/testing.ts";
 
 const MAIN = join(import.meta.dirname, "..", "main.ts");
 
@@ -96,5 +97,22 @@ describe("fulcrum schedule solve", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("--time-limit-ms: a request whose optimum is not proven in time is an error line with the reason; the next is solved", async () => {
+    const hard = generateRequest(90 * 7 + 100_000, { days: 10, interviewers: 40, sessions: 8, granularityMinutes: [5], sessionMinutes: [30, 45, 60], maxNeed: 2, poolSlack: 6, busyPerDay: 4 });
+    const run = await fulcrum(["schedule", "solve", "--time-limit-ms", "300"], `${JSON.stringify(hard)}\n${JSON.stringify(REQUEST)}\n`);
+    assert.equal(run.code, 0, run.stderr);
+    const [first, second] = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(first!.id, hard.id);
+    assert.equal(first!.status, "error");
+    assert.equal(first!.line, 1);
+    assert.equal(first!.reason, "time limit of 300 ms reached before the optimum was proven");
+    assert.equal(first!.message, "line 1: time limit of 300 ms reached before the optimum was proven");
+    assert.equal(first!.sessions, undefined);
+    assert.equal(second!.status, "scheduled");
+    const bad = await fulcrum(["schedule", "solve", "--time-limit-ms", "0"], JSON.stringify(REQUEST));
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--time-limit-ms "0"/);
   });
 });

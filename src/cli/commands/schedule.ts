@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { PanelRequestError, solvePanel, type SolveOptions } from "../../scheduling/index.ts";
+import { DEFAULT_TIME_LIMIT_MS, PanelRequestError, solvePanel, type SolveOptions } from "../../scheduling/index.ts";
 
 /** One answer line for a request that could not be solved as written. */
 interface ErrorLine {
@@ -15,6 +15,9 @@ interface ErrorLine {
   line: number;
   field?: string;
   message: string;
+  /** Only when the time limit ran out before the optimum was proven. */
+  reason?: string;
+  solveMs?: number;
 }
 
 /** Splits the input into requests: the whole text when it is one JSON value, otherwise one per non-blank line. */
@@ -55,7 +58,11 @@ export function solveLines(text: string, options: SolveOptions, write: (line: st
       out = { id: null, status: "error", line: item.line, message: `line ${item.line}: a request is a JSON object` } satisfies ErrorLine;
     } else {
       try {
-        out = solvePanel(item.parsed, options);
+        const answer = solvePanel(item.parsed, options);
+        out =
+          answer.status === "error"
+            ? ({ id: answer.id, status: "error", line: item.line, message: `line ${item.line}: ${answer.reason ?? "not solved"}`, reason: answer.reason, solveMs: answer.solveMs } satisfies ErrorLine)
+            : answer;
       } catch (error) {
         if (!(error instanceof PanelRequestError)) throw error;
         const field = error.field;
@@ -82,6 +89,7 @@ export function register(program: Command): void {
     .description("Solve panel requests: one JSON object or JSON Lines from the file or stdin; one JSON answer line per request, in order.")
     .option("--alternatives <k>", "also return up to k next-best schedules (other start times) in an `alternatives` field", "0")
     .option("--alternatives-on <start|day>", "alternatives at other start times, or at most one per day", "start")
+    .option("--time-limit-ms <ms>", "the most time one request's search may take; past it the request is answered status \"error\" with a reason", String(DEFAULT_TIME_LIMIT_MS))
     .addHelpText(
       "after",
       `
@@ -98,7 +106,9 @@ An answer (times ISO 8601 UTC):
   { "id": "r1", "status": "scheduled" | "infeasible", "sessions": [{ "id", "start", "end", "interviewers" }],
     "firstStart", "totalGapMinutes", "solveMs", "reason"? }
 A line that is not JSON or not a valid request is answered
-  { "id", "status": "error", "line", "field"?, "message" } and the following lines are still solved.
+  { "id", "status": "error", "line", "field"?, "message" } and the following lines are still solved;
+a request whose optimum is not proven within --time-limit-ms is answered
+  { "id", "status": "error", "line", "message", "reason": "time limit of N ms reached before the optimum was proven", "solveMs" }.
 Exit status 0 once every request is answered (errors included), 2 when the input cannot be read.
 
 Examples:
@@ -106,17 +116,19 @@ Examples:
   cat requests.jsonl | fulcrum schedule solve --alternatives 2
 `,
     )
-    .action(async (file: string | undefined, o: { alternatives: string; alternativesOn: string }, cmd: Command) => {
+    .action(async (file: string | undefined, o: { alternatives: string; alternativesOn: string; timeLimitMs: string }, cmd: Command) => {
       const k = Number(o.alternatives);
       if (!Number.isInteger(k) || k < 0 || k > 50) cmd.error(`--alternatives "${o.alternatives}" is not a whole number from 0 to 50`, { exitCode: 2 });
       if (o.alternativesOn !== "start" && o.alternativesOn !== "day") cmd.error(`--alternatives-on "${o.alternativesOn}" is neither start nor day`, { exitCode: 2 });
+      const timeLimitMs = Number(o.timeLimitMs);
+      if (!Number.isInteger(timeLimitMs) || timeLimitMs < 1 || timeLimitMs > 3_600_000) cmd.error(`--time-limit-ms "${o.timeLimitMs}" is not a whole number of milliseconds from 1 to 3600000`, { exitCode: 2 });
       let text: string;
       try {
         text = file && file !== "-" ? readFileSync(file, "utf8") : await readStdin();
       } catch (error) {
         return cmd.error(`requests file "${file}" cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: 2 });
       }
-      const options: SolveOptions = k > 0 ? { alternatives: k, alternativesOn: o.alternativesOn as "start" | "day" } : {};
+      const options: SolveOptions = { timeLimitMs, ...(k > 0 ? { alternatives: k, alternativesOn: o.alternativesOn as "start" | "day" } : {}) };
       const out: string[] = [];
       // Written in blocks so a long batch does not make one write per line.
       solveLines(text, options, (line) => {

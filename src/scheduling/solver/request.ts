@@ -79,10 +79,13 @@ export interface ScheduledSession {
   interviewers: string[];
 }
 
-/** The answer to one request (issue 13, section 4). */
+/**
+ * The answer to one request (issue 13, section 4). Status "error" (with `reason`) when the time
+ * limit ran out before the optimum was proven: no schedule is given then.
+ */
 export interface PanelAnswer {
   id: string | number;
-  status: "scheduled" | "infeasible";
+  status: "scheduled" | "infeasible" | "error";
   sessions: ScheduledSession[];
   firstStart: string | null;
   totalGapMinutes: number | null;

@@ -328,3 +328,35 @@ describe("solvePanel on a hard request", () => {
     assert.ok(ms < 10_000, `${Math.round(ms)} ms`);
   });
 });
+
+describe("solvePanel's time limit", () => {
+  const size: GeneratorSize = { days: 10, interviewers: 40, sessions: 8, granularityMinutes: [5], sessionMinutes: [30, 45, 60], maxNeed: 2, poolSlack: 6, busyPerDay: 4 };
+  const req = generateRequest(90 * 7 + 100_000, size);
+
+  it("answers status error with a reason, never a schedule, when the limit runs out before the optimum is proven", () => {
+    const started = performance.now();
+    const answer = solvePanel(req, { timeLimitMs: 5 });
+    const ms = performance.now() - started;
+    assert.equal(answer.status, "error");
+    assert.deepEqual(answer.sessions, []);
+    assert.equal(answer.firstStart, null);
+    assert.equal(answer.totalGapMinutes, null);
+    assert.equal(answer.reason, "time limit of 5 ms reached before the optimum was proven");
+    // The request takes seconds without a limit; the limit stops it soon after 5 ms (setup included).
+    assert.ok(ms < 2_000, `${Math.round(ms)} ms`);
+  });
+
+  it("still proves the optimum of an easy request within the default limit", () => {
+    const answer = solvePanel(request({}));
+    assert.equal(answer.status, "scheduled");
+  });
+
+  it("gives the same optimum with a tiny memo (forgetting costs time, not correctness)", () => {
+    const easy = generateRequest(7, { days: 2, interviewers: 8, sessions: 3, granularityMinutes: [15], sessionMinutes: [30, 45], maxNeed: 2, poolSlack: 3, busyPerDay: 3 });
+    const full = solvePanel(easy);
+    const small = solvePanel(easy, { memoBytes: 1_000 });
+    assert.equal(small.status, full.status);
+    assert.equal(small.firstStart, full.firstStart);
+    assert.equal(small.totalGapMinutes, full.totalGapMinutes);
+  });
+});

@@ -19,7 +19,22 @@ export interface SolveOptions {
   alternatives?: number;
   /** Alternatives at other start times (default), or at most one per day. */
   alternativesOn?: "start" | "day";
+  /**
+   * The most wall-clock time the search may take, in milliseconds (default `DEFAULT_TIME_LIMIT_MS`).
+   * When it runs out before the optimum is proven the answer has status "error" and a `reason`
+   * saying so, never a schedule that may not be optimal.
+   */
+  timeLimitMs?: number;
+  /** The most memory, in bytes (estimated), the remembered completions may hold before they are forgotten (default 256 MiB). */
+  memoBytes?: number;
 }
+
+/** The default time limit of one request's search: 10 s. */
+export const DEFAULT_TIME_LIMIT_MS = 10_000;
+const DEFAULT_MEMO_BYTES = 256 * 1024 * 1024;
+
+/** Thrown inside the search when the time limit is reached; caught by `solvePanel`. */
+class TimeLimitReached extends Error {}
 
 /** One schedule: per session its grid index and interviewers (indices). */
 interface Found {
@@ -49,6 +64,11 @@ class PanelSearch {
   readonly usable: Int32Array[][];
   firstFailure: AssignmentFailure | undefined;
   nodes = 0;
+  /** performance.now() past which the search gives up (checked every 256 nodes). */
+  deadline = Infinity;
+  /** The estimated bytes the memo may hold before it is cleared. */
+  memoBytesLimit = DEFAULT_MEMO_BYTES;
+  private memoBytes = 0;
 
   readonly n: NormalisedRequest;
   readonly time: SolverTime;
@@ -186,7 +206,7 @@ class PanelSearch {
     for (let j = 0; j < s; j++) key += `,${this.setId(j, starts[j]!)}`;
     const known = this.memo.get(key);
     if (known !== undefined) return known;
-    this.nodes++;
+    if ((++this.nodes & 255) === 0 && performance.now() > this.deadline) throw new TimeLimitReached();
     let best: { gap: number; suffix: number[] } | null = null;
     if (this.seat(starts, day).ok) {
       if (s === this.S - 1) {
@@ -212,9 +232,15 @@ class PanelSearch {
         }
       }
     }
-    // A bound on memory; forgetting only costs time.
-    if (this.memo.size >= 2_000_000) this.memo.clear();
+    // A bound on memory (entries and their estimated bytes: key string, suffix, map overhead);
+    // forgetting only costs time.
+    const bytes = 2 * key.length + (best ? 48 + 8 * best.suffix.length : 0) + 80;
+    if (this.memo.size >= 2_000_000 || this.memoBytes + bytes > this.memoBytesLimit) {
+      this.memo.clear();
+      this.memoBytes = 0;
+    }
     this.memo.set(key, best);
+    this.memoBytes += bytes;
     return best;
   }
 }
@@ -270,8 +296,13 @@ export function solvePanel(input: unknown, options: SolveOptions = {}): PanelAns
     const session = request.sessions[short]!;
     return infeasible(`session "${session.id}" needs ${session.need} distinct interviewers but its pool has only ${n.pools[short]!.length}`);
   }
+  const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const time = buildSolverTime(n);
   const search = new PanelSearch(n, time);
+  search.deadline = started + limitMs;
+  if (options.memoBytes !== undefined) search.memoBytesLimit = options.memoBytes;
+  const timedOut = (): PanelAnswer =>
+    answer({ status: "error", sessions: [], firstStart: null, totalGapMinutes: null, reason: `time limit of ${limitMs} ms reached before the optimum was proven` });
   const wanted = 1 + Math.max(0, Math.floor(options.alternatives ?? 0));
   const results: Found[] = [];
   const { grid, dayOf } = time;
@@ -286,7 +317,16 @@ export function solvePanel(input: unknown, options: SolveOptions = {}): PanelAns
       dayOk[day] = search.seat([], day).ok;
     }
     if (!dayOk[day]) continue;
-    const found = search.bestFrom(g);
+    let found: Found | undefined;
+    try {
+      if (performance.now() > search.deadline) throw new TimeLimitReached();
+      found = search.bestFrom(g);
+    } catch (error) {
+      if (!(error instanceof TimeLimitReached)) throw error;
+      // The optimum is proven once found (first starts go in time order); only alternatives are cut short.
+      if (results.length === 0) return timedOut();
+      break;
+    }
     if (found) results.push(found);
   }
   if (results.length === 0) return infeasible(explainInfeasible(n, time, search.count, search.rem, search.firstFailure));
