@@ -20,6 +20,19 @@ const fakeLookup = ((host: string, _opts: unknown, cb: (e: Error | null, a: Look
 let server: Server;
 let port: number;
 const hits: string[] = [];
+/** Called when the connection serving an endless body closes, by path. */
+const endlessClosed = new Map<string, () => void>();
+
+/** Resolves true when the endless response at `path` is closed within `ms`, false otherwise. */
+function closedWithin(path: string, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    endlessClosed.set(path, () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
 
 function handle(path: string, res: ServerResponse): void {
   if (path === "/ok.wav") {
@@ -40,6 +53,15 @@ function handle(path: string, res: ServerResponse): void {
   } else if (path === "/relative") {
     res.writeHead(302, { location: "/ok.wav" });
     res.end();
+  } else if (path === "/redirect-endless" || path === "/error-endless") {
+    // A 3xx or 4xx whose body never ends: the client must hang up, not read it forever.
+    res.writeHead(path === "/redirect-endless" ? 302 : 403, path === "/redirect-endless" ? { location: "/ok.wav" } : {});
+    const t = setInterval(() => res.write(Buffer.alloc(64 * 1024)), 5);
+    res.on("error", () => {});
+    res.on("close", () => {
+      clearInterval(t);
+      endlessClosed.get(path)?.();
+    });
   } else if (path === "/loop") {
     res.writeHead(302, { location: "/loop" });
     res.end();
@@ -161,6 +183,17 @@ describe("fetching media safely", () => {
     await rejectsWith(fetchMedia(url("/stall"), policy({ idleTimeoutMs: 300 })), "timeout", /sent nothing for 300 ms/);
     await rejectsWith(fetchMedia(url("/trickle"), policy({ timeoutMs: 600, idleTimeoutMs: 5000 })), "timeout", /took longer than 600 ms/);
     assert.ok(Date.now() - started < 5000);
+  });
+
+  it("hangs up on a redirect or an error status whose body never ends", async () => {
+    const redirectClosed = closedWithin("/redirect-endless", 2000);
+    const media = await fetchMedia(url("/redirect-endless"), policy());
+    await media.cleanup();
+    assert.equal(media.redirects, 1);
+    assert.equal(await redirectClosed, true, "the redirect's connection was closed promptly");
+    const errorClosed = closedWithin("/error-endless", 2000);
+    await rejectsWith(fetchMedia(url("/error-endless"), policy()), "fetch-failed", /answered HTTP 403/);
+    assert.equal(await errorClosed, true, "the error's connection was closed promptly");
   });
 
   it("reports an HTTP error status as a fetch failure", async () => {

@@ -219,13 +219,15 @@ async function fetchOnce(url: URL, o: HopOptions): Promise<HopResult> {
     response = res;
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && status !== 304) {
-      res.resume();
+      // Hang up rather than drain: the body of a redirect can be endless, and nothing reads it.
       const location = res.headers.location;
+      res.destroy();
+      req.destroy();
       if (!location) throw new InterviewMediaError("fetch-failed", `media host ${url.host} answered ${status} without a Location`, { retriable: false });
       return { redirect: location };
     }
     if (status < 200 || status >= 300) {
-      res.resume();
+      res.destroy();
       throw new InterviewMediaError("fetch-failed", `media host ${url.host} answered HTTP ${status}`, { retriable: status >= 500 || status === 429 });
     }
     const declared = Number(res.headers["content-length"]);
