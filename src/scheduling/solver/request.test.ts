@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DateTime } from "luxon";
-import { parseDateStart, parseInstant, PanelRequestError } from "./request.ts";
+import { MAX_BUSY_EVENTS, normaliseRequest, parseDateStart, parseInstant, PanelRequestError } from "./request.ts";
 import { seededRandom } from "./testing.ts";
 
 describe("reading request times", () => {
@@ -29,5 +29,29 @@ describe("reading request times", () => {
   it("starts an all-day date at midnight in its owner's zone", () => {
     assert.equal(new Date(parseDateStart("2026-03-10", "Asia/Tokyo", "f")).toISOString(), "2026-03-09T15:00:00.000Z");
     assert.throws(() => parseDateStart("2026-03-10T00:00:00Z", "UTC", "f"), /not a date/);
+  });
+});
+
+describe("request size bounds", () => {
+  it("refuses more than MAX_BUSY_EVENTS busy events over all interviewers, naming the interviewer where the total crosses it", () => {
+    const event = { start: "2026-05-11T09:00:00Z", end: "2026-05-11T10:00:00Z", status: "busy" as const };
+    const person = (id: string, events: number) => ({ id, timezone: "UTC", workingHours: { mon: [["09:00", "17:00"]] }, busy: Array.from({ length: events }, () => event) });
+    const req = (counts: number[]) => ({
+      id: "big",
+      candidate: { timezone: "UTC" },
+      window: { start: "2026-05-11T00:00:00Z", end: "2026-05-12T00:00:00Z" },
+      granularityMinutes: 15,
+      maxGapMinutes: 30,
+      bufferMinutes: 0,
+      sessions: [{ id: "s", minutes: 30, need: 1, pool: ["p0"] }],
+      interviewers: counts.map((n, i) => person(`p${i}`, n)),
+    });
+    // Each interviewer is within zod's per-person bound (20,000); the request is not.
+    const over = req([20_000, 20_000, 10_001]);
+    assert.throws(
+      () => normaliseRequest(over),
+      (error: unknown) => error instanceof PanelRequestError && error.field === "interviewers[2].busy" && error.message.includes(`more than the ${MAX_BUSY_EVENTS}`),
+    );
+    assert.equal(normaliseRequest(req([20_000, 20_000, 10_000])).busy.flat().length, MAX_BUSY_EVENTS);
   });
 });

@@ -95,6 +95,9 @@ export interface PanelAnswer {
   alternatives?: { sessions: ScheduledSession[]; firstStart: string; totalGapMinutes: number }[];
 }
 
+/** The most busy events one request may carry over all its interviewers; a bound on the work and memory of one request. */
+export const MAX_BUSY_EVENTS = 50_000;
+
 /** The longest window a request may span; a bound on the work and memory one request can cause. */
 export const MAX_WINDOW_DAYS = 62;
 
@@ -178,6 +181,19 @@ function pathOf(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Counts the busy events before zod walks them, so an oversized request is refused cheaply, naming where it crosses the limit. */
+function checkBusyTotal(input: unknown): void {
+  const interviewers = input && typeof input === "object" ? (input as { interviewers?: unknown }).interviewers : undefined;
+  if (!Array.isArray(interviewers)) return;
+  let total = 0;
+  for (const [i, person] of interviewers.entries()) {
+    const busy = person && typeof person === "object" ? (person as { busy?: unknown }).busy : undefined;
+    if (!Array.isArray(busy)) continue;
+    total += busy.length;
+    if (total > MAX_BUSY_EVENTS) throw new PanelRequestError(`interviewers[${i}].busy`, `brings the request's busy events to ${total}, more than the ${MAX_BUSY_EVENTS} one request may carry over all its interviewers`);
+  }
+}
+
 function checkZone(name: string, field: string): void {
   if (!zoneNamed(name)) throw new PanelRequestError(field, `"${name}" is not an IANA time zone (e.g. "Europe/Berlin")`);
 }
@@ -188,6 +204,7 @@ function checkZone(name: string, field: string): void {
  * not an error here: the solver answers it as infeasible with the reason.
  */
 export function normaliseRequest(input: unknown): NormalisedRequest {
+  checkBusyTotal(input);
   const parsed = panelRequestSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
