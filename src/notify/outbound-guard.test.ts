@@ -14,6 +14,29 @@ describe("outbound guard", () => {
     assert.equal(isPublicAddress("not-an-ip"), false);
   });
 
+  it("judges IPv6 forms that embed an IPv4 address by that address, and refuses IPv4-compatible ::/96", () => {
+    for (const a of [
+      "2002:7f00:1::", // 6to4 of 127.0.0.1
+      "2002:c0a8:101::1", // 6to4 of 192.168.1.1
+      "2002:a9fe:a9fe::", // 6to4 of 169.254.169.254
+      "2002:0a00:0001:0:0:0:0:1", // 6to4 of 10.0.0.1, spelt out
+      "::127.0.0.1", // IPv4-compatible
+      "::7f00:1",
+      "::8.8.8.8", // IPv4-compatible is deprecated: refused even for a public IPv4
+      "::ffff:7f00:1", // IPv4-mapped, hex spelling
+      "0:0:0:0:0:ffff:127.0.0.1",
+      "::ffff:0:7f00:1", // IPv4-translated
+      "::ffff:169.254.169.254",
+      "2001:0:4136:e378:8000:63bf:3fff:fdd2", // Teredo
+      "64:ff9b:1::a00:1", // local-use NAT64
+    ]) {
+      assert.equal(isPublicAddress(a), false, a);
+    }
+    for (const a of ["2002:808:808::1", "::ffff:808:808", "2a00:1450:4001:82b::200e"]) assert.equal(isPublicAddress(a), true, a);
+    assert.throws(() => checkOutboundUrl("https://[2002:7f00:1::1]/x"), /private, loopback or link-local/);
+    assert.throws(() => checkOutboundUrl("https://[::127.0.0.1]/x"), /private, loopback or link-local/);
+  });
+
   it("refuses plain http, embedded credentials and private IP literals", () => {
     assert.throws(() => checkOutboundUrl("http://hooks.slack.com/services/SECRET"), /must use https/);
     assert.throws(() => checkOutboundUrl("https://u:p@hooks.slack.com/x"), /user name or password/);

@@ -37,6 +37,8 @@ for (const [net, prefix] of [
   ["fe80::", 10], // link-local
   ["ff00::", 8], // multicast
   ["64:ff9b::", 96], // NAT64 (embeds IPv4)
+  ["64:ff9b:1::", 48], // local-use NAT64 (embeds IPv4)
+  ["2001::", 32], // Teredo (embeds an obfuscated IPv4; tunnels, never a webhook host)
   ["2001:db8::", 32], // documentation
   ["fd00:ec2::254", 128], // AWS metadata over IPv6
 ] as const) {
@@ -48,11 +50,39 @@ export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
   if (family === 4) return !blocked.check(address, "ipv4");
-  const lower = address.toLowerCase();
-  // IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged by its IPv4 part.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return !blocked.check(mapped[1]!, "ipv4");
-  return !blocked.check(lower, "ipv6");
+  const groups = ipv6Groups(address);
+  if (!groups) return false;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  const ipv4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d) are judged by their IPv4 part.
+  if (zeros(0, 5) && groups[5] === 0xffff) return !blocked.check(ipv4(groups[6]!, groups[7]!), "ipv4");
+  if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return !blocked.check(ipv4(groups[6]!, groups[7]!), "ipv4");
+  // ::/96 holds the unspecified and loopback addresses and the deprecated IPv4-compatible form
+  // (::a.b.c.d, e.g. ::7f00:1), which some stacks still route to the IPv4 address.
+  if (zeros(0, 6)) return false;
+  // 6to4 (2002:AABB:CCDD::/48) carries the IPv4 address AA.BB.CC.DD: judged by it.
+  if (groups[0] === 0x2002 && blocked.check(ipv4(groups[1]!, groups[2]!), "ipv4")) return false;
+  return !blocked.check(address.toLowerCase(), "ipv6");
+}
+
+/** The eight 16-bit groups of an IPv6 literal (any spelling, dotted IPv4 tail included), or undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.toLowerCase().replace(/%.*$/, "");
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const b = dotted.slice(2).map(Number);
+    if (b.some((n) => n > 255)) return undefined;
+    text = `${dotted[1]}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const part = (h: string) => (h === "" ? [] : h.split(":").map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)));
+  const head = part(halves[0]!);
+  const tail = halves.length === 2 ? part(halves[1]!) : [];
+  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+  const groups = [...head, ...Array<number>(Math.max(fill, 0)).fill(0), ...tail];
+  if (groups.length !== 8 || groups.some(Number.isNaN) || (halves.length === 2 && fill < 1)) return undefined;
+  return groups;
 }
 
 /** Why an outbound call was refused before any byte was sent. */
