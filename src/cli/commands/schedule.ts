@@ -4,7 +4,7 @@
  * order. A line that is not JSON or not a valid request prints a line with status "error" naming the
  * line and the field, and the lines after it are still solved.
  */
-import { readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import type { Command } from "commander";
 import { DEFAULT_TIME_LIMIT_MS, PanelRequestError, solvePanel, type SolveOptions } from "../../scheduling/index.ts";
 
@@ -18,6 +18,109 @@ interface ErrorLine {
   /** Only when the time limit ran out before the optimum was proven. */
   reason?: string;
   solveMs?: number;
+}
+
+/** The longest input line (or single pretty-printed request) read, in bytes; a longer line is answered with an error and skipped unread. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** One line of the input: its text, or how long it was when it exceeded the limit (its text then dropped). */
+interface InputLine {
+  line: number;
+  text?: string;
+  tooLong?: number;
+}
+
+/** One request as read: parsed, or why it could not be. */
+interface Item {
+  line: number;
+  parsed?: unknown;
+  error?: string;
+}
+
+/** Splits a byte stream into lines as they arrive, keeping at most `maxBytes` of one line. */
+async function* linesOf(source: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<InputLine> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  let line = 1;
+  const take = (): InputLine => {
+    const out: InputLine = length > maxBytes ? { line, tooLong: length } : { line, text: Buffer.concat(parts).toString("utf8").replace(/\r$/, "") };
+    parts = [];
+    length = 0;
+    line++;
+    return out;
+  };
+  for await (const raw of source) {
+    const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+    let from = 0;
+    for (let nl = chunk.indexOf(10, from); nl >= 0; nl = chunk.indexOf(10, from)) {
+      length += nl - from;
+      if (length <= maxBytes) parts.push(chunk.subarray(from, nl));
+      yield take();
+      from = nl + 1;
+    }
+    length += chunk.length - from;
+    if (length <= maxBytes) parts.push(chunk.subarray(from));
+    else parts = [];
+  }
+  if (length > 0) yield take();
+}
+
+function itemOf(input: InputLine, maxBytes: number): Item | undefined {
+  if (input.tooLong !== undefined) return { line: input.line, error: `line ${input.line} is ${input.tooLong} bytes long, more than the ${maxBytes} one request may take` };
+  const raw = input.text!;
+  if (!raw.trim()) return undefined;
+  try {
+    return { line: input.line, parsed: JSON.parse(raw) };
+  } catch (error) {
+    return { line: input.line, error: `line ${input.line} is not JSON: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * The requests of a stream as they arrive: one per non-blank line (JSON Lines), or, when the first
+ * non-blank line is not JSON by itself, the whole input as one (pretty-printed) JSON value if it
+ * parses as one and fits in `maxBytes`. Only that first value is ever held whole.
+ */
+async function* requestsOfStream(source: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<Item> {
+  let held: InputLine[] | undefined;
+  let heldBytes = 0;
+  let started = false;
+  for await (const input of linesOf(source, maxBytes)) {
+    if (held) {
+      held.push(input);
+      heldBytes += (input.text?.length ?? maxBytes) + 1;
+      if (heldBytes > maxBytes) {
+        for (const h of held) {
+          const item = itemOf(h, maxBytes);
+          if (item) yield item;
+        }
+        held = undefined;
+      }
+      continue;
+    }
+    const item = itemOf(input, maxBytes);
+    if (!item) continue;
+    if (!started && item.error !== undefined && input.text !== undefined) {
+      held = [input];
+      heldBytes = input.text.length + 1;
+      started = true;
+      continue;
+    }
+    started = true;
+    yield item;
+  }
+  if (held) {
+    try {
+      yield { line: 1, parsed: JSON.parse(held.map((h) => h.text ?? "").join("\n")) };
+      return;
+    } catch {
+      // not one JSON value: JSON Lines
+    }
+    for (const h of held) {
+      const item = itemOf(h, maxBytes);
+      if (item) yield item;
+    }
+  }
 }
 
 /** Splits the input into requests: the whole text when it is one JSON value, otherwise one per non-blank line. */
@@ -48,9 +151,29 @@ function idOf(value: unknown): string | number | null {
 
 /** Answers every request of `text`, one JSON line each, in order. */
 export function solveLines(text: string, options: SolveOptions, write: (line: string) => void): { solved: number; errors: number } {
-  let solved = 0;
-  let errors = 0;
-  for (const item of requestsOf(text)) {
+  const counts = { solved: 0, errors: 0 };
+  for (const item of requestsOf(text)) answerItem(item, options, write, counts);
+  return counts;
+}
+
+/**
+ * Answers every request of a byte stream, one JSON line each, in order, as the lines arrive: the
+ * requests do not accumulate in memory, and a line longer than `maxBytes` is answered with an error
+ * naming it (and its length) without being held.
+ */
+export async function solveStream(
+  source: AsyncIterable<Buffer | string>,
+  options: SolveOptions,
+  write: (line: string) => void,
+  maxBytes = MAX_LINE_BYTES,
+): Promise<{ solved: number; errors: number }> {
+  const counts = { solved: 0, errors: 0 };
+  for await (const item of requestsOfStream(source, maxBytes)) answerItem(item, options, write, counts);
+  return counts;
+}
+
+function answerItem(item: Item, options: SolveOptions, write: (line: string) => void, counts: { solved: number; errors: number }): void {
+  {
     let out: unknown;
     if (item.error !== undefined) {
       out = { id: null, status: "error", line: item.line, message: item.error } satisfies ErrorLine;
@@ -69,17 +192,10 @@ export function solveLines(text: string, options: SolveOptions, write: (line: st
         out = { id: idOf(item.parsed), status: "error", line: item.line, ...(field ? { field } : {}), message: `line ${item.line}: ${error.message}` } satisfies ErrorLine;
       }
     }
-    if ((out as { status: string }).status === "error") errors++;
-    else solved++;
+    if ((out as { status: string }).status === "error") counts.errors++;
+    else counts.solved++;
     write(`${JSON.stringify(out)}\n`);
   }
-  return { solved, errors };
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function register(program: Command): void {
@@ -122,19 +238,21 @@ Examples:
       if (o.alternativesOn !== "start" && o.alternativesOn !== "day") cmd.error(`--alternatives-on "${o.alternativesOn}" is neither start nor day`, { exitCode: 2 });
       const timeLimitMs = Number(o.timeLimitMs);
       if (!Number.isInteger(timeLimitMs) || timeLimitMs < 1 || timeLimitMs > 3_600_000) cmd.error(`--time-limit-ms "${o.timeLimitMs}" is not a whole number of milliseconds from 1 to 3600000`, { exitCode: 2 });
-      let text: string;
-      try {
-        text = file && file !== "-" ? readFileSync(file, "utf8") : await readStdin();
-      } catch (error) {
-        return cmd.error(`requests file "${file}" cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: 2 });
-      }
       const options: SolveOptions = { timeLimitMs, ...(k > 0 ? { alternatives: k, alternativesOn: o.alternativesOn as "start" | "day" } : {}) };
       const out: string[] = [];
-      // Written in blocks so a long batch does not make one write per line.
-      solveLines(text, options, (line) => {
-        out.push(line);
-        if (out.length >= 64) process.stdout.write(out.splice(0).join(""));
-      });
+      const source: AsyncIterable<Buffer> = file && file !== "-" ? createReadStream(file) : process.stdin;
+      try {
+        // Written in blocks so a long batch does not make one write per line.
+        await solveStream(source, options, (line) => {
+          out.push(line);
+          if (out.length >= 64) process.stdout.write(out.splice(0).join(""));
+        });
+      } catch (error) {
+        if (out.length) process.stdout.write(out.splice(0).join(""));
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!code) throw error;
+        return cmd.error(`requests ${file && file !== "-" ? `file "${file}"` : "on stdin"} cannot be read: ${code}`, { exitCode: 2 });
+      }
       if (out.length) process.stdout.write(out.join(""));
     });
 }
