@@ -136,8 +136,21 @@ export function checkOutboundUrl(raw: string, policy: OutboundPolicy = {}): URL 
  * A `lookup` for `http(s).request` that resolves the host and fails the connection when any
  * address it would use is not public (unless the host is allow-listed).
  */
-export function guardedLookup(policy: OutboundPolicy = {}): typeof dnsLookup {
+export function guardedLookup(
+  policy: OutboundPolicy = {},
+  options: {
+    /** Hosts allowed to resolve to non-public addresses (default: `policy.allowHosts`, exact names). */
+    isAllowed?: (hostname: string) => boolean;
+    /** The error a refused host fails with (default: `OutboundBlockedError` about webhooks). */
+    refuse?: (hostname: string) => Error;
+  } = {},
+): typeof dnsLookup {
   const resolve = policy.lookup ?? dnsLookup;
+  const isAllowed = options.isAllowed ?? ((hostname: string) => policy.allowHosts?.includes(hostname) ?? false);
+  const refuse =
+    options.refuse ??
+    ((hostname: string) =>
+      new OutboundBlockedError(`host ${hostname} resolves to a private, loopback or link-local address; webhooks may only reach public addresses`));
   const guarded = (hostname: string, options: unknown, callback: unknown) => {
     const cb = (typeof options === "function" ? options : callback) as (
       err: NodeJS.ErrnoException | null,
@@ -148,12 +161,8 @@ export function guardedLookup(policy: OutboundPolicy = {}): typeof dnsLookup {
     resolve(hostname, { all: true, family: opts.family ?? 0 }, (err, addresses) => {
       if (err) return cb(err, opts.all ? [] : "", undefined);
       const list = addresses as LookupAddress[];
-      const allowed = policy.allowHosts?.includes(hostname) ?? false;
-      const bad = list.find((a) => !isPublicAddress(a.address));
-      if (list.length === 0 || (!allowed && bad)) {
-        const error = new OutboundBlockedError(
-          `host ${hostname} resolves to a private, loopback or link-local address; webhooks may only reach public addresses`,
-        ) as Error & { code?: string };
+      if (list.length === 0 || (!isAllowed(hostname) && list.some((a) => !isPublicAddress(a.address)))) {
+        const error = refuse(hostname) as Error & { code?: string };
         error.code = "EBLOCKED";
         return cb(error as NodeJS.ErrnoException, opts.all ? [] : "", undefined);
       }

@@ -11,7 +11,7 @@
  * - the body streams to a temporary file, and its first bytes must be a supported media container
  *   (sniffed; the Content-Type header is not trusted).
  */
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { lookup as dnsLookup } from "node:dns";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
@@ -20,7 +20,7 @@ import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
-import { isPublicAddress } from "../../notify/index.ts";
+import { guardedLookup, isPublicAddress } from "../../notify/index.ts";
 import { InterviewMediaError } from "../errors.ts";
 import { SNIFF_BYTES, sniffMedia, type MediaKind } from "./sniff-media.ts";
 
@@ -106,33 +106,19 @@ export function checkMediaUrl(raw: string, policy: MediaFetchPolicy): URL {
   return url;
 }
 
-/** A socket `lookup` that fails the connection when any resolved address is not public. */
+/** A socket `lookup` that fails the connection when any resolved address is not public (the notify module's guard, with media's allow-list and error). */
 function publicOnlyLookup(policy: MediaFetchPolicy): typeof dnsLookup {
-  const resolve = policy.lookup ?? dnsLookup;
-  const guarded = (hostname: string, options: unknown, callback: unknown) => {
-    const cb = (typeof options === "function" ? options : callback) as (
-      err: NodeJS.ErrnoException | null,
-      address: string | LookupAddress[],
-      family?: number,
-    ) => void;
-    const opts = (typeof options === "object" && options !== null ? options : {}) as { all?: boolean; family?: number };
-    resolve(hostname, { all: true, family: opts.family ?? 0 }, (err, addresses) => {
-      if (err) return cb(err, opts.all ? [] : "", undefined);
-      const list = addresses as LookupAddress[];
-      const insecure = hostMatches(hostname, policy.insecureHosts ?? []);
-      if (list.length === 0 || (!insecure && list.some((a) => !isPublicAddress(a.address)))) {
-        const error = new InterviewMediaError(
+  return guardedLookup(
+    { lookup: policy.lookup },
+    {
+      isAllowed: (hostname) => hostMatches(hostname, policy.insecureHosts ?? []),
+      refuse: (hostname) =>
+        new InterviewMediaError(
           "blocked",
           `media host ${hostname} resolves to a private, loopback or link-local address; media may only come from public addresses`,
-        ) as InterviewMediaError & { code?: string };
-        error.code = "EBLOCKED";
-        return cb(error as unknown as NodeJS.ErrnoException, opts.all ? [] : "", undefined);
-      }
-      if (opts.all) return cb(null, list);
-      return cb(null, list[0]!.address, list[0]!.family);
-    });
-  };
-  return guarded as unknown as typeof dnsLookup;
+        ),
+    },
+  );
 }
 
 /**
