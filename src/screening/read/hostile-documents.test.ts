@@ -99,7 +99,13 @@ describe("hostile resume files", () => {
     assert.match(r.message ?? "", /inflate to more than 128 MB .*decompression bomb/);
     assert.ok(took < 10_000, `took ${Math.round(took)} ms`);
     assert.ok(peak - rssBefore < 600 * MB, `peak memory grew by ${Math.round((peak - rssBefore) / MB)} MB`);
-    const grown = process.memoryUsage().rss - rssBefore;
+    // The worker's memory goes back to the system as it is torn down, which can take a moment on a
+    // busy machine: give it up to 3 s before calling the growth permanent.
+    let grown = process.memoryUsage().rss - rssBefore;
+    for (let waited = 0; grown >= 64 * MB && waited < 3_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      grown = process.memoryUsage().rss - rssBefore;
+    }
     assert.ok(grown < 64 * MB, `memory grew by ${Math.round(grown / MB)} MB and stayed`);
   });
 
