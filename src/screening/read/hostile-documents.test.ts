@@ -100,13 +100,16 @@ describe("hostile resume files", () => {
     assert.ok(took < 10_000, `took ${Math.round(took)} ms`);
     assert.ok(peak - rssBefore < 600 * MB, `peak memory grew by ${Math.round((peak - rssBefore) / MB)} MB`);
     // The worker's memory goes back to the system as it is torn down, which can take a moment on a
-    // busy machine: give it up to 3 s before calling the growth permanent.
+    // busy machine: give it up to 3 s before calling the growth permanent. The bound is 128 MB, an
+    // eighth of the bomb: the allocator keeps some of a finished worker's arenas (72–80 MB seen in
+    // full-suite runs), which is reuse, not the 1 GiB the bomb would hold.
+    const kept = 128 * MB;
     let grown = process.memoryUsage().rss - rssBefore;
-    for (let waited = 0; grown >= 64 * MB && waited < 3_000; waited += 100) {
+    for (let waited = 0; grown >= kept && waited < 3_000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       grown = process.memoryUsage().rss - rssBefore;
     }
-    assert.ok(grown < 64 * MB, `memory grew by ${Math.round(grown / MB)} MB and stayed`);
+    assert.ok(grown < kept, `memory grew by ${Math.round(grown / MB)} MB and stayed`);
   });
 
   it("finds a bomb hidden after \"endstream\" words inside the compressed data", async () => {
