@@ -11,6 +11,8 @@ import { z } from "zod";
 import { leverWebhookEvents } from "../lever/schemas.ts";
 import { LEVER_HOSTS_HELP, leverBaseUrlProblem, parseAllowedLeverHosts } from "../lever/api-hosts.ts";
 import { calendarsConfigSchema } from "../calendars/config.ts";
+import { interviewsConfigSchema } from "./interviews.ts";
+import { schedulingConfigSchema } from "./scheduling.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -138,6 +140,11 @@ export const toolConfigSchema = z.strictObject({
   statusUrl: toolUrl.optional(),
   /** Where `assessment.send` asks the tool for an invitation (signed POST; the reply carries the link). */
   inviteUrl: toolUrl.optional(),
+  /**
+   * Hosts this tool's recordings may be fetched from (`media.example.com`, or `*.example.com` for
+   * any subdomain); checked on every redirect too. Empty: media URLs from this tool are refused.
+   */
+  mediaHosts: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9][A-Za-z0-9.-]*$/, "a host name, or *.example.com for its subdomains")).default([]),
 });
 export type ToolConfig = z.infer<typeof toolConfigSchema>;
 
@@ -209,6 +216,8 @@ export const configSchema = z.object({
    * "free" means. Always filled by loadConfig (empty when the file has no `calendars:`).
    */
   calendars: calendarsConfigSchema.optional(),
+  /** Interview panels per posting and stage, and their defaults. Always filled by loadConfig. */
+  scheduling: schedulingConfigSchema.optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -352,6 +361,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       intervalSeconds: intFromEnv(env, "FULCRUM_AUDIT_ANCHOR_INTERVAL", (fileAnchor.intervalSeconds as number | undefined) ?? 900),
     },
     calendars: calendarsFromFile(file.calendars, filePath),
+    scheduling: file.scheduling ?? {},
   };
 
   const parsed = configSchema.safeParse(raw);
