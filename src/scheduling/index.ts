@@ -12,3 +12,4 @@ export {
   type PanelAnswer,
   type ScheduledSession,
 } from "./solver/request.ts";
+export { bookingParamsSchema, parseBookingParams, BookingParamsError, type BookingParams, type BookingSession } from "./booking/params.ts";

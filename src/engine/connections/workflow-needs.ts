@@ -65,6 +65,9 @@ export function stepEndpoints(step: Step): string[] {
       return ["PUT /opportunities/:opportunity/archived", "GET /archive_reasons"];
     case "lever.panel":
       return ["POST /opportunities/:opportunity/panels"];
+    case "scheduling.book":
+      // The panel, then the "Panel scheduled for …" note.
+      return ["POST /opportunities/:opportunity/panels", "POST /opportunities/:opportunity/notes"];
     case "lever.createOpportunity":
       return ["POST /opportunities", ...(step.findExisting === false ? [] : ["GET /opportunities"])];
     case "lever.form":

@@ -10,6 +10,7 @@ import { signedCall } from "./signed-http.ts";
 import { findFormTemplate, FormMappingError, profileFormFields } from "./profile-form.ts";
 import { sendAssessment, sendToolStatus } from "./tool-calls.ts";
 import type { ToolConfig } from "../../config/index.ts";
+import { BookingParamsError, parseBookingParams, type BookingParams } from "../../scheduling/index.ts";
 
 /** What an action will do, with every template resolved. */
 export interface Action {
@@ -25,6 +26,14 @@ function asList(v: unknown): string[] {
   if (v === undefined || v === null || v === "") return [];
   const items = Array.isArray(v) ? v.flat() : String(v).split(",");
   return [...new Set(items.map((x) => String(x).trim()).filter((x) => x !== "" && x.length <= 200))];
+}
+
+function parseJsonObject(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Renders an action step against the run's scope. */
@@ -95,6 +104,22 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
       const tools = Array.isArray(callbacks) ? callbacks.map((c) => String((c as { tool?: unknown })?.tool ?? "")).filter(Boolean) : [];
       return { action: { type: step.type, opportunityId, callbacks }, summary: `Tell ${tools.join(", ") || "no tool"} about the candidate's status` };
     }
+    case "scheduling.book": {
+      const raw = render(step.with, scope);
+      const rendered = typeof raw === "string" ? parseJsonObject(raw) : raw;
+      let booking;
+      try {
+        booking = parseBookingParams(step.eventsPer && rendered && typeof rendered === "object" ? { ...(rendered as Record<string, unknown>), eventsPer: step.eventsPer } : rendered);
+      } catch (error) {
+        if (error instanceof BookingParamsError) throw new StepFailure(error.message);
+        throw error;
+      }
+      const people = [...new Set(booking.sessions.flatMap((s) => s.interviewers.map((i) => i.name ?? i.leverUserId)))];
+      return {
+        action: { type: step.type, opportunityId: booking.opportunityId, booking },
+        summary: `Book ${booking.sessions.length} interview session${booking.sessions.length === 1 ? "" : "s"} from ${booking.sessions[0]!.start} with ${people.join(", ")}`,
+      };
+    }
     case "http": {
       const url = renderText(step.url, scope);
       return { action: { type: step.type, url, method: step.method, secret: step.secret, body: render(step.body, scope) }, summary: `${step.method} to another system` };
@@ -116,6 +141,7 @@ export const EDITABLE: Record<ActionStep["type"], string[]> = {
   http: ["body"],
   "assessment.send": ["assessment"],
   "tool.status": [],
+  "scheduling.book": ["booking"],
 };
 
 function resolveNamed(value: string, list: { id: string; text: string }[] | undefined, what: string): string {
@@ -145,6 +171,8 @@ export interface ApplyDeps {
   allowHosts?: readonly string[] | undefined;
   /** Other hiring tools by id (the config file's `tools:`), for `assessment.send` and `tool.status`. */
   tools?: Readonly<Record<string, ToolConfig>> | undefined;
+  /** Books a panel into calendars and Lever (`scheduling.book`); absent when no calendars are configured. */
+  book?: ((booking: BookingParams, key: string, lever: LeverGateway) => Promise<Record<string, unknown>>) | undefined;
 }
 
 /** Does what the action says. `key` is the idempotency key of the write. */
@@ -225,6 +253,18 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
       return sendAssessment({ opportunityId: opp(), tool: String(action.tool), assessment: String(action.assessment ?? "") }, key, deps);
     case "tool.status":
       return sendToolStatus(action.callbacks, key, deps);
+    case "scheduling.book": {
+      if (!deps.book) throw new StepFailure("scheduling.book needs calendars: add a calendars block to the config file");
+      let booking: BookingParams;
+      try {
+        // A person may have edited the booking before approving: checked again as it is applied.
+        booking = parseBookingParams(action.booking);
+      } catch (error) {
+        if (error instanceof BookingParamsError) throw new StepFailure(error.message);
+        throw error;
+      }
+      return deps.book(booking, key, lever);
+    }
     case "http": {
       const secret = typeof action.secret === "string" ? resolveEnv(action.secret, deps.env) : undefined;
       const r = await signedCall(resolveEnv(String(action.url), deps.env), action.body, {

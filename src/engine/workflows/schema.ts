@@ -277,6 +277,14 @@ export const stepSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     ...actionBase,
+    type: z.literal("scheduling.book"),
+    with: z
+      .union([z.record(z.string(), z.unknown()), template])
+      .describe("The booking (templated): opportunityId, panelKey, candidate {name, email?, timezone}, sessions [{id, title, start, end, interviewers [{leverUserId, email, name?}], feedbackTemplateId?}], format?, eventsPer?, packetUrl?, notes?; usually {{ steps.propose.output.booking }}. Checked when the step renders."),
+    eventsPer: z.enum(["session", "panel"]).optional().describe("One calendar event per session (default) or one for the whole panel; overrides the booking's own eventsPer."),
+  }),
+  z.strictObject({
+    ...actionBase,
     type: z.literal("tool.status"),
     callbacks: template.describe("The status callbacks a tool.status task found, e.g. {{ steps.sent.output.callbacks }}."),
   }),
@@ -372,6 +380,7 @@ export const actionTypes = [
   "http",
   "assessment.send",
   "tool.status",
+  "scheduling.book",
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 export type ActionStep = Extract<Step, { type: ActionType }>;
