@@ -144,7 +144,7 @@ export const toolConfigSchema = z.strictObject({
    * Hosts this tool's recordings may be fetched from (`media.example.com`, or `*.example.com` for
    * any subdomain); checked on every redirect too. Empty: media URLs from this tool are refused.
    */
-  mediaHosts: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9][A-Za-z0-9.-]*$/, "a host name, or *.example.com for its subdomains")).default([]),
+  mediaHosts: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9][A-Za-z0-9.-]*$/, "a host name, or *.example.com for its subdomains")).optional(),
 });
 export type ToolConfig = z.infer<typeof toolConfigSchema>;
 
@@ -218,6 +218,11 @@ export const configSchema = z.object({
   calendars: calendarsConfigSchema.optional(),
   /** Interview panels per posting and stage, and their defaults. Always filled by loadConfig. */
   scheduling: schedulingConfigSchema.optional(),
+  /**
+   * Recorded interviews (`interviews:` in the config file): transcription engine, retention, and
+   * question sets per posting and stage. Always filled by loadConfig.
+   */
+  interviews: interviewsConfigSchema.optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -362,6 +367,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     calendars: calendarsFromFile(file.calendars, filePath),
     scheduling: file.scheduling ?? {},
+    interviews: file.interviews ?? {},
   };
 
   const parsed = configSchema.safeParse(raw);

@@ -2,3 +2,14 @@ export { loadConfig, auditAnchorSettings, ConfigError, configSchema, connectionC
 export type { Config, ConnectionConfig, Mode, LeverEventName, AiConfig, AiProviderName, SmtpSettings, ToolConfig, PseudonymMode } from "./config.ts";
 export { schedulingConfigSchema, panelTemplateSchema } from "./scheduling.ts";
 export type { SchedulingConfig, SchedulingConfigInput, PanelTemplate, PanelSessionTemplate } from "./scheduling.ts";
+export {
+  interviewsConfigSchema,
+  interviewQuestionSchema,
+  questionSetSchema,
+  competencySchema,
+  interviewRubricSchema,
+  interviewTriageSchema,
+  interviewPostingSchema,
+  transcriptionEngineNames,
+} from "./interviews.ts";
+export type { InterviewsConfig, InterviewPostingConfig, InterviewTriage, InterviewQuestion, InterviewRubric, Competency } from "./interviews.ts";

@@ -5,31 +5,15 @@
  * the way screening scores a resume (met counts fully, partly half, missing nothing, weighted), and
  * is advisory only: it never moves a stage on its own.
  */
-import { z } from "zod";
 import { tierOf } from "../../screening/score.ts";
 import { roundTime } from "../transcript.ts";
 import type { MatchedQuestion, TimedQuote } from "./match-questions.ts";
 import type { LabelledSegment } from "./speakers.ts";
 import { sentences, topicTokens } from "./text.ts";
 
-/** One competency of an interview rubric. */
-export const competencySchema = z.object({
-  id: z.string().min(1).max(80),
-  label: z.string().min(1).max(300),
-  /** Words that show the competency in an answer (matched on stems and synonyms). */
-  keywords: z.array(z.string().min(1)).default([]),
-  /** Ids of the questions of the set that probe it: their answers are searched first. */
-  questions: z.array(z.string()).default([]),
-  weight: z.number().min(0).max(10).default(1),
-});
-export type Competency = z.infer<typeof competencySchema>;
-
-/** An interview rubric: competencies, and whether the posting wants an (advisory) score. */
-export const interviewRubricSchema = z.object({
-  competencies: z.array(competencySchema).min(1).max(40),
-  score: z.boolean().default(false),
-});
-export type InterviewRubric = z.infer<typeof interviewRubricSchema>;
+// The rubric's shape lives with the configuration's `interviews:` block, which uses it too.
+import { competencySchema, interviewRubricSchema, type Competency, type InterviewRubric } from "../../config/index.ts";
+export { competencySchema, interviewRubricSchema, type Competency, type InterviewRubric };
 
 export interface CompetencyEvidence {
   id: string;

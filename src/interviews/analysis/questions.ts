@@ -6,25 +6,9 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InterviewAnalysisError } from "./errors.ts";
 
-/** One question of the set. */
-export const interviewQuestionSchema = z.object({
-  id: z.string().trim().min(1).max(80),
-  text: z.string().trim().min(3).max(1000),
-});
-export type InterviewQuestion = z.infer<typeof interviewQuestionSchema>;
-
-/** A question set: at least one question, ids unique. */
-export const questionSetSchema = z
-  .array(interviewQuestionSchema)
-  .min(1, "the question set is empty: give at least one { id, text }")
-  .max(100)
-  .superRefine((qs, ctx) => {
-    const seen = new Set<string>();
-    for (const [i, q] of qs.entries()) {
-      if (seen.has(q.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate question id "${q.id}"` });
-      seen.add(q.id);
-    }
-  });
+// The shapes of a question and a set live with the configuration's `interviews:` block, which uses them too.
+import { interviewQuestionSchema, questionSetSchema, type InterviewQuestion } from "../../config/index.ts";
+export { interviewQuestionSchema, questionSetSchema, type InterviewQuestion };
 
 /**
  * Question sets per posting and stage, the shape meant for the configuration's `interviews:`
