@@ -11,6 +11,8 @@ import type { ConsoleGuard } from "./routes.ts";
 import type { PromptChoice, ReplayResult } from "./replay.ts";
 import type { Database } from "../../store/index.ts";
 import { FourEyesError } from "./four-eyes.ts";
+import { namesOfActors } from "./people.ts";
+import type { PostingsPort } from "./postings.ts";
 import { approvePromptVersion, latestPrompt, listPrompts, PromptSaveError, proposePromptVersion } from "./workflow-files.ts";
 
 /** The audit trail as the console uses it (E5's `AuditTrail`). */
@@ -58,6 +60,8 @@ export interface ConsoleServices {
   workflowFile?: ((id: string) => { id: string; name: string; description?: string | undefined; origin: string; yaml: string } | undefined) | undefined;
   /** Folder of prompt versions; default: the built-in prompts/ folder. */
   promptsDir?: string | undefined;
+  /** Every Lever posting of every connection (a hiring manager's postings are picked from it). */
+  postings?: PostingsPort | undefined;
   /** How many workflows are loaded (for the overview). */
   workflowCount?: (() => number) | undefined;
 }
@@ -85,7 +89,9 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     if (!query.traceId && !query.candidateId && !query.opportunityId && !query.userId) {
       return c.json({ error: "Give a trace, candidate, opportunity or user id to search for." }, 400);
     }
-    return c.json({ records: await services.audit.search(query) });
+    const records = await services.audit.search(query);
+    const actors = records.map((r) => (r as { actor?: unknown }).actor).filter((a): a is string => typeof a === "string");
+    return c.json({ records, people: await namesOfActors(db, actors) });
   });
 
   api.post("/audit/verify", async (c) => {

@@ -36,6 +36,7 @@ export { buildFairnessReport, fairnessCsv, DIMENSION_LABELS, MEASURES, type EeoR
 export { createUser, findUserByEmail, listUsers, setPassword, updateUser, UserError, type ConsoleUser } from "./users.ts";
 export type { ConsoleGuard } from "./routes.ts";
 export type { AuditPort, ConnectionsPort, ConsoleServices, SettingsPort } from "./console-api.ts";
+export { cachedPostings, type PostingChoice, type PostingsPort } from "./postings.ts";
 export { promptChoices, replayOnHistory, ReplayError, type PromptChoice, type ReplayResult, type ReplayRow, type ReplayStep } from "./replay.ts";
 export { dryRunners, type DryRunDeps, type DryRunner, type DryRunnerFactory, type PromptPin } from "./dry-runs.ts";
 
@@ -78,6 +79,8 @@ export function createConsole(options: ConsoleOptions): Console {
       engineEvents: options.engineEvents ?? defaultEngineEvents,
       proposalPosting,
       sso: options.sso,
+      postings: options.services?.postings,
+      sandbox: options.services?.sandbox !== undefined,
       distDir: options.distDir ?? DEFAULT_DIST_DIR,
       scryptCost: options.scryptCost,
       throttle: options.throttle,

@@ -44,6 +44,19 @@ export async function proposalLabels(db: Queryable, caller: Caller, filter: { st
   return labels;
 }
 
+/** Candidate and posting of the runs a list shows, by run id (ids that are not numbers are left out). */
+export async function runLabels(db: Queryable, runIds: readonly string[]): Promise<Record<string, Omit<ProposalLabel, "stage">>> {
+  const ids = [...new Set(runIds.filter((id) => /^\d{1,15}$/.test(id)))].slice(0, 1000).map(Number);
+  if (ids.length === 0) return {};
+  const { rows } = await db.query<{ id: number; candidate_name: string | null; posting_title: string | null }>(
+    `select r.id, ${LABEL_COLUMNS} from workflow_runs r where r.id = any($1::bigint[])`,
+    [ids],
+  );
+  const labels: Record<string, Omit<ProposalLabel, "stage">> = {};
+  for (const r of rows) labels[String(r.id)] = { candidateName: r.candidate_name, postingTitle: r.posting_title };
+  return labels;
+}
+
 export interface ProposalContext extends ProposalLabel {
   opportunityId: string | null;
   postingId: string | null;

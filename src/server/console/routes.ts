@@ -18,7 +18,9 @@ import type { ThrottlePolicy } from "./login-throttle.ts";
 import type { ScryptCost } from "./passwords.ts";
 import { permits, roleSchema, type Action } from "./roles.ts";
 import { clearSessionCookies, clientIp, readSignedIn, SESSION_COOKIE, setSessionCookies, type SignedIn } from "./session-cookie.ts";
-import { proposalContext, proposalLabels } from "./proposal-context.ts";
+import { namesOfActors, MAX_ACTORS } from "./people.ts";
+import { unknownPostingIds, type PostingsPort } from "./postings.ts";
+import { proposalContext, proposalLabels, runLabels } from "./proposal-context.ts";
 import { deleteSession } from "./sessions.ts";
 import { signIn } from "./sign-in.ts";
 import { mountSingleSignOn, type SingleSignOnSettings } from "./single-sign-on.ts";
@@ -36,6 +38,10 @@ export interface ConsoleRoutesOptions {
   proposalPosting?: ((id: string) => Promise<string | null | undefined>) | undefined;
   /** OpenID Connect single sign-on, when configured. */
   sso?: SingleSignOnSettings | undefined;
+  /** Lever postings to pick a hiring manager's from; posting ids not among them are refused. */
+  postings?: PostingsPort | undefined;
+  /** True when Fulcrum runs against its built-in Lever sandbox (the page then links nothing to real Lever). */
+  sandbox?: boolean | undefined;
   /** Extra console endpoints (audit, fairness, replay…) mounted under `/console/api`. */
   extend?: ((api: Hono, guard: ConsoleGuard) => void) | undefined;
 }
@@ -171,6 +177,58 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     return c.json({ user: publicUser(signedIn.user), csrfToken: signedIn.session.csrfToken });
   });
 
+  // What the page needs before it draws anything, answered 200 whether or not anyone is signed in:
+  // a signed-out visit is normal, not an error in the browser's console.
+  api.get("/status", async (c) => {
+    c.header("Cache-Control", "no-store");
+    const signedIn = await readSignedIn(c, db);
+    const sso = options.sso ? { name: options.sso.name, start: "/console/sso/start" } : null;
+    const sandbox = options.sandbox ?? false;
+    if (!signedIn) return c.json({ signedIn: false, user: null, sso, sandbox });
+    return c.json({ signedIn: true, user: publicUser(signedIn.user), csrfToken: signedIn.session.csrfToken, sso, sandbox });
+  });
+
+  // Display names for recorded actors (`user:<id>`), so pages show people instead of ids.
+  api.get("/people", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    const actors = c.req.queries("actor") ?? [];
+    if (actors.length > MAX_ACTORS) return c.json({ error: `actor: at most ${MAX_ACTORS} at a time (${actors.length} given).` }, 400);
+    return c.json({ people: await namesOfActors(db, actors) });
+  });
+
+  api.get("/run-labels", async (c) => {
+    const g = await guard(c, "runs:read");
+    if (g instanceof Response) return g;
+    const ids = (c.req.query("ids") ?? "").split(",").filter(Boolean);
+    return c.json({ labels: await runLabels(db, ids) });
+  });
+
+  api.get("/postings", async (c) => {
+    const g = await guard(c, "users:manage");
+    if (g instanceof Response) return g;
+    if (!options.postings) return c.json({ error: "Listing Lever postings is not available in this deployment." }, 501);
+    try {
+      return c.json({ postings: await options.postings() });
+    } catch (error) {
+      return c.json({ error: `Could not read the postings from Lever: ${(error as Error).message}` }, 502);
+    }
+  });
+
+  /** A response refusing posting ids that are not postings in Lever; undefined when all are known (or cannot be checked here). */
+  const postingProblem = async (c: Context, ids: string[] | undefined): Promise<Response | undefined> => {
+    if (!ids?.length || !options.postings) return undefined;
+    let unknown: string[];
+    try {
+      unknown = unknownPostingIds(await options.postings(), ids);
+    } catch (error) {
+      return c.json({ error: `postingIds: could not check them against Lever (${(error as Error).message}); nothing was saved.` }, 502);
+    }
+    if (unknown.length === 0) return undefined;
+    const list = unknown.map((id) => `"${id}"`).join(", ");
+    return c.json({ error: `postingIds: ${unknown.length === 1 ? "no posting" : "no postings"} ${list} in Lever; pick the person's postings from the list. Nothing was saved.` }, 400);
+  };
+
   api.get("/users", async (c) => {
     const g = await guard(c, "users:manage");
     if (g instanceof Response) return g;
@@ -182,6 +240,8 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (g instanceof Response) return g;
     const body = await readJson(c, newUserSchema);
     if (!body.ok) return body.response;
+    const refused = await postingProblem(c, body.value.postingIds);
+    if (refused) return refused;
     try {
       const user = await createUser(db, body.value, options.scryptCost);
       logger.info({ by: g.user.id, userId: user.id, role: user.role }, "console account created");
@@ -197,6 +257,8 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (g instanceof Response) return g;
     const body = await readJson(c, userChangesSchema);
     if (!body.ok) return body.response;
+    const refused = await postingProblem(c, body.value.postingIds);
+    if (refused) return refused;
     const id = c.req.param("id");
     if (id === g.user.id && (body.value.disabled || (body.value.role && body.value.role !== "admin"))) {
       return c.json({ error: "You cannot disable yourself or remove your own admin role; ask another admin." }, 400);

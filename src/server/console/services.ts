@@ -12,6 +12,7 @@ import { changeModeCeiling } from "../api/mode-ceiling.ts";
 import type { AppContext } from "../context.ts";
 import type { ConnectionsPort, ConsoleServices } from "./console-api.ts";
 import { promptChoices, replayOnHistory } from "./replay.ts";
+import { cachedPostings, type PostingChoice } from "./postings.ts";
 import { dryRunners } from "./dry-runs.ts";
 import { leverGateway } from "../../engine/steps/lever-gateway.ts";
 import type { LeverGateway } from "../../engine/runs/index.ts";
@@ -152,5 +153,15 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
     replay: runners ? (input) => replayOnHistory(ctx.db, runners, input, { promptsDir }) : undefined,
     replayPrompts: (workflowId) => promptChoices(ctx.db, workflowId, promptsDir),
     workflowCount: ctx.workflows ? () => ctx.workflows!.list().length : undefined,
+    postings: registry
+      ? cachedPostings(async () => {
+          const all: PostingChoice[] = [];
+          for (const connection of await registry.list()) {
+            const client = await registry.client(connection.id);
+            for await (const p of client.listPostings()) all.push({ id: p.id, title: p.text ?? p.id, state: p.state ?? undefined, connectionId: connection.id });
+          }
+          return all.sort((a, b) => a.title.localeCompare(b.title));
+        })
+      : undefined,
   };
 }
