@@ -1,0 +1,397 @@
+/**
+ * Recorded interviews, from a tool's `interview.completed` event to a secret Lever note.
+ *
+ * `interview.intake` finds the candidate's opportunity (the id the event names, the opportunity a
+ * tool's earlier result went to, or the candidate's e-mail in Lever), the question set, rubric and
+ * triage thresholds configured for the posting and stage, and checks the media URL against the
+ * tool's `mediaHosts` before anything is fetched. `interview.transcribe` uses the platform's
+ * transcript as it is, else fetches the recording under the tool's fetch rules, transcribes it with
+ * the configured engine (pocketsphinx by default) and deletes it; the transcript is stored in
+ * `interview_transcripts` until its retention ends. `interview.analyze` analyses it against the
+ * question set and writes the note's text: the summary, each question's answer with its time (a
+ * link to that moment when the platform gave a player URL) and the rubric evidence.
+ *
+ * The recording's URL is read from the event in each step and never copied into a step's output:
+ * media URLs are often signed, and outputs are shown in the console. What cannot be used (a blocked
+ * URL, corrupt media, silence, no question set) ends the run with the status word and a message;
+ * only failures that may pass (a timeout, a server error) are retried.
+ *
+ * The event body: `{ event: "interview.completed", id?, opportunityId?, candidate?: { id?, email? },
+ * posting?, stage?, interview: { mediaUrl?, transcript?, transcriptFilename?, playerUrl? } }`
+ * (the interview fields may also sit at the top level).
+ */
+import { tmpdir } from "node:os";
+import type { InterviewPostingConfig, InterviewsConfig, InterviewTriage } from "../../../config/index.ts";
+import {
+  analyzeInterview,
+  checkMediaUrl,
+  InterviewAnalysisError,
+  InterviewMediaError,
+  openAiCompatibleEngine,
+  pocketsphinxEngine,
+  transcriptForRecording,
+  transcriptSchema,
+  whisperCppEngine,
+  type InterviewAnalysis,
+  type InterviewQuestion,
+  type InterviewRubric,
+  type MediaFetchPolicy,
+  type Transcript,
+  type TranscriptionEngine,
+} from "../../../interviews/index.ts";
+import type { Queryable } from "../../../store/index.ts";
+import { StepFailure } from "../../runs/errors.ts";
+import type { TaskHandler } from "../../runs/ports.ts";
+import type { OpportunityLike } from "../../workflows/index.ts";
+import { postingIdOf } from "../context.ts";
+import type { ToolSettings } from "./tool-results.ts";
+
+/** What the interview tasks are built with (the config's `tools:` and `interviews:` blocks). */
+export interface InterviewTaskOptions {
+  tools?: ToolSettings | undefined;
+  interviews?: InterviewsConfig | undefined;
+  /** Hosts exempt from https-only and public-address rules (still allow-listed): tests and local development only. */
+  insecureHosts?: readonly string[] | undefined;
+  /** The transcription engine; by default the one `interviews.engine` names. */
+  engine?: TranscriptionEngine | undefined;
+}
+
+const DEFAULTS: InterviewsConfig = { engine: "pocketsphinx", maxMinutes: 240, retentionDays: 180, postings: [] };
+
+const str = (v: unknown, max = 2000): string => (typeof v === "string" ? v.trim().slice(0, max) : "");
+const idOf = (v: unknown): string => (typeof v === "string" ? v : v && typeof v === "object" && typeof (v as { id?: unknown }).id === "string" ? (v as { id: string }).id : "");
+
+/** The recording as the event carries it (under `interview`, or at the top level). */
+function recordingOf(event: Record<string, unknown>) {
+  const nested = event.interview && typeof event.interview === "object" && !Array.isArray(event.interview) ? (event.interview as Record<string, unknown>) : {};
+  const pick = (key: string, max?: number) => str(nested[key], max) || str(event[key], max);
+  const transcript = typeof nested.transcript === "string" ? nested.transcript : typeof event.transcript === "string" ? event.transcript : "";
+  return { mediaUrl: pick("mediaUrl"), transcript, transcriptFilename: pick("transcriptFilename", 200), playerUrl: pick("playerUrl") };
+}
+
+/** Why a step cannot go on, as a failure the engine does not retry, led by the status word. */
+function stepFailureOf(error: unknown): Error {
+  if (error instanceof InterviewAnalysisError) return new StepFailure(`${error.status}: ${error.message}`);
+  if (error instanceof InterviewMediaError) {
+    // A timeout or a server error may pass: the queue retries it. Everything else is the input's fault.
+    return error.retriable ? new Error(`${error.status}: ${error.message}`, { cause: error }) : new StepFailure(`${error.status}: ${error.message}`);
+  }
+  return error as Error;
+}
+
+function fetchPolicyOf(tool: string, options: InterviewTaskOptions): MediaFetchPolicy {
+  return { allowedHosts: options.tools?.[tool]?.mediaHosts ?? [], insecureHosts: options.insecureHosts };
+}
+
+/** The configured engine: pocketsphinx (offline) unless `interviews.engine` says otherwise. */
+export function transcriptionEngineOf(config: InterviewsConfig, env: NodeJS.ProcessEnv = process.env): TranscriptionEngine {
+  switch (config.engine) {
+    case "openai":
+      return openAiCompatibleEngine({
+        baseUrl: config.baseUrl ?? env.FULCRUM_TRANSCRIBE_BASE_URL ?? "https://api.openai.com/v1",
+        apiKey: env.FULCRUM_TRANSCRIBE_API_KEY ?? env.OPENAI_API_KEY,
+        model: config.model ?? "whisper-1",
+      });
+    case "whisper-cpp":
+      if (!config.model) throw new StepFailure("model-missing: interviews.engine is whisper-cpp but interviews.model names no ggml model file");
+      return whisperCppEngine({ modelPath: config.model });
+    default:
+      return pocketsphinxEngine({ modelDir: config.modelDir });
+  }
+}
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * The configured set for a posting (id or title) and stage (id or name): the stage's own, else
+ * the posting's stage-less one, else null.
+ */
+export function interviewSetFor(
+  postings: readonly InterviewPostingConfig[],
+  posting: { id: string; text?: string | undefined },
+  stage: { id: string; text?: string | undefined } | null,
+): InterviewPostingConfig | null {
+  const forPosting = postings.filter((p) => same(p.posting, posting.id) || (posting.text !== undefined && same(p.posting, posting.text)));
+  const forStage = stage ? forPosting.find((p) => p.stage !== undefined && (same(p.stage, stage.id) || (stage.text !== undefined && same(p.stage, stage.text)))) : undefined;
+  return forStage ?? forPosting.find((p) => p.stage === undefined) ?? null;
+}
+
+/** The opportunity a tool's earlier result went to, by the tool's id for the candidate. */
+async function knownOpportunity(db: Queryable, connectionId: string, tool: string, toolCandidateId: string): Promise<string | null> {
+  const { rows } = await db.query<{ opportunity_id: string | null }>(
+    "select opportunity_id from tool_candidates where connection_id = $1 and tool = $2 and tool_candidate_id = $3",
+    [connectionId, tool, toolCandidateId],
+  );
+  return rows[0]?.opportunity_id ?? null;
+}
+
+/**
+ * Deletes transcripts whose retention has ended; returns how many went. The intake runs it before
+ * each new interview, so an instance that processes interviews never holds expired ones for long.
+ */
+export async function purgeExpiredInterviewTranscripts(db: Queryable, now: Date = new Date()): Promise<number> {
+  const { rows } = await db.query("delete from interview_transcripts where expires_at <= $1 returning id", [now]);
+  return rows.length;
+}
+
+/** Deletes the transcripts and analyses of one opportunity (Lever deleted the candidate); returns how many went. */
+export async function forgetInterviewTranscripts(db: Queryable, connectionId: string, opportunityId: string): Promise<number> {
+  const { rows } = await db.query("delete from interview_transcripts where connection_id = $1 and opportunity_id = $2 returning id", [connectionId, opportunityId]);
+  return rows.length;
+}
+
+/** `interview.intake`: see the file's comment. */
+export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHandler {
+  const config = options.interviews ?? DEFAULTS;
+  return async ({ with: params, event, db, connectionId, lever, fetch, dryRun }) => {
+    const tool = str(params.tool, 63);
+    if (!tool) throw new StepFailure("interview.intake needs with.tool (the tool's id, e.g. {{ event.tool }})");
+    const recording = recordingOf(event);
+    if (!recording.mediaUrl && !recording.transcript.trim()) {
+      throw new StepFailure("transcript-invalid: the event carries neither a media URL nor a transcript (interview.mediaUrl or interview.transcript)");
+    }
+    if (recording.mediaUrl) {
+      if (!options.tools?.[tool]?.mediaHosts?.length && !recording.transcript.trim()) {
+        throw new StepFailure(`blocked: tool "${tool}" has no mediaHosts in the config file, so its media URLs are refused; add tools.${tool}.mediaHosts`);
+      }
+      // Refused before any network use when a transcript cannot stand in; with a transcript, the media is only a fallback.
+      if (!recording.transcript.trim()) {
+        try {
+          checkMediaUrl(recording.mediaUrl, fetchPolicyOf(tool, options));
+        } catch (error) {
+          throw stepFailureOf(error);
+        }
+      }
+    }
+
+    // The candidate's opportunity: named by the event, else where this tool's results went, else by e-mail.
+    const candidate = (event.candidate && typeof event.candidate === "object" ? event.candidate : {}) as Record<string, unknown>;
+    const toolCandidateId = typeof candidate.id === "number" ? String(candidate.id) : str(candidate.id, 200);
+    let opportunity: OpportunityLike | null = null;
+    let foundBy = "";
+    const named = str(event.opportunityId, 200);
+    if (named) {
+      opportunity = await lever.getOpportunity(named).catch(() => null);
+      if (!opportunity) throw new StepFailure(`the event names opportunity ${named}, which Lever does not have`);
+      foundBy = "the event names it";
+    }
+    if (!opportunity && toolCandidateId) {
+      const known = await knownOpportunity(db, connectionId, tool, toolCandidateId);
+      if (known) {
+        opportunity = await lever.getOpportunity(known);
+        foundBy = `${tool} sent this candidate before`;
+      }
+    }
+    const email = str(candidate.email, 200).toLowerCase();
+    if (!opportunity && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+      opportunity = await lever.findOpportunityByEmail(email);
+      if (opportunity) foundBy = "the candidate's e-mail";
+    }
+    if (!opportunity) throw new StepFailure("no opportunity in Lever for this interview: the event names no opportunityId, the tool never sent this candidate.id, and no candidate has its candidate.email");
+
+    const postingId = str(event.posting, 200) || postingIdOf(opportunity) || "";
+    if (!postingId) throw new StepFailure(`questions-empty: opportunity ${opportunity.id} has no posting, so no question set applies`);
+    const posting = await lever.getPosting(postingId).catch(() => ({ id: postingId }) as { id: string; text?: string });
+    const ctx = await fetch(["stages"]);
+    const stageId = str(event.stage, 200) || idOf(opportunity.stage);
+    const stageRef = stageId ? (ctx.stages?.find((s) => s.id === stageId || same(s.text, stageId)) ?? { id: stageId }) : null;
+    const set = interviewSetFor(config.postings, { id: posting.id, text: typeof posting.text === "string" ? posting.text : undefined }, stageRef);
+    const postingName = typeof posting.text === "string" ? `"${posting.text}"` : posting.id;
+    const stageName = stageRef ? ` at stage "${"text" in stageRef ? stageRef.text : stageRef.id}"` : "";
+    if (!set) {
+      throw new StepFailure(`questions-empty: no question set is configured for posting ${postingName}${stageName}; add one under interviews.postings in the config file`);
+    }
+    if (!dryRun) await purgeExpiredInterviewTranscripts(db);
+    const playerUrl = /^https:\/\//i.test(recording.playerUrl) ? recording.playerUrl : "";
+    return {
+      opportunityId: opportunity.id,
+      postingId: posting.id,
+      stageId: stageRef?.id ?? "",
+      tool,
+      toolCandidateId,
+      questions: set.questions,
+      rubric: set.rubric ?? null,
+      triage: set.triage ?? null,
+      playerUrl,
+      reasons: [`opportunity found because ${foundBy}; ${set.questions.length} questions configured for posting ${postingName}${stageName}`],
+    };
+  };
+}
+
+/** `interview.transcribe`: see the file's comment. */
+export function interviewTranscribeTask(options: InterviewTaskOptions = {}): TaskHandler {
+  const config = options.interviews ?? DEFAULTS;
+  return async ({ with: params, event, db, connectionId, traceId, dryRun }) => {
+    const tool = str(params.tool, 63);
+    const opportunityId = str(params.opportunityId, 200);
+    if (!tool || !opportunityId) throw new StepFailure("interview.transcribe needs with.tool and with.opportunityId (from the intake step)");
+    if (!dryRun) {
+      // A step that ran again after its transcript was stored does not transcribe twice.
+      const { rows } = await db.query<{ id: string; source: string; engine: string; language: string; duration_seconds: number; segments: number }>(
+        "select id, source, engine, language, duration_seconds, jsonb_array_length(transcript->'segments') as segments from interview_transcripts where connection_id = $1 and trace_id = $2",
+        [connectionId, traceId],
+      );
+      const had = rows[0];
+      if (had) return { recordId: String(had.id), source: had.source, engine: had.engine, language: had.language, durationSeconds: had.duration_seconds, segments: had.segments, reasons: ["transcript stored by an earlier attempt"] };
+    }
+    const recording = recordingOf(event);
+    let result;
+    try {
+      result = await transcriptForRecording(
+        { mediaUrl: recording.mediaUrl || undefined, transcript: recording.transcript || undefined, transcriptFilename: recording.transcriptFilename || undefined },
+        {
+          fetchPolicy: fetchPolicyOf(tool, options),
+          engine: options.engine ?? transcriptionEngineOf(config),
+          maxDurationSeconds: config.maxMinutes * 60,
+          workDir: config.workDir ?? tmpdir(),
+        },
+      );
+    } catch (error) {
+      throw stepFailureOf(error);
+    }
+    const t = result.transcript;
+    const summary = {
+      source: result.source,
+      engine: t.engine,
+      language: t.language,
+      durationSeconds: t.durationSeconds,
+      segments: t.segments.length,
+      ...(result.transcriptProblem ? { transcriptProblem: result.transcriptProblem } : {}),
+      reasons: [
+        result.source === "media" ? `recording transcribed with ${t.engine} (${Math.round(t.durationSeconds)} s); the recording was deleted` : "the platform's transcript, used as it is",
+        ...(result.transcriptProblem ? [`the platform's transcript could not be read (${result.transcriptProblem}); the recording was transcribed instead`] : []),
+      ],
+    };
+    // A dry run stores nothing: the transcript travels in the output to the analysis.
+    if (dryRun) return { ...summary, transcript: t };
+    const { rows } = await db.query<{ id: string }>(
+      `insert into interview_transcripts (connection_id, opportunity_id, tool, tool_candidate_id, trace_id, posting_id, stage_id, source, engine, language, duration_seconds, transcript, expires_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, now() + make_interval(days => $13::int))
+       on conflict (connection_id, trace_id) do update set transcript = excluded.transcript
+       returning id`,
+      [connectionId, opportunityId, tool, str(params.toolCandidateId, 200) || null, traceId, str(params.postingId, 200) || null, str(params.stageId, 200) || null, result.source, t.engine, t.language, t.durationSeconds, JSON.stringify(t), config.retentionDays],
+    );
+    return { recordId: String(rows[0]!.id), ...summary };
+  };
+}
+
+/** `0:07`, `12:03`, `1:02:09`. */
+export function clockTime(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(mm).padStart(2, "0")}:${ss}` : `${mm}:${ss}`;
+}
+
+/** The player URL opened at `seconds` (`t=<whole seconds>`), or "" without a player URL. */
+export function momentLink(playerUrl: string, seconds: number): string {
+  if (!playerUrl) return "";
+  try {
+    const u = new URL(playerUrl);
+    u.searchParams.set("t", String(Math.max(0, Math.floor(seconds))));
+    return u.href;
+  } catch {
+    return "";
+  }
+}
+
+const MAX_QUOTE = 600;
+const quoted = (q: string) => `"${q.length > MAX_QUOTE ? `${q.slice(0, MAX_QUOTE)}…` : q}"`;
+
+/**
+ * The secret note's text: the summary, each question with the answer's time and quote (a link to
+ * that moment when a player URL is given), the rubric evidence and the advisory score. The
+ * interviewer check stays out: it is for the recruiter, not the candidate's record.
+ */
+export function interviewNote(analysis: InterviewAnalysis, o: { tool: string; playerUrl?: string | undefined; source: string }): string {
+  const at = (seconds: number) => {
+    const link = momentLink(o.playerUrl ?? "", seconds);
+    return link ? `${clockTime(seconds)} (${link})` : clockTime(seconds);
+  };
+  const lines = [
+    `Interview analysis from ${o.tool} (advisory; ${analysis.summary.engine === "local" ? "Fulcrum's local engine" : "an AI model"}; ${o.source === "media" ? "transcribed by Fulcrum" : "the platform's transcript"})`,
+    "",
+    analysis.summary.text,
+    "",
+    "Questions:",
+  ];
+  analysis.questions.forEach((q, i) => {
+    lines.push(`${i + 1}. ${q.text}`);
+    if (!q.asked) lines.push("   Not asked.");
+    else if (!q.answer) lines.push(`   Asked at ${at(q.asked.start)}; no answer found.`);
+    else lines.push(`   Answer at ${at(q.answer.start)}–${clockTime(q.answer.end)}: ${quoted(q.answer.quote)}`);
+  });
+  if (analysis.evidence) {
+    lines.push("", "Rubric evidence:");
+    for (const c of analysis.evidence.competencies) {
+      lines.push(`- ${c.label}: ${c.status}`);
+      for (const q of c.quotes) lines.push(`  ${at(q.start)} ${quoted(q.quote)}`);
+    }
+    if (analysis.evidence.score) lines.push("", `Advisory score: ${analysis.evidence.score.value}/100 (${analysis.evidence.score.tier}). ${analysis.evidence.score.note}`);
+  }
+  const c = analysis.metrics.speakers.candidate;
+  const pace = c.wordsPerMinute === null ? "" : ` at ${Math.round(c.wordsPerMinute)} words per minute`;
+  lines.push("", `Descriptive only: the candidate spoke for ${Math.round(c.talkSeconds)} s (${Math.round(c.talkShare * 100)} % of the talk)${pace}. No emotion, face or voice analysis.`);
+  return lines.join("\n");
+}
+
+/** The triage tag for an advisory score under the posting's thresholds, or "" when either is missing. */
+export function triageTag(score: number | undefined, triage: InterviewTriage | null | undefined): string {
+  if (score === undefined || !triage) return "";
+  const band = score >= triage.strongAt ? "strong" : score < triage.weakBelow ? "weak" : "review";
+  return `${triage.tagPrefix}-${band}`;
+}
+
+/** `interview.analyze`: see the file's comment. */
+export const interviewAnalyzeTask: TaskHandler = async ({ with: params, db, connectionId, dryRun }) => {
+  const questions = params.questions as InterviewQuestion[] | undefined;
+  if (!Array.isArray(questions) || questions.length === 0) throw new StepFailure("questions-empty: the question set is empty: give at least one { id, text }");
+  let transcript: Transcript;
+  let source = str(params.source, 40);
+  const recordId = str(params.recordId, 40);
+  if (recordId) {
+    const { rows } = await db.query<{ transcript: unknown; source: string }>("select transcript, source from interview_transcripts where id = $1 and connection_id = $2", [recordId, connectionId]);
+    if (!rows[0]) throw new StepFailure(`interview transcript ${recordId} is gone (retention ended or the candidate was forgotten)`);
+    transcript = transcriptSchema.parse(rows[0].transcript);
+    source = rows[0].source;
+  } else {
+    const parsed = transcriptSchema.safeParse(params.transcript);
+    if (!parsed.success) throw new StepFailure("interview.analyze needs with.recordId (or, in a dry run, with.transcript)");
+    transcript = parsed.data;
+  }
+  let analysis: InterviewAnalysis;
+  try {
+    analysis = analyzeInterview(transcript, questions, { rubric: (params.rubric as InterviewRubric | null) ?? undefined });
+  } catch (error) {
+    throw stepFailureOf(error);
+  }
+  if (recordId && !dryRun) {
+    await db.query("update interview_transcripts set analysis = $2::jsonb, analyzed_at = now() where id = $1", [recordId, JSON.stringify(analysis)]);
+  }
+  const tool = str(params.toolName, 100) || str(params.tool, 63) || "the interview platform";
+  const playerUrl = str(params.playerUrl);
+  const score = analysis.evidence?.score?.value;
+  const tag = triageTag(score, params.triage as InterviewTriage | null);
+  const improper = analysis.flags.filter((f) => f.kind === "improper-question");
+  return {
+    note: interviewNote(analysis, { tool, playerUrl, source }),
+    triageTag: tag,
+    ...(score !== undefined ? { score } : {}),
+    asked: analysis.summary.asked,
+    notAsked: analysis.summary.notAsked,
+    // For the recruiter in the console, never written to Lever.
+    interviewerCheck: analysis.flags,
+    reasons: [
+      analysis.summary.text.split("\n")[0] ?? "",
+      ...(score !== undefined ? [`advisory score ${score}/100 from the rubric evidence${tag ? ` → tag ${tag}` : ""}; it moves no stage`] : []),
+      ...(improper.length ? [`${improper.length} question${improper.length === 1 ? "" : "s"} the interviewer should not have asked: shown here for the recruiter, not written to Lever`] : []),
+    ].filter(Boolean),
+    evidence: analysis.questions
+      .filter((q) => q.answer)
+      .map((q) => ({ question: q.id, start: q.answer!.start, end: q.answer!.end, quote: q.answer!.quote })),
+    // Improper questions keep the note from being applied without a person, whatever the mode.
+    flags: improper.length ? ["interviewer-check"] : [],
+    meta: { engine: analysis.summary.engine },
+  };
+};
