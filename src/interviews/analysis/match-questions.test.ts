@@ -71,3 +71,17 @@ describe("housekeeping in the same turn as a question", () => {
     assert.deepEqual([result[0]!.asked?.start, result[0]!.answer?.end], [0, 20]);
   });
 });
+
+describe("follow-ups", () => {
+  it("takes a question right after small talk as opening a topic, even when it reads like a follow-up", () => {
+    const opened = labelSpeakers([
+      { start: 0, end: 3, text: "Did you find the office okay?", speaker: "Ann" },
+      { start: 3, end: 5, text: "Yes, no problem.", speaker: "Bo" },
+      { start: 5, end: 9, text: "Was it ever your job to look after the release?", speaker: "Ann" },
+      { start: 9, end: 20, text: "Yes, I ran the weekly release train for two years at my last company.", speaker: "Bo" },
+    ]).segments;
+    const [r] = matchQuestions([{ id: "q1", text: "Tell me about a release you managed with a distributed team under pressure." }], opened);
+    assert.equal(r!.asked?.start, 5);
+    assert.equal(r!.answer?.start, 9);
+  });
+});

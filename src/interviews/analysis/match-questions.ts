@@ -10,7 +10,7 @@ import { verifyQuotes } from "../../ai/verify-quotes.ts";
 import { roundTime } from "../transcript.ts";
 import type { InterviewQuestion } from "./questions.ts";
 import type { LabelledSegment } from "./speakers.ts";
-import { isFollowUpQuestion, isSmallTalkTurn, topicTokens } from "./text.ts";
+import { isFollowUpQuestion, isSmallTalkTurn, questionIntents, topicTokens } from "./text.ts";
 
 /** A verbatim stretch of the transcript with its times (seconds from the start). */
 export interface TimedQuote {
@@ -65,10 +65,10 @@ function tf(tokens: readonly string[]): Map<string, number> {
  * inverse document frequency over all of them, so words every question shares count for little.
  */
 export function similarityMatrix(questions: readonly string[], asked: readonly string[], answers?: readonly string[]): number[][] {
-  const qTokens = questions.map((q) => tf(topicTokens(q)));
+  const qTokens = questions.map((q) => tf([...topicTokens(q), ...questionIntents(q)]));
   // The start of the answer says what was understood to be asked: its words count at a fraction.
   const aTokens = asked.map((a, i) => {
-    const m = tf(topicTokens(a));
+    const m = tf([...topicTokens(a), ...questionIntents(a)]);
     for (const t of topicTokens(answers?.[i] ?? "")) m.set(t, (m.get(t) ?? 0) + ANSWER_WEIGHT);
     return m;
   });
@@ -205,7 +205,9 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
   turns.forEach((t, j) => {
     if (isSmallTalkTurn(t.text)) for (const row of sim) row[j] = 0;
   });
-  const followUp = turns.map((t) => isFollowUpQuestion(t.text));
+  // A follow-up follows up on an answer: the first question, or one right after small talk, opens a topic.
+  // A follow-up follows up on an answer: the first question, or one right after small talk, opens a topic.
+  const followUp = turns.map((t, j) => j > 0 && !isSmallTalkTurn(turns[j - 1]!.text) && isFollowUpQuestion(t.text));
   const assignment = maxWeightAssignment(sim.map((row) => row.map((s) => (s >= threshold ? s : 0)))).map((t, q) => (t >= 0 && sim[q]![t]! >= threshold ? t : -1));
   // Second pass: still-unmatched questions against still-free turns that open a new topic.
   const freeRows = questions.map((_, q) => q).filter((q) => assignment[q] === -1);

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isAcknowledgement, isFollowUpQuestion, isQuestionUtterance, isSmallTalk, topicTokens } from "./text.ts";
+import { isAcknowledgement, isFollowUpQuestion, isQuestionUtterance, isSmallTalk, questionIntents, topicTokens } from "./text.ts";
 
 describe("question detection", () => {
   it("finds interrogatives, with or without a question mark", () => {
@@ -35,5 +35,27 @@ describe("topic tokens", () => {
     assert.equal(asked.length, 2);
     assert.deepEqual(topicTokens("a clash with a teammate"), asked);
     assert.deepEqual(topicTokens("conflicts with colleagues"), asked);
+  });
+});
+
+describe("paraphrases meet", () => {
+  it("folds multi-word paraphrases onto one token", () => {
+    assert.deepEqual(topicTokens("a project that got behind schedule"), topicTokens("a project that ran late"));
+    assert.deepEqual(topicTokens("How do you keep on top of risks?"), topicTokens("How do you track risks?"));
+  });
+  it("meets word families the stemmer does not know, and undoubles cut consonants", () => {
+    assert.deepEqual(topicTokens("the prescriber"), topicTokens("the prescription"));
+    assert.deepEqual(topicTokens("planned"), topicTokens("plan"));
+    assert.deepEqual(topicTokens("running"), topicTokens("run"));
+  });
+  it("drops contractions and the discourse markers that open a turn", () => {
+    assert.deepEqual(topicTokens("Good. First, what's your licence? You're sure?"), topicTokens("licence"));
+  });
+  it("names the kind of question asked", () => {
+    assert.deepEqual(questionIntents("Have you ever had to calm an upset customer?"), ["intent:past-example"]);
+    assert.deepEqual(questionIntents("What happens if you're behind on your round?"), ["intent:process"]);
+    assert.deepEqual(questionIntents("Are you okay with working weekends?"), ["intent:availability"]);
+    assert.deepEqual(questionIntents("Which scan tools have you used?"), ["intent:inventory"]);
+    assert.deepEqual(questionIntents("Where do you see yourself in five years?"), ["intent:future"]);
   });
 });

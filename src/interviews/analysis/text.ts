@@ -13,7 +13,11 @@ const STOPWORDS = new Set(
     "tell walk talk take give share describe explain say mention go going went through about time times example examples " +
     "please little bit some any kind sort one ones thing things really just like okay ok well um uh oh yeah right also very quite " +
     "know think get got let lets let's maybe perhaps actually basically kinda sorta something anything everything all each every " +
-    "into onto over under up down out off again more most much many few lot lots other another such own same too only even still"
+    "into onto over under up down out off again more most much many few lot lots other another such own same too only even still " +
+    // Contractions and the discourse markers interviewers open and close turns with.
+    "i'm i've i'd i'll you're you've you'd you'll we're we've we'd we'll they're it's that's there's what's who's don't didn't doesn't " +
+    "can't won't wouldn't isn't wasn't aren't haven't hi hello welcome thanks thank good great nice lovely fine sure first last next " +
+    "happen happens happened ever usually typically generally normally currently today"
   ).split(" "),
 );
 
@@ -23,24 +27,25 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["colleague", "coworker", "co-worker", "teammate", "peer", "staff"],
   ["mistake", "error", "failure", "fail", "failed", "wrong", "slip", "blunder", "misstep", "flop", "flopped", "short", "miss", "missed", "fell"],
   ["proud", "accomplishment", "achievement", "achieve", "success", "successful", "win", "biggest", "largest", "best"],
-  ["weakness", "weak", "improve", "improvement", "growth"],
+  ["weakness", "weak", "weaknesses", "shortcoming", "development area"],
+  ["improve", "improvement", "increase", "grow", "growth", "boost", "raise", "better"],
   ["strength", "strengths"],
   ["customer", "client", "patient", "user", "guest", "shopper", "buyer"],
   ["difficult", "hard", "tough", "challenging", "challenge", "angry", "upset", "demanding", "frustrated", "unhappy", "irate"],
   ["deadline", "pressure", "rush", "urgent", "tight", "stress", "stressful"],
   ["salary", "compensation", "pay", "expectation", "expectations", "range"],
   ["start", "begin", "join", "availability", "available", "notice"],
-  ["motivate", "motivation", "drive", "attract", "interest", "interested", "excite", "appeal", "draw", "drew", "want", "apply", "applied"],
+  ["motivate", "motivation", "drive", "attract", "interest", "interested", "excite", "appeal", "draw", "drew", "attract", "pull", "pulling", "want", "apply", "applied"],
   ["job", "role", "position", "opening", "opportunity", "ward", "unit", "department"],
   ["company", "organisation", "organization", "firm", "employer", "us"],
-  ["lead", "leader", "leadership", "supervise", "supervisor", "mentor", "coach", "develop", "apprentice", "trainee", "junior", "grow"],
+  ["lead", "leader", "leadership", "supervise", "supervisor", "mentor", "coach", "develop", "apprentice", "trainee", "junior"],
   ["team", "group", "squad", "crew"],
   ["prioritise", "prioritize", "priority", "priorities", "juggle", "competing", "multiple", "multitask", "once", "several"],
   ["learn", "learned", "learnt", "lesson", "takeaway", "picked", "new", "recently", "recent"],
   ["change", "changed", "adapt", "adjust", "shift", "pivot"],
   ["decision", "decide", "choice", "call", "judgement", "judgment"],
   ["feedback", "criticism", "critique", "review"],
-  ["safety", "safe", "hazard", "incident", "accident", "risk"],
+  ["safety", "safe", "hazard", "hazardous", "dangerous", "danger", "incident", "accident", "risk", "protective"],
   ["plan", "planning", "schedule", "organise", "organize"],
   ["goal", "target", "quota", "objective"],
   ["career", "future", "years", "ambition", "aspiration", "long-term", "five"],
@@ -49,9 +54,9 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["data", "numbers", "metrics", "analytics", "analysis", "analyse", "analyze"],
   ["explain", "communicate", "communication", "present", "presentation", "non-technical", "stakeholder", "stakeholders"],
   ["debug", "troubleshoot", "diagnose", "investigate", "outage", "bug", "issue", "problem", "fix"],
-  ["design", "architect", "architecture", "build", "built"],
+  ["design", "architect", "architecture", "build", "built", "create", "created", "invent", "devise", "devised", "come up with", "came up with"],
   ["test", "testing", "quality", "qa", "verify"],
-  ["tool", "tools", "software", "stack", "technology", "technologies", "system", "systems", "platform", "crm", "helpdesk", "ticketing", "program", "application"],
+  ["tool", "tools", "software", "stack", "technology", "technologies", "system", "systems", "platform", "crm", "helpdesk", "ticketing", "program", "application", "equipment", "instrument", "instruments", "kit", "machine", "machinery", "device", "gear", "apparatus", "scanner"],
   ["remote", "distributed", "home", "hybrid"],
   ["persuade", "convince", "influence", "negotiate", "negotiation", "sell"],
   ["budget", "cost", "money", "spend", "expense", "price", "expensive", "cheap", "pricing", "allocate"],
@@ -70,15 +75,26 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["messy", "mess", "incomplete", "dirty", "missing", "inconsistent"],
   ["nights", "night", "weekend", "weekends", "rota", "overnight"],
   ["doctor", "doctors", "physician", "physio", "physios", "pharmacy", "nurse", "nurses", "multidisciplinary", "wider"],
+  ["late", "behind", "delay", "delayed", "overrun", "overran", "slip", "slipped", "overdue", "behind schedule", "running late", "ran late", "ran over"],
+  ["recover", "recovery", "rescue", "catch up", "get it back", "get back on track", "back on track", "turn around", "turned around"],
+  ["ensure", "make sure", "check", "checks", "inspect", "inspection", "confirm"],
+  ["track", "monitor", "keep track", "keep on top", "stay on top", "keep an eye", "follow up"],
+  ["vehicle", "van", "car", "truck", "lorry", "fleet"],
+  ["record", "records", "documentation", "document", "paperwork", "notes", "log", "logbook"],
+  ["accurate", "accuracy", "precise", "precision", "correct", "reliable", "reproducible", "consistent", "consistency"],
+  ["unexpected", "surprise", "surprised", "unusual", "anomaly", "deviation", "odd", "strange", "didn't fit"],
+  ["theft", "steal", "stealing", "stole", "shoplifting", "fraud", "dishonest"],
+  ["wellbeing", "well-being", "self-care", "burnout", "look after yourself", "look after your own", "recharge"],
+  ["fast", "quick", "quickly", "speed", "asap"],
   ["comfortable", "rate", "proficient", "proficiency", "skill", "skills", "know", "familiar"],
 ];
 
 /** A crude English stem: enough to meet "managing"/"managed"/"manages" in one token. */
 export function stem(word: string): string {
   let w = word.toLowerCase().replace(/['’]s$/, "");
-  if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
+  if (w.length > 5 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
   else if (w.length > 4 && /ie[sd]$/.test(w)) w = `${w.slice(0, -3)}y`;
-  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
+  else if (w.length > 4 && w.endsWith("ed")) w = undouble(w.slice(0, -2));
   else if (w.length > 4 && w.endsWith("es") && /(?:ss|sh|ch|x)es$/.test(w)) w = w.slice(0, -2);
   else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
   if (w.length > 5 && w.endsWith("ly")) w = w.slice(0, -2);
@@ -86,11 +102,28 @@ export function stem(word: string): string {
   return w;
 }
 
+/** "running" → "run", "planned" → "plan": a doubled consonant left by a cut suffix goes (not "ll", "ss"). */
+function undouble(w: string): string {
+  return /([bdgmnprt])\1$/.test(w) ? w.slice(0, -1) : w;
+}
+
+/**
+ * Stems longer than this are cut to it, so that words of one family whose endings the crude
+ * stemmer does not know still meet ("prescriber"/"prescription", "accurate"/"accuracy").
+ */
+export const STEM_PREFIX = 6;
+
 const SYNONYMS = new Map<string, string>();
+/** Multi-word paraphrases ("behind schedule", "make sure"), longest first, with their group's head. */
+const PHRASES: { pattern: RegExp; head: string }[] = [];
 for (const group of SYNONYM_GROUPS) {
   const head = stem(group[0]!);
-  for (const word of group) if (!SYNONYMS.has(stem(word))) SYNONYMS.set(stem(word), head);
+  for (const word of group) {
+    if (word.includes(" ")) PHRASES.push({ pattern: new RegExp(`\\b${word.replace(/ /g, "\\s+")}\\b`, "gi"), head: group[0]! });
+    else if (!SYNONYMS.has(stem(word))) SYNONYMS.set(stem(word), head);
+  }
 }
+PHRASES.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
 
 /** The words of a text, lower-cased. */
 export function words(text: string): string[] {
@@ -104,14 +137,38 @@ export function words(text: string): string[] {
  * topicTokens("Tell me about a disagreement with a coworker") // ["conflict", "colleague"]
  */
 export function topicTokens(text: string): string[] {
+  let folded = text.replace(/’/g, "'");
+  for (const p of PHRASES) folded = folded.replace(p.pattern, ` ${p.head} `);
   const out: string[] = [];
-  for (const w of words(text)) {
+  for (const w of words(folded)) {
     if (STOPWORDS.has(w) || w.length < 2 || /^\d+$/.test(w)) continue;
     const s = stem(w);
     if (STOPWORDS.has(s)) continue;
-    out.push(SYNONYMS.get(s) ?? s);
+    out.push(SYNONYMS.get(s) ?? s.slice(0, STEM_PREFIX));
   }
   return out;
+}
+
+const INTENTS: readonly [string, RegExp][] = [
+  ["past-example", /\b(?:tell (?:me|us) about an? (?:time|situation|occasion)|describe an? (?:time|situation|occasion)|have you (?:ever )?(?:had|been|come|dealt|faced|made|received|noticed|raised)|has an? \w+ ever|was there (?:a|an|ever) (?:time|point|moment|occasion)|(?:can|could) you think of an? (?:time|example)|give (?:me|us) an example|an example of|a time (?:when|you|that|where)|ever (?:had|come|made|been))\b/i],
+  ["process", /\b(?:how (?:do|would|will|did) you(?! rate| see)|what (?:do|would) you do|what happens (?:if|when|next)|walk (?:me|us) through how|how (?:are|were) you going to)\b/i],
+  ["motivation", /\b(?:why (?:do you want|are you (?:interested|applying)|this|us|here|now|our|the)|what (?:drew|draws|attracts|attracted|made you apply|is pulling|'s pulling|pulls|interests)|why (?:did you apply|you want))\b/i],
+  ["availability", /\b(?:are you (?:able|okay|ok|fine|happy|available|willing|free|comfortable) (?:to|with|for|working)|can you (?:work|start|do)|would you be (?:able|willing|okay|happy)|when (?:could|can) you start|notice period)\b/i],
+  ["inventory", /\b(?:which [\w\s-]{0,40}(?:have you|do you|are you)|what [\w\s-]{0,40}(?:have you (?:used|worked)|are you (?:comfortable|confident|familiar))|(?:have you )?worked with|how (?:would you rate|strong is|good is|confident are))\b/i],
+  ["future", /\b(?:where do you see yourself|in (?:five|5|ten|10|a few) years|long[- ]term|next step in your career|career goals?)\b/i],
+];
+
+/**
+ * What kind of question a text asks — an example from the past, a process, motivation,
+ * availability, the tools or skills one has, the future — as tokens ("intent:process") that
+ * matching compares alongside the topic words: paraphrases change the words, rarely the kind.
+ *
+ * @example
+ * questionIntents("Have you ever had to calm an upset customer?") // ["intent:past-example"]
+ */
+export function questionIntents(text: string): string[] {
+  const t = text.replace(/’/g, "'");
+  return INTENTS.filter(([, re]) => re.test(t)).map(([name]) => `intent:${name}`);
 }
 
 /** Splits text into sentences on ., ! and ? (keeping the mark). */
