@@ -13,3 +13,6 @@ export {
   type ScheduledSession,
 } from "./solver/request.ts";
 export { bookingParamsSchema, parseBookingParams, BookingParamsError, type BookingParams, type BookingSession } from "./booking/params.ts";
+export { planPanel, findPanelTemplate, PANEL_DEFAULTS, type PanelPlan, type PanelUser, type PanelPosting, type PlannedSession } from "./proposal/panel-plan.ts";
+export { proposeSchedule, businessDays, readWindow, type Proposal, type ProposalInput, type ProposalOption } from "./proposal/propose.ts";
+export { candidateTimezone, zoneForLocation, type TimezoneSource } from "./proposal/candidate-zone.ts";

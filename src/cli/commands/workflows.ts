@@ -374,7 +374,7 @@ Example:
           dispatcher: inline.dispatcher,
           modeCeiling: "shadow",
           ai: aiStepRunner(createAi({ config: { ai: config.ai ?? DEFAULT_AI_CONFIG }, logger: silentLogger })),
-          tasks: builtInTasks({ tools: config.tools }),
+          tasks: builtInTasks({ tools: config.tools, scheduling: { calendars: config.calendars, scheduling: config.scheduling } }),
           readResume: readResumeWithScreening,
           logger: silentLogger,
         });

@@ -28,6 +28,8 @@ export interface LeverGateway {
   /** Ids of a contact's opportunities (`GET /opportunities?contact_id=`). */
   opportunityIdsOfContact?(contactId: string): Promise<string[]>;
   listPanels(opportunityId: string): Promise<unknown[]>;
+  /** The account's active users with their e-mails (optional: a gateway without them cannot propose interview panels). */
+  listUsers?(): Promise<{ id: string; name?: string | null; email?: string | null; deactivatedAt?: number | null }[]>;
   listFiles(opportunityId: string): Promise<unknown[]>;
   listOffers(opportunityId: string): Promise<unknown[]>;
   /**

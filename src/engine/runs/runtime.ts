@@ -16,7 +16,7 @@ import { getProposal } from "../proposals/index.ts";
 import { formatProblem, opportunityIdOf, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
 import { createModeCeiling } from "../policy/index.ts";
 import { leverGateway } from "../steps/lever-gateway.ts";
-import { builtInTasks, forgetToolCandidates, readResumeWithScreening } from "../steps/tasks/index.ts";
+import { builtInTasks, forgetInterviewTranscripts, forgetToolCandidates, readResumeWithScreening } from "../steps/tasks/index.ts";
 import { startBackfillWorker, updateScreeningIndex } from "../steps/tasks/screening-index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
 import { createWorkflowEngine, type WorkflowEngine } from "./engine.ts";
@@ -190,7 +190,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     // Read live: the console can lower the ceiling without a restart (never above the environment's).
     modeCeiling: createModeCeiling(o.db, o.config.modeCeiling),
     ai: aiStepRunner(ai),
-    tasks: builtInTasks({ tools: o.config.tools }),
+    tasks: builtInTasks({ tools: o.config.tools, scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling }, interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts } }),
     readResume: o.readResume ?? readResumeWithScreening,
     notify: o.notify ?? createNotifier({ smtp: o.config.smtp }),
     audit,
@@ -208,7 +208,10 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     await updateScreeningIndex(indexHook, engineEvent);
     // A deleted candidate's tool records go whatever workflows run (a failure retries the event).
     const deleted = engineEvent.source === "lever" && engineEvent.name === "candidateDeleted" ? opportunityIdOf(engineEvent) : undefined;
-    if (deleted) await forgetToolCandidates(o.db, engineEvent.connectionId, deleted);
+    if (deleted) {
+      await forgetToolCandidates(o.db, engineEvent.connectionId, deleted);
+      await forgetInterviewTranscripts(o.db, engineEvent.connectionId, deleted);
+    }
   });
   await startEngineWorkers(o.queue, o.db, engine);
   // Backfills of the rediscovery index asked for over the API run here, in the background.

@@ -60,6 +60,9 @@ export function leverGateway(client: LeverClient, options: LeverGatewayOptions =
     async listArchiveReasons() {
       return (await client.listArchiveReasons().toArray()).map((r) => ({ id: r.id, text: r.text ?? r.id, type: r.type ?? null }));
     },
+    async listUsers() {
+      return (await client.listUsers().toArray()).map((u) => ({ id: u.id, name: u.name ?? null, email: u.email ?? null, deactivatedAt: u.deactivatedAt ?? null }));
+    },
     listNotes: (id) => client.listNotes(id).toArray(),
     listFeedback: (id) => client.listFeedback(id).toArray(),
     listInterviews: (id) => client.listInterviews(id).toArray(),

@@ -9,9 +9,15 @@ import { toolLinkTask, toolResultTask, toolStatusTask, type ToolSettings } from 
 export { forgetToolCandidates } from "./tool-results.ts";
 import { rediscoveryExplainTask, rediscoveryFindTask } from "./rediscovery.ts";
 import { approvalBriefTask, interviewPacketTask, nurturePrepareTask } from "./briefs.ts";
+import { interviewAnalyzeTask, interviewIntakeTask, interviewTranscribeTask, type InterviewTaskOptions } from "./interview-analysis.ts";
+export { forgetInterviewTranscripts, purgeExpiredInterviewTranscripts } from "./interview-analysis.ts";
+import { schedulingProposeTask, type SchedulingSettings } from "./scheduling.ts";
 
-/** Every built-in task by name; `tools` is the config file's `tools:` block (other hiring tools). */
-export function builtInTasks(options: { tools?: ToolSettings | undefined } = {}): Record<string, TaskHandler> {
+/**
+ * Every built-in task by name; `tools` is the config file's `tools:` block (other hiring tools),
+ * `scheduling` its `calendars:` and `scheduling:` blocks.
+ */
+export function builtInTasks(options: { tools?: ToolSettings | undefined; scheduling?: SchedulingSettings | undefined; interviews?: Omit<InterviewTaskOptions, "tools"> | undefined } = {}): Record<string, TaskHandler> {
   return {
     "screening.screen": screenTask,
     "texts.collect": collectTextsTask,
@@ -25,5 +31,9 @@ export function builtInTasks(options: { tools?: ToolSettings | undefined } = {})
     "tool.status": toolStatusTask(options.tools),
     "rediscovery.find": rediscoveryFindTask,
     "rediscovery.explain": rediscoveryExplainTask,
+    "interview.intake": interviewIntakeTask({ ...options.interviews, tools: options.tools }),
+    "interview.transcribe": interviewTranscribeTask({ ...options.interviews, tools: options.tools }),
+    "interview.analyze": interviewAnalyzeTask,
+    "scheduling.propose": schedulingProposeTask(options.scheduling),
   };
 }
