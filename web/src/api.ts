@@ -53,6 +53,26 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
+/** What the server says about this deployment at start-up (`GET /console/api/status`). */
+export interface Status {
+  signedIn: boolean;
+  user: User | null;
+  csrfToken?: string;
+  /** Single sign-on, or null when none is configured. */
+  sso: { name: string; start: string } | null;
+  /** True on the built-in Lever sandbox: there is no real Lever page to link to. */
+  sandbox: boolean;
+}
+
+let sandbox = false;
+export function setSandbox(on: boolean): void {
+  sandbox = on;
+}
+/** True when Fulcrum runs against its built-in Lever sandbox. */
+export function onSandbox(): boolean {
+  return sandbox;
+}
+
 export const get = <T,>(path: string) => api<T>("GET", path);
 export const post = <T,>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
 export const patch = <T,>(path: string, body: unknown) => api<T>("PATCH", path, body);

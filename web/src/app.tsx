@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from "react";
-import { api, can, get, setCsrfToken, whenSignedOut, type User } from "./api.ts";
+import { api, can, get, setCsrfToken, setSandbox, whenSignedOut, type Status, type User } from "./api.ts";
 import { connectLive } from "./live.ts";
 import { NoticeProvider } from "./notices.tsx";
 import { LoginPage } from "./pages/login.tsx";
@@ -38,14 +38,18 @@ function section(path: string): string {
 
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [sso, setSso] = useState<Status["sso"]>(null);
   const { path, query } = usePath();
 
   useEffect(() => {
     whenSignedOut(() => setUser(null));
-    get<{ user: User; csrfToken: string }>("/console/api/session").then(
+    // One request that answers 200 signed in or not: the sign-in page logs no errors.
+    get<Status>("/console/api/status").then(
       (s) => {
+        setSandbox(s.sandbox);
+        setSso(s.sso);
         setCsrfToken(s.csrfToken);
-        setUser(s.user);
+        setUser(s.signedIn ? s.user : null);
       },
       () => setUser(null),
     );
@@ -68,6 +72,7 @@ export function App() {
     return (
       <NoticeProvider>
         <LoginPage
+          sso={sso}
           onSignedIn={(u, token) => {
             setCsrfToken(token);
             setUser(u);

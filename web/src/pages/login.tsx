@@ -1,15 +1,11 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { get, post, type User } from "../api.ts";
+import { useState, type FormEvent } from "react";
+import { post, type Status, type User } from "../api.ts";
 
-export function LoginPage({ onSignedIn }: { onSignedIn: (user: User, csrfToken: string) => void }) {
+export function LoginPage({ sso, onSignedIn }: { sso: Status["sso"]; onSignedIn: (user: User, csrfToken: string) => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const [sso, setSso] = useState<{ name: string; start: string } | undefined>();
-  useEffect(() => {
-    get<{ name: string; start: string }>("/console/api/sso").then(setSso, () => undefined);
-  }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

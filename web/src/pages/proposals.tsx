@@ -4,7 +4,7 @@
  * live updates when someone else decides.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { can, get, post, type User } from "../api.ts";
+import { can, get, onSandbox, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { Highlighted } from "../components/highlight.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
@@ -60,6 +60,8 @@ async function loadAllProposals(status: string): Promise<unknown[]> {
 }
 
 export function leverLink(p: Proposal): string | undefined {
+  // The sandbox's candidates exist only in the sandbox: real Lever has no page for them.
+  if (onSandbox()) return undefined;
   if (p.leverUrl && /^https:\/\//.test(p.leverUrl)) return p.leverUrl;
   return p.opportunityId ? `https://hire.lever.co/candidates/${encodeURIComponent(p.opportunityId)}` : undefined;
 }

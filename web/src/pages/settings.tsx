@@ -134,6 +134,48 @@ export function SettingsPage() {
   return (
     <>
       <h1>Connections and settings</h1>
+      <section aria-labelledby="ceiling-h" className="card">
+        <h2 id="ceiling-h">Mode ceiling</h2>
+        <p>One switch caps every workflow. Set it to shadow to stop all writes to Lever at once.</p>
+        {live.error && <p className="error">{live.error}</p>}
+        {live.data && (
+          <>
+            <p>
+              In force: <strong>{live.data.effective}</strong>. <code>FULCRUM_MODE_CEILING</code> on the server is <strong>{live.data.environment}</strong>; the
+              console can lower the ceiling below it but never raise it above.
+              {live.data.updatedBy && live.data.updatedAt && (
+                <span className="muted small"> Last changed by {live.data.updatedBy} at {new Date(live.data.updatedAt).toLocaleString()}.</span>
+              )}
+            </p>
+            {live.data.note && <p className="muted small">{live.data.note}</p>}
+            <fieldset>
+              <legend>Highest mode any workflow may run in</legend>
+              {MODES.map((m) => {
+                const aboveEnv = MODES.indexOf(m) > MODES.indexOf(live.data!.environment as (typeof MODES)[number]);
+                return (
+                  <label key={m} className="radio">
+                    <input
+                      type="radio"
+                      name="ceiling"
+                      value={m}
+                      checked={live.data!.effective === m}
+                      disabled={aboveEnv}
+                      aria-describedby={aboveEnv ? "ceiling-env" : undefined}
+                      onChange={() => setCeiling(m)}
+                    />{" "}
+                    {m}
+                  </label>
+                );
+              })}
+            </fieldset>
+            {live.data.environment !== "auto" && (
+              <p id="ceiling-env" className="muted small">
+                Modes above {live.data.environment} are closed by the server's environment; change <code>FULCRUM_MODE_CEILING</code> and restart to allow them.
+              </p>
+            )}
+          </>
+        )}
+      </section>
       <section aria-labelledby="conn-h">
         <h2 id="conn-h">Lever connections</h2>
         {connections.error && <p className="error">{connections.error}</p>}
@@ -262,48 +304,6 @@ export function SettingsPage() {
               <p className="muted small">A test call is not available in this deployment; `fulcrum doctor` checks the provider from the command line.</p>
             )}
             {aiTest && <p role="status">{aiTest}</p>}
-          </section>
-          <section aria-labelledby="ceiling-h" className="card">
-            <h2 id="ceiling-h">Mode ceiling</h2>
-            <p>One switch caps every workflow. Set it to shadow to stop all writes to Lever at once.</p>
-            {live.error && <p className="error">{live.error}</p>}
-            {live.data && (
-              <>
-                <p>
-                  In force: <strong>{live.data.effective}</strong>. <code>FULCRUM_MODE_CEILING</code> on the server is <strong>{live.data.environment}</strong>; the
-                  console can lower the ceiling below it but never raise it above.
-                  {live.data.updatedBy && live.data.updatedAt && (
-                    <span className="muted small"> Last changed by {live.data.updatedBy} at {new Date(live.data.updatedAt).toLocaleString()}.</span>
-                  )}
-                </p>
-                {live.data.note && <p className="muted small">{live.data.note}</p>}
-                <fieldset>
-                  <legend>Highest mode any workflow may run in</legend>
-                  {MODES.map((m) => {
-                    const aboveEnv = MODES.indexOf(m) > MODES.indexOf(live.data!.environment as (typeof MODES)[number]);
-                    return (
-                      <label key={m} className="radio">
-                        <input
-                          type="radio"
-                          name="ceiling"
-                          value={m}
-                          checked={live.data!.effective === m}
-                          disabled={aboveEnv}
-                          aria-describedby={aboveEnv ? "ceiling-env" : undefined}
-                          onChange={() => setCeiling(m)}
-                        />{" "}
-                        {m}
-                      </label>
-                    );
-                  })}
-                </fieldset>
-                {live.data.environment !== "auto" && (
-                  <p id="ceiling-env" className="muted small">
-                    Modes above {live.data.environment} are closed by the server's environment; change <code>FULCRUM_MODE_CEILING</code> and restart to allow them.
-                  </p>
-                )}
-              </>
-            )}
           </section>
           <section aria-labelledby="four-eyes-h" className="card">
             <h2 id="four-eyes-h">Four eyes</h2>
