@@ -11,5 +11,6 @@ export {
   interviewTriageSchema,
   interviewPostingSchema,
   transcriptionEngineNames,
+  DEFAULT_INTERVIEW_NOTICE,
 } from "./interviews.ts";
 export type { InterviewsConfig, InterviewPostingConfig, InterviewTriage, InterviewQuestion, InterviewRubric, Competency } from "./interviews.ts";

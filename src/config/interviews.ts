@@ -72,6 +72,15 @@ export const interviewPostingSchema = z.strictObject({
 });
 export type InterviewPostingConfig = z.infer<typeof interviewPostingSchema>;
 
+/** The notice used when the configuration gives none. */
+export const DEFAULT_INTERVIEW_NOTICE = [
+  "Notice: this video interview is analysed with the help of software.",
+  "What it does: your recording is turned into a written transcript, and the transcript is compared with the questions of this interview so the hiring team can find your answer to each question, with its time. The recording is deleted as soon as the transcript exists.",
+  "What it does not do: it does not analyse your face, your voice or your emotions, it does not judge your personality, and it makes no hiring decision; people on the hiring team review your answers.",
+  "Who sees it: only the people involved in this hiring decision. The transcript is deleted after {retentionDays} days, or within 30 days of your request.",
+  "Your consent: by going on with this interview you agree to this analysis. If you do not agree, tell the recruiter and you will be offered another way to interview, with no disadvantage.",
+].join("\n\n");
+
 export const transcriptionEngineNames = ["pocketsphinx", "openai", "whisper-cpp"] as const;
 
 export const interviewsConfigSchema = z.strictObject({
@@ -89,6 +98,12 @@ export const interviewsConfigSchema = z.strictObject({
   workDir: z.string().min(1).optional(),
   /** Days a transcript and its analysis are kept; then they are deleted. */
   retentionDays: z.number().int().min(1).max(3650).default(180),
+  /**
+   * The notice for the video platform's invitation (`fulcrum interview notice` prints it): that AI
+   * analyses the interview, how, and that the candidate consents or asks for another way, as the
+   * Illinois Artificial Intelligence Video Interview Act asks. `{retentionDays}` is filled in.
+   */
+  notice: z.string().trim().min(40, "the notice must say what is analysed, how, and ask for consent").max(5000).default(DEFAULT_INTERVIEW_NOTICE),
   postings: z.array(interviewPostingSchema).default([]),
 });
 export type InterviewsConfig = z.infer<typeof interviewsConfigSchema>;
