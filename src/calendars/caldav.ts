@@ -6,12 +6,15 @@
  * href and etag so that a change made meanwhile is never overwritten.
  */
 import { createHash } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import ICAL from "ical.js";
 import { DAVClient, type DAVCalendar, type DAVObject } from "tsdav";
 import { CalendarError, type CalendarErrorKind } from "./errors.ts";
 import type { CaldavConnectionConfig } from "./config.ts";
+import { retryAfterMs } from "./http.ts";
 import { buildEventIcs, expandCalendarObjects, TooManyOccurrencesError, zoneForTzid } from "./ics.ts";
 import type { CalendarProvider } from "./provider.ts";
+import { openCalendarSecret, type SecretSealer } from "./secrets.ts";
 import type { CalendarCheckRow, CalendarEvent, CalendarIdentity, EventPatch, EventRef, FreeBusyResult, NewEvent, TimeRange } from "./types.ts";
 
 export interface CaldavOptions {
@@ -19,6 +22,12 @@ export interface CaldavOptions {
   defaultTimezone?: string | undefined;
   /** Most occurrences read for one person in one call. */
   maxEventsPerPerson?: number | undefined;
+  /** A Retry-After longer than this is not slept through: the error carries it instead (default 30 s). */
+  maxRetryDelayMs?: number | undefined;
+  /** Opens a sealed password (the engine's SecretBox). */
+  secrets?: SecretSealer | undefined;
+  /** Where `{ env: NAME }` is read (default the process environment). */
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 /** The UID (and file name) of the object for an idempotency key. */
@@ -38,18 +47,45 @@ export class CaldavCalendarProvider implements CalendarProvider {
     this.connectionId = config.id;
     this.#config = config;
     this.#options = options;
+    // A password that cannot be opened (variable unset, sealed with another key) is said when the connection opens.
+    this.#password();
   }
 
-  #error(kind: CalendarErrorKind, endpoint: string, message: string, fix?: string, extra: { status?: number; cause?: unknown } = {}): CalendarError {
+  /** The password, opened from the configuration for the request that needs it. */
+  #password(): string {
+    return openCalendarSecret(this.#config.password, { provider: "caldav", connectionId: this.#config.id, field: "password", box: this.#options.secrets, env: this.#options.env });
+  }
+
+  #error(kind: CalendarErrorKind, endpoint: string, message: string, fix?: string, extra: { status?: number; cause?: unknown; retryAfterMs?: number | undefined } = {}): CalendarError {
     return new CalendarError({ kind, provider: "caldav", connectionId: this.#config.id, endpoint, message, fix, ...extra });
   }
 
   #auth(): string {
-    return `Basic ${Buffer.from(`${this.#config.username}:${this.#config.password}`).toString("base64")}`;
+    return `Basic ${Buffer.from(`${this.#config.username}:${this.#password()}`).toString("base64")}`;
   }
 
-  /** A fetch with the connection's deadline, used by tsdav for every request. */
-  #fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => fetch(input, { ...init, signal: AbortSignal.timeout(this.#config.timeoutMs ?? 30_000) });
+  /**
+   * Every CalDAV request (tsdav's included): the connection's deadline, the password opened for
+   * this request only (tsdav is given none to keep), and 429/503 answers retried after their
+   * Retry-After (or with backoff) a few times; a server that keeps refusing is a rate-limited error.
+   */
+  #fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const maxAttempts = this.#config.maxAttempts ?? 4;
+    const headers = new Headers(init?.headers);
+    if (!headers.has("authorization")) headers.set("authorization", this.#auth());
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(input, { ...init, headers, signal: AbortSignal.timeout(this.#config.timeoutMs ?? 30_000) });
+      if (res.status !== 429 && res.status !== 503) return res;
+      await res.body?.cancel();
+      const wait = retryAfterMs(res.headers.get("retry-after"));
+      if (attempt < maxAttempts && (wait === undefined || wait <= (this.#options.maxRetryDelayMs ?? 30_000))) {
+        await delay(wait ?? 500 * 2 ** (attempt - 1));
+        continue;
+      }
+      const method = init?.method ?? "GET";
+      throw this.#error(res.status === 429 ? "rate-limited" : "unavailable", `${method} ${new URL(String(input instanceof Request ? input.url : input)).pathname}`, `answered ${res.status} after ${attempt} attempt${attempt === 1 ? "" : "s"}${wait !== undefined ? `; asked to wait ${Math.ceil(wait / 1000)} s` : ""}`, undefined, { status: res.status, retryAfterMs: wait });
+    }
+  };
 
   async #dav(): Promise<DAVClient> {
     this.#client ??= (async () => {
@@ -57,15 +93,16 @@ export class CaldavCalendarProvider implements CalendarProvider {
       let res: Response;
       try {
         // tsdav's own discovery hides the status; one plain request first tells refused credentials apart.
-        res = await this.#fetch(this.#config.serverUrl, { method: "PROPFIND", headers: { authorization: this.#auth(), depth: "0", "content-type": "application/xml; charset=utf-8" }, body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>' });
+        res = await this.#fetch(this.#config.serverUrl, { method: "PROPFIND", headers: { depth: "0", "content-type": "application/xml; charset=utf-8" }, body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>' });
         await res.body?.cancel();
       } catch (error) {
+        if (error instanceof CalendarError) throw error;
         throw this.#error("unavailable", endpoint, `${new URL(this.#config.serverUrl).origin} could not be reached (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`, "Check serverUrl and this machine's network access", { cause: error });
       }
       if (res.status === 401) throw this.#error("auth", endpoint, `the server refused user "${this.#config.username}" (401)`, "Check the username and password (many providers need an app-specific password)", { status: 401 });
       if (res.status === 403) throw this.#error("permission", endpoint, `user "${this.#config.username}" may not read ${this.#config.serverUrl} (403)`, "Use the account's own CalDAV URL, or ask the server's admin for read-write rights", { status: 403 });
       if (res.status >= 500) throw this.#error("unavailable", endpoint, `the server answered ${res.status}`, undefined, { status: res.status });
-      const client = new DAVClient({ serverUrl: this.#config.serverUrl, credentials: { username: this.#config.username, password: this.#config.password }, authMethod: "Basic", defaultAccountType: "caldav", fetch: this.#fetch });
+      const client = new DAVClient({ serverUrl: this.#config.serverUrl, credentials: { username: this.#config.username }, authMethod: "Custom", authFunction: async () => ({}), defaultAccountType: "caldav", fetch: this.#fetch });
       try {
         await client.login();
       } catch (error) {
@@ -122,6 +159,7 @@ export class CaldavCalendarProvider implements CalendarProvider {
       const objects = await client.fetchCalendarObjects({ calendar, timeRange: range, urlFilter: () => true });
       return { objects: objects.filter((o) => typeof o.data === "string" && o.data.includes("BEGIN:VCALENDAR")), calendar };
     } catch (error) {
+      if (error instanceof CalendarError) throw error;
       throw this.#error("unavailable", "REPORT calendar-query", `${identity.email}'s calendar ${calendar.url} could not be read (${(error as Error).message})`, undefined, { cause: error });
     }
   }
@@ -155,7 +193,7 @@ export class CaldavCalendarProvider implements CalendarProvider {
   }
 
   async #read(href: string): Promise<DAVObject | undefined> {
-    const res = await this.#fetch(href, { headers: { authorization: this.#auth() } });
+    const res = await this.#fetch(href);
     if (res.status === 404) {
       await res.body?.cancel();
       return undefined;

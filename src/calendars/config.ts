@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { IANAZone } from "luxon";
+import { secretReferenceSchema } from "./secrets.ts";
 import { weeklyHoursSchema } from "./types.ts";
 
 const zone = z.string().refine((z) => IANAZone.isValidZone(z), "not an IANA time zone (e.g. Europe/Berlin)");
@@ -29,8 +30,11 @@ export type GoogleServiceAccountKey = z.infer<typeof googleServiceAccountKeySche
 export const googleConnectionSchema = z.object({
   id: connectionId,
   provider: z.literal("google"),
-  /** The service account key as JSON text (or use `serviceAccountKeyFile`, read by the loader). */
-  serviceAccountKey: z.union([z.string().min(2), googleServiceAccountKeySchema]),
+  /**
+   * The service account key: `{ env: NAME }`, a value sealed with `fulcrum calendars seal`, or the
+   * JSON text (or use `serviceAccountKeyFile`, read by the loader). Held sealed once opened.
+   */
+  serviceAccountKey: z.union([z.string().min(2), secretReferenceSchema, googleServiceAccountKeySchema]),
   /** A Workspace user to act as for calls that are not about one person (free/busy, doctor). */
   subject: z.email().optional(),
   /** E-mail domains this connection serves (used to route people without an override). */
@@ -51,7 +55,8 @@ export const graphConnectionSchema = z.object({
   provider: z.literal("graph"),
   tenantId: z.string().min(1),
   clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
+  /** `{ env: NAME }` or a value sealed with `fulcrum calendars seal` (in clear is accepted, and doctor warns). */
+  clientSecret: z.union([z.string().min(1), secretReferenceSchema]),
   /** A mailbox to call getSchedule through (any licensed user; default the first person asked about). */
   subject: z.email().optional(),
   domains: z.array(z.string().min(1)).default([]),
@@ -67,7 +72,8 @@ export const caldavConnectionSchema = z.object({
   /** The server's CalDAV root, e.g. https://caldav.fastmail.com/ or a Nextcloud remote.php/dav URL. */
   serverUrl: z.url(),
   username: z.string().min(1),
-  password: z.string().min(1),
+  /** `{ env: NAME }` or a value sealed with `fulcrum calendars seal` (in clear is accepted, and doctor warns). */
+  password: z.union([z.string().min(1), secretReferenceSchema]),
   domains: z.array(z.string().min(1)).default([]),
   ...httpSettings,
 });

@@ -12,17 +12,61 @@ import { GoogleCalendarProvider } from "./google.ts";
 import { GraphCalendarProvider } from "./graph.ts";
 import { resolveIdentity, UnknownIdentityError, type LeverUserRef } from "./identities.ts";
 import type { CalendarProvider } from "./provider.ts";
+import { CALENDAR_SECRET_FIELDS, sealCalendarSecret, secretSource, type SecretSealer } from "./secrets.ts";
 import type { CalendarCheckRow, CalendarIdentity, FreeBusyResult, TimeRange } from "./types.ts";
 
-/** One provider per configured connection, chosen by its `provider` field. */
-export function openCalendarProvider(connection: CalendarConnectionConfig, settings: Pick<CalendarsConfig, "defaultTimezone" | "maxEventsPerPerson">): CalendarProvider {
-  switch (connection.provider) {
+/** How connections' secrets are opened: the engine's SecretBox, and where `{ env: NAME }` is read. */
+export interface CalendarSecrets {
+  box: SecretSealer;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/**
+ * The connection with its secret sealed for it: an environment reference is read now, a value in
+ * clear is sealed, a sealed one is checked to open. Errors name the connection and the field.
+ */
+export function sealConnectionSecrets(connection: CalendarConnectionConfig, secrets: CalendarSecrets): CalendarConnectionConfig {
+  const field = CALENDAR_SECRET_FIELDS[connection.provider];
+  const value = (connection as Record<string, unknown>)[field];
+  const sealed = sealCalendarSecret(value, { provider: connection.provider, connectionId: connection.id, field, box: secrets.box, env: secrets.env });
+  return { ...connection, [field]: sealed } as CalendarConnectionConfig;
+}
+
+/**
+ * One provider per configured connection, chosen by its `provider` field. With `secrets`, the
+ * provider holds its secret sealed and opens it per request; without, it reads the configuration's
+ * value as given (an environment reference at each use; a sealed value then cannot be opened).
+ */
+export function openCalendarProvider(connection: CalendarConnectionConfig, settings: Pick<CalendarsConfig, "defaultTimezone" | "maxEventsPerPerson">, secrets?: CalendarSecrets): CalendarProvider {
+  const c = secrets ? sealConnectionSecrets(connection, secrets) : connection;
+  const open = { secrets: secrets?.box, env: secrets?.env };
+  switch (c.provider) {
     case "google":
-      return new GoogleCalendarProvider(connection, { maxEventsPerPerson: settings.maxEventsPerPerson });
+      return new GoogleCalendarProvider(c, { maxEventsPerPerson: settings.maxEventsPerPerson, ...open });
     case "graph":
-      return new GraphCalendarProvider(connection, { maxEventsPerPerson: settings.maxEventsPerPerson });
+      return new GraphCalendarProvider(c, { maxEventsPerPerson: settings.maxEventsPerPerson, ...open });
     case "caldav":
-      return new CaldavCalendarProvider(connection, { defaultTimezone: settings.defaultTimezone, maxEventsPerPerson: settings.maxEventsPerPerson });
+      return new CaldavCalendarProvider(c, { defaultTimezone: settings.defaultTimezone, maxEventsPerPerson: settings.maxEventsPerPerson, ...open });
+  }
+}
+
+/** Doctor's row on where a connection's secret is kept (never its value). */
+export function secretStorageRow(connection: CalendarConnectionConfig): CalendarCheckRow {
+  const field = CALENDAR_SECRET_FIELDS[connection.provider];
+  const value = (connection as Record<string, unknown>)[field];
+  const check = `calendar ${connection.id}: secret`;
+  switch (secretSource(value)) {
+    case "sealed":
+      return { check, status: "ok", detail: `${field} is sealed with FULCRUM_SECRET_KEY` };
+    case "env":
+      return { check, status: "ok", detail: `${field} is read from the environment variable ${(value as { env: string }).env}` };
+    case "inline":
+      return {
+        check,
+        status: "warn",
+        detail: `${field} is written in clear in the configuration`,
+        fix: `Move it to an environment variable ({ env: NAME }) or seal it: fulcrum calendars seal --connection ${connection.id}`,
+      };
   }
 }
 
@@ -105,15 +149,17 @@ export async function readAvailability(config: CalendarsConfig, providers: Reado
  * `fulcrum doctor` for calendars: every configured connection's credentials, scopes or
  * permissions, and a read, tried on a person mapped to it. Never throws.
  */
-export async function checkCalendarConnections(config: CalendarsConfig, open: (c: CalendarConnectionConfig) => CalendarProvider = (c) => openCalendarProvider(c, config)): Promise<CalendarCheckRow[]> {
+export async function checkCalendarConnections(config: CalendarsConfig, open?: ((c: CalendarConnectionConfig) => CalendarProvider) | undefined, secrets?: CalendarSecrets): Promise<CalendarCheckRow[]> {
+  const openWith = open ?? ((c: CalendarConnectionConfig) => openCalendarProvider(c, config, secrets));
   if (config.connections.length === 0) {
     return [{ check: "calendars", status: "skip", detail: "no calendar connection is configured (calendars.connections): interviews cannot be scheduled from calendars", fix: "Add a Google Workspace, Microsoft 365 or CalDAV connection under calendars.connections" }];
   }
   const rows: CalendarCheckRow[] = [];
   for (const connection of config.connections) {
+    rows.push(secretStorageRow(connection));
     let provider: CalendarProvider;
     try {
-      provider = open(connection);
+      provider = openWith(connection);
     } catch (error) {
       rows.push({ check: `calendar ${connection.id}`, status: "fail", detail: (error as Error).message, fix: error instanceof CalendarError ? error.fix : undefined });
       continue;

@@ -11,6 +11,7 @@ import { CalendarError } from "./errors.ts";
 import { providerError, requestJson, type JsonResponse } from "./http.ts";
 import { googleServiceAccountKeySchema, type GoogleConnectionConfig, type GoogleServiceAccountKey } from "./config.ts";
 import type { CalendarProvider } from "./provider.ts";
+import { openCalendarSecret, type SecretScope, type SecretSealer } from "./secrets.ts";
 import type { CalendarCheckRow, CalendarEvent, CalendarIdentity, EventChanges, EventPatch, EventRef, FreeBusyResult, NewEvent, RawItem, TimeRange } from "./types.ts";
 
 /** The one scope Fulcrum asks for: reading free/busy and events, and writing interview events. */
@@ -74,13 +75,19 @@ export interface GoogleOptions {
   now?: () => number;
   /** Most events read for one person in one call (default 20,000): beyond, an error instead of unbounded memory. */
   maxEventsPerPerson?: number | undefined;
+  /** Opens a sealed serviceAccountKey (the engine's SecretBox). */
+  secrets?: SecretSealer | undefined;
+  /** Where `{ env: NAME }` is read (default the process environment). */
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export class GoogleCalendarProvider implements CalendarProvider {
   readonly kind = "google" as const;
   readonly connectionId: string;
   readonly #config: GoogleConnectionConfig;
-  readonly #key: GoogleServiceAccountKey;
+  /** The key's public fields; the private key is opened from the configuration only to sign. */
+  readonly #account: Omit<GoogleServiceAccountKey, "private_key">;
+  readonly #secretScope: SecretScope;
   readonly #api: string;
   readonly #tokenUrl: string;
   readonly #tokens = new Map<string, { token: string; expiresAt: number }>();
@@ -90,24 +97,31 @@ export class GoogleCalendarProvider implements CalendarProvider {
   constructor(config: GoogleConnectionConfig, options: GoogleOptions = {}) {
     this.connectionId = config.id;
     this.#config = config;
-    let raw: unknown = config.serviceAccountKey;
-    if (typeof raw === "string") {
-      try {
-        raw = JSON.parse(raw);
-      } catch {
-        throw this.#error("invalid", "service account key", "serviceAccountKey is not JSON", "Paste the whole JSON key file downloaded from the Google Cloud console");
-      }
+    this.#secretScope = { provider: "google", connectionId: config.id, field: "serviceAccountKey", box: options.secrets, env: options.env };
+    // Read once now so a broken key is reported when the connection opens; the private key itself
+    // stays in the configuration's (sealed) form and is opened only to sign a grant.
+    const { private_key: _, ...account } = this.#readKey();
+    this.#account = account;
+    this.#api = (config.apiBaseUrl ?? DEFAULT_API).replace(/\/$/, "");
+    this.#tokenUrl = config.tokenUrl ?? account.token_uri ?? DEFAULT_TOKEN_URL;
+    this.#now = options.now ?? Date.now;
+    this.#maxEvents = options.maxEventsPerPerson ?? 20_000;
+  }
+
+  /** The service account key, opened from the configuration (sealed, an environment variable, or in clear). */
+  #readKey(): GoogleServiceAccountKey {
+    let raw: unknown = openCalendarSecret(this.#config.serviceAccountKey, this.#secretScope);
+    try {
+      raw = JSON.parse(raw as string);
+    } catch {
+      throw this.#error("invalid", "service account key", "serviceAccountKey is not JSON", "Paste the whole JSON key file downloaded from the Google Cloud console");
     }
     const key = googleServiceAccountKeySchema.safeParse(raw);
     if (!key.success) {
       const issue = key.error.issues[0]!;
       throw this.#error("invalid", "service account key", `serviceAccountKey.${issue.path.join(".")} ${issue.message}`, "Use the JSON key file of a service account (it has client_email and private_key)");
     }
-    this.#key = key.data;
-    this.#api = (config.apiBaseUrl ?? DEFAULT_API).replace(/\/$/, "");
-    this.#tokenUrl = config.tokenUrl ?? key.data.token_uri ?? DEFAULT_TOKEN_URL;
-    this.#now = options.now ?? Date.now;
-    this.#maxEvents = options.maxEventsPerPerson ?? 20_000;
+    return key.data;
   }
 
   #error(kind: ConstructorParameters<typeof CalendarError>[0]["kind"], endpoint: string, message: string, fix?: string, extra: { status?: number; code?: string; retryAfterMs?: number } = {}): CalendarError {
@@ -115,7 +129,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
   }
 
   #delegationFix(): string {
-    return `In the Google Admin console (Security → Access and data control → API controls → Domain-wide delegation) allow client ID ${this.#key.client_id ?? `of ${this.#key.client_email}`} the scope ${GOOGLE_CALENDAR_SCOPE}`;
+    return `In the Google Admin console (Security → Access and data control → API controls → Domain-wide delegation) allow client ID ${this.#account.client_id ?? `of ${this.#account.client_email}`} the scope ${GOOGLE_CALENDAR_SCOPE}`;
   }
 
   /** An access token acting as `subject`, from the cache while it has over a minute left. */
@@ -123,7 +137,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
     const cacheKey = subject ?? "";
     const cached = this.#tokens.get(cacheKey);
     if (cached && !refresh && cached.expiresAt - 60_000 > this.#now()) return cached.token;
-    const assertion = signGoogleAssertion(this.#key, subject, GOOGLE_CALENDAR_SCOPE, this.#tokenUrl, Math.floor(this.#now() / 1000));
+    const assertion = signGoogleAssertion(this.#readKey(), subject, GOOGLE_CALENDAR_SCOPE, this.#tokenUrl, Math.floor(this.#now() / 1000));
     const endpoint = "POST token (JWT bearer)";
     const res = await requestJson(
       {
@@ -352,7 +366,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
     const name = `calendar ${this.#config.id}: `;
     try {
       await this.accessToken(subject, true);
-      rows.push({ check: `${name}delegation`, status: "ok", detail: `${this.#key.client_email} may act${subject ? ` as ${subject}` : ""} with ${GOOGLE_CALENDAR_SCOPE}` });
+      rows.push({ check: `${name}delegation`, status: "ok", detail: `${this.#account.client_email} may act${subject ? ` as ${subject}` : ""} with ${GOOGLE_CALENDAR_SCOPE}` });
     } catch (error) {
       const e = error as CalendarError;
       rows.push({ check: `${name}delegation`, status: "fail", detail: e.message, fix: e.fix });

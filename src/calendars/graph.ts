@@ -13,6 +13,7 @@ import { CalendarError, type CalendarErrorKind } from "./errors.ts";
 import { providerError, requestJson, type JsonResponse } from "./http.ts";
 import type { GraphConnectionConfig } from "./config.ts";
 import type { CalendarProvider } from "./provider.ts";
+import { openCalendarSecret, type SecretSealer } from "./secrets.ts";
 import { weekdayKeys, type AvailabilityStatus, type CalendarCheckRow, type CalendarEvent, type CalendarIdentity, type EventChanges, type EventPatch, type EventRef, type FreeBusyResult, type NewEvent, type RawItem, type TimeRange, type WeeklyHours } from "./types.ts";
 import { windowsZoneToIana } from "./windows-zones.ts";
 
@@ -139,6 +140,10 @@ export interface GraphOptions {
   now?: () => number;
   /** Most events read for one person in one call (default 20,000): beyond, an error instead of unbounded memory. */
   maxEventsPerPerson?: number | undefined;
+  /** Opens a sealed clientSecret (the engine's SecretBox). */
+  secrets?: SecretSealer | undefined;
+  /** Where `{ env: NAME }` is read (default the process environment). */
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export class GraphCalendarProvider implements CalendarProvider {
@@ -149,6 +154,7 @@ export class GraphCalendarProvider implements CalendarProvider {
   readonly #login: string;
   readonly #now: () => number;
   readonly #maxEvents: number;
+  readonly #options: GraphOptions;
   #token: { token: string; expiresAt: number } | undefined;
 
   constructor(config: GraphConnectionConfig, options: GraphOptions = {}) {
@@ -158,6 +164,14 @@ export class GraphCalendarProvider implements CalendarProvider {
     this.#login = (config.loginBaseUrl ?? DEFAULT_LOGIN).replace(/\/$/, "");
     this.#now = options.now ?? Date.now;
     this.#maxEvents = options.maxEventsPerPerson ?? 20_000;
+    this.#options = options;
+    // A secret that cannot be opened (variable unset, sealed with another key) is said when the connection opens.
+    this.#clientSecret();
+  }
+
+  /** The client secret, opened from the configuration for the one token request that needs it. */
+  #clientSecret(): string {
+    return openCalendarSecret(this.#config.clientSecret, { provider: "graph", connectionId: this.#config.id, field: "clientSecret", box: this.#options.secrets, env: this.#options.env });
   }
 
   #error(kind: CalendarErrorKind, endpoint: string, message: string, fix?: string, extra: { status?: number; code?: string } = {}): CalendarError {
@@ -184,7 +198,7 @@ export class GraphCalendarProvider implements CalendarProvider {
         url: `${this.#login}/${encodeURIComponent(this.#config.tenantId)}/oauth2/v2.0/token`,
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ client_id: this.#config.clientId, client_secret: this.#config.clientSecret, scope: GRAPH_SCOPE, grant_type: "client_credentials" }),
+        body: new URLSearchParams({ client_id: this.#config.clientId, client_secret: this.#clientSecret(), scope: GRAPH_SCOPE, grant_type: "client_credentials" }),
       },
       this.#http(),
     );
