@@ -19,17 +19,19 @@ interface NavItem {
   href: string;
   label: string;
   show: (u: User) => boolean;
+  /** Who may use the page, said to someone whose role may not. */
+  who?: string;
 }
 
 const NAV: NavItem[] = [
   { href: "/", label: "Start", show: () => true },
   { href: "/proposals", label: "Proposals", show: () => true },
-  { href: "/runs", label: "Events and runs", show: (u) => can(u, "runs") },
-  { href: "/workflows", label: "Workflows", show: (u) => can(u, "workflows") },
-  { href: "/audit", label: "Audit", show: (u) => can(u, "audit") },
-  { href: "/fairness", label: "Fairness", show: (u) => can(u, "audit") },
-  { href: "/settings", label: "Connections and settings", show: (u) => can(u, "admin") },
-  { href: "/users", label: "Users", show: (u) => can(u, "admin") },
+  { href: "/runs", label: "Events and runs", show: (u) => can(u, "runs"), who: "admins, recruiters and auditors" },
+  { href: "/workflows", label: "Workflows", show: (u) => can(u, "workflows"), who: "admins, recruiters and auditors" },
+  { href: "/audit", label: "Audit", show: (u) => can(u, "audit"), who: "admins and auditors" },
+  { href: "/fairness", label: "Fairness", show: (u) => can(u, "audit"), who: "admins and auditors" },
+  { href: "/settings", label: "Connections and settings", show: (u) => can(u, "admin"), who: "admins" },
+  { href: "/users", label: "Users", show: (u) => can(u, "admin"), who: "admins" },
 ];
 
 function section(path: string): string {
@@ -90,8 +92,25 @@ export function App() {
   };
 
   const here = section(path);
+  const closed = NAV.find((n) => n.href === here && !n.show(user));
   let page;
-  switch (here) {
+  switch (closed ? "closed" : here) {
+    case "closed":
+      // A page the role may not use shows no form that would only be refused: it says who can.
+      page = (
+        <section className="card" aria-labelledby="closed-h">
+          <h1 id="closed-h">{closed!.label}</h1>
+          <p>
+            {closed!.label} is for {closed!.who}. Your role ({user.role.replace("_", " ")}) cannot use it; ask an admin if you need something done here.
+          </p>
+          <p>
+            <a href="/" onClick={onLinkClick}>
+              Back to Start
+            </a>
+          </p>
+        </section>
+      );
+      break;
     case "/proposals":
       page = <ProposalsPage user={user} selectedId={path.split("/")[2]} query={query} />;
       break;

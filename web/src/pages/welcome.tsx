@@ -38,21 +38,27 @@ export function WelcomePage({ user }: { user: User }) {
             built-in workflows run on them in shadow: they record what they would do and write nothing, here as on a real account.
           </p>
           <ol>
-            <li>Watch events arrive below as the sandbox sends them.</li>
-            <li>
-              In <a href="/workflows" onClick={onLinkClick}>workflows</a>, switch Application screening to assist (a person approves each proposal) or auto (notes and
-              tags are written when the guards pass; stage moves and archives still wait for you). Each action shows the mode it runs in and why.
-            </li>
+            {can(user, "runs") && <li>Watch events arrive below as the sandbox sends them.</li>}
+            {can(user, "admin") ? (
+              <li>
+                In <a href="/workflows" onClick={onLinkClick}>workflows</a>, switch Application screening to assist (a person approves each proposal) or auto (notes and
+                tags are written when the guards pass; stage moves and archives still wait for you). Each action shows the mode it runs in and why.
+              </li>
+            ) : (
+              <li>An admin chooses how far each workflow may go on its own: record only (shadow), wait for a person (assist), or write when its guards pass (auto).</li>
+            )}
             <li>
               Open the <a href="/proposals" onClick={onLinkClick}>proposals</a> waiting for you, read the reasons and evidence, and approve or reject one (keys <kbd>a</kbd> and <kbd>r</kbd>).
             </li>
-            <li>
-              In <a href="/workflows" onClick={onLinkClick}>workflows</a>, try a prompt change and replay it on history to see what would change.
-            </li>
             {can(user, "admin") && (
-              <li>
-                When you are ready, add your real Lever account in <a href="/settings" onClick={onLinkClick}>connections and settings</a>.
-              </li>
+              <>
+                <li>
+                  In <a href="/workflows" onClick={onLinkClick}>workflows</a>, try a prompt change and replay it on history to see what would change.
+                </li>
+                <li>
+                  When you are ready, add your real Lever account in <a href="/settings" onClick={onLinkClick}>connections and settings</a>.
+                </li>
+              </>
             )}
           </ol>
         </section>

@@ -69,6 +69,7 @@ function WorkflowList({ user }: { user: User }) {
     <>
       <h1>Workflows</h1>
       {list.error && <p className="error">Could not load workflows: {list.error}</p>}
+      {!admin && <p className="muted">Only admins switch workflows on and off or change their modes; here you can see how each one runs.</p>}
       {list.data && (
         <table>
           <thead>
@@ -279,6 +280,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
             <p className="muted small">
               Prompt versions are files in prompts/; saving writes the next version and leaves the old ones as they were. A saved version runs only after someone
               other than its author approves it (four eyes).
+              {!admin && " Only admins save, approve and replay prompt versions; you can read them here."}
             </p>
             <ul>
               {prompts.data?.map((p) => (
