@@ -4,3 +4,4 @@ export { createDatabaseRateLimiter } from "./lever-rate-limit.ts";
 export { createDatabaseWriteLedger } from "./lever-write-ledger.ts";
 export { createFilters, type Filters } from "./filters.ts";
 export { maintainEmbeddedDatabase, startEmbeddedMaintenance, type MaintenanceReport } from "./embedded-maintenance.ts";
+export { createBookingStore, type BookingStore, type BookingRow, type BookingStatus, type Seat, type HeldElsewhere } from "./scheduling-bookings.ts";
