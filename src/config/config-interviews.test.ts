@@ -18,12 +18,12 @@ describe("recorded interviews in the config file", () => {
 
   it("defaults to pocketsphinx, 240 minutes, 180 days of retention and no question sets", () => {
     const c = loadConfig({});
-    assert.deepEqual(c.interviews, { engine: "pocketsphinx", maxMinutes: 240, retentionDays: 180, notice: DEFAULT_INTERVIEW_NOTICE, postings: [] });
+    assert.deepEqual(c.interviews, { engine: "pocketsphinx", maxMinutes: 240, retentionDays: 180, postings: [] });
   });
 
   it("takes the candidate notice from the file, and refuses one too short to explain and ask consent", () => {
     const own = load("interviews:\n  notice: |\n    We use software to transcribe your answers and match them to our questions. Reply NO to opt out.\n");
-    assert.match(own.config().interviews!.notice, /^We use software to transcribe/);
+    assert.match(own.config().interviews!.notice ?? "", /^We use software to transcribe/);
     assert.match(DEFAULT_INTERVIEW_NOTICE, /consent/i);
     const short = load("interviews:\n  notice: AI is used.\n");
     assert.throws(short.config, (e: Error) => e.message.includes(`${short.file}: interviews.notice`) && /ask for consent/.test(e.message));

@@ -101,9 +101,10 @@ export const interviewsConfigSchema = z.strictObject({
   /**
    * The notice for the video platform's invitation (`fulcrum interview notice` prints it): that AI
    * analyses the interview, how, and that the candidate consents or asks for another way, as the
-   * Illinois Artificial Intelligence Video Interview Act asks. `{retentionDays}` is filled in.
+   * Illinois Artificial Intelligence Video Interview Act asks. `{retentionDays}` is filled in;
+   * without one, DEFAULT_INTERVIEW_NOTICE is used.
    */
-  notice: z.string().trim().min(40, "the notice must say what is analysed, how, and ask for consent").max(5000).default(DEFAULT_INTERVIEW_NOTICE),
+  notice: z.string().trim().min(40, "the notice must say what is analysed, how, and ask for consent").max(5000).optional(),
   postings: z.array(interviewPostingSchema).default([]),
 });
 export type InterviewsConfig = z.infer<typeof interviewsConfigSchema>;
