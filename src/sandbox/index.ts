@@ -24,6 +24,7 @@ import { OAuthServer, type OAuthClient } from "./oauth.ts";
 import { createPrng, hashSeed } from "./resumes/prng.ts";
 import { createState, webhookEvents, type FiredEvent, type SandboxState, type WebhookEvent } from "./state.ts";
 import { WebhookDispatcher, type DeliveryAttempt } from "./webhook-delivery.ts";
+import { startCalendarSandbox, type CalendarSandbox } from "./calendars/index.ts";
 
 export { sandboxPermissions, type SandboxPermission } from "./access.ts";
 export type { FaultConfig } from "./faults.ts";
@@ -38,6 +39,7 @@ export { demoAnchor, fixedStages } from "./demo-org.ts";
 export { demoPostings } from "./demo-postings.ts";
 export { SandboxError } from "./errors.ts";
 export type { OAuthClient } from "./oauth.ts";
+export { sandboxCalendarsConfig, startCalendarSandbox, type CalendarSandbox, type CalendarSandboxOptions } from "./calendars/index.ts";
 
 export interface SandboxOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -72,6 +74,11 @@ export interface SandboxOptions {
    * test a receiver against a payload without some of them.
    */
   interviewEventFields?: readonly InterviewEventField[];
+  /**
+   * Also serve Google Calendar and Microsoft Graph imitations (on a port of their own) holding a
+   * three-week demo calendar for every active user (default false).
+   */
+  calendars?: boolean;
 }
 
 export interface CreateApiKeyOptions {
@@ -148,6 +155,8 @@ export interface Sandbox {
     /** Every access token expires now (refresh tokens keep working). */
     expireAccessTokens(): void;
   };
+  /** The Google Calendar and Microsoft Graph imitations, when started with `calendars: true`. */
+  calendars: CalendarSandbox | null;
   /** Handles a request in process, without the network or faults. */
   fetch(request: Request): Promise<Response>;
   close(): Promise<void>;
@@ -194,6 +203,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(faultConfig, createPrng(hashSeed(`faults:${seed}`)));
   const { server, url } = await listen((request) => app.fetch(request), faults, options.port ?? 0, options.host ?? "127.0.0.1");
   apiRoot = `${url}/v1`;
+  const activeUsers = [...state.users.values()].filter((u) => u.deactivatedAt === null && u.email).map((u) => ({ name: u.name, email: u.email }));
+  const calendars = options.calendars ? await startCalendarSandbox({ seed, people: activeUsers, ...(options.now ? { now: options.now } : {}), ...(options.host ? { host: options.host } : {}) }) : null;
 
   const hiredReason = (): string => {
     const reason = state.archiveReasons.find((r) => r.type === "hired");
@@ -247,8 +258,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     invalidatePageTokens: () => paginator.invalidateTokens(),
     triggerStageChange: actions.moveStage,
     triggerArchive: (id, reasonId, performAs = null) => void ops.archive(id, reasonId, performAs),
+    calendars,
     fetch: async (request) => await app.fetch(request),
-    close: () => closeAll(server, dispatcher),
+    close: async () => {
+      await calendars?.close();
+      await closeAll(server, dispatcher);
+    },
   };
 }
 
