@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { splitForHighlight } from "../../web/src/components/highlight-split.ts";
 import { visibleRange } from "../../web/src/components/visible-range.ts";
-import { toProposal, toWorkflow } from "../../web/src/model.ts";
+import { describeTrigger, toProposal, toWorkflow } from "../../web/src/model.ts";
 
 describe("evidence highlighting", () => {
   it("marks every occurrence of each quote, case-insensitively, merging overlaps", () => {
@@ -78,5 +78,17 @@ describe("the console's workflow list", () => {
     assert.equal(w.effectiveMode, "assist");
     assert.deepEqual(w.actionModes.map((a) => [a.step, a.mode, a.onSandbox?.mode]), [["note", "assist", undefined], ["archive", "assist", "shadow"]]);
     assert.deepEqual(w.actions, ["notes", "archives"]);
+  });
+});
+
+describe("the console's trigger descriptions", () => {
+  it("says each kind of trigger in words instead of listing its keys", () => {
+    assert.equal(describeTrigger({ lever: "applicationCreated" }), "Lever sends applicationCreated");
+    assert.equal(describeTrigger({ lever: ["candidateStageChange", "interviewUpdated"], when: { stage: { to: ["Offer"] } } }), "Lever sends candidateStageChange or interviewUpdated, when the conditions in its definition hold");
+    assert.equal(describeTrigger({ manual: true }), "started by hand (console or command line)");
+    assert.equal(describeTrigger({ schedule: "*/15 * * * *" }), "on a schedule (cron */15 * * * *)");
+    assert.equal(describeTrigger({ timer: { on: ["interviewCreated"], at: "interview.end", after: "1h" } }), "1h after interview.end (set on interviewCreated)");
+    assert.equal(describeTrigger({ source: "assessments", event: ["assessment.completed"] }), "the assessments tool reports assessment.completed");
+    assert.equal(toWorkflow({ id: "w", triggers: [{ lever: "applicationCreated" }, { manual: true }] }).trigger, "Lever sends applicationCreated; started by hand (console or command line)");
   });
 });

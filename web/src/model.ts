@@ -327,9 +327,19 @@ const ACTION_WORDS: Record<string, string> = {
   "lever.form": "profile forms",
 };
 
-function describeTrigger(t: unknown): string {
+const list = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(" or ") : String(v));
+
+/** A trigger in words: "Lever sends applicationCreated, when its conditions hold", "started by hand", … */
+export function describeTrigger(t: unknown): string {
   if (typeof t === "string") return t;
   const o = obj(t);
+  const when = o.when !== undefined ? ", when the conditions in its definition hold" : "";
+  if (o.lever !== undefined) return `Lever sends ${list(o.lever)}${when}`;
+  if (o.manual === true) return "started by hand (console or command line)";
+  if (typeof o.schedule === "string") return `on a schedule (cron ${o.schedule})${when}`;
+  const timer = obj(o.timer);
+  if (timer.after !== undefined && timer.at !== undefined) return `${String(timer.after)} after ${String(timer.at)}${timer.on !== undefined ? ` (set on ${list(timer.on)})` : ""}${when}`;
+  if (o.event !== undefined) return `${typeof o.source === "string" ? `the ${o.source} tool` : "a connected hiring tool"} reports ${list(o.event)}${when}`;
   const head = str(pick(o, "event", "on", "schedule", "source", "type")) ?? "";
   const rest = Object.keys(o).filter((k) => !["event", "on"].includes(k));
   return rest.length ? `${head} (${rest.join(", ")})` : head || JSON.stringify(t).slice(0, 80);

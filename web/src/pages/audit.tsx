@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { get, post, type User } from "../api.ts";
 import { JsonView } from "../components/json-view.tsx";
+import { actorName, rememberPeople } from "../people.ts";
 import { navigate } from "../router.ts";
 
 interface AuditRecord {
@@ -69,7 +70,7 @@ const FIELDS = [
   ["user", "User id"],
 ] as const;
 
-export function AuditPage({ query }: { user: User; query: URLSearchParams }) {
+export function AuditPage({ user, query }: { user: User; query: URLSearchParams }) {
   const [field, setField] = useState<string>(FIELDS.find(([k]) => query.get(k))?.[0] ?? "trace");
   const [value, setValue] = useState(query.get(field) ?? "");
   const [records, setRecords] = useState<AuditRecord[] | undefined>();
@@ -80,7 +81,8 @@ export function AuditPage({ query }: { user: User; query: URLSearchParams }) {
   const search = async (f: string, v: string) => {
     setError(undefined);
     try {
-      const r = await get<{ records: AuditRecord[] }>(`/console/api/audit?${new URLSearchParams({ [f]: v })}`);
+      const r = await get<{ records: AuditRecord[]; people?: Record<string, string> }>(`/console/api/audit?${new URLSearchParams({ [f]: v })}`);
+      rememberPeople(r.people);
       setRecords(r.records);
     } catch (e) {
       setError((e as Error).message);
@@ -177,7 +179,7 @@ export function AuditPage({ query }: { user: User; query: URLSearchParams }) {
             {records.map((r) => (
               <li key={r.seq} className="step">
                 <h3>
-                  {r.kind} <span className="muted">#{r.seq} · {new Date(r.createdAt).toLocaleString()} · {r.actor}</span>
+                  {r.kind} <span className="muted">#{r.seq} · {new Date(r.createdAt).toLocaleString()} · <span title={r.actor}>{actorName(r.actor, undefined, user)}</span></span>
                 </h3>
                 {r.traceId && (
                   <p className="small">

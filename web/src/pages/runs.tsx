@@ -34,6 +34,8 @@ function RunsOverview({ user }: { user: User }) {
   const events = useFetch("/api/events?limit=50", (r) => listOf(r, "events").map(toEvent));
   const runs = useFetch("/api/runs?limit=50", (r) => listOf(r, "runs").map(toRun));
   const dead = useFetch(can(user, "admin") ? "/api/jobs/dead" : undefined, (r) => listOf(r, "jobs").map(toDeadJob));
+  const runIds = runs.data?.map((r) => r.id).join(",");
+  const labels = useFetch(runIds ? `/console/api/run-labels?ids=${encodeURIComponent(runIds)}` : undefined, (r) => (r as { labels: Record<string, { candidateName: string | null; postingTitle: string | null }> }).labels);
   const [busy, setBusy] = useState<string | undefined>();
   useLive((name) => {
     if (name === "run.updated") {
@@ -61,6 +63,7 @@ function RunsOverview({ user }: { user: User }) {
       {can(user, "admin") && (
         <section aria-labelledby="dead-h">
           <h2 id="dead-h">Dead jobs</h2>
+          <p className="muted small">A dead job is a step that failed on every retry (Lever down, a bad answer); nothing more happens to it until someone replays it.</p>
           {dead.error && <p className="error">Could not load dead jobs: {dead.error}</p>}
           {dead.data?.length === 0 && <p className="muted">No dead jobs. Failures that run out of retries land here.</p>}
           {dead.data && dead.data.length > 0 && (
@@ -100,6 +103,8 @@ function RunsOverview({ user }: { user: User }) {
             <thead>
               <tr>
                 <th scope="col">Run</th>
+                <th scope="col">Candidate</th>
+                <th scope="col">Posting</th>
                 <th scope="col">Workflow</th>
                 <th scope="col">Status</th>
                 <th scope="col">Started</th>
@@ -113,6 +118,8 @@ function RunsOverview({ user }: { user: User }) {
                       {r.id.slice(0, 12)}
                     </a>
                   </td>
+                  <td>{labels.data?.[r.id]?.candidateName ?? "—"}</td>
+                  <td>{labels.data?.[r.id]?.postingTitle ?? "—"}</td>
                   <td>{r.workflowId}</td>
                   <td>
                     <span className={`badge ${r.status}`}>{r.status}</span>

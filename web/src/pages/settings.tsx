@@ -8,6 +8,7 @@ import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { useNotify } from "../notices.tsx";
 import { useFetch } from "../use-fetch.ts";
 import { useLive } from "../live.ts";
+import { actorName, usePeople } from "../people.ts";
 
 interface Connection {
   id: string;
@@ -38,6 +39,11 @@ interface ModeCeiling {
 }
 
 const MODES = ["shadow", "assist", "auto"] as const;
+
+/** One line on the doctor's terms that are Lever's jargon. */
+const CHECK_TERMS: Record<string, string> = {
+  "perform-as user": "The Lever user Fulcrum writes as: Lever needs one for panels, interviews and new opportunities, and shows their name on what Fulcrum writes.",
+};
 
 /** What changing the ceiling does in Lever, said before the change is made. */
 export function ceilingConsequence(mode: string): string {
@@ -72,6 +78,7 @@ export function SettingsPage() {
   const live = useFetch("/api/settings/mode-ceiling", (r) => (r as { modeCeiling: ModeCeiling }).modeCeiling);
   const fourEyes = useFetch("/console/api/settings/four-eyes", (r) => (r as { fourEyes: FourEyes }).fourEyes);
   const [fourEyesChange, setFourEyesChange] = useState<boolean | undefined>();
+  const people = usePeople([live.data?.updatedBy, fourEyes.data?.updatedBy]);
   // Another admin (or another console tab) changed it: show the new value.
   useLive((name) => {
     if (name === "settings.modeCeiling") live.reload();
@@ -144,7 +151,7 @@ export function SettingsPage() {
               In force: <strong>{live.data.effective}</strong>. <code>FULCRUM_MODE_CEILING</code> on the server is <strong>{live.data.environment}</strong>; the
               console can lower the ceiling below it but never raise it above.
               {live.data.updatedBy && live.data.updatedAt && (
-                <span className="muted small"> Last changed by {live.data.updatedBy} at {new Date(live.data.updatedAt).toLocaleString()}.</span>
+                <span className="muted small"> Last changed by {actorName(live.data.updatedBy, people)} at {new Date(live.data.updatedAt).toLocaleString()}.</span>
               )}
             </p>
             {live.data.note && <p className="muted small">{live.data.note}</p>}
@@ -209,7 +216,10 @@ export function SettingsPage() {
                 <tbody>
                   {(doctor[c.id] as DoctorRow[]).map((row, i) => (
                     <tr key={i}>
-                      <td>{row.check}</td>
+                      <td>
+                        {row.check}
+                        {CHECK_TERMS[row.check] && <div className="muted small">{CHECK_TERMS[row.check]}</div>}
+                      </td>
                       <td>{row.status === "fail" || (!row.status && !row.ok) ? <strong className="error-text">problem</strong> : row.status === "warn" ? <strong>warning</strong> : (row.status ?? "ok")}</td>
                       <td>
                         {row.detail}
@@ -314,7 +324,7 @@ export function SettingsPage() {
                 <p>
                   The rule is <strong>{fourEyes.data.required ? "on" : "off"}</strong>.
                   {fourEyes.data.updatedBy && fourEyes.data.updatedAt && (
-                    <span className="muted small"> Last changed by {fourEyes.data.updatedBy} at {new Date(fourEyes.data.updatedAt).toLocaleString()}.</span>
+                    <span className="muted small"> Last changed by {actorName(fourEyes.data.updatedBy, people)} at {new Date(fourEyes.data.updatedAt).toLocaleString()}.</span>
                   )}
                 </p>
                 <button type="button" onClick={() => setFourEyesChange(!fourEyes.data!.required)}>

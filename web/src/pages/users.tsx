@@ -6,9 +6,19 @@ import { useFetch } from "../use-fetch.ts";
 
 const ROLES: Role[] = ["admin", "recruiter", "hiring_manager", "auditor"];
 
+interface PostingChoice {
+  id: string;
+  title: string;
+  state?: string;
+  connectionId: string;
+}
+
 export function UsersPage({ me }: { me: User }) {
   const notify = useNotify();
   const users = useFetch("/console/api/users", (r) => (r as { users: User[] }).users);
+  const postingList = useFetch("/console/api/postings", (r) => (r as { postings: PostingChoice[] }).postings);
+  const titles = new Map(postingList.data?.map((p) => [p.id, p.title]));
+  const [picked, setPicked] = useState<Set<string>>(new Set());
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("recruiter");
   const [password, setPassword] = useState("");
@@ -17,11 +27,13 @@ export function UsersPage({ me }: { me: User }) {
   const add = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await post("/console/api/users", { email, role, password, postingIds: postings.split(",").map((s) => s.trim()).filter(Boolean) });
+      const postingIds = postingList.data ? [...picked] : postings.split(",").map((s) => s.trim()).filter(Boolean);
+      await post("/console/api/users", { email, role, password, postingIds: role === "hiring_manager" ? postingIds : [] });
       notify(`Account created for ${email}.`);
       setEmail("");
       setPassword("");
       setPostings("");
+      setPicked(new Set());
       users.reload();
     } catch (err) {
       notify(`Not created: ${(err as Error).message}`, "error");
@@ -57,7 +69,7 @@ export function UsersPage({ me }: { me: User }) {
               <tr key={u.id}>
                 <td>{u.email}</td>
                 <td>{u.role.replace("_", " ")}</td>
-                <td className="small">{u.postingIds.join(", ") || "—"}</td>
+                <td className="small">{u.postingIds.map((id) => titles.get(id) ?? id).join(", ") || "—"}</td>
                 <td>{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : "never"}</td>
                 <td>
                   {u.id === me.id ? (
@@ -85,12 +97,35 @@ export function UsersPage({ me }: { me: User }) {
             </option>
           ))}
         </select>
-        {role === "hiring_manager" && (
-          <>
-            <label htmlFor="new-postings">Lever posting ids (comma-separated)</label>
-            <input id="new-postings" value={postings} onChange={(e) => setPostings(e.target.value)} />
-          </>
-        )}
+        {role === "hiring_manager" &&
+          (postingList.data ? (
+            <fieldset className="posting-picker">
+              <legend>Postings this hiring manager sees</legend>
+              {postingList.data.length === 0 && <p className="muted small">Lever has no postings yet.</p>}
+              {postingList.data.map((p) => (
+                <label key={`${p.connectionId}/${p.id}`} className="radio">
+                  <input
+                    type="checkbox"
+                    checked={picked.has(p.id)}
+                    onChange={(e) => {
+                      const n = new Set(picked);
+                      if (e.target.checked) n.add(p.id);
+                      else n.delete(p.id);
+                      setPicked(n);
+                    }}
+                  />{" "}
+                  {p.title}
+                  {p.state && p.state !== "published" && <span className="muted"> ({p.state})</span>}
+                </label>
+              ))}
+            </fieldset>
+          ) : (
+            <>
+              <label htmlFor="new-postings">Lever posting ids (comma-separated; each is checked against Lever)</label>
+              <input id="new-postings" value={postings} onChange={(e) => setPostings(e.target.value)} />
+              {postingList.error && <p className="muted small">The list of postings could not be loaded: {postingList.error}</p>}
+            </>
+          ))}
         <label htmlFor="new-password">First password (12 characters or more, not easy to guess; share it privately)</label>
         <input id="new-password" type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
         <button type="submit" className="primary">

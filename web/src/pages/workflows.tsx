@@ -9,6 +9,7 @@ import { can, get, patch, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { describePendingChange, listOf, toWorkflow, type ActionModeView, type Workflow } from "../model.ts";
 import { useNotify } from "../notices.tsx";
+import { actorName, usePeople } from "../people.ts";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
 import type { PromptChoice, ReplayResult, ReplayRow } from "../../../src/server/console/replay.ts";
@@ -139,9 +140,10 @@ function WorkflowList({ user }: { user: User }) {
 function PendingChange({ workflow, user, admin, onDecide }: { workflow: Workflow; user: User; admin: boolean; onDecide: (d: "approve" | "reject") => void }) {
   const c = workflow.pendingChange!;
   const own = c.author === `user:${user.id}`;
+  const people = usePeople([c.author]);
   return (
     <div className="small card note" role="group" aria-label={`Change waiting for approval on ${workflow.name}`}>
-      Waiting for approval: {describePendingChange(c)} (asked by {own ? "you" : c.author}
+      Waiting for approval: {describePendingChange(c)} (asked by {own ? "you" : actorName(c.author, people)}
       {c.createdAt ? ` at ${new Date(c.createdAt).toLocaleString()}` : ""}).{" "}
       {own ? "Another admin must approve it." : null}
       {admin && !own && (
@@ -203,6 +205,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const [replay, setReplay] = useState<(ReplayResult & { error?: string }) | undefined>();
   const [replaying, setReplaying] = useState(false);
   const admin = can(user, "admin");
+  const people = usePeople(prompts.data?.flatMap((p) => p.pending?.map((v) => v.author) ?? []) ?? []);
 
   const openPrompt = async (name: string) => {
     try {
@@ -292,7 +295,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
                   {p.pending?.map((v) => (
                     <span key={v.version} className="small">
                       {" "}
-                      · {v.version} awaits approval{v.author ? ` (saved by ${v.author})` : ""}
+                      · {v.version} awaits approval{v.author ? ` (saved by ${actorName(v.author, people, user)})` : ""}
                       {admin && (
                         <>
                           {" "}
