@@ -11,7 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import ICAL from "ical.js";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { CaldavCalendarProvider } from "./caldav.ts";
+import { fulcrumEventKey, readChanges, type TrackedEvent } from "./changes.ts";
 import { CalendarError } from "./errors.ts";
 import { normaliseAvailability } from "./free-busy.ts";
 import type { CalendarIdentity } from "./types.ts";
@@ -167,6 +170,118 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     const [read] = await p.freeBusy([alice], range);
     assert.match(read!.error!, /alice@example.com: more than 10000 events or occurrences/);
     await (await dav("DELETE", "/alice/interviews/dense.ics")).body?.cancel();
+  });
+
+  /** A proxy in front of Radicale that can refuse sync-collection (an older server) or answer 429 first. */
+  async function proxy(options: { refuseSync?: boolean; tooMany?: number }): Promise<{ url: string; server: Server; seen: string[] }> {
+    const seen: string[] = [];
+    let tooMany = options.tooMany ?? 0;
+    const server = createHttpServer(async (req, res) => {
+      let body = "";
+      for await (const chunk of req) body += chunk;
+      seen.push(`${req.method} ${/sync-collection/.test(body) ? "sync-collection" : ""}`.trim());
+      if (tooMany > 0) {
+        tooMany--;
+        res.writeHead(429, { "retry-after": "1" });
+        return res.end();
+      }
+      if (options.refuseSync && req.method === "REPORT" && /sync-collection/.test(body)) {
+        res.writeHead(501);
+        return res.end();
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "content-length") headers[k] = v;
+      const upstream = await fetch(`${base}${req.url}`, { method: req.method, headers, body: body || undefined });
+      const out: Record<string, string> = {};
+      upstream.headers.forEach((v, k) => {
+        if (k !== "content-length" && k !== "transfer-encoding" && k !== "content-encoding") out[k] = v;
+      });
+      res.writeHead(upstream.status, out);
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server, seen };
+  }
+
+  /** Changes a stored object as another client would: a new time, a PARTSTAT, or both. */
+  async function editByHand(href: string, edit: (ics: string) => string): Promise<void> {
+    const path = new URL(href).pathname;
+    const current = await dav("GET", path);
+    const etag = current.headers.get("etag")!;
+    const r = await dav("PUT", path, edit(await current.text()), { "content-type": "text/calendar; charset=utf-8", "if-match": etag });
+    assert.ok(r.status === 201 || r.status === 204, `PUT by hand: ${r.status}`);
+  }
+
+  async function followsChanges(p: CaldavCalendarProvider, mode: "sync" | "etag") {
+    const window = { start: "2026-04-20T00:00:00Z", end: "2026-04-25T00:00:00Z" };
+    const key = (s: string) => fulcrumEventKey(`panel-${mode}`, s);
+    const made = [];
+    for (const [n, s] of ["hm", "tech", "values"].entries()) {
+      made.push(await p.createEvent(alice, { title: `Interview ${s}`, start: `2026-04-2${n}T09:00:00Z`, end: `2026-04-2${n}T10:00:00Z`, timezone: "UTC", attendees: [{ email: "bob@example.com" }, { email: "cand@mail.example" }], key: key(s) }));
+    }
+    const tracked: TrackedEvent[] = made.map((e, n) => ({ key: key(["hm", "tech", "values"][n]!), href: e.href, start: e.start, end: e.end! }));
+    const first = await readChanges(p, alice, undefined, window, tracked);
+    assert.deepEqual(first.changes, [], "nothing changed yet");
+    assert.ok(first.cursor.startsWith(`${mode}:`), first.cursor);
+    // Bob declines the first, someone moves the second by an hour, and the third is deleted.
+    await editByHand(made[0]!.href!, (ics) => {
+      const root = new ICAL.Component(ICAL.parse(ics));
+      const bob = root.getFirstSubcomponent("vevent")!.getAllProperties("attendee").find((a) => a.getFirstValue() === "mailto:bob@example.com")!;
+      bob.setParameter("partstat", "DECLINED");
+      return root.toString();
+    });
+    await editByHand(made[1]!.href!, (ics) => ics.replace("DTSTART:20260421T090000Z", "DTSTART:20260421T100000Z").replace("DTEND:20260421T100000Z", "DTEND:20260421T110000Z"));
+    await (await dav("DELETE", new URL(made[2]!.href!).pathname)).body?.cancel();
+    const next = await readChanges(p, alice, first.cursor, window, tracked);
+    const byKind = next.changes.map((c) => [c.kind, c.key, c.kind === "declined" ? c.attendee : c.kind === "moved" ? c.start : c.how]).sort();
+    assert.deepEqual(byKind, [
+      ["cancelled", key("values"), "deleted"],
+      ["declined", key("hm"), "bob@example.com"],
+      ["moved", key("tech"), "2026-04-21T10:00:00.000Z"],
+    ]);
+    assert.equal(next.fullResync, false);
+    const quiet = await readChanges(p, alice, next.cursor, window, tracked);
+    assert.deepEqual(quiet.changes, [], "a change is reported once");
+    return { first, next };
+  }
+
+  it("follows declines, moves and deletions of Fulcrum's events by sync-collection (RFC 6578), each reported once", async () => {
+    await followsChanges(provider(), "sync");
+    // A sync token the server does not know reads everything again.
+    const again = await provider().changes(alice, "sync:http://radicale.org/ns/sync/unknown", { start: "2026-04-20T00:00:00Z", end: "2026-04-25T00:00:00Z" });
+    assert.equal(again.fullResync, true);
+    assert.ok(again.cursor.startsWith("sync:http"), again.cursor);
+  });
+
+  it("falls back to ctag and etag comparison on a server without sync-collection", async () => {
+    const px = await proxy({ refuseSync: true });
+    try {
+      const p = new CaldavCalendarProvider({ id: "dav", provider: "caldav", serverUrl: px.url, username: "alice", password: "wonderland", domains: [] });
+      await followsChanges(p, "etag");
+      assert.ok(px.seen.includes("REPORT sync-collection"), "sync-collection was tried first");
+    } finally {
+      px.server.close();
+    }
+  });
+
+  it("waits out a 429's Retry-After, and reports one that persists as rate-limited", async () => {
+    const px = await proxy({ tooMany: 1 });
+    try {
+      const p = new CaldavCalendarProvider({ id: "dav", provider: "caldav", serverUrl: px.url, username: "alice", password: "wonderland", domains: [] });
+      const t0 = Date.now();
+      const [r] = await p.freeBusy([alice], range);
+      assert.equal(r!.error, undefined);
+      assert.ok(Date.now() - t0 >= 900, "slept for the Retry-After");
+    } finally {
+      px.server.close();
+    }
+    const stuck = await proxy({ tooMany: 100 });
+    try {
+      const p = new CaldavCalendarProvider({ id: "dav", provider: "caldav", serverUrl: stuck.url, username: "alice", password: "wonderland", domains: [], maxAttempts: 2 });
+      await assert.rejects(p.freeBusy([alice], range), (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.retryable && e.retryAfterMs === 1000 && /answered 429 after 2 attempts/.test(e.message));
+    } finally {
+      stuck.server.close();
+    }
   });
 
   it("reports a server that is not there as unavailable", async () => {

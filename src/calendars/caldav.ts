@@ -7,6 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
+import { DomUtils, parseDocument } from "htmlparser2";
+import type { Element } from "domhandler";
 import ICAL from "ical.js";
 import { DAVClient, type DAVCalendar, type DAVObject } from "tsdav";
 import { CalendarError, type CalendarErrorKind } from "./errors.ts";
@@ -15,7 +17,7 @@ import { retryAfterMs } from "./http.ts";
 import { buildEventIcs, expandCalendarObjects, TooManyOccurrencesError, zoneForTzid } from "./ics.ts";
 import type { CalendarProvider } from "./provider.ts";
 import { openCalendarSecret, type SecretSealer } from "./secrets.ts";
-import type { CalendarCheckRow, CalendarEvent, CalendarIdentity, EventPatch, EventRef, FreeBusyResult, NewEvent, TimeRange } from "./types.ts";
+import type { CalendarCheckRow, CalendarEvent, CalendarIdentity, EventChanges, EventPatch, EventRef, FreeBusyResult, NewEvent, TimeRange } from "./types.ts";
 
 export interface CaldavOptions {
   /** Zone for floating times when neither the person nor the calendar names one. */
@@ -275,6 +277,86 @@ export class CaldavCalendarProvider implements CalendarProvider {
     throw this.#error(res.status >= 500 ? "unavailable" : "invalid", "DELETE event", `${href} answered ${res.status}`, undefined, { status: res.status });
   }
 
+  /**
+   * Changes since `cursor`. Where the server supports it, a sync-collection REPORT (RFC 6578) names
+   * the objects changed and removed since its sync token (`sync:<token>`); an expired token reads
+   * everything again. Otherwise the collection's ctag and the objects' etags in `range` are compared
+   * with the last read (`etag:<state>`).
+   */
+  async changes(identity: CalendarIdentity, cursor: string | undefined, range: TimeRange): Promise<EventChanges> {
+    const calendar = await this.#calendarOf(identity);
+    if (!cursor?.startsWith("etag:")) {
+      let token = cursor?.startsWith("sync:") ? cursor.slice(5) : "";
+      let fullResync = !token;
+      let synced = await this.#syncCollection(calendar.url, token);
+      if (synced === "invalid-token") {
+        token = "";
+        fullResync = true;
+        synced = await this.#syncCollection(calendar.url, "");
+      }
+      if (synced !== "unsupported" && synced !== "invalid-token") {
+        const removed = synced.members.filter((m) => m.removed).map((m) => m.href);
+        const changed = new Set(synced.members.filter((m) => !m.removed).map((m) => m.href));
+        let objects: DAVObject[];
+        if (!token || changed.size > 200) {
+          objects = (await this.#objects(identity, range)).objects;
+          if (token) objects = objects.filter((o) => changed.has(new URL(o.url, this.#config.serverUrl).pathname) || changed.has(o.url));
+        } else {
+          objects = [];
+          for (const href of changed) {
+            const o = await this.#read(new URL(href, this.#config.serverUrl).href);
+            if (o && typeof o.data === "string" && o.data.includes("BEGIN:VCALENDAR")) objects.push(o);
+            else if (!o) removed.push(href);
+          }
+        }
+        return { events: this.#expand(identity, range, objects, calendar).events, removed, cursor: `sync:${synced.token}`, fullResync };
+      }
+    }
+    // No sync-collection: compare the collection's ctag, then each object's etag, with the last read.
+    const before = cursor?.startsWith("etag:") ? decodeEtagState(cursor.slice(5)) : undefined;
+    const ctag = await this.#ctag(calendar.url);
+    if (before && ctag && before.ctag === ctag) return { events: [], removed: [], cursor: cursor!, fullResync: false };
+    const { objects } = await this.#objects(identity, range);
+    const etags: Record<string, string> = {};
+    for (const o of objects) etags[o.url] = o.etag ?? "";
+    const changed = before ? objects.filter((o) => before.etags[o.url] !== etags[o.url]) : objects;
+    const removed = before ? Object.keys(before.etags).filter((href) => !(href in etags)) : [];
+    return { events: this.#expand(identity, range, changed, calendar).events, removed, cursor: `etag:${encodeEtagState({ ctag, etags })}`, fullResync: !before };
+  }
+
+  /** A sync-collection REPORT: the members changed since `token` and the new token. */
+  async #syncCollection(url: string, token: string): Promise<{ token: string; members: { href: string; removed: boolean }[] } | "unsupported" | "invalid-token"> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
+    let res: Response;
+    try {
+      res = await this.#fetch(url, { method: "REPORT", headers: { depth: "1", "content-type": "application/xml; charset=utf-8" }, body });
+    } catch (error) {
+      if (error instanceof CalendarError) throw error;
+      throw this.#error("unavailable", "REPORT sync-collection", `${url} could not be read (${(error as Error).message})`, undefined, { cause: error });
+    }
+    const text = await res.text();
+    // RFC 6578 §3.2: a token the server no longer knows is refused with the valid-sync-token precondition.
+    if (token && (/valid-sync-token/.test(text) || res.status === 403 || res.status === 409 || res.status === 410)) return "invalid-token";
+    if (res.status === 401) throw this.#error("auth", "REPORT sync-collection", `the server refused user "${this.#config.username}" (401)`, "Check the username and password", { status: 401 });
+    if (res.status >= 500 && res.status !== 501) throw this.#error("unavailable", "REPORT sync-collection", `${url} answered ${res.status}`, undefined, { status: res.status });
+    if (res.status !== 207) return "unsupported";
+    const parsed = parseMultistatus(text);
+    if (!parsed.syncToken) return "unsupported";
+    const base = new URL(url).pathname;
+    return {
+      token: parsed.syncToken,
+      members: parsed.responses.filter((r) => r.href.replace(/\/$/, "") !== base.replace(/\/$/, "")).map((r) => ({ href: r.href, removed: /\s404\s/.test(` ${r.status} `) })),
+    };
+  }
+
+  /** The collection's ctag (CalendarServer's getctag), when the server keeps one. */
+  async #ctag(url: string): Promise<string | undefined> {
+    const res = await this.#fetch(url, { method: "PROPFIND", headers: { depth: "0", "content-type": "application/xml; charset=utf-8" }, body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"><d:prop><cs:getctag/></d:prop></d:propfind>' });
+    const text = await res.text();
+    if (res.status !== 207) return undefined;
+    return parseMultistatus(text).responses[0]?.ctag || undefined;
+  }
+
   async check(probe?: CalendarIdentity): Promise<CalendarCheckRow[]> {
     const name = `calendar ${this.#config.id}: `;
     const rows: CalendarCheckRow[] = [];
@@ -301,5 +383,41 @@ export class CaldavCalendarProvider implements CalendarProvider {
       rows.push({ check: `${name}calendar read`, status: e.retryable ? "warn" : "fail", detail: e.message, fix: e.fix });
     }
     return rows;
+  }
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The parts of a WebDAV multistatus the change feed needs, by local name (servers pick their own prefixes). */
+export function parseMultistatus(xml: string): { syncToken?: string | undefined; responses: { href: string; status: string; etag?: string | undefined; ctag?: string | undefined }[] } {
+  const doc = parseDocument(xml, { xmlMode: true });
+  const local = (e: Element) => e.name.replace(/^.*:/, "");
+  const first = (root: Element, name: string) => DomUtils.findOne((e) => local(e) === name, root.children, true);
+  const text = (e: Element | null) => (e ? DomUtils.textContent(e).trim() : undefined);
+  const multistatus = DomUtils.findOne((e) => local(e) === "multistatus", doc.children, true);
+  if (!multistatus) return { responses: [] };
+  const responses = multistatus.children.filter((c): c is Element => c.type === "tag" && local(c as Element) === "response").map((r) => {
+    // The response-level status (a removed member) comes before any propstat's.
+    const direct = r.children.find((c): c is Element => c.type === "tag" && local(c as Element) === "status");
+    const propstatStatus = text(first(r, "status"));
+    return { href: decodeURIComponent(text(first(r, "href")) ?? ""), status: text(direct ?? null) ?? propstatStatus ?? "", etag: text(first(r, "getetag")), ctag: text(first(r, "getctag")) };
+  });
+  const token = multistatus.children.find((c): c is Element => c.type === "tag" && local(c as Element) === "sync-token");
+  return { syncToken: text(token ?? null), responses };
+}
+
+function encodeEtagState(state: { ctag?: string | undefined; etags: Record<string, string> }): string {
+  return Buffer.from(JSON.stringify(state)).toString("base64url");
+}
+
+function decodeEtagState(text: string): { ctag?: string | undefined; etags: Record<string, string> } | undefined {
+  try {
+    const state = JSON.parse(Buffer.from(text, "base64url").toString()) as { ctag?: unknown; etags?: unknown };
+    if (!state.etags || typeof state.etags !== "object") return undefined;
+    return { ctag: typeof state.ctag === "string" ? state.ctag : undefined, etags: state.etags as Record<string, string> };
+  } catch {
+    return undefined;
   }
 }

@@ -57,6 +57,7 @@ export { openCalendarSecret, sealCalendarSecret, calendarSecretContext, isSealed
 export { GoogleCalendarProvider, GOOGLE_CALENDAR_SCOPE, verifyGooglePush, type GooglePush } from "./google.ts";
 export { GraphCalendarProvider, GRAPH_PERMISSION, graphValidationResponse, verifyGraphNotifications, type GraphNotification } from "./graph.ts";
 export { CaldavCalendarProvider } from "./caldav.ts";
+export { fulcrumEventKey, parseFulcrumEventKey, normaliseChanges, readChanges, type TrackedEvent, type CalendarChange, type ChangeFeed } from "./changes.ts";
 export { expandCalendarObjects, buildEventIcs, TooManyOccurrencesError } from "./ics.ts";
 export { sendEmailInvite, inviteText, type EmailInvite, type InviteSmtpSettings } from "./email-invites.ts";
 export { windowsZoneToIana } from "./windows-zones.ts";
