@@ -36,7 +36,7 @@ export {
 } from "./evidence.ts";
 export { scoreResume, scoreResumeWithProvider, tierOf, MUST_HAVE_CAP, KNOCKOUT_CAP, type ScoreResult, type ScoreOptions, type ScoredCriterion } from "./score.ts";
 export { isInjection, removeInjections } from "./injection.ts";
-export { createAiEvidenceProvider } from "./model-evidence.ts";
+export { createAiEvidenceProvider, evidenceFromStepOutput, stepCriteria, type StepCriterion } from "./model-evidence.ts";
 export {
   indexOpportunity,
   updateIndexFromWebhook,
@@ -71,5 +71,25 @@ export {
   PARSER_VERSION,
   type ScoreRow,
 } from "./store.ts";
-export { screenApplication, type ScreeningOutcome } from "./screen-application.ts";
+export {
+  screenApplication,
+  NoRequirementsError,
+  type ScreenApplicationInput,
+  type ScreeningOpportunity,
+  type ScreeningResume,
+  type ResumeEvidenceRunner,
+} from "./screen-application.ts";
+export {
+  recommend,
+  barFrom,
+  barsFrom,
+  RECOMMENDATIONS,
+  SCREENING_TIERS,
+  DEFAULT_ADVANCE_AT,
+  DEFAULT_REJECT_BELOW,
+  type Recommendation,
+  type RecommendationBars,
+  type RecommendationInput,
+  type RecommendationResult,
+} from "./recommendation.ts";
 export { saveRubricOverride, approveRubricOverride, rubricVersions, RubricVersionError, type RubricVersion } from "./rubric-versions.ts";

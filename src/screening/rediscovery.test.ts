@@ -9,7 +9,6 @@ import { parseRubricOverride } from "./rubric.ts";
 import { dataProtectionBlock, backfillProfiles, rediscover, updateIndexFromWebhook } from "./rediscovery.ts";
 import { activeRubric, approveRubricVersion, forgetOpportunity, recordScore, saveRubricVersion, scoresForPosting } from "./store.ts";
 import { extractRequirements } from "./requirements.ts";
-import { screenApplication } from "./screen-application.ts";
 import type { ScoreResult } from "./score.ts";
 
 // Awaited before any test is registered: under --test-force-exit a file exits once the tests it
@@ -122,18 +121,6 @@ for (const engine of ENGINES) {
       assert.equal((await updateIndexFromWebhook(t.db, lever, connectionId, { event: "candidateDeleted", data: { opportunityId: id } }))?.outcome, "forgotten");
       assert.equal((await t.db.query("select 1 from screening_profiles where opportunity_id = $1", [id])).rows.length, 0);
       assert.equal(await updateIndexFromWebhook(t.db, lever, connectionId, { event: "interviewCreated", data: { opportunityId: id } }), undefined);
-    });
-
-    it("screens an application end to end: resume through the API, rubric saved, score recorded per posting", async () => {
-      const indexed = new Set((await t.db.query<{ opportunity_id: string }>("select opportunity_id from screening_profiles")).rows.map((r) => r.opportunity_id));
-      const app = [...sandbox.state.applications.values()].find((a) => a.posting && indexed.has(a.opportunityId))!;
-      const outcome = await screenApplication({ db: t.db, lever, connectionId, opportunityId: app.opportunityId, postingId: app.posting!, asOf });
-      assert.equal(outcome.parse.status, "parsed");
-      assert.equal(typeof outcome.result?.score, "number");
-      assert.match(outcome.note, /Computed by code/);
-      const recorded = await scoresForPosting(t.db, connectionId, app.posting!);
-      assert.ok(recorded.some((r) => r.opportunityId === app.opportunityId && r.score === outcome.result!.score));
-      assert.equal((await activeRubric(t.db, connectionId, app.posting!))?.source, "posting");
     });
 
     it("forgets a deleted candidate's profile and scores", async () => {

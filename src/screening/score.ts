@@ -34,6 +34,11 @@ export interface ScoreResult {
 export interface ScoreOptions {
   /** Evidence proposed by a model; verified and merged with the local engine's. */
   evidence?: ProposedEvidence[];
+  /**
+   * Quotes the evidence's source already rejected as not in the resume (the AI layer's check).
+   * They are never evidence; they count with the quotes dropped here, lowering the confidence.
+   */
+  rejectedQuotes?: number;
   answers?: KnockoutAnswer[];
   asOf?: YearMonth;
 }
@@ -67,7 +72,7 @@ export function scoreResume(input: ParsedResume | ScoringView, rubric: Rubric, o
   if (options.evidence) {
     const merged = verifyProposedEvidence(options.evidence, local, view, rubric);
     evidence = merged.evidence;
-    droppedQuotes = merged.droppedQuotes;
+    droppedQuotes = merged.droppedQuotes + (options.rejectedQuotes ?? 0);
     if (droppedQuotes > 0) flags.push("unverified-quotes");
   }
   const criteria: ScoredCriterion[] = [];

@@ -1,95 +1,202 @@
 /**
- * The screening step in one call, for the workflow engine: an opportunity's newest resume (through
- * the API), the posting's rubric (an approved override, else the posting's requirements, saved as
- * a version), knock-out answers from the application, the score (with a model's evidence when an
- * evidence provider is given), the score recorded per posting, and a note for the recruiter.
- * Nothing is written to Lever here; the note is a proposal.
+ * The screening of one application, whoever asks for it (the engine's `screening.screen` step is a
+ * thin adapter around it). The resume is parsed by the screening module, the requirements come from
+ * the posting (or the team's approved override), the model (or the local engine) proposes evidence
+ * quotes, and the screening code verifies them and computes the score. The model never gives a
+ * number, and text found in the resume is never an instruction. Nothing is written to Lever here:
+ * the note, tags and recommendation are proposals.
  */
-import { isUnprocessableFile, newestResumeWithFile, type Download, type LeverClient, type LeverResume } from "../lever/index.ts";
+import type { ResumeEvidenceOutput } from "../ai/index.ts";
+import type { LeverOpportunity } from "../lever/index.ts";
 import type { Queryable } from "../store/index.ts";
-import { answersFromCustomQuestions, type EvidenceProvider } from "./evidence.ts";
-import { parseResume, type ParsedResume } from "./parse-resume.ts";
+import { answersFromCustomQuestions, type ProposedEvidence } from "./evidence.ts";
+import { evidenceFromStepOutput, stepCriteria, type StepCriterion } from "./model-evidence.ts";
+import type { ParsedResume } from "./parse-resume.ts";
 import type { YearMonth } from "./profile/dates.ts";
-import { withLeverParsedData } from "./rediscovery.ts";
+import { recommend, type RecommendationBars } from "./recommendation.ts";
+import { dataProtectionBlock } from "./rediscovery.ts";
 import { extractRequirements, type PostingInput } from "./requirements.ts";
-import { scoreResume, scoreResumeWithProvider, type ScoreResult } from "./score.ts";
-import { activeRubric, recordScore, saveRubricVersion } from "./store.ts";
+import type { Rubric } from "./rubric.ts";
+import { scoreResume } from "./score.ts";
+import { activeRubric, recordScore, saveRubricVersion, upsertProfile } from "./store.ts";
 
-export interface ScreeningOutcome {
-  opportunityId: string;
-  postingId: string;
-  /** Present when the resume could be read and scored. */
-  result?: ScoreResult;
-  parse: { status: ParsedResume["status"] | "no-resume" | "unprocessable"; message?: string; flags: string[]; hiddenText: ParsedResume["hiddenText"]; injections: string[] };
-  /** The note to propose on the opportunity (plain text). */
-  note: string;
-  scoreId?: number;
+/** The parts of a Lever opportunity the screening reads. */
+export type ScreeningOpportunity = Pick<LeverOpportunity, "id"> & Partial<Pick<LeverOpportunity, "applications" | "contact" | "archived" | "dataProtection" | "isAnonymized">>;
+
+/** The candidate's newest resume as the engine fetched it; `parsed` is the screening parser's result. */
+export interface ScreeningResume {
+  id: string;
+  filename: string;
+  /** The reader's status (`parsed`, `partial`, …), or `unprocessable` when Lever could not process the file. */
+  status: string;
+  sha256?: string | undefined;
+  parsed?: ParsedResume | undefined;
 }
 
-function noteFor(result: ScoreResult, parsed: ParsedResume, title: string): string {
-  const lines = [`Screening for ${title}: ${result.score}/100 (${result.tier}), confidence ${Math.round(result.confidence * 100)}%. Computed by code from the evidence below.`];
-  for (const c of result.criteria) {
-    if (c.weight === 0) continue;
-    const mark = c.status === "met" ? "✓" : c.status === "partly" ? "~" : "✗";
-    lines.push(`${mark} ${c.must ? "[must] " : ""}${c.label} — ${c.reason}${c.quotes[0] ? ` “${c.quotes[0].slice(0, 140)}”` : ""}`);
-  }
-  if (result.missingMustHaves.length) lines.push(`Missing must-haves: ${result.missingMustHaves.join("; ")}.`);
-  if (parsed.hiddenText.length) lines.push(`⚠ Possible manipulation: ${parsed.hiddenText.length} piece(s) of hidden text (${[...new Set(parsed.hiddenText.map((h) => h.reason))].join(", ")}) were ignored.`);
-  if (parsed.injections.length) lines.push(`⚠ Possible manipulation: instructions aimed at an AI reviewer were found and ignored: “${parsed.injections[0]!.slice(0, 160)}”.`);
-  if (result.confidenceReasons.length) lines.push(`Confidence lowered because ${result.confidenceReasons.join("; ")}.`);
-  return lines.join("\n");
+/** Runs the AI layer's `resume-evidence` step (a model, or its local engine), which validated and shaped its output. */
+export type ResumeEvidenceRunner = (input: { rubric: { criteria: StepCriterion[] }; resumeText: string }) => Promise<{ output: ResumeEvidenceOutput; meta: Record<string, unknown> }>;
+
+export interface ScreenApplicationInput {
+  db: Queryable;
+  connectionId: string;
+  posting: PostingInput | undefined;
+  opportunity: ScreeningOpportunity | undefined;
+  resume: ScreeningResume | null | undefined;
+  /** Gathers evidence with a model; without it the local engine decides alone. */
+  evidence?: ResumeEvidenceRunner | undefined;
+  bars?: RecommendationBars | undefined;
+  /** Record nothing: no rubric version, no score, no profile. */
+  dryRun?: boolean | undefined;
+  /** The month years of experience are counted up to (default: this month). */
+  asOf?: YearMonth | undefined;
 }
+
+/** A posting that yields no requirements: a score against its title alone would mean nothing. */
+export class NoRequirementsError extends Error {
+  override readonly name = "NoRequirementsError";
+}
+
+const MARK = { met: "✓", partly: "~", missing: "✗" } as const;
 
 /**
- * Screens one application. `evidence` plugs in a model (see `createAiEvidenceProvider`); without
- * it the local engine decides alone.
+ * Screens the candidate against the posting and recommends advance, hold or reject (`review` when
+ * it cannot score): `bars.advanceAt` (default 75) is the bar for advancing, `bars.rejectBelow`
+ * (default 40) the score under which it recommends rejecting. Throws `NoRequirementsError` when
+ * the posting has nothing to screen against.
  */
-export async function screenApplication(input: {
-  db: Queryable;
-  lever: Pick<LeverClient, "getOpportunity" | "getPosting" | "listResumes" | "downloadResume">;
-  connectionId: string;
-  opportunityId: string;
-  postingId: string;
-  evidence?: EvidenceProvider;
-  asOf?: YearMonth;
-}): Promise<ScreeningOutcome> {
-  const { db, lever, connectionId, opportunityId, postingId } = input;
-  const opportunity = await lever.getOpportunity(opportunityId, { expand: ["applications"] });
-  const posting = (await lever.getPosting(postingId)) as PostingInput;
-  let rubric = await activeRubric(db, connectionId, postingId);
+export async function screenApplication(input: ScreenApplicationInput): Promise<Record<string, unknown>> {
+  const { db, connectionId, posting, resume, dryRun = false } = input;
+  const parsed = resume?.parsed;
+  if (!posting) {
+    return review("The application has no posting to screen against.", ["no-posting"]);
+  }
+  // The team's approved override wins; otherwise the requirements are read from the posting. A
+  // posting that yields none (no content, or no requirement list and no skills in its description)
+  // fails the step: a score against the title alone would look like a screening and mean nothing.
+  const postingId = String(posting.id);
+  let rubric: (Rubric & { version?: number }) | undefined = await activeRubric(db, connectionId, postingId);
+  const extracted = rubric ? undefined : extractRequirements(posting);
+  if (extracted && titleOnly(extracted, posting)) {
+    throw new NoRequirementsError(
+      `posting ${postingId}${posting.text ? ` ("${String(posting.text).slice(0, 80)}")` : ""} has no requirements to screen against: ` +
+        (posting.content ? "its content has no requirement list and its description names no skills" : "Lever returned it without content") +
+        ". Add requirements to the posting in Lever, or approve a rubric for it in Fulcrum, then replay the run.",
+    );
+  }
+  if (!resume || !parsed || !["parsed", "partial"].includes(parsed.status)) {
+    const why = !resume
+      ? "The candidate has no resume."
+      : resume.status === "unprocessable"
+        ? `Lever could not process the resume file ${resume.filename}, so it cannot be downloaded.`
+        : `The resume could not be read (${resume.status}).`;
+    return review(why, [!resume ? "no-resume" : `resume-${resume.status}`]);
+  }
+  // Text read but not understood (no positions, no skills) is not a weak candidate: a person reads it.
+  if (parsed.status === "partial" && parsed.profile.positions.length === 0 && parsed.profile.skills.length === 0) {
+    return review(`Resume ${resume.filename}: ${parsed.message ?? "no positions or skills were found."}`, ["resume-unreadable-layout"]);
+  }
+  // Requirements read from the posting are saved once as a version the team can review and
+  // approve (a dry run saves nothing).
   if (!rubric) {
-    const extracted = extractRequirements(posting);
-    rubric = { ...extracted, version: await saveRubricVersion(db, connectionId, extracted, "fulcrum") };
+    rubric = extracted!;
+    if (!dryRun) rubric = { ...rubric, version: await saveRubricVersion(db, connectionId, rubric, "fulcrum") };
   }
-  const applications = (opportunity.applications ?? []).filter((a): a is Exclude<typeof a, string> => typeof a === "object");
-  const application = applications.find((a) => (typeof a.posting === "string" ? a.posting : a.posting?.id) === postingId) ?? applications[0];
-  const answers = answersFromCustomQuestions(application?.customQuestions);
+  let evidence: ProposedEvidence[] | undefined;
+  let rejectedQuotes = 0;
+  let meta: Record<string, unknown> = { engine: "local", prompt: null, model: null };
+  const criteria = stepCriteria(rubric);
+  if (input.evidence && criteria.length > 0) {
+    const r = await input.evidence({ rubric: { criteria }, resumeText: parsed.text });
+    // Quotes the AI layer could not find in the resume never reach the scorer as evidence; only
+    // their count does, so made-up evidence lowers the confidence and is flagged in the proposal.
+    ({ evidence, rejectedQuotes } = evidenceFromStepOutput(r.output));
+    meta = { ...r.meta };
+  }
+  const opportunity = input.opportunity;
+  const app = opportunity?.applications?.[0];
+  const answers = answersFromCustomQuestions(typeof app === "object" ? app.customQuestions : undefined);
+  const result = scoreResume(parsed, rubric, { ...(evidence ? { evidence, rejectedQuotes } : {}), answers, ...(input.asOf ? { asOf: input.asOf } : {}) });
+  const flags = [...new Set([...result.flags, ...parsed.flags.filter((f) => f === "hidden-text" || f === "prompt-injection")])];
+  const opportunityId = opportunity?.id ? String(opportunity.id) : undefined;
+  if (!dryRun && opportunity && opportunityId) {
+    // Scores per posting feed fairness monitoring; the profile joins the rediscovery index unless
+    // the candidate's data-protection settings forbid storing or contacting them.
+    await recordScore(db, { connectionId, postingId, opportunityId, result });
+    if (!dataProtectionBlock(opportunity)) {
+      await upsertProfile(db, {
+        connectionId,
+        opportunityId,
+        contactId: typeof opportunity.contact === "string" ? opportunity.contact : undefined,
+        resumeId: resume.id,
+        fileSha256: resume.sha256,
+        archived: Boolean(opportunity.archived),
+        postingIds: [postingId],
+        parsed,
+      });
+    }
+  }
+  const reasons = result.criteria.map((c) => `${MARK[c.status]} ${c.label}${c.must ? " (must-have)" : ""}: ${c.reason}`);
+  // Advance, hold or reject (see recommendation.ts); archiving on a reject still waits for a person.
+  const { recommendation, why } = recommend(result, input.bars);
+  const lines = [
+    `Fulcrum screening: ${result.score}/100 (${result.tier}) for ${posting.text ?? "this posting"}`,
+    `Recommendation: ${recommendation} (${why}).`,
+    `Confidence ${Math.round(result.confidence * 100)}%${result.confidenceReasons.length ? ` (${result.confidenceReasons.join("; ")})` : ""}.`,
+    "",
+    ...result.criteria.map((c) => {
+      const quote = c.quotes[0] ? ` — "${c.quotes[0].slice(0, 160)}"` : "";
+      return `${MARK[c.status]} ${c.label}${c.must ? " (must-have)" : ""}${quote}`;
+    }),
+    ...(result.missingMustHaves.length ? ["", `Missing must-haves: ${result.missingMustHaves.join("; ")}`] : []),
+    ...(flags.length ? ["", `Flags for review: ${flags.join(", ")}`] : []),
+    "",
+    `Evidence from the ${meta.engine === "model" ? `model ${String(meta.model ?? "")}` : "local engine"}; scored by Fulcrum's code (rubric ${result.rubricHash.slice(0, 8)}).`,
+  ];
+  return {
+    score: result.score,
+    tier: result.tier,
+    confidence: result.confidence,
+    recommendation,
+    recommendationReason: why,
+    promptVersion: promptVersionOf(meta),
+    missingMustHaves: result.missingMustHaves,
+    reasons,
+    evidence: result.criteria.filter((c) => c.quotes.length > 0).map((c) => ({ criterion: c.label, status: c.status, quotes: c.quotes.slice(0, 3) })),
+    flags,
+    tags: [`fulcrum-screen-${result.tier}`, `fulcrum-recommend-${recommendation}`, ...(flags.length ? ["fulcrum-review"] : [])],
+    note: lines.join("\n"),
+    rubricHash: result.rubricHash,
+    rubricVersion: rubric.version ?? null,
+    rubricSource: rubric.source,
+    meta,
+  };
 
-  const resumes: LeverResume[] = [];
-  for await (const r of lever.listResumes(opportunityId)) resumes.push(r);
-  const latest = newestResumeWithFile(resumes);
-  if (!latest) {
-    return { opportunityId, postingId, parse: { status: "no-resume", flags: [], hiddenText: [], injections: [] }, note: `Screening for ${posting.text ?? postingId}: no resume on file, nothing scored.` };
+  function review(why: string, reviewFlags: string[]) {
+    return {
+      score: null,
+      tier: "unscored",
+      confidence: 0,
+      recommendation: "review",
+      recommendationReason: why,
+      promptVersion: null,
+      missingMustHaves: [],
+      reasons: [why],
+      evidence: [],
+      flags: reviewFlags,
+      tags: ["fulcrum-review"],
+      note: `Fulcrum screening: not scored. ${why} A person should review this application.`,
+      meta: { engine: "local" },
+    };
   }
-  let file: Download;
-  try {
-    file = await lever.downloadResume(opportunityId, latest.id);
-  } catch (error) {
-    // Lever answers 422 for a file it could not process: a person reads it, retrying won't help.
-    if (!isUnprocessableFile(error)) throw error;
-    const message = `Lever could not process ${latest.file?.name ?? "the resume file"} (422)`;
-    return { opportunityId, postingId, parse: { status: "unprocessable", message, flags: [], hiddenText: [], injections: [] }, note: `Screening for ${posting.text ?? postingId}: ${message}. Please review it by hand.` };
-  }
-  const parsed = withLeverParsedData(
-    await parseResume(file.bytes, { filename: file.filename ?? latest.file?.name ?? "", mime: file.contentType ?? "", ...(input.asOf ? { asOf: input.asOf } : {}) }),
-    latest,
-  );
-  const parse = { status: parsed.status, ...(parsed.message ? { message: parsed.message } : {}), flags: parsed.flags, hiddenText: parsed.hiddenText, injections: parsed.injections };
-  if (parsed.status !== "parsed" && parsed.status !== "partial") {
-    return { opportunityId, postingId, parse, note: `Screening for ${posting.text ?? postingId}: the resume could not be read (${parsed.status}: ${parsed.message ?? ""}). Please review it by hand.` };
-  }
-  const options = { ...(input.asOf ? { asOf: input.asOf } : {}), answers };
-  const result = input.evidence ? await scoreResumeWithProvider(parsed, rubric, input.evidence, options) : scoreResume(parsed, rubric, options);
-  const scoreId = await recordScore(db, { connectionId, postingId, opportunityId, result });
-  return { opportunityId, postingId, result, parse, note: noteFor(result, parsed, posting.text ?? postingId), scoreId };
+}
+
+/** `name@version` of the prompt that gathered the evidence, or `local engine` when none did. */
+function promptVersionOf(meta: Record<string, unknown>): string {
+  return typeof meta.prompt === "string" && meta.prompt !== "" ? meta.prompt : "local engine";
+}
+
+/** True when `extractRequirements` found nothing and fell back to the posting's title as the only criterion. */
+function titleOnly(rubric: Rubric, posting: PostingInput): boolean {
+  const [only, ...rest] = rubric.criteria;
+  return rest.length === 0 && !!only && only.kind === "text" && only.label === (posting.text ?? "the role");
 }

@@ -10,7 +10,7 @@
  */
 import { render, type Workflow } from "../workflows/index.ts";
 import { findFormTemplate, formFieldProblems, type FormFieldLike, type FormTemplateLike } from "../steps/profile-form.ts";
-import { RECOMMENDATIONS, SCREENING_TIERS } from "../steps/tasks/recommendation.ts";
+import { RECOMMENDATIONS, SCREENING_TIERS } from "../../screening/index.ts";
 import type { LeverAccountApi } from "./ports.ts";
 
 /** One row of the check (the shape of doctor's rows). */
