@@ -4,13 +4,12 @@
  * long texts are cut, exactly as for prompts. With no provider (or one without embeddings, such
  * as Anthropic) there is no embedder and callers carry on without semantic matching.
  */
-import { createAzure } from "@ai-sdk/azure";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { embedMany, type EmbeddingModel } from "ai";
 import type { AiConfig, Config } from "../config/index.ts";
 import { aiCalls, aiLatency, aiTokens } from "./metrics.ts";
-import { providerConfigured, type ModelProviderName } from "./providers.ts";
+import { azureProvider, providerConfigured, type ModelProviderName } from "./providers.ts";
 import { createRedactor } from "./redaction.ts";
 
 /** Used when FULCRUM_AI_EMBEDDING_MODEL is not set and the provider has a well-known default. */
@@ -54,12 +53,7 @@ function realFactory(ai: AiConfig, provider: ModelProviderName, fetchImpl?: type
       return (id) => p.embedding(id);
     }
     case "azure": {
-      const p = createAzure({
-        apiKey: ai.azure.apiKey,
-        ...(ai.azure.baseUrl ? { baseURL: ai.azure.baseUrl } : { resourceName: ai.azure.resourceName }),
-        ...(ai.azure.apiVersion ? { apiVersion: ai.azure.apiVersion } : {}),
-        ...common,
-      });
+      const p = azureProvider(ai, fetchImpl);
       return (id) => p.embedding(id);
     }
     case "openai-compatible": {

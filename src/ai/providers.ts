@@ -4,7 +4,7 @@
  * credentials come from configuration.
  */
 import { createAnthropic } from "@ai-sdk/anthropic";
-import { createAzure } from "@ai-sdk/azure";
+import { createAzure, type AzureOpenAIProvider } from "@ai-sdk/azure";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
@@ -36,6 +36,19 @@ export function providerConfigured(ai: AiConfig, provider: ModelProviderName): b
   }
 }
 
+/**
+ * The Azure OpenAI provider from the configuration: its own base URL when one is set, else the
+ * resource name. Language and embedding models both come from it.
+ */
+export function azureProvider(ai: AiConfig, fetchImpl?: typeof fetch): AzureOpenAIProvider {
+  return createAzure({
+    apiKey: ai.azure.apiKey,
+    ...(ai.azure.baseUrl ? { baseURL: ai.azure.baseUrl } : { resourceName: ai.azure.resourceName }),
+    ...(ai.azure.apiVersion ? { apiVersion: ai.azure.apiVersion } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+}
+
 /** The model factory for `provider`, or a NonRetriableError saying which setting is missing. */
 export function modelFactoryFor(ai: AiConfig, provider: ModelProviderName, fetchImpl?: typeof fetch): ModelFactory {
   if (!providerConfigured(ai, provider)) {
@@ -52,12 +65,7 @@ export function modelFactoryFor(ai: AiConfig, provider: ModelProviderName, fetch
       return (id) => p(id);
     }
     case "azure": {
-      const p = createAzure({
-        apiKey: ai.azure.apiKey,
-        ...(ai.azure.baseUrl ? { baseURL: ai.azure.baseUrl } : { resourceName: ai.azure.resourceName }),
-        ...(ai.azure.apiVersion ? { apiVersion: ai.azure.apiVersion } : {}),
-        ...common,
-      });
+      const p = azureProvider(ai, fetchImpl);
       return (id) => p(id);
     }
     case "openai-compatible": {
