@@ -1,6 +1,7 @@
 /**
  * The sandbox organisation held in memory, plus the record of every webhook event it fired.
  */
+import { leverWebhookEvents, type LeverWebhookEvent } from "../lever/index.ts";
 import type { EeoAnswers } from "./eeo.ts";
 import { createPrng, hashSeed, type Prng } from "./resumes/prng.ts";
 import type {
@@ -21,20 +22,9 @@ import type {
   UserRecord,
 } from "./model.ts";
 
-/** The webhook events the sandbox fires. */
-export const webhookEvents = [
-  "applicationCreated",
-  "candidateStageChange",
-  "candidateArchiveChange",
-  "candidateHired",
-  "candidateDeleted",
-  "interviewCreated",
-  "interviewUpdated",
-  "interviewDeleted",
-  "contactCreated",
-  "contactUpdated",
-] as const;
-export type WebhookEvent = (typeof webhookEvents)[number];
+/** The webhook events the sandbox fires: every event Lever delivers. */
+export const webhookEvents = leverWebhookEvents;
+export type WebhookEvent = LeverWebhookEvent;
 
 /** Events whose API webhooks may carry origin conditions. */
 export const conditionalEvents: readonly WebhookEvent[] = ["applicationCreated", "candidateArchiveChange", "candidateHired", "candidateStageChange"];
