@@ -247,6 +247,22 @@ describe("Google Calendar provider", () => {
     assert.equal(fake.apiCalls.length, 2);
   });
 
+  it("retries Google's 403 rateLimitExceeded and userRateLimitExceeded like a 429, but not a 403 for a missing permission", async () => {
+    fake.queued.set("GET /calendar/v3/calendars/ana%40example.com/events", [
+      { status: 403, body: googleError(403, "userRateLimitExceeded", "User Rate Limit Exceeded") },
+      { status: 403, headers: { "retry-after": "0.2" }, body: googleError(403, "rateLimitExceeded", "Rate Limit Exceeded") },
+    ]);
+    await provider().events(ana, range);
+    assert.equal(fake.apiCalls.length, 3, "two refusals, then the answer");
+    fake.apiCalls.length = 0;
+    fake.queued.set("GET /calendar/v3/calendars/ana%40example.com/events", Array.from({ length: 2 }, () => ({ status: 403, body: googleError(403, "rateLimitExceeded", "Rate Limit Exceeded") })));
+    await assert.rejects(provider({ maxAttempts: 2 }).events(ana, range), (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.retryable && e.status === 403 && e.code === "rateLimitExceeded");
+    fake.apiCalls.length = 0;
+    fake.queued.set("GET /calendar/v3/calendars/ana%40example.com/events", [{ status: 403, body: googleError(403, "forbidden", "Forbidden") }]);
+    await assert.rejects(provider().events(ana, range), (e: unknown) => e instanceof CalendarError && e.kind === "permission");
+    assert.equal(fake.apiCalls.length, 1, "a permission refusal is not retried");
+  });
+
   it("gives up on an API that stays down with a retryable error naming the endpoint", async () => {
     fake.queued.set("GET /calendar/v3/calendars/ana%40example.com/events", [
       { status: 503, body: googleError(503, "backendError", "Backend Error") },

@@ -53,6 +53,14 @@ const freeBusySchema = z.object({
   ),
 });
 
+/**
+ * Google answers some rate limits with 403 and a reason instead of 429; its guidance is to retry
+ * those with exponential backoff, like a 429 (a 403 for a missing permission is not retried).
+ */
+export function googleRateLimited(status: number, body: unknown): boolean {
+  return status === 403 && /^(rateLimitExceeded|userRateLimitExceeded)$/.test(providerError(body).code ?? "");
+}
+
 const b64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
 
 /** Signs the JWT-bearer assertion for `subject` (RS256, one hour). Exported for tests. */
@@ -176,7 +184,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
     const url = new URL(this.#api + path);
     for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     return requestJson(
-      { provider: "google", connectionId: this.#config.id, endpoint, url: url.href, method: init.method, body: init.body, token: (refresh) => this.accessToken(subject, refresh) },
+      { provider: "google", connectionId: this.#config.id, endpoint, url: url.href, method: init.method, body: init.body, token: (refresh) => this.accessToken(subject, refresh), rateLimited: googleRateLimited },
       this.#http(),
     );
   }

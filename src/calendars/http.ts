@@ -33,6 +33,11 @@ export interface JsonRequest {
   headers?: Record<string, string> | undefined;
   /** JSON-encoded unless a string or URLSearchParams. */
   body?: unknown;
+  /**
+   * A rate limit the provider answers with another status than 429 (Google's 403
+   * rateLimitExceeded / userRateLimitExceeded): retried and reported like a 429.
+   */
+  rateLimited?: ((status: number, body: unknown) => boolean) | undefined;
   /** Gives the bearer token; `refresh` is true after a 401, to get a new one once. */
   token?: ((refresh: boolean) => Promise<string>) | undefined;
 }
@@ -91,7 +96,8 @@ export async function requestJson(req: JsonRequest, settings: HttpSettings = {})
       attempt--;
       continue;
     }
-    if (res.status === 429 || res.status >= 500) {
+    const limited = res.status === 429 || (req.rateLimited?.(res.status, parsed) ?? false);
+    if (limited || res.status >= 500) {
       const wait = retryAfterMs(res.headers.get("retry-after"));
       if (attempt < maxAttempts && (wait === undefined || wait <= maxDelay)) {
         await delay(wait ?? backoff(base, attempt));
@@ -99,7 +105,7 @@ export async function requestJson(req: JsonRequest, settings: HttpSettings = {})
       }
       const { code, message } = providerError(parsed);
       throw new CalendarError({
-        kind: res.status === 429 ? "rate-limited" : "unavailable",
+        kind: limited ? "rate-limited" : "unavailable",
         provider: req.provider,
         connectionId: req.connectionId,
         endpoint: req.endpoint,
