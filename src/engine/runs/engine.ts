@@ -25,6 +25,7 @@ import {
   type Workflow,
 } from "../workflows/index.ts";
 import { applyAction, EDITABLE, renderAction, type Action } from "../steps/actions.ts";
+import type { PanelBooker } from "../steps/scheduling-book.ts";
 import { fetchContext, postingIdOf } from "../steps/context.ts";
 import { isInterviewEvent, resolveInterviewEvent } from "./interview-events.ts";
 import { EngineError, StepFailure } from "./errors.ts";
@@ -57,6 +58,8 @@ export interface EngineOptions {
   allowHosts?: readonly string[] | undefined;
   /** Other hiring tools by id (the config file's `tools:`), for `assessment.send` and `tool.status`. */
   tools?: Readonly<Record<string, ToolConfig>> | undefined;
+  /** Books panels for `scheduling.book` (see `createPanelBooker`); absent when no calendars are configured. */
+  book?: PanelBooker | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   logger?: Logger | undefined;
   now?: (() => number) | undefined;
@@ -773,6 +776,7 @@ export function createWorkflowEngine(options: EngineOptions) {
         env,
         allowHosts: options.allowHosts,
         tools: options.tools,
+        book: options.book ? (booking, gateway) => options.book!(booking, gateway, run.connection_id) : undefined,
       });
       return { proposal: p, key, result };
     } catch (error) {

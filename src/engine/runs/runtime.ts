@@ -16,6 +16,7 @@ import { getProposal } from "../proposals/index.ts";
 import { formatProblem, opportunityIdOf, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
 import { createModeCeiling } from "../policy/index.ts";
 import { leverGateway } from "../steps/lever-gateway.ts";
+import { createPanelBooker } from "../steps/scheduling-book.ts";
 import { builtInTasks, forgetInterviewTranscripts, forgetToolCandidates, readResumeWithScreening } from "../steps/tasks/index.ts";
 import { startBackfillWorker, updateScreeningIndex } from "../steps/tasks/screening-index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
@@ -198,6 +199,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     autoArchive: o.config.policy?.autoArchive === true,
     allowHosts: o.allowHosts,
     tools: o.config.tools,
+    book: createPanelBooker({ db: o.db, calendars: o.config.calendars, smtp: o.config.smtp, publicUrl: o.config.publicUrl }),
     logger: o.logger,
   });
   const indexHook = { db: o.db, client: o.client, workflows: () => engine.effectiveWorkflows(), logger: o.logger };

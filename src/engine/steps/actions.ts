@@ -172,7 +172,7 @@ export interface ApplyDeps {
   /** Other hiring tools by id (the config file's `tools:`), for `assessment.send` and `tool.status`. */
   tools?: Readonly<Record<string, ToolConfig>> | undefined;
   /** Books a panel into calendars and Lever (`scheduling.book`); absent when no calendars are configured. */
-  book?: ((booking: BookingParams, key: string, lever: LeverGateway) => Promise<Record<string, unknown>>) | undefined;
+  book?: ((booking: BookingParams, lever: LeverGateway) => Promise<Record<string, unknown>>) | undefined;
 }
 
 /** Does what the action says. `key` is the idempotency key of the write. */
@@ -263,7 +263,8 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
         if (error instanceof BookingParamsError) throw new StepFailure(error.message);
         throw error;
       }
-      return deps.book(booking, key, lever);
+      // Idempotent by the booking's panelKey (events, invite, Lever writes), not by this step's key.
+      return deps.book(booking, lever);
     }
     case "http": {
       const secret = typeof action.secret === "string" ? resolveEnv(action.secret, deps.env) : undefined;
