@@ -33,7 +33,7 @@ export function builtInTasks(options: { tools?: ToolSettings | undefined; schedu
     "rediscovery.explain": rediscoveryExplainTask,
     "interview.intake": interviewIntakeTask({ ...options.interviews, tools: options.tools }),
     "interview.transcribe": interviewTranscribeTask({ ...options.interviews, tools: options.tools }),
-    "interview.analyze": interviewAnalyzeTask,
+    "interview.analyze": interviewAnalyzeTask({ tools: options.tools }),
     "scheduling.propose": schedulingProposeTask(options.scheduling),
   };
 }

@@ -184,8 +184,12 @@ export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHan
     }
     const email = str(candidate.email, 200).toLowerCase();
     if (!opportunity && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-      opportunity = await lever.findOpportunityByEmail(email);
-      if (opportunity) foundBy = "the candidate's e-mail";
+      const found = await lever.findOpportunityByEmail(email);
+      // Read whole: a search result may lack the applications that name the posting.
+      if (found) {
+        opportunity = await lever.getOpportunity(found.id);
+        foundBy = "the candidate's e-mail";
+      }
     }
     if (!opportunity) throw new StepFailure("no opportunity in Lever for this interview: the event names no opportunityId, the tool never sent this candidate.id, and no candidate has its candidate.email");
 
@@ -344,7 +348,7 @@ export function triageTag(score: number | undefined, triage: InterviewTriage | n
 }
 
 /** `interview.analyze`: see the file's comment. */
-export const interviewAnalyzeTask: TaskHandler = async ({ with: params, db, connectionId, dryRun }) => {
+export const interviewAnalyzeTask = (options: InterviewTaskOptions = {}): TaskHandler => async ({ with: params, db, connectionId, dryRun }) => {
   const questions = params.questions as InterviewQuestion[] | undefined;
   if (!Array.isArray(questions) || questions.length === 0) throw new StepFailure("questions-empty: the question set is empty: give at least one { id, text }");
   let transcript: Transcript;
@@ -369,7 +373,8 @@ export const interviewAnalyzeTask: TaskHandler = async ({ with: params, db, conn
   if (recordId && !dryRun) {
     await db.query("update interview_transcripts set analysis = $2::jsonb, analyzed_at = now() where id = $1", [recordId, JSON.stringify(analysis)]);
   }
-  const tool = str(params.toolName, 100) || str(params.tool, 63) || "the interview platform";
+  const toolId = str(params.tool, 63);
+  const tool = options.tools?.[toolId]?.name || toolId || "the interview platform";
   const playerUrl = str(params.playerUrl);
   const score = analysis.evidence?.score?.value;
   const tag = triageTag(score, params.triage as InterviewTriage | null);
