@@ -1,0 +1,254 @@
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Hono } from "hono";
+import { silentLogger } from "../../src/observability/index.ts";
+import { testEngines } from "../../src/store/testing.ts";
+import { createMemoryConnectionDirectory } from "../../src/engine/sources/index.ts";
+import { listProposals } from "../../src/engine/proposals/index.ts";
+import { createApp } from "../../src/server/app.ts";
+import { LABELLED_CORPUS_DIR } from "../../src/interviews/index.ts";
+import { ffmpegSync, hasCommand, LIBRIVOX_DIR } from "../../src/interviews/testing-media.ts";
+import { notesOf, SANDBOX_TRIAL_MODES, startHarness, type Harness } from "./harness.ts";
+
+const SECRET = "video-interviews-secret-0123456789";
+const TOOL = "video-interviews";
+const SPEECH_WAV = join(LIBRIVOX_DIR, "sense_and_sensibility_01_austen_64kb-0930.wav");
+const haveSpeechTools = hasCommand("ffmpeg") && hasCommand("pocketsphinx_continuous", ["-h"]) && readdirSafe(LIBRIVOX_DIR).length > 0;
+const SKIP_MEDIA = haveSpeechTools ? false : "ffmpeg, pocketsphinx, pocketsphinx-en-us or pocketsphinx-testdata not installed (Debian packages)";
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function sign(body: string): string {
+  const t = Math.floor(Date.now() / 1000);
+  return `t=${t},v1=${createHmac("sha256", SECRET).update(`${t}.${body}`).digest("hex")}`;
+}
+
+/** A platform's media host on loopback: recordings, a truncated one, silence, and a redirect to the cloud metadata address. */
+async function startMediaServer(dir: string): Promise<{ url: string; server: Server; hits: string[] }> {
+  const files: Record<string, string> = {};
+  if (haveSpeechTools) {
+    files["/answer.wav"] = SPEECH_WAV;
+    ffmpegSync(["-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=4", "-c:a", "pcm_s16le", join(dir, "silence.wav")]);
+    files["/silence.wav"] = join(dir, "silence.wav");
+    ffmpegSync(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-f", "lavfi", "-i", "testsrc=size=64x64:rate=5:duration=3", "-shortest", join(dir, "full.mp4")]);
+    // The first 2 KiB: an mp4 that sniffs as one but has lost its index and most of its data.
+    writeFileSync(join(dir, "truncated.mp4"), readFileSync(join(dir, "full.mp4")).subarray(0, 2048));
+    files["/truncated.mp4"] = join(dir, "truncated.mp4");
+  }
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? "");
+    if (req.url === "/to-internal") {
+      res.writeHead(302, { location: "https://169.254.169.254/latest/meta-data/" });
+      return res.end();
+    }
+    const file = files[req.url ?? ""];
+    if (!file) {
+      res.writeHead(404);
+      return res.end();
+    }
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, hits };
+}
+
+for (const e of await testEngines()) {
+  describe(`recorded interview analysis end to end on ${e.kind}`, { skip: e.skip }, () => {
+    let h: Harness;
+    let app: Hono;
+    let dir: string;
+    let mediaDir: string;
+    let media: Awaited<ReturnType<typeof startMediaServer>>;
+    let posting: { id: string; text: string };
+    let otherPosting: { id: string; text: string };
+    let n = 0;
+
+    before(async () => {
+      process.env.FULCRUM_TOOL_SECRET_VIDEO_INTERVIEWS = SECRET;
+      dir = mkdtempSync(join(tmpdir(), "fulcrum-interview-analysis-"));
+      mediaDir = join(dir, "media");
+      mkdirSync(mediaDir);
+      media = await startMediaServer(dir);
+      // The sandbox's postings are seeded the same way every time; read them from a first start.
+      h = await startHarness(e.kind, { allowHosts: ["127.0.0.1"], workflowModes: { ...SANDBOX_TRIAL_MODES, "interview-analysis": "auto" } });
+      const published = [...h.sandbox.state.postings.values()].filter((p) => p.state === "published");
+      posting = { id: published[0]!.id, text: published[0]!.text };
+      otherPosting = { id: published[1]!.id, text: published[1]!.text };
+      await h.close();
+      const questions = readFileSync(join(LABELLED_CORPUS_DIR, "engineer.questions.json"), "utf8");
+      const config = [
+        "tools:",
+        `  ${TOOL}:`,
+        "    name: Willo",
+        "    mediaHosts: ['127.0.0.1', '169.254.169.254']",
+        "interviews:",
+        `  workDir: ${JSON.stringify(mediaDir)}`,
+        "  postings:",
+        `    - posting: ${JSON.stringify(posting.text)}`,
+        `      questions: ${questions.replace(/\n/g, " ")}`,
+        "      rubric: { score: true, competencies: [{ id: debugging, label: Debugs production issues, keywords: [memory leak, heap snapshots], questions: [q-debug] }] }",
+        "      triage: { strongAt: 50, weakBelow: 20 }",
+      ].join("\n");
+      writeFileSync(join(dir, "fulcrum.config.yaml"), config);
+      h = await startHarness(e.kind, {
+        env: { FULCRUM_CONFIG: join(dir, "fulcrum.config.yaml") },
+        allowHosts: ["127.0.0.1"],
+        workflowModes: { ...SANDBOX_TRIAL_MODES, "interview-analysis": "auto" },
+      });
+      // Ids are new on every start: find the postings again by title.
+      const byTitle = (text: string) => [...h.sandbox.state.postings.values()].find((p) => p.text === text)!;
+      posting = { id: byTitle(posting.text).id, text: posting.text };
+      otherPosting = { id: byTitle(otherPosting.text).id, text: otherPosting.text };
+      app = createApp({ config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({ default: {} }) });
+    });
+    after(async () => {
+      delete process.env.FULCRUM_TOOL_SECRET_VIDEO_INTERVIEWS;
+      await h?.close();
+      media?.server.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function post(body: Record<string, unknown>): Promise<string> {
+      const id = `iv-${++n}`;
+      const raw = JSON.stringify({ event: "interview.completed", id, ...body });
+      const res = await app.request(`/webhooks/tools/${TOOL}`, { method: "POST", headers: { "content-type": "application/json", "x-fulcrum-signature": sign(raw) }, body: raw });
+      assert.equal(res.status, 200, await res.clone().text());
+      return id;
+    }
+
+    async function runOf(eventId: string) {
+      const { rows } = await h.t.db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where workflow_id = 'interview-analysis' and run_key = $1", [`interview-analysis:default:tool:${TOOL}:${eventId}`]);
+      return rows[0];
+    }
+
+    function applicant(onPosting: { id: string }, name: string): string {
+      return h.sandbox.actions.applyToPosting(onPosting.id, { name, email: `${name.toLowerCase().replace(/\W+/g, ".")}@example.net` }).opportunityId;
+    }
+
+    const transcript = () => readFileSync(join(LABELLED_CORPUS_DIR, "engineer.srt"), "utf8");
+
+    it("starts in assist: a person approves the note unless someone chose auto", () => {
+      const wf = h.runtime.workflows.list().find((w) => w.workflow.id === "interview-analysis");
+      assert.equal(wf?.workflow.mode, "assist");
+    });
+
+    it("turns a platform transcript into a secret note with each answer's time and a link to that moment, the rubric evidence and a triage tag", async () => {
+      const opp = applicant(posting, "Riley Transcript");
+      // An expired transcript from long ago goes when the next interview comes in.
+      await h.t.db.query(
+        `insert into interview_transcripts (connection_id, opportunity_id, tool, trace_id, source, engine, language, duration_seconds, transcript, expires_at)
+         values ('default', 'opp-old', $1, 'old-trace', 'platform-transcript', 'transcript', 'en', 1, '{}'::jsonb, now() - interval '1 day')`,
+        [TOOL],
+      );
+      const id = await post({
+        candidate: { id: "willo-77", email: "riley.transcript@example.net" },
+        interview: { transcript: transcript(), transcriptFilename: "call.srt", playerUrl: "https://player.willo.example/v/abc?lang=en" },
+      });
+      await h.settle(60_000);
+      assert.deepEqual(await runOf(id), { status: "succeeded", error: null });
+
+      const notes = notesOf(h, opp) as unknown as { secret: boolean; fields: { value: string }[] }[];
+      assert.equal(notes.length, 1);
+      assert.equal(notes[0]!.secret, true);
+      const text = notes[0]!.fields[0]!.value;
+      assert.match(text, /^Interview analysis from Willo \(advisory/);
+      assert.match(text, /Answer at 0:14 \(https:\/\/player\.willo\.example\/v\/abc\?lang=en&t=14\)–0:58: "The worst one was a memory leak/);
+      assert.match(text, /How would you design a URL shortening service\?\n {3}Not asked\./);
+      assert.match(text, /Rubric evidence:\n- Debugs production issues: met/);
+      assert.match(text, /Advisory score: 100\/100/);
+      assert.match(text, /No emotion, face or voice analysis/);
+      const tags = h.sandbox.state.opportunities.get(opp)!.tags;
+      assert.ok(tags.includes("interview-strong"), JSON.stringify(tags));
+
+      const { rows } = await h.t.db.query<{ opportunity_id: string; source: string; days: number; analyzed: boolean; tool_candidate_id: string }>(
+        "select opportunity_id, source, tool_candidate_id, round(extract(epoch from expires_at - created_at) / 86400)::int as days, analysis is not null as analyzed from interview_transcripts order by id",
+      );
+      assert.deepEqual(rows, [{ opportunity_id: opp, source: "platform-transcript", tool_candidate_id: "willo-77", days: 180, analyzed: true }]);
+    });
+
+    it("fetches a recording from an allow-listed host, transcribes it with pocketsphinx, and deletes the media", { skip: SKIP_MEDIA }, async () => {
+      const opp = applicant(posting, "Sam Recording");
+      const id = await post({ opportunityId: opp, interview: { mediaUrl: `${media.url}/answer.wav` } });
+      await h.settle(120_000);
+      assert.deepEqual(await runOf(id), { status: "succeeded", error: null });
+      const { rows } = await h.t.db.query<{ source: string; engine: string; text: string }>(
+        "select source, engine, transcript->>'segments' as text from interview_transcripts where opportunity_id = $1",
+        [opp],
+      );
+      assert.equal(rows[0]?.source, "media");
+      assert.equal(rows[0]?.engine, "pocketsphinx");
+      assert.match(rows[0]!.text, /made/);
+      assert.equal(notesOf(h, opp).length, 1);
+      assert.deepEqual(readdirSync(mediaDir), [], "the downloaded recording and its audio are deleted");
+    });
+
+    it("ends each bad interview with its status and message, and the others still run", async () => {
+      const opp = applicant(posting, "Kim Badinput");
+      const noSet = applicant(otherPosting, "Lee Noquestions");
+      const runs: Record<string, string> = {};
+      if (haveSpeechTools) {
+        runs.corrupt = await post({ opportunityId: opp, interview: { mediaUrl: `${media.url}/truncated.mp4` } });
+        runs.silence = await post({ opportunityId: opp, interview: { mediaUrl: `${media.url}/silence.wav` } });
+      }
+      runs.redirect = await post({ opportunityId: opp, interview: { mediaUrl: `${media.url}/to-internal` } });
+      runs.notListed = await post({ opportunityId: opp, interview: { mediaUrl: "https://cdn.elsewhere.example/x.mp4" } });
+      runs.noQuestions = await post({ opportunityId: noSet, interview: { transcript: transcript(), transcriptFilename: "call.srt" } });
+      runs.nothing = await post({ opportunityId: opp, interview: { playerUrl: "https://player.willo.example/v/1" } });
+      runs.unknown = await post({ candidate: { email: "nobody.at.all@example.net" }, interview: { transcript: transcript() } });
+      const good = await post({ opportunityId: opp, interview: { transcript: transcript(), transcriptFilename: "call.srt" } });
+      await h.settle(120_000);
+
+      const expect: Record<string, RegExp> = {
+        corrupt: /^step transcribe: corrupt: /,
+        silence: /^step transcribe: no-speech: no speech was recognised/,
+        redirect: /^step transcribe: blocked: media URL https:\/\/169\.254\.169\.254\/… points at a private, loopback or link-local address/,
+        notListed: /^step intake: blocked: media host cdn\.elsewhere\.example is not on this tool's allow-list/,
+        noQuestions: new RegExp(`^step intake: questions-empty: no question set is configured for posting "${otherPosting.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`),
+        nothing: /^step intake: transcript-invalid: the event carries neither a media URL nor a transcript/,
+        unknown: /^step intake: no opportunity in Lever for this interview/,
+      };
+      for (const [what, eventId] of Object.entries(runs)) {
+        const run = await runOf(eventId);
+        assert.equal(run?.status, "failed", `${what}: ${JSON.stringify(run)}`);
+        assert.match(run!.error ?? "", expect[what]!, what);
+      }
+      // The signed media URL's path never reaches a run's error.
+      assert.ok(!(await runOf(runs.redirect!))!.error!.includes("to-internal"));
+      assert.deepEqual(await runOf(good), { status: "succeeded", error: null });
+      assert.equal(notesOf(h, opp).length, 1, "only the good interview wrote a note");
+      assert.equal(notesOf(h, noSet).length, 0);
+      assert.deepEqual(readdirSync(mediaDir), []);
+    });
+
+    it("keeps the note for a person in assist mode, with the answers as evidence and the interviewer check for the recruiter only", async () => {
+      await h.t.db.query("update workflow_settings set mode = 'assist' where workflow_id = 'interview-analysis'");
+      const opp = applicant(posting, "Noor Assist");
+      const improper = `1\n00:00:00,500 --> 00:00:04,000\nBefore we start, how old are you and do you have kids?\n\n2\n00:00:04,500 --> 00:00:08,000\nI would rather keep that private.\n\n${transcript().replace(/^(\d+)$/gm, (m) => String(Number(m) + 2))}`;
+      const id = await post({ opportunityId: opp, interview: { transcript: improper, transcriptFilename: "call.srt" } });
+      await h.settle(60_000);
+      assert.equal((await runOf(id))?.status, "waiting");
+      assert.equal(notesOf(h, opp).length, 0, "nothing is written before a person approves");
+      const proposals = (await listProposals(h.t.db, { workflowId: "interview-analysis", limit: 50 })).filter((p) => p.opportunityId === opp);
+      const note = proposals.find((p) => p.kind === "lever.note")!;
+      assert.equal(note.status, "pending");
+      assert.ok((note.evidence as { question: string }[]).some((ev) => ev.question === "q-debug"));
+      const body = JSON.stringify(note.action);
+      assert.doesNotMatch(body, /how old are you/i, "the interviewer check is not part of the note");
+      assert.ok(note.reasons.some((r) => /should not have asked: shown here for the recruiter/.test(String(r))), JSON.stringify(note.reasons));
+    });
+  });
+}
