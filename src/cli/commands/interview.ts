@@ -14,6 +14,7 @@ import { parse as parseYaml } from "yaml";
 import { createAi, DEFAULT_AI_CONFIG } from "../../ai/index.ts";
 import { loadConfig } from "../../config/index.ts";
 import { silentLogger } from "../../observability/index.ts";
+import { registerInterviewRights } from "./interview-rights.ts";
 import {
   analyzeInterview,
   analyzeInterviewWithProvider,
@@ -98,6 +99,7 @@ function asTranscript(path: string): ReturnType<typeof parseTranscriptFile> | nu
 
 export function register(program: Command): void {
   const interview = program.command("interview").description("Recorded interviews: transcripts with times from media or platform transcript files, and their analysis against a question set.");
+  registerInterviewRights(interview);
 
   interview
     .command("transcribe <media-or-transcript>")
