@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createVerify, generateKeyPairSync } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { fulcrumEventKey, readChanges } from "./changes.ts";
 import { CalendarError } from "./errors.ts";
 import { GOOGLE_CALENDAR_SCOPE, GoogleCalendarProvider, googleEventId, verifyGooglePush } from "./google.ts";
 import type { GoogleConnectionConfig } from "./config.ts";
@@ -326,6 +327,34 @@ describe("Google Calendar provider", () => {
     const expired = await g.changes!(ana, "sync-that-google-forgot", range);
     assert.equal(expired.fullResync, true);
     assert.ok(expired.cursor);
+  });
+
+  it("normalises the sync feed for Fulcrum's events: a decline with who, a move with the new times, a deletion, by key", async () => {
+    const hm = fulcrumEventKey("run-5/opp-1", "hm");
+    const tech = fulcrumEventKey("run-5/opp-1", "tech");
+    const mine = (key: string, extra: Record<string, unknown>) => ev(googleEventId(key), { extendedProperties: { private: { fulcrumKey: key } }, ...extra });
+    const tracked = [
+      { key: hm, start: "2026-03-30T07:00:00Z", end: "2026-03-30T08:00:00Z" },
+      { key: tech, start: "2026-03-30T07:00:00Z", end: "2026-03-30T08:00:00Z" },
+    ];
+    fake.events.set("ana@example.com", [mine(hm, { attendees: [{ email: "bo@example.com", responseStatus: "accepted" }] }), mine(tech, {})]);
+    const g = provider();
+    const first = await readChanges(g, ana, undefined, range, tracked);
+    assert.deepEqual(first.changes, []);
+    fake.events.get("ana@example.com")!.push(
+      mine(hm, { attendees: [{ email: "bo@example.com", responseStatus: "declined" }] }),
+      mine(tech, { start: { dateTime: "2026-03-31T09:00:00+02:00" }, end: { dateTime: "2026-03-31T10:00:00+02:00" } }),
+      ev("lunch", {}),
+    );
+    const next = await readChanges(g, ana, first.cursor, range, tracked);
+    assert.deepEqual(next.changes, [
+      { kind: "declined", key: hm, eventId: googleEventId(hm), attendee: "bo@example.com" },
+      { kind: "moved", key: tech, eventId: googleEventId(tech), start: "2026-03-31T09:00:00+02:00", end: "2026-03-31T10:00:00+02:00", previous: { start: "2026-03-30T07:00:00Z", end: "2026-03-30T08:00:00Z" } },
+    ]);
+    assert.equal(next.otherEvents, 1);
+    fake.events.get("ana@example.com")!.push({ id: googleEventId(hm), status: "cancelled" });
+    const last = await readChanges(g, ana, next.cursor, range, tracked);
+    assert.deepEqual(last.changes, [{ kind: "cancelled", key: hm, eventId: googleEventId(hm), how: "deleted" }]);
   });
 
   it("opens and closes a push channel, and keeps only notifications carrying our token", async () => {
