@@ -3,22 +3,13 @@
  * headings such as "Requirements" or "Nice to have") become criteria — skills, minimum years,
  * education, and free-text requirements — split into must-haves and nice-to-haves.
  */
+import type { LeverPosting } from "../lever/index.ts";
 import { decodeEntities } from "./read/html.ts";
 import type { Criterion, Rubric } from "./rubric.ts";
 import { findSkills } from "./skills.ts";
 
-/** The parts of a Lever posting this module reads (Lever's shape; unknown fields are ignored). */
-export interface PostingInput {
-  id: string;
-  text?: string | null;
-  categories?: { location?: string | null; team?: string | null; department?: string | null; commitment?: string | null } | null;
-  content?: {
-    description?: string | null;
-    descriptionHtml?: string | null;
-    lists?: { text?: string | null; content?: string | null }[] | null;
-  } | null;
-  workplaceType?: string | null;
-}
+/** The parts of a Lever posting this module reads (Lever's type; unknown fields are ignored). */
+export type PostingInput = Pick<LeverPosting, "id"> & Partial<Pick<LeverPosting, "text" | "categories" | "content" | "workplaceType">>;
 
 const MUST_HEADING = /requirement|qualification|must|what you('ll| will)? (need|bring)|you (have|bring)|about you|who you are|what we('re| are) looking for|skills|experience|you should have/i;
 const NICE_HEADING = /nice|bonus|preferred|plus|desir|ideally|extra|would be great|good to have/i;

@@ -4,7 +4,6 @@
  * records included where the connection may read them), and the newest resume that has a file is downloaded through the API.
  */
 import { LeverApiError, isUnprocessableFile, newestResumeWithFile, type LeverClient } from "../../lever/index.ts";
-import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
 import type { LeverGateway } from "../runs/ports.ts";
 import type { ProfileFormInput } from "../../lever/index.ts";
 import type { FormTemplateLike } from "./profile-form.ts";
@@ -45,14 +44,14 @@ export function leverGateway(client: LeverClient, options: LeverGatewayOptions =
   }
   return {
     async getOpportunity(id) {
-      return (await client.getOpportunity(id, { expand: ["applications", "stage"] })) as unknown as OpportunityLike;
+      return client.getOpportunity(id, { expand: ["applications", "stage"] });
     },
     async getPosting(id) {
-      return (await client.getPosting(id)) as unknown as PostingLike;
+      return client.getPosting(id);
     },
     async listPostings(filters = {}) {
       // Asked per channel: a published list without one leaves out internal-only postings.
-      return (await withConfidential((c) => client.listPostingsOnEveryChannel({ ...(filters.state ? { state: filters.state } : {}), ...c }).toArray())) as unknown as PostingLike[];
+      return withConfidential((c) => client.listPostingsOnEveryChannel({ ...(filters.state ? { state: filters.state } : {}), ...c }).toArray());
     },
     async listStages() {
       return (await client.listStages().toArray()).map((s) => ({ id: s.id, text: s.text ?? s.id }));
@@ -102,7 +101,7 @@ export function leverGateway(client: LeverClient, options: LeverGatewayOptions =
       return { id: newest.id, filename, mime: file.contentType?.split(";")[0] ?? MIME_BY_EXT[ext] ?? "application/octet-stream", bytes: file.bytes };
     },
     async findOpportunityByEmail(email) {
-      for await (const opp of client.listOpportunities({ email })) return opp as unknown as OpportunityLike;
+      for await (const opp of client.listOpportunities({ email })) return opp;
       return null;
     },
     async addNote(id, note, o) {

@@ -3,6 +3,7 @@
  * against. Shapes are lenient on purpose: Lever omits fields, and expanded fields may be ids or
  * objects.
  */
+import type { LeverApplication, LeverArchiveReason, LeverOpportunity, LeverPosting, LeverStage } from "../../lever/index.ts";
 
 /** An event as the workflow engine sees it. */
 export interface EngineEvent {
@@ -23,44 +24,15 @@ export interface EngineEvent {
   workflowId?: string | undefined;
 }
 
-export interface StageLike {
-  id: string;
-  text?: string | undefined;
-}
-
-export interface ArchiveReasonLike {
-  id: string;
-  text?: string | undefined;
-  type?: string | null | undefined;
-}
-
-export interface PostingLike {
-  id: string;
-  text?: string | undefined;
-  confidentiality?: string | undefined;
-  categories?: { team?: string; department?: string; location?: string; commitment?: string; allLocations?: string[] } | undefined;
-  [key: string]: unknown;
-}
-
-export interface ApplicationLike {
-  id?: string;
-  posting?: string | PostingLike | null;
-  customQuestions?: { fields?: { text?: string; value?: unknown }[] }[] | null;
-  [key: string]: unknown;
-}
-
-export interface OpportunityLike {
-  id: string;
-  name?: string;
-  stage?: string | StageLike | null;
-  tags?: string[];
-  sources?: string[];
-  origin?: string;
-  confidentiality?: string;
-  archived?: { reason?: string | null; archivedAt?: number } | null;
-  applications?: (string | ApplicationLike)[];
-  [key: string]: unknown;
-}
+/**
+ * Lever's objects as the engine reads them: the Lever module's types, inferred from its schemas
+ * (loose, almost every field optional; expanded fields are ids or objects).
+ */
+export type StageLike = LeverStage;
+export type ArchiveReasonLike = LeverArchiveReason;
+export type PostingLike = LeverPosting;
+export type ApplicationLike = LeverApplication;
+export type OpportunityLike = LeverOpportunity;
 
 /** Lever data gathered before matching (only what the conditions need). */
 export interface MatchContext {

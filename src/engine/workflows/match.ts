@@ -105,9 +105,13 @@ export function conditionsHold(when: Conditions | undefined, event: EngineEvent,
   if (when.commitment && !list(when.commitment).some((d) => eq(d, cats?.commitment))) return false;
   if (when.location && !list(when.location).some((d) => eq(d, cats?.location) || (cats?.allLocations ?? []).some((l) => eq(l, d)))) return false;
   if (when.answers) {
-    const fields = (applicationOf(ctx)?.customQuestions ?? []).flatMap((q) => q.fields ?? []);
+    // Lever's schema leaves custom questions unknown (forms of fields), so they are read leniently.
+    const fields = (applicationOf(ctx)?.customQuestions ?? []).flatMap((q) => {
+      const list = (q as { fields?: unknown } | null)?.fields;
+      return Array.isArray(list) ? (list as { text?: unknown; value?: unknown }[]) : [];
+    });
     for (const a of when.answers) {
-      const field = fields.find((f) => eq(f.text?.trim(), a.question.trim()));
+      const field = fields.find((f) => typeof f.text === "string" && eq(f.text.trim(), a.question.trim()));
       if (!field) return false;
       const values = (Array.isArray(field.value) ? field.value : [field.value]).map((v) => String(v ?? ""));
       if (a.equals !== undefined && !values.some((v) => eq(v, a.equals))) return false;

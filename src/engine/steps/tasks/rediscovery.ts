@@ -22,7 +22,6 @@ import {
   rediscoverForPosting,
   rediscoveryProposal,
   scoreResume,
-  type PostingInput,
 } from "../../../screening/index.ts";
 import type { LeverGateway, TaskHandler } from "../../runs/ports.ts";
 import { StepFailure } from "../../runs/errors.ts";
@@ -40,7 +39,7 @@ function whole(v: unknown, fallback: number, min: number, max: number): number {
 }
 
 function getPosting(lever: LeverGateway) {
-  return async (id: string) => (await lever.getPosting(id)) as unknown as PostingInput;
+  return (id: string) => lever.getPosting(id);
 }
 
 /**
@@ -117,11 +116,11 @@ export const rediscoveryExplainTask: TaskHandler = async ({ with: params, fetch,
   const opportunity = ctx.opportunity;
   if (!opportunity?.id) throw new StepFailure("the run has no opportunity: start it with an opportunityId");
   const skip = (why: string) => ({ proceed: false, reasons: [why], tags: [], note: "", question: "", confidence: 0 });
-  const blocked = dataProtectionBlock(opportunity as unknown as Parameters<typeof dataProtectionBlock>[0]);
+  const blocked = dataProtectionBlock(opportunity);
   if (blocked) return skip(`Not proposed: the candidate's data protection says ${blocked}.`);
   const profile = await indexedProfile(db, connectionId, String(opportunity.id));
   if (!profile) return skip("Not proposed: the candidate has no readable resume in the rediscovery index.");
-  const posting = (await lever.getPosting(postingId)) as unknown as PostingInput;
+  const posting = await lever.getPosting(postingId);
   const rubric = (await activeRubric(db, connectionId, postingId)) ?? extractRequirements(posting);
   const result = scoreResume(profile.view, rubric);
   const proposal = rediscoveryProposal(posting, { opportunityId: String(opportunity.id), skills: profile.skills }, result, rubric);

@@ -5,7 +5,7 @@
  * (rubric, evidence, score, recommendation, note) lives in `screenApplication`.
  */
 import type { ResumeEvidenceOutput } from "../../../ai/index.ts";
-import { NoRequirementsError, barsFrom, parseResume, screenApplication, type ParsedResume, type PostingInput, type ScreeningOpportunity } from "../../../screening/index.ts";
+import { NoRequirementsError, barsFrom, parseResume, screenApplication, type ParsedResume } from "../../../screening/index.ts";
 import { StepFailure } from "../../runs/errors.ts";
 import type { ResumeReader, TaskHandler } from "../../runs/ports.ts";
 
@@ -21,8 +21,8 @@ export const screenTask: TaskHandler = async ({ with: params, fetch, ai, traceId
     return await screenApplication({
       db,
       connectionId,
-      posting: ctx.posting as PostingInput | undefined,
-      opportunity: ctx.opportunity as ScreeningOpportunity | undefined,
+      posting: ctx.posting,
+      opportunity: ctx.opportunity,
       resume,
       bars: barsFrom(params),
       dryRun,
