@@ -14,6 +14,6 @@ export {
 } from "./solver/request.ts";
 export { bookingParamsSchema, parseBookingParams, BookingParamsError, type BookingParams, type BookingSession } from "./booking/params.ts";
 export { planPanel, findPanelTemplate, PANEL_DEFAULTS, type PanelPlan, type PanelUser, type PanelPosting, type PlannedSession } from "./proposal/panel-plan.ts";
-export { proposeSchedule, businessDays, readWindow, type Proposal, type ProposalInput, type ProposalOption } from "./proposal/propose.ts";
+export { proposeSchedule, businessDays, readWindow, calendarViews, CALENDAR_VIEW_LIMITS, type CalendarView, type Proposal, type ProposalInput, type ProposalOption } from "./proposal/propose.ts";
 export { candidateTimezone, zoneForLocation, type TimezoneSource } from "./proposal/candidate-zone.ts";
 export { bookPanel, inviteUid, BookingError, type BookingDeps, type BookingLever, type BookingResult } from "./booking/book-panel.ts";

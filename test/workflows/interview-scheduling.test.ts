@@ -197,6 +197,15 @@ for (const e of await testEngines()) {
       assert.ok(!options.some((o) => onDay(o) === days[1]!.toISODate()));
       assert.match((book.reasons as string[]).join("\n"), /earliest possible/);
       assert.match((book.reasons as string[]).join("\n"), /System design .*Rafael Ortiz/);
+      // What the solver saw is kept for the console's day timeline: blocking events with status and title, free ones left out.
+      const seen = output?.calendars as { name: string; timezone?: string; working: unknown[]; busy: { status: string; title?: string; allDay?: boolean }[] }[];
+      const rafael = seen.find((c) => c.name === "Rafael Ortiz")!;
+      assert.equal(rafael.timezone, PEOPLE.rafael.zone);
+      assert.ok(rafael.working.length >= 5, "working time on each day of the window");
+      assert.ok(rafael.busy.some((b) => b.title === "Architecture review" && b.status === "busy"));
+      assert.ok(seen.some((c) => c.busy.some((b) => b.allDay && b.title === "Out of office")), "Yusuf's all-day event");
+      assert.ok(seen.some((c) => c.busy.some((b) => b.status === "tentative" && b.title === "Hold")), "Sofia's tentative hold");
+      assert.ok(!seen.some((c) => c.busy.some((b) => b.title === "Focus")), "a free (transparent) event does not block");
     });
 
     it("routes a panel that cannot be met to a person, naming what blocks, with no booking proposed; without a template the hiring manager and followers make the panel", async () => {

@@ -7,7 +7,7 @@ import { schedulingConfigSchema, type SchedulingConfigInput } from "../../config
 import { bookingParamsSchema } from "../booking/params.ts";
 import { candidateTimezone, zoneForLocation } from "./candidate-zone.ts";
 import { planPanel, type PanelUser } from "./panel-plan.ts";
-import { businessDays, proposeSchedule, readWindow } from "./propose.ts";
+import { businessDays, CALENDAR_VIEW_LIMITS, proposeSchedule, readWindow } from "./propose.ts";
 
 const users: PanelUser[] = [
   { id: "u-hm", name: "Hana Manager", email: "hana@example.com" },
@@ -135,6 +135,40 @@ describe("proposals", () => {
     const p = proposeSchedule({ ...base, plan, availability: [...availability(["u-a"]), { leverUserId: "u-b", ok: false, error: "no calendar connection serves example.com", retryable: false }] });
     assert.equal(p.feasible, true);
     assert.match(p.notes.join(" "), /Ben is left out: their calendar could not be read/);
+  });
+});
+
+describe("what the day timeline is given", () => {
+  const plan = () => planPanel(config({ panels: [{ stage: "On-site Interview", sessions: [{ title: "Tech", minutes: 60, pool: ["u-a", "u-b"] }] }] }), posting, onsite, users);
+
+  it("records each interviewer's blocking events in the window with their status and title, working time, and why a calendar is missing", () => {
+    const items: Record<string, RawItem[]> = {
+      "u-a": [
+        { start: "2026-04-07T08:00:00Z", end: "2026-04-07T09:00:00Z", status: "busy", title: "Sprint planning" },
+        { start: "2026-04-07T10:00:00Z", end: "2026-04-07T11:00:00Z", status: "tentative" },
+        { start: "2026-04-07T12:00:00Z", end: "2026-04-07T13:00:00Z", status: "free", title: "Lunch" },
+        { start: "2026-03-20T08:00:00Z", end: "2026-03-20T09:00:00Z", status: "busy", title: "Long before the window" },
+      ],
+    };
+    const p = proposeSchedule({ ...base, plan: plan(), availability: [...availability(["u-a"], items), { leverUserId: "u-b", ok: false, error: "no calendar connection serves example.com", retryable: false }] });
+    const [ana, ben] = p.calendars;
+    assert.equal(ana!.name, "Ana");
+    assert.equal(ana!.timezone, ZONE);
+    assert.deepEqual(ana!.busy.map((b) => [b.start, b.status, b.title]), [
+      ["2026-04-07T08:00:00.000Z", "busy", "Sprint planning"],
+      ["2026-04-07T10:00:00.000Z", "tentative", undefined],
+    ], "free events and events outside the window are left out; no title is made up");
+    assert.equal(ana!.working.length, 5, "one working interval per business day of the window");
+    assert.deepEqual(ben, { id: "u-b", name: "Ben", error: "no calendar connection serves example.com", working: [], busy: [] });
+  });
+
+  it("caps the blocks kept per person and says how many were left out", () => {
+    const many: RawItem[] = Array.from({ length: 200 }, (_, i) => ({ start: new Date(Date.parse("2026-04-07T08:00:00Z") + i * 60_000).toISOString(), end: new Date(Date.parse("2026-04-07T08:00:30Z") + i * 60_000).toISOString(), status: "busy" as const, title: "x".repeat(500) }));
+    const p = proposeSchedule({ ...base, plan: plan(), availability: availability(["u-a", "u-b"], { "u-a": many }, 0) });
+    const ana = p.calendars[0]!;
+    assert.equal(ana.busy.length, CALENDAR_VIEW_LIMITS.blocksPerPerson);
+    assert.equal(ana.omitted, 200 - CALENDAR_VIEW_LIMITS.blocksPerPerson);
+    assert.equal(ana.busy[0]!.title!.length, CALENDAR_VIEW_LIMITS.titleChars);
   });
 });
 

@@ -50,6 +50,51 @@ export interface Proposal {
   window: { start: string; end: string; days: string[] };
   /** What was read with an assumption, and who was left out. */
   notes: string[];
+  /** What the solver saw of each interviewer over the window, compact and capped, for a day timeline. */
+  calendars: CalendarView[];
+}
+
+/** One interviewer's day timeline data: working time and blocking events within the window. */
+export interface CalendarView {
+  id: string;
+  name: string;
+  timezone?: string | undefined;
+  /** Why nothing is shown when the calendar could not be read. */
+  error?: string | undefined;
+  working: { start: string; end: string }[];
+  /** Blocking events (free ones are left out); titles only when the calendar gave them. */
+  busy: { start: string; end: string; status: "busy" | "tentative" | "oof"; allDay?: boolean; title?: string }[];
+  /** Blocks left out beyond the cap. */
+  omitted?: number | undefined;
+}
+
+/** At most this many people and blocks per person are kept with a proposal (its output stays small). */
+export const CALENDAR_VIEW_LIMITS = { people: 40, blocksPerPerson: 80, titleChars: 80 } as const;
+
+/** The interviewers' availability as the timeline shows it, clipped to the window and capped. */
+export function calendarViews(availability: InterviewerAvailability[], window: { start: string; end: string }, name: (id: string) => string): CalendarView[] {
+  const from = Date.parse(window.start);
+  const to = Date.parse(window.end);
+  const inside = (r: { start: string; end: string }) => Date.parse(r.end) > from && Date.parse(r.start) < to;
+  return availability.slice(0, CALENDAR_VIEW_LIMITS.people).map((a): CalendarView => {
+    if (!a.ok) return { id: a.leverUserId, name: name(a.leverUserId), error: a.error, working: [], busy: [] };
+    const busy = a.interviewer.busy.filter((b) => b.status !== "free" && inside(b));
+    const kept = busy.slice(0, CALENDAR_VIEW_LIMITS.blocksPerPerson).map((b) => ({
+      start: b.start,
+      end: b.end,
+      status: b.status as "busy" | "tentative" | "oof",
+      ...(b.allDay ? { allDay: true } : {}),
+      ...(b.title ? { title: b.title.slice(0, CALENDAR_VIEW_LIMITS.titleChars) } : {}),
+    }));
+    return {
+      id: a.leverUserId,
+      name: name(a.leverUserId),
+      timezone: a.interviewer.timezone,
+      working: a.working.filter(inside).map((w) => ({ start: w.start, end: w.end })),
+      busy: kept,
+      ...(busy.length > kept.length ? { omitted: busy.length - kept.length } : {}),
+    };
+  });
 }
 
 /** The window's business days (Monday–Friday in `zone`), starting the day after `now`. */
@@ -89,8 +134,9 @@ export function proposeSchedule(input: ProposalInput): Proposal {
       for (const n of a.notes.slice(0, 5)) notes.push(`${name(a.leverUserId)}: ${n}`);
     } else notes.push(`${name(a.leverUserId)} is left out: their calendar could not be read (${a.error})`);
   }
+  const calendars = calendarViews(input.availability, window, name);
   if (plan.problems.length > 0) {
-    return { feasible: false, options: [], reasons: plan.problems, reason: `the panel cannot be set up: ${plan.problems.join("; ")}`, window, notes };
+    return { feasible: false, options: [], reasons: plan.problems, reason: `the panel cannot be set up: ${plan.problems.join("; ")}`, window, notes, calendars };
   }
 
   let pattern: RegExp;
@@ -159,7 +205,7 @@ export function proposeSchedule(input: ProposalInput): Proposal {
   const blockedDays = results.filter((r) => r.answer.status !== "scheduled").map((r) => `${r.day.toFormat("ccc d LLL")}: ${named(r.answer.reason ?? "nothing fits", users)}`);
   if (scheduled.length === 0) {
     const reason = `no time in the window (${days.length} business days from ${days[0]!.toFormat("ccc d LLL")}, ${zone}) fits the panel. ${blockedDays.join(" | ")}`;
-    return { feasible: false, options: [], reasons: [reason, ...notes], reason, window, notes };
+    return { feasible: false, options: [], reasons: [reason, ...notes], reason, window, notes, calendars };
   }
 
   // Best of each day first (other days), then other start times of those days.
@@ -218,6 +264,7 @@ export function proposeSchedule(input: ProposalInput): Proposal {
     reasons: options[0]!.reasons,
     window,
     notes,
+    calendars,
   };
 }
 

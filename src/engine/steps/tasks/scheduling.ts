@@ -6,6 +6,8 @@
  * `booking` is the best option as `scheduling.book` params; `options` holds 2–3 options with their
  * reasons (the others are also evidence, so a person can pick one by editing the booking). When
  * nothing fits, `feasible` is false and `reason` names the session, pool or constraint that blocks.
+ * `calendars` keeps each interviewer's working time and blocking events over the window as the
+ * solver saw them (capped), so the console can draw the day.
  */
 import type { CalendarProvider, CalendarsConfig } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, readAvailability } from "../../../calendars/index.ts";
@@ -95,6 +97,8 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       panelSource: plan.source,
       window: proposal.window,
       notes: proposal.notes,
+      // What the solver saw, for the console's day timeline (compact and capped).
+      calendars: proposal.calendars,
       reasons: [...proposal.reasons, ...context, ...proposal.notes].slice(0, 50),
       evidence: proposal.options.slice(1).map((o) => ({ kind: "alternative", label: o.label, reasons: o.reasons, booking: o.booking })),
       confidence: proposal.feasible ? 1 : 0,
