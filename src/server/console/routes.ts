@@ -21,6 +21,7 @@ import { clearSessionCookies, clientIp, readSignedIn, SESSION_COOKIE, setSession
 import { namesOfActors, MAX_ACTORS } from "./people.ts";
 import { unknownPostingIds, type PostingsPort } from "./postings.ts";
 import { proposalContext, proposalLabels, runLabels } from "./proposal-context.ts";
+import { listScheduledPanels, schedulingContext } from "./scheduling-panels.ts";
 import { deleteSession } from "./sessions.ts";
 import { signIn } from "./sign-in.ts";
 import { mountSingleSignOn, type SingleSignOnSettings } from "./single-sign-on.ts";
@@ -304,6 +305,24 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const context = await proposalContext(db, g.caller, c.req.param("id"));
     if (!context) return c.json({ error: `No proposal ${c.req.param("id")} that you may see.` }, 404);
     return c.json({ context });
+  });
+
+  // Interview panels: who may see proposals may see them (a hiring manager: their postings').
+  api.get("/scheduling/panels", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    const past = c.req.query("past");
+    if (past !== undefined && past !== "true" && past !== "false") return c.json({ error: "past: use true or false." }, 400);
+    c.header("Cache-Control", "no-store");
+    return c.json({ panels: await listScheduledPanels(db, g.caller, { past: past === "true" }) });
+  });
+
+  api.get("/proposals/:id/scheduling", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    const context = await schedulingContext(db, g.caller, c.req.param("id"));
+    if (!context) return c.json({ error: `No scheduling proposal ${c.req.param("id")} that you may see.` }, 404);
+    return c.json({ scheduling: context });
   });
 
   options.extend?.(api, guard);
