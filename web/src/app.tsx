@@ -41,6 +41,7 @@ function section(path: string): string {
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [sso, setSso] = useState<Status["sso"]>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
   const { path, query } = usePath();
 
   useEffect(() => {
@@ -58,6 +59,9 @@ export function App() {
   }, []);
 
   useEffect(() => (user ? connectLive() : undefined), [user]);
+
+  // A phone's menu closes once a page is picked.
+  useEffect(() => setMenuOpen(false), [path]);
 
   useEffect(() => {
     const current = NAV.find((n) => n.href === section(path));
@@ -145,7 +149,10 @@ export function App() {
         <a href="/" onClick={onLinkClick} className="brand">
           Fulcrum
         </a>
-        <nav aria-label="Main">
+        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <nav aria-label="Main" id="main-nav" className={menuOpen ? "open" : undefined}>
           <ul>
             {NAV.filter((n) => n.show(user)).map((n) => (
               <li key={n.href}>

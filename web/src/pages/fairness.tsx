@@ -158,6 +158,8 @@ export function FairnessPage() {
             }
             return (
               <section key={key} aria-label={`${t.postingTitle}, ${t.stage}, by ${by}`} className="card">
+                {/* Many columns: on a phone the table scrolls inside its own box, not the page. */}
+                <div className="table-scroll" tabIndex={0} role="group" aria-label={`Table: ${t.postingTitle}, ${t.stage}, by ${by} (scrolls sideways on a narrow screen)`}>
                 <table className="fairness">
                   <caption>
                     {t.postingTitle} · {t.stage} · by {by} — {who}, {t.unknown} unknown
@@ -200,6 +202,7 @@ export function FairnessPage() {
                     ))}
                   </tbody>
                 </table>
+                </div>
                 {missing.length > 0 && (
                   <ul className="muted small">
                     {missing.map(([which, why]) => (

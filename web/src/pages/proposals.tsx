@@ -132,6 +132,21 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
     [items],
   );
 
+  // On a narrow screen the detail sits below the list: a tap on a row scrolls it into view.
+  const detailRef = useRef<HTMLElement>(null);
+  const reveal = useRef(false);
+  const tap = (index: number) => {
+    const narrow = typeof matchMedia === "function" && matchMedia("(max-width: 900px)").matches;
+    if (narrow && items[index]?.id === selectedId) detailRef.current?.scrollIntoView({ block: "start" });
+    reveal.current = narrow;
+    select(index);
+  };
+  useEffect(() => {
+    if (!reveal.current || !selectedId) return;
+    reveal.current = false;
+    detailRef.current?.scrollIntoView({ block: "start" });
+  }, [selectedId]);
+
   const decide = useCallback(
     async (ids: string[], verdict: "approve" | "reject", body: { reason?: string; edits?: unknown }) => {
       let done = 0;
@@ -297,7 +312,7 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
                       setChecked(n);
                     }}
                   />
-                  <button type="button" className="prow-main" onClick={() => select(i)} aria-current={selected?.id === p.id ? "true" : undefined}>
+                  <button type="button" className="prow-main" onClick={() => tap(i)} aria-current={selected?.id === p.id ? "true" : undefined}>
                     <span className="prow-title">
                       {p.candidateName} <span className="muted">· {p.postingTitle ?? p.postingId ?? ""}</span>
                     </span>
@@ -311,7 +326,7 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
             />
           )}
         </section>
-        <section aria-label="Selected proposal" className="detail-pane">
+        <section aria-label="Selected proposal" className="detail-pane" ref={detailRef}>
           {selected ? (
             <ProposalDetail key={selected.id} base={selected} user={user} decide={decide} rejectRef={rejectRef} editRef={editRef} />
           ) : (
