@@ -15,10 +15,10 @@ const event = (over: Partial<CalendarEvent>): CalendarEvent => ({ id: "x", start
 
 describe("calendar changes", () => {
   it("makes one key per panel and session, and reads it back", () => {
-    assert.equal(hm, "run-1/opp-9#hm");
+    assert.equal(hm, "run-1/opp-9:hm");
     assert.deepEqual(parseFulcrumEventKey(hm), { panelKey: "run-1/opp-9", sessionId: "hm" });
     assert.equal(parseFulcrumEventKey("someone-elses-event"), undefined);
-    assert.throws(() => fulcrumEventKey("p", "a#b"), /may not contain "#"/);
+    assert.throws(() => fulcrumEventKey("p", "a:b"), /may not contain ":"/);
   });
 
   it("reports a new decline (not one already known), a move with its new times, and ignores other people's events", () => {
@@ -53,7 +53,7 @@ describe("calendar changes", () => {
   });
 
   it("after a full resync, a tracked event in the range that is no longer there was deleted", () => {
-    const out = normaliseChanges("graph", { events: [event({ id: "AAMkAD-graph-id", start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z" })], removed: [], cursor: "d", fullResync: true }, [...tracked, { key: "later#s", start: "2026-06-01T09:00:00Z", end: "2026-06-01T10:00:00Z" }], range);
+    const out = normaliseChanges("graph", { events: [event({ id: "AAMkAD-graph-id", start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z" })], removed: [], cursor: "d", fullResync: true }, [...tracked, { key: "later:s", start: "2026-06-01T09:00:00Z", end: "2026-06-01T10:00:00Z" }], range);
     assert.deepEqual(out.changes, [{ kind: "cancelled", key: hm, eventId: hm, how: "deleted" }], "the June event is outside the range read, so its absence says nothing");
   });
 });

@@ -13,20 +13,21 @@ import type { CalendarEvent, CalendarIdentity, EventChanges, TimeRange } from ".
 /**
  * The idempotency key of one session's calendar event: the same panel and session always give the
  * same key, so a retried booking finds the event it made (Google's private `fulcrumKey` and event
- * id, Graph's transactionId, the CalDAV UID are all derived from it).
+ * id, Graph's transactionId, the CalDAV UID are all derived from it). The panel booker writes the
+ * same form (`<panelKey>:<session id>`, or `<panelKey>:panel-event` for one event per panel).
  *
  * @example
- * fulcrumEventKey("run-42/opp-7", "tech") // "run-42/opp-7#tech"
+ * fulcrumEventKey("run-42/opp-7", "tech") // "run-42/opp-7:tech"
  */
 export function fulcrumEventKey(panelKey: string, sessionId: string): string {
   if (!panelKey || !sessionId) throw new RangeError("fulcrumEventKey needs a panel key and a session id");
-  if (sessionId.includes("#")) throw new RangeError(`session id "${sessionId}" may not contain "#"`);
-  return `${panelKey}#${sessionId}`;
+  if (sessionId.includes(":")) throw new RangeError(`session id "${sessionId}" may not contain ":"`);
+  return `${panelKey}:${sessionId}`;
 }
 
 /** The panel key and session id back from {@link fulcrumEventKey}; undefined for another key. */
 export function parseFulcrumEventKey(key: string): { panelKey: string; sessionId: string } | undefined {
-  const at = key.lastIndexOf("#");
+  const at = key.lastIndexOf(":");
   if (at <= 0 || at === key.length - 1) return undefined;
   return { panelKey: key.slice(0, at), sessionId: key.slice(at + 1) };
 }
