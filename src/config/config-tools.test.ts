@@ -39,6 +39,10 @@ describe("other hiring tools in the config file", () => {
     assert.throws(() => load("tools:\n  codility:\n    statusUrl: ftp://x.example.org/s\n"), /tools\.codility\.statusUrl/);
   });
 
+  it("answers a tool entry that is not a mapping with the list of its settings, mediaHosts included", () => {
+    assert.throws(() => load("tools:\n  willo: yes\n"), /tools\.willo: is not a mapping.*name, pseudonyms, statusUrl, inviteUrl, mediaHosts/s);
+  });
+
   it("refuses a plain http statusUrl or inviteUrl at load, naming the field, except on a loopback host", () => {
     assert.throws(() => load("tools:\n  codility:\n    statusUrl: http://tool.example.org/status\n"), /tools\.codility\.statusUrl.*must be an https URL/);
     assert.throws(() => load("tools:\n  willo:\n    inviteUrl: HTTP://willo.example.org/invite\n"), /tools\.willo\.inviteUrl.*must be an https URL/);

@@ -448,7 +448,7 @@ function toolsFromFile(value: unknown, filePath: string | undefined, warnings: s
   const out: Record<string, unknown> = {};
   for (const [id, raw] of Object.entries(value as Record<string, unknown>)) {
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-      throw new ConfigError(`${where}.${id}`, "is not a mapping", "Give the tool's settings as `key: value` lines (name, pseudonyms, statusUrl, inviteUrl).");
+      throw new ConfigError(`${where}.${id}`, "is not a mapping", "Give the tool's settings as `key: value` lines (name, pseudonyms, statusUrl, inviteUrl, mediaHosts).");
     }
     const { pseudonym, ...rest } = raw as Record<string, unknown>;
     if (pseudonym !== undefined) {
