@@ -89,8 +89,9 @@ export const demoGraphPeople = ["Owen Clarke", "Grace Mwangi", "Chloe Martin"] a
 export function sandboxCalendarsConfig(sandbox: CalendarSandbox): CalendarsConfigInput {
   const people = [...sandbox.store.people.values()];
   const domains = [...new Set(people.map((p) => p.email.slice(p.email.indexOf("@") + 1)))];
+  const googlePerson = people.find((p) => !(demoGraphPeople as readonly string[]).includes(p.name));
   return {
-    connections: [sandbox.googleConnection({ domains }), sandbox.graphConnection()],
+    connections: [sandbox.googleConnection({ domains, ...(googlePerson ? { subject: googlePerson.email } : {}) }), sandbox.graphConnection()],
     identities: people.filter((p) => (demoGraphPeople as readonly string[]).includes(p.name)).map((p) => ({ lever: p.email, connection: "sandbox-graph" })),
   };
 }
