@@ -26,6 +26,7 @@ import type { Sandbox } from "../../sandbox/index.ts";
 import { holdEmbeddedDatabase } from "../engine-session.ts";
 import { anchorKeyFrom, startAuditAnchoring } from "../../governance/index.ts";
 import { loadSecretKey } from "../../engine/connections/index.ts";
+import { calendarsConfigSchema } from "../../calendars/config.ts";
 
 /** The running service, as `startServer` returns it. */
 export interface RunningServer {
@@ -60,8 +61,14 @@ async function startBuiltInSandbox(config: Config, logger: Logger) {
   // The built-in sandbox is a local demo: Fulcrum runs beside it on plain http, so `fulcrum
   // webhooks install --url http://127.0.0.1:…` must work against it (loopback hosts only; real
   // Lever and the sandbox's default both require https).
-  const sandbox = await mod.startSandbox({ port: config.sandbox.port, seed: 1, allowHttpLoopbackWebhooks: true });
+  const sandbox = await mod.startSandbox({ port: config.sandbox.port, seed: 1, allowHttpLoopbackWebhooks: true, calendars: true });
   logger.info({ url: sandbox.url }, "built-in Lever sandbox started");
+  // With no calendar connection configured, the demo organisation's calendars are the sandbox's
+  // Google and Graph imitations, so panels can be scheduled with no set-up.
+  if (sandbox.calendars && (config.calendars?.connections.length ?? 0) === 0) {
+    config.calendars = calendarsConfigSchema.parse({ ...config.calendars, ...mod.sandboxCalendarsConfig(sandbox.calendars) });
+    logger.info({ url: sandbox.calendars.url }, "built-in calendar sandbox (Google Calendar and Microsoft Graph) connected");
+  }
   return sandbox;
 }
 
@@ -211,7 +218,9 @@ export function register(program: Command): void {
       `
 Uses the embedded database in <FULCRUM_DATA_DIR>/db (default .fulcrum/db), or the PostgreSQL server
 at DATABASE_URL. Without Lever credentials (LEVER_API_KEY or a config file) it also starts the
-built-in Lever sandbox with a demo organisation, connects to it and subscribes to its webhooks.
+built-in Lever sandbox with a demo organisation, connects to it and subscribes to its webhooks;
+with no calendar connection configured it also serves imitations of Google Calendar and Microsoft
+Graph holding three weeks of the demo people's calendars, and connects to those.
 SIGTERM or Ctrl-C stops it gracefully: jobs in flight finish (up to 30 s) before it exits.
 It writes a signed anchor of the audit chain head into FULCRUM_AUDIT_ANCHOR_DIR (default
 <FULCRUM_DATA_DIR>/audit-anchors) at start, every FULCRUM_AUDIT_ANCHOR_INTERVAL seconds (900) and at
@@ -238,6 +247,7 @@ Examples:
       ];
       if (running.sandbox) {
         lines.push(`  Lever sandbox: ${running.sandbox.url}`, `  sandbox API key: ${running.sandbox.apiKey}`);
+        if (running.sandbox.calendars) lines.push(`  calendar sandbox: ${running.sandbox.calendars.url} (Google Calendar and Microsoft Graph)`);
       }
       process.stdout.write(lines.join("\n") + "\n");
       const shutdown = (signal: string) => {
