@@ -25,6 +25,7 @@ import { createPrng, hashSeed } from "./resumes/prng.ts";
 import { createState, webhookEvents, type FiredEvent, type SandboxState, type WebhookEvent } from "./state.ts";
 import { WebhookDispatcher, type DeliveryAttempt } from "./webhook-delivery.ts";
 import { startCalendarSandbox, type CalendarSandbox } from "./calendars/index.ts";
+import { createDemoActivity, type DemoActivity } from "./activity.ts";
 
 export { sandboxPermissions, type SandboxPermission } from "./access.ts";
 export type { FaultConfig } from "./faults.ts";
@@ -39,6 +40,7 @@ export { demoAnchor, fixedStages } from "./demo-org.ts";
 export { demoPostings } from "./demo-postings.ts";
 export { SandboxError } from "./errors.ts";
 export type { OAuthClient } from "./oauth.ts";
+export type { ActivityBurst, DemoActivity } from "./activity.ts";
 export { sandboxCalendarsConfig, startCalendarSandbox, type CalendarSandbox, type CalendarSandboxOptions } from "./calendars/index.ts";
 
 export interface SandboxOptions {
@@ -157,6 +159,11 @@ export interface Sandbox {
   };
   /** The Google Calendar and Microsoft Graph imitations, when started with `calendars: true`. */
   calendars: CalendarSandbox | null;
+  /**
+   * The demo organisation's day (new applications, stage moves, phone screens and feedback, each
+   * firing its webhooks): a burst on demand, or one every N seconds once started. Null without demo.
+   */
+  activity: DemoActivity | null;
   /** Handles a request in process, without the network or faults. */
   fetch(request: Request): Promise<Response>;
   close(): Promise<void>;
@@ -217,6 +224,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     hire: (id, performAs = null) => void ops.archive(id, hiredReason(), performAs),
   };
 
+  const activity = demo ? createDemoActivity(state, ops, { seed }) : null;
+
   const oauth: Sandbox["oauth"] = {
     hosts: { authorizeUrl: `${url}/authorize`, tokenUrl: `${url}/oauth/token`, audience: `${url}/v1/` },
     clientId: defaultClient.clientId,
@@ -259,8 +268,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     triggerStageChange: actions.moveStage,
     triggerArchive: (id, reasonId, performAs = null) => void ops.archive(id, reasonId, performAs),
     calendars,
+    activity,
     fetch: async (request) => await app.fetch(request),
     close: async () => {
+      activity?.stop();
       await calendars?.close();
       await closeAll(server, dispatcher);
     },
