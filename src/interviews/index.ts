@@ -20,11 +20,13 @@ export {
 export { sniffMedia, SNIFF_BYTES, type MediaKind } from "./intake/sniff-media.ts";
 export {
   fetchMedia,
+  fetchTranscript,
   checkMediaUrl,
   describeMediaUrl,
   DEFAULT_MAX_MEDIA_BYTES,
   type MediaFetchPolicy,
   type FetchedMedia,
+  type FetchedTranscript,
 } from "./intake/fetch-media.ts";
 export {
   parseTranscriptFile,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { InterviewMediaError } from "../errors.ts";
-import { checkMediaUrl, fetchMedia, type MediaFetchPolicy } from "./fetch-media.ts";
+import { checkMediaUrl, fetchMedia, fetchTranscript, type MediaFetchPolicy } from "./fetch-media.ts";
 
 const wavHeader = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x24, 0, 0, 0]), Buffer.from("WAVEfmt "), Buffer.alloc(52)]);
 
@@ -85,6 +85,28 @@ function handle(path: string, res: ServerResponse): void {
   } else if (path === "/text-as-video") {
     res.writeHead(200, { "content-type": "video/mp4" });
     res.end("Sorry, this recording has expired. Please contact support for a new link.\n".repeat(5));
+  } else if (path === "/talk.vtt") {
+    // Labelled as something else: the bytes decide.
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.end("WEBVTT\n\n00:01.000 --> 00:03.000\n<v Ann>Tell me about yourself.</v>\n");
+  } else if (path === "/talk.srt") {
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end("1\n00:00:01,000 --> 00:00:03,000\nTell me about yourself.\n");
+  } else if (path === "/to-transcript") {
+    res.writeHead(302, { location: "/talk.vtt" });
+    res.end();
+  } else if (path === "/html-as-vtt") {
+    res.writeHead(200, { "content-type": "text/vtt" });
+    res.end("<!DOCTYPE html><html><body>Sign in to see this transcript</body></html>".repeat(20));
+  } else if (path === "/wav-as-vtt") {
+    res.writeHead(200, { "content-type": "text/vtt" });
+    res.end(Buffer.concat([wavHeader, Buffer.alloc(1000, 1)]));
+  } else if (path === "/huge.vtt") {
+    res.writeHead(200, { "content-type": "text/vtt" });
+    res.write("WEBVTT\n\n");
+    const t = setInterval(() => res.write("00:01.000 --> 00:03.000\nwords words words words\n\n".repeat(1000)), 2);
+    res.on("error", () => {});
+    res.on("close", () => clearInterval(t));
   } else if (path === "/stall") {
     res.writeHead(200, { "content-type": "audio/wav" });
     res.write(wavHeader);
@@ -199,5 +221,37 @@ describe("fetching media safely", () => {
   it("reports an HTTP error status as a fetch failure", async () => {
     await rejectsWith(fetchMedia(url("/missing"), policy()), "fetch-failed", /answered HTTP 404/);
     assert.equal(existsSync("/nonexistent"), false);
+  });
+});
+
+describe("fetching a transcript by URL under the same rules", () => {
+  it("downloads WebVTT and SRT by their bytes, whatever the server calls them, following an allowed redirect and leaving nothing on disk", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fetch-test-"));
+    const vtt = await fetchTranscript(url("/to-transcript"), policy(), { dir });
+    assert.equal(vtt.format, "vtt");
+    assert.equal(vtt.redirects, 1);
+    assert.match(vtt.text, /^WEBVTT\n/);
+    assert.equal(vtt.source, `http://media.test:${port}/…`);
+    const srt = await fetchTranscript(url("/talk.srt"), policy(), { dir });
+    assert.equal(srt.format, "srt");
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it("refuses an HTML page or a recording served as text/vtt, by its first bytes", async () => {
+    await rejectsWith(fetchTranscript(url("/html-as-vtt"), policy()), "transcript-invalid", /not WebVTT, SRT or JSON segments.*the server called it "text\/vtt"/);
+    await rejectsWith(fetchTranscript(url("/wav-as-vtt"), policy()), "transcript-invalid", /not WebVTT, SRT or JSON/);
+  });
+
+  it("blocks a transcript URL off the allow-list, over plain http, or redirected to a loopback address, naming it a transcript", async () => {
+    hits.length = 0;
+    await rejectsWith(fetchTranscript("https://elsewhere.example/t.vtt", policy()), "blocked", /transcript host elsewhere\.example is not on this tool's allow-list/);
+    await rejectsWith(fetchTranscript("http://evil.test/t.vtt", policy()), "blocked", /transcript URL .* must use https/);
+    await rejectsWith(fetchTranscript(url("/to-loopback-literal"), policy()), "blocked", /private, loopback or link-local/);
+    await rejectsWith(fetchTranscript(url("/to-rebinding-host"), policy()), "blocked", /transcript host evil\.test resolves to a private, loopback/);
+    assert.deepEqual(hits, ["/to-loopback-literal", "/to-rebinding-host"]);
+  });
+
+  it("caps a transcript's size mid-stream", async () => {
+    await rejectsWith(fetchTranscript(url("/huge.vtt"), policy({ maxBytes: 64 * 1024 })), "too-large", /transcript from .* went over the limit of 65536 bytes/);
   });
 });

@@ -33,7 +33,13 @@ before(async () => {
   if (haveFfmpeg) ffmpegSync(["-f", "lavfi", "-i", "sine=frequency=300:duration=2", "-c:a", "libvorbis", join(dir, "answer.ogg")]);
   server = createServer((req, res) => {
     requests += 1;
-    if (req.url === "/answer.ogg") {
+    if (req.url === "/talk.json") {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.end(JSON.stringify({ segments: [{ start: 0, end: 2.5, text: "Tell me about a project you led.", speaker: "Interviewer" }] }));
+    } else if (req.url === "/expired.vtt") {
+      res.writeHead(200, { "content-type": "text/vtt" });
+      res.end("<html><body>This link has expired.</body></html>");
+    } else if (req.url === "/answer.ogg") {
       res.writeHead(200, { "content-type": "application/octet-stream" });
       res.end(readFileSync(join(dir, "answer.ogg")));
     } else {
@@ -70,6 +76,38 @@ describe("the transcript for a recording", () => {
     assert.match(r.transcriptProblem ?? "", /the cue ends/);
     assert.equal(r.transcript.segments[0]!.text, "heard 2.0 s");
     assert.deepEqual(readdirSync(work), [], "media and audio removed");
+  });
+
+  it("fetches the platform's transcript by URL and uses it without fetching the media", async () => {
+    requests = 0;
+    const r = await transcriptForRecording(
+      { mediaUrl: `http://media.test:${port}/answer.ogg`, transcriptUrl: `http://media.test:${port}/talk.json` },
+      { fetchPolicy: fetchPolicy(), engine },
+    );
+    assert.equal(r.source, "platform-transcript");
+    assert.equal(r.transcriptFrom, `http://media.test:${port}/…`);
+    assert.deepEqual(r.transcript.segments, [{ start: 0, end: 2.5, text: "Tell me about a project you led.", speaker: "Interviewer" }]);
+    assert.equal(requests, 1, "only the transcript was requested");
+  });
+
+  it("refuses a transcript URL that serves no transcript when there is no recording, and one off the allow-list", async () => {
+    await assert.rejects(
+      transcriptForRecording({ transcriptUrl: `http://media.test:${port}/expired.vtt` }, { fetchPolicy: fetchPolicy(), engine }),
+      (e: unknown) => e instanceof InterviewMediaError && e.status === "transcript-invalid" && /not WebVTT, SRT or JSON/.test(e.message),
+    );
+    await assert.rejects(
+      transcriptForRecording({ transcriptUrl: "https://elsewhere.test/t.vtt" }, { fetchPolicy: fetchPolicy(), engine }),
+      (e: unknown) => e instanceof InterviewMediaError && e.status === "blocked" && /transcript host elsewhere\.test/.test(e.message),
+    );
+  });
+
+  it("falls back to the recording when the transcript URL serves no transcript, and says why", { skip: haveFfmpeg ? false : "ffmpeg not installed (Debian package ffmpeg)" }, async () => {
+    const r = await transcriptForRecording(
+      { mediaUrl: `http://media.test:${port}/answer.ogg`, transcriptUrl: `http://media.test:${port}/expired.vtt` },
+      { fetchPolicy: fetchPolicy(), engine },
+    );
+    assert.equal(r.source, "media");
+    assert.match(r.transcriptProblem ?? "", /transcript from media\.test.* is not WebVTT/);
   });
 
   it("refuses an event with neither media nor transcript, and media from hosts off the list", async () => {

@@ -1,14 +1,15 @@
 /**
- * What a one-way video platform or a Lever interview event hands us — a media URL, a transcript, or
- * both — turned into one transcript. A platform transcript is used as it is; media is fetched under
- * the tool's fetch rules, transcribed, and deleted from disk as soon as the transcript exists.
+ * What a one-way video platform hands us — a media URL, a transcript (inline or by URL), or both —
+ * turned into one transcript. A platform transcript is used as it is (an inline one first, then one
+ * fetched by URL under the tool's fetch rules); media is fetched under the same rules, transcribed,
+ * and deleted from disk as soon as the transcript exists.
  */
 import { InterviewMediaError } from "../errors.ts";
 import type { TranscriptionEngine } from "../transcribe/engine.ts";
 import { transcribeMedia } from "../transcribe/transcribe-media.ts";
 import type { Transcript } from "../transcript.ts";
 import type { MediaToolOptions } from "./extract-audio.ts";
-import { fetchMedia, type MediaFetchPolicy } from "./fetch-media.ts";
+import { fetchMedia, fetchTranscript, type MediaFetchPolicy } from "./fetch-media.ts";
 import { parseTranscriptFile } from "./transcript-files.ts";
 
 /** A recording as an event carries it. At least one of the two must be present. */
@@ -19,6 +20,8 @@ export interface RecordingInput {
   transcript?: string | undefined;
   /** The transcript's file name, when known (helps tell SRT from plain text). */
   transcriptFilename?: string | undefined;
+  /** Where the platform serves its transcript (WebVTT, SRT or JSON); fetched like media, never logged. */
+  transcriptUrl?: string | undefined;
 }
 
 export interface RecordingOptions {
@@ -35,6 +38,8 @@ export interface RecordingOptions {
 export interface RecordingTranscript {
   transcript: Transcript;
   source: "platform-transcript" | "media";
+  /** Scheme and host a platform transcript was fetched from (absent when it came in the event). */
+  transcriptFrom?: string;
   /** Set when the platform's transcript could not be read and the media was transcribed instead. */
   transcriptProblem?: string;
 }
@@ -51,12 +56,22 @@ export async function transcriptForRecording(input: RecordingInput, options: Rec
     try {
       return { transcript: parseTranscriptFile(input.transcript, input.transcriptFilename), source: "platform-transcript" };
     } catch (error) {
-      if (!(error instanceof InterviewMediaError) || !input.mediaUrl) throw error;
+      if (!(error instanceof InterviewMediaError) || !(input.mediaUrl || input.transcriptUrl)) throw error;
       transcriptProblem = error.message;
     }
   }
+  if (input.transcriptUrl) {
+    try {
+      const fetched = await fetchTranscript(input.transcriptUrl, options.fetchPolicy, options.workDir ? { dir: options.workDir } : {});
+      return { transcript: parseTranscriptFile(fetched.text, input.transcriptFilename), source: "platform-transcript", transcriptFrom: fetched.source };
+    } catch (error) {
+      // With a recording to fall back on, a transcript that cannot be had is a note, not the end.
+      if (!(error instanceof InterviewMediaError) || !input.mediaUrl) throw error;
+      transcriptProblem = transcriptProblem ? `${transcriptProblem}; ${error.message}` : error.message;
+    }
+  }
   if (!input.mediaUrl) {
-    throw new InterviewMediaError("transcript-invalid", "the event carries neither a media URL nor a transcript", { retriable: false });
+    throw new InterviewMediaError("transcript-invalid", "the event carries neither a media URL nor a transcript (inline or by URL)", { retriable: false });
   }
   const media = await fetchMedia(input.mediaUrl, options.fetchPolicy, options.workDir ? { dir: options.workDir } : {});
   try {
