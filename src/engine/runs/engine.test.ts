@@ -468,6 +468,37 @@ steps:
       assert.deepEqual(lever.writes, []);
     });
 
+    it("takes the opportunity a task found when the event named none, for the run and its audit, and never replaces one the run has", async () => {
+      const FOUND = `id: found
+name: Found by a task
+triggers:
+  - manual: true
+steps:
+  - id: find
+    type: task
+    task: test.find
+  - id: note
+    type: lever.note
+    because: find
+    opportunity: "{{ steps.find.output.opportunityId }}"
+    body: "found"
+`;
+      const find = async ({ setOpportunity }: { setOpportunity?: (id: string) => void }) => {
+        setOpportunity?.("o-found");
+        return { opportunityId: "o-found" };
+      };
+      const { eng, drain } = engine(FOUND, { tasks: { "test.find": find } });
+      const bare: EngineEvent = { key: "m1", connectionId: "c1", source: "manual", name: "manual", triggeredAt: 1, data: {}, traceId: "trace-found", workflowId: "found" };
+      const [found] = await eng.handleEvent(bare);
+      const [named] = await eng.handleEvent({ ...bare, key: "m2", data: { opportunityId: "o-named" }, traceId: "trace-named" });
+      await drain();
+      const runs = await t.db.query<{ id: number; opportunity_id: string | null; status: string }>("select id, opportunity_id, status from workflow_runs order by id");
+      assert.deepEqual(runs.rows.map((r) => [Number(r.id), r.opportunity_id, r.status]), [[found, "o-found", "succeeded"], [named, "o-named", "succeeded"]]);
+      assert.equal((await getRun(t.db, found!))?.opportunityId, "o-found");
+      const finished = await t.db.query<{ opportunity_id: string | null }>("select opportunity_id from audit_records where kind = 'run.succeeded' and trace_id = 'trace-found'");
+      assert.equal(finished.rows[0]?.opportunity_id, "o-found");
+    });
+
     it("fails the run after a step keeps failing, with the error kept", async () => {
       const { eng, drain } = engine(SCREEN, { tasks: { "test.score": async () => { throw new Error("scorer broke"); } } });
       const [runId] = await eng.handleEvent(event());

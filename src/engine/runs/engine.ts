@@ -83,6 +83,8 @@ interface RunRow {
   context: RunContext;
   /** Set when a step loaded more context; the context is stored with the step's outcome. */
   contextChanged?: boolean;
+  /** Set when a task named the run's opportunity (the event did not); stored with the step's outcome. */
+  opportunityFound?: boolean;
 }
 
 interface StepRow {
@@ -619,6 +621,11 @@ export function createWorkflowEngine(options: EngineOptions) {
             );
             return ids[0] ?? null;
           },
+          setOpportunity: (opportunityId) => {
+            if (run.opportunity_id || !opportunityId) return;
+            run.opportunity_id = opportunityId;
+            run.opportunityFound = true;
+          },
         });
         return { kind: "done", output };
       }
@@ -918,6 +925,7 @@ export function createWorkflowEngine(options: EngineOptions) {
       if (finished) sets.push(`error = ${$(error ?? null)}`, "finished_at = now()");
       const [context, postingId] = changedContext(run);
       if (context !== null) sets.push(`context = ${$(context)}::jsonb`, `posting_id = coalesce(posting_id, ${$(postingId)})`);
+      if (run.opportunityFound) sets.push(`opportunity_id = coalesce(opportunity_id, ${$(run.opportunity_id)})`);
       if (finished) records.push(runRecord(run, runStatus, error));
       await changeAndAudit(q, ctes, `update workflow_runs set ${sets.join(", ")} where id = ${$(run.id)} returning id as changed`, params, records, { lazyCommit: true });
     };

@@ -105,6 +105,12 @@ export interface TaskInput {
    * key starts nothing and returns null). Children of a dry run are dry runs; they share the trace id.
    */
   startWorkflow(workflowId: string, input: { key: string; opportunityId?: string | undefined; data?: Record<string, unknown> }): Promise<number | null>;
+  /**
+   * Names the run's opportunity when the event did not (a task that found it, e.g. by a tool's
+   * candidate id or an e-mail), so the runs list, later proposals and fairness reports see it.
+   * Stored with the step's outcome; an opportunity the run already has is never replaced.
+   */
+  setOpportunity?(opportunityId: string): void;
 }
 
 /** A domain step; returns its output (`reasons`, `evidence`, `confidence`, `flags`, `meta` feed proposals). */
