@@ -12,7 +12,7 @@ import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
 import { createInbox, type Inbox } from "../engine/inbox/index.ts";
 import { refuseWhileServeHoldsEmbeddedDatabase } from "../store/embedded-holder.ts";
 
-export { embeddedDatabaseHolder, holdEmbeddedDatabase, refuseWhileServeHoldsEmbeddedDatabase, servePidFile } from "../store/embedded-holder.ts";
+export { embeddedDatabaseHolder, holdEmbeddedDatabase } from "../store/embedded-holder.ts";
 
 export interface EngineSession {
   config: Config;

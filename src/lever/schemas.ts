@@ -429,8 +429,6 @@ export const leverWebhookSubscriptionSchema = z.looseObject({
 });
 /** A webhook subscription made through `/webhooks` (named "Webhook" in Lever's documentation). */
 export type LeverWebhookSubscription = z.infer<typeof leverWebhookSubscriptionSchema>;
-/** Alias under the name the reference uses for the object. */
-export const leverWebhookObjectSchema = leverWebhookSubscriptionSchema;
 
 export const leverTagSchema = z.looseObject({ text: z.string(), count: num });
 export type LeverTag = z.infer<typeof leverTagSchema>;

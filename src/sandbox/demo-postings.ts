@@ -25,8 +25,6 @@ export interface DemoPosting {
 const closing =
   "Northwind Demo Co. is an equal opportunity employer. We welcome applicants of every background and make reasonable adjustments throughout our hiring process; tell your recruiter what you need.";
 
-export const demoClosing = closing;
-
 export const demoPostings: readonly DemoPosting[] = [
   {
     key: "backend",

@@ -16,6 +16,10 @@ export interface EeoAnswers {
   respondedAt: number;
 }
 
+/**
+ * Lever's answers to the gender question, listed with the other EEO vocabularies though no check reads it yet.
+ * @public
+ */
 export const eeoGenders = ["Male", "Female", "Decline to self-identify"] as const;
 export const eeoRaces = [
   "Asian (Not Hispanic or Latino)",

@@ -14,7 +14,10 @@ import { badRequest, notFound } from "./errors.ts";
 import type { FormField, OpportunityRecord } from "./model.ts";
 import type { SandboxState } from "./state.ts";
 
-/** The field types a profile form can have (reference §3.14). */
+/**
+ * The field types a profile form can have (reference §3.14), kept whole as the reference lists them.
+ * @public
+ */
 export const profileFormFieldTypes = ["currency", "date", "dropdown", "multiple-choice", "multiple-select", "text", "textarea", "yes-no"] as const;
 
 export interface FormTemplateRecord {

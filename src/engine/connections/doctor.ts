@@ -160,9 +160,6 @@ const CHECKS: EndpointCheck[] = [
   { endpoint: "DELETE /webhooks/:webhook", method: "DELETE", path: () => `/webhooks/${ABSENT_WEBHOOK}`, madeUp: true },
 ];
 
-/** The endpoints `doctor` has a probe for (the rest of what a workflow needs is reported unchecked). */
-export const DOCTOR_ENDPOINTS: readonly string[] = CHECKS.map((c) => c.endpoint);
-
 function permissionFix(endpoint: string, oauth: boolean): string {
   const p = leverPermissionFor(endpoint);
   const wording = p.confirmed ? "" : " (wording inferred from Lever's pattern)";

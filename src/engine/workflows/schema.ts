@@ -363,7 +363,6 @@ export type Step = z.infer<typeof stepSchema>;
 export type StepType = Step["type"];
 export type Trigger = z.infer<typeof triggerSchema>;
 export type Conditions = z.infer<typeof conditionsSchema>;
-export type Mode = z.infer<typeof modeSchema>;
 export type FetchKind = (typeof fetchKinds)[number];
 
 /** Step types that change something outside Fulcrum; each one is a proposal governed by modes. */

@@ -258,8 +258,3 @@ export function isoUtc(t: number): string {
   const iso = new Date(t).toISOString();
   return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
 }
-
-/** Minutes between two instants. */
-export function minutesBetween(from: number, to: number): number {
-  return (to - from) / MINUTE_MS;
-}

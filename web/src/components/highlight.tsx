@@ -5,8 +5,6 @@
 import type { ReactNode } from "react";
 import { splitForHighlight } from "./highlight-split.ts";
 
-export { splitForHighlight, type Segment } from "./highlight-split.ts";
-
 export function Highlighted({ text, quotes }: { text: string; quotes: readonly string[] }): ReactNode {
   return (
     <>

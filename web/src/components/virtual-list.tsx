@@ -6,8 +6,6 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { visibleRange } from "./visible-range.ts";
 
-export { visibleRange } from "./visible-range.ts";
-
 export interface VirtualListProps<T> {
   items: readonly T[];
   rowHeight: number;
