@@ -10,6 +10,7 @@ import { WelcomePage } from "./pages/welcome.tsx";
 const AuditPage = lazy(() => import("./pages/audit.tsx").then((m) => ({ default: m.AuditPage })));
 const FairnessPage = lazy(() => import("./pages/fairness.tsx").then((m) => ({ default: m.FairnessPage })));
 const RunsPage = lazy(() => import("./pages/runs.tsx").then((m) => ({ default: m.RunsPage })));
+const SchedulingPage = lazy(() => import("./pages/scheduling.tsx").then((m) => ({ default: m.SchedulingPage })));
 const SettingsPage = lazy(() => import("./pages/settings.tsx").then((m) => ({ default: m.SettingsPage })));
 const UsersPage = lazy(() => import("./pages/users.tsx").then((m) => ({ default: m.UsersPage })));
 const WorkflowsPage = lazy(() => import("./pages/workflows.tsx").then((m) => ({ default: m.WorkflowsPage })));
@@ -26,6 +27,7 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: "/", label: "Start", show: () => true },
   { href: "/proposals", label: "Proposals", show: () => true },
+  { href: "/scheduling", label: "Scheduling", show: () => true },
   { href: "/runs", label: "Events and runs", show: (u) => can(u, "runs"), who: "admins, recruiters and auditors" },
   { href: "/workflows", label: "Workflows", show: (u) => can(u, "workflows"), who: "admins, recruiters and auditors" },
   { href: "/audit", label: "Audit", show: (u) => can(u, "audit"), who: "admins and auditors" },
@@ -117,6 +119,9 @@ export function App() {
       break;
     case "/proposals":
       page = <ProposalsPage user={user} selectedId={path.split("/")[2]} query={query} />;
+      break;
+    case "/scheduling":
+      page = <SchedulingPage />;
       break;
     case "/runs":
       page = <RunsPage user={user} runId={path.split("/")[2]} />;

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { can, get, onSandbox, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { Highlighted } from "../components/highlight.tsx";
+import { SchedulingChoice } from "../components/scheduling-choice.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
 import { useLive } from "../live.ts";
 import { listOf, toProposal, type Proposal } from "../model.ts";
@@ -463,6 +464,9 @@ function ProposalDetail({
           </>
         )}
       </section>
+      {(p.actionType === "scheduling.book" || p.workflowId === "interview-scheduling") && (
+        <SchedulingChoice proposalId={p.id} booking={p.action.booking as never} canDecide={pending} decide={decide} />
+      )}
       <dl className="facts">
         <dt>Confidence</dt>
         <dd>{p.confidence === undefined ? "—" : `${Math.round(p.confidence * 100)}%`}</dd>

@@ -1,0 +1,133 @@
+/**
+ * Scheduling: the interview panels Fulcrum proposed or booked, soonest first, with their state,
+ * the candidate, the posting, the times in the viewer's time zone and the interviewers by name.
+ * Each links to its proposal, where the day timeline is.
+ */
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { get } from "../api.ts";
+import { rangeLabel, viewerZone } from "../components/zoned-time.ts";
+import { useLive } from "../live.ts";
+import { onLinkClick } from "../router.ts";
+import "../components/scheduling.css";
+
+interface Panel {
+  proposalId: string;
+  state: string;
+  candidateName: string | null;
+  postingTitle: string | null;
+  postingId: string | null;
+  stage: string | null;
+  candidateTimezone: string | null;
+  sessions: { title: string; start: string; end: string; interviewers: string[] }[];
+  firstStart: string | null;
+  lastEnd: string | null;
+  detail: string | null;
+}
+
+const STATE_WORDS: Record<string, string> = {
+  proposed: "proposed, waiting for a person",
+  escalated: "escalated to a person",
+  booking: "being booked",
+  booked: "booked",
+  failed: "booking failed",
+  rejected: "rejected",
+  expired: "expired",
+  shadow: "recorded only (shadow)",
+  closed: "handled by hand",
+  declined: "declined",
+  rescheduling: "rescheduling",
+};
+
+export function SchedulingPage() {
+  const [panels, setPanels] = useState<Panel[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [past, setPast] = useState(false);
+  const [state, setState] = useState("");
+  const zone = viewerZone();
+
+  const load = useCallback(() => {
+    get<{ panels: Panel[] }>(`/console/api/scheduling/panels?past=${past}`).then(
+      (r) => {
+        setPanels(r.panels);
+        setError(undefined);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [past]);
+  useEffect(load, [load]);
+  useLive((name) => {
+    if (name.startsWith("proposal.") || name === "run.updated") load();
+  });
+
+  const states = useMemo(() => [...new Set((panels ?? []).map((p) => p.state))].sort(), [panels]);
+  const shown = (panels ?? []).filter((p) => !state || p.state === state);
+
+  return (
+    <div className="scheduling">
+      <div className="page-head">
+        <h1>Scheduling</h1>
+      </div>
+      <form className="filters" aria-label="Filter panels" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          State
+          <select value={state} onChange={(e) => setState(e.target.value)}>
+            <option value="">All states</option>
+            {states.map((s) => (
+              <option key={s} value={s}>
+                {STATE_WORDS[s] ?? s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="switch">
+          <input type="checkbox" checked={past} onChange={(e) => setPast(e.target.checked)} /> Include past panels
+        </label>
+      </form>
+      <p className="muted small">Times in your time zone ({zone}).</p>
+      {error && (
+        <p role="alert" className="error">
+          Could not load the panels: {error}
+        </p>
+      )}
+      <p aria-live="polite" className="sr-only">
+        {panels === undefined ? "Loading…" : `${shown.length} panel${shown.length === 1 ? "" : "s"}`}
+      </p>
+      {panels !== undefined && shown.length === 0 ? (
+        <p className="empty">No upcoming interview panels. They appear here when the interview-scheduling workflow proposes times.</p>
+      ) : (
+        <ul className="panels" aria-label="Interview panels">
+          {shown.map((p) => (
+            <li key={p.proposalId} className="panel-card">
+              <h2>
+                <a href={`/proposals/${encodeURIComponent(p.proposalId)}`} onClick={onLinkClick}>
+                  {p.candidateName ?? "Unnamed candidate"}
+                </a>
+                <span className={`badge ${p.state}`}>{STATE_WORDS[p.state] ?? p.state}</span>
+              </h2>
+              <p className="muted small">
+                {p.postingTitle ?? p.postingId ?? "No posting"}
+                {p.stage && <> · {p.stage}</>}
+                {p.candidateTimezone && <> · candidate's time zone {p.candidateTimezone}</>}
+              </p>
+              {p.firstStart && p.lastEnd ? (
+                <>
+                  <p>{rangeLabel(p.firstStart, p.lastEnd, zone)}</p>
+                  <ul>
+                    {p.sessions.map((s, i) => (
+                      <li key={i}>
+                        {s.title}, {rangeLabel(s.start, s.end, zone)}: {s.interviewers.join(", ")}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : (
+                <p>No time yet.</p>
+              )}
+              {p.detail && <p className="small">{p.detail}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
