@@ -14,6 +14,7 @@ import { createLeverClient, type LeverClient } from "../../src/lever/index.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import type { Ai } from "../../src/ai/index.ts";
 import { startEngineRuntime, type EngineRuntime } from "../../src/engine/runs/runtime.ts";
+import { createSecretBox, parseSecretKey } from "../../src/engine/connections/index.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
 
 export interface Harness {
@@ -75,6 +76,8 @@ export async function startHarness(
     client: async () => client,
     connectionIds: async () => ["default"],
     isSandboxConnection: () => true,
+    // As serve does: calendar secrets sealed with FULCRUM_SECRET_KEY open with it.
+    ...(config.secretKey ? { calendarSecrets: { box: createSecretBox(parseSecretKey(config.secretKey, "FULCRUM_SECRET_KEY")) } } : {}),
     ...(options.ai ? { ai: options.ai } : {}),
     ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
   });

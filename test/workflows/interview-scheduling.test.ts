@@ -12,11 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DateTime } from "luxon";
-import { CaldavCalendarProvider } from "../../src/calendars/index.ts";
+import { CaldavCalendarProvider, sealCalendarSecret } from "../../src/calendars/index.ts";
+import { createSecretBox } from "../../src/engine/connections/index.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
 import { businessDays } from "../../src/scheduling/index.ts";
 import { testEngines } from "../../src/store/testing.ts";
 import { resumeFor, startHarness, type Harness } from "./harness.ts";
+
+const SECRET_KEY = "7".repeat(64);
 
 const hasRadicale = spawnSync("sh", ["-c", "command -v radicale"]).status === 0;
 const skipAll = hasRadicale ? false : "radicale is not installed (Debian package `radicale`): interview scheduling against real calendars is skipped";
@@ -115,7 +118,9 @@ for (const e of await testEngines()) {
         [
           "calendars:",
           "  connections:",
-          `    - { id: dav, provider: caldav, serverUrl: '${base}/', username: fulcrum, password: calendars, domains: [${DOMAIN}] }`,
+          // The CalDAV password is sealed with the service's key, as `fulcrum calendars seal` writes it:
+          // the engine's propose task and booking open it with the key the runtime is given.
+          `    - { id: dav, provider: caldav, serverUrl: '${base}/', username: fulcrum, password: '${sealCalendarSecret("calendars", { provider: "caldav", connectionId: "dav", field: "password", box: createSecretBox(Buffer.from(SECRET_KEY, "hex")) })}', domains: [${DOMAIN}] }`,
           "  identities:",
           identity(PEOPLE.rafael.email, "rafael", PEOPLE.rafael.zone),
           identity(PEOPLE.yusuf.email, "yusuf", PEOPLE.yusuf.zone),
@@ -134,7 +139,7 @@ for (const e of await testEngines()) {
           "",
         ].join("\n"),
       );
-      h = await startHarness(e.kind, { env: { FULCRUM_CONFIG: configFile, FULCRUM_DATA_DIR: dir } });
+      h = await startHarness(e.kind, { env: { FULCRUM_CONFIG: configFile, FULCRUM_DATA_DIR: dir, FULCRUM_SECRET_KEY: SECRET_KEY } });
     });
 
     after(async () => {

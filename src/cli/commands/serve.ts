@@ -25,7 +25,7 @@ import type { AppContext } from "../../server/context.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
 import { holdEmbeddedDatabase } from "../engine-session.ts";
 import { anchorKeyFrom, startAuditAnchoring } from "../../governance/index.ts";
-import { loadSecretKey } from "../../engine/connections/index.ts";
+import { createSecretBox, loadSecretKey } from "../../engine/connections/index.ts";
 import { calendarsConfigSchema } from "../../calendars/config.ts";
 
 /** The running service, as `startServer` returns it. */
@@ -109,8 +109,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // The chain head, signed, into a folder outside the database: now, on a schedule, and at stop,
     // so a rewrite of the audit trail by someone with database access no longer matches it.
     const anchorSettings = auditAnchorSettings(config);
+    const secretKey = loadSecretKey(config);
     const anchoring = startAuditAnchoring({
-      db, logger, dir: anchorSettings.dir, key: anchorKeyFrom(loadSecretKey(config).key), intervalMs: anchorSettings.intervalSeconds * 1000,
+      db, logger, dir: anchorSettings.dir, key: anchorKeyFrom(secretKey.key), intervalMs: anchorSettings.intervalSeconds * 1000,
     });
     closers.push(() => anchoring.stop());
 
@@ -146,6 +147,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       // the gateway falls back to the plain list when Lever answers 403.
       confidential: async (id) => registry.oauthSettings(id).then((s) => s.confidential !== false, () => true),
       isSandboxConnection: (id) => sandbox !== null && id === "default",
+      calendarSecrets: { box: createSecretBox(secretKey.key, { previous: secretKey.previous }) },
     });
     closers.push(async () => engineRuntime.close());
     ctx.engine = engineRuntime.engine;

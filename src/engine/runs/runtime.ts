@@ -7,6 +7,7 @@
 import type { Config, SmtpSettings } from "../../config/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
+import type { CalendarSecrets } from "../../calendars/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import type { Inbox, InboxEvent } from "../inbox/index.ts";
 import { createAi, createEmbedder, DEFAULT_AI_CONFIG, NonRetriableError, type Ai } from "../../ai/index.ts";
@@ -155,6 +156,8 @@ export interface EngineRuntimeOptions {
   notify?: Notifier | undefined;
   /** Hosts the signed HTTP step may reach over http or on private addresses (tests only). */
   allowHosts?: readonly string[] | undefined;
+  /** Opens calendar secrets sealed with the service's key (`fulcrum calendars seal`). */
+  calendarSecrets?: CalendarSecrets | undefined;
 }
 
 export interface EngineRuntime {
@@ -191,7 +194,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     // Read live: the console can lower the ceiling without a restart (never above the environment's).
     modeCeiling: createModeCeiling(o.db, o.config.modeCeiling),
     ai: aiStepRunner(ai),
-    tasks: builtInTasks({ tools: o.config.tools, scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling }, interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts } }),
+    tasks: builtInTasks({ tools: o.config.tools, scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling, secrets: o.calendarSecrets }, interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts } }),
     readResume: o.readResume ?? readResumeWithScreening,
     notify: o.notify ?? createNotifier({ smtp: o.config.smtp }),
     audit,
@@ -199,7 +202,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     autoArchive: o.config.policy?.autoArchive === true,
     allowHosts: o.allowHosts,
     tools: o.config.tools,
-    book: createPanelBooker({ db: o.db, calendars: o.config.calendars, smtp: o.config.smtp, publicUrl: o.config.publicUrl }),
+    book: createPanelBooker({ db: o.db, calendars: o.config.calendars, smtp: o.config.smtp, publicUrl: o.config.publicUrl, secrets: o.calendarSecrets }),
     logger: o.logger,
   });
   const indexHook = { db: o.db, client: o.client, workflows: () => engine.effectiveWorkflows(), logger: o.logger };

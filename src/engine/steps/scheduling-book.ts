@@ -4,7 +4,7 @@
  * once, on the first booking.
  */
 import type { SmtpSettings } from "../../config/index.ts";
-import { openCalendarProvider, type CalendarProvider, type CalendarsConfig } from "../../calendars/index.ts";
+import { openCalendarProvider, type CalendarProvider, type CalendarSecrets, type CalendarsConfig } from "../../calendars/index.ts";
 import { bookPanel, BookingError, type BookingParams } from "../../scheduling/index.ts";
 import type { Database } from "../../store/index.ts";
 import { StepFailure } from "../runs/errors.ts";
@@ -20,6 +20,8 @@ export interface PanelBookerOptions {
   publicUrl?: string | undefined;
   /** CalDAV has no video service: this link (if any) goes into its events and the invite. */
   videoUrl?: string | undefined;
+  /** Opens sealed calendar secrets (the service's secret box); env references and clear values need none. */
+  secrets?: CalendarSecrets | undefined;
 }
 
 /** Undefined when no calendar connection is configured (the action then fails saying so). */
@@ -28,7 +30,7 @@ export function createPanelBooker(o: PanelBookerOptions): PanelBooker | undefine
   if (!calendars || calendars.connections.length === 0) return undefined;
   let providers: Map<string, CalendarProvider> | undefined;
   return async (booking, lever, connectionId) => {
-    providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars)]));
+    providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars, o.secrets)]));
     try {
       const result = await bookPanel(booking, {
         db: o.db,

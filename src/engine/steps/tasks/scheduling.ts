@@ -9,7 +9,7 @@
  * `calendars` keeps each interviewer's working time and blocking events over the window as the
  * solver saw them (capped), so the console can draw the day.
  */
-import type { CalendarProvider, CalendarsConfig } from "../../../calendars/index.ts";
+import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, readAvailability } from "../../../calendars/index.ts";
 import { schedulingConfigSchema, type SchedulingConfig } from "../../../config/index.ts";
 import { businessDays, candidateTimezone, planPanel, proposeSchedule, readWindow, type PanelUser } from "../../../scheduling/index.ts";
@@ -19,6 +19,8 @@ import type { TaskHandler } from "../../runs/ports.ts";
 export interface SchedulingSettings {
   calendars?: CalendarsConfig | undefined;
   scheduling?: SchedulingConfig | undefined;
+  /** Opens sealed calendar secrets (the service's secret box); env references and clear values need none. */
+  secrets?: CalendarSecrets | undefined;
   /** Test seam: the moment proposals are made from (default the clock). */
   now?: (() => number) | undefined;
 }
@@ -31,7 +33,7 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
   const scheduling = settings.scheduling ?? schedulingConfigSchema.parse({});
   // One provider per connection for the process (tokens are cached inside them), opened on first use.
   let providers: Map<string, CalendarProvider> | undefined;
-  const open = () => (providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars)])));
+  const open = () => (providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars, settings.secrets)])));
 
   return async ({ with: params, fetch, lever, event, traceId }) => {
     if (calendars.connections.length === 0) {
