@@ -346,7 +346,7 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     const lead = await pageAs("lead@example.com");
     await lead.goto(`${url}/workflows`);
     const waiting = lead.getByRole("group", { name: "Change waiting for approval on Language check" });
-    await waiting.getByText(/set its mode to assist \(asked by user:/).waitFor();
+    await waiting.getByText(/set its mode to assist \(asked by admin@example\.com/).waitFor();
     await waiting.getByRole("button", { name: "Approve" }).click();
     await lead.getByText("Approved: Language check is changed (set its mode to assist).").waitFor();
     assert.equal(await modeNow(), "assist");
@@ -454,7 +454,7 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
     await page.getByLabel("E-mail", { exact: true }).fill("new.manager@example.com");
     await page.getByLabel("Role").selectOption("hiring_manager");
-    await page.getByLabel("Lever posting ids (comma-separated)").fill(postingB.id);
+    await page.getByRole("group", { name: "Postings this hiring manager sees" }).getByRole("checkbox", { name: postingB.text }).first().check();
     await page.getByLabel(/^First password/).fill("another long password");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.getByRole("row", { name: /new\.manager@example\.com\s+hiring manager/ }).waitFor();

@@ -138,6 +138,7 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
       },
     },
     sandbox: ctx.config.sandbox.enabled ? { url: `port ${ctx.config.sandbox.port}` } : undefined,
+    sandboxActivity: ctx.sandboxActivity,
     fairness: {
       report: () => buildFairnessReport(ctx.db, fairnessSources),
       csv: async () => fairnessCsv(await buildFairnessReport(ctx.db, fairnessSources)),
@@ -155,11 +156,20 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
     workflowCount: ctx.workflows ? () => ctx.workflows!.list().length : undefined,
     postings: registry
       ? cachedPostings(async () => {
+          // A connection that cannot be read (an OAuth app not connected yet) does not hide the others' postings.
           const all: PostingChoice[] = [];
-          for (const connection of await registry.list()) {
-            const client = await registry.client(connection.id);
-            for await (const p of client.listPostings()) all.push({ id: p.id, title: p.text ?? p.id, state: p.state ?? undefined, connectionId: connection.id });
+          const failures: string[] = [];
+          const connections = await registry.list();
+          for (const connection of connections) {
+            try {
+              const client = await registry.client(connection.id);
+              for await (const p of client.listPostings()) all.push({ id: p.id, title: p.text ?? p.id, state: p.state ?? undefined, connectionId: connection.id });
+            } catch (error) {
+              failures.push(`${connection.id}: ${(error as Error).message}`);
+              ctx.logger.warn({ connectionId: connection.id, err: (error as Error).message }, "could not list a connection's postings");
+            }
           }
+          if (connections.length > 0 && failures.length === connections.length) throw new Error(failures.join("; "));
           return all.sort((a, b) => a.title.localeCompare(b.title));
         })
       : undefined,
