@@ -1,0 +1,85 @@
+/**
+ * Interview reminders sent (`scheduling_reminders`) and what happened at booked interviews that the
+ * fairness report counts: no-shows (a booking marked `no-show`) and reschedules (each re-booking
+ * raises the booking's revision; each candidate reschedule through the booking page counts on its link).
+ */
+import type { Queryable } from "./database.ts";
+
+export type ReminderAudience = "candidate" | "interviewers";
+
+/** The key of one reminder: the same booking, audience, offset and start never get a second one. */
+export function reminderKey(panelKey: string, audience: ReminderAudience, offsetMinutes: number, start: string): string {
+  return `${panelKey}|${audience}|${offsetMinutes}|${new Date(start).toISOString()}`;
+}
+
+/** Per opportunity: booked panels, how many were no-shows, and how often they were rescheduled. */
+export interface InterviewOutcome {
+  opportunityId: string;
+  panels: number;
+  noShows: number;
+  reschedules: number;
+}
+
+export function createReminderStore(db: Queryable) {
+  return {
+    /**
+     * Claims a reminder: true the first time (send it), false when it was claimed before. Claimed
+     * before sending, so two racing timers cannot both send; `release` gives it back when sending failed.
+     */
+    async claim(r: { panelKey: string; audience: ReminderAudience; offsetMinutes: number; start: string; recipients: number }): Promise<boolean> {
+      const { rows } = await db.query(
+        `insert into scheduling_reminders (reminder_key, panel_key, audience, offset_minutes, start_at, recipients)
+         values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning reminder_key`,
+        [reminderKey(r.panelKey, r.audience, r.offsetMinutes, r.start), r.panelKey, r.audience, r.offsetMinutes, r.start, r.recipients],
+      );
+      return rows.length === 1;
+    },
+
+    async release(r: { panelKey: string; audience: ReminderAudience; offsetMinutes: number; start: string }): Promise<void> {
+      await db.query("delete from scheduling_reminders where reminder_key = $1", [reminderKey(r.panelKey, r.audience, r.offsetMinutes, r.start)]);
+    },
+
+    /** Reminders already sent for a booking, newest first. */
+    async sentFor(panelKey: string): Promise<{ audience: ReminderAudience; offsetMinutes: number; start: string; sentAt: string }[]> {
+      const { rows } = await db.query<{ audience: ReminderAudience; offset_minutes: number; start_at: Date | string; sent_at: Date | string }>(
+        "select audience, offset_minutes, start_at, sent_at from scheduling_reminders where panel_key = $1 order by sent_at desc",
+        [panelKey],
+      );
+      return rows.map((r) => ({ audience: r.audience, offsetMinutes: Number(r.offset_minutes), start: new Date(r.start_at).toISOString(), sentAt: new Date(r.sent_at).toISOString() }));
+    },
+
+    /**
+     * Marks a booked panel as a no-show (the candidate did not come). Only a booked panel whose first
+     * session has started can be marked; returns false otherwise (unknown, not booked, or not started).
+     */
+    async markNoShow(panelKey: string, by: string, now: Date): Promise<boolean> {
+      const { rows } = await db.query(
+        `update scheduling_bookings b set state = 'no-show', no_show_at = $3, no_show_by = $2, updated_at = now()
+          where panel_key = $1 and status = 'booked' and state <> 'no-show'
+            and exists (select 1 from scheduling_holds h where h.panel_key = b.panel_key)
+            and (select min(h.start_at) from scheduling_holds h where h.panel_key = b.panel_key) <= $3
+          returning panel_key`,
+        [panelKey, by, now],
+      );
+      return rows.length === 1;
+    },
+
+    /** No-shows and reschedules per opportunity over booked panels created in the window. */
+    async outcomes(window: { since?: Date | undefined; until?: Date | undefined } = {}): Promise<InterviewOutcome[]> {
+      const { rows } = await db.query<{ opportunity_id: string; panels: number; no_shows: number; reschedules: number }>(
+        `select b.opportunity_id, count(*)::int as panels,
+                count(*) filter (where b.state = 'no-show')::int as no_shows,
+                -- A candidate's reschedule through the booking page is a re-booking too: the larger of the
+                -- two counts, so one reschedule is never counted twice.
+                sum(greatest(b.revision, coalesce((select sum(l.reschedules) from booking_links l where l.panel_key = b.panel_key), 0)))::int as reschedules
+           from scheduling_bookings b
+          where b.status = 'booked' and ($1::timestamptz is null or b.created_at >= $1) and ($2::timestamptz is null or b.created_at < $2)
+          group by b.opportunity_id order by b.opportunity_id`,
+        [window.since ?? null, window.until ?? null],
+      );
+      return rows.map((r) => ({ opportunityId: r.opportunity_id, panels: Number(r.panels), noShows: Number(r.no_shows), reschedules: Number(r.reschedules) }));
+    },
+  };
+}
+
+export type ReminderStore = ReturnType<typeof createReminderStore>;
