@@ -17,3 +17,6 @@ export { planPanel, findPanelTemplate, PANEL_DEFAULTS, type PanelPlan, type Pane
 export { proposeSchedule, businessDays, readWindow, calendarViews, CALENDAR_VIEW_LIMITS, type CalendarView, type Proposal, type ProposalInput, type ProposalOption } from "./proposal/propose.ts";
 export { candidateTimezone, zoneForLocation, type TimezoneSource } from "./proposal/candidate-zone.ts";
 export { bookPanel, inviteUid, BookingError, type BookingDeps, type BookingLever, type BookingResult } from "./booking/book-panel.ts";
+export { rebookPanel, describeChanges, type RebookResult } from "./booking/rebook-panel.ts";
+export { watchBookedPanels, panelChange, PANEL_CHANGE_EVENTS, type PanelChange, type PanelChangeEvent, type WatchDeps, type WatchResult } from "./changes/watch-changes.ts";
+export { replanPanel, ESCALATE_WITHIN_HOURS, type Replan, type ReplanInput } from "./changes/replan.ts";

@@ -24,6 +24,8 @@ import type { BookingParams, BookingSession } from "./params.ts";
 export interface BookingLever {
   createPanel(opportunityId: string, panel: Record<string, unknown>, o: { key: string }): Promise<{ id?: string | undefined }>;
   addNote(opportunityId: string, note: { value: string }, o: { key: string }): Promise<{ id?: string | undefined }>;
+  /** Replaces an API-made panel (`PUT`, a full replacement); a re-booking needs it. */
+  updatePanel?(opportunityId: string, panelId: string, panel: Record<string, unknown>, o: { key: string }): Promise<{ id?: string | undefined }>;
 }
 
 export interface BookingDeps {
@@ -66,7 +68,7 @@ export function inviteUid(panelKey: string): string {
   return `${createHash("sha256").update(`fulcrum:invite:${panelKey}`).digest("hex").slice(0, 40)}@fulcrum`;
 }
 
-function hashParams(b: BookingParams): string {
+export function hashParams(b: BookingParams): string {
   return createHash("sha256").update(JSON.stringify(b)).digest("hex");
 }
 
@@ -75,19 +77,19 @@ function who(session: BookingSession): string {
 }
 
 /** "Tue 24 Mar 2026, 09:00–11:30 (Europe/Berlin)" in the candidate's zone. */
-function span(b: BookingParams): string {
+export function span(b: BookingParams): string {
   const start = DateTime.fromISO(b.sessions[0]!.start, { zone: b.candidate.timezone });
   const end = DateTime.fromISO(b.sessions.at(-1)!.end, { zone: b.candidate.timezone });
   return `${start.toFormat("ccc d LLL yyyy, HH:mm")}–${end.toFormat("HH:mm")} (${b.candidate.timezone})`;
 }
 
 /** The events to create: one per session, or one for the whole panel. */
-function plannedEvents(b: BookingParams): { key: string; sessions: BookingSession[] }[] {
+export function plannedEvents(b: BookingParams): { key: string; sessions: BookingSession[] }[] {
   if ((b.eventsPer ?? "session") === "panel") return [{ key: `${b.panelKey}:panel-event`, sessions: b.sessions }];
   return b.sessions.map((s) => ({ key: `${b.panelKey}:${s.id}`, sessions: [s] }));
 }
 
-function description(b: BookingParams, sessions: BookingSession[], videoUrl: string | undefined): string {
+export function description(b: BookingParams, sessions: BookingSession[], videoUrl: string | undefined): string {
   const lines = [`Interview with ${b.candidate.name}`];
   if (sessions.length > 1 || b.sessions.length > 1) {
     lines.push("", ...sessions.map((s) => `${DateTime.fromISO(s.start, { zone: "UTC" }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: "UTC" }).toFormat("HH:mm")} UTC ${s.title}: ${who(s)}`));
@@ -99,7 +101,7 @@ function description(b: BookingParams, sessions: BookingSession[], videoUrl: str
 }
 
 /** The calendar identity that hosts an event: its first interviewer with a connected calendar. */
-function organizerOf(sessions: BookingSession[], config: CalendarsConfig): CalendarIdentity {
+export function organizerOf(sessions: BookingSession[], config: CalendarsConfig): CalendarIdentity {
   const problems: string[] = [];
   for (const s of sessions) {
     for (const i of s.interviewers) {
@@ -121,9 +123,10 @@ function organizerOf(sessions: BookingSession[], config: CalendarsConfig): Calen
  * free. Overlap with a busy, tentative (as configured) or out-of-office event blocks; working
  * hours and buffers were the proposal's to respect, and a person may have moved a session on purpose.
  */
-async function seatsTaken(b: BookingParams, deps: BookingDeps): Promise<string[]> {
+export async function seatsTaken(b: BookingParams, deps: Pick<BookingDeps, "calendars" | "providers">, only?: (sessionId: string, email: string) => boolean): Promise<string[]> {
   const users = new Map<string, { id: string; email: string; name?: string | undefined }>();
-  for (const s of b.sessions) for (const i of s.interviewers) users.set(i.leverUserId, { id: i.leverUserId, email: i.email, name: i.name });
+  for (const s of b.sessions) for (const i of s.interviewers) if (!only || only(s.id, i.email)) users.set(i.leverUserId, { id: i.leverUserId, email: i.email, name: i.name });
+  if (users.size === 0) return [];
   const start = b.sessions[0]!.start;
   const end = b.sessions.reduce((m, s) => (Date.parse(s.end) > Date.parse(m) ? s.end : m), b.sessions[0]!.end);
   const list = [...users.values()];
@@ -143,11 +146,34 @@ async function seatsTaken(b: BookingParams, deps: BookingDeps): Promise<string[]
   }
   for (const s of b.sessions) {
     for (const i of s.interviewers) {
+      if (only && !only(s.id, i.email)) continue;
       const clash = (blockedBy.get(i.leverUserId) ?? []).find((x) => Date.parse(x.start) < Date.parse(s.end) && Date.parse(x.end) > Date.parse(s.start));
       if (clash) problems.push(`${i.name ?? i.email} is no longer free for session "${s.id}" (${s.start}–${s.end}): busy ${clash.start}–${clash.end}`);
     }
   }
   return problems;
+}
+
+/** The Lever panel of a booking (`POST` and the full-replace `PUT` take the same body). */
+export function leverPanelBody(b: BookingParams, events: Record<string, Record<string, unknown>>, externalUrl: string | undefined): Record<string, unknown> {
+  return {
+    timezone: b.candidate.timezone,
+    externallyManaged: true,
+    ...(externalUrl ? { externalUrl } : {}),
+    note: `Scheduled by Fulcrum${b.notes ? `: ${b.notes}` : ""}`,
+    interviews: b.sessions.map((s) => {
+      const eventOf = Object.values(events).find((e) => (e.sessions as string[]).includes(s.id));
+      const location = b.format === "onsite" ? "On site" : ((eventOf?.conferenceUrl as string | undefined) ?? undefined);
+      return {
+        subject: s.title,
+        interviewers: s.interviewers.map((i) => ({ id: i.leverUserId, ...(s.feedbackTemplateId ? { feedbackTemplate: s.feedbackTemplateId } : {}) })),
+        date: Date.parse(s.start),
+        duration: Math.round((Date.parse(s.end) - Date.parse(s.start)) / 60_000),
+        ...(location ? { location } : {}),
+        ...(s.feedbackTemplateId ? { feedbackTemplate: s.feedbackTemplateId } : {}),
+      };
+    }),
+  };
 }
 
 /**
@@ -249,28 +275,7 @@ export async function bookPanel(b: BookingParams, deps: BookingDeps): Promise<Bo
 
   if (!row.panelId) {
     const externalUrl = deps.externalUrl?.(b.panelKey) ?? joinUrl;
-    const panel = await deps.lever.createPanel(
-      b.opportunityId,
-      {
-        timezone: b.candidate.timezone,
-        externallyManaged: true,
-        ...(externalUrl ? { externalUrl } : {}),
-        note: `Scheduled by Fulcrum${b.notes ? `: ${b.notes}` : ""}`,
-        interviews: b.sessions.map((s) => {
-          const eventOf = Object.values(row!.events).find((e) => (e.sessions as string[]).includes(s.id));
-          const location = b.format === "onsite" ? "On site" : ((eventOf?.conferenceUrl as string | undefined) ?? undefined);
-          return {
-            subject: s.title,
-            interviewers: s.interviewers.map((i) => ({ id: i.leverUserId, ...(s.feedbackTemplateId ? { feedbackTemplate: s.feedbackTemplateId } : {}) })),
-            date: Date.parse(s.start),
-            duration: Math.round((Date.parse(s.end) - Date.parse(s.start)) / 60_000),
-            ...(location ? { location } : {}),
-            ...(s.feedbackTemplateId ? { feedbackTemplate: s.feedbackTemplateId } : {}),
-          };
-        }),
-      },
-      { key: `fulcrum:book:${b.panelKey}:panel` },
-    );
+    const panel = await deps.lever.createPanel(b.opportunityId, leverPanelBody(b, row.events, externalUrl), { key: `fulcrum:book:${b.panelKey}:panel` });
     row = await store.recordPanel(b.panelKey, panel.id ?? null);
   }
   await deps.onStage?.("panel");
