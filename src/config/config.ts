@@ -179,7 +179,15 @@ export const configSchema = z.object({
     replayWindowSeconds: z.number().int().min(10),
   }),
   /** Start the built-in Lever sandbox when no Lever credentials are configured. */
-  sandbox: z.object({ enabled: z.boolean(), port: z.number().int().min(0).max(65535) }),
+  sandbox: z.object({
+    enabled: z.boolean(),
+    port: z.number().int().min(0).max(65535),
+    /**
+     * Seconds between bursts of the demo organisation's activity (FULCRUM_SANDBOX_ACTIVITY, or
+     * `sandbox: { activity: { everySeconds } }`); null: off; absent: `fulcrum serve` picks 20.
+     */
+    activitySeconds: z.number().positive().max(86_400).nullable().optional(),
+  }),
   connections: z.array(connectionConfigSchema),
   /** Always filled by loadConfig; optional only so hand-built configs in tests need not spell it out. */
   ai: aiConfigSchema.optional(),
@@ -255,6 +263,19 @@ const ENV_HELP: Record<string, string> = {
   FULCRUM_AUDIT_ANCHOR_INTERVAL: "Set FULCRUM_AUDIT_ANCHOR_INTERVAL to a whole number of seconds, at least 10 (default 900, every 15 minutes).",
   FULCRUM_SMTP_FROM: 'Set FULCRUM_SMTP_FROM to the sender, e.g. "Recruiting <recruiting@example.com>".',
 };
+
+/** FULCRUM_SANDBOX_ACTIVITY (seconds, or `off`), else the file's `sandbox.activity.everySeconds` (a number, or `off`/false). */
+function sandboxActivitySeconds(env: NodeJS.ProcessEnv, fileSandbox: unknown, filePath: string | undefined): number | null | undefined {
+  const raw = env.FULCRUM_SANDBOX_ACTIVITY?.trim();
+  const fromFile = ((fileSandbox ?? {}) as { activity?: { everySeconds?: unknown } | false | "off" }).activity;
+  const value: unknown = raw ? raw : fromFile === false || fromFile === "off" ? "off" : fromFile?.everySeconds;
+  const where = raw ? "FULCRUM_SANDBOX_ACTIVITY" : `${filePath ?? "config file"}: sandbox.activity.everySeconds`;
+  if (value === undefined) return undefined;
+  if (value === "off" || value === false || value === 0 || value === "0") return null;
+  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n > 0 && n <= 86_400)) throw new ConfigError(where, `"${String(value)}" is not a number of seconds`, "Give the seconds between bursts of demo activity (e.g. 20), or off.");
+  return n;
+}
 
 function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
   const raw = env[key];
@@ -353,6 +374,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox: {
       enabled: connections.length === 0 && env.FULCRUM_SANDBOX !== "off",
       port: intFromEnv(env, "FULCRUM_SANDBOX_PORT", 4101),
+      activitySeconds: sandboxActivitySeconds(env, file.sandbox, filePath),
     },
     connections,
     leverAllowedHosts,

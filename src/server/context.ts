@@ -12,6 +12,7 @@ import type { ConnectionRegistry } from "../engine/connections/index.ts";
 import type { WorkflowEngine } from "../engine/runs/index.ts";
 import type { WorkflowSet } from "../engine/workflows/index.ts";
 import type { EeoSource } from "./console/fairness-report.ts";
+import type { DemoActivity } from "../sandbox/index.ts";
 
 export interface AppContext {
   config: Config;
@@ -30,4 +31,6 @@ export interface AppContext {
   workflows?: WorkflowSet;
   /** Lever's EEO responses for the console's fairness report; default: read through the connection's Lever client. */
   eeoSource?: EeoSource;
+  /** The built-in sandbox's demo activity (the console's "Simulate activity"), when the sandbox runs with its demo organisation. */
+  sandboxActivity?: Pick<DemoActivity, "burst" | "everySeconds">;
 }

@@ -136,6 +136,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
 
     const ctx: AppContext = { config, db, logger, queue, inbox, connections: registry, connectionRegistry: registry };
+    if (sandbox?.activity) ctx.sandboxActivity = sandbox.activity;
 
     // --- start-up hook: the workflow engine registers its event processor and workers here ---
     // (e.g. `inbox.registerEventProcessor(engine.processEvent)`), before processing starts.
@@ -170,6 +171,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const tokens = sandbox.subscribeAllWebhooks(webhookUrl);
       for (const [event, token] of Object.entries(tokens)) {
         await registry.storeWebhookToken("default", { event, token });
+      }
+      // The demo organisation's day: applications, stage moves, phone screens, on a timer when
+      // asked (`fulcrum serve` asks for every 20 s unless told otherwise) and on the console's click.
+      if (sandbox.activity) {
+        const every = config.sandbox.activitySeconds;
+        if (every) {
+          sandbox.activity.start(every, (error) => logger.warn({ err: error }, "a burst of demo activity in the sandbox failed"));
+          logger.info({ everySeconds: every }, "demo activity in the sandbox started");
+        }
       }
     }
 
@@ -223,6 +233,10 @@ at DATABASE_URL. Without Lever credentials (LEVER_API_KEY or a config file) it a
 built-in Lever sandbox with a demo organisation, connects to it and subscribes to its webhooks;
 with no calendar connection configured it also serves imitations of Google Calendar and Microsoft
 Graph holding three weeks of the demo people's calendars, and connects to those.
+The demo organisation stays busy: every FULCRUM_SANDBOX_ACTIVITY seconds (default 20; off stops
+it) a new application arrives, candidates move on (some into interview stages) and a phone screen
+is held and its feedback written, each as the sandbox's signed webhooks; "Simulate activity" on
+the console's Start page does one round at once.
 SIGTERM or Ctrl-C stops it gracefully: jobs in flight finish (up to 30 s) before it exits.
 It writes a signed anchor of the audit chain head into FULCRUM_AUDIT_ANCHOR_DIR (default
 <FULCRUM_DATA_DIR>/audit-anchors) at start, every FULCRUM_AUDIT_ANCHOR_INTERVAL seconds (900) and at
@@ -236,6 +250,8 @@ Examples:
     .action(async (opts: { port?: string }) => {
       const env = opts.port ? { ...process.env, PORT: opts.port } : process.env;
       const config = loadConfig(env);
+      // A demo that shows something: the sandbox's organisation is busy unless told otherwise.
+      if (config.sandbox.activitySeconds === undefined) config.sandbox.activitySeconds = 20;
       const logger = createLogger({ level: config.logLevel });
       for (const warning of config.warnings ?? []) logger.warn(warning);
       const running = await startServer({ config, logger });
@@ -249,6 +265,7 @@ Examples:
       ];
       if (running.sandbox) {
         lines.push(`  Lever sandbox: ${running.sandbox.url}`, `  sandbox API key: ${running.sandbox.apiKey}`);
+        if (running.sandbox.activity?.everySeconds) lines.push(`  demo activity: a new application, stage moves and a phone screen every ${running.sandbox.activity.everySeconds} s (FULCRUM_SANDBOX_ACTIVITY=off stops it)`);
         if (running.sandbox.calendars) lines.push(`  calendar sandbox: ${running.sandbox.calendars.url} (Google Calendar and Microsoft Graph)`);
       }
       process.stdout.write(lines.join("\n") + "\n");

@@ -13,6 +13,7 @@ import type { Database } from "../../store/index.ts";
 import { FourEyesError } from "./four-eyes.ts";
 import { namesOfActors } from "./people.ts";
 import type { PostingsPort } from "./postings.ts";
+import type { SandboxActivityPort } from "./sandbox-activity.ts";
 import { approvePromptVersion, latestPrompt, listPrompts, PromptSaveError, proposePromptVersion } from "./workflow-files.ts";
 
 /** The audit trail as the console uses it (E5's `AuditTrail`). */
@@ -47,6 +48,8 @@ export interface ConsoleServices {
   publicUrl?: string | undefined;
   /** Set when Fulcrum runs against its built-in Lever sandbox. */
   sandbox?: { url: string } | undefined;
+  /** The sandbox's demo activity ("Simulate activity" on Start), when the demo organisation runs. */
+  sandboxActivity?: SandboxActivityPort | undefined;
   /** The fairness report (JSON) and its CSV export. */
   fairness?: { report(): Promise<unknown>; csv(): Promise<string> } | undefined;
   /**
@@ -75,6 +78,8 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     return c.json({
       sandbox: services.sandbox !== undefined,
       sandboxUrl: g.caller.role === "admin" ? services.sandbox?.url : undefined,
+      // Seconds between bursts of demo activity (null: only on demand); absent without the demo.
+      activity: services.sandboxActivity ? { everySeconds: services.sandboxActivity.everySeconds } : undefined,
       modeCeiling: (await services.settings?.modeCeiling()) ?? "unknown",
       workflows: services.workflowCount?.(),
     });

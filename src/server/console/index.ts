@@ -20,6 +20,7 @@ import { mountConsoleApi, type ConsoleServices } from "./console-api.ts";
 import { createConsoleRoutes, type ConsoleGuard } from "./routes.ts";
 import type { SingleSignOnSettings } from "./single-sign-on.ts";
 import { DEFAULT_DIST_DIR } from "./static-files.ts";
+import { mountSandboxActivity } from "./sandbox-activity.ts";
 
 export { createApiGuard, getCaller, setCaller } from "./api-guard.ts";
 export { ensureFirstAdmin, firstAdminBanner } from "./first-admin.ts";
@@ -86,6 +87,7 @@ export function createConsole(options: ConsoleOptions): Console {
       throttle: options.throttle,
       extend: (api, guard) => {
         mountConsoleApi(api, guard, options.services ?? {}, options.db);
+        mountSandboxActivity(api, guard, options.services?.sandboxActivity);
         options.extend?.(api, guard);
       },
     }),

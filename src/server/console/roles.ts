@@ -37,15 +37,16 @@ export type Action =
   | "connections:read"
   | "connections:write"
   | "settings:write"
-  | "users:manage";
+  | "users:manage"
+  | "sandbox:simulate";
 
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set<Action>([
     "proposals:read", "proposals:decide", "runs:read", "jobs:retry", "workflows:read", "workflows:write",
     "prompts:read", "prompts:write", "rediscovery:run", "rubrics:read", "rubrics:write", "audit:read", "fairness:read", "connections:read", "connections:write",
-    "settings:write", "users:manage",
+    "settings:write", "users:manage", "sandbox:simulate",
   ]),
-  recruiter: new Set<Action>(["proposals:read", "proposals:decide", "runs:read", "workflows:read", "prompts:read", "rediscovery:run", "rubrics:read", "rubrics:write"]),
+  recruiter: new Set<Action>(["proposals:read", "proposals:decide", "runs:read", "workflows:read", "prompts:read", "rediscovery:run", "rubrics:read", "rubrics:write", "sandbox:simulate"]),
   // A hiring manager sees and decides only proposals of their own postings (checked per proposal).
   hiring_manager: new Set<Action>(["proposals:read", "proposals:decide"]),
   auditor: new Set<Action>(["audit:read", "fairness:read", "proposals:read", "runs:read", "workflows:read", "prompts:read", "rubrics:read"]),
