@@ -20,3 +20,5 @@ export { bookPanel, inviteUid, BookingError, type BookingDeps, type BookingLever
 export { rebookPanel, describeChanges, type RebookResult } from "./booking/rebook-panel.ts";
 export { watchBookedPanels, panelChange, PANEL_CHANGE_EVENTS, type PanelChange, type PanelChangeEvent, type WatchDeps, type WatchResult } from "./changes/watch-changes.ts";
 export { replanPanel, ESCALATE_WITHIN_HOURS, type Replan, type ReplanInput } from "./changes/replan.ts";
+export { parseReminderOffsets, dueReminder, panelStart, peopleTime, candidateReminder, interviewerReminder, ReminderOffsetError, DEFAULT_REMINDER_OFFSETS, type ReminderText } from "./reminders/reminders.ts";
+export { noShowRisk, noShowSignals, type NoShowRisk, type NoShowSignals, type InviteAnswer } from "./no-show/risk.ts";
