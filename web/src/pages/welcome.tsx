@@ -7,12 +7,14 @@ import { useLive } from "../live.ts";
 import { listOf, toEvent, toProposal } from "../model.ts";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
+import { SimulateActivity } from "../components/simulate-activity.tsx";
 
 interface Overview {
   sandbox: boolean;
   sandboxUrl?: string;
   modeCeiling: string;
   workflows?: number;
+  activity?: { everySeconds: number | null };
 }
 
 export function WelcomePage({ user }: { user: User }) {
@@ -35,10 +37,12 @@ export function WelcomePage({ user }: { user: User }) {
           <h2 id="guide-h">You are on the built-in Lever sandbox</h2>
           <p>
             Fulcrum is connected to a simulated Lever organisation with postings and candidates. Its webhooks arrive here as they would from Lever, and the
-            built-in workflows run on them in shadow: they record what they would do and write nothing, here as on a real account.
+            built-in workflows run on them as their files say: most in shadow (they record what they would do and write nothing), interview scheduling in
+            assist (proposed times wait for a person), here as on a real account.
           </p>
+          {overview.data?.activity && <SimulateActivity user={user} everySeconds={overview.data.activity.everySeconds} />}
           <ol>
-            {can(user, "runs") && <li>Watch events arrive below as the sandbox sends them.</li>}
+            {can(user, "runs") && <li>Watch events arrive below as the sandbox sends them (new applications, stage moves, interviews), or simulate a round above.</li>}
             {can(user, "admin") ? (
               <li>
                 In <a href="/workflows" onClick={onLinkClick}>workflows</a>, switch Application screening to assist (a person approves each proposal) or auto (notes and
