@@ -92,6 +92,13 @@ export const interviewsConfigSchema = z.strictObject({
   baseUrl: z.url().optional(),
   /** pocketsphinx: a model folder laid out like Debian's. */
   modelDir: z.string().min(1).optional(),
+  /**
+   * Who finds the answers to the question set: `local` (default), Fulcrum's own matcher; `ai`, the
+   * configured AI provider (the `ai:` settings) with every quote verified against the transcript and
+   * the local engine answering when the provider fails or a quote does not check out. Opt-in,
+   * because it sends candidates' transcripts to that provider.
+   */
+  analysisEngine: z.enum(["local", "ai"]).default("local"),
   /** Recordings longer than this are refused (minutes). */
   maxMinutes: z.number().positive().max(24 * 60).default(240),
   /** Where recordings are downloaded while they are transcribed (deleted right after); default the system's temp folder. */

@@ -47,6 +47,8 @@ export interface LeverGateway {
   changeStage(opportunityId: string, stageId: string, o: WriteOptions): Promise<unknown>;
   archive(opportunityId: string, reasonId: string, o: WriteOptions): Promise<unknown>;
   createPanel(opportunityId: string, panel: Record<string, unknown>, o: WriteOptions): Promise<{ id?: string }>;
+  /** Replaces an API-made panel whole (`PUT`); optional: a gateway without it cannot re-book panels. */
+  updatePanel?(opportunityId: string, panelId: string, panel: Record<string, unknown>, o: WriteOptions): Promise<{ id?: string }>;
   createOpportunity(body: Record<string, unknown>, o: WriteOptions): Promise<{ id: string }>;
   /** The account's profile form templates (optional: a gateway without them cannot run `lever.form`). */
   listFormTemplates?(): Promise<FormTemplateLike[]>;
@@ -67,6 +69,8 @@ export interface AiResult {
     tokens?: number | undefined;
     costUsd?: number | undefined;
     latencyMs?: number | undefined;
+    /** Why the local engine answered although a provider was configured (it failed, its circuit is open). */
+    fallbackReason?: string | undefined;
   };
 }
 

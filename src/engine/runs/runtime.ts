@@ -13,6 +13,7 @@ import type { Inbox, InboxEvent } from "../inbox/index.ts";
 import { createAi, createEmbedder, DEFAULT_AI_CONFIG, NonRetriableError, type Ai } from "../../ai/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
 import { sendEmail, sendSlack, sendTeams } from "../../notify/index.ts";
+import { interviewAiOptions } from "../../interviews/index.ts";
 import { getProposal } from "../proposals/index.ts";
 import { formatProblem, opportunityIdOf, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
 import { createModeCeiling } from "../policy/index.ts";
@@ -101,7 +102,20 @@ export function aiStepRunner(ai: Ai): AiStepRunner {
         onOpen: req.onUnavailable === "wait" ? "wait" : "fallback",
         context: { traceId: req.traceId, actor: "workflow" },
       });
-      return { output: r.output, meta: { engine: r.meta.engine, provider: r.meta.provider, model: r.meta.model ?? undefined, prompt: r.meta.prompt, inputHash: r.meta.inputHash, tokens: r.meta.tokens?.total, costUsd: r.meta.costUsd ?? undefined, latencyMs: r.meta.latencyMs } };
+      return {
+        output: r.output,
+        meta: {
+          engine: r.meta.engine,
+          provider: r.meta.provider,
+          model: r.meta.model ?? undefined,
+          prompt: r.meta.prompt,
+          inputHash: r.meta.inputHash,
+          tokens: r.meta.tokens?.total,
+          costUsd: r.meta.costUsd ?? undefined,
+          latencyMs: r.meta.latencyMs,
+          ...(r.meta.fallbackReason ? { fallbackReason: r.meta.fallbackReason } : {}),
+        },
+      };
     } catch (error) {
       if (error instanceof NonRetriableError) throw new StepFailure(error.message);
       throw error;
@@ -180,7 +194,8 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
   o.logger.info({ workflows: workflows.list().map((w) => w.workflow.id) }, "workflows loaded");
 
   const audit = createAuditTrail(o.db);
-  const ai = o.ai ?? createAi({ config: { ai: o.config.ai ?? DEFAULT_AI_CONFIG }, logger: o.logger, audit });
+  // The interview analysis's step type and prompt are registered beside the built-in ones.
+  const ai = o.ai ?? createAi({ config: { ai: o.config.ai ?? DEFAULT_AI_CONFIG }, logger: o.logger, audit, ...interviewAiOptions });
   const gateways = new Map<string, LeverGateway>();
   const engine = createWorkflowEngine({
     db: o.db,

@@ -113,6 +113,18 @@ export const interviewAnswersStep = defineStep<InterviewAnswersInput, InterviewA
   finish: verifyAnswers,
 });
 
+/**
+ * What the provider path needs of the AI layer: running one step type and learning which engine
+ * answered. An `Ai` is one; the workflow engine adapts its own step runner to it.
+ */
+export interface InterviewAi {
+  runAiStep<O>(
+    stepType: string,
+    input: unknown,
+    options?: { context?: { actor?: string; traceId?: string | undefined } },
+  ): Promise<{ output: O; meta: { engine: "model" | "local"; fallbackReason?: string | undefined; prompt?: string | undefined } }>;
+}
+
 /** What `createAi` needs to run the interview step: add these to its options. */
 export const interviewAiOptions = { steps: [interviewAnswersStep], promptDirs: [BUILT_IN_PROMPTS_DIR, INTERVIEW_PROMPTS_DIR] } as const;
 
@@ -125,11 +137,16 @@ export const interviewAiOptions = { steps: [interviewAnswersStep], promptDirs: [
  * const analysis = await analyzeInterviewWithProvider(ai, transcript, questions);
  * analysis.summary.engine // "model" or "local"
  */
-export async function analyzeInterviewWithProvider(ai: Ai, transcript: Transcript, questions: readonly InterviewQuestion[], options: AnalyzeOptions = {}): Promise<InterviewAnalysis> {
+export async function analyzeInterviewWithProvider(
+  ai: InterviewAi,
+  transcript: Transcript,
+  questions: readonly InterviewQuestion[],
+  options: AnalyzeOptions & { traceId?: string | undefined } = {},
+): Promise<InterviewAnalysis> {
   checkAnalysisInput(transcript, questions);
   const labels = labelSpeakers(transcript.segments, { interviewerNames: options.interviewerNames });
   const input: InterviewAnswersInput = { questions: [...questions], segments: labels.segments.map(({ speaker: _s, ...s }) => s) };
-  const { output, meta } = await ai.runAiStep<InterviewAnswersOutput>("interview-answers", input, { context: { actor: "interview-analysis" } });
+  const { output, meta } = await ai.runAiStep<InterviewAnswersOutput>("interview-answers", input, { context: { actor: "interview-analysis", traceId: options.traceId } });
   const byIndex = new Map(labels.segments.map((s) => [s.index, s]));
   const matched: MatchedQuestion[] = questions.map((q) => {
     const found = output.questions.find((o) => o.id === q.id);

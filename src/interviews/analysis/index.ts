@@ -47,4 +47,5 @@ export {
   INTERVIEW_PROMPTS_DIR,
   type InterviewAnswersInput,
   type InterviewAnswersOutput,
+  type InterviewAi,
 } from "./ai-answers.ts";
