@@ -54,6 +54,15 @@ async function startMediaServer(dir: string): Promise<{ url: string; server: Ser
       res.writeHead(302, { location: "https://169.254.169.254/latest/meta-data/" });
       return res.end();
     }
+    if (req.url === "/call.srt") {
+      // The platform's transcript, labelled as anything: its bytes decide.
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      return res.end(readFileSync(join(LABELLED_CORPUS_DIR, "engineer.srt")));
+    }
+    if (req.url === "/expired.vtt") {
+      res.writeHead(200, { "content-type": "text/vtt" });
+      return res.end("<!DOCTYPE html><html><body>This link has expired.</body></html>");
+    }
     const file = files[req.url ?? ""];
     if (!file) {
       res.writeHead(404);
@@ -180,6 +189,25 @@ for (const e of await testEngines()) {
       assert.deepEqual(rows, [{ opportunity_id: opp, source: "platform-transcript", tool_candidate_id: "willo-77", days: 180, analyzed: true }]);
     });
 
+    it("fetches the platform's transcript by URL from an allow-listed host, and the run takes the opportunity found by e-mail", async () => {
+      const opp = applicant(posting, "Ari Byurl");
+      const id = await post({ candidate: { email: "ari.byurl@example.net" }, interview: { transcriptUrl: `${media.url}/call.srt` } });
+      await h.settle(60_000);
+      assert.deepEqual(await runOf(id), { status: "succeeded", error: null });
+      const { rows: runs } = await h.t.db.query<{ opportunity_id: string | null }>("select opportunity_id from workflow_runs where run_key = $1", [`interview-analysis:default:tool:${TOOL}:${id}`]);
+      assert.equal(runs[0]?.opportunity_id, opp, "the run shows the opportunity the intake found");
+      const { rows } = await h.t.db.query<{ source: string }>("select source from interview_transcripts where opportunity_id = $1", [opp]);
+      assert.deepEqual(rows, [{ source: "platform-transcript" }]);
+      const text = (notesOf(h, opp) as unknown as { fields: { value: string }[] }[])[0]!.fields[0]!.value;
+      assert.match(text, /Answer at 0:14–0:58: "The worst one was a memory leak/);
+      const intake = await h.t.db.query<{ output: { reasons: string[] } }>(
+        "select s.output from workflow_steps s join workflow_runs r on r.id = s.run_id where r.run_key = $1 and s.step_id = 'transcribe'",
+        [`interview-analysis:default:tool:${TOOL}:${id}`],
+      );
+      assert.match(intake.rows[0]!.output.reasons.join(" "), /fetched from http:\/\/127\.0\.0\.1:\d+\/… and used as it is/);
+      assert.ok(!JSON.stringify(intake.rows[0]!.output).includes("call.srt"), "the transcript URL's path stays out of the step's output");
+    });
+
     it("fetches a recording from an allow-listed host, transcribes it with pocketsphinx, and deletes the media", { skip: SKIP_MEDIA }, async () => {
       const opp = applicant(posting, "Sam Recording");
       const id = await post({ opportunityId: opp, interview: { mediaUrl: `${media.url}/answer.wav` } });
@@ -206,6 +234,8 @@ for (const e of await testEngines()) {
       }
       runs.redirect = await post({ opportunityId: opp, interview: { mediaUrl: `${media.url}/to-internal` } });
       runs.notListed = await post({ opportunityId: opp, interview: { mediaUrl: "https://cdn.elsewhere.example/x.mp4" } });
+      runs.transcriptNotListed = await post({ opportunityId: opp, interview: { transcriptUrl: "https://cdn.elsewhere.example/x.vtt" } });
+      runs.notATranscript = await post({ opportunityId: opp, interview: { transcriptUrl: `${media.url}/expired.vtt` } });
       runs.noQuestions = await post({ opportunityId: noSet, interview: { transcript: transcript(), transcriptFilename: "call.srt" } });
       runs.nothing = await post({ opportunityId: opp, interview: { playerUrl: "https://player.willo.example/v/1" } });
       runs.unknown = await post({ candidate: { email: "nobody.at.all@example.net" }, interview: { transcript: transcript() } });
@@ -217,6 +247,8 @@ for (const e of await testEngines()) {
         silence: /^step transcribe: no-speech: no speech was recognised/,
         redirect: /^step transcribe: blocked: media URL https:\/\/169\.254\.169\.254\/… points at a private, loopback or link-local address/,
         notListed: /^step intake: blocked: media host cdn\.elsewhere\.example is not on this tool's allow-list/,
+        transcriptNotListed: /^step intake: blocked: transcript host cdn\.elsewhere\.example is not on this tool's allow-list/,
+        notATranscript: /^step transcribe: transcript-invalid: transcript from 127\.0\.0\.1:\d+ is not WebVTT, SRT or JSON segments/,
         noQuestions: new RegExp(`^step intake: questions-empty: no question set is configured for posting "${otherPosting.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`),
         nothing: /^step intake: transcript-invalid: the event carries neither a media URL nor a transcript/,
         unknown: /^step intake: no opportunity in Lever for this interview/,
@@ -249,6 +281,28 @@ for (const e of await testEngines()) {
       const body = JSON.stringify(note.action);
       assert.doesNotMatch(body, /how old are you/i, "the interviewer check is not part of the note");
       assert.ok(note.reasons.some((r) => /should not have asked: shown here for the recruiter/.test(String(r))), JSON.stringify(note.reasons));
+    });
+
+    it("deletes a candidate's transcripts and analyses when Lever deletes the candidate, and keeps everyone else's", async () => {
+      const gone = applicant(posting, "Dana Deleted");
+      const kept = applicant(posting, "Kai Kept");
+      const ids = [
+        await post({ opportunityId: gone, interview: { transcript: transcript(), transcriptFilename: "call.srt" } }),
+        await post({ opportunityId: kept, interview: { transcript: transcript(), transcriptFilename: "call.srt" } }),
+      ];
+      await h.settle(60_000);
+      for (const id of ids) assert.notEqual((await runOf(id))?.status, "failed");
+      const count = async (opp: string) =>
+        Number((await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id = $1 and analysis is not null", [opp])).rows[0]!.n);
+      assert.equal(await count(gone), 1);
+      const others = Number((await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id <> $1", [gone])).rows[0]!.n);
+
+      h.sandbox.actions.deleteOpportunity(gone, null);
+      await h.deliver(["candidateDeleted"]);
+      await h.settle(60_000);
+      assert.equal(await count(gone), 0, "the deleted candidate's transcript and analysis are gone");
+      assert.equal(await count(kept), 1);
+      assert.equal(Number((await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id <> $1", [gone])).rows[0]!.n), others, "nobody else's transcript went");
     });
   });
 }

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { interviewPostingSchema } from "../../../config/index.ts";
-import { clockTime, interviewSetFor, momentLink, triageTag } from "./interview-analysis.ts";
+import { MockLanguageModelV4 } from "ai/test";
+import { createAi, DEFAULT_AI_CONFIG } from "../../../ai/index.ts";
+import { interviewPostingSchema, interviewsConfigSchema } from "../../../config/index.ts";
+import { interviewAiOptions, loadLabelledCorpus, type InterviewAnswersOutput, type LabelledInterview } from "../../../interviews/index.ts";
+import type { AiStepRunner, TaskInput } from "../../runs/ports.ts";
+import { aiStepRunner } from "../../runs/runtime.ts";
+import { clockTime, interviewAnalyzeTask, interviewSetFor, momentLink, triageTag } from "./interview-analysis.ts";
 
 const set = (posting: string, stage?: string) => interviewPostingSchema.parse({ posting, ...(stage ? { stage } : {}), questions: [{ id: `${posting}-${stage ?? "any"}`, text: "Tell me about yourself." }] });
 
@@ -32,5 +37,92 @@ describe("interview analysis helpers", () => {
     assert.equal(momentLink("https://player.example/v/1?lang=en", 14.6), "https://player.example/v/1?lang=en&t=14");
     assert.equal(momentLink("https://player.example/v/1?t=3", 20), "https://player.example/v/1?t=20");
     assert.equal(momentLink("", 20), "");
+  });
+});
+
+/** What a model that read the transcript as the labeller did would answer, with one answer's quote made up. */
+function labelledReply(interview: LabelledInterview, invent?: { id: string; quote: string }): InterviewAnswersOutput {
+  const segs = interview.transcript.segments;
+  const at = (t: number) => segs.findIndex((s) => Math.abs(s.start - t) < 0.01);
+  return {
+    questions: interview.questions.map((q) => {
+      const label = interview.labels[q.id]!;
+      if (label.asked === null) return { id: q.id, asked: null, answer: null };
+      const asked = at(label.asked);
+      const from = label.answer ? at(label.answer[0]) : -1;
+      const to = label.answer ? segs.findIndex((s) => Math.abs(s.end - label.answer![1]) < 0.01) : -1;
+      const quote = invent?.id === q.id ? invent.quote : (segs[from]?.text ?? "");
+      return { id: q.id, asked: { segment: asked, quote: segs[asked]!.text }, answer: label.answer ? { fromSegment: from, toSegment: to, quote } : null };
+    }),
+  };
+}
+
+/** The engine's AI runner over the real AI layer, its OpenAI model replaced by the AI SDK's mock. */
+function engineAi(reply: () => InterviewAnswersOutput | Error): { runner: AiStepRunner; calls: () => number } {
+  let calls = 0;
+  const model = new MockLanguageModelV4({
+    doGenerate: async () => {
+      calls += 1;
+      const r = reply();
+      if (r instanceof Error) throw r;
+      return {
+        content: [{ type: "text", text: JSON.stringify(r) }],
+        finishReason: { unified: "stop", raw: undefined },
+        usage: { inputTokens: { total: 900, noCache: 900, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 300, text: 300, reasoning: undefined } },
+        warnings: [],
+      };
+    },
+  });
+  const ai = createAi({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } }, models: { openai: () => model }, ...interviewAiOptions });
+  return { runner: aiStepRunner(ai), calls: () => calls };
+}
+
+describe("the analyze task with an AI provider", () => {
+  const nurse = loadLabelledCorpus().find((i) => i.name === "nurse")!;
+  const invented = "I have never lost my temper with a patient in ten years.";
+  const interviews = (analysisEngine: "ai" | "local") => interviewsConfigSchema.parse({ analysisEngine });
+  const run = (options: { analysisEngine: "ai" | "local"; ai: AiStepRunner | undefined }) =>
+    interviewAnalyzeTask({ interviews: interviews(options.analysisEngine) })({
+      with: { tool: "willo", questions: nurse.questions, transcript: nurse.transcript },
+      ai: options.ai,
+      traceId: "trace-ai",
+      dryRun: true,
+      connectionId: "default",
+    } as unknown as TaskInput);
+
+  it("uses the provider through the engine's AI runner, drops an invented quote for the local engine's, and flags the note for a person", async () => {
+    const { runner, calls } = engineAi(() => labelledReply(nurse, { id: "q-patient", quote: invented }));
+    const out = await run({ analysisEngine: "ai", ai: runner });
+    assert.equal(calls(), 1);
+    assert.equal((out.meta as { engine: string }).engine, "model");
+    assert.match(String(out.note), /^Interview analysis from willo \(advisory; an AI model;/);
+    assert.ok(!String(out.note).includes("never lost my temper"), "the invented quote is not in the note");
+    const patient = (out.evidence as { question: string; quote: string }[]).find((e) => e.question === "q-patient")!;
+    assert.ok(patient.quote.startsWith("Sure. I had a gentleman"), patient.quote);
+    assert.deepEqual(out.flags, ["unverified-quotes"]);
+    assert.ok((out.reasons as string[]).some((r) => /1 answer from the AI model quoted words the transcript does not hold/.test(r)));
+  });
+
+  it("falls back to the local engine with the provider's failure as the recorded reason", async () => {
+    const { runner } = engineAi(() => new Error("503 upstream unavailable"));
+    const out = await run({ analysisEngine: "ai", ai: runner });
+    assert.equal((out.meta as { engine: string }).engine, "local");
+    assert.match(String((out.meta as { fallbackReason?: string }).fallbackReason), /503 upstream unavailable|provider answered|model call failed/);
+    assert.ok((out.reasons as string[]).some((r) => /^answers found by Fulcrum's local engine because /.test(r)), JSON.stringify(out.reasons));
+    assert.match(String(out.note), /Fulcrum's local engine/);
+  });
+
+  it("falls back to the local engine, saying why, when the runner itself throws", async () => {
+    const out = await run({ analysisEngine: "ai", ai: async () => { throw new Error("unknown AI step type \"interview-answers\""); } });
+    assert.equal((out.meta as { engine: string }).engine, "local");
+    assert.match(String((out.meta as { fallbackReason?: string }).fallbackReason), /^the AI provider failed: unknown AI step type/);
+  });
+
+  it("never asks the provider when the configuration keeps the analysis local (the default)", async () => {
+    const { runner, calls } = engineAi(() => labelledReply(nurse));
+    const out = await run({ analysisEngine: "local", ai: runner });
+    assert.equal(calls(), 0);
+    assert.deepEqual(out.meta, { engine: "local" });
+    assert.equal(interviewsConfigSchema.parse({}).analysisEngine, "local");
   });
 });

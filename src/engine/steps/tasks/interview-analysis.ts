@@ -5,11 +5,15 @@
  * tool's earlier result went to, or the candidate's e-mail in Lever), the question set, rubric and
  * triage thresholds configured for the posting and stage, and checks the media URL against the
  * tool's `mediaHosts` before anything is fetched. `interview.transcribe` uses the platform's
- * transcript as it is, else fetches the recording under the tool's fetch rules, transcribes it with
+ * transcript as it is (given in the event, or fetched from `transcriptUrl` under the same rules as
+ * media), else fetches the recording under the tool's fetch rules, transcribes it with
  * the configured engine (pocketsphinx by default) and deletes it; the transcript is stored in
  * `interview_transcripts` until its retention ends. `interview.analyze` analyses it against the
- * question set and writes the note's text: the summary, each question's answer with its time (a
- * link to that moment when the platform gave a player URL) and the rubric evidence.
+ * question set — with Fulcrum's local matcher, or with the AI provider when
+ * `interviews.analysisEngine` is `ai` (quotes verified against the transcript, the local engine
+ * answering when the provider fails) — and writes the note's text: the summary, each question's
+ * answer with its time (a link to that moment when the platform gave a player URL) and the rubric
+ * evidence.
  *
  * The recording's URL is read from the event in each step and never copied into a step's output:
  * media URLs are often signed, and outputs are shown in the console. What cannot be used (a blocked
@@ -17,13 +21,14 @@
  * only failures that may pass (a timeout, a server error) are retried.
  *
  * The event body: `{ event: "interview.completed", id?, opportunityId?, candidate?: { id?, email? },
- * posting?, stage?, interview: { mediaUrl?, transcript?, transcriptFilename?, playerUrl? } }`
+ * posting?, stage?, interview: { mediaUrl?, transcript?, transcriptUrl?, transcriptFilename?, playerUrl? } }`
  * (the interview fields may also sit at the top level).
  */
 import { tmpdir } from "node:os";
 import type { InterviewPostingConfig, InterviewsConfig, InterviewTriage } from "../../../config/index.ts";
 import {
   analyzeInterview,
+  analyzeInterviewWithProvider,
   checkMediaUrl,
   InterviewAnalysisError,
   InterviewMediaError,
@@ -32,6 +37,7 @@ import {
   transcriptForRecording,
   transcriptSchema,
   whisperCppEngine,
+  type InterviewAi,
   type InterviewAnalysis,
   type InterviewQuestion,
   type InterviewRubric,
@@ -41,7 +47,7 @@ import {
 } from "../../../interviews/index.ts";
 import type { Queryable } from "../../../store/index.ts";
 import { StepFailure } from "../../runs/errors.ts";
-import type { TaskHandler } from "../../runs/ports.ts";
+import type { AiStepRunner, TaskHandler } from "../../runs/ports.ts";
 import type { OpportunityLike } from "../../workflows/index.ts";
 import { postingIdOf } from "../context.ts";
 import type { ToolSettings } from "./tool-results.ts";
@@ -56,7 +62,49 @@ export interface InterviewTaskOptions {
   engine?: TranscriptionEngine | undefined;
 }
 
-const DEFAULTS: InterviewsConfig = { engine: "pocketsphinx", maxMinutes: 240, retentionDays: 180, postings: [] };
+const DEFAULTS: InterviewsConfig = { engine: "pocketsphinx", analysisEngine: "local", maxMinutes: 240, retentionDays: 180, postings: [] };
+
+/**
+ * The engine's AI step runner as the interviews module's AI: the one place the two interfaces
+ * meet. The provider is asked with `onUnavailable: local`, so an open circuit answers locally
+ * (with its reason) rather than parking the run.
+ */
+function interviewAiOf(run: AiStepRunner, traceId: string): InterviewAi {
+  return {
+    runAiStep: async <O>(stepType: string, input: unknown) => {
+      const r = await run({ prompt: stepType, input: input as Record<string, unknown>, onUnavailable: "local", traceId });
+      return { output: r.output as O, meta: { engine: r.meta.engine, fallbackReason: r.meta.fallbackReason, prompt: r.meta.prompt } };
+    },
+  };
+}
+
+/**
+ * The analysis with the AI provider when the configuration asks for it and the engine has an AI
+ * layer, else the local engine; a provider path that throws (a bad answer, an unknown step, an
+ * outage) ends in the local engine with the reason kept in `summary.fallbackReason`.
+ */
+async function analyzeWith(
+  config: InterviewsConfig,
+  ai: AiStepRunner | undefined,
+  traceId: string,
+  transcript: Transcript,
+  questions: InterviewQuestion[],
+  rubric: InterviewRubric | undefined,
+): Promise<InterviewAnalysis> {
+  const local = (fallbackReason?: string): InterviewAnalysis => {
+    const a = analyzeInterview(transcript, questions, { rubric });
+    return fallbackReason ? { ...a, summary: { ...a.summary, fallbackReason } } : a;
+  };
+  if (config.analysisEngine !== "ai") return local();
+  if (!ai) return local("no AI layer is available to this worker");
+  try {
+    return await analyzeInterviewWithProvider(interviewAiOf(ai, traceId), transcript, questions, { rubric, traceId });
+  } catch (error) {
+    // A bad transcript or question set is the input's fault: the local engine refuses it too.
+    if (error instanceof InterviewAnalysisError) throw error;
+    return local(`the AI provider failed: ${String((error as Error)?.message ?? error).slice(0, 300)}`);
+  }
+}
 
 const str = (v: unknown, max = 2000): string => (typeof v === "string" ? v.trim().slice(0, max) : "");
 const idOf = (v: unknown): string => (typeof v === "string" ? v : v && typeof v === "object" && typeof (v as { id?: unknown }).id === "string" ? (v as { id: string }).id : "");
@@ -66,7 +114,7 @@ function recordingOf(event: Record<string, unknown>) {
   const nested = event.interview && typeof event.interview === "object" && !Array.isArray(event.interview) ? (event.interview as Record<string, unknown>) : {};
   const pick = (key: string, max?: number) => str(nested[key], max) || str(event[key], max);
   const transcript = typeof nested.transcript === "string" ? nested.transcript : typeof event.transcript === "string" ? event.transcript : "";
-  return { mediaUrl: pick("mediaUrl"), transcript, transcriptFilename: pick("transcriptFilename", 200), playerUrl: pick("playerUrl") };
+  return { mediaUrl: pick("mediaUrl"), transcript, transcriptUrl: pick("transcriptUrl"), transcriptFilename: pick("transcriptFilename", 200), playerUrl: pick("playerUrl") };
 }
 
 /** Why a step cannot go on, as a failure the engine does not retry, led by the status word. */
@@ -143,25 +191,31 @@ export async function forgetInterviewTranscripts(db: Queryable, connectionId: st
 /** `interview.intake`: see the file's comment. */
 export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHandler {
   const config = options.interviews ?? DEFAULTS;
-  return async ({ with: params, event, db, connectionId, lever, fetch, dryRun }) => {
+  return async ({ with: params, event, db, connectionId, lever, fetch, dryRun, setOpportunity }) => {
     const tool = str(params.tool, 63);
     if (!tool) throw new StepFailure("interview.intake needs with.tool (the tool's id, e.g. {{ event.tool }})");
     const recording = recordingOf(event);
-    if (!recording.mediaUrl && !recording.transcript.trim()) {
-      throw new StepFailure("transcript-invalid: the event carries neither a media URL nor a transcript (interview.mediaUrl or interview.transcript)");
+    if (!recording.mediaUrl && !recording.transcript.trim() && !recording.transcriptUrl) {
+      throw new StepFailure("transcript-invalid: the event carries neither a media URL nor a transcript (interview.mediaUrl, interview.transcript or interview.transcriptUrl)");
     }
-    if (recording.mediaUrl) {
-      if (!options.tools?.[tool]?.mediaHosts?.length && !recording.transcript.trim()) {
-        throw new StepFailure(`blocked: tool "${tool}" has no mediaHosts in the config file, so its media URLs are refused; add tools.${tool}.mediaHosts`);
+    // Without an inline transcript, at least one URL must pass the fetch rules before any network use;
+    // with one, the URLs are only fallbacks.
+    if (!recording.transcript.trim()) {
+      if (!options.tools?.[tool]?.mediaHosts?.length) {
+        throw new StepFailure(`blocked: tool "${tool}" has no mediaHosts in the config file, so its media and transcript URLs are refused; add tools.${tool}.mediaHosts`);
       }
-      // Refused before any network use when a transcript cannot stand in; with a transcript, the media is only a fallback.
-      if (!recording.transcript.trim()) {
+      const urls: [string, string][] = [];
+      if (recording.transcriptUrl) urls.push([recording.transcriptUrl, "transcript"]);
+      if (recording.mediaUrl) urls.push([recording.mediaUrl, "media"]);
+      const refusals: unknown[] = [];
+      for (const [url, noun] of urls) {
         try {
-          checkMediaUrl(recording.mediaUrl, fetchPolicyOf(tool, options));
+          checkMediaUrl(url, fetchPolicyOf(tool, options), noun);
         } catch (error) {
-          throw stepFailureOf(error);
+          refusals.push(error);
         }
       }
+      if (refusals.length === urls.length) throw stepFailureOf(refusals[0]);
     }
 
     // The candidate's opportunity: named by the event, else where this tool's results went, else by e-mail.
@@ -206,6 +260,8 @@ export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHan
       throw new StepFailure(`questions-empty: no question set is configured for posting ${postingName}${stageName}; add one under interviews.postings in the config file`);
     }
     if (!dryRun) await purgeExpiredInterviewTranscripts(db);
+    // The event may not have named it: the run takes the opportunity found, for the runs list and fairness.
+    setOpportunity?.(opportunity.id);
     const playerUrl = /^https:\/\//i.test(recording.playerUrl) ? recording.playerUrl : "";
     return {
       opportunityId: opportunity.id,
@@ -242,7 +298,12 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
     let result;
     try {
       result = await transcriptForRecording(
-        { mediaUrl: recording.mediaUrl || undefined, transcript: recording.transcript || undefined, transcriptFilename: recording.transcriptFilename || undefined },
+        {
+          mediaUrl: recording.mediaUrl || undefined,
+          transcript: recording.transcript || undefined,
+          transcriptUrl: recording.transcriptUrl || undefined,
+          transcriptFilename: recording.transcriptFilename || undefined,
+        },
         {
           fetchPolicy: fetchPolicyOf(tool, options),
           engine: options.engine ?? transcriptionEngineOf(config),
@@ -262,7 +323,11 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
       segments: t.segments.length,
       ...(result.transcriptProblem ? { transcriptProblem: result.transcriptProblem } : {}),
       reasons: [
-        result.source === "media" ? `recording transcribed with ${t.engine} (${Math.round(t.durationSeconds)} s); the recording was deleted` : "the platform's transcript, used as it is",
+        result.source === "media"
+          ? `recording transcribed with ${t.engine} (${Math.round(t.durationSeconds)} s); the recording was deleted`
+          : result.transcriptFrom
+            ? `the platform's transcript, fetched from ${result.transcriptFrom} and used as it is`
+            : "the platform's transcript, used as it is",
         ...(result.transcriptProblem ? [`the platform's transcript could not be read (${result.transcriptProblem}); the recording was transcribed instead`] : []),
       ],
     };
@@ -348,7 +413,7 @@ export function triageTag(score: number | undefined, triage: InterviewTriage | n
 }
 
 /** `interview.analyze`: see the file's comment. */
-export const interviewAnalyzeTask = (options: InterviewTaskOptions = {}): TaskHandler => async ({ with: params, db, connectionId, dryRun }) => {
+export const interviewAnalyzeTask = (options: InterviewTaskOptions = {}): TaskHandler => async ({ with: params, db, connectionId, dryRun, ai, traceId }) => {
   const questions = params.questions as InterviewQuestion[] | undefined;
   if (!Array.isArray(questions) || questions.length === 0) throw new StepFailure("questions-empty: the question set is empty: give at least one { id, text }");
   let transcript: Transcript;
@@ -366,7 +431,7 @@ export const interviewAnalyzeTask = (options: InterviewTaskOptions = {}): TaskHa
   }
   let analysis: InterviewAnalysis;
   try {
-    analysis = analyzeInterview(transcript, questions, { rubric: (params.rubric as InterviewRubric | null) ?? undefined });
+    analysis = await analyzeWith(options.interviews ?? DEFAULTS, ai, traceId, transcript, questions, (params.rubric as InterviewRubric | null) ?? undefined);
   } catch (error) {
     throw stepFailureOf(error);
   }
@@ -379,6 +444,8 @@ export const interviewAnalyzeTask = (options: InterviewTaskOptions = {}): TaskHa
   const score = analysis.evidence?.score?.value;
   const tag = triageTag(score, params.triage as InterviewTriage | null);
   const improper = analysis.flags.filter((f) => f.kind === "improper-question");
+  const unverified = analysis.flags.filter((f) => f.kind === "unverified-quote");
+  const fallback = analysis.summary.fallbackReason;
   return {
     note: interviewNote(analysis, { tool, playerUrl, source }),
     triageTag: tag,
@@ -390,13 +457,17 @@ export const interviewAnalyzeTask = (options: InterviewTaskOptions = {}): TaskHa
     reasons: [
       analysis.summary.text.split("\n")[0] ?? "",
       ...(score !== undefined ? [`advisory score ${score}/100 from the rubric evidence${tag ? ` → tag ${tag}` : ""}; it moves no stage`] : []),
+      ...(fallback ? [`answers found by Fulcrum's local engine because ${fallback}`] : []),
+      ...(unverified.length
+        ? [`${unverified.length} answer${unverified.length === 1 ? "" : "s"} from the AI model quoted words the transcript does not hold there: dropped, and found by the local engine instead`]
+        : []),
       ...(improper.length ? [`${improper.length} question${improper.length === 1 ? "" : "s"} the interviewer should not have asked: shown here for the recruiter, not written to Lever`] : []),
     ].filter(Boolean),
     evidence: analysis.questions
       .filter((q) => q.answer)
       .map((q) => ({ question: q.id, start: q.answer!.start, end: q.answer!.end, quote: q.answer!.quote })),
-    // Improper questions keep the note from being applied without a person, whatever the mode.
-    flags: improper.length ? ["interviewer-check"] : [],
-    meta: { engine: analysis.summary.engine },
+    // Improper questions, and a model that invented quotes, keep the note from being applied without a person, whatever the mode.
+    flags: [...(improper.length ? ["interviewer-check"] : []), ...(unverified.length ? ["unverified-quotes"] : [])],
+    meta: { engine: analysis.summary.engine, ...(fallback ? { fallbackReason: fallback } : {}) },
   };
 };
