@@ -31,6 +31,8 @@ export interface ProposalInput {
   /** How many options to propose (2–3; default 3). */
   maxOptions?: number | undefined;
   format?: "video" | "onsite" | undefined;
+  /** List many options (the self-scheduling page): up to `perDay` start times a day, `total` in all, in time order. */
+  list?: { perDay: number; total: number } | undefined;
 }
 
 export interface ProposalOption {
@@ -121,7 +123,8 @@ const fmt = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toFor
 export function proposeSchedule(input: ProposalInput): Proposal {
   const { plan, candidate } = input;
   const zone = candidate.timezone;
-  const maxOptions = Math.min(3, Math.max(2, input.maxOptions ?? 3));
+  const maxOptions = input.list ? Math.max(1, input.list.total) : Math.min(3, Math.max(2, input.maxOptions ?? 3));
+  const perDay = input.list ? Math.max(1, input.list.perDay) : maxOptions;
   const days = businessDays(input.now, zone, plan.windowBusinessDays);
   const window = { start: days[0]!.toUTC().toISO()!, end: days.at(-1)!.plus({ days: 1 }).toUTC().toISO()!, days: days.map((d) => d.toISODate()!) };
   const notes = [...plan.notes];
@@ -197,7 +200,7 @@ export function proposeSchedule(input: ProposalInput): Proposal {
         return { id, email: a.email, timezone: a.timezone, workingHours: a.workingHours, maxSessions: caps.get(id)!.max, busy: a.busy.map(({ title: _t, ...b }) => b) };
       }),
     };
-    const answer = solvePanel(request, { alternatives: maxOptions - 1 });
+    const answer = solvePanel(request, { alternatives: perDay - 1 });
     results.push({ day, answer, caps });
   }
 
@@ -212,6 +215,7 @@ export function proposeSchedule(input: ProposalInput): Proposal {
   const picks: { sessions: ScheduledSession[]; day: DayResult; rank: string }[] = [];
   for (const r of scheduled) if (picks.length < maxOptions) picks.push({ sessions: r.answer.sessions, day: r, rank: picks.length === 0 ? "earliest possible" : "best time on another day" });
   for (const r of scheduled) for (const alt of r.answer.alternatives ?? []) if (picks.length < maxOptions) picks.push({ sessions: alt.sessions, day: r, rank: "another start time on the same day" });
+  if (input.list) picks.sort((a, b) => Date.parse(a.sessions[0]!.start) - Date.parse(b.sessions[0]!.start));
 
   const options = picks.map((pick, n) => {
     const sessions = pick.sessions.map((s) => {
