@@ -105,6 +105,16 @@ for (const engine of ENGINES) {
       assert.match(((await bad.json()) as { error: string }).error, /^past:/);
     });
 
+    it("shows a booked panel an interviewer declined as declined", async () => {
+      const cookie = await signIn("rec@example.com");
+      await t.db.query("update scheduling_bookings set state = 'declined' where opportunity_id = 'opp-b'");
+      try {
+        assert.equal((await panels(cookie)).find((p) => p.candidateName === "Bo Booked")?.state, "declined");
+      } finally {
+        await t.db.query("update scheduling_bookings set state = 'booked' where opportunity_id = 'opp-b'");
+      }
+    });
+
     it("shows a hiring manager only their postings' panels, and asks a stranger to sign in", async () => {
       const list = await panels(await signIn("hm@example.com"));
       assert.deepEqual(list.map((p) => p.candidateName), ["Pia Proposed"]);
@@ -132,6 +142,8 @@ describe("a panel's state", () => {
   it("comes from the booking row when there is one, passing through states the row names that the list does not know", () => {
     assert.equal(panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "writing" }), "booking");
     assert.equal(panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "declined" }), "declined");
+    assert.equal(panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "booked", bookingState: "rescheduling" }), "rescheduling");
+    assert.equal(panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "booked", bookingState: "booked" }), "booked");
     assert.equal(panelState({ kind: "scheduling.book", status: "pending", escalated: true, bookingStatus: null }), "escalated");
     assert.equal(panelState({ kind: "scheduling.book", status: "approved", escalated: false, bookingStatus: null }), "booking");
     assert.equal(panelState({ kind: "approval", status: "approved", escalated: false, bookingStatus: null }), "closed");

@@ -10,8 +10,9 @@ import { coversPosting, type Caller } from "./roles.ts";
 /**
  * A panel's state. `proposed`: options wait for a person; `escalated`: nothing fits, or a waiting
  * proposal was escalated; `booking`: approved, being written; `booked`; `failed`; `rejected`;
- * `expired`; `shadow`: recorded only. A state the booking row names that is not one of these (e.g.
- * `declined`, `rescheduling`) is passed through as it is.
+ * `expired`; `shadow`: recorded only. A booked panel takes the booking row's `state` when something
+ * changed after booking (`declined`, `cancelled`, `moved`, `rescheduling`, `escalated`); a status
+ * the row names that is not one of these is passed through as it is.
  */
 export type PanelState = "proposed" | "escalated" | "booking" | "booked" | "failed" | "rejected" | "expired" | "shadow" | "closed" | (string & {});
 
@@ -53,6 +54,7 @@ interface Row {
   posting_title: string | null;
   stage: string | null;
   booking_status: string | null;
+  booking_state: string | null;
   booking_error: string | null;
   propose_reason: string | null;
   propose_zone: string | null;
@@ -69,7 +71,7 @@ const LABELS = `r.context->'opportunity'->>'name' as candidate_name,
 // `scheduling.propose` step found nothing that fits (that step's output carries `panelSource`).
 const PANELS_SQL = `
   select p.id, p.run_id, p.kind, p.status, p.posting_id, p.action, p.created_at, p.escalated_at, ${LABELS},
-    b.status as booking_status, b.error as booking_error, s.output->>'reason' as propose_reason, s.output->>'candidateTimezone' as propose_zone
+    b.status as booking_status, b.state as booking_state, b.error as booking_error, s.output->>'reason' as propose_reason, s.output->>'candidateTimezone' as propose_zone
   from proposals p
   join workflow_runs r on r.id = p.run_id
   left join scheduling_bookings b on p.kind = 'scheduling.book' and b.panel_key = p.action->'booking'->>'panelKey'
@@ -84,13 +86,14 @@ const iso = (v: Date | string) => new Date(v).toISOString();
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The state of one panel from its proposal and booking row. */
-export function panelState(p: { kind: string; status: string; escalated: boolean; bookingStatus: string | null }): PanelState {
+export function panelState(p: { kind: string; status: string; escalated: boolean; bookingStatus: string | null; bookingState?: string | null | undefined }): PanelState {
   if (p.kind === "approval") return p.status === "pending" ? "escalated" : p.status === "shadow" ? "shadow" : "closed";
   switch (p.bookingStatus) {
     case null:
       break;
     case "booked":
-      return "booked";
+      // What happened after booking (declined, cancelled, moved, rescheduling, escalated), when anything did.
+      return p.bookingState || "booked";
     case "held":
     case "writing":
       return "booking";
@@ -145,7 +148,7 @@ export async function listScheduledPanels(db: Queryable, caller: Caller, filter:
   const now = filter.now ?? Date.now();
   const panels = rows.map((r): ScheduledPanel => {
     const sessions = sessionsOf(r.action);
-    const state = panelState({ kind: r.kind, status: r.status, escalated: r.escalated_at !== null, bookingStatus: r.booking_status });
+    const state = panelState({ kind: r.kind, status: r.status, escalated: r.escalated_at !== null, bookingStatus: r.booking_status, bookingState: r.booking_state });
     const booking = r.action.booking as { candidate?: { timezone?: unknown } } | undefined;
     const detail = r.kind === "approval" ? (r.propose_reason ?? str(r.action.message) ?? null) : state === "failed" ? r.booking_error : null;
     return {

@@ -34,7 +34,9 @@ const STATE_WORDS: Record<string, string> = {
   expired: "expired",
   shadow: "recorded only (shadow)",
   closed: "handled by hand",
-  declined: "declined",
+  declined: "declined by an interviewer",
+  cancelled: "cancelled",
+  moved: "moved by hand",
   rescheduling: "rescheduling",
 };
 
