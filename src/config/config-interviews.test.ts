@@ -16,9 +16,14 @@ describe("recorded interviews in the config file", () => {
     return { file, config: () => loadConfig({ FULCRUM_CONFIG: file }) };
   };
 
-  it("defaults to pocketsphinx, 240 minutes, 180 days of retention and no question sets", () => {
+  it("defaults to pocketsphinx, the local analysis engine, 240 minutes, 180 days of retention and no question sets", () => {
     const c = loadConfig({});
-    assert.deepEqual(c.interviews, { engine: "pocketsphinx", maxMinutes: 240, retentionDays: 180, postings: [] });
+    assert.deepEqual(c.interviews, { engine: "pocketsphinx", analysisEngine: "local", maxMinutes: 240, retentionDays: 180, postings: [] });
+  });
+
+  it("reads analysisEngine ai from the file and refuses any other engine, naming the field", () => {
+    assert.equal(load("interviews:\n  analysisEngine: ai\n").config().interviews?.analysisEngine, "ai");
+    assert.throws(() => load("interviews:\n  analysisEngine: gpt\n").config(), /interviews\.analysisEngine/);
   });
 
   it("takes the candidate notice from the file, and refuses one too short to explain and ask consent", () => {
