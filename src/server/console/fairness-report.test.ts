@@ -267,6 +267,8 @@ for (const engine of await testEngines()) {
       assert.equal(row(atScreen, "Male")!.human!.impactRatio, (1 / 2) / (2 / 3));
       assert.equal(row(atScreen, "Male")!.human!.flagged, true, "0.75 is below the four-fifths line");
       assert.equal(typeof row(atScreen, "Male")!.human!.pValue, "number", "with a significance test");
+      assert.equal(row(atScreen, "Male")!.human!.test, "fisher-exact", "the test used is named");
+      assert.equal(row(atScreen, "Male")!.human!.verdict, "too-little-data", "two people are too few for the flag to mean something");
 
       const atPhone = bySex(report, posting.id, phone);
       assert.deepEqual([atPhone.total, atPhone.undecided], [3, 2], "Fia and Mia are still at Phone Screen; Mo was hired from it");

@@ -25,6 +25,7 @@
  * individual's answers leave this function.
  */
 import { fairnessAudit, selectionRates, type FairnessDimension, type FairnessRecord, type FairnessReport as GroupReport } from "../../governance/fairness.ts";
+import { adverseImpactVerdict, type AdverseImpactVerdict } from "../../governance/adverse-impact.ts";
 import type { Queryable } from "../../store/index.ts";
 
 /**
@@ -126,7 +127,12 @@ export interface Metric {
   rate: number;
   impactRatio: number | null;
   pValue: number | null;
+  /** The significance test behind `pValue` (Fisher's exact test, or the two-proportion z-test for large samples). */
+  test: "fisher-exact" | "two-proportion-z" | null;
+  /** Impact ratio below 0.8, whatever the sample size (the CSV's `flagged_below_0_8`). */
   flagged: boolean;
+  /** Whether the result deserves a flag once sample size and significance are weighed (`governance/adverse-impact.ts`). */
+  verdict: AdverseImpactVerdict;
   /** Under 2% of this measure's sample: count and rate shown, no impact ratio. */
   excluded: boolean;
 }
@@ -296,7 +302,9 @@ function pipelineOf(stages: readonly StageRef[]): StageRef[] {
 function metric(report: GroupReport, group: string): Metric | null {
   const g = report.groups.find((x) => x.group === group);
   if (!g) return null;
-  return { n: g.n, selected: g.positives, rate: g.rate, impactRatio: g.impactRatio, pValue: g.significance?.pValue ?? null, flagged: g.flagged, excluded: g.excluded };
+  const pValue = g.significance?.pValue ?? null;
+  const verdict = adverseImpactVerdict({ n: g.n, impactRatio: g.impactRatio, pValue, excluded: g.excluded });
+  return { n: g.n, selected: g.positives, rate: g.rate, impactRatio: g.impactRatio, pValue, test: g.significance?.test ?? null, flagged: g.flagged, verdict, excluded: g.excluded };
 }
 
 const labels = { dimensions: DIMENSION_LABELS, measures: MEASURES.map(({ key, label, explain }) => ({ key, label, explain })) };
