@@ -12,12 +12,15 @@ import { approvalBriefTask, interviewPacketTask, nurturePrepareTask } from "./br
 import { interviewAnalyzeTask, interviewIntakeTask, interviewTranscribeTask, type InterviewTaskOptions } from "./interview-analysis.ts";
 export { forgetInterviewTranscripts, purgeExpiredInterviewTranscripts } from "./interview-analysis.ts";
 import { schedulingProposeTask, type SchedulingSettings } from "./scheduling.ts";
+import { schedulingReminderTask } from "./reminders.ts";
+import { schedulingReplanTask } from "./scheduling-replan.ts";
+import type { Notifier } from "../../runs/ports.ts";
 
 /**
  * Every built-in task by name; `tools` is the config file's `tools:` block (other hiring tools),
  * `scheduling` its `calendars:` and `scheduling:` blocks.
  */
-export function builtInTasks(options: { tools?: ToolSettings | undefined; scheduling?: SchedulingSettings | undefined; interviews?: Omit<InterviewTaskOptions, "tools"> | undefined } = {}): Record<string, TaskHandler> {
+export function builtInTasks(options: { tools?: ToolSettings | undefined; scheduling?: SchedulingSettings | undefined; interviews?: Omit<InterviewTaskOptions, "tools"> | undefined; notify?: Notifier | undefined } = {}): Record<string, TaskHandler> {
   return {
     "screening.screen": screenTask,
     "texts.collect": collectTextsTask,
@@ -35,5 +38,8 @@ export function builtInTasks(options: { tools?: ToolSettings | undefined; schedu
     "interview.transcribe": interviewTranscribeTask({ ...options.interviews, tools: options.tools }),
     "interview.analyze": interviewAnalyzeTask({ tools: options.tools }),
     "scheduling.propose": schedulingProposeTask(options.scheduling),
+    "scheduling.reminder": schedulingReminderTask({ calendars: options.scheduling?.calendars, secrets: options.scheduling?.secrets }),
+    // Escalations go out at once through the notifier (a person must act), not as a proposal.
+    "scheduling.replan": schedulingReplanTask({ calendars: options.scheduling?.calendars, scheduling: options.scheduling?.scheduling, notify: options.notify }),
   };
 }

@@ -1,0 +1,101 @@
+/**
+ * The reminder task on a real database (PGlite and PostgreSQL): the booking row is what the panel
+ * booker writes; the task finds it by the Lever panel of the interview whose timer fired.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createBookingStore, createReminderStore, createSchedulingChangeStore } from "../../../store/index.ts";
+import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
+import type { LeverGateway, TaskInput } from "../../runs/ports.ts";
+import { schedulingReminderTask } from "./reminders.ts";
+
+const START = "2027-01-12T14:30:00Z";
+const params = (start = START) => ({
+  opportunityId: "opp-1",
+  panelKey: "opp-1:onsite:2027-01-12",
+  candidate: { name: "Casey Candidate", email: "casey@mail.example", timezone: "Europe/Lisbon" },
+  sessions: [{ id: "hm", title: "Hiring manager", start, end: new Date(Date.parse(start) + 45 * 60_000).toISOString(), interviewers: [{ leverUserId: "u1", email: "hm@example.com" }] }],
+});
+
+for (const engine of await testEngines()) {
+  describe(`scheduling.reminder on ${engine.kind}`, { skip: engine.skip }, () => {
+    let t: TestDatabase;
+    let clock = 0;
+    before(async () => {
+      t = await openTestDatabase(engine.kind);
+      const bookings = createBookingStore(t.db);
+      const p = params();
+      await bookings.hold({ panelKey: p.panelKey, connectionId: "default", opportunityId: p.opportunityId, paramsHash: "h", params: p }, [{ interviewer: "hm@example.com", sessionId: "hm", start: p.sessions[0]!.start, end: p.sessions[0]!.end }]);
+      await bookings.recordEvent(p.panelKey, `${p.panelKey}:hm`, { id: "ev-1", connectionId: "dav", organizer: "hm@example.com", sessions: ["hm"], conferenceUrl: "https://meet.example/abc" });
+      await bookings.recordPanel(p.panelKey, "panel-1");
+      await bookings.setStatus(p.panelKey, "booked");
+    });
+    after(async () => t?.drop());
+
+    const run = (over: Partial<TaskInput> = {}) =>
+      schedulingReminderTask({ now: () => clock })({
+        with: { offsets: "24h, 1h" },
+        context: {},
+        fetch: async () => ({}),
+        ai: undefined,
+        lever: {} as LeverGateway,
+        traceId: "trace",
+        event: { panelId: "panel-1", interviewId: "int-1", opportunityId: "opp-1" },
+        connectionId: "default",
+        dryRun: false,
+        db: t.db,
+        startWorkflow: async () => null,
+        ...over,
+      });
+
+    it("sends the 24 h reminder once, in the candidate's zone with the video link, then the 1 h one", async () => {
+      clock = Date.parse(START) - 24 * 3_600_000 + 60_000;
+      const first = (await run()) as { candidate: Record<string, unknown>; interviewers: Record<string, unknown>; risk: { level: string; reasons: string[] } };
+      assert.equal(first.candidate.due, true);
+      assert.equal(first.candidate.to, "casey@mail.example");
+      assert.match(String(first.candidate.message), /tomorrow: Tuesday 12 January, 14:30–15:15 \(Lisbon time\)/);
+      assert.match(String(first.candidate.message), /Join by video: https:\/\/meet\.example\/abc/);
+      assert.equal(first.interviewers.due, false, "no calendar connected: the answers cannot be read");
+      assert.ok(first.risk.reasons.length > 0 && ["low", "medium", "high"].includes(first.risk.level));
+      const again = (await run()) as { candidate: Record<string, unknown> };
+      assert.equal(again.candidate.due, false, "a second timer for the same reminder sends nothing");
+      assert.match(String(again.candidate.reason), /already sent/);
+      clock = Date.parse(START) - 3_600_000;
+      const hour = (await run()) as { candidate: Record<string, unknown> };
+      assert.equal(hour.candidate.due, true);
+      assert.match(String(hour.candidate.message), /in one hour/);
+      assert.equal((await createReminderStore(t.db).sentFor(params().panelKey)).length, 2);
+    });
+
+    it("a moved panel is reminded again for its new time; a cancelled one gets nothing", async () => {
+      const moved = "2027-01-13T10:00:00Z";
+      await t.db.query("update scheduling_bookings set params = $2::jsonb, revision = 1 where panel_key = $1", [params().panelKey, JSON.stringify(params(moved))]);
+      clock = Date.parse(moved) - 24 * 3_600_000;
+      const r = (await run()) as { candidate: Record<string, unknown>; risk: { reasons: string[] } };
+      assert.equal(r.candidate.due, true);
+      assert.match(String(r.candidate.message), /Wednesday 13 January, 10:00/);
+      assert.ok(r.risk.reasons.includes("it was rescheduled once"));
+      await createSchedulingChangeStore(t.db).setState(params().panelKey, "cancelled");
+      clock = Date.parse(moved) - 3_600_000;
+      const c = (await run()) as { due: boolean; reason: string };
+      assert.equal(c.due, false);
+      assert.match(c.reason, /cancelled/);
+      await createSchedulingChangeStore(t.db).setState(params().panelKey, "booked");
+    });
+
+    it("skips an interview on a panel Fulcrum did not book, and names a bad offset", async () => {
+      const r = (await run({ event: { panelId: "someone-elses" } })) as { due: boolean; reason: string };
+      assert.equal(r.due, false);
+      assert.match(r.reason, /did not book this panel/);
+      await assert.rejects(run({ with: { offsets: "24h, tomorrow" } }), /settings\.offsets: reminder offset "tomorrow"/);
+    });
+
+    it("marks a started panel as a no-show once, and counts no-shows and reschedules per opportunity", async () => {
+      const store = createReminderStore(t.db);
+      assert.equal(await store.markNoShow(params().panelKey, "user:coordinator", new Date("2027-01-01T00:00:00Z")), false, "not started yet");
+      assert.equal(await store.markNoShow(params().panelKey, "user:coordinator", new Date("2027-01-13T10:30:00Z")), true);
+      assert.equal(await store.markNoShow(params().panelKey, "user:coordinator", new Date("2027-01-13T10:30:00Z")), false, "already marked");
+      assert.deepEqual(await store.outcomes(), [{ opportunityId: "opp-1", panels: 1, noShows: 1, reschedules: 1 }]);
+    });
+  });
+}
