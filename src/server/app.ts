@@ -11,6 +11,7 @@ import { webhookRoutes } from "./webhook-routes.ts";
 import { oauthRoutes } from "./oauth/index.ts";
 import { apiRoutes, toolWebhookRoutes } from "./api/index.ts";
 import { consoleAdmin, consoleServicesFor, createConsole } from "./console/index.ts";
+import { bookingPageFor } from "./booking-page/index.ts";
 
 /**
  * @example
@@ -39,6 +40,7 @@ export function createApp(ctx: AppContext): Hono {
   app.route("/oauth", oauthRoutes({ registry: ctx.connectionRegistry, logger: ctx.logger, adminToken: ctx.config.adminToken, authorize: consoleAdmin(ctx.db) }));
   if (ctx.engine && ctx.workflows) app.route("/api", apiRoutes(ctx, { engine: ctx.engine, workflows: ctx.workflows }));
   app.route("/webhooks/tools", toolWebhookRoutes(ctx));
+  app.route("/book", bookingPageFor(ctx)); // the candidate's self-scheduling page (public, by token)
   app.route("/", consoleApp.routes); // last: the console page answers every other navigation
   return app;
 }
