@@ -68,6 +68,9 @@ export function stepEndpoints(step: Step): string[] {
     case "scheduling.book":
       // The panel, then the "Panel scheduled for …" note.
       return ["POST /opportunities/:opportunity/panels", "POST /opportunities/:opportunity/notes"];
+    case "scheduling.rebook":
+      // The panel replaced whole, then the "Panel changed …" note.
+      return ["PUT /opportunities/:opportunity/panels/:panel", "POST /opportunities/:opportunity/notes"];
     case "lever.createOpportunity":
       return ["POST /opportunities", ...(step.findExisting === false ? [] : ["GET /opportunities"])];
     case "lever.form":

@@ -25,7 +25,7 @@ import {
   type Workflow,
 } from "../workflows/index.ts";
 import { applyAction, EDITABLE, renderAction, type Action } from "../steps/actions.ts";
-import type { PanelBooker } from "../steps/scheduling-book.ts";
+import type { PanelBooker, PanelRebooker } from "../steps/scheduling-book.ts";
 import { fetchContext, postingIdOf } from "../steps/context.ts";
 import { isInterviewEvent, resolveInterviewEvent } from "./interview-events.ts";
 import { EngineError, StepFailure } from "./errors.ts";
@@ -60,6 +60,8 @@ export interface EngineOptions {
   tools?: Readonly<Record<string, ToolConfig>> | undefined;
   /** Books panels for `scheduling.book` (see `createPanelBooker`); absent when no calendars are configured. */
   book?: PanelBooker | undefined;
+  /** Re-books booked panels for `scheduling.rebook` (see `createPanelRebooker`); absent when no calendars are configured. */
+  rebook?: PanelRebooker | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   logger?: Logger | undefined;
   now?: (() => number) | undefined;
@@ -784,6 +786,7 @@ export function createWorkflowEngine(options: EngineOptions) {
         allowHosts: options.allowHosts,
         tools: options.tools,
         book: options.book ? (booking, gateway) => options.book!(booking, gateway, run.connection_id) : undefined,
+        rebook: options.rebook ? (booking, revision, gateway) => options.rebook!(booking, revision, gateway, run.connection_id) : undefined,
       });
       return { proposal: p, key, result };
     } catch (error) {

@@ -120,10 +120,32 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
         summary: `Book ${booking.sessions.length} interview session${booking.sessions.length === 1 ? "" : "s"} from ${booking.sessions[0]!.start} with ${people.join(", ")}`,
       };
     }
+    case "scheduling.rebook": {
+      const raw = render(step.with, scope);
+      const rendered = (typeof raw === "string" ? parseJsonObject(raw) : raw) as { booking?: unknown; revision?: unknown } | null;
+      const { booking, revision } = rebookingOf(rendered);
+      const people = [...new Set(booking.sessions.flatMap((s) => s.interviewers.map((i) => i.name ?? i.leverUserId)))];
+      return {
+        action: { type: step.type, opportunityId: booking.opportunityId, booking, revision },
+        summary: `Change the booked panel (revision ${revision}): ${booking.sessions.length} session${booking.sessions.length === 1 ? "" : "s"} from ${booking.sessions[0]!.start} with ${people.join(", ")}`,
+      };
+    }
     case "http": {
       const url = renderText(step.url, scope);
       return { action: { type: step.type, url, method: step.method, secret: step.secret, body: render(step.body, scope) }, summary: `${step.method} to another system` };
     }
+  }
+}
+
+/** A re-booking's booking and revision, checked; a bad one fails the step naming the field. */
+function rebookingOf(value: { booking?: unknown; revision?: unknown } | null | undefined): { booking: BookingParams; revision: number } {
+  const revision = Number(value?.revision);
+  if (!Number.isInteger(revision) || revision < 1) throw new StepFailure("scheduling.rebook needs revision: the panel's next revision (a whole number from 1), as scheduling.replan gives it");
+  try {
+    return { booking: parseBookingParams(value?.booking), revision };
+  } catch (error) {
+    if (error instanceof BookingParamsError) throw new StepFailure(error.message);
+    throw error;
   }
 }
 
@@ -142,6 +164,7 @@ export const EDITABLE: Record<ActionStep["type"], string[]> = {
   "assessment.send": ["assessment"],
   "tool.status": [],
   "scheduling.book": ["booking"],
+  "scheduling.rebook": ["booking"],
 };
 
 function resolveNamed(value: string, list: { id: string; text: string }[] | undefined, what: string): string {
@@ -173,6 +196,8 @@ export interface ApplyDeps {
   tools?: Readonly<Record<string, ToolConfig>> | undefined;
   /** Books a panel into calendars and Lever (`scheduling.book`); absent when no calendars are configured. */
   book?: ((booking: BookingParams, lever: LeverGateway) => Promise<Record<string, unknown>>) | undefined;
+  /** Re-books a booked panel to its next revision (`scheduling.rebook`); absent when no calendars are configured. */
+  rebook?: ((booking: BookingParams, revision: number, lever: LeverGateway) => Promise<Record<string, unknown>>) | undefined;
 }
 
 /** Does what the action says. `key` is the idempotency key of the write. */
@@ -265,6 +290,13 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
       }
       // Idempotent by the booking's panelKey (events, invite, Lever writes), not by this step's key.
       return deps.book(booking, lever);
+    }
+    case "scheduling.rebook": {
+      if (!deps.rebook) throw new StepFailure("scheduling.rebook needs calendars: add a calendars block to the config file");
+      // A person may have edited the booking before approving: checked again as it is applied.
+      const { booking, revision } = rebookingOf(action as { booking?: unknown; revision?: unknown });
+      // Idempotent by the panel key and revision (events, invite, Lever writes), not by this step's key.
+      return deps.rebook(booking, revision, lever);
     }
     case "http": {
       const secret = typeof action.secret === "string" ? resolveEnv(action.secret, deps.env) : undefined;

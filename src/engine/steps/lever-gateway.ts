@@ -118,6 +118,10 @@ export function leverGateway(client: LeverClient, options: LeverGatewayOptions =
       const r = await client.createPanel(id, panel as unknown as Parameters<LeverClient["createPanel"]>[1], o);
       return { id: r.id };
     },
+    async updatePanel(id, panelId, panel, o) {
+      const r = await client.updatePanel(id, panelId, panel as unknown as Parameters<LeverClient["updatePanel"]>[2], o);
+      return { id: r.id };
+    },
     listFormTemplates: async () => (await client.listFormTemplates().toArray()) as FormTemplateLike[],
     async createProfileForm(id, form, o) {
       const r = await client.createProfileForm(id, form as ProfileFormInput, o);

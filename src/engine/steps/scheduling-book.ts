@@ -5,12 +5,13 @@
  */
 import type { SmtpSettings } from "../../config/index.ts";
 import { openCalendarProvider, type CalendarProvider, type CalendarSecrets, type CalendarsConfig } from "../../calendars/index.ts";
-import { bookPanel, BookingError, type BookingParams } from "../../scheduling/index.ts";
+import { bookPanel, BookingError, rebookPanel, type BookingParams } from "../../scheduling/index.ts";
 import type { Database } from "../../store/index.ts";
 import { StepFailure } from "../runs/errors.ts";
 import type { LeverGateway } from "../runs/ports.ts";
 
 export type PanelBooker = (booking: BookingParams, lever: LeverGateway, connectionId: string) => Promise<Record<string, unknown>>;
+export type PanelRebooker = (booking: BookingParams, revision: number, lever: LeverGateway, connectionId: string) => Promise<Record<string, unknown>>;
 
 export interface PanelBookerOptions {
   db: Database;
@@ -36,6 +37,32 @@ export function createPanelBooker(o: PanelBookerOptions): PanelBooker | undefine
         db: o.db,
         connectionId,
         lever,
+        calendars,
+        providers,
+        smtp: o.smtp,
+        videoUrl: o.videoUrl,
+        externalUrl: o.publicUrl ? (key) => new URL(`scheduling?panel=${encodeURIComponent(key)}`, o.publicUrl!.endsWith("/") ? o.publicUrl : `${o.publicUrl}/`).href : undefined,
+      });
+      return { ...result };
+    } catch (error) {
+      if (error instanceof BookingError) throw new StepFailure(error.message);
+      throw error;
+    }
+  };
+}
+
+/** The `scheduling.rebook` action's executor (undefined, like the booker, without calendars). */
+export function createPanelRebooker(o: PanelBookerOptions): PanelRebooker | undefined {
+  const calendars = o.calendars;
+  if (!calendars || calendars.connections.length === 0) return undefined;
+  let providers: Map<string, CalendarProvider> | undefined;
+  return async (booking, revision, lever, connectionId) => {
+    providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars, o.secrets)]));
+    try {
+      const result = await rebookPanel(booking, revision, {
+        db: o.db,
+        connectionId,
+        lever: { createPanel: lever.createPanel, addNote: lever.addNote, updatePanel: lever.updatePanel },
         calendars,
         providers,
         smtp: o.smtp,

@@ -285,6 +285,13 @@ export const stepSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     ...actionBase,
+    type: z.literal("scheduling.rebook"),
+    with: z
+      .union([z.record(z.string(), z.unknown()), template])
+      .describe("The re-booking (templated): { booking, revision } — the panel's next revision under the same panelKey; usually {{ steps.replan.output.rebook }}. Checked when the step renders."),
+  }),
+  z.strictObject({
+    ...actionBase,
     type: z.literal("tool.status"),
     callbacks: template.describe("The status callbacks a tool.status task found, e.g. {{ steps.sent.output.callbacks }}."),
   }),
@@ -380,6 +387,7 @@ export const actionTypes = [
   "assessment.send",
   "tool.status",
   "scheduling.book",
+  "scheduling.rebook",
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 export type ActionStep = Extract<Step, { type: ActionType }>;

@@ -40,6 +40,6 @@ export function builtInTasks(options: { tools?: ToolSettings | undefined; schedu
     "scheduling.propose": schedulingProposeTask(options.scheduling),
     "scheduling.reminder": schedulingReminderTask({ calendars: options.scheduling?.calendars, secrets: options.scheduling?.secrets }),
     // Escalations go out at once through the notifier (a person must act), not as a proposal.
-    "scheduling.replan": schedulingReplanTask({ calendars: options.scheduling?.calendars, scheduling: options.scheduling?.scheduling, notify: options.notify }),
+    "scheduling.replan": schedulingReplanTask({ ...options.scheduling, notify: options.notify }),
   };
 }

@@ -1,0 +1,85 @@
+/**
+ * The calendar change watcher as a job: every `calendars.pollSeconds` (a pg-boss schedule, so one
+ * process of a deployment runs each tick) the calendars holding booked panels' events are read for
+ * changes, and each change is stored in the inbox as an event of source `calendar`
+ * (`interviewer.declined`, `event.cancelled`, `event.moved`). The inbox deduplicates by the
+ * change's key, so a change read twice starts one run, and the event is audited like a webhook.
+ * `fulcrum schedule reschedule` stores `candidate.reschedule` the same way.
+ */
+import { openCalendarProvider, type CalendarProvider, type CalendarSecrets, type CalendarsConfig } from "../../calendars/index.ts";
+import type { Logger } from "../../observability/index.ts";
+import { panelChange, watchBookedPanels, type PanelChange } from "../../scheduling/index.ts";
+import { createSchedulingChangeStore, type Database } from "../../store/index.ts";
+import type { Inbox } from "../inbox/index.ts";
+import type { JobQueue } from "../queue/index.ts";
+
+export const CALENDAR_WATCH_QUEUE = "scheduling.watch";
+
+/** The inbox's source name for calendar changes (workflows trigger on `source: calendar`). */
+export const CALENDAR_SOURCE = "calendar";
+
+/** A cron expression for "every `seconds`", at minute granularity (pg-boss schedules by the minute). */
+export function pollCron(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes < 60) return minutes === 1 ? "* * * * *" : `*/${minutes} * * * *`;
+  const hours = Math.min(23, Math.ceil(minutes / 60));
+  return `0 */${hours} * * *`;
+}
+
+async function store(inbox: Pick<Inbox, "storeEvent">, changes: PanelChange[]): Promise<number> {
+  let stored = 0;
+  for (const c of changes) {
+    const r = await inbox.storeEvent({ connectionId: c.connectionId, source: CALENDAR_SOURCE, event: c.event, dedupeKey: c.dedupeKey, triggeredAt: new Date(), payload: c.data });
+    if (r.status === "stored") stored++;
+  }
+  return stored;
+}
+
+export interface CalendarWatch {
+  /** Reads the calendars once and stores what changed; returns how many new events were stored. */
+  runOnce(): Promise<{ changes: number; stored: number; problems: string[] }>;
+}
+
+/** Builds the watcher over the configured calendars (opened once) and the inbox. */
+export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig; secrets?: CalendarSecrets | undefined; providers?: ReadonlyMap<string, CalendarProvider> | undefined; now?: (() => number) | undefined }): CalendarWatch {
+  let providers = o.providers;
+  return {
+    async runOnce() {
+      providers ??= new Map(o.calendars.connections.map((c) => [c.id, openCalendarProvider(c, o.calendars, o.secrets)]));
+      const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers, now: o.now });
+      return { changes: r.changes.length, stored: await store(o.inbox, r.changes), problems: r.problems };
+    },
+  };
+}
+
+/**
+ * Starts the watcher's schedule and worker. Nothing is scheduled without a calendar connection;
+ * a schedule left from before is dropped then.
+ */
+export async function startCalendarWatch(o: { db: Database; queue: JobQueue; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig | undefined; secrets?: CalendarSecrets | undefined; logger: Logger }): Promise<void> {
+  await o.queue.define(CALENDAR_WATCH_QUEUE, { retryLimit: 1 });
+  const calendars = o.calendars;
+  if (!calendars || calendars.connections.length === 0) {
+    await o.queue.boss.unschedule(CALENDAR_WATCH_QUEUE).catch(() => {});
+    return;
+  }
+  const watch = createCalendarWatch({ db: o.db, inbox: o.inbox, calendars, secrets: o.secrets });
+  await o.queue.work(CALENDAR_WATCH_QUEUE, { concurrency: 1 }, async () => {
+    const r = await watch.runOnce();
+    // Interviewers' calendar addresses may appear in problems; candidates' details never do.
+    for (const p of r.problems) o.logger.warn({ queue: CALENDAR_WATCH_QUEUE }, `calendar changes could not be read: ${p}`);
+    if (r.changes > 0) o.logger.info({ changes: r.changes, stored: r.stored }, "calendar changes to booked panels stored");
+  });
+  await o.queue.schedule(CALENDAR_WATCH_QUEUE, pollCron(calendars.pollSeconds), {});
+}
+
+/**
+ * A candidate asked to cancel or move: one `candidate.reschedule` event per booked panel of the
+ * opportunity (the same request made twice is one event per panel revision). Returns the panels.
+ */
+export async function requestReschedule(o: { db: Database; inbox: Pick<Inbox, "storeEvent"> }, connectionId: string, opportunityId: string, reason?: string): Promise<string[]> {
+  const panels = await createSchedulingChangeStore(o.db).bookedFor(connectionId, opportunityId);
+  const changes = panels.map((p) => panelChange(p, { kind: "reschedule", sessionIds: ((p.params as { sessions?: { id: string }[] }).sessions ?? []).map((s) => s.id), ...(reason ? { reason } : {}) }, "request"));
+  await store(o.inbox, changes);
+  return panels.map((p) => p.panelKey);
+}
