@@ -18,7 +18,8 @@ import { getProposal } from "../proposals/index.ts";
 import { formatProblem, opportunityIdOf, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
 import { createModeCeiling } from "../policy/index.ts";
 import { leverGateway } from "../steps/lever-gateway.ts";
-import { createPanelBooker } from "../steps/scheduling-book.ts";
+import { createPanelBooker, createPanelRebooker } from "../steps/scheduling-book.ts";
+import { startCalendarWatch } from "./calendar-watch.ts";
 import { builtInTasks, forgetInterviewTranscripts, forgetToolCandidates, readResumeWithScreening } from "../steps/tasks/index.ts";
 import { startBackfillWorker, updateScreeningIndex } from "../steps/tasks/screening-index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
@@ -197,6 +198,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
   // The interview analysis's step type and prompt are registered beside the built-in ones.
   const ai = o.ai ?? createAi({ config: { ai: o.config.ai ?? DEFAULT_AI_CONFIG }, logger: o.logger, audit, ...interviewAiOptions });
   const gateways = new Map<string, LeverGateway>();
+  const notify = o.notify ?? createNotifier({ smtp: o.config.smtp });
   const engine = createWorkflowEngine({
     db: o.db,
     workflows,
@@ -209,15 +211,16 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     // Read live: the console can lower the ceiling without a restart (never above the environment's).
     modeCeiling: createModeCeiling(o.db, o.config.modeCeiling),
     ai: aiStepRunner(ai),
-    tasks: builtInTasks({ tools: o.config.tools, scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling, secrets: o.calendarSecrets }, interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts } }),
+    tasks: builtInTasks({ tools: o.config.tools, scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling, secrets: o.calendarSecrets }, interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts }, notify }),
     readResume: o.readResume ?? readResumeWithScreening,
-    notify: o.notify ?? createNotifier({ smtp: o.config.smtp }),
+    notify,
     audit,
     isSandboxConnection: o.isSandboxConnection,
     autoArchive: o.config.policy?.autoArchive === true,
     allowHosts: o.allowHosts,
     tools: o.config.tools,
     book: createPanelBooker({ db: o.db, calendars: o.config.calendars, smtp: o.config.smtp, publicUrl: o.config.publicUrl, secrets: o.calendarSecrets }),
+    rebook: createPanelRebooker({ db: o.db, calendars: o.config.calendars, smtp: o.config.smtp, publicUrl: o.config.publicUrl, secrets: o.calendarSecrets }),
     logger: o.logger,
   });
   const indexHook = { db: o.db, client: o.client, workflows: () => engine.effectiveWorkflows(), logger: o.logger };
@@ -234,6 +237,8 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     }
   });
   await startEngineWorkers(o.queue, o.db, engine);
+  // Booked panels' calendars are read for declines, cancellations and moves on a schedule.
+  await startCalendarWatch({ db: o.db, queue: o.queue, inbox: o.inbox, calendars: o.config.calendars, secrets: o.calendarSecrets, logger: o.logger });
   // Backfills of the rediscovery index asked for over the API run here, in the background.
   await startBackfillWorker({ db: o.db, queue: o.queue, client: o.client, logger: o.logger, embedder: () => createEmbedder({ config: o.config }) });
 
