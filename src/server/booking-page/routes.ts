@@ -73,7 +73,7 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
     return c.html(renderMessage(language, status === 429 ? t.tooMany : status === 500 ? t.failed : t.invalid), status);
   };
 
-  // Limits first, for every request that names a token: the same answer whether the link exists or not.
+  // Limits first, for every request that names a token (the pattern matches /:token itself too): the same answer whether the link exists or not.
   app.use("/:token/*", async (c, next) => {
     const token = c.req.param("token");
     const at = now();
@@ -82,15 +82,6 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
     if (!byAddress || !byLink) return generic(c, "en", 429);
     return next();
   });
-  app.use("/:token", async (c, next) => {
-    const token = c.req.param("token");
-    const at = now();
-    const byAddress = await links.hit(ipKey(clientAddress(c)), perAddress, 60_000, at);
-    const byLink = await links.hit(`link:${hashLinkToken(token)}`, perLink, 60_000, at);
-    if (!byAddress || !byLink) return generic(c, "en", 429);
-    return next();
-  });
-
   async function page(c: Context, token: string, notice?: PageState["notice"]) {
     const self = o.selfScheduling;
     if (!self) return generic(c);

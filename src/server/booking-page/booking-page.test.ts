@@ -1,0 +1,155 @@
+/**
+ * The public booking page over HTTP against real parts: Radicale (CalDAV), an SMTP sink, the Lever
+ * sandbox and PostgreSQL. Two candidates race for the same time (one wins, the other is told and
+ * offered the next times), a booked link moves and cancels its panel, unknown and expired links
+ * look alike, and the page carries its CSP and rate limits.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { DateTime } from "luxon";
+import { createLeverClient, type PanelInput } from "../../lever/index.ts";
+import { silentLogger } from "../../observability/index.ts";
+import { startSandbox, type Sandbox } from "../../sandbox/index.ts";
+import { createBookingLinkStore, createDatabaseWriteLedger } from "../../store/index.ts";
+import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
+import { createSelfScheduling, type LinkRequest, type SelfScheduleLever } from "../../scheduling/index.ts";
+import { hasRadicale, openProviders, radicaleCalendars, startRadicale, startSmtpSink, type Radicale, type SmtpSink } from "../../scheduling/booking/testing.ts";
+import { bookingPageRoutes, BOOKING_PAGE_CSP } from "./routes.ts";
+
+const postgres = (await testEngines()).find((e) => e.kind === "postgres");
+const skip = !hasRadicale ? "radicale is not installed" : postgres?.skip || !postgres ? "PostgreSQL is not reachable" : false;
+// The next Monday 06:00 UTC: the window is that week's Tuesday and Wednesday.
+const NOW = DateTime.utc().startOf("week").plus({ weeks: 1, hours: 6 }).toMillis();
+
+describe("the candidate's booking page", { skip }, () => {
+  let sandbox: Sandbox;
+  let radicale: Radicale;
+  let smtp: SmtpSink;
+  let t: TestDatabase;
+  let app: ReturnType<typeof bookingPageRoutes>;
+  let person: { leverUserId: string; email: string; name: string; calendarUrl: string };
+  let opportunities: string[];
+  const tokens: string[] = [];
+
+  const request = (opp: string, n: number, over: Partial<LinkRequest> = {}): LinkRequest => ({
+    plan: { source: "template", sessions: [{ id: "tech", title: "Technical interview", minutes: 60, need: 1, pool: [person.leverUserId] }], maxGapMinutes: 30, bufferMinutes: 0, windowBusinessDays: 2, granularityMinutes: 60, loadCaps: {}, notes: [], problems: [] },
+    users: [{ id: person.leverUserId, name: person.name, email: person.email }],
+    candidate: { name: `Casey${n} Candidate-Secret`, email: `casey${n}@mail.example`, timezone: "Europe/Lisbon" },
+    opportunityId: opp,
+    title: "On-site Interview",
+    panelKey: `${opp}:onsite:self`,
+    format: "video",
+    interviewPattern: "\\binterview",
+    language: "en",
+    cancelNoticeHours: 0,
+    ...over,
+  });
+  const call = (path: string, init: RequestInit = {}, ip = "192.0.2.10") => app.request(path, init, { incoming: { socket: { remoteAddress: ip } } });
+  const post = (path: string, form: Record<string, string>, ip?: string) => call(path, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded" } }, ip);
+
+  before(async () => {
+    t = await openTestDatabase("postgres");
+    sandbox = await startSandbox({ seed: 15, rateLimit: false, candidates: 10 });
+    radicale = await startRadicale();
+    smtp = await startSmtpSink();
+    const users = [...sandbox.state.users.values()].filter((u) => u.deactivatedAt === null);
+    const admin = users.find((u) => u.accessRole === "super admin")!;
+    person = { leverUserId: users[1]!.id, email: users[1]!.email, name: users[1]!.name, calendarUrl: await radicale.makeCalendar("person") };
+    opportunities = [...sandbox.state.opportunities.values()].filter((o) => o.applications.length > 0).map((o) => o.id);
+    const calendars = radicaleCalendars(radicale.url, [person]);
+    const providers = openProviders(calendars);
+    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: admin.id, ledger: createDatabaseWriteLedger(t.db), retryBaseMs: 5, retryMaxMs: 50 });
+    const lever: SelfScheduleLever = {
+      createPanel: (o, panel, k) => client.createPanel(o, panel as unknown as PanelInput, k),
+      updatePanel: (o, id, panel, k) => client.updatePanel(o, id, panel as unknown as PanelInput, k),
+      deletePanel: (o, id, k) => client.deletePanel(o, id, k),
+      addNote: (o, note, k) => client.addNote(o, note, k),
+    };
+    const selfScheduling = createSelfScheduling({ db: t.db, calendars, providers: () => providers, smtp: { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" }, lever: async () => lever, now: () => NOW });
+    app = bookingPageRoutes({ db: t.db, logger: silentLogger, selfScheduling, now: () => NOW, limits: { perAddress: 1000, perLink: 1000 } });
+    const links = createBookingLinkStore(t.db);
+    for (const n of [0, 1]) {
+      const { token } = await links.create({ connectionId: "default", opportunityId: opportunities[n]!, requestKey: `r${n}`, request: request(opportunities[n]!, n), expiresAt: new Date(NOW + 7 * 86_400_000) });
+      tokens.push(token!);
+    }
+  });
+  after(async () => {
+    radicale?.stop();
+    await smtp?.close();
+    await sandbox?.close();
+    await t?.drop();
+  });
+
+  it("shows whole-panel times by day in the candidate's zone, with the first name only and a strict CSP", async () => {
+    const res = await call(`/${tokens[0]}`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-security-policy"), BOOKING_PAGE_CSP);
+    assert.equal(res.headers.get("referrer-policy"), "no-referrer");
+    const html = await res.text();
+    assert.match(html, /Hello Casey0,/);
+    assert.doesNotMatch(html, /Candidate-Secret|casey0@|mail\.example/, "nothing beyond the first name");
+    assert.ok(!html.includes(person.name) && !html.includes(person.email), "no interviewer names or addresses");
+    assert.match(html, /On-site Interview: one interview, 60 minutes in all/);
+    const tuesday = DateTime.fromMillis(NOW, { zone: "Europe/Lisbon" }).plus({ days: 1 });
+    assert.ok(html.includes(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Lisbon", weekday: "long", day: "numeric", month: "long" }).format(tuesday.toJSDate())), "grouped under the day's heading");
+    assert.match(html, /Lisbon time/);
+    assert.doesNotMatch(html, /<script>|style=|\son[a-z]+=/i, "no inline script or style");
+    const inBerlin = await (await call(`/${tokens[0]}?tz=Asia/Tokyo`)).text();
+    assert.match(inBerlin, /Tokyo time/);
+  });
+
+  it("answers unknown and expired links alike", async () => {
+    const links = createBookingLinkStore(t.db);
+    const { token } = await links.create({ connectionId: "default", opportunityId: opportunities[2]!, requestKey: "old", request: request(opportunities[2]!, 2), expiresAt: new Date(NOW - 1000) });
+    const expired = await call(`/${token}`);
+    const unknown = await call(`/${"x".repeat(43)}`);
+    assert.equal(expired.status, 404);
+    assert.equal(unknown.status, 404);
+    assert.equal(await expired.text(), await unknown.text());
+  });
+
+  it("lets exactly one of two candidates book the same last time; the other is told and offered the next", async () => {
+    const page = await (await call(`/${tokens[0]}`)).text();
+    const start = /name="start" value="([^"]+)"/.exec(page)![1]!;
+    const [a, b] = await Promise.all([post(`/${tokens[0]}/book`, { start, tz: "Europe/Lisbon" }, "192.0.2.1"), post(`/${tokens[1]}/book`, { start, tz: "Europe/Lisbon" }, "192.0.2.2")]);
+    const notices = [a, b].map((r) => new URL(r.headers.get("location")!, "http://x").searchParams.get("notice")).sort();
+    assert.deepEqual(notices, ["booked", "taken"]);
+    const loser = a.headers.get("location")!.includes("taken") ? 0 : 1;
+    const told = await (await call(new URL((loser === 0 ? a : b).headers.get("location")!, "http://x").pathname.replace(/^\/book/, "") + "?notice=taken")).text();
+    assert.match(told, /that time was just taken/);
+    assert.ok(!told.includes(`value="${start}"`), "the taken time is no longer offered");
+    assert.match(told, /name="start"/, "the next times are offered");
+    const winner = tokens[1 - loser]!;
+    const booked = await (await call(`/${winner}`)).text();
+    assert.match(booked, /Your interview/);
+    const ics = await call(`/${winner}/interview.ics`);
+    assert.equal(ics.headers.get("content-type"), "text/calendar; charset=utf-8");
+    assert.match(await ics.text(), /BEGIN:VEVENT/);
+    assert.equal((await radicale.objects(person.calendarUrl)).length, 1, "one event in the interviewer's calendar");
+    assert.ok(smtp.inbox.some((m) => m.raw.includes("METHOD:REQUEST")), "the invite went out");
+    tokens.splice(0, 2, winner, tokens[loser]!);
+  });
+
+  it("moves the booking to another time and then cancels it from the same link", async () => {
+    const page = await (await call(`/${tokens[0]}`)).text();
+    const other = /name="start" value="([^"]+)"/.exec(page)![1]!;
+    const moved = await post(`/${tokens[0]}/book`, { start: other });
+    assert.match(moved.headers.get("location")!, /notice=moved/);
+    const after = await (await call(`/${tokens[0]}`)).text();
+    assert.ok(after.includes(DateTime.fromISO(other, { zone: "Europe/Lisbon" }).toFormat("HH:mm")));
+    const cancelled = await post(`/${tokens[0]}/cancel`, {});
+    assert.match(cancelled.headers.get("location")!, /notice=cancelled/);
+    assert.equal((await radicale.objects(person.calendarUrl)).length, 0, "the event is gone");
+    assert.ok(smtp.inbox.some((m) => m.raw.includes("METHOD:CANCEL")), "the candidate's invite was cancelled");
+    const done = await (await call(`/${tokens[0]}`)).text();
+    assert.match(done, /cancelled/);
+    assert.doesNotMatch(done, /name="start"/);
+  });
+
+  it("refuses a client over its limit with the generic page", async () => {
+    const limited = bookingPageRoutes({ db: t.db, logger: silentLogger, now: () => NOW, limits: { perAddress: 2, perLink: 100 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await limited.request(`/${"y".repeat(43)}`, {}, { incoming: { socket: { remoteAddress: "198.51.100.7" } } })).status);
+    assert.deepEqual(statuses, [404, 404, 429, 429]);
+  });
+});
