@@ -7,9 +7,9 @@
  */
 import { useState } from "react";
 import type { FairnessReport, FairnessTable, MeasureKey, Metric } from "../../../src/server/console/fairness-report.ts";
+import { explainVerdict } from "../../../src/governance/adverse-impact.ts";
+import { pct, pText, RateBars, TEST_NAMES } from "../components/rate-bars.tsx";
 import { useFetch } from "../use-fetch.ts";
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function MetricCells({ m, label }: { m: Metric | null | undefined; label: string }) {
   if (!m) return <td colSpan={3} className="muted">—</td>;
@@ -18,16 +18,20 @@ function MetricCells({ m, label }: { m: Metric | null | undefined; label: string
       <td>
         {m.selected}/{m.n} ({pct(m.rate)})
       </td>
-      <td className={m.flagged ? "flag" : undefined}>
+      <td className={m.verdict === "adverse" ? "flag" : undefined}>
         {m.excluded ? <span className="muted">excluded (under 2%)</span> : m.impactRatio === null ? "—" : m.impactRatio.toFixed(2)}
-        {m.flagged && (
+        {m.verdict === "adverse" && (
           <strong className="flag-label">
             {" "}
             below 0.8<span className="sr-only"> for {label}</span>
           </strong>
         )}
+        {(m.verdict === "too-little-data" || m.verdict === "not-significant") && <span className="muted small"> ({explainVerdict(m.verdict, m.n)})</span>}
       </td>
-      <td>{m.pValue === null ? "—" : m.pValue < 0.001 ? "< 0.001" : m.pValue.toFixed(3)}</td>
+      <td>
+        {m.pValue === null ? "—" : pText(m.pValue).replace("p = ", "")}
+        {m.test && <span className="muted small"> {TEST_NAMES[m.test]}</span>}
+      </td>
     </>
   );
 }
@@ -55,9 +59,10 @@ export function FairnessPage() {
   const stage = picked ?? stages.find((s) => s.firstDecision)?.id ?? "";
   const postings = [...new Map((data?.tables ?? []).map((t) => [tableKey(t), t.postingTitle])).entries()];
   const shown = (data?.tables ?? []).filter((t) => (!posting || tableKey(t) === posting) && t.stageId === stage);
-  const flagged = (data?.tables ?? []).flatMap((t) =>
-    t.rows.flatMap((r) => measures.filter((m) => r[m.key]?.flagged).map((m) => ({ t, r, measure: m.label }))),
-  );
+  const results = (data?.tables ?? []).flatMap((t) => t.rows.flatMap((r) => measures.flatMap((m) => (r[m.key] ? [{ t, r, m: r[m.key]!, measure: m.label }] : []))));
+  // Only results that are below the line, large enough and significant are flagged; the rest are counted and explained.
+  const flagged = results.filter((x) => x.m.verdict === "adverse");
+  const unclear = results.filter((x) => x.m.verdict === "too-little-data" || x.m.verdict === "not-significant");
   return (
     <>
       <div className="page-head">
@@ -67,9 +72,11 @@ export function FairnessPage() {
         </a>
       </div>
       <p>
-        Impact ratio = a group's rate divided by the highest group's rate; below 0.8 is flagged, with the sample sizes and a two-sided significance test
-        (Fisher's exact test; a two-proportion z-test for large samples) against the highest group. Groups under 2% of the sample are excluded (too small to
-        compare) and shown as such; people who did not answer are counted as unknown.
+        Impact ratio = a group's rate divided by the highest group's rate. The dashed line on each chart is the four-fifths line (0.8 × the highest rate). A
+        group is flagged only when it is below that line, has at least 5 people and the difference is statistically significant (p &lt; 0.05 in a two-sided
+        test against the highest group: Fisher's exact test, or a two-proportion z-test for large samples); below the line with fewer people it says{" "}
+        <em>too little data</em>, and with a p-value of 0.05 or more <em>not significant</em>. As Local Law 144 allows, groups under 2% of the sample are
+        left out of impact ratios and shown as such; people who did not answer are counted as unknown.
       </p>
       <p>
         Each stage asks, of the people who reached it, who moved beyond it (or was hired). Lever tells where each application is now, not the path it took, so
@@ -99,14 +106,22 @@ export function FairnessPage() {
           ))}
           <p role="status" className={flagged.length ? "error" : "ok"}>
             {flagged.length
-              ? `${flagged.length} group result${flagged.length === 1 ? "" : "s"} below the four-fifths threshold, across all postings and stages.`
-              : "No group is below the four-fifths threshold at any stage."}
+              ? `${flagged.length} group result${flagged.length === 1 ? "" : "s"} below the four-fifths line with enough data to mean something, across all postings and stages.`
+              : "No group is below the four-fifths line with enough data to mean something, at any stage."}
+            {unclear.length > 0 && (
+              <span className="muted">
+                {" "}
+                {unclear.length} more {unclear.length === 1 ? "is" : "are"} below the line but with too little data or no statistically significant difference, so {unclear.length === 1 ? "it is" : "they are"} not flagged.
+              </span>
+            )}
           </p>
           {flagged.length > 0 && (
             <ul className="small">
-              {flagged.slice(0, 12).map(({ t, r, measure }) => (
+              {flagged.slice(0, 12).map(({ t, r, m, measure }) => (
                 <li key={`${tableKey(t)}/${t.stageId}/${t.dimension}/${r.group}/${measure}`}>
-                  {t.postingTitle} · {t.stage} · {dimensions?.[t.dimension] ?? t.dimension} · {r.group}: {measure}
+                  {t.postingTitle} · {t.stage} · {dimensions?.[t.dimension] ?? t.dimension} · {r.group}: {measure} — {m.selected}/{m.n}, ratio {m.impactRatio?.toFixed(2)},{" "}
+                  {m.pValue === null ? "" : pText(m.pValue)}
+                  {m.test ? ` (${TEST_NAMES[m.test]})` : ""}
                 </li>
               ))}
               {flagged.length > 12 && <li>… and {flagged.length - 12} more.</li>}
@@ -158,6 +173,27 @@ export function FairnessPage() {
             }
             return (
               <section key={key} aria-label={`${t.postingTitle}, ${t.stage}, by ${by}`} className="card">
+                <h2 className="chart-head">
+                  {t.postingTitle} · {t.stage} · by {by}
+                </h2>
+                <p className="muted small">
+                  {who}, {t.unknown} unknown
+                </p>
+                <div className="fairness-charts">
+                  {cols.map((m) => (
+                    <RateBars
+                      key={m.key}
+                      title={m.label}
+                      bars={t.rows.flatMap((r) => {
+                        const x = r[m.key];
+                        if (!x) return [];
+                        return [{ group: r.group, n: x.n, selected: x.selected, rate: x.rate, impactRatio: x.impactRatio, pValue: x.pValue, test: x.test, verdict: r.excluded ? "excluded" : x.verdict }];
+                      })}
+                    />
+                  ))}
+                </div>
+                <details>
+                  <summary>Show table</summary>
                 {/* Many columns: on a phone the table scrolls inside its own box, not the page. */}
                 <div className="table-scroll" tabIndex={0} role="group" aria-label={`Table: ${t.postingTitle}, ${t.stage}, by ${by} (scrolls sideways on a narrow screen)`}>
                 <table className="fairness">
@@ -203,6 +239,7 @@ export function FairnessPage() {
                   </tbody>
                 </table>
                 </div>
+                </details>
                 {missing.length > 0 && (
                   <ul className="muted small">
                     {missing.map(([which, why]) => (
