@@ -72,7 +72,7 @@ export interface FetchedTranscript {
 }
 
 /** What a fetch is for: a recording, or a platform's transcript. */
-export type FetchKind = "media" | "transcript";
+type FetchKind = "media" | "transcript";
 
 /** Bytes of a transcript's start that are sniffed (enough for a WebVTT header block or an SRT cue). */
 const TRANSCRIPT_SNIFF_BYTES = 512;
