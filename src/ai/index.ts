@@ -24,7 +24,7 @@ export { CircuitBreaker, type CircuitState, type CircuitBreakerOptions, type Cir
 export { redact, createRedactor, restoreDeep, type Redaction, type Redactor, type RedactOptions } from "./redaction.ts";
 export { fenceUntrusted, truncateUntrusted, detectInjection, UNTRUSTED_DATA_INSTRUCTION, DEFAULT_MAX_UNTRUSTED_CHARS } from "./untrusted-text.ts";
 export { verifyQuotes, normaliseForQuote, type QuoteCheck } from "./verify-quotes.ts";
-export { loadPrompts, parsePromptFile, PromptFileError, BUILT_IN_PROMPTS_DIR, type Prompt, type PromptRegistry } from "./prompt-registry.ts";
+export { loadPrompts, parsePromptFile, PromptFileError, BUILT_IN_PROMPTS_DIR, savedPromptsDir, type Prompt, type PromptRegistry } from "./prompt-registry.ts";
 export { estimateCostUsd, priceOf, MODEL_PRICES } from "./pricing.ts";
 export { DEFAULT_MODELS, type ModelFactory, type ModelProviderName } from "./providers.ts";
 export { createEmbedder, cosineSimilarity, DEFAULT_EMBEDDING_MODELS, MAX_EMBEDDING_CHARS, type Embedder, type EmbedderChoice, type EmbeddingModelFactory, type CreateEmbedderOptions } from "./embeddings.ts";

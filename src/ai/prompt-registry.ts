@@ -10,8 +10,16 @@ import { join } from "node:path";
 import { LineCounter, parseDocument, isMap, isScalar } from "yaml";
 import { z } from "zod";
 
-/** The repository's built-in prompts. */
+/** The repository's built-in prompts: read only; versions saved from the console go to `savedPromptsDir`. */
 export const BUILT_IN_PROMPTS_DIR = join(import.meta.dirname, "..", "..", "prompts");
+
+/**
+ * Where prompt versions saved from the console live: `<data folder>/prompts`, read after the
+ * built-in folder so a saved version wins over a built-in one of the same name@version.
+ */
+export function savedPromptsDir(dataDir: string): string {
+  return join(dataDir, "prompts");
+}
 
 export class PromptFileError extends Error {
   override readonly name = "PromptFileError";

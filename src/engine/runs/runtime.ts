@@ -10,7 +10,7 @@ import type { Database } from "../../store/index.ts";
 import type { CalendarSecrets } from "../../calendars/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import type { Inbox, InboxEvent } from "../inbox/index.ts";
-import { createAi, createEmbedder, DEFAULT_AI_CONFIG, NonRetriableError, type Ai } from "../../ai/index.ts";
+import { createAi, createEmbedder, DEFAULT_AI_CONFIG, NonRetriableError, savedPromptsDir, type Ai } from "../../ai/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
 import { sendEmail, sendSlack, sendTeams } from "../../notify/index.ts";
 import { interviewAiOptions } from "../../interviews/index.ts";
@@ -196,7 +196,8 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
 
   const audit = createAuditTrail(o.db);
   // The interview analysis's step type and prompt are registered beside the built-in ones.
-  const ai = o.ai ?? createAi({ config: { ai: o.config.ai ?? DEFAULT_AI_CONFIG }, logger: o.logger, audit, ...interviewAiOptions });
+  // Prompt versions saved from the console (and approved) live in the data folder, read last so they win.
+  const ai = o.ai ?? createAi({ config: { ai: o.config.ai ?? DEFAULT_AI_CONFIG }, logger: o.logger, audit, ...interviewAiOptions, promptDirs: [...interviewAiOptions.promptDirs, savedPromptsDir(o.config.dataDir)] });
   const gateways = new Map<string, LeverGateway>();
   const notify = o.notify ?? createNotifier({ smtp: o.config.smtp });
   const engine = createWorkflowEngine({

@@ -4,8 +4,7 @@
  * runs before this app and sets `caller`). Every route checks the caller's role through one
  * `authorize` hook, which the console may replace.
  */
-import { readdirSync, existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
@@ -29,6 +28,8 @@ import { verifyApiToken } from "./tokens.ts";
 import { mountModeCeilingRoutes } from "./mode-ceiling.ts";
 import { mountRediscoveryRoutes } from "./rediscovery.ts";
 import { mountRubricRoutes } from "./rubrics.ts";
+import { savedPromptsDir } from "../../ai/index.ts";
+import { listPrompts, promptVersionFile } from "../console/workflow-files.ts";
 
 /** Decides whether a caller may make this request; throw HttpError(403) to refuse. */
 export type Authorize = (caller: Caller, request: { method: string; path: string }) => void | Promise<void>;
@@ -43,11 +44,10 @@ export interface ApiOptions {
   engine: WorkflowEngine;
   workflows: WorkflowSet;
   authorize?: Authorize | undefined;
-  /** Folder of prompt versions (default: prompts/ at the repository root). */
+  /** Folder of saved prompt versions, read beside the built-in ones (default: `<data folder>/prompts`). */
   promptsDir?: string | undefined;
 }
 
-const PROMPTS_DIR = resolve(import.meta.dirname, "../../../prompts");
 
 const decisionBody = z.strictObject({ reason: z.string().max(2000).optional(), edits: z.record(z.string(), z.unknown()).optional() });
 const workflowPatch = z.strictObject({ enabled: z.boolean().optional(), mode: z.enum(["shadow", "assist", "auto"]).optional() });
@@ -333,24 +333,18 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
   mountRediscoveryRoutes(api, ctx, engine, (c) => actorOf(caller(c)), jsonBody);
   mountRubricRoutes(api, ctx, (c) => actorOf(caller(c)));
 
+  // Built-in versions and those saved from the console (the data folder's), the saved ones first.
+  const savedPrompts = options.promptsDir ?? savedPromptsDir(ctx.config.dataDir);
   api.get("/prompts", (c) => {
-    const dir = options.promptsDir ?? PROMPTS_DIR;
-    const prompts = existsSync(dir)
-      ? readdirSync(dir, { withFileTypes: true })
-          .filter((d) => d.isDirectory())
-          .map((d) => ({
-            name: d.name,
-            versions: readdirSync(join(dir, d.name)).filter((f) => f.endsWith(".md")).map((f) => f.replace(/\.md$/, "")).sort(),
-          }))
-      : [];
+    const prompts = listPrompts(savedPrompts).map((p) => ({ name: p.name, versions: p.versions }));
     return c.json({ prompts });
   });
 
   api.get("/prompts/:name/:version", (c) => {
     const { name, version } = c.req.param();
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(name) || !/^[\w.-]+$/.test(version)) throw new HttpError(400, "bad_name", "not a prompt name or version");
-    const file = join(options.promptsDir ?? PROMPTS_DIR, name, `${version}.md`);
-    if (!existsSync(file)) throw new HttpError(404, "not_found", `no prompt ${name}@${version}`);
+    const file = promptVersionFile(name, version, savedPrompts);
+    if (!file) throw new HttpError(404, "not_found", `no prompt ${name}@${version}`);
     return c.json({ name, version, text: readFileSync(file, "utf8") });
   });
 

@@ -14,6 +14,7 @@ import { FourEyesError } from "./four-eyes.ts";
 import { namesOfActors } from "./people.ts";
 import type { PostingsPort } from "./postings.ts";
 import type { SandboxActivityPort } from "./sandbox-activity.ts";
+import { BUILT_IN_PROMPTS_DIR } from "../../ai/index.ts";
 import { approvePromptVersion, latestPrompt, listPrompts, PromptSaveError, proposePromptVersion } from "./workflow-files.ts";
 
 /** The audit trail as the console uses it (E5's `AuditTrail`). */
@@ -61,7 +62,10 @@ export interface ConsoleServices {
   replayPrompts?: ((workflowId: string) => Promise<PromptChoice[]>) | undefined;
   /** A loaded workflow with the text of its file. */
   workflowFile?: ((id: string) => { id: string; name: string; description?: string | undefined; origin: string; yaml: string } | undefined) | undefined;
-  /** Folder of prompt versions; default: the built-in prompts/ folder. */
+  /**
+   * Folder prompt versions saved from the console are written to (`<FULCRUM_DATA_DIR>/prompts`);
+   * the built-in prompts/ folder is read beside it, never written. Without it prompts are read-only.
+   */
   promptsDir?: string | undefined;
   /** Every Lever posting of every connection (a hiring manager's postings are picked from it). */
   postings?: PostingsPort | undefined;
@@ -226,7 +230,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     const { rows } = await db.query<{ name: string; version: string; author: string; created_at: Date | string }>("select name, version, author, created_at from prompt_versions where approved_by is null");
     const authors = new Map(rows.map((r) => [`${r.name}@${r.version}`, { author: r.author, savedAt: new Date(r.created_at).toISOString() }]));
     return c.json({
-      prompts: listPrompts(services.promptsDir).map((p) => ({
+      prompts: listPrompts(services.promptsDir ?? BUILT_IN_PROMPTS_DIR).map((p) => ({
         ...p,
         pending: p.pending.map((version) => ({ version, ...(authors.get(`${p.name}@${version}`) ?? { author: null, savedAt: null }) })),
       })),
@@ -236,7 +240,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.get("/prompts/:name", async (c) => {
     const g = await guard(c, "prompts:read");
     if (g instanceof Response) return g;
-    const p = latestPrompt(c.req.param("name"), services.promptsDir);
+    const p = latestPrompt(c.req.param("name"), services.promptsDir ?? BUILT_IN_PROMPTS_DIR);
     if (!p) return c.json({ error: `No prompt "${c.req.param("name")}".` }, 404);
     return c.json({ prompt: { name: c.req.param("name"), ...p } });
   });
@@ -246,6 +250,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     if (g instanceof Response) return g;
     const parsed = z.object({ name: z.string().max(63), text: z.string().max(100_000) }).safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: `${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message}` }, 400);
+    if (!services.promptsDir) return c.json(missing("A data folder for saved prompt versions"), 501);
     try {
       const version = await proposePromptVersion(db, parsed.data.name, parsed.data.text, `user:${g.user.id}`, services.promptsDir);
       return c.json({ prompt: { name: parsed.data.name, version, status: "pending" }, note: "saved; workflows run it once someone other than you approves it" }, 201);
@@ -259,6 +264,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.post("/prompts/:name/:version/approve", async (c) => {
     const g = await guard(c, "prompts:write");
     if (g instanceof Response) return g;
+    if (!services.promptsDir) return c.json(missing("A data folder for saved prompt versions"), 501);
     try {
       const { selfApproved } = await approvePromptVersion(db, c.req.param("name"), c.req.param("version"), `user:${g.user.id}`, services.promptsDir);
       return c.json({ prompt: { name: c.req.param("name"), version: c.req.param("version"), status: "approved", selfApproved } });

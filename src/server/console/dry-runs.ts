@@ -6,7 +6,7 @@
  * runs a workflow too; the difference is that replays keep their runs (marked `dry_run`) in
  * Fulcrum's database, so they can be compared and opened in the console.
  */
-import type { Ai } from "../../ai/index.ts";
+import { BUILT_IN_PROMPTS_DIR, type Ai } from "../../ai/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
 import { createInlineDispatcher, createWorkflowEngine, type AiStepRunner, type AuditSink, type LeverGateway, type StepDispatcher, type WorkflowSource } from "../../engine/runs/index.ts";
@@ -37,6 +37,7 @@ export interface DryRunDeps {
   lever: (connectionId: string) => Promise<LeverGateway>;
   /** An AI layer over these prompt folders (the AI configuration of the server). */
   ai: (promptDirs: string[]) => Ai;
+  /** Saved prompt versions (the data folder's), read after the built-in ones so they win. */
   promptsDir: string;
   audit?: AuditSink | undefined;
   logger?: Logger | undefined;
@@ -52,7 +53,7 @@ const uniqueNow = () => (lastTick = Math.max(Date.now(), lastTick + 1));
 /** Builds dry runners over the server's parts. */
 export function dryRunners(deps: DryRunDeps): DryRunnerFactory {
   return (pin) => {
-    const base = aiStepRunner(deps.ai([deps.promptsDir]));
+    const base = aiStepRunner(deps.ai(deps.promptsDir === BUILT_IN_PROMPTS_DIR ? [deps.promptsDir] : [BUILT_IN_PROMPTS_DIR, deps.promptsDir]));
     const promptsAsked = new Set<string>();
     // Steps name a prompt (`resume-evidence`) or a version of it (`resume-evidence@v1`); a pin
     // replaces either with the pinned version, so tasks that name their prompt in code follow it too.

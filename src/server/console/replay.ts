@@ -11,6 +11,7 @@
 import type { EngineEvent } from "../../engine/workflows/index.ts";
 import type { Queryable } from "../../store/index.ts";
 import type { DryRunnerFactory } from "./dry-runs.ts";
+import { BUILT_IN_PROMPTS_DIR } from "../../ai/index.ts";
 import { listPrompts } from "./workflow-files.ts";
 
 /** One step's proposals on both sides of a replay. */
@@ -117,7 +118,7 @@ async function currentVersion(db: Queryable, workflowId: string, name: string, v
 /** Every saved prompt with its versions and the one a replay compares against, this workflow's first. */
 export async function promptChoices(db: Queryable, workflowId: string, promptsDir?: string): Promise<PromptChoice[]> {
   const choices: PromptChoice[] = [];
-  for (const p of listPrompts(promptsDir)) {
+  for (const p of listPrompts(promptsDir ?? BUILT_IN_PROMPTS_DIR)) {
     const current = await currentVersion(db, workflowId, p.name, p.versions, p.pending);
     choices.push({ name: p.name, versions: p.versions, current, usedByWorkflow: current?.why.startsWith("used") === true });
   }
@@ -185,7 +186,7 @@ export async function replayOnHistory(
 
   const at = input.prompt.indexOf("@");
   const [name, version] = at > 0 ? [input.prompt.slice(0, at), input.prompt.slice(at + 1)] : [input.prompt, ""];
-  const saved = listPrompts(options.promptsDir).find((p) => p.name === name);
+  const saved = listPrompts(options.promptsDir ?? BUILT_IN_PROMPTS_DIR).find((p) => p.name === name);
   if (!saved) throw new ReplayError(`there is no prompt "${name}"`);
   if (!saved.versions.includes(version)) throw new ReplayError(`there is no saved version "${version}" of prompt "${name}" (saved: ${saved.versions.join(", ")})`);
   const current = (await currentVersion(db, input.workflowId, name, saved.versions, saved.pending))!;

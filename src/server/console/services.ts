@@ -3,7 +3,7 @@
  * registry with webhook health from the inbox, and the settings the page shows.
  */
 import { readFileSync } from "node:fs";
-import { BUILT_IN_PROMPTS_DIR, createAi, DEFAULT_AI_CONFIG, type Ai } from "../../ai/index.ts";
+import { createAi, savedPromptsDir, DEFAULT_AI_CONFIG, type Ai } from "../../ai/index.ts";
 import { AnchorFolderError, anchorKeyFrom, createAuditTrail, verifyWithAnchors, type AuditTrail } from "../../governance/index.ts";
 import { auditAnchorSettings } from "../../config/index.ts";
 import { loadSecretKey } from "../../engine/connections/index.ts";
@@ -88,7 +88,8 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
   };
   // Replays run in this process over the same database, workflows and Lever connections as the
   // engine, reading the prompt files as they are now (versions saved from the console included).
-  const promptsDir = BUILT_IN_PROMPTS_DIR;
+  // Saved versions go to the data folder; the built-in prompts/ folder is only read.
+  const promptsDir = savedPromptsDir(ctx.config.dataDir);
   const gateways = new Map<string, Promise<LeverGateway>>();
   const runners =
     ctx.workflows && registry
@@ -153,6 +154,7 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
       : undefined,
     replay: runners ? (input) => replayOnHistory(ctx.db, runners, input, { promptsDir }) : undefined,
     replayPrompts: (workflowId) => promptChoices(ctx.db, workflowId, promptsDir),
+    promptsDir,
     workflowCount: ctx.workflows ? () => ctx.workflows!.list().length : undefined,
     postings: registry
       ? cachedPostings(async () => {

@@ -1,14 +1,17 @@
 /**
  * Workflow and prompt files for the console: a workflow's YAML as loaded, and saving an edited
- * prompt as a new version file (`prompts/<name>/v<N+1>.md`). A prompt is checked by the prompt
- * registry's own parser before it is written, and an existing version is never overwritten.
+ * prompt as a new version file (`<saved>/<name>/v<N+1>.md`). Saved versions live in a folder of
+ * their own in the data folder (`<FULCRUM_DATA_DIR>/prompts`), never in the installation's
+ * `prompts/`, which holds the built-in versions and is only read; every reader looks in both, the
+ * saved folder first. A prompt is checked by the prompt registry's own parser before it is
+ * written, and an existing version is never overwritten.
  *
  * Four eyes: a saved version is written with a marker beside it (`v<N+1>.pending`) so it can be
  * replayed on history by `name@version` but is not the version workflows run by name until
  * someone other than its author approves it (which removes the marker). Who wrote and who
  * approved it is kept in `prompt_versions` and in the audit trail.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUILT_IN_PROMPTS_DIR, parsePromptFile } from "../../ai/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
@@ -30,6 +33,7 @@ export class PromptSaveError extends Error {
 }
 
 function versionsOf(dir: string, suffix = ".md"): number[] {
+  if (!existsSync(dir)) return [];
   const pattern = new RegExp(`^v(\\d+)${suffix.replace(".", "\\.")}$`);
   return readdirSync(dir)
     .map((f) => pattern.exec(f)?.[1])
@@ -37,22 +41,36 @@ function versionsOf(dir: string, suffix = ".md"): number[] {
     .map(Number);
 }
 
+/** The folders a prompt's versions are read from, the saved folder first; the built-in one only when it is another folder. */
+function promptFolders(savedDir: string): string[] {
+  return savedDir === BUILT_IN_PROMPTS_DIR ? [savedDir] : [savedDir, BUILT_IN_PROMPTS_DIR];
+}
+
+/** The file of `name@version`: the saved folder's, else the built-in one; undefined when neither has it. */
+export function promptVersionFile(name: string, version: string, savedDir: string): string | undefined {
+  if (!NAME.test(name) || !VERSION.test(version)) return undefined;
+  return promptFolders(savedDir).map((d) => join(d, name, `${version}.md`)).find((f) => existsSync(f));
+}
+
 /**
- * Saves `text` as the next version of prompt `name`, awaiting approval; the front-matter's
- * `version:` is set to the new version. Returns the version written.
+ * Saves `text` as the next version of prompt `name` into `savedDir` (the data folder's prompts),
+ * awaiting approval; the front-matter's `version:` is set to the new version, numbered after every
+ * version in either folder. Returns the version written.
  */
-export function savePromptVersion(name: string, text: string, promptsDir = BUILT_IN_PROMPTS_DIR): string {
+export function savePromptVersion(name: string, text: string, savedDir: string): string {
   if (!NAME.test(name)) throw new PromptSaveError(`"${name}" is not a prompt name`);
-  const dir = join(promptsDir, name);
-  if (!existsSync(dir)) throw new PromptSaveError(`there is no prompt "${name}"; new prompts are added as files`, 404);
+  if (!promptFolders(savedDir).some((d) => existsSync(join(d, name)))) throw new PromptSaveError(`there is no prompt "${name}"; new prompts are added as files`, 404);
   if (Buffer.byteLength(text) > MAX_PROMPT_BYTES) throw new PromptSaveError(`a prompt may have at most ${MAX_PROMPT_BYTES} bytes`);
-  const next = `v${Math.max(0, ...versionsOf(dir), ...versionsOf(dir, ".pending")) + 1}`;
+  const dirs = promptFolders(savedDir).map((d) => join(d, name));
+  const next = `v${Math.max(0, ...dirs.flatMap((d) => [...versionsOf(d), ...versionsOf(d, ".pending")])) + 1}`;
   const versioned = /^(---\n[\s\S]*?)^version:.*$/m.test(text) ? text.replace(/^version:.*$/m, `version: ${next}`) : text;
   try {
     parsePromptFile(versioned, `${name}/${next}.md`);
   } catch (error) {
     throw new PromptSaveError((error as Error).message);
   }
+  const dir = join(savedDir, name);
+  mkdirSync(dir, { recursive: true });
   // The marker first ("wx" claims the number against a save made a moment ago), then the file:
   // at no moment is the new version the one workflows run by name.
   try {
@@ -68,7 +86,7 @@ export function savePromptVersion(name: string, text: string, promptsDir = BUILT
  * Saves a person's edit as the next version awaiting approval, recording its author (in
  * `prompt_versions` and as `prompt.saved` in the audit trail).
  */
-export async function proposePromptVersion(db: Database, name: string, text: string, author: string, promptsDir = BUILT_IN_PROMPTS_DIR): Promise<string> {
+export async function proposePromptVersion(db: Database, name: string, text: string, author: string, promptsDir: string): Promise<string> {
   const version = savePromptVersion(name, text, promptsDir);
   try {
     await db.transaction(async (tx) => {
@@ -89,12 +107,12 @@ export async function proposePromptVersion(db: Database, name: string, text: str
  * Throws FourEyesError when `approver` wrote it and the rule is on; PromptSaveError (404/409)
  * for an unknown or already approved version.
  */
-export async function approvePromptVersion(db: Database, name: string, version: string, approver: string, promptsDir = BUILT_IN_PROMPTS_DIR): Promise<{ selfApproved: boolean }> {
+export async function approvePromptVersion(db: Database, name: string, version: string, approver: string, promptsDir: string): Promise<{ selfApproved: boolean }> {
   if (!NAME.test(name) || !VERSION.test(version)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
   const marker = join(promptsDir, name, `${version}.pending`);
   const { rows } = await db.query<{ author: string; approved_by: string | null }>("select author, approved_by from prompt_versions where name = $1 and version = $2", [name, version]);
   const row = rows[0];
-  if (!existsSync(join(promptsDir, name, `${version}.md`))) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
+  if (!promptVersionFile(name, version, promptsDir)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
   if (row?.approved_by || !existsSync(marker)) throw new PromptSaveError(`${name}@${version} is not awaiting approval${row?.approved_by ? ` (approved by ${row.approved_by})` : ""}`, 409);
   const { selfApproved } = await checkFourEyes(db, { what: `prompt ${name}@${version}`, author: row?.author ?? null, approver });
   await db.transaction(async (tx) => {
@@ -113,28 +131,30 @@ export async function approvePromptVersion(db: Database, name: string, version: 
   return { selfApproved };
 }
 
-/** The latest version of a prompt (awaiting approval or not) and its text. */
-export function latestPrompt(name: string, promptsDir = BUILT_IN_PROMPTS_DIR): { version: string; text: string } | undefined {
+/** The latest version of a prompt (awaiting approval or not) and its text, from either folder (the saved one first). */
+export function latestPrompt(name: string, savedDir: string): { version: string; text: string } | undefined {
   if (!NAME.test(name)) return undefined;
-  const dir = join(promptsDir, name);
-  if (!existsSync(dir)) return undefined;
-  const latest = Math.max(0, ...versionsOf(dir));
+  const latest = Math.max(0, ...promptFolders(savedDir).flatMap((d) => versionsOf(join(d, name))));
   if (latest === 0) return undefined;
-  return { version: `v${latest}`, text: readFileSync(join(dir, `v${latest}.md`), "utf8") };
+  const file = promptVersionFile(name, `v${latest}`, savedDir)!;
+  return { version: `v${latest}`, text: readFileSync(file, "utf8") };
 }
 
-/** Every prompt with its versions (all of them, for replays) and those awaiting approval. */
-export function listPrompts(promptsDir = BUILT_IN_PROMPTS_DIR): { name: string; versions: string[]; pending: string[] }[] {
-  if (!existsSync(promptsDir)) return [];
-  return readdirSync(promptsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && NAME.test(d.name))
-    .map((d) => {
-      const dir = join(promptsDir, d.name);
-      const files = new Set(versionsOf(dir));
-      return {
-        name: d.name,
-        versions: [...files].sort((a, b) => a - b).map((v) => `v${v}`),
-        pending: versionsOf(dir, ".pending").filter((v) => files.has(v)).sort((a, b) => a - b).map((v) => `v${v}`),
-      };
-    });
+/** Every prompt in either folder with its versions (all of them, for replays) and those awaiting approval. */
+export function listPrompts(savedDir: string): { name: string; versions: string[]; pending: string[] }[] {
+  const names = new Set<string>();
+  for (const d of promptFolders(savedDir)) {
+    if (!existsSync(d)) continue;
+    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory() && NAME.test(e.name)) names.add(e.name);
+  }
+  return [...names].sort().map((name) => {
+    const dirs = promptFolders(savedDir).map((d) => join(d, name));
+    const files = new Set(dirs.flatMap((d) => versionsOf(d)));
+    const pending = new Set(dirs.flatMap((d) => versionsOf(d, ".pending")));
+    return {
+      name,
+      versions: [...files].sort((a, b) => a - b).map((v) => `v${v}`),
+      pending: [...pending].filter((v) => files.has(v)).sort((a, b) => a - b).map((v) => `v${v}`),
+    };
+  });
 }
