@@ -20,6 +20,8 @@ import { permits, roleSchema, type Action } from "./roles.ts";
 import { clearSessionCookies, clientIp, readSignedIn, SESSION_COOKIE, setSessionCookies, type SignedIn } from "./session-cookie.ts";
 import { namesOfActors, MAX_ACTORS } from "./people.ts";
 import { unknownPostingIds, type PostingsPort } from "./postings.ts";
+import { interviewTranscript } from "./interview-transcript.ts";
+import { proposalCards } from "./proposal-cards.ts";
 import { proposalContext, proposalLabels, runLabels } from "./proposal-context.ts";
 import { listScheduledPanels, schedulingContext } from "./scheduling-panels.ts";
 import { deleteSession } from "./sessions.ts";
@@ -297,6 +299,30 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (g instanceof Response) return g;
     const status = c.req.query("status");
     return c.json({ labels: await proposalLabels(db, g.caller, { status: status && status !== "all" ? status : undefined }) });
+  });
+
+  // The inbox as decisions: one card per candidate and run, with the recommendation, the score
+  // against its bar and why a person is needed.
+  api.get("/proposal-cards", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    const status = c.req.query("status");
+    if (status !== undefined && !/^(all|shadow|pending|approved|applied|rejected|expired|failed)$/.test(status)) {
+      return c.json({ error: `status: use all, shadow, pending, approved, applied, rejected, expired or failed (got "${status.slice(0, 40)}").` }, 400);
+    }
+    c.header("Cache-Control", "no-store");
+    return c.json({ cards: await proposalCards(db, g.caller, { status: status && status !== "all" ? status : undefined }) });
+  });
+
+  api.get("/proposals/:id/transcript", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    const fromText = c.req.query("from") ?? "0";
+    if (!/^\d{1,9}$/.test(fromText)) return c.json({ error: `from: give a segment number, 0 or more (got "${fromText.slice(0, 40)}").` }, 400);
+    const view = await interviewTranscript(db, g.caller, c.req.param("id"), Number(fromText));
+    if ("error" in view) return c.json({ error: view.error }, view.status);
+    c.header("Cache-Control", "no-store");
+    return c.json({ transcript: view });
   });
 
   api.get("/proposals/:id/context", async (c) => {

@@ -1,0 +1,224 @@
+/**
+ * The proposals inbox as decisions: one card per candidate and run, grouping the run's proposals
+ * (note, tags, stage…) with what a person decides on — the recommendation, the score against the
+ * bar the workflow used, and why a person is needed, in words. Read from the database only: the
+ * proposals, their run's stored Lever context, and the output of the step each proposal is
+ * `because` of (the screening or analysis that justified it).
+ */
+import { DEFAULT_ADVANCE_AT, DEFAULT_REJECT_BELOW } from "../../screening/index.ts";
+import type { Queryable } from "../../store/index.ts";
+import type { Caller } from "./roles.ts";
+
+/** The bar a score is measured against: the score the workflow needs to recommend going ahead. */
+export interface ScoreBar {
+  /** At or above this, the workflow recommends going ahead (screening's `advanceAt`, interview triage's `strongAt`). */
+  at: number;
+  /** Below this, it recommends against (screening's `rejectBelow`, interview triage's `weakBelow`), when it has one. */
+  below: number | null;
+  /** Where the bar comes from, in words. */
+  source: string;
+}
+
+export interface ProposalCard {
+  runId: string;
+  workflowId: string;
+  candidateName: string | null;
+  postingId: string | null;
+  postingTitle: string | null;
+  stage: string | null;
+  opportunityId: string | null;
+  /** The card's proposals, oldest first (the order the workflow made them). */
+  proposals: { id: string; kind: string; summary: string; status: string }[];
+  /** advance, hold, reject, review (screening), or the interview triage band; null when the run recommends nothing. */
+  recommendation: string | null;
+  recommendationReason: string | null;
+  /** 0–100, computed by code; null when the run has no score. */
+  score: number | null;
+  bar: ScoreBar | null;
+  confidence: number | null;
+  /** Why this waits for a person, one sentence each. */
+  needsPerson: string[];
+  createdAt: string;
+}
+
+interface Row {
+  id: string | number;
+  run_id: string | number;
+  workflow_id: string;
+  kind: string;
+  summary: string;
+  status: string;
+  posting_id: string | null;
+  opportunity_id: string | null;
+  confidence: number | null;
+  flags: unknown;
+  policy: unknown;
+  created_at: Date | string;
+  candidate_name: string | null;
+  posting_title: string | null;
+  stage: string | null;
+  min_confidence: unknown;
+  b_score: unknown;
+  b_recommendation: unknown;
+  b_recommendation_reason: unknown;
+  b_triage_tag: unknown;
+  b_advance_at: unknown;
+  b_reject_below: unknown;
+  b_triage: unknown;
+}
+
+// The basis of a proposal is the latest output, at or before the proposal's generation, of the step
+// its workflow step names in `because` (the workflow as the run started is kept with the run).
+// Only the few fields a card shows are read: a step's output can hold a whole note.
+const CARDS_SQL = `
+  select p.id, p.run_id, p.workflow_id, p.kind, p.summary, p.status, p.posting_id, p.opportunity_id, p.confidence, p.flags, p.policy, p.created_at,
+    r.context->'opportunity'->>'name' as candidate_name,
+    r.context->'posting'->>'text' as posting_title,
+    case jsonb_typeof(r.context->'opportunity'->'stage')
+      when 'object' then r.context->'opportunity'->'stage'->>'text'
+      when 'string' then r.context->'opportunity'->>'stage'
+    end as stage,
+    r.workflow->'guards'->'minConfidence' as min_confidence,
+    b.output->'score' as b_score, b.output->'recommendation' as b_recommendation, b.output->'recommendationReason' as b_recommendation_reason,
+    b.output->'triageTag' as b_triage_tag, b.input->'advanceAt' as b_advance_at, b.input->'rejectBelow' as b_reject_below, b.input->'triage' as b_triage
+  from proposals p
+  join workflow_runs r on r.id = p.run_id
+  left join lateral (
+    select ws.output, ws.input from workflow_steps ws
+    where ws.run_id = p.run_id and ws.generation <= p.generation
+      and ws.step_id = (select s->>'because' from jsonb_array_elements(r.workflow->'steps') s where s->>'id' = p.step_id limit 1)
+    order by ws.generation desc limit 1
+  ) b on true`;
+
+const num = (v: unknown): number | null => {
+  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+  return typeof n === "number" && Number.isFinite(n) ? n : null;
+};
+const text = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const percent = (n: number) => `${Math.round(n * 100)} %`;
+
+/** What each policy flag means for the person deciding. Unknown flags are spelt out from their name. */
+const FLAG_WORDS: Record<string, string> = {
+  "unverified-quotes": "Unverified quotes: some quoted words could not be found in the resume or transcript.",
+  "hidden-text": "The resume holds hidden text (white or tiny type a reader would not see).",
+  "prompt-injection": "The resume contains instructions aimed at an AI; it was screened as text, but a person should look.",
+  "interviewer-check": "The interviewer asked a question that should not be asked; it is shown here, not written to Lever.",
+  "no-posting": "The application has no posting to screen against.",
+  "no-resume": "There is no resume to screen.",
+  "layout-not-understood": "The resume's layout could not be read reliably.",
+  "knockout-failed": "An answer to a knockout question rules the candidate out.",
+  "knockout-unanswered": "A knockout question was not answered.",
+};
+
+export function flagInWords(flag: string): string {
+  return FLAG_WORDS[flag] ?? `Flagged for review: ${flag.replace(/[-_]+/g, " ")}.`;
+}
+
+/**
+ * Why a proposal waits for a person, from its policy decision and flags, in words. The mode's own
+ * reason ("assist: waits for a person") is given only when nothing more specific applies.
+ */
+export function needsPersonInWords(p: { policy: readonly string[]; flags: readonly string[]; confidence: number | null; minConfidence: number | null; recommendation: string | null; recommendationReason: string | null }): string[] {
+  const out: string[] = [];
+  if (p.confidence !== null && p.minConfidence !== null && p.confidence < p.minConfidence) {
+    out.push(`Below the confidence threshold: ${percent(p.confidence)}, where the workflow needs ${percent(p.minConfidence)} to act alone.`);
+  }
+  for (const f of p.flags) out.push(flagInWords(f));
+  for (const reason of p.policy) {
+    const excluded = /^posting (.+) is excluded from automatic actions$/.exec(reason);
+    const ceiling = /^mode ceiling (\w+) caps (\w+)$/.exec(reason);
+    if (excluded) out.push("This posting is excluded from automatic actions.");
+    else if (ceiling) out.push(`The mode ceiling (${ceiling[1]}) holds back the workflow's ${ceiling[2]} mode.`);
+    else if (reason === "approval gate: waits for a person") out.push("The workflow asks a person to approve this step before it goes on.");
+  }
+  if (p.recommendation === "review") out.push(`Not scored: ${p.recommendationReason ?? "the screening could not recommend anything"}`);
+  if (out.length === 0 && p.policy.some((r) => r.startsWith("assist:") || r.includes("fell back to assist"))) {
+    out.push("The workflow runs in assist mode: each action waits for a person.");
+  }
+  return [...new Set(out)];
+}
+
+function barOf(r: Row): ScoreBar | null {
+  if (r.b_advance_at !== undefined && r.b_advance_at !== null) {
+    return { at: num(r.b_advance_at) ?? DEFAULT_ADVANCE_AT, below: num(r.b_reject_below) ?? DEFAULT_REJECT_BELOW, source: "the workflow's advance bar" };
+  }
+  const triage = r.b_triage as { strongAt?: unknown; weakBelow?: unknown } | null;
+  if (triage && typeof triage === "object" && num(triage.strongAt) !== null) {
+    return { at: num(triage.strongAt)!, below: num(triage.weakBelow), source: "the posting's interview triage thresholds" };
+  }
+  // A screening without an explicit bar uses the defaults.
+  if (num(r.b_score) !== null && text(r.b_recommendation)) return { at: DEFAULT_ADVANCE_AT, below: DEFAULT_REJECT_BELOW, source: "the default advance bar" };
+  return null;
+}
+
+/** Groups proposal rows (newest first, as read) into cards, newest card first. */
+export function cardsOf(rows: readonly Row[]): ProposalCard[] {
+  const byRun = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = String(r.run_id);
+    const list = byRun.get(key) ?? [];
+    list.push(r);
+    byRun.set(key, list);
+  }
+  const cards: ProposalCard[] = [];
+  for (const [runId, list] of byRun) {
+    const ordered = [...list].sort((a, b) => Number(a.id) - Number(b.id));
+    // The basis with a score or a recommendation speaks for the card (every action of a screening shares it).
+    const basis = ordered.find((r) => num(r.b_score) !== null || text(r.b_recommendation) || text(r.b_triage_tag)) ?? ordered[0]!;
+    const triageTag = text(basis.b_triage_tag);
+    const recommendation = text(basis.b_recommendation) ?? (triageTag ? (triageTag.split("-").pop() ?? triageTag) : null);
+    const recommendationReason = text(basis.b_recommendation_reason);
+    const confidences = ordered.map((r) => num(r.confidence)).filter((c): c is number => c !== null);
+    const needs = ordered.flatMap((r) =>
+      r.status === "pending"
+        ? needsPersonInWords({
+            policy: strings(r.policy),
+            flags: strings(r.flags),
+            confidence: num(r.confidence),
+            minConfidence: num(r.min_confidence),
+            recommendation,
+            recommendationReason,
+          })
+        : [],
+    );
+    cards.push({
+      runId,
+      workflowId: basis.workflow_id,
+      candidateName: basis.candidate_name,
+      postingId: basis.posting_id,
+      postingTitle: basis.posting_title,
+      stage: basis.stage,
+      opportunityId: basis.opportunity_id,
+      proposals: ordered.map((r) => ({ id: String(r.id), kind: r.kind, summary: r.summary, status: r.status })),
+      recommendation,
+      recommendationReason,
+      score: num(basis.b_score),
+      bar: barOf(basis),
+      confidence: confidences.length ? Math.min(...confidences) : null,
+      needsPerson: [...new Set(needs)],
+      createdAt: new Date(ordered[0]!.created_at).toISOString(),
+    });
+  }
+  return cards;
+}
+
+/**
+ * The cards for the proposals a list shows (status `all` or absent: every status), newest first;
+ * a hiring manager gets only their postings'. At most `limit` proposals (10,000) are grouped.
+ */
+export async function proposalCards(db: Queryable, caller: Caller, filter: { status?: string | undefined; limit?: number | undefined } = {}): Promise<ProposalCard[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.status) {
+    params.push(filter.status);
+    where.push(`p.status = $${params.length}`);
+  }
+  if (caller.role === "hiring_manager") {
+    params.push(caller.postingIds ?? []);
+    where.push(`p.posting_id = any($${params.length}::text[])`);
+  }
+  params.push(Math.min(Math.max(filter.limit ?? 10_000, 1), 10_000));
+  const { rows } = await db.query<Row>(`${CARDS_SQL} ${where.length ? `where ${where.join(" and ")}` : ""} order by p.id desc limit $${params.length}`, params);
+  return cardsOf(rows);
+}
