@@ -33,7 +33,7 @@ export const CORPUS_SIZE = 200;
 /** "Now" of the corpus (the people generator's reference month). */
 export const CORPUS_AS_OF = { year: 2026, month: 10 };
 
-/** E2's four presets plus four variants with other section names, date styles and running lines. */
+/** The sandbox's four resume presets plus four variants with other section names, date styles and running lines. */
 export const corpusLayouts: ResumeLayout[] = [
   ...resumeLayouts,
   {

@@ -4,7 +4,8 @@
  * then prints where everything is. SIGTERM/SIGINT stop it gracefully: no new requests, intakes in
  * flight committed, jobs in flight finished (up to a timeout), then the database closed.
  *
- * Other modules add their start-up in `startServer` at the marked hook points with targeted edits.
+ * Order matters: the engine registers its inbox processor before the inbox starts processing, and
+ * what needs the listening server (the sandbox's webhooks, the console's first admin) comes after it.
  */
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -138,8 +139,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const ctx: AppContext = { config, db, logger, queue, inbox, connections: registry, connectionRegistry: registry };
     if (sandbox?.activity) ctx.sandboxActivity = sandbox.activity;
 
-    // --- start-up hook: the workflow engine registers its event processor and workers here ---
-    // (e.g. `inbox.registerEventProcessor(engine.processEvent)`), before processing starts.
+    // The workflow engine (engine/runs/runtime.ts) registers its inbox processor and job workers
+    // here, before the inbox starts processing.
     const engineRuntime = await startEngineRuntime({
       config, db, logger, queue, inbox,
       client: (id) => registry.client(id),
@@ -183,7 +184,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       }
     }
 
-    // --- start-up hook: modules that need the listening server (console, OAuth, timers) go here ---
+    // From here on the server listens: what needs its URL comes next.
     // The console's first admin: with no account yet, one is made and its password shown once.
     const firstAdmin = await ensureFirstAdmin(db);
     if (firstAdmin) process.stdout.write(firstAdminBanner(firstAdmin, `${config.publicUrl ?? url}/`) + "\n");

@@ -7,7 +7,7 @@
  * const { key } = loadSecretKey(config);
  * const connections = createConnectionRegistry({ db, config, secretKey: key, logger });
  * await connections.upsertFromConfig();
- * const lever = await connections.client("default"); // E1's LeverClient, perform-as resolved
+ * const lever = await connections.client("default"); // the Lever module's LeverClient, perform-as resolved
  */
 import type { Logger } from "pino";
 import type { Config } from "../../config/index.ts";
@@ -48,7 +48,7 @@ export interface ConnectionRegistryOptions {
   workflows?: (() => Promise<readonly Workflow[]>) | undefined;
 }
 
-/** The registry with E1's Lever client, plus webhook installation and doctor. */
+/** The registry with the Lever module's client, plus webhook installation and doctor. */
 export interface ConnectionRegistry extends GenericRegistry<LeverClient> {
   /** Subscribes the connection to every Lever event at `publicUrl` and stores the tokens. */
   installWebhooks(id: string, publicUrl: string): Promise<WebhookInstallResult>;
@@ -62,7 +62,7 @@ export interface ConnectionRegistry extends GenericRegistry<LeverClient> {
   completeOAuthConnect(query: URLSearchParams): Promise<{ connectionId: string; scope: string | undefined }>;
 }
 
-/** Creates the deployment's connection registry over E1's Lever client. */
+/** Creates the deployment's connection registry over the Lever module's client. */
 export function createConnectionRegistry(options: ConnectionRegistryOptions): ConnectionRegistry {
   const oauthHttp = options.oauthHttp ?? leverOAuthHttp({ fetch: options.fetch });
   // The registry decides where keys may go; the Lever transport asks it again before each request.

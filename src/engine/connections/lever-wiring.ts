@@ -1,5 +1,5 @@
 /**
- * Plugs E1's Lever client into the registry's ports: clients share the deployment's rate limiter
+ * Plugs the Lever module's client into the registry's ports: clients share the deployment's rate limiter
  * and write ledger (database-backed when given), and the registry's own calls (perform-as lookup,
  * webhook subscriptions, doctor's probes) go through the same authentication and rate limit.
  */
@@ -35,7 +35,7 @@ async function authorization(auth: ConnectionClientOptions["auth"]): Promise<str
   return auth.kind === "apiKey" ? `Basic ${Buffer.from(`${auth.apiKey}:`).toString("base64")}` : `Bearer ${await auth.getAccessToken()}`;
 }
 
-/** Makes E1's clients for the registry. */
+/** Makes the Lever module's clients for the registry. */
 export function leverClientFactory(wiring: LeverWiring = {}): LeverClientFactory<LeverClient> {
   const baseFetch = wiring.fetch ?? globalThis.fetch;
   const doFetch: typeof fetch = (input, init) => {

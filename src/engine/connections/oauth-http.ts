@@ -1,5 +1,5 @@
 /**
- * Adapts E1's OAuth functions (`src/lever/oauth.ts`) to the registry's port, adding what a
+ * Adapts the Lever module's OAuth functions (`src/lever/oauth.ts`) to the registry's port, adding what a
  * connection needs on top: always `offline_access` — without it Lever issues no refresh token and a
  * connection dies after an hour — and, when the caller names no scopes, what Fulcrum itself needs.
  */

@@ -9,7 +9,7 @@ import type { Config } from "../../config/index.ts";
 import { migrate, openDatabase, type Database } from "../../store/index.ts";
 import { createConnectionRegistry, type ConnectionRegistry, type ConnectionRegistryOptions } from "./index.ts";
 import { loadSecretKey } from "./secret-box.ts";
-// The pid-file guard lives with the other commands' session code; it imports nothing from here.
+// The pid-file guard lives in the store, beside the embedded database it protects.
 import { refuseWhileServeHoldsEmbeddedDatabase } from "../../store/embedded-holder.ts";
 
 export interface OpenedConnections {

@@ -1,6 +1,6 @@
 /**
  * What the connection registry needs from the Lever module, as narrow ports. The real
- * implementations are E1's client and OAuth functions (wired in `lever-wiring.ts`); keeping the
+ * implementations are the Lever module's client and OAuth functions (wired in `lever-wiring.ts`); keeping the
  * registry on these small shapes keeps it testable and tells a reader exactly which Lever calls a
  * connection makes on its own behalf.
  */
@@ -54,7 +54,7 @@ export interface OAuthClientSettings {
   audience: string;
 }
 
-/** Lever's OAuth HTTP calls (pure functions; E1 owns the real ones). */
+/** Lever's OAuth HTTP calls (pure functions; `src/lever/oauth.ts` has the real ones). */
 export interface LeverOAuthHttp {
   buildAuthorizeUrl(settings: OAuthClientSettings, state: string): string;
   exchangeCode(settings: OAuthClientSettings, code: string): Promise<OAuthTokenSet>;
@@ -69,7 +69,7 @@ export interface ConnectionClientOptions {
   performAs?: string | undefined;
 }
 
-/** How a Lever client is made for a connection (E1's `createLeverClient` behind it). */
+/** How a Lever client is made for a connection (`createLeverClient` behind it). */
 export interface LeverClientFactory<Client> {
   create(options: ConnectionClientOptions): Client;
   /** The registry's own calls for the same connection (no perform-as). */

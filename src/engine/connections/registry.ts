@@ -23,7 +23,7 @@ export class ConnectionError extends Error {
   }
 }
 
-/** The port the webhook intake (E3) uses to route and verify deliveries. */
+/** The port the webhook intake uses to route and verify deliveries. */
 export interface ConnectionDirectory {
   exists(id: string): Promise<boolean>;
   /** Every signature token that may have signed a delivery of `event` to this connection. */
@@ -180,7 +180,7 @@ export interface ConnectionRegistry<Client> extends ConnectionDirectory {
 
 /**
  * Creates the registry over explicit Lever ports. Most callers want `createConnectionRegistry`
- * from this module's index, which wires E1's Lever client.
+ * from this module's index, which wires the Lever module's client.
  */
 export function createRegistry<Client>(options: RegistryOptions<Client>): ConnectionRegistry<Client> {
   const { db, secretBox: box, logger } = options;

@@ -166,7 +166,7 @@ export interface StepDispatcher {
 /** Sends a notification (Slack, Teams, e-mail). */
 export type Notifier = (channel: "slack" | "teams" | "email", to: string, message: { title: string; text: string }) => Promise<void>;
 
-/** Appends to the audit trail (E5's hash chain). */
+/** Appends to the audit trail (governance's hash chain). */
 export interface AuditSink {
   append(
     record: { kind: string; traceId?: string | undefined; actor: string; subject?: Record<string, string | undefined>; data?: unknown },

@@ -1,8 +1,7 @@
 /**
  * Start-up of the workflow engine inside `fulcrum serve`: loads (and watches) the workflow files,
  * builds the engine over the real Lever clients, AI layer, audit trail and notifications, hands
- * inbox events to it, starts its job workers and the workflows' cron schedules, and registers the
- * bootstrap API token.
+ * inbox events to it, and starts its job workers and the workflows' cron schedules.
  */
 import type { Config, SmtpSettings } from "../../config/index.ts";
 import type { Logger } from "../../observability/index.ts";
@@ -40,14 +39,14 @@ function tickTime(at: unknown): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-/** The key of a workflow's n-th schedule trigger (the first keeps the bare id, as before). */
+/** The key of a workflow's n-th schedule trigger (the first keeps the bare workflow id, so existing schedules keep their key). */
 export function scheduleKey(workflowId: string, index: number): string {
   return index === 0 ? workflowId : `${workflowId}/${index + 1}`;
 }
 
 /**
  * Makes SCHEDULE_QUEUE's pg-boss schedules exactly the schedule triggers of `workflows`: each
- * trigger has its own key (two triggers of one workflow no longer overwrite each other), a changed
+ * trigger has its own key (so two triggers of one workflow never overwrite each other), a changed
  * expression or time zone is updated, and the schedule of a removed trigger or workflow is dropped.
  * Unchanged schedules are not rewritten. Every process computes the same set from the same files.
  * Returns the schedules pg-boss refused (a bad expression or time zone), each naming its workflow;
@@ -212,7 +211,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     // Read live: the console can lower the ceiling without a restart (never above the environment's).
     modeCeiling: createModeCeiling(o.db, o.config.modeCeiling),
     ai: aiStepRunner(ai),
-    tasks: builtInTasks({ tools: o.config.tools, scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling, secrets: o.calendarSecrets }, interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts }, notify }),
+    tasks: builtInTasks({ tools: o.config.tools, scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling, secrets: o.calendarSecrets, publicUrl: o.config.publicUrl }, interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts }, notify }),
     readResume: o.readResume ?? readResumeWithScreening,
     notify,
     audit,

@@ -17,13 +17,13 @@ import type { SandboxActivityPort } from "./sandbox-activity.ts";
 import { BUILT_IN_PROMPTS_DIR } from "../../ai/index.ts";
 import { approvePromptVersion, latestPrompt, listPrompts, PromptSaveError, proposePromptVersion } from "./workflow-files.ts";
 
-/** The audit trail as the console uses it (E5's `AuditTrail`). */
+/** The audit trail as the console uses it (governance's `AuditTrail`). */
 export interface AuditPort {
   search(query: { candidateId?: string; opportunityId?: string; userId?: string; traceId?: string; limit?: number }): Promise<unknown[]>;
   verify(): Promise<{ ok: boolean; checked: number; problems: { seq: number; kind: string; detail: string }[] }>;
 }
 
-/** Connections as the console uses them (E8's registry). */
+/** Connections as the console uses them (the engine's connection registry). */
 export interface ConnectionsPort {
   list(): Promise<{ id: string; name: string; environment: string; baseUrl: string; authKind: string; oauthConnected?: boolean }[]>;
   add(input: { id: string; name?: string | undefined; apiKey?: string | undefined; baseUrl?: string | undefined; oauth?: { clientId: string; clientSecret: string; redirectUri: string } | undefined }): Promise<unknown>;
