@@ -1,11 +1,14 @@
 /**
- * The proposals inbox: what waits for a person. A windowed list with filters on the left, the
- * selected proposal on the right, keyboard shortcuts (j/k, a, e, r, x, ?), bulk decisions, and
- * live updates when someone else decides.
+ * The proposals inbox: what waits for a person, one card per candidate and run (the run's note,
+ * tags and stage move together). A windowed list with filters on the left, the selected card on
+ * the right led by the decision (recommendation, score against the bar, why a person is needed)
+ * with the actions in a bar that stays in view, keyboard shortcuts (j/k, a, A, e, r, x, ?), bulk
+ * decisions, and live updates when someone else decides.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { can, get, onSandbox, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
+import { DecisionHead, recommendationWords, type DecisionCardData } from "../components/decision-card.tsx";
 import { Highlighted } from "../components/highlight.tsx";
 import { SchedulingChoice } from "../components/scheduling-choice.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
@@ -15,6 +18,30 @@ import { useNotify } from "../notices.tsx";
 import { navigate } from "../router.ts";
 
 const ROW_HEIGHT = 64;
+
+// The transcript view is only needed on interview proposals: loaded when one is opened.
+const InterviewTranscript = lazy(() => import("../components/interview-transcript.tsx").then((m) => ({ default: m.InterviewTranscript })));
+
+/** A row of the list: the proposals one run made for one candidate, newest run first. */
+interface Group {
+  key: string;
+  proposals: Proposal[];
+  card: DecisionCardData | undefined;
+}
+
+function groupByRun(items: Proposal[], cardOf: Map<string, DecisionCardData>): Group[] {
+  const groups = new Map<string, Group>();
+  for (const p of items) {
+    const card = cardOf.get(p.id);
+    const key = card?.runId ?? p.runId ?? `proposal-${p.id}`;
+    const g = groups.get(key) ?? { key, proposals: [], card };
+    g.proposals.push(p);
+    groups.set(key, g);
+  }
+  // Within a card, the order the workflow made them (note, tags, stage…).
+  for (const g of groups.values()) g.proposals.sort((a, b) => Number(a.id) - Number(b.id));
+  return [...groups.values()];
+}
 
 const AGES: Record<string, { label: string; test: (ms: number) => boolean }> = {
   any: { label: "Any age", test: () => true },
@@ -70,6 +97,7 @@ export function leverLink(p: Proposal): string | undefined {
 export function ProposalsPage({ user, selectedId, query }: { user: User; selectedId: string | undefined; query: URLSearchParams }) {
   const notify = useNotify();
   const [all, setAll] = useState<Proposal[] | undefined>();
+  const [cards, setCards] = useState<DecisionCardData[]>([]);
   const [error, setError] = useState<string | undefined>();
   const [status, setStatus] = useState(query.get("status") ?? "pending");
   const [workflow, setWorkflow] = useState(query.get("workflow") ?? "");
@@ -81,22 +109,22 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
   const [help, setHelp] = useState(false);
   const [bulkReject, setBulkReject] = useState(false);
   const [bulkReason, setBulkReason] = useState("");
-  const rejectRef = useRef<HTMLTextAreaElement>(null);
+  const rejectRef = useRef<HTMLInputElement>(null);
   const editRef = useRef<HTMLTextAreaElement>(null);
 
   const load = useCallback(() => {
     Promise.all([
       loadAllProposals(status),
-      // Names, postings and stages come from the runs' stored Lever context.
-      get<{ labels: Record<string, { candidateName: string | null; postingTitle: string | null; stage: string | null }> }>(
-        `/console/api/proposal-labels?status=${encodeURIComponent(status)}`,
-      ).catch(() => ({ labels: {} as Record<string, { candidateName: string | null; postingTitle: string | null; stage: string | null }> })),
+      // One card per run, with names, postings and stages from the runs' stored Lever context.
+      get<{ cards: DecisionCardData[] }>(`/console/api/proposal-cards?status=${encodeURIComponent(status)}`).catch(() => ({ cards: [] as DecisionCardData[] })),
     ]).then(
-      ([raw, { labels }]) => {
+      ([raw, { cards: loaded }]) => {
+        const byId = new Map(loaded.flatMap((c) => c.proposals.map((p) => [p.id, c] as const)));
+        setCards(loaded);
         setAll(
           raw.map((r) => {
             const p = toProposal(r);
-            const l = labels[p.id];
+            const l = byId.get(p.id);
             return l ? { ...p, candidateName: l.candidateName ?? p.candidateName, postingTitle: l.postingTitle ?? p.postingTitle, stage: l.stage ?? p.stage } : p;
           }),
         );
@@ -122,15 +150,21 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
     );
   }, [all, workflow, posting, stage, ageFilter, confidence]);
 
-  const activeIndex = Math.max(0, items.findIndex((p) => p.id === selectedId));
-  const selected = items.length ? items[selectedId ? activeIndex : 0] : undefined;
+  const cardOf = useMemo(() => new Map(cards.flatMap((c) => c.proposals.map((p) => [p.id, c] as const))), [cards]);
+  const groups = useMemo(() => groupByRun(items, cardOf), [items, cardOf]);
+  const activeIndex = Math.max(0, groups.findIndex((g) => g.proposals.some((p) => p.id === selectedId)));
+  const group = groups.length ? groups[selectedId ? activeIndex : 0] : undefined;
+  // The proposal shown in the card: the one in the address, else the card's first waiting one.
+  const selected = group ? (group.proposals.find((p) => p.id === selectedId) ?? group.proposals.find((p) => p.status === "pending") ?? group.proposals[0]) : undefined;
+  const approveAllRef = useRef<(() => void) | undefined>(undefined);
 
   const select = useCallback(
     (index: number) => {
-      const p = items[Math.max(0, Math.min(items.length - 1, index))];
+      const g = groups[Math.max(0, Math.min(groups.length - 1, index))];
+      const p = g && (g.proposals.find((x) => x.status === "pending") ?? g.proposals[0]);
       if (p) navigate(`/proposals/${encodeURIComponent(p.id)}`);
     },
-    [items],
+    [groups],
   );
 
   // On a narrow screen the detail sits below the list: a tap on a row scrolls it into view.
@@ -138,7 +172,7 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
   const reveal = useRef(false);
   const tap = (index: number) => {
     const narrow = typeof matchMedia === "function" && matchMedia("(max-width: 900px)").matches;
-    if (narrow && items[index]?.id === selectedId) detailRef.current?.scrollIntoView({ block: "start" });
+    if (narrow && groups[index]?.proposals.some((p) => p.id === selectedId)) detailRef.current?.scrollIntoView({ block: "start" });
     reveal.current = narrow;
     select(index);
   };
@@ -175,14 +209,18 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
       if (e.key === "j") select(activeIndex + 1);
       else if (e.key === "k") select(activeIndex - 1);
       else if (e.key === "?") setHelp(true);
-      else if (e.key === "x" && selected) {
+      else if (e.key === "x" && group) {
         setChecked((c) => {
           const n = new Set(c);
-          if (n.has(selected.id)) n.delete(selected.id);
-          else n.add(selected.id);
+          const on = group.proposals.every((p) => n.has(p.id));
+          for (const p of group.proposals) {
+            if (on) n.delete(p.id);
+            else n.add(p.id);
+          }
           return n;
         });
-      } else if (selected && selected.status === "pending" && can(user, "decide")) {
+      } else if (e.key === "A" && group && can(user, "decide") && approveAllRef.current) approveAllRef.current();
+      else if (selected && selected.status === "pending" && can(user, "decide")) {
         if (e.key === "a") void decide([selected.id], "approve", {});
         else if (e.key === "r") rejectRef.current?.focus();
         else if (e.key === "e") editRef.current?.focus();
@@ -192,7 +230,7 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
     };
     addEventListener("keydown", onKey);
     return () => removeEventListener("keydown", onKey);
-  }, [activeIndex, select, selected, decide, user]);
+  }, [activeIndex, select, selected, group, decide, user]);
 
   const workflows = useMemo(() => distinct(all ?? [], (p) => p.workflowId), [all]);
   const postings = useMemo(() => distinct(all ?? [], (p) => p.postingId), [all]);
@@ -279,6 +317,7 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
               {all === undefined ? "Loading…" : `${items.length} proposal${items.length === 1 ? "" : "s"}`}
               {checked.size > 0 && `, ${checked.size} selected`}
             </span>
+            {all !== undefined && groups.length !== items.length && <span className="muted">for {groups.length} candidate{groups.length === 1 ? "" : "s"}</span>}
             {checked.size > 0 && can(user, "decide") && (
               <>
                 <button type="button" onClick={() => void decide([...checked], "approve", {})}>
@@ -294,42 +333,59 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
             <p className="empty">Nothing waits for you here. New proposals appear as workflows run.</p>
           ) : (
             <VirtualList
-              items={items}
+              items={groups}
               rowHeight={ROW_HEIGHT}
               height={560}
               label="Proposals"
               activeIndex={activeIndex}
-              getKey={(p) => p.id}
-              renderRow={(p, i) => (
-                <div className={`prow${selected?.id === p.id ? " active" : ""}`}>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select proposal for ${p.candidateName}`}
-                    checked={checked.has(p.id)}
-                    onChange={(e) => {
-                      const n = new Set(checked);
-                      if (e.target.checked) n.add(p.id);
-                      else n.delete(p.id);
-                      setChecked(n);
-                    }}
-                  />
-                  <button type="button" className="prow-main" onClick={() => tap(i)} aria-current={selected?.id === p.id ? "true" : undefined}>
-                    <span className="prow-title">
-                      {p.candidateName} <span className="muted">· {p.postingTitle ?? p.postingId ?? ""}</span>
-                    </span>
-                    <span className="prow-sub">
-                      <span className={`badge ${p.status}`}>{p.status}</span> {p.workflowName} · {p.summary.slice(0, 60)} · {age(p.createdAt)}
-                      {p.confidence !== undefined && <> · {Math.round(p.confidence * 100)}%</>}
-                    </span>
-                  </button>
-                </div>
-              )}
+              getKey={(g) => g.key}
+              renderRow={(g, i) => {
+                const p = g.proposals[0]!;
+                const active = g === group;
+                const rec = recommendationWords(g.card?.recommendation);
+                const score = g.card?.score;
+                return (
+                  <div className={`prow${active ? " active" : ""}`}>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select proposal for ${p.candidateName}`}
+                      checked={g.proposals.every((x) => checked.has(x.id))}
+                      onChange={(e) => {
+                        const n = new Set(checked);
+                        for (const x of g.proposals) {
+                          if (e.target.checked) n.add(x.id);
+                          else n.delete(x.id);
+                        }
+                        setChecked(n);
+                      }}
+                    />
+                    <button type="button" className="prow-main" onClick={() => tap(i)} aria-current={active ? "true" : undefined}>
+                      <span className="prow-title">
+                        {p.candidateName} <span className="muted">· {p.postingTitle ?? p.postingId ?? ""}</span>
+                      </span>
+                      <span className="prow-sub">
+                        <span className={`badge ${p.status}`}>{p.status}</span>
+                        {rec && <> {rec}</>}
+                        {score != null && (
+                          <>
+                            {" · "}
+                            <span className="prow-score">{score}</span>
+                            {g.card?.bar && <> / bar {g.card.bar.at}</>}
+                          </>
+                        )}{" "}
+                        · {g.proposals.length > 1 ? `${g.proposals.length} actions` : p.summary.slice(0, 60)} · {p.workflowName} · {age(p.createdAt)}
+                        {score == null && p.confidence !== undefined && <> · {Math.round(p.confidence * 100)}%</>}
+                      </span>
+                    </button>
+                  </div>
+                );
+              }}
             />
           )}
         </section>
         <section aria-label="Selected proposal" className="detail-pane" ref={detailRef}>
           {selected ? (
-            <ProposalDetail key={selected.id} base={selected} user={user} decide={decide} rejectRef={rejectRef} editRef={editRef} />
+            <ProposalDetail key={selected.id} base={selected} group={group!} user={user} decide={decide} rejectRef={rejectRef} editRef={editRef} approveAllRef={approveAllRef} />
           ) : (
             <p className="muted">Select a proposal to see why it was made.</p>
           )}
@@ -337,11 +393,12 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
       </div>
       <ConfirmDialog open={help} title="Keyboard shortcuts" confirmLabel="Close" onConfirm={() => setHelp(false)} onCancel={() => setHelp(false)}>
         <dl className="keys">
-          <dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous proposal</dd>
-          <dt><kbd>a</kbd></dt><dd>approve the selected proposal</dd>
+          <dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous candidate</dd>
+          <dt><kbd>a</kbd></dt><dd>approve the action shown</dd>
+          <dt><kbd>A</kbd></dt><dd>approve all the card's waiting actions (asks first)</dd>
           <dt><kbd>e</kbd></dt><dd>edit the proposal before approving</dd>
           <dt><kbd>r</kbd></dt><dd>reject: type the reason</dd>
-          <dt><kbd>x</kbd></dt><dd>add to or remove from the bulk selection</dd>
+          <dt><kbd>x</kbd></dt><dd>add the card to or remove it from the bulk selection</dd>
           <dt><kbd>?</kbd></dt><dd>this list</dd>
         </dl>
       </ConfirmDialog>
@@ -380,17 +437,22 @@ function editableText(p: Proposal): { key: string; text: string; list?: boolean 
 
 function ProposalDetail({
   base,
+  group,
   user,
   decide,
   rejectRef,
   editRef,
+  approveAllRef,
 }: {
   base: Proposal;
+  group: Group;
   user: User;
   decide: (ids: string[], verdict: "approve" | "reject", body: { reason?: string; edits?: unknown }) => Promise<void>;
-  rejectRef: React.RefObject<HTMLTextAreaElement | null>;
+  rejectRef: React.RefObject<HTMLInputElement | null>;
   editRef: React.RefObject<HTMLTextAreaElement | null>;
+  approveAllRef: React.RefObject<(() => void) | undefined>;
 }) {
+  const [confirmAll, setConfirmAll] = useState(false);
   const [full, setFull] = useState<Proposal>(base);
   const [reason, setReason] = useState("");
   const editable = editableText(full);
@@ -429,12 +491,25 @@ function ProposalDetail({
   const quotes = p.evidence.map((e) => e.quote);
   const changed = editable !== undefined && edited !== editable.text;
 
-  const approve = () => {
-    if (changed && editable) {
-      const value = editable.list ? edited.split(",").map((s) => s.trim()).filter(Boolean) : edited;
-      void decide([p.id], "approve", { edits: { [editable.key]: value } });
-    } else void decide([p.id], "approve", {});
+  const editsOf = () => (changed && editable ? { edits: { [editable.key]: editable.list ? edited.split(",").map((s) => s.trim()).filter(Boolean) : edited } } : {});
+  const approve = () => void decide([p.id], "approve", editsOf());
+  // Every waiting action of the card: the one shown with its edits, then the others as proposed.
+  const waiting = group.proposals.filter((x) => x.status === "pending");
+  const canApproveAll = can(user, "decide") && waiting.length > 1;
+  const approveAll = async () => {
+    setConfirmAll(false);
+    const others = waiting.filter((x) => x.id !== p.id).map((x) => x.id);
+    if (pending) await decide([p.id], "approve", editsOf());
+    if (others.length) await decide(others, "approve", {});
   };
+  useEffect(() => {
+    approveAllRef.current = canApproveAll ? () => setConfirmAll(true) : undefined;
+    return () => {
+      approveAllRef.current = undefined;
+    };
+  }, [canApproveAll, approveAllRef]);
+  const card: DecisionCardData | undefined = group.card;
+  const isInterview = p.workflowId === "interview-analysis";
 
   return (
     <article className="proposal" aria-labelledby="proposal-title">
@@ -451,8 +526,51 @@ function ProposalDetail({
           </>
         )}
       </p>
+      {card && (
+        <DecisionHead
+          card={{ ...card, proposals: card.proposals.filter((x) => group.proposals.some((g) => g.id === x.id)) }}
+          shownId={p.id}
+          canDecide={can(user, "decide")}
+          onShow={(id) => navigate(`/proposals/${encodeURIComponent(id)}`)}
+          onApproveOne={(id) => void decide([id], "approve", {})}
+        />
+      )}
+      {(pending || canApproveAll) && (
+        <section className="decide sticky" aria-label="Actions">
+          {pending && (
+            <button type="button" className="primary" onClick={approve} aria-keyshortcuts="a">
+              {changed ? "Approve with edits" : "Approve"}
+            </button>
+          )}
+          {canApproveAll && (
+            <button type="button" onClick={() => setConfirmAll(true)} aria-keyshortcuts="Shift+A">
+              Approve all {waiting.length}
+            </button>
+          )}
+          {pending && (
+            <div className="reject">
+              <label htmlFor="reject-reason">Reason for rejecting</label>
+              <input id="reject-reason" ref={rejectRef} value={reason} onChange={(e) => setReason(e.target.value)} />
+              <button type="button" className="danger" disabled={!reason.trim()} onClick={() => void decide([p.id], "reject", { reason: reason.trim() })}>
+                Reject
+              </button>
+            </div>
+          )}
+        </section>
+      )}
+      <ConfirmDialog open={confirmAll} title={`Approve all ${waiting.length} actions for ${p.candidateName}`} confirmLabel={`Approve ${waiting.length}`} onCancel={() => setConfirmAll(false)} onConfirm={() => void approveAll()}>
+        <p>Fulcrum will then do each of these in Lever, recorded in the audit trail as your decision:</p>
+        <ul>
+          {waiting.map((x) => (
+            <li key={x.id}>
+              {x.summary}
+              {x.id === p.id && changed ? " (with your edits)" : ""}
+            </li>
+          ))}
+        </ul>
+      </ConfirmDialog>
       <section aria-labelledby="what-h">
-        <h3 id="what-h">What Fulcrum proposes</h3>
+        <h3 id="what-h">{group.proposals.length > 1 ? "The action shown" : "What Fulcrum proposes"}</h3>
         <p className="summary">{p.summary}</p>
         {editable && (
           <>
@@ -509,25 +627,16 @@ function ProposalDetail({
           </>
         )}
       </section>
-      {p.sourceText && (
+      {isInterview && (
+        <Suspense fallback={<p className="muted">Loading the transcript…</p>}>
+          <InterviewTranscript proposalId={p.id} />
+        </Suspense>
+      )}
+      {p.sourceText && !isInterview && (
         <section aria-labelledby="source-h">
           <h3 id="source-h">Resume or transcript, evidence marked</h3>
           <div className="source" tabIndex={0} aria-label="Source text">
             <Highlighted text={p.sourceText} quotes={quotes} />
-          </div>
-        </section>
-      )}
-      {pending && (
-        <section className="decide" aria-label="Decision">
-          <button type="button" className="primary" onClick={approve} aria-keyshortcuts="a">
-            {changed ? "Approve with edits" : "Approve"}
-          </button>
-          <div className="reject">
-            <label htmlFor="reject-reason">Reason for rejecting</label>
-            <textarea id="reject-reason" ref={rejectRef} value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
-            <button type="button" className="danger" disabled={!reason.trim()} onClick={() => void decide([p.id], "reject", { reason: reason.trim() })}>
-              Reject
-            </button>
           </div>
         </section>
       )}
