@@ -7,6 +7,8 @@
 import { createReadStream } from "node:fs";
 import type { Command } from "commander";
 import { DEFAULT_TIME_LIMIT_MS, PanelRequestError, solvePanel, type SolveOptions } from "../../scheduling/index.ts";
+import { requestReschedule } from "../../engine/runs/calendar-watch.ts";
+import { withEngine } from "../engine-session.ts";
 
 /** One answer line for a request that could not be solved as written. */
 interface ErrorLine {
@@ -199,7 +201,29 @@ function answerItem(item: Item, options: SolveOptions, write: (line: string) => 
 }
 
 export function register(program: Command): void {
-  const schedule = program.command("schedule").description("Interview scheduling: the exact panel solver.");
+  const schedule = program.command("schedule").description("Interview scheduling: the exact panel solver, and asking to move a booked panel.");
+  schedule
+    .command("reschedule <opportunity>")
+    .description("The candidate asked to cancel or move: re-plan every booked panel of the opportunity (the interview-rescheduling workflow proposes new times).")
+    .option("--connection <id>", "the Lever connection of the opportunity", "default")
+    .option("--reason <text>", "what the candidate said, shown with the proposal")
+    .addHelpText(
+      "after",
+      `
+Stores one candidate.reschedule event (source calendar) per booked panel of the opportunity; asking
+again before the panel is re-booked stores nothing new. With the embedded database, run it while
+fulcrum serve is stopped, or use the API of a running server.
+
+Example:
+  fulcrum schedule reschedule 4f1c… --reason "the candidate is travelling that week"
+`,
+    )
+    .action(async (opportunity: string, o: { connection: string; reason?: string }, cmd: Command) => {
+      if (o.reason !== undefined && o.reason.length > 500) cmd.error("--reason is longer than 500 characters", { exitCode: 2 });
+      const panels = await withEngine(({ db, inbox }) => requestReschedule({ db, inbox }, o.connection, opportunity, o.reason));
+      if (panels.length === 0) cmd.error(`opportunity ${opportunity} has no booked panel on connection "${o.connection}": nothing to reschedule`, { exitCode: 1 });
+      process.stdout.write(`${panels.map((p) => `reschedule requested for panel ${p}`).join("\n")}\n`);
+    });
   schedule
     .command("solve [file]")
     .description("Solve panel requests: one JSON object or JSON Lines from the file or stdin; one JSON answer line per request, in order.")

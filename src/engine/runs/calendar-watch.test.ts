@@ -17,7 +17,7 @@ import { createInbox, type Inbox } from "../inbox/index.ts";
 import { createJobQueue, type JobQueue } from "../queue/index.ts";
 import { leverGateway } from "../steps/lever-gateway.ts";
 import { schedulingReplanTask } from "../steps/tasks/scheduling-replan.ts";
-import { createCalendarWatch, pollCron } from "./calendar-watch.ts";
+import { createCalendarWatch, pollCron, requestReschedule } from "./calendar-watch.ts";
 import { createNotifier } from "./runtime.ts";
 import type { TaskInput } from "./ports.ts";
 
@@ -144,6 +144,14 @@ describe("calendar changes to booked panels, end to end", { skip }, () => {
 
         await task(input);
         assert.equal(smtp.inbox.length, before + 1, "a retried re-plan does not e-mail again");
+
+        // The candidate asks to move (fulcrum schedule reschedule): one event per booked panel, once.
+        assert.deepEqual(await requestReschedule({ db: t.db, inbox }, "default", opportunity, "travelling"), [b.panelKey]);
+        await requestReschedule({ db: t.db, inbox }, "default", opportunity, "travelling");
+        const asked = await t.db.query<{ payload: Record<string, unknown> }>("select payload from inbox_events where event = 'candidate.reschedule'");
+        assert.equal(asked.rows.length, 1);
+        assert.equal(asked.rows[0]!.payload.reason, "travelling");
+        assert.deepEqual(await requestReschedule({ db: t.db, inbox }, "default", "no-such-opportunity"), []);
       });
     });
   }
