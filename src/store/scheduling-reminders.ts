@@ -20,6 +20,17 @@ export interface InterviewOutcome {
   reschedules: number;
 }
 
+/** One booked panel as the fairness report counts it: whether it has started, was cancelled, was a no-show, and how often it moved. */
+export interface PanelOutcome {
+  connectionId: string;
+  opportunityId: string;
+  /** The first session's start is at or before `now`. */
+  started: boolean;
+  cancelled: boolean;
+  noShow: boolean;
+  reschedules: number;
+}
+
 export function createReminderStore(db: Queryable) {
   return {
     /**
@@ -62,6 +73,32 @@ export function createReminderStore(db: Queryable) {
         [panelKey, by, now],
       );
       return rows.length === 1;
+    },
+
+    /**
+     * Every panel Fulcrum booked, one row each, for counting per person: started by `now` or not,
+     * cancelled, no-show, reschedules (counted as in `outcomes`).
+     */
+    async panelOutcomes(now: Date): Promise<PanelOutcome[]> {
+      const { rows } = await db.query<{ connection_id: string; opportunity_id: string; state: string; started: boolean | null; reschedules: number }>(
+        // A cancelled panel gives its seats back, so its start is read from the booking's sessions.
+        `select b.connection_id, b.opportunity_id, b.state,
+                coalesce((select min(h.start_at) from scheduling_holds h where h.panel_key = b.panel_key),
+                         (b.params->'sessions'->0->>'start')::timestamptz) <= $1 as started,
+                greatest(b.revision, coalesce((select sum(l.reschedules) from booking_links l where l.panel_key = b.panel_key), 0))::int as reschedules
+           from scheduling_bookings b
+          where b.status = 'booked'
+          order by b.connection_id, b.opportunity_id, b.panel_key`,
+        [now],
+      );
+      return rows.map((r) => ({
+        connectionId: r.connection_id,
+        opportunityId: r.opportunity_id,
+        started: r.started === true,
+        cancelled: r.state === "cancelled",
+        noShow: r.state === "no-show",
+        reschedules: Number(r.reschedules),
+      }));
     },
 
     /** No-shows and reschedules per opportunity over booked panels created in the window. */

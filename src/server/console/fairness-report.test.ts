@@ -5,7 +5,7 @@ import { startSandbox, type Sandbox } from "../../sandbox/index.ts";
 import { sandboxPermissions } from "../../sandbox/access.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
 import type { EeoAnswers } from "../../sandbox/eeo.ts";
-import { buildFairnessReport, fairnessCsv, stagesThroughLever, type FairnessReport, type FairnessTable } from "./fairness-report.ts";
+import { buildFairnessReport, fairnessCsv, INTERVIEW_STAGE, stagesThroughLever, type FairnessReport, type FairnessTable } from "./fairness-report.ts";
 import { eeoThroughLever } from "./services.ts";
 
 const LEAD_STAGES = new Set(["lead-new", "lead-reached-out", "lead-responded"]);
@@ -54,6 +54,31 @@ async function screened(
   }
 }
 
+/** A panel Fulcrum booked for an opportunity, as the panel booker stores it (a cancelled one has given its seats back). */
+async function bookedPanel(db: TestDatabase["db"], o: { opportunityId: string; start: string; state?: string; revision?: number }): Promise<void> {
+  const panelKey = `panel-${o.opportunityId}-${o.start}`;
+  await db.query(
+    `insert into scheduling_bookings (panel_key, connection_id, opportunity_id, status, params_hash, params, state, revision)
+     values ($1, 'default', $2, 'booked', 'h', $3, $4, $5)`,
+    [panelKey, o.opportunityId, JSON.stringify({ sessions: [{ id: "s1", start: o.start }] }), o.state ?? "booked", o.revision ?? 0],
+  );
+  if (o.state === "cancelled") return;
+  await db.query("insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, 'ivy@example.com', 's1', $2, $2::timestamptz + interval '45 minutes')", [panelKey, o.start]);
+}
+
+/** A finished interview-analysis run whose analyze step gave a triage tag (empty without thresholds). */
+async function analysed(db: TestDatabase["db"], o: { opportunityId: string; triageTag: string }): Promise<void> {
+  const { rows } = await db.query<{ id: number }>(
+    `insert into workflow_runs (run_key, workflow_id, workflow_hash, workflow, connection_id, event, trace_id, opportunity_id, status, context, deadline_at)
+     values ($1, 'interview-analysis-willo', 'h', '{}', 'default', '{}', 't', $2, 'succeeded', '{}', now()) returning id`,
+    [`interview-analysis:${o.opportunityId}`, o.opportunityId],
+  );
+  await db.query("insert into workflow_steps (run_id, step_id, position, type, generation, status, output) values ($1, 'analyze', 2, 'task', 1, 'succeeded', $2)", [
+    rows[0]!.id,
+    JSON.stringify({ note: "…", triageTag: o.triageTag, interviewerCheck: [] }),
+  ]);
+}
+
 for (const engine of await testEngines()) {
   describe(`the fairness report on ${engine.kind}`, { skip: engine.skip }, () => {
     let t: TestDatabase;
@@ -99,7 +124,16 @@ for (const engine of await testEngines()) {
       const json = JSON.stringify(report);
       for (const a of applicants) assert.ok(!json.includes(a.opp.id) && !json.includes(s.contacts.get(a.opp.contact)!.name));
       assert.deepEqual(report.labels.dimensions, { sex: "sex", race: "race/ethnicity", intersection: "sex × race/ethnicity" });
-      assert.deepEqual(report.labels.measures.map((m) => m.label), ["AI recommendation: advance", "AI recommendation: hold", "AI recommendation: reject", "Human decision", "Scoring rate"]);
+      assert.deepEqual(report.labels.measures.map((m) => m.label), [
+        "AI recommendation: advance",
+        "AI recommendation: hold",
+        "AI recommendation: reject",
+        "Human decision",
+        "Scoring rate",
+        "Attended interviews",
+        "Kept the booked time",
+        "Interview rated strong",
+      ]);
     });
 
     it("puts Fulcrum's screening beside people's decisions, leaving out moves Fulcrum made by itself", async () => {
@@ -307,6 +341,58 @@ for (const engine of await testEngines()) {
       assert.match(report.notes.join(" "), new RegExp(`${atOffer} applications? (is|are) at a stage Lever's stage list does not include`));
       assert.equal(report.tables.some((x) => x.stageId === "offer"), false);
       assert.ok(report.tables.some((x) => !x.firstDecision), "the listed later stages are still reported");
+    });
+
+    it("adds interview outcomes per group — attended, kept the booked time, rated strong — with the same groups and small-sample rules", async () => {
+      const template = [...sandbox.state.postings.values()].find((p) => p.state === "published")!;
+      const posting = sandbox.actions.createPosting({ text: "Interview outcomes role", state: "published", categories: template.categories }, sandbox.demo!.userIdsByName.get("Dana Whitfield")!);
+      const apply = (name: string, gender: string) => sandbox.actions.applyToPosting(posting.id, { name, email: `${name.toLowerCase().replace(" ", ".")}@example.net`, eeo: answered(gender) }).opportunityId;
+      const names = ["Fay Kept", "Flo Moved", "Fen Missed", "Fia Ahead", "Fern Cancelled", "Mo Weak", "Max Strong", "Milo Plain"];
+      const [fay, flo, fen, fia, fern, mo, max, milo] = names.map((n) => apply(n, n.startsWith("F") ? "Female" : "Male")) as [string, string, string, string, string, string, string, string];
+      const past = "2027-01-10T10:00:00.000Z";
+      const now = new Date("2027-02-01T00:00:00Z");
+      await bookedPanel(t.db, { opportunityId: fay, start: past });
+      await bookedPanel(t.db, { opportunityId: flo, start: past, revision: 1 }); // moved once, then attended
+      await bookedPanel(t.db, { opportunityId: fen, start: past, state: "no-show" });
+      await bookedPanel(t.db, { opportunityId: fia, start: "2027-03-01T10:00:00.000Z" }); // still ahead: undecided
+      await bookedPanel(t.db, { opportunityId: fern, start: past, state: "cancelled" });
+      for (const o of [mo, max, milo]) await bookedPanel(t.db, { opportunityId: o, start: past });
+      await bookedPanel(t.db, { opportunityId: "opp-nobody-knows", start: past }); // no EEO answers, no screening: no posting to put it in
+      await analysed(t.db, { opportunityId: fay, triageTag: "interview-strong" });
+      await analysed(t.db, { opportunityId: flo, triageTag: "interview-review" });
+      await analysed(t.db, { opportunityId: mo, triageTag: "interview-weak" });
+      await analysed(t.db, { opportunityId: max, triageTag: "interview-strong" });
+      await analysed(t.db, { opportunityId: milo, triageTag: "" }); // analysed without thresholds: no band
+
+      const report = await buildFairnessReport(t.db, sources(), now);
+      const table = bySex(report, posting.id, INTERVIEW_STAGE);
+      assert.deepEqual(table.measures, ["attended", "keptTime", "interviewStrong"]);
+      assert.equal(table.firstDecision, false);
+      assert.deepEqual([table.total, table.undecided, table.unknown], [8, 1, 0], "eight people with interviews, Fia's still ahead");
+      const row = (g: string) => table.rows.find((r) => r.group === g)!;
+      const counts = (g: string) => [row(g).attended, row(g).keptTime, row(g).interviewStrong].map((m) => m && [m.n, m.selected]);
+      // Attended: started, not cancelled panels; kept: started or cancelled panels without a move or cancellation.
+      assert.deepEqual(counts("Female"), [[3, 2], [4, 2], [2, 1]]);
+      assert.deepEqual(counts("Male"), [[3, 3], [3, 3], [2, 1]]);
+      assert.equal(row("Male").attended!.impactRatio, 1);
+      assert.equal(row("Female").attended!.impactRatio, 2 / 3);
+      assert.equal(row("Female").attended!.flagged, true, "below the four-fifths line");
+      assert.equal(row("Female").attended!.verdict, "too-little-data", "three people are too few for the flag to mean something");
+      assert.equal(row("Female").attended!.test, "fisher-exact");
+      assert.deepEqual(table.missing, {});
+      assert.match(report.notes.join(" "), /1 person with interviews Fulcrum booked or analysed has neither EEO answers/);
+      assert.deepEqual(report.stages.at(-1), { id: INTERVIEW_STAGE, label: "at interviews Fulcrum booked or analysed", firstDecision: false }, "the stage picker offers the interviews last");
+      assert.deepEqual(
+        report.labels.measures.slice(-3).map((m) => m.label),
+        ["Attended interviews", "Kept the booked time", "Interview rated strong"],
+      );
+      assert.equal(report.tables.filter((x) => x.stageId === INTERVIEW_STAGE && x.postingId !== posting.id).length, 0, "no interview table for postings without interviews");
+
+      const csv = fairnessCsv(report, new Date(0));
+      assert.ok(csv.includes(`"Interview outcomes role","${posting.id}","at interviews Fulcrum booked or analysed","sex","Female","rate, attended booked interviews",3,2,0.6667,0.6667,`), csv);
+      assert.ok(csv.includes(`"sex","Female","rate, interview analysis triage strong",2,1,0.5,`));
+      const json = JSON.stringify(report) + csv;
+      for (const [i, id] of [fay, flo, fen, fia, fern, mo, max, milo].entries()) assert.ok(!json.includes(id) && !json.includes(names[i]!), `nothing names ${names[i]}`);
     });
 
     it("says why when Lever refuses the EEO answers, instead of showing an empty report", async () => {

@@ -5,7 +5,10 @@
  * screening recommendations (the rate of each: advance, hold and reject) and people's decisions
  * are side by side, with the scoring rate; at each
  * later stage, people's decisions (of those who reached the stage, who moved beyond it or was
- * hired). The arithmetic is E5's pure functions (`src/governance/fairness.ts`); this file gathers
+ * hired). After the pipeline, the interview outcomes of the people Fulcrum booked panels for or
+ * whose recorded interviews it analysed: attended (no no-show), kept the booked time (no reschedule or
+ * cancellation) and rated strong by the interview triage, each a rate where higher is better, so
+ * they take the same impact ratios and small-sample rules. The arithmetic is E5's pure functions (`src/governance/fairness.ts`); this file gathers
  * the records.
  *
  * The two sides need different things. People's decisions need only Lever: the EEO answers and where
@@ -26,7 +29,7 @@
  */
 import { fairnessAudit, selectionRates, type FairnessDimension, type FairnessRecord, type FairnessReport as GroupReport } from "../../governance/fairness.ts";
 import { adverseImpactVerdict, type AdverseImpactVerdict } from "../../governance/adverse-impact.ts";
-import type { Queryable } from "../../store/index.ts";
+import { createReminderStore, type Queryable } from "../../store/index.ts";
 
 /**
  * One person's EEO answers as Lever's `GET /eeo/responses/pii` returns them (only the fields used
@@ -77,7 +80,7 @@ export function stagesThroughLever(client: (connectionId: string) => Promise<unk
   };
 }
 
-export type MeasureKey = "ai" | "aiHold" | "aiReject" | "human" | "scoring";
+export type MeasureKey = "ai" | "aiHold" | "aiReject" | "human" | "scoring" | "attended" | "keptTime" | "interviewStrong";
 
 /** What the page and the CSV call each dimension; the page takes them from the report. */
 export const DIMENSION_LABELS: Record<FairnessDimension, string> = {
@@ -119,6 +122,27 @@ export const MEASURES: readonly { key: MeasureKey; label: string; csv: string; e
     csv: "scoring rate",
     explain: "share of the screened applicants scoring above the median of the whole sample.",
   },
+  {
+    key: "attended",
+    label: "Attended interviews",
+    csv: "rate, attended booked interviews",
+    explain:
+      "of the people with a panel Fulcrum booked that has started, the share not marked a no-show at any of them. Cancelled panels are left out; people whose panels are all still ahead are undecided.",
+  },
+  {
+    key: "keptTime",
+    label: "Kept the booked time",
+    csv: "rate, kept booked time without reschedule",
+    explain:
+      "of the people with a panel Fulcrum booked that has started or was cancelled, the share whose panels all went ahead at the time first booked: a reschedule (by the candidate's link or a re-booking after an interviewer's change) or a cancellation counts against it.",
+  },
+  {
+    key: "interviewStrong",
+    label: "Interview rated strong",
+    csv: "rate, interview analysis triage strong",
+    explain:
+      "of the people whose recorded interview Fulcrum analysed under the posting's triage thresholds, the share in the strong band (the advisory score at or above strongAt). Analyses without thresholds give no band and are left out.",
+  },
 ];
 
 export interface Metric {
@@ -148,6 +172,10 @@ export interface GroupRow {
   aiReject: Metric | null;
   human: Metric | null;
   scoring: Metric | null;
+  /** The interview outcomes' measures: only in that table's rows. */
+  attended?: Metric | null;
+  keptTime?: Metric | null;
+  interviewStrong?: Metric | null;
 }
 
 export interface FairnessTable {
@@ -198,6 +226,9 @@ export interface FairnessSources {
 const LEAD_STAGES = new Set(["lead-new", "lead-reached-out", "lead-responded"]);
 /** Lever's fixed first stage of every application (same id in every account). */
 const APPLICATION_STAGE = "applicant-new";
+/** The interview outcomes' table: not a Lever stage, so an id Lever never gives one. */
+export const INTERVIEW_STAGE = "fulcrum-interviews";
+const INTERVIEW_LABEL = "at interviews Fulcrum booked or analysed";
 
 interface Screened {
   connectionId: string;
@@ -255,6 +286,59 @@ async function screenedApplications(db: Queryable): Promise<Screened[]> {
   return [...latest.values()];
 }
 
+/** What happened at one person's interviews; each field undefined while there is nothing to count. */
+interface InterviewFacts {
+  /** Not marked a no-show at any started panel. */
+  attended: boolean | undefined;
+  /** Every started or cancelled panel went ahead at the time first booked. */
+  kept: boolean | undefined;
+  /** The latest interview analysis's triage band is strong. */
+  strong: boolean | undefined;
+  /** Has booked panels, none started or cancelled yet. */
+  upcoming: boolean;
+}
+
+/**
+ * Interview outcomes per application (`connection/opportunity`): Fulcrum's booked panels (no-shows,
+ * reschedules, cancellations) and the triage band of the latest interview analysis.
+ */
+async function interviewFacts(db: Queryable, now: Date): Promise<Map<string, InterviewFacts>> {
+  const panels = await createReminderStore(db).panelOutcomes(now);
+  // The analysis step is found by its output (`triageTag` beside `interviewerCheck`) rather than by
+  // workflow id, because the interview-analysis workflow is copied once per video tool.
+  const { rows } = await db.query<{ connection_id: string; opportunity_id: string; triage_tag: unknown }>(
+    `select distinct on (r.connection_id, r.opportunity_id) r.connection_id, r.opportunity_id, s.output->'triageTag' as triage_tag
+       from workflow_runs r join workflow_steps s on s.run_id = r.id
+      where not r.dry_run and r.opportunity_id is not null and s.type = 'task' and s.status = 'succeeded'
+        and s.output ? 'triageTag' and s.output ? 'interviewerCheck'
+      order by r.connection_id, r.opportunity_id, r.id desc, s.generation desc`,
+  );
+  const facts = new Map<string, InterviewFacts>();
+  const of = (key: string) => facts.get(key) ?? { attended: undefined, kept: undefined, strong: undefined, upcoming: false };
+  const byPerson = new Map<string, typeof panels>();
+  for (const p of panels) {
+    const key = `${p.connectionId}/${p.opportunityId}`;
+    byPerson.set(key, [...(byPerson.get(key) ?? []), p]);
+  }
+  for (const [key, list] of byPerson) {
+    const started = list.filter((p) => p.started && !p.cancelled);
+    const decided = list.filter((p) => p.started || p.cancelled);
+    facts.set(key, {
+      ...of(key),
+      attended: started.length ? started.every((p) => !p.noShow) : undefined,
+      kept: decided.length ? decided.every((p) => !p.cancelled && p.reschedules === 0) : undefined,
+      upcoming: decided.length === 0,
+    });
+  }
+  for (const r of rows) {
+    const tag = typeof r.triage_tag === "string" ? r.triage_tag : "";
+    if (!tag) continue;
+    const key = `${r.connection_id}/${r.opportunity_id}`;
+    facts.set(key, { ...of(key), strong: tag.split("-").pop() === "strong" });
+  }
+  return facts;
+}
+
 /** `{id, text}` from Lever's object-or-id fields. */
 function ref(value: unknown): { id: string; text: string | undefined } | undefined {
   if (typeof value === "string" && value !== "") return { id: value, text: undefined };
@@ -268,6 +352,7 @@ function ref(value: unknown): { id: string; text: string | undefined } | undefin
 /** One applicant as the report counts them. */
 interface Applicant {
   connectionId: string;
+  opportunityId: string;
   postingId: string;
   postingTitle: string;
   sex: string | null;
@@ -322,8 +407,9 @@ const SCREENING_ONLY = "Fulcrum's screening recommends and scores at the first d
  * const report = await buildFairnessReport(db, { eeo: (id) => client.listEeoResponses(window), stages: stagesThroughLever(clientOf), connections: async () => ["default"] });
  * for (const note of report.notes) console.log(note);
  */
-export async function buildFairnessReport(db: Queryable, sources: FairnessSources): Promise<FairnessReport> {
+export async function buildFairnessReport(db: Queryable, sources: FairnessSources, now = new Date()): Promise<FairnessReport> {
   const screened = await screenedApplications(db);
+  const interviews = await interviewFacts(db, now);
   const connectionIds = [...new Set([...((await sources.connections?.()) ?? []), ...screened.map((s) => s.connectionId)])];
   const answers = new Map<string, EeoResponse>();
   const problems: string[] = [];
@@ -373,6 +459,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
     if (pipeline && stage && stageIndex < 0) unplaced++;
     applicants.push({
       connectionId,
+      opportunityId: a.opportunityId,
       postingId: posting.id,
       postingTitle: posting.text ?? s?.postingTitle ?? posting.id,
       sex: a.gender ?? null,
@@ -387,7 +474,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
   }
   for (const s of screened) {
     if (answers.has(`${s.connectionId}/${s.opportunityId}`)) continue;
-    applicants.push({ connectionId: s.connectionId, postingId: s.postingId, postingTitle: s.postingTitle, sex: null, race: null, recommendation: s.recommendation, human: s.personDecision, score: s.score, stageIndex: undefined, hired: false, archived: false });
+    applicants.push({ connectionId: s.connectionId, opportunityId: s.opportunityId, postingId: s.postingId, postingTitle: s.postingTitle, sex: null, race: null, recommendation: s.recommendation, human: s.personDecision, score: s.score, stageIndex: undefined, hired: false, archived: false });
   }
 
   const notes: string[] = [];
@@ -427,6 +514,9 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       aiReject: measures.aiReject ? metric(measures.aiReject, g.group) : null,
       human: measures.human ? metric(measures.human, g.group) : null,
       scoring: measures.scoring ? metric(measures.scoring, g.group) : null,
+      attended: measures.attended ? metric(measures.attended, g.group) : null,
+      keptTime: measures.keptTime ? metric(measures.keptTime, g.group) : null,
+      interviewStrong: measures.interviewStrong ? metric(measures.interviewStrong, g.group) : null,
     }));
   const tables: FairnessTable[] = [];
   const stageList = new Map<string, { id: string; label: string; firstDecision: boolean; position: number }>();
@@ -460,7 +550,7 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
         stageId: APPLICATION_STAGE,
         stage: firstLabel,
         firstDecision: true,
-        measures: MEASURES.map((m) => m.key),
+        measures: ["ai", "aiHold", "aiReject", "human", "scoring"],
         dimension,
         total: all.total,
         unknown: all.unknown,
@@ -503,6 +593,53 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       }
     }
   }
+  // Interview outcomes of the people Fulcrum booked panels for or analysed, as a stage of its own
+  // after the pipeline: the same groups, small-sample rules and significance test as the decisions.
+  let unplacedInterviews = 0;
+  const placed = new Set(applicants.map((a) => `${a.connectionId}/${a.opportunityId}`));
+  for (const key of interviews.keys()) if (!placed.has(key)) unplacedInterviews++;
+  for (const group of byPosting.values()) {
+    const first = group[0]!;
+    const people = group.flatMap((a) => {
+      const f = interviews.get(`${a.connectionId}/${a.opportunityId}`);
+      return f ? [{ record: record(a), f }] : [];
+    });
+    if (people.length === 0) continue;
+    const audit = (pick: (f: InterviewFacts) => boolean | undefined) => fairnessAudit(people.map(({ record, f }) => ({ ...record, selected: pick(f) })), "selection");
+    const attended = audit((f) => f.attended);
+    const keptTime = audit((f) => f.kept);
+    const interviewStrong = audit((f) => f.strong);
+    const missing: Partial<Record<MeasureKey, string>> = {};
+    if (people.every(({ f }) => f.attended === undefined)) missing.attended = "No panel Fulcrum booked for this posting has started yet.";
+    if (people.every(({ f }) => f.kept === undefined)) missing.keptTime = "No panel Fulcrum booked for this posting has started or been cancelled yet.";
+    if (people.every(({ f }) => f.strong === undefined)) missing.interviewStrong = "No recorded interview of this posting was analysed under triage thresholds (interviews.postings[].triage in the configuration).";
+    stageList.set(INTERVIEW_STAGE, { id: INTERVIEW_STAGE, label: INTERVIEW_LABEL, firstDecision: false, position: Number.MAX_SAFE_INTEGER });
+    for (const [i, dimension] of DIMENSIONS.entries()) {
+      const all = selectionRates(people.map(({ record }) => ({ ...record, selected: true })), dimension);
+      tables.push({
+        connectionId: first.connectionId,
+        postingId: first.postingId,
+        postingTitle: first.postingTitle,
+        stageId: INTERVIEW_STAGE,
+        stage: INTERVIEW_LABEL,
+        firstDecision: false,
+        measures: ["attended", "keptTime", "interviewStrong"],
+        dimension,
+        total: all.total,
+        unknown: all.unknown,
+        // Booked, but every panel still ahead: neither attended nor missed yet.
+        undecided: people.filter(({ f }) => f.upcoming && f.strong === undefined).length,
+        missing,
+        rows: rowsOf(all, { attended: attended[i]!, keptTime: keptTime[i]!, interviewStrong: interviewStrong[i]! }),
+      });
+    }
+  }
+  if (unplacedInterviews > 0) {
+    notes.push(
+      `${unplacedInterviews} ${unplacedInterviews === 1 ? "person" : "people"} with interviews Fulcrum booked or analysed ${unplacedInterviews === 1 ? "has" : "have"} neither EEO answers in Lever nor a screening run, so no posting is known and ${unplacedInterviews === 1 ? "it is" : "they are"} left out of the interview outcomes.`,
+    );
+  }
+
   // Stable: within a posting, the tables stay in stage then dimension order.
   tables.sort((a, b) => a.postingTitle.localeCompare(b.postingTitle) || a.postingId.localeCompare(b.postingId));
   const stages = [...stageList.values()].sort((a, b) => a.position - b.position).map(({ id, label, firstDecision }) => ({ id, label, firstDecision }));
