@@ -278,5 +278,24 @@ for (const engine of await testEngines()) {
       assert.equal((await trail.search({ opportunityId: "opp-2" }))[0]!.subject["opportunityId"], "opp-2");
       await assert.rejects(trail.search({}), /needs a candidateId/);
     });
+
+    it("searches by lists of candidates, applications and users, by workflow and by time range", async () => {
+      await reset();
+      await trail.append({ kind: "run.started", actor: "workflow:screening", traceId: "t1", subject: { opportunityId: "opp-1" } });
+      await trail.append({ kind: "ai.call", actor: "system", traceId: "t1", subject: { candidateId: "cand-1" } });
+      await new Promise((r) => setTimeout(r, 5));
+      const cut = new Date();
+      await new Promise((r) => setTimeout(r, 5));
+      await trail.append({ kind: "proposal.decided", actor: "user:u1", traceId: "t2", subject: { opportunityId: "opp-2" } });
+      await trail.append({ kind: "settings.changed", actor: "user:u2", subject: { userId: "u3" } });
+      const kinds = async (q: Parameters<AuditTrail["search"]>[0]) => (await trail.search(q)).map((r) => r.kind);
+      assert.deepEqual(await kinds({ about: { candidateIds: ["cand-1"], opportunityIds: ["opp-2"] } }), ["ai.call", "proposal.decided"]);
+      assert.deepEqual(await kinds({ about: { candidateIds: [], opportunityIds: [] } }), [], "an empty list matches nothing");
+      assert.deepEqual(await kinds({ userIds: ["u1", "u3"] }), ["proposal.decided", "settings.changed"]);
+      assert.deepEqual(await kinds({ workflow: { id: "screening", traceIds: ["t2"] } }), ["run.started", "proposal.decided"]);
+      assert.deepEqual(await kinds({ from: cut }), ["proposal.decided", "settings.changed"]);
+      assert.deepEqual(await kinds({ to: cut }), ["run.started", "ai.call"]);
+      assert.deepEqual(await kinds({ userIds: ["u1", "u2"], from: cut, to: new Date(Date.now() + 60_000) }), ["proposal.decided", "settings.changed"]);
+    });
   });
 }

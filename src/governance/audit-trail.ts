@@ -91,6 +91,16 @@ export interface AuditSearch {
   userId?: string | undefined;
   traceId?: string | undefined;
   kind?: string | undefined;
+  /** Records about any of these candidates or applications (a candidate's name resolves to both). */
+  about?: { candidateIds: readonly string[]; opportunityIds: readonly string[] } | undefined;
+  /** Records by or about any of these users: the actor `user:<id>` or a subject's userId. */
+  userIds?: readonly string[] | undefined;
+  /** Records of a workflow: its own (actor `workflow:<id>`) and those of its runs' traces. */
+  workflow?: { id: string; traceIds: readonly string[] } | undefined;
+  /** Created at or after this time. */
+  from?: Date | undefined;
+  /** Created before this time. */
+  to?: Date | undefined;
   limit?: number | undefined;
 }
 
@@ -401,7 +411,28 @@ export function createAuditTrail(db: Database): AuditTrail {
         params.push(query.userId, `user:${query.userId}`);
         conditions.push(`(user_id = $${params.length - 1} or actor = $${params.length})`);
       }
-      if (conditions.length === 0) throw new TypeError("search needs a candidateId, opportunityId, userId, traceId or kind");
+      // Lists match through `= any(array)`, which uses the same indexes as a single id.
+      if (query.about) {
+        params.push([...query.about.candidateIds], [...query.about.opportunityIds]);
+        conditions.push(`(candidate_id = any($${params.length - 1}::text[]) or opportunity_id = any($${params.length}::text[]))`);
+      }
+      if (query.userIds) {
+        params.push([...query.userIds], query.userIds.map((id) => `user:${id}`));
+        conditions.push(`(user_id = any($${params.length - 1}::text[]) or actor = any($${params.length}::text[]))`);
+      }
+      if (query.workflow) {
+        params.push(`workflow:${query.workflow.id}`, [...query.workflow.traceIds]);
+        conditions.push(`(actor = $${params.length - 1} or trace_id = any($${params.length}::text[]))`);
+      }
+      if (query.from) {
+        params.push(query.from.toISOString());
+        conditions.push(`created_at >= $${params.length}::timestamptz`);
+      }
+      if (query.to) {
+        params.push(query.to.toISOString());
+        conditions.push(`created_at < $${params.length}::timestamptz`);
+      }
+      if (conditions.length === 0) throw new TypeError("search needs a candidateId, opportunityId, userId, traceId, kind or time range");
       params.push(Math.min(Math.max(query.limit ?? 1000, 1), 10_000));
       const { rows } = await db.query<Row>(`${SELECT} where ${conditions.join(" and ")} order by seq limit $${params.length}`, params);
       return rows.map((row) => {
