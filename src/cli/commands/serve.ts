@@ -130,8 +130,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       // The sandbox is the default connection when no Lever account is configured. It listens on
       // loopback over http, which no other connection may use: exactly its origin is allowed.
       registry.allowOrigin(sandbox.url);
+      // Writes that need perform_as (panels booked by a proposal or the candidate's booking page)
+      // are made as the demo organisation's first super admin.
+      const admin = [...sandbox.state.users.values()].find((u) => u.accessRole === "super admin" && u.deactivatedAt === null && u.email);
       await registry.add(
-        { id: "default", name: "Built-in Lever sandbox", environment: "custom", baseUrl: sandbox.url, apiKey: sandbox.apiKey },
+        { id: "default", name: "Built-in Lever sandbox", environment: "custom", baseUrl: sandbox.url, apiKey: sandbox.apiKey, ...(admin ? { performAs: admin.email! } : {}) },
         { source: "config", replace: true },
       );
     }

@@ -8,11 +8,32 @@
  * nothing fits, `feasible` is false and `reason` names the session, pool or constraint that blocks.
  * `calendars` keeps each interviewer's working time and blocking events over the window as the
  * solver saw them (capped), so the console can draw the day.
+ *
+ * With `selfSchedule: link` or `email` (default `off`) it also makes the candidate's self-scheduling
+ * link for the same panel (same panel key, so the link and an approved proposal cannot both book):
+ * `link` shows it beside the proposal for the coordinator to copy into Lever's e-mail; `email`
+ * writes the candidate's e-mail with it (`candidateEmail`, sent by a notify step a person approves)
+ * instead of proposing a time. Without the candidate's address, `email` falls back to `link`.
  */
 import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, readAvailability } from "../../../calendars/index.ts";
 import { schedulingConfigSchema, type SchedulingConfig } from "../../../config/index.ts";
-import { businessDays, candidateTimezone, planPanel, proposeSchedule, readWindow, type PanelUser } from "../../../scheduling/index.ts";
+import {
+  bookingLinkEmail,
+  businessDays,
+  candidateTimezone,
+  DEFAULT_CANCEL_NOTICE_HOURS,
+  linkExpiry,
+  linkLanguage,
+  linkRequestSchema,
+  planPanel,
+  proposeSchedule,
+  readWindow,
+  type LinkRequest,
+  type PanelUser,
+} from "../../../scheduling/index.ts";
+import { createBookingLinkStore } from "../../../store/index.ts";
+import { StepFailure } from "../../runs/errors.ts";
 import type { ApplicationLike } from "../../workflows/index.ts";
 import type { TaskHandler } from "../../runs/ports.ts";
 
@@ -21,8 +42,26 @@ export interface SchedulingSettings {
   scheduling?: SchedulingConfig | undefined;
   /** Opens sealed calendar secrets (the service's secret box); env references and clear values need none. */
   secrets?: CalendarSecrets | undefined;
+  /** The service's public address (`publicUrl`): self-scheduling links point at its /book page. */
+  publicUrl?: string | undefined;
   /** Test seam: the moment proposals are made from (default the clock). */
   now?: (() => number) | undefined;
+}
+
+const SELF_SCHEDULE_MODES = ["off", "link", "email"] as const;
+type SelfScheduleMode = (typeof SELF_SCHEDULE_MODES)[number];
+
+function selfScheduleMode(v: unknown): SelfScheduleMode {
+  const mode = v === undefined || v === null || v === "" ? "off" : String(v).trim().toLowerCase();
+  if ((SELF_SCHEDULE_MODES as readonly string[]).includes(mode)) return mode as SelfScheduleMode;
+  throw new StepFailure(`scheduling.propose: with.selfSchedule is "${String(v).slice(0, 40)}"; use link, email or off`);
+}
+
+function positive(v: unknown, what: string): number | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  const n = typeof v === "number" ? v : Number(String(v).trim());
+  if (!Number.isFinite(n) || n < 0) throw new StepFailure(`scheduling.propose: with.${what} is "${String(v).slice(0, 40)}"; give a number of ${what === "linkDays" ? "days" : "hours"} (0 or more)`);
+  return n;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
@@ -35,7 +74,7 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
   let providers: Map<string, CalendarProvider> | undefined;
   const open = () => (providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars, settings.secrets)])));
 
-  return async ({ with: params, fetch, lever, event, traceId }) => {
+  return async ({ with: params, fetch, lever, event, traceId, db, dryRun, connectionId }) => {
     if (calendars.connections.length === 0) {
       // Nothing to read free/busy from: recorded on the run, nobody is asked to act on every stage move.
       const reason = "no calendar connection is configured (calendars.connections), so no interview times can be proposed";
@@ -49,7 +88,14 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
     const stage = ctx.stages?.find((s) => s.id === stageRef || s.text.toLowerCase() === stageRef.toLowerCase()) ?? { id: stageRef, text: stageRef };
     if (!lever.listUsers) throw Object.assign(new Error("scheduling.propose: this Lever gateway cannot list users"), { retryable: false });
     const users: PanelUser[] = await lever.listUsers();
-    const posting = ctx.posting as { id: string; text?: string; hiringManager?: string | null; followers?: string[] | null; country?: string; categories?: { location?: string } } | undefined;
+    const posting = ctx.posting as { id: string; text?: string; owner?: string | null; hiringManager?: string | null; followers?: string[] | null; country?: string; categories?: { location?: string } } | undefined;
+    // Checked before anything is read from the calendars, so a wrong setting fails at once.
+    const selfMode = selfScheduleMode(params.selfSchedule);
+    const linkDays = positive(params.linkDays, "linkDays");
+    const cancelNoticeHours = positive(params.cancelNoticeHours, "cancelNoticeHours") ?? DEFAULT_CANCEL_NOTICE_HOURS;
+    if (selfMode !== "off" && !settings.publicUrl) {
+      throw new StepFailure(`scheduling.propose: selfSchedule is ${selfMode}, but the booking link needs the service's public address: set FULCRUM_PUBLIC_URL (or publicUrl in the config file)`);
+    }
     const plan = planPanel(scheduling, posting, stage, users);
 
     const app = opp.applications?.find((a): a is ApplicationLike => typeof a === "object" && a !== null);
@@ -69,20 +115,62 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       ? []
       : await readAvailability(calendars, open(), { users: everyone.map((id) => ({ id, email: byId.get(id)?.email, name: byId.get(id)?.name })), window: readWindow(days), bufferMinutes: plan.bufferMinutes });
     const emails = Array.isArray(opp.emails) ? (opp.emails as unknown[]).filter((e): e is string => typeof e === "string") : [];
+    const candidate = { name: str(opp.name) ?? "the candidate", email: emails[0], timezone: zone.timezone };
+    const panelKey = `${opp.id}:${stage.id}:${traceId}`;
+    const format = params.format === "onsite" ? "onsite" : "video";
     const proposal = proposeSchedule({
       plan,
       users,
       availability,
-      candidate: { name: str(opp.name) ?? "the candidate", email: emails[0], timezone: zone.timezone },
+      candidate,
       opportunityId: opp.id,
       postingId: posting?.id,
       stageId: stage.id,
-      panelKey: `${opp.id}:${stage.id}:${traceId}`,
+      panelKey,
       now,
       interviewPattern: scheduling.interviewPattern,
       maxOptions: typeof params.options === "number" ? params.options : undefined,
-      format: params.format === "onsite" ? "onsite" : "video",
+      format,
     });
+
+    // The self-scheduling link: only when something fits now (an empty page helps nobody).
+    let self: { mode: SelfScheduleMode; url?: string; expiresAt?: string; alreadyBooked?: boolean; reason?: string } = { mode: "off" };
+    let candidateEmail: { due: boolean; to?: string; subject?: string; message?: string } = { due: false };
+    if (selfMode !== "off" && proposal.feasible) {
+      // Told about moves and cancellations: the workflow's coordinator, else the posting's owner or hiring manager.
+      const ownerId = posting?.owner ?? posting?.hiringManager ?? undefined;
+      const coordinator = str(params.coordinator) ?? str(ownerId ? byId.get(ownerId)?.email : undefined);
+      const request: LinkRequest = linkRequestSchema.parse({
+        plan,
+        // Only the pool's people: the link keeps what it needs to solve and book, no more.
+        users: users.filter((u) => everyone.includes(u.id)).map((u) => ({ id: u.id, name: u.name ?? null, email: u.email ?? null })),
+        candidate: { name: candidate.name, ...(candidate.email ? { email: candidate.email } : {}), timezone: candidate.timezone },
+        opportunityId: opp.id,
+        ...(posting?.id ? { postingId: posting.id } : {}),
+        stageId: stage.id,
+        title: stage.text,
+        panelKey,
+        format,
+        interviewPattern: scheduling.interviewPattern,
+        // Lever's postings carry no language: the workflow's setting says it, English otherwise.
+        language: linkLanguage(str(params.language)),
+        ...(coordinator ? { coordinator } : {}),
+        cancelNoticeHours,
+      });
+      const expiresAt = linkExpiry(now, linkDays);
+      const base = settings.publicUrl!.endsWith("/") ? settings.publicUrl! : `${settings.publicUrl}/`;
+      // A dry run makes no link (nothing outside the run is recorded); the URL shows where it would point.
+      const made = dryRun ? { token: "dry-run" } : await createBookingLinkStore(db).create({ connectionId, opportunityId: opp.id, requestKey: panelKey, request, expiresAt });
+      const mode = selfMode === "email" && candidate.email ? "email" : "link";
+      if (made.token) {
+        const url = new URL(`book/${made.token}`, base).href;
+        self = { mode, url, expiresAt: expiresAt.toISOString(), ...(selfMode === "email" && mode === "link" ? { reason: "the candidate has no e-mail address in Lever: copy the link into a message by hand" } : {}) };
+        if (mode === "email") candidateEmail = { due: true, to: candidate.email!, ...bookingLinkEmail(request, url, expiresAt) };
+      } else {
+        self = { mode: "link", alreadyBooked: true, reason: "the candidate already booked with this panel's link" };
+      }
+    }
+    const linkLine = self.url ? `self-scheduling link for the candidate (books once, works until ${self.expiresAt}): ${self.url}` : undefined;
     const panelWhat = plan.source === "template" ? `panel ${plan.templatePath}` : "the posting's hiring manager and followers (no panel configured for this stage)";
     const context = [`candidate's time zone ${zone.timezone}: ${zone.detail}`, `panel: ${panelWhat}`];
     return {
@@ -92,7 +180,9 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       options: proposal.options,
       reason: proposal.reason,
       message: proposal.feasible
-        ? `${proposal.options.length} options for ${str(opp.name) ?? "the candidate"} (${stage.text}); the first is proposed for booking, the others are in the evidence`
+        ? self.mode === "email"
+          ? `A self-scheduling link for ${candidate.name} (${stage.text}) is ready; the e-mail sending it waits for approval`
+          : `${proposal.options.length} options for ${candidate.name} (${stage.text}); the first is proposed for booking, the others are in the evidence${linkLine ? `. Or send the candidate this ${linkLine}` : ""}`
         : `No interview panel could be proposed for ${str(opp.name) ?? "the candidate"} (${stage.text}): ${proposal.reason}. Schedule it by hand, or change the panel or calendars and run the workflow again.`,
       candidateTimezone: zone.timezone,
       timezoneSource: zone.source,
@@ -101,7 +191,9 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       notes: proposal.notes,
       // What the solver saw, for the console's day timeline (compact and capped).
       calendars: proposal.calendars,
-      reasons: [...proposal.reasons, ...context, ...proposal.notes].slice(0, 50),
+      selfSchedule: self,
+      candidateEmail,
+      reasons: [...(linkLine ? [linkLine] : []), ...(self.reason ? [self.reason] : []), ...proposal.reasons, ...context, ...proposal.notes].slice(0, 50),
       evidence: proposal.options.slice(1).map((o) => ({ kind: "alternative", label: o.label, reasons: o.reasons, booking: o.booking })),
       confidence: proposal.feasible ? 1 : 0,
     };

@@ -1,0 +1,186 @@
+/**
+ * Candidate self-scheduling end to end on the demo organisation: `fulcrum serve` with the built-in
+ * Lever sandbox and its calendars (Google and Graph imitations), PostgreSQL, and an SMTP sink. The
+ * interview-scheduling workflow (selfSchedule: email) e-mails the candidate a link once a person
+ * approves the e-mail; the candidate opens it, books the whole panel (events in the sandbox
+ * calendars, the invite in the sink, the panel and a note in the Lever sandbox), moves it, and
+ * cancels it, all from the same link.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startServer, type RunningServer } from "../src/cli/commands/serve.ts";
+import { loadConfig } from "../src/config/index.ts";
+import { silentLogger } from "../src/observability/index.ts";
+import { startSmtpSink, type SmtpSink } from "../src/scheduling/booking/testing.ts";
+import { createApiToken } from "../src/server/api/tokens.ts";
+import { createPostgresDatabase, testEngines } from "../src/store/testing.ts";
+import { resumeFor } from "./workflows/harness.ts";
+
+const postgres = (await testEngines()).find((e) => e.kind === "postgres");
+const skip = !postgres ? "PostgreSQL is not reachable" : postgres.skip;
+const ADMIN = "booking-demo-admin-token-0123456789";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The text/plain part of a raw message, quoted-printable decoded. */
+function plainText(raw: string): string {
+  const part = raw.split(/Content-Type: text\/plain[^\r\n]*\r\n/)[1] ?? raw;
+  const body = part.slice(part.indexOf("\r\n\r\n") + 4).split(/\r\n--/)[0]!;
+  const bytes = body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(bytes, "latin1").toString("utf8").replace(/\r\n/g, "\n");
+}
+
+describe("a candidate books, moves and cancels their panel from the e-mailed link on the demo organisation", { skip }, () => {
+  let running: RunningServer;
+  let smtp: SmtpSink;
+  let dataDir: string;
+  let dropDb: () => Promise<void>;
+
+  const api = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
+    const res = await fetch(`${running.url}/api${path}`, {
+      method: init.method ?? "GET",
+      headers: { authorization: `Bearer ${init.token ?? ADMIN}`, ...(init.body ? { "content-type": "application/json" } : {}) },
+      ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+
+  before(async () => {
+    smtp = await startSmtpSink();
+    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-booking-demo-"));
+    // The built-in workflow with self-scheduling by e-mail (a file with its id replaces it), and no notice period.
+    const workflows = join(dataDir, "workflows");
+    mkdirSync(workflows);
+    const builtIn = readFileSync(new URL("../workflows/interview-scheduling.yaml", import.meta.url), "utf8");
+    const edited = builtIn.replace(/selfSchedule: "off"/, 'selfSchedule: "email"').replace(/cancelNoticeHours: 24/, "cancelNoticeHours: 0");
+    assert.notEqual(edited, builtIn);
+    writeFileSync(join(workflows, "interview-scheduling.yaml"), edited);
+    const created = await createPostgresDatabase();
+    dropDb = created.drop;
+    const port = await freePort();
+    running = await startServer({
+      config: loadConfig({
+        FULCRUM_DATA_DIR: dataDir,
+        PORT: String(port),
+        FULCRUM_SANDBOX_PORT: "0",
+        FULCRUM_ADMIN_TOKEN: ADMIN,
+        DATABASE_URL: created.url,
+        FULCRUM_SECRET_KEY: randomBytes(32).toString("hex"),
+        FULCRUM_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        FULCRUM_WORKFLOWS_DIR: workflows,
+        FULCRUM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        FULCRUM_SMTP_FROM: "Northwind Recruiting <recruiting@northwind-demo.example>",
+        FULCRUM_SMTP_REQUIRE_TLS: "false",
+        FULCRUM_LOG_LEVEL: "silent",
+      }),
+      logger: silentLogger,
+    });
+    // The workflow runs in assist: one admin asks, a second approves.
+    const asked = await api("/workflows/interview-scheduling", { method: "PATCH", body: { mode: "assist" } });
+    if (asked.status === 202) {
+      const approver = (await createApiToken(running.ctx.db, "second admin", "admin")).token;
+      const ok = await api(`/workflows/interview-scheduling/changes/${asked.body.change.id}/approve`, { method: "POST", token: approver });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    } else assert.equal(asked.status, 200, JSON.stringify(asked.body));
+  });
+
+  after(async () => {
+    await running?.stop({ timeoutMs: 2000 });
+    await smtp?.close();
+    await dropDb?.();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("walks the candidate from the approved e-mail to a booked panel, then moves and cancels it", async () => {
+    const sandbox = running.sandbox!;
+    const calendars = sandbox.calendars!;
+    const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.hiringManager && p.content.lists.length > 0)!;
+    const email = "paula.panel@mail.example";
+    const { opportunityId } = sandbox.actions.applyToPosting(posting.id, { name: "Paula Panel", email, resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+    sandbox.triggerStageChange(opportunityId, sandbox.state.stages.find((s) => s.text === "On-site Interview")!.id);
+
+    // The e-mail with the link waits for a person; no time is proposed for booking instead.
+    const proposal = await eventually("the e-mail with the booking link", async () => {
+      const list = (await api("/proposals?workflow=interview-scheduling&limit=200")).body.proposals as { opportunityId: string; stepId: string; id: number; action: Record<string, unknown>; status: string }[];
+      const mine = list.filter((p) => p.opportunityId === opportunityId);
+      const unschedulable = mine.find((p) => p.stepId === "unschedulable");
+      if (unschedulable) throw new Error(`nothing fits on the demo calendars: ${String(unschedulable.action.message)}`);
+      return mine.find((p) => p.stepId === "invite");
+    });
+    const all = (await api("/proposals?workflow=interview-scheduling&limit=200")).body.proposals as { opportunityId: string; stepId: string }[];
+    assert.equal(all.filter((p) => p.opportunityId === opportunityId && p.stepId === "book").length, 0, "the candidate picks: no booking is proposed");
+    assert.equal(proposal.action.to, email);
+    assert.equal(smtp.inbox.filter((m) => m.to.includes(email)).length, 0, "nothing is sent before approval");
+    const approved = await api(`/proposals/${proposal.id}/approve`, { method: "POST", body: {} });
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    const mail = await eventually("the e-mail in the sink", async () => smtp.inbox.find((m) => m.to.includes(email)));
+    const text = plainText(mail.raw);
+    assert.match(text, /Hello Paula,/);
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/book\/[A-Za-z0-9_-]{43})/.exec(text)?.[1];
+    assert.ok(link, `the e-mail carries the link: ${text}`);
+    assert.ok(link.startsWith(running.url), "the link points at this server's public address");
+
+    // The page: whole-panel options, first name only.
+    const page = await (await fetch(link)).text();
+    assert.match(page, /Hello Paula,/);
+    assert.doesNotMatch(page, /Panel|paula\.panel@/, "nothing about the candidate beyond the first name");
+    const starts = [...page.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(starts.length >= 2, "at least two options");
+    const post = (path: string, form: Record<string, string>) => fetch(`${link}${path}`, { method: "POST", redirect: "manual", body: new URLSearchParams(form) });
+
+    const fulcrumEvents = () => [...calendars.store.events.values()].filter((e) => e.status === "confirmed" && e.title.includes("Paula Panel"));
+    const booked = await post("/book", { start: starts[0]! });
+    assert.equal(booked.status, 303);
+    assert.match(booked.headers.get("location")!, /notice=booked/);
+    assert.ok(fulcrumEvents().length >= 1, "the panel's events are in the sandbox calendars");
+    assert.equal(fulcrumEvents()[0]!.start, Date.parse(starts[0]!));
+    assert.ok(smtp.inbox.some((m) => m.to.includes(email) && m.raw.includes("METHOD:REQUEST")), "the invite went to the candidate");
+    const panels = () => [...sandbox.state.panels.values()].filter((p) => p.opportunityId === opportunityId);
+    assert.equal(panels().length, 1, "one Lever panel");
+    const notes = () => [...sandbox.state.notes.values()].filter((n) => n.opportunityId === opportunityId).map((n) => JSON.stringify(n.fields));
+    assert.ok(notes().length >= 1, "a note in Lever");
+    assert.match(await (await fetch(link)).text(), /Your interview/);
+
+    // Moving: the next option, from the same link.
+    const again = await (await fetch(link)).text();
+    const other = /name="start" value="([^"]+)"/.exec(again)![1]!;
+    const moved = await post("/book", { start: other });
+    assert.match(moved.headers.get("location")!, /notice=moved/);
+    assert.equal(Math.min(...fulcrumEvents().map((e) => e.start)), Date.parse(other), "the events moved");
+    assert.equal(panels().length, 1, "still one Lever panel");
+
+    // Cancelling: events gone, the invite cancelled, the panel removed, a note says so.
+    const cancelled = await post("/cancel", {});
+    assert.match(cancelled.headers.get("location")!, /notice=cancelled/);
+    assert.equal(fulcrumEvents().length, 0, "the events are gone from the sandbox calendars");
+    assert.ok(smtp.inbox.some((m) => m.to.includes(email) && m.raw.includes("METHOD:CANCEL")), "the candidate's invite was cancelled");
+    assert.equal(panels().filter((p) => p.canceledAt === null).length, 0, "no live Lever panel");
+    assert.ok(notes().some((n) => n.includes("cancelled by the candidate")), "Lever has the cancellation note");
+    const done = await (await fetch(link)).text();
+    assert.doesNotMatch(done, /name="start"/, "a cancelled link books nothing more");
+  });
+});
