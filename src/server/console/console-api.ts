@@ -6,6 +6,8 @@
  * answers 501 saying what is missing.
  */
 import type { Hono } from "hono";
+import type { AuditSearch } from "../../governance/index.ts";
+import { AuditSearchError, resolveAuditSearch } from "./audit-search.ts";
 import { z } from "zod";
 import type { ConsoleGuard } from "./routes.ts";
 import type { PromptChoice, ReplayResult } from "./replay.ts";
@@ -19,7 +21,7 @@ import { approvePromptVersion, latestPrompt, listPrompts, PromptSaveError, propo
 
 /** The audit trail as the console uses it (governance's `AuditTrail`). */
 export interface AuditPort {
-  search(query: { candidateId?: string; opportunityId?: string; userId?: string; traceId?: string; limit?: number }): Promise<unknown[]>;
+  search(query: AuditSearch): Promise<unknown[]>;
   verify(): Promise<{ ok: boolean; checked: number; problems: { seq: number; kind: string; detail: string }[] }>;
 }
 
@@ -94,13 +96,16 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     if (g instanceof Response) return g;
     if (!services.audit) return c.json(missing("The audit trail"), 501);
     const q = c.req.query();
-    const query = { traceId: q.trace, candidateId: q.candidate, opportunityId: q.opportunity, userId: q.user, limit: 1000 };
-    if (!query.traceId && !query.candidateId && !query.opportunityId && !query.userId) {
-      return c.json({ error: "Give a trace, candidate, opportunity or user id to search for." }, 400);
+    let resolved;
+    try {
+      resolved = await resolveAuditSearch(db, { trace: q.trace, candidate: q.candidate, opportunity: q.opportunity, user: q.user, person: q.person, workflow: q.workflow, from: q.from, to: q.to });
+    } catch (error) {
+      if (error instanceof AuditSearchError) return c.json({ error: error.message, field: error.field }, 400);
+      throw error;
     }
-    const records = await services.audit.search(query);
+    const records = await services.audit.search(resolved.query);
     const actors = records.map((r) => (r as { actor?: unknown }).actor).filter((a): a is string => typeof a === "string");
-    return c.json({ records, people: await namesOfActors(db, actors) });
+    return c.json({ records, matched: resolved.matched, people: await namesOfActors(db, actors) });
   });
 
   api.post("/audit/verify", async (c) => {
