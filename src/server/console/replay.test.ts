@@ -10,7 +10,7 @@ import { leverGateway } from "../../engine/steps/lever-gateway.ts";
 import { testEngines } from "../../store/testing.ts";
 import { startHarness, type Harness } from "../../../test/workflows/harness.ts";
 import { dryRunners, type DryRunnerFactory } from "./dry-runs.ts";
-import { promptChoices, replayOnHistory } from "./replay.ts";
+import { LOCAL_ENGINE_NOTE, promptChoices, replayOnHistory } from "./replay.ts";
 import { approvePromptVersion, savePromptVersion } from "./workflow-files.ts";
 
 /** Marks the edited prompt; the model below finds evidence only when its instructions carry it. */
@@ -120,6 +120,40 @@ for (const e of await testEngines()) {
       const result = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 1, prompt: "language-check@v1" }, { promptsDir: prompts });
       assert.equal(result.promptUsed, false);
       assert.equal(result.rows[0]!.differs, false);
+    });
+
+    it("tells a person's edit and a run still waiting apart from a difference in the workflow", async () => {
+      const same = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 2 }, { promptsDir: prompts });
+      assert.deepEqual(same.counts, { same: 2, differs: 0, edited: 0, waiting: 0 }, JSON.stringify(same.rows));
+      const { rows: runs } = await h.t.db.query<{ id: number }>("select id from workflow_runs where workflow_id = 'application-screening' and not dry_run order by id desc limit 2");
+      const [edited, waiting] = [Number(runs[0]!.id), Number(runs[1]!.id)];
+      // A recruiter edited the first run's note before approving it; the second run has not got to its note yet.
+      const { rows: saved } = await h.t.db.query<{ id: number; action: unknown; edits: unknown }>("select id, action, edits from proposals where run_id = $1 and step_id = 'note'", [edited]);
+      await h.t.db.query(`update proposals set action = action || '{"body": "Edited by a recruiter"}'::jsonb, edits = '{"body": "Edited by a recruiter"}'::jsonb where id = $1`, [saved[0]!.id]);
+      const { rows: hidden } = await h.t.db.query<{ row: Record<string, unknown> }>("select to_jsonb(p) as row from proposals p where run_id = $1 and step_id = 'note'", [waiting]);
+      await h.t.db.query("delete from proposals where run_id = $1 and step_id = 'note'", [waiting]);
+      await h.t.db.query("update workflow_runs set status = 'waiting' where id = $1", [waiting]);
+      try {
+        const result = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 2 }, { promptsDir: prompts });
+        assert.deepEqual(result.counts, { same: 0, differs: 0, edited: 1, waiting: 1 }, JSON.stringify(result.rows));
+        const byRun = (id: number) => result.rows.find((r) => r.outcome === (id === edited ? "edited" : "waiting"))!;
+        assert.equal(byRun(edited).differs, false);
+        assert.equal(byRun(edited).steps.find((s) => s.stepId === "note")!.because, "edited");
+        assert.equal(byRun(waiting).steps.find((s) => s.stepId === "note")!.because, "waiting");
+        assert.ok(result.rows.every((r) => !r.differs));
+      } finally {
+        await h.t.db.query("update proposals set action = $2::jsonb, edits = $3::jsonb where id = $1", [saved[0]!.id, JSON.stringify(saved[0]!.action), saved[0]!.edits === null ? null : JSON.stringify(saved[0]!.edits)]);
+        await h.t.db.query("insert into proposals select * from jsonb_populate_record(null::proposals, $1::jsonb)", [JSON.stringify(hidden[0]!.row)]);
+        await h.t.db.query("update workflow_runs set status = 'succeeded' where id = $1", [waiting]);
+      }
+    });
+
+    it("says plainly that the local engine does not read prompt text when a prompt is pinned without an AI provider", async () => {
+      const local = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 1, prompt: "resume-evidence@v1" }, { promptsDir: prompts, localEngine: true });
+      assert.equal(local.note, LOCAL_ENGINE_NOTE);
+      assert.match(local.note!, /local engine, which does not read prompt text/);
+      const withModel = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 1, prompt: "resume-evidence@v1" }, { promptsDir: prompts });
+      assert.equal(withModel.note, undefined);
     });
 
     it("replays the workflow as saved now beside what each run first proposed", async () => {

@@ -24,8 +24,20 @@ export interface ReplayStep {
   /** What would be done, in full (e.g. a note's text), when the two sides differ. */
   currentDetail?: string | undefined;
   replayedDetail?: string | undefined;
+  /** The workflow would propose something else here (not a person's edit, not a run still waiting). */
   differs: boolean;
+  /**
+   * Why the sides differ when it is not the workflow: a person edited the proposal before approving
+   * it, or the run is still waiting so this step has not run on the left yet.
+   */
+  because?: "edited" | "waiting" | undefined;
 }
+
+/**
+ * What a row comes to: `differs` only for a real difference in what the workflow proposes;
+ * `edited` when the only differences are a person's edits; `waiting` when the run has not finished.
+ */
+export type ReplayOutcome = "same" | "differs" | "edited" | "waiting";
 
 export interface ReplayRow {
   eventId: string;
@@ -34,7 +46,9 @@ export interface ReplayRow {
   current?: string | undefined;
   /** The replayed side's proposals in one line. */
   candidateVersion?: string | undefined;
+  /** True only for a real difference in the workflow (outcome `differs`). */
   differs: boolean;
+  outcome: ReplayOutcome;
   steps: ReplayStep[];
 }
 
@@ -47,6 +61,13 @@ export interface ReplayResult {
   pinned?: { name: string; version: string; current: string } | undefined;
   /** With a pinned prompt: false when no dry run asked for it, so nothing could differ. */
   promptUsed?: boolean | undefined;
+  /** Rows by outcome: real differences apart from a person's edits and runs still waiting. */
+  counts: Record<ReplayOutcome, number>;
+  /**
+   * Said plainly when a pinned prompt cannot change anything: the AI steps ran on the local
+   * engine (no model provider configured), which does not read prompt text.
+   */
+  note?: string | undefined;
   rows: ReplayRow[];
 }
 
@@ -67,10 +88,13 @@ interface ProposalBrief {
   step_id: string;
   summary: string;
   action: unknown;
+  status?: string;
+  /** What a person changed before approving (null when nobody did). */
+  edits?: unknown;
 }
 
 async function proposalsOfRun(db: Queryable, runId: number): Promise<ProposalBrief[]> {
-  const { rows } = await db.query<ProposalBrief>("select step_id, summary, action from proposals where run_id = $1 order by step_id", [runId]);
+  const { rows } = await db.query<ProposalBrief>("select step_id, summary, action, status, edits from proposals where run_id = $1 order by step_id", [runId]);
   return rows;
 }
 
@@ -85,21 +109,43 @@ function detail(action: unknown): string {
   return JSON.stringify(action, null, 2);
 }
 
-function compare(left: ProposalBrief[], right: ProposalBrief[]): ReplayStep[] {
+/** Step by step; with `leftWaiting`, a step the left side has not reached yet is not a difference. */
+function compare(left: ProposalBrief[], right: ProposalBrief[], leftWaiting = false): ReplayStep[] {
   const ids = [...new Set([...left, ...right].map((p) => p.step_id))].sort();
   return ids.map((stepId) => {
     const l = left.find((p) => p.step_id === stepId);
     const r = right.find((p) => p.step_id === stepId);
-    const differs = JSON.stringify(l?.action ?? null) !== JSON.stringify(r?.action ?? null);
+    const unlike = JSON.stringify(l?.action ?? null) !== JSON.stringify(r?.action ?? null);
+    const edited = l?.edits !== null && l?.edits !== undefined && typeof l.edits === "object" && Object.keys(l.edits).length > 0;
+    const because = !unlike ? undefined : edited ? ("edited" as const) : leftWaiting && !l ? ("waiting" as const) : undefined;
     return {
       stepId,
       current: l?.summary ?? null,
       replayed: r?.summary ?? null,
-      ...(differs ? { currentDetail: l && detail(l.action), replayedDetail: r && detail(r.action) } : {}),
-      differs,
+      ...(unlike ? { currentDetail: l && detail(l.action), replayedDetail: r && detail(r.action) } : {}),
+      differs: unlike && because === undefined,
+      ...(because ? { because } : {}),
     };
   });
 }
+
+/** A run still waiting whose steps so far match is the same: only steps it has not reached make it `waiting`. */
+function outcomeOf(steps: ReplayStep[]): ReplayOutcome {
+  if (steps.some((s) => s.differs)) return "differs";
+  if (steps.some((s) => s.because === "edited")) return "edited";
+  if (steps.some((s) => s.because === "waiting")) return "waiting";
+  return "same";
+}
+
+function countOutcomes(rows: ReplayRow[]): Record<ReplayOutcome, number> {
+  const counts: Record<ReplayOutcome, number> = { same: 0, differs: 0, edited: 0, waiting: 0 };
+  for (const r of rows) counts[r.outcome]++;
+  return counts;
+}
+
+/** The sentence a replay with a pinned prompt carries when the local engine answered instead of a model. */
+export const LOCAL_ENGINE_NOTE =
+  "No AI provider is configured, so the AI steps ran on the local engine, which does not read prompt text: a prompt edit cannot change what it proposes. Configure a provider (Settings) to see the prompt's effect.";
 
 /** The version of prompt `name` the workflow's latest run used, else the latest approved. */
 async function currentVersion(db: Queryable, workflowId: string, name: string, versions: string[], pending: string[]): Promise<{ version: string; why: string } | null> {
@@ -152,24 +198,29 @@ export async function replayOnHistory(
   db: Queryable,
   runners: DryRunnerFactory,
   input: { workflowId: string; last: number; prompt?: string | undefined },
-  options: { promptsDir?: string | undefined; concurrency?: number | undefined } = {},
+  options: { promptsDir?: string | undefined; concurrency?: number | undefined; localEngine?: boolean | undefined } = {},
 ): Promise<ReplayResult> {
-  const { rows: runs } = await db.query<{ id: number; event: EngineEvent; inbox_event_id: number | null; name: string | null }>(
-    `select id, event, inbox_event_id, context->'opportunity'->>'name' as name from workflow_runs
+  const { rows: runs } = await db.query<{ id: number; event: EngineEvent; inbox_event_id: number | null; name: string | null; status: string }>(
+    `select id, event, inbox_event_id, context->'opportunity'->>'name' as name, status from workflow_runs
      where workflow_id = $1 and not dry_run order by id desc limit $2`,
     [input.workflowId, input.last],
   );
   if (runs.length === 0) throw new ReplayError(`workflow "${input.workflowId}" has no runs to replay yet`);
   const concurrency = options.concurrency ?? 2;
   const eventId = (run: (typeof runs)[number]) => String(run.inbox_event_id ?? run.event.key);
-  const row = (run: (typeof runs)[number], left: ProposalBrief[], right: ProposalBrief[] | undefined, missing: string): ReplayRow => {
-    const steps = compare(left, right ?? []);
+  // `baselineIsRun`: the left side is what the run itself proposed, so a run still waiting has not
+  // proposed its later steps yet, and a proposal a person edited shows their edit, not the workflow.
+  const row = (run: (typeof runs)[number], left: ProposalBrief[], right: ProposalBrief[] | undefined, missing: string, baselineIsRun: boolean): ReplayRow => {
+    const waiting = baselineIsRun && (run.status === "waiting" || run.status === "running");
+    const steps = compare(left, right ?? [], waiting);
+    const outcome: ReplayOutcome = right === undefined ? "differs" : outcomeOf(steps);
     return {
       eventId: eventId(run),
       candidate: run.name ?? undefined,
       current: describe(left),
       candidateVersion: right === undefined ? missing : describe(right),
-      differs: right === undefined || steps.some((s) => s.differs),
+      differs: outcome === "differs",
+      outcome,
       steps,
     };
   };
@@ -179,9 +230,9 @@ export async function replayOnHistory(
     const runner = runners();
     const rows = await inOrder(runs, concurrency, async (run) => {
       const dry = await runner.run(run.event, input.workflowId);
-      return row(run, await proposalsOfRun(db, Number(run.id)), dry === undefined ? undefined : await proposalsOfRun(db, dry), noMatch);
+      return row(run, await proposalsOfRun(db, Number(run.id)), dry === undefined ? undefined : await proposalsOfRun(db, dry), noMatch, true);
     });
-    return { baseline: "What it first proposed", replayed: "As saved now", rows };
+    return { baseline: "What it first proposed", replayed: "As saved now", counts: countOutcomes(rows), rows };
   }
 
   const at = input.prompt.indexOf("@");
@@ -194,14 +245,17 @@ export async function replayOnHistory(
   const right = runners({ name, version });
   const rows = await inOrder(runs, concurrency, async (run) => {
     const [a, b] = await Promise.all([left.run(run.event, input.workflowId), right.run(run.event, input.workflowId)]);
-    if (a === undefined) return { ...row(run, [], [], noMatch), current: noMatch, candidateVersion: noMatch, differs: false };
-    return row(run, await proposalsOfRun(db, a), b === undefined ? undefined : await proposalsOfRun(db, b), noMatch);
+    if (a === undefined) return { ...row(run, [], [], noMatch, false), current: noMatch, candidateVersion: noMatch, differs: false, outcome: "same" as const };
+    return row(run, await proposalsOfRun(db, a), b === undefined ? undefined : await proposalsOfRun(db, b), noMatch, false);
   });
+  const promptUsed = left.promptsAsked.has(name) || right.promptsAsked.has(name);
   return {
     baseline: `${name}@${current.version} (current: ${current.why})`,
     replayed: `${name}@${version} (picked)`,
     pinned: { name, version, current: current.version },
-    promptUsed: left.promptsAsked.has(name) || right.promptsAsked.has(name),
+    promptUsed,
+    counts: countOutcomes(rows),
+    ...(options.localEngine && promptUsed ? { note: LOCAL_ENGINE_NOTE } : {}),
     rows,
   };
 }

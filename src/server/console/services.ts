@@ -152,7 +152,7 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
           return { id: w.id, name: w.name, description: w.description, origin: loaded.origin, yaml: readFileSync(loaded.file, "utf8") };
         }
       : undefined,
-    replay: runners ? (input) => replayOnHistory(ctx.db, runners, input, { promptsDir }) : undefined,
+    replay: runners ? (input) => replayOnHistory(ctx.db, runners, input, { promptsDir, localEngine: !ctx.config.ai || ctx.config.ai.provider === "none" }) : undefined,
     replayPrompts: (workflowId) => promptChoices(ctx.db, workflowId, promptsDir),
     promptsDir,
     workflowCount: ctx.workflows ? () => ctx.workflows!.list().length : undefined,

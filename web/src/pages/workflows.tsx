@@ -249,7 +249,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
       const r = await post<ReplayResult>(`/console/api/replay`, { workflowId: id, last: replayN, ...(replayPrompt ? { prompt: replayPrompt } : {}) });
       setReplay(r);
     } catch (e) {
-      setReplay({ baseline: "", replayed: "", rows: [], error: (e as Error).message });
+      setReplay({ baseline: "", replayed: "", rows: [], counts: { same: 0, differs: 0, edited: 0, waiting: 0 }, error: (e as Error).message });
     } finally {
       setReplaying(false);
     }
@@ -281,7 +281,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
           <section aria-labelledby="prompts-h">
             <h2 id="prompts-h">Prompts</h2>
             <p className="muted small">
-              Prompt versions are files in prompts/; saving writes the next version and leaves the old ones as they were. A saved version runs only after someone
+              Prompt versions are files: the built-in ones in prompts/, those saved here in the data folder; saving writes the next version and leaves the old ones as they were. A saved version runs only after someone
               other than its author approves it (four eyes).
               {!admin && " Only admins save, approve and replay prompt versions; you can read them here."}
             </p>
@@ -363,6 +363,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
                   proposes.
                 </p>
               )}
+              {replay && !replay.error && replay.note && <p className="card note">{replay.note}</p>}
               {replay && !replay.error && <ReplayTable result={replay} />}
             </section>
           )}
@@ -374,11 +375,14 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
 
 /** The replay side by side: per event, each side's proposals, with the steps that differ marked and their full text. */
 function ReplayTable({ result }: { result: ReplayResult }) {
-  const differing = result.rows.filter((r) => r.differs).length;
+  const c = result.counts;
+  const apart = [c.edited > 0 && `${c.edited} edited by a person`, c.waiting > 0 && `${c.waiting} still waiting`].filter(Boolean);
   return (
-    <table className="replay">
+    <>
+      {apart.length > 0 && <p className="muted">Not differences in the workflow, so not counted: {apart.join(", ")}.</p>}
+      <table className="replay">
       <caption>
-        {differing} of {result.rows.length} events would get a different proposal
+        {c.differs} of {result.rows.length} events would get a different proposal
       </caption>
       <thead>
         <tr>
@@ -398,12 +402,15 @@ function ReplayTable({ result }: { result: ReplayResult }) {
             </td>
             <td>
               <Side row={r} side="replayed" />
-              {r.differs && <span className="badge failed"> differs</span>}
+              {r.outcome === "differs" && <span className="badge failed"> would differ</span>}
+              {r.outcome === "edited" && <span className="badge"> edited by a person</span>}
+              {r.outcome === "waiting" && <span className="badge"> still waiting</span>}
             </td>
           </tr>
         ))}
       </tbody>
-    </table>
+      </table>
+    </>
   );
 }
 
@@ -419,6 +426,8 @@ function Side({ row, side }: { row: ReplayRow; side: "current" | "replayed" }) {
           <li key={s.stepId} className={s.differs ? "differs" : undefined}>
             <strong>{s.stepId}</strong>: {s[side] ?? <span className="muted">no proposal</span>}
             {s.differs && <span className="sr-only"> (differs)</span>}
+            {s.because === "edited" && <span className="muted"> (a person edited this before approving)</span>}
+            {s.because === "waiting" && <span className="muted"> (the run has not got here yet)</span>}
             {s.differs && detail !== undefined && (
               <details>
                 <summary>Full text</summary>
