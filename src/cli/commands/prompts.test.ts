@@ -19,6 +19,18 @@ async function fulcrum(args: string[]) {
 }
 
 describe("fulcrum prompts", () => {
+  it("lists the versions saved from the console in the data folder beside the built-in ones", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "prompts-cli-data-"));
+    mkdirSync(join(dataDir, "prompts", "nurture-email"), { recursive: true });
+    writeFileSync(join(dataDir, "prompts", "nurture-email", "v2.md"), "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\n---\nWrite a warm e-mail to the candidate about future roles.\n");
+    writeFileSync(join(dataDir, "prompts", "nurture-email", "v2.pending"), "awaiting approval\n");
+    const { stdout } = await run(process.execPath, [MAIN, "prompts", "list"], { env: { ...process.env, FULCRUM_DATA_DIR: dataDir } });
+    assert.match(stdout, /^nurture-email@v1 /m);
+    assert.match(stdout, /^nurture-email@v2 .*awaiting approval/m);
+    const valid = await run(process.execPath, [MAIN, "prompts", "validate"], { env: { ...process.env, FULCRUM_DATA_DIR: dataDir } });
+    assert.match(valid.stdout, /8 prompt file\(s\) valid/);
+  });
+
   it("validates the built-in prompts, and names the file and line of a broken one", async () => {
     const ok = await fulcrum(["prompts", "validate"]);
     assert.equal(ok.code, 0, ok.stderr);
