@@ -19,7 +19,7 @@ import { leverGateway } from "../steps/lever-gateway.ts";
 import { schedulingReplanTask } from "../steps/tasks/scheduling-replan.ts";
 import { createCalendarWatch, pollCron, requestReschedule } from "./calendar-watch.ts";
 import { createNotifier } from "./runtime.ts";
-import type { TaskInput } from "./ports.ts";
+import type { TaskInput } from "../ports.ts";
 
 // PGlite only: the booking tests cover PostgreSQL's locks; here the inbox and the task are the subject.
 const engines = (await testEngines()).slice(0, 1);

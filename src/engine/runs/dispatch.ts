@@ -6,7 +6,7 @@
 import type { Database, Queryable } from "../../store/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import type { EngineEvent } from "../workflows/index.ts";
-import type { StepDispatcher, StepJob } from "./ports.ts";
+import type { StepDispatcher, StepJob } from "../ports.ts";
 
 export const STEP_QUEUE = "workflow.step";
 export const PROPOSAL_QUEUE = "workflow.proposal-check";

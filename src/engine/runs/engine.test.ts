@@ -6,7 +6,7 @@ import { createInlineDispatcher, fireTimer } from "./dispatch.ts";
 import { createAuditTrail, type AuditTrail } from "../../governance/index.ts";
 import { createWorkflowEngine, MAX_STEP_INPUT_BYTES, storedInput, type EngineAuditSink, type EngineOptions } from "./engine.ts";
 import { getRun, listRuns } from "./queries.ts";
-import type { LeverGateway } from "./ports.ts";
+import type { LeverGateway } from "../ports.ts";
 
 // Awaited before any test is registered: under --test-force-exit a file exits once the tests it
 // knows have run, so tests registered after a later top-level await would be dropped unreported.

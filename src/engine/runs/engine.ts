@@ -28,9 +28,9 @@ import { applyAction, EDITABLE, renderAction, type Action } from "../steps/actio
 import type { PanelBooker, PanelRebooker } from "../steps/scheduling-book.ts";
 import { fetchContext, postingIdOf } from "../steps/context.ts";
 import { isInterviewEvent, resolveInterviewEvent } from "./interview-events.ts";
-import { EngineError, StepFailure } from "./errors.ts";
+import { EngineError, StepFailure } from "../errors.ts";
 import { engineEvents } from "./events.ts";
-import type { AiStepRunner, AuditSink, LeverGateway, Notifier, ResumeReader, RunContext, StepDispatcher, StepJob, TaskHandler } from "./ports.ts";
+import type { AiStepRunner, AuditSink, LeverGateway, Notifier, ResumeReader, RunContext, StepDispatcher, StepJob, TaskHandler } from "../ports.ts";
 
 export interface WorkflowSource {
   list(): LoadedWorkflow[];

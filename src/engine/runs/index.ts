@@ -5,6 +5,6 @@
 export { createWorkflowEngine, type WorkflowEngine, type EngineOptions, type WorkflowSource, type DecisionInput, type StartOptions, type ProposalRow } from "./engine.ts";
 export { createQueueDispatcher, createInlineDispatcher, startEngineWorkers, defineEngineQueues, STEP_QUEUE, PROPOSAL_QUEUE, TIMER_QUEUE } from "./dispatch.ts";
 export { engineEvents, type EngineEventMap } from "./events.ts";
-export { EngineError, StepFailure } from "./errors.ts";
-export type { LeverGateway, AiStepRunner, AiStepRequest, AiResult, TaskHandler, TaskInput, RunContext, ResumeReader, StepDispatcher, StepJob, Notifier, AuditSink } from "./ports.ts";
+export { EngineError, StepFailure } from "../errors.ts";
+export type { LeverGateway, AiStepRunner, AiStepRequest, AiResult, TaskHandler, TaskInput, RunContext, ResumeReader, StepDispatcher, StepJob, Notifier, AuditSink } from "../ports.ts";
 export { listRuns, getRun, type RunSummary, type StepView, type ListRunsOptions } from "./queries.ts";

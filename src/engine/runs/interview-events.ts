@@ -12,7 +12,7 @@
 import type { Logger } from "../../observability/index.ts";
 import { interviewEventFieldsMissing, interviewEventsUnresolved } from "../../observability/metrics.ts";
 import type { EngineEvent } from "../workflows/index.ts";
-import type { LeverGateway } from "./ports.ts";
+import type { LeverGateway } from "../ports.ts";
 
 /** The `data` fields the reference lists for interview events (unconfirmed by Lever). */
 export const interviewEventFields = ["interviewId", "panelId", "opportunityId", "contactId"] as const;

@@ -23,8 +23,8 @@ import { builtInTasks, forgetInterviewTranscripts, forgetToolCandidates, readRes
 import { startBackfillWorker, updateScreeningIndex } from "../steps/tasks/screening-index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
 import { createWorkflowEngine, type WorkflowEngine } from "./engine.ts";
-import { EngineError, StepFailure } from "./errors.ts";
-import type { AiStepRunner, LeverGateway, Notifier, ResumeReader } from "./ports.ts";
+import { EngineError, StepFailure } from "../errors.ts";
+import type { AiStepRunner, LeverGateway, Notifier, ResumeReader } from "../ports.ts";
 
 export const SCHEDULE_QUEUE = "workflow.schedule";
 

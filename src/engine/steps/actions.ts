@@ -4,8 +4,8 @@
  * HTTP call.
  */
 import { render, renderText, type ActionStep } from "../workflows/index.ts";
-import type { LeverGateway, Notifier, RunContext } from "../runs/ports.ts";
-import { StepFailure } from "../runs/errors.ts";
+import type { LeverGateway, Notifier, RunContext } from "../ports.ts";
+import { StepFailure } from "../errors.ts";
 import { signedCall } from "./signed-http.ts";
 import { findFormTemplate, FormMappingError, profileFormFields } from "./profile-form.ts";
 import { sendAssessment, sendToolStatus } from "./tool-calls.ts";

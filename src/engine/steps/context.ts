@@ -3,7 +3,7 @@
  * context is stored with the run, so a later step or a retried job finds it there).
  */
 import { createHash } from "node:crypto";
-import type { LeverGateway, ResumeReader, RunContext } from "../runs/ports.ts";
+import type { LeverGateway, ResumeReader, RunContext } from "../ports.ts";
 import type { OpportunityLike } from "../workflows/index.ts";
 
 /** Largest resume text kept with a run; longer text is cut (resumes are untrusted input). */

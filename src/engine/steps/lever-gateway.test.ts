@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createLeverClient } from "../../lever/index.ts";
 import { startSandbox, type Sandbox } from "../../sandbox/index.ts";
-import type { LeverGateway } from "../runs/ports.ts";
+import type { LeverGateway } from "../ports.ts";
 import { leverGateway } from "./lever-gateway.ts";
 
 describe("Lever gateway against the sandbox", () => {

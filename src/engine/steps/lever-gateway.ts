@@ -4,7 +4,7 @@
  * records included where the connection may read them), and the newest resume that has a file is downloaded through the API.
  */
 import { LeverApiError, isUnprocessableFile, newestResumeWithFile, type LeverClient } from "../../lever/index.ts";
-import type { LeverGateway } from "../runs/ports.ts";
+import type { LeverGateway } from "../ports.ts";
 import type { ProfileFormInput } from "../../lever/index.ts";
 import type { FormTemplateLike } from "./profile-form.ts";
 

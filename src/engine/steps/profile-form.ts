@@ -6,21 +6,9 @@
  * the form is written and when `doctor` compares a workflow with the account's templates.
  */
 
-/** A profile form template as Lever lists it (only what the mapping reads). */
-export interface FormTemplateLike {
-  id: string;
-  text?: string | null | undefined;
-  fields?: FormFieldLike[] | null | undefined;
-}
+import type { FormFieldLike, FormTemplateLike } from "../ports.ts";
 
-export interface FormFieldLike {
-  id?: string | null | undefined;
-  type?: string | null | undefined;
-  text?: string | null | undefined;
-  required?: boolean | null | undefined;
-  options?: { text?: string | null | undefined }[] | null | undefined;
-  [key: string]: unknown;
-}
+export type { FormFieldLike, FormTemplateLike };
 
 /** Why a workflow's fields do not fit a template; `field` names the field at fault. */
 export class FormMappingError extends Error {

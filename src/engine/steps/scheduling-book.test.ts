@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { stepSchema, type ActionStep } from "../workflows/index.ts";
-import { StepFailure } from "../runs/errors.ts";
+import { StepFailure } from "../errors.ts";
 import { applyAction, renderAction, type ApplyDeps } from "./actions.ts";
 import { createPanelBooker } from "./scheduling-book.ts";
 

@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { sendAssessment, sendToolStatus, toolSecretName } from "./tool-calls.ts";
-import type { LeverGateway } from "../runs/ports.ts";
+import type { LeverGateway } from "../ports.ts";
 
 const SECRET = "quizzes-secret-0123456789";
 const body = { event: "candidateStageChange", candidateId: "c-1", opportunityId: null, stage: { id: "s1", text: "Phone Screen" }, archived: null, occurredAt: "2026-01-01T00:00:00.000Z" };

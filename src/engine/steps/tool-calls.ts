@@ -9,8 +9,8 @@
 import { z } from "zod";
 import type { ToolConfig } from "../../config/index.ts";
 import { OutboundBlockedError } from "../../notify/index.ts";
-import type { LeverGateway } from "../runs/ports.ts";
-import { StepFailure } from "../runs/errors.ts";
+import type { LeverGateway } from "../ports.ts";
+import { StepFailure } from "../errors.ts";
 import { signedCall } from "./signed-http.ts";
 
 /** The environment variable that holds a tool's secret, e.g. FULCRUM_TOOL_SECRET_CODILITY. */

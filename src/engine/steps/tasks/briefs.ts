@@ -3,7 +3,7 @@
  * text a person reads in Lever: the interview packet, the approval brief, and the nurture draft's
  * input. The AI layer does the writing (model or local engine); these only assemble and format.
  */
-import type { RunContext, TaskHandler } from "../../runs/ports.ts";
+import type { RunContext, TaskHandler } from "../../ports.ts";
 
 function htmlToText(html: string): string {
   return html.replace(/<li>/g, "\n- ").replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&nbsp;/g, " ").replace(/[ \t]+/g, " ").trim();

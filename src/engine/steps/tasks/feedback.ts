@@ -3,7 +3,7 @@
  * interviewer has submitted, a synthesis against the role's competencies (numbers computed in code
  * by the AI layer's feedback-synthesis step, the summary by the model or local engine).
  */
-import type { TaskHandler } from "../../runs/ports.ts";
+import type { TaskHandler } from "../../ports.ts";
 
 interface Interviewer {
   id?: string;

@@ -5,7 +5,7 @@
  * employee fields) — optionally re-mapped field by field (`with.mapping`: target path → record
  * field). Problems are listed for a person instead of sending a half-empty record.
  */
-import type { TaskHandler } from "../../runs/ports.ts";
+import type { TaskHandler } from "../../ports.ts";
 
 /** The normalised hire record every mapping reads from. */
 export interface HireRecord {

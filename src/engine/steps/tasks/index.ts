@@ -1,5 +1,5 @@
 /** Domain tasks the engine offers as `type: task` steps. */
-import type { TaskHandler } from "../../runs/ports.ts";
+import type { TaskHandler } from "../../ports.ts";
 import { screenTask } from "./screening.ts";
 export { readResumeWithScreening } from "./screening.ts";
 import { collectTextsTask } from "./texts.ts";
@@ -14,7 +14,7 @@ export { forgetInterviewTranscripts, purgeExpiredInterviewTranscripts } from "./
 import { schedulingProposeTask, type SchedulingSettings } from "./scheduling.ts";
 import { schedulingReminderTask } from "./reminders.ts";
 import { schedulingReplanTask } from "./scheduling-replan.ts";
-import type { Notifier } from "../../runs/ports.ts";
+import type { Notifier } from "../../ports.ts";
 
 /**
  * Every built-in task by name; `tools` is the config file's `tools:` block (other hiring tools),

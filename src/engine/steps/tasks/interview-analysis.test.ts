@@ -4,7 +4,7 @@ import { MockLanguageModelV4 } from "ai/test";
 import { createAi, DEFAULT_AI_CONFIG } from "../../../ai/index.ts";
 import { interviewPostingSchema, interviewsConfigSchema } from "../../../config/index.ts";
 import { interviewAiOptions, loadLabelledCorpus, type InterviewAnswersOutput, type LabelledInterview } from "../../../interviews/index.ts";
-import type { AiStepRunner, TaskInput } from "../../runs/ports.ts";
+import type { AiStepRunner, TaskInput } from "../../ports.ts";
 import { aiStepRunner } from "../../runs/runtime.ts";
 import { clockTime, interviewAnalyzeTask, interviewSetFor, momentLink, triageTag } from "./interview-analysis.ts";
 

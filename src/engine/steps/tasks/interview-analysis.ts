@@ -46,8 +46,8 @@ import {
   type TranscriptionEngine,
 } from "../../../interviews/index.ts";
 import type { Queryable } from "../../../store/index.ts";
-import { StepFailure } from "../../runs/errors.ts";
-import type { AiStepRunner, TaskHandler } from "../../runs/ports.ts";
+import { StepFailure } from "../../errors.ts";
+import type { AiStepRunner, TaskHandler } from "../../ports.ts";
 import type { OpportunityLike } from "../../workflows/index.ts";
 import { postingIdOf } from "../context.ts";
 import type { ToolSettings } from "./tool-results.ts";

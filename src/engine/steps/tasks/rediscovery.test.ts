@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
-import type { LeverGateway, TaskInput } from "../../runs/ports.ts";
+import type { LeverGateway, TaskInput } from "../../ports.ts";
 import { rediscoveryFindTask } from "./rediscovery.ts";
 
 const posting = { id: "p-new", text: "Data Engineer", content: { description: "Pipelines.", lists: [{ text: "Requirements", content: "<li>Python</li><li>SQL</li>" }] } };

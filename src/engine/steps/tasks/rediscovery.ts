@@ -23,8 +23,8 @@ import {
   rediscoveryProposal,
   scoreResume,
 } from "../../../screening/index.ts";
-import type { LeverGateway, TaskHandler } from "../../runs/ports.ts";
-import { StepFailure } from "../../runs/errors.ts";
+import type { LeverGateway, TaskHandler } from "../../ports.ts";
+import { StepFailure } from "../../errors.ts";
 
 /** Postings one scheduled run rediscovers at most; the rest wait for the next tick. */
 const MAX_POSTINGS_PER_RUN = 5;

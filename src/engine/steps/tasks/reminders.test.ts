@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createBookingStore, createReminderStore, createSchedulingChangeStore } from "../../../store/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
-import type { LeverGateway, TaskInput } from "../../runs/ports.ts";
+import type { LeverGateway, TaskInput } from "../../ports.ts";
 import { schedulingReminderTask } from "./reminders.ts";
 
 const START = "2027-01-12T14:30:00Z";

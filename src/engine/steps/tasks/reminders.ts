@@ -10,8 +10,8 @@ import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../.
 import { calendarsConfigSchema, openCalendarProvider, resolveIdentity } from "../../../calendars/index.ts";
 import { candidateReminder, DEFAULT_REMINDER_OFFSETS, dueReminder, interviewerReminder, noShowRisk, noShowSignals, panelStart, parseBookingParams, parseReminderOffsets, ReminderOffsetError, type InviteAnswer } from "../../../scheduling/index.ts";
 import { createReminderStore } from "../../../store/index.ts";
-import { StepFailure } from "../../runs/errors.ts";
-import type { TaskHandler } from "../../runs/ports.ts";
+import { StepFailure } from "../../errors.ts";
+import type { TaskHandler } from "../../ports.ts";
 
 export interface ReminderTaskSettings {
   calendars?: CalendarsConfig | undefined;

@@ -13,8 +13,8 @@ import { calendarsConfigSchema, openCalendarProvider, readAvailability } from ".
 import { schedulingConfigSchema, type SchedulingConfig } from "../../../config/index.ts";
 import { businessDays, planPanel, readWindow, replanPanel, type BookingParams, type PanelUser } from "../../../scheduling/index.ts";
 import { createSchedulingChangeStore, type PanelState } from "../../../store/index.ts";
-import type { Notifier, TaskHandler } from "../../runs/ports.ts";
-import { StepFailure } from "../../runs/errors.ts";
+import type { Notifier, TaskHandler } from "../../ports.ts";
+import { StepFailure } from "../../errors.ts";
 
 export interface ReplanSettings {
   calendars?: CalendarsConfig | undefined;

@@ -33,9 +33,9 @@ import {
   type PanelUser,
 } from "../../../scheduling/index.ts";
 import { createBookingLinkStore } from "../../../store/index.ts";
-import { StepFailure } from "../../runs/errors.ts";
+import { StepFailure } from "../../errors.ts";
 import type { ApplicationLike } from "../../workflows/index.ts";
-import type { TaskHandler } from "../../runs/ports.ts";
+import type { TaskHandler } from "../../ports.ts";
 
 export interface SchedulingSettings {
   calendars?: CalendarsConfig | undefined;

@@ -6,8 +6,8 @@
  */
 import type { ResumeEvidenceOutput } from "../../../ai/index.ts";
 import { NoRequirementsError, barsFrom, parseResume, screenApplication, type ParsedResume } from "../../../screening/index.ts";
-import { StepFailure } from "../../runs/errors.ts";
-import type { ResumeReader, TaskHandler } from "../../runs/ports.ts";
+import { StepFailure } from "../../errors.ts";
+import type { ResumeReader, TaskHandler } from "../../ports.ts";
 
 /**
  * Screens the run's candidate against its posting and recommends advance, hold or reject (`review`

@@ -3,7 +3,7 @@
  * window, for checks such as the language check. Fulcrum's own notes (ending in its
  * `[fulcrum:…]` marker) are left out, so Fulcrum never checks itself.
  */
-import type { TaskHandler } from "../../runs/ports.ts";
+import type { TaskHandler } from "../../ports.ts";
 import { parseDuration } from "../../workflows/index.ts";
 
 const FULCRUM_MARK = /\[fulcrum:[0-9a-f]{16}\]\s*$/;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { pseudonymRule, toolResultTask, withholdIdentity } from "./tool-results.ts";
-import type { TaskInput } from "../../runs/ports.ts";
+import type { TaskInput } from "../../ports.ts";
 
 /** A task input with no rows in tool_candidates (a dry run writes nothing). */
 function input(event: Record<string, unknown>, params: Record<string, unknown> = {}): TaskInput {

@@ -19,8 +19,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { pseudonymModes, type PseudonymMode, type ToolConfig } from "../../../config/index.ts";
 import type { Queryable } from "../../../store/index.ts";
-import type { TaskHandler } from "../../runs/ports.ts";
-import { StepFailure } from "../../runs/errors.ts";
+import type { TaskHandler } from "../../ports.ts";
+import { StepFailure } from "../../errors.ts";
 
 const text = (v: unknown, max: number) => (typeof v === "string" ? v.slice(0, max) : "");
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

@@ -1,11 +1,11 @@
 /**
  * What the run engine needs from the rest of Fulcrum, as narrow ports. Each has one production
  * adapter (Lever client, AI layer, job queue, notify, audit trail) wired in `serve`, and tests use
- * the real ones where they exist.
+ * the real ones where they exist. They sit at the engine's root, below runs and steps, so both
+ * depend on them and neither on the other.
  */
-import type { Queryable } from "../../store/index.ts";
-import type { OpportunityLike, PostingLike } from "../workflows/index.ts";
-import type { FormFieldLike, FormTemplateLike } from "../steps/profile-form.ts";
+import type { Queryable } from "../store/index.ts";
+import type { OpportunityLike, PostingLike } from "./workflows/index.ts";
 
 /** A Lever write's idempotency key and the user it is performed as. */
 export interface WriteOptions {
@@ -172,4 +172,20 @@ export interface AuditSink {
     record: { kind: string; traceId?: string | undefined; actor: string; subject?: Record<string, string | undefined>; data?: unknown },
     tx?: Queryable,
   ): Promise<unknown>;
+}
+
+/** A profile form template as Lever lists it (only what the mapping reads). */
+export interface FormTemplateLike {
+  id: string;
+  text?: string | null | undefined;
+  fields?: FormFieldLike[] | null | undefined;
+}
+
+export interface FormFieldLike {
+  id?: string | null | undefined;
+  type?: string | null | undefined;
+  text?: string | null | undefined;
+  required?: boolean | null | undefined;
+  options?: { text?: string | null | undefined }[] | null | undefined;
+  [key: string]: unknown;
 }
