@@ -52,6 +52,8 @@ describe("fulcrum serve with the sandbox's demo activity", () => {
       await sleep(1000);
     }
     assert.ok(waiting.length > 0, "no proposal waits for a person after two minutes of demo activity");
+    // Interview scheduling runs in assist: the candidates moved into an interview stage get proposed times.
+    assert.ok(waiting.some((p) => p.workflow_id === "interview-scheduling"), JSON.stringify(waiting));
     // The applications the activity sends are screened too (in shadow, as the workflow's file says).
     const { rows } = await running.ctx.db.query<{ n: number }>("select count(*)::int as n from workflow_runs where workflow_id = 'application-screening'");
     assert.ok(rows[0]!.n > 0, "new applications are screened");
