@@ -67,6 +67,19 @@ for (const engine of await testEngines()) {
       assert.ok(await links.find(token!, now));
     });
 
+    it("lets one booking attempt at a time claim an open link; a failed attempt gives it back", async () => {
+      const links = createBookingLinkStore(t.db);
+      const { link } = await links.create(input("r-claim"));
+      const claims = await Promise.all([links.claim(link.tokenHash), links.claim(link.tokenHash)]);
+      assert.deepEqual(claims.sort(), [false, true], "the second click waits for the first");
+      await links.release(link.tokenHash);
+      assert.equal(await links.claim(link.tokenHash), true, "released after a failure, the next attempt may book");
+      assert.equal(await links.markBooked(link.tokenHash, "panel-claim", { at: 1 }, new Date(now.getTime() + DAY)), true);
+      assert.equal(await links.claim(link.tokenHash), false, "a booked link is not claimed for booking again");
+      await t.db.query("update booking_links set status = 'open', panel_key = null, claimed_at = now() - interval '1 hour' where token_hash = $1", [link.tokenHash]);
+      assert.equal(await links.claim(link.tokenHash), true, "a claim left by a crashed attempt is taken over");
+    });
+
     it("counts hits per key and window", async () => {
       const links = createBookingLinkStore(t.db);
       const results = await Promise.all(Array.from({ length: 8 }, () => links.hit("ip:192.0.2.1", 5, 60_000, now)));

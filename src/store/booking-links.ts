@@ -54,6 +54,9 @@ function toLink(r: Row): BookingLink {
   };
 }
 
+/** How long a booking attempt's claim on a link stands before it is taken to have crashed. */
+export const LINK_CLAIM_STALE_SECONDS = 300;
+
 /** A token's shape: 43 base64url characters (32 bytes). Anything else is refused before any lookup. */
 export const LINK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -125,11 +128,31 @@ export function createBookingLinkStore(db: Database | Queryable) {
      */
     async markBooked(tokenHash: string, panelKey: string, booked: Record<string, unknown>, until: Date): Promise<boolean> {
       const { rows } = await db.query(
-        `update booking_links set status = 'booked', panel_key = $2, booked = $3::jsonb, expires_at = greatest(expires_at, $4), updated_at = now()
+        `update booking_links set status = 'booked', panel_key = $2, booked = $3::jsonb, expires_at = greatest(expires_at, $4), claimed_at = null, updated_at = now()
          where token_hash = $1 and status = 'open' returning token_hash`,
         [tokenHash, panelKey, JSON.stringify(booked), until],
       );
       return rows.length === 1;
+    },
+
+    /**
+     * Claims an open link for one booking attempt: true for the first click, false while another
+     * attempt books it (or once it is no longer open). A claim older than `LINK_CLAIM_STALE_SECONDS`
+     * belongs to an attempt that crashed and may be taken. `release` gives it back when booking failed.
+     */
+    async claim(tokenHash: string): Promise<boolean> {
+      const { rows } = await db.query(
+        `update booking_links set claimed_at = now(), updated_at = now()
+          where token_hash = $1 and status = 'open'
+            and (claimed_at is null or claimed_at < now() - make_interval(secs => ${LINK_CLAIM_STALE_SECONDS}))
+          returning token_hash`,
+        [tokenHash],
+      );
+      return rows.length === 1;
+    },
+
+    async release(tokenHash: string): Promise<void> {
+      await db.query("update booking_links set claimed_at = null, updated_at = now() where token_hash = $1", [tokenHash]);
     },
 
     /** A new time for a booked link (after the re-booking is done). */

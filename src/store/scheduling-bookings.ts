@@ -69,6 +69,9 @@ function toBooking(r: Row): BookingRow {
   };
 }
 
+/** A held booking with no progress for this long is taken to have crashed, and may be held again. */
+export const HOLD_STALE_SECONDS = 300;
+
 export function createBookingStore(db: Database) {
   const one = async (sql: string, params: unknown[]): Promise<BookingRow> => {
     const { rows } = await db.query<Row>(sql, params);
@@ -87,8 +90,13 @@ export function createBookingStore(db: Database) {
      * are looked for; with none, the booking row and its seats are written and committed together.
      * On PostgreSQL the locks hold across processes; the embedded database serves one process, whose
      * transactions run one at a time.
+     *
+     * One booking of a panel key at a time: the row is taken only when it is new, failed, or held
+     * with the same params by an attempt that made no progress for `HOLD_STALE_SECONDS` (it
+     * crashed). Otherwise `inProgress` is true and nothing is written, so a second click or tab
+     * never shares, or later deletes, the seats of the first.
      */
-    async hold(booking: { panelKey: string; connectionId: string; opportunityId: string; paramsHash: string; params: unknown }, seats: Seat[]): Promise<{ booking: BookingRow; conflicts: HeldElsewhere[] }> {
+    async hold(booking: { panelKey: string; connectionId: string; opportunityId: string; paramsHash: string; params: unknown }, seats: Seat[]): Promise<{ booking: BookingRow; conflicts: HeldElsewhere[]; inProgress: boolean }> {
       return db.transaction(async (tx) => {
         const people = [...new Set(seats.map((s) => s.interviewer))].sort();
         for (const person of people) await tx.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`fulcrum:interviewer:${person}`]);
@@ -107,18 +115,23 @@ export function createBookingStore(db: Database) {
         }
         if (conflicts.length) {
           const existing = await tx.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1`, [booking.panelKey]);
-          return { booking: existing.rows[0] ? toBooking(existing.rows[0]) : { panelKey: booking.panelKey, connectionId: booking.connectionId, opportunityId: booking.opportunityId, status: "failed", paramsHash: booking.paramsHash, events: {}, invite: null, panelId: null, noteId: null, error: null }, conflicts };
+          return { booking: existing.rows[0] ? toBooking(existing.rows[0]) : { panelKey: booking.panelKey, connectionId: booking.connectionId, opportunityId: booking.opportunityId, status: "failed", paramsHash: booking.paramsHash, events: {}, invite: null, panelId: null, noteId: null, error: null }, conflicts, inProgress: false };
         }
         const { rows } = await tx.query<Row>(
           `insert into scheduling_bookings (panel_key, connection_id, opportunity_id, status, params_hash, params)
            values ($1, $2, $3, 'held', $4, $5::jsonb)
            on conflict (panel_key) do update set status = 'held', error = null, params_hash = excluded.params_hash, params = excluded.params, updated_at = now()
              where scheduling_bookings.status = 'failed'
+                or (scheduling_bookings.status = 'held' and scheduling_bookings.params_hash = excluded.params_hash
+                    and scheduling_bookings.updated_at < now() - make_interval(secs => ${HOLD_STALE_SECONDS}))
            returning ${COLUMNS}`,
           [booking.panelKey, booking.connectionId, booking.opportunityId, booking.paramsHash, JSON.stringify(booking.params)],
         );
-        let row = rows[0];
-        if (!row) row = (await tx.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1`, [booking.panelKey])).rows[0]!;
+        const row = rows[0];
+        if (!row) {
+          const existing = (await tx.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1`, [booking.panelKey])).rows[0]!;
+          return { booking: toBooking(existing), conflicts, inProgress: true };
+        }
         for (const seat of seats) {
           await tx.query(
             `insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, $2, $3, $4, $5)
@@ -126,19 +139,38 @@ export function createBookingStore(db: Database) {
             [booking.panelKey, seat.interviewer, seat.sessionId, seat.start, seat.end],
           );
         }
-        return { booking: toBooking(row), conflicts };
+        return { booking: toBooking(row), conflicts, inProgress: false };
       });
     },
 
-    setStatus(panelKey: string, status: BookingStatus, error: string | null = null): Promise<BookingRow> {
-      return one(`update scheduling_bookings set status = $2, error = $3, updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [panelKey, status, error]);
+    /**
+     * Sets the status. With `expect`, only while the row still has that params hash and status (the
+     * attempt that holds it); otherwise it throws a retryable error and changes nothing.
+     */
+    async setStatus(panelKey: string, status: BookingStatus, error: string | null = null, expect?: { paramsHash: string; status: BookingStatus }): Promise<BookingRow> {
+      if (!expect) return one(`update scheduling_bookings set status = $2, error = $3, updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [panelKey, status, error]);
+      const { rows } = await db.query<Row>(
+        `update scheduling_bookings set status = $2, error = $3, updated_at = now() where panel_key = $1 and params_hash = $4 and status = $5 returning ${COLUMNS}`,
+        [panelKey, status, error, expect.paramsHash, expect.status],
+      );
+      if (!rows[0]) throw Object.assign(new Error(`panel ${panelKey} is being booked by another attempt; try again in a moment`), { retryable: true });
+      return toBooking(rows[0]);
     },
 
-    /** Marks the booking failed and gives its seats back. */
-    async fail(panelKey: string, error: string): Promise<void> {
-      await db.transaction(async (tx) => {
-        await tx.query("update scheduling_bookings set status = 'failed', error = $2, updated_at = now() where panel_key = $1", [panelKey, error.slice(0, 2000)]);
+    /**
+     * Marks the booking failed and gives its seats back, only while it is still the attempt with
+     * this params hash and not booked: a losing or stale attempt never releases another's seats.
+     * Returns whether it did.
+     */
+    async fail(panelKey: string, error: string, paramsHash: string): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query(
+          "update scheduling_bookings set status = 'failed', error = $2, updated_at = now() where panel_key = $1 and params_hash = $3 and status in ('held', 'writing') returning panel_key",
+          [panelKey, error.slice(0, 2000), paramsHash],
+        );
+        if (rows.length === 0) return false;
         await tx.query("delete from scheduling_holds where panel_key = $1", [panelKey]);
+        return true;
       });
     },
 

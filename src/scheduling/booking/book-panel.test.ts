@@ -200,5 +200,39 @@ describe("booking a panel", { skip }, () => {
         await t.drop();
       }
     });
+
+    for (const [n, kind] of (["same times", "other times"] as const).entries()) {
+      it(`two bookings of the same panel key at once (double click, two tabs; ${kind}): exactly one books, its seats stay held, one invite`, { skip: engine.skip }, async () => {
+        const t = await openTestDatabase("postgres");
+        const second = await openDatabase({ url: t.url!, poolSize: 2 });
+        try {
+          const day = `2026-07-1${3 + n}`;
+          const a = booking({ day, opp: 20 + n });
+          const shift = (iso: string) => new Date(Date.parse(iso) + 3 * 3_600_000).toISOString();
+          const b = kind === "same times" ? a : { ...a, sessions: a.sessions.map((s) => ({ ...s, start: shift(s.start), end: shift(s.end) })) };
+          const panelsBefore = panelsOf(a.opportunityId).length;
+          const results = await Promise.allSettled([bookPanel(a, depsFor(t.db)), bookPanel(b, depsFor(second))]);
+          const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [i === 0 ? a : b] : []));
+          const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+          assert.equal(won.length, 1, JSON.stringify(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))));
+          assert.match(String(lost[0]!.reason), /being booked|already booked/);
+          const winner = won[0]!;
+          const row = await t.db.query<{ status: string; params_hash: string }>("select status, params_hash from scheduling_bookings where panel_key = $1", [a.panelKey]);
+          assert.equal(row.rows[0]!.status, "booked");
+          const holds = await t.db.query<{ interviewer: string; session_id: string; start_at: Date }>("select interviewer, session_id, start_at from scheduling_holds where panel_key = $1 order by session_id, interviewer", [a.panelKey]);
+          assert.deepEqual(
+            holds.rows.map((h) => [h.session_id, h.interviewer, new Date(h.start_at).toISOString()]),
+            winner.sessions.flatMap((s) => s.interviewers.map((i) => [s.id, i.email.toLowerCase(), new Date(s.start).toISOString()])).sort((x, y) => `${x[0]}${x[1]}`.localeCompare(`${y[0]}${y[1]}`)),
+            "the winner's seats are held, and only those",
+          );
+          assert.equal(invitesTo(inviteUid(a.panelKey)).length, 1, "one invite");
+          assert.equal((await eventsIn(0, day)).length, 1, "one hiring-manager event");
+          assert.equal(panelsOf(a.opportunityId).length, panelsBefore + 1, "one Lever panel");
+        } finally {
+          await second.close();
+          await t.drop();
+        }
+      });
+    }
   }
 });

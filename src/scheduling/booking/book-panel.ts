@@ -198,6 +198,13 @@ export async function bookPanel(b: BookingParams, deps: BookingDeps): Promise<Bo
     for (const plan of plannedEvents(b)) organizerOf(plan.sessions, deps.calendars);
     const seats: Seat[] = b.sessions.flatMap((s) => s.interviewers.map((i) => ({ interviewer: lower(i.email), sessionId: s.id, start: s.start, end: s.end })));
     const held = await store.hold({ panelKey: b.panelKey, connectionId: deps.connectionId, opportunityId: b.opportunityId, paramsHash, params: b }, seats);
+    if (held.inProgress) {
+      // Another attempt holds this panel key (a second click, another tab, a concurrent retry).
+      if (held.booking.paramsHash !== paramsHash && held.booking.status !== "failed") {
+        throw new BookingError(`panel ${b.panelKey} is already ${held.booking.status === "booked" ? "booked" : "being booked"} with other times or people; cancel it or propose again under a new panel key`);
+      }
+      throw Object.assign(new Error(`panel ${b.panelKey} is being booked by another attempt right now; try again in a moment`), { retryable: true, inProgress: true });
+    }
     if (held.conflicts.length) {
       const text = held.conflicts.map((c) => `${c.interviewer} is already booked ${c.start}–${c.end} by panel ${c.panelKey} (session "${c.sessionId}")`).join("; ");
       throw new BookingError(`booking conflict, nothing was booked: ${text}`);
@@ -209,15 +216,15 @@ export async function bookPanel(b: BookingParams, deps: BookingDeps): Promise<Bo
     try {
       taken = await seatsTaken(b, deps);
     } catch (error) {
-      if ((error as { retryable?: boolean }).retryable !== true) await store.fail(b.panelKey, (error as Error).message);
+      if ((error as { retryable?: boolean }).retryable !== true) await store.fail(b.panelKey, (error as Error).message, paramsHash);
       throw error;
     }
     if (taken.length) {
       const message = `booking conflict, nothing was booked: ${taken.join("; ")}`;
-      await store.fail(b.panelKey, message);
+      await store.fail(b.panelKey, message, paramsHash);
       throw new BookingError(message);
     }
-    row = await store.setStatus(b.panelKey, "writing");
+    row = await store.setStatus(b.panelKey, "writing", null, { paramsHash, status: "held" });
   }
 
   // Calendar events, each recorded as soon as it exists; the provider's own key check covers a

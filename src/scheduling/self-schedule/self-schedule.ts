@@ -192,8 +192,17 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
       const until = new Date(Date.parse(pick.sessions.at(-1)!.end));
       try {
         if (link.status === "open") {
-          await bookPanel(pick, bookingDeps(link, lever));
-          if (!(await links.markBooked(link.tokenHash, pick.panelKey, pick as unknown as Record<string, unknown>, until))) return { ok: false, reason: "closed", options: [] };
+          // One booking per link at a time: a second click or tab is told the time is taken
+          // instead of booking the same panel again (and releasing the first one's seats).
+          if (!(await links.claim(link.tokenHash))) return { ok: false, reason: "taken", options: remaining() };
+          let booked = false;
+          try {
+            await bookPanel(pick, bookingDeps(link, lever));
+            booked = await links.markBooked(link.tokenHash, pick.panelKey, pick as unknown as Record<string, unknown>, until);
+          } finally {
+            if (!booked) await links.release(link.tokenHash);
+          }
+          if (!booked) return { ok: false, reason: "closed", options: [] };
           return { ok: true, booked: publicOption(pick), rescheduled: false };
         }
         const current = await createSchedulingChangeStore(deps.db).booked(link.panelKey!);
