@@ -110,7 +110,7 @@ export type GraphNotification = z.infer<typeof notificationsSchema>["value"][num
  */
 export function verifyGraphNotifications(body: unknown, clientState: string): { accepted: GraphNotification[]; rejected: number } {
   const parsed = notificationsSchema.safeParse(body);
-  if (!parsed.success) throw new RangeError(`not a Graph change notification (value.${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message})`);
+  if (!parsed.success) throw new RangeError(`not a Graph change notification (${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message})`);
   const secret = Buffer.from(clientState);
   const accepted: GraphNotification[] = [];
   let rejected = 0;

@@ -12,6 +12,7 @@ import { oauthRoutes } from "./oauth/index.ts";
 import { apiRoutes, toolWebhookRoutes } from "./api/index.ts";
 import { consoleAdmin, consoleServicesFor, createConsole } from "./console/index.ts";
 import { bookingPageFor } from "./booking-page/index.ts";
+import { calendarPushRoutesFor } from "./calendar-push-routes.ts";
 
 /**
  * @example
@@ -36,6 +37,7 @@ export function createApp(ctx: AppContext): Hono {
   app.use("/api/*", consoleApp.apiGuard);
 
   app.route("/", healthRoutes(ctx));
+  app.route("/webhooks/calendars", calendarPushRoutesFor(ctx)); // Google push and Graph change notifications
   app.route("/webhooks", webhookRoutes(ctx));
   app.route("/oauth", oauthRoutes({ registry: ctx.connectionRegistry, logger: ctx.logger, adminToken: ctx.config.adminToken, authorize: consoleAdmin(ctx.db) }));
   if (ctx.engine && ctx.workflows) app.route("/api", apiRoutes(ctx, { engine: ctx.engine, workflows: ctx.workflows }));

@@ -6,6 +6,7 @@
  * change's key, so a change read twice starts one run, and the event is audited like a webhook.
  * `fulcrum schedule reschedule` stores `candidate.reschedule` the same way.
  */
+import { createHmac } from "node:crypto";
 import { openCalendarProvider, type CalendarProvider, type CalendarSecrets, type CalendarsConfig } from "../../calendars/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import { panelChange, watchBookedPanels, type PanelChange } from "../../scheduling/index.ts";
@@ -36,17 +37,57 @@ async function store(inbox: Pick<Inbox, "storeEvent">, changes: PanelChange[]): 
 }
 
 export interface CalendarWatch {
-  /** Reads the calendars once and stores what changed; returns how many new events were stored. */
-  runOnce(): Promise<{ changes: number; stored: number; problems: string[] }>;
+  /**
+   * Reads the calendars once (only those on `connectionId` when given, as after a push from it)
+   * and stores what changed; returns how many new events were stored.
+   */
+  runOnce(only?: { connectionId?: string | undefined }): Promise<{ changes: number; stored: number; problems: string[] }>;
+}
+
+/** What a push trigger asks the watcher's job to read. */
+export interface CalendarWatchJob {
+  connectionId?: string;
+}
+
+/**
+ * The secret a calendar connection's push channel carries: Google's channel `token`, Graph's
+ * subscription `clientState`. Derived from the service's secret key and the connection id, so
+ * every process of a deployment checks the same value without storing another secret.
+ */
+export function calendarPushSecret(key: Buffer, connectionId: string): string {
+  return createHmac("sha256", key).update(`fulcrum:calendar-push:${connectionId}`).digest("base64url");
+}
+
+/**
+ * Triggers the watcher for one connection at once when its provider says something changed. A
+ * burst of notifications (a provider sends one per event) becomes one read: a job is queued to
+ * start `coalesceMs` later, and notifications arriving before it starts are covered by it.
+ */
+export function calendarPushTrigger(queue: Pick<JobQueue, "send">, o: { coalesceMs?: number; now?: () => number } = {}): (connectionId: string) => Promise<boolean> {
+  const wait = o.coalesceMs ?? 2000;
+  const now = o.now ?? Date.now;
+  const due = new Map<string, number>();
+  return async (connectionId) => {
+    const at = now();
+    if ((due.get(connectionId) ?? 0) > at) return false;
+    due.set(connectionId, at + wait);
+    try {
+      await queue.send<CalendarWatchJob>(CALENDAR_WATCH_QUEUE, { connectionId }, { startAfter: new Date(at + wait), retryLimit: 1 });
+    } catch (error) {
+      due.delete(connectionId);
+      throw error;
+    }
+    return true;
+  };
 }
 
 /** Builds the watcher over the configured calendars (opened once) and the inbox. */
 export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig; secrets?: CalendarSecrets | undefined; providers?: ReadonlyMap<string, CalendarProvider> | undefined; now?: (() => number) | undefined }): CalendarWatch {
   let providers = o.providers;
   return {
-    async runOnce() {
+    async runOnce(only) {
       providers ??= new Map(o.calendars.connections.map((c) => [c.id, openCalendarProvider(c, o.calendars, o.secrets)]));
-      const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers, now: o.now });
+      const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers, now: o.now, connectionId: only?.connectionId });
       return { changes: r.changes.length, stored: await store(o.inbox, r.changes), problems: r.problems };
     },
   };
@@ -64,8 +105,10 @@ export async function startCalendarWatch(o: { db: Database; queue: JobQueue; inb
     return;
   }
   const watch = createCalendarWatch({ db: o.db, inbox: o.inbox, calendars, secrets: o.secrets });
-  await o.queue.work(CALENDAR_WATCH_QUEUE, { concurrency: 1 }, async () => {
-    const r = await watch.runOnce();
+  await o.queue.work<CalendarWatchJob>(CALENDAR_WATCH_QUEUE, { concurrency: 1 }, async (job) => {
+    // The schedule's jobs read every calendar; a push's job reads its connection's.
+    const connectionId = typeof job.data?.connectionId === "string" ? job.data.connectionId : undefined;
+    const r = await watch.runOnce({ connectionId });
     // Interviewers' calendar addresses may appear in problems; candidates' details never do.
     for (const p of r.problems) o.logger.warn({ queue: CALENDAR_WATCH_QUEUE }, `calendar changes could not be read: ${p}`);
     if (r.changes > 0) o.logger.info({ changes: r.changes, stored: r.stored }, "calendar changes to booked panels stored");

@@ -43,6 +43,8 @@ export interface WatchDeps {
   calendars: CalendarsConfig;
   providers: ReadonlyMap<string, CalendarProvider>;
   now?: (() => number) | undefined;
+  /** Only the calendars on this connection (a push notification from it); all when absent. */
+  connectionId?: string | undefined;
 }
 
 export interface WatchResult {
@@ -92,6 +94,7 @@ export async function watchBookedPanels(deps: WatchDeps): Promise<WatchResult> {
         problems.push(`panel ${panel.panelKey}: ${error.message}`);
         continue;
       }
+      if (deps.connectionId !== undefined && identity.connectionId !== deps.connectionId) continue;
       const calendarKey = `${identity.connectionId}\n${identity.calendarUrl ?? identity.email}`;
       let entry = calendars.get(calendarKey);
       if (!entry) calendars.set(calendarKey, (entry = { identity, tracked: [] }));

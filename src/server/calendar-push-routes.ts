@@ -1,0 +1,102 @@
+/**
+ * Push channels of the calendar providers, so a decline or a move is seen at once instead of at the
+ * next poll (`calendars.pollSeconds`):
+ *
+ * - `POST /webhooks/calendars/google/:connection` — Google's push notifications for an
+ *   `events.watch` channel. Its token must be the connection's push secret (`calendarPushSecret`);
+ *   `sync` (the channel just opened) triggers nothing.
+ * - `POST /webhooks/calendars/graph/:connection` — Microsoft Graph change notifications: a
+ *   `validationToken` is echoed back as text/plain (the subscription handshake); otherwise only
+ *   notifications whose `clientState` is the connection's push secret count.
+ *
+ * A notification tells us that something changed, not what: the watcher reads that connection's
+ * calendars through their change feeds, as on its schedule, so a forged or repeated one costs a
+ * read and changes nothing. Bodies are small and never logged.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { graphValidationResponse, verifyGooglePush, verifyGraphNotifications, type CalendarsConfig } from "../calendars/index.ts";
+import { loadSecretKey } from "../engine/connections/index.ts";
+import { calendarPushSecret, calendarPushTrigger } from "../engine/runs/calendar-watch.ts";
+import type { Logger } from "../observability/index.ts";
+import type { AppContext } from "./context.ts";
+import { HttpError } from "./http-error.ts";
+
+export interface CalendarPushDeps {
+  calendars: CalendarsConfig | undefined;
+  /** The push secret of a connection (its Google channel token or Graph clientState). */
+  secret(connectionId: string): string;
+  /** Starts the watcher for that connection's calendars. */
+  trigger(connectionId: string): Promise<unknown>;
+  logger: Logger;
+}
+
+/** Graph sends notifications in batches of at most a few hundred small objects. */
+const MAX_BYTES = 1024 * 1024;
+
+export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
+  const app = new Hono();
+  // As the application answers them (app.ts), so the routes say the same on their own.
+  app.onError((error) => {
+    if (error instanceof HttpError) return Response.json(error.toJSON(), { status: error.status });
+    throw error;
+  });
+  const log = deps.logger.child({ component: "calendar-push" });
+  const connection = (id: string, provider: "google" | "graph") => {
+    const found = deps.calendars?.connections.find((c) => c.id === id && c.provider === provider);
+    if (!found) throw new HttpError(404, "connection_unknown", `no ${provider === "google" ? "Google Calendar" : "Microsoft Graph"} connection named "${id.slice(0, 80)}" receives push notifications here`);
+    return found;
+  };
+  const limit = bodyLimit({ maxSize: MAX_BYTES, onError: () => { throw new HttpError(413, "too_large", `a change notification is at most ${MAX_BYTES} bytes`); } });
+
+  app.post("/google/:connection", async (c) => {
+    const id = c.req.param("connection");
+    connection(id, "google");
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((v, k) => (headers[k] = v));
+    const push = verifyGooglePush(headers, deps.secret(id));
+    if (!push) {
+      log.warn({ connectionId: id }, "a Google push notification without this connection's channel token was ignored");
+      throw new HttpError(401, "token_invalid", "the channel token is not this connection's");
+    }
+    // `sync` only says the channel is open; everything else says the calendar changed.
+    if (push.state !== "sync") await deps.trigger(id);
+    return c.body(null, 200);
+  });
+
+  app.post("/graph/:connection", limit, async (c) => {
+    const id = c.req.param("connection");
+    connection(id, "graph");
+    // The subscription's handshake: echo the token within 10 seconds, as text.
+    const validation = graphValidationResponse(new URL(c.req.url));
+    if (validation) return c.text(validation.body, validation.status, { "content-type": "text/plain; charset=utf-8" });
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new HttpError(400, "malformed_json", "a change notification is a JSON object with a value array");
+    }
+    let verdict: ReturnType<typeof verifyGraphNotifications>;
+    try {
+      verdict = verifyGraphNotifications(body, deps.secret(id));
+    } catch (error) {
+      throw new HttpError(400, "not_a_notification", (error as Error).message);
+    }
+    if (verdict.rejected > 0) log.warn({ connectionId: id, rejected: verdict.rejected }, "Graph change notifications without this connection's clientState were ignored");
+    if (verdict.accepted.length > 0) await deps.trigger(id);
+    // Graph wants 202 for a batch it delivered, ours or not (a 4xx would make it retry).
+    return c.body(null, 202);
+  });
+  return app;
+}
+
+/** The routes as `fulcrum serve` mounts them: the service's secret key and the watcher's queue. */
+export function calendarPushRoutesFor(ctx: AppContext): Hono {
+  let key: Buffer | undefined;
+  return calendarPushRoutes({
+    calendars: ctx.config.calendars,
+    secret: (id) => calendarPushSecret((key ??= loadSecretKey(ctx.config).key), id),
+    trigger: calendarPushTrigger(ctx.queue),
+    logger: ctx.logger,
+  });
+}
