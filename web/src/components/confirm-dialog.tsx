@@ -2,7 +2,7 @@
  * A modal confirmation on the native <dialog> element, which traps focus, closes on Escape and
  * returns focus to where it was — the accessible behaviour comes from the browser.
  */
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -16,6 +16,8 @@ export interface ConfirmDialogProps {
 
 export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, onCancel, danger }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Unique per dialog: a page with several dialogs must name each by its own title.
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -23,8 +25,8 @@ export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, 
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} aria-labelledby="confirm-title" onCancel={(e) => (e.preventDefault(), onCancel())} className="dialog">
-      <h2 id="confirm-title">{title}</h2>
+    <dialog ref={ref} aria-labelledby={titleId} onCancel={(e) => (e.preventDefault(), onCancel())} className="dialog">
+      <h2 id={titleId}>{title}</h2>
       <div className="dialog-body">{children}</div>
       <div className="actions">
         <button type="button" onClick={onCancel}>
