@@ -25,6 +25,10 @@ export const AUDIT_KINDS = {
   /** A write to Lever: what, the step key, Lever's id in reply. */
   leverWrite: "lever.write",
   notificationSent: "notification.sent",
+  /** A booked interview panel re-planned after a change: what changed, the decision and why. */
+  schedulingReplanned: "scheduling.replanned",
+  /** A scheduling problem escalated to the coordinator: on which channel, whether it was sent. */
+  schedulingEscalated: "scheduling.escalated",
 } as const;
 
 /** The hash before the first record. */

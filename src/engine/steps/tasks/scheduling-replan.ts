@@ -12,7 +12,8 @@ import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../.
 import { calendarsConfigSchema, openCalendarProvider, readAvailability } from "../../../calendars/index.ts";
 import { schedulingConfigSchema, type SchedulingConfig } from "../../../config/index.ts";
 import { businessDays, planPanel, readWindow, replanPanel, type BookingParams, type PanelUser } from "../../../scheduling/index.ts";
-import { createSchedulingChangeStore, type PanelState } from "../../../store/index.ts";
+import { AUDIT_KINDS, createAuditTrail } from "../../../governance/index.ts";
+import { createSchedulingChangeStore, type Database, type PanelState } from "../../../store/index.ts";
 import type { Notifier, TaskHandler } from "../../ports.ts";
 import { StepFailure } from "../../errors.ts";
 
@@ -35,7 +36,7 @@ export function schedulingReplanTask(settings: ReplanSettings = {}): TaskHandler
   const open = () => (providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars, settings.secrets)])));
   const env = settings.env ?? process.env;
 
-  return async ({ with: params, fetch, lever, event, db, dryRun }) => {
+  return async ({ with: params, fetch, lever, event, db, dryRun, traceId, connectionId }) => {
     const panelKey = str(event.panelKey);
     const kind = str(event.kind);
     if (!panelKey || !kind) throw new StepFailure("scheduling.replan: the event names no panel (panelKey) or change (kind); it comes from the calendar watcher or fulcrum schedule reschedule");
@@ -105,6 +106,24 @@ export function schedulingReplanTask(settings: ReplanSettings = {}): TaskHandler
     if (!dryRun) {
       const state: PanelState = replan.escalate ? "escalated" : replan.outcome === "none" ? "booked" : "rescheduling";
       await store.setState(panelKey, state);
+      // Every decision goes into the audit trail: what changed, what was decided and why, and
+      // whom it was escalated to (the channel, never the address: a Slack URL is a secret).
+      // The candidate's name and contact details stay out; the opportunity id says who.
+      const audit = createAuditTrail(db as Database);
+      const subject = { connectionId, opportunityId: panel.opportunityId, panelKey };
+      const records = [
+        {
+          kind: AUDIT_KINDS.schedulingReplanned,
+          traceId,
+          actor: "task:scheduling.replan",
+          subject,
+          data: { revision: panel.revision, change: { kind: change.kind, sessionIds: change.sessionIds, attendee: change.attendee, how: change.how }, outcome: replan.outcome, feasible: replan.feasible, escalate: replan.escalate, state, reason: replan.reason, conflicts: replan.conflicts.slice(0, 20) },
+        },
+        ...(escalated && escalated.reason !== "already sent for this change"
+          ? [{ kind: AUDIT_KINDS.schedulingEscalated, traceId, actor: "task:scheduling.replan", subject, data: { revision: panel.revision, change: change.kind, channel: escalated.channel, sent: escalated.sent, reason: escalated.reason, conflicts: replan.conflicts.slice(0, 20) } }]
+          : []),
+      ];
+      await audit.appendMany(records, db);
     }
     return {
       outcome: replan.outcome,
