@@ -127,10 +127,21 @@ export interface CandidateZoneInput {
 
 /** Picks the candidate's zone and says where it came from (see the module comment for the order). */
 export function candidateTimezone(input: CandidateZoneInput): { timezone: string; source: TimezoneSource; detail: string } {
+  const result = pickZone(input);
+  // A zone that was given but is not one (a typo in the workflow, free text in Lever) is named, so
+  // whoever reads the proposal knows why another zone was used.
+  const refused = [
+    input.given?.trim() && !IANAZone.isValidZone(input.given.trim()) ? `the given time zone "${input.given.trim().slice(0, 60)}" is not an IANA zone` : undefined,
+    input.applicationTimezone?.trim() && !IANAZone.isValidZone(input.applicationTimezone.trim()) ? `the application's time zone in Lever "${input.applicationTimezone.trim().slice(0, 60)}" is not an IANA zone` : undefined,
+  ].filter((x): x is string => x !== undefined);
+  return refused.length ? { ...result, detail: `${result.detail} (${refused.join("; ")}, so it was not used)` } : result;
+}
+
+function pickZone(input: CandidateZoneInput): { timezone: string; source: TimezoneSource; detail: string } {
   const valid = (z: string | undefined) => (z && IANAZone.isValidZone(z) ? z : undefined);
   const given = valid(input.given?.trim());
   if (given) return { timezone: given, source: "given", detail: `given as ${given}` };
-  const app = valid(input.applicationTimezone);
+  const app = valid(input.applicationTimezone?.trim());
   if (app) return { timezone: app, source: "application", detail: `the application's time zone in Lever (${app})` };
   const own = zoneForLocation(input.candidateLocation);
   if (own) return { timezone: own, source: "candidate location", detail: `the candidate's location in Lever ("${input.candidateLocation}")` };

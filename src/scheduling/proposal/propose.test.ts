@@ -183,6 +183,14 @@ describe("the candidate's time zone", () => {
     assert.equal(candidateTimezone({ ...d, postingLocation: "Anywhere" }).source, "default");
   });
 
+  it("names a zone given in the workflow or in Lever that is not an IANA zone, and says what was used instead", () => {
+    const z = candidateTimezone({ defaultTimezone: "UTC", given: "CET+1", applicationTimezone: "Mars/Olympus", postingLocation: "Berlin" });
+    assert.equal(z.timezone, "Europe/Berlin");
+    assert.equal(z.source, "posting location");
+    assert.equal(z.detail, 'the posting\'s location ("Berlin") (the given time zone "CET+1" is not an IANA zone; the application\'s time zone in Lever "Mars/Olympus" is not an IANA zone, so it was not used)');
+    assert.equal(candidateTimezone({ defaultTimezone: "UTC", applicationTimezone: "Europe/Paris" }).detail, "the application's time zone in Lever (Europe/Paris)");
+  });
+
   it("recognises cities written with accents, state codes and aliases", () => {
     assert.equal(zoneForLocation("Toronto, ON"), "America/Toronto");
     assert.equal(zoneForLocation("São Paulo"), "America/Sao_Paulo");
