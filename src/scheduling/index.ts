@@ -22,6 +22,7 @@ export { watchBookedPanels, panelChange, PANEL_CHANGE_EVENTS, type PanelChange, 
 export { replanPanel, ESCALATE_WITHIN_HOURS, type Replan, type ReplanInput } from "./changes/replan.ts";
 export { parseReminderOffsets, dueReminder, panelStart, peopleTime, candidateReminder, interviewerReminder, ReminderOffsetError, DEFAULT_REMINDER_OFFSETS, type ReminderText } from "./reminders/reminders.ts";
 export { noShowRisk, noShowSignals, type NoShowRisk, type NoShowSignals, type InviteAnswer } from "./no-show/risk.ts";
+export { markNoShow, NoShowRefused, type MarkedNoShow, type NoShowRefusal } from "./no-show/mark-no-show.ts";
 export { createSelfScheduling, linkExpiry, PAGE_OPTIONS, type SelfScheduling, type SelfScheduleDeps, type SelfScheduleLever, type PublicOption, type PublicView, type BookOutcome, type CancelOutcome } from "./self-schedule/self-schedule.ts";
 export { linkRequestSchema, firstName, linkLanguage, LINK_LANGUAGES, DEFAULT_LINK_DAYS, DEFAULT_CANCEL_NOTICE_HOURS, type LinkRequest, type LinkLanguage } from "./self-schedule/link-request.ts";
 export { bookingLinkEmail } from "./self-schedule/link-email.ts";

@@ -7,4 +7,4 @@ export { maintainEmbeddedDatabase, startEmbeddedMaintenance, type MaintenanceRep
 export { createBookingStore, type BookingStore, type BookingRow, type BookingStatus, type Seat, type HeldElsewhere } from "./scheduling-bookings.ts";
 export { createSchedulingChangeStore, type SchedulingChangeStore, type BookedPanel, type PanelState } from "./scheduling-changes.ts";
 export { createBookingLinkStore, hashLinkToken, newLinkToken, LINK_TOKEN_PATTERN, type BookingLinkStore, type BookingLink, type BookingLinkStatus, type NewBookingLink } from "./booking-links.ts";
-export { createReminderStore, reminderKey, type ReminderStore, type ReminderAudience, type InterviewOutcome, type PanelOutcome } from "./scheduling-reminders.ts";
+export { createReminderStore, reminderKey, type ReminderStore, type ReminderAudience, type InterviewOutcome, type PanelOutcome, type PanelForNoShow } from "./scheduling-reminders.ts";

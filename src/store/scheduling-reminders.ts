@@ -31,6 +31,17 @@ export interface PanelOutcome {
   reschedules: number;
 }
 
+/** A booked panel as marking a no-show reads it. */
+export interface PanelForNoShow {
+  panelKey: string;
+  connectionId: string;
+  opportunityId: string;
+  state: string;
+  /** The first session's start (ISO), null when the booking names none. */
+  firstStart: string | null;
+  noShow: { at: string; by: string } | null;
+}
+
 export function createReminderStore(db: Queryable) {
   return {
     /**
@@ -73,6 +84,30 @@ export function createReminderStore(db: Queryable) {
         [panelKey, by, now],
       );
       return rows.length === 1;
+    },
+
+    /**
+     * The panels Fulcrum booked that `ref` names: the booking's panel key, or every booked panel of
+     * the opportunity with that id; with each panel's first start and no-show mark.
+     */
+    async panelsFor(ref: string): Promise<PanelForNoShow[]> {
+      const { rows } = await db.query<{ panel_key: string; connection_id: string; opportunity_id: string; state: string; first_start: Date | string | null; no_show_at: Date | string | null; no_show_by: string | null }>(
+        `select b.panel_key, b.connection_id, b.opportunity_id, b.state, b.no_show_at, b.no_show_by,
+                coalesce((select min(h.start_at) from scheduling_holds h where h.panel_key = b.panel_key),
+                         (b.params->'sessions'->0->>'start')::timestamptz) as first_start
+           from scheduling_bookings b
+          where b.status = 'booked' and (b.panel_key = $1 or b.opportunity_id = $1)
+          order by first_start desc nulls last, b.panel_key`,
+        [ref],
+      );
+      return rows.map((r) => ({
+        panelKey: r.panel_key,
+        connectionId: r.connection_id,
+        opportunityId: r.opportunity_id,
+        state: r.state,
+        firstStart: r.first_start === null ? null : new Date(r.first_start).toISOString(),
+        noShow: r.no_show_at === null ? null : { at: new Date(r.no_show_at).toISOString(), by: r.no_show_by ?? "" },
+      }));
     },
 
     /**

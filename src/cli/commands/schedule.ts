@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { DEFAULT_TIME_LIMIT_MS, PanelRequestError, solvePanel, type SolveOptions } from "../../scheduling/index.ts";
 import { requestReschedule } from "../../engine/runs/calendar-watch.ts";
 import { withEngine } from "../engine-session.ts";
+import { registerNoShow } from "./schedule-no-show.ts";
 
 /** One answer line for a request that could not be solved as written. */
 interface ErrorLine {
@@ -201,7 +202,8 @@ function answerItem(item: Item, options: SolveOptions, write: (line: string) => 
 }
 
 export function register(program: Command): void {
-  const schedule = program.command("schedule").description("Interview scheduling: the exact panel solver, and asking to move a booked panel.");
+  const schedule = program.command("schedule").description("Interview scheduling: the exact panel solver, asking to move a booked panel, and marking a no-show.");
+  registerNoShow(schedule);
   schedule
     .command("reschedule <opportunity>")
     .description("The candidate asked to cancel or move: re-plan every booked panel of the opportunity (the interview-rescheduling workflow proposes new times).")
