@@ -19,6 +19,7 @@ import { createUser } from "../../src/server/console/index.ts";
 import type { FairnessReport, FairnessTable, GroupRow } from "../../src/server/console/fairness-report.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
 import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+import { resumeFor } from "../workflows/harness.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -71,6 +72,17 @@ describe("charts and search in the console", { skip: browserSkip() }, () => {
     });
     url = running.url;
     await createUser(running.ctx.db, { email: "auditor@example.com", name: "Ava Auditor", role: "auditor", password: PASSWORD }, COST);
+    // One real application through the sandbox, so the screening workflow runs and is audited.
+    const sandbox = running.sandbox!;
+    const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
+    sandbox.actions.applyToPosting(posting.id, { name: "Zora Searchable", email: "zora@example.net", resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const { rows } = await running.ctx.db.query("select 1 from workflow_runs r join audit_records a on a.trace_id = r.trace_id where r.context->'opportunity'->>'name' = 'Zora Searchable' limit 1");
+      if (rows.length) break;
+      if (Date.now() > deadline) throw new Error("timed out waiting for Zora's screening run");
+      await new Promise((r) => setTimeout(r, 200));
+    }
     browser = await launchBrowser();
   });
 
@@ -126,6 +138,40 @@ describe("charts and search in the console", { skip: browserSkip() }, () => {
 
       await noSidewaysScroll(page, `the fairness page at ${viewport.width} px`);
       assert.deepEqual(await seriousAxeViolations(page), [], `fairness at ${viewport.width} px`);
+    }
+  });
+
+  it("searches the audit trail by a candidate's name and a workflow, says whom the name matched, and names a bad date", async () => {
+    for (const viewport of SIZES) {
+      const page = await pageAs("auditor@example.com", viewport);
+      await page.goto(`${url}/audit`);
+      const form = page.getByRole("search", { name: "Search the audit trail" });
+      await form.getByLabel("Candidate", { exact: true }).fill("zora search");
+      await form.getByRole("combobox", { name: /^Workflow/ }).selectOption("application-screening");
+      const today = new Date().toISOString().slice(0, 10);
+      await form.getByLabel("From", { exact: true }).fill(today);
+      await form.getByLabel("To (included)").fill(today);
+      const button = form.getByRole("button", { name: "Search" });
+      const box = await button.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= viewport.width, `the Search button is in view at ${viewport.width} px`);
+      await button.click();
+      const heading = page.getByRole("heading", { name: /^\d+ records?$/ });
+      await heading.waitFor();
+      assert.ok(Number((await heading.innerText()).split(" ")[0]) >= 1, "Zora's screening is found");
+      await page.getByText("Matched candidates Zora Searchable (1 application); workflow application-screening (1 run).").waitFor();
+      await page.getByRole("heading", { name: /^run\.started/ }).first().waitFor();
+      const params = new URL(page.url()).searchParams;
+      assert.deepEqual([params.get("candidate"), params.get("workflow"), params.get("from")], ["zora search", "application-screening", today], "the search is in the address, to share");
+      await noSidewaysScroll(page, `audit results at ${viewport.width} px`);
+      assert.deepEqual(await seriousAxeViolations(page), [], `audit at ${viewport.width} px`);
+
+      await form.getByLabel("Candidate", { exact: true }).fill("Nobody Like This");
+      await button.click();
+      await page.getByText("Matched no candidate of that name; workflow application-screening (1 run).").waitFor();
+      await page.getByRole("heading", { name: "0 records" }).waitFor();
+
+      await page.goto(`${url}/audit?from=last%20week`);
+      assert.match(await page.getByRole("alert").innerText(), /from: "last week" is not a date; use YYYY-MM-DD/);
     }
   });
 });

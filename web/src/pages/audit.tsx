@@ -1,6 +1,10 @@
-/** Audit: search the hash-chained trail by candidate, opportunity, user or trace; verify the chain. */
+/**
+ * Audit: search the hash-chained trail by candidate (name or id), person (name or e-mail), workflow
+ * and date range — the server resolves names to ids — or by a trace or application id; verify the chain.
+ */
 import { useEffect, useState, type FormEvent } from "react";
 import { get, post, type User } from "../api.ts";
+import "../components/search-form.css";
 import { JsonView } from "../components/json-view.tsx";
 import { actorName, rememberPeople } from "../people.ts";
 import { navigate } from "../router.ts";
@@ -63,45 +67,74 @@ function AnchorStatus({ anchor }: { anchor: NonNullable<VerifyResult["anchor"]> 
   );
 }
 
-const FIELDS = [
-  ["trace", "Trace id"],
-  ["candidate", "Candidate id"],
-  ["opportunity", "Opportunity id"],
-  ["user", "User id"],
-] as const;
+/** The search fields, as query parameters of the page and of `/console/api/audit`. */
+const FIELDS = ["candidate", "person", "workflow", "from", "to", "trace", "opportunity", "user"] as const;
+type Field = (typeof FIELDS)[number];
+type Search = Partial<Record<Field, string>>;
+
+interface Matched {
+  candidates?: { name: string; applications: number }[];
+  people?: { name: string; email: string }[];
+  workflow?: { id: string; runs: number };
+}
+
+const searchOf = (query: URLSearchParams): Search => Object.fromEntries(FIELDS.flatMap((f) => (query.get(f) ? [[f, query.get(f)!]] : [])));
+
+/** What the names in the search matched, in a sentence. */
+function matchedText(m: Matched): string | undefined {
+  const parts: string[] = [];
+  const list = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(", ")} and ${xs.length - 5} more` : xs.join(", "));
+  if (m.candidates) parts.push(m.candidates.length ? `candidates ${list(m.candidates.map((c) => `${c.name} (${c.applications} application${c.applications === 1 ? "" : "s"})`))}` : "no candidate of that name");
+  if (m.people) parts.push(m.people.length ? `people ${list(m.people.map((p) => p.name))}` : "no person of that name or e-mail");
+  if (m.workflow) parts.push(`workflow ${m.workflow.id} (${m.workflow.runs} run${m.workflow.runs === 1 ? "" : "s"})`);
+  return parts.length ? `Matched ${parts.join("; ")}.` : undefined;
+}
 
 export function AuditPage({ user, query }: { user: User; query: URLSearchParams }) {
-  const [field, setField] = useState<string>(FIELDS.find(([k]) => query.get(k))?.[0] ?? "trace");
-  const [value, setValue] = useState(query.get(field) ?? "");
+  const [form, setForm] = useState<Search>(() => searchOf(query));
+  const [workflows, setWorkflows] = useState<{ id: string; name: string }[]>([]);
+  const [matched, setMatched] = useState<string | undefined>();
   const [records, setRecords] = useState<AuditRecord[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [verify, setVerify] = useState<VerifyResult | undefined>();
   const [verifying, setVerifying] = useState(false);
 
-  const search = async (f: string, v: string) => {
+  const search = async (s: Search) => {
     setError(undefined);
     try {
-      const r = await get<{ records: AuditRecord[]; people?: Record<string, string> }>(`/console/api/audit?${new URLSearchParams({ [f]: v })}`);
+      const r = await get<{ records: AuditRecord[]; matched?: Matched; people?: Record<string, string> }>(`/console/api/audit?${new URLSearchParams(s)}`);
       rememberPeople(r.people);
       setRecords(r.records);
+      setMatched(r.matched ? matchedText(r.matched) : undefined);
     } catch (e) {
       setError((e as Error).message);
       setRecords(undefined);
+      setMatched(undefined);
     }
   };
 
   useEffect(() => {
-    const initial = FIELDS.find(([k]) => query.get(k));
-    if (initial) void search(initial[0], query.get(initial[0])!);
+    const initial = searchOf(query);
+    if (Object.keys(initial).length) void search(initial);
+    // The workflows to pick from; without them the field still takes an id.
+    get<{ workflows: { id: string; name: string }[] }>("/api/workflows").then(
+      (r) => setWorkflows(r.workflows),
+      () => {},
+    );
     // run once for a link such as /audit?trace=…
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  const set = (f: Field) => (e: { target: { value: string } }) => setForm((old) => ({ ...old, [f]: e.target.value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!value.trim()) return;
-    navigate(`/audit?${new URLSearchParams({ [field]: value.trim() })}`);
-    void search(field, value.trim());
+    const s = Object.fromEntries(Object.entries(form).flatMap(([k, v]) => (v?.trim() ? [[k, v.trim()]] : []))) as Search;
+    if (!Object.keys(s).length) {
+      setError("Give a candidate, person, workflow, date range or id to search for.");
+      return;
+    }
+    navigate(`/audit?${new URLSearchParams(s)}`);
+    void search(s);
   };
 
   const runVerify = async () => {
@@ -146,21 +179,58 @@ export function AuditPage({ user, query }: { user: User; query: URLSearchParams 
           </div>
         )}
       </section>
-      <form onSubmit={submit} className="search" role="search" aria-label="Search the audit trail">
-        <label>
-          Search by
-          <select value={field} onChange={(e) => setField(e.target.value)}>
-            {FIELDS.map(([k, label]) => (
-              <option key={k} value={k}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">Value</span>
-          <input value={value} onChange={(e) => setValue(e.target.value)} placeholder="paste an id" />
-        </label>
+      <form onSubmit={submit} className="audit-search" role="search" aria-label="Search the audit trail">
+        <p className="muted small">Fill in any of these; a record must match all that are given. Names match in part, ignoring case.</p>
+        <div className="fields">
+          <label>
+            Candidate
+            <input value={form.candidate ?? ""} onChange={set("candidate")} placeholder="name or id" />
+          </label>
+          <label>
+            Person
+            <input value={form.person ?? ""} onChange={set("person")} placeholder="name or e-mail" />
+          </label>
+          <label>
+            Workflow
+            <select value={form.workflow ?? ""} onChange={set("workflow")}>
+              <option value="">Any workflow</option>
+              {[...workflows, ...(form.workflow && !workflows.some((w) => w.id === form.workflow) ? [{ id: form.workflow, name: form.workflow }] : [])].map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            From
+            <input type="date" value={form.from ?? ""} onChange={set("from")} />
+          </label>
+          <label>
+            To (included)
+            <input type="date" value={form.to ?? ""} onChange={set("to")} />
+          </label>
+        </div>
+        <details open={Boolean(form.trace || form.opportunity)}>
+          <summary>By trace or application id</summary>
+          <div className="fields">
+            <label>
+              Trace id <span className="muted">(follows one Lever event through runs, AI calls and writes)</span>
+              <input value={form.trace ?? ""} onChange={set("trace")} />
+            </label>
+            <label>
+              Application (opportunity) id
+              <input value={form.opportunity ?? ""} onChange={set("opportunity")} />
+            </label>
+          </div>
+        </details>
+        {form.user && (
+          <p className="small">
+            Only records by or about the user <span title={form.user}>{actorName(`user:${form.user}`, undefined, user)}</span>.{" "}
+            <button type="button" onClick={() => setForm(({ user: _, ...rest }) => rest)}>
+              Remove
+            </button>
+          </p>
+        )}
         <button type="submit" className="primary">
           Search
         </button>
@@ -175,6 +245,7 @@ export function AuditPage({ user, query }: { user: User; query: URLSearchParams 
           <h2 id="records-h">
             {records.length} record{records.length === 1 ? "" : "s"}
           </h2>
+          {matched && <p className="muted">{matched}</p>}
           <ol className="timeline">
             {records.map((r) => (
               <li key={r.seq} className="step">
