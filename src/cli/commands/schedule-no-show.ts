@@ -11,7 +11,7 @@ import { markNoShow, NoShowRefused } from "../../scheduling/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
 /** The audit kind of a marked no-show (the console's action writes the same). */
-export const NO_SHOW_AUDIT_KIND = "scheduling.no_show";
+const NO_SHOW_AUDIT_KIND = "scheduling.no_show";
 
 export function registerNoShow(schedule: Command): void {
   schedule

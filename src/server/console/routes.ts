@@ -24,6 +24,7 @@ import { interviewTranscript } from "./interview-transcript.ts";
 import { proposalCards } from "./proposal-cards.ts";
 import { proposalContext, proposalLabels, runLabels } from "./proposal-context.ts";
 import { listScheduledPanels, schedulingContext } from "./scheduling-panels.ts";
+import { markPanelNoShow } from "./scheduling-no-show.ts";
 import { deleteSession } from "./sessions.ts";
 import { signIn } from "./sign-in.ts";
 import { mountSingleSignOn, type SingleSignOnSettings } from "./single-sign-on.ts";
@@ -341,6 +342,15 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (past !== undefined && past !== "true" && past !== "false") return c.json({ error: "past: use true or false." }, 400);
     c.header("Cache-Control", "no-store");
     return c.json({ panels: await listScheduledPanels(db, g.caller, { past: past === "true" }) });
+  });
+
+  // The candidate did not come: whoever may decide proposals may say so, once the panel has started.
+  api.post("/scheduling/panels/:id/no-show", async (c) => {
+    const g = await guard(c, "proposals:decide");
+    if (g instanceof Response) return g;
+    const answer = await markPanelNoShow(db, g.caller, c.req.param("id"), new Date());
+    if (answer.status !== 200) return c.json({ error: answer.error }, answer.status);
+    return c.json({ noShow: answer.marked });
   });
 
   api.get("/proposals/:id/scheduling", async (c) => {
