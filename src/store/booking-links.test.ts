@@ -80,6 +80,19 @@ for (const engine of await testEngines()) {
       assert.equal(await links.claim(link.tokenHash), true, "a claim left by a crashed attempt is taken over");
     });
 
+    it("moves only a booked link: one cancelled meanwhile keeps its status and time", async () => {
+      const links = createBookingLinkStore(t.db);
+      const { token, link } = await links.create(input("r-move"));
+      const until = new Date(now.getTime() + 3 * DAY);
+      await links.markBooked(link.tokenHash, "panel-move", { at: 1 }, until);
+      assert.equal(await links.markRescheduled(link.tokenHash, { at: 2 }, until), true);
+      await links.setStatus(link.tokenHash, "cancelled");
+      assert.equal(await links.markRescheduled(link.tokenHash, { at: 3 }, until), false);
+      const after = await links.find(token!, now);
+      assert.equal(after?.status, "cancelled");
+      assert.deepEqual(after?.booked, { at: 2 });
+    });
+
     it("counts hits per key and window", async () => {
       const links = createBookingLinkStore(t.db);
       const results = await Promise.all(Array.from({ length: 8 }, () => links.hit("ip:192.0.2.1", 5, 60_000, now)));

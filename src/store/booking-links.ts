@@ -155,12 +155,17 @@ export function createBookingLinkStore(db: Database | Queryable) {
       await db.query("update booking_links set claimed_at = null, updated_at = now() where token_hash = $1", [tokenHash]);
     },
 
-    /** A new time for a booked link (after the re-booking is done). */
-    async markRescheduled(tokenHash: string, booked: Record<string, unknown>, until: Date): Promise<void> {
-      await db.query(
-        `update booking_links set booked = $2::jsonb, reschedules = reschedules + 1, status = 'booked', expires_at = greatest(expires_at, $3), updated_at = now() where token_hash = $1`,
+    /**
+     * A new time for a booked link (after the re-booking is done). Only a booked link moves: a link
+     * cancelled or waiting on a cancellation meanwhile is left as it is (false).
+     */
+    async markRescheduled(tokenHash: string, booked: Record<string, unknown>, until: Date): Promise<boolean> {
+      const { rows } = await db.query(
+        `update booking_links set booked = $2::jsonb, reschedules = reschedules + 1, expires_at = greatest(expires_at, $3), updated_at = now()
+          where token_hash = $1 and status = 'booked' returning token_hash`,
         [tokenHash, JSON.stringify(booked), until],
       );
+      return rows.length === 1;
     },
 
     async setStatus(tokenHash: string, status: BookingLinkStatus): Promise<void> {

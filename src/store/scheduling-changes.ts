@@ -50,6 +50,9 @@ function toPanel(r: Row): BookedPanel {
   };
 }
 
+/** A re-booking's claim on a revision with no progress for this long is taken to be from a crashed attempt. */
+export const REVISION_CLAIM_STALE_SECONDS = 300;
+
 export function createSchedulingChangeStore(db: Queryable) {
   return {
     /** One booked panel, or undefined (not booked, failed or unknown). */
@@ -148,13 +151,47 @@ export function createSchedulingChangeStore(db: Queryable) {
       await db.query("update scheduling_bookings set invite = $2::jsonb, updated_at = now() where panel_key = $1", [panelKey, JSON.stringify(invite)]);
     },
 
-    /** The revision is done: its params become the booking's, and the panel is booked again. */
-    async completeRevision(panelKey: string, revision: number, params: unknown, paramsHash: string, panelId: string | null): Promise<void> {
-      await db.query(
-        `update scheduling_bookings set revision = $2, params = $3::jsonb, params_hash = $4, state = 'booked', panel_id = coalesce(nullif($5, ''), panel_id), updated_at = now()
-          where panel_key = $1 and revision < $2`,
+    /**
+     * Claims `revision` for one re-booking before it writes anything: only the next revision of a
+     * booked panel, and only when no other attempt holds it (a claim that made no progress for
+     * `REVISION_CLAIM_STALE_SECONDS` belongs to an attempt that crashed). Otherwise says why not:
+     * `applied` (the panel is already there), `busy` (another attempt, with the same params or
+     * others, is applying it), `stale` (the panel is at another revision or not booked).
+     */
+    async claimRevision(panelKey: string, revision: number, paramsHash: string): Promise<{ claimed: true } | { claimed: false; why: "applied" | "busy" | "stale"; sameParams: boolean }> {
+      const { rows } = await db.query(
+        `update scheduling_bookings set pending_revision = $2, pending_hash = $3, pending_at = now()
+          where panel_key = $1 and status = 'booked' and revision = $2 - 1
+            and (pending_revision is null or pending_at < now() - make_interval(secs => ${REVISION_CLAIM_STALE_SECONDS}))
+          returning panel_key`,
+        [panelKey, revision, paramsHash],
+      );
+      if (rows.length === 1) return { claimed: true };
+      const now = await db.query<{ revision: number; status: string; pending_revision: number | null; pending_hash: string | null }>("select revision, status, pending_revision, pending_hash from scheduling_bookings where panel_key = $1", [panelKey]);
+      const r = now.rows[0];
+      if (r && Number(r.revision) >= revision) return { claimed: false, why: "applied", sameParams: false };
+      if (r && r.status === "booked" && Number(r.pending_revision) === revision) return { claimed: false, why: "busy", sameParams: r.pending_hash === paramsHash };
+      return { claimed: false, why: "stale", sameParams: false };
+    },
+
+    /** Gives a claim back (the re-booking stopped with an error), so a retry or another re-plan can apply the revision. */
+    async releaseRevision(panelKey: string, revision: number, paramsHash: string): Promise<void> {
+      await db.query("update scheduling_bookings set pending_revision = null, pending_hash = null, pending_at = null where panel_key = $1 and pending_revision = $2 and pending_hash = $3", [panelKey, revision, paramsHash]);
+    },
+
+    /**
+     * The revision is done: its params become the booking's, and the panel is booked again. Only
+     * the attempt that holds the claim completes it; false when it no longer does.
+     */
+    async completeRevision(panelKey: string, revision: number, params: unknown, paramsHash: string, panelId: string | null): Promise<boolean> {
+      const { rows } = await db.query(
+        `update scheduling_bookings set revision = $2, params = $3::jsonb, params_hash = $4, state = 'booked', panel_id = coalesce(nullif($5, ''), panel_id),
+                pending_revision = null, pending_hash = null, pending_at = null, updated_at = now()
+          where panel_key = $1 and revision = $2 - 1 and pending_revision = $2 and pending_hash = $4
+          returning panel_key`,
         [panelKey, revision, JSON.stringify(params), paramsHash, panelId ?? ""],
       );
+      return rows.length === 1;
     },
 
     /**

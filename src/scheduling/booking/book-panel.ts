@@ -123,7 +123,13 @@ export function organizerOf(sessions: BookingSession[], config: CalendarsConfig)
  * free. Overlap with a busy, tentative (as configured) or out-of-office event blocks; working
  * hours and buffers were the proposal's to respect, and a person may have moved a session on purpose.
  */
-export async function seatsTaken(b: BookingParams, deps: Pick<BookingDeps, "calendars" | "providers">, only?: (sessionId: string, email: string) => boolean): Promise<string[]> {
+export async function seatsTaken(
+  b: BookingParams,
+  deps: Pick<BookingDeps, "calendars" | "providers">,
+  only?: (sessionId: string, email: string) => boolean,
+  /** Busy times that are the panel's own events (a re-booking's), which never block it. */
+  own?: (leverUserId: string, busy: { start: string; end: string }) => boolean,
+): Promise<string[]> {
   const users = new Map<string, { id: string; email: string; name?: string | undefined }>();
   for (const s of b.sessions) for (const i of s.interviewers) if (!only || only(s.id, i.email)) users.set(i.leverUserId, { id: i.leverUserId, email: i.email, name: i.name });
   if (users.size === 0) return [];
@@ -147,7 +153,7 @@ export async function seatsTaken(b: BookingParams, deps: Pick<BookingDeps, "cale
   for (const s of b.sessions) {
     for (const i of s.interviewers) {
       if (only && !only(s.id, i.email)) continue;
-      const clash = (blockedBy.get(i.leverUserId) ?? []).find((x) => Date.parse(x.start) < Date.parse(s.end) && Date.parse(x.end) > Date.parse(s.start));
+      const clash = (blockedBy.get(i.leverUserId) ?? []).find((x) => Date.parse(x.start) < Date.parse(s.end) && Date.parse(x.end) > Date.parse(s.start) && !own?.(i.leverUserId, x));
       if (clash) problems.push(`${i.name ?? i.email} is no longer free for session "${s.id}" (${s.start}–${s.end}): busy ${clash.start}–${clash.end}`);
     }
   }

@@ -71,42 +71,72 @@ export async function rebookPanel(b: BookingParams, revision: number, deps: Book
   if (!current) throw new BookingError(`panel ${b.panelKey} is not booked, so it cannot be re-booked; propose and book it instead`);
   const before = current.params as unknown as BookingParams;
   const uid = inviteUid(b.panelKey);
-  if (current.revision >= revision) {
-    return {
-      panelKey: b.panelKey,
-      status: "rebooked",
-      revision: current.revision,
-      alreadyApplied: true,
-      events: Object.entries(current.events).map(([key, e]) => ({ key, id: String(e.id), organizer: String(e.organizer), sessions: e.sessions as string[], how: "unchanged" })),
-      invite: { uid, sequence: Number(current.invite?.sequence ?? 0), sent: current.invite?.sent === true },
-      panelId: current.panelId,
-      noteId: null,
-      changes: [],
-    };
-  }
+  const applied = (panel: typeof current): RebookResult => ({
+    panelKey: b.panelKey,
+    status: "rebooked",
+    revision: panel.revision,
+    alreadyApplied: true,
+    events: Object.entries(panel.events).map(([key, e]) => ({ key, id: String(e.id), organizer: String(e.organizer), sessions: e.sessions as string[], how: "unchanged" })),
+    invite: { uid, sequence: Number(panel.invite?.sequence ?? 0), sent: panel.invite?.sent === true },
+    panelId: panel.panelId,
+    noteId: null,
+    changes: [],
+  });
+  if (current.revision >= revision) return applied(current);
   if (revision !== current.revision + 1) throw new BookingError(`panel ${b.panelKey} is at revision ${current.revision}; revision ${revision} cannot be applied (re-plan it again)`);
   if (b.candidate.email && !deps.smtp) throw new BookingError("the candidate's updated invite needs outgoing e-mail: set FULCRUM_SMTP_URL (or the config file's smtp: block)");
   const plans = plannedEvents(b);
   for (const plan of plans) organizerOf(plan.sessions, deps.calendars);
+
+  // One re-booking of a revision at a time (two tabs, a double click, two workers): the loser
+  // writes nothing. Given back when this attempt stops with an error, so a retry continues.
+  const paramsHash = hashParams(b);
+  const claim = await store.claimRevision(b.panelKey, revision, paramsHash);
+  if (!claim.claimed) {
+    if (claim.why === "applied") return applied((await store.booked(b.panelKey)) ?? current);
+    if (claim.why === "busy" && claim.sameParams) throw Object.assign(new Error(`panel ${b.panelKey} is being re-booked to revision ${revision} by another attempt right now; try again in a moment`), { retryable: true });
+    throw new BookingError(`panel ${b.panelKey} is ${claim.why === "busy" ? `being re-booked to revision ${revision} with other times or people right now` : "no longer at the revision this change was planned on"}; nothing was changed (re-plan it again)`);
+  }
+  try {
+    return await applyRevision(b, revision, paramsHash, before, plans, deps);
+  } catch (error) {
+    await store.releaseRevision(b.panelKey, revision, paramsHash);
+    throw error;
+  }
+}
+
+async function applyRevision(b: BookingParams, revision: number, paramsHash: string, before: BookingParams, plans: ReturnType<typeof plannedEvents>, deps: BookingDeps): Promise<RebookResult> {
+  const store = createSchedulingChangeStore(deps.db);
+  const uid = inviteUid(b.panelKey);
   const changes = describeChanges(before, b);
+  // An event already moved to this revision by an attempt that stopped part-way (with these params).
+  const done = (e: Record<string, unknown> | undefined): boolean => e !== undefined && Number(e.revision ?? 0) >= revision && (e.revisionHash === undefined || e.revisionHash === paramsHash);
+  const started = (await store.booked(b.panelKey))!;
 
   // New seats replace the old ones, or none do.
   const seats: Seat[] = b.sessions.flatMap((s) => s.interviewers.map((i) => ({ interviewer: lower(i.email), sessionId: s.id, start: s.start, end: s.end })));
+  const seatText = (conflicts: { interviewer: string; start: string; end: string; panelKey: string; sessionId: string }[]) => conflicts.map((c) => `${c.interviewer} is already booked ${c.start}–${c.end} by panel ${c.panelKey} (session "${c.sessionId}")`).join("; ");
   const conflicts = await deps.db.transaction((tx) => createSchedulingChangeStore(tx).replaceSeats(b.panelKey, seats));
-  if (conflicts.length) {
-    throw new BookingError(`re-booking conflict, nothing was changed: ${conflicts.map((c) => `${c.interviewer} is already booked ${c.start}–${c.end} by panel ${c.panelKey} (session "${c.sessionId}")`).join("; ")}`);
-  }
-  // Free/busy again, for the seats that are new (a new person, or a new time).
+  if (conflicts.length) throw new BookingError(`re-booking conflict, nothing was changed: ${seatText(conflicts)}`);
+  // Free/busy again, for the seats that are new (a new person, or a new time) and whose event was
+  // not moved yet by an attempt that stopped part-way (that event is now the seat's own busy time).
+  const movedAlready = new Set(plans.filter((p) => done(started.events[p.key])).flatMap((p) => p.sessions.map((s) => s.id)));
   const isNew = (sessionId: string, email: string) => {
+    if (movedAlready.has(sessionId)) return false;
     const was = before.sessions.find((s) => s.id === sessionId);
     const now = b.sessions.find((s) => s.id === sessionId)!;
     return !was || Date.parse(was.start) !== Date.parse(now.start) || Date.parse(was.end) !== Date.parse(now.end) || !was.interviewers.some((i) => lower(i.email) === lower(email));
   };
-  const taken = await seatsTaken(b, deps, isNew);
+  // The panel's own events (at the old times, or already at the new ones) never block it, as in the re-plan.
+  const ownSpans = [...before.sessions, ...b.sessions.filter((s) => movedAlready.has(s.id))];
+  const own = (leverUserId: string, x: { start: string; end: string }) =>
+    ownSpans.some((s) => s.interviewers.some((i) => i.leverUserId === leverUserId) && Date.parse(x.start) >= Date.parse(s.start) && Date.parse(x.end) <= Date.parse(s.end));
+  const taken = await seatsTaken(b, deps, isNew, own);
   if (taken.length) {
     // Give the old seats back: the booking stands as it was.
     const old: Seat[] = before.sessions.flatMap((s) => s.interviewers.map((i) => ({ interviewer: lower(i.email), sessionId: s.id, start: s.start, end: s.end })));
-    await deps.db.transaction((tx) => createSchedulingChangeStore(tx).replaceSeats(b.panelKey, old));
+    const lost = await deps.db.transaction((tx) => createSchedulingChangeStore(tx).replaceSeats(b.panelKey, old));
+    if (lost.length) throw new BookingError(`re-booking conflict: ${taken.join("; ")}; and the old seats could not be held again (${seatText(lost)}), so the panel keeps the new seats in Fulcrum while its calendars show the old times: a person must re-plan it`);
     throw new BookingError(`re-booking conflict, nothing was changed: ${taken.join("; ")}`);
   }
 
@@ -119,7 +149,7 @@ export async function rebookPanel(b: BookingParams, revision: number, deps: Book
     const provider = deps.providers.get(organizer.connectionId);
     if (!provider) throw new BookingError(`calendar connection "${organizer.connectionId}" is not open`);
     const had = row.events[plan.key];
-    if (had && Number(had.revision ?? 0) >= revision) {
+    if (had && done(had)) {
       events.push({ key: plan.key, id: String(had.id), organizer: String(had.organizer), sessions: had.sessions as string[], how: "unchanged" });
       continue;
     }
@@ -136,7 +166,7 @@ export async function rebookPanel(b: BookingParams, revision: number, deps: Book
     };
     if (had && lower(String(had.organizer)) === organizer.email && String(had.connectionId ?? organizer.connectionId) === organizer.connectionId) {
       const updated = await provider.updateEvent(organizer, { id: String(had.id), href: had.href as string | undefined }, fields);
-      await store.recordRevisedEvent(b.panelKey, plan.key, { ...had, id: updated.id, href: updated.href ?? had.href, sessions: plan.sessions.map((s) => s.id), revision, declined: [] });
+      await store.recordRevisedEvent(b.panelKey, plan.key, { ...had, id: updated.id, href: updated.href ?? had.href, sessions: plan.sessions.map((s) => s.id), revision, revisionHash: paramsHash, declined: [] });
       events.push({ key: plan.key, id: updated.id, organizer: organizer.email, sessions: plan.sessions.map((s) => s.id), how: "patched" });
       continue;
     }
@@ -147,7 +177,7 @@ export async function rebookPanel(b: BookingParams, revision: number, deps: Book
     }
     const key = `${plan.key}~r${revision}`;
     const made = await provider.createEvent(organizer, { key, ...fields, timezone: organizer.timezone ?? b.candidate.timezone, location: staticLink ?? (b.format === "onsite" ? "On site" : undefined), conference: video && provider.kind !== "caldav" });
-    await store.recordRevisedEvent(b.panelKey, plan.key, { key, id: made.id, href: made.href, connectionId: organizer.connectionId, organizer: organizer.email, sessions: plan.sessions.map((s) => s.id), conferenceUrl: made.conferenceUrl ?? staticLink, revision, declined: [] });
+    await store.recordRevisedEvent(b.panelKey, plan.key, { key, id: made.id, href: made.href, connectionId: organizer.connectionId, organizer: organizer.email, sessions: plan.sessions.map((s) => s.id), conferenceUrl: made.conferenceUrl ?? staticLink, revision, revisionHash: paramsHash, declined: [] });
     events.push({ key: plan.key, id: made.id, organizer: organizer.email, sessions: plan.sessions.map((s) => s.id), how: "remade" });
   }
   // Events of the old revision that the new one no longer has (one per panel ↔ one per session).
@@ -164,7 +194,8 @@ export async function rebookPanel(b: BookingParams, revision: number, deps: Book
   // The candidate's invite: the same UID, SEQUENCE raised to the revision (RFC 5546), so their
   // calendar moves the event it has instead of adding one.
   let invite = row.invite ?? { uid };
-  if (b.candidate.email && Number(invite.sequence ?? 0) < revision) {
+  // Sent again when an earlier attempt at this revision, with other params, sent its own update.
+  if (b.candidate.email && (Number(invite.sequence ?? 0) < revision || (invite.revisionHash !== undefined && invite.revisionHash !== paramsHash))) {
     const joinUrl = Object.values(row.events).map((e) => e.conferenceUrl as string | undefined).find(Boolean);
     const lines = b.sessions.map((s) => `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`);
     const sent = await sendEmailInvite(deps.smtp!, {
@@ -180,7 +211,7 @@ export async function rebookPanel(b: BookingParams, revision: number, deps: Book
       to: [{ email: b.candidate.email, name: b.candidate.name }],
       timezone: b.candidate.timezone,
     });
-    invite = { ...invite, uid, sent: true, sequence: revision, messageId: sent.messageId };
+    invite = { ...invite, uid, sent: true, sequence: revision, revisionHash: paramsHash, messageId: sent.messageId };
     await store.recordRevisedInvite(b.panelKey, invite);
   }
 
@@ -190,11 +221,13 @@ export async function rebookPanel(b: BookingParams, revision: number, deps: Book
   const body = leverPanelBody(b, row.events, externalUrl);
   if (panelId) {
     if (!deps.lever.updatePanel) throw new BookingError("this Lever connection cannot replace panels (PUT /opportunities/:id/panels/:panel)");
-    await deps.lever.updatePanel(b.opportunityId, panelId, body, { key: `fulcrum:rebook:${b.panelKey}:r${revision}:panel` });
+    await deps.lever.updatePanel(b.opportunityId, panelId, body, { key: `fulcrum:rebook:${b.panelKey}:r${revision}:${paramsHash.slice(0, 12)}:panel` });
   } else {
-    panelId = (await deps.lever.createPanel(b.opportunityId, body, { key: `fulcrum:rebook:${b.panelKey}:r${revision}:panel` })).id ?? null;
+    panelId = (await deps.lever.createPanel(b.opportunityId, body, { key: `fulcrum:rebook:${b.panelKey}:r${revision}:${paramsHash.slice(0, 12)}:panel` })).id ?? null;
   }
-  const note = await deps.lever.addNote(b.opportunityId, { value: `Panel changed, now ${span(b)}: ${changes.join("; ") || "no change to people or times"}.` }, { key: `fulcrum:rebook:${b.panelKey}:r${revision}:note` });
-  await store.completeRevision(b.panelKey, revision, b, hashParams(b), panelId);
+  const note = await deps.lever.addNote(b.opportunityId, { value: `Panel changed, now ${span(b)}: ${changes.join("; ") || "no change to people or times"}.` }, { key: `fulcrum:rebook:${b.panelKey}:r${revision}:${paramsHash.slice(0, 12)}:note` });
+  if (!(await store.completeRevision(b.panelKey, revision, b, paramsHash, panelId))) {
+    throw Object.assign(new Error(`panel ${b.panelKey}: another attempt took revision ${revision} over while this one was writing; try again`), { retryable: true });
+  }
   return { panelKey: b.panelKey, status: "rebooked", revision, alreadyApplied: false, events, invite: { uid, sequence: Number(invite.sequence ?? 0), sent: invite.sent === true }, panelId, noteId: note.id ?? null, changes };
 }

@@ -208,8 +208,9 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
         const current = await createSchedulingChangeStore(deps.db).booked(link.panelKey!);
         if (!current) return { ok: false, reason: "closed", options: [] };
         const before = current.params as unknown as BookingParams;
-        await rebookPanel(pick, current.revision + 1, bookingDeps(link, lever));
-        await links.markRescheduled(link.tokenHash, pick as unknown as Record<string, unknown>, until);
+        // Another tab moved the panel first (that revision is applied): this move is not made.
+        if ((await rebookPanel(pick, current.revision + 1, bookingDeps(link, lever))).alreadyApplied) return { ok: false, reason: "taken", options: remaining() };
+        if (!(await links.markRescheduled(link.tokenHash, pick as unknown as Record<string, unknown>, until))) return { ok: false, reason: "closed", options: [] };
         await tellCoordinator(request, `Interview moved by ${request.candidate.name}`, `${request.candidate.name} moved the ${request.title} from ${span(before)} to ${span(pick)} with their self-scheduling link. Calendars, the invite and the Lever panel are updated.`);
         return { ok: true, booked: publicOption(pick), rescheduled: true };
       } catch (error) {
