@@ -215,7 +215,7 @@ export class CaldavCalendarProvider implements CalendarProvider {
     const client = await this.#dav();
     const calendar = await this.#calendarOf(organizer);
     const uid = caldavUid(event.key);
-    const data = buildEventIcs({ uid, sequence: 0, start: event.start, end: event.end, title: event.title, description: event.description, location: event.location, organizer: { email: organizer.email }, attendees: event.attendees });
+    const data = buildEventIcs({ uid, sequence: 0, start: event.start, end: event.end, title: event.title, description: event.description, location: event.location, organizer: { email: organizer.email }, attendees: event.attendees, status: event.showAs === "tentative" ? "TENTATIVE" : undefined });
     const filename = `${uid.replace(/@.*/, "")}.ics`;
     const href = new URL(filename, calendar.url.endsWith("/") ? calendar.url : `${calendar.url}/`).href;
     const res = await client.createCalendarObject({ calendar, filename, iCalString: data });

@@ -286,6 +286,8 @@ export class GoogleCalendarProvider implements CalendarProvider {
       id,
       ...googleBody(event),
       extendedProperties: { private: { fulcrumKey: event.key } },
+      // A hold blocks the time (opaque); its title says it is a hold.
+      ...(event.showAs === "tentative" ? { transparency: "opaque" } : {}),
       ...(event.conference ? { conferenceData: { createRequest: { requestId: id.slice(0, 40), conferenceSolutionKey: { type: "hangoutsMeet" } } } } : {}),
     };
     const path = `/calendars/${encodeURIComponent(organizer.email)}/events`;

@@ -346,7 +346,7 @@ export class GraphCalendarProvider implements CalendarProvider {
     const res = await this.#call(endpoint, `/users/${encodeURIComponent(organizer.email)}/events`, {
       method: "POST",
       // transactionId: Graph itself drops a second POST with the same id, so a retry makes no second event.
-      body: { ...graphBody(event), transactionId: event.key.slice(0, 255), ...(event.conference ? { isOnlineMeeting: true, onlineMeetingProvider: "teamsForBusiness" } : {}) },
+      body: { ...graphBody(event), transactionId: event.key.slice(0, 255), ...(event.showAs === "tentative" ? { showAs: "tentative" } : {}), ...(event.conference ? { isOnlineMeeting: true, onlineMeetingProvider: "teamsForBusiness" } : {}) },
     });
     if (res.status !== 201 && res.status !== 200) throw this.#fail(endpoint, res, `the calendar of ${organizer.email}`);
     return this.#toEvent(graphEventSchema.parse(res.body), organizer.email);

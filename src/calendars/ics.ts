@@ -225,6 +225,8 @@ export interface IcsEventInput {
   now?: Date | undefined;
   /** A URL for joining (video link). */
   url?: string | undefined;
+  /** `TENTATIVE` for a hold; CONFIRMED otherwise (CANCELLED with METHOD:CANCEL). */
+  status?: "TENTATIVE" | undefined;
 }
 
 /** One VEVENT in a VCALENDAR, times in UTC, with ORGANIZER and ATTENDEEs (RSVP requested). */
@@ -243,7 +245,7 @@ export function buildEventIcs(input: IcsEventInput): string {
   if (input.description) ev.addPropertyWithValue("description", input.description);
   if (input.location) ev.addPropertyWithValue("location", input.location);
   if (input.url) ev.addPropertyWithValue("url", input.url);
-  ev.addPropertyWithValue("status", input.method === "CANCEL" ? "CANCELLED" : "CONFIRMED");
+  ev.addPropertyWithValue("status", input.method === "CANCEL" ? "CANCELLED" : (input.status ?? "CONFIRMED"));
   const organizer = ev.addPropertyWithValue("organizer", `mailto:${input.organizer.email}`);
   if (input.organizer.name) organizer.setParameter("cn", input.organizer.name);
   for (const a of input.attendees) {

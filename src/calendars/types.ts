@@ -111,6 +111,11 @@ export interface NewEvent {
    * CalDAV object's UID. The same key never makes a second event.
    */
   key: string;
+  /**
+   * `tentative`: a hold, not a meeting — CalDAV STATUS:TENTATIVE, Graph showAs tentative, Google an
+   * opaque event (Google has no tentative state for the organiser; the title says it is a hold).
+   */
+  showAs?: "tentative" | undefined;
 }
 
 /** Fields of an existing event to change. */
