@@ -55,15 +55,15 @@ export const REVISION_CLAIM_STALE_SECONDS = 300;
 
 export function createSchedulingChangeStore(db: Queryable) {
   return {
-    /** One booked panel, or undefined (not booked, failed or unknown). */
+    /** One booked panel, or undefined (not booked, failed, cancelled or unknown). */
     async booked(panelKey: string): Promise<BookedPanel | undefined> {
-      const { rows } = await db.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1 and status = 'booked'`, [panelKey]);
+      const { rows } = await db.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1 and status = 'booked' and state <> 'cancelled'`, [panelKey]);
       return rows[0] ? toPanel(rows[0]) : undefined;
     },
 
-    /** Booked panels of one opportunity. */
+    /** Booked panels of one opportunity (a cancelled one is no longer booked). */
     async bookedFor(connectionId: string, opportunityId: string): Promise<BookedPanel[]> {
-      const { rows } = await db.query<Row>(`select ${COLUMNS} from scheduling_bookings where connection_id = $1 and opportunity_id = $2 and status = 'booked' order by created_at`, [connectionId, opportunityId]);
+      const { rows } = await db.query<Row>(`select ${COLUMNS} from scheduling_bookings where connection_id = $1 and opportunity_id = $2 and status = 'booked' and state <> 'cancelled' order by created_at`, [connectionId, opportunityId]);
       return rows.map(toPanel);
     },
 
@@ -105,8 +105,9 @@ export function createSchedulingChangeStore(db: Queryable) {
       );
     },
 
+    /** Sets a panel's state; a cancelled panel stays cancelled (a late re-plan or watcher never revives it). */
     async setState(panelKey: string, state: PanelState): Promise<void> {
-      await db.query("update scheduling_bookings set state = $2, updated_at = now() where panel_key = $1", [panelKey, state]);
+      await db.query("update scheduling_bookings set state = $2, updated_at = now() where panel_key = $1 and state <> 'cancelled'", [panelKey, state]);
     },
 
     /**
@@ -161,16 +162,16 @@ export function createSchedulingChangeStore(db: Queryable) {
     async claimRevision(panelKey: string, revision: number, paramsHash: string): Promise<{ claimed: true } | { claimed: false; why: "applied" | "busy" | "stale"; sameParams: boolean }> {
       const { rows } = await db.query(
         `update scheduling_bookings set pending_revision = $2, pending_hash = $3, pending_at = now()
-          where panel_key = $1 and status = 'booked' and revision = $2 - 1
+          where panel_key = $1 and status = 'booked' and state <> 'cancelled' and revision = $2 - 1
             and (pending_revision is null or pending_at < now() - make_interval(secs => ${REVISION_CLAIM_STALE_SECONDS}))
           returning panel_key`,
         [panelKey, revision, paramsHash],
       );
       if (rows.length === 1) return { claimed: true };
-      const now = await db.query<{ revision: number; status: string; pending_revision: number | null; pending_hash: string | null }>("select revision, status, pending_revision, pending_hash from scheduling_bookings where panel_key = $1", [panelKey]);
+      const now = await db.query<{ revision: number; status: string; state: string; pending_revision: number | null; pending_hash: string | null }>("select revision, status, state, pending_revision, pending_hash from scheduling_bookings where panel_key = $1", [panelKey]);
       const r = now.rows[0];
       if (r && Number(r.revision) >= revision) return { claimed: false, why: "applied", sameParams: false };
-      if (r && r.status === "booked" && Number(r.pending_revision) === revision) return { claimed: false, why: "busy", sameParams: r.pending_hash === paramsHash };
+      if (r && r.status === "booked" && r.state !== "cancelled" && Number(r.pending_revision) === revision) return { claimed: false, why: "busy", sameParams: r.pending_hash === paramsHash };
       return { claimed: false, why: "stale", sameParams: false };
     },
 
@@ -187,7 +188,7 @@ export function createSchedulingChangeStore(db: Queryable) {
       const { rows } = await db.query(
         `update scheduling_bookings set revision = $2, params = $3::jsonb, params_hash = $4, state = 'booked', panel_id = coalesce(nullif($5, ''), panel_id),
                 pending_revision = null, pending_hash = null, pending_at = null, updated_at = now()
-          where panel_key = $1 and revision = $2 - 1 and pending_revision = $2 and pending_hash = $4
+          where panel_key = $1 and revision = $2 - 1 and pending_revision = $2 and pending_hash = $4 and state <> 'cancelled'
           returning panel_key`,
         [panelKey, revision, JSON.stringify(params), paramsHash, panelId ?? ""],
       );

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import ICAL from "ical.js";
 import { createLeverClient, type PanelInput } from "../../lever/index.ts";
 import { startSandbox, type Sandbox } from "../../sandbox/index.ts";
-import { createDatabaseWriteLedger, openDatabase, type Database } from "../../store/index.ts";
+import { createDatabaseWriteLedger, createSchedulingChangeStore, openDatabase, type Database } from "../../store/index.ts";
 import { openTestDatabase, testEngines } from "../../store/testing.ts";
 import { bookPanel, BookingError, inviteUid, type BookingDeps, type BookingLever } from "./book-panel.ts";
 import { parseBookingParams, type BookingParams } from "./params.ts";
@@ -154,6 +154,33 @@ describe("re-booking a panel", { skip }, () => {
           assert.equal(updatesOf(b.panelKey).length, 1, "one invite update");
           assert.deepEqual(await seatsOf(t.db, b.panelKey), moved.sessions.map((s) => [s.id, new Date(s.start).toISOString()]));
           assert.equal(sandbox.state.panels.get(booked.panelId!)!.interviews[1]!.date, Date.parse(moved.sessions[1]!.start));
+        } finally {
+          await t.drop();
+        }
+      });
+
+      it("a cancelled panel is not re-booked by an older proposal: refused, nothing written", async () => {
+        const t = await openTestDatabase(engine.kind);
+        try {
+          const day = `2026-08-2${5 + n}`;
+          const b = booking(day, 6 + n, 8);
+          await bookPanel(b, depsFor(t.db));
+          // What a cancellation from the booking page leaves: no seats, state cancelled, status booked.
+          const changes = createSchedulingChangeStore(t.db);
+          await t.db.transaction((tx) => createSchedulingChangeStore(tx).replaceSeats(b.panelKey, []));
+          await changes.setState(b.panelKey, "cancelled");
+          await changes.setState(b.panelKey, "rescheduling");
+          const mails = smtp.inbox.length;
+          const lever = sandbox.state.notes.size;
+          await assert.rejects(rebookPanel(booking(day, 6 + n, 12), 1, depsFor(t.db)), (e: unknown) => e instanceof BookingError && /not booked \(never booked, or cancelled\)/.test(e.message));
+          assert.deepEqual(await seatsOf(t.db, b.panelKey), [], "no seats taken again");
+          assert.deepEqual(await startsIn(0, day), [new Date(b.sessions[0]!.start).toISOString()], "the calendar event was not moved");
+          assert.equal(smtp.inbox.length, mails, "no invite sent");
+          assert.equal(sandbox.state.notes.size, lever, "no Lever note");
+          const row = await t.db.query<{ state: string; revision: number }>("select state, revision from scheduling_bookings where panel_key = $1", [b.panelKey]);
+          assert.deepEqual(row.rows[0], { state: "cancelled", revision: 0 }, "a later state change does not revive it");
+          assert.equal(await changes.booked(b.panelKey), undefined);
+          assert.deepEqual(await changes.bookedFor("default", b.opportunityId), []);
         } finally {
           await t.drop();
         }

@@ -68,7 +68,7 @@ export function describeChanges(before: BookingParams, after: BookingParams): st
 export async function rebookPanel(b: BookingParams, revision: number, deps: BookingDeps): Promise<RebookResult> {
   const store = createSchedulingChangeStore(deps.db);
   const current = await store.booked(b.panelKey);
-  if (!current) throw new BookingError(`panel ${b.panelKey} is not booked, so it cannot be re-booked; propose and book it instead`);
+  if (!current) throw new BookingError(`panel ${b.panelKey} is not booked (never booked, or cancelled), so it cannot be re-booked; propose and book it instead`);
   const before = current.params as unknown as BookingParams;
   const uid = inviteUid(b.panelKey);
   const applied = (panel: typeof current): RebookResult => ({
@@ -227,6 +227,7 @@ async function applyRevision(b: BookingParams, revision: number, paramsHash: str
   }
   const note = await deps.lever.addNote(b.opportunityId, { value: `Panel changed, now ${span(b)}: ${changes.join("; ") || "no change to people or times"}.` }, { key: `fulcrum:rebook:${b.panelKey}:r${revision}:${paramsHash.slice(0, 12)}:note` });
   if (!(await store.completeRevision(b.panelKey, revision, b, paramsHash, panelId))) {
+    if (!(await store.booked(b.panelKey))) throw new BookingError(`panel ${b.panelKey} was cancelled while it was being re-booked; its new times were not kept`);
     throw Object.assign(new Error(`panel ${b.panelKey}: another attempt took revision ${revision} over while this one was writing; try again`), { retryable: true });
   }
   return { panelKey: b.panelKey, status: "rebooked", revision, alreadyApplied: false, events, invite: { uid, sequence: Number(invite.sequence ?? 0), sent: invite.sent === true }, panelId, noteId: note.id ?? null, changes };
