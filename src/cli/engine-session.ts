@@ -8,8 +8,7 @@ import { join } from "node:path";
 import { loadConfig, type Config } from "../config/index.ts";
 import { silentLogger } from "../observability/index.ts";
 import { migrate, openDatabase, type Database } from "../store/index.ts";
-import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
-import { createInbox, type Inbox } from "../engine/inbox/index.ts";
+import { createInbox, createJobQueue, type Inbox, type JobQueue } from "../engine/index.ts";
 import { refuseWhileServeHoldsEmbeddedDatabase } from "../store/embedded-holder.ts";
 
 export { embeddedDatabaseHolder, holdEmbeddedDatabase } from "../store/embedded-holder.ts";

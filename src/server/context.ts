@@ -5,12 +5,7 @@
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../observability/index.ts";
 import type { Database } from "../store/index.ts";
-import type { JobQueue } from "../engine/queue/index.ts";
-import type { Inbox } from "../engine/inbox/index.ts";
-import type { ConnectionDirectory, EventSource } from "../engine/sources/index.ts";
-import type { ConnectionRegistry } from "../engine/connections/index.ts";
-import type { WorkflowEngine } from "../engine/runs/index.ts";
-import type { WorkflowSet } from "../engine/workflows/index.ts";
+import type { ConnectionDirectory, ConnectionRegistry, EventSource, Inbox, JobQueue, WorkflowEngine, WorkflowSet } from "../engine/index.ts";
 import type { EeoSource } from "./console/fairness-report.ts";
 import type { DemoActivity } from "../sandbox/index.ts";
 

@@ -8,7 +8,7 @@ import { finished } from "node:stream/promises";
 import type { Command } from "commander";
 import { auditAnchorSettings, type Config } from "../../config/index.ts";
 import { AnchorFolderError, anchorKeyFrom, createAuditTrail, describeAge, verifyWithAnchors, writeAuditAnchor, type AnchoredVerifyResult, type AuditVerifyResult } from "../../governance/index.ts";
-import { loadSecretKey } from "../../engine/connections/index.ts";
+import { loadSecretKey } from "../../engine/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
 /** The public keys anchors may be signed with: this deployment's (current and previous secret key). */

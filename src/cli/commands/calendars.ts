@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { CALENDAR_SECRET_FIELDS, calendarSecretContext } from "../../calendars/index.ts";
 import { loadConfig } from "../../config/index.ts";
-import { createSecretBox, loadSecretKey } from "../../engine/connections/index.ts";
+import { createSecretBox, loadSecretKey } from "../../engine/index.ts";
 
 /** Seals `plaintext` for the connection's secret field; the provider decides which field that is. */
 export function sealForConnection(provider: keyof typeof CALENDAR_SECRET_FIELDS, connectionId: string, plaintext: string, box: { seal(p: string, c?: string): string }): string {

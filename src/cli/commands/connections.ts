@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { leverEventNames, loadConfig } from "../../config/index.ts";
-import { openConnections, type Connection, type ConnectionInput, type LeverEnvironment, type OpenedConnections } from "../../engine/connections/index.ts";
+import { openConnections, type Connection, type ConnectionInput, type LeverEnvironment, type OpenedConnections } from "../../engine/index.ts";
 import { createLogger } from "../../observability/index.ts";
 
 /** Opens the registry for a command, runs `fn`, and always closes the database. */

@@ -5,7 +5,7 @@
  */
 import { checkCalendarConnections, type CalendarSecrets } from "../../calendars/index.ts";
 import type { Config } from "../../config/index.ts";
-import { createSecretBox, loadSecretKey, type DoctorRow } from "../../engine/connections/index.ts";
+import { createSecretBox, loadSecretKey, type DoctorRow } from "../../engine/index.ts";
 
 /**
  * The rows for the calendar connections, or undefined when the configuration has none. Sealed

@@ -3,7 +3,7 @@
  * any check fails — a refused permission that Fulcrum or an enabled workflow needs among them.
  */
 import type { Command } from "commander";
-import { doctorFailed, formatDoctorTable, type DoctorRow } from "../../engine/connections/index.ts";
+import { doctorFailed, formatDoctorTable, type DoctorRow } from "../../engine/index.ts";
 import { pickConnection, withConnections } from "./connections.ts";
 import { loadConfig } from "../../config/index.ts";
 import { calendarDoctorSection } from "./doctor-calendars.ts";

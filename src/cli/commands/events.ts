@@ -2,7 +2,7 @@
  * `fulcrum events list|show|replay`: the inbox of received events, for operators.
  */
 import type { Command } from "commander";
-import type { InboxEvent, InboxStatus } from "../../engine/inbox/index.ts";
+import type { InboxEvent, InboxStatus } from "../../engine/index.ts";
 import { withEngine } from "../engine-session.ts";
 
 const STATUSES: InboxStatus[] = ["received", "processing", "processed", "failed", "ignored"];

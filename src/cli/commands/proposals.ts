@@ -5,10 +5,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/index.ts";
 import { silentLogger } from "../../observability/index.ts";
-import { createJobQueue } from "../../engine/queue/index.ts";
-import { getProposal, listProposals } from "../../engine/proposals/index.ts";
-import { createQueueDispatcher, createWorkflowEngine, defineEngineQueues, EngineError } from "../../engine/runs/index.ts";
-import { refuseUnsendableEmail } from "../../engine/runs/runtime.ts";
+import { createEngineRuntime, createJobQueue, EngineError, getProposal, listProposals } from "../../engine/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
 async function decide(id: string, decision: "approve" | "reject", o: { as: string; reason?: string; edits?: string }, cmd: Command): Promise<void> {
@@ -26,21 +23,12 @@ async function decide(id: string, decision: "approve" | "reject", o: { as: strin
     await withDatabase(async (db) => {
       const queue = createJobQueue({ db, logger: silentLogger, schedule: false });
       await queue.start();
-      await defineEngineQueues(queue);
       try {
-        // Only decideProposal is used here: it records the decision and enqueues the step for the
-        // server's workers. An e-mail is refused here as the server's API refuses it, when the
-        // configuration (shared with the server) has no SMTP settings.
-        const engine = refuseUnsendableEmail(createWorkflowEngine({
-          db,
-          workflows: { list: () => [], get: () => undefined },
-          lever: () => {
-            throw new Error("the CLI does not call Lever; the server applies approved proposals");
-          },
-          dispatcher: createQueueDispatcher(queue, db),
-          modeCeiling: config.modeCeiling,
-        }), { config, db });
-        await engine.decideProposal(Number(id), { actor: `cli:${o.as}`, decision, reason: o.reason, edits });
+        // Records the decision and enqueues the step for the server's workers. An e-mail is refused
+        // here as the server's API refuses it, when the configuration (shared with the server) has
+        // no SMTP settings.
+        const proposals = await createEngineRuntime({ kind: "decide-only", db, queue, config });
+        await proposals.decide(Number(id), { actor: `cli:${o.as}`, decision, reason: o.reason, edits });
         const p = await getProposal(db, Number(id));
         process.stdout.write(`proposal ${id} ${p?.status} by cli:${o.as}; ${decision === "approve" ? "the server applies it and continues the run" : "the run goes on without it"}\n`);
       } finally {

@@ -4,8 +4,7 @@
  */
 import type { Command } from "commander";
 import { withDatabase } from "../engine-session.ts";
-import { getRun, listRuns } from "../../engine/runs/index.ts";
-import { listProposals } from "../../engine/proposals/index.ts";
+import { getRun, listProposals, listRuns } from "../../engine/index.ts";
 
 
 export function register(program: Command): void {

@@ -7,7 +7,7 @@
 import { createReadStream } from "node:fs";
 import type { Command } from "commander";
 import { DEFAULT_TIME_LIMIT_MS, PanelRequestError, solvePanel, type SolveOptions } from "../../scheduling/index.ts";
-import { requestReschedule } from "../../engine/runs/calendar-watch.ts";
+import { requestReschedule } from "../../engine/index.ts";
 import { withEngine } from "../engine-session.ts";
 import { registerNoShow } from "./schedule-no-show.ts";
 

@@ -15,18 +15,24 @@ import { serve } from "@hono/node-server";
 import { auditAnchorSettings, loadConfig, type Config } from "../../config/index.ts";
 import { createLogger, type Logger } from "../../observability/index.ts";
 import { migrate, openDatabase, startEmbeddedMaintenance, type Database } from "../../store/index.ts";
-import { createJobQueue, type JobQueue } from "../../engine/queue/index.ts";
-import { createInbox, type Inbox } from "../../engine/inbox/index.ts";
-import { openConnections, type ConnectionRegistry } from "../../engine/connections/index.ts";
+import {
+  createEngineRuntime,
+  createInbox,
+  createJobQueue,
+  createSecretBox,
+  loadSecretKey,
+  openConnections,
+  type ConnectionRegistry,
+  type Inbox,
+  type JobQueue,
+} from "../../engine/index.ts";
 import { createApp } from "../../server/app.ts";
 import { ensureFirstAdmin, firstAdminBanner } from "../../server/console/index.ts";
-import { startEngineRuntime } from "../../engine/runs/runtime.ts";
 import { ensureBootstrapToken } from "../../server/api/index.ts";
 import type { AppContext } from "../../server/context.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
 import { holdEmbeddedDatabase } from "../engine-session.ts";
 import { anchorKeyFrom, startAuditAnchoring } from "../../governance/index.ts";
-import { createSecretBox, loadSecretKey } from "../../engine/connections/index.ts";
 import { calendarsConfigSchema } from "../../calendars/config.ts";
 
 /** The running service, as `startServer` returns it. */
@@ -142,9 +148,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const ctx: AppContext = { config, db, logger, queue, inbox, connections: registry, connectionRegistry: registry };
     if (sandbox?.activity) ctx.sandboxActivity = sandbox.activity;
 
-    // The workflow engine (engine/runs/runtime.ts) registers its inbox processor and job workers
+    // The workflow engine (createEngineRuntime, serve variant) registers its inbox processor and job workers
     // here, before the inbox starts processing.
-    const engineRuntime = await startEngineRuntime({
+    const engineRuntime = await createEngineRuntime({
+      kind: "serve",
       config, db, logger, queue, inbox,
       client: (id) => registry.client(id),
       connectionIds: async () => (await registry.list()).map((c) => c.id),

@@ -14,24 +14,31 @@ import { migrate, openDatabase } from "../../store/index.ts";
 import { createAi, DEFAULT_AI_CONFIG } from "../../ai/index.ts";
 import { createLeverClient, LEVER_PRODUCTION_URL, type LeverClient } from "../../lever/index.ts";
 import {
+  actionModes,
+  aiStepRunner,
   approveWorkflowChange,
+  capMode,
+  ceilingSource,
+  createEngineRuntime,
+  createModeCeiling,
   describeWorkflowPatch,
   formatProblem,
+  isMode,
+  leverGateway,
+  listProposals,
   listWorkflowChanges,
   loadWorkflows,
   rejectWorkflowChange,
   requestWorkflowChange,
+  runOutcome,
   workflowJsonSchema,
   WorkflowChangeError,
+  type ActionMode,
   type EngineEvent,
+  type Mode,
+  type ModeCeilingState,
   type WorkflowChange,
-} from "../../engine/workflows/index.ts";
-import { createInlineDispatcher, createWorkflowEngine } from "../../engine/runs/index.ts";
-import { aiStepRunner } from "../../engine/runs/runtime.ts";
-import { leverGateway } from "../../engine/steps/index.ts";
-import { builtInTasks, readResumeWithScreening } from "../../engine/steps/tasks/index.ts";
-import { listProposals } from "../../engine/proposals/index.ts";
-import { actionModes, capMode, ceilingSource, createModeCeiling, isMode, type ActionMode, type Mode, type ModeCeilingState } from "../../engine/policy/index.ts";
+} from "../../engine/index.ts";
 import { fourEyesRequired } from "../../server/console/index.ts";
 import { embeddedDatabaseHolder, withDatabase } from "../engine-session.ts";
 
@@ -132,7 +139,7 @@ export function register(program: Command): void {
     .description("Validate every workflow file; print each problem as file:line:column field: message and exit 1 if any.")
     .argument("[files...]", "only these files (default: the built-in folder and FULCRUM_WORKFLOWS_DIR)")
     .action(async (files: string[]) => {
-      const { parseWorkflow } = await import("../../engine/workflows/index.ts");
+      const { parseWorkflow } = await import("../../engine/index.ts");
       const problems = files.length
         ? files.flatMap((f) => {
             // Checked against the configured tools, as `serve` checks them.
@@ -366,31 +373,29 @@ Example:
       const db = await openDatabase({ dataDir: "memory://" });
       try {
         await migrate(db);
-        const inline = createInlineDispatcher(db);
-        const engine = createWorkflowEngine({
+        const dry = await createEngineRuntime({
+          kind: "dry-run",
           db,
           workflows: { list: () => [wf], get: (x) => (x === wf.workflow.id ? wf : undefined) },
           lever: () => leverGateway(client),
-          dispatcher: inline.dispatcher,
-          modeCeiling: "shadow",
           ai: aiStepRunner(createAi({ config: { ai: config.ai ?? DEFAULT_AI_CONFIG }, logger: silentLogger })),
-          tasks: builtInTasks({ tools: config.tools, scheduling: { calendars: config.calendars, scheduling: config.scheduling } }),
-          readResume: readResumeWithScreening,
+          tasks: { tools: config.tools, scheduling: { calendars: config.calendars, scheduling: config.scheduling } },
           logger: silentLogger,
+          // The database is this command's own and thrown away: a timer that comes due may fire.
+          armTimers: true,
         });
-        const runs = await engine.handleEvent({ ...event, workflowId: event.source === "lever" || event.source === "tool" ? undefined : id, traceId: "dry-run" }, { dryRun: true });
-        await inline.drain(engine);
+        const runs = await dry.run({ ...event, workflowId: event.source === "lever" || event.source === "tool" ? undefined : id, traceId: "dry-run" });
         if (runs.length === 0) {
           process.stdout.write(`the event does not start "${id}" (its triggers or conditions do not match)\n`);
           return;
         }
         const proposals = (await listProposals(db, { limit: 500 })).reverse();
-        const run = await db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where id = $1", [runs[0]]);
+        const run = await runOutcome(db, runs[0]!);
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ run: run.rows[0], proposals }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ run, proposals }, null, 2)}\n`);
           return;
         }
-        process.stdout.write(`dry run of ${id}: run ${run.rows[0]!.status}${run.rows[0]!.error ? ` (${run.rows[0]!.error})` : ""}, ${proposals.length} proposal(s); nothing was written\n`);
+        process.stdout.write(`dry run of ${id}: run ${run!.status}${run!.error ? ` (${run!.error})` : ""}, ${proposals.length} proposal(s); nothing was written\n`);
         for (const p of proposals) {
           process.stdout.write(`\n[${p.stepId}] ${p.summary}\n  would be: ${p.mode} (${p.policy.join("; ")})\n`);
           if (p.confidence !== null) process.stdout.write(`  confidence: ${p.confidence.toFixed(2)}  engine: ${p.engine ?? "-"}  model: ${p.model ?? "-"}  prompt: ${p.prompt ?? "-"}\n`);

@@ -8,8 +8,7 @@ import type { Hono, Context } from "hono";
 import { z } from "zod";
 import type { Database } from "../../store/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
-import { createModeCeiling, type Mode, type ModeCeiling, type ModeCeilingState } from "../../engine/policy/index.ts";
-import { engineEvents } from "../../engine/runs/index.ts";
+import { createModeCeiling, engineEvents, type Mode, type ModeCeiling, type ModeCeilingState } from "../../engine/index.ts";
 import { HttpError } from "../http-error.ts";
 
 const body = z.strictObject({ mode: z.enum(["shadow", "assist", "auto"]) });

@@ -20,10 +20,9 @@ import type { Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http-error.ts";
-import { EngineError, type WorkflowEngine } from "../../engine/runs/index.ts";
+import { EngineError, getBackfill, requestBackfill, type WorkflowEngine } from "../../engine/index.ts";
 import { rediscoverForPosting, type PostingInput } from "../../screening/index.ts";
 import { createEmbedder } from "../../ai/index.ts";
-import { getBackfill, requestBackfill } from "../../engine/steps/tasks/screening-index.ts";
 
 const LEVER_ID = /^[\w-]{1,100}$/;
 const backfillBody = z.strictObject({

@@ -10,20 +10,26 @@ import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http-error.ts";
 import { actionForApiRequest, fourEyesRequired, permits, type Caller } from "../console/index.ts";
-import { EngineError, getRun, listRuns, type WorkflowEngine } from "../../engine/runs/index.ts";
-import { getProposal, listProposals } from "../../engine/proposals/index.ts";
 import {
   approveWorkflowChange,
+  capMode,
+  ceilingSource,
   describeWorkflowPatch,
+  EngineError,
   formatProblem,
+  getProposal,
+  getRun,
   getWorkflowChange,
+  listProposals,
+  listRuns,
   listWorkflowChanges,
   rejectWorkflowChange,
   requestWorkflowChange,
   WorkflowChangeError,
+  type Mode,
+  type WorkflowEngine,
   type WorkflowSet,
-} from "../../engine/workflows/index.ts";
-import { capMode, ceilingSource, type Mode } from "../../engine/policy/index.ts";
+} from "../../engine/index.ts";
 import { verifyApiToken } from "./tokens.ts";
 import { mountModeCeilingRoutes } from "./mode-ceiling.ts";
 import { mountRediscoveryRoutes } from "./rediscovery.ts";

@@ -12,7 +12,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { findUnstorableValue, UnstorableEventError } from "../../engine/inbox/index.ts";
+import { findUnstorableValue, UnstorableEventError } from "../../engine/index.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http-error.ts";
 import { plausibleConnectionId } from "../webhook-routes.ts";

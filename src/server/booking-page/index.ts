@@ -5,8 +5,7 @@
  */
 import type { Hono } from "hono";
 import { openCalendarProvider, type CalendarProvider } from "../../calendars/index.ts";
-import { createSecretBox, loadSecretKey } from "../../engine/connections/index.ts";
-import { leverGateway } from "../../engine/steps/index.ts";
+import { createSecretBox, leverGateway, loadSecretKey } from "../../engine/index.ts";
 import { sendEmail } from "../../notify/index.ts";
 import { createSelfScheduling, type SelfScheduleLever, type SelfScheduling } from "../../scheduling/index.ts";
 import type { AppContext } from "../context.ts";

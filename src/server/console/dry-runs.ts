@@ -9,11 +9,8 @@
 import { BUILT_IN_PROMPTS_DIR, type Ai } from "../../ai/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
-import { createInlineDispatcher, createWorkflowEngine, type AiStepRunner, type AuditSink, type LeverGateway, type StepDispatcher, type WorkflowSource } from "../../engine/runs/index.ts";
-import { aiStepRunner } from "../../engine/runs/runtime.ts";
-import { builtInTasks, readResumeWithScreening } from "../../engine/steps/tasks/index.ts";
+import { aiStepRunner, createEngineRuntime, type AiStepRunner, type AuditSink, type EngineEvent, type LeverGateway, type WorkflowSource } from "../../engine/index.ts";
 import type { ToolConfig } from "../../config/index.ts";
-import type { EngineEvent } from "../../engine/workflows/index.ts";
 
 /** A prompt pinned to one saved version for every step that asks for it by name. */
 export interface PromptPin {
@@ -65,31 +62,20 @@ export function dryRunners(deps: DryRunDeps): DryRunnerFactory {
     return {
       promptsAsked,
       async run(event, workflowId) {
-        // One engine and queue per dry run, so dry runs can go side by side.
-        const inline = createInlineDispatcher(deps.db);
-        const dispatcher: StepDispatcher = {
-          ...inline.dispatcher,
-          // A dry run arms no timer: arming one re-times the real run's timer of the same key.
-          enqueueTimer: async () => {},
-        };
-        const engine = createWorkflowEngine({
+        // The runtime gives each run its own engine and queue, so dry runs can go side by side, and
+        // arms no timer: arming one re-times the real run's timer of the same key.
+        const dry = await createEngineRuntime({
+          kind: "dry-run",
           db: deps.db,
           workflows: deps.workflows,
           lever: deps.lever,
-          dispatcher,
-          modeCeiling: "shadow",
           ai,
-          tasks: builtInTasks({ tools: deps.tools }),
-          readResume: readResumeWithScreening,
-          notify: async () => {
-            throw new Error("a dry run sends no message");
-          },
+          tasks: { tools: deps.tools },
           audit: deps.audit,
           logger: deps.logger,
           now: uniqueNow,
         });
-        const ids = await engine.handleEvent({ ...event, workflowId }, { dryRun: true });
-        await inline.drain(engine);
+        const ids = await dry.run({ ...event, workflowId });
         return ids[0];
       },
     };

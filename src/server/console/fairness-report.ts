@@ -30,6 +30,7 @@
 import { fairnessAudit, selectionRates, type FairnessDimension, type FairnessRecord, type FairnessReport as GroupReport } from "../../governance/fairness.ts";
 import { adverseImpactVerdict, type AdverseImpactVerdict } from "../../governance/adverse-impact.ts";
 import { createReminderStore, type Queryable } from "../../store/index.ts";
+import { interviewTriageRows, screeningRunRows } from "../../engine/index.ts";
 
 /**
  * One person's EEO answers as Lever's `GET /eeo/responses/pii` returns them (only the fields used
@@ -246,24 +247,7 @@ interface Screened {
 
 /** The latest real screening run of each application, with what happened to its proposal to advance. */
 async function screenedApplications(db: Queryable): Promise<Screened[]> {
-  const { rows } = await db.query<{
-    connection_id: string;
-    opportunity_id: string;
-    posting_id: string;
-    posting_title: string | null;
-    output: { score?: unknown; recommendation?: unknown } | null;
-    advance_status: string | null;
-    advance_decided_by: string | null;
-  }>(
-    `select r.connection_id, r.opportunity_id, r.posting_id, r.context->'posting'->>'text' as posting_title,
-       (select s.output from workflow_steps s where s.run_id = r.id and s.type = 'task' and s.status = 'succeeded'
-          order by s.generation desc, s.position limit 1) as output,
-       p.status as advance_status, p.decided_by as advance_decided_by
-     from workflow_runs r
-     left join lateral (select status, decided_by from proposals where run_id = r.id and kind = 'lever.stage' order by id desc limit 1) p on true
-     where r.workflow_id = 'application-screening' and not r.dry_run and r.opportunity_id is not null and r.posting_id is not null
-     order by r.id desc`,
-  );
+  const rows = await screeningRunRows(db);
   const latest = new Map<string, Screened>();
   for (const r of rows) {
     const key = `${r.connection_id}/${r.opportunity_id}`;
@@ -304,15 +288,7 @@ interface InterviewFacts {
  */
 async function interviewFacts(db: Queryable, now: Date): Promise<Map<string, InterviewFacts>> {
   const panels = await createReminderStore(db).panelOutcomes(now);
-  // The analysis step is found by its output (`triageTag` beside `interviewerCheck`) rather than by
-  // workflow id, because the interview-analysis workflow is copied once per video tool.
-  const { rows } = await db.query<{ connection_id: string; opportunity_id: string; triage_tag: unknown }>(
-    `select distinct on (r.connection_id, r.opportunity_id) r.connection_id, r.opportunity_id, s.output->'triageTag' as triage_tag
-       from workflow_runs r join workflow_steps s on s.run_id = r.id
-      where not r.dry_run and r.opportunity_id is not null and s.type = 'task' and s.status = 'succeeded'
-        and s.output ? 'triageTag' and s.output ? 'interviewerCheck'
-      order by r.connection_id, r.opportunity_id, r.id desc, s.generation desc`,
-  );
+  const rows = await interviewTriageRows(db);
   const facts = new Map<string, InterviewFacts>();
   const of = (key: string) => facts.get(key) ?? { attended: undefined, kept: undefined, strong: undefined, upcoming: false };
   const byPerson = new Map<string, typeof panels>();

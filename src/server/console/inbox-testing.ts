@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadWorkflows } from "../../engine/workflows/index.ts";
+import { loadWorkflows } from "../../engine/index.ts";
 import { analyzeInterview, LABELLED_CORPUS_DIR, parseQuestionFile, parseTranscriptFile, type Transcript } from "../../interviews/index.ts";
 import type { Queryable } from "../../store/index.ts";
 

@@ -9,7 +9,7 @@
  */
 import type { EventEmitter } from "node:events";
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import { engineEvents as defaultEngineEvents } from "../../engine/runs/events.ts";
+import { engineEvents as defaultEngineEvents } from "../../engine/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database, Queryable } from "../../store/index.ts";
 import { createApiGuard } from "./api-guard.ts";

@@ -8,7 +8,7 @@
  *   one the workflow's latest run used, or the latest saved when no run has used the prompt. Both
  *   sides run now on the same data, so the only difference between them is the prompt.
  */
-import type { EngineEvent } from "../../engine/workflows/index.ts";
+import { latestPromptUsed, proposalsOfRun, recentRealRuns, type ProposalBrief } from "../../engine/index.ts";
 import type { Queryable } from "../../store/index.ts";
 import type { DryRunnerFactory } from "./dry-runs.ts";
 import { BUILT_IN_PROMPTS_DIR } from "../../ai/index.ts";
@@ -84,20 +84,6 @@ export class ReplayError extends Error {
   override readonly name = "ReplayError";
 }
 
-interface ProposalBrief {
-  step_id: string;
-  summary: string;
-  action: unknown;
-  status?: string;
-  /** What a person changed before approving (null when nobody did). */
-  edits?: unknown;
-}
-
-async function proposalsOfRun(db: Queryable, runId: number): Promise<ProposalBrief[]> {
-  const { rows } = await db.query<ProposalBrief>("select step_id, summary, action, status, edits from proposals where run_id = $1 order by step_id", [runId]);
-  return rows;
-}
-
 function describe(ps: ProposalBrief[]): string {
   return ps.length ? ps.map((p) => `${p.step_id}: ${p.summary}`).join("; ") : "no proposal";
 }
@@ -149,13 +135,7 @@ export const LOCAL_ENGINE_NOTE =
 
 /** The version of prompt `name` the workflow's latest run used, else the latest approved. */
 async function currentVersion(db: Queryable, workflowId: string, name: string, versions: string[], pending: string[]): Promise<{ version: string; why: string } | null> {
-  const { rows } = await db.query<{ prompt: string }>(
-    `select s.output->'meta'->>'prompt' as prompt from workflow_steps s join workflow_runs r on r.id = s.run_id
-     where r.workflow_id = $1 and not r.dry_run and split_part(s.output->'meta'->>'prompt', '@', 1) = $2
-     order by s.id desc limit 1`,
-    [workflowId, name],
-  );
-  const used = rows[0]?.prompt.split("@")[1];
+  const used = (await latestPromptUsed(db, workflowId, name))?.split("@")[1];
   if (used && versions.includes(used)) return { version: used, why: "used by this workflow's latest run" };
   const latest = versions.filter((v) => !pending.includes(v)).at(-1);
   return latest ? { version: latest, why: "the latest approved version" } : null;
@@ -200,11 +180,7 @@ export async function replayOnHistory(
   input: { workflowId: string; last: number; prompt?: string | undefined },
   options: { promptsDir?: string | undefined; concurrency?: number | undefined; localEngine?: boolean | undefined } = {},
 ): Promise<ReplayResult> {
-  const { rows: runs } = await db.query<{ id: number; event: EngineEvent; inbox_event_id: number | null; name: string | null; status: string }>(
-    `select id, event, inbox_event_id, context->'opportunity'->>'name' as name, status from workflow_runs
-     where workflow_id = $1 and not dry_run order by id desc limit $2`,
-    [input.workflowId, input.last],
-  );
+  const runs = await recentRealRuns(db, input.workflowId, input.last);
   if (runs.length === 0) throw new ReplayError(`workflow "${input.workflowId}" has no runs to replay yet`);
   const concurrency = options.concurrency ?? 2;
   const eventId = (run: (typeof runs)[number]) => String(run.inbox_event_id ?? run.event.key);

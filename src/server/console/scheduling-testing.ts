@@ -5,7 +5,7 @@
  */
 import { normaliseAvailability, type InterviewerAvailability, type RawItem } from "../../calendars/index.ts";
 import { schedulingConfigSchema, type SchedulingConfigInput } from "../../config/index.ts";
-import { loadWorkflows } from "../../engine/workflows/index.ts";
+import { loadWorkflows } from "../../engine/index.ts";
 import { businessDays, planPanel, proposeSchedule, readWindow, type PanelUser } from "../../scheduling/index.ts";
 import type { Queryable } from "../../store/index.ts";
 

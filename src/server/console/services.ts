@@ -6,16 +6,13 @@ import { readFileSync } from "node:fs";
 import { createAi, savedPromptsDir, DEFAULT_AI_CONFIG, type Ai } from "../../ai/index.ts";
 import { AnchorFolderError, anchorKeyFrom, createAuditTrail, verifyWithAnchors, type AuditTrail } from "../../governance/index.ts";
 import { auditAnchorSettings } from "../../config/index.ts";
-import { loadSecretKey } from "../../engine/connections/index.ts";
-import { createModeCeiling } from "../../engine/policy/index.ts";
+import { createModeCeiling, leverGateway, loadSecretKey, type LeverGateway } from "../../engine/index.ts";
 import { changeModeCeiling } from "../api/mode-ceiling.ts";
 import type { AppContext } from "../context.ts";
 import type { ConnectionsPort, ConsoleServices } from "./console-api.ts";
 import { promptChoices, replayOnHistory } from "./replay.ts";
 import { cachedPostings, type PostingChoice } from "./postings.ts";
 import { dryRunners } from "./dry-runs.ts";
-import { leverGateway } from "../../engine/steps/lever-gateway.ts";
-import type { LeverGateway } from "../../engine/runs/index.ts";
 import { buildFairnessReport, fairnessCsv, stagesThroughLever, type EeoResponse, type EeoSource, type FairnessSources } from "./fairness-report.ts";
 
 /** How far back the fairness report asks Lever for EEO responses (Lever's own default is one week). */

@@ -8,7 +8,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
-import { OAuthConnectError, type ConnectionRegistry } from "../../engine/connections/index.ts";
+import { OAuthConnectError, type ConnectionRegistry } from "../../engine/index.ts";
 import type { Logger } from "../../observability/index.ts";
 
 export interface OAuthRoutesOptions {
