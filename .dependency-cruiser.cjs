@@ -58,8 +58,8 @@ const floorRules = MODULES.map((module) => {
   };
 });
 
-// A module with an index.ts is entered through it; so is each part of the engine
-// (src/engine/<part>/index.ts) until the engine gets one front door of its own.
+// A module with an index.ts is entered through it (the engine's is src/engine/index.ts); inside
+// the engine, each part (src/engine/<part>/index.ts) is entered through its own.
 const frontDoors = [
   ...MODULES.map((module) => `src/${module}`),
   ...fs
