@@ -10,7 +10,7 @@ import { z } from "zod";
 import { CalendarError } from "./errors.ts";
 import { providerError, requestJson, type JsonResponse } from "./http.ts";
 import { googleServiceAccountKeySchema, type GoogleConnectionConfig, type GoogleServiceAccountKey } from "./config.ts";
-import type { CalendarProvider } from "./provider.ts";
+import type { CalendarProvider, PushChannel } from "./provider.ts";
 import { openCalendarSecret, type SecretScope, type SecretSealer } from "./secrets.ts";
 import type { CalendarCheckRow, CalendarEvent, CalendarIdentity, EventChanges, EventPatch, EventRef, FreeBusyResult, NewEvent, RawItem, TimeRange } from "./types.ts";
 
@@ -368,6 +368,21 @@ export class GoogleCalendarProvider implements CalendarProvider {
     const res = await this.#call(identity.email, endpoint, "/channels/stop", { method: "POST", body: { id: channel.channelId, resourceId: channel.resourceId } });
     if (res.status === 204 || res.status === 200 || res.status === 404) return;
     throw this.#fail(endpoint, res, `channel ${channel.channelId}`);
+  }
+
+  async openChannel(identity: CalendarIdentity, address: string, secret: string): Promise<PushChannel> {
+    return await this.watch(identity, address, secret);
+  }
+
+  /** Google channels cannot be extended: a new one is opened, then the old one stopped. */
+  async renewChannel(identity: CalendarIdentity, channel: PushChannel, address: string, secret: string): Promise<PushChannel> {
+    const fresh = await this.watch(identity, address, secret);
+    if (channel.resourceId) await this.stopWatch(identity, { channelId: channel.channelId, resourceId: channel.resourceId });
+    return fresh;
+  }
+
+  async closeChannel(identity: CalendarIdentity, channel: PushChannel): Promise<void> {
+    if (channel.resourceId) await this.stopWatch(identity, { channelId: channel.channelId, resourceId: channel.resourceId });
   }
 
   async check(probe?: CalendarIdentity): Promise<CalendarCheckRow[]> {

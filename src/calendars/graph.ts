@@ -12,7 +12,7 @@ import { z } from "zod";
 import { CalendarError, type CalendarErrorKind } from "./errors.ts";
 import { providerError, requestJson, type JsonResponse } from "./http.ts";
 import type { GraphConnectionConfig } from "./config.ts";
-import type { CalendarProvider } from "./provider.ts";
+import type { CalendarProvider, PushChannel } from "./provider.ts";
 import { openCalendarSecret, type SecretSealer } from "./secrets.ts";
 import { weekdayKeys, type AvailabilityStatus, type CalendarCheckRow, type CalendarEvent, type CalendarIdentity, type EventChanges, type EventPatch, type EventRef, type FreeBusyResult, type NewEvent, type RawItem, type TimeRange, type WeeklyHours } from "./types.ts";
 import { windowsZoneToIana } from "./windows-zones.ts";
@@ -24,6 +24,8 @@ const DEFAULT_API = "https://graph.microsoft.com/v1.0";
 const DEFAULT_LOGIN = "https://login.microsoftonline.com";
 /** Mailboxes per getSchedule call (20 per third-party guides; not stated in Microsoft's reference). */
 export const GRAPH_SCHEDULE_BATCH = 20;
+/** Graph's longest subscription to Outlook events: 10,080 minutes (under 7 days). */
+export const GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES = 10_080;
 /** getSchedule's longest window: 62 days (ErrorTimeIntervalTooBig beyond; microsoftgraph/microsoft-graph-docs#19703). */
 export const GRAPH_SCHEDULE_MAX_MS = 62 * 86_400_000;
 const PREFER_UTC = { prefer: 'outlook.timezone="UTC"' };
@@ -390,16 +392,60 @@ export class GraphCalendarProvider implements CalendarProvider {
     };
   }
 
-  /** Subscribes to changes of a person's events; Graph will first call `notificationUrl` with a validationToken. */
-  async subscribe(identity: CalendarIdentity, notificationUrl: string, clientState: string, minutes = 4000): Promise<{ id: string; expiresAt: string }> {
+  /**
+   * Subscribes to changes of a person's events; Graph will first call `notificationUrl` with a
+   * validationToken. `minutes` is capped at Graph's limit for events (10,080).
+   */
+  async subscribe(identity: CalendarIdentity, notificationUrl: string, clientState: string, minutes = GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 60): Promise<{ id: string; expiresAt: string }> {
+    minutes = Math.min(minutes, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 1);
     const endpoint = "POST /subscriptions";
     const res = await this.#call(endpoint, "/subscriptions", {
       method: "POST",
       body: { changeType: "created,updated,deleted", notificationUrl, resource: `/users/${identity.email}/events`, expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString(), clientState },
     });
     if (res.status !== 201 && res.status !== 200) throw this.#fail(endpoint, res, `a subscription to ${identity.email}'s events`);
-    const body = z.object({ id: z.string(), expirationDateTime: z.string() }).parse(res.body);
-    return { id: body.id, expiresAt: body.expirationDateTime };
+    const body = z.object({ id: z.string(), expirationDateTime: z.string() }).safeParse(res.body);
+    if (!body.success) throw this.#error("invalid", endpoint, "the answer has no subscription id and expirationDateTime");
+    return { id: body.data.id, expiresAt: body.data.expirationDateTime };
+  }
+
+  /** Extends a subscription (PATCH expirationDateTime); `not-found` when Graph no longer has it. */
+  async renewSubscription(id: string, minutes = GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 60): Promise<{ id: string; expiresAt: string }> {
+    minutes = Math.min(minutes, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 1);
+    const endpoint = "PATCH /subscriptions/:id";
+    const res = await this.#call(endpoint, `/subscriptions/${encodeURIComponent(id)}`, { method: "PATCH", body: { expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString() } });
+    if (res.status !== 200) throw this.#fail(endpoint, res, `subscription ${id}`);
+    const body = z.object({ id: z.string(), expirationDateTime: z.string() }).safeParse(res.body);
+    if (!body.success) throw this.#error("invalid", endpoint, "the answer has no subscription id and expirationDateTime");
+    return { id: body.data.id, expiresAt: body.data.expirationDateTime };
+  }
+
+  /** Deletes a subscription; one Graph no longer has (404) is already gone. */
+  async unsubscribe(id: string): Promise<void> {
+    const endpoint = "DELETE /subscriptions/:id";
+    const res = await this.#call(endpoint, `/subscriptions/${encodeURIComponent(id)}`, { method: "DELETE" });
+    if (res.status === 204 || res.status === 200 || res.status === 404) return;
+    throw this.#fail(endpoint, res, `subscription ${id}`);
+  }
+
+  async openChannel(identity: CalendarIdentity, address: string, secret: string): Promise<PushChannel> {
+    const sub = await this.subscribe(identity, address, secret);
+    return { channelId: sub.id, expiresAt: sub.expiresAt };
+  }
+
+  /** PATCHes the expiry; a subscription Graph dropped (404) is made again. */
+  async renewChannel(identity: CalendarIdentity, channel: PushChannel, address: string, secret: string): Promise<PushChannel> {
+    try {
+      const sub = await this.renewSubscription(channel.channelId);
+      return { channelId: sub.id, expiresAt: sub.expiresAt };
+    } catch (error) {
+      if (error instanceof CalendarError && error.kind === "not-found") return await this.openChannel(identity, address, secret);
+      throw error;
+    }
+  }
+
+  async closeChannel(_identity: CalendarIdentity, channel: PushChannel): Promise<void> {
+    await this.unsubscribe(channel.channelId);
   }
 
   async check(probe?: CalendarIdentity): Promise<CalendarCheckRow[]> {

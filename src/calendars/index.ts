@@ -4,7 +4,7 @@
  * video links and read back with attendees' answers; changes by sync tokens, delta links or
  * subscriptions; e-mail invites for people without a connected calendar.
  */
-export type { CalendarProvider } from "./provider.ts";
+export type { CalendarProvider, PushChannel } from "./provider.ts";
 export {
   availabilityStatuses,
   DEFAULT_WORKING_HOURS,
@@ -55,7 +55,7 @@ export { resolveIdentity, UnknownIdentityError, type LeverUserRef, type EmailOnl
 export { openCalendarProvider, readAvailability, checkCalendarConnections, sealConnectionSecrets, secretStorageRow, type CalendarSecrets, type InterviewerAvailability, type ReadAvailabilityInput } from "./connections.ts";
 export { openCalendarSecret, sealCalendarSecret, calendarSecretContext, isSealed, secretSource, secretReferenceSchema, CALENDAR_SECRET_FIELDS, type SecretSealer, type SecretReference, type SecretValue, type CalendarSecretField } from "./secrets.ts";
 export { GoogleCalendarProvider, GOOGLE_CALENDAR_SCOPE, verifyGooglePush, type GooglePush } from "./google.ts";
-export { GraphCalendarProvider, GRAPH_PERMISSION, graphValidationResponse, verifyGraphNotifications, type GraphNotification } from "./graph.ts";
+export { GraphCalendarProvider, GRAPH_PERMISSION, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES, graphValidationResponse, verifyGraphNotifications, type GraphNotification } from "./graph.ts";
 export { CaldavCalendarProvider } from "./caldav.ts";
 export { fulcrumEventKey, parseFulcrumEventKey, normaliseChanges, readChanges, type TrackedEvent, type CalendarChange, type ChangeFeed } from "./changes.ts";
 export { expandCalendarObjects, buildEventIcs, TooManyOccurrencesError } from "./ics.ts";

@@ -3,14 +3,15 @@
  * the JWT-bearer grant of a service account with domain-wide delegation (RS256 checked against the
  * account's public key, `sub` naming the user acted as), freeBusy.query, events.list with
  * singleEvents, time bounds, page and sync tokens, events.insert/get/patch/delete with Meet links,
- * attendees' answers and private extended properties — answering with Google's shapes and error
- * envelope `{error: {code, message, errors: [{domain, reason, message}], status}}`.
+ * attendees' answers and private extended properties, push channels (events.watch, channels.stop;
+ * notifications sent by push.ts) — answering with Google's shapes and error envelope `{error: {code, message, errors: [{domain, reason, message}], status}}`.
  */
 import { createHash, createVerify, randomBytes, type KeyObject } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { CalendarFaults } from "./faults.ts";
+import type { CalendarPush } from "./push.ts";
 import { isoWeekdays, type CalendarStore, type Instance, type StoredEvent } from "./store.ts";
 
 export const GOOGLE_SANDBOX_SCOPE = "https://www.googleapis.com/auth/calendar";
@@ -65,6 +66,8 @@ export interface GoogleSandboxDeps {
   tokenUrl: () => string;
   /** Every invitation Google would have e-mailed (sendUpdates), for assertions. */
   sentUpdates: { eventId: string; action: "created" | "updated" | "cancelled"; sendUpdates: string; recipients: string[] }[];
+  /** Push channels opened with events.watch. */
+  push: CalendarPush;
 }
 
 type Ctx = Context<{ Variables: { token: TokenRecord } }>;
@@ -277,6 +280,54 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
       ...(more ? { nextPageToken: b64json({ o: page.o + pageSize, s: seenSeq }) } : { nextSyncToken: b64json({ g: store.generation, c: cal, s: seenSeq }) }),
       items,
     });
+  });
+
+  const channelSchema = z.object({
+    id: z.string().optional(),
+    type: z.string().optional(),
+    address: z.string().optional(),
+    token: z.string().max(256).optional(),
+    params: z.object({ ttl: z.string().optional() }).optional(),
+  });
+  // events.watch: a channel that POSTs to `address` whenever an event on this calendar changes.
+  api.post("/calendars/:calendarId/events/watch", async (c) => {
+    const cal = calendarOf(c);
+    const parsed = channelSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) throw new GoogleApiError(400, "parseError", "Parse Error");
+    const b = parsed.data;
+    if (!b.id) throw new GoogleApiError(400, "required", "Required: id");
+    if (!b.address) throw new GoogleApiError(400, "required", "Required: address");
+    if (b.type !== "web_hook" && b.type !== "webhook") throw new GoogleApiError(400, "invalid", `Invalid value for: type (${b.type ?? ""})`);
+    if (!/^[A-Za-z0-9\-_+/=]{1,64}$/.test(b.id)) throw new GoogleApiError(400, "invalid", "Invalid value for: id");
+    let url: URL;
+    try {
+      url = new URL(b.address);
+    } catch {
+      throw new GoogleApiError(400, "push.webhookUrlUnparseable", `Invalid webhook URL: ${b.address}`, { domain: "push" });
+    }
+    if (url.protocol !== "https:") throw new GoogleApiError(400, "push.webhookUrlNotHttps", `WebHook callback must be HTTPS: ${b.address}`, { domain: "push" });
+    if (deps.push.channels.has(b.id)) throw new GoogleApiError(400, "channelIdNotUnique", "Channel id not unique", { domain: "push" });
+    const ttl = b.params?.ttl === undefined ? undefined : Number(b.params.ttl);
+    if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0)) throw new GoogleApiError(400, "invalid", "Invalid value for: params.ttl");
+    const channel = deps.push.openChannel(cal, { id: b.id, address: b.address, token: b.token, ttlSeconds: ttl });
+    return c.json({
+      kind: "api#channel",
+      id: channel.id,
+      resourceId: channel.resourceId,
+      resourceUri: `https://www.googleapis.com/calendar/v3/calendars/${encodeURIComponent(cal)}/events?alt=json`,
+      ...(channel.token !== undefined ? { token: channel.token } : {}),
+      expiration: String(channel.expiration),
+    });
+  });
+
+  // channels.stop: the channel's id and the resourceId events.watch gave.
+  api.post("/channels/stop", async (c) => {
+    const parsed = z.object({ id: z.string(), resourceId: z.string() }).safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) throw new GoogleApiError(400, "required", "Required: id and resourceId");
+    const channel = deps.push.channels.get(parsed.data.id);
+    if (!channel || channel.resourceId !== parsed.data.resourceId) throw new GoogleApiError(404, "notFound", `Channel '${parsed.data.id}' not found for project '${account.clientId}'`);
+    deps.push.channels.delete(channel.id);
+    return c.body(null, 204);
   });
 
   const findOn = (cal: string, id: string) => {

@@ -4,13 +4,16 @@
  * `https://graph.microsoft.com/.default`, a JWT whose `roles` are the application permissions
  * granted), getSchedule (statuses, availabilityView, working hours with a Windows zone), events with
  * Teams links and transactionId, calendarView with `@odata.nextLink` paging, delta queries,
- * `Prefer: outlook.timezone`, and Graph's error body `{error: {code, message, innerError}}`.
+ * `Prefer: outlook.timezone`, subscriptions to a user's events (the validationToken handshake before
+ * creating one, renewal by PATCH, DELETE; notifications sent by push.ts), and Graph's error body
+ * `{error: {code, message, innerError}}`.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { CalendarFaults } from "./faults.ts";
+import { GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES, type CalendarPush, type GraphSubscription } from "./push.ts";
 import type { CalendarStore, Instance, ShowAs, StoredEvent } from "./store.ts";
 
 export const GRAPH_SANDBOX_SCOPE = "https://graph.microsoft.com/.default";
@@ -88,6 +91,8 @@ export interface GraphSandboxDeps {
   apiRoot: () => string;
   /** Secret the sandbox signs its tokens with (HS256: Graph clients never check the signature). */
   signingKey: Buffer;
+  /** Subscriptions and the notifications they send. */
+  push: CalendarPush;
 }
 
 /** A Graph id for a store id (Graph's are long opaque base64 strings). */
@@ -418,6 +423,82 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
       e.status = "cancelled";
       store.touch(e);
     }
+    return c.body(null, 204);
+  });
+
+  // ---- change notifications: subscriptions to a user's events ----
+  const subscriptionJson = (sub: GraphSubscription) => ({
+    "@odata.context": `${deps.apiRoot()}/$metadata#subscriptions/$entity`,
+    id: sub.id,
+    resource: sub.resource,
+    applicationId: registration.clientId,
+    changeType: sub.changeType.join(","),
+    clientState: sub.clientState ?? null,
+    notificationUrl: sub.notificationUrl,
+    expirationDateTime: new Date(sub.expiration).toISOString(),
+    creatorId: registration.clientId,
+    latestSupportedTlsVersion: "v1_2",
+    lifecycleNotificationUrl: null,
+    notificationContentType: null,
+  });
+  const expirationOf = (value: unknown): number => {
+    const at = typeof value === "string" ? Date.parse(value) : NaN;
+    if (Number.isNaN(at)) throw new GraphApiError(400, "InvalidRequest", "expirationDateTime is a required property for subscription creation.");
+    if (at <= now()) throw new GraphApiError(400, "InvalidRequest", `Subscription expiration can only be ${GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES} minutes in the future.`);
+    if (at > now() + GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES * 60_000) throw new GraphApiError(400, "InvalidRequest", `Subscription expiration can only be ${GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES} minutes in the future.`);
+    return at;
+  };
+  const subscriptionOf = (c: Ctx) => {
+    const sub = deps.push.subscriptions.get(c.req.param("id") ?? "");
+    if (!sub) throw new GraphApiError(404, "ResourceNotFound", "The object was not found.");
+    return sub;
+  };
+  graph.post("/subscriptions", async (c) => {
+    need(c, false);
+    const parsed = z
+      .object({ changeType: z.string(), notificationUrl: z.string(), resource: z.string(), expirationDateTime: z.string().optional(), clientState: z.string().max(128).optional() })
+      .safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new GraphApiError(400, "InvalidRequest", `Invalid value for property '${issue?.path.join(".") || "body"}': ${issue?.message ?? "not JSON"}`);
+    }
+    const b = parsed.data;
+    const changeType = b.changeType.split(",").map((t) => t.trim());
+    if (changeType.length === 0 || !changeType.every((t) => t === "created" || t === "updated" || t === "deleted")) throw new GraphApiError(400, "InvalidRequest", `'${b.changeType}' is not a valid change type for this resource.`);
+    const m = /^\/?users\/([^/]+)\/events$/i.exec(b.resource);
+    if (!m) throw new GraphApiError(400, "ExtensionError", `Operation: Create; Exception: [Status Code: BadRequest; Reason: The resource '${b.resource}' is not supported]`);
+    const user = decodeURIComponent(m[1]!).toLowerCase();
+    if (!store.person(user)) throw new GraphApiError(404, "ExtensionError", `Operation: Create; Exception: [Status Code: NotFound; Reason: The requested user '${user}' is invalid.]`);
+    let url: URL;
+    try {
+      url = new URL(b.notificationUrl);
+    } catch {
+      throw new GraphApiError(400, "InvalidRequest", "The notification URL is not a valid URL.");
+    }
+    if (url.protocol !== "https:") throw new GraphApiError(400, "InvalidRequest", "Subscription Notification Url must be https.");
+    const expiration = expirationOf(b.expirationDateTime);
+    // The handshake: Graph creates nothing until the endpoint echoes the token within 10 seconds.
+    if (!(await deps.push.validate(b.notificationUrl))) {
+      throw new GraphApiError(400, "InvalidRequest", "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.");
+    }
+    const sub: GraphSubscription = { id: randomUUID(), user, resource: b.resource, changeType, notificationUrl: b.notificationUrl, clientState: b.clientState, expiration };
+    deps.push.subscriptions.set(sub.id, sub);
+    return c.json(subscriptionJson(sub), 201);
+  });
+  graph.get("/subscriptions/:id", (c) => {
+    need(c, false);
+    return c.json(subscriptionJson(subscriptionOf(c)));
+  });
+  graph.patch("/subscriptions/:id", async (c) => {
+    need(c, false);
+    const sub = subscriptionOf(c);
+    const body = (await c.req.json().catch(() => undefined)) as { expirationDateTime?: unknown } | undefined;
+    sub.expiration = expirationOf(body?.expirationDateTime);
+    return c.json(subscriptionJson(sub));
+  });
+  graph.delete("/subscriptions/:id", (c) => {
+    need(c, false);
+    deps.push.subscriptions.delete(subscriptionOf(c).id);
     return c.body(null, 204);
   });
 

@@ -21,6 +21,7 @@ import { seedDemoWeek } from "./demo-week.ts";
 import { CalendarFaults, type CalendarFaultConfig } from "./faults.ts";
 import { createGoogleApi, GOOGLE_SANDBOX_SCOPE, type GoogleSandboxDeps } from "./google-api.ts";
 import { createGraphApi, type GraphSandboxApp } from "./graph-api.ts";
+import { CalendarPush, type PushDelivery } from "./push.ts";
 import { CalendarStore, type AttendeeResponse } from "./store.ts";
 
 export { CalendarStore, type CalendarPerson, type StoredEvent, type Instance, type ShowAs, type AttendeeResponse } from "./store.ts";
@@ -28,6 +29,7 @@ export { demoCalendarPerson, demoWeekStart } from "./demo-week.ts";
 export type { CalendarFaultConfig } from "./faults.ts";
 export { GOOGLE_FREEBUSY_MAX_ITEMS, busyBlocks } from "./google-api.ts";
 export { graphId, windowsZoneName } from "./graph-api.ts";
+export { CalendarPush, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES, type PushDelivery, type PushAttempt, type GoogleChannel, type GraphSubscription } from "./push.ts";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -44,6 +46,8 @@ export interface CalendarSandboxOptions {
   /** Fill the people's calendars with the three-week demo (default true). */
   demo?: boolean;
   faults?: CalendarFaultConfig;
+  /** How push notifications reach their https address (default fetch); tests route it in process. */
+  deliver?: PushDelivery;
 }
 
 export interface CalendarSandbox {
@@ -64,6 +68,8 @@ export interface CalendarSandbox {
     sentUpdates: GoogleSandboxDeps["sentUpdates"];
   };
   graph: GraphSandboxApp & { apiBaseUrl: string; loginBaseUrl: string };
+  /** Google push channels and Graph subscriptions opened, and every notification sent. */
+  push: CalendarPush;
   /** Ids of demo events tests name; null without the demo. */
   demo: { weekStart: string; standupId?: string } | null;
   /** A person answers an invitation in their own calendar app. */
@@ -119,6 +125,7 @@ export async function startCalendarSandbox(options: CalendarSandboxOptions = {})
   const { publicKey, privateKey } = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
   const faultConfig: CalendarFaultConfig = { ...options.faults };
   const faults = new CalendarFaults(faultConfig);
+  const push = new CalendarPush(store, options.deliver);
   const sentUpdates: GoogleSandboxDeps["sentUpdates"] = [];
   const domain = [...store.people.values()][0]?.email.split("@")[1] ?? "sandbox.example";
   const project = `${domain.split(".")[0]}-scheduling`;
@@ -130,9 +137,10 @@ export async function startCalendarSandbox(options: CalendarSandboxOptions = {})
     delegatedScopes: new Set([GOOGLE_SANDBOX_SCOPE]),
   };
   let root = "";
-  const googleApp = createGoogleApi({ store, faults, account, tokenUrl: () => `${root}/google/token`, sentUpdates });
+  const googleApp = createGoogleApi({ store, faults, account, tokenUrl: () => `${root}/google/token`, sentUpdates, push });
   const registration: GraphSandboxApp = { tenantId: rng.uuid(), clientId: rng.uuid(), clientSecret: `${rng.hex(5)}8Q~${randomBytes(27).toString("base64url")}`, roles: new Set(["Calendars.ReadWrite"]), secretExpired: false };
-  const { login, graph } = createGraphApi({ store, faults, app: registration, apiRoot: () => `${root}/graph/v1.0`, signingKey: randomBytes(32) });
+  push.tenantId = registration.tenantId;
+  const { login, graph } = createGraphApi({ store, faults, app: registration, apiRoot: () => `${root}/graph/v1.0`, signingKey: randomBytes(32), push });
 
   const app = new Hono();
   app.route("/google", googleApp);
@@ -186,6 +194,7 @@ export async function startCalendarSandbox(options: CalendarSandboxOptions = {})
     faultCounts: faults.counts,
     google: { apiBaseUrl: `${root}/google/calendar/v3`, tokenUrl: `${root}/google/token`, serviceAccountKey, delegatedScopes: account.delegatedScopes, sentUpdates },
     graph: graphInfo,
+    push,
     demo,
     respond: (eventId, email, response) => void store.respond(eventId, email, response),
     invalidateSyncTokens: () => store.invalidateSyncTokens(),
@@ -193,6 +202,7 @@ export async function startCalendarSandbox(options: CalendarSandboxOptions = {})
     graphConnection: (o = {}) => ({ id: "sandbox-graph", provider: "graph", tenantId: registration.tenantId, clientId: registration.clientId, clientSecret: registration.clientSecret, domains: [], apiBaseUrl: `${root}/graph/v1.0`, loginBaseUrl: `${root}/login`, ...o }),
     fetch: async (request) => await app.fetch(request),
     close: async () => {
+      await push.settled();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -101,6 +101,8 @@ export class CalendarStore {
   /** Bumping it makes every sync token and delta link issued so far expire (410). */
   generation = 1;
   readonly now: () => number;
+  /** Called after every write (the push channels and subscriptions listen here). */
+  readonly listeners: ((e: StoredEvent, created: boolean) => void)[] = [];
 
   constructor(now: () => number = Date.now) {
     this.now = now;
@@ -120,15 +122,16 @@ export class CalendarStore {
   }
 
   /** Records a write: new change number and `updated` time. */
-  touch(e: StoredEvent): void {
+  touch(e: StoredEvent, created = false): void {
     this.seq += 1;
     e.changeSeq = this.seq;
     e.updated = this.now();
+    for (const listen of this.listeners) listen(e, created);
   }
 
   add(e: StoredEvent): StoredEvent {
-    this.touch(e);
     this.events.set(e.id, e);
+    this.touch(e, true);
     return e;
   }
 
