@@ -13,6 +13,7 @@ import { createMemoryConnectionDirectory } from "../../src/engine/sources/index.
 import { listProposals } from "../../src/engine/proposals/index.ts";
 import { createApp } from "../../src/server/app.ts";
 import { LABELLED_CORPUS_DIR } from "../../src/interviews/index.ts";
+import { forgetCandidateTranscripts } from "../../src/interviews/retention.ts";
 import { ffmpegSync, hasCommand, LIBRIVOX_DIR } from "../../src/interviews/testing-media.ts";
 import { notesOf, SANDBOX_TRIAL_MODES, startHarness, type Harness } from "./harness.ts";
 
@@ -281,6 +282,40 @@ for (const e of await testEngines()) {
       const body = JSON.stringify(note.action);
       assert.doesNotMatch(body, /how old are you/i, "the interviewer check is not part of the note");
       assert.ok(note.reasons.some((r) => /should not have asked: shown here for the recruiter/.test(String(r))), JSON.stringify(note.reasons));
+    });
+
+    /** Every row of every table in the public schema, as text, for looking for what must be gone. */
+    async function everyRow(): Promise<{ table: string; text: string }[]> {
+      const { rows: tables } = await h.t.db.query<{ table_name: string }>("select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'");
+      const out: { table: string; text: string }[] = [];
+      for (const { table_name } of tables) {
+        const { rows } = await h.t.db.query<{ j: string }>(`select t::text as j from "${table_name}" t`);
+        for (const r of rows) out.push({ table: table_name, text: r.j });
+      }
+      return out;
+    }
+
+    it("forgetting a candidate leaves no quote and no e-mail of the interview anywhere in the database, keeps the proposal's id and status, and the run cannot be re-run", async () => {
+      await h.t.db.query("update workflow_settings set mode = 'assist' where workflow_id = 'interview-analysis'");
+      const opp = applicant(posting, "Quinn Forgotten");
+      const email = "quinn.forgotten.iv@example.net";
+      const id = await post({ opportunityId: opp, candidate: { id: "willo-forget", email }, interview: { transcript: transcript(), transcriptFilename: "call.srt" } });
+      await h.settle(60_000);
+      assert.equal((await runOf(id))?.status, "waiting");
+      const quote = "memory leak";
+      const holding = (rows: { table: string; text: string }[]) => [...new Set(rows.filter((r) => r.text.toLowerCase().includes(quote) || r.text.toLowerCase().includes(email)).map((r) => r.table))].sort();
+      assert.ok(holding(await everyRow()).length > 0, "the interview is stored before it is forgotten");
+      const before = (await listProposals(h.t.db, { workflowId: "interview-analysis", limit: 100 })).filter((p) => p.opportunityId === opp);
+
+      const forgotten = await forgetCandidateTranscripts(h.t.db, opp);
+      assert.equal(forgotten.length, 1);
+      assert.deepEqual(holding(await everyRow()), [], "no table holds the quote or the e-mail");
+      const after = (await listProposals(h.t.db, { workflowId: "interview-analysis", limit: 100 })).filter((p) => p.opportunityId === opp);
+      assert.deepEqual(after.map((p) => [p.id, p.status]), before.map((p) => [p.id, p.status]), "proposals keep their ids and status for the audit");
+      assert.ok(after.every((p) => Array.isArray(p.evidence) && p.evidence.length === 0));
+
+      const { rows } = await h.t.db.query<{ id: string }>("select id from workflow_runs where run_key = $1", [`interview-analysis:default:tool:${TOOL}:${id}`]);
+      await assert.rejects(h.runtime.engine.rerunFrom(Number(rows[0]!.id), "transcribe"), /forgotten/);
     });
 
     it("deletes a candidate's transcripts and analyses when Lever deletes the candidate, and keeps everyone else's", async () => {

@@ -1052,6 +1052,8 @@ export function createWorkflowEngine(options: EngineOptions) {
     await db.transaction(async (tx) => {
       const run = await loadRun(tx, runId);
       if (!run) throw new EngineError(404, `no run ${runId}`);
+      // Its event's personal data was deleted (a candidate forgotten, a retention period ended): nothing to run on.
+      if ((run.event.data as Record<string, unknown> | undefined)?.forgotten === true) throw new EngineError(409, `run ${runId} cannot be re-run: what its event carried was forgotten (deleted on request or at the end of retention)`);
       const position = run.workflow.steps.findIndex((s) => s.id === stepId);
       if (position < 0) throw new EngineError(400, `run ${runId} has no step "${stepId}"`);
       const gen = run.generation + 1;

@@ -30,6 +30,8 @@ import {
   analyzeInterview,
   analyzeInterviewWithProvider,
   checkMediaUrl,
+  deleteTranscriptsExpiredBy,
+  forgetCandidateTranscripts,
   InterviewAnalysisError,
   InterviewMediaError,
   openAiCompatibleEngine,
@@ -178,20 +180,27 @@ async function knownOpportunity(db: Queryable, connectionId: string, tool: strin
  * each new interview, so an instance that processes interviews never holds expired ones for long.
  */
 export async function purgeExpiredInterviewTranscripts(db: Queryable, now: Date = new Date()): Promise<number> {
-  const { rows } = await db.query("delete from interview_transcripts where expires_at <= $1 returning id", [now]);
-  return rows.length;
+  return (await deleteTranscriptsExpiredBy(db, now)).length;
 }
 
-/** Deletes the transcripts and analyses of one opportunity (Lever deleted the candidate); returns how many went. */
+/**
+ * Deletes the transcripts and analyses of one opportunity (Lever deleted the candidate), with
+ * what their runs hold of them; returns how many transcripts went.
+ */
 export async function forgetInterviewTranscripts(db: Queryable, connectionId: string, opportunityId: string): Promise<number> {
-  const { rows } = await db.query("delete from interview_transcripts where connection_id = $1 and opportunity_id = $2 returning id", [connectionId, opportunityId]);
-  return rows.length;
+  return (await forgetCandidateTranscripts(db, opportunityId, connectionId)).length;
+}
+
+/** A forgotten interview's event no longer holds the recording; a run of it must say so rather than fetch anything. */
+function refuseForgotten(event: Record<string, unknown>): void {
+  if (event.forgotten === true) throw new StepFailure("forgotten: this interview was deleted at the candidate's request or when its retention ended; it is not fetched or analysed again");
 }
 
 /** `interview.intake`: see the file's comment. */
 export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHandler {
   const config = options.interviews ?? DEFAULTS;
   return async ({ with: params, event, db, connectionId, lever, fetch, dryRun, setOpportunity }) => {
+    refuseForgotten(event);
     const tool = str(params.tool, 63);
     if (!tool) throw new StepFailure("interview.intake needs with.tool (the tool's id, e.g. {{ event.tool }})");
     const recording = recordingOf(event);
@@ -282,6 +291,7 @@ export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHan
 export function interviewTranscribeTask(options: InterviewTaskOptions = {}): TaskHandler {
   const config = options.interviews ?? DEFAULTS;
   return async ({ with: params, event, db, connectionId, traceId, dryRun }) => {
+    refuseForgotten(event);
     const tool = str(params.tool, 63);
     const opportunityId = str(params.opportunityId, 200);
     if (!tool || !opportunityId) throw new StepFailure("interview.transcribe needs with.tool and with.opportunityId (from the intake step)");
