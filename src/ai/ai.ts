@@ -18,7 +18,7 @@ import { estimateCostUsd } from "./pricing.ts";
 import { loadPrompts, type Prompt, type PromptRegistry } from "./prompt-registry.ts";
 import { DEFAULT_MODELS, modelFactoryFor, type ModelFactory, type ModelProviderName } from "./providers.ts";
 import { createRedactor, restoreDeep } from "./redaction.ts";
-import { builtInSteps, type AiStepDefinition, type UntrustedText } from "./steps/index.ts";
+import { builtInSteps, type AiStepDefinition, type AuditText, type UntrustedText } from "./steps/index.ts";
 import { DEFAULT_MAX_UNTRUSTED_CHARS, fenceUntrusted, UNTRUSTED_DATA_INSTRUCTION } from "./untrusted-text.ts";
 
 /** What to do when the provider's circuit is open or its call failed. */
@@ -81,6 +81,8 @@ export interface GenerateRequest<O> {
   context?: AiCallContext | undefined;
   timeoutMs?: number | undefined;
   abortSignal?: AbortSignal | undefined;
+  /** `hash`: the audit trail records the prompt's and the answer's sha256 and length, not their text. */
+  auditText?: AuditText | undefined;
 }
 
 export interface RunAiStepOptions {
@@ -293,6 +295,8 @@ export function createAi(options: CreateAiOptions): Ai {
       // The audit keeps the prompt as sent (redacted) and the output with placeholders, so no
       // contact detail or name enters the trail.
       const redactedOutput = restoreDeep(JSON.parse(JSON.stringify(result.output ?? null)) as unknown, redactor.redact);
+      // An input that must be erasable (a transcript) cannot enter a trail that is never edited: its hash and length can.
+      const kept = (value: string) => (req.auditText === "hash" ? { sha256: sha256(value), chars: value.length } : value);
       await options.audit.append({
         kind: "ai.call",
         traceId: context.traceId,
@@ -303,8 +307,8 @@ export function createAi(options: CreateAiOptions): Ai {
           // Reference §5.6: when the call started and ended, what the model saw, what it said.
           startedAt: new Date(started).toISOString(),
           finishedAt: new Date(started + result.meta.latencyMs).toISOString(),
-          redactedInput: userMessage,
-          output: redactedOutput,
+          redactedInput: kept(userMessage),
+          output: req.auditText === "hash" ? kept(JSON.stringify(redactedOutput)) : redactedOutput,
           ...extra,
         },
       });
@@ -462,6 +466,7 @@ export function createAi(options: CreateAiOptions): Ai {
       context: opts.context,
       timeoutMs: opts.timeoutMs,
       abortSignal: opts.abortSignal,
+      auditText: def.auditText,
     });
   }
 

@@ -20,7 +20,7 @@ export const builtInSteps: readonly AiStepDefinition<any, any>[] = [
   hrHandoffStep,
 ];
 
-export type { AiStepDefinition, UntrustedText } from "./step-definition.ts";
+export type { AiStepDefinition, AuditText, UntrustedText } from "./step-definition.ts";
 export { defineStep } from "./step-definition.ts";
 export * from "./resume-evidence.ts";
 export * from "./interview-packet.ts";

@@ -28,7 +28,16 @@ export interface AiStepDefinition<I = unknown, O = unknown> {
   local(input: I): O;
   /** Applied to every output: drops unverifiable evidence, adds flags. */
   finish?(output: O, input: I): O;
+  /**
+   * What the append-only audit trail keeps of the prompt as sent and of the answer: the text
+   * (`text`, the default), or only their sha256 and length (`hash`) for inputs that must be
+   * erasable later, such as an interview transcript and the quotes taken from it.
+   */
+  auditText?: AuditText;
 }
+
+/** See `AiStepDefinition.auditText`. */
+export type AuditText = "text" | "hash";
 
 /** Identity helper that keeps the generic types of a definition. */
 export function defineStep<I, O>(definition: AiStepDefinition<I, O>): AiStepDefinition<I, O> {

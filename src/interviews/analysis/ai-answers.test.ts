@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MockLanguageModelV4 } from "ai/test";
-import { createAi, DEFAULT_AI_CONFIG } from "../../ai/index.ts";
+import { createAi, DEFAULT_AI_CONFIG, type AiCallRecorder } from "../../ai/index.ts";
 import { scoreQuestions } from "./accuracy.ts";
 import { analyzeInterviewWithProvider, interviewAiOptions, type InterviewAnswersOutput } from "./ai-answers.ts";
 import { loadLabelledCorpus, type LabelledInterview } from "./labelled-corpus.ts";
@@ -81,6 +81,27 @@ describe("answers found by an AI provider", () => {
     const analysis = await analyzeInterviewWithProvider(aiAnswering(() => partial), interview.transcript, interview.questions);
     assert.deepEqual(analysis.flags.filter((f) => f.kind === "unverified-quote").map((f) => (f as { id: string }).id), ["q-quota"]);
     assert.ok(analysis.questions.find((q) => q.id === "q-quota")!.asked);
+  });
+
+  it("keeps the transcript and the quotes out of the append-only audit trail: only their hash and length", async () => {
+    const interview = corpus.find((i) => i.name === "nurse")!;
+    const records: Parameters<AiCallRecorder["append"]>[0][] = [];
+    const ai = createAi({
+      config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } },
+      models: { openai: () => mockModel(() => asLabelled(interview) as InterviewAnswersOutput) },
+      audit: { append: async (r) => void records.push(r) },
+      ...interviewAiOptions,
+    });
+    const analysis = await analyzeInterviewWithProvider(ai, interview.transcript, interview.questions);
+    assert.equal(analysis.summary.engine, "model");
+    assert.equal(records.length, 1);
+    const trail = JSON.stringify(records);
+    for (const s of interview.transcript.segments.filter((seg) => seg.text.length > 20)) assert.ok(!trail.includes(s.text.trim().slice(0, 20)), `the trail holds "${s.text.slice(0, 40)}"`);
+    const data = records[0]!.data as { redactedInput: { sha256: string; chars: number }; output: { sha256: string; chars: number }; inputHash: string };
+    assert.match(data.redactedInput.sha256, /^[0-9a-f]{64}$/);
+    assert.ok(data.redactedInput.chars > 1000);
+    assert.match(data.output.sha256, /^[0-9a-f]{64}$/);
+    assert.match(data.inputHash, /^[0-9a-f]{64}$/);
   });
 
   it("falls back to the local engine when the provider fails", async () => {

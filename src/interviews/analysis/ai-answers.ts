@@ -111,6 +111,8 @@ export const interviewAnswersStep = defineStep<InterviewAnswersInput, InterviewA
   names: () => [],
   local: localAnswers,
   finish: verifyAnswers,
+  // The transcript is forgotten on request and at the end of retention; the audit trail is never edited.
+  auditText: "hash",
 });
 
 /**
