@@ -8,3 +8,4 @@ export { createBookingStore, type BookingStore, type BookingRow, type BookingSta
 export { createSchedulingChangeStore, type SchedulingChangeStore, type BookedPanel, type PanelState } from "./scheduling-changes.ts";
 export { createBookingLinkStore, hashLinkToken, newLinkToken, LINK_TOKEN_PATTERN, type BookingLinkStore, type BookingLink, type BookingLinkStatus, type NewBookingLink } from "./booking-links.ts";
 export { createReminderStore, reminderKey, type ReminderStore, type ReminderAudience, type InterviewOutcome, type PanelOutcome, type PanelForNoShow } from "./scheduling-reminders.ts";
+export { createBackupHoldStore, backupHoldKey, type BackupHoldStore, type BackupHold, type OpenBackupHold } from "./scheduling-backup-holds.ts";

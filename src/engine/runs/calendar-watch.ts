@@ -9,7 +9,7 @@
 import { createHmac } from "node:crypto";
 import { openCalendarProvider, type CalendarProvider, type CalendarSecrets, type CalendarsConfig } from "../../calendars/index.ts";
 import type { Logger } from "../../observability/index.ts";
-import { panelChange, watchBookedPanels, type PanelChange } from "../../scheduling/index.ts";
+import { panelChange, releaseBackupHolds, watchBookedPanels, type PanelChange } from "../../scheduling/index.ts";
 import { createSchedulingChangeStore, type Database } from "../../store/index.ts";
 import type { Inbox } from "../inbox/index.ts";
 import type { JobQueue } from "../queue/index.ts";
@@ -41,7 +41,7 @@ export interface CalendarWatch {
    * Reads the calendars once (only those on `connectionId` when given, as after a push from it)
    * and stores what changed; returns how many new events were stored.
    */
-  runOnce(only?: { connectionId?: string | undefined }): Promise<{ changes: number; stored: number; problems: string[] }>;
+  runOnce(only?: { connectionId?: string | undefined }): Promise<{ changes: number; stored: number; problems: string[]; released: number }>;
 }
 
 /** What a push trigger asks the watcher's job to read. */
@@ -88,7 +88,10 @@ export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "store
     async runOnce(only) {
       providers ??= new Map(o.calendars.connections.map((c) => [c.id, openCalendarProvider(c, o.calendars, o.secrets)]));
       const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers, now: o.now, connectionId: only?.connectionId });
-      return { changes: r.changes.length, stored: await store(o.inbox, r.changes), problems: r.problems };
+      // Backup interviewers' holds go once the interview has passed or its panel was cancelled or
+      // moved: every tick looks, so a cancellation with no reminder left to run still frees the time.
+      const holds = await releaseBackupHolds({ db: o.db, calendars: o.calendars, providers, now: (o.now ?? Date.now)() });
+      return { changes: r.changes.length, stored: await store(o.inbox, r.changes), problems: [...r.problems, ...holds.problems], released: holds.released.length };
     },
   };
 }

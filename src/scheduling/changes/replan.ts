@@ -54,7 +54,7 @@ type Readable = Extract<InterviewerAvailability, { ok: true }>;
 
 const when = (start: string, end: string, zone: string) => `${DateTime.fromISO(start, { zone }).toFormat("ccc d LLL HH:mm")}–${DateTime.fromISO(end, { zone }).toFormat("HH:mm")} (${zone})`;
 
-function isFree(a: Readable | undefined, start: string, end: string): boolean {
+export function isFree(a: Readable | undefined, start: string, end: string): boolean {
   if (!a) return false;
   const s = Date.parse(start);
   const e = Date.parse(end);
@@ -62,7 +62,7 @@ function isFree(a: Readable | undefined, start: string, end: string): boolean {
 }
 
 /** Interviews already in someone's calendar on the local day and ISO week of `at`. */
-function loadOn(a: Readable, at: string, pattern: RegExp): { day: number; week: number } {
+export function loadOn(a: Readable, at: string, pattern: RegExp): { day: number; week: number } {
   const t = DateTime.fromISO(at, { zone: a.interviewer.timezone });
   let day = 0;
   let week = 0;
@@ -76,7 +76,7 @@ function loadOn(a: Readable, at: string, pattern: RegExp): { day: number; week: 
   return { day, week };
 }
 
-function patternOf(text: string): RegExp {
+export function patternOf(text: string): RegExp {
   try {
     return new RegExp(text, "i");
   } catch {

@@ -14,6 +14,7 @@ export { forgetInterviewTranscripts, purgeExpiredInterviewTranscripts } from "./
 import { schedulingProposeTask, type SchedulingSettings } from "./scheduling.ts";
 import { schedulingReminderTask } from "./reminders.ts";
 import { schedulingReplanTask } from "./scheduling-replan.ts";
+import { schedulingMitigateTask } from "./no-show-mitigation.ts";
 import type { Notifier } from "../../ports.ts";
 
 /**
@@ -39,6 +40,7 @@ export function builtInTasks(options: { tools?: ToolSettings | undefined; schedu
     "interview.analyze": interviewAnalyzeTask({ tools: options.tools }),
     "scheduling.propose": schedulingProposeTask(options.scheduling),
     "scheduling.reminder": schedulingReminderTask({ calendars: options.scheduling?.calendars, secrets: options.scheduling?.secrets }),
+    "scheduling.mitigate": schedulingMitigateTask({ calendars: options.scheduling?.calendars, scheduling: options.scheduling?.scheduling, secrets: options.scheduling?.secrets }),
     // Escalations go out at once through the notifier (a person must act), not as a proposal.
     "scheduling.replan": schedulingReplanTask({ ...options.scheduling, notify: options.notify }),
   };

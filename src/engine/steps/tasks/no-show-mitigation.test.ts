@@ -1,0 +1,158 @@
+/**
+ * The mitigation task against Radicale and a real database: a high risk holds a backup from the
+ * session's pool as a tentative event in their own calendar (once), sends the extra reminder once
+ * at its own offset, moves the hold with the panel, and releases it when the panel is cancelled
+ * or the interview has passed.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { schedulingConfigSchema } from "../../../config/index.ts";
+import { releaseBackupHolds } from "../../../scheduling/index.ts";
+import { hasRadicale, openProviders, radicaleCalendars, startRadicale, type Radicale } from "../../../scheduling/booking/testing.ts";
+import { createBackupHoldStore, createBookingStore, createSchedulingChangeStore } from "../../../store/index.ts";
+import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
+import type { CalendarsConfig } from "../../../calendars/index.ts";
+import type { LeverGateway, TaskInput } from "../../ports.ts";
+import { schedulingMitigateTask } from "./no-show-mitigation.ts";
+
+// Tuesday 12 January 2027, 11:00–12:00 in Berlin.
+const START = "2027-01-12T10:00:00.000Z";
+const plus = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+const PANEL = "opp-1:onsite";
+const params = (start = START) => ({
+  opportunityId: "opp-1",
+  postingId: "post-1",
+  stageId: "stage-onsite",
+  panelKey: PANEL,
+  candidate: { name: "Casey Candidate", email: "casey@mail.example", timezone: "America/Los_Angeles" },
+  sessions: [{ id: "s1", title: "Technical", start, end: plus(start, 60), interviewers: [{ leverUserId: "u1", email: "ana@example.com", name: "Ana" }] }],
+});
+const users = [
+  { id: "u1", name: "Ana", email: "ana@example.com" },
+  { id: "u2", name: "Ben", email: "ben@example.com" },
+  { id: "u3", name: "Cleo", email: "cleo@example.com" },
+];
+const scheduling = schedulingConfigSchema.parse({ panels: [{ posting: ["post-1"], stage: ["stage-onsite"], sessions: [{ title: "Technical", minutes: 60, need: 1, pool: ["u1", "u2", "u3"] }] }] });
+
+const [engine] = await testEngines();
+
+describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!.skip }, () => {
+  let t: TestDatabase;
+  let dav: Radicale;
+  let calendars: CalendarsConfig;
+  let clock = 0;
+  const cal: Record<string, string> = {};
+
+  before(async () => {
+    dav = await startRadicale();
+    for (const u of users) cal[u.id] = await dav.makeCalendar(u.name.toLowerCase());
+    calendars = radicaleCalendars(dav.url, users.map((u) => ({ leverUserId: u.id, email: u.email, calendarUrl: cal[u.id]! })));
+    // Ben has a meeting during the session: he cannot be the backup.
+    await dav.put(cal.u2!, "busy", ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:ben-busy", "DTSTAMP:20270101T000000Z", "DTSTART:20270112T093000Z", "DTEND:20270112T103000Z", "SUMMARY:Planning", "END:VEVENT", "END:VCALENDAR", ""].join("\r\n"));
+    await dav.put(cal.u2!, "busy2", ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:ben-busy-2", "DTSTAMP:20270101T000000Z", "DTSTART:20270113T093000Z", "DTEND:20270113T103000Z", "SUMMARY:Planning", "END:VEVENT", "END:VCALENDAR", ""].join("\r\n"));
+    t = await openTestDatabase(engine!.kind);
+    const p = params();
+    const bookings = createBookingStore(t.db);
+    await bookings.hold({ panelKey: PANEL, connectionId: "default", opportunityId: p.opportunityId, paramsHash: "h", params: p }, [{ interviewer: "ana@example.com", sessionId: "s1", start: p.sessions[0]!.start, end: p.sessions[0]!.end }]);
+    await bookings.recordPanel(PANEL, "panel-1");
+    await bookings.setStatus(PANEL, "booked");
+  });
+  after(async () => {
+    await t?.drop();
+    dav?.stop();
+  });
+
+  const lever = { listUsers: async () => users } as unknown as LeverGateway;
+  const run = (over: Partial<TaskInput> = {}, w: Record<string, unknown> = {}) =>
+    schedulingMitigateTask({ calendars, scheduling, now: () => clock })({
+      with: { level: "high", mitigations: "extraReminder, backup, alert", extraReminder: "3h", offsets: "24h, 1h", ...w },
+      context: {},
+      fetch: async () => ({ posting: { id: "post-1", text: "Engineer" } as never, stages: [{ id: "stage-onsite", text: "On-site" }] }),
+      ai: undefined,
+      lever,
+      traceId: "trace",
+      event: { panelId: "panel-1", interviewId: "int-1", opportunityId: "opp-1" },
+      connectionId: "default",
+      dryRun: false,
+      db: t.db,
+      startWorkflow: async () => null,
+      ...over,
+    }) as Promise<{ apply: string[]; extraReminder: Record<string, unknown>; backups: { leverUserId: string; status: string; start: string }[]; released: { reason: string }[]; alert: boolean; reasons: string[] }>;
+  const cleoEvents = async (from = "2027-01-10T00:00:00Z", to = "2027-01-20T00:00:00Z") =>
+    openProviders(calendars).get("dav")!.events({ id: "u3", email: "cleo@example.com", connectionId: "dav", calendarUrl: cal.u3 }, { start: from, end: to });
+
+  it("a medium risk below the threshold holds nobody and sends nothing extra", async () => {
+    clock = Date.parse(START) - 3 * 3_600_000;
+    const r = await run({}, { level: "medium" });
+    assert.deepEqual(r.apply, []);
+    assert.equal(r.extraReminder.due, false);
+    assert.equal(r.alert, false);
+    assert.equal((await cleoEvents()).length, 0);
+  });
+
+  it("a high risk holds the free pool member as a tentative hold once, and sends the extra reminder once at its offset", async () => {
+    clock = Date.parse(START) - 3 * 3_600_000;
+    const r = await run();
+    assert.deepEqual(r.apply, ["extraReminder", "backup", "alert"]);
+    assert.equal(r.extraReminder.due, true);
+    assert.equal(r.extraReminder.to, "casey@mail.example");
+    assert.match(String(r.extraReminder.message), /in 3 hours/);
+    assert.deepEqual(r.backups.map((b) => [b.leverUserId, b.status]), [["u3", "held"]]);
+    assert.match(r.reasons.join("\n"), /Ben: busy/);
+    const held = await cleoEvents();
+    assert.equal(held.length, 1);
+    assert.equal(held[0]!.status, "tentative");
+    assert.match(held[0]!.title ?? "", /^Hold: backup interviewer for Technical/);
+    assert.equal(Date.parse(held[0]!.start), Date.parse(START));
+    assert.ok(!(held[0]!.title ?? "").includes("Casey"), "nothing about the candidate in the interviewer's calendar");
+
+    const again = await run();
+    assert.equal(again.extraReminder.due, false);
+    assert.match(String(again.extraReminder.reason), /already sent/);
+    assert.deepEqual(again.backups.map((b) => b.status), ["already held"]);
+    assert.equal((await cleoEvents()).length, 1);
+    const rows = await createBackupHoldStore(t.db).forPanel(PANEL);
+    assert.deepEqual(rows.map((h) => [h.leverUserId, h.status]), [["u3", "held"]]);
+  });
+
+  it("at a 24 h run the extra reminder is not due yet; an unknown level or mitigation is named", async () => {
+    clock = Date.parse(START) - 24 * 3_600_000;
+    const r = await run();
+    assert.equal(r.extraReminder.due, false);
+    assert.match(String(r.extraReminder.reason), /180 minutes before the start, not now/);
+    await assert.rejects(run({}, { level: "" }), /with\.level: "" is not a no-show risk level/);
+    await assert.rejects(run({}, { mitigations: "backup, sms" }), /with\.mitigations: mitigation "sms" is not one of/);
+  });
+
+  it("a moved panel's hold is released and made again at the new time", async () => {
+    const moved = plus(START, 24 * 60);
+    await t.db.query("update scheduling_bookings set params = $2::jsonb, revision = 1 where panel_key = $1", [PANEL, JSON.stringify(params(moved))]);
+    clock = Date.parse(START) - 3 * 3_600_000;
+    const r = await run();
+    assert.equal(r.released.length, 1);
+    assert.match(r.released[0]!.reason, /moved/);
+    assert.deepEqual(r.backups.map((b) => [b.leverUserId, b.status, b.start]), [["u3", "held", moved]]);
+    const events = await cleoEvents();
+    assert.equal(events.length, 1);
+    assert.equal(Date.parse(events[0]!.start), Date.parse(moved));
+  });
+
+  it("a cancelled panel's hold is released by the sweep the calendar watcher runs, and so is one whose interview has passed", async () => {
+    await createSchedulingChangeStore(t.db).setState(PANEL, "cancelled");
+    const swept = await releaseBackupHolds({ db: t.db, calendars, providers: openProviders(calendars), now: clock });
+    assert.deepEqual(swept.released.map((x) => x.reason), ["the panel is cancelled"]);
+    assert.equal((await cleoEvents()).length, 0);
+    const r = await run();
+    assert.deepEqual(r.apply, []);
+    assert.match(r.reasons[0]!, /cancelled/);
+
+    // Booked again (as a coordinator would after the cancellation was undone).
+    await t.db.query("update scheduling_bookings set state = 'booked' where panel_key = $1", [PANEL]);
+    const back = await run();
+    assert.deepEqual(back.backups.map((b) => b.status), ["held"], back.reasons.join("\n"));
+    assert.equal((await cleoEvents()).length, 1);
+    const later = await releaseBackupHolds({ db: t.db, calendars, providers: openProviders(calendars), now: Date.parse(plus(START, 24 * 60 + 61)) });
+    assert.deepEqual(later.released.map((x) => x.reason), ["the interview has taken place"]);
+    assert.equal((await cleoEvents()).length, 0);
+  });
+});
