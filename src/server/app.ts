@@ -12,6 +12,7 @@ import { oauthRoutes } from "./oauth/index.ts";
 import { apiRoutes, toolWebhookRoutes } from "./api/index.ts";
 import { consoleAdmin, consoleServicesFor, createConsole } from "./console/index.ts";
 import { bookingPageFor } from "./booking-page/index.ts";
+import { errorKind, loggablePath } from "./booking-page/routes.ts";
 import { calendarPushRoutesFor } from "./calendar-push-routes.ts";
 
 /**
@@ -27,7 +28,9 @@ export function createApp(ctx: AppContext): Hono {
     if (error instanceof HTTPException) {
       return c.json({ error: { code: `http_${error.status}`, message: error.message || "request refused" } }, error.status);
     }
-    ctx.logger.error({ err: error, path: c.req.path, method: c.req.method }, "unhandled error in a request");
+    // The public booking page's errors may carry a candidate's address or the link's token: only their kind is logged.
+    const path = loggablePath(c.req.path);
+    ctx.logger.error({ err: path === c.req.path ? error : errorKind(error), path, method: c.req.method }, "unhandled error in a request");
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);
   });
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

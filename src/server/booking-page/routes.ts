@@ -5,9 +5,10 @@
  * inline code, no third-party requests); pages are never cached and send no Referer.
  */
 import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { buildEventIcs } from "../../calendars/index.ts";
 import { DateTime } from "luxon";
-import { createBookingLinkStore, hashLinkToken, type Database } from "../../store/index.ts";
+import { createBookingLinkStore, hashLinkToken, LINK_TOKEN_PATTERN, type Database } from "../../store/index.ts";
 import type { LinkLanguage, SelfScheduling } from "../../scheduling/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import { ipKey } from "../console/login-throttle.ts";
@@ -26,14 +27,37 @@ export interface BookingPageOptions {
   limits?: { perAddress?: number | undefined; perLink?: number | undefined } | undefined;
   /** The organiser named in the downloaded .ics (the SMTP sender when set). */
   organizer?: string | undefined;
+  /**
+   * Behind a reverse proxy that sets X-Forwarded-For (`trustProxy` in the configuration): the
+   * client is the header's first address. Off by default, when the header is anyone's to write.
+   */
+  trustProxy?: boolean | undefined;
   now?: (() => number) | undefined;
 }
 
 const NOTICES = new Set(["taken", "booked", "moved", "cancelled", "cancel-requested", "failed"]);
 
-function clientAddress(c: Context): string {
+/** The largest form the page's POSTs take (a start time and a zone): anything bigger is refused unread. */
+export const BOOKING_PAGE_MAX_BODY_BYTES = 4 * 1024;
+
+function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const first = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (first) return first.slice(0, 64);
+  }
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+/** A request path fit for a log: a booking link's token is a key to the candidate's booking, so it is left out. */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/book\/[^/?#]+/, "/book/[token]");
+}
+
+/** What of an error may be logged: its kind and code, never its message (nodemailer's name recipients, URLs name tokens). */
+export function errorKind(error: unknown): { name: string; code?: string } {
+  const e = error as { name?: unknown; code?: unknown } | null;
+  return { name: typeof e?.name === "string" ? e.name : "Error", ...(typeof e?.code === "string" || typeof e?.code === "number" ? { code: String(e.code) } : {}) };
 }
 
 function secure(c: Context): void {
@@ -67,21 +91,24 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
     return c.body(PAGE_CSS, 200, { "content-type": "text/css; charset=utf-8" });
   });
 
-  const generic = (c: Context, language: LinkLanguage = "en", status: 404 | 429 | 500 = 404) => {
+  const generic = (c: Context, language: LinkLanguage = "en", status: 404 | 413 | 429 | 500 = 404) => {
     secure(c);
     const t = textsFor(language);
     return c.html(renderMessage(language, status === 429 ? t.tooMany : status === 500 ? t.failed : t.invalid), status);
   };
 
   // Limits first, for every request that names a token (the pattern matches /:token itself too): the same answer whether the link exists or not.
+  // The address is checked first: a client over its limit adds nothing to any link's count, and a
+  // malformed token (never a link) gets no counter of its own.
   app.use("/:token/*", async (c, next) => {
     const token = c.req.param("token");
+    if (token === "assets") return next();
     const at = now();
-    const byAddress = await links.hit(ipKey(clientAddress(c)), perAddress, 60_000, at);
-    const byLink = await links.hit(`link:${hashLinkToken(token)}`, perLink, 60_000, at);
-    if (!byAddress || !byLink) return generic(c, "en", 429);
+    if (!(await links.hit(ipKey(clientAddress(c, o.trustProxy === true)), perAddress, 60_000, at))) return generic(c, "en", 429);
+    if (LINK_TOKEN_PATTERN.test(token) && !(await links.hit(`link:${hashLinkToken(token)}`, perLink, 60_000, at))) return generic(c, "en", 429);
     return next();
   });
+  app.post("/:token/*", bodyLimit({ maxSize: BOOKING_PAGE_MAX_BODY_BYTES, onError: (c) => generic(c, "en", 413) }));
   async function page(c: Context, token: string, notice?: PageState["notice"]) {
     const self = o.selfScheduling;
     if (!self) return generic(c);
@@ -99,7 +126,7 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
     try {
       return await page(c, c.req.param("token"), n && NOTICES.has(n) ? (n as PageState["notice"]) : undefined);
     } catch (error) {
-      o.logger.error({ err: error }, "booking page could not be shown");
+      o.logger.error({ err: errorKind(error) }, "booking page could not be shown");
       return generic(c, "en", 500);
     }
   });
@@ -123,7 +150,7 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
       if (outcome.ok) return back(c, token, outcome.rescheduled ? "moved" : "booked", tz);
       return back(c, token, outcome.reason === "taken" ? "taken" : "failed", tz);
     } catch (error) {
-      o.logger.error({ err: error }, "self-scheduled booking failed");
+      o.logger.error({ err: errorKind(error) }, "self-scheduled booking failed");
       return back(c, token, "failed", tz);
     }
   });
@@ -138,14 +165,20 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
       if (!outcome.ok) return back(c, token, "failed", undefined);
       return back(c, token, outcome.applied ? "cancelled" : "cancel-requested", undefined);
     } catch (error) {
-      o.logger.error({ err: error }, "self-scheduled cancellation failed");
+      o.logger.error({ err: errorKind(error) }, "self-scheduled cancellation failed");
       return back(c, token, "failed", undefined);
     }
   });
 
   app.get("/:token/interview.ics", async (c) => {
     const self = o.selfScheduling;
-    const found = self ? await self.ics(c.req.param("token")) : undefined;
+    let found: Awaited<ReturnType<SelfScheduling["ics"]>>;
+    try {
+      found = self ? await self.ics(c.req.param("token")) : undefined;
+    } catch (error) {
+      o.logger.error({ err: errorKind(error) }, "booking page's calendar file could not be made");
+      return generic(c, "en", 500);
+    }
     if (!found) return generic(c);
     const b = found.booking;
     const lines = b.sessions.map((s) => `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`);
