@@ -9,7 +9,7 @@
 import { createHmac } from "node:crypto";
 import { openCalendarProvider, type CalendarProvider, type CalendarSecrets, type CalendarsConfig } from "../../calendars/index.ts";
 import type { Logger } from "../../observability/index.ts";
-import { panelChange, releaseBackupHolds, watchBookedPanels, type PanelChange } from "../../scheduling/index.ts";
+import { panelChange, releaseBackupHolds, syncPushChannels, watchBookedPanels, type PanelChange, type PushChannelResult } from "../../scheduling/index.ts";
 import { createSchedulingChangeStore, type Database } from "../../store/index.ts";
 import type { Inbox } from "../inbox/index.ts";
 import type { JobQueue } from "../queue/index.ts";
@@ -42,6 +42,11 @@ export interface CalendarWatch {
    * and stores what changed; returns how many new events were stored.
    */
   runOnce(only?: { connectionId?: string | undefined }): Promise<{ changes: number; stored: number; problems: string[]; released: number }>;
+  /**
+   * Keeps a push channel open on each watched Google or Graph calendar (with an https `publicUrl`):
+   * opens missing ones, renews those about to expire, closes those no longer needed.
+   */
+  syncChannels(): Promise<PushChannelResult>;
 }
 
 /** What a push trigger asks the watcher's job to read. */
@@ -81,17 +86,27 @@ export function calendarPushTrigger(queue: Pick<JobQueue, "send">, o: { coalesce
   };
 }
 
+/** What push channels need: the public address and the service's secret key the secrets derive from. */
+export interface CalendarPushOptions {
+  publicUrl: string | undefined;
+  secretKey: () => Buffer;
+}
+
 /** Builds the watcher over the configured calendars (opened once) and the inbox. */
-export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig; secrets?: CalendarSecrets | undefined; providers?: ReadonlyMap<string, CalendarProvider> | undefined; now?: (() => number) | undefined }): CalendarWatch {
+export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig; secrets?: CalendarSecrets | undefined; providers?: ReadonlyMap<string, CalendarProvider> | undefined; now?: (() => number) | undefined; push?: CalendarPushOptions | undefined }): CalendarWatch {
   let providers = o.providers;
+  const open = () => (providers ??= new Map(o.calendars.connections.map((c) => [c.id, openCalendarProvider(c, o.calendars, o.secrets)])));
   return {
     async runOnce(only) {
-      providers ??= new Map(o.calendars.connections.map((c) => [c.id, openCalendarProvider(c, o.calendars, o.secrets)]));
-      const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers, now: o.now, connectionId: only?.connectionId });
+      const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers: open(), now: o.now, connectionId: only?.connectionId });
       // Backup interviewers' holds go once the interview has passed or its panel was cancelled or
       // moved: every tick looks, so a cancellation with no reminder left to run still frees the time.
-      const holds = await releaseBackupHolds({ db: o.db, calendars: o.calendars, providers, now: (o.now ?? Date.now)() });
+      const holds = await releaseBackupHolds({ db: o.db, calendars: o.calendars, providers: open(), now: (o.now ?? Date.now)() });
       return { changes: r.changes.length, stored: await store(o.inbox, r.changes), problems: [...r.problems, ...holds.problems], released: holds.released.length };
+    },
+    async syncChannels() {
+      const push = o.push;
+      return await syncPushChannels({ db: o.db, calendars: o.calendars, providers: open(), publicUrl: push?.publicUrl, secret: (id) => calendarPushSecret(push!.secretKey(), id), now: o.now });
     },
   };
 }
@@ -100,14 +115,14 @@ export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "store
  * Starts the watcher's schedule and worker. Nothing is scheduled without a calendar connection;
  * a schedule left from before is dropped then.
  */
-export async function startCalendarWatch(o: { db: Database; queue: JobQueue; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig | undefined; secrets?: CalendarSecrets | undefined; logger: Logger }): Promise<void> {
+export async function startCalendarWatch(o: { db: Database; queue: JobQueue; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig | undefined; secrets?: CalendarSecrets | undefined; push?: CalendarPushOptions | undefined; logger: Logger }): Promise<void> {
   await o.queue.define(CALENDAR_WATCH_QUEUE, { retryLimit: 1 });
   const calendars = o.calendars;
   if (!calendars || calendars.connections.length === 0) {
     await o.queue.boss.unschedule(CALENDAR_WATCH_QUEUE).catch(() => {});
     return;
   }
-  const watch = createCalendarWatch({ db: o.db, inbox: o.inbox, calendars, secrets: o.secrets });
+  const watch = createCalendarWatch({ db: o.db, inbox: o.inbox, calendars, secrets: o.secrets, push: o.push });
   await o.queue.work<CalendarWatchJob>(CALENDAR_WATCH_QUEUE, { concurrency: 1 }, async (job) => {
     // The schedule's jobs read every calendar; a push's job reads its connection's.
     const connectionId = typeof job.data?.connectionId === "string" ? job.data.connectionId : undefined;
@@ -115,6 +130,12 @@ export async function startCalendarWatch(o: { db: Database; queue: JobQueue; inb
     // Interviewers' calendar addresses may appear in problems; candidates' details never do.
     for (const p of r.problems) o.logger.warn({ queue: CALENDAR_WATCH_QUEUE }, `calendar changes could not be read: ${p}`);
     if (r.changes > 0) o.logger.info({ changes: r.changes, stored: r.stored }, "calendar changes to booked panels stored");
+    // On the schedule's ticks, the push channels follow the watched calendars (a push's job only reads).
+    if (connectionId === undefined) {
+      const c = await watch.syncChannels();
+      for (const p of c.problems) o.logger.warn({ queue: CALENDAR_WATCH_QUEUE }, `${p}; changes there are read on the schedule`);
+      if (c.opened + c.renewed + c.closed > 0) o.logger.info({ opened: c.opened, renewed: c.renewed, closed: c.closed }, "calendar push channels kept in step with the booked panels");
+    }
   });
   await o.queue.schedule(CALENDAR_WATCH_QUEUE, pollCron(calendars.pollSeconds), {});
 }

@@ -19,6 +19,7 @@ import { createModeCeiling } from "../policy/index.ts";
 import { leverGateway } from "../steps/lever-gateway.ts";
 import { createPanelBooker, createPanelRebooker } from "../steps/scheduling-book.ts";
 import { startCalendarWatch } from "./calendar-watch.ts";
+import { loadSecretKey } from "../connections/index.ts";
 import { builtInTasks, forgetInterviewTranscripts, forgetToolCandidates, readResumeWithScreening } from "../steps/tasks/index.ts";
 import { startBackfillWorker, updateScreeningIndex } from "../steps/tasks/screening-index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
@@ -238,7 +239,9 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
   });
   await startEngineWorkers(o.queue, o.db, engine);
   // Booked panels' calendars are read for declines, cancellations and moves on a schedule.
-  await startCalendarWatch({ db: o.db, queue: o.queue, inbox: o.inbox, calendars: o.config.calendars, secrets: o.calendarSecrets, logger: o.logger });
+  let pushKey: Buffer | undefined;
+  const push = { publicUrl: o.config.publicUrl, secretKey: () => (pushKey ??= loadSecretKey(o.config).key) };
+  await startCalendarWatch({ db: o.db, queue: o.queue, inbox: o.inbox, calendars: o.config.calendars, secrets: o.calendarSecrets, push, logger: o.logger });
   // Backfills of the rediscovery index asked for over the API run here, in the background.
   await startBackfillWorker({ db: o.db, queue: o.queue, client: o.client, logger: o.logger, embedder: () => createEmbedder({ config: o.config }) });
 

@@ -68,13 +68,20 @@ export function panelChange(panel: BookedPanel, change: Omit<PanelChange["data"]
   };
 }
 
-/** Reads every watched calendar's changes once. */
-export async function watchBookedPanels(deps: WatchDeps): Promise<WatchResult> {
-  const now = deps.now?.() ?? Date.now();
-  const store = createSchedulingChangeStore(deps.db);
-  const panels = await store.upcoming(new Date(now - DAY));
-  // Group the tracked events by the calendar that holds them (the organiser's).
-  const calendars = new Map<string, { identity: CalendarIdentity; tracked: (TrackedEvent & { panel: BookedPanel; sessions: string[] })[] }>();
+type Tracked = TrackedEvent & { panel: BookedPanel; sessions: string[] };
+
+/** The calendars that hold booked panels' events (their organisers'), keyed by connection and address. */
+export interface WatchedCalendars {
+  calendars: Map<string, { identity: CalendarIdentity; tracked: Tracked[] }>;
+  problems: string[];
+}
+
+/**
+ * Groups the events of booked panels by the calendar that holds them (the organiser's), only on
+ * `connectionId` when given. The watcher reads these calendars; the push channels are opened on them.
+ */
+export function watchedCalendars(panels: readonly BookedPanel[], config: CalendarsConfig, connectionId?: string): WatchedCalendars {
+  const calendars: WatchedCalendars["calendars"] = new Map();
   const problems: string[] = [];
   for (const panel of panels) {
     const params = panel.params as unknown as BookingParams;
@@ -86,7 +93,7 @@ export async function watchBookedPanels(deps: WatchDeps): Promise<WatchResult> {
       const who = inEvent.flatMap((s) => s.interviewers).find((i) => i.email.toLowerCase() === organizer);
       let identity: CalendarIdentity;
       try {
-        const id = resolveIdentity({ id: who?.leverUserId ?? organizer, email: organizer, name: who?.name }, deps.calendars);
+        const id = resolveIdentity({ id: who?.leverUserId ?? organizer, email: organizer, name: who?.name }, config);
         if ("emailOnly" in id) continue;
         identity = id;
       } catch (error) {
@@ -94,7 +101,7 @@ export async function watchBookedPanels(deps: WatchDeps): Promise<WatchResult> {
         problems.push(`panel ${panel.panelKey}: ${error.message}`);
         continue;
       }
-      if (deps.connectionId !== undefined && identity.connectionId !== deps.connectionId) continue;
+      if (connectionId !== undefined && identity.connectionId !== connectionId) continue;
       const calendarKey = `${identity.connectionId}\n${identity.calendarUrl ?? identity.email}`;
       let entry = calendars.get(calendarKey);
       if (!entry) calendars.set(calendarKey, (entry = { identity, tracked: [] }));
@@ -110,6 +117,19 @@ export async function watchBookedPanels(deps: WatchDeps): Promise<WatchResult> {
       });
     }
   }
+  return { calendars, problems };
+}
+
+/** Booked panels worth watching: with a seat that ends after a day ago. */
+export async function watchedPanels(db: Database, now: number): Promise<BookedPanel[]> {
+  return await createSchedulingChangeStore(db).upcoming(new Date(now - DAY));
+}
+
+/** Reads every watched calendar's changes once. */
+export async function watchBookedPanels(deps: WatchDeps): Promise<WatchResult> {
+  const now = deps.now?.() ?? Date.now();
+  const store = createSchedulingChangeStore(deps.db);
+  const { calendars, problems } = watchedCalendars(await watchedPanels(deps.db, now), deps.calendars, deps.connectionId);
 
   const changes: PanelChange[] = [];
   let calendarsRead = 0;
