@@ -12,6 +12,11 @@ describe("loadConfig", () => {
     assert.deepEqual(c.connections, []);
   });
 
+  it("trusts X-Forwarded-For for the booking page's limits only when FULCRUM_TRUST_PROXY says so", () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ FULCRUM_TRUST_PROXY: "true" }).trustProxy, true);
+  });
+
   it("keeps archives waiting for a person unless FULCRUM_AUTO_ARCHIVE allows auto", () => {
     assert.equal(loadConfig({}).policy?.autoArchive, false);
     assert.equal(loadConfig({ FULCRUM_AUTO_ARCHIVE: "true" }).policy?.autoArchive, true);

@@ -160,6 +160,12 @@ export const configSchema = z.object({
   dataDir: z.string().min(1),
   databaseUrl: z.string().optional(),
   publicUrl: z.url().optional(),
+  /**
+   * Behind a reverse proxy (FULCRUM_TRUST_PROXY, or the file's `trustProxy`): the public booking
+   * page limits requests by the first X-Forwarded-For address instead of the socket's, which would
+   * be the proxy's for every candidate. Off by default: without a proxy the header is anyone's to write.
+   */
+  trustProxy: z.boolean().default(false),
   /** 32 bytes, hex or base64, used to encrypt stored secrets. Generated into dataDir when absent. */
   secretKey: z.string().optional(),
   /** The key used before a rotation: stored secrets sealed with it still open until re-sealed (`fulcrum connections rekey`). */
@@ -360,6 +366,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.FULCRUM_DATA_DIR ?? (file.dataDir as string | undefined) ?? ".fulcrum",
     databaseUrl: env.DATABASE_URL || (file.databaseUrl as string | undefined),
     publicUrl: env.FULCRUM_PUBLIC_URL || (file.publicUrl as string | undefined),
+    trustProxy: boolFromEnv(env, "FULCRUM_TRUST_PROXY", file.trustProxy === true),
     secretKey: env.FULCRUM_SECRET_KEY || (file.secretKey as string | undefined),
     secretKeyPrevious: env.FULCRUM_SECRET_KEY_PREVIOUS || (file.secretKeyPrevious as string | undefined),
     adminToken: env.FULCRUM_ADMIN_TOKEN || (file.adminToken as string | undefined),
@@ -629,6 +636,7 @@ const PATH_TO_ENV: Record<string, string> = {
   modeCeiling: "FULCRUM_MODE_CEILING",
   logLevel: "FULCRUM_LOG_LEVEL",
   publicUrl: "FULCRUM_PUBLIC_URL",
+  trustProxy: "FULCRUM_TRUST_PROXY",
   adminToken: "FULCRUM_ADMIN_TOKEN",
   "sandbox.port": "FULCRUM_SANDBOX_PORT",
   "webhook.maxBodyBytes": "FULCRUM_WEBHOOK_MAX_BYTES",

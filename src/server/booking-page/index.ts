@@ -48,5 +48,5 @@ export function selfSchedulingFor(ctx: Pick<AppContext, "config" | "db" | "conne
 export function bookingPageFor(ctx: AppContext): Hono {
   const smtpFrom = ctx.config.smtp?.from;
   const organizer = smtpFrom ? (/<([^<>\s]+)>/.exec(smtpFrom)?.[1] ?? smtpFrom.trim()) : undefined;
-  return bookingPageRoutes({ db: ctx.db, logger: ctx.logger, selfScheduling: selfSchedulingFor(ctx), organizer });
+  return bookingPageRoutes({ db: ctx.db, logger: ctx.logger, selfScheduling: selfSchedulingFor(ctx), organizer, trustProxy: ctx.config.trustProxy });
 }
