@@ -41,6 +41,8 @@ export interface ProposalCard {
   createdAt: string;
 }
 
+type BasisColumns = "b_score" | "b_recommendation" | "b_recommendation_reason" | "b_triage_tag" | "b_advance_at" | "b_reject_below" | "b_triage";
+
 interface Row {
   id: string | number;
   run_id: string | number;
@@ -67,28 +69,30 @@ interface Row {
   b_triage: unknown;
 }
 
-// The basis of a proposal is the latest output, at or before the proposal's generation, of the step
+// One statement per kind of row, not a subquery per proposal: each run's workflow (a large jsonb
+// value) is read once, and only the few fields a card shows are read from step outputs (an output
+// can hold a whole note). A proposal's basis is the output, at or before its generation, of the step
 // its workflow step names in `because` (the workflow as the run started is kept with the run).
-// Only the few fields a card shows are read: a step's output can hold a whole note.
-const CARDS_SQL = `
-  select p.id, p.run_id, p.workflow_id, p.kind, p.summary, p.status, p.posting_id, p.opportunity_id, p.confidence, p.flags, p.policy, p.created_at,
+const PROPOSALS_SQL = `
+  select p.id, p.run_id, p.step_id, p.generation, p.workflow_id, p.kind, p.summary, p.status, p.posting_id, p.opportunity_id, p.confidence, p.flags, p.policy, p.created_at,
     r.context->'opportunity'->>'name' as candidate_name,
     r.context->'posting'->>'text' as posting_title,
     case jsonb_typeof(r.context->'opportunity'->'stage')
       when 'object' then r.context->'opportunity'->'stage'->>'text'
       when 'string' then r.context->'opportunity'->>'stage'
-    end as stage,
-    r.workflow->'guards'->'minConfidence' as min_confidence,
-    b.output->'score' as b_score, b.output->'recommendation' as b_recommendation, b.output->'recommendationReason' as b_recommendation_reason,
-    b.output->'triageTag' as b_triage_tag, b.input->'advanceAt' as b_advance_at, b.input->'rejectBelow' as b_reject_below, b.input->'triage' as b_triage
-  from proposals p
-  join workflow_runs r on r.id = p.run_id
-  left join lateral (
-    select ws.output, ws.input from workflow_steps ws
-    where ws.run_id = p.run_id and ws.generation <= p.generation
-      and ws.step_id = (select s->>'because' from jsonb_array_elements(r.workflow->'steps') s where s->>'id' = p.step_id limit 1)
-    order by ws.generation desc limit 1
-  ) b on true`;
+    end as stage
+  from proposals p join workflow_runs r on r.id = p.run_id`;
+
+const BECAUSE_SQL = `
+  select r.id as run_id, r.workflow->'guards'->'minConfidence' as min_confidence, s->>'id' as step_id, s->>'because' as because
+  from workflow_runs r cross join lateral jsonb_array_elements(case jsonb_typeof(r.workflow->'steps') when 'array' then r.workflow->'steps' else '[]'::jsonb end) s
+  where r.id = any($1::bigint[])`;
+
+const BASIS_SQL = `
+  select ws.run_id, ws.step_id, ws.generation,
+    ws.output->'score' as b_score, ws.output->'recommendation' as b_recommendation, ws.output->'recommendationReason' as b_recommendation_reason,
+    ws.output->'triageTag' as b_triage_tag, ws.input->'advanceAt' as b_advance_at, ws.input->'rejectBelow' as b_reject_below, ws.input->'triage' as b_triage
+  from workflow_steps ws where ws.run_id = any($1::bigint[]) and ws.step_id = any($2::text[])`;
 
 const num = (v: unknown): number | null => {
   const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
@@ -219,6 +223,32 @@ export async function proposalCards(db: Queryable, caller: Caller, filter: { sta
     where.push(`p.posting_id = any($${params.length}::text[])`);
   }
   params.push(Math.min(Math.max(filter.limit ?? 10_000, 1), 10_000));
-  const { rows } = await db.query<Row>(`${CARDS_SQL} ${where.length ? `where ${where.join(" and ")}` : ""} order by p.id desc limit $${params.length}`, params);
-  return cardsOf(rows);
+  const { rows } = await db.query<Omit<Row, BasisColumns> & { step_id: string; generation: number }>(
+    `${PROPOSALS_SQL} ${where.length ? `where ${where.join(" and ")}` : ""} order by p.id desc limit $${params.length}`,
+    params,
+  );
+  if (rows.length === 0) return [];
+  const runIds = [...new Set(rows.map((r) => String(r.run_id)))];
+  const because = await db.query<{ run_id: string | number; min_confidence: unknown; step_id: string | null; because: string | null }>(BECAUSE_SQL, [runIds]);
+  const becauseOf = new Map(because.rows.filter((b) => b.because).map((b) => [`${b.run_id}:${b.step_id}`, b.because!]));
+  const minConfidenceOf = new Map(because.rows.map((b) => [String(b.run_id), b.min_confidence]));
+  const basisSteps = [...new Set(becauseOf.values())];
+  const bases = basisSteps.length ? (await db.query<Pick<Row, BasisColumns> & { run_id: string | number; step_id: string; generation: number }>(BASIS_SQL, [runIds, basisSteps])).rows : [];
+  const basesOf = new Map<string, typeof bases>();
+  for (const b of bases) {
+    const key = `${b.run_id}:${b.step_id}`;
+    basesOf.set(key, [...(basesOf.get(key) ?? []), b]);
+  }
+  const empty: Pick<Row, BasisColumns> = { b_score: null, b_recommendation: null, b_recommendation_reason: null, b_triage_tag: null, b_advance_at: null, b_reject_below: null, b_triage: null };
+  return cardsOf(
+    rows.map((r): Row => {
+      const step = becauseOf.get(`${r.run_id}:${r.step_id}`);
+      // The latest generation of the basis at or before the proposal's.
+      const basis = step
+        ? (basesOf.get(`${r.run_id}:${step}`) ?? []).filter((b) => Number(b.generation) <= Number(r.generation)).sort((a, b) => Number(b.generation) - Number(a.generation))[0]
+        : undefined;
+      const { run_id: _run, step_id: _step, generation: _generation, ...fields } = basis ?? { ...empty, run_id: 0, step_id: "", generation: 0 };
+      return { ...r, min_confidence: minConfidenceOf.get(String(r.run_id)) ?? null, ...fields };
+    }),
+  );
 }

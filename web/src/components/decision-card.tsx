@@ -28,6 +28,9 @@ export interface DecisionCardData {
   createdAt: string;
 }
 
+/** Actions listed on a card at most (a run rarely makes more than a handful). */
+export const MAX_LISTED = 20;
+
 const RECOMMENDATION_WORDS: Record<string, string> = {
   advance: "Advance",
   hold: "Hold",
@@ -104,7 +107,7 @@ export function DecisionHead({
         <div className="card-actions">
           <h3 id="actions-h">The {card.proposals.length} actions of this run</h3>
           <ul aria-labelledby="actions-h">
-            {card.proposals.map((p) => (
+            {card.proposals.slice(0, MAX_LISTED).map((p) => (
               <li key={p.id} className={p.id === shownId ? "shown" : undefined} aria-current={p.id === shownId ? "true" : undefined}>
                 <span className={`badge ${p.status}`}>{p.status}</span> <span className="card-action-summary">{p.summary}</span>
                 {p.id === shownId ? (
@@ -124,6 +127,7 @@ export function DecisionHead({
               </li>
             ))}
           </ul>
+          {card.proposals.length > MAX_LISTED && <p className="muted">and {card.proposals.length - MAX_LISTED} more of this run.</p>}
         </div>
       )}
     </section>

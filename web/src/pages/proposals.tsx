@@ -8,7 +8,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { can, get, onSandbox, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
-import { DecisionHead, recommendationWords, type DecisionCardData } from "../components/decision-card.tsx";
+import { DecisionHead, MAX_LISTED, recommendationWords, type DecisionCardData } from "../components/decision-card.tsx";
 import { Highlighted } from "../components/highlight.tsx";
 import { SchedulingChoice } from "../components/scheduling-choice.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
@@ -509,6 +509,8 @@ function ProposalDetail({
     };
   }, [canApproveAll, approveAllRef]);
   const card: DecisionCardData | undefined = group.card;
+  // The card's proposals the list's filters keep.
+  const shownIds = useMemo(() => new Set(group.proposals.map((x) => x.id)), [group]);
   const isInterview = p.workflowId === "interview-analysis";
 
   return (
@@ -528,7 +530,7 @@ function ProposalDetail({
       </p>
       {card && (
         <DecisionHead
-          card={{ ...card, proposals: card.proposals.filter((x) => group.proposals.some((g) => g.id === x.id)) }}
+          card={{ ...card, proposals: card.proposals.filter((x) => shownIds.has(x.id)) }}
           shownId={p.id}
           canDecide={can(user, "decide")}
           onShow={(id) => navigate(`/proposals/${encodeURIComponent(id)}`)}
@@ -561,13 +563,14 @@ function ProposalDetail({
       <ConfirmDialog open={confirmAll} title={`Approve all ${waiting.length} actions for ${p.candidateName}`} confirmLabel={`Approve ${waiting.length}`} onCancel={() => setConfirmAll(false)} onConfirm={() => void approveAll()}>
         <p>Fulcrum will then do each of these in Lever, recorded in the audit trail as your decision:</p>
         <ul>
-          {waiting.map((x) => (
+          {waiting.slice(0, MAX_LISTED).map((x) => (
             <li key={x.id}>
               {x.summary}
               {x.id === p.id && changed ? " (with your edits)" : ""}
             </li>
           ))}
         </ul>
+        {waiting.length > MAX_LISTED && <p>and {waiting.length - MAX_LISTED} more.</p>}
       </ConfirmDialog>
       <section aria-labelledby="what-h">
         <h3 id="what-h">{group.proposals.length > 1 ? "The action shown" : "What Fulcrum proposes"}</h3>
