@@ -115,6 +115,13 @@ export interface TaskInput {
    * Stored with the step's outcome; an opportunity the run already has is never replaced.
    */
   setOpportunity?(opportunityId: string): void;
+  /** This run of the step: 1 the first time, raised by each retry. */
+  attempt?: number | undefined;
+  /**
+   * True when a failure now fails the step for good (no retry is left): a task that can still give
+   * a useful, degraded answer gives it now instead of throwing.
+   */
+  lastAttempt?: boolean | undefined;
 }
 
 /** A domain step; returns its output (`reasons`, `evidence`, `confidence`, `flags`, `meta` feed proposals). */

@@ -510,6 +510,19 @@ steps:
       assert.equal(step.rows[0]!.attempts, 3);
     });
 
+    it("tells a task which attempt it is and whether it is the last, so it can answer degraded instead of failing", async () => {
+      const seen: [number | undefined, boolean | undefined][] = [];
+      const score = async (input: { attempt?: number | undefined; lastAttempt?: boolean | undefined }) => {
+        seen.push([input.attempt, input.lastAttempt]);
+        if (!input.lastAttempt) throw Object.assign(new Error("calendar answered 503"), { retryable: true });
+        return scoreOut;
+      };
+      const { eng, drain } = engine(SCREEN, { tasks: { "test.score": score } });
+      await eng.handleEvent(event());
+      await drain();
+      assert.deepEqual(seen, [[1, false], [2, false], [3, true]]);
+    });
+
     it("marks an approved proposal failed when its write keeps failing, beside the failed run", async () => {
       const failing = { ...lever.gateway, addNote: async () => { throw Object.assign(new Error("Lever answered 503"), { retryable: true }); } } as LeverGateway;
       const { eng, drain } = engine(SCREEN, { lever: () => failing });

@@ -628,6 +628,8 @@ export function createWorkflowEngine(options: EngineOptions) {
             run.opportunity_id = opportunityId;
             run.opportunityFound = true;
           },
+          attempt: row.attempts + 1,
+          lastAttempt: row.attempts + 1 >= maxAttempts,
         });
         return { kind: "done", output };
       }
