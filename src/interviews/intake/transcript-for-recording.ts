@@ -32,6 +32,8 @@ export interface RecordingOptions {
   maxDurationSeconds?: number | undefined;
   /** Folder for the downloaded media and its audio (default: the OS temp folder). */
   workDir?: string | undefined;
+  /** Stops the transcription (between chunks and in the engine) when aborted: a deadline passed, or another attempt took over. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Where a transcript came from, and why media was used when a transcript was also given. */
@@ -81,6 +83,7 @@ export async function transcriptForRecording(input: RecordingInput, options: Rec
       tools: options.tools,
       maxDurationSeconds: options.maxDurationSeconds,
       workDir: options.workDir,
+      signal: options.signal,
     });
     return { transcript, source: "media", ...(transcriptProblem ? { transcriptProblem } : {}) };
   } finally {

@@ -1,12 +1,22 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
 import { MockLanguageModelV4 } from "ai/test";
 import { createAi, DEFAULT_AI_CONFIG } from "../../../ai/index.ts";
 import { interviewPostingSchema, interviewsConfigSchema } from "../../../config/index.ts";
-import { interviewAiOptions, loadLabelledCorpus, type InterviewAnswersOutput, type LabelledInterview } from "../../../interviews/index.ts";
+import { interviewAiOptions, loadLabelledCorpus, type InterviewAnswersOutput, type LabelledInterview, type TranscriptionEngine } from "../../../interviews/index.ts";
+import { ffmpegSync, hasCommand } from "../../../interviews/testing-media.ts";
+import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
 import type { AiStepRunner, TaskInput } from "../../ports.ts";
 import { aiStepRunner } from "../../runs/runtime.ts";
-import { clockTime, interviewAnalyzeTask, interviewSetFor, momentLink, triageTag } from "./interview-analysis.ts";
+import { clockTime, interviewAnalyzeTask, interviewSetFor, interviewTranscribeTask, momentLink, TranscriptionInProgress, triageTag } from "./interview-analysis.ts";
+
+// Read before any test is declared: tests declared after an await at the top level are not run.
+const engines = await testEngines();
 
 const set = (posting: string, stage?: string) => interviewPostingSchema.parse({ posting, ...(stage ? { stage } : {}), questions: [{ id: `${posting}-${stage ?? "any"}`, text: "Tell me about yourself." }] });
 
@@ -126,3 +136,58 @@ describe("the analyze task with an AI provider", () => {
     assert.equal(interviewsConfigSchema.parse({}).analysisEngine, "local");
   });
 });
+
+const haveFfmpeg = hasCommand("ffmpeg") && hasCommand("ffprobe");
+
+for (const e of engines) {
+  describe(`the transcribe task, one attempt at a time, on ${e.kind}`, { skip: e.skip || (haveFfmpeg ? false : "ffmpeg not installed (Debian package ffmpeg)") }, () => {
+    let t: TestDatabase;
+    let dir: string;
+    let server: Server;
+    let url: string;
+    before(async () => {
+      t = await openTestDatabase(e.kind);
+      dir = mkdtempSync(join(tmpdir(), "transcribe-lease-"));
+      ffmpegSync(["-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", join(dir, "answer.wav")]);
+      server = createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        res.end(readFileSync(join(dir, "answer.wav")));
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/answer.wav`;
+    });
+    after(async () => {
+      server?.close();
+      await t?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("transcribes once when two attempts of the step run at the same time: the second waits for the first's transcript", async () => {
+      let calls = 0;
+      const slow: TranscriptionEngine = {
+        name: "slow",
+        maxChunkSeconds: 1000,
+        async transcribeWav(_wav, o) {
+          calls++;
+          await new Promise((r) => setTimeout(r, 500));
+          return { language: "en", segments: [{ start: 0, end: o.durationSeconds, text: "I led the migration." }] };
+        },
+      };
+      const task = interviewTranscribeTask({ tools: { willo: { mediaHosts: ["127.0.0.1"] } } as never, insecureHosts: ["127.0.0.1"], engine: slow, interviews: interviewsConfigSchema.parse({ workDir: dir }) });
+      const input = { with: { tool: "willo", opportunityId: "opp-1" }, event: { interview: { mediaUrl: url } }, db: t.db, connectionId: "default", traceId: "trace-lease", dryRun: false } as unknown as TaskInput;
+      const [first, second] = await Promise.allSettled([task(input), task(input)]);
+      const done = [first, second].filter((r) => r.status === "fulfilled");
+      const waiting = [first, second].filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
+      assert.equal(calls, 1, "the recording is transcribed once");
+      assert.equal(done.length, 1);
+      assert.equal(waiting.length, 1);
+      assert.ok(waiting[0] instanceof TranscriptionInProgress);
+      assert.ok(waiting[0].retryAt instanceof Date && waiting[0].retryAt.getTime() > Date.now(), "the engine parks the step until then");
+      // Woken again, the waiting attempt finds the transcript the first one stored.
+      const again = await task(input);
+      assert.equal(calls, 1);
+      assert.equal(again.recordId, (done[0] as PromiseFulfilledResult<Record<string, unknown>>).value.recordId);
+      assert.deepEqual((await t.db.query("select * from interview_transcriptions")).rows, [], "the lease is given back");
+    });
+  });
+}

@@ -287,6 +287,72 @@ export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHan
   };
 }
 
+/**
+ * Another attempt of the same step holds the interview's transcription lease: the engine parks the
+ * step until `retryAt` (the run waits) instead of failing it or transcribing a second time.
+ */
+export class TranscriptionInProgress extends Error {
+  override readonly name = "TranscriptionInProgress";
+  readonly retryAt: Date;
+  constructor(retryAt: Date) {
+    super("in-progress: another attempt is transcribing this interview; this one waits for its transcript");
+    this.retryAt = retryAt;
+  }
+}
+
+/** How long a lease lasts without renewal (a crashed attempt's lapses this soon), and how often a live attempt renews it. */
+const LEASE_SECONDS = 90;
+const RENEW_MS = 30_000;
+
+/**
+ * How long one attempt may download and transcribe: 15 minutes for the download (its own cap)
+ * plus the longest recording accepted, transcribed no slower than it plays.
+ */
+export const transcriptionDeadlineMs = (config: InterviewsConfig): number => (15 + config.maxMinutes) * 60_000;
+
+/**
+ * Takes the interview's transcription lease (see migration 0108) for this attempt, or throws
+ * `TranscriptionInProgress` while another attempt's lease is live. Renews it while held; aborts the
+ * returned signal when the deadline passes or another attempt took the lease over (this one
+ * stalled past its lease), so a superseded attempt stops rather than finishing a second transcript.
+ */
+async function takeTranscriptionLease(db: Queryable, connectionId: string, traceId: string, deadlineMs: number) {
+  const attempt = crypto.randomUUID();
+  const { rows } = await db.query(
+    `insert into interview_transcriptions (connection_id, trace_id, attempt, leased_until) values ($1, $2, $3, now() + make_interval(secs => $4))
+     on conflict (connection_id, trace_id) do update set attempt = excluded.attempt, leased_until = excluded.leased_until
+       where interview_transcriptions.leased_until < now()
+     returning attempt`,
+    [connectionId, traceId, attempt, LEASE_SECONDS],
+  );
+  if (rows.length === 0) throw new TranscriptionInProgress(new Date(Date.now() + RENEW_MS));
+  const controller = new AbortController();
+  let why = "";
+  const stop = (reason: string) => {
+    if (controller.signal.aborted) return;
+    why = reason;
+    controller.abort(new Error(reason));
+  };
+  const deadline = setTimeout(() => stop("deadline"), deadlineMs);
+  const renew = setInterval(() => {
+    db.query("update interview_transcriptions set leased_until = now() + make_interval(secs => $4) where connection_id = $1 and trace_id = $2 and attempt = $3 returning 1", [connectionId, traceId, attempt, LEASE_SECONDS])
+      .then((r) => r.rows.length === 0 && stop("superseded"))
+      .catch(() => undefined);
+  }, RENEW_MS);
+  deadline.unref?.();
+  renew.unref?.();
+  return {
+    signal: controller.signal,
+    /** Why the signal was aborted ("" when it was not). */
+    abortedFor: () => why,
+    async release() {
+      clearTimeout(deadline);
+      clearInterval(renew);
+      await db.query("delete from interview_transcriptions where connection_id = $1 and trace_id = $2 and attempt = $3", [connectionId, traceId, attempt]);
+    },
+  };
+}
+
 /** `interview.transcribe`: see the file's comment. */
 export function interviewTranscribeTask(options: InterviewTaskOptions = {}): TaskHandler {
   const config = options.interviews ?? DEFAULTS;
@@ -295,6 +361,34 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
     const tool = str(params.tool, 63);
     const opportunityId = str(params.opportunityId, 200);
     if (!tool || !opportunityId) throw new StepFailure("interview.transcribe needs with.tool and with.opportunityId (from the intake step)");
+    // One attempt at a time transcribes an interview (a step job can run again while an earlier
+    // attempt still works); the lease is taken before looking for a stored transcript, so an
+    // attempt that just finished cannot be missed. A dry run stores nothing and takes no lease.
+    const lease = dryRun ? null : await takeTranscriptionLease(db, connectionId, traceId, transcriptionDeadlineMs(config));
+    try {
+      return await transcribeOnce(params, event, db, connectionId, traceId, dryRun, tool, opportunityId, lease?.signal);
+    } catch (error) {
+      if (lease?.abortedFor() === "superseded") throw new TranscriptionInProgress(new Date(Date.now() + RENEW_MS));
+      if (lease?.abortedFor() === "deadline") {
+        throw new StepFailure(`too-slow: the transcription did not finish within ${Math.round(transcriptionDeadlineMs(config) / 60_000)} minutes (15 for the download plus interviews.maxMinutes); it was stopped`);
+      }
+      throw error;
+    } finally {
+      await lease?.release();
+    }
+  };
+
+  async function transcribeOnce(
+    params: Record<string, unknown>,
+    event: Record<string, unknown>,
+    db: Queryable,
+    connectionId: string,
+    traceId: string,
+    dryRun: boolean,
+    tool: string,
+    opportunityId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, unknown>> {
     if (!dryRun) {
       // A step that ran again after its transcript was stored does not transcribe twice.
       const { rows } = await db.query<{ id: string; source: string; engine: string; language: string; duration_seconds: number; segments: number }>(
@@ -319,6 +413,7 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
           engine: options.engine ?? transcriptionEngineOf(config),
           maxDurationSeconds: config.maxMinutes * 60,
           workDir: config.workDir ?? tmpdir(),
+          signal,
         },
       );
     } catch (error) {
@@ -351,7 +446,7 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
       [connectionId, opportunityId, tool, str(params.toolCandidateId, 200) || null, traceId, str(params.postingId, 200) || null, str(params.stageId, 200) || null, result.source, t.engine, t.language, t.durationSeconds, JSON.stringify(t), config.retentionDays],
     );
     return { recordId: String(rows[0]!.id), ...summary };
-  };
+  }
 }
 
 /** `0:07`, `12:03`, `1:02:09`. */
