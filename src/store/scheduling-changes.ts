@@ -68,15 +68,17 @@ export function createSchedulingChangeStore(db: Queryable) {
     },
 
     /**
-     * Booked panels with a seat that ends after `since`: the ones worth watching. Bounded by
-     * `limit` so a large backlog is read in parts.
+     * Booked panels with a seat that ends after `since`: the ones worth watching. One page of at
+     * most `limit`, in panel-key order after `after` (keyset paging: the next page starts after
+     * the last key of this one, so panels booked meanwhile are neither skipped nor read twice).
      */
-    async upcoming(since: Date, limit = 500): Promise<BookedPanel[]> {
+    async upcoming(since: Date, limit = 500, after = ""): Promise<BookedPanel[]> {
       const { rows } = await db.query<Row>(
         `select ${COLUMNS} from scheduling_bookings b
-          where status = 'booked' and exists (select 1 from scheduling_holds h where h.panel_key = b.panel_key and h.end_at > $1)
+          where status = 'booked' and state <> 'cancelled' and panel_key > $3
+            and exists (select 1 from scheduling_holds h where h.panel_key = b.panel_key and h.end_at > $1)
           order by panel_key limit $2`,
-        [since, limit],
+        [since, limit, after],
       );
       return rows.map(toPanel);
     },

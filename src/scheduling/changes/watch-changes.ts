@@ -120,9 +120,15 @@ export function watchedCalendars(panels: readonly BookedPanel[], config: Calenda
   return { calendars, problems };
 }
 
-/** Booked panels worth watching: with a seat that ends after a day ago. */
-export async function watchedPanels(db: Database, now: number): Promise<BookedPanel[]> {
-  return await createSchedulingChangeStore(db).upcoming(new Date(now - DAY));
+/** Booked panels worth watching: with a seat that ends after a day ago. All of them, read a page at a time. */
+export async function watchedPanels(db: Database, now: number, pageSize = 500): Promise<BookedPanel[]> {
+  const store = createSchedulingChangeStore(db);
+  const all: BookedPanel[] = [];
+  for (;;) {
+    const page = await store.upcoming(new Date(now - DAY), pageSize, all.at(-1)?.panelKey ?? "");
+    all.push(...page);
+    if (page.length < pageSize) return all;
+  }
 }
 
 /** Reads every watched calendar's changes once. */
