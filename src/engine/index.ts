@@ -35,6 +35,7 @@ export { listProposals, getProposal, type ProposalView, type DecisionView, type 
 export { proposalLabelRows, runLabelRows, proposalContextRow, type CandidateLabelRow, type ProposalLabelFilter, type ProposalContextRow } from "./read-models/candidate-labels.ts";
 export { screeningRunRows, interviewTriageRows, type ScreeningRunRow, type InterviewTriageRow } from "./read-models/screening-outcomes.ts";
 export { proposalsOfRun, latestPromptUsed, recentRealRuns, type ProposalBrief, type ReplayableRun } from "./read-models/replay-history.ts";
+export { startCounts, webhookHours, type StartCounts, type WebhookHour } from "./read-models/start-overview.ts";
 
 // The engine's parts.
 export {
@@ -51,8 +52,9 @@ export {
   type LeverEnvironment,
   type OpenedConnections,
 } from "./connections/index.ts";
-export { createJobQueue, type JobQueue } from "./queue/index.ts";
+export { createJobQueue, DEAD_LETTER_SUFFIX, type JobQueue } from "./queue/index.ts";
 export { createInbox, findUnstorableValue, SignatureTokenReusedError, UnstorableEventError, type Inbox, type InboxEvent, type InboxStatus } from "./inbox/index.ts";
+export { countWebhookRefusal, type WebhookRefusal } from "./inbox/index.ts";
 export { createLeverSource, type ConnectionDirectory, type EventSource } from "./sources/index.ts";
 export {
   approveWorkflowChange,

@@ -23,3 +23,4 @@ export {
   type UnstorableProblem,
 } from "./storable-event.ts";
 export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from "./group-commit.ts";
+export { countWebhookRefusal, type WebhookRefusal } from "./webhook-refusals.ts";
