@@ -74,7 +74,7 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
   let providers: Map<string, CalendarProvider> | undefined;
   const open = () => (providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars, settings.secrets)])));
 
-  return async ({ with: params, fetch, lever, event, traceId, db, dryRun, connectionId }) => {
+  return async ({ with: params, fetch, lever, event, traceId, db, dryRun, connectionId, lastAttempt }) => {
     if (calendars.connections.length === 0) {
       // Nothing to read free/busy from: recorded on the run, nobody is asked to act on every stage move.
       const reason = "no calendar connection is configured (calendars.connections), so no interview times can be proposed";
@@ -114,6 +114,16 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
     const availability = plan.problems.length > 0 || everyone.length === 0
       ? []
       : await readAvailability(calendars, open(), { users: everyone.map((id) => ({ id, email: byId.get(id)?.email, name: byId.get(id)?.name })), window: readWindow(days), bufferMinutes: plan.bufferMinutes });
+    // A calendar API down or rate-limited (5xx, 429) after the client's own retries: the step is
+    // retried by the queue rather than proposing without that interviewer; once no retry is left,
+    // the proposal goes ahead without them, names them, and is flagged so that a person decides.
+    const faulted = availability.filter((a): a is Extract<typeof a, { ok: false }> => !a.ok && a.retryable);
+    const who = (id: string) => byId.get(id)?.name ?? byId.get(id)?.email ?? id;
+    if (faulted.length > 0 && !(lastAttempt ?? true)) {
+      throw Object.assign(new Error(`scheduling.propose: the calendar of ${faulted.map((a) => who(a.leverUserId)).join(", ")} could not be read (${faulted[0]!.error}); trying again`), { retryable: true });
+    }
+    const unreadable = faulted.map((a) => ({ id: a.leverUserId, name: who(a.leverUserId), error: a.error }));
+    const unreadableLine = unreadable.length > 0 ? `the calendar of ${unreadable.map((u) => u.name).join(", ")} could not be read after every retry (${unreadable[0]!.error}): proposed without them, so a person must check before booking` : undefined;
     const emails = Array.isArray(opp.emails) ? (opp.emails as unknown[]).filter((e): e is string => typeof e === "string") : [];
     const candidate = { name: str(opp.name) ?? "the candidate", email: emails[0], timezone: zone.timezone };
     const panelKey = `${opp.id}:${stage.id}:${traceId}`;
@@ -184,6 +194,9 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
           ? `A self-scheduling link for ${candidate.name} (${stage.text}) is ready; the e-mail sending it waits for approval`
           : `${proposal.options.length} options for ${candidate.name} (${stage.text}); the first is proposed for booking, the others are in the evidence${linkLine ? `. Or send the candidate this ${linkLine}` : ""}`
         : `No interview panel could be proposed for ${str(opp.name) ?? "the candidate"} (${stage.text}): ${proposal.reason}. Schedule it by hand, or change the panel or calendars and run the workflow again.`,
+      unreadableCalendars: unreadable,
+      // A policy flag: an auto booking falls back to a person when an interviewer's calendar was not read.
+      flags: unreadableLine ? [unreadableLine] : [],
       candidateTimezone: zone.timezone,
       timezoneSource: zone.source,
       panelSource: plan.source,
@@ -193,7 +206,7 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       calendars: proposal.calendars,
       selfSchedule: self,
       candidateEmail,
-      reasons: [...(linkLine ? [linkLine] : []), ...(self.reason ? [self.reason] : []), ...proposal.reasons, ...context, ...proposal.notes].slice(0, 50),
+      reasons: [...(unreadableLine ? [unreadableLine] : []), ...(linkLine ? [linkLine] : []), ...(self.reason ? [self.reason] : []), ...proposal.reasons, ...context, ...proposal.notes].slice(0, 50),
       evidence: proposal.options.slice(1).map((o) => ({ kind: "alternative", label: o.label, reasons: o.reasons, booking: o.booking })),
       confidence: proposal.feasible ? 1 : 0,
     };
