@@ -263,6 +263,21 @@ for (const engine of await testEngines()) {
       await expectRejected("/webhooks/lever/globex", delivery(), 404, "connection_unknown", /no connection named "globex"/);
     });
 
+    it("counts refusals to a known connection by hour and code for webhook health, and nothing for an unknown connection", async () => {
+      const counted = async () =>
+        (await t.db.query<{ connection_id: string; code: string; n: number }>("select connection_id, code, sum(refusals)::int as n from webhook_refusals group by 1, 2 order by 1, 2")).rows;
+      const before = await counted();
+      const n = (code: string, rows = before) => rows.find((r) => r.connection_id === "acme" && r.code === code)?.n ?? 0;
+      await expectRejected("/webhooks/lever/acme", delivery({}, DEFAULT_TOKEN), 401, "signature_invalid", /does not match/);
+      await expectRejected("/webhooks/lever/acme", delivery({}, DEFAULT_TOKEN), 401, "signature_invalid", /does not match/);
+      await expectRejected("/webhooks/lever/acme", "{not json", 400, "malformed_json", /not valid JSON/);
+      await expectRejected("/webhooks/lever/globex", delivery(), 404, "connection_unknown", /no connection named/);
+      const after = await counted();
+      assert.equal(n("signature_invalid", after) - n("signature_invalid"), 2);
+      assert.equal(n("malformed_json", after) - n("malformed_json"), 1);
+      assert.ok(!after.some((r) => r.connection_id === "globex"), "an unknown connection's id is never stored");
+    });
+
     it("rejects a missing signature, a wrong one and a tampered triggeredAt with 401", async () => {
       await expectRejected("/webhooks/lever", delivery({}, null), 401, "signature_missing", /no signature/);
       await expectRejected("/webhooks/lever", delivery({}, "another-token"), 401, "signature_invalid", /does not match/);

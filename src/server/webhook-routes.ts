@@ -17,7 +17,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { leverEventNames } from "../config/index.ts";
 import { webhookReplaysRejected, webhooksReceived } from "../observability/metrics.ts";
-import { createLeverSource, SignatureTokenReusedError, UnstorableEventError, type EventSource } from "../engine/index.ts";
+import { countWebhookRefusal, createLeverSource, SignatureTokenReusedError, UnstorableEventError, type EventSource } from "../engine/index.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError } from "./http-error.ts";
 
@@ -80,6 +80,17 @@ export function webhookRoutes(ctx: AppContext): Hono {
     const receivedAt = new Date();
     const outcome = (event: string | undefined, result: string) =>
       webhooksReceived.inc({ source: "lever", event: eventLabel(event), outcome: result });
+    /**
+     * A refusal to a known connection is also counted by hour for the console's webhook health.
+     * Counting must never change the answer: a failed count is logged and the refusal stands.
+     */
+    const countRefusal = async (code: string) => {
+      try {
+        await countWebhookRefusal(ctx.db, { connectionId, source: "lever", code, at: receivedAt });
+      } catch (error) {
+        log.warn({ connectionId, code, error: (error as Error).message }, "webhook refusal could not be counted");
+      }
+    };
 
     if (!plausibleConnectionId(connectionId) || !(await ctx.connections.exists(connectionId))) {
       outcome(undefined, "rejected_connection_unknown");
@@ -93,6 +104,7 @@ export function webhookRoutes(ctx: AppContext): Hono {
     } catch (error) {
       outcome(undefined, "rejected_malformed_json");
       log.warn({ connectionId, outcome: "malformed_json", bytes: text.length }, "webhook refused");
+      await countRefusal("malformed_json");
       throw new HttpError(400, "malformed_json", jsonErrorMessage(error));
     }
 
@@ -117,6 +129,7 @@ export function webhookRoutes(ctx: AppContext): Hono {
     if (verdict.kind === "rejected") {
       outcome(verdict.event, `rejected_${verdict.code}`);
       log.warn({ connectionId, event: eventLabel(verdict.event), outcome: verdict.code }, "webhook refused");
+      await countRefusal(verdict.code);
       throw new HttpError(verdict.status, verdict.code, verdict.message);
     }
     if (verdict.kind === "ping") {
@@ -124,7 +137,7 @@ export function webhookRoutes(ctx: AppContext): Hono {
         try {
           await ctx.inbox.rememberSignatureToken(connectionId, verdict.replayGuard, verdict.triggeredAt);
         } catch (error) {
-          if (error instanceof SignatureTokenReusedError) throw tokenReused(verdict.event, error);
+          if (error instanceof SignatureTokenReusedError) throw await tokenReused(verdict.event, error);
           const { message, code } = error as { message?: string; code?: string };
           log.error({ connectionId, event: eventLabel(verdict.event), error: message, code }, "webhook test ping's token could not be recorded");
           throw new HttpError(503, "store_failed", "the test delivery could not be recorded; deliver it again later");
@@ -136,8 +149,9 @@ export function webhookRoutes(ctx: AppContext): Hono {
     }
 
     /** A body changed under a used token: refused as a forgery, counted. */
-    function tokenReused(event: string, error: SignatureTokenReusedError): HttpError {
+    async function tokenReused(event: string, error: SignatureTokenReusedError): Promise<HttpError> {
       outcome(event, "rejected_signature_token_reused");
+      await countRefusal("signature_token_reused");
       webhookReplaysRejected.inc({ source: "lever", connection: connectionId });
       log.warn({ connectionId, event: eventLabel(event), outcome: "signature_token_reused" }, "webhook refused");
       return new HttpError(
@@ -151,10 +165,11 @@ export function webhookRoutes(ctx: AppContext): Hono {
     try {
       stored = await ctx.inbox.storeEvent(verdict.event);
     } catch (error) {
-      if (error instanceof SignatureTokenReusedError) throw tokenReused(verdict.event.event, error);
+      if (error instanceof SignatureTokenReusedError) throw await tokenReused(verdict.event.event, error);
       if (error instanceof UnstorableEventError) {
         outcome(verdict.event.event, `rejected_${error.code}`);
         log.warn({ connectionId, event: eventLabel(verdict.event.event), outcome: error.code }, "webhook refused");
+        await countRefusal(error.code);
         throw new HttpError(400, error.code, error.message);
       }
       outcome(verdict.event.event, "store_failed");
