@@ -98,7 +98,7 @@ export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "store
   const open = () => (providers ??= new Map(o.calendars.connections.map((c) => [c.id, openCalendarProvider(c, o.calendars, o.secrets)])));
   return {
     async runOnce(only) {
-      const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers: open(), now: o.now, connectionId: only?.connectionId });
+      const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers: open(), now: o.now, calendarConnectionId: only?.connectionId });
       // Backup interviewers' holds go once the interview has passed or its panel was cancelled or
       // moved: every tick looks, so a cancellation with no reminder left to run still frees the time.
       const holds = await releaseBackupHolds({ db: o.db, calendars: o.calendars, providers: open(), now: (o.now ?? Date.now)() });

@@ -43,8 +43,12 @@ export interface WatchDeps {
   calendars: CalendarsConfig;
   providers: ReadonlyMap<string, CalendarProvider>;
   now?: (() => number) | undefined;
-  /** Only the calendars on this connection (a push notification from it); all when absent. */
-  connectionId?: string | undefined;
+  /**
+   * Only the calendars on this calendar connection (a push notification from it); all when absent.
+   * Not `connectionId`: that names a Lever connection elsewhere (booking deps), and a caller passing
+   * those deps along would filter every calendar out.
+   */
+  calendarConnectionId?: string | undefined;
 }
 
 export interface WatchResult {
@@ -135,7 +139,7 @@ export async function watchedPanels(db: Database, now: number, pageSize = 500): 
 export async function watchBookedPanels(deps: WatchDeps): Promise<WatchResult> {
   const now = deps.now?.() ?? Date.now();
   const store = createSchedulingChangeStore(deps.db);
-  const { calendars, problems } = watchedCalendars(await watchedPanels(deps.db, now), deps.calendars, deps.connectionId);
+  const { calendars, problems } = watchedCalendars(await watchedPanels(deps.db, now), deps.calendars, deps.calendarConnectionId);
 
   const changes: PanelChange[] = [];
   let calendarsRead = 0;
