@@ -8,7 +8,8 @@
  * infeasible), Fulcrum's batch wall time against MiniZinc's, and how Fulcrum's solve time grows with
  * size (a cold process's figures move with the machine's load, so the growth table solves every
  * request again in this process, warmed up, and keeps the fastest of 5 runs: the least disturbed by
- * other processes on a shared machine). Without `minizinc` on
+ * other processes on a shared machine), and the whole proposal path over crowded calendars (100 and
+ * 10,000 events per interviewer: wall time and peak heap growth). Without `minizinc` on
  * PATH the MiniZinc half is skipped with a message. Exits 1 when an optimum differs from MiniZinc's or
  * Fulcrum's batch speed-up over MiniZinc is below 10×.
  *
@@ -22,6 +23,7 @@ import { join } from "node:path";
 import { solvePanel, type PanelAnswer } from "../src/scheduling/index.ts";
 import { minizincAvailable, solveWithMinizinc, type OracleAnswer } from "../src/scheduling/solver/minizinc-oracle.ts";
 import { generateRequest, type GeneratorSize } from "../src/scheduling/solver/testing.ts";
+import { proposeOverManyEvents } from "../src/scheduling/proposal/many-events.ts";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
@@ -134,6 +136,18 @@ try {
     const sorted = [...times].sort((a, b) => a - b);
     const people = median(requests.map((r) => new Set(r.sessions.flatMap((s) => s.pool)).size));
     console.log(`| ${name} | ~${(size.days * 1440) / 5} | ${people} (median) | ${ms(median(times))} | ${ms(sorted[Math.ceil(sorted.length * 0.9) - 1]!)} | ${ms(sorted[sorted.length - 1]!)} |`);
+  }
+
+  // Crowded calendars: the whole proposal path (events.list paged from the Google imitation,
+  // normalisation, the solver) with 100 and with 10,000 events per interviewer in the window.
+  console.log("");
+  console.log("Crowded calendars: readAvailability + propose + solve, 3 interviewers, a 60-minute session for 2 of them:");
+  console.log("");
+  console.log("| events per interviewer | wall ms | peak heap growth MiB | feasible |");
+  console.log("|---|---|---|---|");
+  for (const eventsPerPerson of [100, 10_000]) {
+    const run = await proposeOverManyEvents({ eventsPerPerson, interviewers: 3 });
+    console.log(`| ${eventsPerPerson.toLocaleString("en")} | ${ms(run.ms)} | ${run.peakHeapMb.toFixed(0)} | ${run.proposal.feasible} |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
