@@ -128,8 +128,12 @@ export async function deleteTranscriptsExpiredBy(db: Queryable | Database, now: 
   });
 }
 
-/** The prefix of the folders a media fetch downloads into (see intake/fetch-media.ts). */
-export const MEDIA_FOLDER_PREFIX = "fulcrum-media-";
+/**
+ * The prefixes of the folders holding a candidate's recording or words while they are processed:
+ * a fetched recording or transcript (`fulcrum-media-`, `fulcrum-transcript-`, intake/fetch-media.ts)
+ * and the audio extracted for transcription (`fulcrum-transcribe-`, transcribe/transcribe-media.ts).
+ */
+export const WORK_FOLDER_PREFIXES = ["fulcrum-media-", "fulcrum-transcript-", "fulcrum-transcribe-"] as const;
 
 /**
  * Removes download folders of recordings left in `workDir` by a transcription that crashed, when
@@ -138,7 +142,7 @@ export const MEDIA_FOLDER_PREFIX = "fulcrum-media-";
 export async function removeLeftoverMedia(workDir: string, minAgeMs: number, now: Date = new Date()): Promise<string[]> {
   let names: string[];
   try {
-    names = (await readdir(workDir)).filter((n) => n.startsWith(MEDIA_FOLDER_PREFIX));
+    names = (await readdir(workDir)).filter((n) => WORK_FOLDER_PREFIXES.some((p) => n.startsWith(p)));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;

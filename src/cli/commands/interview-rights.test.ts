@@ -103,19 +103,25 @@ describe("fulcrum interview forget, notice and sweep", () => {
     const work = join(dir, "work");
     mkdirSync(join(work, "fulcrum-media-stale"), { recursive: true });
     writeFileSync(join(work, "fulcrum-media-stale", "recording.mp4"), "x");
+    // A crash also leaves the extracted audio (fulcrum-transcribe-) and a fetched transcript (fulcrum-transcript-).
+    mkdirSync(join(work, "fulcrum-transcribe-stale"));
+    writeFileSync(join(work, "fulcrum-transcribe-stale", "audio.wav"), "x");
+    mkdirSync(join(work, "fulcrum-transcript-stale"));
+    writeFileSync(join(work, "fulcrum-transcript-stale", "call.vtt"), "x");
+    mkdirSync(join(work, "someone-elses-folder"));
     const old = new Date(Date.now() - 2 * DAY);
-    utimesSync(join(work, "fulcrum-media-stale"), old, old);
+    for (const name of ["fulcrum-media-stale", "fulcrum-transcribe-stale", "fulcrum-transcript-stale", "someone-elses-folder"]) utimesSync(join(work, name), old, old);
     mkdirSync(join(work, "fulcrum-media-running"));
     const config = join(dir, "sweep.yaml");
     writeFileSync(config, `interviews:\n  retentionDays: 30\n  workDir: ${JSON.stringify(work)}\n`);
 
     const r = await fulcrum(dir, ["interview", "sweep"], config);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /swept: 2 transcript\(s\) older than 30 days deleted, 1 leftover recording folder/);
+    assert.match(r.stdout, /swept: 2 transcript\(s\) older than 30 days deleted, 3 leftover recording folder/);
     const s = await state(dir);
     assert.deepEqual(s.left, ["opp-bo", "opp-recent"]);
     assert.equal(s.records.at(-1)!.kind, "interview.swept");
-    assert.deepEqual(readdirSync(work), ["fulcrum-media-running"], "a download younger than a day may still be in use");
+    assert.deepEqual(readdirSync(work).sort(), ["fulcrum-media-running", "someone-elses-folder"], "a download younger than a day may still be in use; other folders are not Fulcrum's");
     assert.equal((await fulcrum(dir, ["interview", "sweep", "--now", "yesterday-ish"], config)).code, 2);
   });
 
