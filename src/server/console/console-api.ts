@@ -18,6 +18,8 @@ import type { PostingsPort } from "./postings.ts";
 import type { SandboxActivityPort } from "./sandbox-activity.ts";
 import { BUILT_IN_PROMPTS_DIR } from "../../ai/index.ts";
 import { approvePromptVersion, latestPrompt, listPrompts, PromptSaveError, proposePromptVersion } from "./workflow-files.ts";
+import { startCounts, webhookHours } from "../../engine/index.ts";
+import { permits } from "./roles.ts";
 
 /** The audit trail as the console uses it (governance's `AuditTrail`). */
 export interface AuditPort {
@@ -73,6 +75,18 @@ export interface ConsoleServices {
   postings?: PostingsPort | undefined;
   /** How many workflows are loaded (for the overview). */
   workflowCount?: (() => number) | undefined;
+  /** How many jobs wait in the dead-letter queues (Start's "dead jobs" tile). */
+  deadJobs?: (() => Promise<number>) | undefined;
+}
+
+/** Reads Start's `since` (the viewer's midnight): an ISO time within the last two days; UTC midnight when absent. */
+export function startOfDay(since: string | undefined, now: Date): Date | { error: string } {
+  if (since === undefined || since === "") return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const at = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(since) ? new Date(since) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) return { error: `since: "${since.slice(0, 40)}" is not a time; give the start of your day as ISO 8601, e.g. 2025-03-01T00:00:00+01:00.` };
+  const age = now.getTime() - at.getTime();
+  if (age < -3_600_000 || age > 2 * 86_400_000) return { error: `since: ${since.slice(0, 40)} is not the start of a day within the last two days.` };
+  return at;
 }
 
 const missing = (what: string) => ({ error: `${what} is not available in this deployment.` });
@@ -89,6 +103,32 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
       modeCeiling: (await services.settings?.modeCeiling()) ?? "unknown",
       workflows: services.workflowCount?.(),
     });
+  });
+
+  // Start's count tiles: each figure only for a role that may open the page it links to.
+  api.get("/start-counts", async (c) => {
+    const g = await guard(c, "proposals:read");
+    if (g instanceof Response) return g;
+    const since = startOfDay(c.req.query("since"), new Date());
+    if ("error" in since) return c.json({ error: since.error }, 400);
+    const role = g.caller.role;
+    const counts = await startCounts(db, { since, postingIds: role === "hiring_manager" ? (g.caller.postingIds ?? []) : undefined });
+    const runs = permits(role, "runs:read");
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      waitingProposals: counts.waitingProposals,
+      runsToday: runs ? counts.runsToday : undefined,
+      failedRunsToday: runs ? counts.failedRunsToday : undefined,
+      deadJobs: permits(role, "jobs:retry") && services.deadJobs ? await services.deadJobs() : undefined,
+    });
+  });
+
+  // Webhook health for Start's sparkline: deliveries per hour over the last 24 hours.
+  api.get("/webhook-hours", async (c) => {
+    const g = await guard(c, "runs:read");
+    if (g instanceof Response) return g;
+    c.header("Cache-Control", "no-store");
+    return c.json({ hours: await webhookHours(db, { now: new Date(), hours: 24 }) });
   });
 
   api.get("/audit", async (c) => {

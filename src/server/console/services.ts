@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { createAi, savedPromptsDir, DEFAULT_AI_CONFIG, type Ai } from "../../ai/index.ts";
 import { AnchorFolderError, anchorKeyFrom, createAuditTrail, verifyWithAnchors, type AuditTrail } from "../../governance/index.ts";
 import { auditAnchorSettings } from "../../config/index.ts";
-import { createModeCeiling, leverGateway, loadSecretKey, type LeverGateway } from "../../engine/index.ts";
+import { createModeCeiling, DEAD_LETTER_SUFFIX, leverGateway, loadSecretKey, type LeverGateway } from "../../engine/index.ts";
 import { changeModeCeiling } from "../api/mode-ceiling.ts";
 import type { AppContext } from "../context.ts";
 import type { ConnectionsPort, ConsoleServices } from "./console-api.ts";
@@ -153,6 +153,12 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
     replayPrompts: (workflowId) => promptChoices(ctx.db, workflowId, promptsDir),
     promptsDir,
     workflowCount: ctx.workflows ? () => ctx.workflows!.list().length : undefined,
+    // Dead jobs wait in each queue's dead-letter queue.
+    deadJobs: async () => {
+      let n = 0;
+      for (const [name, depth] of await ctx.queue.depths()) if (name.endsWith(DEAD_LETTER_SUFFIX)) n += depth;
+      return n;
+    },
     postings: registry
       ? cachedPostings(async () => {
           // A connection that cannot be read (an OAuth app not connected yet) does not hide the others' postings.

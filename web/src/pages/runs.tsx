@@ -1,10 +1,11 @@
 /**
- * Events and runs: live lists, a run's timeline with each step's input beside its output (long ones
+ * Events and runs: live lists, a run's timeline (a step chart, then each step's input beside its output, long ones
  * collapsed, all of it as text), and dead jobs to replay.
  */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { can, post, type User } from "../api.ts";
 import { StepValue } from "../components/json-view.tsx";
+import { StepChart } from "../components/step-chart.tsx";
 import { useLive } from "../live.ts";
 import { listOf, toDeadJob, toEvent, toRun } from "../model.ts";
 import { useNotify } from "../notices.tsx";
@@ -180,6 +181,12 @@ function RunTimeline({ id }: { id: string }) {
   useLive((name, data) => {
     if (name === "run.updated" && JSON.stringify(data ?? "").includes(id)) run.reload();
   });
+  // A step that is still going grows with the clock.
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
   return (
     <>
       <p>
@@ -212,6 +219,8 @@ function RunTimeline({ id }: { id: string }) {
               )}
             </dd>
           </dl>
+          <h2>Timeline</h2>
+          <StepChart steps={run.data.steps} runStartedAt={run.data.createdAt} now={now} />
           <h2>Steps</h2>
           <ol className="timeline">
             {run.data.steps.map((s, i) => (

@@ -8,6 +8,8 @@ import { listOf, toEvent, toProposal } from "../model.ts";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
 import { SimulateActivity } from "../components/simulate-activity.tsx";
+import { CountTiles, WebhookSparkline, type StartCounts, type WebhookHour } from "../components/start-tiles.tsx";
+import { localMidnightIso } from "../components/local-day.ts";
 
 interface Overview {
   sandbox: boolean;
@@ -22,16 +24,22 @@ export function WelcomePage({ user }: { user: User }) {
   const proposals = useFetch("/api/proposals?status=pending&limit=5", (r) => listOf(r, "proposals").map(toProposal));
   const labels = useFetch("/console/api/proposal-labels?status=pending", (r) => (r as { labels: Record<string, { candidateName: string | null }> }).labels);
   const events = useFetch(can(user, "runs") ? "/api/events?limit=5" : undefined, (r) => listOf(r, "events").map(toEvent));
+  const counts = useFetch(`/console/api/start-counts?since=${encodeURIComponent(localMidnightIso(new Date()))}`, (r) => r as StartCounts);
+  const hours = useFetch(can(user, "runs") ? "/console/api/webhook-hours" : undefined, (r) => (r as { hours: WebhookHour[] }).hours);
   useLive(() => {
     proposals.reload();
     labels.reload();
     events.reload();
+    counts.reload();
+    hours.reload();
   });
   const sandbox = overview.data?.sandbox;
 
   return (
     <>
       <h1>Welcome{user.name ? `, ${user.name}` : ""}</h1>
+      {counts.error && <p className="error">Could not load the counts: {counts.error}</p>}
+      {counts.data && <CountTiles counts={counts.data} />}
       {sandbox && (
         <section className="card guide" aria-labelledby="guide-h">
           <h2 id="guide-h">You are on the built-in Lever sandbox</h2>
@@ -86,6 +94,8 @@ export function WelcomePage({ user }: { user: User }) {
         {can(user, "runs") && (
           <section aria-labelledby="arriving-h" className="card">
             <h2 id="arriving-h">Latest events</h2>
+            {hours.error && <p className="error">Could not load webhook health: {hours.error}</p>}
+            {hours.data && <WebhookSparkline hours={hours.data} />}
             {events.error && <p className="error">{events.error}</p>}
             {events.data?.length === 0 && <p className="muted">No events yet.</p>}
             <ul>
