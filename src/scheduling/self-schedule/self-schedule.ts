@@ -66,7 +66,9 @@ export interface PublicView {
 
 export type BookOutcome =
   | { ok: true; booked: PublicOption; rescheduled: boolean }
-  | { ok: false; reason: "taken" | "closed"; options: PublicOption[] };
+  | { ok: false; reason: "taken" | "closed"; options: PublicOption[] }
+  /** A move asked for inside the notice period: nothing was moved, the coordinator was asked. */
+  | { ok: false; reason: "notice"; options: [] };
 
 export type CancelOutcome = { ok: true; applied: true } | { ok: true; applied: false; reason: "notice" } | { ok: false; reason: "closed" };
 
@@ -175,7 +177,8 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
     /**
      * Books the option starting at `start` (or moves a booked panel there). The option is solved
      * again first; when it is no longer feasible, or another booking takes a seat meanwhile, the
-     * answer is `taken` with the options that remain.
+     * answer is `taken` with the options that remain. A move inside the notice period (the same as
+     * cancelling's) changes nothing: the booking is marked escalated and the coordinator is asked.
      */
     async book(token: string, start: string): Promise<BookOutcome | undefined> {
       const opened = await open(token);
@@ -183,6 +186,22 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
       const { link, request } = opened;
       if (link.status !== "open" && link.status !== "booked") return { ok: false, reason: "closed", options: [] };
       const wanted = Date.parse(start);
+      if (link.status === "booked") {
+        const changes = createSchedulingChangeStore(deps.db);
+        const current = await changes.booked(link.panelKey!);
+        if (!current) return { ok: false, reason: "closed", options: [] };
+        const b = current.params as unknown as BookingParams;
+        const hoursLeft = (Date.parse(b.sessions[0]!.start) - now()) / 3_600_000;
+        if (hoursLeft < request.cancelNoticeHours) {
+          await changes.setState(link.panelKey!, "escalated");
+          const to = Number.isFinite(wanted) ? ` to ${new Date(wanted).toISOString()}` : "";
+          const text = `${request.candidate.name} asked to move the ${request.title} (${span(b)})${to} with their self-scheduling link, ${Math.max(0, Math.round(hoursLeft))} hours before it starts — inside the ${request.cancelNoticeHours}-hour notice period, so nothing was changed. Move or keep it in Fulcrum's Scheduling page and tell the candidate.`;
+          // One note per booked revision: asking again (a second click) adds none.
+          await (await deps.lever(link.connectionId)).addNote(b.opportunityId, { value: text }, { key: `fulcrum:self-move:${link.panelKey}:${current.revision}:request` });
+          await tellCoordinator(request, `Request to move an interview from ${request.candidate.name}`, text);
+          return { ok: false, reason: "notice", options: [] };
+        }
+      }
       // Solved again for every start of the window's days, so a start shown a moment ago is found if it still fits.
       const all = await solve(request, { perDay: 200, total: 5000 });
       const pick = Number.isFinite(wanted) ? all.find((b) => Date.parse(b.sessions[0]!.start) === wanted) : undefined;

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DateTime } from "luxon";
 import { createLeverClient, type PanelInput } from "../../lever/index.ts";
+import { sendEmail } from "../../notify/index.ts";
 import { silentLogger } from "../../observability/index.ts";
 import { startSandbox, type Sandbox } from "../../sandbox/index.ts";
 import { createBookingLinkStore, createDatabaseWriteLedger } from "../../store/index.ts";
@@ -65,7 +66,9 @@ describe("the candidate's booking page", { skip }, () => {
       deletePanel: (o, id, k) => client.deletePanel(o, id, k),
       addNote: (o, note, k) => client.addNote(o, note, k),
     };
-    const selfScheduling = createSelfScheduling({ db: t.db, calendars, providers: () => providers, smtp: { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" }, lever: async () => lever, now: () => NOW });
+    const mail = { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" };
+    const notify = async (to: string, m: { title: string; text: string }) => void (await sendEmail(mail, { to, title: m.title, text: m.text }));
+    const selfScheduling = createSelfScheduling({ db: t.db, calendars, providers: () => providers, smtp: mail, lever: async () => lever, notify, now: () => NOW });
     app = bookingPageRoutes({ db: t.db, logger: silentLogger, selfScheduling, now: () => NOW, limits: { perAddress: 1000, perLink: 1000 } });
     const links = createBookingLinkStore(t.db);
     for (const n of [0, 1]) {
@@ -144,6 +147,27 @@ describe("the candidate's booking page", { skip }, () => {
     const done = await (await call(`/${tokens[0]}`)).text();
     assert.match(done, /cancelled/);
     assert.doesNotMatch(done, /name="start"/);
+  });
+
+  it("does not move a booking inside the notice period: the coordinator is asked and the candidate told", async () => {
+    const links = createBookingLinkStore(t.db);
+    const opp = opportunities[3]!;
+    const { token } = await links.create({ connectionId: "default", opportunityId: opp, requestKey: "notice", request: request(opp, 3, { cancelNoticeHours: 96, coordinator: "coordinator@example.com" }), expiresAt: new Date(NOW + 7 * 86_400_000) });
+    const first = /name="start" value="([^"]+)"/.exec(await (await call(`/${token}`)).text())![1]!;
+    assert.match((await post(`/${token}/book`, { start: first })).headers.get("location")!, /notice=booked/, "booking itself has no notice period");
+    const events = await radicale.objects(person.calendarUrl);
+    const other = /name="start" value="([^"]+)"/.exec(await (await call(`/${token}`)).text())![1]!;
+
+    const asked = await post(`/${token}/book`, { start: other });
+    assert.match(asked.headers.get("location")!, /notice=move-requested/);
+    const told = await (await call(new URL(asked.headers.get("location")!, "http://x").pathname.replace(/^\/book/, "") + "?notice=move-requested")).text();
+    assert.match(told, /passed to the team; they will contact you/);
+    assert.deepEqual(await radicale.objects(person.calendarUrl), events, "the interviewer's event is not moved");
+    const { rows } = await t.db.query<{ state: string; start: string }>("select state, params->'sessions'->0->>'start' as start from scheduling_bookings where panel_key = $1", [`${opp}:onsite:self`]);
+    assert.deepEqual(rows, [{ state: "escalated", start: first }]);
+    assert.equal((await links.find(token!, new Date(NOW)))!.reschedules, 0);
+    assert.ok([...sandbox.state.notes.values()].some((n) => n.opportunityId === opp && JSON.stringify(n.fields).includes("asked to move")), "a Lever note asks the coordinator");
+    assert.ok(smtp.inbox.some((m) => m.to.includes("coordinator@example.com") && m.raw.includes("move")), "the coordinator is e-mailed");
   });
 
   it("refuses a client over its limit with the generic page", async () => {

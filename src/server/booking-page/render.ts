@@ -43,7 +43,7 @@ export interface PageState {
   zone: string;
   view: PublicView;
   options: PublicOption[];
-  notice?: "taken" | "booked" | "moved" | "cancelled" | "cancel-requested" | "failed" | undefined;
+  notice?: "taken" | "booked" | "moved" | "move-requested" | "cancelled" | "cancel-requested" | "failed" | undefined;
 }
 
 function optionList(s: PageState, action: "book"): string {
@@ -83,7 +83,7 @@ export function renderPage(s: PageState): string {
   const v = s.view;
   const parts: string[] = [`<h1>${escapeHtml(t.title)}</h1>`, `<p>${escapeHtml(t.hello(v.firstName))}</p>`];
   parts.push(`<p>${escapeHtml(t.intro(v.title, v.minutes, v.sessions.length))} ${escapeHtml(v.format === "onsite" ? t.onsite : t.video)}.</p>`);
-  const notices: Record<NonNullable<PageState["notice"]>, string> = { taken: t.taken, booked: t.booked, moved: t.moved, cancelled: t.cancelled, "cancel-requested": t.cancelRequested, failed: t.failed };
+  const notices: Record<NonNullable<PageState["notice"]>, string> = { taken: t.taken, booked: t.booked, moved: t.moved, "move-requested": t.moveRequested, cancelled: t.cancelled, "cancel-requested": t.cancelRequested, failed: t.failed };
   if (s.notice) parts.push(`<p role="alert" class="notice">${escapeHtml(notices[s.notice])}</p>`);
   if (v.status === "cancelled") {
     if (s.notice !== "cancelled") parts.push(`<p>${escapeHtml(t.cancelled)}</p>`);

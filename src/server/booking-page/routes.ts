@@ -35,7 +35,7 @@ export interface BookingPageOptions {
   now?: (() => number) | undefined;
 }
 
-const NOTICES = new Set(["taken", "booked", "moved", "cancelled", "cancel-requested", "failed"]);
+const NOTICES = new Set(["taken", "booked", "moved", "move-requested", "cancelled", "cancel-requested", "failed"]);
 
 /** The largest form the page's POSTs take (a start time and a zone): anything bigger is refused unread. */
 export const BOOKING_PAGE_MAX_BODY_BYTES = 4 * 1024;
@@ -148,7 +148,7 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
       const outcome = await self.book(token, start);
       if (!outcome) return generic(c);
       if (outcome.ok) return back(c, token, outcome.rescheduled ? "moved" : "booked", tz);
-      return back(c, token, outcome.reason === "taken" ? "taken" : "failed", tz);
+      return back(c, token, outcome.reason === "taken" ? "taken" : outcome.reason === "notice" ? "move-requested" : "failed", tz);
     } catch (error) {
       o.logger.error({ err: errorKind(error) }, "self-scheduled booking failed");
       return back(c, token, "failed", tz);

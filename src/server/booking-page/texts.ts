@@ -22,6 +22,7 @@ export interface PageTexts {
   cancel: string;
   cancelled: string;
   cancelRequested: string;
+  moveRequested: string;
   invalid: string;
   tooMany: string;
   failed: string;
@@ -48,6 +49,7 @@ const en: PageTexts = {
   cancel: "Cancel the interview",
   cancelled: "Your interview is cancelled. The team has been told.",
   cancelRequested: "The interview is very soon, so your cancellation has been passed to the team; they will contact you.",
+  moveRequested: "The interview is very soon, so your request to move it has been passed to the team; they will contact you.",
   invalid: "This link does not work any more. Please reply to the e-mail you received and ask for a new one.",
   tooMany: "Too many requests. Please wait a minute and try again.",
   failed: "Something went wrong on our side. Please try again in a minute.",
