@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { solvePanel, type PanelAnswer } from "../src/scheduling/index.ts";
 import { minizincAvailable, solveWithMinizinc, type OracleAnswer } from "../src/scheduling/solver/minizinc-oracle.ts";
 import { generateRequest, type GeneratorSize } from "../src/scheduling/solver/testing.ts";
-import { proposeOverManyEvents } from "../src/scheduling/proposal/many-events.ts";
+import { proposeOverManyEvents } from "../test/support/many-events.ts";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const SEED = Number(process.env.BENCH_SEED ?? 1);

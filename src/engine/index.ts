@@ -17,6 +17,8 @@ export {
   createInlineDispatcher,
   createQueueDispatcher,
   createWorkflowEngine,
+  calendarPushSecret,
+  calendarPushTrigger,
   defineEngineQueues,
   engineEvents,
   requestReschedule,

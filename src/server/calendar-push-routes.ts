@@ -16,8 +16,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { graphValidationResponse, verifyGooglePush, verifyGraphNotifications, type CalendarsConfig } from "../calendars/index.ts";
-import { loadSecretKey } from "../engine/connections/index.ts";
-import { calendarPushSecret, calendarPushTrigger } from "../engine/runs/calendar-watch.ts";
+import { calendarPushSecret, calendarPushTrigger, loadSecretKey } from "../engine/index.ts";
 import type { Logger } from "../observability/index.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError } from "./http-error.ts";

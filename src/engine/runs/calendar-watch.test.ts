@@ -93,7 +93,7 @@ describe("calendar changes to booked panels, end to end", { skip }, () => {
         });
         await bookPanel(b, { db: t.db, connectionId: "default", lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) }, calendars, providers, smtp: smtpSettings });
         const watch = createCalendarWatch({ db: t.db, inbox, calendars, providers });
-        assert.deepEqual(await watch.runOnce(), { changes: 0, stored: 0, problems: [] });
+        assert.deepEqual(await watch.runOnce(), { changes: 0, stored: 0, problems: [], released: 0 });
 
         // Person 1 declines in the organiser's (person 0's) copy of the event.
         const [href] = await radicale.objects(people[0]!.calendarUrl);
@@ -101,11 +101,11 @@ describe("calendar changes to booked panels, end to end", { skip }, () => {
         root.getFirstSubcomponent("vevent")!.getAllProperties("attendee").find((a) => String(a.getFirstValue()).toLowerCase() === `mailto:${people[1]!.email}`)!.setParameter("partstat", "DECLINED");
         await (await fetch(`${radicale.url}${href}`, { method: "PUT", body: root.toString(), headers: { authorization: AUTH, "content-type": "text/calendar" } })).body?.cancel();
 
-        assert.deepEqual(await watch.runOnce(), { changes: 1, stored: 1, problems: [] });
+        assert.deepEqual(await watch.runOnce(), { changes: 1, stored: 1, problems: [], released: 0 });
         // A crash before the cursor and the decline were kept: the same change is read again, and stored once.
         await t.db.query("delete from scheduling_change_cursors");
         await t.db.query("update scheduling_bookings set events = jsonb_set(events, array[$1::text, 'declined'], '[]'::jsonb)", [`${b.panelKey}:tech`]);
-        assert.deepEqual(await watch.runOnce(), { changes: 1, stored: 0, problems: [] });
+        assert.deepEqual(await watch.runOnce(), { changes: 1, stored: 0, problems: [], released: 0 });
         const { rows } = await t.db.query<{ event: string; payload: Record<string, unknown> }>("select event, payload from inbox_events where source = 'calendar'");
         assert.equal(rows.length, 1);
         assert.equal(rows[0]!.event, "interviewer.declined");

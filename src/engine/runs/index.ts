@@ -9,4 +9,4 @@ export { EngineError, StepFailure } from "../errors.ts";
 export type { LeverGateway, AiStepRunner, AiStepRequest, AiResult, TaskHandler, TaskInput, RunContext, ResumeReader, StepDispatcher, StepJob, Notifier, AuditSink } from "../ports.ts";
 export { listRuns, getRun, type RunSummary, type StepView, type ListRunsOptions } from "./queries.ts";
 export { startEngineRuntime, aiStepRunner, refuseUnsendableEmail, type EngineRuntime, type EngineRuntimeOptions } from "./runtime.ts";
-export { requestReschedule } from "./calendar-watch.ts";
+export { calendarPushSecret, calendarPushTrigger, requestReschedule } from "./calendar-watch.ts";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { proposeOverManyEvents } from "./many-events.ts";
+import { proposeOverManyEvents } from "../../../test/support/many-events.ts";
 
 describe("a window with 10,000 events per interviewer", () => {
   it("is read, proposed and solved within seconds and a bounded heap", async () => {

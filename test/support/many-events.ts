@@ -5,11 +5,11 @@
  * readAvailability (paged events.list), then proposed and solved. Returns the wall time and the
  * peak heap growth while it ran.
  */
-import { calendarsConfigSchema, openCalendarProvider, readAvailability, type InterviewerAvailability } from "../../calendars/index.ts";
-import { schedulingConfigSchema } from "../../config/index.ts";
-import { startCalendarSandbox, type StoredEvent } from "../../sandbox/calendars/index.ts";
-import { planPanel } from "./panel-plan.ts";
-import { businessDays, proposeSchedule, readWindow, type Proposal } from "./propose.ts";
+import { calendarsConfigSchema, openCalendarProvider, readAvailability, type InterviewerAvailability } from "../../src/calendars/index.ts";
+import { schedulingConfigSchema } from "../../src/config/index.ts";
+import { startCalendarSandbox, type StoredEvent } from "../../src/sandbox/calendars/index.ts";
+import { planPanel } from "../../src/scheduling/proposal/panel-plan.ts";
+import { businessDays, proposeSchedule, readWindow, type Proposal } from "../../src/scheduling/proposal/propose.ts";
 
 export interface ManyEventsRun {
   ms: number;
