@@ -1,7 +1,10 @@
 /**
  * Self-scheduling links on the database (`booking_links`, `booking_link_hits`). A link's token is
- * 32 random bytes (256 bits) in base64url; only its SHA-256 is stored, so neither a copy of the
- * database nor a timing difference in the lookup (which is by hash) gives a working token away.
+ * 32 random bytes (256 bits) in base64url; this table keeps only its SHA-256, and the lookup is by
+ * hash, so neither these tables nor a timing difference in the lookup give a working token away.
+ * The link's URL itself is kept by the run that made it (`scheduling.propose` in link or email
+ * mode: its step output, and in email mode the e-mail proposal's text), so a copy of the whole
+ * database does hold the live links of those runs.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Database, Queryable } from "./database.ts";
