@@ -37,6 +37,25 @@ interface View {
 }
 
 /** `0:07`, `12:03`, `1:02:09`. */
+/** A time in the interview that scrolls the transcript to it. */
+function TimeJump({ at, label, jump }: { at: number; label: string; jump: (seconds: number) => Promise<void> | void }) {
+  return (
+    <button type="button" className="itv-time" onClick={() => void jump(at)} aria-label={`${label} at ${clock(at)}: show in the transcript`}>
+      {clock(at)}
+    </button>
+  );
+}
+
+/** Opens the platform's player at that moment, when the platform gave a player URL. */
+function PlayLink({ at, playerUrl }: { at: number; playerUrl: string | null }) {
+  const href = playerAt(playerUrl, at);
+  return href ? (
+    <a className="itv-play" href={href} target="_blank" rel="noopener noreferrer" aria-label={`Play the recording from ${clock(at)}`}>
+      ▶ play
+    </a>
+  ) : null;
+}
+
 export function clock(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const h = Math.floor(s / 3600);
@@ -112,19 +131,6 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
   const answers = view.questions.flatMap((q, i) => (q.answer ? [{ n: i + 1, ...q.answer }] : []));
   const answerOf = (s: Segment) => answers.find((a) => s.start < a.end && s.end > a.start);
   const quotes = answers.map((a) => a.quote);
-  const TimeButton = ({ at, label }: { at: number; label: string }) => (
-    <button type="button" className="itv-time" onClick={() => void jump(at)} aria-label={`${label} at ${clock(at)}: show in the transcript`}>
-      {clock(at)}
-    </button>
-  );
-  const Play = ({ at }: { at: number }) => {
-    const href = playerAt(view.playerUrl, at);
-    return href ? (
-      <a className="itv-play" href={href} target="_blank" rel="noopener noreferrer" aria-label={`Play the recording from ${clock(at)}`}>
-        ▶ play
-      </a>
-    ) : null;
-  };
 
   return (
     <section className="itv" aria-labelledby="itv-h">
@@ -144,14 +150,14 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
                   <p className="itv-status not-asked">Not asked</p>
                 ) : (
                   <p className="itv-status">
-                    Asked <TimeButton at={q.asked.start} label={`Question ${i + 1} asked`} />
+                    Asked <TimeJump jump={jump} at={q.asked.start} label={`Question ${i + 1} asked`} />
                     {!q.answer && <span className="muted"> · no answer found</span>}
                   </p>
                 )}
                 {q.answer && (
                   <blockquote className="itv-answer">
                     <span className="itv-answer-time">
-                      Answer <TimeButton at={q.answer.start} label={`Answer to question ${i + 1}`} />–{clock(q.answer.end)} <Play at={q.answer.start} />
+                      Answer <TimeJump jump={jump} at={q.answer.start} label={`Answer to question ${i + 1}`} />–{clock(q.answer.end)} <PlayLink playerUrl={view.playerUrl} at={q.answer.start} />
                     </span>
                     <q>{q.answer.quote}</q>
                   </blockquote>
@@ -166,7 +172,7 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
               <ul>
                 {view.interviewerCheck.map((f, i) => (
                   <li key={i}>
-                    {f.start !== null && <TimeButton at={f.start} label="Question to check" />} <q>{f.quote}</q>
+                    {f.start !== null && <TimeJump jump={jump} at={f.start} label="Question to check" />} <q>{f.quote}</q>
                     {f.why && <span className="muted"> — {f.why}</span>}
                   </li>
                 ))}
