@@ -61,6 +61,27 @@ export function createReminderStore(db: Queryable) {
       await db.query("delete from scheduling_reminders where reminder_key = $1", [reminderKey(r.panelKey, r.audience, r.offsetMinutes, r.start)]);
     },
 
+    /**
+     * Withdraws the reminders still waiting for a person's approval for a booking that was cancelled
+     * or moved, so a stale one is never sent: each pending proposal of an `interview-reminders` run
+     * whose remind step was for `panelKey` (and, when `keepStart` is given, for another start than
+     * it) gets `reason` and expires now. The engine refuses to approve it and expires it through its
+     * usual path (decision and audit record with the reason; the run is cancelled). Returns the
+     * proposals' ids.
+     */
+    async withdrawPending(panelKey: string, reason: string, keepStart?: string): Promise<number[]> {
+      const { rows } = await db.query<{ id: number | string }>(
+        `update proposals p set decision_reason = $2, expires_at = now(), updated_at = now()
+          where p.status = 'pending' and p.workflow_id = 'interview-reminders'
+            and exists (select 1 from workflow_steps s
+                         where s.run_id = p.run_id and s.step_id = 'remind' and s.output->>'panelKey' = $1
+                           and ($3::timestamptz is null or (s.output->>'start')::timestamptz is distinct from $3::timestamptz))
+          returning p.id`,
+        [panelKey, reason, keepStart ?? null],
+      );
+      return rows.map((r) => Number(r.id));
+    },
+
     /** Reminders already sent for a booking, newest first. */
     async sentFor(panelKey: string): Promise<{ audience: ReminderAudience; offsetMinutes: number; start: string; sentAt: string }[]> {
       const { rows } = await db.query<{ audience: ReminderAudience; offset_minutes: number; start_at: Date | string; sent_at: Date | string }>(

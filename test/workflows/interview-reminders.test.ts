@@ -21,7 +21,7 @@ import type { BookingParams } from "../../src/scheduling/booking/params.ts";
 import { rebookPanel } from "../../src/scheduling/booking/rebook-panel.ts";
 import { hasRadicale, openProviders, RADICALE_USER, startRadicale, startSmtpSink, type Radicale, type SmtpSink } from "../../src/scheduling/booking/testing.ts";
 import { peopleTime } from "../../src/scheduling/reminders/reminders.ts";
-import { createSchedulingChangeStore } from "../../src/store/index.ts";
+import { createReminderStore, createSchedulingChangeStore } from "../../src/store/index.ts";
 import { testEngines } from "../../src/store/testing.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
@@ -231,6 +231,40 @@ for (const e of await testEngines()) {
       assert.ok(sent[0]!.includes(peopleTime(moved, plus(moved, 45), ZONE)), sent[0]!);
       const old = peopleTime(first, plus(first, 45), ZONE);
       assert.ok(!sent[0]!.includes(old.slice(0, old.indexOf("–"))), "the old time is not in the reminder");
+    });
+
+    it("withdraws a reminder waiting for approval when its panel is moved or cancelled: it can no longer be approved and nothing is sent", async () => {
+      const start = fromNow(50 * MINUTE);
+      const b = await book("Wanda Withdrawn", start, people[2]!);
+      await deliverInterviewEvents();
+      const first = (await reminderProposals(b.opportunityId)).filter((p) => p.stepId === "candidate");
+      assert.equal(first.length, 1);
+      assert.equal(first[0]!.status, "pending");
+
+      // Moved while the reminder for the old time waits for a person.
+      const moved = fromNow(40 * MINUTE);
+      await rebookPanel({ ...b.params, sessions: [{ ...b.params.sessions[0]!, start: moved, end: plus(moved, 45) }] }, 1, deps);
+      await assert.rejects(h.runtime.engine.decideProposal(first[0]!.id, { actor: "user:coordinator", decision: "approve" }), /withdrawn: the interview was moved/);
+      await h.settle(60_000);
+      const old = (await reminderProposals(b.opportunityId)).find((p) => p.id === first[0]!.id)!;
+      assert.equal(old.status, "expired");
+      const { rows: runs } = await h.t.db.query<{ status: string }>("select r.status from workflow_runs r join proposals p on p.run_id = r.id where p.id = $1", [old.id]);
+      assert.equal(runs[0]!.status, "cancelled", "the run's later steps do not act on the old time either");
+      const { rows: decisions } = await h.t.db.query<{ decision: string; reason: string }>("select decision, reason from proposal_decisions where proposal_id = $1", [old.id]);
+      assert.deepEqual(decisions.map((d) => d.decision), ["expire"]);
+      assert.match(decisions[0]!.reason, /^withdrawn: the interview was moved/);
+
+      // The new time's reminder, then the panel is cancelled (the self-scheduling cancel withdraws the same way).
+      await deliverInterviewEvents();
+      const second = (await reminderProposals(b.opportunityId)).filter((p) => p.stepId === "candidate" && p.status === "pending");
+      assert.equal(second.length, 1, "the new time gets its own reminder");
+      await h.client.deletePanel(b.opportunityId, b.panelId, { key: `test:cancel:${b.panelId}` });
+      await createSchedulingChangeStore(h.t.db).setState(b.params.panelKey, "cancelled");
+      assert.deepEqual(await createReminderStore(h.t.db).withdrawPending(b.params.panelKey, "the candidate cancelled the interview"), [second[0]!.id]);
+      await assert.rejects(h.runtime.engine.decideProposal(second[0]!.id, { actor: "user:coordinator", decision: "approve" }), /withdrawn: the candidate cancelled/);
+      await h.settle(60_000);
+      assert.ok((await reminderProposals(b.opportunityId)).every((p) => p.status === "expired"), "nothing left to approve");
+      assert.equal(remindersTo(b.email).length, 0, "nothing reached the sink");
     });
 
     it("sends nothing for a cancelled panel, even when its timers come due", async () => {

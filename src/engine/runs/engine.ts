@@ -114,6 +114,8 @@ export interface ProposalRow {
   expires_at: Date | null;
   escalate_at: Date | null;
   escalated_at: Date | null;
+  /** Set while pending only when the proposal was withdrawn (its subject changed): why it expires now. */
+  decision_reason: string | null;
   trace_id: string;
 }
 
@@ -949,11 +951,22 @@ export function createWorkflowEngine(options: EngineOptions) {
   /** Approves (optionally with edits) or rejects a pending proposal; records who and why. */
   async function decideProposal(id: number, input: DecisionInput): Promise<ProposalRow> {
     if (input.decision === "reject" && !input.reason?.trim()) throw new EngineError(400, "a rejection needs a reason");
-    const decided = await db.transaction(async (tx) => {
+    const decided = await decideInTransaction(id, input).catch(async (error: unknown) => {
+      // A withdrawn proposal expires now rather than when its check job comes.
+      if ((error as { withdrawn?: boolean }).withdrawn) await checkProposal(id);
+      throw error;
+    });
+    engineEvents.emit("proposal.decided", { proposalId: id, runId: Number(decided.run_id), workflowId: decided.workflow_id, status: decided.status, actor: input.actor });
+    return decided;
+  }
+
+  async function decideInTransaction(id: number, input: DecisionInput): Promise<ProposalRow> {
+    return db.transaction(async (tx) => {
       const { rows } = await tx.query<ProposalRow>("select * from proposals where id = $1 for update", [id]);
       const p = rows[0];
       if (!p) throw new EngineError(404, `no proposal ${id}`);
       if (p.status !== "pending") throw new EngineError(409, `proposal ${id} is ${p.status}, not pending`);
+      if (withdrawn(p)) throw Object.assign(new EngineError(409, `proposal ${id} was withdrawn: ${p.decision_reason}`), { withdrawn: true });
       let action = p.action;
       if (input.decision === "approve" && input.edits && Object.keys(input.edits).length > 0) {
         const allowed = EDITABLE[p.kind as ActionStep["type"]] ?? [];
@@ -988,11 +1001,12 @@ export function createWorkflowEngine(options: EngineOptions) {
       );
       return updated[0]!;
     });
-    engineEvents.emit("proposal.decided", { proposalId: id, runId: Number(decided.run_id), workflowId: decided.workflow_id, status: decided.status, actor: input.actor });
-    return decided;
   }
 
-  /** The timeout job of a pending proposal: escalates, then expires it when due. */
+  /** A pending proposal withdrawn by its subject's owner (see `withdrawPending` of the reminder store). */
+  const withdrawn = (p: ProposalRow) => p.status === "pending" && typeof p.decision_reason === "string" && p.decision_reason !== "";
+
+  /** The timeout job of a pending proposal: escalates, then expires it when due (at once when withdrawn). */
   async function checkProposal(id: number): Promise<void> {
     const { rows } = await db.query<ProposalRow>("select * from proposals where id = $1", [id]);
     const p = rows[0];
@@ -1000,14 +1014,24 @@ export function createWorkflowEngine(options: EngineOptions) {
     const run = await loadRun(db, Number(p.run_id));
     if (!run) return;
     const t = now();
-    if (p.expires_at && t >= new Date(p.expires_at).getTime()) {
+    const pulled = withdrawn(p);
+    if (pulled || (p.expires_at && t >= new Date(p.expires_at).getTime())) {
       const failRun = run.workflow.approval.onExpiry === "fail";
       await db.transaction(async (tx) => {
         const { rowCount } = await tx.query("update proposals set status = 'expired', decided_by = 'system', decided_at = now(), updated_at = now() where id = $1 and status = 'pending'", [id]);
         if (rowCount === 0) return;
-        await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason) values ($1, 'system', 'expire', 'no decision before it expired')", [id]);
-        const records: AuditRecordInput[] = [{ kind: "proposal.expired", traceId: p.trace_id, actor: "system", subject: { runId: String(p.run_id), proposalId: String(id), opportunityId: p.opportunity_id ?? undefined }, data: {} }];
-        if (failRun) {
+        const reason = pulled ? `withdrawn: ${p.decision_reason}` : "no decision before it expired";
+        await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason) values ($1, 'system', 'expire', $2)", [id, reason]);
+        const records: AuditRecordInput[] = [{ kind: "proposal.expired", traceId: p.trace_id, actor: "system", subject: { runId: String(p.run_id), proposalId: String(id), opportunityId: p.opportunity_id ?? undefined }, data: pulled ? { reason } : {} }];
+        if (pulled) {
+          // What the run was about changed (an interview cancelled or moved): its later steps would act on it too.
+          await tx.query(
+            `with step as (update workflow_steps set status = 'skipped', error = $4, finished_at = now() where run_id = $1 and step_id = $2 and generation = $3)
+             update workflow_runs set status = 'cancelled', error = $4, finished_at = now(), updated_at = now() where id = $1`,
+            [p.run_id, p.step_id, p.generation, reason],
+          );
+          records.push(runRecord(run, "cancelled", reason));
+        } else if (failRun) {
           const error = `approval of step ${p.step_id} expired`;
           await tx.query(
             `with step as (update workflow_steps set status = 'failed', error = 'approval expired', finished_at = now() where run_id = $1 and step_id = $2 and generation = $3)

@@ -9,7 +9,8 @@
  */
 import { DateTime } from "luxon";
 import { resolveIdentity, sendEmailInvite, UnknownIdentityError, type CalendarIdentity } from "../../calendars/index.ts";
-import { createSchedulingChangeStore, type Seat } from "../../store/index.ts";
+import { createReminderStore, createSchedulingChangeStore, type Seat } from "../../store/index.ts";
+import { panelStart } from "../reminders/reminders.ts";
 import { BookingError, description, hashParams, inviteUid, leverPanelBody, organizerOf, plannedEvents, seatsTaken, span, type BookingDeps } from "./book-panel.ts";
 import type { BookingParams } from "./params.ts";
 
@@ -230,5 +231,7 @@ async function applyRevision(b: BookingParams, revision: number, paramsHash: str
     if (!(await store.booked(b.panelKey))) throw new BookingError(`panel ${b.panelKey} was cancelled while it was being re-booked; its new times were not kept`);
     throw Object.assign(new Error(`panel ${b.panelKey}: another attempt took revision ${revision} over while this one was writing; try again`), { retryable: true });
   }
+  // Reminders for the old time still waiting for approval are never sent; the new time's timers remind again.
+  await createReminderStore(deps.db).withdrawPending(b.panelKey, `the interview was moved to ${span(b)}`, panelStart(b));
   return { panelKey: b.panelKey, status: "rebooked", revision, alreadyApplied: false, events, invite: { uid, sequence: Number(invite.sequence ?? 0), sent: invite.sent === true }, panelId, noteId: note.id ?? null, changes };
 }

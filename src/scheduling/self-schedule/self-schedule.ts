@@ -15,7 +15,7 @@ import {
   type CalendarsConfig,
   type InviteSmtpSettings,
 } from "../../calendars/index.ts";
-import { createBookingLinkStore, createSchedulingChangeStore, type BookingLink, type Database } from "../../store/index.ts";
+import { createBookingLinkStore, createReminderStore, createSchedulingChangeStore, type BookingLink, type Database } from "../../store/index.ts";
 import { bookPanel, BookingError, inviteUid, span, type BookingLever } from "../booking/book-panel.ts";
 import { rebookPanel } from "../booking/rebook-panel.ts";
 import type { BookingParams } from "../booking/params.ts";
@@ -311,6 +311,7 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
     await lever.addNote(b.opportunityId, { value: `Panel cancelled by the candidate (was ${span(b)}).` }, { key: `fulcrum:self-cancel:${row.panelKey}:note` });
     await deps.db.transaction((tx) => createSchedulingChangeStore(tx).replaceSeats(row.panelKey, []));
     await changes.setState(row.panelKey, "cancelled");
+    await createReminderStore(deps.db).withdrawPending(row.panelKey, "the candidate cancelled the interview");
   }
 
   function identityOf(email: string, b: BookingParams) {

@@ -52,6 +52,7 @@ for (const engine of await testEngines()) {
       clock = Date.parse(START) - 24 * 3_600_000 + 60_000;
       const first = (await run()) as { candidate: Record<string, unknown>; interviewers: Record<string, unknown>; risk: { level: string; reasons: string[] } };
       assert.equal(first.candidate.due, true);
+      assert.equal((first as unknown as { panelKey: string }).panelKey, params().panelKey, "the booking the run was for: cancelling or moving it withdraws the run's pending reminders");
       assert.equal(first.candidate.to, "casey@mail.example");
       assert.match(String(first.candidate.message), /tomorrow: Tuesday 12 January, 14:30–15:15 \(Lisbon time\)/);
       assert.match(String(first.candidate.message), /Join by video: https:\/\/meet\.example\/abc/);

@@ -126,6 +126,8 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
     );
     return {
       due: candidate.due === true || interviewers.due === true,
+      // Cancelling or moving the booking withdraws this run's reminders still waiting for approval.
+      panelKey: row.panel_key,
       offsetMinutes: offset,
       start,
       candidate,
