@@ -5,7 +5,8 @@
  */
 import type { Queryable } from "./database.ts";
 
-export type ReminderAudience = "candidate" | "interviewers";
+/** Who a reminder is for; `alert` is the recruiter's alert about a high no-show risk. */
+export type ReminderAudience = "candidate" | "interviewers" | "alert";
 
 /** The key of one reminder: the same booking, audience, offset and start never get a second one. */
 export function reminderKey(panelKey: string, audience: ReminderAudience, offsetMinutes: number, start: string): string {

@@ -98,5 +98,29 @@ for (const engine of await testEngines()) {
       assert.equal(await store.markNoShow(params().panelKey, "user:coordinator", new Date("2027-01-13T10:30:00Z")), false, "already marked");
       assert.deepEqual(await store.outcomes(), [{ opportunityId: "opp-1", panels: 1, noShows: 1, reschedules: 1 }]);
     });
+
+    it("alerts the recruiter to a high no-show risk once, however many sessions' timers fire", async () => {
+      // Three sessions at 03:30–06:00 the candidate's time, rescheduled twice, booked long before: high risk.
+      const key = "opp-3:onsite";
+      const at = (m: number) => new Date(Date.parse(START) + m * 60_000).toISOString();
+      const p = {
+        ...params(),
+        opportunityId: "opp-3",
+        panelKey: key,
+        candidate: { name: "Ari Away", email: "ari@mail.example", timezone: "Pacific/Auckland" },
+        sessions: [0, 1, 2].map((n) => ({ id: `s${n}`, title: `Session ${n}`, start: at(n * 50), end: at(n * 50 + 45), interviewers: [{ leverUserId: `u${n}`, email: `i${n}@example.com` }] })),
+      };
+      const bookings = createBookingStore(t.db);
+      await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-3", paramsHash: "h3", params: p }, p.sessions.map((s) => ({ interviewer: s.interviewers[0]!.email, sessionId: s.id, start: s.start, end: s.end })));
+      await bookings.recordPanel(key, "panel-3");
+      await bookings.setStatus(key, "booked");
+      await t.db.query("update scheduling_bookings set revision = 2 where panel_key = $1", [key]);
+      clock = Date.parse(START) - 3_600_000;
+      const outputs = [];
+      for (const n of [0, 1, 2]) outputs.push((await run({ event: { panelId: "panel-3", interviewId: `int-3-${n}`, opportunityId: "opp-3" } })) as { alert: boolean; risk: { level: string } });
+      assert.deepEqual(outputs.map((o) => o.risk.level), ["high", "high", "high"]);
+      assert.deepEqual(outputs.map((o) => o.alert), [true, false, false], "one alert for the panel's three sessions");
+      assert.equal((await createReminderStore(t.db).sentFor(key)).filter((r) => r.audience === "alert").length, 1);
+    });
   });
 }

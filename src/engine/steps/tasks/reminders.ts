@@ -124,6 +124,8 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
         now: new Date(now).toISOString(),
       }),
     );
+    // The recruiter is alerted once per booking, offset and start, however many sessions' timers fire.
+    const alert = risk.level === "high" && (dryRun || (await store.claim({ panelKey: row.panel_key, audience: "alert", offsetMinutes: offset, start, recipients: 1 })));
     return {
       due: candidate.due === true || interviewers.due === true,
       // Cancelling or moving the booking withdraws this run's reminders still waiting for approval.
@@ -134,7 +136,7 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       interviewers,
       risk,
       reasons: risk.reasons,
-      alert: risk.level === "high",
+      alert,
       alertMessage: `No-show risk ${risk.level} for the interview at ${start}: ${risk.reasons.join("; ")}.`,
     };
   };
