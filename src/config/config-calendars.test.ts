@@ -19,9 +19,9 @@ function withFile(yaml: string, extra: Record<string, string> = {}, files: Recor
 }
 
 describe("calendars in the configuration", () => {
-  it("is empty with its defaults when the file says nothing: tentative blocks, UTC, 30 minutes for events without an end", () => {
+  it("is empty with its defaults when the file says nothing: tentative blocks, UTC, 30 minutes for events without an end, changes read every 5 minutes", () => {
     const c = withFile("port: 4100\n");
-    assert.deepEqual(c.calendars, { connections: [], identities: [], tentative: "busy", defaultTimezone: "UTC", openEndedMinutes: 30, maxEventsPerPerson: 20000 });
+    assert.deepEqual(c.calendars, { connections: [], identities: [], tentative: "busy", defaultTimezone: "UTC", openEndedMinutes: 30, maxEventsPerPerson: 20000, pollSeconds: 300 });
   });
 
   it("reads connections of each provider, overrides, and a service account key from its file", () => {
