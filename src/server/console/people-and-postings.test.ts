@@ -87,9 +87,11 @@ for (const engine of ENGINES) {
     });
 
     it("gives audit search results with the names of the people who acted", async () => {
-      await createAuditTrail(t.db).append({ kind: "settings.four_eyes", actor: `user:${adminId}`, subject: { candidateId: "cand-names" }, data: { required: false } });
+      // A candidate id (Lever's are UUIDs): the search takes anything else as a name.
+      const candidateId = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+      await createAuditTrail(t.db).append({ kind: "settings.four_eyes", actor: `user:${adminId}`, subject: { candidateId }, data: { required: false } });
       const s = await signIn("admin@example.com", "admin password 1");
-      const body = (await (await send(s.cookie, "GET", "/console/api/audit?candidate=cand-names")).json()) as { records: { actor: string }[]; people: Record<string, string> };
+      const body = (await (await send(s.cookie, "GET", `/console/api/audit?candidate=${candidateId}`)).json()) as { records: { actor: string }[]; people: Record<string, string> };
       assert.equal(body.records[0]!.actor, `user:${adminId}`);
       assert.equal(body.people[`user:${adminId}`], "Ada Admin");
     });
