@@ -79,6 +79,23 @@ export function createBookingStore(db: Database) {
     return toBooking(rows[0]);
   };
   return {
+    /**
+     * Seats other standing bookings hold for these interviewers (lower-cased e-mails) in a window:
+     * the same seats `hold` treats as conflicts, so options offered while another booking is still
+     * being written do not include a time it has already taken.
+     */
+    async heldSeats(interviewers: readonly string[], window: { start: string; end: string }, exceptPanelKey: string): Promise<{ interviewer: string; start: string; end: string }[]> {
+      if (interviewers.length === 0) return [];
+      const { rows } = await db.query<{ interviewer: string; start_at: Date | string; end_at: Date | string }>(
+        `select h.interviewer, h.start_at, h.end_at
+           from scheduling_holds h join scheduling_bookings b on b.panel_key = h.panel_key
+          where h.interviewer = any($1::text[]) and h.panel_key <> $2 and b.status <> 'failed'
+            and h.start_at < $4::timestamptz and h.end_at > $3::timestamptz`,
+        [interviewers, exceptPanelKey, window.start, window.end],
+      );
+      return rows.map((r) => ({ interviewer: r.interviewer, start: new Date(r.start_at).toISOString(), end: new Date(r.end_at).toISOString() }));
+    },
+
     async get(panelKey: string): Promise<BookingRow | undefined> {
       const { rows } = await db.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1`, [panelKey]);
       return rows[0] ? toBooking(rows[0]) : undefined;

@@ -15,7 +15,7 @@ import {
   type CalendarsConfig,
   type InviteSmtpSettings,
 } from "../../calendars/index.ts";
-import { createBookingLinkStore, createReminderStore, createSchedulingChangeStore, type BookingLink, type Database } from "../../store/index.ts";
+import { createBookingLinkStore, createBookingStore, createReminderStore, createSchedulingChangeStore, type BookingLink, type Database } from "../../store/index.ts";
 import { bookPanel, BookingError, inviteUid, span, type BookingLever } from "../booking/book-panel.ts";
 import { rebookPanel } from "../booking/rebook-panel.ts";
 import type { BookingParams } from "../booking/params.ts";
@@ -111,11 +111,21 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
     const days = businessDays(at, request.candidate.timezone, request.plan.windowBusinessDays);
     const pool = [...new Set([...request.plan.sessions.flatMap((s) => s.pool), ...(request.plan.shadow?.pool ?? [])])];
     const byId = new Map(request.users.map((u) => [u.id, u]));
+    const window = readWindow(days);
     const availability = await readAvailability(deps.calendars, deps.providers(), {
       users: pool.map((id) => ({ id, email: byId.get(id)?.email ?? undefined, name: byId.get(id)?.name ?? undefined })),
-      window: readWindow(days),
+      window,
       bufferMinutes: request.plan.bufferMinutes,
     });
+    // Seats another booking holds but may not have written into the calendars yet block too.
+    const emailOf = (id: string) => byId.get(id)?.email?.toLowerCase();
+    const emails = pool.map(emailOf).filter((e): e is string => Boolean(e));
+    const held = await createBookingStore(deps.db).heldSeats(emails, window, request.panelKey);
+    for (const a of availability) {
+      if (!a.ok) continue;
+      const email = emailOf(a.leverUserId);
+      for (const seat of held) if (seat.interviewer === email) a.interviewer.busy.push({ start: seat.start, end: seat.end, status: "busy", title: "Held by another booking" });
+    }
     const proposal = proposeSchedule({
       plan: request.plan,
       users: request.users,
