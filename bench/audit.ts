@@ -21,7 +21,11 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 2000);
 const AI_CALLS = Number(process.env.BENCH_AI_CALLS ?? 300);
 const CONCURRENCY = 8;
 
-const data = (i: number) => ({ step: "score", runId: `run-${i}`, output: { score: i % 100, criteria: [{ id: "ts", quotes: ["Built payment services in TypeScript"] }] } });
+const data = (i: number) => ({
+  step: "score",
+  runId: `run-${i}`,
+  output: { score: i % 100, criteria: [{ id: "ts", quotes: ["Built payment services in TypeScript"] }] },
+});
 
 async function timed(fn: () => Promise<void>): Promise<number> {
   const start = performance.now();
@@ -31,9 +35,11 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 
 async function inParallel(n: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 function row(name: string, value: string, baselineName: string, baseline: string, ratio: number) {
@@ -44,7 +50,9 @@ async function benchEngine(kind: DatabaseKind) {
   const t = await openTestDatabase(kind);
   const db: Database = t.db;
   try {
-    await db.exec("create table bench_plain (id bigserial primary key, kind text not null, data jsonb not null, created_at timestamptz not null default now())");
+    await db.exec(
+      "create table bench_plain (id bigserial primary key, kind text not null, data jsonb not null, created_at timestamptz not null default now())",
+    );
     const trail = createAuditTrail(db);
     console.log(`\n${kind} — ${RECORDS} records`);
     // Warm-up: pool connections, plans and caches, so neither side pays for them.
@@ -54,16 +62,28 @@ async function benchEngine(kind: DatabaseKind) {
     }
 
     const plainSeq = await timed(async () => {
-      for (let i = 0; i < RECORDS; i++) await db.transaction((tx) => tx.query("insert into bench_plain (kind, data) values ($1, $2::jsonb)", ["ai.call", JSON.stringify(data(i))]));
+      for (let i = 0; i < RECORDS; i++)
+        await db.transaction((tx) => tx.query("insert into bench_plain (kind, data) values ($1, $2::jsonb)", ["ai.call", JSON.stringify(data(i))]));
     });
     const auditSeq = await timed(async () => {
-      for (let i = 0; i < RECORDS; i++) await trail.append({ kind: "ai.call", actor: "bench", traceId: `t-${i}`, subject: { opportunityId: `opp-${i}` }, data: data(i) });
+      for (let i = 0; i < RECORDS; i++)
+        await trail.append({ kind: "ai.call", actor: "bench", traceId: `t-${i}`, subject: { opportunityId: `opp-${i}` }, data: data(i) });
     });
     row("audit appends/s, sequential", (RECORDS / auditSeq).toFixed(0), "plain inserts/s, sequential", (RECORDS / plainSeq).toFixed(0), plainSeq / auditSeq);
 
-    const plainPar = await timed(() => inParallel(RECORDS, CONCURRENCY, (i) => db.transaction((tx) => tx.query("insert into bench_plain (kind, data) values ($1, $2::jsonb)", ["ai.call", JSON.stringify(data(i))]))));
+    const plainPar = await timed(() =>
+      inParallel(RECORDS, CONCURRENCY, (i) =>
+        db.transaction((tx) => tx.query("insert into bench_plain (kind, data) values ($1, $2::jsonb)", ["ai.call", JSON.stringify(data(i))])),
+      ),
+    );
     const auditPar = await timed(() => inParallel(RECORDS, CONCURRENCY, (i) => trail.append({ kind: "ai.call", actor: "bench", data: data(i) })));
-    row(`audit appends/s, ${CONCURRENCY} concurrent`, (RECORDS / auditPar).toFixed(0), `plain inserts/s, ${CONCURRENCY} concurrent`, (RECORDS / plainPar).toFixed(0), plainPar / auditPar);
+    row(
+      `audit appends/s, ${CONCURRENCY} concurrent`,
+      (RECORDS / auditPar).toFixed(0),
+      `plain inserts/s, ${CONCURRENCY} concurrent`,
+      (RECORDS / plainPar).toFixed(0),
+      plainPar / auditPar,
+    );
 
     let checked = 0;
     const verifyS = await timed(async () => {
@@ -82,7 +102,17 @@ async function benchEngine(kind: DatabaseKind) {
 
 async function benchAiLocal() {
   const resume = `Dana Whitfield\ndana@example.org · +44 20 7946 0958\n${"Built payment services in TypeScript on Kubernetes handling 2 million transactions a day.\nLed a team of four engineers and mentored two juniors.\n".repeat(20)}`;
-  const input = { rubric: { criteria: Array.from({ length: 8 }, (_, i) => ({ id: `c${i}`, name: ["TypeScript", "Kubernetes", "Leadership", "Rust", "Payments", "SQL", "Mentoring", "Go"][i]!, keywords: [] as string[] })) }, resumeText: resume, candidateName: "Dana Whitfield" };
+  const input = {
+    rubric: {
+      criteria: Array.from({ length: 8 }, (_, i) => ({
+        id: `c${i}`,
+        name: ["TypeScript", "Kubernetes", "Leadership", "Rust", "Payments", "SQL", "Mentoring", "Go"][i]!,
+        keywords: [] as string[],
+      })),
+    },
+    resumeText: resume,
+    candidateName: "Dana Whitfield",
+  };
   const ai = createAi({ config: { ai: DEFAULT_AI_CONFIG } });
   const parsed = resumeEvidenceStep.input.parse(input);
   await ai.runAiStep("resume-evidence", input);

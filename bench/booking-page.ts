@@ -47,7 +47,9 @@ async function main(): Promise<void> {
       const bb = median(base.map((x) => x.bytes));
       const pt = median(page.map((x) => x.tti));
       const bt = median(base.map((x) => x.tti));
-      rows.push(`| ${width} px | ${(pb / 1024).toFixed(1)} KB | ${(bb / 1024).toFixed(1)} KB | ${(pb / bb).toFixed(1)}× | ${pt.toFixed(0)} ms | ${bt.toFixed(0)} ms | ${(pt / bt).toFixed(1)}× |`);
+      rows.push(
+        `| ${width} px | ${(pb / 1024).toFixed(1)} KB | ${(bb / 1024).toFixed(1)} KB | ${(pb / bb).toFixed(1)}× | ${pt.toFixed(0)} ms | ${bt.toFixed(0)} ms | ${(pt / bt).toFixed(1)}× |`,
+      );
     }
     console.log(`Booking page first load, median of ${RUNS} cold loads each (fresh browser context), Chromium ${browser.version()}`);
     console.log("| Viewport | Page bytes | Baseline bytes | Ratio | Page time to interactive | Baseline | Ratio |");

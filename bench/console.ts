@@ -83,14 +83,17 @@ if (!chromiumPath()) {
   const signInMark: number[] = [];
   const shellMark: number[] = [];
   const readyMark = (p: import("playwright-core").Page) =>
-    p.evaluate(() => new Promise<number>((resolve) => {
-      const check = () => {
-        const m = performance.getEntriesByName("console-ready")[0];
-        if (m) resolve(m.startTime);
-        else setTimeout(check, 5);
-      };
-      check();
-    }));
+    p.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const check = () => {
+            const m = performance.getEntriesByName("console-ready")[0];
+            if (m) resolve(m.startTime);
+            else setTimeout(check, 5);
+          };
+          check();
+        }),
+    );
   const login = await fetch(server.url + "/console/api/login", {
     method: "POST",
     headers: { "content-type": "application/json", origin: server.url },
@@ -140,7 +143,10 @@ async function tenThousandProposals(): Promise<void> {
   const { startServer } = await import("../src/cli/commands/serve.ts");
   const { loadConfig } = await import("../src/config/index.ts");
   const dataDir = mkdtempSync(join(tmpdir(), "fulcrum-bench-console-"));
-  const running = await startServer({ config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }), logger: silentLogger });
+  const running = await startServer({
+    config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
+    logger: silentLogger,
+  });
   try {
     const rdb = running.ctx.db;
     await createUser(rdb, { email: "bench@example.com", role: "admin", password: "bench password 1" }, cost);

@@ -30,9 +30,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const TOKEN = "bench-intake-signature-token";
 
-const child = spawn(process.execPath, ["--import", join(import.meta.dirname, "hostile-documents-load.ts"), join(import.meta.dirname, "intake-server.ts"), "pglite"], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
+const child = spawn(
+  process.execPath,
+  ["--import", join(import.meta.dirname, "hostile-documents-load.ts"), join(import.meta.dirname, "intake-server.ts"), "pglite"],
+  {
+    stdio: ["pipe", "pipe", "inherit"],
+  },
+);
 const lines = createInterface({ input: child.stdout! });
 const waiting: { prefix: string; resolve: (line: string) => void }[] = [];
 lines.on("line", (line) => {
@@ -51,14 +55,27 @@ function body(): string {
     triggeredAt,
     token,
     signature: signLeverWebhook(token, triggeredAt, TOKEN),
-    data: { opportunityId: randomBytes(16).toString("hex"), candidateId: randomBytes(16).toString("hex"), contactId: randomBytes(16).toString("hex"), fromStageId: "applicant-new", toStageId: "stage-phone-screen" },
+    data: {
+      opportunityId: randomBytes(16).toString("hex"),
+      candidateId: randomBytes(16).toString("hex"),
+      contactId: randomBytes(16).toString("hex"),
+      fromStageId: "applicant-new",
+      toStageId: "stage-phone-screen",
+    },
   });
 }
 
 function post(agent: Agent, payload: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: "127.0.0.1", port, path: "/webhooks/lever", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      {
+        agent,
+        host: "127.0.0.1",
+        port,
+        path: "/webhooks/lever",
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -113,7 +130,7 @@ async function phase(bombs: string | null) {
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]! ) / 2;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
 process.stdout.write(
@@ -130,7 +147,9 @@ const runs = phases.map(() => [] as Awaited<ReturnType<typeof phase>>[]);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [i, [, bombs]] of phases.entries()) runs[i]!.push(await phase(bombs));
 }
-process.stdout.write("| phase | webhook p50 ms | p99 ms | p99 ÷ baseline p99 (median of rounds) | worst ms | errors | hostile files read meanwhile |\n|---|---|---|---|---|---|---|\n");
+process.stdout.write(
+  "| phase | webhook p50 ms | p99 ms | p99 ÷ baseline p99 (median of rounds) | worst ms | errors | hostile files read meanwhile |\n|---|---|---|---|---|---|---|\n",
+);
 for (const [i, [name]] of phases.entries()) {
   const list = runs[i]!;
   const ratio = median(list.map((r, round) => r.p99 / runs[0]![round]!.p99));

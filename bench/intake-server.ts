@@ -39,13 +39,21 @@ if (mode === "bare") {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 } else if (mode === "pglite" || mode === "postgres") {
   const dataDir = mkdtempSync(join(tmpdir(), "fulcrum-bench-"));
-  const db = await openDatabase(mode === "postgres" ? { url: process.argv[3], poolSize: 10 } : { dataDir: join(dataDir, "db"), pgliteThread: process.env.BENCH_PGLITE_THREAD === "main" ? "main" : "worker" });
+  const db = await openDatabase(
+    mode === "postgres"
+      ? { url: process.argv[3], poolSize: 10 }
+      : { dataDir: join(dataDir, "db"), pgliteThread: process.env.BENCH_PGLITE_THREAD === "main" ? "main" : "worker" },
+  );
   await migrate(db);
   const queue = createJobQueue({ db, logger: silentLogger });
   await queue.start();
   // Group-commit settings can be overridden for experiments (defaults: the inbox's own).
   const tuning = (name: string) => (process.env[name] ? { [name]: Number(process.env[name]) } : {});
-  const { BENCH_MAX_BATCH: maxBatch, BENCH_MAX_IN_FLIGHT: maxInFlight, BENCH_LINGER_MS: lingerMs } = {
+  const {
+    BENCH_MAX_BATCH: maxBatch,
+    BENCH_MAX_IN_FLIGHT: maxInFlight,
+    BENCH_LINGER_MS: lingerMs,
+  } = {
     ...tuning("BENCH_MAX_BATCH"),
     ...tuning("BENCH_MAX_IN_FLIGHT"),
     ...tuning("BENCH_LINGER_MS"),

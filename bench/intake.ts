@@ -154,7 +154,14 @@ function body(): string {
 function post(agent: Agent, port: number, payload: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: "127.0.0.1", port, path: "/webhooks/lever", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      {
+        agent,
+        host: "127.0.0.1",
+        port,
+        path: "/webhooks/lever",
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -211,7 +218,12 @@ async function load(name: string, server: Server): Promise<Saturated> {
   let cpuAtStart: { server: number; self: NodeJS.CpuUsage; postgres: Map<number, number> } | undefined;
   setTimeout(() => {
     measuring = true;
-    if (PROC) cpuAtStart = { server: processCpuMs(server.child.pid!), self: process.cpuUsage(), postgres: server.database ? postgresCpuMs(server.database) : new Map() };
+    if (PROC)
+      cpuAtStart = {
+        server: processCpuMs(server.child.pid!),
+        self: process.cpuUsage(),
+        postgres: server.database ? postgresCpuMs(server.database) : new Map(),
+      };
   }, WARMUP_SECONDS * 1000);
   async function loop(): Promise<void> {
     while (Date.now() < ends) {
@@ -296,7 +308,13 @@ async function compare(name: string, mode: string, url?: string): Promise<{ bare
       rateP50: quantile(r.latencies, 0.5),
       rateP99: quantile(r.latencies, 0.99),
       ...(cpuRuns.length
-        ? { cpu: { server: median(cpuRuns.map((c) => c.server)), loadGenerator: median(cpuRuns.map((c) => c.loadGenerator)), postgres: postgres.length ? median(postgres) : null } }
+        ? {
+            cpu: {
+              server: median(cpuRuns.map((c) => c.server)),
+              loadGenerator: median(cpuRuns.map((c) => c.loadGenerator)),
+              postgres: postgres.length ? median(postgres) : null,
+            },
+          }
         : {}),
       ...(perBatch.length ? { perBatch: median(perBatch) } : {}),
     };

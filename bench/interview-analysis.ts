@@ -42,7 +42,12 @@ async function measure(name: string, run: (i: LabelledInterview) => Promise<Inte
       t.correct += s.correct;
       t.total += s.total;
     }
-    misses.push(...s.misses.map((m) => `${interview.name}/${m.id} ${m.reason}${m.overlap !== undefined ? ` (${(m.overlap * 100).toFixed(0)} %)` : ""}${interview.heldOut ? " [held out]" : ""}`));
+    misses.push(
+      ...s.misses.map(
+        (m) =>
+          `${interview.name}/${m.id} ${m.reason}${m.overlap !== undefined ? ` (${(m.overlap * 100).toFixed(0)} %)` : ""}${interview.heldOut ? " [held out]" : ""}`,
+      ),
+    );
   }
   const ms = performance.now() - started;
   const pct = (t: Tally) => (t.total ? `${((t.correct / t.total) * 100).toFixed(1)} % (${t.correct}/${t.total})` : "n/a");

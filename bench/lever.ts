@@ -102,7 +102,9 @@ async function main(): Promise<void> {
     // The demo org has ~66 opportunities: the 1,000 fetches cycle through them (the rate limit, not
     // the data, is what is measured).
     const ids = Array.from({ length: count }, (_, i) => oppIds[i % oppIds.length]!);
-    console.log(`bench:lever — ${count} GET /opportunities/:id per phase against the sandbox at Lever's limit (${LEVER_RATE_PER_SECOND}/s, burst ${LEVER_BURST})`);
+    console.log(
+      `bench:lever — ${count} GET /opportunities/:id per phase against the sandbox at Lever's limit (${LEVER_RATE_PER_SECOND}/s, burst ${LEVER_BURST})`,
+    );
 
     // Phase 1: one process, in-memory bucket. setRateLimit resets the sandbox's bucket to full.
     sandbox.setRateLimit(true);
@@ -118,7 +120,9 @@ async function main(): Promise<void> {
     const halves = [ids.filter((_, i) => i % 2 === 0), ids.filter((_, i) => i % 2 === 1)];
     const workers = halves.map(() => fork(import.meta.filename, ["--worker"], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     const ready = workers.map((w) => new Promise<void>((resolve) => w.once("message", () => resolve())));
-    workers.forEach((w, i) => w.send({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, databaseUrl: pg.url, connectionId: "bench-shared", ids: halves[i]! } satisfies WorkerJob));
+    workers.forEach((w, i) =>
+      w.send({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, databaseUrl: pg.url, connectionId: "bench-shared", ids: halves[i]! } satisfies WorkerJob),
+    );
     await Promise.all(ready);
     const results = workers.map(
       (w) =>

@@ -46,13 +46,23 @@ const canon = (s: string) => (canonicalSkill(s) ?? s).toLowerCase();
 const ym = (d: { year: number; month: number } | null) => (d ? `${d.year}-${d.month}` : "present");
 
 function accuracy(parsed: ParsedResume[]) {
-  let tp = 0, fp = 0, fn = 0, positions = 0, orgOk = 0, titleOk = 0, datesOk = 0, statusOk = 0, schools = 0, schoolOk = 0, degreeOk = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    positions = 0,
+    orgOk = 0,
+    titleOk = 0,
+    datesOk = 0,
+    statusOk = 0,
+    schools = 0,
+    schoolOk = 0,
+    degreeOk = 0;
   parsed.forEach((p, i) => {
     const truth = truths[i]!;
     if (p.status === "parsed") statusOk++;
     const want = new Set(truth.skills.map(canon));
     const got = new Set(p.profile.skills.map((s) => canon(s.name)));
-    for (const s of got) (want.has(s) ? tp++ : fp++);
+    for (const s of got) want.has(s) ? tp++ : fp++;
     for (const s of want) if (!got.has(s)) fn++;
     truth.education.forEach((t, k) => {
       schools++;
@@ -71,7 +81,19 @@ function accuracy(parsed: ParsedResume[]) {
   });
   const precision = tp / (tp + fp);
   const recall = tp / (tp + fn);
-  return { precision, recall, f1: (2 * precision * recall) / (precision + recall), org: orgOk / positions, title: titleOk / positions, dates: datesOk / positions, parsed: statusOk / parsed.length, positions, school: schoolOk / schools, degree: degreeOk / schools, schools };
+  return {
+    precision,
+    recall,
+    f1: (2 * precision * recall) / (precision + recall),
+    org: orgOk / positions,
+    title: titleOk / positions,
+    dates: datesOk / positions,
+    parsed: statusOk / parsed.length,
+    positions,
+    school: schoolOk / schools,
+    degree: degreeOk / schools,
+    schools,
+  };
 }
 
 const pdfAcc = accuracy(fullPdf.results);
@@ -94,8 +116,18 @@ for (const e of index.expected) {
 
 const f = (n: number, d = 2) => n.toFixed(d);
 const rows: [string, string, string, string][] = [
-  ["PDF resumes/s per core (full parse)", f(fullPdf.perSecond, 1), `raw pdf.js text ${f(rawPdf.perSecond, 1)}/s`, `ratio ${f(fullPdf.perSecond / rawPdf.perSecond)}`],
-  ["DOCX resumes/s per core (full parse)", f(fullDocx.perSecond, 1), `raw mammoth text ${f(rawDocx.perSecond, 1)}/s`, `ratio ${f(fullDocx.perSecond / rawDocx.perSecond)}`],
+  [
+    "PDF resumes/s per core (full parse)",
+    f(fullPdf.perSecond, 1),
+    `raw pdf.js text ${f(rawPdf.perSecond, 1)}/s`,
+    `ratio ${f(fullPdf.perSecond / rawPdf.perSecond)}`,
+  ],
+  [
+    "DOCX resumes/s per core (full parse)",
+    f(fullDocx.perSecond, 1),
+    `raw mammoth text ${f(rawDocx.perSecond, 1)}/s`,
+    `ratio ${f(fullDocx.perSecond / rawDocx.perSecond)}`,
+  ],
   ["skills precision / recall / F1 (PDF)", `${f(pdfAcc.precision)} / ${f(pdfAcc.recall)} / ${f(pdfAcc.f1)}`, "target F1 ≥ 0.90", ""],
   ["skills precision / recall / F1 (DOCX)", `${f(docxAcc.precision)} / ${f(docxAcc.recall)} / ${f(docxAcc.f1)}`, "target F1 ≥ 0.90", ""],
   ["employer exact (PDF / DOCX)", `${f(pdfAcc.org)} / ${f(docxAcc.org)}`, `${pdfAcc.positions} positions`, ""],
@@ -104,7 +136,12 @@ const rows: [string, string, string, string][] = [
   ["education school / degree+field exact (PDF)", `${f(pdfAcc.school)} / ${f(pdfAcc.degree)}`, `${pdfAcc.schools} degrees`, ""],
   ["education school / degree+field exact (DOCX)", `${f(docxAcc.school)} / ${f(docxAcc.degree)}`, "", ""],
   ["status parsed (PDF / DOCX)", `${f(pdfAcc.parsed)} / ${f(docxAcc.parsed)}`, "", ""],
-  ["tier agreement (PDF / DOCX)", `${f(agree / index.expected.length)} / ${f(agreeDocx / index.expected.length)}`, `${index.expected.length} resume×posting pairs, target ≥ 0.85`, JSON.stringify(confusion)],
+  [
+    "tier agreement (PDF / DOCX)",
+    `${f(agree / index.expected.length)} / ${f(agreeDocx / index.expected.length)}`,
+    `${index.expected.length} resume×posting pairs, target ≥ 0.85`,
+    JSON.stringify(confusion),
+  ],
 ];
 process.stdout.write(`bench:resumes — ${index.resumes.length} resumes × (PDF, DOCX), ${index.postings.length} postings, node ${process.version}\n\n`);
 process.stdout.write("| measure | value | baseline / note | ratio / detail |\n| --- | --- | --- | --- |\n");
@@ -119,9 +156,13 @@ process.stdout.write(
     "skills: canonical names the taxonomy knows; employer recall: labelled positions whose employer equals a parsed one after normalising (case, accents, punctuation, & = and), in any order;\n" +
     "title and dates: judged on the parsed position the employer matched (dates to the month, or the year where the document shows years only)\n\n",
 );
-process.stdout.write(`| producer | resumes | skills P / R / F1 | F1 (target ≥ ${f(TARGET_SKILLS_F1)}) | employer recall (target ≥ ${f(TARGET_EMPLOYER_RECALL)}) | title | dates | status | parsed with nothing |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n`);
+process.stdout.write(
+  `| producer | resumes | skills P / R / F1 | F1 (target ≥ ${f(TARGET_SKILLS_F1)}) | employer recall (target ≥ ${f(TARGET_EMPLOYER_RECALL)}) | title | dates | status | parsed with nothing |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n`,
+);
 for (const p of [...external.producers, all]) {
-  const status = Object.entries(p.status).map(([k, n]) => `${k} ${n}`).join(", ");
+  const status = Object.entries(p.status)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
   process.stdout.write(
     `| ${p.producer} | ${p.resumes} | ${f(p.precision)} / ${f(p.recall)} / ${f(p.f1)} | ${mark(p.f1, TARGET_SKILLS_F1)} | ${mark(p.employerRecall, TARGET_EMPLOYER_RECALL)} (${p.positions} positions) | ${f(p.titleAccuracy)} | ${f(p.datesAccuracy)} | ${status} | ${p.emptyParsed.length} |\n`,
   );

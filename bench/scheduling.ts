@@ -60,12 +60,18 @@ try {
   // Fulcrum: the real command over the whole batch, process start included.
   const started = performance.now();
   const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, [FULCRUM, "schedule", "solve", file], { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, FULCRUM_LOG_LEVEL: "silent" } }, (error, out, err) =>
-      error ? reject(new Error(`fulcrum schedule solve failed: ${err || error.message}`)) : resolve(out),
+    execFile(
+      process.execPath,
+      [FULCRUM, "schedule", "solve", file],
+      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, FULCRUM_LOG_LEVEL: "silent" } },
+      (error, out, err) => (error ? reject(new Error(`fulcrum schedule solve failed: ${err || error.message}`)) : resolve(out)),
     ),
   );
   const fulcrumWall = performance.now() - started;
-  const answers = stdout.trim().split("\n").map((line) => JSON.parse(line) as PanelAnswer);
+  const answers = stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as PanelAnswer);
   if (answers.length !== batch.length) throw new Error(`fulcrum answered ${answers.length} of ${batch.length} requests`);
 
   let oracle: OracleAnswer[] | undefined;
@@ -90,16 +96,22 @@ try {
     const scheduled = idx.filter((i) => answers[i]!.status === "scheduled").length;
     const mz = oracle ? idx.map((i) => oracle[i]!.wallMs) : [];
     const same = oracle ? idx.filter((i) => agrees(answers[i]!, oracle[i]!)).length : 0;
-    console.log(`| ${name} | ${idx.length} | ${scheduled} | ${ms(median(solveMs))} / ${ms(Math.max(...solveMs))} | ${oracle ? `${ms(median(mz))} / ${ms(Math.max(...mz))}` : "—"} | ${oracle ? `${same}/${idx.length}` : "—"} |`);
+    console.log(
+      `| ${name} | ${idx.length} | ${scheduled} | ${ms(median(solveMs))} / ${ms(Math.max(...solveMs))} | ${oracle ? `${ms(median(mz))} / ${ms(Math.max(...mz))}` : "—"} | ${oracle ? `${same}/${idx.length}` : "—"} |`,
+    );
   }
   console.log("");
   const inProcess = answers.reduce((sum, a) => sum + a.solveMs, 0);
-  console.log(`Fulcrum: ${ms(fulcrumWall)} ms wall for the batch (one \`fulcrum schedule solve\` process, start-up included); ${ms(inProcess)} ms of it solving`);
+  console.log(
+    `Fulcrum: ${ms(fulcrumWall)} ms wall for the batch (one \`fulcrum schedule solve\` process, start-up included); ${ms(inProcess)} ms of it solving`,
+  );
   if (oracle) {
     const mzWall = oracle.reduce((sum, o) => sum + o.wallMs, 0);
     const same = batch.filter((_, i) => agrees(answers[i]!, oracle[i]!)).length;
     const unknown = oracle.filter((o) => o.status === "unknown").length;
-    console.log(`MiniZinc + Gecode: ${ms(mzWall)} ms wall for the batch (${batch.length} \`minizinc --solver gecode\` processes, one after another)${unknown ? `; ${unknown} hit the time limit` : ""}`);
+    console.log(
+      `MiniZinc + Gecode: ${ms(mzWall)} ms wall for the batch (${batch.length} \`minizinc --solver gecode\` processes, one after another)${unknown ? `; ${unknown} hit the time limit` : ""}`,
+    );
     console.log(`Same optimum: ${same}/${batch.length} (${((100 * same) / batch.length).toFixed(1)} %)`);
     const speedUp = mzWall / fulcrumWall;
     console.log(`Fulcrum is ${speedUp.toFixed(1)}× faster over the batch (whole processes, wall clock)`);
@@ -111,7 +123,9 @@ try {
       if (!agrees(answers[i]!, oracle[i]!)) {
         const a = answers[i]!;
         const o = oracle[i]!;
-        console.log(`  DIFFERENT ${String(b.request.id)}: fulcrum ${a.status} ${a.firstStart} gap ${a.totalGapMinutes}; minizinc ${o.status} ${o.firstStart ? new Date(o.firstStart).toISOString() : ""} gap ${o.totalGapMinutes ?? ""}`);
+        console.log(
+          `  DIFFERENT ${String(b.request.id)}: fulcrum ${a.status} ${a.firstStart} gap ${a.totalGapMinutes}; minizinc ${o.status} ${o.firstStart ? new Date(o.firstStart).toISOString() : ""} gap ${o.totalGapMinutes ?? ""}`,
+        );
       }
     }
     if (same !== batch.length) process.exitCode = 1;
@@ -135,7 +149,9 @@ try {
     });
     const sorted = [...times].sort((a, b) => a - b);
     const people = median(requests.map((r) => new Set(r.sessions.flatMap((s) => s.pool)).size));
-    console.log(`| ${name} | ~${(size.days * 1440) / 5} | ${people} (median) | ${ms(median(times))} | ${ms(sorted[Math.ceil(sorted.length * 0.9) - 1]!)} | ${ms(sorted[sorted.length - 1]!)} |`);
+    console.log(
+      `| ${name} | ~${(size.days * 1440) / 5} | ${people} (median) | ${ms(median(times))} | ${ms(sorted[Math.ceil(sorted.length * 0.9) - 1]!)} | ${ms(sorted[sorted.length - 1]!)} |`,
+    );
   }
 
   // Crowded calendars: the whole proposal path (events.list paged from the Google imitation,

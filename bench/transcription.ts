@@ -104,11 +104,15 @@ async function main(): Promise<void> {
   const werRaw = (100 * totals.raw.errors) / totals.refWords;
   const werFulcrum = (100 * totals.fulcrum.errors) / totals.refWords;
   const ratio = totals.fulcrum.ms / totals.raw.ms;
-  console.log(`bench:transcription — ${utterances.length} LibriVox utterances × ${ROUNDS} rounds, ${totals.audioSeconds.toFixed(1)} s of audio, ${totals.refWords} reference words`);
+  console.log(
+    `bench:transcription — ${utterances.length} LibriVox utterances × ${ROUNDS} rounds, ${totals.audioSeconds.toFixed(1)} s of audio, ${totals.refWords} reference words`,
+  );
   console.log("| round | utterance | words | raw errors | raw wall | Fulcrum errors | Fulcrum wall |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const row of rows) console.log(row);
-  console.log(`WER: raw pocketsphinx ${werRaw.toFixed(1)} %, through Fulcrum ${werFulcrum.toFixed(1)} % (difference ${(werFulcrum - werRaw).toFixed(1)} points; limit +2.0)`);
+  console.log(
+    `WER: raw pocketsphinx ${werRaw.toFixed(1)} %, through Fulcrum ${werFulcrum.toFixed(1)} % (difference ${(werFulcrum - werRaw).toFixed(1)} points; limit +2.0)`,
+  );
   console.log(
     `wall time: raw ${(totals.raw.ms / 1000).toFixed(2)} s (RTF ${(totals.raw.ms / 1000 / totals.audioSeconds).toFixed(2)}), through Fulcrum ${(totals.fulcrum.ms / 1000).toFixed(2)} s (RTF ${(totals.fulcrum.ms / 1000 / totals.audioSeconds).toFixed(2)}); ratio ${ratio.toFixed(2)}× (limit 1.20×)`,
   );

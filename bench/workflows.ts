@@ -113,7 +113,15 @@ const timedFetch: typeof fetch = async (input, init) => {
 const noLimit = { take: async () => {} };
 let client = newClient();
 function newClient() {
-  return createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "bench", performAs, fetch: timedFetch, maxRetries: 0, rateLimiter: noLimit });
+  return createLeverClient({
+    baseUrl: sandbox.url,
+    auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+    connectionId: "bench",
+    performAs,
+    fetch: timedFetch,
+    maxRetries: 0,
+    rateLimiter: noLimit,
+  });
 }
 
 function newApplication(): string {
@@ -170,7 +178,15 @@ async function measure(plainDb: Database, label: string): Promise<void> {
   });
 
   function eventFor(opportunityId: string, i: number) {
-    return { key: `bench:${i}:${opportunityId}`, connectionId: "bench", source: "lever" as const, name: "applicationCreated", triggeredAt: Date.now(), data: { opportunityId }, traceId: randomBytes(16).toString("hex") };
+    return {
+      key: `bench:${i}:${opportunityId}`,
+      connectionId: "bench",
+      source: "lever" as const,
+      name: "applicationCreated",
+      triggeredAt: Date.now(),
+      data: { opportunityId },
+      traceId: randomBytes(16).toString("hex"),
+    };
   }
 
   // Warm-up (JIT, prepared statements, taxonomy load).
@@ -188,7 +204,9 @@ async function measure(plainDb: Database, label: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const [i, opp] of opps.entries()) {
-    const l0 = leverMs, k0 = taskMs, r0 = readMs;
+    const l0 = leverMs,
+      k0 = taskMs,
+      r0 = readMs;
     const s = performance.now();
     await engine.handleEvent(eventFor(opp, i));
     await inline.drain(engine);
@@ -208,7 +226,19 @@ async function measure(plainDb: Database, label: string): Promise<void> {
   // Concurrent: 8 runs at a time, each drained by its own inline dispatcher over the same database.
   const engines = Array.from({ length: CONCURRENCY }, () => {
     const d = createInlineDispatcher(db);
-    const e = createWorkflowEngine({ db, workflows, lever: () => leverGateway(client), dispatcher: d.dispatcher, modeCeiling: "auto", tasks, readResume: readResumeWithScreening, ai: aiStepRunner(createAi({ config: { ai: DEFAULT_AI_CONFIG }, logger: silentLogger })), audit: createAuditTrail(db), isSandboxConnection: () => true, logger: silentLogger });
+    const e = createWorkflowEngine({
+      db,
+      workflows,
+      lever: () => leverGateway(client),
+      dispatcher: d.dispatcher,
+      modeCeiling: "auto",
+      tasks,
+      readResume: readResumeWithScreening,
+      ai: aiStepRunner(createAi({ config: { ai: DEFAULT_AI_CONFIG }, logger: silentLogger })),
+      audit: createAuditTrail(db),
+      isSandboxConnection: () => true,
+      logger: silentLogger,
+    });
     return { e, d };
   });
   const opps2 = Array.from({ length: RUNS }, () => newApplication());
@@ -251,15 +281,24 @@ async function measure(plainDb: Database, label: string): Promise<void> {
 
   console.log(`bench:workflows — application screening, local engines, Lever sandbox (zero latency), ${label}, ${RUNS} runs per phase`);
   console.log("");
-  console.log(`runs/s, sequential                      ${(RUNS / seqSeconds).toFixed(1).padStart(8)}   | same Lever calls made directly, per s ${(RUNS / directSeconds).toFixed(1).padStart(8)}   ratio ${(RUNS / seqSeconds / (RUNS / directSeconds)).toFixed(2)}`);
+  console.log(
+    `runs/s, sequential                      ${(RUNS / seqSeconds).toFixed(1).padStart(8)}   | same Lever calls made directly, per s ${(RUNS / directSeconds).toFixed(1).padStart(8)}   ratio ${(RUNS / seqSeconds / (RUNS / directSeconds)).toFixed(2)}`,
+  );
   console.log(`runs/s, ${CONCURRENCY} at once                         ${(RUNS / concSeconds).toFixed(1).padStart(8)}   | (target ≥ 50 on 2 cores)`);
-  console.log(`engine overhead per run p50 / p99        ${ms(pct(overhead, 50)).padStart(9)} / ${ms(pct(overhead, 99))}   | raw Lever calls per run p50 / p99 ${ms(pct(direct, 50))} / ${ms(pct(direct, 99))}   ratio p50 ${(pct(overhead, 50) / pct(direct, 50)).toFixed(2)}`);
-  console.log(`time inside Lever calls per engine run p50 ${ms(pct(leverPerRun, 50))}; resume parsing ${ms(readMs / (RUNS + 10 + RUNS))} and screening ${ms(taskMs / (RUNS + 10))} per run on average`);
+  console.log(
+    `engine overhead per run p50 / p99        ${ms(pct(overhead, 50)).padStart(9)} / ${ms(pct(overhead, 99))}   | raw Lever calls per run p50 / p99 ${ms(pct(direct, 50))} / ${ms(pct(direct, 99))}   ratio p50 ${(pct(overhead, 50) / pct(direct, 50)).toFixed(2)}`,
+  );
+  console.log(
+    `time inside Lever calls per engine run p50 ${ms(pct(leverPerRun, 50))}; resume parsing ${ms(readMs / (RUNS + 10 + RUNS))} and screening ${ms(taskMs / (RUNS + 10))} per run on average`,
+  );
   console.log(`Lever calls per screening run           ${callsPerRun.toFixed(2).padStart(8)}   | ${byEndpoint.join(", ")}`);
-  console.log(`SQL per screening run                    ${(sql.statements / RUNS).toFixed(2).padStart(8)}   | statements (besides begin/commit), in ${(sql.transactions / RUNS).toFixed(2)} transactions`);
-  console.log(`CPU of this process per run, sequential  ${ms(cpuPerRun).padStart(9)}   | of ${ms((seqSeconds * 1000) / RUNS)} wall (the sandbox, the Lever client and screening included${plainDb.kind === "pglite" ? ", and the embedded database" : ""})`);
+  console.log(
+    `SQL per screening run                    ${(sql.statements / RUNS).toFixed(2).padStart(8)}   | statements (besides begin/commit), in ${(sql.transactions / RUNS).toFixed(2)} transactions`,
+  );
+  console.log(
+    `CPU of this process per run, sequential  ${ms(cpuPerRun).padStart(9)}   | of ${ms((seqSeconds * 1000) / RUNS)} wall (the sandbox, the Lever client and screening included${plainDb.kind === "pglite" ? ", and the embedded database" : ""})`,
+  );
   console.log(`runs by status: ${rows.map((r) => `${r.status} ${r.n}`).join(", ")}; proposals: ${proposals.rows.map((r) => `${r.status} ${r.n}`).join(", ")}`);
-
 
   workflows.close();
 }

@@ -6,7 +6,12 @@
 var MINIMUM = [22, 18, 0];
 
 function parse(version) {
-  return String(version).replace(/^v/, "").split(".").map(function (part) { return parseInt(part, 10) || 0; });
+  return String(version)
+    .replace(/^v/, "")
+    .split(".")
+    .map(function (part) {
+      return parseInt(part, 10) || 0;
+    });
 }
 
 function isSupported(version) {
@@ -20,7 +25,9 @@ function isSupported(version) {
 
 function message(version) {
   return (
-    "Fulcrum needs Node 22.18 or newer; you have " + version + ".\n" +
+    "Fulcrum needs Node 22.18 or newer; you have " +
+    version +
+    ".\n" +
     "Get Node 24 LTS, for example:\n" +
     "  npm install -g node@24      (then open a new shell, or run `hash -r`)\n" +
     "  nvm install 24 && nvm use 24\n" +

@@ -92,7 +92,10 @@ async function main(argv: string[]): Promise<number> {
   const files: string[] = [];
   const patterns: string[] = [];
   for (const arg of args) {
-    const isFile = await stat(arg).then((s) => s.isFile(), () => false);
+    const isFile = await stat(arg).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (isFile) files.push(resolve(arg));
     else patterns.push(arg);
   }
@@ -104,8 +107,7 @@ async function main(argv: string[]): Promise<number> {
   if (!first.anyFailure) return 0;
 
   const retry = filesToRetry(first.outcomes);
-  const otherFailures =
-    first.outcomes.failedTests.size > 0 || [...first.outcomes.processFailures.keys()].some((file) => !retry.includes(file));
+  const otherFailures = first.outcomes.failedTests.size > 0 || [...first.outcomes.processFailures.keys()].some((file) => !retry.includes(file));
   if (retry.length === 0 || otherFailures) return 1;
 
   process.stdout.write(

@@ -26,7 +26,13 @@ for (const engine of await testEngines()) {
     after(async () => t?.drop());
 
     it("records local and model calls with prompt version, input hash, redacted input and output, in a chain that verifies", async () => {
-      await audit.append({ kind: "event.received", traceId: "trace-42", actor: "lever", subject: { opportunityId: "opp-7" }, data: { event: "candidateStageChange" } });
+      await audit.append({
+        kind: "event.received",
+        traceId: "trace-42",
+        actor: "lever",
+        subject: { opportunityId: "opp-7" },
+        data: { event: "candidateStageChange" },
+      });
       const local = createAi({ config: { ai: DEFAULT_AI_CONFIG }, audit });
       const context = { traceId: "trace-42", actor: "workflow:language-check", subject: { opportunityId: "opp-7" } };
       const a = await local.runAiStep("language-check", { text: NOTE, source: "feedback", names: ["Ana Silva"] }, { context });
@@ -37,17 +43,27 @@ for (const engine of await testEngines()) {
         doGenerate: {
           content: [{ type: "text", text: JSON.stringify({ flags: [{ category: "family", term: "young kids", excerpt, explanation: "Family situation." }] }) }],
           finishReason: { unified: "stop", raw: undefined },
-          usage: { inputTokens: { total: 500, noCache: 500, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 60, text: 60, reasoning: undefined } },
+          usage: {
+            inputTokens: { total: 500, noCache: 500, cacheRead: undefined, cacheWrite: undefined },
+            outputTokens: { total: 60, text: 60, reasoning: undefined },
+          },
           warnings: [],
         },
       });
-      const withModel = createAi({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "anthropic", anthropicApiKey: "k" } }, models: { anthropic: () => model }, audit });
+      const withModel = createAi({
+        config: { ai: { ...DEFAULT_AI_CONFIG, provider: "anthropic", anthropicApiKey: "k" } },
+        models: { anthropic: () => model },
+        audit,
+      });
       const b = await withModel.runAiStep("language-check", { text: NOTE, source: "feedback", names: ["Ana Silva"] }, { context });
       assert.equal(b.meta.engine, "model");
       assert.equal(a.meta.inputHash, b.meta.inputHash, "the same input hashes the same whatever the engine");
 
       const trail = await audit.search({ traceId: "trace-42" });
-      assert.deepEqual(trail.map((r) => r.kind), ["event.received", "ai.call", "ai.call"]);
+      assert.deepEqual(
+        trail.map((r) => r.kind),
+        ["event.received", "ai.call", "ai.call"],
+      );
       const [, localCall, modelCall] = trail as [unknown, { data: Record<string, unknown> }, { data: Record<string, unknown> }];
       assert.equal(localCall.data.engine, "local");
       assert.equal(modelCall.data.engine, "model");

@@ -73,8 +73,18 @@ describe("booking crash safety", { skip }, () => {
 
   const cases = engines.flatMap((e, n) => (["events", "invite"] as const).map((stop, m) => ({ engine: e, stop, slot: n * 2 + m })));
   for (const { engine, stop, slot } of cases) {
-    it(`on ${engine.kind}: killed with SIGKILL after the ${stop === "events" ? "calendar events" : "candidate's invite"}, before the Lever panel; the rerun makes one event per session, one invite, one panel`, { skip: engine.skip, timeout: 200_000 }, async () => {
-      const env: NodeJS.ProcessEnv = { SANDBOX_URL: sandbox.url, SANDBOX_KEY: sandbox.apiKey, PERFORM_AS: performAs, RADICALE_URL: radicale.url, PEOPLE: JSON.stringify(people), SMTP_PORT: String(smtp.port) };
+    it(`on ${engine.kind}: killed with SIGKILL after the ${stop === "events" ? "calendar events" : "candidate's invite"}, before the Lever panel; the rerun makes one event per session, one invite, one panel`, {
+      skip: engine.skip,
+      timeout: 200_000,
+    }, async () => {
+      const env: NodeJS.ProcessEnv = {
+        SANDBOX_URL: sandbox.url,
+        SANDBOX_KEY: sandbox.apiKey,
+        PERFORM_AS: performAs,
+        RADICALE_URL: radicale.url,
+        PEOPLE: JSON.stringify(people),
+        SMTP_PORT: String(smtp.port),
+      };
       let drop: (() => Promise<void>) | undefined;
       if (engine.kind === "postgres") {
         const created = await createPostgresDatabase();
@@ -93,8 +103,20 @@ describe("booking crash safety", { skip }, () => {
         panelKey,
         candidate: { name: "Crash Candidate", email: `crash${slot}@mail.example`, timezone: "Europe/Paris" },
         sessions: [
-          { id: "one", title: "First", start: `${day}T08:00:00Z`, end: `${day}T09:00:00Z`, interviewers: [{ leverUserId: people[0]!.leverUserId, email: people[0]!.email }] },
-          { id: "two", title: "Second", start: `${day}T09:15:00Z`, end: `${day}T10:00:00Z`, interviewers: [{ leverUserId: people[1]!.leverUserId, email: people[1]!.email }] },
+          {
+            id: "one",
+            title: "First",
+            start: `${day}T08:00:00Z`,
+            end: `${day}T09:00:00Z`,
+            interviewers: [{ leverUserId: people[0]!.leverUserId, email: people[0]!.email }],
+          },
+          {
+            id: "two",
+            title: "Second",
+            start: `${day}T09:15:00Z`,
+            end: `${day}T10:00:00Z`,
+            interviewers: [{ leverUserId: people[1]!.leverUserId, email: people[1]!.email }],
+          },
         ],
       });
       try {
@@ -102,7 +124,8 @@ describe("booking crash safety", { skip }, () => {
         assert.equal(await first.line, `STOPPED ${stop}`);
         first.child.kill("SIGKILL");
         await first.exited;
-        const panelsOf = () => [...sandbox.state.panels.values()].filter((p) => p.opportunityId === opportunityId && hasWriteMarker(p.note, `fulcrum:book:${panelKey}:panel`));
+        const panelsOf = () =>
+          [...sandbox.state.panels.values()].filter((p) => p.opportunityId === opportunityId && hasWriteMarker(p.note, `fulcrum:book:${panelKey}:panel`));
         assert.equal(panelsOf().length, 0, "killed before the Lever panel");
 
         const second = runWorker(env, "DONE");
@@ -112,7 +135,9 @@ describe("booking crash safety", { skip }, () => {
         const eventsOn = async (person: number) => {
           const out: string[] = [];
           for (const href of await radicale.objects(people[person]!.calendarUrl)) {
-            const text = await (await fetch(`${radicale.url}${href}`, { headers: { authorization: `Basic ${Buffer.from("alice:wonderland").toString("base64")}` } })).text();
+            const text = await (
+              await fetch(`${radicale.url}${href}`, { headers: { authorization: `Basic ${Buffer.from("alice:wonderland").toString("base64")}` } })
+            ).text();
             if (text.includes(`DTSTART:${day.replaceAll("-", "")}`)) out.push(href);
           }
           return out;
@@ -125,7 +150,9 @@ describe("booking crash safety", { skip }, () => {
         const panels = panelsOf();
         assert.equal(panels.length, 1, "one Lever panel");
         assert.equal(panels[0]!.id, result.panelId);
-        const notes = [...sandbox.state.notes.values()].filter((n) => n.opportunityId === opportunityId && n.fields.some((f) => String(f.value).startsWith("Panel scheduled for")));
+        const notes = [...sandbox.state.notes.values()].filter(
+          (n) => n.opportunityId === opportunityId && n.fields.some((f) => String(f.value).startsWith("Panel scheduled for")),
+        );
         assert.equal(notes.length, 1, "one note");
       } finally {
         await drop?.();

@@ -46,8 +46,8 @@ describe("the booking page in Chromium", { skip }, () => {
       assert.ok(bytes() < 100 * 1024, `first load ${bytes()} bytes`);
       assert.ok(bytes() > 1000, "the load was measured");
       await page.getByRole("heading", { level: 1 }).waitFor();
-      assert.ok(await page.getByRole("button", { name: /^Book: / }).count() >= 2, "times to pick");
-      assert.ok(await page.getByRole("heading", { level: 3 }).count() >= 1, "grouped under day headings");
+      assert.ok((await page.getByRole("button", { name: /^Book: / }).count()) >= 2, "times to pick");
+      assert.ok((await page.getByRole("heading", { level: 3 }).count()) >= 1, "grouped under day headings");
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px too wide)`);
       await page.context().close();
@@ -107,7 +107,7 @@ describe("the booking page in Chromium", { skip }, () => {
     const loser = new URL(a.page.url()).searchParams.get("notice") === "taken" ? a.page : b.page;
     assert.match(await loser.getByRole("alert").innerText(), /taken/);
     assert.equal(await button(loser).count(), 0, "the taken time is gone");
-    assert.ok(await loser.locator(".slots button").count() >= 1, "the next times are offered");
+    assert.ok((await loser.locator(".slots button").count()) >= 1, "the next times are offered");
     await a.page.context().close();
     await b.page.context().close();
   });

@@ -120,12 +120,22 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     const calendars = sandbox.calendars!;
     const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.hiringManager && p.content.lists.length > 0)!;
     const email = "paula.panel@mail.example";
-    const { opportunityId } = sandbox.actions.applyToPosting(posting.id, { name: "Paula Panel", email, resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+    const { opportunityId } = sandbox.actions.applyToPosting(posting.id, {
+      name: "Paula Panel",
+      email,
+      resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+    });
     sandbox.triggerStageChange(opportunityId, sandbox.state.stages.find((s) => s.text === "On-site Interview")!.id);
 
     // The e-mail with the link waits for a person; no time is proposed for booking instead.
     const proposal = await eventually("the e-mail with the booking link", async () => {
-      const list = (await api("/proposals?workflow=interview-scheduling&limit=200")).body.proposals as { opportunityId: string; stepId: string; id: number; action: Record<string, unknown>; status: string }[];
+      const list = (await api("/proposals?workflow=interview-scheduling&limit=200")).body.proposals as {
+        opportunityId: string;
+        stepId: string;
+        id: number;
+        action: Record<string, unknown>;
+        status: string;
+      }[];
       const mine = list.filter((p) => p.opportunityId === opportunityId);
       const unschedulable = mine.find((p) => p.stepId === "unschedulable");
       if (unschedulable) throw new Error(`nothing fits on the demo calendars: ${String(unschedulable.action.message)}`);
@@ -150,7 +160,8 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     assert.doesNotMatch(page, /Panel|paula\.panel@/, "nothing about the candidate beyond the first name");
     const starts = [...page.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]!);
     assert.ok(starts.length >= 2, "at least two options");
-    const post = (path: string, form: Record<string, string>) => fetch(`${link}${path}`, { method: "POST", redirect: "manual", body: new URLSearchParams(form) });
+    const post = (path: string, form: Record<string, string>) =>
+      fetch(`${link}${path}`, { method: "POST", redirect: "manual", body: new URLSearchParams(form) });
 
     const fulcrumEvents = () => [...calendars.store.events.values()].filter((e) => e.status === "confirmed" && e.title.includes("Paula Panel"));
     const booked = await post("/book", { start: starts[0]! });
@@ -158,7 +169,10 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     assert.match(booked.headers.get("location")!, /notice=booked/);
     assert.ok(fulcrumEvents().length >= 1, "the panel's events are in the sandbox calendars");
     assert.equal(fulcrumEvents()[0]!.start, Date.parse(starts[0]!));
-    assert.ok(smtp.inbox.some((m) => m.to.includes(email) && m.raw.includes("METHOD:REQUEST")), "the invite went to the candidate");
+    assert.ok(
+      smtp.inbox.some((m) => m.to.includes(email) && m.raw.includes("METHOD:REQUEST")),
+      "the invite went to the candidate",
+    );
     const panels = () => [...sandbox.state.panels.values()].filter((p) => p.opportunityId === opportunityId);
     assert.equal(panels().length, 1, "one Lever panel");
     const notes = () => [...sandbox.state.notes.values()].filter((n) => n.opportunityId === opportunityId).map((n) => JSON.stringify(n.fields));
@@ -177,9 +191,15 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     const cancelled = await post("/cancel", {});
     assert.match(cancelled.headers.get("location")!, /notice=cancelled/);
     assert.equal(fulcrumEvents().length, 0, "the events are gone from the sandbox calendars");
-    assert.ok(smtp.inbox.some((m) => m.to.includes(email) && m.raw.includes("METHOD:CANCEL")), "the candidate's invite was cancelled");
+    assert.ok(
+      smtp.inbox.some((m) => m.to.includes(email) && m.raw.includes("METHOD:CANCEL")),
+      "the candidate's invite was cancelled",
+    );
     assert.equal(panels().filter((p) => p.canceledAt === null).length, 0, "no live Lever panel");
-    assert.ok(notes().some((n) => n.includes("cancelled by the candidate")), "Lever has the cancellation note");
+    assert.ok(
+      notes().some((n) => n.includes("cancelled by the candidate")),
+      "Lever has the cancellation note",
+    );
     const done = await (await fetch(link)).text();
     assert.doesNotMatch(done, /name="start"/, "a cancelled link books nothing more");
   });

@@ -101,9 +101,15 @@ describe("connection commands", () => {
   });
 
   it("connections add refuses a base URL on a host that is neither Lever's nor listed, saying how to allow it", async () => {
-    const result = await fulcrum(["connections", "add", "rogue", "--environment", "custom", "--base-url", "http://127.0.0.1:9/v1", "--api-key-env", "ROGUE_KEY"], { ROGUE_KEY: "rogue-secret" });
+    const result = await fulcrum(
+      ["connections", "add", "rogue", "--environment", "custom", "--base-url", "http://127.0.0.1:9/v1", "--api-key-env", "ROGUE_KEY"],
+      { ROGUE_KEY: "rogue-secret" },
+    );
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /fulcrum connections add: connection "rogue": http:\/\/127\.0\.0\.1:9 is not https\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\. To use another host .*FULCRUM_LEVER_ALLOWED_HOSTS/);
+    assert.match(
+      result.stderr,
+      /fulcrum connections add: connection "rogue": http:\/\/127\.0\.0\.1:9 is not https\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\. To use another host .*FULCRUM_LEVER_ALLOWED_HOSTS/,
+    );
     assert.doesNotMatch(result.stdout + result.stderr, /rogue-secret/);
     assert.doesNotMatch((await fulcrum(["connections", "list"])).stdout, /rogue/);
   });

@@ -29,7 +29,10 @@ describe("Lever base URLs through the console API of a running server", () => {
     await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
     listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
     dataDir = mkdtempSync(join(tmpdir(), "fulcrum-hosts-"));
-    running = await startServer({ config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", DATABASE_URL: "" }), logger: silentLogger });
+    running = await startServer({
+      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", DATABASE_URL: "" }),
+      logger: silentLogger,
+    });
     await createUser(running.ctx.db, { email: "ops@example.com", role: "admin", password: "a long admin passphrase 7" }, { N: 1024, r: 8, p: 1 });
   });
   after(async () => {
@@ -45,7 +48,10 @@ describe("Lever base URLs through the console API of a running server", () => {
       body: JSON.stringify({ email: "ops@example.com", password: "a long admin passphrase 7" }),
     });
     assert.equal(res.status, 200, await res.clone().text());
-    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
   }
 
@@ -58,7 +64,10 @@ describe("Lever base URLs through the console API of a running server", () => {
     });
     assert.equal(res.status, 400);
     const { error } = (await res.json()) as { error: string };
-    assert.match(error, /connection "rogue": http:\/\/127\.0\.0\.1:\d+ is not https\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\..*FULCRUM_LEVER_ALLOWED_HOSTS/);
+    assert.match(
+      error,
+      /connection "rogue": http:\/\/127\.0\.0\.1:\d+ is not https\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\..*FULCRUM_LEVER_ALLOWED_HOSTS/,
+    );
     assert.equal(await running.registry.exists("rogue"), false);
     assert.deepEqual(seen, []);
 
@@ -67,6 +76,9 @@ describe("Lever base URLs through the console API of a running server", () => {
     for await (const stage of (await running.registry.client("default")).listStages()) stages.push(stage);
     assert.ok(stages.length > 0);
     const sandboxPort = Number(new URL(running.sandbox!.url).port);
-    await assert.rejects(running.registry.add({ id: "near", environment: "custom", baseUrl: `http://127.0.0.1:${sandboxPort + 1}/v1`, apiKey: "k" }), /is not https/);
+    await assert.rejects(
+      running.registry.add({ id: "near", environment: "custom", baseUrl: `http://127.0.0.1:${sandboxPort + 1}/v1`, apiKey: "k" }),
+      /is not https/,
+    );
   });
 });

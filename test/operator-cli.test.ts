@@ -55,7 +55,14 @@ for (const engine of await testEngines()) {
       });
       await inbox.startProcessing();
       const store = (key: string) =>
-        inbox.storeEvent({ connectionId: "default", source: "lever", event: "candidateHired", dedupeKey: key, triggeredAt: new Date(), payload: { data: { opportunityId: key } } });
+        inbox.storeEvent({
+          connectionId: "default",
+          source: "lever",
+          event: "candidateHired",
+          dedupeKey: key,
+          triggeredAt: new Date(),
+          payload: { data: { opportunityId: key } },
+        });
       okId = (await store("good")).id!;
       failedId = (await store("bad")).id!;
       const deadline = Date.now() + 20_000;
@@ -79,7 +86,10 @@ for (const engine of await testEngines()) {
       assert.match(list.stdout, new RegExp(`\\b${okId}\\b.*processed.*candidateHired`));
       assert.match(list.stdout, new RegExp(`\\b${failedId}\\b.*failed.*posting 123 has no hiring manager`));
       const failedOnly = await fulcrum("events", "list", "--status", "failed", "--json");
-      assert.deepEqual((JSON.parse(failedOnly.stdout) as { id: number }[]).map((e) => e.id), [failedId]);
+      assert.deepEqual(
+        (JSON.parse(failedOnly.stdout) as { id: number }[]).map((e) => e.id),
+        [failedId],
+      );
       const show = await fulcrum("events", "show", String(failedId));
       assert.match(show.stdout, /status\s+failed/);
       assert.match(show.stdout, /error\s+posting 123 has no hiring manager/);
@@ -119,7 +129,14 @@ for (const engine of await testEngines()) {
     });
 
     it("documents every command in --help", async () => {
-      for (const args of [["events", "--help"], ["events", "list", "--help"], ["events", "replay", "--help"], ["jobs", "dead", "--help"], ["jobs", "retry", "--help"], ["serve", "--help"]]) {
+      for (const args of [
+        ["events", "--help"],
+        ["events", "list", "--help"],
+        ["events", "replay", "--help"],
+        ["jobs", "dead", "--help"],
+        ["jobs", "retry", "--help"],
+        ["serve", "--help"],
+      ]) {
         const help = await fulcrum(...args);
         assert.equal(help.code, 0);
         assert.match(help.stdout, /Usage: fulcrum/);

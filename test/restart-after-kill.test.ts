@@ -41,7 +41,13 @@ function startWorker(env: NodeJS.ProcessEnv): Worker {
     progress: 0,
     until(what, timeoutMs, label) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${label}: not reached in ${timeoutMs} ms (progress ${worker.progress} of ${EVENTS}, ${worker.inFlight} in flight); stderr: ${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`${label}: not reached in ${timeoutMs} ms (progress ${worker.progress} of ${EVENTS}, ${worker.inFlight} in flight); stderr: ${stderr}`),
+            ),
+          timeoutMs,
+        );
         const check = () => {
           if (what()) {
             clearTimeout(timer);
@@ -90,7 +96,13 @@ for (const engine of await testEngines()) {
 
     before(async () => {
       // Every note takes 3 s to be answered, so a kill finds several of them in flight.
-      sandbox = await startSandbox({ port: 0, seed: 9, candidates: 20, rateLimit: false, faults: { latencyMs: 3000, match: /^POST \/opportunities\/[^/]+\/notes/ } });
+      sandbox = await startSandbox({
+        port: 0,
+        seed: 9,
+        candidates: 20,
+        rateLimit: false,
+        faults: { latencyMs: 3000, match: /^POST \/opportunities\/[^/]+\/notes/ },
+      });
       dataDir = mkdtempSync(join(tmpdir(), "fulcrum-restart-"));
       workerEnv = { SANDBOX_URL: sandbox.url, SANDBOX_KEY: sandbox.apiKey };
       if (engine.kind === "postgres") {
@@ -139,7 +151,11 @@ for (const engine of await testEngines()) {
           const id = Number(/Fulcrum processed event (\d+)/.exec(value)?.[1]);
           if (perEvent.has(id) && hasWriteMarker(value, `restart-test/event-${id}`)) perEvent.set(id, perEvent.get(id)! + 1);
         }
-        assert.deepEqual([...perEvent].filter(([, n]) => n !== 1), [], "events whose note is missing or was written twice");
+        assert.deepEqual(
+          [...perEvent].filter(([, n]) => n !== 1),
+          [],
+          "events whose note is missing or was written twice",
+        );
       } finally {
         await db.close();
       }

@@ -15,13 +15,48 @@ import { normalise, scoreDocument, TARGET_EMPLOYER_RECALL, TARGET_SKILLS_F1 } fr
 const { documents, producers } = await evaluateExternalCorpus();
 
 const truth = (over: Partial<ExternalTruth> = {}): ExternalTruth => ({
-  id: "t/x", layout: "", discipline: "", seniority: "", skills: [], positions: [], education: [], languages: [], certifications: [], yearsOfExperience: 0,
-  producer: "t", source: "x", file: "t/x.pdf", datePrecision: "month", ...over,
+  id: "t/x",
+  layout: "",
+  discipline: "",
+  seniority: "",
+  skills: [],
+  positions: [],
+  education: [],
+  languages: [],
+  certifications: [],
+  yearsOfExperience: 0,
+  producer: "t",
+  source: "x",
+  file: "t/x.pdf",
+  datePrecision: "month",
+  ...over,
 });
 const parsed = (profile: Partial<ParsedResume["profile"]>, status: ParsedResume["status"] = "parsed") =>
-  ({ status, profile: { links: [], positions: [], education: [], skills: [], certifications: [], languages: [], totalMonths: 0, totalYears: 0, gapMonths: 0, sections: [], ...profile } }) as unknown as ParsedResume;
-const position = (org: string, title: string, start: { year: number; month: number }, end: { year: number; month: number } | null) =>
-  ({ org, title, start, end, current: end === null, details: [], dateLine: "" });
+  ({
+    status,
+    profile: {
+      links: [],
+      positions: [],
+      education: [],
+      skills: [],
+      certifications: [],
+      languages: [],
+      totalMonths: 0,
+      totalYears: 0,
+      gapMonths: 0,
+      sections: [],
+      ...profile,
+    },
+  }) as unknown as ParsedResume;
+const position = (org: string, title: string, start: { year: number; month: number }, end: { year: number; month: number } | null) => ({
+  org,
+  title,
+  start,
+  end,
+  current: end === null,
+  details: [],
+  dateLine: "",
+});
 
 describe("scoring a parse against an external label", () => {
   it("matches employers after normalising, in any order, each parsed position once", () => {
@@ -34,19 +69,38 @@ describe("scoring a parse against an external label", () => {
         { org: "Corvid Security", title: "AE", start: { year: 2022, month: 1 }, end: null, dates: "" },
       ],
     });
-    const score = scoreDocument(parsed({ positions: [position("Corvid Security", "AE", { year: 2022, month: 1 }, null), position("TALLGRASS HR SOFTWARE", "Account Executive", { year: 2019, month: 3 }, { year: 2021, month: 11 })] }), t);
+    const score = scoreDocument(
+      parsed({
+        positions: [
+          position("Corvid Security", "AE", { year: 2022, month: 1 }, null),
+          position("TALLGRASS HR SOFTWARE", "Account Executive", { year: 2019, month: 3 }, { year: 2021, month: 11 }),
+        ],
+      }),
+      t,
+    );
     assert.deepEqual([score.employers, score.titles, score.dates, score.positions], [2, 2, 1, 3]);
   });
 
   it("compares dates on years only when the document shows years only", () => {
-    const t = truth({ datePrecision: "year", positions: [{ org: "A", title: "B", start: { year: 2017, month: 4 }, end: { year: 2019, month: 9 }, dates: "2017 – 2019" }] });
+    const t = truth({
+      datePrecision: "year",
+      positions: [{ org: "A", title: "B", start: { year: 2017, month: 4 }, end: { year: 2019, month: 9 }, dates: "2017 – 2019" }],
+    });
     assert.equal(scoreDocument(parsed({ positions: [position("A", "B", { year: 2017, month: 1 }, { year: 2019, month: 1 })] }), t).dates, 1);
     assert.equal(scoreDocument(parsed({ positions: [position("A", "B", { year: 2017, month: 1 }, null)] }), t).dates, 0);
   });
 
   it("counts skills by canonical name and flags a parsed resume with no positions and no skills", () => {
     const t = truth({ skills: ["Amazon Web Services", "Python"] });
-    const s = scoreDocument(parsed({ skills: [{ name: "AWS", category: "", source: "text", known: true }, { name: "Go", category: "", source: "text", known: true }] }), t);
+    const s = scoreDocument(
+      parsed({
+        skills: [
+          { name: "AWS", category: "", source: "text", known: true },
+          { name: "Go", category: "", source: "text", known: true },
+        ],
+      }),
+      t,
+    );
     assert.deepEqual([s.tp, s.fp, s.fn, s.emptyParsed], [1, 1, 1, false]);
     assert.equal(scoreDocument(parsed({}), t).emptyParsed, true);
     assert.equal(scoreDocument(parsed({}, "partial"), t).emptyParsed, false);

@@ -36,9 +36,16 @@ describe("fulcrum serve with the sandbox's demo activity", () => {
   });
 
   async function session(email: string) {
-    const login = await fetch(`${running.url}/console/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: PASSWORD }) });
+    const login = await fetch(`${running.url}/console/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
     assert.equal(login.status, 200, await login.clone().text());
-    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0] ?? "").join("; ");
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0] ?? "")
+      .join("; ");
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     return { cookie, headers: { cookie, origin: running.url, "x-csrf-token": csrfToken } };
   }
@@ -47,13 +54,18 @@ describe("fulcrum serve with the sandbox's demo activity", () => {
     const deadline = Date.now() + 120_000;
     let waiting: { workflow_id: string; status: string }[] = [];
     while (Date.now() < deadline) {
-      ({ rows: waiting } = await running.ctx.db.query<{ workflow_id: string; status: string }>("select workflow_id, status from proposals where status = 'pending'"));
+      ({ rows: waiting } = await running.ctx.db.query<{ workflow_id: string; status: string }>(
+        "select workflow_id, status from proposals where status = 'pending'",
+      ));
       if (waiting.length > 0) break;
       await sleep(1000);
     }
     assert.ok(waiting.length > 0, "no proposal waits for a person after two minutes of demo activity");
     // Interview scheduling runs in assist: the candidates moved into an interview stage get proposed times.
-    assert.ok(waiting.some((p) => p.workflow_id === "interview-scheduling"), JSON.stringify(waiting));
+    assert.ok(
+      waiting.some((p) => p.workflow_id === "interview-scheduling"),
+      JSON.stringify(waiting),
+    );
     // The applications the activity sends are screened too (in shadow, as the workflow's file says).
     const { rows } = await running.ctx.db.query<{ n: number }>("select count(*)::int as n from workflow_runs where workflow_id = 'application-screening'");
     assert.ok(rows[0]!.n > 0, "new applications are screened");
@@ -61,7 +73,9 @@ describe("fulcrum serve with the sandbox's demo activity", () => {
 
   it("says on the overview how often the demo organisation is busy", async () => {
     const s = await session("recruiter@example.com");
-    const overview = (await (await fetch(`${running.url}/console/api/overview`, { headers: { cookie: s.cookie } })).json()) as { activity?: { everySeconds: number | null } };
+    const overview = (await (await fetch(`${running.url}/console/api/overview`, { headers: { cookie: s.cookie } })).json()) as {
+      activity?: { everySeconds: number | null };
+    };
     assert.deepEqual(overview.activity, { everySeconds: 3 });
   });
 
@@ -85,14 +99,20 @@ describe("fulcrum serve with the sandbox's demo activity", () => {
     const auditor = await session("auditor@example.com");
     assert.equal((await fetch(`${running.url}/console/api/sandbox/activity`, { method: "POST", headers: auditor.headers })).status, 403);
     const recruiter = await session("recruiter@example.com");
-    assert.equal((await fetch(`${running.url}/console/api/sandbox/activity`, { method: "POST", headers: { cookie: recruiter.cookie, origin: running.url } })).status, 403);
+    assert.equal(
+      (await fetch(`${running.url}/console/api/sandbox/activity`, { method: "POST", headers: { cookie: recruiter.cookie, origin: running.url } })).status,
+      403,
+    );
   });
 });
 
 describe("fulcrum serve with the sandbox's demo activity off", () => {
   it("starts no activity unless asked (tests and FULCRUM_SANDBOX_ACTIVITY=off)", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "fulcrum-activity-off-"));
-    const running = await startServer({ config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }), logger: silentLogger });
+    const running = await startServer({
+      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
+      logger: silentLogger,
+    });
     try {
       assert.equal(running.sandbox!.activity!.everySeconds, null);
       const events = running.sandbox!.events.length;

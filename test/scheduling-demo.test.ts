@@ -111,7 +111,11 @@ describe("interview scheduling on the demo organisation with no set-up", { skip 
     const calendars = sandbox.calendars!;
     const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.hiringManager && p.content.lists.length > 0)!;
     const email = "nadia.onsite@mail.example";
-    const { opportunityId } = sandbox.actions.applyToPosting(posting.id, { name: "Nadia Onsite", email, resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+    const { opportunityId } = sandbox.actions.applyToPosting(posting.id, {
+      name: "Nadia Onsite",
+      email,
+      resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+    });
     sandbox.triggerStageChange(opportunityId, sandbox.state.stages.find((s) => s.text === "On-site Interview")!.id);
 
     const proposal = await eventually("a booking proposal", async () => {
@@ -143,18 +147,28 @@ describe("interview scheduling on the demo organisation with no set-up", { skip 
       const onGraph = (demoGraphPeople as readonly string[]).includes(calendars.store.person(e.organizer)?.name ?? "");
       assert.ok(e.conference?.joinUrl, `a video link on "${e.title}"`);
       assert.equal(e.conference.type, onGraph ? "teamsForBusiness" : "hangoutsMeet");
-      assert.ok(e.privateProperties && Object.keys(e.privateProperties).length > 0 || e.transactionId, "an idempotency key rides on the event");
+      assert.ok((e.privateProperties && Object.keys(e.privateProperties).length > 0) || e.transactionId, "an idempotency key rides on the event");
     }
-    assert.ok(smtp.inbox.some((m) => m.to.includes(email) && m.raw.includes("METHOD:REQUEST")), "the candidate's invite is in the sink");
+    assert.ok(
+      smtp.inbox.some((m) => m.to.includes(email) && m.raw.includes("METHOD:REQUEST")),
+      "the candidate's invite is in the sink",
+    );
     const panel = panels()[0]!;
     assert.equal(panel.externallyManaged, true);
     const notes = () => [...sandbox.state.notes.values()].filter((n) => n.opportunityId === opportunityId).map((n) => JSON.stringify(n.fields));
     // The note is the booking's last write.
     await eventually("the note in Lever", async () => (notes().some((n) => n.includes("Panel scheduled for")) ? true : undefined), 20_000);
     // The run ends: the booking step succeeded.
-    await eventually("the run to finish", async () => {
-      const { rows } = await running.ctx.db.query<{ status: string }>("select status from workflow_runs where workflow_id = 'interview-scheduling' and opportunity_id = $1", [opportunityId]);
-      return rows[0]?.status === "succeeded" || rows[0]?.status === "completed" ? rows[0].status : undefined;
-    }, 20_000);
+    await eventually(
+      "the run to finish",
+      async () => {
+        const { rows } = await running.ctx.db.query<{ status: string }>(
+          "select status from workflow_runs where workflow_id = 'interview-scheduling' and opportunity_id = $1",
+          [opportunityId],
+        );
+        return rows[0]?.status === "succeeded" || rows[0]?.status === "completed" ? rows[0].status : undefined;
+      },
+      20_000,
+    );
   });
 });

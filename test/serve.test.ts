@@ -48,19 +48,31 @@ for (const engine of await testEngines()) {
 
     it("connects the demo organisation's calendars to the sandbox's Google and Graph imitations", async () => {
       const calendars = running.ctx.config.calendars!;
-      assert.deepEqual(calendars.connections.map((c) => c.id), ["sandbox-google", "sandbox-graph"]);
+      assert.deepEqual(
+        calendars.connections.map((c) => c.id),
+        ["sandbox-google", "sandbox-graph"],
+      );
       const rows = await checkCalendarConnections(calendars);
       // The sandbox's credentials live in memory only; rows about how secrets are stored may warn.
       const checks = rows.filter((r) => !/: secret$/.test(r.check));
-      assert.deepEqual(checks.map((r) => r.check.replace(/^calendar [\w-]+: /, "")), ["delegation", "calendar read", "app credentials", "permission", "schedule read"]);
-      assert.ok(checks.every((r) => r.status === "ok"), JSON.stringify(checks));
+      assert.deepEqual(
+        checks.map((r) => r.check.replace(/^calendar [\w-]+: /, "")),
+        ["delegation", "calendar read", "app credentials", "permission", "schedule read"],
+      );
+      assert.ok(
+        checks.every((r) => r.status === "ok"),
+        JSON.stringify(checks),
+      );
       const users = [...running.sandbox!.state.users.values()].filter((u) => u.deactivatedAt === null && u.email).slice(0, 4);
       const start = new Date();
       const read = await readAvailability(calendars, new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars)])), {
         users: users.map((u) => ({ id: u.id, email: u.email })),
         window: { start: start.toISOString(), end: new Date(start.getTime() + 7 * 86_400_000).toISOString() },
       });
-      assert.ok(read.every((r) => r.ok && r.blocked.length > 0), JSON.stringify(read).slice(0, 300));
+      assert.ok(
+        read.every((r) => r.ok && r.blocked.length > 0),
+        JSON.stringify(read).slice(0, 300),
+      );
     });
 
     it("answers health and readiness on its port", async () => {

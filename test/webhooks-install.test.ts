@@ -27,7 +27,13 @@ for (const engine of await testEngines()) {
       // The server listens on plain http on loopback, which only this test-only switch lets subscribe.
       sandbox = await startSandbox({ port: 0, seed: 11, candidates: 3, webhookRetryDelaysMs: [50, 50], allowHttpLoopbackWebhooks: true });
       dataDir = mkdtempSync(join(tmpdir(), "fulcrum-wh-"));
-      const env: NodeJS.ProcessEnv = { FULCRUM_DATA_DIR: dataDir, PORT: "0", LEVER_API_KEY: sandbox.apiKey, LEVER_API_BASE_URL: sandbox.url, FULCRUM_LEVER_ALLOWED_HOSTS: new URL(sandbox.url).origin };
+      const env: NodeJS.ProcessEnv = {
+        FULCRUM_DATA_DIR: dataDir,
+        PORT: "0",
+        LEVER_API_KEY: sandbox.apiKey,
+        LEVER_API_BASE_URL: sandbox.url,
+        FULCRUM_LEVER_ALLOWED_HOSTS: new URL(sandbox.url).origin,
+      };
       if (engine.kind === "postgres") {
         const created = await createPostgresDatabase();
         dropDb = created.drop;
@@ -49,7 +55,10 @@ for (const engine of await testEngines()) {
       const result = await running.registry.installWebhooks("acme", running.url);
       assert.equal(result.url, `${running.url}/webhooks/lever/acme`);
       assert.ok(result.rows.every((r) => r.action === "created"));
-      assert.ok(result.notes.some((n) => /https only/.test(n)), "plain http is flagged as sandbox-only");
+      assert.ok(
+        result.notes.some((n) => /https only/.test(n)),
+        "plain http is flagged as sandbox-only",
+      );
 
       const opportunity = [...sandbox.state.opportunities.values()][0]!;
       const target = sandbox.state.stages.find((s) => s.id !== opportunity.stage)!;

@@ -40,7 +40,15 @@ export const corpusLayouts: ResumeLayout[] = [
     ...resumeLayouts[0]!,
     name: "classic-iso",
     dateStyle: "iso-month",
-    sections: { summary: "Professional Summary", experience: "Employment History", education: "Education", skills: "Key Skills", languages: "Languages", certifications: "Certificates", links: "Online Profiles" },
+    sections: {
+      summary: "Professional Summary",
+      experience: "Employment History",
+      education: "Education",
+      skills: "Key Skills",
+      languages: "Languages",
+      certifications: "Certificates",
+      links: "Online Profiles",
+    },
     header: "{name}",
     footer: "{name} - page {page}",
   },
@@ -48,7 +56,15 @@ export const corpusLayouts: ResumeLayout[] = [
     ...resumeLayouts[1]!,
     name: "sidebar-full-month",
     dateStyle: "full-month",
-    sections: { summary: "About", experience: "Experience", education: "Academic Qualifications", skills: "Competencies", languages: "Spoken Languages", certifications: "Certifications", links: "Links" },
+    sections: {
+      summary: "About",
+      experience: "Experience",
+      education: "Academic Qualifications",
+      skills: "Competencies",
+      languages: "Spoken Languages",
+      certifications: "Certifications",
+      links: "Links",
+    },
     header: null,
     footer: null,
   },
@@ -56,7 +72,15 @@ export const corpusLayouts: ResumeLayout[] = [
     ...resumeLayouts[2]!,
     name: "grid-month-name",
     dateStyle: "month-name",
-    sections: { summary: "Overview", experience: "Relevant Experience", education: "Education", skills: "Tools & Technologies", languages: "Languages", certifications: "Licenses", links: "Web" },
+    sections: {
+      summary: "Overview",
+      experience: "Relevant Experience",
+      education: "Education",
+      skills: "Tools & Technologies",
+      languages: "Languages",
+      certifications: "Licenses",
+      links: "Web",
+    },
     header: "CURRICULUM VITAE",
     footer: "Page {page}",
   },
@@ -64,7 +88,15 @@ export const corpusLayouts: ResumeLayout[] = [
     ...resumeLayouts[3]!,
     name: "executive-numeric",
     dateStyle: "numeric",
-    sections: { summary: "Career Summary", experience: "Professional Background", education: "Education History", skills: "Core Competencies", languages: "Language Proficiency", certifications: "Accreditations", links: "Contact Links" },
+    sections: {
+      summary: "Career Summary",
+      experience: "Professional Background",
+      education: "Education History",
+      skills: "Core Competencies",
+      languages: "Language Proficiency",
+      certifications: "Accreditations",
+      links: "Contact Links",
+    },
   },
 ];
 
@@ -126,36 +158,174 @@ interface PostingSpec {
 }
 
 const POSTINGS: PostingSpec[] = [
-  { id: "post-backend", title: "Senior Backend Engineer", discipline: "engineering", team: "Platform", location: "Berlin", workplaceType: "hybrid", minYears: 5, yearsText: "5+ years of experience as a software engineer",
-    must: [{ text: "Strong experience with Go, Python or Java", skills: ["Go", "Python", "Java"], match: "any" }, { text: "Production experience with Kubernetes", skills: ["Kubernetes"], match: "all" }],
-    nice: [{ text: "Kafka or another event streaming platform", skills: ["Kafka"] }, { text: "Terraform", skills: ["Terraform"] }] },
-  { id: "post-frontend", title: "Frontend Engineer", discipline: "engineering", team: "Web", location: "Remote", workplaceType: "remote", minYears: 2, yearsText: "2+ years of experience as a software engineer",
+  {
+    id: "post-backend",
+    title: "Senior Backend Engineer",
+    discipline: "engineering",
+    team: "Platform",
+    location: "Berlin",
+    workplaceType: "hybrid",
+    minYears: 5,
+    yearsText: "5+ years of experience as a software engineer",
+    must: [
+      { text: "Strong experience with Go, Python or Java", skills: ["Go", "Python", "Java"], match: "any" },
+      { text: "Production experience with Kubernetes", skills: ["Kubernetes"], match: "all" },
+    ],
+    nice: [
+      { text: "Kafka or another event streaming platform", skills: ["Kafka"] },
+      { text: "Terraform", skills: ["Terraform"] },
+    ],
+  },
+  {
+    id: "post-frontend",
+    title: "Frontend Engineer",
+    discipline: "engineering",
+    team: "Web",
+    location: "Remote",
+    workplaceType: "remote",
+    minYears: 2,
+    yearsText: "2+ years of experience as a software engineer",
     must: [{ text: "TypeScript and React", skills: ["TypeScript", "React"], match: "all" }],
-    nice: [{ text: "GraphQL", skills: ["GraphQL"] }, { text: "Node.js on the server", skills: ["Node.js"] }] },
-  { id: "post-data", title: "Senior Data Scientist", discipline: "data", team: "Data", location: "London", workplaceType: "hybrid", minYears: 4, yearsText: "4+ years of experience in data roles",
-    must: [{ text: "Python and SQL", skills: ["Python", "SQL"], match: "all" }, { text: "Machine Learning in production", skills: ["Machine Learning"], match: "all" }],
-    nice: [{ text: "PyTorch or TensorFlow", skills: ["PyTorch", "TensorFlow"] }, { text: "Airflow", skills: ["Airflow"] }] },
-  { id: "post-design", title: "Product Designer", discipline: "design", team: "Design", location: "Amsterdam", workplaceType: "onsite", minYears: 3, yearsText: "3+ years of experience as a designer",
-    must: [{ text: "Expert in Figma", skills: ["Figma"], match: "all" }, { text: "Prototyping and Usability Testing", skills: ["Prototyping", "Usability Testing"], match: "all" }],
-    nice: [{ text: "Design Systems", skills: ["Design Systems"] }, { text: "Accessibility", skills: ["Accessibility"] }] },
-  { id: "post-product", title: "Product Manager", discipline: "product", team: "Product", location: "Toronto", workplaceType: "hybrid", minYears: 3, yearsText: "3+ years of experience in product management",
+    nice: [
+      { text: "GraphQL", skills: ["GraphQL"] },
+      { text: "Node.js on the server", skills: ["Node.js"] },
+    ],
+  },
+  {
+    id: "post-data",
+    title: "Senior Data Scientist",
+    discipline: "data",
+    team: "Data",
+    location: "London",
+    workplaceType: "hybrid",
+    minYears: 4,
+    yearsText: "4+ years of experience in data roles",
+    must: [
+      { text: "Python and SQL", skills: ["Python", "SQL"], match: "all" },
+      { text: "Machine Learning in production", skills: ["Machine Learning"], match: "all" },
+    ],
+    nice: [
+      { text: "PyTorch or TensorFlow", skills: ["PyTorch", "TensorFlow"] },
+      { text: "Airflow", skills: ["Airflow"] },
+    ],
+  },
+  {
+    id: "post-design",
+    title: "Product Designer",
+    discipline: "design",
+    team: "Design",
+    location: "Amsterdam",
+    workplaceType: "onsite",
+    minYears: 3,
+    yearsText: "3+ years of experience as a designer",
+    must: [
+      { text: "Expert in Figma", skills: ["Figma"], match: "all" },
+      { text: "Prototyping and Usability Testing", skills: ["Prototyping", "Usability Testing"], match: "all" },
+    ],
+    nice: [
+      { text: "Design Systems", skills: ["Design Systems"] },
+      { text: "Accessibility", skills: ["Accessibility"] },
+    ],
+  },
+  {
+    id: "post-product",
+    title: "Product Manager",
+    discipline: "product",
+    team: "Product",
+    location: "Toronto",
+    workplaceType: "hybrid",
+    minYears: 3,
+    yearsText: "3+ years of experience in product management",
     must: [{ text: "Product Strategy and Roadmapping", skills: ["Product Strategy", "Roadmapping"], match: "all" }],
-    nice: [{ text: "Amplitude or Mixpanel", skills: ["Amplitude", "Mixpanel"] }, { text: "SQL for your own analysis", skills: ["SQL"] }] },
-  { id: "post-sales", title: "Enterprise Account Executive", discipline: "sales", team: "Sales", location: "New York", workplaceType: "onsite", minYears: 4, yearsText: "4+ years of experience in sales",
-    must: [{ text: "Salesforce", skills: ["Salesforce"], match: "all" }, { text: "MEDDIC or Solution Selling", skills: ["MEDDIC", "Solution Selling"], match: "any" }],
-    nice: [{ text: "Gong", skills: ["Gong"] }, { text: "LinkedIn Sales Navigator", skills: ["LinkedIn Sales Navigator"] }] },
-  { id: "post-marketing", title: "Growth Marketing Manager", discipline: "marketing", team: "Marketing", location: "Dublin", workplaceType: "remote", minYears: 3, yearsText: "3+ years of experience in marketing",
+    nice: [
+      { text: "Amplitude or Mixpanel", skills: ["Amplitude", "Mixpanel"] },
+      { text: "SQL for your own analysis", skills: ["SQL"] },
+    ],
+  },
+  {
+    id: "post-sales",
+    title: "Enterprise Account Executive",
+    discipline: "sales",
+    team: "Sales",
+    location: "New York",
+    workplaceType: "onsite",
+    minYears: 4,
+    yearsText: "4+ years of experience in sales",
+    must: [
+      { text: "Salesforce", skills: ["Salesforce"], match: "all" },
+      { text: "MEDDIC or Solution Selling", skills: ["MEDDIC", "Solution Selling"], match: "any" },
+    ],
+    nice: [
+      { text: "Gong", skills: ["Gong"] },
+      { text: "LinkedIn Sales Navigator", skills: ["LinkedIn Sales Navigator"] },
+    ],
+  },
+  {
+    id: "post-marketing",
+    title: "Growth Marketing Manager",
+    discipline: "marketing",
+    team: "Marketing",
+    location: "Dublin",
+    workplaceType: "remote",
+    minYears: 3,
+    yearsText: "3+ years of experience in marketing",
     must: [{ text: "SEO and Google Analytics", skills: ["SEO", "Google Analytics"], match: "all" }],
-    nice: [{ text: "HubSpot or Marketo", skills: ["HubSpot", "Marketo"] }, { text: "Email Marketing", skills: ["Email Marketing"] }] },
-  { id: "post-finance", title: "Senior Financial Analyst", discipline: "finance", team: "Finance", location: "Chicago", workplaceType: "hybrid", minYears: 4, yearsText: "4+ years of experience in finance",
-    must: [{ text: "Financial Modeling in Excel", skills: ["Financial Modeling", "Excel"], match: "all" }, { text: "FP&A", skills: ["FP&A"], match: "all" }],
-    nice: [{ text: "NetSuite", skills: ["NetSuite"] }, { text: "Variance Analysis", skills: ["Variance Analysis"] }] },
-  { id: "post-operations", title: "Operations Manager", discipline: "operations", team: "Operations", location: "Lisbon", workplaceType: "onsite", minYears: 5, yearsText: "5+ years of experience in operations",
-    must: [{ text: "Process Improvement", skills: ["Process Improvement"], match: "all" }, { text: "Supply Chain Management or Logistics", skills: ["Supply Chain Management", "Logistics"], match: "any" }],
-    nice: [{ text: "Lean Six Sigma", skills: ["Lean Six Sigma"] }, { text: "ERP systems", skills: ["ERP"] }] },
-  { id: "post-recruiter", title: "Technical Recruiter", discipline: "people", team: "People", location: "Remote", workplaceType: "remote", minYears: 2, yearsText: "2+ years of experience in recruiting",
+    nice: [
+      { text: "HubSpot or Marketo", skills: ["HubSpot", "Marketo"] },
+      { text: "Email Marketing", skills: ["Email Marketing"] },
+    ],
+  },
+  {
+    id: "post-finance",
+    title: "Senior Financial Analyst",
+    discipline: "finance",
+    team: "Finance",
+    location: "Chicago",
+    workplaceType: "hybrid",
+    minYears: 4,
+    yearsText: "4+ years of experience in finance",
+    must: [
+      { text: "Financial Modeling in Excel", skills: ["Financial Modeling", "Excel"], match: "all" },
+      { text: "FP&A", skills: ["FP&A"], match: "all" },
+    ],
+    nice: [
+      { text: "NetSuite", skills: ["NetSuite"] },
+      { text: "Variance Analysis", skills: ["Variance Analysis"] },
+    ],
+  },
+  {
+    id: "post-operations",
+    title: "Operations Manager",
+    discipline: "operations",
+    team: "Operations",
+    location: "Lisbon",
+    workplaceType: "onsite",
+    minYears: 5,
+    yearsText: "5+ years of experience in operations",
+    must: [
+      { text: "Process Improvement", skills: ["Process Improvement"], match: "all" },
+      { text: "Supply Chain Management or Logistics", skills: ["Supply Chain Management", "Logistics"], match: "any" },
+    ],
+    nice: [
+      { text: "Lean Six Sigma", skills: ["Lean Six Sigma"] },
+      { text: "ERP systems", skills: ["ERP"] },
+    ],
+  },
+  {
+    id: "post-recruiter",
+    title: "Technical Recruiter",
+    discipline: "people",
+    team: "People",
+    location: "Remote",
+    workplaceType: "remote",
+    minYears: 2,
+    yearsText: "2+ years of experience in recruiting",
     must: [{ text: "Full-cycle Recruiting and Sourcing", skills: ["Recruiting", "Sourcing"], match: "all" }],
-    nice: [{ text: "Greenhouse or Lever", skills: ["Greenhouse", "Lever"] }, { text: "Employment Law basics", skills: ["Employment Law"] }] },
+    nice: [
+      { text: "Greenhouse or Lever", skills: ["Greenhouse", "Lever"] },
+      { text: "Employment Law basics", skills: ["Employment Law"] },
+    ],
+  },
 ];
 
 function li(items: string[]): string {
@@ -236,14 +406,24 @@ export async function generateCorpus(dir = CORPUS_DIR): Promise<CorpusIndex> {
     const truth = truthOf(person, layout);
     truths.push(truth);
     writeFileSync(join(dir, "resumes", `${name}.json`), `${JSON.stringify(truth, null, 1)}\n`);
-    index.resumes.push({ id: name, pdf: `resumes/${name}.pdf`, docx: `resumes/${name}.docx`, truth: `resumes/${name}.json`, layout: layout.name, discipline: person.discipline });
+    index.resumes.push({
+      id: name,
+      pdf: `resumes/${name}.pdf`,
+      docx: `resumes/${name}.docx`,
+      truth: `resumes/${name}.json`,
+      layout: layout.name,
+      discipline: person.discipline,
+    });
   }
   for (const spec of POSTINGS) {
     writeFileSync(join(dir, "postings", `${spec.id}.json`), `${JSON.stringify(leverPosting(spec), null, 1)}\n`);
     index.postings.push({ id: spec.id, file: `postings/${spec.id}.json` });
     // The subset: every resume of the posting's discipline, plus six from other disciplines.
     const same = index.resumes.filter((r) => r.discipline === spec.discipline);
-    const other = index.resumes.filter((r) => r.discipline !== spec.discipline).filter((_, k) => k % 29 === 0).slice(0, 6);
+    const other = index.resumes
+      .filter((r) => r.discipline !== spec.discipline)
+      .filter((_, k) => k % 29 === 0)
+      .slice(0, 6);
     for (const r of [...same, ...other]) {
       const truth = truths[index.resumes.indexOf(r)]!;
       index.expected.push({ postingId: spec.id, resumeId: r.id, tier: expectedTier(truth, spec) });
@@ -256,5 +436,7 @@ export async function generateCorpus(dir = CORPUS_DIR): Promise<CorpusIndex> {
 if (import.meta.filename === process.argv[1]) {
   const index = await generateCorpus();
   const tiers = index.expected.reduce<Record<string, number>>((a, e) => ((a[e.tier] = (a[e.tier] ?? 0) + 1), a), {});
-  process.stdout.write(`wrote ${index.resumes.length} resumes (PDF + DOCX), ${index.postings.length} postings, ${index.expected.length} expected tiers ${JSON.stringify(tiers)}\n`);
+  process.stdout.write(
+    `wrote ${index.resumes.length} resumes (PDF + DOCX), ${index.postings.length} postings, ${index.expected.length} expected tiers ${JSON.stringify(tiers)}\n`,
+  );
 }

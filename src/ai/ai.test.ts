@@ -25,8 +25,16 @@ const INPUT = {
   candidateName: "Dana Whitfield",
 };
 
-const usage = { inputTokens: { total: 1000, noCache: 1000, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 200, text: 200, reasoning: undefined } };
-const reply = (text: string) => ({ content: [{ type: "text" as const, text }], finishReason: { unified: "stop" as const, raw: undefined }, usage, warnings: [] });
+const usage = {
+  inputTokens: { total: 1000, noCache: 1000, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: 200, text: 200, reasoning: undefined },
+};
+const reply = (text: string) => ({
+  content: [{ type: "text" as const, text }],
+  finishReason: { unified: "stop" as const, raw: undefined },
+  usage,
+  warnings: [],
+});
 
 const GOOD = JSON.stringify({
   criteria: [
@@ -57,13 +65,23 @@ describe("AI steps with no provider configured", () => {
     assert.equal(meta.prompt, "resume-evidence@v1");
     assert.equal(meta.model, null);
     assert.match(meta.inputHash, /^[0-9a-f]{64}$/);
-    assert.deepEqual(output.criteria.map((c) => [c.id, c.found]), [["ts", true], ["lead", true], ["rust", false]]);
+    assert.deepEqual(
+      output.criteria.map((c) => [c.id, c.found]),
+      [
+        ["ts", true],
+        ["lead", true],
+        ["rust", false],
+      ],
+    );
     assert.ok(output.criteria[1]!.quotes.includes("Led a team of four engineers and mentored two juniors."));
   });
 
   it("rejects bad input with the field path and does not retry", async () => {
     const ai = createAi({ config: { ai: DEFAULT_AI_CONFIG } });
-    await assert.rejects(ai.runAiStep("resume-evidence", { rubric: { criteria: [] }, resumeText: "x" }), (e: unknown) => e instanceof NonRetriableError && /rubric\.criteria/.test(e.message));
+    await assert.rejects(
+      ai.runAiStep("resume-evidence", { rubric: { criteria: [] }, resumeText: "x" }),
+      (e: unknown) => e instanceof NonRetriableError && /rubric\.criteria/.test(e.message),
+    );
     await assert.rejects(ai.runAiStep("no-such-step", {}), NonRetriableError);
   });
 });
@@ -73,9 +91,13 @@ describe("AI steps through a model (AI SDK mock model)", () => {
     const model = new MockLanguageModelV4({ doGenerate: reply(GOOD) });
     const audit = recorder();
     const ai = createAi({ config: config(), models: { openai: () => model }, audit });
-    const { output, meta } = await ai.runAiStep<{ criteria: { id: string; quotes: string[]; explanation: string; droppedQuotes?: string[] }[] }>("resume-evidence", INPUT, {
-      context: { traceId: "trace-9", actor: "workflow:screening", subject: { opportunityId: "opp-1" } },
-    });
+    const { output, meta } = await ai.runAiStep<{ criteria: { id: string; quotes: string[]; explanation: string; droppedQuotes?: string[] }[] }>(
+      "resume-evidence",
+      INPUT,
+      {
+        context: { traceId: "trace-9", actor: "workflow:screening", subject: { opportunityId: "opp-1" } },
+      },
+    );
     const sent = promptText(model.doGenerateCalls[0]);
     for (const secret of ["dana.whitfield@example.org", "7946 0958", "Whitfield", "Dana"]) assert.ok(!sent.includes(secret), `prompt contains ${secret}`);
     assert.match(sent, /<<<DATA label=\\"resume\\" boundary=[0-9a-f]{24}>>>/);
@@ -165,7 +187,10 @@ describe("AI steps through a model (AI SDK mock model)", () => {
     const anthropic = new MockLanguageModelV4({ doGenerate: reply(GOOD) });
     const ai = createAi({ config: config({ anthropicApiKey: "k" }), models: { anthropic: (id) => (assert.equal(id, "claude-sonnet-4-5"), anthropic) } });
     assert.equal((await ai.runAiStep("resume-evidence", INPUT, { provider: "anthropic" })).meta.provider, "anthropic");
-    await assert.rejects(ai.runAiStep("resume-evidence", INPUT, { provider: "azure" }), (e: unknown) => e instanceof NonRetriableError && /azure/.test(e.message));
+    await assert.rejects(
+      ai.runAiStep("resume-evidence", INPUT, { provider: "azure" }),
+      (e: unknown) => e instanceof NonRetriableError && /azure/.test(e.message),
+    );
   });
 });
 
@@ -181,7 +206,10 @@ describe("generate() with a prompt and a schema of the caller's own", () => {
       assert.equal(output.body, "A registered engine wrote this.");
       assert.equal(meta.engine, "local");
       assert.equal(meta.prompt, "nurture-email@v1");
-      await assert.rejects(ai.generate({ prompt: "nurture-email@v7", input: {}, schema }), (e: unknown) => e instanceof NonRetriableError && /no prompt nurture-email@v7/.test(e.message));
+      await assert.rejects(
+        ai.generate({ prompt: "nurture-email@v7", input: {}, schema }),
+        (e: unknown) => e instanceof NonRetriableError && /no prompt nurture-email@v7/.test(e.message),
+      );
     } finally {
       unregister();
     }
@@ -207,7 +235,10 @@ describe("status and probe", () => {
     ai.breaker("openai").recordFailure();
     const status = ai.status();
     assert.equal(status.model, "gpt-4o-mini");
-    assert.deepEqual(status.breakers.map((b) => [b.provider, b.state]), [["openai", "open"]]);
+    assert.deepEqual(
+      status.breakers.map((b) => [b.provider, b.state]),
+      [["openai", "open"]],
+    );
     assert.deepEqual(await createAi({ config: { ai: DEFAULT_AI_CONFIG } }).probe(), { ok: true, provider: "none", model: null, latencyMs: 0 });
   });
 });

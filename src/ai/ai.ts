@@ -26,7 +26,13 @@ export type OnOpen = "wait" | "fallback";
 
 /** Where AI calls are recorded; the governance audit trail satisfies it. */
 export interface AiCallRecorder {
-  append(record: { kind: string; traceId?: string | undefined; actor: string; subject?: Record<string, string | undefined> | undefined; data?: unknown }): Promise<unknown>;
+  append(record: {
+    kind: string;
+    traceId?: string | undefined;
+    actor: string;
+    subject?: Record<string, string | undefined> | undefined;
+    data?: unknown;
+  }): Promise<unknown>;
 }
 
 export interface AiCallContext {
@@ -317,7 +323,10 @@ export function createAi(options: CreateAiOptions): Ai {
     const runLocal = async (fallbackReason: string | undefined, extra: Record<string, unknown> = {}): Promise<GenerateResult<O>> => {
       const registered = localEngines.get(prompt.output) ?? sharedLocalEngines.get(prompt.output);
       const engine = req.local ?? (registered ? () => registered(req.input) as O : undefined);
-      if (!engine) throw new NonRetriableError(`no AI provider ${fallbackReason ? "available" : "configured"} and no local engine for "${prompt.output}"${fallbackReason ? ` (${fallbackReason})` : ""}`);
+      if (!engine)
+        throw new NonRetriableError(
+          `no AI provider ${fallbackReason ? "available" : "configured"} and no local engine for "${prompt.output}"${fallbackReason ? ` (${fallbackReason})` : ""}`,
+        );
       const raw = await engine();
       const output = req.finish ? req.finish(raw) : raw;
       const result: GenerateResult<O> = {
@@ -367,7 +376,8 @@ export function createAi(options: CreateAiOptions): Ai {
     // the circuit breaker watching), so retry layers never multiply.
     for (let attempt = 1; attempt <= 2 && output === undefined; attempt++) {
       attempts = attempt;
-      const retryNote = attempt === 2 ? `\n\nYour previous reply was not valid JSON for the schema (${errors.at(-1)}). Reply again with only the JSON object.` : "";
+      const retryNote =
+        attempt === 2 ? `\n\nYour previous reply was not valid JSON for the schema (${errors.at(-1)}). Reply again with only the JSON object.` : "";
       try {
         const result = await generateText({
           model,
@@ -473,7 +483,8 @@ export function createAi(options: CreateAiOptions): Ai {
   function status(): AiStatus {
     return {
       provider: ai.provider,
-      model: ai.provider === "none" ? null : ai.provider === "azure" ? (ai.azure.deployment ?? ai.model ?? null) : (ai.model ?? DEFAULT_MODELS[ai.provider] ?? null),
+      model:
+        ai.provider === "none" ? null : ai.provider === "azure" ? (ai.azure.deployment ?? ai.model ?? null) : (ai.model ?? DEFAULT_MODELS[ai.provider] ?? null),
       breakers: [...breakers.entries()].map(([provider, b]) => ({ provider, state: b.state, retryAt: b.state === "closed" ? null : b.retryAt.toISOString() })),
     };
   }
@@ -483,17 +494,27 @@ export function createAi(options: CreateAiOptions): Ai {
     if (provider === "none") return { ok: true, provider, model: null, latencyMs: 0 };
     let modelId: string | null = null;
     try {
-      modelId = model ?? (provider === ai.provider ? (provider === "azure" ? (ai.azure.deployment ?? ai.model) : ai.model) : undefined) ?? DEFAULT_MODELS[provider] ?? null;
+      modelId =
+        model ??
+        (provider === ai.provider ? (provider === "azure" ? (ai.azure.deployment ?? ai.model) : ai.model) : undefined) ??
+        DEFAULT_MODELS[provider] ??
+        null;
       if (!modelId) throw new NonRetriableError(`no model for provider "${provider}": set FULCRUM_AI_MODEL`);
       const result = await generateText({
         model: modelFor(provider, modelId),
-        instructions: "You are a connectivity check. Reply with the JSON object {\"ok\": true}.",
+        instructions: 'You are a connectivity check. Reply with the JSON object {"ok": true}.',
         prompt: "Reply now.",
         output: Output.object({ schema: z.object({ ok: z.boolean() }) }),
         maxRetries: 0,
         timeout: Math.min(ai.timeoutMs, 20_000),
       });
-      return { ok: result.output.ok === true, provider, model: modelId, latencyMs: now() - started, ...(result.output.ok === true ? {} : { error: "the model answered, but not as asked" }) };
+      return {
+        ok: result.output.ok === true,
+        provider,
+        model: modelId,
+        latencyMs: now() - started,
+        ...(result.output.ok === true ? {} : { error: "the model answered, but not as asked" }),
+      };
     } catch (error) {
       const reason = error instanceof NonRetriableError ? error.message : classify(error, now()).reason;
       return { ok: false, provider, model: modelId, latencyMs: now() - started, error: reason };

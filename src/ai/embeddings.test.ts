@@ -14,13 +14,19 @@ describe("embeddings", () => {
   it("has no embedder without a provider, with Anthropic, or without a model for a compatible server, and says why", () => {
     assert.match(createEmbedder({ config: config({}) }).reason ?? "", /no AI provider is configured/);
     assert.match(createEmbedder({ config: config({ provider: "anthropic", anthropicApiKey: "k" }) }).reason ?? "", /Anthropic offers no embedding models/);
-    assert.match(createEmbedder({ config: config({ provider: "openai-compatible", baseUrl: "http://127.0.0.1:1/v1", model: "llama" }) }).reason ?? "", /FULCRUM_AI_EMBEDDING_MODEL/);
+    assert.match(
+      createEmbedder({ config: config({ provider: "openai-compatible", baseUrl: "http://127.0.0.1:1/v1", model: "llama" }) }).reason ?? "",
+      /FULCRUM_AI_EMBEDDING_MODEL/,
+    );
     assert.match(createEmbedder({ config: config({ provider: "openai" }) }).reason ?? "", /not fully configured/);
   });
 
   it("uses text-embedding-3-small for OpenAI unless FULCRUM_AI_EMBEDDING_MODEL names another", () => {
     assert.equal(createEmbedder({ config: config({ provider: "openai", openaiApiKey: "sk-x" }) }).embedder?.model, "text-embedding-3-small");
-    assert.equal(createEmbedder({ config: config({ provider: "openai", openaiApiKey: "sk-x", embeddingModel: "text-embedding-3-large" }) }).embedder?.model, "text-embedding-3-large");
+    assert.equal(
+      createEmbedder({ config: config({ provider: "openai", openaiApiKey: "sk-x", embeddingModel: "text-embedding-3-large" }) }).embedder?.model,
+      "text-embedding-3-large",
+    );
   });
 
   it("redacts contact details and cuts long texts before they reach the model, and keeps the order of vectors", async () => {
@@ -37,7 +43,10 @@ describe("embeddings", () => {
     assert.doesNotMatch(sent.join("\n"), /mira@example\.net|555 0100/);
     assert.match(sent[0]!, /\[EMAIL_1\]/);
     assert.equal(sent[1]!.length, MAX_EMBEDDING_CHARS);
-    assert.deepEqual(vectors.map((v) => v[0]), sent.map((s) => s.length));
+    assert.deepEqual(
+      vectors.map((v) => v[0]),
+      sent.map((s) => s.length),
+    );
     assert.deepEqual(await embedder.embed([]), []);
   });
 
@@ -63,7 +72,12 @@ describe("embeddings from an OpenAI-compatible server", () => {
         const body = JSON.parse(raw) as { model: string; input: string[] };
         requests.push(body);
         res.writeHead(200, { "content-type": "application/json" }).end(
-          JSON.stringify({ object: "list", model: body.model, data: body.input.map((t, index) => ({ object: "embedding", index, embedding: [t.length, 0.5, -1] })), usage: { prompt_tokens: 3, total_tokens: 3 } }),
+          JSON.stringify({
+            object: "list",
+            model: body.model,
+            data: body.input.map((t, index) => ({ object: "embedding", index, embedding: [t.length, 0.5, -1] })),
+            usage: { prompt_tokens: 3, total_tokens: 3 },
+          }),
         );
       });
     });
@@ -73,10 +87,15 @@ describe("embeddings from an OpenAI-compatible server", () => {
   after(() => server?.close());
 
   it("asks the server's /embeddings with the configured embedding model", async () => {
-    const { embedder } = createEmbedder({ config: config({ provider: "openai-compatible", baseUrl: url, model: "llama", embeddingModel: "nomic-embed-text" }) });
+    const { embedder } = createEmbedder({
+      config: config({ provider: "openai-compatible", baseUrl: url, model: "llama", embeddingModel: "nomic-embed-text" }),
+    });
     assert.ok(embedder);
     const vectors = await embedder.embed(["Backend engineer", "Designer"]);
-    assert.deepEqual(vectors, [[16, 0.5, -1], [8, 0.5, -1]]);
+    assert.deepEqual(vectors, [
+      [16, 0.5, -1],
+      [8, 0.5, -1],
+    ]);
     assert.equal(requests[0]!.model, "nomic-embed-text");
     assert.deepEqual(requests[0]!.input, ["Backend engineer", "Designer"]);
     const calls = (await registry.getSingleMetric("fulcrum_ai_calls_total")!.get()).values;

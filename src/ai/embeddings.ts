@@ -57,7 +57,12 @@ function realFactory(ai: AiConfig, provider: ModelProviderName, fetchImpl?: type
       return (id) => p.embedding(id);
     }
     case "openai-compatible": {
-      const p = createOpenAICompatible({ name: "openai-compatible", baseURL: ai.baseUrl!, ...(ai.compatibleApiKey ? { apiKey: ai.compatibleApiKey } : {}), ...common });
+      const p = createOpenAICompatible({
+        name: "openai-compatible",
+        baseURL: ai.baseUrl!,
+        ...(ai.compatibleApiKey ? { apiKey: ai.compatibleApiKey } : {}),
+        ...common,
+      });
       return (id) => p.embeddingModel(id);
     }
     case "anthropic":
@@ -83,7 +88,9 @@ export function createEmbedder(options: CreateEmbedderOptions): EmbedderChoice {
   if (!options.models?.[provider] && !providerConfigured(ai, provider)) return { reason: `AI provider "${provider}" is not fully configured` };
   const model = ai.embeddingModel ?? DEFAULT_EMBEDDING_MODELS[provider];
   if (!model) {
-    return { reason: provider === "anthropic" ? "Anthropic offers no embedding models" : `no embedding model for "${provider}": set FULCRUM_AI_EMBEDDING_MODEL` };
+    return {
+      reason: provider === "anthropic" ? "Anthropic offers no embedding models" : `no embedding model for "${provider}": set FULCRUM_AI_EMBEDDING_MODEL`,
+    };
   }
   const factory = options.models?.[provider] ?? realFactory(ai, provider, options.fetch);
   if (!factory) return { reason: `AI provider "${provider}" offers no embedding models` };

@@ -27,6 +27,14 @@ export { verifyQuotes, normaliseForQuote, type QuoteCheck } from "./verify-quote
 export { loadPrompts, parsePromptFile, PromptFileError, BUILT_IN_PROMPTS_DIR, savedPromptsDir, type Prompt, type PromptRegistry } from "./prompt-registry.ts";
 export { estimateCostUsd, priceOf, MODEL_PRICES } from "./pricing.ts";
 export { DEFAULT_MODELS, type ModelFactory, type ModelProviderName } from "./providers.ts";
-export { createEmbedder, cosineSimilarity, DEFAULT_EMBEDDING_MODELS, MAX_EMBEDDING_CHARS, type Embedder, type EmbedderChoice, type EmbeddingModelFactory, type CreateEmbedderOptions } from "./embeddings.ts";
+export {
+  createEmbedder,
+  cosineSimilarity,
+  DEFAULT_EMBEDDING_MODELS,
+  MAX_EMBEDDING_CHARS,
+  type Embedder,
+  type EmbedderChoice,
+  type EmbeddingModelFactory,
+  type CreateEmbedderOptions,
+} from "./embeddings.ts";
 export * from "./steps/index.ts";
-

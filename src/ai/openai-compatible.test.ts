@@ -50,20 +50,30 @@ describe("an OpenAI-compatible server through @ai-sdk/openai-compatible", () => 
       if (status !== 200) return { status };
       const userText = body.messages.map((m) => m.content).join("\n");
       const excerpt = /she has young kids, might not handle travel\./.exec(userText)?.[0] ?? "";
-      return { status: 200, content: JSON.stringify({ flags: [{ category: "family", term: "young kids", excerpt, explanation: "Refers to family situation." }] }) };
+      return {
+        status: 200,
+        content: JSON.stringify({ flags: [{ category: "family", term: "young kids", excerpt, explanation: "Refers to family situation." }] }),
+      };
     });
   });
   after(() => srv.server.close());
 
   it("sends the redacted, fenced note to the configured model and validates the answer", async () => {
     const ai = createAi({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai-compatible", baseUrl: srv.url, model: "llama3.1:8b" } } });
-    const { output, meta } = await ai.runAiStep<{ flags: { category: string; term: string; start?: number }[] }>("language-check", { text: NOTE, source: "note", names: ["Ana Silva"] });
+    const { output, meta } = await ai.runAiStep<{ flags: { category: string; term: string; start?: number }[] }>("language-check", {
+      text: NOTE,
+      source: "note",
+      names: ["Ana Silva"],
+    });
     assert.equal(meta.engine, "model");
     assert.equal(meta.provider, "openai-compatible");
     assert.equal(meta.model, "llama3.1:8b");
     assert.deepEqual(meta.tokens, { input: 321, output: 45, total: 366 });
     assert.equal(meta.costUsd, null, "self-hosted models have no known price");
-    assert.deepEqual(output.flags.map((f) => [f.category, f.term, f.start]), [["family", "young kids", NOTE.indexOf("young kids")]]);
+    assert.deepEqual(
+      output.flags.map((f) => [f.category, f.term, f.start]),
+      [["family", "young kids", NOTE.indexOf("young kids")]],
+    );
     const sent = JSON.stringify(srv.requests.at(-1));
     assert.equal(srv.requests.at(-1)!.model, "llama3.1:8b");
     assert.ok(!sent.includes("ana@acme.test") && !sent.includes("Ana Silva"), "contact details and names are redacted");
@@ -73,7 +83,18 @@ describe("an OpenAI-compatible server through @ai-sdk/openai-compatible", () => 
 
   it("after repeated server errors opens the circuit and asks the engine to wait", async () => {
     status = 500;
-    const ai = createAi({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai-compatible", baseUrl: srv.url, model: "m", onOpen: "wait", breaker: { failureThreshold: 2, cooldownMs: 60_000 } } } });
+    const ai = createAi({
+      config: {
+        ai: {
+          ...DEFAULT_AI_CONFIG,
+          provider: "openai-compatible",
+          baseUrl: srv.url,
+          model: "m",
+          onOpen: "wait",
+          breaker: { failureThreshold: 2, cooldownMs: 60_000 },
+        },
+      },
+    });
     const before = srv.requests.length;
     for (let i = 0; i < 2; i++) await assert.rejects(ai.runAiStep("language-check", { text: NOTE }), RetryAfterError);
     const open = await ai.runAiStep("language-check", { text: NOTE }).catch((e: unknown) => e);

@@ -40,13 +40,25 @@ describe("prompt registry", () => {
 
   it("names the file and line of a bad front-matter field", () => {
     const bad = GOOD.replace("temperature: 0.1", "temperature: hot");
-    assert.throws(() => parsePromptFile(bad, "prompts/language-check/v2.md", STEPS), (e: unknown) => e instanceof PromptFileError && e.line === 6 && /temperature/.test(e.message) && e.message.startsWith("prompts/language-check/v2.md:6:"));
+    assert.throws(
+      () => parsePromptFile(bad, "prompts/language-check/v2.md", STEPS),
+      (e: unknown) => e instanceof PromptFileError && e.line === 6 && /temperature/.test(e.message) && e.message.startsWith("prompts/language-check/v2.md:6:"),
+    );
   });
 
   it("names the line of an unknown field, an unknown output and a YAML syntax error", () => {
-    assert.throws(() => parsePromptFile(GOOD.replace("temperature: 0.1", "temprature: 0.1"), "p/language-check/v2.md", STEPS), (e: unknown) => e instanceof PromptFileError && e.line === 6 && /unknown field "temprature"/.test(e.message));
-    assert.throws(() => parsePromptFile(GOOD.replace("output: language-check", "output: horoscope"), "p/language-check/v2.md", STEPS), (e: unknown) => e instanceof PromptFileError && e.line === 5 && /not a known step type/.test(e.message));
-    assert.throws(() => parsePromptFile(GOOD.replace("description: test prompt", "description: [unclosed"), "p/language-check/v2.md", STEPS), (e: unknown) => e instanceof PromptFileError && /YAML/.test(e.message) && e.line !== undefined);
+    assert.throws(
+      () => parsePromptFile(GOOD.replace("temperature: 0.1", "temprature: 0.1"), "p/language-check/v2.md", STEPS),
+      (e: unknown) => e instanceof PromptFileError && e.line === 6 && /unknown field "temprature"/.test(e.message),
+    );
+    assert.throws(
+      () => parsePromptFile(GOOD.replace("output: language-check", "output: horoscope"), "p/language-check/v2.md", STEPS),
+      (e: unknown) => e instanceof PromptFileError && e.line === 5 && /not a known step type/.test(e.message),
+    );
+    assert.throws(
+      () => parsePromptFile(GOOD.replace("description: test prompt", "description: [unclosed"), "p/language-check/v2.md", STEPS),
+      (e: unknown) => e instanceof PromptFileError && /YAML/.test(e.message) && e.line !== undefined,
+    );
   });
 
   it("refuses a file whose name or version disagrees with its path, or with no instructions", () => {

@@ -90,19 +90,26 @@ export function parsePromptFile(text: string, file: string, knownOutputs?: Reado
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.code === "unrecognized_keys" ? issue.keys[0] : issue.path[0];
-    const field = issue.code === "unrecognized_keys" ? `unknown field "${String(key)}"` : `${issue.path.map(String).join(".") || "front-matter"}: ${issue.message}`;
+    const field =
+      issue.code === "unrecognized_keys" ? `unknown field "${String(key)}"` : `${issue.path.map(String).join(".") || "front-matter"}: ${issue.message}`;
     throw new PromptFileError(file, lineOfKey(key) ?? 2, field);
   }
   const fm = parsed.data;
   const parts = file.split(/[\\/]/);
   const [dirName, fileName] = [parts.at(-2), parts.at(-1)];
-  if (fileName?.endsWith(".md") && fileName !== `${fm.version}.md`) throw new PromptFileError(file, lineOfKey("version"), `version "${fm.version}" does not match the file name ${fileName}`);
-  if (dirName && fileName?.endsWith(".md") && dirName !== fm.name) throw new PromptFileError(file, lineOfKey("name"), `name "${fm.name}" does not match the folder ${dirName}`);
+  if (fileName?.endsWith(".md") && fileName !== `${fm.version}.md`)
+    throw new PromptFileError(file, lineOfKey("version"), `version "${fm.version}" does not match the file name ${fileName}`);
+  if (dirName && fileName?.endsWith(".md") && dirName !== fm.name)
+    throw new PromptFileError(file, lineOfKey("name"), `name "${fm.name}" does not match the folder ${dirName}`);
   if (knownOutputs && !knownOutputs.has(fm.output)) {
     throw new PromptFileError(file, lineOfKey("output"), `output "${fm.output}" is not a known step type (${[...knownOutputs].join(", ")})`);
   }
-  const instructions = normalised.slice(close + 4).replace(/^\n+/, "").trimEnd();
-  if (instructions.length < 20) throw new PromptFileError(file, yamlText.split("\n").length + 2, "the instructions after the front-matter are missing or too short");
+  const instructions = normalised
+    .slice(close + 4)
+    .replace(/^\n+/, "")
+    .trimEnd();
+  if (instructions.length < 20)
+    throw new PromptFileError(file, yamlText.split("\n").length + 2, "the instructions after the front-matter are missing or too short");
   return {
     name: fm.name,
     version: fm.version,
@@ -158,7 +165,9 @@ export function loadPrompts(dirs: readonly string[] = [BUILT_IN_PROMPTS_DIR], kn
         if (!p) throw new Error(`no prompt ${ref}; known: ${[...prompts.keys()].sort().join(", ") || "none"}`);
         return p;
       }
-      const versions = [...prompts.values()].filter((p) => p.name === ref && !pending.has(p.id)).sort((a, b) => versionNumber(b.version) - versionNumber(a.version));
+      const versions = [...prompts.values()]
+        .filter((p) => p.name === ref && !pending.has(p.id))
+        .sort((a, b) => versionNumber(b.version) - versionNumber(a.version));
       if (!versions[0]) throw new Error(`no prompt named ${ref}; known: ${[...new Set([...prompts.values()].map((p) => p.name))].sort().join(", ") || "none"}`);
       return versions[0];
     },

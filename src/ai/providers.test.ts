@@ -10,7 +10,10 @@ function unavailable() {
   const requests: { url: string; headers: Headers; body: string }[] = [];
   const fetchStub: typeof fetch = async (input, init) => {
     requests.push({ url: String(input instanceof Request ? input.url : input), headers: new Headers(init?.headers), body: String(init?.body ?? "") });
-    return new Response(JSON.stringify({ error: { message: "overloaded", type: "overloaded_error" } }), { status: 503, headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify({ error: { message: "overloaded", type: "overloaded_error" } }), {
+      status: 503,
+      headers: { "content-type": "application/json" },
+    });
   };
   return { requests, fetchStub };
 }
@@ -18,7 +21,12 @@ function unavailable() {
 const CASES: { provider: AiConfig["provider"]; ai: Partial<AiConfig>; host: RegExp; auth: [string, RegExp] }[] = [
   { provider: "openai", ai: { openaiApiKey: "sk-openai-test" }, host: /^https:\/\/api\.openai\.com\/v1\//, auth: ["authorization", /^Bearer sk-openai-test$/] },
   { provider: "anthropic", ai: { anthropicApiKey: "sk-ant-test" }, host: /^https:\/\/api\.anthropic\.com\/v1\/messages/, auth: ["x-api-key", /^sk-ant-test$/] },
-  { provider: "azure", ai: { azure: { apiKey: "az-key", resourceName: "fulcrum-res", deployment: "gpt4o-prod" } }, host: /^https:\/\/fulcrum-res\.openai\.azure\.com\/openai\//, auth: ["api-key", /^az-key$/] },
+  {
+    provider: "azure",
+    ai: { azure: { apiKey: "az-key", resourceName: "fulcrum-res", deployment: "gpt4o-prod" } },
+    host: /^https:\/\/fulcrum-res\.openai\.azure\.com\/openai\//,
+    auth: ["api-key", /^az-key$/],
+  },
 ];
 
 describe("real provider packages, wired from configuration", () => {
@@ -36,7 +44,10 @@ describe("real provider packages, wired from configuration", () => {
       if (c.provider === "azure") assert.match(req.body, /gpt4o-prod/, "the deployment is the model");
       assert.equal(meta.engine, "local");
       assert.match(meta.fallbackReason ?? "", /503/);
-      assert.deepEqual(output.flags.map((f) => f.category), ["origin"]);
+      assert.deepEqual(
+        output.flags.map((f) => f.category),
+        ["origin"],
+      );
     });
   }
 });

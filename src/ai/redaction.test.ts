@@ -11,7 +11,17 @@ Senior engineer at Acme (2015-2019, 2019 - 2023). Mira led the payments team of 
 describe("redact", () => {
   it("replaces e-mails, phones, addresses, links and names with numbered placeholders", () => {
     const r = redact(RESUME, { names: ["Mira Kovacs"] });
-    for (const secret of ["mira.kovacs@example.net", "912 345 678", "555-0142", "Baker Street", "Rua Augusta", "linkedin.com", "github.com/mirak", "Mira", "Kovacs"]) {
+    for (const secret of [
+      "mira.kovacs@example.net",
+      "912 345 678",
+      "555-0142",
+      "Baker Street",
+      "Rua Augusta",
+      "linkedin.com",
+      "github.com/mirak",
+      "Mira",
+      "Kovacs",
+    ]) {
       assert.ok(!r.text.includes(secret), `still contains ${secret}:\n${r.text}`);
     }
     assert.match(r.text, /^\[NAME_1\]\n\[EMAIL_1\] · \[PHONE_1\] · \[PHONE_2\]/);

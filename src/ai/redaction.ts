@@ -34,7 +34,10 @@ const ADDRESS = new RegExp(
   "gu",
 );
 // "Rua Augusta 42", "Hauptstraße 5": street word first, number after.
-const ADDRESS_NUMBER_LAST = new RegExp(String.raw`\b(?:Rua|Calle|Via|Avenida)\s+(?:[\p{Lu}][\p{L}'.-]*\s+){1,4}\d{1,5}\b|\b[\p{Lu}][\p{L}]*(?:straße|strasse|weg|gasse|platz)\s+\d{1,5}[a-z]?\b`, "gu");
+const ADDRESS_NUMBER_LAST = new RegExp(
+  String.raw`\b(?:Rua|Calle|Via|Avenida)\s+(?:[\p{Lu}][\p{L}'.-]*\s+){1,4}\d{1,5}\b|\b[\p{Lu}][\p{L}]*(?:straße|strasse|weg|gasse|platz)\s+\d{1,5}[a-z]?\b`,
+  "gu",
+);
 
 function looksLikePhone(match: string): boolean {
   const digits = match.replace(/\D/g, "");

@@ -47,11 +47,26 @@ export function fenceUntrusted(label: string, text: string, options: { maxChars?
 /** Phrases typical of prompt-injection attempts. A hit raises a flag for a person; it never
  * rejects the candidate or silently removes text (reference §6.3, "a signal, not a wall"). */
 const INJECTION_PATTERNS: { id: string; re: RegExp }[] = [
-  { id: "ignore-instructions", re: /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding)\s+(?:instructions?|prompts?|rules?|directions?)/i },
-  { id: "role-override", re: /\b(?:you are now (?:a|an|the|in)\b|pretend (?:to be|you are)\b|from now on,? you\b|act as (?:an? )?(?:ai|assistant|language model|chatbot|llm|gpt)\b)/i },
-  { id: "system-prompt", re: /\b(?:ignore|reveal|print|override|new|updated|forget)\s+(?:the\s+|your\s+)?(?:system|developer)\s+(?:prompt|message|instructions?)\b|<\/?(?:system|assistant|instructions?)>|\[\/?(?:INST|SYS)\]/i },
-  { id: "rating-demand", re: /\b(?:rate|score|rank|grade|mark)\s+(?:this|the|me|him|her|them)?\s*(?:candidate|applicant|resume|cv)?\s*(?:as\s+)?(?:a\s+)?(?:100|10\/10|highest|top|perfect|excellent|strong hire)\b/i },
-  { id: "recommend-demand", re: /\b(?:must|should)\s+(?:be\s+)?(?:hire|advance|shortlist|recommend)(?:d|ed)?\b.*\b(?:candidate|applicant|me)\b|\bthis is an exceptionally well qualified candidate\b/i },
+  {
+    id: "ignore-instructions",
+    re: /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding)\s+(?:instructions?|prompts?|rules?|directions?)/i,
+  },
+  {
+    id: "role-override",
+    re: /\b(?:you are now (?:a|an|the|in)\b|pretend (?:to be|you are)\b|from now on,? you\b|act as (?:an? )?(?:ai|assistant|language model|chatbot|llm|gpt)\b)/i,
+  },
+  {
+    id: "system-prompt",
+    re: /\b(?:ignore|reveal|print|override|new|updated|forget)\s+(?:the\s+|your\s+)?(?:system|developer)\s+(?:prompt|message|instructions?)\b|<\/?(?:system|assistant|instructions?)>|\[\/?(?:INST|SYS)\]/i,
+  },
+  {
+    id: "rating-demand",
+    re: /\b(?:rate|score|rank|grade|mark)\s+(?:this|the|me|him|her|them)?\s*(?:candidate|applicant|resume|cv)?\s*(?:as\s+)?(?:a\s+)?(?:100|10\/10|highest|top|perfect|excellent|strong hire)\b/i,
+  },
+  {
+    id: "recommend-demand",
+    re: /\b(?:must|should)\s+(?:be\s+)?(?:hire|advance|shortlist|recommend)(?:d|ed)?\b.*\b(?:candidate|applicant|me)\b|\bthis is an exceptionally well qualified candidate\b/i,
+  },
   { id: "hidden-marker", re: /[\u200B-\u200D\u2060\uFEFF]|[\u{E0000}-\u{E007F}]/u },
 ];
 

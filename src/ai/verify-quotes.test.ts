@@ -11,7 +11,11 @@ Acme Payments — Senior Engineer (2019–2023)
 describe("verifyQuotes", () => {
   it("keeps quotes found despite different case, line breaks, quote marks and dashes", () => {
     const r = verifyQuotes(
-      ["led the migration of the \"ledger\" service to PostgreSQL, cutting p99 latency by 40%", "Acme Payments - Senior Engineer (2019-2023)", "MENTORED FOUR ENGINEERS."],
+      [
+        'led the migration of the "ledger" service to PostgreSQL, cutting p99 latency by 40%',
+        "Acme Payments - Senior Engineer (2019-2023)",
+        "MENTORED FOUR ENGINEERS.",
+      ],
       SOURCE,
     );
     assert.equal(r.kept.length, 3, JSON.stringify(r.dropped));
@@ -21,7 +25,10 @@ describe("verifyQuotes", () => {
   it("drops quotes the source does not contain, and quotes too short to prove anything", () => {
     const r = verifyQuotes(["Led the migration of the ledger service to Oracle", "Mentored forty engineers", "PG", "..."], SOURCE);
     assert.deepEqual(r.kept, []);
-    assert.deepEqual(r.dropped.map((d) => d.reason), ["not-found", "not-found", "too-short", "too-short"]);
+    assert.deepEqual(
+      r.dropped.map((d) => d.reason),
+      ["not-found", "not-found", "too-short", "too-short"],
+    );
   });
 
   it("accepts elided quotes only when every part appears in order", () => {

@@ -84,15 +84,28 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     }
     // Alice's home is made on first sign-in; then a calendar and a few events.
     await (await dav("PROPFIND", "/alice/", undefined, { depth: "0" })).body?.cancel();
-    const mk = await dav("MKCALENDAR", "/alice/interviews/", `<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Interviews</D:displayname></D:prop></D:set></C:mkcalendar>`);
+    const mk = await dav(
+      "MKCALENDAR",
+      "/alice/interviews/",
+      `<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Interviews</D:displayname></D:prop></D:set></C:mkcalendar>`,
+    );
     assert.equal(mk.status, 201);
     const put = async (name: string, body: string) => {
       const r = await dav("PUT", `/alice/interviews/${name}.ics`, VCAL(body), { "content-type": "text/calendar; charset=utf-8" });
       assert.equal(r.status, 201, `PUT ${name}`);
     };
-    await put("standup", `BEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Standup\r\nDTSTART;TZID=Europe/Berlin:20260316T090000\r\nDTEND;TZID=Europe/Berlin:20260316T093000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO\r\nEXDATE;TZID=Europe/Berlin:20260406T090000\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Standup (moved)\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260330T090000\r\nDTSTART;TZID=Europe/Berlin:20260330T140000\r\nDTEND;TZID=Europe/Berlin:20260330T143000\r\nEND:VEVENT\r\n`);
-    await put("holiday", "BEGIN:VEVENT\r\nUID:holiday\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Holiday\r\nDTSTART;VALUE=DATE:20260331\r\nDTEND;VALUE=DATE:20260401\r\nEND:VEVENT\r\n");
-    await put("focus", "BEGIN:VEVENT\r\nUID:focus\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Focus\r\nDTSTART:20260401T080000Z\r\nDTEND:20260401T100000Z\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n");
+    await put(
+      "standup",
+      `BEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Standup\r\nDTSTART;TZID=Europe/Berlin:20260316T090000\r\nDTEND;TZID=Europe/Berlin:20260316T093000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO\r\nEXDATE;TZID=Europe/Berlin:20260406T090000\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Standup (moved)\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260330T090000\r\nDTSTART;TZID=Europe/Berlin:20260330T140000\r\nDTEND;TZID=Europe/Berlin:20260330T143000\r\nEND:VEVENT\r\n`,
+    );
+    await put(
+      "holiday",
+      "BEGIN:VEVENT\r\nUID:holiday\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Holiday\r\nDTSTART;VALUE=DATE:20260331\r\nDTEND;VALUE=DATE:20260401\r\nEND:VEVENT\r\n",
+    );
+    await put(
+      "focus",
+      "BEGIN:VEVENT\r\nUID:focus\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Focus\r\nDTSTART:20260401T080000Z\r\nDTEND:20260401T100000Z\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n",
+    );
     await put("old", "BEGIN:VEVENT\r\nUID:old\r\nDTSTAMP:20260301T000000Z\r\nDTSTART:20250101T080000Z\r\nDTEND:20250101T100000Z\r\nEND:VEVENT\r\n");
   });
 
@@ -101,7 +114,11 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const provider = (password = "wonderland") => new CaldavCalendarProvider({ id: "dav", provider: "caldav", serverUrl: `${base}/`, username: "alice", password, domains: [] }, { defaultTimezone: "Europe/Berlin" });
+  const provider = (password = "wonderland") =>
+    new CaldavCalendarProvider(
+      { id: "dav", provider: "caldav", serverUrl: `${base}/`, username: "alice", password, domains: [] },
+      { defaultTimezone: "Europe/Berlin" },
+    );
   const alice: CalendarIdentity = { id: "lever-alice", email: "alice@example.com", connectionId: "dav", timezone: "Europe/Berlin" };
   const range = { start: "2026-03-20T00:00:00Z", end: "2026-04-15T00:00:00Z" };
 
@@ -119,13 +136,27 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     assert.deepEqual([holiday.start, holiday.end, holiday.allDay], ["2026-03-31", "2026-04-01", true]);
     assert.equal(r!.items.find((i) => i.eventId === "focus")!.status, "free");
     // Through the normaliser, Tuesday 31 March (the holiday) has no free time and Wednesday's focus block does not block.
-    const a = normaliseAvailability({ identity: alice, timezone: "Europe/Berlin", window: { start: "2026-03-30T22:00:00Z", end: "2026-04-01T22:00:00Z" }, items: r!.items, workingHours: { tue: [["09:00", "17:00"]], wed: [["09:00", "17:00"]] } });
+    const a = normaliseAvailability({
+      identity: alice,
+      timezone: "Europe/Berlin",
+      window: { start: "2026-03-30T22:00:00Z", end: "2026-04-01T22:00:00Z" },
+      items: r!.items,
+      workingHours: { tue: [["09:00", "17:00"]], wed: [["09:00", "17:00"]] },
+    });
     assert.deepEqual(a.free, [{ start: "2026-04-01T07:00:00.000Z", end: "2026-04-01T15:00:00.000Z" }]);
   });
 
   it("creates an event with ORGANIZER and ATTENDEEs once, however often the create is retried", async () => {
     const p = provider();
-    const event = { title: "Interview: Alice × Cand", description: "Packet", start: "2026-04-02T09:00:00Z", end: "2026-04-02T10:00:00Z", timezone: "Europe/Berlin", attendees: [{ email: "bob@example.com" }, { email: "cand@mail.example", name: "Cand" }], key: "run-7/s1" };
+    const event = {
+      title: "Interview: Alice × Cand",
+      description: "Packet",
+      start: "2026-04-02T09:00:00Z",
+      end: "2026-04-02T10:00:00Z",
+      timezone: "Europe/Berlin",
+      attendees: [{ email: "bob@example.com" }, { email: "cand@mail.example", name: "Cand" }],
+      key: "run-7/s1",
+    };
     const first = await p.createEvent(alice, event);
     const again = await p.createEvent(alice, event);
     assert.equal(first.href, again.href);
@@ -135,18 +166,31 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     const text = await (await dav("GET", new URL(first.href!).pathname)).text();
     const ev = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent("vevent")!;
     assert.equal(ev.getFirstPropertyValue("organizer"), "mailto:alice@example.com");
-    assert.deepEqual(ev.getAllProperties("attendee").map((a) => a.getFirstValue()), ["mailto:bob@example.com", "mailto:cand@mail.example"]);
+    assert.deepEqual(
+      ev.getAllProperties("attendee").map((a) => a.getFirstValue()),
+      ["mailto:bob@example.com", "mailto:cand@mail.example"],
+    );
   });
 
   it("moves an event by href and etag (raising SEQUENCE), refuses a stale etag, and deletes it", async () => {
     const p = provider();
-    const created = await p.createEvent(alice, { title: "Move me", start: "2026-04-03T09:00:00Z", end: "2026-04-03T10:00:00Z", timezone: "UTC", attendees: [], key: "run-8/s1" });
+    const created = await p.createEvent(alice, {
+      title: "Move me",
+      start: "2026-04-03T09:00:00Z",
+      end: "2026-04-03T10:00:00Z",
+      timezone: "UTC",
+      attendees: [],
+      key: "run-8/s1",
+    });
     const moved = await p.updateEvent(alice, created, { start: "2026-04-03T11:00:00Z", end: "2026-04-03T12:00:00Z" });
     assert.equal(moved.start, "2026-04-03T11:00:00.000Z");
     assert.notEqual(moved.etag, created.etag);
     const text = await (await dav("GET", new URL(created.href!).pathname)).text();
     assert.match(text, /SEQUENCE:1/);
-    await assert.rejects(p.updateEvent(alice, created, { title: "stale" }), (e: unknown) => e instanceof CalendarError && e.kind === "conflict" && /changed since it was read/.test(e.message));
+    await assert.rejects(
+      p.updateEvent(alice, created, { title: "stale" }),
+      (e: unknown) => e instanceof CalendarError && e.kind === "conflict" && /changed since it was read/.test(e.message),
+    );
     await assert.rejects(p.deleteEvent(alice, created), (e: unknown) => e instanceof CalendarError && e.kind === "conflict");
     await p.deleteEvent(alice, moved);
     await p.deleteEvent(alice, moved); // already gone
@@ -155,18 +199,34 @@ describe("CalDAV provider against Radicale", { skip }, () => {
 
   it("says the credentials were refused, and doctor says so too", async () => {
     const p = provider("wrong");
-    await assert.rejects(p.freeBusy([alice], range), (e: unknown) => e instanceof CalendarError && e.kind === "auth" && /refused user "alice" \(401\)/.test(e.message));
+    await assert.rejects(
+      p.freeBusy([alice], range),
+      (e: unknown) => e instanceof CalendarError && e.kind === "auth" && /refused user "alice" \(401\)/.test(e.message),
+    );
     const rows = await p.check(alice);
     assert.equal(rows[0]!.status, "fail");
     assert.match(rows[0]!.fix!, /username and password/);
     const good = await provider().check(alice);
-    assert.deepEqual(good.map((r) => r.status), ["ok", "ok", "ok"]);
+    assert.deepEqual(
+      good.map((r) => r.status),
+      ["ok", "ok", "ok"],
+    );
   });
 
   it("bounds the occurrences read for one person with a clear error", async () => {
-    const r = await dav("PUT", "/alice/interviews/dense.ics", VCAL("BEGIN:VEVENT\r\nUID:dense\r\nDTSTAMP:20260301T000000Z\r\nDTSTART:20260325T000000Z\r\nDTEND:20260325T000100Z\r\nRRULE:FREQ=MINUTELY;INTERVAL=2\r\nEND:VEVENT\r\n"), { "content-type": "text/calendar" });
+    const r = await dav(
+      "PUT",
+      "/alice/interviews/dense.ics",
+      VCAL(
+        "BEGIN:VEVENT\r\nUID:dense\r\nDTSTAMP:20260301T000000Z\r\nDTSTART:20260325T000000Z\r\nDTEND:20260325T000100Z\r\nRRULE:FREQ=MINUTELY;INTERVAL=2\r\nEND:VEVENT\r\n",
+      ),
+      { "content-type": "text/calendar" },
+    );
     assert.equal(r.status, 201);
-    const p = new CaldavCalendarProvider({ id: "dav", provider: "caldav", serverUrl: `${base}/`, username: "alice", password: "wonderland", domains: [] }, { maxEventsPerPerson: 10_000 });
+    const p = new CaldavCalendarProvider(
+      { id: "dav", provider: "caldav", serverUrl: `${base}/`, username: "alice", password: "wonderland", domains: [] },
+      { maxEventsPerPerson: 10_000 },
+    );
     const [read] = await p.freeBusy([alice], range);
     assert.match(read!.error!, /alice@example.com: more than 10000 events or occurrences/);
     await (await dav("DELETE", "/alice/interviews/dense.ics")).body?.cancel();
@@ -217,7 +277,16 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     const key = (s: string) => fulcrumEventKey(`panel-${mode}`, s);
     const made = [];
     for (const [n, s] of ["hm", "tech", "values"].entries()) {
-      made.push(await p.createEvent(alice, { title: `Interview ${s}`, start: `2026-04-2${n}T09:00:00Z`, end: `2026-04-2${n}T10:00:00Z`, timezone: "UTC", attendees: [{ email: "bob@example.com" }, { email: "cand@mail.example" }], key: key(s) }));
+      made.push(
+        await p.createEvent(alice, {
+          title: `Interview ${s}`,
+          start: `2026-04-2${n}T09:00:00Z`,
+          end: `2026-04-2${n}T10:00:00Z`,
+          timezone: "UTC",
+          attendees: [{ email: "bob@example.com" }, { email: "cand@mail.example" }],
+          key: key(s),
+        }),
+      );
     }
     const tracked: TrackedEvent[] = made.map((e, n) => ({ key: key(["hm", "tech", "values"][n]!), href: e.href, start: e.start, end: e.end! }));
     const first = await readChanges(p, alice, undefined, window, tracked);
@@ -226,11 +295,16 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     // Bob declines the first, someone moves the second by an hour, and the third is deleted.
     await editByHand(made[0]!.href!, (ics) => {
       const root = new ICAL.Component(ICAL.parse(ics));
-      const bob = root.getFirstSubcomponent("vevent")!.getAllProperties("attendee").find((a) => a.getFirstValue() === "mailto:bob@example.com")!;
+      const bob = root
+        .getFirstSubcomponent("vevent")!
+        .getAllProperties("attendee")
+        .find((a) => a.getFirstValue() === "mailto:bob@example.com")!;
       bob.setParameter("partstat", "DECLINED");
       return root.toString();
     });
-    await editByHand(made[1]!.href!, (ics) => ics.replace("DTSTART:20260421T090000Z", "DTSTART:20260421T100000Z").replace("DTEND:20260421T100000Z", "DTEND:20260421T110000Z"));
+    await editByHand(made[1]!.href!, (ics) =>
+      ics.replace("DTSTART:20260421T090000Z", "DTSTART:20260421T100000Z").replace("DTEND:20260421T100000Z", "DTEND:20260421T110000Z"),
+    );
     await (await dav("DELETE", new URL(made[2]!.href!).pathname)).body?.cancel();
     const next = await readChanges(p, alice, first.cursor, window, tracked);
     const byKind = next.changes.map((c) => [c.kind, c.key, c.kind === "declined" ? c.attendee : c.kind === "moved" ? c.start : c.how]).sort();
@@ -277,8 +351,20 @@ describe("CalDAV provider against Radicale", { skip }, () => {
     }
     const stuck = await proxy({ tooMany: 100 });
     try {
-      const p = new CaldavCalendarProvider({ id: "dav", provider: "caldav", serverUrl: stuck.url, username: "alice", password: "wonderland", domains: [], maxAttempts: 2 });
-      await assert.rejects(p.freeBusy([alice], range), (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.retryable && e.retryAfterMs === 1000 && /answered 429 after 2 attempts/.test(e.message));
+      const p = new CaldavCalendarProvider({
+        id: "dav",
+        provider: "caldav",
+        serverUrl: stuck.url,
+        username: "alice",
+        password: "wonderland",
+        domains: [],
+        maxAttempts: 2,
+      });
+      await assert.rejects(
+        p.freeBusy([alice], range),
+        (e: unknown) =>
+          e instanceof CalendarError && e.kind === "rate-limited" && e.retryable && e.retryAfterMs === 1000 && /answered 429 after 2 attempts/.test(e.message),
+      );
     } finally {
       stuck.server.close();
     }

@@ -55,10 +55,22 @@ export class CaldavCalendarProvider implements CalendarProvider {
 
   /** The password, opened from the configuration for the request that needs it. */
   #password(): string {
-    return openCalendarSecret(this.#config.password, { provider: "caldav", connectionId: this.#config.id, field: "password", box: this.#options.secrets, env: this.#options.env });
+    return openCalendarSecret(this.#config.password, {
+      provider: "caldav",
+      connectionId: this.#config.id,
+      field: "password",
+      box: this.#options.secrets,
+      env: this.#options.env,
+    });
   }
 
-  #error(kind: CalendarErrorKind, endpoint: string, message: string, fix?: string, extra: { status?: number; cause?: unknown; retryAfterMs?: number | undefined } = {}): CalendarError {
+  #error(
+    kind: CalendarErrorKind,
+    endpoint: string,
+    message: string,
+    fix?: string,
+    extra: { status?: number; cause?: unknown; retryAfterMs?: number | undefined } = {},
+  ): CalendarError {
     return new CalendarError({ kind, provider: "caldav", connectionId: this.#config.id, endpoint, message, fix, ...extra });
   }
 
@@ -85,7 +97,13 @@ export class CaldavCalendarProvider implements CalendarProvider {
         continue;
       }
       const method = init?.method ?? "GET";
-      throw this.#error(res.status === 429 ? "rate-limited" : "unavailable", `${method} ${new URL(String(input instanceof Request ? input.url : input)).pathname}`, `answered ${res.status} after ${attempt} attempt${attempt === 1 ? "" : "s"}${wait !== undefined ? `; asked to wait ${Math.ceil(wait / 1000)} s` : ""}`, undefined, { status: res.status, retryAfterMs: wait });
+      throw this.#error(
+        res.status === 429 ? "rate-limited" : "unavailable",
+        `${method} ${new URL(String(input instanceof Request ? input.url : input)).pathname}`,
+        `answered ${res.status} after ${attempt} attempt${attempt === 1 ? "" : "s"}${wait !== undefined ? `; asked to wait ${Math.ceil(wait / 1000)} s` : ""}`,
+        undefined,
+        { status: res.status, retryAfterMs: wait },
+      );
     }
   };
 
@@ -95,20 +113,57 @@ export class CaldavCalendarProvider implements CalendarProvider {
       let res: Response;
       try {
         // tsdav's own discovery hides the status; one plain request first tells refused credentials apart.
-        res = await this.#fetch(this.#config.serverUrl, { method: "PROPFIND", headers: { depth: "0", "content-type": "application/xml; charset=utf-8" }, body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>' });
+        res = await this.#fetch(this.#config.serverUrl, {
+          method: "PROPFIND",
+          headers: { depth: "0", "content-type": "application/xml; charset=utf-8" },
+          body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>',
+        });
         await res.body?.cancel();
       } catch (error) {
         if (error instanceof CalendarError) throw error;
-        throw this.#error("unavailable", endpoint, `${new URL(this.#config.serverUrl).origin} could not be reached (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`, "Check serverUrl and this machine's network access", { cause: error });
+        throw this.#error(
+          "unavailable",
+          endpoint,
+          `${new URL(this.#config.serverUrl).origin} could not be reached (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`,
+          "Check serverUrl and this machine's network access",
+          { cause: error },
+        );
       }
-      if (res.status === 401) throw this.#error("auth", endpoint, `the server refused user "${this.#config.username}" (401)`, "Check the username and password (many providers need an app-specific password)", { status: 401 });
-      if (res.status === 403) throw this.#error("permission", endpoint, `user "${this.#config.username}" may not read ${this.#config.serverUrl} (403)`, "Use the account's own CalDAV URL, or ask the server's admin for read-write rights", { status: 403 });
+      if (res.status === 401)
+        throw this.#error(
+          "auth",
+          endpoint,
+          `the server refused user "${this.#config.username}" (401)`,
+          "Check the username and password (many providers need an app-specific password)",
+          { status: 401 },
+        );
+      if (res.status === 403)
+        throw this.#error(
+          "permission",
+          endpoint,
+          `user "${this.#config.username}" may not read ${this.#config.serverUrl} (403)`,
+          "Use the account's own CalDAV URL, or ask the server's admin for read-write rights",
+          { status: 403 },
+        );
       if (res.status >= 500) throw this.#error("unavailable", endpoint, `the server answered ${res.status}`, undefined, { status: res.status });
-      const client = new DAVClient({ serverUrl: this.#config.serverUrl, credentials: { username: this.#config.username }, authMethod: "Custom", authFunction: async () => ({}), defaultAccountType: "caldav", fetch: this.#fetch });
+      const client = new DAVClient({
+        serverUrl: this.#config.serverUrl,
+        credentials: { username: this.#config.username },
+        authMethod: "Custom",
+        authFunction: async () => ({}),
+        defaultAccountType: "caldav",
+        fetch: this.#fetch,
+      });
       try {
         await client.login();
       } catch (error) {
-        throw this.#error("invalid", "CalDAV discovery", `no CalDAV principal or calendar home found at ${this.#config.serverUrl} (${(error as Error).message})`, "Point serverUrl at the provider's CalDAV root", { cause: error });
+        throw this.#error(
+          "invalid",
+          "CalDAV discovery",
+          `no CalDAV principal or calendar home found at ${this.#config.serverUrl} (${(error as Error).message})`,
+          "Point serverUrl at the provider's CalDAV root",
+          { cause: error },
+        );
       }
       return client;
     })();
@@ -142,7 +197,12 @@ export class CaldavCalendarProvider implements CalendarProvider {
     }
     const calendars = (await this.#allCalendars()).filter((c) => !c.components || c.components.includes("VEVENT"));
     if (calendars.length === 0) {
-      throw this.#error("not-found", "PROPFIND calendar home", `account "${this.#config.username}" has no calendar for events, so ${identity.email} cannot be read`, "Create a calendar, or set calendarUrl for this person under calendars.identities");
+      throw this.#error(
+        "not-found",
+        "PROPFIND calendar home",
+        `account "${this.#config.username}" has no calendar for events, so ${identity.email} cannot be read`,
+        "Create a calendar, or set calendarUrl for this person under calendars.identities",
+      );
     }
     return calendars[0]!;
   }
@@ -162,7 +222,13 @@ export class CaldavCalendarProvider implements CalendarProvider {
       return { objects: objects.filter((o) => typeof o.data === "string" && o.data.includes("BEGIN:VCALENDAR")), calendar };
     } catch (error) {
       if (error instanceof CalendarError) throw error;
-      throw this.#error("unavailable", "REPORT calendar-query", `${identity.email}'s calendar ${calendar.url} could not be read (${(error as Error).message})`, undefined, { cause: error });
+      throw this.#error(
+        "unavailable",
+        "REPORT calendar-query",
+        `${identity.email}'s calendar ${calendar.url} could not be read (${(error as Error).message})`,
+        undefined,
+        { cause: error },
+      );
     }
   }
 
@@ -179,10 +245,17 @@ export class CaldavCalendarProvider implements CalendarProvider {
       try {
         const { objects, calendar } = await this.#objects(identity, range);
         const expanded = this.#expand(identity, range, objects, calendar);
-        out.push({ identityId: identity.id, email: identity.email, items: expanded.items, timezone: this.#zoneOf(identity, calendar), ...(expanded.notes.length ? { notes: expanded.notes } : {}) });
+        out.push({
+          identityId: identity.id,
+          email: identity.email,
+          items: expanded.items,
+          timezone: this.#zoneOf(identity, calendar),
+          ...(expanded.notes.length ? { notes: expanded.notes } : {}),
+        });
       } catch (error) {
         // One person's unreadable calendar is theirs alone: the others in the call are still read.
-        if ((error instanceof CalendarError && error.kind === "not-found") || error instanceof TooManyOccurrencesError) out.push({ identityId: identity.id, email: identity.email, items: [], error: `${identity.email}: ${error.message}` });
+        if ((error instanceof CalendarError && error.kind === "not-found") || error instanceof TooManyOccurrencesError)
+          out.push({ identityId: identity.id, email: identity.email, items: [], error: `${identity.email}: ${error.message}` });
         else throw error;
       }
     }
@@ -200,12 +273,16 @@ export class CaldavCalendarProvider implements CalendarProvider {
       await res.body?.cancel();
       return undefined;
     }
-    if (!res.ok) throw this.#error(res.status >= 500 ? "unavailable" : "invalid", "GET event", `${href} answered ${res.status}`, undefined, { status: res.status });
+    if (!res.ok)
+      throw this.#error(res.status >= 500 ? "unavailable" : "invalid", "GET event", `${href} answered ${res.status}`, undefined, { status: res.status });
     return { url: href, etag: res.headers.get("etag") ?? undefined, data: await res.text() };
   }
 
   #asEvent(object: DAVObject, fallback: { start: string; end: string }): CalendarEvent {
-    const expanded = expandCalendarObjects([{ data: object.data as string, href: object.url, etag: object.etag }], { range: { start: fallback.start, end: fallback.end }, ownerZone: "UTC" });
+    const expanded = expandCalendarObjects([{ data: object.data as string, href: object.url, etag: object.etag }], {
+      range: { start: fallback.start, end: fallback.end },
+      ownerZone: "UTC",
+    });
     const event = expanded.events[0];
     if (!event) throw this.#error("invalid", "GET event", `${object.url} holds no event`);
     return { ...event, id: object.url, href: object.url, etag: object.etag };
@@ -215,14 +292,31 @@ export class CaldavCalendarProvider implements CalendarProvider {
     const client = await this.#dav();
     const calendar = await this.#calendarOf(organizer);
     const uid = caldavUid(event.key);
-    const data = buildEventIcs({ uid, sequence: 0, start: event.start, end: event.end, title: event.title, description: event.description, location: event.location, organizer: { email: organizer.email }, attendees: event.attendees, status: event.showAs === "tentative" ? "TENTATIVE" : undefined });
+    const data = buildEventIcs({
+      uid,
+      sequence: 0,
+      start: event.start,
+      end: event.end,
+      title: event.title,
+      description: event.description,
+      location: event.location,
+      organizer: { email: organizer.email },
+      attendees: event.attendees,
+      status: event.showAs === "tentative" ? "TENTATIVE" : undefined,
+    });
     const filename = `${uid.replace(/@.*/, "")}.ics`;
     const href = new URL(filename, calendar.url.endsWith("/") ? calendar.url : `${calendar.url}/`).href;
     const res = await client.createCalendarObject({ calendar, filename, iCalString: data });
     await res.body?.cancel();
     // 412: If-None-Match found the object an earlier attempt made; read it instead of making another.
     if (res.status !== 201 && res.status !== 204 && res.status !== 412) {
-      throw this.#error(res.status === 403 ? "permission" : res.status >= 500 ? "unavailable" : "invalid", "PUT event", `${organizer.email}'s calendar refused the event (${res.status})`, res.status === 403 ? `Give "${this.#config.username}" write access to ${calendar.url}` : undefined, { status: res.status });
+      throw this.#error(
+        res.status === 403 ? "permission" : res.status >= 500 ? "unavailable" : "invalid",
+        "PUT event",
+        `${organizer.email}'s calendar refused the event (${res.status})`,
+        res.status === 403 ? `Give "${this.#config.username}" write access to ${calendar.url}` : undefined,
+        { status: res.status },
+      );
     }
     const stored = await this.#read(href);
     if (!stored) throw this.#error("invalid", "PUT event", `${href} is missing right after it was written`);
@@ -234,7 +328,12 @@ export class CaldavCalendarProvider implements CalendarProvider {
     const current = await this.#read(href);
     if (!current) throw this.#error("not-found", "PUT event", `${href} does not exist`);
     if (ref.etag && current.etag && ref.etag !== current.etag) {
-      throw this.#error("conflict", "PUT event", `${href} changed since it was read (etag ${ref.etag} is now ${current.etag})`, "Read the event again and re-apply the change");
+      throw this.#error(
+        "conflict",
+        "PUT event",
+        `${href} changed since it was read (etag ${ref.etag} is now ${current.etag})`,
+        "Read the event again and re-apply the change",
+      );
     }
     const root = new ICAL.Component(ICAL.parse(current.data as string));
     const vevent = root.getFirstSubcomponent("vevent");
@@ -260,8 +359,10 @@ export class CaldavCalendarProvider implements CalendarProvider {
     const client = await this.#dav();
     const res = await client.updateCalendarObject({ calendarObject: { url: href, etag: ref.etag ?? current.etag, data: root.toString() } });
     await res.body?.cancel();
-    if (res.status === 412) throw this.#error("conflict", "PUT event", `${href} changed since it was read (412)`, "Read the event again and re-apply the change", { status: 412 });
-    if (!res.ok) throw this.#error(res.status >= 500 ? "unavailable" : "invalid", "PUT event", `${href} answered ${res.status}`, undefined, { status: res.status });
+    if (res.status === 412)
+      throw this.#error("conflict", "PUT event", `${href} changed since it was read (412)`, "Read the event again and re-apply the change", { status: 412 });
+    if (!res.ok)
+      throw this.#error(res.status >= 500 ? "unavailable" : "invalid", "PUT event", `${href} answered ${res.status}`, undefined, { status: res.status });
     const stored = (await this.#read(href))!;
     const start = patch.start ?? new Date().toISOString();
     return this.#asEvent(stored, { start: "1970-01-01T00:00:00Z", end: new Date(Math.max(Date.parse(start), Date.now()) + 400 * 86_400_000).toISOString() });
@@ -273,7 +374,8 @@ export class CaldavCalendarProvider implements CalendarProvider {
     const res = await client.deleteCalendarObject({ calendarObject: { url: href, etag: ref.etag } });
     await res.body?.cancel();
     if (res.ok || res.status === 404) return;
-    if (res.status === 412) throw this.#error("conflict", "DELETE event", `${href} changed since it was read (412)`, "Read the event again before deleting it", { status: 412 });
+    if (res.status === 412)
+      throw this.#error("conflict", "DELETE event", `${href} changed since it was read (412)`, "Read the event again before deleting it", { status: 412 });
     throw this.#error(res.status >= 500 ? "unavailable" : "invalid", "DELETE event", `${href} answered ${res.status}`, undefined, { status: res.status });
   }
 
@@ -321,11 +423,19 @@ export class CaldavCalendarProvider implements CalendarProvider {
     for (const o of objects) etags[o.url] = o.etag ?? "";
     const changed = before ? objects.filter((o) => before.etags[o.url] !== etags[o.url]) : objects;
     const removed = before ? Object.keys(before.etags).filter((href) => !(href in etags)) : [];
-    return { events: this.#expand(identity, range, changed, calendar).events, removed, cursor: `etag:${encodeEtagState({ ctag, etags })}`, fullResync: !before };
+    return {
+      events: this.#expand(identity, range, changed, calendar).events,
+      removed,
+      cursor: `etag:${encodeEtagState({ ctag, etags })}`,
+      fullResync: !before,
+    };
   }
 
   /** A sync-collection REPORT: the members changed since `token` and the new token. */
-  async #syncCollection(url: string, token: string): Promise<{ token: string; members: { href: string; removed: boolean }[] } | "unsupported" | "invalid-token"> {
+  async #syncCollection(
+    url: string,
+    token: string,
+  ): Promise<{ token: string; members: { href: string; removed: boolean }[] } | "unsupported" | "invalid-token"> {
     const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
     let res: Response;
     try {
@@ -337,21 +447,31 @@ export class CaldavCalendarProvider implements CalendarProvider {
     const text = await res.text();
     // RFC 6578 §3.2: a token the server no longer knows is refused with the valid-sync-token precondition.
     if (token && (/valid-sync-token/.test(text) || res.status === 403 || res.status === 409 || res.status === 410)) return "invalid-token";
-    if (res.status === 401) throw this.#error("auth", "REPORT sync-collection", `the server refused user "${this.#config.username}" (401)`, "Check the username and password", { status: 401 });
-    if (res.status >= 500 && res.status !== 501) throw this.#error("unavailable", "REPORT sync-collection", `${url} answered ${res.status}`, undefined, { status: res.status });
+    if (res.status === 401)
+      throw this.#error("auth", "REPORT sync-collection", `the server refused user "${this.#config.username}" (401)`, "Check the username and password", {
+        status: 401,
+      });
+    if (res.status >= 500 && res.status !== 501)
+      throw this.#error("unavailable", "REPORT sync-collection", `${url} answered ${res.status}`, undefined, { status: res.status });
     if (res.status !== 207) return "unsupported";
     const parsed = parseMultistatus(text);
     if (!parsed.syncToken) return "unsupported";
     const base = new URL(url).pathname;
     return {
       token: parsed.syncToken,
-      members: parsed.responses.filter((r) => r.href.replace(/\/$/, "") !== base.replace(/\/$/, "")).map((r) => ({ href: r.href, removed: /\s404\s/.test(` ${r.status} `) })),
+      members: parsed.responses
+        .filter((r) => r.href.replace(/\/$/, "") !== base.replace(/\/$/, ""))
+        .map((r) => ({ href: r.href, removed: /\s404\s/.test(` ${r.status} `) })),
     };
   }
 
   /** The collection's ctag (CalendarServer's getctag), when the server keeps one. */
   async #ctag(url: string): Promise<string | undefined> {
-    const res = await this.#fetch(url, { method: "PROPFIND", headers: { depth: "0", "content-type": "application/xml; charset=utf-8" }, body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"><d:prop><cs:getctag/></d:prop></d:propfind>' });
+    const res = await this.#fetch(url, {
+      method: "PROPFIND",
+      headers: { depth: "0", "content-type": "application/xml; charset=utf-8" },
+      body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"><d:prop><cs:getctag/></d:prop></d:propfind>',
+    });
     const text = await res.text();
     if (res.status !== 207) return undefined;
     return parseMultistatus(text).responses[0]?.ctag || undefined;
@@ -371,7 +491,11 @@ export class CaldavCalendarProvider implements CalendarProvider {
       return rows;
     }
     const events = calendars.filter((c) => !c.components || c.components.includes("VEVENT"));
-    rows.push(events.length ? { check: `${name}calendars`, status: "ok", detail: `${events.length} event calendar(s)` } : { check: `${name}calendars`, status: "fail", detail: "the account has no calendar for events", fix: "Create one, or set calendarUrl per person" });
+    rows.push(
+      events.length
+        ? { check: `${name}calendars`, status: "ok", detail: `${events.length} event calendar(s)` }
+        : { check: `${name}calendars`, status: "fail", detail: "the account has no calendar for events", fix: "Create one, or set calendarUrl per person" },
+    );
     if (events.length === 0 && !probe?.calendarUrl) return rows;
     try {
       const who = probe ?? { id: this.#config.username, email: this.#config.username, connectionId: this.#config.id };
@@ -391,19 +515,29 @@ function escapeXml(text: string): string {
 }
 
 /** The parts of a WebDAV multistatus the change feed needs, by local name (servers pick their own prefixes). */
-export function parseMultistatus(xml: string): { syncToken?: string | undefined; responses: { href: string; status: string; etag?: string | undefined; ctag?: string | undefined }[] } {
+export function parseMultistatus(xml: string): {
+  syncToken?: string | undefined;
+  responses: { href: string; status: string; etag?: string | undefined; ctag?: string | undefined }[];
+} {
   const doc = parseDocument(xml, { xmlMode: true });
   const local = (e: Element) => e.name.replace(/^.*:/, "");
   const first = (root: Element, name: string) => DomUtils.findOne((e) => local(e) === name, root.children, true);
   const text = (e: Element | null) => (e ? DomUtils.textContent(e).trim() : undefined);
   const multistatus = DomUtils.findOne((e) => local(e) === "multistatus", doc.children, true);
   if (!multistatus) return { responses: [] };
-  const responses = multistatus.children.filter((c): c is Element => c.type === "tag" && local(c as Element) === "response").map((r) => {
-    // The response-level status (a removed member) comes before any propstat's.
-    const direct = r.children.find((c): c is Element => c.type === "tag" && local(c as Element) === "status");
-    const propstatStatus = text(first(r, "status"));
-    return { href: decodeURIComponent(text(first(r, "href")) ?? ""), status: text(direct ?? null) ?? propstatStatus ?? "", etag: text(first(r, "getetag")), ctag: text(first(r, "getctag")) };
-  });
+  const responses = multistatus.children
+    .filter((c): c is Element => c.type === "tag" && local(c as Element) === "response")
+    .map((r) => {
+      // The response-level status (a removed member) comes before any propstat's.
+      const direct = r.children.find((c): c is Element => c.type === "tag" && local(c as Element) === "status");
+      const propstatStatus = text(first(r, "status"));
+      return {
+        href: decodeURIComponent(text(first(r, "href")) ?? ""),
+        status: text(direct ?? null) ?? propstatStatus ?? "",
+        etag: text(first(r, "getetag")),
+        ctag: text(first(r, "getctag")),
+      };
+    });
   const token = multistatus.children.find((c): c is Element => c.type === "tag" && local(c as Element) === "sync-token");
   return { syncToken: text(token ?? null), responses };
 }

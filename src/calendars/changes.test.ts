@@ -11,7 +11,15 @@ const tracked: TrackedEvent[] = [
   { key: hm, start: "2026-05-11T09:00:00Z", end: "2026-05-11T09:45:00Z", declined: ["ana@example.com"] },
   { key: tech, eventId: "AAMkAD-graph-id", start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z" },
 ];
-const event = (over: Partial<CalendarEvent>): CalendarEvent => ({ id: "x", start: "", allDay: false, status: "busy", cancelled: false, attendees: [], ...over });
+const event = (over: Partial<CalendarEvent>): CalendarEvent => ({
+  id: "x",
+  start: "",
+  allDay: false,
+  status: "busy",
+  cancelled: false,
+  attendees: [],
+  ...over,
+});
 
 describe("calendar changes", () => {
   it("makes one key per panel and session, and reads it back", () => {
@@ -26,7 +34,17 @@ describe("calendar changes", () => {
       "google",
       {
         events: [
-          event({ id: googleEventId(hm), key: hm, start: "2026-05-11T09:00:00Z", end: "2026-05-11T09:45:00Z", attendees: [{ email: "Ana@example.com", response: "declined" }, { email: "bo@example.com", response: "declined" }, { email: "cy@example.com", response: "accepted" }] }),
+          event({
+            id: googleEventId(hm),
+            key: hm,
+            start: "2026-05-11T09:00:00Z",
+            end: "2026-05-11T09:45:00Z",
+            attendees: [
+              { email: "Ana@example.com", response: "declined" },
+              { email: "bo@example.com", response: "declined" },
+              { email: "cy@example.com", response: "accepted" },
+            ],
+          }),
           event({ id: "AAMkAD-graph-id", start: "2026-05-12T10:00:00.000Z", end: "2026-05-12T11:00:00.000Z" }),
           event({ id: "lunch", start: "2026-05-11T12:00:00Z", end: "2026-05-11T13:00:00Z" }),
         ],
@@ -39,13 +57,30 @@ describe("calendar changes", () => {
     );
     assert.deepEqual(out.changes, [
       { kind: "declined", key: hm, eventId: googleEventId(hm), attendee: "bo@example.com" },
-      { kind: "moved", key: tech, eventId: "AAMkAD-graph-id", start: "2026-05-12T10:00:00.000Z", end: "2026-05-12T11:00:00.000Z", previous: { start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z" } },
+      {
+        kind: "moved",
+        key: tech,
+        eventId: "AAMkAD-graph-id",
+        start: "2026-05-12T10:00:00.000Z",
+        end: "2026-05-12T11:00:00.000Z",
+        previous: { start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z" },
+      },
     ]);
     assert.equal(out.otherEvents, 1);
   });
 
   it("reports a cancelled event, and a removed one found by the id its key gives", () => {
-    const out = normaliseChanges("google", { events: [event({ id: "AAMkAD-graph-id", cancelled: true, start: "2026-05-11T10:00:00Z" })], removed: [googleEventId(hm), "unrelated"], cursor: "c", fullResync: false }, tracked, range);
+    const out = normaliseChanges(
+      "google",
+      {
+        events: [event({ id: "AAMkAD-graph-id", cancelled: true, start: "2026-05-11T10:00:00Z" })],
+        removed: [googleEventId(hm), "unrelated"],
+        cursor: "c",
+        fullResync: false,
+      },
+      tracked,
+      range,
+    );
     assert.deepEqual(out.changes, [
       { kind: "cancelled", key: tech, eventId: "AAMkAD-graph-id", how: "cancelled" },
       { kind: "cancelled", key: hm, eventId: googleEventId(hm), how: "deleted" },
@@ -53,7 +88,16 @@ describe("calendar changes", () => {
   });
 
   it("after a full resync, a tracked event in the range that is no longer there was deleted", () => {
-    const out = normaliseChanges("graph", { events: [event({ id: "AAMkAD-graph-id", start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z" })], removed: [], cursor: "d", fullResync: true }, [...tracked, { key: "later:s", start: "2026-06-01T09:00:00Z", end: "2026-06-01T10:00:00Z" }], range);
-    assert.deepEqual(out.changes, [{ kind: "cancelled", key: hm, eventId: hm, how: "deleted" }], "the June event is outside the range read, so its absence says nothing");
+    const out = normaliseChanges(
+      "graph",
+      { events: [event({ id: "AAMkAD-graph-id", start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z" })], removed: [], cursor: "d", fullResync: true },
+      [...tracked, { key: "later:s", start: "2026-06-01T09:00:00Z", end: "2026-06-01T10:00:00Z" }],
+      range,
+    );
+    assert.deepEqual(
+      out.changes,
+      [{ kind: "cancelled", key: hm, eventId: hm, how: "deleted" }],
+      "the June event is outside the range read, so its absence says nothing",
+    );
   });
 });

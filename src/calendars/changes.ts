@@ -83,7 +83,12 @@ function overlaps(t: TrackedEvent, range: TimeRange): boolean {
  * ones is `moved`; each attendee who declined and was not known to have is `declined`. After a full
  * resync, a tracked event in the range that is no longer there was deleted.
  */
-export function normaliseChanges(kind: CalendarProvider["kind"], raw: EventChanges, tracked: readonly TrackedEvent[], range: TimeRange): Omit<ChangeFeed, "cursor" | "fullResync"> {
+export function normaliseChanges(
+  kind: CalendarProvider["kind"],
+  raw: EventChanges,
+  tracked: readonly TrackedEvent[],
+  range: TimeRange,
+): Omit<ChangeFeed, "cursor" | "fullResync"> {
   const byId = new Map<string, TrackedEvent>();
   for (const t of tracked) for (const id of derivedIds(kind, t)) byId.set(id, t);
   const find = (id: string, key?: string): TrackedEvent | undefined => {
@@ -141,7 +146,13 @@ function eventChanges(t: TrackedEvent, e: CalendarEvent): CalendarChange[] {
  * Reads a calendar's changes since `cursor` through its provider and normalises them against the
  * tracked events. Without a cursor (first read) everything in `range` is read and compared.
  */
-export async function readChanges(provider: CalendarProvider, identity: CalendarIdentity, cursor: string | undefined, range: TimeRange, tracked: readonly TrackedEvent[]): Promise<ChangeFeed> {
+export async function readChanges(
+  provider: CalendarProvider,
+  identity: CalendarIdentity,
+  cursor: string | undefined,
+  range: TimeRange,
+  tracked: readonly TrackedEvent[],
+): Promise<ChangeFeed> {
   if (!provider.changes) throw new Error(`the ${provider.kind} provider of connection "${provider.connectionId}" has no change feed`);
   const raw = await provider.changes(identity, cursor, range);
   return { ...normaliseChanges(provider.kind, raw, tracked, range), cursor: raw.cursor, fullResync: raw.fullResync };

@@ -112,7 +112,12 @@ export const calendarsConfigSchema = z.object({
   /** Working hours for people without their own (default Monday–Friday 09:00–17:00). */
   defaultWorkingHours: weeklyHoursSchema.optional(),
   /** Length given to an event that has no end, in minutes. */
-  openEndedMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  openEndedMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** How often booked panels' calendars are read for declines, cancellations and moves, in seconds (rounded up to whole minutes). */
   pollSeconds: z.number().int().min(60).max(86_400).default(300),
   /** Most events read for one person in one window; more is an error, not unbounded memory. */

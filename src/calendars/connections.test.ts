@@ -32,7 +32,10 @@ const config = calendarsConfigSchema.parse({
     { id: "m365", provider: "graph", tenantId: "t", clientId: "c", clientSecret: "s", domains: ["contoso.example"] },
     { id: "dav", provider: "caldav", serverUrl: "https://dav.example/", username: "u", password: "p", domains: ["dav.example"] },
   ],
-  identities: [{ lever: "ana@contoso.example", workingHours: { mon: [["10:00", "12:00"]] }, timezone: "Europe/Berlin" }, { lever: "cand@mail.example", emailOnly: true }],
+  identities: [
+    { lever: "ana@contoso.example", workingHours: { mon: [["10:00", "12:00"]] }, timezone: "Europe/Berlin" },
+    { lever: "cand@mail.example", emailOnly: true },
+  ],
   tentative: "free",
   defaultTimezone: "America/New_York",
 });
@@ -45,10 +48,20 @@ describe("reading interviewers' availability", () => {
         "m365",
         tableProvider("m365", {
           "ana@contoso.example": { items: [{ start: "2026-03-30T08:30:00Z", end: "2026-03-30T09:00:00Z", status: "busy" }] },
-          "bo@contoso.example": { items: [{ start: "2026-03-30T15:00:00Z", end: "2026-03-30T16:00:00Z", status: "tentative" }], workingHours: { timezone: "America/Chicago", hours: { mon: [["08:00", "16:00"]] } } },
+          "bo@contoso.example": {
+            items: [{ start: "2026-03-30T15:00:00Z", end: "2026-03-30T16:00:00Z", status: "tentative" }],
+            workingHours: { timezone: "America/Chicago", hours: { mon: [["08:00", "16:00"]] } },
+          },
         }),
       ],
-      ["dav", tableProvider("dav", {}, new CalendarError({ kind: "rate-limited", provider: "caldav", connectionId: "dav", endpoint: "REPORT", message: "answered 429", retryAfterMs: 5000 }))],
+      [
+        "dav",
+        tableProvider(
+          "dav",
+          {},
+          new CalendarError({ kind: "rate-limited", provider: "caldav", connectionId: "dav", endpoint: "REPORT", message: "answered 429", retryAfterMs: 5000 }),
+        ),
+      ],
     ]);
     const users = [
       { id: "ana", email: "ana@contoso.example" },
@@ -59,13 +72,26 @@ describe("reading interviewers' availability", () => {
       { id: "ghost", email: "ghost@contoso.example" },
     ];
     const r = await readAvailability(config, providers, { users, window, bufferMinutes: 10 });
-    assert.deepEqual(r.map((x) => [x.leverUserId, x.ok]), [["ana", true], ["bo", true], ["cy", false], ["cand", false], ["dee", false], ["ghost", false]]);
+    assert.deepEqual(
+      r.map((x) => [x.leverUserId, x.ok]),
+      [
+        ["ana", true],
+        ["bo", true],
+        ["cy", false],
+        ["cand", false],
+        ["dee", false],
+        ["ghost", false],
+      ],
+    );
     const ana = r[0]!;
     assert.ok(ana.ok);
     assert.equal(ana.source, "configured");
     assert.equal(ana.interviewer.timezone, "Europe/Berlin");
     // 10:00–12:00 Berlin = 08:00–10:00Z; busy 08:30–09:00 plus a 10-minute buffer.
-    assert.deepEqual(ana.free, [{ start: "2026-03-30T08:00:00.000Z", end: "2026-03-30T08:20:00.000Z" }, { start: "2026-03-30T09:10:00.000Z", end: "2026-03-30T10:00:00.000Z" }]);
+    assert.deepEqual(ana.free, [
+      { start: "2026-03-30T08:00:00.000Z", end: "2026-03-30T08:20:00.000Z" },
+      { start: "2026-03-30T09:10:00.000Z", end: "2026-03-30T10:00:00.000Z" },
+    ]);
     const bo = r[1]!;
     assert.ok(bo.ok);
     assert.equal(bo.source, "provider");
@@ -80,11 +106,23 @@ describe("reading interviewers' availability", () => {
 
   it("doctor checks every connection on a person mapped to it, and says when none is configured", async () => {
     const rows = await checkCalendarConnections(config, (c) => tableProvider(c.id, {}));
-    assert.deepEqual(rows.filter((r) => !r.check.endsWith(": secret")).map((r) => [r.check, r.detail]), [["calendar m365: probe", "ana@contoso.example"], ["calendar dav: probe", "none"]]);
+    assert.deepEqual(
+      rows.filter((r) => !r.check.endsWith(": secret")).map((r) => [r.check, r.detail]),
+      [
+        ["calendar m365: probe", "ana@contoso.example"],
+        ["calendar dav: probe", "none"],
+      ],
+    );
     const none = await checkCalendarConnections(calendarsConfigSchema.parse({}));
     assert.equal(none[0]!.status, "skip");
     const broken = await checkCalendarConnections(calendarsConfigSchema.parse({ connections: [{ id: "gw", provider: "google", serviceAccountKey: "{nope" }] }));
-    assert.deepEqual(broken.map((r) => [r.check, r.status]), [["calendar gw: secret", "warn"], ["calendar gw", "fail"]]);
+    assert.deepEqual(
+      broken.map((r) => [r.check, r.status]),
+      [
+        ["calendar gw: secret", "warn"],
+        ["calendar gw", "fail"],
+      ],
+    );
     assert.match(broken[1]!.detail, /serviceAccountKey is not JSON/);
   });
 });

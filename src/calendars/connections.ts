@@ -37,7 +37,11 @@ export function sealConnectionSecrets(connection: CalendarConnectionConfig, secr
  * provider holds its secret sealed and opens it per request; without, it reads the configuration's
  * value as given (an environment reference at each use; a sealed value then cannot be opened).
  */
-export function openCalendarProvider(connection: CalendarConnectionConfig, settings: Pick<CalendarsConfig, "defaultTimezone" | "maxEventsPerPerson">, secrets?: CalendarSecrets): CalendarProvider {
+export function openCalendarProvider(
+  connection: CalendarConnectionConfig,
+  settings: Pick<CalendarsConfig, "defaultTimezone" | "maxEventsPerPerson">,
+  secrets?: CalendarSecrets,
+): CalendarProvider {
   const c = secrets ? sealConnectionSecrets(connection, secrets) : connection;
   const open = { secrets: secrets?.box, env: secrets?.env };
   switch (c.provider) {
@@ -87,14 +91,23 @@ export interface ReadAvailabilityInput {
  * user, in order; a person who cannot be read (unknown, no calendar, calendar not found, e-mail
  * only) gets `ok: false` with the reason, so the caller can say who blocks the panel.
  */
-export async function readAvailability(config: CalendarsConfig, providers: ReadonlyMap<string, CalendarProvider>, input: ReadAvailabilityInput): Promise<InterviewerAvailability[]> {
+export async function readAvailability(
+  config: CalendarsConfig,
+  providers: ReadonlyMap<string, CalendarProvider>,
+  input: ReadAvailabilityInput,
+): Promise<InterviewerAvailability[]> {
   const results = new Map<string, InterviewerAvailability>();
   const byConnection = new Map<string, CalendarIdentity[]>();
   for (const user of input.users) {
     try {
       const identity = resolveIdentity(user, config);
       if ("emailOnly" in identity) {
-        results.set(user.id, { leverUserId: user.id, ok: false, error: `${identity.email} has no connected calendar (emailOnly): free/busy cannot be read`, retryable: false });
+        results.set(user.id, {
+          leverUserId: user.id,
+          ok: false,
+          error: `${identity.email} has no connected calendar (emailOnly): free/busy cannot be read`,
+          retryable: false,
+        });
         continue;
       }
       const list = byConnection.get(identity.connectionId) ?? [];
@@ -134,9 +147,20 @@ export async function readAvailability(config: CalendarsConfig, providers: Reado
           window: input.window,
           items: fb.items,
           workingHours: time.workingHours,
-          policy: { tentative: config.tentative, bufferMinutes: input.bufferMinutes, openEndedMinutes: config.openEndedMinutes, maxItems: config.maxEventsPerPerson },
+          policy: {
+            tentative: config.tentative,
+            bufferMinutes: input.bufferMinutes,
+            openEndedMinutes: config.openEndedMinutes,
+            maxItems: config.maxEventsPerPerson,
+          },
         });
-        results.set(identity.id, { leverUserId: identity.id, ok: true, source: time.source, notes: [...(fb.notes ?? []), ...availability.warnings], ...availability });
+        results.set(identity.id, {
+          leverUserId: identity.id,
+          ok: true,
+          source: time.source,
+          notes: [...(fb.notes ?? []), ...availability.warnings],
+          ...availability,
+        });
       } catch (error) {
         results.set(identity.id, { leverUserId: identity.id, ok: false, error: (error as Error).message, retryable: false });
       }
@@ -149,10 +173,21 @@ export async function readAvailability(config: CalendarsConfig, providers: Reado
  * `fulcrum doctor` for calendars: every configured connection's credentials, scopes or
  * permissions, and a read, tried on a person mapped to it. Never throws.
  */
-export async function checkCalendarConnections(config: CalendarsConfig, open?: ((c: CalendarConnectionConfig) => CalendarProvider) | undefined, secrets?: CalendarSecrets): Promise<CalendarCheckRow[]> {
+export async function checkCalendarConnections(
+  config: CalendarsConfig,
+  open?: ((c: CalendarConnectionConfig) => CalendarProvider) | undefined,
+  secrets?: CalendarSecrets,
+): Promise<CalendarCheckRow[]> {
   const openWith = open ?? ((c: CalendarConnectionConfig) => openCalendarProvider(c, config, secrets));
   if (config.connections.length === 0) {
-    return [{ check: "calendars", status: "skip", detail: "no calendar connection is configured (calendars.connections): interviews cannot be scheduled from calendars", fix: "Add a Google Workspace, Microsoft 365 or CalDAV connection under calendars.connections" }];
+    return [
+      {
+        check: "calendars",
+        status: "skip",
+        detail: "no calendar connection is configured (calendars.connections): interviews cannot be scheduled from calendars",
+        fix: "Add a Google Workspace, Microsoft 365 or CalDAV connection under calendars.connections",
+      },
+    ];
   }
   const rows: CalendarCheckRow[] = [];
   for (const connection of config.connections) {
@@ -161,7 +196,12 @@ export async function checkCalendarConnections(config: CalendarsConfig, open?: (
     try {
       provider = openWith(connection);
     } catch (error) {
-      rows.push({ check: `calendar ${connection.id}`, status: "fail", detail: (error as Error).message, fix: error instanceof CalendarError ? error.fix : undefined });
+      rows.push({
+        check: `calendar ${connection.id}`,
+        status: "fail",
+        detail: (error as Error).message,
+        fix: error instanceof CalendarError ? error.fix : undefined,
+      });
       continue;
     }
     // Try the checks on the first configured person this connection serves (else the provider's own subject).

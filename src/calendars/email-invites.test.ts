@@ -14,7 +14,11 @@ function calendarPart(raw: string): { contentType: string; text: string } {
   const [head, ...body] = part.split("\r\n\r\n");
   let text = body.join("\r\n\r\n").replace(/\r\n--[^\r\n]*--\s*$/, "");
   if (/Content-Transfer-Encoding: base64/i.test(head!)) text = Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8");
-  else if (/Content-Transfer-Encoding: quoted-printable/i.test(head!)) text = Buffer.from(text.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+  else if (/Content-Transfer-Encoding: quoted-printable/i.test(head!))
+    text = Buffer.from(
+      text.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+      "latin1",
+    ).toString("utf8");
   return { contentType: /Content-Type: ([^\r\n]+(?:\r\n\s+[^\r\n]+)*)/i.exec(head!)![1]!.replace(/\r\n\s+/g, " "), text };
 }
 
@@ -92,9 +96,18 @@ describe("e-mail invites", () => {
   });
 
   it("says what failed: bad recipients, a permanent rejection (not retryable), an unreachable server (retryable), an invalid zone", async () => {
-    await assert.rejects(sendEmailInvite(settings(), { ...invite, to: [{ email: "not-an-address" }] }), (e: unknown) => e instanceof CalendarError && e.kind === "invalid" && /recipients/.test(e.message));
-    await assert.rejects(sendEmailInvite(settings(), { ...invite, to: [{ email: "x@blocked.example" }] }), (e: unknown) => e instanceof CalendarError && !e.retryable && /550/.test(e.message));
+    await assert.rejects(
+      sendEmailInvite(settings(), { ...invite, to: [{ email: "not-an-address" }] }),
+      (e: unknown) => e instanceof CalendarError && e.kind === "invalid" && /recipients/.test(e.message),
+    );
+    await assert.rejects(
+      sendEmailInvite(settings(), { ...invite, to: [{ email: "x@blocked.example" }] }),
+      (e: unknown) => e instanceof CalendarError && !e.retryable && /550/.test(e.message),
+    );
     await assert.rejects(sendEmailInvite({ ...settings(), port: 1, timeoutMs: 500 }, invite), (e: unknown) => e instanceof CalendarError && e.retryable);
-    await assert.rejects(sendEmailInvite(settings(), { ...invite, timezone: "Eastern Time" }), (e: unknown) => e instanceof CalendarError && !e.retryable && /"Eastern Time" is not an IANA time zone/.test(e.message));
+    await assert.rejects(
+      sendEmailInvite(settings(), { ...invite, timezone: "Eastern Time" }),
+      (e: unknown) => e instanceof CalendarError && !e.retryable && /"Eastern Time" is not an IANA time zone/.test(e.message),
+    );
   });
 });

@@ -73,12 +73,27 @@ export function inviteText(invite: EmailInvite): string {
  */
 export async function sendEmailInvite(smtp: InviteSmtpSettings, invite: EmailInvite): Promise<{ messageId: string; accepted: string[] }> {
   const endpoint = `SMTP ${smtp.host}:${smtp.port}`;
-  const fail = (kind: "invalid" | "unavailable", message: string, cause?: unknown) => new CalendarError({ kind, provider: "email", connectionId: "smtp", endpoint, message, cause });
+  const fail = (kind: "invalid" | "unavailable", message: string, cause?: unknown) =>
+    new CalendarError({ kind, provider: "email", connectionId: "smtp", endpoint, message, cause });
   const to = addresses.safeParse(invite.to.map((a) => a.email));
   if (!to.success) throw fail("invalid", "invite recipients must be one to 50 valid e-mail addresses");
   const organizer = invite.organizer ?? senderAddress(smtp.from);
-  const ics = buildEventIcs({ method: invite.method, uid: invite.uid, sequence: invite.sequence, start: invite.start, end: invite.end, title: invite.title, description: invite.description, location: invite.location, url: invite.joinUrl, organizer, attendees: invite.to });
-  const subject = `${invite.method === "CANCEL" ? "Cancelled" : invite.sequence > 0 ? "Updated invitation" : "Invitation"}: ${invite.title}`.replace(/[\r\n]+/g, " ").slice(0, 250);
+  const ics = buildEventIcs({
+    method: invite.method,
+    uid: invite.uid,
+    sequence: invite.sequence,
+    start: invite.start,
+    end: invite.end,
+    title: invite.title,
+    description: invite.description,
+    location: invite.location,
+    url: invite.joinUrl,
+    organizer,
+    attendees: invite.to,
+  });
+  const subject = `${invite.method === "CANCEL" ? "Cancelled" : invite.sequence > 0 ? "Updated invitation" : "Invitation"}: ${invite.title}`
+    .replace(/[\r\n]+/g, " ")
+    .slice(0, 250);
   let text: string;
   try {
     text = inviteText(invite);

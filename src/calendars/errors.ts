@@ -51,7 +51,9 @@ export class CalendarError extends Error {
     retryAfterMs?: number | undefined;
     cause?: unknown;
   }) {
-    super(`${input.provider} calendar connection "${input.connectionId}", ${input.endpoint}: ${input.message}${input.fix ? `. ${input.fix}` : ""}`, { cause: input.cause });
+    super(`${input.provider} calendar connection "${input.connectionId}", ${input.endpoint}: ${input.message}${input.fix ? `. ${input.fix}` : ""}`, {
+      cause: input.cause,
+    });
     this.kind = input.kind;
     this.provider = input.provider;
     this.connectionId = input.connectionId;

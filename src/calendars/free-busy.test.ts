@@ -21,7 +21,10 @@ function run(items: RawItem[], extra: Partial<AvailabilityInput> = {}) {
 describe("what free means", () => {
   it("a busy item blocks", () => {
     const a = run([{ start: "2026-03-30T08:00:00Z", end: "2026-03-30T09:00:00Z", status: "busy" }]);
-    assert.deepEqual(a.free, [{ start: iso("2026-03-30T07:00:00Z"), end: iso("2026-03-30T08:00:00Z") }, { start: iso("2026-03-30T09:00:00Z"), end: iso("2026-03-30T15:00:00Z") }]);
+    assert.deepEqual(a.free, [
+      { start: iso("2026-03-30T07:00:00Z"), end: iso("2026-03-30T08:00:00Z") },
+      { start: iso("2026-03-30T09:00:00Z"), end: iso("2026-03-30T15:00:00Z") },
+    ]);
     assert.equal(a.interviewer.busy[0]!.status, "busy");
   });
 
@@ -75,7 +78,10 @@ describe("what free means", () => {
     const a = run([{ start: "2026-03-30T10:00:00Z", end: "2026-03-30T11:00:00Z", status: "busy" }], { policy: { bufferMinutes: 15 } });
     assert.deepEqual(a.blocked, [{ start: iso("2026-03-30T09:45:00Z"), end: iso("2026-03-30T11:15:00Z") }]);
     // An item just outside the window still reaches into it through its buffer.
-    const b = run([{ start: "2026-03-30T23:50:00Z", end: "2026-03-31T01:00:00Z", status: "busy" }], { window: { start: "2026-03-30T00:00:00Z", end: "2026-03-30T23:45:00Z" }, policy: { bufferMinutes: 10 } });
+    const b = run([{ start: "2026-03-30T23:50:00Z", end: "2026-03-31T01:00:00Z", status: "busy" }], {
+      window: { start: "2026-03-30T00:00:00Z", end: "2026-03-30T23:45:00Z" },
+      policy: { bufferMinutes: 10 },
+    });
     assert.deepEqual(b.blocked, [{ start: iso("2026-03-30T23:40:00Z"), end: iso("2026-03-30T23:45:00Z") }]);
   });
 
@@ -114,7 +120,10 @@ describe("what free means", () => {
     const a = run(items);
     assert.ok(performance.now() - t0 < 1000, "10,000 items take under a second");
     assert.equal(a.interviewer.busy.length, 10_000);
-    assert.throws(() => run(items, { policy: { maxItems: 5000 } }), (e: unknown) => e instanceof TooManyItemsError && /10000 calendar items.*more than the 5000 allowed/.test((e as Error).message));
+    assert.throws(
+      () => run(items, { policy: { maxItems: 5000 } }),
+      (e: unknown) => e instanceof TooManyItemsError && /10000 calendar items.*more than the 5000 allowed/.test((e as Error).message),
+    );
   });
 });
 
@@ -131,22 +140,52 @@ function baseNY(): AvailabilityInput {
 describe("daylight-saving switches", () => {
   it("working hours across the switch keep their local times: shorter on spring forward, longer on fall back", () => {
     const hours = { sun: [["01:00", "05:00"]] as [string, string][] };
-    const spring = normaliseAvailability({ identity: who, timezone: "Europe/Berlin", window: { start: "2026-03-28T00:00:00Z", end: "2026-03-30T00:00:00Z" }, items: [], workingHours: hours });
+    const spring = normaliseAvailability({
+      identity: who,
+      timezone: "Europe/Berlin",
+      window: { start: "2026-03-28T00:00:00Z", end: "2026-03-30T00:00:00Z" },
+      items: [],
+      workingHours: hours,
+    });
     // 01:00+01:00 → 05:00+02:00: three real hours, the missing hour skipped.
     assert.deepEqual(spring.working, [{ start: iso("2026-03-29T00:00:00Z"), end: iso("2026-03-29T03:00:00Z") }]);
-    const fall = normaliseAvailability({ identity: who, timezone: "Europe/Berlin", window: { start: "2026-10-24T00:00:00Z", end: "2026-10-26T00:00:00Z" }, items: [], workingHours: hours });
+    const fall = normaliseAvailability({
+      identity: who,
+      timezone: "Europe/Berlin",
+      window: { start: "2026-10-24T00:00:00Z", end: "2026-10-26T00:00:00Z" },
+      items: [],
+      workingHours: hours,
+    });
     // 01:00+02:00 → 05:00+01:00: five real hours.
     assert.deepEqual(fall.working, [{ start: iso("2026-10-24T23:00:00Z"), end: iso("2026-10-25T04:00:00Z") }]);
-    const usSpring = normaliseAvailability({ identity: who, timezone: "America/New_York", window: { start: "2026-03-08T00:00:00Z", end: "2026-03-09T12:00:00Z" }, items: [], workingHours: { sun: [["02:30", "04:00"]] } });
+    const usSpring = normaliseAvailability({
+      identity: who,
+      timezone: "America/New_York",
+      window: { start: "2026-03-08T00:00:00Z", end: "2026-03-09T12:00:00Z" },
+      items: [],
+      workingHours: { sun: [["02:30", "04:00"]] },
+    });
     // 02:30 does not exist: the range starts at the switch (03:00 EDT = 07:00Z).
     assert.deepEqual(usSpring.working, [{ start: iso("2026-03-08T07:00:00Z"), end: iso("2026-03-08T08:00:00Z") }]);
-    const usFall = normaliseAvailability({ identity: who, timezone: "America/New_York", window: { start: "2026-11-01T00:00:00Z", end: "2026-11-02T00:00:00Z" }, items: [], workingHours: { sun: [["01:30", "03:00"]] } });
+    const usFall = normaliseAvailability({
+      identity: who,
+      timezone: "America/New_York",
+      window: { start: "2026-11-01T00:00:00Z", end: "2026-11-02T00:00:00Z" },
+      items: [],
+      workingHours: { sun: [["01:30", "03:00"]] },
+    });
     // 01:30 is ambiguous: the earlier (EDT, 05:30Z); 03:00 EST is 08:00Z.
     assert.deepEqual(usFall.working, [{ start: iso("2026-11-01T05:30:00Z"), end: iso("2026-11-01T08:00:00Z") }]);
   });
 
   it("an all-day item on a spring-forward day is 23 hours long", () => {
-    const a = normaliseAvailability({ identity: who, timezone: "Europe/Berlin", window: { start: "2026-03-28T00:00:00Z", end: "2026-03-31T00:00:00Z" }, items: [{ start: "2026-03-29", end: "2026-03-30", status: "busy", allDay: true }], workingHours: {} });
+    const a = normaliseAvailability({
+      identity: who,
+      timezone: "Europe/Berlin",
+      window: { start: "2026-03-28T00:00:00Z", end: "2026-03-31T00:00:00Z" },
+      items: [{ start: "2026-03-29", end: "2026-03-30", status: "busy", allDay: true }],
+      workingHours: {},
+    });
     assert.deepEqual(a.blocked, [{ start: iso("2026-03-28T23:00:00Z"), end: iso("2026-03-29T22:00:00Z") }]);
   });
 });
@@ -154,9 +193,16 @@ describe("daylight-saving switches", () => {
 describe("resolveWorkingTime", () => {
   it("prefers the configured override, then the provider's hours, then the configured default, then Mon–Fri 09–17 UTC", () => {
     const graph = { workingHours: { timezone: "America/Chicago", hours: { mon: [["08:00", "16:00"]] as [string, string][] } } };
-    assert.equal(resolveWorkingTime("a", { configured: { workingHours: { tue: [["10:00", "12:00"]] }, timezone: "Europe/Paris" }, provider: graph }).source, "configured");
+    assert.equal(
+      resolveWorkingTime("a", { configured: { workingHours: { tue: [["10:00", "12:00"]] }, timezone: "Europe/Paris" }, provider: graph }).source,
+      "configured",
+    );
     assert.deepEqual(resolveWorkingTime("a", { provider: graph }), { timezone: "America/Chicago", workingHours: graph.workingHours.hours, source: "provider" });
-    assert.deepEqual(resolveWorkingTime("a", { defaults: { timezone: "Asia/Kolkata", workingHours: { mon: [["10:00", "18:00"]] } } }), { timezone: "Asia/Kolkata", workingHours: { mon: [["10:00", "18:00"]] }, source: "default" });
+    assert.deepEqual(resolveWorkingTime("a", { defaults: { timezone: "Asia/Kolkata", workingHours: { mon: [["10:00", "18:00"]] } } }), {
+      timezone: "Asia/Kolkata",
+      workingHours: { mon: [["10:00", "18:00"]] },
+      source: "default",
+    });
     const d = resolveWorkingTime("a", {});
     assert.equal(d.timezone, "UTC");
     assert.deepEqual(d.workingHours.fri, [["09:00", "17:00"]]);
@@ -164,6 +210,9 @@ describe("resolveWorkingTime", () => {
   });
 
   it("names the person whose zone is invalid", () => {
-    assert.throws(() => resolveWorkingTime("bo@example.com", { configured: { timezone: "Europe/Atlantis" } }), /time zone of bo@example.com: "Europe\/Atlantis"/);
+    assert.throws(
+      () => resolveWorkingTime("bo@example.com", { configured: { timezone: "Europe/Atlantis" } }),
+      /time zone of bo@example.com: "Europe\/Atlantis"/,
+    );
   });
 });

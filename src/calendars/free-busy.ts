@@ -164,7 +164,9 @@ export function normaliseAvailability(input: AvailabilityInput): Availability {
   const to = parseInstant(input.window.end, "window.end");
   if (to <= from) throw new RangeError(`window: end ${input.window.end} is not after start ${input.window.start}`);
   if (input.items.length > maxItems) {
-    throw new TooManyItemsError(`${who} has ${input.items.length} calendar items in ${input.window.start}–${input.window.end}, more than the ${maxItems} allowed; narrow the window or raise maxItems`);
+    throw new TooManyItemsError(
+      `${who} has ${input.items.length} calendar items in ${input.window.start}–${input.window.end}, more than the ${maxItems} allowed; narrow the window or raise maxItems`,
+    );
   }
 
   const warnings: string[] = [];
@@ -217,7 +219,9 @@ export function normaliseAvailability(input: AvailabilityInput): Availability {
     busy.push(entry);
   }
 
-  const blocked = mergeIntervals(blocking).map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) })).filter((i) => i.end > i.start);
+  const blocked = mergeIntervals(blocking)
+    .map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) }))
+    .filter((i) => i.end > i.start);
   const working = workingIntervals(input.workingHours, zone, from, to);
   const free = subtractIntervals(working, blocked);
   const toRange = (i: Interval): TimeRange => ({ start: iso(i.start), end: iso(i.end) });
@@ -244,13 +248,18 @@ export interface AvailabilitySources {
  * Picks a person's zone and working hours: their configured override, else the provider's, else the
  * configured default, else UTC and Monday–Friday 09:00–17:00. Throws on a zone that is not IANA.
  */
-export function resolveWorkingTime(who: string, sources: AvailabilitySources): { timezone: string; workingHours: WeeklyHours; source: "configured" | "provider" | "default" } {
+export function resolveWorkingTime(
+  who: string,
+  sources: AvailabilitySources,
+): { timezone: string; workingHours: WeeklyHours; source: "configured" | "provider" | "default" } {
   const c = sources.configured;
   const p = sources.provider;
   const timezone = c?.timezone ?? p?.workingHours?.timezone ?? p?.timezone ?? sources.defaults?.timezone ?? "UTC";
   assertZone(timezone, `time zone of ${who}`);
   if (c?.workingHours) return { timezone, workingHours: c.workingHours, source: "configured" };
-  if (p?.workingHours) // Provider hours are wall-clock in the provider's zone: keep them together.
-  if (p?.workingHours) return { timezone: assertZone(p.workingHours.timezone, `working-hours zone of ${who}`).name, workingHours: p.workingHours.hours, source: "provider" };
+  if (p?.workingHours)
+    if (p?.workingHours)
+      // Provider hours are wall-clock in the provider's zone: keep them together.
+      return { timezone: assertZone(p.workingHours.timezone, `working-hours zone of ${who}`).name, workingHours: p.workingHours.hours, source: "provider" };
   return { timezone, workingHours: sources.defaults?.workingHours ?? DEFAULT_WORKING_HOURS, source: "default" };
 }

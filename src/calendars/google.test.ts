@@ -29,7 +29,17 @@ interface Fake {
   issued: number;
   syncTokens: Map<string, number>;
 }
-const fake: Fake = { tokenCalls: [], apiCalls: [], notDelegated: new Set(), unknownUsers: new Set(), events: new Map(), queued: new Map(), revoked: new Set(), issued: 0, syncTokens: new Map() };
+const fake: Fake = {
+  tokenCalls: [],
+  apiCalls: [],
+  notDelegated: new Set(),
+  unknownUsers: new Set(),
+  events: new Map(),
+  queued: new Map(),
+  revoked: new Set(),
+  issued: 0,
+  syncTokens: new Map(),
+};
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "content-type": "application/json; charset=UTF-8", ...headers });
@@ -58,7 +68,11 @@ before(async () => {
       if (!ok) return send(res, 400, { error: "invalid_grant", error_description: "Invalid JWT Signature." });
       const claims = JSON.parse(Buffer.from(c!, "base64url").toString());
       fake.tokenCalls.push({ sub: claims.sub, scope: claims.scope });
-      if (fake.notDelegated.has(claims.sub)) return send(res, 401, { error: "unauthorized_client", error_description: "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested." });
+      if (fake.notDelegated.has(claims.sub))
+        return send(res, 401, {
+          error: "unauthorized_client",
+          error_description: "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.",
+        });
       if (fake.unknownUsers.has(claims.sub)) return send(res, 400, { error: "invalid_grant", error_description: "Invalid email or User ID" });
       fake.issued++;
       return send(res, 200, { access_token: `tok-${claims.sub}-${fake.issued}`, expires_in: 3599, token_type: "Bearer" });
@@ -82,7 +96,9 @@ before(async () => {
       if (b.items.length > 50) return send(res, 400, googleError(400, "tooManyCalendarsRequested", "Too many calendars"));
       const calendars: Record<string, unknown> = {};
       for (const { id } of b.items) {
-        calendars[id] = fake.unknownUsers.has(id) ? { busy: [], errors: [{ domain: "global", reason: "notFound" }] } : { busy: [{ start: "2026-03-30T09:00:00Z", end: "2026-03-30T10:00:00Z" }] };
+        calendars[id] = fake.unknownUsers.has(id)
+          ? { busy: [], errors: [{ domain: "global", reason: "notFound" }] }
+          : { busy: [{ start: "2026-03-30T09:00:00Z", end: "2026-03-30T10:00:00Z" }] };
       }
       return send(res, 200, { kind: "calendar#freeBusy", timeMin: b.timeMin, calendars });
     }
@@ -94,7 +110,8 @@ before(async () => {
       fake.events.set(cal, list);
       if (req.method === "GET" && !m[2]) {
         const sync = url.searchParams.get("syncToken");
-        if (sync && !fake.syncTokens.has(sync)) return send(res, 410, googleError(410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required."));
+        if (sync && !fake.syncTokens.has(sync))
+          return send(res, 410, googleError(410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required."));
         const from = Number(url.searchParams.get("pageToken") ?? 0);
         const size = Number(url.searchParams.get("maxResults") ?? 250);
         const selected = sync ? list.slice(fake.syncTokens.get(sync)) : list;
@@ -102,7 +119,12 @@ before(async () => {
         const more = from + size < selected.length;
         const token = `sync-${fake.syncTokens.size + 1}`;
         if (!more) fake.syncTokens.set(token, list.length);
-        return send(res, 200, { kind: "calendar#events", timeZone: "Europe/Berlin", items: page, ...(more ? { nextPageToken: String(from + size) } : { nextSyncToken: token }) });
+        return send(res, 200, {
+          kind: "calendar#events",
+          timeZone: "Europe/Berlin",
+          items: page,
+          ...(more ? { nextPageToken: String(from + size) } : { nextSyncToken: token }),
+        });
       }
       if (req.method === "GET" && m[2]) {
         const found = list.find((e) => e.id === m[2]);
@@ -132,8 +154,16 @@ before(async () => {
     }
     if (url.pathname.endsWith("/events/watch") && req.method === "POST") {
       const b = body as { id: string; type: string; address: string; token: string };
-      if (b.type !== "web_hook" || !b.address.startsWith("https://")) return send(res, 400, googleError(400, "push.webhookUrlNotHttps", "WebHook callback must be HTTPS: " + b.address));
-      return send(res, 200, { kind: "api#channel", id: b.id, resourceId: "res-1", resourceUri: "https://www.googleapis.com/calendar/v3/calendars/x/events", token: b.token, expiration: "1775000000000" });
+      if (b.type !== "web_hook" || !b.address.startsWith("https://"))
+        return send(res, 400, googleError(400, "push.webhookUrlNotHttps", "WebHook callback must be HTTPS: " + b.address));
+      return send(res, 200, {
+        kind: "api#channel",
+        id: b.id,
+        resourceId: "res-1",
+        resourceUri: "https://www.googleapis.com/calendar/v3/calendars/x/events",
+        token: b.token,
+        expiration: "1775000000000",
+      });
     }
     if (url.pathname === "/calendar/v3/channels/stop") {
       res.writeHead(204).end();
@@ -163,7 +193,12 @@ function configFor(extra: Partial<GoogleConnectionConfig> = {}): GoogleConnectio
   return {
     id: "gw",
     provider: "google",
-    serviceAccountKey: JSON.stringify({ type: "service_account", client_email: "fulcrum@proj.iam.gserviceaccount.com", client_id: "1234567890", private_key: pem }),
+    serviceAccountKey: JSON.stringify({
+      type: "service_account",
+      client_email: "fulcrum@proj.iam.gserviceaccount.com",
+      client_id: "1234567890",
+      private_key: pem,
+    }),
     domains: ["example.com"],
     read: "events",
     apiBaseUrl: `${base}/calendar/v3`,
@@ -174,7 +209,13 @@ function configFor(extra: Partial<GoogleConnectionConfig> = {}): GoogleConnectio
 const ana: CalendarIdentity = { id: "lever-ana", email: "ana@example.com", connectionId: "gw" };
 const bo: CalendarIdentity = { id: "lever-bo", email: "bo@example.com", connectionId: "gw" };
 const range = { start: "2026-03-30T00:00:00Z", end: "2026-04-03T00:00:00Z" };
-const ev = (id: string, extra: Record<string, unknown>) => ({ id, status: "confirmed", start: { dateTime: "2026-03-30T09:00:00+02:00" }, end: { dateTime: "2026-03-30T10:00:00+02:00" }, ...extra });
+const ev = (id: string, extra: Record<string, unknown>) => ({
+  id,
+  status: "confirmed",
+  start: { dateTime: "2026-03-30T09:00:00+02:00" },
+  end: { dateTime: "2026-03-30T10:00:00+02:00" },
+  ...extra,
+});
 
 describe("Google Calendar provider", () => {
   it("signs a JWT-bearer grant per person with the calendar scope and caches each token until it nears expiry", async () => {
@@ -183,7 +224,10 @@ describe("Google Calendar provider", () => {
     await g.events(ana, range);
     await g.events(ana, range);
     await g.events(bo, range);
-    assert.deepEqual(fake.tokenCalls, [{ sub: "ana@example.com", scope: GOOGLE_CALENDAR_SCOPE }, { sub: "bo@example.com", scope: GOOGLE_CALENDAR_SCOPE }]);
+    assert.deepEqual(fake.tokenCalls, [
+      { sub: "ana@example.com", scope: GOOGLE_CALENDAR_SCOPE },
+      { sub: "bo@example.com", scope: GOOGLE_CALENDAR_SCOPE },
+    ]);
     clock += 3599_000 - 30_000; // within the last minute of the token's life
     await g.events(ana, range);
     assert.equal(fake.tokenCalls.length, 3);
@@ -218,7 +262,10 @@ describe("Google Calendar provider", () => {
     assert.equal(byId.tent1!.status, "tentative");
     assert.equal(byId.decl1!.status, "free");
     assert.equal(byId.ooo1!.status, "oof");
-    assert.deepEqual({ start: byId.allday!.start, end: byId.allday!.end, allDay: byId.allday!.allDay }, { start: "2026-04-02", end: "2026-04-03", allDay: true });
+    assert.deepEqual(
+      { start: byId.allday!.start, end: byId.allday!.end, allDay: byId.allday!.allDay },
+      { start: "2026-04-02", end: "2026-04-03", allDay: true },
+    );
     assert.equal(byId.gone, undefined);
     assert.equal(byId.open!.end, undefined, "an event without an end is passed on without one");
     const lists = fake.apiCalls.filter((c) => c.method === "GET");
@@ -232,15 +279,23 @@ describe("Google Calendar provider", () => {
     const g = provider({ read: "freeBusy", subject: "admin@example.com" });
     const results = await g.freeBusy(people, range);
     const calls = fake.apiCalls.filter((c) => c.path.endsWith("/freeBusy"));
-    assert.deepEqual(calls.map((c) => (c.body as { items: unknown[] }).items.length), [50, 50, 20]);
+    assert.deepEqual(
+      calls.map((c) => (c.body as { items: unknown[] }).items.length),
+      [50, 50, 20],
+    );
     assert.equal(results.length, 120);
     assert.match(results[7]!.error!, /Google has no free\/busy for p7@example.com \(notFound\)/);
     assert.deepEqual(results[8]!.items, [{ start: "2026-03-30T09:00:00Z", end: "2026-03-30T10:00:00Z", status: "busy" }]);
-    assert.deepEqual(fake.tokenCalls.map((t) => t.sub), ["admin@example.com"]);
+    assert.deepEqual(
+      fake.tokenCalls.map((t) => t.sub),
+      ["admin@example.com"],
+    );
   });
 
   it("waits as long as a 429's Retry-After says, then succeeds", async () => {
-    fake.queued.set("GET /calendar/v3/calendars/ana%40example.com/events", [{ status: 429, headers: { "retry-after": "1" }, body: googleError(429, "rateLimitExceeded", "Rate Limit Exceeded") }]);
+    fake.queued.set("GET /calendar/v3/calendars/ana%40example.com/events", [
+      { status: 429, headers: { "retry-after": "1" }, body: googleError(429, "rateLimitExceeded", "Rate Limit Exceeded") },
+    ]);
     const g = provider();
     const t0 = Date.now();
     await g.events(ana, range);
@@ -256,8 +311,14 @@ describe("Google Calendar provider", () => {
     await provider().events(ana, range);
     assert.equal(fake.apiCalls.length, 3, "two refusals, then the answer");
     fake.apiCalls.length = 0;
-    fake.queued.set("GET /calendar/v3/calendars/ana%40example.com/events", Array.from({ length: 2 }, () => ({ status: 403, body: googleError(403, "rateLimitExceeded", "Rate Limit Exceeded") })));
-    await assert.rejects(provider({ maxAttempts: 2 }).events(ana, range), (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.retryable && e.status === 403 && e.code === "rateLimitExceeded");
+    fake.queued.set(
+      "GET /calendar/v3/calendars/ana%40example.com/events",
+      Array.from({ length: 2 }, () => ({ status: 403, body: googleError(403, "rateLimitExceeded", "Rate Limit Exceeded") })),
+    );
+    await assert.rejects(
+      provider({ maxAttempts: 2 }).events(ana, range),
+      (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.retryable && e.status === 403 && e.code === "rateLimitExceeded",
+    );
     fake.apiCalls.length = 0;
     fake.queued.set("GET /calendar/v3/calendars/ana%40example.com/events", [{ status: 403, body: googleError(403, "forbidden", "Forbidden") }]);
     await assert.rejects(provider().events(ana, range), (e: unknown) => e instanceof CalendarError && e.kind === "permission");
@@ -270,13 +331,29 @@ describe("Google Calendar provider", () => {
       { status: 503, body: googleError(503, "backendError", "Backend Error") },
     ]);
     const g = provider({ maxAttempts: 2 });
-    await assert.rejects(g.events(ana, range), (e: unknown) => e instanceof CalendarError && e.kind === "unavailable" && e.retryable && /GET \/calendars\/:calendar\/events: answered 503 \(Backend Error\) after 2 attempts/.test(e.message));
+    await assert.rejects(
+      g.events(ana, range),
+      (e: unknown) =>
+        e instanceof CalendarError &&
+        e.kind === "unavailable" &&
+        e.retryable &&
+        /GET \/calendars\/:calendar\/events: answered 503 \(Backend Error\) after 2 attempts/.test(e.message),
+    );
   });
 
   it("names the missing delegation and scope when Google refuses to act as the person", async () => {
     fake.notDelegated.add("ana@example.com");
     const g = provider();
-    await assert.rejects(g.events(ana, range), (e: unknown) => e instanceof CalendarError && e.kind === "permission" && !e.retryable && e.message.includes("Domain-wide delegation") && e.message.includes("client ID 1234567890") && e.message.includes(GOOGLE_CALENDAR_SCOPE));
+    await assert.rejects(
+      g.events(ana, range),
+      (e: unknown) =>
+        e instanceof CalendarError &&
+        e.kind === "permission" &&
+        !e.retryable &&
+        e.message.includes("Domain-wide delegation") &&
+        e.message.includes("client ID 1234567890") &&
+        e.message.includes(GOOGLE_CALENDAR_SCOPE),
+    );
     const rows = await g.check(ana);
     assert.equal(rows[0]!.status, "fail");
     assert.match(rows[0]!.fix!, /https:\/\/www.googleapis.com\/auth\/calendar/);
@@ -291,7 +368,16 @@ describe("Google Calendar provider", () => {
 
   it("creates an event with attendees, a Meet request and sendUpdates=all, and a retry with the same key makes no second event", async () => {
     const g = provider();
-    const event = { title: "Interview: Systems design", description: "Packet", start: "2026-03-31T09:00:00Z", end: "2026-03-31T10:00:00Z", timezone: "Europe/Berlin", attendees: [{ email: "bo@example.com" }, { email: "cand@mail.example", name: "Cand" }], conference: true, key: "run-1/session-1" };
+    const event = {
+      title: "Interview: Systems design",
+      description: "Packet",
+      start: "2026-03-31T09:00:00Z",
+      end: "2026-03-31T10:00:00Z",
+      timezone: "Europe/Berlin",
+      attendees: [{ email: "bo@example.com" }, { email: "cand@mail.example", name: "Cand" }],
+      conference: true,
+      key: "run-1/session-1",
+    };
     const first = await g.createEvent(ana, event);
     const second = await g.createEvent(ana, event);
     assert.equal(first.id, googleEventId("run-1/session-1"));
@@ -319,10 +405,15 @@ describe("Google Calendar provider", () => {
     const g = provider();
     const first = await g.changes!(ana, undefined, range);
     assert.equal(first.fullResync, true);
-    fake.events.get("ana@example.com")!.push(ev("e1", { attendees: [{ email: "bo@example.com", responseStatus: "declined" }] }), { id: "e0", status: "cancelled" });
+    fake.events
+      .get("ana@example.com")!
+      .push(ev("e1", { attendees: [{ email: "bo@example.com", responseStatus: "declined" }] }), { id: "e0", status: "cancelled" });
     const next = await g.changes!(ana, first.cursor, range);
     assert.equal(next.fullResync, false);
-    assert.deepEqual(next.events.map((e) => e.attendees), [[{ email: "bo@example.com", response: "declined" }]]);
+    assert.deepEqual(
+      next.events.map((e) => e.attendees),
+      [[{ email: "bo@example.com", response: "declined" }]],
+    );
     assert.deepEqual(next.removed, ["e0"]);
     const expired = await g.changes!(ana, "sync-that-google-forgot", range);
     assert.equal(expired.fullResync, true);
@@ -341,15 +432,24 @@ describe("Google Calendar provider", () => {
     const g = provider();
     const first = await readChanges(g, ana, undefined, range, tracked);
     assert.deepEqual(first.changes, []);
-    fake.events.get("ana@example.com")!.push(
-      mine(hm, { attendees: [{ email: "bo@example.com", responseStatus: "declined" }] }),
-      mine(tech, { start: { dateTime: "2026-03-31T09:00:00+02:00" }, end: { dateTime: "2026-03-31T10:00:00+02:00" } }),
-      ev("lunch", {}),
-    );
+    fake.events
+      .get("ana@example.com")!
+      .push(
+        mine(hm, { attendees: [{ email: "bo@example.com", responseStatus: "declined" }] }),
+        mine(tech, { start: { dateTime: "2026-03-31T09:00:00+02:00" }, end: { dateTime: "2026-03-31T10:00:00+02:00" } }),
+        ev("lunch", {}),
+      );
     const next = await readChanges(g, ana, first.cursor, range, tracked);
     assert.deepEqual(next.changes, [
       { kind: "declined", key: hm, eventId: googleEventId(hm), attendee: "bo@example.com" },
-      { kind: "moved", key: tech, eventId: googleEventId(tech), start: "2026-03-31T09:00:00+02:00", end: "2026-03-31T10:00:00+02:00", previous: { start: "2026-03-30T07:00:00Z", end: "2026-03-30T08:00:00Z" } },
+      {
+        kind: "moved",
+        key: tech,
+        eventId: googleEventId(tech),
+        start: "2026-03-31T09:00:00+02:00",
+        end: "2026-03-31T10:00:00+02:00",
+        previous: { start: "2026-03-30T07:00:00Z", end: "2026-03-30T08:00:00Z" },
+      },
     ]);
     assert.equal(next.otherEvents, 1);
     fake.events.get("ana@example.com")!.push({ id: googleEventId(hm), status: "cancelled" });
@@ -366,7 +466,13 @@ describe("Google Calendar provider", () => {
     assert.deepEqual([sent.type, sent.address, sent.token, sent.params], ["web_hook", "https://fulcrum.example/hooks/google", "tok-abc", { ttl: "3600" }]);
     await g.stopWatch(ana, channel);
     await assert.rejects(g.watch(ana, "http://insecure.example/", "t"), /WebHook callback must be HTTPS/);
-    const headers = { "x-goog-channel-id": channel.channelId, "x-goog-channel-token": "tok-abc", "x-goog-resource-id": "res-1", "x-goog-resource-state": "exists", "x-goog-message-number": "7" };
+    const headers = {
+      "x-goog-channel-id": channel.channelId,
+      "x-goog-channel-token": "tok-abc",
+      "x-goog-resource-id": "res-1",
+      "x-goog-resource-state": "exists",
+      "x-goog-message-number": "7",
+    };
     assert.deepEqual(verifyGooglePush(headers, "tok-abc"), { channelId: channel.channelId, resourceId: "res-1", state: "exists", messageNumber: 7 });
     assert.equal(verifyGooglePush({ ...headers, "x-goog-channel-token": "tok-abd" }, "tok-abc"), undefined);
     assert.equal(verifyGooglePush({ ...headers, "x-goog-channel-token": undefined }, "tok-abc"), undefined);
@@ -374,7 +480,13 @@ describe("Google Calendar provider", () => {
 
   it("reads 10,000 events in a window in bounded pages and time", async () => {
     const list = [];
-    for (let i = 0; i < 10_000; i++) list.push(ev(`e${i}`, { start: { dateTime: new Date(Date.parse(range.start) + i * 60_000).toISOString() }, end: { dateTime: new Date(Date.parse(range.start) + i * 60_000 + 30_000).toISOString() } }));
+    for (let i = 0; i < 10_000; i++)
+      list.push(
+        ev(`e${i}`, {
+          start: { dateTime: new Date(Date.parse(range.start) + i * 60_000).toISOString() },
+          end: { dateTime: new Date(Date.parse(range.start) + i * 60_000 + 30_000).toISOString() },
+        }),
+      );
     fake.events.set("ana@example.com", list);
     const t0 = Date.now();
     const [r] = await provider().freeBusy([ana], range);
@@ -383,7 +495,10 @@ describe("Google Calendar provider", () => {
     assert.ok(Date.now() - t0 < 5000);
     const bounded = new GoogleCalendarProvider({ ...configFor(), read: "events" }, { maxEventsPerPerson: 4000 });
     const before = fake.apiCalls.length;
-    await assert.rejects(bounded.events(ana, range), /ana@example.com has more than 4000 events in 2026-03-30T00:00:00Z–2026-04-03T00:00:00Z.*calendars.maxEventsPerPerson/);
+    await assert.rejects(
+      bounded.events(ana, range),
+      /ana@example.com has more than 4000 events in 2026-03-30T00:00:00Z–2026-04-03T00:00:00Z.*calendars.maxEventsPerPerson/,
+    );
     assert.equal(fake.apiCalls.length - before, 2, "stops reading at the page that crosses the bound");
     const [fb] = await bounded.freeBusy([ana], range);
     assert.match(fb!.error!, /more than 4000 events/, "free/busy reports it for that person alone");

@@ -12,7 +12,18 @@ import { providerError, requestJson, type JsonResponse } from "./http.ts";
 import { googleServiceAccountKeySchema, type GoogleConnectionConfig, type GoogleServiceAccountKey } from "./config.ts";
 import type { CalendarProvider, PushChannel } from "./provider.ts";
 import { openCalendarSecret, type SecretScope, type SecretSealer } from "./secrets.ts";
-import type { CalendarCheckRow, CalendarEvent, CalendarIdentity, EventChanges, EventPatch, EventRef, FreeBusyResult, NewEvent, RawItem, TimeRange } from "./types.ts";
+import type {
+  CalendarCheckRow,
+  CalendarEvent,
+  CalendarIdentity,
+  EventChanges,
+  EventPatch,
+  EventRef,
+  FreeBusyResult,
+  NewEvent,
+  RawItem,
+  TimeRange,
+} from "./types.ts";
 
 /** The one scope Fulcrum asks for: reading free/busy and events, and writing interview events. */
 export const GOOGLE_CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar";
@@ -64,7 +75,13 @@ export function googleRateLimited(status: number, body: unknown): boolean {
 const b64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
 
 /** Signs the JWT-bearer assertion for `subject` (RS256, one hour). Exported for tests. */
-export function signGoogleAssertion(key: GoogleServiceAccountKey, subject: string | undefined, scope: string, audience: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function signGoogleAssertion(
+  key: GoogleServiceAccountKey,
+  subject: string | undefined,
+  scope: string,
+  audience: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
   const header = b64url(JSON.stringify({ alg: "RS256", typ: "JWT" }));
   const claims: Record<string, unknown> = { iss: key.client_email, scope, aud: audience, iat: nowSeconds, exp: nowSeconds + 3600 };
   if (subject) claims.sub = subject;
@@ -122,17 +139,33 @@ export class GoogleCalendarProvider implements CalendarProvider {
     try {
       raw = JSON.parse(raw as string);
     } catch {
-      throw this.#error("invalid", "service account key", "serviceAccountKey is not JSON", "Paste the whole JSON key file downloaded from the Google Cloud console");
+      throw this.#error(
+        "invalid",
+        "service account key",
+        "serviceAccountKey is not JSON",
+        "Paste the whole JSON key file downloaded from the Google Cloud console",
+      );
     }
     const key = googleServiceAccountKeySchema.safeParse(raw);
     if (!key.success) {
       const issue = key.error.issues[0]!;
-      throw this.#error("invalid", "service account key", `serviceAccountKey.${issue.path.join(".")} ${issue.message}`, "Use the JSON key file of a service account (it has client_email and private_key)");
+      throw this.#error(
+        "invalid",
+        "service account key",
+        `serviceAccountKey.${issue.path.join(".")} ${issue.message}`,
+        "Use the JSON key file of a service account (it has client_email and private_key)",
+      );
     }
     return key.data;
   }
 
-  #error(kind: ConstructorParameters<typeof CalendarError>[0]["kind"], endpoint: string, message: string, fix?: string, extra: { status?: number; code?: string; retryAfterMs?: number } = {}): CalendarError {
+  #error(
+    kind: ConstructorParameters<typeof CalendarError>[0]["kind"],
+    endpoint: string,
+    message: string,
+    fix?: string,
+    extra: { status?: number; code?: string; retryAfterMs?: number } = {},
+  ): CalendarError {
     return new CalendarError({ kind, provider: "google", connectionId: this.#config.id, endpoint, message, fix, ...extra });
   }
 
@@ -163,12 +196,30 @@ export class GoogleCalendarProvider implements CalendarProvider {
       const { code, message } = providerError(res.body);
       const who = subject ? ` as ${subject}` : "";
       if (code === "unauthorized_client") {
-        throw this.#error("permission", endpoint, `Google refused to delegate${who} (${code}: ${message ?? "client not authorized for the scope"})`, this.#delegationFix(), { status: res.status, code });
+        throw this.#error(
+          "permission",
+          endpoint,
+          `Google refused to delegate${who} (${code}: ${message ?? "client not authorized for the scope"})`,
+          this.#delegationFix(),
+          { status: res.status, code },
+        );
       }
       if (code === "invalid_grant" && /user|email|subject/i.test(message ?? "")) {
-        throw this.#error("not-found", endpoint, `${subject ?? "the subject"} is not a user Google knows (${message})`, "Map this Lever user to their Workspace address under calendars.identities", { status: res.status, code });
+        throw this.#error(
+          "not-found",
+          endpoint,
+          `${subject ?? "the subject"} is not a user Google knows (${message})`,
+          "Map this Lever user to their Workspace address under calendars.identities",
+          { status: res.status, code },
+        );
       }
-      throw this.#error("auth", endpoint, `Google refused the service account's credentials${who} (${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""})`, "Check that the service account and its key still exist and are enabled; download a new key if needed", { status: res.status, ...(code ? { code } : {}) });
+      throw this.#error(
+        "auth",
+        endpoint,
+        `Google refused the service account's credentials${who} (${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""})`,
+        "Check that the service account and its key still exist and are enabled; download a new key if needed",
+        { status: res.status, ...(code ? { code } : {}) },
+      );
     }
     const body = z.object({ access_token: z.string().min(1), expires_in: z.number().optional() }).safeParse(res.body);
     if (!body.success) throw this.#error("invalid", endpoint, "the token answer has no access_token");
@@ -180,11 +231,25 @@ export class GoogleCalendarProvider implements CalendarProvider {
     return { timeoutMs: this.#config.timeoutMs, maxAttempts: this.#config.maxAttempts };
   }
 
-  async #call(subject: string, endpoint: string, path: string, init: { method?: string; body?: unknown; query?: Record<string, string | undefined> } = {}): Promise<JsonResponse> {
+  async #call(
+    subject: string,
+    endpoint: string,
+    path: string,
+    init: { method?: string; body?: unknown; query?: Record<string, string | undefined> } = {},
+  ): Promise<JsonResponse> {
     const url = new URL(this.#api + path);
     for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     return requestJson(
-      { provider: "google", connectionId: this.#config.id, endpoint, url: url.href, method: init.method, body: init.body, token: (refresh) => this.accessToken(subject, refresh), rateLimited: googleRateLimited },
+      {
+        provider: "google",
+        connectionId: this.#config.id,
+        endpoint,
+        url: url.href,
+        method: init.method,
+        body: init.body,
+        token: (refresh) => this.accessToken(subject, refresh),
+        rateLimited: googleRateLimited,
+      },
       this.#http(),
     );
   }
@@ -199,7 +264,14 @@ export class GoogleCalendarProvider implements CalendarProvider {
       return this.#error("rate-limited", endpoint, `Google's quota is used up (${detail})`, "Fulcrum will try again later", extra);
     }
     if (res.status === 403) return this.#error("permission", endpoint, `Google refused access to ${about} (${detail})`, this.#delegationFix(), extra);
-    if (res.status === 404) return this.#error("not-found", endpoint, `${about} does not exist or is not shared with the service account (${detail})`, "Check the person's calendar address under calendars.identities", extra);
+    if (res.status === 404)
+      return this.#error(
+        "not-found",
+        endpoint,
+        `${about} does not exist or is not shared with the service account (${detail})`,
+        "Check the person's calendar address under calendars.identities",
+        extra,
+      );
     if (res.status === 410) return this.#error("gone", endpoint, `the sync token expired (${detail})`, undefined, extra);
     return this.#error("invalid", endpoint, `Google answered ${detail}`, undefined, extra);
   }
@@ -228,7 +300,13 @@ export class GoogleCalendarProvider implements CalendarProvider {
       const endpoint = "POST /freeBusy";
       const res = await this.#call(subject, endpoint, "/freeBusy", {
         method: "POST",
-        body: { timeMin: range.start, timeMax: range.end, timeZone: "UTC", calendarExpansionMax: GOOGLE_FREEBUSY_BATCH, items: batch.map((p) => ({ id: p.email })) },
+        body: {
+          timeMin: range.start,
+          timeMax: range.end,
+          timeZone: "UTC",
+          calendarExpansionMax: GOOGLE_FREEBUSY_BATCH,
+          items: batch.map((p) => ({ id: p.email })),
+        },
       });
       if (res.status !== 200) throw this.#fail(endpoint, res, `free/busy of ${batch.length} calendar(s)`);
       const parsed = freeBusySchema.safeParse(res.body);
@@ -237,7 +315,12 @@ export class GoogleCalendarProvider implements CalendarProvider {
         const cal = parsed.data.calendars[p.email];
         const reasons = cal?.errors?.map((e) => e.reason ?? "error").join(", ");
         if (!cal || reasons) {
-          out.push({ identityId: p.id, email: p.email, items: [], error: `Google has no free/busy for ${p.email} (${reasons || "missing from the answer"}): check the address or that it is in this Workspace` });
+          out.push({
+            identityId: p.id,
+            email: p.email,
+            items: [],
+            error: `Google has no free/busy for ${p.email} (${reasons || "missing from the answer"}): check the address or that it is in this Workspace`,
+          });
           continue;
         }
         out.push({ identityId: p.id, email: p.email, items: cal.busy.map((b) => ({ start: b.start, end: b.end, status: "busy" as const })) });
@@ -246,7 +329,11 @@ export class GoogleCalendarProvider implements CalendarProvider {
     return out;
   }
 
-  async #list(identity: CalendarIdentity, range: TimeRange | undefined, syncToken?: string): Promise<{ events: GoogleEvent[]; timezone?: string; nextSyncToken?: string }> {
+  async #list(
+    identity: CalendarIdentity,
+    range: TimeRange | undefined,
+    syncToken?: string,
+  ): Promise<{ events: GoogleEvent[]; timezone?: string; nextSyncToken?: string }> {
     const endpoint = "GET /calendars/:calendar/events";
     const events: GoogleEvent[] = [];
     let pageToken: string | undefined;
@@ -257,14 +344,28 @@ export class GoogleCalendarProvider implements CalendarProvider {
       const res = await this.#call(identity.email, endpoint, `/calendars/${encodeURIComponent(identity.email)}/events`, {
         query: syncToken
           ? { syncToken, pageToken, singleEvents: "true", showDeleted: "true", maxResults: "2500" }
-          : { timeMin: range?.start, timeMax: range?.end, pageToken, singleEvents: "true", orderBy: "startTime", maxResults: "2500", showDeleted: range ? undefined : "true" },
+          : {
+              timeMin: range?.start,
+              timeMax: range?.end,
+              pageToken,
+              singleEvents: "true",
+              orderBy: "startTime",
+              maxResults: "2500",
+              showDeleted: range ? undefined : "true",
+            },
       });
       if (res.status !== 200) throw this.#fail(endpoint, res, `the calendar of ${identity.email}`);
       const parsed = eventsPageSchema.safeParse(res.body);
-      if (!parsed.success) throw this.#error("invalid", endpoint, `an events page for ${identity.email} has an unexpected shape (${parsed.error.issues[0]?.path.join(".")})`);
+      if (!parsed.success)
+        throw this.#error("invalid", endpoint, `an events page for ${identity.email} has an unexpected shape (${parsed.error.issues[0]?.path.join(".")})`);
       events.push(...parsed.data.items);
       if (events.length > this.#maxEvents) {
-        throw this.#error("invalid", endpoint, `${identity.email} has more than ${this.#maxEvents} events in ${range ? `${range.start}–${range.end}` : "the changes"}`, "Narrow the window or raise calendars.maxEventsPerPerson");
+        throw this.#error(
+          "invalid",
+          endpoint,
+          `${identity.email} has more than ${this.#maxEvents} events in ${range ? `${range.start}–${range.end}` : "the changes"}`,
+          "Narrow the window or raise calendars.maxEventsPerPerson",
+        );
       }
       timezone ??= parsed.data.timeZone;
       if (parsed.data.nextSyncToken) nextSyncToken = parsed.data.nextSyncToken;
@@ -315,7 +416,10 @@ export class GoogleCalendarProvider implements CalendarProvider {
 
   async deleteEvent(organizer: CalendarIdentity, ref: EventRef): Promise<void> {
     const endpoint = "DELETE /calendars/:calendar/events/:event";
-    const res = await this.#call(organizer.email, endpoint, `/calendars/${encodeURIComponent(organizer.email)}/events/${encodeURIComponent(ref.id)}`, { method: "DELETE", query: { sendUpdates: "all" } });
+    const res = await this.#call(organizer.email, endpoint, `/calendars/${encodeURIComponent(organizer.email)}/events/${encodeURIComponent(ref.id)}`, {
+      method: "DELETE",
+      query: { sendUpdates: "all" },
+    });
     // Already gone (404, or 410 for an event deleted before) is what we wanted.
     if (res.status === 204 || res.status === 200 || res.status === 404 || res.status === 410) return;
     throw this.#fail(endpoint, res, `event ${ref.id}`);
@@ -348,7 +452,12 @@ export class GoogleCalendarProvider implements CalendarProvider {
    * Opens a push channel (events.watch) on a person's calendar: Google then POSTs to `address`
    * (https) with our `token` whenever an event changes; read the changes with {@link changes}.
    */
-  async watch(identity: CalendarIdentity, address: string, token: string, ttlSeconds = 7 * 86_400): Promise<{ channelId: string; resourceId: string; expiresAt: string }> {
+  async watch(
+    identity: CalendarIdentity,
+    address: string,
+    token: string,
+    ttlSeconds = 7 * 86_400,
+  ): Promise<{ channelId: string; resourceId: string; expiresAt: string }> {
     const endpoint = "POST /calendars/:calendar/events/watch";
     const channelId = randomUUID();
     const res = await this.#call(identity.email, endpoint, `/calendars/${encodeURIComponent(identity.email)}/events/watch`, {
@@ -365,7 +474,10 @@ export class GoogleCalendarProvider implements CalendarProvider {
   /** Closes a push channel; one Google no longer knows (404) is already closed. */
   async stopWatch(identity: CalendarIdentity, channel: { channelId: string; resourceId: string }): Promise<void> {
     const endpoint = "POST /channels/stop";
-    const res = await this.#call(identity.email, endpoint, "/channels/stop", { method: "POST", body: { id: channel.channelId, resourceId: channel.resourceId } });
+    const res = await this.#call(identity.email, endpoint, "/channels/stop", {
+      method: "POST",
+      body: { id: channel.channelId, resourceId: channel.resourceId },
+    });
     if (res.status === 204 || res.status === 200 || res.status === 404) return;
     throw this.#fail(endpoint, res, `channel ${channel.channelId}`);
   }
@@ -391,19 +503,31 @@ export class GoogleCalendarProvider implements CalendarProvider {
     const name = `calendar ${this.#config.id}: `;
     try {
       await this.accessToken(subject, true);
-      rows.push({ check: `${name}delegation`, status: "ok", detail: `${this.#account.client_email} may act${subject ? ` as ${subject}` : ""} with ${GOOGLE_CALENDAR_SCOPE}` });
+      rows.push({
+        check: `${name}delegation`,
+        status: "ok",
+        detail: `${this.#account.client_email} may act${subject ? ` as ${subject}` : ""} with ${GOOGLE_CALENDAR_SCOPE}`,
+      });
     } catch (error) {
       const e = error as CalendarError;
       rows.push({ check: `${name}delegation`, status: "fail", detail: e.message, fix: e.fix });
       return rows;
     }
     if (!subject) {
-      rows.push({ check: `${name}calendar read`, status: "skip", detail: "no subject to try: nobody is mapped to this connection", fix: "Set calendars.connections[].subject to a Workspace user" });
+      rows.push({
+        check: `${name}calendar read`,
+        status: "skip",
+        detail: "no subject to try: nobody is mapped to this connection",
+        fix: "Set calendars.connections[].subject to a Workspace user",
+      });
       return rows;
     }
     const now = this.#now();
     try {
-      await this.#list({ id: subject, email: subject, connectionId: this.#config.id }, { start: new Date(now).toISOString(), end: new Date(now + 86_400_000).toISOString() });
+      await this.#list(
+        { id: subject, email: subject, connectionId: this.#config.id },
+        { start: new Date(now).toISOString(), end: new Date(now + 86_400_000).toISOString() },
+      );
       rows.push({ check: `${name}calendar read`, status: "ok", detail: `read a day of ${subject}'s events` });
     } catch (error) {
       const e = error as CalendarError;
@@ -420,7 +544,8 @@ function googleBody(e: EventPatch): Record<string, unknown> {
   if (e.location !== undefined) body.location = e.location;
   if (e.start !== undefined) body.start = { dateTime: e.start, ...(e.timezone ? { timeZone: e.timezone } : {}) };
   if (e.end !== undefined) body.end = { dateTime: e.end, ...(e.timezone ? { timeZone: e.timezone } : {}) };
-  if (e.attendees !== undefined) body.attendees = e.attendees.map((a) => ({ email: a.email, ...(a.name ? { displayName: a.name } : {}), ...(a.optional ? { optional: true } : {}) }));
+  if (e.attendees !== undefined)
+    body.attendees = e.attendees.map((a) => ({ email: a.email, ...(a.name ? { displayName: a.name } : {}), ...(a.optional ? { optional: true } : {}) }));
   return body;
 }
 
@@ -437,7 +562,12 @@ function toEvent(e: GoogleEvent, owner: string): CalendarEvent {
     allDay,
     status: statusOf(e, self?.responseStatus),
     cancelled: e.status === "cancelled",
-    attendees: (e.attendees ?? []).filter((a) => a.email).map((a) => ({ email: a.email!, response: (RESPONSES.has(a.responseStatus ?? "") ? a.responseStatus : "needsAction") as CalendarEvent["attendees"][number]["response"] })),
+    attendees: (e.attendees ?? [])
+      .filter((a) => a.email)
+      .map((a) => ({
+        email: a.email!,
+        response: (RESPONSES.has(a.responseStatus ?? "") ? a.responseStatus : "needsAction") as CalendarEvent["attendees"][number]["response"],
+      })),
     conferenceUrl: e.hangoutLink ?? e.conferenceData?.entryPoints?.find((p) => p.entryPointType === "video")?.uri,
     key: e.extendedProperties?.private?.fulcrumKey,
   };

@@ -14,7 +14,21 @@ import { providerError, requestJson, type JsonResponse } from "./http.ts";
 import type { GraphConnectionConfig } from "./config.ts";
 import type { CalendarProvider, PushChannel } from "./provider.ts";
 import { openCalendarSecret, type SecretSealer } from "./secrets.ts";
-import { weekdayKeys, type AvailabilityStatus, type CalendarCheckRow, type CalendarEvent, type CalendarIdentity, type EventChanges, type EventPatch, type EventRef, type FreeBusyResult, type NewEvent, type RawItem, type TimeRange, type WeeklyHours } from "./types.ts";
+import {
+  weekdayKeys,
+  type AvailabilityStatus,
+  type CalendarCheckRow,
+  type CalendarEvent,
+  type CalendarIdentity,
+  type EventChanges,
+  type EventPatch,
+  type EventRef,
+  type FreeBusyResult,
+  type NewEvent,
+  type RawItem,
+  type TimeRange,
+  type WeeklyHours,
+} from "./types.ts";
 import { windowsZoneToIana } from "./windows-zones.ts";
 
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -35,7 +49,17 @@ const scheduleSchema = z.object({
   value: z.array(
     z.object({
       scheduleId: z.string(),
-      scheduleItems: z.array(z.object({ status: z.string(), start: dateTimeTimeZone, end: dateTimeTimeZone.optional(), subject: z.string().optional(), isPrivate: z.boolean().optional() })).optional(),
+      scheduleItems: z
+        .array(
+          z.object({
+            status: z.string(),
+            start: dateTimeTimeZone,
+            end: dateTimeTimeZone.optional(),
+            subject: z.string().optional(),
+            isPrivate: z.boolean().optional(),
+          }),
+        )
+        .optional(),
       workingHours: z
         .object({
           daysOfWeek: z.array(z.string()).optional(),
@@ -58,7 +82,11 @@ const graphEventSchema = z.object({
   end: dateTimeTimeZone.optional(),
   transactionId: z.string().nullish(),
   responseStatus: z.object({ response: z.string().optional() }).optional(),
-  attendees: z.array(z.object({ emailAddress: z.object({ address: z.string().optional() }).optional(), status: z.object({ response: z.string().optional() }).optional() })).optional(),
+  attendees: z
+    .array(
+      z.object({ emailAddress: z.object({ address: z.string().optional() }).optional(), status: z.object({ response: z.string().optional() }).optional() }),
+    )
+    .optional(),
   onlineMeeting: z.object({ joinUrl: z.string().optional() }).nullish(),
   "@removed": z.object({ reason: z.string().optional() }).optional(),
 });
@@ -74,7 +102,10 @@ export function graphInstant(value: { dateTime: string; timeZone?: string | unde
 }
 
 /** Graph's working hours as our weekly hours in an IANA zone; a zone we cannot map gives a note instead. */
-export function graphWorkingHours(wh: z.infer<typeof scheduleSchema>["value"][number]["workingHours"], who: string): { hours?: { timezone: string; hours: WeeklyHours }; note?: string } {
+export function graphWorkingHours(
+  wh: z.infer<typeof scheduleSchema>["value"][number]["workingHours"],
+  who: string,
+): { hours?: { timezone: string; hours: WeeklyHours }; note?: string } {
   if (!wh?.daysOfWeek?.length || !wh.startTime || !wh.endTime) return {};
   const name = wh.timeZone?.name;
   let timezone: string;
@@ -102,7 +133,15 @@ export function graphValidationResponse(url: URL): { status: 200; contentType: "
 }
 
 const notificationsSchema = z.object({
-  value: z.array(z.object({ subscriptionId: z.string(), clientState: z.string().optional(), changeType: z.string(), resource: z.string(), resourceData: z.object({ id: z.string().optional() }).passthrough().optional() })),
+  value: z.array(
+    z.object({
+      subscriptionId: z.string(),
+      clientState: z.string().optional(),
+      changeType: z.string(),
+      resource: z.string(),
+      resourceData: z.object({ id: z.string().optional() }).passthrough().optional(),
+    }),
+  ),
 });
 export type GraphNotification = z.infer<typeof notificationsSchema>["value"][number];
 
@@ -112,7 +151,8 @@ export type GraphNotification = z.infer<typeof notificationsSchema>["value"][num
  */
 export function verifyGraphNotifications(body: unknown, clientState: string): { accepted: GraphNotification[]; rejected: number } {
   const parsed = notificationsSchema.safeParse(body);
-  if (!parsed.success) throw new RangeError(`not a Graph change notification (${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message})`);
+  if (!parsed.success)
+    throw new RangeError(`not a Graph change notification (${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message})`);
   const secret = Buffer.from(clientState);
   const accepted: GraphNotification[] = [];
   let rejected = 0;
@@ -136,7 +176,14 @@ export function tokenRoles(token: string): string[] | undefined {
   }
 }
 
-const STATUSES: Record<string, AvailabilityStatus> = { free: "free", tentative: "tentative", busy: "busy", oof: "oof", workingelsewhere: "workingElsewhere", unknown: "busy" };
+const STATUSES: Record<string, AvailabilityStatus> = {
+  free: "free",
+  tentative: "tentative",
+  busy: "busy",
+  oof: "oof",
+  workingelsewhere: "workingElsewhere",
+  unknown: "busy",
+};
 
 export interface GraphOptions {
   now?: () => number;
@@ -173,7 +220,13 @@ export class GraphCalendarProvider implements CalendarProvider {
 
   /** The client secret, opened from the configuration for the one token request that needs it. */
   #clientSecret(): string {
-    return openCalendarSecret(this.#config.clientSecret, { provider: "graph", connectionId: this.#config.id, field: "clientSecret", box: this.#options.secrets, env: this.#options.env });
+    return openCalendarSecret(this.#config.clientSecret, {
+      provider: "graph",
+      connectionId: this.#config.id,
+      field: "clientSecret",
+      box: this.#options.secrets,
+      env: this.#options.env,
+    });
   }
 
   #error(kind: CalendarErrorKind, endpoint: string, message: string, fix?: string, extra: { status?: number; code?: string } = {}): CalendarError {
@@ -200,7 +253,12 @@ export class GraphCalendarProvider implements CalendarProvider {
         url: `${this.#login}/${encodeURIComponent(this.#config.tenantId)}/oauth2/v2.0/token`,
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ client_id: this.#config.clientId, client_secret: this.#clientSecret(), scope: GRAPH_SCOPE, grant_type: "client_credentials" }),
+        body: new URLSearchParams({
+          client_id: this.#config.clientId,
+          client_secret: this.#clientSecret(),
+          scope: GRAPH_SCOPE,
+          grant_type: "client_credentials",
+        }),
       },
       this.#http(),
     );
@@ -209,10 +267,37 @@ export class GraphCalendarProvider implements CalendarProvider {
       const aadsts = /AADSTS\d+/.exec(message ?? "")?.[0];
       const extra = { status: res.status, ...(code ? { code } : {}) };
       const said = `${res.status}${code ? ` ${code}` : ""}${aadsts ? ` ${aadsts}` : ""}`;
-      if (aadsts === "AADSTS90002" || aadsts === "AADSTS900023") throw this.#error("auth", endpoint, `tenant "${this.#config.tenantId}" was not found (${said})`, "Set tenantId to your directory (tenant) ID from the Entra admin center", extra);
-      if (aadsts === "AADSTS700016") throw this.#error("auth", endpoint, `app ${this.#config.clientId} is not in tenant ${this.#config.tenantId} (${said})`, "Check clientId (the application ID) and tenantId", extra);
-      if (aadsts === "AADSTS7000222") throw this.#error("auth", endpoint, `the client secret has expired (${said})`, "Create a new client secret under App registrations → Certificates & secrets and put it in clientSecret", extra);
-      throw this.#error("auth", endpoint, `Microsoft refused the app's credentials (${said})`, "Check clientId, clientSecret and tenantId; a secret may have expired", extra);
+      if (aadsts === "AADSTS90002" || aadsts === "AADSTS900023")
+        throw this.#error(
+          "auth",
+          endpoint,
+          `tenant "${this.#config.tenantId}" was not found (${said})`,
+          "Set tenantId to your directory (tenant) ID from the Entra admin center",
+          extra,
+        );
+      if (aadsts === "AADSTS700016")
+        throw this.#error(
+          "auth",
+          endpoint,
+          `app ${this.#config.clientId} is not in tenant ${this.#config.tenantId} (${said})`,
+          "Check clientId (the application ID) and tenantId",
+          extra,
+        );
+      if (aadsts === "AADSTS7000222")
+        throw this.#error(
+          "auth",
+          endpoint,
+          `the client secret has expired (${said})`,
+          "Create a new client secret under App registrations → Certificates & secrets and put it in clientSecret",
+          extra,
+        );
+      throw this.#error(
+        "auth",
+        endpoint,
+        `Microsoft refused the app's credentials (${said})`,
+        "Check clientId, clientSecret and tenantId; a secret may have expired",
+        extra,
+      );
     }
     const body = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().optional() }).safeParse(res.body);
     if (!body.success) throw this.#error("invalid", endpoint, "the token answer has no access_token");
@@ -223,8 +308,21 @@ export class GraphCalendarProvider implements CalendarProvider {
   async #call(endpoint: string, pathOrUrl: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<JsonResponse> {
     const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : this.#api + pathOrUrl;
     // Paging links come from the server; they must stay on the API host the token is meant for.
-    if (new URL(url).origin !== new URL(this.#api).origin) throw this.#error("invalid", endpoint, `a paging link points at another host (${new URL(url).origin})`);
-    return requestJson({ provider: "graph", connectionId: this.#config.id, endpoint, url, method: init.method, body: init.body, headers: { ...PREFER_UTC, ...init.headers }, token: (refresh) => this.accessToken(refresh) }, this.#http());
+    if (new URL(url).origin !== new URL(this.#api).origin)
+      throw this.#error("invalid", endpoint, `a paging link points at another host (${new URL(url).origin})`);
+    return requestJson(
+      {
+        provider: "graph",
+        connectionId: this.#config.id,
+        endpoint,
+        url,
+        method: init.method,
+        body: init.body,
+        headers: { ...PREFER_UTC, ...init.headers },
+        token: (refresh) => this.accessToken(refresh),
+      },
+      this.#http(),
+    );
   }
 
   #fail(endpoint: string, res: JsonResponse, about: string): CalendarError {
@@ -270,7 +368,12 @@ export class GraphCalendarProvider implements CalendarProvider {
           }
           for (const it of s.scheduleItems ?? []) {
             try {
-              const item: RawItem = { start: graphInstant(it.start, `${p.email} item`), ...(it.end ? { end: graphInstant(it.end, `${p.email} item`) } : {}), status: STATUSES[it.status.toLowerCase()] ?? "busy", ...(it.subject ? { title: it.subject } : {}) };
+              const item: RawItem = {
+                start: graphInstant(it.start, `${p.email} item`),
+                ...(it.end ? { end: graphInstant(it.end, `${p.email} item`) } : {}),
+                status: STATUSES[it.status.toLowerCase()] ?? "busy",
+                ...(it.subject ? { title: it.subject } : {}),
+              };
               // An item across a piece boundary comes back in both pieces: keep it once.
               entry.items.set(`${item.start}|${item.end ?? ""}|${item.status}|${item.title ?? ""}`, item);
             } catch (error) {
@@ -288,7 +391,13 @@ export class GraphCalendarProvider implements CalendarProvider {
     return identities.map((p) => {
       const entry = acc.get(p.id)!;
       if (entry.error) return { identityId: p.id, email: p.email, items: [], error: entry.error };
-      return { identityId: p.id, email: p.email, items: [...entry.items.values()], ...(entry.workingHours ? { workingHours: entry.workingHours, timezone: entry.workingHours.timezone } : {}), ...(entry.notes.length ? { notes: entry.notes } : {}) };
+      return {
+        identityId: p.id,
+        email: p.email,
+        items: [...entry.items.values()],
+        ...(entry.workingHours ? { workingHours: entry.workingHours, timezone: entry.workingHours.timezone } : {}),
+        ...(entry.notes.length ? { notes: entry.notes } : {}),
+      };
     });
   }
 
@@ -306,7 +415,13 @@ export class GraphCalendarProvider implements CalendarProvider {
         const e = graphEventSchema.safeParse(raw);
         if (e.success) items.push(e.data);
       }
-      if (items.length > this.#maxEvents) throw this.#error("invalid", endpoint, `${who} has more than ${this.#maxEvents} events in the window`, "Narrow the window or raise calendars.maxEventsPerPerson");
+      if (items.length > this.#maxEvents)
+        throw this.#error(
+          "invalid",
+          endpoint,
+          `${who} has more than ${this.#maxEvents} events in the window`,
+          "Narrow the window or raise calendars.maxEventsPerPerson",
+        );
       next = parsed.data["@odata.nextLink"];
       deltaLink = parsed.data["@odata.deltaLink"] ?? deltaLink;
     }
@@ -331,7 +446,9 @@ export class GraphCalendarProvider implements CalendarProvider {
       allDay,
       status,
       cancelled: Boolean(e.isCancelled),
-      attendees: (e.attendees ?? []).filter((a) => a.emailAddress?.address).map((a) => ({ email: a.emailAddress!.address!, response: answer(a.status?.response) })),
+      attendees: (e.attendees ?? [])
+        .filter((a) => a.emailAddress?.address)
+        .map((a) => ({ email: a.emailAddress!.address!, response: answer(a.status?.response) })),
       conferenceUrl: e.onlineMeeting?.joinUrl,
       key: e.transactionId ?? undefined,
     };
@@ -348,7 +465,12 @@ export class GraphCalendarProvider implements CalendarProvider {
     const res = await this.#call(endpoint, `/users/${encodeURIComponent(organizer.email)}/events`, {
       method: "POST",
       // transactionId: Graph itself drops a second POST with the same id, so a retry makes no second event.
-      body: { ...graphBody(event), transactionId: event.key.slice(0, 255), ...(event.showAs === "tentative" ? { showAs: "tentative" } : {}), ...(event.conference ? { isOnlineMeeting: true, onlineMeetingProvider: "teamsForBusiness" } : {}) },
+      body: {
+        ...graphBody(event),
+        transactionId: event.key.slice(0, 255),
+        ...(event.showAs === "tentative" ? { showAs: "tentative" } : {}),
+        ...(event.conference ? { isOnlineMeeting: true, onlineMeetingProvider: "teamsForBusiness" } : {}),
+      },
     });
     if (res.status !== 201 && res.status !== 200) throw this.#fail(endpoint, res, `the calendar of ${organizer.email}`);
     return this.#toEvent(graphEventSchema.parse(res.body), organizer.email);
@@ -356,7 +478,10 @@ export class GraphCalendarProvider implements CalendarProvider {
 
   async updateEvent(organizer: CalendarIdentity, ref: EventRef, patch: EventPatch): Promise<CalendarEvent> {
     const endpoint = "PATCH /users/:user/events/:event";
-    const res = await this.#call(endpoint, `/users/${encodeURIComponent(organizer.email)}/events/${encodeURIComponent(ref.id)}`, { method: "PATCH", body: graphBody(patch) });
+    const res = await this.#call(endpoint, `/users/${encodeURIComponent(organizer.email)}/events/${encodeURIComponent(ref.id)}`, {
+      method: "PATCH",
+      body: graphBody(patch),
+    });
     if (res.status !== 200) throw this.#fail(endpoint, res, `event ${ref.id}`);
     return this.#toEvent(graphEventSchema.parse(res.body), organizer.email);
   }
@@ -396,12 +521,23 @@ export class GraphCalendarProvider implements CalendarProvider {
    * Subscribes to changes of a person's events; Graph will first call `notificationUrl` with a
    * validationToken. `minutes` is capped at Graph's limit for events (10,080).
    */
-  async subscribe(identity: CalendarIdentity, notificationUrl: string, clientState: string, minutes = GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 60): Promise<{ id: string; expiresAt: string }> {
+  async subscribe(
+    identity: CalendarIdentity,
+    notificationUrl: string,
+    clientState: string,
+    minutes = GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 60,
+  ): Promise<{ id: string; expiresAt: string }> {
     minutes = Math.min(minutes, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 1);
     const endpoint = "POST /subscriptions";
     const res = await this.#call(endpoint, "/subscriptions", {
       method: "POST",
-      body: { changeType: "created,updated,deleted", notificationUrl, resource: `/users/${identity.email}/events`, expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString(), clientState },
+      body: {
+        changeType: "created,updated,deleted",
+        notificationUrl,
+        resource: `/users/${identity.email}/events`,
+        expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString(),
+        clientState,
+      },
     });
     if (res.status !== 201 && res.status !== 200) throw this.#fail(endpoint, res, `a subscription to ${identity.email}'s events`);
     const body = z.object({ id: z.string(), expirationDateTime: z.string() }).safeParse(res.body);
@@ -413,7 +549,10 @@ export class GraphCalendarProvider implements CalendarProvider {
   async renewSubscription(id: string, minutes = GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 60): Promise<{ id: string; expiresAt: string }> {
     minutes = Math.min(minutes, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 1);
     const endpoint = "PATCH /subscriptions/:id";
-    const res = await this.#call(endpoint, `/subscriptions/${encodeURIComponent(id)}`, { method: "PATCH", body: { expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString() } });
+    const res = await this.#call(endpoint, `/subscriptions/${encodeURIComponent(id)}`, {
+      method: "PATCH",
+      body: { expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString() },
+    });
     if (res.status !== 200) throw this.#fail(endpoint, res, `subscription ${id}`);
     const body = z.object({ id: z.string(), expirationDateTime: z.string() }).safeParse(res.body);
     if (!body.success) throw this.#error("invalid", endpoint, "the answer has no subscription id and expirationDateTime");
@@ -463,16 +602,34 @@ export class GraphCalendarProvider implements CalendarProvider {
     const roles = tokenRoles(token);
     if (roles === undefined) rows.push({ check: `${name}permission`, status: "skip", detail: "the token is not readable, so its permissions were not listed" });
     else if (roles.includes(GRAPH_PERMISSION)) rows.push({ check: `${name}permission`, status: "ok", detail: `${GRAPH_PERMISSION} (application) is granted` });
-    else rows.push({ check: `${name}permission`, status: "fail", detail: `the app's token lacks ${GRAPH_PERMISSION}${roles.length ? ` (it has ${roles.join(", ")})` : " (it has no application permissions)"}`, fix: this.#permissionFix() });
+    else
+      rows.push({
+        check: `${name}permission`,
+        status: "fail",
+        detail: `the app's token lacks ${GRAPH_PERMISSION}${roles.length ? ` (it has ${roles.join(", ")})` : " (it has no application permissions)"}`,
+        fix: this.#permissionFix(),
+      });
     const who = probe?.email ?? this.#config.subject;
     if (!who) {
-      rows.push({ check: `${name}schedule read`, status: "skip", detail: "nobody to try: no subject and nobody mapped to this connection", fix: "Set calendars.connections[].subject to a mailbox" });
+      rows.push({
+        check: `${name}schedule read`,
+        status: "skip",
+        detail: "nobody to try: no subject and nobody mapped to this connection",
+        fix: "Set calendars.connections[].subject to a mailbox",
+      });
       return rows;
     }
     const now = this.#now();
     try {
-      const [r] = await this.freeBusy([{ id: who, email: who, connectionId: this.#config.id }], { start: new Date(now).toISOString(), end: new Date(now + 86_400_000).toISOString() });
-      rows.push(r?.error ? { check: `${name}schedule read`, status: "fail", detail: r.error } : { check: `${name}schedule read`, status: "ok", detail: `read a day of ${who}'s schedule` });
+      const [r] = await this.freeBusy([{ id: who, email: who, connectionId: this.#config.id }], {
+        start: new Date(now).toISOString(),
+        end: new Date(now + 86_400_000).toISOString(),
+      });
+      rows.push(
+        r?.error
+          ? { check: `${name}schedule read`, status: "fail", detail: r.error }
+          : { check: `${name}schedule read`, status: "ok", detail: `read a day of ${who}'s schedule` },
+      );
     } catch (error) {
       const e = error as CalendarError;
       rows.push({ check: `${name}schedule read`, status: e.retryable ? "warn" : "fail", detail: e.message, fix: e.fix });
@@ -489,6 +646,10 @@ function graphBody(e: EventPatch): Record<string, unknown> {
   if (e.location !== undefined) body.location = { displayName: e.location };
   if (e.start !== undefined) body.start = utc(e.start);
   if (e.end !== undefined) body.end = utc(e.end);
-  if (e.attendees !== undefined) body.attendees = e.attendees.map((a) => ({ emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) }, type: a.optional ? "optional" : "required" }));
+  if (e.attendees !== undefined)
+    body.attendees = e.attendees.map((a) => ({
+      emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) },
+      type: a.optional ? "optional" : "required",
+    }));
   return body;
 }

@@ -32,9 +32,18 @@ describe("calendar HTTP", () => {
   });
 
   it("reads Google's, Graph's and OAuth's error bodies", () => {
-    assert.deepEqual(providerError({ error: { errors: [{ reason: "notFound" }], code: 404, message: "Not Found" } }), { code: "notFound", message: "Not Found" });
-    assert.deepEqual(providerError({ error: { code: "ErrorAccessDenied", message: "Access is denied." } }), { code: "ErrorAccessDenied", message: "Access is denied." });
-    assert.deepEqual(providerError({ error: "invalid_grant", error_description: "Invalid email or User ID\r\nTrace" }), { code: "invalid_grant", message: "Invalid email or User ID" });
+    assert.deepEqual(providerError({ error: { errors: [{ reason: "notFound" }], code: 404, message: "Not Found" } }), {
+      code: "notFound",
+      message: "Not Found",
+    });
+    assert.deepEqual(providerError({ error: { code: "ErrorAccessDenied", message: "Access is denied." } }), {
+      code: "ErrorAccessDenied",
+      message: "Access is denied.",
+    });
+    assert.deepEqual(providerError({ error: "invalid_grant", error_description: "Invalid email or User ID\r\nTrace" }), {
+      code: "invalid_grant",
+      message: "Invalid email or User ID",
+    });
     assert.deepEqual(providerError("plain text"), {});
   });
 
@@ -50,11 +59,17 @@ describe("calendar HTTP", () => {
 
   it("does not sleep through a Retry-After longer than allowed: the error carries it", async () => {
     script.push({ status: 429, headers: { "retry-after": "120" }, body: '{"error":{"code":"TooManyRequests","message":"Please retry again later."}}' });
-    await assert.rejects(requestJson(req(), { maxDelayMs: 1000 }), (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.retryAfterMs === 120_000 && /asked to wait 120 s/.test(e.message));
+    await assert.rejects(
+      requestJson(req(), { maxDelayMs: 1000 }),
+      (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.retryAfterMs === 120_000 && /asked to wait 120 s/.test(e.message),
+    );
   });
 
   it("retries a server that cannot be reached, then says so", async () => {
-    await assert.rejects(requestJson({ ...req(), url: "http://127.0.0.1:9/x" }, { maxAttempts: 2, baseDelayMs: 10 }), (e: unknown) => e instanceof CalendarError && e.kind === "unavailable" && /could not be reached .* after 2 attempts/.test(e.message));
+    await assert.rejects(
+      requestJson({ ...req(), url: "http://127.0.0.1:9/x" }, { maxAttempts: 2, baseDelayMs: 10 }),
+      (e: unknown) => e instanceof CalendarError && e.kind === "unavailable" && /could not be reached .* after 2 attempts/.test(e.message),
+    );
   });
 
   it("gives up on a server that does not answer within the deadline", async () => {

@@ -73,12 +73,22 @@ export async function requestJson(req: JsonRequest, settings: HttpSettings = {})
     try {
       res = await fetch(req.url, { method: req.method ?? "GET", headers, body, redirect: "error", signal: AbortSignal.timeout(settings.timeoutMs ?? 30_000) });
     } catch (error) {
-      const reason = (error as Error).name === "TimeoutError" ? `no answer within ${settings.timeoutMs ?? 30_000} ms` : `could not be reached (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+      const reason =
+        (error as Error).name === "TimeoutError"
+          ? `no answer within ${settings.timeoutMs ?? 30_000} ms`
+          : `could not be reached (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
       if (attempt < maxAttempts) {
         await delay(backoff(base, attempt));
         continue;
       }
-      throw new CalendarError({ kind: "unavailable", provider: req.provider, connectionId: req.connectionId, endpoint: req.endpoint, message: `${reason} after ${attempt} attempt${attempt === 1 ? "" : "s"}`, cause: error });
+      throw new CalendarError({
+        kind: "unavailable",
+        provider: req.provider,
+        connectionId: req.connectionId,
+        endpoint: req.endpoint,
+        message: `${reason} after ${attempt} attempt${attempt === 1 ? "" : "s"}`,
+        cause: error,
+      });
     }
     const text = await res.text();
     let parsed: unknown = text;
@@ -128,7 +138,8 @@ function backoff(base: number, attempt: number): number {
 export function providerError(body: unknown): { code?: string | undefined; message?: string | undefined } {
   if (!body || typeof body !== "object") return {};
   const b = body as Record<string, unknown>;
-  if (typeof b.error === "string") return { code: b.error, message: typeof b.error_description === "string" ? b.error_description.split(/\r?\n/)[0] : undefined };
+  if (typeof b.error === "string")
+    return { code: b.error, message: typeof b.error_description === "string" ? b.error_description.split(/\r?\n/)[0] : undefined };
   const e = b.error as Record<string, unknown> | undefined;
   if (e && typeof e === "object") {
     const reason = Array.isArray(e.errors) ? (e.errors[0] as { reason?: string } | undefined)?.reason : undefined;

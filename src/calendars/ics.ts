@@ -81,7 +81,12 @@ function statusOf(event: InstanceType<typeof ICAL.Event>, ownerEmail: string | u
   if (busyStatus === "WORKINGELSEWHERE") return { status: "workingElsewhere", cancelled };
   if (String(c.getFirstPropertyValue("transp") ?? "").toUpperCase() === "TRANSPARENT" || busyStatus === "FREE") return { status: "free", cancelled };
   if (ownerEmail) {
-    const me = event.attendees.find((a) => String(a.getFirstValue()).replace(/^mailto:/i, "").toLowerCase() === ownerEmail.toLowerCase());
+    const me = event.attendees.find(
+      (a) =>
+        String(a.getFirstValue())
+          .replace(/^mailto:/i, "")
+          .toLowerCase() === ownerEmail.toLowerCase(),
+    );
     const partstat = String(me?.getParameter("partstat") ?? "").toUpperCase();
     if (partstat === "DECLINED") return { status: "free", cancelled };
     if (partstat === "TENTATIVE") return { status: "tentative", cancelled };
@@ -153,7 +158,9 @@ export function expandCalendarObjects(objects: CalendarObject[], options: Expand
         }
         if ((e ?? s + 1) <= from || s >= to) return;
         if (events.length >= maxOccurrences) {
-          throw new TooManyOccurrencesError(`more than ${maxOccurrences} events or occurrences in ${options.range.start}–${options.range.end}; narrow the window or raise maxEventsPerPerson`);
+          throw new TooManyOccurrencesError(
+            `more than ${maxOccurrences} events or occurrences in ${options.range.start}–${options.range.end}; narrow the window or raise maxEventsPerPerson`,
+          );
         }
         const dateText = (t: Time) => `${String(t.year).padStart(4, "0")}-${String(t.month).padStart(2, "0")}-${String(t.day).padStart(2, "0")}`;
         const startText = allDay ? dateText(start) : new Date(s).toISOString();
@@ -169,13 +176,21 @@ export function expandCalendarObjects(objects: CalendarObject[], options: Expand
           allDay,
           status,
           cancelled,
-          attendees: item.attendees.map((a) => ({ email: String(a.getFirstValue()).replace(/^mailto:/i, ""), response: RESPONSE[String(a.getParameter("partstat") ?? "").toUpperCase()] ?? "needsAction" })),
+          attendees: item.attendees.map((a) => ({
+            email: String(a.getFirstValue()).replace(/^mailto:/i, ""),
+            response: RESPONSE[String(a.getParameter("partstat") ?? "").toUpperCase()] ?? "needsAction",
+          })),
           key: uid,
         });
         if (cancelled) return;
         const raw: RawItem = { start: startText, status, eventId: recurrenceId ? `${uid}/${recurrenceId}` : uid };
         if (endText) raw.end = endText;
-        else if (allDay) raw.end = (() => { const d = start.clone(); d.adjust(1, 0, 0, 0); return dateText(d); })();
+        else if (allDay)
+          raw.end = (() => {
+            const d = start.clone();
+            d.adjust(1, 0, 0, 0);
+            return dateText(d);
+          })();
         if (allDay) raw.allDay = true;
         if (title) raw.title = title;
         items.push(raw);
@@ -191,7 +206,9 @@ export function expandCalendarObjects(objects: CalendarObject[], options: Expand
       for (let steps = 0; ; steps++) {
         if (steps >= maxSteps) {
           // Stopping quietly would leave the person looking free during this series: refuse instead.
-          throw new TooManyOccurrencesError(`${where} (${uid}): its rule gives more than ${maxSteps} occurrences before ${options.range.end}; it cannot be read safely`);
+          throw new TooManyOccurrencesError(
+            `${where} (${uid}): its rule gives more than ${maxSteps} occurrences before ${options.range.end}; it cannot be read safely`,
+          );
         }
         const next = iterator.next();
         if (!next) break;

@@ -41,21 +41,32 @@ const domainOf = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLo
 export function resolveIdentity(user: LeverUserRef, config: Pick<CalendarsConfig, "connections" | "identities">): CalendarIdentity | EmailOnlyIdentity {
   const who = `Lever user ${user.name ? `${user.name} ` : ""}(${user.id}${user.email ? `, ${user.email}` : ""})`;
   const leverEmail = user.email?.trim().toLowerCase();
-  const override = config.identities.find((o) => (o.leverUserId && o.leverUserId === user.id) || (o.lever && leverEmail && o.lever.toLowerCase() === leverEmail));
+  const override = config.identities.find(
+    (o) => (o.leverUserId && o.leverUserId === user.id) || (o.lever && leverEmail && o.lever.toLowerCase() === leverEmail),
+  );
   const email = (override?.email ?? leverEmail)?.toLowerCase();
   if (!email) {
-    throw new UnknownIdentityError(user.id, `${who} has no e-mail address in Lever, so no calendar can be found; add { leverUserId: "${user.id}", email: … } under calendars.identities`);
+    throw new UnknownIdentityError(
+      user.id,
+      `${who} has no e-mail address in Lever, so no calendar can be found; add { leverUserId: "${user.id}", email: … } under calendars.identities`,
+    );
   }
   if (override?.emailOnly) return { id: user.id, email, emailOnly: true };
   let connectionId = override?.connection;
   if (connectionId && !config.connections.some((c) => c.id === connectionId)) {
-    throw new UnknownIdentityError(user.id, `${who}: calendars.identities names connection "${connectionId}", which is not among calendars.connections (${config.connections.map((c) => c.id).join(", ") || "none"})`);
+    throw new UnknownIdentityError(
+      user.id,
+      `${who}: calendars.identities names connection "${connectionId}", which is not among calendars.connections (${config.connections.map((c) => c.id).join(", ") || "none"})`,
+    );
   }
   if (!connectionId) {
     const domain = domainOf(email);
     const serving = config.connections.filter((c) => c.domains.some((d) => d.toLowerCase() === domain));
     if (serving.length > 1) {
-      throw new UnknownIdentityError(user.id, `${who}: connections ${serving.map((c) => `"${c.id}"`).join(" and ")} both serve ${domain}; name one with an entry under calendars.identities`);
+      throw new UnknownIdentityError(
+        user.id,
+        `${who}: connections ${serving.map((c) => `"${c.id}"`).join(" and ")} both serve ${domain}; name one with an entry under calendars.identities`,
+      );
     }
     connectionId = serving[0]?.id ?? (config.connections.length === 1 ? config.connections[0]!.id : undefined);
   }

@@ -52,10 +52,38 @@ export {
 } from "./free-busy.ts";
 export { localInstant, boundaryInstant, assertZone } from "./local-time.ts";
 export { resolveIdentity, UnknownIdentityError, type LeverUserRef, type EmailOnlyIdentity } from "./identities.ts";
-export { openCalendarProvider, readAvailability, checkCalendarConnections, sealConnectionSecrets, secretStorageRow, type CalendarSecrets, type InterviewerAvailability, type ReadAvailabilityInput } from "./connections.ts";
-export { openCalendarSecret, sealCalendarSecret, calendarSecretContext, isSealed, secretSource, secretReferenceSchema, CALENDAR_SECRET_FIELDS, type SecretSealer, type SecretReference, type SecretValue, type CalendarSecretField } from "./secrets.ts";
+export {
+  openCalendarProvider,
+  readAvailability,
+  checkCalendarConnections,
+  sealConnectionSecrets,
+  secretStorageRow,
+  type CalendarSecrets,
+  type InterviewerAvailability,
+  type ReadAvailabilityInput,
+} from "./connections.ts";
+export {
+  openCalendarSecret,
+  sealCalendarSecret,
+  calendarSecretContext,
+  isSealed,
+  secretSource,
+  secretReferenceSchema,
+  CALENDAR_SECRET_FIELDS,
+  type SecretSealer,
+  type SecretReference,
+  type SecretValue,
+  type CalendarSecretField,
+} from "./secrets.ts";
 export { GoogleCalendarProvider, GOOGLE_CALENDAR_SCOPE, verifyGooglePush, type GooglePush } from "./google.ts";
-export { GraphCalendarProvider, GRAPH_PERMISSION, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES, graphValidationResponse, verifyGraphNotifications, type GraphNotification } from "./graph.ts";
+export {
+  GraphCalendarProvider,
+  GRAPH_PERMISSION,
+  GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES,
+  graphValidationResponse,
+  verifyGraphNotifications,
+  type GraphNotification,
+} from "./graph.ts";
 export { CaldavCalendarProvider } from "./caldav.ts";
 export { fulcrumEventKey, parseFulcrumEventKey, normaliseChanges, readChanges, type TrackedEvent, type CalendarChange, type ChangeFeed } from "./changes.ts";
 export { expandCalendarObjects, buildEventIcs, TooManyOccurrencesError } from "./ics.ts";

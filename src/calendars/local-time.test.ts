@@ -28,7 +28,10 @@ describe("local times on daylight-saving switches", () => {
   });
 
   it("finds both instants of a folded time, earliest first, and none in a gap", () => {
-    assert.deepEqual(instantsOf({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, berlin), [Date.parse("2026-10-25T00:30:00Z"), Date.parse("2026-10-25T01:30:00Z")]);
+    assert.deepEqual(instantsOf({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, berlin), [
+      Date.parse("2026-10-25T00:30:00Z"),
+      Date.parse("2026-10-25T01:30:00Z"),
+    ]);
     assert.deepEqual(instantsOf({ year: 2026, month: 3, day: 29, hour: 2, minute: 30 }, berlin), []);
   });
 

@@ -45,7 +45,16 @@ before(async () => {
 });
 after(() => server.close());
 
-const graph = (clientSecret: GraphConnectionConfig["clientSecret"]): GraphConnectionConfig => ({ id: "m365", provider: "graph", tenantId: "t1", clientId: "app-1", clientSecret, domains: [], loginBaseUrl: login, maxAttempts: 1 });
+const graph = (clientSecret: GraphConnectionConfig["clientSecret"]): GraphConnectionConfig => ({
+  id: "m365",
+  provider: "graph",
+  tenantId: "t1",
+  clientId: "app-1",
+  clientSecret,
+  domains: [],
+  loginBaseUrl: login,
+  maxAttempts: 1,
+});
 
 describe("calendar secrets", () => {
   it("reads a secret from the environment variable it names, holds it sealed, and sends it only in the token request", async () => {
@@ -84,7 +93,13 @@ describe("calendar secrets", () => {
   it("names the connection and the variable when the variable is not set", () => {
     assert.throws(
       () => openCalendarProvider(graph({ env: "M365_SECRET" }), settings, { box, env: {} }),
-      (e: unknown) => e instanceof CalendarError && e.kind === "auth" && e.connectionId === "m365" && /graph calendar connection "m365", configuration \(clientSecret\): clientSecret is read from the environment variable M365_SECRET, which is not set/.test(e.message),
+      (e: unknown) =>
+        e instanceof CalendarError &&
+        e.kind === "auth" &&
+        e.connectionId === "m365" &&
+        /graph calendar connection "m365", configuration \(clientSecret\): clientSecret is read from the environment variable M365_SECRET, which is not set/.test(
+          e.message,
+        ),
     );
   });
 
@@ -92,19 +107,35 @@ describe("calendar secrets", () => {
     const other = createSecretBox(randomBytes(32)).seal(SECRET, calendarSecretContext("m365", "clientSecret"));
     assert.throws(
       () => openCalendarProvider(graph(other), settings, { box }),
-      (e: unknown) => e instanceof CalendarError && /"m365".*clientSecret could not be opened: stored secret was encrypted with another key/.test(e.message) && /FULCRUM_SECRET_KEY it was sealed with/.test(e.fix ?? "") && !e.message.includes(SECRET),
+      (e: unknown) =>
+        e instanceof CalendarError &&
+        /"m365".*clientSecret could not be opened: stored secret was encrypted with another key/.test(e.message) &&
+        /FULCRUM_SECRET_KEY it was sealed with/.test(e.fix ?? "") &&
+        !e.message.includes(SECRET),
     );
     // In doctor: the secret row says sealed, the connection row fails with the reason and the fix.
     const rows = await checkCalendarConnections(calendarsConfigSchema.parse({ connections: [graph(other)] }), undefined, { box });
-    assert.deepEqual(rows.map((r) => [r.check, r.status]), [["calendar m365: secret", "ok"], ["calendar m365", "fail"]]);
+    assert.deepEqual(
+      rows.map((r) => [r.check, r.status]),
+      [
+        ["calendar m365: secret", "ok"],
+        ["calendar m365", "fail"],
+      ],
+    );
     assert.match(rows[1]!.detail, /another key/);
   });
 
   it("refuses a value sealed for another connection, and a sealed value with no key at hand", () => {
     const forOther = box.seal(SECRET, calendarSecretContext("other", "clientSecret"));
-    assert.throws(() => openCalendarProvider(graph(forOther), settings, { box }), (e: unknown) => e instanceof CalendarError && /"m365".*clientSecret could not be opened: stored secret failed its integrity check/.test(e.message));
+    assert.throws(
+      () => openCalendarProvider(graph(forOther), settings, { box }),
+      (e: unknown) => e instanceof CalendarError && /"m365".*clientSecret could not be opened: stored secret failed its integrity check/.test(e.message),
+    );
     const sealed = box.seal(SECRET, calendarSecretContext("m365", "clientSecret"));
-    assert.throws(() => new GraphCalendarProvider(graph(sealed)), (e: unknown) => e instanceof CalendarError && /"m365".*clientSecret is sealed, but no secret key was given to open it/.test(e.message));
+    assert.throws(
+      () => new GraphCalendarProvider(graph(sealed)),
+      (e: unknown) => e instanceof CalendarError && /"m365".*clientSecret is sealed, but no secret key was given to open it/.test(e.message),
+    );
   });
 
   it("seals a Google service account key and a CalDAV password the same way", () => {
@@ -121,7 +152,14 @@ describe("calendar secrets", () => {
       assert.ok(!text.includes("PRIVATE KEY") && !text.includes("dav-pass-123"), `${c.id} holds its secret sealed`);
       assert.doesNotThrow(() => openCalendarProvider(c, settings, { box, env }));
     }
-    assert.throws(() => openCalendarProvider({ ...connections[0]!, serviceAccountKey: { env: "GW_KEY" } } as CalendarConnectionConfig, settings, { box, env: { GW_KEY: "{not json" } }), /"gw".*serviceAccountKey is not JSON/);
+    assert.throws(
+      () =>
+        openCalendarProvider({ ...connections[0]!, serviceAccountKey: { env: "GW_KEY" } } as CalendarConnectionConfig, settings, {
+          box,
+          env: { GW_KEY: "{not json" },
+        }),
+      /"gw".*serviceAccountKey is not JSON/,
+    );
   });
 
   it("accepts { env: NAME } in the configuration and refuses a reference that is not a variable name", () => {

@@ -64,7 +64,15 @@ export interface SecretScope {
 }
 
 function secretError(scope: SecretScope, message: string, fix: string, cause?: unknown): CalendarError {
-  return new CalendarError({ kind: "auth", provider: scope.provider, connectionId: scope.connectionId, endpoint: `configuration (${scope.field})`, message, fix, cause });
+  return new CalendarError({
+    kind: "auth",
+    provider: scope.provider,
+    connectionId: scope.connectionId,
+    endpoint: `configuration (${scope.field})`,
+    message,
+    fix,
+    cause,
+  });
 }
 
 /**
@@ -75,7 +83,11 @@ function secretError(scope: SecretScope, message: string, fix: string, cause?: u
 export function openCalendarSecret(value: unknown, scope: SecretScope): string {
   if (isSealed(value)) {
     if (!scope.box) {
-      throw secretError(scope, `${scope.field} is sealed, but no secret key was given to open it`, "Start Fulcrum with the FULCRUM_SECRET_KEY the value was sealed with");
+      throw secretError(
+        scope,
+        `${scope.field} is sealed, but no secret key was given to open it`,
+        "Start Fulcrum with the FULCRUM_SECRET_KEY the value was sealed with",
+      );
     }
     try {
       return scope.box.open(value, calendarSecretContext(scope.connectionId, scope.field));
@@ -92,7 +104,11 @@ export function openCalendarSecret(value: unknown, scope: SecretScope): string {
     const name = (value as SecretReference).env;
     const text = (scope.env ?? process.env)[name];
     if (!text) {
-      throw secretError(scope, `${scope.field} is read from the environment variable ${name}, which is not set`, `Set ${name} in the environment of every Fulcrum process`);
+      throw secretError(
+        scope,
+        `${scope.field} is read from the environment variable ${name}, which is not set`,
+        `Set ${name} in the environment of every Fulcrum process`,
+      );
     }
     return text;
   }

@@ -12,6 +12,9 @@ describe("Windows time zones", () => {
   });
 
   it("names the zone and where it came from when it is neither", () => {
-    assert.throws(() => windowsZoneToIana("Customized Time Zone", "working hours of ana@example.com"), /working hours of ana@example.com: "Customized Time Zone" is neither a Windows time zone Fulcrum knows nor an IANA zone/);
+    assert.throws(
+      () => windowsZoneToIana("Customized Time Zone", "working hours of ana@example.com"),
+      /working hours of ana@example.com: "Customized Time Zone" is neither a Windows time zone Fulcrum knows nor an IANA zone/,
+    );
   });
 });

@@ -13,7 +13,9 @@ export async function buildProgram(only?: string): Promise<Command> {
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortSubcommands: true });
   const dir = join(import.meta.dirname, "commands");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && (only === undefined || f === only)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && (only === undefined || f === only))
+    .sort();
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as { register?: (p: Command) => void };
     mod.register?.(program);

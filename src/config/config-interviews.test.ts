@@ -65,7 +65,9 @@ describe("recorded interviews in the config file", () => {
     assert.throws(empty.config, (e: Error) => e.message.includes(`${empty.file}: interviews.postings[0].questions`) && /question set is empty/.test(e.message));
     const dup = load("interviews:\n  postings:\n    - posting: p1\n      questions: [{ id: a, text: Tell me more. }, { id: a, text: Walk me through it. }]\n");
     assert.throws(dup.config, /interviews\.postings\[0\]\.questions\[1\]\.id.*duplicate question id "a"/);
-    const crossed = load("interviews:\n  postings:\n    - posting: p1\n      questions: [{ id: a, text: Tell me more. }]\n      triage: { strongAt: 40, weakBelow: 60 }\n");
+    const crossed = load(
+      "interviews:\n  postings:\n    - posting: p1\n      questions: [{ id: a, text: Tell me more. }]\n      triage: { strongAt: 40, weakBelow: 60 }\n",
+    );
     assert.throws(crossed.config, /interviews\.postings\[0\]\.triage\.weakBelow.*weakBelow must not be above strongAt/);
     assert.throws(load("interviews:\n  engine: vosk\n").config, /interviews\.engine: "vosk" is not valid/);
     assert.throws(load("interviews:\n  retentionDays: 0\n").config, /interviews\.retentionDays/);

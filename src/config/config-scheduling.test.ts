@@ -51,14 +51,34 @@ describe("scheduling panels in the configuration", () => {
 
   it("names the path of a bad value", () => {
     const bad = (yaml: string, key: RegExp, message: RegExp) =>
-      assert.throws(() => withFile(yaml), (e: unknown) => e instanceof ConfigError && key.test(e.key) && message.test(e.message), `${key} / ${message}`);
-    bad("scheduling:\n  panels:\n    - { stage: Onsite, sessions: [{ title: A, minutes: 2, pool: [a@example.com] }] }\n", /scheduling\.panels\[0\]\.sessions\[0\]\.minutes$/, /too small|>=5/);
+      assert.throws(
+        () => withFile(yaml),
+        (e: unknown) => e instanceof ConfigError && key.test(e.key) && message.test(e.message),
+        `${key} / ${message}`,
+      );
+    bad(
+      "scheduling:\n  panels:\n    - { stage: Onsite, sessions: [{ title: A, minutes: 2, pool: [a@example.com] }] }\n",
+      /scheduling\.panels\[0\]\.sessions\[0\]\.minutes$/,
+      /too small|>=5/,
+    );
     bad("scheduling:\n  panels:\n    - { sessions: [{ title: A, minutes: 30, pool: [a@example.com] }] }\n", /scheduling\.panels\[0\]\.stage$/, /not valid/);
-    bad("scheduling:\n  panels:\n    - { stage: Onsite, sessions: [{ title: A, minutes: 30, need: 3, pool: [a@example.com, b@example.com] }] }\n", /scheduling\.panels\[0\]\.sessions\[0\]\.need$/, /needs 3 interviewers but the pool names only 2/);
-    bad("scheduling:\n  panels:\n    - { stage: Onsite, sessions: [{ id: x, title: A, minutes: 30, pool: [a] }, { id: x, title: B, minutes: 30, pool: [b] }] }\n", /scheduling\.panels\[0\]\.sessions\[1\]\.id$/, /used twice/);
+    bad(
+      "scheduling:\n  panels:\n    - { stage: Onsite, sessions: [{ title: A, minutes: 30, need: 3, pool: [a@example.com, b@example.com] }] }\n",
+      /scheduling\.panels\[0\]\.sessions\[0\]\.need$/,
+      /needs 3 interviewers but the pool names only 2/,
+    );
+    bad(
+      "scheduling:\n  panels:\n    - { stage: Onsite, sessions: [{ id: x, title: A, minutes: 30, pool: [a] }, { id: x, title: B, minutes: 30, pool: [b] }] }\n",
+      /scheduling\.panels\[0\]\.sessions\[1\]\.id$/,
+      /used twice/,
+    );
     bad("scheduling:\n  defaults: { sameDay: false }\n", /scheduling\.defaults\.sameDay$/, /only same-day panels/);
     bad("scheduling:\n  defaults: { loadCaps: { perDay: 0 } }\n", /scheduling\.defaults\.loadCaps\.perDay$/, /not valid/);
     bad("scheduling:\n  interviewPattern: '(unclosed'\n", /scheduling\.interviewPattern$/, /not a regular expression/);
-    bad("scheduling:\n  panels:\n    - { stage: Onsite, colour: red, sessions: [{ title: A, minutes: 30, pool: [a] }] }\n", /scheduling\.panels\[0\]/, /colour|Unrecognized/);
+    bad(
+      "scheduling:\n  panels:\n    - { stage: Onsite, colour: red, sessions: [{ title: A, minutes: 30, pool: [a] }] }\n",
+      /scheduling\.panels\[0\]/,
+      /colour|Unrecognized/,
+    );
   });
 });

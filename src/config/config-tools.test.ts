@@ -16,7 +16,9 @@ describe("other hiring tools in the config file", () => {
   };
 
   it("reads each tool's pseudonym rule and URLs, none by default", () => {
-    const c = load("tools:\n  codility:\n    name: Codility\n    pseudonyms: unsuccessful\n    statusUrl: https://tool.example.org/status\n  willo:\n    inviteUrl: https://willo.example.org/invite\n");
+    const c = load(
+      "tools:\n  codility:\n    name: Codility\n    pseudonyms: unsuccessful\n    statusUrl: https://tool.example.org/status\n  willo:\n    inviteUrl: https://willo.example.org/invite\n",
+    );
     assert.deepEqual(c.tools?.codility, { name: "Codility", pseudonyms: "unsuccessful", statusUrl: "https://tool.example.org/status" });
     assert.equal(c.tools?.willo?.pseudonyms, "none");
     assert.deepEqual(c.warnings, []);
@@ -33,7 +35,10 @@ describe("other hiring tools in the config file", () => {
 
   it("refuses an unknown pseudonym rule, both settings at once, an unknown key and a bad tool id, naming the key", () => {
     assert.throws(() => load("tools:\n  codility:\n    pseudonyms: sometimes\n"), /tools\.codility\.pseudonyms: "sometimes" is not valid/);
-    assert.throws(() => load("tools:\n  codility:\n    pseudonym: true\n    pseudonyms: none\n"), /tools\.codility\.pseudonym: is set together with pseudonyms/);
+    assert.throws(
+      () => load("tools:\n  codility:\n    pseudonym: true\n    pseudonyms: none\n"),
+      /tools\.codility\.pseudonym: is set together with pseudonyms/,
+    );
     assert.throws(() => load("tools:\n  codility:\n    statusURL: https://x.example.org\n"), /tools\.codility/);
     assert.throws(() => load("tools:\n  Codility Inc:\n    pseudonyms: none\n"), /tools/);
     assert.throws(() => load("tools:\n  codility:\n    statusUrl: ftp://x.example.org/s\n"), /tools\.codility\.statusUrl/);

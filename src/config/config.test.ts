@@ -40,12 +40,15 @@ describe("loadConfig", () => {
   });
 
   it("rejects a non-numeric PORT naming the key, the value and the fix", () => {
-    assert.throws(() => loadConfig({ PORT: "eighty" }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.equal(e.key, "PORT");
-      assert.match(e.message, /"eighty" is not a whole number.*PORT=4100/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ PORT: "eighty" }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.key, "PORT");
+        assert.match(e.message, /"eighty" is not a whole number.*PORT=4100/);
+        return true;
+      },
+    );
   });
 
   it("rejects an unknown mode ceiling", () => {
@@ -61,7 +64,10 @@ describe("loadConfig", () => {
 
   it("anchors the audit chain every 15 minutes into the data folder unless FULCRUM_AUDIT_ANCHOR_* say otherwise", () => {
     assert.deepEqual(loadConfig({ FULCRUM_DATA_DIR: "/srv/fulcrum" }).auditAnchor, { dir: "/srv/fulcrum/audit-anchors", intervalSeconds: 900 });
-    assert.deepEqual(loadConfig({ FULCRUM_AUDIT_ANCHOR_DIR: "/mnt/worm", FULCRUM_AUDIT_ANCHOR_INTERVAL: "60" }).auditAnchor, { dir: "/mnt/worm", intervalSeconds: 60 });
+    assert.deepEqual(loadConfig({ FULCRUM_AUDIT_ANCHOR_DIR: "/mnt/worm", FULCRUM_AUDIT_ANCHOR_INTERVAL: "60" }).auditAnchor, {
+      dir: "/mnt/worm",
+      intervalSeconds: 60,
+    });
     assert.throws(() => loadConfig({ FULCRUM_AUDIT_ANCHOR_INTERVAL: "5" }), /FULCRUM_AUDIT_ANCHOR_INTERVAL: 5 is not valid .*at least 10/);
     assert.throws(() => loadConfig({ FULCRUM_AUDIT_ANCHOR_INTERVAL: "15m" }), /FULCRUM_AUDIT_ANCHOR_INTERVAL: "15m" is not a whole number/);
   });
@@ -80,12 +86,21 @@ describe("loadConfig", () => {
     assert.equal(loadConfig({}).oidc, undefined);
     const c = loadConfig({ FULCRUM_OIDC_ISSUER: "https://id.example.com", FULCRUM_OIDC_CLIENT_ID: "fulcrum", FULCRUM_OIDC_NAME: "Okta" });
     assert.deepEqual(c.oidc, { issuer: "https://id.example.com", clientId: "fulcrum", clientSecret: undefined, name: "Okta" });
-    assert.throws(() => loadConfig({ FULCRUM_OIDC_ISSUER: "not a url", FULCRUM_OIDC_CLIENT_ID: "x" }), (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_OIDC_ISSUER");
-    assert.throws(() => loadConfig({ FULCRUM_OIDC_CLIENT_ID: "x" }), (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_OIDC_ISSUER");
+    assert.throws(
+      () => loadConfig({ FULCRUM_OIDC_ISSUER: "not a url", FULCRUM_OIDC_CLIENT_ID: "x" }),
+      (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_OIDC_ISSUER",
+    );
+    assert.throws(
+      () => loadConfig({ FULCRUM_OIDC_CLIENT_ID: "x" }),
+      (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_OIDC_ISSUER",
+    );
   });
   it("reads outgoing e-mail from FULCRUM_SMTP_URL and FULCRUM_SMTP_FROM, requiring TLS unless told otherwise", () => {
     assert.equal(loadConfig({}).smtp, undefined);
-    const c = loadConfig({ FULCRUM_SMTP_URL: "smtp://mailer%40example.com:p%40ss%3Aword@mail.example.com:2525", FULCRUM_SMTP_FROM: "Recruiting <recruiting@example.com>" });
+    const c = loadConfig({
+      FULCRUM_SMTP_URL: "smtp://mailer%40example.com:p%40ss%3Aword@mail.example.com:2525",
+      FULCRUM_SMTP_FROM: "Recruiting <recruiting@example.com>",
+    });
     assert.deepEqual(c.smtp, {
       host: "mail.example.com",
       port: 2525,
@@ -107,13 +122,16 @@ describe("loadConfig", () => {
   it("rejects bad SMTP settings naming the variable and never repeating the password", () => {
     const secret = "hunter2-very-secret";
     const rejects = (env: Record<string, string>, key: string, pattern: RegExp) =>
-      assert.throws(() => loadConfig(env), (e: unknown) => {
-        assert.ok(e instanceof ConfigError, String(e));
-        assert.equal(e.key, key);
-        assert.match(e.message, pattern);
-        assert.ok(!e.message.includes(secret), e.message);
-        return true;
-      });
+      assert.throws(
+        () => loadConfig(env),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigError, String(e));
+          assert.equal(e.key, key);
+          assert.match(e.message, pattern);
+          assert.ok(!e.message.includes(secret), e.message);
+          return true;
+        },
+      );
     const from = { FULCRUM_SMTP_FROM: "f@example.com" };
     rejects({ ...from, FULCRUM_SMTP_URL: `https://u:${secret}@mail.example.com` }, "FULCRUM_SMTP_URL", /only smtp:\/\/ and smtps:\/\//);
     rejects({ ...from, FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com:99999` }, "FULCRUM_SMTP_URL", /is not a URL/);
@@ -122,8 +140,16 @@ describe("loadConfig", () => {
     rejects({ ...from, FULCRUM_SMTP_URL: `smtp:${secret}` }, "FULCRUM_SMTP_URL", /no host/);
     rejects({ FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com` }, "FULCRUM_SMTP_FROM", /is not set/);
     rejects({ FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com`, FULCRUM_SMTP_FROM: "Recruiting" }, "FULCRUM_SMTP_FROM", /not an e-mail address/);
-    rejects({ FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com`, FULCRUM_SMTP_FROM: "a@example.com\r\nBcc: x@example.com" }, "FULCRUM_SMTP_FROM", /not an e-mail address/);
-    rejects({ ...from, FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com`, FULCRUM_SMTP_REQUIRE_TLS: "maybe" }, "FULCRUM_SMTP_REQUIRE_TLS", /true or false/);
+    rejects(
+      { FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com`, FULCRUM_SMTP_FROM: "a@example.com\r\nBcc: x@example.com" },
+      "FULCRUM_SMTP_FROM",
+      /not an e-mail address/,
+    );
+    rejects(
+      { ...from, FULCRUM_SMTP_URL: `smtp://u:${secret}@mail.example.com`, FULCRUM_SMTP_REQUIRE_TLS: "maybe" },
+      "FULCRUM_SMTP_REQUIRE_TLS",
+      /true or false/,
+    );
     rejects({ ...from }, "FULCRUM_SMTP_URL", /is not set, but FULCRUM_SMTP_FROM is/);
   });
 });

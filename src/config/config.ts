@@ -78,7 +78,10 @@ export const aiConfigSchema = z.object({
   compatibleApiKey: z.string().min(1).optional(),
   azure: z.object({
     apiKey: z.string().min(1).optional(),
-    resourceName: z.string().regex(/^[A-Za-z0-9-]+$/, "letters, digits and hyphens").optional(),
+    resourceName: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "letters, digits and hyphens")
+      .optional(),
     baseUrl: z.url().optional(),
     apiVersion: z.string().min(1).optional(),
     deployment: z.string().min(1).optional(),
@@ -264,8 +267,10 @@ const ENV_HELP: Record<string, string> = {
   FULCRUM_AI_MAX_UNTRUSTED_CHARS: "Set FULCRUM_AI_MAX_UNTRUSTED_CHARS to a whole number of characters, at least 1000.",
   AZURE_OPENAI_RESOURCE_NAME: "Set AZURE_OPENAI_RESOURCE_NAME to your Azure OpenAI resource name (letters, digits and hyphens).",
   AZURE_OPENAI_BASE_URL: "Set AZURE_OPENAI_BASE_URL to a URL such as https://my-resource.openai.azure.com/openai.",
-  FULCRUM_LEVER_ALLOWED_HOSTS: "Set FULCRUM_LEVER_ALLOWED_HOSTS to hosts (api.example.com, proxy.example.com:8443) or origins (http://127.0.0.1:4101), separated by commas.",
-  FULCRUM_SMTP_URL: "Set FULCRUM_SMTP_URL to smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS), percent-encoding special characters in the user and password.",
+  FULCRUM_LEVER_ALLOWED_HOSTS:
+    "Set FULCRUM_LEVER_ALLOWED_HOSTS to hosts (api.example.com, proxy.example.com:8443) or origins (http://127.0.0.1:4101), separated by commas.",
+  FULCRUM_SMTP_URL:
+    "Set FULCRUM_SMTP_URL to smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS), percent-encoding special characters in the user and password.",
   FULCRUM_AUDIT_ANCHOR_INTERVAL: "Set FULCRUM_AUDIT_ANCHOR_INTERVAL to a whole number of seconds, at least 10 (default 900, every 15 minutes).",
   FULCRUM_SMTP_FROM: 'Set FULCRUM_SMTP_FROM to the sender, e.g. "Recruiting <recruiting@example.com>".',
 };
@@ -279,7 +284,8 @@ function sandboxActivitySeconds(env: NodeJS.ProcessEnv, fileSandbox: unknown, fi
   if (value === undefined) return undefined;
   if (value === "off" || value === false || value === 0 || value === "0") return null;
   const n = typeof value === "number" ? value : typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-  if (!(n > 0 && n <= 86_400)) throw new ConfigError(where, `"${String(value)}" is not a number of seconds`, "Give the seconds between bursts of demo activity (e.g. 20), or off.");
+  if (!(n > 0 && n <= 86_400))
+    throw new ConfigError(where, `"${String(value)}" is not a number of seconds`, "Give the seconds between bursts of demo activity (e.g. 20), or off.");
   return n;
 }
 
@@ -391,7 +397,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tools: toolsFromFile(file.tools, filePath, warnings),
     warnings,
     auditAnchor: {
-      dir: env.FULCRUM_AUDIT_ANCHOR_DIR || (fileAnchor.dir as string | undefined) || join(env.FULCRUM_DATA_DIR ?? (file.dataDir as string | undefined) ?? ".fulcrum", "audit-anchors"),
+      dir:
+        env.FULCRUM_AUDIT_ANCHOR_DIR ||
+        (fileAnchor.dir as string | undefined) ||
+        join(env.FULCRUM_DATA_DIR ?? (file.dataDir as string | undefined) ?? ".fulcrum", "audit-anchors"),
       intervalSeconds: intFromEnv(env, "FULCRUM_AUDIT_ANCHOR_INTERVAL", (fileAnchor.intervalSeconds as number | undefined) ?? 900),
     },
     calendars: calendarsFromFile(file.calendars, filePath),
@@ -416,7 +425,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (ids.has(c.id)) throw new ConfigError(`connections[${i}].id`, `"${c.id}" is used by two connections`, "Give every connection its own id.");
     ids.add(c.id);
     if (!c.apiKey && !c.oauth) {
-      throw new ConfigError(`connections[${i}]`, `connection "${c.id}" has neither apiKey nor oauth`, "Add an apiKey, or an oauth block with clientId, clientSecret and redirectUri.");
+      throw new ConfigError(
+        `connections[${i}]`,
+        `connection "${c.id}" has neither apiKey nor oauth`,
+        "Add an apiKey, or an oauth block with clientId, clientSecret and redirectUri.",
+      );
     }
     // The key goes wherever baseUrl points: refuse anything but Lever (or a listed host) before start-up.
     const problem = c.baseUrl ? leverBaseUrlProblem(c.baseUrl, leverAllowedHosts) : undefined;
@@ -443,7 +456,8 @@ function calendarsFromFile(value: unknown, filePath: string | undefined): unknow
     if (!entry || typeof entry.serviceAccountKeyFile !== "string") return c;
     const { serviceAccountKeyFile, ...rest } = entry;
     const key = `${filePath ? `${filePath}: ` : ""}calendars.connections[${i}].serviceAccountKeyFile`;
-    if (!existsSync(serviceAccountKeyFile)) throw new ConfigError(key, `no file at "${serviceAccountKeyFile}"`, "Point it at the service account's JSON key file.");
+    if (!existsSync(serviceAccountKeyFile))
+      throw new ConfigError(key, `no file at "${serviceAccountKeyFile}"`, "Point it at the service account's JSON key file.");
     return { ...rest, serviceAccountKey: readFileSync(serviceAccountKeyFile, "utf8") };
   });
   return { ...block, connections };
@@ -454,12 +468,17 @@ function checkCalendarsConfig(calendars: NonNullable<Config["calendars"]>, fileP
   const at = (path: string) => `${filePath ? `${filePath}: ` : ""}calendars.${path}`;
   const ids = new Set<string>();
   for (const [i, c] of calendars.connections.entries()) {
-    if (ids.has(c.id)) throw new ConfigError(at(`connections[${i}].id`), `"${c.id}" is used by two calendar connections`, "Give every calendar connection its own id.");
+    if (ids.has(c.id))
+      throw new ConfigError(at(`connections[${i}].id`), `"${c.id}" is used by two calendar connections`, "Give every calendar connection its own id.");
     ids.add(c.id);
   }
   for (const [i, o] of calendars.identities.entries()) {
     if (o.connection && !ids.has(o.connection)) {
-      throw new ConfigError(at(`identities[${i}].connection`), `"${o.connection}" is not a calendar connection`, `Use one of: ${[...ids].join(", ") || "(none configured: add calendars.connections)"}.`);
+      throw new ConfigError(
+        at(`identities[${i}].connection`),
+        `"${o.connection}" is not a calendar connection`,
+        `Use one of: ${[...ids].join(", ") || "(none configured: add calendars.connections)"}.`,
+      );
     }
   }
 }
@@ -477,7 +496,11 @@ function toolsFromFile(value: unknown, filePath: string | undefined, warnings: s
   const out: Record<string, unknown> = {};
   for (const [id, raw] of Object.entries(value as Record<string, unknown>)) {
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-      throw new ConfigError(`${where}.${id}`, "is not a mapping", "Give the tool's settings as `key: value` lines (name, pseudonyms, statusUrl, inviteUrl, mediaHosts).");
+      throw new ConfigError(
+        `${where}.${id}`,
+        "is not a mapping",
+        "Give the tool's settings as `key: value` lines (name, pseudonyms, statusUrl, inviteUrl, mediaHosts).",
+      );
     }
     const { pseudonym, ...rest } = raw as Record<string, unknown>;
     if (pseudonym !== undefined) {
@@ -485,10 +508,16 @@ function toolsFromFile(value: unknown, filePath: string | undefined, warnings: s
         throw new ConfigError(`${where}.${id}.pseudonym`, "is set together with pseudonyms", "Remove the old `pseudonym` setting; `pseudonyms` replaces it.");
       }
       if (typeof pseudonym !== "boolean") {
-        throw new ConfigError(`${where}.${id}.pseudonym`, `${JSON.stringify(pseudonym)} is not valid`, "Write `pseudonyms: none`, `pseudonyms: everyone` or `pseudonyms: unsuccessful` instead.");
+        throw new ConfigError(
+          `${where}.${id}.pseudonym`,
+          `${JSON.stringify(pseudonym)} is not valid`,
+          "Write `pseudonyms: none`, `pseudonyms: everyone` or `pseudonyms: unsuccessful` instead.",
+        );
       }
       const replacement = pseudonym ? "everyone" : "none";
-      warnings.push(`${where}.${id}.pseudonym is deprecated: read as \`pseudonyms: ${replacement}\`; write that instead (or \`pseudonyms: unsuccessful\` for failed candidates only)`);
+      warnings.push(
+        `${where}.${id}.pseudonym is deprecated: read as \`pseudonyms: ${replacement}\`; write that instead (or \`pseudonyms: unsuccessful\` for failed candidates only)`,
+      );
       rest.pseudonyms = replacement;
     }
     out[id] = rest;
@@ -522,9 +551,10 @@ function aiFromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Recor
       cooldownMs: intFromEnv(env, "FULCRUM_AI_BREAKER_COOLDOWN_MS", (fileBreaker.cooldownMs as number | undefined) ?? 60_000),
     },
     onOpen: str("FULCRUM_AI_ON_OPEN", file.onOpen ?? "fallback"),
-    redactNames: env.FULCRUM_AI_REDACT_NAMES !== undefined && env.FULCRUM_AI_REDACT_NAMES !== ""
-      ? !/^(0|false|no|off)$/i.test(env.FULCRUM_AI_REDACT_NAMES)
-      : ((file.redactNames as boolean | undefined) ?? true),
+    redactNames:
+      env.FULCRUM_AI_REDACT_NAMES !== undefined && env.FULCRUM_AI_REDACT_NAMES !== ""
+        ? !/^(0|false|no|off)$/i.test(env.FULCRUM_AI_REDACT_NAMES)
+        : ((file.redactNames as boolean | undefined) ?? true),
     maxUntrustedChars: intFromEnv(env, "FULCRUM_AI_MAX_UNTRUSTED_CHARS", (file.maxUntrustedChars as number | undefined) ?? 40_000),
   };
 }
@@ -535,10 +565,15 @@ function checkAiConfig(ai: AiConfig): void {
     if (!ok) throw new ConfigError(key, `is not set, but FULCRUM_AI_PROVIDER is ${ai.provider}`, fix);
   };
   if (ai.provider === "openai") need(ai.openaiApiKey, "OPENAI_API_KEY", "Set OPENAI_API_KEY to an OpenAI API key, or choose another FULCRUM_AI_PROVIDER.");
-  if (ai.provider === "anthropic") need(ai.anthropicApiKey, "ANTHROPIC_API_KEY", "Set ANTHROPIC_API_KEY to an Anthropic API key, or choose another FULCRUM_AI_PROVIDER.");
+  if (ai.provider === "anthropic")
+    need(ai.anthropicApiKey, "ANTHROPIC_API_KEY", "Set ANTHROPIC_API_KEY to an Anthropic API key, or choose another FULCRUM_AI_PROVIDER.");
   if (ai.provider === "azure") {
     need(ai.azure.apiKey, "AZURE_OPENAI_API_KEY", "Set AZURE_OPENAI_API_KEY to a key of your Azure OpenAI resource.");
-    need(ai.azure.resourceName || ai.azure.baseUrl, "AZURE_OPENAI_RESOURCE_NAME", "Set AZURE_OPENAI_RESOURCE_NAME (or AZURE_OPENAI_BASE_URL) to your Azure OpenAI resource.");
+    need(
+      ai.azure.resourceName || ai.azure.baseUrl,
+      "AZURE_OPENAI_RESOURCE_NAME",
+      "Set AZURE_OPENAI_RESOURCE_NAME (or AZURE_OPENAI_BASE_URL) to your Azure OpenAI resource.",
+    );
     need(ai.azure.deployment || ai.model, "AZURE_OPENAI_DEPLOYMENT", "Set AZURE_OPENAI_DEPLOYMENT (or FULCRUM_AI_MODEL) to the deployment name of your model.");
   }
   if (ai.provider === "openai-compatible") {
@@ -552,7 +587,11 @@ function oidcFromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Rec
   const issuer = env.FULCRUM_OIDC_ISSUER || (file.issuer as string | undefined);
   if (!issuer) {
     if (env.FULCRUM_OIDC_CLIENT_ID) {
-      throw new ConfigError("FULCRUM_OIDC_ISSUER", "is not set, but FULCRUM_OIDC_CLIENT_ID is", "Set FULCRUM_OIDC_ISSUER to your identity provider's issuer URL (e.g. https://accounts.google.com), or unset FULCRUM_OIDC_CLIENT_ID.");
+      throw new ConfigError(
+        "FULCRUM_OIDC_ISSUER",
+        "is not set, but FULCRUM_OIDC_CLIENT_ID is",
+        "Set FULCRUM_OIDC_ISSUER to your identity provider's issuer URL (e.g. https://accounts.google.com), or unset FULCRUM_OIDC_CLIENT_ID.",
+      );
     }
     return undefined;
   }
@@ -660,7 +699,10 @@ const PATH_TO_ENV: Record<string, string> = {
 function envKeyFor(path: PropertyKey[], filePath: string | undefined): string {
   const dotted = path.map(String).join(".");
   if (PATH_TO_ENV[dotted]) return PATH_TO_ENV[dotted];
-  const pretty = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  const pretty = path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .replace(/^\./, "");
   return filePath ? `${filePath}: ${pretty}` : pretty;
 }
 

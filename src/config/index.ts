@@ -1,4 +1,16 @@
-export { loadConfig, auditAnchorSettings, ConfigError, configSchema, connectionConfigSchema, leverEventNames, aiConfigSchema, aiProviderNames, smtpSettingsSchema, pseudonymModes, toolIdPattern } from "./config.ts";
+export {
+  loadConfig,
+  auditAnchorSettings,
+  ConfigError,
+  configSchema,
+  connectionConfigSchema,
+  leverEventNames,
+  aiConfigSchema,
+  aiProviderNames,
+  smtpSettingsSchema,
+  pseudonymModes,
+  toolIdPattern,
+} from "./config.ts";
 export type { Config, ConnectionConfig, Mode, LeverEventName, AiConfig, AiProviderName, SmtpSettings, ToolConfig, PseudonymMode } from "./config.ts";
 export { schedulingConfigSchema, panelTemplateSchema } from "./scheduling.ts";
 export type { SchedulingConfig, SchedulingConfigInput, PanelTemplate, PanelSessionTemplate } from "./scheduling.ts";

@@ -55,7 +55,10 @@ export const interviewTriageSchema = z
   .strictObject({
     strongAt: z.number().min(0).max(100),
     weakBelow: z.number().min(0).max(100),
-    tagPrefix: z.string().regex(/^[\w-]{1,40}$/, "letters, digits, - and _ (at most 40)").default("interview"),
+    tagPrefix: z
+      .string()
+      .regex(/^[\w-]{1,40}$/, "letters, digits, - and _ (at most 40)")
+      .default("interview"),
   })
   .refine((t) => t.weakBelow <= t.strongAt, { message: "weakBelow must not be above strongAt", path: ["weakBelow"] });
 export type InterviewTriage = z.infer<typeof interviewTriageSchema>;
@@ -100,7 +103,11 @@ export const interviewsConfigSchema = z.strictObject({
    */
   analysisEngine: z.enum(["local", "ai"]).default("local"),
   /** Recordings longer than this are refused (minutes). */
-  maxMinutes: z.number().positive().max(24 * 60).default(240),
+  maxMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(240),
   /** Where recordings are downloaded while they are transcribed (deleted right after); default the system's temp folder. */
   workDir: z.string().min(1).optional(),
   /** Days a transcript and its analysis are kept; then they are deleted. */

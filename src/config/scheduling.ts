@@ -18,7 +18,10 @@ export const loadCapsSchema = z.strictObject({
 
 export const panelSessionSchema = z.strictObject({
   /** Stable id of the session within the panel (default `s1`, `s2`, … by position). */
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,59}$/, "letters, digits, _ . : - (up to 60)").optional(),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,59}$/, "letters, digits, _ . : - (up to 60)")
+    .optional(),
   title: z.string().trim().min(1).max(200),
   minutes: z.number().int().min(5).max(480),
   /** How many interviewers sit this session. */
@@ -101,7 +104,11 @@ export const schedulingConfigSchema = z
         ids.add(id);
         const named = session.pool.filter((u) => u !== "hiringManager" && u !== "followers");
         if (named.length === session.pool.length && new Set(named.map((u) => u.toLowerCase())).size < session.need) {
-          ctx.addIssue({ code: "custom", path: ["panels", p, "sessions", i, "need"], message: `needs ${session.need} interviewers but the pool names only ${new Set(named).size}` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["panels", p, "sessions", i, "need"],
+            message: `needs ${session.need} interviewers but the pool names only ${new Set(named).size}`,
+          });
         }
       });
     });

@@ -34,7 +34,14 @@ export type { AiStepRunner, AuditSink, LeverGateway, StepDispatcher } from "./po
 export { listRuns, getRun, type RunSummary, type StepView, type ListRunsOptions } from "./runs/index.ts";
 export { runOutcome, type RunOutcome } from "./read-models/run-outcome.ts";
 export { listProposals, getProposal, type ProposalView, type DecisionView, type ListProposalsOptions } from "./proposals/index.ts";
-export { proposalLabelRows, runLabelRows, proposalContextRow, type CandidateLabelRow, type ProposalLabelFilter, type ProposalContextRow } from "./read-models/candidate-labels.ts";
+export {
+  proposalLabelRows,
+  runLabelRows,
+  proposalContextRow,
+  type CandidateLabelRow,
+  type ProposalLabelFilter,
+  type ProposalContextRow,
+} from "./read-models/candidate-labels.ts";
 export { screeningRunRows, interviewTriageRows, type ScreeningRunRow, type InterviewTriageRow } from "./read-models/screening-outcomes.ts";
 export { proposalsOfRun, latestPromptUsed, recentRealRuns, type ProposalBrief, type ReplayableRun } from "./read-models/replay-history.ts";
 export { startCounts, webhookHours, type StartCounts, type WebhookHour } from "./read-models/start-overview.ts";
@@ -55,7 +62,15 @@ export {
   type OpenedConnections,
 } from "./connections/index.ts";
 export { createJobQueue, DEAD_LETTER_SUFFIX, type JobQueue } from "./queue/index.ts";
-export { createInbox, findUnstorableValue, SignatureTokenReusedError, UnstorableEventError, type Inbox, type InboxEvent, type InboxStatus } from "./inbox/index.ts";
+export {
+  createInbox,
+  findUnstorableValue,
+  SignatureTokenReusedError,
+  UnstorableEventError,
+  type Inbox,
+  type InboxEvent,
+  type InboxStatus,
+} from "./inbox/index.ts";
 export { countWebhookRefusal, type WebhookRefusal } from "./inbox/index.ts";
 export { createLeverSource, type ConnectionDirectory, type EventSource } from "./sources/index.ts";
 export {
@@ -74,5 +89,15 @@ export {
   type WorkflowChange,
   type WorkflowSet,
 } from "./workflows/index.ts";
-export { actionModes, capMode, ceilingSource, createModeCeiling, isMode, type ActionMode, type Mode, type ModeCeiling, type ModeCeilingState } from "./policy/index.ts";
+export {
+  actionModes,
+  capMode,
+  ceilingSource,
+  createModeCeiling,
+  isMode,
+  type ActionMode,
+  type Mode,
+  type ModeCeiling,
+  type ModeCeilingState,
+} from "./policy/index.ts";
 export { builtInTasks, getBackfill, leverGateway, readResumeWithScreening, requestBackfill } from "./steps/index.ts";

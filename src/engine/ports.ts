@@ -36,7 +36,9 @@ export interface LeverGateway {
    * The newest resume that has a file, with its bytes; `unprocessable` (and no bytes) when Lever
    * could not process the file; null when no resume has a file.
    */
-  latestResume(opportunityId: string): Promise<{ id: string; filename: string; mime: string; bytes: Uint8Array } | { id: string; filename: string; mime: string; unprocessable: string } | null>;
+  latestResume(
+    opportunityId: string,
+  ): Promise<{ id: string; filename: string; mime: string; bytes: Uint8Array } | { id: string; filename: string; mime: string; unprocessable: string } | null>;
   findOpportunityByEmail(email: string): Promise<OpportunityLike | null>;
 
   addNote(opportunityId: string, note: { value: string; secret?: boolean; score?: number | undefined }, o: WriteOptions): Promise<{ id?: string }>;
@@ -53,7 +55,11 @@ export interface LeverGateway {
   /** The account's profile form templates (optional: a gateway without them cannot run `lever.form`). */
   listFormTemplates?(): Promise<FormTemplateLike[]>;
   /** Fills a profile form: every template field, each with its value (null when left empty). */
-  createProfileForm?(opportunityId: string, form: { baseTemplateId: string; fields: (FormFieldLike & { value: unknown })[]; secret?: boolean }, o: WriteOptions): Promise<{ id?: string }>;
+  createProfileForm?(
+    opportunityId: string,
+    form: { baseTemplateId: string; fields: (FormFieldLike & { value: unknown })[]; secret?: boolean },
+    o: WriteOptions,
+  ): Promise<{ id?: string }>;
 }
 
 /** Whatever an AI step produced, with where it came from. */
@@ -131,7 +137,18 @@ export type TaskHandler = (input: TaskInput) => Promise<Record<string, unknown>>
 export interface RunContext {
   opportunity?: OpportunityLike;
   posting?: PostingLike;
-  resume?: { id: string; filename: string; mime: string; text: string; status: string; hiddenText: string[]; flags: string[]; profile?: unknown; parsed?: unknown; sha256?: string } | null;
+  resume?: {
+    id: string;
+    filename: string;
+    mime: string;
+    text: string;
+    status: string;
+    hiddenText: string[];
+    flags: string[];
+    profile?: unknown;
+    parsed?: unknown;
+    sha256?: string;
+  } | null;
   notes?: unknown[];
   feedback?: unknown[];
   interviews?: unknown[];
@@ -145,7 +162,10 @@ export interface RunContext {
 }
 
 /** Turns resume bytes into text (the screening module's parser). */
-export type ResumeReader = (bytes: Uint8Array, file: { filename: string; mime: string }) => Promise<{
+export type ResumeReader = (
+  bytes: Uint8Array,
+  file: { filename: string; mime: string },
+) => Promise<{
   status: string;
   text: string;
   hiddenText: string[];

@@ -75,7 +75,9 @@ export function createEngineRuntime(options: ServeRuntimeOptions): Promise<Engin
 export function createEngineRuntime(options: DryRunRuntimeOptions): Promise<DryRunRuntime>;
 export function createEngineRuntime(options: DecideOnlyRuntimeOptions): Promise<ProposalService>;
 /** Builds the engine for one of its three uses (see the file's comment). */
-export async function createEngineRuntime(options: ServeRuntimeOptions | DryRunRuntimeOptions | DecideOnlyRuntimeOptions): Promise<EngineRuntime | DryRunRuntime | ProposalService> {
+export async function createEngineRuntime(
+  options: ServeRuntimeOptions | DryRunRuntimeOptions | DecideOnlyRuntimeOptions,
+): Promise<EngineRuntime | DryRunRuntime | ProposalService> {
   if (options.kind === "serve") return startEngineRuntime(options);
   if (options.kind === "dry-run") return dryRunRuntime(options);
   return decideOnlyRuntime(options);

@@ -21,16 +21,29 @@ async function tamper(db: Database, sql: string, params: unknown[] = []) {
 
 /** Recomputes every hash from `fromSeq` on, and the head, so the chain is consistent again. */
 async function rehashFrom(db: Database, fromSeq: number) {
-  const { rows } = await db.query<{ seq: number; hash: string; kind: string; trace_id: string | null; actor: string; data: { subject: Record<string, string>; data: unknown }; created_at: Date }>(
-    "select * from audit_records order by seq",
-  );
+  const { rows } = await db.query<{
+    seq: number;
+    hash: string;
+    kind: string;
+    trace_id: string | null;
+    actor: string;
+    data: { subject: Record<string, string>; data: unknown };
+    created_at: Date;
+  }>("select * from audit_records order by seq");
   let prev = "genesis";
   for (const r of rows) {
     if (Number(r.seq) < fromSeq) {
       prev = r.hash;
       continue;
     }
-    const hash = hashRecord(prev, { kind: r.kind, traceId: r.trace_id, actor: r.actor, subject: r.data.subject, data: r.data.data, createdAt: new Date(r.created_at).toISOString() });
+    const hash = hashRecord(prev, {
+      kind: r.kind,
+      traceId: r.trace_id,
+      actor: r.actor,
+      subject: r.data.subject,
+      data: r.data.data,
+      createdAt: new Date(r.created_at).toISOString(),
+    });
     await tamper(db, "update audit_records set prev_hash = $1, hash = $2 where seq = $3", [prev, hash, r.seq]);
     prev = hash;
   }
@@ -100,7 +113,10 @@ for (const engine of await testEngines()) {
       assert.equal((await trail.verify()).ok, true, "the chain alone still looks intact");
       const result = await verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] });
       assert.equal(result.ok, false);
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[5, "edited"]]);
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [[5, "edited"]],
+      );
       assert.match(result.problems[0]!.detail, /differs from anchor .*audit-anchor-.*\.json of .*; the chain was rewritten at or before this record/);
     });
 
@@ -113,7 +129,10 @@ for (const engine of await testEngines()) {
       await rehashFrom(t.db, 3);
       assert.equal((await trail.verify()).ok, true);
       const result = await verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] });
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[3, "removed"]]);
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [[3, "removed"]],
+      );
       assert.match(result.problems[0]!.detail, /the record anchored in anchor .* is missing/);
     });
 
@@ -125,7 +144,10 @@ for (const engine of await testEngines()) {
       await append(trail, 2);
       await tamper(t.db, `update audit_records set data = jsonb_set(data, '{data,step}', '30') where seq = 3`);
       const result = await verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] });
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[3, "edited"]]);
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [[3, "edited"]],
+      );
     });
 
     it("refuses an anchor file whose content was altered, saying its signature does not match", async () => {
@@ -144,7 +166,10 @@ for (const engine of await testEngines()) {
       const result = await verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] });
       assert.equal(result.ok, false);
       assert.equal(result.anchorsChecked, 0);
-      assert.deepEqual(result.anchorProblems.map((p) => p.kind), ["signature"]);
+      assert.deepEqual(
+        result.anchorProblems.map((p) => p.kind),
+        ["signature"],
+      );
       assert.match(result.anchorProblems[0]!.detail, /signature that does not match its content/);
     });
 
@@ -156,14 +181,20 @@ for (const engine of await testEngines()) {
       await writeAuditAnchor(t.db, { dir, key: other });
       const result = await verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] });
       assert.equal(result.ok, false);
-      assert.match(result.anchorProblems[0]!.detail, new RegExp(`signed by key ${other.publicKey}, which is not this deployment's anchor key \\(${key.publicKey}\\)`));
+      assert.match(
+        result.anchorProblems[0]!.detail,
+        new RegExp(`signed by key ${other.publicKey}, which is not this deployment's anchor key \\(${key.publicKey}\\)`),
+      );
     });
 
     it("reports a missing or empty anchor folder, saying where anchors come from", async () => {
       await reset();
       await append(trail, 1);
       const dir = folder();
-      await assert.rejects(verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] }), (e: unknown) => e instanceof AnchorFolderError && /no audit anchor folder at .*FULCRUM_AUDIT_ANCHOR_DIR.*--no-anchor/.test(e.message));
+      await assert.rejects(
+        verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] }),
+        (e: unknown) => e instanceof AnchorFolderError && /no audit anchor folder at .*FULCRUM_AUDIT_ANCHOR_DIR.*--no-anchor/.test(e.message),
+      );
       await writeAuditAnchor(t.db, { dir, key });
       rmSync(join(dir, readdirSync(dir)[0]!), { force: true });
       await assert.rejects(verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] }), /holds no anchor/);
@@ -178,7 +209,10 @@ for (const engine of await testEngines()) {
       const result = await verifyWithAnchors(trail, { dir, trustedKeys: [key.publicKey] });
       assert.equal(result.ok, true, JSON.stringify(result));
       assert.equal(result.anchorsChecked, 1);
-      assert.deepEqual(result.anchorProblems.map((p) => p.kind), ["unreadable"]);
+      assert.deepEqual(
+        result.anchorProblems.map((p) => p.kind),
+        ["unreadable"],
+      );
       assert.match(result.anchorProblems[0]!.detail, /not complete JSON/);
     });
 

@@ -92,14 +92,20 @@ function anchorFileName(anchor: AuditAnchor): string {
  * (created when missing). Never overwrites or renames: a folder that only allows new files
  * (S3 Object Lock, `chattr +a`, WORM storage) works as is.
  */
-export async function writeAuditAnchor(db: Queryable, options: { dir: string; key: AnchorKey; now?: Date }): Promise<{ file: string; anchor: SignedAuditAnchor }> {
+export async function writeAuditAnchor(
+  db: Queryable,
+  options: { dir: string; key: AnchorKey; now?: Date },
+): Promise<{ file: string; anchor: SignedAuditAnchor }> {
   // One statement, one snapshot: the head and the count agree with each other.
   const { rows } = await db.query<{ seq: number | string; hash: string; count: number | string }>(
     "select h.seq, h.hash, (select count(*) from audit_records r where r.seq <= h.seq) as count from audit_chain_head h where h.id",
   );
   const head = rows[0];
   if (!head) throw new Error("cannot anchor the audit chain: its head row (audit_chain_head) is missing");
-  const anchor = signAnchor({ seq: Number(head.seq), hash: head.hash, count: Number(head.count), anchoredAt: (options.now ?? new Date()).toISOString() }, options.key);
+  const anchor = signAnchor(
+    { seq: Number(head.seq), hash: head.hash, count: Number(head.count), anchoredAt: (options.now ?? new Date()).toISOString() },
+    options.key,
+  );
   await mkdir(options.dir, { recursive: true });
   const file = join(options.dir, anchorFileName(anchor));
   // `wx`: fail rather than replace, should a name ever repeat; sync so a crash keeps the anchor.
@@ -131,10 +137,18 @@ export interface ReadAnchorsResult {
 function isAnchor(value: unknown): value is SignedAuditAnchor {
   const v = value as Record<string, unknown> | null;
   return (
-    typeof v === "object" && v !== null && v.format === ANCHOR_FORMAT &&
-    Number.isSafeInteger(v.seq) && (v.seq as number) >= 0 && Number.isSafeInteger(v.count) &&
-    typeof v.hash === "string" && typeof v.anchoredAt === "string" && !Number.isNaN(Date.parse(v.anchoredAt)) &&
-    typeof v.publicKey === "string" && /^[A-Za-z0-9_-]{43}$/.test(v.publicKey) && typeof v.signature === "string"
+    typeof v === "object" &&
+    v !== null &&
+    v.format === ANCHOR_FORMAT &&
+    Number.isSafeInteger(v.seq) &&
+    (v.seq as number) >= 0 &&
+    Number.isSafeInteger(v.count) &&
+    typeof v.hash === "string" &&
+    typeof v.anchoredAt === "string" &&
+    !Number.isNaN(Date.parse(v.anchoredAt)) &&
+    typeof v.publicKey === "string" &&
+    /^[A-Za-z0-9_-]{43}$/.test(v.publicKey) &&
+    typeof v.signature === "string"
   );
 }
 
@@ -143,7 +157,9 @@ export class AnchorFolderError extends Error {
   override readonly name = "AnchorFolderError";
   readonly dir: string;
   constructor(dir: string, problem: string) {
-    super(`${problem}; anchors are written by \`fulcrum serve\` every FULCRUM_AUDIT_ANCHOR_INTERVAL seconds and by \`fulcrum audit anchor\` into FULCRUM_AUDIT_ANCHOR_DIR (now ${dir}). Point FULCRUM_AUDIT_ANCHOR_DIR (or --anchor-dir) at the folder that holds them, or check without anchors with --no-anchor`);
+    super(
+      `${problem}; anchors are written by \`fulcrum serve\` every FULCRUM_AUDIT_ANCHOR_INTERVAL seconds and by \`fulcrum audit anchor\` into FULCRUM_AUDIT_ANCHOR_DIR (now ${dir}). Point FULCRUM_AUDIT_ANCHOR_DIR (or --anchor-dir) at the folder that holds them, or check without anchors with --no-anchor`,
+    );
     this.dir = dir;
   }
 }
@@ -153,7 +169,10 @@ export class AnchorFolderError extends Error {
  * keys). Throws AnchorFolderError when the folder is missing or holds no anchor file.
  */
 export async function readAuditAnchors(dir: string, trustedKeys: readonly string[]): Promise<ReadAnchorsResult> {
-  const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isFolder = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isFolder) throw new AnchorFolderError(dir, `no audit anchor folder at ${dir}`);
   const names = (await readdir(dir)).filter((n) => FILE_PATTERN.test(n)).sort();
   if (names.length === 0) throw new AnchorFolderError(dir, `the audit anchor folder ${dir} holds no anchor`);
@@ -179,7 +198,11 @@ export async function readAuditAnchors(dir: string, trustedKeys: readonly string
     }
     const key = trusted.get(value.publicKey);
     if (!key) {
-      result.problems.push({ file, kind: "signature", detail: `is signed by key ${value.publicKey}, which is not this deployment's anchor key (${trustedKeys.join(" or ")})` });
+      result.problems.push({
+        file,
+        kind: "signature",
+        detail: `is signed by key ${value.publicKey}, which is not this deployment's anchor key (${trustedKeys.join(" or ")})`,
+      });
       continue;
     }
     if (!verify(null, signedBytes(value), key, Buffer.from(value.signature, "base64url"))) {
@@ -211,7 +234,10 @@ export interface AnchoredVerifyResult extends AuditVerifyResult {
  * const r = await verifyWithAnchors(createAuditTrail(db), { dir, trustedKeys: [key.publicKey] });
  * if (!r.ok) for (const p of r.problems) console.log(p.seq, p.detail);
  */
-export async function verifyWithAnchors(trail: AuditTrail, options: { dir: string; trustedKeys: readonly string[]; now?: Date }): Promise<AnchoredVerifyResult> {
+export async function verifyWithAnchors(
+  trail: AuditTrail,
+  options: { dir: string; trustedKeys: readonly string[]; now?: Date },
+): Promise<AnchoredVerifyResult> {
   const { anchors, problems: anchorProblems } = await readAuditAnchors(options.dir, options.trustedKeys);
   const bySeq = new Map<number, SignedAuditAnchor & { file: string }>();
   const problems: AuditVerifyResult["problems"] = [];
@@ -219,7 +245,11 @@ export async function verifyWithAnchors(trail: AuditTrail, options: { dir: strin
     const earlier = bySeq.get(a.seq);
     if (earlier && earlier.hash !== a.hash) {
       // Two signed anchors disagree: the chain was rewritten between them and anchored again.
-      problems.push({ seq: a.seq, kind: "edited", detail: `anchors ${earlier.file} (${earlier.anchoredAt}) and ${a.file} (${a.anchoredAt}) give record ${a.seq} different hashes; the chain was rewritten between them` });
+      problems.push({
+        seq: a.seq,
+        kind: "edited",
+        detail: `anchors ${earlier.file} (${earlier.anchoredAt}) and ${a.file} (${a.anchoredAt}) give record ${a.seq} different hashes; the chain was rewritten between them`,
+      });
     } else if (a.seq > 0) {
       bySeq.set(a.seq, a);
     }
@@ -235,13 +265,20 @@ export async function verifyWithAnchors(trail: AuditTrail, options: { dir: strin
     problems,
     anchorsChecked: anchors.length,
     anchorProblems,
-    lastAnchor: last ? { ...last, ageMs: Math.max(0, now.getTime() - Date.parse(last.anchoredAt)), recordsSince: Math.max(0, (chain.head?.seq ?? 0) - last.seq) } : null,
+    lastAnchor: last
+      ? { ...last, ageMs: Math.max(0, now.getTime() - Date.parse(last.anchoredAt)), recordsSince: Math.max(0, (chain.head?.seq ?? 0) - last.seq) }
+      : null,
   };
 }
 
 /** "3 minutes", "2 hours", "5 days": how old an anchor is, for people. */
 export function describeAge(ms: number): string {
-  const units: [number, string][] = [[86_400_000, "day"], [3_600_000, "hour"], [60_000, "minute"], [1000, "second"]];
+  const units: [number, string][] = [
+    [86_400_000, "day"],
+    [3_600_000, "hour"],
+    [60_000, "minute"],
+    [1000, "second"],
+  ];
   for (const [size, name] of units) {
     const n = Math.floor(ms / size);
     if (n >= 1) return `${n} ${name}${n === 1 ? "" : "s"}`;
@@ -286,7 +323,9 @@ export function startAuditAnchoring(options: { db: Queryable; dir: string; key: 
     return next;
   };
   const tick = () => {
-    anchorNow().catch((error: unknown) => options.logger.error({ err: error, dir: options.dir }, "could not write the audit anchor; the chain head is not anchored outside the database"));
+    anchorNow().catch((error: unknown) =>
+      options.logger.error({ err: error, dir: options.dir }, "could not write the audit anchor; the chain head is not anchored outside the database"),
+    );
   };
   tick();
   const timer = setInterval(tick, options.intervalMs);

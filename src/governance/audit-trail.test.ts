@@ -54,7 +54,10 @@ for (const engine of await testEngines()) {
       await reset();
       await appendMany(trail, 5);
       const { rows } = await t.db.query<{ seq: number; prev_hash: string; hash: string }>("select seq, prev_hash, hash from audit_records order by seq");
-      assert.deepEqual(rows.map((r) => Number(r.seq)), [1, 2, 3, 4, 5]);
+      assert.deepEqual(
+        rows.map((r) => Number(r.seq)),
+        [1, 2, 3, 4, 5],
+      );
       assert.equal(rows[0]!.prev_hash, "genesis");
       for (let i = 1; i < rows.length; i++) assert.equal(rows[i]!.prev_hash, rows[i - 1]!.hash);
       const result = await trail.verify();
@@ -74,7 +77,10 @@ for (const engine of await testEngines()) {
       await tamper(t.db, `update audit_records set data = jsonb_set(data, '{data,note}', '"changed"') where seq = 3`);
       const result = await trail.verify();
       assert.equal(result.ok, false);
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[3, "edited"]]);
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [[3, "edited"]],
+      );
     });
 
     it("finds an edited record whose hash was recomputed to hide the edit", async () => {
@@ -82,7 +88,10 @@ for (const engine of await testEngines()) {
       await appendMany(trail, 4);
       await tamper(t.db, "update audit_records set actor = 'user:mallory', hash = 'f00d' where seq = 2");
       const result = await trail.verify();
-      assert.ok(result.problems.some((p) => p.seq === 2 && p.kind === "edited"), JSON.stringify(result.problems));
+      assert.ok(
+        result.problems.some((p) => p.seq === 2 && p.kind === "edited"),
+        JSON.stringify(result.problems),
+      );
     });
 
     it("finds a chain rewritten wholesale (every hash recomputed) by an anchor noted earlier", async () => {
@@ -91,17 +100,34 @@ for (const engine of await testEngines()) {
       const anchor = (await trail.verify()).head!;
       // The attacker edits record 2 and recomputes every hash after it, head included.
       await tamper(t.db, `update audit_records set data = jsonb_set(data, '{data,note}', '"rewritten"') where seq = 2`);
-      const { rows } = await t.db.query<{ seq: number; kind: string; trace_id: string | null; actor: string; data: { subject: Record<string, string>; data: unknown }; created_at: Date }>("select * from audit_records order by seq");
+      const { rows } = await t.db.query<{
+        seq: number;
+        kind: string;
+        trace_id: string | null;
+        actor: string;
+        data: { subject: Record<string, string>; data: unknown };
+        created_at: Date;
+      }>("select * from audit_records order by seq");
       let prev = "genesis";
       for (const r of rows) {
-        const hash = hashRecord(prev, { kind: r.kind, traceId: r.trace_id, actor: r.actor, subject: r.data.subject, data: r.data.data, createdAt: new Date(r.created_at).toISOString() });
+        const hash = hashRecord(prev, {
+          kind: r.kind,
+          traceId: r.trace_id,
+          actor: r.actor,
+          subject: r.data.subject,
+          data: r.data.data,
+          createdAt: new Date(r.created_at).toISOString(),
+        });
         await tamper(t.db, "update audit_records set prev_hash = $1, hash = $2 where seq = $3", [prev, hash, r.seq]);
         prev = hash;
       }
       await t.db.query("update audit_chain_head set hash = $1", [prev]);
       assert.equal((await trail.verify()).ok, true, "without an anchor a full rewrite cannot be seen");
       const result = await trail.verify({ anchors: [anchor] });
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[4, "edited"]]);
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [[4, "edited"]],
+      );
     });
 
     it("finds a subject id changed in its search column", async () => {
@@ -109,7 +135,10 @@ for (const engine of await testEngines()) {
       await appendMany(trail, 3);
       await tamper(t.db, "update audit_records set candidate_id = 'someone-else' where seq = 2");
       const result = await trail.verify();
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[2, "edited"]]);
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [[2, "edited"]],
+      );
     });
 
     it("finds a removed record in the middle and at the end", async () => {
@@ -117,10 +146,19 @@ for (const engine of await testEngines()) {
       await appendMany(trail, 6);
       await tamper(t.db, "delete from audit_records where seq = 3");
       let result = await trail.verify();
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[3, "removed"]]);
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [[3, "removed"]],
+      );
       await tamper(t.db, "delete from audit_records where seq = 6");
       result = await trail.verify();
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[3, "removed"], [6, "removed"]]);
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [
+          [3, "removed"],
+          [6, "removed"],
+        ],
+      );
     });
 
     it("finds records that were reordered", async () => {
@@ -132,7 +170,14 @@ for (const engine of await testEngines()) {
       await tamper(t.db, "update audit_records set seq = 4 where seq = 100");
       const result = await trail.verify();
       assert.equal(result.ok, false);
-      assert.deepEqual(result.problems.map((p) => [p.seq, p.kind]), [[2, "reordered"], [4, "reordered"]], "exactly the two moved records");
+      assert.deepEqual(
+        result.problems.map((p) => [p.seq, p.kind]),
+        [
+          [2, "reordered"],
+          [4, "reordered"],
+        ],
+        "exactly the two moved records",
+      );
       assert.match(result.problems[0]!.detail, /record 4 of the chain but sits in place 2/);
 
       // Moving one record to the end is caught too.
@@ -150,16 +195,16 @@ for (const engine of await testEngines()) {
       const other = t.url ? await openDatabase({ url: t.url, poolSize: 4 }) : t.db;
       const trails = [trail, createAuditTrail(other)];
       await Promise.all(
-        Array.from({ length: 40 }, (_, i) =>
-          trails[i % 2]!.append({ kind: "event.received", actor: "lever", traceId: `t-${i}`, data: { i } }),
-        ),
+        Array.from({ length: 40 }, (_, i) => trails[i % 2]!.append({ kind: "event.received", actor: "lever", traceId: `t-${i}`, data: { i } })),
       );
       if (other !== t.db) await other.close();
       const result = await trail.verify();
       assert.deepEqual(withoutHead(result), { ok: true, checked: 40, problems: [] });
     });
 
-    it("forms one chain when separate processes append at the same time", { skip: engine.kind === "pglite" && "PGlite is embedded in one process" }, async () => {
+    it("forms one chain when separate processes append at the same time", {
+      skip: engine.kind === "pglite" && "PGlite is embedded in one process",
+    }, async () => {
       await reset();
       const modules = {
         store: pathToFileURL(join(import.meta.dirname, "..", "store", "index.ts")).href,
@@ -198,18 +243,27 @@ for (const engine of await testEngines()) {
     it("appends several records in one statement, hashed by the database exactly as verify() hashes them", async () => {
       await reset();
       await appendMany(trail, 1);
-      const awkward = "Zoë 山田 — “quoted” \\ back\\slash \"dq\" \t tab \u0001 ctl 😀 \u2028 line-sep";
+      const awkward = 'Zoë 山田 — “quoted” \\ back\\slash "dq" \t tab \u0001 ctl 😀 \u2028 line-sep';
       const stored = await t.db.transaction((tx) =>
         trail.appendMany(
           [
-            { kind: "lever.write", actor: "workflow:ç", traceId: "trace-ü", subject: { opportunityId: "opp-é", runId: "7" }, data: { note: awkward, list: [1, 2.5, -0, 1e21, null, true], nested: { z: awkward, a: {} } } },
+            {
+              kind: "lever.write",
+              actor: "workflow:ç",
+              traceId: "trace-ü",
+              subject: { opportunityId: "opp-é", runId: "7" },
+              data: { note: awkward, list: [1, 2.5, -0, 1e21, null, true], nested: { z: awkward, a: {} } },
+            },
             { kind: "run.succeeded", actor: "workflow:ç", data: undefined },
             { kind: "x.y", actor: "a", data: { k: Number.NaN, d: new Date(0) } },
           ],
           tx,
         ),
       );
-      assert.deepEqual(stored.map((r) => r.seq), [2, 3, 4]);
+      assert.deepEqual(
+        stored.map((r) => r.seq),
+        [2, 3, 4],
+      );
       assert.equal(stored[1]!.prevHash, stored[0]!.hash);
       for (const r of stored) assert.equal(hashRecord(r.prevHash, r), r.hash);
       assert.deepEqual(await trail.appendMany([]), []);
@@ -227,7 +281,14 @@ for (const engine of await testEngines()) {
       const fold = async (id: number) => {
         const params: unknown[] = [];
         const bind = (v: unknown) => `$${params.push(v)}`;
-        const call = trail.appendCall([{ kind: "lever.write", actor: "workflow:w", subject: { runId: String(id) }, data: { id } }, { kind: "run.succeeded", actor: "workflow:w", data: {} }], bind, "done.id is not null");
+        const call = trail.appendCall(
+          [
+            { kind: "lever.write", actor: "workflow:w", subject: { runId: String(id) }, data: { id } },
+            { kind: "run.succeeded", actor: "workflow:w", data: {} },
+          ],
+          bind,
+          "done.id is not null",
+        );
         const sql = `with done as (insert into audit_fold_probe (id) values (${bind(id)}) on conflict do nothing returning id)
           select a.o_seq from done cross join lateral ${call} a`;
         return (await t.db.query<{ o_seq: number }>(sql, params)).rows.map((r) => Number(r.o_seq));
@@ -241,7 +302,7 @@ for (const engine of await testEngines()) {
     });
 
     it("splits a record's canonical JSON around its creation time", () => {
-      const content = { kind: "k", traceId: null, actor: "a\"b", subject: { b: "2", a: "1" }, data: { y: [1, { b: 1, a: 2 }], x: "é" } };
+      const content = { kind: "k", traceId: null, actor: 'a"b', subject: { b: "2", a: "1" }, data: { y: [1, { b: 1, a: 2 }], x: "é" } };
       const { before, after } = hashedParts(content);
       assert.equal(before + "2026-01-01T00:00:00.000Z" + after, canonicalJson({ ...content, createdAt: "2026-01-01T00:00:00.000Z" }));
     });
@@ -254,7 +315,13 @@ for (const engine of await testEngines()) {
       await new Promise((r) => setTimeout(r, 5));
       const cut = new Date();
       await new Promise((r) => setTimeout(r, 5));
-      await trail.append({ kind: "proposal.decided", actor: "user:rita", traceId: "trace-b", subject: { candidateId: "cand-2" }, data: { decision: "approve" } });
+      await trail.append({
+        kind: "proposal.decided",
+        actor: "user:rita",
+        traceId: "trace-b",
+        subject: { candidateId: "cand-2" },
+        data: { decision: "approve" },
+      });
       const all: string[] = [];
       for await (const line of trail.export()) all.push(line);
       assert.equal(all.length, 5, "four records and the chain head");

@@ -264,7 +264,13 @@ export function createAuditTrail(db: Database): AuditTrail {
       [JSON.stringify(prepared.map((p) => p.arg))],
     );
     if (rows.length !== prepared.length) throw new Error(`audit_append stored ${rows.length} of ${prepared.length} records`);
-    return rows.map((row, i) => ({ seq: Number(row.o_seq), prevHash: row.o_prev_hash, hash: row.o_hash, ...prepared[i]!.content, createdAt: row.o_created_at }));
+    return rows.map((row, i) => ({
+      seq: Number(row.o_seq),
+      prevHash: row.o_prev_hash,
+      hash: row.o_hash,
+      ...prepared[i]!.content,
+      createdAt: row.o_created_at,
+    }));
   }
 
   async function* rowsInOrder(where = "", params: unknown[] = []): AsyncGenerator<AuditRecord & { columnsMatch: boolean }> {
@@ -324,12 +330,20 @@ export function createAuditTrail(db: Database): AuditTrail {
         const anchored = anchors.get(r.seq);
         seen.add(r.seq);
         if (anchored !== undefined && anchored !== r.hash) {
-          problems.push({ seq: r.seq, kind: "edited", detail: `its hash ${r.hash.slice(0, 12)}… differs from ${anchorSource.get(r.seq)} (${anchored.slice(0, 12)}…); the chain was rewritten at or before this record` });
+          problems.push({
+            seq: r.seq,
+            kind: "edited",
+            detail: `its hash ${r.hash.slice(0, 12)}… differs from ${anchorSource.get(r.seq)} (${anchored.slice(0, 12)}…); the chain was rewritten at or before this record`,
+          });
         }
         const expectedPrev = previous?.hash ?? GENESIS_HASH;
         if (!intact.has(r.seq)) {
           const selfOk = hashRecord(r.prevHash, r) === r.hash;
-          problems.push({ seq: r.seq, kind: "edited", detail: selfOk ? "its subject id columns differ from the hashed subject" : "its content no longer matches its hash" });
+          problems.push({
+            seq: r.seq,
+            kind: "edited",
+            detail: selfOk ? "its subject id columns differ from the hashed subject" : "its content no longer matches its hash",
+          });
         }
         if (r.prevHash !== expectedPrev) {
           const predecessorSeq = r.prevHash === GENESIS_HASH ? 0 : present.get(r.prevHash);
@@ -342,7 +356,10 @@ export function createAuditTrail(db: Database): AuditTrail {
               problems.push({
                 seq: r.seq,
                 kind: "reordered",
-                detail: belongsAt !== undefined ? `it is record ${belongsAt} of the chain but sits in place ${position}` : `it follows record ${predecessorSeq} in the chain but sits after ${previous?.seq ?? "the start"}`,
+                detail:
+                  belongsAt !== undefined
+                    ? `it is record ${belongsAt} of the chain but sits in place ${position}`
+                    : `it follows record ${predecessorSeq} in the chain but sits after ${previous?.seq ?? "the start"}`,
               });
             }
           } else if (r.seq === expectedSeq && previous) {
@@ -356,7 +373,12 @@ export function createAuditTrail(db: Database): AuditTrail {
             problems.push({
               seq: missingFrom,
               kind: "removed",
-              detail: missingTo > missingFrom ? `records ${missingFrom}–${missingTo} are missing` : missingTo === missingFrom ? `record ${missingFrom} is missing` : "a record before this one is missing",
+              detail:
+                missingTo > missingFrom
+                  ? `records ${missingFrom}–${missingTo} are missing`
+                  : missingTo === missingFrom
+                    ? `record ${missingFrom} is missing`
+                    : "a record before this one is missing",
             });
           }
         }
@@ -421,7 +443,10 @@ export function createAuditTrail(db: Database): AuditTrail {
         conditions.push(`(candidate_id = any($${params.length - 1}::text[]) or opportunity_id = any($${params.length}::text[]))`);
       }
       if (query.userIds) {
-        params.push([...query.userIds], query.userIds.map((id) => `user:${id}`));
+        params.push(
+          [...query.userIds],
+          query.userIds.map((id) => `user:${id}`),
+        );
         conditions.push(`(user_id = any($${params.length - 1}::text[]) or actor = any($${params.length}::text[]))`);
       }
       if (query.workflow) {

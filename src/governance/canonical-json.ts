@@ -23,6 +23,9 @@ export function canonicalJson(value: unknown): string {
  * removed. Hash this form, never the live object.
  */
 export function toJsonValue(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null, (_k, v: unknown) =>
-    typeof v === "number" && !Number.isFinite(v) ? null : typeof v === "string" ? v.replaceAll("\u0000", "") : v,));
+  return JSON.parse(
+    JSON.stringify(value ?? null, (_k, v: unknown) =>
+      typeof v === "number" && !Number.isFinite(v) ? null : typeof v === "string" ? v.replaceAll("\u0000", "") : v,
+    ),
+  );
 }

@@ -15,7 +15,8 @@ const SAMPLE: FairnessRecord[] = [
   ...people(7, 5, null, "Decline to self-identify"),
 ];
 
-const close = (actual: number | null | undefined, expected: number, digits = 4) => assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) < 10 ** -digits, `${actual} ≠ ${expected}`);
+const close = (actual: number | null | undefined, expected: number, digits = 4) =>
+  assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) < 10 ** -digits, `${actual} ≠ ${expected}`);
 
 describe("selection rates (LL144 §5-300, four-fifths rule)", () => {
   it("reproduces the rule's worked example and the intersectional impact ratios", () => {

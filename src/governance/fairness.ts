@@ -123,7 +123,16 @@ export function fisherExactTwoSided(a: number, b: number, c: number, d: number):
   const row2 = c + d;
   const col1 = a + c;
   const n = row1 + row2;
-  const logP = (x: number) => logFactorial(row1) + logFactorial(row2) + logFactorial(col1) + logFactorial(n - col1) - logFactorial(n) - logFactorial(x) - logFactorial(row1 - x) - logFactorial(col1 - x) - logFactorial(row2 - col1 + x);
+  const logP = (x: number) =>
+    logFactorial(row1) +
+    logFactorial(row2) +
+    logFactorial(col1) +
+    logFactorial(n - col1) -
+    logFactorial(n) -
+    logFactorial(x) -
+    logFactorial(row1 - x) -
+    logFactorial(col1 - x) -
+    logFactorial(row2 - col1 + x);
   const observed = logP(a);
   let p = 0;
   for (let x = Math.max(0, col1 - row2); x <= Math.min(row1, col1); x++) {
@@ -156,7 +165,13 @@ function significance(x1: number, n1: number, x2: number, n2: number): Significa
   return { test: "fisher-exact", pValue: fisherExactTwoSided(x1, n1 - x1, x2, n2 - x2) };
 }
 
-function report(metric: FairnessMetric, dimension: FairnessDimension, people: { category: string | undefined; positive: boolean; atMedian?: boolean }[], options: FairnessOptions, medianValue?: number): FairnessReport {
+function report(
+  metric: FairnessMetric,
+  dimension: FairnessDimension,
+  people: { category: string | undefined; positive: boolean; atMedian?: boolean }[],
+  options: FairnessOptions,
+  medianValue?: number,
+): FairnessReport {
   const minShare = options.minShare ?? 0.02;
   const threshold = options.threshold ?? 0.8;
   const known = people.filter((p) => p.category !== undefined);
@@ -179,7 +194,11 @@ function report(metric: FairnessMetric, dimension: FairnessDimension, people: { 
       share,
       excluded,
       atMedian: g.atMedian,
-      ...(excluded ? { exclusionReason: `under ${(minShare * 100).toFixed(0)} % of people with a known category (${g.n} of ${known.length}); count and rate still reported` } : {}),
+      ...(excluded
+        ? {
+            exclusionReason: `under ${(minShare * 100).toFixed(0)} % of people with a known category (${g.n} of ${known.length}); count and rate still reported`,
+          }
+        : {}),
     };
   });
   const included = groups.filter((g) => !g.excluded);

@@ -61,7 +61,13 @@ async function scrubInterviewRuns(tx: Queryable, o: RunsToScrub): Promise<void> 
          or (r.workflow->'steps' @> '[{"task": "interview.transcribe"}]'
              and (($3::text is not null and ($4::text is null or r.connection_id = $4) and (r.opportunity_id = $3 or r.event->'data'->'candidate'->>'id' = $3))
                or ($5::timestamptz is not null and r.created_at <= $5 and (r.event->'data'->'forgotten') is null)))`,
-    [o.traces.map((t) => t.connection_id), o.traces.map((t) => t.trace_id), o.candidate?.id ?? null, o.candidate?.connectionId ?? null, o.createdBefore ?? null],
+    [
+      o.traces.map((t) => t.connection_id),
+      o.traces.map((t) => t.trace_id),
+      o.candidate?.id ?? null,
+      o.candidate?.connectionId ?? null,
+      o.createdBefore ?? null,
+    ],
   );
   if (runs.length === 0) return;
   const ids = runs.map((r) => r.id);
@@ -109,7 +115,8 @@ export async function forgetCandidateTranscripts(db: Queryable | Database, candi
  * older than the period configured now, so shortening the period applies to what is already kept.
  */
 export async function sweepExpiredTranscripts(db: Queryable | Database, retentionDays: number, now: Date = new Date()): Promise<ForgottenTranscript[]> {
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new RangeError(`retentionDays must be a whole number of days, at least 1 (got ${retentionDays})`);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1)
+    throw new RangeError(`retentionDays must be a whole number of days, at least 1 (got ${retentionDays})`);
   return deleteTranscriptsExpiredBy(db, now, new Date(now.getTime() - retentionDays * 86_400_000));
 }
 

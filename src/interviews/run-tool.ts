@@ -74,7 +74,10 @@ export function runTool(args: readonly string[], options: RunToolOptions): Promi
       try {
         for (const line of lines) options.onStderrLine(line);
       } catch (error) {
-        failure = error instanceof InterviewMediaError ? error : new InterviewMediaError("engine-failed", `reading ${options.tool} output failed: ${(error as Error).message}`, { cause: error });
+        failure =
+          error instanceof InterviewMediaError
+            ? error
+            : new InterviewMediaError("engine-failed", `reading ${options.tool} output failed: ${(error as Error).message}`, { cause: error });
         child.kill("SIGKILL");
       }
     };

@@ -78,7 +78,9 @@ export function joinSegmentText(segments: readonly TranscriptSegment[]): string 
 }
 
 const englishStopwords = new Set(
-  "the a an and or but of to in on at for with is was are were be been i you he she we they it that this my your our me have has had do did not so what how why when where there about".split(" "),
+  "the a an and or but of to in on at for with is was are were be been i you he she we they it that this my your our me have has had do did not so what how why when where there about".split(
+    " ",
+  ),
 );
 
 /**

@@ -40,7 +40,10 @@ describe("where a Lever key may be sent", () => {
   it("throws an error that says what is allowed and how to allow another host", () => {
     assert.throws(
       () => assertLeverBaseUrl("http://127.0.0.1:9/v1"),
-      (e: unknown) => e instanceof LeverHostNotAllowedError && /api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co/.test(e.message) && /FULCRUM_LEVER_ALLOWED_HOSTS/.test(e.message),
+      (e: unknown) =>
+        e instanceof LeverHostNotAllowedError &&
+        /api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co/.test(e.message) &&
+        /FULCRUM_LEVER_ALLOWED_HOSTS/.test(e.message),
     );
   });
 });

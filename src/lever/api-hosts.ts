@@ -39,7 +39,8 @@ export function parseAllowedLeverHosts(raw: string | readonly string[] | undefin
       } catch {
         throw new Error(`"${entry}" is not a URL`);
       }
-      if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) throw new Error(`"${entry}" must be an origin (scheme, host and port only)`);
+      if (url.pathname !== "/" || url.search || url.hash || url.username || url.password)
+        throw new Error(`"${entry}" must be an origin (scheme, host and port only)`);
       return url.origin;
     }
     let url: URL;

@@ -12,7 +12,8 @@ import { leverEeoResponsesSchema } from "./schemas.ts";
 
 const day = 86_400_000;
 let sandbox: Sandbox;
-const lever = (apiKey = sandbox.apiKey) => createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey }, connectionId: "eeo", retryBaseMs: 5, retryMaxMs: 50 });
+const lever = (apiKey = sandbox.apiKey) =>
+  createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey }, connectionId: "eeo", retryBaseMs: 5, retryMaxMs: 50 });
 
 before(async () => {
   sandbox = await startSandbox({ seed: 5, rateLimit: false });
@@ -45,7 +46,9 @@ describe("Lever client: EEO responses against the sandbox", () => {
   });
 
   it("parses drifted answers leniently: a list of choices is joined, an odd shape reads as no answer", () => {
-    const parsed = leverEeoResponsesSchema.parse({ eeoResponses: [{ opportunityId: "o1", race: ["Asian", "White"], gender: { text: "?" }, appliedAt: "1767000000000", extra: 1 }] });
+    const parsed = leverEeoResponsesSchema.parse({
+      eeoResponses: [{ opportunityId: "o1", race: ["Asian", "White"], gender: { text: "?" }, appliedAt: "1767000000000", extra: 1 }],
+    });
     assert.equal(parsed.eeoResponses[0]!.race, "Asian; White");
     assert.equal(parsed.eeoResponses[0]!.gender, null);
     assert.equal(parsed.eeoResponses[0]!.appliedAt, 1767000000000);

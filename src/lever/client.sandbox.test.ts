@@ -167,13 +167,31 @@ describe("Lever client against the sandbox: writes", () => {
     );
     assert.equal(panel.externallyManaged, true);
     assert.ok(panel.note?.includes(writeMarker("sbx-panel")));
-    const interview = await client.createInterview(oppId, { panel: panel.id, subject: "Culture", interviewers: [{ id: interviewer.id }], date: date + 3600_000, duration: 30 }, { key: "sbx-int" });
-    const updated = await client.updateInterview(oppId, interview.id, { panel: panel.id, subject: "Culture and values", interviewers: [{ id: interviewer.id }], date: date + 3600_000, duration: 45 }, { key: "sbx-int-upd" });
+    const interview = await client.createInterview(
+      oppId,
+      { panel: panel.id, subject: "Culture", interviewers: [{ id: interviewer.id }], date: date + 3600_000, duration: 30 },
+      { key: "sbx-int" },
+    );
+    const updated = await client.updateInterview(
+      oppId,
+      interview.id,
+      { panel: panel.id, subject: "Culture and values", interviewers: [{ id: interviewer.id }], date: date + 3600_000, duration: 45 },
+      { key: "sbx-int-upd" },
+    );
     assert.equal(updated.duration, 45);
     const interviews = (await client.listInterviews(oppId).toArray()).filter((i) => i.panel === panel.id);
     assert.equal(interviews.length, 2);
     await client.deleteInterview(oppId, interview.id, { key: "sbx-int-del" });
-    const replaced = await client.updatePanel(oppId, panel.id, { timezone: "Europe/Lisbon", note: "Moved", interviews: [{ id: panel.interviews?.[0]?.id, subject: "Technical", interviewers: [{ id: interviewer.id }], date, duration: 90 }] }, { key: "sbx-panel-upd" });
+    const replaced = await client.updatePanel(
+      oppId,
+      panel.id,
+      {
+        timezone: "Europe/Lisbon",
+        note: "Moved",
+        interviews: [{ id: panel.interviews?.[0]?.id, subject: "Technical", interviewers: [{ id: interviewer.id }], date, duration: 90 }],
+      },
+      { key: "sbx-panel-upd" },
+    );
     assert.equal(replaced.timezone, "Europe/Lisbon");
     await client.deletePanel(oppId, panel.id, { key: "sbx-panel-del" });
     assert.ok(!(await client.listPanels(oppId).toArray()).some((p) => p.id === panel.id));
@@ -197,16 +215,24 @@ describe("Lever client against the sandbox: writes", () => {
       },
       { key: "sbx-panel-edit" },
     );
-    const edited = await client.editPanel(oppId, panel.id, (body) => ({ ...body, interviews: body.interviews.map((i, n) => (n === 0 ? { ...i, duration: 90 } : i)) }), { key: "sbx-panel-edit-1" });
+    const edited = await client.editPanel(
+      oppId,
+      panel.id,
+      (body) => ({ ...body, interviews: body.interviews.map((i, n) => (n === 0 ? { ...i, duration: 90 } : i)) }),
+      { key: "sbx-panel-edit-1" },
+    );
     assert.equal(edited.note, panel.note, "the note and its write marker stay");
     assert.ok(edited.note?.includes(writeMarker("sbx-panel-edit")));
     assert.equal(edited.externalUrl, "https://scheduler.example.org/p/7");
     assert.equal(edited.feedbackReminder, "once");
     assert.deepEqual(edited.applications, panel.applications);
-    assert.deepEqual(edited.interviews?.map((i) => [i.id, i.subject, i.duration, i.location]), [
-      [panel.interviews![0]!.id, "Technical", 90, "Room 1"],
-      [panel.interviews![1]!.id, "Values", 45, "Room 2"],
-    ]);
+    assert.deepEqual(
+      edited.interviews?.map((i) => [i.id, i.subject, i.duration, i.location]),
+      [
+        [panel.interviews![0]!.id, "Technical", 90, "Room 1"],
+        [panel.interviews![1]!.id, "Values", 45, "Room 2"],
+      ],
+    );
     await client.deletePanel(oppId, panel.id, { key: "sbx-panel-edit-del" });
   });
 
@@ -237,13 +263,19 @@ describe("Lever client against the sandbox: writes", () => {
     assert.equal(withResume.opportunity.name, "Upload Person");
     const resumes = await client.listResumes(withResume.opportunity.id).toArray();
     assert.equal(resumes[0]?.file?.name, "upload-person.pdf");
-    const again = await client.createOpportunity({ name: "Json Person", emails: ["json.person@example.org"], postings: [posting.id] }, { key: "sbx-opp-json-2" });
+    const again = await client.createOpportunity(
+      { name: "Json Person", emails: ["json.person@example.org"], postings: [posting.id] },
+      { key: "sbx-opp-json-2" },
+    );
     assert.equal(again.deduped, true);
   });
 
   it("creates, lists, updates and deletes API webhooks", async () => {
     const client = lever({ performAs: undefined });
-    const hook = await client.createWebhook({ url: "https://fulcrum.example/webhooks/lever/sbx", event: "candidateStageChange", configuration: { conditions: { origins: ["applied"] } } }, { key: "sbx-wh" });
+    const hook = await client.createWebhook(
+      { url: "https://fulcrum.example/webhooks/lever/sbx", event: "candidateStageChange", configuration: { conditions: { origins: ["applied"] } } },
+      { key: "sbx-wh" },
+    );
     assert.ok(hook.configuration?.signatureToken);
     assert.ok((await client.listWebhooks().toArray()).some((w) => w.id === hook.id));
     const [updated] = await client.updateWebhooks([{ id: hook.id, url: "https://fulcrum.example/webhooks/lever/sbx2" }], { key: "sbx-wh-upd" });
@@ -260,14 +292,19 @@ describe("Lever client against the sandbox: errors, limits and idempotency", () 
     const error = await client.addNote(oppId, { value: "x" }, { key: "sbx-403" }).catch((e: unknown) => e);
     assert.ok(error instanceof LeverPermissionError);
     assert.equal(error.permission, "Create an opportunity note");
-    const missing = await lever().getOpportunity("00000000-0000-0000-0000-000000000000").catch((e: unknown) => e);
+    const missing = await lever()
+      .getOpportunity("00000000-0000-0000-0000-000000000000")
+      .catch((e: unknown) => e);
     assert.ok(missing instanceof LeverApiError);
     assert.equal(missing.status, 404);
     assert.equal(missing.code, "ResourceNotFound");
   });
 
   it("refuses a panel without a perform-as user before calling the sandbox", async () => {
-    await assert.rejects(lever({ performAs: undefined }).createPanel(oppId, { timezone: "UTC", interviews: [] }, { key: "sbx-nopa" }), LeverPerformAsRequiredError);
+    await assert.rejects(
+      lever({ performAs: undefined }).createPanel(oppId, { timezone: "UTC", interviews: [] }, { key: "sbx-nopa" }),
+      LeverPerformAsRequiredError,
+    );
   });
 
   it("stays under the sandbox's real rate limit: 40 calls, no 429", async () => {

@@ -62,7 +62,10 @@ describe("Lever client: authentication and base URL", () => {
     });
     const got = await lever.getOpportunity("o1");
     assert.equal(got.id, "o1");
-    assert.deepEqual(server.requests.map((r) => r.headers.authorization), ["Bearer stale", "Bearer fresh"]);
+    assert.deepEqual(
+      server.requests.map((r) => r.headers.authorization),
+      ["Bearer stale", "Bearer fresh"],
+    );
     assert.equal(calls, 2);
   });
 
@@ -94,15 +97,26 @@ describe("Lever client: pagination", () => {
   });
 
   it("reads a small list that omits next and hasNext as one page", async () => {
-    server.handle((_req, res) => send(res, 200, { data: [{ id: "lead-new", text: "New lead" }, { id: "offer", text: "Offer" }] }));
-    assert.deepEqual((await client().listStages().toArray()).map((s) => s.id), ["lead-new", "offer"]);
+    server.handle((_req, res) =>
+      send(res, 200, {
+        data: [
+          { id: "lead-new", text: "New lead" },
+          { id: "offer", text: "Offer" },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      (await client().listStages().toArray()).map((s) => s.id),
+      ["lead-new", "offer"],
+    );
   });
 
   it("restarts without offset on 'Invalid offset token' and yields no item twice", async () => {
     let restarted = false;
     server.handle((req, res) => {
       const offset = req.query.get("offset");
-      if (!offset) return send(res, 200, { data: restarted ? [opp("a"), opp("b"), opp("c")] : [opp("a"), opp("b")], hasNext: true, next: restarted ? "fresh" : "stale" });
+      if (!offset)
+        return send(res, 200, { data: restarted ? [opp("a"), opp("b"), opp("c")] : [opp("a"), opp("b")], hasNext: true, next: restarted ? "fresh" : "stale" });
       if (offset === "stale") {
         restarted = true;
         return send(res, 400, { code: "BadRequest", message: "Invalid offset token" });
@@ -175,7 +189,9 @@ describe("Lever client: retries and errors", () => {
 
   it("does not retry a 4xx and carries Lever's code and message", async () => {
     server.handle((_req, res) => send(res, 404, { code: "ResourceNotFound", message: "opportunities o9 was not found" }));
-    const error = await client().getOpportunity("o9").catch((e: unknown) => e);
+    const error = await client()
+      .getOpportunity("o9")
+      .catch((e: unknown) => e);
     assert.ok(error instanceof LeverApiError);
     assert.equal(error.status, 404);
     assert.equal(error.code, "ResourceNotFound");
@@ -199,7 +215,10 @@ describe("Lever client: retries and errors", () => {
     assert.equal(error.permission, "Create an opportunity note");
     assert.equal(error.permissionConfirmed, true);
     assert.match(error.message, /Create an opportunity note/);
-    const listError = await client().listPanels("o1").toArray().catch((e: unknown) => e);
+    const listError = await client()
+      .listPanels("o1")
+      .toArray()
+      .catch((e: unknown) => e);
     assert.ok(listError instanceof LeverPermissionError);
     assert.equal(listError.permissionConfirmed, false);
   });
@@ -213,7 +232,9 @@ describe("Lever client: retries and errors", () => {
     assert.equal((await client({ timeoutMs: 150 }).getOpportunity("o1")).id, "o1");
     assert.equal(server.requests.length, 2);
     server.handle(() => {});
-    const error = await client({ timeoutMs: 100, maxRetries: 0 }).getOpportunity("o1").catch((e: unknown) => e);
+    const error = await client({ timeoutMs: 100, maxRetries: 0 })
+      .getOpportunity("o1")
+      .catch((e: unknown) => e);
     assert.ok(error instanceof LeverNetworkError);
     assert.equal(error.timedOut, true);
   });
@@ -245,7 +266,9 @@ describe("Lever client: network failures", () => {
 
   it("refuses to follow a redirect on a write (fetch would replay it as a GET)", async () => {
     server.handle((_req, res) => send(res, 301, undefined, { location: "/v1/elsewhere" }));
-    const error = await client().changeStage("o1", "s2", { key: "redirect" }).catch((e: unknown) => e);
+    const error = await client()
+      .changeStage("o1", "s2", { key: "redirect" })
+      .catch((e: unknown) => e);
     assert.ok(error instanceof LeverApiError);
     assert.equal(error.status, 301);
     assert.equal(server.requests.length, 1);
@@ -256,10 +279,7 @@ describe("Lever client: perform_as", () => {
   it("fails fast, before any call, when a write that requires perform_as has no user", async () => {
     server.handle((_req, res) => send(res, 201, { data: { id: "p1" } }));
     const lever = client({ performAs: undefined });
-    await assert.rejects(
-      lever.createPanel("o1", { timezone: "Europe/Berlin", interviews: [] }, { key: "k-pa" }),
-      LeverPerformAsRequiredError,
-    );
+    await assert.rejects(lever.createPanel("o1", { timezone: "Europe/Berlin", interviews: [] }, { key: "k-pa" }), LeverPerformAsRequiredError);
     assert.equal(server.requests.length, 0);
   });
 
@@ -301,7 +321,10 @@ describe("Lever client: writes", () => {
     assert.equal(archived.archived?.reason, "r-1");
     const back = await client().unarchive("o1", { key: "a2" });
     assert.equal(back.archived, null);
-    assert.deepEqual(server.requests.map((r) => r.json()), [{ reason: "r-1", cleanInterviews: true }, { reason: null }]);
+    assert.deepEqual(
+      server.requests.map((r) => r.json()),
+      [{ reason: "r-1", cleanInterviews: true }, { reason: null }],
+    );
   });
 
   it("adds and removes tags, links and sources on their endpoints", async () => {
@@ -367,7 +390,13 @@ describe("Lever client: writes", () => {
     server.handle((_req, res) => send(res, 201, { deduped: true, data: opp("o7") }));
     const pdf = new TextEncoder().encode("%PDF-1.4 test");
     const created = await client().createOpportunity(
-      { name: "Ada", emails: ["ada@example.org", "ada2@example.org"], postings: ["post-1"], phones: [{ value: "+1 555", type: "mobile" }], archived: { reason: "r1" } },
+      {
+        name: "Ada",
+        emails: ["ada@example.org", "ada2@example.org"],
+        postings: ["post-1"],
+        phones: [{ value: "+1 555", type: "mobile" }],
+        archived: { reason: "r1" },
+      },
       { key: "co-1", resume: { bytes: pdf, filename: "ada.pdf", contentType: "application/pdf" }, parse: true },
     );
     assert.equal(created.deduped, true);
@@ -435,7 +464,10 @@ describe("Lever client: idempotent writes", () => {
     const note = await lever.addNote("o1", { value: "Summary" }, { key: "run-1/step-2" });
     assert.equal(notes.length, 1);
     assert.equal(note.id, "n1");
-    assert.deepEqual(server.requests.map((r) => r.method), ["POST", "GET"]);
+    assert.deepEqual(
+      server.requests.map((r) => r.method),
+      ["POST", "GET"],
+    );
     const record = await ledger.get("test", "run-1/step-2");
     assert.equal(record?.status, "done");
     assert.equal(record?.leverId, "n1");
@@ -460,7 +492,10 @@ describe("Lever client: idempotent writes", () => {
     const ledger = createMemoryWriteLedger();
     await ledger.begin("test", "crashed", "POST /opportunities/:opportunity/notes");
     await client({ ledger }).addNote("o1", { value: "x" }, { key: "crashed" });
-    assert.deepEqual(server.requests.map((r) => r.method), ["GET", "POST"]);
+    assert.deepEqual(
+      server.requests.map((r) => r.method),
+      ["GET", "POST"],
+    );
     assert.equal(notes.length, 1);
   });
 
@@ -475,7 +510,10 @@ describe("Lever client: idempotent writes", () => {
     });
     const moved = await client().changeStage("o1", "s2", { key: "move" });
     assert.equal(moved.stage, "s2");
-    assert.deepEqual(server.requests.map((r) => r.method), ["PUT", "GET"]);
+    assert.deepEqual(
+      server.requests.map((r) => r.method),
+      ["PUT", "GET"],
+    );
   });
 
   it("treats a 404 on a repeated delete as the earlier attempt's success", async () => {
@@ -495,7 +533,10 @@ describe("Lever client: idempotent writes", () => {
     server.handle((req, res) => {
       if (req.method === "GET") return send(res, 200, { data: hooks });
       if (req.method === "DELETE") {
-        hooks.splice(hooks.findIndex((h) => req.path.endsWith(h.id)), 1);
+        hooks.splice(
+          hooks.findIndex((h) => req.path.endsWith(h.id)),
+          1,
+        );
         return send(res, 204);
       }
       const hook = { id: `w${++n}`, ...(req.json() as { url: string; event: string }) };
@@ -506,7 +547,10 @@ describe("Lever client: idempotent writes", () => {
     const ledger = createMemoryWriteLedger();
     const hook = await client({ ledger }).createWebhook({ url: "https://f.example/h", event: "candidateHired" }, { key: "wh" });
     assert.equal(hook.configuration?.signatureToken, "tok-2");
-    assert.deepEqual(hooks.map((h) => h.id), ["w2"]);
+    assert.deepEqual(
+      hooks.map((h) => h.id),
+      ["w2"],
+    );
     const record = await ledger.get("test", "wh");
     assert.equal(JSON.stringify(record?.result).includes("tok-2"), false, "the ledger never keeps the signature token");
   });
@@ -534,7 +578,10 @@ describe("Lever client: idempotent writes", () => {
     });
     const result = await client().createOpportunity({ name: "Ada", emails: ["ada@example.org"], postings: ["post-1"] }, { key: "co2" });
     assert.equal(result.opportunity.id, "o5");
-    assert.deepEqual(server.requests.map((r) => r.method), ["POST", "GET"]);
+    assert.deepEqual(
+      server.requests.map((r) => r.method),
+      ["POST", "GET"],
+    );
   });
 
   it("marks a refused write failed so a later attempt writes again", async () => {

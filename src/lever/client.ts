@@ -154,7 +154,8 @@ export function panelInputOf(panel: LeverPanel): PanelInput & { interviews: (Int
     note: some(panel.note),
     externalUrl: some(panel.externalUrl),
     interviews: (panel.interviews ?? []).map((i) => {
-      if (typeof i.date !== "number" || typeof i.duration !== "number") throw new Error(`interview ${i.id ?? "?"} of panel ${panel.id} has no date or duration`);
+      if (typeof i.date !== "number" || typeof i.duration !== "number")
+        throw new Error(`interview ${i.id ?? "?"} of panel ${panel.id} has no date or duration`);
       return {
         id: some(i.id),
         subject: some(i.subject),
@@ -418,7 +419,13 @@ export function createLeverClient(options: LeverClientOptions) {
     },
     /** One interview of an opportunity (`GET /opportunities/:opportunity/interviews/:interview`). */
     getInterview(opportunityId: string, interviewId: string, read?: ReadOptions) {
-      return getOne(leverInterviewSchema, "GET /opportunities/:opportunity/interviews/:interview", `/opportunities/${enc(opportunityId)}/interviews/${enc(interviewId)}`, undefined, read);
+      return getOne(
+        leverInterviewSchema,
+        "GET /opportunities/:opportunity/interviews/:interview",
+        `/opportunities/${enc(opportunityId)}/interviews/${enc(interviewId)}`,
+        undefined,
+        read,
+      );
     },
     listPanels(opportunityId: string, read?: ReadOptions) {
       return list(leverPanelSchema, "GET /opportunities/:opportunity/panels", `/opportunities/${enc(opportunityId)}/panels`, {}, read);
@@ -431,7 +438,11 @@ export function createLeverClient(options: LeverClientOptions) {
     },
     /** The resume file's bytes (through the API; the `downloadUrl` field points at the web app). */
     downloadResume(opportunityId: string, resumeId: string, read?: ReadOptions) {
-      return download("GET /opportunities/:opportunity/resumes/:resume/download", `/opportunities/${enc(opportunityId)}/resumes/${enc(resumeId)}/download`, read);
+      return download(
+        "GET /opportunities/:opportunity/resumes/:resume/download",
+        `/opportunities/${enc(opportunityId)}/resumes/${enc(resumeId)}/download`,
+        read,
+      );
     },
     listFiles(opportunityId: string, read?: ReadOptions) {
       return list(leverFileSchema, "GET /opportunities/:opportunity/files", `/opportunities/${enc(opportunityId)}/files`, {}, read);
@@ -470,7 +481,10 @@ export function createLeverClient(options: LeverClientOptions) {
      * week). Needs the `eeo_responses_pii:read:admin` permission; a 403 is a LeverPermissionError
      * naming it. The answers are sensitive: aggregate them, never show or log them one by one.
      */
-    async listEeoResponses(window: { createdAtStart?: number | Date | undefined; createdAtEnd?: number | Date | undefined } = {}, read?: ReadOptions): Promise<LeverEeoResponse[]> {
+    async listEeoResponses(
+      window: { createdAtStart?: number | Date | undefined; createdAtEnd?: number | Date | undefined } = {},
+      read?: ReadOptions,
+    ): Promise<LeverEeoResponse[]> {
       const endpoint = "GET /eeo/responses/pii";
       const ms = (t: number | Date | undefined) => (t instanceof Date ? t.getTime() : t);
       const query: Record<string, QueryValue> = { created_at_start: ms(window.createdAtStart), created_at_end: ms(window.createdAtEnd) };
@@ -497,7 +511,14 @@ export function createLeverClient(options: LeverClientOptions) {
       const parse = parseWith(leverNoteSchema, endpoint);
       return write({
         key: opts.key,
-        request: { method: "POST", endpoint, path: `/opportunities/${enc(opportunityId)}/notes`, query, json: { ...note, value: withWriteMarker(note.value, opts.key) }, signal: opts.signal },
+        request: {
+          method: "POST",
+          endpoint,
+          path: `/opportunities/${enc(opportunityId)}/notes`,
+          query,
+          json: { ...note, value: withWriteMarker(note.value, opts.key) },
+          signal: opts.signal,
+        },
         parse,
         leverId: (n) => n.id,
         check: async () => {
@@ -519,7 +540,14 @@ export function createLeverClient(options: LeverClientOptions) {
       const endpoint = "POST /opportunities/:opportunity/forms";
       return write({
         key: opts.key,
-        request: { method: "POST", endpoint, path: `/opportunities/${enc(opportunityId)}/forms`, query: performAs(endpoint, opts, false), json: form, signal: opts.signal },
+        request: {
+          method: "POST",
+          endpoint,
+          path: `/opportunities/${enc(opportunityId)}/forms`,
+          query: performAs(endpoint, opts, false),
+          json: form,
+          signal: opts.signal,
+        },
         parse: parseWith(leverProfileFormSchema, endpoint),
         leverId: (f) => f.id,
         check: async () => {
@@ -559,7 +587,14 @@ export function createLeverClient(options: LeverClientOptions) {
       const endpoint = "PUT /opportunities/:opportunity/stage";
       return write({
         key: opts.key,
-        request: { method: "PUT", endpoint, path: `/opportunities/${enc(opportunityId)}/stage`, query: performAs(endpoint, opts, false), json: { stage: stageId }, signal: opts.signal },
+        request: {
+          method: "PUT",
+          endpoint,
+          path: `/opportunities/${enc(opportunityId)}/stage`,
+          query: performAs(endpoint, opts, false),
+          json: { stage: stageId },
+          signal: opts.signal,
+        },
         parse: parseWith(leverOpportunitySchema, endpoint),
         leverId: (o) => o.id,
         check: async () => {
@@ -585,7 +620,14 @@ export function createLeverClient(options: LeverClientOptions) {
       if (opts.requisitionId !== undefined) json.requisitionId = opts.requisitionId;
       return write({
         key: opts.key,
-        request: { method: "PUT", endpoint, path: `/opportunities/${enc(opportunityId)}/archived`, query: performAs(endpoint, opts, false), json, signal: opts.signal },
+        request: {
+          method: "PUT",
+          endpoint,
+          path: `/opportunities/${enc(opportunityId)}/archived`,
+          query: performAs(endpoint, opts, false),
+          json,
+          signal: opts.signal,
+        },
         parse: parseWith(leverOpportunitySchema, endpoint),
         leverId: (o) => o.id,
         check: async () => {
@@ -606,7 +648,14 @@ export function createLeverClient(options: LeverClientOptions) {
       const query = performAs(endpoint, opts, true);
       return write({
         key: opts.key,
-        request: { method: "POST", endpoint, path: `/opportunities/${enc(opportunityId)}/panels`, query, json: { ...panel, note: withWriteMarker(panel.note, opts.key) }, signal: opts.signal },
+        request: {
+          method: "POST",
+          endpoint,
+          path: `/opportunities/${enc(opportunityId)}/panels`,
+          query,
+          json: { ...panel, note: withWriteMarker(panel.note, opts.key) },
+          signal: opts.signal,
+        },
         parse: parseWith(leverPanelSchema, endpoint),
         leverId: (p) => p.id,
         check: async () => {
@@ -618,14 +667,25 @@ export function createLeverClient(options: LeverClientOptions) {
       });
     },
     getPanel(opportunityId: string, panelId: string, read?: ReadOptions) {
-      return getOne(leverPanelSchema, "GET /opportunities/:opportunity/panels/:panel", `/opportunities/${enc(opportunityId)}/panels/${enc(panelId)}`, undefined, read);
+      return getOne(
+        leverPanelSchema,
+        "GET /opportunities/:opportunity/panels/:panel",
+        `/opportunities/${enc(opportunityId)}/panels/${enc(panelId)}`,
+        undefined,
+        read,
+      );
     },
     /**
      * Changes an API-created panel: reads it, applies `edit` to its whole `PUT` body
      * ({@link panelInputOf}) and sends all of it, so what `edit` leaves alone (note and its write
      * marker, external link, reminders, other interviews and their ids) stays as it was.
      */
-    async editPanel(opportunityId: string, panelId: string, edit: (current: ReturnType<typeof panelInputOf>) => PanelInput, opts: WriteOptions): Promise<LeverPanel> {
+    async editPanel(
+      opportunityId: string,
+      panelId: string,
+      edit: (current: ReturnType<typeof panelInputOf>) => PanelInput,
+      opts: WriteOptions,
+    ): Promise<LeverPanel> {
       const current = panelInputOf(await client.getPanel(opportunityId, panelId, opts));
       return client.updatePanel(opportunityId, panelId, edit(current), opts);
     },
@@ -655,7 +715,14 @@ export function createLeverClient(options: LeverClientOptions) {
       const query = performAs(endpoint, opts, true);
       return write({
         key: opts.key,
-        request: { method: "POST", endpoint, path: `/opportunities/${enc(opportunityId)}/interviews`, query, json: { ...interview, note: withWriteMarker(interview.note, opts.key) }, signal: opts.signal },
+        request: {
+          method: "POST",
+          endpoint,
+          path: `/opportunities/${enc(opportunityId)}/interviews`,
+          query,
+          json: { ...interview, note: withWriteMarker(interview.note, opts.key) },
+          signal: opts.signal,
+        },
         parse: parseWith(leverInterviewSchema, endpoint),
         leverId: (i) => i.id,
         check: async () => {
@@ -672,7 +739,14 @@ export function createLeverClient(options: LeverClientOptions) {
       const query = performAs(endpoint, opts, true);
       return write({
         key: opts.key,
-        request: { method: "PUT", endpoint, path: `/opportunities/${enc(opportunityId)}/interviews/${enc(interviewId)}`, query, json: interview, signal: opts.signal },
+        request: {
+          method: "PUT",
+          endpoint,
+          path: `/opportunities/${enc(opportunityId)}/interviews/${enc(interviewId)}`,
+          query,
+          json: interview,
+          signal: opts.signal,
+        },
         parse: parseWith(leverInterviewSchema, endpoint),
         leverId: (i) => i.id,
         check: "repeat",
@@ -757,7 +831,10 @@ export function createLeverClient(options: LeverClientOptions) {
       });
     },
     /** Bulk update of API-created webhooks (`url`, `configuration`). */
-    async updateWebhooks(updates: { id: string; url?: string; configuration?: WebhookInput["configuration"] }[], opts: WriteOptions): Promise<LeverWebhookSubscription[]> {
+    async updateWebhooks(
+      updates: { id: string; url?: string; configuration?: WebhookInput["configuration"] }[],
+      opts: WriteOptions,
+    ): Promise<LeverWebhookSubscription[]> {
       const endpoint = "PUT /webhooks";
       return write({
         key: opts.key,
@@ -786,7 +863,14 @@ export function createLeverClient(options: LeverClientOptions) {
     const adding = action.startsWith("add");
     return write({
       key: opts.key,
-      request: { method: "POST", endpoint, path: `/opportunities/${enc(opportunityId)}/${action}`, query: performAs(endpoint, opts, false), json: { [field]: values }, signal: opts.signal },
+      request: {
+        method: "POST",
+        endpoint,
+        path: `/opportunities/${enc(opportunityId)}/${action}`,
+        query: performAs(endpoint, opts, false),
+        json: { [field]: values },
+        signal: opts.signal,
+      },
       parse: parseWith(leverOpportunitySchema, endpoint),
       leverId: (o) => o.id,
       // Adding or removing set members twice changes nothing, but checking first saves the write.

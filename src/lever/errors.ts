@@ -86,10 +86,7 @@ export class LeverNetworkError extends Error {
   readonly maybeSent: boolean;
   readonly retryable = true;
   constructor(input: { endpoint: string; timedOut: boolean; maybeSent: boolean; cause?: unknown }) {
-    super(
-      input.timedOut ? `Lever ${input.endpoint} did not answer in time` : `Lever ${input.endpoint} could not be reached`,
-      { cause: input.cause },
-    );
+    super(input.timedOut ? `Lever ${input.endpoint} did not answer in time` : `Lever ${input.endpoint} could not be reached`, { cause: input.cause });
     this.endpoint = input.endpoint;
     this.timedOut = input.timedOut;
     this.maybeSent = input.maybeSent;

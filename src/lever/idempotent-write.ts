@@ -9,12 +9,7 @@
  * 3. Inside one call, an attempt whose outcome is unknown (5xx, timeout, connection lost after
  *    sending) is followed by the same check before the next attempt.
  */
-import {
-  LeverApiError,
-  LeverIdempotencyKeyConflictError,
-  LeverResponseError,
-  LeverWriteOutcomeUnknownError,
-} from "./errors.ts";
+import { LeverApiError, LeverIdempotencyKeyConflictError, LeverResponseError, LeverWriteOutcomeUnknownError } from "./errors.ts";
 import type { WriteLedger } from "./ports.ts";
 import { sleep } from "./sleep.ts";
 import { backoffDelay, outcomeUnknown, type LeverRequest, type Transport } from "./transport.ts";

@@ -17,7 +17,14 @@ beforeEach(() => {
 describe("Lever OAuth", () => {
   it("builds the authorize URL on Lever's production and sandbox hosts with audience, scopes and state", () => {
     const url = new URL(
-      buildAuthorizeUrl({ environment: "production", clientId: "cid", redirectUri: "https://f.example/cb", state: "s1", scopes: ["offline_access", "notes:write:admin"], prompt: "consent" }),
+      buildAuthorizeUrl({
+        environment: "production",
+        clientId: "cid",
+        redirectUri: "https://f.example/cb",
+        state: "s1",
+        scopes: ["offline_access", "notes:write:admin"],
+        prompt: "consent",
+      }),
     );
     assert.equal(url.origin + url.pathname, "https://auth.lever.co/authorize");
     assert.equal(url.searchParams.get("response_type"), "code");
@@ -35,11 +42,16 @@ describe("Lever OAuth", () => {
   it("reads the callback's code only when the state matches, and reports a refusal", () => {
     assert.deepEqual(readAuthorizeCallback(new URLSearchParams("state=abc&code=xyz"), "abc"), { code: "xyz" });
     assert.throws(() => readAuthorizeCallback(new URLSearchParams("state=abd&code=xyz"), "abc"), /does not match/);
-    assert.throws(() => readAuthorizeCallback(new URLSearchParams("state=abc&error=access_denied&error_description=User+said+no"), "abc"), /access_denied: User said no/);
+    assert.throws(
+      () => readAuthorizeCallback(new URLSearchParams("state=abc&error=access_denied&error_description=User+said+no"), "abc"),
+      /access_denied: User said no/,
+    );
   });
 
   it("exchanges a code for tokens with a form-encoded POST", async () => {
-    server.handle((_req, res) => send(res, 200, { access_token: "at1", refresh_token: "rt1", token_type: "Bearer", scope: "offline_access", expires_in: 3600 }));
+    server.handle((_req, res) =>
+      send(res, 200, { access_token: "at1", refresh_token: "rt1", token_type: "Bearer", scope: "offline_access", expires_in: 3600 }),
+    );
     const tokens = await exchangeCode({ hosts, clientId: "cid", clientSecret: "csec", code: "the-code", redirectUri: "https://f.example/cb" });
     assert.equal(tokens.accessToken, "at1");
     assert.equal(tokens.refreshToken, "rt1");

@@ -148,7 +148,8 @@ async function tokenRequest(hosts: LeverOAuthHosts, form: Record<string, string>
     );
   }
   const parsed = tokenResponseSchema.safeParse(body);
-  if (!parsed.success) throw new LeverOAuthError(response.status, "invalid_response", `the token response lacks ${parsed.error.issues[0]?.path.join(".") || "a body"}`);
+  if (!parsed.success)
+    throw new LeverOAuthError(response.status, "invalid_response", `the token response lacks ${parsed.error.issues[0]?.path.join(".") || "a body"}`);
   return {
     accessToken: parsed.data.access_token,
     refreshToken: parsed.data.refresh_token,

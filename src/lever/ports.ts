@@ -66,8 +66,6 @@ export interface WriteLedger {
   settle(
     connectionId: string,
     key: string,
-    outcome:
-      | { status: "done"; leverId: string | null; result: unknown }
-      | { status: "unknown" | "failed"; error: string },
+    outcome: { status: "done"; leverId: string | null; result: unknown } | { status: "unknown" | "failed"; error: string },
   ): Promise<void>;
 }

@@ -113,9 +113,7 @@ const opportunityList = {
       lastInteractionAt: 1767268800200,
       lastAdvancedAt: 1767268800123,
       snoozedUntil: null,
-      stageChanges: [
-        { toStageId: "applicant-new", toStageIndex: 3, userId: "c3a1e5f7-9b2d-4f6a-8c0e-1d3f5a7b9c2e", updatedAt: 1767000000000 },
-      ],
+      stageChanges: [{ toStageId: "applicant-new", toStageIndex: 3, userId: "c3a1e5f7-9b2d-4f6a-8c0e-1d3f5a7b9c2e", updatedAt: 1767000000000 }],
       urls: { list: "https://hire.lever.co/candidates", show: "https://hire.lever.co/candidates/0a5d2c8e-6b41-4f3a-9c77-1e2f3a4b5c6d" },
       dataProtection: null,
       isAnonymized: false,
@@ -208,7 +206,10 @@ describe("Lever object schemas", () => {
   });
 
   it("parses profile forms, referrals, EEO rows and audit events loosely", () => {
-    assert.equal(leverProfileFormSchema.parse({ id: "f1", type: "form", fields: [{ type: "yes-no", value: "yes" }], createdAt: "1767000000000" }).createdAt, 1767000000000);
+    assert.equal(
+      leverProfileFormSchema.parse({ id: "f1", type: "form", fields: [{ type: "yes-no", value: "yes" }], createdAt: "1767000000000" }).createdAt,
+      1767000000000,
+    );
     assert.equal(leverReferralSchema.parse({ id: "r1", type: "referral", referrer: { id: "u1" } }).id, "r1");
     assert.equal(leverEeoResponseSchema.parse({ opportunityId: "o1", gender: null, hiredDate: null }).opportunityId, "o1");
     assert.equal(leverAuditEventSchema.parse({ id: "a1", type: "user.login", meta: { ip: "x" } }).type, "user.login");

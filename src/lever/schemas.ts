@@ -127,9 +127,7 @@ export const leverOpportunitySchema = z.looseObject({
   contact: ref(leverContactSchema),
   /** A stage id (not always a UUID) or, with `expand=stage`, the stage. */
   stage: ref(leverStageSchema),
-  stageChanges: z
-    .array(z.looseObject({ toStageId: str, toStageIndex: num, userId: str, updatedAt: ts }))
-    .nullish(),
+  stageChanges: z.array(z.looseObject({ toStageId: str, toStageIndex: num, userId: str, updatedAt: ts })).nullish(),
   confidentiality: str,
   location: str,
   phones: z.array(leverPhoneSchema).nullish(),
@@ -174,9 +172,7 @@ export const leverPostingSchema = z.looseObject({
   user: ref(leverUserSchema),
   owner: ref(leverUserSchema),
   hiringManager: ref(leverUserSchema),
-  categories: z
-    .looseObject({ team: str, department: str, location: str, allLocations: strings, commitment: str, level: str })
-    .nullish(),
+  categories: z.looseObject({ team: str, department: str, location: str, allLocations: strings, commitment: str, level: str }).nullish(),
   tags: strings,
   content: z
     .looseObject({
@@ -355,12 +351,8 @@ export const leverResumeSchema = z.looseObject({
   file: leverFileSchema.nullish(),
   parsedData: z
     .looseObject({
-      positions: z
-        .array(z.looseObject({ org: str, title: str, summary: str, location: str, start: yearMonth, end: yearMonth }))
-        .nullish(),
-      schools: z
-        .array(z.looseObject({ org: str, degree: str, field: str, summary: str, start: yearMonth, end: yearMonth }))
-        .nullish(),
+      positions: z.array(z.looseObject({ org: str, title: str, summary: str, location: str, start: yearMonth, end: yearMonth })).nullish(),
+      schools: z.array(z.looseObject({ org: str, degree: str, field: str, summary: str, start: yearMonth, end: yearMonth })).nullish(),
     })
     .nullish(),
 });
@@ -439,11 +431,14 @@ export type LeverSource = z.infer<typeof leverSourceSchema>;
  * An EEO answer: Lever sends a string; anything else (an unexpected shape) reads as no answer
  * rather than failing the whole list, and a list of choices is kept as one joined answer.
  */
-const eeoAnswer = z.unknown().transform((v): string | null => {
-  if (typeof v === "string") return v.trim() === "" ? null : v;
-  if (Array.isArray(v) && v.every((x) => typeof x === "string") && v.length > 0) return v.join("; ");
-  return null;
-}).optional();
+const eeoAnswer = z
+  .unknown()
+  .transform((v): string | null => {
+    if (typeof v === "string") return v.trim() === "" ? null : v;
+    if (Array.isArray(v) && v.every((x) => typeof x === "string") && v.length > 0) return v.join("; ");
+    return null;
+  })
+  .optional();
 
 /** A row of `GET /eeo/responses/pii` (reference §3.16). Lenient: only `opportunityId` is required. */
 export const leverEeoResponseSchema = z.looseObject({
@@ -579,7 +574,10 @@ export const leverWebhookSchema = z.looseObject({
   triggeredAt: leverTimestampSchema,
   token: z.string(),
   signature: z.string().nullish(),
-  data: z.record(z.string(), z.unknown()).nullish().transform((d) => d ?? {}),
+  data: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .transform((d) => d ?? {}),
 });
 export type LeverWebhook = z.infer<typeof leverWebhookSchema>;
 

@@ -7,12 +7,7 @@
 import { LeverHostNotAllowedError } from "./api-hosts.ts";
 import type { Logger } from "pino";
 import { leverCalls, leverRateLimitWaitSeconds } from "../observability/metrics.ts";
-import {
-  LeverApiError,
-  LeverNetworkError,
-  LeverPermissionError,
-  LeverRateLimitError,
-} from "./errors.ts";
+import { LeverApiError, LeverNetworkError, LeverPermissionError, LeverRateLimitError } from "./errors.ts";
 import { leverPermissionFor } from "./permissions.ts";
 import { LEVER_RATE_LIMITED_PAUSE_MS, type RateLimiter } from "./ports.ts";
 
@@ -181,7 +176,14 @@ export function createTransport(options: TransportOptions): Transport {
         try {
           parsed = JSON.parse(text);
         } catch (error) {
-          throw new LeverApiError({ status: response.status, code: "InvalidJson", message: "the body is not JSON", endpoint: req.endpoint, retryable: false, cause: error });
+          throw new LeverApiError({
+            status: response.status,
+            code: "InvalidJson",
+            message: "the body is not JSON",
+            endpoint: req.endpoint,
+            retryable: false,
+            cause: error,
+          });
         }
       }
       return { status: response.status, headers: response.headers, body: parsed };
@@ -213,8 +215,7 @@ export function createTransport(options: TransportOptions): Transport {
             continue;
           }
           const retryable = error instanceof LeverApiError || error instanceof LeverNetworkError ? error.retryable : false;
-          const mayRetry =
-            retryable && n < maxRetries && (req.retryUnknownOutcome !== false || !outcomeUnknown(error));
+          const mayRetry = retryable && n < maxRetries && (req.retryUnknownOutcome !== false || !outcomeUnknown(error));
           log?.debug(
             { endpoint: req.endpoint, attempt: n, error: (error as Error).name, status: (error as { status?: number }).status, retrying: mayRetry },
             "lever call failed",
@@ -242,7 +243,13 @@ async function readLimited(response: Response, maxBytes: number, endpoint: strin
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
     await response.body?.cancel();
-    throw new LeverApiError({ status: response.status, code: "ResponseTooLarge", message: `${declared} bytes is over the ${maxBytes}-byte limit`, endpoint, retryable: false });
+    throw new LeverApiError({
+      status: response.status,
+      code: "ResponseTooLarge",
+      message: `${declared} bytes is over the ${maxBytes}-byte limit`,
+      endpoint,
+      retryable: false,
+    });
   }
   if (!response.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];

@@ -7,7 +7,9 @@ const signingToken = "d41f7a2c9e0b3d6f8a1c4e7b0d3f6a9c2e5b8d1f4a7c0e3b";
 const token = "9f1c2e7a4b6d8e0f1a3c5e7f9b1d3f5a7c9e1b3d5f7a9c1e";
 const triggeredAt = 1767268800123;
 // Computed independently of the code under test: HMAC-SHA256(key, token + triggeredAt) in hex.
-const expected = createHmac("sha256", signingToken).update(token + "1767268800123").digest("hex");
+const expected = createHmac("sha256", signingToken)
+  .update(token + "1767268800123")
+  .digest("hex");
 const body = { event: "candidateStageChange", triggeredAt, token, signature: expected, data: {} };
 
 describe("verifyLeverSignature", () => {

@@ -24,7 +24,9 @@ function keyOf(signatureToken: string): KeyObject {
 
 /** The hex signature Lever would send for these values. */
 export function signLeverWebhook(token: string, triggeredAt: number | string, signatureToken: string): string {
-  return createHmac("sha256", keyOf(signatureToken)).update(`${token}${String(triggeredAt)}`).digest("hex");
+  return createHmac("sha256", keyOf(signatureToken))
+    .update(`${token}${String(triggeredAt)}`)
+    .digest("hex");
 }
 
 /**

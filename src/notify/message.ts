@@ -10,7 +10,10 @@ const httpUrl = z.url({ protocol: /^https?$/, error: "link must be an http(s) UR
 export const notificationSchema = z.object({
   title: z.string().min(1).max(500),
   text: z.string().max(20_000).default(""),
-  fields: z.array(z.object({ label: z.string().min(1).max(200), value: z.string().max(2_000) })).max(25).default([]),
+  fields: z
+    .array(z.object({ label: z.string().min(1).max(200), value: z.string().max(2_000) }))
+    .max(25)
+    .default([]),
   link: z.object({ url: httpUrl, label: z.string().min(1).max(100).optional() }).optional(),
 });
 

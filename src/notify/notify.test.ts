@@ -37,7 +37,10 @@ const local = { allowHosts: ["127.0.0.1"] };
 const message = {
   title: "Approval brief: Mira Okafor",
   text: "Strong <b>backend</b> & data skills",
-  fields: [{ label: "Posting", value: "Senior Engineer" }, { label: "Score", value: "82" }],
+  fields: [
+    { label: "Posting", value: "Senior Engineer" },
+    { label: "Score", value: "82" },
+  ],
   link: { url: "https://hire.lever.co/candidates/0a5d", label: "Open in Lever" },
 };
 
@@ -56,7 +59,10 @@ describe("Slack and Teams webhooks", () => {
     assert.equal(got.path, "/services/T1/B1/secret");
     assert.match(got.contentType ?? "", /application\/json/);
     const body = got.body as { text: string; blocks: { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { url: string }[] }[] };
-    assert.deepEqual(body.blocks.map((b) => b.type), ["header", "section", "section", "actions"]);
+    assert.deepEqual(
+      body.blocks.map((b) => b.type),
+      ["header", "section", "section", "actions"],
+    );
     assert.equal(body.blocks[0]!.text!.text, "Approval brief: Mira Okafor");
     assert.equal(body.blocks[1]!.text!.text, "Strong &lt;b&gt;backend&lt;/b&gt; &amp; data skills");
     assert.equal(body.blocks[2]!.fields!.length, 2);
@@ -66,18 +72,29 @@ describe("Slack and Teams webhooks", () => {
 
   it("posts a Teams Adaptive Card with a fact set and an open-URL action", async () => {
     await sendTeams(`${hooks.url()}/webhookb2/secret`, message, local);
-    const body = hooks.received.at(-1)!.body as { type: string; attachments: { contentType: string; content: { type: string; body: { type: string }[]; actions: { url: string }[] } }[] };
+    const body = hooks.received.at(-1)!.body as {
+      type: string;
+      attachments: { contentType: string; content: { type: string; body: { type: string }[]; actions: { url: string }[] } }[];
+    };
     assert.equal(body.type, "message");
     const card = body.attachments[0]!;
     assert.equal(card.contentType, "application/vnd.microsoft.card.adaptive");
     assert.equal(card.content.type, "AdaptiveCard");
-    assert.deepEqual(card.content.body.map((b) => b.type), ["TextBlock", "TextBlock", "FactSet"]);
+    assert.deepEqual(
+      card.content.body.map((b) => b.type),
+      ["TextBlock", "TextBlock", "FactSet"],
+    );
     assert.equal(card.content.actions[0]!.url, message.link.url);
   });
 
   it("posts a legacy MessageCard when asked, with facts and an open-URI action", async () => {
     await sendTeams(`${hooks.url()}/webhook/legacy`, message, { ...local, format: "messagecard" });
-    const body = hooks.received.at(-1)!.body as { "@type": string; title: string; sections: { facts: { name: string; value: string }[] }[]; potentialAction: { targets: { uri: string }[] }[] };
+    const body = hooks.received.at(-1)!.body as {
+      "@type": string;
+      title: string;
+      sections: { facts: { name: string; value: string }[] }[];
+      potentialAction: { targets: { uri: string }[] }[];
+    };
     assert.equal(body["@type"], "MessageCard");
     assert.equal(body.title, message.title);
     assert.deepEqual(body.sections[0]!.facts[0], { name: "Posting", value: "Senior Engineer" });
@@ -128,7 +145,10 @@ describe("Slack and Teams webhooks", () => {
 
   it("refuses an oversized message and a bad link before sending", async () => {
     const before = hooks.received.length;
-    await assert.rejects(sendSlack(`${hooks.url()}/big`, { title: "t", text: "x".repeat(19_000) }, { ...local, maxRequestBytes: 4096 }), /over the 4096-byte limit/);
+    await assert.rejects(
+      sendSlack(`${hooks.url()}/big`, { title: "t", text: "x".repeat(19_000) }, { ...local, maxRequestBytes: 4096 }),
+      /over the 4096-byte limit/,
+    );
     await assert.rejects(sendSlack(`${hooks.url()}/js`, { title: "t", link: { url: "javascript:alert(1)" } }, local), /link/);
     assert.equal(hooks.received.length, before);
   });
@@ -166,10 +186,15 @@ describe("e-mail over SMTP", () => {
     },
   });
   let port = 0;
-  before(() => new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => {
-    port = (smtp.server.address() as AddressInfo).port;
-    r();
-  })));
+  before(
+    () =>
+      new Promise<void>((r) =>
+        smtp.listen(0, "127.0.0.1", () => {
+          port = (smtp.server.address() as AddressInfo).port;
+          r();
+        }),
+      ),
+  );
   after(() => new Promise<void>((r) => smtp.close(() => r())));
 
   it("delivers the notification as text and escaped HTML to the SMTP server", async () => {
@@ -208,6 +233,9 @@ describe("e-mail over SMTP", () => {
   });
 
   it("reports an unreachable server as retryable", async () => {
-    await assert.rejects(sendEmail({ host: "127.0.0.1", port: 1, from: "f@example.org", timeoutMs: 500 }, { title: "t", to: "a@example.org" }), (e: unknown) => e instanceof NotifyError && e.retryable);
+    await assert.rejects(
+      sendEmail({ host: "127.0.0.1", port: 1, from: "f@example.org", timeoutMs: 500 }, { title: "t", to: "a@example.org" }),
+      (e: unknown) => e instanceof NotifyError && e.retryable,
+    );
   });
 });

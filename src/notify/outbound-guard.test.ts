@@ -7,7 +7,21 @@ import { postJson, NotifyError } from "./post-json.ts";
 
 describe("outbound guard", () => {
   it("treats private, loopback, link-local and metadata addresses as not public", () => {
-    for (const a of ["10.1.2.3", "127.0.0.1", "169.254.169.254", "172.16.5.4", "192.168.1.1", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "fd00:ec2::254"]) {
+    for (const a of [
+      "10.1.2.3",
+      "127.0.0.1",
+      "169.254.169.254",
+      "172.16.5.4",
+      "192.168.1.1",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "fe80::1",
+      "fd00::1",
+      "::ffff:127.0.0.1",
+      "::ffff:10.0.0.1",
+      "fd00:ec2::254",
+    ]) {
       assert.equal(isPublicAddress(a), false, a);
     }
     for (const a of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"]) assert.equal(isPublicAddress(a), true, a);

@@ -14,9 +14,7 @@ function escapeMrkdwn(text: string): string {
 
 /** Builds the Slack payload for a notification (pure; exported for tests and previews). */
 export function slackPayload(message: Notification): Record<string, unknown> {
-  const blocks: Record<string, unknown>[] = [
-    { type: "header", text: { type: "plain_text", text: truncate(message.title, 150), emoji: false } },
-  ];
+  const blocks: Record<string, unknown>[] = [{ type: "header", text: { type: "plain_text", text: truncate(message.title, 150), emoji: false } }];
   if (message.text) blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(escapeMrkdwn(message.text), 3000) } });
   for (let i = 0; i < message.fields.length; i += 10) {
     blocks.push({

@@ -8,9 +8,7 @@ import { postJson, type PostOptions, type PostResult } from "./post-json.ts";
 
 /** Builds the Teams payload for a notification (pure; exported for tests and previews). */
 export function teamsPayload(message: Notification): Record<string, unknown> {
-  const body: Record<string, unknown>[] = [
-    { type: "TextBlock", text: truncate(message.title, 500), weight: "Bolder", size: "Medium", wrap: true },
-  ];
+  const body: Record<string, unknown>[] = [{ type: "TextBlock", text: truncate(message.title, 500), weight: "Bolder", size: "Medium", wrap: true }];
   if (message.text) body.push({ type: "TextBlock", text: truncate(message.text, 10_000), wrap: true });
   if (message.fields.length > 0) {
     body.push({ type: "FactSet", facts: message.fields.map((f) => ({ title: f.label, value: f.value })) });

@@ -62,7 +62,10 @@ export function createDemoActivity(state: SandboxState, ops: Operations, options
 
   const stageId = (nameOrId: string): string | undefined => state.stages.find((s) => s.id === nameOrId || s.text === nameOrId)?.id;
   const userByName = (name: string): string | undefined => [...state.users.values()].find((u) => u.name === name && u.deactivatedAt === null)?.id;
-  const anyRecruiter = (): string => [...state.users.values()].find((u) => u.deactivatedAt === null && (u.accessRole === "team member" || u.accessRole === "admin" || u.accessRole === "super admin"))!.id;
+  const anyRecruiter = (): string =>
+    [...state.users.values()].find(
+      (u) => u.deactivatedAt === null && (u.accessRole === "team member" || u.accessRole === "admin" || u.accessRole === "super admin"),
+    )!.id;
 
   function nextPerson(): ResumeProfile {
     if (pool.length === 0) {
@@ -130,17 +133,43 @@ export function createDemoActivity(state: SandboxState, ops: Operations, options
     const opp = waiting[rng.int(0, waiting.length - 1)]!;
     const interviewer = opp.owner ?? userByName("Priya Raman") ?? anyRecruiter();
     const date = state.now() - hour;
-    const panel = ops.createPanel(opp.id, {
-      timezone: "Europe/Lisbon",
-      interviews: [{ subject: "Phone Screen", date, duration: 30, interviewers: [{ id: interviewer, feedbackTemplate: template.id }], feedbackTemplate: template.id, location: "Phone" }],
-    }, interviewer);
+    const panel = ops.createPanel(
+      opp.id,
+      {
+        timezone: "Europe/Lisbon",
+        interviews: [
+          {
+            subject: "Phone Screen",
+            date,
+            duration: 30,
+            interviewers: [{ id: interviewer, feedbackTemplate: template.id }],
+            feedbackTemplate: template.id,
+            location: "Phone",
+          },
+        ],
+      },
+      interviewer,
+    );
     out.interviews.push({ opportunityId: opp.id, panelId: panel.id });
     const interview = panel.interviews[0]!;
     const values = template.fields.map((f) => ({
       id: f.id,
-      value: f.type === "score-system" ? rng.pick(["4 - Strong Hire", "3 - Hire", "3 - Hire", "2 - No Hire"]) : f.type === "yes-no" ? "yes" : f.type === "textarea" ? "Clear on motivation; walked through recent work in concrete terms." : f.type === "text" ? "Within the posted range" : null,
+      value:
+        f.type === "score-system"
+          ? rng.pick(["4 - Strong Hire", "3 - Hire", "3 - Hire", "2 - No Hire"])
+          : f.type === "yes-no"
+            ? "yes"
+            : f.type === "textarea"
+              ? "Clear on motivation; walked through recent work in concrete terms."
+              : f.type === "text"
+                ? "Within the posted range"
+                : null,
     }));
-    const feedback = ops.createFeedback(opp.id, { baseTemplateId: template.id, panel: panel.id, interview: interview.id, fieldValues: values, completedAt: state.now() }, interviewer);
+    const feedback = ops.createFeedback(
+      opp.id,
+      { baseTemplateId: template.id, panel: panel.id, interview: interview.id, fieldValues: values, completedAt: state.now() },
+      interviewer,
+    );
     out.feedback.push({ opportunityId: opp.id, feedbackId: feedback.id });
   }
 

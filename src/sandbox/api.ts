@@ -43,7 +43,12 @@ export interface ApiDependencies {
 }
 
 function expandSet(c: Ctx, name = "expand"): Set<string> {
-  return new Set((c.req.queries(name) ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean));
+  return new Set(
+    (c.req.queries(name) ?? [])
+      .flatMap((v) => v.split(","))
+      .map((v) => v.trim())
+      .filter(Boolean),
+  );
 }
 
 function queryList(c: Ctx, name: string): string[] {
@@ -135,7 +140,8 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
       key = oauth.authenticate(bearer[1] as string);
       if (!key) throw new SandboxError(401, "Invalid or expired access token");
     } else {
-      if (!basic) throw new SandboxError(401, "Missing credentials: use HTTP Basic authentication with your API key as the user name, or an OAuth Bearer token");
+      if (!basic)
+        throw new SandboxError(401, "Missing credentials: use HTTP Basic authentication with your API key as the user name, or an OAuth Bearer token");
       const decoded = Buffer.from(basic[1] as string, "base64").toString("utf8");
       key = keys.get(decoded.split(":")[0] ?? "");
       if (!key) throw new SandboxError(401, "Invalid API key");
@@ -173,14 +179,16 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
 
   const visibleOpportunity = (c: Ctx, id: string): OpportunityRecord => {
     const opp = ops.opportunity(id);
-    if (opp.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "This API key does not have access to confidential data");
+    if (opp.confidentiality === "confidential" && !c.get("key").confidentialAccess)
+      throw new SandboxError(403, "This API key does not have access to confidential data");
     return opp;
   };
 
   const visiblePosting = (c: Ctx, id: string): PostingRecord => {
     const posting = state.postings.get(id);
     if (!posting) throw notFound("postings", id);
-    if (posting.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "This API key does not have access to confidential data");
+    if (posting.confidentiality === "confidential" && !c.get("key").confidentialAccess)
+      throw new SandboxError(403, "This API key does not have access to confidential data");
     return posting;
   };
 
@@ -213,7 +221,9 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     const locations = queryList(c, "location").map((l) => l.toLowerCase());
     const archived = boolQuery(c, "archived");
     const snoozed = boolQuery(c, "snoozed");
-    const windows = (["created_at", "updated_at", "advanced_at", "archived_at"] as const).map((n) => [n, timeQuery(c, `${n}_start`), timeQuery(c, `${n}_end`)] as const);
+    const windows = (["created_at", "updated_at", "advanced_at", "archived_at"] as const).map(
+      (n) => [n, timeQuery(c, `${n}_start`), timeQuery(c, `${n}_end`)] as const,
+    );
     const t = state.now();
     const items = [...state.opportunities.values()].filter((o) => {
       if (o.deletedAt !== null || !confidential(o)) return false;
@@ -309,7 +319,11 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     allow(c, "Find all opportunity applications");
     const opp = visibleOpportunity(c, c.req.param("id"));
     const expand = expandSet(c);
-    return page(c, opp.applications.flatMap((a) => state.applications.get(a) ?? []), (a) => applicationJson(state, a, expand));
+    return page(
+      c,
+      opp.applications.flatMap((a) => state.applications.get(a) ?? []),
+      (a) => applicationJson(state, a, expand),
+    );
   });
 
   app.get("/v1/opportunities/:id/applications/:appId", (c) => {
@@ -364,7 +378,11 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
   app.get("/v1/opportunities/:id/feedback", (c) => {
     allow(c, "Find all opportunity feedback");
     const opp = visibleOpportunity(c, c.req.param("id"));
-    return page(c, [...state.feedback.values()].filter((f) => f.opportunityId === opp.id && f.deletedAt === null), feedbackJson);
+    return page(
+      c,
+      [...state.feedback.values()].filter((f) => f.opportunityId === opp.id && f.deletedAt === null),
+      feedbackJson,
+    );
   });
 
   app.get("/v1/opportunities/:id/feedback/:feedbackId", (c) => {
@@ -471,7 +489,13 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
 
   // ---- Resumes and files ---------------------------------------------------------------------
 
-  const stored = (kind: "resumes" | "files", map: Map<string, StoredFile>, permission: SandboxPermission, downloadPermission: SandboxPermission, toJson: (f: StoredFile) => unknown) => {
+  const stored = (
+    kind: "resumes" | "files",
+    map: Map<string, StoredFile>,
+    permission: SandboxPermission,
+    downloadPermission: SandboxPermission,
+    toJson: (f: StoredFile) => unknown,
+  ) => {
     const filesOf = (c: Ctx): StoredFile[] => {
       const opp = visibleOpportunity(c, c.req.param("id") as string);
       const start = timeQuery(c, "uploaded_at_start");
@@ -504,7 +528,10 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
       if (f.profile) throw new SandboxError(404, `Resume ${f.id} was parsed from ${f.profile} and has no file`);
       if (f.status !== "processed") throw new SandboxError(422, `File ${f.id} could not be processed and cannot be downloaded`);
       const bytes = await f.bytes();
-      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": f.contentType, "content-disposition": `attachment; filename="${f.name.replace(/"/g, "")}"` });
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+        "content-type": f.contentType,
+        "content-disposition": `attachment; filename="${f.name.replace(/"/g, "")}"`,
+      });
     });
   };
   stored("resumes", state.resumes, "Find all opportunity resumes", "Download an opportunity resume file", resumeJson);
@@ -516,7 +543,11 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     allow(c, "Find all candidate offers");
     const opp = visibleOpportunity(c, c.req.param("id"));
     const expand = expandSet(c);
-    return page(c, [...state.offers.values()].filter((o) => o.opportunityId === opp.id), (o) => offerJson(state, o, expand));
+    return page(
+      c,
+      [...state.offers.values()].filter((o) => o.opportunityId === opp.id),
+      (o) => offerJson(state, o, expand),
+    );
   });
 
   app.get("/v1/requisitions", (c) => {
@@ -524,14 +555,17 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     const confidential = confidentialityFilter(c);
     const status = queryList(c, "status");
     const code = c.req.query("requisition_code");
-    const items = [...state.requisitions.values()].filter((r) => confidential(r) && (status.length === 0 || status.includes(r.status)) && (code === undefined || r.requisitionCode === code));
+    const items = [...state.requisitions.values()].filter(
+      (r) => confidential(r) && (status.length === 0 || status.includes(r.status)) && (code === undefined || r.requisitionCode === code),
+    );
     return page(c, items, (r) => ({ ...r }));
   });
   app.get("/v1/requisitions/:id", (c) => {
     allow(c, "Find a requisition");
     const r = state.requisitions.get(c.req.param("id"));
     if (!r) throw notFound("requisitions", c.req.param("id"));
-    if (r.confidentiality === "confidential" && !c.get("key").confidentialAccess) throw new SandboxError(403, "This API key does not have access to confidential data");
+    if (r.confidentiality === "confidential" && !c.get("key").confidentialAccess)
+      throw new SandboxError(403, "This API key does not have access to confidential data");
     return c.json({ data: { ...r } });
   });
 
@@ -565,14 +599,22 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     const levels = queryList(c, "level");
     const start = timeQuery(c, "updated_at_start");
     const end = timeQuery(c, "updated_at_end");
-    if ((start !== null || end !== null) && (states.length || channel.length || teams.length || departments.length || locations.length || commitments.length || levels.length)) {
+    if (
+      (start !== null || end !== null) &&
+      (states.length || channel.length || teams.length || departments.length || locations.length || commitments.length || levels.length)
+    ) {
       throw badRequest("updated_at_start and updated_at_end can only be combined with confidentiality");
     }
     const items = [...state.postings.values()].filter((p) => {
       if (!confidential(p) || !inWindow(p.updatedAt, start, end)) return false;
       if (states.length && !states.includes(p.state)) return false;
       // A published list shows only postings on the public channel unless a channel is named.
-      if (channel.length ? !channel.some((ch) => p.distributionChannels.includes(ch as "public")) : states.includes("published") && !p.distributionChannels.includes("public")) return false;
+      if (
+        channel.length
+          ? !channel.some((ch) => p.distributionChannels.includes(ch as "public"))
+          : states.includes("published") && !p.distributionChannels.includes("public")
+      )
+        return false;
       if (teams.length && !teams.includes(p.categories.team ?? "")) return false;
       if (departments.length && !departments.includes(p.categories.department ?? "")) return false;
       if (locations.length && !locations.includes(p.categories.location ?? "")) return false;
@@ -580,7 +622,9 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
       if (levels.length && !levels.includes(p.categories.level ?? "")) return false;
       return true;
     });
-    return page(c, items, (p) => restrict(postingJson(state, p, { content: include.has("content"), followers: include.has("followers"), expand }), include, expand));
+    return page(c, items, (p) =>
+      restrict(postingJson(state, p, { content: include.has("content"), followers: include.has("followers"), expand }), include, expand),
+    );
   });
 
   app.get("/v1/postings/:id", (c) => {
@@ -623,7 +667,16 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     };
     const urls = Array.isArray(body.urls) ? (body.urls as { value?: unknown }[]).map((u) => u?.value).filter((u): u is string => typeof u === "string") : [];
     const origin = body.origin === "internal" ? "internal" : "applied";
-    const result = ops.applyToPosting(c.req.param("id"), { name: field("fullName") ?? field("name") ?? "", email: field("email") ?? "", phone: field("phone"), location: field("location"), links: urls, origin, ...(typeof body.source === "string" ? { source: body.source } : {}), eeo: eeoAnswersFromApply(body.eeoResponses, state.now()) });
+    const result = ops.applyToPosting(c.req.param("id"), {
+      name: field("fullName") ?? field("name") ?? "",
+      email: field("email") ?? "",
+      phone: field("phone"),
+      location: field("location"),
+      links: urls,
+      origin,
+      ...(typeof body.source === "string" ? { source: body.source } : {}),
+      eeo: eeoAnswersFromApply(body.eeoResponses, state.now()),
+    });
     return c.json({ data: { applicationId: result.applicationId } }, 201);
   });
 
@@ -636,7 +689,8 @@ export function createSandboxApi(deps: ApiDependencies): Hono<Env> {
     if (start > end) throw badRequest(`${startName} must not be after ${endName}`);
     return [start, end];
   };
-  const eeoVisible = (c: Ctx) => (opportunityId: string) => c.get("key").confidentialAccess || state.opportunities.get(opportunityId)?.confidentiality !== "confidential";
+  const eeoVisible = (c: Ctx) => (opportunityId: string) =>
+    c.get("key").confidentialAccess || state.opportunities.get(opportunityId)?.confidentiality !== "confidential";
 
   app.get("/v1/eeo/responses/pii", (c) => {
     allow(c, "Find all EEO responses with PII");

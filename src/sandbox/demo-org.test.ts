@@ -12,7 +12,15 @@ async function org(seed: number) {
 describe("demo organisation", () => {
   it("is the same for the same seed", async () => {
     const [a, b] = [await org(21), await org(21)];
-    const strip = (s: Awaited<ReturnType<typeof org>>["state"]) => JSON.stringify({ o: [...s.opportunities.values()], p: [...s.postings.values()], u: [...s.users.values()], n: [...s.notes.values()], f: [...s.feedback.values()], st: s.stages });
+    const strip = (s: Awaited<ReturnType<typeof org>>["state"]) =>
+      JSON.stringify({
+        o: [...s.opportunities.values()],
+        p: [...s.postings.values()],
+        u: [...s.users.values()],
+        n: [...s.notes.values()],
+        f: [...s.feedback.values()],
+        st: s.stages,
+      });
     assert.equal(strip(a.state), strip(b.state));
     assert.notEqual(strip(a.state), strip((await org(22)).state));
   });
@@ -27,7 +35,9 @@ describe("demo organisation", () => {
     const custom = state.stages.slice(4, -1);
     assert.ok(custom.length >= 3);
     for (const s of custom) assert.match(s.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.ok(custom.some((s) => s.text === "Phone Screen") && custom.some((s) => s.text === "On-site Interview") && custom.some((s) => s.text === "Reference Check"));
+    assert.ok(
+      custom.some((s) => s.text === "Phone Screen") && custom.some((s) => s.text === "On-site Interview") && custom.some((s) => s.text === "Reference Check"),
+    );
   });
 
   it("has 8+ postings across departments with full descriptions and <li> requirement lists", async () => {
@@ -48,7 +58,10 @@ describe("demo organisation", () => {
     const opps = [...state.opportunities.values()];
     assert.ok(opps.length >= 60);
     const resumes = [...state.resumes.values()];
-    assert.ok(opps.every((o) => resumes.some((r) => r.opportunityId === o.id)), "every candidate has a resume");
+    assert.ok(
+      opps.every((o) => resumes.some((r) => r.opportunityId === o.id)),
+      "every candidate has a resume",
+    );
     const exts = new Set(resumes.map((r) => r.ext));
     assert.ok(exts.has("pdf") && exts.has("docx"));
     const pdf = resumes.find((r) => r.ext === "pdf")!;

@@ -7,7 +7,18 @@ import { generatePeople, renderResumeDocx, renderResumePdf, resumeLayouts, type 
 import { createPrng, hashSeed, type Prng } from "./resumes/prng.ts";
 import { demoPostings, postingContent } from "./demo-postings.ts";
 import { seedFormTemplates } from "./forms.ts";
-import type { AccessRole, ApplicationRecord, FeedbackTemplateRecord, FormField, OpportunityRecord, Origin, PanelRecord, PostingRecord, StoredFile, UserRecord } from "./model.ts";
+import type {
+  AccessRole,
+  ApplicationRecord,
+  FeedbackTemplateRecord,
+  FormField,
+  OpportunityRecord,
+  Origin,
+  PanelRecord,
+  PostingRecord,
+  StoredFile,
+  UserRecord,
+} from "./model.ts";
 import type { SandboxState } from "./state.ts";
 
 /** Demo records are dated before this instant so the organisation does not change with the clock. */
@@ -165,16 +176,17 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
   const userId = (name: string): string => userIdsByName.get(name)!;
   const recruiters = [userId("Priya Raman"), userId("Tom Becker")];
 
-  state.stages = [
-    ...fixedStages.map((s) => ({ ...s })),
-    ...customStageNames.map((text) => ({ id: rng.uuid(), text })),
-    { id: "offer", text: "Offer" },
-  ];
+  state.stages = [...fixedStages.map((s) => ({ ...s })), ...customStageNames.map((text) => ({ id: rng.uuid(), text })), { id: "offer", text: "Offer" }];
   const stageByName = new Map(state.stages.map((s) => [s.text, s.id]));
 
   state.archiveReasons = [
     { id: rng.uuid(), text: "Hired", status: "active", type: "hired" },
-    ...["Underqualified", "Withdrew", "Position filled", "Didn't respond", "Location or time zone", "Compensation mismatch", "Offer declined"].map((text) => ({ id: rng.uuid(), text, status: "active" as const, type: null })),
+    ...["Underqualified", "Withdrew", "Position filled", "Didn't respond", "Location or time zone", "Compensation mismatch", "Offer declined"].map((text) => ({
+      id: rng.uuid(),
+      text,
+      status: "active" as const,
+      type: null,
+    })),
     { id: rng.uuid(), text: "Duplicate", status: "inactive", type: null },
   ];
   const hiredReason = state.archiveReasons[0]!.id;
@@ -206,7 +218,9 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
       requisitionCodes: [`REQ-${100 + i}`],
       workplaceType: p.workplaceType,
       salaryDescription: p.salary ? `${p.salary.currency} ${p.salary.min.toLocaleString("en-US")} - ${p.salary.max.toLocaleString("en-US")} per year` : "",
-      salaryDescriptionHtml: p.salary ? `<div>${p.salary.currency} ${p.salary.min.toLocaleString("en-US")} - ${p.salary.max.toLocaleString("en-US")} per year</div>` : "",
+      salaryDescriptionHtml: p.salary
+        ? `<div>${p.salary.currency} ${p.salary.min.toLocaleString("en-US")} - ${p.salary.max.toLocaleString("en-US")} per year</div>`
+        : "",
       salaryRange: p.salary,
     };
     state.postings.set(id, record);
@@ -244,14 +258,27 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
 
   const people = generatePeople(seed, candidateCount);
   const profiles = new Map<string, ResumeProfile>();
-  const stagePlan = ["applicant-new", "applicant-new", "Recruiter Screen", "Phone Screen", "Technical Assessment", "On-site Interview", "Reference Check", "offer", "lead-new", "lead-reached-out", "lead-responded"];
+  const stagePlan = [
+    "applicant-new",
+    "applicant-new",
+    "Recruiter Screen",
+    "Phone Screen",
+    "Technical Assessment",
+    "On-site Interview",
+    "Reference Check",
+    "offer",
+    "lead-new",
+    "lead-reached-out",
+    "lead-responded",
+  ];
 
   for (const [index, person] of people.entries()) {
     const r = rng.fork(`candidate-${index}`);
     const openPostings = demoPostings.filter((p) => p.discipline === person.discipline && p.state !== "closed" && !p.confidential);
     // A few engineering candidates go to the confidential VP search and one to the closed posting.
     let posting = openPostings[0] ?? demoPostings[0]!;
-    if (person.discipline === "engineering" && (person.seniority === "executive" || person.seniority === "lead") && index % 3 === 0) posting = demoPostings.find((p) => p.key === "vp-engineering")!;
+    if (person.discipline === "engineering" && (person.seniority === "executive" || person.seniority === "lead") && index % 3 === 0)
+      posting = demoPostings.find((p) => p.key === "vp-engineering")!;
     if (index === 9) posting = demoPostings.find((p) => p.key === "frontend-closed")!;
     const postingId = postingIdByKey.get(posting.key)!;
     const postingRecord = state.postings.get(postingId)!;
@@ -259,7 +286,14 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
     const isLead = planned.startsWith("lead-");
     const stageId = stageByName.get(planned) ?? planned;
     const origin: Origin = isLead ? "sourced" : r.pick(["applied", "applied", "applied", "referred", "agency", "sourced"] as const);
-    const source = { applied: "Posting", referred: "Referral", agency: "Agency", sourced: r.pick(["LinkedIn", "GitHub", "AngelList"]), internal: "Internal", university: "University" }[origin];
+    const source = {
+      applied: "Posting",
+      referred: "Referral",
+      agency: "Agency",
+      sourced: r.pick(["LinkedIn", "GitHub", "AngelList"]),
+      internal: "Internal",
+      university: "University",
+    }[origin];
     const createdAt = demoAnchor - r.int(3, 90) * day - r.int(0, 86_000) * 1000;
     const contactId = r.uuid();
     const oppId = r.uuid();
@@ -267,7 +301,10 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
     state.contacts.set(contactId, {
       id: contactId,
       name: person.name,
-      headline: person.positions.slice(0, 2).map((p) => p.org).join(", "),
+      headline: person.positions
+        .slice(0, 2)
+        .map((p) => p.org)
+        .join(", "),
       location: person.location.text,
       emails: [person.email],
       phones: [{ type: "mobile", value: person.phone }],
@@ -311,7 +348,9 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
       lastInteractionAt: Math.max(lastAdvancedAt, archived?.archivedAt ?? 0),
       lastAdvancedAt,
       snoozedUntil: null,
-      dataProtection: withDataProtection ? { store: { allowed: true, expiresAt: demoAnchor + 365 * day }, contact: { allowed: index % 2 === 0, expiresAt: null } } : null,
+      dataProtection: withDataProtection
+        ? { store: { allowed: true, expiresAt: demoAnchor + 365 * day }, contact: { allowed: index % 2 === 0, expiresAt: null } }
+        : null,
       isAnonymized: false,
       opportunityLocation: isLead ? "unspecified" : posting.location,
       deletedAt: null,
@@ -349,18 +388,44 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
       state.resumes.set(file.id, file);
     } else {
       // Rendered on first use (then cached), so the organisation is ready in well under a second.
-      const file: StoredFile = storedFile(r, oppId, `${fileBase}.${format}`, format === "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.wordprocessingml.document", createdAt, "processed", async () => {
-        const bytes = await renderedResume(seed, index, person, format);
-        file.size = bytes.length;
-        return bytes;
-      }, null, {
-        positions: person.positions.map((p) => ({ org: p.org, title: p.title, summary: p.highlights.join(" "), location: p.location, start: { year: p.start.year, month: p.start.month }, end: p.end ? { year: p.end.year, month: p.end.month } : null })),
-        schools: person.education.map((e) => ({ org: e.school, degree: e.degree, field: e.field, summary: "", start: { year: e.startYear }, end: { year: e.endYear } })),
-      });
+      const file: StoredFile = storedFile(
+        r,
+        oppId,
+        `${fileBase}.${format}`,
+        format === "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        createdAt,
+        "processed",
+        async () => {
+          const bytes = await renderedResume(seed, index, person, format);
+          file.size = bytes.length;
+          return bytes;
+        },
+        null,
+        {
+          positions: person.positions.map((p) => ({
+            org: p.org,
+            title: p.title,
+            summary: p.highlights.join(" "),
+            location: p.location,
+            start: { year: p.start.year, month: p.start.month },
+            end: p.end ? { year: p.end.year, month: p.end.month } : null,
+          })),
+          schools: person.education.map((e) => ({
+            org: e.school,
+            degree: e.degree,
+            field: e.field,
+            summary: "",
+            start: { year: e.startYear },
+            end: { year: e.endYear },
+          })),
+        },
+      );
       state.resumes.set(file.id, file);
     }
     if (index % 7 === 2) {
-      const letter = new TextEncoder().encode(`Dear hiring team,\n\nI am applying for the ${posting.text} role. ${person.summary}\n\nKind regards,\n${person.name}\n`);
+      const letter = new TextEncoder().encode(
+        `Dear hiring team,\n\nI am applying for the ${posting.text} role. ${person.summary}\n\nKind regards,\n${person.name}\n`,
+      );
       const f = storedFile(r, oppId, "cover-letter.txt", "text/plain", createdAt, "processed", async () => letter, letter.length, null);
       state.files.set(f.id, f);
     }
@@ -370,9 +435,41 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
       const author = r.pick(recruiters);
       const noteId = r.uuid();
       const at = stageChanges[Math.min(1, stageChanges.length - 1)]?.updatedAt ?? createdAt;
-      const fields = [{ type: "note" as const, text: "Comment" as const, value: isLead ? `Reached out on ${source}; strong ${person.skills[0]} background.` : `Screened by phone. ${person.yearsOfExperience} years of experience; currently ${person.headline}. Moving forward.`, createdAt: at, user: author, score: isLead ? null : r.pick([3, 4]), stage: stageChanges[Math.min(1, stageChanges.length - 1)]?.toStageId ?? stageId }];
-      if (index % 4 === 0) fields.push({ type: "note", text: "Comment", value: "Agreed, let's schedule the next round.", createdAt: at + 3_600_000, user: postingRecord.hiringManager ?? author, score: null, stage: fields[0]!.stage });
-      state.notes.set(noteId, { id: noteId, opportunityId: oppId, text: "Note", fields, user: author, secret: index % 10 === 0, createdAt: at, completedAt: fields[fields.length - 1]!.createdAt, deletedAt: null, createdViaApi: false });
+      const fields = [
+        {
+          type: "note" as const,
+          text: "Comment" as const,
+          value: isLead
+            ? `Reached out on ${source}; strong ${person.skills[0]} background.`
+            : `Screened by phone. ${person.yearsOfExperience} years of experience; currently ${person.headline}. Moving forward.`,
+          createdAt: at,
+          user: author,
+          score: isLead ? null : r.pick([3, 4]),
+          stage: stageChanges[Math.min(1, stageChanges.length - 1)]?.toStageId ?? stageId,
+        },
+      ];
+      if (index % 4 === 0)
+        fields.push({
+          type: "note",
+          text: "Comment",
+          value: "Agreed, let's schedule the next round.",
+          createdAt: at + 3_600_000,
+          user: postingRecord.hiringManager ?? author,
+          score: null,
+          stage: fields[0]!.stage,
+        });
+      state.notes.set(noteId, {
+        id: noteId,
+        opportunityId: oppId,
+        text: "Note",
+        fields,
+        user: author,
+        secret: index % 10 === 0,
+        createdAt: at,
+        completedAt: fields[fields.length - 1]!.createdAt,
+        deletedAt: null,
+        createdViaApi: false,
+      });
     }
 
     if (planned === "offer" && !isLead) {
@@ -404,7 +501,9 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
     // Interviews and completed feedback for candidates past the phone screen.
     if (!isLead && pipelineIndex >= state.stages.findIndex((s) => s.text === "Technical Assessment")) {
       const interviewers = (interviewersByDepartment[posting.department] ?? ["Dana Whitfield"]).map(userId);
-      const template = templateByName.get(posting.department === "Engineering" ? "Technical Interview" : posting.department === "Design" ? "Portfolio Review" : "Hiring Manager Interview")!;
+      const template = templateByName.get(
+        posting.department === "Engineering" ? "Technical Interview" : posting.department === "Design" ? "Portfolio Review" : "Hiring Manager Interview",
+      )!;
       const panelId = r.uuid();
       const date = lastAdvancedAt + 2 * day;
       const panel: PanelRecord = {
@@ -449,7 +548,16 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
           baseTemplateId: template.id,
           fields: template.fields.map((f) => ({
             ...f,
-            value: f.type === "score-system" ? r.pick(ratings) : f.type === "score" ? r.int(2, 4) : f.type === "textarea" ? `Solid evidence of ${r.pick(person.skills)}; explained trade-offs clearly.` : f.type === "yes-no" ? "yes" : null,
+            value:
+              f.type === "score-system"
+                ? r.pick(ratings)
+                : f.type === "score"
+                  ? r.int(2, 4)
+                  : f.type === "textarea"
+                    ? `Solid evidence of ${r.pick(person.skills)}; explained trade-offs clearly.`
+                    : f.type === "yes-no"
+                      ? "yes"
+                      : null,
           })),
           user: firstInterview.interviewers[0]!.id,
           panel: panelId,
@@ -465,6 +573,16 @@ export async function seedDemoOrg(state: SandboxState, seed: number, candidateCo
   return { profiles, userIdsByName };
 }
 
-function storedFile(r: Prng, opportunityId: string, name: string, contentType: string, uploadedAt: number, status: StoredFile["status"], bytes: () => Promise<Uint8Array>, size: number | null, parsedData: StoredFile["parsedData"]): StoredFile {
+function storedFile(
+  r: Prng,
+  opportunityId: string,
+  name: string,
+  contentType: string,
+  uploadedAt: number,
+  status: StoredFile["status"],
+  bytes: () => Promise<Uint8Array>,
+  size: number | null,
+  parsedData: StoredFile["parsedData"],
+): StoredFile {
   return { id: r.uuid(), opportunityId, name, ext: name.slice(name.lastIndexOf(".") + 1), uploadedAt, status, contentType, bytes, size, parsedData };
 }

@@ -29,11 +29,7 @@ export interface FaultConfig {
   match?: RegExp;
 }
 
-export type FaultDecision =
-  | { kind: "none" }
-  | { kind: "error"; status: number }
-  | { kind: "rate-limit" }
-  | { kind: "drop" };
+export type FaultDecision = { kind: "none" } | { kind: "error"; status: number } | { kind: "rate-limit" } | { kind: "drop" };
 
 export class FaultInjector {
   readonly config: FaultConfig;

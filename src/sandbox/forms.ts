@@ -117,7 +117,9 @@ function typeProblem(field: FormField, value: unknown): string | undefined {
     case "multiple-choice":
       return typeof value === "string" && options.includes(value) ? undefined : `must be one of the field's options (${options.join(", ")})`;
     case "multiple-select":
-      return Array.isArray(value) && value.every((v) => typeof v === "string" && options.includes(v)) ? undefined : `must be a list of the field's options (${options.join(", ")})`;
+      return Array.isArray(value) && value.every((v) => typeof v === "string" && options.includes(v))
+        ? undefined
+        : `must be a list of the field's options (${options.join(", ")})`;
     case "yes-no":
       return value === "yes" || value === "no" ? undefined : 'must be "yes" or "no"';
     case "currency":
@@ -145,7 +147,8 @@ export function validateProfileForm(template: FormTemplateRecord, fields: unknow
     posted.set(match.id, f.value);
   }
   return template.fields.map((t) => {
-    if (!posted.has(t.id)) throw badRequest(`field "${t.text}" (${t.id}) of form template ${template.id} is missing: send every field of the template, null for optional ones`);
+    if (!posted.has(t.id))
+      throw badRequest(`field "${t.text}" (${t.id}) of form template ${template.id} is missing: send every field of the template, null for optional ones`);
     const value = posted.get(t.id);
     if (isEmpty(value)) {
       if (t.required) throw badRequest(`field "${t.text}" (${t.id}) is required`);

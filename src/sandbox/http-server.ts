@@ -25,7 +25,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), server: "lever-data-api", "x-lever-region": "global" });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    server: "lever-data-api",
+    "x-lever-region": "global",
+  });
   res.end(text);
 }
 
@@ -49,7 +54,11 @@ export async function listen(handler: FetchHandler, faults: FaultInjector, port:
     }
     if (decision.kind === "rate-limit") return sendJson(res, 429, leverErrorBody(429, "Rate limit exceeded"));
     if (decision.kind === "error") {
-      return sendJson(res, decision.status, leverErrorBody(decision.status === 503 ? 503 : 500, `Injected ${decision.status} from the sandbox's fault injection`));
+      return sendJson(
+        res,
+        decision.status,
+        leverErrorBody(decision.status === 503 ? 503 : 500, `Injected ${decision.status} from the sandbox's fault injection`),
+      );
     }
     let body: Buffer;
     try {

@@ -173,7 +173,10 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
   const state = createState(seed, options.now);
-  const dispatcher = new WebhookDispatcher(state, { ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}), ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) });
+  const dispatcher = new WebhookDispatcher(state, {
+    ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}),
+    ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
+  });
   const emit = (event: WebhookEvent, data: Record<string, unknown>, origin: Origin | null): void => {
     const fired: FiredEvent = { id: state.rng.uuid(), event, triggeredAt: state.now(), data };
     state.events.push(fired);
@@ -211,7 +214,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const { server, url } = await listen((request) => app.fetch(request), faults, options.port ?? 0, options.host ?? "127.0.0.1");
   apiRoot = `${url}/v1`;
   const activeUsers = [...state.users.values()].filter((u) => u.deactivatedAt === null && u.email).map((u) => ({ name: u.name, email: u.email }));
-  const calendars = options.calendars ? await startCalendarSandbox({ seed, people: activeUsers, ...(options.now ? { now: options.now } : {}), ...(options.host ? { host: options.host } : {}) }) : null;
+  const calendars = options.calendars
+    ? await startCalendarSandbox({ seed, people: activeUsers, ...(options.now ? { now: options.now } : {}), ...(options.host ? { host: options.host } : {}) })
+    : null;
 
   const hiredReason = (): string => {
     const reason = state.archiveReasons.find((r) => r.type === "hired");
@@ -298,5 +303,18 @@ function seedMinimalOrg(state: SandboxState): void {
     { id: state.rng.uuid(), text: "Underqualified", status: "active", type: null },
   ];
   const id = state.rng.uuid();
-  state.users.set(id, { id, name: "Sandbox Admin", username: "sandbox.admin", email: "admin@sandbox.example", createdAt: t, deactivatedAt: null, externalDirectoryId: null, accessRole: "super admin", photo: null, linkedContactIds: null, jobTitle: null, managerId: null });
+  state.users.set(id, {
+    id,
+    name: "Sandbox Admin",
+    username: "sandbox.admin",
+    email: "admin@sandbox.example",
+    createdAt: t,
+    deactivatedAt: null,
+    externalDirectoryId: null,
+    accessRole: "super admin",
+    photo: null,
+    linkedContactIds: null,
+    jobTitle: null,
+    managerId: null,
+  });
 }

@@ -42,7 +42,14 @@ export interface PostingRecord {
   owner: string;
   hiringManager: string | null;
   confidentiality: "non-confidential" | "confidential";
-  categories: { team: string | null; department: string | null; location: string | null; allLocations: string[]; commitment: string | null; level: string | null };
+  categories: {
+    team: string | null;
+    department: string | null;
+    location: string | null;
+    allLocations: string[];
+    commitment: string | null;
+    level: string | null;
+  };
   content: { description: string; descriptionHtml: string; lists: { text: string; content: string }[]; closing: string; closingHtml: string };
   country: string | null;
   followers: string[];

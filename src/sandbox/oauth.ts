@@ -104,7 +104,8 @@ export class OAuthServer {
       } catch {
         return oauthError(400, "invalid_request", "redirect_uri is not a valid URL");
       }
-      if (client.redirectUris && !client.redirectUris.includes(redirectUri)) return oauthError(400, "invalid_request", "redirect_uri does not match a callback URL registered for this application");
+      if (client.redirectUris && !client.redirectUris.includes(redirectUri))
+        return oauthError(400, "invalid_request", "redirect_uri does not match a callback URL registered for this application");
       const fail = (error: string, description: string) => {
         redirect.searchParams.set("error", error);
         redirect.searchParams.set("error_description", description);
@@ -128,7 +129,8 @@ export class OAuthServer {
     });
 
     app.post("/oauth/token", async (c) => {
-      if (!(c.req.header("content-type") ?? "").startsWith("application/x-www-form-urlencoded")) return oauthError(400, "invalid_request", "Use application/x-www-form-urlencoded");
+      if (!(c.req.header("content-type") ?? "").startsWith("application/x-www-form-urlencoded"))
+        return oauthError(400, "invalid_request", "Use application/x-www-form-urlencoded");
       const form = new URLSearchParams(await c.req.text());
       const client = this.clients.get(form.get("client_id") ?? "");
       if (!client || client.clientSecret !== form.get("client_secret")) return oauthError(401, "invalid_client", "Unknown client or wrong client secret");
@@ -137,7 +139,8 @@ export class OAuthServer {
         const code = this.#codes.get(form.get("code") ?? "");
         // A code works once, for the client and redirect URI it was issued to.
         this.#codes.delete(form.get("code") ?? "");
-        if (!code || code.grant.clientId !== client.clientId || code.expiresAt <= this.#now() || code.grant.revoked) return oauthError(403, "invalid_grant", "Invalid authorization code");
+        if (!code || code.grant.clientId !== client.clientId || code.expiresAt <= this.#now() || code.grant.revoked)
+          return oauthError(403, "invalid_grant", "Invalid authorization code");
         if (code.redirectUri !== form.get("redirect_uri")) return oauthError(403, "invalid_grant", "redirect_uri does not match the one used to authorize");
         return c.json(this.#issue(code.grant));
       }

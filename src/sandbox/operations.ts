@@ -145,7 +145,13 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     for (const t of tags) if (!opp.tags.includes(t)) opp.tags.push(t);
   }
 
-  function createApplication(opp: OpportunityRecord, postingId: string, type: ApplicationRecord["type"], by: string | null, extra: Partial<ApplicationRecord> = {}): ApplicationRecord {
+  function createApplication(
+    opp: OpportunityRecord,
+    postingId: string,
+    type: ApplicationRecord["type"],
+    by: string | null,
+    extra: Partial<ApplicationRecord> = {},
+  ): ApplicationRecord {
     const posting = state.postings.get(postingId);
     if (!posting) throw badRequest(`Posting ${postingId} was not found`);
     const contact = contactOf(opp);
@@ -170,7 +176,10 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     opp.applications = [application.id];
     if (posting.confidentiality === "confidential") opp.confidentiality = "confidential";
     // Lever adds the posting's categories to the candidate as tags.
-    addTagsInternal(opp, [posting.categories.department, posting.categories.team, posting.categories.commitment].filter((t): t is string => !!t));
+    addTagsInternal(
+      opp,
+      [posting.categories.department, posting.categories.team, posting.categories.commitment].filter((t): t is string => !!t),
+    );
     return application;
   }
 
@@ -227,7 +236,10 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
    */
   function addResume(
     opportunityId: string,
-    input: ({ file: UploadedFile; status?: StoredFile["status"] } | { profile: "LinkedIn" | "GitHub" }) & { parsedData?: StoredFile["parsedData"]; uploadedAt?: number },
+    input: ({ file: UploadedFile; status?: StoredFile["status"] } | { profile: "LinkedIn" | "GitHub" }) & {
+      parsedData?: StoredFile["parsedData"];
+      uploadedAt?: number;
+    },
   ): StoredFile {
     opportunity(opportunityId);
     const parsedData = input.parsedData ?? { positions: [], schools: [] };
@@ -255,7 +267,12 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
   }
 
   /** `POST /opportunities`. */
-  function createOpportunity(input: NewOpportunityInput, performAs: string, resumeFile?: UploadedFile, files: UploadedFile[] = []): { deduped: boolean; opportunity: OpportunityRecord } {
+  function createOpportunity(
+    input: NewOpportunityInput,
+    performAs: string,
+    resumeFile?: UploadedFile,
+    files: UploadedFile[] = [],
+  ): { deduped: boolean; opportunity: OpportunityRecord } {
     user(performAs);
     const emails = stringArray(input.emails, "emails");
     const postings = stringArray(input.postings, "postings");
@@ -346,7 +363,21 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     user(performAs);
     const existing = id === null ? undefined : state.postings.get(id);
     if (id !== null && !existing) throw notFound("postings", id);
-    const known = new Set(["text", "state", "distributionChannels", "owner", "hiringManager", "categories", "tags", "content", "workplaceType", "requisitionCodes", "salaryDescriptionHtml", "salaryRange", "confidentiality"]);
+    const known = new Set([
+      "text",
+      "state",
+      "distributionChannels",
+      "owner",
+      "hiringManager",
+      "categories",
+      "tags",
+      "content",
+      "workplaceType",
+      "requisitionCodes",
+      "salaryDescriptionHtml",
+      "salaryRange",
+      "confidentiality",
+    ]);
     for (const key of Object.keys(input)) if (!known.has(key)) throw badRequest(`Unknown posting field: ${key}`);
     if (input.confidentiality !== undefined && input.confidentiality !== (existing?.confidentiality ?? "non-confidential")) {
       throw badRequest(existing ? "confidentiality cannot be changed" : "Confidential postings cannot be created through the API");
@@ -364,32 +395,62 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     if (hiringManager) user(hiringManager);
     const workplaceTypes = ["onsite", "remote", "hybrid", "unspecified"] as const;
     const workplaceType = optionalString(input.workplaceType, "workplaceType");
-    if (workplaceType !== null && !(workplaceTypes as readonly string[]).includes(workplaceType)) throw badRequest(`workplaceType must be one of ${workplaceTypes.join(", ")}`);
+    if (workplaceType !== null && !(workplaceTypes as readonly string[]).includes(workplaceType))
+      throw badRequest(`workplaceType must be one of ${workplaceTypes.join(", ")}`);
     let salaryRange = existing?.salaryRange ?? null;
     if (input.salaryRange !== undefined) {
       const r = input.salaryRange as Record<string, unknown> | null;
       if (r === null) salaryRange = null;
-      else if (typeof r !== "object" || typeof r.min !== "number" || typeof r.max !== "number" || typeof r.currency !== "string" || typeof r.interval !== "string") {
+      else if (
+        typeof r !== "object" ||
+        typeof r.min !== "number" ||
+        typeof r.max !== "number" ||
+        typeof r.currency !== "string" ||
+        typeof r.interval !== "string"
+      ) {
         throw badRequest("salaryRange needs all of min, max (numbers), currency and interval, or none");
       } else salaryRange = { min: r.min, max: r.max, currency: r.currency, interval: r.interval };
     }
     const categoriesIn = (input.categories ?? {}) as Record<string, unknown>;
     if (typeof categoriesIn !== "object" || Array.isArray(categoriesIn)) throw badRequest("categories must be an object");
     const base = existing?.categories ?? { team: null, department: null, location: null, allLocations: [], commitment: null, level: null };
-    const pick = (k: "team" | "department" | "location" | "commitment" | "level") => (k in categoriesIn ? optionalString(categoriesIn[k], `categories.${k}`) : base[k]);
+    const pick = (k: "team" | "department" | "location" | "commitment" | "level") =>
+      k in categoriesIn ? optionalString(categoriesIn[k], `categories.${k}`) : base[k];
     const location = pick("location");
-    const categories = { team: pick("team"), department: pick("department"), location, allLocations: location ? [location] : base.allLocations, commitment: pick("commitment"), level: pick("level") };
+    const categories = {
+      team: pick("team"),
+      department: pick("department"),
+      location,
+      allLocations: location ? [location] : base.allLocations,
+      commitment: pick("commitment"),
+      level: pick("level"),
+    };
     const contentIn = (input.content ?? {}) as Record<string, unknown>;
     if (typeof contentIn !== "object" || Array.isArray(contentIn)) throw badRequest("content must be an object");
     const lists = contentIn.lists === undefined ? (existing?.content.lists ?? []) : contentIn.lists;
-    if (!Array.isArray(lists) || !lists.every((l) => l && typeof l === "object" && typeof (l as { text?: unknown }).text === "string" && typeof (l as { content?: unknown }).content === "string")) {
+    if (
+      !Array.isArray(lists) ||
+      !lists.every(
+        (l) => l && typeof l === "object" && typeof (l as { text?: unknown }).text === "string" && typeof (l as { content?: unknown }).content === "string",
+      )
+    ) {
       throw badRequest("content.lists must be a list of { text, content } (content is <li> HTML)");
     }
-    const plain = (html: string) => html.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").trim();
+    const plain = (html: string) =>
+      html
+        .replace(/<br\s*\/?>/gi, "\n")
+        .replace(/<[^>]*>/g, "")
+        .replace(/&amp;/g, "&")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .trim();
     const descriptionHtml = optionalString(contentIn.descriptionHtml, "content.descriptionHtml") ?? existing?.content.descriptionHtml ?? "";
     const closingHtml = optionalString(contentIn.closingHtml, "content.closingHtml") ?? existing?.content.closingHtml ?? "";
     const salaryDescriptionHtml = optionalString(input.salaryDescriptionHtml, "salaryDescriptionHtml") ?? existing?.salaryDescriptionHtml ?? "";
-    const requisitionCodes = input.requisitionCodes === undefined ? (existing?.requisitionCodes ?? []) : stringArray(input.requisitionCodes, "requisitionCodes");
+    const requisitionCodes =
+      input.requisitionCodes === undefined ? (existing?.requisitionCodes ?? []) : stringArray(input.requisitionCodes, "requisitionCodes");
     const at = now();
     const record: PostingRecord = {
       id: existing?.id ?? newId(),
@@ -401,7 +462,13 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
       hiringManager: hiringManager ?? existing?.hiringManager ?? null,
       confidentiality: existing?.confidentiality ?? "non-confidential",
       categories,
-      content: { description: plain(descriptionHtml), descriptionHtml, lists: lists as { text: string; content: string }[], closing: plain(closingHtml), closingHtml },
+      content: {
+        description: plain(descriptionHtml),
+        descriptionHtml,
+        lists: lists as { text: string; content: string }[],
+        closing: plain(closingHtml),
+        closingHtml,
+      },
       country: existing?.country ?? null,
       followers: existing?.followers ?? [performAs],
       tags: input.tags === undefined ? (existing?.tags ?? []) : stringArray(input.tags, "tags"),
@@ -419,7 +486,20 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
   }
 
   /** `POST /postings/:id/apply` (and the Postings API a candidate uses). */
-  function applyToPosting(postingId: string, input: { name: string; email: string; phone?: string | null; location?: string | null; links?: string[]; origin?: "applied" | "internal"; resume?: UploadedFile; source?: string; eeo?: EeoAnswers | null }): { applicationId: string; opportunityId: string } {
+  function applyToPosting(
+    postingId: string,
+    input: {
+      name: string;
+      email: string;
+      phone?: string | null;
+      location?: string | null;
+      links?: string[];
+      origin?: "applied" | "internal";
+      resume?: UploadedFile;
+      source?: string;
+      eeo?: EeoAnswers | null;
+    },
+  ): { applicationId: string; opportunityId: string } {
     const posting = state.postings.get(postingId);
     if (!posting) throw notFound("postings", postingId);
     if (posting.state !== "published" && posting.state !== "internal") throw badRequest(`Posting ${postingId} is not accepting applications`);
@@ -573,7 +653,15 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     if (body.secret !== undefined && typeof body.secret !== "boolean") throw badRequest("secret must be a boolean");
     const createdAt = timestamp(body.createdAt, "createdAt") ?? now();
     if (createdAt > now() + 1000) throw badRequest("createdAt cannot be in the future");
-    const field = { type: "note" as const, text: "Comment" as const, value: body.value, createdAt, user: performAs, score: score as number | null, stage: opp.stage };
+    const field = {
+      type: "note" as const,
+      text: "Comment" as const,
+      value: body.value,
+      createdAt,
+      user: performAs,
+      score: score as number | null,
+      stage: opp.stage,
+    };
     let note: NoteRecord;
     if (noteId) {
       const existing = state.notes.get(noteId);
@@ -582,7 +670,18 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
       existing.completedAt = createdAt;
       note = existing;
     } else {
-      note = { id: newId(), opportunityId: opp.id, text: "Note", fields: [field], user: performAs, secret: body.secret === true, createdAt, completedAt: createdAt, deletedAt: null, createdViaApi: true };
+      note = {
+        id: newId(),
+        opportunityId: opp.id,
+        text: "Note",
+        fields: [field],
+        user: performAs,
+        secret: body.secret === true,
+        createdAt,
+        completedAt: createdAt,
+        deletedAt: null,
+        createdViaApi: true,
+      };
       state.notes.set(note.id, note);
     }
     touch(opp);
@@ -609,7 +708,15 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     note.fields = body.values.map((v: unknown, i: number) => {
       const value = (v as { value?: unknown })?.value;
       if (typeof value !== "string") throw badRequest(`values[${i}].value must be a string`);
-      return { type: "note" as const, text: "Comment" as const, value, createdAt: timestamp((v as { createdAt?: unknown }).createdAt, `values[${i}].createdAt`) ?? now(), user: userId, score: score as number | null, stage: opp.stage };
+      return {
+        type: "note" as const,
+        text: "Comment" as const,
+        value,
+        createdAt: timestamp((v as { createdAt?: unknown }).createdAt, `values[${i}].createdAt`) ?? now(),
+        user: userId,
+        score: score as number | null,
+        stage: opp.stage,
+      };
     });
     note.user = userId;
     note.secret = body.secret === true;
@@ -643,7 +750,8 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     });
     const date = timestamp(v.date, `${where}.date`);
     if (date === null) throw badRequest(`${where}.date is required`);
-    if (typeof v.duration !== "number" || !Number.isInteger(v.duration) || v.duration < 1) throw badRequest(`${where}.duration must be a whole number of minutes, at least 1`);
+    if (typeof v.duration !== "number" || !Number.isInteger(v.duration) || v.duration < 1)
+      throw badRequest(`${where}.duration must be a whole number of minutes, at least 1`);
     const feedbackTemplate = optionalString(v.feedbackTemplate, `${where}.feedbackTemplate`);
     if (feedbackTemplate && !state.feedbackTemplates.has(feedbackTemplate)) throw badRequest(`Feedback template ${feedbackTemplate} was not found`);
     return {
@@ -673,7 +781,11 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
    * creation time, stage, cancellation and `externallyManaged`; an interview named by its id keeps
    * that id, its creation time and so the feedback forms linked to it.
    */
-  function panelBody(opp: OpportunityRecord, body: Record<string, unknown>, previous: PanelRecord | null): Pick<PanelRecord, "applications" | "timezone" | "feedbackReminder" | "note" | "externalUrl" | "interviews"> {
+  function panelBody(
+    opp: OpportunityRecord,
+    body: Record<string, unknown>,
+    previous: PanelRecord | null,
+  ): Pick<PanelRecord, "applications" | "timezone" | "feedbackReminder" | "note" | "externalUrl" | "interviews"> {
     if (typeof body.timezone !== "string" || !body.timezone) throw badRequest("timezone is required");
     try {
       new Intl.DateTimeFormat("en", { timeZone: body.timezone });
@@ -709,7 +821,12 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
    */
   function interviewEvent(event: WebhookEvent, interview: InterviewRecord, panel: PanelRecord): void {
     const opp = state.opportunities.get(panel.opportunityId);
-    const all: Record<InterviewEventField, string | null> = { interviewId: interview.id, panelId: panel.id, opportunityId: panel.opportunityId, contactId: opp?.contact ?? null };
+    const all: Record<InterviewEventField, string | null> = {
+      interviewId: interview.id,
+      panelId: panel.id,
+      opportunityId: panel.opportunityId,
+      contactId: opp?.contact ?? null,
+    };
     const fields = options.interviewEventFields ?? interviewEventFields;
     emit(event, Object.fromEntries(fields.map((f) => [f, all[f]])), null);
   }
@@ -717,7 +834,16 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
   function createPanel(opportunityId: string, body: Record<string, unknown>, performAs: string): PanelRecord {
     const opp = opportunity(opportunityId);
     user(performAs);
-    const panel: PanelRecord = { id: newId(), opportunityId: opp.id, createdAt: now(), user: performAs, canceledAt: null, stage: opp.stage, externallyManaged: true, ...panelBody(opp, body, null) };
+    const panel: PanelRecord = {
+      id: newId(),
+      opportunityId: opp.id,
+      createdAt: now(),
+      user: performAs,
+      canceledAt: null,
+      stage: opp.stage,
+      externallyManaged: true,
+      ...panelBody(opp, body, null),
+    };
     state.panels.set(panel.id, panel);
     touch(opp);
     for (const i of panel.interviews) interviewEvent("interviewCreated", i, panel);
@@ -728,7 +854,8 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     opportunity(opportunityId);
     const panel = state.panels.get(panelId);
     if (!panel || panel.opportunityId !== opportunityId) throw notFound("panels", panelId);
-    if (!panel.externallyManaged) throw badRequest(`Panel ${panelId} is not externally managed (it was not created through the API) and cannot be changed through it`);
+    if (!panel.externallyManaged)
+      throw badRequest(`Panel ${panelId} is not externally managed (it was not created through the API) and cannot be changed through it`);
     return panel;
   }
 
@@ -776,7 +903,12 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
     return { panel, interview };
   }
 
-  function updateInterview(opportunityId: string, interviewId: string, body: Record<string, unknown>, performAs: string): { panel: PanelRecord; interview: InterviewRecord } {
+  function updateInterview(
+    opportunityId: string,
+    interviewId: string,
+    body: Record<string, unknown>,
+    performAs: string,
+  ): { panel: PanelRecord; interview: InterviewRecord } {
     const { panel, interview } = findInterview(opportunityId, interviewId);
     if (!panel.externallyManaged) throw badRequest(`Interview ${interviewId} is not externally managed and cannot be changed through the API`);
     user(performAs);
@@ -901,9 +1033,18 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
   /** `POST /webhooks`. */
   function createWebhook(body: Record<string, unknown>): ApiWebhookRecord {
     const url = checkUrl(body.url);
-    if (typeof body.event !== "string" || !webhookEvents.includes(body.event as WebhookEvent)) throw badRequest(`event must be one of ${webhookEvents.join(", ")}`);
+    if (typeof body.event !== "string" || !webhookEvents.includes(body.event as WebhookEvent))
+      throw badRequest(`event must be one of ${webhookEvents.join(", ")}`);
     const t = now();
-    const hook: ApiWebhookRecord = { id: newId(), event: body.event, url, configuration: webhookConfiguration(body.event, body.configuration), signatureToken: state.rng.hex(48), createdAt: t, updatedAt: t };
+    const hook: ApiWebhookRecord = {
+      id: newId(),
+      event: body.event,
+      url,
+      configuration: webhookConfiguration(body.event, body.configuration),
+      signatureToken: state.rng.hex(48),
+      createdAt: t,
+      updatedAt: t,
+    };
     state.apiWebhooks.set(hook.id, hook);
     return hook;
   }
@@ -917,7 +1058,11 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
       const hook = state.apiWebhooks.get(id);
       if (!hook) throw notFound("webhooks", id);
       const v = u as { url?: unknown; configuration?: unknown };
-      return { hook, url: v.url === undefined ? hook.url : checkUrl(v.url, `data[${i}].url`), configuration: v.configuration === undefined ? hook.configuration : webhookConfiguration(hook.event, v.configuration) };
+      return {
+        hook,
+        url: v.url === undefined ? hook.url : checkUrl(v.url, `data[${i}].url`),
+        configuration: v.configuration === undefined ? hook.configuration : webhookConfiguration(hook.event, v.configuration),
+      };
     });
     return updates.map(({ hook, url, configuration }) => {
       hook.url = url;

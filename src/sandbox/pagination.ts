@@ -17,10 +17,15 @@ export class Paginator {
    * Returns one page of `items` (already in their canonical order) with the list envelope.
    * The token names the last item served, so a page stays correct when items are added.
    */
-  page<T extends { id: string }>(items: readonly T[], query: { limit?: string | undefined; offset?: string | undefined }, toJson: (item: T) => unknown): { data: unknown[]; hasNext: boolean; next?: string } {
+  page<T extends { id: string }>(
+    items: readonly T[],
+    query: { limit?: string | undefined; offset?: string | undefined },
+    toJson: (item: T) => unknown,
+  ): { data: unknown[]; hasNext: boolean; next?: string } {
     let limit = 100;
     if (query.limit !== undefined) {
-      if (!/^\d+$/.test(query.limit) || Number(query.limit) < 1 || Number(query.limit) > 100) throw badRequest(`limit must be a whole number from 1 to 100, got ${query.limit}`);
+      if (!/^\d+$/.test(query.limit) || Number(query.limit) < 1 || Number(query.limit) > 100)
+        throw badRequest(`limit must be a whole number from 1 to 100, got ${query.limit}`);
       limit = Number(query.limit);
     }
     let start = 0;

@@ -47,13 +47,58 @@ function assertKeys(object: Record<string, unknown>, keys: string[], where: stri
 }
 
 /** Field sets of the reference's recorded real traffic (section 8). */
-const opportunityKeys = ["id", "name", "headline", "contact", "stage", "confidentiality", "location", "emails", "phones", "links", "archived", "tags", "sources", "origin", "owner", "followers", "applications", "createdAt", "updatedAt", "lastInteractionAt", "lastAdvancedAt", "snoozedUntil", "stageChanges", "urls", "dataProtection", "isAnonymized"];
+const opportunityKeys = [
+  "id",
+  "name",
+  "headline",
+  "contact",
+  "stage",
+  "confidentiality",
+  "location",
+  "emails",
+  "phones",
+  "links",
+  "archived",
+  "tags",
+  "sources",
+  "origin",
+  "owner",
+  "followers",
+  "applications",
+  "createdAt",
+  "updatedAt",
+  "lastInteractionAt",
+  "lastAdvancedAt",
+  "snoozedUntil",
+  "stageChanges",
+  "urls",
+  "dataProtection",
+  "isAnonymized",
+];
 const noteKeys = ["id", "noteId", "text", "fields", "user", "secret", "createdAt", "completedAt", "deletedAt"];
 const noteFieldKeys = ["type", "text", "value", "createdAt", "user", "score", "stage"];
-const panelKeys = ["id", "applications", "canceledAt", "createdAt", "start", "end", "externallyManaged", "externalUrl", "feedbackReminder", "interviews", "note", "stage", "timezone", "user"];
+const panelKeys = [
+  "id",
+  "applications",
+  "canceledAt",
+  "createdAt",
+  "start",
+  "end",
+  "externallyManaged",
+  "externalUrl",
+  "feedbackReminder",
+  "interviews",
+  "note",
+  "stage",
+  "timezone",
+  "user",
+];
 const panelInterviewKeys = ["id", "date", "duration", "feedbackReminder", "feedbackTemplate", "interviewers", "location", "note", "subject"];
 const interviewerKeys = ["id", "email", "name", "responseStatus", "feedbackTemplate"];
-const panelBody = (interviewerId: string) => ({ timezone: "Europe/Lisbon", interviews: [{ subject: "Chat", interviewers: [{ id: interviewerId }], date: Date.UTC(2027, 0, 5, 10), duration: 30 }] });
+const panelBody = (interviewerId: string) => ({
+  timezone: "Europe/Lisbon",
+  interviews: [{ subject: "Chat", interviewers: [{ id: interviewerId }], date: Date.UTC(2027, 0, 5, 10), duration: 30 }],
+});
 const webhookKeys = ["id", "event", "url", "configuration", "createdAt", "updatedAt"];
 
 describe("Lever sandbox API", () => {
@@ -72,7 +117,10 @@ describe("Lever sandbox API", () => {
   });
   after(async () => sandbox.close());
 
-  const openOpportunity = () => [...sandbox.state.opportunities.values()].find((o) => o.archived === null && o.confidentiality === "non-confidential" && o.applications.length === 1 && o.deletedAt === null)!;
+  const openOpportunity = () =>
+    [...sandbox.state.opportunities.values()].find(
+      (o) => o.archived === null && o.confidentiality === "non-confidential" && o.applications.length === 1 && o.deletedAt === null,
+    )!;
 
   describe("fidelity with the recorded shapes", () => {
     it("lists opportunities in the list envelope with every field of the recorded opportunity", async () => {
@@ -132,7 +180,9 @@ describe("Lever sandbox API", () => {
 
     it("creates a note and answers with the full note plus noteId; a reply joins the thread", async () => {
       const opp = openOpportunity();
-      const res = await call("POST", `/opportunities/${opp.id}/notes?perform_as=${recruiter}`, { body: { value: "Strong distributed-systems background.", score: 3, notifyFollowers: true } });
+      const res = await call("POST", `/opportunities/${opp.id}/notes?perform_as=${recruiter}`, {
+        body: { value: "Strong distributed-systems background.", score: 3, notifyFollowers: true },
+      });
       assert.equal(res.status, 201);
       assertKeys(res.body.data, noteKeys, "note");
       assertKeys(res.body.data.fields[0], noteFieldKeys, "note field");
@@ -143,7 +193,10 @@ describe("Lever sandbox API", () => {
       const reply = await call("POST", `/opportunities/${opp.id}/notes?note_id=${res.body.data.id}`, { body: { value: "Agreed." } });
       assert.equal(reply.status, 201);
       assert.equal(reply.body.data.id, res.body.data.id);
-      assert.deepEqual(reply.body.data.fields.map((f: { value: string }) => f.value), ["Strong distributed-systems background.", "Agreed."]);
+      assert.deepEqual(
+        reply.body.data.fields.map((f: { value: string }) => f.value),
+        ["Strong distributed-systems background.", "Agreed."],
+      );
       assert.equal(reply.body.data.fields[1].user, null);
     });
 
@@ -155,7 +208,17 @@ describe("Lever sandbox API", () => {
           timezone: "Europe/Berlin",
           note: "Scheduled by the AI scheduling assistant",
           externalUrl: "https://scheduler.example.org/panels/pn_8812",
-          interviews: [{ subject: "Technical interview", note: "System design round", interviewers: [{ id: interviewer, feedbackTemplate: template.id }], date: 1767603600000, duration: 60, location: "https://meet.example.org/abc", feedbackTemplate: template.id }],
+          interviews: [
+            {
+              subject: "Technical interview",
+              note: "System design round",
+              interviewers: [{ id: interviewer, feedbackTemplate: template.id }],
+              date: 1767603600000,
+              duration: 60,
+              location: "https://meet.example.org/abc",
+              feedbackTemplate: template.id,
+            },
+          ],
         },
       });
       assert.equal(res.status, 201);
@@ -201,7 +264,13 @@ describe("Lever sandbox API", () => {
     });
 
     it("creates a webhook returning configuration.signatureToken once; GET omits it", async () => {
-      const res = await call("POST", "/webhooks", { body: { url: "https://ats-bridge.example.org/webhooks/lever/wh_01", event: "candidateStageChange", configuration: { conditions: { origins: ["applied", "referred", "sourced"] } } } });
+      const res = await call("POST", "/webhooks", {
+        body: {
+          url: "https://ats-bridge.example.org/webhooks/lever/wh_01",
+          event: "candidateStageChange",
+          configuration: { conditions: { origins: ["applied", "referred", "sourced"] } },
+        },
+      });
       assert.equal(res.status, 201);
       assertKeys(res.body.data, webhookKeys, "webhook");
       assert.match(res.body.data.configuration.signatureToken, /^[0-9a-f]{48}$/);
@@ -243,13 +312,19 @@ describe("Lever sandbox API", () => {
       const body = { baseTemplateId: template.id, fieldValues: [{ id: rating.id, value: "3 - Hire" }], completedAt: Date.UTC(2026, 9, 2) };
       assert.equal((await call("POST", `/opportunities/${opp.id}/feedback`, { body })).status, 400);
       assert.equal((await call("POST", `/opportunities/${opp.id}/feedback?perform_as=${interviewer}`, { body: { ...body, panel: "p-only" } })).status, 400);
-      assert.equal((await call("POST", `/opportunities/${opp.id}/feedback?perform_as=${interviewer}`, { body: { ...body, fieldValues: [{ id: "nope", value: 1 }] } })).status, 400);
+      assert.equal(
+        (await call("POST", `/opportunities/${opp.id}/feedback?perform_as=${interviewer}`, { body: { ...body, fieldValues: [{ id: "nope", value: 1 }] } }))
+          .status,
+        400,
+      );
       const created = await call("POST", `/opportunities/${opp.id}/feedback?perform_as=${interviewer}`, { body });
       assert.equal(created.status, 201);
       leverFeedbackSchema.parse(created.body.data);
       assert.equal(created.body.data.user, interviewer);
       assert.equal(created.body.data.fields.find((f: { id: string }) => f.id === rating.id).value, "3 - Hire");
-      const updated = await call("PUT", `/opportunities/${opp.id}/feedback/${created.body.data.id}?perform_as=${interviewer}`, { body: { fieldValues: [{ id: rating.id, value: "4 - Strong Hire" }] } });
+      const updated = await call("PUT", `/opportunities/${opp.id}/feedback/${created.body.data.id}?perform_as=${interviewer}`, {
+        body: { fieldValues: [{ id: rating.id, value: "4 - Strong Hire" }] },
+      });
       assert.equal(updated.body.data.fields.find((f: { id: string }) => f.id === rating.id).value, "4 - Strong Hire");
       assert.equal((await call("DELETE", `/opportunities/${opp.id}/feedback/${created.body.data.id}?perform_as=${interviewer}`)).status, 204);
       const list = await call("GET", `/opportunities/${opp.id}/feedback`);
@@ -300,7 +375,10 @@ describe("Lever sandbox API", () => {
 
     it("answers 422 on download for an upload whose processing ended in error", async () => {
       const opp = openOpportunity();
-      const added = sandbox.actions.addResume(opp.id, { file: { name: "cv.pdf", contentType: "application/pdf", bytes: new Uint8Array([1, 2, 3]) }, status: "error" });
+      const added = sandbox.actions.addResume(opp.id, {
+        file: { name: "cv.pdf", contentType: "application/pdf", bytes: new Uint8Array([1, 2, 3]) },
+        status: "error",
+      });
       const listed = (await call("GET", `/opportunities/${opp.id}/resumes`)).body.data.find((r: { id: string }) => r.id === added.id);
       assert.equal(listed.file.status, "error");
       assert.equal((await call("GET", `/opportunities/${opp.id}/resumes/${added.id}/download`)).status, 422);
@@ -350,10 +428,15 @@ describe("Lever sandbox API", () => {
 
   describe("filters", () => {
     it("filters opportunities by stage, posting, tag, email, archived and time windows", async () => {
-      const opp = [...sandbox.state.opportunities.values()].find((o) => o.archived === null && o.applications.length && o.confidentiality === "non-confidential")!;
+      const opp = [...sandbox.state.opportunities.values()].find(
+        (o) => o.archived === null && o.applications.length && o.confidentiality === "non-confidential",
+      )!;
       const contact = sandbox.state.contacts.get(opp.contact)!;
       const byEmail = await call("GET", `/opportunities?email=${encodeURIComponent(contact.emails[0]!.toUpperCase())}`);
-      assert.deepEqual(byEmail.body.data.map((o: { id: string }) => o.id), [opp.id]);
+      assert.deepEqual(
+        byEmail.body.data.map((o: { id: string }) => o.id),
+        [opp.id],
+      );
       const byStage = await call("GET", `/opportunities?stage_id=${opp.stage}`);
       assert.ok(byStage.body.data.every((o: { stage: string }) => o.stage === opp.stage));
       const archived = await call("GET", "/opportunities?archived=true");
@@ -368,7 +451,10 @@ describe("Lever sandbox API", () => {
 
     it("finds a user by exact e-mail and hides deactivated users unless asked", async () => {
       const res = await call("GET", "/users?email=priya.raman@northwind-demo.example");
-      assert.deepEqual(res.body.data.map((u: { id: string }) => u.id), [recruiter]);
+      assert.deepEqual(
+        res.body.data.map((u: { id: string }) => u.id),
+        [recruiter],
+      );
       const roles = new Set((await call("GET", "/users")).body.data.map((u: { accessRole: string }) => u.accessRole));
       assert.deepEqual([...roles].sort(), ["admin", "interviewer", "limited team member", "super admin", "team member"]);
       const all = await call("GET", "/users?includeDeactivated=true");
@@ -469,9 +555,13 @@ describe("Lever sandbox API", () => {
       const pa = `?perform_as=${admin}`;
       const cases = [
         await call("DELETE", `/opportunities/${uiPanel.opportunityId}/panels/${uiPanel.id}${pa}`),
-        await call("PUT", `/opportunities/${uiPanel.opportunityId}/panels/${uiPanel.id}${pa}`, { body: { timezone: "UTC", interviews: [{ interviewers: [{ id: interviewer }], date: 1, duration: 30 }] } }),
+        await call("PUT", `/opportunities/${uiPanel.opportunityId}/panels/${uiPanel.id}${pa}`, {
+          body: { timezone: "UTC", interviews: [{ interviewers: [{ id: interviewer }], date: 1, duration: 30 }] },
+        }),
         await call("DELETE", `/opportunities/${uiPanel.opportunityId}/interviews/${uiPanel.interviews[0]!.id}${pa}`),
-        await call("POST", `/opportunities/${uiPanel.opportunityId}/interviews${pa}`, { body: { panel: uiPanel.id, interviewers: [{ id: interviewer }], date: 1, duration: 30 } }),
+        await call("POST", `/opportunities/${uiPanel.opportunityId}/interviews${pa}`, {
+          body: { panel: uiPanel.id, interviewers: [{ id: interviewer }], date: 1, duration: 30 },
+        }),
         await call("PUT", `/opportunities/${uiNote.opportunityId}/notes/${uiNote.id}`, { body: { values: [{ value: "rewritten" }] } }),
         await call("DELETE", `/opportunities/${uiNote.opportunityId}/notes/${uiNote.id}`),
       ];
@@ -486,11 +576,25 @@ describe("Lever sandbox API", () => {
     it("replaces a panel in full on PUT, keeping ids of listed interviews and dropping omitted fields", async () => {
       const opp = openOpportunity();
       const created = await call("POST", `/opportunities/${opp.id}/panels?perform_as=${recruiter}`, {
-        body: { timezone: "Europe/Lisbon", note: "first", externalUrl: "https://s.example.org/1", interviews: [{ subject: "A", interviewers: [{ id: interviewer }], date: Date.UTC(2027, 1, 1, 9), duration: 30 }, { subject: "B", interviewers: [{ id: admin }], date: Date.UTC(2027, 1, 1, 10), duration: 30 }] },
+        body: {
+          timezone: "Europe/Lisbon",
+          note: "first",
+          externalUrl: "https://s.example.org/1",
+          interviews: [
+            { subject: "A", interviewers: [{ id: interviewer }], date: Date.UTC(2027, 1, 1, 9), duration: 30 },
+            { subject: "B", interviewers: [{ id: admin }], date: Date.UTC(2027, 1, 1, 10), duration: 30 },
+          ],
+        },
       });
       const [a] = created.body.data.interviews;
       const put = await call("PUT", `/opportunities/${opp.id}/panels/${created.body.data.id}?perform_as=${recruiter}`, {
-        body: { timezone: "Europe/Berlin", interviews: [{ id: a.id, subject: "A2", interviewers: [{ id: interviewer }], date: Date.UTC(2027, 1, 2, 9), duration: 45 }, { subject: "C", interviewers: [{ id: recruiter }], date: Date.UTC(2027, 1, 2, 11), duration: 30 }] },
+        body: {
+          timezone: "Europe/Berlin",
+          interviews: [
+            { id: a.id, subject: "A2", interviewers: [{ id: interviewer }], date: Date.UTC(2027, 1, 2, 9), duration: 45 },
+            { subject: "C", interviewers: [{ id: recruiter }], date: Date.UTC(2027, 1, 2, 11), duration: 30 },
+          ],
+        },
       });
       assert.equal(put.status, 200);
       const panel = put.body.data;
@@ -514,10 +618,14 @@ describe("Lever sandbox API", () => {
       assert.equal((await call("GET", `/opportunities/${opp.id}/notes/${note.body.data.id}`)).status, 404);
 
       const panel = await call("POST", `/opportunities/${opp.id}/panels?perform_as=${recruiter}`, { body: panelBody(interviewer) });
-      const extra = await call("POST", `/opportunities/${opp.id}/interviews?perform_as=${recruiter}`, { body: { panel: panel.body.data.id, subject: "Second", interviewers: [{ id: admin }], date: Date.UTC(2027, 0, 6, 10), duration: 45 } });
+      const extra = await call("POST", `/opportunities/${opp.id}/interviews?perform_as=${recruiter}`, {
+        body: { panel: panel.body.data.id, subject: "Second", interviewers: [{ id: admin }], date: Date.UTC(2027, 0, 6, 10), duration: 45 },
+      });
       assert.equal(extra.status, 201);
       assert.equal(extra.body.data.feedbackReminder, "frequently");
-      const updated = await call("PUT", `/opportunities/${opp.id}/interviews/${extra.body.data.id}?perform_as=${recruiter}`, { body: { panel: panel.body.data.id, interviewers: [{ id: admin }], date: Date.UTC(2027, 0, 7, 10), duration: 30 } });
+      const updated = await call("PUT", `/opportunities/${opp.id}/interviews/${extra.body.data.id}?perform_as=${recruiter}`, {
+        body: { panel: panel.body.data.id, interviewers: [{ id: admin }], date: Date.UTC(2027, 0, 7, 10), duration: 30 },
+      });
       assert.equal(updated.body.data.subject, "");
       assert.equal(updated.body.data.duration, 30);
       const first = panel.body.data.interviews[0].id;
@@ -538,14 +646,24 @@ describe("Lever sandbox API", () => {
         { ...base, interviews: [{ ...base.interviews[0], duration: 0 }] },
         { ...base, applications: [] },
       ];
-      for (const body of bad) assert.equal((await call("POST", `/opportunities/${opp.id}/panels?perform_as=${recruiter}`, { body })).status, 400, JSON.stringify(body));
+      for (const body of bad)
+        assert.equal((await call("POST", `/opportunities/${opp.id}/panels?perform_as=${recruiter}`, { body })).status, 400, JSON.stringify(body));
     });
   });
 
   describe("creating opportunities", () => {
     it("creates from JSON, then dedupes a second create by e-mail onto the same contact", async () => {
       const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published")!;
-      const body = { name: "Ada Example", headline: "Analytical Engines", emails: ["ada@example.org"], phones: [{ type: "mobile", value: "+44 7700 900000" }], tags: ["from-api"], sources: ["Fulcrum"], origin: "sourced", postings: [posting.id] };
+      const body = {
+        name: "Ada Example",
+        headline: "Analytical Engines",
+        emails: ["ada@example.org"],
+        phones: [{ type: "mobile", value: "+44 7700 900000" }],
+        tags: ["from-api"],
+        sources: ["Fulcrum"],
+        origin: "sourced",
+        postings: [posting.id],
+      };
       const first = await call("POST", `/opportunities?perform_as=${recruiter}`, { body });
       assert.equal(first.status, 201);
       leverCreatedOpportunitySchema.parse(first.body);
@@ -561,7 +679,9 @@ describe("Lever sandbox API", () => {
 
     it("rejects more than one posting with 400", async () => {
       const [p1, p2] = [...sandbox.state.postings.keys()];
-      const res = await call("POST", `/opportunities?perform_as=${recruiter}`, { body: { name: "Two Postings", emails: ["two@example.org"], postings: [p1, p2] } });
+      const res = await call("POST", `/opportunities?perform_as=${recruiter}`, {
+        body: { name: "Two Postings", emails: ["two@example.org"], postings: [p1, p2] },
+      });
       assert.equal(res.status, 400);
       assert.ok(![...sandbox.state.contacts.values()].some((c) => c.emails.includes("two@example.org")));
     });
@@ -623,13 +743,32 @@ describe("Lever sandbox API", () => {
       const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published")!;
       const form = await call("GET", `/postings/${posting.id}/apply`);
       assertKeys(form.body.data, ["personalInformation", "customQuestions", "eeoQuestions", "urls"], "apply form");
-      const applied = await call("POST", `/postings/${posting.id}/apply`, { body: { personalInformation: [{ name: "fullName", value: "Lin Applicant" }, { name: "email", value: "lin@example.org" }] } });
+      const applied = await call("POST", `/postings/${posting.id}/apply`, {
+        body: {
+          personalInformation: [
+            { name: "fullName", value: "Lin Applicant" },
+            { name: "email", value: "lin@example.org" },
+          ],
+        },
+      });
       assert.equal(applied.status, 201);
       const app = sandbox.state.applications.get(applied.body.data.applicationId)!;
       assert.equal(app.type, "posting");
       assert.equal(sandbox.state.opportunities.get(app.opportunityId)!.stage, "applicant-new");
       const closed = [...sandbox.state.postings.values()].find((p) => p.state === "closed")!;
-      assert.equal((await call("POST", `/postings/${closed.id}/apply`, { body: { personalInformation: [{ name: "fullName", value: "X" }, { name: "email", value: "x@example.org" }] } })).status, 400);
+      assert.equal(
+        (
+          await call("POST", `/postings/${closed.id}/apply`, {
+            body: {
+              personalInformation: [
+                { name: "fullName", value: "X" },
+                { name: "email", value: "x@example.org" },
+              ],
+            },
+          })
+        ).status,
+        400,
+      );
     });
 
     it("hides internal-only postings from a published list unless a channel is given", async () => {
@@ -645,7 +784,10 @@ describe("Lever sandbox API", () => {
       const body = {
         text: "Platform Engineer",
         categories: { team: "Infrastructure", location: "Lisbon", commitment: "Full-time" },
-        content: { descriptionHtml: "<div>Run our <b>Kubernetes</b> platform.</div>", lists: [{ text: "Requirements", content: "<li>Go</li><li>Kubernetes</li>" }] },
+        content: {
+          descriptionHtml: "<div>Run our <b>Kubernetes</b> platform.</div>",
+          lists: [{ text: "Requirements", content: "<li>Go</li><li>Kubernetes</li>" }],
+        },
         workplaceType: "hybrid",
         tags: ["Infrastructure"],
       };

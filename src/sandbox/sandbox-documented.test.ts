@@ -37,13 +37,19 @@ describe("Lever sandbox, as Lever documents it", () => {
   });
   after(async () => sandbox.close());
 
-  const openOpportunity = () => [...sandbox.state.opportunities.values()].find((o) => o.archived === null && o.confidentiality === "non-confidential" && o.applications.length === 1 && o.deletedAt === null)!;
-  const publishedPosting = () => [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.confidentiality === "non-confidential" && p.owner !== recruiter)!;
+  const openOpportunity = () =>
+    [...sandbox.state.opportunities.values()].find(
+      (o) => o.archived === null && o.confidentiality === "non-confidential" && o.applications.length === 1 && o.deletedAt === null,
+    )!;
+  const publishedPosting = () =>
+    [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.confidentiality === "non-confidential" && p.owner !== recruiter)!;
 
   describe("perform_as_posting_owner", () => {
     it("still needs perform_as: without it the create is a 400 naming perform_as and nothing is created", async () => {
       const before = sandbox.state.opportunities.size;
-      const res = await call("POST", "/opportunities?perform_as_posting_owner=true", { body: { name: "Ona Owner", emails: ["ona.owner@example.org"], postings: [publishedPosting().id] } });
+      const res = await call("POST", "/opportunities?perform_as_posting_owner=true", {
+        body: { name: "Ona Owner", emails: ["ona.owner@example.org"], postings: [publishedPosting().id] },
+      });
       assert.equal(res.status, 400);
       assert.deepEqual(res.body, { code: "BadRequest", message: "Missing required query parameter: perform_as" });
       assert.equal(sandbox.state.opportunities.size, before);
@@ -51,7 +57,9 @@ describe("Lever sandbox, as Lever documents it", () => {
 
     it("with perform_as, makes the posting's owner the opportunity's owner while the write is the perform-as user's", async () => {
       const posting = publishedPosting();
-      const res = await call("POST", `/opportunities?perform_as=${recruiter}&perform_as_posting_owner=true`, { body: { name: "Ona Owner", emails: ["ona.owner2@example.org"], postings: [posting.id] } });
+      const res = await call("POST", `/opportunities?perform_as=${recruiter}&perform_as_posting_owner=true`, {
+        body: { name: "Ona Owner", emails: ["ona.owner2@example.org"], postings: [posting.id] },
+      });
       assert.equal(res.status, 201);
       assert.equal(res.body.data.owner, posting.owner);
       const record = sandbox.state.opportunities.get(res.body.data.id)!;
@@ -100,7 +108,10 @@ describe("Lever sandbox, as Lever documents it", () => {
     it("answers {code, message} with one code per status, none with an Error suffix", async () => {
       const opp = openOpportunity();
       const limited = sandbox.createApiKey({ permissions: ["Find all stages"] });
-      const unprocessable = sandbox.actions.addResume(opp.id, { file: { name: "cv.pdf", contentType: "application/pdf", bytes: new Uint8Array([1, 2, 3]) }, status: "error" });
+      const unprocessable = sandbox.actions.addResume(opp.id, {
+        file: { name: "cv.pdf", contentType: "application/pdf", bytes: new Uint8Array([1, 2, 3]) },
+        status: "error",
+      });
       const cases: [number, string, Promise<{ status: number; body: any }>][] = [
         [400, "BadRequest", call("GET", "/stages?limit=0")],
         [401, "Unauthorized", call("GET", "/stages", { key: "not-a-key" })],
@@ -153,14 +164,28 @@ describe("Lever sandbox, as Lever documents it", () => {
       const [technical, values] = panel.interviews;
       // The interviewer accepted the invitation, and submitted feedback for the technical interview.
       sandbox.state.panels.get(panel.id)!.interviews[0]!.interviewers[0]!.responseStatus = "accepted";
-      const feedback = await call("POST", `/opportunities/${opp.id}/feedback?perform_as=${interviewer}`, { body: { baseTemplateId: template.id, panel: panel.id, interview: technical.id, completedAt: Date.UTC(2027, 2, 1, 12) } });
+      const feedback = await call("POST", `/opportunities/${opp.id}/feedback?perform_as=${interviewer}`, {
+        body: { baseTemplateId: template.id, panel: panel.id, interview: technical.id, completedAt: Date.UTC(2027, 2, 1, 12) },
+      });
       assert.equal(feedback.status, 201);
       // The candidate moves on before the panel is replaced.
       const nextStage = sandbox.state.stages.find((s) => s.id !== opp.stage && s.id !== "offer")!;
       assert.equal((await call("PUT", `/opportunities/${opp.id}/stage`, { body: { stage: nextStage.id } })).status, 200);
 
       const put = await call("PUT", `/opportunities/${opp.id}/panels/${panel.id}?perform_as=${admin}`, {
-        body: { timezone: "Europe/Berlin", interviews: [{ id: technical.id, subject: "Technical (moved)", interviewers: [{ id: interviewer }], date: Date.UTC(2027, 2, 2, 9), duration: 60, feedbackTemplate: template.id }] },
+        body: {
+          timezone: "Europe/Berlin",
+          interviews: [
+            {
+              id: technical.id,
+              subject: "Technical (moved)",
+              interviewers: [{ id: interviewer }],
+              date: Date.UTC(2027, 2, 2, 9),
+              duration: 60,
+              feedbackTemplate: template.id,
+            },
+          ],
+        },
       });
       assert.equal(put.status, 200);
       const replaced = put.body.data;
@@ -194,12 +219,17 @@ describe("Lever sandbox, as Lever documents it", () => {
         body: { timezone: "UTC", interviews: [{ subject: "Later", interviewers: [{ id: interviewer }], date: Date.now() + 7 * 86_400_000, duration: 30 }] },
       });
       const interviewId = created.body.data.interviews[0].id;
-      await call("PUT", `/opportunities/${opp.id}/interviews/${interviewId}?perform_as=${recruiter}`, { body: { panel: created.body.data.id, interviewers: [{ id: interviewer }], date: Date.now() + 8 * 86_400_000, duration: 30 } });
+      await call("PUT", `/opportunities/${opp.id}/interviews/${interviewId}?perform_as=${recruiter}`, {
+        body: { panel: created.body.data.id, interviewers: [{ id: interviewer }], date: Date.now() + 8 * 86_400_000, duration: 30 },
+      });
       const reason = sandbox.state.archiveReasons.find((r) => r.type !== "hired")!;
       // Archiving with cleanInterviews deletes the future interview.
       assert.equal((await call("PUT", `/opportunities/${opp.id}/archived`, { body: { reason: reason.id, cleanInterviews: true } })).status, 200);
       const events = sandbox.events.slice(from).filter((e) => e.event.startsWith("interview") && e.data.interviewId === interviewId);
-      assert.deepEqual(events.map((e) => e.event), ["interviewCreated", "interviewUpdated", "interviewDeleted"]);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ["interviewCreated", "interviewUpdated", "interviewDeleted"],
+      );
       for (const e of events) {
         assert.deepEqual(Object.keys(e.data).sort(), [...interviewEventFields].sort(), e.event);
         assert.deepEqual(e.data, { interviewId, panelId: created.body.data.id, opportunityId: opp.id, contactId: opp.contact });

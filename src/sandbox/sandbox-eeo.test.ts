@@ -32,11 +32,30 @@ describe("Lever sandbox EEO responses", () => {
     const demoCount = [...sandbox.state.opportunities.values()].filter((o) => o.confidentiality !== "confidential").length;
     // Some candidates skipped the survey: they have no row at all.
     assert.ok(rows.length > demoCount / 2 && rows.length < demoCount, `${rows.length} of ${demoCount}`);
-    for (const key of ["opportunityId", "contact", "appliedAt", "applicationArchivedAt", "currentStage", "gender", "race", "veteran", "disability", "eeoSurveyRespondedAt", "hiredDate", "origin", "posting", "source", "requisitionCodes"]) {
+    for (const key of [
+      "opportunityId",
+      "contact",
+      "appliedAt",
+      "applicationArchivedAt",
+      "currentStage",
+      "gender",
+      "race",
+      "veteran",
+      "disability",
+      "eeoSurveyRespondedAt",
+      "hiredDate",
+      "origin",
+      "posting",
+      "source",
+      "requisitionCodes",
+    ]) {
       assert.ok(key in rows[0]!, `row lacks ${key}`);
     }
     assert.ok(rows.every((r) => sandbox.state.opportunities.has(r.opportunityId)));
-    assert.ok(rows.some((r) => r.gender === "Decline to self-identify"), "someone declined to self-identify");
+    assert.ok(
+      rows.some((r) => r.gender === "Decline to self-identify"),
+      "someone declined to self-identify",
+    );
     assert.ok(rows.some((r) => r.race === "Decline to self-identify"));
   });
 
@@ -44,7 +63,9 @@ describe("Lever sandbox EEO responses", () => {
     const again = await startSandbox({ seed: 11, rateLimit: false });
     try {
       const a = (await get(`/eeo/responses/pii?${demoWindow}`)).body.data.eeoResponses.map((r: any) => [r.gender, r.race]);
-      const res = await fetch(`${again.url}/eeo/responses/pii?${demoWindow}`, { headers: { authorization: `Basic ${Buffer.from(`${again.apiKey}:`).toString("base64")}` } });
+      const res = await fetch(`${again.url}/eeo/responses/pii?${demoWindow}`, {
+        headers: { authorization: `Basic ${Buffer.from(`${again.apiKey}:`).toString("base64")}` },
+      });
       const b = ((await res.json()) as any).data.eeoResponses.map((r: any) => [r.gender, r.race]);
       assert.deepEqual(a, b);
     } finally {
@@ -76,11 +97,22 @@ describe("Lever sandbox EEO responses", () => {
       const res = await fetch(`${sandbox.url}/postings/${posting.id}/apply`, {
         method: "POST",
         headers: { authorization: `Basic ${Buffer.from(`${sandbox.apiKey}:`).toString("base64")}`, "content-type": "application/json" },
-        body: JSON.stringify({ personalInformation: [{ name: "fullName", value: "Noor Applicant" }, { name: "email", value: email }], ...(eeoResponses ? { eeoResponses } : {}) }),
+        body: JSON.stringify({
+          personalInformation: [
+            { name: "fullName", value: "Noor Applicant" },
+            { name: "email", value: email },
+          ],
+          ...(eeoResponses ? { eeoResponses } : {}),
+        }),
       });
       assert.equal(res.status, 201);
     };
-    await apply("noor@example.net", { gender: "Female", race: "Hispanic or Latino", veteran: "I don't wish to answer", disability: "No, I don't have a disability" });
+    await apply("noor@example.net", {
+      gender: "Female",
+      race: "Hispanic or Latino",
+      veteran: "I don't wish to answer",
+      disability: "No, I don't have a disability",
+    });
     await apply("skip@example.net");
     const rows = (await get("/eeo/responses/pii")).body.data.eeoResponses as any[];
     const noor = rows.find((r) => r.contact?.name === "Noor Applicant");

@@ -71,7 +71,11 @@ describe("Lever sandbox fault injection", () => {
     sandbox.faults.errorAfterWriteRate = 1;
     const admin = [...sandbox.state.users.keys()][0]!;
     const before = sandbox.state.opportunities.size;
-    const res = await fetch(`${sandbox.url}/opportunities?perform_as=${admin}`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "Ghost Write", emails: ["ghost@example.org"] }) });
+    const res = await fetch(`${sandbox.url}/opportunities?perform_as=${admin}`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Ghost Write", emails: ["ghost@example.org"] }),
+    });
     assert.equal(res.status, 500);
     assert.equal(sandbox.state.opportunities.size, before + 1);
     assert.equal((await fetch(`${sandbox.url}/stages`, { headers: auth })).status, 200, "reads are unaffected");

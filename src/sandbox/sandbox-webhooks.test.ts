@@ -39,7 +39,10 @@ describe("Lever sandbox webhooks", () => {
   let tokens: Record<string, string>;
 
   before(async () => {
-    [sandbox, hook] = await Promise.all([startSandbox({ seed: 5, candidates: 12, rateLimit: false, webhookRetryDelaysMs: [5, 10, 15, 20, 25], allowHttpLoopbackWebhooks: true }), receiver()]);
+    [sandbox, hook] = await Promise.all([
+      startSandbox({ seed: 5, candidates: 12, rateLimit: false, webhookRetryDelaysMs: [5, 10, 15, 20, 25], allowHttpLoopbackWebhooks: true }),
+      receiver(),
+    ]);
     tokens = sandbox.subscribeAllWebhooks(`${hook.url}/settings`);
   });
   after(async () => {
@@ -112,7 +115,10 @@ describe("Lever sandbox webhooks", () => {
     hook.received.length = 0;
     sandbox.actions.applyToPosting(posting.id, { name: "Webhook Applicant", email: "wh.applicant@example.org" });
     await sandbox.deliveriesSettled();
-    assert.deepEqual(hook.received.map((r) => r.body.event), ["applicationCreated"]);
+    assert.deepEqual(
+      hook.received.map((r) => r.body.event),
+      ["applicationCreated"],
+    );
   });
 
   it("fires interview events for API panel changes through the HTTP API, and candidateDeleted and contactUpdated", async () => {
@@ -128,7 +134,10 @@ describe("Lever sandbox webhooks", () => {
     await fetch(`${sandbox.url}/opportunities/${opp.id}/panels/${panel.id}?perform_as=${admin}`, {
       method: "PUT",
       headers: auth,
-      body: JSON.stringify({ timezone: "UTC", interviews: [{ id: panel.interviews[0]!.id, interviewers: [{ id: admin }], date: Date.UTC(2027, 2, 2), duration: 45 }] }),
+      body: JSON.stringify({
+        timezone: "UTC",
+        interviews: [{ id: panel.interviews[0]!.id, interviewers: [{ id: admin }], date: Date.UTC(2027, 2, 2), duration: 45 }],
+      }),
     });
     await fetch(`${sandbox.url}/opportunities/${opp.id}/panels/${panel.id}?perform_as=${admin}`, { method: "DELETE", headers: auth });
     sandbox.actions.updateContact(opp.contact, { headline: "Changed" });
@@ -136,7 +145,10 @@ describe("Lever sandbox webhooks", () => {
     await sandbox.deliveriesSettled();
     const byEvent = (e: string) => hook.received.filter((r) => r.body.event === e).map((r) => r.body.data);
     assert.deepEqual(byEvent("interviewCreated"), [{ interviewId: panel.interviews[0]!.id, panelId: panel.id, opportunityId: opp.id, contactId: opp.contact }]);
-    assert.deepEqual(byEvent("interviewUpdated").map((d) => d.interviewId), [panel.interviews[0]!.id]);
+    assert.deepEqual(
+      byEvent("interviewUpdated").map((d) => d.interviewId),
+      [panel.interviews[0]!.id],
+    );
     assert.equal(byEvent("interviewDeleted").length, 1);
     assert.deepEqual(byEvent("contactUpdated"), [{ contactId: opp.contact }]);
     assert.deepEqual(byEvent("candidateDeleted"), [{ opportunityId: opp.id, candidateId: opp.id, contactId: opp.contact, deletedBy: admin }]);
@@ -150,9 +162,21 @@ describe("Lever sandbox webhooks", () => {
     sandbox.actions.moveStage(opp.id, "offer");
     await sandbox.deliveriesSettled();
     const attempts = sandbox.deliveries.filter((d) => d.event === "candidateStageChange" && d.eventId === hook.received[0]!.body.id);
-    assert.deepEqual(attempts.map((a) => [a.attempt, a.status, a.ok]), [[1, 500, false], [2, 302, false], [3, 404, false], [4, 503, false], [5, 200, true]]);
+    assert.deepEqual(
+      attempts.map((a) => [a.attempt, a.status, a.ok]),
+      [
+        [1, 500, false],
+        [2, 302, false],
+        [3, 404, false],
+        [4, 503, false],
+        [5, 200, true],
+      ],
+    );
     assert.equal(hook.received.length, 5);
-    assert.ok(hook.received.every((r) => r.raw === hook.received[0]!.raw), "retries resend the same body");
+    assert.ok(
+      hook.received.every((r) => r.raw === hook.received[0]!.raw),
+      "retries resend the same body",
+    );
   });
 
   it("gives up after the first try and five retries", async () => {
@@ -190,14 +214,25 @@ describe("Lever sandbox webhooks", () => {
   it("signs API webhooks with their own token and honours origin conditions", async () => {
     const auth = { authorization: `Basic ${Buffer.from(`${sandbox.apiKey}:`).toString("base64")}`, "content-type": "application/json" };
     const create = async (origins: string[]) =>
-      ((await (await fetch(`${sandbox.url}/webhooks`, { method: "POST", headers: auth, body: JSON.stringify({ url: `${hook.url}/api/${origins.join("-")}`, event: "applicationCreated", configuration: { conditions: { origins } } }) })).json()) as { data: { id: string; configuration: { signatureToken: string } } }).data;
+      (
+        (await (
+          await fetch(`${sandbox.url}/webhooks`, {
+            method: "POST",
+            headers: auth,
+            body: JSON.stringify({ url: `${hook.url}/api/${origins.join("-")}`, event: "applicationCreated", configuration: { conditions: { origins } } }),
+          })
+        ).json()) as { data: { id: string; configuration: { signatureToken: string } } }
+      ).data;
     const applied = await create(["applied"]);
     const referred = await create(["referred"]);
     const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published")!;
     sandbox.actions.applyToPosting(posting.id, { name: "Api Hook", email: "api.hook@example.org" });
     await sandbox.deliveriesSettled();
     const apiDeliveries = hook.received.filter((r) => r.path.startsWith("/api/"));
-    assert.deepEqual(apiDeliveries.map((r) => r.path), ["/api/applied"]);
+    assert.deepEqual(
+      apiDeliveries.map((r) => r.path),
+      ["/api/applied"],
+    );
     assert.ok(verifyLeverSignature(apiDeliveries[0]!.body, applied.configuration.signatureToken));
     assert.ok(!verifyLeverSignature(apiDeliveries[0]!.body, referred.configuration.signatureToken));
     assert.ok(!verifyLeverSignature(apiDeliveries[0]!.body, tokens.applicationCreated!));

@@ -2,7 +2,20 @@
  * Turns records into the JSON Lever sends (field names and nesting as in the reference's recorded
  * traffic), including `expand` of referenced ids.
  */
-import type { ApiWebhookRecord, ApplicationRecord, ContactRecord, FeedbackRecord, InterviewRecord, NoteRecord, OfferRecord, OpportunityRecord, PanelRecord, PostingRecord, StoredFile, UserRecord } from "./model.ts";
+import type {
+  ApiWebhookRecord,
+  ApplicationRecord,
+  ContactRecord,
+  FeedbackRecord,
+  InterviewRecord,
+  NoteRecord,
+  OfferRecord,
+  OpportunityRecord,
+  PanelRecord,
+  PostingRecord,
+  StoredFile,
+  UserRecord,
+} from "./model.ts";
 import type { SandboxState } from "./state.ts";
 
 export const webAppUrl = "https://hire.sandbox.lever.co";
@@ -136,7 +149,16 @@ export function postingJson(state: SandboxState, p: PostingRecord, options: { co
 }
 
 export function noteJson(n: NoteRecord): Json {
-  return { id: n.id, text: n.text, fields: n.fields, user: n.user, secret: n.secret, createdAt: n.createdAt, completedAt: n.completedAt, deletedAt: n.deletedAt };
+  return {
+    id: n.id,
+    text: n.text,
+    fields: n.fields,
+    user: n.user,
+    secret: n.secret,
+    createdAt: n.createdAt,
+    completedAt: n.completedAt,
+    deletedAt: n.deletedAt,
+  };
 }
 
 export function feedbackJson(f: FeedbackRecord): Json {

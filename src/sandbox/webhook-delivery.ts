@@ -96,7 +96,10 @@ export class WebhookDispatcher {
         signature: signDelivery(token, fired.triggeredAt, target.signatureToken),
         data: fired.data,
       });
-      this.#attempt({ deliveryId: this.#state.rng.uuid(), event: fired.event, eventId: fired.id, url: target.url, via: target.via, webhookId: target.webhookId, body }, 1);
+      this.#attempt(
+        { deliveryId: this.#state.rng.uuid(), event: fired.event, eventId: fired.id, url: target.url, via: target.via, webhookId: target.webhookId, body },
+        1,
+      );
     }
   }
 

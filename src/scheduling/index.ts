@@ -14,18 +14,76 @@ export {
 } from "./solver/request.ts";
 export { bookingParamsSchema, parseBookingParams, BookingParamsError, type BookingParams, type BookingSession } from "./booking/params.ts";
 export { planPanel, findPanelTemplate, PANEL_DEFAULTS, type PanelPlan, type PanelUser, type PanelPosting, type PlannedSession } from "./proposal/panel-plan.ts";
-export { proposeSchedule, businessDays, readWindow, calendarViews, CALENDAR_VIEW_LIMITS, type CalendarView, type Proposal, type ProposalInput, type ProposalOption } from "./proposal/propose.ts";
+export {
+  proposeSchedule,
+  businessDays,
+  readWindow,
+  calendarViews,
+  CALENDAR_VIEW_LIMITS,
+  type CalendarView,
+  type Proposal,
+  type ProposalInput,
+  type ProposalOption,
+} from "./proposal/propose.ts";
 export { candidateTimezone, zoneForLocation, type TimezoneSource } from "./proposal/candidate-zone.ts";
 export { bookPanel, inviteUid, BookingError, type BookingDeps, type BookingLever, type BookingResult } from "./booking/book-panel.ts";
 export { rebookPanel, describeChanges, type RebookResult } from "./booking/rebook-panel.ts";
-export { watchBookedPanels, panelChange, PANEL_CHANGE_EVENTS, type PanelChange, type PanelChangeEvent, type WatchDeps, type WatchResult } from "./changes/watch-changes.ts";
+export {
+  watchBookedPanels,
+  panelChange,
+  PANEL_CHANGE_EVENTS,
+  type PanelChange,
+  type PanelChangeEvent,
+  type WatchDeps,
+  type WatchResult,
+} from "./changes/watch-changes.ts";
 export { syncPushChannels, pushAddress, PUSH_RENEW_BEFORE_MS, type PushChannelDeps, type PushChannelResult } from "./changes/push-channels.ts";
 export { replanPanel, ESCALATE_WITHIN_HOURS, type Replan, type ReplanInput } from "./changes/replan.ts";
-export { parseReminderOffsets, dueReminder, panelStart, peopleTime, candidateReminder, interviewerReminder, ReminderOffsetError, DEFAULT_REMINDER_OFFSETS, type ReminderText } from "./reminders/reminders.ts";
+export {
+  parseReminderOffsets,
+  dueReminder,
+  panelStart,
+  peopleTime,
+  candidateReminder,
+  interviewerReminder,
+  ReminderOffsetError,
+  DEFAULT_REMINDER_OFFSETS,
+  type ReminderText,
+} from "./reminders/reminders.ts";
 export { noShowRisk, noShowSignals, type NoShowRisk, type NoShowSignals, type InviteAnswer } from "./no-show/risk.ts";
 export { markNoShow, NoShowRefused, type MarkedNoShow, type NoShowRefusal } from "./no-show/mark-no-show.ts";
-export { createSelfScheduling, linkExpiry, PAGE_OPTIONS, type SelfScheduling, type SelfScheduleDeps, type SelfScheduleLever, type PublicOption, type PublicView, type BookOutcome, type CancelOutcome } from "./self-schedule/self-schedule.ts";
-export { linkRequestSchema, firstName, linkLanguage, LINK_LANGUAGES, DEFAULT_LINK_DAYS, DEFAULT_CANCEL_NOTICE_HOURS, type LinkRequest, type LinkLanguage } from "./self-schedule/link-request.ts";
+export {
+  createSelfScheduling,
+  linkExpiry,
+  PAGE_OPTIONS,
+  type SelfScheduling,
+  type SelfScheduleDeps,
+  type SelfScheduleLever,
+  type PublicOption,
+  type PublicView,
+  type BookOutcome,
+  type CancelOutcome,
+} from "./self-schedule/self-schedule.ts";
+export {
+  linkRequestSchema,
+  firstName,
+  linkLanguage,
+  LINK_LANGUAGES,
+  DEFAULT_LINK_DAYS,
+  DEFAULT_CANCEL_NOTICE_HOURS,
+  type LinkRequest,
+  type LinkLanguage,
+} from "./self-schedule/link-request.ts";
 export { bookingLinkEmail } from "./self-schedule/link-email.ts";
-export { chooseMitigations, parseMitigations, parseRiskLevel, pickBackups, MitigationSettingError, MITIGATIONS, type Mitigation, type MitigationChoice, type BackupPick } from "./no-show/mitigations.ts";
+export {
+  chooseMitigations,
+  parseMitigations,
+  parseRiskLevel,
+  pickBackups,
+  MitigationSettingError,
+  MITIGATIONS,
+  type Mitigation,
+  type MitigationChoice,
+  type BackupPick,
+} from "./no-show/mitigations.ts";
 export { holdBackups, releaseBackupHolds, releaseReason, holdEventKey, type HeldBackup, type HoldDeps } from "./no-show/backup-holds.ts";

@@ -46,7 +46,10 @@ function mockEmbedder(calls: string[][] = [], fail = false): Embedder {
       return { embeddings: values.map(topicVector), warnings: [] };
     },
   });
-  const choice = createEmbedder({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", embeddingModel: "topic-embed" } }, models: { openai: () => model } });
+  const choice = createEmbedder({
+    config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", embeddingModel: "topic-embed" } },
+    models: { openai: () => model },
+  });
   assert.ok(choice.embedder, choice.reason ?? "");
   return choice.embedder;
 }
@@ -54,7 +57,10 @@ function mockEmbedder(calls: string[][] = [], fail = false): Embedder {
 const posting: PostingInput = {
   id: "post-pay",
   text: "Backend Engineer, Payments",
-  content: { description: "Join our payments team: card processing, ledgers and banking integrations.", lists: [{ text: "Requirements", content: "<li>Go</li><li>Kubernetes</li>" }] },
+  content: {
+    description: "Join our payments team: card processing, ledgers and banking integrations.",
+    lists: [{ text: "Requirements", content: "<li>Go</li><li>Kubernetes</li>" }],
+  },
 };
 
 /** PGlite with the pgvector extension loaded: the path a PostgreSQL server with pgvector takes. */
@@ -77,19 +83,51 @@ for (const engine of variants) {
     before(async () => {
       t = await engine.open();
       // "a-games" sorts before "b-payments": with equal scores, the plain order puts games first.
-      await upsertProfile(t.db, { connectionId, opportunityId: "a-games", archived: true, postingIds: [], parsed: goEngineer("Alex Games", "game engine and graphics") });
-      await upsertProfile(t.db, { connectionId, opportunityId: "b-payments", archived: true, postingIds: [], parsed: goEngineer("Bo Payments", "payment and ledger") });
-      await upsertProfile(t.db, { connectionId, opportunityId: "c-applied", archived: true, postingIds: ["post-pay"], parsed: goEngineer("Cy Applied", "payment and card") });
-      await upsertProfile(t.db, { connectionId, opportunityId: "d-active", archived: false, postingIds: [], parsed: goEngineer("Di Active", "payment and banking") });
+      await upsertProfile(t.db, {
+        connectionId,
+        opportunityId: "a-games",
+        archived: true,
+        postingIds: [],
+        parsed: goEngineer("Alex Games", "game engine and graphics"),
+      });
+      await upsertProfile(t.db, {
+        connectionId,
+        opportunityId: "b-payments",
+        archived: true,
+        postingIds: [],
+        parsed: goEngineer("Bo Payments", "payment and ledger"),
+      });
+      await upsertProfile(t.db, {
+        connectionId,
+        opportunityId: "c-applied",
+        archived: true,
+        postingIds: ["post-pay"],
+        parsed: goEngineer("Cy Applied", "payment and card"),
+      });
+      await upsertProfile(t.db, {
+        connectionId,
+        opportunityId: "d-active",
+        archived: false,
+        postingIds: [],
+        parsed: goEngineer("Di Active", "payment and banking"),
+      });
     });
     after(async () => {
       await t?.drop();
     });
 
     it("without an embedder ranks as before and says semantic matching is off", async () => {
-      const { proposals, semantic } = await rediscoverWithStatus(t.db, { connectionId, posting, asOf, embedderUnavailable: "no AI provider is configured (FULCRUM_AI_PROVIDER=none)" });
+      const { proposals, semantic } = await rediscoverWithStatus(t.db, {
+        connectionId,
+        posting,
+        asOf,
+        embedderUnavailable: "no AI provider is configured (FULCRUM_AI_PROVIDER=none)",
+      });
       assert.deepEqual(semantic, { used: false, reason: "no AI provider is configured (FULCRUM_AI_PROVIDER=none)" });
-      assert.deepEqual(proposals.map((p) => p.opportunityId), ["a-games", "b-payments"]);
+      assert.deepEqual(
+        proposals.map((p) => p.opportunityId),
+        ["a-games", "b-payments"],
+      );
       assert.equal(proposals[0]!.score, proposals[1]!.score, "the two engineers score the same on the rubric");
       assert.ok(proposals.every((p) => p.semanticMatch === undefined && !p.reasons.some((r) => /semantic/.test(r))));
       assert.deepEqual(proposals, await rediscover(t.db, { connectionId, posting, asOf }));
@@ -100,10 +138,26 @@ for (const engine of variants) {
       const embedder = mockEmbedder(calls);
       assert.deepEqual(await refreshProfileEmbeddings(t.db, embedder, connectionId), { model: "topic-embed", embedded: 4, unchanged: 0 });
       assert.doesNotMatch(calls.flat().join("\n"), /@example\.com|555 010|Alex|Bo Payments/);
-      const rows = await t.db.query<{ opportunity_id: string; dimensions: number; embedding: number[] }>("select opportunity_id, dimensions, embedding from screening_profile_embeddings order by opportunity_id");
-      assert.deepEqual(rows.rows.map((r) => [r.opportunity_id, r.dimensions, r.embedding.length]), [["a-games", 4, 4], ["b-payments", 4, 4], ["c-applied", 4, 4], ["d-active", 4, 4]]);
+      const rows = await t.db.query<{ opportunity_id: string; dimensions: number; embedding: number[] }>(
+        "select opportunity_id, dimensions, embedding from screening_profile_embeddings order by opportunity_id",
+      );
+      assert.deepEqual(
+        rows.rows.map((r) => [r.opportunity_id, r.dimensions, r.embedding.length]),
+        [
+          ["a-games", 4, 4],
+          ["b-payments", 4, 4],
+          ["c-applied", 4, 4],
+          ["d-active", 4, 4],
+        ],
+      );
       assert.deepEqual(await refreshProfileEmbeddings(t.db, embedder, connectionId), { model: "topic-embed", embedded: 0, unchanged: 4 });
-      await upsertProfile(t.db, { connectionId, opportunityId: "a-games", archived: true, postingIds: [], parsed: goEngineer("Alex Games", "game engine, graphics and shader") });
+      await upsertProfile(t.db, {
+        connectionId,
+        opportunityId: "a-games",
+        archived: true,
+        postingIds: [],
+        parsed: goEngineer("Alex Games", "game engine, graphics and shader"),
+      });
       assert.deepEqual(await refreshProfileEmbeddings(t.db, embedder, connectionId), { model: "topic-embed", embedded: 1, unchanged: 3 });
     });
 
@@ -113,7 +167,10 @@ for (const engine of variants) {
         const query = { connectionId, model: "topic-embed", vector: [0.9, 0.1, 0.3, 0], limit: 10 };
         const fast = await similarProfiles(t.db, query, { pgvector: true });
         const portable = await similarProfiles(t.db, query, { pgvector: false });
-        assert.deepEqual(fast.map((c) => c.opportunityId), portable.map((c) => c.opportunityId));
+        assert.deepEqual(
+          fast.map((c) => c.opportunityId),
+          portable.map((c) => c.opportunityId),
+        );
         fast.forEach((c, i) => assert.ok(Math.abs(c.similarity - portable[i]!.similarity) < 1e-5, `${c.similarity} vs ${portable[i]!.similarity}`));
         assert.equal(fast.length, 4);
       });
@@ -125,8 +182,18 @@ for (const engine of variants) {
     }
 
     it("computes cosine similarity in SQL, honouring the posting and archive exclusions", async () => {
-      const close = await similarProfiles(t.db, { connectionId, model: "topic-embed", vector: [1, 0, 0, 0], excludePostingId: "post-pay", archivedOnly: true, limit: 10 });
-      assert.deepEqual(close.map((c) => c.opportunityId), ["b-payments", "a-games"]);
+      const close = await similarProfiles(t.db, {
+        connectionId,
+        model: "topic-embed",
+        vector: [1, 0, 0, 0],
+        excludePostingId: "post-pay",
+        archivedOnly: true,
+        limit: 10,
+      });
+      assert.deepEqual(
+        close.map((c) => c.opportunityId),
+        ["b-payments", "a-games"],
+      );
       assert.ok(close[0]!.similarity > 0.9 && close[1]!.similarity < 0.2, JSON.stringify(close));
       assert.deepEqual(await similarProfiles(t.db, { connectionId, model: "other-model", vector: [1, 0, 0, 0], limit: 10 }), []);
     });
@@ -134,11 +201,18 @@ for (const engine of variants) {
     it("ranks the semantically close profile first when embeddings are on, with the similarity as a reason", async () => {
       const { proposals, semantic } = await rediscoverWithStatus(t.db, { connectionId, posting, asOf, embedder: mockEmbedder() });
       assert.deepEqual(semantic, { used: true, model: "topic-embed" });
-      assert.deepEqual(proposals.map((p) => p.opportunityId), ["b-payments", "a-games"], "the applied and the active candidate stay out");
+      assert.deepEqual(
+        proposals.map((p) => p.opportunityId),
+        ["b-payments", "a-games"],
+        "the applied and the active candidate stay out",
+      );
       const [pay, games] = proposals;
       assert.equal(pay!.score, games!.score, "similarity changes the order, never the rubric score");
       assert.ok(pay!.semanticMatch! > 0.8 && games!.semanticMatch! < 0.5);
-      assert.ok(pay!.reasons.some((r) => /^Similar background \(semantic match [01]\.\d\d\)$/.test(r)), pay!.reasons.join(" | "));
+      assert.ok(
+        pay!.reasons.some((r) => /^Similar background \(semantic match [01]\.\d\d\)$/.test(r)),
+        pay!.reasons.join(" | "),
+      );
       assert.ok(!games!.reasons.some((r) => /semantic/.test(r)));
       assert.match((pay!.actions[1] as { value: string }).value, /Similar background/);
     });
@@ -147,7 +221,10 @@ for (const engine of variants) {
       const { proposals, semantic } = await rediscoverWithStatus(t.db, { connectionId, posting, asOf, embedder: mockEmbedder([], true) });
       assert.equal(semantic.used, false);
       assert.match(semantic.reason ?? "", /could not be embedded: .*embedding server is down/);
-      assert.deepEqual(proposals.map((p) => p.opportunityId), ["a-games", "b-payments"]);
+      assert.deepEqual(
+        proposals.map((p) => p.opportunityId),
+        ["a-games", "b-payments"],
+      );
     });
 
     it("never proposes a forgotten or excluded candidate, and forgetting removes the vector", async () => {

@@ -21,7 +21,13 @@ export function profileEmbeddingText(view: ScoringView): string {
   return [titles, view.skills.join(", "), view.text].filter(Boolean).join("\n");
 }
 
-const stripHtml = (html: string) => html.replace(/<[^>]*>/g, " ").replace(/&nbsp;/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+const stripHtml = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** The text of a posting that is embedded: title, team, description and lists. */
 export function postingEmbeddingText(posting: PostingInput): string {
@@ -74,7 +80,8 @@ export async function refreshProfileEmbeddings(
     const vectors = await embedder.embed(batch.map((b) => b.text));
     for (const [j, b] of batch.entries()) {
       const v = vectors[j];
-      if (!v || v.length === 0 || !v.every(Number.isFinite)) throw new Error(`embedding model "${embedder.model}" returned no usable vector for profile ${j + i + 1} of ${todo.length}`);
+      if (!v || v.length === 0 || !v.every(Number.isFinite))
+        throw new Error(`embedding model "${embedder.model}" returned no usable vector for profile ${j + i + 1} of ${todo.length}`);
       await db.query(
         `insert into screening_profile_embeddings (connection_id, opportunity_id, model, dimensions, embedding, text_sha256, updated_at)
          values ($1, $2, $3, $4, $5::real[], $6, now())

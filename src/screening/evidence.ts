@@ -16,7 +16,11 @@ import { toScoringView } from "./scoring-view.ts";
 
 /** A scoring view of plain text (one line per line), for callers that only have text. */
 function viewOfText(text: string, asOf: YearMonth): ScoringView {
-  const lines = text.split(/\r?\n/).map((t) => t.trim()).filter(Boolean).map((t) => ({ text: t, page: 1, fontSize: 0, bold: false, heading: false }));
+  const lines = text
+    .split(/\r?\n/)
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .map((t) => ({ text: t, page: 1, fontSize: 0, bold: false, heading: false }));
   return toScoringView(parsedFromLines({ status: "parsed", format: "text", lines, hiddenText: [], flags: [] }, { asOf }));
 }
 
@@ -93,7 +97,9 @@ function skillEvidence(c: Criterion, view: ScoringView, quotesFrom?: string[]): 
   const need = c.match === "any" ? 1 : wanted.length;
   const status: EvidenceStatus = found.length >= need ? "met" : found.length > 0 ? "partly" : "missing";
   const missing = wanted.filter((s) => !found.includes(s));
-  const reason = found.length ? `Names ${found.join(", ")}${missing.length && status !== "met" ? `; not ${missing.join(", ")}` : ""}.` : `No mention of ${wanted.join(c.match === "any" ? " or " : ", ")}.`;
+  const reason = found.length
+    ? `Names ${found.join(", ")}${missing.length && status !== "met" ? `; not ${missing.join(", ")}` : ""}.`
+    : `No mention of ${wanted.join(c.match === "any" ? " or " : ", ")}.`;
   return { status, quotes, reason };
 }
 
@@ -122,11 +128,17 @@ export function expandRoleKeywords(keywords: string[]): string[] {
 function yearsEvidence(c: Criterion, view: ScoringView, asOf: YearMonth): { status: EvidenceStatus; quotes: string[]; reason: string } {
   const keywords = expandRoleKeywords(c.keywords ?? []);
   const relevant = view.positions.filter((p) => p.start && (keywords.length === 0 || keywords.some((k) => mentions(`${p.title} ${p.details.join(" ")}`, k))));
-  const months = coveredMonths(relevant.map((p) => ({ start: p.start!, end: p.end })), asOf).months;
+  const months = coveredMonths(
+    relevant.map((p) => ({ start: p.start!, end: p.end })),
+    asOf,
+  ).months;
   const years = Math.round((months / 12) * 10) / 10;
   const min = c.minYears ?? 0;
   const status: EvidenceStatus = years >= min ? "met" : years >= min * 0.6 && years > 0 ? "partly" : "missing";
-  const quotes = relevant.map((p) => p.quote).filter(Boolean).slice(0, 5);
+  const quotes = relevant
+    .map((p) => p.quote)
+    .filter(Boolean)
+    .slice(0, 5);
   return { status, quotes, reason: `${years} relevant years (overlaps merged) against ${min} asked.` };
 }
 
@@ -157,16 +169,24 @@ function textEvidence(c: Criterion, view: ScoringView, candidates: string[]): { 
  * Finds evidence for every criterion from the scoring view (or plain resume text) alone.
  * Deterministic: the same input gives the same evidence.
  */
-export function findEvidenceLocally(input: ScoringView | string, rubric: Rubric, options: { asOf?: YearMonth; answers?: KnockoutAnswer[] } = {}): CriterionEvidence[] {
+export function findEvidenceLocally(
+  input: ScoringView | string,
+  rubric: Rubric,
+  options: { asOf?: YearMonth; answers?: KnockoutAnswer[] } = {},
+): CriterionEvidence[] {
   const asOf = options.asOf ?? currentMonth();
   const view = typeof input === "string" ? viewOfText(input, asOf) : input;
   return rubric.criteria.map((c) => {
     const e =
-      c.kind === "skill" ? skillEvidence(c, view)
-      : c.kind === "years" ? yearsEvidence(c, view, asOf)
-      : c.kind === "education" ? educationEvidence(c, view)
-      : c.kind === "knockout" ? knockoutEvidence(c, options.answers)
-      : textEvidence(c, view, view.lines);
+      c.kind === "skill"
+        ? skillEvidence(c, view)
+        : c.kind === "years"
+          ? yearsEvidence(c, view, asOf)
+          : c.kind === "education"
+            ? educationEvidence(c, view)
+            : c.kind === "knockout"
+              ? knockoutEvidence(c, options.answers)
+              : textEvidence(c, view, view.lines);
     return { criterionId: c.id, ...e, source: "local" as const };
   });
 }
@@ -238,7 +258,10 @@ export function verifyProposedEvidence(
     let theirs: { status: EvidenceStatus; quotes: string[]; reason: string };
     if (c.kind === "skill") theirs = skillEvidence(c, view, verified);
     else if (c.kind === "text") {
-      theirs = verified.length === 0 ? { status: "missing", quotes: [], reason: "" } : { status: p.status === "met" ? "met" : "partly", quotes: verified, reason: p.reason ?? "" };
+      theirs =
+        verified.length === 0
+          ? { status: "missing", quotes: [], reason: "" }
+          : { status: p.status === "met" ? "met" : "partly", quotes: verified, reason: p.reason ?? "" };
     } else return mine; // years, education and knock-outs are facts the code computes itself
     return RANK[theirs.status] > RANK[mine.status] ? { criterionId: c.id, ...theirs, source: "model" as const } : mine;
   });

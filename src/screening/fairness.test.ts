@@ -32,14 +32,26 @@ function counterfactual(read: ReadResult, k: number): ReadResult {
   const realName = read.lines.find((l) => l.fontSize >= 18)?.text ?? read.lines[0]!.text;
   const lines: TextLine[] = [];
   for (const line of read.lines) {
-    const text = line.text.split(realName).join(newName).replace(/\b(19|20)(\d{2})\s-\s(19|20)(\d{2})\b/, (_m, a, b, c, d) => `${a}${String((Number(b) + 7) % 100).padStart(2, "0")} - ${c}${String((Number(d) + 7) % 100).padStart(2, "0")}`);
+    const text = line.text
+      .split(realName)
+      .join(newName)
+      .replace(
+        /\b(19|20)(\d{2})\s-\s(19|20)(\d{2})\b/,
+        (_m, a, b, c, d) => `${a}${String((Number(b) + 7) % 100).padStart(2, "0")} - ${c}${String((Number(d) + 7) % 100).padStart(2, "0")}`,
+      );
     lines.push({ ...line, text });
     if (line.text === realName) {
       lines.push({ ...line, text: `Pronouns: ${pronoun}/${possessive}`, fontSize: 9, bold: false, heading: false });
       lines.push({ ...line, text: `Nationality: Kenyan. Date of birth: 12/03/1999`, fontSize: 9, bold: false, heading: false });
     }
     if (/^(Summary|Profile|About Me|Executive Summary|Professional Summary|About|Overview|Career Summary)$/.test(line.text)) {
-      lines.push({ ...line, text: `${Subject} is a young, energetic recent graduate; ${possessive} career break in 2021 was parental leave.`, fontSize: 10, bold: false, heading: false });
+      lines.push({
+        ...line,
+        text: `${Subject} is a young, energetic recent graduate; ${possessive} career break in 2021 was parental leave.`,
+        fontSize: 10,
+        bold: false,
+        heading: false,
+      });
       lines.push({ ...line, text: `${newName} says ${pronoun} enjoys hard problems.`, fontSize: 10, bold: false, heading: false });
     }
   }
@@ -56,7 +68,9 @@ describe("counterfactual fairness on the evaluation corpus", () => {
     for (const p of index.postings) rubrics.push(extractRequirements(JSON.parse(readFileSync(join(CORPUS, p.file), "utf8")) as PostingInput));
   });
 
-  it("gives identical scores when names and pronouns are swapped and age, origin and leave are added", { skip: !existsSync(join(CORPUS, "index.json")) && "corpus not generated" }, () => {
+  it("gives identical scores when names and pronouns are swapped and age, origin and leave are added", {
+    skip: !existsSync(join(CORPUS, "index.json")) && "corpus not generated",
+  }, () => {
     assert.equal(reads.length, 200);
     let compared = 0;
     const differences: string[] = [];

@@ -6,7 +6,14 @@
 export { parseResume, parsedFromLines, type ParsedResume, type ParseOptions } from "./parse-resume.ts";
 export { readDocument, sniffFormat, DEFAULT_MAX_BYTES, type ReadOptions } from "./read/read-document.ts";
 export type { ParseStatus, ResumeFormat, TextLine, HiddenText, HiddenReason, ReadResult } from "./read/types.ts";
-export { extractProfile, type Profile, type ProfilePosition, type ProfileEducation, type ProfileSkill, type ProfileLanguage } from "./profile/extract-profile.ts";
+export {
+  extractProfile,
+  type Profile,
+  type ProfilePosition,
+  type ProfileEducation,
+  type ProfileSkill,
+  type ProfileLanguage,
+} from "./profile/extract-profile.ts";
 export { findDateRange, coveredMonths, type YearMonth, type DateRange } from "./profile/dates.ts";
 export { findSkills, canonicalSkill, skillCategory, taxonomySize, type SkillMatch } from "./skills.ts";
 export { extractRequirements, listItems, type PostingInput } from "./requirements.ts";
@@ -34,7 +41,16 @@ export {
   type CriterionEvidence,
   type KnockoutAnswer,
 } from "./evidence.ts";
-export { scoreResume, scoreResumeWithProvider, tierOf, MUST_HAVE_CAP, KNOCKOUT_CAP, type ScoreResult, type ScoreOptions, type ScoredCriterion } from "./score.ts";
+export {
+  scoreResume,
+  scoreResumeWithProvider,
+  tierOf,
+  MUST_HAVE_CAP,
+  KNOCKOUT_CAP,
+  type ScoreResult,
+  type ScoreOptions,
+  type ScoredCriterion,
+} from "./score.ts";
 export { isInjection, removeInjections } from "./injection.ts";
 export { createAiEvidenceProvider, evidenceFromStepOutput, stepCriteria, type StepCriterion } from "./model-evidence.ts";
 export {

@@ -58,7 +58,10 @@ export function removeInjections<T extends { text: string }>(lines: T[]): Inject
     else {
       found.push(...bad.map((s) => s.trim()));
       // The paragraph's other sentences stay, on its first line.
-      const good = sentences.filter((s) => !isInjection(s)).join(" ").trim();
+      const good = sentences
+        .filter((s) => !isInjection(s))
+        .join(" ")
+        .trim();
       if (good) kept.push({ ...group[0]!, text: good });
     }
     i = j + 1;

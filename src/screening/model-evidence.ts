@@ -34,7 +34,10 @@ export function stepCriteria(rubric: Rubric): StepCriterion[] {
  * Builds an evidence provider on the AI layer. `onMeta` receives the call's metadata (engine,
  * model, prompt version, input hash) for the audit record of the score.
  */
-export function createAiEvidenceProvider(ai: Pick<Ai, "runAiStep">, options: { context?: AiCallContext; onMeta?: (meta: AiMeta) => void } = {}): EvidenceProvider {
+export function createAiEvidenceProvider(
+  ai: Pick<Ai, "runAiStep">,
+  options: { context?: AiCallContext; onMeta?: (meta: AiMeta) => void } = {},
+): EvidenceProvider {
   return async ({ rubric, text }) => {
     const { output, meta } = await ai.runAiStep<ResumeEvidenceOutput>(
       "resume-evidence",

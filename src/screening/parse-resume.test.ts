@@ -59,24 +59,48 @@ const expectProfile = async (pdf: Uint8Array) => {
   const parsed = await parseResume(pdf, { filename: "cv.pdf", asOf, ocr: false });
   assert.equal(parsed.status, "parsed", parsed.message ?? "");
   assert.deepEqual(parsed.profile.sections, ["header", "summary", "experience", "education", "skills"]);
-  assert.deepEqual(parsed.profile.positions.map((p) => [p.title, p.org, p.start, p.end]), [
-    ["Senior Software Engineer", "Stripe", { year: 2019, month: 3 }, null],
-    ["Software Engineer", "Northwind Traders", { year: 2015, month: 6 }, { year: 2019, month: 2 }],
-  ]);
-  for (const s of ["Java", "Kotlin", "Python", "PostgreSQL", "Redis", "Terraform", "Docker", "Apache Kafka"]) assert.ok(parsed.profile.skills.some((x) => x.name === s), s);
+  assert.deepEqual(
+    parsed.profile.positions.map((p) => [p.title, p.org, p.start, p.end]),
+    [
+      ["Senior Software Engineer", "Stripe", { year: 2019, month: 3 }, null],
+      ["Software Engineer", "Northwind Traders", { year: 2015, month: 6 }, { year: 2019, month: 2 }],
+    ],
+  );
+  for (const s of ["Java", "Kotlin", "Python", "PostgreSQL", "Redis", "Terraform", "Docker", "Apache Kafka"])
+    assert.ok(
+      parsed.profile.skills.some((x) => x.name === s),
+      s,
+    );
   assert.ok(!parsed.profile.skills.some((x) => x.name === "Stripe"), "an employer is not a skill");
-  assert.deepEqual(parsed.profile.education.map((e) => [e.school, e.degree]), [["University of Texas at Austin", "B.S."]]);
+  assert.deepEqual(
+    parsed.profile.education.map((e) => [e.school, e.degree]),
+    [["University of Texas at Austin", "B.S."]],
+  );
 };
 
 describe("resumes printed by tools Fulcrum did not write", () => {
-  it("reads a plain-text resume printed by enscript and Ghostscript, headings in the body's font", { skip: has("enscript", "ps2pdf") ? false : "enscript or ps2pdf (Ghostscript) is not installed" }, async () => {
-    await expectProfile(produce(TEXT, "cv.txt", () => [["enscript", ["-B", "-q", "-p", "cv.ps", "cv.txt"]], ["ps2pdf", ["cv.ps", "out.pdf"]]]));
+  it("reads a plain-text resume printed by enscript and Ghostscript, headings in the body's font", {
+    skip: has("enscript", "ps2pdf") ? false : "enscript or ps2pdf (Ghostscript) is not installed",
+  }, async () => {
+    await expectProfile(
+      produce(TEXT, "cv.txt", () => [
+        ["enscript", ["-B", "-q", "-p", "cv.ps", "cv.txt"]],
+        ["ps2pdf", ["cv.ps", "out.pdf"]],
+      ]),
+    );
   });
 
-  it("reads the same resume typeset by groff (ligatures, word gaps as character spacing) through Ghostscript", { skip: has("groff", "ps2pdf") ? false : "groff or ps2pdf (Ghostscript) is not installed" }, async () => {
+  it("reads the same resume typeset by groff (ligatures, word gaps as character spacing) through Ghostscript", {
+    skip: has("groff", "ps2pdf") ? false : "groff or ps2pdf (Ghostscript) is not installed",
+  }, async () => {
     // Filled, justified text: groff sets "ffi" ligatures and Ghostscript writes some spaces as spacing.
-    const roff = TEXT.split("\n").map((l) => (l === "" ? ".sp" : l.startsWith("- ") ? `.br\n\\(bu ${l.slice(2)}` : `.br\n${l}`)).join("\n");
-    const pdf = produce(`.nh\n${roff}\n.br\nStaffing office efficiency for difficult affiliates.\n`, "cv.roff", () => [["sh", ["-c", "groff -Tps cv.roff > cv.ps"]], ["ps2pdf", ["cv.ps", "out.pdf"]]]);
+    const roff = TEXT.split("\n")
+      .map((l) => (l === "" ? ".sp" : l.startsWith("- ") ? `.br\n\\(bu ${l.slice(2)}` : `.br\n${l}`))
+      .join("\n");
+    const pdf = produce(`.nh\n${roff}\n.br\nStaffing office efficiency for difficult affiliates.\n`, "cv.roff", () => [
+      ["sh", ["-c", "groff -Tps cv.roff > cv.ps"]],
+      ["ps2pdf", ["cv.ps", "out.pdf"]],
+    ]);
     await expectProfile(pdf);
     const parsed = await parseResume(pdf, { filename: "cv.pdf", asOf, ocr: false });
     assert.match(parsed.text, /Staffing office efficiency for difficult affiliates\./);

@@ -36,7 +36,7 @@ describe("the screening's recommendation", () => {
     assert.equal(barFrom(140), undefined);
   });
 
-  it("reads the advance bar the same way as the reject bar, so a templated advanceAt of \"90\" holds a strong 80", () => {
+  it('reads the advance bar the same way as the reject bar, so a templated advanceAt of "90" holds a strong 80', () => {
     const bars = barsFrom({ advanceAt: "90", rejectBelow: "30" });
     assert.deepEqual(bars, { advanceAt: 90, rejectBelow: 30 });
     assert.equal(recommend({ score: 80, tier: "strong", missingMustHaves: [] }, bars).recommendation, "hold");

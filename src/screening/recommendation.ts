@@ -57,7 +57,8 @@ export function recommend(result: RecommendationInput, bars: RecommendationBars 
     return { recommendation: "reject", why: `missing must-have${result.missingMustHaves.length === 1 ? "" : "s"}: ${result.missingMustHaves.join("; ")}` };
   }
   if (result.score < rejectBelow) return { recommendation: "reject", why: `score ${result.score} is below the reject bar ${rejectBelow}` };
-  if (result.tier === "strong" && result.score >= advanceAt) return { recommendation: "advance", why: `score ${result.score} reaches the advance bar ${advanceAt} with every must-have met` };
+  if (result.tier === "strong" && result.score >= advanceAt)
+    return { recommendation: "advance", why: `score ${result.score} reaches the advance bar ${advanceAt} with every must-have met` };
   return { recommendation: "hold", why: `score ${result.score} is between the reject bar ${rejectBelow} and the advance bar ${advanceAt}` };
 }
 

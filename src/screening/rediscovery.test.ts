@@ -20,7 +20,10 @@ const asOf = { year: 2026, month: 10 };
 describe("data protection", () => {
   it("blocks anonymised candidates and those who may not be stored or contacted", () => {
     assert.equal(dataProtectionBlock({ isAnonymized: true, dataProtection: null }), "anonymised");
-    assert.equal(dataProtectionBlock({ isAnonymized: false, dataProtection: { store: { allowed: true, expiresAt: null }, contact: { allowed: false, expiresAt: null } } }), "contact not allowed");
+    assert.equal(
+      dataProtectionBlock({ isAnonymized: false, dataProtection: { store: { allowed: true, expiresAt: null }, contact: { allowed: false, expiresAt: null } } }),
+      "contact not allowed",
+    );
     assert.equal(dataProtectionBlock({ isAnonymized: false, dataProtection: { store: { allowed: true, expiresAt: 1000 } } }, 2000), "store permission expired");
     assert.equal(dataProtectionBlock({ isAnonymized: false, dataProtection: null }), undefined);
   });
@@ -35,7 +38,13 @@ for (const engine of ENGINES) {
 
     before(async () => {
       sandbox = await startSandbox({ seed: 7, rateLimit: false });
-      lever = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId, maxRetries: 0, rateLimiter: { take: async () => {} } });
+      lever = createLeverClient({
+        baseUrl: sandbox.url,
+        auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+        connectionId,
+        maxRetries: 0,
+        rateLimiter: { take: async () => {} },
+      });
       t = await openTestDatabase(engine.kind);
     });
     after(async () => {
@@ -45,7 +54,9 @@ for (const engine of ENGINES) {
 
     it("backfills the index from Lever, leaving out candidates whose data protection forbids it", async () => {
       const report = await backfillProfiles(t.db, lever, connectionId, { asOf });
-      const all = [...sandbox.state.opportunities.values()].filter((o) => !(o as { deletedAt?: unknown }).deletedAt && (o as { confidentiality?: string }).confidentiality !== "confidential");
+      const all = [...sandbox.state.opportunities.values()].filter(
+        (o) => !(o as { deletedAt?: unknown }).deletedAt && (o as { confidentiality?: string }).confidentiality !== "confidential",
+      );
       const blocked = all.filter((o) => dataProtectionBlock(o as never));
       assert.equal(report.seen, all.length);
       assert.ok(report.indexed > 20, JSON.stringify(report));
@@ -68,7 +79,10 @@ for (const engine of ENGINES) {
       const plain = await backfillProfiles(t.db, lever, connectionId, { asOf, embedderUnavailable: "no AI provider is configured" });
       assert.deepEqual(plain.embeddings, { skipped: "no AI provider is configured" });
       const model = new MockEmbeddingModelV3({ doEmbed: async ({ values }) => ({ embeddings: values.map((v) => [v.length % 7, 1]), warnings: [] }) });
-      const { embedder } = createEmbedder({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", embeddingModel: "mock-embed" } }, models: { openai: () => model } });
+      const { embedder } = createEmbedder({
+        config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", embeddingModel: "mock-embed" } },
+        models: { openai: () => model },
+      });
       const report = await backfillProfiles(t.db, lever, connectionId, { asOf, embedder });
       const profiles = Number((await t.db.query<{ n: string }>("select count(*) as n from screening_profiles where not excluded")).rows[0]!.n);
       assert.deepEqual(report.embeddings, { model: "mock-embed", embedded: profiles, unchanged: 0 });
@@ -76,15 +90,32 @@ for (const engine of ENGINES) {
     });
 
     it("re-embeds a profile from a webhook when its vector is missing, and a provider failure never fails the indexing", async () => {
-      const id = (await t.db.query<{ opportunity_id: string }>("select opportunity_id from screening_profile_embeddings order by opportunity_id limit 1")).rows[0]!.opportunity_id;
+      const id = (await t.db.query<{ opportunity_id: string }>("select opportunity_id from screening_profile_embeddings order by opportunity_id limit 1"))
+        .rows[0]!.opportunity_id;
       await t.db.query("delete from screening_profile_embeddings where opportunity_id = $1", [id]);
-      const down = new MockEmbeddingModelV3({ doEmbed: async () => { throw new Error("embedding server is down"); } });
-      const broken = createEmbedder({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", embeddingModel: "mock-embed" } }, models: { openai: () => down } }).embedder;
-      const failed = await updateIndexFromWebhook(t.db, lever, connectionId, { event: "candidateStageChange", data: { opportunityId: id } }, { embedder: broken });
+      const down = new MockEmbeddingModelV3({
+        doEmbed: async () => {
+          throw new Error("embedding server is down");
+        },
+      });
+      const broken = createEmbedder({
+        config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", embeddingModel: "mock-embed" } },
+        models: { openai: () => down },
+      }).embedder;
+      const failed = await updateIndexFromWebhook(
+        t.db,
+        lever,
+        connectionId,
+        { event: "candidateStageChange", data: { opportunityId: id } },
+        { embedder: broken },
+      );
       assert.equal(failed?.outcome, "unchanged");
       assert.match((failed as { detail?: string }).detail ?? "", /not embedded .*embedding server is down/);
       const up = new MockEmbeddingModelV3({ doEmbed: async ({ values }) => ({ embeddings: values.map(() => [1, 2]), warnings: [] }) });
-      const embedder = createEmbedder({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", embeddingModel: "mock-embed" } }, models: { openai: () => up } }).embedder;
+      const embedder = createEmbedder({
+        config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", embeddingModel: "mock-embed" } },
+        models: { openai: () => up },
+      }).embedder;
       const ok = await updateIndexFromWebhook(t.db, lever, connectionId, { event: "candidateStageChange", data: { opportunityId: id } }, { embedder });
       assert.equal(ok?.outcome, "unchanged");
       assert.equal(up.doEmbedCalls.length, 1);
@@ -117,7 +148,10 @@ for (const engine of ENGINES) {
       const again = await updateIndexFromWebhook(t.db, lever, connectionId, { event: "candidateArchiveChange", data: { opportunityId: id } });
       assert.equal(again?.outcome, "unchanged");
       const archived = Boolean(sandbox.state.opportunities.get(id)!.archived);
-      assert.equal((await t.db.query<{ archived: boolean }>("select archived from screening_profiles where opportunity_id = $1", [id])).rows[0]!.archived, archived);
+      assert.equal(
+        (await t.db.query<{ archived: boolean }>("select archived from screening_profiles where opportunity_id = $1", [id])).rows[0]!.archived,
+        archived,
+      );
       assert.equal((await updateIndexFromWebhook(t.db, lever, connectionId, { event: "candidateDeleted", data: { opportunityId: id } }))?.outcome, "forgotten");
       assert.equal((await t.db.query("select 1 from screening_profiles where opportunity_id = $1", [id])).rows.length, 0);
       assert.equal(await updateIndexFromWebhook(t.db, lever, connectionId, { event: "interviewCreated", data: { opportunityId: id } }), undefined);
@@ -126,7 +160,16 @@ for (const engine of ENGINES) {
     it("forgets a deleted candidate's profile and scores", async () => {
       const r = await t.db.query<{ opportunity_id: string }>("select opportunity_id from screening_profiles limit 1");
       const id = r.rows[0]!.opportunity_id;
-      const result = { score: 70, tier: "possible", confidence: 0.9, engine: "local", rubricHash: "h", criteria: [], missingMustHaves: [], flags: [] } as unknown as ScoreResult;
+      const result = {
+        score: 70,
+        tier: "possible",
+        confidence: 0.9,
+        engine: "local",
+        rubricHash: "h",
+        criteria: [],
+        missingMustHaves: [],
+        flags: [],
+      } as unknown as ScoreResult;
       await recordScore(t.db, { connectionId, postingId: "p1", opportunityId: id, result });
       assert.equal((await scoresForPosting(t.db, connectionId, "p1")).length, 1);
       await forgetOpportunity(t.db, connectionId, id);
@@ -137,7 +180,10 @@ for (const engine of ENGINES) {
     it("uses a recruiter's override only once it is approved", async () => {
       const fromPosting = extractRequirements({ id: "p9", text: "Engineer", content: { lists: [{ text: "Requirements", content: "<li>Go</li>" }] } });
       await saveRubricVersion(t.db, connectionId, fromPosting);
-      const override = parseRubricOverride({ postingId: "p9", criteria: [{ id: "rust", kind: "skill", label: "Rust", must: true, weight: 3, skills: ["Rust"] }] });
+      const override = parseRubricOverride({
+        postingId: "p9",
+        criteria: [{ id: "rust", kind: "skill", label: "Rust", must: true, weight: 3, skills: ["Rust"] }],
+      });
       const version = await saveRubricVersion(t.db, connectionId, override, "recruiter-1");
       assert.equal((await activeRubric(t.db, connectionId, "p9"))!.source, "posting");
       assert.equal(await approveRubricVersion(t.db, connectionId, "p9", version, "lead-1"), true);

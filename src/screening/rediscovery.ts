@@ -65,7 +65,15 @@ export function withLeverParsedData(parsed: ParsedResume, resume: Pick<LeverResu
     .map((p) => {
       const start = { year: Number(p.start!.year), month: Number(p.start!.month ?? 1) };
       const end = p.end?.year ? { year: Number(p.end.year), month: Number(p.end.month ?? 12) } : null;
-      return { org: p.org ?? "", title: p.title ?? "", start, end, current: end === null, details: p.summary ? [p.summary] : [], dateLine: [p.title, p.org].filter(Boolean).join(", ") };
+      return {
+        org: p.org ?? "",
+        title: p.title ?? "",
+        start,
+        end,
+        current: end === null,
+        details: p.summary ? [p.summary] : [],
+        dateLine: [p.title, p.org].filter(Boolean).join(", "),
+      };
     });
   return { ...parsed, profile: { ...parsed.profile, positions: mapped }, flags: [...parsed.flags, "lever-parsed-positions"] };
 }
@@ -87,7 +95,10 @@ export async function indexOpportunity(
   lever: Pick<LeverClient, "getOpportunity" | "listResumes" | "downloadResume">,
   connectionId: string,
   opportunityOrId: string | LeverOpportunity,
-  options: { asOf?: YearMonth; /** Also embeds the profile when it is new or changed (a failure leaves it for the next refresh). */ embedder?: Embedder | undefined } = {},
+  options: {
+    asOf?: YearMonth /** Also embeds the profile when it is new or changed (a failure leaves it for the next refresh). */;
+    embedder?: Embedder | undefined;
+  } = {},
 ): Promise<IndexOutcome> {
   const opportunity = typeof opportunityOrId === "string" ? await lever.getOpportunity(opportunityOrId, { expand: ["applications"] }) : opportunityOrId;
   const id = opportunity.id;
@@ -123,11 +134,25 @@ export async function indexOpportunity(
     return { opportunityId: id, outcome: "unchanged", ...(await embedOne(db, options.embedder, connectionId, id)) };
   }
   const parsed = withLeverParsedData(
-    await parseResume(file.bytes, { filename: file.filename ?? latest.file?.name ?? "", mime: file.contentType ?? "", ...(options.asOf ? { asOf: options.asOf } : {}) }),
+    await parseResume(file.bytes, {
+      filename: file.filename ?? latest.file?.name ?? "",
+      mime: file.contentType ?? "",
+      ...(options.asOf ? { asOf: options.asOf } : {}),
+    }),
     latest,
   );
-  if (parsed.status !== "parsed" && parsed.status !== "partial") return { opportunityId: id, outcome: "unreadable", detail: `${parsed.status}: ${parsed.message ?? ""}` };
-  await upsertProfile(db, { connectionId, opportunityId: id, contactId: typeof opportunity.contact === "string" ? opportunity.contact : undefined, resumeId: latest.id, fileSha256: sha, archived, postingIds, parsed });
+  if (parsed.status !== "parsed" && parsed.status !== "partial")
+    return { opportunityId: id, outcome: "unreadable", detail: `${parsed.status}: ${parsed.message ?? ""}` };
+  await upsertProfile(db, {
+    connectionId,
+    opportunityId: id,
+    contactId: typeof opportunity.contact === "string" ? opportunity.contact : undefined,
+    resumeId: latest.id,
+    fileSha256: sha,
+    archived,
+    postingIds,
+    parsed,
+  });
   return { opportunityId: id, outcome: "indexed", ...(await embedOne(db, options.embedder, connectionId, id)) };
 }
 
@@ -172,7 +197,13 @@ export async function backfillProfiles(
   } = {},
 ): Promise<BackfillReport> {
   const report: BackfillReport = {
-    seen: 0, indexed: 0, unchanged: 0, excluded: 0, noResume: 0, unreadable: 0, failed: [],
+    seen: 0,
+    indexed: 0,
+    unchanged: 0,
+    excluded: 0,
+    noResume: 0,
+    unreadable: 0,
+    failed: [],
     embeddings: { skipped: options.embedderUnavailable ?? "no embedding provider is configured" },
   };
   const filters: Record<string, string | number> = { expand: "applications" };
@@ -276,7 +307,14 @@ export async function rediscoverWithStatus(db: Queryable, input: RediscoverInput
     try {
       const [vector] = await input.embedder.embed([postingEmbeddingText(input.posting)]);
       if (!vector || vector.length === 0) throw new Error("the model returned no vector");
-      const close = await similarProfiles(db, { connectionId: input.connectionId, model, vector, excludePostingId: input.posting.id, archivedOnly, limit: limit * 5 });
+      const close = await similarProfiles(db, {
+        connectionId: input.connectionId,
+        model,
+        vector,
+        excludePostingId: input.posting.id,
+        archivedOnly,
+        limit: limit * 5,
+      });
       for (const c of close) similarity.set(c.opportunityId, c.similarity);
       semantic = close.length > 0 ? { used: true, model } : { used: false, model, reason: `no indexed profile has an embedding from "${model}" yet` };
     } catch (error) {
@@ -286,7 +324,13 @@ export async function rediscoverWithStatus(db: Queryable, input: RediscoverInput
   }
 
   const candidates = await searchProfiles(db, {
-    connectionId: input.connectionId, skills, terms, excludePostingId: input.posting.id, archivedOnly, limit: limit * 5, alsoIds: [...similarity.keys()],
+    connectionId: input.connectionId,
+    skills,
+    terms,
+    excludePostingId: input.posting.id,
+    archivedOnly,
+    limit: limit * 5,
+    alsoIds: [...similarity.keys()],
   });
   const scored = candidates.map((c) => {
     const result = scoreResume(c.view, rubric, input.asOf ? { asOf: input.asOf } : {});
@@ -298,7 +342,9 @@ export async function rediscoverWithStatus(db: Queryable, input: RediscoverInput
   const proposals = scored
     .filter((s) => s.result.tier !== "weak")
     .slice(0, limit)
-    .map(({ c, result, sim }) => rediscoveryProposal(input.posting, { opportunityId: c.opportunityId, skills: c.skills }, result, rubric, semantic.used ? sim : undefined));
+    .map(({ c, result, sim }) =>
+      rediscoveryProposal(input.posting, { opportunityId: c.opportunityId, skills: c.skills }, result, rubric, semantic.used ? sim : undefined),
+    );
   return { proposals, semantic };
 }
 
@@ -330,7 +376,9 @@ export function rediscoveryProposal(
   similarity?: number,
 ): RediscoveryProposal {
   const shown = result.criteria.filter((k) => k.status !== "missing");
-  const reasons = shown.map((k) => `${k.status === "met" ? "Meets" : "Partly meets"} "${k.label}": ${k.reason}${k.quotes[0] ? ` ("${k.quotes[0].slice(0, 120)}")` : ""}`);
+  const reasons = shown.map(
+    (k) => `${k.status === "met" ? "Meets" : "Partly meets"} "${k.label}": ${k.reason}${k.quotes[0] ? ` ("${k.quotes[0].slice(0, 120)}")` : ""}`,
+  );
   if (similarity !== undefined && similarity >= SEMANTIC_REASON_MIN) reasons.push(`Similar background (semantic match ${similarity.toFixed(2)})`);
   if (result.missingMustHaves.length) reasons.push(`Missing: ${result.missingMustHaves.join("; ")}`);
   const wanted = [...new Set(rubric.criteria.flatMap((k) => k.skills ?? []))];
@@ -349,7 +397,10 @@ export function rediscoveryProposal(
     ...(similarity !== undefined ? { semanticMatch: Math.round(similarity * 1000) / 1000 } : {}),
     actions: [
       { type: "addTags", tags: [`rediscovered: ${title}`.slice(0, 100)] },
-      { type: "addNote", value: `Possible fit for ${title} (score ${result.score}, ${result.tier}, computed from the resume on file):\n${reasons.map((r) => `- ${r}`).join("\n")}` },
+      {
+        type: "addNote",
+        value: `Possible fit for ${title} (score ${result.score}, ${result.tier}, computed from the resume on file):\n${reasons.map((r) => `- ${r}`).join("\n")}`,
+      },
     ],
   };
 }

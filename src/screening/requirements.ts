@@ -11,21 +11,40 @@ import { findSkills } from "./skills.ts";
 /** The parts of a Lever posting this module reads (Lever's type; unknown fields are ignored). */
 export type PostingInput = Pick<LeverPosting, "id"> & Partial<Pick<LeverPosting, "text" | "categories" | "content" | "workplaceType">>;
 
-const MUST_HEADING = /requirement|qualification|must|what you('ll| will)? (need|bring)|you (have|bring)|about you|who you are|what we('re| are) looking for|skills|experience|you should have/i;
+const MUST_HEADING =
+  /requirement|qualification|must|what you('ll| will)? (need|bring)|you (have|bring)|about you|who you are|what we('re| are) looking for|skills|experience|you should have/i;
 const NICE_HEADING = /nice|bonus|preferred|plus|desir|ideally|extra|would be great|good to have/i;
 const RESPONSIBILITY_HEADING = /responsib|what you('ll| will) do|the role|day[- ]to[- ]day|your (impact|mission)|in this role/i;
 const NICE_ITEM = /\b(nice to have|is a plus|a plus|bonus|preferred|ideally|desirable)\b/i;
-const STOP = new Set("a an and or the of to in for with on at by from as is are be have has your you our we will who what that this it its into across within using use strong solid proven excellent good great deep working knowledge experience experienced years year plus ability able skills skill understanding familiarity familiar including such etc e.g related relevant similar least minimum".split(" "));
+const STOP = new Set(
+  "a an and or the of to in for with on at by from as is are be have has your you our we will who what that this it its into across within using use strong solid proven excellent good great deep working knowledge experience experienced years year plus ability able skills skill understanding familiarity familiar including such etc e.g related relevant similar least minimum".split(
+    " ",
+  ),
+);
 
 /** Text of `<li>` items in a Lever list's HTML content. */
 export function listItems(html: string): string[] {
   const items = [...html.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/gi)].map((m) => m[1]!);
   const raw = items.length ? items : html.split(/<br\s*\/?>|\n/);
-  return raw.map((t) => decodeEntities(t.replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ").trim()).filter(Boolean);
+  return raw
+    .map((t) =>
+      decodeEntities(t.replace(/<[^>]+>/g, " "))
+        .replace(/\s+/g, " ")
+        .trim(),
+    )
+    .filter(Boolean);
 }
 
 function keywordsOf(text: string): string[] {
-  return [...new Set(text.toLowerCase().replace(/[^a-z0-9+#. -]/g, " ").split(/\s+/).filter((w) => w.length > 2 && !STOP.has(w) && !/^\d/.test(w)))].slice(0, 8);
+  return [
+    ...new Set(
+      text
+        .toLowerCase()
+        .replace(/[^a-z0-9+#. -]/g, " ")
+        .split(/\s+/)
+        .filter((w) => w.length > 2 && !STOP.has(w) && !/^\d/.test(w)),
+    ),
+  ].slice(0, 8);
 }
 
 function educationLevel(text: string): Criterion["level"] | undefined {
@@ -37,7 +56,12 @@ function educationLevel(text: string): Criterion["level"] | undefined {
 }
 
 function slug(text: string, used: Set<string>): string {
-  let base = text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "criterion";
+  let base =
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "criterion";
   let id = base;
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
   used.add(id);
@@ -48,10 +72,16 @@ function slug(text: string, used: Set<string>): string {
 export function criterionFromItem(item: string, must: boolean, used: Set<string>): Criterion | undefined {
   const years = /(\d{1,2})\s*\+?\s*(?:-\s*\d{1,2}\s*)?(?:years?|yrs?)\b/i.exec(item);
   // Requirement lines are prose: ordinary words ("solid", "make") must not become skills.
-  const skills = findSkills(item, { strict: true }).filter((s) => s.category !== "certifications").map((s) => s.name);
+  const skills = findSkills(item, { strict: true })
+    .filter((s) => s.category !== "certifications")
+    .map((s) => s.name);
   if (years) {
     return {
-      id: slug(`years ${item}`, used), kind: "years", label: item, must, weight: must ? 3 : 1,
+      id: slug(`years ${item}`, used),
+      kind: "years",
+      label: item,
+      must,
+      weight: must ? 3 : 1,
       minYears: Number(years[1]),
       keywords: [...skills, ...keywordsOf(item.replace(years[0], ""))].slice(0, 10),
     };
@@ -60,7 +90,12 @@ export function criterionFromItem(item: string, must: boolean, used: Set<string>
   if (level && /degree|bachelor|master|phd|doctorate|b\.?s|m\.?s|university|college/i.test(item)) {
     const equivalent = /equivalent|or (relevant )?experience/i.test(item);
     return {
-      id: slug(`education ${level}`, used), kind: "education", label: item, must: must && !equivalent, weight: must ? 2 : 1, level,
+      id: slug(`education ${level}`, used),
+      kind: "education",
+      label: item,
+      must: must && !equivalent,
+      weight: must ? 2 : 1,
+      level,
       fields: keywordsOf(item.replace(/degree|bachelor'?s|master'?s|ph\.?d|equivalent|experience|field/gi, "")).slice(0, 6),
     };
   }

@@ -42,7 +42,14 @@ export interface RubricVersion {
  * Validates a person's override for `postingId` and saves it as a new version, not yet approved.
  * The body's own `postingId` may be left out; when given it must be this posting.
  */
-export async function saveRubricOverride(db: Database, connectionId: string, postingId: string, input: unknown, author: string, audit?: RubricAudit): Promise<number> {
+export async function saveRubricOverride(
+  db: Database,
+  connectionId: string,
+  postingId: string,
+  input: unknown,
+  author: string,
+  audit?: RubricAudit,
+): Promise<number> {
   const body = input && typeof input === "object" && !Array.isArray(input) ? { postingId, ...(input as Record<string, unknown>) } : input;
   let rubric: Rubric;
   try {
@@ -51,7 +58,8 @@ export async function saveRubricOverride(db: Database, connectionId: string, pos
     if (error instanceof RubricError) throw new RubricVersionError("invalid", `${error.path || "(rubric)"}: ${error.message}`, error.path);
     throw error;
   }
-  if (rubric.postingId !== postingId) throw new RubricVersionError("invalid", `postingId: the rubric names posting "${rubric.postingId}", not "${postingId}"`, "postingId");
+  if (rubric.postingId !== postingId)
+    throw new RubricVersionError("invalid", `postingId: the rubric names posting "${rubric.postingId}", not "${postingId}"`, "postingId");
   return db.transaction(async (tx) => {
     const version = await saveRubricVersion(tx, connectionId, rubric, author);
     await audit?.append({ kind: "rubric.saved", actor: author, subject: { connectionId, postingId }, data: { version } }, tx);
@@ -89,14 +97,25 @@ export async function approveRubricOverride(
     if (!(await approveRubricVersion(tx, connectionId, postingId, version, approver))) {
       throw new RubricVersionError("conflict", `version ${version} was approved by someone else meanwhile`);
     }
-    await audit?.append({ kind: "rubric.approved", actor: approver, subject: { connectionId, postingId }, data: selfApproved ? { version, selfApproved: true } : { version } }, tx);
+    await audit?.append(
+      { kind: "rubric.approved", actor: approver, subject: { connectionId, postingId }, data: selfApproved ? { version, selfApproved: true } : { version } },
+      tx,
+    );
   });
   return (await rubricVersions(db, connectionId, postingId)).find((x) => x.version === version)!;
 }
 
 /** Every version of a posting's rubric, newest first, marking the one in force. */
 export async function rubricVersions(db: Queryable, connectionId: string, postingId: string): Promise<RubricVersion[]> {
-  const { rows } = await db.query<{ version: number; source: "posting" | "override"; rubric: unknown; created_by: string | null; created_at: Date | string; approved_by: string | null; approved_at: Date | string | null }>(
+  const { rows } = await db.query<{
+    version: number;
+    source: "posting" | "override";
+    rubric: unknown;
+    created_by: string | null;
+    created_at: Date | string;
+    approved_by: string | null;
+    approved_at: Date | string | null;
+  }>(
     "select version, source, rubric, created_by, created_at, approved_by, approved_at from screening_rubrics where connection_id = $1 and posting_id = $2 order by version desc",
     [connectionId, postingId],
   );

@@ -15,7 +15,11 @@ const line = (text: string, extra: Partial<TextLine> = {}): TextLine => ({ text,
 const heading = (text: string) => line(text, { fontSize: 12, bold: true, heading: true });
 
 function resume(body: string[]): ReturnType<typeof parsedFromLines> {
-  const lines = [line("Jordan Example", { fontSize: 22, bold: true, heading: true }), line("jordan@example.com | +1 555 010 0101 | Austin, TX"), ...body.map((t) => (/^[A-Z][a-z]+( [A-Z][a-z]+)?$/.test(t) && ["Experience", "Skills", "Education", "Summary"].includes(t) ? heading(t) : line(t)))];
+  const lines = [
+    line("Jordan Example", { fontSize: 22, bold: true, heading: true }),
+    line("jordan@example.com | +1 555 010 0101 | Austin, TX"),
+    ...body.map((t) => (/^[A-Z][a-z]+( [A-Z][a-z]+)?$/.test(t) && ["Experience", "Skills", "Education", "Summary"].includes(t) ? heading(t) : line(t))),
+  ];
   return parsedFromLines({ status: "parsed", format: "pdf", lines, hiddenText: [], flags: [] }, { asOf });
 }
 
@@ -47,7 +51,11 @@ const posting: PostingInput = {
     description: "Join our platform team.",
     lists: [
       { text: "What you'll do", content: "<li>Own services end to end</li>" },
-      { text: "Requirements", content: "<li>5+ years of experience as a software engineer</li><li>Go or Java</li><li>Kubernetes in production</li><li>Bachelor's degree in Computer Science</li>" },
+      {
+        text: "Requirements",
+        content:
+          "<li>5+ years of experience as a software engineer</li><li>Go or Java</li><li>Kubernetes in production</li><li>Bachelor's degree in Computer Science</li>",
+      },
       { text: "Nice to have", content: "<li>Kafka</li><li>Terraform</li>" },
     ],
   },
@@ -63,9 +71,18 @@ describe("skills taxonomy", () => {
   });
 
   it("reads ordinary words in prose strictly but lists generously", () => {
-    assert.deepEqual(findSkills("We ran a lean team doing recruiting", { strict: true }).map((s) => s.name), []);
-    assert.deepEqual(findSkills("Recruiting, Lean, Sourcing").map((s) => s.name), ["Recruiting", "Lean", "Sourcing Candidates"]);
-    assert.deepEqual(findSkills("Deployed with k8s and Terraform from Node.js", { strict: true }).map((s) => s.name), ["Kubernetes", "Terraform", "Node.js"]);
+    assert.deepEqual(
+      findSkills("We ran a lean team doing recruiting", { strict: true }).map((s) => s.name),
+      [],
+    );
+    assert.deepEqual(
+      findSkills("Recruiting, Lean, Sourcing").map((s) => s.name),
+      ["Recruiting", "Lean", "Sourcing Candidates"],
+    );
+    assert.deepEqual(
+      findSkills("Deployed with k8s and Terraform from Node.js", { strict: true }).map((s) => s.name),
+      ["Kubernetes", "Terraform", "Node.js"],
+    );
   });
 });
 
@@ -122,7 +139,16 @@ describe("scoring a resume", () => {
   });
 
   it("lists missing must-haves and keeps the score below the strong band", () => {
-    const noK8s = resume(["Experience", "Software Engineer", "Acme, Berlin   Jan 2015 – Present", "• Wrote Go services", "Education", "BSc, Computer Science", "Skills", "Go, Kafka, Terraform"]);
+    const noK8s = resume([
+      "Experience",
+      "Software Engineer",
+      "Acme, Berlin   Jan 2015 – Present",
+      "• Wrote Go services",
+      "Education",
+      "BSc, Computer Science",
+      "Skills",
+      "Go, Kafka, Terraform",
+    ]);
     const result = scoreResume(noK8s, rubric, { asOf });
     assert.deepEqual(result.missingMustHaves, ["Kubernetes in production"]);
     assert.ok(result.score < MUST_HAVE_CAP);
@@ -144,10 +170,16 @@ describe("scoring a resume", () => {
   });
 
   it("lets a model add evidence the local engine missed, but only with verified quotes", () => {
-    const withText = { ...rubric, criteria: [...rubric.criteria, { id: "people", kind: "text" as const, label: "Grows other engineers", must: false, weight: 1, keywords: ["coach"] }] };
+    const withText = {
+      ...rubric,
+      criteria: [...rubric.criteria, { id: "people", kind: "text" as const, label: "Grows other engineers", must: false, weight: 1, keywords: ["coach"] }],
+    };
     const local = scoreResume(backend, withText, { asOf });
     assert.equal(local.criteria.at(-1)!.status, "missing");
-    const model = scoreResume(backend, withText, { asOf, evidence: [{ criterionId: "people", status: "met", quotes: ["Mentored four engineers and ran the incident review"] }] });
+    const model = scoreResume(backend, withText, {
+      asOf,
+      evidence: [{ criterionId: "people", status: "met", quotes: ["Mentored four engineers and ran the incident review"] }],
+    });
     assert.equal(model.criteria.at(-1)!.status, "met");
     assert.equal(model.criteria.at(-1)!.source, "model");
     assert.ok(model.score > local.score);
@@ -163,7 +195,18 @@ describe("scoring a resume", () => {
   it("folds knock-out answers from Lever application questions into the rubric", () => {
     const override = parseRubricOverride({
       postingId: "post-1",
-      criteria: [...rubric.criteria, { id: "work-auth", kind: "knockout", label: "Authorised to work in Germany", must: true, weight: 1, question: "authorised to work in Germany", acceptedAnswers: ["yes"] }],
+      criteria: [
+        ...rubric.criteria,
+        {
+          id: "work-auth",
+          kind: "knockout",
+          label: "Authorised to work in Germany",
+          must: true,
+          weight: 1,
+          question: "authorised to work in Germany",
+          acceptedAnswers: ["yes"],
+        },
+      ],
     });
     const customQuestions = [{ type: "posting", fields: [{ type: "yes-no", text: "Are you authorised to work in Germany?", value: "no" }] }];
     const failed = scoreResume(backend, override, { asOf, answers: answersFromCustomQuestions(customQuestions) });
@@ -201,7 +244,10 @@ describe("evidence and Lever's parsed data", () => {
 
 describe("rubric overrides", () => {
   it("rejects a bad override with the field path", () => {
-    assert.throws(() => parseRubricOverride({ postingId: "p", criteria: [{ id: "a", kind: "skill", label: "x", must: true, weight: 99 }] }), (e: unknown) => e instanceof RubricError && e.path === "criteria.0.weight");
+    assert.throws(
+      () => parseRubricOverride({ postingId: "p", criteria: [{ id: "a", kind: "skill", label: "x", must: true, weight: 99 }] }),
+      (e: unknown) => e instanceof RubricError && e.path === "criteria.0.weight",
+    );
     assert.throws(() => parseRubricOverride({ postingId: "p", criteria: [{ id: "a", kind: "years", label: "x", must: true, weight: 1 }] }), /minYears/);
   });
 

@@ -65,7 +65,10 @@ function isView(input: ParsedResume | ScoringView): input is ScoringView {
  */
 export function scoreResume(input: ParsedResume | ScoringView, rubric: Rubric, options: ScoreOptions = {}): ScoreResult {
   const view = isView(input) ? input : toScoringView(input);
-  const local = findEvidenceLocally(view, rubric, { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.answers ? { answers: options.answers } : {}) });
+  const local = findEvidenceLocally(view, rubric, {
+    ...(options.asOf ? { asOf: options.asOf } : {}),
+    ...(options.answers ? { answers: options.answers } : {}),
+  });
   let evidence = local;
   let droppedQuotes = 0;
   const flags: string[] = [];
@@ -156,6 +159,10 @@ export async function scoreResumeWithProvider(
     return scoreResume(view, rubric, { ...options, evidence });
   } catch (error) {
     const result = scoreResume(view, rubric, options);
-    return { ...result, flags: [...result.flags, "model-failed"], confidenceReasons: [...result.confidenceReasons, `the model failed (${(error as Error).message}); local evidence used`] };
+    return {
+      ...result,
+      flags: [...result.flags, "model-failed"],
+      confidenceReasons: [...result.confidenceReasons, `the model failed (${(error as Error).message}); local evidence used`],
+    };
   }
 }

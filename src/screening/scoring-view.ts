@@ -33,12 +33,22 @@ export interface ScoringView {
   languages: string[];
   /** Degrees without years (graduation years are an age proxy). */
   education: { degree: string; field: string; quote: string }[];
-  parse: { status: ParseStatus; ocr: boolean; words: number; positionsWithoutDates: number; hiddenText: boolean; injection: boolean; unverifiableLines: number };
+  parse: {
+    status: ParseStatus;
+    ocr: boolean;
+    words: number;
+    positionsWithoutDates: number;
+    hiddenText: boolean;
+    injection: boolean;
+    unverifiableLines: number;
+  };
 }
 
 const PRONOUNS = /\b(he|him|his|himself|she|her|hers|herself|they|them|their|theirs|themselves|xe|xem|xyr|ze|zir|hir)\b|\b(mr|mrs|ms|mx)\.(?=\s)/gi;
-const AGE = /\b(young|youthful|energetic young|recent(ly)? graduated?|new grad(uate)?|fresh graduate|fresher|digital native|born (in|on)\b[^,.;]*|\d{1,2}\s*(years|yrs)\s*old|aged? \d{1,2}|date of birth|d\.?o\.?b\.?|mature|over \d{2}|under \d{2}|retiree|retired)\b/gi;
-const DROP_LINE = /\b(nationality|citizenship|citizen of|place of birth|date of birth|marital status|married|religion|gender|sex:|pronouns|photo|headshot|visa status|work permit|maternity|paternity|parental leave|career break|caregiv|sabbatical|family leave|medical leave|disability|veteran status)\b/i;
+const AGE =
+  /\b(young|youthful|energetic young|recent(ly)? graduated?|new grad(uate)?|fresh graduate|fresher|digital native|born (in|on)\b[^,.;]*|\d{1,2}\s*(years|yrs)\s*old|aged? \d{1,2}|date of birth|d\.?o\.?b\.?|mature|over \d{2}|under \d{2}|retiree|retired)\b/gi;
+const DROP_LINE =
+  /\b(nationality|citizenship|citizen of|place of birth|date of birth|marital status|married|religion|gender|sex:|pronouns|photo|headshot|visa status|work permit|maternity|paternity|parental leave|career break|caregiv|sabbatical|family leave|medical leave|disability|veteran status)\b/i;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const URL = /\b(?:https?:\/\/|www\.)\S+/gi;
 const PHONE = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s.-]{6,}\d/g;
@@ -51,13 +61,20 @@ function escapeRegExp(s: string): string {
 /** Builds the scorer's view of a parsed resume. */
 export function toScoringView(parsed: ParsedResume): ScoringView {
   const profile = parsed.profile;
-  const nameParts = (profile.name ?? "").split(/\s+/).filter((p) => p.length > 1).map(escapeRegExp);
+  const nameParts = (profile.name ?? "")
+    .split(/\s+/)
+    .filter((p) => p.length > 1)
+    .map(escapeRegExp);
   const nameRe = nameParts.length ? new RegExp(`\\b(${nameParts.join("|")})\\b`, "gi") : undefined;
   const scrub = (line: string): string => {
     let t = line.replace(EMAIL, " ").replace(URL, " ");
     if (nameRe) t = t.replace(nameRe, " ");
     if (profile.location) t = t.split(profile.location).join(" ");
-    return t.replace(AGE, " ").replace(PRONOUNS, " ").replace(/[ \t]+/g, " ").trim();
+    return t
+      .replace(AGE, " ")
+      .replace(PRONOUNS, " ")
+      .replace(/[ \t]+/g, " ")
+      .trim();
   };
   const lines: string[] = [];
   for (const section of splitSections(parsed.lines)) {
@@ -66,7 +83,13 @@ export function toScoringView(parsed: ParsedResume): ScoringView {
     for (const line of section.lines) {
       if (DROP_LINE.test(line.text)) continue;
       let t = scrub(line.text);
-      if (section.kind === "education" || section.kind === "certifications") t = t.replace(YEAR, " ").replace(/\(\s*\)/g, " ").replace(/\s*[-–]\s*$/, "").replace(/\s+/g, " ").trim();
+      if (section.kind === "education" || section.kind === "certifications")
+        t = t
+          .replace(YEAR, " ")
+          .replace(/\(\s*\)/g, " ")
+          .replace(/\s*[-–]\s*$/, "")
+          .replace(/\s+/g, " ")
+          .trim();
       else t = t.replace(PHONE, (m) => (/\d{4}\s*[-–]\s*\d{4}/.test(m) || /^\s*\d{4}\s*$/.test(m) ? m : " "));
       if (t) lines.push(t);
     }

@@ -38,7 +38,10 @@ async function resume(): Promise<ScreeningResume> {
 
 /** The AI layer's resume-evidence step on the AI SDK's mock model, answering `reply`. */
 function modelEvidence(reply: unknown): ResumeEvidenceRunner {
-  const usage = { inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 10, text: 10, reasoning: undefined } };
+  const usage = {
+    inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: 10, text: 10, reasoning: undefined },
+  };
   const model = new MockLanguageModelV4({
     doGenerate: { content: [{ type: "text", text: JSON.stringify(reply) }], finishReason: { unified: "stop", raw: undefined }, usage, warnings: [] },
   });
@@ -75,7 +78,16 @@ for (const engine of ENGINES) {
           { id: "systems-programming-background", found: true, quotes: ["C++."], explanation: "Systems work in C++." },
         ],
       });
-      const out = await screenApplication({ db: t.db, connectionId, posting, opportunity: { id: "opp-2" }, resume: await resume(), evidence, dryRun: true, asOf });
+      const out = await screenApplication({
+        db: t.db,
+        connectionId,
+        posting,
+        opportunity: { id: "opp-2" },
+        resume: await resume(),
+        evidence,
+        dryRun: true,
+        asOf,
+      });
       const reasons = out.reasons as string[];
       assert.match(reasons.find((r) => r.includes("Systems programming background"))!, /^✗/, reasons.join("\n"));
       assert.ok(!JSON.stringify(out.evidence).includes("C++."), JSON.stringify(out.evidence));

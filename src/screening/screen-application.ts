@@ -21,7 +21,8 @@ import { scoreResume } from "./score.ts";
 import { activeRubric, recordScore, saveRubricVersion, upsertProfile } from "./store.ts";
 
 /** The parts of a Lever opportunity the screening reads. */
-export type ScreeningOpportunity = Pick<LeverOpportunity, "id"> & Partial<Pick<LeverOpportunity, "applications" | "contact" | "archived" | "dataProtection" | "isAnonymized">>;
+export type ScreeningOpportunity = Pick<LeverOpportunity, "id"> &
+  Partial<Pick<LeverOpportunity, "applications" | "contact" | "archived" | "dataProtection" | "isAnonymized">>;
 
 /** The candidate's newest resume as the engine fetched it; `parsed` is the screening parser's result. */
 export interface ScreeningResume {
@@ -34,7 +35,10 @@ export interface ScreeningResume {
 }
 
 /** Runs the AI layer's `resume-evidence` step (a model, or its local engine), which validated and shaped its output. */
-export type ResumeEvidenceRunner = (input: { rubric: { criteria: StepCriterion[] }; resumeText: string }) => Promise<{ output: ResumeEvidenceOutput; meta: Record<string, unknown> }>;
+export type ResumeEvidenceRunner = (input: {
+  rubric: { criteria: StepCriterion[] };
+  resumeText: string;
+}) => Promise<{ output: ResumeEvidenceOutput; meta: Record<string, unknown> }>;
 
 export interface ScreenApplicationInput {
   db: Queryable;

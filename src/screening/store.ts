@@ -39,15 +39,31 @@ export async function upsertProfile(db: Queryable, record: ProfileRecord): Promi
        total_years = excluded.total_years, skills = excluded.skills, profile = excluded.profile, search = excluded.search,
        posting_ids = excluded.posting_ids, parser_version = excluded.parser_version, updated_at = now()`,
     [
-      record.connectionId, record.opportunityId, record.contactId ?? null, record.resumeId ?? null, record.fileSha256 ?? null,
-      record.parsed.status, record.archived, headline, Math.min(99.9, record.parsed.profile.totalYears), skills, JSON.stringify(view), searchText,
-      record.postingIds, PARSER_VERSION,
+      record.connectionId,
+      record.opportunityId,
+      record.contactId ?? null,
+      record.resumeId ?? null,
+      record.fileSha256 ?? null,
+      record.parsed.status,
+      record.archived,
+      headline,
+      Math.min(99.9, record.parsed.profile.totalYears),
+      skills,
+      JSON.stringify(view),
+      searchText,
+      record.postingIds,
+      PARSER_VERSION,
     ],
   );
 }
 
 /** Updates what changes without a new resume: archived state and postings. */
-export async function updateProfileState(db: Queryable, connectionId: string, opportunityId: string, state: { archived: boolean; postingIds: string[] }): Promise<boolean> {
+export async function updateProfileState(
+  db: Queryable,
+  connectionId: string,
+  opportunityId: string,
+  state: { archived: boolean; postingIds: string[] },
+): Promise<boolean> {
   const r = await db.query(
     "update screening_profiles set archived = $3, posting_ids = $4, updated_at = now() where connection_id = $1 and opportunity_id = $2",
     [connectionId, opportunityId, state.archived, state.postingIds],
@@ -56,7 +72,11 @@ export async function updateProfileState(db: Queryable, connectionId: string, op
 }
 
 /** The resume id and file hash of an opportunity's indexed profile, when the current parser made it. */
-export async function indexedResume(db: Queryable, connectionId: string, opportunityId: string): Promise<{ resumeId: string | null; sha256: string | null } | undefined> {
+export async function indexedResume(
+  db: Queryable,
+  connectionId: string,
+  opportunityId: string,
+): Promise<{ resumeId: string | null; sha256: string | null } | undefined> {
   const r = await db.query<{ resume_id: string | null; file_sha256: string | null; parser_version: string }>(
     "select resume_id, file_sha256, parser_version from screening_profiles where connection_id = $1 and opportunity_id = $2 and not excluded",
     [connectionId, opportunityId],
@@ -75,7 +95,11 @@ export async function forgetOpportunity(db: Queryable, connectionId: string, opp
 }
 
 /** One opportunity's indexed profile (undefined when it is not indexed or is excluded). */
-export async function indexedProfile(db: Queryable, connectionId: string, opportunityId: string): Promise<{ view: ScoringView; skills: string[]; archived: boolean } | undefined> {
+export async function indexedProfile(
+  db: Queryable,
+  connectionId: string,
+  opportunityId: string,
+): Promise<{ view: ScoringView; skills: string[]; archived: boolean } | undefined> {
   const r = await db.query<{ profile: ScoringView | string; skills: string[]; archived: boolean }>(
     "select profile, skills, archived from screening_profiles where connection_id = $1 and opportunity_id = $2 and not excluded and profile is not null",
     [connectionId, opportunityId],
@@ -116,7 +140,15 @@ export async function searchProfiles(
   // Only letters and digits reach to_tsquery: resume-derived words never become query syntax.
   const terms = [...new Set(query.terms.flatMap((t) => t.toLowerCase().split(/[^a-z0-9]+/)).filter((t) => t.length > 1))].slice(0, 40);
   const tsquery = terms.join(" | ");
-  const r = await db.query<{ opportunity_id: string; headline: string | null; total_years: string | number | null; skills: string[]; profile: ScoringView | string; text_rank: number; overlap: number }>(
+  const r = await db.query<{
+    opportunity_id: string;
+    headline: string | null;
+    total_years: string | number | null;
+    skills: string[];
+    profile: ScoringView | string;
+    text_rank: number;
+    overlap: number;
+  }>(
     `select opportunity_id, headline, total_years, skills, profile,
        case when $3 = '' then 0 else ts_rank(search, to_tsquery('english', $3)) end as text_rank,
        cardinality(array(select unnest(skills) intersect select unnest($2::text[]))) as overlap
@@ -127,7 +159,15 @@ export async function searchProfiles(
        and (skills && $2::text[] or ($3 <> '' and search @@ to_tsquery('english', $3)) or opportunity_id = any($7::text[]))
      order by opportunity_id = any($7::text[]) desc, overlap desc, text_rank desc, opportunity_id
      limit $6`,
-    [query.connectionId, skills, tsquery, query.excludePostingId ?? null, query.archivedOnly ?? false, query.limit + (query.alsoIds?.length ?? 0), [...(query.alsoIds ?? [])]],
+    [
+      query.connectionId,
+      skills,
+      tsquery,
+      query.excludePostingId ?? null,
+      query.archivedOnly ?? false,
+      query.limit + (query.alsoIds?.length ?? 0),
+      [...(query.alsoIds ?? [])],
+    ],
   );
   return r.rows.map((row) => ({
     opportunityId: row.opportunity_id,
@@ -141,15 +181,27 @@ export async function searchProfiles(
 }
 
 /** Records a score for fairness monitoring and audit. */
-export async function recordScore(db: Queryable, entry: { connectionId: string; postingId: string; opportunityId: string; result: ScoreResult }): Promise<number> {
+export async function recordScore(
+  db: Queryable,
+  entry: { connectionId: string; postingId: string; opportunityId: string; result: ScoreResult },
+): Promise<number> {
   const { result } = entry;
   const r = await db.query<{ id: number }>(
     `insert into screening_scores (connection_id, posting_id, opportunity_id, score, tier, confidence, engine, rubric_hash, parser_version, criteria, missing_must_haves, flags)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
     [
-      entry.connectionId, entry.postingId, entry.opportunityId, result.score, result.tier, result.confidence, result.engine, result.rubricHash, PARSER_VERSION,
+      entry.connectionId,
+      entry.postingId,
+      entry.opportunityId,
+      result.score,
+      result.tier,
+      result.confidence,
+      result.engine,
+      result.rubricHash,
+      PARSER_VERSION,
       JSON.stringify(result.criteria.map((c) => ({ id: c.criterionId, status: c.status, must: c.must, weight: c.weight, source: c.source }))),
-      JSON.stringify(result.missingMustHaves), result.flags,
+      JSON.stringify(result.missingMustHaves),
+      result.flags,
     ],
   );
   return Number(r.rows[0]!.id);
@@ -170,7 +222,14 @@ export async function scoresForPosting(db: Queryable, connectionId: string, post
     "select opportunity_id, score, tier, engine, rubric_hash, created_at from screening_scores where connection_id = $1 and posting_id = $2 order by created_at, id",
     [connectionId, postingId],
   );
-  return r.rows.map((row) => ({ opportunityId: row.opportunity_id, score: row.score, tier: row.tier, engine: row.engine, rubricHash: row.rubric_hash, createdAt: new Date(row.created_at).toISOString() }));
+  return r.rows.map((row) => ({
+    opportunityId: row.opportunity_id,
+    score: row.score,
+    tier: row.tier,
+    engine: row.engine,
+    rubricHash: row.rubric_hash,
+    createdAt: new Date(row.created_at).toISOString(),
+  }));
 }
 
 /** Saves a new rubric version for a posting; returns its version number. */
@@ -204,7 +263,10 @@ export async function activeRubric(db: Queryable, connectionId: string, postingI
   );
   const rows = r.rows.map((row) => {
     const raw = typeof row.rubric === "string" ? JSON.parse(row.rubric) : row.rubric;
-    const rubric = rubricSchema.parse({ ...(raw as object), ...(row.approved_by ? { approvedBy: row.approved_by, approvedAt: new Date(row.approved_at!).toISOString() } : {}) });
+    const rubric = rubricSchema.parse({
+      ...(raw as object),
+      ...(row.approved_by ? { approvedBy: row.approved_by, approvedAt: new Date(row.approved_at!).toISOString() } : {}),
+    });
     return { ...rubric, version: Number(row.version) };
   });
   return rows.find((x) => x.source === "override" && isUsable(x)) ?? rows.find((x) => x.source === "posting");

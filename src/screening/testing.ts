@@ -41,7 +41,13 @@ export async function buildPdf(lines: PdfLine[], options: { pages?: number } = {
     const page = pages[pageIndex]!;
     const at = { x: line.x ?? 50, y: line.y ?? y };
     if (line.background) page.drawRectangle({ x: 0, y: at.y - 4, width: 612, height: size + 8, color: rgb(...line.background) });
-    page.drawText(line.text, { ...at, size, font: line.bold ? bold : regular, color: rgb(...(line.color ?? [0, 0, 0])), ...(line.opacity !== undefined ? { opacity: line.opacity } : {}) });
+    page.drawText(line.text, {
+      ...at,
+      size,
+      font: line.bold ? bold : regular,
+      color: rgb(...(line.color ?? [0, 0, 0])),
+      ...(line.opacity !== undefined ? { opacity: line.opacity } : {}),
+    });
     if (line.y === undefined) y -= Math.max(size, 2) + 6;
   }
   return doc.save();
@@ -88,7 +94,15 @@ export async function buildDocx(paragraphs: DocxParagraph[]): Promise<Uint8Array
           (p) =>
             new Paragraph({
               ...(p.heading ? { heading: HeadingLevel.HEADING_2 } : {}),
-              children: [new TextRun({ text: p.text, bold: p.bold ?? false, ...(p.color ? { color: p.color } : {}), ...(p.vanish ? { vanish: true } : {}), ...(p.size ? { size: p.size } : {}) })],
+              children: [
+                new TextRun({
+                  text: p.text,
+                  bold: p.bold ?? false,
+                  ...(p.color ? { color: p.color } : {}),
+                  ...(p.vanish ? { vanish: true } : {}),
+                  ...(p.size ? { size: p.size } : {}),
+                }),
+              ],
             }),
         ),
       },

@@ -36,13 +36,22 @@ export function createApp(ctx: AppContext): Hono {
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
   // The console's guard resolves session cookies, checks CSRF and roles before the API sees a request.
-  const consoleApp = createConsole({ db: ctx.db, logger: ctx.logger, publicUrl: ctx.config.publicUrl, sso: ctx.config.oidc, services: consoleServicesFor(ctx) });
+  const consoleApp = createConsole({
+    db: ctx.db,
+    logger: ctx.logger,
+    publicUrl: ctx.config.publicUrl,
+    sso: ctx.config.oidc,
+    services: consoleServicesFor(ctx),
+  });
   app.use("/api/*", consoleApp.apiGuard);
 
   app.route("/", healthRoutes(ctx));
   app.route("/webhooks/calendars", calendarPushRoutesFor(ctx)); // Google push and Graph change notifications
   app.route("/webhooks", webhookRoutes(ctx));
-  app.route("/oauth", oauthRoutes({ registry: ctx.connectionRegistry, logger: ctx.logger, adminToken: ctx.config.adminToken, authorize: consoleAdmin(ctx.db) }));
+  app.route(
+    "/oauth",
+    oauthRoutes({ registry: ctx.connectionRegistry, logger: ctx.logger, adminToken: ctx.config.adminToken, authorize: consoleAdmin(ctx.db) }),
+  );
   if (ctx.engine && ctx.workflows) app.route("/api", apiRoutes(ctx, { engine: ctx.engine, workflows: ctx.workflows }));
   app.route("/webhooks/tools", toolWebhookRoutes(ctx));
   app.route("/book", bookingPageFor(ctx)); // the candidate's self-scheduling page (public, by token)

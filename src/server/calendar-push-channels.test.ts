@@ -13,7 +13,14 @@ import { Hono } from "hono";
 import { calendarsConfigSchema, type CalendarsConfig } from "../calendars/index.ts";
 import { createInbox, type Inbox } from "../engine/inbox/index.ts";
 import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
-import { calendarPushSecret, calendarPushTrigger, CALENDAR_WATCH_QUEUE, createCalendarWatch, type CalendarWatch, type CalendarWatchJob } from "../engine/runs/calendar-watch.ts";
+import {
+  calendarPushSecret,
+  calendarPushTrigger,
+  CALENDAR_WATCH_QUEUE,
+  createCalendarWatch,
+  type CalendarWatch,
+  type CalendarWatchJob,
+} from "../engine/runs/calendar-watch.ts";
 import { createLeverClient, type PanelInput } from "../lever/index.ts";
 import { silentLogger } from "../observability/index.ts";
 import { startCalendarSandbox, startSandbox, type CalendarSandbox, type Sandbox } from "../sandbox/index.ts";
@@ -67,7 +74,15 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
       connections: [cal.googleConnection({ domains: [people[0]!.email.split("@")[1]!] }), cal.graphConnection()],
       identities: [{ lever: people[2]!.email, connection: "sandbox-graph" }],
     });
-    service.route("/webhooks/calendars", calendarPushRoutes({ calendars, secret: (id) => calendarPushSecret(KEY, id), trigger: calendarPushTrigger(queue, { coalesceMs: 0 }), logger: silentLogger }));
+    service.route(
+      "/webhooks/calendars",
+      calendarPushRoutes({
+        calendars,
+        secret: (id) => calendarPushSecret(KEY, id),
+        trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
+        logger: silentLogger,
+      }),
+    );
     // The watcher's worker without its schedule: only pushes queue reads.
     watch = createCalendarWatch({ db: t.db, inbox, calendars, providers: openProviders(calendars), push: { publicUrl: PUBLIC, secretKey: () => KEY } });
     await queue.define(CALENDAR_WATCH_QUEUE, { retryLimit: 1 });
@@ -75,7 +90,15 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
       await watch.runOnce({ connectionId: job.data.connectionId });
     });
 
-    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminId, ledger: createDatabaseWriteLedger(t.db), retryBaseMs: 5, retryMaxMs: 50 });
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: "default",
+      performAs: adminId,
+      ledger: createDatabaseWriteLedger(t.db),
+      retryBaseMs: 5,
+      retryMaxMs: 50,
+    });
     const opportunity = [...sandbox.state.opportunities.values()].find((o) => o.applications.length > 0)!.id;
     const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
     const who = (n: number) => ({ leverUserId: people[n]!.leverUserId, email: people[n]!.email, name: people[n]!.name });
@@ -89,7 +112,13 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
         { id: "tech", title: "Technical", start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, interviewers: [who(2), who(1)] },
       ],
     });
-    booked = await bookPanel(b, { db: t.db, connectionId: "default", lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) }, calendars, providers: openProviders(calendars) });
+    booked = await bookPanel(b, {
+      db: t.db,
+      connectionId: "default",
+      lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) },
+      calendars,
+      providers: openProviders(calendars),
+    });
     // A first read keeps each calendar's cursor, as the schedule's first tick would.
     await watch.runOnce();
   });
@@ -100,12 +129,26 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
     await sandbox?.close();
   });
 
-  const channels = async () => (await t.db.query<{ connection_id: string; calendar: string; provider: string; channel_id: string; address: string; expires_at: Date }>("select * from calendar_push_channels order by provider")).rows;
+  const channels = async () =>
+    (
+      await t.db.query<{ connection_id: string; calendar: string; provider: string; channel_id: string; address: string; expires_at: Date }>(
+        "select * from calendar_push_channels order by provider",
+      )
+    ).rows;
   const keeper = (o: { publicUrl?: string | undefined; renewBeforeMs?: number } = {}) =>
-    syncPushChannels({ db: t.db, calendars, providers: openProviders(calendars), publicUrl: "publicUrl" in o ? o.publicUrl : PUBLIC, secret: (id) => calendarPushSecret(KEY, id), renewBeforeMs: o.renewBeforeMs });
+    syncPushChannels({
+      db: t.db,
+      calendars,
+      providers: openProviders(calendars),
+      publicUrl: "publicUrl" in o ? o.publicUrl : PUBLIC,
+      secret: (id) => calendarPushSecret(KEY, id),
+      renewBeforeMs: o.renewBeforeMs,
+    });
   const calendarEvents = async (n: number) => {
     for (const started = Date.now(); ; ) {
-      const { rows } = await t.db.query<{ event: string; payload: { attendee?: string; sessionIds?: string[] } }>("select event, payload from inbox_events where source = 'calendar' order by received_at");
+      const { rows } = await t.db.query<{ event: string; payload: { attendee?: string; sessionIds?: string[] } }>(
+        "select event, payload from inbox_events where source = 'calendar' order by received_at",
+      );
       if (rows.length >= n) return rows;
       assert.ok(Date.now() - started < 20_000, `a push had the watcher read the calendar (${rows.length} of ${n} events)`);
       await new Promise((r) => setTimeout(r, 100));
@@ -125,13 +168,19 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
     const r = await keeper();
     assert.deepEqual([r.opened, r.renewed, r.closed, r.problems], [2, 0, 0, []]);
     const rows = await channels();
-    assert.deepEqual(rows.map((c) => [c.provider, c.calendar, c.address]), [
-      ["google", people[0]!.email, pushAddress(PUBLIC, "google", "sandbox-google")],
-      ["graph", people[2]!.email, pushAddress(PUBLIC, "graph", "sandbox-graph")],
-    ]);
+    assert.deepEqual(
+      rows.map((c) => [c.provider, c.calendar, c.address]),
+      [
+        ["google", people[0]!.email, pushAddress(PUBLIC, "google", "sandbox-google")],
+        ["graph", people[2]!.email, pushAddress(PUBLIC, "graph", "sandbox-graph")],
+      ],
+    );
     assert.equal([...cal.push.channels.values()][0]!.token, calendarPushSecret(KEY, "sandbox-google"));
     assert.equal([...cal.push.subscriptions.values()][0]!.clientState, calendarPushSecret(KEY, "sandbox-graph"));
-    assert.ok(cal.push.attempts.some((a) => a.kind === "validation" && a.status === 200), "the push route answered Graph's handshake");
+    assert.ok(
+      cal.push.attempts.some((a) => a.kind === "validation" && a.status === 200),
+      "the push route answered Graph's handshake",
+    );
     // Nothing to do the second time.
     assert.deepEqual(await keeper(), { opened: 0, renewed: 0, closed: 0, problems: [] });
   });
@@ -140,7 +189,10 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
     const googleEvent = booked.events.find((e) => e.sessions.includes("hm"))!;
     cal.respond(googleEvent.id, people[1]!.email, "declined");
     let rows = await calendarEvents(1);
-    assert.deepEqual(rows.map((r) => [r.event, r.payload.attendee, r.payload.sessionIds]), [["interviewer.declined", people[1]!.email, ["hm"]]]);
+    assert.deepEqual(
+      rows.map((r) => [r.event, r.payload.attendee, r.payload.sessionIds]),
+      [["interviewer.declined", people[1]!.email, ["hm"]]],
+    );
 
     const graphEvent = [...cal.store.events.values()].find((e) => e.organizer === people[2]!.email && e.status === "confirmed")!;
     cal.respond(graphEvent.id, people[1]!.email, "declined");
@@ -148,7 +200,10 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
     assert.deepEqual(rows[1]!.event, "interviewer.declined");
     assert.deepEqual(rows[1]!.payload.sessionIds, ["tech"]);
     await cal.push.settled();
-    assert.ok(cal.push.attempts.filter((a) => a.kind === "exists" || a.kind === "notification").every((a) => a.status === 200 || a.status === 202), JSON.stringify(cal.push.attempts));
+    assert.ok(
+      cal.push.attempts.filter((a) => a.kind === "exists" || a.kind === "notification").every((a) => a.status === 200 || a.status === 202),
+      JSON.stringify(cal.push.attempts),
+    );
   });
 
   it("renews channels before they expire: a new Google channel (the old one stopped), the Graph subscription extended", async () => {
@@ -173,7 +228,9 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
     assert.equal((await channels()).length, 2, "nothing forgotten");
 
     // The panel took place a month ago: nothing left to watch.
-    await t.db.query("update scheduling_holds set start_at = start_at - interval '35 days', end_at = end_at - interval '35 days' where panel_key = $1", [booked.panelKey]);
+    await t.db.query("update scheduling_holds set start_at = start_at - interval '35 days', end_at = end_at - interval '35 days' where panel_key = $1", [
+      booked.panelKey,
+    ]);
     const r = await keeper();
     assert.deepEqual([r.opened, r.closed, r.problems], [0, 2, []]);
     assert.deepEqual(await channels(), []);

@@ -46,7 +46,12 @@ describe("calendar push notifications", { skip: engine!.skip }, () => {
     for (const u of users.slice(0, 2)) people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name });
     cal = await startCalendarSandbox({ seed: 9, demo: false, people });
     calendars = calendarsConfigSchema.parse({ connections: [cal.googleConnection({ domains: [people[0]!.email.split("@")[1]!] }), cal.graphConnection()] });
-    app = calendarPushRoutes({ calendars, secret: (id) => calendarPushSecret(KEY, id), trigger: calendarPushTrigger(queue, { coalesceMs: 0 }), logger: silentLogger });
+    app = calendarPushRoutes({
+      calendars,
+      secret: (id) => calendarPushSecret(KEY, id),
+      trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
+      logger: silentLogger,
+    });
   });
   after(async () => {
     await queue?.stop({ graceful: false, timeoutMs: 1000 });
@@ -55,13 +60,26 @@ describe("calendar push notifications", { skip: engine!.skip }, () => {
     await sandbox?.close();
   });
 
-  const watchJobs = async () => (await t.db.query<{ data: { connectionId?: string } }>("select data from pgboss.job where name = $1", [CALENDAR_WATCH_QUEUE])).rows.filter((r) => r.data?.connectionId);
+  const watchJobs = async () =>
+    (await t.db.query<{ data: { connectionId?: string } }>("select data from pgboss.job where name = $1", [CALENDAR_WATCH_QUEUE])).rows.filter(
+      (r) => r.data?.connectionId,
+    );
   const google = (id: string, headers: Record<string, string>) => app.request(`/google/${id}`, { method: "POST", headers });
-  const pushHeaders = (token: string, state = "exists") => ({ "x-goog-channel-id": "ch-1", "x-goog-channel-token": token, "x-goog-resource-id": "res-1", "x-goog-resource-state": state, "x-goog-message-number": "2" });
+  const pushHeaders = (token: string, state = "exists") => ({
+    "x-goog-channel-id": "ch-1",
+    "x-goog-channel-token": token,
+    "x-goog-resource-id": "res-1",
+    "x-goog-resource-state": state,
+    "x-goog-message-number": "2",
+  });
 
   it("refuses a Google push without the connection's channel token and ignores the channel's sync message", async () => {
     assert.equal((await google("sandbox-google", pushHeaders("not-the-token"))).status, 401);
-    assert.equal((await google("sandbox-google", pushHeaders(calendarPushSecret(KEY, "sandbox-graph")))).status, 401, "another connection's secret is not this one's");
+    assert.equal(
+      (await google("sandbox-google", pushHeaders(calendarPushSecret(KEY, "sandbox-graph")))).status,
+      401,
+      "another connection's secret is not this one's",
+    );
     assert.equal((await google("sandbox-google", pushHeaders(calendarPushSecret(KEY, "sandbox-google"), "sync"))).status, 200);
     assert.equal((await google("nobody", pushHeaders("x"))).status, 404);
     assert.equal((await google("sandbox-graph", pushHeaders(calendarPushSecret(KEY, "sandbox-graph")))).status, 404, "a Graph connection takes no Google push");
@@ -73,8 +91,15 @@ describe("calendar push notifications", { skip: engine!.skip }, () => {
     assert.equal(shake.status, 200);
     assert.match(shake.headers.get("content-type")!, /^text\/plain/);
     assert.equal(await shake.text(), "Validation: Testing client application reachability");
-    const note = (clientState: string) => ({ value: [{ subscriptionId: "sub-1", clientState, changeType: "updated", resource: "Users/x/Events/y", resourceData: { id: "y" } }] });
-    const post = (body: unknown) => app.request("/graph/sandbox-graph", { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    const note = (clientState: string) => ({
+      value: [{ subscriptionId: "sub-1", clientState, changeType: "updated", resource: "Users/x/Events/y", resourceData: { id: "y" } }],
+    });
+    const post = (body: unknown) =>
+      app.request("/graph/sandbox-graph", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
     assert.equal((await post(note("guessed"))).status, 202, "Graph is told it was delivered");
     assert.deepEqual(await watchJobs(), [], "but nothing is read");
     assert.equal((await post("{not json")).status, 400);
@@ -82,7 +107,10 @@ describe("calendar push notifications", { skip: engine!.skip }, () => {
     assert.equal(wrong.status, 400);
     assert.match(((await wrong.json()) as { error: { message: string } }).error.message, /not a Graph change notification \(value\.0\.subscriptionId/);
     assert.equal((await post(note(calendarPushSecret(KEY, "sandbox-graph")))).status, 202);
-    assert.deepEqual((await watchJobs()).map((j) => j.data.connectionId), ["sandbox-graph"]);
+    assert.deepEqual(
+      (await watchJobs()).map((j) => j.data.connectionId),
+      ["sandbox-graph"],
+    );
     await t.db.query("delete from pgboss.job where name = $1", [CALENDAR_WATCH_QUEUE]);
   });
 
@@ -97,17 +125,39 @@ describe("calendar push notifications", { skip: engine!.skip }, () => {
   });
 
   it("a decline in Google is in the inbox seconds after its push, long before the next poll", async () => {
-    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminId, ledger: createDatabaseWriteLedger(t.db), retryBaseMs: 5, retryMaxMs: 50 });
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: "default",
+      performAs: adminId,
+      ledger: createDatabaseWriteLedger(t.db),
+      retryBaseMs: 5,
+      retryMaxMs: 50,
+    });
     const opportunity = [...sandbox.state.opportunities.values()].find((o) => o.applications.length > 0)!.id;
     const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
     const b = parseBookingParams({
       opportunityId: opportunity,
       panelKey: `${opportunity}:onsite:push`,
       candidate: { name: "Pia Push", timezone: "Europe/London" },
-      sessions: [{ id: "tech", title: "Technical", start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, interviewers: people.map((p) => ({ leverUserId: p.leverUserId, email: p.email, name: p.name })) }],
+      sessions: [
+        {
+          id: "tech",
+          title: "Technical",
+          start: `${day}T10:00:00Z`,
+          end: `${day}T11:00:00Z`,
+          interviewers: people.map((p) => ({ leverUserId: p.leverUserId, email: p.email, name: p.name })),
+        },
+      ],
     });
     const providers = openProviders(calendars);
-    const booked = await bookPanel(b, { db: t.db, connectionId: "default", lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) }, calendars, providers });
+    const booked = await bookPanel(b, {
+      db: t.db,
+      connectionId: "default",
+      lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) },
+      calendars,
+      providers,
+    });
     // The watcher as serve starts it (its schedule reads every five minutes), then a first read sets the cursors.
     await startCalendarWatch({ db: t.db, queue, inbox, calendars, logger: silentLogger });
     await queue.send(CALENDAR_WATCH_QUEUE, { connectionId: "sandbox-google" });
@@ -118,13 +168,24 @@ describe("calendar push notifications", { skip: engine!.skip }, () => {
     }
 
     cal.respond(booked.events[0]!.id, people[1]!.email, "declined");
-    const pushed = calendarPushRoutes({ calendars, secret: (id) => calendarPushSecret(KEY, id), trigger: calendarPushTrigger(queue, { coalesceMs: 0 }), logger: silentLogger });
+    const pushed = calendarPushRoutes({
+      calendars,
+      secret: (id) => calendarPushSecret(KEY, id),
+      trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
+      logger: silentLogger,
+    });
     const started = Date.now();
-    assert.equal((await pushed.request("/google/sandbox-google", { method: "POST", headers: pushHeaders(calendarPushSecret(KEY, "sandbox-google")) })).status, 200);
+    assert.equal(
+      (await pushed.request("/google/sandbox-google", { method: "POST", headers: pushHeaders(calendarPushSecret(KEY, "sandbox-google")) })).status,
+      200,
+    );
     for (;;) {
       const { rows } = await t.db.query<{ event: string; payload: { attendee?: string } }>("select event, payload from inbox_events where source = 'calendar'");
       if (rows.length > 0) {
-        assert.deepEqual(rows.map((r) => [r.event, r.payload.attendee]), [["interviewer.declined", people[1]!.email]]);
+        assert.deepEqual(
+          rows.map((r) => [r.event, r.payload.attendee]),
+          [["interviewer.declined", people[1]!.email]],
+        );
         break;
       }
       assert.ok(Date.now() - started < 20_000, "the push had the watcher read the calendar");

@@ -43,10 +43,20 @@ export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
   const log = deps.logger.child({ component: "calendar-push" });
   const connection = (id: string, provider: "google" | "graph") => {
     const found = deps.calendars?.connections.find((c) => c.id === id && c.provider === provider);
-    if (!found) throw new HttpError(404, "connection_unknown", `no ${provider === "google" ? "Google Calendar" : "Microsoft Graph"} connection named "${id.slice(0, 80)}" receives push notifications here`);
+    if (!found)
+      throw new HttpError(
+        404,
+        "connection_unknown",
+        `no ${provider === "google" ? "Google Calendar" : "Microsoft Graph"} connection named "${id.slice(0, 80)}" receives push notifications here`,
+      );
     return found;
   };
-  const limit = bodyLimit({ maxSize: MAX_BYTES, onError: () => { throw new HttpError(413, "too_large", `a change notification is at most ${MAX_BYTES} bytes`); } });
+  const limit = bodyLimit({
+    maxSize: MAX_BYTES,
+    onError: () => {
+      throw new HttpError(413, "too_large", `a change notification is at most ${MAX_BYTES} bytes`);
+    },
+  });
 
   app.post("/google/:connection", async (c) => {
     const id = c.req.param("connection");
@@ -81,7 +91,8 @@ export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
     } catch (error) {
       throw new HttpError(400, "not_a_notification", (error as Error).message);
     }
-    if (verdict.rejected > 0) log.warn({ connectionId: id, rejected: verdict.rejected }, "Graph change notifications without this connection's clientState were ignored");
+    if (verdict.rejected > 0)
+      log.warn({ connectionId: id, rejected: verdict.rejected }, "Graph change notifications without this connection's clientState were ignored");
     if (verdict.accepted.length > 0) await deps.trigger(id);
     // Graph wants 202 for a batch it delivered, ours or not (a 4xx would make it retry).
     return c.body(null, 202);

@@ -77,7 +77,9 @@ for (const engine of await testEngines()) {
 
     async function inboxSnapshot(): Promise<string> {
       const { rows } = await t.db.query("select id, dedupe_key, status from inbox_events order by id");
-      const jobs = await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = any($1::text[])", [[INBOX_QUEUE, INBOX_FANOUT_QUEUE]]);
+      const jobs = await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = any($1::text[])", [
+        [INBOX_QUEUE, INBOX_FANOUT_QUEUE],
+      ]);
       return JSON.stringify({ rows, jobs: jobs.rows[0]!.n });
     }
 
@@ -111,7 +113,9 @@ for (const engine of await testEngines()) {
       const res = await post("/webhooks/lever", delivery());
       assert.equal(res.status, 200);
       assert.equal(res.json.status, "accepted");
-      const { rows } = await t.db.query<{ event: string; connection_id: string }>("select event, connection_id from inbox_events where id = $1", [res.json.eventId]);
+      const { rows } = await t.db.query<{ event: string; connection_id: string }>("select event, connection_id from inbox_events where id = $1", [
+        res.json.eventId,
+      ]);
       assert.deepEqual(rows[0], { event: "candidateStageChange", connection_id: "default" });
     });
 
@@ -139,7 +143,13 @@ for (const engine of await testEngines()) {
     it("routes /webhooks/lever/:connection to that connection's tokens", async () => {
       const ok = await post("/webhooks/lever/acme", delivery({}, ACME_TOKEN));
       assert.equal(ok.json.status, "accepted");
-      await expectRejected("/webhooks/lever/acme", delivery({}, DEFAULT_TOKEN), 401, "signature_invalid", /does not match any signature token of connection "acme"/);
+      await expectRejected(
+        "/webhooks/lever/acme",
+        delivery({}, DEFAULT_TOKEN),
+        401,
+        "signature_invalid",
+        /does not match any signature token of connection "acme"/,
+      );
       await expectRejected(
         "/webhooks/lever/acme",
         delivery({ event: "candidateHired", data: { opportunityId: "opp-1" } }, ACME_TOKEN),
@@ -185,11 +195,21 @@ for (const engine of await testEngines()) {
        * POSTs `chunks` (chunked transfer unless `declared`). With `open`, the body is never ended:
        * only an answer given before the whole body arrived can come back.
        */
-      function send(chunks: string[], declared: boolean, open = false): Promise<{ status: number; json: { status?: string; error?: { code: string; message: string } } }> {
+      function send(
+        chunks: string[],
+        declared: boolean,
+        open = false,
+      ): Promise<{ status: number; json: { status?: string; error?: { code: string; message: string } } }> {
         return new Promise((resolve, reject) => {
           const length = chunks.reduce((n, c) => n + Buffer.byteLength(c), 0);
           const req = httpRequest(
-            { host: "127.0.0.1", port, path: "/webhooks/lever", method: "POST", headers: { "content-type": "application/json", ...(declared ? { "content-length": length } : {}) } },
+            {
+              host: "127.0.0.1",
+              port,
+              path: "/webhooks/lever",
+              method: "POST",
+              headers: { "content-type": "application/json", ...(declared ? { "content-length": length } : {}) },
+            },
             (res) => {
               let text = "";
               res.on("data", (d: Buffer) => (text += d.toString()));
@@ -232,7 +252,11 @@ for (const engine of await testEngines()) {
       it("refuses a chunked body once it passes the limit, without waiting for the rest of it", async () => {
         const before = await inboxSnapshot();
         // 8 KiB of a body that never ends: the 413 can only come from counting what arrived.
-        const res = await send(Array.from({ length: 8 }, () => " ".repeat(1024)), false, true);
+        const res = await send(
+          Array.from({ length: 8 }, () => " ".repeat(1024)),
+          false,
+          true,
+        );
         assert.equal(res.status, 413);
         assert.equal(res.json.error?.code, "body_too_large");
         assert.equal(await inboxSnapshot(), before);
@@ -265,7 +289,11 @@ for (const engine of await testEngines()) {
 
     it("counts refusals to a known connection by hour and code for webhook health, and nothing for an unknown connection", async () => {
       const counted = async () =>
-        (await t.db.query<{ connection_id: string; code: string; n: number }>("select connection_id, code, sum(refusals)::int as n from webhook_refusals group by 1, 2 order by 1, 2")).rows;
+        (
+          await t.db.query<{ connection_id: string; code: string; n: number }>(
+            "select connection_id, code, sum(refusals)::int as n from webhook_refusals group by 1, 2 order by 1, 2",
+          )
+        ).rows;
       const before = await counted();
       const n = (code: string, rows = before) => rows.find((r) => r.connection_id === "acme" && r.code === code)?.n ?? 0;
       await expectRejected("/webhooks/lever/acme", delivery({}, DEFAULT_TOKEN), 401, "signature_invalid", /does not match/);
@@ -305,13 +333,7 @@ for (const engine of await testEngines()) {
     });
 
     it("rejects a signed delivery whose data is not shaped as Lever sends it with 400 naming the field", async () => {
-      await expectRejected(
-        "/webhooks/lever",
-        delivery({ data: { candidateId: "c-1", toStageId: "s-1" } }),
-        400,
-        "data_invalid",
-        /opportunityId/,
-      );
+      await expectRejected("/webhooks/lever", delivery({ data: { candidateId: "c-1", toStageId: "s-1" } }), 400, "data_invalid", /opportunityId/);
     });
 
     /** Every stored event's payload, to show that a refused delivery damaged none of them. */
@@ -358,7 +380,15 @@ for (const engine of await testEngines()) {
       it("refuses an old delivery of an event never stored with 401 saying how to widen the window", async () => {
         clock = Date.now();
         const neverSeen = delivery({ triggeredAt: clock - 2 * 3_600_000 });
-        const res = await expectRejected("/webhooks/lever", neverSeen, 401, "outside_replay_window", /FULCRUM_WEBHOOK_REPLAY_WINDOW to more than 7200 seconds/, {}, lateApp);
+        const res = await expectRejected(
+          "/webhooks/lever",
+          neverSeen,
+          401,
+          "outside_replay_window",
+          /FULCRUM_WEBHOOK_REPLAY_WINDOW to more than 7200 seconds/,
+          {},
+          lateApp,
+        );
         assert.match(res.json.error!.message, /docs\/security\.md/);
       });
 
@@ -435,7 +465,15 @@ for (const engine of await testEngines()) {
         // A second server process: its own inbox and app over the same database.
         const otherInbox = createInbox({ db: t.db, queue, replayWindowSeconds: 600 });
         const other = createApp({ config, db: t.db, logger: silentLogger, queue, inbox: otherInbox, connections });
-        await expectRejected("/webhooks/lever", { ...captured, data: { ...(captured.data as object), opportunityId: "opp-forged" } }, 401, "signature_token_reused", /already used/, {}, other);
+        await expectRejected(
+          "/webhooks/lever",
+          { ...captured, data: { ...(captured.data as object), opportunityId: "opp-forged" } },
+          401,
+          "signature_token_reused",
+          /already used/,
+          {},
+          other,
+        );
         assert.equal((await post("/webhooks/lever", captured, {}, other)).json.status, "duplicate");
       });
 
@@ -446,7 +484,9 @@ for (const engine of await testEngines()) {
         const results = await Promise.all(bodies.map((b) => post("/webhooks/lever", b)));
         const outcomes = results.map((r) => `${r.status} ${r.json.status ?? r.json.error?.code}`).sort();
         assert.deepEqual(outcomes, ["200 accepted", ...Array(11).fill("401 signature_token_reused")]);
-        const { rows } = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events where id = $1", [results.find((r) => r.status === 200)!.json.eventId]);
+        const { rows } = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events where id = $1", [
+          results.find((r) => r.status === 200)!.json.eventId,
+        ]);
         assert.equal(rows[0]!.n, 1);
       });
     });
@@ -485,13 +525,27 @@ for (const engine of await testEngines()) {
       });
 
       it("refuses a signed triggeredAt beyond what a date can hold with 400, as a number or as digits", async () => {
-        await expectRejected("/webhooks/lever", delivery({ triggeredAt: 8.7e15 }), 400, "envelope_invalid", /triggeredAt: must be milliseconds since 1970, at most 8640000000000000/);
+        await expectRejected(
+          "/webhooks/lever",
+          delivery({ triggeredAt: 8.7e15 }),
+          400,
+          "envelope_invalid",
+          /triggeredAt: must be milliseconds since 1970, at most 8640000000000000/,
+        );
         await expectRejected("/webhooks/lever", delivery({ triggeredAt: "99999999999999999999" }), 400, "envelope_invalid", /triggeredAt/);
       });
 
       it("refuses an envelope id too long to index with 400 naming it", async () => {
         const id = randomBytes(6000).toString("base64");
-        await expectRejected("/webhooks/lever", delivery({ id }), 400, "envelope_invalid", /^not a Lever webhook envelope: id: must be at most 200 characters/, {}, roomyApp);
+        await expectRejected(
+          "/webhooks/lever",
+          delivery({ id }),
+          400,
+          "envelope_invalid",
+          /^not a Lever webhook envelope: id: must be at most 200 characters/,
+          {},
+          roomyApp,
+        );
       });
 
       it("answers a path naming no possible connection (a NUL in it) with 404, the connections looked up in the database", async () => {

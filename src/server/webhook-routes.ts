@@ -46,8 +46,7 @@ function jsonErrorMessage(error: unknown): string {
 export function webhookRoutes(ctx: AppContext): Hono {
   const app = new Hono();
   const lever: EventSource =
-    ctx.leverSource ??
-    createLeverSource({ connections: ctx.connections, replayWindowSeconds: ctx.config.webhook.replayWindowSeconds });
+    ctx.leverSource ?? createLeverSource({ connections: ctx.connections, replayWindowSeconds: ctx.config.webhook.replayWindowSeconds });
   const maxBytes = ctx.config.webhook.maxBodyBytes;
   const log = ctx.logger.child({ component: "webhooks" });
 
@@ -78,8 +77,7 @@ export function webhookRoutes(ctx: AppContext): Hono {
   app.post("/lever/:connection?", limit, async (c) => {
     const connectionId = c.req.param("connection") ?? "default";
     const receivedAt = new Date();
-    const outcome = (event: string | undefined, result: string) =>
-      webhooksReceived.inc({ source: "lever", event: eventLabel(event), outcome: result });
+    const outcome = (event: string | undefined, result: string) => webhooksReceived.inc({ source: "lever", event: eventLabel(event), outcome: result });
     /**
      * A refusal to a known connection is also counted by hour for the console's webhook health.
      * Counting must never change the answer: a failed count is logged and the refusal stands.
@@ -122,7 +120,10 @@ export function webhookRoutes(ctx: AppContext): Hono {
       }
       if (stored) {
         outcome(verdict.event, "duplicate");
-        log.info({ connectionId, event: eventLabel(verdict.event), eventId: stored.id, outcome: "duplicate", redelivery: true }, "webhook redelivered outside the replay window, already stored");
+        log.info(
+          { connectionId, event: eventLabel(verdict.event), eventId: stored.id, outcome: "duplicate", redelivery: true },
+          "webhook redelivered outside the replay window, already stored",
+        );
         return c.json({ status: "duplicate", eventId: stored.id });
       }
     }

@@ -108,7 +108,10 @@ describe("db.batch on the embedded database in this thread", () => {
       ]);
       assert.deepEqual(inserted!.rows, [{ id: 1 }]);
       assert.deepEqual(counted!.rows, [{ n: 1 }]);
-      await assert.rejects(db.batch([{ sql: "insert into batch_m (id, v) values ($1, $2)", params: [1, "dup"] }]), (e: Error & { code?: string }) => e.code === "23505");
+      await assert.rejects(
+        db.batch([{ sql: "insert into batch_m (id, v) values ($1, $2)", params: [1, "dup"] }]),
+        (e: Error & { code?: string }) => e.code === "23505",
+      );
       assert.deepEqual((await db.query("select count(*)::int as n from batch_m")).rows, [{ n: 1 }]);
     } finally {
       await db.close();

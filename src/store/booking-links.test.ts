@@ -15,7 +15,13 @@ for (const engine of await testEngines()) {
       await t?.drop();
     });
     const now = new Date("2026-03-02T10:00:00Z");
-    const input = (requestKey: string, expiresAt = new Date(now.getTime() + 7 * DAY)) => ({ connectionId: "default", opportunityId: "opp-1", requestKey, request: { panel: requestKey }, expiresAt });
+    const input = (requestKey: string, expiresAt = new Date(now.getTime() + 7 * DAY)) => ({
+      connectionId: "default",
+      opportunityId: "opp-1",
+      requestKey,
+      request: { panel: requestKey },
+      expiresAt,
+    });
 
     it("makes a 256-bit token and stores only its hash", async () => {
       const links = createBookingLinkStore(t.db);
@@ -76,7 +82,9 @@ for (const engine of await testEngines()) {
       assert.equal(await links.claim(link.tokenHash), true, "released after a failure, the next attempt may book");
       assert.equal(await links.markBooked(link.tokenHash, "panel-claim", { at: 1 }, new Date(now.getTime() + DAY)), true);
       assert.equal(await links.claim(link.tokenHash), false, "a booked link is not claimed for booking again");
-      await t.db.query("update booking_links set status = 'open', panel_key = null, claimed_at = now() - interval '1 hour' where token_hash = $1", [link.tokenHash]);
+      await t.db.query("update booking_links set status = 'open', panel_key = null, claimed_at = now() - interval '1 hour' where token_hash = $1", [
+        link.tokenHash,
+      ]);
       assert.equal(await links.claim(link.tokenHash), true, "a claim left by a crashed attempt is taken over");
     });
 

@@ -106,7 +106,10 @@ export function createBookingLinkStore(db: Database | Queryable) {
         [hashLinkToken(token), input.connectionId, input.opportunityId, input.requestKey, JSON.stringify(input.request), input.expiresAt],
       );
       if (rows[0]) return { token, link: toLink(rows[0]) };
-      const existing = await db.query<Row>(`select ${COLUMNS} from booking_links where connection_id = $1 and request_key = $2`, [input.connectionId, input.requestKey]);
+      const existing = await db.query<Row>(`select ${COLUMNS} from booking_links where connection_id = $1 and request_key = $2`, [
+        input.connectionId,
+        input.requestKey,
+      ]);
       return { link: toLink(existing.rows[0]!) };
     },
 

@@ -29,7 +29,9 @@ interface Row {
 export function createPushChannelStore(db: Queryable) {
   return {
     async list(): Promise<StoredPushChannel[]> {
-      const { rows } = await db.query<Row>("select connection_id, calendar, provider, channel_id, resource_id, address, expires_at from calendar_push_channels order by connection_id, calendar");
+      const { rows } = await db.query<Row>(
+        "select connection_id, calendar, provider, channel_id, resource_id, address, expires_at from calendar_push_channels order by connection_id, calendar",
+      );
       return rows.map((r) => ({
         connectionId: r.connection_id,
         calendar: r.calendar,

@@ -54,7 +54,9 @@ export function holdEmbeddedDatabase(config: Config): () => void {
   if (config.databaseUrl) return () => {};
   const holder = embeddedDatabaseHolder(config);
   if (holder) {
-    throw new EmbeddedDatabaseBusyError(`another fulcrum serve (pid ${holder}) is using the embedded database in ${config.dataDir}; stop it first, or give each its own FULCRUM_DATA_DIR`);
+    throw new EmbeddedDatabaseBusyError(
+      `another fulcrum serve (pid ${holder}) is using the embedded database in ${config.dataDir}; stop it first, or give each its own FULCRUM_DATA_DIR`,
+    );
   }
   const file = servePidFile(config);
   mkdirSync(config.dataDir, { recursive: true });

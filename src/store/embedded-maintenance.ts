@@ -86,10 +86,7 @@ function quoteIdentifier(name: string): string {
  * Runs a pass every `intervalMs` (default 5 minutes) until stopped. A failed pass is logged and
  * the next one runs on time; a pass never overlaps the one before.
  */
-export function startEmbeddedMaintenance(
-  db: Database,
-  options: MaintenanceOptions & { intervalMs?: number; logger: Logger },
-): { stop(): Promise<void> } {
+export function startEmbeddedMaintenance(db: Database, options: MaintenanceOptions & { intervalMs?: number; logger: Logger }): { stop(): Promise<void> } {
   const intervalMs = options.intervalMs ?? 5 * 60_000;
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {

@@ -69,7 +69,11 @@ for (const engine of await testEngines()) {
       assert.equal((await options.ledger.get("c-db", "run-9/step-1"))?.status, "unknown");
       // Second process (a job retry): checks Lever, finds the marker, writes nothing.
       hangPosts = false;
-      const note = await createLeverClient({ ...options, ledger: createDatabaseWriteLedger(t.db) }).addNote("o1", { value: "Summary" }, { key: "run-9/step-1" });
+      const note = await createLeverClient({ ...options, ledger: createDatabaseWriteLedger(t.db) }).addNote(
+        "o1",
+        { value: "Summary" },
+        { key: "run-9/step-1" },
+      );
       assert.equal(note.id, "n1");
       assert.equal(notes.length, 1);
       // Third time: done in the ledger, Lever is not called at all.

@@ -44,15 +44,10 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
       if (db.kind === "postgres") {
         await tx.query("select pg_advisory_xact_lock($1)", [MIGRATION_LOCK_ID]);
       }
-      const existing = await tx.query("select 1 from fulcrum_migrations where version = $1", [
-        migration.version,
-      ]);
+      const existing = await tx.query("select 1 from fulcrum_migrations where version = $1", [migration.version]);
       if (existing.rows.length > 0) return false;
       for (const statement of splitStatements(migration.sql)) await tx.query(statement);
-      await tx.query("insert into fulcrum_migrations (version, name) values ($1, $2)", [
-        migration.version,
-        migration.name,
-      ]);
+      await tx.query("insert into fulcrum_migrations (version, name) values ($1, $2)", [migration.version, migration.name]);
       return true;
     });
     if (done) applied.push(migration.version);

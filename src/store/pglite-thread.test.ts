@@ -50,7 +50,14 @@ test("a prepared statement takes every plain parameter type, quotes and backslas
     const tricky = "O'Brien \\ \\' E'x' $1 ; drop table v; --";
     for (let round = 0; round < 3; round++) {
       // The same text three times: prepared the first time, executed after.
-      await db.query("insert into v (s, n, i, b, d, j) values ($1, $2, $3, $4, $5, $6)", [tricky, 1.5, 2n ** 40n, false, new Date(0), JSON.stringify({ q: tricky })]);
+      await db.query("insert into v (s, n, i, b, d, j) values ($1, $2, $3, $4, $5, $6)", [
+        tricky,
+        1.5,
+        2n ** 40n,
+        false,
+        new Date(0),
+        JSON.stringify({ q: tricky }),
+      ]);
     }
     const { rows } = await db.query<{ s: string; n: string; i: number; b: boolean; d: Date; j: { q: string } }>("select * from v where s = $1", [tricky]);
     assert.equal(rows.length, 3);
@@ -136,7 +143,10 @@ test("LISTEN/NOTIFY reaches every listener of a channel until it unsubscribes", 
     await stopB();
     // exec returns one result per statement, as PGlite's own does (pg-boss relies on it).
     const results = await thread.exec("select 1 as a; select 2 as b");
-    assert.deepEqual(results.map((r) => r.rows), [[{ a: 1 }], [{ b: 2 }]]);
+    assert.deepEqual(
+      results.map((r) => r.rows),
+      [[{ a: 1 }], [{ b: 2 }]],
+    );
   } finally {
     await thread.close();
   }

@@ -33,7 +33,8 @@ export class DatabaseThreadError extends Error {
   code?: string;
   constructor(fields: Record<string, unknown>) {
     super(String(fields.message ?? "database error"));
-    for (const [key, value] of Object.entries(fields)) if (key !== "message" && key !== "name" && key !== "stack") (this as Record<string, unknown>)[key] = value;
+    for (const [key, value] of Object.entries(fields))
+      if (key !== "message" && key !== "name" && key !== "stack") (this as Record<string, unknown>)[key] = value;
     this.name = fields.name === "DatabaseError" ? "DatabaseError" : "DatabaseThreadError";
   }
 }

@@ -37,10 +37,7 @@ export type Request =
   | { id: number; op: "listen" | "unlisten"; channel: string }
   | { id: number; op: "close" };
 
-export type Reply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: Record<string, unknown> }
-  | { notify: string; payload: string };
+export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: Record<string, unknown> } | { notify: string; payload: string };
 
 /** Thrown inside a transaction's callback to make PGlite roll it back. */
 const ROLLBACK = Symbol("rollback");
@@ -120,7 +117,10 @@ async function handle(message: Request): Promise<void> {
       }
       case "exec": {
         const results = await target(message.tx).exec(message.sql);
-        reply(id, results.map((r) => ({ rows: r.rows })));
+        reply(
+          id,
+          results.map((r) => ({ rows: r.rows })),
+        );
         return;
       }
       case "batch": {

@@ -71,14 +71,26 @@ export function createBackupHoldStore(db: Queryable) {
            calendar_connection = excluded.calendar_connection, event = null, status = 'holding', released_reason = null, released_at = null, created_at = now()
          where scheduling_backup_holds.status = 'released'
          returning hold_key`,
-        [backupHoldKey(h.panelKey, h.sessionId, h.start), h.panelKey, h.sessionId, h.start, h.end, h.leverUserId, h.interviewer.toLowerCase(), h.calendarConnection],
+        [
+          backupHoldKey(h.panelKey, h.sessionId, h.start),
+          h.panelKey,
+          h.sessionId,
+          h.start,
+          h.end,
+          h.leverUserId,
+          h.interviewer.toLowerCase(),
+          h.calendarConnection,
+        ],
       );
       return rows.length === 1;
     },
 
     /** The event written for a claimed hold. */
     async recordEvent(holdKey: string, event: NonNullable<BackupHold["event"]>): Promise<void> {
-      await db.query("update scheduling_backup_holds set event = $2::jsonb, status = 'held' where hold_key = $1 and status <> 'released'", [holdKey, JSON.stringify(event)]);
+      await db.query("update scheduling_backup_holds set event = $2::jsonb, status = 'held' where hold_key = $1 and status <> 'released'", [
+        holdKey,
+        JSON.stringify(event),
+      ]);
     },
 
     /** Gives a claim back when its event could not be written (the next run tries again). */
@@ -87,7 +99,10 @@ export function createBackupHoldStore(db: Queryable) {
     },
 
     async released(holdKey: string, reason: string): Promise<void> {
-      await db.query("update scheduling_backup_holds set status = 'released', released_reason = $2, released_at = now() where hold_key = $1", [holdKey, reason]);
+      await db.query("update scheduling_backup_holds set status = 'released', released_reason = $2, released_at = now() where hold_key = $1", [
+        holdKey,
+        reason,
+      ]);
     },
 
     async forPanel(panelKey: string): Promise<BackupHold[]> {

@@ -84,7 +84,11 @@ export function createBookingStore(db: Database) {
      * the same seats `hold` treats as conflicts, so options offered while another booking is still
      * being written do not include a time it has already taken.
      */
-    async heldSeats(interviewers: readonly string[], window: { start: string; end: string }, exceptPanelKey: string): Promise<{ interviewer: string; start: string; end: string }[]> {
+    async heldSeats(
+      interviewers: readonly string[],
+      window: { start: string; end: string },
+      exceptPanelKey: string,
+    ): Promise<{ interviewer: string; start: string; end: string }[]> {
       if (interviewers.length === 0) return [];
       const { rows } = await db.query<{ interviewer: string; start_at: Date | string; end_at: Date | string }>(
         `select h.interviewer, h.start_at, h.end_at
@@ -113,7 +117,10 @@ export function createBookingStore(db: Database) {
      * crashed). Otherwise `inProgress` is true and nothing is written, so a second click or tab
      * never shares, or later deletes, the seats of the first.
      */
-    async hold(booking: { panelKey: string; connectionId: string; opportunityId: string; paramsHash: string; params: unknown }, seats: Seat[]): Promise<{ booking: BookingRow; conflicts: HeldElsewhere[]; inProgress: boolean }> {
+    async hold(
+      booking: { panelKey: string; connectionId: string; opportunityId: string; paramsHash: string; params: unknown },
+      seats: Seat[],
+    ): Promise<{ booking: BookingRow; conflicts: HeldElsewhere[]; inProgress: boolean }> {
       return db.transaction(async (tx) => {
         const people = [...new Set(seats.map((s) => s.interviewer))].sort();
         for (const person of people) await tx.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`fulcrum:interviewer:${person}`]);
@@ -128,11 +135,35 @@ export function createBookingStore(db: Database) {
             [seat.interviewer, booking.panelKey, seat.start, seat.end],
           );
           const r = rows[0];
-          if (r) conflicts.push({ interviewer: seat.interviewer, sessionId: seat.sessionId, panelKey: r.panel_key, start: new Date(r.start_at).toISOString(), end: new Date(r.end_at).toISOString() });
+          if (r)
+            conflicts.push({
+              interviewer: seat.interviewer,
+              sessionId: seat.sessionId,
+              panelKey: r.panel_key,
+              start: new Date(r.start_at).toISOString(),
+              end: new Date(r.end_at).toISOString(),
+            });
         }
         if (conflicts.length) {
           const existing = await tx.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1`, [booking.panelKey]);
-          return { booking: existing.rows[0] ? toBooking(existing.rows[0]) : { panelKey: booking.panelKey, connectionId: booking.connectionId, opportunityId: booking.opportunityId, status: "failed", paramsHash: booking.paramsHash, events: {}, invite: null, panelId: null, noteId: null, error: null }, conflicts, inProgress: false };
+          return {
+            booking: existing.rows[0]
+              ? toBooking(existing.rows[0])
+              : {
+                  panelKey: booking.panelKey,
+                  connectionId: booking.connectionId,
+                  opportunityId: booking.opportunityId,
+                  status: "failed",
+                  paramsHash: booking.paramsHash,
+                  events: {},
+                  invite: null,
+                  panelId: null,
+                  noteId: null,
+                  error: null,
+                },
+            conflicts,
+            inProgress: false,
+          };
         }
         const { rows } = await tx.query<Row>(
           `insert into scheduling_bookings (panel_key, connection_id, opportunity_id, status, params_hash, params)
@@ -164,8 +195,18 @@ export function createBookingStore(db: Database) {
      * Sets the status. With `expect`, only while the row still has that params hash and status (the
      * attempt that holds it); otherwise it throws a retryable error and changes nothing.
      */
-    async setStatus(panelKey: string, status: BookingStatus, error: string | null = null, expect?: { paramsHash: string; status: BookingStatus }): Promise<BookingRow> {
-      if (!expect) return one(`update scheduling_bookings set status = $2, error = $3, updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [panelKey, status, error]);
+    async setStatus(
+      panelKey: string,
+      status: BookingStatus,
+      error: string | null = null,
+      expect?: { paramsHash: string; status: BookingStatus },
+    ): Promise<BookingRow> {
+      if (!expect)
+        return one(`update scheduling_bookings set status = $2, error = $3, updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [
+          panelKey,
+          status,
+          error,
+        ]);
       const { rows } = await db.query<Row>(
         `update scheduling_bookings set status = $2, error = $3, updated_at = now() where panel_key = $1 and params_hash = $4 and status = $5 returning ${COLUMNS}`,
         [panelKey, status, error, expect.paramsHash, expect.status],
@@ -192,11 +233,17 @@ export function createBookingStore(db: Database) {
     },
 
     recordEvent(panelKey: string, key: string, event: Record<string, unknown>): Promise<BookingRow> {
-      return one(`update scheduling_bookings set events = events || jsonb_build_object($2::text, $3::jsonb), updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [panelKey, key, JSON.stringify(event)]);
+      return one(
+        `update scheduling_bookings set events = events || jsonb_build_object($2::text, $3::jsonb), updated_at = now() where panel_key = $1 returning ${COLUMNS}`,
+        [panelKey, key, JSON.stringify(event)],
+      );
     },
 
     recordInvite(panelKey: string, invite: Record<string, unknown>): Promise<BookingRow> {
-      return one(`update scheduling_bookings set invite = $2::jsonb, updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [panelKey, JSON.stringify(invite)]);
+      return one(`update scheduling_bookings set invite = $2::jsonb, updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [
+        panelKey,
+        JSON.stringify(invite),
+      ]);
     },
 
     recordPanel(panelKey: string, panelId: string | null): Promise<BookingRow> {
@@ -204,7 +251,10 @@ export function createBookingStore(db: Database) {
     },
 
     recordNote(panelKey: string, noteId: string | null): Promise<BookingRow> {
-      return one(`update scheduling_bookings set note_id = $2, status = 'booked', updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [panelKey, noteId ?? ""]);
+      return one(`update scheduling_bookings set note_id = $2, status = 'booked', updated_at = now() where panel_key = $1 returning ${COLUMNS}`, [
+        panelKey,
+        noteId ?? "",
+      ]);
     },
   };
 }

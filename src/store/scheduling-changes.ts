@@ -57,13 +57,18 @@ export function createSchedulingChangeStore(db: Queryable) {
   return {
     /** One booked panel, or undefined (not booked, failed, cancelled or unknown). */
     async booked(panelKey: string): Promise<BookedPanel | undefined> {
-      const { rows } = await db.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1 and status = 'booked' and state <> 'cancelled'`, [panelKey]);
+      const { rows } = await db.query<Row>(`select ${COLUMNS} from scheduling_bookings where panel_key = $1 and status = 'booked' and state <> 'cancelled'`, [
+        panelKey,
+      ]);
       return rows[0] ? toPanel(rows[0]) : undefined;
     },
 
     /** Booked panels of one opportunity (a cancelled one is no longer booked). */
     async bookedFor(connectionId: string, opportunityId: string): Promise<BookedPanel[]> {
-      const { rows } = await db.query<Row>(`select ${COLUMNS} from scheduling_bookings where connection_id = $1 and opportunity_id = $2 and status = 'booked' and state <> 'cancelled' order by created_at`, [connectionId, opportunityId]);
+      const { rows } = await db.query<Row>(
+        `select ${COLUMNS} from scheduling_bookings where connection_id = $1 and opportunity_id = $2 and status = 'booked' and state <> 'cancelled' order by created_at`,
+        [connectionId, opportunityId],
+      );
       return rows.map(toPanel);
     },
 
@@ -84,7 +89,10 @@ export function createSchedulingChangeStore(db: Queryable) {
     },
 
     async cursor(connectionId: string, calendar: string): Promise<string | undefined> {
-      const { rows } = await db.query<{ cursor: string }>("select cursor from scheduling_change_cursors where connection_id = $1 and calendar = $2", [connectionId, calendar]);
+      const { rows } = await db.query<{ cursor: string }>("select cursor from scheduling_change_cursors where connection_id = $1 and calendar = $2", [
+        connectionId,
+        calendar,
+      ]);
       return rows[0]?.cursor;
     },
 
@@ -131,19 +139,33 @@ export function createSchedulingChangeStore(db: Queryable) {
           [seat.interviewer, panelKey, seat.start, seat.end],
         );
         const r = rows[0];
-        if (r) conflicts.push({ interviewer: seat.interviewer, sessionId: seat.sessionId, panelKey: r.panel_key, start: new Date(r.start_at).toISOString(), end: new Date(r.end_at).toISOString() });
+        if (r)
+          conflicts.push({
+            interviewer: seat.interviewer,
+            sessionId: seat.sessionId,
+            panelKey: r.panel_key,
+            start: new Date(r.start_at).toISOString(),
+            end: new Date(r.end_at).toISOString(),
+          });
       }
       if (conflicts.length) return conflicts;
       await db.query("delete from scheduling_holds where panel_key = $1", [panelKey]);
       for (const seat of seats) {
-        await db.query("insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, $2, $3, $4, $5) on conflict do nothing", [panelKey, seat.interviewer, seat.sessionId, seat.start, seat.end]);
+        await db.query(
+          "insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, $2, $3, $4, $5) on conflict do nothing",
+          [panelKey, seat.interviewer, seat.sessionId, seat.start, seat.end],
+        );
       }
       return [];
     },
 
     /** Records one calendar event of a revision (its new id when it was made again). */
     async recordRevisedEvent(panelKey: string, key: string, event: Record<string, unknown>): Promise<void> {
-      await db.query("update scheduling_bookings set events = events || jsonb_build_object($2::text, $3::jsonb), updated_at = now() where panel_key = $1", [panelKey, key, JSON.stringify(event)]);
+      await db.query("update scheduling_bookings set events = events || jsonb_build_object($2::text, $3::jsonb), updated_at = now() where panel_key = $1", [
+        panelKey,
+        key,
+        JSON.stringify(event),
+      ]);
     },
 
     async removeEvent(panelKey: string, key: string): Promise<void> {
@@ -161,7 +183,11 @@ export function createSchedulingChangeStore(db: Queryable) {
      * `applied` (the panel is already there), `busy` (another attempt, with the same params or
      * others, is applying it), `stale` (the panel is at another revision or not booked).
      */
-    async claimRevision(panelKey: string, revision: number, paramsHash: string): Promise<{ claimed: true } | { claimed: false; why: "applied" | "busy" | "stale"; sameParams: boolean }> {
+    async claimRevision(
+      panelKey: string,
+      revision: number,
+      paramsHash: string,
+    ): Promise<{ claimed: true } | { claimed: false; why: "applied" | "busy" | "stale"; sameParams: boolean }> {
       const { rows } = await db.query(
         `update scheduling_bookings set pending_revision = $2, pending_hash = $3, pending_at = now()
           where panel_key = $1 and status = 'booked' and state <> 'cancelled' and revision = $2 - 1
@@ -170,16 +196,23 @@ export function createSchedulingChangeStore(db: Queryable) {
         [panelKey, revision, paramsHash],
       );
       if (rows.length === 1) return { claimed: true };
-      const now = await db.query<{ revision: number; status: string; state: string; pending_revision: number | null; pending_hash: string | null }>("select revision, status, state, pending_revision, pending_hash from scheduling_bookings where panel_key = $1", [panelKey]);
+      const now = await db.query<{ revision: number; status: string; state: string; pending_revision: number | null; pending_hash: string | null }>(
+        "select revision, status, state, pending_revision, pending_hash from scheduling_bookings where panel_key = $1",
+        [panelKey],
+      );
       const r = now.rows[0];
       if (r && Number(r.revision) >= revision) return { claimed: false, why: "applied", sameParams: false };
-      if (r && r.status === "booked" && r.state !== "cancelled" && Number(r.pending_revision) === revision) return { claimed: false, why: "busy", sameParams: r.pending_hash === paramsHash };
+      if (r && r.status === "booked" && r.state !== "cancelled" && Number(r.pending_revision) === revision)
+        return { claimed: false, why: "busy", sameParams: r.pending_hash === paramsHash };
       return { claimed: false, why: "stale", sameParams: false };
     },
 
     /** Gives a claim back (the re-booking stopped with an error), so a retry or another re-plan can apply the revision. */
     async releaseRevision(panelKey: string, revision: number, paramsHash: string): Promise<void> {
-      await db.query("update scheduling_bookings set pending_revision = null, pending_hash = null, pending_at = null where panel_key = $1 and pending_revision = $2 and pending_hash = $3", [panelKey, revision, paramsHash]);
+      await db.query(
+        "update scheduling_bookings set pending_revision = null, pending_hash = null, pending_at = null where panel_key = $1 and pending_revision = $2 and pending_hash = $3",
+        [panelKey, revision, paramsHash],
+      );
     },
 
     /**

@@ -89,7 +89,12 @@ export function createReminderStore(db: Queryable) {
         "select audience, offset_minutes, start_at, sent_at from scheduling_reminders where panel_key = $1 order by sent_at desc",
         [panelKey],
       );
-      return rows.map((r) => ({ audience: r.audience, offsetMinutes: Number(r.offset_minutes), start: new Date(r.start_at).toISOString(), sentAt: new Date(r.sent_at).toISOString() }));
+      return rows.map((r) => ({
+        audience: r.audience,
+        offsetMinutes: Number(r.offset_minutes),
+        start: new Date(r.start_at).toISOString(),
+        sentAt: new Date(r.sent_at).toISOString(),
+      }));
     },
 
     /**
@@ -113,7 +118,15 @@ export function createReminderStore(db: Queryable) {
      * the opportunity with that id; with each panel's first start and no-show mark.
      */
     async panelsFor(ref: string): Promise<PanelForNoShow[]> {
-      const { rows } = await db.query<{ panel_key: string; connection_id: string; opportunity_id: string; state: string; first_start: Date | string | null; no_show_at: Date | string | null; no_show_by: string | null }>(
+      const { rows } = await db.query<{
+        panel_key: string;
+        connection_id: string;
+        opportunity_id: string;
+        state: string;
+        first_start: Date | string | null;
+        no_show_at: Date | string | null;
+        no_show_by: string | null;
+      }>(
         `select b.panel_key, b.connection_id, b.opportunity_id, b.state, b.no_show_at, b.no_show_by,
                 coalesce((select min(h.start_at) from scheduling_holds h where h.panel_key = b.panel_key),
                          (b.params->'sessions'->0->>'start')::timestamptz) as first_start

@@ -31,7 +31,13 @@ describe("the console's chain verification against the anchors outside the datab
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "fulcrum-anchor-http-"));
     anchorDir = join(dataDir, "worm");
-    const config = loadConfig({ FULCRUM_DATA_DIR: dataDir, FULCRUM_AUDIT_ANCHOR_DIR: anchorDir, PORT: "0", FULCRUM_SANDBOX: "off", FULCRUM_LOG_LEVEL: "silent" });
+    const config = loadConfig({
+      FULCRUM_DATA_DIR: dataDir,
+      FULCRUM_AUDIT_ANCHOR_DIR: anchorDir,
+      PORT: "0",
+      FULCRUM_SANDBOX: "off",
+      FULCRUM_LOG_LEVEL: "silent",
+    });
     running = await startServer({ config, logger: silentLogger });
     await createUser(running.ctx.db, { email: "auditor@example.com", role: "auditor", password: PASSWORD, postingIds: [] }, { N: 1024, r: 8, p: 1 });
   });
@@ -42,10 +48,17 @@ describe("the console's chain verification against the anchors outside the datab
   });
 
   async function verifyAsAuditor(): Promise<Verified> {
-    const login = await fetch(`${running.url}/console/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "auditor@example.com", password: PASSWORD }) });
+    const login = await fetch(`${running.url}/console/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "auditor@example.com", password: PASSWORD }),
+    });
     assert.equal(login.status, 200, await login.clone().text());
     const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0] ?? "").join("; ");
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0] ?? "")
+      .join("; ");
     const res = await fetch(`${running.url}/console/api/audit/verify`, { method: "POST", headers: { cookie, origin: running.url, "x-csrf-token": csrfToken } });
     const text = await res.text();
     assert.equal(res.status, 200, text);
@@ -67,12 +80,32 @@ describe("the console's chain verification against the anchors outside the datab
   it("reports a chain rewritten with every hash recomputed, naming the anchor it no longer matches", async () => {
     const db = running.ctx.db;
     await db.exec("alter table audit_records disable trigger audit_records_append_only");
-    const { rows } = await db.query<{ seq: number; hash: string; kind: string; trace_id: string | null; actor: string; data: { subject: Record<string, string>; data: unknown }; created_at: Date }>("select * from audit_records order by seq");
+    const { rows } = await db.query<{
+      seq: number;
+      hash: string;
+      kind: string;
+      trace_id: string | null;
+      actor: string;
+      data: { subject: Record<string, string>; data: unknown };
+      created_at: Date;
+    }>("select * from audit_records order by seq");
     let prev = "genesis";
     for (const r of rows) {
       const data = Number(r.seq) === 1 ? { i: 100 } : r.data.data;
-      const hash = hashRecord(prev, { kind: r.kind, traceId: r.trace_id, actor: r.actor, subject: r.data.subject, data, createdAt: new Date(r.created_at).toISOString() });
-      await db.query("update audit_records set prev_hash = $1, hash = $2, data = $3 where seq = $4", [prev, hash, JSON.stringify({ subject: r.data.subject, data }), r.seq]);
+      const hash = hashRecord(prev, {
+        kind: r.kind,
+        traceId: r.trace_id,
+        actor: r.actor,
+        subject: r.data.subject,
+        data,
+        createdAt: new Date(r.created_at).toISOString(),
+      });
+      await db.query("update audit_records set prev_hash = $1, hash = $2, data = $3 where seq = $4", [
+        prev,
+        hash,
+        JSON.stringify({ subject: r.data.subject, data }),
+        r.seq,
+      ]);
       prev = hash;
     }
     await db.exec("alter table audit_records enable trigger audit_records_append_only");
@@ -81,7 +114,10 @@ describe("the console's chain verification against the anchors outside the datab
 
     const result = await verifyAsAuditor();
     assert.equal(result.ok, false);
-    assert.ok(result.problems.some((p) => p.kind === "edited" && /differs from anchor .*audit-anchor-.*\.json/.test(p.detail)), JSON.stringify(result.problems));
+    assert.ok(
+      result.problems.some((p) => p.kind === "edited" && /differs from anchor .*audit-anchor-.*\.json/.test(p.detail)),
+      JSON.stringify(result.problems),
+    );
   });
 
   it("fails the check when the anchor folder is gone, saying where anchors are expected", async () => {

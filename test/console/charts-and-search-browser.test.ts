@@ -37,10 +37,34 @@ function tableOf(postingTitle: string, records: FairnessRecord[]): FairnessTable
   const r = selectionRates(records, "sex");
   const rows: GroupRow[] = r.groups.map((g) => {
     const pValue = g.significance?.pValue ?? null;
-    const human = { n: g.n, selected: g.positives, rate: g.rate, impactRatio: g.impactRatio, pValue, test: g.significance?.test ?? null, flagged: g.flagged, excluded: g.excluded, verdict: adverseImpactVerdict({ n: g.n, impactRatio: g.impactRatio, pValue, excluded: g.excluded }) };
+    const human = {
+      n: g.n,
+      selected: g.positives,
+      rate: g.rate,
+      impactRatio: g.impactRatio,
+      pValue,
+      test: g.significance?.test ?? null,
+      flagged: g.flagged,
+      excluded: g.excluded,
+      verdict: adverseImpactVerdict({ n: g.n, impactRatio: g.impactRatio, pValue, excluded: g.excluded }),
+    };
     return { group: g.group, n: g.n, share: g.share, excluded: g.exclusionReason ?? null, ai: null, aiHold: null, aiReject: null, human, scoring: null };
   });
-  return { connectionId: "default", postingId: postingTitle.toLowerCase().replaceAll(" ", "-"), postingTitle, stageId: "applicant-new", stage: "moving past New applicant", firstDecision: true, measures: ["human"], dimension: "sex", total: r.total, unknown: r.unknown, undecided: null, missing: {}, rows };
+  return {
+    connectionId: "default",
+    postingId: postingTitle.toLowerCase().replaceAll(" ", "-"),
+    postingTitle,
+    stageId: "applicant-new",
+    stage: "moving past New applicant",
+    firstDecision: true,
+    measures: ["human"],
+    dimension: "sex",
+    total: r.total,
+    unknown: r.unknown,
+    undecided: null,
+    missing: {},
+    rows,
+  };
 }
 
 describe("charts and search in the console", { skip: browserSkip() }, () => {
@@ -75,10 +99,16 @@ describe("charts and search in the console", { skip: browserSkip() }, () => {
     // One real application through the sandbox, so the screening workflow runs and is audited.
     const sandbox = running.sandbox!;
     const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
-    sandbox.actions.applyToPosting(posting.id, { name: "Zora Searchable", email: "zora@example.net", resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+    sandbox.actions.applyToPosting(posting.id, {
+      name: "Zora Searchable",
+      email: "zora@example.net",
+      resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+    });
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const { rows } = await running.ctx.db.query("select 1 from workflow_runs r join audit_records a on a.trace_id = r.trace_id where r.context->'opportunity'->>'name' = 'Zora Searchable' limit 1");
+      const { rows } = await running.ctx.db.query(
+        "select 1 from workflow_runs r join audit_records a on a.trace_id = r.trace_id where r.context->'opportunity'->>'name' = 'Zora Searchable' limit 1",
+      );
       if (rows.length) break;
       if (Date.now() > deadline) throw new Error("timed out waiting for Zora's screening run");
       await new Promise((r) => setTimeout(r, 200));
@@ -100,7 +130,10 @@ describe("charts and search in the console", { skip: browserSkip() }, () => {
     const report: FairnessReport = {
       available: true,
       notes: [],
-      labels: { dimensions: { sex: "sex", race: "race/ethnicity", intersection: "sex × race/ethnicity" }, measures: [{ key: "human", label: "Human decision", explain: "share moved on by a person." }] },
+      labels: {
+        dimensions: { sex: "sex", race: "race/ethnicity", intersection: "sex × race/ethnicity" },
+        measures: [{ key: "human", label: "Human decision", explain: "share moved on by a person." }],
+      },
       stages: [{ id: "applicant-new", label: "moving past New applicant", firstDecision: true }],
       tables: [small, large],
     };
@@ -159,9 +192,16 @@ describe("charts and search in the console", { skip: browserSkip() }, () => {
       await heading.waitFor();
       assert.ok(Number((await heading.innerText()).split(" ")[0]) >= 1, "Zora's screening is found");
       await page.getByText("Matched candidates Zora Searchable (1 application); workflow application-screening (1 run).").waitFor();
-      await page.getByRole("heading", { name: /^run\.started/ }).first().waitFor();
+      await page
+        .getByRole("heading", { name: /^run\.started/ })
+        .first()
+        .waitFor();
       const params = new URL(page.url()).searchParams;
-      assert.deepEqual([params.get("candidate"), params.get("workflow"), params.get("from")], ["zora search", "application-screening", today], "the search is in the address, to share");
+      assert.deepEqual(
+        [params.get("candidate"), params.get("workflow"), params.get("from")],
+        ["zora search", "application-screening", today],
+        "the search is in the address, to share",
+      );
       await noSidewaysScroll(page, `audit results at ${viewport.width} px`);
       assert.deepEqual(await seriousAxeViolations(page), [], `audit at ${viewport.width} px`);
 

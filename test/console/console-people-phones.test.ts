@@ -89,12 +89,20 @@ describe("the console for each role, by name, on a phone", { skip: browserSkip()
     await createUser(db, { email: "manager@example.com", role: "hiring_manager", password: PASSWORD, postingIds: [postingA.id] }, COST);
     await createUser(db, { email: "auditor@example.com", role: "auditor", password: PASSWORD }, COST);
     const apply = (key: string, name: string) =>
-      sandbox.actions.applyToPosting(postingA.id, { name, email: `${key}@example.net`, resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(postingA.content) } }).opportunityId;
+      sandbox.actions.applyToPosting(postingA.id, {
+        name,
+        email: `${key}@example.net`,
+        resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(postingA.content) },
+      }).opportunityId;
     const opps = [apply("una", "Una Phone"), apply("vic", "Vic Phone")];
-    await waitFor("screening proposals", async () => {
-      const all = await listProposals(db, { limit: 1000 });
-      return opps.every((id) => all.some((p) => p.opportunityId === id));
-    }, 90_000);
+    await waitFor(
+      "screening proposals",
+      async () => {
+        const all = await listProposals(db, { limit: 1000 });
+        return opps.every((id) => all.some((p) => p.opportunityId === id));
+      },
+      90_000,
+    );
     // Settings changed by a person: the pages show who, by name.
     await createModeCeiling(db, "auto").set("auto", `user:${adminId}`);
     await setFourEyes(db, true, `user:${adminId}`);
@@ -186,14 +194,22 @@ describe("the console for each role, by name, on a phone", { skip: browserSkip()
     await page.getByLabel(/^First password/).fill("another long password");
     assert.deepEqual(await seriousAxeViolations(page), []);
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByRole("row", { name: /picked\.manager@example\.com/ }).getByText(postingA.text).waitFor();
+    await page
+      .getByRole("row", { name: /picked\.manager@example\.com/ })
+      .getByText(postingA.text)
+      .waitFor();
     assert.deepEqual((await findUserByEmail(running.ctx.db, "picked.manager@example.com"))!.postingIds, [postingA.id]);
     const refused = await page.evaluate(async () => {
       const csrf = decodeURIComponent(/fulcrum_csrf=([^;]+)/.exec(document.cookie)![1]!);
       const res = await fetch("/console/api/users", {
         method: "POST",
         headers: { "content-type": "application/json", "x-csrf-token": csrf },
-        body: JSON.stringify({ email: "typo.manager@example.com", role: "hiring_manager", password: "yet another long password", postingIds: ["no-such-posting"] }),
+        body: JSON.stringify({
+          email: "typo.manager@example.com",
+          role: "hiring_manager",
+          password: "yet another long password",
+          postingIds: ["no-such-posting"],
+        }),
       });
       return { status: res.status, body: (await res.json()) as { error: string } };
     });
@@ -249,10 +265,14 @@ describe("the console for each role, by name, on a phone", { skip: browserSkip()
       await row.click();
       const heading = page.getByRole("heading", { name: "Vic Phone", level: 2 });
       await heading.waitFor();
-      await waitFor("the proposal's detail in view", async () => {
-        const box = await heading.boundingBox();
-        return box !== null && box.y >= 0 && box.y < viewport.height;
-      }, 5000);
+      await waitFor(
+        "the proposal's detail in view",
+        async () => {
+          const box = await heading.boundingBox();
+          return box !== null && box.y >= 0 && box.y < viewport.height;
+        },
+        5000,
+      );
     });
   }
 });

@@ -38,11 +38,23 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
     // the requirements of a demo posting so the strong resumes below meet them.
     const template = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
     const posting = sandbox.actions.createPosting(
-      { text: "Fairness test role", state: "published", categories: template.categories, content: { descriptionHtml: template.content.descriptionHtml, lists: template.content.lists } },
+      {
+        text: "Fairness test role",
+        state: "published",
+        categories: template.categories,
+        content: { descriptionHtml: template.content.descriptionHtml, lists: template.content.lists },
+      },
       sandbox.demo!.userIdsByName.get("Dana Whitfield")!,
     );
     postingId = posting.id;
-    const eeo = (gender: string, race: string): EeoAnswers => ({ gender, race, veteran: "I don't wish to answer", disability: "I don't wish to answer", disabilitySignatureDate: null, respondedAt: Date.now() });
+    const eeo = (gender: string, race: string): EeoAnswers => ({
+      gender,
+      race,
+      veteran: "I don't wish to answer",
+      disability: "I don't wish to answer",
+      disabilitySignatureDate: null,
+      respondedAt: Date.now(),
+    });
     const people: [string, boolean, EeoAnswers | null][] = [
       ["Mark One", true, eeo("Male", "White (Not Hispanic or Latino)")],
       ["Mark Two", true, eeo("Male", "Asian (Not Hispanic or Latino)")],
@@ -57,8 +69,15 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
     ];
     for (const [i, [name, strong, answers]] of people.entries()) {
       const email = `fair${i}@example.net`;
-      const bytes = strong ? resumeFor(posting.content) : new TextEncoder().encode(["Pat Example", "Barista", "", "Experience", "Barista, Corner Cafe, 2019 - present"].join("\n"));
-      const { opportunityId } = sandbox.actions.applyToPosting(posting.id, { name, email, resume: { name: "resume.txt", contentType: "text/plain", bytes }, eeo: answers });
+      const bytes = strong
+        ? resumeFor(posting.content)
+        : new TextEncoder().encode(["Pat Example", "Barista", "", "Experience", "Barista, Corner Cafe, 2019 - present"].join("\n"));
+      const { opportunityId } = sandbox.actions.applyToPosting(posting.id, {
+        name,
+        email,
+        resume: { name: "resume.txt", contentType: "text/plain", bytes },
+        eeo: answers,
+      });
       applicants.push({ opportunityId, name, email });
     }
     const deadline = Date.now() + 90_000;
@@ -76,7 +95,11 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
   });
 
   async function signedInGet(path: string): Promise<Response> {
-    const login = await fetch(`${running.url}/console/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "auditor@example.com", password: PASSWORD }) });
+    const login = await fetch(`${running.url}/console/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "auditor@example.com", password: PASSWORD }),
+    });
     assert.equal(login.status, 200, await login.clone().text());
     const cookie = login.headers
       .getSetCookie()
@@ -89,7 +112,17 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
     const res = await signedInGet("/console/api/fairness");
     const text = await res.text();
     assert.equal(res.status, 200, text);
-    const report = JSON.parse(text) as { available: boolean; note?: string; tables: { postingId: string; dimension: string; total: number; unknown: number; rows: { group: string; n: number; ai: { rate: number; impactRatio: number | null; flagged: boolean } | null }[] }[] };
+    const report = JSON.parse(text) as {
+      available: boolean;
+      note?: string;
+      tables: {
+        postingId: string;
+        dimension: string;
+        total: number;
+        unknown: number;
+        rows: { group: string; n: number; ai: { rate: number; impactRatio: number | null; flagged: boolean } | null }[];
+      }[];
+    };
     assert.equal(report.available, true, report.note ?? "");
     const bySex = report.tables.find((t) => t.postingId === postingId && t.dimension === "sex");
     assert.ok(bySex, `no table by sex for the posting: ${text.slice(0, 500)}`);
@@ -104,7 +137,10 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
     assert.ok(female.ai.rate < male.ai.rate, `female ${female.ai.rate}, male ${male.ai.rate}`);
     assert.ok(female.ai.impactRatio !== null && female.ai.impactRatio < 0.8);
     assert.equal(female.ai.flagged, true);
-    assert.ok(report.tables.some((t) => t.postingId === postingId && t.dimension === "race"), "race is reported too");
+    assert.ok(
+      report.tables.some((t) => t.postingId === postingId && t.dimension === "race"),
+      "race is reported too",
+    );
   });
 
   it("reports a later stage from the account's stage order, leaving out whoever is still at it", async () => {
@@ -123,7 +159,16 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
     assert.equal(res.status, 200, text);
     const report = JSON.parse(text) as {
       stages: { id: string; label: string; firstDecision: boolean }[];
-      tables: { postingId: string; stageId: string; stage: string; dimension: string; total: number; undecided: number | null; measures: string[]; rows: { group: string; human: { n: number; selected: number } | null; ai: unknown }[] }[];
+      tables: {
+        postingId: string;
+        stageId: string;
+        stage: string;
+        dimension: string;
+        total: number;
+        undecided: number | null;
+        measures: string[];
+        rows: { group: string; human: { n: number; selected: number } | null; ai: unknown }[];
+      }[];
     };
     assert.equal(report.stages[0]?.firstDecision, true, "the first decision comes first in the stage list");
     assert.ok(report.stages.some((s) => s.id === stage("Recruiter Screen") && s.label === "moving past Recruiter Screen"));
@@ -135,7 +180,10 @@ describe("the console's fairness API on fulcrum serve with the built-in sandbox"
     assert.equal(screen.rows.find((r) => r.group === "Female")!.human, null, "Fran, still at Recruiter Screen, is not counted as rejected");
 
     const csv = await (await signedInGet("/console/api/fairness.csv")).text();
-    assert.ok(csv.includes(`"Fairness test role","${postingId}","moving past Recruiter Screen","sex","Male","selection rate, human decision",2,1,0.5,`), csv.slice(0, 300));
+    assert.ok(
+      csv.includes(`"Fairness test role","${postingId}","moving past Recruiter Screen","sex","Male","selection rate, human decision",2,1,0.5,`),
+      csv.slice(0, 300),
+    );
   });
 
   it("contains no individual's answers: no opportunity id, name or e-mail of an applicant", async () => {

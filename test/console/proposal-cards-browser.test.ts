@@ -97,10 +97,22 @@ describe("proposals as decision cards, and interview transcripts, in Chromium", 
       ["lee", "Lee Phone"],
     ] as const) {
       opp[key] = `opp-${key}`;
-      await seedScreeningRun(db, { candidateName: name, opportunityId: opp[key], posting: { id: posting.id, text: posting.text }, score: 86, recommendation: "advance", confidence: 0.9 });
+      await seedScreeningRun(db, {
+        candidateName: name,
+        opportunityId: opp[key],
+        posting: { id: posting.id, text: posting.text },
+        score: 86,
+        recommendation: "advance",
+        confidence: 0.9,
+      });
     }
     // A recorded interview analysed from the platform's transcript, its note waiting for a person.
-    interview = await seedInterviewRun(db, { candidateName: "Raj Interview", opportunityId: "opp-raj", posting: { id: posting.id, text: posting.text }, playerUrl: "https://player.willo.example/v/123" });
+    interview = await seedInterviewRun(db, {
+      candidateName: "Raj Interview",
+      opportunityId: "opp-raj",
+      posting: { id: posting.id, text: posting.text },
+      playerUrl: "https://player.willo.example/v/123",
+    });
     browser = await launchBrowser();
   });
 
@@ -127,7 +139,10 @@ describe("proposals as decision cards, and interview transcripts, in Chromium", 
       await decision.getByText("Recommends").waitFor();
       const gauge = decision.getByRole("img", { name: /^Score \d+ of 100; the bar is 75 \(the workflow's advance bar\), so it is at or above the bar$/ });
       await gauge.waitFor();
-      await decision.getByRole("list", { name: "Why a person is needed" }).getByText("The workflow runs in assist mode: each action waits for a person.").waitFor();
+      await decision
+        .getByRole("list", { name: "Why a person is needed" })
+        .getByText("The workflow runs in assist mode: each action waits for a person.")
+        .waitFor();
       const actions = decision.getByRole("list", { name: "The 3 actions of this run" });
       assert.equal(await actions.getByRole("listitem").count(), 3);
       await page.getByRole("button", { name: "Approve all 3" }).waitFor();
@@ -184,7 +199,11 @@ describe("proposals as decision cards, and interview transcripts, in Chromium", 
       const box = await transcript.locator(`[data-index="${focused}"]`).boundingBox();
       assert.ok(box && box.y >= 0 && box.y < viewport.height, "the segment is in view");
       // With a player URL, times open the recording at that moment.
-      const play = section.getByRole("link", { name: `Play the recording from ${Math.floor(last.q.answer!.start / 60)}:${String(Math.floor(last.q.answer!.start % 60)).padStart(2, "0")}` }).first();
+      const play = section
+        .getByRole("link", {
+          name: `Play the recording from ${Math.floor(last.q.answer!.start / 60)}:${String(Math.floor(last.q.answer!.start % 60)).padStart(2, "0")}`,
+        })
+        .first();
       assert.equal(await play.getAttribute("href"), `https://player.willo.example/v/123?t=${Math.floor(last.q.answer!.start)}`);
       assert.deepEqual(await seriousAxeViolations(page), []);
       await noSidewaysScroll(page, `an interview proposal at ${viewport.width} px`);

@@ -30,7 +30,17 @@ const users = [
   { id: "u-a", name: "Ana Alves", email: "ana@example.com" },
   { id: "u-b", name: "Ben Brandt", email: "ben@example.com" },
 ];
-const panel = { panels: [{ stage: "On-site Interview", sessions: [{ title: "System design", minutes: 60, pool: ["u-a", "u-b"] }, { title: "Hiring manager", minutes: 30, pool: ["hiringManager"] }] }] };
+const panel = {
+  panels: [
+    {
+      stage: "On-site Interview",
+      sessions: [
+        { title: "System design", minutes: 60, pool: ["u-a", "u-b"] },
+        { title: "Hiring manager", minutes: 30, pool: ["hiringManager"] },
+      ],
+    },
+  ],
+};
 
 describe("scheduling in the console", { skip: browserSkip() }, () => {
   let running: RunningServer;
@@ -56,7 +66,10 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
 
   async function decision(proposalId: string) {
     for (let i = 0; i < 100; i++) {
-      const { rows } = await running.ctx.db.query<{ actor: string; decision: string; edits: { booking?: { sessions: { start: string }[] } } | null }>("select actor, decision, edits from proposal_decisions where proposal_id = $1", [proposalId]);
+      const { rows } = await running.ctx.db.query<{ actor: string; decision: string; edits: { booking?: { sessions: { start: string }[] } } | null }>(
+        "select actor, decision, edits from proposal_decisions where proposal_id = $1",
+        [proposalId],
+      );
       if (rows[0]) return rows[0];
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -84,11 +97,25 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
       ]),
       "u-b": [{ start: firstDays[0]!, end: firstDays[1]!, status: "oof" as const, allDay: true, title: "Out of office" }],
     };
-    for (const [key, name] of [["pick", "Pia Picked"], ["edit", "Eddie Edited"]] as const) {
+    for (const [key, name] of [
+      ["pick", "Pia Picked"],
+      ["edit", "Eddie Edited"],
+    ] as const) {
       seeded[key] = await seedSchedulingProposal(db, { ...base, items, candidateName: name, opportunityId: `opp-${key}` });
     }
-    const away = { start: new Date(now - 7 * 86_400_000).toISOString().slice(0, 10), end: new Date(now + 40 * 86_400_000).toISOString().slice(0, 10), status: "oof" as const, allDay: true, title: "Leave" };
-    seeded.none = await seedSchedulingProposal(db, { ...base, items: { "u-a": [away], "u-b": [away] }, candidateName: "Nina Nofit", opportunityId: "opp-none" });
+    const away = {
+      start: new Date(now - 7 * 86_400_000).toISOString().slice(0, 10),
+      end: new Date(now + 40 * 86_400_000).toISOString().slice(0, 10),
+      status: "oof" as const,
+      allDay: true,
+      title: "Leave",
+    };
+    seeded.none = await seedSchedulingProposal(db, {
+      ...base,
+      items: { "u-a": [away], "u-b": [away] },
+      candidateName: "Nina Nofit",
+      opportunityId: "opp-none",
+    });
     browser = await launchBrowser();
   });
 
@@ -110,7 +137,10 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
     assert.ok((await ana.getByText(/^working hours \d\d:\d\d–\d\d:\d\d$/).count()) >= 1, "working hours are drawn");
     assert.ok((await ana.getByText(/^busy \d\d:\d\d–\d\d:\d\d: Sprint planning$/).count()) >= 1, "a busy block with its title");
     assert.ok((await ana.getByText(/^tentative \d\d:\d\d–\d\d:\d\d$/).count()) >= 1, "a tentative hold without a title");
-    assert.ok((await section.getByText(/^Option 1: System design \d\d:\d\d–\d\d:\d\d$/).count()) >= 1, "the proposed session on the panel row and its interviewers' rows");
+    assert.ok(
+      (await section.getByText(/^Option 1: System design \d\d:\d\d–\d\d:\d\d$/).count()) >= 1,
+      "the proposed session on the panel row and its interviewers' rows",
+    );
     assert.deepEqual(await seriousAxeViolations(page), []);
 
     // Keyboard only: focus option 2's button, show it, then book it.
@@ -139,7 +169,19 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
     const later = new Date(Date.parse(first.start) + 3600_000);
     const pad = (n: number) => String(n).padStart(2, "0");
     // The input is in the viewer's zone: the same instant written in New York time.
-    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: VIEWER_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(later).map((p) => [p.type, p.value]));
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat("en-CA", {
+        timeZone: VIEWER_ZONE,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      })
+        .formatToParts(later)
+        .map((p) => [p.type, p.value]),
+    );
     await section.getByLabel("System design starts").fill(`${parts.year}-${parts.month}-${parts.day}T${pad(Number(parts.hour))}:${parts.minute}`);
     await section.getByRole("button", { name: "Book option 1 with these times" }).click();
     const d = await decision(seeded.edit!.proposalId);
@@ -169,7 +211,10 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
       await list.getByRole("link", { name: "Nina Nofit" }).focus();
       await page.keyboard.press("Enter");
       await page.waitForURL(`${url}/proposals/${seeded.none!.proposalId}`);
-      await page.getByRole("region", { name: "Interview times" }).getByText(/^Nothing fits: no time in the window/).waitFor();
+      await page
+        .getByRole("region", { name: "Interview times" })
+        .getByText(/^Nothing fits: no time in the window/)
+        .waitFor();
     });
   }
 });

@@ -57,7 +57,11 @@ describe("Start's tiles and sparkline, and a run's step chart", { skip: browserS
     // One real application through the sandbox, so a screening run with steps exists.
     const sandbox = running.sandbox!;
     const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
-    sandbox.actions.applyToPosting(posting.id, { name: "Tia Timeline", email: "tia@example.net", resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+    sandbox.actions.applyToPosting(posting.id, {
+      name: "Tia Timeline",
+      email: "tia@example.net",
+      resume: { name: "resume.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+    });
     const deadline = Date.now() + 90_000;
     for (;;) {
       const { rows } = await running.ctx.db.query<{ id: string }>(
@@ -74,7 +78,13 @@ describe("Start's tiles and sparkline, and a run's step chart", { skip: browserS
     const forged = await fetch(`${url}/webhooks/lever`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ event: "candidateStageChange", triggeredAt: Date.now(), token: "t".repeat(48), signature: "0".repeat(64), data: { opportunityId: "o", candidateId: "c", contactId: "c", fromStageId: "a", toStageId: "b" } }),
+      body: JSON.stringify({
+        event: "candidateStageChange",
+        triggeredAt: Date.now(),
+        token: "t".repeat(48),
+        signature: "0".repeat(64),
+        data: { opportunityId: "o", candidateId: "c", contactId: "c", fromStageId: "a", toStageId: "b" },
+      }),
     });
     assert.equal(forged.status, 401);
     browser = await launchBrowser();
@@ -105,7 +115,7 @@ describe("Start's tiles and sparkline, and a run's step chart", { skip: browserS
       assert.match(caption, /^\d+ deliver(y|ies) in the last 24 hours · \d+ failed in processing · 1 refused/);
       assert.ok(Number(caption.split(" ")[0]) >= 1, "the application's webhooks were delivered");
       assert.equal(await spark.locator("circle.sl-mark").count(), 1, "the hour with the refusal is marked");
-      assert.equal(await spark.locator("rect.sl-ok, rect.sl-bad").count() > 0, true);
+      assert.equal((await spark.locator("rect.sl-ok, rect.sl-bad").count()) > 0, true);
 
       await noSidewaysScroll(page, `Start at ${viewport.width} px`);
       assert.deepEqual(await seriousAxeViolations(page), [], `Start at ${viewport.width} px`);
@@ -122,11 +132,19 @@ describe("Start's tiles and sparkline, and a run's step chart", { skip: browserS
       await chart.waitFor();
       const rows = chart.getByRole("listitem");
       const n = await rows.count();
-      const { rows: steps } = await running.ctx.db.query<{ n: number }>("select count(*)::int as n from workflow_steps where run_id = $1 and generation = 1", [Number(runId)]);
+      const { rows: steps } = await running.ctx.db.query<{ n: number }>("select count(*)::int as n from workflow_steps where run_id = $1 and generation = 1", [
+        Number(runId),
+      ]);
       assert.equal(n, steps[0]!.n, "one row per step");
       const texts = await rows.allInnerTexts();
-      assert.ok(texts.some((t) => /Succeeded in \d+(\.\d)? (ms|s)/.test(t)), texts.join(" | "));
-      assert.ok(texts.every((t) => /Succeeded in|Failed in|Waiting for a person, .* so far|Running, .* so far|Skipped|Not started/.test(t)), texts.join(" | "));
+      assert.ok(
+        texts.some((t) => /Succeeded in \d+(\.\d)? (ms|s)/.test(t)),
+        texts.join(" | "),
+      );
+      assert.ok(
+        texts.every((t) => /Succeeded in|Failed in|Waiting for a person, .* so far|Running, .* so far|Skipped|Not started/.test(t)),
+        texts.join(" | "),
+      );
       // Bars sit inside their track.
       const track = await rows.first().locator(".sc-track").boundingBox();
       const bar = await rows.first().locator(".sc-bar").boundingBox();
@@ -140,7 +158,10 @@ describe("Start's tiles and sparkline, and a run's step chart", { skip: browserS
     const page = await pageAs("hm@example.com", SIZES[1]!);
     const tiles = page.getByRole("list", { name: "At a glance" });
     await tiles.waitFor();
-    assert.deepEqual((await tiles.getByRole("link").allInnerTexts()).map((t) => t.replace(/\s+/g, " ")), ["0 proposals waiting"]);
+    assert.deepEqual(
+      (await tiles.getByRole("link").allInnerTexts()).map((t) => t.replace(/\s+/g, " ")),
+      ["0 proposals waiting"],
+    );
     assert.equal(await page.locator("figure.sparkline").count(), 0);
     const hours = await page.request.get(`${url}/console/api/webhook-hours`);
     assert.equal(hours.status(), 403);

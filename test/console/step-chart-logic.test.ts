@@ -17,9 +17,19 @@ describe("the run page's step chart layout", () => {
       new Date(T(60)),
     );
     assert.equal(layout.scale, "linear");
-    assert.deepEqual(layout.bars.map((b) => [b.start, b.width]), [[0, 0.2], [0.2, 0.8], [undefined, undefined]]);
+    assert.deepEqual(
+      layout.bars.map((b) => [b.start, b.width]),
+      [
+        [0, 0.2],
+        [0.2, 0.8],
+        [undefined, undefined],
+      ],
+    );
     assert.deepEqual(layout.bars.map(describeBar), ["Succeeded in 2.0 s", "Failed in 8.0 s", "Skipped"]);
-    assert.deepEqual(layout.ticks.map((t) => t.label), ["0", "2.5 s", "5.0 s", "7.5 s", "10 s"]);
+    assert.deepEqual(
+      layout.ticks.map((t) => t.label),
+      ["0", "2.5 s", "5.0 s", "7.5 s", "10 s"],
+    );
   });
 
   it("draws one step on its own across the axis", () => {
@@ -50,7 +60,13 @@ describe("the run page's step chart layout", () => {
   });
 
   it("formats durations a person reads at a glance", () => {
-    assert.deepEqual([350, 4200, 185_000, 7_800_000, 3 * 86_400_000 + 4 * 3_600_000].map(formatDuration), ["350 ms", "4.2 s", "3 min 5 s", "2 h 10 min", "3 d 4 h"]);
+    assert.deepEqual([350, 4200, 185_000, 7_800_000, 3 * 86_400_000 + 4 * 3_600_000].map(formatDuration), [
+      "350 ms",
+      "4.2 s",
+      "3 min 5 s",
+      "2 h 10 min",
+      "3 d 4 h",
+    ]);
   });
 });
 

@@ -22,7 +22,9 @@ describe("fulcrum users", () => {
     const created = await run(process.execPath, [MAIN, "users", "add", "--admin", "--email", "ops@example.com"], { env });
     assert.match(created.stdout, /created admin ops@example\.com/);
     assert.match(created.stdout, /password \(shown once\): \S{20}/);
-    await assert.rejects(run(process.execPath, [MAIN, "users", "add", "--email", "OPS@example.com"], { env }), (e: { stderr: string }) => /already exists/.test(e.stderr));
+    await assert.rejects(run(process.execPath, [MAIN, "users", "add", "--email", "OPS@example.com"], { env }), (e: { stderr: string }) =>
+      /already exists/.test(e.stderr),
+    );
     const list = await run(process.execPath, [MAIN, "users", "list"], { env });
     assert.match(list.stdout, /ops@example\.com\tadmin/);
     const bad = run(process.execPath, [MAIN, "users", "add", "--role", "boss", "--email", "x@example.com"], { env });
@@ -32,7 +34,9 @@ describe("fulcrum users", () => {
   it("refuses a guessable password from standard input with the reason, for a new account and a reset", async () => {
     const withStdin = (args: string[], input: string) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = execFile(process.execPath, [MAIN, ...args], { env }, (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+        const child = execFile(process.execPath, [MAIN, ...args], { env }, (error, _stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+        );
         child.stdin!.end(`${input}\n`);
       });
     const weak = await withStdin(["users", "add", "--email", "weak@example.com", "--password-stdin"], "123456789012");

@@ -56,7 +56,10 @@ describe("reading proposals from the API", () => {
     });
     assert.equal(p.id, "12");
     assert.equal(p.actionType, "lever.note");
-    assert.deepEqual(p.evidence.map((e) => e.quote), ["TypeScript services", "Node.js"]);
+    assert.deepEqual(
+      p.evidence.map((e) => e.quote),
+      ["TypeScript services", "Node.js"],
+    );
     assert.equal(p.evidence[0]!.criterion, "TypeScript");
     assert.equal(p.prompt, "resume-evidence@v1");
   });
@@ -71,12 +74,30 @@ describe("the console's workflow list", () => {
       effectiveMode: "assist",
       actions: [
         { step: "note", type: "lever.note", mode: "assist", decidedBy: ["ceiling"], reason: "assist: the mode ceiling (FULCRUM_MODE_CEILING)", ignored: [] },
-        { step: "archive", type: "lever.archive", mode: "assist", decidedBy: ["ceiling"], reason: "assist: the mode ceiling", ignored: [], onSandbox: { mode: "shadow", reason: "shadow: sandbox.modes.lever.archive (on the built-in sandbox)" } },
+        {
+          step: "archive",
+          type: "lever.archive",
+          mode: "assist",
+          decidedBy: ["ceiling"],
+          reason: "assist: the mode ceiling",
+          ignored: [],
+          onSandbox: { mode: "shadow", reason: "shadow: sandbox.modes.lever.archive (on the built-in sandbox)" },
+        },
       ],
-      steps: [{ id: "screen", type: "task" }, { id: "note", type: "lever.note" }, { id: "archive", type: "lever.archive" }],
+      steps: [
+        { id: "screen", type: "task" },
+        { id: "note", type: "lever.note" },
+        { id: "archive", type: "lever.archive" },
+      ],
     });
     assert.equal(w.effectiveMode, "assist");
-    assert.deepEqual(w.actionModes.map((a) => [a.step, a.mode, a.onSandbox?.mode]), [["note", "assist", undefined], ["archive", "assist", "shadow"]]);
+    assert.deepEqual(
+      w.actionModes.map((a) => [a.step, a.mode, a.onSandbox?.mode]),
+      [
+        ["note", "assist", undefined],
+        ["archive", "assist", "shadow"],
+      ],
+    );
     assert.deepEqual(w.actions, ["notes", "archives"]);
   });
 });
@@ -84,11 +105,20 @@ describe("the console's workflow list", () => {
 describe("the console's trigger descriptions", () => {
   it("says each kind of trigger in words instead of listing its keys", () => {
     assert.equal(describeTrigger({ lever: "applicationCreated" }), "Lever sends applicationCreated");
-    assert.equal(describeTrigger({ lever: ["candidateStageChange", "interviewUpdated"], when: { stage: { to: ["Offer"] } } }), "Lever sends candidateStageChange or interviewUpdated, when the conditions in its definition hold");
+    assert.equal(
+      describeTrigger({ lever: ["candidateStageChange", "interviewUpdated"], when: { stage: { to: ["Offer"] } } }),
+      "Lever sends candidateStageChange or interviewUpdated, when the conditions in its definition hold",
+    );
     assert.equal(describeTrigger({ manual: true }), "started by hand (console or command line)");
     assert.equal(describeTrigger({ schedule: "*/15 * * * *" }), "on a schedule (cron */15 * * * *)");
-    assert.equal(describeTrigger({ timer: { on: ["interviewCreated"], at: "interview.end", after: "1h" } }), "1h after interview.end (set on interviewCreated)");
+    assert.equal(
+      describeTrigger({ timer: { on: ["interviewCreated"], at: "interview.end", after: "1h" } }),
+      "1h after interview.end (set on interviewCreated)",
+    );
     assert.equal(describeTrigger({ source: "assessments", event: ["assessment.completed"] }), "the assessments tool reports assessment.completed");
-    assert.equal(toWorkflow({ id: "w", triggers: [{ lever: "applicationCreated" }, { manual: true }] }).trigger, "Lever sends applicationCreated; started by hand (console or command line)");
+    assert.equal(
+      toWorkflow({ id: "w", triggers: [{ lever: "applicationCreated" }, { manual: true }] }).trigger,
+      "Lever sends applicationCreated; started by hand (console or command line)",
+    );
   });
 });

@@ -51,7 +51,15 @@ export async function startBookingPage(o: {
   const opportunities = [...sandbox.state.opportunities.values()].filter((x) => x.applications.length > 0).map((x) => x.id);
   const calendars = radicaleCalendars(radicale.url, [person]);
   const providers = openProviders(calendars);
-  const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: admin.id, ledger: createDatabaseWriteLedger(t.db), retryBaseMs: 5, retryMaxMs: 50 });
+  const client = createLeverClient({
+    baseUrl: sandbox.url,
+    auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+    connectionId: "default",
+    performAs: admin.id,
+    ledger: createDatabaseWriteLedger(t.db),
+    retryBaseMs: 5,
+    retryMaxMs: 50,
+  });
   const lever: SelfScheduleLever = {
     createPanel: (opp, panel, k) => client.createPanel(opp, panel as unknown as PanelInput, k),
     updatePanel: (opp, id, panel, k) => client.updatePanel(opp, id, panel as unknown as PanelInput, k),
@@ -59,7 +67,14 @@ export async function startBookingPage(o: {
     addNote: (opp, note, k) => client.addNote(opp, note, k),
   };
   const now = () => BOOKING_NOW;
-  const selfScheduling = createSelfScheduling({ db: t.db, calendars, providers: () => providers, smtp: { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" }, lever: async () => lever, now });
+  const selfScheduling = createSelfScheduling({
+    db: t.db,
+    calendars,
+    providers: () => providers,
+    smtp: { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" },
+    lever: async () => lever,
+    now,
+  });
   const app = new Hono();
   app.route("/book", bookingPageRoutes({ db: t.db, logger: silentLogger, selfScheduling, now, limits: { perAddress: 10_000, perLink: 10_000 } }));
   o.extra?.(app);
@@ -69,7 +84,17 @@ export async function startBookingPage(o: {
   for (let n = 0; n < o.links; n++) {
     const opp = opportunities[n % opportunities.length]!;
     const request: LinkRequest = {
-      plan: { source: "template", sessions: [{ id: "tech", title: "Technical interview", minutes: 60, need: 1, pool: [person.leverUserId] }], maxGapMinutes: 30, bufferMinutes: 0, windowBusinessDays: 2, granularityMinutes: 60, loadCaps: {}, notes: [], problems: [] },
+      plan: {
+        source: "template",
+        sessions: [{ id: "tech", title: "Technical interview", minutes: 60, need: 1, pool: [person.leverUserId] }],
+        maxGapMinutes: 30,
+        bufferMinutes: 0,
+        windowBusinessDays: 2,
+        granularityMinutes: 60,
+        loadCaps: {},
+        notes: [],
+        problems: [],
+      },
       users: [{ id: person.leverUserId, name: person.name, email: person.email }],
       candidate: { name: `Casey${n} Candidate`, email: `casey${n}@mail.example`, timezone: "Europe/Lisbon" },
       opportunityId: opp,
@@ -80,7 +105,13 @@ export async function startBookingPage(o: {
       language: o.language ?? "en",
       cancelNoticeHours: 0,
     };
-    const { token } = await links.create({ connectionId: "default", opportunityId: opp, requestKey: `r${n}`, request, expiresAt: new Date(BOOKING_NOW + 7 * 86_400_000) });
+    const { token } = await links.create({
+      connectionId: "default",
+      opportunityId: opp,
+      requestKey: `r${n}`,
+      request,
+      expiresAt: new Date(BOOKING_NOW + 7 * 86_400_000),
+    });
     tokens.push(token!);
   }
   return {

@@ -13,7 +13,15 @@ import { createDatabaseWriteLedger, openDatabase } from "../../src/store/index.t
 
 const env = process.env;
 const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: 2 } : { dataDir: env.WORKER_DATA_DIR! });
-const client = createLeverClient({ baseUrl: env.SANDBOX_URL!, auth: { kind: "apiKey", apiKey: env.SANDBOX_KEY! }, connectionId: "default", performAs: env.PERFORM_AS!, ledger: createDatabaseWriteLedger(db), retryBaseMs: 5, retryMaxMs: 50 });
+const client = createLeverClient({
+  baseUrl: env.SANDBOX_URL!,
+  auth: { kind: "apiKey", apiKey: env.SANDBOX_KEY! },
+  connectionId: "default",
+  performAs: env.PERFORM_AS!,
+  ledger: createDatabaseWriteLedger(db),
+  retryBaseMs: 5,
+  retryMaxMs: 50,
+});
 const calendars = radicaleCalendars(env.RADICALE_URL!, JSON.parse(env.PEOPLE!));
 const result = await bookPanel(parseBookingParams(JSON.parse(env.BOOKING!)), {
   db,

@@ -19,13 +19,20 @@ export interface ManyEventsRun {
   proposal: Proposal;
 }
 
-export async function proposeOverManyEvents(o: { eventsPerPerson: number; interviewers: number; maxEventsPerPerson?: number | undefined; now?: number | undefined }): Promise<ManyEventsRun> {
+export async function proposeOverManyEvents(o: {
+  eventsPerPerson: number;
+  interviewers: number;
+  maxEventsPerPerson?: number | undefined;
+  now?: number | undefined;
+}): Promise<ManyEventsRun> {
   const people = Array.from({ length: o.interviewers }, (_, n) => ({ name: `Interviewer ${n + 1}`, email: `interviewer${n + 1}@crowded.example` }));
   const cal = await startCalendarSandbox({ demo: false, people });
   try {
     const now = o.now ?? Date.now();
     const users = people.map((p, n) => ({ id: `user-${n + 1}`, name: p.name, email: p.email }));
-    const scheduling = schedulingConfigSchema.parse({ panels: [{ stage: "onsite", sessions: [{ id: "tech", title: "Technical", minutes: 60, need: 2, pool: people.map((p) => p.email) }] }] });
+    const scheduling = schedulingConfigSchema.parse({
+      panels: [{ stage: "onsite", sessions: [{ id: "tech", title: "Technical", minutes: 60, need: 2, pool: people.map((p) => p.email) }] }],
+    });
     const plan = planPanel(scheduling, undefined, { id: "onsite" }, users);
     const days = businessDays(now, "UTC", plan.windowBusinessDays);
     const window = readWindow(days);
@@ -56,7 +63,10 @@ export async function proposeOverManyEvents(o: { eventsPerPerson: number; interv
         cal.store.add(e);
       }
     }
-    const calendars = calendarsConfigSchema.parse({ connections: [cal.googleConnection({ domains: ["crowded.example"] })], ...(o.maxEventsPerPerson ? { maxEventsPerPerson: o.maxEventsPerPerson } : {}) });
+    const calendars = calendarsConfigSchema.parse({
+      connections: [cal.googleConnection({ domains: ["crowded.example"] })],
+      ...(o.maxEventsPerPerson ? { maxEventsPerPerson: o.maxEventsPerPerson } : {}),
+    });
     const providers = new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars)]));
 
     (globalThis as { gc?: () => void }).gc?.();
@@ -65,7 +75,16 @@ export async function proposeOverManyEvents(o: { eventsPerPerson: number; interv
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
     const started = performance.now();
     const availability = await readAvailability(calendars, providers, { users, window, bufferMinutes: plan.bufferMinutes });
-    const proposal = proposeSchedule({ plan, users, availability, candidate: { name: "Crowded Candidate", timezone: "UTC" }, opportunityId: "opp-crowded", panelKey: "crowded", now, interviewPattern: "\\binterview" });
+    const proposal = proposeSchedule({
+      plan,
+      users,
+      availability,
+      candidate: { name: "Crowded Candidate", timezone: "UTC" },
+      opportunityId: "opp-crowded",
+      panelKey: "crowded",
+      now,
+      interviewPattern: "\\binterview",
+    });
     const ms = performance.now() - started;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().heapUsed);

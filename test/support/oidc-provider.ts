@@ -59,13 +59,30 @@ export async function startTestOidcProvider(): Promise<TestOidcProvider> {
     const form = new URLSearchParams(await c.req.text());
     const grant = codes.get(form.get("code") ?? "");
     codes.delete(form.get("code") ?? "");
-    if (!grant || form.get("client_id") !== provider.clientId || form.get("client_secret") !== provider.clientSecret) return c.json({ error: "invalid_client" }, 401);
-    if (b64url(createHash("sha256").update(form.get("code_verifier") ?? "").digest()) !== grant.challenge) return c.json({ error: "invalid_grant" }, 400);
+    if (!grant || form.get("client_id") !== provider.clientId || form.get("client_secret") !== provider.clientSecret)
+      return c.json({ error: "invalid_client" }, 401);
+    if (
+      b64url(
+        createHash("sha256")
+          .update(form.get("code_verifier") ?? "")
+          .digest(),
+      ) !== grant.challenge
+    )
+      return c.json({ error: "invalid_grant" }, 400);
     if (form.get("redirect_uri") !== grant.redirectUri) return c.json({ error: "invalid_grant" }, 400);
     const now = Math.floor(Date.now() / 1000);
     const header = b64url(JSON.stringify({ alg: "RS256", kid: "test-key", typ: "JWT" }));
     const payload = b64url(
-      JSON.stringify({ iss: provider.issuer, sub: grant.email, aud: provider.clientId, iat: now, exp: now + 300, nonce: grant.nonce, email: grant.email, email_verified: grant.emailVerified }),
+      JSON.stringify({
+        iss: provider.issuer,
+        sub: grant.email,
+        aud: provider.clientId,
+        iat: now,
+        exp: now + 300,
+        nonce: grant.nonce,
+        email: grant.email,
+        email_verified: grant.emailVerified,
+      }),
     );
     const signature = b64url(sign("sha256", Buffer.from(`${header}.${payload}`), privateKey));
     return c.json({ access_token: randomBytes(16).toString("hex"), token_type: "Bearer", expires_in: 300, id_token: `${header}.${payload}.${signature}` });

@@ -14,7 +14,12 @@ describe("fulcrum workflows test (dry run)", () => {
   it("prints the proposals a workflow would make for an event and writes nothing", async () => {
     // The CLI reads from a throw-away sandbox seeded like this one, so the ids match.
     const sandbox = await startSandbox({ port: 0, seed: 1, rateLimit: false });
-    const opp = [...sandbox.state.opportunities.values()].find((o) => o.stage === "applicant-new" && o.applications.length > 0 && [...sandbox.state.resumes.values()].some((r) => (r as { opportunityId?: string }).opportunityId === o.id))!;
+    const opp = [...sandbox.state.opportunities.values()].find(
+      (o) =>
+        o.stage === "applicant-new" &&
+        o.applications.length > 0 &&
+        [...sandbox.state.resumes.values()].some((r) => (r as { opportunityId?: string }).opportunityId === o.id),
+    )!;
     await sandbox.close();
     const dir = mkdtempSync(join(tmpdir(), "dry-run-"));
     const file = join(dir, "ev.json");
@@ -33,10 +38,15 @@ describe("fulcrum workflows test (dry run)", () => {
     const dir = mkdtempSync(join(tmpdir(), "dry-run-"));
     const file = join(dir, "ev.json");
     writeFileSync(file, "{ not json");
-    await assert.rejects(run(process.execPath, [MAIN, "workflows", "test", "application-screening", "--event", file], { env: { ...process.env, FULCRUM_DATA_DIR: join(dir, "data") } }), (e: { stderr: string; code: number }) => {
-      assert.match(e.stderr, /ev\.json: not valid JSON/);
-      assert.equal(e.code, 2);
-      return true;
-    });
+    await assert.rejects(
+      run(process.execPath, [MAIN, "workflows", "test", "application-screening", "--event", file], {
+        env: { ...process.env, FULCRUM_DATA_DIR: join(dir, "data") },
+      }),
+      (e: { stderr: string; code: number }) => {
+        assert.match(e.stderr, /ev\.json: not valid JSON/);
+        assert.equal(e.code, 2);
+        return true;
+      },
+    );
   });
 });

@@ -47,7 +47,14 @@ for (const e of ENGINES) {
       }
     }
     const workflowAudit = () =>
-      withDb(async (db) => (await db.query<{ kind: string; actor: string; data: { data: Record<string, any> } }>("select kind, actor, data from audit_records where kind like 'workflow.%' order by seq")).rows);
+      withDb(
+        async (db) =>
+          (
+            await db.query<{ kind: string; actor: string; data: { data: Record<string, any> } }>(
+              "select kind, actor, data from audit_records where kind like 'workflow.%' order by seq",
+            )
+          ).rows,
+      );
 
     before(async () => {
       dataDir = mkdtempSync(join(tmpdir(), "fulcrum-wf-four-eyes-"));
@@ -74,11 +81,17 @@ for (const e of ENGINES) {
 
       let list = await fulcrum("workflows", "list");
       assert.match(blockOf(list.stdout, "interview-packet"), /^interview-packet \[builtin\] mode shadow /m);
-      assert.match(blockOf(list.stdout, "interview-packet"), new RegExp(`^  waiting for approval: change ${id}, set its mode to auto \\(asked by cli:ann at [^)]+\\)$`, "m"));
+      assert.match(
+        blockOf(list.stdout, "interview-packet"),
+        new RegExp(`^  waiting for approval: change ${id}, set its mode to auto \\(asked by cli:ann at [^)]+\\)$`, "m"),
+      );
 
       const own = await fulcrum("workflows", "approve-change", id, "--as", "ann");
       assert.equal(own.code, 1);
-      assert.match(own.stderr, /You asked for this change to workflow interview-packet \(set its mode to auto\), so someone else must approve it \(four eyes\)/);
+      assert.match(
+        own.stderr,
+        /You asked for this change to workflow interview-packet \(set its mode to auto\), so someone else must approve it \(four eyes\)/,
+      );
 
       const other = await fulcrum("workflows", "approve-change", id, "--as", "ben");
       assert.equal(other.code, 0, other.stderr);
@@ -88,10 +101,13 @@ for (const e of ENGINES) {
       assert.doesNotMatch(blockOf(list.stdout, "interview-packet"), /waiting for approval/);
 
       const audit = await workflowAudit();
-      assert.deepEqual(audit.map((a) => [a.kind, a.actor]), [
-        ["workflow.change_requested", "cli:ann"],
-        ["workflow.change_approved", "cli:ben"],
-      ]);
+      assert.deepEqual(
+        audit.map((a) => [a.kind, a.actor]),
+        [
+          ["workflow.change_requested", "cli:ann"],
+          ["workflow.change_approved", "cli:ben"],
+        ],
+      );
     });
 
     it("lowers at once, and lets the author withdraw a waiting raise", async () => {

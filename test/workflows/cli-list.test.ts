@@ -33,7 +33,10 @@ const actionsOf = (stdout: string, id: string) => {
   const lines = stdout.split("\n");
   const start = lines.findIndex((l) => l.startsWith(`${id} `));
   const end = lines.findIndex((l, i) => i > start && /^\S/.test(l));
-  return lines.slice(start, end === -1 ? undefined : end).filter((l) => l.startsWith("    ")).join("\n");
+  return lines
+    .slice(start, end === -1 ? undefined : end)
+    .filter((l) => l.startsWith("    "))
+    .join("\n");
 };
 
 /** The block of one workflow in the text listing. */
@@ -62,8 +65,16 @@ describe("fulcrum workflows list without a database", () => {
       writeFileSync(join(dataDir, "serve.pid"), `${process.ppid}\n`);
       const r = await fulcrum(baseEnv(dataDir), "workflows", "list");
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, new RegExp(`^mode ceiling: auto \\(FULCRUM_MODE_CEILING; a live change could not be read: fulcrum serve \\(pid ${process.ppid}\\) holds the embedded database`, "m"));
-      const json = JSON.parse((await fulcrum(baseEnv(dataDir), "workflows", "list", "--json")).stdout) as { modeCeiling: { effective: string; unavailable?: string } };
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `^mode ceiling: auto \\(FULCRUM_MODE_CEILING; a live change could not be read: fulcrum serve \\(pid ${process.ppid}\\) holds the embedded database`,
+          "m",
+        ),
+      );
+      const json = JSON.parse((await fulcrum(baseEnv(dataDir), "workflows", "list", "--json")).stdout) as {
+        modeCeiling: { effective: string; unavailable?: string };
+      };
       assert.equal(json.modeCeiling.effective, "auto");
       assert.match(json.modeCeiling.unavailable ?? "", /holds the embedded database/);
     } finally {
@@ -91,7 +102,9 @@ for (const e of ENGINES) {
       try {
         await migrate(db);
         await createModeCeiling(db, "auto").set("assist", "user:ops@example.com");
-        await db.query("insert into workflow_settings (workflow_id, enabled, mode, updated_by) values ('talent-pool-nurture', null, 'auto', 'user:ops@example.com'), ('language-check', false, null, 'user:ops@example.com')");
+        await db.query(
+          "insert into workflow_settings (workflow_id, enabled, mode, updated_by) values ('talent-pool-nurture', null, 'auto', 'user:ops@example.com'), ('language-check', false, null, 'user:ops@example.com')",
+        );
       } finally {
         await db.close();
       }
@@ -105,7 +118,10 @@ for (const e of ENGINES) {
       const r = await fulcrum(env, "workflows", "list");
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^mode ceiling: assist \(lowered live from FULCRUM_MODE_CEILING=auto by user:ops@example\.com at \d{4}-\d\d-\d\dT[\d:.]+Z\)$/m);
-      assert.match(blockOf(r.stdout, "talent-pool-nurture"), /mode auto → runs as assist \(ceiling assist, lowered live\) \[set live by user:ops@example\.com\]/);
+      assert.match(
+        blockOf(r.stdout, "talent-pool-nurture"),
+        /mode auto → runs as assist \(ceiling assist, lowered live\) \[set live by user:ops@example\.com\]/,
+      );
       assert.match(blockOf(r.stdout, "application-screening"), /mode shadow \(ceiling assist, lowered live\)$/);
       assert.match(blockOf(r.stdout, "language-check"), /^language-check \(disabled\) .*\[set live by user:ops@example\.com\]/);
       assert.ok(!/ceiling auto/.test(r.stdout), "the environment's ceiling is not shown as the one in force");
@@ -125,7 +141,10 @@ for (const e of ENGINES) {
     it("gives the same in JSON", async () => {
       const r = await fulcrum(env, "workflows", "list", "--json");
       assert.equal(r.code, 0, r.stderr);
-      const json = JSON.parse(r.stdout) as { modeCeiling: Record<string, unknown>; workflows: { id: string; mode: string; effective: { mode: string; runsAs: string; enabled: boolean } }[] };
+      const json = JSON.parse(r.stdout) as {
+        modeCeiling: Record<string, unknown>;
+        workflows: { id: string; mode: string; effective: { mode: string; runsAs: string; enabled: boolean } }[];
+      };
       assert.equal(json.modeCeiling.effective, "assist");
       assert.equal(json.modeCeiling.environment, "auto");
       assert.equal(json.modeCeiling.override, "assist");
@@ -137,7 +156,11 @@ for (const e of ENGINES) {
       const actions = (nurture.effective as unknown as { actions: { step: string; mode: string; decidedBy: string[]; reason: string }[] }).actions;
       assert.deepEqual(
         actions.map((a) => [a.step, a.mode, a.decidedBy.join("+")]),
-        [["tags", "assist", "ceiling"], ["note", "assist", "ceiling"], ["email", "assist", "ceiling+email"]],
+        [
+          ["tags", "assist", "ceiling"],
+          ["note", "assist", "ceiling"],
+          ["email", "assist", "ceiling+email"],
+        ],
       );
     });
 

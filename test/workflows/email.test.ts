@@ -92,7 +92,10 @@ async function serve(kind: string, extra: NodeJS.ProcessEnv, logs?: string[]) {
   if (asked.status !== 202) throw new Error(`could not ask to switch talent-pool-nurture to auto: ${asked.status} ${await asked.text()}`);
   const { change } = (await asked.json()) as { change: { id: number } };
   const approver = (await createApiToken(running.ctx.db, "second admin", "admin")).token;
-  const switched = await fetch(`${running.url}/api/workflows/talent-pool-nurture/changes/${change.id}/approve`, { method: "POST", headers: { authorization: `Bearer ${approver}` } });
+  const switched = await fetch(`${running.url}/api/workflows/talent-pool-nurture/changes/${change.id}/approve`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${approver}` },
+  });
   if (switched.status !== 200) throw new Error(`could not approve switching talent-pool-nurture to auto: ${switched.status} ${await switched.text()}`);
   return {
     running,
@@ -106,7 +109,11 @@ async function serve(kind: string, extra: NodeJS.ProcessEnv, logs?: string[]) {
   };
 }
 
-async function api(running: RunningServer, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, any> }> {
+async function api(
+  running: RunningServer,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: Record<string, any> }> {
   const res = await fetch(`${running.url}/api${path}`, {
     method: init.method ?? "GET",
     headers: { authorization: `Bearer ${ADMIN}`, ...(init.body ? { "content-type": "application/json" } : {}) },
@@ -141,7 +148,11 @@ async function archiveForNurture(running: RunningServer, name: string): Promise<
   const sandbox = running.sandbox!;
   const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
   const email = `${name.toLowerCase().replace(/\W+/g, ".")}@example.net`;
-  const { opportunityId } = sandbox.actions.applyToPosting(posting.id, { name, email, resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+  const { opportunityId } = sandbox.actions.applyToPosting(posting.id, {
+    name,
+    email,
+    resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+  });
   const reason = sandbox.state.archiveReasons.find((r) => r.type !== "hired")!;
   sandbox.triggerArchive(opportunityId, reason.id);
   const proposal = await eventually("the nurture e-mail proposal", async () =>
@@ -160,13 +171,17 @@ describe("the runtime's notifier", () => {
   after(async () => smtp?.close());
 
   it("refuses to send over a connection that is not upgraded to TLS when TLS is required (the default)", async () => {
-    const notify = createNotifier({ smtp: { host: "127.0.0.1", port: smtp.port, secure: false, requireTls: true, allowSelfSigned: false, from: "f@example.org" } });
+    const notify = createNotifier({
+      smtp: { host: "127.0.0.1", port: smtp.port, secure: false, requireTls: true, allowSelfSigned: false, from: "f@example.org" },
+    });
     await assert.rejects(notify("email", "a@example.org", { title: "t", text: "x" }));
     assert.equal(smtp.received.length, 0, "nothing was sent in the clear");
   });
 
   it("sends to every address of a comma-separated list", async () => {
-    const notify = createNotifier({ smtp: { host: "127.0.0.1", port: smtp.port, secure: false, requireTls: false, allowSelfSigned: false, from: "f@example.org" } });
+    const notify = createNotifier({
+      smtp: { host: "127.0.0.1", port: smtp.port, secure: false, requireTls: false, allowSelfSigned: false, from: "f@example.org" },
+    });
     await notify("email", "a@example.org, b@example.org", { title: "Hello", text: "x" });
     assert.deepEqual(smtp.received.at(-1)!.to.sort(), ["a@example.org", "b@example.org"]);
   });
@@ -244,7 +259,10 @@ for (const e of ENGINES) {
     it("is refused from the command line too, before anything is recorded", { skip: e.kind === "pglite" && "serve holds the embedded database" }, async () => {
       const { running } = server;
       const { proposal } = await archiveForNurture(running, "Unmailed Commandline");
-      const cli = await runFulcrum(["proposals", "approve", String(proposal.id), "--as", "ops"], { DATABASE_URL: server.databaseUrl, FULCRUM_DATA_DIR: server.dataDir });
+      const cli = await runFulcrum(["proposals", "approve", String(proposal.id), "--as", "ops"], {
+        DATABASE_URL: server.databaseUrl,
+        FULCRUM_DATA_DIR: server.dataDir,
+      });
       assert.equal(cli.code, 1);
       assert.match(cli.stderr, /sends an e-mail, but e-mail is not configured on this server: set FULCRUM_SMTP_URL/);
       const after = (await api(running, `/proposals/${proposal.id}`)).body.proposal;

@@ -37,7 +37,10 @@ function obedientModel() {
       return {
         content: [{ type: "text", text: JSON.stringify({ criteria }) }],
         finishReason: { unified: "stop", raw: undefined },
-        usage: { inputTokens: { total: 900, noCache: 900, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 200, text: 200, reasoning: undefined } },
+        usage: {
+          inputTokens: { total: 900, noCache: 900, cacheRead: undefined, cacheWrite: undefined },
+          outputTokens: { total: 200, text: 200, reasoning: undefined },
+        },
         warnings: [],
       };
     },
@@ -62,7 +65,10 @@ for (const e of await testEngines()) {
         assert.equal(snapshot(h), before, "the sandbox shows no write");
         const proposals = await listProposals(h.t.db, { limit: 500 });
         assert.ok(proposals.length >= 4);
-        assert.ok(proposals.every((p) => p.status === "shadow" && p.mode === "shadow"), JSON.stringify(proposals.map((p) => [p.stepId, p.status])));
+        assert.ok(
+          proposals.every((p) => p.status === "shadow" && p.mode === "shadow"),
+          JSON.stringify(proposals.map((p) => [p.stepId, p.status])),
+        );
         assert.ok(proposals.some((p) => p.opportunityId === a && p.stepId === "note" && /Fulcrum screening/.test(String(p.action.body))));
         assert.ok(proposals[0]!.policy.some((r) => /ceiling shadow/.test(r)));
       });
@@ -71,7 +77,10 @@ for (const e of await testEngines()) {
     describe("with a model", () => {
       let h: Harness;
       before(async () => {
-        const ai = createAi({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "anthropic", anthropicApiKey: "test-key" } }, models: { anthropic: () => obedientModel() } });
+        const ai = createAi({
+          config: { ai: { ...DEFAULT_AI_CONFIG, provider: "anthropic", anthropicApiKey: "test-key" } },
+          models: { anthropic: () => obedientModel() },
+        });
         h = await startHarness(e.kind, { ai });
       });
       after(async () => h?.close());

@@ -52,7 +52,13 @@ export const SANDBOX_TRIAL_MODES: Readonly<Record<string, "shadow" | "assist" | 
 
 export async function startHarness(
   kind: DatabaseKind,
-  options: { env?: Record<string, string>; ai?: Ai; sandboxSeed?: number; allowHosts?: string[]; workflowModes?: Readonly<Record<string, "shadow" | "assist" | "auto">> } = {},
+  options: {
+    env?: Record<string, string>;
+    ai?: Ai;
+    sandboxSeed?: number;
+    allowHosts?: string[];
+    workflowModes?: Readonly<Record<string, "shadow" | "assist" | "auto">>;
+  } = {},
 ): Promise<Harness> {
   const t = await openTestDatabase(kind);
   // Stored as a person's choice is once applied (PATCH /api/workflows/:id; a raise after a second person approved it).
@@ -66,7 +72,14 @@ export async function startHarness(
   const inbox = createInbox({ db: t.db, queue, logger: silentLogger });
   await inbox.start();
   const adminUserId = sandbox.demo!.userIdsByName.get("Dana Whitfield")!;
-  const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminUserId, maxRetries: 1, retryBaseMs: 10 });
+  const client = createLeverClient({
+    baseUrl: sandbox.url,
+    auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+    connectionId: "default",
+    performAs: adminUserId,
+    maxRetries: 1,
+    retryBaseMs: 10,
+  });
   const runtime = await startEngineRuntime({
     config,
     db: t.db,

@@ -30,7 +30,9 @@ for (const e of await testEngines()) {
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       const port = (server.address() as { port: number }).port;
       const dir = mkdtempSync(join(tmpdir(), "hr-wf-"));
-      const yaml = readFileSync(join(BUILTIN_WORKFLOWS_DIR, "hr-handoff.yaml"), "utf8").replace('url: ""', `url: "http://127.0.0.1:${port}/hires"`).replace("format: workday", "format: bamboohr");
+      const yaml = readFileSync(join(BUILTIN_WORKFLOWS_DIR, "hr-handoff.yaml"), "utf8")
+        .replace('url: ""', `url: "http://127.0.0.1:${port}/hires"`)
+        .replace("format: workday", "format: bamboohr");
       writeFileSync(join(dir, "hr-handoff.yaml"), yaml);
       process.env.FULCRUM_HR_SIGNING_SECRET = SECRET;
       h = await startHarness(e.kind, { env: { FULCRUM_WORKFLOWS_DIR: dir }, allowHosts: ["127.0.0.1"] });
@@ -42,7 +44,11 @@ for (const e of await testEngines()) {
 
     it("routes an incomplete hire to a person, then sends the signed BambooHR-style payload once approved", async () => {
       const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
-      const opp = h.sandbox.actions.applyToPosting(posting.id, { name: "Hanna Hired", email: "hanna.hired@example.net", resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } }).opportunityId;
+      const opp = h.sandbox.actions.applyToPosting(posting.id, {
+        name: "Hanna Hired",
+        email: "hanna.hired@example.net",
+        resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+      }).opportunityId;
       await h.deliver();
       await h.settle();
       h.sandbox.actions.hire(opp);

@@ -43,7 +43,18 @@ async function startMediaServer(dir: string): Promise<{ url: string; server: Ser
     files["/answer.wav"] = SPEECH_WAV;
     ffmpegSync(["-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=4", "-c:a", "pcm_s16le", join(dir, "silence.wav")]);
     files["/silence.wav"] = join(dir, "silence.wav");
-    ffmpegSync(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-f", "lavfi", "-i", "testsrc=size=64x64:rate=5:duration=3", "-shortest", join(dir, "full.mp4")]);
+    ffmpegSync([
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:duration=3",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=size=64x64:rate=5:duration=3",
+      "-shortest",
+      join(dir, "full.mp4"),
+    ]);
     // The first 2 KiB: an mp4 that sniffs as one but has lost its index and most of its data.
     writeFileSync(join(dir, "truncated.mp4"), readFileSync(join(dir, "full.mp4")).subarray(0, 2048));
     files["/truncated.mp4"] = join(dir, "truncated.mp4");
@@ -123,7 +134,14 @@ for (const e of await testEngines()) {
       const byTitle = (text: string) => [...h.sandbox.state.postings.values()].find((p) => p.text === text)!;
       posting = { id: byTitle(posting.text).id, text: posting.text };
       otherPosting = { id: byTitle(otherPosting.text).id, text: otherPosting.text };
-      app = createApp({ config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({ default: {} }) });
+      app = createApp({
+        config: h.config,
+        db: h.t.db,
+        logger: silentLogger,
+        queue: h.queue,
+        inbox: h.inbox,
+        connections: createMemoryConnectionDirectory({ default: {} }),
+      });
     });
     after(async () => {
       delete process.env.FULCRUM_TOOL_SECRET_VIDEO_INTERVIEWS;
@@ -135,13 +153,20 @@ for (const e of await testEngines()) {
     async function post(body: Record<string, unknown>): Promise<string> {
       const id = `iv-${++n}`;
       const raw = JSON.stringify({ event: "interview.completed", id, ...body });
-      const res = await app.request(`/webhooks/tools/${TOOL}`, { method: "POST", headers: { "content-type": "application/json", "x-fulcrum-signature": sign(raw) }, body: raw });
+      const res = await app.request(`/webhooks/tools/${TOOL}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-fulcrum-signature": sign(raw) },
+        body: raw,
+      });
       assert.equal(res.status, 200, await res.clone().text());
       return id;
     }
 
     async function runOf(eventId: string) {
-      const { rows } = await h.t.db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where workflow_id = 'interview-analysis' and run_key = $1", [`interview-analysis:default:tool:${TOOL}:${eventId}`]);
+      const { rows } = await h.t.db.query<{ status: string; error: string | null }>(
+        "select status, error from workflow_runs where workflow_id = 'interview-analysis' and run_key = $1",
+        [`interview-analysis:default:tool:${TOOL}:${eventId}`],
+      );
       return rows[0];
     }
 
@@ -195,7 +220,9 @@ for (const e of await testEngines()) {
       const id = await post({ candidate: { email: "ari.byurl@example.net" }, interview: { transcriptUrl: `${media.url}/call.srt` } });
       await h.settle(60_000);
       assert.deepEqual(await runOf(id), { status: "succeeded", error: null });
-      const { rows: runs } = await h.t.db.query<{ opportunity_id: string | null }>("select opportunity_id from workflow_runs where run_key = $1", [`interview-analysis:default:tool:${TOOL}:${id}`]);
+      const { rows: runs } = await h.t.db.query<{ opportunity_id: string | null }>("select opportunity_id from workflow_runs where run_key = $1", [
+        `interview-analysis:default:tool:${TOOL}:${id}`,
+      ]);
       assert.equal(runs[0]?.opportunity_id, opp, "the run shows the opportunity the intake found");
       const { rows } = await h.t.db.query<{ source: string }>("select source from interview_transcripts where opportunity_id = $1", [opp]);
       assert.deepEqual(rows, [{ source: "platform-transcript" }]);
@@ -250,7 +277,9 @@ for (const e of await testEngines()) {
         notListed: /^step intake: blocked: media host cdn\.elsewhere\.example is not on this tool's allow-list/,
         transcriptNotListed: /^step intake: blocked: transcript host cdn\.elsewhere\.example is not on this tool's allow-list/,
         notATranscript: /^step transcribe: transcript-invalid: transcript from 127\.0\.0\.1:\d+ is not WebVTT, SRT or JSON segments/,
-        noQuestions: new RegExp(`^step intake: questions-empty: no question set is configured for posting "${otherPosting.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`),
+        noQuestions: new RegExp(
+          `^step intake: questions-empty: no question set is configured for posting "${otherPosting.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`,
+        ),
         nothing: /^step intake: transcript-invalid: the event carries neither a media URL nor a transcript/,
         unknown: /^step intake: no opportunity in Lever for this interview/,
       };
@@ -281,12 +310,17 @@ for (const e of await testEngines()) {
       assert.ok((note.evidence as { question: string }[]).some((ev) => ev.question === "q-debug"));
       const body = JSON.stringify(note.action);
       assert.doesNotMatch(body, /how old are you/i, "the interviewer check is not part of the note");
-      assert.ok(note.reasons.some((r) => /should not have asked: shown here for the recruiter/.test(String(r))), JSON.stringify(note.reasons));
+      assert.ok(
+        note.reasons.some((r) => /should not have asked: shown here for the recruiter/.test(String(r))),
+        JSON.stringify(note.reasons),
+      );
     });
 
     /** Every row of every table in the public schema, as text, for looking for what must be gone. */
     async function everyRow(): Promise<{ table: string; text: string }[]> {
-      const { rows: tables } = await h.t.db.query<{ table_name: string }>("select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'");
+      const { rows: tables } = await h.t.db.query<{ table_name: string }>(
+        "select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'",
+      );
       const out: { table: string; text: string }[] = [];
       for (const { table_name } of tables) {
         const { rows } = await h.t.db.query<{ j: string }>(`select t::text as j from "${table_name}" t`);
@@ -306,7 +340,8 @@ for (const e of await testEngines()) {
       const id = await post({ opportunityId: opp, candidate: { id: "willo-forget", email }, interview: { transcript: own, transcriptFilename: "call.srt" } });
       await h.settle(60_000);
       assert.equal((await runOf(id))?.status, "waiting");
-      const holding = (rows: { table: string; text: string }[]) => [...new Set(rows.filter((r) => r.text.toLowerCase().includes(quote) || r.text.toLowerCase().includes(email)).map((r) => r.table))].sort();
+      const holding = (rows: { table: string; text: string }[]) =>
+        [...new Set(rows.filter((r) => r.text.toLowerCase().includes(quote) || r.text.toLowerCase().includes(email)).map((r) => r.table))].sort();
       assert.ok(holding(await everyRow()).length > 0, "the interview is stored before it is forgotten");
       const before = (await listProposals(h.t.db, { workflowId: "interview-analysis", limit: 100 })).filter((p) => p.opportunityId === opp);
 
@@ -314,7 +349,11 @@ for (const e of await testEngines()) {
       assert.equal(forgotten.length, 1);
       assert.deepEqual(holding(await everyRow()), [], "no table holds the quote or the e-mail");
       const after = (await listProposals(h.t.db, { workflowId: "interview-analysis", limit: 100 })).filter((p) => p.opportunityId === opp);
-      assert.deepEqual(after.map((p) => [p.id, p.status]), before.map((p) => [p.id, p.status]), "proposals keep their ids and status for the audit");
+      assert.deepEqual(
+        after.map((p) => [p.id, p.status]),
+        before.map((p) => [p.id, p.status]),
+        "proposals keep their ids and status for the audit",
+      );
       assert.ok(after.every((p) => Array.isArray(p.evidence) && p.evidence.length === 0));
 
       const { rows } = await h.t.db.query<{ id: string }>("select id from workflow_runs where run_key = $1", [`interview-analysis:default:tool:${TOOL}:${id}`]);
@@ -331,16 +370,25 @@ for (const e of await testEngines()) {
       await h.settle(60_000);
       for (const id of ids) assert.notEqual((await runOf(id))?.status, "failed");
       const count = async (opp: string) =>
-        Number((await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id = $1 and analysis is not null", [opp])).rows[0]!.n);
+        Number(
+          (await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id = $1 and analysis is not null", [opp]))
+            .rows[0]!.n,
+        );
       assert.equal(await count(gone), 1);
-      const others = Number((await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id <> $1", [gone])).rows[0]!.n);
+      const others = Number(
+        (await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id <> $1", [gone])).rows[0]!.n,
+      );
 
       h.sandbox.actions.deleteOpportunity(gone, null);
       await h.deliver(["candidateDeleted"]);
       await h.settle(60_000);
       assert.equal(await count(gone), 0, "the deleted candidate's transcript and analysis are gone");
       assert.equal(await count(kept), 1);
-      assert.equal(Number((await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id <> $1", [gone])).rows[0]!.n), others, "nobody else's transcript went");
+      assert.equal(
+        Number((await h.t.db.query<{ n: string }>("select count(*) as n from interview_transcripts where opportunity_id <> $1", [gone])).rows[0]!.n),
+        others,
+        "nobody else's transcript went",
+      );
     });
   });
 }

@@ -62,8 +62,13 @@ for (const e of await testEngines()) {
         .map((u) => ({ id: u.id, email: u.email.toLowerCase(), name: u.name }));
       await probe.close();
       const identities = [];
-      for (const [n, p] of people.entries()) identities.push({ leverUserId: p.id, email: p.email, connection: "dav", calendarUrl: await dav.makeCalendar(`person${n}`), timezone: "Europe/Berlin" });
-      const calendars = { connections: [{ id: "dav", provider: "caldav", serverUrl: `${dav.url}/`, username: RADICALE_USER.username, password: RADICALE_USER.password }], identities, defaultTimezone: "Europe/Berlin" };
+      for (const [n, p] of people.entries())
+        identities.push({ leverUserId: p.id, email: p.email, connection: "dav", calendarUrl: await dav.makeCalendar(`person${n}`), timezone: "Europe/Berlin" });
+      const calendars = {
+        connections: [{ id: "dav", provider: "caldav", serverUrl: `${dav.url}/`, username: RADICALE_USER.username, password: RADICALE_USER.password }],
+        identities,
+        defaultTimezone: "Europe/Berlin",
+      };
       const configFile = join(dir, "fulcrum.config.yaml");
       writeFileSync(configFile, `calendars: ${JSON.stringify(calendars)}\n`);
       h = await startHarness(e.kind, {
@@ -98,13 +103,25 @@ for (const e of await testEngines()) {
     async function book(name: string, start: string, interviewer: { id: string; email: string; name: string }) {
       const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published")!;
       const email = `${name.toLowerCase().replace(/\W+/g, ".")}@mail.example`;
-      const { opportunityId } = h.sandbox.actions.applyToPosting(posting.id, { name, email, resume: { name: "cv.txt", contentType: "text/plain", bytes: new TextEncoder().encode(`${name}\nEngineer`) } });
+      const { opportunityId } = h.sandbox.actions.applyToPosting(posting.id, {
+        name,
+        email,
+        resume: { name: "cv.txt", contentType: "text/plain", bytes: new TextEncoder().encode(`${name}\nEngineer`) },
+      });
       const params: BookingParams = {
         opportunityId,
         panelKey: `${opportunityId}:video`,
         candidate: { name, email, timezone: ZONE },
         format: "video",
-        sessions: [{ id: "tech", title: "Technical", start, end: plus(start, 45), interviewers: [{ leverUserId: interviewer.id, email: interviewer.email, name: interviewer.name }] }],
+        sessions: [
+          {
+            id: "tech",
+            title: "Technical",
+            start,
+            end: plus(start, 45),
+            interviewers: [{ leverUserId: interviewer.id, email: interviewer.email, name: interviewer.name }],
+          },
+        ],
       };
       const result = await bookPanel(params, deps);
       assert.ok(result.panelId, "the Lever sandbox has the panel");
@@ -136,21 +153,31 @@ for (const e of await testEngines()) {
 
     /** Makes every armed timer of the workflow due now (as if the clock had passed them), and lets them fire. */
     async function makeTimersDue() {
-      await h.t.db.query("update pgboss.job set start_after = now() where name = $1 and state in ('created', 'retry') and data->>'workflowId' = 'interview-reminders'", [TIMER_QUEUE]);
+      await h.t.db.query(
+        "update pgboss.job set start_after = now() where name = $1 and state in ('created', 'retry') and data->>'workflowId' = 'interview-reminders'",
+        [TIMER_QUEUE],
+      );
       await drain();
     }
 
-    const reminderProposals = async (opportunityId: string) => (await listProposals(h.t.db, { workflowId: "interview-reminders", limit: 500 })).filter((p) => p.opportunityId === opportunityId);
+    const reminderProposals = async (opportunityId: string) =>
+      (await listProposals(h.t.db, { workflowId: "interview-reminders", limit: 500 })).filter((p) => p.opportunityId === opportunityId);
     /** Reminders that reached the sink for an address (the booking's calendar invite is not one). */
     const remindersTo = (email: string) => smtp.inbox.filter((m) => m.to.includes(email) && !/METHOD:/.test(m.raw)).map((m) => decoded(m.raw));
     /** The armed timers of the workflow for a Lever interview, as offsets in minutes before `start`. */
     const armed = async (interviewIds: string[], start: string) => {
-      const { rows } = await h.t.db.query<{ fire_at: Date | string }>("select fire_at from workflow_timers where workflow_id = 'interview-reminders' and split_part(key, ':', 3) = any($1::text[])", [interviewIds]);
+      const { rows } = await h.t.db.query<{ fire_at: Date | string }>(
+        "select fire_at from workflow_timers where workflow_id = 'interview-reminders' and split_part(key, ':', 3) = any($1::text[])",
+        [interviewIds],
+      );
       return rows.map((r) => (Date.parse(start) - new Date(r.fire_at).getTime()) / MINUTE).sort((a, b) => a - b);
     };
     /** The timer jobs queued for a Lever interview, as offsets in minutes before `start`. */
     const timerJobs = async (interviewIds: string[], start: string) => {
-      const { rows } = await h.t.db.query<{ fire_at: string }>("select data->>'fireAt' as fire_at from pgboss.job where name = $1 and data->>'workflowId' = 'interview-reminders' and split_part(data->>'key', ':', 3) = any($2::text[])", [TIMER_QUEUE, interviewIds]);
+      const { rows } = await h.t.db.query<{ fire_at: string }>(
+        "select data->>'fireAt' as fire_at from pgboss.job where name = $1 and data->>'workflowId' = 'interview-reminders' and split_part(data->>'key', ':', 3) = any($2::text[])",
+        [TIMER_QUEUE, interviewIds],
+      );
       return rows.map((r) => (Date.parse(start) - Number(r.fire_at)) / MINUTE).sort((a, b) => a - b);
     };
     const interviewsOf = (panelId: string) => h.sandbox.state.panels.get(panelId)?.interviews.map((i) => i.id) ?? [];
@@ -170,13 +197,20 @@ for (const e of await testEngines()) {
 
       const proposals = await reminderProposals(b.opportunityId);
       const candidate = proposals.filter((p) => p.stepId === "candidate");
-      assert.equal(candidate.length, 1, `one reminder for the candidate, however many timers fired: ${JSON.stringify(proposals.map((p) => [p.stepId, p.status]))}`);
+      assert.equal(
+        candidate.length,
+        1,
+        `one reminder for the candidate, however many timers fired: ${JSON.stringify(proposals.map((p) => [p.stepId, p.status]))}`,
+      );
       assert.equal(candidate[0]!.status, "pending", "e-mail waits for a person");
       assert.equal(proposals.filter((p) => p.stepId === "interviewers").length, 0, "interviewers are reminded at the first offset only");
       const outputs = await remindOutputs(b.opportunityId);
       assert.equal(outputs.length, 3, "the 24 h, 3 h and 1 h timers each ran the reminder task");
       assert.equal(outputs.filter((o) => o.candidate?.due === true).length, 1);
-      assert.ok(outputs.every((o) => o.due === true || /already sent/.test(String(o.candidate?.reason))), JSON.stringify(outputs.map((o) => o.candidate)));
+      assert.ok(
+        outputs.every((o) => o.due === true || /already sent/.test(String(o.candidate?.reason))),
+        JSON.stringify(outputs.map((o) => o.candidate)),
+      );
       assert.equal(remindersTo(b.email).length, 0, "nothing is sent before the approval");
 
       await h.runtime.engine.decideProposal(candidate[0]!.id, { actor: "user:coordinator", decision: "approve" });
@@ -214,14 +248,20 @@ for (const e of await testEngines()) {
 
       const remind = await remindOutputs(b.opportunityId);
       assert.ok(remind.length >= 1, "the moved interview's timers ran the reminder");
-      assert.ok(remind.every((o) => o.start === undefined || Date.parse(o.start) === Date.parse(moved)), `only the new time is considered: ${JSON.stringify(remind.map((o) => o.start))}`);
+      assert.ok(
+        remind.every((o) => o.start === undefined || Date.parse(o.start) === Date.parse(moved)),
+        `only the new time is considered: ${JSON.stringify(remind.map((o) => o.start))}`,
+      );
 
       // The old time's timers coming due change nothing: the reminder re-reads the booking.
       await makeTimersDue();
       const all = await remindOutputs(b.opportunityId);
       assert.notDeepEqual(now, before, "Lever's full replacement of the panel made new interviews, so the old ones' timers were still armed");
       assert.equal(all.length, 6, "the old interview's three timers fired too");
-      assert.ok(all.every((o) => o.start === undefined || Date.parse(o.start) === Date.parse(moved)), JSON.stringify(all.map((o) => o.start)));
+      assert.ok(
+        all.every((o) => o.start === undefined || Date.parse(o.start) === Date.parse(moved)),
+        JSON.stringify(all.map((o) => o.start)),
+      );
       const proposals = (await reminderProposals(b.opportunityId)).filter((p) => p.stepId === "candidate");
       assert.equal(proposals.length, 1, JSON.stringify(proposals.map((p) => p.action)));
       await h.runtime.engine.decideProposal(proposals[0]!.id, { actor: "user:coordinator", decision: "approve" });
@@ -244,14 +284,26 @@ for (const e of await testEngines()) {
       // Moved while the reminder for the old time waits for a person.
       const moved = fromNow(40 * MINUTE);
       await rebookPanel({ ...b.params, sessions: [{ ...b.params.sessions[0]!, start: moved, end: plus(moved, 45) }] }, 1, deps);
-      await assert.rejects(h.runtime.engine.decideProposal(first[0]!.id, { actor: "user:coordinator", decision: "approve" }), /withdrawn: the interview was moved/);
+      await assert.rejects(
+        h.runtime.engine.decideProposal(first[0]!.id, { actor: "user:coordinator", decision: "approve" }),
+        /withdrawn: the interview was moved/,
+      );
       await h.settle(60_000);
       const old = (await reminderProposals(b.opportunityId)).find((p) => p.id === first[0]!.id)!;
       assert.equal(old.status, "expired");
-      const { rows: runs } = await h.t.db.query<{ status: string }>("select r.status from workflow_runs r join proposals p on p.run_id = r.id where p.id = $1", [old.id]);
+      const { rows: runs } = await h.t.db.query<{ status: string }>(
+        "select r.status from workflow_runs r join proposals p on p.run_id = r.id where p.id = $1",
+        [old.id],
+      );
       assert.equal(runs[0]!.status, "cancelled", "the run's later steps do not act on the old time either");
-      const { rows: decisions } = await h.t.db.query<{ decision: string; reason: string }>("select decision, reason from proposal_decisions where proposal_id = $1", [old.id]);
-      assert.deepEqual(decisions.map((d) => d.decision), ["expire"]);
+      const { rows: decisions } = await h.t.db.query<{ decision: string; reason: string }>(
+        "select decision, reason from proposal_decisions where proposal_id = $1",
+        [old.id],
+      );
+      assert.deepEqual(
+        decisions.map((d) => d.decision),
+        ["expire"],
+      );
       assert.match(decisions[0]!.reason, /^withdrawn: the interview was moved/);
 
       // The new time's reminder, then the panel is cancelled (the self-scheduling cancel withdraws the same way).
@@ -261,9 +313,15 @@ for (const e of await testEngines()) {
       await h.client.deletePanel(b.opportunityId, b.panelId, { key: `test:cancel:${b.panelId}` });
       await createSchedulingChangeStore(h.t.db).setState(b.params.panelKey, "cancelled");
       assert.deepEqual(await createReminderStore(h.t.db).withdrawPending(b.params.panelKey, "the candidate cancelled the interview"), [second[0]!.id]);
-      await assert.rejects(h.runtime.engine.decideProposal(second[0]!.id, { actor: "user:coordinator", decision: "approve" }), /withdrawn: the candidate cancelled/);
+      await assert.rejects(
+        h.runtime.engine.decideProposal(second[0]!.id, { actor: "user:coordinator", decision: "approve" }),
+        /withdrawn: the candidate cancelled/,
+      );
       await h.settle(60_000);
-      assert.ok((await reminderProposals(b.opportunityId)).every((p) => p.status === "expired"), "nothing left to approve");
+      assert.ok(
+        (await reminderProposals(b.opportunityId)).every((p) => p.status === "expired"),
+        "nothing left to approve",
+      );
       assert.equal(remindersTo(b.email).length, 0, "nothing reached the sink");
     });
 
@@ -281,7 +339,10 @@ for (const e of await testEngines()) {
 
       const outputs = await remindOutputs(b.opportunityId);
       assert.equal(outputs.length, 3, "each timer fired and ran the reminder task");
-      assert.ok(outputs.every((o) => o.due === false && /cancelled/.test(String(o.reason))), JSON.stringify(outputs));
+      assert.ok(
+        outputs.every((o) => o.due === false && /cancelled/.test(String(o.reason))),
+        JSON.stringify(outputs),
+      );
       assert.equal((await reminderProposals(b.opportunityId)).length, 0, "no reminder proposal");
       assert.equal(remindersTo(b.email).length, 0, "nothing reached the sink");
     });

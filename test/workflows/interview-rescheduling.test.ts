@@ -76,7 +76,11 @@ describe("a decline in the calendar re-plans and re-books the panel through the 
   it("fills the declined seat, escalates the near interview, audits the decisions, and on approval patches the event, the invite and the Lever panel", async () => {
     const posting = [...h.sandbox.state.postings.values()].find((p) => p.text === POSTING)!;
     const email = "rosa.resched@mail.example";
-    const { opportunityId } = h.sandbox.actions.applyToPosting(posting.id, { name: "Rosa Resched", email, resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+    const { opportunityId } = h.sandbox.actions.applyToPosting(posting.id, {
+      name: "Rosa Resched",
+      email,
+      resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+    });
     await h.deliver(["applicationCreated"]);
     await h.settle();
     h.sandbox.actions.moveStage(opportunityId, h.sandbox.state.stages.find((s) => s.text === "On-site Interview")!.id);
@@ -111,7 +115,9 @@ describe("a decline in the calendar re-plans and re-books the panel through the 
     assert.ok(rebook, `a re-booking waits for a person: ${JSON.stringify(await proposals("interview-rescheduling"))}`);
     assert.equal(rebook.status, "pending");
     // The trail stores each record's subject and data together.
-    const audit = await h.t.db.query<{ kind: string; opportunity_id: string; data: Record<string, any> }>("select kind, opportunity_id, data->'data' as data from audit_records where kind like 'scheduling.%' order by seq");
+    const audit = await h.t.db.query<{ kind: string; opportunity_id: string; data: Record<string, any> }>(
+      "select kind, opportunity_id, data->'data' as data from audit_records where kind like 'scheduling.%' order by seq",
+    );
     const replanned = audit.rows.find((r) => r.kind === "scheduling.replanned");
     assert.ok(replanned, "the re-plan decision is audited");
     assert.equal(replanned.opportunity_id, opportunityId);

@@ -55,7 +55,8 @@ for (const e of await testEngines()) {
     let base: string;
     let owner: { slug: string; email: string };
     const auth = `Basic ${Buffer.from("fulcrum:calendars").toString("base64")}`;
-    const dav = (method: string, path: string, body?: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method, body, headers: { authorization: auth, ...headers } });
+    const dav = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
+      fetch(`${base}${path}`, { method, body, headers: { authorization: auth, ...headers } });
     // The window is computed the way the task does: business days from tomorrow in the candidate's zone (the posting is in Lisbon).
     const days = businessDays(Date.now(), "Europe/Lisbon", 5);
     const at = (day: number, hhmm: string, zone: string) => DateTime.fromISO(`${days[day]!.toISODate()}T${hhmm}`, { zone });
@@ -64,7 +65,25 @@ for (const e of await testEngines()) {
       dir = mkdtempSync(join(tmpdir(), "fulcrum-sched-wf-"));
       const port = await freePort();
       writeFileSync(join(dir, "users"), "fulcrum:calendars\n");
-      writeFileSync(join(dir, "radicale.conf"), ["[server]", `hosts = 127.0.0.1:${port}`, "[auth]", "type = htpasswd", `htpasswd_filename = ${join(dir, "users")}`, "htpasswd_encryption = plain", "delay = 0", "[storage]", `filesystem_folder = ${join(dir, "collections")}`, "[rights]", "type = owner_only", "[logging]", "level = warning", ""].join("\n"));
+      writeFileSync(
+        join(dir, "radicale.conf"),
+        [
+          "[server]",
+          `hosts = 127.0.0.1:${port}`,
+          "[auth]",
+          "type = htpasswd",
+          `htpasswd_filename = ${join(dir, "users")}`,
+          "htpasswd_encryption = plain",
+          "delay = 0",
+          "[storage]",
+          `filesystem_folder = ${join(dir, "collections")}`,
+          "[rights]",
+          "type = owner_only",
+          "[logging]",
+          "level = warning",
+          "",
+        ].join("\n"),
+      );
       proc = spawn("radicale", ["--config", join(dir, "radicale.conf")], { stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";
       proc.stderr!.on("data", (d) => (stderr += d));
@@ -90,28 +109,59 @@ for (const e of await testEngines()) {
 
       const calendars = [...Object.keys(PEOPLE), owner.slug];
       for (const slug of calendars) {
-        const mk = await dav("MKCALENDAR", `/fulcrum/${slug}/`, `<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>${slug}</D:displayname></D:prop></D:set></C:mkcalendar>`);
+        const mk = await dav(
+          "MKCALENDAR",
+          `/fulcrum/${slug}/`,
+          `<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>${slug}</D:displayname></D:prop></D:set></C:mkcalendar>`,
+        );
         assert.equal(mk.status, 201);
       }
       const put = async (slug: string, uid: string, body: string) => {
-        const r = await dav("PUT", `/fulcrum/${slug}/${uid}.ics`, VCAL(`BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\n${body}END:VEVENT\r\n`), { "content-type": "text/calendar; charset=utf-8" });
+        const r = await dav("PUT", `/fulcrum/${slug}/${uid}.ics`, VCAL(`BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\n${body}END:VEVENT\r\n`), {
+          "content-type": "text/calendar; charset=utf-8",
+        });
         assert.equal(r.status, 201, `PUT ${uid}`);
       };
       const weekBefore = days[0]!.minus({ weeks: 1 });
       // Rafael: a daily stand-up (a series that began a week earlier) and a long review on the first day.
-      await put("rafael", "standup", `SUMMARY:Stand-up\r\nDTSTART;TZID=Europe/Lisbon:${date(weekBefore)}T093000\r\nDTEND;TZID=Europe/Lisbon:${date(weekBefore)}T094500\r\nRRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR\r\n`);
-      await put("rafael", "review", `SUMMARY:Architecture review\r\nDTSTART:${utc(at(0, "10:00", PEOPLE.rafael.zone))}\r\nDTEND:${utc(at(0, "13:00", PEOPLE.rafael.zone))}\r\n`);
+      await put(
+        "rafael",
+        "standup",
+        `SUMMARY:Stand-up\r\nDTSTART;TZID=Europe/Lisbon:${date(weekBefore)}T093000\r\nDTEND;TZID=Europe/Lisbon:${date(weekBefore)}T094500\r\nRRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR\r\n`,
+      );
+      await put(
+        "rafael",
+        "review",
+        `SUMMARY:Architecture review\r\nDTSTART:${utc(at(0, "10:00", PEOPLE.rafael.zone))}\r\nDTEND:${utc(at(0, "13:00", PEOPLE.rafael.zone))}\r\n`,
+      );
       // Yusuf: another candidate's interview on day one, a focus block marked free, out of office all of day two.
-      await put("yusuf", "other-interview", `SUMMARY:Interview: another candidate\r\nDTSTART:${utc(at(0, "15:00", PEOPLE.yusuf.zone))}\r\nDTEND:${utc(at(0, "16:00", PEOPLE.yusuf.zone))}\r\n`);
-      await put("yusuf", "focus", `SUMMARY:Focus\r\nTRANSP:TRANSPARENT\r\nDTSTART:${utc(at(0, "09:00", PEOPLE.yusuf.zone))}\r\nDTEND:${utc(at(0, "17:00", PEOPLE.yusuf.zone))}\r\n`);
+      await put(
+        "yusuf",
+        "other-interview",
+        `SUMMARY:Interview: another candidate\r\nDTSTART:${utc(at(0, "15:00", PEOPLE.yusuf.zone))}\r\nDTEND:${utc(at(0, "16:00", PEOPLE.yusuf.zone))}\r\n`,
+      );
+      await put(
+        "yusuf",
+        "focus",
+        `SUMMARY:Focus\r\nTRANSP:TRANSPARENT\r\nDTSTART:${utc(at(0, "09:00", PEOPLE.yusuf.zone))}\r\nDTEND:${utc(at(0, "17:00", PEOPLE.yusuf.zone))}\r\n`,
+      );
       await put("yusuf", "away", `SUMMARY:Out of office\r\nDTSTART;VALUE=DATE:${date(days[1]!)}\r\nDTEND;VALUE=DATE:${date(days[2]!)}\r\n`);
       // Sofia (New York): a tentative hold on day one's morning.
-      await put("sofia", "hold", `SUMMARY:Hold\r\nSTATUS:TENTATIVE\r\nDTSTART:${utc(at(0, "09:00", PEOPLE.sofia.zone))}\r\nDTEND:${utc(at(0, "11:00", PEOPLE.sofia.zone))}\r\n`);
+      await put(
+        "sofia",
+        "hold",
+        `SUMMARY:Hold\r\nSTATUS:TENTATIVE\r\nDTSTART:${utc(at(0, "09:00", PEOPLE.sofia.zone))}\r\nDTEND:${utc(at(0, "11:00", PEOPLE.sofia.zone))}\r\n`,
+      );
       // The posting's owner is on leave for the whole window.
-      await put(owner.slug, "leave", `SUMMARY:Parental leave\r\nDTSTART;VALUE=DATE:${date(days[0]!.minus({ days: 7 }))}\r\nDTEND;VALUE=DATE:${date(days.at(-1)!.plus({ days: 7 }))}\r\n`);
+      await put(
+        owner.slug,
+        "leave",
+        `SUMMARY:Parental leave\r\nDTSTART;VALUE=DATE:${date(days[0]!.minus({ days: 7 }))}\r\nDTEND;VALUE=DATE:${date(days.at(-1)!.plus({ days: 7 }))}\r\n`,
+      );
 
       const hours = "{ mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] }";
-      const identity = (email: string, slug: string, zone: string) => `    - { lever: ${email}, calendarUrl: /fulcrum/${slug}/, timezone: ${zone}, workingHours: ${hours} }`;
+      const identity = (email: string, slug: string, zone: string) =>
+        `    - { lever: ${email}, calendarUrl: /fulcrum/${slug}/, timezone: ${zone}, workingHours: ${hours} }`;
       const configFile = join(dir, "fulcrum.config.yaml");
       writeFileSync(
         configFile,
@@ -150,7 +200,11 @@ for (const e of await testEngines()) {
 
     async function enter(name: string, stageName: string) {
       const posting = [...h.sandbox.state.postings.values()].find((p) => p.text === "Senior Backend Engineer, Payments")!;
-      const { opportunityId } = h.sandbox.actions.applyToPosting(posting.id, { name, email: `${name.toLowerCase().replace(/\W+/g, ".")}@mail.example`, resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+      const { opportunityId } = h.sandbox.actions.applyToPosting(posting.id, {
+        name,
+        email: `${name.toLowerCase().replace(/\W+/g, ".")}@mail.example`,
+        resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+      });
       await h.deliver(["applicationCreated"]);
       await h.settle();
       h.sandbox.actions.moveStage(opportunityId, h.sandbox.state.stages.find((s) => s.text === stageName)!.id);
@@ -170,12 +224,26 @@ for (const e of await testEngines()) {
       const book = proposals.find((p) => p.stepId === "book");
       assert.ok(book, `a booking proposal waits for a person (${JSON.stringify(proposals.map((p) => p.stepId))})`);
       assert.equal(book.status, "pending");
-      const options = [book.action.booking, ...(book.evidence as { booking: unknown }[]).map((x) => x.booking)] as { opportunityId: string; sessions: { title: string; start: string; end: string; interviewers: { leverUserId: string; email: string }[] }[] }[];
+      const options = [book.action.booking, ...(book.evidence as { booking: unknown }[]).map((x) => x.booking)] as {
+        opportunityId: string;
+        sessions: { title: string; start: string; end: string; interviewers: { leverUserId: string; email: string }[] }[];
+      }[];
       assert.ok(options.length >= 2 && options.length <= 3, `2–3 options, got ${options.length}`);
       assert.ok(options.every((o) => o.opportunityId === opportunityId));
-      assert.deepEqual(options[0]!.sessions.map((s) => s.title), ["Hiring manager", "System design"], "the hiring manager goes first");
+      assert.deepEqual(
+        options[0]!.sessions.map((s) => s.title),
+        ["Hiring manager", "System design"],
+        "the hiring manager goes first",
+      );
 
-      const provider = new CaldavCalendarProvider({ id: "dav", provider: "caldav", serverUrl: `${base}/`, username: "fulcrum", password: "calendars", domains: [] });
+      const provider = new CaldavCalendarProvider({
+        id: "dav",
+        provider: "caldav",
+        serverUrl: `${base}/`,
+        username: "fulcrum",
+        password: "calendars",
+        domains: [],
+      });
       const zoneOf = (email: string) => Object.values(PEOPLE).find((p) => p.email === email)!.zone;
       for (const option of options) {
         for (const s of option.sessions) {
@@ -185,8 +253,14 @@ for (const e of await testEngines()) {
             const zone = zoneOf(who.email);
             const slug = Object.entries(PEOPLE).find(([, p]) => p.email === who.email)![0];
             const local = [start.setZone(zone), end.setZone(zone)];
-            assert.ok(local[0]!.weekday <= 5 && local[0]!.toFormat("HH:mm") >= "09:00" && local[1]!.toFormat("HH:mm") <= "17:00" && local[1]!.hasSame(local[0]!, "day"), `${who.email} works during ${s.title} ${s.start}`);
-            const events = await provider.events({ id: who.leverUserId, email: who.email, connectionId: "dav", calendarUrl: `/fulcrum/${slug}/`, timezone: zone }, { start: start.minus({ days: 1 }).toISO()!, end: end.plus({ days: 1 }).toISO()! });
+            assert.ok(
+              local[0]!.weekday <= 5 && local[0]!.toFormat("HH:mm") >= "09:00" && local[1]!.toFormat("HH:mm") <= "17:00" && local[1]!.hasSame(local[0]!, "day"),
+              `${who.email} works during ${s.title} ${s.start}`,
+            );
+            const events = await provider.events(
+              { id: who.leverUserId, email: who.email, connectionId: "dav", calendarUrl: `/fulcrum/${slug}/`, timezone: zone },
+              { start: start.minus({ days: 1 }).toISO()!, end: end.plus({ days: 1 }).toISO()! },
+            );
             for (const ev of events) {
               if (ev.status === "free" || ev.cancelled) continue;
               const evStart = ev.allDay ? DateTime.fromISO(ev.start, { zone }) : DateTime.fromISO(ev.start);
@@ -208,8 +282,14 @@ for (const e of await testEngines()) {
       assert.equal(rafael.timezone, PEOPLE.rafael.zone);
       assert.ok(rafael.working.length >= 5, "working time on each day of the window");
       assert.ok(rafael.busy.some((b) => b.title === "Architecture review" && b.status === "busy"));
-      assert.ok(seen.some((c) => c.busy.some((b) => b.allDay && b.title === "Out of office")), "Yusuf's all-day event");
-      assert.ok(seen.some((c) => c.busy.some((b) => b.status === "tentative" && b.title === "Hold")), "Sofia's tentative hold");
+      assert.ok(
+        seen.some((c) => c.busy.some((b) => b.allDay && b.title === "Out of office")),
+        "Yusuf's all-day event",
+      );
+      assert.ok(
+        seen.some((c) => c.busy.some((b) => b.status === "tentative" && b.title === "Hold")),
+        "Sofia's tentative hold",
+      );
       assert.ok(!seen.some((c) => c.busy.some((b) => b.title === "Focus")), "a free (transparent) event does not block");
     });
 
@@ -217,7 +297,11 @@ for (const e of await testEngines()) {
       const { proposals, output } = await enter("Theo Technical", "Technical Assessment");
       assert.equal(output?.panelSource, "hiring team");
       assert.equal(output?.feasible, false);
-      assert.equal(proposals.find((p) => p.stepId === "book"), undefined, "nothing to book");
+      assert.equal(
+        proposals.find((p) => p.stepId === "book"),
+        undefined,
+        "nothing to book",
+      );
       const gate = proposals.find((p) => p.stepId === "unschedulable");
       assert.ok(gate, "a person is asked");
       assert.match(String(gate.action.message), /No interview panel could be proposed for Theo Technical \(Technical Assessment\)/);

@@ -49,7 +49,9 @@ for (const e of await testEngines()) {
       await h.settle();
       const ps = (await listProposals(h.t.db, { workflowId: "language-check", limit: 50 })).filter((p) => p.opportunityId === opp);
       assert.deepEqual(ps, []);
-      const runs = await h.t.db.query<{ status: string }>("select status from workflow_runs where workflow_id = 'language-check' and opportunity_id = $1", [opp]);
+      const runs = await h.t.db.query<{ status: string }>("select status from workflow_runs where workflow_id = 'language-check' and opportunity_id = $1", [
+        opp,
+      ]);
       assert.deepEqual(runs.rows, [{ status: "succeeded" }]);
     });
   });

@@ -30,7 +30,16 @@ for (const e of await testEngines()) {
 
     before(async () => {
       h = await startHarness(e.kind);
-      app = createApp({ config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({}), engine: h.runtime.engine, workflows: h.runtime.workflows });
+      app = createApp({
+        config: h.config,
+        db: h.t.db,
+        logger: silentLogger,
+        queue: h.queue,
+        inbox: h.inbox,
+        connections: createMemoryConnectionDirectory({}),
+        engine: h.runtime.engine,
+        workflows: h.runtime.workflows,
+      });
       admin = (await createApiToken(h.t.db, "ops admin", "admin")).token;
       recruiter = (await createApiToken(h.t.db, "recruiter", "recruiter")).token;
     });
@@ -73,9 +82,18 @@ for (const e of await testEngines()) {
       } finally {
         engineEvents.off("settings.modeCeiling", listen);
       }
-      assert.deepEqual(seen, [{ effective: "shadow", override: "shadow", environment: "auto", actor: `user:token:${(await h.t.db.query<{ id: number }>("select id from api_tokens where name = 'ops admin'")).rows[0]!.id}` }]);
+      assert.deepEqual(seen, [
+        {
+          effective: "shadow",
+          override: "shadow",
+          environment: "auto",
+          actor: `user:token:${(await h.t.db.query<{ id: number }>("select id from api_tokens where name = 'ops admin'")).rows[0]!.id}`,
+        },
+      ]);
 
-      const listed = (await (await app.request("/api/workflows", { headers: { authorization: `Bearer ${admin}` } })).json()) as { workflows: { ceiling: string }[] };
+      const listed = (await (await app.request("/api/workflows", { headers: { authorization: `Bearer ${admin}` } })).json()) as {
+        workflows: { ceiling: string }[];
+      };
       assert.ok(listed.workflows.length > 0 && listed.workflows.every((w) => w.ceiling === "shadow"), "the workflow list shows the ceiling in force");
 
       const opp = apply(h, "Ceiling Shadowed");
@@ -84,7 +102,10 @@ for (const e of await testEngines()) {
       await h.settle();
       const proposals = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opp);
       assert.ok(proposals.length > 0, "the workflow ran");
-      assert.ok(proposals.every((p) => p.status === "shadow"), JSON.stringify(proposals.map((p) => [p.stepId, p.status])));
+      assert.ok(
+        proposals.every((p) => p.status === "shadow"),
+        JSON.stringify(proposals.map((p) => [p.stepId, p.status])),
+      );
       assert.ok(proposals.some((p) => p.policy.some((r) => /ceiling shadow caps auto/.test(r))));
       assert.equal(notesOf(h, opp).length, 0);
       assert.deepEqual(h.sandbox.state.opportunities.get(opp)!.tags, tagsBefore);
@@ -99,7 +120,9 @@ for (const e of await testEngines()) {
       const opp = apply(h, "Ceiling Lifted");
       await h.deliver(["applicationCreated"]);
       await h.settle();
-      const note = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).find((p) => p.opportunityId === opp && p.stepId === "note");
+      const note = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).find(
+        (p) => p.opportunityId === opp && p.stepId === "note",
+      );
       assert.equal(note?.status, "applied");
       assert.equal(notesOf(h, opp).length, 1);
     });

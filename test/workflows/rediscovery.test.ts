@@ -26,7 +26,12 @@ async function publishCopy(h: Harness, posting: ReturnType<typeof postingWithLis
   const res = await fetch(`${h.sandbox.url}/postings?perform_as=${h.adminUserId}`, {
     method: "POST",
     headers: { authorization: `Basic ${Buffer.from(`${h.sandbox.apiKey}:`).toString("base64")}`, "content-type": "application/json" },
-    body: JSON.stringify({ text: title, state: "published", categories: posting.categories, content: { descriptionHtml: posting.content.descriptionHtml, lists: posting.content.lists } }),
+    body: JSON.stringify({
+      text: title,
+      state: "published",
+      categories: posting.categories,
+      content: { descriptionHtml: posting.content.descriptionHtml, lists: posting.content.lists },
+    }),
   });
   assert.equal(res.status, 201);
   return ((await res.json()) as { data: { id: string } }).data.id;
@@ -88,7 +93,10 @@ for (const e of await testEngines()) {
         [[...past, blocked]],
       );
       assert.equal(rows.length, 3, "the screening step indexed every application it read");
-      assert.ok(rows.every((r) => r.archived), "the archive webhook marked them archived");
+      assert.ok(
+        rows.every((r) => r.archived),
+        "the archive webhook marked them archived",
+      );
     });
 
     it("remembers existing postings on its first look and proposes nobody for them", async () => {
@@ -111,9 +119,15 @@ for (const e of await testEngines()) {
       for (const id of past) {
         const mine = proposals.filter((p) => p.opportunityId === id);
         // One decision per candidate: the tag and the note follow the approval.
-        assert.deepEqual(mine.map((p) => `${p.stepId}:${p.status}`), ["approve:pending"]);
+        assert.deepEqual(
+          mine.map((p) => `${p.stepId}:${p.status}`),
+          ["approve:pending"],
+        );
         const ask = mine[0]!;
-        assert.ok(ask.reasons.some((r) => /^Meets /.test(String(r))), ask.reasons.join(" | "));
+        assert.ok(
+          ask.reasons.some((r) => /^Meets /.test(String(r))),
+          ask.reasons.join(" | "),
+        );
         assert.match(String(ask.action.message), /Put this past candidate forward for "Second opening"\? Score \d+\/100/);
       }
       assert.equal(proposals.filter((p) => p.opportunityId === blocked).length, 0, "no proposal for a candidate who may not be contacted");
@@ -130,8 +144,13 @@ for (const e of await testEngines()) {
       await h.runtime.engine.decideProposal(ask.id, { actor: "user:recruiter", decision: "approve" });
       await h.settle();
       assert.ok(h.sandbox.state.opportunities.get(past[0]!)!.tags.includes("rediscovered: Second opening"));
-      const notes = [...h.sandbox.state.notes.values()].filter((n) => (n as { opportunityId?: string }).opportunityId === past[0]).map((n) => JSON.stringify(n));
-      assert.ok(notes.some((n) => n.includes("Possible fit for Second opening")), notes.join("\n"));
+      const notes = [...h.sandbox.state.notes.values()]
+        .filter((n) => (n as { opportunityId?: string }).opportunityId === past[0])
+        .map((n) => JSON.stringify(n));
+      assert.ok(
+        notes.some((n) => n.includes("Possible fit for Second opening")),
+        notes.join("\n"),
+      );
       // The other candidate's question still waits; rejecting it writes nothing.
       const other = proposals.find((p) => p.opportunityId === past[1] && p.stepId === "approve")!;
       await h.runtime.engine.decideProposal(other.id, { actor: "user:recruiter", decision: "reject", reason: "already hired elsewhere" });
@@ -144,10 +163,18 @@ for (const e of await testEngines()) {
 
     it("a manual run for one posting proposes only candidates not already proposed for it", async () => {
       const before = (await outreachRuns(h)).length;
-      const runId = await h.runtime.engine.startManual("talent-rediscovery", { connectionId: "default", actor: "user:recruiter", traceId: randomUUID().replaceAll("-", ""), data: { postingId: [...h.sandbox.state.postings.values()].find((p) => p.text === "Second opening")!.id } });
+      const runId = await h.runtime.engine.startManual("talent-rediscovery", {
+        connectionId: "default",
+        actor: "user:recruiter",
+        traceId: randomUUID().replaceAll("-", ""),
+        data: { postingId: [...h.sandbox.state.postings.values()].find((p) => p.text === "Second opening")!.id },
+      });
       assert.ok(runId);
       await h.settle();
-      const { rows } = await h.t.db.query<{ status: string; output: { candidates: number } }>("select r.status, s.output from workflow_runs r join workflow_steps s on s.run_id = r.id where r.id = $1", [runId]);
+      const { rows } = await h.t.db.query<{ status: string; output: { candidates: number } }>(
+        "select r.status, s.output from workflow_runs r join workflow_steps s on s.run_id = r.id where r.id = $1",
+        [runId],
+      );
       assert.equal(rows[0]!.status, "succeeded");
       assert.equal(rows[0]!.output.candidates, 3, "it finds them again");
       assert.equal((await outreachRuns(h)).length, before, "but starts no second outreach run for the same posting and candidate");
@@ -156,13 +183,24 @@ for (const e of await testEngines()) {
     it("over the REST API: previews the fit with reasons for a recruiter, starts the workflow, and refuses bad input and other roles", async () => {
       const registry = { list: async () => [{ id: "default" }], client: async () => h.client } as unknown as ConnectionRegistry;
       const app = createApp({
-        config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({}),
-        connectionRegistry: registry, engine: h.runtime.engine, workflows: h.runtime.workflows,
+        config: h.config,
+        db: h.t.db,
+        logger: silentLogger,
+        queue: h.queue,
+        inbox: h.inbox,
+        connections: createMemoryConnectionDirectory({}),
+        connectionRegistry: registry,
+        engine: h.runtime.engine,
+        workflows: h.runtime.workflows,
       });
       const recruiter = (await createApiToken(h.t.db, "recruiter", "recruiter")).token;
       const auditor = (await createApiToken(h.t.db, "auditor", "auditor")).token;
       const call = async (method: string, path: string, token: string, body?: unknown) => {
-        const res = await app.request(`/api${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        const res = await app.request(`/api${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
         return { status: res.status, json: (await res.json()) as Record<string, any> };
       };
       const second = [...h.sandbox.state.postings.values()].find((p) => p.text === "Second opening")!.id;
@@ -190,7 +228,9 @@ for (const e of await testEngines()) {
       const started = await call("POST", "/rediscovery", recruiter, { postingId: second });
       assert.equal(started.status, 202, JSON.stringify(started.json));
       await h.settle();
-      const run = await h.t.db.query<{ status: string; workflow_id: string }>("select status, workflow_id from workflow_runs where id = $1", [started.json.runId]);
+      const run = await h.t.db.query<{ status: string; workflow_id: string }>("select status, workflow_id from workflow_runs where id = $1", [
+        started.json.runId,
+      ]);
       assert.deepEqual(run.rows[0], { status: "succeeded", workflow_id: "talent-rediscovery" });
       assert.equal((await h.t.db.query<{ n: number }>("select count(*)::int as n from workflow_runs")).rows[0]!.n, runsBefore + 1, "no outreach run twice");
 

@@ -41,14 +41,25 @@ for (const e of await testEngines()) {
       posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
       const registry = { list: async () => [{ id: "default" }], client: async () => h.client } as unknown as ConnectionRegistry;
       const app = createApp({
-        config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({}),
-        connectionRegistry: registry, engine: h.runtime.engine, workflows: h.runtime.workflows,
+        config: h.config,
+        db: h.t.db,
+        logger: silentLogger,
+        queue: h.queue,
+        inbox: h.inbox,
+        connections: createMemoryConnectionDirectory({}),
+        connectionRegistry: registry,
+        engine: h.runtime.engine,
+        workflows: h.runtime.workflows,
       });
       recruiter = (await createApiToken(h.t.db, "recruiter", "recruiter")).token;
       secondRecruiter = (await createApiToken(h.t.db, "second recruiter", "recruiter")).token;
       auditor = (await createApiToken(h.t.db, "auditor", "auditor")).token;
       call = async (method, path, token, body) => {
-        const res = await app.request(`/api${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
+        const res = await app.request(`/api${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+        });
         return { status: res.status, json: (await res.json()) as Record<string, any> };
       };
     });
@@ -82,11 +93,18 @@ for (const e of await testEngines()) {
       assert.equal(bad.json.error.field, "criteria.0.weight");
       assert.match(bad.json.error.message, /criteria\.0\.weight/);
       assert.equal((await call("PUT", `/postings/${posting.id}/rubric`, recruiter, "{not json")).status, 400);
-      assert.match((await call("PUT", `/postings/${posting.id}/rubric`, recruiter, { ...OVERRIDE, postingId: "another" })).json.error.message, /names posting "another"/);
+      assert.match(
+        (await call("PUT", `/postings/${posting.id}/rubric`, recruiter, { ...OVERRIDE, postingId: "another" })).json.error.message,
+        /names posting "another"/,
+      );
       assert.equal((await call("PUT", `/postings/${posting.id}/rubric`, auditor, OVERRIDE)).status, 403);
       const listed = await call("GET", `/postings/${posting.id}/rubric`, auditor);
       assert.equal(listed.status, 200);
-      assert.deepEqual(listed.json.versions.map((v: { version: number }) => v.version), [1], "nothing else was stored");
+      assert.deepEqual(
+        listed.json.versions.map((v: { version: number }) => v.version),
+        [1],
+        "nothing else was stored",
+      );
 
       const first = await screen("Before Approval");
       assert.equal(first.rubricSource, "posting", "an unapproved override scores nobody");
@@ -102,7 +120,10 @@ for (const e of await testEngines()) {
       const own = await call("POST", `/postings/${posting.id}/rubric/1/approve`, recruiter);
       assert.equal(own.status, 403);
       assert.match(own.json.error.message, /You wrote rubric version 1 .*, so someone else must approve it/);
-      assert.equal((await call("GET", `/postings/${posting.id}/rubric`, recruiter)).json.versions.find((v: { version: number }) => v.version === 1).approvedBy, null);
+      assert.equal(
+        (await call("GET", `/postings/${posting.id}/rubric`, recruiter)).json.versions.find((v: { version: number }) => v.version === 1).approvedBy,
+        null,
+      );
       const approved = await call("POST", `/postings/${posting.id}/rubric/1/approve`, secondRecruiter);
       assert.equal(approved.status, 200, JSON.stringify(approved.json));
       assert.equal(approved.json.version.active, true);
@@ -116,7 +137,10 @@ for (const e of await testEngines()) {
       assert.deepEqual(after.missingMustHaves, ["COBOL on the mainframe"]);
       assert.equal(before.rubricSource, "override", "applications screened after the approval use it");
       const { rows } = await h.t.db.query<{ kind: string }>("select kind from audit_records where kind like 'rubric.%' order by seq");
-      assert.deepEqual(rows.map((r) => r.kind), ["rubric.saved", "rubric.approved"]);
+      assert.deepEqual(
+        rows.map((r) => r.kind),
+        ["rubric.saved", "rubric.approved"],
+      );
     });
 
     it("lets the author approve when an admin has turned four eyes off, and audits both", async () => {
@@ -128,10 +152,15 @@ for (const e of await testEngines()) {
         const own = await call("POST", `/postings/${posting.id}/rubric/${version}/approve`, recruiter);
         assert.equal(own.status, 200, JSON.stringify(own.json));
         assert.equal(own.json.version.approvedBy, own.json.version.createdBy);
-        const { rows } = await h.t.db.query<{ kind: string; actor: string; data: unknown }>("select kind, actor, data from audit_records where kind in ('settings.four_eyes', 'rubric.approved') order by seq");
+        const { rows } = await h.t.db.query<{ kind: string; actor: string; data: unknown }>(
+          "select kind, actor, data from audit_records where kind in ('settings.four_eyes', 'rubric.approved') order by seq",
+        );
         // The stored record keeps the appended data under `data` (beside its subject).
         const data = (r: { data: unknown }) => ((typeof r.data === "string" ? JSON.parse(r.data) : r.data) as { data: Record<string, unknown> }).data;
-        assert.deepEqual(rows.filter((r) => r.kind === "settings.four_eyes").map((r) => [r.actor, data(r).required]), [["user:admin-1", false]]);
+        assert.deepEqual(
+          rows.filter((r) => r.kind === "settings.four_eyes").map((r) => [r.actor, data(r).required]),
+          [["user:admin-1", false]],
+        );
         const last = rows.at(-1)!;
         assert.equal(last.kind, "rubric.approved");
         assert.equal(data(last).version, version);
@@ -188,7 +217,12 @@ describe("fulcrum rubric", () => {
     assert.match(own.stderr, /fulcrum rubric: You wrote rubric version 1 .*, so someone else must approve it/);
     const approve = await fulcrum("rubric", "approve", "1", "--posting", "post-1", "--by", "Dana");
     assert.equal(approve.code, 0, approve.stderr);
-    const shown = JSON.parse((await fulcrum("rubric", "show", "--posting", "post-1")).stdout) as { versions: { version: number; active: boolean; approvedBy: string; createdBy: string }[] };
-    assert.deepEqual(shown.versions.map((v) => [v.version, v.active, v.createdBy, v.approvedBy]), [[1, true, "cli:Priya", "cli:Dana"]]);
+    const shown = JSON.parse((await fulcrum("rubric", "show", "--posting", "post-1")).stdout) as {
+      versions: { version: number; active: boolean; approvedBy: string; createdBy: string }[];
+    };
+    assert.deepEqual(
+      shown.versions.map((v) => [v.version, v.active, v.createdBy, v.approvedBy]),
+      [[1, true, "cli:Priya", "cli:Dana"]],
+    );
   });
 });

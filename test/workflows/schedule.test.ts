@@ -57,7 +57,13 @@ for (const e of await testEngines()) {
       await queue.start();
       const inbox = createInbox({ db: t.db, queue, logger: silentLogger });
       await inbox.start();
-      const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", maxRetries: 1, retryBaseMs: 10 });
+      const client = createLeverClient({
+        baseUrl: sandbox.url,
+        auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+        connectionId: "default",
+        maxRetries: 1,
+        retryBaseMs: 10,
+      });
       runtime = await startEngineRuntime({
         config: loadConfig({ FULCRUM_SANDBOX: "off", FULCRUM_LOG_LEVEL: "silent", FULCRUM_WORKFLOWS_DIR: dir }),
         db: t.db,
@@ -87,7 +93,11 @@ for (const e of await testEngines()) {
         .sort((a, b) => a.key.localeCompare(b.key));
 
     const runs = async () =>
-      (await t.db.query<{ run_key: string; connection_id: string; status: string }>("select run_key, connection_id, status from workflow_runs where workflow_id = 'weekly-digest' order by id")).rows;
+      (
+        await t.db.query<{ run_key: string; connection_id: string; status: string }>(
+          "select run_key, connection_id, status from workflow_runs where workflow_id = 'weekly-digest' order by id",
+        )
+      ).rows;
 
     /** Sends a tick and waits until its job is done (and the runs it started have finished). */
     async function tick(at?: string): Promise<void> {
@@ -96,7 +106,9 @@ for (const e of await testEngines()) {
       const until = Date.now() + 30_000;
       for (;;) {
         const job = await queue.getJob(id);
-        const running = await t.db.query<{ n: number }>("select count(*)::int as n from workflow_runs where workflow_id = 'weekly-digest' and status in ('running')");
+        const running = await t.db.query<{ n: number }>(
+          "select count(*)::int as n from workflow_runs where workflow_id = 'weekly-digest' and status in ('running')",
+        );
         if (job?.state === "completed" && running.rows[0]!.n === 0) return;
         if (job?.state === "failed") throw new Error(`the tick failed: ${JSON.stringify(job.output)}`);
         if (Date.now() > until) throw new Error(`the tick did not finish (job ${job?.state})`);
@@ -116,10 +128,20 @@ for (const e of await testEngines()) {
       let rows = await runs();
       assert.deepEqual(rows.map((r) => r.connection_id).sort(), CONNECTIONS);
       const minute = Math.floor(Date.parse("2030-01-07T06:00:05.000Z") / 60_000);
-      assert.deepEqual(rows.map((r) => r.run_key).sort(), CONNECTIONS.map((c) => `weekly-digest:${c}:schedule:${minute}`));
-      assert.ok(rows.every((r) => r.status === "succeeded"), JSON.stringify(rows));
+      assert.deepEqual(
+        rows.map((r) => r.run_key).sort(),
+        CONNECTIONS.map((c) => `weekly-digest:${c}:schedule:${minute}`),
+      );
+      assert.ok(
+        rows.every((r) => r.status === "succeeded"),
+        JSON.stringify(rows),
+      );
       const proposals = await t.db.query<{ status: string }>("select status from proposals where workflow_id = 'weekly-digest'");
-      assert.deepEqual(proposals.rows.map((p) => p.status), ["shadow", "shadow"], "recorded, not sent");
+      assert.deepEqual(
+        proposals.rows.map((p) => p.status),
+        ["shadow", "shadow"],
+        "recorded, not sent",
+      );
 
       // The other trigger (or a redelivered tick) in the same minute starts nothing new.
       await tick("2030-01-07T06:00:55.000Z");
@@ -130,7 +152,13 @@ for (const e of await testEngines()) {
       await tick("2030-01-07T06:01:00.000Z");
       rows = await runs();
       assert.equal(rows.length, 4);
-      assert.deepEqual(rows.slice(2).map((r) => r.connection_id).sort(), CONNECTIONS);
+      assert.deepEqual(
+        rows
+          .slice(2)
+          .map((r) => r.connection_id)
+          .sort(),
+        CONNECTIONS,
+      );
     });
 
     it("keys a tick by when the job was created, not when it runs", async () => {
@@ -140,7 +168,13 @@ for (const e of await testEngines()) {
       assert.equal(rows.length, before + 2);
       const job = (await queue.listJobs({ queue: SCHEDULE_QUEUE, limit: 1 }))[0]!;
       const minute = Math.floor(job.createdOn.getTime() / 60_000);
-      assert.deepEqual(rows.slice(before).map((r) => r.run_key).sort(), CONNECTIONS.map((c) => `weekly-digest:${c}:schedule:${minute}`));
+      assert.deepEqual(
+        rows
+          .slice(before)
+          .map((r) => r.run_key)
+          .sort(),
+        CONNECTIONS.map((c) => `weekly-digest:${c}:schedule:${minute}`),
+      );
     });
 
     it("does not start a disabled workflow", async () => {
@@ -175,7 +209,10 @@ for (const e of await testEngines()) {
       ]);
       assert.equal(problems.length, 1, JSON.stringify(problems));
       assert.match(problems[0]!, /^workflow bad-zone: schedule "0 1 \* \* \*" \(Mars\/Olympus_Mons\) was not registered/);
-      assert.deepEqual((await queue.boss.getSchedules(SCHEDULE_QUEUE)).map((s) => s.key), ["good-one"]);
+      assert.deepEqual(
+        (await queue.boss.getSchedules(SCHEDULE_QUEUE)).map((s) => s.key),
+        ["good-one"],
+      );
       // Back to the loaded files.
       await runtime.syncSchedules();
       assert.ok((await queue.boss.getSchedules(SCHEDULE_QUEUE)).some((s) => s.key === "talent-rediscovery"));

@@ -42,13 +42,20 @@ for (const e of await testEngines()) {
 
     function apply(name: string, resume: Uint8Array): string {
       const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
-      return h.sandbox.actions.applyToPosting(posting.id, { name, email: `${name.toLowerCase().replace(/\W+/g, ".")}@example.net`, resume: { name: "resume.txt", contentType: "text/plain", bytes: resume } }).opportunityId;
+      return h.sandbox.actions.applyToPosting(posting.id, {
+        name,
+        email: `${name.toLowerCase().replace(/\W+/g, ".")}@example.net`,
+        resume: { name: "resume.txt", contentType: "text/plain", bytes: resume },
+      }).opportunityId;
     }
 
     it("writes score, tier, recommendation and prompt version to the profile form, keeps the note, and holds a rejection for a person", async () => {
       const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
       const strong = apply("Form Strong", resumeFor(posting.content));
-      const weak = apply("Form Weak", new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n"));
+      const weak = apply(
+        "Form Weak",
+        new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n"),
+      );
       await h.deliver(["applicationCreated"]);
       await h.settle();
 
@@ -57,7 +64,10 @@ for (const e of await testEngines()) {
       const waiting = (await listProposals(h.t.db, { workflowId: "application-screening", status: "pending", limit: 500 })).filter(
         (p) => (p.opportunityId === strong || p.opportunityId === weak) && (p.stepId === "advance" || p.stepId === "reject"),
       );
-      assert.ok(waiting.some((p) => p.opportunityId === weak && p.stepId === "reject"), "the rejection is proposed before the form is written");
+      assert.ok(
+        waiting.some((p) => p.opportunityId === weak && p.stepId === "reject"),
+        "the rejection is proposed before the form is written",
+      );
       for (const p of waiting) await h.runtime.engine.decideProposal(p.id, { actor: "user:recruiter-1", decision: "reject", reason: "kept for the test" });
       await h.settle();
 
@@ -81,7 +91,12 @@ for (const e of await testEngines()) {
         assert.equal(values["Prompt version"], out.promptVersion);
       }
 
-      const weakRec = (await h.t.db.query<{ r: string }>("select s.output->>'recommendation' as r from workflow_steps s join workflow_runs r on r.id = s.run_id where r.opportunity_id = $1 and s.step_id = 'screen'", [weak])).rows[0]!.r;
+      const weakRec = (
+        await h.t.db.query<{ r: string }>(
+          "select s.output->>'recommendation' as r from workflow_steps s join workflow_runs r on r.id = s.run_id where r.opportunity_id = $1 and s.step_id = 'screen'",
+          [weak],
+        )
+      ).rows[0]!.r;
       assert.equal(weakRec, "reject");
       const reject = proposals.find((p) => p.opportunityId === weak && p.stepId === "reject");
       assert.equal(reject?.decidedBy, "user:recruiter-1", "the archive waited for a person");
@@ -107,7 +122,11 @@ for (const e of await testEngines()) {
       const weak = h.sandbox.actions.applyToPosting(posting.id, {
         name: "Formless Weak",
         email: "formless.weak@example.net",
-        resume: { name: "resume.txt", contentType: "text/plain", bytes: new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n") },
+        resume: {
+          name: "resume.txt",
+          contentType: "text/plain",
+          bytes: new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n"),
+        },
       }).opportunityId;
       await h.deliver(["applicationCreated"]);
       await h.settle();
@@ -115,7 +134,10 @@ for (const e of await testEngines()) {
       const proposals = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === weak);
       assert.equal(proposals.find((p) => p.stepId === "reject")?.status, "applied", JSON.stringify(proposals.map((p) => [p.stepId, p.status])));
       assert.notEqual(h.sandbox.state.opportunities.get(weak)!.archived, null);
-      const { rows } = await h.t.db.query<{ status: string; error: string }>("select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'", [weak]);
+      const { rows } = await h.t.db.query<{ status: string; error: string }>(
+        "select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'",
+        [weak],
+      );
       assert.equal(rows[0]?.status, "failed");
       assert.match(rows[0]!.error, /step form: no profile form template "No such template"/);
     });
@@ -133,7 +155,11 @@ for (const e of await testEngines()) {
       const weak = h.sandbox.actions.applyToPosting(posting.id, {
         name: "Auto Weak",
         email: "auto.weak@example.net",
-        resume: { name: "resume.txt", contentType: "text/plain", bytes: new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n") },
+        resume: {
+          name: "resume.txt",
+          contentType: "text/plain",
+          bytes: new TextEncoder().encode("Sam Sample\nLine cook\n\nExperience\nLine cook, The Diner, 2019 - present\n- Prepared breakfast orders\n"),
+        },
       }).opportunityId;
       await h.deliver(["applicationCreated"]);
       await h.settle();

@@ -44,7 +44,10 @@ for (const e of await testEngines()) {
       assert.ok(byStep.note!.reasons.length > 0);
       assert.ok(byStep.note!.confidence !== null);
       const o = h.sandbox.state.opportunities.get(opp)!;
-      assert.ok(o.tags.some((t) => t.startsWith("fulcrum-screen-")), o.tags.join());
+      assert.ok(
+        o.tags.some((t) => t.startsWith("fulcrum-screen-")),
+        o.tags.join(),
+      );
       assert.equal(notesOf(h, opp).length, 1);
       if (byStep.advance) {
         assert.equal(byStep.advance.status, "pending");
@@ -54,7 +57,12 @@ for (const e of await testEngines()) {
 
     it("fails the run loudly when the posting has no requirements, instead of scoring against its title", async () => {
       const base = pickPosting(h);
-      const empty = { ...base, id: "posting-without-content", text: "Mystery Role", content: { description: "", descriptionHtml: "", lists: [], closing: "", closingHtml: "" } };
+      const empty = {
+        ...base,
+        id: "posting-without-content",
+        text: "Mystery Role",
+        content: { description: "", descriptionHtml: "", lists: [], closing: "", closingHtml: "" },
+      };
       h.sandbox.state.postings.set(empty.id, empty);
       const { opportunityId } = h.sandbox.actions.applyToPosting(empty.id, {
         name: "No Requirements",
@@ -63,19 +71,36 @@ for (const e of await testEngines()) {
       });
       await h.deliver(["applicationCreated"]);
       await h.settle();
-      const run = (await h.t.db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'", [opportunityId])).rows[0];
+      const run = (
+        await h.t.db.query<{ status: string; error: string | null }>(
+          "select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'",
+          [opportunityId],
+        )
+      ).rows[0];
       assert.equal(run?.status, "failed", JSON.stringify(run));
       assert.match(run!.error ?? "", /posting-without-content \("Mystery Role"\) has no requirements to screen against/);
       assert.equal(notesOf(h, opportunityId).length, 0);
-      assert.deepEqual((await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opportunityId), []);
+      assert.deepEqual(
+        (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opportunityId),
+        [],
+      );
     });
 
     it("routes a resume Lever could not process (422 on download) to a person, and the run still finishes", async () => {
       const opp = apply(h, "Unprocessable Upload");
-      h.sandbox.actions.addResume(opp, { file: { name: "resume-v2.pdf", contentType: "application/pdf", bytes: new TextEncoder().encode("%PDF-1.4 broken") }, status: "error", uploadedAt: Date.now() + 60_000 });
+      h.sandbox.actions.addResume(opp, {
+        file: { name: "resume-v2.pdf", contentType: "application/pdf", bytes: new TextEncoder().encode("%PDF-1.4 broken") },
+        status: "error",
+        uploadedAt: Date.now() + 60_000,
+      });
       await h.deliver(["applicationCreated"]);
       await h.settle();
-      const run = (await h.t.db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'", [opp])).rows[0];
+      const run = (
+        await h.t.db.query<{ status: string; error: string | null }>(
+          "select status, error from workflow_runs where opportunity_id = $1 and workflow_id = 'application-screening'",
+          [opp],
+        )
+      ).rows[0];
       assert.notEqual(run?.status, "failed", JSON.stringify(run));
       const proposals = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opp);
       const note = proposals.find((p) => p.stepId === "note");
@@ -83,20 +108,32 @@ for (const e of await testEngines()) {
       // Confidence 0: the note waits for a person, and the run waits with it.
       assert.equal(run?.status, "waiting");
       assert.equal(note?.status, "pending");
-      assert.equal(proposals.find((p) => p.stepId === "advance"), undefined);
+      assert.equal(
+        proposals.find((p) => p.stepId === "advance"),
+        undefined,
+      );
     });
 
     it("routes a resume whose text yields no positions and no skills to a person instead of scoring it as weak", async () => {
       const opp = apply(h, "Unreadable Layout");
       const prose = "Casey Example\nI am writing to say that I would love to join your team one day.\nThank you for reading this letter and for your time.\n";
-      h.sandbox.actions.addResume(opp, { file: { name: "letter.txt", contentType: "text/plain", bytes: new TextEncoder().encode(prose) }, uploadedAt: Date.now() + 60_000 });
+      h.sandbox.actions.addResume(opp, {
+        file: { name: "letter.txt", contentType: "text/plain", bytes: new TextEncoder().encode(prose) },
+        uploadedAt: Date.now() + 60_000,
+      });
       await h.deliver(["applicationCreated"]);
       await h.settle();
       const proposals = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opp);
       const note = proposals.find((p) => p.stepId === "note");
-      assert.match(String(note?.action.body), /not scored\. Resume letter\.txt: No positions or skills found: the layout was not understood\..*A person should review/);
+      assert.match(
+        String(note?.action.body),
+        /not scored\. Resume letter\.txt: No positions or skills found: the layout was not understood\..*A person should review/,
+      );
       assert.equal(note?.status, "pending");
-      assert.equal(proposals.find((p) => p.stepId === "advance"), undefined);
+      assert.equal(
+        proposals.find((p) => p.stepId === "advance"),
+        undefined,
+      );
       const o = h.sandbox.state.opportunities.get(opp)!;
       assert.ok(!o.tags.some((t) => /fulcrum-screen-(weak|possible|strong)/.test(t)), o.tags.join());
     });
@@ -106,7 +143,9 @@ for (const e of await testEngines()) {
       h.sandbox.actions.addResume(opp, { profile: "LinkedIn", uploadedAt: Date.now() + 60_000 });
       await h.deliver(["applicationCreated"]);
       await h.settle();
-      const note = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).find((p) => p.opportunityId === opp && p.stepId === "note");
+      const note = (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).find(
+        (p) => p.opportunityId === opp && p.stepId === "note",
+      );
       assert.match(String(note?.action.body), /Fulcrum screening: \d+\/100/);
     });
 
@@ -141,14 +180,18 @@ for (const e of await testEngines()) {
     });
 
     it("an approved stage move is applied in Lever and recorded with who approved it", async () => {
-      const pending = (await listProposals(h.t.db, { workflowId: "application-screening", status: "pending", limit: 500 })).find((p) => p.stepId === "advance" || p.stepId === "note");
+      const pending = (await listProposals(h.t.db, { workflowId: "application-screening", status: "pending", limit: 500 })).find(
+        (p) => p.stepId === "advance" || p.stepId === "note",
+      );
       assert.ok(pending, "a pending proposal exists");
       await h.runtime.engine.decideProposal(pending.id, { actor: "user:recruiter-1", decision: "approve" });
       await h.settle();
       const [after] = await listProposals(h.t.db, { runId: pending.runId, limit: 500 }).then((ps) => ps.filter((p) => p.id === pending.id));
       assert.equal(after!.status, "applied");
       assert.equal(after!.decidedBy, "user:recruiter-1");
-      const audit = await h.t.db.query<{ kind: string; actor: string }>("select kind, actor from audit_records where kind in ('proposal.decided', 'lever.write') order by seq");
+      const audit = await h.t.db.query<{ kind: string; actor: string }>(
+        "select kind, actor from audit_records where kind in ('proposal.decided', 'lever.write') order by seq",
+      );
       assert.ok(audit.rows.some((r) => r.kind === "proposal.decided" && r.actor === "user:recruiter-1"));
       assert.ok(audit.rows.some((r) => r.kind === "lever.write"));
     });

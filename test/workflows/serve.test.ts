@@ -19,7 +19,12 @@ for (const e of await testEngines()) {
     let dropDb: (() => Promise<void>) | undefined;
 
     before(async () => {
-      const env: NodeJS.ProcessEnv = { FULCRUM_DATA_DIR: mkdtempSync(join(tmpdir(), "fulcrum-wf-serve-")), PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_ADMIN_TOKEN: ADMIN };
+      const env: NodeJS.ProcessEnv = {
+        FULCRUM_DATA_DIR: mkdtempSync(join(tmpdir(), "fulcrum-wf-serve-")),
+        PORT: "0",
+        FULCRUM_SANDBOX_PORT: "0",
+        FULCRUM_ADMIN_TOKEN: ADMIN,
+      };
       if (e.kind === "postgres") {
         const created = await createPostgresDatabase();
         dropDb = created.drop;
@@ -49,16 +54,25 @@ for (const e of await testEngines()) {
       assert.equal(asked.status, 202, await asked.clone().text());
       const { change } = (await asked.json()) as { change: { id: number } };
       const approver = (await createApiToken(running.ctx.db, "second admin", "admin")).token;
-      const switched = await fetch(`${running.url}/api/workflows/application-screening/changes/${change.id}/approve`, { method: "POST", headers: { authorization: `Bearer ${approver}` } });
+      const switched = await fetch(`${running.url}/api/workflows/application-screening/changes/${change.id}/approve`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${approver}` },
+      });
       assert.equal(switched.status, 200, await switched.clone().text());
       const sandbox = running.sandbox!;
       const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
-      const { opportunityId } = sandbox.actions.applyToPosting(posting.id, { name: "Webhook Person", email: "webhook.person@example.net", resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) } });
+      const { opportunityId } = sandbox.actions.applyToPosting(posting.id, {
+        name: "Webhook Person",
+        email: "webhook.person@example.net",
+        resume: { name: "cv.txt", contentType: "text/plain", bytes: resumeFor(posting.content) },
+      });
       const until = Date.now() + 30_000;
       let note: Record<string, any> | undefined;
       while (!note && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 200));
-        note = (await api("/proposals?workflow=application-screening&status=applied")).proposals.find((p: { opportunityId: string; stepId: string }) => p.opportunityId === opportunityId && p.stepId === "note");
+        note = (await api("/proposals?workflow=application-screening&status=applied")).proposals.find(
+          (p: { opportunityId: string; stepId: string }) => p.opportunityId === opportunityId && p.stepId === "note",
+        );
       }
       assert.ok(note, "the screening note was applied");
       const run = (await api(`/runs/${note.runId}`)).run;

@@ -41,7 +41,10 @@ const ORIGIN = "http://console.test";
  */
 function olderStylePacket(): string {
   const dir = mkdtempSync(join(tmpdir(), "fulcrum-shadow-"));
-  const text = readFileSync(join(BUILTIN_WORKFLOWS_DIR, "interview-packet.yaml"), "utf8").replace(/^mode: shadow\n/m, "mode: shadow\nmodes:\n  lever.note: auto\nsandbox:\n  mode: auto\n");
+  const text = readFileSync(join(BUILTIN_WORKFLOWS_DIR, "interview-packet.yaml"), "utf8").replace(
+    /^mode: shadow\n/m,
+    "mode: shadow\nmodes:\n  lever.note: auto\nsandbox:\n  mode: auto\n",
+  );
   assert.match(text, /lever\.note: auto/);
   writeFileSync(join(dir, "interview-packet.yaml"), text);
   return dir;
@@ -59,7 +62,16 @@ for (const e of await testEngines()) {
       userDir = olderStylePacket();
       // No mode chosen by anyone: every workflow runs as its file says.
       h = await startHarness(e.kind, { workflowModes: {}, env: { FULCRUM_WORKFLOWS_DIR: userDir } });
-      app = createApp({ config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({}), engine: h.runtime.engine, workflows: h.runtime.workflows });
+      app = createApp({
+        config: h.config,
+        db: h.t.db,
+        logger: silentLogger,
+        queue: h.queue,
+        inbox: h.inbox,
+        connections: createMemoryConnectionDirectory({}),
+        engine: h.runtime.engine,
+        workflows: h.runtime.workflows,
+      });
       admin = (await createApiToken(h.t.db, "ops admin", "admin")).token;
       secondAdmin = (await createApiToken(h.t.db, "second admin", "admin")).token;
     });
@@ -96,7 +108,10 @@ for (const e of await testEngines()) {
       assert.equal(note.mode, "shadow");
       assert.deepEqual(note.decidedBy, ["workflow"]);
       assert.match(note.reason, /the workflow's mode in its file/);
-      assert.ok(note.ignored.some((i) => /modes\.lever\.note says auto/.test(i)), note.ignored.join("; "));
+      assert.ok(
+        note.ignored.some((i) => /modes\.lever\.note says auto/.test(i)),
+        note.ignored.join("; "),
+      );
 
       const { opp, packets } = await candidateEntersPhoneScreen("Shadow By File");
       assert.equal(packets.length, 1, "the workflow ran");
@@ -119,11 +134,17 @@ for (const e of await testEngines()) {
       const r = await api("PATCH", "/workflows/interview-packet", { mode: "shadow" });
       assert.equal(r.status, 200);
       assert.equal(r.json.workflow.mode, "shadow");
-      assert.ok((r.json.workflow.actions as ListedAction[]).every((a) => a.mode === "shadow"), JSON.stringify(r.json.workflow.actions));
+      assert.ok(
+        (r.json.workflow.actions as ListedAction[]).every((a) => a.mode === "shadow"),
+        JSON.stringify(r.json.workflow.actions),
+      );
       const { opp, packets } = await candidateEntersPhoneScreen("Api Shadowed");
       assert.equal(packets.length, 1);
       assert.equal(packets[0]!.status, "shadow");
-      assert.ok(packets[0]!.policy.some((p) => /the workflow's mode \(set by user:token:\d+\)/.test(p)), packets[0]!.policy.join("; "));
+      assert.ok(
+        packets[0]!.policy.some((p) => /the workflow's mode \(set by user:token:\d+\)/.test(p)),
+        packets[0]!.policy.join("; "),
+      );
       assert.equal(notesOf(opp).length, 0);
     });
 
@@ -137,7 +158,10 @@ for (const e of await testEngines()) {
       });
       assert.equal(login.status, 200, await login.clone().text());
       const { csrfToken } = (await login.json()) as { csrfToken: string };
-      const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
       // What the console's mode menu sends after the confirmation.
       const res = await app.request(`${ORIGIN}/api/workflows/interview-packet`, {
         method: "PATCH",

@@ -30,7 +30,16 @@ for (const e of await testEngines()) {
     before(async () => {
       // No mode chosen by anyone: interview-packet runs as its file says (shadow).
       h = await startHarness(e.kind, { workflowModes: {} });
-      app = createApp({ config: h.config, db: h.t.db, logger: silentLogger, queue: h.queue, inbox: h.inbox, connections: createMemoryConnectionDirectory({}), engine: h.runtime.engine, workflows: h.runtime.workflows });
+      app = createApp({
+        config: h.config,
+        db: h.t.db,
+        logger: silentLogger,
+        queue: h.queue,
+        inbox: h.inbox,
+        connections: createMemoryConnectionDirectory({}),
+        engine: h.runtime.engine,
+        workflows: h.runtime.workflows,
+      });
       for (const name of ["alice", "bob"] as const) {
         const t = await createApiToken(h.t.db, `${name} (admin)`, "admin");
         tokens[name] = { token: t.token, actor: `user:token:${t.id}` };
@@ -57,7 +66,9 @@ for (const e of await testEngines()) {
     }
     const listed = async (id: string) => ((await api("bob", "GET", "/workflows")).json.workflows as Record<string, any>[]).find((w) => w.id === id)!;
     const auditOf = async (workflowId: string) =>
-      (await h.t.db.query<AuditRow>("select kind, actor, data from audit_records where kind like 'workflow.%' and seq > $1 order by seq", [auditFrom])).rows.filter((r) => r.data.subject.workflowId === workflowId);
+      (
+        await h.t.db.query<AuditRow>("select kind, actor, data from audit_records where kind like 'workflow.%' and seq > $1 order by seq", [auditFrom])
+      ).rows.filter((r) => r.data.subject.workflowId === workflowId);
     const notesOf = (opp: string) => notesOfIn(h, opp);
     const candidateEntersPhoneScreen = (name: string) => enterPhoneScreen(h, name);
 
@@ -76,7 +87,10 @@ for (const e of await testEngines()) {
       assert.equal(w.effectiveMode, "shadow");
       assert.equal(w.pendingChange.id, r.json.change.id);
       const waiting = (await api("bob", "GET", "/workflows/changes")).json.changes as Record<string, any>[];
-      assert.deepEqual(waiting.map((c) => [c.id, c.workflowId, c.mode]), [[r.json.change.id, "interview-packet", "auto"]]);
+      assert.deepEqual(
+        waiting.map((c) => [c.id, c.workflowId, c.mode]),
+        [[r.json.change.id, "interview-packet", "auto"]],
+      );
 
       const { opp, packets } = await candidateEntersPhoneScreen("Waiting Raise");
       assert.equal(packets.length, 1, "the workflow ran");
@@ -84,7 +98,10 @@ for (const e of await testEngines()) {
       assert.equal(notesOf(opp).length, 0, "no note was written to Lever");
 
       const audit = await auditOf("interview-packet");
-      assert.deepEqual(audit.map((a) => [a.kind, a.actor]), [["workflow.change_requested", tokens.alice.actor]]);
+      assert.deepEqual(
+        audit.map((a) => [a.kind, a.actor]),
+        [["workflow.change_requested", tokens.alice.actor]],
+      );
       assert.deepEqual(audit[0]!.data.data.changes, { mode: { from: "shadow", to: "auto" } });
       assert.equal(audit[0]!.data.data.changeId, r.json.change.id);
     });
@@ -93,7 +110,10 @@ for (const e of await testEngines()) {
       const { json } = await api("alice", "PATCH", "/workflows/interview-packet", { mode: "auto" });
       const r = await api("alice", "POST", `/workflows/interview-packet/changes/${json.change.id}/approve`, {});
       assert.equal(r.status, 403, JSON.stringify(r.json));
-      assert.match(r.json.error.message, /You asked for this change to workflow interview-packet \(set its mode to auto\), so someone else must approve it \(four eyes\)/);
+      assert.match(
+        r.json.error.message,
+        /You asked for this change to workflow interview-packet \(set its mode to auto\), so someone else must approve it \(four eyes\)/,
+      );
       assert.equal((await listed("interview-packet")).mode, "shadow");
       assert.equal((await api("bob", "GET", "/workflows/changes")).json.changes[0].status, "pending");
     });
@@ -118,12 +138,19 @@ for (const e of await testEngines()) {
       assert.equal(notesOf(opp).length, 1);
 
       const audit = await auditOf("interview-packet");
-      assert.deepEqual(audit.map((a) => [a.kind, a.actor]), [
-        ["workflow.change_requested", tokens.alice.actor],
-        ["workflow.change_approved", tokens.bob.actor],
-      ]);
+      assert.deepEqual(
+        audit.map((a) => [a.kind, a.actor]),
+        [
+          ["workflow.change_requested", tokens.alice.actor],
+          ["workflow.change_approved", tokens.bob.actor],
+        ],
+      );
       assert.deepEqual(audit[1]!.data.data, { changeId: json.change.id, author: tokens.alice.actor, changes: { mode: { from: "shadow", to: "auto" } } });
-      assert.equal((await api("bob", "POST", `/workflows/interview-packet/changes/${json.change.id}/approve`, {})).status, 409, "an approved change is not approved twice");
+      assert.equal(
+        (await api("bob", "POST", `/workflows/interview-packet/changes/${json.change.id}/approve`, {})).status,
+        409,
+        "an approved change is not approved twice",
+      );
     });
 
     it("applies lowering at once — a lower mode or disabling — and audits it", async () => {
@@ -170,7 +197,10 @@ for (const e of await testEngines()) {
       assert.equal((await listed("interview-packet")).mode, "shadow");
       assert.equal((await api("bob", "POST", `/workflows/interview-packet/changes/${first.id}/approve`, {})).status, 409);
       const audit = await auditOf("interview-packet");
-      assert.deepEqual(audit.map((a) => a.kind), ["workflow.change_requested", "workflow.change_rejected", "workflow.change_requested", "workflow.change_withdrawn"]);
+      assert.deepEqual(
+        audit.map((a) => a.kind),
+        ["workflow.change_requested", "workflow.change_rejected", "workflow.change_requested", "workflow.change_withdrawn"],
+      );
       assert.equal(audit[1]!.data.data.reason, "not before the pilot ends");
       assert.equal(audit[1]!.actor, tokens.bob.actor);
     });
@@ -189,7 +219,10 @@ for (const e of await testEngines()) {
       assert.equal(r.json.workflow.mode, "auto");
       assert.equal(r.json.selfApproved, true);
       const audit = await auditOf("interview-packet");
-      assert.deepEqual(audit.map((a) => [a.kind, a.actor, a.data.data.selfApproved]), [["workflow.changed", tokens.alice.actor, true]]);
+      assert.deepEqual(
+        audit.map((a) => [a.kind, a.actor, a.data.data.selfApproved]),
+        [["workflow.changed", tokens.alice.actor, true]],
+      );
       const { opp } = await candidateEntersPhoneScreen("Self Approved");
       assert.equal(notesOf(opp).length, 1);
     });

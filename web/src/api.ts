@@ -73,10 +73,10 @@ export function onSandbox(): boolean {
   return sandbox;
 }
 
-export const get = <T,>(path: string) => api<T>("GET", path);
-export const post = <T,>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
-export const patch = <T,>(path: string, body: unknown) => api<T>("PATCH", path, body);
-export const put = <T,>(path: string, body: unknown) => api<T>("PUT", path, body);
+export const get = <T>(path: string) => api<T>("GET", path);
+export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
+export const patch = <T>(path: string, body: unknown) => api<T>("PATCH", path, body);
+export const put = <T>(path: string, body: unknown) => api<T>("PUT", path, body);
 
 export type Role = "admin" | "recruiter" | "hiring_manager" | "auditor";
 

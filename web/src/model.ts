@@ -101,7 +101,7 @@ export function toProposal(value: unknown): Proposal {
     postingId: str(pick(raw, "postingId", "posting_id")) ?? str(pick(context, "postingId")),
     postingTitle: str(pick(raw, "postingTitle", "posting_title")) ?? str(pick(context, "postingTitle")),
     stage: str(pick(raw, "stage", "stageName", "stage_name")) ?? str(pick(context, "stage", "stageName")),
-    reasons: Array.isArray(reasonsRaw) ? reasonsRaw.map((r) => (typeof r === "string" ? r : str(obj(r).text) ?? JSON.stringify(r))) : [],
+    reasons: Array.isArray(reasonsRaw) ? reasonsRaw.map((r) => (typeof r === "string" ? r : (str(obj(r).text) ?? JSON.stringify(r)))) : [],
     evidence: Array.isArray(evidenceRaw)
       ? evidenceRaw
           .flatMap((e): Evidence[] => {
@@ -271,7 +271,13 @@ export function describePendingChange(c: PendingWorkflowChange): string {
 function toPendingChange(value: unknown): PendingWorkflowChange | undefined {
   const raw = obj(value);
   if (typeof raw.id !== "number" || !str(raw.author)) return undefined;
-  return { id: raw.id, enabled: typeof raw.enabled === "boolean" ? raw.enabled : null, mode: str(raw.mode) ?? null, author: str(raw.author)!, createdAt: str(raw.createdAt) ?? "" };
+  return {
+    id: raw.id,
+    enabled: typeof raw.enabled === "boolean" ? raw.enabled : null,
+    mode: str(raw.mode) ?? null,
+    author: str(raw.author)!,
+    createdAt: str(raw.createdAt) ?? "",
+  };
 }
 
 export function toWorkflow(value: unknown): Workflow {
@@ -306,13 +312,18 @@ export function toWorkflow(value: unknown): Workflow {
     mode: str(pick(raw, "mode")) ?? "shadow",
     effectiveMode: str(pick(raw, "effectiveMode", "effective_mode")),
     actionModes,
-    trigger: typeof trigger === "string" ? trigger : Array.isArray(trigger) ? trigger.map(describeTrigger).join("; ") : trigger ? describeTrigger(trigger) : undefined,
+    trigger:
+      typeof trigger === "string" ? trigger : Array.isArray(trigger) ? trigger.map(describeTrigger).join("; ") : trigger ? describeTrigger(trigger) : undefined,
     yaml: str(pick(raw, "yaml", "source")),
     prompts: Array.isArray(prompts) ? prompts.map((p) => str(p) ?? str(obj(p).name) ?? "").filter(Boolean) : [],
     actions:
       Array.isArray(actions) && actionModes.length === 0
         ? actions.map((a) => str(a) ?? str(obj(a).type) ?? "").filter(Boolean)
-        : [...new Set((actionModes.length ? actionModes.map((a) => a.type) : stepTypes).filter((t) => t.startsWith("lever.")).map((t) => ACTION_WORDS[t] ?? t))],
+        : [
+            ...new Set(
+              (actionModes.length ? actionModes.map((a) => a.type) : stepTypes).filter((t) => t.startsWith("lever.")).map((t) => ACTION_WORDS[t] ?? t),
+            ),
+          ],
   };
 }
 
@@ -338,7 +349,8 @@ export function describeTrigger(t: unknown): string {
   if (o.manual === true) return "started by hand (console or command line)";
   if (typeof o.schedule === "string") return `on a schedule (cron ${o.schedule})${when}`;
   const timer = obj(o.timer);
-  if (timer.after !== undefined && timer.at !== undefined) return `${String(timer.after)} after ${String(timer.at)}${timer.on !== undefined ? ` (set on ${list(timer.on)})` : ""}${when}`;
+  if (timer.after !== undefined && timer.at !== undefined)
+    return `${String(timer.after)} after ${String(timer.at)}${timer.on !== undefined ? ` (set on ${list(timer.on)})` : ""}${when}`;
   if (o.event !== undefined) return `${typeof o.source === "string" ? `the ${o.source} tool` : "a connected hiring tool"} reports ${list(o.event)}${when}`;
   const head = str(pick(o, "event", "on", "schedule", "source", "type")) ?? "";
   const rest = Object.keys(o).filter((k) => !["event", "on"].includes(k));

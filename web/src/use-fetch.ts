@@ -2,8 +2,15 @@
 import { useCallback, useEffect, useState } from "react";
 import { get } from "./api.ts";
 
-export function useFetch<T>(path: string | undefined, map: (raw: unknown) => T): { data: T | undefined; error: string | undefined; loading: boolean; reload: () => void } {
-  const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+export function useFetch<T>(
+  path: string | undefined,
+  map: (raw: unknown) => T,
+): { data: T | undefined; error: string | undefined; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   useEffect(() => {

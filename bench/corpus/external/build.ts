@@ -14,13 +14,32 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EXTERNAL_AS_OF, truthOfJsonResume, truthOfSource, type ExternalIndex, type ExternalTruth } from "./labels.ts";
-import { renderDocx, renderFodt, renderHtml, renderRoff, renderText, toJsonResume, type DateStyle, type HeadingStyle, type OrderStyle, type Style } from "./render.ts";
+import {
+  renderDocx,
+  renderFodt,
+  renderHtml,
+  renderRoff,
+  renderText,
+  toJsonResume,
+  type DateStyle,
+  type HeadingStyle,
+  type OrderStyle,
+  type Style,
+} from "./render.ts";
 import { SOURCES, type SourceResume } from "./sources.ts";
 
 export const EXTERNAL_DIR = join(import.meta.dirname, "files");
 
 /** The producers, in the order the benchmark reports them. */
-export const PRODUCERS = ["libreoffice-pdf", "libreoffice-docx", "chromium-html", "enscript-ps2pdf", "groff-ps2pdf", "jsonresume-even", "docx-templates"] as const;
+export const PRODUCERS = [
+  "libreoffice-pdf",
+  "libreoffice-docx",
+  "chromium-html",
+  "enscript-ps2pdf",
+  "groff-ps2pdf",
+  "jsonresume-even",
+  "docx-templates",
+] as const;
 export type Producer = (typeof PRODUCERS)[number];
 
 const DATES: DateStyle[] = ["mon", "iso", "slash", "year", "full"];
@@ -31,7 +50,13 @@ const ORDERS: OrderStyle[] = ["title-comma-org", "org-dash-title", "title-at-org
  * alike, and about one in four has no skills list (its skills are only named in sentences).
  */
 function styleFor(k: number, p: number, headings: HeadingStyle): Style {
-  return { dates: DATES[(k + p) % DATES.length]!, order: ORDERS[(k + 2 * p) % ORDERS.length]!, headings, names: (k + p) % 4, skillsList: (k + 3 * p) % 4 !== 3 };
+  return {
+    dates: DATES[(k + p) % DATES.length]!,
+    order: ORDERS[(k + 2 * p) % ORDERS.length]!,
+    headings,
+    names: (k + p) % 4,
+    skillsList: (k + 3 * p) % 4 !== 3,
+  };
 }
 
 const cycle = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
@@ -45,20 +70,38 @@ function has(tool: string): boolean {
   }
 }
 
-const run = (cmd: string, args: string[], cwd?: string) => execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000, ...(cwd ? { cwd } : {}) });
+const run = (cmd: string, args: string[], cwd?: string) =>
+  execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000, ...(cwd ? { cwd } : {}) });
 
 let sofficeProfile: string | undefined;
 /** Converts files with LibreOffice in one call, with a throwaway profile under the OS temp dir (independent of $HOME). */
 function soffice(files: string[], to: string, outdir: string, infilter?: string): void {
   if (files.length === 0) return;
   sofficeProfile ??= mkdtempSync(join(tmpdir(), "fulcrum-soffice-"));
-  run("soffice", [`-env:UserInstallation=${pathToFileURL(sofficeProfile).href}`, "--headless", ...(infilter ? [`--infilter=${infilter}`] : []), "--convert-to", to, "--outdir", outdir, ...files]);
+  run("soffice", [
+    `-env:UserInstallation=${pathToFileURL(sofficeProfile).href}`,
+    "--headless",
+    ...(infilter ? [`--infilter=${infilter}`] : []),
+    "--convert-to",
+    to,
+    "--outdir",
+    outdir,
+    ...files,
+  ]);
 }
 
 let chromiumProfile: string | undefined;
 function chromiumPdf(htmlFile: string, pdfFile: string): void {
   chromiumProfile ??= mkdtempSync(join(tmpdir(), "fulcrum-chromium-"));
-  run("chromium", ["--headless", "--no-sandbox", "--disable-gpu", `--user-data-dir=${chromiumProfile}`, `--print-to-pdf=${pdfFile}`, "--no-pdf-header-footer", pathToFileURL(htmlFile).href]);
+  run("chromium", [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    `--user-data-dir=${chromiumProfile}`,
+    `--print-to-pdf=${pdfFile}`,
+    "--no-pdf-header-footer",
+    pathToFileURL(htmlFile).href,
+  ]);
 }
 
 interface Rendering {
@@ -77,7 +120,14 @@ function producerRenderings(producer: Producer, p: number): Rendering[] {
     case "libreoffice-pdf":
       return pick(12, 0).map(({ k, r }) => {
         const via = cycle(["txt", "docx", "odt"] as const, k);
-        const headings: HeadingStyle = via === "txt" ? (k % 2 ? "caps" : "plain") : via === "docx" ? cycle(["plain", "bold", "table", "two-column"] as const, Math.floor(k / 3)) : cycle(["plain", "bold", "heading", "table"] as const, Math.floor(k / 3));
+        const headings: HeadingStyle =
+          via === "txt"
+            ? k % 2
+              ? "caps"
+              : "plain"
+            : via === "docx"
+              ? cycle(["plain", "bold", "table", "two-column"] as const, Math.floor(k / 3))
+              : cycle(["plain", "bold", "heading", "table"] as const, Math.floor(k / 3));
         const style = styleFor(k, p, headings);
         return {
           name: r.id,
@@ -112,7 +162,7 @@ function producerRenderings(producer: Producer, p: number): Rendering[] {
             const input = join(work, `${r.id}.fodt`);
             writeFileSync(input, renderFodt(r, style));
             soffice([input], "odt", work);
-            soffice([join(work, `${r.id}.odt`)], 'docx:MS Word 2007 XML', work);
+            soffice([join(work, `${r.id}.odt`)], "docx:MS Word 2007 XML", work);
             copyFileSync(join(work, `${r.id}.docx`), out);
           },
         };
@@ -140,7 +190,18 @@ function producerRenderings(producer: Producer, p: number): Rendering[] {
             const txt = join(work, `${r.id}.txt`);
             const ps = join(work, `${r.id}.ps`);
             writeFileSync(txt, Buffer.from(renderText(r, style, { underline: k % 3 === 0, ascii: true, bullet: k % 2 ? "*" : "-" }), "latin1"));
-            run("enscript", ["-B", "-q", "--word-wrap", "--encoding=latin1", "--margins=54:54:54:54", "-f", ["Courier10", "Times-Roman11", "Helvetica10"][k % 3]!, "-o", ps, txt]);
+            run("enscript", [
+              "-B",
+              "-q",
+              "--word-wrap",
+              "--encoding=latin1",
+              "--margins=54:54:54:54",
+              "-f",
+              ["Courier10", "Times-Roman11", "Helvetica10"][k % 3]!,
+              "-o",
+              ps,
+              txt,
+            ]);
             run("ps2pdf", [ps, out]);
           },
         };
@@ -162,11 +223,21 @@ function producerRenderings(producer: Producer, p: number): Rendering[] {
         };
       });
     case "jsonresume-even":
-      return [...jsonResumeSamples(producer), ...pick(8, 4).map(({ r }) => {
-        const json = toJsonResume(r);
-        const truth = truthOfJsonResume(json, producer, r.id, `${producer}/${r.id}.pdf`, r.discipline, [...(r.summary + r.positions.flatMap((x) => x.bullets).join("\n")).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!));
-        return { name: r.id, truth, make: (out: string, work: string) => themePdf(json, r.id, out, work) };
-      })];
+      return [
+        ...jsonResumeSamples(producer),
+        ...pick(8, 4).map(({ r }) => {
+          const json = toJsonResume(r);
+          const truth = truthOfJsonResume(
+            json,
+            producer,
+            r.id,
+            `${producer}/${r.id}.pdf`,
+            r.discipline,
+            [...(r.summary + r.positions.flatMap((x) => x.bullets).join("\n")).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+          );
+          return { name: r.id, truth, make: (out: string, work: string) => themePdf(json, r.id, out, work) };
+        }),
+      ];
     case "docx-templates":
       return pick(12, 9).map(({ k, r }) => {
         const style = styleFor(k, p, cycle(["heading", "bold", "table", "two-column", "caps", "plain"] as const, k));
@@ -184,16 +255,35 @@ const require = createRequire(import.meta.url);
  */
 const SAMPLES: { file: string; name: string; discipline: string; statedInText: string[] }[] = [
   { file: "sample.resume.json", name: "sample-hendriks", discipline: "engineering", statedInText: [] },
-  { file: "examples/career-changer.resume.json", name: "sample-career-changer", discipline: "data", statedInText: ["Looker Studio", "dbt", "SQL", "Python", "Excel"] },
-  { file: "examples/new-grad.resume.json", name: "sample-new-grad", discipline: "engineering", statedInText: ["React", "TypeScript", "Python", "Distributed Systems", "Machine Learning", "PostgreSQL", "Next.js", "NLP"] },
-  { file: "examples/senior-engineer.resume.json", name: "sample-senior-engineer", discipline: "engineering", statedInText: ["Distributed Systems", "Mentoring", "Apache Kafka", "OpenStack", "AWS", "Technical Leadership"] },
+  {
+    file: "examples/career-changer.resume.json",
+    name: "sample-career-changer",
+    discipline: "data",
+    statedInText: ["Looker Studio", "dbt", "SQL", "Python", "Excel"],
+  },
+  {
+    file: "examples/new-grad.resume.json",
+    name: "sample-new-grad",
+    discipline: "engineering",
+    statedInText: ["React", "TypeScript", "Python", "Distributed Systems", "Machine Learning", "PostgreSQL", "Next.js", "NLP"],
+  },
+  {
+    file: "examples/senior-engineer.resume.json",
+    name: "sample-senior-engineer",
+    discipline: "engineering",
+    statedInText: ["Distributed Systems", "Mentoring", "Apache Kafka", "OpenStack", "AWS", "Technical Leadership"],
+  },
 ];
 
 function jsonResumeSamples(producer: Producer): Rendering[] {
   return SAMPLES.map((s) => {
     const json = JSON.parse(readFileSync(require.resolve(`@jsonresume/schema/${s.file}`), "utf8")) as { basics: { email?: string } };
     if (json.basics.email && !/@example\.(com|org)$/.test(json.basics.email)) json.basics.email = json.basics.email.replace(/@.*$/, "@example.com");
-    return { name: s.name, truth: truthOfJsonResume(json, producer, s.name, `${producer}/${s.name}.pdf`, s.discipline, s.statedInText), make: (out: string, work: string) => themePdf(json, s.name, out, work) };
+    return {
+      name: s.name,
+      truth: truthOfJsonResume(json, producer, s.name, `${producer}/${s.name}.pdf`, s.discipline, s.statedInText),
+      make: (out: string, work: string) => themePdf(json, s.name, out, work),
+    };
   });
 }
 
@@ -225,7 +315,9 @@ export function writeIndex(dir = EXTERNAL_DIR): ExternalIndex {
   for (const producer of PRODUCERS) {
     const folder = join(dir, producer);
     if (!existsSync(folder)) continue;
-    for (const f of readdirSync(folder).filter((x) => x.endsWith(".json")).sort()) {
+    for (const f of readdirSync(folder)
+      .filter((x) => x.endsWith(".json"))
+      .sort()) {
       const truth = JSON.parse(readFileSync(join(folder, f), "utf8")) as ExternalTruth;
       if (existsSync(join(dir, truth.file))) index.documents.push({ producer, file: truth.file, truth: `${producer}/${f}` });
     }
@@ -235,7 +327,11 @@ export function writeIndex(dir = EXTERNAL_DIR): ExternalIndex {
 }
 
 /** Builds the named producers (all by default); returns what was built and what was skipped. */
-export async function buildExternalCorpus(only: readonly string[] = PRODUCERS, dir = EXTERNAL_DIR, options: { labelsOnly?: boolean } = {}): Promise<{ built: Record<string, number>; skipped: string[] }> {
+export async function buildExternalCorpus(
+  only: readonly string[] = PRODUCERS,
+  dir = EXTERNAL_DIR,
+  options: { labelsOnly?: boolean } = {},
+): Promise<{ built: Record<string, number>; skipped: string[] }> {
   const built: Record<string, number> = {};
   const skipped: string[] = [];
   for (const [p, producer] of PRODUCERS.entries()) {

@@ -59,7 +59,13 @@ export function sourceSkills(r: SourceResume, withList = true): string[] {
 
 /** The label of one rendering of a source record. */
 export function truthOfSource(r: SourceResume, style: Style, producer: string, file: string): ExternalTruth {
-  const positions = r.positions.map((p) => ({ org: p.org, title: p.title, start: ym(p.start), end: p.end ? ym(p.end) : null, dates: formatDates(p, style.dates) }));
+  const positions = r.positions.map((p) => ({
+    org: p.org,
+    title: p.title,
+    start: ym(p.start),
+    end: p.end ? ym(p.end) : null,
+    dates: formatDates(p, style.dates),
+  }));
   return {
     id: `${producer}/${r.id}`,
     layout: `${style.headings}/${style.order}/${style.dates}/names${style.names}${style.skillsList === false ? "/no-skills-list" : ""}`,
@@ -93,7 +99,14 @@ interface JsonResumeLike {
  * known names and keywords of `skills` and `projects`, plus `statedInText` — skills its prose
  * names, listed by hand by whoever read the sample.
  */
-export function truthOfJsonResume(json: JsonResumeLike, producer: string, source: string, file: string, discipline: string, statedInText: string[] = []): ExternalTruth {
+export function truthOfJsonResume(
+  json: JsonResumeLike,
+  producer: string,
+  source: string,
+  file: string,
+  discipline: string,
+  statedInText: string[] = [],
+): ExternalTruth {
   const positions = (json.work ?? []).map((w) => ({
     org: w.name ?? "",
     title: w.position ?? "",

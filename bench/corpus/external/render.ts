@@ -25,9 +25,30 @@ export interface Style {
 /** Section names as different templates word them. */
 export const SECTION_NAMES = [
   { summary: "Summary", experience: "Experience", skills: "Skills", education: "Education", languages: "Languages", certifications: "Certifications" },
-  { summary: "Profile", experience: "Work History", skills: "Core Competencies", education: "Education", languages: "Languages", certifications: "Certifications" },
-  { summary: "About Me", experience: "Professional Experience", skills: "Technical Skills", education: "Education & Training", languages: "Languages", certifications: "Licenses & Certifications" },
-  { summary: "Career Summary", experience: "Employment", skills: "Areas of Expertise", education: "Academic Background", languages: "Languages", certifications: "Certificates" },
+  {
+    summary: "Profile",
+    experience: "Work History",
+    skills: "Core Competencies",
+    education: "Education",
+    languages: "Languages",
+    certifications: "Certifications",
+  },
+  {
+    summary: "About Me",
+    experience: "Professional Experience",
+    skills: "Technical Skills",
+    education: "Education & Training",
+    languages: "Languages",
+    certifications: "Licenses & Certifications",
+  },
+  {
+    summary: "Career Summary",
+    experience: "Employment",
+    skills: "Areas of Expertise",
+    education: "Academic Background",
+    languages: "Languages",
+    certifications: "Certificates",
+  },
 ] as const;
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -40,11 +61,16 @@ export function plain(text: string): string {
 function part(month: string, style: DateStyle): string {
   const [y, m] = month.split("-").map(Number) as [number, number];
   switch (style) {
-    case "mon": return `${MONTHS[m - 1]!.slice(0, 3)} ${y}`;
-    case "full": return `${MONTHS[m - 1]} ${y}`;
-    case "iso": return `${y}-${String(m).padStart(2, "0")}`;
-    case "slash": return `${String(m).padStart(2, "0")}/${y}`;
-    case "year": return String(y);
+    case "mon":
+      return `${MONTHS[m - 1]!.slice(0, 3)} ${y}`;
+    case "full":
+      return `${MONTHS[m - 1]} ${y}`;
+    case "iso":
+      return `${y}-${String(m).padStart(2, "0")}`;
+    case "slash":
+      return `${String(m).padStart(2, "0")}/${y}`;
+    case "year":
+      return String(y);
   }
 }
 
@@ -59,10 +85,14 @@ export function formatDates(p: Pick<SourcePosition, "start" | "end">, style: Dat
 export function positionHeader(p: SourcePosition, style: Style): string[] {
   const dates = formatDates(p, style.dates);
   switch (style.order) {
-    case "title-comma-org": return [`${p.title}, ${p.org}`, `${dates} | ${p.location}`];
-    case "org-dash-title": return [`${p.org} — ${p.title}`, `${p.location} · ${dates}`];
-    case "title-at-org": return [`${p.title} at ${p.org}`, dates];
-    case "org-line": return [`${p.org}, ${p.location}`, p.title, dates];
+    case "title-comma-org":
+      return [`${p.title}, ${p.org}`, `${dates} | ${p.location}`];
+    case "org-dash-title":
+      return [`${p.org} — ${p.title}`, `${p.location} · ${dates}`];
+    case "title-at-org":
+      return [`${p.title} at ${p.org}`, dates];
+    case "org-line":
+      return [`${p.org}, ${p.location}`, p.title, dates];
   }
 }
 
@@ -94,7 +124,8 @@ export function blocks(r: SourceResume, style: Style): Block[] {
     { kind: "education", heading: names.education, items: r.education.map((e) => ({ type: "text" as const, text: educationLine(e) })) },
     { kind: "languages", heading: names.languages, items: [{ type: "text", text: r.languages.join(", ") }] },
   ];
-  if (r.certifications.length > 0) out.push({ kind: "certifications", heading: names.certifications, items: r.certifications.map((text) => ({ type: "text" as const, text })) });
+  if (r.certifications.length > 0)
+    out.push({ kind: "certifications", heading: names.certifications, items: r.certifications.map((text) => ({ type: "text" as const, text })) });
   return out;
 }
 
@@ -119,7 +150,12 @@ export function renderText(r: SourceResume, style: Style, options: { underline?:
   return options.ascii ? text.replace(/[–—]/g, "-").replace(/€/g, "EUR ").replace(/·/g, "|") : text;
 }
 
-const roffEscape = (s: string) => s.replace(/\\/g, "\\e").replace(/^([.'])/gm, "\\&$1").replace(/–/g, "\\(en").replace(/—/g, "\\(em");
+const roffEscape = (s: string) =>
+  s
+    .replace(/\\/g, "\\e")
+    .replace(/^([.'])/gm, "\\&$1")
+    .replace(/–/g, "\\(en")
+    .replace(/—/g, "\\(em");
 
 /**
  * A roff document in bare troff requests (no macro package, so groff-base is enough): headings bold
@@ -127,7 +163,20 @@ const roffEscape = (s: string) => s.replace(/\\/g, "\\e").replace(/^([.'])/gm, "
  */
 export function renderRoff(r: SourceResume, style: Style): string {
   const line = (text: string) => [roffEscape(text), ".br"];
-  const out = [".pl 11i", ".nh", ".ad l", ".po 0.9i", ".ll 6.7i", ".ps 10", ".vs 12p", ".ft B", ...line(r.name), ".ft R", ...line(r.headline), ...line(contact(r))];
+  const out = [
+    ".pl 11i",
+    ".nh",
+    ".ad l",
+    ".po 0.9i",
+    ".ll 6.7i",
+    ".ps 10",
+    ".vs 12p",
+    ".ft B",
+    ...line(r.name),
+    ".ft R",
+    ...line(r.headline),
+    ...line(contact(r)),
+  ];
   for (const b of blocks(r, style)) {
     const h = style.headings === "caps" ? b.heading.toUpperCase() : b.heading;
     out.push(".sp 0.7");
@@ -150,8 +199,14 @@ function htmlItems(b: Block): string {
   let html = "";
   let inList = false;
   for (const item of b.items) {
-    if (item.type === "bullet" && !inList) { html += "<ul>"; inList = true; }
-    if (item.type !== "bullet" && inList) { html += "</ul>"; inList = false; }
+    if (item.type === "bullet" && !inList) {
+      html += "<ul>";
+      inList = true;
+    }
+    if (item.type !== "bullet" && inList) {
+      html += "</ul>";
+      inList = false;
+    }
     if (item.type === "bullet") html += `<li>${esc(item.text)}</li>`;
     else if (item.type === "header") html += `<p class="pos">${esc(item.text)}</p>`;
     else html += `<p>${esc(item.text)}</p>`;
@@ -171,10 +226,14 @@ body{font-family:${font};font-size:11pt;margin:0.6in;color:#222} p{margin:0 0 4p
   const top = `<p style="font-size:16pt">${esc(r.name)}</p><p>${esc(r.headline)}</p><p>${esc(contact(r))}</p>`;
   const section = (b: Block) => {
     switch (style.headings) {
-      case "caps": return `<h2 class="h caps">${esc(b.heading)}</h2>${htmlItems(b)}`;
-      case "bold": return `<p class="h bold">${esc(b.heading)}</p>${htmlItems(b)}`;
-      case "heading": return `<h2 class="h">${esc(b.heading)}</h2>${htmlItems(b)}`;
-      default: return `<p class="h">${esc(b.heading)}</p>${htmlItems(b)}`;
+      case "caps":
+        return `<h2 class="h caps">${esc(b.heading)}</h2>${htmlItems(b)}`;
+      case "bold":
+        return `<p class="h bold">${esc(b.heading)}</p>${htmlItems(b)}`;
+      case "heading":
+        return `<h2 class="h">${esc(b.heading)}</h2>${htmlItems(b)}`;
+      default:
+        return `<p class="h">${esc(b.heading)}</p>${htmlItems(b)}`;
     }
   };
   let body: string;
@@ -194,20 +253,31 @@ export function renderFodt(r: SourceResume, style: Style): string {
   const x = esc;
   const p = (text: string, st = "Body") => `<text:p text:style-name="${st}">${x(text)}</text:p>`;
   const items = (b: Block) =>
-    b.items.map((i) => (i.type === "bullet" ? `<text:list><text:list-item>${p(i.text)}</text:list-item></text:list>` : p(i.text, i.type === "header" ? "Pos" : "Body"))).join("");
+    b.items
+      .map((i) =>
+        i.type === "bullet" ? `<text:list><text:list-item>${p(i.text)}</text:list-item></text:list>` : p(i.text, i.type === "header" ? "Pos" : "Body"),
+      )
+      .join("");
   const heading = (h: string) => {
     switch (style.headings) {
-      case "heading": return `<text:h text:style-name="Heading_20_1" text:outline-level="1">${x(h)}</text:h>`;
-      case "bold": return p(h, "Bold");
-      case "caps": return p(h.toUpperCase(), "Body");
-      default: return p(h, "Body");
+      case "heading":
+        return `<text:h text:style-name="Heading_20_1" text:outline-level="1">${x(h)}</text:h>`;
+      case "bold":
+        return p(h, "Bold");
+      case "caps":
+        return p(h.toUpperCase(), "Body");
+      default:
+        return p(h, "Body");
     }
   };
   const bs = blocks(r, style);
   let body: string;
   if (style.headings === "table" || style.headings === "two-column") {
     body = `<table:table table:name="Resume"><table:table-column table:number-columns-repeated="2"/>${bs
-      .map((b) => `<table:table-row><table:table-cell office:value-type="string">${p(b.heading, "Bold")}</table:table-cell><table:table-cell office:value-type="string">${items(b)}</table:table-cell></table:table-row>`)
+      .map(
+        (b) =>
+          `<table:table-row><table:table-cell office:value-type="string">${p(b.heading, "Bold")}</table:table-cell><table:table-cell office:value-type="string">${items(b)}</table:table-cell></table:table-row>`,
+      )
       .join("")}</table:table>`;
   } else body = bs.map((b) => heading(b.heading) + items(b)).join("");
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -229,14 +299,22 @@ ${p(r.name, "Name")}${p(r.headline)}${p(contact(r))}${body}
 export async function renderDocx(r: SourceResume, style: Style): Promise<Uint8Array> {
   const size = 21; // half-points: 10.5 pt body
   const para = (text: string, opts: { bold?: boolean; bullet?: boolean; before?: number } = {}) =>
-    new Paragraph({ ...(opts.bullet ? { bullet: { level: 0 } } : {}), spacing: { after: 60, before: opts.before ?? 0 }, children: [new TextRun({ text, bold: opts.bold ?? false, size })] });
+    new Paragraph({
+      ...(opts.bullet ? { bullet: { level: 0 } } : {}),
+      spacing: { after: 60, before: opts.before ?? 0 },
+      children: [new TextRun({ text, bold: opts.bold ?? false, size })],
+    });
   const items = (b: Block) => b.items.map((i) => para(i.text, { bullet: i.type === "bullet", before: i.type === "header" ? 80 : 0, bold: false }));
   const heading = (h: string): Paragraph => {
     switch (style.headings) {
-      case "heading": return new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(h)] });
-      case "bold": return para(h, { bold: true, before: 200 });
-      case "caps": return para(h.toUpperCase(), { before: 200 });
-      default: return para(h, { before: 200 });
+      case "heading":
+        return new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(h)] });
+      case "bold":
+        return para(h, { bold: true, before: 200 });
+      case "caps":
+        return para(h.toUpperCase(), { before: 200 });
+      default:
+        return para(h, { before: 200 });
     }
   };
   const bs = blocks(r, style);
@@ -245,12 +323,34 @@ export async function renderDocx(r: SourceResume, style: Style): Promise<Uint8Ar
   const top = [new Paragraph({ alignment: AlignmentType.LEFT, children: [new TextRun({ text: r.name, size: 36 })] }), para(r.headline), para(contact(r))];
   let children: (Paragraph | Table)[];
   if (style.headings === "table") {
-    children = [...top, new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, borders, rows: bs.map((b) => new TableRow({ children: [new TableCell({ width: { size: 25, type: WidthType.PERCENTAGE }, children: [para(b.heading, { bold: true })] }), new TableCell({ width: { size: 75, type: WidthType.PERCENTAGE }, children: items(b) })] })) })];
+    children = [
+      ...top,
+      new Table({
+        width: { size: 100, type: WidthType.PERCENTAGE },
+        borders,
+        rows: bs.map(
+          (b) =>
+            new TableRow({
+              children: [
+                new TableCell({ width: { size: 25, type: WidthType.PERCENTAGE }, children: [para(b.heading, { bold: true })] }),
+                new TableCell({ width: { size: 75, type: WidthType.PERCENTAGE }, children: items(b) }),
+              ],
+            }),
+        ),
+      }),
+    ];
   } else if (style.headings === "two-column") {
     const side = bs.filter((b) => ["skills", "education", "languages", "certifications"].includes(b.kind));
     const main = bs.filter((b) => !side.includes(b));
-    const cell = (list: Block[], pct: number) => new TableCell({ width: { size: pct, type: WidthType.PERCENTAGE }, children: list.flatMap((b) => [para(b.heading.toUpperCase(), { bold: true, before: 160 }), ...items(b)]) });
-    children = [...top, new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, borders, rows: [new TableRow({ children: [cell(side, 32), cell(main, 68)] })] })];
+    const cell = (list: Block[], pct: number) =>
+      new TableCell({
+        width: { size: pct, type: WidthType.PERCENTAGE },
+        children: list.flatMap((b) => [para(b.heading.toUpperCase(), { bold: true, before: 160 }), ...items(b)]),
+      });
+    children = [
+      ...top,
+      new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, borders, rows: [new TableRow({ children: [cell(side, 32), cell(main, 68)] })] }),
+    ];
   } else children = [...top, ...bs.flatMap((b) => [heading(b.heading), ...items(b)])];
   const doc = new Document({ creator: "external-corpus", title: r.name, sections: [{ children }] });
   return new Uint8Array(await Packer.toBuffer(doc));
@@ -261,7 +361,14 @@ export function toJsonResume(r: SourceResume): Record<string, unknown> {
   const [city, region] = r.location.split(", ");
   return {
     basics: { name: r.name, label: r.headline, email: r.email, phone: r.phone, summary: plain(r.summary), location: { city, region } },
-    work: r.positions.map((p) => ({ name: p.org, position: p.title, location: p.location, startDate: p.start, ...(p.end ? { endDate: p.end } : {}), highlights: p.bullets.map(plain) })),
+    work: r.positions.map((p) => ({
+      name: p.org,
+      position: p.title,
+      location: p.location,
+      startDate: p.start,
+      ...(p.end ? { endDate: p.end } : {}),
+      highlights: p.bullets.map(plain),
+    })),
     education: r.education.map((e) => ({ institution: e.school, studyType: e.degree, area: e.field, endDate: String(e.year) })),
     skills: [{ name: "Skills", keywords: r.skills }],
     languages: r.languages.map((language) => ({ language })),

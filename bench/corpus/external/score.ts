@@ -58,7 +58,8 @@ export function normalise(s: string): string {
 }
 
 type Ym = { year: number; month: number } | null;
-const sameDate = (a: Ym, b: Ym, precision: "month" | "year") => (a === null || b === null ? a === b : a.year === b.year && (precision === "year" || a.month === b.month));
+const sameDate = (a: Ym, b: Ym, precision: "month" | "year") =>
+  a === null || b === null ? a === b : a.year === b.year && (precision === "year" || a.month === b.month);
 
 /** Scores one parse against its label. */
 export function scoreDocument(parsed: ParsedResume, truth: ExternalTruth): DocumentScore {
@@ -69,11 +70,15 @@ export function scoreDocument(parsed: ParsedResume, truth: ExternalTruth): Docum
       .filter((s): s is string => Boolean(s))
       .map((s) => s.toLowerCase()),
   );
-  let tp = 0, fp = 0, fn = 0;
-  for (const s of got) (want.has(s) ? tp++ : fp++);
+  let tp = 0,
+    fp = 0,
+    fn = 0;
+  for (const s of got) want.has(s) ? tp++ : fp++;
   for (const s of want) if (!got.has(s)) fn++;
   const unused = parsed.profile.positions.map((p, i) => ({ p, i }));
-  let employers = 0, titles = 0, dates = 0;
+  let employers = 0,
+    titles = 0,
+    dates = 0;
   for (const t of truth.positions) {
     const at = unused.findIndex(({ p }) => normalise(p.org) === normalise(t.org));
     if (at < 0) continue;
@@ -83,9 +88,13 @@ export function scoreDocument(parsed: ParsedResume, truth: ExternalTruth): Docum
     if (p.start && sameDate(p.start, t.start, truth.datePrecision) && sameDate(p.end, t.end, truth.datePrecision)) dates++;
   }
   return {
-    tp, fp, fn,
+    tp,
+    fp,
+    fn,
     positions: truth.positions.length,
-    employers, titles, dates,
+    employers,
+    titles,
+    dates,
     status: parsed.status,
     emptyParsed: parsed.status === "parsed" && parsed.profile.positions.length === 0 && parsed.profile.skills.length === 0,
   };
@@ -97,7 +106,10 @@ export function scoreProducers(docs: { producer: string; file: string; score: Do
   for (const d of docs) by.set(d.producer, [...(by.get(d.producer) ?? []), d]);
   return [...by].map(([producer, list]) => {
     const sum = (k: keyof DocumentScore) => list.reduce((a, d) => a + (d.score[k] as number), 0);
-    const tp = sum("tp"), fp = sum("fp"), fn = sum("fn"), positions = sum("positions");
+    const tp = sum("tp"),
+      fp = sum("fp"),
+      fn = sum("fn"),
+      positions = sum("positions");
     const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
     const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
     const status: Record<string, number> = {};

@@ -87,7 +87,9 @@ function stamp(seconds: number, sep: "." | ","): string {
 }
 
 const labels: unknown[] = [];
-for (const file of readdirSync(join(here, "source")).filter((f) => f.endsWith(".txt")).sort()) {
+for (const file of readdirSync(join(here, "source"))
+  .filter((f) => f.endsWith(".txt"))
+  .sort()) {
   const name = file.replace(/\.txt$/, "");
   const { meta, questions, lines } = parseSource(readFileSync(join(here, "source", file), "utf8"));
   const speakerOf = (who: Line["who"]) => (who === "C" ? meta.get("candidate")! : who === "I2" ? meta.get("interviewer2")! : meta.get("interviewer")!);
@@ -124,7 +126,9 @@ for (const file of readdirSync(join(here, "source")).filter((f) => f.endsWith(".
   let transcriptFile: string;
   if (format.startsWith("vtt")) {
     transcriptFile = `${name}.vtt`;
-    const body = cues.map((c) => `${stamp(c.start, ".")} --> ${stamp(c.end, ".")}\n${format === "vtt-voices" ? `<v ${c.speaker}>${c.text}</v>` : `${c.speaker}: ${c.text}`}`).join("\n\n");
+    const body = cues
+      .map((c) => `${stamp(c.start, ".")} --> ${stamp(c.end, ".")}\n${format === "vtt-voices" ? `<v ${c.speaker}>${c.text}</v>` : `${c.speaker}: ${c.text}`}`)
+      .join("\n\n");
     writeFileSync(join(here, transcriptFile), `WEBVTT\n\n${body}\n`);
   } else if (format === "srt") {
     transcriptFile = `${name}.srt`;
@@ -137,9 +141,14 @@ for (const file of readdirSync(join(here, "source")).filter((f) => f.endsWith(".
   const questionsFile = `${name}.questions.${meta.get("questions-format") ?? "json"}`;
   writeFileSync(
     join(here, questionsFile),
-    questionsFile.endsWith(".yaml") ? questions.map((q) => `- id: ${q.id}\n  text: ${JSON.stringify(q.text)}\n`).join("") : `${JSON.stringify(questions, null, 2)}\n`,
+    questionsFile.endsWith(".yaml")
+      ? questions.map((q) => `- id: ${q.id}\n  text: ${JSON.stringify(q.text)}\n`).join("")
+      : `${JSON.stringify(questions, null, 2)}\n`,
   );
   labels.push({ name, ...(meta.get("heldout") === "yes" ? { heldOut: true } : {}), transcript: transcriptFile, questions: questionsFile, labels: found });
 }
-writeFileSync(join(here, "labels.json"), `${JSON.stringify({ note: "Written by hand in source/; regenerate with node bench/corpus/interviews/generate.ts", interviews: labels }, null, 2)}\n`);
+writeFileSync(
+  join(here, "labels.json"),
+  `${JSON.stringify({ note: "Written by hand in source/; regenerate with node bench/corpus/interviews/generate.ts", interviews: labels }, null, 2)}\n`,
+);
 console.log(`wrote ${labels.length} interviews`);

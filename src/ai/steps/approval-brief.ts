@@ -34,7 +34,11 @@ export type ApprovalBriefOutput = z.infer<typeof approvalBriefOutput>;
 
 /** Missing data and compliance checks: facts, so computed in code for every engine. */
 function checks(input: ApprovalBriefInput) {
-  const synthesis = synthesiseFeedback({ competencies: input.posting.competencies, feedback: input.feedback, expectedInterviewers: input.expectedInterviewers });
+  const synthesis = synthesiseFeedback({
+    competencies: input.posting.competencies,
+    feedback: input.feedback,
+    expectedInterviewers: input.expectedInterviewers,
+  });
   const missingData: string[] = [];
   if (!input.resumeText.trim()) missingData.push("No resume text is available.");
   if (input.feedback.length === 0) missingData.push("No interview feedback has been submitted.");
@@ -51,7 +55,10 @@ function checks(input: ApprovalBriefInput) {
     {
       check: "Feedback language",
       status: flags.length === 0 ? "pass" : "warn",
-      detail: flags.length === 0 ? "No potentially biased wording found in the feedback." : `${flags.length} passage(s) to review: ${[...new Set(flags.map((f) => f.category))].join(", ")}.`,
+      detail:
+        flags.length === 0
+          ? "No potentially biased wording found in the feedback."
+          : `${flags.length} passage(s) to review: ${[...new Set(flags.map((f) => f.category))].join(", ")}.`,
     },
     {
       check: "Offer data complete",
@@ -67,13 +74,20 @@ export const approvalBriefStep = defineStep<ApprovalBriefInput, ApprovalBriefOut
   description: "Brief for an approver: summary, feedback synthesis, missing data, compliance checks.",
   input: approvalBriefInput,
   output: approvalBriefOutput,
-  untrusted: (input) => [
-    { label: "resume", text: input.resumeText },
-    { label: "interview feedback comments", text: feedbackText(input.feedback) },
-  ].filter((u) => u.text.trim() !== ""),
+  untrusted: (input) =>
+    [
+      { label: "resume", text: input.resumeText },
+      { label: "interview feedback comments", text: feedbackText(input.feedback) },
+    ].filter((u) => u.text.trim() !== ""),
   trusted: (input) => {
     const c = checks(input);
-    return { role: input.posting.title, department: input.posting.department, feedbackNumbers: { overall: c.synthesis.overall, competencies: c.synthesis.competencies.map(({ quotes: _q, ...x }) => x) }, missingData: c.missingData, complianceChecks: c.complianceChecks };
+    return {
+      role: input.posting.title,
+      department: input.posting.department,
+      feedbackNumbers: { overall: c.synthesis.overall, competencies: c.synthesis.competencies.map(({ quotes: _q, ...x }) => x) },
+      missingData: c.missingData,
+      complianceChecks: c.complianceChecks,
+    };
   },
   names: (input) => [...(input.candidate.name ? [input.candidate.name] : []), ...input.feedback.map(submitterName), ...input.expectedInterviewers],
   local(input) {
@@ -83,7 +97,9 @@ export const approvalBriefStep = defineStep<ApprovalBriefInput, ApprovalBriefOut
     return {
       summary: [headline && `${headline}.`, extract].filter(Boolean).join(" ") || `Candidate for ${input.posting.title}.`,
       feedback: { summary: c.synthesis.summary, overallAverage: c.synthesis.overall.average, scorecards: c.synthesis.overall.count },
-      strengths: c.synthesis.competencies.filter((x) => x.average !== null && x.average >= 3).map((x) => `${x.name}: average ${x.average} of 4 from ${x.count} rating(s)`),
+      strengths: c.synthesis.competencies
+        .filter((x) => x.average !== null && x.average >= 3)
+        .map((x) => `${x.name}: average ${x.average} of 4 from ${x.count} rating(s)`),
       concerns: c.synthesis.competencies
         .filter((x) => (x.average !== null && x.average < 2.5) || x.disagreement)
         .map((x) => (x.disagreement ? `${x.name}: interviewers disagree (${x.min}–${x.max})` : `${x.name}: average ${x.average} of 4`)),

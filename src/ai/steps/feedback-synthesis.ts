@@ -52,7 +52,10 @@ export function synthesiseFeedback(input: FeedbackSynthesisInput): FeedbackSynth
     const scores = mine.map((r) => r.score);
     const min = scores.length ? Math.min(...scores) : null;
     const max = scores.length ? Math.max(...scores) : null;
-    const quotes = comments.filter((c) => c.question.toLowerCase().includes(name.toLowerCase())).map((c) => c.text).slice(0, 5);
+    const quotes = comments
+      .filter((c) => c.question.toLowerCase().includes(name.toLowerCase()))
+      .map((c) => c.text)
+      .slice(0, 5);
     return {
       name,
       average: scores.length ? round2(scores.reduce((a, b) => a + b, 0) / scores.length) : null,
@@ -92,7 +95,11 @@ export const feedbackSynthesisStep = defineStep<FeedbackSynthesisInput, Feedback
   untrusted: (input) => [{ label: "interview feedback comments", text: feedbackText(input.feedback) }],
   trusted: (input) => {
     const computed = synthesiseFeedback(input);
-    return { competencies: computed.competencies.map(({ quotes: _q, ...c }) => c), overall: computed.overall, missingFeedbackFrom: computed.missingFeedbackFrom };
+    return {
+      competencies: computed.competencies.map(({ quotes: _q, ...c }) => c),
+      overall: computed.overall,
+      missingFeedbackFrom: computed.missingFeedbackFrom,
+    };
   },
   names: (input) => [...input.feedback.map(submitterName), ...input.expectedInterviewers].filter((n) => n !== "unknown interviewer"),
   local: synthesiseFeedback,

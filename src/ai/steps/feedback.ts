@@ -73,7 +73,8 @@ export function readFeedback(forms: readonly FeedbackForm[]) {
           values.forEach((v, i) => {
             const score = ratingOf(v?.score);
             const name = field.scores?.[i]?.text ?? `${question} ${i + 1}`;
-            if (score !== undefined) ratings.push({ competency: name, score, by, ...(typeof v.comment === "string" && v.comment ? { comment: v.comment } : {}) });
+            if (score !== undefined)
+              ratings.push({ competency: name, score, by, ...(typeof v.comment === "string" && v.comment ? { comment: v.comment } : {}) });
             if (typeof v?.comment === "string" && v.comment.trim()) comments.push({ by, question: name, text: v.comment.trim() });
           });
           break;

@@ -47,11 +47,12 @@ export const interviewPacketStep = defineStep<InterviewPacketInput, InterviewPac
   description: "Interview guide: questions per competency, points to probe, what to score.",
   input: interviewPacketInput,
   output: interviewPacketOutput,
-  untrusted: (input) => [
-    { label: "resume", text: input.resumeText },
-    { label: "posting description", text: input.posting.text },
-    { label: "earlier interview feedback", text: feedbackText(input.feedback) },
-  ].filter((u) => u.text.trim() !== ""),
+  untrusted: (input) =>
+    [
+      { label: "resume", text: input.resumeText },
+      { label: "posting description", text: input.posting.text },
+      { label: "earlier interview feedback", text: feedbackText(input.feedback) },
+    ].filter((u) => u.text.trim() !== ""),
   trusted: (input) => ({
     role: input.posting.title,
     stage: input.stage,
@@ -89,6 +90,9 @@ export const interviewPacketStep = defineStep<InterviewPacketInput, InterviewPac
   finish(output, input) {
     const source = `${input.resumeText}\n${feedbackText(input.feedback)}`;
     // A probe may cite the resume or feedback only with words that are really there.
-    return { ...output, probes: output.probes.map((p) => (p.quote && verifyQuotes([p.quote], source).kept.length === 0 ? { topic: p.topic, reason: p.reason } : p)) };
+    return {
+      ...output,
+      probes: output.probes.map((p) => (p.quote && verifyQuotes([p.quote], source).kept.length === 0 ? { topic: p.topic, reason: p.reason } : p)),
+    };
   },
 });

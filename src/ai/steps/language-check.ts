@@ -42,7 +42,10 @@ const LEXICON: Record<LanguageCategory, { pattern: string; why: string }[]> = {
   origin: [
     { pattern: "(?:heavy |strong |thick |foreign )?accent", why: "refers to accent or origin" },
     { pattern: "(?:not a )?native (?:english )?speaker", why: "refers to origin; assess the language skill the role needs instead" },
-    { pattern: "(?:foreigner|immigrant|expat|visa status|green card)", why: "refers to national origin or status; check only legal work authorisation through the proper process" },
+    {
+      pattern: "(?:foreigner|immigrant|expat|visa status|green card)",
+      why: "refers to national origin or status; check only legal work authorisation through the proper process",
+    },
     { pattern: "(?:where (?:is|are) (?:she|he|they) (?:really )?from|nationality|ethnicity|ethnic)", why: "refers to national or ethnic origin" },
     { pattern: "(?:religio(?:n|us)|church|mosque|synagogue|temple|hijab|turban)", why: "refers to religion" },
     { pattern: "(?:culture fit|cultural fit)", why: "often stands in for similarity of background; name the behaviour instead" },

@@ -23,7 +23,11 @@ export const nurtureEmailOutput = z.object({
 });
 export type NurtureEmailOutput = z.infer<typeof nurtureEmailOutput>;
 
-const slug = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-|-$/g, "");
 
 function tagsFor(input: NurtureEmailInput): string[] {
   const future = input.futureRoles.length ? input.futureRoles : [input.posting.title];
@@ -56,7 +60,9 @@ export const nurtureEmailStep = defineStep<NurtureEmailInput, NurtureEmailOutput
       `Hi ${input.candidate.firstName},`,
       "",
       `Thank you again for the time you gave us during the ${input.posting.title} process at ${input.company}. We were not able to move forward this time, but we would like to stay in touch.`,
-      skills.length ? `Your experience with ${skills.join(", ")} stood out, and we expect to open ${future} where it would matter.` : `We expect to open ${future} and would be glad to think of you for them.`,
+      skills.length
+        ? `Your experience with ${skills.join(", ")} stood out, and we expect to open ${future} where it would matter.`
+        : `We expect to open ${future} and would be glad to think of you for them.`,
       "",
       "If it suits you, we will keep your profile in our talent pool and reach out when something fits. You can ask us to remove your details at any time by replying to this e-mail.",
       "",

@@ -55,7 +55,9 @@ export const resumeEvidenceStep = defineStep<ResumeEvidenceInput, ResumeEvidence
   input: resumeEvidenceInput,
   output: resumeEvidenceOutput,
   untrusted: (input) => [{ label: "resume", text: input.resumeText }],
-  trusted: (input) => ({ criteria: input.rubric.criteria.map(({ id, name, keywords, mustHave, description }) => ({ id, name, keywords, mustHave, description })) }),
+  trusted: (input) => ({
+    criteria: input.rubric.criteria.map(({ id, name, keywords, mustHave, description }) => ({ id, name, keywords, mustHave, description })),
+  }),
   names: (input) => (input.candidateName ? [input.candidateName] : []),
   local(input) {
     return {

@@ -16,7 +16,10 @@ describe("text analysis", () => {
 
   it("finds mentions through synonyms, quoting exact sentences", () => {
     const hits = findMentions(TEXT, ["Kubernetes", "PostgreSQL"]);
-    assert.deepEqual(hits.map((h) => h.sentence.text).sort(), ["Built a k8s platform serving 40 services for 3 million users.", "Led a team of five engineers through a Postgres migration"].sort());
+    assert.deepEqual(
+      hits.map((h) => h.sentence.text).sort(),
+      ["Built a k8s platform serving 40 services for 3 million users.", "Led a team of five engineers through a Postgres migration"].sort(),
+    );
     assert.deepEqual(findMentions(TEXT, ["Rust"]), []);
   });
 

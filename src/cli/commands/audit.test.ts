@@ -96,12 +96,32 @@ describe("fulcrum audit", () => {
       // Someone with database access edits record 3 and re-hashes the tail and the head.
       const tampered = await openDatabase({ dataDir: join(home, "db") });
       await tampered.exec("alter table audit_records disable trigger audit_records_append_only");
-      const { rows } = await tampered.query<{ seq: number; hash: string; kind: string; trace_id: string | null; actor: string; data: { subject: Record<string, string>; data: unknown }; created_at: Date }>("select * from audit_records order by seq");
+      const { rows } = await tampered.query<{
+        seq: number;
+        hash: string;
+        kind: string;
+        trace_id: string | null;
+        actor: string;
+        data: { subject: Record<string, string>; data: unknown };
+        created_at: Date;
+      }>("select * from audit_records order by seq");
       let prev = rows[1]!.hash;
       for (const r of rows.slice(2)) {
         const data = Number(r.seq) === 3 ? { i: 33 } : r.data.data;
-        const hash = hashRecord(prev, { kind: r.kind, traceId: r.trace_id, actor: r.actor, subject: r.data.subject, data, createdAt: new Date(r.created_at).toISOString() });
-        await tampered.query("update audit_records set prev_hash = $1, hash = $2, data = $3 where seq = $4", [prev, hash, JSON.stringify({ subject: r.data.subject, data }), r.seq]);
+        const hash = hashRecord(prev, {
+          kind: r.kind,
+          traceId: r.trace_id,
+          actor: r.actor,
+          subject: r.data.subject,
+          data,
+          createdAt: new Date(r.created_at).toISOString(),
+        });
+        await tampered.query("update audit_records set prev_hash = $1, hash = $2, data = $3 where seq = $4", [
+          prev,
+          hash,
+          JSON.stringify({ subject: r.data.subject, data }),
+          r.seq,
+        ]);
         prev = hash;
       }
       await tampered.query("update audit_chain_head set hash = $1", [prev]);
@@ -130,7 +150,13 @@ describe("fulcrum audit", () => {
   it("searches by trace and refuses a search with no subject", async () => {
     const found = await fulcrum(dir, ["audit", "search", "--trace", "t", "--limit", "2"]);
     assert.equal(found.code, 0, found.stderr);
-    assert.deepEqual(found.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2]);
+    assert.deepEqual(
+      found.stdout
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { seq: number }).seq),
+      [1, 2],
+    );
     assert.equal((await fulcrum(dir, ["audit", "search"])).code, 2);
   });
 

@@ -7,7 +7,16 @@ import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import type { Command } from "commander";
 import { auditAnchorSettings, type Config } from "../../config/index.ts";
-import { AnchorFolderError, anchorKeyFrom, createAuditTrail, describeAge, verifyWithAnchors, writeAuditAnchor, type AnchoredVerifyResult, type AuditVerifyResult } from "../../governance/index.ts";
+import {
+  AnchorFolderError,
+  anchorKeyFrom,
+  createAuditTrail,
+  describeAge,
+  verifyWithAnchors,
+  writeAuditAnchor,
+  type AnchoredVerifyResult,
+  type AuditVerifyResult,
+} from "../../governance/index.ts";
 import { loadSecretKey } from "../../engine/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
@@ -27,7 +36,8 @@ function printChain(result: AuditVerifyResult): void {
 }
 
 function printAnchors(result: AnchoredVerifyResult): void {
-  for (const p of result.anchorProblems) process.stdout.write(`  anchor file ${p.file}: ${p.kind} — ${p.detail}${p.kind === "unreadable" ? " (skipped)" : ""}\n`);
+  for (const p of result.anchorProblems)
+    process.stdout.write(`  anchor file ${p.file}: ${p.kind} — ${p.detail}${p.kind === "unreadable" ? " (skipped)" : ""}\n`);
   const last = result.lastAnchor;
   if (!last) {
     process.stdout.write("NOT ANCHORED: no anchor file in the folder has a valid signature\n");
@@ -49,9 +59,7 @@ function parseDate(cmd: Command, value: string | undefined, option: string): Dat
 }
 
 export function register(program: Command): void {
-  const audit = program
-    .command("audit")
-    .description("Check and export the tamper-evident audit trail (events, runs, AI calls, decisions, Lever writes).");
+  const audit = program.command("audit").description("Check and export the tamper-evident audit trail (events, runs, AI calls, decisions, Lever writes).");
 
   // `--anchor <seq:hash>` (heads noted by hand) and `--no-anchor` (skip the folder) share one name in
   // Commander, where the later one would overwrite the other; each is collected on its own here.
@@ -66,7 +74,10 @@ export function register(program: Command): void {
     .description("Re-compute the whole hash chain and check it against the signed anchors outside the database; print every problem and exit 1 if any.")
     .option("--no-anchor", "check the chain alone, without the anchor folder (a consistent rewrite of the chain then goes unseen)")
     .option("--anchor-dir <dir>", "the folder of anchor files (default: FULCRUM_AUDIT_ANCHOR_DIR, or audit-anchors in the data folder)")
-    .option("--public-key <key...>", "accept only anchors signed with this Ed25519 public key (as printed by `fulcrum audit anchor`), not this deployment's own")
+    .option(
+      "--public-key <key...>",
+      "accept only anchors signed with this Ed25519 public key (as printed by `fulcrum audit anchor`), not this deployment's own",
+    )
     .option("--anchor <seq:hash...>", "a chain head noted earlier (record:hash, e.g. from an export's last line); it must still match")
     .addHelpText(
       "after",
@@ -90,7 +101,8 @@ Examples:
         return { seq: Number(m![1]), hash: m![2]!, source: `--anchor ${m![1]}` };
       });
       for (const k of opts.publicKey ?? []) {
-        if (!/^[A-Za-z0-9_-]{43}$/.test(k)) cmd.error(`fulcrum audit verify: --public-key "${k}" must be 43 base64url characters, as \`fulcrum audit anchor\` prints it`, { exitCode: 2 });
+        if (!/^[A-Za-z0-9_-]{43}$/.test(k))
+          cmd.error(`fulcrum audit verify: --public-key "${k}" must be 43 base64url characters, as \`fulcrum audit anchor\` prints it`, { exitCode: 2 });
       }
       const outcome = await withDatabase(async (db, config) => {
         const trail = createAuditTrail(db);
@@ -114,7 +126,10 @@ Examples:
       printChain(result);
       if (outcome.anchored) printAnchors(outcome.anchored);
       if (outcome.notAnchored) process.stdout.write(`NOT ANCHORED: ${outcome.notAnchored}\n`);
-      if (result.head) process.stdout.write(`chain head: record ${result.head.seq}, hash ${result.head.hash}\n(to check against it later without the anchor folder: fulcrum audit verify --anchor ${result.head.seq}:${result.head.hash})\n`);
+      if (result.head)
+        process.stdout.write(
+          `chain head: record ${result.head.seq}, hash ${result.head.hash}\n(to check against it later without the anchor folder: fulcrum audit verify --anchor ${result.head.seq}:${result.head.hash})\n`,
+        );
       if (!result.ok || outcome.notAnchored) process.exitCode = 1;
     });
 
@@ -122,7 +137,10 @@ Examples:
     .command("anchor")
     .description("Write a signed anchor of the chain head into the anchor folder now (`fulcrum serve` does so on a schedule).")
     .option("--anchor-dir <dir>", "the folder of anchor files (default: FULCRUM_AUDIT_ANCHOR_DIR, or audit-anchors in the data folder)")
-    .addHelpText("after", "\nPrints the file written and the public key that checks it (give the key to your auditor: `fulcrum audit verify --public-key <key>`).\n")
+    .addHelpText(
+      "after",
+      "\nPrints the file written and the public key that checks it (give the key to your auditor: `fulcrum audit verify --public-key <key>`).\n",
+    )
     .action(async (options: { anchorDir?: string }) => {
       const written = await withDatabase(async (db, config) => {
         const key = anchorKeyFrom(loadSecretKey(config).key);
@@ -145,9 +163,17 @@ Examples:
         cmd.error("fulcrum audit search: give at least one of --candidate, --opportunity, --user or --trace", { exitCode: 2 });
       }
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1) cmd.error(`fulcrum audit search: --limit "${options.limit}" must be a whole number of at least 1`, { exitCode: 2 });
+      if (!Number.isInteger(limit) || limit < 1)
+        cmd.error(`fulcrum audit search: --limit "${options.limit}" must be a whole number of at least 1`, { exitCode: 2 });
       const records = await withDatabase((db) =>
-        createAuditTrail(db).search({ candidateId: options.candidate, opportunityId: options.opportunity, userId: options.user, traceId: options.trace, kind: options.kind, limit }),
+        createAuditTrail(db).search({
+          candidateId: options.candidate,
+          opportunityId: options.opportunity,
+          userId: options.user,
+          traceId: options.trace,
+          kind: options.kind,
+          limit,
+        }),
       );
       for (const r of records) process.stdout.write(`${JSON.stringify(r)}\n`);
       process.stderr.write(`${records.length} record(s)\n`);
@@ -155,7 +181,9 @@ Examples:
 
   audit
     .command("export")
-    .description("Write audit records as JSON Lines (one record per line, oldest first), including hashes so the export can be checked, and last a line with the chain head ({\"chainHead\":…}).")
+    .description(
+      'Write audit records as JSON Lines (one record per line, oldest first), including hashes so the export can be checked, and last a line with the chain head ({"chainHead":…}).',
+    )
     .option("--from <date>", "first instant included (ISO 8601, e.g. 2026-01-01)")
     .option("--to <date>", "first instant excluded (ISO 8601)")
     .option("--out <file>", "write to this file instead of standard output")
@@ -181,6 +209,9 @@ Examples:
         return { count: n - 1, head: (JSON.parse(last) as { chainHead: { seq: number; hash: string } | null }).chainHead };
       });
       process.stderr.write(`exported ${count} audit records${options.out ? ` to ${options.out}` : ""}\n`);
-      if (head) process.stderr.write(`chain head: record ${head.seq}, hash ${head.hash} (the export's last line; check later with: fulcrum audit verify --anchor ${head.seq}:${head.hash})\n`);
+      if (head)
+        process.stderr.write(
+          `chain head: record ${head.seq}, hash ${head.hash} (the export's last line; check later with: fulcrum audit verify --anchor ${head.seq}:${head.hash})\n`,
+        );
     });
 }

@@ -12,9 +12,14 @@ const MAIN = join(import.meta.dirname, "..", "main.ts");
 
 function fulcrum(args: string[], env: Record<string, string>, stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin!.end(stdin);
   });
 }
@@ -24,7 +29,11 @@ describe("fulcrum calendars seal", () => {
     const dir = mkdtempSync(join(tmpdir(), "fulcrum-cal-seal-"));
     try {
       const key = randomBytes(32);
-      const r = await fulcrum(["calendars", "seal", "--connection", "m365", "--provider", "graph"], { FULCRUM_SECRET_KEY: key.toString("hex"), FULCRUM_DATA_DIR: dir }, "s3cret-value\n");
+      const r = await fulcrum(
+        ["calendars", "seal", "--connection", "m365", "--provider", "graph"],
+        { FULCRUM_SECRET_KEY: key.toString("hex"), FULCRUM_DATA_DIR: dir },
+        "s3cret-value\n",
+      );
       assert.equal(r.code, 0, r.stderr);
       const sealed = r.stdout.trim();
       assert.match(sealed, /^fcs1\./);

@@ -10,7 +10,12 @@ import { loadConfig } from "../../config/index.ts";
 import { createSecretBox, loadSecretKey } from "../../engine/index.ts";
 
 /** Seals `plaintext` for the connection's secret field; the provider decides which field that is. */
-export function sealForConnection(provider: keyof typeof CALENDAR_SECRET_FIELDS, connectionId: string, plaintext: string, box: { seal(p: string, c?: string): string }): string {
+export function sealForConnection(
+  provider: keyof typeof CALENDAR_SECRET_FIELDS,
+  connectionId: string,
+  plaintext: string,
+  box: { seal(p: string, c?: string): string },
+): string {
   const text = plaintext.replace(/\r?\n$/, "");
   if (!text) throw new Error("nothing to seal: standard input was empty");
   return box.seal(text, calendarSecretContext(connectionId, CALENDAR_SECRET_FIELDS[provider]));
@@ -26,7 +31,9 @@ export function register(program: Command): void {
   const calendars = program.command("calendars").description("Calendar connections (calendars: in the config file)");
   calendars
     .command("seal")
-    .description("Seal a calendar connection's secret with FULCRUM_SECRET_KEY; reads the secret on standard input and prints the sealed value to put in the config file")
+    .description(
+      "Seal a calendar connection's secret with FULCRUM_SECRET_KEY; reads the secret on standard input and prints the sealed value to put in the config file",
+    )
     .requiredOption("--connection <id>", "the connection's id under calendars.connections (the sealed value opens only there)")
     .option("--provider <provider>", "google, graph or caldav (default: the configured connection's)")
     .addHelpText(

@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .description("Manage the Lever accounts (connections) this deployment talks to.")
     .addHelpText(
       "after",
-      "\nA single account is usually configured with LEVER_API_KEY (and LEVER_API_BASE_URL, LEVER_PERFORM_AS,\nLEVER_WEBHOOK_SIGNATURE_TOKEN); it appears here as the connection \"default\". Use these commands\n(or connections[] in fulcrum.config.yaml) for several accounts.\n",
+      '\nA single account is usually configured with LEVER_API_KEY (and LEVER_API_BASE_URL, LEVER_PERFORM_AS,\nLEVER_WEBHOOK_SIGNATURE_TOKEN); it appears here as the connection "default". Use these commands\n(or connections[] in fulcrum.config.yaml) for several accounts.\n',
     );
 
   connections
@@ -86,10 +86,23 @@ export function register(program: Command): void {
         const all = await registry.list();
         if (options.json) return void process.stdout.write(JSON.stringify(all, null, 2) + "\n");
         if (all.length === 0) return void process.stdout.write("no connections (set LEVER_API_KEY or run fulcrum connections add)\n");
-        const rows = all.map((c) => [c.id, c.environment, c.authKind === "api_key" ? "api key" : c.oauthConnected ? "oauth" : "oauth (not connected)", c.performAsEmail ?? "-", tokenSummary(c), c.source]);
+        const rows = all.map((c) => [
+          c.id,
+          c.environment,
+          c.authKind === "api_key" ? "api key" : c.oauthConnected ? "oauth" : "oauth (not connected)",
+          c.performAsEmail ?? "-",
+          tokenSummary(c),
+          c.source,
+        ]);
         const head = ["id", "environment", "auth", "perform as", "webhook tokens", "source"];
         const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-        for (const r of [head, ...rows]) process.stdout.write(r.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd() + "\n");
+        for (const r of [head, ...rows])
+          process.stdout.write(
+            r
+              .map((v, i) => v.padEnd(widths[i]!))
+              .join("  ")
+              .trimEnd() + "\n",
+          );
       });
     });
 
@@ -110,15 +123,24 @@ export function register(program: Command): void {
     .description("Add a connection (or replace one with --replace). Secrets come from environment variables or standard input.")
     .option("--name <name>", "display name")
     .option("--environment <env>", "production, sandbox, eu or custom", "production")
-    .option("--base-url <url>", "API root ending in /v1 (required for custom): https on api.lever.co, api.eu.lever.co or api.sandbox.lever.co, or a host listed in FULCRUM_LEVER_ALLOWED_HOSTS")
+    .option(
+      "--base-url <url>",
+      "API root ending in /v1 (required for custom): https on api.lever.co, api.eu.lever.co or api.sandbox.lever.co, or a host listed in FULCRUM_LEVER_ALLOWED_HOSTS",
+    )
     .option("--api-key-env <VAR>", "read the Lever API key from this environment variable")
     .option("--api-key-stdin", "read the Lever API key from standard input")
     .option("--oauth-client-id <id>", "OAuth client id (partner apps)")
     .option("--oauth-client-secret-env <VAR>", "read the OAuth client secret from this environment variable")
     .option("--oauth-redirect-uri <url>", "OAuth callback URL registered with Lever, e.g. https://fulcrum.example.com/oauth/lever/callback")
-    .option("--scope <scope...>", "OAuth scopes (default: what Fulcrum and the enabled workflows need, plus offline_access and confidential:access:admin; see fulcrum doctor)")
+    .option(
+      "--scope <scope...>",
+      "OAuth scopes (default: what Fulcrum and the enabled workflows need, plus offline_access and confidential:access:admin; see fulcrum doctor)",
+    )
     .option("--no-confidential", "OAuth: do not ask for confidential:access:admin (confidential postings and candidates stay hidden from Fulcrum)")
-    .option("--webhook-token-env <event=VAR...>", `signature token(s) from Lever's webhook settings: <event>=<VAR>, or *=<VAR> for every event (events: ${leverEventNames.join(", ")})`)
+    .option(
+      "--webhook-token-env <event=VAR...>",
+      `signature token(s) from Lever's webhook settings: <event>=<VAR>, or *=<VAR> for every event (events: ${leverEventNames.join(", ")})`,
+    )
     .option("--perform-as <email>", "Lever user whose name writes are made under")
     .option("--perform-as-fallback <email>", "used when the perform-as user is missing or deactivated")
     .option("--replace", "overwrite an existing connection with this id")
@@ -128,7 +150,8 @@ export function register(program: Command): void {
     )
     .action(async (id: string, o: Record<string, unknown>, cmd: Command) => {
       const environment = String(o.environment) as LeverEnvironment;
-      if (!["production", "sandbox", "eu", "custom"].includes(environment)) cmd.error(`--environment must be production, sandbox, eu or custom, not "${environment}"`, { exitCode: 2 });
+      if (!["production", "sandbox", "eu", "custom"].includes(environment))
+        cmd.error(`--environment must be production, sandbox, eu or custom, not "${environment}"`, { exitCode: 2 });
       const input: ConnectionInput = {
         id,
         name: o.name as string | undefined,
@@ -141,7 +164,8 @@ export function register(program: Command): void {
       if (o.apiKeyEnv) input.apiKey = fromEnv(cmd, String(o.apiKeyEnv), "--api-key-env");
       else if (o.apiKeyStdin) input.apiKey = await readStdin();
       else if (o.oauthClientId) {
-        if (!o.oauthClientSecretEnv || !o.oauthRedirectUri) cmd.error("OAuth needs --oauth-client-id, --oauth-client-secret-env and --oauth-redirect-uri", { exitCode: 2 });
+        if (!o.oauthClientSecretEnv || !o.oauthRedirectUri)
+          cmd.error("OAuth needs --oauth-client-id, --oauth-client-secret-env and --oauth-redirect-uri", { exitCode: 2 });
         input.oauth = {
           clientId: String(o.oauthClientId),
           clientSecret: fromEnv(cmd, String(o.oauthClientSecretEnv), "--oauth-client-secret-env"),
@@ -165,7 +189,11 @@ export function register(program: Command): void {
         try {
           const c = await registry.add(input, { source: "cli", replace: Boolean(o.replace) });
           process.stdout.write(`${o.replace ? "saved" : "added"} connection ${c.id}\n${describe(c).join("\n")}\n`);
-          process.stdout.write(c.authKind === "oauth" ? `\nNext: open /oauth/lever/start?connection=${c.id} on this server to connect it.\n` : `\nNext: fulcrum doctor --connection ${c.id}\n`);
+          process.stdout.write(
+            c.authKind === "oauth"
+              ? `\nNext: open /oauth/lever/start?connection=${c.id} on this server to connect it.\n`
+              : `\nNext: fulcrum doctor --connection ${c.id}\n`,
+          );
         } catch (error) {
           cmd.error(`fulcrum connections add: ${(error as Error).message}`, { exitCode: 1 });
         }
@@ -199,7 +227,9 @@ export function register(program: Command): void {
     .action(async () => {
       await withConnections(async ({ registry }) => {
         const r = await registry.rekey();
-        process.stdout.write(`re-sealed ${r.credentials} credential(s), ${r.webhookTokens} webhook token(s), ${r.oauthTokens} OAuth token set(s) with the current key\n`);
+        process.stdout.write(
+          `re-sealed ${r.credentials} credential(s), ${r.webhookTokens} webhook token(s), ${r.oauthTokens} OAuth token set(s) with the current key\n`,
+        );
         if (r.unreadable.length) {
           process.stdout.write(`could not open (no known key): ${r.unreadable.join(", ")} — re-enter them with fulcrum connections add … --replace\n`);
           process.exitCode = 1;
@@ -214,7 +244,8 @@ export function register(program: Command): void {
       await withConnections(async ({ registry }) => {
         const c = await registry.get(id);
         if (!c) cmd.error(`no connection "${id}"`, { exitCode: 2 });
-        if (c.source === "config") process.stderr.write(`note: ${id} comes from the configuration and will be added again at the next start unless removed there\n`);
+        if (c.source === "config")
+          process.stderr.write(`note: ${id} comes from the configuration and will be added again at the next start unless removed there\n`);
         await registry.remove(id);
         process.stdout.write(`removed connection ${id}\n`);
       });

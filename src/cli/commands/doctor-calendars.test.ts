@@ -32,12 +32,29 @@ describe("fulcrum doctor: calendars", () => {
   it("opens sealed calendar secrets with FULCRUM_SECRET_KEY, and names the connection when the key is another", async () => {
     const key = randomBytes(32);
     const sealed = createSecretBox(key).seal("dav-password", calendarSecretContext("dav", "password"));
-    const calendars = calendarsConfigSchema.parse({ connections: [{ id: "dav", provider: "caldav", serverUrl: "http://127.0.0.1:9/", username: "u", password: sealed, timeoutMs: 2000, maxAttempts: 1 }] });
+    const calendars = calendarsConfigSchema.parse({
+      connections: [{ id: "dav", provider: "caldav", serverUrl: "http://127.0.0.1:9/", username: "u", password: sealed, timeoutMs: 2000, maxAttempts: 1 }],
+    });
     const good = await calendarDoctorSection({ calendars, dataDir: "unused", secretKey: key.toString("hex") });
-    assert.deepEqual(good!.rows.map((r) => [r.check, r.status]), [["calendar dav: secret", "ok"], ["calendar dav: sign-in", "warn"]]);
+    assert.deepEqual(
+      good!.rows.map((r) => [r.check, r.status]),
+      [
+        ["calendar dav: secret", "ok"],
+        ["calendar dav: sign-in", "warn"],
+      ],
+    );
     const wrong = await calendarDoctorSection({ calendars, dataDir: "unused", secretKey: randomBytes(32).toString("hex") });
-    assert.deepEqual(wrong!.rows.map((r) => [r.check, r.status]), [["calendar dav: secret", "ok"], ["calendar dav", "fail"]]);
-    assert.match(wrong!.rows[1]!.detail, /caldav calendar connection "dav", configuration \(password\): password could not be opened: stored secret was encrypted with another key/);
+    assert.deepEqual(
+      wrong!.rows.map((r) => [r.check, r.status]),
+      [
+        ["calendar dav: secret", "ok"],
+        ["calendar dav", "fail"],
+      ],
+    );
+    assert.match(
+      wrong!.rows[1]!.detail,
+      /caldav calendar connection "dav", configuration \(password\): password could not be opened: stored secret was encrypted with another key/,
+    );
     assert.ok(!JSON.stringify([good, wrong]).includes("dav-password"));
   });
 });

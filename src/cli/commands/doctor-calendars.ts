@@ -11,7 +11,9 @@ import { createSecretBox, loadSecretKey, type DoctorRow } from "../../engine/ind
  * The rows for the calendar connections, or undefined when the configuration has none. Sealed
  * secrets are opened with FULCRUM_SECRET_KEY (or the data folder's key), as `serve` opens them.
  */
-export async function calendarDoctorSection(config: Pick<Config, "calendars"> & Partial<Pick<Config, "dataDir" | "databaseUrl" | "secretKey" | "secretKeyPrevious">>): Promise<{ connection: string; rows: DoctorRow[] } | undefined> {
+export async function calendarDoctorSection(
+  config: Pick<Config, "calendars"> & Partial<Pick<Config, "dataDir" | "databaseUrl" | "secretKey" | "secretKeyPrevious">>,
+): Promise<{ connection: string; rows: DoctorRow[] } | undefined> {
   if (!config.calendars || config.calendars.connections.length === 0) return undefined;
   let secrets: CalendarSecrets | undefined;
   if (config.dataDir) {

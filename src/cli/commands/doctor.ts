@@ -11,8 +11,10 @@ import { calendarDoctorSection } from "./doctor-calendars.ts";
 export function register(program: Command): void {
   program
     .command("doctor")
-    .description("Check a Lever connection: credentials, every endpoint Fulcrum may call (permitted, refused with the API-key permission and OAuth scope to add, or not found), what each enabled workflow needs and whether it is granted, perform-as user, webhook subscriptions, and public reachability.")
-    .option("--connection <id>", "connection to check (default: the only one, or \"default\")")
+    .description(
+      "Check a Lever connection: credentials, every endpoint Fulcrum may call (permitted, refused with the API-key permission and OAuth scope to add, or not found), what each enabled workflow needs and whether it is granted, perform-as user, webhook subscriptions, and public reachability.",
+    )
+    .option("--connection <id>", 'connection to check (default: the only one, or "default")')
     .option("--all", "check every connection")
     .option("--json", "print the rows as JSON")
     .addHelpText(
@@ -28,7 +30,11 @@ export function register(program: Command): void {
         const calendars = await calendarDoctorSection(loadConfig());
         if (calendars) results.push(calendars);
         if (options.json) process.stdout.write(JSON.stringify(results, null, 2) + "\n");
-        else for (const r of results) process.stdout.write(`\nfulcrum doctor — ${r === calendars ? "calendar connections" : `connection ${r.connection}`}\n\n${formatDoctorTable(r.rows)}\n`);
+        else
+          for (const r of results)
+            process.stdout.write(
+              `\nfulcrum doctor — ${r === calendars ? "calendar connections" : `connection ${r.connection}`}\n\n${formatDoctorTable(r.rows)}\n`,
+            );
         if (results.some((r) => doctorFailed(r.rows))) process.exitCode = 1;
       });
     });

@@ -48,7 +48,10 @@ export function register(program: Command): void {
         });
         if (options.json) return void write(cmd, JSON.stringify(list, null, 2) + "\n");
         if (list.length === 0) return void write(cmd, "no events\n");
-        write(cmd, `${"id".padStart(7)}  ${"received (UTC)".padEnd(19)}  ${"status".padEnd(10)}  ${"connection".padEnd(12)}  ${"event".padEnd(24)}  trace id\n`);
+        write(
+          cmd,
+          `${"id".padStart(7)}  ${"received (UTC)".padEnd(19)}  ${"status".padEnd(10)}  ${"connection".padEnd(12)}  ${"event".padEnd(24)}  trace id\n`,
+        );
         for (const e of list) write(cmd, line(e) + "\n");
       });
     });
@@ -87,7 +90,10 @@ export function register(program: Command): void {
   events
     .command("replay <id>")
     .description("Queue an event again for processing, whatever its status (e.g. after fixing what made it fail).")
-    .addHelpText("after", "\nThe workflow engine's steps are idempotent, so replaying a processed event does not repeat Lever writes\nthat already happened.\n\nExample:\n  fulcrum events replay 42\n")
+    .addHelpText(
+      "after",
+      "\nThe workflow engine's steps are idempotent, so replaying a processed event does not repeat Lever writes\nthat already happened.\n\nExample:\n  fulcrum events replay 42\n",
+    )
     .action(async (rawId: string, _options: unknown, cmd: Command) => {
       const id = parseId(cmd, rawId);
       await withEngine(async ({ inbox }) => {

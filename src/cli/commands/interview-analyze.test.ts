@@ -26,9 +26,20 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("fulcrum interview analyze", () => {
   it("prints questions with exactly id, text, asked and answer, plus summary, metrics and flags", async () => {
-    const r = await fulcrum(["interview", "analyze", join(LABELLED_CORPUS_DIR, "engineer.srt"), "--questions", join(LABELLED_CORPUS_DIR, "engineer.questions.json")]);
+    const r = await fulcrum([
+      "interview",
+      "analyze",
+      join(LABELLED_CORPUS_DIR, "engineer.srt"),
+      "--questions",
+      join(LABELLED_CORPUS_DIR, "engineer.questions.json"),
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { questions: Record<string, unknown>[]; summary: { engine: string; notAsked: string[] }; metrics: { kind: string }; flags: unknown[] };
+    const out = JSON.parse(r.stdout) as {
+      questions: Record<string, unknown>[];
+      summary: { engine: string; notAsked: string[] };
+      metrics: { kind: string };
+      flags: unknown[];
+    };
     assert.deepEqual(Object.keys(out).sort(), ["flags", "metrics", "questions", "summary"]);
     for (const q of out.questions) assert.deepEqual(Object.keys(q), ["id", "text", "asked", "answer"]);
     const debug = out.questions.find((q) => q.id === "q-debug") as { asked: { start: number; end: number; quote: string }; answer: { quote: string } };
@@ -40,10 +51,27 @@ describe("fulcrum interview analyze", () => {
 
   it("adds rubric evidence and stated feelings when asked, and falls back to the local engine under --ai without a provider", async () => {
     const rubric = join(dir, "rubric.yaml");
-    writeFileSync(rubric, "score: true\ncompetencies:\n  - id: pipeline\n    label: Builds pipeline\n    keywords: [prospecting, pipeline]\n    questions: [q-pipeline]\n");
-    const r = await fulcrum(["interview", "analyze", join(LABELLED_CORPUS_DIR, "sales.json"), "--questions", join(LABELLED_CORPUS_DIR, "sales.questions.yaml"), "--rubric", rubric, "--stated-feelings", "--ai"]);
+    writeFileSync(
+      rubric,
+      "score: true\ncompetencies:\n  - id: pipeline\n    label: Builds pipeline\n    keywords: [prospecting, pipeline]\n    questions: [q-pipeline]\n",
+    );
+    const r = await fulcrum([
+      "interview",
+      "analyze",
+      join(LABELLED_CORPUS_DIR, "sales.json"),
+      "--questions",
+      join(LABELLED_CORPUS_DIR, "sales.questions.yaml"),
+      "--rubric",
+      rubric,
+      "--stated-feelings",
+      "--ai",
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { summary: { engine: string }; evidence: { competencies: { status: string }[]; score: { advisory: boolean } }; statedFeelings: { quote: string }[] };
+    const out = JSON.parse(r.stdout) as {
+      summary: { engine: string };
+      evidence: { competencies: { status: string }[]; score: { advisory: boolean } };
+      statedFeelings: { quote: string }[];
+    };
     assert.equal(out.summary.engine, "local");
     assert.equal(out.evidence.competencies[0]!.status, "met");
     assert.equal(out.evidence.score.advisory, true);
@@ -66,7 +94,10 @@ describe("fulcrum interview analyze", () => {
     assert.match(r.stderr, /fulcrum: empty-transcript: /);
 
     const spanish = join(dir, "es.srt");
-    writeFileSync(spanish, "1\n00:00:01,000 --> 00:00:06,000\n¿Puede hablarme de un conflicto con un compañero de trabajo?\n\n2\n00:00:06,500 --> 00:00:15,000\nSí, claro. Tuvimos un desacuerdo sobre la planificación del proyecto y buscamos juntos una solución que funcionara para todos.\n");
+    writeFileSync(
+      spanish,
+      "1\n00:00:01,000 --> 00:00:06,000\n¿Puede hablarme de un conflicto con un compañero de trabajo?\n\n2\n00:00:06,500 --> 00:00:15,000\nSí, claro. Tuvimos un desacuerdo sobre la planificación del proyecto y buscamos juntos una solución que funcionara para todos.\n",
+    );
     r = await fulcrum(["interview", "analyze", spanish, "--questions", questions]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /fulcrum: wrong-language: .*English only/);

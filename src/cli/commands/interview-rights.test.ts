@@ -26,17 +26,28 @@ async function fulcrum(dir: string, args: string[], config?: string): Promise<{ 
 
 const DAY = 86_400_000;
 
-async function insertTranscripts(dir: string, rows: { opportunity: string; toolCandidate?: string; connection?: string; trace: string; ageDays?: number; expiresInDays?: number }[]) {
+async function insertTranscripts(
+  dir: string,
+  rows: { opportunity: string; toolCandidate?: string; connection?: string; trace: string; ageDays?: number; expiresInDays?: number }[],
+) {
   const db = await openDatabase({ dataDir: join(dir, "db") });
   await migrate(db);
   for (const row of rows) {
-  const created = new Date(Date.now() - (row.ageDays ?? 0) * DAY);
-  const expires = new Date(Date.now() + (row.expiresInDays ?? 180) * DAY);
-  await db.query(
-    `insert into interview_transcripts (connection_id, opportunity_id, tool, tool_candidate_id, trace_id, source, engine, language, duration_seconds, transcript, created_at, expires_at)
+    const created = new Date(Date.now() - (row.ageDays ?? 0) * DAY);
+    const expires = new Date(Date.now() + (row.expiresInDays ?? 180) * DAY);
+    await db.query(
+      `insert into interview_transcripts (connection_id, opportunity_id, tool, tool_candidate_id, trace_id, source, engine, language, duration_seconds, transcript, created_at, expires_at)
      values ($1, $2, 'willo', $3, $4, 'platform-transcript', 'transcript', 'en', 60, $5::jsonb, $6, $7)`,
-    [row.connection ?? "default", row.opportunity, row.toolCandidate ?? null, row.trace, JSON.stringify({ segments: [{ start: 0, end: 2, text: "I led the team." }] }), created, expires],
-  );
+      [
+        row.connection ?? "default",
+        row.opportunity,
+        row.toolCandidate ?? null,
+        row.trace,
+        JSON.stringify({ segments: [{ start: 0, end: 2, text: "I led the team." }] }),
+        created,
+        expires,
+      ],
+    );
   }
   await db.close();
 }
@@ -110,7 +121,8 @@ describe("fulcrum interview forget, notice and sweep", () => {
     writeFileSync(join(work, "fulcrum-transcript-stale", "call.vtt"), "x");
     mkdirSync(join(work, "someone-elses-folder"));
     const old = new Date(Date.now() - 2 * DAY);
-    for (const name of ["fulcrum-media-stale", "fulcrum-transcribe-stale", "fulcrum-transcript-stale", "someone-elses-folder"]) utimesSync(join(work, name), old, old);
+    for (const name of ["fulcrum-media-stale", "fulcrum-transcribe-stale", "fulcrum-transcript-stale", "someone-elses-folder"])
+      utimesSync(join(work, name), old, old);
     mkdirSync(join(work, "fulcrum-media-running"));
     const config = join(dir, "sweep.yaml");
     writeFileSync(config, `interviews:\n  retentionDays: 30\n  workDir: ${JSON.stringify(work)}\n`);
@@ -121,7 +133,11 @@ describe("fulcrum interview forget, notice and sweep", () => {
     const s = await state(dir);
     assert.deepEqual(s.left, ["opp-bo", "opp-recent"]);
     assert.equal(s.records.at(-1)!.kind, "interview.swept");
-    assert.deepEqual(readdirSync(work).sort(), ["fulcrum-media-running", "someone-elses-folder"], "a download younger than a day may still be in use; other folders are not Fulcrum's");
+    assert.deepEqual(
+      readdirSync(work).sort(),
+      ["fulcrum-media-running", "someone-elses-folder"],
+      "a download younger than a day may still be in use; other folders are not Fulcrum's",
+    );
     assert.equal((await fulcrum(dir, ["interview", "sweep", "--now", "yesterday-ish"], config)).code, 2);
   });
 
@@ -131,7 +147,10 @@ describe("fulcrum interview forget, notice and sweep", () => {
     assert.equal(d.stdout, `${DEFAULT_INTERVIEW_NOTICE.replace("{retentionDays}", "180")}\n`);
     assert.match(d.stdout, /consent/i);
     const config = join(dir, "notice.yaml");
-    writeFileSync(config, "interviews:\n  retentionDays: 60\n  notice: We transcribe your answers with software and keep them {retentionDays} days. Reply NO to be offered another way.\n");
+    writeFileSync(
+      config,
+      "interviews:\n  retentionDays: 60\n  notice: We transcribe your answers with software and keep them {retentionDays} days. Reply NO to be offered another way.\n",
+    );
     const own = await fulcrum(dir, ["interview", "notice"], config);
     assert.equal(own.stdout, "We transcribe your answers with software and keep them 60 days. Reply NO to be offered another way.\n");
   });

@@ -30,18 +30,26 @@ function byOpportunity(rows: readonly ForgottenTranscript[]): Map<string, Forgot
 export function registerInterviewRights(interview: Command): void {
   interview
     .command("forget <candidate>")
-    .description("Delete a candidate's interview transcripts and analyses (and any recording a crash left behind), audited. <candidate> is the Lever opportunity id or the hiring tool's candidate id. Safe to run again.")
+    .description(
+      "Delete a candidate's interview transcripts and analyses (and any recording a crash left behind), audited. <candidate> is the Lever opportunity id or the hiring tool's candidate id. Safe to run again.",
+    )
     .option("--connection <id>", "only in this Lever connection (default: every connection)")
     .option("--as <name>", "who asked, for the audit trail", "operator")
     .action(async (candidate: string, o: { connection?: string; as: string }, cmd: Command) => {
-      if (!candidate.trim() || candidate.length > 200) return cmd.error("fulcrum interview forget: <candidate> must be an opportunity id or a tool's candidate id (1–200 characters)", { exitCode: 2 });
+      if (!candidate.trim() || candidate.length > 200)
+        return cmd.error("fulcrum interview forget: <candidate> must be an opportunity id or a tool's candidate id (1–200 characters)", { exitCode: 2 });
       await withDatabase(async (db, config) => {
         const audit = createAuditTrail(db);
         const rows = await forgetCandidateTranscripts(db, candidate, o.connection);
         const media = await removeLeftoverMedia(config.interviews?.workDir ?? tmpdir(), LEFTOVER_MEDIA_AGE_MS);
         const groups = byOpportunity(rows);
         if (groups.size === 0) {
-          await audit.append({ kind: INTERVIEW_AUDIT_KINDS.forgotten, actor: `cli:${o.as}`, subject: { connectionId: o.connection, candidateId: candidate }, data: { transcripts: 0, leftoverMedia: media.length } });
+          await audit.append({
+            kind: INTERVIEW_AUDIT_KINDS.forgotten,
+            actor: `cli:${o.as}`,
+            subject: { connectionId: o.connection, candidateId: candidate },
+            data: { transcripts: 0, leftoverMedia: media.length },
+          });
         }
         for (const group of groups.values()) {
           const { connectionId, opportunityId } = group[0]!;
@@ -63,7 +71,9 @@ export function registerInterviewRights(interview: Command): void {
 
   interview
     .command("notice")
-    .description("Print the notice for a video platform's invitation: that AI analyses the interview, how, and asking for consent (interviews.notice in the config).")
+    .description(
+      "Print the notice for a video platform's invitation: that AI analyses the interview, how, and asking for consent (interviews.notice in the config).",
+    )
     .action(() => {
       const interviews = loadConfig().interviews;
       const text = interviews?.notice ?? DEFAULT_INTERVIEW_NOTICE;
@@ -72,11 +82,14 @@ export function registerInterviewRights(interview: Command): void {
 
   interview
     .command("sweep")
-    .description("Delete interview transcripts and analyses past the retention period (interviews.retentionDays, default 180), audited; run it daily from cron. The server also deletes expired ones before each new interview.")
+    .description(
+      "Delete interview transcripts and analyses past the retention period (interviews.retentionDays, default 180), audited; run it daily from cron. The server also deletes expired ones before each new interview.",
+    )
     .option("--now <iso>", "the time to sweep as of (for a dry look ahead, with care)")
     .action(async (o: { now?: string }, cmd: Command) => {
       const now = o.now ? new Date(o.now) : new Date();
-      if (Number.isNaN(now.getTime())) return cmd.error(`fulcrum interview sweep: --now "${o.now}" is not a date and time (e.g. 2026-01-31T00:00:00Z)`, { exitCode: 2 });
+      if (Number.isNaN(now.getTime()))
+        return cmd.error(`fulcrum interview sweep: --now "${o.now}" is not a date and time (e.g. 2026-01-31T00:00:00Z)`, { exitCode: 2 });
       await withDatabase(async (db, config) => {
         const retentionDays = config.interviews?.retentionDays ?? 180;
         const rows = await sweepExpiredTranscripts(db, retentionDays, now);
@@ -85,10 +98,21 @@ export function registerInterviewRights(interview: Command): void {
           await createAuditTrail(db).append({
             kind: INTERVIEW_AUDIT_KINDS.swept,
             actor: "cli:sweep",
-            data: { retentionDays, transcripts: rows.length, opportunities: [...byOpportunity(rows).values()].map((g) => ({ connectionId: g[0]!.connectionId, opportunityId: g[0]!.opportunityId, transcripts: g.length })), leftoverMedia: media.length },
+            data: {
+              retentionDays,
+              transcripts: rows.length,
+              opportunities: [...byOpportunity(rows).values()].map((g) => ({
+                connectionId: g[0]!.connectionId,
+                opportunityId: g[0]!.opportunityId,
+                transcripts: g.length,
+              })),
+              leftoverMedia: media.length,
+            },
           });
         }
-        process.stdout.write(`swept: ${rows.length} transcript(s) older than ${retentionDays} days deleted${media.length ? `, ${media.length} leftover recording folder(s) removed` : ""}\n`);
+        process.stdout.write(
+          `swept: ${rows.length} transcript(s) older than ${retentionDays} days deleted${media.length ? `, ${media.length} leftover recording folder(s) removed` : ""}\n`,
+        );
       });
     });
 }

@@ -28,28 +28,29 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("fulcrum interview transcribe", () => {
-  it(
-    "transcribes a testdata WAV with pocketsphinx into exactly the contract's shape",
-    { skip: havePocketsphinx ? false : "pocketsphinx, pocketsphinx-en-us, pocketsphinx-testdata or ffmpeg not installed (Debian packages)" },
-    async () => {
-      const r = await fulcrum(["interview", "transcribe", WAV]);
-      assert.equal(r.code, 0, r.stderr);
-      const out = JSON.parse(r.stdout) as Record<string, unknown> & { segments: Record<string, unknown>[] };
-      assert.deepEqual(Object.keys(out).sort(), CONTRACT_KEYS);
-      assert.equal(out.engine, "pocketsphinx");
-      assert.equal(out.language, "en");
-      assert.ok(Math.abs((out.durationSeconds as number) - 3.29) < 0.05);
-      assert.match(out.text as string, /might even have been made/);
-      for (const s of out.segments) {
-        assert.deepEqual(Object.keys(s).sort(), ["end", "start", "text"]);
-        assert.ok((s.start as number) >= 0 && (s.end as number) <= 3.3);
-      }
-    },
-  );
+  it("transcribes a testdata WAV with pocketsphinx into exactly the contract's shape", {
+    skip: havePocketsphinx ? false : "pocketsphinx, pocketsphinx-en-us, pocketsphinx-testdata or ffmpeg not installed (Debian packages)",
+  }, async () => {
+    const r = await fulcrum(["interview", "transcribe", WAV]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, unknown> & { segments: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(out).sort(), CONTRACT_KEYS);
+    assert.equal(out.engine, "pocketsphinx");
+    assert.equal(out.language, "en");
+    assert.ok(Math.abs((out.durationSeconds as number) - 3.29) < 0.05);
+    assert.match(out.text as string, /might even have been made/);
+    for (const s of out.segments) {
+      assert.deepEqual(Object.keys(s).sort(), ["end", "start", "text"]);
+      assert.ok((s.start as number) >= 0 && (s.end as number) <= 3.3);
+    }
+  });
 
   it("prints a WebVTT transcript with speakers, in the same shape", async () => {
     const vtt = join(dir, "call.vtt");
-    writeFileSync(vtt, "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Maya>Tell me about yourself.</v>\n\n00:00:03.500 --> 00:00:07.000\nSam: I lead a platform team.\n");
+    writeFileSync(
+      vtt,
+      "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Maya>Tell me about yourself.</v>\n\n00:00:03.500 --> 00:00:07.000\nSam: I lead a platform team.\n",
+    );
     const r = await fulcrum(["interview", "transcribe", vtt]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
@@ -78,7 +79,13 @@ describe("fulcrum interview transcribe", () => {
     writeFileSync(json, JSON.stringify({ language: "en", segments: [{ start: 0, end: 1.2, text: "Hi", speaker: "Interviewer" }] }));
     const b = await fulcrum(["interview", "transcribe", json]);
     assert.equal(b.code, 0, b.stderr);
-    assert.deepEqual(JSON.parse(b.stdout), { engine: "transcript", language: "en", durationSeconds: 1.2, text: "Hi", segments: [{ start: 0, end: 1.2, text: "Hi", speaker: "Interviewer" }] });
+    assert.deepEqual(JSON.parse(b.stdout), {
+      engine: "transcript",
+      language: "en",
+      durationSeconds: 1.2,
+      text: "Hi",
+      segments: [{ start: 0, end: 1.2, text: "Hi", speaker: "Interviewer" }],
+    });
   });
 
   it("reports bad input with a status and exit code, and --help states the contract", async () => {

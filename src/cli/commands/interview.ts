@@ -57,7 +57,8 @@ function exitCodeFor(error: InterviewMediaError): number {
 
 function engineFrom(cmd: Command, o: TranscribeOptions): TranscriptionEngine {
   const maxChunkSeconds = o.maxChunkSeconds ? Number(o.maxChunkSeconds) : undefined;
-  if (maxChunkSeconds !== undefined && !(maxChunkSeconds >= 5)) cmd.error(`--max-chunk-seconds must be a number of at least 5 (got "${o.maxChunkSeconds}")`, { exitCode: 2 });
+  if (maxChunkSeconds !== undefined && !(maxChunkSeconds >= 5))
+    cmd.error(`--max-chunk-seconds must be a number of at least 5 (got "${o.maxChunkSeconds}")`, { exitCode: 2 });
   switch (o.engine) {
     case "pocketsphinx":
       return pocketsphinxEngine({ modelDir: o.modelDir, maxChunkSeconds });
@@ -98,12 +99,16 @@ function asTranscript(path: string): ReturnType<typeof parseTranscriptFile> | nu
 }
 
 export function register(program: Command): void {
-  const interview = program.command("interview").description("Recorded interviews: transcripts with times from media or platform transcript files, and their analysis against a question set.");
+  const interview = program
+    .command("interview")
+    .description("Recorded interviews: transcripts with times from media or platform transcript files, and their analysis against a question set.");
   registerInterviewRights(interview);
 
   interview
     .command("transcribe <media-or-transcript>")
-    .description("Transcribe a recording (mp4, mov, webm, mkv, wav, mp3, ogg, m4a, flac, ...) or read a platform transcript (WebVTT, SRT, JSON segments) and print it as JSON.")
+    .description(
+      "Transcribe a recording (mp4, mov, webm, mkv, wav, mp3, ogg, m4a, flac, ...) or read a platform transcript (WebVTT, SRT, JSON segments) and print it as JSON.",
+    )
     .option("--engine <name>", "pocketsphinx (offline, default), openai (any OpenAI-compatible /audio/transcriptions server) or whisper-cpp", "pocketsphinx")
     .option("--language <code>", "the language spoken, e.g. en (default: the engine decides; pocketsphinx is English only)")
     .option("--model <name-or-path>", "openai: the model name (default whisper-1); whisper-cpp: the path of a ggml model file you downloaded")
@@ -148,10 +153,15 @@ Examples:
 
   interview
     .command("analyze <media-or-transcript>")
-    .description("Analyse a recording or platform transcript against a question set: where each question was asked and the candidate's answer, quoted verbatim with times; descriptive metrics; the interviewer check.")
+    .description(
+      "Analyse a recording or platform transcript against a question set: where each question was asked and the candidate's answer, quoted verbatim with times; descriptive metrics; the interviewer check.",
+    )
     .requiredOption("--questions <file>", "the question set: a YAML or JSON list of { id, text }")
     .option("--rubric <file>", "competencies to gather evidence for: YAML or JSON { competencies: [{ id, label, keywords?, questions?, weight? }], score? }")
-    .option("--ai", "find the answers with the configured AI provider (FULCRUM_AI_PROVIDER, ...), quotes verified; the local engine answers when none is configured or it fails")
+    .option(
+      "--ai",
+      "find the answers with the configured AI provider (FULCRUM_AI_PROVIDER, ...), quotes verified; the local engine answers when none is configured or it fails",
+    )
     .option("--stated-feelings", "add what the candidate said they felt, quoted in their words (text only, never scored)")
     .option("--interviewer <name...>", "speaker names that are interviewers, when the transcript names speakers")
     .option("--engine <name>", "for media: pocketsphinx (offline, default), openai or whisper-cpp", "pocketsphinx")
@@ -188,13 +198,19 @@ Examples:
     .action(async (input: string, options: AnalyzeOptions, cmd: Command) => {
       const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
       try {
-        if (!existsSync(options.questions) || !statSync(options.questions).isFile()) cmd.error(`question file "${options.questions}" does not exist`, { exitCode: 2 });
+        if (!existsSync(options.questions) || !statSync(options.questions).isFile())
+          cmd.error(`question file "${options.questions}" does not exist`, { exitCode: 2 });
         const questions = parseQuestionFile(readFileSync(options.questions, "utf8"), basename(options.questions));
         const rubric = options.rubric ? readRubric(options.rubric, cmd) : undefined;
         const transcript: Transcript = await transcriptOf(input, options, cmd);
         const analyzeOptions = { rubric, statedFeelings: options.statedFeelings === true, interviewerNames: options.interviewer };
         const analysis = options.ai
-          ? await analyzeInterviewWithProvider(createAi({ config: { ai: loadConfig().ai ?? DEFAULT_AI_CONFIG }, logger: silentLogger, ...interviewAiOptions }), transcript, questions, analyzeOptions)
+          ? await analyzeInterviewWithProvider(
+              createAi({ config: { ai: loadConfig().ai ?? DEFAULT_AI_CONFIG }, logger: silentLogger, ...interviewAiOptions }),
+              transcript,
+              questions,
+              analyzeOptions,
+            )
           : analyzeInterview(transcript, questions, analyzeOptions);
         out(`${JSON.stringify(analysis, null, 2)}\n`);
       } catch (error) {
@@ -245,10 +261,7 @@ async function transcriptOf(input: string, options: TranscribeOptions, cmd: Comm
     const transcript = cleanup ? null : asTranscript(path);
     const maxMinutes = options.maxMinutes ? Number(options.maxMinutes) : 240;
     if (!(maxMinutes > 0)) cmd.error(`--max-minutes must be a positive number (got "${options.maxMinutes}")`, { exitCode: 2 });
-    return (
-      transcript ??
-      (await transcribeMedia(path, { engine: engineFrom(cmd, options), language: options.language, maxDurationSeconds: maxMinutes * 60 }))
-    );
+    return transcript ?? (await transcribeMedia(path, { engine: engineFrom(cmd, options), language: options.language, maxDurationSeconds: maxMinutes * 60 }));
   } finally {
     await cleanup?.();
   }

@@ -53,7 +53,10 @@ export function register(program: Command): void {
         if (options.json) return void write(cmd, JSON.stringify(dead, null, 2) + "\n");
         if (dead.length === 0) return void write(cmd, "no dead jobs\n");
         for (const d of dead) {
-          write(cmd, `${d.id}  ${d.queue.padEnd(24)}  failed ${d.failedAt.toISOString()}  after ${d.retries ?? "?"} retries\n    ${d.error}\n    data ${JSON.stringify(d.data)}\n`);
+          write(
+            cmd,
+            `${d.id}  ${d.queue.padEnd(24)}  failed ${d.failedAt.toISOString()}  after ${d.retries ?? "?"} retries\n    ${d.error}\n    data ${JSON.stringify(d.data)}\n`,
+          );
         }
       });
     });

@@ -22,7 +22,10 @@ describe("fulcrum prompts", () => {
   it("lists the versions saved from the console in the data folder beside the built-in ones", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "prompts-cli-data-"));
     mkdirSync(join(dataDir, "prompts", "nurture-email"), { recursive: true });
-    writeFileSync(join(dataDir, "prompts", "nurture-email", "v2.md"), "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\n---\nWrite a warm e-mail to the candidate about future roles.\n");
+    writeFileSync(
+      join(dataDir, "prompts", "nurture-email", "v2.md"),
+      "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\n---\nWrite a warm e-mail to the candidate about future roles.\n",
+    );
     writeFileSync(join(dataDir, "prompts", "nurture-email", "v2.pending"), "awaiting approval\n");
     const { stdout } = await run(process.execPath, [MAIN, "prompts", "list"], { env: { ...process.env, FULCRUM_DATA_DIR: dataDir } });
     assert.match(stdout, /^nurture-email@v1 /m);
@@ -39,7 +42,10 @@ describe("fulcrum prompts", () => {
     const dir = mkdtempSync(join(tmpdir(), "prompts-cli-"));
     mkdirSync(join(dir, "nurture-email"));
     const file = join(dir, "nurture-email", "v2.md");
-    writeFileSync(file, "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\ntemperature: warm\n---\nWrite a warm e-mail to the candidate about future roles.\n");
+    writeFileSync(
+      file,
+      "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\ntemperature: warm\n---\nWrite a warm e-mail to the candidate about future roles.\n",
+    );
     const bad = await fulcrum(["prompts", "validate", dir]);
     assert.equal(bad.code, 1);
     assert.ok(bad.stderr.includes(`${file}:6: temperature`), bad.stderr);
@@ -48,7 +54,10 @@ describe("fulcrum prompts", () => {
   it("marks a version awaiting a second person's approval in the list", async () => {
     const dir = mkdtempSync(join(tmpdir(), "prompts-cli-"));
     mkdirSync(join(dir, "nurture-email"));
-    writeFileSync(join(dir, "nurture-email", "v2.md"), "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\n---\nWrite a warm e-mail to the candidate about future roles.\n");
+    writeFileSync(
+      join(dir, "nurture-email", "v2.md"),
+      "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\n---\nWrite a warm e-mail to the candidate about future roles.\n",
+    );
     writeFileSync(join(dir, "nurture-email", "v2.pending"), "awaiting approval\n");
     const listed = await fulcrum(["prompts", "list", "--dir", dir]);
     assert.equal(listed.code, 0, listed.stderr);

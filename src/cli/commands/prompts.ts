@@ -21,7 +21,9 @@ export function register(program: Command): void {
     .action((options: { dir?: string[] }) => {
       const registry = loadPrompts([...readFolders(), ...(options.dir ?? [])], STEP_TYPES);
       for (const p of registry.list()) {
-        const models = Object.entries(p.models).map(([k, v]) => `${k}=${v}`).join(" ");
+        const models = Object.entries(p.models)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ");
         // A version saved from the console waits (marker file beside it) until someone other than its author approves it.
         const pending = existsSync(p.file.replace(/\.md$/, ".pending")) ? "  (awaiting approval; not run by name)" : "";
         process.stdout.write(`${p.id.padEnd(28)} output=${p.output} temperature=${p.temperature}${models ? ` ${models}` : ""}  ${p.description}${pending}\n`);

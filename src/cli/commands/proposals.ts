@@ -30,7 +30,9 @@ async function decide(id: string, decision: "approve" | "reject", o: { as: strin
         const proposals = await createEngineRuntime({ kind: "decide-only", db, queue, config });
         await proposals.decide(Number(id), { actor: `cli:${o.as}`, decision, reason: o.reason, edits });
         const p = await getProposal(db, Number(id));
-        process.stdout.write(`proposal ${id} ${p?.status} by cli:${o.as}; ${decision === "approve" ? "the server applies it and continues the run" : "the run goes on without it"}\n`);
+        process.stdout.write(
+          `proposal ${id} ${p?.status} by cli:${o.as}; ${decision === "approve" ? "the server applies it and continues the run" : "the run goes on without it"}\n`,
+        );
       } finally {
         await queue.stop({ graceful: false, timeoutMs: 1000 });
       }
@@ -53,7 +55,9 @@ export function register(program: Command): void {
     .option("--limit <n>", "how many (default 20)", "20")
     .option("--json", "print JSON")
     .action(async (o: { status: string; workflow?: string; posting?: string; limit: string; json?: boolean }) => {
-      const rows = await withDatabase((db) => listProposals(db, { status: o.status === "all" ? undefined : o.status, workflowId: o.workflow, postingId: o.posting, limit: Number(o.limit) || 20 }));
+      const rows = await withDatabase((db) =>
+        listProposals(db, { status: o.status === "all" ? undefined : o.status, workflowId: o.workflow, postingId: o.posting, limit: Number(o.limit) || 20 }),
+      );
       if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       if (rows.length === 0) return void process.stdout.write(`no ${o.status} proposals\n`);
       for (const p of rows) {

@@ -30,7 +30,8 @@ Examples:
 `,
     )
     .action(async (options: { posting: string; connection?: string; limit: string; includeActive?: boolean; asOf?: string }, cmd: Command) => {
-      if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1 || Number(options.limit) > 100) cmd.error(`--limit "${options.limit}" must be a whole number from 1 to 100`, { exitCode: 2 });
+      if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1 || Number(options.limit) > 100)
+        cmd.error(`--limit "${options.limit}" must be a whole number from 1 to 100`, { exitCode: 2 });
       const asOf = parseAsOf(cmd, options.asOf);
       await withConnections(async (opened) => {
         const connectionId = await pickConnection(cmd, opened, options.connection);
@@ -47,7 +48,9 @@ Examples:
           archivedOnly: !options.includeActive,
           ...(asOf ? { asOf } : {}),
         });
-        process.stdout.write(`${JSON.stringify({ posting: { id: posting.id, title: posting.text ?? "" }, rubric: rubric.source, semantic, proposals }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ posting: { id: posting.id, title: posting.text ?? "" }, rubric: rubric.source, semantic, proposals }, null, 2)}\n`,
+        );
       });
     });
 }

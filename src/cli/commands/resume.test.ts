@@ -28,7 +28,15 @@ describe("fulcrum resume", () => {
   });
 
   it("score prints a numeric score with criteria and evidence for a posting file", async () => {
-    const r = await fulcrum(["resume", "score", join(CORPUS, "resumes", "r001.docx"), "--posting", join(CORPUS, "postings", "post-backend.json"), "--as-of", "2026-10"]);
+    const r = await fulcrum([
+      "resume",
+      "score",
+      join(CORPUS, "resumes", "r001.docx"),
+      "--posting",
+      join(CORPUS, "postings", "post-backend.json"),
+      "--as-of",
+      "2026-10",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { score: number; criteria: { status: string; evidence: string[] }[] };
     assert.equal(typeof out.score, "number");
@@ -40,11 +48,32 @@ describe("fulcrum resume", () => {
     const dir = mkdtempSync(join(tmpdir(), "fulcrum-cli-"));
     try {
       const rubric = join(dir, "rubric.json");
-      writeFileSync(rubric, JSON.stringify({ postingId: "post-backend", criteria: [{ id: "go", kind: "skill", label: "Go", must: true, weight: 3, skills: ["Go"] }] }));
-      const unapproved = await fulcrum(["resume", "score", join(CORPUS, "resumes", "r001.pdf"), "--posting", join(CORPUS, "postings", "post-backend.json"), "--rubric", rubric]);
+      writeFileSync(
+        rubric,
+        JSON.stringify({ postingId: "post-backend", criteria: [{ id: "go", kind: "skill", label: "Go", must: true, weight: 3, skills: ["Go"] }] }),
+      );
+      const unapproved = await fulcrum([
+        "resume",
+        "score",
+        join(CORPUS, "resumes", "r001.pdf"),
+        "--posting",
+        join(CORPUS, "postings", "post-backend.json"),
+        "--rubric",
+        rubric,
+      ]);
       assert.equal(unapproved.code, 2);
       assert.match(unapproved.stderr, /approved/);
-      const approved = await fulcrum(["resume", "score", join(CORPUS, "resumes", "r001.pdf"), "--posting", join(CORPUS, "postings", "post-backend.json"), "--rubric", rubric, "--approved-by", "lead"]);
+      const approved = await fulcrum([
+        "resume",
+        "score",
+        join(CORPUS, "resumes", "r001.pdf"),
+        "--posting",
+        join(CORPUS, "postings", "post-backend.json"),
+        "--rubric",
+        rubric,
+        "--approved-by",
+        "lead",
+      ]);
       assert.equal(approved.code, 0, approved.stderr);
       assert.equal((JSON.parse(approved.stdout) as { rubric: { source: string } }).rubric.source, "override");
       const empty = join(dir, "empty.pdf");
@@ -65,7 +94,12 @@ describe("fulcrum backfill and rediscover against the sandbox", () => {
   before(async () => {
     sandbox = await startSandbox({ seed: 3, rateLimit: false });
     dataDir = mkdtempSync(join(tmpdir(), "fulcrum-cli-"));
-    env = { LEVER_API_KEY: sandbox.apiKey, LEVER_API_BASE_URL: sandbox.url, FULCRUM_LEVER_ALLOWED_HOSTS: new URL(sandbox.url).origin, FULCRUM_DATA_DIR: dataDir };
+    env = {
+      LEVER_API_KEY: sandbox.apiKey,
+      LEVER_API_BASE_URL: sandbox.url,
+      FULCRUM_LEVER_ALLOWED_HOSTS: new URL(sandbox.url).origin,
+      FULCRUM_DATA_DIR: dataDir,
+    };
   });
   after(async () => {
     await sandbox?.close();

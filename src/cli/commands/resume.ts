@@ -119,49 +119,68 @@ Examples:
   fulcrum resume score cv.pdf --posting posting.json --rubric rubric.yaml --approved-by "Dana (TA lead)"
 `,
     )
-    .action(async (file: string, options: { posting: string; rubric?: string; approvedBy?: string; answers?: string; connection?: string; asOf?: string }, cmd: Command) => {
-      const bytes = new Uint8Array(readFileOrExit(cmd, file, "resume file"));
-      const asOf = parseAsOf(cmd, options.asOf);
-      const posting = await loadPosting(cmd, options.posting, options.connection);
-      let rubric: Rubric;
-      if (options.rubric) {
-        if (!options.approvedBy) cmd.error("a rubric override scores nobody until it is approved: add --approved-by <name>", { exitCode: 2 });
-        try {
-          rubric = { ...parseRubricOverride(readStructured(cmd, options.rubric, "rubric file")), approvedBy: options.approvedBy, approvedAt: new Date().toISOString() };
-        } catch (error) {
-          if (error instanceof RubricError) cmd.error(`rubric file "${options.rubric}": ${error.message}`, { exitCode: 2 });
-          throw error;
+    .action(
+      async (
+        file: string,
+        options: { posting: string; rubric?: string; approvedBy?: string; answers?: string; connection?: string; asOf?: string },
+        cmd: Command,
+      ) => {
+        const bytes = new Uint8Array(readFileOrExit(cmd, file, "resume file"));
+        const asOf = parseAsOf(cmd, options.asOf);
+        const posting = await loadPosting(cmd, options.posting, options.connection);
+        let rubric: Rubric;
+        if (options.rubric) {
+          if (!options.approvedBy) cmd.error("a rubric override scores nobody until it is approved: add --approved-by <name>", { exitCode: 2 });
+          try {
+            rubric = {
+              ...parseRubricOverride(readStructured(cmd, options.rubric, "rubric file")),
+              approvedBy: options.approvedBy,
+              approvedAt: new Date().toISOString(),
+            };
+          } catch (error) {
+            if (error instanceof RubricError) cmd.error(`rubric file "${options.rubric}": ${error.message}`, { exitCode: 2 });
+            throw error;
+          }
+        } else rubric = extractRequirements(posting);
+        const answers = options.answers ? answersFromCustomQuestions(readStructured(cmd, options.answers, "answers file")) : undefined;
+        const parsed = await parseResume(bytes, { filename: basename(file), ...(asOf ? { asOf } : {}) });
+        if (parsed.status !== "parsed" && parsed.status !== "partial") {
+          process.stderr.write(`fulcrum: ${basename(file)} could not be scored: ${parsed.status}${parsed.message ? ` (${parsed.message})` : ""}\n`);
+          process.exitCode = 3;
+          return;
         }
-      } else rubric = extractRequirements(posting);
-      const answers = options.answers ? answersFromCustomQuestions(readStructured(cmd, options.answers, "answers file")) : undefined;
-      const parsed = await parseResume(bytes, { filename: basename(file), ...(asOf ? { asOf } : {}) });
-      if (parsed.status !== "parsed" && parsed.status !== "partial") {
-        process.stderr.write(`fulcrum: ${basename(file)} could not be scored: ${parsed.status}${parsed.message ? ` (${parsed.message})` : ""}\n`);
-        process.exitCode = 3;
-        return;
-      }
-      const result = scoreResume(parsed, rubric, { ...(asOf ? { asOf } : {}), ...(answers ? { answers } : {}) });
-      write(
-        cmd,
-        `${JSON.stringify(
-          {
-            score: result.score,
-            tier: result.tier,
-            confidence: result.confidence,
-            confidenceReasons: result.confidenceReasons,
-            missingMustHaves: result.missingMustHaves,
-            flags: result.flags,
-            engine: result.engine,
-            criteria: result.criteria.map((c) => ({ id: c.criterionId, label: c.label, kind: c.kind, must: c.must, weight: c.weight, status: c.status, reason: c.reason, evidence: c.quotes })),
-            posting: { id: posting.id, title: posting.text ?? "" },
-            rubric: { source: rubric.source, hash: result.rubricHash, ...(rubric.approvedBy ? { approvedBy: rubric.approvedBy } : {}) },
-            parse: { status: parsed.status, hiddenText: parsed.hiddenText.length, injections: parsed.injections },
-          },
-          null,
-          2,
-        )}\n`,
-      );
-    });
+        const result = scoreResume(parsed, rubric, { ...(asOf ? { asOf } : {}), ...(answers ? { answers } : {}) });
+        write(
+          cmd,
+          `${JSON.stringify(
+            {
+              score: result.score,
+              tier: result.tier,
+              confidence: result.confidence,
+              confidenceReasons: result.confidenceReasons,
+              missingMustHaves: result.missingMustHaves,
+              flags: result.flags,
+              engine: result.engine,
+              criteria: result.criteria.map((c) => ({
+                id: c.criterionId,
+                label: c.label,
+                kind: c.kind,
+                must: c.must,
+                weight: c.weight,
+                status: c.status,
+                reason: c.reason,
+                evidence: c.quotes,
+              })),
+              posting: { id: posting.id, title: posting.text ?? "" },
+              rubric: { source: rubric.source, hash: result.rubricHash, ...(rubric.approvedBy ? { approvedBy: rubric.approvedBy } : {}) },
+              parse: { status: parsed.status, hiddenText: parsed.hiddenText.length, injections: parsed.injections },
+            },
+            null,
+            2,
+          )}\n`,
+        );
+      },
+    );
 }
 
 /** `--as-of 2026-10` → { year, month }. */

@@ -92,7 +92,9 @@ Examples:
       await run(cmd, () =>
         withDatabase(async (db) => {
           const version = await saveRubricOverride(db, o.connection, id, body, `cli:${o.by}`, createAuditTrail(db));
-          process.stdout.write(`saved version ${version} of the rubric for posting ${id}; it scores nobody until approved:\n  fulcrum rubric approve ${version} --posting ${id} --by <name>\n`);
+          process.stdout.write(
+            `saved version ${version} of the rubric for posting ${id}; it scores nobody until approved:\n  fulcrum rubric approve ${version} --posting ${id} --by <name>\n`,
+          );
         }),
       );
     });

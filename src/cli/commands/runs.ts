@@ -6,7 +6,6 @@ import type { Command } from "commander";
 import { withDatabase } from "../engine-session.ts";
 import { getRun, listProposals, listRuns } from "../../engine/index.ts";
 
-
 export function register(program: Command): void {
   const runs = program.command("runs").description("Workflow runs: one per workflow and event, with each step's input and output.");
 
@@ -23,7 +22,9 @@ export function register(program: Command): void {
       if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       if (rows.length === 0) return void process.stdout.write("no runs\n");
       for (const r of rows) {
-        process.stdout.write(`${String(r.id).padStart(6)}  ${r.createdAt}  ${r.workflowId.padEnd(24)} ${r.status.padEnd(9)}${r.overdue ? " OVERDUE" : ""}  ${r.event}  ${r.opportunityId ?? ""}${r.error ? `\n        error: ${r.error}` : ""}\n`);
+        process.stdout.write(
+          `${String(r.id).padStart(6)}  ${r.createdAt}  ${r.workflowId.padEnd(24)} ${r.status.padEnd(9)}${r.overdue ? " OVERDUE" : ""}  ${r.event}  ${r.opportunityId ?? ""}${r.error ? `\n        error: ${r.error}` : ""}\n`,
+        );
       }
     });
 
@@ -45,8 +46,11 @@ export function register(program: Command): void {
       process.stdout.write(`  opportunity ${run.opportunityId ?? "-"}  trace ${run.traceId}  generation ${run.generation}\n`);
       if (run.error) process.stdout.write(`  error: ${run.error}\n`);
       for (const s of run.steps) {
-        process.stdout.write(`  ${String(s.position).padStart(2)}. ${s.stepId} (${s.type}) ${s.status}${s.attempts > 1 ? ` after ${s.attempts} attempts` : ""}${s.error ? ` — ${s.error}` : ""}\n`);
+        process.stdout.write(
+          `  ${String(s.position).padStart(2)}. ${s.stepId} (${s.type}) ${s.status}${s.attempts > 1 ? ` after ${s.attempts} attempts` : ""}${s.error ? ` — ${s.error}` : ""}\n`,
+        );
       }
-      for (const p of proposals.reverse()) process.stdout.write(`  proposal ${p.id} [${p.stepId}] ${p.status}: ${p.summary}${p.decidedBy ? ` (by ${p.decidedBy})` : ""}\n`);
+      for (const p of proposals.reverse())
+        process.stdout.write(`  proposal ${p.id} [${p.stepId}] ${p.status}: ${p.summary}${p.decidedBy ? ` (by ${p.decidedBy})` : ""}\n`);
     });
 }

@@ -32,15 +32,22 @@ async function book(dir: string, panels: { panelKey: string; opportunity: string
       `insert into scheduling_bookings (panel_key, connection_id, opportunity_id, status, params_hash, params) values ($1, 'default', $2, 'booked', 'h', $3)`,
       [p.panelKey, p.opportunity, JSON.stringify({ sessions: [{ id: "s1", start: p.start }] })],
     );
-    await db.query("insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, 'ivy@example.com', 's1', $2, $2::timestamptz + interval '1 hour')", [p.panelKey, p.start]);
+    await db.query(
+      "insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, 'ivy@example.com', 's1', $2, $2::timestamptz + interval '1 hour')",
+      [p.panelKey, p.start],
+    );
   }
   await db.close();
 }
 
 async function state(dir: string) {
   const db = await openDatabase({ dataDir: join(dir, "db") });
-  const { rows } = await db.query<{ panel_key: string; state: string; no_show_by: string | null }>("select panel_key, state, no_show_by from scheduling_bookings order by panel_key");
-  const { rows: records } = await db.query<{ actor: string; connection_id: string; opportunity_id: string; data: Record<string, unknown> }>("select actor, connection_id, opportunity_id, data from audit_records where kind = 'scheduling.no_show' order by seq");
+  const { rows } = await db.query<{ panel_key: string; state: string; no_show_by: string | null }>(
+    "select panel_key, state, no_show_by from scheduling_bookings order by panel_key",
+  );
+  const { rows: records } = await db.query<{ actor: string; connection_id: string; opportunity_id: string; data: Record<string, unknown> }>(
+    "select actor, connection_id, opportunity_id, data from audit_records where kind = 'scheduling.no_show' order by seq",
+  );
   const verified = await createAuditTrail(db).verify();
   await db.close();
   return { panels: rows, records, auditOk: verified.ok };
@@ -63,7 +70,10 @@ describe("fulcrum schedule no-show", () => {
     assert.equal(early.code, 1);
     assert.match(early.stderr, /refused: panel panel-a has not started yet: its first session starts at 2027-01-13T10:00:00.000Z/);
     let s = await state(dir);
-    assert.deepEqual(s.panels.map((p) => p.state), ["booked", "booked", "booked"]);
+    assert.deepEqual(
+      s.panels.map((p) => p.state),
+      ["booked", "booked", "booked"],
+    );
     assert.equal(s.records.length, 0);
 
     const marked = await fulcrum(dir, ["schedule", "no-show", "opp-1", "--as", "dana@example.com", "--now", "2027-01-13T10:20:00Z"]);
@@ -72,7 +82,10 @@ describe("fulcrum schedule no-show", () => {
     s = await state(dir);
     assert.deepEqual(s.panels[0], { panel_key: "panel-a", state: "no-show", no_show_by: "cli:dana@example.com" });
     assert.equal(s.records.length, 1);
-    assert.deepEqual([s.records[0]!.actor, s.records[0]!.connection_id, s.records[0]!.opportunity_id, (s.records[0]!.data as { data: { panelKey: string } }).data.panelKey], ["cli:dana@example.com", "default", "opp-1", "panel-a"]);
+    assert.deepEqual(
+      [s.records[0]!.actor, s.records[0]!.connection_id, s.records[0]!.opportunity_id, (s.records[0]!.data as { data: { panelKey: string } }).data.panelKey],
+      ["cli:dana@example.com", "default", "opp-1", "panel-a"],
+    );
     assert.equal(s.auditOk, true);
   });
 });

@@ -16,7 +16,9 @@ const NO_SHOW_AUDIT_KIND = "scheduling.no_show";
 export function registerNoShow(schedule: Command): void {
   schedule
     .command("no-show <panel>")
-    .description("Mark a booked panel as a no-show (the candidate did not come), audited; <panel> is the opportunity id or the booking key. Refused before the panel has started.")
+    .description(
+      "Mark a booked panel as a no-show (the candidate did not come), audited; <panel> is the opportunity id or the booking key. Refused before the panel has started.",
+    )
     .requiredOption("--as <person>", "who is marking it, for the audit trail (e.g. an e-mail or a name)")
     .option("--now <iso>", "the time to mark it at (default: now)")
     .addHelpText(
@@ -34,20 +36,28 @@ Example:
       const who = o.as.trim();
       if (!who || who.length > 200) return cmd.error("fulcrum schedule no-show: --as must name who is marking it (1–200 characters)", { exitCode: 2 });
       const now = o.now ? new Date(o.now) : new Date();
-      if (Number.isNaN(now.getTime())) return cmd.error(`fulcrum schedule no-show: --now "${o.now}" is not a date and time (e.g. 2026-01-31T14:00:00Z)`, { exitCode: 2 });
+      if (Number.isNaN(now.getTime()))
+        return cmd.error(`fulcrum schedule no-show: --now "${o.now}" is not a date and time (e.g. 2026-01-31T14:00:00Z)`, { exitCode: 2 });
       const actor = `cli:${who}`;
       try {
         const marked = await withDatabase((db) =>
           db.transaction(async (tx) => {
             const m = await markNoShow(tx, panel, actor, now);
             await createAuditTrail(db).append(
-              { kind: NO_SHOW_AUDIT_KIND, actor, subject: { connectionId: m.connectionId, opportunityId: m.opportunityId }, data: { panelKey: m.panelKey, firstStart: m.firstStart, markedAt: m.at } },
+              {
+                kind: NO_SHOW_AUDIT_KIND,
+                actor,
+                subject: { connectionId: m.connectionId, opportunityId: m.opportunityId },
+                data: { panelKey: m.panelKey, firstStart: m.firstStart, markedAt: m.at },
+              },
               tx,
             );
             return m;
           }),
         );
-        process.stdout.write(`panel ${marked.panelKey} (opportunity ${marked.opportunityId}, started ${marked.firstStart}) marked a no-show by ${who}; recorded in the audit trail\n`);
+        process.stdout.write(
+          `panel ${marked.panelKey} (opportunity ${marked.opportunityId}, started ${marked.firstStart}) marked a no-show by ${who}; recorded in the audit trail\n`,
+        );
       } catch (error) {
         if (error instanceof NoShowRefused) return cmd.error(`fulcrum schedule no-show: refused: ${error.message}`, { exitCode: 1 });
         throw error;

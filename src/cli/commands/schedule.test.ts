@@ -11,9 +11,14 @@ const MAIN = join(import.meta.dirname, "..", "main.ts");
 
 function fulcrum(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent" }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent" }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin!.end(stdin ?? "");
   });
 }
@@ -30,7 +35,14 @@ const REQUEST = {
     { id: "tech", title: "Technical", minutes: 60, need: 1, pool: ["bo"] },
   ],
   interviewers: [
-    { id: "ana", email: "ana@example.com", timezone: "Europe/Berlin", workingHours: { mon: [["09:00", "17:00"]] }, maxSessions: 1, busy: [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T10:00:00+02:00", status: "busy" }] },
+    {
+      id: "ana",
+      email: "ana@example.com",
+      timezone: "Europe/Berlin",
+      workingHours: { mon: [["09:00", "17:00"]] },
+      maxSessions: 1,
+      busy: [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T10:00:00+02:00", status: "busy" }],
+    },
     { id: "bo", email: "bo@example.com", timezone: "America/New_York", workingHours: { mon: [["08:00", "16:00"]] }, maxSessions: 1, busy: [] },
   ],
 };
@@ -54,7 +66,15 @@ describe("fulcrum schedule solve", () => {
 
   it("answers JSON Lines in order; a malformed line gets an error naming the line and field, the rest are solved", () => {
     const bad = { ...REQUEST, id: "r3", sessions: [{ ...REQUEST.sessions[0], need: 0 }] };
-    const input = [JSON.stringify(REQUEST), "{not json", "", JSON.stringify(bad), JSON.stringify({ ...REQUEST, id: "r5", candidate: { timezone: "Nowhere/Else" } }), "[1,2]", JSON.stringify({ ...REQUEST, id: "r7" })].join("\n");
+    const input = [
+      JSON.stringify(REQUEST),
+      "{not json",
+      "",
+      JSON.stringify(bad),
+      JSON.stringify({ ...REQUEST, id: "r5", candidate: { timezone: "Nowhere/Else" } }),
+      "[1,2]",
+      JSON.stringify({ ...REQUEST, id: "r7" }),
+    ].join("\n");
     const out = lines(input);
     assert.deepEqual(
       out.map((o) => [o.id, o.status]),
@@ -82,15 +102,41 @@ describe("fulcrum schedule solve", () => {
       writeFileSync(file, `${JSON.stringify(REQUEST)}\n${JSON.stringify({ ...REQUEST, id: "r2" })}\n`);
       const fromFile = await fulcrum(["schedule", "solve", file, "--alternatives", "2"]);
       assert.equal(fromFile.code, 0, fromFile.stderr);
-      const answers = fromFile.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; alternatives: { firstStart: string }[] });
-      assert.deepEqual(answers.map((a) => a.id), ["r1", "r2"]);
-      assert.deepEqual(answers[0]!.alternatives.map((a) => a.firstStart), ["2026-05-11T11:00:00Z", "2026-05-11T11:15:00Z"]);
+      const answers = fromFile.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { id: string; alternatives: { firstStart: string }[] });
+      assert.deepEqual(
+        answers.map((a) => a.id),
+        ["r1", "r2"],
+      );
+      assert.deepEqual(
+        answers[0]!.alternatives.map((a) => a.firstStart),
+        ["2026-05-11T11:00:00Z", "2026-05-11T11:15:00Z"],
+      );
       const fromStdin = await fulcrum(["schedule", "solve"], `${JSON.stringify(REQUEST)}\nnope\n`);
       assert.equal(fromStdin.code, 0, fromStdin.stderr);
-      assert.deepEqual(fromStdin.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { status: string }).status), ["scheduled", "error"]);
+      assert.deepEqual(
+        fromStdin.stdout
+          .trim()
+          .split("\n")
+          .map((l) => (JSON.parse(l) as { status: string }).status),
+        ["scheduled", "error"],
+      );
       const help = await fulcrum(["schedule", "solve", "--help"]);
       assert.equal(help.code, 0);
-      for (const word of ["JSON Lines", "granularityMinutes", "maxGapMinutes", "bufferMinutes", "workingHours", "maxSessions", "totalGapMinutes", '"status": "error"', "--alternatives"]) assert.ok(help.stdout.includes(word), word);
+      for (const word of [
+        "JSON Lines",
+        "granularityMinutes",
+        "maxGapMinutes",
+        "bufferMinutes",
+        "workingHours",
+        "maxSessions",
+        "totalGapMinutes",
+        '"status": "error"',
+        "--alternatives",
+      ])
+        assert.ok(help.stdout.includes(word), word);
       const missing = await fulcrum(["schedule", "solve", join(dir, "absent.json")]);
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /cannot be read: ENOENT/);
@@ -100,11 +146,23 @@ describe("fulcrum schedule solve", () => {
   });
 
   it("--time-limit-ms: a request whose optimum is not proven in time is an error line with the reason; the next is solved", async () => {
-    const hard = generateRequest(90 * 7 + 100_000, { days: 10, interviewers: 40, sessions: 8, granularityMinutes: [5], sessionMinutes: [30, 45, 60], maxNeed: 2, poolSlack: 6, busyPerDay: 4 });
+    const hard = generateRequest(90 * 7 + 100_000, {
+      days: 10,
+      interviewers: 40,
+      sessions: 8,
+      granularityMinutes: [5],
+      sessionMinutes: [30, 45, 60],
+      maxNeed: 2,
+      poolSlack: 6,
+      busyPerDay: 4,
+    });
     // The hard request takes 250-400 ms in a fresh process; the small one a millisecond or two.
     const run = await fulcrum(["schedule", "solve", "--time-limit-ms", "40"], `${JSON.stringify(hard)}\n${JSON.stringify(REQUEST)}\n`);
     assert.equal(run.code, 0, run.stderr);
-    const [first, second] = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [first, second] = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(first!.id, hard.id);
     assert.equal(first!.status, "error");
     assert.equal(first!.line, 1);
@@ -129,23 +187,46 @@ describe("fulcrum schedule solve", () => {
     const counts = await solveStream(source(), {}, (line) => written.push(line));
     assert.deepEqual(counts, { solved: 3, errors: 0 });
     assert.deepEqual(seenBefore, [0, 1, 2]);
-    assert.deepEqual(written.map((l) => (JSON.parse(l) as { id: string }).id), ["a", "b", "c"]);
+    assert.deepEqual(
+      written.map((l) => (JSON.parse(l) as { id: string }).id),
+      ["a", "b", "c"],
+    );
   });
 
   it("streams: lines split across chunks and CRLF, a pretty-printed object, and a line over the cap answered as an error naming it", async () => {
     const run = async (chunks: string[], maxBytes?: number) => {
       const out: string[] = [];
-      await solveStream((async function* () { for (const c of chunks) yield Buffer.from(c); })(), {}, (l) => out.push(l), maxBytes);
+      await solveStream(
+        (async function* () {
+          for (const c of chunks) yield Buffer.from(c);
+        })(),
+        {},
+        (l) => out.push(l),
+        maxBytes,
+      );
       return out.map((l) => JSON.parse(l) as Record<string, unknown>);
     };
     const one = JSON.stringify(REQUEST);
     const split = await run([one.slice(0, 10), `${one.slice(10)}\r\n\r\n${one.slice(0, 50)}`, `${one.slice(50)}\r\nnope`]);
-    assert.deepEqual(split.map((o) => [o.status, o.line ?? null]), [["scheduled", null], ["scheduled", null], ["error", 4]]);
+    assert.deepEqual(
+      split.map((o) => [o.status, o.line ?? null]),
+      [
+        ["scheduled", null],
+        ["scheduled", null],
+        ["error", 4],
+      ],
+    );
     const pretty = await run([JSON.stringify(REQUEST, null, 2)]);
-    assert.deepEqual(pretty.map((o) => o.status), ["scheduled"]);
+    assert.deepEqual(
+      pretty.map((o) => o.status),
+      ["scheduled"],
+    );
     const long = JSON.stringify({ ...REQUEST, id: "long", padding: "x".repeat(5_000) });
     const capped = await run([`${one}\n${long.slice(0, 3000)}`, `${long.slice(3000)}\n${one}\n`], 4_000);
-    assert.deepEqual(capped.map((o) => o.status), ["scheduled", "error", "scheduled"]);
+    assert.deepEqual(
+      capped.map((o) => o.status),
+      ["scheduled", "error", "scheduled"],
+    );
     assert.equal(capped[1]!.line, 2);
     assert.equal(capped[1]!.message, `line 2 is ${Buffer.byteLength(long)} bytes long, more than the 4000 one request may take`);
   });

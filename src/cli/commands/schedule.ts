@@ -69,7 +69,8 @@ async function* linesOf(source: AsyncIterable<Buffer | string>, maxBytes: number
 }
 
 function itemOf(input: InputLine, maxBytes: number): Item | undefined {
-  if (input.tooLong !== undefined) return { line: input.line, error: `line ${input.line} is ${input.tooLong} bytes long, more than the ${maxBytes} one request may take` };
+  if (input.tooLong !== undefined)
+    return { line: input.line, error: `line ${input.line} is ${input.tooLong} bytes long, more than the ${maxBytes} one request may take` };
   const raw = input.text!;
   if (!raw.trim()) return undefined;
   try {
@@ -187,12 +188,25 @@ function answerItem(item: Item, options: SolveOptions, write: (line: string) => 
         const answer = solvePanel(item.parsed, options);
         out =
           answer.status === "error"
-            ? ({ id: answer.id, status: "error", line: item.line, message: `line ${item.line}: ${answer.reason ?? "not solved"}`, reason: answer.reason, solveMs: answer.solveMs } satisfies ErrorLine)
+            ? ({
+                id: answer.id,
+                status: "error",
+                line: item.line,
+                message: `line ${item.line}: ${answer.reason ?? "not solved"}`,
+                reason: answer.reason,
+                solveMs: answer.solveMs,
+              } satisfies ErrorLine)
             : answer;
       } catch (error) {
         if (!(error instanceof PanelRequestError)) throw error;
         const field = error.field;
-        out = { id: idOf(item.parsed), status: "error", line: item.line, ...(field ? { field } : {}), message: `line ${item.line}: ${error.message}` } satisfies ErrorLine;
+        out = {
+          id: idOf(item.parsed),
+          status: "error",
+          line: item.line,
+          ...(field ? { field } : {}),
+          message: `line ${item.line}: ${error.message}`,
+        } satisfies ErrorLine;
       }
     }
     if ((out as { status: string }).status === "error") counts.errors++;
@@ -202,11 +216,15 @@ function answerItem(item: Item, options: SolveOptions, write: (line: string) => 
 }
 
 export function register(program: Command): void {
-  const schedule = program.command("schedule").description("Interview scheduling: the exact panel solver, asking to move a booked panel, and marking a no-show.");
+  const schedule = program
+    .command("schedule")
+    .description("Interview scheduling: the exact panel solver, asking to move a booked panel, and marking a no-show.");
   registerNoShow(schedule);
   schedule
     .command("reschedule <opportunity>")
-    .description("The candidate asked to cancel or move: re-plan every booked panel of the opportunity (the interview-rescheduling workflow proposes new times).")
+    .description(
+      "The candidate asked to cancel or move: re-plan every booked panel of the opportunity (the interview-rescheduling workflow proposes new times).",
+    )
     .option("--connection <id>", "the Lever connection of the opportunity", "default")
     .option("--reason <text>", "what the candidate said, shown with the proposal")
     .addHelpText(
@@ -223,7 +241,8 @@ Example:
     .action(async (opportunity: string, o: { connection: string; reason?: string }, cmd: Command) => {
       if (o.reason !== undefined && o.reason.length > 500) cmd.error("--reason is longer than 500 characters", { exitCode: 2 });
       const panels = await withEngine(({ db, inbox }) => requestReschedule({ db, inbox }, o.connection, opportunity, o.reason));
-      if (panels.length === 0) cmd.error(`opportunity ${opportunity} has no booked panel on connection "${o.connection}": nothing to reschedule`, { exitCode: 1 });
+      if (panels.length === 0)
+        cmd.error(`opportunity ${opportunity} has no booked panel on connection "${o.connection}": nothing to reschedule`, { exitCode: 1 });
       process.stdout.write(`${panels.map((p) => `reschedule requested for panel ${p}`).join("\n")}\n`);
     });
   schedule
@@ -231,7 +250,11 @@ Example:
     .description("Solve panel requests: one JSON object or JSON Lines from the file or stdin; one JSON answer line per request, in order.")
     .option("--alternatives <k>", "also return up to k next-best schedules (other start times) in an `alternatives` field", "0")
     .option("--alternatives-on <start|day>", "alternatives at other start times, or at most one per day", "start")
-    .option("--time-limit-ms <ms>", "the most time one request's search may take; past it the request is answered status \"error\" with a reason", String(DEFAULT_TIME_LIMIT_MS))
+    .option(
+      "--time-limit-ms <ms>",
+      'the most time one request\'s search may take; past it the request is answered status "error" with a reason',
+      String(DEFAULT_TIME_LIMIT_MS),
+    )
     .addHelpText(
       "after",
       `
@@ -261,9 +284,11 @@ Examples:
     .action(async (file: string | undefined, o: { alternatives: string; alternativesOn: string; timeLimitMs: string }, cmd: Command) => {
       const k = Number(o.alternatives);
       if (!Number.isInteger(k) || k < 0 || k > 50) cmd.error(`--alternatives "${o.alternatives}" is not a whole number from 0 to 50`, { exitCode: 2 });
-      if (o.alternativesOn !== "start" && o.alternativesOn !== "day") cmd.error(`--alternatives-on "${o.alternativesOn}" is neither start nor day`, { exitCode: 2 });
+      if (o.alternativesOn !== "start" && o.alternativesOn !== "day")
+        cmd.error(`--alternatives-on "${o.alternativesOn}" is neither start nor day`, { exitCode: 2 });
       const timeLimitMs = Number(o.timeLimitMs);
-      if (!Number.isInteger(timeLimitMs) || timeLimitMs < 1 || timeLimitMs > 3_600_000) cmd.error(`--time-limit-ms "${o.timeLimitMs}" is not a whole number of milliseconds from 1 to 3600000`, { exitCode: 2 });
+      if (!Number.isInteger(timeLimitMs) || timeLimitMs < 1 || timeLimitMs > 3_600_000)
+        cmd.error(`--time-limit-ms "${o.timeLimitMs}" is not a whole number of milliseconds from 1 to 3600000`, { exitCode: 2 });
       const options: SolveOptions = { timeLimitMs, ...(k > 0 ? { alternatives: k, alternativesOn: o.alternativesOn as "start" | "day" } : {}) };
       const out: string[] = [];
       const source: AsyncIterable<Buffer> = file && file !== "-" ? createReadStream(file) : process.stdin;

@@ -118,7 +118,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const anchorSettings = auditAnchorSettings(config);
     const secretKey = loadSecretKey(config);
     const anchoring = startAuditAnchoring({
-      db, logger, dir: anchorSettings.dir, key: anchorKeyFrom(secretKey.key), intervalMs: anchorSettings.intervalSeconds * 1000,
+      db,
+      logger,
+      dir: anchorSettings.dir,
+      key: anchorKeyFrom(secretKey.key),
+      intervalMs: anchorSettings.intervalSeconds * 1000,
     });
     closers.push(() => anchoring.stop());
 
@@ -140,7 +144,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       // are made as the demo organisation's first super admin.
       const admin = [...sandbox.state.users.values()].find((u) => u.accessRole === "super admin" && u.deactivatedAt === null && u.email);
       await registry.add(
-        { id: "default", name: "Built-in Lever sandbox", environment: "custom", baseUrl: sandbox.url, apiKey: sandbox.apiKey, ...(admin ? { performAs: admin.email! } : {}) },
+        {
+          id: "default",
+          name: "Built-in Lever sandbox",
+          environment: "custom",
+          baseUrl: sandbox.url,
+          apiKey: sandbox.apiKey,
+          ...(admin ? { performAs: admin.email! } : {}),
+        },
         { source: "config", replace: true },
       );
     }
@@ -152,12 +163,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // here, before the inbox starts processing.
     const engineRuntime = await createEngineRuntime({
       kind: "serve",
-      config, db, logger, queue, inbox,
+      config,
+      db,
+      logger,
+      queue,
+      inbox,
       client: (id) => registry.client(id),
       connectionIds: async () => (await registry.list()).map((c) => c.id),
       // An API-key connection has no such setting (oauthSettings refuses it): its key decides, and
       // the gateway falls back to the plain list when Lever answers 403.
-      confidential: async (id) => registry.oauthSettings(id).then((s) => s.confidential !== false, () => true),
+      confidential: async (id) =>
+        registry.oauthSettings(id).then(
+          (s) => s.confidential !== false,
+          () => true,
+        ),
       isSandboxConnection: (id) => sandbox !== null && id === "default",
       calendarSecrets: { box: createSecretBox(secretKey.key, { previous: secretKey.previous }) },
     });
@@ -276,7 +295,10 @@ Examples:
       ];
       if (running.sandbox) {
         lines.push(`  Lever sandbox: ${running.sandbox.url}`, `  sandbox API key: ${running.sandbox.apiKey}`);
-        if (running.sandbox.activity?.everySeconds) lines.push(`  demo activity: a new application, stage moves and a phone screen every ${running.sandbox.activity.everySeconds} s (FULCRUM_SANDBOX_ACTIVITY=off stops it)`);
+        if (running.sandbox.activity?.everySeconds)
+          lines.push(
+            `  demo activity: a new application, stage moves and a phone screen every ${running.sandbox.activity.everySeconds} s (FULCRUM_SANDBOX_ACTIVITY=off stops it)`,
+          );
         if (running.sandbox.calendars) lines.push(`  calendar sandbox: ${running.sandbox.calendars.url} (Google Calendar and Microsoft Graph)`);
       }
       process.stdout.write(lines.join("\n") + "\n");

@@ -6,7 +6,6 @@ import type { Command } from "commander";
 import { createUser, findUserByEmail, generatePassword, listUsers, ROLES, setPassword, updateUser, UserError, type Role } from "../../server/console/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
-
 function fail(message: string): never {
   process.stderr.write(`fulcrum users: ${message}\n`);
   process.exit(1);
@@ -15,7 +14,9 @@ function fail(message: string): never {
 async function readPasswordFromStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 export function register(program: Command): void {
@@ -39,7 +40,10 @@ export function register(program: Command): void {
       if (!ROLES.includes(role)) fail(`"${opts.role}" is not a role; use one of ${ROLES.join(", ")}`);
       const generated = !opts.passwordStdin;
       const password = opts.passwordStdin ? await readPasswordFromStdin() : generatePassword();
-      const postingIds = opts.postings?.split(",").map((s) => s.trim()).filter(Boolean);
+      const postingIds = opts.postings
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       await withDatabase(async (db) => {
         try {
           const user = await createUser(db, { email: opts.email, name: opts.name, role, password, postingIds });
@@ -65,7 +69,9 @@ export function register(program: Command): void {
         }
         if (all.length === 0) process.stdout.write("no accounts yet; create one with `fulcrum users add --admin --email you@example.com`\n");
         for (const u of all) {
-          const flags = [u.disabled ? "disabled" : "", u.lockedUntil && u.lockedUntil > new Date() ? `locked until ${u.lockedUntil.toISOString()}` : ""].filter(Boolean).join(", ");
+          const flags = [u.disabled ? "disabled" : "", u.lockedUntil && u.lockedUntil > new Date() ? `locked until ${u.lockedUntil.toISOString()}` : ""]
+            .filter(Boolean)
+            .join(", ");
           process.stdout.write(`${u.email}\t${u.role}${u.postingIds.length ? `\tpostings ${u.postingIds.join(",")}` : ""}${flags ? `\t(${flags})` : ""}\n`);
         }
       });
@@ -107,7 +113,10 @@ export function register(program: Command): void {
         if (!user) fail(`no account for ${opts.email}`);
         const updated = await updateUser(db, user.id, {
           role: opts.role as Role | undefined,
-          postingIds: opts.postings?.split(",").map((s) => s.trim()).filter(Boolean),
+          postingIds: opts.postings
+            ?.split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
           disabled: opts.disable ? true : opts.enable ? false : undefined,
         });
         process.stdout.write(`${updated.email}\t${updated.role}${updated.disabled ? "\t(disabled)" : ""}\n`);

@@ -24,7 +24,8 @@ describe("fulcrum workflows validate", () => {
     const config = join(dir, "fulcrum.config.yaml");
     writeFileSync(config, "tools:\n  codility:\n    inviteUrl: https://codility.example.org/invite\n");
     const file = join(dir, "send.yaml");
-    const workflow = (tool: string) => `id: send\nname: Send\ntriggers:\n  - lever: candidateStageChange\nsteps:\n  - id: invite\n    type: assessment.send\n    with:\n      tool: ${tool}\n      assessment: python-senior\n`;
+    const workflow = (tool: string) =>
+      `id: send\nname: Send\ntriggers:\n  - lever: candidateStageChange\nsteps:\n  - id: invite\n    type: assessment.send\n    with:\n      tool: ${tool}\n      assessment: python-senior\n`;
     writeFileSync(file, workflow("codility"));
     const ok = await fulcrum(["workflows", "validate", file], { FULCRUM_CONFIG: config });
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);

@@ -94,7 +94,8 @@ export async function readLiveSettings(config: Config): Promise<LiveSettings> {
   });
   if (!config.databaseUrl) {
     const holder = embeddedDatabaseHolder(config);
-    if (holder) return fallback(`fulcrum serve (pid ${holder}) holds the embedded database; GET /api/settings/mode-ceiling on the server shows the ceiling in force`);
+    if (holder)
+      return fallback(`fulcrum serve (pid ${holder}) holds the embedded database; GET /api/settings/mode-ceiling on the server shows the ceiling in force`);
     // No database yet: nothing can have been changed live.
     if (!existsSync(join(config.dataDir, "db"))) return fallback();
   }
@@ -119,7 +120,8 @@ export function describeModeCeiling(live: LiveSettings): string {
   if (c.effective !== c.environment) {
     return `mode ceiling: ${c.effective} (lowered live from FULCRUM_MODE_CEILING=${c.environment}${c.updatedBy ? ` by ${c.updatedBy}` : ""}${c.updatedAt ? ` at ${c.updatedAt}` : ""})`;
   }
-  if (c.override !== null && c.override !== c.effective) return `mode ceiling: ${c.effective} (FULCRUM_MODE_CEILING; the console's ${c.override} is above it and has no effect)`;
+  if (c.override !== null && c.override !== c.effective)
+    return `mode ceiling: ${c.effective} (FULCRUM_MODE_CEILING; the console's ${c.override} is above it and has no effect)`;
   return `mode ceiling: ${c.effective} (FULCRUM_MODE_CEILING)`;
 }
 
@@ -132,7 +134,9 @@ function describeChange(c: WorkflowChange, withId = true): string {
 export function register(program: Command): void {
   const workflows = program
     .command("workflows")
-    .description("Check, list and dry-run workflow files (workflows/*.yaml and FULCRUM_WORKFLOWS_DIR); set a workflow's mode and approve changes others asked for.");
+    .description(
+      "Check, list and dry-run workflow files (workflows/*.yaml and FULCRUM_WORKFLOWS_DIR); set a workflow's mode and approve changes others asked for.",
+    );
 
   workflows
     .command("validate")
@@ -156,7 +160,9 @@ export function register(program: Command): void {
 
   workflows
     .command("list")
-    .description("List the workflows that would be loaded, with their triggers, mode and steps, the mode each action runs in and why, and the mode ceiling in force.")
+    .description(
+      "List the workflows that would be loaded, with their triggers, mode and steps, the mode each action runs in and why, and the mode ceiling in force.",
+    )
     .option("--json", "print JSON")
     .addHelpText(
       "after",
@@ -183,7 +189,12 @@ take effect and is listed as such.`,
       const effective = (w: (typeof list)[number]["workflow"]) => {
         const o = live.workflows.get(w.id);
         const mode = o?.mode ?? w.mode;
-        const inputs = { ceiling, ceilingSource: source, chosen: o?.mode ? { mode: o.mode, by: o.updatedBy } : null, autoArchive: config.policy?.autoArchive === true };
+        const inputs = {
+          ceiling,
+          ceilingSource: source,
+          chosen: o?.mode ? { mode: o.mode, by: o.updatedBy } : null,
+          autoArchive: config.policy?.autoArchive === true,
+        };
         const actions = actionModes(w, { ...inputs, sandbox: false });
         const onSandbox = actionModes(w, { ...inputs, sandbox: true });
         return {
@@ -198,18 +209,36 @@ take effect and is listed as such.`,
       const actionLine = (a: ActionMode & { onSandbox?: ActionMode }) =>
         `    ${a.step} (${a.type}): ${a.reason}${a.onSandbox ? `; on the built-in sandbox ${a.onSandbox.reason}` : ""}\n${a.ignored.map((i) => `      no effect: ${i}\n`).join("")}`;
       if (opts.json) {
-        const modeCeiling = { ...live.ceiling, loweredLive: live.ceiling.effective !== live.ceiling.environment, ...(live.unavailable ? { unavailable: live.unavailable } : {}) };
-        out(`${JSON.stringify({ modeCeiling, workflows: list.map((w) => ({ ...w.workflow, file: w.file, origin: w.origin, effective: effective(w.workflow) })), problems }, null, 2)}\n`);
+        const modeCeiling = {
+          ...live.ceiling,
+          loweredLive: live.ceiling.effective !== live.ceiling.environment,
+          ...(live.unavailable ? { unavailable: live.unavailable } : {}),
+        };
+        out(
+          `${JSON.stringify({ modeCeiling, workflows: list.map((w) => ({ ...w.workflow, file: w.file, origin: w.origin, effective: effective(w.workflow) })), problems }, null, 2)}\n`,
+        );
         return;
       }
       out(`${describeModeCeiling(live)}\n`);
       const lowered = ceiling !== live.ceiling.environment ? ", lowered live" : "";
       for (const { workflow: w, origin } of list) {
         const e = effective(w);
-        const triggers = w.triggers.map((t) => ("lever" in t ? `lever:${[t.lever].flat().join("|")}` : "source" in t ? `tool:${t.source}` : "schedule" in t ? `cron "${t.schedule}"` : "timer" in t ? `timer ${t.timer.after ?? ""} after ${t.timer.at}` : "manual"));
+        const triggers = w.triggers.map((t) =>
+          "lever" in t
+            ? `lever:${[t.lever].flat().join("|")}`
+            : "source" in t
+              ? `tool:${t.source}`
+              : "schedule" in t
+                ? `cron "${t.schedule}"`
+                : "timer" in t
+                  ? `timer ${t.timer.after ?? ""} after ${t.timer.at}`
+                  : "manual",
+        );
         const mode = `mode ${e.mode}${e.runsAs !== e.mode ? ` → runs as ${e.runsAs}` : ""} (ceiling ${ceiling}${lowered})${e.changedLive ? ` [set live${live.workflows.get(w.id)?.updatedBy ? ` by ${live.workflows.get(w.id)!.updatedBy}` : ""}]` : ""}`;
         const waiting = e.pendingChange ? `  waiting for approval: ${describeChange(e.pendingChange)}\n` : "";
-        out(`${w.id}${e.enabled ? "" : " (disabled)"} [${origin}] ${mode}\n${waiting}  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`);
+        out(
+          `${w.id}${e.enabled ? "" : " (disabled)"} [${origin}] ${mode}\n${waiting}  ${w.name}\n  triggers: ${triggers.join(", ")}\n  steps: ${w.steps.map((s) => `${s.id}:${s.type}`).join(" → ")}\n`,
+        );
         if (e.actions.length) out(`  actions (each runs in the lowest mode that applies):\n${e.actions.map(actionLine).join("")}`);
       }
       for (const p of problems) err(`problem: ${formatProblem(p)}\n`);
@@ -217,7 +246,9 @@ take effect and is listed as such.`,
 
   workflows
     .command("mode")
-    .description("Set a workflow's mode (shadow, assist or auto), as the console does: lowering applies at once, raising waits for someone else's approval (four eyes).")
+    .description(
+      "Set a workflow's mode (shadow, assist or auto), as the console does: lowering applies at once, raising waits for someone else's approval (four eyes).",
+    )
     .argument("<workflow>", "workflow id")
     .argument("<mode>", "shadow, assist or auto")
     .requiredOption("--as <name>", "who changes it (shown as cli:<name> wherever the mode is explained; the approver of a raise must be someone else)")
@@ -247,9 +278,23 @@ Examples:
       const by = `cli:${o.as}`;
       const { r, ceiling, chosen, autoArchive } = await withDatabase(async (db, config) => {
         // The same rule as PATCH /api/workflows/:id; the engine reads the settings at each decision.
-        const r = await requestWorkflowChange(db, { workflowId: id, file: { enabled: wf.workflow.enabled, mode: wf.workflow.mode }, patch: { mode }, author: by, fourEyes: await fourEyesRequired(db) });
-        const { rows } = await db.query<{ mode: Mode | null; updated_by: string | null }>("select mode, updated_by from workflow_settings where workflow_id = $1", [id]);
-        return { r, ceiling: await createModeCeiling(db, config.modeCeiling).state(), chosen: rows[0]?.mode ? { mode: rows[0].mode, by: rows[0].updated_by } : null, autoArchive: config.policy?.autoArchive === true };
+        const r = await requestWorkflowChange(db, {
+          workflowId: id,
+          file: { enabled: wf.workflow.enabled, mode: wf.workflow.mode },
+          patch: { mode },
+          author: by,
+          fourEyes: await fourEyesRequired(db),
+        });
+        const { rows } = await db.query<{ mode: Mode | null; updated_by: string | null }>(
+          "select mode, updated_by from workflow_settings where workflow_id = $1",
+          [id],
+        );
+        return {
+          r,
+          ceiling: await createModeCeiling(db, config.modeCeiling).state(),
+          chosen: rows[0]?.mode ? { mode: rows[0].mode, by: rows[0].updated_by } : null,
+          autoArchive: config.policy?.autoArchive === true,
+        };
       });
       if (r.pending) {
         out(
@@ -258,8 +303,11 @@ Examples:
         );
         return;
       }
-      out(`${id} is now in ${mode} mode${r.selfApproved ? " (self-approved: four eyes is off)" : ""}\n  actions (each runs in the lowest mode that applies):\n`);
-      for (const a of actionModes(wf.workflow, { ceiling: ceiling.effective, ceilingSource: ceilingSource(ceiling), chosen, sandbox: false, autoArchive })) out(`    ${a.step} (${a.type}): ${a.reason}\n`);
+      out(
+        `${id} is now in ${mode} mode${r.selfApproved ? " (self-approved: four eyes is off)" : ""}\n  actions (each runs in the lowest mode that applies):\n`,
+      );
+      for (const a of actionModes(wf.workflow, { ceiling: ceiling.effective, ceilingSource: ceilingSource(ceiling), chosen, sandbox: false, autoArchive }))
+        out(`    ${a.step} (${a.type}): ${a.reason}\n`);
     });
 
   workflows
@@ -272,7 +320,10 @@ Examples:
       const changes = await withDatabase((db) => listWorkflowChanges(db, { status: o.all ? "all" : "pending", limit: 500 }));
       if (o.json) return void out(`${JSON.stringify({ changes }, null, 2)}\n`);
       if (changes.length === 0) return void out(o.all ? "no workflow changes yet\n" : "no workflow changes wait for approval\n");
-      for (const c of changes) out(`${c.id} ${c.workflowId}: ${describeChange(c, false)}${c.status === "pending" ? "" : ` — ${c.status}${c.decidedBy ? ` by ${c.decidedBy}` : ""}`}\n`);
+      for (const c of changes)
+        out(
+          `${c.id} ${c.workflowId}: ${describeChange(c, false)}${c.status === "pending" ? "" : ` — ${c.status}${c.decidedBy ? ` by ${c.decidedBy}` : ""}`}\n`,
+        );
     });
 
   workflows
@@ -280,17 +331,23 @@ Examples:
     .description("Approve a workflow change waiting for approval and apply it; its author may not approve it (four eyes).")
     .argument("<change>", "the change's number (fulcrum workflows changes lists them)")
     .requiredOption("--as <name>", "who approves (recorded as cli:<name>); not the person who asked for the change")
-    .addHelpText("after", "\nExits 1 when --as names the change's author while four eyes is on, or when the change is not waiting.\n\nExample:\n  fulcrum workflows approve-change 3 --as lead@example.com")
+    .addHelpText(
+      "after",
+      "\nExits 1 when --as names the change's author while four eyes is on, or when the change is not waiting.\n\nExample:\n  fulcrum workflows approve-change 3 --as lead@example.com",
+    )
     .action(async (changeText: string, o: { as: string }, cmd: Command) => {
       const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
-      if (!/^\d{1,15}$/.test(changeText)) return cmd.error(`fulcrum workflows approve-change: the change must be a number, not ${JSON.stringify(changeText)}`, { exitCode: 2 });
+      if (!/^\d{1,15}$/.test(changeText))
+        return cmd.error(`fulcrum workflows approve-change: the change must be a number, not ${JSON.stringify(changeText)}`, { exitCode: 2 });
       const { workflows: list } = loadAll();
       const file = (wf: string) => {
         const l = list.find((x) => x.workflow.id === wf);
         return l ? { enabled: l.workflow.enabled, mode: l.workflow.mode } : undefined;
       };
       try {
-        const r = await withDatabase(async (db) => approveWorkflowChange(db, Number(changeText), { approver: `cli:${o.as}`, fourEyes: await fourEyesRequired(db), file }));
+        const r = await withDatabase(async (db) =>
+          approveWorkflowChange(db, Number(changeText), { approver: `cli:${o.as}`, fourEyes: await fourEyesRequired(db), file }),
+        );
         const c = r.change;
         const now = [c.enabled === true ? "enabled" : "", c.mode ? `in ${c.mode} mode` : ""].filter(Boolean).join(" and ");
         out(`${c.workflowId} is now ${now} (asked by ${c.author}, ${r.selfApproved ? "self-approved: four eyes is off" : `approved by cli:${o.as}`})\n`);
@@ -308,7 +365,8 @@ Examples:
     .option("--reason <text>", "why, kept in the audit trail")
     .action(async (changeText: string, o: { as: string; reason?: string }, cmd: Command) => {
       const out = cmd.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t));
-      if (!/^\d{1,15}$/.test(changeText)) return cmd.error(`fulcrum workflows reject-change: the change must be a number, not ${JSON.stringify(changeText)}`, { exitCode: 2 });
+      if (!/^\d{1,15}$/.test(changeText))
+        return cmd.error(`fulcrum workflows reject-change: the change must be a number, not ${JSON.stringify(changeText)}`, { exitCode: 2 });
       try {
         const c = await withDatabase((db) => rejectWorkflowChange(db, Number(changeText), { actor: `cli:${o.as}`, reason: o.reason?.slice(0, 2000) }));
         out(`change ${c.id} to ${c.workflowId} ${c.status} by cli:${o.as}; nothing changed\n`);
@@ -327,7 +385,7 @@ Examples:
     .command("test")
     .description("Dry-run a workflow on an event: read from Lever, print the proposals it would make, write nothing.")
     .argument("<workflow>", "workflow id")
-    .requiredOption("--event <file>", "a JSON event: a Lever webhook body such as {\"event\":\"applicationCreated\",\"data\":{\"opportunityId\":\"…\"}}")
+    .requiredOption("--event <file>", 'a JSON event: a Lever webhook body such as {"event":"applicationCreated","data":{"opportunityId":"…"}}')
     .option("--json", "print the proposals as JSON")
     .addHelpText(
       "after",
@@ -359,7 +417,12 @@ Example:
       let closeSandbox: (() => Promise<void>) | undefined;
       const conn = config.connections[0];
       if (conn?.apiKey) {
-        client = createLeverClient({ baseUrl: conn.baseUrl ?? LEVER_PRODUCTION_URL, auth: { kind: "apiKey", apiKey: conn.apiKey }, connectionId: conn.id, maxRetries: 2 });
+        client = createLeverClient({
+          baseUrl: conn.baseUrl ?? LEVER_PRODUCTION_URL,
+          auth: { kind: "apiKey", apiKey: conn.apiKey },
+          connectionId: conn.id,
+          maxRetries: 2,
+        });
       } else if (conn) {
         cmd.error("fulcrum workflows test: dry runs need an API-key connection (OAuth connections are read through the server)", { exitCode: 2 });
         return;
@@ -395,13 +458,24 @@ Example:
           process.stdout.write(`${JSON.stringify({ run, proposals }, null, 2)}\n`);
           return;
         }
-        process.stdout.write(`dry run of ${id}: run ${run!.status}${run!.error ? ` (${run!.error})` : ""}, ${proposals.length} proposal(s); nothing was written\n`);
+        process.stdout.write(
+          `dry run of ${id}: run ${run!.status}${run!.error ? ` (${run!.error})` : ""}, ${proposals.length} proposal(s); nothing was written\n`,
+        );
         for (const p of proposals) {
           process.stdout.write(`\n[${p.stepId}] ${p.summary}\n  would be: ${p.mode} (${p.policy.join("; ")})\n`);
-          if (p.confidence !== null) process.stdout.write(`  confidence: ${p.confidence.toFixed(2)}  engine: ${p.engine ?? "-"}  model: ${p.model ?? "-"}  prompt: ${p.prompt ?? "-"}\n`);
+          if (p.confidence !== null)
+            process.stdout.write(
+              `  confidence: ${p.confidence.toFixed(2)}  engine: ${p.engine ?? "-"}  model: ${p.model ?? "-"}  prompt: ${p.prompt ?? "-"}\n`,
+            );
           if (p.flags.length) process.stdout.write(`  flags: ${p.flags.join(", ")}\n`);
           for (const r of p.reasons.slice(0, 10)) process.stdout.write(`  - ${String(r)}\n`);
-          if (typeof p.action.body === "string") process.stdout.write(`  ---\n${p.action.body.split("\n").map((l) => `  | ${l}`).join("\n")}\n`);
+          if (typeof p.action.body === "string")
+            process.stdout.write(
+              `  ---\n${p.action.body
+                .split("\n")
+                .map((l) => `  | ${l}`)
+                .join("\n")}\n`,
+            );
         }
       } finally {
         await db.close();

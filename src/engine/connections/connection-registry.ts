@@ -88,4 +88,3 @@ export function createConnectionRegistry(options: ConnectionRegistryOptions): Co
     completeOAuthConnect: (query: URLSearchParams) => completeOAuthConnect({ db: options.db, registry, oauthHttp }, query),
   });
 }
-

@@ -61,7 +61,14 @@ for (const engine of await testEngines()) {
     });
 
     it("falls back to the fallback user when the perform-as user is deactivated, and says so when neither works", async () => {
-      await registry.add({ id: "nw2", environment: "custom", baseUrl: sandbox.url, apiKey: sandbox.apiKey, performAs: email("Alex Former"), performAsFallback: email("Marcus Lee") });
+      await registry.add({
+        id: "nw2",
+        environment: "custom",
+        baseUrl: sandbox.url,
+        apiKey: sandbox.apiKey,
+        performAs: email("Alex Former"),
+        performAsFallback: email("Marcus Lee"),
+      });
       assert.deepEqual(await registry.resolvePerformAs("nw2"), { userId: sandbox.demo!.userIdsByName.get("Marcus Lee"), via: "fallback" });
       await registry.add({ id: "nw3", environment: "custom", baseUrl: sandbox.url, apiKey: sandbox.apiKey, performAs: "nobody@northwind-demo.example" });
       await assert.rejects(registry.resolvePerformAs("nw3"), /nobody@northwind-demo.example is not a Lever user.*LEVER_PERFORM_AS/);
@@ -96,8 +103,14 @@ for (const engine of await testEngines()) {
     it("installs a subscription per event, storing tokens that verify the sandbox's signed deliveries", async () => {
       const result = await registry.installWebhooks("nw", "https://fulcrum.example.com");
       assert.equal(result.url, "https://fulcrum.example.com/webhooks/lever/nw");
-      assert.deepEqual(result.rows.map((r) => r.event), [...leverEventNames]);
-      assert.ok(result.rows.every((r) => r.action === "created"), JSON.stringify(result.rows));
+      assert.deepEqual(
+        result.rows.map((r) => r.event),
+        [...leverEventNames],
+      );
+      assert.ok(
+        result.rows.every((r) => r.action === "created"),
+        JSON.stringify(result.rows),
+      );
       assert.match(result.notes[0]!, /Super Admin/);
       const hooks = [...sandbox.state.apiWebhooks.values()].filter((w) => w.url === result.url);
       assert.equal(hooks.length, leverEventNames.length);
@@ -186,7 +199,10 @@ for (const engine of await testEngines()) {
       await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
       const listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
       try {
-        await assert.rejects(registry.add({ id: "rogue", environment: "production", baseUrl: `${listenerUrl}/v1`, apiKey: sandbox.apiKey }), /connection "rogue": http:\/\/127\.0\.0\.1:\d+ is not https\. .*FULCRUM_LEVER_ALLOWED_HOSTS/);
+        await assert.rejects(
+          registry.add({ id: "rogue", environment: "production", baseUrl: `${listenerUrl}/v1`, apiKey: sandbox.apiKey }),
+          /connection "rogue": http:\/\/127\.0\.0\.1:\d+ is not https\. .*FULCRUM_LEVER_ALLOWED_HOSTS/,
+        );
         assert.equal(await registry.exists("rogue"), false);
         // Stored by a deployment that allowed the host then (or by hand in the database), doctored by one that does not.
         const earlier = createConnectionRegistry({ db: t.db, config: { connections: [], leverAllowedHosts: [listenerUrl] }, secretKey, logger: silentLogger });
@@ -205,7 +221,10 @@ for (const engine of await testEngines()) {
     });
 
     it("removes only the subscriptions Fulcrum made, with their tokens", async () => {
-      const foreign = await (await registry.accountApi("nw")).createWebhook({ url: "https://other-integration.example/hook", event: "candidateHired" }, { key: "foreign-hook" });
+      const foreign = await (await registry.accountApi("nw")).createWebhook(
+        { url: "https://other-integration.example/hook", event: "candidateHired" },
+        { key: "foreign-hook" },
+      );
       const removed = await registry.removeWebhooks("nw");
       assert.equal(removed.length, leverEventNames.length);
       assert.ok(sandbox.state.apiWebhooks.has(foreign.id), "another integration's webhook is left alone");

@@ -53,7 +53,12 @@ for (const engine of engines) {
       await t?.drop();
     });
 
-    const counts = () => ({ notes: sandbox.state.notes.size, opportunities: sandbox.state.opportunities.size, webhooks: sandbox.state.apiWebhooks.size, states: JSON.stringify([...sandbox.state.opportunities.values()].map((o) => [o.stage, o.archived, o.tags])) });
+    const counts = () => ({
+      notes: sandbox.state.notes.size,
+      opportunities: sandbox.state.opportunities.size,
+      webhooks: sandbox.state.apiWebhooks.size,
+      states: JSON.stringify([...sandbox.state.opportunities.values()].map((o) => [o.stage, o.archived, o.tags])),
+    });
 
     it("with a full key checks offers, POST /opportunities, both lists, EEO, resume download and webhook create/delete, writing nothing", async () => {
       await registry.add({ id: "full", environment: "custom", baseUrl: sandbox.url, apiKey: sandbox.apiKey, performAs });
@@ -75,10 +80,17 @@ for (const engine of engines) {
         "GET /form_templates",
       ]) {
         // A GET answers 2xx; a write probe is refused on validation, which is only an inference.
-        assert.equal(row(rows, endpoint).verdict, endpoint.startsWith("GET ") ? "permitted" : "permitted-inferred", `${endpoint}: ${row(rows, endpoint).detail}`);
+        assert.equal(
+          row(rows, endpoint).verdict,
+          endpoint.startsWith("GET ") ? "permitted" : "permitted-inferred",
+          `${endpoint}: ${row(rows, endpoint).detail}`,
+        );
         assert.equal(row(rows, endpoint).status, "ok");
       }
-      assert.match(row(rows, "POST /opportunities/:opportunity/notes").detail, /^permitted \(inferred: Lever validated the request, so the permission check passed\): .* with 400; nothing written$/);
+      assert.match(
+        row(rows, "POST /opportunities/:opportunity/notes").detail,
+        /^permitted \(inferred: Lever validated the request, so the permission check passed\): .* with 400; nothing written$/,
+      );
       assert.match(row(rows, "GET /postings").detail, /^permitted \(answered 200/);
       // The made-up opportunity answered 404; the verdict came from a second probe on a real one.
       assert.match(row(rows, "POST /opportunities/:opportunity/notes").detail, /made-up opportunity answered 404, which tells nothing.*nothing written/);
@@ -96,7 +108,14 @@ for (const engine of engines) {
     });
 
     it("names each refused permission as Lever's settings page words it and fails only the workflows that need it", async () => {
-      const missing = ["Find all candidate offers", "Create an opportunity", "Add a webhook", "Download an opportunity resume file", "Find all EEO responses with PII", "Delete a webhook"];
+      const missing = [
+        "Find all candidate offers",
+        "Create an opportunity",
+        "Add a webhook",
+        "Download an opportunity resume file",
+        "Find all EEO responses with PII",
+        "Delete a webhook",
+      ];
       const key = sandbox.createApiKey({ permissions: sandboxPermissions.filter((p) => !missing.includes(p)) });
       await registry.add({ id: "limited", environment: "custom", baseUrl: sandbox.url, apiKey: key, performAs });
       const rows = await registry.doctor("limited");
@@ -138,7 +157,15 @@ for (const engine of engines) {
           clientSecret: sandbox.oauth.clientSecret,
           redirectUri: "https://fulcrum.example.com/oauth/lever/callback",
           hosts: sandbox.oauth.hosts,
-          scopes: ["opportunities:write:admin", "notes:write:admin", "postings:read:admin", "users:read:admin", "webhooks:write:admin", "eeo_responses_pii:read:admin", "resumes:read:admin"],
+          scopes: [
+            "opportunities:write:admin",
+            "notes:write:admin",
+            "postings:read:admin",
+            "users:read:admin",
+            "webhooks:write:admin",
+            "eeo_responses_pii:read:admin",
+            "resumes:read:admin",
+          ],
         },
       });
       const { url } = await registry.beginOAuthConnect("granted");
@@ -159,12 +186,18 @@ for (const engine of engines) {
     });
 
     it("without its own scope list, a connect asks for what the enabled workflows need, confidential access unless opted out", async () => {
-      const oauth = { clientId: sandbox.oauth.clientId, clientSecret: sandbox.oauth.clientSecret, redirectUri: "https://fulcrum.example.com/oauth/lever/callback", hosts: sandbox.oauth.hosts };
+      const oauth = {
+        clientId: sandbox.oauth.clientId,
+        clientSecret: sandbox.oauth.clientSecret,
+        redirectUri: "https://fulcrum.example.com/oauth/lever/callback",
+        hosts: sandbox.oauth.hosts,
+      };
       await registry.add({ id: "asks", environment: "custom", baseUrl: sandbox.url, performAs, oauth });
       await registry.add({ id: "private", environment: "custom", baseUrl: sandbox.url, performAs, oauth: { ...oauth, confidential: false } });
       const scopes = async (id: string) => new URL((await registry.beginOAuthConnect(id)).url).searchParams.get("scope")!.split(" ");
       const asks = await scopes("asks");
-      for (const s of ["offline_access", "offers:read:admin", "confidential:access:admin", "notes:write:admin", "webhooks:write:admin"]) assert.ok(asks.includes(s), `${s} in ${asks.join(" ")}`);
+      for (const s of ["offline_access", "offers:read:admin", "confidential:access:admin", "notes:write:admin", "webhooks:write:admin"])
+        assert.ok(asks.includes(s), `${s} in ${asks.join(" ")}`);
       assert.ok(!(await scopes("private")).includes("confidential:access:admin"));
       // Granted what it asked for, every enabled workflow passes.
       const back = await fetch((await registry.beginOAuthConnect("asks")).url, { redirect: "manual" });

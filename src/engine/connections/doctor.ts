@@ -130,7 +130,11 @@ const CHECKS: EndpointCheck[] = [
     path: (i) => opp(i, `/resumes/${i.resume ?? ABSENT_RESUME}/download`),
   },
   { endpoint: "GET /contacts/:contact", method: "GET", path: (i) => (i.contact ? `/contacts/${i.contact}` : noOpportunity) },
-  { endpoint: "GET /postings/:posting", method: "GET", path: (i) => (i.posting ? `/postings/${i.posting}` : { skip: "nothing to try it on: no posting is visible to these credentials" }) },
+  {
+    endpoint: "GET /postings/:posting",
+    method: "GET",
+    path: (i) => (i.posting ? `/postings/${i.posting}` : { skip: "nothing to try it on: no posting is visible to these credentials" }),
+  },
   { endpoint: "GET /stages", method: "GET", path: () => "/stages" },
   { endpoint: "GET /archive_reasons", method: "GET", path: () => "/archive_reasons" },
   { endpoint: "GET /users", method: "GET", path: () => "/users?limit=1" },
@@ -143,20 +147,75 @@ const CHECKS: EndpointCheck[] = [
   // A one-day window keeps the answer small.
   { endpoint: "GET /eeo/responses/pii", method: "GET", path: () => `/eeo/responses/pii?created_at_start=${Date.now() - DAY}&created_at_end=${Date.now()}` },
   // Writes: a made-up opportunity, and bodies Lever must refuse, so nothing can be written.
-  { endpoint: "POST /opportunities/:opportunity/notes", method: "POST", path: absent("/notes"), body: {}, madeUp: true, confirm: onReal(`/notes?note_id=${ABSENT_OPPORTUNITY}`, {}) },
-  { endpoint: "PUT /opportunities/:opportunity/stage", method: "PUT", path: absent("/stage"), body: {}, madeUp: true, confirm: onReal("/stage", { stage: ABSENT_OPPORTUNITY }) },
-  { endpoint: "PUT /opportunities/:opportunity/archived", method: "PUT", path: absent("/archived"), body: { reason: ABSENT_OPPORTUNITY }, madeUp: true, confirm: onReal("/archived", { reason: ABSENT_OPPORTUNITY }) },
-  { endpoint: "POST /opportunities/:opportunity/addTags", method: "POST", path: absent("/addTags"), body: { tags: [] }, madeUp: true, confirm: onReal("/addTags", { tags: [] }) },
-  { endpoint: "POST /opportunities/:opportunity/removeTags", method: "POST", path: absent("/removeTags"), body: { tags: [] }, madeUp: true, confirm: onReal("/removeTags", { tags: [] }) },
-  { endpoint: "POST /opportunities/:opportunity/addLinks", method: "POST", path: absent("/addLinks"), body: { links: [] }, madeUp: true, confirm: onReal("/addLinks", { links: [] }) },
-  { endpoint: "POST /opportunities/:opportunity/removeLinks", method: "POST", path: absent("/removeLinks"), body: { links: [] }, madeUp: true, confirm: onReal("/removeLinks", { links: [] }) },
+  {
+    endpoint: "POST /opportunities/:opportunity/notes",
+    method: "POST",
+    path: absent("/notes"),
+    body: {},
+    madeUp: true,
+    confirm: onReal(`/notes?note_id=${ABSENT_OPPORTUNITY}`, {}),
+  },
+  {
+    endpoint: "PUT /opportunities/:opportunity/stage",
+    method: "PUT",
+    path: absent("/stage"),
+    body: {},
+    madeUp: true,
+    confirm: onReal("/stage", { stage: ABSENT_OPPORTUNITY }),
+  },
+  {
+    endpoint: "PUT /opportunities/:opportunity/archived",
+    method: "PUT",
+    path: absent("/archived"),
+    body: { reason: ABSENT_OPPORTUNITY },
+    madeUp: true,
+    confirm: onReal("/archived", { reason: ABSENT_OPPORTUNITY }),
+  },
+  {
+    endpoint: "POST /opportunities/:opportunity/addTags",
+    method: "POST",
+    path: absent("/addTags"),
+    body: { tags: [] },
+    madeUp: true,
+    confirm: onReal("/addTags", { tags: [] }),
+  },
+  {
+    endpoint: "POST /opportunities/:opportunity/removeTags",
+    method: "POST",
+    path: absent("/removeTags"),
+    body: { tags: [] },
+    madeUp: true,
+    confirm: onReal("/removeTags", { tags: [] }),
+  },
+  {
+    endpoint: "POST /opportunities/:opportunity/addLinks",
+    method: "POST",
+    path: absent("/addLinks"),
+    body: { links: [] },
+    madeUp: true,
+    confirm: onReal("/addLinks", { links: [] }),
+  },
+  {
+    endpoint: "POST /opportunities/:opportunity/removeLinks",
+    method: "POST",
+    path: absent("/removeLinks"),
+    body: { links: [] },
+    madeUp: true,
+    confirm: onReal("/removeLinks", { links: [] }),
+  },
   { endpoint: "POST /opportunities/:opportunity/panels", method: "POST", path: absent("/panels"), body: {}, madeUp: true, confirm: onReal("/panels", {}) },
   // No baseTemplateId (required) and a made-up perform-as user: no form can come of it.
   { endpoint: "POST /opportunities/:opportunity/forms", method: "POST", path: absent("/forms"), body: {}, madeUp: true, confirm: onReal("/forms", {}) },
   // No perform_as (required) and two postings (Lever takes one): refused after the permission check.
   { endpoint: "POST /opportunities", method: "POST", path: () => "/opportunities", body: { postings: ABSENT_POSTINGS }, madeUp: true },
   // An event that does not exist and a URL that is not https: no webhook can come of it.
-  { endpoint: "POST /webhooks", method: "POST", path: () => "/webhooks", body: { url: "http://fulcrum-doctor.invalid/", event: "fulcrumDoctorProbe" }, madeUp: true },
+  {
+    endpoint: "POST /webhooks",
+    method: "POST",
+    path: () => "/webhooks",
+    body: { url: "http://fulcrum-doctor.invalid/", event: "fulcrumDoctorProbe" },
+    madeUp: true,
+  },
   { endpoint: "DELETE /webhooks/:webhook", method: "DELETE", path: () => `/webhooks/${ABSENT_WEBHOOK}`, madeUp: true },
 ];
 
@@ -194,7 +253,13 @@ function judge(check: EndpointCheck & { confirmed?: boolean }, result: ProbeResu
   const verdict = verdictOf(status);
   switch (verdict) {
     case "refused":
-      return { ...base, verdict, status: neededBy.length ? "fail" : "warn", detail: `refused: 403${lever ? ` (${lever})` : ""}; ${who}`, fix: permissionFix(check.endpoint, oauth) };
+      return {
+        ...base,
+        verdict,
+        status: neededBy.length ? "fail" : "warn",
+        detail: `refused: 403${lever ? ` (${lever})` : ""}; ${who}`,
+        fix: permissionFix(check.endpoint, oauth),
+      };
     case "permitted":
       return { ...base, verdict, status: "ok", detail: `permitted (answered ${status}${check.body !== undefined ? "; the probe had nothing to change" : ""})` };
     case "permitted-inferred": {
@@ -217,14 +282,19 @@ function judge(check: EndpointCheck & { confirmed?: boolean }, result: ProbeResu
         detail: check.madeUp
           ? `not found: Lever answered 404 for the made-up id before saying whether these credentials may call it, so the permission could not be told; ${who}`
           : `not found: Lever answered 404${lever ? ` (${lever})` : ""}, so the permission could not be told; ${who}`,
-        fix: check.madeUp ? `Make sure ${oauth ? `the OAuth scope ${p.scope} is granted` : `the API key has "${p.permission}"`}` : "Run fulcrum doctor again; if it persists check the connection's base URL (environment)",
+        fix: check.madeUp
+          ? `Make sure ${oauth ? `the OAuth scope ${p.scope} is granted` : `the API key has "${p.permission}"`}`
+          : "Run fulcrum doctor again; if it persists check the connection's base URL (environment)",
       };
     default:
       return {
         ...base,
         verdict,
         status: "warn",
-        detail: status === 429 || status >= 500 ? `Lever answered ${status}; the permission could not be checked` : `unexpected ${status}${lever ? ` (${lever})` : ""}; the permission could not be checked`,
+        detail:
+          status === 429 || status >= 500
+            ? `Lever answered ${status}; the permission could not be checked`
+            : `unexpected ${status}${lever ? ` (${lever})` : ""}; the permission could not be checked`,
         fix: status === 429 || status >= 500 ? "Run fulcrum doctor again in a minute" : undefined,
       };
   }
@@ -260,7 +330,11 @@ function learnIds(endpoint: string, body: unknown, ids: Ids): void {
   if (endpoint === "GET /opportunities/:opportunity/resumes") ids.resume = idOf(items(body).find((r) => r.file && typeof r.file === "object")?.id);
 }
 
-async function checkEndpoints(api: LeverAccountApi, oauth: boolean, neededBy: (endpoint: string) => string[]): Promise<{ rows: DoctorRow[]; credentialsOk: boolean; verdicts: Map<string, DoctorRow> }> {
+async function checkEndpoints(
+  api: LeverAccountApi,
+  oauth: boolean,
+  neededBy: (endpoint: string) => string[],
+): Promise<{ rows: DoctorRow[]; credentialsOk: boolean; verdicts: Map<string, DoctorRow> }> {
   const rows: DoctorRow[] = [];
   const verdicts = new Map<string, DoctorRow>();
   const ids: Ids = {};
@@ -284,10 +358,32 @@ async function checkEndpoints(api: LeverAccountApi, oauth: boolean, neededBy: (e
     if (rows.length === 0) {
       // The first probe doubles as the credentials check.
       if (result instanceof Error) {
-        return { rows: [{ check: "credentials", status: "fail", detail: `Lever could not be reached: ${result.message}`, fix: "Check the base URL and this machine's network access to Lever" }], credentialsOk: false, verdicts };
+        return {
+          rows: [
+            {
+              check: "credentials",
+              status: "fail",
+              detail: `Lever could not be reached: ${result.message}`,
+              fix: "Check the base URL and this machine's network access to Lever",
+            },
+          ],
+          credentialsOk: false,
+          verdicts,
+        };
       }
       if (result.status === 401) {
-        return { rows: [{ check: "credentials", status: "fail", detail: "Lever refused the credentials (401)", fix: oauth ? "Connect again at /oauth/lever/start?connection=<id>" : "Replace the API key: fulcrum connections add <id> --api-key … --replace" }], credentialsOk: false, verdicts };
+        return {
+          rows: [
+            {
+              check: "credentials",
+              status: "fail",
+              detail: "Lever refused the credentials (401)",
+              fix: oauth ? "Connect again at /oauth/lever/start?connection=<id>" : "Replace the API key: fulcrum connections add <id> --api-key … --replace",
+            },
+          ],
+          credentialsOk: false,
+          verdicts,
+        };
       }
       rows.push({ check: "credentials", status: "ok", detail: "accepted by Lever" });
     }
@@ -304,14 +400,20 @@ async function checkEndpoints(api: LeverAccountApi, oauth: boolean, neededBy: (e
 
 /** One row per enabled workflow (and one for Fulcrum itself): the permissions it needs and whether they are granted. */
 function checkWorkflows(workflows: readonly Workflow[], verdicts: Map<string, DoctorRow>, oauth: boolean): DoctorRow[] {
-  const needs: [string, string, string[]][] = [["Fulcrum itself", "fulcrum", FULCRUM_NEEDS.map((n) => n.endpoint)], ...workflows.map((w): [string, string, string[]] => [`workflow ${w.id}`, w.id, workflowEndpoints(w)])];
+  const needs: [string, string, string[]][] = [
+    ["Fulcrum itself", "fulcrum", FULCRUM_NEEDS.map((n) => n.endpoint)],
+    ...workflows.map((w): [string, string, string[]] => [`workflow ${w.id}`, w.id, workflowEndpoints(w)]),
+  ];
   return needs.map(([check, , endpoints]) => {
     const scopes = [...new Set(endpoints.map((e) => leverPermissionFor(e).scope))].sort();
     const name = (e: string) => (oauth ? leverPermissionFor(e).scope : `"${leverPermissionFor(e).permission}"`);
     const refused = endpoints.filter((e) => verdicts.get(e)?.verdict === "refused");
     const known: readonly (DoctorVerdict | undefined)[] = ["permitted", "permitted-inferred", "refused"];
     const unknown = endpoints.filter((e) => !known.includes(verdicts.get(e)?.verdict));
-    const needsText = endpoints.length === 0 ? "needs nothing from Lever" : `needs ${oauth ? `the scopes ${scopes.join(", ")}` : `${endpoints.length} permission(s) (scopes ${scopes.join(", ")})`}`;
+    const needsText =
+      endpoints.length === 0
+        ? "needs nothing from Lever"
+        : `needs ${oauth ? `the scopes ${scopes.join(", ")}` : `${endpoints.length} permission(s) (scopes ${scopes.join(", ")})`}`;
     if (endpoints.length === 0) return { check, status: "ok", detail: needsText };
     if (refused.length) {
       return {
@@ -338,10 +440,14 @@ function checkWorkflows(workflows: readonly Workflow[], verdicts: Map<string, Do
 /** OAuth only: the scopes a connect asks for, and those an explicit list leaves out. */
 function checkScopes(settings: { scopes: string[]; confidential?: boolean | undefined }, workflows: readonly Workflow[]): DoctorRow {
   const wanted = scopesFor(workflows, { confidential: settings.confidential ?? true });
-  if (!settings.scopes.length) return { check: "OAuth scopes", status: "ok", detail: `a connect asks for what the enabled workflows need: ${wanted.join(" ")}` };
+  if (!settings.scopes.length)
+    return { check: "OAuth scopes", status: "ok", detail: `a connect asks for what the enabled workflows need: ${wanted.join(" ")}` };
   const users = scopeUsers(workflows);
-  const missing = wanted.filter((s) => !settings.scopes.includes(s) && s !== "offline_access" && !(s.includes(":read:") && settings.scopes.includes(s.replace(":read:", ":write:"))));
-  if (!missing.length) return { check: "OAuth scopes", status: "ok", detail: `the connection's own list covers every enabled workflow: ${settings.scopes.join(" ")}` };
+  const missing = wanted.filter(
+    (s) => !settings.scopes.includes(s) && s !== "offline_access" && !(s.includes(":read:") && settings.scopes.includes(s.replace(":read:", ":write:"))),
+  );
+  if (!missing.length)
+    return { check: "OAuth scopes", status: "ok", detail: `the connection's own list covers every enabled workflow: ${settings.scopes.join(" ")}` };
   return {
     check: "OAuth scopes",
     status: "warn",
@@ -356,7 +462,12 @@ async function checkPerformAs<C>(registry: ConnectionRegistry<C>, id: string, ap
   const check = "perform-as user";
   const connection = (await registry.get(id))!;
   if (!connection.performAsEmail && !connection.performAsFallback) {
-    return { check, status: "warn", detail: "none set: writes that need perform_as (panels, interviews, new opportunities) will fail", fix: "Set LEVER_PERFORM_AS (or performAs) to an active Lever user's e-mail" };
+    return {
+      check,
+      status: "warn",
+      detail: "none set: writes that need perform_as (panels, interviews, new opportunities) will fail",
+      fix: "Set LEVER_PERFORM_AS (or performAs) to an active Lever user's e-mail",
+    };
   }
   try {
     const resolved = (await registry.resolvePerformAs(id, { force: true }))!;
@@ -364,14 +475,25 @@ async function checkPerformAs<C>(registry: ConnectionRegistry<C>, id: string, ap
     const role = (user?.accessRole ?? "unknown").toLowerCase();
     const who = `${resolved.via === "primary" ? connection.performAsEmail : connection.performAsFallback} → ${resolved.userId}, active, role ${role}`;
     if (resolved.via === "fallback") {
-      return { check, status: "warn", detail: `${connection.performAsEmail} is missing or deactivated; using the fallback ${who}`, fix: "Point LEVER_PERFORM_AS at an active user" };
+      return {
+        check,
+        status: "warn",
+        detail: `${connection.performAsEmail} is missing or deactivated; using the fallback ${who}`,
+        fix: "Point LEVER_PERFORM_AS at an active user",
+      };
     }
     if (!GOOD_ROLES.has(role)) {
-      return { check, status: "warn", detail: `${who}: this role may not be allowed to make every write`, fix: "Use a Super Admin, Admin or Team Member as the perform-as user" };
+      return {
+        check,
+        status: "warn",
+        detail: `${who}: this role may not be allowed to make every write`,
+        fix: "Use a Super Admin, Admin or Team Member as the perform-as user",
+      };
     }
     return { check, status: "ok", detail: who };
   } catch (error) {
-    const fix = error instanceof ConnectionError ? "Set LEVER_PERFORM_AS to an active Lever user's e-mail (and LEVER_PERFORM_AS_FALLBACK to a second one)" : undefined;
+    const fix =
+      error instanceof ConnectionError ? "Set LEVER_PERFORM_AS to an active Lever user's e-mail (and LEVER_PERFORM_AS_FALLBACK to a second one)" : undefined;
     return { check, status: "fail", detail: (error as Error).message, fix };
   }
 }
@@ -398,10 +520,20 @@ async function checkWebhooks<C>(registry: ConnectionRegistry<C>, id: string, api
   rows.push(
     missing.length === 0
       ? { check: "webhook events", status: "ok", detail: `all ${leverEventNames.length} events have a subscription or a signature token` }
-      : { check: "webhook events", status: "warn", detail: `no subscription or token for: ${missing.join(", ")}`, fix: `${install} (or paste each event's token from Lever's webhook settings)` },
+      : {
+          check: "webhook events",
+          status: "warn",
+          detail: `no subscription or token for: ${missing.join(", ")}`,
+          fix: `${install} (or paste each event's token from Lever's webhook settings)`,
+        },
   );
   if (tokenless.length > 0) {
-    rows.push({ check: "webhook tokens", status: "fail", detail: `${tokenless.length} subscription(s) to this connection have no stored signature token: their deliveries will be refused (${tokenless.map((w) => w.event).join(", ")})`, fix: `${install} (recreates them and stores the tokens)` });
+    rows.push({
+      check: "webhook tokens",
+      status: "fail",
+      detail: `${tokenless.length} subscription(s) to this connection have no stored signature token: their deliveries will be refused (${tokenless.map((w) => w.event).join(", ")})`,
+      fix: `${install} (recreates them and stores the tokens)`,
+    });
   }
   return rows;
 }
@@ -409,7 +541,14 @@ async function checkWebhooks<C>(registry: ConnectionRegistry<C>, id: string, api
 async function checkReachability(options: DoctorOptions): Promise<DoctorRow[]> {
   const check = "public URL";
   if (!options.publicUrl) {
-    return [{ check, status: "skip", detail: "FULCRUM_PUBLIC_URL is not set, so Lever's reach to this server was not checked", fix: "Set FULCRUM_PUBLIC_URL to the https URL at which Lever reaches this server" }];
+    return [
+      {
+        check,
+        status: "skip",
+        detail: "FULCRUM_PUBLIC_URL is not set, so Lever's reach to this server was not checked",
+        fix: "Set FULCRUM_PUBLIC_URL to the https URL at which Lever reaches this server",
+      },
+    ];
   }
   let url: URL;
   try {
@@ -421,17 +560,38 @@ async function checkReachability(options: DoctorOptions): Promise<DoctorRow[]> {
   const allowed = options.allowHosts?.includes(host) ?? false;
   const rows: DoctorRow[] = [];
   if (url.protocol !== "https:" && !allowed) {
-    return [{ check, status: "fail", detail: `${url.origin} is not https: Lever delivers webhooks over https only, with a certificate from a public CA`, fix: "Put Fulcrum behind an https proxy and set FULCRUM_PUBLIC_URL to its https URL" }];
+    return [
+      {
+        check,
+        status: "fail",
+        detail: `${url.origin} is not https: Lever delivers webhooks over https only, with a certificate from a public CA`,
+        fix: "Put Fulcrum behind an https proxy and set FULCRUM_PUBLIC_URL to its https URL",
+      },
+    ];
   }
   try {
     const addresses = await lookup(host, { all: true });
     const privateOnes = addresses.filter((a) => !isPublicAddress(a.address));
     if (privateOnes.length > 0 && !allowed) {
-      return [{ check, status: "fail", detail: `${host} resolves to a private address (${privateOnes.map((a) => a.address).join(", ")}); Lever cannot reach it`, fix: "Publish Fulcrum on a public address (a reverse proxy or tunnel) and use that host name" }];
+      return [
+        {
+          check,
+          status: "fail",
+          detail: `${host} resolves to a private address (${privateOnes.map((a) => a.address).join(", ")}); Lever cannot reach it`,
+          fix: "Publish Fulcrum on a public address (a reverse proxy or tunnel) and use that host name",
+        },
+      ];
     }
     rows.push({ check: `${check} DNS`, status: "ok", detail: `${host} → ${addresses.map((a) => a.address).join(", ")}` });
   } catch (error) {
-    return [{ check, status: "fail", detail: `${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, fix: "Create the DNS record, or correct FULCRUM_PUBLIC_URL" }];
+    return [
+      {
+        check,
+        status: "fail",
+        detail: `${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        fix: "Create the DNS record, or correct FULCRUM_PUBLIC_URL",
+      },
+    ];
   }
   const health = new URL("healthz", url.href.endsWith("/") ? url.href : `${url.href}/`);
   try {
@@ -440,10 +600,20 @@ async function checkReachability(options: DoctorOptions): Promise<DoctorRow[]> {
     rows.push(
       res.status === 200
         ? { check: `${check} /healthz`, status: "ok", detail: `${health.origin}/healthz answered 200 through the public URL` }
-        : { check: `${check} /healthz`, status: "fail", detail: `${health.origin}/healthz answered ${res.status}`, fix: "Check that the proxy forwards to this Fulcrum server" },
+        : {
+            check: `${check} /healthz`,
+            status: "fail",
+            detail: `${health.origin}/healthz answered ${res.status}`,
+            fix: "Check that the proxy forwards to this Fulcrum server",
+          },
     );
   } catch (error) {
-    rows.push({ check: `${check} /healthz`, status: "fail", detail: `${health.origin}/healthz did not answer: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`, fix: "Check the proxy, firewall and that `fulcrum serve` is running" });
+    rows.push({
+      check: `${check} /healthz`,
+      status: "fail",
+      detail: `${health.origin}/healthz did not answer: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+      fix: "Check the proxy, firewall and that `fulcrum serve` is running",
+    });
     return rows;
   }
   if (options.connectionId) {
@@ -452,11 +622,30 @@ async function checkReachability(options: DoctorOptions): Promise<DoctorRow[]> {
     const hook = new URL(webhookUrlFor(url.href, options.connectionId));
     const name = `${check} webhook route`;
     try {
-      const res = await fetch(hook, { method: "POST", headers: { "content-type": "application/json" }, body: "{}", redirect: "manual", signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+      const res = await fetch(hook, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+        redirect: "manual",
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      });
       await res.body?.cancel();
-      if (res.status === 400 || res.status === 401) rows.push({ check: name, status: "ok", detail: `${hook.pathname} answers (an unsigned test was refused with ${res.status}, as it should be)` });
-      else if (res.status === 404) rows.push({ check: name, status: "fail", detail: `${hook.pathname} answered 404: the server behind the public URL does not know connection "${options.connectionId}"`, fix: "Point FULCRUM_PUBLIC_URL at the server that shares this database" });
-      else rows.push({ check: name, status: "warn", detail: `${hook.pathname} answered ${res.status} to an unsigned test delivery`, fix: res.status >= 300 && res.status < 400 ? "Lever does not follow redirects: use the final URL" : undefined });
+      if (res.status === 400 || res.status === 401)
+        rows.push({ check: name, status: "ok", detail: `${hook.pathname} answers (an unsigned test was refused with ${res.status}, as it should be)` });
+      else if (res.status === 404)
+        rows.push({
+          check: name,
+          status: "fail",
+          detail: `${hook.pathname} answered 404: the server behind the public URL does not know connection "${options.connectionId}"`,
+          fix: "Point FULCRUM_PUBLIC_URL at the server that shares this database",
+        });
+      else
+        rows.push({
+          check: name,
+          status: "warn",
+          detail: `${hook.pathname} answered ${res.status} to an unsigned test delivery`,
+          fix: res.status >= 300 && res.status < 400 ? "Lever does not follow redirects: use the final URL" : undefined,
+        });
     } catch (error) {
       rows.push({ check: name, status: "fail", detail: `${hook.pathname} did not answer: ${(error as Error).message}` });
     }
@@ -470,8 +659,22 @@ async function checkReachability(options: DoctorOptions): Promise<DoctorRow[]> {
  */
 export async function runDoctor<C>(registry: ConnectionRegistry<C>, connectionId: string, options: DoctorOptions = {}): Promise<DoctorRow[]> {
   const connection = await registry.get(connectionId);
-  if (!connection) return [{ check: "connection", status: "fail", detail: `no connection "${connectionId}"`, fix: "See `fulcrum connections list`, or add one with `fulcrum connections add`" }];
-  const rows: DoctorRow[] = [{ check: "connection", status: "ok", detail: `${connection.id} (${connection.environment}, ${connection.baseUrl}, ${connection.authKind === "api_key" ? "API key" : "OAuth"})` }];
+  if (!connection)
+    return [
+      {
+        check: "connection",
+        status: "fail",
+        detail: `no connection "${connectionId}"`,
+        fix: "See `fulcrum connections list`, or add one with `fulcrum connections add`",
+      },
+    ];
+  const rows: DoctorRow[] = [
+    {
+      check: "connection",
+      status: "ok",
+      detail: `${connection.id} (${connection.environment}, ${connection.baseUrl}, ${connection.authKind === "api_key" ? "API key" : "OAuth"})`,
+    },
+  ];
   // Every probe carries the key: none is sent to a host that is not Lever's (or explicitly allowed).
   const hostProblem = registry.baseUrlProblem(connection.baseUrl);
   if (hostProblem) {

@@ -10,7 +10,10 @@ import { loadWorkflows, type Workflow } from "../workflows/index.ts";
  * Reads the enabled workflows. Files that do not parse are left out (`fulcrum workflows validate`
  * reports them).
  */
-export async function enabledWorkflows(db: Queryable, options: { workflowsDir?: string | undefined; builtinDir?: string | undefined } = {}): Promise<Workflow[]> {
+export async function enabledWorkflows(
+  db: Queryable,
+  options: { workflowsDir?: string | undefined; builtinDir?: string | undefined } = {},
+): Promise<Workflow[]> {
   const { workflows } = loadWorkflows({ userDir: options.workflowsDir, builtinDir: options.builtinDir });
   const { rows } = await db.query<{ workflow_id: string; enabled: boolean | null }>("select workflow_id, enabled from workflow_settings");
   const switched = new Map(rows.map((r) => [r.workflow_id, r.enabled]));

@@ -54,7 +54,11 @@ describe("doctor's check of lever.form steps against the account's templates", (
   });
 
   it("fails naming a required template field the step leaves out", () => {
-    const template = { id: "t1", text: "Fulcrum screening", fields: [{ text: "Score" }, { text: "Tier", required: true }, { text: "Recommendation", required: true }, { text: "Prompt version", required: true }] };
+    const template = {
+      id: "t1",
+      text: "Fulcrum screening",
+      fields: [{ text: "Score" }, { text: "Tier", required: true }, { text: "Recommendation", required: true }, { text: "Prompt version", required: true }],
+    };
     assert.equal(checkFormSteps([screening("Fulcrum screening")], [template])[0]!.status, "ok");
     const [row] = checkFormSteps([screening("Fulcrum screening", "")], [template]);
     assert.equal(row!.status, "fail");
@@ -63,9 +67,26 @@ describe("doctor's check of lever.form steps against the account's templates", (
 
   it("fails naming each tier and recommendation the screening can give that a dropdown has no option for", () => {
     const dropdown = (text: string, options: string[]) => ({ text, type: "dropdown", required: true, options: options.map((o) => ({ text: o })) });
-    const full = { id: "t1", text: "Fulcrum screening", fields: [{ text: "Score" }, dropdown("Tier", ["Strong", "Possible", "Weak", "Unscored"]), dropdown("Recommendation", ["Advance", "Hold", "Reject", "Review"]), { text: "Prompt version" }] };
+    const full = {
+      id: "t1",
+      text: "Fulcrum screening",
+      fields: [
+        { text: "Score" },
+        dropdown("Tier", ["Strong", "Possible", "Weak", "Unscored"]),
+        dropdown("Recommendation", ["Advance", "Hold", "Reject", "Review"]),
+        { text: "Prompt version" },
+      ],
+    };
     assert.equal(checkFormSteps([screening("Fulcrum screening")], [full])[0]!.status, "ok");
-    const short = { ...full, fields: [{ text: "Score" }, dropdown("Tier", ["Strong", "Possible", "Weak"]), dropdown("Recommendation", ["Advance", "Reject"]), { text: "Prompt version" }] };
+    const short = {
+      ...full,
+      fields: [
+        { text: "Score" },
+        dropdown("Tier", ["Strong", "Possible", "Weak"]),
+        dropdown("Recommendation", ["Advance", "Reject"]),
+        { text: "Prompt version" },
+      ],
+    };
     const [row] = checkFormSteps([screening("Fulcrum screening")], [short]);
     assert.equal(row!.status, "fail");
     assert.equal(

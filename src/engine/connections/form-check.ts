@@ -56,7 +56,9 @@ function missingOptions(workflow: Workflow, step: FormStep, template: FormTempla
     const options = (field.options ?? []).map((o) => o.text ?? "");
     const missing = values.filter((v) => !options.some((o) => same(o, v)));
     if (missing.length) {
-      problems.push(`field "${name}" of the profile form template "${template.text ?? template.id}" has no option ${missing.map((v) => `"${v}"`).join(", ")} (its options: ${options.join(", ") || "none"}), which the screening can give`);
+      problems.push(
+        `field "${name}" of the profile form template "${template.text ?? template.id}" has no option ${missing.map((v) => `"${v}"`).join(", ")} (its options: ${options.join(", ") || "none"}), which the screening can give`,
+      );
     }
   }
   return problems;
@@ -88,12 +90,22 @@ export function checkFormSteps(workflows: readonly Workflow[], templates: readon
         continue;
       }
       if (name === "") {
-        rows.push({ check, status: "skip", detail: "no profile form template is chosen, so the step is skipped", fix: "Set the template (settings.formTemplate in the built-in screening) to write the result to a Lever profile form" });
+        rows.push({
+          check,
+          status: "skip",
+          detail: "no profile form template is chosen, so the step is skipped",
+          fix: "Set the template (settings.formTemplate in the built-in screening) to write the result to a Lever profile form",
+        });
         continue;
       }
       const template = findFormTemplate(templates, name);
       if (!template) {
-        rows.push({ check, status: "fail", detail: `no profile form template "${name}" in this Lever account (its templates: ${templates.map((t) => t.text ?? t.id).join(", ") || "none"})`, fix: "Create the template in Lever (Settings → Profile forms), or name one that exists" });
+        rows.push({
+          check,
+          status: "fail",
+          detail: `no profile form template "${name}" in this Lever account (its templates: ${templates.map((t) => t.text ?? t.id).join(", ") || "none"})`,
+          fix: "Create the template in Lever (Settings → Profile forms), or name one that exists",
+        });
         continue;
       }
       const problems = formFieldProblems(template, Object.keys(step.fields)).map((p) => p.message);
@@ -120,7 +132,14 @@ export async function checkProfileForms(api: Pick<LeverAccountApi, "probe">, wor
   if (!workflows.some((w) => formSteps(w).length > 0)) return [];
   const r = await api.probe("GET", "/form_templates?limit=100");
   if (r.status !== 200) {
-    return [{ check: "profile form templates", status: "warn", detail: `GET /form_templates answered ${r.status}${r.message ? ` (${r.message})` : ""}, so the lever.form steps could not be checked`, fix: 'Give the key "Find all form templates" (OAuth scope form_templates:read:admin)' }];
+    return [
+      {
+        check: "profile form templates",
+        status: "warn",
+        detail: `GET /form_templates answered ${r.status}${r.message ? ` (${r.message})` : ""}, so the lever.form steps could not be checked`,
+        fix: 'Give the key "Find all form templates" (OAuth scope form_templates:read:admin)',
+      },
+    ];
   }
   const data = (r.body as { data?: unknown } | undefined)?.data;
   const templates = Array.isArray(data) ? (data as FormTemplateLike[]).filter((t) => t && typeof t.id === "string") : [];

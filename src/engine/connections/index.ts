@@ -10,7 +10,15 @@
  * const lever = await connections.client("default"); // the Lever module's LeverClient, perform-as resolved
  */
 export { createConnectionRegistry, type ConnectionRegistry, type ConnectionRegistryOptions } from "./connection-registry.ts";
-export { ConnectionError, type ConnectionDirectory, type Connection, type ConnectionInput, type Credentials, type ConnectionSource, type PerformAsResolution } from "./registry.ts";
+export {
+  ConnectionError,
+  type ConnectionDirectory,
+  type Connection,
+  type ConnectionInput,
+  type Credentials,
+  type ConnectionSource,
+  type PerformAsResolution,
+} from "./registry.ts";
 export { createSecretBox, loadSecretKey, parseSecretKey, SecretDecryptionError, type SecretBox } from "./secret-box.ts";
 export { runDoctor, formatDoctorTable, doctorFailed, type DoctorRow, type DoctorStatus, type DoctorOptions } from "./doctor.ts";
 export { webhookUrlFor, SUPER_ADMIN_REMINDER, type WebhookInstallResult, type WebhookInstallRow, type WebhookListRow } from "./webhook-install.ts";

@@ -19,9 +19,12 @@ describe("Lever transport of connection clients", () => {
     try {
       const options = { connectionId: "c", baseUrl: url, auth: { kind: "apiKey" as const, apiKey: "secret" }, performAs: undefined };
       const refusing = leverClientFactory({ hostProblem: (u) => leverBaseUrlProblem(u, []) });
-      await assert.rejects((async () => {
-        for await (const _ of refusing.create(options).listStages()) break;
-      })(), LeverHostNotAllowedError);
+      await assert.rejects(
+        (async () => {
+          for await (const _ of refusing.create(options).listStages()) break;
+        })(),
+        LeverHostNotAllowedError,
+      );
       await assert.rejects(refusing.accountApi(options).probe("GET", "/stages"), LeverHostNotAllowedError);
       assert.deepEqual(seen, [], "the listener got no request");
 

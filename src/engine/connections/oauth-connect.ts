@@ -41,7 +41,10 @@ export interface OAuthConnectDeps<C> {
  * The scopes a connect asks for: the connection's explicit list when it has one, otherwise what
  * Fulcrum and the enabled workflows need (plus `confidential:access:admin` unless opted out).
  */
-export async function scopesToRequest<C>(deps: Pick<OAuthConnectDeps<C>, "workflows">, settings: { scopes: string[]; confidential?: boolean | undefined }): Promise<string[]> {
+export async function scopesToRequest<C>(
+  deps: Pick<OAuthConnectDeps<C>, "workflows">,
+  settings: { scopes: string[]; confidential?: boolean | undefined },
+): Promise<string[]> {
   if (settings.scopes.length) return [...new Set(["offline_access", ...settings.scopes])];
   return scopesFor((await deps.workflows?.()) ?? [], { confidential: settings.confidential ?? true });
 }
@@ -80,15 +83,27 @@ export async function completeOAuthConnect<C>(deps: OAuthConnectDeps<C>, query: 
   if (!row) throw new OAuthConnectError("invalid_state", "this sign-in link is unknown or was already used: start connecting again from Fulcrum");
   const connectionId = row.connection_id;
   if (new Date(row.expires_at).getTime() < now) {
-    throw new OAuthConnectError("invalid_state", `this sign-in started more than ${OAUTH_STATE_TTL_MS / 60_000} minutes ago and expired: start again`, connectionId);
+    throw new OAuthConnectError(
+      "invalid_state",
+      `this sign-in started more than ${OAUTH_STATE_TTL_MS / 60_000} minutes ago and expired: start again`,
+      connectionId,
+    );
   }
   const error = query.get("error");
   if (error) {
     const description = query.get("error_description")?.slice(0, 200);
     if (error === "access_denied") {
-      throw new OAuthConnectError("access_denied", `access was declined in Lever${description ? ` (${description})` : ""}; connection "${connectionId}" is unchanged`, connectionId);
+      throw new OAuthConnectError(
+        "access_denied",
+        `access was declined in Lever${description ? ` (${description})` : ""}; connection "${connectionId}" is unchanged`,
+        connectionId,
+      );
     }
-    throw new OAuthConnectError("authorization_failed", `Lever refused the authorization: ${error}${description ? ` (${description})` : ""}; connection "${connectionId}" is unchanged`, connectionId);
+    throw new OAuthConnectError(
+      "authorization_failed",
+      `Lever refused the authorization: ${error}${description ? ` (${description})` : ""}; connection "${connectionId}" is unchanged`,
+      connectionId,
+    );
   }
   const code = query.get("code");
   if (!code) throw new OAuthConnectError("authorization_failed", "the callback carries no code", connectionId);

@@ -16,10 +16,26 @@ export function leverOAuthHttp(options: { fetch?: typeof fetch | undefined; time
       // `beginOAuthConnect` fills in the enabled workflows' scopes; this fallback is Fulcrum's own.
       const scopes = new Set(settings.scopes.length ? settings.scopes : scopesFor([], { confidential: settings.confidential ?? true }));
       scopes.add("offline_access");
-      return buildAuthorizeUrl({ ...hostsOf(settings), clientId: settings.clientId, redirectUri: settings.redirectUri, state, scopes: [...scopes], prompt: "consent" });
+      return buildAuthorizeUrl({
+        ...hostsOf(settings),
+        clientId: settings.clientId,
+        redirectUri: settings.redirectUri,
+        state,
+        scopes: [...scopes],
+        prompt: "consent",
+      });
     },
     async exchangeCode(settings, code) {
-      return toSet(await exchangeCode({ ...hostsOf(settings), ...options, clientId: settings.clientId, clientSecret: settings.clientSecret, code, redirectUri: settings.redirectUri }));
+      return toSet(
+        await exchangeCode({
+          ...hostsOf(settings),
+          ...options,
+          clientId: settings.clientId,
+          clientSecret: settings.clientSecret,
+          code,
+          redirectUri: settings.redirectUri,
+        }),
+      );
     },
     async refreshTokens(settings, refreshToken) {
       return toSet(await refreshTokens({ ...hostsOf(settings), ...options, clientId: settings.clientId, clientSecret: settings.clientSecret, refreshToken }));

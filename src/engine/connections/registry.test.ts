@@ -126,7 +126,10 @@ for (const engine of await testEngines()) {
       for (const baseUrl of ["http://127.0.0.1:9/v1", "https://lever.internal.example/v1", "http://api.lever.co/v1", "https://api.lever.co.evil.example/v1"]) {
         await assert.rejects(registry.add({ id: "stolen", environment: "production", baseUrl, apiKey: "secret-key" }), (e: unknown) => {
           assert.ok(e instanceof ConnectionError);
-          assert.match(e.message, /connection "stolen": .* (is not https|is not one of Lever's API hosts)\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\. To use another host .* FULCRUM_LEVER_ALLOWED_HOSTS/);
+          assert.match(
+            e.message,
+            /connection "stolen": .* (is not https|is not one of Lever's API hosts)\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\. To use another host .* FULCRUM_LEVER_ALLOWED_HOSTS/,
+          );
           assert.doesNotMatch(e.message, /secret-key/);
           return true;
         });
@@ -159,7 +162,13 @@ for (const engine of await testEngines()) {
     it("gives a clear error when stored credentials were sealed with another key", async () => {
       const { registry } = make();
       await registry.add({ id: "rekeyed", apiKey: "k" });
-      const other = createRegistry({ db: t.db, secretBox: createSecretBox(randomBytes(32)), logger: silentLogger, lever: recordingFactory().factory, oauthHttp: rotatingOAuth().http });
+      const other = createRegistry({
+        db: t.db,
+        secretBox: createSecretBox(randomBytes(32)),
+        logger: silentLogger,
+        lever: recordingFactory().factory,
+        oauthHttp: rotatingOAuth().http,
+      });
       await assert.rejects(other.credentials("rekeyed"), /rekeyed.*another key.*FULCRUM_SECRET_KEY/);
     });
 
@@ -167,14 +176,23 @@ for (const engine of await testEngines()) {
       const { registry, made } = make();
       await registry.add({ id: "plain", environment: "sandbox", apiKey: "plain-key" });
       await registry.client("plain");
-      assert.deepEqual(made.at(-1), { connectionId: "plain", baseUrl: "https://api.sandbox.lever.co/v1", auth: { kind: "apiKey", apiKey: "plain-key" }, performAs: undefined });
+      assert.deepEqual(made.at(-1), {
+        connectionId: "plain",
+        baseUrl: "https://api.sandbox.lever.co/v1",
+        auth: { kind: "apiKey", apiKey: "plain-key" },
+        performAs: undefined,
+      });
     });
 
     it("refreshes an expiring OAuth token once under concurrency, across registries, and stores the rotated refresh token", async () => {
       const oauth = rotatingOAuth(50);
       const a = make({ oauthHttp: oauth.http }).registry;
       const b = make({ oauthHttp: oauth.http }).registry;
-      await a.add({ id: "oa", environment: "sandbox", oauth: { clientId: "cid", clientSecret: "csecret", redirectUri: "https://f.example/oauth/lever/callback" } });
+      await a.add({
+        id: "oa",
+        environment: "sandbox",
+        oauth: { clientId: "cid", clientSecret: "csecret", redirectUri: "https://f.example/oauth/lever/callback" },
+      });
       await assert.rejects(a.accessToken("oa"), /not connected to Lever yet.*\/oauth\/lever\/start\?connection=oa/);
       // A token that expires in 10 s is inside the refresh margin.
       await a.storeOAuthTokens("oa", { accessToken: "access-old", refreshToken: "refresh-old", expiresIn: 10 });
@@ -184,7 +202,9 @@ for (const engine of await testEngines()) {
       assert.equal((await refreshCount("oa", "refreshed")) - refreshedBefore, 1, "the metric counts the one refresh");
       assert.deepEqual(new Set(tokens), new Set(["access-1"]));
       assert.deepEqual(oauth.seenRefreshTokens, ["refresh-old"]);
-      const sealed = await t.db.query<{ refresh_token_encrypted: string; generation: number }>("select refresh_token_encrypted, generation from connection_oauth_tokens where connection_id = 'oa'");
+      const sealed = await t.db.query<{ refresh_token_encrypted: string; generation: number }>(
+        "select refresh_token_encrypted, generation from connection_oauth_tokens where connection_id = 'oa'",
+      );
       assert.ok(!sealed.rows[0]!.refresh_token_encrypted.includes("refresh-1"));
       assert.equal(sealed.rows[0]!.generation, 2);
       // Still fresh: no further refresh.
@@ -218,8 +238,20 @@ for (const engine of await testEngines()) {
       await before.add({ id: "rot-oauth", oauth: { clientId: "c", clientSecret: "s", redirectUri: "https://f.example/cb" } });
       await before.storeOAuthTokens("rot-oauth", { accessToken: "rot-access", refreshToken: "rot-refresh", expiresIn: 3600 });
       // Sealed with a key nobody has any more.
-      await createRegistry({ db: t.db, secretBox: createSecretBox(randomBytes(32)), logger: silentLogger, lever: factory, oauthHttp: rotatingOAuth().http }).add({ id: "lost", apiKey: "gone" });
-      const during = createRegistry({ db: t.db, secretBox: createSecretBox(newKey, { previous: [oldKey, boxKey] }), logger: silentLogger, lever: factory, oauthHttp: rotatingOAuth().http });
+      await createRegistry({
+        db: t.db,
+        secretBox: createSecretBox(randomBytes(32)),
+        logger: silentLogger,
+        lever: factory,
+        oauthHttp: rotatingOAuth().http,
+      }).add({ id: "lost", apiKey: "gone" });
+      const during = createRegistry({
+        db: t.db,
+        secretBox: createSecretBox(newKey, { previous: [oldKey, boxKey] }),
+        logger: silentLogger,
+        lever: factory,
+        oauthHttp: rotatingOAuth().http,
+      });
       assert.deepEqual(await during.credentials("rot"), { kind: "apiKey", apiKey: "rot-key" }, "old secrets open during the rotation");
       const counts = await during.rekey();
       assert.ok(counts.credentials >= 2 && counts.webhookTokens >= 1 && counts.oauthTokens >= 1, JSON.stringify(counts));

@@ -35,7 +35,15 @@ export type ConnectionSource = "config" | "cli" | "oauth";
 /** Stored credentials, sealed as JSON. */
 export type Credentials =
   | { kind: "apiKey"; apiKey: string }
-  | { kind: "oauth"; clientId: string; clientSecret: string; redirectUri: string; scopes: string[]; confidential?: boolean | undefined; hosts?: OAuthHostsOverride | undefined };
+  | {
+      kind: "oauth";
+      clientId: string;
+      clientSecret: string;
+      redirectUri: string;
+      scopes: string[];
+      confidential?: boolean | undefined;
+      hosts?: OAuthHostsOverride | undefined;
+    };
 
 /** Explicit OAuth hosts (a proxy, or a stand-in token server in tests) instead of the environment's. */
 export interface OAuthHostsOverride {
@@ -319,10 +327,11 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
       // Settings-page tokens come as a set from config or CLI: the new set replaces the old one.
       await tx.query("delete from webhook_tokens where connection_id = $1 and origin = 'settings'", [input.id]);
       for (const [event, token] of Object.entries(input.webhookSignatureTokens)) {
-        await tx.query(
-          "insert into webhook_tokens (connection_id, event, token_encrypted, origin) values ($1, $2, $3, 'settings')",
-          [input.id, event === "*" ? null : event, box.seal(token, webhookTokenContext(input.id))],
-        );
+        await tx.query("insert into webhook_tokens (connection_id, event, token_encrypted, origin) values ($1, $2, $3, 'settings')", [
+          input.id,
+          event === "*" ? null : event,
+          box.seal(token, webhookTokenContext(input.id)),
+        ]);
       }
     }
   }
@@ -390,7 +399,10 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
       return box.open(current.access_token_encrypted, oauthContext(id, "access"));
     }
     if (!current.refresh_token_encrypted) {
-      throw new ConnectionError(id, `connection "${id}": the access token expired and there is no refresh token (add the offline_access scope and connect again)`);
+      throw new ConnectionError(
+        id,
+        `connection "${id}": the access token expired and there is no refresh token (add the offline_access scope and connect again)`,
+      );
     }
     const refreshToken = box.open(current.refresh_token_encrypted, oauthContext(id, "refresh"));
     let tokens: OAuthTokenSet;
@@ -435,7 +447,10 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
     return {
       connectionId: id,
       baseUrl: r.base_url,
-      auth: creds.kind === "apiKey" ? { kind: "apiKey", apiKey: creds.apiKey } : { kind: "oauth", getAccessToken: (o?: { forceRefresh?: boolean }) => accessToken(id, o) },
+      auth:
+        creds.kind === "apiKey"
+          ? { kind: "apiKey", apiKey: creds.apiKey }
+          : { kind: "oauth", getAccessToken: (o?: { forceRefresh?: boolean }) => accessToken(id, o) },
       performAs,
     };
   }
@@ -448,7 +463,11 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
     return options.lever.accountApi(await clientOptions(id, undefined));
   }
 
-  async function lookupUser(connectionId: string, api: LeverAccountApi, who: string): Promise<{ id: string; deactivatedAt?: number | null | undefined } | undefined> {
+  async function lookupUser(
+    connectionId: string,
+    api: LeverAccountApi,
+    who: string,
+  ): Promise<{ id: string; deactivatedAt?: number | null | undefined } | undefined> {
     if (!who.includes("@")) {
       // A user id given directly needs no look-up; checking it is a bonus the key may not allow.
       try {
@@ -489,16 +508,20 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
       fallbackId = usable(fallback) ? fallback!.id : null;
       logger.warn({ connectionId: id, reason: primary ? "deactivated" : "not found", usingFallback: fallbackId !== null }, "perform-as user is not usable");
     }
-    await db.query(
-      "update connections set perform_as_user_id = $2, fallback_perform_as_user_id = $3, perform_as_resolved_at = now() where id = $1",
-      [id, primaryId, fallbackId],
-    );
+    await db.query("update connections set perform_as_user_id = $2, fallback_perform_as_user_id = $3, perform_as_resolved_at = now() where id = $1", [
+      id,
+      primaryId,
+      fallbackId,
+    ]);
     performAsResolutions.inc({ connection: id, outcome: primaryId ? "primary" : fallbackId ? "fallback" : "failed" });
     if (primaryId) return { userId: primaryId, via: "primary" };
     if (fallbackId) return { userId: fallbackId, via: "fallback" };
     const primaryProblem = r.perform_as_email ? `${r.perform_as_email} is ${primary ? "deactivated" : "not a Lever user"}` : "no perform-as user is set";
     const fallbackProblem = r.perform_as_fallback ? ` and the fallback ${r.perform_as_fallback} is not usable either` : "";
-    throw new ConnectionError(id, `connection "${id}": perform-as user ${primaryProblem}${fallbackProblem}. Set LEVER_PERFORM_AS (or performAs) to an active Lever user's e-mail`);
+    throw new ConnectionError(
+      id,
+      `connection "${id}": perform-as user ${primaryProblem}${fallbackProblem}. Set LEVER_PERFORM_AS (or performAs) to an active Lever user's e-mail`,
+    );
   }
 
   return {
@@ -541,7 +564,10 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
       const stale = await db.query<{ id: string }>("select id from connections where source = 'config' order by id");
       const missing = stale.rows.map((r) => r.id).filter((id) => !configured.has(id));
       if (missing.length) {
-        logger.warn({ connections: missing }, "connections stored from an earlier configuration are no longer configured; remove them with `fulcrum connections remove <id>` if they are gone for good");
+        logger.warn(
+          { connections: missing },
+          "connections stored from an earlier configuration are no longer configured; remove them with `fulcrum connections remove <id>` if they are gone for good",
+        );
       }
       return result;
     },
@@ -564,14 +590,12 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
         );
       } else {
         await db.transaction(async (tx) => {
-          await tx.query(
-            "delete from webhook_tokens where connection_id = $1 and origin = 'settings' and event is not distinct from $2",
-            [id, token.event],
-          );
-          await tx.query(
-            "insert into webhook_tokens (connection_id, event, token_encrypted, origin) values ($1, $2, $3, 'settings')",
-            [id, token.event, sealed],
-          );
+          await tx.query("delete from webhook_tokens where connection_id = $1 and origin = 'settings' and event is not distinct from $2", [id, token.event]);
+          await tx.query("insert into webhook_tokens (connection_id, event, token_encrypted, origin) values ($1, $2, $3, 'settings')", [
+            id,
+            token.event,
+            sealed,
+          ]);
         });
       }
       invalidateTokens(id);
@@ -613,7 +637,9 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
           await tx.query("update connections set credentials_encrypted = $2 where id = $1", [c.id, sealed]);
           credentials++;
         }
-        const tokens = await tx.query<{ id: number; connection_id: string; token_encrypted: string }>("select id, connection_id, token_encrypted from webhook_tokens for update");
+        const tokens = await tx.query<{ id: number; connection_id: string; token_encrypted: string }>(
+          "select id, connection_id, token_encrypted from webhook_tokens for update",
+        );
         for (const t of tokens.rows) {
           if (!box.isStale(t.token_encrypted)) continue;
           const sealed = reseal(t.token_encrypted, webhookTokenContext(t.connection_id));
@@ -630,7 +656,11 @@ export function createRegistry<Client>(options: RegistryOptions<Client>): Connec
           const access = reseal(o.access_token_encrypted, oauthContext(o.connection_id, "access"));
           const refresh = o.refresh_token_encrypted === null ? null : reseal(o.refresh_token_encrypted, oauthContext(o.connection_id, "refresh"));
           if (access === undefined || refresh === undefined) continue;
-          await tx.query("update connection_oauth_tokens set access_token_encrypted = $2, refresh_token_encrypted = $3 where connection_id = $1", [o.connection_id, access, refresh]);
+          await tx.query("update connection_oauth_tokens set access_token_encrypted = $2, refresh_token_encrypted = $3 where connection_id = $1", [
+            o.connection_id,
+            access,
+            refresh,
+          ]);
           oauthTokens++;
         }
         return { credentials, webhookTokens, oauthTokens, unreadable };

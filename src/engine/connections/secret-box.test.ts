@@ -18,12 +18,15 @@ describe("secret box", () => {
 
   it("says the key is wrong when a secret was sealed with another key", () => {
     const sealed = createSecretBox(randomBytes(32)).seal("s");
-    assert.throws(() => createSecretBox(randomBytes(32)).open(sealed), (e: unknown) => {
-      assert.ok(e instanceof SecretDecryptionError);
-      assert.equal(e.reason, "wrong-key");
-      assert.match(e.message, /another key.*FULCRUM_SECRET_KEY/);
-      return true;
-    });
+    assert.throws(
+      () => createSecretBox(randomBytes(32)).open(sealed),
+      (e: unknown) => {
+        assert.ok(e instanceof SecretDecryptionError);
+        assert.equal(e.reason, "wrong-key");
+        assert.match(e.message, /another key.*FULCRUM_SECRET_KEY/);
+        return true;
+      },
+    );
   });
 
   it("says the data was altered when the ciphertext is tampered with", () => {
@@ -32,12 +35,15 @@ describe("secret box", () => {
     const ct = Buffer.from(parts[3]!, "base64url");
     ct[0] = ct[0]! ^ 1;
     parts[3] = ct.toString("base64url");
-    assert.throws(() => box.open(parts.join(".")), (e: unknown) => {
-      assert.ok(e instanceof SecretDecryptionError);
-      assert.equal(e.reason, "tampered");
-      assert.match(e.message, /integrity check/);
-      return true;
-    });
+    assert.throws(
+      () => box.open(parts.join(".")),
+      (e: unknown) => {
+        assert.ok(e instanceof SecretDecryptionError);
+        assert.equal(e.reason, "tampered");
+        assert.match(e.message, /integrity check/);
+        return true;
+      },
+    );
   });
 
   it("refuses a sealed value moved to another record (associated data)", () => {
@@ -58,7 +64,10 @@ describe("secret box", () => {
 
   it("rejects a value that is not in the sealed format", () => {
     const box = createSecretBox(randomBytes(32));
-    assert.throws(() => box.open("plain-text-key"), (e: unknown) => e instanceof SecretDecryptionError && e.reason === "malformed");
+    assert.throws(
+      () => box.open("plain-text-key"),
+      (e: unknown) => e instanceof SecretDecryptionError && e.reason === "malformed",
+    );
   });
 });
 
@@ -71,22 +80,28 @@ describe("secret key", () => {
   });
 
   it("rejects a key of the wrong length naming the variable and how to make one", () => {
-    assert.throws(() => parseSecretKey("abcd", "FULCRUM_SECRET_KEY"), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.equal(e.key, "FULCRUM_SECRET_KEY");
-      assert.match(e.message, /32 bytes.*openssl rand/);
-      return true;
-    });
+    assert.throws(
+      () => parseSecretKey("abcd", "FULCRUM_SECRET_KEY"),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.key, "FULCRUM_SECRET_KEY");
+        assert.match(e.message, /32 bytes.*openssl rand/);
+        return true;
+      },
+    );
     assert.throws(() => parseSecretKey("not a key!", "FULCRUM_SECRET_KEY"), ConfigError);
   });
 
   it("refuses to start with a database server but no FULCRUM_SECRET_KEY", () => {
-    assert.throws(() => loadSecretKey({ dataDir: "/nonexistent", databaseUrl: "postgres://x/y" }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.equal(e.key, "FULCRUM_SECRET_KEY");
-      assert.match(e.message, /DATABASE_URL.*same key/);
-      return true;
-    });
+    assert.throws(
+      () => loadSecretKey({ dataDir: "/nonexistent", databaseUrl: "postgres://x/y" }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.key, "FULCRUM_SECRET_KEY");
+        assert.match(e.message, /DATABASE_URL.*same key/);
+        return true;
+      },
+    );
   });
 
   it("generates a key once into the data folder with mode 0600 and reuses it", () => {
@@ -109,7 +124,10 @@ describe("secret key", () => {
     const old = randomBytes(32);
     const loaded = loadSecretKey({ dataDir: "/nonexistent", secretKey: randomBytes(32).toString("hex"), secretKeyPrevious: old.toString("base64") });
     assert.deepEqual(loaded.previous, [old]);
-    assert.throws(() => loadSecretKey({ dataDir: "/nonexistent", secretKey: randomBytes(32).toString("hex"), secretKeyPrevious: "short" }), (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_SECRET_KEY_PREVIOUS");
+    assert.throws(
+      () => loadSecretKey({ dataDir: "/nonexistent", secretKey: randomBytes(32).toString("hex"), secretKeyPrevious: "short" }),
+      (e: unknown) => e instanceof ConfigError && e.key === "FULCRUM_SECRET_KEY_PREVIOUS",
+    );
   });
 
   it("prefers FULCRUM_SECRET_KEY over the file", () => {

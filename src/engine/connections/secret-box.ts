@@ -117,7 +117,11 @@ export function parseSecretKey(text: string, where: string): Buffer {
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) {
     const bytes = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
     if (bytes.length === 32) return bytes;
-    throw new ConfigError(where, `decodes to ${bytes.length} bytes, but the key must be exactly 32 bytes`, "Generate one with `openssl rand -hex 32` (64 hex digits) or `openssl rand -base64 32`.");
+    throw new ConfigError(
+      where,
+      `decodes to ${bytes.length} bytes, but the key must be exactly 32 bytes`,
+      "Generate one with `openssl rand -hex 32` (64 hex digits) or `openssl rand -base64 32`.",
+    );
   }
   throw new ConfigError(where, "is neither 64 hex digits nor base64", "Generate one with `openssl rand -hex 32` (64 hex digits) or `openssl rand -base64 32`.");
 }

@@ -35,7 +35,9 @@ export function webhookUrlFor(publicUrl: string, connectionId: string): string {
     // against another connection's tokens and refused.
     const named = given[1] ? decodeURIComponent(given[1]) : "default";
     if (named !== connectionId) {
-      throw new Error(`the URL ${url.origin}${url.pathname} receives webhooks for connection "${named}", not "${connectionId}"; give the server's base URL instead`);
+      throw new Error(
+        `the URL ${url.origin}${url.pathname} receives webhooks for connection "${named}", not "${connectionId}"; give the server's base URL instead`,
+      );
     }
     return url.toString();
   }
@@ -90,13 +92,23 @@ export async function installWebhooks<C>(
       const created = await api.createWebhook({ url, event }, { key: `webhooks-install:${connectionId}:${run}:create:${event}` });
       const token = created.configuration?.signatureToken;
       if (!token) {
-        rows.push({ event, action: "failed", webhookId: created.id, detail: "Lever created the subscription but returned no signatureToken; deliveries cannot be verified" });
+        rows.push({
+          event,
+          action: "failed",
+          webhookId: created.id,
+          detail: "Lever created the subscription but returned no signatureToken; deliveries cannot be verified",
+        });
         continue;
       }
       await registry.storeWebhookToken(connectionId, { event, token, webhookId: created.id, url });
       rows.push(
         same.length > 0
-          ? { event, action: "recreated", webhookId: created.id, detail: `an existing subscription had no stored token (Lever shows it only at creation): deleted and created again` }
+          ? {
+              event,
+              action: "recreated",
+              webhookId: created.id,
+              detail: `an existing subscription had no stored token (Lever shows it only at creation): deleted and created again`,
+            }
           : { event, action: "created", webhookId: created.id, detail: "subscribed; signature token stored" },
       );
     } catch (error) {
@@ -104,7 +116,10 @@ export async function installWebhooks<C>(
     }
   }
   const notes = [SUPER_ADMIN_REMINDER];
-  if (!url.startsWith("https://")) notes.push(`Lever delivers webhooks over https only; ${new URL(url).protocol} is refused by Lever and by the sandbox (whose test-only allowHttpLoopbackWebhooks option accepts loopback http).`);
+  if (!url.startsWith("https://"))
+    notes.push(
+      `Lever delivers webhooks over https only; ${new URL(url).protocol} is refused by Lever and by the sandbox (whose test-only allowHttpLoopbackWebhooks option accepts loopback http).`,
+    );
   return { url, rows, forgotten, notes };
 }
 

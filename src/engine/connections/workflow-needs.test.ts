@@ -25,7 +25,15 @@ describe("workflow needs", () => {
   it("always asks for offline_access and Fulcrum's own scopes; confidential access unless the connection opts out", () => {
     const own = scopesFor([], { confidential: true });
     assert.equal(own[0], "offline_access");
-    for (const s of ["webhooks:write:admin", "webhooks:read:admin", "users:read:admin", "opportunities:read:admin", "eeo_responses_pii:read:admin", CONFIDENTIAL_SCOPE]) assert.ok(own.includes(s), s);
+    for (const s of [
+      "webhooks:write:admin",
+      "webhooks:read:admin",
+      "users:read:admin",
+      "opportunities:read:admin",
+      "eeo_responses_pii:read:admin",
+      CONFIDENTIAL_SCOPE,
+    ])
+      assert.ok(own.includes(s), s);
     assert.ok(!scopesFor([], { confidential: false }).includes(CONFIDENTIAL_SCOPE));
   });
 

@@ -54,7 +54,10 @@ describe("group commit", () => {
       },
     });
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => gc.submit(i)));
-    assert.deepEqual(results, Array.from({ length: 50 }, (_, i) => i * 10));
+    assert.deepEqual(
+      results,
+      Array.from({ length: 50 }, (_, i) => i * 10),
+    );
     assert.equal(batches[0]!.length, 1, "the first request is written at once, not held back");
     assert.equal(batches.length, 2, "the other 49 wait for the first write and go together");
   });
@@ -108,7 +111,10 @@ describe("group commit", () => {
     await new Promise(setImmediate);
     assert.deepEqual(batches[2], [11, 12, 13, 14, 15]);
     while (releases.length) releases.shift()!();
-    assert.deepEqual(await Promise.all(rest), Array.from({ length: 15 }, (_, i) => i + 1));
+    assert.deepEqual(
+      await Promise.all(rest),
+      Array.from({ length: 15 }, (_, i) => i + 1),
+    );
     assert.equal(mostAtOnce, 2);
     await gc.drain();
   });
@@ -300,7 +306,10 @@ for (const engine of ENGINES) {
           "select token_hash from webhook_replay_tokens where token_hash = any($1::text[]) order by token_hash",
           [["token-old", "token-recent"]],
         );
-        assert.deepEqual(rows.map((r) => r.token_hash), ["token-recent"]);
+        assert.deepEqual(
+          rows.map((r) => r.token_hash),
+          ["token-recent"],
+        );
         const schedules = await t.db.query("select cron from pgboss.schedule where name = 'inbox.forget-replay-tokens'");
         assert.deepEqual(schedules.rows, [{ cron: "*/15 * * * *" }]);
       });
@@ -331,10 +340,9 @@ for (const engine of ENGINES) {
       );
       assert.equal(events.length, 250);
       await waitFor("every fanned-out event to be processed", async () => {
-        const { rows } = await t.db.query<{ n: number }>(
-          "select count(*)::int as n from inbox_events where id = any($1::bigint[]) and status = 'processed'",
-          [events.map((e) => e.id)],
-        );
+        const { rows } = await t.db.query<{ n: number }>("select count(*)::int as n from inbox_events where id = any($1::bigint[]) and status = 'processed'", [
+          events.map((e) => e.id),
+        ]);
         return rows[0]!.n === 250;
       });
       // Each event's job: made by the fan-out (naming the event by id) or, for the few that were
@@ -351,10 +359,7 @@ for (const engine of ENGINES) {
         ).rows;
       const jobs = await perEvent();
       assert.equal(jobs.length, 250);
-      assert.deepEqual(
-        new Map(jobs.map((j) => [Number(j.event_id), j.id])),
-        new Map(events.map((e) => [Number(e.id), e.last_job_id])),
-      );
+      assert.deepEqual(new Map(jobs.map((j) => [Number(j.event_id), j.id])), new Map(events.map((e) => [Number(e.id), e.last_job_id])));
       // A fan-out job that runs again (its process died after the jobs were committed) changes nothing.
       const again = await queue.send(INBOX_FANOUT_QUEUE, { eventIds: events.map((e) => e.id) });
       await waitFor("the repeated fan-out to complete", async () => (await queue.getJob(again!))?.state === "completed");

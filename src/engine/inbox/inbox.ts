@@ -9,13 +9,7 @@ import type { Database, Queryable } from "../../store/index.ts";
 import { silentLogger, type Logger } from "../../observability/index.ts";
 import type { JobQueue } from "../queue/index.ts";
 import { createGroupCommit, type GroupCommit } from "./group-commit.ts";
-import {
-  findUnstorableName,
-  findUnstorableValue,
-  MAX_DEDUPE_KEY_LENGTH,
-  MAX_NAME_LENGTH,
-  UnstorableEventError,
-} from "./storable-event.ts";
+import { findUnstorableName, findUnstorableValue, MAX_DEDUPE_KEY_LENGTH, MAX_NAME_LENGTH, UnstorableEventError } from "./storable-event.ts";
 
 /** The queue that carries each stored event to its processor. */
 export const INBOX_QUEUE = "inbox.process";
@@ -69,9 +63,7 @@ export interface NewInboxEvent {
   replayGuard?: { tokenHash: string; bodyHash: string };
 }
 
-export type StoreEventResult =
-  | { status: "stored"; id: number; traceId: string }
-  | { status: "duplicate"; id: number | null };
+export type StoreEventResult = { status: "stored"; id: number; traceId: string } | { status: "duplicate"; id: number | null };
 
 /** What a batch answers per delivery: stored, a duplicate, or a reused token (thrown as the error below). */
 type WriteResult = StoreEventResult | { status: "token_reused" };
@@ -481,10 +473,11 @@ export function createInbox(options: CreateInboxOptions): Inbox {
   }
 
   async function loadEventByKey(key: EventKey): Promise<InboxEvent | null> {
-    const { rows } = await db.query<InboxRow>(
-      `select ${COLUMNS} from inbox_events where connection_id = $1 and source = $2 and dedupe_key = $3`,
-      [key.connectionId, key.source, key.dedupeKey],
-    );
+    const { rows } = await db.query<InboxRow>(`select ${COLUMNS} from inbox_events where connection_id = $1 and source = $2 and dedupe_key = $3`, [
+      key.connectionId,
+      key.source,
+      key.dedupeKey,
+    ]);
     return rows[0] ? toEvent(rows[0]) : null;
   }
 
@@ -631,16 +624,8 @@ export function createInbox(options: CreateInboxOptions): Inbox {
         );
         const row = rows[0];
         if (!row) return null;
-        const jobId = await queue.send<JobData>(
-          INBOX_QUEUE,
-          { eventId: Number(row.id), traceId: row.trace_id },
-          { concurrencyKey: row.connection_id },
-          tx,
-        );
-        await tx.query(
-          `update inbox_events set status = 'received', error = null, replays = replays + 1, last_job_id = $2 where id = $1`,
-          [id, jobId],
-        );
+        const jobId = await queue.send<JobData>(INBOX_QUEUE, { eventId: Number(row.id), traceId: row.trace_id }, { concurrencyKey: row.connection_id }, tx);
+        await tx.query(`update inbox_events set status = 'received', error = null, replays = replays + 1, last_job_id = $2 where id = $1`, [id, jobId]);
         return jobId;
       });
     },
@@ -664,9 +649,7 @@ export function createInbox(options: CreateInboxOptions): Inbox {
       return rows.map(toEvent);
     },
     async countByStatus() {
-      const { rows } = await db.query<{ status: string; n: number }>(
-        "select status, count(*)::int as n from inbox_events group by status",
-      );
+      const { rows } = await db.query<{ status: string; n: number }>("select status, count(*)::int as n from inbox_events group by status");
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));
     },
     drain() {

@@ -46,7 +46,10 @@ describe("the effective mode of an action", () => {
     for (const a of Object.values(modes)) assert.equal(a.mode, "shadow", `${a.step}: ${a.reason}`);
     assert.deepEqual(modes.note!.decidedBy, ["workflow"]);
     assert.match(modes.note!.reason, /^shadow: the workflow's mode \(set by user:ops\)$/);
-    assert.ok(modes.note!.ignored.some((i) => /modes\.lever\.note says auto, which cannot raise the workflow's shadow/.test(i)), modes.note!.ignored.join("; "));
+    assert.ok(
+      modes.note!.ignored.some((i) => /modes\.lever\.note says auto, which cannot raise the workflow's shadow/.test(i)),
+      modes.note!.ignored.join("; "),
+    );
   });
 
   it("lets a per-action mode lower an action below the workflow's mode but never raise it", () => {
@@ -67,7 +70,10 @@ describe("the effective mode of an action", () => {
     assert.deepEqual(byStep(w, { ceiling: "auto", sandbox: true }).note!.decidedBy, ["sandbox"]);
     assert.equal(byStep(w, { ceiling: "auto", sandbox: false }).note!.mode, "auto");
     const shadowFile = workflow("mode: shadow\nsandbox: { mode: auto }");
-    assert.ok(actionModes(shadowFile, { ceiling: "auto", sandbox: true }).every((a) => a.mode === "shadow"), "a sandbox block cannot raise a shadow workflow");
+    assert.ok(
+      actionModes(shadowFile, { ceiling: "auto", sandbox: true }).every((a) => a.mode === "shadow"),
+      "a sandbox block cannot raise a shadow workflow",
+    );
   });
 
   it("names the global ceiling when it is the lowest", () => {
@@ -75,7 +81,11 @@ describe("the effective mode of an action", () => {
     assert.equal(modes.note!.mode, "assist");
     assert.deepEqual(modes.note!.decidedBy, ["ceiling"]);
     assert.match(modes.note!.reason, /lowered live by user:ops/);
-    assert.deepEqual(byStep(workflow("mode: auto"), { ceiling: "assist", sandbox: false }).stage!.decidedBy, ["ceiling", "step"], "layers that agree are all named");
+    assert.deepEqual(
+      byStep(workflow("mode: auto"), { ceiling: "assist", sandbox: false }).stage!.decidedBy,
+      ["ceiling", "step"],
+      "layers that agree are all named",
+    );
   });
 
   it("leaves an auto ceiling out of the reason when another layer allows auto too", () => {
@@ -93,7 +103,10 @@ describe("the effective mode of an action", () => {
   });
 
   it("caps archiving at assist unless an admin allows it in auto, and names the layer", () => {
-    const r = parseWorkflow("id: w\nname: W\nmode: auto\ntriggers: [{ manual: true }]\nsteps:\n  - id: reject\n    type: lever.archive\n    reason: Underqualified\n", "w.yaml");
+    const r = parseWorkflow(
+      "id: w\nname: W\nmode: auto\ntriggers: [{ manual: true }]\nsteps:\n  - id: reject\n    type: lever.archive\n    reason: Underqualified\n",
+      "w.yaml",
+    );
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     const w = r.workflow;
     const held = byStep(w, { ceiling: "auto", sandbox: false }).reject!;

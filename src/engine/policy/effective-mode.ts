@@ -82,7 +82,9 @@ export function lowestMode(limits: readonly ModeLimit[]): EffectiveMode {
   const workflow = limits.find((l) => l.layer === "workflow");
   const ignored =
     workflow && workflow.mode !== "auto"
-      ? limits.filter((l) => ["step", "action-type", "sandbox"].includes(l.layer) && l.mode === "auto").map((l) => `${l.source} says auto, which cannot raise the workflow's ${workflow.mode}`)
+      ? limits
+          .filter((l) => ["step", "action-type", "sandbox"].includes(l.layer) && l.mode === "auto")
+          .map((l) => `${l.source} says auto, which cannot raise the workflow's ${workflow.mode}`)
       : [];
   // An `auto` ceiling limits nothing, so the sentence names it only when nothing else allows auto.
   const named = mode === "auto" && deciding.length > 1 ? deciding.filter((l) => l.layer !== "ceiling") : deciding;
@@ -94,7 +96,11 @@ export function modeLimits(workflow: Workflow, step: Step, inputs: ModeInputs): 
   const limits: ModeLimit[] = [{ layer: "ceiling", mode: inputs.ceiling, source: inputs.ceilingSource ?? "the mode ceiling" }];
   limits.push(
     inputs.chosen
-      ? { layer: "workflow", mode: inputs.chosen.mode, source: `the workflow's mode${inputs.chosen.by ? ` (set by ${inputs.chosen.by})` : " (set in the console)"}` }
+      ? {
+          layer: "workflow",
+          mode: inputs.chosen.mode,
+          source: `the workflow's mode${inputs.chosen.by ? ` (set by ${inputs.chosen.by})` : " (set in the console)"}`,
+        }
       : { layer: "workflow", mode: workflow.mode, source: "the workflow's mode in its file" },
   );
   if (step.type === "approval") {

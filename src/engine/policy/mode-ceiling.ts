@@ -59,7 +59,10 @@ export function createModeCeiling(db: Queryable, environment: Mode, options: Mod
   let cached: { mode: Mode; at: number; generation: number } | undefined;
 
   async function read(q: Queryable = db, cache = true): Promise<ModeCeilingState> {
-    const { rows } = await q.query<{ value: unknown; updated_by: string; updated_at: Date | string }>("select value, updated_by, updated_at from settings where key = $1", [KEY]);
+    const { rows } = await q.query<{ value: unknown; updated_by: string; updated_at: Date | string }>(
+      "select value, updated_by, updated_at from settings where key = $1",
+      [KEY],
+    );
     const row = rows[0];
     // jsonb comes back parsed on both engines; a value written by hand that is not a mode is ignored.
     const value = typeof row?.value === "string" && !isMode(row.value) ? safeParse(row.value) : row?.value;

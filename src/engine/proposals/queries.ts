@@ -113,6 +113,12 @@ export async function getProposal(db: Queryable, id: number): Promise<(ProposalV
   const d = await db.query("select actor, decision, reason, edits, created_at from proposal_decisions where proposal_id = $1 order by id", [id]);
   return {
     ...toView(rows[0]),
-    decisions: d.rows.map((x) => ({ actor: x.actor as string, decision: x.decision as string, reason: (x.reason as string | null) ?? null, edits: x.edits ?? null, at: iso(x.created_at)! })),
+    decisions: d.rows.map((x) => ({
+      actor: x.actor as string,
+      decision: x.decision as string,
+      reason: (x.reason as string | null) ?? null,
+      edits: x.edits ?? null,
+      at: iso(x.created_at)!,
+    })),
   };
 }

@@ -43,7 +43,10 @@ for (const engine of await testEngines()) {
         /abort the transaction/,
       );
       const { rows } = await t.db.query<{ data: { which: string } }>("select data from pgboss.job where name = 'tx.test'");
-      assert.deepEqual(rows.map((r) => r.data.which), ["committed"]);
+      assert.deepEqual(
+        rows.map((r) => r.data.which),
+        ["committed"],
+      );
       assert.equal(await queue.depth("tx.test"), 1);
     });
 
@@ -62,7 +65,9 @@ for (const engine of await testEngines()) {
       assert.equal(rows[0]!.n, 1);
       assert.deepEqual((await queue.getJob(id))?.data, { n: 1 });
       // A failing batch enqueues nothing.
-      await assert.rejects(t.db.batch([await queue.insertStatement("batch.test", [{ data: { n: 3 } }]), { sql: "insert into side_effects values ($1)", params: ["batched"] }]));
+      await assert.rejects(
+        t.db.batch([await queue.insertStatement("batch.test", [{ data: { n: 3 } }]), { sql: "insert into side_effects values ($1)", params: ["batched"] }]),
+      );
       assert.equal((await t.db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'batch.test'")).rows[0]!.n, 1);
     });
 
@@ -76,9 +81,7 @@ for (const engine of await testEngines()) {
       });
       const id = await queue.send("fail.test", { n: 1 });
       assert.ok(id);
-      const dead = await waitFor("the dead-lettered job", async () =>
-        (await queue.listDead()).find((d) => d.sourceId === id),
-      );
+      const dead = await waitFor("the dead-lettered job", async () => (await queue.listDead()).find((d) => d.sourceId === id));
       assert.equal(attempts, 2);
       assert.equal(dead.queue, "fail.test");
       assert.equal(dead.error, "Lever answered 503 twice");

@@ -297,7 +297,13 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
       // An existing queue gets the heartbeat too (jobs queued before keep their expiry only).
       await boss.updateQueue(queue, { ...others, heartbeatSeconds: heartbeatSeconds ?? null, notify: true, deadLetter: dead });
     } else {
-      await createIfMissing(queue, { ...others, ...(heartbeatSeconds ? { heartbeatSeconds } : {}), notify: true, deadLetter: dead, ...(policy ? { policy } : {}) });
+      await createIfMissing(queue, {
+        ...others,
+        ...(heartbeatSeconds ? { heartbeatSeconds } : {}),
+        notify: true,
+        deadLetter: dead,
+        ...(policy ? { policy } : {}),
+      });
     }
     defined.add(queue);
   }
@@ -337,7 +343,11 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
         return { rows: [] };
       },
     };
-    await boss.insert(queue, jobs.map((j) => ({ ...toJobOptions(j.options), data: j.data })), { returnId: true, db: keep });
+    await boss.insert(
+      queue,
+      jobs.map((j) => ({ ...toJobOptions(j.options), data: j.data })),
+      { returnId: true, db: keep },
+    );
     if (!statement) throw new Error(`the job queue made no insert statement for ${queue}`);
     return statement;
   };
@@ -481,7 +491,15 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
       if (listOptions.queue) where.push(`name = $${params.push(listOptions.queue)}`);
       if (listOptions.state) where.push(`state::text = $${params.push(listOptions.state)}`);
       const limit = Math.min(Math.max(listOptions.limit ?? 50, 1), 1000);
-      const { rows } = await db.query<{ id: string; name: string; state: string; retry_count: number; created_on: Date | string; start_after: Date | string; completed_on: Date | string | null }>(
+      const { rows } = await db.query<{
+        id: string;
+        name: string;
+        state: string;
+        retry_count: number;
+        created_on: Date | string;
+        start_after: Date | string;
+        completed_on: Date | string | null;
+      }>(
         `select id, name, state::text as state, retry_count, created_on, start_after, completed_on from ${QUEUE_SCHEMA}.job
           ${where.length ? `where ${where.join(" and ")}` : ""} order by created_on desc limit ${limit}`,
         params,
@@ -522,10 +540,7 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
 
   async function findJobRow(jobId: string): Promise<{ name: string; state: string } | null> {
     if (!/^[0-9a-f-]{36}$/i.test(jobId)) return null;
-    const { rows } = await db.query<{ name: string; state: string }>(
-      `select name, state::text as state from ${QUEUE_SCHEMA}.job where id = $1`,
-      [jobId],
-    );
+    const { rows } = await db.query<{ name: string; state: string }>(`select name, state::text as state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId]);
     return rows[0] ?? null;
   }
 

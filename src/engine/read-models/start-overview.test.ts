@@ -76,7 +76,11 @@ for (const engine of await testEngines()) {
       assert.equal(hours[0]!.hour, "2025-03-09T16:00:00.000Z");
       assert.deepEqual(hours[23], { hour: "2025-03-10T15:00:00.000Z", deliveries: 2, failed: 1, refused: 2 });
       assert.deepEqual(hours[18], { hour: "2025-03-10T10:00:00.000Z", deliveries: 1, failed: 0, refused: 1 });
-      assert.equal(hours.reduce((n, h) => n + h.deliveries, 0), 3, "the delivery 30 hours ago is outside the window");
+      assert.equal(
+        hours.reduce((n, h) => n + h.deliveries, 0),
+        3,
+        "the delivery 30 hours ago is outside the window",
+      );
     });
 
     it("keeps one counter row per hour and code however many refusals arrive", async () => {

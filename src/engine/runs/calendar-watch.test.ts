@@ -51,7 +51,8 @@ describe("calendar changes to booked panels, end to end", { skip }, () => {
     smtp = await startSmtpSink();
     const users = [...sandbox.state.users.values()].filter((u) => u.deactivatedAt === null);
     adminId = users.find((u) => u.accessRole === "super admin")!.id;
-    for (const [n, u] of users.slice(0, 3).entries()) people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name, calendarUrl: await radicale.makeCalendar(`w${n}`) });
+    for (const [n, u] of users.slice(0, 3).entries())
+      people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name, calendarUrl: await radicale.makeCalendar(`w${n}`) });
     opportunity = [...sandbox.state.opportunities.values()].find((o) => o.applications.length > 0)!.id;
   });
   after(async () => {
@@ -78,10 +79,28 @@ describe("calendar changes to booked panels, end to end", { skip }, () => {
       });
 
       it("a decline becomes one inbox event however often it is read; a re-plan near the interview with nobody free e-mails the coordinator the conflict, once", async () => {
-        const calendars = radicaleCalendars(radicale.url, people.map((p) => ({ ...p, timezone: ZONE })));
+        const calendars = radicaleCalendars(
+          radicale.url,
+          people.map((p) => ({ ...p, timezone: ZONE })),
+        );
         const providers = openProviders(calendars);
-        const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminId, ledger: createDatabaseWriteLedger(t.db), retryBaseMs: 5, retryMaxMs: 50 });
-        const smtpSettings = { host: "127.0.0.1", port: smtp.port, secure: false, requireTls: false, allowSelfSigned: false, from: "Fulcrum <fulcrum@example.com>" };
+        const client = createLeverClient({
+          baseUrl: sandbox.url,
+          auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+          connectionId: "default",
+          performAs: adminId,
+          ledger: createDatabaseWriteLedger(t.db),
+          retryBaseMs: 5,
+          retryMaxMs: 50,
+        });
+        const smtpSettings = {
+          host: "127.0.0.1",
+          port: smtp.port,
+          secure: false,
+          requireTls: false,
+          allowSelfSigned: false,
+          from: "Fulcrum <fulcrum@example.com>",
+        };
         const at = (hhmm: string) => DateTime.fromISO(`${day.toISODate()}T${hhmm}`, { zone: ZONE }).toUTC().toISO()!;
         const who = (n: number) => ({ leverUserId: people[n]!.leverUserId, email: people[n]!.email, name: people[n]!.name });
         const b = parseBookingParams({
@@ -91,29 +110,51 @@ describe("calendar changes to booked panels, end to end", { skip }, () => {
           candidate: { name: "Casey Candidate", email: "casey@mail.example", timezone: ZONE },
           sessions: [{ id: "tech", title: "Technical", start: at("11:00"), end: at("12:00"), interviewers: [who(0), who(1)] }],
         });
-        await bookPanel(b, { db: t.db, connectionId: "default", lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) }, calendars, providers, smtp: smtpSettings });
+        await bookPanel(b, {
+          db: t.db,
+          connectionId: "default",
+          lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) },
+          calendars,
+          providers,
+          smtp: smtpSettings,
+        });
         const watch = createCalendarWatch({ db: t.db, inbox, calendars, providers });
         assert.deepEqual(await watch.runOnce(), { changes: 0, stored: 0, problems: [], released: 0 });
 
         // Person 1 declines in the organiser's (person 0's) copy of the event.
         const [href] = await radicale.objects(people[0]!.calendarUrl);
         const root = new ICAL.Component(ICAL.parse(await (await fetch(`${radicale.url}${href}`, { headers: { authorization: AUTH } })).text()));
-        root.getFirstSubcomponent("vevent")!.getAllProperties("attendee").find((a) => String(a.getFirstValue()).toLowerCase() === `mailto:${people[1]!.email}`)!.setParameter("partstat", "DECLINED");
-        await (await fetch(`${radicale.url}${href}`, { method: "PUT", body: root.toString(), headers: { authorization: AUTH, "content-type": "text/calendar" } })).body?.cancel();
+        root
+          .getFirstSubcomponent("vevent")!
+          .getAllProperties("attendee")
+          .find((a) => String(a.getFirstValue()).toLowerCase() === `mailto:${people[1]!.email}`)!
+          .setParameter("partstat", "DECLINED");
+        await (
+          await fetch(`${radicale.url}${href}`, { method: "PUT", body: root.toString(), headers: { authorization: AUTH, "content-type": "text/calendar" } })
+        ).body?.cancel();
 
         assert.deepEqual(await watch.runOnce(), { changes: 1, stored: 1, problems: [], released: 0 });
         // A crash before the cursor and the decline were kept: the same change is read again, and stored once.
         await t.db.query("delete from scheduling_change_cursors");
         await t.db.query("update scheduling_bookings set events = jsonb_set(events, array[$1::text, 'declined'], '[]'::jsonb)", [`${b.panelKey}:tech`]);
         assert.deepEqual(await watch.runOnce(), { changes: 1, stored: 0, problems: [], released: 0 });
-        const { rows } = await t.db.query<{ event: string; payload: Record<string, unknown> }>("select event, payload from inbox_events where source = 'calendar'");
+        const { rows } = await t.db.query<{ event: string; payload: Record<string, unknown> }>(
+          "select event, payload from inbox_events where source = 'calendar'",
+        );
         assert.equal(rows.length, 1);
         assert.equal(rows[0]!.event, "interviewer.declined");
         assert.equal(rows[0]!.payload.attendee, people[1]!.email);
 
         // The re-plan, a day before the interview, with nobody else in the pool: the coordinator hears now.
-        const scheduling = schedulingConfigSchema.parse({ panels: [{ stage: "stage-onsite", sessions: [{ id: "tech", title: "Technical", minutes: 60, need: 2, pool: [people[0]!.email, people[1]!.email] }] }] });
-        const task = schedulingReplanTask({ calendars, scheduling, notify: createNotifier({ smtp: smtpSettings }), now: () => Date.parse(b.sessions[0]!.start) - 24 * 3_600_000 });
+        const scheduling = schedulingConfigSchema.parse({
+          panels: [{ stage: "stage-onsite", sessions: [{ id: "tech", title: "Technical", minutes: 60, need: 2, pool: [people[0]!.email, people[1]!.email] }] }],
+        });
+        const task = schedulingReplanTask({
+          calendars,
+          scheduling,
+          notify: createNotifier({ smtp: smtpSettings }),
+          now: () => Date.parse(b.sessions[0]!.start) - 24 * 3_600_000,
+        });
         const gateway = leverGateway(client);
         const input = {
           with: { escalateTo: { channel: "email", to: "coordinator@example.com" } },

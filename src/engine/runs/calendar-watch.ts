@@ -30,7 +30,14 @@ export function pollCron(seconds: number): string {
 async function store(inbox: Pick<Inbox, "storeEvent">, changes: PanelChange[]): Promise<number> {
   let stored = 0;
   for (const c of changes) {
-    const r = await inbox.storeEvent({ connectionId: c.connectionId, source: CALENDAR_SOURCE, event: c.event, dedupeKey: c.dedupeKey, triggeredAt: new Date(), payload: c.data });
+    const r = await inbox.storeEvent({
+      connectionId: c.connectionId,
+      source: CALENDAR_SOURCE,
+      event: c.event,
+      dedupeKey: c.dedupeKey,
+      triggeredAt: new Date(),
+      payload: c.data,
+    });
     if (r.status === "stored") stored++;
   }
   return stored;
@@ -68,7 +75,10 @@ export function calendarPushSecret(key: Buffer, connectionId: string): string {
  * burst of notifications (a provider sends one per event) becomes one read: a job is queued to
  * start `coalesceMs` later, and notifications arriving before it starts are covered by it.
  */
-export function calendarPushTrigger(queue: Pick<JobQueue, "send">, o: { coalesceMs?: number; now?: () => number } = {}): (connectionId: string) => Promise<boolean> {
+export function calendarPushTrigger(
+  queue: Pick<JobQueue, "send">,
+  o: { coalesceMs?: number; now?: () => number } = {},
+): (connectionId: string) => Promise<boolean> {
   const wait = o.coalesceMs ?? 2000;
   const now = o.now ?? Date.now;
   const due = new Map<string, number>();
@@ -93,7 +103,15 @@ export interface CalendarPushOptions {
 }
 
 /** Builds the watcher over the configured calendars (opened once) and the inbox. */
-export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig; secrets?: CalendarSecrets | undefined; providers?: ReadonlyMap<string, CalendarProvider> | undefined; now?: (() => number) | undefined; push?: CalendarPushOptions | undefined }): CalendarWatch {
+export function createCalendarWatch(o: {
+  db: Database;
+  inbox: Pick<Inbox, "storeEvent">;
+  calendars: CalendarsConfig;
+  secrets?: CalendarSecrets | undefined;
+  providers?: ReadonlyMap<string, CalendarProvider> | undefined;
+  now?: (() => number) | undefined;
+  push?: CalendarPushOptions | undefined;
+}): CalendarWatch {
   let providers = o.providers;
   const open = () => (providers ??= new Map(o.calendars.connections.map((c) => [c.id, openCalendarProvider(c, o.calendars, o.secrets)])));
   return {
@@ -102,11 +120,23 @@ export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "store
       // Backup interviewers' holds go once the interview has passed or its panel was cancelled or
       // moved: every tick looks, so a cancellation with no reminder left to run still frees the time.
       const holds = await releaseBackupHolds({ db: o.db, calendars: o.calendars, providers: open(), now: (o.now ?? Date.now)() });
-      return { changes: r.changes.length, stored: await store(o.inbox, r.changes), problems: [...r.problems, ...holds.problems], released: holds.released.length };
+      return {
+        changes: r.changes.length,
+        stored: await store(o.inbox, r.changes),
+        problems: [...r.problems, ...holds.problems],
+        released: holds.released.length,
+      };
     },
     async syncChannels() {
       const push = o.push;
-      return await syncPushChannels({ db: o.db, calendars: o.calendars, providers: open(), publicUrl: push?.publicUrl, secret: (id) => calendarPushSecret(push!.secretKey(), id), now: o.now });
+      return await syncPushChannels({
+        db: o.db,
+        calendars: o.calendars,
+        providers: open(),
+        publicUrl: push?.publicUrl,
+        secret: (id) => calendarPushSecret(push!.secretKey(), id),
+        now: o.now,
+      });
     },
   };
 }
@@ -115,7 +145,15 @@ export function createCalendarWatch(o: { db: Database; inbox: Pick<Inbox, "store
  * Starts the watcher's schedule and worker. Nothing is scheduled without a calendar connection;
  * a schedule left from before is dropped then.
  */
-export async function startCalendarWatch(o: { db: Database; queue: JobQueue; inbox: Pick<Inbox, "storeEvent">; calendars: CalendarsConfig | undefined; secrets?: CalendarSecrets | undefined; push?: CalendarPushOptions | undefined; logger: Logger }): Promise<void> {
+export async function startCalendarWatch(o: {
+  db: Database;
+  queue: JobQueue;
+  inbox: Pick<Inbox, "storeEvent">;
+  calendars: CalendarsConfig | undefined;
+  secrets?: CalendarSecrets | undefined;
+  push?: CalendarPushOptions | undefined;
+  logger: Logger;
+}): Promise<void> {
   await o.queue.define(CALENDAR_WATCH_QUEUE, { retryLimit: 1 });
   const calendars = o.calendars;
   if (!calendars || calendars.connections.length === 0) {
@@ -134,7 +172,8 @@ export async function startCalendarWatch(o: { db: Database; queue: JobQueue; inb
     if (connectionId === undefined) {
       const c = await watch.syncChannels();
       for (const p of c.problems) o.logger.warn({ queue: CALENDAR_WATCH_QUEUE }, `${p}; changes there are read on the schedule`);
-      if (c.opened + c.renewed + c.closed > 0) o.logger.info({ opened: c.opened, renewed: c.renewed, closed: c.closed }, "calendar push channels kept in step with the booked panels");
+      if (c.opened + c.renewed + c.closed > 0)
+        o.logger.info({ opened: c.opened, renewed: c.renewed, closed: c.closed }, "calendar push channels kept in step with the booked panels");
     }
   });
   await o.queue.schedule(CALENDAR_WATCH_QUEUE, pollCron(calendars.pollSeconds), {});
@@ -144,9 +183,20 @@ export async function startCalendarWatch(o: { db: Database; queue: JobQueue; inb
  * A candidate asked to cancel or move: one `candidate.reschedule` event per booked panel of the
  * opportunity (the same request made twice is one event per panel revision). Returns the panels.
  */
-export async function requestReschedule(o: { db: Database; inbox: Pick<Inbox, "storeEvent"> }, connectionId: string, opportunityId: string, reason?: string): Promise<string[]> {
+export async function requestReschedule(
+  o: { db: Database; inbox: Pick<Inbox, "storeEvent"> },
+  connectionId: string,
+  opportunityId: string,
+  reason?: string,
+): Promise<string[]> {
   const panels = await createSchedulingChangeStore(o.db).bookedFor(connectionId, opportunityId);
-  const changes = panels.map((p) => panelChange(p, { kind: "reschedule", sessionIds: ((p.params as { sessions?: { id: string }[] }).sessions ?? []).map((s) => s.id), ...(reason ? { reason } : {}) }, "request"));
+  const changes = panels.map((p) =>
+    panelChange(
+      p,
+      { kind: "reschedule", sessionIds: ((p.params as { sessions?: { id: string }[] }).sessions ?? []).map((s) => s.id), ...(reason ? { reason } : {}) },
+      "request",
+    ),
+  );
   await store(o.inbox, changes);
   return panels.map((p) => p.panelKey);
 }

@@ -18,7 +18,13 @@ function memoryLever() {
   /** Every write's key as it arrived, repeats included. */
   const attempts: string[] = [];
   const keys = new Set<string>();
-  const opp = { id: "o1", name: "Mira", tags: ["Engineering"], stage: { id: "applicant-new", text: "New applicant" }, applications: [{ id: "a1", posting: "p1" }] };
+  const opp = {
+    id: "o1",
+    name: "Mira",
+    tags: ["Engineering"],
+    stage: { id: "applicant-new", text: "New applicant" },
+    applications: [{ id: "a1", posting: "p1" }],
+  };
   const record = (op: string, id: string, arg: unknown, key: string) => {
     attempts.push(key);
     if (keys.has(key)) return; // Lever's idempotent write: same key, no second write
@@ -57,7 +63,13 @@ function memoryLever() {
         text: "Fulcrum screening",
         fields: [
           { id: "f-score", type: "text", text: "Score", required: true },
-          { id: "f-rec", type: "dropdown", text: "Recommendation", required: true, options: [{ text: "Advance" }, { text: "Hold" }, { text: "Reject" }, { text: "Review" }] },
+          {
+            id: "f-rec",
+            type: "dropdown",
+            text: "Recommendation",
+            required: true,
+            options: [{ text: "Advance" }, { text: "Hold" }, { text: "Reject" }, { text: "Review" }],
+          },
           { id: "f-prompt", type: "text", text: "Prompt version", required: false },
         ],
       },
@@ -153,7 +165,15 @@ for (const e of ENGINES) {
       await t.db.exec("delete from workflow_runs; delete from workflow_settings; delete from workflow_timers;");
       clock = Date.UTC(2026, 0, 5, 9);
       lever = memoryLever();
-      scoreOut = { score: 82, confidence: 0.9, tags: ["ai-screened", "strong-match"], reasons: ["5 years of Go"], evidence: [{ quote: "Go since 2019" }], flags: [], meta: { engine: "local", prompt: "screening@1" } };
+      scoreOut = {
+        score: 82,
+        confidence: 0.9,
+        tags: ["ai-screened", "strong-match"],
+        reasons: ["5 years of Go"],
+        evidence: [{ quote: "Go since 2019" }],
+        flags: [],
+        meta: { engine: "local", prompt: "screening@1" },
+      };
       audit.length = 0;
     });
     afterEach(async () => {
@@ -179,7 +199,19 @@ for (const e of ENGINES) {
     }
 
     async function proposals() {
-      return (await t.db.query<{ id: number; step_id: string; status: string; mode: string; confidence: number; reasons: string[]; action: Record<string, unknown>; prompt: string; policy: string[] }>("select * from proposals order by id")).rows;
+      return (
+        await t.db.query<{
+          id: number;
+          step_id: string;
+          status: string;
+          mode: string;
+          confidence: number;
+          reasons: string[];
+          action: Record<string, unknown>;
+          prompt: string;
+          policy: string[];
+        }>("select * from proposals order by id")
+      ).rows;
     }
 
     it("starts one run per workflow and event, however often the event arrives", async () => {
@@ -198,7 +230,10 @@ for (const e of ENGINES) {
       const { eng, drain } = engine();
       const [runId] = await eng.handleEvent(event());
       await drain();
-      assert.deepEqual(lever.writes.map((w) => w.op), ["addNote", "addTags"]);
+      assert.deepEqual(
+        lever.writes.map((w) => w.op),
+        ["addNote", "addTags"],
+      );
       assert.equal((lever.writes[0]!.arg as { value: string }).value, "Score 82 for Backend Engineer");
       const pending = (await proposals()).find((p) => p.step_id === "advance")!;
       assert.equal(pending.status, "pending");
@@ -219,7 +254,8 @@ for (const e of ENGINES) {
     });
 
     it("audits each change of a run once, in order, in a chain that verifies", async () => {
-      const kinds = async (runId: number) => (await trail.search({ traceId: "trace-1" })).filter((r) => r.subject["runId"] === String(runId)).map((r) => r.kind);
+      const kinds = async (runId: number) =>
+        (await trail.search({ traceId: "trace-1" })).filter((r) => r.subject["runId"] === String(runId)).map((r) => r.kind);
       const { eng, drain } = engine();
       const [runId] = await eng.handleEvent(event("audited"));
       await drain();
@@ -234,7 +270,9 @@ for (const e of ENGINES) {
       await shadow.drain();
       assert.deepEqual(await kinds(shadowRun!), ["run.started", "proposal.created", "proposal.created", "proposal.created", "run.succeeded"]);
       const ids = (await proposals()).filter((x) => x.status === "shadow").map((x) => x.id);
-      const audited = (await trail.search({ traceId: "trace-1", kind: "proposal.created" })).filter((r) => r.subject["runId"] === String(shadowRun)).map((r) => Number(r.subject["proposalId"]));
+      const audited = (await trail.search({ traceId: "trace-1", kind: "proposal.created" }))
+        .filter((r) => r.subject["runId"] === String(shadowRun))
+        .map((r) => Number(r.subject["proposalId"]));
       assert.deepEqual(audited, ids);
       assert.equal((await trail.verify()).ok, true);
     });
@@ -244,7 +282,10 @@ for (const e of ENGINES) {
       await eng.handleEvent(event());
       await drain();
       assert.deepEqual(lever.writes, []);
-      assert.deepEqual((await proposals()).map((p) => p.status), ["shadow", "shadow", "shadow"]);
+      assert.deepEqual(
+        (await proposals()).map((p) => p.status),
+        ["shadow", "shadow", "shadow"],
+      );
     });
 
     it("starts new workflows in shadow: nothing written", async () => {
@@ -256,13 +297,19 @@ for (const e of ENGINES) {
     });
 
     it("writes nothing for a workflow in shadow whose per-action modes and sandbox block say auto, on the sandbox too", async () => {
-      const text = SCREEN.replace("mode: auto\nmodes:\n  lever.stage: assist\n", "mode: shadow\nmodes:\n  lever.note: auto\n  lever.tags: auto\nsandbox:\n  mode: auto\n");
+      const text = SCREEN.replace(
+        "mode: auto\nmodes:\n  lever.stage: assist\n",
+        "mode: shadow\nmodes:\n  lever.note: auto\n  lever.tags: auto\nsandbox:\n  mode: auto\n",
+      );
       const { eng, drain } = engine(text, { isSandboxConnection: () => true });
       await eng.handleEvent(event());
       await drain();
       assert.deepEqual(lever.writes, []);
       const p = await proposals();
-      assert.deepEqual(p.map((x) => `${x.step_id}:${x.status}:${x.mode}`), ["note:shadow:shadow", "tags:shadow:shadow", "advance:shadow:shadow"]);
+      assert.deepEqual(
+        p.map((x) => `${x.step_id}:${x.status}:${x.mode}`),
+        ["note:shadow:shadow", "tags:shadow:shadow", "advance:shadow:shadow"],
+      );
     });
 
     it("writes nothing after a person sets the workflow to shadow while a run is under way", async () => {
@@ -275,8 +322,14 @@ for (const e of ENGINES) {
       await drain();
       assert.deepEqual(lever.writes, []);
       const p = await proposals();
-      assert.deepEqual(p.map((x) => x.status), ["shadow", "shadow", "shadow"]);
-      assert.ok(p[0]!.policy.some((r) => r === "mode shadow: the workflow's mode (set by user:ops)"), p[0]!.policy.join("; "));
+      assert.deepEqual(
+        p.map((x) => x.status),
+        ["shadow", "shadow", "shadow"],
+      );
+      assert.ok(
+        p[0]!.policy.some((r) => r === "mode shadow: the workflow's mode (set by user:ops)"),
+        p[0]!.policy.join("; "),
+      );
     });
 
     it("falls back to assist when confidence is below the guard", async () => {
@@ -295,7 +348,9 @@ for (const e of ENGINES) {
       const { eng, drain } = engine();
       const [runId] = await eng.handleEvent(event());
       await drain();
-      const steps = await t.db.query<{ step_id: string; status: string }>("select step_id, status from workflow_steps where run_id = $1 order by position", [runId]);
+      const steps = await t.db.query<{ step_id: string; status: string }>("select step_id, status from workflow_steps where run_id = $1 order by position", [
+        runId,
+      ]);
       assert.equal(steps.rows.at(-1)!.status, "skipped");
       assert.equal((await proposals()).length, 2);
     });
@@ -306,7 +361,10 @@ for (const e of ENGINES) {
       await eng.handleEvent(event());
       await drain();
       const note = (await proposals())[0]!;
-      await assert.rejects(eng.decideProposal(note.id, { actor: "user:ana", decision: "approve", edits: { opportunityId: "other" } }), /cannot edit opportunityId/);
+      await assert.rejects(
+        eng.decideProposal(note.id, { actor: "user:ana", decision: "approve", edits: { opportunityId: "other" } }),
+        /cannot edit opportunityId/,
+      );
       await eng.decideProposal(note.id, { actor: "user:ana", decision: "approve", edits: { body: "Edited by Ana" } });
       await drain();
       assert.equal((lever.writes[0]!.arg as { value: string }).value, "Edited by Ana");
@@ -315,7 +373,9 @@ for (const e of ENGINES) {
       await eng.decideProposal(tags.id, { actor: "user:ana", decision: "reject", reason: "tags are not useful here" });
       await drain();
       await assert.rejects(eng.decideProposal(tags.id, { actor: "user:bo", decision: "approve" }), /is rejected, not pending/);
-      const row = (await t.db.query<{ decision_reason: string; decided_by: string }>("select decision_reason, decided_by from proposals where id = $1", [tags.id])).rows[0]!;
+      const row = (
+        await t.db.query<{ decision_reason: string; decided_by: string }>("select decision_reason, decided_by from proposals where id = $1", [tags.id])
+      ).rows[0]!;
       assert.deepEqual(row, { decision_reason: "tags are not useful here", decided_by: "user:ana" });
       assert.equal(lever.writes.length, 1);
     });
@@ -323,7 +383,10 @@ for (const e of ENGINES) {
     it("escalates a waiting proposal, then expires it and lets the run go on", async () => {
       const notified: string[] = [];
       const text = SCREEN.replace("  escalateAfter: 1h\n", "  escalateAfter: 1h\n  escalateTo: { channel: slack, to: env:TEAM_SLACK }\n");
-      const { eng, drain } = engine(text, { notify: async (channel, to) => void notified.push(`${channel}:${to}`), env: { TEAM_SLACK: "https://hooks.example/x" } });
+      const { eng, drain } = engine(text, {
+        notify: async (channel, to) => void notified.push(`${channel}:${to}`),
+        env: { TEAM_SLACK: "https://hooks.example/x" },
+      });
       const [runId] = await eng.handleEvent(event());
       await drain();
       clock += 61 * 60_000;
@@ -377,12 +440,18 @@ for (const e of ENGINES) {
       const [runId] = await eng.handleEvent(event());
       await drain();
       assert.ok(failed);
-      assert.deepEqual(lever.writes.map((w) => `${w.op}:${w.key}`), [`addNote:fulcrum:run:${runId}:note:1`, `addTags:fulcrum:run:${runId}:tags:1:add`, `changeStage:fulcrum:run:${runId}:advance:1`]);
+      assert.deepEqual(
+        lever.writes.map((w) => `${w.op}:${w.key}`),
+        [`addNote:fulcrum:run:${runId}:note:1`, `addTags:fulcrum:run:${runId}:tags:1:add`, `changeStage:fulcrum:run:${runId}:advance:1`],
+      );
       assert.equal(lever.attempts.filter((k) => k === `fulcrum:run:${runId}:note:1`).length, 2, "the note was written again with the same key");
       assert.equal(records.filter((k) => k === "lever.write").length, 3, "one record per write");
       const note = (await proposals()).find((p) => p.step_id === "note")!;
       assert.equal(note.status, "applied");
-      const step = await t.db.query<{ status: string; attempts: number }>("select status, attempts from workflow_steps where run_id = $1 and step_id = 'note'", [runId]);
+      const step = await t.db.query<{ status: string; attempts: number }>(
+        "select status, attempts from workflow_steps where run_id = $1 and step_id = 'note'",
+        [runId],
+      );
       assert.deepEqual(step.rows[0], { status: "succeeded", attempts: 2 });
       const run = await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId]);
       assert.equal(run.rows[0]!.status, "succeeded");
@@ -391,7 +460,12 @@ for (const e of ENGINES) {
     it("keeps a timer until its event was handled, so a failed attempt fires again", async () => {
       const timer = { key: "interview-ended:i1", fireAt: clock };
       await t.db.query("insert into workflow_timers (key, workflow_id, fire_at) values ($1, 'screen', $2)", [timer.key, new Date(timer.fireAt)]);
-      await assert.rejects(fireTimer(t.db, timer, async () => { throw new Error("Lever did not answer"); }), /Lever did not answer/);
+      await assert.rejects(
+        fireTimer(t.db, timer, async () => {
+          throw new Error("Lever did not answer");
+        }),
+        /Lever did not answer/,
+      );
       let fired = 0;
       assert.equal(await fireTimer(t.db, timer, async () => void fired++), true);
       assert.equal(fired, 1);
@@ -439,9 +513,17 @@ steps:
       assert.equal(gate.status, "pending");
       await eng.decideProposal(gate.id, { actor: "user:ana", decision: "approve" });
       await drain();
-      assert.deepEqual(lever.writes.map((w) => w.arg), [["gated"]]);
-      const steps = await t.db.query<{ step_id: string; status: string }>("select step_id, status from workflow_steps where run_id = $1 order by position", [runId]);
-      assert.deepEqual(steps.rows.map((s) => `${s.step_id}:${s.status}`), ["pause:succeeded", "route:succeeded", "never:skipped", "gate:succeeded", "tag:succeeded"]);
+      assert.deepEqual(
+        lever.writes.map((w) => w.arg),
+        [["gated"]],
+      );
+      const steps = await t.db.query<{ step_id: string; status: string }>("select step_id, status from workflow_steps where run_id = $1 order by position", [
+        runId,
+      ]);
+      assert.deepEqual(
+        steps.rows.map((s) => `${s.step_id}:${s.status}`),
+        ["pause:succeeded", "route:succeeded", "never:skipped", "gate:succeeded", "tag:succeeded"],
+      );
     });
 
     it("cancels the run when an approval gate is rejected", async () => {
@@ -488,19 +570,44 @@ steps:
         return { opportunityId: "o-found" };
       };
       const { eng, drain } = engine(FOUND, { tasks: { "test.find": find } });
-      const bare: EngineEvent = { key: "m1", connectionId: "c1", source: "manual", name: "manual", triggeredAt: 1, data: {}, traceId: "trace-found", workflowId: "found" };
+      const bare: EngineEvent = {
+        key: "m1",
+        connectionId: "c1",
+        source: "manual",
+        name: "manual",
+        triggeredAt: 1,
+        data: {},
+        traceId: "trace-found",
+        workflowId: "found",
+      };
       const [found] = await eng.handleEvent(bare);
       const [named] = await eng.handleEvent({ ...bare, key: "m2", data: { opportunityId: "o-named" }, traceId: "trace-named" });
       await drain();
-      const runs = await t.db.query<{ id: number; opportunity_id: string | null; status: string }>("select id, opportunity_id, status from workflow_runs order by id");
-      assert.deepEqual(runs.rows.map((r) => [Number(r.id), r.opportunity_id, r.status]), [[found, "o-found", "succeeded"], [named, "o-named", "succeeded"]]);
+      const runs = await t.db.query<{ id: number; opportunity_id: string | null; status: string }>(
+        "select id, opportunity_id, status from workflow_runs order by id",
+      );
+      assert.deepEqual(
+        runs.rows.map((r) => [Number(r.id), r.opportunity_id, r.status]),
+        [
+          [found, "o-found", "succeeded"],
+          [named, "o-named", "succeeded"],
+        ],
+      );
       assert.equal((await getRun(t.db, found!))?.opportunityId, "o-found");
-      const finished = await t.db.query<{ opportunity_id: string | null }>("select opportunity_id from audit_records where kind = 'run.succeeded' and trace_id = 'trace-found'");
+      const finished = await t.db.query<{ opportunity_id: string | null }>(
+        "select opportunity_id from audit_records where kind = 'run.succeeded' and trace_id = 'trace-found'",
+      );
       assert.equal(finished.rows[0]?.opportunity_id, "o-found");
     });
 
     it("fails the run after a step keeps failing, with the error kept", async () => {
-      const { eng, drain } = engine(SCREEN, { tasks: { "test.score": async () => { throw new Error("scorer broke"); } } });
+      const { eng, drain } = engine(SCREEN, {
+        tasks: {
+          "test.score": async () => {
+            throw new Error("scorer broke");
+          },
+        },
+      });
       const [runId] = await eng.handleEvent(event());
       await drain();
       const run = await t.db.query<{ status: string; error: string }>("select status, error from workflow_runs where id = $1", [runId]);
@@ -520,11 +627,20 @@ steps:
       const { eng, drain } = engine(SCREEN, { tasks: { "test.score": score } });
       await eng.handleEvent(event());
       await drain();
-      assert.deepEqual(seen, [[1, false], [2, false], [3, true]]);
+      assert.deepEqual(seen, [
+        [1, false],
+        [2, false],
+        [3, true],
+      ]);
     });
 
     it("marks an approved proposal failed when its write keeps failing, beside the failed run", async () => {
-      const failing = { ...lever.gateway, addNote: async () => { throw Object.assign(new Error("Lever answered 503"), { retryable: true }); } } as LeverGateway;
+      const failing = {
+        ...lever.gateway,
+        addNote: async () => {
+          throw Object.assign(new Error("Lever answered 503"), { retryable: true });
+        },
+      } as LeverGateway;
       const { eng, drain } = engine(SCREEN, { lever: () => failing });
       const [runId] = await eng.handleEvent(event());
       await drain();
@@ -543,7 +659,10 @@ steps:
       const [waiting] = await eng.handleEvent(event("late"));
       await drain();
       const overdue = await listRuns(t.db, { overdue: true });
-      assert.deepEqual(overdue.map((r) => r.id), [waiting]);
+      assert.deepEqual(
+        overdue.map((r) => r.id),
+        [waiting],
+      );
       assert.equal(overdue[0]!.overdue, true);
       const p = (await proposals()).find((x) => x.step_id === "advance")!;
       await eng.decideProposal(p.id, { actor: "user:ana", decision: "reject", reason: "not yet" });
@@ -587,8 +706,14 @@ steps:
       clock += 61_000;
       await drain();
       assert.equal(calls, 2);
-      assert.deepEqual(lever.writes.map((w: { arg: unknown }) => w.arg), [["checked"]]);
-      const done = await t.db.query<{ status: string; attempts: number }>("select s.attempts, r.status from workflow_steps s join workflow_runs r on r.id = s.run_id where s.run_id = $1 and s.step_id = 'check'", [runId]);
+      assert.deepEqual(
+        lever.writes.map((w: { arg: unknown }) => w.arg),
+        [["checked"]],
+      );
+      const done = await t.db.query<{ status: string; attempts: number }>(
+        "select s.attempts, r.status from workflow_steps s join workflow_runs r on r.id = s.run_id where s.run_id = $1 and s.step_id = 'check'",
+        [runId],
+      );
       assert.deepEqual(done.rows[0], { attempts: 1, status: "succeeded" });
     });
 
@@ -600,7 +725,10 @@ steps:
       await eng.handleEvent(event("b"));
       await drain();
       // The lowest mode wins: the stage's own assist cannot raise it above the workflow's shadow.
-      assert.deepEqual((await proposals()).map((p) => p.status), ["shadow", "shadow", "shadow"]);
+      assert.deepEqual(
+        (await proposals()).map((p) => p.status),
+        ["shadow", "shadow", "shadow"],
+      );
     });
 
     it("stores each step's rendered input with the step, cutting one over 64 KiB", async () => {
@@ -669,8 +797,14 @@ steps:
     });
 
     it("keeps a failed step's input beside its error", async () => {
-      const text = SCREEN.replace("    task: test.score\n", "    task: test.score\n    with: { posting: \"{{ context.posting.text }}\", min: 3 }\n");
-      const { eng, drain } = engine(text, { tasks: { "test.score": async () => { throw new Error("scorer broke"); } } });
+      const text = SCREEN.replace("    task: test.score\n", '    task: test.score\n    with: { posting: "{{ context.posting.text }}", min: 3 }\n');
+      const { eng, drain } = engine(text, {
+        tasks: {
+          "test.score": async () => {
+            throw new Error("scorer broke");
+          },
+        },
+      });
       const [runId] = await eng.handleEvent(event());
       await drain();
       const run = (await getRun(t.db, runId!))!;
@@ -682,7 +816,10 @@ steps:
       assert.deepEqual(run.steps.find((s) => s.stepId === "context")!.input, { kinds: ["opportunity", "posting"] });
     });
 
-    const FORM = (template: string, fields = "Score: \"{{ steps.score.output.score }}\"\n      Recommendation: \"{{ steps.score.output.recommendation }}\"") => `id: form
+    const FORM = (
+      template: string,
+      fields = 'Score: "{{ steps.score.output.score }}"\n      Recommendation: "{{ steps.score.output.recommendation }}"',
+    ) => `id: form
 name: Form
 mode: auto
 settings:
@@ -701,7 +838,12 @@ steps:
       ${fields}
 `;
     const stepOf = async (runId: number, stepId: string) =>
-      (await t.db.query<{ status: string; output: Record<string, unknown> }>("select status, output from workflow_steps where run_id = $1 and step_id = $2", [runId, stepId])).rows[0]!;
+      (
+        await t.db.query<{ status: string; output: Record<string, unknown> }>("select status, output from workflow_steps where run_id = $1 and step_id = $2", [
+          runId,
+          stepId,
+        ])
+      ).rows[0]!;
 
     it("fills a profile form from a step's output, every template field in its order, by the field's text", async () => {
       scoreOut = { ...scoreOut, recommendation: "hold" };
@@ -712,7 +854,14 @@ steps:
       assert.ok(write, JSON.stringify(lever.writes));
       const form = write.arg as { baseTemplateId: string; fields: { id: string; value: unknown }[] };
       assert.equal(form.baseTemplateId, "ft1");
-      assert.deepEqual(form.fields.map((f) => [f.id, f.value]), [["f-score", "82"], ["f-rec", "Hold"], ["f-prompt", null]]);
+      assert.deepEqual(
+        form.fields.map((f) => [f.id, f.value]),
+        [
+          ["f-score", "82"],
+          ["f-rec", "Hold"],
+          ["f-prompt", null],
+        ],
+      );
       assert.equal(write.key, `fulcrum:run:${runId}:form:1`);
       assert.equal((await stepOf(runId!, "form")).status, "succeeded");
     });
@@ -729,7 +878,7 @@ steps:
     });
 
     it("fails the form step naming the template field the workflow's fields do not match", async () => {
-      const { eng, drain } = engine(FORM("Fulcrum screening", "Score: \"{{ steps.score.output.score }}\"\n      Recomendation: hold"));
+      const { eng, drain } = engine(FORM("Fulcrum screening", 'Score: "{{ steps.score.output.score }}"\n      Recomendation: hold'));
       const [runId] = await eng.handleEvent(event("form-typo"));
       await drain();
       const run = (await t.db.query<{ status: string; error: string | null }>("select status, error from workflow_runs where id = $1", [runId])).rows[0]!;
@@ -739,7 +888,8 @@ steps:
     });
 
     it("holds an archive for a person in an auto workflow unless an admin allows auto archives", async () => {
-      const ARCHIVE = "id: rejecting\nname: Rejecting\nmode: auto\ntriggers: [{ lever: applicationCreated }]\nsteps:\n  - id: reject\n    type: lever.archive\n    reason: Underqualified\n";
+      const ARCHIVE =
+        "id: rejecting\nname: Rejecting\nmode: auto\ntriggers: [{ lever: applicationCreated }]\nsteps:\n  - id: reject\n    type: lever.archive\n    reason: Underqualified\n";
       const held = engine(ARCHIVE);
       await held.eng.handleEvent(event("archive-held"));
       await held.drain();
@@ -752,7 +902,10 @@ steps:
       const allowed = engine(ARCHIVE, { autoArchive: true });
       await allowed.eng.handleEvent(event("archive-allowed"));
       await allowed.drain();
-      assert.deepEqual(lever.writes.filter((w) => w.op === "archive").map((w) => w.arg), ["r1"]);
+      assert.deepEqual(
+        lever.writes.filter((w) => w.op === "archive").map((w) => w.arg),
+        ["r1"],
+      );
     });
 
     it("keeps an action step's rendered input while it waits for a person and after", async () => {

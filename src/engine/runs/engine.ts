@@ -283,7 +283,9 @@ export function createWorkflowEngine(options: EngineOptions) {
 
   /** Workflow settings changed through the API (enabled, mode) over the file's values. */
   async function effectiveWorkflows(): Promise<Workflow[]> {
-    const { rows } = await db.query<{ workflow_id: string; enabled: boolean | null; mode: Mode | null }>("select workflow_id, enabled, mode from workflow_settings");
+    const { rows } = await db.query<{ workflow_id: string; enabled: boolean | null; mode: Mode | null }>(
+      "select workflow_id, enabled, mode from workflow_settings",
+    );
     const overrides = new Map(rows.map((r) => [r.workflow_id, r]));
     return options.workflows.list().map(({ workflow }) => {
       const o = overrides.get(workflow.id);
@@ -294,7 +296,9 @@ export function createWorkflowEngine(options: EngineOptions) {
 
   /** The mode a person chose for a workflow (console, API, CLI), read at each decision. */
   async function chosenMode(workflowId: string): Promise<{ mode: Mode; by: string | null } | null> {
-    const { rows } = await db.query<{ mode: Mode | null; updated_by: string | null }>("select mode, updated_by from workflow_settings where workflow_id = $1", [workflowId]);
+    const { rows } = await db.query<{ mode: Mode | null; updated_by: string | null }>("select mode, updated_by from workflow_settings where workflow_id = $1", [
+      workflowId,
+    ]);
     const r = rows[0];
     return r?.mode ? { mode: r.mode, by: r.updated_by } : null;
   }
@@ -303,14 +307,22 @@ export function createWorkflowEngine(options: EngineOptions) {
    * The effective mode of every action of every workflow, with the reason: on a Lever account and,
    * for a workflow with a `sandbox:` block, on the built-in sandbox. What the console lists.
    */
-  async function workflowModes(ceiling: Mode, ceilingSource?: string): Promise<Map<string, { chosen: { mode: Mode; by: string | null } | null; actions: ActionMode[]; onSandbox: ActionMode[] }>> {
-    const { rows } = await db.query<{ workflow_id: string; mode: Mode | null; updated_by: string | null }>("select workflow_id, mode, updated_by from workflow_settings");
+  async function workflowModes(
+    ceiling: Mode,
+    ceilingSource?: string,
+  ): Promise<Map<string, { chosen: { mode: Mode; by: string | null } | null; actions: ActionMode[]; onSandbox: ActionMode[] }>> {
+    const { rows } = await db.query<{ workflow_id: string; mode: Mode | null; updated_by: string | null }>(
+      "select workflow_id, mode, updated_by from workflow_settings",
+    );
     const chosen = new Map(rows.filter((r) => r.mode).map((r) => [r.workflow_id, { mode: r.mode!, by: r.updated_by }]));
     return new Map(
       options.workflows.list().map(({ workflow }) => {
         const c = chosen.get(workflow.id) ?? null;
         const inputs = { ceiling, ceilingSource, chosen: c, autoArchive: options.autoArchive };
-        return [workflow.id, { chosen: c, actions: actionModes(workflow, { ...inputs, sandbox: false }), onSandbox: actionModes(workflow, { ...inputs, sandbox: true }) }];
+        return [
+          workflow.id,
+          { chosen: c, actions: actionModes(workflow, { ...inputs, sandbox: false }), onSandbox: actionModes(workflow, { ...inputs, sandbox: true }) },
+        ];
       }),
     );
   }
@@ -322,7 +334,12 @@ export function createWorkflowEngine(options: EngineOptions) {
    */
   async function modeFor(run: RunRow, step: ActionStep | Extract<Step, { type: "approval" }>): Promise<{ mode: Mode; reason: string }> {
     const chosen = await chosenMode(run.workflow_id);
-    const limits = modeLimits(run.workflow, step, { ceiling: "auto", chosen, sandbox: options.isSandboxConnection?.(run.connection_id) === true, autoArchive: options.autoArchive }).filter((l) => l.layer !== "ceiling");
+    const limits = modeLimits(run.workflow, step, {
+      ceiling: "auto",
+      chosen,
+      sandbox: options.isSandboxConnection?.(run.connection_id) === true,
+      autoArchive: options.autoArchive,
+    }).filter((l) => l.layer !== "ceiling");
     const { mode, reason } = lowestMode(limits);
     return { mode, reason };
   }
@@ -339,7 +356,10 @@ export function createWorkflowEngine(options: EngineOptions) {
     const hasTimers = targeted.some((w) => w.enabled && w.triggers.some((t) => "timer" in t && asArray(t.timer.on).includes(event.name)));
     // Lever has not confirmed interview events' fields: the interview (and its opportunity) is
     // found through the API when an id is missing, and what cannot be found is logged and counted.
-    const interviewed = hasTimers && event.source === "lever" && isInterviewEvent(event.name) ? await resolveInterviewEvent(event, await lever(event.connectionId), { logger, now }) : null;
+    const interviewed =
+      hasTimers && event.source === "lever" && isInterviewEvent(event.name)
+        ? await resolveInterviewEvent(event, await lever(event.connectionId), { logger, now })
+        : null;
     if (interviewed?.opportunityId && !opportunityIdOf(event)) event = { ...event, data: { ...event.data, opportunityId: interviewed.opportunityId } };
     const needs = contextNeeds(targeted, event);
     const ctx: RunContext = {};
@@ -409,7 +429,13 @@ export function createWorkflowEngine(options: EngineOptions) {
       await dispatcher.enqueueStep({ runId: Number(id), stepId: first.id, generation: 1 }, {}, tx);
       // Last: the audit chain's head stays locked until this transaction commits.
       await audit(
-        { kind: "run.started", traceId: event.traceId, actor: `workflow:${workflow.id}`, subject: { connectionId: event.connectionId, opportunityId: opportunityIdOf(event), runId: String(id) }, data: { event: event.name, source: event.source, dryRun: start.dryRun === true } },
+        {
+          kind: "run.started",
+          traceId: event.traceId,
+          actor: `workflow:${workflow.id}`,
+          subject: { connectionId: event.connectionId, opportunityId: opportunityIdOf(event), runId: String(id) },
+          data: { event: event.name, source: event.source, dryRun: start.dryRun === true },
+        },
         tx,
       );
       return Number(id);
@@ -433,7 +459,10 @@ export function createWorkflowEngine(options: EngineOptions) {
   }
 
   async function stepOutputs(q: Queryable, run: RunRow): Promise<Record<string, { status: string; output: Record<string, unknown> | null }>> {
-    const { rows } = await q.query<StepRow>("select step_id, status, output from workflow_steps where run_id = $1 and generation = $2", [run.id, run.generation]);
+    const { rows } = await q.query<StepRow>("select step_id, status, output from workflow_steps where run_id = $1 and generation = $2", [
+      run.id,
+      run.generation,
+    ]);
     return Object.fromEntries(rows.map((r) => [r.step_id, { status: r.status, output: r.output }]));
   }
 
@@ -523,7 +552,14 @@ export function createWorkflowEngine(options: EngineOptions) {
    * after its last attempt, and otherwise rethrows so the queue retries. Context the step loaded
    * is kept, so a retry does not fetch it again.
    */
-  async function failStep(job: StepJob, run: RunRow, row: StepRow, step: Step, state: StepState, err: Error & { retryable?: boolean; retryAt?: unknown }): Promise<void> {
+  async function failStep(
+    job: StepJob,
+    run: RunRow,
+    row: StepRow,
+    step: Step,
+    state: StepState,
+    err: Error & { retryable?: boolean; retryAt?: unknown },
+  ): Promise<void> {
     const message = err.message.slice(0, 2000);
     const input = storedInput(state.input);
     const [context, postingId] = changedContext(run);
@@ -617,7 +653,12 @@ export function createWorkflowEngine(options: EngineOptions) {
                 source: "manual",
                 name: "manual",
                 triggeredAt: now(),
-                data: { ...child.data, ...(child.opportunityId ? { opportunityId: child.opportunityId } : {}), startedBy: `workflow:${run.workflow_id}`, parentRunId: run.id },
+                data: {
+                  ...child.data,
+                  ...(child.opportunityId ? { opportunityId: child.opportunityId } : {}),
+                  startedBy: `workflow:${run.workflow_id}`,
+                  parentRunId: run.id,
+                },
                 traceId: run.trace_id,
                 workflowId,
               },
@@ -663,7 +704,13 @@ export function createWorkflowEngine(options: EngineOptions) {
   }
 
   /** Builds the proposal for an action or approval step and applies the policy to it. */
-  async function propose(run: RunRow, row: StepRow, step: ActionStep | Extract<Step, { type: "approval" }>, scope: Record<string, unknown>, seen: StepState): Promise<Outcome> {
+  async function propose(
+    run: RunRow,
+    row: StepRow,
+    step: ActionStep | Extract<Step, { type: "approval" }>,
+    scope: Record<string, unknown>,
+    seen: StepState,
+  ): Promise<Outcome> {
     // The step's input is what the engine rendered (a person's edits show on the proposal, not here).
     let action: Action;
     let summary: string;
@@ -685,7 +732,9 @@ export function createWorkflowEngine(options: EngineOptions) {
     // String flags are policy flags (hidden text, injection…); object flags are findings to show as evidence.
     const rawFlags = asArray(basis.flags);
     const flags = [...new Set(rawFlags.filter((f): f is string => typeof f === "string"))];
-    const reasons = asArray(basis.reasons).map((r) => (typeof r === "string" ? r : JSON.stringify(r))).slice(0, 50);
+    const reasons = asArray(basis.reasons)
+      .map((r) => (typeof r === "string" ? r : JSON.stringify(r)))
+      .slice(0, 50);
     const evidence = asArray(basis.evidence ?? rawFlags.filter((f) => typeof f === "object" && f !== null)).slice(0, 50);
 
     const ceiling: Mode = run.dry_run ? "shadow" : typeof options.modeCeiling === "string" ? options.modeCeiling : await options.modeCeiling.get();
@@ -693,9 +742,23 @@ export function createWorkflowEngine(options: EngineOptions) {
     const decided =
       step.type === "approval"
         ? capMode(mode, ceiling) === "shadow"
-          ? { outcome: "record" as const, mode: "shadow" as const, reasons: [...(mode !== "shadow" ? [`mode ceiling ${ceiling} caps ${mode}`] : []), "shadow: the gate is recorded and passed"] }
+          ? {
+              outcome: "record" as const,
+              mode: "shadow" as const,
+              reasons: [...(mode !== "shadow" ? [`mode ceiling ${ceiling} caps ${mode}`] : []), "shadow: the gate is recorded and passed"],
+            }
           : { outcome: "propose" as const, mode: "assist" as const, reasons: ["approval gate: waits for a person"] }
-        : decide(mode, { confidence, minConfidence: run.workflow.guards.minConfidence, flags, postingId: run.posting_id ?? undefined, excludedPostings: run.workflow.guards.excludePostings }, ceiling);
+        : decide(
+            mode,
+            {
+              confidence,
+              minConfidence: run.workflow.guards.minConfidence,
+              flags,
+              postingId: run.posting_id ?? undefined,
+              excludedPostings: run.workflow.guards.excludePostings,
+            },
+            ceiling,
+          );
     // Which layer set the mode (the workflow's, a per-action mode, the sandbox block) comes first.
     const decision = { ...decided, reasons: [`mode ${reason}`, ...decided.reasons] };
     const status = decision.outcome === "record" ? "shadow" : decision.outcome === "propose" ? "pending" : "approved";
@@ -703,18 +766,51 @@ export function createWorkflowEngine(options: EngineOptions) {
     const expiresAt = status === "pending" ? new Date(now() + parseDuration(approval.expiresAfter)) : null;
     const escalateAt = status === "pending" && approval.escalateAfter ? new Date(now() + parseDuration(approval.escalateAfter)) : null;
     const params: unknown[] = [
-      run.id, step.id, run.generation, run.workflow_id, run.connection_id, (action.opportunityId as string | undefined) ?? run.opportunity_id, run.posting_id, step.type,
-      JSON.stringify(action), summary, JSON.stringify(reasons), JSON.stringify(evidence), confidence ?? null,
-      (meta.engine as string | undefined) ?? null, (meta.model as string | undefined) ?? null, (meta.prompt as string | undefined) ?? null,
-      JSON.stringify(flags), decision.mode, JSON.stringify(decision.reasons), status, expiresAt, escalateAt, run.trace_id,
-      status === "approved" ? "policy:auto" : null, status === "approved" ? new Date(now()) : null, seen.proposalId ?? null,
+      run.id,
+      step.id,
+      run.generation,
+      run.workflow_id,
+      run.connection_id,
+      (action.opportunityId as string | undefined) ?? run.opportunity_id,
+      run.posting_id,
+      step.type,
+      JSON.stringify(action),
+      summary,
+      JSON.stringify(reasons),
+      JSON.stringify(evidence),
+      confidence ?? null,
+      (meta.engine as string | undefined) ?? null,
+      (meta.model as string | undefined) ?? null,
+      (meta.prompt as string | undefined) ?? null,
+      JSON.stringify(flags),
+      decision.mode,
+      JSON.stringify(decision.reasons),
+      status,
+      expiresAt,
+      escalateAt,
+      run.trace_id,
+      status === "approved" ? "policy:auto" : null,
+      status === "approved" ? new Date(now()) : null,
+      seen.proposalId ?? null,
     ];
     const record = (id: number): AuditRecordInput => ({
       kind: "proposal.created",
       traceId: run.trace_id,
       actor: `workflow:${run.workflow_id}`,
       subject: { connectionId: run.connection_id, opportunityId: run.opportunity_id ?? undefined, runId: String(run.id), proposalId: String(id) },
-      data: { step: step.id, kind: step.type, summary, status, mode: decision.mode, policy: decision.reasons, confidence: confidence ?? null, model: meta.model ?? null, prompt: meta.prompt ?? null, engine: meta.engine ?? null, flags },
+      data: {
+        step: step.id,
+        kind: step.type,
+        summary,
+        status,
+        mode: decision.mode,
+        policy: decision.reasons,
+        confidence: confidence ?? null,
+        model: meta.model ?? null,
+        prompt: meta.prompt ?? null,
+        engine: meta.engine ?? null,
+        flags,
+      },
     });
 
     if (status !== "approved") {
@@ -748,7 +844,11 @@ export function createWorkflowEngine(options: EngineOptions) {
       });
     }
     if (!proposal) {
-      const again = await db.query<ProposalRow>("select * from proposals where run_id = $1 and step_id = $2 and generation = $3", [run.id, step.id, run.generation]);
+      const again = await db.query<ProposalRow>("select * from proposals where run_id = $1 and step_id = $2 and generation = $3", [
+        run.id,
+        step.id,
+        run.generation,
+      ]);
       return outcomeOfExisting(run, again.rows[0]!);
     }
     engineEvents.emit("proposal.created", { proposalId: Number(proposal.id), runId: run.id, workflowId: run.workflow_id, status });
@@ -807,14 +907,21 @@ export function createWorkflowEngine(options: EngineOptions) {
    * steps whose condition does not hold (decided here, from the same outputs their own job would
    * read, so they cost no job of their own), or the end.
    */
-  function nextStep(run: RunRow, step: Step, outcome: Outcome, status: string, steps: Record<string, { status: string; output: Record<string, unknown> | null }>) {
+  function nextStep(
+    run: RunRow,
+    step: Step,
+    outcome: Outcome,
+    status: string,
+    steps: Record<string, { status: string; output: Record<string, unknown> | null }>,
+  ) {
     const all = run.workflow.steps;
     const position = all.findIndex((s) => s.id === step.id);
     const skipped: { step_id: string; position: number; type: string; output: Record<string, unknown> }[] = [];
     let next = outcome.kind === "goto" ? (outcome.target === "end" ? undefined : all.find((s) => s.id === outcome.target)) : all[position + 1];
     if (next) {
       // Steps jumped over by a branch are recorded as skipped, so the run reads completely.
-      for (let i = position + 1; i < all.indexOf(next); i++) skipped.push({ step_id: all[i]!.id, position: i, type: all[i]!.type, output: { skipped: `branch ${step.id} jumped to ${next.id}` } });
+      for (let i = position + 1; i < all.indexOf(next); i++)
+        skipped.push({ step_id: all[i]!.id, position: i, type: all[i]!.type, output: { skipped: `branch ${step.id} jumped to ${next.id}` } });
     }
     const known: Record<string, { status: string; output: Record<string, unknown> | null }> = { ...steps, [step.id]: { status, output: outcome.output ?? {} } };
     while (next?.if) {
@@ -847,7 +954,14 @@ export function createWorkflowEngine(options: EngineOptions) {
    * the step's job, whose completion commits after it and flushes it, runs the step again, and any
    * write repeats with the same idempotency key.
    */
-  async function changeAndAudit(q: Queryable, ctes: string[], final: string, params: unknown[], records: AuditRecordInput[], o: { lazyCommit?: boolean } = {}): Promise<void> {
+  async function changeAndAudit(
+    q: Queryable,
+    ctes: string[],
+    final: string,
+    params: unknown[],
+    records: AuditRecordInput[],
+    o: { lazyCommit?: boolean } = {},
+  ): Promise<void> {
     const sink = options.audit;
     const bind = (v: unknown) => `$${params.push(v)}`;
     const all = [...ctes, `done as (${final})`].join(",\n");
@@ -866,9 +980,24 @@ export function createWorkflowEngine(options: EngineOptions) {
    * row, the run's own row and the audit records in one statement; the next job. A settle with
    * nothing else to do (the run's last step) is that one statement alone, committing by itself.
    */
-  async function settle(run: RunRow, row: StepRow, step: Step, outcome: Outcome, input: unknown, steps: Record<string, { status: string; output: Record<string, unknown> | null }>): Promise<void> {
+  async function settle(
+    run: RunRow,
+    row: StepRow,
+    step: Step,
+    outcome: Outcome,
+    input: unknown,
+    steps: Record<string, { status: string; output: Record<string, unknown> | null }>,
+  ): Promise<void> {
     const status =
-      outcome.kind === "done" || outcome.kind === "goto" ? "succeeded" : outcome.kind === "skipped" ? "skipped" : outcome.kind === "stop" ? (outcome.status === "failed" ? "failed" : "succeeded") : "waiting";
+      outcome.kind === "done" || outcome.kind === "goto"
+        ? "succeeded"
+        : outcome.kind === "skipped"
+          ? "skipped"
+          : outcome.kind === "stop"
+            ? outcome.status === "failed"
+              ? "failed"
+              : "succeeded"
+            : "waiting";
     let runStatus: "running" | "waiting" | "succeeded" | "failed" | "cancelled" = "running";
     let route: ReturnType<typeof nextStep> = { next: undefined, nextPos: -1, skipped: [] };
     let error: string | undefined;
@@ -898,7 +1027,8 @@ export function createWorkflowEngine(options: EngineOptions) {
       }
       // The jobs first, so the audit chain's head (locked by the append below) is held the least.
       if (next) await dispatcher.enqueueStep({ runId: run.id, stepId: next.id, generation: run.generation }, {}, q);
-      if (outcome.kind === "wait") await dispatcher.enqueueStep({ runId: run.id, stepId: step.id, generation: run.generation }, { startAfter: outcome.until }, q);
+      if (outcome.kind === "wait")
+        await dispatcher.enqueueStep({ runId: run.id, stepId: step.id, generation: run.generation }, { startAfter: outcome.until }, q);
 
       const params: unknown[] = [];
       const $ = (v: unknown) => `$${params.push(v)}`;
@@ -908,7 +1038,9 @@ export function createWorkflowEngine(options: EngineOptions) {
       ];
       if (outcome.applied) {
         const { proposal: p, key, result } = outcome.applied;
-        ctes.push(`applied as (update proposals set status = 'applied', result = coalesce(${$(p.kind === "approval" ? null : JSON.stringify(result))}::jsonb, result), updated_at = now() where id = ${$(Number(p.id))})`);
+        ctes.push(
+          `applied as (update proposals set status = 'applied', result = coalesce(${$(p.kind === "approval" ? null : JSON.stringify(result))}::jsonb, result), updated_at = now() where id = ${$(Number(p.id))})`,
+        );
         if (p.kind !== "approval") {
           records.push({
             kind: p.action.type.startsWith("lever.") ? "lever.write" : "action.applied",
@@ -925,7 +1057,9 @@ export function createWorkflowEngine(options: EngineOptions) {
            from jsonb_to_recordset(${$(JSON.stringify(skipped))}::jsonb) as x(step_id text, position integer, type text, output jsonb) on conflict do nothing)`);
       }
       if (next) {
-        ctes.push(`next as (insert into workflow_steps (run_id, step_id, position, type, generation) values (${$(run.id)}, ${$(next.id)}, ${$(nextPos)}, ${$(next.type)}, ${$(run.generation)}) on conflict do nothing)`);
+        ctes.push(
+          `next as (insert into workflow_steps (run_id, step_id, position, type, generation) values (${$(run.id)}, ${$(next.id)}, ${$(nextPos)}, ${$(next.type)}, ${$(run.generation)}) on conflict do nothing)`,
+        );
       }
       const sets = [`status = ${$(runStatus)}`, "updated_at = now()"];
       if (next) sets.push(`current_step = ${$(next.id)}`);
@@ -934,7 +1068,9 @@ export function createWorkflowEngine(options: EngineOptions) {
       if (context !== null) sets.push(`context = ${$(context)}::jsonb`, `posting_id = coalesce(posting_id, ${$(postingId)})`);
       if (run.opportunityFound) sets.push(`opportunity_id = coalesce(opportunity_id, ${$(run.opportunity_id)})`);
       if (finished) records.push(runRecord(run, runStatus, error));
-      await changeAndAudit(q, ctes, `update workflow_runs set ${sets.join(", ")} where id = ${$(run.id)} returning id as changed`, params, records, { lazyCommit: true });
+      await changeAndAudit(q, ctes, `update workflow_runs set ${sets.join(", ")} where id = ${$(run.id)} returning id as changed`, params, records, {
+        lazyCommit: true,
+      });
     };
     // One statement needs no transaction of its own: no proposal to store first, no job to send
     // with it, and an audit sink that folds its records into it.
@@ -956,7 +1092,13 @@ export function createWorkflowEngine(options: EngineOptions) {
       if ((error as { withdrawn?: boolean }).withdrawn) await checkProposal(id);
       throw error;
     });
-    engineEvents.emit("proposal.decided", { proposalId: id, runId: Number(decided.run_id), workflowId: decided.workflow_id, status: decided.status, actor: input.actor });
+    engineEvents.emit("proposal.decided", {
+      proposalId: id,
+      runId: Number(decided.run_id),
+      workflowId: decided.workflow_id,
+      status: decided.status,
+      actor: input.actor,
+    });
     return decided;
   }
 
@@ -1018,11 +1160,22 @@ export function createWorkflowEngine(options: EngineOptions) {
     if (pulled || (p.expires_at && t >= new Date(p.expires_at).getTime())) {
       const failRun = run.workflow.approval.onExpiry === "fail";
       await db.transaction(async (tx) => {
-        const { rowCount } = await tx.query("update proposals set status = 'expired', decided_by = 'system', decided_at = now(), updated_at = now() where id = $1 and status = 'pending'", [id]);
+        const { rowCount } = await tx.query(
+          "update proposals set status = 'expired', decided_by = 'system', decided_at = now(), updated_at = now() where id = $1 and status = 'pending'",
+          [id],
+        );
         if (rowCount === 0) return;
         const reason = pulled ? `withdrawn: ${p.decision_reason}` : "no decision before it expired";
         await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason) values ($1, 'system', 'expire', $2)", [id, reason]);
-        const records: AuditRecordInput[] = [{ kind: "proposal.expired", traceId: p.trace_id, actor: "system", subject: { runId: String(p.run_id), proposalId: String(id), opportunityId: p.opportunity_id ?? undefined }, data: pulled ? { reason } : {} }];
+        const records: AuditRecordInput[] = [
+          {
+            kind: "proposal.expired",
+            traceId: p.trace_id,
+            actor: "system",
+            subject: { runId: String(p.run_id), proposalId: String(id), opportunityId: p.opportunity_id ?? undefined },
+            data: pulled ? { reason } : {},
+          },
+        ];
         if (pulled) {
           // What the run was about changed (an interview cancelled or moved): its later steps would act on it too.
           await tx.query(
@@ -1056,14 +1209,21 @@ export function createWorkflowEngine(options: EngineOptions) {
       const to = run.workflow.approval.escalateTo;
       if (to && options.notify && !run.dry_run) {
         const scope = scopeOf(run, await stepOutputs(db, run));
-        await options.notify(to.channel, renderText(to.to, scope).replace(/^env:([A-Z0-9_]+)$/, (_, n: string) => env[n] ?? ""), {
-          title: `Waiting for approval: ${run.workflow.name}`,
-          text: `Proposal ${id} (${p.kind}) has waited since it was created. Please approve or reject it.`,
-        });
+        await options.notify(
+          to.channel,
+          renderText(to.to, scope).replace(/^env:([A-Z0-9_]+)$/, (_, n: string) => env[n] ?? ""),
+          {
+            title: `Waiting for approval: ${run.workflow.name}`,
+            text: `Proposal ${id} (${p.kind}) has waited since it was created. Please approve or reject it.`,
+          },
+        );
       }
       await db.transaction(async (tx) => {
         await tx.query("update proposals set escalated_at = now(), updated_at = now() where id = $1", [id]);
-        await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason) values ($1, 'system', 'escalate', $2)", [id, to ? `notified via ${to.channel}` : "no escalation target configured"]);
+        await tx.query("insert into proposal_decisions (proposal_id, actor, decision, reason) values ($1, 'system', 'escalate', $2)", [
+          id,
+          to ? `notified via ${to.channel}` : "no escalation target configured",
+        ]);
         await dispatcher.enqueueProposalCheck(id, new Date(p.expires_at!), tx);
       });
       return;
@@ -1079,7 +1239,8 @@ export function createWorkflowEngine(options: EngineOptions) {
       const run = await loadRun(tx, runId);
       if (!run) throw new EngineError(404, `no run ${runId}`);
       // Its event's personal data was deleted (a candidate forgotten, a retention period ended): nothing to run on.
-      if ((run.event.data as Record<string, unknown> | undefined)?.forgotten === true) throw new EngineError(409, `run ${runId} cannot be re-run: what its event carried was forgotten (deleted on request or at the end of retention)`);
+      if ((run.event.data as Record<string, unknown> | undefined)?.forgotten === true)
+        throw new EngineError(409, `run ${runId} cannot be re-run: what its event carried was forgotten (deleted on request or at the end of retention)`);
       const position = run.workflow.steps.findIndex((s) => s.id === stepId);
       if (position < 0) throw new EngineError(400, `run ${runId} has no step "${stepId}"`);
       const gen = run.generation + 1;
@@ -1090,15 +1251,30 @@ export function createWorkflowEngine(options: EngineOptions) {
         [runId, gen, run.generation, position],
       );
       const step = run.workflow.steps[position]!;
-      await tx.query("insert into workflow_steps (run_id, step_id, position, type, generation) values ($1,$2,$3,$4,$5)", [runId, step.id, position, step.type, gen]);
-      await tx.query("update workflow_runs set generation = $2, status = 'running', current_step = $3, finished_at = null, error = null, updated_at = now() where id = $1", [runId, gen, stepId]);
+      await tx.query("insert into workflow_steps (run_id, step_id, position, type, generation) values ($1,$2,$3,$4,$5)", [
+        runId,
+        step.id,
+        position,
+        step.type,
+        gen,
+      ]);
+      await tx.query(
+        "update workflow_runs set generation = $2, status = 'running', current_step = $3, finished_at = null, error = null, updated_at = now() where id = $1",
+        [runId, gen, stepId],
+      );
       await dispatcher.enqueueStep({ runId, stepId, generation: gen }, {}, tx);
-      await audit({ kind: "run.rerun", traceId: run.trace_id, actor: "system", subject: { runId: String(runId) }, data: { fromStep: stepId, generation: gen } }, tx);
+      await audit(
+        { kind: "run.rerun", traceId: run.trace_id, actor: "system", subject: { runId: String(runId) }, data: { fromStep: stepId, generation: gen } },
+        tx,
+      );
     });
   }
 
   /** Starts a workflow by hand (console, CLI, API) for an opportunity. */
-  async function startManual(workflowId: string, input: { connectionId: string; opportunityId?: string; actor: string; traceId: string; data?: Record<string, unknown> }): Promise<number | null> {
+  async function startManual(
+    workflowId: string,
+    input: { connectionId: string; opportunityId?: string; actor: string; traceId: string; data?: Record<string, unknown> },
+  ): Promise<number | null> {
     const wf = options.workflows.get(workflowId);
     if (!wf) throw new EngineError(404, `no workflow "${workflowId}"`);
     if (!wf.workflow.triggers.some((t) => "manual" in t)) throw new EngineError(400, `workflow "${workflowId}" has no manual trigger`);

@@ -30,10 +30,27 @@ describe("interview webhooks with ids missing", () => {
     sandboxes.push(sandbox);
     const opp = [...sandbox.state.opportunities.values()].find((o) => o.archived === null && o.deletedAt === null && o.confidentiality === "non-confidential")!;
     const user = [...sandbox.state.users.values()].find((u) => u.deactivatedAt === null)!;
-    const panel = sandbox.actions.createPanel(opp.id, { timezone: "UTC", interviews: [{ subject: "Technical", interviewers: [{ id: user.id }], date: interviewAt, duration: 60 }] }, user.id);
+    const panel = sandbox.actions.createPanel(
+      opp.id,
+      { timezone: "UTC", interviews: [{ subject: "Technical", interviewers: [{ id: user.id }], date: interviewAt, duration: 60 }] },
+      user.id,
+    );
     const fired = sandbox.events.at(-1)!;
-    const event: EngineEvent = { key: fired.id, connectionId: "default", source: "lever", name: fired.event, triggeredAt: fired.triggeredAt, data: fired.data, traceId: "t" };
-    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: `iv-${sandboxes.length}`, performAs: user.id });
+    const event: EngineEvent = {
+      key: fired.id,
+      connectionId: "default",
+      source: "lever",
+      name: fired.event,
+      triggeredAt: fired.triggeredAt,
+      data: fired.data,
+      traceId: "t",
+    };
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: `iv-${sandboxes.length}`,
+      performAs: user.id,
+    });
     return { sandbox, opp, panel, event, lever: leverGateway(client) };
   }
 
@@ -43,7 +60,10 @@ describe("interview webhooks with ids missing", () => {
     const resolved = await resolveInterviewEvent(event, lever, { logger, now: Date.now });
     assert.deepEqual(resolved.missing, []);
     assert.equal(resolved.opportunityId, opp.id);
-    assert.deepEqual(resolved.subjects.map((s) => s.interview.id), [panel.interviews[0]!.id]);
+    assert.deepEqual(
+      resolved.subjects.map((s) => s.interview.id),
+      [panel.interviews[0]!.id],
+    );
     assert.equal(await counted(interviewEventFieldsMissing, { event: "interviewCreated" }), before);
   });
 
@@ -62,14 +82,21 @@ describe("interview webhooks with ids missing", () => {
     const { opp, panel, event, lever } = await scene(["interviewId"]);
     const resolved = await resolveInterviewEvent({ ...event, data: { ...event.data, candidateId: opp.id } }, lever, { logger, now: Date.now });
     assert.equal(resolved.opportunityId, opp.id);
-    assert.deepEqual(resolved.subjects.map((s) => s.interview.id), [panel.interviews[0]!.id]);
+    assert.deepEqual(
+      resolved.subjects.map((s) => s.interview.id),
+      [panel.interviews[0]!.id],
+    );
     assert.ok(resolved.missing.includes("opportunityId"), "still counted as missing");
   });
 
   it("without an interview id, takes the opportunity's interviews that are to come or just ended, not old or canceled ones", async () => {
     const { sandbox, opp, panel, event, lever } = await scene(["opportunityId"]);
     const user = [...sandbox.state.users.values()].find((u) => u.deactivatedAt === null)!;
-    const old = sandbox.actions.createPanel(opp.id, { timezone: "UTC", interviews: [{ interviewers: [{ id: user.id }], date: Date.now() - 10 * 86_400_000, duration: 30 }] }, user.id);
+    const old = sandbox.actions.createPanel(
+      opp.id,
+      { timezone: "UTC", interviews: [{ interviewers: [{ id: user.id }], date: Date.now() - 10 * 86_400_000, duration: 30 }] },
+      user.id,
+    );
     const resolved = await resolveInterviewEvent(event, lever, { logger, now: Date.now });
     const ids = resolved.subjects.map((s) => s.interview.id);
     assert.ok(ids.includes(panel.interviews[0]!.id));

@@ -71,7 +71,7 @@ export async function resolveInterviewEvent(
   };
   if (missing.length > 0) options.logger.warn({ ...log, missing }, "interview webhook lacks data fields; looking the interview up through Lever's API");
 
-  let found: Record<string, unknown> & { id: string } | undefined;
+  let found: (Record<string, unknown> & { id: string }) | undefined;
   if (!opportunityId && contactId && lever.opportunityIdsOfContact) {
     const candidates = await lever.opportunityIdsOfContact(contactId);
     if (interviewId && lever.getInterview) {
@@ -87,7 +87,8 @@ export async function resolveInterviewEvent(
       opportunityId = candidates[0];
     }
   }
-  if (!opportunityId) return unresolved("no_opportunity", "interview webhook names no opportunity and none could be found for it; no feedback nudge is scheduled");
+  if (!opportunityId)
+    return unresolved("no_opportunity", "interview webhook names no opportunity and none could be found for it; no feedback nudge is scheduled");
 
   if (interviewId) {
     if (!found) {
@@ -96,16 +97,27 @@ export async function resolveInterviewEvent(
     }
     if (!found && lever.getInterview) found = asInterview(await lever.getInterview(opportunityId, interviewId));
     // A deleted interview is gone: nothing to look up, and nothing is missing.
-    if (!found) return event.name === "interviewDeleted" ? { opportunityId, subjects: [], missing } : unresolved("no_interview", "interview webhook names an interview Lever does not have; no feedback nudge is scheduled");
+    if (!found)
+      return event.name === "interviewDeleted"
+        ? { opportunityId, subjects: [], missing }
+        : unresolved("no_interview", "interview webhook names an interview Lever does not have; no feedback nudge is scheduled");
     return { opportunityId, subjects: [{ opportunityId, interview: found }], missing };
   }
 
   // No interview id: every interview of the opportunity that has not ended, or ended within the
   // last day, is a subject. Timers are keyed by interview and end time, so arming one again for an
   // interview already followed up replaces it instead of nudging twice.
-  const listed = (options.interviews ?? (await lever.listInterviews(opportunityId))).map(asInterview).filter((i): i is Record<string, unknown> & { id: string } => !!i);
+  const listed = (options.interviews ?? (await lever.listInterviews(opportunityId)))
+    .map(asInterview)
+    .filter((i): i is Record<string, unknown> & { id: string } => !!i);
   const since = options.now() - RECENT_MS;
-  const upcoming = listed.filter((i) => !i.canceledAt && typeof i.date === "number" && i.date + (typeof i.duration === "number" ? i.duration : 0) * 60_000 > since);
-  if (upcoming.length === 0) return unresolved("no_interview", "interview webhook names no interview and the opportunity has none that is recent or to come; no feedback nudge is scheduled");
+  const upcoming = listed.filter(
+    (i) => !i.canceledAt && typeof i.date === "number" && i.date + (typeof i.duration === "number" ? i.duration : 0) * 60_000 > since,
+  );
+  if (upcoming.length === 0)
+    return unresolved(
+      "no_interview",
+      "interview webhook names no interview and the opportunity has none that is recent or to come; no feedback nudge is scheduled",
+    );
   return { opportunityId, subjects: upcoming.map((interview) => ({ opportunityId: opportunityId!, interview })), missing };
 }

@@ -120,6 +120,11 @@ export async function getRun(db: Queryable, id: number): Promise<(RunSummary & {
   }));
   const ctx = (r.context ?? {}) as Record<string, unknown>;
   // The stored context can be large (resume text); the API shows what was loaded, not all of it.
-  const context = Object.fromEntries(Object.entries(ctx).map(([k, v]) => [k, k === "resume" && v ? { ...(v as object), text: `[${String((v as { text?: string }).text ?? "").length} characters]` } : v]));
+  const context = Object.fromEntries(
+    Object.entries(ctx).map(([k, v]) => [
+      k,
+      k === "resume" && v ? { ...(v as object), text: `[${String((v as { text?: string }).text ?? "").length} characters]` } : v,
+    ]),
+  );
   return { ...run, steps: views.filter((s) => s.generation === run.generation), history: views.filter((s) => s.generation !== run.generation), context };
 }

@@ -138,7 +138,10 @@ export function createNotifier(o: { smtp?: SmtpSettings | undefined } = {}): Not
     if (channel === "slack") return void (await sendSlack(to, message));
     if (channel === "teams") return void (await sendTeams(to, message));
     if (!o.smtp) throw new StepFailure(EMAIL_NOT_CONFIGURED);
-    const recipients = to.split(/[,;]/).map((a) => a.trim()).filter(Boolean);
+    const recipients = to
+      .split(/[,;]/)
+      .map((a) => a.trim())
+      .filter(Boolean);
     try {
       await sendEmail(o.smtp, { to: recipients.length === 1 ? recipients[0]! : recipients, title: message.title, text: message.text });
     } catch (error) {
@@ -197,7 +200,15 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
   const audit = createAuditTrail(o.db);
   // The interview analysis's step type and prompt are registered beside the built-in ones.
   // Prompt versions saved from the console (and approved) live in the data folder, read last so they win.
-  const ai = o.ai ?? createAi({ config: { ai: o.config.ai ?? DEFAULT_AI_CONFIG }, logger: o.logger, audit, ...interviewAiOptions, promptDirs: [...interviewAiOptions.promptDirs, savedPromptsDir(o.config.dataDir)] });
+  const ai =
+    o.ai ??
+    createAi({
+      config: { ai: o.config.ai ?? DEFAULT_AI_CONFIG },
+      logger: o.logger,
+      audit,
+      ...interviewAiOptions,
+      promptDirs: [...interviewAiOptions.promptDirs, savedPromptsDir(o.config.dataDir)],
+    });
   const gateways = new Map<string, LeverGateway>();
   const notify = o.notify ?? createNotifier({ smtp: o.config.smtp });
   const engine = createWorkflowEngine({
@@ -212,7 +223,12 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     // Read live: the console can lower the ceiling without a restart (never above the environment's).
     modeCeiling: createModeCeiling(o.db, o.config.modeCeiling),
     ai: aiStepRunner(ai),
-    tasks: builtInTasks({ tools: o.config.tools, scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling, secrets: o.calendarSecrets, publicUrl: o.config.publicUrl }, interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts }, notify }),
+    tasks: builtInTasks({
+      tools: o.config.tools,
+      scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling, secrets: o.calendarSecrets, publicUrl: o.config.publicUrl },
+      interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts },
+      notify,
+    }),
     readResume: o.readResume ?? readResumeWithScreening,
     notify,
     audit,
@@ -255,7 +271,16 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     const failed: string[] = [];
     for (const connectionId of await o.connectionIds()) {
       try {
-        await engine.handleEvent({ key: `schedule:${minute}`, connectionId, source: "schedule", name: "schedule", triggeredAt: minute * 60_000, data: {}, traceId: crypto.randomUUID().replaceAll("-", ""), workflowId: job.data.workflowId });
+        await engine.handleEvent({
+          key: `schedule:${minute}`,
+          connectionId,
+          source: "schedule",
+          name: "schedule",
+          triggeredAt: minute * 60_000,
+          data: {},
+          traceId: crypto.randomUUID().replaceAll("-", ""),
+          workflowId: job.data.workflowId,
+        });
       } catch (error) {
         // One connection's failure must not cost the others their run; the retry redoes only what is missing.
         failed.push(connectionId);
@@ -270,7 +295,11 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     (syncing = syncing
       .catch(() => {})
       .then(async () => {
-        for (const problem of await reconcileSchedules(o.queue, workflows.list().map((l) => l.workflow))) o.logger.error(problem);
+        for (const problem of await reconcileSchedules(
+          o.queue,
+          workflows.list().map((l) => l.workflow),
+        ))
+          o.logger.error(problem);
       }));
   workflows.onReload(() => void syncSchedules().catch((error: Error) => o.logger.error({ err: error.message }, "workflow schedules could not be updated")));
   await syncSchedules();
@@ -282,7 +311,10 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
  * proposal stays pending with its draft instead of failing later in a job. The server's API and
  * `fulcrum proposals approve` both go through this (they read the same configuration).
  */
-export function refuseUnsendableEmail(engine: WorkflowEngine, o: { config: Pick<Config, "smtp">; db: Database; notify?: Notifier | undefined }): WorkflowEngine {
+export function refuseUnsendableEmail(
+  engine: WorkflowEngine,
+  o: { config: Pick<Config, "smtp">; db: Database; notify?: Notifier | undefined },
+): WorkflowEngine {
   if (o.config.smtp || o.notify) return engine;
   return {
     ...engine,

@@ -26,7 +26,10 @@ const envelopeSchema = z.looseObject({
   token: z.string().min(1, "must not be empty"),
   triggeredAt: z.union([
     z.number().int(TIME_MESSAGE).nonnegative(TIME_MESSAGE).max(MAX_TIME_MS, TIME_MESSAGE),
-    z.string().regex(/^\d{1,16}$/, TIME_MESSAGE).refine((digits) => Number(digits) <= MAX_TIME_MS, TIME_MESSAGE),
+    z
+      .string()
+      .regex(/^\d{1,16}$/, TIME_MESSAGE)
+      .refine((digits) => Number(digits) <= MAX_TIME_MS, TIME_MESSAGE),
   ]),
   signature: z.string().nullish(),
   // Lever's event ids are UUIDs; the id becomes the event's dedupe key, which is indexed.
@@ -54,7 +57,9 @@ export function leverDedupeKey(envelope: { id?: string | null; event: string; tr
     .filter((k) => /id$/i.test(k) && (typeof data[k] === "string" || typeof data[k] === "number"))
     .sort()
     .map((k) => `${k}=${String(data[k])}`);
-  const digest = createHash("sha256").update([envelope.event, String(envelope.triggeredAt), ...ids].join("\n")).digest("hex");
+  const digest = createHash("sha256")
+    .update([envelope.event, String(envelope.triggeredAt), ...ids].join("\n"))
+    .digest("hex");
   return `h:${digest}`;
 }
 
@@ -84,7 +89,9 @@ function canonicalJson(value: unknown): string {
  */
 export function leverReplayGuard(token: string, triggeredAt: number | string, body: unknown): { tokenHash: string; bodyHash: string } {
   return {
-    tokenHash: createHash("sha256").update(`${token}${String(triggeredAt)}`).digest("hex"),
+    tokenHash: createHash("sha256")
+      .update(`${token}${String(triggeredAt)}`)
+      .digest("hex"),
     bodyHash: createHash("sha256").update(canonicalJson(body)).digest("hex"),
   };
 }
@@ -128,7 +135,12 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
         return reject(401, "signature_unverifiable", `no signature token is configured for event "${env.event}" on connection "${connectionId}"`, env.event);
       }
       if (!tokens.some((t) => verifyLeverSignature(body, t))) {
-        return reject(401, "signature_invalid", `the signature does not match any signature token of connection "${connectionId}" for event "${env.event}"`, env.event);
+        return reject(
+          401,
+          "signature_invalid",
+          `the signature does not match any signature token of connection "${connectionId}" for event "${env.event}"`,
+          env.event,
+        );
       }
       // The signature covers triggeredAt, so an old, validly signed delivery is a replay: refused
       // as unauthenticated (401) rather than malformed.
@@ -154,7 +166,14 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
       if (unstorable) return reject(400, unstorable.code, unstorable.message, env.event);
       // A ping is signed like any delivery: its token is remembered too, or a captured ping could
       // come back within the window carrying data.
-      if (isLeverTestPing(env)) return { kind: "ping", event: env.event, connectionId, triggeredAt: new Date(triggeredAt), replayGuard: leverReplayGuard(env.token, env.triggeredAt, body) };
+      if (isLeverTestPing(env))
+        return {
+          kind: "ping",
+          event: env.event,
+          connectionId,
+          triggeredAt: new Date(triggeredAt),
+          replayGuard: leverReplayGuard(env.token, env.triggeredAt, body),
+        };
       let parsed;
       try {
         parsed = parseLeverWebhook(body);

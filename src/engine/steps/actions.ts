@@ -37,7 +37,11 @@ function parseJsonObject(text: string): unknown {
 }
 
 /** Renders an action step against the run's scope. */
-export function renderAction(step: ActionStep, scope: Record<string, unknown>, eventOpportunityId: string | undefined): { action: Action; summary: string; skip?: string | undefined } {
+export function renderAction(
+  step: ActionStep,
+  scope: Record<string, unknown>,
+  eventOpportunityId: string | undefined,
+): { action: Action; summary: string; skip?: string | undefined } {
   const opportunityId = step.opportunity ? renderText(step.opportunity, scope).trim() || undefined : eventOpportunityId;
   switch (step.type) {
     case "lever.note": {
@@ -56,7 +60,9 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
       const what = step.type === "lever.tags" ? "tags" : "links";
       return {
         action: { type: step.type, opportunityId, add, remove },
-        summary: [add.length ? `add ${what} ${add.join(", ")}` : "", remove.length ? `remove ${what} ${remove.join(", ")}` : ""].filter(Boolean).join("; ") || `no ${what} to change`,
+        summary:
+          [add.length ? `add ${what} ${add.join(", ")}` : "", remove.length ? `remove ${what} ${remove.join(", ")}` : ""].filter(Boolean).join("; ") ||
+          `no ${what} to change`,
       };
     }
     case "lever.stage": {
@@ -83,7 +89,12 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
       const fields = Object.fromEntries(Object.entries(step.fields).map(([name, v]) => [name, render(v, scope)]));
       const action: Action = { type: step.type, opportunityId, template, fields, ...(step.secret === undefined ? {} : { secret: step.secret }) };
       // No template chosen is the admin's choice not to write forms: skipped with the reason, not failed.
-      if (template === "") return { action, summary: "Fill a profile form", skip: "no profile form template is chosen: set the step's template (settings.formTemplate in the built-in screening) to a template's name or id to write the form" };
+      if (template === "")
+        return {
+          action,
+          summary: "Fill a profile form",
+          skip: "no profile form template is chosen: set the step's template (settings.formTemplate in the built-in screening) to a template's name or id to write the form",
+        };
       return { action, summary: `Fill the profile form "${template}" (${Object.keys(fields).join(", ")})` };
     }
     case "notify": {
@@ -92,7 +103,8 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
       const subject = step.subject ? renderText(step.subject, scope) : undefined;
       return {
         action: { type: step.type, opportunityId, channel: step.channel, to, subject, message },
-        summary: step.channel === "email" ? `Send an e-mail${subject ? ` "${subject}"` : ""}` : `Post to ${step.channel === "slack" ? "Slack" : "Microsoft Teams"}`,
+        summary:
+          step.channel === "email" ? `Send an e-mail${subject ? ` "${subject}"` : ""}` : `Post to ${step.channel === "slack" ? "Slack" : "Microsoft Teams"}`,
       };
     }
     case "assessment.send": {
@@ -109,7 +121,9 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
       const rendered = typeof raw === "string" ? parseJsonObject(raw) : raw;
       let booking;
       try {
-        booking = parseBookingParams(step.eventsPer && rendered && typeof rendered === "object" ? { ...(rendered as Record<string, unknown>), eventsPer: step.eventsPer } : rendered);
+        booking = parseBookingParams(
+          step.eventsPer && rendered && typeof rendered === "object" ? { ...(rendered as Record<string, unknown>), eventsPer: step.eventsPer } : rendered,
+        );
       } catch (error) {
         if (error instanceof BookingParamsError) throw new StepFailure(error.message);
         throw error;
@@ -132,7 +146,10 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
     }
     case "http": {
       const url = renderText(step.url, scope);
-      return { action: { type: step.type, url, method: step.method, secret: step.secret, body: render(step.body, scope) }, summary: `${step.method} to another system` };
+      return {
+        action: { type: step.type, url, method: step.method, secret: step.secret, body: render(step.body, scope) },
+        summary: `${step.method} to another system`,
+      };
     }
   }
 }
@@ -140,7 +157,8 @@ export function renderAction(step: ActionStep, scope: Record<string, unknown>, e
 /** A re-booking's booking and revision, checked; a bad one fails the step naming the field. */
 function rebookingOf(value: { booking?: unknown; revision?: unknown } | null | undefined): { booking: BookingParams; revision: number } {
   const revision = Number(value?.revision);
-  if (!Number.isInteger(revision) || revision < 1) throw new StepFailure("scheduling.rebook needs revision: the panel's next revision (a whole number from 1), as scheduling.replan gives it");
+  if (!Number.isInteger(revision) || revision < 1)
+    throw new StepFailure("scheduling.rebook needs revision: the panel's next revision (a whole number from 1), as scheduling.replan gives it");
   try {
     return { booking: parseBookingParams(value?.booking), revision };
   } catch (error) {
@@ -255,7 +273,10 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
       if (!lever.listFormTemplates || !lever.createProfileForm) throw new StepFailure("this Lever connection cannot write profile forms");
       const templates = await lever.listFormTemplates();
       const template = findFormTemplate(templates, String(action.template));
-      if (!template) throw new StepFailure(`no profile form template "${String(action.template)}" in this Lever account (its templates: ${templates.map((t) => t.text ?? t.id).join(", ") || "none"})`);
+      if (!template)
+        throw new StepFailure(
+          `no profile form template "${String(action.template)}" in this Lever account (its templates: ${templates.map((t) => t.text ?? t.id).join(", ") || "none"})`,
+        );
       let fields: ReturnType<typeof profileFormFields>;
       try {
         fields = profileFormFields(template, (action.fields ?? {}) as Record<string, unknown>);
@@ -263,7 +284,11 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
         if (error instanceof FormMappingError) throw new StepFailure(error.message);
         throw error;
       }
-      const r = await lever.createProfileForm(opp(), { baseTemplateId: template.id, fields, ...(typeof action.secret === "boolean" ? { secret: action.secret } : {}) }, { key });
+      const r = await lever.createProfileForm(
+        opp(),
+        { baseTemplateId: template.id, fields, ...(typeof action.secret === "boolean" ? { secret: action.secret } : {}) },
+        { key },
+      );
       return { formId: r.id ?? null, templateId: template.id };
     }
     case "notify": {

@@ -75,7 +75,8 @@ export async function fetchContext(
         const file = await lever.latestResume(oppId());
         if (!file) ctx.resume = null;
         // `parsed: null` marks it read: a later step does not ask Lever for the file again.
-        else if ("unprocessable" in file) ctx.resume = { id: file.id, filename: file.filename, mime: file.mime, text: "", status: "unprocessable", hiddenText: [], flags: [], parsed: null };
+        else if ("unprocessable" in file)
+          ctx.resume = { id: file.id, filename: file.filename, mime: file.mime, text: "", status: "unprocessable", hiddenText: [], flags: [], parsed: null };
         else if (!readResume) ctx.resume = { id: file.id, filename: file.filename, mime: file.mime, text: "", status: "unread", hiddenText: [], flags: [] };
         else {
           const parsed = await readResume(file.bytes, { filename: file.filename, mime: file.mime });

@@ -17,7 +17,9 @@ describe("Lever gateway against the sandbox", () => {
   before(async () => {
     sandbox = await startSandbox({ seed: 31, rateLimit: false, candidates: 6 });
     admin = [...sandbox.state.users.values()].find((u) => u.accessRole === "super admin" && u.deactivatedAt === null)!.id;
-    gateway = leverGateway(createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "gateway", performAs: admin }));
+    gateway = leverGateway(
+      createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "gateway", performAs: admin }),
+    );
   });
   after(async () => sandbox?.close());
 
@@ -34,7 +36,11 @@ describe("Lever gateway against the sandbox", () => {
 
   it("reads one interview, null for one the opportunity does not have, and a contact's opportunities", async () => {
     const opp = [...sandbox.state.opportunities.values()].find((o) => o.archived === null && o.deletedAt === null && o.confidentiality === "non-confidential")!;
-    const panel = sandbox.actions.createPanel(opp.id, { timezone: "UTC", interviews: [{ interviewers: [{ id: admin }], date: Date.now() + 86_400_000, duration: 30 }] }, admin);
+    const panel = sandbox.actions.createPanel(
+      opp.id,
+      { timezone: "UTC", interviews: [{ interviewers: [{ id: admin }], date: Date.now() + 86_400_000, duration: 30 }] },
+      admin,
+    );
     const interview = (await gateway.getInterview!(opp.id, panel.interviews[0]!.id)) as { id: string; panel: string };
     assert.equal(interview.id, panel.interviews[0]!.id);
     assert.equal(interview.panel, panel.id);
@@ -45,21 +51,37 @@ describe("Lever gateway against the sandbox", () => {
   it("includes confidential postings and opportunities when the connection may read them, and falls back without them on a key that may not", async () => {
     const secretRole = sandbox.actions.createPosting({ text: "Confidential Role", state: "published", distributionChannels: ["internal"] }, admin);
     sandbox.state.postings.get(secretRole.id)!.confidentiality = "confidential";
-    const [opp, other] = [...sandbox.state.opportunities.values()].filter((o) => o.archived === null && o.deletedAt === null && o.confidentiality === "non-confidential");
+    const [opp, other] = [...sandbox.state.opportunities.values()].filter(
+      (o) => o.archived === null && o.deletedAt === null && o.confidentiality === "non-confidential",
+    );
     // A second, confidential opportunity of the same contact.
     const hidden = other!;
     hidden.contact = opp!.contact;
     hidden.confidentiality = "confidential";
 
-    assert.ok((await gateway.listPostings({ state: "published" })).some((p) => p.id === secretRole.id), "rediscovery sees the confidential posting");
+    assert.ok(
+      (await gateway.listPostings({ state: "published" })).some((p) => p.id === secretRole.id),
+      "rediscovery sees the confidential posting",
+    );
     assert.deepEqual(new Set(await gateway.opportunityIdsOfContact!(opp!.contact)), new Set([opp!.id, hidden.id]));
 
     // A key without confidential access: Lever refuses confidentiality=all, so the plain list is read.
-    const limited = leverGateway(createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.createApiKey({ confidentialAccess: false }) }, connectionId: "limited", performAs: admin, maxRetries: 0 }));
+    const limited = leverGateway(
+      createLeverClient({
+        baseUrl: sandbox.url,
+        auth: { kind: "apiKey", apiKey: sandbox.createApiKey({ confidentialAccess: false }) },
+        connectionId: "limited",
+        performAs: admin,
+        maxRetries: 0,
+      }),
+    );
     assert.ok(!(await limited.listPostings({ state: "published" })).some((p) => p.id === secretRole.id));
     assert.deepEqual(await limited.opportunityIdsOfContact!(opp!.contact), [opp!.id]);
     // A connection that opted out never asks.
-    const optedOut = leverGateway(createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "opted-out", performAs: admin }), { confidential: false });
+    const optedOut = leverGateway(
+      createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "opted-out", performAs: admin }),
+      { confidential: false },
+    );
     assert.deepEqual(await optedOut.opportunityIdsOfContact!(opp!.contact), [opp!.id]);
   });
 });

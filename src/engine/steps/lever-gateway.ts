@@ -60,7 +60,12 @@ export function leverGateway(client: LeverClient, options: LeverGatewayOptions =
       return (await client.listArchiveReasons().toArray()).map((r) => ({ id: r.id, text: r.text ?? r.id, type: r.type ?? null }));
     },
     async listUsers() {
-      return (await client.listUsers().toArray()).map((u) => ({ id: u.id, name: u.name ?? null, email: u.email ?? null, deactivatedAt: u.deactivatedAt ?? null }));
+      return (await client.listUsers().toArray()).map((u) => ({
+        id: u.id,
+        name: u.name ?? null,
+        email: u.email ?? null,
+        deactivatedAt: u.deactivatedAt ?? null,
+      }));
     },
     listNotes: (id) => client.listNotes(id).toArray(),
     listFeedback: (id) => client.listFeedback(id).toArray(),
@@ -94,7 +99,12 @@ export function leverGateway(client: LeverClient, options: LeverGatewayOptions =
         // Lever answers 422 for a file it could not process: nothing to read, and retrying won't help.
         if (!isUnprocessableFile(error)) throw error;
         const ext = (newest.file?.ext ?? named.split(".").pop() ?? "").toLowerCase();
-        return { id: newest.id, filename: named, mime: MIME_BY_EXT[ext] ?? "application/octet-stream", unprocessable: `Lever could not process the file (status ${newest.file?.status ?? "unknown"})` };
+        return {
+          id: newest.id,
+          filename: named,
+          mime: MIME_BY_EXT[ext] ?? "application/octet-stream",
+          unprocessable: `Lever could not process the file (status ${newest.file?.status ?? "unknown"})`,
+        };
       }
       const filename = file.filename ?? named;
       const ext = (newest.file?.ext ?? filename.split(".").pop() ?? "").toLowerCase();

@@ -7,8 +7,20 @@ const template: FormTemplateLike = {
   text: "Fulcrum screening",
   fields: [
     { id: "f-score", type: "text", text: "Score", required: true },
-    { id: "f-tier", type: "dropdown", text: "Tier", required: true, options: [{ text: "Strong" }, { text: "Possible" }, { text: "Weak" }, { text: "Unscored" }] },
-    { id: "f-rec", type: "dropdown", text: "Recommendation", required: true, options: [{ text: "Advance" }, { text: "Hold" }, { text: "Reject" }, { text: "Review" }] },
+    {
+      id: "f-tier",
+      type: "dropdown",
+      text: "Tier",
+      required: true,
+      options: [{ text: "Strong" }, { text: "Possible" }, { text: "Weak" }, { text: "Unscored" }],
+    },
+    {
+      id: "f-rec",
+      type: "dropdown",
+      text: "Recommendation",
+      required: true,
+      options: [{ text: "Advance" }, { text: "Hold" }, { text: "Reject" }, { text: "Review" }],
+    },
     { id: "f-prompt", type: "text", text: "Prompt version", required: false },
     { id: "f-when", type: "date", text: "Screened on", required: false },
     { id: "f-ok", type: "yes-no", text: "Must-haves met", required: false },
@@ -41,17 +53,31 @@ describe("filling a profile form from a workflow's fields", () => {
   it("names a field the template does not have, and lists the ones it has", () => {
     assert.throws(
       () => profileFormFields(template, { Score: 1, Tier: "Weak", Recommendation: "Reject", Confidence: 0.9 }),
-      (e: unknown) => e instanceof FormMappingError && e.field === "Confidence" && /template "Fulcrum screening" has no field "Confidence" \(its fields: Score, Tier, Recommendation, Prompt version, Screened on, Must-haves met\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof FormMappingError &&
+        e.field === "Confidence" &&
+        /template "Fulcrum screening" has no field "Confidence" \(its fields: Score, Tier, Recommendation, Prompt version, Screened on, Must-haves met\)/.test(
+          e.message,
+        ),
     );
   });
 
   it("names a required field the workflow leaves out or leaves empty", () => {
-    assert.throws(() => profileFormFields(template, { Score: 1, Tier: "Weak" }), /requires the field "Recommendation", and the workflow gives it no value \(add it under fields:\)/);
-    assert.throws(() => profileFormFields(template, { Score: null, Tier: "Weak", Recommendation: "Reject" }), /requires the field "Score", and the workflow gives it no value$/);
+    assert.throws(
+      () => profileFormFields(template, { Score: 1, Tier: "Weak" }),
+      /requires the field "Recommendation", and the workflow gives it no value \(add it under fields:\)/,
+    );
+    assert.throws(
+      () => profileFormFields(template, { Score: null, Tier: "Weak", Recommendation: "Reject" }),
+      /requires the field "Score", and the workflow gives it no value$/,
+    );
   });
 
   it("names the field and its options when a value is not one of them", () => {
-    assert.throws(() => profileFormFields(template, { Score: 1, Tier: "Weak", Recommendation: "maybe" }), /the value "maybe" for field "Recommendation" .* is not one of its options \(Advance, Hold, Reject, Review\)/);
+    assert.throws(
+      () => profileFormFields(template, { Score: 1, Tier: "Weak", Recommendation: "maybe" }),
+      /the value "maybe" for field "Recommendation" .* is not one of its options \(Advance, Hold, Reject, Review\)/,
+    );
   });
 
   it("checks a workflow's field names against a template without values (what doctor runs)", () => {

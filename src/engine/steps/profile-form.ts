@@ -38,12 +38,22 @@ export function formFieldProblems(template: FormTemplateLike, names: readonly st
   const problems: FormMappingError[] = [];
   for (const name of names) {
     if (!fields.some((f) => same(f.text, name))) {
-      problems.push(new FormMappingError(name, `the profile form template ${templateName(template)} has no field "${name}" (its fields: ${fields.map((f) => f.text ?? f.id).join(", ") || "none"})`));
+      problems.push(
+        new FormMappingError(
+          name,
+          `the profile form template ${templateName(template)} has no field "${name}" (its fields: ${fields.map((f) => f.text ?? f.id).join(", ") || "none"})`,
+        ),
+      );
     }
   }
   for (const f of fields) {
     if (f.required && !names.some((n) => same(f.text, n))) {
-      problems.push(new FormMappingError(f.text ?? String(f.id), `the profile form template ${templateName(template)} requires the field "${f.text ?? f.id}", which the workflow does not fill`));
+      problems.push(
+        new FormMappingError(
+          f.text ?? String(f.id),
+          `the profile form template ${templateName(template)} requires the field "${f.text ?? f.id}", which the workflow does not fill`,
+        ),
+      );
     }
   }
   return problems;
@@ -55,7 +65,11 @@ function coerce(template: FormTemplateLike, field: FormFieldLike, value: unknown
   const options = (field.options ?? []).map((o) => o.text ?? "");
   const option = (v: unknown): string => {
     const hit = options.find((o) => same(o, String(v)));
-    if (hit === undefined) throw new FormMappingError(name, `the value ${JSON.stringify(v)} for field "${name}" of the profile form template ${templateName(template)} is not one of its options (${options.join(", ")})`);
+    if (hit === undefined)
+      throw new FormMappingError(
+        name,
+        `the value ${JSON.stringify(v)} for field "${name}" of the profile form template ${templateName(template)} is not one of its options (${options.join(", ")})`,
+      );
     return hit;
   };
   switch (field.type) {
@@ -72,7 +86,11 @@ function coerce(template: FormTemplateLike, field: FormFieldLike, value: unknown
     case "currency":
     case "date": {
       const n = typeof value === "number" ? value : field.type === "date" && Number.isNaN(Number(value)) ? Date.parse(String(value)) : Number(value);
-      if (!Number.isFinite(n)) throw new FormMappingError(name, `field "${name}" of the profile form template ${templateName(template)} takes a ${field.type === "date" ? "date" : "number"}, not ${JSON.stringify(value)}`);
+      if (!Number.isFinite(n))
+        throw new FormMappingError(
+          name,
+          `field "${name}" of the profile form template ${templateName(template)} takes a ${field.type === "date" ? "date" : "number"}, not ${JSON.stringify(value)}`,
+        );
       return n;
     }
     default:
@@ -94,7 +112,11 @@ export function profileFormFields(template: FormTemplateLike, values: Readonly<R
     const key = Object.keys(values).find((k) => same(f.text, k));
     const value = key === undefined ? undefined : values[key];
     if (isEmpty(value)) {
-      if (f.required) throw new FormMappingError(f.text ?? String(f.id), `the profile form template ${templateName(template)} requires the field "${f.text ?? f.id}", and the workflow gives it no value${key === undefined ? " (add it under fields:)" : ""}`);
+      if (f.required)
+        throw new FormMappingError(
+          f.text ?? String(f.id),
+          `the profile form template ${templateName(template)} requires the field "${f.text ?? f.id}", and the workflow gives it no value${key === undefined ? " (add it under fields:)" : ""}`,
+        );
       return { ...f, value: null };
     }
     return { ...f, value: coerce(template, f, value) };

@@ -41,7 +41,9 @@ export function createPanelBooker(o: PanelBookerOptions): PanelBooker | undefine
         providers,
         smtp: o.smtp,
         videoUrl: o.videoUrl,
-        externalUrl: o.publicUrl ? (key) => new URL(`scheduling?panel=${encodeURIComponent(key)}`, o.publicUrl!.endsWith("/") ? o.publicUrl : `${o.publicUrl}/`).href : undefined,
+        externalUrl: o.publicUrl
+          ? (key) => new URL(`scheduling?panel=${encodeURIComponent(key)}`, o.publicUrl!.endsWith("/") ? o.publicUrl : `${o.publicUrl}/`).href
+          : undefined,
       });
       return { ...result };
     } catch (error) {
@@ -67,7 +69,9 @@ export function createPanelRebooker(o: PanelBookerOptions): PanelRebooker | unde
         providers,
         smtp: o.smtp,
         videoUrl: o.videoUrl,
-        externalUrl: o.publicUrl ? (key) => new URL(`scheduling?panel=${encodeURIComponent(key)}`, o.publicUrl!.endsWith("/") ? o.publicUrl : `${o.publicUrl}/`).href : undefined,
+        externalUrl: o.publicUrl
+          ? (key) => new URL(`scheduling?panel=${encodeURIComponent(key)}`, o.publicUrl!.endsWith("/") ? o.publicUrl : `${o.publicUrl}/`).href
+          : undefined,
       });
       return { ...result };
     } catch (error) {

@@ -24,8 +24,22 @@ describe("signed HTTP call", () => {
 
 describe("HR payload mappings", () => {
   const record = {
-    firstName: "Ana", lastName: "Silva", fullName: "Ana Silva", email: "ana@example.net", phone: "", jobTitle: "Engineer", department: "Engineering",
-    team: "Platform", location: "Lisbon", startDate: "2026-02-01", salary: "90000", currency: "EUR", hiringManager: "Sofia", requisition: "R-1", opportunityId: "o1", postingId: "p1",
+    firstName: "Ana",
+    lastName: "Silva",
+    fullName: "Ana Silva",
+    email: "ana@example.net",
+    phone: "",
+    jobTitle: "Engineer",
+    department: "Engineering",
+    team: "Platform",
+    location: "Lisbon",
+    startDate: "2026-02-01",
+    salary: "90000",
+    currency: "EUR",
+    hiringManager: "Sofia",
+    requisition: "R-1",
+    opportunityId: "o1",
+    postingId: "p1",
   };
   it("maps to a Workday-style worker / position / hire payload", () => {
     const p = mapHire(record, "workday") as { worker: { legalName: { firstName: string } }; hire: { hireDate: string; compensation: { amount: number } } };
@@ -53,7 +67,16 @@ describe("signed HTTP call headers", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const { port } = server.address() as { port: number };
-      await signedCall(`http://127.0.0.1:${port}/x`, { a: 1 }, { allowHosts: ["127.0.0.1"], secret: "s3cret", now: () => 1_700_000_000_000, headers: { "x-fulcrum-event-id": "e1", "x-fulcrum-signature": "forged", "content-type": "text/plain" } });
+      await signedCall(
+        `http://127.0.0.1:${port}/x`,
+        { a: 1 },
+        {
+          allowHosts: ["127.0.0.1"],
+          secret: "s3cret",
+          now: () => 1_700_000_000_000,
+          headers: { "x-fulcrum-event-id": "e1", "x-fulcrum-signature": "forged", "content-type": "text/plain" },
+        },
+      );
       assert.equal(seen[0]!["x-fulcrum-event-id"], "e1");
       assert.equal(seen[0]!["x-fulcrum-signature"], signBody("s3cret", '{"a":1}', 1_700_000_000));
       assert.equal(seen[0]!["content-type"], "application/json");
@@ -90,11 +113,14 @@ describe("signed HTTP call and DNS rebinding", () => {
     const local = await listener();
     try {
       const { lookup, calls } = changingLookup(["93.184.216.34", "127.0.0.1"]);
-      await assert.rejects(signedCall(`https://rebind.example.com:${local.port}/hook`, { a: 1 }, { lookup, timeoutMs: 2000 }), (error: Error & { retryable?: boolean }) => {
-        assert.match(error.message, /private, loopback or link-local/);
-        assert.equal(error.retryable, false);
-        return true;
-      });
+      await assert.rejects(
+        signedCall(`https://rebind.example.com:${local.port}/hook`, { a: 1 }, { lookup, timeoutMs: 2000 }),
+        (error: Error & { retryable?: boolean }) => {
+          assert.match(error.message, /private, loopback or link-local/);
+          assert.equal(error.retryable, false);
+          return true;
+        },
+      );
       assert.ok(calls.length >= 2, "the socket resolved the host itself and its answer was checked");
       assert.equal(local.connections(), 0, "no connection reached the internal address");
     } finally {

@@ -65,7 +65,11 @@ export async function signedCall(rawUrl: string, payload: unknown, options: Sign
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (isIP(host) === 0) {
     await new Promise<void>((resolve, reject) =>
-      check(host, { all: true }, (error) => (error ? reject(callError(`${describeUrl(url)}: ${error.message}`, !(error instanceof OutboundBlockedError || error.code === "EBLOCKED"), error)) : resolve())),
+      check(host, { all: true }, (error) =>
+        error
+          ? reject(callError(`${describeUrl(url)}: ${error.message}`, !(error instanceof OutboundBlockedError || error.code === "EBLOCKED"), error))
+          : resolve(),
+      ),
     );
   }
   const timeoutMs = options.timeoutMs ?? 10_000;

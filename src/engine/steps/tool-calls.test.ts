@@ -7,7 +7,14 @@ import { sendAssessment, sendToolStatus, toolSecretName } from "./tool-calls.ts"
 import type { LeverGateway } from "../ports.ts";
 
 const SECRET = "quizzes-secret-0123456789";
-const body = { event: "candidateStageChange", candidateId: "c-1", opportunityId: null, stage: { id: "s1", text: "Phone Screen" }, archived: null, occurredAt: "2026-01-01T00:00:00.000Z" };
+const body = {
+  event: "candidateStageChange",
+  candidateId: "c-1",
+  opportunityId: null,
+  stage: { id: "s1", text: "Phone Screen" },
+  archived: null,
+  occurredAt: "2026-01-01T00:00:00.000Z",
+};
 
 describe("calls to other hiring tools", () => {
   const received: { headers: Record<string, unknown>; raw: string }[] = [];
@@ -26,7 +33,11 @@ describe("calls to other hiring tools", () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => server.close());
-  const deps = () => ({ tools: { quizzes: { pseudonyms: "none" as const, statusUrl: `${url}/status`, inviteUrl: `${url}/invite` } }, env: { [toolSecretName("quizzes")]: SECRET }, allowHosts: ["127.0.0.1"] });
+  const deps = () => ({
+    tools: { quizzes: { pseudonyms: "none" as const, statusUrl: `${url}/status`, inviteUrl: `${url}/invite` } },
+    env: { [toolSecretName("quizzes")]: SECRET },
+    allowHosts: ["127.0.0.1"],
+  });
 
   it("signs a status callback with the tool's secret and names it by an id that a retry repeats", async () => {
     await sendToolStatus([{ tool: "quizzes", body }], "fulcrum:run:1:callback:0", deps());
@@ -40,7 +51,10 @@ describe("calls to other hiring tools", () => {
 
   it("refuses to send a callback carrying anything besides its fields (an e-mail put in by an edit)", async () => {
     const before = received.length;
-    await assert.rejects(sendToolStatus([{ tool: "quizzes", body: { ...body, email: "ada@example.net" } }], "k", deps()), /callbacks\[0\]\.body: Unrecognized key: "email"/);
+    await assert.rejects(
+      sendToolStatus([{ tool: "quizzes", body: { ...body, email: "ada@example.net" } }], "k", deps()),
+      /callbacks\[0\]\.body: Unrecognized key: "email"/,
+    );
     assert.equal(received.length, before);
   });
 
@@ -48,7 +62,14 @@ describe("calls to other hiring tools", () => {
     await assert.rejects(sendToolStatus([{ tool: "other", body }], "k", deps()), /no tool "other" is configured/);
     await assert.rejects(sendToolStatus([{ tool: "quizzes", body }], "k", { ...deps(), tools: { quizzes: { pseudonyms: "none" } } }), /has no statusUrl/);
     await assert.rejects(sendToolStatus([{ tool: "quizzes", body }], "k", { ...deps(), env: {} }), /set FULCRUM_TOOL_SECRET_QUIZZES/);
-    await assert.rejects(sendToolStatus([{ tool: "quizzes", body }], "k", { ...deps(), tools: { quizzes: { pseudonyms: "none", statusUrl: "https://10.0.0.5/status" } }, allowHosts: [] }), (e: Error & { retryable?: boolean }) => /private, loopback/.test(e.message) && e.retryable === false);
+    await assert.rejects(
+      sendToolStatus([{ tool: "quizzes", body }], "k", {
+        ...deps(),
+        tools: { quizzes: { pseudonyms: "none", statusUrl: "https://10.0.0.5/status" } },
+        allowHosts: [],
+      }),
+      (e: Error & { retryable?: boolean }) => /private, loopback/.test(e.message) && e.retryable === false,
+    );
   });
 
   it("sends no assessment to a candidate without an e-mail in Lever, and writes no link a tool answered without https", async () => {
@@ -60,9 +81,15 @@ describe("calls to other hiring tools", () => {
         addNote: async () => (writes.push("note"), {}),
       }) as unknown as LeverGateway;
     const before = received.length;
-    await assert.rejects(sendAssessment({ opportunityId: "o1", tool: "quizzes", assessment: "a1" }, "k", { ...deps(), lever: lever([]) }), /has no e-mail address in Lever/);
+    await assert.rejects(
+      sendAssessment({ opportunityId: "o1", tool: "quizzes", assessment: "a1" }, "k", { ...deps(), lever: lever([]) }),
+      /has no e-mail address in Lever/,
+    );
     assert.equal(received.length, before);
-    await assert.rejects(sendAssessment({ opportunityId: "o1", tool: "quizzes", assessment: "a1" }, "k", { ...deps(), lever: lever(["ada@example.net"]) }), /without an https link/);
+    await assert.rejects(
+      sendAssessment({ opportunityId: "o1", tool: "quizzes", assessment: "a1" }, "k", { ...deps(), lever: lever(["ada@example.net"]) }),
+      /without an https link/,
+    );
     assert.deepEqual(JSON.parse(received.at(-1)!.raw).candidate, { email: "ada@example.net" });
     assert.deepEqual(writes, []);
   });

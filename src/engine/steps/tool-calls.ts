@@ -74,7 +74,12 @@ export async function sendToolStatus(callbacks: unknown, key: string, deps: Tool
 
 /** What a tool answers to an invitation: the link the candidate opens. */
 const inviteReplySchema = z
-  .object({ url: z.string().optional(), invitationUrl: z.string().optional(), link: z.string().optional(), candidateId: z.union([z.string(), z.number()]).optional() })
+  .object({
+    url: z.string().optional(),
+    invitationUrl: z.string().optional(),
+    link: z.string().optional(),
+    candidateId: z.union([z.string(), z.number()]).optional(),
+  })
   .transform((r) => ({ url: r.url ?? r.invitationUrl ?? r.link, candidateId: r.candidateId === undefined ? undefined : String(r.candidateId) }));
 
 /**
@@ -91,8 +96,17 @@ export async function sendAssessment(
   if (!input.assessment.trim()) throw new StepFailure("assessment.send needs the tool's assessment id (with.assessment)");
   const opp = await deps.lever.getOpportunity(input.opportunityId);
   const emails = Array.isArray(opp.emails) ? opp.emails.filter((e): e is string => typeof e === "string" && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) : [];
-  if (emails.length === 0) throw new StepFailure(`opportunity ${input.opportunityId} has no e-mail address in Lever (a pseudonymous candidate has none), so no assessment can be sent`);
-  const reply = await post(url, { id: key, event: "assessment.invite", assessment: input.assessment, opportunityId: input.opportunityId, candidate: { email: emails[0] } }, key, secret, deps);
+  if (emails.length === 0)
+    throw new StepFailure(
+      `opportunity ${input.opportunityId} has no e-mail address in Lever (a pseudonymous candidate has none), so no assessment can be sent`,
+    );
+  const reply = await post(
+    url,
+    { id: key, event: "assessment.invite", assessment: input.assessment, opportunityId: input.opportunityId, candidate: { email: emails[0] } },
+    key,
+    secret,
+    deps,
+  );
   let body: unknown;
   try {
     body = JSON.parse(reply.body);
@@ -106,6 +120,17 @@ export async function sendAssessment(
   }
   const name = config.name ?? input.tool;
   await deps.lever.addLinks(input.opportunityId, [link], { key: `${key}:link` });
-  const note = await deps.lever.addNote(input.opportunityId, { value: `${name}: assessment "${input.assessment}" sent to the candidate.\nInvitation: ${link}` }, { key: `${key}:note` });
-  return { sent: true, tool: input.tool, assessment: input.assessment, link, noteId: note.id ?? null, ...(parsed.data?.candidateId ? { toolCandidateId: parsed.data.candidateId } : {}) };
+  const note = await deps.lever.addNote(
+    input.opportunityId,
+    { value: `${name}: assessment "${input.assessment}" sent to the candidate.\nInvitation: ${link}` },
+    { key: `${key}:note` },
+  );
+  return {
+    sent: true,
+    tool: input.tool,
+    assessment: input.assessment,
+    link,
+    noteId: note.id ?? null,
+    ...(parsed.data?.candidateId ? { toolCandidateId: parsed.data.candidateId } : {}),
+  };
 }

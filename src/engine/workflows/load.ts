@@ -136,7 +136,11 @@ function problemFor(doc: Document, lines: LineCounter, file: string, issue: z.co
 }
 
 /** Reads every `*.yaml`/`*.yml` in `dir`. Problems are collected, not thrown. */
-export function loadWorkflowDir(dir: string, origin: "builtin" | "user", checks: WorkflowChecks = {}): { workflows: LoadedWorkflow[]; problems: WorkflowProblem[] } {
+export function loadWorkflowDir(
+  dir: string,
+  origin: "builtin" | "user",
+  checks: WorkflowChecks = {},
+): { workflows: LoadedWorkflow[]; problems: WorkflowProblem[] } {
   const workflows: LoadedWorkflow[] = [];
   const problems: WorkflowProblem[] = [];
   if (!existsSync(dir)) return { workflows, problems };
@@ -168,7 +172,13 @@ export function loadWorkflows(options: WorkflowSetOptions = {}): { workflows: Lo
     const seen = new Set<string>();
     for (const w of set) {
       if (seen.has(w.workflow.id)) {
-        problems.push({ file: w.file, line: 1, column: 1, field: "id", message: `workflow id "${w.workflow.id}" is also used by another file in ${basename(resolve(w.file, ".."))}` });
+        problems.push({
+          file: w.file,
+          line: 1,
+          column: 1,
+          field: "id",
+          message: `workflow id "${w.workflow.id}" is also used by another file in ${basename(resolve(w.file, ".."))}`,
+        });
         continue;
       }
       seen.add(w.workflow.id);

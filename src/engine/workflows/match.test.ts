@@ -33,15 +33,25 @@ const ctx: MatchContext = {
       {
         id: "a1",
         posting: { id: "p1", text: "Backend Engineer" },
-        customQuestions: [{ fields: [{ text: "Do you need a visa?", value: "No" }, { text: "Languages", value: ["English", "German"] }] }],
+        customQuestions: [
+          {
+            fields: [
+              { text: "Do you need a visa?", value: "No" },
+              { text: "Languages", value: ["English", "German"] },
+            ],
+          },
+        ],
       },
     ],
   },
-  posting: { id: "p1", text: "Backend Engineer", categories: { team: "Platform", department: "Engineering", location: "Berlin", commitment: "Full-time", allLocations: ["Berlin", "Remote"] } },
+  posting: {
+    id: "p1",
+    text: "Backend Engineer",
+    categories: { team: "Platform", department: "Engineering", location: "Berlin", commitment: "Full-time", allLocations: ["Berlin", "Remote"] },
+  },
 };
 
-const holds = (when: Conditions, event = lever("candidateStageChange", { fromStageId: "s-phone", toStageId: "s-onsite" })) =>
-  conditionsHold(when, event, ctx);
+const holds = (when: Conditions, event = lever("candidateStageChange", { fromStageId: "s-phone", toStageId: "s-onsite" })) => conditionsHold(when, event, ctx);
 
 describe("trigger conditions", () => {
   it("matches stage changes by id or by name, to and from", () => {
@@ -111,7 +121,10 @@ describe("matching workflows", () => {
     const c = wf({ id: "c", enabled: false, triggers: [{ lever: "candidateStageChange" }] });
     const d = wf({ id: "d", triggers: [{ lever: "candidateStageChange", when: { stage: { to: "Phone screen" } } }] });
     const m = matchWorkflows([a, b, c, d], lever("candidateStageChange", { toStageId: "s-onsite" }), ctx);
-    assert.deepEqual(m.map((x) => x.workflow.id), ["a", "b"]);
+    assert.deepEqual(
+      m.map((x) => x.workflow.id),
+      ["a", "b"],
+    );
   });
 
   it("matches signed events from another tool by tool and event name", () => {
@@ -125,8 +138,14 @@ describe("matching workflows", () => {
   it("starts schedule, timer and manual runs only for the workflow they target", () => {
     const w = wf({ triggers: [{ schedule: "0 9 * * 1-5" }, { manual: true }] });
     const ev: EngineEvent = { ...lever("schedule"), source: "schedule", workflowId: "w" };
-    assert.deepEqual(matchWorkflows([w], ev, ctx).map((x) => x.triggerIndex), [0]);
-    assert.deepEqual(matchWorkflows([w], { ...ev, source: "manual" }, ctx).map((x) => x.triggerIndex), [1]);
+    assert.deepEqual(
+      matchWorkflows([w], ev, ctx).map((x) => x.triggerIndex),
+      [0],
+    );
+    assert.deepEqual(
+      matchWorkflows([w], { ...ev, source: "manual" }, ctx).map((x) => x.triggerIndex),
+      [1],
+    );
     assert.equal(matchWorkflows([w], { ...ev, workflowId: "other" }, ctx).length, 0);
   });
 

@@ -181,4 +181,3 @@ export function armTimers(workflows: Workflow[], event: EngineEvent, ctx: MatchC
   }
   return arms;
 }
-

@@ -12,9 +12,7 @@ const duration = z
   .refine(isDuration, { message: "write a duration such as 30m, 1h, 2d or 1h30m" })
   .describe("A duration: a number with s, m, h, d or w, e.g. 30m, 1h, 2d, 1h30m.");
 
-const oneOrMany = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .describe("One value or a list; a list matches when any value matches.");
+const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe("One value or a list; a list matches when any value matches.");
 
 export const modeSchema = z
   .enum(["shadow", "assist", "auto"])
@@ -132,7 +130,10 @@ export const triggerSchema = z.union([
     .describe("A Lever webhook event."),
   z
     .strictObject({
-      source: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/).describe("Name of another hiring tool (signed inbound events)."),
+      source: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/)
+        .describe("Name of another hiring tool (signed inbound events)."),
       event: oneOrMany.optional().describe("Event names sent by the tool (any when absent)."),
       when: conditionsSchema.optional(),
     })
@@ -154,9 +155,7 @@ export const triggerSchema = z.union([
     .strictObject({
       timer: z.strictObject({
         on: z.union([leverEvent, z.array(leverEvent).min(1)]).describe("Events that (re)arm the timer."),
-        at: z
-          .enum(["interview.start", "interview.end", "event.triggeredAt"])
-          .describe("The moment in the data the timer is relative to."),
+        at: z.enum(["interview.start", "interview.end", "event.triggeredAt"]).describe("The moment in the data the timer is relative to."),
         after: duration.optional(),
         before: duration.optional(),
       }),
@@ -177,7 +176,9 @@ const stepBase = {
 
 const actionBase = {
   ...stepBase,
-  mode: modeSchema.optional().describe("Mode for this action: it may lower the action below the workflow's mode, never raise it (the lowest mode that applies wins)."),
+  mode: modeSchema
+    .optional()
+    .describe("Mode for this action: it may lower the action below the workflow's mode, never raise it (the lowest mode that applies wins)."),
   because: stepId.optional().describe("The AI or task step whose reasons, evidence, confidence and model justify this action."),
   opportunity: template.optional().describe("The opportunity to act on when it is not the event's, e.g. {{ steps.find.output.result.opportunityId }}."),
 };
@@ -193,23 +194,38 @@ export const stepSchema = z.discriminatedUnion("type", [
   z.strictObject({
     ...stepBase,
     type: z.literal("ai"),
-    prompt: z.string().regex(/^[a-z0-9][a-z0-9_-]*(@[\w.-]+)?$/, "a prompt name, optionally @version").describe("name@version of a prompt in prompts/."),
-    input: z.union([z.record(z.string(), z.unknown()), template]).default({}).describe("The step type's input (templated); its untrusted parts (resume, notes…) are fenced as data by the AI layer."),
+    prompt: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*(@[\w.-]+)?$/, "a prompt name, optionally @version")
+      .describe("name@version of a prompt in prompts/."),
+    input: z
+      .union([z.record(z.string(), z.unknown()), template])
+      .default({})
+      .describe("The step type's input (templated); its untrusted parts (resume, notes…) are fenced as data by the AI layer."),
     provider: z.string().optional(),
     model: z.string().optional(),
-    onUnavailable: z.enum(["wait", "local"]).default("local").describe("When the provider fails or its circuit is open: wait and retry later, or use the local engine (labelled engine: local)."),
+    onUnavailable: z
+      .enum(["wait", "local"])
+      .default("local")
+      .describe("When the provider fails or its circuit is open: wait and retry later, or use the local engine (labelled engine: local)."),
   }),
   z.strictObject({
     ...stepBase,
     type: z.literal("task"),
-    task: z.string().regex(/^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9-]*)+$/, "a task name such as screening.screen").describe("A domain step, e.g. screening.screen."),
+    task: z
+      .string()
+      .regex(/^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9-]*)+$/, "a task name such as screening.screen")
+      .describe("A domain step, e.g. screening.screen."),
     with: z.record(z.string(), z.unknown()).default({}),
   }),
   z.strictObject({
     ...stepBase,
     type: z.literal("branch"),
     cases: z.array(z.strictObject({ if: expressionSchema, goto: z.union([stepId, z.literal("end")]) })).min(1),
-    else: z.union([stepId, z.literal("end")]).optional().describe("Where to go when no case holds (default: the next step)."),
+    else: z
+      .union([stepId, z.literal("end")])
+      .optional()
+      .describe("Where to go when no case holds (default: the next step)."),
   }),
   z.strictObject({
     ...stepBase,
@@ -244,11 +260,15 @@ export const stepSchema = z.discriminatedUnion("type", [
   z.strictObject({
     ...actionBase,
     type: z.literal("lever.form"),
-    template: template.describe("The profile form template, by name or id (e.g. {{ settings.formTemplate }}); when it is empty the step is skipped with that reason."),
+    template: template.describe(
+      "The profile form template, by name or id (e.g. {{ settings.formTemplate }}); when it is empty the step is skipped with that reason.",
+    ),
     fields: z
       .record(z.string().min(1), z.union([template, z.number(), z.boolean(), z.null()]))
       .refine((f) => Object.keys(f).length > 0, { message: "name at least one field of the template" })
-      .describe("Values by the template field's text (case-insensitive), templated, e.g. { Score: '{{ steps.screen.output.score }}' }; the template's other fields are sent empty."),
+      .describe(
+        "Values by the template field's text (case-insensitive), templated, e.g. { Score: '{{ steps.screen.output.score }}' }; the template's other fields are sent empty.",
+      ),
     secret: z.boolean().optional().describe("Only people allowed to see sensitive information see the form (default: the template's own setting)."),
   }),
   z.strictObject({
@@ -265,11 +285,19 @@ export const stepSchema = z.discriminatedUnion("type", [
     with: z
       .strictObject({
         tool: z
-          .string({ error: (i) => (i.input === undefined ? "missing: the id of a tool in the config file's tools: block, e.g. tool: codility" : "the id of a tool in the config file's tools: block") })
+          .string({
+            error: (i) =>
+              i.input === undefined
+                ? "missing: the id of a tool in the config file's tools: block, e.g. tool: codility"
+                : "the id of a tool in the config file's tools: block",
+          })
           .regex(toolIdPattern, "a tool id: lower-case letters, digits, - and _ (as in the config file's tools: block)")
           .describe("The tool, by its id in the config file's tools: block (it needs an inviteUrl)."),
         assessment: z
-          .string({ error: (i) => (i.input === undefined ? "missing: the tool's id of the assessment to send, e.g. assessment: python-senior" : "the tool's assessment id, as text") })
+          .string({
+            error: (i) =>
+              i.input === undefined ? "missing: the tool's id of the assessment to send, e.g. assessment: python-senior" : "the tool's assessment id, as text",
+          })
           .min(1, "missing: the tool's id of the assessment to send")
           .describe("The tool's id of the assessment (templated)."),
       })
@@ -280,15 +308,22 @@ export const stepSchema = z.discriminatedUnion("type", [
     type: z.literal("scheduling.book"),
     with: z
       .union([z.record(z.string(), z.unknown()), template])
-      .describe("The booking (templated): opportunityId, panelKey, candidate {name, email?, timezone}, sessions [{id, title, start, end, interviewers [{leverUserId, email, name?}], feedbackTemplateId?}], format?, eventsPer?, packetUrl?, notes?; usually {{ steps.propose.output.booking }}. Checked when the step renders."),
-    eventsPer: z.enum(["session", "panel"]).optional().describe("One calendar event per session (default) or one for the whole panel; overrides the booking's own eventsPer."),
+      .describe(
+        "The booking (templated): opportunityId, panelKey, candidate {name, email?, timezone}, sessions [{id, title, start, end, interviewers [{leverUserId, email, name?}], feedbackTemplateId?}], format?, eventsPer?, packetUrl?, notes?; usually {{ steps.propose.output.booking }}. Checked when the step renders.",
+      ),
+    eventsPer: z
+      .enum(["session", "panel"])
+      .optional()
+      .describe("One calendar event per session (default) or one for the whole panel; overrides the booking's own eventsPer."),
   }),
   z.strictObject({
     ...actionBase,
     type: z.literal("scheduling.rebook"),
     with: z
       .union([z.record(z.string(), z.unknown()), template])
-      .describe("The re-booking (templated): { booking, revision } — the panel's next revision under the same panelKey; usually {{ steps.replan.output.rebook }}. Checked when the step renders."),
+      .describe(
+        "The re-booking (templated): { booking, revision } — the panel's next revision under the same panelKey; usually {{ steps.replan.output.rebook }}. Checked when the step renders.",
+      ),
   }),
   z.strictObject({
     ...actionBase,
@@ -300,7 +335,10 @@ export const stepSchema = z.discriminatedUnion("type", [
     type: z.literal("http"),
     url: template.describe("https URL (or env:NAME)."),
     method: z.enum(["POST", "PUT", "PATCH"]).default("POST"),
-    secret: z.string().regex(/^env:[A-Z][A-Z0-9_]*$/, "env:NAME of the variable holding the signing secret").optional(),
+    secret: z
+      .string()
+      .regex(/^env:[A-Z][A-Z0-9_]*$/, "env:NAME of the variable holding the signing secret")
+      .optional(),
     body: z.unknown().describe("JSON body (templated)."),
   }),
 ]);

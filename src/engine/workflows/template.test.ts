@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { evaluate, render, renderText, valueAt } from "./template.ts";
 
-const scope = { steps: { screen: { output: { score: 82, tags: ["go", "java"], note: "ok" } } }, settings: { n: "3" }, context: { opportunity: { name: "Mira" } } };
+const scope = {
+  steps: { screen: { output: { score: 82, tags: ["go", "java"], note: "ok" } } },
+  settings: { n: "3" },
+  context: { opportunity: { name: "Mira" } },
+};
 
 describe("templates and conditions", () => {
   it("reads dotted paths, including list indexes, and never inherited properties", () => {
@@ -28,7 +32,17 @@ describe("templates and conditions", () => {
     assert.ok(evaluate({ path: "steps.screen.output.score", gte: 80 }, scope));
     assert.ok(!evaluate({ path: "steps.screen.output.score", lt: 80 }, scope));
     assert.ok(evaluate({ path: "steps.screen.output.tags", contains: "GO" }, scope));
-    assert.ok(evaluate({ any: [{ path: "settings.n", equals: "4" }, { path: "settings.n", gt: 2 }] }, scope));
+    assert.ok(
+      evaluate(
+        {
+          any: [
+            { path: "settings.n", equals: "4" },
+            { path: "settings.n", gt: 2 },
+          ],
+        },
+        scope,
+      ),
+    );
     assert.ok(evaluate({ path: "steps.missing", exists: false }, scope));
     assert.ok(!evaluate({ path: "steps.missing", gt: -1 }, scope));
     assert.ok(evaluate({ not: { path: "steps.screen.output.note", empty: true } }, scope));

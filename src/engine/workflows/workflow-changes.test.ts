@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
-import { approveWorkflowChange, listWorkflowChanges, rejectWorkflowChange, requestWorkflowChange, splitWorkflowPatch, WorkflowChangeError } from "./workflow-changes.ts";
+import {
+  approveWorkflowChange,
+  listWorkflowChanges,
+  rejectWorkflowChange,
+  requestWorkflowChange,
+  splitWorkflowPatch,
+  WorkflowChangeError,
+} from "./workflow-changes.ts";
 
 const ENGINES = await testEngines();
 
@@ -37,9 +44,20 @@ for (const e of ENGINES) {
       const first = await requestWorkflowChange(t.db, { workflowId: "w1", file, patch: { mode: "assist" }, author: "user:a", fourEyes: true });
       const second = await requestWorkflowChange(t.db, { workflowId: "w1", file, patch: { mode: "auto" }, author: "user:c", fourEyes: true });
       const all = await listWorkflowChanges(t.db, { status: "all", workflowId: "w1" });
-      assert.deepEqual(all.map((c) => [c.id, c.status]), [[second.pending!.id, "pending"], [first.pending!.id, "superseded"]]);
-      await assert.rejects(approveWorkflowChange(t.db, first.pending!.id, { approver: "user:b", fourEyes: true, file: () => file }), (err: unknown) => err instanceof WorkflowChangeError && err.status === 409);
-      const { rows } = await t.db.query<{ data: { data: { supersedes?: number[] } } }>("select data from audit_records where kind = 'workflow.change_requested' order by seq desc limit 1");
+      assert.deepEqual(
+        all.map((c) => [c.id, c.status]),
+        [
+          [second.pending!.id, "pending"],
+          [first.pending!.id, "superseded"],
+        ],
+      );
+      await assert.rejects(
+        approveWorkflowChange(t.db, first.pending!.id, { approver: "user:b", fourEyes: true, file: () => file }),
+        (err: unknown) => err instanceof WorkflowChangeError && err.status === 409,
+      );
+      const { rows } = await t.db.query<{ data: { data: { supersedes?: number[] } } }>(
+        "select data from audit_records where kind = 'workflow.change_requested' order by seq desc limit 1",
+      );
       assert.deepEqual(rows[0]!.data.data.supersedes, [first.pending!.id]);
     });
 
@@ -49,14 +67,21 @@ for (const e of ENGINES) {
       assert.equal(lowered.pending, null);
       const [only] = await listWorkflowChanges(t.db, { status: "all", workflowId: "w-incident" });
       assert.deepEqual([only!.id, only!.status], [raise.pending!.id, "superseded"]);
-      await assert.rejects(approveWorkflowChange(t.db, raise.pending!.id, { approver: "user:c", fourEyes: true, file: () => file }), (err: unknown) => err instanceof WorkflowChangeError && err.status === 409);
-      const { rows } = await t.db.query<{ data: { data: { supersedes?: number[] } } }>("select data from audit_records where kind = 'workflow.changed' order by seq desc limit 1");
+      await assert.rejects(
+        approveWorkflowChange(t.db, raise.pending!.id, { approver: "user:c", fourEyes: true, file: () => file }),
+        (err: unknown) => err instanceof WorkflowChangeError && err.status === 409,
+      );
+      const { rows } = await t.db.query<{ data: { data: { supersedes?: number[] } } }>(
+        "select data from audit_records where kind = 'workflow.changed' order by seq desc limit 1",
+      );
       assert.deepEqual(rows[0]!.data.data.supersedes, [raise.pending!.id]);
     });
 
     it("ends raises asked at the same moment as one waiting change, the others superseded", async () => {
       const all = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => requestWorkflowChange(t.db, { workflowId: "w3", file, patch: { mode: i % 2 ? "auto" : "assist" }, author: `user:${i}`, fourEyes: true })),
+        Array.from({ length: 8 }, (_, i) =>
+          requestWorkflowChange(t.db, { workflowId: "w3", file, patch: { mode: i % 2 ? "auto" : "assist" }, author: `user:${i}`, fourEyes: true }),
+        ),
       );
       assert.ok(all.every((r) => r.pending));
       const stored = await listWorkflowChanges(t.db, { status: "all", workflowId: "w3" });

@@ -89,12 +89,16 @@ function diff(before: WorkflowSwitches, patch: WorkflowPatch): Record<string, { 
 
 /** In words, for messages: `enable it and set its mode to auto`. */
 export function describeWorkflowPatch(p: WorkflowPatch): string {
-  const parts = [p.enabled === undefined ? "" : p.enabled ? "enable it" : "disable it", p.mode === undefined ? "" : `set its mode to ${p.mode}`].filter(Boolean);
+  const parts = [p.enabled === undefined ? "" : p.enabled ? "enable it" : "disable it", p.mode === undefined ? "" : `set its mode to ${p.mode}`].filter(
+    Boolean,
+  );
   return parts.join(" and ");
 }
 
 async function switchesNow(tx: Queryable, workflowId: string, file: WorkflowSwitches): Promise<WorkflowSwitches> {
-  const { rows } = await tx.query<{ enabled: boolean | null; mode: Mode | null }>("select enabled, mode from workflow_settings where workflow_id = $1", [workflowId]);
+  const { rows } = await tx.query<{ enabled: boolean | null; mode: Mode | null }>("select enabled, mode from workflow_settings where workflow_id = $1", [
+    workflowId,
+  ]);
   return { enabled: rows[0]?.enabled ?? file.enabled, mode: rows[0]?.mode ?? file.mode };
 }
 
@@ -188,21 +192,28 @@ export async function requestWorkflowChange(
           kind: "workflow.changed",
           actor: author,
           subject,
-          data: { changes: diff(before, applyNow), ...(selfApproved ? { selfApproved: true } : { raises: false }), ...(supersedes.length && (!request.fourEyes || isEmpty(raises)) ? { supersedes } : {}) },
+          data: {
+            changes: diff(before, applyNow),
+            ...(selfApproved ? { selfApproved: true } : { raises: false }),
+            ...(supersedes.length && (!request.fourEyes || isEmpty(raises)) ? { supersedes } : {}),
+          },
         },
         tx,
       );
     }
     if (!request.fourEyes || isEmpty(raises)) return { applied: applyNow, pending: null, selfApproved };
-    const { rows } = await tx.query<ChangeRow>(`insert into workflow_changes (workflow_id, enabled, mode, author) values ($1, $2, $3, $4) returning ${COLUMNS}`, [
-      workflowId,
-      raises.enabled ?? null,
-      raises.mode ?? null,
-      author,
-    ]);
+    const { rows } = await tx.query<ChangeRow>(
+      `insert into workflow_changes (workflow_id, enabled, mode, author) values ($1, $2, $3, $4) returning ${COLUMNS}`,
+      [workflowId, raises.enabled ?? null, raises.mode ?? null, author],
+    );
     const pending = toChange(rows[0]!);
     await audit.append(
-      { kind: "workflow.change_requested", actor: author, subject, data: { changeId: pending.id, changes: diff(before, raises), ...(supersedes.length ? { supersedes } : {}) } },
+      {
+        kind: "workflow.change_requested",
+        actor: author,
+        subject,
+        data: { changeId: pending.id, changes: diff(before, raises), ...(supersedes.length ? { supersedes } : {}) },
+      },
       tx,
     );
     return { applied: lowers, pending, selfApproved: false };
@@ -213,7 +224,11 @@ async function pendingChange(tx: Queryable, id: number): Promise<WorkflowChange>
   const { rows } = await tx.query<ChangeRow>(`select ${COLUMNS} from workflow_changes where id = $1 for update`, [id]);
   if (!rows[0]) throw new WorkflowChangeError("not_found", `there is no workflow change ${id}`);
   const c = toChange(rows[0]);
-  if (c.status !== "pending") throw new WorkflowChangeError("conflict", `workflow change ${id} is not waiting for approval: it was ${c.status}${c.decidedBy ? ` by ${c.decidedBy}` : ""}`);
+  if (c.status !== "pending")
+    throw new WorkflowChangeError(
+      "conflict",
+      `workflow change ${id} is not waiting for approval: it was ${c.status}${c.decidedBy ? ` by ${c.decidedBy}` : ""}`,
+    );
   return c;
 }
 
@@ -241,7 +256,10 @@ export async function approveWorkflowChange(
     const before = await switchesNow(tx, c.workflowId, file);
     const patch = patchOf(c);
     await store(tx, c.workflowId, patch, selfApproved ? `${c.author}, self-approved (four eyes off)` : `${c.author}, approved by ${decision.approver}`);
-    const { rows } = await tx.query<ChangeRow>(`update workflow_changes set status = 'approved', decided_by = $2, decided_at = now() where id = $1 returning ${COLUMNS}`, [id, decision.approver]);
+    const { rows } = await tx.query<ChangeRow>(
+      `update workflow_changes set status = 'approved', decided_by = $2, decided_at = now() where id = $1 returning ${COLUMNS}`,
+      [id, decision.approver],
+    );
     await audit.append(
       {
         kind: "workflow.change_approved",
@@ -261,12 +279,10 @@ export async function rejectWorkflowChange(db: Database, id: number, decision: {
   return db.transaction(async (tx) => {
     const c = await pendingChange(tx, id);
     const status = c.author === decision.actor ? "withdrawn" : "rejected";
-    const { rows } = await tx.query<ChangeRow>(`update workflow_changes set status = $2, decided_by = $3, decided_at = now(), reason = $4 where id = $1 returning ${COLUMNS}`, [
-      id,
-      status,
-      decision.actor,
-      decision.reason ?? null,
-    ]);
+    const { rows } = await tx.query<ChangeRow>(
+      `update workflow_changes set status = $2, decided_by = $3, decided_at = now(), reason = $4 where id = $1 returning ${COLUMNS}`,
+      [id, status, decision.actor, decision.reason ?? null],
+    );
     await audit.append(
       {
         kind: `workflow.change_${status}`,
@@ -287,7 +303,10 @@ export async function getWorkflowChange(db: Queryable, id: number): Promise<Work
 }
 
 /** Changes, newest first: by default those waiting for approval. */
-export async function listWorkflowChanges(db: Queryable, filter: { status?: WorkflowChangeStatus | "all" | undefined; workflowId?: string | undefined; limit?: number | undefined } = {}): Promise<WorkflowChange[]> {
+export async function listWorkflowChanges(
+  db: Queryable,
+  filter: { status?: WorkflowChangeStatus | "all" | undefined; workflowId?: string | undefined; limit?: number | undefined } = {},
+): Promise<WorkflowChange[]> {
   const status = filter.status ?? "pending";
   const { rows } = await db.query<ChangeRow>(
     `select ${COLUMNS} from workflow_changes where ($1::text = 'all' or status = $1) and ($2::text is null or workflow_id = $2) order by id desc limit $3`,

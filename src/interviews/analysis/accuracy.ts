@@ -59,7 +59,10 @@ export function judgeQuestion(result: QuestionResult, label: QuestionLabel): Que
  * Accuracy of results against labels (questions without a label are an error: the labels must
  * cover the whole set).
  */
-export function scoreQuestions(results: readonly QuestionResult[], labels: Readonly<Record<string, QuestionLabel>>): { correct: number; total: number; misses: QuestionMiss[] } {
+export function scoreQuestions(
+  results: readonly QuestionResult[],
+  labels: Readonly<Record<string, QuestionLabel>>,
+): { correct: number; total: number; misses: QuestionMiss[] } {
   const misses: QuestionMiss[] = [];
   for (const r of results) {
     const label = labels[r.id];

@@ -16,7 +16,10 @@ function mockModel(reply: () => InterviewAnswersOutput | Error) {
       return {
         content: [{ type: "text", text: JSON.stringify(r) }],
         finishReason: { unified: "stop", raw: undefined },
-        usage: { inputTokens: { total: 900, noCache: 900, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 300, text: 300, reasoning: undefined } },
+        usage: {
+          inputTokens: { total: 900, noCache: 900, cacheRead: undefined, cacheWrite: undefined },
+          outputTokens: { total: 300, text: 300, reasoning: undefined },
+        },
         warnings: [],
       };
     },
@@ -24,7 +27,11 @@ function mockModel(reply: () => InterviewAnswersOutput | Error) {
 }
 
 function aiAnswering(reply: () => InterviewAnswersOutput | Error) {
-  return createAi({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } }, models: { openai: () => mockModel(reply) }, ...interviewAiOptions });
+  return createAi({
+    config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } },
+    models: { openai: () => mockModel(reply) },
+    ...interviewAiOptions,
+  });
 }
 
 /** What a model that reads the transcript as the labeller did would answer: segments and verbatim quotes. */
@@ -54,7 +61,11 @@ describe("answers found by an AI provider", () => {
     let correct = 0;
     let total = 0;
     for (const interview of corpus) {
-      const analysis = await analyzeInterviewWithProvider(aiAnswering(() => asLabelled(interview) as InterviewAnswersOutput), interview.transcript, interview.questions);
+      const analysis = await analyzeInterviewWithProvider(
+        aiAnswering(() => asLabelled(interview) as InterviewAnswersOutput),
+        interview.transcript,
+        interview.questions,
+      );
       assert.equal(analysis.summary.engine, "model");
       const s = scoreQuestions(analysis.questions, interview.labels);
       correct += s.correct;
@@ -66,8 +77,16 @@ describe("answers found by an AI provider", () => {
   it("drops a quote the transcript does not hold and answers that question with the local engine", async () => {
     const interview = corpus.find((i) => i.name === "nurse")!;
     const honest = asLabelled(interview) as InterviewAnswersOutput;
-    const invented = { questions: honest.questions.map((q) => (q.id === "q-patient" && q.answer ? { ...q, answer: { ...q.answer, quote: "I have never lost my temper with a patient in ten years." } } : q)) };
-    const analysis = await analyzeInterviewWithProvider(aiAnswering(() => invented), interview.transcript, interview.questions);
+    const invented = {
+      questions: honest.questions.map((q) =>
+        q.id === "q-patient" && q.answer ? { ...q, answer: { ...q.answer, quote: "I have never lost my temper with a patient in ten years." } } : q,
+      ),
+    };
+    const analysis = await analyzeInterviewWithProvider(
+      aiAnswering(() => invented),
+      interview.transcript,
+      interview.questions,
+    );
     const patient = analysis.questions.find((q) => q.id === "q-patient")!;
     assert.ok(!patient.answer!.quote.includes("never lost my temper"));
     assert.ok(patient.answer!.quote.startsWith("Sure. I had a gentleman"));
@@ -78,8 +97,15 @@ describe("answers found by an AI provider", () => {
     const interview = corpus.find((i) => i.name === "sales")!;
     const honest = asLabelled(interview) as InterviewAnswersOutput;
     const partial = { questions: honest.questions.filter((q) => q.id !== "q-quota"), unverified: ["q-pipeline"] };
-    const analysis = await analyzeInterviewWithProvider(aiAnswering(() => partial), interview.transcript, interview.questions);
-    assert.deepEqual(analysis.flags.filter((f) => f.kind === "unverified-quote").map((f) => (f as { id: string }).id), ["q-quota"]);
+    const analysis = await analyzeInterviewWithProvider(
+      aiAnswering(() => partial),
+      interview.transcript,
+      interview.questions,
+    );
+    assert.deepEqual(
+      analysis.flags.filter((f) => f.kind === "unverified-quote").map((f) => (f as { id: string }).id),
+      ["q-quota"],
+    );
     assert.ok(analysis.questions.find((q) => q.id === "q-quota")!.asked);
   });
 
@@ -96,7 +122,8 @@ describe("answers found by an AI provider", () => {
     assert.equal(analysis.summary.engine, "model");
     assert.equal(records.length, 1);
     const trail = JSON.stringify(records);
-    for (const s of interview.transcript.segments.filter((seg) => seg.text.length > 20)) assert.ok(!trail.includes(s.text.trim().slice(0, 20)), `the trail holds "${s.text.slice(0, 40)}"`);
+    for (const s of interview.transcript.segments.filter((seg) => seg.text.length > 20))
+      assert.ok(!trail.includes(s.text.trim().slice(0, 20)), `the trail holds "${s.text.slice(0, 40)}"`);
     const data = records[0]!.data as { redactedInput: { sha256: string; chars: number }; output: { sha256: string; chars: number }; inputHash: string };
     assert.match(data.redactedInput.sha256, /^[0-9a-f]{64}$/);
     assert.ok(data.redactedInput.chars > 1000);
@@ -106,7 +133,11 @@ describe("answers found by an AI provider", () => {
 
   it("falls back to the local engine when the provider fails", async () => {
     const interview = corpus[0]!;
-    const analysis = await analyzeInterviewWithProvider(aiAnswering(() => new Error("503 upstream unavailable")), interview.transcript, interview.questions);
+    const analysis = await analyzeInterviewWithProvider(
+      aiAnswering(() => new Error("503 upstream unavailable")),
+      interview.transcript,
+      interview.questions,
+    );
     assert.equal(analysis.summary.engine, "local");
     assert.ok(analysis.summary.fallbackReason);
     assert.equal(scoreQuestions(analysis.questions, interview.labels).misses.length, 0);

@@ -63,7 +63,10 @@ function toStepAnswer(q: MatchedQuestion): InterviewAnswersOutput["questions"][n
 }
 
 function textOf(segments: readonly LabelledSegment[], from: number, to: number): string {
-  return segments.filter((s) => s.index >= from && s.index <= to).map((s) => s.text.trim()).join(" ");
+  return segments
+    .filter((s) => s.index >= from && s.index <= to)
+    .map((s) => s.text.trim())
+    .join(" ");
 }
 
 /**
@@ -81,7 +84,8 @@ function verifyAnswers(output: InterviewAnswersOutput, input: InterviewAnswersIn
     const ok =
       proposed !== undefined &&
       (proposed.asked === null ||
-        (proposed.asked.segment <= last && verifyQuotes([proposed.asked.quote], textOf(input.segments, proposed.asked.segment, proposed.asked.segment)).kept.length === 1)) &&
+        (proposed.asked.segment <= last &&
+          verifyQuotes([proposed.asked.quote], textOf(input.segments, proposed.asked.segment, proposed.asked.segment)).kept.length === 1)) &&
       (proposed.answer === null ||
         (proposed.asked !== null &&
           proposed.answer.fromSegment <= proposed.answer.toSegment &&
@@ -148,18 +152,25 @@ export async function analyzeInterviewWithProvider(
   checkAnalysisInput(transcript, questions);
   const labels = labelSpeakers(transcript.segments, { interviewerNames: options.interviewerNames });
   const input: InterviewAnswersInput = { questions: [...questions], segments: labels.segments.map(({ speaker: _s, ...s }) => s) };
-  const { output, meta } = await ai.runAiStep<InterviewAnswersOutput>("interview-answers", input, { context: { actor: "interview-analysis", traceId: options.traceId } });
+  const { output, meta } = await ai.runAiStep<InterviewAnswersOutput>("interview-answers", input, {
+    context: { actor: "interview-analysis", traceId: options.traceId },
+  });
   const byIndex = new Map(labels.segments.map((s) => [s.index, s]));
   const matched: MatchedQuestion[] = questions.map((q) => {
     const found = output.questions.find((o) => o.id === q.id);
     const askedSeg = found?.asked ? byIndex.get(found.asked.segment) : undefined;
     if (!found?.asked || !askedSeg) return { id: q.id, text: q.text, asked: null, answer: null, askedIndex: null, answerIndices: [], similarity: 0 };
-    const answerSegs = found.answer ? labels.segments.filter((s) => s.role === "candidate" && s.index >= found.answer!.fromSegment && s.index <= found.answer!.toSegment) : [];
+    const answerSegs = found.answer
+      ? labels.segments.filter((s) => s.role === "candidate" && s.index >= found.answer!.fromSegment && s.index <= found.answer!.toSegment)
+      : [];
     return {
       id: q.id,
       text: q.text,
       asked: { start: roundTime(askedSeg.start), end: roundTime(askedSeg.end), quote: found.asked.quote },
-      answer: found.answer && answerSegs.length ? { start: roundTime(answerSegs[0]!.start), end: roundTime(answerSegs.at(-1)!.end), quote: found.answer.quote } : null,
+      answer:
+        found.answer && answerSegs.length
+          ? { start: roundTime(answerSegs[0]!.start), end: roundTime(answerSegs.at(-1)!.end), quote: found.answer.quote }
+          : null,
       askedIndex: askedSeg.index,
       answerIndices: answerSegs.map((s) => s.index),
       similarity: 1,

@@ -12,7 +12,13 @@ import { parseQuestionFile } from "./questions.ts";
 const corpus = (name: string) => readFileSync(join(LABELLED_CORPUS_DIR, name), "utf8");
 const accountant = parseTranscriptFile(corpus("accountant.vtt"), "accountant.vtt");
 const accountantQuestions = parseQuestionFile(corpus("accountant.questions.yaml"), "accountant.questions.yaml");
-const transcript = (segments: Transcript["segments"], language = "und"): Transcript => ({ engine: "transcript", language, durationSeconds: 60, text: segments.map((s) => s.text).join(" "), segments });
+const transcript = (segments: Transcript["segments"], language = "und"): Transcript => ({
+  engine: "transcript",
+  language,
+  durationSeconds: 60,
+  text: segments.map((s) => s.text).join(" "),
+  segments,
+});
 
 describe("analysing an interview", () => {
   const analysis = analyzeInterview(accountant, accountantQuestions, { statedFeelings: true });
@@ -47,18 +53,34 @@ describe("analysing an interview", () => {
 
 describe("bad input", () => {
   it("refuses an empty question set", () => {
-    assert.throws(() => analyzeInterview(accountant, []), (e: unknown) => e instanceof InterviewAnalysisError && e.status === "questions-empty");
+    assert.throws(
+      () => analyzeInterview(accountant, []),
+      (e: unknown) => e instanceof InterviewAnalysisError && e.status === "questions-empty",
+    );
   });
   it("refuses an empty transcript", () => {
-    assert.throws(() => analyzeInterview(transcript([]), accountantQuestions), (e: unknown) => e instanceof InterviewAnalysisError && e.status === "empty-transcript");
-    assert.throws(() => analyzeInterview(transcript([{ start: 0, end: 1, text: " " }]), accountantQuestions), (e: unknown) => e instanceof InterviewAnalysisError && e.status === "empty-transcript");
+    assert.throws(
+      () => analyzeInterview(transcript([]), accountantQuestions),
+      (e: unknown) => e instanceof InterviewAnalysisError && e.status === "empty-transcript",
+    );
+    assert.throws(
+      () => analyzeInterview(transcript([{ start: 0, end: 1, text: " " }]), accountantQuestions),
+      (e: unknown) => e instanceof InterviewAnalysisError && e.status === "empty-transcript",
+    );
   });
   it("refuses a transcript in another language, declared or guessed", () => {
     const german = transcript([
       { start: 0, end: 5, text: "Erzählen Sie mir bitte von einem Konflikt mit einem Kollegen, den Sie im letzten Jahr hatten." },
-      { start: 5, end: 15, text: "Ja, gerne. Wir hatten eine Meinungsverschiedenheit über die Planung, und wir haben gemeinsam eine Lösung gefunden, die für beide Seiten gut war." },
+      {
+        start: 5,
+        end: 15,
+        text: "Ja, gerne. Wir hatten eine Meinungsverschiedenheit über die Planung, und wir haben gemeinsam eine Lösung gefunden, die für beide Seiten gut war.",
+      },
     ]);
-    assert.throws(() => analyzeInterview(german, accountantQuestions), (e: unknown) => e instanceof InterviewAnalysisError && e.status === "wrong-language");
+    assert.throws(
+      () => analyzeInterview(german, accountantQuestions),
+      (e: unknown) => e instanceof InterviewAnalysisError && e.status === "wrong-language",
+    );
     assert.throws(() => analyzeInterview({ ...accountant, language: "fr" }, accountantQuestions), /in "fr"/);
   });
 });

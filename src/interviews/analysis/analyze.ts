@@ -67,7 +67,10 @@ export function checkAnalysisInput(transcript: Transcript, questions: readonly I
     throw new InterviewAnalysisError("wrong-language", `the transcript is in "${transcript.language}"; interview analysis reads English only`);
   }
   if (count >= MIN_WORDS_FOR_LANGUAGE && guessLanguage(text) !== "en") {
-    throw new InterviewAnalysisError("wrong-language", "the transcript does not look like English (few common English words); interview analysis reads English only");
+    throw new InterviewAnalysisError(
+      "wrong-language",
+      "the transcript does not look like English (few common English words); interview analysis reads English only",
+    );
   }
 }
 

@@ -28,7 +28,10 @@ describe("evidence against the rubric", () => {
     const safety = evidence.competencies[0]!;
     assert.equal(safety.status, "met");
     assert.ok(safety.quotes.some((q) => q.quote.startsWith("Safe isolation, every time")));
-    const text = labels.segments.filter((s) => s.role === "candidate").map((s) => s.text).join(" ");
+    const text = labels.segments
+      .filter((s) => s.role === "candidate")
+      .map((s) => s.text)
+      .join(" ");
     for (const c of evidence.competencies) for (const q of c.quotes) assert.ok(text.includes(q.quote), q.quote);
   });
   it("says missing where nothing speaks to a competency", () => {

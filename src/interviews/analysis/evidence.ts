@@ -49,7 +49,8 @@ export function rubricEvidence(rubric: InterviewRubric, segments: readonly Label
         const hits = new Set(topicTokens(sentence).filter((t) => keywordTokens.has(t))).size;
         const probed = probing.has(s.index);
         // In an answer to a probing question any substantial sentence is evidence; elsewhere a keyword is needed.
-        if (hits > 0 || (probed && sentence.split(/\s+/).length >= 6)) found.push({ quote: { start: roundTime(s.start), end: roundTime(s.end), quote: sentence }, hits, probed });
+        if (hits > 0 || (probed && sentence.split(/\s+/).length >= 6))
+          found.push({ quote: { start: roundTime(s.start), end: roundTime(s.end), quote: sentence }, hits, probed });
       }
     }
     found.sort((a, b) => Number(b.probed) + b.hits - (Number(a.probed) + a.hits));

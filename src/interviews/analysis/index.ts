@@ -31,11 +31,43 @@ export {
   type AskedTurn,
   type MatchOptions,
 } from "./match-questions.ts";
-export { analyzeInterview, assembleAnalysis, checkAnalysisInput, type InterviewAnalysis, type AnalysisSummary, type AnalysisFlag, type AnalyzeOptions } from "./analyze.ts";
+export {
+  analyzeInterview,
+  assembleAnalysis,
+  checkAnalysisInput,
+  type InterviewAnalysis,
+  type AnalysisSummary,
+  type AnalysisFlag,
+  type AnalyzeOptions,
+} from "./analyze.ts";
 export { describeInterview, statedFeelings, type InterviewMetrics, type SpeakerMetrics } from "./metrics.ts";
-export { improperQuestions, inconsistentQuestions, improperCategories, type ImproperQuestionFlag, type InconsistentQuestionFlag, type ImproperCategory } from "./interviewer-check.ts";
-export { rubricEvidence, competencySchema, interviewRubricSchema, type Competency, type InterviewRubric, type InterviewEvidence, type CompetencyEvidence } from "./evidence.ts";
-export { scoreQuestions, judgeQuestion, spanOverlap, interviewLabelsSchema, questionLabelSchema, type QuestionLabel, type InterviewLabels, type QuestionMiss } from "./accuracy.ts";
+export {
+  improperQuestions,
+  inconsistentQuestions,
+  improperCategories,
+  type ImproperQuestionFlag,
+  type InconsistentQuestionFlag,
+  type ImproperCategory,
+} from "./interviewer-check.ts";
+export {
+  rubricEvidence,
+  competencySchema,
+  interviewRubricSchema,
+  type Competency,
+  type InterviewRubric,
+  type InterviewEvidence,
+  type CompetencyEvidence,
+} from "./evidence.ts";
+export {
+  scoreQuestions,
+  judgeQuestion,
+  spanOverlap,
+  interviewLabelsSchema,
+  questionLabelSchema,
+  type QuestionLabel,
+  type InterviewLabels,
+  type QuestionMiss,
+} from "./accuracy.ts";
 export { loadLabelledCorpus, LABELLED_CORPUS_DIR, type LabelledInterview } from "./labelled-corpus.ts";
 export { isQuestionUtterance, isFollowUpQuestion, topicTokens } from "./text.ts";
 export {

@@ -16,7 +16,10 @@ describe("questions that should not be asked", () => {
       i(25, "Thanks. Are you married?"),
       i(30, "Have you ever been arrested?"),
     ]);
-    assert.deepEqual(flags.map((f) => f.category), ["age", "family-plans", "religion", "origin", "health", "marital-status", "arrests"]);
+    assert.deepEqual(
+      flags.map((f) => f.category),
+      ["age", "family-plans", "religion", "origin", "health", "marital-status", "arrests"],
+    );
     assert.deepEqual([flags[5]!.quote, flags[5]!.start], ["Are you married?", 25]);
   });
   it("lets the right-to-work question through and ignores what the candidate says", () => {
@@ -29,8 +32,20 @@ describe("questions asked to some candidates but not others", () => {
   it("names who was and was not asked", () => {
     const asked = { start: 1, end: 2, quote: "q" };
     const flags = inconsistentQuestions([
-      { ref: "app-1", questions: [{ id: "q1", text: "Conflict?", asked, answer: null }, { id: "q2", text: "Testing?", asked, answer: null }] },
-      { ref: "app-2", questions: [{ id: "q1", text: "Conflict?", asked: null, answer: null }, { id: "q2", text: "Testing?", asked, answer: null }] },
+      {
+        ref: "app-1",
+        questions: [
+          { id: "q1", text: "Conflict?", asked, answer: null },
+          { id: "q2", text: "Testing?", asked, answer: null },
+        ],
+      },
+      {
+        ref: "app-2",
+        questions: [
+          { id: "q1", text: "Conflict?", asked: null, answer: null },
+          { id: "q2", text: "Testing?", asked, answer: null },
+        ],
+      },
     ]);
     assert.deepEqual(flags, [{ kind: "inconsistent-question", id: "q1", text: "Conflict?", askedTo: ["app-1"], notAskedTo: ["app-2"] }]);
   });

@@ -36,25 +36,54 @@ export interface ImproperQuestionFlag {
 }
 
 const RULES: { category: ImproperCategory; re: RegExp; why: string }[] = [
-  { category: "age", re: /\bhow old\b|\byour age\b|\bwhat year were you born\b|\bwhen were you born\b|\bdate of birth\b|\bwhen did you (?:finish|graduate from) (?:high )?school\b|\bclose to retirement\b|\bplanning to retire\b/i, why: "asks the candidate's age or a proxy for it" },
-  { category: "family-plans", re: /\b(?:do|will) you (?:have|want|plan(?: to have)?) (?:any )?(?:kids|children|a family)\b|\bstart(?:ing)? a family\b|\bfamily plans\b|\bchildcare\b|\bwho (?:looks after|takes care of) your (?:kids|children)\b/i, why: "asks about children or family plans" },
+  {
+    category: "age",
+    re: /\bhow old\b|\byour age\b|\bwhat year were you born\b|\bwhen were you born\b|\bdate of birth\b|\bwhen did you (?:finish|graduate from) (?:high )?school\b|\bclose to retirement\b|\bplanning to retire\b/i,
+    why: "asks the candidate's age or a proxy for it",
+  },
+  {
+    category: "family-plans",
+    re: /\b(?:do|will) you (?:have|want|plan(?: to have)?) (?:any )?(?:kids|children|a family)\b|\bstart(?:ing)? a family\b|\bfamily plans\b|\bchildcare\b|\bwho (?:looks after|takes care of) your (?:kids|children)\b/i,
+    why: "asks about children or family plans",
+  },
   { category: "pregnancy", re: /\bpregnan|\bmaternity leave\b|\bexpecting\b.*\bbaby\b/i, why: "asks about pregnancy" },
-  { category: "marital-status", re: /\bare you (?:married|single|divorced|engaged|seeing anyone)\b|\b(?:your|a) (?:husband|wife|spouse|boyfriend|girlfriend)\b|\bmarital status\b|\bmaiden name\b/i, why: "asks about marital status" },
-  { category: "religion", re: /\breligio|\bchurch\b|\bmosque\b|\bsynagogue\b|\btemple\b|\bdo you pray\b|\bholy days?\b|\bsabbath\b|\bramadan\b/i, why: "asks about religion" },
+  {
+    category: "marital-status",
+    re: /\bare you (?:married|single|divorced|engaged|seeing anyone)\b|\b(?:your|a) (?:husband|wife|spouse|boyfriend|girlfriend)\b|\bmarital status\b|\bmaiden name\b/i,
+    why: "asks about marital status",
+  },
+  {
+    category: "religion",
+    re: /\breligio|\bchurch\b|\bmosque\b|\bsynagogue\b|\btemple\b|\bdo you pray\b|\bholy days?\b|\bsabbath\b|\bramadan\b/i,
+    why: "asks about religion",
+  },
   {
     category: "origin",
     re: /\bwhere (?:are you|is your family|were you born)\b.*\b(?:from|originally)\b|\bwhere are you from\b|\bnationality\b|\bcitizen(?:ship)?\b|\bnative (?:language|tongue|country)\b|\bwhat country\b|\byour accent\b|\bborn (?:here|in this country|abroad)\b|\bfirst language\b|\bethnic/i,
     why: "asks about national origin or citizenship; ask only whether the candidate has the right to work, in the proper process",
   },
-  { category: "health", re: /\bdisabilit|\bhealth (?:problems|issues|conditions)\b|\bmedical (?:conditions?|history|problems)\b|\bmedication\b|\bhow many sick days\b|\bmental health\b|\bany (?:illness|conditions)\b|\bworkers'? comp/i, why: "asks about health or disability; ask only whether the candidate can do the job's essential tasks" },
-  { category: "sexual-orientation", re: /\bsexual orientation\b|\bare you (?:gay|straight|lesbian|bisexual)\b|\bsame-sex\b/i, why: "asks about sexual orientation" },
+  {
+    category: "health",
+    re: /\bdisabilit|\bhealth (?:problems|issues|conditions)\b|\bmedical (?:conditions?|history|problems)\b|\bmedication\b|\bhow many sick days\b|\bmental health\b|\bany (?:illness|conditions)\b|\bworkers'? comp/i,
+    why: "asks about health or disability; ask only whether the candidate can do the job's essential tasks",
+  },
+  {
+    category: "sexual-orientation",
+    re: /\bsexual orientation\b|\bare you (?:gay|straight|lesbian|bisexual)\b|\bsame-sex\b/i,
+    why: "asks about sexual orientation",
+  },
   { category: "gender", re: /\bgender identity\b|\bare you (?:a man|a woman|male|female|transgender)\b/i, why: "asks about gender" },
-  { category: "arrests", re: /\bever been arrested\b|\barrest(?:ed|s)? record\b|\bany arrests\b/i, why: "asks about arrests (not convictions, and only where the law allows)" },
+  {
+    category: "arrests",
+    re: /\bever been arrested\b|\barrest(?:ed|s)? record\b|\bany arrests\b/i,
+    why: "asks about arrests (not convictions, and only where the law allows)",
+  },
   { category: "race", re: /\bwhat race\b|\byour race\b|\bskin colou?r\b/i, why: "asks about race" },
 ];
 
 /** Questions about the right to work are allowed: they must not be flagged as origin questions. */
-const RIGHT_TO_WORK = /\b(?:(?:legally )?(?:authori[sz]ed|entitled|eligible|allowed|able) to work|right to work|work (?:permit|authori[sz]ation|visa)|require (?:visa )?sponsorship|need sponsorship)\b/i;
+const RIGHT_TO_WORK =
+  /\b(?:(?:legally )?(?:authori[sz]ed|entitled|eligible|allowed|able) to work|right to work|work (?:permit|authori[sz]ation|visa)|require (?:visa )?sponsorship|need sponsorship)\b/i;
 
 /**
  * The improper questions in what the interviewer said, each with the sentence quoted verbatim and
@@ -70,7 +99,8 @@ export function improperQuestions(segments: readonly LabelledSegment[]): Imprope
     for (const sentence of sentences(s.text)) {
       for (const rule of RULES) {
         if (!rule.re.test(sentence)) continue;
-        if (rule.category === "origin" && RIGHT_TO_WORK.test(sentence) && !/\b(?:nationality|where are you from|native|accent|born)\b/i.test(sentence)) continue;
+        if (rule.category === "origin" && RIGHT_TO_WORK.test(sentence) && !/\b(?:nationality|where are you from|native|accent|born)\b/i.test(sentence))
+          continue;
         flags.push({ kind: "improper-question", category: rule.category, why: rule.why, start: roundTime(s.start), end: roundTime(s.end), quote: sentence });
         break;
       }

@@ -7,7 +7,13 @@ import { labelSpeakers } from "./speakers.ts";
 describe("optimal assignment", () => {
   it("beats the greedy choice", () => {
     // Greedy takes 0.9 for row 0 and leaves row 1 with 0.1; the optimum pairs 0.8 + 0.8.
-    assert.deepEqual(maxWeightAssignment([[0.9, 0.8], [0.8, 0.1]]), [1, 0]);
+    assert.deepEqual(
+      maxWeightAssignment([
+        [0.9, 0.8],
+        [0.8, 0.1],
+      ]),
+      [1, 0],
+    );
   });
   it("leaves rows unassigned when there are more rows than columns", () => {
     const a = maxWeightAssignment([[0.1], [0.7], [0.2]]);

@@ -208,7 +208,9 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
   // A follow-up follows up on an answer: the first question, or one right after small talk, opens a topic.
   // A follow-up follows up on an answer: the first question, or one right after small talk, opens a topic.
   const followUp = turns.map((t, j) => j > 0 && !isSmallTalkTurn(turns[j - 1]!.text) && isFollowUpQuestion(t.text));
-  const assignment = maxWeightAssignment(sim.map((row) => row.map((s) => (s >= threshold ? s : 0)))).map((t, q) => (t >= 0 && sim[q]![t]! >= threshold ? t : -1));
+  const assignment = maxWeightAssignment(sim.map((row) => row.map((s) => (s >= threshold ? s : 0)))).map((t, q) =>
+    t >= 0 && sim[q]![t]! >= threshold ? t : -1,
+  );
   // Second pass: still-unmatched questions against still-free turns that open a new topic.
   const freeRows = questions.map((_, q) => q).filter((q) => assignment[q] === -1);
   const taken = new Set(assignment.filter((t) => t >= 0));

@@ -59,7 +59,11 @@ export function describeInterview(segments: readonly LabelledSegment[], question
       .filter((q) => q.answer)
       .map((q) => {
         const parts = q.answerIndices.map((i) => byIndex.get(i)!);
-        return { id: q.id, words: parts.reduce((n, s) => n + words(s.text).length, 0), seconds: roundTime(parts.reduce((n, s) => n + Math.max(0, s.end - s.start), 0)) };
+        return {
+          id: q.id,
+          words: parts.reduce((n, s) => n + words(s.text).length, 0),
+          seconds: roundTime(parts.reduce((n, s) => n + Math.max(0, s.end - s.start), 0)),
+        };
       }),
   };
 }
@@ -76,7 +80,8 @@ export function statedFeelings(segments: readonly LabelledSegment[]): TimedQuote
   for (const s of segments) {
     if (s.role !== "candidate") continue;
     for (const sentence of sentences(s.text)) {
-      if (FELT.test(sentence) || /\bi was frustrated\b/i.test(sentence.replace(/,\s*honestly,?/i, ""))) out.push({ start: roundTime(s.start), end: roundTime(s.end), quote: sentence });
+      if (FELT.test(sentence) || /\bi was frustrated\b/i.test(sentence.replace(/,\s*honestly,?/i, "")))
+        out.push({ start: roundTime(s.start), end: roundTime(s.end), quote: sentence });
     }
   }
   return out;

@@ -10,12 +10,21 @@ describe("question files", () => {
   });
   it("refuses an empty set with its own status", () => {
     for (const text of ["", "[]", "questions: []"]) {
-      assert.throws(() => parseQuestionFile(text, "q.yaml"), (e: unknown) => e instanceof InterviewAnalysisError && e.status === "questions-empty" && e.message.startsWith("q.yaml"));
+      assert.throws(
+        () => parseQuestionFile(text, "q.yaml"),
+        (e: unknown) => e instanceof InterviewAnalysisError && e.status === "questions-empty" && e.message.startsWith("q.yaml"),
+      );
     }
   });
   it("names the field of a bad entry", () => {
-    assert.throws(() => parseQuestionFile('[{"id":"q1","text":"Why us?"},{"id":"q1","text":"Again?"}]', "q.json"), /q\.json at 1\.id: duplicate question id "q1"/);
-    assert.throws(() => parseQuestionFile('[{"text":"Why us?"}]', "q.json"), (e: unknown) => e instanceof InterviewAnalysisError && e.status === "questions-invalid");
+    assert.throws(
+      () => parseQuestionFile('[{"id":"q1","text":"Why us?"},{"id":"q1","text":"Again?"}]', "q.json"),
+      /q\.json at 1\.id: duplicate question id "q1"/,
+    );
+    assert.throws(
+      () => parseQuestionFile('[{"text":"Why us?"}]', "q.json"),
+      (e: unknown) => e instanceof InterviewAnalysisError && e.status === "questions-invalid",
+    );
   });
 });
 

@@ -41,9 +41,11 @@ export function parseQuestionFile(text: string, file = "questions"): InterviewQu
   } catch (error) {
     throw new InterviewAnalysisError("questions-invalid", `${file}: not YAML or JSON (${(error as Error).message.split("\n")[0]})`);
   }
-  if (data === null || data === undefined) throw new InterviewAnalysisError("questions-empty", `${file}: the question set is empty: give at least one { id, text }`);
+  if (data === null || data === undefined)
+    throw new InterviewAnalysisError("questions-empty", `${file}: the question set is empty: give at least one { id, text }`);
   const list = Array.isArray(data) ? data : typeof data === "object" && "questions" in data ? (data as { questions: unknown }).questions : data;
-  if (Array.isArray(list) && list.length === 0) throw new InterviewAnalysisError("questions-empty", `${file}: the question set is empty: give at least one { id, text }`);
+  if (Array.isArray(list) && list.length === 0)
+    throw new InterviewAnalysisError("questions-empty", `${file}: the question set is empty: give at least one { id, text }`);
   const parsed = questionSetSchema.safeParse(list);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -49,14 +49,24 @@ export interface LabelOptions {
  * // ["interviewer", "candidate"]
  */
 export function labelSpeakers(segments: readonly TranscriptSegment[], options: LabelOptions = {}): SpeakerLabels {
-  const base = segments.map((s, index) => ({ index, start: s.start, end: s.end, text: s.text, ...(s.speaker ? { speaker: s.speaker } : {}), isQuestion: isQuestionUtterance(s.text) }));
+  const base = segments.map((s, index) => ({
+    index,
+    start: s.start,
+    end: s.end,
+    text: s.text,
+    ...(s.speaker ? { speaker: s.speaker } : {}),
+    isQuestion: isQuestionUtterance(s.text),
+  }));
   const named = new Set(base.filter((s) => s.speaker).map((s) => s.speaker!));
   const mostlyNamed = base.filter((s) => s.speaker).length >= base.length * 0.8;
   if (named.size >= 2 && mostlyNamed) {
     const interviewers = interviewerSpeakers(base, [...named], options.interviewerNames ?? []);
     const candidate = [...named].find((n) => !interviewers.includes(n)) ?? null;
     // Unnamed segments in a named transcript fall back to the question rule.
-    const labelled = base.map((s) => ({ ...s, role: (s.speaker ? (interviewers.includes(s.speaker) ? "interviewer" : "candidate") : s.isQuestion ? "interviewer" : "candidate") as SpeakerRole }));
+    const labelled = base.map((s) => ({
+      ...s,
+      role: (s.speaker ? (interviewers.includes(s.speaker) ? "interviewer" : "candidate") : s.isQuestion ? "interviewer" : "candidate") as SpeakerRole,
+    }));
     return { segments: labelled, source: "voices", interviewers, candidate };
   }
   const labelled = base.map((s) => ({ ...s, role: (s.isQuestion ? "interviewer" : "candidate") as SpeakerRole }));
@@ -68,7 +78,11 @@ export function labelSpeakers(segments: readonly TranscriptSegment[], options: L
   return { segments: labelled, source: "questions", interviewers: [], candidate: null };
 }
 
-function interviewerSpeakers(segments: readonly { speaker?: string; text: string; isQuestion: boolean }[], names: string[], known: readonly string[]): string[] {
+function interviewerSpeakers(
+  segments: readonly { speaker?: string; text: string; isQuestion: boolean }[],
+  names: string[],
+  known: readonly string[],
+): string[] {
   const byName = names.filter((n) => known.includes(n) || INTERVIEWER_NAME.test(n));
   const candidateByName = names.filter((n) => CANDIDATE_NAME.test(n));
   if (byName.length > 0) return byName.filter((n) => !candidateByName.includes(n));

@@ -8,7 +8,12 @@ describe("question detection", () => {
     assert.equal(isQuestionUtterance("so what drew you to this role"), true);
   });
   it("finds imperative prompts such as tell me about and walk me through", () => {
-    for (const t of ["Tell me about a time you failed.", "Okay. Walk me through your last project.", "Describe your approach to testing.", "I'd love to hear about your biggest deal."]) {
+    for (const t of [
+      "Tell me about a time you failed.",
+      "Okay. Walk me through your last project.",
+      "Describe your approach to testing.",
+      "I'd love to hear about your biggest deal.",
+    ]) {
       assert.equal(isQuestionUtterance(t), true, t);
     }
   });

@@ -35,7 +35,24 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["deadline", "pressure", "rush", "urgent", "tight", "stress", "stressful"],
   ["salary", "compensation", "pay", "expectation", "expectations", "range"],
   ["start", "begin", "join", "availability", "available", "notice"],
-  ["motivate", "motivation", "drive", "attract", "interest", "interested", "excite", "appeal", "draw", "drew", "attract", "pull", "pulling", "want", "apply", "applied"],
+  [
+    "motivate",
+    "motivation",
+    "drive",
+    "attract",
+    "interest",
+    "interested",
+    "excite",
+    "appeal",
+    "draw",
+    "drew",
+    "attract",
+    "pull",
+    "pulling",
+    "want",
+    "apply",
+    "applied",
+  ],
   ["job", "role", "position", "opening", "opportunity", "ward", "unit", "department"],
   ["company", "organisation", "organization", "firm", "employer", "us"],
   ["lead", "leader", "leadership", "supervise", "supervisor", "mentor", "coach", "develop", "apprentice", "trainee", "junior"],
@@ -56,7 +73,32 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["debug", "troubleshoot", "diagnose", "investigate", "outage", "bug", "issue", "problem", "fix"],
   ["design", "architect", "architecture", "build", "built", "create", "created", "invent", "devise", "devised", "come up with", "came up with"],
   ["test", "testing", "quality", "qa", "verify"],
-  ["tool", "tools", "software", "stack", "technology", "technologies", "system", "systems", "platform", "crm", "helpdesk", "ticketing", "program", "application", "equipment", "instrument", "instruments", "kit", "machine", "machinery", "device", "gear", "apparatus", "scanner"],
+  [
+    "tool",
+    "tools",
+    "software",
+    "stack",
+    "technology",
+    "technologies",
+    "system",
+    "systems",
+    "platform",
+    "crm",
+    "helpdesk",
+    "ticketing",
+    "program",
+    "application",
+    "equipment",
+    "instrument",
+    "instruments",
+    "kit",
+    "machine",
+    "machinery",
+    "device",
+    "gear",
+    "apparatus",
+    "scanner",
+  ],
   ["remote", "distributed", "home", "hybrid"],
   ["persuade", "convince", "influence", "negotiate", "negotiation", "sell"],
   ["budget", "cost", "money", "spend", "expense", "price", "expensive", "cheap", "pricing", "allocate"],
@@ -150,11 +192,26 @@ export function topicTokens(text: string): string[] {
 }
 
 const INTENTS: readonly [string, RegExp][] = [
-  ["past-example", /\b(?:tell (?:me|us) about an? (?:time|situation|occasion)|describe an? (?:time|situation|occasion)|have you (?:ever )?(?:had|been|come|dealt|faced|made|received|noticed|raised)|has an? \w+ ever|was there (?:a|an|ever) (?:time|point|moment|occasion)|(?:can|could) you think of an? (?:time|example)|give (?:me|us) an example|an example of|a time (?:when|you|that|where)|ever (?:had|come|made|been))\b/i],
-  ["process", /\b(?:how (?:do|would|will|did) you(?! rate| see)|what (?:do|would) you do|what happens (?:if|when|next)|walk (?:me|us) through how|how (?:are|were) you going to)\b/i],
-  ["motivation", /\b(?:why (?:do you want|are you (?:interested|applying)|this|us|here|now|our|the)|what (?:drew|draws|attracts|attracted|made you apply|is pulling|'s pulling|pulls|interests)|why (?:did you apply|you want))\b/i],
-  ["availability", /\b(?:are you (?:able|okay|ok|fine|happy|available|willing|free|comfortable) (?:to|with|for|working)|can you (?:work|start|do)|would you be (?:able|willing|okay|happy)|when (?:could|can) you start|notice period)\b/i],
-  ["inventory", /\b(?:which [\w\s-]{0,40}(?:have you|do you|are you)|what [\w\s-]{0,40}(?:have you (?:used|worked)|are you (?:comfortable|confident|familiar))|(?:have you )?worked with|how (?:would you rate|strong is|good is|confident are))\b/i],
+  [
+    "past-example",
+    /\b(?:tell (?:me|us) about an? (?:time|situation|occasion)|describe an? (?:time|situation|occasion)|have you (?:ever )?(?:had|been|come|dealt|faced|made|received|noticed|raised)|has an? \w+ ever|was there (?:a|an|ever) (?:time|point|moment|occasion)|(?:can|could) you think of an? (?:time|example)|give (?:me|us) an example|an example of|a time (?:when|you|that|where)|ever (?:had|come|made|been))\b/i,
+  ],
+  [
+    "process",
+    /\b(?:how (?:do|would|will|did) you(?! rate| see)|what (?:do|would) you do|what happens (?:if|when|next)|walk (?:me|us) through how|how (?:are|were) you going to)\b/i,
+  ],
+  [
+    "motivation",
+    /\b(?:why (?:do you want|are you (?:interested|applying)|this|us|here|now|our|the)|what (?:drew|draws|attracts|attracted|made you apply|is pulling|'s pulling|pulls|interests)|why (?:did you apply|you want))\b/i,
+  ],
+  [
+    "availability",
+    /\b(?:are you (?:able|okay|ok|fine|happy|available|willing|free|comfortable) (?:to|with|for|working)|can you (?:work|start|do)|would you be (?:able|willing|okay|happy)|when (?:could|can) you start|notice period)\b/i,
+  ],
+  [
+    "inventory",
+    /\b(?:which [\w\s-]{0,40}(?:have you|do you|are you)|what [\w\s-]{0,40}(?:have you (?:used|worked)|are you (?:comfortable|confident|familiar))|(?:have you )?worked with|how (?:would you rate|strong is|good is|confident are))\b/i,
+  ],
   ["future", /\b(?:where do you see yourself|in (?:five|5|ten|10|a few) years|long[- ]term|next step in your career|career goals?)\b/i],
 ];
 
@@ -176,7 +233,8 @@ export function sentences(text: string): string[] {
   return (text.match(/[^.!?]+(?:[.!?]+["')\]]*|$)/g) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-const INTERROGATIVE = /^(?:so,?\s+|and,?\s+|okay,?\s+|ok,?\s+|great,?\s+|now,?\s+|then,?\s+|alright,?\s+|right,?\s+)*(?:what|how|why|when|where|which|who|whom|whose|can|could|would|will|do|does|did|have|has|had|are|is|were|was|should|shall|may)\b/i;
+const INTERROGATIVE =
+  /^(?:so,?\s+|and,?\s+|okay,?\s+|ok,?\s+|great,?\s+|now,?\s+|then,?\s+|alright,?\s+|right,?\s+)*(?:what|how|why|when|where|which|who|whom|whose|can|could|would|will|do|does|did|have|has|had|are|is|were|was|should|shall|may)\b/i;
 const PROMPT =
   /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|talk (?:me|us) through|take (?:me|us) through|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to hear|i'?m curious|help me understand)\b/i;
 
@@ -201,14 +259,16 @@ export function isQuestionUtterance(text: string): boolean {
   return parts.some((p) => PROMPT.test(p.trim()));
 }
 
-const ACKNOWLEDGEMENT = /^(?:(?:okay|ok|great|thanks|thank you|got it|right|sure|perfect|nice|wonderful|lovely|excellent|interesting|cool|good|mm-?hmm|makes sense|that makes sense|that's (?:great|helpful|really helpful|useful|interesting|fair|clear)|that is (?:great|helpful|useful)|understood|appreciate (?:it|that)|fantastic|awesome)[\s,.!]*)+$/i;
+const ACKNOWLEDGEMENT =
+  /^(?:(?:okay|ok|great|thanks|thank you|got it|right|sure|perfect|nice|wonderful|lovely|excellent|interesting|cool|good|mm-?hmm|makes sense|that makes sense|that's (?:great|helpful|really helpful|useful|interesting|fair|clear)|that is (?:great|helpful|useful)|understood|appreciate (?:it|that)|fantastic|awesome)[\s,.!]*)+$/i;
 
 /** A short acknowledgement ("Great, thanks.", "That makes sense.") — said by whoever asks. */
 export function isAcknowledgement(text: string): boolean {
   return ACKNOWLEDGEMENT.test(text.trim());
 }
 
-const SMALL_TALK = /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|find (?:us|the (?:place|building|office|link))|coffee|water|tea\b|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin))\b/i;
+const SMALL_TALK =
+  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|find (?:us|the (?:place|building|office|link))|coffee|water|tea\b|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin))\b/i;
 
 /** Small talk and housekeeping questions: an answer's span ends before them. */
 export function isSmallTalk(text: string): boolean {

@@ -15,11 +15,55 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), "extract-audio-"));
   if (!haveFfmpeg) return;
   // A 3 s video with a 440 Hz tone, a video without audio, and a tone with a silent middle.
-  ffmpegSync(["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=3", "-c:v", "mpeg4", "-c:a", "aac", "-ac", "2", join(dir, "talk.mp4")]);
+  ffmpegSync([
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=size=160x120:rate=10:duration=3",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=44100:duration=3",
+    "-c:v",
+    "mpeg4",
+    "-c:a",
+    "aac",
+    "-ac",
+    "2",
+    join(dir, "talk.mp4"),
+  ]);
   ffmpegSync(["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2", "-an", "-c:v", "mpeg4", join(dir, "silent-film.mp4")]);
-  ffmpegSync(["-f", "lavfi", "-i", "sine=frequency=300:duration=1", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=1.5", "-f", "lavfi", "-i", "sine=frequency=300:duration=1", "-filter_complex", "[0:a]aresample=16000[a];[2:a]aresample=16000[c];[a][1:a][c]concat=n=3:v=0:a=1", "-ac", "1", join(dir, "gap.wav")]);
+  ffmpegSync([
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=300:duration=1",
+    "-f",
+    "lavfi",
+    "-i",
+    "anullsrc=r=16000:cl=mono:d=1.5",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=300:duration=1",
+    "-filter_complex",
+    "[0:a]aresample=16000[a];[2:a]aresample=16000[c];[a][1:a][c]concat=n=3:v=0:a=1",
+    "-ac",
+    "1",
+    join(dir, "gap.wav"),
+  ]);
   // 350 s of 0.1 s tone bursts every 0.5 s: 700 silences, far more log than a 64 KiB tail holds.
-  ffmpegSync(["-f", "lavfi", "-i", "aevalsrc=if(lt(mod(t\\,0.5)\\,0.1)\\,0.5*sin(2*PI*440*t)\\,0):s=16000:d=350.05", "-ac", "1", "-c:a", "pcm_s16le", join(dir, "bursts.wav")]);
+  ffmpegSync([
+    "-f",
+    "lavfi",
+    "-i",
+    "aevalsrc=if(lt(mod(t\\,0.5)\\,0.1)\\,0.5*sin(2*PI*440*t)\\,0):s=16000:d=350.05",
+    "-ac",
+    "1",
+    "-c:a",
+    "pcm_s16le",
+    join(dir, "bursts.wav"),
+  ]);
 });
 
 describe("extracting audio with ffmpeg", { skip }, () => {
@@ -80,7 +124,10 @@ describe("extracting audio with ffmpeg", { skip }, () => {
       b.writeUInt32LE(n);
       return b;
     };
-    writeFileSync(join(dir, "odd.wav"), Buffer.concat([Buffer.from("RIFF"), size, Buffer.from("WAVEfmt "), len(16), fmt, Buffer.from("data"), len(data.length), data]));
+    writeFileSync(
+      join(dir, "odd.wav"),
+      Buffer.concat([Buffer.from("RIFF"), size, Buffer.from("WAVEfmt "), len(16), fmt, Buffer.from("data"), len(data.length), data]),
+    );
     await assert.rejects(extractAudio(join(dir, "odd.wav"), join(dir, "odd-out.wav")), (e: unknown) => {
       assert.ok(e instanceof InterviewMediaError);
       assert.equal(e.status, "unsupported-codec", e.message);
@@ -111,22 +158,29 @@ describe("extracting audio with ffmpeg", { skip }, () => {
     assert.ok(Math.abs(silences[0]!.start - 0.1) < 0.02 && Math.abs(silences[0]!.end - 0.5) < 0.02, JSON.stringify(silences[0]));
     assert.ok(Math.abs(silences[699]!.start - 349.6) < 0.02, JSON.stringify(silences[699]));
     // Past the cap, ffmpeg is stopped and the error says why.
-    await assert.rejects(detectSilences(join(dir, "bursts.wav"), { minSeconds: 0.2, maxSilences: 600 }), (e: unknown) => e instanceof InterviewMediaError && e.status === "too-large" && /more than 600 silences/.test(e.message));
+    await assert.rejects(
+      detectSilences(join(dir, "bursts.wav"), { minSeconds: 0.2, maxSilences: 600 }),
+      (e: unknown) => e instanceof InterviewMediaError && e.status === "too-large" && /more than 600 silences/.test(e.message),
+    );
   });
 });
 
 describe("tools that are missing or misbehave", () => {
   it("names the Debian package when ffmpeg is not installed", async () => {
-    await assert.rejects(extractAudio("whatever.mp4", "out.wav", { ffprobePath: join(dir, "no-such-ffprobe"), ffmpegPath: join(dir, "no-such-ffmpeg") }), (e: unknown) => {
-      assert.ok(e instanceof InterviewMediaError);
-      assert.equal(e.status, "tool-missing");
-      assert.match(e.message, /^ffprobe not found: install the Debian package ffmpeg/);
-      return true;
-    });
+    await assert.rejects(
+      extractAudio("whatever.mp4", "out.wav", { ffprobePath: join(dir, "no-such-ffprobe"), ffmpegPath: join(dir, "no-such-ffmpeg") }),
+      (e: unknown) => {
+        assert.ok(e instanceof InterviewMediaError);
+        assert.equal(e.status, "tool-missing");
+        assert.match(e.message, /^ffprobe not found: install the Debian package ffmpeg/);
+        return true;
+      },
+    );
   });
 
   it("parses silencedetect output, closing a trailing silence at the end", () => {
-    const log = "[silencedetect @ 0x1] silence_start: 1.002\n[silencedetect @ 0x1] silence_end: 2.5 | silence_duration: 1.498\n[silencedetect @ 0x1] silence_start: 9.1\n";
+    const log =
+      "[silencedetect @ 0x1] silence_start: 1.002\n[silencedetect @ 0x1] silence_end: 2.5 | silence_duration: 1.498\n[silencedetect @ 0x1] silence_start: 9.1\n";
     assert.deepEqual(parseSilences(log, 10), [
       { start: 1.002, end: 2.5 },
       { start: 9.1, end: 10 },
@@ -146,8 +200,11 @@ describe("tools that are missing or misbehave", () => {
     assert.deepEqual(silences[649], { start: 1299, end: 1299.5 });
     assert.deepEqual(parseSilences(lines.join("\n")), silences);
     const capped = createSilenceParser({ maxSilences: 600 });
-    assert.throws(() => {
-      for (const line of lines) capped.line(line);
-    }, (e: unknown) => e instanceof InterviewMediaError && /more than 600 silences/.test(e.message));
+    assert.throws(
+      () => {
+        for (const line of lines) capped.line(line);
+      },
+      (e: unknown) => e instanceof InterviewMediaError && /more than 600 silences/.test(e.message),
+    );
   });
 });

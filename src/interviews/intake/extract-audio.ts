@@ -55,7 +55,10 @@ export async function probeMedia(path: string, options: MediaToolOptions = {}): 
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
   if (run.code !== 0) {
-    throw new InterviewMediaError("corrupt", `the media file cannot be read (corrupt, truncated or not media): ${lastLine(run.stderr) || `ffprobe exited with ${run.code}`}`);
+    throw new InterviewMediaError(
+      "corrupt",
+      `the media file cannot be read (corrupt, truncated or not media): ${lastLine(run.stderr) || `ffprobe exited with ${run.code}`}`,
+    );
   }
   let parsed: z.infer<typeof probeSchema>;
   try {
@@ -84,21 +87,53 @@ export async function probeMedia(path: string, options: MediaToolOptions = {}): 
  * @example
  * const probe = await extractAudio("interview.mp4", "/tmp/x/audio.wav");
  */
-export async function extractAudio(input: string, output: string, options: MediaToolOptions & { maxDurationSeconds?: number | undefined } = {}): Promise<MediaProbe> {
+export async function extractAudio(
+  input: string,
+  output: string,
+  options: MediaToolOptions & { maxDurationSeconds?: number | undefined } = {},
+): Promise<MediaProbe> {
   const probe = await probeMedia(input, options);
   const max = options.maxDurationSeconds;
   if (max !== undefined && probe.durationSeconds > max) {
-    throw new InterviewMediaError("too-large", `the recording is ${formatMinutes(probe.durationSeconds)} long; recordings over ${formatMinutes(max)} are not transcribed`);
+    throw new InterviewMediaError(
+      "too-large",
+      `the recording is ${formatMinutes(probe.durationSeconds)} long; recordings over ${formatMinutes(max)} are not transcribed`,
+    );
   }
   if (probe.audioCodecs.length === 0) {
     if (probe.videoCodecs.length > 0) {
-      throw new InterviewMediaError("video-only", `the recording has video (${probe.videoCodecs.join(", ")}) but no audio track, so there is nothing to transcribe`);
+      throw new InterviewMediaError(
+        "video-only",
+        `the recording has video (${probe.videoCodecs.join(", ")}) but no audio track, so there is nothing to transcribe`,
+      );
     }
     throw new InterviewMediaError("corrupt", `the media file (${probe.format}) has no audio stream`);
   }
   const run = await runTool(
     // A header can understate the length: ffmpeg stops one second past the limit whatever it says.
-    ["-nostdin", "-hide_banner", "-v", "error", "-i", input, ...(max !== undefined ? ["-t", String(max + 1)] : []), "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-sample_fmt", "s16", "-c:a", "pcm_s16le", ...CANONICAL_WAV, "-y", output],
+    [
+      "-nostdin",
+      "-hide_banner",
+      "-v",
+      "error",
+      "-i",
+      input,
+      ...(max !== undefined ? ["-t", String(max + 1)] : []),
+      "-map",
+      "0:a:0",
+      "-vn",
+      "-ac",
+      "1",
+      "-ar",
+      "16000",
+      "-sample_fmt",
+      "s16",
+      "-c:a",
+      "pcm_s16le",
+      ...CANONICAL_WAV,
+      "-y",
+      output,
+    ],
     { tool: "ffmpeg", command: options.ffmpegPath, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
   );
   if (run.code !== 0) {
@@ -143,12 +178,15 @@ export async function detectSilences(
   const noise = options.noiseDb ?? -35;
   const min = options.minSeconds ?? 0.4;
   const parser = createSilenceParser({ maxSilences: options.maxSilences });
-  const run = await runTool(["-nostdin", "-hide_banner", "-nostats", "-v", "info", "-i", wav, "-af", `silencedetect=noise=${noise}dB:d=${min}`, "-f", "null", "-"], {
-    tool: "ffmpeg",
-    command: options.ffmpegPath,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    onStderrLine: (line) => parser.line(line),
-  });
+  const run = await runTool(
+    ["-nostdin", "-hide_banner", "-nostats", "-v", "info", "-i", wav, "-af", `silencedetect=noise=${noise}dB:d=${min}`, "-f", "null", "-"],
+    {
+      tool: "ffmpeg",
+      command: options.ffmpegPath,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      onStderrLine: (line) => parser.line(line),
+    },
+  );
   if (run.code !== 0) {
     throw new InterviewMediaError("corrupt", `silence detection failed: ${lastLine(run.stderr) || `ffmpeg exited with ${run.code}`}`);
   }
@@ -175,7 +213,9 @@ export function createSilenceParser(options: { maxSilences?: number | undefined 
         if (m[1] === "start") open = t;
         else if (open !== undefined) {
           if (silences.length >= cap) {
-            throw new InterviewMediaError("too-large", `silence detection found more than ${cap} silences; the audio cannot be cut into chunks safely`, { retriable: false });
+            throw new InterviewMediaError("too-large", `silence detection found more than ${cap} silences; the audio cannot be cut into chunks safely`, {
+              retriable: false,
+            });
           }
           silences.push({ start: open, end: t });
           open = undefined;
@@ -200,7 +240,27 @@ export function parseSilences(log: string, durationSeconds?: number): Silence[] 
 /** Copies `[start, end)` seconds of a WAV file to `output` (16 kHz mono s16). */
 export async function cutWav(wav: string, start: number, end: number, output: string, options: MediaToolOptions = {}): Promise<void> {
   const run = await runTool(
-    ["-nostdin", "-hide_banner", "-v", "error", "-ss", start.toFixed(3), "-t", (end - start).toFixed(3), "-i", wav, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", ...CANONICAL_WAV, "-y", output],
+    [
+      "-nostdin",
+      "-hide_banner",
+      "-v",
+      "error",
+      "-ss",
+      start.toFixed(3),
+      "-t",
+      (end - start).toFixed(3),
+      "-i",
+      wav,
+      "-ac",
+      "1",
+      "-ar",
+      "16000",
+      "-c:a",
+      "pcm_s16le",
+      ...CANONICAL_WAV,
+      "-y",
+      output,
+    ],
     { tool: "ffmpeg", command: options.ffmpegPath, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
   );
   if (run.code !== 0) throw new InterviewMediaError("corrupt", `cutting the audio at ${start.toFixed(1)}–${end.toFixed(1)} s failed: ${lastLine(run.stderr)}`);

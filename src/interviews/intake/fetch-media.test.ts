@@ -191,7 +191,11 @@ describe("fetching media safely", () => {
 
   it("refuses an oversize body mid-stream and leaves nothing on disk", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fetch-test-"));
-    await rejectsWith(fetchMedia(url("/huge"), policy({ maxBytes: 256 * 1024 }), { dir }), "too-large", /went over the limit of 262144 bytes while downloading/);
+    await rejectsWith(
+      fetchMedia(url("/huge"), policy({ maxBytes: 256 * 1024 }), { dir }),
+      "too-large",
+      /went over the limit of 262144 bytes while downloading/,
+    );
     assert.deepEqual(readdirSync(dir), []);
     await rejectsWith(fetchMedia(url("/declared-huge"), policy({ maxBytes: 1024 * 1024 })), "too-large", /is 10485760 bytes, over the limit/);
   });
@@ -238,13 +242,21 @@ describe("fetching a transcript by URL under the same rules", () => {
   });
 
   it("refuses an HTML page or a recording served as text/vtt, by its first bytes", async () => {
-    await rejectsWith(fetchTranscript(url("/html-as-vtt"), policy()), "transcript-invalid", /not WebVTT, SRT or JSON segments.*the server called it "text\/vtt"/);
+    await rejectsWith(
+      fetchTranscript(url("/html-as-vtt"), policy()),
+      "transcript-invalid",
+      /not WebVTT, SRT or JSON segments.*the server called it "text\/vtt"/,
+    );
     await rejectsWith(fetchTranscript(url("/wav-as-vtt"), policy()), "transcript-invalid", /not WebVTT, SRT or JSON/);
   });
 
   it("blocks a transcript URL off the allow-list, over plain http, or redirected to a loopback address, naming it a transcript", async () => {
     hits.length = 0;
-    await rejectsWith(fetchTranscript("https://elsewhere.example/t.vtt", policy()), "blocked", /transcript host elsewhere\.example is not on this tool's allow-list/);
+    await rejectsWith(
+      fetchTranscript("https://elsewhere.example/t.vtt", policy()),
+      "blocked",
+      /transcript host elsewhere\.example is not on this tool's allow-list/,
+    );
     await rejectsWith(fetchTranscript("http://evil.test/t.vtt", policy()), "blocked", /transcript URL .* must use https/);
     await rejectsWith(fetchTranscript(url("/to-loopback-literal"), policy()), "blocked", /private, loopback or link-local/);
     await rejectsWith(fetchTranscript(url("/to-rebinding-host"), policy()), "blocked", /transcript host evil\.test resolves to a private, loopback/);

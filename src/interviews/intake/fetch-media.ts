@@ -228,7 +228,12 @@ export async function fetchTranscript(rawUrl: string, policy: MediaFetchPolicy, 
 }
 
 /** One fetch under `policy`, its body sniffed by the rules of `kind`, into a new temporary folder. */
-async function fetchGuarded(rawUrl: string, policy: MediaFetchPolicy, kind: FetchKind, options: { dir?: string }): Promise<Omit<FetchedMedia, "kind"> & { kind: string }> {
+async function fetchGuarded(
+  rawUrl: string,
+  policy: MediaFetchPolicy,
+  kind: FetchKind,
+  options: { dir?: string },
+): Promise<Omit<FetchedMedia, "kind"> & { kind: string }> {
   const rules = kinds[kind];
   const noun = rules.noun;
   const maxBytes = policy.maxBytes ?? rules.maxBytes;

@@ -98,10 +98,12 @@ joining us today.
 
 describe("JSON segment transcripts", () => {
   it("reads a bare array with speakers and string times", () => {
-    const t = parseJsonTranscript(JSON.stringify([
-      { start: "00:00:02.000", end: "00:00:03.000", text: " second ", speaker: 2 },
-      { start: 0, end: 1.5, text: "first", speaker_label: "A" },
-    ]));
+    const t = parseJsonTranscript(
+      JSON.stringify([
+        { start: "00:00:02.000", end: "00:00:03.000", text: " second ", speaker: 2 },
+        { start: 0, end: 1.5, text: "first", speaker_label: "A" },
+      ]),
+    );
     assert.deepEqual(t.segments, [
       { start: 0, end: 1.5, text: "first", speaker: "A" },
       { start: 2, end: 3, text: "second", speaker: "2" },
@@ -109,14 +111,25 @@ describe("JSON segment transcripts", () => {
   });
 
   it("reads an OpenAI verbose_json answer, language name to code", () => {
-    const t = parseJsonTranscript(JSON.stringify({ task: "transcribe", language: "english", duration: 3, text: "hi there", segments: [{ id: 0, start: 0, end: 3, text: " hi there" }] }));
+    const t = parseJsonTranscript(
+      JSON.stringify({ task: "transcribe", language: "english", duration: 3, text: "hi there", segments: [{ id: 0, start: 0, end: 3, text: " hi there" }] }),
+    );
     assert.equal(t.language, "en");
     assert.equal(t.segments[0]!.text, "hi there");
   });
 
   it("names the field that is wrong", () => {
     assert.throws(
-      () => parseJsonTranscript(JSON.stringify({ segments: [{ start: 0, end: 1, text: "ok" }, { start: 4, end: 2, text: "bad" }] }), "t.json"),
+      () =>
+        parseJsonTranscript(
+          JSON.stringify({
+            segments: [
+              { start: 0, end: 1, text: "ok" },
+              { start: 4, end: 2, text: "bad" },
+            ],
+          }),
+          "t.json",
+        ),
       (e: unknown) => e instanceof InterviewMediaError && /t\.json", at segments\.1: ends \(2\) before it starts \(4\)/.test(e.message),
     );
     assert.throws(() => parseJsonTranscript("{nope", "t.json"), /is not valid JSON/);

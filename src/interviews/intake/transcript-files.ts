@@ -241,9 +241,26 @@ const jsonTranscriptSchema = z.object({ segments: z.array(jsonSegmentSchema), la
 
 /** OpenAI's `verbose_json` names languages in full ("english"); the transcript shape wants codes. */
 const languageNames: Record<string, string> = {
-  english: "en", german: "de", french: "fr", spanish: "es", italian: "it", portuguese: "pt", dutch: "nl",
-  polish: "pl", swedish: "sv", danish: "da", norwegian: "no", finnish: "fi", japanese: "ja", chinese: "zh",
-  korean: "ko", russian: "ru", ukrainian: "uk", turkish: "tr", arabic: "ar", hindi: "hi",
+  english: "en",
+  german: "de",
+  french: "fr",
+  spanish: "es",
+  italian: "it",
+  portuguese: "pt",
+  dutch: "nl",
+  polish: "pl",
+  swedish: "sv",
+  danish: "da",
+  norwegian: "no",
+  finnish: "fi",
+  japanese: "ja",
+  chinese: "zh",
+  korean: "ko",
+  russian: "ru",
+  ukrainian: "uk",
+  turkish: "tr",
+  arabic: "ar",
+  hindi: "hi",
 };
 
 /** A language code from a code or an English language name; undefined when unknown or empty. */

@@ -66,7 +66,9 @@ describe("the transcript for a recording", () => {
     assert.equal(requests, 0);
   });
 
-  it("transcribes the media when the platform's transcript is unreadable, says why, and deletes the download", { skip: haveFfmpeg ? false : "ffmpeg not installed (Debian package ffmpeg)" }, async () => {
+  it("transcribes the media when the platform's transcript is unreadable, says why, and deletes the download", {
+    skip: haveFfmpeg ? false : "ffmpeg not installed (Debian package ffmpeg)",
+  }, async () => {
     const work = mkdtempSync(join(tmpdir(), "recording-work-"));
     const r = await transcriptForRecording(
       { mediaUrl: `http://media.test:${port}/answer.ogg`, transcript: "WEBVTT\n\n00:00:09.000 --> 00:00:01.000\nbackwards\n" },
@@ -101,7 +103,9 @@ describe("the transcript for a recording", () => {
     );
   });
 
-  it("falls back to the recording when the transcript URL serves no transcript, and says why", { skip: haveFfmpeg ? false : "ffmpeg not installed (Debian package ffmpeg)" }, async () => {
+  it("falls back to the recording when the transcript URL serves no transcript, and says why", {
+    skip: haveFfmpeg ? false : "ffmpeg not installed (Debian package ffmpeg)",
+  }, async () => {
     const r = await transcriptForRecording(
       { mediaUrl: `http://media.test:${port}/answer.ogg`, transcriptUrl: `http://media.test:${port}/expired.vtt` },
       { fetchPolicy: fetchPolicy(), engine },

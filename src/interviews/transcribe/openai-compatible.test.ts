@@ -65,8 +65,30 @@ describe("OpenAI-compatible /audio/transcriptions", () => {
         duration: 8.5,
         text: "Tell me about yourself. I build payment systems.",
         segments: [
-          { id: 0, seek: 0, start: 0.0, end: 2.4, text: " Tell me about yourself.", tokens: [1], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.1, no_speech_prob: 0.01 },
-          { id: 1, seek: 0, start: 2.9, end: 8.5, text: " I build payment systems.", tokens: [2], temperature: 0, avg_logprob: -0.3, compression_ratio: 1.2, no_speech_prob: 0.02 },
+          {
+            id: 0,
+            seek: 0,
+            start: 0.0,
+            end: 2.4,
+            text: " Tell me about yourself.",
+            tokens: [1],
+            temperature: 0,
+            avg_logprob: -0.2,
+            compression_ratio: 1.1,
+            no_speech_prob: 0.01,
+          },
+          {
+            id: 1,
+            seek: 0,
+            start: 2.9,
+            end: 8.5,
+            text: " I build payment systems.",
+            tokens: [2],
+            temperature: 0,
+            avg_logprob: -0.3,
+            compression_ratio: 1.2,
+            no_speech_prob: 0.02,
+          },
         ],
       }),
     };
@@ -100,16 +122,22 @@ describe("OpenAI-compatible /audio/transcriptions", () => {
 
   it("reports server errors with the status and whether to retry, without the key", async () => {
     answer = { status: 401, body: JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error" } }) };
-    await assert.rejects(openAiCompatibleEngine({ baseUrl: base, apiKey: "sk-secret-123", model: "whisper-1" }).transcribeWav(wav, { durationSeconds: 1 }), (e: unknown) => {
-      assert.ok(e instanceof InterviewMediaError);
-      assert.equal(e.status, "engine-failed");
-      assert.equal(e.retriable, false);
-      assert.match(e.message, /answered HTTP 401: Incorrect API key provided/);
-      assert.doesNotMatch(e.message, /sk-secret/);
-      return true;
-    });
+    await assert.rejects(
+      openAiCompatibleEngine({ baseUrl: base, apiKey: "sk-secret-123", model: "whisper-1" }).transcribeWav(wav, { durationSeconds: 1 }),
+      (e: unknown) => {
+        assert.ok(e instanceof InterviewMediaError);
+        assert.equal(e.status, "engine-failed");
+        assert.equal(e.retriable, false);
+        assert.match(e.message, /answered HTTP 401: Incorrect API key provided/);
+        assert.doesNotMatch(e.message, /sk-secret/);
+        return true;
+      },
+    );
     answer = { status: 503, body: "overloaded" };
-    await assert.rejects(openAiCompatibleEngine({ baseUrl: base, model: "m" }).transcribeWav(wav, { durationSeconds: 1 }), (e: unknown) => e instanceof InterviewMediaError && e.retriable);
+    await assert.rejects(
+      openAiCompatibleEngine({ baseUrl: base, model: "m" }).transcribeWav(wav, { durationSeconds: 1 }),
+      (e: unknown) => e instanceof InterviewMediaError && e.retriable,
+    );
     answer = { status: 200, body: JSON.stringify({ segments: [{ start: "zero" }] }) };
     await assert.rejects(openAiCompatibleEngine({ baseUrl: base, model: "m" }).transcribeWav(wav, { durationSeconds: 1 }), /not verbose_json/);
   });

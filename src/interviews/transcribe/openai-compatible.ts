@@ -31,9 +31,7 @@ export const verboseJsonSchema = z.object({
   text: z.string().default(""),
   language: z.string().optional(),
   duration: z.number().optional(),
-  segments: z
-    .array(z.object({ start: z.number().nonnegative(), end: z.number().nonnegative(), text: z.string() }))
-    .optional(),
+  segments: z.array(z.object({ start: z.number().nonnegative(), end: z.number().nonnegative(), text: z.string() })).optional(),
 });
 
 /**
@@ -89,9 +87,13 @@ export function openAiCompatibleEngine(options: OpenAiCompatibleOptions): Transc
       try {
         parsed = verboseJsonSchema.parse(JSON.parse(body));
       } catch (error) {
-        throw new InterviewMediaError("engine-failed", `the transcription server ${host} sent an answer that is not verbose_json: ${(error as Error).message.slice(0, 200)}`, {
-          retriable: false,
-        });
+        throw new InterviewMediaError(
+          "engine-failed",
+          `the transcription server ${host} sent an answer that is not verbose_json: ${(error as Error).message.slice(0, 200)}`,
+          {
+            retriable: false,
+          },
+        );
       }
       return { language: normaliseLanguage(parsed.language) ?? call.language ?? "und", segments: segmentsOf(parsed, call.durationSeconds) };
     },
@@ -101,9 +103,7 @@ export function openAiCompatibleEngine(options: OpenAiCompatibleOptions): Transc
 /** Segments of a verbose_json answer; a server that sends only text gets one segment over the whole file. */
 function segmentsOf(answer: z.infer<typeof verboseJsonSchema>, durationSeconds: number): TranscriptSegment[] {
   if (answer.segments && answer.segments.length > 0) {
-    return answer.segments
-      .map((s) => ({ start: s.start, end: Math.max(s.start, s.end), text: s.text.trim() }))
-      .filter((s) => s.text.length > 0);
+    return answer.segments.map((s) => ({ start: s.start, end: Math.max(s.start, s.end), text: s.text.trim() })).filter((s) => s.text.length > 0);
   }
   const text = answer.text.trim();
   return text ? [{ start: 0, end: answer.duration ?? durationSeconds, text }] : [];

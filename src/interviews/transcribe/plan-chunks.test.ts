@@ -17,14 +17,29 @@ describe("planning chunks on silences", () => {
   });
 
   it("cuts at the middle of the latest silence that fits", () => {
-    const chunks = planChunks(30, [{ start: 3, end: 4 }, { start: 9, end: 11 }, { start: 16, end: 17 }], { maxSeconds: 15 });
-    assert.deepEqual(chunks, [{ start: 0, end: 10 }, { start: 10, end: 16.5 }, { start: 16.5, end: 30 }]);
+    const chunks = planChunks(
+      30,
+      [
+        { start: 3, end: 4 },
+        { start: 9, end: 11 },
+        { start: 16, end: 17 },
+      ],
+      { maxSeconds: 15 },
+    );
+    assert.deepEqual(chunks, [
+      { start: 0, end: 10 },
+      { start: 10, end: 16.5 },
+      { start: 16.5, end: 30 },
+    ]);
     assertCovers(chunks, 30, 15);
   });
 
   it("cuts hard at the limit when there is no silence, and never makes tiny chunks", () => {
     const chunks = planChunks(100, [{ start: 0.5, end: 1 }], { maxSeconds: 30 });
-    assert.deepEqual(chunks.map((c) => c.end), [30, 60, 90, 100]);
+    assert.deepEqual(
+      chunks.map((c) => c.end),
+      [30, 60, 90, 100],
+    );
     assertCovers(chunks, 100, 30);
   });
 

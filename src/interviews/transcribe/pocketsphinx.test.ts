@@ -25,7 +25,10 @@ describe("pocketsphinx output", () => {
     const segments = parsePocketsphinxOutput(output);
     assert.equal(segments.length, 2);
     assert.deepEqual([segments[0]!.start, segments[0]!.end, segments[0]!.text], [0.23, 1.67, "he was illness"]);
-    assert.deepEqual(segments[0]!.words!.map((w) => w.word), ["he", "was", "illness"]);
+    assert.deepEqual(
+      segments[0]!.words!.map((w) => w.word),
+      ["he", "was", "illness"],
+    );
     assert.deepEqual([segments[1]!.start, segments[1]!.end, segments[1]!.text], [5.21, 5.62, "he might"]);
     assert.equal(segments[1]!.words![1]!.confidence, 1, "posteriors over 1 are clamped");
   });
@@ -36,7 +39,18 @@ describe("pocketsphinx output", () => {
 
   it("passes model paths only when configured", () => {
     assert.deepEqual(pocketsphinxArgs("a.wav"), ["-infile", "a.wav", "-time", "yes"]);
-    assert.deepEqual(pocketsphinxArgs("a.wav", { modelDir: "/m", dict: "/d.dict" }), ["-infile", "a.wav", "-time", "yes", "-hmm", "/m/en-us", "-lm", "/m/en-us.lm.bin", "-dict", "/d.dict"]);
+    assert.deepEqual(pocketsphinxArgs("a.wav", { modelDir: "/m", dict: "/d.dict" }), [
+      "-infile",
+      "a.wav",
+      "-time",
+      "yes",
+      "-hmm",
+      "/m/en-us",
+      "-lm",
+      "/m/en-us.lm.bin",
+      "-dict",
+      "/d.dict",
+    ]);
   });
 });
 
@@ -71,6 +85,9 @@ describe("pocketsphinx on real speech", { skip }, () => {
 
 describe("pocketsphinx missing", () => {
   it("names the Debian package", async () => {
-    await assert.rejects(pocketsphinxEngine({ command: "pocketsphinx-not-installed-here" }).transcribeWav("a.wav", { durationSeconds: 1 }), /^InterviewMediaError: pocketsphinx_continuous not found: install the Debian package pocketsphinx/);
+    await assert.rejects(
+      pocketsphinxEngine({ command: "pocketsphinx-not-installed-here" }).transcribeWav("a.wav", { durationSeconds: 1 }),
+      /^InterviewMediaError: pocketsphinx_continuous not found: install the Debian package pocketsphinx/,
+    );
   });
 });

@@ -95,7 +95,9 @@ export function pocketsphinxEngine(options: PocketsphinxOptions = {}): Transcrip
     maxChunkSeconds: options.maxChunkSeconds ?? 300,
     async transcribeWav(wavPath: string, call: EngineCallOptions): Promise<EngineResult> {
       if (call.language && !/^en(-|$)/i.test(call.language)) {
-        throw new InterviewMediaError("engine-failed", `pocketsphinx has only a US English model here; "${call.language}" speech needs another engine`, { retriable: false });
+        throw new InterviewMediaError("engine-failed", `pocketsphinx has only a US English model here; "${call.language}" speech needs another engine`, {
+          retriable: false,
+        });
       }
       const run = await runTool(pocketsphinxArgs(wavPath, options), {
         tool: "pocketsphinx_continuous",

@@ -36,20 +36,45 @@ before(() => {
   if (utterances.length === 0) return;
   // 0880 (2.99 s) + 2 s silence + 0890 (5.30 s) + 2 s silence + 0930 (3.29 s) = 15.58 s, as 44.1 kHz stereo MP3 in MKV.
   ffmpegSync([
-    "-i", byId("0880").wav, "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=2", "-i", byId("0890").wav,
-    "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=2", "-i", byId("0930").wav,
-    "-filter_complex", "[0:a][1:a][2:a][3:a][4:a]concat=n=5:v=0:a=1,aresample=44100", "-ac", "2", "-c:a", "libmp3lame", join(dir, "long.mkv"),
+    "-i",
+    byId("0880").wav,
+    "-f",
+    "lavfi",
+    "-i",
+    "anullsrc=r=16000:cl=mono:d=2",
+    "-i",
+    byId("0890").wav,
+    "-f",
+    "lavfi",
+    "-i",
+    "anullsrc=r=16000:cl=mono:d=2",
+    "-i",
+    byId("0930").wav,
+    "-filter_complex",
+    "[0:a][1:a][2:a][3:a][4:a]concat=n=5:v=0:a=1,aresample=44100",
+    "-ac",
+    "2",
+    "-c:a",
+    "libmp3lame",
+    join(dir, "long.mkv"),
   ]);
 });
 
-const needSpeech = !haveFfmpeg ? "ffmpeg not installed (Debian package ffmpeg)" : utterances.length === 0 ? "Debian package pocketsphinx-testdata not installed" : false;
+const needSpeech = !haveFfmpeg
+  ? "ffmpeg not installed (Debian package ffmpeg)"
+  : utterances.length === 0
+    ? "Debian package pocketsphinx-testdata not installed"
+    : false;
 
 describe("long recordings cut on silences", { skip: needSpeech }, () => {
   it("cuts at silences within the chunk limit and stitches times back to the recording's clock", async () => {
     const calls: number[] = [];
     const t = await transcribeMedia(join(dir, "long.mkv"), { engine: measuringEngine(calls), maxChunkSeconds: 7, workDir: dir });
     assert.ok(calls.length >= 3, `${calls.length} chunks`);
-    assert.ok(calls.every((d) => d <= 7.01), JSON.stringify(calls));
+    assert.ok(
+      calls.every((d) => d <= 7.01),
+      JSON.stringify(calls),
+    );
     // The pieces tile the recording: each starts where the previous ended, the last ends at the end.
     assert.equal(t.segments[0]!.start, 0);
     for (let i = 1; i < t.segments.length; i += 1) assert.ok(Math.abs(t.segments[i]!.start - t.segments[i - 1]!.end) < 0.01);
@@ -57,10 +82,16 @@ describe("long recordings cut on silences", { skip: needSpeech }, () => {
     // The first cut falls in the first 2 s silence (2.99–4.99 s), not inside a word.
     assert.ok(t.segments[0]!.end > 2.9 && t.segments[0]!.end < 5.1, `first cut at ${t.segments[0]!.end}`);
     assert.ok(Math.abs(t.durationSeconds - 15.58) < 0.15, `duration ${t.durationSeconds}`);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith("fulcrum-transcribe-")), [], "temporary audio removed");
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith("fulcrum-transcribe-")),
+      [],
+      "temporary audio removed",
+    );
   });
 
-  it("with pocketsphinx, words of the last sentence land at its place in the recording", { skip: havePocketsphinx ? false : "pocketsphinx not installed (Debian packages pocketsphinx, pocketsphinx-en-us)" }, async () => {
+  it("with pocketsphinx, words of the last sentence land at its place in the recording", {
+    skip: havePocketsphinx ? false : "pocketsphinx not installed (Debian packages pocketsphinx, pocketsphinx-en-us)",
+  }, async () => {
     const t = await transcribeMedia(join(dir, "long.mkv"), { engine: pocketsphinxEngine(), maxChunkSeconds: 7 });
     assert.equal(t.engine, "pocketsphinx");
     const words = t.segments.flatMap((s) => s.words ?? []);
@@ -87,13 +118,21 @@ describe("recordings that cannot be transcribed", { skip: haveFfmpeg ? false : "
     });
   });
 
-  it("says no speech was recognised when pocketsphinx hears only silence", { skip: havePocketsphinx ? false : "pocketsphinx not installed (Debian packages pocketsphinx, pocketsphinx-en-us)" }, async () => {
-    await assert.rejects(transcribeMedia(join(dir, "silence.wav"), { engine: pocketsphinxEngine() }), (e: unknown) => e instanceof InterviewMediaError && e.status === "no-speech");
+  it("says no speech was recognised when pocketsphinx hears only silence", {
+    skip: havePocketsphinx ? false : "pocketsphinx not installed (Debian packages pocketsphinx, pocketsphinx-en-us)",
+  }, async () => {
+    await assert.rejects(
+      transcribeMedia(join(dir, "silence.wav"), { engine: pocketsphinxEngine() }),
+      (e: unknown) => e instanceof InterviewMediaError && e.status === "no-speech",
+    );
   });
 
   it("refuses recordings longer than the limit before running the engine", async () => {
     const calls: number[] = [];
-    await assert.rejects(transcribeMedia(join(dir, "silence.wav"), { engine: measuringEngine(calls), maxDurationSeconds: 2 }), (e: unknown) => e instanceof InterviewMediaError && e.status === "too-large");
+    await assert.rejects(
+      transcribeMedia(join(dir, "silence.wav"), { engine: measuringEngine(calls), maxDurationSeconds: 2 }),
+      (e: unknown) => e instanceof InterviewMediaError && e.status === "too-large",
+    );
     assert.deepEqual(calls, []);
   });
 
@@ -109,10 +148,15 @@ describe("recordings that cannot be transcribed", { skip: haveFfmpeg ? false : "
     assert.deepEqual(calls, []);
   });
 
-  it("stops extraction one second past the limit when the header understates the length", { skip: process.platform === "win32" ? "needs a POSIX shell script as fake ffprobe" : false }, async () => {
+  it("stops extraction one second past the limit when the header understates the length", {
+    skip: process.platform === "win32" ? "needs a POSIX shell script as fake ffprobe" : false,
+  }, async () => {
     // An ffprobe that says every file lasts 1 s, as an understated header would.
     const fakeProbe = join(dir, "lying-ffprobe");
-    writeFileSync(fakeProbe, `#!/bin/sh\necho '{"streams":[{"codec_type":"audio","codec_name":"pcm_s16le","duration":"1.0"}],"format":{"format_name":"wav","duration":"1.0"}}'\n`);
+    writeFileSync(
+      fakeProbe,
+      `#!/bin/sh\necho '{"streams":[{"codec_type":"audio","codec_name":"pcm_s16le","duration":"1.0"}],"format":{"format_name":"wav","duration":"1.0"}}'\n`,
+    );
     chmodSync(fakeProbe, 0o755);
     const out = join(dir, "capped.wav");
     const probe = await extractAudio(join(dir, "silence.wav"), out, { ffprobePath: fakeProbe, maxDurationSeconds: 2 });
@@ -120,11 +164,14 @@ describe("recordings that cannot be transcribed", { skip: haveFfmpeg ? false : "
     const seconds = (statSync(out).size - 44) / 32000;
     assert.ok(Math.abs(seconds - 3) < 0.05, `extracted ${seconds} s of a 4 s file with a 2 s limit`);
     const calls: number[] = [];
-    await assert.rejects(transcribeMedia(join(dir, "silence.wav"), { engine: measuringEngine(calls), maxDurationSeconds: 2, tools: { ffprobePath: fakeProbe } }), (e: unknown) => {
-      assert.ok(e instanceof InterviewMediaError);
-      assert.equal(e.status, "too-large", e.message);
-      return true;
-    });
+    await assert.rejects(
+      transcribeMedia(join(dir, "silence.wav"), { engine: measuringEngine(calls), maxDurationSeconds: 2, tools: { ffprobePath: fakeProbe } }),
+      (e: unknown) => {
+        assert.ok(e instanceof InterviewMediaError);
+        assert.equal(e.status, "too-large", e.message);
+        return true;
+      },
+    );
     assert.deepEqual(calls, []);
   });
 });

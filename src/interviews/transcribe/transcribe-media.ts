@@ -44,14 +44,26 @@ export async function transcribeMedia(mediaPath: string, options: TranscribeMedi
     const probe = await extractAudio(mediaPath, wav, { ...options.tools, maxDurationSeconds: maxDuration });
     const duration = Math.max(probe.durationSeconds, await wavSeconds(wav));
     if (duration > maxDuration) {
-      throw new InterviewMediaError("too-large", `the recording is ${formatMinutes(duration)} long; recordings over ${formatMinutes(maxDuration)} are not transcribed`);
+      throw new InterviewMediaError(
+        "too-large",
+        `the recording is ${formatMinutes(duration)} long; recordings over ${formatMinutes(maxDuration)} are not transcribed`,
+      );
     }
     if (duration <= 0) throw new InterviewMediaError("corrupt", "the recording has no measurable duration (empty or truncated audio)");
     const result = await transcribeWavInChunks(wav, duration, work, options);
     if (result.segments.length === 0) {
-      throw new InterviewMediaError("no-speech", `no speech was recognised in ${duration.toFixed(1)} s of audio (silence, noise, or speech the ${options.engine.name} engine cannot hear)`);
+      throw new InterviewMediaError(
+        "no-speech",
+        `no speech was recognised in ${duration.toFixed(1)} s of audio (silence, noise, or speech the ${options.engine.name} engine cannot hear)`,
+      );
     }
-    return { engine: options.engine.name, language: result.language, durationSeconds: duration, text: joinSegmentText(result.segments), segments: result.segments };
+    return {
+      engine: options.engine.name,
+      language: result.language,
+      durationSeconds: duration,
+      text: joinSegmentText(result.segments),
+      segments: result.segments,
+    };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -59,7 +59,17 @@ describe("the whisper.cpp engine", () => {
   });
 
   it("keeps segment times, or spans the file with the text when no segment arrived", () => {
-    assert.deepEqual(segmentsOrWhole([{ start: 2, end: 3, text: "b" }, { start: 0, end: 2, text: "a" }], "a b", 3).map((x) => x.text), ["a", "b"]);
+    assert.deepEqual(
+      segmentsOrWhole(
+        [
+          { start: 2, end: 3, text: "b" },
+          { start: 0, end: 2, text: "a" },
+        ],
+        "a b",
+        3,
+      ).map((x) => x.text),
+      ["a", "b"],
+    );
     assert.deepEqual(segmentsOrWhole([], " hello ", 4.5), [{ start: 0, end: 4.5, text: "hello" }]);
     assert.deepEqual(segmentsOrWhole([], "  ", 4.5), []);
   });

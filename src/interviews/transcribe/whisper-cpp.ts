@@ -62,12 +62,16 @@ export function whisperCppEngine(options: WhisperCppOptions): TranscriptionEngin
     try {
       binding = await import("@napi-rs/whisper");
     } catch (error) {
-      throw new InterviewMediaError("tool-missing", `the whisper.cpp binding @napi-rs/whisper does not load on this machine: ${(error as Error).message}`, { cause: error });
+      throw new InterviewMediaError("tool-missing", `the whisper.cpp binding @napi-rs/whisper does not load on this machine: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     try {
       return new binding.Whisper(await readFile(options.modelPath));
     } catch (error) {
-      throw new InterviewMediaError("model-missing", `the file at "${options.modelPath}" is not a whisper.cpp ggml model: ${(error as Error).message}`, { cause: error });
+      throw new InterviewMediaError("model-missing", `the file at "${options.modelPath}" is not a whisper.cpp ggml model: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   };
   return {

@@ -29,23 +29,55 @@ describe("the demo calendars", () => {
     assert.equal(store.people.size, 14);
     for (const p of store.people.values()) {
       const events = store.calendar(p.email);
-      assert.ok(events.some((e) => e.recurrence && e.attendees.length > 0), `${p.name} has a recurring team meeting`);
-      assert.ok(events.some((e) => e.kind === "focusTime" && e.showAs === "busy" && e.recurrence), `${p.name} has focus blocks`);
-      assert.ok(events.some((e) => e.organizer === p.email && e.allDay && e.showAs === "oof"), `${p.name} has an all-day out-of-office day`);
-      assert.ok(events.some((e) => e.title === "Lunch" && e.showAs === "free"), `${p.name} has a free lunch`);
+      assert.ok(
+        events.some((e) => e.recurrence && e.attendees.length > 0),
+        `${p.name} has a recurring team meeting`,
+      );
+      assert.ok(
+        events.some((e) => e.kind === "focusTime" && e.showAs === "busy" && e.recurrence),
+        `${p.name} has focus blocks`,
+      );
+      assert.ok(
+        events.some((e) => e.organizer === p.email && e.allDay && e.showAs === "oof"),
+        `${p.name} has an all-day out-of-office day`,
+      );
+      assert.ok(
+        events.some((e) => e.title === "Lunch" && e.showAs === "free"),
+        `${p.name} has a free lunch`,
+      );
       const oof = events.find((e) => e.organizer === p.email && e.allDay && e.showAs === "oof")!;
       assert.ok(p.workingHours.days.includes(DateTime.fromISO(oof.startDate!).weekday), `${p.name}'s day off is a working day`);
     }
     const all = [...store.events.values()];
-    assert.ok(all.some((e) => e.showAs === "tentative"), "tentative holds");
-    assert.ok(all.some((e) => e.attendees.some((a) => a.response === "tentative")), "tentative answers");
-    assert.ok(all.some((e) => e.attendees.some((a) => a.response === "declined")), "a declined invitation");
-    assert.ok(all.some((e) => e.showAs === "workingElsewhere" && e.allDay), "working elsewhere");
-    assert.ok(all.some((e) => e.recurrence?.exdates.length), "a cancelled occurrence");
-    assert.ok(all.some((e) => e.recurrence?.overrides.length), "a moved occurrence");
+    assert.ok(
+      all.some((e) => e.showAs === "tentative"),
+      "tentative holds",
+    );
+    assert.ok(
+      all.some((e) => e.attendees.some((a) => a.response === "tentative")),
+      "tentative answers",
+    );
+    assert.ok(
+      all.some((e) => e.attendees.some((a) => a.response === "declined")),
+      "a declined invitation",
+    );
+    assert.ok(
+      all.some((e) => e.showAs === "workingElsewhere" && e.allDay),
+      "working elsewhere",
+    );
+    assert.ok(
+      all.some((e) => e.recurrence?.exdates.length),
+      "a cancelled occurrence",
+    );
+    assert.ok(
+      all.some((e) => e.recurrence?.overrides.length),
+      "a moved occurrence",
+    );
     const zones = new Set([...store.people.values()].map((p) => p.timezone));
     assert.ok(zones.size >= 3, `people in ${zones.size} zones`);
-    assert.ok([...zones].some((z) => z.startsWith("America/")) && [...zones].some((z) => z.startsWith("Europe/")) && [...zones].some((z) => z.startsWith("Asia/")));
+    assert.ok(
+      [...zones].some((z) => z.startsWith("America/")) && [...zones].some((z) => z.startsWith("Europe/")) && [...zones].some((z) => z.startsWith("Asia/")),
+    );
   });
 
   it("are the same for the same seed and week, and follow the clock to this week", async () => {
@@ -70,24 +102,39 @@ describe("the demo calendars", () => {
     const window = { start: start.toISO()!, end: start.plus({ days: 14 }).toISO()! };
     const sofiaEmail = `sofia.almeida@${domain}`;
     const graceEmail = `grace.mwangi@${domain}`;
-    const [sofiaRead, graceRead] = await readAvailability(config, providers, { users: [{ id: "u-sofia", email: sofiaEmail }, { id: "u-grace", email: graceEmail }], window });
+    const [sofiaRead, graceRead] = await readAvailability(config, providers, {
+      users: [
+        { id: "u-sofia", email: sofiaEmail },
+        { id: "u-grace", email: graceEmail },
+      ],
+      window,
+    });
     const sofia = sofiaRead!;
     const grace = graceRead!;
     assert.ok(sofia.ok && grace.ok, JSON.stringify([sofia, grace]).slice(0, 400));
     if (!sofia.ok || !grace.ok) return;
     type Read = Extract<InterviewerAvailability, { ok: true }>;
-    const blocked = (a: Read, from: DateTime, to: DateTime) => a.blocked.some((b) => Date.parse(b.start) <= from.toMillis() && Date.parse(b.end) >= to.toMillis());
-    const touches = (a: Read, from: DateTime, to: DateTime) => a.blocked.some((b) => Date.parse(b.start) < to.toMillis() && Date.parse(b.end) > from.toMillis());
+    const blocked = (a: Read, from: DateTime, to: DateTime) =>
+      a.blocked.some((b) => Date.parse(b.start) <= from.toMillis() && Date.parse(b.end) >= to.toMillis());
+    const touches = (a: Read, from: DateTime, to: DateTime) =>
+      a.blocked.some((b) => Date.parse(b.start) < to.toMillis() && Date.parse(b.end) > from.toMillis());
 
     // Sofia (Google): her day off is blocked from midnight to midnight in Berlin.
-    const oof = cal().store.calendar(sofiaEmail).find((e) => e.organizer === sofiaEmail && e.showAs === "oof")!;
+    const oof = cal()
+      .store.calendar(sofiaEmail)
+      .find((e) => e.organizer === sofiaEmail && e.showAs === "oof")!;
     const dayOff = DateTime.fromISO(oof.startDate!, { zone: "Europe/Berlin" });
-    assert.ok(dayOff < start.plus({ days: 14 }) ? blocked(sofia, dayOff, dayOff.plus({ days: 1 })) : true, "the all-day out-of-office day blocks the whole local day");
+    assert.ok(
+      dayOff < start.plus({ days: 14 }) ? blocked(sofia, dayOff, dayOff.plus({ days: 1 })) : true,
+      "the all-day out-of-office day blocks the whole local day",
+    );
     // The engineering stand-up (16:00 Berlin) blocks on a working day that is not her day off.
     const monday = DateTime.fromISO(`${start.plus({ days: 7 }).toISODate()}T16:00`, { zone: "Europe/Berlin" });
     assert.ok(blocked(sofia, monday, monday.plus({ minutes: 15 })), "stand-up blocks");
     // A tentative hold blocks by default.
-    const hold = cal().store.calendar(sofiaEmail).find((e) => e.title === "Hold: onsite debrief")!;
+    const hold = cal()
+      .store.calendar(sofiaEmail)
+      .find((e) => e.title === "Hold: onsite debrief")!;
     assert.ok(blocked(sofia, DateTime.fromMillis(hold.start), DateTime.fromMillis(hold.end)), "the tentative hold blocks");
     // Lunch is free: on some working day 12:00–13:00 Berlin is not blocked at all.
     const lunchFree = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11].some((d) => {

@@ -32,7 +32,12 @@ const profiles: Record<string, { timezone: string; start: string; end: string; d
 /** A demo user as the calendar sandbox knows them: their zone and working hours. */
 export function demoCalendarPerson(user: { name: string; email: string }): CalendarPerson {
   const p = profiles[user.name] ?? { timezone: "UTC", start: "09:00", end: "17:00" };
-  return { email: user.email.toLowerCase(), name: user.name, timezone: p.timezone, workingHours: { days: p.days ?? [1, 2, 3, 4, 5], start: p.start, end: p.end } };
+  return {
+    email: user.email.toLowerCase(),
+    name: user.name,
+    timezone: p.timezone,
+    workingHours: { days: p.days ?? [1, 2, 3, 4, 5], start: p.start, end: p.end },
+  };
 }
 
 /** Monday (ISO date) of the week that holds `now`, in UTC. */
@@ -61,7 +66,12 @@ interface Draft {
  * Fills `store` with the demo people and their three weeks. Returns the ids of a few events tests
  * and the README talk about.
  */
-export function seedDemoWeek(store: CalendarStore, users: { name: string; email: string }[], seed: number, now: number): { weekStart: string; standupId?: string } {
+export function seedDemoWeek(
+  store: CalendarStore,
+  users: { name: string; email: string }[],
+  seed: number,
+  now: number,
+): { weekStart: string; standupId?: string } {
   const people = users.map(demoCalendarPerson);
   for (const p of people) store.addPerson(p);
   const by = new Map(people.map((p) => [p.name, p]));
@@ -136,7 +146,11 @@ export function seedDemoWeek(store: CalendarStore, users: { name: string; email:
     if (label === "talent-standup" && e) {
       // The second Wednesday's stand-up moved an hour later (RECURRENCE-ID override).
       const wednesday = DateTime.fromISO(`${day(9)}T${time}`, { zone: o.timezone });
-      e.recurrence!.overrides.push({ originalStart: wednesday.toMillis(), start: wednesday.plus({ hours: 1 }).toMillis(), end: wednesday.plus({ hours: 1, minutes }).toMillis() });
+      e.recurrence!.overrides.push({
+        originalStart: wednesday.toMillis(),
+        start: wednesday.plus({ hours: 1 }).toMillis(),
+        end: wednesday.plus({ hours: 1, minutes }).toMillis(),
+      });
     }
   }
 
@@ -145,14 +159,49 @@ export function seedDemoWeek(store: CalendarStore, users: { name: string; email:
     const startHour = Number(p.workingHours.start.slice(0, 2));
     // Focus time twice a week, early afternoon (busy, Google's focusTime).
     const focusDays = i % 2 === 0 ? [2, 4] : [1, 3];
-    add({ label: `focus:${p.email}`, organizer: p, title: "Focus time", date: day(0), time: `${String(startHour + 4).padStart(2, "0")}:00`, minutes: 120, kind: "focusTime", weekly: { byDay: focusDays, until: lastDay } });
+    add({
+      label: `focus:${p.email}`,
+      organizer: p,
+      title: "Focus time",
+      date: day(0),
+      time: `${String(startHour + 4).padStart(2, "0")}:00`,
+      minutes: 120,
+      kind: "focusTime",
+      weekly: { byDay: focusDays, until: lastDay },
+    });
     // Lunch is marked free (transparent): it must not block anything.
-    add({ label: `lunch:${p.email}`, organizer: p, title: "Lunch", date: day(0), time: "12:00", minutes: 60, showAs: "free", weekly: { byDay: weekdays, until: lastDay } });
+    add({
+      label: `lunch:${p.email}`,
+      organizer: p,
+      title: "Lunch",
+      date: day(0),
+      time: "12:00",
+      minutes: 60,
+      showAs: "free",
+      weekly: { byDay: weekdays, until: lastDay },
+    });
     // One all-day out-of-office day in the three weeks, on a working day.
     const oofOffset = [1, 3, 8, 10, 15, 2, 9, 16, 4, 11, 17, 7, 14, 18][i % 14]!;
-    add({ label: `oof:${p.email}`, organizer: p, title: rng.pick(["Out of office", "Vacation day", "Personal day", "Conference travel"]), date: day(oofOffset), days: 1, showAs: "oof", kind: "outOfOffice" });
+    add({
+      label: `oof:${p.email}`,
+      organizer: p,
+      title: rng.pick(["Out of office", "Vacation day", "Personal day", "Conference travel"]),
+      date: day(oofOffset),
+      days: 1,
+      showAs: "oof",
+      kind: "outOfOffice",
+    });
     // Some work elsewhere one day (all-day, does not block), some have an all-day free reminder.
-    if (i % 3 === 0) add({ label: `wfh:${p.email}`, organizer: p, title: "Working from home", date: day([2, 9, 16][i % 3]!), days: 1, showAs: "workingElsewhere", kind: "workingLocation" });
+    if (i % 3 === 0)
+      add({
+        label: `wfh:${p.email}`,
+        organizer: p,
+        title: "Working from home",
+        date: day([2, 9, 16][i % 3]!),
+        days: 1,
+        showAs: "workingElsewhere",
+        kind: "workingLocation",
+      });
     if (i % 3 === 1) add({ label: `reminder:${p.email}`, organizer: p, title: "Expense reports due (reminder)", date: day(4), days: 1, showAs: "free" });
     // Two to four one-off meetings a week on a half-hour grid in working hours, some with a colleague.
     for (let w = 0; w < 3; w++) {
@@ -166,11 +215,21 @@ export function seedDemoWeek(store: CalendarStore, users: { name: string; email:
         add({
           label: `meeting:${p.email}:${w}:${k}`,
           organizer: p,
-          title: rng.pick(["Roadmap review", "Customer call", "Hiring sync", "Budget check-in", "Architecture review", "Vendor call", "Interview debrief", "Quarterly business review"]),
+          title: rng.pick([
+            "Roadmap review",
+            "Customer call",
+            "Hiring sync",
+            "Budget check-in",
+            "Architecture review",
+            "Vendor call",
+            "Interview debrief",
+            "Quarterly business review",
+          ]),
           date: start.toISODate()!,
           time: start.toFormat("HH:mm"),
           minutes,
-          attendees: other.email !== p.email && rng.chance(0.5) ? [{ person: other, response: rng.pick(["accepted", "accepted", "needsAction"] as const) }] : [],
+          attendees:
+            other.email !== p.email && rng.chance(0.5) ? [{ person: other, response: rng.pick(["accepted", "accepted", "needsAction"] as const) }] : [],
         });
       }
     }
@@ -196,12 +255,32 @@ export function seedDemoWeek(store: CalendarStore, users: { name: string; email:
   const priya = who("Priya Raman");
   const sofia = who("Sofia Almeida");
   if (priya && sofia) {
-    add({ label: "hold:debrief", organizer: priya, title: "Hold: onsite debrief", date: day(3), time: "15:00", minutes: 60, showAs: "tentative", attendees: [{ person: sofia, response: "tentative" }] });
+    add({
+      label: "hold:debrief",
+      organizer: priya,
+      title: "Hold: onsite debrief",
+      date: day(3),
+      time: "15:00",
+      minutes: 60,
+      showAs: "tentative",
+      attendees: [{ person: sofia, response: "tentative" }],
+    });
   }
   const marcus = who("Marcus Lee");
   const tom = who("Tom Becker");
   if (marcus && tom && priya) {
-    add({ label: "vendor-demo", organizer: marcus, title: "ATS vendor demo", date: day(2), time: "08:30", minutes: 60, attendees: [{ person: tom, response: "declined" }, { person: priya, response: "accepted" }] });
+    add({
+      label: "vendor-demo",
+      organizer: marcus,
+      title: "ATS vendor demo",
+      date: day(2),
+      time: "08:30",
+      minutes: 60,
+      attendees: [
+        { person: tom, response: "declined" },
+        { person: priya, response: "accepted" },
+      ],
+    });
   }
   return { weekStart, ...(standupId ? { standupId } : {}) };
 }

@@ -18,7 +18,17 @@ export const GOOGLE_SANDBOX_SCOPE = "https://www.googleapis.com/auth/calendar";
 /** freeBusy.query's calendarExpansionMax: more items in one call is refused. */
 export const GOOGLE_FREEBUSY_MAX_ITEMS = 50;
 
-const statusNames: Record<number, string> = { 400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 409: "ALREADY_EXISTS", 410: "FAILED_PRECONDITION", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE" };
+const statusNames: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  409: "ALREADY_EXISTS",
+  410: "FAILED_PRECONDITION",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  503: "UNAVAILABLE",
+};
 
 /** An answer in Google's error envelope; handlers throw it. */
 export class GoogleApiError extends Error {
@@ -34,7 +44,14 @@ export class GoogleApiError extends Error {
     this.headers = options.headers ?? {};
   }
   body() {
-    return { error: { code: this.status, message: this.message, errors: [{ domain: this.domain, reason: this.reason, message: this.message }], status: statusNames[this.status] ?? "UNKNOWN" } };
+    return {
+      error: {
+        code: this.status,
+        message: this.message,
+        errors: [{ domain: this.domain, reason: this.reason, message: this.message }],
+        status: statusNames[this.status] ?? "UNKNOWN",
+      },
+    };
   }
 }
 
@@ -106,9 +123,13 @@ const eventBodySchema = z.object({
   transparency: z.enum(["opaque", "transparent"]).optional(),
   visibility: z.enum(["default", "public", "private", "confidential"]).optional(),
   eventType: z.enum(["default", "outOfOffice", "focusTime", "workingLocation"]).optional(),
-  attendees: z.array(z.object({ email: z.string().email(), displayName: z.string().optional(), optional: z.boolean().optional(), responseStatus: z.string().optional() })).optional(),
+  attendees: z
+    .array(z.object({ email: z.string().email(), displayName: z.string().optional(), optional: z.boolean().optional(), responseStatus: z.string().optional() }))
+    .optional(),
   extendedProperties: z.object({ private: z.record(z.string(), z.string()).optional(), shared: z.record(z.string(), z.string()).optional() }).optional(),
-  conferenceData: z.object({ createRequest: z.object({ requestId: z.string().min(1), conferenceSolutionKey: z.object({ type: z.string() }).optional() }).optional() }).optional(),
+  conferenceData: z
+    .object({ createRequest: z.object({ requestId: z.string().min(1), conferenceSolutionKey: z.object({ type: z.string() }).optional() }).optional() })
+    .optional(),
 });
 type EventBody = z.infer<typeof eventBodySchema>;
 
@@ -137,20 +158,31 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
     if (claims.iss !== account.clientEmail) throw new OAuthError(400, "invalid_grant", "Invalid JWT Signature.");
     const signatureOk = header.alg === "RS256" && createVerify("RSA-SHA256").update(`${h}.${p}`).verify(account.publicKey, Buffer.from(s, "base64url"));
     if (!signatureOk) throw new OAuthError(400, "invalid_grant", "Invalid JWT Signature.");
-    if (claims.aud !== deps.tokenUrl()) throw new OAuthError(400, "invalid_grant", `Invalid JWT: Failed audience check. The expected audience is ${deps.tokenUrl()}.`);
+    if (claims.aud !== deps.tokenUrl())
+      throw new OAuthError(400, "invalid_grant", `Invalid JWT: Failed audience check. The expected audience is ${deps.tokenUrl()}.`);
     const now = Math.floor(store.now() / 1000);
     const iat = Number(claims.iat);
     const exp = Number(claims.exp);
     if (!Number.isFinite(iat) || !Number.isFinite(exp) || exp - iat > 3600 || exp <= now || iat > now + 300) {
-      throw new OAuthError(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.");
+      throw new OAuthError(
+        400,
+        "invalid_grant",
+        "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.",
+      );
     }
-    const scopes = String(claims.scope ?? "").split(/\s+/).filter(Boolean);
+    const scopes = String(claims.scope ?? "")
+      .split(/\s+/)
+      .filter(Boolean);
     if (scopes.length === 0) throw new OAuthError(400, "invalid_scope", "Invalid OAuth scope or ID token audience provided.");
     const subject = typeof claims.sub === "string" ? claims.sub.toLowerCase() : undefined;
     if (subject !== undefined) {
       // Domain-wide delegation: the admin console must allow this client every scope asked for.
       if (!scopes.every((sc) => account.delegatedScopes.has(sc))) {
-        throw new OAuthError(401, "unauthorized_client", "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.");
+        throw new OAuthError(
+          401,
+          "unauthorized_client",
+          "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.",
+        );
       }
       if (!store.person(subject)) throw new OAuthError(400, "invalid_grant", "Invalid email or User ID");
     }
@@ -164,16 +196,24 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
   api.use("*", async (c, next) => {
     const fault = faults.before(c.req.method, c.req.path);
     if (fault.kind === "rate-limit") {
-      throw new GoogleApiError(429, "rateLimitExceeded", "Rate Limit Exceeded", { domain: "usageLimits", headers: { "retry-after": String(fault.retryAfterSeconds) } });
+      throw new GoogleApiError(429, "rateLimitExceeded", "Rate Limit Exceeded", {
+        domain: "usageLimits",
+        headers: { "retry-after": String(fault.retryAfterSeconds) },
+      });
     }
     if (fault.kind === "unavailable") throw new GoogleApiError(503, "backendError", "The service is currently unavailable.");
     const auth = c.req.header("authorization") ?? "";
     if (!auth.startsWith("Bearer ")) {
-      throw new GoogleApiError(401, "required", "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+      throw new GoogleApiError(
+        401,
+        "required",
+        "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+      );
     }
     const record = tokens.get(auth.slice(7));
     if (!record || record.expiresAt <= store.now()) throw new GoogleApiError(401, "authError", "Invalid Credentials");
-    if (!record.scopes.some((sc) => sc.startsWith(GOOGLE_SANDBOX_SCOPE))) throw new GoogleApiError(403, "insufficientPermissions", "Request had insufficient authentication scopes.");
+    if (!record.scopes.some((sc) => sc.startsWith(GOOGLE_SANDBOX_SCOPE)))
+      throw new GoogleApiError(403, "insufficientPermissions", "Request had insufficient authentication scopes.");
     c.set("token", record);
     await next();
   });
@@ -182,7 +222,12 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
 
   api.post("/freeBusy", async (c) => {
     const parsed = z
-      .object({ timeMin: z.string().optional(), timeMax: z.string().optional(), timeZone: z.string().optional(), items: z.array(z.object({ id: z.string() })).default([]) })
+      .object({
+        timeMin: z.string().optional(),
+        timeMax: z.string().optional(),
+        timeZone: z.string().optional(),
+        items: z.array(z.object({ id: z.string() })).default([]),
+      })
       .safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) throw new GoogleApiError(400, "parseError", "Parse Error");
     const b = parsed.data;
@@ -192,7 +237,8 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
     const to = rfc3339(b.timeMax, "timeMax")!;
     if (to <= from) throw new GoogleApiError(400, "timeRangeEmpty", "The specified time range is empty.");
     // Our reading of calendarExpansionMax (at most 50): a longer list is refused, not cut short.
-    if (b.items.length > GOOGLE_FREEBUSY_MAX_ITEMS) throw new GoogleApiError(400, "tooManyCalendarsRequested", `Too many calendars requested: at most ${GOOGLE_FREEBUSY_MAX_ITEMS} per query.`);
+    if (b.items.length > GOOGLE_FREEBUSY_MAX_ITEMS)
+      throw new GoogleApiError(400, "tooManyCalendarsRequested", `Too many calendars requested: at most ${GOOGLE_FREEBUSY_MAX_ITEMS} per query.`);
     const zone = b.timeZone && DateTime.now().setZone(b.timeZone).isValid ? b.timeZone : "UTC";
     const calendars: Record<string, unknown> = {};
     for (const { id } of b.items) {
@@ -235,13 +281,15 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
         throw new GoogleApiError(400, "invalid", "Sync token cannot be combined with timeMin, timeMax, orderBy, iCalUID or privateExtendedProperty.");
       }
       const t = unb64json(syncToken);
-      if (!t || t.g !== store.generation || t.c !== cal || typeof t.s !== "number") throw new GoogleApiError(410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required.");
+      if (!t || t.g !== store.generation || t.c !== cal || typeof t.s !== "number")
+        throw new GoogleApiError(410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required.");
       since = t.s;
     } else {
       from = rfc3339(q("timeMin"), "timeMin") ?? -Infinity;
       to = rfc3339(q("timeMax"), "timeMax") ?? Infinity;
       if (to <= from) throw new GoogleApiError(400, "timeRangeEmpty", "The specified time range is empty.");
-      if (q("orderBy") === "startTime" && !single) throw new GoogleApiError(400, "badRequest", "The requested ordering is not available for the particular query.");
+      if (q("orderBy") === "startTime" && !single)
+        throw new GoogleApiError(400, "badRequest", "The requested ordering is not available for the particular query.");
     }
     const page = q("pageToken") ? unb64json(q("pageToken")!) : { o: 0, s: store.seq };
     if (!page || typeof page.o !== "number" || typeof page.s !== "number") throw new GoogleApiError(400, "invalid", "Invalid page token value.");
@@ -249,7 +297,13 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
     const all: { start: number; json: Record<string, unknown> }[] = [];
     for (const e of store.calendar(cal)) {
       if (since !== undefined && (e.changeSeq <= since || e.changeSeq > seenSeq)) continue;
-      if (privateFilter.some((f) => { const [k, ...v] = f.split("="); return e.privateProperties?.[k!] !== v.join("="); })) continue;
+      if (
+        privateFilter.some((f) => {
+          const [k, ...v] = f.split("=");
+          return e.privateProperties?.[k!] !== v.join("=");
+        })
+      )
+        continue;
       if (q("iCalUID") && `${e.id}@google.com` !== q("iCalUID")) continue;
       if (e.status === "cancelled") {
         if (since !== undefined || showDeleted) all.push({ start: e.start, json: { kind: "calendar#event", etag: etag(e), id: e.id, status: "cancelled" } });
@@ -325,7 +379,8 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
     const parsed = z.object({ id: z.string(), resourceId: z.string() }).safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) throw new GoogleApiError(400, "required", "Required: id and resourceId");
     const channel = deps.push.channels.get(parsed.data.id);
-    if (!channel || channel.resourceId !== parsed.data.resourceId) throw new GoogleApiError(404, "notFound", `Channel '${parsed.data.id}' not found for project '${account.clientId}'`);
+    if (!channel || channel.resourceId !== parsed.data.resourceId)
+      throw new GoogleApiError(404, "notFound", `Channel '${parsed.data.id}' not found for project '${account.clientId}'`);
     deps.push.channels.delete(channel.id);
     return c.body(null, 204);
   });
@@ -349,7 +404,12 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
     if (!canWrite(tokenOf(c))) throw new GoogleApiError(403, "insufficientPermissions", "Request had insufficient authentication scopes.");
     const body = parseEventBody(await c.req.json().catch(() => undefined));
     const sendUpdates = sendUpdatesOf(c.req.query("sendUpdates"));
-    const id = body.id ?? createHash("sha256").update(`${cal}:${store.seq}:${randomBytes(8).toString("hex")}`).digest("hex").slice(0, 26);
+    const id =
+      body.id ??
+      createHash("sha256")
+        .update(`${cal}:${store.seq}:${randomBytes(8).toString("hex")}`)
+        .digest("hex")
+        .slice(0, 26);
     if (!/^[a-v0-9]{5,1024}$/.test(id)) throw new GoogleApiError(400, "invalid", "Invalid resource id value.");
     if (store.events.has(id)) throw new GoogleApiError(409, "duplicate", "The requested identifier already exists.");
     const times = timesOf(body, store.person(cal)!.timezone, true)!;
@@ -361,10 +421,22 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
       description: body.description,
       location: body.location,
       ...times,
-      showAs: body.transparency === "transparent" || body.eventType === "workingLocation" ? (body.eventType === "workingLocation" ? "workingElsewhere" : "free") : body.eventType === "outOfOffice" ? "oof" : "busy",
+      showAs:
+        body.transparency === "transparent" || body.eventType === "workingLocation"
+          ? body.eventType === "workingLocation"
+            ? "workingElsewhere"
+            : "free"
+          : body.eventType === "outOfOffice"
+            ? "oof"
+            : "busy",
       kind: body.eventType ?? "default",
       visibility: body.visibility === "private" || body.visibility === "confidential" ? "private" : "default",
-      attendees: (body.attendees ?? []).map((a) => ({ email: a.email.toLowerCase(), name: a.displayName, optional: a.optional, response: a.email.toLowerCase() === cal ? "accepted" : "needsAction" })),
+      attendees: (body.attendees ?? []).map((a) => ({
+        email: a.email.toLowerCase(),
+        name: a.displayName,
+        optional: a.optional,
+        response: a.email.toLowerCase() === cal ? "accepted" : "needsAction",
+      })),
       privateProperties: body.extendedProperties?.private,
       status: "confirmed",
       sequence: 0,
@@ -404,11 +476,17 @@ export function createGoogleApi(deps: GoogleSandboxDeps): Hono {
     }
     if (body.attendees) {
       const before = new Map(e.attendees.map((a) => [a.email, a.response]));
-      e.attendees = body.attendees.map((a) => ({ email: a.email.toLowerCase(), name: a.displayName, optional: a.optional, response: before.get(a.email.toLowerCase()) ?? (a.email.toLowerCase() === cal ? "accepted" : "needsAction") }));
+      e.attendees = body.attendees.map((a) => ({
+        email: a.email.toLowerCase(),
+        name: a.displayName,
+        optional: a.optional,
+        response: before.get(a.email.toLowerCase()) ?? (a.email.toLowerCase() === cal ? "accepted" : "needsAction"),
+      }));
     }
     if (body.extendedProperties?.private) e.privateProperties = { ...e.privateProperties, ...body.extendedProperties.private };
     if (body.transparency) e.showAs = body.transparency === "transparent" ? "free" : e.showAs === "free" ? "busy" : e.showAs;
-    if (c.req.query("conferenceDataVersion") === "1" && body.conferenceData?.createRequest && !e.conference) e.conference = meet(body.conferenceData.createRequest, e.id);
+    if (c.req.query("conferenceDataVersion") === "1" && body.conferenceData?.createRequest && !e.conference)
+      e.conference = meet(body.conferenceData.createRequest, e.id);
     store.touch(e);
     notify(deps, e, "updated", sendUpdates);
     return c.json(eventJson(store, e, cal, store.person(cal)!.timezone));
@@ -462,25 +540,39 @@ function parseEventBody(raw: unknown): EventBody {
 }
 
 /** Start and end of an event body: all-day dates or instants, checked as Google checks them. */
-function timesOf(body: EventBody, calendarZone: string, required: boolean): Pick<StoredEvent, "start" | "end" | "allDay" | "timezone" | "startDate" | "endDate"> | undefined {
+function timesOf(
+  body: EventBody,
+  calendarZone: string,
+  required: boolean,
+): Pick<StoredEvent, "start" | "end" | "allDay" | "timezone" | "startDate" | "endDate"> | undefined {
   if (!body.start && !body.end && !required) return undefined;
   if (!body.start) throw new GoogleApiError(400, "required", "Missing start time.");
   if (!body.end) throw new GoogleApiError(400, "required", "Missing end time.");
   const zoneOf = (t: z.infer<typeof dateOrTime>) => {
-    if (t.timeZone && !DateTime.now().setZone(t.timeZone).isValid) throw new GoogleApiError(400, "timeZoneInvalid", `Invalid time zone definition for start time: ${t.timeZone}`);
+    if (t.timeZone && !DateTime.now().setZone(t.timeZone).isValid)
+      throw new GoogleApiError(400, "timeZoneInvalid", `Invalid time zone definition for start time: ${t.timeZone}`);
     return t.timeZone ?? calendarZone;
   };
   if (body.start.date || body.end.date) {
-    if (!body.start.date || !body.end.date || !/^\d{4}-\d{2}-\d{2}$/.test(body.start.date) || !/^\d{4}-\d{2}-\d{2}$/.test(body.end.date)) throw new GoogleApiError(400, "invalid", "Invalid start or end date.");
+    if (!body.start.date || !body.end.date || !/^\d{4}-\d{2}-\d{2}$/.test(body.start.date) || !/^\d{4}-\d{2}-\d{2}$/.test(body.end.date))
+      throw new GoogleApiError(400, "invalid", "Invalid start or end date.");
     if (body.end.date <= body.start.date) throw new GoogleApiError(400, "timeRangeEmpty", "The specified time range is empty.");
     const zone = calendarZone;
-    return { allDay: true, timezone: zone, startDate: body.start.date, endDate: body.end.date, start: DateTime.fromISO(body.start.date, { zone }).toMillis(), end: DateTime.fromISO(body.end.date, { zone }).toMillis() };
+    return {
+      allDay: true,
+      timezone: zone,
+      startDate: body.start.date,
+      endDate: body.end.date,
+      start: DateTime.fromISO(body.start.date, { zone }).toMillis(),
+      end: DateTime.fromISO(body.end.date, { zone }).toMillis(),
+    };
   }
   const instant = (t: z.infer<typeof dateOrTime>, which: string) => {
     const zone = zoneOf(t);
     const v = DateTime.fromISO(t.dateTime ?? "", { zone, setZone: false });
     if (!t.dateTime || !v.isValid) throw new GoogleApiError(400, "invalid", `Invalid ${which} time.`);
-    if (!/(Z|[+-]\d{2}:\d{2})$/i.test(t.dateTime) && !t.timeZone) throw new GoogleApiError(400, "timeZoneRequired", `Missing time zone definition for ${which} time.`);
+    if (!/(Z|[+-]\d{2}:\d{2})$/i.test(t.dateTime) && !t.timeZone)
+      throw new GoogleApiError(400, "timeZoneRequired", `Missing time zone definition for ${which} time.`);
     return v.toMillis();
   };
   const start = instant(body.start, "start");
@@ -538,7 +630,10 @@ function eventJson(store: CalendarStore, e: StoredEvent, viewer: string, zone: s
     const r = e.recurrence;
     const until = DateTime.fromISO(r.until, { zone: e.timezone }).endOf("day").toUTC().toFormat("yyyyLLdd'T'HHmmss'Z'");
     json.recurrence = [`RRULE:FREQ=${r.freq};BYDAY=${r.byDay.map((d) => isoWeekdays[d - 1]).join(",")};UNTIL=${until}`];
-    if (r.exdates.length) (json.recurrence as string[]).push(`EXDATE;TZID=${e.timezone}:${r.exdates.map((x) => DateTime.fromMillis(x, { zone: e.timezone }).toFormat("yyyyLLdd'T'HHmmss")).join(",")}`);
+    if (r.exdates.length)
+      (json.recurrence as string[]).push(
+        `EXDATE;TZID=${e.timezone}:${r.exdates.map((x) => DateTime.fromMillis(x, { zone: e.timezone }).toFormat("yyyyLLdd'T'HHmmss")).join(",")}`,
+      );
   }
   if (e.attendees.length) {
     const organizerListed = e.attendees.some((a) => a.email === e.organizer);
@@ -558,13 +653,16 @@ function eventJson(store: CalendarStore, e: StoredEvent, viewer: string, zone: s
   if (e.conference) {
     json.hangoutLink = e.conference.joinUrl;
     json.conferenceData = {
-      ...(e.conference.requestId ? { createRequest: { requestId: e.conference.requestId, conferenceSolutionKey: { type: "hangoutsMeet" }, status: { statusCode: "success" } } } : {}),
+      ...(e.conference.requestId
+        ? { createRequest: { requestId: e.conference.requestId, conferenceSolutionKey: { type: "hangoutsMeet" }, status: { statusCode: "success" } } }
+        : {}),
       entryPoints: [{ entryPointType: "video", uri: e.conference.joinUrl, label: e.conference.joinUrl.replace(/^https:\/\//, "") }],
       conferenceSolution: { key: { type: "hangoutsMeet" }, name: "Google Meet" },
       conferenceId: e.conference.conferenceId,
     };
   }
-  if (e.kind === "outOfOffice") json.outOfOfficeProperties = { autoDeclineMode: "declineOnlyNewConflictingInvitations", declineMessage: "Declined because I am out of office" };
+  if (e.kind === "outOfOffice")
+    json.outOfOfficeProperties = { autoDeclineMode: "declineOnlyNewConflictingInvitations", declineMessage: "Declined because I am out of office" };
   if (e.kind === "focusTime") json.focusTimeProperties = { autoDeclineMode: "declineNone", chatStatus: "doNotDisturb" };
   if (e.kind === "workingLocation") json.workingLocationProperties = { type: "homeOffice", homeOffice: {} };
   void store;

@@ -57,7 +57,13 @@ export class GraphApiError extends Error {
   }
   body(now: number) {
     const id = randomUUID();
-    return { error: { code: this.code, message: this.message, innerError: { date: new Date(now).toISOString().slice(0, 19), "request-id": id, "client-request-id": id } } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        innerError: { date: new Date(now).toISOString().slice(0, 19), "request-id": id, "client-request-id": id },
+      },
+    };
   }
 }
 
@@ -108,7 +114,14 @@ const eventBodySchema = z.object({
   isAllDay: z.boolean().optional(),
   showAs: z.enum(["free", "tentative", "busy", "oof", "workingElsewhere", "unknown"]).optional(),
   location: z.object({ displayName: z.string().optional() }).optional(),
-  attendees: z.array(z.object({ emailAddress: z.object({ address: z.string().email(), name: z.string().optional() }), type: z.enum(["required", "optional", "resource"]).optional() })).optional(),
+  attendees: z
+    .array(
+      z.object({
+        emailAddress: z.object({ address: z.string().email(), name: z.string().optional() }),
+        type: z.enum(["required", "optional", "resource"]).optional(),
+      }),
+    )
+    .optional(),
   isOnlineMeeting: z.boolean().optional(),
   onlineMeetingProvider: z.enum(["teamsForBusiness", "skypeForBusiness", "skypeForConsumer", "unknown"]).optional(),
   transactionId: z.string().max(255).optional(),
@@ -131,7 +144,14 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     if (error instanceof AadError) {
       const id = randomUUID();
       return c.json(
-        { error: error.code, error_description: `AADSTS${error.aadsts}: ${error.message} Trace ID: ${id} Correlation ID: ${id} Timestamp: ${new Date(now()).toISOString().replace("T", " ").slice(0, 19)}Z`, error_codes: [error.aadsts], timestamp: new Date(now()).toISOString(), trace_id: id, correlation_id: id },
+        {
+          error: error.code,
+          error_description: `AADSTS${error.aadsts}: ${error.message} Trace ID: ${id} Correlation ID: ${id} Timestamp: ${new Date(now()).toISOString().replace("T", " ").slice(0, 19)}Z`,
+          error_codes: [error.aadsts],
+          timestamp: new Date(now()).toISOString(),
+          trace_id: id,
+          correlation_id: id,
+        },
         error.status as 400,
       );
     }
@@ -140,21 +160,60 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
   login.post("/:tenant/oauth2/v2.0/token", async (c) => {
     const tenant = c.req.param("tenant");
     const form = new URLSearchParams(await c.req.text());
-    if (tenant !== registration.tenantId) throw new AadError(400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-    if (form.get("grant_type") !== "client_credentials") throw new AadError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+    if (tenant !== registration.tenantId)
+      throw new AadError(
+        400,
+        "invalid_request",
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
+    if (form.get("grant_type") !== "client_credentials")
+      throw new AadError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
     if (form.get("client_id") !== registration.clientId) {
-      throw new AadError(400, "unauthorized_client", 700016, `Application with identifier '${form.get("client_id") ?? ""}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant.`);
+      throw new AadError(
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${form.get("client_id") ?? ""}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant.`,
+      );
     }
     const scope = form.get("scope") ?? "";
     if (scope !== GRAPH_SANDBOX_SCOPE) {
-      throw new AadError(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      throw new AadError(
+        400,
+        "invalid_scope",
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
     }
-    if (registration.secretExpired) throw new AadError(401, "invalid_client", 7000222, `The provided client secret keys for app '${registration.clientId}' are expired. Visit the Azure portal to create new keys for your app.`);
+    if (registration.secretExpired)
+      throw new AadError(
+        401,
+        "invalid_client",
+        7000222,
+        `The provided client secret keys for app '${registration.clientId}' are expired. Visit the Azure portal to create new keys for your app.`,
+      );
     if (form.get("client_secret") !== registration.clientSecret) {
-      throw new AadError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.");
+      throw new AadError(
+        401,
+        "invalid_client",
+        7000215,
+        "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.",
+      );
     }
     const iat = Math.floor(now() / 1000);
-    const claims = { aud: "https://graph.microsoft.com", iss: `https://sts.windows.net/${tenant}/`, iat, nbf: iat, exp: iat + 3599, appid: registration.clientId, tid: tenant, roles: [...registration.roles], idtyp: "app", ver: "1.0" };
+    const claims = {
+      aud: "https://graph.microsoft.com",
+      iss: `https://sts.windows.net/${tenant}/`,
+      iat,
+      nbf: iat,
+      exp: iat + 3599,
+      appid: registration.clientId,
+      tid: tenant,
+      roles: [...registration.roles],
+      idtyp: "app",
+      ver: "1.0",
+    };
     const unsigned = `${Buffer.from(JSON.stringify({ typ: "JWT", alg: "HS256" })).toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
     const token = `${unsigned}.${createHmac("sha256", deps.signingKey).update(unsigned).digest("base64url")}`;
     return c.json({ token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: token });
@@ -169,7 +228,9 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
   graph.use("*", async (c, next) => {
     const fault = faults.before(c.req.method, c.req.path);
     if (fault.kind === "rate-limit") {
-      throw new GraphApiError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", { "retry-after": String(fault.retryAfterSeconds) });
+      throw new GraphApiError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", {
+        "retry-after": String(fault.retryAfterSeconds),
+      });
     }
     if (fault.kind === "unavailable") throw new GraphApiError(503, "serviceNotAvailable", "The service is temporarily unavailable.");
     const auth = c.req.header("authorization") ?? "";
@@ -186,7 +247,9 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
   });
   const need = (c: Ctx, write: boolean) => {
     const roles = c.get("roles");
-    const ok = write ? roles.includes("Calendars.ReadWrite") : roles.some((r) => r === "Calendars.Read" || r === "Calendars.ReadWrite" || r === "Calendars.ReadBasic.All");
+    const ok = write
+      ? roles.includes("Calendars.ReadWrite")
+      : roles.some((r) => r === "Calendars.Read" || r === "Calendars.ReadWrite" || r === "Calendars.ReadBasic.All");
     if (!ok) throw new GraphApiError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
   };
   const userOf = (c: Ctx): string => {
@@ -202,12 +265,21 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     const size = Number(/odata\.maxpagesize=(\d+)/i.exec(header)?.[1] ?? NaN);
     return { zone: zone ?? "UTC", zoneName: zone ? zoneName! : "UTC", maxPageSize: Number.isFinite(size) && size > 0 ? size : undefined };
   };
-  const dtz = (ms: number, zone: string, zoneName: string) => ({ dateTime: `${DateTime.fromMillis(ms, { zone }).toFormat("yyyy-LL-dd'T'HH:mm:ss")}.0000000`, timeZone: zoneName });
+  const dtz = (ms: number, zone: string, zoneName: string) => ({
+    dateTime: `${DateTime.fromMillis(ms, { zone }).toFormat("yyyy-LL-dd'T'HH:mm:ss")}.0000000`,
+    timeZone: zoneName,
+  });
   const instant = (v: z.infer<typeof dateTimeTimeZone>, name: string): number => {
     const zone = v.timeZone ? ianaOf(v.timeZone) : "UTC";
-    if (!zone) throw new GraphApiError(400, "TimeZoneNotSupportedException", `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${v.timeZone}'.`);
+    if (!zone)
+      throw new GraphApiError(
+        400,
+        "TimeZoneNotSupportedException",
+        `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${v.timeZone}'.`,
+      );
     const t = DateTime.fromISO(v.dateTime.replace(/(\.\d{3})\d+/, "$1"), { zone });
-    if (!t.isValid) throw new GraphApiError(400, "ErrorInvalidRequest", `Cannot convert the literal '${v.dateTime}' to the expected type 'Edm.DateTimeOffset' (${name}).`);
+    if (!t.isValid)
+      throw new GraphApiError(400, "ErrorInvalidRequest", `Cannot convert the literal '${v.dateTime}' to the expected type 'Edm.DateTimeOffset' (${name}).`);
     return t.toMillis();
   };
 
@@ -215,20 +287,33 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     need(c, false);
     userOf(c);
     const parsed = z
-      .object({ schedules: z.array(z.string()).min(1), startTime: dateTimeTimeZone, endTime: dateTimeTimeZone, availabilityViewInterval: z.number().int().optional() })
+      .object({
+        schedules: z.array(z.string()).min(1),
+        startTime: dateTimeTimeZone,
+        endTime: dateTimeTimeZone,
+        availabilityViewInterval: z.number().int().optional(),
+      })
       .safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) throw new GraphApiError(400, "ErrorInvalidParameter", `Invalid request: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new GraphApiError(400, "ErrorInvalidParameter", `Invalid request: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
     const b = parsed.data;
     const interval = b.availabilityViewInterval ?? 30;
     if (interval < 5 || interval > 1440) throw new GraphApiError(400, "ErrorInvalidParameter", "availabilityViewInterval must be between 5 and 1440 minutes.");
     const from = instant(b.startTime, "startTime");
     const to = instant(b.endTime, "endTime");
     if (to <= from) throw new GraphApiError(400, "ErrorInvalidTimeInterval", "The start time must be before the end time.");
-    if (to - from > 62 * 86_400_000) throw new GraphApiError(400, "ErrorTimeIntervalTooBig", "The requested time duration exceeds the maximum allowed range of 62 days.");
+    if (to - from > 62 * 86_400_000)
+      throw new GraphApiError(400, "ErrorTimeIntervalTooBig", "The requested time duration exceeds the maximum allowed range of 62 days.");
     const { zone, zoneName } = prefer(c);
     const value = b.schedules.map((scheduleId) => {
       const person = store.person(scheduleId);
-      if (!person) return { scheduleId, availabilityView: "", scheduleItems: [], error: { message: "The user or mailbox does not exist.", responseCode: "ErrorMailRecipientNotFound" } };
+      if (!person)
+        return {
+          scheduleId,
+          availabilityView: "",
+          scheduleItems: [],
+          error: { message: "The user or mailbox does not exist.", responseCode: "ErrorMailRecipientNotFound" },
+        };
       const items: { status: ShowAs; inst: Instance }[] = [];
       for (const e of store.calendar(person.email)) {
         if (e.status === "cancelled" || store.responseOf(e, person.email) === "declined") continue;
@@ -265,16 +350,24 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
         },
       };
     });
-    return c.json({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)", value }, 200, { "preference-applied": `outlook.timezone="${zoneName}"` });
+    return c.json({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)", value }, 200, {
+      "preference-applied": `outlook.timezone="${zoneName}"`,
+    });
   });
 
   const range = (c: Ctx) => {
     const s = c.req.query("startDateTime") ?? c.req.query("StartDateTime");
     const e = c.req.query("endDateTime") ?? c.req.query("EndDateTime");
-    if (!s || !e) throw new GraphApiError(400, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
+    if (!s || !e)
+      throw new GraphApiError(
+        400,
+        "ErrorInvalidParameter",
+        "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
+      );
     const from = Date.parse(s);
     const to = Date.parse(e);
-    if (Number.isNaN(from) || Number.isNaN(to)) throw new GraphApiError(400, "ErrorInvalidParameter", "StartDateTime and EndDateTime must be ISO 8601 date-times.");
+    if (Number.isNaN(from) || Number.isNaN(to))
+      throw new GraphApiError(400, "ErrorInvalidParameter", "StartDateTime and EndDateTime must be ISO 8601 date-times.");
     return { from, to, s, e };
   };
   const occurrences = (user: string, from: number, to: number, since?: number, upTo?: number) => {
@@ -298,8 +391,19 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     const skip = Number(c.req.query("$skip") ?? 0);
     const all = occurrences(user, from, to);
     const page = all.slice(skip, skip + size).map((x) => eventJson(x.inst.event, user, p.zone, p.zoneName, x.inst));
-    const next = skip + size < all.length ? `${deps.apiRoot()}/users/${encodeURIComponent(user)}/calendarView?${new URLSearchParams({ startDateTime: s, endDateTime: e, $top: String(size), $skip: String(skip + size) })}` : undefined;
-    return c.json({ "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#users('${user}')/calendarView`, value: page, ...(next ? { "@odata.nextLink": next } : {}) }, 200, { "preference-applied": `outlook.timezone="${p.zoneName}"` });
+    const next =
+      skip + size < all.length
+        ? `${deps.apiRoot()}/users/${encodeURIComponent(user)}/calendarView?${new URLSearchParams({ startDateTime: s, endDateTime: e, $top: String(size), $skip: String(skip + size) })}`
+        : undefined;
+    return c.json(
+      {
+        "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#users('${user}')/calendarView`,
+        value: page,
+        ...(next ? { "@odata.nextLink": next } : {}),
+      },
+      200,
+      { "preference-applied": `outlook.timezone="${p.zoneName}"` },
+    );
   });
 
   graph.get("/users/:user/calendarView/delta", (c) => {
@@ -316,7 +420,8 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
       } catch {
         t = undefined;
       }
-      if (!t || t.g !== store.generation || t.u !== user) throw new GraphApiError(410, "SyncStateNotFound", "The sync state generation is not found. Start a new delta query.");
+      if (!t || t.g !== store.generation || t.u !== user)
+        throw new GraphApiError(410, "SyncStateNotFound", "The sync state generation is not found. Start a new delta query.");
       state = c.req.query("$deltatoken") ? { ...t, since: t.upTo, upTo: store.seq, skip: 0 } : t;
     } else {
       const r = range(c);
@@ -324,14 +429,20 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     }
     const all = occurrences(user, state.f, state.t, state.since, state.upTo);
     const slice = all.slice(state.skip, state.skip + size);
-    const value = slice.map((x) => (x.removed ? { "@odata.type": "#microsoft.graph.event", id: graphId(x.inst.id), "@removed": { reason: "deleted" } } : eventJson(x.inst.event, user, p.zone, p.zoneName, x.inst)));
+    const value = slice.map((x) =>
+      x.removed
+        ? { "@odata.type": "#microsoft.graph.event", id: graphId(x.inst.id), "@removed": { reason: "deleted" } }
+        : eventJson(x.inst.event, user, p.zone, p.zoneName, x.inst),
+    );
     const more = state.skip + size < all.length;
     const token = (next: typeof state) => Buffer.from(JSON.stringify(next)).toString("base64url");
     const link = `${deps.apiRoot()}/users/${encodeURIComponent(user)}/calendarView/delta?`;
     return c.json({
       "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#Collection(event)`,
       value,
-      ...(more ? { "@odata.nextLink": `${link}$skiptoken=${token({ ...state, skip: state.skip + size })}` } : { "@odata.deltaLink": `${link}$deltatoken=${token({ ...state, skip: 0 })}` }),
+      ...(more
+        ? { "@odata.nextLink": `${link}$skiptoken=${token({ ...state, skip: state.skip + size })}` }
+        : { "@odata.deltaLink": `${link}$deltatoken=${token({ ...state, skip: 0 })}` }),
     });
   });
 
@@ -358,7 +469,12 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
       showAs: body.showAs && body.showAs !== "unknown" ? body.showAs : "busy",
       kind: body.showAs === "oof" ? "outOfOffice" : "default",
       visibility: body.sensitivity === "private" || body.sensitivity === "confidential" ? "private" : "default",
-      attendees: (body.attendees ?? []).map((a) => ({ email: a.emailAddress.address.toLowerCase(), name: a.emailAddress.name, optional: a.type === "optional", response: "needsAction" })),
+      attendees: (body.attendees ?? []).map((a) => ({
+        email: a.emailAddress.address.toLowerCase(),
+        name: a.emailAddress.name,
+        optional: a.type === "optional",
+        response: "needsAction",
+      })),
       transactionId: body.transactionId,
       status: "confirmed",
       sequence: 0,
@@ -375,7 +491,8 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
 
   const findFor = (c: Ctx, user: string) => {
     const found = store.find(storeId(c.req.param("id") ?? ""));
-    if (!found || !store.onCalendar(found.event, user) || found.event.status === "cancelled") throw new GraphApiError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    if (!found || !store.onCalendar(found.event, user) || found.event.status === "cancelled")
+      throw new GraphApiError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
     return found;
   };
   graph.get("/users/:user/events/:id", (c) => {
@@ -407,7 +524,12 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     }
     if (body.attendees) {
       const before = new Map(e.attendees.map((a) => [a.email, a.response]));
-      e.attendees = body.attendees.map((a) => ({ email: a.emailAddress.address.toLowerCase(), name: a.emailAddress.name, optional: a.type === "optional", response: before.get(a.emailAddress.address.toLowerCase()) ?? "needsAction" }));
+      e.attendees = body.attendees.map((a) => ({
+        email: a.emailAddress.address.toLowerCase(),
+        name: a.emailAddress.name,
+        optional: a.type === "optional",
+        response: before.get(a.emailAddress.address.toLowerCase()) ?? "needsAction",
+      }));
     }
     if (body.isOnlineMeeting && !e.conference) e.conference = teams(e.id);
     store.touch(e);
@@ -444,8 +566,10 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
   const expirationOf = (value: unknown): number => {
     const at = typeof value === "string" ? Date.parse(value) : NaN;
     if (Number.isNaN(at)) throw new GraphApiError(400, "InvalidRequest", "expirationDateTime is a required property for subscription creation.");
-    if (at <= now()) throw new GraphApiError(400, "InvalidRequest", `Subscription expiration can only be ${GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES} minutes in the future.`);
-    if (at > now() + GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES * 60_000) throw new GraphApiError(400, "InvalidRequest", `Subscription expiration can only be ${GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES} minutes in the future.`);
+    if (at <= now())
+      throw new GraphApiError(400, "InvalidRequest", `Subscription expiration can only be ${GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES} minutes in the future.`);
+    if (at > now() + GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES * 60_000)
+      throw new GraphApiError(400, "InvalidRequest", `Subscription expiration can only be ${GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES} minutes in the future.`);
     return at;
   };
   const subscriptionOf = (c: Ctx) => {
@@ -456,7 +580,13 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
   graph.post("/subscriptions", async (c) => {
     need(c, false);
     const parsed = z
-      .object({ changeType: z.string(), notificationUrl: z.string(), resource: z.string(), expirationDateTime: z.string().optional(), clientState: z.string().max(128).optional() })
+      .object({
+        changeType: z.string(),
+        notificationUrl: z.string(),
+        resource: z.string(),
+        expirationDateTime: z.string().optional(),
+        clientState: z.string().max(128).optional(),
+      })
       .safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -464,11 +594,18 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     }
     const b = parsed.data;
     const changeType = b.changeType.split(",").map((t) => t.trim());
-    if (changeType.length === 0 || !changeType.every((t) => t === "created" || t === "updated" || t === "deleted")) throw new GraphApiError(400, "InvalidRequest", `'${b.changeType}' is not a valid change type for this resource.`);
+    if (changeType.length === 0 || !changeType.every((t) => t === "created" || t === "updated" || t === "deleted"))
+      throw new GraphApiError(400, "InvalidRequest", `'${b.changeType}' is not a valid change type for this resource.`);
     const m = /^\/?users\/([^/]+)\/events$/i.exec(b.resource);
-    if (!m) throw new GraphApiError(400, "ExtensionError", `Operation: Create; Exception: [Status Code: BadRequest; Reason: The resource '${b.resource}' is not supported]`);
+    if (!m)
+      throw new GraphApiError(
+        400,
+        "ExtensionError",
+        `Operation: Create; Exception: [Status Code: BadRequest; Reason: The resource '${b.resource}' is not supported]`,
+      );
     const user = decodeURIComponent(m[1]!).toLowerCase();
-    if (!store.person(user)) throw new GraphApiError(404, "ExtensionError", `Operation: Create; Exception: [Status Code: NotFound; Reason: The requested user '${user}' is invalid.]`);
+    if (!store.person(user))
+      throw new GraphApiError(404, "ExtensionError", `Operation: Create; Exception: [Status Code: NotFound; Reason: The requested user '${user}' is invalid.]`);
     let url: URL;
     try {
       url = new URL(b.notificationUrl);
@@ -479,9 +616,21 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     const expiration = expirationOf(b.expirationDateTime);
     // The handshake: Graph creates nothing until the endpoint echoes the token within 10 seconds.
     if (!(await deps.push.validate(b.notificationUrl))) {
-      throw new GraphApiError(400, "InvalidRequest", "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.");
+      throw new GraphApiError(
+        400,
+        "InvalidRequest",
+        "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.",
+      );
     }
-    const sub: GraphSubscription = { id: randomUUID(), user, resource: b.resource, changeType, notificationUrl: b.notificationUrl, clientState: b.clientState, expiration };
+    const sub: GraphSubscription = {
+      id: randomUUID(),
+      user,
+      resource: b.resource,
+      changeType,
+      notificationUrl: b.notificationUrl,
+      clientState: b.clientState,
+      expiration,
+    };
     deps.push.subscriptions.set(sub.id, sub);
     return c.json(subscriptionJson(sub), 201);
   });
@@ -540,12 +689,20 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
       onlineMeetingProvider: e.conference ? "teamsForBusiness" : "unknown",
       responseStatus: { response: isOrganizer ? "organizer" : RESPONSE_OUT[response], time: new Date(e.updated).toISOString() },
       body: { contentType: "text", content: e.description ?? "" },
-      start: e.allDay ? { dateTime: `${DateTime.fromMillis(start, { zone: e.timezone }).toFormat("yyyy-LL-dd")}T00:00:00.0000000`, timeZone: windowsZoneName(e.timezone) } : dtz(start, zone, zoneName),
-      end: e.allDay ? { dateTime: `${DateTime.fromMillis(end, { zone: e.timezone }).toFormat("yyyy-LL-dd")}T00:00:00.0000000`, timeZone: windowsZoneName(e.timezone) } : dtz(end, zone, zoneName),
+      start: e.allDay
+        ? { dateTime: `${DateTime.fromMillis(start, { zone: e.timezone }).toFormat("yyyy-LL-dd")}T00:00:00.0000000`, timeZone: windowsZoneName(e.timezone) }
+        : dtz(start, zone, zoneName),
+      end: e.allDay
+        ? { dateTime: `${DateTime.fromMillis(end, { zone: e.timezone }).toFormat("yyyy-LL-dd")}T00:00:00.0000000`, timeZone: windowsZoneName(e.timezone) }
+        : dtz(end, zone, zoneName),
       location: { displayName: e.location ?? "", locationType: "default", uniqueIdType: "unknown" },
       locations: e.location ? [{ displayName: e.location }] : [],
       recurrence: null,
-      attendees: e.attendees.map((a) => ({ type: a.optional ? "optional" : "required", status: { response: RESPONSE_OUT[a.response], time: new Date(e.updated).toISOString() }, emailAddress: { name: a.name ?? a.email, address: a.email } })),
+      attendees: e.attendees.map((a) => ({
+        type: a.optional ? "optional" : "required",
+        status: { response: RESPONSE_OUT[a.response], time: new Date(e.updated).toISOString() },
+        emailAddress: { name: a.name ?? a.email, address: a.email },
+      })),
       organizer: { emailAddress: { name: store.person(e.organizer)?.name ?? e.organizer, address: e.organizer } },
       onlineMeeting: e.conference ? { joinUrl: e.conference.joinUrl } : null,
     };
@@ -568,24 +725,39 @@ function timesOf(body: EventBody, ownerZone: string): Pick<StoredEvent, "start" 
   if (!body.start || !body.end) throw new GraphApiError(400, "ErrorInvalidRequest", "Your request can't be completed. Both start and end must be given.");
   const zoneOf = (v: z.infer<typeof dateTimeTimeZone>) => {
     const zone = v.timeZone ? ianaOf(v.timeZone) : "UTC";
-    if (!zone) throw new GraphApiError(400, "TimeZoneNotSupportedException", `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${v.timeZone}'.`);
+    if (!zone)
+      throw new GraphApiError(
+        400,
+        "TimeZoneNotSupportedException",
+        `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${v.timeZone}'.`,
+      );
     return zone;
   };
   const read = (v: z.infer<typeof dateTimeTimeZone>) => {
     const t = DateTime.fromISO(v.dateTime.replace(/(\.\d{3})\d+/, "$1"), { zone: zoneOf(v) });
-    if (!t.isValid) throw new GraphApiError(400, "ErrorInvalidRequest", `Cannot convert the literal '${v.dateTime}' to the expected type 'Edm.DateTimeOffset'.`);
+    if (!t.isValid)
+      throw new GraphApiError(400, "ErrorInvalidRequest", `Cannot convert the literal '${v.dateTime}' to the expected type 'Edm.DateTimeOffset'.`);
     return t;
   };
   const s = read(body.start);
   const e = read(body.end);
   if (body.isAllDay) {
-    if (s.toFormat("HH:mm:ss") !== "00:00:00" || e.toFormat("HH:mm:ss") !== "00:00:00") throw new GraphApiError(400, "ErrorPropertyValidationFailure", "An all-day event must start and end at midnight.");
+    if (s.toFormat("HH:mm:ss") !== "00:00:00" || e.toFormat("HH:mm:ss") !== "00:00:00")
+      throw new GraphApiError(400, "ErrorPropertyValidationFailure", "An all-day event must start and end at midnight.");
     const startDate = s.toISODate()!;
     const endDate = e.toISODate()!;
     if (endDate <= startDate) throw new GraphApiError(400, "ErrorPropertyValidationFailure", "The end of an all-day event must be after its start.");
-    return { allDay: true, timezone: ownerZone, startDate, endDate, start: DateTime.fromISO(startDate, { zone: ownerZone }).toMillis(), end: DateTime.fromISO(endDate, { zone: ownerZone }).toMillis() };
+    return {
+      allDay: true,
+      timezone: ownerZone,
+      startDate,
+      endDate,
+      start: DateTime.fromISO(startDate, { zone: ownerZone }).toMillis(),
+      end: DateTime.fromISO(endDate, { zone: ownerZone }).toMillis(),
+    };
   }
-  if (e.toMillis() < s.toMillis()) throw new GraphApiError(400, "ErrorInvalidRequest", "Your request can't be completed. The end time must be after the start time.");
+  if (e.toMillis() < s.toMillis())
+    throw new GraphApiError(400, "ErrorInvalidRequest", "Your request can't be completed. The end time must be after the start time.");
   return { allDay: false, timezone: zoneOf(body.start), start: s.toMillis(), end: e.toMillis(), startDate: undefined, endDate: undefined };
 }
 

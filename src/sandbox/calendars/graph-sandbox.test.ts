@@ -56,10 +56,17 @@ describe("the Microsoft Graph imitation", () => {
     const res = await fetch(`${cal().graph.apiBaseUrl}/users/${grace.email}/calendar/getSchedule`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json", prefer: 'outlook.timezone="Pacific Standard Time"' },
-      body: JSON.stringify({ schedules: [grace.email], startTime: { dateTime: `${cal().demo!.weekStart}T00:00:00`, timeZone: "UTC" }, endTime: { dateTime: DateTime.fromISO(cal().demo!.weekStart).plus({ days: 7 }).toISODate() + "T00:00:00", timeZone: "UTC" }, availabilityViewInterval: 60 }),
+      body: JSON.stringify({
+        schedules: [grace.email],
+        startTime: { dateTime: `${cal().demo!.weekStart}T00:00:00`, timeZone: "UTC" },
+        endTime: { dateTime: DateTime.fromISO(cal().demo!.weekStart).plus({ days: 7 }).toISODate() + "T00:00:00", timeZone: "UTC" },
+        availabilityViewInterval: 60,
+      }),
     });
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { value: { availabilityView: string; scheduleItems: { start: { dateTime: string; timeZone: string } }[]; workingHours: { timeZone: { name: string } } }[] };
+    const body = (await res.json()) as {
+      value: { availabilityView: string; scheduleItems: { start: { dateTime: string; timeZone: string } }[]; workingHours: { timeZone: { name: string } } }[];
+    };
     const s = body.value[0]!;
     assert.equal(s.availabilityView.length, 7 * 24);
     assert.match(s.availabilityView, /^[0-4]+$/);
@@ -70,11 +77,20 @@ describe("the Microsoft Graph imitation", () => {
   });
 
   it("refuses a wrong secret, an expired one and an unknown tenant as Microsoft words them, and doctor names the missing permission", async () => {
-    await assert.rejects(new GraphCalendarProvider(cal().graphConnection({ clientSecret: "wrong" })).accessToken(), (e: unknown) => e instanceof CalendarError && e.kind === "auth" && e.code === "invalid_client" && /AADSTS7000215/.test(e.message));
+    await assert.rejects(
+      new GraphCalendarProvider(cal().graphConnection({ clientSecret: "wrong" })).accessToken(),
+      (e: unknown) => e instanceof CalendarError && e.kind === "auth" && e.code === "invalid_client" && /AADSTS7000215/.test(e.message),
+    );
     cal().graph.secretExpired = true;
-    await assert.rejects(new GraphCalendarProvider(cal().graphConnection()).accessToken(), (e: unknown) => e instanceof CalendarError && /client secret has expired/.test(e.message));
+    await assert.rejects(
+      new GraphCalendarProvider(cal().graphConnection()).accessToken(),
+      (e: unknown) => e instanceof CalendarError && /client secret has expired/.test(e.message),
+    );
     cal().graph.secretExpired = false;
-    await assert.rejects(new GraphCalendarProvider(cal().graphConnection({ tenantId: "contoso-unknown" })).accessToken(), (e: unknown) => e instanceof CalendarError && /tenant "contoso-unknown" was not found/.test(e.message));
+    await assert.rejects(
+      new GraphCalendarProvider(cal().graphConnection({ tenantId: "contoso-unknown" })).accessToken(),
+      (e: unknown) => e instanceof CalendarError && /tenant "contoso-unknown" was not found/.test(e.message),
+    );
     cal().graph.roles.clear();
     cal().graph.roles.add("User.Read.All");
     const rows = await new GraphCalendarProvider(cal().graphConnection({ subject: grace.email })).check();
@@ -113,7 +129,15 @@ describe("the Microsoft Graph imitation", () => {
     const first = await graph.changes!(owen, undefined, weekRange());
     assert.equal(first.fullResync, true);
     const at = DateTime.fromISO(cal().demo!.weekStart, { zone: "utc" }).plus({ days: 15, hours: 15 });
-    const input = { title: "Panel: product sense", start: at.toISO()!, end: at.plus({ minutes: 45 }).toISO()!, timezone: "America/New_York", attendees: [{ email: owen.email }], conference: true, key: "panel-9/session-1" };
+    const input = {
+      title: "Panel: product sense",
+      start: at.toISO()!,
+      end: at.plus({ minutes: 45 }).toISO()!,
+      timezone: "America/New_York",
+      attendees: [{ email: owen.email }],
+      conference: true,
+      key: "panel-9/session-1",
+    };
     const created = await graph.createEvent(grace, input);
     assert.match(created.conferenceUrl ?? "", /^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
     assert.equal(created.key, "panel-9/session-1");
@@ -125,7 +149,11 @@ describe("the Microsoft Graph imitation", () => {
     const invited = delta1.events.find((e) => e.id === created.id)!;
     assert.equal(invited.status, "tentative", "an unanswered invitation shows tentative in Exchange");
 
-    const moved = await graph.updateEvent(grace, { id: created.id }, { start: at.plus({ hours: 1 }).toISO()!, end: at.plus({ hours: 1, minutes: 45 }).toISO()! });
+    const moved = await graph.updateEvent(
+      grace,
+      { id: created.id },
+      { start: at.plus({ hours: 1 }).toISO()!, end: at.plus({ hours: 1, minutes: 45 }).toISO()! },
+    );
     assert.equal(Date.parse(moved.start), at.plus({ hours: 1 }).toMillis());
     await graph.deleteEvent(grace, { id: created.id });
     await graph.deleteEvent(grace, { id: created.id }); // 404 is "already gone"
@@ -137,7 +165,10 @@ describe("the Microsoft Graph imitation", () => {
 
   it("answers errors in Graph's shape: unknown user, missing time window", async () => {
     const token = await new GraphCalendarProvider(cal().graphConnection()).accessToken();
-    const res = await fetch(`${cal().graph.apiBaseUrl}/users/ghost@northwind-demo.example/calendarView?startDateTime=2030-01-01T00:00:00Z&endDateTime=2030-01-02T00:00:00Z`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(
+      `${cal().graph.apiBaseUrl}/users/ghost@northwind-demo.example/calendarView?startDateTime=2030-01-01T00:00:00Z&endDateTime=2030-01-02T00:00:00Z`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
     assert.equal(res.status, 404);
     const body = (await res.json()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, "ErrorInvalidUser");
@@ -155,6 +186,9 @@ describe("the Microsoft Graph imitation", () => {
     assert.equal(fb!.error, undefined);
     assert.ok(Date.now() - started >= 900);
     cal().faults.rateLimitStorm = true;
-    await assert.rejects(graph.freeBusy([grace], weekRange()), (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.code === "ApplicationThrottled" && e.retryAfterMs === 1000);
+    await assert.rejects(
+      graph.freeBusy([grace], weekRange()),
+      (e: unknown) => e instanceof CalendarError && e.kind === "rate-limited" && e.code === "ApplicationThrottled" && e.retryAfterMs === 1000,
+    );
   });
 });

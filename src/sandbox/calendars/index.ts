@@ -61,7 +61,15 @@ export interface CalendarSandbox {
     apiBaseUrl: string;
     tokenUrl: string;
     /** The service account's JSON key, as the Cloud console would download it. */
-    serviceAccountKey: { type: "service_account"; project_id: string; private_key_id: string; private_key: string; client_email: string; client_id: string; token_uri: string };
+    serviceAccountKey: {
+      type: "service_account";
+      project_id: string;
+      private_key_id: string;
+      private_key: string;
+      client_email: string;
+      client_id: string;
+      token_uri: string;
+    };
     /** Scopes the simulated Workspace admin allowed the service account (domain-wide delegation). */
     delegatedScopes: Set<string>;
     /** Every update Google would have e-mailed to attendees. */
@@ -119,7 +127,9 @@ export async function startCalendarSandbox(options: CalendarSandboxOptions = {})
   const store = new CalendarStore(now);
   let demo: CalendarSandbox["demo"] = null;
   if (options.demo ?? true) demo = seedDemoWeek(store, options.people ?? [], seed, now());
-  else for (const p of options.people ?? []) store.addPerson({ email: p.email, name: p.name, timezone: "UTC", workingHours: { days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" } });
+  else
+    for (const p of options.people ?? [])
+      store.addPerson({ email: p.email, name: p.name, timezone: "UTC", workingHours: { days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" } });
 
   const rng = createPrng(hashSeed(`calendar-sandbox:${seed}`));
   const { publicKey, privateKey } = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
@@ -138,7 +148,13 @@ export async function startCalendarSandbox(options: CalendarSandboxOptions = {})
   };
   let root = "";
   const googleApp = createGoogleApi({ store, faults, account, tokenUrl: () => `${root}/google/token`, sentUpdates, push });
-  const registration: GraphSandboxApp = { tenantId: rng.uuid(), clientId: rng.uuid(), clientSecret: `${rng.hex(5)}8Q~${randomBytes(27).toString("base64url")}`, roles: new Set(["Calendars.ReadWrite"]), secretExpired: false };
+  const registration: GraphSandboxApp = {
+    tenantId: rng.uuid(),
+    clientId: rng.uuid(),
+    clientSecret: `${rng.hex(5)}8Q~${randomBytes(27).toString("base64url")}`,
+    roles: new Set(["Calendars.ReadWrite"]),
+    secretExpired: false,
+  };
   push.tenantId = registration.tenantId;
   const { login, graph } = createGraphApi({ store, faults, app: registration, apiRoot: () => `${root}/graph/v1.0`, signingKey: randomBytes(32), push });
 
@@ -157,7 +173,13 @@ export async function startCalendarSandbox(options: CalendarSandboxOptions = {})
         else if (value !== undefined) headers.set(name, value);
       }
       const method = req.method ?? "GET";
-      const response = await app.fetch(new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, { method, headers, ...(method === "GET" || method === "HEAD" ? {} : { body: new Uint8Array(body) }) }));
+      const response = await app.fetch(
+        new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+          method,
+          headers,
+          ...(method === "GET" || method === "HEAD" ? {} : { body: new Uint8Array(body) }),
+        }),
+      );
       const bytes = Buffer.from(await response.arrayBuffer());
       const out: Record<string, string> = {};
       response.headers.forEach((v, k) => (out[k] = v));
@@ -192,14 +214,39 @@ export async function startCalendarSandbox(options: CalendarSandboxOptions = {})
     store,
     faults: faultConfig,
     faultCounts: faults.counts,
-    google: { apiBaseUrl: `${root}/google/calendar/v3`, tokenUrl: `${root}/google/token`, serviceAccountKey, delegatedScopes: account.delegatedScopes, sentUpdates },
+    google: {
+      apiBaseUrl: `${root}/google/calendar/v3`,
+      tokenUrl: `${root}/google/token`,
+      serviceAccountKey,
+      delegatedScopes: account.delegatedScopes,
+      sentUpdates,
+    },
     graph: graphInfo,
     push,
     demo,
     respond: (eventId, email, response) => void store.respond(eventId, email, response),
     invalidateSyncTokens: () => store.invalidateSyncTokens(),
-    googleConnection: (o = {}) => ({ id: "sandbox-google", provider: "google", serviceAccountKey, domains: [], read: "events", apiBaseUrl: `${root}/google/calendar/v3`, tokenUrl: `${root}/google/token`, ...o }),
-    graphConnection: (o = {}) => ({ id: "sandbox-graph", provider: "graph", tenantId: registration.tenantId, clientId: registration.clientId, clientSecret: registration.clientSecret, domains: [], apiBaseUrl: `${root}/graph/v1.0`, loginBaseUrl: `${root}/login`, ...o }),
+    googleConnection: (o = {}) => ({
+      id: "sandbox-google",
+      provider: "google",
+      serviceAccountKey,
+      domains: [],
+      read: "events",
+      apiBaseUrl: `${root}/google/calendar/v3`,
+      tokenUrl: `${root}/google/token`,
+      ...o,
+    }),
+    graphConnection: (o = {}) => ({
+      id: "sandbox-graph",
+      provider: "graph",
+      tenantId: registration.tenantId,
+      clientId: registration.clientId,
+      clientSecret: registration.clientSecret,
+      domains: [],
+      apiBaseUrl: `${root}/graph/v1.0`,
+      loginBaseUrl: `${root}/login`,
+      ...o,
+    }),
     fetch: async (request) => await app.fetch(request),
     close: async () => {
       await push.settled();

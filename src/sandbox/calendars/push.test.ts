@@ -40,20 +40,41 @@ describe("push notifications of the calendar imitations", () => {
 
   it("Google: a channel sends sync when opened, exists with its token on a change to the calendar (a guest's decline included), nothing once stopped; http is refused", async () => {
     const google = new GoogleCalendarProvider(cal.googleConnection());
-    await assert.rejects(google.openChannel(ana, "http://fulcrum.example/webhooks/calendars/google/sandbox-google", "s3cret"), (e: CalendarError) => e.kind === "invalid" && /must be HTTPS/.test(e.message));
+    await assert.rejects(
+      google.openChannel(ana, "http://fulcrum.example/webhooks/calendars/google/sandbox-google", "s3cret"),
+      (e: CalendarError) => e.kind === "invalid" && /must be HTTPS/.test(e.message),
+    );
     const address = "https://fulcrum.example/webhooks/calendars/google/sandbox-google";
     const channel = await google.openChannel(ana, address, "s3cret");
     assert.ok(channel.resourceId && Date.parse(channel.expiresAt) > Date.now() + 6 * 86_400_000, "a week by default");
     await cal.push.settled();
     const mine = () => received.filter((r) => r.headers["x-goog-channel-id"] === channel.channelId);
-    assert.deepEqual(mine().map((r) => r.headers["x-goog-resource-state"]), ["sync"]);
+    assert.deepEqual(
+      mine().map((r) => r.headers["x-goog-resource-state"]),
+      ["sync"],
+    );
 
-    const event = await google.createEvent(ana, { key: "push-test:one", title: "Panel", timezone: "UTC", start: at(9), end: at(10), attendees: [{ email: people[1]!.email }] });
+    const event = await google.createEvent(ana, {
+      key: "push-test:one",
+      title: "Panel",
+      timezone: "UTC",
+      start: at(9),
+      end: at(10),
+      attendees: [{ email: people[1]!.email }],
+    });
     cal.respond(event.id, people[1]!.email, "declined");
     await cal.push.settled();
-    assert.deepEqual(mine().map((r) => r.headers["x-goog-resource-state"]), ["sync", "exists", "exists"]);
-    assert.ok(mine().every((r) => r.url === address && r.headers["x-goog-channel-token"] === "s3cret" && r.headers["x-goog-resource-id"] === channel.resourceId));
-    assert.deepEqual(mine().map((r) => Number(r.headers["x-goog-message-number"])), [1, 2, 3]);
+    assert.deepEqual(
+      mine().map((r) => r.headers["x-goog-resource-state"]),
+      ["sync", "exists", "exists"],
+    );
+    assert.ok(
+      mine().every((r) => r.url === address && r.headers["x-goog-channel-token"] === "s3cret" && r.headers["x-goog-resource-id"] === channel.resourceId),
+    );
+    assert.deepEqual(
+      mine().map((r) => Number(r.headers["x-goog-message-number"])),
+      [1, 2, 3],
+    );
 
     await google.closeChannel(ana, channel);
     await google.closeChannel(ana, channel); // already closed: not an error
@@ -78,13 +99,29 @@ describe("push notifications of the calendar imitations", () => {
     assert.equal(validations.length, 2, "one failed, one answered");
     assert.match(validations[0]!.headers["content-type"] ?? "", /text\/plain/);
 
-    const event = await graph.createEvent(ben, { key: "push-test:two", title: "Panel", timezone: "UTC", start: at(11), end: at(12), attendees: [{ email: people[0]!.email }] });
+    const event = await graph.createEvent(ben, {
+      key: "push-test:two",
+      title: "Panel",
+      timezone: "UTC",
+      start: at(11),
+      end: at(12),
+      attendees: [{ email: people[0]!.email }],
+    });
     const stored = [...cal.store.events.values()].find((e) => e.title === "Panel" && e.organizer === ben.email)!;
     cal.respond(stored.id, people[0]!.email, "declined");
     await cal.push.settled();
-    const notes = received.filter((r) => r.url === address).map((r) => JSON.parse(r.body) as { value: { subscriptionId: string; changeType: string; clientState: string; resourceData: { id: string } }[] });
-    assert.deepEqual(notes.map((n) => n.value[0]!.changeType), ["created", "updated"]);
-    assert.ok(notes.every((n) => n.value[0]!.subscriptionId === sub.channelId && n.value[0]!.clientState === "client-state" && n.value[0]!.resourceData.id === event.id));
+    const notes = received
+      .filter((r) => r.url === address)
+      .map((r) => JSON.parse(r.body) as { value: { subscriptionId: string; changeType: string; clientState: string; resourceData: { id: string } }[] });
+    assert.deepEqual(
+      notes.map((n) => n.value[0]!.changeType),
+      ["created", "updated"],
+    );
+    assert.ok(
+      notes.every(
+        (n) => n.value[0]!.subscriptionId === sub.channelId && n.value[0]!.clientState === "client-state" && n.value[0]!.resourceData.id === event.id,
+      ),
+    );
 
     const renewed = await graph.renewChannel(ben, sub, address, "client-state");
     assert.equal(renewed.channelId, sub.channelId);
@@ -106,7 +143,12 @@ describe("push notifications of the calendar imitations", () => {
       new Request(`${cal.graph.apiBaseUrl}/subscriptions`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ changeType: "updated", notificationUrl: "https://fulcrum.example/n", resource: `/users/${people[1]!.email}/events`, expirationDateTime: new Date(Date.now() + (GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES + 5) * 60_000).toISOString() }),
+        body: JSON.stringify({
+          changeType: "updated",
+          notificationUrl: "https://fulcrum.example/n",
+          resource: `/users/${people[1]!.email}/events`,
+          expirationDateTime: new Date(Date.now() + (GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES + 5) * 60_000).toISOString(),
+        }),
       }),
     );
     assert.equal(tooLong.status, 400);

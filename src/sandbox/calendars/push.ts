@@ -126,7 +126,10 @@ export class CalendarPush {
     const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
     const url = new URL(notificationUrl);
     url.searchParams.set("validationToken", token);
-    const res = await this.#send({ provider: "graph", kind: "validation", address: notificationUrl }, new Request(url, { method: "POST", headers: { "content-type": "text/plain; charset=utf-8" } }));
+    const res = await this.#send(
+      { provider: "graph", kind: "validation", address: notificationUrl },
+      new Request(url, { method: "POST", headers: { "content-type": "text/plain; charset=utf-8" } }),
+    );
     if (!res || res.status !== 200) return false;
     return (await res.text()) === token;
   }
@@ -148,14 +151,24 @@ export class CalendarPush {
         subscriptionExpirationDateTime: new Date(s.expiration).toISOString(),
         changeType,
         resource: `Users/${s.user}/Events/${id}`,
-        resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.id": `Users/${s.user}/Events/${id}`, "@odata.etag": `W/"${Buffer.from(`${e.id}:${e.changeSeq}`).toString("base64")}"`, id },
+        resourceData: {
+          "@odata.type": "#Microsoft.Graph.Event",
+          "@odata.id": `Users/${s.user}/Events/${id}`,
+          "@odata.etag": `W/"${Buffer.from(`${e.id}:${e.changeSeq}`).toString("base64")}"`,
+          id,
+        },
         ...(s.clientState !== undefined ? { clientState: s.clientState } : {}),
         tenantId: this.tenantId,
       });
       byUrl.set(s.notificationUrl, list);
     }
     for (const [url, value] of byUrl) {
-      this.#track(this.#send({ provider: "graph", kind: "notification", address: url }, new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ value }) })));
+      this.#track(
+        this.#send(
+          { provider: "graph", kind: "notification", address: url },
+          new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ value }) }),
+        ),
+      );
     }
   }
 }

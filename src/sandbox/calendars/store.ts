@@ -171,7 +171,8 @@ export class CalendarStore {
       const moved = r.overrides.find((o) => o.originalStart === original);
       const start = moved?.start ?? original;
       const end = moved?.end ?? original + duration;
-      if (overlaps(start, end)) out.push({ event: e, id: `${e.id}_${instanceStamp(original)}`, start, end, originalStart: original, exception: Boolean(moved) });
+      if (overlaps(start, end))
+        out.push({ event: e, id: `${e.id}_${instanceStamp(original)}`, start, end, originalStart: original, exception: Boolean(moved) });
     }
     return out;
   }

@@ -149,9 +149,7 @@ function buildPositions(rng: Prng, discipline: Discipline, seniority: Seniority,
     const isLast = i === count - 1;
     const level = seniorityAt(seniority, count - 1 - i > 2 ? 2 : count - 1 - i);
     const skills = skillsByDiscipline[discipline];
-    const highlights = rng
-      .sample(highlightsByDiscipline[discipline], rng.int(2, 3))
-      .map((h) => h.replace("{skill}", rng.pick(skills)));
+    const highlights = rng.sample(highlightsByDiscipline[discipline], rng.int(2, 3)).map((h) => h.replace("{skill}", rng.pick(skills)));
     const org = employers[i] ?? rng.pick(otherEmployers);
     const title = rng.pick(titlesByDiscipline[discipline][level]);
     positions.push({
@@ -217,7 +215,10 @@ export function generatePeople(seed: number, n: number): ResumeProfile[] {
     const languages: SpokenLanguage[] = [
       { language: "English", proficiency: place.countryCode === "US" || place.countryCode === "GB" ? "Native" : rng.pick(proficiencies.slice(1, 3)) },
       ...rng
-        .sample(spokenLanguages.filter((l) => l !== "English"), rng.int(0, 2))
+        .sample(
+          spokenLanguages.filter((l) => l !== "English"),
+          rng.int(0, 2),
+        )
         .map((language) => ({ language, proficiency: rng.pick(proficiencies) })),
     ];
     const certifications = rng

@@ -103,10 +103,7 @@ function skillsTable(profile: ResumeProfile): Table {
  * const bytes = await renderResumeDocx(generatePeople(1, 1)[0], resumeLayouts[1]);
  */
 export async function renderResumeDocx(profile: ResumeProfile, layout: ResumeLayout): Promise<Uint8Array> {
-  const top: Block[] = [
-    new Paragraph({ text: profile.name, heading: HeadingLevel.TITLE }),
-    plain(profile.headline, { italics: true }),
-  ];
+  const top: Block[] = [new Paragraph({ text: profile.name, heading: HeadingLevel.TITLE }), plain(profile.headline, { italics: true })];
   let body: Block[];
   if (layout.columns === "sidebar") {
     const side: Block[] = [

@@ -218,7 +218,12 @@ export async function renderResumePdf(profile: ResumeProfile, layout: ResumeLayo
     for (const s of profile.skills) side.text(s, { size: 9 });
     languages(side, profile, layout);
     links(side, profile, layout);
-    first.drawLine({ start: { x: margin + sidebarWidth + gutter / 2, y: full.y - 6 }, end: { x: margin + sidebarWidth + gutter / 2, y: margin + 20 }, thickness: 0.4, color: muted });
+    first.drawLine({
+      start: { x: margin + sidebarWidth + gutter / 2, y: full.y - 6 },
+      end: { x: margin + sidebarWidth + gutter / 2, y: margin + 20 },
+      thickness: 0.4,
+      color: muted,
+    });
     const main = new Column(first, margin + sidebarWidth + gutter, pageWidth - 2 * margin - sidebarWidth - gutter, full.y - 6, fonts, newPage);
     main.heading(layout.sections.summary);
     main.text(profile.summary);

@@ -52,7 +52,15 @@ describe("booking a panel into Google Calendar and Microsoft Graph", { skip: eng
   });
 
   const deps = (db: Database): BookingDeps => {
-    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminId, ledger: createDatabaseWriteLedger(db), retryBaseMs: 5, retryMaxMs: 50 });
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: "default",
+      performAs: adminId,
+      ledger: createDatabaseWriteLedger(db),
+      retryBaseMs: 5,
+      retryMaxMs: 50,
+    });
     return {
       db,
       connectionId: "default",
@@ -84,11 +92,17 @@ describe("booking a panel into Google Calendar and Microsoft Graph", { skip: eng
     assert.equal(events.length, 2);
     const hm = events.find((e) => e.title.includes("Hiring manager"))!;
     assert.equal(hm.organizer, people[0]!.email);
-    assert.deepEqual(hm.attendees.map((a) => a.email), [people[1]!.email]);
+    assert.deepEqual(
+      hm.attendees.map((a) => a.email),
+      [people[1]!.email],
+    );
     assert.equal(hm.conference?.type, "hangoutsMeet", "conferenceData.createRequest made a Meet");
     assert.ok(hm.conference?.requestId, "the createRequest's requestId is kept");
     assert.deepEqual(hm.privateProperties, { fulcrumKey: `${b.panelKey}:hm` });
-    assert.ok(cal.google.sentUpdates.some((u) => u.eventId === hm.id && u.action === "created" && u.sendUpdates === "all"), "Google sends the invitations (sendUpdates=all)");
+    assert.ok(
+      cal.google.sentUpdates.some((u) => u.eventId === hm.id && u.action === "created" && u.sendUpdates === "all"),
+      "Google sends the invitations (sendUpdates=all)",
+    );
     const tech = events.find((e) => e.title.includes("Technical"))!;
     assert.equal(tech.organizer, people[2]!.email);
     assert.equal(tech.conference?.type, "teamsForBusiness", "isOnlineMeeting with teamsForBusiness");
@@ -98,7 +112,10 @@ describe("booking a panel into Google Calendar and Microsoft Graph", { skip: eng
     assert.equal(byKey[`${b.panelKey}:hm`], hm.conference!.joinUrl);
     assert.equal(byKey[`${b.panelKey}:tech`], tech.conference!.joinUrl);
     const panel = [...sandbox.state.panels.values()].find((p) => p.id === result.panelId)!;
-    assert.deepEqual(panel.interviews.map((i) => i.location), [hm.conference!.joinUrl, tech.conference!.joinUrl]);
+    assert.deepEqual(
+      panel.interviews.map((i) => i.location),
+      [hm.conference!.joinUrl, tech.conference!.joinUrl],
+    );
   });
 
   it("a retried booking, and one whose events were made but not recorded (a crash), creates nothing twice", async () => {
@@ -107,7 +124,10 @@ describe("booking a panel into Google Calendar and Microsoft Graph", { skip: eng
     const sent = cal.google.sentUpdates.length;
     assert.deepEqual(await bookPanel(b, deps(t.db)), first);
     // The process died after the providers made the events and before the row recorded them.
-    await t.db.query("update scheduling_bookings set status = 'writing', events = '{}'::jsonb, invite = null, panel_id = null, note_id = null where panel_key = $1", [b.panelKey]);
+    await t.db.query(
+      "update scheduling_bookings set status = 'writing', events = '{}'::jsonb, invite = null, panel_id = null, note_id = null where panel_key = $1",
+      [b.panelKey],
+    );
     const again = await bookPanel(b, deps(t.db));
     assert.equal(eventsOf("Rhea Retry").length, 2, "Google's event id and Graph's transactionId keep one event each");
     assert.deepEqual(again.events.map((e) => e.id).sort(), first.events.map((e) => e.id).sort());

@@ -53,7 +53,15 @@ describe("booking a panel", { skip }, () => {
   });
 
   const leverFor = (db: Database): BookingLever => {
-    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminId, ledger: createDatabaseWriteLedger(db), retryBaseMs: 5, retryMaxMs: 50 });
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: "default",
+      performAs: adminId,
+      ledger: createDatabaseWriteLedger(db),
+      retryBaseMs: 5,
+      retryMaxMs: 50,
+    });
     return {
       createPanel: (o, panel, k) => client.createPanel(o, panel as unknown as PanelInput, k),
       addNote: (o, note, k) => client.addNote(o, note, k),
@@ -61,7 +69,15 @@ describe("booking a panel", { skip }, () => {
   };
   const depsFor = (db: Database, extra: Partial<BookingDeps> = {}): BookingDeps => {
     const calendars = radicaleCalendars(radicale.url, people);
-    return { db, connectionId: "default", lever: leverFor(db), calendars, providers: openProviders(calendars), smtp: { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" }, ...extra };
+    return {
+      db,
+      connectionId: "default",
+      lever: leverFor(db),
+      calendars,
+      providers: openProviders(calendars),
+      smtp: { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" },
+      ...extra,
+    };
   };
   const booking = (over: Partial<BookingParams> & { day: string; opp: number }): BookingParams => {
     const { day, opp, ...rest } = over;
@@ -70,8 +86,24 @@ describe("booking a panel", { skip }, () => {
       panelKey: `${opportunities[opp]}:onsite:${day}`,
       candidate: { name: "Casey Candidate", email: "casey@mail.example", timezone: "America/New_York" },
       sessions: [
-        { id: "hm", title: "Hiring manager", start: `${day}T13:00:00Z`, end: `${day}T13:45:00Z`, interviewers: [{ leverUserId: people[0]!.leverUserId, email: people[0]!.email, name: people[0]!.name }], feedbackTemplateId: templateId },
-        { id: "tech", title: "Technical", start: `${day}T14:00:00Z`, end: `${day}T15:00:00Z`, interviewers: [{ leverUserId: people[1]!.leverUserId, email: people[1]!.email, name: people[1]!.name }, { leverUserId: people[2]!.leverUserId, email: people[2]!.email }] },
+        {
+          id: "hm",
+          title: "Hiring manager",
+          start: `${day}T13:00:00Z`,
+          end: `${day}T13:45:00Z`,
+          interviewers: [{ leverUserId: people[0]!.leverUserId, email: people[0]!.email, name: people[0]!.name }],
+          feedbackTemplateId: templateId,
+        },
+        {
+          id: "tech",
+          title: "Technical",
+          start: `${day}T14:00:00Z`,
+          end: `${day}T15:00:00Z`,
+          interviewers: [
+            { leverUserId: people[1]!.leverUserId, email: people[1]!.email, name: people[1]!.name },
+            { leverUserId: people[2]!.leverUserId, email: people[2]!.email },
+          ],
+        },
       ],
       packetUrl: "https://fulcrum.example/packets/42",
       ...rest,
@@ -81,7 +113,9 @@ describe("booking a panel", { skip }, () => {
     const objects = await radicale.objects(people[person]!.calendarUrl);
     const out: ICAL.Component[] = [];
     for (const href of objects) {
-      const text = await (await fetch(`${radicale.url}${href}`, { headers: { authorization: `Basic ${Buffer.from("alice:wonderland").toString("base64")}` } })).text();
+      const text = await (
+        await fetch(`${radicale.url}${href}`, { headers: { authorization: `Basic ${Buffer.from("alice:wonderland").toString("base64")}` } })
+      ).text();
       const ev = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent("vevent")!;
       if (String(ev.getFirstPropertyValue("dtstart")).startsWith(day)) out.push(ev);
     }
@@ -109,7 +143,10 @@ describe("booking a panel", { skip }, () => {
         assert.match(String(hm[0]!.getFirstPropertyValue("description")), /Interview packet: https:\/\/fulcrum\.example\/packets\/42/);
         const tech = await eventsIn(1, at("2026-05-05"));
         assert.equal(tech.length, 1);
-        assert.deepEqual(tech[0]!.getAllProperties("attendee").map((a) => String(a.getFirstValue()).toLowerCase()), [`mailto:${people[2]!.email.toLowerCase()}`]);
+        assert.deepEqual(
+          tech[0]!.getAllProperties("attendee").map((a) => String(a.getFirstValue()).toLowerCase()),
+          [`mailto:${people[2]!.email.toLowerCase()}`],
+        );
         assert.equal(String(tech[0]!.getFirstPropertyValue("organizer")).toLowerCase(), `mailto:${people[1]!.email.toLowerCase()}`);
 
         const invites = invitesTo(inviteUid(b.panelKey));
@@ -122,12 +159,19 @@ describe("booking a panel", { skip }, () => {
         assert.ok(panel, "the panel is in Lever");
         assert.equal(panel.externallyManaged, true);
         assert.equal(panel.timezone, "America/New_York");
-        assert.deepEqual(panel.interviews.map((i) => [i.subject, i.date, i.duration, i.interviewers.map((x) => x.id)]), [
-          ["Hiring manager", Date.parse(at("2026-05-05T13:00:00Z")), 45, [people[0]!.leverUserId]],
-          ["Technical", Date.parse(at("2026-05-05T14:00:00Z")), 60, [people[1]!.leverUserId, people[2]!.leverUserId]],
-        ]);
+        assert.deepEqual(
+          panel.interviews.map((i) => [i.subject, i.date, i.duration, i.interviewers.map((x) => x.id)]),
+          [
+            ["Hiring manager", Date.parse(at("2026-05-05T13:00:00Z")), 45, [people[0]!.leverUserId]],
+            ["Technical", Date.parse(at("2026-05-05T14:00:00Z")), 60, [people[1]!.leverUserId, people[2]!.leverUserId]],
+          ],
+        );
         assert.equal(panel.interviews[0]!.feedbackTemplate, templateId);
-        const notes = [...sandbox.state.notes.values()].filter((n) => n.opportunityId === b.opportunityId && n.fields.some((f) => /Panel scheduled for \w{3} 5 \w{3} 2026, 09:00–11:00 \(America\/New_York\) with /.test(String(f.value))));
+        const notes = [...sandbox.state.notes.values()].filter(
+          (n) =>
+            n.opportunityId === b.opportunityId &&
+            n.fields.some((f) => /Panel scheduled for \w{3} 5 \w{3} 2026, 09:00–11:00 \(America\/New_York\) with /.test(String(f.value))),
+        );
         assert.equal(notes.length, 1);
 
         const again = await bookPanel(b, depsFor(t.db));
@@ -148,15 +192,37 @@ describe("booking a panel", { skip }, () => {
       });
 
       it("fails with the conflict, and books nothing, when an interviewer is no longer free", async () => {
-        await radicale.put(people[2]!.calendarUrl, `dentist${month}`, `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:dentist${month}\r\nDTSTAMP:20260401T000000Z\r\nSUMMARY:Dentist\r\nDTSTART:2026${month}07T143000Z\r\nDTEND:2026${month}07T153000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`);
+        await radicale.put(
+          people[2]!.calendarUrl,
+          `dentist${month}`,
+          `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:dentist${month}\r\nDTSTAMP:20260401T000000Z\r\nSUMMARY:Dentist\r\nDTSTART:2026${month}07T143000Z\r\nDTEND:2026${month}07T153000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+        );
         const b = booking({ day: at("2026-05-07"), opp: opp(2) });
         const before = panelsOf(b.opportunityId).length;
-        await assert.rejects(bookPanel(b, depsFor(t.db)), (e: unknown) => e instanceof BookingError && /no longer free for session "tech".*busy 2026-\d\d-07T14:30:00/.test(e.message) && e.message.includes(people[2]!.email));
+        await assert.rejects(
+          bookPanel(b, depsFor(t.db)),
+          (e: unknown) =>
+            e instanceof BookingError &&
+            /no longer free for session "tech".*busy 2026-\d\d-07T14:30:00/.test(e.message) &&
+            e.message.includes(people[2]!.email),
+        );
         assert.equal((await eventsIn(0, at("2026-05-07"))).length, 0, "no partial booking");
         assert.equal(panelsOf(b.opportunityId).length, before);
         assert.equal(invitesTo(inviteUid(b.panelKey)).length, 0);
         // The seats were given back: the hiring manager can be booked at that time by another panel.
-        const other = booking({ day: at("2026-05-07"), opp: opp(3), sessions: [{ id: "hm", title: "Hiring manager", start: at("2026-05-07T13:00:00Z"), end: at("2026-05-07T13:45:00Z"), interviewers: [{ leverUserId: people[0]!.leverUserId, email: people[0]!.email }] }] });
+        const other = booking({
+          day: at("2026-05-07"),
+          opp: opp(3),
+          sessions: [
+            {
+              id: "hm",
+              title: "Hiring manager",
+              start: at("2026-05-07T13:00:00Z"),
+              end: at("2026-05-07T13:45:00Z"),
+              interviewers: [{ leverUserId: people[0]!.leverUserId, email: people[0]!.email }],
+            },
+          ],
+        });
         await bookPanel(other, depsFor(t.db));
       });
 
@@ -202,7 +268,9 @@ describe("booking a panel", { skip }, () => {
     });
 
     for (const [n, kind] of (["same times", "other times"] as const).entries()) {
-      it(`two bookings of the same panel key at once (double click, two tabs; ${kind}): exactly one books, its seats stay held, one invite`, { skip: engine.skip }, async () => {
+      it(`two bookings of the same panel key at once (double click, two tabs; ${kind}): exactly one books, its seats stay held, one invite`, {
+        skip: engine.skip,
+      }, async () => {
         const t = await openTestDatabase("postgres");
         const second = await openDatabase({ url: t.url!, poolSize: 2 });
         try {
@@ -217,12 +285,19 @@ describe("booking a panel", { skip }, () => {
           assert.equal(won.length, 1, JSON.stringify(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))));
           assert.match(String(lost[0]!.reason), /being booked|already booked/);
           const winner = won[0]!;
-          const row = await t.db.query<{ status: string; params_hash: string }>("select status, params_hash from scheduling_bookings where panel_key = $1", [a.panelKey]);
+          const row = await t.db.query<{ status: string; params_hash: string }>("select status, params_hash from scheduling_bookings where panel_key = $1", [
+            a.panelKey,
+          ]);
           assert.equal(row.rows[0]!.status, "booked");
-          const holds = await t.db.query<{ interviewer: string; session_id: string; start_at: Date }>("select interviewer, session_id, start_at from scheduling_holds where panel_key = $1 order by session_id, interviewer", [a.panelKey]);
+          const holds = await t.db.query<{ interviewer: string; session_id: string; start_at: Date }>(
+            "select interviewer, session_id, start_at from scheduling_holds where panel_key = $1 order by session_id, interviewer",
+            [a.panelKey],
+          );
           assert.deepEqual(
             holds.rows.map((h) => [h.session_id, h.interviewer, new Date(h.start_at).toISOString()]),
-            winner.sessions.flatMap((s) => s.interviewers.map((i) => [s.id, i.email.toLowerCase(), new Date(s.start).toISOString()])).sort((x, y) => `${x[0]}${x[1]}`.localeCompare(`${y[0]}${y[1]}`)),
+            winner.sessions
+              .flatMap((s) => s.interviewers.map((i) => [s.id, i.email.toLowerCase(), new Date(s.start).toISOString()]))
+              .sort((x, y) => `${x[0]}${x[1]}`.localeCompare(`${y[0]}${y[1]}`)),
             "the winner's seats are held, and only those",
           );
           assert.equal(invitesTo(inviteUid(a.panelKey)).length, 1, "one invite");

@@ -92,7 +92,13 @@ export function plannedEvents(b: BookingParams): { key: string; sessions: Bookin
 export function description(b: BookingParams, sessions: BookingSession[], videoUrl: string | undefined): string {
   const lines = [`Interview with ${b.candidate.name}`];
   if (sessions.length > 1 || b.sessions.length > 1) {
-    lines.push("", ...sessions.map((s) => `${DateTime.fromISO(s.start, { zone: "UTC" }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: "UTC" }).toFormat("HH:mm")} UTC ${s.title}: ${who(s)}`));
+    lines.push(
+      "",
+      ...sessions.map(
+        (s) =>
+          `${DateTime.fromISO(s.start, { zone: "UTC" }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: "UTC" }).toFormat("HH:mm")} UTC ${s.title}: ${who(s)}`,
+      ),
+    );
   }
   if (videoUrl) lines.push("", `Video: ${videoUrl}`);
   if (b.packetUrl) lines.push("", `Interview packet: ${b.packetUrl}`);
@@ -115,7 +121,9 @@ export function organizerOf(sessions: BookingSession[], config: CalendarsConfig)
       }
     }
   }
-  throw new BookingError(`no interviewer of ${sessions.map((s) => `session "${s.id}"`).join(", ")} has a connected calendar to hold the event (${problems.join("; ")})`);
+  throw new BookingError(
+    `no interviewer of ${sessions.map((s) => `session "${s.id}"`).join(", ")} has a connected calendar to hold the event (${problems.join("; ")})`,
+  );
 }
 
 /**
@@ -131,12 +139,17 @@ export async function seatsTaken(
   own?: (leverUserId: string, busy: { start: string; end: string }) => boolean,
 ): Promise<string[]> {
   const users = new Map<string, { id: string; email: string; name?: string | undefined }>();
-  for (const s of b.sessions) for (const i of s.interviewers) if (!only || only(s.id, i.email)) users.set(i.leverUserId, { id: i.leverUserId, email: i.email, name: i.name });
+  for (const s of b.sessions)
+    for (const i of s.interviewers) if (!only || only(s.id, i.email)) users.set(i.leverUserId, { id: i.leverUserId, email: i.email, name: i.name });
   if (users.size === 0) return [];
   const start = b.sessions[0]!.start;
   const end = b.sessions.reduce((m, s) => (Date.parse(s.end) > Date.parse(m) ? s.end : m), b.sessions[0]!.end);
   const list = [...users.values()];
-  const read = await readAvailability(deps.calendars, deps.providers, { users: list, window: { start: new Date(Date.parse(start) - 86_400_000).toISOString(), end: new Date(Date.parse(end) + 86_400_000).toISOString() }, bufferMinutes: 0 });
+  const read = await readAvailability(deps.calendars, deps.providers, {
+    users: list,
+    window: { start: new Date(Date.parse(start) - 86_400_000).toISOString(), end: new Date(Date.parse(end) + 86_400_000).toISOString() },
+    bufferMinutes: 0,
+  });
   const problems: string[] = [];
   const blockedBy = new Map<string, { start: string; end: string }[]>();
   for (const [n, r] of read.entries()) {
@@ -153,7 +166,9 @@ export async function seatsTaken(
   for (const s of b.sessions) {
     for (const i of s.interviewers) {
       if (only && !only(s.id, i.email)) continue;
-      const clash = (blockedBy.get(i.leverUserId) ?? []).find((x) => Date.parse(x.start) < Date.parse(s.end) && Date.parse(x.end) > Date.parse(s.start) && !own?.(i.leverUserId, x));
+      const clash = (blockedBy.get(i.leverUserId) ?? []).find(
+        (x) => Date.parse(x.start) < Date.parse(s.end) && Date.parse(x.end) > Date.parse(s.start) && !own?.(i.leverUserId, x),
+      );
       if (clash) problems.push(`${i.name ?? i.email} is no longer free for session "${s.id}" (${s.start}–${s.end}): busy ${clash.start}–${clash.end}`);
     }
   }
@@ -195,24 +210,34 @@ export async function bookPanel(b: BookingParams, deps: BookingDeps): Promise<Bo
   const paramsHash = hashParams(b);
   let row: BookingRow | undefined = await store.get(b.panelKey);
   if (row && row.status !== "failed" && row.paramsHash !== paramsHash) {
-    throw new BookingError(`panel ${b.panelKey} is already ${row.status === "booked" ? "booked" : "being booked"} with other times or people; cancel it or propose again under a new panel key`);
+    throw new BookingError(
+      `panel ${b.panelKey} is already ${row.status === "booked" ? "booked" : "being booked"} with other times or people; cancel it or propose again under a new panel key`,
+    );
   }
   if (row?.status === "booked") return resultOf(b, row, deps);
 
   if (!row || row.status === "failed" || row.status === "held") {
-    if (b.candidate.email && !deps.smtp) throw new BookingError("the candidate's invite needs outgoing e-mail: set FULCRUM_SMTP_URL (or the config file's smtp: block)");
+    if (b.candidate.email && !deps.smtp)
+      throw new BookingError("the candidate's invite needs outgoing e-mail: set FULCRUM_SMTP_URL (or the config file's smtp: block)");
     for (const plan of plannedEvents(b)) organizerOf(plan.sessions, deps.calendars);
     const seats: Seat[] = b.sessions.flatMap((s) => s.interviewers.map((i) => ({ interviewer: lower(i.email), sessionId: s.id, start: s.start, end: s.end })));
     const held = await store.hold({ panelKey: b.panelKey, connectionId: deps.connectionId, opportunityId: b.opportunityId, paramsHash, params: b }, seats);
     if (held.inProgress) {
       // Another attempt holds this panel key (a second click, another tab, a concurrent retry).
       if (held.booking.paramsHash !== paramsHash && held.booking.status !== "failed") {
-        throw new BookingError(`panel ${b.panelKey} is already ${held.booking.status === "booked" ? "booked" : "being booked"} with other times or people; cancel it or propose again under a new panel key`);
+        throw new BookingError(
+          `panel ${b.panelKey} is already ${held.booking.status === "booked" ? "booked" : "being booked"} with other times or people; cancel it or propose again under a new panel key`,
+        );
       }
-      throw Object.assign(new Error(`panel ${b.panelKey} is being booked by another attempt right now; try again in a moment`), { retryable: true, inProgress: true });
+      throw Object.assign(new Error(`panel ${b.panelKey} is being booked by another attempt right now; try again in a moment`), {
+        retryable: true,
+        inProgress: true,
+      });
     }
     if (held.conflicts.length) {
-      const text = held.conflicts.map((c) => `${c.interviewer} is already booked ${c.start}–${c.end} by panel ${c.panelKey} (session "${c.sessionId}")`).join("; ");
+      const text = held.conflicts
+        .map((c) => `${c.interviewer} is already booked ${c.start}–${c.end} by panel ${c.panelKey} (session "${c.sessionId}")`)
+        .join("; ");
       throw new BookingError(`booking conflict, nothing was booked: ${text}`);
     }
     row = held.booking;
@@ -243,7 +268,8 @@ export async function bookPanel(b: BookingParams, deps: BookingDeps): Promise<Bo
     const video = b.format !== "onsite";
     const staticLink = video && provider.kind === "caldav" ? deps.videoUrl : undefined;
     const attendees = new Map<string, { email: string; name?: string | undefined }>();
-    for (const s of plan.sessions) for (const i of s.interviewers) if (lower(i.email) !== organizer.email) attendees.set(lower(i.email), { email: i.email, name: i.name });
+    for (const s of plan.sessions)
+      for (const i of s.interviewers) if (lower(i.email) !== organizer.email) attendees.set(lower(i.email), { email: i.email, name: i.name });
     const event = await provider.createEvent(organizer, {
       key: plan.key,
       title: plan.sessions.length === 1 ? `Interview: ${plan.sessions[0]!.title} – ${b.candidate.name}` : `Interview panel – ${b.candidate.name}`,
@@ -255,17 +281,29 @@ export async function bookPanel(b: BookingParams, deps: BookingDeps): Promise<Bo
       location: staticLink ?? (b.format === "onsite" ? "On site" : undefined),
       conference: video && provider.kind !== "caldav",
     });
-    row = await store.recordEvent(b.panelKey, plan.key, { id: event.id, href: event.href, connectionId: organizer.connectionId, organizer: organizer.email, sessions: plan.sessions.map((s) => s.id), conferenceUrl: event.conferenceUrl ?? staticLink });
+    row = await store.recordEvent(b.panelKey, plan.key, {
+      id: event.id,
+      href: event.href,
+      connectionId: organizer.connectionId,
+      organizer: organizer.email,
+      sessions: plan.sessions.map((s) => s.id),
+      conferenceUrl: event.conferenceUrl ?? staticLink,
+    });
   }
   await deps.onStage?.("events");
 
-  const joinUrl = Object.values(row.events).map((e) => e.conferenceUrl as string | undefined).find(Boolean);
+  const joinUrl = Object.values(row.events)
+    .map((e) => e.conferenceUrl as string | undefined)
+    .find(Boolean);
   if (!row.invite) {
     const uid = inviteUid(b.panelKey);
     if (b.candidate.email) {
       // Sent at most once: a crash after sending and before recording sends it again with the same
       // UID, which the candidate's calendar takes as the same event.
-      const sessionLines = b.sessions.map((s) => `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`);
+      const sessionLines = b.sessions.map(
+        (s) =>
+          `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`,
+      );
       const sent = await sendEmailInvite(deps.smtp!, {
         method: "REQUEST",
         uid,
@@ -295,7 +333,11 @@ export async function bookPanel(b: BookingParams, deps: BookingDeps): Promise<Bo
 
   if (row.status !== "booked") {
     const people = [...new Set(b.sessions.flatMap((s) => s.interviewers.map((i) => i.name ?? i.email)))];
-    const note = await deps.lever.addNote(b.opportunityId, { value: `Panel scheduled for ${span(b)} with ${people.join(", ")}.` }, { key: `fulcrum:book:${b.panelKey}:note` });
+    const note = await deps.lever.addNote(
+      b.opportunityId,
+      { value: `Panel scheduled for ${span(b)} with ${people.join(", ")}.` },
+      { key: `fulcrum:book:${b.panelKey}:note` },
+    );
     row = await store.recordNote(b.panelKey, note.id ?? null);
   }
   await deps.onStage?.("note");
@@ -307,8 +349,19 @@ function resultOf(b: BookingParams, row: BookingRow, _deps: BookingDeps): Bookin
   return {
     panelKey: b.panelKey,
     status: "booked",
-    events: Object.entries(row.events).map(([key, e]) => ({ key, id: String(e.id), organizer: String(e.organizer), sessions: e.sessions as string[], ...(e.conferenceUrl ? { conferenceUrl: String(e.conferenceUrl) } : {}) })),
-    invite: { uid: String(invite.uid ?? inviteUid(b.panelKey)), to: "candidate", sent: invite.sent === true, ...(invite.reason ? { reason: String(invite.reason) } : {}) },
+    events: Object.entries(row.events).map(([key, e]) => ({
+      key,
+      id: String(e.id),
+      organizer: String(e.organizer),
+      sessions: e.sessions as string[],
+      ...(e.conferenceUrl ? { conferenceUrl: String(e.conferenceUrl) } : {}),
+    })),
+    invite: {
+      uid: String(invite.uid ?? inviteUid(b.panelKey)),
+      to: "candidate",
+      sent: invite.sent === true,
+      ...(invite.reason ? { reason: String(invite.reason) } : {}),
+    },
     panelId: row.panelId || null,
     noteId: row.noteId || null,
   };

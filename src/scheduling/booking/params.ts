@@ -53,7 +53,10 @@ export const bookingParamsSchema = z
     format: z.enum(["video", "onsite"]).optional(),
     eventsPer: z.enum(["session", "panel"]).optional(),
     sessions: z.array(bookingSessionSchema).min(1).max(20),
-    packetUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    packetUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
     notes: z.string().max(5000).optional(),
   })
   .superRefine((b, ctx) => {

@@ -52,7 +52,8 @@ describe("re-booking a panel", { skip }, () => {
     smtp = await startSmtpSink();
     const users = [...sandbox.state.users.values()].filter((u) => u.deactivatedAt === null);
     adminId = users.find((u) => u.accessRole === "super admin")!.id;
-    for (const [n, u] of users.slice(0, 3).entries()) people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name, calendarUrl: await radicale.makeCalendar(`r${n}`) });
+    for (const [n, u] of users.slice(0, 3).entries())
+      people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name, calendarUrl: await radicale.makeCalendar(`r${n}`) });
     opportunities = [...sandbox.state.opportunities.values()].filter((o) => o.applications.length > 0).map((o) => o.id);
   });
   after(async () => {
@@ -62,7 +63,15 @@ describe("re-booking a panel", { skip }, () => {
   });
 
   const leverFor = (db: Database): BookingLever => {
-    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminId, ledger: createDatabaseWriteLedger(db), retryBaseMs: 5, retryMaxMs: 50 });
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: "default",
+      performAs: adminId,
+      ledger: createDatabaseWriteLedger(db),
+      retryBaseMs: 5,
+      retryMaxMs: 50,
+    });
     return {
       createPanel: (o, panel, k) => client.createPanel(o, panel as unknown as PanelInput, k),
       updatePanel: (o, id, panel, k) => client.updatePanel(o, id, panel as unknown as PanelInput, k),
@@ -71,7 +80,14 @@ describe("re-booking a panel", { skip }, () => {
   };
   const depsFor = (db: Database, smtpPort = smtp.port): BookingDeps => {
     const calendars = radicaleCalendars(radicale.url, people);
-    return { db, connectionId: "default", lever: leverFor(db), calendars, providers: openProviders(calendars), smtp: { host: "127.0.0.1", port: smtpPort, secure: false, from: "Recruiting <recruiting@example.com>" } };
+    return {
+      db,
+      connectionId: "default",
+      lever: leverFor(db),
+      calendars,
+      providers: openProviders(calendars),
+      smtp: { host: "127.0.0.1", port: smtpPort, secure: false, from: "Recruiting <recruiting@example.com>" },
+    };
   };
   const who = (n: number) => ({ leverUserId: people[n]!.leverUserId, email: people[n]!.email, name: people[n]!.name });
   /** Hiring manager (person 0) then a technical session (persons 1 and 2), starting at `hour` UTC. */
@@ -98,13 +114,21 @@ describe("re-booking a panel", { skip }, () => {
     }
     return out.sort();
   };
-  const updatesOf = (panelKey: string) => smtp.inbox.filter((m) => calendarText(m.raw).includes(`UID:${inviteUid(panelKey)}`) && /SEQUENCE:1\b/.test(calendarText(m.raw)));
+  const updatesOf = (panelKey: string) =>
+    smtp.inbox.filter((m) => calendarText(m.raw).includes(`UID:${inviteUid(panelKey)}`) && /SEQUENCE:1\b/.test(calendarText(m.raw)));
   const seatsOf = async (db: Database, panelKey: string) =>
-    (await db.query<{ session_id: string; start_at: Date }>("select distinct session_id, start_at from scheduling_holds where panel_key = $1 order by session_id", [panelKey])).rows.map((r) => [r.session_id, new Date(r.start_at).toISOString()]);
+    (
+      await db.query<{ session_id: string; start_at: Date }>(
+        "select distinct session_id, start_at from scheduling_holds where panel_key = $1 order by session_id",
+        [panelKey],
+      )
+    ).rows.map((r) => [r.session_id, new Date(r.start_at).toISOString()]);
 
   for (const engine of engines) {
     if (engine.kind !== "postgres") continue;
-    it("two re-bookings of the same revision at once (two tabs moving to different times): exactly one is applied, the other changes nothing", { skip: engine.skip }, async () => {
+    it("two re-bookings of the same revision at once (two tabs moving to different times): exactly one is applied, the other changes nothing", {
+      skip: engine.skip,
+    }, async () => {
       const t = await openTestDatabase("postgres");
       const second = await openDatabase({ url: t.url!, poolSize: 2 });
       try {
@@ -119,13 +143,23 @@ describe("re-booking a panel", { skip }, () => {
         const lost = results.find((r): r is PromiseRejectedResult => r.status === "rejected")!;
         assert.ok(lost.reason instanceof BookingError && /being re-booked to revision 1 with other times/.test(lost.reason.message), String(lost.reason));
         const winner = won[0]!;
-        assert.deepEqual(await startsIn(0, day), [new Date(winner.sessions[0]!.start).toISOString()], "the hiring manager's event is at the winner's time, once");
+        assert.deepEqual(
+          await startsIn(0, day),
+          [new Date(winner.sessions[0]!.start).toISOString()],
+          "the hiring manager's event is at the winner's time, once",
+        );
         assert.deepEqual(await startsIn(1, day), [new Date(winner.sessions[1]!.start).toISOString()]);
         assert.equal(updatesOf(b.panelKey).length, 1, "one invite update");
-        const row = await t.db.query<{ revision: number; params_hash: string; pending_revision: number | null }>("select revision, params_hash, pending_revision from scheduling_bookings where panel_key = $1", [b.panelKey]);
+        const row = await t.db.query<{ revision: number; params_hash: string; pending_revision: number | null }>(
+          "select revision, params_hash, pending_revision from scheduling_bookings where panel_key = $1",
+          [b.panelKey],
+        );
         assert.equal(row.rows[0]!.revision, 1);
         assert.equal(row.rows[0]!.pending_revision, null, "the claim is given back");
-        assert.deepEqual(await seatsOf(t.db, b.panelKey), winner.sessions.map((s) => [s.id, new Date(s.start).toISOString()]));
+        assert.deepEqual(
+          await seatsOf(t.db, b.panelKey),
+          winner.sessions.map((s) => [s.id, new Date(s.start).toISOString()]),
+        );
         const panel = sandbox.state.panels.get(booked.panelId!)!;
         assert.equal(panel.interviews[0]!.date, Date.parse(winner.sessions[0]!.start), "Lever's panel is at the winner's time");
       } finally {
@@ -144,7 +178,11 @@ describe("re-booking a panel", { skip }, () => {
           const b = booking(day, 2 + n, 8);
           const booked = await bookPanel(b, depsFor(t.db));
           const moved = booking(day, 2 + n, 12);
-          await assert.rejects(rebookPanel(moved, 1, depsFor(t.db, await closedPort())), (e: unknown) => !(e instanceof BookingError), "the e-mail failure is not a booking conflict");
+          await assert.rejects(
+            rebookPanel(moved, 1, depsFor(t.db, await closedPort())),
+            (e: unknown) => !(e instanceof BookingError),
+            "the e-mail failure is not a booking conflict",
+          );
           assert.deepEqual(await startsIn(0, day), [new Date(moved.sessions[0]!.start).toISOString()], "the first event was moved before the failure");
           const r = await rebookPanel(moved, 1, depsFor(t.db));
           assert.equal(r.alreadyApplied, false);
@@ -152,7 +190,10 @@ describe("re-booking a panel", { skip }, () => {
           assert.deepEqual(await startsIn(0, day), [new Date(moved.sessions[0]!.start).toISOString()]);
           assert.deepEqual(await startsIn(1, day), [new Date(moved.sessions[1]!.start).toISOString()]);
           assert.equal(updatesOf(b.panelKey).length, 1, "one invite update");
-          assert.deepEqual(await seatsOf(t.db, b.panelKey), moved.sessions.map((s) => [s.id, new Date(s.start).toISOString()]));
+          assert.deepEqual(
+            await seatsOf(t.db, b.panelKey),
+            moved.sessions.map((s) => [s.id, new Date(s.start).toISOString()]),
+          );
           assert.equal(sandbox.state.panels.get(booked.panelId!)!.interviews[1]!.date, Date.parse(moved.sessions[1]!.start));
         } finally {
           await t.drop();
@@ -172,12 +213,17 @@ describe("re-booking a panel", { skip }, () => {
           await changes.setState(b.panelKey, "rescheduling");
           const mails = smtp.inbox.length;
           const lever = sandbox.state.notes.size;
-          await assert.rejects(rebookPanel(booking(day, 6 + n, 12), 1, depsFor(t.db)), (e: unknown) => e instanceof BookingError && /not booked \(never booked, or cancelled\)/.test(e.message));
+          await assert.rejects(
+            rebookPanel(booking(day, 6 + n, 12), 1, depsFor(t.db)),
+            (e: unknown) => e instanceof BookingError && /not booked \(never booked, or cancelled\)/.test(e.message),
+          );
           assert.deepEqual(await seatsOf(t.db, b.panelKey), [], "no seats taken again");
           assert.deepEqual(await startsIn(0, day), [new Date(b.sessions[0]!.start).toISOString()], "the calendar event was not moved");
           assert.equal(smtp.inbox.length, mails, "no invite sent");
           assert.equal(sandbox.state.notes.size, lever, "no Lever note");
-          const row = await t.db.query<{ state: string; revision: number }>("select state, revision from scheduling_bookings where panel_key = $1", [b.panelKey]);
+          const row = await t.db.query<{ state: string; revision: number }>("select state, revision from scheduling_bookings where panel_key = $1", [
+            b.panelKey,
+          ]);
           assert.deepEqual(row.rows[0], { state: "cancelled", revision: 0 }, "a later state change does not revive it");
           assert.equal(await changes.booked(b.panelKey), undefined);
           assert.deepEqual(await changes.bookedFor("default", b.opportunityId), []);

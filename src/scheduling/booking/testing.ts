@@ -44,14 +44,30 @@ export async function startRadicale(): Promise<Radicale> {
   writeFileSync(join(dir, "users"), `${RADICALE_USER.username}:${RADICALE_USER.password}\n`);
   writeFileSync(
     join(dir, "config"),
-    ["[server]", `hosts = 127.0.0.1:${port}`, "[auth]", "type = htpasswd", `htpasswd_filename = ${join(dir, "users")}`, "htpasswd_encryption = plain", "delay = 0", "[storage]", `filesystem_folder = ${join(dir, "collections")}`, "[rights]", "type = owner_only", "[logging]", "level = warning", ""].join("\n"),
+    [
+      "[server]",
+      `hosts = 127.0.0.1:${port}`,
+      "[auth]",
+      "type = htpasswd",
+      `htpasswd_filename = ${join(dir, "users")}`,
+      "htpasswd_encryption = plain",
+      "delay = 0",
+      "[storage]",
+      `filesystem_folder = ${join(dir, "collections")}`,
+      "[rights]",
+      "type = owner_only",
+      "[logging]",
+      "level = warning",
+      "",
+    ].join("\n"),
   );
   const proc: ChildProcess = spawn("radicale", ["--config", join(dir, "config")], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr!.on("data", (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
   const auth = `Basic ${Buffer.from(`${RADICALE_USER.username}:${RADICALE_USER.password}`).toString("base64")}`;
-  const dav = (method: string, path: string, body?: string, headers: Record<string, string> = {}) => fetch(`${url}${path}`, { method, body, headers: { authorization: auth, ...headers } });
+  const dav = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { method, body, headers: { authorization: auth, ...headers } });
   for (let i = 0; ; i++) {
     try {
       await (await fetch(`${url}/`, { method: "OPTIONS" })).body?.cancel();
@@ -66,7 +82,11 @@ export async function startRadicale(): Promise<Radicale> {
     url,
     async makeCalendar(name) {
       const path = `/${RADICALE_USER.username}/${name}/`;
-      const res = await dav("MKCALENDAR", path, `<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>${name}</D:displayname></D:prop></D:set></C:mkcalendar>`);
+      const res = await dav(
+        "MKCALENDAR",
+        path,
+        `<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>${name}</D:displayname></D:prop></D:set></C:mkcalendar>`,
+      );
       await res.body?.cancel();
       if (res.status !== 201) throw new Error(`MKCALENDAR ${path}: ${res.status}`);
       return path;
@@ -117,7 +137,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 export function radicaleCalendars(url: string, people: { leverUserId: string; email: string; calendarUrl: string; timezone?: string }[]): CalendarsConfig {
   return calendarsConfigSchema.parse({
     connections: [{ id: "dav", provider: "caldav", serverUrl: `${url}/`, username: RADICALE_USER.username, password: RADICALE_USER.password }],
-    identities: people.map((p) => ({ leverUserId: p.leverUserId, email: p.email, connection: "dav", calendarUrl: p.calendarUrl, timezone: p.timezone ?? "Europe/Berlin" })),
+    identities: people.map((p) => ({
+      leverUserId: p.leverUserId,
+      email: p.email,
+      connection: "dav",
+      calendarUrl: p.calendarUrl,
+      timezone: p.timezone ?? "Europe/Berlin",
+    })),
     defaultTimezone: "Europe/Berlin",
   });
 }

@@ -52,7 +52,8 @@ describe("re-planning a booked panel after a change", { skip }, () => {
     smtp = await startSmtpSink();
     const users = [...sandbox.state.users.values()].filter((u) => u.deactivatedAt === null);
     adminId = users.find((u) => u.accessRole === "super admin")!.id;
-    for (const [n, u] of users.slice(0, 4).entries()) people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name, calendarUrl: await radicale.makeCalendar(`p${n}`) });
+    for (const [n, u] of users.slice(0, 4).entries())
+      people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name, calendarUrl: await radicale.makeCalendar(`p${n}`) });
     opportunities = [...sandbox.state.opportunities.values()].filter((o) => o.applications.length > 0).map((o) => o.id);
   });
   after(async () => {
@@ -62,7 +63,15 @@ describe("re-planning a booked panel after a change", { skip }, () => {
   });
 
   const leverFor = (db: Database): BookingLever => {
-    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: adminId, ledger: createDatabaseWriteLedger(db), retryBaseMs: 5, retryMaxMs: 50 });
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: "default",
+      performAs: adminId,
+      ledger: createDatabaseWriteLedger(db),
+      retryBaseMs: 5,
+      retryMaxMs: 50,
+    });
     return {
       createPanel: (o, panel, k) => client.createPanel(o, panel as unknown as PanelInput, k),
       updatePanel: (o, id, panel, k) => client.updatePanel(o, id, panel as unknown as PanelInput, k),
@@ -70,8 +79,18 @@ describe("re-planning a booked panel after a change", { skip }, () => {
     };
   };
   const depsFor = (db: Database): BookingDeps => {
-    const calendars = radicaleCalendars(radicale.url, people.map((p) => ({ ...p, timezone: ZONE })));
-    return { db, connectionId: "default", lever: leverFor(db), calendars, providers: openProviders(calendars), smtp: { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" } };
+    const calendars = radicaleCalendars(
+      radicale.url,
+      people.map((p) => ({ ...p, timezone: ZONE })),
+    );
+    return {
+      db,
+      connectionId: "default",
+      lever: leverFor(db),
+      calendars,
+      providers: openProviders(calendars),
+      smtp: { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" },
+    };
   };
   const who = (n: number) => ({ leverUserId: people[n]!.leverUserId, email: people[n]!.email, name: people[n]!.name });
   const plan = (techPool: number[]): PanelPlan => ({
@@ -111,14 +130,25 @@ describe("re-planning a booked panel after a change", { skip }, () => {
   const decline = async (day: DateTime, email: string) => {
     const { href, text } = await techEvent(day);
     const root = new ICAL.Component(ICAL.parse(text));
-    const a = root.getFirstSubcomponent("vevent")!.getAllProperties("attendee").find((p) => String(p.getFirstValue()).toLowerCase() === `mailto:${email}`)!;
+    const a = root
+      .getFirstSubcomponent("vevent")!
+      .getAllProperties("attendee")
+      .find((p) => String(p.getFirstValue()).toLowerCase() === `mailto:${email}`)!;
     a.setParameter("partstat", "DECLINED");
-    const res = await fetch(`${radicale.url}${href}`, { method: "PUT", body: root.toString(), headers: { authorization: AUTH, "content-type": "text/calendar; charset=utf-8" } });
+    const res = await fetch(`${radicale.url}${href}`, {
+      method: "PUT",
+      body: root.toString(),
+      headers: { authorization: AUTH, "content-type": "text/calendar; charset=utf-8" },
+    });
     await res.body?.cancel();
     assert.ok(res.ok, `PUT ${res.status}`);
   };
   const availabilityFor = (deps: BookingDeps, day: DateTime) =>
-    readAvailability(deps.calendars, deps.providers, { users: people.map((p) => ({ id: p.leverUserId, email: p.email, name: p.name })), window: { start: day.minus({ days: 8 }).toUTC().toISO()!, end: day.plus({ days: 20 }).toUTC().toISO()! }, bufferMinutes: 10 });
+    readAvailability(deps.calendars, deps.providers, {
+      users: people.map((p) => ({ id: p.leverUserId, email: p.email, name: p.name })),
+      window: { start: day.minus({ days: 8 }).toUTC().toISO()!, end: day.plus({ days: 20 }).toUTC().toISO()! },
+      bufferMinutes: 10,
+    });
 
   for (const [n, engine] of engines.entries()) {
     describe(`on ${engine.kind}`, { skip: engine.skip }, () => {
@@ -145,21 +175,39 @@ describe("re-planning a booked panel after a change", { skip }, () => {
         assert.equal(change.dedupeKey, `${b.panelKey}@0:declined:${b.panelKey}:tech:${people[2]!.email}`);
         assert.deepEqual((await watchBookedPanels(deps)).changes, [], "the same decline is not reported again");
 
-        const replan = replanPanel({ booking: b, revision: 0, change: change.data, plan: plan([1, 2, 3]), users: people.map((p) => ({ id: p.leverUserId, name: p.name, email: p.email })), availability: await availabilityFor(deps, day), now: Date.now(), interviewPattern: "\\binterview" });
+        const replan = replanPanel({
+          booking: b,
+          revision: 0,
+          change: change.data,
+          plan: plan([1, 2, 3]),
+          users: people.map((p) => ({ id: p.leverUserId, name: p.name, email: p.email })),
+          availability: await availabilityFor(deps, day),
+          now: Date.now(),
+          interviewPattern: "\\binterview",
+        });
         assert.equal(replan.outcome, "fill-seat", replan.message);
         assert.equal(replan.escalate, false);
-        assert.deepEqual(replan.booking!.sessions.map((s) => [s.start, s.interviewers.map((i) => i.email)]), [
-          [b.sessions[0]!.start, [people[0]!.email]],
-          [b.sessions[1]!.start, [people[1]!.email, people[3]!.email]],
-        ]);
+        assert.deepEqual(
+          replan.booking!.sessions.map((s) => [s.start, s.interviewers.map((i) => i.email)]),
+          [
+            [b.sessions[0]!.start, [people[0]!.email]],
+            [b.sessions[1]!.start, [people[1]!.email, people[3]!.email]],
+          ],
+        );
         assert.match(replan.message, new RegExp(`${people[3]!.name} takes ${people[2]!.name}`));
 
         const before = smtp.inbox.length;
         const r = await rebookPanel(replan.booking!, replan.revision, deps);
         assert.equal(r.revision, 1);
-        assert.deepEqual(r.events.map((e) => [e.key, e.how]).sort(), [[`${b.panelKey}:hm`, "patched"], [`${b.panelKey}:tech`, "patched"]]);
+        assert.deepEqual(r.events.map((e) => [e.key, e.how]).sort(), [
+          [`${b.panelKey}:hm`, "patched"],
+          [`${b.panelKey}:tech`, "patched"],
+        ]);
         const ev = new ICAL.Component(ICAL.parse((await techEvent(day)).text)).getFirstSubcomponent("vevent")!;
-        assert.deepEqual(ev.getAllProperties("attendee").map((a) => String(a.getFirstValue()).toLowerCase()), [`mailto:${people[3]!.email}`]);
+        assert.deepEqual(
+          ev.getAllProperties("attendee").map((a) => String(a.getFirstValue()).toLowerCase()),
+          [`mailto:${people[3]!.email}`],
+        );
         assert.ok(Number(ev.getFirstPropertyValue("sequence")) >= 1, "the event's SEQUENCE was raised");
 
         const updates = smtp.inbox.slice(before).filter((m) => calendarText(m.raw).includes(`UID:${inviteUid(b.panelKey)}`));
@@ -168,11 +216,16 @@ describe("re-planning a booked panel after a change", { skip }, () => {
         assert.match(calendarText(updates[0]!.raw), /SEQUENCE:1/);
 
         const panel = sandbox.state.panels.get(booked.panelId!)!;
-        assert.deepEqual(panel.interviews.map((i) => [i.subject, i.interviewers.map((x) => x.id)]), [
-          ["Hiring manager", [people[0]!.leverUserId]],
-          ["Technical", [people[1]!.leverUserId, people[3]!.leverUserId]],
-        ]);
-        const notes = [...sandbox.state.notes.values()].filter((x) => x.opportunityId === b.opportunityId && x.fields.some((f) => /Panel changed.*Technical: .* instead of /.test(String(f.value))));
+        assert.deepEqual(
+          panel.interviews.map((i) => [i.subject, i.interviewers.map((x) => x.id)]),
+          [
+            ["Hiring manager", [people[0]!.leverUserId]],
+            ["Technical", [people[1]!.leverUserId, people[3]!.leverUserId]],
+          ],
+        );
+        const notes = [...sandbox.state.notes.values()].filter(
+          (x) => x.opportunityId === b.opportunityId && x.fields.some((f) => /Panel changed.*Technical: .* instead of /.test(String(f.value))),
+        );
         assert.equal(notes.length, 1);
 
         const again = await rebookPanel(replan.booking!, replan.revision, deps);
@@ -190,19 +243,36 @@ describe("re-planning a booked panel after a change", { skip }, () => {
         await decline(other, people[2]!.email);
         const change = (await watchBookedPanels(deps)).changes.find((c) => c.data.panelKey === b.panelKey)!;
         assert.equal(change.event, "interviewer.declined");
-        const input = { booking: b, revision: 0, change: change.data, plan: plan([1, 2]), users: people.map((p) => ({ id: p.leverUserId, name: p.name, email: p.email })), availability: await availabilityFor(deps, other), interviewPattern: "\\binterview" };
+        const input = {
+          booking: b,
+          revision: 0,
+          change: change.data,
+          plan: plan([1, 2]),
+          users: people.map((p) => ({ id: p.leverUserId, name: p.name, email: p.email })),
+          availability: await availabilityFor(deps, other),
+          interviewPattern: "\\binterview",
+        };
         const replan = replanPanel({ ...input, now: Date.now() });
         assert.equal(replan.outcome, "re-solve");
         assert.equal(replan.feasible, true, replan.message);
         assert.equal(replan.booking!.panelKey, b.panelKey, "the same panel is re-booked");
         assert.notEqual(replan.booking!.sessions[1]!.start, b.sessions[1]!.start, "not the declined time again");
-        assert.ok(replan.reasons.some((x) => x.includes("nobody else in the pool of Technical is free")), replan.reasons.join(" | "));
+        assert.ok(
+          replan.reasons.some((x) => x.includes("nobody else in the pool of Technical is free")),
+          replan.reasons.join(" | "),
+        );
         assert.equal(replan.escalate, false);
 
         const near = replanPanel({ ...input, now: Date.parse(b.sessions[0]!.start) - 24 * 3_600_000 });
         assert.equal(near.escalate, true);
-        assert.ok(near.conflicts.some((x) => x.includes(`${people[2]!.name} (${people[2]!.email}) declined Technical`)), near.conflicts.join(" | "));
-        assert.ok(near.conflicts.some((x) => /starts in 24 hours/.test(x)), near.conflicts.join(" | "));
+        assert.ok(
+          near.conflicts.some((x) => x.includes(`${people[2]!.name} (${people[2]!.email}) declined Technical`)),
+          near.conflicts.join(" | "),
+        );
+        assert.ok(
+          near.conflicts.some((x) => /starts in 24 hours/.test(x)),
+          near.conflicts.join(" | "),
+        );
       });
     });
   }

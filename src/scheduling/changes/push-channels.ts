@@ -50,7 +50,11 @@ function httpsBase(publicUrl: string | undefined): { ok: true } | { ok: false; w
   } catch {
     return { ok: false, why: `publicUrl "${publicUrl.slice(0, 200)}" is not a URL` };
   }
-  if (url.protocol !== "https:") return { ok: false, why: "publicUrl is not https, and Google and Microsoft deliver push notifications only to https addresses: changes are read on the watcher's schedule" };
+  if (url.protocol !== "https:")
+    return {
+      ok: false,
+      why: "publicUrl is not https, and Google and Microsoft deliver push notifications only to https addresses: changes are read on the watcher's schedule",
+    };
   return { ok: true };
 }
 
@@ -79,7 +83,18 @@ export async function syncPushChannels(deps: PushChannelDeps): Promise<PushChann
   const heldKeys = new Set(held.map((c) => `${c.connectionId}\n${c.calendar}`));
   const ref = (c: StoredPushChannel): PushChannel => ({ channelId: c.channelId, resourceId: c.resourceId, expiresAt: c.expiresAt.toISOString() });
   const record = async (identity: CalendarIdentity, kind: string, address: string, ch: PushChannel, renewed: boolean) =>
-    await store.save({ connectionId: identity.connectionId, calendar: identity.email.toLowerCase(), provider: kind, channelId: ch.channelId, resourceId: ch.resourceId, address, expiresAt: new Date(ch.expiresAt) }, renewed);
+    await store.save(
+      {
+        connectionId: identity.connectionId,
+        calendar: identity.email.toLowerCase(),
+        provider: kind,
+        channelId: ch.channelId,
+        resourceId: ch.resourceId,
+        address,
+        expiresAt: new Date(ch.expiresAt),
+      },
+      renewed,
+    );
 
   for (const c of held) {
     const key = `${c.connectionId}\n${c.calendar}`;
@@ -96,7 +111,10 @@ export async function syncPushChannels(deps: PushChannelDeps): Promise<PushChann
         continue;
       }
       if (c.expiresAt.getTime() - now > renewBefore) continue;
-      const renewed = c.expiresAt.getTime() > now && want.provider.renewChannel ? await want.provider.renewChannel(identity, ref(c), want.address, deps.secret(c.connectionId)) : await want.provider.openChannel!(identity, want.address, deps.secret(c.connectionId));
+      const renewed =
+        c.expiresAt.getTime() > now && want.provider.renewChannel
+          ? await want.provider.renewChannel(identity, ref(c), want.address, deps.secret(c.connectionId))
+          : await want.provider.openChannel!(identity, want.address, deps.secret(c.connectionId));
       await record(identity, want.provider.kind, want.address, renewed, true);
       result.renewed++;
     } catch (error) {

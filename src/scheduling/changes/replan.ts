@@ -52,7 +52,8 @@ export interface Replan {
 
 type Readable = Extract<InterviewerAvailability, { ok: true }>;
 
-const when = (start: string, end: string, zone: string) => `${DateTime.fromISO(start, { zone }).toFormat("ccc d LLL HH:mm")}–${DateTime.fromISO(end, { zone }).toFormat("HH:mm")} (${zone})`;
+const when = (start: string, end: string, zone: string) =>
+  `${DateTime.fromISO(start, { zone }).toFormat("ccc d LLL HH:mm")}–${DateTime.fromISO(end, { zone }).toFormat("HH:mm")} (${zone})`;
 
 export function isFree(a: Readable | undefined, start: string, end: string): boolean {
   if (!a) return false;
@@ -111,7 +112,12 @@ export function replanPanel(input: ReplanInput): Replan {
     for (const s of seats) what.push(`${who} declined ${s.title}, ${when(s.start, s.end, zone)}`);
 
     // Fill each declined seat at the same time from the same pool.
-    const onPanelAt = (s: { start: string; end: string }) => new Set(booking.sessions.filter((o) => Date.parse(o.start) < Date.parse(s.end) && Date.parse(o.end) > Date.parse(s.start)).flatMap((o) => o.interviewers.map((i) => i.leverUserId)));
+    const onPanelAt = (s: { start: string; end: string }) =>
+      new Set(
+        booking.sessions
+          .filter((o) => Date.parse(o.start) < Date.parse(s.end) && Date.parse(o.end) > Date.parse(s.start))
+          .flatMap((o) => o.interviewers.map((i) => i.leverUserId)),
+      );
     const sessions = booking.sessions.map((s) => ({ ...s, interviewers: [...s.interviewers] }));
     const filled: string[] = [];
     let unfilled = false;
@@ -159,16 +165,38 @@ export function replanPanel(input: ReplanInput): Replan {
     if (!unfilled) {
       const nextBooking: BookingParams = { ...booking, sessions };
       const reasons = [...what, ...filled];
-      const conflicts = near ? [...what, `the interview starts in ${Math.max(0, Math.round(hoursLeft))} hours (within ${input.escalateWithinHours ?? ESCALATE_WITHIN_HOURS})`, ...filled] : [];
+      const conflicts = near
+        ? [
+            ...what,
+            `the interview starts in ${Math.max(0, Math.round(hoursLeft))} hours (within ${input.escalateWithinHours ?? ESCALATE_WITHIN_HOURS})`,
+            ...filled,
+          ]
+        : [];
       const message = `Same time, another interviewer: ${filled.join("; ")}`;
-      return { outcome: "fill-seat", feasible: true, booking: nextBooking, revision: next, options: [{ label: `Revision ${next}: ${filled.join("; ")}`, booking: nextBooking, reasons }], reasons, escalate: near, conflicts, message };
+      return {
+        outcome: "fill-seat",
+        feasible: true,
+        booking: nextBooking,
+        revision: next,
+        options: [{ label: `Revision ${next}: ${filled.join("; ")}`, booking: nextBooking, reasons }],
+        reasons,
+        escalate: near,
+        conflicts,
+        message,
+      };
     }
   } else if (change.kind === "cancelled") {
-    what.push(`the calendar event of ${sessionTitles(booking, change.sessionIds)} was ${change.how ?? "cancelled"} (${when(booking.sessions[0]!.start, booking.sessions.at(-1)!.end, zone)})`);
+    what.push(
+      `the calendar event of ${sessionTitles(booking, change.sessionIds)} was ${change.how ?? "cancelled"} (${when(booking.sessions[0]!.start, booking.sessions.at(-1)!.end, zone)})`,
+    );
   } else if (change.kind === "moved") {
-    what.push(`the calendar event of ${sessionTitles(booking, change.sessionIds)} was moved by hand to ${change.start ? when(change.start, change.end ?? change.start, zone) : "another time"}`);
+    what.push(
+      `the calendar event of ${sessionTitles(booking, change.sessionIds)} was moved by hand to ${change.start ? when(change.start, change.end ?? change.start, zone) : "another time"}`,
+    );
   } else {
-    what.push(`the candidate asked to move the interview${change.reason ? ` (${change.reason})` : ""}, booked ${when(booking.sessions[0]!.start, booking.sessions.at(-1)!.end, zone)}`);
+    what.push(
+      `the candidate asked to move the interview${change.reason ? ` (${change.reason})` : ""}, booked ${when(booking.sessions[0]!.start, booking.sessions.at(-1)!.end, zone)}`,
+    );
   }
 
   // Solve again: the panel's own events do not block its interviewers, a decliner is busy at the
@@ -191,12 +219,47 @@ export function replanPanel(input: ReplanInput): Replan {
   if (!proposal.feasible) {
     const conflicts = [...what, ...why, `nothing fits within the window: ${proposal.reason ?? "no time found"}`];
     const message = `Panel for ${booking.candidate.name} needs a person: ${conflicts.join(". ")}`;
-    return { outcome: "re-solve", feasible: false, revision: input.revision, options: [], reasons: conflicts, reason: proposal.reason, escalate: true, conflicts, message };
+    return {
+      outcome: "re-solve",
+      feasible: false,
+      revision: input.revision,
+      options: [],
+      reasons: conflicts,
+      reason: proposal.reason,
+      escalate: true,
+      conflicts,
+      message,
+    };
   }
-  const options = proposal.options.map((o) => ({ ...o, booking: { ...o.booking, ...(booking.eventsPer ? { eventsPer: booking.eventsPer } : {}), ...(booking.packetUrl ? { packetUrl: booking.packetUrl } : {}), ...(booking.notes ? { notes: booking.notes } : {}) } }));
+  const options = proposal.options.map((o) => ({
+    ...o,
+    booking: {
+      ...o.booking,
+      ...(booking.eventsPer ? { eventsPer: booking.eventsPer } : {}),
+      ...(booking.packetUrl ? { packetUrl: booking.packetUrl } : {}),
+      ...(booking.notes ? { notes: booking.notes } : {}),
+    },
+  }));
   const reasons = [...what, ...why, ...options[0]!.reasons];
-  const conflicts = near ? [...what, ...why, `the interview starts in ${Math.max(0, Math.round(hoursLeft))} hours (within ${input.escalateWithinHours ?? ESCALATE_WITHIN_HOURS})`, `proposed instead: ${options[0]!.label}`] : [];
-  return { outcome: "re-solve", feasible: true, booking: options[0]!.booking, revision: next, options, reasons, escalate: near, conflicts, message: `New times proposed: ${options[0]!.label}` };
+  const conflicts = near
+    ? [
+        ...what,
+        ...why,
+        `the interview starts in ${Math.max(0, Math.round(hoursLeft))} hours (within ${input.escalateWithinHours ?? ESCALATE_WITHIN_HOURS})`,
+        `proposed instead: ${options[0]!.label}`,
+      ]
+    : [];
+  return {
+    outcome: "re-solve",
+    feasible: true,
+    booking: options[0]!.booking,
+    revision: next,
+    options,
+    reasons,
+    escalate: near,
+    conflicts,
+    message: `New times proposed: ${options[0]!.label}`,
+  };
 }
 
 function sessionTitles(b: BookingParams, ids: string[]): string {
@@ -213,7 +276,9 @@ function withoutOwnEvents(a: Readable, b: BookingParams, change: PanelChange["da
   const own = b.sessions.filter((s) => s.interviewers.some((i) => i.leverUserId === a.leverUserId));
   const declined = change.kind === "declined" && a.interviewer.email.toLowerCase() === (change.attendee ?? "").toLowerCase();
   const span = { start: b.sessions[0]!.start, end: b.sessions.at(-1)!.end };
-  const busy = a.interviewer.busy.filter((x) => !own.some((s) => Date.parse(x.start) >= Date.parse(s.start) && x.end !== undefined && Date.parse(x.end) <= Date.parse(s.end)));
+  const busy = a.interviewer.busy.filter(
+    (x) => !own.some((s) => Date.parse(x.start) >= Date.parse(s.start) && x.end !== undefined && Date.parse(x.end) <= Date.parse(s.end)),
+  );
   // The candidate asked to move, or the decliner cannot come: the booked span is not offered again.
   if (declined || change.kind === "reschedule") busy.push({ start: span.start, end: span.end, status: "busy" });
   return { ...a, interviewer: { ...a.interviewer, busy } };

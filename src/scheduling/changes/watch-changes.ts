@@ -5,12 +5,26 @@
  * key that is the same however often the same change is seen. The engine stores each as an inbox
  * event; the inbox's dedupe makes a change seen twice start one run.
  */
-import { readChanges, resolveIdentity, UnknownIdentityError, type CalendarChange, type CalendarIdentity, type CalendarProvider, type CalendarsConfig, type TrackedEvent } from "../../calendars/index.ts";
+import {
+  readChanges,
+  resolveIdentity,
+  UnknownIdentityError,
+  type CalendarChange,
+  type CalendarIdentity,
+  type CalendarProvider,
+  type CalendarsConfig,
+  type TrackedEvent,
+} from "../../calendars/index.ts";
 import { createSchedulingChangeStore, type BookedPanel, type Database } from "../../store/index.ts";
 import type { BookingParams } from "../booking/params.ts";
 
 /** The engine event names a calendar change becomes (source `calendar`). */
-export const PANEL_CHANGE_EVENTS = { declined: "interviewer.declined", cancelled: "event.cancelled", moved: "event.moved", reschedule: "candidate.reschedule" } as const;
+export const PANEL_CHANGE_EVENTS = {
+  declined: "interviewer.declined",
+  cancelled: "event.cancelled",
+  moved: "event.moved",
+  reschedule: "candidate.reschedule",
+} as const;
 export type PanelChangeEvent = (typeof PANEL_CHANGE_EVENTS)[keyof typeof PANEL_CHANGE_EVENTS];
 
 /** One change to a booked panel, ready to be stored as an inbox event. */
@@ -61,7 +75,11 @@ export interface WatchResult {
 const DAY = 86_400_000;
 
 /** The change key is the panel, its revision and what changed, so a re-booking starts afresh. */
-export function panelChange(panel: BookedPanel, change: Omit<PanelChange["data"], "opportunityId" | "panelKey" | "revision" | "firstStart">, detail: string): PanelChange {
+export function panelChange(
+  panel: BookedPanel,
+  change: Omit<PanelChange["data"], "opportunityId" | "panelKey" | "revision" | "firstStart">,
+  detail: string,
+): PanelChange {
   const params = panel.params as unknown as BookingParams;
   const first = params.sessions.map((s) => s.start).sort()[0]!;
   return {

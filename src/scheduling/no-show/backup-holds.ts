@@ -44,19 +44,48 @@ export async function holdBackups(deps: HoldDeps, booking: BookingParams, picks:
     try {
       identity = resolveIdentity({ id: b.leverUserId, email: b.email, name: b.name }, deps.calendars);
     } catch (error) {
-      out.push({ sessionId: pick.sessionId, start: pick.start, leverUserId: b.leverUserId, email: b.email, status: "not held", reason: (error as Error).message });
+      out.push({
+        sessionId: pick.sessionId,
+        start: pick.start,
+        leverUserId: b.leverUserId,
+        email: b.email,
+        status: "not held",
+        reason: (error as Error).message,
+      });
       continue;
     }
     if ("emailOnly" in identity) {
-      out.push({ sessionId: pick.sessionId, start: pick.start, leverUserId: b.leverUserId, email: b.email, status: "not held", reason: `${b.email} has no connected calendar to hold time in` });
+      out.push({
+        sessionId: pick.sessionId,
+        start: pick.start,
+        leverUserId: b.leverUserId,
+        email: b.email,
+        status: "not held",
+        reason: `${b.email} has no connected calendar to hold time in`,
+      });
       continue;
     }
     const provider = deps.providers.get(identity.connectionId);
     if (!provider) {
-      out.push({ sessionId: pick.sessionId, start: pick.start, leverUserId: b.leverUserId, email: b.email, status: "not held", reason: `calendar connection "${identity.connectionId}" is not open` });
+      out.push({
+        sessionId: pick.sessionId,
+        start: pick.start,
+        leverUserId: b.leverUserId,
+        email: b.email,
+        status: "not held",
+        reason: `calendar connection "${identity.connectionId}" is not open`,
+      });
       continue;
     }
-    const hold = { panelKey: booking.panelKey, sessionId: pick.sessionId, start: pick.start, end: pick.end, leverUserId: b.leverUserId, interviewer: identity.email, calendarConnection: identity.connectionId };
+    const hold = {
+      panelKey: booking.panelKey,
+      sessionId: pick.sessionId,
+      start: pick.start,
+      end: pick.end,
+      leverUserId: b.leverUserId,
+      interviewer: identity.email,
+      calendarConnection: identity.connectionId,
+    };
     const key = `${booking.panelKey}|${pick.sessionId}|${new Date(pick.start).toISOString()}`;
     if (!(await store.claim(hold))) {
       out.push({ sessionId: pick.sessionId, start: pick.start, leverUserId: b.leverUserId, email: identity.email, status: "already held" });
@@ -65,7 +94,8 @@ export async function holdBackups(deps: HoldDeps, booking: BookingParams, picks:
     try {
       const event = await provider.createEvent(identity, {
         title: `Hold: backup interviewer for ${session.title}`,
-        description: "Fulcrum holds this time in case an interviewer is needed at short notice. It is removed once the interview has taken place, or when it is moved or cancelled. Please keep it free if you can.",
+        description:
+          "Fulcrum holds this time in case an interviewer is needed at short notice. It is removed once the interview has taken place, or when it is moved or cancelled. Please keep it free if you can.",
         start: pick.start,
         end: pick.end,
         timezone: identity.timezone ?? deps.calendars.defaultTimezone ?? "UTC",
@@ -78,7 +108,14 @@ export async function holdBackups(deps: HoldDeps, booking: BookingParams, picks:
     } catch (error) {
       // The next run may try again; a hold is a courtesy and never stops the reminders.
       await store.unclaim(key);
-      out.push({ sessionId: pick.sessionId, start: pick.start, leverUserId: b.leverUserId, email: identity.email, status: "not held", reason: (error as Error).message });
+      out.push({
+        sessionId: pick.sessionId,
+        start: pick.start,
+        leverUserId: b.leverUserId,
+        email: identity.email,
+        status: "not held",
+        reason: (error as Error).message,
+      });
     }
   }
   return out;
@@ -99,7 +136,9 @@ export function releaseReason(h: Pick<OpenBackupHold, "panelState" | "sessionSta
  * re-planned (of one panel, or all). A hold whose event cannot be deleted now stays open for the
  * next run. Returns what was released and what could not be.
  */
-export async function releaseBackupHolds(deps: HoldDeps & { now: number; panelKey?: string | undefined }): Promise<{ released: { holdKey: string; reason: string }[]; problems: string[] }> {
+export async function releaseBackupHolds(
+  deps: HoldDeps & { now: number; panelKey?: string | undefined },
+): Promise<{ released: { holdKey: string; reason: string }[]; problems: string[] }> {
   const store = createBackupHoldStore(deps.db);
   const released: { holdKey: string; reason: string }[] = [];
   const problems: string[] = [];

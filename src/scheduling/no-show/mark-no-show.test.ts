@@ -10,10 +10,14 @@ async function book(db: TestDatabase["db"], p: { panelKey: string; opportunity: 
     [p.panelKey, p.opportunity, JSON.stringify({ sessions: [{ id: "s1", start: p.start }] }), p.state ?? "booked"],
   );
   if (p.state === "cancelled") return;
-  await db.query("insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, 'ivy@example.com', 's1', $2, $2::timestamptz + interval '1 hour')", [p.panelKey, p.start]);
+  await db.query(
+    "insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, 'ivy@example.com', 's1', $2, $2::timestamptz + interval '1 hour')",
+    [p.panelKey, p.start],
+  );
 }
 
-const refused = (reason: string, message: RegExp) => (error: unknown) => error instanceof NoShowRefused && error.reason === reason && message.test(error.message);
+const refused = (reason: string, message: RegExp) => (error: unknown) =>
+  error instanceof NoShowRefused && error.reason === reason && message.test(error.message);
 
 for (const engine of await testEngines()) {
   describe(`marking a no-show on ${engine.kind}`, { skip: engine.skip }, () => {
@@ -29,18 +33,33 @@ for (const engine of await testEngines()) {
     const states = async () => (await t.db.query<{ state: string }>("select state from scheduling_bookings order by panel_key")).rows.map((r) => r.state);
 
     it("refuses before the first session has started, naming when it starts, and changes nothing", async () => {
-      await assert.rejects(markNoShow(t.db, "opp-1", "user:1", new Date("2027-01-13T09:59:59Z")), refused("not-started", /panel-a has not started yet: its first session starts at 2027-01-13T10:00:00.000Z/));
+      await assert.rejects(
+        markNoShow(t.db, "opp-1", "user:1", new Date("2027-01-13T09:59:59Z")),
+        refused("not-started", /panel-a has not started yet: its first session starts at 2027-01-13T10:00:00.000Z/),
+      );
       assert.deepEqual(await states(), ["booked", "booked", "booked", "cancelled"]);
     });
 
     it("marks a started panel by opportunity once; a second mark says who marked it when", async () => {
       const marked = await markNoShow(t.db, "opp-1", "user:1", new Date("2027-01-13T10:15:00Z"));
-      assert.deepEqual(marked, { panelKey: "panel-a", connectionId: "default", opportunityId: "opp-1", firstStart: "2027-01-13T10:00:00.000Z", at: "2027-01-13T10:15:00.000Z" });
-      await assert.rejects(markNoShow(t.db, "panel-a", "user:2", new Date("2027-01-13T11:00:00Z")), refused("already-marked", /already marked a no-show at 2027-01-13T10:15:00.000Z by user:1/));
+      assert.deepEqual(marked, {
+        panelKey: "panel-a",
+        connectionId: "default",
+        opportunityId: "opp-1",
+        firstStart: "2027-01-13T10:00:00.000Z",
+        at: "2027-01-13T10:15:00.000Z",
+      });
+      await assert.rejects(
+        markNoShow(t.db, "panel-a", "user:2", new Date("2027-01-13T11:00:00Z")),
+        refused("already-marked", /already marked a no-show at 2027-01-13T10:15:00.000Z by user:1/),
+      );
     });
 
     it("asks for the booking key when several panels of the opportunity have started, and takes the only started one otherwise", async () => {
-      await assert.rejects(markNoShow(t.db, "opp-2", "user:1", new Date("2027-01-21T00:00:00Z")), refused("ambiguous", /opp-2 has 2 panels that have started; name one by its booking key: panel-c .*, panel-b/));
+      await assert.rejects(
+        markNoShow(t.db, "opp-2", "user:1", new Date("2027-01-21T00:00:00Z")),
+        refused("ambiguous", /opp-2 has 2 panels that have started; name one by its booking key: panel-c .*, panel-b/),
+      );
       const only = await markNoShow(t.db, "opp-2", "user:1", new Date("2027-01-14T00:00:00Z"));
       assert.equal(only.panelKey, "panel-b", "panel-c has not started by then");
     });

@@ -44,14 +44,25 @@ export async function markNoShow(db: Queryable, ref: string, by: string, now: Da
   const panels = await store.panelsFor(wanted);
   if (panels.length === 0) throw new NoShowRefused("unknown", `no panel Fulcrum booked matches "${wanted}" (a booking key or an opportunity id)`);
   const panel = pick(panels, wanted, now);
-  if (panel.noShow) throw new NoShowRefused("already-marked", `panel ${panel.panelKey} was already marked a no-show at ${panel.noShow.at} by ${panel.noShow.by}`);
+  if (panel.noShow)
+    throw new NoShowRefused("already-marked", `panel ${panel.panelKey} was already marked a no-show at ${panel.noShow.at} by ${panel.noShow.by}`);
   if (panel.state === "cancelled") throw new NoShowRefused("cancelled", `panel ${panel.panelKey} was cancelled, so nobody could miss it`);
   if (!panel.firstStart || Date.parse(panel.firstStart) > now.getTime()) {
-    throw new NoShowRefused("not-started", `panel ${panel.panelKey} has not started yet: its first session starts at ${panel.firstStart ?? "an unknown time"}; a no-show can be marked once it has begun`);
+    throw new NoShowRefused(
+      "not-started",
+      `panel ${panel.panelKey} has not started yet: its first session starts at ${panel.firstStart ?? "an unknown time"}; a no-show can be marked once it has begun`,
+    );
   }
   // The store checks again in the update itself, so a second person marking at the same moment loses.
-  if (!(await store.markNoShow(panel.panelKey, by, now))) throw new NoShowRefused("already-marked", `panel ${panel.panelKey} was marked or changed meanwhile; look again`);
-  return { panelKey: panel.panelKey, connectionId: panel.connectionId, opportunityId: panel.opportunityId, firstStart: panel.firstStart, at: now.toISOString() };
+  if (!(await store.markNoShow(panel.panelKey, by, now)))
+    throw new NoShowRefused("already-marked", `panel ${panel.panelKey} was marked or changed meanwhile; look again`);
+  return {
+    panelKey: panel.panelKey,
+    connectionId: panel.connectionId,
+    opportunityId: panel.opportunityId,
+    firstStart: panel.firstStart,
+    at: now.toISOString(),
+  };
 }
 
 /** The panel meant: the booking key itself, or the opportunity's only panel that has started and is still open to marking. */
@@ -64,5 +75,8 @@ function pick(panels: readonly PanelForNoShow[], ref: string, now: Date): PanelF
     // Nothing started yet (or everything is marked or cancelled): explain with the most recent panel.
     return panels.find((p) => p.firstStart !== null && Date.parse(p.firstStart) > now.getTime()) ?? panels[0]!;
   }
-  throw new NoShowRefused("ambiguous", `opportunity ${ref} has ${open.length} panels that have started; name one by its booking key: ${open.map((p) => `${p.panelKey} (${p.firstStart})`).join(", ")}`);
+  throw new NoShowRefused(
+    "ambiguous",
+    `opportunity ${ref} has ${open.length} panels that have started; name one by its booking key: ${open.map((p) => `${p.panelKey} (${p.firstStart})`).join(", ")}`,
+  );
 }

@@ -58,7 +58,11 @@ describe("no-show mitigations", () => {
     const picks = pickBackups({
       booking,
       plan,
-      users: [{ id: "u2", name: "Busy Bea" }, { id: "u3", name: "Capped Cal", email: "cal@example.com" }, { id: "u4", name: "Free Fay", email: "fay@example.com" }],
+      users: [
+        { id: "u2", name: "Busy Bea" },
+        { id: "u3", name: "Capped Cal", email: "cal@example.com" },
+        { id: "u4", name: "Free Fay", email: "fay@example.com" },
+      ],
       availability: [
         person("u1", [day]),
         // free only for half of the session
@@ -76,7 +80,13 @@ describe("no-show mitigations", () => {
   });
 
   it("says why nobody is held when nobody fits", () => {
-    const [pick] = pickBackups({ booking, plan: { ...plan, sessions: [{ ...plan.sessions[0]!, pool: ["u1", "u2"] }] }, users: [], availability: [person("u2", [])], interviewPattern: "interview" });
+    const [pick] = pickBackups({
+      booking,
+      plan: { ...plan, sessions: [{ ...plan.sessions[0]!, pool: ["u1", "u2"] }] },
+      users: [],
+      availability: [person("u2", [])],
+      interviewPattern: "interview",
+    });
     assert.equal(pick!.backup, undefined);
     assert.match(pick!.reasons[0]!, /nobody in the pool of Technical is free for the whole session/);
   });

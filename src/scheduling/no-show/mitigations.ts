@@ -40,7 +40,8 @@ export function parseMitigations(input: unknown): Mitigation[] {
   const items = (Array.isArray(input) ? input.map(String) : String(input ?? "").split(",")).map((s) => s.trim()).filter(Boolean);
   const out: Mitigation[] = [];
   for (const item of items) {
-    if (!(MITIGATIONS as readonly string[]).includes(item)) throw new MitigationSettingError(`mitigation "${item.slice(0, 40)}" is not one of ${MITIGATIONS.join(", ")}`);
+    if (!(MITIGATIONS as readonly string[]).includes(item))
+      throw new MitigationSettingError(`mitigation "${item.slice(0, 40)}" is not one of ${MITIGATIONS.join(", ")}`);
     if (!out.includes(item as Mitigation)) out.push(item as Mitigation);
   }
   return out;
@@ -84,7 +85,13 @@ export interface BackupPick {
 }
 
 /** A backup for each session of the panel, from that session's pool. */
-export function pickBackups(input: { booking: BookingParams; plan: PanelPlan; users: PanelUser[]; availability: InterviewerAvailability[]; interviewPattern: string }): BackupPick[] {
+export function pickBackups(input: {
+  booking: BookingParams;
+  plan: PanelPlan;
+  users: PanelUser[];
+  availability: InterviewerAvailability[];
+  interviewPattern: string;
+}): BackupPick[] {
   const { booking, plan } = input;
   const users = new Map(input.users.map((u) => [u.id, u]));
   const readable = new Map<string, Readable>();
@@ -123,11 +130,24 @@ export function pickBackups(input: { booking: BookingParams; plan: PanelPlan; us
     const pick = free[0];
     const when = `${DateTime.fromISO(s.start, { zone: "UTC" }).toFormat("ccc d LLL HH:mm")} UTC`;
     if (!pick) {
-      return { sessionId: s.id, start: s.start, end: s.end, reasons: [`nobody in the pool of ${s.title} is free for the whole session at ${when}${passed.length ? `: ${passed.join("; ")}` : " (the pool has no one beside the panel)"}`] };
+      return {
+        sessionId: s.id,
+        start: s.start,
+        end: s.end,
+        reasons: [
+          `nobody in the pool of ${s.title} is free for the whole session at ${when}${passed.length ? `: ${passed.join("; ")}` : " (the pool has no one beside the panel)"}`,
+        ],
+      };
     }
     taken.add(pick.id);
     const email = (users.get(pick.id)?.email ?? readable.get(pick.id)!.interviewer.email).toLowerCase();
     const n = users.get(pick.id)?.name ?? undefined;
-    return { sessionId: s.id, start: s.start, end: s.end, backup: { leverUserId: pick.id, email, ...(n ? { name: n } : {}) }, reasons: [`${name(pick.id)} is held as the backup for ${s.title} at ${when}`, ...passed] };
+    return {
+      sessionId: s.id,
+      start: s.start,
+      end: s.end,
+      backup: { leverUserId: pick.id, email, ...(n ? { name: n } : {}) },
+      reasons: [`${name(pick.id)} is held as the backup for ${s.title} at ${when}`, ...passed],
+    };
   });
 }

@@ -30,7 +30,14 @@ describe("no-show risk", () => {
   });
 
   it("is high for an unanswered invite at 01:00 local time, booked long ago and moved twice, with every reason listed", () => {
-    const r = noShowRisk({ ...base, start: "2026-03-24T05:00:00Z", candidateZone: "America/New_York", bookedAt: "2026-03-01T00:00:00Z", reschedules: 2, invite: "needsAction" });
+    const r = noShowRisk({
+      ...base,
+      start: "2026-03-24T05:00:00Z",
+      candidateZone: "America/New_York",
+      bookedAt: "2026-03-01T00:00:00Z",
+      reschedules: 2,
+      invite: "needsAction",
+    });
     assert.equal(r.level, "high");
     assert.ok(r.reasons.some((x) => /not accepted the invite/.test(x)));
     assert.ok(r.reasons.some((x) => /01:00 the candidate's time/.test(x)));
@@ -39,9 +46,18 @@ describe("no-show risk", () => {
   });
 
   it("counts a large time-zone gap and an unanswered reminder; an accepted invite and a reply lower it", () => {
-    const far = { ...base, start: "2026-03-24T16:00:00Z", candidateZone: "Asia/Tokyo", interviewerZones: ["America/Los_Angeles"], reminder: { sentAt: "2026-03-23T00:00:00Z", answered: false } };
+    const far = {
+      ...base,
+      start: "2026-03-24T16:00:00Z",
+      candidateZone: "Asia/Tokyo",
+      interviewerZones: ["America/Los_Angeles"],
+      reminder: { sentAt: "2026-03-23T00:00:00Z", answered: false },
+    };
     const r = noShowRisk(far);
-    assert.ok(r.reasons.some((x) => /16 hours from the interviewers'/.test(x)), r.reasons.join("; "));
+    assert.ok(
+      r.reasons.some((x) => /16 hours from the interviewers'/.test(x)),
+      r.reasons.join("; "),
+    );
     assert.ok(r.reasons.some((x) => /no answer to the reminder/.test(x)));
     assert.equal(r.level, "medium");
     const better = noShowRisk({ ...far, invite: "accepted", candidateReplies: 1 });
@@ -58,7 +74,15 @@ describe("no-show risk", () => {
     const invites: InviteAnswer[] = ["accepted", "tentative", "declined", "needsAction", "unknown"];
     for (let n = 0; n < 600; n++) {
       const start = Date.UTC(2026, 0, 1) + Math.floor(next() * 365 * 96) * 900_000;
-      const sessions = [{ id: "s1", title: "Interview", start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(), interviewers: [{ leverUserId: "u1", email: "i@example.com" }] }];
+      const sessions = [
+        {
+          id: "s1",
+          title: "Interview",
+          start: new Date(start).toISOString(),
+          end: new Date(start + 3_600_000).toISOString(),
+          interviewers: [{ leverUserId: "u1", email: "i@example.com" }],
+        },
+      ];
       const facts = {
         interviewerZones: [pick(zones)],
         bookedAt: new Date(start - Math.floor(next() * 30 * 24) * 3_600_000).toISOString(),
@@ -69,7 +93,14 @@ describe("no-show risk", () => {
         now: new Date(start - 3_600_000).toISOString(),
       };
       const zone = pick(zones);
-      const person = () => ({ name: pick(names), email: `${Math.floor(next() * 1e6)}@mail.example`, timezone: zone, age: 18 + Math.floor(next() * 50), address: pick(addresses), gender: pick(["female", "male", "non-binary", undefined]) });
+      const person = () => ({
+        name: pick(names),
+        email: `${Math.floor(next() * 1e6)}@mail.example`,
+        timezone: zone,
+        age: 18 + Math.floor(next() * 50),
+        address: pick(addresses),
+        gender: pick(["female", "male", "non-binary", undefined]),
+      });
       const one = noShowRisk(noShowSignals({ sessions, candidate: person() }, facts));
       for (let k = 0; k < 3; k++) {
         const other = noShowRisk(noShowSignals({ sessions, candidate: person() }, facts));

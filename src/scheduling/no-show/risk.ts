@@ -72,7 +72,11 @@ export function noShowRisk(s: NoShowSignals): NoShowRisk {
   else if (s.invite === "accepted") add(-1, "the candidate accepted the invite");
 
   const local = DateTime.fromISO(s.start, { zone: s.candidateZone });
-  if (local.hour < EARLY_HOUR || local.hour >= LATE_HOUR) add(1, `it starts at ${local.toFormat("HH:mm")} the candidate's time (${s.candidateZone}), outside ${String(EARLY_HOUR).padStart(2, "0")}:00–${LATE_HOUR}:00`);
+  if (local.hour < EARLY_HOUR || local.hour >= LATE_HOUR)
+    add(
+      1,
+      `it starts at ${local.toFormat("HH:mm")} the candidate's time (${s.candidateZone}), outside ${String(EARLY_HOUR).padStart(2, "0")}:00–${LATE_HOUR}:00`,
+    );
   const candidateOffset = offsetHours(s.candidateZone, s.start);
   const gap = Math.max(0, ...s.interviewerZones.map((z) => Math.abs(offsetHours(z, s.start) - candidateOffset)));
   if (gap >= LARGE_GAP_HOURS) add(1, `the candidate's zone is ${gap} hours from the interviewers'`);
@@ -101,7 +105,15 @@ export function noShowRisk(s: NoShowSignals): NoShowRisk {
  */
 export function noShowSignals(
   b: Pick<BookingParams, "sessions"> & { candidate: Pick<BookingParams["candidate"], "timezone"> },
-  facts: { interviewerZones: readonly string[]; bookedAt: string; reschedules: number; invite?: InviteAnswer | undefined; candidateReplies?: number | undefined; reminder?: NoShowSignals["reminder"]; now: string },
+  facts: {
+    interviewerZones: readonly string[];
+    bookedAt: string;
+    reschedules: number;
+    invite?: InviteAnswer | undefined;
+    candidateReplies?: number | undefined;
+    reminder?: NoShowSignals["reminder"];
+    now: string;
+  },
 ): NoShowSignals {
   return {
     start: panelStart(b),

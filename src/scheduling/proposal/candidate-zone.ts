@@ -52,25 +52,46 @@ const CITY_ALIASES: Record<string, string> = {
 
 /** Countries (name or ISO 3166-1 alpha-2) that keep one zone on the mainland. */
 const COUNTRY_ZONES: Record<string, string> = {
-  de: "Europe/Berlin", germany: "Europe/Berlin",
-  gb: "Europe/London", uk: "Europe/London", "united kingdom": "Europe/London", england: "Europe/London",
-  ie: "Europe/Dublin", ireland: "Europe/Dublin",
-  fr: "Europe/Paris", france: "Europe/Paris",
-  nl: "Europe/Amsterdam", netherlands: "Europe/Amsterdam",
-  be: "Europe/Brussels", belgium: "Europe/Brussels",
-  it: "Europe/Rome", italy: "Europe/Rome",
-  pl: "Europe/Warsaw", poland: "Europe/Warsaw",
-  ch: "Europe/Zurich", switzerland: "Europe/Zurich",
-  at: "Europe/Vienna", austria: "Europe/Vienna",
-  se: "Europe/Stockholm", sweden: "Europe/Stockholm",
-  dk: "Europe/Copenhagen", denmark: "Europe/Copenhagen",
-  no: "Europe/Oslo", norway: "Europe/Oslo",
-  fi: "Europe/Helsinki", finland: "Europe/Helsinki",
-  ke: "Africa/Nairobi", kenya: "Africa/Nairobi",
-  in: "Asia/Kolkata", india: "Asia/Kolkata",
-  jp: "Asia/Tokyo", japan: "Asia/Tokyo",
-  sg: "Asia/Singapore", singapore: "Asia/Singapore",
-  il: "Asia/Jerusalem", israel: "Asia/Jerusalem",
+  de: "Europe/Berlin",
+  germany: "Europe/Berlin",
+  gb: "Europe/London",
+  uk: "Europe/London",
+  "united kingdom": "Europe/London",
+  england: "Europe/London",
+  ie: "Europe/Dublin",
+  ireland: "Europe/Dublin",
+  fr: "Europe/Paris",
+  france: "Europe/Paris",
+  nl: "Europe/Amsterdam",
+  netherlands: "Europe/Amsterdam",
+  be: "Europe/Brussels",
+  belgium: "Europe/Brussels",
+  it: "Europe/Rome",
+  italy: "Europe/Rome",
+  pl: "Europe/Warsaw",
+  poland: "Europe/Warsaw",
+  ch: "Europe/Zurich",
+  switzerland: "Europe/Zurich",
+  at: "Europe/Vienna",
+  austria: "Europe/Vienna",
+  se: "Europe/Stockholm",
+  sweden: "Europe/Stockholm",
+  dk: "Europe/Copenhagen",
+  denmark: "Europe/Copenhagen",
+  no: "Europe/Oslo",
+  norway: "Europe/Oslo",
+  fi: "Europe/Helsinki",
+  finland: "Europe/Helsinki",
+  ke: "Africa/Nairobi",
+  kenya: "Africa/Nairobi",
+  in: "Asia/Kolkata",
+  india: "Asia/Kolkata",
+  jp: "Asia/Tokyo",
+  japan: "Asia/Tokyo",
+  sg: "Asia/Singapore",
+  singapore: "Asia/Singapore",
+  il: "Asia/Jerusalem",
+  israel: "Asia/Jerusalem",
 };
 
 let byCity: Map<string, string> | undefined;
@@ -81,14 +102,23 @@ function cityIndex(): Map<string, string> {
   byCity = new Map();
   for (const zone of Intl.supportedValuesOf("timeZone")) {
     if (!zone.includes("/") || zone.startsWith("Etc/")) continue;
-    const city = zone.slice(zone.lastIndexOf("/") + 1).replaceAll("_", " ").toLowerCase();
+    const city = zone
+      .slice(zone.lastIndexOf("/") + 1)
+      .replaceAll("_", " ")
+      .toLowerCase();
     if (!byCity.has(city)) byCity.set(city, zone);
   }
   for (const [city, zone] of Object.entries(CITY_ALIASES)) byCity.set(city, zone);
   return byCity;
 }
 
-const normalise = (s: string) => s.normalize("NFD").replace(/\p{Diacritic}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+const normalise = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
 
 /**
  * The zone of a free-text location ("New York, NY", "Berlin", "Remote - Lisbon"), or undefined when
@@ -101,7 +131,10 @@ export function zoneForLocation(location: string | null | undefined): string | u
   if (!location) return undefined;
   const text = normalise(location);
   if (IANAZone.isValidZone(location.trim()) && location.includes("/")) return location.trim();
-  const parts = text.split(/[,;/()|]| - | – /).map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(/[,;/()|]| - | – /)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const cities = cityIndex();
   for (const part of [text, ...parts]) {
     const zone = cities.get(part) ?? CITY_ALIASES[part];
@@ -131,8 +164,12 @@ export function candidateTimezone(input: CandidateZoneInput): { timezone: string
   // A zone that was given but is not one (a typo in the workflow, free text in Lever) is named, so
   // whoever reads the proposal knows why another zone was used.
   const refused = [
-    input.given?.trim() && !IANAZone.isValidZone(input.given.trim()) ? `the given time zone "${input.given.trim().slice(0, 60)}" is not an IANA zone` : undefined,
-    input.applicationTimezone?.trim() && !IANAZone.isValidZone(input.applicationTimezone.trim()) ? `the application's time zone in Lever "${input.applicationTimezone.trim().slice(0, 60)}" is not an IANA zone` : undefined,
+    input.given?.trim() && !IANAZone.isValidZone(input.given.trim())
+      ? `the given time zone "${input.given.trim().slice(0, 60)}" is not an IANA zone`
+      : undefined,
+    input.applicationTimezone?.trim() && !IANAZone.isValidZone(input.applicationTimezone.trim())
+      ? `the application's time zone in Lever "${input.applicationTimezone.trim().slice(0, 60)}" is not an IANA zone`
+      : undefined,
   ].filter((x): x is string => x !== undefined);
   return refused.length ? { ...result, detail: `${result.detail} (${refused.join("; ")}, so it was not used)` } : result;
 }
@@ -149,5 +186,9 @@ function pickZone(input: CandidateZoneInput): { timezone: string; source: Timezo
   if (posting) return { timezone: posting, source: "posting location", detail: `the posting's location ("${input.postingLocation}")` };
   const country = input.postingCountry ? COUNTRY_ZONES[input.postingCountry.toLowerCase()] : undefined;
   if (country) return { timezone: country, source: "posting country", detail: `the posting's country (${input.postingCountry})` };
-  return { timezone: input.defaultTimezone, source: "default", detail: `no zone in Lever's data: the default ${input.defaultTimezone} (calendars.defaultTimezone)` };
+  return {
+    timezone: input.defaultTimezone,
+    source: "default",
+    detail: `no zone in Lever's data: the default ${input.defaultTimezone} (calendars.defaultTimezone)`,
+  };
 }

@@ -10,7 +10,10 @@ import { proposeOverManyEvents } from "../../../test/support/many-events.ts";
 describe("a window with 10,000 events per interviewer", () => {
   it("is read, proposed and solved within seconds and a bounded heap", async () => {
     const run = await proposeOverManyEvents({ eventsPerPerson: 10_000, interviewers: 3 });
-    assert.ok(run.availability.every((a) => a.ok), JSON.stringify(run.availability.filter((a) => !a.ok)));
+    assert.ok(
+      run.availability.every((a) => a.ok),
+      JSON.stringify(run.availability.filter((a) => !a.ok)),
+    );
     assert.equal(run.proposal.feasible, true, run.proposal.reason ?? "");
     // Measured 7–9 s and about 115 MiB here, sandbox included (bench/RESULTS.md); the bounds leave room for a slower machine.
     assert.ok(run.ms < 30_000, `took ${Math.round(run.ms)} ms`);
@@ -26,6 +29,9 @@ describe("a window with 10,000 events per interviewer", () => {
       assert.equal(a.retryable, false);
     }
     assert.equal(run.proposal.feasible, false);
-    assert.ok(run.proposal.notes.some((n) => /could not be read \(.*more than 5000 events/.test(n)), JSON.stringify(run.proposal.notes));
+    assert.ok(
+      run.proposal.notes.some((n) => /could not be read \(.*more than 5000 events/.test(n)),
+      JSON.stringify(run.proposal.notes),
+    );
   });
 });

@@ -54,18 +54,28 @@ export const PANEL_DEFAULTS = { maxGapMinutes: 30, bufferMinutes: 10, windowBusi
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** The first template for this posting and stage, with its index. */
-export function findPanelTemplate(config: SchedulingConfig, posting: PanelPosting | undefined, stage: { id: string; text?: string | undefined }): { template: PanelTemplate; index: number } | undefined {
+export function findPanelTemplate(
+  config: SchedulingConfig,
+  posting: PanelPosting | undefined,
+  stage: { id: string; text?: string | undefined },
+): { template: PanelTemplate; index: number } | undefined {
   for (const [index, template] of config.panels.entries()) {
     const stageOk = template.stage.some((s) => same(s, stage.id) || (stage.text !== undefined && same(s, stage.text)));
     if (!stageOk) continue;
-    const postingOk = !template.posting || (posting !== undefined && template.posting.some((p) => same(p, posting.id) || (!!posting.text && same(p, posting.text))));
+    const postingOk =
+      !template.posting || (posting !== undefined && template.posting.some((p) => same(p, posting.id) || (!!posting.text && same(p, posting.text))));
     if (postingOk) return { template, index };
   }
   return undefined;
 }
 
 /** Resolves the panel for a posting and stage against the account's users. */
-export function planPanel(config: SchedulingConfig, posting: PanelPosting | undefined, stage: { id: string; text?: string | undefined }, users: PanelUser[]): PanelPlan {
+export function planPanel(
+  config: SchedulingConfig,
+  posting: PanelPosting | undefined,
+  stage: { id: string; text?: string | undefined },
+  users: PanelUser[],
+): PanelPlan {
   const found = findPanelTemplate(config, posting, stage);
   const template = found?.template;
   const d = config.defaults;
@@ -92,10 +102,12 @@ export function planPanel(config: SchedulingConfig, posting: PanelPosting | unde
     }
     return [user.id];
   };
-  const optedOut = new Set([...(template?.optedOut ?? []), ...(d.optedOut ?? [])].flatMap((ref) => {
-    const user = ref.includes("@") ? byEmail.get(ref.toLowerCase()) : byId.get(ref);
-    return user ? [user.id] : [];
-  }));
+  const optedOut = new Set(
+    [...(template?.optedOut ?? []), ...(d.optedOut ?? [])].flatMap((ref) => {
+      const user = ref.includes("@") ? byEmail.get(ref.toLowerCase()) : byId.get(ref);
+      return user ? [user.id] : [];
+    }),
+  );
   const keep = (ids: string[], what: string): string[] => {
     const out: string[] = [];
     for (const id of [...new Set(ids)]) {
@@ -121,16 +133,41 @@ export function planPanel(config: SchedulingConfig, posting: PanelPosting | unde
   if (template) {
     const list = template.sessions.map((s, i) => {
       const at = `${where}.sessions[${i}]`;
-      return { id: s.id ?? `s${i + 1}`, title: s.title, minutes: s.minutes, need: s.need, pool: keep(s.pool.flatMap((ref, p) => lookup(ref, `${at}.pool[${p}]`)), `"${s.title}"`), feedbackTemplateId: s.feedbackTemplateId, hmOnly: s.pool.length === 1 && s.pool[0] === "hiringManager" };
+      return {
+        id: s.id ?? `s${i + 1}`,
+        title: s.title,
+        minutes: s.minutes,
+        need: s.need,
+        pool: keep(
+          s.pool.flatMap((ref, p) => lookup(ref, `${at}.pool[${p}]`)),
+          `"${s.title}"`,
+        ),
+        feedbackTemplateId: s.feedbackTemplateId,
+        hmOnly: s.pool.length === 1 && s.pool[0] === "hiringManager",
+      };
     });
     if (template.order === "hiringManagerFirst") list.sort((a, b) => Number(b.hmOnly) - Number(a.hmOnly));
     sessions = list.map(({ hmOnly: _hmOnly, ...s }) => s);
   } else {
     const team = [...(posting?.hiringManager ? [posting.hiringManager] : []), ...(posting?.followers ?? [])];
-    if (team.length === 0) problems.push(`no panel is configured for stage "${stage.text ?? stage.id}" (scheduling.panels) and the posting has no hiring manager or followers to make one`);
+    if (team.length === 0)
+      problems.push(
+        `no panel is configured for stage "${stage.text ?? stage.id}" (scheduling.panels) and the posting has no hiring manager or followers to make one`,
+      );
     const pool = keep(team, "the hiring team");
-    sessions = [{ id: "s1", title: "Interview with the hiring team", minutes: d.defaultSessionMinutes ?? PANEL_DEFAULTS.defaultSessionMinutes, need: Math.max(1, pool.length), pool }];
-    if (team.length > 0) notes.push(`no panel is configured for stage "${stage.text ?? stage.id}": one session with the posting's hiring manager and followers (${pool.map((id) => label(byId.get(id)!)).join(", ") || "none left"})`);
+    sessions = [
+      {
+        id: "s1",
+        title: "Interview with the hiring team",
+        minutes: d.defaultSessionMinutes ?? PANEL_DEFAULTS.defaultSessionMinutes,
+        need: Math.max(1, pool.length),
+        pool,
+      },
+    ];
+    if (team.length > 0)
+      notes.push(
+        `no panel is configured for stage "${stage.text ?? stage.id}": one session with the posting's hiring manager and followers (${pool.map((id) => label(byId.get(id)!)).join(", ") || "none left"})`,
+      );
   }
   const shadowRefs = template?.shadow ?? d.shadow;
   return {
@@ -142,7 +179,15 @@ export function planPanel(config: SchedulingConfig, posting: PanelPosting | unde
     windowBusinessDays: template?.windowBusinessDays ?? d.windowBusinessDays ?? PANEL_DEFAULTS.windowBusinessDays,
     granularityMinutes: template?.granularityMinutes ?? d.granularityMinutes ?? PANEL_DEFAULTS.granularityMinutes,
     loadCaps: { ...d.loadCaps, ...template?.loadCaps },
-    shadow: shadowRefs ? { pool: keep(shadowRefs.pool.flatMap((ref, p) => lookup(ref, `${where}.shadow.pool[${p}]`)), "the shadow seat"), sessions: shadowRefs.sessions } : undefined,
+    shadow: shadowRefs
+      ? {
+          pool: keep(
+            shadowRefs.pool.flatMap((ref, p) => lookup(ref, `${where}.shadow.pool[${p}]`)),
+            "the shadow seat",
+          ),
+          sessions: shadowRefs.sessions,
+        }
+      : undefined,
     notes,
     problems,
   };

@@ -139,7 +139,15 @@ export function proposeSchedule(input: ProposalInput): Proposal {
   }
   const calendars = calendarViews(input.availability, window, name);
   if (plan.problems.length > 0) {
-    return { feasible: false, options: [], reasons: plan.problems, reason: `the panel cannot be set up: ${plan.problems.join("; ")}`, window, notes, calendars };
+    return {
+      feasible: false,
+      options: [],
+      reasons: plan.problems,
+      reason: `the panel cannot be set up: ${plan.problems.join("; ")}`,
+      window,
+      notes,
+      calendars,
+    };
   }
 
   let pattern: RegExp;
@@ -197,7 +205,14 @@ export function proposeSchedule(input: ProposalInput): Proposal {
       sessions: plan.sessions.map((s) => ({ id: s.id, title: s.title, minutes: s.minutes, need: s.need, pool: s.pool.filter((id) => readable.has(id)) })),
       interviewers: pooled.map((id) => {
         const a = readable.get(id)!.interviewer;
-        return { id, email: a.email, timezone: a.timezone, workingHours: a.workingHours, maxSessions: caps.get(id)!.max, busy: a.busy.map(({ title: _t, ...b }) => b) };
+        return {
+          id,
+          email: a.email,
+          timezone: a.timezone,
+          workingHours: a.workingHours,
+          maxSessions: caps.get(id)!.max,
+          busy: a.busy.map(({ title: _t, ...b }) => b),
+        };
       }),
     };
     const answer = solvePanel(request, { alternatives: perDay - 1 });
@@ -205,7 +220,9 @@ export function proposeSchedule(input: ProposalInput): Proposal {
   }
 
   const scheduled = results.filter((r) => r.answer.status === "scheduled");
-  const blockedDays = results.filter((r) => r.answer.status !== "scheduled").map((r) => `${r.day.toFormat("ccc d LLL")}: ${named(r.answer.reason ?? "nothing fits", users)}`);
+  const blockedDays = results
+    .filter((r) => r.answer.status !== "scheduled")
+    .map((r) => `${r.day.toFormat("ccc d LLL")}: ${named(r.answer.reason ?? "nothing fits", users)}`);
   if (scheduled.length === 0) {
     const reason = `no time in the window (${days.length} business days from ${days[0]!.toFormat("ccc d LLL")}, ${zone}) fits the panel. ${blockedDays.join(" | ")}`;
     return { feasible: false, options: [], reasons: [reason, ...notes], reason, window, notes, calendars };
@@ -213,8 +230,12 @@ export function proposeSchedule(input: ProposalInput): Proposal {
 
   // Best of each day first (other days), then other start times of those days.
   const picks: { sessions: ScheduledSession[]; day: DayResult; rank: string }[] = [];
-  for (const r of scheduled) if (picks.length < maxOptions) picks.push({ sessions: r.answer.sessions, day: r, rank: picks.length === 0 ? "earliest possible" : "best time on another day" });
-  for (const r of scheduled) for (const alt of r.answer.alternatives ?? []) if (picks.length < maxOptions) picks.push({ sessions: alt.sessions, day: r, rank: "another start time on the same day" });
+  for (const r of scheduled)
+    if (picks.length < maxOptions)
+      picks.push({ sessions: r.answer.sessions, day: r, rank: picks.length === 0 ? "earliest possible" : "best time on another day" });
+  for (const r of scheduled)
+    for (const alt of r.answer.alternatives ?? [])
+      if (picks.length < maxOptions) picks.push({ sessions: alt.sessions, day: r, rank: "another start time on the same day" });
   if (input.list) picks.sort((a, b) => Date.parse(a.sessions[0]!.start) - Date.parse(b.sessions[0]!.start));
 
   const options = picks.map((pick, n) => {
@@ -246,7 +267,11 @@ export function proposeSchedule(input: ProposalInput): Proposal {
         title: planned.title,
         start: s.start,
         end: s.end,
-        interviewers: [...s.interviewers, ...(shadow ? [shadow] : [])].map((id) => ({ leverUserId: id, email: (users.get(id)?.email ?? readable.get(id)!.interviewer.email).toLowerCase(), ...(users.get(id)?.name ? { name: users.get(id)!.name! } : {}) })),
+        interviewers: [...s.interviewers, ...(shadow ? [shadow] : [])].map((id) => ({
+          leverUserId: id,
+          email: (users.get(id)?.email ?? readable.get(id)!.interviewer.email).toLowerCase(),
+          ...(users.get(id)?.name ? { name: users.get(id)!.name! } : {}),
+        })),
         ...(planned.feedbackTemplateId ? { feedbackTemplateId: planned.feedbackTemplateId } : {}),
       })),
     };
@@ -254,7 +279,10 @@ export function proposeSchedule(input: ProposalInput): Proposal {
     const last = pick.sessions.at(-1)!;
     const reasons = [
       `${pick.rank}: ${fmt(first.start, zone)}–${DateTime.fromISO(last.end, { zone }).toFormat("HH:mm")} in the candidate's time (${zone})`,
-      ...sessions.map(({ planned, s, shadow }) => `${planned.title} ${fmt(s.start, zone)}–${DateTime.fromISO(s.end, { zone }).toFormat("HH:mm")}: ${s.interviewers.map(name).join(", ")}${shadow ? ` (shadow: ${name(shadow)})` : ""}`),
+      ...sessions.map(
+        ({ planned, s, shadow }) =>
+          `${planned.title} ${fmt(s.start, zone)}–${DateTime.fromISO(s.end, { zone }).toFormat("HH:mm")}: ${s.interviewers.map(name).join(", ")}${shadow ? ` (shadow: ${name(shadow)})` : ""}`,
+      ),
       ...whyNotOthers(pick.sessions, plan, readable, pick.day.caps, name),
     ];
     if (n === 0 && blockedDays.length > 0) reasons.push(`earlier days do not fit: ${blockedDays.slice(0, 3).join(" | ")}`);

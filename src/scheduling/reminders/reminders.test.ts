@@ -8,8 +8,20 @@ const booking = parseBookingParams({
   panelKey: "opp-1:onsite:2027-01-12",
   candidate: { name: "Casey Candidate", email: "casey@mail.example", timezone: "Europe/Lisbon" },
   sessions: [
-    { id: "hm", title: "Hiring manager", start: "2027-01-12T14:30:00Z", end: "2027-01-12T15:15:00Z", interviewers: [{ leverUserId: "u1", email: "hm@example.com" }] },
-    { id: "tech", title: "Technical", start: "2027-01-12T15:30:00Z", end: "2027-01-12T16:30:00Z", interviewers: [{ leverUserId: "u2", email: "tech@example.com" }] },
+    {
+      id: "hm",
+      title: "Hiring manager",
+      start: "2027-01-12T14:30:00Z",
+      end: "2027-01-12T15:15:00Z",
+      interviewers: [{ leverUserId: "u1", email: "hm@example.com" }],
+    },
+    {
+      id: "tech",
+      title: "Technical",
+      start: "2027-01-12T15:30:00Z",
+      end: "2027-01-12T16:30:00Z",
+      interviewers: [{ leverUserId: "u2", email: "tech@example.com" }],
+    },
   ],
 });
 
@@ -17,7 +29,10 @@ describe("interview reminders", () => {
   it("reads offsets largest first and names a bad one", () => {
     assert.deepEqual(parseReminderOffsets("1h, 24h"), [1440, 60]);
     assert.deepEqual(parseReminderOffsets(["2d", "90m"]), [2880, 90]);
-    assert.throws(() => parseReminderOffsets("24h, soon"), (e: Error) => e instanceof ReminderOffsetError && /"soon"/.test(e.message));
+    assert.throws(
+      () => parseReminderOffsets("24h, soon"),
+      (e: Error) => e instanceof ReminderOffsetError && /"soon"/.test(e.message),
+    );
     assert.throws(() => parseReminderOffsets(""), /at least one/);
     assert.throws(() => parseReminderOffsets("1m"), /between 5 minutes and 14 days/);
   });

@@ -80,13 +80,22 @@ export interface ReminderText {
  * The candidate's reminder: when (their zone), how to join, how to reschedule. Only the candidate's
  * first name is used, and nothing about the interviewers' calendars.
  */
-export function candidateReminder(b: BookingParams, o: { offsetMinutes: number; joinUrl?: string | undefined; rescheduleUrl?: string | undefined; rescheduleHint?: string | undefined }): ReminderText {
+export function candidateReminder(
+  b: BookingParams,
+  o: { offsetMinutes: number; joinUrl?: string | undefined; rescheduleUrl?: string | undefined; rescheduleHint?: string | undefined },
+): ReminderText {
   const first = b.candidate.name.trim().split(/\s+/)[0] ?? "";
   const end = b.sessions.reduce((m, s) => (Date.parse(s.end) > Date.parse(m) ? s.end : m), b.sessions[0]!.end);
   const when = peopleTime(panelStart(b), end, b.candidate.timezone);
   const lines = [`Hello ${first},`, "", `A reminder that your interview is ${inWords(o.offsetMinutes)}: ${when}.`];
   if (b.sessions.length > 1) {
-    lines.push("", ...b.sessions.map((s) => `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`));
+    lines.push(
+      "",
+      ...b.sessions.map(
+        (s) =>
+          `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`,
+      ),
+    );
   }
   if (b.format === "onsite") lines.push("", "The interview is on site.");
   else if (o.joinUrl) lines.push("", `Join by video: ${o.joinUrl}`);
@@ -103,7 +112,9 @@ export function interviewerReminder(b: BookingParams, o: { offsetMinutes: number
     `You have not accepted the calendar invite for an interview panel ${inWords(o.offsetMinutes)} (${when}).`,
     "Please accept it, or decline it so the coordinator can find someone else in time.",
     "",
-    ...b.sessions.map((s) => `${DateTime.fromISO(s.start, { zone: "UTC" }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: "UTC" }).toFormat("HH:mm")} UTC ${s.title}`),
+    ...b.sessions.map(
+      (s) => `${DateTime.fromISO(s.start, { zone: "UTC" }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: "UTC" }).toFormat("HH:mm")} UTC ${s.title}`,
+    ),
   ];
   if (b.format !== "onsite" && o.joinUrl) lines.push("", `Video: ${o.joinUrl}`);
   return { subject: `Please answer the interview invite: ${when}`, text: lines.join("\n") };

@@ -49,7 +49,10 @@ export const linkRequestSchema = z.object({
   language: z.enum(LINK_LANGUAGES),
   /** Who is told about reschedules and cancellations (e-mail), besides the note in Lever. */
   coordinator: z.string().optional(),
-  cancelNoticeHours: z.number().min(0).max(24 * 14),
+  cancelNoticeHours: z
+    .number()
+    .min(0)
+    .max(24 * 14),
 });
 
 export type LinkRequest = z.infer<typeof linkRequestSchema>;

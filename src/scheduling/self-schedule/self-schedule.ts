@@ -15,7 +15,14 @@ import {
   type CalendarsConfig,
   type InviteSmtpSettings,
 } from "../../calendars/index.ts";
-import { createBookingLinkStore, createBookingStore, createReminderStore, createSchedulingChangeStore, type BookingLink, type Database } from "../../store/index.ts";
+import {
+  createBookingLinkStore,
+  createBookingStore,
+  createReminderStore,
+  createSchedulingChangeStore,
+  type BookingLink,
+  type Database,
+} from "../../store/index.ts";
 import { bookPanel, BookingError, inviteUid, span, type BookingLever } from "../booking/book-panel.ts";
 import { rebookPanel } from "../booking/rebook-panel.ts";
 import type { BookingParams } from "../booking/params.ts";
@@ -124,7 +131,8 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
     for (const a of availability) {
       if (!a.ok) continue;
       const email = emailOf(a.leverUserId);
-      for (const seat of held) if (seat.interviewer === email) a.interviewer.busy.push({ start: seat.start, end: seat.end, status: "busy", title: "Held by another booking" });
+      for (const seat of held)
+        if (seat.interviewer === email) a.interviewer.busy.push({ start: seat.start, end: seat.end, status: "busy", title: "Held by another booking" });
     }
     const proposal = proposeSchedule({
       plan: request.plan,
@@ -144,7 +152,16 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
   }
 
   function bookingDeps(link: BookingLink, lever: SelfScheduleLever) {
-    return { db: deps.db, connectionId: link.connectionId, lever, calendars: deps.calendars, providers: deps.providers(), smtp: deps.smtp, videoUrl: deps.videoUrl, externalUrl: deps.externalUrl };
+    return {
+      db: deps.db,
+      connectionId: link.connectionId,
+      lever,
+      calendars: deps.calendars,
+      providers: deps.providers(),
+      smtp: deps.smtp,
+      videoUrl: deps.videoUrl,
+      externalUrl: deps.externalUrl,
+    };
   }
 
   async function tellCoordinator(request: LinkRequest, title: string, text: string): Promise<void> {
@@ -159,7 +176,12 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
       const { link, request } = opened;
       const booked = link.booked ? publicOption(link.booked as unknown as BookingParams) : undefined;
       const row = link.panelKey ? await createSchedulingChangeStore(deps.db).booked(link.panelKey) : undefined;
-      const joinUrl = request.format === "video" ? Object.values(row?.events ?? {}).map((e) => e.conferenceUrl as string | undefined).find(Boolean) : undefined;
+      const joinUrl =
+        request.format === "video"
+          ? Object.values(row?.events ?? {})
+              .map((e) => e.conferenceUrl as string | undefined)
+              .find(Boolean)
+          : undefined;
       return {
         status: link.status,
         firstName: firstName(request.candidate.name),
@@ -207,7 +229,11 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
           const to = Number.isFinite(wanted) ? ` to ${new Date(wanted).toISOString()}` : "";
           const text = `${request.candidate.name} asked to move the ${request.title} (${span(b)})${to} with their self-scheduling link, ${Math.max(0, Math.round(hoursLeft))} hours before it starts — inside the ${request.cancelNoticeHours}-hour notice period, so nothing was changed. Move or keep it in Fulcrum's Scheduling page and tell the candidate.`;
           // One note per booked revision: asking again (a second click) adds none.
-          await (await deps.lever(link.connectionId)).addNote(b.opportunityId, { value: text }, { key: `fulcrum:self-move:${link.panelKey}:${current.revision}:request` });
+          await (await deps.lever(link.connectionId)).addNote(
+            b.opportunityId,
+            { value: text },
+            { key: `fulcrum:self-move:${link.panelKey}:${current.revision}:request` },
+          );
           await tellCoordinator(request, `Request to move an interview from ${request.candidate.name}`, text);
           return { ok: false, reason: "notice", options: [] };
         }
@@ -215,7 +241,12 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
       // Solved again for every start of the window's days, so a start shown a moment ago is found if it still fits.
       const all = await solve(request, { perDay: 200, total: 5000 });
       const pick = Number.isFinite(wanted) ? all.find((b) => Date.parse(b.sessions[0]!.start) === wanted) : undefined;
-      const remaining = () => all.filter((b) => b !== pick).map(publicOption).filter((o) => Date.parse(o.start) >= wanted || !Number.isFinite(wanted)).slice(0, PAGE_OPTIONS.perDay);
+      const remaining = () =>
+        all
+          .filter((b) => b !== pick)
+          .map(publicOption)
+          .filter((o) => Date.parse(o.start) >= wanted || !Number.isFinite(wanted))
+          .slice(0, PAGE_OPTIONS.perDay);
       if (!pick) return { ok: false, reason: "taken", options: remaining() };
       const lever = await deps.lever(link.connectionId);
       const until = new Date(Date.parse(pick.sessions.at(-1)!.end));
@@ -238,9 +269,15 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
         if (!current) return { ok: false, reason: "closed", options: [] };
         const before = current.params as unknown as BookingParams;
         // Another tab moved the panel first (that revision is applied): this move is not made.
-        if ((await rebookPanel(pick, current.revision + 1, bookingDeps(link, lever))).alreadyApplied) return { ok: false, reason: "taken", options: remaining() };
-        if (!(await links.markRescheduled(link.tokenHash, pick as unknown as Record<string, unknown>, until))) return { ok: false, reason: "closed", options: [] };
-        await tellCoordinator(request, `Interview moved by ${request.candidate.name}`, `${request.candidate.name} moved the ${request.title} from ${span(before)} to ${span(pick)} with their self-scheduling link. Calendars, the invite and the Lever panel are updated.`);
+        if ((await rebookPanel(pick, current.revision + 1, bookingDeps(link, lever))).alreadyApplied)
+          return { ok: false, reason: "taken", options: remaining() };
+        if (!(await links.markRescheduled(link.tokenHash, pick as unknown as Record<string, unknown>, until)))
+          return { ok: false, reason: "closed", options: [] };
+        await tellCoordinator(
+          request,
+          `Interview moved by ${request.candidate.name}`,
+          `${request.candidate.name} moved the ${request.title} from ${span(before)} to ${span(pick)} with their self-scheduling link. Calendars, the invite and the Lever panel are updated.`,
+        );
         return { ok: true, booked: publicOption(pick), rescheduled: true };
       } catch (error) {
         if (error instanceof BookingError) return { ok: false, reason: "taken", options: remaining() };
@@ -275,7 +312,11 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
       }
       await cancelBookedPanel(b, row, lever);
       await links.setStatus(link.tokenHash, "cancelled");
-      await tellCoordinator(request, `Interview cancelled by ${request.candidate.name}`, `${request.candidate.name} cancelled the ${request.title} (${span(b)}) with their self-scheduling link. The calendar events, the invite and the Lever panel are removed.`);
+      await tellCoordinator(
+        request,
+        `Interview cancelled by ${request.candidate.name}`,
+        `${request.candidate.name} cancelled the ${request.title} (${span(b)}) with their self-scheduling link. The calendar events, the invite and the Lever panel are removed.`,
+      );
       return { ok: true, applied: true };
     },
 
@@ -285,12 +326,18 @@ export function createSelfScheduling(deps: SelfScheduleDeps) {
       if (!opened || opened.link.status !== "booked" || !opened.link.panelKey) return undefined;
       const row = await createSchedulingChangeStore(deps.db).booked(opened.link.panelKey);
       if (!row) return undefined;
-      const joinUrl = Object.values(row.events).map((e) => e.conferenceUrl as string | undefined).find(Boolean);
+      const joinUrl = Object.values(row.events)
+        .map((e) => e.conferenceUrl as string | undefined)
+        .find(Boolean);
       return { uid: inviteUid(opened.link.panelKey), booking: row.params as unknown as BookingParams, joinUrl, sequence: row.revision };
     },
   };
 
-  async function cancelBookedPanel(b: BookingParams, row: { panelKey: string; revision: number; events: Record<string, Record<string, unknown>>; panelId: string | null }, lever: SelfScheduleLever): Promise<void> {
+  async function cancelBookedPanel(
+    b: BookingParams,
+    row: { panelKey: string; revision: number; events: Record<string, Record<string, unknown>>; panelId: string | null },
+    lever: SelfScheduleLever,
+  ): Promise<void> {
     const changes = createSchedulingChangeStore(deps.db);
     for (const [key, e] of Object.entries(row.events)) {
       const organizer = identityOf(String(e.organizer), b);

@@ -30,7 +30,14 @@ describe("assignSeats", () => {
   });
 
   it("never seats one person twice in a session and respects capacity", () => {
-    const result = assignSeats([2, 2], [[0, 1, 2], [0, 1, 2]], [2, 1, 1]);
+    const result = assignSeats(
+      [2, 2],
+      [
+        [0, 1, 2],
+        [0, 1, 2],
+      ],
+      [2, 1, 1],
+    );
     assert.equal(result.ok, true);
     if (!result.ok) return;
     for (const seats of result.seats) assert.equal(new Set(seats).size, seats.length);
@@ -49,7 +56,7 @@ describe("assignSeats", () => {
 
   it("agrees with enumeration on 2,000 seeded random instances", () => {
     let seed = 12345;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     let feasible = 0;
     for (let n = 0; n < 2000; n++) {
       const S = 1 + Math.floor(rnd() * 4);
@@ -65,7 +72,8 @@ describe("assignSeats", () => {
         const canGive = got.interviewers.reduce((sum, p) => sum + Math.min(capacity[p]!, got.sessions.filter((s) => candidates[s]!.includes(p)).length), 0);
         assert.ok(seatsNeeded > canGive, JSON.stringify({ need, candidates, capacity, got }));
         // and nobody outside the set could help them
-        for (const s of got.sessions) for (const p of candidates[s]!) assert.ok(got.interviewers.includes(p), JSON.stringify({ need, candidates, capacity, got }));
+        for (const s of got.sessions)
+          for (const p of candidates[s]!) assert.ok(got.interviewers.includes(p), JSON.stringify({ need, candidates, capacity, got }));
       }
       if (got.ok) {
         feasible++;

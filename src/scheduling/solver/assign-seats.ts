@@ -7,9 +7,7 @@
  */
 
 /** The outcome of one assignment: the seats, or the set of sessions that cannot all be filled. */
-export type SeatAssignment =
-  | { ok: true; seats: number[][] }
-  | { ok: false; sessions: number[]; interviewers: number[] };
+export type SeatAssignment = { ok: true; seats: number[][] } | { ok: false; sessions: number[]; interviewers: number[] };
 
 /**
  * Fills every session's seats or proves it impossible.

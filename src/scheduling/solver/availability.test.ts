@@ -18,8 +18,39 @@ function requestOn(zone: string, day: string, granularityMinutes: number): Panel
 
 describe("the solver's view of time", () => {
   it("merges touching spans and cuts holes out of them", () => {
-    assert.deepEqual(mergeSpans([[5, 7], [0, 2], [2, 4], [6, 9], [10, 10]]), [[0, 4], [5, 9]]);
-    assert.deepEqual(subtractSpans([[0, 10], [20, 30]], [[-5, 1], [3, 4], [9, 21], [25, 26]]), [[1, 3], [4, 9], [21, 25], [26, 30]]);
+    assert.deepEqual(
+      mergeSpans([
+        [5, 7],
+        [0, 2],
+        [2, 4],
+        [6, 9],
+        [10, 10],
+      ]),
+      [
+        [0, 4],
+        [5, 9],
+      ],
+    );
+    assert.deepEqual(
+      subtractSpans(
+        [
+          [0, 10],
+          [20, 30],
+        ],
+        [
+          [-5, 1],
+          [3, 4],
+          [9, 21],
+          [25, 26],
+        ],
+      ),
+      [
+        [1, 3],
+        [4, 9],
+        [21, 25],
+        [26, 30],
+      ],
+    );
     assert.deepEqual(subtractSpans([[0, 10]], [[0, 10]]), []);
   });
 
@@ -39,6 +70,9 @@ describe("the solver's view of time", () => {
       interviewers: Array.from({ length: 300 }, (_, i) => ({ id: `p${i}`, timezone: "UTC", workingHours: {}, busy: [] })),
       sessions: [{ id: "s", title: "S", minutes: 30, need: 1, pool: Array.from({ length: 300 }, (_, i) => `p${i}`) }],
     };
-    assert.throws(() => buildSolverTime(normaliseRequest(huge)), (e: unknown) => e instanceof PanelRequestError && e.field === "granularityMinutes");
+    assert.throws(
+      () => buildSolverTime(normaliseRequest(huge)),
+      (e: unknown) => e instanceof PanelRequestError && e.field === "granularityMinutes",
+    );
   });
 });

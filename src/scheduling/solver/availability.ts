@@ -95,7 +95,10 @@ function workingSpansMs(zone: ZoneOffsets, hours: Partial<Record<string, [string
 /** Blocking events of one interviewer (not free), widened by the buffer on both sides, as instants. */
 function blockingSpansMs(busy: BusyInterval[], bufferMinutes: number): [number, number][] {
   const pad = bufferMinutes * MINUTE_MS;
-  return busy.filter((b) => b.status !== "free").map((b) => [b.start - pad, b.end + pad] as [number, number]).filter(([a, b]) => b > a);
+  return busy
+    .filter((b) => b.status !== "free")
+    .map((b) => [b.start - pad, b.end + pad] as [number, number])
+    .filter(([a, b]) => b > a);
 }
 
 /** Builds the grid and every pool member's availability for a normalised request. */
@@ -126,7 +129,10 @@ export function buildSolverTime(n: NormalisedRequest): SolverTime {
   let members = 0;
   inPool.forEach((v) => (members += v));
   if (grid.length * members > MAX_GRID_CELLS) {
-    throw new PanelRequestError("granularityMinutes", `the window holds ${grid.length} start times for ${members} interviewers, more than ${MAX_GRID_CELLS} combinations; use a coarser granularity or a shorter window`);
+    throw new PanelRequestError(
+      "granularityMinutes",
+      `the window holds ${grid.length} start times for ${members} interviewers, more than ${MAX_GRID_CELLS} combinations; use a coarser granularity or a shorter window`,
+    );
   }
 
   const working: Span[][] = [];

@@ -24,11 +24,18 @@ function list(items: string[]): string {
 }
 
 /** A sentence naming what blocks a request the search found infeasible. */
-export function explainInfeasible(n: NormalisedRequest, time: SolverTime, count: Int32Array[], rem: Int32Array[], failure: AssignmentFailure | undefined): string {
+export function explainInfeasible(
+  n: NormalisedRequest,
+  time: SolverTime,
+  count: Int32Array[],
+  rem: Int32Array[],
+  failure: AssignmentFailure | undefined,
+): string {
   const { request } = n;
   const { grid, dayOf, days } = time;
   const tz = request.candidate.timezone;
-  if (grid.length === 0) return `the window ${request.window.start} to ${request.window.end} holds no start time on the ${request.granularityMinutes}-minute grid in ${tz}`;
+  if (grid.length === 0)
+    return `the window ${request.window.start} to ${request.window.end} holds no start time on the ${request.granularityMinutes}-minute grid in ${tz}`;
   const fits = (s: number, g: number): boolean => grid[g]! + request.sessions[s]!.minutes <= days[dayOf[g]!]!.limit;
   const windowFrom = grid[0]!;
   const windowTo = days[days.length - 1]!.limit;
@@ -46,7 +53,8 @@ export function explainInfeasible(n: NormalisedRequest, time: SolverTime, count:
       let free = 0;
       const ends = time.freeEnd[p]!;
       for (let g = 0; g < grid.length; g++) if (ends[g]! >= grid[g]! + session.minutes && fits(s, g)) free++;
-      if (free === 0) return `${person.id}: busy, tentative or out of office (or within the ${request.bufferMinutes}-minute buffer of such an event) whenever working`;
+      if (free === 0)
+        return `${person.id}: busy, tentative or out of office (or within the ${request.bufferMinutes}-minute buffer of such an event) whenever working`;
       return `${person.id}: free at ${free} start time${free === 1 ? "" : "s"}`;
     });
     return `session "${session.id}" needs ${session.need} of its pool free for ${session.minutes} minutes at one start time on the ${request.granularityMinutes}-minute grid, within one day in ${tz} and the window, and that never happens: ${list(members)}`;
@@ -83,11 +91,18 @@ export function explainInfeasible(n: NormalisedRequest, time: SolverTime, count:
     const seats = failure.sessions.reduce((sum, s) => sum + request.sessions[s]!.need, 0);
     const people = failure.interviewers.map((p) => `${request.interviewers[p]!.id} (maxSessions ${n.capacity[p]})`);
     // What those people can give these sessions: each at most once per session, at most their maxSessions.
-    const can = failure.interviewers.reduce((sum, p) => sum + Math.min(n.capacity[p]!, failure.sessions.filter((s) => failure.candidates[s]!.includes(p)).length), 0);
-    const at = failure.starts.length > 0 ? ` at the earliest times that fit otherwise (first session ${isoUtc(time.originMs + grid[failure.starts[0]!]! * MINUTE_MS)})` : "";
+    const can = failure.interviewers.reduce(
+      (sum, p) => sum + Math.min(n.capacity[p]!, failure.sessions.filter((s) => failure.candidates[s]!.includes(p)).length),
+      0,
+    );
+    const at =
+      failure.starts.length > 0
+        ? ` at the earliest times that fit otherwise (first session ${isoUtc(time.originMs + grid[failure.starts[0]!]! * MINUTE_MS)})`
+        : "";
     return `who sits where cannot be filled${at}: session${names.length === 1 ? "" : "s"} ${names.join(", ")} need ${seats} seats (distinct interviewers within a session), but the free members of their pools can fill at most ${can}: ${people.length ? people.join(", ") : "nobody is free"}`;
   }
   // Each boundary can be met alone but no chain meets all with the rem table; say so plainly.
-  if (rem[0]!.every((v) => v >= 0x3fffffff)) return `no day in ${tz} fits all ${request.sessions.length} sessions in order within maxGapMinutes (${request.maxGapMinutes}) with enough of each pool free`;
+  if (rem[0]!.every((v) => v >= 0x3fffffff))
+    return `no day in ${tz} fits all ${request.sessions.length} sessions in order within maxGapMinutes (${request.maxGapMinutes}) with enough of each pool free`;
   return "no schedule meets every rule";
 }

@@ -20,7 +20,10 @@ describe("local times across daylight-saving switches", () => {
   });
 
   it("takes the earlier of two instants on fall back (EU 25 October, US 1 November 2026)", () => {
-    assert.deepEqual(instantsOfWall(berlin, wall("2026-10-25T02:30:00")).map((t) => new Date(t).toISOString()), ["2026-10-25T00:30:00.000Z", "2026-10-25T01:30:00.000Z"]);
+    assert.deepEqual(
+      instantsOfWall(berlin, wall("2026-10-25T02:30:00")).map((t) => new Date(t).toISOString()),
+      ["2026-10-25T00:30:00.000Z", "2026-10-25T01:30:00.000Z"],
+    );
     assert.equal(new Date(gridInstant(berlin, wall("2026-10-25T02:30:00"))!).toISOString(), "2026-10-25T00:30:00.000Z");
     assert.equal(new Date(boundaryInstant(newYork, wall("2026-11-01T01:30:00"))).toISOString(), "2026-11-01T05:30:00.000Z");
   });

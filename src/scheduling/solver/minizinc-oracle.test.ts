@@ -9,7 +9,9 @@ import { generateRequest } from "./testing.ts";
 
 const available = minizincAvailable();
 
-describe("solvePanel against MiniZinc + Gecode", { skip: available ? false : "minizinc with the Gecode solver is not installed (Debian package minizinc)" }, () => {
+describe("solvePanel against MiniZinc + Gecode", {
+  skip: available ? false : "minizinc with the Gecode solver is not installed (Debian package minizinc)",
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), "fulcrum-minizinc-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
 

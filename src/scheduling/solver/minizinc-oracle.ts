@@ -130,15 +130,20 @@ export function solveWithMinizinc(input: unknown, dir: string, name: string, tim
   writeFileSync(dataFile, data);
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile("minizinc", ["--solver", "gecode", "--time-limit", String(timeoutMs), model, dataFile], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs + 30_000 }, (error, stdout, stderr) => {
-      const wallMs = performance.now() - started;
-      if (/=====UNSATISFIABLE=====/.test(stdout)) return resolve({ status: "infeasible", wallMs });
-      const results = [...stdout.matchAll(/^RESULT (-?\d+) (-?\d+)$/gm)];
-      const last = results[results.length - 1];
-      if (!last || !/^==========$/m.test(stdout)) {
-        return resolve({ status: "unknown", wallMs, ...(error ? {} : {}), ...(stderr ? {} : {}) });
-      }
-      resolve({ status: "scheduled", firstStart: originMs + Number(last[1]) * MINUTE_MS, totalGapMinutes: Number(last[2]), wallMs });
-    });
+    execFile(
+      "minizinc",
+      ["--solver", "gecode", "--time-limit", String(timeoutMs), model, dataFile],
+      { encoding: "utf8", maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs + 30_000 },
+      (error, stdout, stderr) => {
+        const wallMs = performance.now() - started;
+        if (/=====UNSATISFIABLE=====/.test(stdout)) return resolve({ status: "infeasible", wallMs });
+        const results = [...stdout.matchAll(/^RESULT (-?\d+) (-?\d+)$/gm)];
+        const last = results[results.length - 1];
+        if (!last || !/^==========$/m.test(stdout)) {
+          return resolve({ status: "unknown", wallMs, ...(error ? {} : {}), ...(stderr ? {} : {}) });
+        }
+        resolve({ status: "scheduled", firstStart: originMs + Number(last[1]) * MINUTE_MS, totalGapMinutes: Number(last[2]), wallMs });
+      },
+    );
   });
 }

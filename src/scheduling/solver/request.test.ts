@@ -22,7 +22,10 @@ describe("reading request times", () => {
 
   it("reads a date-time without an offset in the owner's zone, and names the field of a date that does not exist", () => {
     assert.equal(new Date(parseInstant("2026-05-11T09:00:00", "Europe/Berlin", "f")).toISOString(), "2026-05-11T07:00:00.000Z");
-    assert.throws(() => parseInstant("2026-02-30T10:00:00Z", "UTC", "window.start"), (e: unknown) => e instanceof PanelRequestError && e.field === "window.start");
+    assert.throws(
+      () => parseInstant("2026-02-30T10:00:00Z", "UTC", "window.start"),
+      (e: unknown) => e instanceof PanelRequestError && e.field === "window.start",
+    );
     assert.throws(() => parseInstant("2026-05-11", "UTC", "busy[0].start"), /is a date/);
   });
 
@@ -35,7 +38,12 @@ describe("reading request times", () => {
 describe("request size bounds", () => {
   it("refuses more than MAX_BUSY_EVENTS busy events over all interviewers, naming the interviewer where the total crosses it", () => {
     const event = { start: "2026-05-11T09:00:00Z", end: "2026-05-11T10:00:00Z", status: "busy" as const };
-    const person = (id: string, events: number) => ({ id, timezone: "UTC", workingHours: { mon: [["09:00", "17:00"]] }, busy: Array.from({ length: events }, () => event) });
+    const person = (id: string, events: number) => ({
+      id,
+      timezone: "UTC",
+      workingHours: { mon: [["09:00", "17:00"]] },
+      busy: Array.from({ length: events }, () => event),
+    });
     const req = (counts: number[]) => ({
       id: "big",
       candidate: { timezone: "UTC" },
@@ -50,7 +58,8 @@ describe("request size bounds", () => {
     const over = req([20_000, 20_000, 10_001]);
     assert.throws(
       () => normaliseRequest(over),
-      (error: unknown) => error instanceof PanelRequestError && error.field === "interviewers[2].busy" && error.message.includes(`more than the ${MAX_BUSY_EVENTS}`),
+      (error: unknown) =>
+        error instanceof PanelRequestError && error.field === "interviewers[2].busy" && error.message.includes(`more than the ${MAX_BUSY_EVENTS}`),
     );
     assert.equal(normaliseRequest(req([20_000, 20_000, 10_000])).busy.flat().length, MAX_BUSY_EVENTS);
   });

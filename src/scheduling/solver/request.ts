@@ -144,7 +144,8 @@ function plainIso(value: string): number | undefined {
   const second = m[6] ? +m[6] : 0;
   // A date that does not exist (30 February) is left to Luxon, which names the problem.
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && !leap ? 28 : MONTH_DAYS[month - 1]!) || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && !leap ? 28 : MONTH_DAYS[month - 1]!) || hour > 23 || minute > 59 || second > 59)
+    return undefined;
   // Date.UTC reads years below 100 as 19xx; odd offsets are Luxon's to judge.
   if (year < 100 || (m[10] && (+m[10] > 23 || +m[11]! > 59))) return undefined;
   const offset = m[8] ? 0 : (m[9] === "-" ? -1 : 1) * (+m[10]! * 60 + +m[11]!);
@@ -190,7 +191,11 @@ function checkBusyTotal(input: unknown): void {
     const busy = person && typeof person === "object" ? (person as { busy?: unknown }).busy : undefined;
     if (!Array.isArray(busy)) continue;
     total += busy.length;
-    if (total > MAX_BUSY_EVENTS) throw new PanelRequestError(`interviewers[${i}].busy`, `brings the request's busy events to ${total}, more than the ${MAX_BUSY_EVENTS} one request may carry over all its interviewers`);
+    if (total > MAX_BUSY_EVENTS)
+      throw new PanelRequestError(
+        `interviewers[${i}].busy`,
+        `brings the request's busy events to ${total}, more than the ${MAX_BUSY_EVENTS} one request may carry over all its interviewers`,
+      );
   }
 }
 
@@ -243,7 +248,9 @@ export function normaliseRequest(input: unknown): NormalisedRequest {
   const busy = request.interviewers.map((person, i) =>
     person.busy.map((entry, b) => {
       const field = `interviewers[${i}].busy[${b}]`;
-      const start = entry.allDay ? parseDateStart(entry.start, person.timezone, `${field}.start`) : parseInstant(entry.start, person.timezone, `${field}.start`);
+      const start = entry.allDay
+        ? parseDateStart(entry.start, person.timezone, `${field}.start`)
+        : parseInstant(entry.start, person.timezone, `${field}.start`);
       const end = entry.allDay ? parseDateStart(entry.end, person.timezone, `${field}.end`) : parseInstant(entry.end, person.timezone, `${field}.end`);
       if (end < start) throw new PanelRequestError(`${field}.end`, `${entry.end} is before its start ${entry.start}`);
       return { start, end, status: entry.status };

@@ -6,7 +6,13 @@ import { bruteForce, checkSchedule, generateRequest, type GeneratorSize } from "
 type Person = PanelRequestInput["interviewers"][number];
 type Busy = NonNullable<Person["busy"]>[number];
 
-const ALL_WEEK = { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]], wed: [["09:00", "17:00"]], thu: [["09:00", "17:00"]], fri: [["09:00", "17:00"]] } as Person["workingHours"];
+const ALL_WEEK = {
+  mon: [["09:00", "17:00"]],
+  tue: [["09:00", "17:00"]],
+  wed: [["09:00", "17:00"]],
+  thu: [["09:00", "17:00"]],
+  fri: [["09:00", "17:00"]],
+} as Person["workingHours"];
 const ALL_DAY_EVERY_DAY = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "24:00"]]])) as Person["workingHours"];
 
 function person(id: string, timezone: string, busy: Busy[] = [], extra: Partial<Person> = {}): Person {
@@ -46,7 +52,10 @@ describe("solvePanel: the rules", () => {
         { id: "tech", title: "Tech", minutes: 60, need: 1, pool: ["b"] },
       ],
       // b is free only from 12:00 Berlin (10:00Z); a is free all day.
-      interviewers: [person("a", "Europe/Berlin"), person("b", "Europe/Berlin", [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T12:00:00+02:00", status: "busy" }])],
+      interviewers: [
+        person("a", "Europe/Berlin"),
+        person("b", "Europe/Berlin", [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T12:00:00+02:00", status: "busy" }]),
+      ],
     });
     const answer = solve(req);
     assert.equal(answer.status, "scheduled");
@@ -83,7 +92,9 @@ describe("solvePanel: the rules", () => {
     ["free", false],
   ] as const) {
     it(`${blocks ? "is blocked by" : "ignores"} a ${status} event`, () => {
-      const req = request({ interviewers: [person("a", "Europe/Berlin", [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T12:00:00+02:00", status, title: "x" }])] });
+      const req = request({
+        interviewers: [person("a", "Europe/Berlin", [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T12:00:00+02:00", status, title: "x" }])],
+      });
       assert.equal(solve(req).firstStart, blocks ? "2026-05-11T10:00:00Z" : "2026-05-11T07:00:00Z");
     });
   }
@@ -103,7 +114,10 @@ describe("solvePanel: the rules", () => {
       candidate: { timezone: "America/New_York" },
       window: { start: "2026-05-11T00:00:00-04:00", end: "2026-05-12T00:00:00-04:00" },
       sessions: [{ id: "s1", title: "One", minutes: 60, need: 2, pool: ["london", "la"] }],
-      interviewers: [person("london", "Europe/London", [], { workingHours: { mon: [["09:00", "17:00"]] } }), person("la", "America/Los_Angeles", [], { workingHours: { mon: [["07:00", "15:00"]] } })],
+      interviewers: [
+        person("london", "Europe/London", [], { workingHours: { mon: [["09:00", "17:00"]] } }),
+        person("la", "America/Los_Angeles", [], { workingHours: { mon: [["07:00", "15:00"]] } }),
+      ],
     });
     // London 09:00–17:00 BST is 08:00–16:00Z; LA 07:00 PDT is 14:00Z: they overlap 14:00–16:00Z.
     assert.equal(solve(req).firstStart, "2026-05-11T14:00:00Z");
@@ -125,7 +139,11 @@ describe("solvePanel: the rules", () => {
     const req = request({
       candidate: { timezone: "UTC" },
       window: { start: "2026-03-28T00:00:00Z", end: "2026-03-31T00:00:00Z" },
-      interviewers: [person("a", "Europe/Berlin", [{ start: "2026-03-28", end: "2026-03-29", status: "oof", allDay: true }], { workingHours: { sat: [["09:00", "17:00"]], sun: [["09:00", "17:00"]] } })],
+      interviewers: [
+        person("a", "Europe/Berlin", [{ start: "2026-03-28", end: "2026-03-29", status: "oof", allDay: true }], {
+          workingHours: { sat: [["09:00", "17:00"]], sun: [["09:00", "17:00"]] },
+        }),
+      ],
     });
     // Saturday 09:00 CET is 08:00Z (out of office); Sunday 09:00 CEST is 07:00Z.
     assert.equal(solve(req).firstStart, "2026-03-29T07:00:00Z");
@@ -152,8 +170,22 @@ describe("solvePanel: the rules", () => {
     // [zone, day, busy until (UTC), granularity, expected first start, what a wrong grid would give]
     ["Europe/Berlin", "2026-03-29", "2026-03-29T00:40:00Z", 45, "2026-03-29T01:00:00Z", "02:15 does not exist and is skipped, not moved to 03:15"],
     ["America/New_York", "2026-03-08", "2026-03-08T06:40:00Z", 45, "2026-03-08T07:00:00Z", "02:15 does not exist and is skipped, not moved to 03:15"],
-    ["Europe/Berlin", "2026-10-25", "2026-10-25T00:40:00Z", 30, "2026-10-25T02:00:00Z", "the second 02:00 and 02:30 (CET) are not grid points: the earlier offset is taken"],
-    ["America/New_York", "2026-11-01", "2026-11-01T05:40:00Z", 30, "2026-11-01T07:00:00Z", "the second 01:00 and 01:30 (EST) are not grid points: the earlier offset is taken"],
+    [
+      "Europe/Berlin",
+      "2026-10-25",
+      "2026-10-25T00:40:00Z",
+      30,
+      "2026-10-25T02:00:00Z",
+      "the second 02:00 and 02:30 (CET) are not grid points: the earlier offset is taken",
+    ],
+    [
+      "America/New_York",
+      "2026-11-01",
+      "2026-11-01T05:40:00Z",
+      30,
+      "2026-11-01T07:00:00Z",
+      "the second 01:00 and 01:30 (EST) are not grid points: the earlier offset is taken",
+    ],
   ] as const;
   for (const [zone, day, until, granularity, expected, why] of gridCases) {
     it(`lays the grid on local wall time on ${day} in ${zone}: ${why}`, () => {
@@ -204,20 +236,34 @@ describe("solvePanel: the rules", () => {
           { id: "s1", title: "One", minutes: 60, need: 1, pool: ["a", "b"] },
           { id: "s2", title: "Two", minutes: 60, need: 1, pool: ["a", "b"] },
         ],
-        interviewers: [person("a", "Europe/Berlin", [], { maxSessions: cap }), person("b", "Europe/Berlin", [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T13:00:00+02:00", status: "busy" }])],
+        interviewers: [
+          person("a", "Europe/Berlin", [], { maxSessions: cap }),
+          person("b", "Europe/Berlin", [{ start: "2026-05-11T09:00:00+02:00", end: "2026-05-11T13:00:00+02:00", status: "busy" }]),
+        ],
       });
-    assert.deepEqual(solve(req(2)).sessions.map((s) => s.interviewers), [["a"], ["a"]]);
+    assert.deepEqual(
+      solve(req(2)).sessions.map((s) => s.interviewers),
+      [["a"], ["a"]],
+    );
     const capped = solve(req(1));
     // b is free from 13:00 Berlin; with a gap of at most 30 minutes s1 starts 11:30 at the earliest.
     assert.deepEqual(starts(capped), ["2026-05-11T09:30:00Z", "2026-05-11T11:00:00Z"]);
-    assert.deepEqual(capped.sessions.map((s) => s.interviewers), [["a"], ["b"]]);
-    const none = solve(request({ ...req(1), interviewers: [person("a", "Europe/Berlin", [], { maxSessions: 1 }), person("b", "Europe/Berlin", [], { maxSessions: 0 })] }));
+    assert.deepEqual(
+      capped.sessions.map((s) => s.interviewers),
+      [["a"], ["b"]],
+    );
+    const none = solve(
+      request({ ...req(1), interviewers: [person("a", "Europe/Berlin", [], { maxSessions: 1 }), person("b", "Europe/Berlin", [], { maxSessions: 0 })] }),
+    );
     assert.equal(none.status, "infeasible");
     assert.match(none.reason!, /who sits where.*"s1", "s2".*maxSessions/);
   });
 
   it("seats distinct interviewers, a duplicated pool entry counting once", () => {
-    const twice = request({ sessions: [{ id: "s1", title: "One", minutes: 60, need: 2, pool: ["a", "a", "b"] }], interviewers: [person("a", "Europe/Berlin"), person("b", "Europe/Berlin")] });
+    const twice = request({
+      sessions: [{ id: "s1", title: "One", minutes: 60, need: 2, pool: ["a", "a", "b"] }],
+      interviewers: [person("a", "Europe/Berlin"), person("b", "Europe/Berlin")],
+    });
     assert.deepEqual(solve(twice).sessions[0]!.interviewers, ["a", "b"]);
     const short = solve({ ...twice, sessions: [{ id: "s1", title: "One", minutes: 60, need: 3, pool: ["a", "a", "b"] }] });
     assert.equal(short.status, "infeasible");
@@ -237,7 +283,10 @@ describe("solvePanel: the rules", () => {
           { id: "s1", title: "One", minutes: 60, need: 1, pool: ["a"] },
           { id: "s2", title: "Two", minutes: 60, need: 1, pool: ["b"] },
         ],
-        interviewers: [person("a", "Europe/Berlin", [], { workingHours: { mon: [["09:00", "10:00"]] } }), person("b", "Europe/Berlin", [], { workingHours: { mon: [["14:00", "17:00"]] } })],
+        interviewers: [
+          person("a", "Europe/Berlin", [], { workingHours: { mon: [["09:00", "10:00"]] } }),
+          person("b", "Europe/Berlin", [], { workingHours: { mon: [["14:00", "17:00"]] } }),
+        ],
       }),
     );
     assert.match(gap.reason!, /session "s2" can never start within maxGapMinutes \(15\) after session "s1"/);
@@ -254,7 +303,10 @@ describe("solvePanel: the rules", () => {
     );
     for (const alt of answer.alternatives!) assert.deepEqual(checkSchedule(req, alt.sessions, alt.totalGapMinutes), []);
     const days = solve(req, { alternatives: 5, alternativesOn: "day" });
-    assert.deepEqual([days.firstStart, ...days.alternatives!.map((a) => a.firstStart)], ["2026-05-11T07:00:00Z", "2026-05-12T07:00:00Z", "2026-05-13T07:00:00Z"]);
+    assert.deepEqual(
+      [days.firstStart, ...days.alternatives!.map((a) => a.firstStart)],
+      ["2026-05-11T07:00:00Z", "2026-05-12T07:00:00Z", "2026-05-13T07:00:00Z"],
+    );
   });
 });
 
@@ -263,12 +315,39 @@ describe("solvePanel: bad input", () => {
     ["a candidate time zone that does not exist", (r) => ({ ...r, candidate: { timezone: "Europe/Atlantis" } }), "candidate.timezone"],
     ["an interviewer time zone that does not exist", (r) => ({ ...r, interviewers: [person("a", "Mars/Olympus")] }), "interviewers[0].timezone"],
     ["a window that ends before it starts", (r) => ({ ...r, window: { start: "2026-05-12T00:00:00Z", end: "2026-05-11T00:00:00Z" } }), "window.end"],
-    ["an event that ends before it starts", (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [{ start: "2026-05-11T10:00:00Z", end: "2026-05-11T09:00:00Z", status: "busy" }])] }), "interviewers[0].busy[0].end"],
-    ["an all-day event given with times", (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [{ start: "2026-05-11T00:00:00Z", end: "2026-05-12", status: "oof", allDay: true }])] }), "interviewers[0].busy[0].start"],
-    ["an unknown interviewer in a pool", (r) => ({ ...r, sessions: [{ id: "s1", title: "x", minutes: 30, need: 1, pool: ["a", "zed"] }] }), "sessions[0].pool[1]"],
-    ["an unknown status", (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [{ start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z", status: "workingElsewhere" as "busy" }])] }), "interviewers[0].busy[0].status"],
-    ["working hours that end before they start", (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [], { workingHours: { mon: [["17:00", "09:00"]] } })] }), "interviewers[0].workingHours.mon[0]"],
-    ["a time of day that is not HH:MM", (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [], { workingHours: { mon: [["9am", "17:00"]] } })] }), "interviewers[0].workingHours.mon[0][0]"],
+    [
+      "an event that ends before it starts",
+      (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [{ start: "2026-05-11T10:00:00Z", end: "2026-05-11T09:00:00Z", status: "busy" }])] }),
+      "interviewers[0].busy[0].end",
+    ],
+    [
+      "an all-day event given with times",
+      (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [{ start: "2026-05-11T00:00:00Z", end: "2026-05-12", status: "oof", allDay: true }])] }),
+      "interviewers[0].busy[0].start",
+    ],
+    [
+      "an unknown interviewer in a pool",
+      (r) => ({ ...r, sessions: [{ id: "s1", title: "x", minutes: 30, need: 1, pool: ["a", "zed"] }] }),
+      "sessions[0].pool[1]",
+    ],
+    [
+      "an unknown status",
+      (r) => ({
+        ...r,
+        interviewers: [person("a", "Europe/Berlin", [{ start: "2026-05-11T10:00:00Z", end: "2026-05-11T11:00:00Z", status: "workingElsewhere" as "busy" }])],
+      }),
+      "interviewers[0].busy[0].status",
+    ],
+    [
+      "working hours that end before they start",
+      (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [], { workingHours: { mon: [["17:00", "09:00"]] } })] }),
+      "interviewers[0].workingHours.mon[0]",
+    ],
+    [
+      "a time of day that is not HH:MM",
+      (r) => ({ ...r, interviewers: [person("a", "Europe/Berlin", [], { workingHours: { mon: [["9am", "17:00"]] } })] }),
+      "interviewers[0].workingHours.mon[0][0]",
+    ],
     ["a negative need", (r) => ({ ...r, sessions: [{ id: "s1", title: "x", minutes: 30, need: -1, pool: ["a"] }] }), "sessions[0].need"],
     ["a date-time that is not one", (r) => ({ ...r, window: { start: "next monday", end: "2026-05-11T00:00:00Z" } }), "window.start"],
   ];
@@ -284,9 +363,21 @@ describe("solvePanel: bad input", () => {
 
 describe("solvePanel against a brute force", () => {
   const sizes: [string, GeneratorSize, number][] = [
-    ["1–3 sessions, 4 interviewers, 2 days", { days: 2, interviewers: 4, sessions: 3, granularityMinutes: [30, 60], sessionMinutes: [30, 60, 90], maxNeed: 2, poolSlack: 2, busyPerDay: 3 }, 45],
-    ["3 sessions, 5 interviewers, tight pools", { days: 1, interviewers: 5, sessions: 3, granularityMinutes: [30], sessionMinutes: [30, 45, 60], maxNeed: 2, poolSlack: 1, busyPerDay: 4 }, 30],
-    ["2 sessions, 3 interviewers, 3 days, hour grid", { days: 3, interviewers: 3, sessions: 2, granularityMinutes: [60], sessionMinutes: [60, 120], maxNeed: 2, poolSlack: 1, busyPerDay: 2 }, 30],
+    [
+      "1–3 sessions, 4 interviewers, 2 days",
+      { days: 2, interviewers: 4, sessions: 3, granularityMinutes: [30, 60], sessionMinutes: [30, 60, 90], maxNeed: 2, poolSlack: 2, busyPerDay: 3 },
+      45,
+    ],
+    [
+      "3 sessions, 5 interviewers, tight pools",
+      { days: 1, interviewers: 5, sessions: 3, granularityMinutes: [30], sessionMinutes: [30, 45, 60], maxNeed: 2, poolSlack: 1, busyPerDay: 4 },
+      30,
+    ],
+    [
+      "2 sessions, 3 interviewers, 3 days, hour grid",
+      { days: 3, interviewers: 3, sessions: 2, granularityMinutes: [60], sessionMinutes: [60, 120], maxNeed: 2, poolSlack: 1, busyPerDay: 2 },
+      30,
+    ],
   ];
   for (const [name, size, count] of sizes) {
     it(`finds the same optimum on ${count} seeded instances (${name}), every schedule valid`, () => {
@@ -317,7 +408,16 @@ describe("solvePanel on a hard request", () => {
   it("solves a 10-day, 40-person, 8-session request whose seating fails deep in the search in seconds, not minutes", () => {
     // Found by scanning generated requests: before completions were remembered it took 208 s.
     // The optimum was confirmed with MiniZinc + Gecode (the oracle of minizinc-oracle.ts).
-    const size: GeneratorSize = { days: 10, interviewers: 40, sessions: 8, granularityMinutes: [5], sessionMinutes: [30, 45, 60], maxNeed: 2, poolSlack: 6, busyPerDay: 4 };
+    const size: GeneratorSize = {
+      days: 10,
+      interviewers: 40,
+      sessions: 8,
+      granularityMinutes: [5],
+      sessionMinutes: [30, 45, 60],
+      maxNeed: 2,
+      poolSlack: 6,
+      busyPerDay: 4,
+    };
     const req = generateRequest(90 * 7 + 100_000, size);
     const started = performance.now();
     const answer = solvePanel(req);
@@ -330,7 +430,16 @@ describe("solvePanel on a hard request", () => {
 });
 
 describe("solvePanel's time limit", () => {
-  const size: GeneratorSize = { days: 10, interviewers: 40, sessions: 8, granularityMinutes: [5], sessionMinutes: [30, 45, 60], maxNeed: 2, poolSlack: 6, busyPerDay: 4 };
+  const size: GeneratorSize = {
+    days: 10,
+    interviewers: 40,
+    sessions: 8,
+    granularityMinutes: [5],
+    sessionMinutes: [30, 45, 60],
+    maxNeed: 2,
+    poolSlack: 6,
+    busyPerDay: 4,
+  };
   const req = generateRequest(90 * 7 + 100_000, size);
 
   it("answers status error with a reason, never a schedule, when the limit runs out before the optimum is proven", () => {
@@ -352,7 +461,16 @@ describe("solvePanel's time limit", () => {
   });
 
   it("gives the same optimum with a tiny memo (forgetting costs time, not correctness)", () => {
-    const easy = generateRequest(7, { days: 2, interviewers: 8, sessions: 3, granularityMinutes: [15], sessionMinutes: [30, 45], maxNeed: 2, poolSlack: 3, busyPerDay: 3 });
+    const easy = generateRequest(7, {
+      days: 2,
+      interviewers: 8,
+      sessions: 3,
+      granularityMinutes: [15],
+      sessionMinutes: [30, 45],
+      maxNeed: 2,
+      poolSlack: 3,
+      busyPerDay: 3,
+    });
     const full = solvePanel(easy);
     const small = solvePanel(easy, { memoBytes: 1_000 });
     assert.equal(small.status, full.status);

@@ -170,7 +170,11 @@ class PanelSearch {
     const best = this.complete(starts, day);
     if (!best) return undefined;
     const all = [g0, ...best.suffix];
-    const seated = assignSeats(this.need, all.map((g, s) => this.freeAt(s, g)), this.n.capacity);
+    const seated = assignSeats(
+      this.need,
+      all.map((g, s) => this.freeAt(s, g)),
+      this.n.capacity,
+    );
     if (!seated.ok) throw new Error("panel solver: a schedule found feasible could not be seated (a bug)");
     return { starts: all, seats: seated.seats, gap: best.gap };
   }
@@ -288,7 +292,11 @@ export function solvePanel(input: unknown, options: SolveOptions = {}): PanelAns
   const started = performance.now();
   const n = normaliseRequest(input);
   const { request } = n;
-  const answer = (fields: Omit<PanelAnswer, "id" | "solveMs">): PanelAnswer => ({ id: request.id, ...fields, solveMs: Math.round((performance.now() - started) * 1000) / 1000 });
+  const answer = (fields: Omit<PanelAnswer, "id" | "solveMs">): PanelAnswer => ({
+    id: request.id,
+    ...fields,
+    solveMs: Math.round((performance.now() - started) * 1000) / 1000,
+  });
   const infeasible = (reason: string): PanelAnswer => answer({ status: "infeasible", sessions: [], firstStart: null, totalGapMinutes: null, reason });
 
   const short = request.sessions.findIndex((session, s) => session.need > n.pools[s]!.length);
@@ -302,7 +310,13 @@ export function solvePanel(input: unknown, options: SolveOptions = {}): PanelAns
   search.deadline = started + limitMs;
   if (options.memoBytes !== undefined) search.memoBytesLimit = options.memoBytes;
   const timedOut = (): PanelAnswer =>
-    answer({ status: "error", sessions: [], firstStart: null, totalGapMinutes: null, reason: `time limit of ${limitMs} ms reached before the optimum was proven` });
+    answer({
+      status: "error",
+      sessions: [],
+      firstStart: null,
+      totalGapMinutes: null,
+      reason: `time limit of ${limitMs} ms reached before the optimum was proven`,
+    });
   const wanted = 1 + Math.max(0, Math.floor(options.alternatives ?? 0));
   const results: Found[] = [];
   const { grid, dayOf } = time;
@@ -337,6 +351,14 @@ export function solvePanel(input: unknown, options: SolveOptions = {}): PanelAns
     sessions: first,
     firstStart: first[0]!.start,
     totalGapMinutes: best!.gap,
-    ...(options.alternatives ? { alternatives: others.map((found) => ({ sessions: toSessions(search, found), firstStart: toSessions(search, found)[0]!.start, totalGapMinutes: found.gap })) } : {}),
+    ...(options.alternatives
+      ? {
+          alternatives: others.map((found) => ({
+            sessions: toSessions(search, found),
+            firstStart: toSessions(search, found)[0]!.start,
+            totalGapMinutes: found.gap,
+          })),
+        }
+      : {}),
   });
 }

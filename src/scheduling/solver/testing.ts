@@ -214,7 +214,12 @@ export function onGrid(request: PanelRequestInput, t: number): boolean {
 
 function onGridUncached(request: PanelRequestInput, t: number): boolean {
   const local = DateTime.fromMillis(t, { zone: request.candidate.timezone });
-  return local.second === 0 && local.millisecond === 0 && (local.hour * 60 + local.minute) % request.granularityMinutes === 0 && isEarlierReading(t, request.candidate.timezone);
+  return (
+    local.second === 0 &&
+    local.millisecond === 0 &&
+    (local.hour * 60 + local.minute) % request.granularityMinutes === 0 &&
+    isEarlierReading(t, request.candidate.timezone)
+  );
 }
 
 /** Every rule of the time vector alone (order, gap, one day, grid, window). */
@@ -248,7 +253,8 @@ export function checkSchedule(request: PanelRequestInput, sessions: PanelAnswer[
   const load = new Map<string, number>();
   sessions.forEach((got, s) => {
     const want = request.sessions[s]!;
-    if (new Set(got.interviewers).size !== got.interviewers.length || got.interviewers.length !== want.need) problems.push(`session ${got.id} does not have ${want.need} distinct interviewers`);
+    if (new Set(got.interviewers).size !== got.interviewers.length || got.interviewers.length !== want.need)
+      problems.push(`session ${got.id} does not have ${want.need} distinct interviewers`);
     for (const id of got.interviewers) {
       load.set(id, (load.get(id) ?? 0) + 1);
       const person = request.interviewers.find((p) => p.id === id);

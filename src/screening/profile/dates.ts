@@ -20,9 +20,22 @@ export interface DateRange {
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
-const MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
+const MONTH =
+  "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
 const ONE_DATE = `(?:${MONTH}\\s*'?\\d{4}|\\d{4}[-./]\\d{1,2}(?!\\d)|\\d{1,2}[-./]\\d{4}|(?:19|20)\\d{2})`;
 const PRESENT = "(?:present|current|now|today|ongoing|date)";
 const RANGE_RE = new RegExp(`(${ONE_DATE})\\s*(?:–|—|-|−|to|until|till|through)\\s*(${ONE_DATE}|${PRESENT})`, "i");
@@ -94,7 +107,10 @@ export interface Interval {
  * Total months covered by intervals after merging overlaps (inclusive of both end months), and
  * the months of gaps between them.
  */
-export function coveredMonths(intervals: Interval[], asOf: YearMonth): { months: number; gapMonths: number; gaps: { from: YearMonth; to: YearMonth; months: number }[] } {
+export function coveredMonths(
+  intervals: Interval[],
+  asOf: YearMonth,
+): { months: number; gapMonths: number; gaps: { from: YearMonth; to: YearMonth; months: number }[] } {
   const spans = intervals
     .map((i) => [monthIndex(i.start), monthIndex(i.end ?? asOf)] as [number, number])
     .filter(([s, e]) => e >= s)

@@ -72,23 +72,103 @@ export interface Profile {
 
 const TITLE_WORDS =
   /\b(engineer|developer|programmer|architect|manager|director|head|lead|leader|vp|vice president|president|chief|cto|ceo|cfo|coo|cmo|cpo|officer|designer|analyst|scientist|researcher|consultant|specialist|coordinator|administrator|associate|assistant|intern|recruiter|sourcer|partner|representative|executive|accountant|controller|auditor|strategist|writer|editor|planner|buyer|agent|advisor|adviser|technician|supervisor|generalist|owner|founder|co-founder|principal|staff|fellow|marketer|sdr|bdr|ae|producer|product manager|program manager|teacher|nurse|instructor|trainer|clerk|operator|bookkeeper|paralegal|attorney|counsel|economist|statistician|evangelist|advocate|steward|merchandiser|tester|qa)\b/i;
-const SCHOOL_WORDS = /\b(university|universit[äa]t|universidad|universit[éà]|college|institute|school|academy|polytechnic|politecnico|[ée]cole|hochschule|eth|mit|ucla|kth|epfl|lse|conservatory|seminary)\b/i;
+const SCHOOL_WORDS =
+  /\b(university|universit[äa]t|universidad|universit[éà]|college|institute|school|academy|polytechnic|politecnico|[ée]cole|hochschule|eth|mit|ucla|kth|epfl|lse|conservatory|seminary)\b/i;
 const DEGREE_RE =
   /^(ph\.?\s?d\.?|doctor(?:ate)?(?: of [a-z ]+)?|m\.?b\.?a\.?|m\.?sc?\.?|m\.?eng\.?|m\.?a\.?|m\.?ed\.?|m\.?phil\.?|ll\.?[bm]\.?|j\.?d\.?|b\.?sc?\.?|b\.?eng\.?|b\.?a\.?|b\.?b\.?a\.?|b\.?com\.?|b\.?ed\.?|b\.?tech\.?|m\.?tech\.?|bachelor(?:'s)?(?: of [a-z ]+?)?|master(?:'s)?(?: of [a-z ]+?)?|associate(?:'s)?(?: of [a-z ]+?)?|diploma(?: in)?|certificate(?: in)?|b\.?f\.?a\.?|m\.?f\.?a\.?|b\.?s\.?n\.?|m\.?s\.?n\.?|m\.?p\.?h\.?|m\.?p\.?a\.?|m\.?s\.?w\.?|b\.?arch\.?|m\.?arch\.?|a\.?a\.?s?\.?|high school diploma|ged)(?=[\s,]|$)/i;
 const LANGUAGES = [
-  "English", "Spanish", "French", "German", "Italian", "Portuguese", "Dutch", "Swedish", "Norwegian", "Danish", "Finnish", "Icelandic", "Polish",
-  "Czech", "Slovak", "Hungarian", "Romanian", "Bulgarian", "Greek", "Turkish", "Russian", "Ukrainian", "Serbian", "Croatian", "Slovenian",
-  "Arabic", "Hebrew", "Persian", "Farsi", "Urdu", "Hindi", "Bengali", "Punjabi", "Tamil", "Telugu", "Marathi", "Gujarati", "Kannada", "Malayalam",
-  "Mandarin", "Chinese", "Cantonese", "Japanese", "Korean", "Vietnamese", "Thai", "Indonesian", "Malay", "Tagalog", "Filipino", "Swahili",
-  "Amharic", "Yoruba", "Igbo", "Hausa", "Zulu", "Xhosa", "Afrikaans", "Somali", "Catalan", "Basque", "Galician", "Irish", "Welsh", "Estonian",
-  "Latvian", "Lithuanian", "Albanian", "Macedonian", "Georgian", "Armenian", "Azerbaijani", "Kazakh", "Uzbek", "Nepali", "Sinhala", "Burmese",
-  "Khmer", "Lao", "Mongolian", "Latin", "Esperanto", "Sign Language", "American Sign Language", "British Sign Language",
+  "English",
+  "Spanish",
+  "French",
+  "German",
+  "Italian",
+  "Portuguese",
+  "Dutch",
+  "Swedish",
+  "Norwegian",
+  "Danish",
+  "Finnish",
+  "Icelandic",
+  "Polish",
+  "Czech",
+  "Slovak",
+  "Hungarian",
+  "Romanian",
+  "Bulgarian",
+  "Greek",
+  "Turkish",
+  "Russian",
+  "Ukrainian",
+  "Serbian",
+  "Croatian",
+  "Slovenian",
+  "Arabic",
+  "Hebrew",
+  "Persian",
+  "Farsi",
+  "Urdu",
+  "Hindi",
+  "Bengali",
+  "Punjabi",
+  "Tamil",
+  "Telugu",
+  "Marathi",
+  "Gujarati",
+  "Kannada",
+  "Malayalam",
+  "Mandarin",
+  "Chinese",
+  "Cantonese",
+  "Japanese",
+  "Korean",
+  "Vietnamese",
+  "Thai",
+  "Indonesian",
+  "Malay",
+  "Tagalog",
+  "Filipino",
+  "Swahili",
+  "Amharic",
+  "Yoruba",
+  "Igbo",
+  "Hausa",
+  "Zulu",
+  "Xhosa",
+  "Afrikaans",
+  "Somali",
+  "Catalan",
+  "Basque",
+  "Galician",
+  "Irish",
+  "Welsh",
+  "Estonian",
+  "Latvian",
+  "Lithuanian",
+  "Albanian",
+  "Macedonian",
+  "Georgian",
+  "Armenian",
+  "Azerbaijani",
+  "Kazakh",
+  "Uzbek",
+  "Nepali",
+  "Sinhala",
+  "Burmese",
+  "Khmer",
+  "Lao",
+  "Mongolian",
+  "Latin",
+  "Esperanto",
+  "Sign Language",
+  "American Sign Language",
+  "British Sign Language",
 ];
 const LANGUAGE_RE = new RegExp(`^(${LANGUAGES.map((l) => l.replace(/ /g, "\\s")).join("|")})\\b\\s*(?:[:(\\-–—,]\\s*([^)]*)\\)?)?$`, "i");
 const URL_RE = /\b(?:https?:\/\/[^\s|,;<>"]+|www\.[^\s|,;<>"]+|(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)\/[^\s|,;<>"]+)/gi;
 // A profile handle ("mayaokonkwo (GitHub)", "GitHub: mayaokonkwo") or a bare web address
 // ("richard.example.com/work"): where someone is online, not a skill they state.
-const NETWORKS = "GitHub|GitLab|Bitbucket|LinkedIn|Twitter|Mastodon|Bluesky|SoundCloud|Stack\\s?Overflow|Medium|Behance|Dribbble|Kaggle|Instagram|Facebook|YouTube|CodePen|Substack";
+const NETWORKS =
+  "GitHub|GitLab|Bitbucket|LinkedIn|Twitter|Mastodon|Bluesky|SoundCloud|Stack\\s?Overflow|Medium|Behance|Dribbble|Kaggle|Instagram|Facebook|YouTube|CodePen|Substack";
 const HANDLE_RE = new RegExp(`@?[\\w.-]+\\s*\\((?:${NETWORKS})\\)|\\b(?:${NETWORKS})\\s*:\\s*@?[\\w./-]+`, "gi");
 const BARE_HOST_RE = /\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|dev|me|info|page)\b(?:\/\S*)?/gi;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
@@ -109,7 +189,10 @@ function isSentence(line: string): boolean {
 }
 
 function cleanPart(text: string): string {
-  return text.replace(/^[\s,|–—-]+|[\s,|–—-]+$/g, "").replace(/\s+/g, " ").trim();
+  return text
+    .replace(/^[\s,|–—-]+|[\s,|–—-]+$/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 interface HeaderPart {
@@ -143,15 +226,17 @@ function assignHeader(parts: HeaderPart[]): { title: string; org: string; locati
   let title = "";
   let org = "";
   let location: string | undefined;
-  const titleIdx = parts.findIndex((p) => looksLikeTitle(p.text) && !p.afterComma && p.bold) >= 0
-    ? parts.findIndex((p) => looksLikeTitle(p.text) && !p.afterComma && p.bold)
-    : parts.findIndex((p) => looksLikeTitle(p.text) && !p.afterComma);
+  const titleIdx =
+    parts.findIndex((p) => looksLikeTitle(p.text) && !p.afterComma && p.bold) >= 0
+      ? parts.findIndex((p) => looksLikeTitle(p.text) && !p.afterComma && p.bold)
+      : parts.findIndex((p) => looksLikeTitle(p.text) && !p.afterComma);
   if (titleIdx >= 0) title = parts[titleIdx]!.text;
   for (let i = 0; i < parts.length; i++) {
     if (i === titleIdx) continue;
     const p = parts[i]!;
     if (!org && !p.afterComma) org = p.text;
-    else if (!org && p.afterComma && i - 1 === titleIdx) org = p.text; // "Title, Org"
+    else if (!org && p.afterComma && i - 1 === titleIdx)
+      org = p.text; // "Title, Org"
     else if (!location) location = p.text;
   }
   if (!title && parts.length > 0) {
@@ -176,7 +261,10 @@ function wrappedTail(line: string, previous: string | undefined): boolean {
 
 /** A line of running prose with its bullet drawn as a picture ("Hired, trained, and retained a team of 35 …"). */
 function isProse(line: string): boolean {
-  const words = line.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  const words = line
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /\p{L}/u.test(w));
   return words.length >= 8 && words.filter((w) => /^\p{Ll}/u.test(w)).length >= words.length * 0.6;
 }
 
@@ -217,7 +305,13 @@ function parsePositions(lines: TextLine[]): { positions: ProfilePosition[]; head
     const joinsAcrossGap = (l: TextLine) => l.bold || l.heading || /\s[|•·–—]\s/.test(l.text);
     while (from - 1 >= 0 && isHeader(from - 1) && i - (from - 1) <= 3 && (lines[from]!.gapBefore !== true || joinsAcrossGap(lines[from - 1]!))) from--;
     let to = i;
-    while (to + 1 < lines.length && isHeader(to + 1) && to + 1 - i <= 2 && lines[to + 1]!.gapBefore !== true && (anchors[a + 1] === undefined || to + 1 < anchors[a + 1]!)) {
+    while (
+      to + 1 < lines.length &&
+      isHeader(to + 1) &&
+      to + 1 - i <= 2 &&
+      lines[to + 1]!.gapBefore !== true &&
+      (anchors[a + 1] === undefined || to + 1 < anchors[a + 1]!)
+    ) {
       // Only take a following line into this header when the next position's header does not need it.
       const next = anchors[a + 1];
       if (next !== undefined && next - (to + 1) <= 2 && !lines.slice(to + 1, next).some((l) => isBullet(l.text))) break;
@@ -258,11 +352,18 @@ function parseEducation(section: Section): ProfileEducation[] {
   for (const line of section.lines) {
     const text = line.text.replace(BULLET_RE, "").trim();
     const range = findDateRange(text);
-    const years = range ? { startYear: range.start.year, endYear: range.end?.year } : /\b((?:19|20)\d{2})\b/.exec(text) ? { endYear: Number(/\b((?:19|20)\d{2})\b/.exec(text)![1]) } : undefined;
+    const years = range
+      ? { startYear: range.start.year, endYear: range.end?.year }
+      : /\b((?:19|20)\d{2})\b/.exec(text)
+        ? { endYear: Number(/\b((?:19|20)\d{2})\b/.exec(text)![1]) }
+        : undefined;
     const rest = cleanPart(range ? text.replace(range.text, "   ") : years ? text.replace(/\(?\b(19|20)\d{2}\b\)?/, "   ") : text);
     // "University of Washington, B.S. Computer Science" and "BA, Software Engineering": commas
     // separate school, degree and field in any order.
-    const pieces = rest.split(/\s{3,}|\s[|•·]\s|\s[–—]\s|\t|,\s+/).map(cleanPart).filter(Boolean);
+    const pieces = rest
+      .split(/\s{3,}|\s[|•·]\s|\s[–—]\s|\t|,\s+/)
+      .map(cleanPart)
+      .filter(Boolean);
     let fieldOpen = false;
     for (const seg of pieces) {
       if (SCHOOL_WORDS.test(seg) && !DEGREE_RE.test(seg)) {
@@ -274,7 +375,12 @@ function parseEducation(section: Section): ProfileEducation[] {
         const m = DEGREE_RE.exec(seg)!;
         current!.degree = m[0].trim();
         current!.degreeText = seg;
-        const field = cleanPart(seg.slice(m[0].length).trim().replace(/^(in|of)\b/i, ""));
+        const field = cleanPart(
+          seg
+            .slice(m[0].length)
+            .trim()
+            .replace(/^(in|of)\b/i, ""),
+        );
         if (field) current!.field = field;
         fieldOpen = !field;
       } else if (current && fieldOpen) {
@@ -334,7 +440,10 @@ function parseSkillList(lines: TextLine[]): ProfileSkill[] {
  */
 function skillListItems(text: string): ProfileSkill[] | undefined {
   const body = text.replace(BULLET_RE, "").replace(/^[A-Za-z &/]{2,30}:\s+/, "");
-  const items = body.split(/[,;|•·]|\s[–—-]\s|\t/).map((i) => i.trim().replace(/\.$/, "")).filter(Boolean);
+  const items = body
+    .split(/[,;|•·]|\s[–—-]\s|\t/)
+    .map((i) => i.trim().replace(/\.$/, ""))
+    .filter(Boolean);
   if (items.length < 3 || items.some((i) => i.split(/\s+/).length > 4 || i.length > 40)) return undefined;
   const known = items.filter((i) => canonicalSkill(i) || findSkills(i).length > 0);
   if (known.length < items.length * 0.6) return undefined;
@@ -361,7 +470,10 @@ function parseLanguages(lines: TextLine[]): ProfileLanguage[] {
 function parseCertifications(lines: TextLine[]): string[] {
   const out: string[] = [];
   for (const line of lines) {
-    let text = line.text.replace(BULLET_RE, "").replace(/\s*\(?\b(19|20)\d{2}\b\)?\s*$/, "").trim();
+    let text = line.text
+      .replace(BULLET_RE, "")
+      .replace(/\s*\(?\b(19|20)\d{2}\b\)?\s*$/, "")
+      .trim();
     // "Name - Issuer": keep the name; a name may itself contain " - " ("… Architect - Associate").
     const parts = text.split(/\s[–—-]\s/);
     if (parts.length > 1) text = parts.slice(0, -1).join(" - ");
@@ -392,8 +504,16 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
   const asOf = options.asOf ?? currentMonth();
   const sections = splitSections(lines);
   const profile: Profile = {
-    links: [], positions: [], education: [], skills: [], certifications: [], languages: [],
-    totalMonths: 0, totalYears: 0, gapMonths: 0, sections: sections.map((s) => s.kind),
+    links: [],
+    positions: [],
+    education: [],
+    skills: [],
+    certifications: [],
+    languages: [],
+    totalMonths: 0,
+    totalYears: 0,
+    gapMonths: 0,
+    sections: sections.map((s) => s.kind),
   };
   const allText = lines.map((l) => l.text).join("\n");
   profile.links = [...new Set([...allText.matchAll(URL_RE)].map((m) => m[0].replace(/[.)]+$/, "")))];
@@ -405,7 +525,9 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
     const phone = PHONE_RE.exec(l.text);
     if (phone && !profile.phone && !findDateRange(l.text)) profile.phone = phone[0].trim();
   }
-  const nameLine = header.find((l) => /^[\p{Lu}][\p{L}'’.-]+(?:\s+[\p{L}'’.-]+){1,3}$/u.test(l.text.trim()) && !TITLE_WORDS.test(l.text) && !/curriculum|resume|vitae/i.test(l.text));
+  const nameLine = header.find(
+    (l) => /^[\p{Lu}][\p{L}'’.-]+(?:\s+[\p{L}'’.-]+){1,3}$/u.test(l.text.trim()) && !TITLE_WORDS.test(l.text) && !/curriculum|resume|vitae/i.test(l.text),
+  );
   if (nameLine) profile.name = nameLine.text.trim();
   const headline = header.find((l) => l !== nameLine && TITLE_WORDS.test(l.text) && !EMAIL_RE.test(l.text) && l.text.length < 100);
   if (headline) profile.headline = headline.text.trim();
@@ -467,7 +589,9 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
   if (profile.positions.length === 0) {
     // The name and contact block at the top is nobody's employer.
     let body = elsewhere.flatMap((s) => s.lines).filter((l) => l !== nameLine);
-    const contactEnd = body.slice(0, 6).findLastIndex((l) => EMAIL_RE.test(l.text) || (PHONE_RE.test(l.text) && !findDateRange(l.text)) || /https?:|www\.|linkedin\.com/i.test(l.text));
+    const contactEnd = body
+      .slice(0, 6)
+      .findLastIndex((l) => EMAIL_RE.test(l.text) || (PHONE_RE.test(l.text) && !findDateRange(l.text)) || /https?:|www\.|linkedin\.com/i.test(l.text));
     if (contactEnd >= 0) body = body.slice(contactEnd + 1);
     const loose = parsePositions(body);
     loose.positions.forEach((p, k) => {
@@ -496,12 +620,16 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
     let paragraph: string[] = [];
     let open = false;
     const flush = () => {
-      if (paragraph.length) for (const f of findSkills(paragraph.join(" "), { strict: true })) addSkill({ name: f.name, category: f.category, source: "text", known: true });
+      if (paragraph.length)
+        for (const f of findSkills(paragraph.join(" "), { strict: true })) addSkill({ name: f.name, category: f.category, source: "text", known: true });
       paragraph = [];
       open = false;
     };
     for (const line of section.lines) {
-      if (section.kind === "header" && (line === nameLine || EMAIL_RE.test(line.text) || (PHONE_RE.test(line.text) && !findDateRange(line.text)) || /https?:|www\./i.test(line.text))) {
+      if (
+        section.kind === "header" &&
+        (line === nameLine || EMAIL_RE.test(line.text) || (PHONE_RE.test(line.text) && !findDateRange(line.text)) || /https?:|www\./i.test(line.text))
+      ) {
         flush();
         continue;
       }
@@ -521,7 +649,10 @@ export function extractProfile(lines: TextLine[], options: ExtractOptions = {}):
     flush();
   }
   profile.skills = skills;
-  const covered = coveredMonths(profile.positions.filter((p) => p.start).map((p) => ({ start: p.start!, end: p.end })), asOf);
+  const covered = coveredMonths(
+    profile.positions.filter((p) => p.start).map((p) => ({ start: p.start!, end: p.end })),
+    asOf,
+  );
   profile.totalMonths = covered.months;
   profile.totalYears = Math.round((covered.months / 12) * 10) / 10;
   profile.gapMonths = covered.gapMonths;

@@ -21,15 +21,174 @@ export type SectionKind =
   | "other";
 
 const NAMES: [SectionKind, string[]][] = [
-  ["experience", ["experience", "work experience", "professional experience", "work history", "employment", "employment history", "career history", "career", "relevant experience", "professional background", "positions held", "experience history", "berufserfahrung", "professional history", "employment experience", "working experience", "industry experience", "relevant work experience", "experience summary", "career experience", "employment record", "work", "experience & employment"]],
-  ["education", ["education", "academic background", "education and training", "education & training", "academics", "academic qualifications", "academic history", "education history", "studies", "training and education", "educational background", "academic profile", "education & certifications", "education and certifications"]],
-  ["skills", ["skills", "technical skills", "core skills", "areas of expertise", "expertise", "competencies", "core competencies", "key skills", "technologies", "tools", "skills and tools", "skills & tools", "tech stack", "skills summary", "technical proficiencies", "skills & expertise", "skills and expertise", "key competencies", "tools and technologies", "tools & technologies", "skills & abilities", "skills and abilities", "professional skills", "relevant skills", "computer skills", "technical competencies", "technical expertise", "programming languages", "languages & tools", "languages and tools", "languages & technologies", "software", "software skills", "skill set", "skillset", "skills & technologies", "skills and technologies"]],
-  ["summary", ["summary", "profile", "about me", "executive summary", "professional summary", "objective", "career objective", "about", "personal statement", "overview", "professional profile", "career summary", "summary of qualifications", "qualifications summary", "highlights", "career highlights", "professional overview", "profile summary"]],
-  ["certifications", ["certifications", "certificates", "licenses & certifications", "licenses and certifications", "licences & certifications", "professional certifications", "licenses", "licences", "accreditations", "certifications & licenses", "courses & certifications", "certifications & training", "certifications and training", "training & certifications", "training", "professional development", "courses"]],
+  [
+    "experience",
+    [
+      "experience",
+      "work experience",
+      "professional experience",
+      "work history",
+      "employment",
+      "employment history",
+      "career history",
+      "career",
+      "relevant experience",
+      "professional background",
+      "positions held",
+      "experience history",
+      "berufserfahrung",
+      "professional history",
+      "employment experience",
+      "working experience",
+      "industry experience",
+      "relevant work experience",
+      "experience summary",
+      "career experience",
+      "employment record",
+      "work",
+      "experience & employment",
+    ],
+  ],
+  [
+    "education",
+    [
+      "education",
+      "academic background",
+      "education and training",
+      "education & training",
+      "academics",
+      "academic qualifications",
+      "academic history",
+      "education history",
+      "studies",
+      "training and education",
+      "educational background",
+      "academic profile",
+      "education & certifications",
+      "education and certifications",
+    ],
+  ],
+  [
+    "skills",
+    [
+      "skills",
+      "technical skills",
+      "core skills",
+      "areas of expertise",
+      "expertise",
+      "competencies",
+      "core competencies",
+      "key skills",
+      "technologies",
+      "tools",
+      "skills and tools",
+      "skills & tools",
+      "tech stack",
+      "skills summary",
+      "technical proficiencies",
+      "skills & expertise",
+      "skills and expertise",
+      "key competencies",
+      "tools and technologies",
+      "tools & technologies",
+      "skills & abilities",
+      "skills and abilities",
+      "professional skills",
+      "relevant skills",
+      "computer skills",
+      "technical competencies",
+      "technical expertise",
+      "programming languages",
+      "languages & tools",
+      "languages and tools",
+      "languages & technologies",
+      "software",
+      "software skills",
+      "skill set",
+      "skillset",
+      "skills & technologies",
+      "skills and technologies",
+    ],
+  ],
+  [
+    "summary",
+    [
+      "summary",
+      "profile",
+      "about me",
+      "executive summary",
+      "professional summary",
+      "objective",
+      "career objective",
+      "about",
+      "personal statement",
+      "overview",
+      "professional profile",
+      "career summary",
+      "summary of qualifications",
+      "qualifications summary",
+      "highlights",
+      "career highlights",
+      "professional overview",
+      "profile summary",
+    ],
+  ],
+  [
+    "certifications",
+    [
+      "certifications",
+      "certificates",
+      "licenses & certifications",
+      "licenses and certifications",
+      "licences & certifications",
+      "professional certifications",
+      "licenses",
+      "licences",
+      "accreditations",
+      "certifications & licenses",
+      "courses & certifications",
+      "certifications & training",
+      "certifications and training",
+      "training & certifications",
+      "training",
+      "professional development",
+      "courses",
+    ],
+  ],
   ["languages", ["languages", "language skills", "spoken languages", "language proficiency"]],
   ["links", ["links", "online", "profiles", "contact links", "social", "online profiles", "web", "portfolio"]],
   ["contact", ["contact", "contact information", "contact details", "personal details", "personal information", "details"]],
-  ["projects", ["projects", "selected projects", "key projects", "personal projects", "publications", "awards", "honors", "honours", "awards & honors", "volunteering", "volunteer experience", "interests", "hobbies", "references", "activities", "leadership", "achievements", "volunteer work", "additional information", "key achievements", "accomplishments", "community involvement", "affiliations", "memberships", "professional affiliations", "open source"]],
+  [
+    "projects",
+    [
+      "projects",
+      "selected projects",
+      "key projects",
+      "personal projects",
+      "publications",
+      "awards",
+      "honors",
+      "honours",
+      "awards & honors",
+      "volunteering",
+      "volunteer experience",
+      "interests",
+      "hobbies",
+      "references",
+      "activities",
+      "leadership",
+      "achievements",
+      "volunteer work",
+      "additional information",
+      "key achievements",
+      "accomplishments",
+      "community involvement",
+      "affiliations",
+      "memberships",
+      "professional affiliations",
+      "open source",
+    ],
+  ],
 ];
 
 const LOOKUP = new Map<string, SectionKind>();
@@ -40,13 +199,38 @@ for (const [kind, names] of NAMES) for (const n of names) LOOKUP.set(n, kind);
  * a skills list, "Work" or "Training" at the start of a line of prose. In the body's own style they
  * count only in capitals, with a colon, or after a gap.
  */
-const AMBIGUOUS = new Set(["tools", "technologies", "software", "online", "web", "social", "details", "career", "about", "portfolio", "activities", "leadership", "studies", "work", "training", "courses"]);
+const AMBIGUOUS = new Set([
+  "tools",
+  "technologies",
+  "software",
+  "online",
+  "web",
+  "social",
+  "details",
+  "career",
+  "about",
+  "portfolio",
+  "activities",
+  "leadership",
+  "studies",
+  "work",
+  "training",
+  "courses",
+]);
 
 function normalise(text: string): string {
   let t = text.trim();
   // Letter-spaced capitals ("E X P E R I E N C E", "W O R K  H I S T O R Y"): words are the double spaces.
-  if (/^(?:\p{L}\s{1,3}){3,}\p{L}$/u.test(t)) t = t.split(/\s{2,}/).map((w) => w.replace(/\s/g, "")).join(" ");
-  return t.toLowerCase().replace(/[:：|•]+/g, " ").replace(/\s+/g, " ").trim();
+  if (/^(?:\p{L}\s{1,3}){3,}\p{L}$/u.test(t))
+    t = t
+      .split(/\s{2,}/)
+      .map((w) => w.replace(/\s/g, ""))
+      .join(" ");
+  return t
+    .toLowerCase()
+    .replace(/[:：|•]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The section a heading names, or undefined when the words are not a known heading. */
@@ -79,7 +263,8 @@ function standsAsHeading(lines: TextLine[], i: number): boolean {
   if (colon || caps || gapBefore || gapAfter) return true;
   // With no gap on either side: not when the line before is a long unfinished line (this is its
   // wrapped tail) or the line after carries on in lower case (this begins a sentence).
-  const prevUnfinished = !!prev && /(?:[,&/(–—-]|\b(?:and|or|of|the|a|an|in|on|for|with|to|at|by|as|from|our|my|its|their|using|including))\s*$/.test(prev.text);
+  const prevUnfinished =
+    !!prev && /(?:[,&/(–—-]|\b(?:and|or|of|the|a|an|in|on|for|with|to|at|by|as|from|our|my|its|their|using|including))\s*$/.test(prev.text);
   const nextContinues = !!next && /^\p{Ll}/u.test(next.text.trim());
   return !prevUnfinished && !nextContinues;
 }
@@ -130,8 +315,13 @@ export function splitSections(lines: TextLine[]): Section[] {
     // An unknown heading drawn exactly like the known ones starts an "other" section, unless dates
     // follow within a few lines: then it heads a position ("General Manager" over "Mar 2018 – Jul 2024").
     if (
-      line.heading && line.fontSize > 0 && headingStyle.has(`${Math.round(line.fontSize)}:${line.bold}`) &&
-      sections.length > 1 && line.text.length <= 40 && !/\d/.test(line.text) && !lines.slice(i + 1, i + 4).some((l) => findDateRange(l.text))
+      line.heading &&
+      line.fontSize > 0 &&
+      headingStyle.has(`${Math.round(line.fontSize)}:${line.bold}`) &&
+      sections.length > 1 &&
+      line.text.length <= 40 &&
+      !/\d/.test(line.text) &&
+      !lines.slice(i + 1, i + 4).some((l) => findDateRange(l.text))
     ) {
       sections.push({ kind: "other", heading: line.text, lines: [] });
       continue;

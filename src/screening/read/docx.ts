@@ -77,7 +77,8 @@ export async function readDocx(bytes: Uint8Array): Promise<ReadResult> {
     // Re-packing (only when hidden runs were cut) needs every entry, media included.
     if (hidden.length) for (const entry of media) files[entry.name] = inflateEntry(bytes, entry);
   } catch (error) {
-    if (error instanceof ZipLimitError) return emptyResult("docx", "too-large", `The Word document unpacks to too much data (${error.message}); it looks like a zip bomb and was not read.`);
+    if (error instanceof ZipLimitError)
+      return emptyResult("docx", "too-large", `The Word document unpacks to too much data (${error.message}); it looks like a zip bomb and was not read.`);
     if (error instanceof ZipFormatError) return emptyResult("docx", "corrupt", `The Word document is damaged: ${error.message}.`);
     return emptyResult("docx", "corrupt", `The Word document could not be unpacked: ${(error as Error).message}.`);
   }
@@ -96,7 +97,8 @@ export async function readDocx(bytes: Uint8Array): Promise<ReadResult> {
   const { lines, hidden: styleHidden } = htmlToLines(html);
   const hiddenText = [...hidden, ...styleHidden];
   const flags = hiddenText.length ? ["hidden-text"] : [];
-  if (lines.length === 0) return { status: "image-only", format: "docx", message: "The Word document has no text (only images or empty).", lines, hiddenText, flags };
+  if (lines.length === 0)
+    return { status: "image-only", format: "docx", message: "The Word document has no text (only images or empty).", lines, hiddenText, flags };
   return { status: "parsed", format: "docx", lines, hiddenText, flags };
 }
 

@@ -46,7 +46,8 @@ function pdfWithContentStream(data: Buffer, filter: string): Uint8Array {
  */
 async function bombBehindHiddenEnds(hidden: number, size: number): Promise<Buffer> {
   const word = Buffer.from("\nendstream\n", "latin1");
-  const stored = (data: Buffer) => Buffer.concat([Buffer.from([0x00, data.length & 0xff, data.length >> 8, ~data.length & 0xff, (~data.length >> 8) & 0xff]), data]);
+  const stored = (data: Buffer) =>
+    Buffer.concat([Buffer.from([0x00, data.length & 0xff, data.length >> 8, ~data.length & 0xff, (~data.length >> 8) & 0xff]), data]);
   return Buffer.concat([Buffer.from([0x78, 0xda]), ...Array.from({ length: hidden }, () => stored(word)), await deflatedZeros(size, true)]);
 }
 
@@ -82,7 +83,10 @@ describe("hostile resume files", () => {
   it("still reads HTML nested as deep as real documents go", async () => {
     const r = await readDocument(nestedDivs(400), { filename: "cv.html" });
     assert.equal(r.status, "parsed");
-    assert.deepEqual(r.lines.map((l) => l.text), ["Ada Example"]);
+    assert.deepEqual(
+      r.lines.map((l) => l.text),
+      ["Ada Example"],
+    );
   });
 
   it("refuses a PDF whose content stream inflates to 1 GiB as too-large within seconds, and gives the memory back", async () => {
@@ -112,7 +116,7 @@ describe("hostile resume files", () => {
     assert.ok(grown < kept, `memory grew by ${Math.round(grown / MB)} MB and stayed`);
   });
 
-  it("finds a bomb hidden after \"endstream\" words inside the compressed data", async () => {
+  it('finds a bomb hidden after "endstream" words inside the compressed data', async () => {
     const started = performance.now();
     const r = await readDocument(pdfWithContentStream(await bombBehindHiddenEnds(3, 512 * MB), "/FlateDecode"), { filename: "cv.pdf" });
     assert.equal(r.status, "too-large");
@@ -144,7 +148,9 @@ describe("hostile resume files", () => {
         "_rels/.rels": strToU8(
           '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
         ),
-        "word/document.xml": strToU8(`<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs}</w:body></w:document>`),
+        "word/document.xml": strToU8(
+          `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs}</w:body></w:document>`,
+        ),
       },
       { level: 9 },
     );
@@ -178,7 +184,10 @@ describe("hostile resume files", () => {
       readDocument(pdfWithContentStream(await deflatedZeros(64 * MB), "/FlateDecode"), { filename: "cv.pdf" }),
     ]);
     delay.disable();
-    assert.deepEqual(results.map((r) => r.status), ["too-large", "corrupt", "image-only"]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["too-large", "corrupt", "image-only"],
+    );
     const worstMs = delay.max / 1e6;
     assert.ok(worstMs < 500, `the event loop stalled for ${Math.round(worstMs)} ms`);
   });
@@ -187,7 +196,11 @@ describe("hostile resume files", () => {
     const many = new TextEncoder().encode("a\n".repeat(4_000_000));
     const long = new TextEncoder().encode(`${"word ".repeat(40)}\n`.repeat(40_000));
     const paragraphs = new TextEncoder().encode(`<html><body>${"<p>ab</p>".repeat(1_000_000)}`);
-    for (const [bytes, filename] of [[many, "cv.txt"], [long, "cv.txt"], [paragraphs, "cv.html"]] as const) {
+    for (const [bytes, filename] of [
+      [many, "cv.txt"],
+      [long, "cv.txt"],
+      [paragraphs, "cv.html"],
+    ] as const) {
       const r = await readDocument(bytes, { filename });
       assert.equal(r.status, "partial");
       assert.match(r.message ?? "", /more text than a resume/);

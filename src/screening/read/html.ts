@@ -11,10 +11,59 @@ import { MAX_LINES, MAX_TEXT_CHARS } from "./limits.ts";
 
 const SKIP = new Set(["script", "style", "head", "noscript", "template", "title", "svg", "object", "iframe"]);
 const BLOCK = new Set([
-  "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "th", "section", "ul", "ol", "table",
-  "header", "footer", "article", "aside", "main", "dt", "dd", "dl", "blockquote", "pre", "hr", "body", "nav", "address",
+  "p",
+  "div",
+  "li",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "br",
+  "tr",
+  "td",
+  "th",
+  "section",
+  "ul",
+  "ol",
+  "table",
+  "header",
+  "footer",
+  "article",
+  "aside",
+  "main",
+  "dt",
+  "dd",
+  "dl",
+  "blockquote",
+  "pre",
+  "hr",
+  "body",
+  "nav",
+  "address",
 ]);
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", ndash: "–", mdash: "—", bull: "•", middot: "·", rsquo: "’", lsquo: "‘", rdquo: "”", ldquo: "“", hellip: "…", eacute: "é", uuml: "ü", ouml: "ö", auml: "ä" };
+const NAMED: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  ndash: "–",
+  mdash: "—",
+  bull: "•",
+  middot: "·",
+  rsquo: "’",
+  lsquo: "‘",
+  rdquo: "”",
+  ldquo: "“",
+  hellip: "…",
+  eacute: "é",
+  uuml: "ü",
+  ouml: "ö",
+  auml: "ä",
+};
 
 /**
  * How deep elements may nest. Browsers stop nesting at about this depth too (Chromium: 512); a
@@ -153,7 +202,15 @@ export function readHtml(bytes: Uint8Array): ReadResult {
   try {
     read = htmlToLines(html);
   } catch (error) {
-    if (error instanceof HtmlTooDeepError) return { status: "corrupt", format: "html", message: `The HTML file was not read: its ${error.message}; no resume needs that.`, lines: [], hiddenText: [], flags: [] };
+    if (error instanceof HtmlTooDeepError)
+      return {
+        status: "corrupt",
+        format: "html",
+        message: `The HTML file was not read: its ${error.message}; no resume needs that.`,
+        lines: [],
+        hiddenText: [],
+        flags: [],
+      };
     throw error;
   }
   const { lines, hidden } = read;

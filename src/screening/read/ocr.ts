@@ -46,7 +46,10 @@ export async function ocr(bytes: Uint8Array, options: OcrOptions): Promise<strin
     if (options.kind === "pdf") {
       const r = await run("pdftoppm", ["-r", "200", "-gray", "-png", "-f", "1", "-l", String(options.maxPages ?? 3), input, join(dir, "page")], timeoutMs);
       if (!r.ok) return undefined;
-      images = (await readdir(dir)).filter((f) => f.startsWith("page") && f.endsWith(".png")).sort().map((f) => join(dir, f));
+      images = (await readdir(dir))
+        .filter((f) => f.startsWith("page") && f.endsWith(".png"))
+        .sort()
+        .map((f) => join(dir, f));
     } else images = [input];
     const texts: string[] = [];
     for (const image of images) {

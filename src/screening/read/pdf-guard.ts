@@ -58,7 +58,8 @@ export async function checkPdfInflatedSize(bytes: Uint8Array, max = MAX_PDF_INFL
       continue;
     }
     const { produced, consumed, over } = await inflateCounting(buf.subarray(start), max - total);
-    if (over) throw new PdfInflateLimitError(`its compressed streams inflate to more than ${Math.round(max / 1024 / 1024)} MB (passed in the stream at byte ${start})`);
+    if (over)
+      throw new PdfInflateLimitError(`its compressed streams inflate to more than ${Math.round(max / 1024 / 1024)} MB (passed in the stream at byte ${start})`);
     total += produced;
     at = buf.indexOf(STREAM, start + Math.max(1, consumed));
   }

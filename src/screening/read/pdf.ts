@@ -119,8 +119,17 @@ async function readPageRuns(page: PageProxy, pageNumber: number, tinyFontPt: num
   const stack: GraphicsState[] = [];
   let images = 0;
   let gs: GraphicsState = {
-    ctm: IDENTITY, fill: [0, 0, 0], fillAlpha: 1, font: "", fontSize: 0, renderMode: 0,
-    leading: 0, charSpacing: 0, wordSpacing: 0, hScale: 1, rise: 0,
+    ctm: IDENTITY,
+    fill: [0, 0, 0],
+    fillAlpha: 1,
+    font: "",
+    fontSize: 0,
+    renderMode: 0,
+    leading: 0,
+    charSpacing: 0,
+    wordSpacing: 0,
+    hScale: 1,
+    rise: 0,
   };
   let tm: Matrix = IDENTITY;
   let lm: Matrix = IDENTITY;
@@ -239,10 +248,11 @@ async function readPageRuns(page: PageProxy, pageNumber: number, tinyFontPt: num
           const ys = [box[1]!, box[3]!];
           const px: number[] = [];
           const py: number[] = [];
-          for (const x of xs) for (const y of ys) {
-            px.push(a * x + c * y + e);
-            py.push(b * x + d * y + f);
-          }
+          for (const x of xs)
+            for (const y of ys) {
+              px.push(a * x + c * y + e);
+              py.push(b * x + d * y + f);
+            }
           rects.push({ x0: Math.min(...px), y0: Math.min(...py), x1: Math.max(...px), y1: Math.max(...py), fill: gs.fill });
         }
         break;
@@ -327,8 +337,13 @@ export function mergeGlyphRuns(runs: GlyphRun[]): GlyphRun[] {
     const last = out[out.length - 1];
     if (last) {
       const gap = run.x - (last.x + last.width);
-      const sameStyle = last.page === run.page && Math.abs(last.y - run.y) < 0.01 * Math.max(1, run.fontSize) && Math.abs(last.fontSize - run.fontSize) < 0.01 &&
-        last.bold === run.bold && last.hidden === run.hidden && last.fill.every((c, i) => Math.abs(c - run.fill[i]!) < 0.01);
+      const sameStyle =
+        last.page === run.page &&
+        Math.abs(last.y - run.y) < 0.01 * Math.max(1, run.fontSize) &&
+        Math.abs(last.fontSize - run.fontSize) < 0.01 &&
+        last.bold === run.bold &&
+        last.hidden === run.hidden &&
+        last.fill.every((c, i) => Math.abs(c - run.fill[i]!) < 0.01);
       if (sameStyle && gap > -0.5 && gap <= run.fontSize * 0.35) {
         last.text += gap > run.fontSize * 0.12 && !last.text.endsWith(" ") && !run.text.startsWith(" ") ? ` ${run.text}` : run.text;
         last.width = run.x + run.width - last.x;
@@ -450,7 +465,15 @@ function gutterIn(body: { x0: number; x1: number; y: number }[], pageWidth: numb
     const rightItems = ok ? body.filter((l) => l.x0 >= x) : [];
     const left = leftItems.length;
     const right = rightItems.length;
-    if (ok && left >= 4 && right >= 4 && left + right >= body.length * 0.8 && isColumn(leftItems, body) && isColumn(rightItems, body) && startsAligned(rightItems)) {
+    if (
+      ok &&
+      left >= 4 &&
+      right >= 4 &&
+      left + right >= body.length * 0.8 &&
+      isColumn(leftItems, body) &&
+      isColumn(rightItems, body) &&
+      startsAligned(rightItems)
+    ) {
       if (runStart < 0) runStart = x;
       const len = x - runStart + 2;
       if (len > bestLen) {
@@ -493,7 +516,8 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
     for (const key of ["Title", "Subject", "Keywords"]) {
       const value = meta?.[key];
       // Ordinary titles ("Jane Doe - Resume") are fine; instructions and long keyword dumps are not.
-      if (typeof value === "string" && (isInjection(value) || value.trim().split(/\s+/).length >= 20)) hiddenText.push({ text: value.trim().slice(0, 2000), reason: "metadata" });
+      if (typeof value === "string" && (isInjection(value) || value.trim().split(/\s+/).length >= 20))
+        hiddenText.push({ text: value.trim().slice(0, 2000), reason: "metadata" });
     }
   } catch {
     // Unreadable metadata is not a reason to fail the file.
@@ -529,7 +553,10 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
       }
       const [vx0 = 0, , vx1 = 612] = page.view;
       const width = vx1 - vx0;
-      const gutter = findGutter(visible.map((r) => ({ x0: r.x - vx0, x1: r.x - vx0 + r.width, y: r.y })), width);
+      const gutter = findGutter(
+        visible.map((r) => ({ x0: r.x - vx0, x1: r.x - vx0 + r.width, y: r.y })),
+        width,
+      );
       if (gutter === undefined) {
         perPage.push({ page: p, items: buildLines(visible) });
         continue;
@@ -596,7 +623,9 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
       if (!text.trim()) continue;
       visibleChars += text.length;
       const heading =
-        text.length <= 40 && text.split(/\s+/).length <= 5 && !/\d{4}/.test(text) &&
+        text.length <= 40 &&
+        text.split(/\s+/).length <= 5 &&
+        !/\d{4}/.test(text) &&
         (item.fontSize >= bodySize * 1.15 || (item.bold && /^[A-Z][A-Za-z &/]+$/.test(text.trim())));
       lines.push({ text, page: pg.page, fontSize: Math.round(item.fontSize * 10) / 10, bold: item.bold, heading, gapBefore });
     }
@@ -665,7 +694,10 @@ function labelColumn(left: BuiltLine[], right: BuiltLine[]): BuiltLine[] | undef
   const found = starts.filter((k) => k >= 0);
   if (found.length < Math.max(2, joined.length * 0.6) || found.some((k, i) => i > 0 && k <= found[i - 1]!)) return undefined;
   // Labels are sparse: a sidebar listing one skill per line at the body's spacing is not a label column.
-  const steps = joined.slice(1).map((l, i) => joined[i]!.y - l.y).sort((a, b) => a - b);
+  const steps = joined
+    .slice(1)
+    .map((l, i) => joined[i]!.y - l.y)
+    .sort((a, b) => a - b);
   if (steps.length > 0 && steps[Math.floor(steps.length / 2)]! < pitch * 1.6) return undefined;
   const out: BuiltLine[] = [];
   let k = 0;

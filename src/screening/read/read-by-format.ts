@@ -22,7 +22,13 @@ export function sniffFormat(bytes: Uint8Array, filename = "", mime = ""): Resume
   }
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return "ole";
   if (/^\s*\{\\rtf/.test(head)) return "rtf";
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47]) || startsWith(bytes, [0xff, 0xd8, 0xff]) || startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return "image";
+  if (
+    startsWith(bytes, [0x89, 0x50, 0x4e, 0x47]) ||
+    startsWith(bytes, [0xff, 0xd8, 0xff]) ||
+    startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) ||
+    startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])
+  )
+    return "image";
   if (/^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >])/i.test(head) || /\.html?$/i.test(filename) || mime === "text/html") return "html";
   return "text";
 }
@@ -39,7 +45,8 @@ export async function readByFormat(bytes: Uint8Array, filename = "", mime = ""):
       try {
         await checkPdfInflatedSize(bytes);
       } catch (error) {
-        if (error instanceof PdfInflateLimitError) return emptyResult("pdf", "too-large", `The PDF was not read: ${error.message}; it looks like a decompression bomb.`);
+        if (error instanceof PdfInflateLimitError)
+          return emptyResult("pdf", "too-large", `The PDF was not read: ${error.message}; it looks like a decompression bomb.`);
         throw error;
       }
       return (await import("./pdf.ts")).readPdf(bytes);
@@ -85,7 +92,10 @@ export function boundResult(result: ReadResult): ReadResult {
   return {
     ...result,
     ...(cut && result.status === "parsed"
-      ? { status: "partial" as const, message: `The file holds more text than a resume (over ${MAX_LINES.toLocaleString("en")} lines or ${MAX_TEXT_CHARS.toLocaleString("en")} characters); only the first ${lines.toLocaleString("en")} lines were kept.` }
+      ? {
+          status: "partial" as const,
+          message: `The file holds more text than a resume (over ${MAX_LINES.toLocaleString("en")} lines or ${MAX_TEXT_CHARS.toLocaleString("en")} characters); only the first ${lines.toLocaleString("en")} lines were kept.`,
+        }
       : {}),
     lines: result.lines.slice(0, lines),
     hiddenText,

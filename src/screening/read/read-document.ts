@@ -61,7 +61,14 @@ async function ocrPdf(bytes: Uint8Array, result: ReadResult): Promise<ReadResult
 async function ocrImage(bytes: Uint8Array): Promise<ReadResult> {
   const text = await ocr(bytes, { kind: "image" });
   if (!text) return emptyResult("unknown", "image-only", "The file is an image and OCR (tesseract) is not installed or read nothing.");
-  return { status: "partial", format: "unknown", message: "The file is an image; its text was read by OCR, which may contain errors.", lines: ocrLines(text), hiddenText: [], flags: ["image-only", "ocr"] };
+  return {
+    status: "partial",
+    format: "unknown",
+    message: "The file is an image; its text was read by OCR, which may contain errors.",
+    lines: ocrLines(text),
+    hiddenText: [],
+    flags: ["image-only", "ocr"],
+  };
 }
 
 /** Reads a resume file of any supported format into visible lines, hidden text and a status. */
@@ -69,7 +76,11 @@ export async function readDocument(bytes: Uint8Array, options: ReadOptions = {})
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (bytes.length === 0) return emptyResult("unknown", "corrupt", "The file is empty (0 bytes).");
   if (bytes.length > maxBytes) {
-    return emptyResult("unknown", "too-large", `The file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; resumes over ${(maxBytes / 1024 / 1024).toFixed(0)} MB are not read.`);
+    return emptyResult(
+      "unknown",
+      "too-large",
+      `The file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; resumes over ${(maxBytes / 1024 / 1024).toFixed(0)} MB are not read.`,
+    );
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
   const tooSlow = () => emptyResult("unknown", "corrupt", `Reading the file took longer than ${duration(timeoutMs)} and was stopped.`);
@@ -80,7 +91,11 @@ export async function readDocument(bytes: Uint8Array, options: ReadOptions = {})
     return withTimeout(ocrImage(bytes), timeoutMs, tooSlow);
   }
   const started = performance.now();
-  const result = await readInWorker(bytes, { deadlineMs: timeoutMs, ...(options.filename ? { filename: options.filename } : {}), ...(options.mime ? { mime: options.mime } : {}) });
+  const result = await readInWorker(bytes, {
+    deadlineMs: timeoutMs,
+    ...(options.filename ? { filename: options.filename } : {}),
+    ...(options.mime ? { mime: options.mime } : {}),
+  });
   if (format !== "pdf" || result.status !== "image-only" || options.ocr === false) return result;
   return withTimeout(ocrPdf(bytes, result), Math.max(1, timeoutMs - (performance.now() - started)), tooSlow);
 }

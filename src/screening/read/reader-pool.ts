@@ -112,7 +112,11 @@ function spawn(): Slot {
     const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
     slot.finish?.(
       outOfMemory
-        ? emptyResult("unknown", "too-large", `Reading the file needed more than ${slot.heapMb} MB of memory and was stopped; it looks built to exhaust the server.`)
+        ? emptyResult(
+            "unknown",
+            "too-large",
+            `Reading the file needed more than ${slot.heapMb} MB of memory and was stopped; it looks built to exhaust the server.`,
+          )
         : emptyResult("unknown", "corrupt", `The file could not be read: ${error.message}.`),
     );
   });
@@ -150,7 +154,14 @@ function run(slot: Slot, job: Job): void {
     slot.worker.getHeapStatistics().then(
       (heap) => {
         const used = heap.used_heap_size + heap.external_memory;
-        if (used > memoryLimit) stop(emptyResult("unknown", "too-large", `Reading the file needed more than ${limits.memoryMb} MB of memory and was stopped; it looks built to exhaust the server.`));
+        if (used > memoryLimit)
+          stop(
+            emptyResult(
+              "unknown",
+              "too-large",
+              `Reading the file needed more than ${limits.memoryMb} MB of memory and was stopped; it looks built to exhaust the server.`,
+            ),
+          );
       },
       () => {},
     );
@@ -206,7 +217,13 @@ function pump(): void {
  */
 export function readInWorker(bytes: Uint8Array, options: { filename?: string; mime?: string; deadlineMs: number }): Promise<ReadResult> {
   return new Promise((resolve) => {
-    queue.push({ bytes, deadlineMs: options.deadlineMs, resolve, ...(options.filename ? { filename: options.filename } : {}), ...(options.mime ? { mime: options.mime } : {}) });
+    queue.push({
+      bytes,
+      deadlineMs: options.deadlineMs,
+      resolve,
+      ...(options.filename ? { filename: options.filename } : {}),
+      ...(options.mime ? { mime: options.mime } : {}),
+    });
     pump();
   });
 }

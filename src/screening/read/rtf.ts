@@ -7,7 +7,31 @@
 import type { HiddenText, ReadResult, TextLine } from "./types.ts";
 import { stripInvisibleCharacters } from "./invisible-characters.ts";
 
-const SKIP_DESTINATIONS = new Set(["fonttbl", "colortbl", "stylesheet", "info", "pict", "object", "header", "footer", "headerl", "headerr", "footerl", "footerr", "listtable", "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata", "datastore", "latentstyles", "fldinst", "bkmkstart", "bkmkend"]);
+const SKIP_DESTINATIONS = new Set([
+  "fonttbl",
+  "colortbl",
+  "stylesheet",
+  "info",
+  "pict",
+  "object",
+  "header",
+  "footer",
+  "headerl",
+  "headerr",
+  "footerl",
+  "footerr",
+  "listtable",
+  "listoverridetable",
+  "rsidtbl",
+  "generator",
+  "xmlnstbl",
+  "themedata",
+  "datastore",
+  "latentstyles",
+  "fldinst",
+  "bkmkstart",
+  "bkmkend",
+]);
 const CP1252 = new TextDecoder("windows-1252");
 
 interface GroupState {

@@ -45,7 +45,10 @@ export function buildTaxonomy(): { skills: TaxonomySkill[]; problems: string[] }
   for (const [category, source] of groups) {
     for (const line of source.split("\n")) {
       if (!line.trim()) continue;
-      const parts = line.split("|").map((p) => p.trim()).filter(Boolean);
+      const parts = line
+        .split("|")
+        .map((p) => p.trim())
+        .filter(Boolean);
       const caseSensitive: string[] = [];
       const listOnly: string[] = [];
       const clean = parts.map((p) => {

@@ -1,6 +1,6 @@
 /**
  * Source lists for the skills taxonomy, engineering part. One entry per line of a template string:
-* `Canonical | alias | alias`. An alias (or the canonical name) written `=Go` matches only with
+ * `Canonical | alias | alias`. An alias (or the canonical name) written `=Go` matches only with
  * exactly that case, for names that are also ordinary words; one written `~Palo Alto` counts only in a
  * skills list, never in prose (a short form that is also a place or a phrase). `generate.ts` turns these into
  * `skills.json`.

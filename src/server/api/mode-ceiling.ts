@@ -22,7 +22,12 @@ export async function changeModeCeiling(db: Database, ceiling: ModeCeiling, mode
   const state = await db.transaction(async (tx) => {
     const after = await ceiling.set(mode, actor, tx);
     await audit.append(
-      { kind: "settings.mode_ceiling", actor, subject: { userId: actor.replace(/^user:/, "") }, data: { requested: mode, before: before.effective, effective: after.effective, environment: after.environment } },
+      {
+        kind: "settings.mode_ceiling",
+        actor,
+        subject: { userId: actor.replace(/^user:/, "") },
+        data: { requested: mode, before: before.effective, effective: after.effective, environment: after.environment },
+      },
       tx,
     );
     return after;

@@ -27,7 +27,11 @@ import { createEmbedder } from "../../ai/index.ts";
 const LEVER_ID = /^[\w-]{1,100}$/;
 const backfillBody = z.strictObject({
   connectionId: z.string().min(1).max(100).optional(),
-  since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2025-01-31").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "not a real date").optional(),
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2025-01-31")
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "not a real date")
+    .optional(),
   includeConfidential: z.boolean().optional(),
 });
 const startBody = z.strictObject({
@@ -50,14 +54,22 @@ export async function connectionFor(ctx: AppContext, named: string | undefined):
   throw new HttpError(400, "bad_query", `several connections exist (${all.map((c) => c.id).join(", ")}): choose one with connection=<id>`);
 }
 
-export function mountRediscoveryRoutes(api: Hono, ctx: AppContext, engine: WorkflowEngine, actor: (c: Context) => string, body: <T>(c: Context, schema: z.ZodType<T>) => Promise<T>): void {
+export function mountRediscoveryRoutes(
+  api: Hono,
+  ctx: AppContext,
+  engine: WorkflowEngine,
+  actor: (c: Context) => string,
+  body: <T>(c: Context, schema: z.ZodType<T>) => Promise<T>,
+): void {
   api.get("/rediscovery", async (c) => {
     const postingId = c.req.query("posting") ?? "";
     if (!LEVER_ID.test(postingId)) throw new HttpError(400, "bad_query", "posting must be a Lever posting id (posting=<id>)");
     const limitText = c.req.query("limit") ?? "10";
-    if (!/^\d{1,3}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100) throw new HttpError(400, "bad_query", "limit must be a whole number from 1 to 100");
+    if (!/^\d{1,3}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100)
+      throw new HttpError(400, "bad_query", "limit must be a whole number from 1 to 100");
     const includeActive = c.req.query("includeActive");
-    if (includeActive !== undefined && includeActive !== "true" && includeActive !== "false") throw new HttpError(400, "bad_query", "includeActive must be true or false");
+    if (includeActive !== undefined && includeActive !== "true" && includeActive !== "false")
+      throw new HttpError(400, "bad_query", "includeActive must be true or false");
     const connectionId = await connectionFor(ctx, c.req.query("connection"));
     const lever = await ctx.connectionRegistry!.client(connectionId);
     const embedding = createEmbedder({ config: ctx.config });
@@ -102,10 +114,16 @@ export function mountRediscoveryRoutes(api: Hono, ctx: AppContext, engine: Workf
     const input = await body(c, startBody);
     const connectionId = await connectionFor(ctx, input.connectionId);
     try {
-      const runId = await engine.startManual("talent-rediscovery", { connectionId, actor: actor(c), traceId: crypto.randomUUID().replaceAll("-", ""), data: { postingId: input.postingId } });
+      const runId = await engine.startManual("talent-rediscovery", {
+        connectionId,
+        actor: actor(c),
+        traceId: crypto.randomUUID().replaceAll("-", ""),
+        data: { postingId: input.postingId },
+      });
       return c.json({ runId, workflowId: "talent-rediscovery", postingId: input.postingId }, 202);
     } catch (error) {
-      if (error instanceof EngineError) throw new HttpError(error.status === 404 ? 409 : error.status, "workflow_unavailable", `talent rediscovery cannot start: ${error.message}`);
+      if (error instanceof EngineError)
+        throw new HttpError(error.status === 404 ? 409 : error.status, "workflow_unavailable", `talent rediscovery cannot start: ${error.message}`);
       throw error;
     }
   });

@@ -73,7 +73,11 @@ for (const e of await testEngines()) {
     async function call(method: string, path: string, token: string | null, body?: unknown) {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (token) headers.authorization = `Bearer ${token}`;
-      const res = await app.request(`/api${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
+      const res = await app.request(`/api${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+      });
       return { status: res.status, json: (await res.json()) as Record<string, any> };
     }
 
@@ -95,7 +99,10 @@ for (const e of await testEngines()) {
       assert.equal(runs.json.runs[0].workflowId, "tagger");
       assert.equal(runs.json.runs[0].status, "waiting");
       const one = await call("GET", `/runs/${runs.json.runs[0].id}`, ADMIN);
-      assert.deepEqual(one.json.run.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`), ["note:waiting"]);
+      assert.deepEqual(
+        one.json.run.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`),
+        ["note:waiting"],
+      );
       assert.equal(one.json.run.proposals[0].status, "pending");
       assert.equal((await call("GET", "/runs/abc", ADMIN)).status, 400);
       assert.equal((await call("GET", "/runs/99999", ADMIN)).status, 404);
@@ -110,7 +117,10 @@ for (const e of await testEngines()) {
       assert.equal(bad.status, 400);
       const ok = await call("POST", `/proposals/${note.id}/approve`, recruiter, { edits: { body: "Edited hello" } });
       assert.equal(ok.status, 200);
-      assert.equal(ok.json.proposal.decidedBy, `user:token:${(await t.db.query<{ id: number }>("select id from api_tokens where name = 'recruiter bot'")).rows[0]!.id}`);
+      assert.equal(
+        ok.json.proposal.decidedBy,
+        `user:token:${(await t.db.query<{ id: number }>("select id from api_tokens where name = 'recruiter bot'")).rows[0]!.id}`,
+      );
       await drain();
       assert.deepEqual(writes, ["note:Edited hello"]);
       const tag = (await call("GET", "/proposals?status=pending", recruiter)).json.proposals[0];

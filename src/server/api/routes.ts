@@ -54,13 +54,16 @@ export interface ApiOptions {
   promptsDir?: string | undefined;
 }
 
-
 const decisionBody = z.strictObject({ reason: z.string().max(2000).optional(), edits: z.record(z.string(), z.unknown()).optional() });
 const workflowPatch = z.strictObject({ enabled: z.boolean().optional(), mode: z.enum(["shadow", "assist", "auto"]).optional() });
 const changeDecisionBody = z.strictObject({ reason: z.string().max(2000).optional() });
 const changeStatuses = ["pending", "approved", "rejected", "withdrawn", "superseded", "all"] as const;
 const rerunBody = z.strictObject({ step: z.string().min(1) });
-const manualBody = z.strictObject({ connectionId: z.string().min(1), opportunityId: z.string().min(1).optional(), data: z.record(z.string(), z.unknown()).optional() });
+const manualBody = z.strictObject({
+  connectionId: z.string().min(1),
+  opportunityId: z.string().min(1).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
 
 function caller(c: Context): Caller {
   return (c.get as (k: string) => unknown)("caller") as Caller;
@@ -187,7 +190,8 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
   api.get("/proposals/:id", async (c) => {
     const p = await getProposal(db, intParam(c, "id"));
     const who = caller(c);
-    if (!p || (who.role === "hiring_manager" && !(who.postingIds ?? []).includes(p.postingId ?? ""))) throw new HttpError(404, "not_found", `no proposal ${c.req.param("id")}`);
+    if (!p || (who.role === "hiring_manager" && !(who.postingIds ?? []).includes(p.postingId ?? "")))
+      throw new HttpError(404, "not_found", `no proposal ${c.req.param("id")}`);
     return c.json({ proposal: p });
   });
 
@@ -283,7 +287,11 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
   api.get("/workflows/changes", async (c) => {
     const status = c.req.query("status") ?? "pending";
     if (!(changeStatuses as readonly string[]).includes(status)) throw new HttpError(400, "bad_query", `status must be one of ${changeStatuses.join(", ")}`);
-    const changes = await listWorkflowChanges(db, { status: status as (typeof changeStatuses)[number], workflowId: c.req.query("workflow") || undefined, limit: intQuery(c, "limit") });
+    const changes = await listWorkflowChanges(db, {
+      status: status as (typeof changeStatuses)[number],
+      workflowId: c.req.query("workflow") || undefined,
+      limit: intQuery(c, "limit"),
+    });
     return c.json({ changes });
   });
 
@@ -297,7 +305,13 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
     if (!loaded) throw new HttpError(404, "not_found", `no workflow "${id}"`);
     const body = await jsonBody(c, workflowPatch);
     const author = actorOf(caller(c));
-    const r = await requestWorkflowChange(db, { workflowId: id, file: { enabled: loaded.workflow.enabled, mode: loaded.workflow.mode }, patch: body, author, fourEyes: await fourEyesRequired(db) });
+    const r = await requestWorkflowChange(db, {
+      workflowId: id,
+      file: { enabled: loaded.workflow.enabled, mode: loaded.workflow.mode },
+      patch: body,
+      author,
+      fourEyes: await fourEyesRequired(db),
+    });
     const workflow = await workflowView(id);
     if (!r.pending) return c.json({ workflow, applied: r.applied, ...(r.selfApproved ? { selfApproved: true } : {}) });
     const now = describeWorkflowPatch(r.applied);
@@ -331,7 +345,13 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
   api.post("/workflows/:id/run", async (c) => {
     const body = await jsonBody(c, manualBody);
     const runId = await engineCall(
-      engine.startManual(c.req.param("id"), { connectionId: body.connectionId, opportunityId: body.opportunityId, data: body.data, actor: actorOf(caller(c)), traceId: crypto.randomUUID().replaceAll("-", "") }),
+      engine.startManual(c.req.param("id"), {
+        connectionId: body.connectionId,
+        opportunityId: body.opportunityId,
+        data: body.data,
+        actor: actorOf(caller(c)),
+        traceId: crypto.randomUUID().replaceAll("-", ""),
+      }),
     );
     return c.json({ runId }, 202);
   });

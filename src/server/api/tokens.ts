@@ -14,7 +14,11 @@ export function hashToken(token: string): string {
 /** Creates a token and returns it (shown once; only its hash is kept). */
 export async function createApiToken(db: Queryable, name: string, role: TokenRole = "admin"): Promise<{ id: number; token: string }> {
   const token = `fk_${randomBytes(24).toString("base64url")}`;
-  const { rows } = await db.query<{ id: number }>("insert into api_tokens (name, token_sha256, role) values ($1, $2, $3) returning id", [name, hashToken(token), role]);
+  const { rows } = await db.query<{ id: number }>("insert into api_tokens (name, token_sha256, role) values ($1, $2, $3) returning id", [
+    name,
+    hashToken(token),
+    role,
+  ]);
   return { id: Number(rows[0]!.id), token };
 }
 

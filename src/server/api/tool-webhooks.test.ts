@@ -61,7 +61,8 @@ for (const engine of await testEngines()) {
       assert.equal(await stored(), before, "a refused delivery must leave the inbox as it was");
     }
 
-    const result = (extra: Record<string, unknown> = {}) => JSON.stringify({ event: "quiz.completed", id: `r-${randomBytes(4).toString("hex")}`, result: { score: 7 }, ...extra });
+    const result = (extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ event: "quiz.completed", id: `r-${randomBytes(4).toString("hex")}`, result: { score: 7 }, ...extra });
 
     it("stores a signed result, and the same delivery again as a duplicate", async () => {
       const raw = result();
@@ -75,7 +76,12 @@ for (const engine of await testEngines()) {
     });
 
     it("refuses a signed body holding a lone surrogate with 400 naming the field", async () => {
-      await expectRefused(result({ result: { comments: ["ok", "\ud800"] } }), 400, "lone_surrogate", /^result\.comments\[1\]: contains a lone UTF-16 surrogate/);
+      await expectRefused(
+        result({ result: { comments: ["ok", "\ud800"] } }),
+        400,
+        "lone_surrogate",
+        /^result\.comments\[1\]: contains a lone UTF-16 surrogate/,
+      );
     });
 
     it("refuses a signed body nested 5,000 levels deep with 400", async () => {
@@ -86,7 +92,8 @@ for (const engine of await testEngines()) {
     it("refuses a triggeredAt no date can hold with 400 instead of failing on it", async () => {
       await expectRefused(result({ triggeredAt: 8.7e15 }), 400, "malformed_event", /^triggeredAt: must be milliseconds since 1970/);
       // A Date holds these, PostgreSQL cannot read them back as the ISO text they become.
-      for (const t of [1e15, 2.6e14, -6.3e13]) await expectRefused(result({ triggeredAt: t }), 400, "time_out_of_range", /^triggeredAt: not a time between the years 1 and 9999/);
+      for (const t of [1e15, 2.6e14, -6.3e13])
+        await expectRefused(result({ triggeredAt: t }), 400, "time_out_of_range", /^triggeredAt: not a time between the years 1 and 9999/);
     });
 
     it("stores an id longer than 200 characters cut without splitting a character in two", async () => {

@@ -58,8 +58,14 @@ export function toolWebhookRoutes(ctx: AppContext, secrets: ToolSecrets = envToo
     const connectionId = c.req.param("connection") ?? "default";
     if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(tool)) throw new HttpError(404, "tool_unknown", "not a tool name");
     const keys = secrets(tool);
-    if (keys.length === 0) throw new HttpError(404, "tool_unknown", `no secret is configured for tool "${tool}" (set FULCRUM_TOOL_SECRET_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")})`);
-    if (!plausibleConnectionId(connectionId) || !(await ctx.connections.exists(connectionId))) throw new HttpError(404, "connection_unknown", `no connection named "${connectionId}"`);
+    if (keys.length === 0)
+      throw new HttpError(
+        404,
+        "tool_unknown",
+        `no secret is configured for tool "${tool}" (set FULCRUM_TOOL_SECRET_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")})`,
+      );
+    if (!plausibleConnectionId(connectionId) || !(await ctx.connections.exists(connectionId)))
+      throw new HttpError(404, "connection_unknown", `no connection named "${connectionId}"`);
     const raw = await c.req.text();
     const verdict = signatureValid(c.req.header("x-fulcrum-signature") ?? "", raw, keys, Math.floor(Date.now() / 1000), ctx.config.webhook.replayWindowSeconds);
     if (verdict === "bad") throw new HttpError(401, "signature_invalid", "X-Fulcrum-Signature is missing or was not made with this tool's secret");
@@ -71,7 +77,8 @@ export function toolWebhookRoutes(ctx: AppContext, secrets: ToolSecrets = envToo
       throw new HttpError(400, "malformed_json", "the body is not valid JSON");
     }
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new HttpError(400, "malformed_event", "the body must be a JSON object");
-    if (typeof body.event !== "string" || !/^[\w.:-]{1,100}$/.test(body.event)) throw new HttpError(400, "malformed_event", '"event" must name the event, e.g. "assessment.completed"');
+    if (typeof body.event !== "string" || !/^[\w.:-]{1,100}$/.test(body.event))
+      throw new HttpError(400, "malformed_event", '"event" must name the event, e.g. "assessment.completed"');
     const unstorable = findUnstorableValue(body);
     if (unstorable) throw new HttpError(400, unstorable.code, unstorable.message);
     // A number a Date cannot hold (beyond ±8.64e15, the year 275760) is not a time.

@@ -33,7 +33,17 @@ describe("the candidate's booking page", { skip }, () => {
   const tokens: string[] = [];
 
   const request = (opp: string, n: number, over: Partial<LinkRequest> = {}): LinkRequest => ({
-    plan: { source: "template", sessions: [{ id: "tech", title: "Technical interview", minutes: 60, need: 1, pool: [person.leverUserId] }], maxGapMinutes: 30, bufferMinutes: 0, windowBusinessDays: 2, granularityMinutes: 60, loadCaps: {}, notes: [], problems: [] },
+    plan: {
+      source: "template",
+      sessions: [{ id: "tech", title: "Technical interview", minutes: 60, need: 1, pool: [person.leverUserId] }],
+      maxGapMinutes: 30,
+      bufferMinutes: 0,
+      windowBusinessDays: 2,
+      granularityMinutes: 60,
+      loadCaps: {},
+      notes: [],
+      problems: [],
+    },
     users: [{ id: person.leverUserId, name: person.name, email: person.email }],
     candidate: { name: `Casey${n} Candidate-Secret`, email: `casey${n}@mail.example`, timezone: "Europe/Lisbon" },
     opportunityId: opp,
@@ -46,7 +56,8 @@ describe("the candidate's booking page", { skip }, () => {
     ...over,
   });
   const call = (path: string, init: RequestInit = {}, ip = "192.0.2.10") => app.request(path, init, { incoming: { socket: { remoteAddress: ip } } });
-  const post = (path: string, form: Record<string, string>, ip?: string) => call(path, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded" } }, ip);
+  const post = (path: string, form: Record<string, string>, ip?: string) =>
+    call(path, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded" } }, ip);
 
   before(async () => {
     t = await openTestDatabase("postgres");
@@ -59,7 +70,15 @@ describe("the candidate's booking page", { skip }, () => {
     opportunities = [...sandbox.state.opportunities.values()].filter((o) => o.applications.length > 0).map((o) => o.id);
     const calendars = radicaleCalendars(radicale.url, [person]);
     const providers = openProviders(calendars);
-    const client = createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: admin.id, ledger: createDatabaseWriteLedger(t.db), retryBaseMs: 5, retryMaxMs: 50 });
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: "default",
+      performAs: admin.id,
+      ledger: createDatabaseWriteLedger(t.db),
+      retryBaseMs: 5,
+      retryMaxMs: 50,
+    });
     const lever: SelfScheduleLever = {
       createPanel: (o, panel, k) => client.createPanel(o, panel as unknown as PanelInput, k),
       updatePanel: (o, id, panel, k) => client.updatePanel(o, id, panel as unknown as PanelInput, k),
@@ -68,11 +87,25 @@ describe("the candidate's booking page", { skip }, () => {
     };
     const mail = { host: "127.0.0.1", port: smtp.port, secure: false, from: "Recruiting <recruiting@example.com>" };
     const notify = async (to: string, m: { title: string; text: string }) => void (await sendEmail(mail, { to, title: m.title, text: m.text }));
-    const selfScheduling = createSelfScheduling({ db: t.db, calendars, providers: () => providers, smtp: mail, lever: async () => lever, notify, now: () => NOW });
+    const selfScheduling = createSelfScheduling({
+      db: t.db,
+      calendars,
+      providers: () => providers,
+      smtp: mail,
+      lever: async () => lever,
+      notify,
+      now: () => NOW,
+    });
     app = bookingPageRoutes({ db: t.db, logger: silentLogger, selfScheduling, now: () => NOW, limits: { perAddress: 1000, perLink: 1000 } });
     const links = createBookingLinkStore(t.db);
     for (const n of [0, 1]) {
-      const { token } = await links.create({ connectionId: "default", opportunityId: opportunities[n]!, requestKey: `r${n}`, request: request(opportunities[n]!, n), expiresAt: new Date(NOW + 7 * 86_400_000) });
+      const { token } = await links.create({
+        connectionId: "default",
+        opportunityId: opportunities[n]!,
+        requestKey: `r${n}`,
+        request: request(opportunities[n]!, n),
+        expiresAt: new Date(NOW + 7 * 86_400_000),
+      });
       tokens.push(token!);
     }
   });
@@ -94,7 +127,10 @@ describe("the candidate's booking page", { skip }, () => {
     assert.ok(!html.includes(person.name) && !html.includes(person.email), "no interviewer names or addresses");
     assert.match(html, /On-site Interview: one interview, 60 minutes in all/);
     const tuesday = DateTime.fromMillis(NOW, { zone: "Europe/Lisbon" }).plus({ days: 1 });
-    assert.ok(html.includes(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Lisbon", weekday: "long", day: "numeric", month: "long" }).format(tuesday.toJSDate())), "grouped under the day's heading");
+    assert.ok(
+      html.includes(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Lisbon", weekday: "long", day: "numeric", month: "long" }).format(tuesday.toJSDate())),
+      "grouped under the day's heading",
+    );
     assert.match(html, /Lisbon time/);
     assert.doesNotMatch(html, /<script>|style=|\son[a-z]+=/i, "no inline script or style");
     const inBerlin = await (await call(`/${tokens[0]}?tz=Asia/Tokyo`)).text();
@@ -103,7 +139,13 @@ describe("the candidate's booking page", { skip }, () => {
 
   it("answers unknown and expired links alike", async () => {
     const links = createBookingLinkStore(t.db);
-    const { token } = await links.create({ connectionId: "default", opportunityId: opportunities[2]!, requestKey: "old", request: request(opportunities[2]!, 2), expiresAt: new Date(NOW - 1000) });
+    const { token } = await links.create({
+      connectionId: "default",
+      opportunityId: opportunities[2]!,
+      requestKey: "old",
+      request: request(opportunities[2]!, 2),
+      expiresAt: new Date(NOW - 1000),
+    });
     const expired = await call(`/${token}`);
     const unknown = await call(`/${"x".repeat(43)}`);
     assert.equal(expired.status, 404);
@@ -114,11 +156,16 @@ describe("the candidate's booking page", { skip }, () => {
   it("lets exactly one of two candidates book the same last time; the other is told and offered the next", async () => {
     const page = await (await call(`/${tokens[0]}`)).text();
     const start = /name="start" value="([^"]+)"/.exec(page)![1]!;
-    const [a, b] = await Promise.all([post(`/${tokens[0]}/book`, { start, tz: "Europe/Lisbon" }, "192.0.2.1"), post(`/${tokens[1]}/book`, { start, tz: "Europe/Lisbon" }, "192.0.2.2")]);
+    const [a, b] = await Promise.all([
+      post(`/${tokens[0]}/book`, { start, tz: "Europe/Lisbon" }, "192.0.2.1"),
+      post(`/${tokens[1]}/book`, { start, tz: "Europe/Lisbon" }, "192.0.2.2"),
+    ]);
     const notices = [a, b].map((r) => new URL(r.headers.get("location")!, "http://x").searchParams.get("notice")).sort();
     assert.deepEqual(notices, ["booked", "taken"]);
     const loser = a.headers.get("location")!.includes("taken") ? 0 : 1;
-    const told = await (await call(new URL((loser === 0 ? a : b).headers.get("location")!, "http://x").pathname.replace(/^\/book/, "") + "?notice=taken")).text();
+    const told = await (
+      await call(new URL((loser === 0 ? a : b).headers.get("location")!, "http://x").pathname.replace(/^\/book/, "") + "?notice=taken")
+    ).text();
     assert.match(told, /that time was just taken/);
     assert.ok(!told.includes(`value="${start}"`), "the taken time is no longer offered");
     assert.match(told, /name="start"/, "the next times are offered");
@@ -129,7 +176,10 @@ describe("the candidate's booking page", { skip }, () => {
     assert.equal(ics.headers.get("content-type"), "text/calendar; charset=utf-8");
     assert.match(await ics.text(), /BEGIN:VEVENT/);
     assert.equal((await radicale.objects(person.calendarUrl)).length, 1, "one event in the interviewer's calendar");
-    assert.ok(smtp.inbox.some((m) => m.raw.includes("METHOD:REQUEST")), "the invite went out");
+    assert.ok(
+      smtp.inbox.some((m) => m.raw.includes("METHOD:REQUEST")),
+      "the invite went out",
+    );
     tokens.splice(0, 2, winner, tokens[loser]!);
   });
 
@@ -143,7 +193,10 @@ describe("the candidate's booking page", { skip }, () => {
     const cancelled = await post(`/${tokens[0]}/cancel`, {});
     assert.match(cancelled.headers.get("location")!, /notice=cancelled/);
     assert.equal((await radicale.objects(person.calendarUrl)).length, 0, "the event is gone");
-    assert.ok(smtp.inbox.some((m) => m.raw.includes("METHOD:CANCEL")), "the candidate's invite was cancelled");
+    assert.ok(
+      smtp.inbox.some((m) => m.raw.includes("METHOD:CANCEL")),
+      "the candidate's invite was cancelled",
+    );
     const done = await (await call(`/${tokens[0]}`)).text();
     assert.match(done, /cancelled/);
     assert.doesNotMatch(done, /name="start"/);
@@ -152,7 +205,13 @@ describe("the candidate's booking page", { skip }, () => {
   it("does not move a booking inside the notice period: the coordinator is asked and the candidate told", async () => {
     const links = createBookingLinkStore(t.db);
     const opp = opportunities[3]!;
-    const { token } = await links.create({ connectionId: "default", opportunityId: opp, requestKey: "notice", request: request(opp, 3, { cancelNoticeHours: 96, coordinator: "coordinator@example.com" }), expiresAt: new Date(NOW + 7 * 86_400_000) });
+    const { token } = await links.create({
+      connectionId: "default",
+      opportunityId: opp,
+      requestKey: "notice",
+      request: request(opp, 3, { cancelNoticeHours: 96, coordinator: "coordinator@example.com" }),
+      expiresAt: new Date(NOW + 7 * 86_400_000),
+    });
     const first = /name="start" value="([^"]+)"/.exec(await (await call(`/${token}`)).text())![1]!;
     assert.match((await post(`/${token}/book`, { start: first })).headers.get("location")!, /notice=booked/, "booking itself has no notice period");
     const events = await radicale.objects(person.calendarUrl);
@@ -163,17 +222,27 @@ describe("the candidate's booking page", { skip }, () => {
     const told = await (await call(new URL(asked.headers.get("location")!, "http://x").pathname.replace(/^\/book/, "") + "?notice=move-requested")).text();
     assert.match(told, /passed to the team; they will contact you/);
     assert.deepEqual(await radicale.objects(person.calendarUrl), events, "the interviewer's event is not moved");
-    const { rows } = await t.db.query<{ state: string; start: string }>("select state, params->'sessions'->0->>'start' as start from scheduling_bookings where panel_key = $1", [`${opp}:onsite:self`]);
+    const { rows } = await t.db.query<{ state: string; start: string }>(
+      "select state, params->'sessions'->0->>'start' as start from scheduling_bookings where panel_key = $1",
+      [`${opp}:onsite:self`],
+    );
     assert.deepEqual(rows, [{ state: "escalated", start: first }]);
     assert.equal((await links.find(token!, new Date(NOW)))!.reschedules, 0);
-    assert.ok([...sandbox.state.notes.values()].some((n) => n.opportunityId === opp && JSON.stringify(n.fields).includes("asked to move")), "a Lever note asks the coordinator");
-    assert.ok(smtp.inbox.some((m) => m.to.includes("coordinator@example.com") && m.raw.includes("move")), "the coordinator is e-mailed");
+    assert.ok(
+      [...sandbox.state.notes.values()].some((n) => n.opportunityId === opp && JSON.stringify(n.fields).includes("asked to move")),
+      "a Lever note asks the coordinator",
+    );
+    assert.ok(
+      smtp.inbox.some((m) => m.to.includes("coordinator@example.com") && m.raw.includes("move")),
+      "the coordinator is e-mailed",
+    );
   });
 
   it("refuses a client over its limit with the generic page", async () => {
     const limited = bookingPageRoutes({ db: t.db, logger: silentLogger, now: () => NOW, limits: { perAddress: 2, perLink: 100 } });
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await limited.request(`/${"y".repeat(43)}`, {}, { incoming: { socket: { remoteAddress: "198.51.100.7" } } })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await limited.request(`/${"y".repeat(43)}`, {}, { incoming: { socket: { remoteAddress: "198.51.100.7" } } })).status);
     assert.deepEqual(statuses, [404, 404, 429, 429]);
   });
 });

@@ -24,7 +24,12 @@ export function dayHeading(iso: string, zone: string, language: LinkLanguage): s
 
 /** "14:30–15:15". */
 export function timeRange(start: string, end: string, zone: string, language: LinkLanguage): string {
-  const f = new Intl.DateTimeFormat(localeOf(language), { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: language === "en" ? "h23" : undefined });
+  const f = new Intl.DateTimeFormat(localeOf(language), {
+    timeZone: zone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: language === "en" ? "h23" : undefined,
+  });
   return `${f.format(new Date(start))}–${f.format(new Date(end))}`;
 }
 

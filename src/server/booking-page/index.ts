@@ -37,10 +37,18 @@ export function selfSchedulingFor(ctx: Pick<AppContext, "config" | "db" | "conne
     lever: async (id) => {
       const client = await registry.client(id);
       const gateway = leverGateway(client) as unknown as SelfScheduleLever;
-      return { ...gateway, createPanel: gateway.createPanel.bind(gateway), addNote: gateway.addNote.bind(gateway), updatePanel: gateway.updatePanel?.bind(gateway), deletePanel: (opp, panel, o) => client.deletePanel(opp, panel, o) };
+      return {
+        ...gateway,
+        createPanel: gateway.createPanel.bind(gateway),
+        addNote: gateway.addNote.bind(gateway),
+        updatePanel: gateway.updatePanel?.bind(gateway),
+        deletePanel: (opp, panel, o) => client.deletePanel(opp, panel, o),
+      };
     },
     notify: smtp ? async (to, message) => void (await sendEmail(smtp, { to, title: message.title, text: message.text })) : undefined,
-    externalUrl: publicUrl ? (key) => new URL(`scheduling?panel=${encodeURIComponent(key)}`, publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`).href : undefined,
+    externalUrl: publicUrl
+      ? (key) => new URL(`scheduling?panel=${encodeURIComponent(key)}`, publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`).href
+      : undefined,
   });
 }
 

@@ -83,7 +83,15 @@ export function renderPage(s: PageState): string {
   const v = s.view;
   const parts: string[] = [`<h1>${escapeHtml(t.title)}</h1>`, `<p>${escapeHtml(t.hello(v.firstName))}</p>`];
   parts.push(`<p>${escapeHtml(t.intro(v.title, v.minutes, v.sessions.length))} ${escapeHtml(v.format === "onsite" ? t.onsite : t.video)}.</p>`);
-  const notices: Record<NonNullable<PageState["notice"]>, string> = { taken: t.taken, booked: t.booked, moved: t.moved, "move-requested": t.moveRequested, cancelled: t.cancelled, "cancel-requested": t.cancelRequested, failed: t.failed };
+  const notices: Record<NonNullable<PageState["notice"]>, string> = {
+    taken: t.taken,
+    booked: t.booked,
+    moved: t.moved,
+    "move-requested": t.moveRequested,
+    cancelled: t.cancelled,
+    "cancel-requested": t.cancelRequested,
+    failed: t.failed,
+  };
   if (s.notice) parts.push(`<p role="alert" class="notice">${escapeHtml(notices[s.notice])}</p>`);
   if (v.status === "cancelled") {
     if (s.notice !== "cancelled") parts.push(`<p>${escapeHtml(t.cancelled)}</p>`);
@@ -97,10 +105,12 @@ export function renderPage(s: PageState): string {
   const base = `/book/${encodeURIComponent(s.token)}`;
   if (v.booked) {
     const sessions = v.booked.sessions.map((x) => `<li>${escapeHtml(timeRange(x.start, x.end, s.zone, v.language))} ${escapeHtml(x.title)}</li>`).join("");
-    parts.push(`<section aria-labelledby="yours" class="booked"><h2 id="yours">${escapeHtml(t.yourTime)}</h2><p><strong>${escapeHtml(whenText(v.booked.start, v.booked.end, s.zone, v.language))}</strong></p><ul>${sessions}</ul>`
-      + (v.joinUrl ? `<p>${escapeHtml(t.join)}: <a href="${escapeHtml(v.joinUrl)}" rel="noreferrer">${escapeHtml(v.joinUrl)}</a></p>` : "")
-      + `<p><a href="${base}/interview.ics" download="interview.ics">${escapeHtml(t.addToCalendar)}</a></p>`
-      + `<form method="post" action="${base}/cancel"><button type="submit" class="secondary">${escapeHtml(t.cancel)}</button></form></section>`);
+    parts.push(
+      `<section aria-labelledby="yours" class="booked"><h2 id="yours">${escapeHtml(t.yourTime)}</h2><p><strong>${escapeHtml(whenText(v.booked.start, v.booked.end, s.zone, v.language))}</strong></p><ul>${sessions}</ul>` +
+        (v.joinUrl ? `<p>${escapeHtml(t.join)}: <a href="${escapeHtml(v.joinUrl)}" rel="noreferrer">${escapeHtml(v.joinUrl)}</a></p>` : "") +
+        `<p><a href="${base}/interview.ics" download="interview.ics">${escapeHtml(t.addToCalendar)}</a></p>` +
+        `<form method="post" action="${base}/cancel"><button type="submit" class="secondary">${escapeHtml(t.cancel)}</button></form></section>`,
+    );
     parts.push(`<h2>${escapeHtml(t.moveIt)}</h2>`);
   } else {
     parts.push(`<h2>${escapeHtml(t.pick)}</h2>`);

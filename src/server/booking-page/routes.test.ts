@@ -21,13 +21,18 @@ describe("the booking page's requests", () => {
   });
   after(() => t?.drop());
 
-  const hits = async (key: string) => Number((await t.db.query<{ n: number }>("select coalesce(sum(hits), 0)::int as n from booking_link_hits where key = $1", [key])).rows[0]!.n);
+  const hits = async (key: string) =>
+    Number((await t.db.query<{ n: number }>("select coalesce(sum(hits), 0)::int as n from booking_link_hits where key = $1", [key])).rows[0]!.n);
   const from = (ip: string, headers: Record<string, string> = {}) => [{ headers }, { incoming: { socket: { remoteAddress: ip } } }] as const;
 
   it("refuses a body over 4 KB with 413 and the generic page; nothing is booked", async () => {
     const app = bookingPageRoutes({ db: t.db, logger: silentLogger, now: () => NOW });
     const body = new URLSearchParams({ start: "x".repeat(1024 * 1024) });
-    const res = await app.request(`/${TOKEN}/book`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } }, { incoming: { socket: { remoteAddress: "192.0.2.40" } } });
+    const res = await app.request(
+      `/${TOKEN}/book`,
+      { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } },
+      { incoming: { socket: { remoteAddress: "192.0.2.40" } } },
+    );
     assert.equal(res.status, 413);
     assert.match(res.headers.get("content-security-policy") ?? "", /default-src 'self'/);
     assert.match(await res.text(), /<html/);
@@ -92,7 +97,12 @@ describe("the booking page's requests", () => {
     const app = bookingPageRoutes({ db: t.db, logger, selfScheduling, now: () => NOW });
     const token = "d".repeat(43);
     const [init, env] = from("192.0.2.91");
-    const post = (path: string) => app.request(path, { method: "POST", body: new URLSearchParams({ start: "2026-03-03T10:00:00Z" }), headers: { "content-type": "application/x-www-form-urlencoded" } }, env);
+    const post = (path: string) =>
+      app.request(
+        path,
+        { method: "POST", body: new URLSearchParams({ start: "2026-03-03T10:00:00Z" }), headers: { "content-type": "application/x-www-form-urlencoded" } },
+        env,
+      );
     assert.equal((await post(`/${token}/book`)).status, 303);
     assert.equal((await post(`/${token}/cancel`)).status, 303);
     assert.equal((await app.request(`/${token}/interview.ics`, init, env)).status, 500);

@@ -16,7 +16,8 @@ import { isZone } from "./dates.ts";
 import { PAGE_CSS, PAGE_JS, renderMessage, renderPage, SCRIPT_PATH, STYLE_PATH, type PageState } from "./render.ts";
 import { textsFor } from "./texts.ts";
 
-export const BOOKING_PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
+export const BOOKING_PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
 
 export interface BookingPageOptions {
   db: Database;
@@ -57,7 +58,10 @@ export function loggablePath(path: string): string {
 /** What of an error may be logged: its kind and code, never its message (nodemailer's name recipients, URLs name tokens). */
 export function errorKind(error: unknown): { name: string; code?: string } {
   const e = error as { name?: unknown; code?: unknown } | null;
-  return { name: typeof e?.name === "string" ? e.name : "Error", ...(typeof e?.code === "string" || typeof e?.code === "number" ? { code: String(e.code) } : {}) };
+  return {
+    name: typeof e?.name === "string" ? e.name : "Error",
+    ...(typeof e?.code === "string" || typeof e?.code === "number" ? { code: String(e.code) } : {}),
+  };
 }
 
 function secure(c: Context): void {
@@ -181,7 +185,10 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
     }
     if (!found) return generic(c);
     const b = found.booking;
-    const lines = b.sessions.map((s) => `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`);
+    const lines = b.sessions.map(
+      (s) =>
+        `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`,
+    );
     const ics = buildEventIcs({
       uid: found.uid,
       sequence: found.sequence,

@@ -14,7 +14,13 @@ async function run(db: TestDatabase["db"], o: { workflowId: string; opportunityI
   await db.query(
     `insert into workflow_runs (run_key, workflow_id, workflow_hash, workflow, connection_id, event, trace_id, opportunity_id, status, context, deadline_at)
      values ($1, $2, 'h', '{}', 'default', '{}', $3, $4, 'succeeded', $5, now())`,
-    [`${o.workflowId}:${o.opportunityId}`, o.workflowId, o.traceId, o.opportunityId, JSON.stringify({ opportunity: { id: o.opportunityId, name: o.name, contact: o.contact } })],
+    [
+      `${o.workflowId}:${o.opportunityId}`,
+      o.workflowId,
+      o.traceId,
+      o.opportunityId,
+      JSON.stringify({ opportunity: { id: o.opportunityId, name: o.name, contact: o.contact } }),
+    ],
   );
 }
 
@@ -23,7 +29,8 @@ for (const engine of await testEngines()) {
     let t: TestDatabase;
     let trail: AuditTrail;
     let ritaId: string;
-    const kinds = async (params: Parameters<typeof resolveAuditSearch>[1]) => (await trail.search((await resolveAuditSearch(t.db, params)).query)).map((r) => r.kind);
+    const kinds = async (params: Parameters<typeof resolveAuditSearch>[1]) =>
+      (await trail.search((await resolveAuditSearch(t.db, params)).query)).map((r) => r.kind);
 
     before(async () => {
       t = await openTestDatabase(engine.kind);
@@ -48,7 +55,11 @@ for (const engine of await testEngines()) {
       assert.deepEqual((await resolveAuditSearch(t.db, { candidate: "ada" })).matched.candidates, [{ name: "Ada Lovelace", applications: 1 }]);
       assert.deepEqual(await kinds({ candidate: OPP_B }), ["run.started"], "an id still works");
       assert.deepEqual(await kinds({ candidate: "Nobody Here" }), [], "a name that matches no one finds nothing");
-      assert.deepEqual((await resolveAuditSearch(t.db, { candidate: "100%_" })).matched.candidates, [{ name: "Bo 100%_Sure", applications: 1 }], "% and _ are letters");
+      assert.deepEqual(
+        (await resolveAuditSearch(t.db, { candidate: "100%_" })).matched.candidates,
+        [{ name: "Bo 100%_Sure", applications: 1 }],
+        "% and _ are letters",
+      );
       assert.deepEqual((await resolveAuditSearch(t.db, { candidate: "1%S" })).matched.candidates, [], "% is not a wildcard");
     });
 
@@ -69,7 +80,10 @@ for (const engine of await testEngines()) {
     });
 
     it("refuses a bad search naming the field, and an empty one", async () => {
-      await assert.rejects(resolveAuditSearch(t.db, { from: "last tuesday" }), (e: unknown) => e instanceof AuditSearchError && e.field === "from" && /not a date; use YYYY-MM-DD/.test(e.message));
+      await assert.rejects(
+        resolveAuditSearch(t.db, { from: "last tuesday" }),
+        (e: unknown) => e instanceof AuditSearchError && e.field === "from" && /not a date; use YYYY-MM-DD/.test(e.message),
+      );
       await assert.rejects(resolveAuditSearch(t.db, { from: "2026-05-02", to: "2026-05-01" }), /to: the range ends before it starts/);
       await assert.rejects(resolveAuditSearch(t.db, { candidate: "a" }), /candidate: give at least two letters/);
       await assert.rejects(resolveAuditSearch(t.db, { candidate: "  ", person: "" }), /search: give a candidate, person/);

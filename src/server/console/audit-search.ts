@@ -55,7 +55,8 @@ const MAX_TRACES = 5000;
 function dateOf(field: "from" | "to", value: string): Date {
   const day = DAY.test(value);
   const d = new Date(day ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new AuditSearchError(field, `"${value.slice(0, 40)}" is not a date; use YYYY-MM-DD or an ISO 8601 time`);
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value))
+    throw new AuditSearchError(field, `"${value.slice(0, 40)}" is not a date; use YYYY-MM-DD or an ISO 8601 time`);
   // A day given as the end of a range includes that whole day.
   return field === "to" && day ? new Date(d.getTime() + 86_400_000) : d;
 }
@@ -71,8 +72,13 @@ const likeOf = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
  * const records = await audit.search(query); // matched.candidates: [{ name: "Ada Lovelace", applications: 2 }]
  */
 export async function resolveAuditSearch(db: Queryable, params: AuditSearchParams): Promise<ResolvedAuditSearch> {
-  const p = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v.trim() : undefined]).filter(([, v]) => v)) as AuditSearchParams;
-  if (Object.keys(p).length === 0) throw new AuditSearchError("search", "give a candidate, person, workflow, date range, trace, opportunity or user to search for");
+  const p = Object.fromEntries(
+    Object.entries(params)
+      .map(([k, v]) => [k, typeof v === "string" ? v.trim() : undefined])
+      .filter(([, v]) => v),
+  ) as AuditSearchParams;
+  if (Object.keys(p).length === 0)
+    throw new AuditSearchError("search", "give a candidate, person, workflow, date range, trace, opportunity or user to search for");
   for (const [field, value] of Object.entries(p)) if ((value as string).length > 200) throw new AuditSearchError(field, "longer than 200 characters");
   const query: AuditSearch = { traceId: p.trace, opportunityId: p.opportunity, userId: p.user, limit: 1000 };
   const matched: ResolvedAuditSearch["matched"] = {};
@@ -93,11 +99,15 @@ export async function resolveAuditSearch(db: Queryable, params: AuditSearchParam
          limit ${MAX_MATCHES + 1}`,
         [likeOf(p.candidate)],
       );
-      if (rows.length > MAX_MATCHES) throw new AuditSearchError("candidate", `more than ${MAX_MATCHES} applications match "${p.candidate}"; give more of the name`);
+      if (rows.length > MAX_MATCHES)
+        throw new AuditSearchError("candidate", `more than ${MAX_MATCHES} applications match "${p.candidate}"; give more of the name`);
       const byName = new Map<string, Set<string>>();
       for (const r of rows) byName.set(r.name, (byName.get(r.name) ?? new Set()).add(r.opportunity_id));
       matched.candidates = [...byName.entries()].map(([name, ids]) => ({ name, applications: ids.size })).sort((a, b) => a.name.localeCompare(b.name));
-      query.about = { candidateIds: [...new Set(rows.flatMap((r) => (r.contact ? [r.contact] : [])))], opportunityIds: [...new Set(rows.map((r) => r.opportunity_id))] };
+      query.about = {
+        candidateIds: [...new Set(rows.flatMap((r) => (r.contact ? [r.contact] : [])))],
+        opportunityIds: [...new Set(rows.map((r) => r.opportunity_id))],
+      };
     }
   }
 
@@ -114,7 +124,9 @@ export async function resolveAuditSearch(db: Queryable, params: AuditSearchParam
   }
 
   if (p.workflow) {
-    const { rows } = await db.query<{ trace_id: string }>(`select trace_id from workflow_runs where workflow_id = $1 order by id desc limit ${MAX_TRACES}`, [p.workflow]);
+    const { rows } = await db.query<{ trace_id: string }>(`select trace_id from workflow_runs where workflow_id = $1 order by id desc limit ${MAX_TRACES}`, [
+      p.workflow,
+    ]);
     matched.workflow = { id: p.workflow, runs: rows.length };
     query.workflow = { id: p.workflow, traceIds: [...new Set(rows.map((r) => r.trace_id))] };
   }

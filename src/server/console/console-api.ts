@@ -30,7 +30,13 @@ export interface AuditPort {
 /** Connections as the console uses them (the engine's connection registry). */
 export interface ConnectionsPort {
   list(): Promise<{ id: string; name: string; environment: string; baseUrl: string; authKind: string; oauthConnected?: boolean }[]>;
-  add(input: { id: string; name?: string | undefined; apiKey?: string | undefined; baseUrl?: string | undefined; oauth?: { clientId: string; clientSecret: string; redirectUri: string } | undefined }): Promise<unknown>;
+  add(input: {
+    id: string;
+    name?: string | undefined;
+    apiKey?: string | undefined;
+    baseUrl?: string | undefined;
+    oauth?: { clientId: string; clientSecret: string; redirectUri: string } | undefined;
+  }): Promise<unknown>;
   doctor(id: string): Promise<{ check: string; status: string; detail: string; fix?: string | undefined }[]>;
   /** Deliveries per event for a connection: last delivery, deliveries and failures. */
   webhookHealth?(id: string): Promise<{ event: string; lastDeliveryAt: string | null; deliveries: number; failures: number }[]>;
@@ -83,7 +89,8 @@ export interface ConsoleServices {
 export function startOfDay(since: string | undefined, now: Date): Date | { error: string } {
   if (since === undefined || since === "") return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const at = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(since) ? new Date(since) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime())) return { error: `since: "${since.slice(0, 40)}" is not a time; give the start of your day as ISO 8601, e.g. 2025-03-01T00:00:00+01:00.` };
+  if (Number.isNaN(at.getTime()))
+    return { error: `since: "${since.slice(0, 40)}" is not a time; give the start of your day as ISO 8601, e.g. 2025-03-01T00:00:00+01:00.` };
   const age = now.getTime() - at.getTime();
   if (age < -3_600_000 || age > 2 * 86_400_000) return { error: `since: ${since.slice(0, 40)} is not the start of a day within the last two days.` };
   return at;
@@ -138,7 +145,16 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     const q = c.req.query();
     let resolved;
     try {
-      resolved = await resolveAuditSearch(db, { trace: q.trace, candidate: q.candidate, opportunity: q.opportunity, user: q.user, person: q.person, workflow: q.workflow, from: q.from, to: q.to });
+      resolved = await resolveAuditSearch(db, {
+        trace: q.trace,
+        candidate: q.candidate,
+        opportunity: q.opportunity,
+        user: q.user,
+        person: q.person,
+        workflow: q.workflow,
+        from: q.from,
+        to: q.to,
+      });
     } catch (error) {
       if (error instanceof AuditSearchError) return c.json({ error: error.message, field: error.field }, 400);
       throw error;
@@ -209,7 +225,9 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     if (!services.connections) return c.json(missing("The connection registry"), 501);
     try {
       const rows = await services.connections.doctor(c.req.param("id"));
-      return c.json({ rows: rows.map((r) => ({ check: r.check, ok: r.status === "ok" || r.status === "skip", status: r.status, detail: r.detail, fix: r.fix })) });
+      return c.json({
+        rows: rows.map((r) => ({ check: r.check, ok: r.status === "ok" || r.status === "skip", status: r.status, detail: r.detail, fix: r.fix })),
+      });
     } catch (error) {
       return c.json({ error: (error as Error).message }, 400);
     }
@@ -272,7 +290,9 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.get("/prompts", async (c) => {
     const g = await guard(c, "prompts:read");
     if (g instanceof Response) return g;
-    const { rows } = await db.query<{ name: string; version: string; author: string; created_at: Date | string }>("select name, version, author, created_at from prompt_versions where approved_by is null");
+    const { rows } = await db.query<{ name: string; version: string; author: string; created_at: Date | string }>(
+      "select name, version, author, created_at from prompt_versions where approved_by is null",
+    );
     const authors = new Map(rows.map((r) => [`${r.name}@${r.version}`, { author: r.author, savedAt: new Date(r.created_at).toISOString() }]));
     return c.json({
       prompts: listPrompts(services.promptsDir ?? BUILT_IN_PROMPTS_DIR).map((p) => ({
@@ -298,7 +318,10 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     if (!services.promptsDir) return c.json(missing("A data folder for saved prompt versions"), 501);
     try {
       const version = await proposePromptVersion(db, parsed.data.name, parsed.data.text, `user:${g.user.id}`, services.promptsDir);
-      return c.json({ prompt: { name: parsed.data.name, version, status: "pending" }, note: "saved; workflows run it once someone other than you approves it" }, 201);
+      return c.json(
+        { prompt: { name: parsed.data.name, version, status: "pending" }, note: "saved; workflows run it once someone other than you approves it" },
+        201,
+      );
     } catch (error) {
       if (error instanceof PromptSaveError) return c.json({ error: error.message }, error.status);
       throw error;

@@ -4,7 +4,19 @@ import { EventEmitter } from "node:events";
 import { Hono } from "hono";
 import { silentLogger } from "../../observability/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
-import { createConsole, createUser, ensureFirstAdmin, getCaller, hashPassword, passwordProblem, setPassword, signIn, verifyPassword, type Console, type ThrottlePolicy } from "./index.ts";
+import {
+  createConsole,
+  createUser,
+  ensureFirstAdmin,
+  getCaller,
+  hashPassword,
+  passwordProblem,
+  setPassword,
+  signIn,
+  verifyPassword,
+  type Console,
+  type ThrottlePolicy,
+} from "./index.ts";
 
 // Awaited before any test is registered: under --test-force-exit a file exits once the tests it
 // knows have run, so tests registered after a later top-level await would be dropped unreported.
@@ -176,7 +188,10 @@ for (const engine of ENGINES) {
 
     it("refuses a sign-in posted from another site (login CSRF)", async () => {
       const b: Browser = { cookies: new Map() };
-      const res = await send(b, "POST", "/console/api/login", { body: { email: "admin@example.com", password: "admin password 1" }, headers: { origin: "https://evil.example" } });
+      const res = await send(b, "POST", "/console/api/login", {
+        body: { email: "admin@example.com", password: "admin password 1" },
+        headers: { origin: "https://evil.example" },
+      });
       assert.equal(res.status, 403);
       assert.equal(b.cookies.size, 0);
     });
@@ -255,7 +270,10 @@ for (const engine of ENGINES) {
       assert.equal(before.status, 200);
       assert.equal(((await before.json()) as { fourEyes: { required: boolean } }).fourEyes.required, true);
       const rec = await signedIn("rec@example.com", "recruiter password");
-      assert.equal((await send(rec, "PUT", "/console/api/settings/four-eyes", { body: { required: false }, headers: { "x-csrf-token": rec.csrf! } })).status, 403);
+      assert.equal(
+        (await send(rec, "PUT", "/console/api/settings/four-eyes", { body: { required: false }, headers: { "x-csrf-token": rec.csrf! } })).status,
+        403,
+      );
       assert.equal((await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: false } })).status, 403);
       const bad = await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: "no" }, headers: { "x-csrf-token": admin.csrf! } });
       assert.equal(bad.status, 400);
@@ -266,18 +284,28 @@ for (const engine of ENGINES) {
       assert.equal(state.required, false);
       const adminId = ((await (await send(admin, "GET", "/console/api/session")).json()) as { user: { id: string } }).user.id;
       assert.equal(state.updatedBy, `user:${adminId}`);
-      const { rows } = await t.db.query<{ actor: string; data: unknown }>("select actor, data from audit_records where kind = 'settings.four_eyes' order by seq");
+      const { rows } = await t.db.query<{ actor: string; data: unknown }>(
+        "select actor, data from audit_records where kind = 'settings.four_eyes' order by seq",
+      );
       const data = rows.map((r) => ((typeof r.data === "string" ? JSON.parse(r.data) : r.data) as { data: { before: boolean; required: boolean } }).data);
-      assert.deepEqual(rows.map((r) => r.actor), [`user:${adminId}`]);
+      assert.deepEqual(
+        rows.map((r) => r.actor),
+        [`user:${adminId}`],
+      );
       assert.deepEqual(data, [{ before: true, required: false }]);
-      assert.equal((await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: true }, headers: { "x-csrf-token": admin.csrf! } })).status, 200);
+      assert.equal(
+        (await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: true }, headers: { "x-csrf-token": admin.csrf! } })).status,
+        200,
+      );
     });
 
     it("throttles an account after repeated wrong passwords, refusing even the right one for a while", async () => {
       const b: Browser = { cookies: new Map() };
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) {
-        statuses.push((await send(b, "POST", "/console/api/login", { body: { email: "lock@example.com", password: `guess number ${i}` }, ip: `10.1.0.${i}` })).status);
+        statuses.push(
+          (await send(b, "POST", "/console/api/login", { body: { email: "lock@example.com", password: `guess number ${i}` }, ip: `10.1.0.${i}` })).status,
+        );
       }
       assert.deepEqual(statuses, [401, 401, 401]);
       const right = await send(b, "POST", "/console/api/login", { body: { email: "lock@example.com", password: "lockable password" }, ip: "10.1.0.9" });
@@ -295,7 +323,10 @@ for (const engine of ENGINES) {
       assert.equal(last!.status, 429);
       assert.ok(Number(last!.headers.get("retry-after")) > 0);
       // Another address is not affected.
-      assert.equal((await send(b, "POST", "/console/api/login", { body: { email: "admin@example.com", password: "admin password 1" }, ip: "10.2.0.2" })).status, 200);
+      assert.equal(
+        (await send(b, "POST", "/console/api/login", { body: { email: "admin@example.com", password: "admin password 1" }, ip: "10.2.0.2" })).status,
+        200,
+      );
     });
 
     it("ends the session at sign-out", async () => {
@@ -410,7 +441,7 @@ for (const engine of ENGINES) {
         const refused = await attempt("plum orchard kettle 42");
         assert.equal(refused.ok, false);
         assert.equal(!refused.ok && refused.reason, "throttled");
-        waits.push(!refused.ok ? refused.retryAfterSeconds ?? 0 : 0);
+        waits.push(!refused.ok ? (refused.retryAfterSeconds ?? 0) : 0);
         clock += waits.at(-1)! * 1000;
         assert.equal((await attempt(`wrong again ${i}`)).ok, false);
       }

@@ -9,7 +9,15 @@
 import { BUILT_IN_PROMPTS_DIR, type Ai } from "../../ai/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
-import { aiStepRunner, createEngineRuntime, type AiStepRunner, type AuditSink, type EngineEvent, type LeverGateway, type WorkflowSource } from "../../engine/index.ts";
+import {
+  aiStepRunner,
+  createEngineRuntime,
+  type AiStepRunner,
+  type AuditSink,
+  type EngineEvent,
+  type LeverGateway,
+  type WorkflowSource,
+} from "../../engine/index.ts";
 import type { ToolConfig } from "../../config/index.ts";
 
 /** A prompt pinned to one saved version for every step that asks for it by name. */

@@ -102,13 +102,15 @@ export const MEASURES: readonly { key: MeasureKey; label: string; csv: string; e
     key: "aiHold",
     label: "AI recommendation: hold",
     csv: "rate, AI recommendation hold",
-    explain: "share of the applicants Fulcrum screened that its screening recommended holding for a person to decide (scored between the reject and advance bars).",
+    explain:
+      "share of the applicants Fulcrum screened that its screening recommended holding for a person to decide (scored between the reject and advance bars).",
   },
   {
     key: "aiReject",
     label: "AI recommendation: reject",
     csv: "rate, AI recommendation reject",
-    explain: "share of the applicants Fulcrum screened that its screening recommended rejecting (a must-have missing, or a score below the reject bar). Applicants it could not score count in each of the three rates' samples but in none of their numerators.",
+    explain:
+      "share of the applicants Fulcrum screened that its screening recommended rejecting (a must-have missing, or a score below the reject bar). Applicants it could not score count in each of the three rates' samples but in none of their numerators.",
   },
   {
     key: "human",
@@ -262,7 +264,12 @@ async function screenedApplications(db: Queryable): Promise<Screened[]> {
       postingId: r.posting_id,
       postingTitle: r.posting_title ?? r.posting_id,
       recommendation: rec,
-      personDecision: byPerson && (r.advance_status === "approved" || r.advance_status === "applied") ? true : byPerson && r.advance_status === "rejected" ? false : undefined,
+      personDecision:
+        byPerson && (r.advance_status === "approved" || r.advance_status === "applied")
+          ? true
+          : byPerson && r.advance_status === "rejected"
+            ? false
+            : undefined,
       movedByFulcrum: byFulcrum && (r.advance_status === "approved" || r.advance_status === "applied"),
       score: typeof r.output?.score === "number" ? r.output.score : null,
     });
@@ -365,7 +372,17 @@ function metric(report: GroupReport, group: string): Metric | null {
   if (!g) return null;
   const pValue = g.significance?.pValue ?? null;
   const verdict = adverseImpactVerdict({ n: g.n, impactRatio: g.impactRatio, pValue, excluded: g.excluded });
-  return { n: g.n, selected: g.positives, rate: g.rate, impactRatio: g.impactRatio, pValue, test: g.significance?.test ?? null, flagged: g.flagged, verdict, excluded: g.excluded };
+  return {
+    n: g.n,
+    selected: g.positives,
+    rate: g.rate,
+    impactRatio: g.impactRatio,
+    pValue,
+    test: g.significance?.test ?? null,
+    flagged: g.flagged,
+    verdict,
+    excluded: g.excluded,
+  };
 }
 
 const labels = { dimensions: DIMENSION_LABELS, measures: MEASURES.map(({ key, label, explain }) => ({ key, label, explain })) };
@@ -450,7 +467,20 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
   }
   for (const s of screened) {
     if (answers.has(`${s.connectionId}/${s.opportunityId}`)) continue;
-    applicants.push({ connectionId: s.connectionId, opportunityId: s.opportunityId, postingId: s.postingId, postingTitle: s.postingTitle, sex: null, race: null, recommendation: s.recommendation, human: s.personDecision, score: s.score, stageIndex: undefined, hired: false, archived: false });
+    applicants.push({
+      connectionId: s.connectionId,
+      opportunityId: s.opportunityId,
+      postingId: s.postingId,
+      postingTitle: s.postingTitle,
+      sex: null,
+      race: null,
+      recommendation: s.recommendation,
+      human: s.personDecision,
+      score: s.score,
+      stageIndex: undefined,
+      hired: false,
+      archived: false,
+    });
   }
 
   const notes: string[] = [];
@@ -467,10 +497,14 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
     );
   }
   if (stageProblems.length) {
-    notes.push(`Lever's stage list could not be read (${stageProblems.join("; ")}), so only the first decision is shown for those connections. The later stages need the "Find all stages" permission on the API key (OAuth scope stages:read:admin).`);
+    notes.push(
+      `Lever's stage list could not be read (${stageProblems.join("; ")}), so only the first decision is shown for those connections. The later stages need the "Find all stages" permission on the API key (OAuth scope stages:read:admin).`,
+    );
   }
   if (unplaced > 0) {
-    notes.push(`${unplaced} application${unplaced === 1 ? " is" : "s are"} at a stage Lever's stage list does not include, so ${unplaced === 1 ? "it counts" : "they count"} at the first decision only.`);
+    notes.push(
+      `${unplaced} application${unplaced === 1 ? " is" : "s are"} at a stage Lever's stage list does not include, so ${unplaced === 1 ? "it counts" : "they count"} at the first decision only.`,
+    );
   }
 
   const byPosting = new Map<string, Applicant[]>();
@@ -502,21 +536,37 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
     const posting = { connectionId: first.connectionId, postingId: first.postingId, postingTitle: first.postingTitle };
 
     // The first decision: the screening's, with AI recommendations and scores beside people's decisions.
-    const everyone = DIMENSIONS.map((d) => selectionRates(group.map((a) => ({ ...record(a), selected: true })), d));
+    const everyone = DIMENSIONS.map((d) =>
+      selectionRates(
+        group.map((a) => ({ ...record(a), selected: true })),
+        d,
+      ),
+    );
     // Each recommendation's rate among the screened: advance, hold and reject are counted apart.
-    const recommended = (value: string) => fairnessAudit(group.map((a) => ({ ...record(a), selected: a.recommendation === undefined ? undefined : a.recommendation === value })), "selection");
+    const recommended = (value: string) =>
+      fairnessAudit(
+        group.map((a) => ({ ...record(a), selected: a.recommendation === undefined ? undefined : a.recommendation === value })),
+        "selection",
+      );
     const ai = recommended("advance");
     const aiHold = recommended("hold");
     const aiReject = recommended("reject");
-    const human = fairnessAudit(group.map((a) => ({ ...record(a), selected: a.human })), "selection");
-    const scoring = fairnessAudit(group.map((a) => ({ ...record(a), score: a.score })), "scoring");
+    const human = fairnessAudit(
+      group.map((a) => ({ ...record(a), selected: a.human })),
+      "selection",
+    );
+    const scoring = fairnessAudit(
+      group.map((a) => ({ ...record(a), score: a.score })),
+      "scoring",
+    );
     const missing: Partial<Record<MeasureKey, string>> = {};
     if (screened.length > 0 && group.every((a) => a.recommendation === undefined)) {
       missing.ai = "Fulcrum has not screened any applicant of this posting yet; the screening workflow runs on each new application.";
       missing.aiHold = missing.ai;
       missing.aiReject = missing.ai;
     }
-    if (screened.length > 0 && group.every((a) => a.score === null) && !missing.ai) missing.scoring = "The screening of this posting's applicants recorded no scores.";
+    if (screened.length > 0 && group.every((a) => a.score === null) && !missing.ai)
+      missing.scoring = "The screening of this posting's applicants recorded no scores.";
     if (group.every((a) => a.human === undefined)) missing.human = "No applicant of this posting has a decision by a person yet.";
     stageList.set(APPLICATION_STAGE, { id: APPLICATION_STAGE, label: firstLabel, firstDecision: true, position: 0 });
     for (const [i, dimension] of DIMENSIONS.entries()) {
@@ -552,7 +602,10 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       if (undecided === reached.length) later.human = `Everyone who reached ${stage.text} is still there, so no decision has been made at this stage yet.`;
       if (!stageList.has(stage.id)) stageList.set(stage.id, { id: stage.id, label, firstDecision: false, position: index });
       for (const [i, dimension] of DIMENSIONS.entries()) {
-        const all = selectionRates(reached.map((r) => ({ ...r, selected: true })), dimension);
+        const all = selectionRates(
+          reached.map((r) => ({ ...r, selected: true })),
+          dimension,
+        );
         tables.push({
           ...posting,
           stageId: stage.id,
@@ -581,17 +634,26 @@ export async function buildFairnessReport(db: Queryable, sources: FairnessSource
       return f ? [{ record: record(a), f }] : [];
     });
     if (people.length === 0) continue;
-    const audit = (pick: (f: InterviewFacts) => boolean | undefined) => fairnessAudit(people.map(({ record, f }) => ({ ...record, selected: pick(f) })), "selection");
+    const audit = (pick: (f: InterviewFacts) => boolean | undefined) =>
+      fairnessAudit(
+        people.map(({ record, f }) => ({ ...record, selected: pick(f) })),
+        "selection",
+      );
     const attended = audit((f) => f.attended);
     const keptTime = audit((f) => f.kept);
     const interviewStrong = audit((f) => f.strong);
     const missing: Partial<Record<MeasureKey, string>> = {};
     if (people.every(({ f }) => f.attended === undefined)) missing.attended = "No panel Fulcrum booked for this posting has started yet.";
     if (people.every(({ f }) => f.kept === undefined)) missing.keptTime = "No panel Fulcrum booked for this posting has started or been cancelled yet.";
-    if (people.every(({ f }) => f.strong === undefined)) missing.interviewStrong = "No recorded interview of this posting was analysed under triage thresholds (interviews.postings[].triage in the configuration).";
+    if (people.every(({ f }) => f.strong === undefined))
+      missing.interviewStrong =
+        "No recorded interview of this posting was analysed under triage thresholds (interviews.postings[].triage in the configuration).";
     stageList.set(INTERVIEW_STAGE, { id: INTERVIEW_STAGE, label: INTERVIEW_LABEL, firstDecision: false, position: Number.MAX_SAFE_INTEGER });
     for (const [i, dimension] of DIMENSIONS.entries()) {
-      const all = selectionRates(people.map(({ record }) => ({ ...record, selected: true })), dimension);
+      const all = selectionRates(
+        people.map(({ record }) => ({ ...record, selected: true })),
+        dimension,
+      );
       tables.push({
         connectionId: first.connectionId,
         postingId: first.postingId,
@@ -634,7 +696,24 @@ function csvCell(v: string | number | null): string {
  * measure that applies at the stage (AI recommendation and scoring rate at the first decision only).
  */
 export function fairnessCsv(report: FairnessReport, generatedAt = new Date()): string {
-  const header = ["posting", "posting_id", "stage", "dimension", "category", "measure", "applicants", "selected_or_above_median", "rate", "impact_ratio", "p_value", "flagged_below_0_8", "excluded_reason", "unknown_category_count", "undecided_left_out", "generated_at"];
+  const header = [
+    "posting",
+    "posting_id",
+    "stage",
+    "dimension",
+    "category",
+    "measure",
+    "applicants",
+    "selected_or_above_median",
+    "rate",
+    "impact_ratio",
+    "p_value",
+    "flagged_below_0_8",
+    "excluded_reason",
+    "unknown_category_count",
+    "undecided_left_out",
+    "generated_at",
+  ];
   const lines = [header.join(",")];
   for (const t of report.tables) {
     for (const r of t.rows) {
@@ -642,7 +721,24 @@ export function fairnessCsv(report: FairnessReport, generatedAt = new Date()): s
         const m = r[measure.key];
         const excluded = r.excluded ?? (m?.excluded ? "under 2% of this measure's sample" : null);
         lines.push(
-          [t.postingTitle, t.postingId, t.stage, DIMENSION_LABELS[t.dimension], r.group, measure.csv, m?.n ?? 0, m?.selected ?? null, m ? Number(m.rate.toFixed(4)) : null, m?.impactRatio === null || !m ? null : Number(m.impactRatio.toFixed(4)), m?.pValue === null || !m ? null : Number(m.pValue.toPrecision(4)), m?.flagged ? "yes" : "no", excluded, t.unknown, t.undecided, generatedAt.toISOString()]
+          [
+            t.postingTitle,
+            t.postingId,
+            t.stage,
+            DIMENSION_LABELS[t.dimension],
+            r.group,
+            measure.csv,
+            m?.n ?? 0,
+            m?.selected ?? null,
+            m ? Number(m.rate.toFixed(4)) : null,
+            m?.impactRatio === null || !m ? null : Number(m.impactRatio.toFixed(4)),
+            m?.pValue === null || !m ? null : Number(m.pValue.toPrecision(4)),
+            m?.flagged ? "yes" : "no",
+            excluded,
+            t.unknown,
+            t.undecided,
+            generatedAt.toISOString(),
+          ]
             .map((v) => csvCell(v as string | number | null))
             .join(","),
         );

@@ -30,7 +30,11 @@ export async function fourEyesRequired(db: Queryable): Promise<boolean> {
 /** The rule's state and who last changed it. */
 export async function fourEyesState(db: Queryable): Promise<{ required: boolean; updatedBy: string | null; updatedAt: string | null }> {
   const { rows } = await db.query<{ updated_by: string; updated_at: Date | string }>("select updated_by, updated_at from settings where key = $1", [KEY]);
-  return { required: await fourEyesRequired(db), updatedBy: rows[0]?.updated_by ?? null, updatedAt: rows[0] ? new Date(rows[0].updated_at).toISOString() : null };
+  return {
+    required: await fourEyesRequired(db),
+    updatedBy: rows[0]?.updated_by ?? null,
+    updatedAt: rows[0] ? new Date(rows[0].updated_at).toISOString() : null,
+  };
 }
 
 /** Turns the rule on or off, with its audit record (`settings.four_eyes`) in the same transaction. */

@@ -33,7 +33,16 @@ export { signIn, type SignInResult } from "./sign-in.ts";
 export { consoleBuilt, DEFAULT_DIST_DIR } from "./static-files.ts";
 export { consoleServicesFor } from "./services.ts";
 export type { SingleSignOnSettings } from "./single-sign-on.ts";
-export { buildFairnessReport, fairnessCsv, DIMENSION_LABELS, MEASURES, type EeoResponse, type EeoSource, type FairnessReport, type FairnessSources } from "./fairness-report.ts";
+export {
+  buildFairnessReport,
+  fairnessCsv,
+  DIMENSION_LABELS,
+  MEASURES,
+  type EeoResponse,
+  type EeoSource,
+  type FairnessReport,
+  type FairnessSources,
+} from "./fairness-report.ts";
 export { createUser, findUserByEmail, listUsers, setPassword, updateUser, UserError, type ConsoleUser } from "./users.ts";
 export type { ConsoleGuard } from "./routes.ts";
 export type { AuditPort, ConnectionsPort, ConsoleServices, SettingsPort } from "./console-api.ts";

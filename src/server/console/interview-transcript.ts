@@ -74,7 +74,14 @@ function timed(v: unknown): TranscriptQuestion["asked"] {
 export async function interviewTranscript(db: Queryable, caller: Caller, proposalId: string, from = 0): Promise<InterviewTranscriptView | TranscriptRefusal> {
   const none: TranscriptRefusal = { status: 404, error: `No proposal ${proposalId} that you may see.` };
   if (!/^\d{1,15}$/.test(proposalId)) return none;
-  const { rows } = await db.query<{ posting_id: string | null; run_id: string | number; trace_id: string; connection_id: string; player_url: string | null; has_steps: boolean }>(
+  const { rows } = await db.query<{
+    posting_id: string | null;
+    run_id: string | number;
+    trace_id: string;
+    connection_id: string;
+    player_url: string | null;
+    has_steps: boolean;
+  }>(
     `select p.posting_id, p.run_id, r.trace_id, r.connection_id,
        (select ws.output->>'playerUrl' from workflow_steps ws where ws.run_id = r.id and ws.output ? 'playerUrl' order by ws.generation desc limit 1) as player_url,
        exists (select 1 from workflow_steps ws where ws.run_id = r.id and ws.type = 'task' and ws.input ? 'recordId') as has_steps
@@ -83,7 +90,15 @@ export async function interviewTranscript(db: Queryable, caller: Caller, proposa
   );
   const p = rows[0];
   if (!p || !coversPosting(caller, p.posting_id)) return none;
-  const t = await db.query<{ engine: string; source: string; language: string; duration_seconds: number; transcript: unknown; analysis: unknown; analyzed_at: Date | string | null }>(
+  const t = await db.query<{
+    engine: string;
+    source: string;
+    language: string;
+    duration_seconds: number;
+    transcript: unknown;
+    analysis: unknown;
+    analyzed_at: Date | string | null;
+  }>(
     "select engine, source, language, duration_seconds, transcript, analysis, analyzed_at from interview_transcripts where connection_id = $1 and trace_id = $2",
     [p.connection_id, p.trace_id],
   );
@@ -96,7 +111,7 @@ export async function interviewTranscript(db: Queryable, caller: Caller, proposa
         : `Proposal ${proposalId} has no interview transcript.`,
     };
   }
-  const all = Array.isArray((row.transcript as { segments?: unknown })?.segments) ? ((row.transcript as { segments: unknown[] }).segments) : [];
+  const all = Array.isArray((row.transcript as { segments?: unknown })?.segments) ? (row.transcript as { segments: unknown[] }).segments : [];
   const start = Math.max(0, Math.min(Math.floor(from), all.length));
   const segments: TranscriptSegment[] = [];
   let chars = 0;

@@ -49,7 +49,10 @@ export function ipKey(ip: string): string {
     const left = head ? head.split(":") : [];
     const right = ip.includes("::") ? (tail ? tail.split(":") : []) : [];
     const groups = ip.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
-    return `ip:${groups.slice(0, 4).map((g) => g.padStart(4, "0")).join(":")}::/64`;
+    return `ip:${groups
+      .slice(0, 4)
+      .map((g) => g.padStart(4, "0"))
+      .join(":")}::/64`;
   }
   return `ip:${ip.slice(0, 100)}`;
 }
@@ -85,7 +88,15 @@ export async function countAttempt(db: Queryable, key: string, rule: ThrottleRul
        last_failure_at = $2
      where t.blocked_until is null or t.blocked_until <= $2
      returning failures`,
-    [key, now, waitAfter(1, rule) > 0 ? new Date(now.getTime() + waitAfter(1, rule)) : null, forgetBefore, rule.freeFailures, rule.baseDelayMs, rule.maxDelayMs],
+    [
+      key,
+      now,
+      waitAfter(1, rule) > 0 ? new Date(now.getTime() + waitAfter(1, rule)) : null,
+      forgetBefore,
+      rule.freeFailures,
+      rule.baseDelayMs,
+      rule.maxDelayMs,
+    ],
   );
   if (rows.length > 0) return 0;
   const waiting = await db.query<{ blocked_until: Date | string | null }>("select blocked_until from console_login_throttle where key = $1", [key]);
@@ -105,7 +116,10 @@ export async function clearAccountThrottle(db: Queryable, email: string): Promis
 
 /** Removes counters with nothing left to remember. */
 export async function pruneThrottle(db: Queryable, now = new Date(), keepMs = DEFAULT_THROTTLE.account.forgetAfterMs): Promise<void> {
-  await db.query("delete from console_login_throttle where last_failure_at < $1 and (blocked_until is null or blocked_until < $2)", [new Date(now.getTime() - keepMs), now]);
+  await db.query("delete from console_login_throttle where last_failure_at < $1 and (blocked_until is null or blocked_until < $2)", [
+    new Date(now.getTime() - keepMs),
+    now,
+  ]);
 }
 
 /** Logs a sign-in whose password was checked (the table holds checks, not refused attempts). */

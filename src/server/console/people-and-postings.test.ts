@@ -50,7 +50,11 @@ for (const engine of ENGINES) {
       if (cookie) headers.cookie = cookie;
       if (csrf) headers["x-csrf-token"] = csrf;
       if (body !== undefined) headers["content-type"] = "application/json";
-      return app.request(`${ORIGIN}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, { incoming: { socket: { remoteAddress: "10.0.0.9" } } });
+      return app.request(
+        `${ORIGIN}${path}`,
+        { method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
+        { incoming: { socket: { remoteAddress: "10.0.0.9" } } },
+      );
     }
 
     async function signIn(email: string, password: string): Promise<{ cookie: string; csrf: string }> {
@@ -79,7 +83,9 @@ for (const engine of ENGINES) {
 
     it("names recorded actors by account id or e-mail and leaves other actors out", async () => {
       const s = await signIn("rec@example.com", "recruiter password");
-      const q = ["user:" + adminId, "user:REC@example.com", "user:00000000-0000-0000-0000-000000000000", "token:abc", "workflow:screening"].map((a) => `actor=${encodeURIComponent(a)}`).join("&");
+      const q = ["user:" + adminId, "user:REC@example.com", "user:00000000-0000-0000-0000-000000000000", "token:abc", "workflow:screening"]
+        .map((a) => `actor=${encodeURIComponent(a)}`)
+        .join("&");
       const res = await send(s.cookie, "GET", `/console/api/people?${q}`);
       assert.equal(res.status, 200);
       assert.deepEqual(((await res.json()) as { people: unknown }).people, { ["user:" + adminId]: "Ada Admin", "user:REC@example.com": "rec@example.com" });
@@ -91,7 +97,10 @@ for (const engine of ENGINES) {
       const candidateId = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
       await createAuditTrail(t.db).append({ kind: "settings.four_eyes", actor: `user:${adminId}`, subject: { candidateId }, data: { required: false } });
       const s = await signIn("admin@example.com", "admin password 1");
-      const body = (await (await send(s.cookie, "GET", `/console/api/audit?candidate=${candidateId}`)).json()) as { records: { actor: string }[]; people: Record<string, string> };
+      const body = (await (await send(s.cookie, "GET", `/console/api/audit?candidate=${candidateId}`)).json()) as {
+        records: { actor: string }[];
+        people: Record<string, string>;
+      };
       assert.equal(body.records[0]!.actor, `user:${adminId}`);
       assert.equal(body.people[`user:${adminId}`], "Ada Admin");
     });
@@ -104,7 +113,9 @@ for (const engine of ENGINES) {
       );
       const s = await signIn("rec@example.com", "recruiter password");
       const res = await send(s.cookie, "GET", `/console/api/run-labels?ids=${rows[0]!.id},nope,999999`);
-      assert.deepEqual(((await res.json()) as { labels: unknown }).labels, { [String(rows[0]!.id)]: { candidateName: "Cleo Candidate", postingTitle: "Data Engineer" } });
+      assert.deepEqual(((await res.json()) as { labels: unknown }).labels, {
+        [String(rows[0]!.id)]: { candidateName: "Cleo Candidate", postingTitle: "Data Engineer" },
+      });
     });
 
     it("lists Lever's postings for admins only", async () => {
@@ -135,7 +146,13 @@ for (const engine of ENGINES) {
     it("refuses posting ids it cannot check because Lever does not answer, saving nothing", async () => {
       postings = new Error("Lever answered 503");
       const admin = await signIn("admin@example.com", "admin password 1");
-      const res = await send(admin.cookie, "POST", "/console/api/users", { email: "hm2@example.com", role: "hiring_manager", password: "a manager password", postingIds: ["post-1"] }, admin.csrf);
+      const res = await send(
+        admin.cookie,
+        "POST",
+        "/console/api/users",
+        { email: "hm2@example.com", role: "hiring_manager", password: "a manager password", postingIds: ["post-1"] },
+        admin.csrf,
+      );
       assert.equal(res.status, 502);
       assert.match(((await res.json()) as { error: string }).error, /could not check them against Lever \(Lever answered 503\)/);
       assert.equal(await findUserByEmail(t.db, "hm2@example.com"), undefined);

@@ -34,7 +34,10 @@ for (const engine of ENGINES) {
           body: JSON.stringify({ email, password: "plum orchard kettle 42" }),
         });
         assert.equal(res.status, 200);
-        const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+        const cookie = res.headers
+          .getSetCookie()
+          .map((c) => c.split(";")[0])
+          .join("; ");
         sessions.set(email, { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken, userId: user.id });
       }
     });
@@ -53,9 +56,12 @@ for (const engine of ENGINES) {
       return { status: res.status, json: (await res.json()) as Record<string, any> };
     }
 
-    const edited = (words: string) => readFileSync(join(dir, "resume-evidence", "v1.md"), "utf8").replace("You help a recruiter", `You ${words} help a recruiter`);
+    const edited = (words: string) =>
+      readFileSync(join(dir, "resume-evidence", "v1.md"), "utf8").replace("You help a recruiter", `You ${words} help a recruiter`);
     const kinds = async () =>
-      (await t.db.query<{ kind: string; actor: string; data: unknown }>("select kind, actor, data from audit_records where kind like 'prompt.%' order by seq")).rows.map((r) => {
+      (
+        await t.db.query<{ kind: string; actor: string; data: unknown }>("select kind, actor, data from audit_records where kind like 'prompt.%' order by seq")
+      ).rows.map((r) => {
         const stored = (typeof r.data === "string" ? JSON.parse(r.data) : r.data) as { data: Record<string, unknown> };
         return [r.kind, r.actor, stored.data];
       });
@@ -68,9 +74,14 @@ for (const engine of ENGINES) {
       assert.equal(registry.get("resume-evidence").version, "v1", "the live version stays v1 until approved");
       assert.match(registry.get("resume-evidence@v2").instructions, /carefully/);
       const listed = await as("ben@example.com", "GET", "/prompts");
-      const entry = (listed.json.prompts as { name: string; versions: string[]; pending: { version: string; author: string }[] }[]).find((p) => p.name === "resume-evidence")!;
+      const entry = (listed.json.prompts as { name: string; versions: string[]; pending: { version: string; author: string }[] }[]).find(
+        (p) => p.name === "resume-evidence",
+      )!;
       assert.deepEqual(entry.versions, ["v1", "v2"]);
-      assert.deepEqual(entry.pending.map((p) => [p.version, p.author]), [["v2", `user:${sessions.get("ana@example.com")!.userId}`]]);
+      assert.deepEqual(
+        entry.pending.map((p) => [p.version, p.author]),
+        [["v2", `user:${sessions.get("ana@example.com")!.userId}`]],
+      );
     });
 
     it("refuses the author's own approval with 403 and a clear message, and changes nothing", async () => {

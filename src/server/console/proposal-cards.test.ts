@@ -20,12 +20,33 @@ const ORIGIN = "http://console.test";
 
 describe("why a proposal needs a person, in words", () => {
   it("names the confidence threshold, each flag and the mode only when nothing else applies", () => {
-    const words = needsPersonInWords({ policy: ["mode workflow auto", "confidence 0.55 is below 0.70", "policy flags: unverified-quotes", "auto fell back to assist"], flags: ["unverified-quotes"], confidence: 0.55, minConfidence: 0.7, recommendation: "hold", recommendationReason: null });
-    assert.deepEqual(words, ["Below the confidence threshold: 55 %, where the workflow needs 70 % to act alone.", "Unverified quotes: some quoted words could not be found in the resume or transcript."]);
-    assert.deepEqual(needsPersonInWords({ policy: ["mode workflow assist", "assist: waits for a person"], flags: [], confidence: 0.9, minConfidence: 0.7, recommendation: "advance", recommendationReason: null }), [
-      "The workflow runs in assist mode: each action waits for a person.",
+    const words = needsPersonInWords({
+      policy: ["mode workflow auto", "confidence 0.55 is below 0.70", "policy flags: unverified-quotes", "auto fell back to assist"],
+      flags: ["unverified-quotes"],
+      confidence: 0.55,
+      minConfidence: 0.7,
+      recommendation: "hold",
+      recommendationReason: null,
+    });
+    assert.deepEqual(words, [
+      "Below the confidence threshold: 55 %, where the workflow needs 70 % to act alone.",
+      "Unverified quotes: some quoted words could not be found in the resume or transcript.",
     ]);
-    assert.deepEqual(needsPersonInWords({ policy: [], flags: ["odd_new-flag"], confidence: null, minConfidence: null, recommendation: null, recommendationReason: null }), ["Flagged for review: odd new flag."]);
+    assert.deepEqual(
+      needsPersonInWords({
+        policy: ["mode workflow assist", "assist: waits for a person"],
+        flags: [],
+        confidence: 0.9,
+        minConfidence: 0.7,
+        recommendation: "advance",
+        recommendationReason: null,
+      }),
+      ["The workflow runs in assist mode: each action waits for a person."],
+    );
+    assert.deepEqual(
+      needsPersonInWords({ policy: [], flags: ["odd_new-flag"], confidence: null, minConfidence: null, recommendation: null, recommendationReason: null }),
+      ["Flagged for review: odd new flag."],
+    );
   });
 });
 
@@ -48,17 +69,47 @@ for (const engine of ENGINES) {
       }
       const mine = { id: "p-mine", text: "Staff Accountant" };
       const other = { id: "p-other", text: "Backend Engineer" };
-      const ada = await seedScreeningRun(t.db, { candidateName: "Ada Advance", opportunityId: "opp-ada", posting: other, score: 86, recommendation: "advance", confidence: 0.9, advanceAt: "80" });
+      const ada = await seedScreeningRun(t.db, {
+        candidateName: "Ada Advance",
+        opportunityId: "opp-ada",
+        posting: other,
+        score: 86,
+        recommendation: "advance",
+        confidence: 0.9,
+        advanceAt: "80",
+      });
       ids.adaRun = ada.runId;
       ids.adaNote = ada.proposalIds[0]!;
-      await seedScreeningRun(t.db, { candidateName: "Hal Hold", opportunityId: "opp-hal", posting: mine, score: 61, recommendation: "hold", confidence: 0.5, flags: ["unverified-quotes"] });
+      await seedScreeningRun(t.db, {
+        candidateName: "Hal Hold",
+        opportunityId: "opp-hal",
+        posting: mine,
+        score: 61,
+        recommendation: "hold",
+        confidence: 0.5,
+        flags: ["unverified-quotes"],
+      });
       // Hal's run waits below the threshold the workflow (application-screening: 0.7) needs to act alone.
-      await t.db.query("update proposals set policy = $1 where opportunity_id = 'opp-hal'", [JSON.stringify(["mode workflow auto", "confidence 0.50 is below 0.70", "policy flags: unverified-quotes", "auto fell back to assist"])]);
-      const raj = await seedInterviewRun(t.db, { candidateName: "Raj Interview", opportunityId: "opp-raj", posting: mine, playerUrl: "https://player.willo.example/v/123" });
+      await t.db.query("update proposals set policy = $1 where opportunity_id = 'opp-hal'", [
+        JSON.stringify(["mode workflow auto", "confidence 0.50 is below 0.70", "policy flags: unverified-quotes", "auto fell back to assist"]),
+      ]);
+      const raj = await seedInterviewRun(t.db, {
+        candidateName: "Raj Interview",
+        opportunityId: "opp-raj",
+        posting: mine,
+        playerUrl: "https://player.willo.example/v/123",
+      });
       ids.raj = raj.proposalId;
       ids.rajAnswers = String(raj.analysis.questions.filter((q) => q.answer).length);
       ids.rajSegments = String(raj.transcript.segments.length);
-      ids.long = (await seedInterviewRun(t.db, { candidateName: "Lou Long", opportunityId: "opp-lou", posting: other, repeat: Math.ceil((TRANSCRIPT_PAGE_SEGMENTS * 1.5) / raj.transcript.segments.length) })).proposalId;
+      ids.long = (
+        await seedInterviewRun(t.db, {
+          candidateName: "Lou Long",
+          opportunityId: "opp-lou",
+          posting: other,
+          repeat: Math.ceil((TRANSCRIPT_PAGE_SEGMENTS * 1.5) / raj.transcript.segments.length),
+        })
+      ).proposalId;
       ids.gone = (await seedInterviewRun(t.db, { candidateName: "Gus Gone", opportunityId: "opp-gus", posting: other, forgotten: true })).proposalId;
     });
     after(async () => t?.drop());
@@ -69,9 +120,16 @@ for (const engine of ENGINES) {
       return app.request(`${ORIGIN}${path}`, { method: "GET", headers }, { incoming: { socket: { remoteAddress: "10.0.0.7" } } });
     }
     async function signIn(email: string): Promise<string> {
-      const res = await app.request(`${ORIGIN}/console/api/login`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ email, password: "a long password 1" }) }, { incoming: { socket: { remoteAddress: "10.0.0.7" } } });
+      const res = await app.request(
+        `${ORIGIN}/console/api/login`,
+        { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ email, password: "a long password 1" }) },
+        { incoming: { socket: { remoteAddress: "10.0.0.7" } } },
+      );
       assert.equal(res.status, 200);
-      return res.headers.getSetCookie().map((l) => l.split(";")[0]!).join("; ");
+      return res.headers
+        .getSetCookie()
+        .map((l) => l.split(";")[0]!)
+        .join("; ");
     }
     const cards = async (cookie: string, query = "?status=pending") => {
       const res = await send(cookie, `/console/api/proposal-cards${query}`);
@@ -85,10 +143,16 @@ for (const engine of ENGINES) {
 
     it("groups a run's note, tags and stage move into one card with the recommendation, the score against the workflow's bar and why a person is needed", async () => {
       const list = await cards(await signIn("rec@example.com"));
-      assert.deepEqual(list.map((c) => c.candidateName), ["Gus Gone", "Lou Long", "Raj Interview", "Hal Hold", "Ada Advance"]);
+      assert.deepEqual(
+        list.map((c) => c.candidateName),
+        ["Gus Gone", "Lou Long", "Raj Interview", "Hal Hold", "Ada Advance"],
+      );
       const ada = list.find((c) => c.candidateName === "Ada Advance")!;
       assert.equal(ada.runId, ids.adaRun);
-      assert.deepEqual(ada.proposals.map((p) => p.kind), ["lever.note", "lever.tags", "lever.stage"]);
+      assert.deepEqual(
+        ada.proposals.map((p) => p.kind),
+        ["lever.note", "lever.tags", "lever.stage"],
+      );
       assert.equal(ada.proposals[0]!.id, ids.adaNote);
       assert.equal(ada.postingTitle, "Backend Engineer");
       assert.equal(ada.recommendation, "advance");
@@ -105,12 +169,18 @@ for (const engine of ENGINES) {
       const raj = list.find((c) => c.candidateName === "Raj Interview")!;
       assert.equal(raj.score, null);
       assert.equal(raj.bar, null);
-      assert.ok(raj.needsPerson.some((w) => /should not be asked/.test(w)), raj.needsPerson.join(" | "));
+      assert.ok(
+        raj.needsPerson.some((w) => /should not be asked/.test(w)),
+        raj.needsPerson.join(" | "),
+      );
     });
 
     it("shows a hiring manager only their postings' cards, and refuses a status it does not know", async () => {
       const hm = await signIn("hm@example.com");
-      assert.deepEqual((await cards(hm)).map((c) => c.candidateName), ["Raj Interview", "Hal Hold"]);
+      assert.deepEqual(
+        (await cards(hm)).map((c) => c.candidateName),
+        ["Raj Interview", "Hal Hold"],
+      );
       const bad = await send(hm, "/console/api/proposal-cards?status=waiting'--");
       assert.equal(bad.status, 400);
       assert.match(((await bad.json()) as { error: string }).error, /^status: use all, shadow, pending/);
@@ -122,9 +192,15 @@ for (const engine of ENGINES) {
       await t.db.query("update proposals set status = 'approved' where id = $1", [ids.adaNote]);
       try {
         const ada = (await cards(rec)).find((c) => c.runId === ids.adaRun)!;
-        assert.deepEqual(ada.proposals.map((p) => p.kind), ["lever.tags", "lever.stage"]);
+        assert.deepEqual(
+          ada.proposals.map((p) => p.kind),
+          ["lever.tags", "lever.stage"],
+        );
         const all = (await cards(rec, "?status=all")).find((c) => c.runId === ids.adaRun)!;
-        assert.deepEqual(all.proposals.map((p) => p.status), ["approved", "pending", "pending"]);
+        assert.deepEqual(
+          all.proposals.map((p) => p.status),
+          ["approved", "pending", "pending"],
+        );
       } finally {
         await t.db.query("update proposals set status = 'pending' where id = $1", [ids.adaNote]);
       }
@@ -139,7 +215,10 @@ for (const engine of ENGINES) {
       assert.equal(v.next, null);
       assert.equal(v.note, null);
       assert.ok(v.segments.every((s, i) => s.index === i && s.end >= s.start && typeof s.text === "string"));
-      assert.ok(v.segments.some((s) => s.speaker), "voices are kept");
+      assert.ok(
+        v.segments.some((s) => s.speaker),
+        "voices are kept",
+      );
       assert.equal(v.playerUrl, "https://player.willo.example/v/123");
       assert.equal(v.questions.filter((q) => q.answer).length, Number(ids.rajAnswers));
       const notAsked = v.questions.filter((q) => !q.asked);

@@ -123,7 +123,14 @@ export function flagInWords(flag: string): string {
  * Why a proposal waits for a person, from its policy decision and flags, in words. The mode's own
  * reason ("assist: waits for a person") is given only when nothing more specific applies.
  */
-export function needsPersonInWords(p: { policy: readonly string[]; flags: readonly string[]; confidence: number | null; minConfidence: number | null; recommendation: string | null; recommendationReason: string | null }): string[] {
+export function needsPersonInWords(p: {
+  policy: readonly string[];
+  flags: readonly string[];
+  confidence: number | null;
+  minConfidence: number | null;
+  recommendation: string | null;
+  recommendationReason: string | null;
+}): string[] {
   const out: string[] = [];
   if (p.confidence !== null && p.minConfidence !== null && p.confidence < p.minConfidence) {
     out.push(`Below the confidence threshold: ${percent(p.confidence)}, where the workflow needs ${percent(p.minConfidence)} to act alone.`);
@@ -211,7 +218,11 @@ export function cardsOf(rows: readonly Row[]): ProposalCard[] {
  * The cards for the proposals a list shows (status `all` or absent: every status), newest first;
  * a hiring manager gets only their postings'. At most `limit` proposals (10,000) are grouped.
  */
-export async function proposalCards(db: Queryable, caller: Caller, filter: { status?: string | undefined; limit?: number | undefined } = {}): Promise<ProposalCard[]> {
+export async function proposalCards(
+  db: Queryable,
+  caller: Caller,
+  filter: { status?: string | undefined; limit?: number | undefined } = {},
+): Promise<ProposalCard[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.status) {
@@ -233,19 +244,31 @@ export async function proposalCards(db: Queryable, caller: Caller, filter: { sta
   const becauseOf = new Map(because.rows.filter((b) => b.because).map((b) => [`${b.run_id}:${b.step_id}`, b.because!]));
   const minConfidenceOf = new Map(because.rows.map((b) => [String(b.run_id), b.min_confidence]));
   const basisSteps = [...new Set(becauseOf.values())];
-  const bases = basisSteps.length ? (await db.query<Pick<Row, BasisColumns> & { run_id: string | number; step_id: string; generation: number }>(BASIS_SQL, [runIds, basisSteps])).rows : [];
+  const bases = basisSteps.length
+    ? (await db.query<Pick<Row, BasisColumns> & { run_id: string | number; step_id: string; generation: number }>(BASIS_SQL, [runIds, basisSteps])).rows
+    : [];
   const basesOf = new Map<string, typeof bases>();
   for (const b of bases) {
     const key = `${b.run_id}:${b.step_id}`;
     basesOf.set(key, [...(basesOf.get(key) ?? []), b]);
   }
-  const empty: Pick<Row, BasisColumns> = { b_score: null, b_recommendation: null, b_recommendation_reason: null, b_triage_tag: null, b_advance_at: null, b_reject_below: null, b_triage: null };
+  const empty: Pick<Row, BasisColumns> = {
+    b_score: null,
+    b_recommendation: null,
+    b_recommendation_reason: null,
+    b_triage_tag: null,
+    b_advance_at: null,
+    b_reject_below: null,
+    b_triage: null,
+  };
   return cardsOf(
     rows.map((r): Row => {
       const step = becauseOf.get(`${r.run_id}:${r.step_id}`);
       // The latest generation of the basis at or before the proposal's.
       const basis = step
-        ? (basesOf.get(`${r.run_id}:${step}`) ?? []).filter((b) => Number(b.generation) <= Number(r.generation)).sort((a, b) => Number(b.generation) - Number(a.generation))[0]
+        ? (basesOf.get(`${r.run_id}:${step}`) ?? [])
+            .filter((b) => Number(b.generation) <= Number(r.generation))
+            .sort((a, b) => Number(b.generation) - Number(a.generation))[0]
         : undefined;
       const { run_id: _run, step_id: _step, generation: _generation, ...fields } = basis ?? { ...empty, run_id: 0, step_id: "", generation: 0 };
       return { ...r, min_confidence: minConfidenceOf.get(String(r.run_id)) ?? null, ...fields };

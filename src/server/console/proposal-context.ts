@@ -16,7 +16,11 @@ export interface ProposalLabel {
 const MAX_SOURCE_TEXT = 200_000;
 
 /** Labels for the proposals a list shows, by proposal id; a hiring manager gets only their postings'. */
-export async function proposalLabels(db: Queryable, caller: Caller, filter: { status?: string | undefined; limit?: number | undefined }): Promise<Record<string, ProposalLabel>> {
+export async function proposalLabels(
+  db: Queryable,
+  caller: Caller,
+  filter: { status?: string | undefined; limit?: number | undefined },
+): Promise<Record<string, ProposalLabel>> {
   const rows = await proposalLabelRows(db, {
     status: filter.status,
     postingIds: caller.role === "hiring_manager" ? (caller.postingIds ?? []) : undefined,

@@ -33,13 +33,20 @@ function versionSensitiveModel() {
       const ids = [...new Set([...user.matchAll(/"id":\s*"([^"]+)"/g)].map((m) => m[1]!))];
       // The longest line of the fenced resume text, quoted as it stands.
       const resume = /<<<DATA[^\n]*\n([\s\S]*?)\n<<</.exec(user)?.[1] ?? "";
-      const quote = resume.split("\n").filter((l) => !l.includes("[")).sort((a, b) => b.length - a.length)[0]?.trim();
+      const quote = resume
+        .split("\n")
+        .filter((l) => !l.includes("["))
+        .sort((a, b) => b.length - a.length)[0]
+        ?.trim();
       const generous = JSON.stringify(messages).includes(GENEROUS) && quote !== undefined && quote.length > 10;
       const criteria = ids.map((id) => ({ id, found: generous, quotes: generous ? [quote] : [], explanation: generous ? "Mentioned." : "Not found." }));
       return {
         content: [{ type: "text", text: JSON.stringify({ criteria }) }],
         finishReason: { unified: "stop", raw: undefined },
-        usage: { inputTokens: { total: 500, noCache: 500, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 100, text: 100, reasoning: undefined } },
+        usage: {
+          inputTokens: { total: 500, noCache: 500, cacheRead: undefined, cacheWrite: undefined },
+          outputTokens: { total: 100, text: 100, reasoning: undefined },
+        },
         warnings: [],
       };
     },
@@ -52,7 +59,11 @@ for (const e of await testEngines()) {
     let prompts: string;
     let runners: DryRunnerFactory;
     const aiOver = (promptDirs: string[]) =>
-      createAi({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } }, models: { openai: () => versionSensitiveModel() }, promptDirs });
+      createAi({
+        config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } },
+        models: { openai: () => versionSensitiveModel() },
+        promptDirs,
+      });
     const dryRunCount = async () => (await h.t.db.query<{ n: number }>("select count(*)::int as n from workflow_runs where dry_run")).rows[0]!.n;
 
     before(async () => {
@@ -63,7 +74,14 @@ for (const e of await testEngines()) {
       const posting = [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
       // Resumes the local engine finds nothing in, so the evidence the model quotes decides the score.
       for (const name of ["Rae Replay", "Lou Replay"]) {
-        const text = [name, "Barista", "", "Experience", "Shift lead and barista at the Corner Cafe on Main Street, 2019 - present", "Trained new staff on the espresso machines"].join("\n");
+        const text = [
+          name,
+          "Barista",
+          "",
+          "Experience",
+          "Shift lead and barista at the Corner Cafe on Main Street, 2019 - present",
+          "Trained new staff on the espresso machines",
+        ].join("\n");
         h.sandbox.actions.applyToPosting(posting.id, {
           name,
           email: `${name.toLowerCase().replace(" ", ".")}@example.net`,
@@ -72,7 +90,13 @@ for (const e of await testEngines()) {
       }
       await h.deliver(["applicationCreated"]);
       await h.settle();
-      const client = createLeverClient({ baseUrl: h.sandbox.url, auth: { kind: "apiKey", apiKey: h.sandbox.apiKey }, connectionId: "default", maxRetries: 1, retryBaseMs: 10 });
+      const client = createLeverClient({
+        baseUrl: h.sandbox.url,
+        auth: { kind: "apiKey", apiKey: h.sandbox.apiKey },
+        connectionId: "default",
+        maxRetries: 1,
+        retryBaseMs: 10,
+      });
       runners = dryRunners({ db: h.t.db, workflows: h.runtime.workflows, lever: async () => leverGateway(client), ai: aiOver, promptsDir: prompts });
     });
     after(async () => {
@@ -84,10 +108,20 @@ for (const e of await testEngines()) {
       const v1 = readFileSync(join(prompts, "resume-evidence", "v1.md"), "utf8");
       assert.equal(savePromptVersion("resume-evidence", v1.trimEnd() + `\n\n${GENEROUS}\n`, prompts), "v2");
       const choices = await promptChoices(h.t.db, "application-screening", prompts);
-      assert.deepEqual(choices[0], { name: "resume-evidence", versions: ["v1", "v2"], current: { version: "v1", why: "used by this workflow's latest run" }, usedByWorkflow: true });
+      assert.deepEqual(choices[0], {
+        name: "resume-evidence",
+        versions: ["v1", "v2"],
+        current: { version: "v1", why: "used by this workflow's latest run" },
+        usedByWorkflow: true,
+      });
 
       const before = await dryRunCount();
-      const result = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 2, prompt: "resume-evidence@v2" }, { promptsDir: prompts });
+      const result = await replayOnHistory(
+        h.t.db,
+        runners,
+        { workflowId: "application-screening", last: 2, prompt: "resume-evidence@v2" },
+        { promptsDir: prompts },
+      );
       assert.equal(result.baseline, "resume-evidence@v1 (current: used by this workflow's latest run)");
       assert.equal(result.replayed, "resume-evidence@v2 (picked)");
       assert.deepEqual(result.pinned, { name: "resume-evidence", version: "v2", current: "v1" });
@@ -106,18 +140,38 @@ for (const e of await testEngines()) {
       const used = await h.t.db.query<{ prompt: string }>(
         "select distinct s.output->'meta'->>'prompt' as prompt from workflow_steps s join workflow_runs r on r.id = s.run_id where r.dry_run and s.step_id = 'screen' order by 1",
       );
-      assert.deepEqual(used.rows.map((r) => r.prompt), ["resume-evidence@v1", "resume-evidence@v2"]);
+      assert.deepEqual(
+        used.rows.map((r) => r.prompt),
+        ["resume-evidence@v1", "resume-evidence@v2"],
+      );
     });
 
     it("finds no difference when the picked version is the current one", async () => {
-      const result = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 2, prompt: "resume-evidence@v1" }, { promptsDir: prompts });
+      const result = await replayOnHistory(
+        h.t.db,
+        runners,
+        { workflowId: "application-screening", last: 2, prompt: "resume-evidence@v1" },
+        { promptsDir: prompts },
+      );
       assert.equal(result.rows.length, 2);
-      assert.ok(result.rows.every((r) => r.steps.some((s) => s.stepId === "note" && s.current !== null && s.replayed !== null)), "both sides proposed a note");
-      assert.deepEqual(result.rows.map((r) => r.differs), [false, false], JSON.stringify(result.rows));
+      assert.ok(
+        result.rows.every((r) => r.steps.some((s) => s.stepId === "note" && s.current !== null && s.replayed !== null)),
+        "both sides proposed a note",
+      );
+      assert.deepEqual(
+        result.rows.map((r) => r.differs),
+        [false, false],
+        JSON.stringify(result.rows),
+      );
     });
 
     it("says when the workflow never asks for the picked prompt", async () => {
-      const result = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 1, prompt: "language-check@v1" }, { promptsDir: prompts });
+      const result = await replayOnHistory(
+        h.t.db,
+        runners,
+        { workflowId: "application-screening", last: 1, prompt: "language-check@v1" },
+        { promptsDir: prompts },
+      );
       assert.equal(result.promptUsed, false);
       assert.equal(result.rows[0]!.differs, false);
     });
@@ -125,12 +179,23 @@ for (const e of await testEngines()) {
     it("tells a person's edit and a run still waiting apart from a difference in the workflow", async () => {
       const same = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 2 }, { promptsDir: prompts });
       assert.deepEqual(same.counts, { same: 2, differs: 0, edited: 0, waiting: 0 }, JSON.stringify(same.rows));
-      const { rows: runs } = await h.t.db.query<{ id: number }>("select id from workflow_runs where workflow_id = 'application-screening' and not dry_run order by id desc limit 2");
+      const { rows: runs } = await h.t.db.query<{ id: number }>(
+        "select id from workflow_runs where workflow_id = 'application-screening' and not dry_run order by id desc limit 2",
+      );
       const [edited, waiting] = [Number(runs[0]!.id), Number(runs[1]!.id)];
       // A recruiter edited the first run's note before approving it; the second run has not got to its note yet.
-      const { rows: saved } = await h.t.db.query<{ id: number; action: unknown; edits: unknown }>("select id, action, edits from proposals where run_id = $1 and step_id = 'note'", [edited]);
-      await h.t.db.query(`update proposals set action = action || '{"body": "Edited by a recruiter"}'::jsonb, edits = '{"body": "Edited by a recruiter"}'::jsonb where id = $1`, [saved[0]!.id]);
-      const { rows: hidden } = await h.t.db.query<{ row: Record<string, unknown> }>("select to_jsonb(p) as row from proposals p where run_id = $1 and step_id = 'note'", [waiting]);
+      const { rows: saved } = await h.t.db.query<{ id: number; action: unknown; edits: unknown }>(
+        "select id, action, edits from proposals where run_id = $1 and step_id = 'note'",
+        [edited],
+      );
+      await h.t.db.query(
+        `update proposals set action = action || '{"body": "Edited by a recruiter"}'::jsonb, edits = '{"body": "Edited by a recruiter"}'::jsonb where id = $1`,
+        [saved[0]!.id],
+      );
+      const { rows: hidden } = await h.t.db.query<{ row: Record<string, unknown> }>(
+        "select to_jsonb(p) as row from proposals p where run_id = $1 and step_id = 'note'",
+        [waiting],
+      );
       await h.t.db.query("delete from proposals where run_id = $1 and step_id = 'note'", [waiting]);
       await h.t.db.query("update workflow_runs set status = 'waiting' where id = $1", [waiting]);
       try {
@@ -142,17 +207,31 @@ for (const e of await testEngines()) {
         assert.equal(byRun(waiting).steps.find((s) => s.stepId === "note")!.because, "waiting");
         assert.ok(result.rows.every((r) => !r.differs));
       } finally {
-        await h.t.db.query("update proposals set action = $2::jsonb, edits = $3::jsonb where id = $1", [saved[0]!.id, JSON.stringify(saved[0]!.action), saved[0]!.edits === null ? null : JSON.stringify(saved[0]!.edits)]);
+        await h.t.db.query("update proposals set action = $2::jsonb, edits = $3::jsonb where id = $1", [
+          saved[0]!.id,
+          JSON.stringify(saved[0]!.action),
+          saved[0]!.edits === null ? null : JSON.stringify(saved[0]!.edits),
+        ]);
         await h.t.db.query("insert into proposals select * from jsonb_populate_record(null::proposals, $1::jsonb)", [JSON.stringify(hidden[0]!.row)]);
         await h.t.db.query("update workflow_runs set status = 'succeeded' where id = $1", [waiting]);
       }
     });
 
     it("says plainly that the local engine does not read prompt text when a prompt is pinned without an AI provider", async () => {
-      const local = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 1, prompt: "resume-evidence@v1" }, { promptsDir: prompts, localEngine: true });
+      const local = await replayOnHistory(
+        h.t.db,
+        runners,
+        { workflowId: "application-screening", last: 1, prompt: "resume-evidence@v1" },
+        { promptsDir: prompts, localEngine: true },
+      );
       assert.equal(local.note, LOCAL_ENGINE_NOTE);
       assert.match(local.note!, /local engine, which does not read prompt text/);
-      const withModel = await replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 1, prompt: "resume-evidence@v1" }, { promptsDir: prompts });
+      const withModel = await replayOnHistory(
+        h.t.db,
+        runners,
+        { workflowId: "application-screening", last: 1, prompt: "resume-evidence@v1" },
+        { promptsDir: prompts },
+      );
       assert.equal(withModel.note, undefined);
     });
 
@@ -165,7 +244,10 @@ for (const e of await testEngines()) {
     });
 
     it("refuses a version that was never saved, and a workflow without runs", async () => {
-      await assert.rejects(replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 1, prompt: "resume-evidence@v9" }, { promptsDir: prompts }), /no saved version "v9".*saved: v1, v2/);
+      await assert.rejects(
+        replayOnHistory(h.t.db, runners, { workflowId: "application-screening", last: 1, prompt: "resume-evidence@v9" }, { promptsDir: prompts }),
+        /no saved version "v9".*saved: v1, v2/,
+      );
       await assert.rejects(replayOnHistory(h.t.db, runners, { workflowId: "hr-handoff", last: 1 }, { promptsDir: prompts }), /has no runs to replay yet/);
     });
   });

@@ -134,7 +134,13 @@ export const LOCAL_ENGINE_NOTE =
   "No AI provider is configured, so the AI steps ran on the local engine, which does not read prompt text: a prompt edit cannot change what it proposes. Configure a provider (Settings) to see the prompt's effect.";
 
 /** The version of prompt `name` the workflow's latest run used, else the latest approved. */
-async function currentVersion(db: Queryable, workflowId: string, name: string, versions: string[], pending: string[]): Promise<{ version: string; why: string } | null> {
+async function currentVersion(
+  db: Queryable,
+  workflowId: string,
+  name: string,
+  versions: string[],
+  pending: string[],
+): Promise<{ version: string; why: string } | null> {
   const used = (await latestPromptUsed(db, workflowId, name))?.split("@")[1];
   if (used && versions.includes(used)) return { version: used, why: "used by this workflow's latest run" };
   const latest = versions.filter((v) => !pending.includes(v)).at(-1);
@@ -215,7 +221,8 @@ export async function replayOnHistory(
   const [name, version] = at > 0 ? [input.prompt.slice(0, at), input.prompt.slice(at + 1)] : [input.prompt, ""];
   const saved = listPrompts(options.promptsDir ?? BUILT_IN_PROMPTS_DIR).find((p) => p.name === name);
   if (!saved) throw new ReplayError(`there is no prompt "${name}"`);
-  if (!saved.versions.includes(version)) throw new ReplayError(`there is no saved version "${version}" of prompt "${name}" (saved: ${saved.versions.join(", ")})`);
+  if (!saved.versions.includes(version))
+    throw new ReplayError(`there is no saved version "${version}" of prompt "${name}" (saved: ${saved.versions.join(", ")})`);
   const current = (await currentVersion(db, input.workflowId, name, saved.versions, saved.pending))!;
   const left = runners({ name, version: current.version });
   const right = runners({ name, version });

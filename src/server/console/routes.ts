@@ -230,7 +230,12 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     }
     if (unknown.length === 0) return undefined;
     const list = unknown.map((id) => `"${id}"`).join(", ");
-    return c.json({ error: `postingIds: ${unknown.length === 1 ? "no posting" : "no postings"} ${list} in Lever; pick the person's postings from the list. Nothing was saved.` }, 400);
+    return c.json(
+      {
+        error: `postingIds: ${unknown.length === 1 ? "no posting" : "no postings"} ${list} in Lever; pick the person's postings from the list. Nothing was saved.`,
+      },
+      400,
+    );
   };
 
   api.get("/users", async (c) => {
@@ -370,7 +375,13 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
   app.get("/console/events", async (c) => {
     const signedIn = await readSignedIn(c, db);
     if (!signedIn) return c.json({ error: "Sign in first." }, 401);
-    return streamLiveEvents(c, { db, events: options.engineEvents, caller: signedIn.caller, sessionId: signedIn.sessionId, proposalPosting: options.proposalPosting });
+    return streamLiveEvents(c, {
+      db,
+      events: options.engineEvents,
+      caller: signedIn.caller,
+      sessionId: signedIn.sessionId,
+      proposalPosting: options.proposalPosting,
+    });
   });
 
   app.use("*", serveConsoleAssets(options.distDir));

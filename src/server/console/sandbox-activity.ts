@@ -14,7 +14,8 @@ export function mountSandboxActivity(api: Hono, guard: ConsoleGuard, activity: S
   api.post("/sandbox/activity", async (c) => {
     const g = await guard(c, "sandbox:simulate");
     if (g instanceof Response) return g;
-    if (!activity) return c.json({ error: "Simulated activity needs the built-in Lever sandbox with its demo organisation; this deployment is connected to Lever." }, 404);
+    if (!activity)
+      return c.json({ error: "Simulated activity needs the built-in Lever sandbox with its demo organisation; this deployment is connected to Lever." }, 404);
     const burst = await activity.burst();
     // Counts only: the new people's names and contact details stay in the sandbox and in Lever's webhooks.
     return c.json({

@@ -28,12 +28,30 @@ for (const engine of await testEngines()) {
 
     /** A booked panel, from a scheduling proposal seeded `daysAgo` days before now (negative: ahead). */
     async function booked(opportunityId: string, postingId: string, daysAgo: number): Promise<string> {
-      const seeded = await seedSchedulingProposal(t.db, { users, panel, zone: "Europe/Lisbon", now: Date.now() - daysAgo * 86_400_000, candidateName: `Cand ${opportunityId}`, opportunityId, posting: { id: postingId, text: `Posting ${postingId}`, hiringManager: "u-hm" } });
+      const seeded = await seedSchedulingProposal(t.db, {
+        users,
+        panel,
+        zone: "Europe/Lisbon",
+        now: Date.now() - daysAgo * 86_400_000,
+        candidateName: `Cand ${opportunityId}`,
+        opportunityId,
+        posting: { id: postingId, text: `Posting ${postingId}`, hiringManager: "u-hm" },
+      });
       const booking = seeded.proposal.booking!;
       await t.db.query("update proposals set status = 'applied' where id = $1", [seeded.proposalId]);
-      await t.db.query("insert into scheduling_bookings (panel_key, connection_id, opportunity_id, status, params_hash, params) values ($1, 'default', $2, 'booked', 'h', $3)", [booking.panelKey, opportunityId, JSON.stringify(booking)]);
+      await t.db.query(
+        "insert into scheduling_bookings (panel_key, connection_id, opportunity_id, status, params_hash, params) values ($1, 'default', $2, 'booked', 'h', $3)",
+        [booking.panelKey, opportunityId, JSON.stringify(booking)],
+      );
       for (const s of booking.sessions) {
-        for (const i of s.interviewers) await t.db.query("insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, $2, $3, $4, $5)", [booking.panelKey, i.email, s.id, s.start, s.end]);
+        for (const i of s.interviewers)
+          await t.db.query("insert into scheduling_holds (panel_key, interviewer, session_id, start_at, end_at) values ($1, $2, $3, $4, $5)", [
+            booking.panelKey,
+            i.email,
+            s.id,
+            s.start,
+            s.end,
+          ]);
       }
       return seeded.proposalId;
     }
@@ -57,16 +75,31 @@ for (const engine of await testEngines()) {
     after(async () => t?.drop());
 
     async function signIn(email: string): Promise<{ cookie: string; csrf: string }> {
-      const res = await app.request(`${ORIGIN}/console/api/login`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ email, password: "a long password 1" }) }, { incoming: { socket: { remoteAddress: "10.0.0.7" } } });
+      const res = await app.request(
+        `${ORIGIN}/console/api/login`,
+        { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ email, password: "a long password 1" }) },
+        { incoming: { socket: { remoteAddress: "10.0.0.7" } } },
+      );
       assert.equal(res.status, 200);
-      return { cookie: res.headers.getSetCookie().map((l) => l.split(";")[0]!).join("; "), csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+      return {
+        cookie: res.headers
+          .getSetCookie()
+          .map((l) => l.split(";")[0]!)
+          .join("; "),
+        csrf: ((await res.json()) as { csrfToken: string }).csrfToken,
+      };
     }
     async function noShow(email: string, id: string) {
       const s = await signIn(email);
-      const res = await app.request(`${ORIGIN}/console/api/scheduling/panels/${id}/no-show`, { method: "POST", headers: { origin: ORIGIN, cookie: s.cookie, "x-csrf-token": s.csrf } }, { incoming: { socket: { remoteAddress: "10.0.0.7" } } });
+      const res = await app.request(
+        `${ORIGIN}/console/api/scheduling/panels/${id}/no-show`,
+        { method: "POST", headers: { origin: ORIGIN, cookie: s.cookie, "x-csrf-token": s.csrf } },
+        { incoming: { socket: { remoteAddress: "10.0.0.7" } } },
+      );
       return { status: res.status, body: (await res.json()) as { error?: string; noShow?: { panelKey: string; opportunityId: string } } };
     }
-    const state = async (opportunityId: string) => (await t.db.query<{ state: string }>("select state from scheduling_bookings where opportunity_id = $1", [opportunityId])).rows[0]!.state;
+    const state = async (opportunityId: string) =>
+      (await t.db.query<{ state: string }>("select state from scheduling_bookings where opportunity_id = $1", [opportunityId])).rows[0]!.state;
 
     it("refuses a panel that has not started yet, naming when it starts, and changes nothing", async () => {
       const answer = await noShow("rec@example.com", ids.ahead!);

@@ -35,7 +35,12 @@ export async function markPanelNoShow(db: Database, caller: Caller, proposalId: 
     const marked = await db.transaction(async (tx) => {
       const m = await markNoShow(tx, row.panel_key!, actor, now);
       await createAuditTrail(db).append(
-        { kind: NO_SHOW_AUDIT_KIND, actor, subject: { connectionId: m.connectionId, opportunityId: m.opportunityId, userId: caller.userId }, data: { panelKey: m.panelKey, proposalId, firstStart: m.firstStart, markedAt: m.at } },
+        {
+          kind: NO_SHOW_AUDIT_KIND,
+          actor,
+          subject: { connectionId: m.connectionId, opportunityId: m.opportunityId, userId: caller.userId },
+          data: { panelKey: m.panelKey, proposalId, firstStart: m.firstStart, markedAt: m.at },
+        },
         tx,
       );
       return m;

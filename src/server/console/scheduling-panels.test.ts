@@ -21,7 +21,17 @@ const users = [
   { id: "u-a", name: "Ana Alves", email: "ana@example.com" },
   { id: "u-b", name: "Ben Brandt", email: "ben@example.com" },
 ];
-const panel = { panels: [{ stage: "On-site Interview", sessions: [{ title: "Design", minutes: 60, pool: ["u-a", "u-b"] }, { title: "Manager", minutes: 30, pool: ["hiringManager"] }] }] };
+const panel = {
+  panels: [
+    {
+      stage: "On-site Interview",
+      sessions: [
+        { title: "Design", minutes: 60, pool: ["u-a", "u-b"] },
+        { title: "Manager", minutes: 30, pool: ["hiringManager"] },
+      ],
+    },
+  ],
+};
 const posting = (id: string) => ({ id, text: `Posting ${id}`, hiringManager: "u-hm" });
 
 for (const engine of ENGINES) {
@@ -46,14 +56,49 @@ for (const engine of ENGINES) {
       const now = Date.now();
       const base = { users, panel, zone: ZONE, now };
       // Waiting for a person; another already booked; one where nothing fits (Ana and Ben away for weeks); one long past.
-      ids.proposed = (await seedSchedulingProposal(t.db, { ...base, candidateName: "Pia Proposed", opportunityId: "opp-p", posting: posting("p-mine"), items: { "u-a": [{ start: "2026-01-01", end: "2026-01-02", status: "busy", allDay: true, title: "Old" }] } })).proposalId;
+      ids.proposed = (
+        await seedSchedulingProposal(t.db, {
+          ...base,
+          candidateName: "Pia Proposed",
+          opportunityId: "opp-p",
+          posting: posting("p-mine"),
+          items: { "u-a": [{ start: "2026-01-01", end: "2026-01-02", status: "busy", allDay: true, title: "Old" }] },
+        })
+      ).proposalId;
       const booked = await seedSchedulingProposal(t.db, { ...base, candidateName: "Bo Booked", opportunityId: "opp-b", posting: posting("p-other") });
       ids.booked = booked.proposalId;
       await t.db.query("update proposals set status = 'applied' where id = $1", [booked.proposalId]);
-      await t.db.query("insert into scheduling_bookings (panel_key, connection_id, opportunity_id, status, params_hash, params) values ($1, 'default', 'opp-b', 'booked', 'h', $2)", [booked.proposal.booking!.panelKey, JSON.stringify(booked.proposal.booking)]);
-      const away = (id: string) => [{ start: new Date(now - 7 * 86_400_000).toISOString().slice(0, 10), end: new Date(now + 40 * 86_400_000).toISOString().slice(0, 10), status: "oof" as const, allDay: true, title: `Leave ${id}` }];
-      ids.escalated = (await seedSchedulingProposal(t.db, { ...base, candidateName: "Eli Escalated", opportunityId: "opp-e", posting: posting("p-other"), items: { "u-a": away("a"), "u-b": away("b") } })).proposalId;
-      ids.past = (await seedSchedulingProposal(t.db, { ...base, now: now - 60 * 86_400_000, candidateName: "Pat Past", opportunityId: "opp-old", posting: posting("p-other") })).proposalId;
+      await t.db.query(
+        "insert into scheduling_bookings (panel_key, connection_id, opportunity_id, status, params_hash, params) values ($1, 'default', 'opp-b', 'booked', 'h', $2)",
+        [booked.proposal.booking!.panelKey, JSON.stringify(booked.proposal.booking)],
+      );
+      const away = (id: string) => [
+        {
+          start: new Date(now - 7 * 86_400_000).toISOString().slice(0, 10),
+          end: new Date(now + 40 * 86_400_000).toISOString().slice(0, 10),
+          status: "oof" as const,
+          allDay: true,
+          title: `Leave ${id}`,
+        },
+      ];
+      ids.escalated = (
+        await seedSchedulingProposal(t.db, {
+          ...base,
+          candidateName: "Eli Escalated",
+          opportunityId: "opp-e",
+          posting: posting("p-other"),
+          items: { "u-a": away("a"), "u-b": away("b") },
+        })
+      ).proposalId;
+      ids.past = (
+        await seedSchedulingProposal(t.db, {
+          ...base,
+          now: now - 60 * 86_400_000,
+          candidateName: "Pat Past",
+          opportunityId: "opp-old",
+          posting: posting("p-other"),
+        })
+      ).proposalId;
       await t.db.query("update proposals set status = 'applied' where id = $1", [ids.past]);
     });
     after(async () => t?.drop());
@@ -64,9 +109,16 @@ for (const engine of ENGINES) {
       return app.request(`${ORIGIN}${path}`, { method: "GET", headers }, { incoming: { socket: { remoteAddress: "10.0.0.7" } } });
     }
     async function signIn(email: string): Promise<string> {
-      const res = await app.request(`${ORIGIN}/console/api/login`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ email, password: "a long password 1" }) }, { incoming: { socket: { remoteAddress: "10.0.0.7" } } });
+      const res = await app.request(
+        `${ORIGIN}/console/api/login`,
+        { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ email, password: "a long password 1" }) },
+        { incoming: { socket: { remoteAddress: "10.0.0.7" } } },
+      );
       assert.equal(res.status, 200);
-      return res.headers.getSetCookie().map((l) => l.split(";")[0]!).join("; ");
+      return res.headers
+        .getSetCookie()
+        .map((l) => l.split(";")[0]!)
+        .join("; ");
     }
     const panels = async (cookie: string, query = "") => {
       const res = await send(cookie, `/console/api/scheduling/panels${query}`);
@@ -76,18 +128,33 @@ for (const engine of ENGINES) {
 
     it("lists upcoming panels with their state, candidate, posting, times and interviewers by name, those with no time first", async () => {
       const list = await panels(await signIn("rec@example.com"));
-      assert.deepEqual(list.map((p) => [p.candidateName, p.state]), [
-        ["Eli Escalated", "escalated"],
-        ...(list[1]!.candidateName === "Pia Proposed"
-          ? [["Pia Proposed", "proposed"], ["Bo Booked", "booked"]]
-          : [["Bo Booked", "booked"], ["Pia Proposed", "proposed"]]),
-      ]);
+      assert.deepEqual(
+        list.map((p) => [p.candidateName, p.state]),
+        [
+          ["Eli Escalated", "escalated"],
+          ...(list[1]!.candidateName === "Pia Proposed"
+            ? [
+                ["Pia Proposed", "proposed"],
+                ["Bo Booked", "booked"],
+              ]
+            : [
+                ["Bo Booked", "booked"],
+                ["Pia Proposed", "proposed"],
+              ]),
+        ],
+      );
       const pia = list.find((p) => p.candidateName === "Pia Proposed")!;
       assert.equal(pia.postingTitle, "Posting p-mine");
       assert.equal(pia.stage, "On-site Interview");
       assert.equal(pia.candidateTimezone, ZONE);
-      assert.deepEqual(pia.sessions.map((s) => s.title), ["Design", "Manager"]);
-      assert.ok(pia.sessions.every((s) => s.interviewers.every((n) => users.some((u) => u.name === n))), JSON.stringify(pia.sessions));
+      assert.deepEqual(
+        pia.sessions.map((s) => s.title),
+        ["Design", "Manager"],
+      );
+      assert.ok(
+        pia.sessions.every((s) => s.interviewers.every((n) => users.some((u) => u.name === n))),
+        JSON.stringify(pia.sessions),
+      );
       assert.ok(Date.parse(pia.firstStart!) > Date.now());
       const eli = list.find((p) => p.candidateName === "Eli Escalated")!;
       assert.deepEqual(eli.sessions, []);
@@ -117,14 +184,25 @@ for (const engine of ENGINES) {
 
     it("shows a hiring manager only their postings' panels, and asks a stranger to sign in", async () => {
       const list = await panels(await signIn("hm@example.com"));
-      assert.deepEqual(list.map((p) => p.candidateName), ["Pia Proposed"]);
+      assert.deepEqual(
+        list.map((p) => p.candidateName),
+        ["Pia Proposed"],
+      );
       assert.equal((await send(undefined, "/console/api/scheduling/panels")).status, 401);
     });
 
     it("gives a scheduling proposal's options and the calendars its solver saw; nothing for a hiring manager's other postings", async () => {
       const res = await send(await signIn("rec@example.com"), `/console/api/proposals/${ids.proposed}/scheduling`);
       assert.equal(res.status, 200);
-      const { scheduling } = (await res.json()) as { scheduling: { feasible: boolean; candidateTimezone: string; options: { booking: unknown }[]; calendars: { name: string; working: unknown[] }[]; window: { days: string[] } } };
+      const { scheduling } = (await res.json()) as {
+        scheduling: {
+          feasible: boolean;
+          candidateTimezone: string;
+          options: { booking: unknown }[];
+          calendars: { name: string; working: unknown[] }[];
+          window: { days: string[] };
+        };
+      };
       assert.equal(scheduling.feasible, true);
       assert.equal(scheduling.candidateTimezone, ZONE);
       assert.equal(scheduling.options.length, 3);
@@ -142,7 +220,10 @@ describe("a panel's state", () => {
   it("comes from the booking row when there is one, passing through states the row names that the list does not know", () => {
     assert.equal(panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "writing" }), "booking");
     assert.equal(panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "declined" }), "declined");
-    assert.equal(panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "booked", bookingState: "rescheduling" }), "rescheduling");
+    assert.equal(
+      panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "booked", bookingState: "rescheduling" }),
+      "rescheduling",
+    );
     assert.equal(panelState({ kind: "scheduling.book", status: "applied", escalated: false, bookingStatus: "booked", bookingState: "booked" }), "booked");
     assert.equal(panelState({ kind: "scheduling.book", status: "pending", escalated: true, bookingStatus: null }), "escalated");
     assert.equal(panelState({ kind: "scheduling.book", status: "approved", escalated: false, bookingStatus: null }), "booking");

@@ -86,7 +86,13 @@ const iso = (v: Date | string) => new Date(v).toISOString();
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The state of one panel from its proposal and booking row. */
-export function panelState(p: { kind: string; status: string; escalated: boolean; bookingStatus: string | null; bookingState?: string | null | undefined }): PanelState {
+export function panelState(p: {
+  kind: string;
+  status: string;
+  escalated: boolean;
+  bookingStatus: string | null;
+  bookingState?: string | null | undefined;
+}): PanelState {
   if (p.kind === "approval") return p.status === "pending" ? "escalated" : p.status === "shadow" ? "shadow" : "closed";
   switch (p.bookingStatus) {
     case null:
@@ -148,7 +154,13 @@ export async function listScheduledPanels(db: Queryable, caller: Caller, filter:
   const now = filter.now ?? Date.now();
   const panels = rows.map((r): ScheduledPanel => {
     const sessions = sessionsOf(r.action);
-    const state = panelState({ kind: r.kind, status: r.status, escalated: r.escalated_at !== null, bookingStatus: r.booking_status, bookingState: r.booking_state });
+    const state = panelState({
+      kind: r.kind,
+      status: r.status,
+      escalated: r.escalated_at !== null,
+      bookingStatus: r.booking_status,
+      bookingState: r.booking_state,
+    });
     const booking = r.action.booking as { candidate?: { timezone?: unknown } } | undefined;
     const detail = r.kind === "approval" ? (r.propose_reason ?? str(r.action.message) ?? null) : state === "failed" ? r.booking_error : null;
     return {
@@ -169,7 +181,17 @@ export async function listScheduledPanels(db: Queryable, caller: Caller, filter:
   });
   const open = new Set(["proposed", "escalated", "booking"]);
   const shown = panels.filter((p) => filter.past || (p.lastEnd ? Date.parse(p.lastEnd) >= now : open.has(p.state)));
-  shown.sort((a, b) => (a.firstStart === b.firstStart ? Number(b.proposalId) - Number(a.proposalId) : a.firstStart === null ? -1 : b.firstStart === null ? 1 : a.firstStart < b.firstStart ? -1 : 1));
+  shown.sort((a, b) =>
+    a.firstStart === b.firstStart
+      ? Number(b.proposalId) - Number(a.proposalId)
+      : a.firstStart === null
+        ? -1
+        : b.firstStart === null
+          ? 1
+          : a.firstStart < b.firstStart
+            ? -1
+            : 1,
+  );
   return shown.slice(0, Math.min(Math.max(filter.limit ?? 500, 1), 2000));
 }
 

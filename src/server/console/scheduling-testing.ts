@@ -25,18 +25,34 @@ export interface SeedPanelInput {
 }
 
 /** Stores the run, its propose step and its proposal; answers the proposal id and what was proposed. */
-export async function seedSchedulingProposal(db: Queryable, input: SeedPanelInput): Promise<{ proposalId: string; runId: string; proposal: ReturnType<typeof proposeSchedule> }> {
+export async function seedSchedulingProposal(
+  db: Queryable,
+  input: SeedPanelInput,
+): Promise<{ proposalId: string; runId: string; proposal: ReturnType<typeof proposeSchedule> }> {
   const stage = input.stage ?? { id: "st-onsite", text: "On-site Interview" };
   const plan = planPanel(schedulingConfigSchema.parse(input.panel), { ...input.posting, followers: [] }, stage, input.users);
   const days = businessDays(input.now, input.zone, plan.windowBusinessDays);
   const window = readWindow(days);
-  const hours = { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]], wed: [["09:00", "17:00"]], thu: [["09:00", "17:00"]], fri: [["09:00", "17:00"]] } as const;
+  const hours = {
+    mon: [["09:00", "17:00"]],
+    tue: [["09:00", "17:00"]],
+    wed: [["09:00", "17:00"]],
+    thu: [["09:00", "17:00"]],
+    fri: [["09:00", "17:00"]],
+  } as const;
   const everyone = [...new Set(plan.sessions.flatMap((s) => s.pool))];
   const availability: InterviewerAvailability[] = everyone.map((id) => {
     const why = input.unreadable?.[id];
     if (why) return { leverUserId: id, ok: false as const, error: why, retryable: false };
     const email = input.users.find((u) => u.id === id)?.email ?? `${id}@example.com`;
-    const a = normaliseAvailability({ identity: { id, email }, timezone: input.zone, window, items: input.items?.[id] ?? [], workingHours: structuredClone(hours) as never, policy: { bufferMinutes: plan.bufferMinutes } });
+    const a = normaliseAvailability({
+      identity: { id, email },
+      timezone: input.zone,
+      window,
+      items: input.items?.[id] ?? [],
+      workingHours: structuredClone(hours) as never,
+      policy: { bufferMinutes: plan.bufferMinutes },
+    });
     return { leverUserId: id, ok: true as const, source: "configured" as const, notes: [], ...a };
   });
   const traceId = `trace-${input.opportunityId}`;
@@ -69,11 +85,23 @@ export async function seedSchedulingProposal(db: Queryable, input: SeedPanelInpu
     confidence: proposal.feasible ? 1 : 0,
   };
   const workflow = loadWorkflows().workflows.find((w) => w.workflow.id === "interview-scheduling")!.workflow;
-  const context = { opportunity: { id: input.opportunityId, name: input.candidateName, stage: stage }, posting: { id: input.posting.id, text: input.posting.text } };
+  const context = {
+    opportunity: { id: input.opportunityId, name: input.candidateName, stage: stage },
+    posting: { id: input.posting.id, text: input.posting.text },
+  };
   const { rows } = await db.query<{ id: string }>(
     `insert into workflow_runs (run_key, workflow_id, workflow_hash, workflow, connection_id, event, trace_id, opportunity_id, posting_id, status, context, current_step, deadline_at)
      values ($1, 'interview-scheduling', 'seeded', $2, 'default', $3, $4, $5, $6, 'waiting', $7, $8, now() + interval '1 day') returning id`,
-    [`seed:${input.opportunityId}:${traceId}`, JSON.stringify(workflow), JSON.stringify({ type: "manual", connectionId: "default", key: traceId, traceId }), traceId, input.opportunityId, input.posting.id, JSON.stringify(context), proposal.feasible ? "book" : "unschedulable"],
+    [
+      `seed:${input.opportunityId}:${traceId}`,
+      JSON.stringify(workflow),
+      JSON.stringify({ type: "manual", connectionId: "default", key: traceId, traceId }),
+      traceId,
+      input.opportunityId,
+      input.posting.id,
+      JSON.stringify(context),
+      proposal.feasible ? "book" : "unschedulable",
+    ],
   );
   const runId = rows[0]!.id;
   const stepId = proposal.feasible ? "book" : "unschedulable";
@@ -88,7 +116,19 @@ export async function seedSchedulingProposal(db: Queryable, input: SeedPanelInpu
   const { rows: p } = await db.query<{ id: string }>(
     `insert into proposals (run_id, step_id, generation, workflow_id, connection_id, opportunity_id, posting_id, kind, action, summary, reasons, evidence, confidence, mode, policy, status, trace_id)
      values ($1, $2, 1, 'interview-scheduling', 'default', $3, $4, $5, $6, $7, $8, $9, $10, 'assist', '[]', 'pending', $11) returning id`,
-    [runId, stepId, input.opportunityId, input.posting.id, action.type, JSON.stringify(action), proposal.feasible ? `Book the panel for ${input.candidateName}` : "Approve to continue the workflow", JSON.stringify(proposal.reasons), JSON.stringify(output.evidence), output.confidence, traceId],
+    [
+      runId,
+      stepId,
+      input.opportunityId,
+      input.posting.id,
+      action.type,
+      JSON.stringify(action),
+      proposal.feasible ? `Book the panel for ${input.candidateName}` : "Approve to continue the workflow",
+      JSON.stringify(proposal.reasons),
+      JSON.stringify(output.evidence),
+      output.confidence,
+      traceId,
+    ],
   );
   return { proposalId: p[0]!.id, runId, proposal };
 }

@@ -52,7 +52,13 @@ export async function verifyAuditWithAnchors(ctx: Pick<AppContext, "config">, au
   const { key, previous } = loadSecretKey(ctx.config);
   try {
     const r = await verifyWithAnchors(audit, { dir, trustedKeys: [key, ...previous].map((k) => anchorKeyFrom(k).publicKey) });
-    return { ok: r.ok, checked: r.checked, problems: r.problems, head: r.head, anchor: { checked: r.anchorsChecked, problems: r.anchorProblems, last: r.lastAnchor, missing: null } };
+    return {
+      ok: r.ok,
+      checked: r.checked,
+      problems: r.problems,
+      head: r.head,
+      anchor: { checked: r.anchorsChecked, problems: r.anchorProblems, last: r.lastAnchor, missing: null },
+    };
   } catch (error) {
     if (!(error instanceof AnchorFolderError)) throw error;
     const r = await audit.verify();
@@ -128,11 +134,14 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
       ai: () => ({ provider: ai?.provider ?? "none", model: ai?.model, configured: ai !== undefined && ai.provider !== "none" }),
       oauthAvailable: ctx.config.connections.some((c) => c.oauth !== undefined),
       async testAi() {
-        if (!ai || ai.provider === "none") return { ok: true, detail: "no model provider is configured, so every AI step runs on its local engine; nothing to call." };
+        if (!ai || ai.provider === "none")
+          return { ok: true, detail: "no model provider is configured, so every AI step runs on its local engine; nothing to call." };
         aiLayer ??= createAi({ config: ctx.config, logger: ctx.logger });
         const r = await aiLayer.probe();
         const who = `${r.provider}${r.model ? ` (${r.model})` : ""}`;
-        return r.ok ? { ok: true, detail: `${who} answered a structured test call in ${Math.round(r.latencyMs)} ms.` } : { ok: false, detail: `${who}: ${r.error ?? "no answer"}` };
+        return r.ok
+          ? { ok: true, detail: `${who} answered a structured test call in ${Math.round(r.latencyMs)} ms.` }
+          : { ok: false, detail: `${who}: ${r.error ?? "no answer"}` };
       },
     },
     sandbox: ctx.config.sandbox.enabled ? { url: `port ${ctx.config.sandbox.port}` } : undefined,
@@ -149,7 +158,9 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
           return { id: w.id, name: w.name, description: w.description, origin: loaded.origin, yaml: readFileSync(loaded.file, "utf8") };
         }
       : undefined,
-    replay: runners ? (input) => replayOnHistory(ctx.db, runners, input, { promptsDir, localEngine: !ctx.config.ai || ctx.config.ai.provider === "none" }) : undefined,
+    replay: runners
+      ? (input) => replayOnHistory(ctx.db, runners, input, { promptsDir, localEngine: !ctx.config.ai || ctx.config.ai.provider === "none" })
+      : undefined,
     replayPrompts: (workflowId) => promptChoices(ctx.db, workflowId, promptsDir),
     promptsDir,
     workflowCount: ctx.workflows ? () => ctx.workflows!.list().length : undefined,
@@ -168,7 +179,8 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
           for (const connection of connections) {
             try {
               const client = await registry.client(connection.id);
-              for await (const p of client.listPostings()) all.push({ id: p.id, title: p.text ?? p.id, state: p.state ?? undefined, connectionId: connection.id });
+              for await (const p of client.listPostings())
+                all.push({ id: p.id, title: p.text ?? p.id, state: p.state ?? undefined, connectionId: connection.id });
             } catch (error) {
               failures.push(`${connection.id}: ${(error as Error).message}`);
               ctx.logger.warn({ connectionId: connection.id, err: (error as Error).message }, "could not list a connection's postings");

@@ -3,7 +3,16 @@
  * can be tested and reused by other front ends (single sign-on lands here too).
  */
 import type { Queryable } from "../../store/index.ts";
-import { accountKey, countAttempt, DEFAULT_THROTTLE, ipKey, recordAccountSuccess, recordAttempt, refundAttempt, type ThrottlePolicy } from "./login-throttle.ts";
+import {
+  accountKey,
+  countAttempt,
+  DEFAULT_THROTTLE,
+  ipKey,
+  recordAccountSuccess,
+  recordAttempt,
+  refundAttempt,
+  type ThrottlePolicy,
+} from "./login-throttle.ts";
 import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword, type ScryptCost } from "./passwords.ts";
 import { createSession, deleteSession, pruneSessions } from "./sessions.ts";
 import { findUserByEmail, passwordHashOf, type ConsoleUser } from "./users.ts";

@@ -68,7 +68,10 @@ for (const engine of await testEngines()) {
       const res = await signInThroughProvider();
       assert.equal(res.status, 403);
       assert.match(await res.text(), /no console account/);
-      assert.equal(res.headers.getSetCookie().some((c) => c.startsWith("fulcrum_session=") && !/Max-Age=0/i.test(c)), false);
+      assert.equal(
+        res.headers.getSetCookie().some((c) => c.startsWith("fulcrum_session=") && !/Max-Age=0/i.test(c)),
+        false,
+      );
     });
 
     it("refuses an e-mail the provider has not verified", async () => {

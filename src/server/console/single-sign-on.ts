@@ -36,10 +36,7 @@ function page(c: Context, status: 400 | 403 | 502, message: string): Response {
   return c.text(`Single sign-on did not complete: ${message}\n\nGo back to the console and try again, or sign in with your password.`, status);
 }
 
-export function mountSingleSignOn(
-  app: Hono,
-  options: { db: Queryable; logger: Logger; publicUrl?: string | undefined; settings: SingleSignOnSettings },
-): void {
+export function mountSingleSignOn(app: Hono, options: { db: Queryable; logger: Logger; publicUrl?: string | undefined; settings: SingleSignOnSettings }): void {
   const { db, logger, settings } = options;
   let configuration: Promise<oidc.Configuration> | undefined;
   const discover = () => {

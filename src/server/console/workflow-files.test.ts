@@ -23,7 +23,10 @@ describe("saving an edited prompt", () => {
       assert.match(latest.text, /You carefully help a recruiter/);
       // Both folders are read: the built-in versions and prompts beside the saved one.
       const listed = listPrompts(dir);
-      assert.deepEqual(listed.find((p) => p.name === "resume-evidence"), { name: "resume-evidence", versions: ["v1", "v2"], pending: ["v2"] });
+      assert.deepEqual(
+        listed.find((p) => p.name === "resume-evidence"),
+        { name: "resume-evidence", versions: ["v1", "v2"], pending: ["v2"] },
+      );
       assert.ok(listed.some((p) => p.name === "language-check" && p.versions.includes("v1")));
       assert.equal(latestPrompt("language-check", dir)?.version, "v1");
       assert.equal(promptVersionFile("resume-evidence", "v1", dir), join(BUILT_IN_PROMPTS_DIR, "resume-evidence", "v1.md"));

@@ -49,7 +49,9 @@ function promptFolders(savedDir: string): string[] {
 /** The file of `name@version`: the saved folder's, else the built-in one; undefined when neither has it. */
 export function promptVersionFile(name: string, version: string, savedDir: string): string | undefined {
   if (!NAME.test(name) || !VERSION.test(version)) return undefined;
-  return promptFolders(savedDir).map((d) => join(d, name, `${version}.md`)).find((f) => existsSync(f));
+  return promptFolders(savedDir)
+    .map((d) => join(d, name, `${version}.md`))
+    .find((f) => existsSync(f));
 }
 
 /**
@@ -59,7 +61,8 @@ export function promptVersionFile(name: string, version: string, savedDir: strin
  */
 export function savePromptVersion(name: string, text: string, savedDir: string): string {
   if (!NAME.test(name)) throw new PromptSaveError(`"${name}" is not a prompt name`);
-  if (!promptFolders(savedDir).some((d) => existsSync(join(d, name)))) throw new PromptSaveError(`there is no prompt "${name}"; new prompts are added as files`, 404);
+  if (!promptFolders(savedDir).some((d) => existsSync(join(d, name))))
+    throw new PromptSaveError(`there is no prompt "${name}"; new prompts are added as files`, 404);
   if (Buffer.byteLength(text) > MAX_PROMPT_BYTES) throw new PromptSaveError(`a prompt may have at most ${MAX_PROMPT_BYTES} bytes`);
   const dirs = promptFolders(savedDir).map((d) => join(d, name));
   const next = `v${Math.max(0, ...dirs.flatMap((d) => [...versionsOf(d), ...versionsOf(d, ".pending")])) + 1}`;
@@ -107,13 +110,23 @@ export async function proposePromptVersion(db: Database, name: string, text: str
  * Throws FourEyesError when `approver` wrote it and the rule is on; PromptSaveError (404/409)
  * for an unknown or already approved version.
  */
-export async function approvePromptVersion(db: Database, name: string, version: string, approver: string, promptsDir: string): Promise<{ selfApproved: boolean }> {
+export async function approvePromptVersion(
+  db: Database,
+  name: string,
+  version: string,
+  approver: string,
+  promptsDir: string,
+): Promise<{ selfApproved: boolean }> {
   if (!NAME.test(name) || !VERSION.test(version)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
   const marker = join(promptsDir, name, `${version}.pending`);
-  const { rows } = await db.query<{ author: string; approved_by: string | null }>("select author, approved_by from prompt_versions where name = $1 and version = $2", [name, version]);
+  const { rows } = await db.query<{ author: string; approved_by: string | null }>(
+    "select author, approved_by from prompt_versions where name = $1 and version = $2",
+    [name, version],
+  );
   const row = rows[0];
   if (!promptVersionFile(name, version, promptsDir)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
-  if (row?.approved_by || !existsSync(marker)) throw new PromptSaveError(`${name}@${version} is not awaiting approval${row?.approved_by ? ` (approved by ${row.approved_by})` : ""}`, 409);
+  if (row?.approved_by || !existsSync(marker))
+    throw new PromptSaveError(`${name}@${version} is not awaiting approval${row?.approved_by ? ` (approved by ${row.approved_by})` : ""}`, 409);
   const { selfApproved } = await checkFourEyes(db, { what: `prompt ${name}@${version}`, author: row?.author ?? null, approver });
   await db.transaction(async (tx) => {
     const updated = await tx.query(
@@ -154,7 +167,10 @@ export function listPrompts(savedDir: string): { name: string; versions: string[
     return {
       name,
       versions: [...files].sort((a, b) => a - b).map((v) => `v${v}`),
-      pending: [...pending].filter((v) => files.has(v)).sort((a, b) => a - b).map((v) => `v${v}`),
+      pending: [...pending]
+        .filter((v) => files.has(v))
+        .sort((a, b) => a - b)
+        .map((v) => `v${v}`),
     };
   });
 }

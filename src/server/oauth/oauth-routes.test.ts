@@ -38,7 +38,13 @@ function fakeTokenServer() {
           return reply(403, { error: "invalid_grant", error_description: "Invalid authorization code" });
         }
         liveRefresh = `rt-${generation}`;
-        return reply(200, { access_token: `at-${generation}`, refresh_token: liveRefresh, token_type: "Bearer", expires_in: 3600, scope: "offline_access notes:write:admin" });
+        return reply(200, {
+          access_token: `at-${generation}`,
+          refresh_token: liveRefresh,
+          token_type: "Bearer",
+          expires_in: 3600,
+          scope: "offline_access notes:write:admin",
+        });
       }
       if (form.grant_type === "refresh_token") {
         // Rotation: only the latest refresh token works.
@@ -99,7 +105,10 @@ for (const engine of await testEngines()) {
 
     it("refuses to start without an admin, and for unknown or API-key connections", async () => {
       assert.equal((await app.request("/oauth/lever/start?connection=partner")).status, 403);
-      assert.equal((await app.request("/oauth/lever/start?connection=partner", { headers: { authorization: "Bearer wrong-token-wrong-token-wrong" } })).status, 403);
+      assert.equal(
+        (await app.request("/oauth/lever/start?connection=partner", { headers: { authorization: "Bearer wrong-token-wrong-token-wrong" } })).status,
+        403,
+      );
       const unknown = await app.request("/oauth/lever/start?connection=nope", { headers: { authorization: `Bearer ${ADMIN}` } });
       assert.equal(unknown.status, 404);
       const keyed = await app.request("/oauth/lever/start?connection=keyed", { headers: { authorization: `Bearer ${ADMIN}` } });
@@ -117,7 +126,10 @@ for (const engine of await testEngines()) {
       assert.ok(url.searchParams.get("scope")!.split(" ").includes("offline_access"));
       assert.ok((url.searchParams.get("state") ?? "").length >= 40);
       const stored = await t.db.query<{ state_hash: string }>("select state_hash from oauth_states");
-      assert.ok(stored.rows.every((r) => r.state_hash !== url.searchParams.get("state")), "only a hash of the state is kept");
+      assert.ok(
+        stored.rows.every((r) => r.state_hash !== url.searchParams.get("state")),
+        "only a hash of the state is kept",
+      );
     });
 
     it("exchanges the code on the callback and stores the tokens sealed; the link cannot be replayed", async () => {
@@ -129,7 +141,9 @@ for (const engine of await testEngines()) {
       assert.equal(exchange.grant_type, "authorization_code");
       assert.equal(exchange.redirect_uri, "https://fulcrum.example.com/oauth/lever/callback");
       assert.equal(await registry.accessToken("partner"), "at-1");
-      const sealed = await t.db.query<{ access_token_encrypted: string; refresh_token_encrypted: string }>("select * from connection_oauth_tokens where connection_id = 'partner'");
+      const sealed = await t.db.query<{ access_token_encrypted: string; refresh_token_encrypted: string }>(
+        "select * from connection_oauth_tokens where connection_id = 'partner'",
+      );
       assert.ok(!JSON.stringify(sealed.rows).includes("at-1") && !JSON.stringify(sealed.rows).includes("rt-1"));
       assert.equal((await registry.get("partner"))!.oauthConnected, true);
       const replay = await app.request(`/oauth/lever/callback?state=${state}&code=good-code`);

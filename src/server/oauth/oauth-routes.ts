@@ -54,12 +54,19 @@ export function oauthRoutes(options: OAuthRoutesOptions): Hono {
     if (!registry) return page(c, 503, "Not available", "This server was started without the connection registry, so it cannot connect Lever accounts.");
     const allowed = bearerMatches(c, options.adminToken) || (options.authorize ? await options.authorize(c) : false);
     if (!allowed) {
-      return page(c, 403, "Not allowed", "Only an administrator can connect a Lever account: send the admin token as a bearer token, sign in to the console as an admin, or run `fulcrum connections connect <id>` and open the link it prints.");
+      return page(
+        c,
+        403,
+        "Not allowed",
+        "Only an administrator can connect a Lever account: send the admin token as a bearer token, sign in to the console as an admin, or run `fulcrum connections connect <id>` and open the link it prints.",
+      );
     }
     const id = c.req.query("connection") ?? "default";
     const connection = await registry.get(id);
-    if (!connection) return page(c, 404, "Unknown connection", `There is no connection "${id}". Add it first with fulcrum connections add ${id} --oauth-client-id … .`);
-    if (connection.authKind !== "oauth") return page(c, 400, "Not an OAuth connection", `Connection "${id}" uses an API key; OAuth connect is for connections added with --oauth-client-id.`);
+    if (!connection)
+      return page(c, 404, "Unknown connection", `There is no connection "${id}". Add it first with fulcrum connections add ${id} --oauth-client-id … .`);
+    if (connection.authKind !== "oauth")
+      return page(c, 400, "Not an OAuth connection", `Connection "${id}" uses an API key; OAuth connect is for connections added with --oauth-client-id.`);
     const { url } = await registry.beginOAuthConnect(id);
     logger.info({ connectionId: id }, "OAuth connect started");
     if ((c.req.header("accept") ?? "").includes("application/json")) return c.json({ url });
@@ -71,11 +78,17 @@ export function oauthRoutes(options: OAuthRoutesOptions): Hono {
     try {
       const { connectionId, scope } = await registry.completeOAuthConnect(new URL(c.req.url).searchParams);
       logger.info({ connectionId, scope }, "OAuth connect completed");
-      return page(c, 200, "Lever connected", `Connection "${connectionId}" is connected to Lever${scope ? ` with the scopes ${scope}` : ""}. You can close this page; run fulcrum doctor --connection ${connectionId} to check it.`);
+      return page(
+        c,
+        200,
+        "Lever connected",
+        `Connection "${connectionId}" is connected to Lever${scope ? ` with the scopes ${scope}` : ""}. You can close this page; run fulcrum doctor --connection ${connectionId} to check it.`,
+      );
     } catch (error) {
       if (error instanceof OAuthConnectError) {
         logger.warn({ connectionId: error.connectionId, reason: error.code }, "OAuth connect did not complete");
-        const title = error.code === "access_denied" ? "Access declined" : error.code === "invalid_state" ? "Link expired or already used" : "Could not connect";
+        const title =
+          error.code === "access_denied" ? "Access declined" : error.code === "invalid_state" ? "Link expired or already used" : "Could not connect";
         return page(c, error.code === "exchange_failed" ? 502 : 400, title, error.message);
       }
       throw error;

@@ -42,13 +42,30 @@ export function dayRange(spans: { from: number; to: number }[]): { from: number;
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60) % 24).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 
-export function DayTimeline({ calendars, date, zone, proposed, alternatives, proposedLabel }: { calendars: CalendarView[]; date: string; zone: string; proposed: TimelineSession[]; alternatives: TimelineOption[]; proposedLabel: string }) {
+export function DayTimeline({
+  calendars,
+  date,
+  zone,
+  proposed,
+  alternatives,
+  proposedLabel,
+}: {
+  calendars: CalendarView[];
+  date: string;
+  zone: string;
+  proposed: TimelineSession[];
+  alternatives: TimelineOption[];
+  proposedLabel: string;
+}) {
   const on = <T extends { start: string; end: string; allDay?: boolean | undefined }>(x: T) => {
     const p = placeOnDay(x, date, zone);
     return p ? { ...x, ...p } : undefined;
   };
   const mine = proposed.map(on).filter((x) => x !== undefined);
-  const others = alternatives.flatMap((o) => o.sessions.map((s) => ({ ...s, option: o.label }))).map(on).filter((x) => x !== undefined);
+  const others = alternatives
+    .flatMap((o) => o.sessions.map((s) => ({ ...s, option: o.label })))
+    .map(on)
+    .filter((x) => x !== undefined);
   const range = dayRange([...calendars.flatMap((c) => c.working.map(on).filter((x) => x !== undefined)), ...mine, ...others]);
   const span = range.to - range.from;
   const pos = (p: { from: number; to: number }) => {
@@ -58,7 +75,8 @@ export function DayTimeline({ calendars, date, zone, proposed, alternatives, pro
   };
   const hours: number[] = [];
   for (let m = range.from; m <= range.to; m += span > 12 * 60 ? 120 : 60) hours.push(m);
-  const when = (x: { start: string; end: string; from: number; to: number; allDay?: boolean | undefined }) => (x.allDay || x.to - x.from >= 1440 ? "all day" : `${timeLabel(x.start, zone)}–${timeLabel(x.end, zone)}`);
+  const when = (x: { start: string; end: string; from: number; to: number; allDay?: boolean | undefined }) =>
+    x.allDay || x.to - x.from >= 1440 ? "all day" : `${timeLabel(x.start, zone)}–${timeLabel(x.end, zone)}`;
 
   return (
     <div className="day-timeline">
@@ -78,13 +96,17 @@ export function DayTimeline({ calendars, date, zone, proposed, alternatives, pro
           <ul className="dt-track" aria-label="Sessions">
             {mine.map((s, i) => (
               <li key={`p${i}`} className="dt-block dt-proposed" style={pos(s)}>
-                <span className="dt-text" aria-hidden="true">{s.title}</span>
+                <span className="dt-text" aria-hidden="true">
+                  {s.title}
+                </span>
                 <span className="sr-only">{`${proposedLabel}: ${s.title} ${when(s)}`}</span>
               </li>
             ))}
             {others.map((s, i) => (
               <li key={`a${i}`} className="dt-block dt-alternative" style={pos(s)}>
-                <span className="dt-text" aria-hidden="true">{s.option.replace(/:.*/, "")}</span>
+                <span className="dt-text" aria-hidden="true">
+                  {s.option.replace(/:.*/, "")}
+                </span>
                 <span className="sr-only">{`${s.option}: ${s.title} ${when(s)}`}</span>
               </li>
             ))}
@@ -114,19 +136,25 @@ export function DayTimeline({ calendars, date, zone, proposed, alternatives, pro
                   {working.length === 0 && <li className="sr-only">not a working day</li>}
                   {busy.map((b, i) => (
                     <li key={`b${i}`} className={`dt-block dt-${b.status}`} style={pos(b)}>
-                      <span className="dt-text" aria-hidden="true">{b.title ?? STATUS_WORDS[b.status] ?? b.status}</span>
+                      <span className="dt-text" aria-hidden="true">
+                        {b.title ?? STATUS_WORDS[b.status] ?? b.status}
+                      </span>
                       <span className="sr-only">{`${STATUS_WORDS[b.status] ?? b.status} ${when(b)}${b.title ? `: ${b.title}` : ""}`}</span>
                     </li>
                   ))}
                   {seats.map((s, i) => (
                     <li key={`s${i}`} className="dt-block dt-proposed" style={pos(s)}>
-                      <span className="dt-text" aria-hidden="true">{s.title}</span>
+                      <span className="dt-text" aria-hidden="true">
+                        {s.title}
+                      </span>
                       <span className="sr-only">{`${proposedLabel}: ${s.title} ${when(s)}`}</span>
                     </li>
                   ))}
                   {altSeats.map((s, i) => (
                     <li key={`x${i}`} className="dt-block dt-alternative" style={pos(s)}>
-                      <span className="dt-text" aria-hidden="true">{s.option.replace(/:.*/, "")}</span>
+                      <span className="dt-text" aria-hidden="true">
+                        {s.option.replace(/:.*/, "")}
+                      </span>
                       <span className="sr-only">{`${s.option}: ${s.title} ${when(s)}`}</span>
                     </li>
                   ))}
@@ -138,12 +166,24 @@ export function DayTimeline({ calendars, date, zone, proposed, alternatives, pro
         })}
       </ul>
       <ul className="dt-legend" aria-label="Legend">
-        <li><span className="dt-swatch dt-work" /> working hours</li>
-        <li><span className="dt-swatch dt-busy" /> busy</li>
-        <li><span className="dt-swatch dt-tentative" /> tentative</li>
-        <li><span className="dt-swatch dt-oof" /> out of office</li>
-        <li><span className="dt-swatch dt-proposed" /> {proposedLabel}</li>
-        <li><span className="dt-swatch dt-alternative" /> other options</li>
+        <li>
+          <span className="dt-swatch dt-work" /> working hours
+        </li>
+        <li>
+          <span className="dt-swatch dt-busy" /> busy
+        </li>
+        <li>
+          <span className="dt-swatch dt-tentative" /> tentative
+        </li>
+        <li>
+          <span className="dt-swatch dt-oof" /> out of office
+        </li>
+        <li>
+          <span className="dt-swatch dt-proposed" /> {proposedLabel}
+        </li>
+        <li>
+          <span className="dt-swatch dt-alternative" /> other options
+        </li>
       </ul>
     </div>
   );

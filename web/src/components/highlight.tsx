@@ -6,9 +6,5 @@ import type { ReactNode } from "react";
 import { splitForHighlight } from "./highlight-split.ts";
 
 export function Highlighted({ text, quotes }: { text: string; quotes: readonly string[] }): ReactNode {
-  return (
-    <>
-      {splitForHighlight(text, quotes).map((s, i) => (s.marked ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
-    </>
-  );
+  return <>{splitForHighlight(text, quotes).map((s, i) => (s.marked ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}</>;
 }

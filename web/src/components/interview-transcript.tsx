@@ -136,7 +136,8 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
     <section className="itv" aria-labelledby="itv-h">
       <h3 id="itv-h">Interview transcript and questions</h3>
       <p className="muted itv-meta">
-        {view.source === "media" ? `Transcribed by Fulcrum (${view.engine})` : "The platform's transcript"} · {clock(view.durationSeconds)} · {view.total} segments
+        {view.source === "media" ? `Transcribed by Fulcrum (${view.engine})` : "The platform's transcript"} · {clock(view.durationSeconds)} · {view.total}{" "}
+        segments
         {view.playerUrl ? " · times open the recording" : ""}
       </p>
       <div className="itv-cols">
@@ -157,7 +158,8 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
                 {q.answer && (
                   <blockquote className="itv-answer">
                     <span className="itv-answer-time">
-                      Answer <TimeJump jump={jump} at={q.answer.start} label={`Answer to question ${i + 1}`} />–{clock(q.answer.end)} <PlayLink playerUrl={view.playerUrl} at={q.answer.start} />
+                      Answer <TimeJump jump={jump} at={q.answer.start} label={`Answer to question ${i + 1}`} />–{clock(q.answer.end)}{" "}
+                      <PlayLink playerUrl={view.playerUrl} at={q.answer.start} />
                     </span>
                     <q>{q.answer.quote}</q>
                   </blockquote>
@@ -188,7 +190,15 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
               const href = playerAt(view.playerUrl, s.start);
               return (
                 <li key={s.index} data-index={s.index} tabIndex={-1} className={`${answer ? "answer" : ""}${current === s.index ? " current" : ""}`}>
-                  <span className="itv-seg-time">{href ? <a href={href} target="_blank" rel="noopener noreferrer" aria-label={`Play the recording from ${clock(s.start)}`}>{clock(s.start)}</a> : clock(s.start)}</span>
+                  <span className="itv-seg-time">
+                    {href ? (
+                      <a href={href} target="_blank" rel="noopener noreferrer" aria-label={`Play the recording from ${clock(s.start)}`}>
+                        {clock(s.start)}
+                      </a>
+                    ) : (
+                      clock(s.start)
+                    )}
+                  </span>
                   {s.speaker && <span className="itv-speaker">{s.speaker}</span>}
                   {answer && <span className="itv-tag">answer {answer.n}</span>}
                   <span className="itv-text">{answer ? <Highlighted text={s.text} quotes={quotes} /> : s.text}</span>

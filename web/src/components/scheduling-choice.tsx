@@ -30,9 +30,20 @@ interface SchedulingContext {
 
 type Decide = (ids: string[], verdict: "approve" | "reject", body: { reason?: string; edits?: unknown }) => Promise<void>;
 
-const toTimeline = (b: Booking): TimelineSession[] => b.sessions.map((s) => ({ title: s.title, start: s.start, end: s.end, interviewers: s.interviewers.map((i) => i.leverUserId) }));
+const toTimeline = (b: Booking): TimelineSession[] =>
+  b.sessions.map((s) => ({ title: s.title, start: s.start, end: s.end, interviewers: s.interviewers.map((i) => i.leverUserId) }));
 
-export function SchedulingChoice({ proposalId, booking, canDecide, decide }: { proposalId: string; booking: Booking | undefined; canDecide: boolean; decide: Decide }) {
+export function SchedulingChoice({
+  proposalId,
+  booking,
+  canDecide,
+  decide,
+}: {
+  proposalId: string;
+  booking: Booking | undefined;
+  canDecide: boolean;
+  decide: Decide;
+}) {
   const [ctx, setCtx] = useState<SchedulingContext | null | undefined>(undefined);
   const [chosen, setChosen] = useState(0);
   const [zoneChoice, setZoneChoice] = useState<"viewer" | "candidate">("viewer");
@@ -117,7 +128,8 @@ export function SchedulingChoice({ proposalId, booking, canDecide, decide }: { p
         </label>
         {candidateZone && candidateZone !== mine && (
           <label className="radio">
-            <input type="radio" name={`zone-${proposalId}`} checked={zone === candidateZone} onChange={() => setZoneChoice("candidate")} /> the candidate's ({candidateZone})
+            <input type="radio" name={`zone-${proposalId}`} checked={zone === candidateZone} onChange={() => setZoneChoice("candidate")} /> the candidate's (
+            {candidateZone})
           </label>
         )}
       </fieldset>
@@ -126,7 +138,10 @@ export function SchedulingChoice({ proposalId, booking, canDecide, decide }: { p
           {options.map((o, i) => (
             <li key={i} className={`sched-option${i === chosen ? " chosen" : ""}`}>
               <div className="row">
-                <strong>Option {i + 1}{i === 0 ? " (proposed)" : ""}</strong>
+                <strong>
+                  Option {i + 1}
+                  {i === 0 ? " (proposed)" : ""}
+                </strong>
                 <span>{rangeLabel(o.booking.sessions[0]!.start, o.booking.sessions.at(-1)!.end, zone)}</span>
                 <button type="button" aria-pressed={i === chosen} onClick={() => pick(i)}>
                   {i === chosen ? "Shown on the timeline" : "Show on the timeline"}
@@ -166,11 +181,18 @@ export function SchedulingChoice({ proposalId, booking, canDecide, decide }: { p
         <div className="sched-book">
           {editing ? (
             <div className="sched-edit">
-              <p className="small muted">Start times in your time zone ({mine}); each session keeps its length. Free/busy is read again before anything is booked.</p>
+              <p className="small muted">
+                Start times in your time zone ({mine}); each session keeps its length. Free/busy is read again before anything is booked.
+              </p>
               {option.booking.sessions.map((s, i) => (
                 <label key={s.id}>
                   {s.title} starts
-                  <input type="datetime-local" value={starts[i] ?? ""} step={300} onChange={(e) => setStarts(starts.map((v, j) => (j === i ? e.target.value : v)))} />
+                  <input
+                    type="datetime-local"
+                    value={starts[i] ?? ""}
+                    step={300}
+                    onChange={(e) => setStarts(starts.map((v, j) => (j === i ? e.target.value : v)))}
+                  />
                 </label>
               ))}
               <div className="row">

@@ -26,7 +26,11 @@ export function SimulateActivity({ user, everySeconds }: { user: User; everySeco
     setBusy(true);
     try {
       const b = await post<Burst>("/console/api/sandbox/activity");
-      const parts = [plural(b.applications, "application", "applications"), plural(b.stageMoves, "stage move", "stage moves"), plural(b.interviews, "phone screen", "phone screens")];
+      const parts = [
+        plural(b.applications, "application", "applications"),
+        plural(b.stageMoves, "stage move", "stage moves"),
+        plural(b.interviews, "phone screen", "phone screens"),
+      ];
       setSaid({ ok: true, text: `Sent ${parts.join(", ")}. Their webhooks arrive in a moment; proposals follow as workflows run.` });
     } catch (error) {
       setSaid({ ok: false, text: (error as Error).message });

@@ -31,9 +31,21 @@ interface Tile {
 export function CountTiles({ counts }: { counts: StartCounts }) {
   const tiles: Tile[] = [{ n: counts.waitingProposals, label: counts.waitingProposals === 1 ? "proposal waiting" : "proposals waiting", href: "/proposals" }];
   if (counts.runsToday !== undefined) tiles.push({ n: counts.runsToday, label: counts.runsToday === 1 ? "run today" : "runs today", href: "/runs" });
-  if (counts.failedRunsToday !== undefined) tiles.push({ n: counts.failedRunsToday, label: counts.failedRunsToday === 1 ? "failed run today" : "failed runs today", href: "/runs", alarm: counts.failedRunsToday > 0 });
+  if (counts.failedRunsToday !== undefined)
+    tiles.push({
+      n: counts.failedRunsToday,
+      label: counts.failedRunsToday === 1 ? "failed run today" : "failed runs today",
+      href: "/runs",
+      alarm: counts.failedRunsToday > 0,
+    });
   if (counts.deadJobs !== undefined) {
-    tiles.push({ n: counts.deadJobs, label: counts.deadJobs === 1 ? "dead job" : "dead jobs", href: "/runs", explain: "failed on every retry; waits for a replay", alarm: counts.deadJobs > 0 });
+    tiles.push({
+      n: counts.deadJobs,
+      label: counts.deadJobs === 1 ? "dead job" : "dead jobs",
+      href: "/runs",
+      explain: "failed on every retry; waits for a replay",
+      alarm: counts.deadJobs > 0,
+    });
   }
   return (
     <ul className="count-tiles" aria-label="At a glance">

@@ -123,4 +123,3 @@ export function describeBar(b: StepBar): string {
   if (b.state === "skipped") return label;
   return `${label} in ${formatDuration(b.durationMs)}`;
 }
-

@@ -39,7 +39,10 @@ export function StepChart({ steps, runStartedAt, now }: { steps: readonly ChartS
             <span className="sc-name">{b.name}</span>
             <span className="sc-track" aria-hidden="true">
               {b.start !== undefined && (
-                <span className={`sc-bar${b.ongoing ? " sc-ongoing" : ""}`} style={{ left: `${Math.min(b.start, 0.995) * 100}%`, width: `max(4px, ${(b.width ?? 0) * 100}%)` }} />
+                <span
+                  className={`sc-bar${b.ongoing ? " sc-ongoing" : ""}`}
+                  style={{ left: `${Math.min(b.start, 0.995) * 100}%`, width: `max(4px, ${(b.width ?? 0) * 100}%)` }}
+                />
               )}
             </span>
             <span className="sc-state">

@@ -48,15 +48,7 @@ export function VirtualList<T>({ items, rowHeight, height, renderRow, getKey, ac
     );
   }
   return (
-    <div
-      ref={ref}
-      className="vlist"
-      style={{ height }}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      role="region"
-      aria-label={label}
-      tabIndex={0}
-    >
+    <div ref={ref} className="vlist" style={{ height }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} role="region" aria-label={label} tabIndex={0}>
       <div role="list" aria-label={label} style={{ height: items.length * rowHeight, position: "relative" }}>
         {rows}
       </div>

@@ -8,7 +8,15 @@ const partsCache = new Map<string, Intl.DateTimeFormat>();
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = partsCache.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    f = new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
     partsCache.set(zone, f);
   }
   return f;
@@ -16,7 +24,11 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** The local date (YYYY-MM-DD) and minute of the day of an instant in `zone`. */
 export function localParts(iso: string, zone: string): { date: string; minute: number } {
-  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
   return { date: `${parts.year}-${parts.month}-${parts.day}`, minute: Number(parts.hour) * 60 + Number(parts.minute) };
 }
 
@@ -41,7 +53,11 @@ export function viewerZone(): string {
  * the day); undefined when it does not touch that day. An all-day item is given as dates (end
  * exclusive) and covers the whole day.
  */
-export function placeOnDay(item: { start: string; end: string; allDay?: boolean | undefined }, date: string, zone: string): { from: number; to: number } | undefined {
+export function placeOnDay(
+  item: { start: string; end: string; allDay?: boolean | undefined },
+  date: string,
+  zone: string,
+): { from: number; to: number } | undefined {
   if (item.allDay || /^\d{4}-\d{2}-\d{2}$/.test(item.start)) {
     const start = item.start.slice(0, 10);
     const end = item.end.slice(0, 10);

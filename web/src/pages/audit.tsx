@@ -35,7 +35,12 @@ interface VerifyResult {
 }
 
 function age(ms: number): string {
-  const units: [number, string][] = [[86_400_000, "day"], [3_600_000, "hour"], [60_000, "minute"], [1000, "second"]];
+  const units: [number, string][] = [
+    [86_400_000, "day"],
+    [3_600_000, "hour"],
+    [60_000, "minute"],
+    [1000, "second"],
+  ];
   for (const [size, name] of units) {
     const n = Math.floor(ms / size);
     if (n >= 1) return `${n} ${name}${n === 1 ? "" : "s"}`;
@@ -49,8 +54,9 @@ function AnchorStatus({ anchor }: { anchor: NonNullable<VerifyResult["anchor"]> 
     <>
       {anchor.last && (
         <p>
-          Anchored outside the database: {anchor.checked} anchor{anchor.checked === 1 ? "" : "s"} checked; the last, of {anchor.last.anchoredAt} ({age(anchor.last.ageMs)} ago), holds record{" "}
-          {anchor.last.seq}; {anchor.last.recordsSince} record{anchor.last.recordsSince === 1 ? "" : "s"} appended since.
+          Anchored outside the database: {anchor.checked} anchor{anchor.checked === 1 ? "" : "s"} checked; the last, of {anchor.last.anchoredAt} (
+          {age(anchor.last.ageMs)} ago), holds record {anchor.last.seq}; {anchor.last.recordsSince} record{anchor.last.recordsSince === 1 ? "" : "s"} appended
+          since.
         </p>
       )}
       {anchor.missing && <p>Not anchored: {anchor.missing}</p>}
@@ -84,7 +90,12 @@ const searchOf = (query: URLSearchParams): Search => Object.fromEntries(FIELDS.f
 function matchedText(m: Matched): string | undefined {
   const parts: string[] = [];
   const list = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(", ")} and ${xs.length - 5} more` : xs.join(", "));
-  if (m.candidates) parts.push(m.candidates.length ? `candidates ${list(m.candidates.map((c) => `${c.name} (${c.applications} application${c.applications === 1 ? "" : "s"})`))}` : "no candidate of that name");
+  if (m.candidates)
+    parts.push(
+      m.candidates.length
+        ? `candidates ${list(m.candidates.map((c) => `${c.name} (${c.applications} application${c.applications === 1 ? "" : "s"})`))}`
+        : "no candidate of that name",
+    );
   if (m.people) parts.push(m.people.length ? `people ${list(m.people.map((p) => p.name))}` : "no person of that name or e-mail");
   if (m.workflow) parts.push(`workflow ${m.workflow.id} (${m.workflow.runs} run${m.workflow.runs === 1 ? "" : "s"})`);
   return parts.length ? `Matched ${parts.join("; ")}.` : undefined;
@@ -153,7 +164,10 @@ export function AuditPage({ user, query }: { user: User; query: URLSearchParams 
       <h1>Audit trail</h1>
       <section aria-labelledby="verify-h" className="card">
         <h2 id="verify-h">Chain verification</h2>
-        <p>Every record carries a hash of the one before it. Verification recomputes the whole chain and reports any record that was edited, removed or moved, and checks it against the signed anchors of the chain head kept outside the database, which show a rewrite even when every hash was recomputed.</p>
+        <p>
+          Every record carries a hash of the one before it. Verification recomputes the whole chain and reports any record that was edited, removed or moved,
+          and checks it against the signed anchors of the chain head kept outside the database, which show a rewrite even when every hash was recomputed.
+        </p>
         <button type="button" onClick={() => void runVerify()} disabled={verifying}>
           {verifying ? "Verifying…" : "Verify the chain"}
         </button>
@@ -194,11 +208,13 @@ export function AuditPage({ user, query }: { user: User; query: URLSearchParams 
             Workflow
             <select value={form.workflow ?? ""} onChange={set("workflow")}>
               <option value="">Any workflow</option>
-              {[...workflows, ...(form.workflow && !workflows.some((w) => w.id === form.workflow) ? [{ id: form.workflow, name: form.workflow }] : [])].map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name}
-                </option>
-              ))}
+              {[...workflows, ...(form.workflow && !workflows.some((w) => w.id === form.workflow) ? [{ id: form.workflow, name: form.workflow }] : [])].map(
+                (w) => (
+                  <option key={w.id} value={w.id}>
+                    {w.name}
+                  </option>
+                ),
+              )}
             </select>
           </label>
           <label>
@@ -250,7 +266,10 @@ export function AuditPage({ user, query }: { user: User; query: URLSearchParams 
             {records.map((r) => (
               <li key={r.seq} className="step">
                 <h3>
-                  {r.kind} <span className="muted">#{r.seq} · {new Date(r.createdAt).toLocaleString()} · <span title={r.actor}>{actorName(r.actor, undefined, user)}</span></span>
+                  {r.kind}{" "}
+                  <span className="muted">
+                    #{r.seq} · {new Date(r.createdAt).toLocaleString()} · <span title={r.actor}>{actorName(r.actor, undefined, user)}</span>
+                  </span>
                 </h3>
                 {r.traceId && (
                   <p className="small">

@@ -12,7 +12,12 @@ import { pct, pText, RateBars, TEST_NAMES } from "../components/rate-bars.tsx";
 import { useFetch } from "../use-fetch.ts";
 
 function MetricCells({ m, label }: { m: Metric | null | undefined; label: string }) {
-  if (!m) return <td colSpan={3} className="muted">—</td>;
+  if (!m)
+    return (
+      <td colSpan={3} className="muted">
+        —
+      </td>
+    );
   return (
     <>
       <td>
@@ -59,7 +64,9 @@ export function FairnessPage() {
   const stage = picked ?? stages.find((s) => s.firstDecision)?.id ?? "";
   const postings = [...new Map((data?.tables ?? []).map((t) => [tableKey(t), t.postingTitle])).entries()];
   const shown = (data?.tables ?? []).filter((t) => (!posting || tableKey(t) === posting) && t.stageId === stage);
-  const results = (data?.tables ?? []).flatMap((t) => t.rows.flatMap((r) => measures.flatMap((m) => (r[m.key] ? [{ t, r, m: r[m.key]!, measure: m.label }] : []))));
+  const results = (data?.tables ?? []).flatMap((t) =>
+    t.rows.flatMap((r) => measures.flatMap((m) => (r[m.key] ? [{ t, r, m: r[m.key]!, measure: m.label }] : []))),
+  );
   // Only results that are below the line, large enough and significant are flagged; the rest are counted and explained.
   const flagged = results.filter((x) => x.m.verdict === "adverse");
   const unclear = results.filter((x) => x.m.verdict === "too-little-data" || x.m.verdict === "not-significant");
@@ -73,10 +80,10 @@ export function FairnessPage() {
       </div>
       <p>
         Impact ratio = a group's rate divided by the highest group's rate. The dashed line on each chart is the four-fifths line (0.8 × the highest rate). A
-        group is flagged only when it is below that line, has at least 5 people and the difference is statistically significant (p &lt; 0.05 in a two-sided
-        test against the highest group: Fisher's exact test, or a two-proportion z-test for large samples); below the line with fewer people it says{" "}
-        <em>too little data</em>, and with a p-value of 0.05 or more <em>not significant</em>. As Local Law 144 allows, groups under 2% of the sample are
-        left out of impact ratios and shown as such; people who did not answer are counted as unknown.
+        group is flagged only when it is below that line, has at least 5 people and the difference is statistically significant (p &lt; 0.05 in a two-sided test
+        against the highest group: Fisher's exact test, or a two-proportion z-test for large samples); below the line with fewer people it says{" "}
+        <em>too little data</em>, and with a p-value of 0.05 or more <em>not significant</em>. As Local Law 144 allows, groups under 2% of the sample are left
+        out of impact ratios and shown as such; people who did not answer are counted as unknown.
       </p>
       <p>
         Each stage asks, of the people who reached it, who moved beyond it (or was hired). Lever tells where each application is now, not the path it took, so
@@ -111,7 +118,8 @@ export function FairnessPage() {
             {unclear.length > 0 && (
               <span className="muted">
                 {" "}
-                {unclear.length} more {unclear.length === 1 ? "is" : "are"} below the line but with too little data or no statistically significant difference, so {unclear.length === 1 ? "it is" : "they are"} not flagged.
+                {unclear.length} more {unclear.length === 1 ? "is" : "are"} below the line but with too little data or no statistically significant difference,
+                so {unclear.length === 1 ? "it is" : "they are"} not flagged.
               </span>
             )}
           </p>
@@ -119,8 +127,8 @@ export function FairnessPage() {
             <ul className="small">
               {flagged.slice(0, 12).map(({ t, r, m, measure }) => (
                 <li key={`${tableKey(t)}/${t.stageId}/${t.dimension}/${r.group}/${measure}`}>
-                  {t.postingTitle} · {t.stage} · {dimensions?.[t.dimension] ?? t.dimension} · {r.group}: {measure} — {m.selected}/{m.n}, ratio {m.impactRatio?.toFixed(2)},{" "}
-                  {m.pValue === null ? "" : pText(m.pValue)}
+                  {t.postingTitle} · {t.stage} · {dimensions?.[t.dimension] ?? t.dimension} · {r.group}: {measure} — {m.selected}/{m.n}, ratio{" "}
+                  {m.impactRatio?.toFixed(2)}, {m.pValue === null ? "" : pText(m.pValue)}
                   {m.test ? ` (${TEST_NAMES[m.test]})` : ""}
                 </li>
               ))}
@@ -157,7 +165,9 @@ export function FairnessPage() {
             </div>
           )}
           {data.tables.length === 0 && <p className="muted">No applicants to report on yet.</p>}
-          {data.tables.length > 0 && shown.length === 0 && <p className="muted">No one of {posting ? "this posting" : "any posting"} has reached this stage.</p>}
+          {data.tables.length > 0 && shown.length === 0 && (
+            <p className="muted">No one of {posting ? "this posting" : "any posting"} has reached this stage.</p>
+          )}
           {shown.map((t) => {
             const by = dimensions?.[t.dimension] ?? t.dimension;
             const key = `${tableKey(t)}/${t.stageId}/${t.dimension}`;
@@ -167,7 +177,8 @@ export function FairnessPage() {
             if (t.rows.length === 0) {
               return (
                 <p key={key} className="muted">
-                  {t.postingTitle} · {t.stage} · by {by}: all {t.total} {t.firstDecision ? "applicants'" : "people's"} answers are unknown, so there is nothing to compare.
+                  {t.postingTitle} · {t.stage} · by {by}: all {t.total} {t.firstDecision ? "applicants'" : "people's"} answers are unknown, so there is nothing
+                  to compare.
                 </p>
               );
             }
@@ -187,58 +198,74 @@ export function FairnessPage() {
                       bars={t.rows.flatMap((r) => {
                         const x = r[m.key];
                         if (!x) return [];
-                        return [{ group: r.group, n: x.n, selected: x.selected, rate: x.rate, impactRatio: x.impactRatio, pValue: x.pValue, test: x.test, verdict: r.excluded ? "excluded" : x.verdict }];
+                        return [
+                          {
+                            group: r.group,
+                            n: x.n,
+                            selected: x.selected,
+                            rate: x.rate,
+                            impactRatio: x.impactRatio,
+                            pValue: x.pValue,
+                            test: x.test,
+                            verdict: r.excluded ? "excluded" : x.verdict,
+                          },
+                        ];
                       })}
                     />
                   ))}
                 </div>
                 <details>
                   <summary>Show table</summary>
-                {/* Many columns: on a phone the table scrolls inside its own box, not the page. */}
-                <div className="table-scroll" tabIndex={0} role="group" aria-label={`Table: ${t.postingTitle}, ${t.stage}, by ${by} (scrolls sideways on a narrow screen)`}>
-                <table className="fairness">
-                  <caption>
-                    {t.postingTitle} · {t.stage} · by {by} — {who}, {t.unknown} unknown
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col" rowSpan={2}>
-                        Group
-                      </th>
-                      <th scope="col" rowSpan={2}>
-                        n
-                      </th>
-                      {cols.map((m) => (
-                        <th key={m.key} scope="colgroup" colSpan={3}>
-                          {m.label}
-                        </th>
-                      ))}
-                    </tr>
-                    <tr>
-                      {cols.map((m) => (
-                        <Headers key={m.key} />
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {t.rows.map((r) => (
-                      <tr key={r.group}>
-                        <th scope="row">{r.group}</th>
-                        <td>
-                          {r.n} ({pct(r.share)})
-                        </td>
-                        {r.excluded ? (
-                          <td colSpan={3 * cols.length} className="muted">
-                            Excluded: {r.excluded}
-                          </td>
-                        ) : (
-                          cols.map((m) => <MetricCells key={m.key} m={r[m.key]} label={`${r.group}, ${m.label}`} />)
-                        )}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                </div>
+                  {/* Many columns: on a phone the table scrolls inside its own box, not the page. */}
+                  <div
+                    className="table-scroll"
+                    tabIndex={0}
+                    role="group"
+                    aria-label={`Table: ${t.postingTitle}, ${t.stage}, by ${by} (scrolls sideways on a narrow screen)`}
+                  >
+                    <table className="fairness">
+                      <caption>
+                        {t.postingTitle} · {t.stage} · by {by} — {who}, {t.unknown} unknown
+                      </caption>
+                      <thead>
+                        <tr>
+                          <th scope="col" rowSpan={2}>
+                            Group
+                          </th>
+                          <th scope="col" rowSpan={2}>
+                            n
+                          </th>
+                          {cols.map((m) => (
+                            <th key={m.key} scope="colgroup" colSpan={3}>
+                              {m.label}
+                            </th>
+                          ))}
+                        </tr>
+                        <tr>
+                          {cols.map((m) => (
+                            <Headers key={m.key} />
+                          ))}
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {t.rows.map((r) => (
+                          <tr key={r.group}>
+                            <th scope="row">{r.group}</th>
+                            <td>
+                              {r.n} ({pct(r.share)})
+                            </td>
+                            {r.excluded ? (
+                              <td colSpan={3 * cols.length} className="muted">
+                                Excluded: {r.excluded}
+                              </td>
+                            ) : (
+                              cols.map((m) => <MetricCells key={m.key} m={r[m.key]} label={`${r.group}, ${m.label}`} />)
+                            )}
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
                 </details>
                 {missing.length > 0 && (
                   <ul className="muted small">

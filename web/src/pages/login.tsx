@@ -28,7 +28,15 @@ export function LoginPage({ sso, onSignedIn }: { sso: Status["sso"]; onSignedIn:
         <label htmlFor="email">E-mail</label>
         <input id="email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         {error && (
           <p id="login-error" role="alert" className="error">
             {error}

@@ -125,7 +125,9 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
           raw.map((r) => {
             const p = toProposal(r);
             const l = byId.get(p.id);
-            return l ? { ...p, candidateName: l.candidateName ?? p.candidateName, postingTitle: l.postingTitle ?? p.postingTitle, stage: l.stage ?? p.stage } : p;
+            return l
+              ? { ...p, candidateName: l.candidateName ?? p.candidateName, postingTitle: l.postingTitle ?? p.postingTitle, stage: l.stage ?? p.stage }
+              : p;
           }),
         );
         setError(undefined);
@@ -152,10 +154,15 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
 
   const cardOf = useMemo(() => new Map(cards.flatMap((c) => c.proposals.map((p) => [p.id, c] as const))), [cards]);
   const groups = useMemo(() => groupByRun(items, cardOf), [items, cardOf]);
-  const activeIndex = Math.max(0, groups.findIndex((g) => g.proposals.some((p) => p.id === selectedId)));
+  const activeIndex = Math.max(
+    0,
+    groups.findIndex((g) => g.proposals.some((p) => p.id === selectedId)),
+  );
   const group = groups.length ? groups[selectedId ? activeIndex : 0] : undefined;
   // The proposal shown in the card: the one in the address, else the card's first waiting one.
-  const selected = group ? (group.proposals.find((p) => p.id === selectedId) ?? group.proposals.find((p) => p.status === "pending") ?? group.proposals[0]) : undefined;
+  const selected = group
+    ? (group.proposals.find((p) => p.id === selectedId) ?? group.proposals.find((p) => p.status === "pending") ?? group.proposals[0])
+    : undefined;
   const approveAllRef = useRef<(() => void) | undefined>(undefined);
 
   const select = useCallback(
@@ -317,7 +324,11 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
               {all === undefined ? "Loading…" : `${items.length} proposal${items.length === 1 ? "" : "s"}`}
               {checked.size > 0 && `, ${checked.size} selected`}
             </span>
-            {all !== undefined && groups.length !== items.length && <span className="muted">for {groups.length} candidate{groups.length === 1 ? "" : "s"}</span>}
+            {all !== undefined && groups.length !== items.length && (
+              <span className="muted">
+                for {groups.length} candidate{groups.length === 1 ? "" : "s"}
+              </span>
+            )}
             {checked.size > 0 && can(user, "decide") && (
               <>
                 <button type="button" onClick={() => void decide([...checked], "approve", {})}>
@@ -385,7 +396,16 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
         </section>
         <section aria-label="Selected proposal" className="detail-pane" ref={detailRef}>
           {selected ? (
-            <ProposalDetail key={selected.id} base={selected} group={group!} user={user} decide={decide} rejectRef={rejectRef} editRef={editRef} approveAllRef={approveAllRef} />
+            <ProposalDetail
+              key={selected.id}
+              base={selected}
+              group={group!}
+              user={user}
+              decide={decide}
+              rejectRef={rejectRef}
+              editRef={editRef}
+              approveAllRef={approveAllRef}
+            />
           ) : (
             <p className="muted">Select a proposal to see why it was made.</p>
           )}
@@ -393,13 +413,34 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
       </div>
       <ConfirmDialog open={help} title="Keyboard shortcuts" confirmLabel="Close" onConfirm={() => setHelp(false)} onCancel={() => setHelp(false)}>
         <dl className="keys">
-          <dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous candidate</dd>
-          <dt><kbd>a</kbd></dt><dd>approve the action shown</dd>
-          <dt><kbd>A</kbd></dt><dd>approve all the card's waiting actions (asks first)</dd>
-          <dt><kbd>e</kbd></dt><dd>edit the proposal before approving</dd>
-          <dt><kbd>r</kbd></dt><dd>reject: type the reason</dd>
-          <dt><kbd>x</kbd></dt><dd>add the card to or remove it from the bulk selection</dd>
-          <dt><kbd>?</kbd></dt><dd>this list</dd>
+          <dt>
+            <kbd>j</kbd> / <kbd>k</kbd>
+          </dt>
+          <dd>next / previous candidate</dd>
+          <dt>
+            <kbd>a</kbd>
+          </dt>
+          <dd>approve the action shown</dd>
+          <dt>
+            <kbd>A</kbd>
+          </dt>
+          <dd>approve all the card's waiting actions (asks first)</dd>
+          <dt>
+            <kbd>e</kbd>
+          </dt>
+          <dd>edit the proposal before approving</dd>
+          <dt>
+            <kbd>r</kbd>
+          </dt>
+          <dd>reject: type the reason</dd>
+          <dt>
+            <kbd>x</kbd>
+          </dt>
+          <dd>add the card to or remove it from the bulk selection</dd>
+          <dt>
+            <kbd>?</kbd>
+          </dt>
+          <dd>this list</dd>
         </dl>
       </ConfirmDialog>
       <ConfirmDialog
@@ -491,7 +532,19 @@ function ProposalDetail({
   const quotes = p.evidence.map((e) => e.quote);
   const changed = editable !== undefined && edited !== editable.text;
 
-  const editsOf = () => (changed && editable ? { edits: { [editable.key]: editable.list ? edited.split(",").map((s) => s.trim()).filter(Boolean) : edited } } : {});
+  const editsOf = () =>
+    changed && editable
+      ? {
+          edits: {
+            [editable.key]: editable.list
+              ? edited
+                  .split(",")
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+              : edited,
+          },
+        }
+      : {};
   const approve = () => void decide([p.id], "approve", editsOf());
   // Every waiting action of the card: the one shown with its edits, then the others as proposed.
   const waiting = group.proposals.filter((x) => x.status === "pending");
@@ -560,7 +613,13 @@ function ProposalDetail({
           )}
         </section>
       )}
-      <ConfirmDialog open={confirmAll} title={`Approve all ${waiting.length} actions for ${p.candidateName}`} confirmLabel={`Approve ${waiting.length}`} onCancel={() => setConfirmAll(false)} onConfirm={() => void approveAll()}>
+      <ConfirmDialog
+        open={confirmAll}
+        title={`Approve all ${waiting.length} actions for ${p.candidateName}`}
+        confirmLabel={`Approve ${waiting.length}`}
+        onCancel={() => setConfirmAll(false)}
+        onConfirm={() => void approveAll()}
+      >
         <p>Fulcrum will then do each of these in Lever, recorded in the audit trail as your decision:</p>
         <ul>
           {waiting.slice(0, MAX_LISTED).map((x) => (
@@ -578,10 +637,17 @@ function ProposalDetail({
         {editable && (
           <>
             <label htmlFor="edit-action">{pending ? "Edit before approving" : "Content"}</label>
-            <textarea id="edit-action" ref={editRef} value={edited} readOnly={!pending} onChange={(e) => {
+            <textarea
+              id="edit-action"
+              ref={editRef}
+              value={edited}
+              readOnly={!pending}
+              onChange={(e) => {
                 typed.current = true;
                 setEdited(e.target.value);
-              }} rows={5} />
+              }}
+              rows={5}
+            />
           </>
         )}
       </section>

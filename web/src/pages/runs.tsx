@@ -36,7 +36,10 @@ function RunsOverview({ user }: { user: User }) {
   const runs = useFetch("/api/runs?limit=50", (r) => listOf(r, "runs").map(toRun));
   const dead = useFetch(can(user, "admin") ? "/api/jobs/dead" : undefined, (r) => listOf(r, "jobs").map(toDeadJob));
   const runIds = runs.data?.map((r) => r.id).join(",");
-  const labels = useFetch(runIds ? `/console/api/run-labels?ids=${encodeURIComponent(runIds)}` : undefined, (r) => (r as { labels: Record<string, { candidateName: string | null; postingTitle: string | null }> }).labels);
+  const labels = useFetch(
+    runIds ? `/console/api/run-labels?ids=${encodeURIComponent(runIds)}` : undefined,
+    (r) => (r as { labels: Record<string, { candidateName: string | null; postingTitle: string | null }> }).labels,
+  );
   const [busy, setBusy] = useState<string | undefined>();
   useLive((name) => {
     if (name === "run.updated") {
@@ -64,7 +67,9 @@ function RunsOverview({ user }: { user: User }) {
       {can(user, "admin") && (
         <section aria-labelledby="dead-h">
           <h2 id="dead-h">Dead jobs</h2>
-          <p className="muted small">A dead job is a step that failed on every retry (Lever down, a bad answer); nothing more happens to it until someone replays it.</p>
+          <p className="muted small">
+            A dead job is a step that failed on every retry (Lever down, a bad answer); nothing more happens to it until someone replays it.
+          </p>
           {dead.error && <p className="error">Could not load dead jobs: {dead.error}</p>}
           {dead.data?.length === 0 && <p className="muted">No dead jobs. Failures that run out of retries land here.</p>}
           {dead.data && dead.data.length > 0 && (
@@ -74,7 +79,9 @@ function RunsOverview({ user }: { user: User }) {
                   <th scope="col">Queue</th>
                   <th scope="col">Error</th>
                   <th scope="col">Failed</th>
-                  <th scope="col"><span className="sr-only">Action</span></th>
+                  <th scope="col">
+                    <span className="sr-only">Action</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -42,12 +42,14 @@ const MODES = ["shadow", "assist", "auto"] as const;
 
 /** One line on the doctor's terms that are Lever's jargon. */
 const CHECK_TERMS: Record<string, string> = {
-  "perform-as user": "The Lever user Fulcrum writes as: Lever needs one for panels, interviews and new opportunities, and shows their name on what Fulcrum writes.",
+  "perform-as user":
+    "The Lever user Fulcrum writes as: Lever needs one for panels, interviews and new opportunities, and shows their name on what Fulcrum writes.",
 };
 
 /** What changing the ceiling does in Lever, said before the change is made. */
 export function ceilingConsequence(mode: string): string {
-  if (mode === "shadow") return "From now on no workflow writes to Lever: workflows keep running but only record what they would have done, and nothing new waits for approval. Proposals already waiting are still written if a person approves them.";
+  if (mode === "shadow")
+    return "From now on no workflow writes to Lever: workflows keep running but only record what they would have done, and nothing new waits for approval. Proposals already waiting are still written if a person approves them.";
   if (mode === "assist") return "From now on no workflow writes to Lever by itself; proposals wait for a person to approve them.";
   return "Workflows set to auto may again write to Lever by themselves (notes, tags, stage moves, archives) when their guards pass.";
 }
@@ -121,7 +123,11 @@ export function SettingsPage() {
   const saveFourEyes = async (required: boolean) => {
     try {
       const r = await put<{ fourEyes: FourEyes }>("/console/api/settings/four-eyes", { required });
-      notify(r.fourEyes.required ? "Four eyes is on: authors cannot approve their own changes." : "Four eyes is off: authors may approve their own changes, and each such approval is marked in the audit trail.");
+      notify(
+        r.fourEyes.required
+          ? "Four eyes is on: authors cannot approve their own changes."
+          : "Four eyes is off: authors may approve their own changes, and each such approval is marked in the audit trail.",
+      );
       fourEyes.reload();
     } catch (err) {
       notify(`Not changed: ${(err as Error).message}`, "error");
@@ -151,7 +157,10 @@ export function SettingsPage() {
               In force: <strong>{live.data.effective}</strong>. <code>FULCRUM_MODE_CEILING</code> on the server is <strong>{live.data.environment}</strong>; the
               console can lower the ceiling below it but never raise it above.
               {live.data.updatedBy && live.data.updatedAt && (
-                <span className="muted small"> Last changed by {actorName(live.data.updatedBy, people)} at {new Date(live.data.updatedAt).toLocaleString()}.</span>
+                <span className="muted small">
+                  {" "}
+                  Last changed by {actorName(live.data.updatedBy, people)} at {new Date(live.data.updatedAt).toLocaleString()}.
+                </span>
               )}
             </p>
             {live.data.note && <p className="muted small">{live.data.note}</p>}
@@ -190,7 +199,10 @@ export function SettingsPage() {
         {connections.data?.map((c) => (
           <article key={c.id} className="card" aria-labelledby={`conn-${c.id}`}>
             <h3 id={`conn-${c.id}`}>
-              {c.name} <span className="muted small">({c.id}, {c.environment}, {c.authKind === "oauth" ? "OAuth" : "API key"})</span>
+              {c.name}{" "}
+              <span className="muted small">
+                ({c.id}, {c.environment}, {c.authKind === "oauth" ? "OAuth" : "API key"})
+              </span>
             </h3>
             <p className="small">{c.baseUrl}</p>
             {c.authKind === "oauth" && (
@@ -220,7 +232,15 @@ export function SettingsPage() {
                         {row.check}
                         {CHECK_TERMS[row.check] && <div className="muted small">{CHECK_TERMS[row.check]}</div>}
                       </td>
-                      <td>{row.status === "fail" || (!row.status && !row.ok) ? <strong className="error-text">problem</strong> : row.status === "warn" ? <strong>warning</strong> : (row.status ?? "ok")}</td>
+                      <td>
+                        {row.status === "fail" || (!row.status && !row.ok) ? (
+                          <strong className="error-text">problem</strong>
+                        ) : row.status === "warn" ? (
+                          <strong>warning</strong>
+                        ) : (
+                          (row.status ?? "ok")
+                        )}
+                      </td>
                       <td>
                         {row.detail}
                         {row.fix && <div className="muted small">Fix: {row.fix}</div>}
@@ -263,7 +283,8 @@ export function SettingsPage() {
               <input type="radio" name="conn-kind" checked={form.kind === "apiKey"} onChange={() => setForm({ ...form, kind: "apiKey" })} /> API key
             </label>
             <label className="radio">
-              <input type="radio" name="conn-kind" checked={form.kind === "oauth"} onChange={() => setForm({ ...form, kind: "oauth" })} /> OAuth (a Lever partner app)
+              <input type="radio" name="conn-kind" checked={form.kind === "oauth"} onChange={() => setForm({ ...form, kind: "oauth" })} /> OAuth (a Lever
+              partner app)
             </label>
           </fieldset>
           <label htmlFor="conn-id">Id (lower-case letters, digits, - and _)</label>
@@ -273,14 +294,28 @@ export function SettingsPage() {
           {form.kind === "apiKey" ? (
             <>
               <label htmlFor="conn-key">Lever API key</label>
-              <input id="conn-key" type="password" autoComplete="off" required value={form.apiKey} onChange={(e) => setForm({ ...form, apiKey: e.target.value })} />
+              <input
+                id="conn-key"
+                type="password"
+                autoComplete="off"
+                required
+                value={form.apiKey}
+                onChange={(e) => setForm({ ...form, apiKey: e.target.value })}
+              />
             </>
           ) : (
             <>
               <label htmlFor="conn-client-id">OAuth client id</label>
               <input id="conn-client-id" autoComplete="off" required value={form.clientId} onChange={(e) => setForm({ ...form, clientId: e.target.value })} />
               <label htmlFor="conn-client-secret">OAuth client secret</label>
-              <input id="conn-client-secret" type="password" autoComplete="off" required value={form.clientSecret} onChange={(e) => setForm({ ...form, clientSecret: e.target.value })} />
+              <input
+                id="conn-client-secret"
+                type="password"
+                autoComplete="off"
+                required
+                value={form.clientSecret}
+                onChange={(e) => setForm({ ...form, clientSecret: e.target.value })}
+              />
               <p className="muted small">Register {location.origin}/oauth/lever/callback as the app's redirect URI in Lever.</p>
             </>
           )}
@@ -289,7 +324,6 @@ export function SettingsPage() {
           <button type="submit" className="primary">
             Add connection
           </button>
-
         </form>
       </section>
       {settings.data && (
@@ -324,7 +358,10 @@ export function SettingsPage() {
                 <p>
                   The rule is <strong>{fourEyes.data.required ? "on" : "off"}</strong>.
                   {fourEyes.data.updatedBy && fourEyes.data.updatedAt && (
-                    <span className="muted small"> Last changed by {actorName(fourEyes.data.updatedBy, people)} at {new Date(fourEyes.data.updatedAt).toLocaleString()}.</span>
+                    <span className="muted small">
+                      {" "}
+                      Last changed by {actorName(fourEyes.data.updatedBy, people)} at {new Date(fourEyes.data.updatedAt).toLocaleString()}.
+                    </span>
                   )}
                 </p>
                 <button type="button" onClick={() => setFourEyesChange(!fourEyes.data!.required)}>

@@ -27,7 +27,12 @@ export function UsersPage({ me }: { me: User }) {
   const add = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const postingIds = postingList.data ? [...picked] : postings.split(",").map((s) => s.trim()).filter(Boolean);
+      const postingIds = postingList.data
+        ? [...picked]
+        : postings
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
       await post("/console/api/users", { email, role, password, postingIds: role === "hiring_manager" ? postingIds : [] });
       notify(`Account created for ${email}.`);
       setEmail("");
@@ -127,7 +132,15 @@ export function UsersPage({ me }: { me: User }) {
             </>
           ))}
         <label htmlFor="new-password">First password (12 characters or more, not easy to guess; share it privately)</label>
-        <input id="new-password" type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="new-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <button type="submit" className="primary">
           Create account
         </button>

@@ -45,30 +45,51 @@ export function WelcomePage({ user }: { user: User }) {
           <h2 id="guide-h">You are on the built-in Lever sandbox</h2>
           <p>
             Fulcrum is connected to a simulated Lever organisation with postings and candidates. Its webhooks arrive here as they would from Lever, and the
-            built-in workflows run on them as their files say: most in shadow (they record what they would do and write nothing), interview scheduling in
-            assist (proposed times wait for a person), here as on a real account.
+            built-in workflows run on them as their files say: most in shadow (they record what they would do and write nothing), interview scheduling in assist
+            (proposed times wait for a person), here as on a real account.
           </p>
           {overview.data?.activity && <SimulateActivity user={user} everySeconds={overview.data.activity.everySeconds} />}
           <ol>
-            {can(user, "runs") && <li>Watch events arrive below as the sandbox sends them (new applications, stage moves, interviews), or simulate a round above.</li>}
+            {can(user, "runs") && (
+              <li>Watch events arrive below as the sandbox sends them (new applications, stage moves, interviews), or simulate a round above.</li>
+            )}
             {can(user, "admin") ? (
               <li>
-                In <a href="/workflows" onClick={onLinkClick}>workflows</a>, switch Application screening to assist (a person approves each proposal) or auto (notes and
-                tags are written when the guards pass; stage moves and archives still wait for you). Each action shows the mode it runs in and why.
+                In{" "}
+                <a href="/workflows" onClick={onLinkClick}>
+                  workflows
+                </a>
+                , switch Application screening to assist (a person approves each proposal) or auto (notes and tags are written when the guards pass; stage moves
+                and archives still wait for you). Each action shows the mode it runs in and why.
               </li>
             ) : (
-              <li>An admin chooses how far each workflow may go on its own: record only (shadow), wait for a person (assist), or write when its guards pass (auto).</li>
+              <li>
+                An admin chooses how far each workflow may go on its own: record only (shadow), wait for a person (assist), or write when its guards pass
+                (auto).
+              </li>
             )}
             <li>
-              Open the <a href="/proposals" onClick={onLinkClick}>proposals</a> waiting for you, read the reasons and evidence, and approve or reject one (keys <kbd>a</kbd> and <kbd>r</kbd>).
+              Open the{" "}
+              <a href="/proposals" onClick={onLinkClick}>
+                proposals
+              </a>{" "}
+              waiting for you, read the reasons and evidence, and approve or reject one (keys <kbd>a</kbd> and <kbd>r</kbd>).
             </li>
             {can(user, "admin") && (
               <>
                 <li>
-                  In <a href="/workflows" onClick={onLinkClick}>workflows</a>, try a prompt change and replay it on history to see what would change.
+                  In{" "}
+                  <a href="/workflows" onClick={onLinkClick}>
+                    workflows
+                  </a>
+                  , try a prompt change and replay it on history to see what would change.
                 </li>
                 <li>
-                  When you are ready, add your real Lever account in <a href="/settings" onClick={onLinkClick}>connections and settings</a>.
+                  When you are ready, add your real Lever account in{" "}
+                  <a href="/settings" onClick={onLinkClick}>
+                    connections and settings
+                  </a>
+                  .
                 </li>
               </>
             )}
@@ -101,7 +122,10 @@ export function WelcomePage({ user }: { user: User }) {
             <ul>
               {events.data?.map((e) => (
                 <li key={e.id}>
-                  {e.event} <span className="muted">· {e.status} · {new Date(e.receivedAt).toLocaleTimeString()}</span>
+                  {e.event}{" "}
+                  <span className="muted">
+                    · {e.status} · {new Date(e.receivedAt).toLocaleTimeString()}
+                  </span>
                 </li>
               ))}
             </ul>

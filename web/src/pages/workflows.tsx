@@ -59,7 +59,13 @@ function WorkflowList({ user }: { user: User }) {
     try {
       await post(`/api/workflows/${encodeURIComponent(w.id)}/changes/${c.id}/${decision}`, {});
       const own = c.author === `user:${user.id}`;
-      notify(decision === "approve" ? `Approved: ${w.name} is changed (${describePendingChange(c)}).` : own ? `Withdrawn: ${w.name} stays as it is.` : `Rejected: ${w.name} stays as it is.`);
+      notify(
+        decision === "approve"
+          ? `Approved: ${w.name} is changed (${describePendingChange(c)}).`
+          : own
+            ? `Withdrawn: ${w.name} stays as it is.`
+            : `Rejected: ${w.name} stays as it is.`,
+      );
       list.reload();
     } catch (e) {
       notify(`Not ${decision === "approve" ? "approved" : "rejected"}: ${(e as Error).message}`, "error");
@@ -144,8 +150,7 @@ function PendingChange({ workflow, user, admin, onDecide }: { workflow: Workflow
   return (
     <div className="small card note" role="group" aria-label={`Change waiting for approval on ${workflow.name}`}>
       Waiting for approval: {describePendingChange(c)} (asked by {own ? "you" : actorName(c.author, people)}
-      {c.createdAt ? ` at ${new Date(c.createdAt).toLocaleString()}` : ""}).{" "}
-      {own ? "Another admin must approve it." : null}
+      {c.createdAt ? ` at ${new Date(c.createdAt).toLocaleString()}` : ""}). {own ? "Another admin must approve it." : null}
       {admin && !own && (
         <>
           {" "}
@@ -193,7 +198,10 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const notify = useNotify();
   const file = useFetch(`/console/api/workflows/${encodeURIComponent(id)}`, (r) => toWorkflow((r as { workflow?: unknown }).workflow ?? r));
   const all = useFetch("/api/workflows", (r) => listOf(r, "workflows").map(toWorkflow));
-  const prompts = useFetch("/console/api/prompts", (r) => (r as { prompts: { name: string; versions: string[]; pending?: { version: string; author: string | null }[] }[] }).prompts);
+  const prompts = useFetch(
+    "/console/api/prompts",
+    (r) => (r as { prompts: { name: string; versions: string[]; pending?: { version: string; author: string | null }[] }[] }).prompts,
+  );
   const live = all.data?.find((w) => w.id === id);
   const wf = { error: file.error, data: file.data && { ...file.data, mode: live?.mode ?? file.data.mode, enabled: live?.enabled ?? file.data.enabled } };
   const [promptName, setPromptName] = useState<string | undefined>();
@@ -201,7 +209,10 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const [promptVersion, setPromptVersion] = useState<string | undefined>();
   const [replayN, setReplayN] = useState(20);
   const [replayPrompt, setReplayPrompt] = useState("");
-  const choices = useFetch(can(user, "admin") ? `/console/api/replay/${encodeURIComponent(id)}/prompts` : undefined, (r) => (r as { prompts: PromptChoice[] }).prompts);
+  const choices = useFetch(
+    can(user, "admin") ? `/console/api/replay/${encodeURIComponent(id)}/prompts` : undefined,
+    (r) => (r as { prompts: PromptChoice[] }).prompts,
+  );
   const [replay, setReplay] = useState<(ReplayResult & { error?: string }) | undefined>();
   const [replaying, setReplaying] = useState(false);
   const admin = can(user, "admin");
@@ -281,8 +292,8 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
           <section aria-labelledby="prompts-h">
             <h2 id="prompts-h">Prompts</h2>
             <p className="muted small">
-              Prompt versions are files: the built-in ones in prompts/, those saved here in the data folder; saving writes the next version and leaves the old ones as they were. A saved version runs only after someone
-              other than its author approves it (four eyes).
+              Prompt versions are files: the built-in ones in prompts/, those saved here in the data folder; saving writes the next version and leaves the old
+              ones as they were. A saved version runs only after someone other than its author approves it (four eyes).
               {!admin && " Only admins save, approve and replay prompt versions; you can read them here."}
             </p>
             <ul>
@@ -381,34 +392,34 @@ function ReplayTable({ result }: { result: ReplayResult }) {
     <>
       {apart.length > 0 && <p className="muted">Not differences in the workflow, so not counted: {apart.join(", ")}.</p>}
       <table className="replay">
-      <caption>
-        {c.differs} of {result.rows.length} events would get a different proposal
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Event</th>
-          <th scope="col">Candidate</th>
-          <th scope="col">{result.baseline}</th>
-          <th scope="col">{result.replayed}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {result.rows.map((r) => (
-          <tr key={r.eventId} className={r.differs ? "differs" : undefined}>
-            <td>{r.eventId}</td>
-            <td>{r.candidate ?? "—"}</td>
-            <td>
-              <Side row={r} side="current" />
-            </td>
-            <td>
-              <Side row={r} side="replayed" />
-              {r.outcome === "differs" && <span className="badge failed"> would differ</span>}
-              {r.outcome === "edited" && <span className="badge"> edited by a person</span>}
-              {r.outcome === "waiting" && <span className="badge"> still waiting</span>}
-            </td>
+        <caption>
+          {c.differs} of {result.rows.length} events would get a different proposal
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Event</th>
+            <th scope="col">Candidate</th>
+            <th scope="col">{result.baseline}</th>
+            <th scope="col">{result.replayed}</th>
           </tr>
-        ))}
-      </tbody>
+        </thead>
+        <tbody>
+          {result.rows.map((r) => (
+            <tr key={r.eventId} className={r.differs ? "differs" : undefined}>
+              <td>{r.eventId}</td>
+              <td>{r.candidate ?? "—"}</td>
+              <td>
+                <Side row={r} side="current" />
+              </td>
+              <td>
+                <Side row={r} side="replayed" />
+                {r.outcome === "differs" && <span className="badge failed"> would differ</span>}
+                {r.outcome === "edited" && <span className="badge"> edited by a person</span>}
+                {r.outcome === "waiting" && <span className="badge"> still waiting</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
       </table>
     </>
   );

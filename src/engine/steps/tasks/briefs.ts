@@ -6,7 +6,13 @@
 import type { RunContext, TaskHandler } from "../../ports.ts";
 
 function htmlToText(html: string): string {
-  return html.replace(/<li>/g, "\n- ").replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&nbsp;/g, " ").replace(/[ \t]+/g, " ").trim();
+  return html
+    .replace(/<li>/g, "\n- ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/&nbsp;/g, " ")
+    .replace(/[ \t]+/g, " ")
+    .trim();
 }
 
 function postingText(ctx: RunContext): string {
@@ -28,7 +34,9 @@ function stageName(ctx: RunContext, id: unknown): string | undefined {
 }
 
 function engineLine(meta: Record<string, unknown>): string {
-  return meta.engine === "model" ? `Written with ${String(meta.model ?? "a model")} (${String(meta.prompt ?? "")}).` : `Written by Fulcrum's local engine (${String(meta.prompt ?? "")}), no model used.`;
+  return meta.engine === "model"
+    ? `Written with ${String(meta.model ?? "a model")} (${String(meta.prompt ?? "")}).`
+    : `Written by Fulcrum's local engine (${String(meta.prompt ?? "")}), no model used.`;
 }
 
 /** `interview.packet`: a guide for the interviewers of the stage the candidate entered. */
@@ -43,7 +51,11 @@ export const interviewPacketTask: TaskHandler = async ({ with: params, fetch, ai
     feedback: (ctx.feedback ?? []).slice(0, 20),
   };
   const { output, meta } = await ai({ prompt: String(params.prompt ?? "interview-packet"), input, onUnavailable: "local", traceId });
-  const o = output as { summary: string; competencies: { name: string; questions: string[]; lookFor: string }[]; probes: { topic: string; reason: string; quote?: string }[] };
+  const o = output as {
+    summary: string;
+    competencies: { name: string; questions: string[]; lookFor: string }[];
+    probes: { topic: string; reason: string; quote?: string }[];
+  };
   const note = [
     `Interview packet${input.stage ? ` for ${input.stage}` : ""}: ${input.posting.title}`,
     "",
@@ -55,18 +67,35 @@ export const interviewPacketTask: TaskHandler = async ({ with: params, fetch, ai
     "",
     engineLine(meta),
   ].join("\n");
-  return { ...o, note, reasons: o.probes.map((p) => `${p.topic}: ${p.reason}`), evidence: o.probes.filter((p) => p.quote).map((p) => ({ quote: p.quote, topic: p.topic })), meta };
+  return {
+    ...o,
+    note,
+    reasons: o.probes.map((p) => `${p.topic}: ${p.reason}`),
+    evidence: o.probes.filter((p) => p.quote).map((p) => ({ quote: p.quote, topic: p.topic })),
+    meta,
+  };
 };
 
 /** `approval.brief`: candidate summary, feedback synthesis, missing data and compliance checks. */
 export const approvalBriefTask: TaskHandler = async ({ with: params, fetch, ai, traceId }) => {
   if (!ai) throw Object.assign(new Error("the approval brief needs the AI layer"), { retryable: false });
   const ctx = await fetch(["opportunity", "posting", "resume", "feedback", "interviews"]);
-  const interviewers = [...new Set((ctx.interviews ?? []).flatMap((i) => ((i as { interviewers?: { name?: string; id?: string }[] }).interviewers ?? []).map((x) => x.name ?? x.id ?? "")))].filter(Boolean);
+  const interviewers = [
+    ...new Set(
+      (ctx.interviews ?? []).flatMap((i) => ((i as { interviewers?: { name?: string; id?: string }[] }).interviewers ?? []).map((x) => x.name ?? x.id ?? "")),
+    ),
+  ].filter(Boolean);
   const cats = (ctx.posting?.categories ?? {}) as { department?: string };
   const input = {
-    candidate: { name: typeof ctx.opportunity?.name === "string" ? ctx.opportunity.name : undefined, headline: typeof ctx.opportunity?.headline === "string" ? ctx.opportunity.headline : undefined },
-    posting: { title: ctx.posting?.text ?? "the role", ...(cats.department ? { department: cats.department } : {}), competencies: competencies(ctx, params.competencies) },
+    candidate: {
+      name: typeof ctx.opportunity?.name === "string" ? ctx.opportunity.name : undefined,
+      headline: typeof ctx.opportunity?.headline === "string" ? ctx.opportunity.headline : undefined,
+    },
+    posting: {
+      title: ctx.posting?.text ?? "the role",
+      ...(cats.department ? { department: cats.department } : {}),
+      competencies: competencies(ctx, params.competencies),
+    },
     resumeText: ctx.resume?.text ?? "",
     feedback: (ctx.feedback ?? []).slice(0, 30),
     expectedInterviewers: interviewers,
@@ -74,7 +103,14 @@ export const approvalBriefTask: TaskHandler = async ({ with: params, fetch, ai, 
     requiredOfferFields: Array.isArray(params.requiredOfferFields) ? params.requiredOfferFields.map(String) : [],
   };
   const { output, meta } = await ai({ prompt: String(params.prompt ?? "approval-brief"), input, onUnavailable: "local", traceId });
-  const o = output as { summary: string; feedback: { summary: string; overallAverage: number | null; scorecards: number }; strengths: string[]; concerns: string[]; missingData: string[]; complianceChecks: { check: string; status: string; detail: string }[] };
+  const o = output as {
+    summary: string;
+    feedback: { summary: string; overallAverage: number | null; scorecards: number };
+    strengths: string[];
+    concerns: string[];
+    missingData: string[];
+    complianceChecks: { check: string; status: string; detail: string }[];
+  };
   const mark = { pass: "✓", warn: "!", fail: "✗" } as Record<string, string>;
   const note = [
     `Approval brief: ${input.candidate.name ?? "candidate"} for ${input.posting.title}`,
@@ -91,8 +127,18 @@ export const approvalBriefTask: TaskHandler = async ({ with: params, fetch, ai, 
     "",
     engineLine(meta),
   ].join("\n");
-  const flags = [...o.complianceChecks.filter((c) => c.status === "fail").map((c) => `check-failed:${c.check}`), ...(o.missingData.length ? ["missing-data"] : [])];
-  return { ...o, note, summaryText: `${input.candidate.name ?? "A candidate"} for ${input.posting.title}: ${o.summary.slice(0, 600)}`, reasons: [...o.strengths, ...o.concerns].slice(0, 20), flags, meta };
+  const flags = [
+    ...o.complianceChecks.filter((c) => c.status === "fail").map((c) => `check-failed:${c.check}`),
+    ...(o.missingData.length ? ["missing-data"] : []),
+  ];
+  return {
+    ...o,
+    note,
+    summaryText: `${input.candidate.name ?? "A candidate"} for ${input.posting.title}: ${o.summary.slice(0, 600)}`,
+    reasons: [...o.strengths, ...o.concerns].slice(0, 20),
+    flags,
+    meta,
+  };
 };
 
 /** `nurture.prepare`: the nurture e-mail step's input from the archived candidate's data. */
@@ -115,6 +161,6 @@ export const nurturePrepareTask: TaskHandler = async ({ with: params, fetch }) =
       futureRoles: Array.isArray(params.futureRoles) ? params.futureRoles.map(String) : [],
     },
     skillTags: skills.slice(0, 6).map((s) => `skill:${s.toLowerCase()}`),
-    email: Array.isArray(ctx.opportunity?.emails) ? (ctx.opportunity.emails as string[])[0] ?? null : null,
+    email: Array.isArray(ctx.opportunity?.emails) ? ((ctx.opportunity.emails as string[])[0] ?? null) : null,
   };
 };

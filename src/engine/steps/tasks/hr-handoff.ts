@@ -62,8 +62,18 @@ export function mapHire(record: HireRecord, format: "workday" | "bamboohr"): Rec
   }
   return {
     worker: { legalName: { firstName: record.firstName, lastName: record.lastName }, email: record.email, phone: record.phone || null },
-    position: { jobTitle: record.jobTitle, supervisoryOrganization: record.department || null, team: record.team || null, location: record.location || null, hiringManager: record.hiringManager || null, requisitionId: record.requisition || null },
-    hire: { hireDate: record.startDate, compensation: record.salary ? { amount: Number(record.salary) || record.salary, currency: record.currency || null } : null },
+    position: {
+      jobTitle: record.jobTitle,
+      supervisoryOrganization: record.department || null,
+      team: record.team || null,
+      location: record.location || null,
+      hiringManager: record.hiringManager || null,
+      requisitionId: record.requisition || null,
+    },
+    hire: {
+      hireDate: record.startDate,
+      compensation: record.salary ? { amount: Number(record.salary) || record.salary, currency: record.currency || null } : null,
+    },
     source: { system: "Lever", opportunityId: record.opportunityId, postingId: record.postingId },
   };
 }

@@ -21,7 +21,14 @@ import type { Notifier } from "../../ports.ts";
  * Every built-in task by name; `tools` is the config file's `tools:` block (other hiring tools),
  * `scheduling` its `calendars:` and `scheduling:` blocks.
  */
-export function builtInTasks(options: { tools?: ToolSettings | undefined; scheduling?: SchedulingSettings | undefined; interviews?: Omit<InterviewTaskOptions, "tools"> | undefined; notify?: Notifier | undefined } = {}): Record<string, TaskHandler> {
+export function builtInTasks(
+  options: {
+    tools?: ToolSettings | undefined;
+    scheduling?: SchedulingSettings | undefined;
+    interviews?: Omit<InterviewTaskOptions, "tools"> | undefined;
+    notify?: Notifier | undefined;
+  } = {},
+): Record<string, TaskHandler> {
   return {
     "screening.screen": screenTask,
     "texts.collect": collectTextsTask,
@@ -40,7 +47,11 @@ export function builtInTasks(options: { tools?: ToolSettings | undefined; schedu
     "interview.analyze": interviewAnalyzeTask({ tools: options.tools }),
     "scheduling.propose": schedulingProposeTask(options.scheduling),
     "scheduling.reminder": schedulingReminderTask({ calendars: options.scheduling?.calendars, secrets: options.scheduling?.secrets }),
-    "scheduling.mitigate": schedulingMitigateTask({ calendars: options.scheduling?.calendars, scheduling: options.scheduling?.scheduling, secrets: options.scheduling?.secrets }),
+    "scheduling.mitigate": schedulingMitigateTask({
+      calendars: options.scheduling?.calendars,
+      scheduling: options.scheduling?.scheduling,
+      secrets: options.scheduling?.secrets,
+    }),
     // Escalations go out at once through the notifier (a person must act), not as a proposal.
     "scheduling.replan": schedulingReplanTask({ ...options.scheduling, notify: options.notify }),
   };

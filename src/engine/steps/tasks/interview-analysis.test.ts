@@ -8,17 +8,32 @@ import { after, before, describe, it } from "node:test";
 import { MockLanguageModelV4 } from "ai/test";
 import { createAi, DEFAULT_AI_CONFIG } from "../../../ai/index.ts";
 import { interviewPostingSchema, interviewsConfigSchema } from "../../../config/index.ts";
-import { interviewAiOptions, loadLabelledCorpus, type InterviewAnswersOutput, type LabelledInterview, type TranscriptionEngine } from "../../../interviews/index.ts";
+import {
+  interviewAiOptions,
+  loadLabelledCorpus,
+  type InterviewAnswersOutput,
+  type LabelledInterview,
+  type TranscriptionEngine,
+} from "../../../interviews/index.ts";
 import { ffmpegSync, hasCommand } from "../../../interviews/testing-media.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
 import type { AiStepRunner, TaskInput } from "../../ports.ts";
 import { aiStepRunner } from "../../runs/runtime.ts";
-import { clockTime, interviewAnalyzeTask, interviewSetFor, interviewTranscribeTask, momentLink, TranscriptionInProgress, triageTag } from "./interview-analysis.ts";
+import {
+  clockTime,
+  interviewAnalyzeTask,
+  interviewSetFor,
+  interviewTranscribeTask,
+  momentLink,
+  TranscriptionInProgress,
+  triageTag,
+} from "./interview-analysis.ts";
 
 // Read before any test is declared: tests declared after an await at the top level are not run.
 const engines = await testEngines();
 
-const set = (posting: string, stage?: string) => interviewPostingSchema.parse({ posting, ...(stage ? { stage } : {}), questions: [{ id: `${posting}-${stage ?? "any"}`, text: "Tell me about yourself." }] });
+const set = (posting: string, stage?: string) =>
+  interviewPostingSchema.parse({ posting, ...(stage ? { stage } : {}), questions: [{ id: `${posting}-${stage ?? "any"}`, text: "Tell me about yourself." }] });
 
 describe("interview analysis helpers", () => {
   it("picks the stage's own question set, else the posting's stage-less one, by id or name in any case", () => {
@@ -78,12 +93,19 @@ function engineAi(reply: () => InterviewAnswersOutput | Error): { runner: AiStep
       return {
         content: [{ type: "text", text: JSON.stringify(r) }],
         finishReason: { unified: "stop", raw: undefined },
-        usage: { inputTokens: { total: 900, noCache: 900, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 300, text: 300, reasoning: undefined } },
+        usage: {
+          inputTokens: { total: 900, noCache: 900, cacheRead: undefined, cacheWrite: undefined },
+          outputTokens: { total: 300, text: 300, reasoning: undefined },
+        },
         warnings: [],
       };
     },
   });
-  const ai = createAi({ config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } }, models: { openai: () => model }, ...interviewAiOptions });
+  const ai = createAi({
+    config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } },
+    models: { openai: () => model },
+    ...interviewAiOptions,
+  });
   return { runner: aiStepRunner(ai), calls: () => calls };
 }
 
@@ -118,12 +140,20 @@ describe("the analyze task with an AI provider", () => {
     const out = await run({ analysisEngine: "ai", ai: runner });
     assert.equal((out.meta as { engine: string }).engine, "local");
     assert.match(String((out.meta as { fallbackReason?: string }).fallbackReason), /503 upstream unavailable|provider answered|model call failed/);
-    assert.ok((out.reasons as string[]).some((r) => /^answers found by Fulcrum's local engine because /.test(r)), JSON.stringify(out.reasons));
+    assert.ok(
+      (out.reasons as string[]).some((r) => /^answers found by Fulcrum's local engine because /.test(r)),
+      JSON.stringify(out.reasons),
+    );
     assert.match(String(out.note), /Fulcrum's local engine/);
   });
 
   it("falls back to the local engine, saying why, when the runner itself throws", async () => {
-    const out = await run({ analysisEngine: "ai", ai: async () => { throw new Error("unknown AI step type \"interview-answers\""); } });
+    const out = await run({
+      analysisEngine: "ai",
+      ai: async () => {
+        throw new Error('unknown AI step type "interview-answers"');
+      },
+    });
     assert.equal((out.meta as { engine: string }).engine, "local");
     assert.match(String((out.meta as { fallbackReason?: string }).fallbackReason), /^the AI provider failed: unknown AI step type/);
   });
@@ -140,7 +170,9 @@ describe("the analyze task with an AI provider", () => {
 const haveFfmpeg = hasCommand("ffmpeg") && hasCommand("ffprobe");
 
 for (const e of engines) {
-  describe(`the transcribe task, one attempt at a time, on ${e.kind}`, { skip: e.skip || (haveFfmpeg ? false : "ffmpeg not installed (Debian package ffmpeg)") }, () => {
+  describe(`the transcribe task, one attempt at a time, on ${e.kind}`, {
+    skip: e.skip || (haveFfmpeg ? false : "ffmpeg not installed (Debian package ffmpeg)"),
+  }, () => {
     let t: TestDatabase;
     let dir: string;
     let server: Server;
@@ -173,8 +205,20 @@ for (const e of engines) {
           return { language: "en", segments: [{ start: 0, end: o.durationSeconds, text: "I led the migration." }] };
         },
       };
-      const task = interviewTranscribeTask({ tools: { willo: { mediaHosts: ["127.0.0.1"] } } as never, insecureHosts: ["127.0.0.1"], engine: slow, interviews: interviewsConfigSchema.parse({ workDir: dir }) });
-      const input = { with: { tool: "willo", opportunityId: "opp-1" }, event: { interview: { mediaUrl: url } }, db: t.db, connectionId: "default", traceId: "trace-lease", dryRun: false } as unknown as TaskInput;
+      const task = interviewTranscribeTask({
+        tools: { willo: { mediaHosts: ["127.0.0.1"] } } as never,
+        insecureHosts: ["127.0.0.1"],
+        engine: slow,
+        interviews: interviewsConfigSchema.parse({ workDir: dir }),
+      });
+      const input = {
+        with: { tool: "willo", opportunityId: "opp-1" },
+        event: { interview: { mediaUrl: url } },
+        db: t.db,
+        connectionId: "default",
+        traceId: "trace-lease",
+        dryRun: false,
+      } as unknown as TaskInput;
       const [first, second] = await Promise.allSettled([task(input), task(input)]);
       const done = [first, second].filter((r) => r.status === "fulfilled");
       const waiting = [first, second].filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);

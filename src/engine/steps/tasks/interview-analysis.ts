@@ -109,14 +109,21 @@ async function analyzeWith(
 }
 
 const str = (v: unknown, max = 2000): string => (typeof v === "string" ? v.trim().slice(0, max) : "");
-const idOf = (v: unknown): string => (typeof v === "string" ? v : v && typeof v === "object" && typeof (v as { id?: unknown }).id === "string" ? (v as { id: string }).id : "");
+const idOf = (v: unknown): string =>
+  typeof v === "string" ? v : v && typeof v === "object" && typeof (v as { id?: unknown }).id === "string" ? (v as { id: string }).id : "";
 
 /** The recording as the event carries it (under `interview`, or at the top level). */
 function recordingOf(event: Record<string, unknown>) {
   const nested = event.interview && typeof event.interview === "object" && !Array.isArray(event.interview) ? (event.interview as Record<string, unknown>) : {};
   const pick = (key: string, max?: number) => str(nested[key], max) || str(event[key], max);
   const transcript = typeof nested.transcript === "string" ? nested.transcript : typeof event.transcript === "string" ? event.transcript : "";
-  return { mediaUrl: pick("mediaUrl"), transcript, transcriptUrl: pick("transcriptUrl"), transcriptFilename: pick("transcriptFilename", 200), playerUrl: pick("playerUrl") };
+  return {
+    mediaUrl: pick("mediaUrl"),
+    transcript,
+    transcriptUrl: pick("transcriptUrl"),
+    transcriptFilename: pick("transcriptFilename", 200),
+    playerUrl: pick("playerUrl"),
+  };
 }
 
 /** Why a step cannot go on, as a failure the engine does not retry, led by the status word. */
@@ -162,7 +169,9 @@ export function interviewSetFor(
   stage: { id: string; text?: string | undefined } | null,
 ): InterviewPostingConfig | null {
   const forPosting = postings.filter((p) => same(p.posting, posting.id) || (posting.text !== undefined && same(p.posting, posting.text)));
-  const forStage = stage ? forPosting.find((p) => p.stage !== undefined && (same(p.stage, stage.id) || (stage.text !== undefined && same(p.stage, stage.text)))) : undefined;
+  const forStage = stage
+    ? forPosting.find((p) => p.stage !== undefined && (same(p.stage, stage.id) || (stage.text !== undefined && same(p.stage, stage.text))))
+    : undefined;
   return forStage ?? forPosting.find((p) => p.stage === undefined) ?? null;
 }
 
@@ -193,7 +202,8 @@ export async function forgetInterviewTranscripts(db: Queryable, connectionId: st
 
 /** A forgotten interview's event no longer holds the recording; a run of it must say so rather than fetch anything. */
 function refuseForgotten(event: Record<string, unknown>): void {
-  if (event.forgotten === true) throw new StepFailure("forgotten: this interview was deleted at the candidate's request or when its retention ended; it is not fetched or analysed again");
+  if (event.forgotten === true)
+    throw new StepFailure("forgotten: this interview was deleted at the candidate's request or when its retention ended; it is not fetched or analysed again");
 }
 
 /** `interview.intake`: see the file's comment. */
@@ -205,13 +215,17 @@ export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHan
     if (!tool) throw new StepFailure("interview.intake needs with.tool (the tool's id, e.g. {{ event.tool }})");
     const recording = recordingOf(event);
     if (!recording.mediaUrl && !recording.transcript.trim() && !recording.transcriptUrl) {
-      throw new StepFailure("transcript-invalid: the event carries neither a media URL nor a transcript (interview.mediaUrl, interview.transcript or interview.transcriptUrl)");
+      throw new StepFailure(
+        "transcript-invalid: the event carries neither a media URL nor a transcript (interview.mediaUrl, interview.transcript or interview.transcriptUrl)",
+      );
     }
     // Without an inline transcript, at least one URL must pass the fetch rules before any network use;
     // with one, the URLs are only fallbacks.
     if (!recording.transcript.trim()) {
       if (!options.tools?.[tool]?.mediaHosts?.length) {
-        throw new StepFailure(`blocked: tool "${tool}" has no mediaHosts in the config file, so its media and transcript URLs are refused; add tools.${tool}.mediaHosts`);
+        throw new StepFailure(
+          `blocked: tool "${tool}" has no mediaHosts in the config file, so its media and transcript URLs are refused; add tools.${tool}.mediaHosts`,
+        );
       }
       const urls: [string, string][] = [];
       if (recording.transcriptUrl) urls.push([recording.transcriptUrl, "transcript"]);
@@ -254,7 +268,10 @@ export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHan
         foundBy = "the candidate's e-mail";
       }
     }
-    if (!opportunity) throw new StepFailure("no opportunity in Lever for this interview: the event names no opportunityId, the tool never sent this candidate.id, and no candidate has its candidate.email");
+    if (!opportunity)
+      throw new StepFailure(
+        "no opportunity in Lever for this interview: the event names no opportunityId, the tool never sent this candidate.id, and no candidate has its candidate.email",
+      );
 
     const postingId = str(event.posting, 200) || postingIdOf(opportunity) || "";
     if (!postingId) throw new StepFailure(`questions-empty: opportunity ${opportunity.id} has no posting, so no question set applies`);
@@ -266,7 +283,9 @@ export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHan
     const postingName = typeof posting.text === "string" ? `"${posting.text}"` : posting.id;
     const stageName = stageRef ? ` at stage "${"text" in stageRef ? stageRef.text : stageRef.id}"` : "";
     if (!set) {
-      throw new StepFailure(`questions-empty: no question set is configured for posting ${postingName}${stageName}; add one under interviews.postings in the config file`);
+      throw new StepFailure(
+        `questions-empty: no question set is configured for posting ${postingName}${stageName}; add one under interviews.postings in the config file`,
+      );
     }
     if (!dryRun) await purgeExpiredInterviewTranscripts(db);
     // The event may not have named it: the run takes the opportunity found, for the runs list and fairness.
@@ -335,7 +354,10 @@ async function takeTranscriptionLease(db: Queryable, connectionId: string, trace
   };
   const deadline = setTimeout(() => stop("deadline"), deadlineMs);
   const renew = setInterval(() => {
-    db.query("update interview_transcriptions set leased_until = now() + make_interval(secs => $4) where connection_id = $1 and trace_id = $2 and attempt = $3 returning 1", [connectionId, traceId, attempt, LEASE_SECONDS])
+    db.query(
+      "update interview_transcriptions set leased_until = now() + make_interval(secs => $4) where connection_id = $1 and trace_id = $2 and attempt = $3 returning 1",
+      [connectionId, traceId, attempt, LEASE_SECONDS],
+    )
       .then((r) => r.rows.length === 0 && stop("superseded"))
       .catch(() => undefined);
   }, RENEW_MS);
@@ -370,7 +392,9 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
     } catch (error) {
       if (lease?.abortedFor() === "superseded") throw new TranscriptionInProgress(new Date(Date.now() + RENEW_MS));
       if (lease?.abortedFor() === "deadline") {
-        throw new StepFailure(`too-slow: the transcription did not finish within ${Math.round(transcriptionDeadlineMs(config) / 60_000)} minutes (15 for the download plus interviews.maxMinutes); it was stopped`);
+        throw new StepFailure(
+          `too-slow: the transcription did not finish within ${Math.round(transcriptionDeadlineMs(config) / 60_000)} minutes (15 for the download plus interviews.maxMinutes); it was stopped`,
+        );
       }
       throw error;
     } finally {
@@ -396,7 +420,16 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
         [connectionId, traceId],
       );
       const had = rows[0];
-      if (had) return { recordId: String(had.id), source: had.source, engine: had.engine, language: had.language, durationSeconds: had.duration_seconds, segments: had.segments, reasons: ["transcript stored by an earlier attempt"] };
+      if (had)
+        return {
+          recordId: String(had.id),
+          source: had.source,
+          engine: had.engine,
+          language: had.language,
+          durationSeconds: had.duration_seconds,
+          segments: had.segments,
+          reasons: ["transcript stored by an earlier attempt"],
+        };
     }
     const recording = recordingOf(event);
     let result;
@@ -433,7 +466,9 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
           : result.transcriptFrom
             ? `the platform's transcript, fetched from ${result.transcriptFrom} and used as it is`
             : "the platform's transcript, used as it is",
-        ...(result.transcriptProblem ? [`the platform's transcript could not be read (${result.transcriptProblem}); the recording was transcribed instead`] : []),
+        ...(result.transcriptProblem
+          ? [`the platform's transcript could not be read (${result.transcriptProblem}); the recording was transcribed instead`]
+          : []),
       ],
     };
     // A dry run stores nothing: the transcript travels in the output to the analysis.
@@ -443,7 +478,21 @@ export function interviewTranscribeTask(options: InterviewTaskOptions = {}): Tas
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, now() + make_interval(days => $13::int))
        on conflict (connection_id, trace_id) do update set transcript = excluded.transcript
        returning id`,
-      [connectionId, opportunityId, tool, str(params.toolCandidateId, 200) || null, traceId, str(params.postingId, 200) || null, str(params.stageId, 200) || null, result.source, t.engine, t.language, t.durationSeconds, JSON.stringify(t), config.retentionDays],
+      [
+        connectionId,
+        opportunityId,
+        tool,
+        str(params.toolCandidateId, 200) || null,
+        traceId,
+        str(params.postingId, 200) || null,
+        str(params.stageId, 200) || null,
+        result.source,
+        t.engine,
+        t.language,
+        t.durationSeconds,
+        JSON.stringify(t),
+        config.retentionDays,
+      ],
     );
     return { recordId: String(rows[0]!.id), ...summary };
   }
@@ -502,11 +551,15 @@ export function interviewNote(analysis: InterviewAnalysis, o: { tool: string; pl
       lines.push(`- ${c.label}: ${c.status}`);
       for (const q of c.quotes) lines.push(`  ${at(q.start)} ${quoted(q.quote)}`);
     }
-    if (analysis.evidence.score) lines.push("", `Advisory score: ${analysis.evidence.score.value}/100 (${analysis.evidence.score.tier}). ${analysis.evidence.score.note}`);
+    if (analysis.evidence.score)
+      lines.push("", `Advisory score: ${analysis.evidence.score.value}/100 (${analysis.evidence.score.tier}). ${analysis.evidence.score.note}`);
   }
   const c = analysis.metrics.speakers.candidate;
   const pace = c.wordsPerMinute === null ? "" : ` at ${Math.round(c.wordsPerMinute)} words per minute`;
-  lines.push("", `Descriptive only: the candidate spoke for ${Math.round(c.talkSeconds)} s (${Math.round(c.talkShare * 100)} % of the talk)${pace}. No emotion, face or voice analysis.`);
+  lines.push(
+    "",
+    `Descriptive only: the candidate spoke for ${Math.round(c.talkSeconds)} s (${Math.round(c.talkShare * 100)} % of the talk)${pace}. No emotion, face or voice analysis.`,
+  );
   return lines.join("\n");
 }
 
@@ -518,61 +571,71 @@ export function triageTag(score: number | undefined, triage: InterviewTriage | n
 }
 
 /** `interview.analyze`: see the file's comment. */
-export const interviewAnalyzeTask = (options: InterviewTaskOptions = {}): TaskHandler => async ({ with: params, db, connectionId, dryRun, ai, traceId }) => {
-  const questions = params.questions as InterviewQuestion[] | undefined;
-  if (!Array.isArray(questions) || questions.length === 0) throw new StepFailure("questions-empty: the question set is empty: give at least one { id, text }");
-  let transcript: Transcript;
-  let source = str(params.source, 40);
-  const recordId = str(params.recordId, 40);
-  if (recordId) {
-    const { rows } = await db.query<{ transcript: unknown; source: string }>("select transcript, source from interview_transcripts where id = $1 and connection_id = $2", [recordId, connectionId]);
-    if (!rows[0]) throw new StepFailure(`interview transcript ${recordId} is gone (retention ended or the candidate was forgotten)`);
-    transcript = transcriptSchema.parse(rows[0].transcript);
-    source = rows[0].source;
-  } else {
-    const parsed = transcriptSchema.safeParse(params.transcript);
-    if (!parsed.success) throw new StepFailure("interview.analyze needs with.recordId (or, in a dry run, with.transcript)");
-    transcript = parsed.data;
-  }
-  let analysis: InterviewAnalysis;
-  try {
-    analysis = await analyzeWith(options.interviews ?? DEFAULTS, ai, traceId, transcript, questions, (params.rubric as InterviewRubric | null) ?? undefined);
-  } catch (error) {
-    throw stepFailureOf(error);
-  }
-  if (recordId && !dryRun) {
-    await db.query("update interview_transcripts set analysis = $2::jsonb, analyzed_at = now() where id = $1", [recordId, JSON.stringify(analysis)]);
-  }
-  const toolId = str(params.tool, 63);
-  const tool = options.tools?.[toolId]?.name || toolId || "the interview platform";
-  const playerUrl = str(params.playerUrl);
-  const score = analysis.evidence?.score?.value;
-  const tag = triageTag(score, params.triage as InterviewTriage | null);
-  const improper = analysis.flags.filter((f) => f.kind === "improper-question");
-  const unverified = analysis.flags.filter((f) => f.kind === "unverified-quote");
-  const fallback = analysis.summary.fallbackReason;
-  return {
-    note: interviewNote(analysis, { tool, playerUrl, source }),
-    triageTag: tag,
-    ...(score !== undefined ? { score } : {}),
-    asked: analysis.summary.asked,
-    notAsked: analysis.summary.notAsked,
-    // For the recruiter in the console, never written to Lever.
-    interviewerCheck: analysis.flags,
-    reasons: [
-      analysis.summary.text.split("\n")[0] ?? "",
-      ...(score !== undefined ? [`advisory score ${score}/100 from the rubric evidence${tag ? ` → tag ${tag}` : ""}; it moves no stage`] : []),
-      ...(fallback ? [`answers found by Fulcrum's local engine because ${fallback}`] : []),
-      ...(unverified.length
-        ? [`${unverified.length} answer${unverified.length === 1 ? "" : "s"} from the AI model quoted words the transcript does not hold there: dropped, and found by the local engine instead`]
-        : []),
-      ...(improper.length ? [`${improper.length} question${improper.length === 1 ? "" : "s"} the interviewer should not have asked: shown here for the recruiter, not written to Lever`] : []),
-    ].filter(Boolean),
-    evidence: analysis.questions
-      .filter((q) => q.answer)
-      .map((q) => ({ question: q.id, start: q.answer!.start, end: q.answer!.end, quote: q.answer!.quote })),
-    // Improper questions, and a model that invented quotes, keep the note from being applied without a person, whatever the mode.
-    flags: [...(improper.length ? ["interviewer-check"] : []), ...(unverified.length ? ["unverified-quotes"] : [])],
-    meta: { engine: analysis.summary.engine, ...(fallback ? { fallbackReason: fallback } : {}) },
+export const interviewAnalyzeTask =
+  (options: InterviewTaskOptions = {}): TaskHandler =>
+  async ({ with: params, db, connectionId, dryRun, ai, traceId }) => {
+    const questions = params.questions as InterviewQuestion[] | undefined;
+    if (!Array.isArray(questions) || questions.length === 0)
+      throw new StepFailure("questions-empty: the question set is empty: give at least one { id, text }");
+    let transcript: Transcript;
+    let source = str(params.source, 40);
+    const recordId = str(params.recordId, 40);
+    if (recordId) {
+      const { rows } = await db.query<{ transcript: unknown; source: string }>(
+        "select transcript, source from interview_transcripts where id = $1 and connection_id = $2",
+        [recordId, connectionId],
+      );
+      if (!rows[0]) throw new StepFailure(`interview transcript ${recordId} is gone (retention ended or the candidate was forgotten)`);
+      transcript = transcriptSchema.parse(rows[0].transcript);
+      source = rows[0].source;
+    } else {
+      const parsed = transcriptSchema.safeParse(params.transcript);
+      if (!parsed.success) throw new StepFailure("interview.analyze needs with.recordId (or, in a dry run, with.transcript)");
+      transcript = parsed.data;
+    }
+    let analysis: InterviewAnalysis;
+    try {
+      analysis = await analyzeWith(options.interviews ?? DEFAULTS, ai, traceId, transcript, questions, (params.rubric as InterviewRubric | null) ?? undefined);
+    } catch (error) {
+      throw stepFailureOf(error);
+    }
+    if (recordId && !dryRun) {
+      await db.query("update interview_transcripts set analysis = $2::jsonb, analyzed_at = now() where id = $1", [recordId, JSON.stringify(analysis)]);
+    }
+    const toolId = str(params.tool, 63);
+    const tool = options.tools?.[toolId]?.name || toolId || "the interview platform";
+    const playerUrl = str(params.playerUrl);
+    const score = analysis.evidence?.score?.value;
+    const tag = triageTag(score, params.triage as InterviewTriage | null);
+    const improper = analysis.flags.filter((f) => f.kind === "improper-question");
+    const unverified = analysis.flags.filter((f) => f.kind === "unverified-quote");
+    const fallback = analysis.summary.fallbackReason;
+    return {
+      note: interviewNote(analysis, { tool, playerUrl, source }),
+      triageTag: tag,
+      ...(score !== undefined ? { score } : {}),
+      asked: analysis.summary.asked,
+      notAsked: analysis.summary.notAsked,
+      // For the recruiter in the console, never written to Lever.
+      interviewerCheck: analysis.flags,
+      reasons: [
+        analysis.summary.text.split("\n")[0] ?? "",
+        ...(score !== undefined ? [`advisory score ${score}/100 from the rubric evidence${tag ? ` → tag ${tag}` : ""}; it moves no stage`] : []),
+        ...(fallback ? [`answers found by Fulcrum's local engine because ${fallback}`] : []),
+        ...(unverified.length
+          ? [
+              `${unverified.length} answer${unverified.length === 1 ? "" : "s"} from the AI model quoted words the transcript does not hold there: dropped, and found by the local engine instead`,
+            ]
+          : []),
+        ...(improper.length
+          ? [
+              `${improper.length} question${improper.length === 1 ? "" : "s"} the interviewer should not have asked: shown here for the recruiter, not written to Lever`,
+            ]
+          : []),
+      ].filter(Boolean),
+      evidence: analysis.questions.filter((q) => q.answer).map((q) => ({ question: q.id, start: q.answer!.start, end: q.answer!.end, quote: q.answer!.quote })),
+      // Improper questions, and a model that invented quotes, keep the note from being applied without a person, whatever the mode.
+      flags: [...(improper.length ? ["interviewer-check"] : []), ...(unverified.length ? ["unverified-quotes"] : [])],
+      meta: { engine: analysis.summary.engine, ...(fallback ? { fallbackReason: fallback } : {}) },
+    };
   };
-};

@@ -32,7 +32,9 @@ const users = [
   { id: "u2", name: "Ben", email: "ben@example.com" },
   { id: "u3", name: "Cleo", email: "cleo@example.com" },
 ];
-const scheduling = schedulingConfigSchema.parse({ panels: [{ posting: ["post-1"], stage: ["stage-onsite"], sessions: [{ title: "Technical", minutes: 60, need: 1, pool: ["u1", "u2", "u3"] }] }] });
+const scheduling = schedulingConfigSchema.parse({
+  panels: [{ posting: ["post-1"], stage: ["stage-onsite"], sessions: [{ title: "Technical", minutes: 60, need: 1, pool: ["u1", "u2", "u3"] }] }],
+});
 
 const [engine] = await testEngines();
 
@@ -46,14 +48,53 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
   before(async () => {
     dav = await startRadicale();
     for (const u of users) cal[u.id] = await dav.makeCalendar(u.name.toLowerCase());
-    calendars = radicaleCalendars(dav.url, users.map((u) => ({ leverUserId: u.id, email: u.email, calendarUrl: cal[u.id]! })));
+    calendars = radicaleCalendars(
+      dav.url,
+      users.map((u) => ({ leverUserId: u.id, email: u.email, calendarUrl: cal[u.id]! })),
+    );
     // Ben has a meeting during the session: he cannot be the backup.
-    await dav.put(cal.u2!, "busy", ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:ben-busy", "DTSTAMP:20270101T000000Z", "DTSTART:20270112T093000Z", "DTEND:20270112T103000Z", "SUMMARY:Planning", "END:VEVENT", "END:VCALENDAR", ""].join("\r\n"));
-    await dav.put(cal.u2!, "busy2", ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:ben-busy-2", "DTSTAMP:20270101T000000Z", "DTSTART:20270113T093000Z", "DTEND:20270113T103000Z", "SUMMARY:Planning", "END:VEVENT", "END:VCALENDAR", ""].join("\r\n"));
+    await dav.put(
+      cal.u2!,
+      "busy",
+      [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//test//EN",
+        "BEGIN:VEVENT",
+        "UID:ben-busy",
+        "DTSTAMP:20270101T000000Z",
+        "DTSTART:20270112T093000Z",
+        "DTEND:20270112T103000Z",
+        "SUMMARY:Planning",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+      ].join("\r\n"),
+    );
+    await dav.put(
+      cal.u2!,
+      "busy2",
+      [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//test//EN",
+        "BEGIN:VEVENT",
+        "UID:ben-busy-2",
+        "DTSTAMP:20270101T000000Z",
+        "DTSTART:20270113T093000Z",
+        "DTEND:20270113T103000Z",
+        "SUMMARY:Planning",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+      ].join("\r\n"),
+    );
     t = await openTestDatabase(engine!.kind);
     const p = params();
     const bookings = createBookingStore(t.db);
-    await bookings.hold({ panelKey: PANEL, connectionId: "default", opportunityId: p.opportunityId, paramsHash: "h", params: p }, [{ interviewer: "ana@example.com", sessionId: "s1", start: p.sessions[0]!.start, end: p.sessions[0]!.end }]);
+    await bookings.hold({ panelKey: PANEL, connectionId: "default", opportunityId: p.opportunityId, paramsHash: "h", params: p }, [
+      { interviewer: "ana@example.com", sessionId: "s1", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+    ]);
     await bookings.recordPanel(PANEL, "panel-1");
     await bookings.setStatus(PANEL, "booked");
   });
@@ -77,7 +118,14 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
       db: t.db,
       startWorkflow: async () => null,
       ...over,
-    }) as Promise<{ apply: string[]; extraReminder: Record<string, unknown>; backups: { leverUserId: string; status: string; start: string }[]; released: { reason: string }[]; alert: boolean; reasons: string[] }>;
+    }) as Promise<{
+      apply: string[];
+      extraReminder: Record<string, unknown>;
+      backups: { leverUserId: string; status: string; start: string }[];
+      released: { reason: string }[];
+      alert: boolean;
+      reasons: string[];
+    }>;
   const cleoEvents = async (from = "2027-01-10T00:00:00Z", to = "2027-01-20T00:00:00Z") =>
     openProviders(calendars).get("dav")!.events({ id: "u3", email: "cleo@example.com", connectionId: "dav", calendarUrl: cal.u3 }, { start: from, end: to });
 
@@ -97,7 +145,10 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
     assert.equal(r.extraReminder.due, true);
     assert.equal(r.extraReminder.to, "casey@mail.example");
     assert.match(String(r.extraReminder.message), /in 3 hours/);
-    assert.deepEqual(r.backups.map((b) => [b.leverUserId, b.status]), [["u3", "held"]]);
+    assert.deepEqual(
+      r.backups.map((b) => [b.leverUserId, b.status]),
+      [["u3", "held"]],
+    );
     assert.match(r.reasons.join("\n"), /Ben: busy/);
     const held = await cleoEvents();
     assert.equal(held.length, 1);
@@ -109,10 +160,16 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
     const again = await run();
     assert.equal(again.extraReminder.due, false);
     assert.match(String(again.extraReminder.reason), /already sent/);
-    assert.deepEqual(again.backups.map((b) => b.status), ["already held"]);
+    assert.deepEqual(
+      again.backups.map((b) => b.status),
+      ["already held"],
+    );
     assert.equal((await cleoEvents()).length, 1);
     const rows = await createBackupHoldStore(t.db).forPanel(PANEL);
-    assert.deepEqual(rows.map((h) => [h.leverUserId, h.status]), [["u3", "held"]]);
+    assert.deepEqual(
+      rows.map((h) => [h.leverUserId, h.status]),
+      [["u3", "held"]],
+    );
   });
 
   it("at a 24 h run the extra reminder is not due yet; an unknown level or mitigation is named", async () => {
@@ -131,7 +188,10 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
     const r = await run();
     assert.equal(r.released.length, 1);
     assert.match(r.released[0]!.reason, /moved/);
-    assert.deepEqual(r.backups.map((b) => [b.leverUserId, b.status, b.start]), [["u3", "held", moved]]);
+    assert.deepEqual(
+      r.backups.map((b) => [b.leverUserId, b.status, b.start]),
+      [["u3", "held", moved]],
+    );
     const events = await cleoEvents();
     assert.equal(events.length, 1);
     assert.equal(Date.parse(events[0]!.start), Date.parse(moved));
@@ -140,7 +200,10 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
   it("a cancelled panel's hold is released by the sweep the calendar watcher runs, and so is one whose interview has passed", async () => {
     await createSchedulingChangeStore(t.db).setState(PANEL, "cancelled");
     const swept = await releaseBackupHolds({ db: t.db, calendars, providers: openProviders(calendars), now: clock });
-    assert.deepEqual(swept.released.map((x) => x.reason), ["the panel is cancelled"]);
+    assert.deepEqual(
+      swept.released.map((x) => x.reason),
+      ["the panel is cancelled"],
+    );
     assert.equal((await cleoEvents()).length, 0);
     const r = await run();
     assert.deepEqual(r.apply, []);
@@ -149,10 +212,17 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
     // Booked again (as a coordinator would after the cancellation was undone).
     await t.db.query("update scheduling_bookings set state = 'booked' where panel_key = $1", [PANEL]);
     const back = await run();
-    assert.deepEqual(back.backups.map((b) => b.status), ["held"], back.reasons.join("\n"));
+    assert.deepEqual(
+      back.backups.map((b) => b.status),
+      ["held"],
+      back.reasons.join("\n"),
+    );
     assert.equal((await cleoEvents()).length, 1);
     const later = await releaseBackupHolds({ db: t.db, calendars, providers: openProviders(calendars), now: Date.parse(plus(START, 24 * 60 + 61)) });
-    assert.deepEqual(later.released.map((x) => x.reason), ["the interview has taken place"]);
+    assert.deepEqual(
+      later.released.map((x) => x.reason),
+      ["the interview has taken place"],
+    );
     assert.equal((await cleoEvents()).length, 0);
   });
 });

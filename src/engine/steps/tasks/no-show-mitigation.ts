@@ -73,12 +73,26 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
 
   return async ({ with: params, event, connectionId, db, dryRun, lever, fetch }) => {
     const level = String(params.level ?? "").trim();
-    if (!["low", "medium", "high"].includes(level)) throw new StepFailure(`with.level: "${level.slice(0, 40)}" is not a no-show risk level (low, medium or high); pass steps.remind.output.risk.level`);
+    if (!["low", "medium", "high"].includes(level))
+      throw new StepFailure(`with.level: "${level.slice(0, 40)}" is not a no-show risk level (low, medium or high); pass steps.remind.output.risk.level`);
     const wanted = setting(() => parseMitigations(params.mitigations ?? "extraReminder, backup, alert"), "with.mitigations");
     const from = setting(() => parseRiskLevel(params.from), "with.from");
-    const offsets = setting(() => parseReminderOffsets(params.offsets === undefined || params.offsets === "" ? [...DEFAULT_REMINDER_OFFSETS] : params.offsets), "with.offsets");
-    const extra = params.extraReminder === undefined || params.extraReminder === "" ? undefined : setting(() => parseReminderOffsets(params.extraReminder)[0]!, "with.extraReminder");
-    const nothing = (reason: string, released: unknown[] = []) => ({ apply: [], reasons: [reason], extraReminder: { due: false, reason }, backups: [], released, alert: false });
+    const offsets = setting(
+      () => parseReminderOffsets(params.offsets === undefined || params.offsets === "" ? [...DEFAULT_REMINDER_OFFSETS] : params.offsets),
+      "with.offsets",
+    );
+    const extra =
+      params.extraReminder === undefined || params.extraReminder === ""
+        ? undefined
+        : setting(() => parseReminderOffsets(params.extraReminder)[0]!, "with.extraReminder");
+    const nothing = (reason: string, released: unknown[] = []) => ({
+      apply: [],
+      reasons: [reason],
+      extraReminder: { due: false, reason },
+      backups: [],
+      released,
+      alert: false,
+    });
 
     let panelId = typeof event.panelId === "string" ? event.panelId : undefined;
     if (!panelId && typeof event.interviewId === "string" && typeof event.opportunityId === "string" && lever.getInterview) {
@@ -111,11 +125,14 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
     if (choice.apply.includes("extraReminder")) {
       if (extra === undefined) extraReminder = { due: false, reason: "with.extraReminder sets no offset" };
       else if (!booking.candidate.email) extraReminder = { due: false, reason: "the booking has no e-mail address for the candidate" };
-      else if (dueReminder(start, [...new Set([...offsets, extra])], now) !== extra) extraReminder = { due: false, reason: `the extra reminder goes ${extra} minutes before the start, not now` };
+      else if (dueReminder(start, [...new Set([...offsets, extra])], now) !== extra)
+        extraReminder = { due: false, reason: `the extra reminder goes ${extra} minutes before the start, not now` };
       else {
         const claim = { panelKey: row.panel_key, audience: "candidate" as const, offsetMinutes: extra, start, recipients: 1 };
         if (dryRun || (await createReminderStore(db).claim(claim))) {
-          const joinUrl = Object.values(row.events).map((e) => e.conferenceUrl as string | undefined).find(Boolean);
+          const joinUrl = Object.values(row.events)
+            .map((e) => e.conferenceUrl as string | undefined)
+            .find(Boolean);
           const text = candidateReminder(booking, { offsetMinutes: extra, joinUrl, rescheduleHint: row.link_booked ? RESCHEDULE_HINT : undefined });
           extraReminder = { due: true, to: booking.candidate.email, subject: text.subject, message: text.text, offsetMinutes: extra };
         } else extraReminder = { due: false, reason: "the extra reminder for this time was already sent" };
@@ -139,15 +156,26 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
         // The week around the panel, so weekly load caps count every interview.
         const from = new Date(Date.parse(start) - 7 * 86_400_000).toISOString();
         const to = new Date(Date.parse(booking.sessions.at(-1)!.end) + 7 * 86_400_000).toISOString();
-        const availability = await readAvailability(calendars, open(), { users: pool.map((id) => ({ id, email: byId.get(id)?.email, name: byId.get(id)?.name })), window: { start: from, end: to }, bufferMinutes: plan.bufferMinutes });
+        const availability = await readAvailability(calendars, open(), {
+          users: pool.map((id) => ({ id, email: byId.get(id)?.email, name: byId.get(id)?.name })),
+          window: { start: from, end: to },
+          bufferMinutes: plan.bufferMinutes,
+        });
         // A session already held at its start keeps its backup (their own hold makes them look busy).
         const openHolds = await createBackupHoldStore(db).open(row.panel_key);
         const kept = openHolds.filter((h) => booking.sessions.some((s) => s.id === h.sessionId && Date.parse(s.start) === Date.parse(h.start)));
         const toPick = booking.sessions.filter((s) => !kept.some((h) => h.sessionId === s.id));
-        const picks = toPick.length ? pickBackups({ booking: { ...booking, sessions: toPick }, plan, users, availability, interviewPattern: scheduling.interviewPattern }) : [];
+        const picks = toPick.length
+          ? pickBackups({ booking: { ...booking, sessions: toPick }, plan, users, availability, interviewPattern: scheduling.interviewPattern })
+          : [];
         for (const p of picks) reasons.push(...p.reasons.slice(0, 5));
-        const made = dryRun ? picks.filter((p) => p.backup).map((p) => ({ sessionId: p.sessionId, start: p.start, ...p.backup, status: "not held", reason: "dry run" })) : await holdBackups(deps, booking, picks);
-        backups = [...kept.map((h) => ({ sessionId: h.sessionId, start: h.start, leverUserId: h.leverUserId, email: h.interviewer, status: "already held" })), ...made];
+        const made = dryRun
+          ? picks.filter((p) => p.backup).map((p) => ({ sessionId: p.sessionId, start: p.start, ...p.backup, status: "not held", reason: "dry run" }))
+          : await holdBackups(deps, booking, picks);
+        backups = [
+          ...kept.map((h) => ({ sessionId: h.sessionId, start: h.start, leverUserId: h.leverUserId, email: h.interviewer, status: "already held" })),
+          ...made,
+        ];
       }
     }
 

@@ -4,7 +4,11 @@ import { openTestDatabase, testEngines, type TestDatabase } from "../../../store
 import type { LeverGateway, TaskInput } from "../../ports.ts";
 import { rediscoveryFindTask } from "./rediscovery.ts";
 
-const posting = { id: "p-new", text: "Data Engineer", content: { description: "Pipelines.", lists: [{ text: "Requirements", content: "<li>Python</li><li>SQL</li>" }] } };
+const posting = {
+  id: "p-new",
+  text: "Data Engineer",
+  content: { description: "Pipelines.", lists: [{ text: "Requirements", content: "<li>Python</li><li>SQL</li>" }] },
+};
 
 for (const e of await testEngines()) {
   describe(`rediscovery.find looking for new postings on ${e.kind}`, { skip: e.skip }, () => {
@@ -37,7 +41,10 @@ for (const e of await testEngines()) {
       assert.equal(first.summary, "No new posting to rediscover for.");
       published = [posting];
       const second = await rediscoveryFindTask(input());
-      assert.deepEqual((second.postings as { postingId: string }[]).map((p) => p.postingId), ["p-new"]);
+      assert.deepEqual(
+        (second.postings as { postingId: string }[]).map((p) => p.postingId),
+        ["p-new"],
+      );
       const { rows } = await t.db.query<{ baseline: boolean; rediscovered: boolean }>(
         "select baseline, rediscovered_at is not null as rediscovered from rediscovery_postings where connection_id = 'c1' and posting_id = 'p-new'",
       );
@@ -50,7 +57,10 @@ for (const e of await testEngines()) {
       await assert.rejects(rediscoveryFindTask(input({ with: { postingId: "../x" } })), /is not a Lever posting id/);
       published = [posting, { id: "p-dry", text: "Dry" }];
       const dry = await rediscoveryFindTask(input({ dryRun: true }));
-      assert.deepEqual((dry.postings as { postingId: string }[]).map((p) => p.postingId), ["p-dry"]);
+      assert.deepEqual(
+        (dry.postings as { postingId: string }[]).map((p) => p.postingId),
+        ["p-dry"],
+      );
       const { rows } = await t.db.query("select 1 from rediscovery_postings where posting_id = 'p-dry'");
       assert.equal(rows.length, 0);
     });

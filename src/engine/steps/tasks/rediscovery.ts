@@ -83,7 +83,12 @@ export const rediscoveryFindTask: TaskHandler = async ({ with: params, lever, db
   if (asked !== undefined && !/^[\w-]{1,100}$/.test(asked)) throw new StepFailure(`with.postingId "${asked.slice(0, 40)}" is not a Lever posting id`);
   const postings = asked ? [{ id: asked, title: asked }] : await newPostings(db, lever, connectionId, dryRun);
 
-  const results: { postingId: string; title: string; candidates: { opportunityId: string; score: number; tier: string; runId: number | null }[]; semantic: unknown }[] = [];
+  const results: {
+    postingId: string;
+    title: string;
+    candidates: { opportunityId: string; score: number; tier: string; runId: number | null }[];
+    semantic: unknown;
+  }[] = [];
   for (const p of postings) {
     const found = await rediscoverForPosting(db, { connectionId, postingId: p.id, getPosting: getPosting(lever), limit, archivedOnly });
     const candidates = [];
@@ -104,7 +109,8 @@ export const rediscoveryFindTask: TaskHandler = async ({ with: params, lever, db
   return {
     postings: results,
     candidates: count,
-    summary: postings.length === 0 ? "No new posting to rediscover for." : `${count} past candidate(s) proposed for ${results.map((r) => `"${r.title}"`).join(", ")}.`,
+    summary:
+      postings.length === 0 ? "No new posting to rediscover for." : `${count} past candidate(s) proposed for ${results.map((r) => `"${r.title}"`).join(", ")}.`,
   };
 };
 

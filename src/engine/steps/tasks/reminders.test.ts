@@ -14,7 +14,15 @@ const params = (start = START) => ({
   opportunityId: "opp-1",
   panelKey: "opp-1:onsite:2027-01-12",
   candidate: { name: "Casey Candidate", email: "casey@mail.example", timezone: "Europe/Lisbon" },
-  sessions: [{ id: "hm", title: "Hiring manager", start, end: new Date(Date.parse(start) + 45 * 60_000).toISOString(), interviewers: [{ leverUserId: "u1", email: "hm@example.com" }] }],
+  sessions: [
+    {
+      id: "hm",
+      title: "Hiring manager",
+      start,
+      end: new Date(Date.parse(start) + 45 * 60_000).toISOString(),
+      interviewers: [{ leverUserId: "u1", email: "hm@example.com" }],
+    },
+  ],
 });
 
 for (const engine of await testEngines()) {
@@ -25,8 +33,16 @@ for (const engine of await testEngines()) {
       t = await openTestDatabase(engine.kind);
       const bookings = createBookingStore(t.db);
       const p = params();
-      await bookings.hold({ panelKey: p.panelKey, connectionId: "default", opportunityId: p.opportunityId, paramsHash: "h", params: p }, [{ interviewer: "hm@example.com", sessionId: "hm", start: p.sessions[0]!.start, end: p.sessions[0]!.end }]);
-      await bookings.recordEvent(p.panelKey, `${p.panelKey}:hm`, { id: "ev-1", connectionId: "dav", organizer: "hm@example.com", sessions: ["hm"], conferenceUrl: "https://meet.example/abc" });
+      await bookings.hold({ panelKey: p.panelKey, connectionId: "default", opportunityId: p.opportunityId, paramsHash: "h", params: p }, [
+        { interviewer: "hm@example.com", sessionId: "hm", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+      ]);
+      await bookings.recordEvent(p.panelKey, `${p.panelKey}:hm`, {
+        id: "ev-1",
+        connectionId: "dav",
+        organizer: "hm@example.com",
+        sessions: ["hm"],
+        conferenceUrl: "https://meet.example/abc",
+      });
       await bookings.recordPanel(p.panelKey, "panel-1");
       await bookings.setStatus(p.panelKey, "booked");
     });
@@ -52,7 +68,11 @@ for (const engine of await testEngines()) {
       clock = Date.parse(START) - 24 * 3_600_000 + 60_000;
       const first = (await run()) as { candidate: Record<string, unknown>; interviewers: Record<string, unknown>; risk: { level: string; reasons: string[] } };
       assert.equal(first.candidate.due, true);
-      assert.equal((first as unknown as { panelKey: string }).panelKey, params().panelKey, "the booking the run was for: cancelling or moving it withdraws the run's pending reminders");
+      assert.equal(
+        (first as unknown as { panelKey: string }).panelKey,
+        params().panelKey,
+        "the booking the run was for: cancelling or moving it withdraws the run's pending reminders",
+      );
       assert.equal(first.candidate.to, "casey@mail.example");
       assert.match(String(first.candidate.message), /tomorrow: Tuesday 12 January, 14:30–15:15 \(Lisbon time\)/);
       assert.match(String(first.candidate.message), /Join by video: https:\/\/meet\.example\/abc/);
@@ -70,7 +90,10 @@ for (const engine of await testEngines()) {
 
     it("a moved panel is reminded again for its new time; a cancelled one gets nothing", async () => {
       const moved = "2027-01-13T10:00:00Z";
-      await t.db.query("update scheduling_bookings set params = $2::jsonb, revision = 1 where panel_key = $1", [params().panelKey, JSON.stringify(params(moved))]);
+      await t.db.query("update scheduling_bookings set params = $2::jsonb, revision = 1 where panel_key = $1", [
+        params().panelKey,
+        JSON.stringify(params(moved)),
+      ]);
       clock = Date.parse(moved) - 24 * 3_600_000;
       const r = (await run()) as { candidate: Record<string, unknown>; risk: { reasons: string[] } };
       assert.equal(r.candidate.due, true);
@@ -108,18 +131,37 @@ for (const engine of await testEngines()) {
         opportunityId: "opp-3",
         panelKey: key,
         candidate: { name: "Ari Away", email: "ari@mail.example", timezone: "Pacific/Auckland" },
-        sessions: [0, 1, 2].map((n) => ({ id: `s${n}`, title: `Session ${n}`, start: at(n * 50), end: at(n * 50 + 45), interviewers: [{ leverUserId: `u${n}`, email: `i${n}@example.com` }] })),
+        sessions: [0, 1, 2].map((n) => ({
+          id: `s${n}`,
+          title: `Session ${n}`,
+          start: at(n * 50),
+          end: at(n * 50 + 45),
+          interviewers: [{ leverUserId: `u${n}`, email: `i${n}@example.com` }],
+        })),
       };
       const bookings = createBookingStore(t.db);
-      await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-3", paramsHash: "h3", params: p }, p.sessions.map((s) => ({ interviewer: s.interviewers[0]!.email, sessionId: s.id, start: s.start, end: s.end })));
+      await bookings.hold(
+        { panelKey: key, connectionId: "default", opportunityId: "opp-3", paramsHash: "h3", params: p },
+        p.sessions.map((s) => ({ interviewer: s.interviewers[0]!.email, sessionId: s.id, start: s.start, end: s.end })),
+      );
       await bookings.recordPanel(key, "panel-3");
       await bookings.setStatus(key, "booked");
       await t.db.query("update scheduling_bookings set revision = 2 where panel_key = $1", [key]);
       clock = Date.parse(START) - 3_600_000;
       const outputs = [];
-      for (const n of [0, 1, 2]) outputs.push((await run({ event: { panelId: "panel-3", interviewId: `int-3-${n}`, opportunityId: "opp-3" } })) as { alert: boolean; risk: { level: string } });
-      assert.deepEqual(outputs.map((o) => o.risk.level), ["high", "high", "high"]);
-      assert.deepEqual(outputs.map((o) => o.alert), [true, false, false], "one alert for the panel's three sessions");
+      for (const n of [0, 1, 2])
+        outputs.push(
+          (await run({ event: { panelId: "panel-3", interviewId: `int-3-${n}`, opportunityId: "opp-3" } })) as { alert: boolean; risk: { level: string } },
+        );
+      assert.deepEqual(
+        outputs.map((o) => o.risk.level),
+        ["high", "high", "high"],
+      );
+      assert.deepEqual(
+        outputs.map((o) => o.alert),
+        [true, false, false],
+        "one alert for the panel's three sessions",
+      );
       assert.equal((await createReminderStore(t.db).sentFor(key)).filter((r) => r.audience === "alert").length, 1);
     });
   });

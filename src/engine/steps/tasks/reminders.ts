@@ -8,7 +8,19 @@
  */
 import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, resolveIdentity } from "../../../calendars/index.ts";
-import { candidateReminder, DEFAULT_REMINDER_OFFSETS, dueReminder, interviewerReminder, noShowRisk, noShowSignals, panelStart, parseBookingParams, parseReminderOffsets, ReminderOffsetError, type InviteAnswer } from "../../../scheduling/index.ts";
+import {
+  candidateReminder,
+  DEFAULT_REMINDER_OFFSETS,
+  dueReminder,
+  interviewerReminder,
+  noShowRisk,
+  noShowSignals,
+  panelStart,
+  parseBookingParams,
+  parseReminderOffsets,
+  ReminderOffsetError,
+  type InviteAnswer,
+} from "../../../scheduling/index.ts";
 import { createReminderStore } from "../../../store/index.ts";
 import { StepFailure } from "../../errors.ts";
 import type { TaskHandler } from "../../ports.ts";
@@ -73,7 +85,9 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
     if (offset === undefined) return skip(`no reminder is due now: the panel starts at ${start}`);
 
     const store = createReminderStore(db);
-    const joinUrl = Object.values(row.events).map((e) => e.conferenceUrl as string | undefined).find(Boolean);
+    const joinUrl = Object.values(row.events)
+      .map((e) => e.conferenceUrl as string | undefined)
+      .find(Boolean);
     const sent = await store.sentFor(row.panel_key);
 
     // The candidate's reminder, once per booking, offset and start.
@@ -104,14 +118,17 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       if ("candidate" in pending && pending.candidate) invite = pending.candidate;
     }
 
-    const zones = booking.sessions.flatMap((s) => s.interviewers).map((i) => {
-      try {
-        const id = resolveIdentity({ id: i.leverUserId, email: i.email, name: i.name }, calendars);
-        return ("timezone" in id ? id.timezone : undefined) ?? calendars.defaultTimezone;
-      } catch {
-        return calendars.defaultTimezone;
-      }
-    }).filter((z): z is string => typeof z === "string");
+    const zones = booking.sessions
+      .flatMap((s) => s.interviewers)
+      .map((i) => {
+        try {
+          const id = resolveIdentity({ id: i.leverUserId, email: i.email, name: i.name }, calendars);
+          return ("timezone" in id ? id.timezone : undefined) ?? calendars.defaultTimezone;
+        } catch {
+          return calendars.defaultTimezone;
+        }
+      })
+      .filter((z): z is string => typeof z === "string");
     const lastCandidate = sent.find((s) => s.audience === "candidate" && s.start === new Date(start).toISOString() && s.offsetMinutes !== offset);
     const risk = noShowRisk(
       noShowSignals(booking, {
@@ -125,7 +142,8 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       }),
     );
     // The recruiter is alerted once per booking, offset and start, however many sessions' timers fire.
-    const alert = risk.level === "high" && (dryRun || (await store.claim({ panelKey: row.panel_key, audience: "alert", offsetMinutes: offset, start, recipients: 1 })));
+    const alert =
+      risk.level === "high" && (dryRun || (await store.claim({ panelKey: row.panel_key, audience: "alert", offsetMinutes: offset, start, recipients: 1 })));
     return {
       due: candidate.due === true || interviewers.due === true,
       // Cancelling or moving the booking withdraws this run's reminders still waiting for approval.

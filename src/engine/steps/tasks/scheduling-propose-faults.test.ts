@@ -33,9 +33,20 @@ describe("scheduling.propose with a calendar API answering 503 or 429", () => {
       connections: [cal.googleConnection({ domains: [pool[0]!.email.split("@")[1]!], maxAttempts: 1 }), cal.graphConnection({ maxAttempts: 1 })],
       identities: [{ lever: pool[1]!.email, connection: "sandbox-graph" }],
     });
-    scheduling = schedulingConfigSchema.parse({ panels: [{ stage: "On-site Interview", sessions: [{ id: "tech", title: "Technical", minutes: 60, need: 1, pool: pool.map((p) => p.email) }] }] });
+    scheduling = schedulingConfigSchema.parse({
+      panels: [{ stage: "On-site Interview", sessions: [{ id: "tech", title: "Technical", minutes: 60, need: 1, pool: pool.map((p) => p.email) }] }],
+    });
     const admin = [...sandbox.state.users.values()].find((u) => u.accessRole === "super admin")!.id;
-    const gateway = leverGateway(createLeverClient({ baseUrl: sandbox.url, auth: { kind: "apiKey", apiKey: sandbox.apiKey }, connectionId: "default", performAs: admin, retryBaseMs: 5, retryMaxMs: 50 }));
+    const gateway = leverGateway(
+      createLeverClient({
+        baseUrl: sandbox.url,
+        auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+        connectionId: "default",
+        performAs: admin,
+        retryBaseMs: 5,
+        retryMaxMs: 50,
+      }),
+    );
     const opp = [...sandbox.state.opportunities.values()].find((o) => o.applications.length > 0)!;
     const stage = sandbox.state.stages.find((s) => s.text === "On-site Interview")!;
     const context: RunContext = {
@@ -70,7 +81,10 @@ describe("scheduling.propose with a calendar API answering 503 or 429", () => {
       await assert.rejects(propose()(input({ lastAttempt: false })), (e: Error & { retryable?: boolean }) => {
         assert.equal(e.retryable, true);
         assert.match(e.message, /could not be read/);
-        assert.ok(pool.some((p) => e.message.includes(p.name)), e.message);
+        assert.ok(
+          pool.some((p) => e.message.includes(p.name)),
+          e.message,
+        );
         return true;
       });
       for (const k of Object.keys(cal.faults)) delete cal.faults[k as keyof typeof cal.faults];
@@ -84,12 +98,15 @@ describe("scheduling.propose with a calendar API answering 503 or 429", () => {
     const out = await propose()(input({ lastAttempt: true }));
     for (const k of Object.keys(cal.faults)) delete cal.faults[k as keyof typeof cal.faults];
     assert.equal(out.feasible, true, JSON.stringify(out.reason));
-    assert.deepEqual((out.unreadableCalendars as { name: string }[]).map((u) => u.name), [pool[1]!.name]);
+    assert.deepEqual(
+      (out.unreadableCalendars as { name: string }[]).map((u) => u.name),
+      [pool[1]!.name],
+    );
     const flags = out.flags as string[];
     assert.equal(flags.length, 1);
     assert.match(flags[0]!, new RegExp(`${pool[1]!.name}.*could not be read after every retry.*a person must check`));
     assert.match((out.reasons as string[])[0]!, /could not be read after every retry/);
-    const seated = ((out.booking as { sessions: { interviewers: { email: string }[] }[] }).sessions).flatMap((s) => s.interviewers.map((i) => i.email));
+    const seated = (out.booking as { sessions: { interviewers: { email: string }[] }[] }).sessions.flatMap((s) => s.interviewers.map((i) => i.email));
     assert.ok(!seated.includes(pool[1]!.email), "the unread interviewer is not seated");
   });
 

@@ -39,12 +39,18 @@ export function schedulingReplanTask(settings: ReplanSettings = {}): TaskHandler
   return async ({ with: params, fetch, lever, event, db, dryRun, traceId, connectionId }) => {
     const panelKey = str(event.panelKey);
     const kind = str(event.kind);
-    if (!panelKey || !kind) throw new StepFailure("scheduling.replan: the event names no panel (panelKey) or change (kind); it comes from the calendar watcher or fulcrum schedule reschedule");
+    if (!panelKey || !kind)
+      throw new StepFailure(
+        "scheduling.replan: the event names no panel (panelKey) or change (kind); it comes from the calendar watcher or fulcrum schedule reschedule",
+      );
     const store = createSchedulingChangeStore(db);
     const panel = await store.booked(panelKey);
     const none = (message: string) => ({ outcome: "none", feasible: false, rebookable: false, escalate: false, message, reasons: [message], confidence: 1 });
     if (!panel) return none(`panel ${panelKey} is not booked (any more): nothing to re-plan`);
-    if (Number(event.revision ?? 0) !== panel.revision) return none(`the change was seen on revision ${String(event.revision)} of panel ${panelKey}, which is now at revision ${panel.revision}: it was re-planned already`);
+    if (Number(event.revision ?? 0) !== panel.revision)
+      return none(
+        `the change was seen on revision ${String(event.revision)} of panel ${panelKey}, which is now at revision ${panel.revision}: it was re-planned already`,
+      );
     const booking = panel.params as unknown as BookingParams;
 
     const ctx = await fetch(["opportunity", "posting", "stages"]);
@@ -64,7 +70,14 @@ export function schedulingReplanTask(settings: ReplanSettings = {}): TaskHandler
     const readTo = new Date(Math.max(Date.parse(window.end), Date.parse(booking.sessions.at(-1)!.end) + 7 * 86_400_000)).toISOString();
     const byId = new Map(users.map((u) => [u.id, u]));
     const everyone = [...new Set([...plan.sessions.flatMap((s) => s.pool), ...booking.sessions.flatMap((s) => s.interviewers.map((i) => i.leverUserId))])];
-    const availability = calendars.connections.length === 0 ? [] : await readAvailability(calendars, open(), { users: everyone.map((id) => ({ id, email: byId.get(id)?.email, name: byId.get(id)?.name })), window: { start: readFrom, end: readTo }, bufferMinutes: plan.bufferMinutes });
+    const availability =
+      calendars.connections.length === 0
+        ? []
+        : await readAvailability(calendars, open(), {
+            users: everyone.map((id) => ({ id, email: byId.get(id)?.email, name: byId.get(id)?.name })),
+            window: { start: readFrom, end: readTo },
+            bufferMinutes: plan.bufferMinutes,
+          });
 
     const change = {
       opportunityId: panel.opportunityId,
@@ -79,17 +92,42 @@ export function schedulingReplanTask(settings: ReplanSettings = {}): TaskHandler
       firstStart: str(event.firstStart) ?? booking.sessions[0]!.start,
       reason: str(event.reason),
     };
-    const replan = replanPanel({ booking, revision: panel.revision, change, plan, users, availability, now, interviewPattern: scheduling.interviewPattern, maxOptions: typeof params.options === "number" ? params.options : undefined });
+    const replan = replanPanel({
+      booking,
+      revision: panel.revision,
+      change,
+      plan,
+      users,
+      availability,
+      now,
+      interviewPattern: scheduling.interviewPattern,
+      maxOptions: typeof params.options === "number" ? params.options : undefined,
+    });
 
     let escalated: { channel: string; sent: boolean; reason?: string } | undefined;
     if (replan.escalate) {
       const to = params.escalateTo as { channel?: unknown; to?: unknown } | undefined;
       const channel = str(to?.channel);
       const address = str(to?.to)?.replace(/^env:([A-Z][A-Z0-9_]*)$/, (_, n: string) => env[n] ?? "");
-      const title = replan.feasible ? `Interview change for ${booking.candidate.name} needs a look` : `Interview for ${booking.candidate.name} cannot be re-planned`;
-      const text = [title, "", ...replan.conflicts.map((c) => `- ${c}`), "", replan.feasible ? `Proposed: ${replan.message}. Approve or change it in Fulcrum.` : "Nothing fits within the window: schedule it by hand, or change the panel or calendars and run the workflow again."].join("\n");
+      const title = replan.feasible
+        ? `Interview change for ${booking.candidate.name} needs a look`
+        : `Interview for ${booking.candidate.name} cannot be re-planned`;
+      const text = [
+        title,
+        "",
+        ...replan.conflicts.map((c) => `- ${c}`),
+        "",
+        replan.feasible
+          ? `Proposed: ${replan.message}. Approve or change it in Fulcrum.`
+          : "Nothing fits within the window: schedule it by hand, or change the panel or calendars and run the workflow again.",
+      ].join("\n");
       if (dryRun) escalated = { channel: channel ?? "none", sent: false, reason: "dry run" };
-      else if (!channel || !address || !settings.notify || !["slack", "teams", "email"].includes(channel)) escalated = { channel: channel ?? "none", sent: false, reason: "no escalation target: set the workflow's settings.escalateTo { channel: slack | teams | email, to }" };
+      else if (!channel || !address || !settings.notify || !["slack", "teams", "email"].includes(channel))
+        escalated = {
+          channel: channel ?? "none",
+          sent: false,
+          reason: "no escalation target: set the workflow's settings.escalateTo { channel: slack | teams | email, to }",
+        };
       else {
         const key = `${panelKey}@${panel.revision}:${change.kind}:${change.attendee ?? change.start ?? change.how ?? ""}`;
         if (await store.claimEscalation(key, { panelKey, channel, message: text })) {
@@ -117,10 +155,34 @@ export function schedulingReplanTask(settings: ReplanSettings = {}): TaskHandler
           traceId,
           actor: "task:scheduling.replan",
           subject,
-          data: { revision: panel.revision, change: { kind: change.kind, sessionIds: change.sessionIds, attendee: change.attendee, how: change.how }, outcome: replan.outcome, feasible: replan.feasible, escalate: replan.escalate, state, reason: replan.reason, conflicts: replan.conflicts.slice(0, 20) },
+          data: {
+            revision: panel.revision,
+            change: { kind: change.kind, sessionIds: change.sessionIds, attendee: change.attendee, how: change.how },
+            outcome: replan.outcome,
+            feasible: replan.feasible,
+            escalate: replan.escalate,
+            state,
+            reason: replan.reason,
+            conflicts: replan.conflicts.slice(0, 20),
+          },
         },
         ...(escalated && escalated.reason !== "already sent for this change"
-          ? [{ kind: AUDIT_KINDS.schedulingEscalated, traceId, actor: "task:scheduling.replan", subject, data: { revision: panel.revision, change: change.kind, channel: escalated.channel, sent: escalated.sent, reason: escalated.reason, conflicts: replan.conflicts.slice(0, 20) } }]
+          ? [
+              {
+                kind: AUDIT_KINDS.schedulingEscalated,
+                traceId,
+                actor: "task:scheduling.replan",
+                subject,
+                data: {
+                  revision: panel.revision,
+                  change: change.kind,
+                  channel: escalated.channel,
+                  sent: escalated.sent,
+                  reason: escalated.reason,
+                  conflicts: replan.conflicts.slice(0, 20),
+                },
+              },
+            ]
           : []),
       ];
       await audit.appendMany(records, db);
@@ -137,7 +199,9 @@ export function schedulingReplanTask(settings: ReplanSettings = {}): TaskHandler
       conflicts: replan.conflicts,
       escalated,
       reasons: replan.reasons.slice(0, 50),
-      evidence: replan.options.slice(1).map((o) => ({ kind: "alternative", label: o.label, reasons: o.reasons, rebook: { booking: o.booking, revision: replan.revision } })),
+      evidence: replan.options
+        .slice(1)
+        .map((o) => ({ kind: "alternative", label: o.label, reasons: o.reasons, rebook: { booking: o.booking, revision: replan.revision } })),
       confidence: replan.feasible ? 1 : 0,
     };
   };

@@ -60,7 +60,10 @@ function selfScheduleMode(v: unknown): SelfScheduleMode {
 function positive(v: unknown, what: string): number | undefined {
   if (v === undefined || v === null || v === "") return undefined;
   const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isFinite(n) || n < 0) throw new StepFailure(`scheduling.propose: with.${what} is "${String(v).slice(0, 40)}"; give a number of ${what === "linkDays" ? "days" : "hours"} (0 or more)`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new StepFailure(
+      `scheduling.propose: with.${what} is "${String(v).slice(0, 40)}"; give a number of ${what === "linkDays" ? "days" : "hours"} (0 or more)`,
+    );
   return n;
 }
 
@@ -84,17 +87,30 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
     const opp = ctx.opportunity;
     if (!opp) throw Object.assign(new Error("scheduling.propose: this event names no opportunity"), { retryable: false });
     const stageRef = str(params.stage) ?? str(event.toStageId) ?? (typeof opp.stage === "object" ? opp.stage?.id : str(opp.stage));
-    if (!stageRef) throw Object.assign(new Error("scheduling.propose: no stage: the event has no toStageId and the opportunity no stage"), { retryable: false });
+    if (!stageRef)
+      throw Object.assign(new Error("scheduling.propose: no stage: the event has no toStageId and the opportunity no stage"), { retryable: false });
     const stage = ctx.stages?.find((s) => s.id === stageRef || s.text.toLowerCase() === stageRef.toLowerCase()) ?? { id: stageRef, text: stageRef };
     if (!lever.listUsers) throw Object.assign(new Error("scheduling.propose: this Lever gateway cannot list users"), { retryable: false });
     const users: PanelUser[] = await lever.listUsers();
-    const posting = ctx.posting as { id: string; text?: string; owner?: string | null; hiringManager?: string | null; followers?: string[] | null; country?: string; categories?: { location?: string } } | undefined;
+    const posting = ctx.posting as
+      | {
+          id: string;
+          text?: string;
+          owner?: string | null;
+          hiringManager?: string | null;
+          followers?: string[] | null;
+          country?: string;
+          categories?: { location?: string };
+        }
+      | undefined;
     // Checked before anything is read from the calendars, so a wrong setting fails at once.
     const selfMode = selfScheduleMode(params.selfSchedule);
     const linkDays = positive(params.linkDays, "linkDays");
     const cancelNoticeHours = positive(params.cancelNoticeHours, "cancelNoticeHours") ?? DEFAULT_CANCEL_NOTICE_HOURS;
     if (selfMode !== "off" && !settings.publicUrl) {
-      throw new StepFailure(`scheduling.propose: selfSchedule is ${selfMode}, but the booking link needs the service's public address: set FULCRUM_PUBLIC_URL (or publicUrl in the config file)`);
+      throw new StepFailure(
+        `scheduling.propose: selfSchedule is ${selfMode}, but the booking link needs the service's public address: set FULCRUM_PUBLIC_URL (or publicUrl in the config file)`,
+      );
     }
     const plan = planPanel(scheduling, posting, stage, users);
 
@@ -111,19 +127,32 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
     const days = businessDays(now, zone.timezone, plan.windowBusinessDays);
     const everyone = [...new Set([...plan.sessions.flatMap((s) => s.pool), ...(plan.shadow?.pool ?? [])])];
     const byId = new Map(users.map((u) => [u.id, u]));
-    const availability = plan.problems.length > 0 || everyone.length === 0
-      ? []
-      : await readAvailability(calendars, open(), { users: everyone.map((id) => ({ id, email: byId.get(id)?.email, name: byId.get(id)?.name })), window: readWindow(days), bufferMinutes: plan.bufferMinutes });
+    const availability =
+      plan.problems.length > 0 || everyone.length === 0
+        ? []
+        : await readAvailability(calendars, open(), {
+            users: everyone.map((id) => ({ id, email: byId.get(id)?.email, name: byId.get(id)?.name })),
+            window: readWindow(days),
+            bufferMinutes: plan.bufferMinutes,
+          });
     // A calendar API down or rate-limited (5xx, 429) after the client's own retries: the step is
     // retried by the queue rather than proposing without that interviewer; once no retry is left,
     // the proposal goes ahead without them, names them, and is flagged so that a person decides.
     const faulted = availability.filter((a): a is Extract<typeof a, { ok: false }> => !a.ok && a.retryable);
     const who = (id: string) => byId.get(id)?.name ?? byId.get(id)?.email ?? id;
     if (faulted.length > 0 && !(lastAttempt ?? true)) {
-      throw Object.assign(new Error(`scheduling.propose: the calendar of ${faulted.map((a) => who(a.leverUserId)).join(", ")} could not be read (${faulted[0]!.error}); trying again`), { retryable: true });
+      throw Object.assign(
+        new Error(
+          `scheduling.propose: the calendar of ${faulted.map((a) => who(a.leverUserId)).join(", ")} could not be read (${faulted[0]!.error}); trying again`,
+        ),
+        { retryable: true },
+      );
     }
     const unreadable = faulted.map((a) => ({ id: a.leverUserId, name: who(a.leverUserId), error: a.error }));
-    const unreadableLine = unreadable.length > 0 ? `the calendar of ${unreadable.map((u) => u.name).join(", ")} could not be read after every retry (${unreadable[0]!.error}): proposed without them, so a person must check before booking` : undefined;
+    const unreadableLine =
+      unreadable.length > 0
+        ? `the calendar of ${unreadable.map((u) => u.name).join(", ")} could not be read after every retry (${unreadable[0]!.error}): proposed without them, so a person must check before booking`
+        : undefined;
     const emails = Array.isArray(opp.emails) ? (opp.emails as unknown[]).filter((e): e is string => typeof e === "string") : [];
     const candidate = { name: str(opp.name) ?? "the candidate", email: emails[0], timezone: zone.timezone };
     const panelKey = `${opp.id}:${stage.id}:${traceId}`;
@@ -170,18 +199,26 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       const expiresAt = linkExpiry(now, linkDays);
       const base = settings.publicUrl!.endsWith("/") ? settings.publicUrl! : `${settings.publicUrl}/`;
       // A dry run makes no link (nothing outside the run is recorded); the URL shows where it would point.
-      const made = dryRun ? { token: "dry-run" } : await createBookingLinkStore(db).create({ connectionId, opportunityId: opp.id, requestKey: panelKey, request, expiresAt });
+      const made = dryRun
+        ? { token: "dry-run" }
+        : await createBookingLinkStore(db).create({ connectionId, opportunityId: opp.id, requestKey: panelKey, request, expiresAt });
       const mode = selfMode === "email" && candidate.email ? "email" : "link";
       if (made.token) {
         const url = new URL(`book/${made.token}`, base).href;
-        self = { mode, url, expiresAt: expiresAt.toISOString(), ...(selfMode === "email" && mode === "link" ? { reason: "the candidate has no e-mail address in Lever: copy the link into a message by hand" } : {}) };
+        self = {
+          mode,
+          url,
+          expiresAt: expiresAt.toISOString(),
+          ...(selfMode === "email" && mode === "link" ? { reason: "the candidate has no e-mail address in Lever: copy the link into a message by hand" } : {}),
+        };
         if (mode === "email") candidateEmail = { due: true, to: candidate.email!, ...bookingLinkEmail(request, url, expiresAt) };
       } else {
         self = { mode: "link", alreadyBooked: true, reason: "the candidate already booked with this panel's link" };
       }
     }
     const linkLine = self.url ? `self-scheduling link for the candidate (books once, works until ${self.expiresAt}): ${self.url}` : undefined;
-    const panelWhat = plan.source === "template" ? `panel ${plan.templatePath}` : "the posting's hiring manager and followers (no panel configured for this stage)";
+    const panelWhat =
+      plan.source === "template" ? `panel ${plan.templatePath}` : "the posting's hiring manager and followers (no panel configured for this stage)";
     const context = [`candidate's time zone ${zone.timezone}: ${zone.detail}`, `panel: ${panelWhat}`];
     return {
       configured: true,
@@ -206,7 +243,14 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       calendars: proposal.calendars,
       selfSchedule: self,
       candidateEmail,
-      reasons: [...(unreadableLine ? [unreadableLine] : []), ...(linkLine ? [linkLine] : []), ...(self.reason ? [self.reason] : []), ...proposal.reasons, ...context, ...proposal.notes].slice(0, 50),
+      reasons: [
+        ...(unreadableLine ? [unreadableLine] : []),
+        ...(linkLine ? [linkLine] : []),
+        ...(self.reason ? [self.reason] : []),
+        ...proposal.reasons,
+        ...context,
+        ...proposal.notes,
+      ].slice(0, 50),
       evidence: proposal.options.slice(1).map((o) => ({ kind: "alternative", label: o.label, reasons: o.reasons, booking: o.booking })),
       confidence: proposal.feasible ? 1 : 0,
     };

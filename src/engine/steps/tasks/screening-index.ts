@@ -112,7 +112,14 @@ export async function getBackfill(db: Queryable, id: number): Promise<BackfillRo
  * Runs queued backfills in this process, one at a time (they share the connection's Lever rate
  * limit with the workflows, so one is plenty). The report is stored with the request.
  */
-export async function startBackfillWorker(o: Omit<IndexHookOptions, "client" | "workflows"> & { db: Database; queue: JobQueue; client(connectionId: string): Promise<LeverClient>; embedder?: () => ReturnType<typeof createEmbedder> }): Promise<void> {
+export async function startBackfillWorker(
+  o: Omit<IndexHookOptions, "client" | "workflows"> & {
+    db: Database;
+    queue: JobQueue;
+    client(connectionId: string): Promise<LeverClient>;
+    embedder?: () => ReturnType<typeof createEmbedder>;
+  },
+): Promise<void> {
   await o.queue.define(BACKFILL_QUEUE, { retryLimit: 1 });
   await o.queue.work<{ backfillId: number }>(BACKFILL_QUEUE, { concurrency: 1 }, async (job) => {
     const row = await getBackfill(o.db, job.data.backfillId);
@@ -127,7 +134,10 @@ export async function startBackfillWorker(o: Omit<IndexHookOptions, "client" | "
         embedderUnavailable: embedding?.reason,
       });
       await o.db.query("update screening_backfills set status = 'done', report = $2, finished_at = now() where id = $1", [row.id, JSON.stringify(report)]);
-      o.logger.info({ backfillId: row.id, connectionId: row.connectionId, seen: report.seen, indexed: report.indexed, failed: report.failed.length }, "rediscovery index backfilled");
+      o.logger.info(
+        { backfillId: row.id, connectionId: row.connectionId, seen: report.seen, indexed: report.indexed, failed: report.failed.length },
+        "rediscovery index backfilled",
+      );
     } catch (error) {
       const message = (error as Error).message.slice(0, 2000);
       await o.db.query("update screening_backfills set status = 'failed', error = $2, finished_at = now() where id = $1", [row.id, message]);

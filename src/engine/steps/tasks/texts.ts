@@ -30,7 +30,12 @@ export const collectTextsTask: TaskHandler = async ({ with: params, fetch, event
   const until = ms(event.triggeredAt) ?? Date.now();
   const since = until - within;
   const items: Item[] = [];
-  for (const n of (ctx.notes ?? []) as { id?: string; user?: unknown; createdAt?: unknown; fields?: { value?: unknown; createdAt?: unknown; user?: unknown }[] }[]) {
+  for (const n of (ctx.notes ?? []) as {
+    id?: string;
+    user?: unknown;
+    createdAt?: unknown;
+    fields?: { value?: unknown; createdAt?: unknown; user?: unknown }[];
+  }[]) {
     for (const f of n.fields ?? []) {
       const text = typeof f.value === "string" ? f.value : "";
       const at = ms(f.createdAt ?? n.createdAt);
@@ -38,15 +43,34 @@ export const collectTextsTask: TaskHandler = async ({ with: params, fetch, event
       items.push({ kind: "note", id: String(n.id ?? ""), user: typeof (f.user ?? n.user) === "string" ? String(f.user ?? n.user) : null, createdAt: at, text });
     }
   }
-  for (const fb of (ctx.feedback ?? []) as { id?: string; user?: unknown; completedAt?: unknown; createdAt?: unknown; fields?: { type?: string; text?: string; value?: unknown }[] }[]) {
+  for (const fb of (ctx.feedback ?? []) as {
+    id?: string;
+    user?: unknown;
+    completedAt?: unknown;
+    createdAt?: unknown;
+    fields?: { type?: string; text?: string; value?: unknown }[];
+  }[]) {
     const at = ms(fb.completedAt ?? fb.createdAt);
     if (at !== null && at < since) continue;
     const parts = (fb.fields ?? [])
       .filter((f) => (f.type === "text" || f.type === "textarea" || f.type === "note") && typeof f.value === "string" && f.value.trim())
       .map((f) => String(f.value));
-    if (parts.length) items.push({ kind: "feedback", id: String(fb.id ?? ""), user: typeof fb.user === "string" ? fb.user : null, createdAt: at, text: parts.join("\n") });
+    if (parts.length)
+      items.push({ kind: "feedback", id: String(fb.id ?? ""), user: typeof fb.user === "string" ? fb.user : null, createdAt: at, text: parts.join("\n") });
   }
   const kept = items.slice(0, MAX_ITEMS);
-  const text = kept.map((i) => i.text).join("\n\n").slice(0, MAX_CHARS);
-  return { count: kept.length, items: kept.map(({ text: t, ...rest }) => ({ ...rest, chars: t.length })), text, notes: kept.filter((i) => i.kind === "note").map((i) => i.text).join("\n\n").slice(0, MAX_CHARS) };
+  const text = kept
+    .map((i) => i.text)
+    .join("\n\n")
+    .slice(0, MAX_CHARS);
+  return {
+    count: kept.length,
+    items: kept.map(({ text: t, ...rest }) => ({ ...rest, chars: t.length })),
+    text,
+    notes: kept
+      .filter((i) => i.kind === "note")
+      .map((i) => i.text)
+      .join("\n\n")
+      .slice(0, MAX_CHARS),
+  };
 };

@@ -32,7 +32,10 @@ describe("tool.result", () => {
   });
 
   it("cuts the e-mail, the name and its parts, other addresses and phone numbers out of text shown under a pseudonym", () => {
-    const out = withholdIdentity("Ada did well. Lovelace: ada@example.net, alt a.l@x.org, call +44 20 7946 0958. Adamant work.", { email: "ada@example.net", name: "Ada Lovelace" });
+    const out = withholdIdentity("Ada did well. Lovelace: ada@example.net, alt a.l@x.org, call +44 20 7946 0958. Adamant work.", {
+      email: "ada@example.net",
+      name: "Ada Lovelace",
+    });
     assert.equal(out, "[withheld] did well. [withheld]: [withheld], alt [withheld], call [withheld]. Adamant work.");
   });
 
@@ -62,7 +65,10 @@ describe("tool.result", () => {
 describe("tool.result for a candidate Fulcrum placed before", () => {
   it("needs no e-mail when the tool's candidate id already has an opportunity (the result goes there)", async () => {
     const row = { tool: "quizzes", toolCandidateId: "c9", pseudonym: null, opportunityId: "opp-9" };
-    const known = { ...input({ candidate: { id: "c9" }, result: { passed: true } }), db: { query: async () => ({ rows: [row], rowCount: 1 }) } as unknown as TaskInput["db"] };
+    const known = {
+      ...input({ candidate: { id: "c9" }, result: { passed: true } }),
+      db: { query: async () => ({ rows: [row], rowCount: 1 }) } as unknown as TaskInput["db"],
+    };
     const out = await toolResultTask()(known);
     assert.equal(out.knownOpportunityId, "opp-9");
     assert.equal(out.pseudonymous, false);
@@ -74,8 +80,14 @@ describe("tool.link", () => {
   it("remembers nothing without the tool's candidate id or an opportunity (an action recorded in shadow), and needs the tool", async () => {
     const { toolLinkTask } = await import("./tool-results.ts");
     const live = { ...input({}), dryRun: false, db: { query: async () => assert.fail("nothing may be written") } as unknown as TaskInput["db"] };
-    assert.deepEqual(await toolLinkTask({ ...live, with: { tool: "quizzes", toolCandidateId: "", opportunityId: "o1" } }), { opportunityId: "o1", remembered: false });
-    assert.deepEqual(await toolLinkTask({ ...live, with: { tool: "quizzes", toolCandidateId: "c1", opportunityId: "" } }), { opportunityId: "", remembered: false });
+    assert.deepEqual(await toolLinkTask({ ...live, with: { tool: "quizzes", toolCandidateId: "", opportunityId: "o1" } }), {
+      opportunityId: "o1",
+      remembered: false,
+    });
+    assert.deepEqual(await toolLinkTask({ ...live, with: { tool: "quizzes", toolCandidateId: "c1", opportunityId: "" } }), {
+      opportunityId: "",
+      remembered: false,
+    });
     await assert.rejects(toolLinkTask({ ...live, with: { toolCandidateId: "c1", opportunityId: "o1" } }), /needs with\.tool/);
   });
 });

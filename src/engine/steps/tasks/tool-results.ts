@@ -36,17 +36,24 @@ interface ToolCandidate {
   opportunityId: string | null;
 }
 
-const ROW = "tool, tool_candidate_id as \"toolCandidateId\", pseudonym, opportunity_id as \"opportunityId\"";
+const ROW = 'tool, tool_candidate_id as "toolCandidateId", pseudonym, opportunity_id as "opportunityId"';
 
 /** The candidate a tool sent, by the tool's id for them. */
 async function findToolCandidate(db: Queryable, connectionId: string, tool: string, toolCandidateId: string): Promise<ToolCandidate | null> {
-  const { rows } = await db.query<ToolCandidate>(`select ${ROW} from tool_candidates where connection_id = $1 and tool = $2 and tool_candidate_id = $3`, [connectionId, tool, toolCandidateId]);
+  const { rows } = await db.query<ToolCandidate>(`select ${ROW} from tool_candidates where connection_id = $1 and tool = $2 and tool_candidate_id = $3`, [
+    connectionId,
+    tool,
+    toolCandidateId,
+  ]);
   return rows[0] ?? null;
 }
 
 /** Every tool candidate whose results went to this opportunity. */
 async function toolCandidatesOf(db: Queryable, connectionId: string, opportunityId: string): Promise<ToolCandidate[]> {
-  const { rows } = await db.query<ToolCandidate>(`select ${ROW} from tool_candidates where connection_id = $1 and opportunity_id = $2 order by tool, tool_candidate_id`, [connectionId, opportunityId]);
+  const { rows } = await db.query<ToolCandidate>(
+    `select ${ROW} from tool_candidates where connection_id = $1 and opportunity_id = $2 order by tool, tool_candidate_id`,
+    [connectionId, opportunityId],
+  );
   return rows;
 }
 
@@ -57,11 +64,16 @@ async function toolCandidatesOf(db: Queryable, connectionId: string, opportunity
 export function pseudonymRule(params: Record<string, unknown>, tool: ToolConfig | undefined): { mode: PseudonymMode; deprecation?: string } {
   const given = params.pseudonyms;
   if (given !== undefined && given !== null && given !== "") {
-    if (!(pseudonymModes as readonly unknown[]).includes(given)) throw new StepFailure(`pseudonyms: ${JSON.stringify(given)} is not one of ${pseudonymModes.join(", ")}`);
+    if (!(pseudonymModes as readonly unknown[]).includes(given))
+      throw new StepFailure(`pseudonyms: ${JSON.stringify(given)} is not one of ${pseudonymModes.join(", ")}`);
     return { mode: given as PseudonymMode };
   }
   if (params.pseudonym === true || params.pseudonym === "true") {
-    return { mode: "everyone", deprecation: "with.pseudonym is deprecated: read as `pseudonyms: everyone`; write that instead (or `pseudonyms: unsuccessful` for failed candidates only)" };
+    return {
+      mode: "everyone",
+      deprecation:
+        "with.pseudonym is deprecated: read as `pseudonyms: everyone`; write that instead (or `pseudonyms: unsuccessful` for failed candidates only)",
+    };
   }
   return { mode: tool?.pseudonyms ?? "none" };
 }
@@ -101,7 +113,8 @@ export function toolResultTask(tools: ToolSettings = {}): TaskHandler {
     // Once a candidate has a pseudonym (or real details) in Lever, later results keep it: the same opportunity, never revealed.
     const pseudonymous = known?.opportunityId ? known.pseudonym !== null : mode === "everyone" || (mode === "unsuccessful" && passed === false);
     // A candidate Fulcrum already placed needs no e-mail: the result goes to their opportunity.
-    if (!pseudonymous && !validEmail && !known?.opportunityId) throw new StepFailure("the tool's event has no valid candidate.email, and this candidate is not written under a pseudonym");
+    if (!pseudonymous && !validEmail && !known?.opportunityId)
+      throw new StepFailure("the tool's event has no valid candidate.email, and this candidate is not written under a pseudonym");
 
     let pseudonym: string | null = null;
     if (pseudonymous) {
@@ -178,7 +191,9 @@ export const toolLinkTask: TaskHandler = async ({ with: params, db, connectionId
   return {
     opportunityId,
     remembered: true,
-    ...(opportunityId !== given ? { duplicateOpportunityId: given, reasons: [`another result for this candidate created opportunity ${opportunityId} first; ${given} stays empty`] } : {}),
+    ...(opportunityId !== given
+      ? { duplicateOpportunityId: given, reasons: [`another result for this candidate created opportunity ${opportunityId} first; ${given} stays empty`] }
+      : {}),
   };
 };
 
@@ -201,7 +216,8 @@ interface ToolStatusBody {
   occurredAt: string;
 }
 
-const idOf = (v: unknown): string => (typeof v === "string" ? v : v && typeof v === "object" && typeof (v as { id?: unknown }).id === "string" ? (v as { id: string }).id : "");
+const idOf = (v: unknown): string =>
+  typeof v === "string" ? v : v && typeof v === "object" && typeof (v as { id?: unknown }).id === "string" ? (v as { id: string }).id : "";
 
 /**
  * `tool.status`: for a candidateStageChange or candidateArchiveChange, the callbacks owed to the
@@ -217,7 +233,11 @@ export function toolStatusTask(tools: ToolSettings = {}): TaskHandler {
     const reporting = Object.entries(tools).filter(([, t]) => t.statusUrl);
     if (reporting.length === 0) return { callbacks: [], reasons: ["no tool has a statusUrl"] };
     const sent = (await toolCandidatesOf(db, connectionId, opportunityId)).filter((c) => tools[c.tool]?.statusUrl);
-    const targets: { tool: string; candidateId: string | null; pseudonymous: boolean }[] = sent.map((c) => ({ tool: c.tool, candidateId: c.toolCandidateId, pseudonymous: c.pseudonym !== null }));
+    const targets: { tool: string; candidateId: string | null; pseudonymous: boolean }[] = sent.map((c) => ({
+      tool: c.tool,
+      candidateId: c.toolCandidateId,
+      pseudonymous: c.pseudonym !== null,
+    }));
     let ctx = await fetch(["opportunity"]);
     const opp = ctx.opportunity;
     for (const [id, t] of reporting) {
@@ -238,7 +258,14 @@ export function toolStatusTask(tools: ToolSettings = {}): TaskHandler {
     const occurredAt = new Date(Number.isFinite(at) && at > 0 ? at : Date.now()).toISOString();
     const callbacks = targets.map((t) => ({
       tool: t.tool,
-      body: { event: name, candidateId: t.candidateId, opportunityId: t.pseudonymous ? null : opportunityId, stage, archived, occurredAt } satisfies ToolStatusBody,
+      body: {
+        event: name,
+        candidateId: t.candidateId,
+        opportunityId: t.pseudonymous ? null : opportunityId,
+        stage,
+        archived,
+        occurredAt,
+      } satisfies ToolStatusBody,
     }));
     const what = name === "candidateArchiveChange" ? (archived ? `archived (${archived.reason})` : "unarchived") : `moved to ${stage?.text ?? "another stage"}`;
     return { callbacks, tools: targets.map((t) => t.tool), reasons: [`the candidate ${what}; ${targets.map((t) => t.tool).join(", ")} sent them`] };
