@@ -1,11 +1,16 @@
+/**
+ * What kind of refusal an engine error is; the caller (the HTTP layer, the CLI) chooses how to
+ * answer it: `invalid` bad input, `not_found` no such thing, `conflict` not in a state that allows it.
+ */
+export type EngineErrorKind = "invalid" | "not_found" | "conflict";
+
 /** Errors the API and CLI turn into clear answers. */
 export class EngineError extends Error {
   override readonly name = "EngineError";
-  /** HTTP status that fits: 400 bad input, 404 not found, 409 wrong state. */
-  readonly status: 400 | 404 | 409;
-  constructor(status: 400 | 404 | 409, message: string) {
+  readonly kind: EngineErrorKind;
+  constructor(kind: EngineErrorKind, message: string) {
     super(message);
-    this.status = status;
+    this.kind = kind;
   }
 }
 

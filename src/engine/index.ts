@@ -27,7 +27,7 @@ export {
   type WorkflowEngine,
   type WorkflowSource,
 } from "./runs/index.ts";
-export { EngineError, StepFailure } from "./errors.ts";
+export { EngineError, StepFailure, type EngineErrorKind } from "./errors.ts";
 export type { AiStepRunner, AuditSink, LeverGateway, StepDispatcher } from "./ports.ts";
 
 // Read models.

@@ -7,6 +7,7 @@ import { createAuditTrail, type AuditTrail } from "../../governance/index.ts";
 import { createWorkflowEngine, MAX_STEP_INPUT_BYTES, storedInput, type EngineAuditSink, type EngineOptions } from "./engine.ts";
 import { getRun, listRuns } from "./queries.ts";
 import type { LeverGateway } from "../ports.ts";
+import { EngineError } from "../errors.ts";
 
 // Awaited before any test is registered: under --test-force-exit a file exits once the tests it
 // knows have run, so tests registered after a later top-level await would be dropped unreported.
@@ -363,16 +364,17 @@ for (const e of ENGINES) {
       const note = (await proposals())[0]!;
       await assert.rejects(
         eng.decideProposal(note.id, { actor: "user:ana", decision: "approve", edits: { opportunityId: "other" } }),
-        /cannot edit opportunityId/,
+        (e: unknown) => e instanceof EngineError && e.kind === "invalid" && /cannot edit opportunityId/.test(e.message),
       );
+      await assert.rejects(eng.decideProposal(note.id + 1000, { actor: "user:ana", decision: "approve" }), { name: "EngineError", kind: "not_found" });
       await eng.decideProposal(note.id, { actor: "user:ana", decision: "approve", edits: { body: "Edited by Ana" } });
       await drain();
       assert.equal((lever.writes[0]!.arg as { value: string }).value, "Edited by Ana");
       const tags = (await proposals())[1]!;
-      await assert.rejects(eng.decideProposal(tags.id, { actor: "user:ana", decision: "reject" }), /needs a reason/);
+      await assert.rejects(eng.decideProposal(tags.id, { actor: "user:ana", decision: "reject" }), { kind: "invalid", message: /needs a reason/ });
       await eng.decideProposal(tags.id, { actor: "user:ana", decision: "reject", reason: "tags are not useful here" });
       await drain();
-      await assert.rejects(eng.decideProposal(tags.id, { actor: "user:bo", decision: "approve" }), /is rejected, not pending/);
+      await assert.rejects(eng.decideProposal(tags.id, { actor: "user:bo", decision: "approve" }), { kind: "conflict", message: /is rejected, not pending/ });
       const row = (
         await t.db.query<{ decision_reason: string; decided_by: string }>("select decision_reason, decided_by from proposals where id = $1", [tags.id])
       ).rows[0]!;

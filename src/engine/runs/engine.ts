@@ -1086,7 +1086,7 @@ export function createWorkflowEngine(options: EngineOptions) {
 
   /** Approves (optionally with edits) or rejects a pending proposal; records who and why. */
   async function decideProposal(id: number, input: DecisionInput): Promise<ProposalRow> {
-    if (input.decision === "reject" && !input.reason?.trim()) throw new EngineError(400, "a rejection needs a reason");
+    if (input.decision === "reject" && !input.reason?.trim()) throw new EngineError("invalid", "a rejection needs a reason");
     const decided = await decideInTransaction(id, input).catch(async (error: unknown) => {
       // A withdrawn proposal expires now rather than when its check job comes.
       if ((error as { withdrawn?: boolean }).withdrawn) await checkProposal(id);
@@ -1106,14 +1106,15 @@ export function createWorkflowEngine(options: EngineOptions) {
     return db.transaction(async (tx) => {
       const { rows } = await tx.query<ProposalRow>("select * from proposals where id = $1 for update", [id]);
       const p = rows[0];
-      if (!p) throw new EngineError(404, `no proposal ${id}`);
-      if (p.status !== "pending") throw new EngineError(409, `proposal ${id} is ${p.status}, not pending`);
-      if (withdrawn(p)) throw Object.assign(new EngineError(409, `proposal ${id} was withdrawn: ${p.decision_reason}`), { withdrawn: true });
+      if (!p) throw new EngineError("not_found", `no proposal ${id}`);
+      if (p.status !== "pending") throw new EngineError("conflict", `proposal ${id} is ${p.status}, not pending`);
+      if (withdrawn(p)) throw Object.assign(new EngineError("conflict", `proposal ${id} was withdrawn: ${p.decision_reason}`), { withdrawn: true });
       let action = p.action;
       if (input.decision === "approve" && input.edits && Object.keys(input.edits).length > 0) {
         const allowed = EDITABLE[p.kind as ActionStep["type"]] ?? [];
         const bad = Object.keys(input.edits).filter((k) => !allowed.includes(k));
-        if (bad.length > 0) throw new EngineError(400, `cannot edit ${bad.join(", ")} of a ${p.kind} proposal (editable: ${allowed.join(", ") || "nothing"})`);
+        if (bad.length > 0)
+          throw new EngineError("invalid", `cannot edit ${bad.join(", ")} of a ${p.kind} proposal (editable: ${allowed.join(", ") || "nothing"})`);
         action = { ...action, ...input.edits };
       }
       const status = input.decision === "approve" ? "approved" : "rejected";
@@ -1237,12 +1238,15 @@ export function createWorkflowEngine(options: EngineOptions) {
   async function rerunFrom(runId: number, stepId: string): Promise<void> {
     await db.transaction(async (tx) => {
       const run = await loadRun(tx, runId);
-      if (!run) throw new EngineError(404, `no run ${runId}`);
+      if (!run) throw new EngineError("not_found", `no run ${runId}`);
       // Its event's personal data was deleted (a candidate forgotten, a retention period ended): nothing to run on.
       if ((run.event.data as Record<string, unknown> | undefined)?.forgotten === true)
-        throw new EngineError(409, `run ${runId} cannot be re-run: what its event carried was forgotten (deleted on request or at the end of retention)`);
+        throw new EngineError(
+          "conflict",
+          `run ${runId} cannot be re-run: what its event carried was forgotten (deleted on request or at the end of retention)`,
+        );
       const position = run.workflow.steps.findIndex((s) => s.id === stepId);
-      if (position < 0) throw new EngineError(400, `run ${runId} has no step "${stepId}"`);
+      if (position < 0) throw new EngineError("invalid", `run ${runId} has no step "${stepId}"`);
       const gen = run.generation + 1;
       await tx.query(
         `insert into workflow_steps (run_id, step_id, position, type, generation, status, attempts, input, output, error, started_at, finished_at)
@@ -1276,8 +1280,8 @@ export function createWorkflowEngine(options: EngineOptions) {
     input: { connectionId: string; opportunityId?: string; actor: string; traceId: string; data?: Record<string, unknown> },
   ): Promise<number | null> {
     const wf = options.workflows.get(workflowId);
-    if (!wf) throw new EngineError(404, `no workflow "${workflowId}"`);
-    if (!wf.workflow.triggers.some((t) => "manual" in t)) throw new EngineError(400, `workflow "${workflowId}" has no manual trigger`);
+    if (!wf) throw new EngineError("not_found", `no workflow "${workflowId}"`);
+    if (!wf.workflow.triggers.some((t) => "manual" in t)) throw new EngineError("invalid", `workflow "${workflowId}" has no manual trigger`);
     const ids = await handleEvent({
       key: `manual:${input.actor}:${now()}`,
       connectionId: input.connectionId,

@@ -322,7 +322,7 @@ export function refuseUnsendableEmail(
       if (input.decision === "approve") {
         const p = await getProposal(o.db, id);
         if (p && p.status === "pending" && p.kind === "notify" && p.action.channel === "email") {
-          throw new EngineError(409, `proposal ${id} sends an e-mail, but ${EMAIL_NOT_CONFIGURED}`);
+          throw new EngineError("conflict", `proposal ${id} sends an e-mail, but ${EMAIL_NOT_CONFIGURED}`);
         }
       }
       return engine.decideProposal(id, input);

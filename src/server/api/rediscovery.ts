@@ -123,7 +123,7 @@ export function mountRediscoveryRoutes(
       return c.json({ runId, workflowId: "talent-rediscovery", postingId: input.postingId }, 202);
     } catch (error) {
       if (error instanceof EngineError)
-        throw new HttpError(error.status === 404 ? 409 : error.status, "workflow_unavailable", `talent rediscovery cannot start: ${error.message}`);
+        throw new HttpError(error.kind === "invalid" ? 400 : 409, "workflow_unavailable", `talent rediscovery cannot start: ${error.message}`);
       throw error;
     }
   });

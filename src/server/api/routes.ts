@@ -106,7 +106,8 @@ async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
 
 function engineCall<T>(p: Promise<T>): Promise<T> {
   return p.catch((e: unknown) => {
-    if (e instanceof EngineError) throw new HttpError(e.status, e.status === 404 ? "not_found" : e.status === 409 ? "conflict" : "bad_request", e.message);
+    if (e instanceof EngineError)
+      throw new HttpError(e.kind === "not_found" ? 404 : e.kind === "conflict" ? 409 : 400, e.kind === "invalid" ? "bad_request" : e.kind, e.message);
     throw e;
   });
 }
