@@ -3,7 +3,8 @@
  * found in the labelled interviews of `bench/corpus/interviews/` — a question counts as correct when
  * asked/not-asked is right and, when asked, the answer span overlaps the labelled one by at least
  * half. Prints the local engine's accuracy over all interviews, over those it was tuned on, and over
- * the held-out ones written after tuning; then the same for the configured AI provider (the usual
+ * the held-out ones written after tuning (and per batch of them: the newest batch was written
+ * before the matcher's latest changes and never tuned against); then the same for the configured AI provider (the usual
  * FULCRUM_AI_* settings or fulcrum.config.yaml) when there is one.
  */
 import { performance } from "node:perf_hooks";
@@ -31,6 +32,7 @@ async function measure(name: string, run: (i: LabelledInterview) => Promise<Inte
   const all: Tally = { correct: 0, total: 0 };
   const tuned: Tally = { correct: 0, total: 0 };
   const held: Tally = { correct: 0, total: 0 };
+  const rounds = new Map<number, Tally>();
   const misses: string[] = [];
   const engines = new Set<string>();
   const started = performance.now();
@@ -38,7 +40,9 @@ async function measure(name: string, run: (i: LabelledInterview) => Promise<Inte
     const analysis = await run(interview);
     engines.add(analysis.summary.engine + (analysis.summary.fallbackReason ? ` (fallback: ${analysis.summary.fallbackReason})` : ""));
     const s = scoreQuestions(analysis.questions, interview.labels);
-    for (const t of [all, interview.heldOut ? held : tuned]) {
+    const round = interview.heldOut && interview.round !== undefined ? (rounds.get(interview.round) ?? { correct: 0, total: 0 }) : undefined;
+    if (round) rounds.set(interview.round!, round);
+    for (const t of [all, interview.heldOut ? held : tuned, ...(round ? [round] : [])]) {
       t.correct += s.correct;
       t.total += s.total;
     }
@@ -55,6 +59,8 @@ async function measure(name: string, run: (i: LabelledInterview) => Promise<Inte
   console.log(`  accuracy, all (${corpus.length}):       ${pct(all)}`);
   console.log(`  accuracy, tuning set (${corpus.filter((i) => !i.heldOut).length}): ${pct(tuned)}`);
   console.log(`  accuracy, held out (${corpus.filter((i) => i.heldOut).length}):   ${pct(held)}`);
+  for (const [n, t] of [...rounds].sort(([a], [b]) => a - b))
+    console.log(`    held out, round ${n} (${corpus.filter((i) => i.heldOut && i.round === n).length}):  ${pct(t)}`);
   console.log(`  time: ${ms.toFixed(0)} ms for ${corpus.length} interviews`);
   if (misses.length) console.log(`  misses:\n    ${misses.join("\n    ")}`);
   return all.correct / all.total;

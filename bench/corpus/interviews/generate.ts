@@ -14,7 +14,9 @@
  * candidate's first line after it to the candidate's last line before the next interviewer line
  * that is not a follow-up. Times are made at 2.6 words a second with 0.6 s between lines. A header
  * line `heldout: yes` marks an interview written after the local engine was tuned and never used
- * to tune it (`heldOut` in the labels), so the benchmark can report both figures.
+ * to tune it (`heldOut` in the labels), so the benchmark can report both figures; `round: n` says
+ * which batch of held-out interviews it came in (each batch written before the matcher changes that
+ * followed it), so the benchmark can report the newest batch, never yet tuned against, on its own.
  *
  * Run: node bench/corpus/interviews/generate.ts
  */
@@ -145,7 +147,14 @@ for (const file of readdirSync(join(here, "source"))
       ? questions.map((q) => `- id: ${q.id}\n  text: ${JSON.stringify(q.text)}\n`).join("")
       : `${JSON.stringify(questions, null, 2)}\n`,
   );
-  labels.push({ name, ...(meta.get("heldout") === "yes" ? { heldOut: true } : {}), transcript: transcriptFile, questions: questionsFile, labels: found });
+  labels.push({
+    name,
+    ...(meta.get("heldout") === "yes" ? { heldOut: true } : {}),
+    ...(meta.has("round") ? { round: Number(meta.get("round")) } : {}),
+    transcript: transcriptFile,
+    questions: questionsFile,
+    labels: found,
+  });
 }
 writeFileSync(
   join(here, "labels.json"),

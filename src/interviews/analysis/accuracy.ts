@@ -22,6 +22,8 @@ export const interviewLabelsSchema = z.object({
         name: z.string(),
         /** Written after the local engine was tuned, and never used to tune it. */
         heldOut: z.boolean().default(false),
+        /** Which batch of held-out interviews this one came in (1, 2, …): the newest was never tuned against. */
+        round: z.number().int().positive().optional(),
         transcript: z.string(),
         questions: z.string(),
         labels: z.record(z.string(), questionLabelSchema),

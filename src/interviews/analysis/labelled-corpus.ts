@@ -16,6 +16,8 @@ export const LABELLED_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)),
 export interface LabelledInterview {
   name: string;
   heldOut: boolean;
+  /** The batch of held-out interviews it came in, if held out. */
+  round?: number | undefined;
   transcript: Transcript;
   questions: InterviewQuestion[];
   labels: Record<string, QuestionLabel>;
@@ -27,6 +29,7 @@ export function loadLabelledCorpus(dir = LABELLED_CORPUS_DIR): LabelledInterview
   return file.interviews.map((i) => ({
     name: i.name,
     heldOut: i.heldOut,
+    round: i.round,
     transcript: parseTranscriptFile(readFileSync(join(dir, i.transcript), "utf8"), i.transcript),
     questions: parseQuestionFile(readFileSync(join(dir, i.questions), "utf8"), i.questions),
     labels: i.labels,
