@@ -5,6 +5,7 @@
  * depend on them and neither on the other.
  */
 import type { Queryable } from "../store/index.ts";
+import type { BookingParams } from "../scheduling/index.ts";
 import type { OpportunityLike, PostingLike } from "./workflows/index.ts";
 
 /** A Lever write's idempotency key and the user it is performed as. */
@@ -189,6 +190,11 @@ export interface StepDispatcher {
   /** Starts a timer event (e.g. 1 h after an interview ends), replacing an earlier one with the same key. */
   enqueueTimer(timer: { workflowId: string; key: string; fireAt: number; event: unknown }, tx?: Queryable): Promise<void>;
 }
+
+/** Books an approved panel option for `scheduling.book` (the production one: `createPanelBooker`). */
+export type PanelBooker = (booking: BookingParams, lever: LeverGateway, connectionId: string) => Promise<Record<string, unknown>>;
+/** Re-books a booked panel for `scheduling.rebook` (the production one: `createPanelRebooker`). */
+export type PanelRebooker = (booking: BookingParams, revision: number, lever: LeverGateway, connectionId: string) => Promise<Record<string, unknown>>;
 
 /** Sends a notification (Slack, Teams, e-mail). */
 export type Notifier = (channel: "slack" | "teams" | "email", to: string, message: { title: string; text: string }) => Promise<void>;

@@ -16,12 +16,19 @@ import { interviewAiOptions } from "../../interviews/index.ts";
 import { getProposal } from "../proposals/index.ts";
 import { formatProblem, opportunityIdOf, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
 import { createModeCeiling } from "../policy/index.ts";
-import { leverGateway } from "../steps/lever-gateway.ts";
-import { createPanelBooker, createPanelRebooker } from "../steps/scheduling-book.ts";
 import { startCalendarWatch } from "./calendar-watch.ts";
 import { loadSecretKey } from "../connections/index.ts";
-import { builtInTasks, forgetInterviewTranscripts, forgetToolCandidates, readResumeWithScreening } from "../steps/tasks/index.ts";
-import { startBackfillWorker, updateScreeningIndex } from "../steps/tasks/screening-index.ts";
+import {
+  builtInTasks,
+  createPanelBooker,
+  createPanelRebooker,
+  forgetInterviewTranscripts,
+  forgetToolCandidates,
+  leverGateway,
+  readResumeWithScreening,
+  startBackfillWorker,
+  updateScreeningIndex,
+} from "../steps/index.ts";
 import { createQueueDispatcher, startEngineWorkers } from "./dispatch.ts";
 import { createWorkflowEngine, type WorkflowEngine } from "./engine.ts";
 import { EngineError, StepFailure } from "../errors.ts";

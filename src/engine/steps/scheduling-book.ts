@@ -5,13 +5,10 @@
  */
 import type { SmtpSettings } from "../../config/index.ts";
 import { openCalendarProvider, type CalendarProvider, type CalendarSecrets, type CalendarsConfig } from "../../calendars/index.ts";
-import { bookPanel, BookingError, rebookPanel, type BookingParams } from "../../scheduling/index.ts";
+import { bookPanel, BookingError, rebookPanel } from "../../scheduling/index.ts";
 import type { Database } from "../../store/index.ts";
 import { StepFailure } from "../errors.ts";
-import type { LeverGateway } from "../ports.ts";
-
-export type PanelBooker = (booking: BookingParams, lever: LeverGateway, connectionId: string) => Promise<Record<string, unknown>>;
-export type PanelRebooker = (booking: BookingParams, revision: number, lever: LeverGateway, connectionId: string) => Promise<Record<string, unknown>>;
+import type { PanelBooker, PanelRebooker } from "../ports.ts";
 
 export interface PanelBookerOptions {
   db: Database;
