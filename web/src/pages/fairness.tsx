@@ -11,19 +11,19 @@ import { explainVerdict } from "../../../src/governance/adverse-impact.ts";
 import { pct, pText, RateBars, TEST_NAMES } from "../components/rate-bars.tsx";
 import { useFetch } from "../use-fetch.ts";
 
-function MetricCells({ m, label }: { m: Metric | null | undefined; label: string }) {
+function MetricCells({ m, label, measure }: { m: Metric | null | undefined; label: string; measure: string }) {
   if (!m)
     return (
-      <td colSpan={3} className="muted">
+      <td colSpan={3} className="muted" data-label={measure}>
         —
       </td>
     );
   return (
     <>
-      <td>
+      <td data-label={`${measure} · selected`}>
         {m.selected}/{m.n} ({pct(m.rate)})
       </td>
-      <td className={m.verdict === "adverse" ? "flag" : undefined}>
+      <td className={m.verdict === "adverse" ? "flag" : undefined} data-label={`${measure} · impact ratio`}>
         {m.excluded ? <span className="muted">excluded (under 2%)</span> : m.impactRatio === null ? "—" : m.impactRatio.toFixed(2)}
         {m.verdict === "adverse" && (
           <strong className="flag-label">
@@ -33,7 +33,7 @@ function MetricCells({ m, label }: { m: Metric | null | undefined; label: string
         )}
         {(m.verdict === "too-little-data" || m.verdict === "not-significant") && <span className="muted small"> ({explainVerdict(m.verdict, m.n)})</span>}
       </td>
-      <td>
+      <td data-label={`${measure} · p`}>
         {m.pValue === null ? "—" : pText(m.pValue).replace("p = ", "")}
         {m.test && <span className="muted small"> {TEST_NAMES[m.test]}</span>}
       </td>
@@ -216,14 +216,9 @@ export function FairnessPage() {
                 </div>
                 <details>
                   <summary>Show table</summary>
-                  {/* Many columns: on a phone the table scrolls inside its own box, not the page. */}
-                  <div
-                    className="table-scroll"
-                    tabIndex={0}
-                    role="group"
-                    aria-label={`Table: ${t.postingTitle}, ${t.stage}, by ${by} (scrolls sideways on a narrow screen)`}
-                  >
-                    <table className="fairness">
+                  {/* Many columns: on a phone each group's row becomes a card of labelled values; the box scrolls only if a value cannot wrap. */}
+                  <div className="table-scroll" tabIndex={0} role="group" aria-label={`Table: ${t.postingTitle}, ${t.stage}, by ${by}`}>
+                    <table className="fairness stacked">
                       <caption>
                         {t.postingTitle} · {t.stage} · by {by} — {who}, {t.unknown} unknown
                       </caption>
@@ -251,15 +246,15 @@ export function FairnessPage() {
                         {t.rows.map((r) => (
                           <tr key={r.group}>
                             <th scope="row">{r.group}</th>
-                            <td>
+                            <td data-label="n (share)">
                               {r.n} ({pct(r.share)})
                             </td>
                             {r.excluded ? (
-                              <td colSpan={3 * cols.length} className="muted">
+                              <td colSpan={3 * cols.length} className="muted" data-label="Rates">
                                 Excluded: {r.excluded}
                               </td>
                             ) : (
-                              cols.map((m) => <MetricCells key={m.key} m={r[m.key]} label={`${r.group}, ${m.label}`} />)
+                              cols.map((m) => <MetricCells key={m.key} m={r[m.key]} label={`${r.group}, ${m.label}`} measure={m.label} />)
                             )}
                           </tr>
                         ))}

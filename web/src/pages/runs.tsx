@@ -73,7 +73,7 @@ function RunsOverview({ user }: { user: User }) {
           {dead.error && <p className="error">Could not load dead jobs: {dead.error}</p>}
           {dead.data?.length === 0 && <p className="muted">No dead jobs. Failures that run out of retries land here.</p>}
           {dead.data && dead.data.length > 0 && (
-            <table>
+            <table className="stacked">
               <thead>
                 <tr>
                   <th scope="col">Queue</th>
@@ -87,9 +87,11 @@ function RunsOverview({ user }: { user: User }) {
               <tbody>
                 {dead.data.map((j) => (
                   <tr key={j.id}>
-                    <td>{j.queue}</td>
-                    <td className="error-text">{j.error}</td>
-                    <td>{when(j.failedAt)}</td>
+                    <td data-label="Queue">{j.queue}</td>
+                    <td className="error-text" data-label="Error">
+                      {j.error}
+                    </td>
+                    <td data-label="Failed">{when(j.failedAt)}</td>
                     <td>
                       <button type="button" disabled={busy === j.id} onClick={() => void replay(j.id)}>
                         Replay
@@ -107,7 +109,7 @@ function RunsOverview({ user }: { user: User }) {
         {runs.error && <p className="error">Could not load runs: {runs.error}</p>}
         {runs.data?.length === 0 && <p className="muted">No runs yet.</p>}
         {runs.data && runs.data.length > 0 && (
-          <table>
+          <table className="stacked">
             <thead>
               <tr>
                 <th scope="col">Run</th>
@@ -121,19 +123,19 @@ function RunsOverview({ user }: { user: User }) {
             <tbody>
               {runs.data.map((r) => (
                 <tr key={r.id}>
-                  <td>
+                  <td data-label="Run">
                     <a href={`/runs/${encodeURIComponent(r.id)}`} onClick={onLinkClick}>
                       {r.id.slice(0, 12)}
                     </a>
                   </td>
-                  <td>{labels.data?.[r.id]?.candidateName ?? "—"}</td>
-                  <td>{labels.data?.[r.id]?.postingTitle ?? "—"}</td>
-                  <td>{r.workflowId}</td>
-                  <td>
+                  <td data-label="Candidate">{labels.data?.[r.id]?.candidateName ?? "—"}</td>
+                  <td data-label="Posting">{labels.data?.[r.id]?.postingTitle ?? "—"}</td>
+                  <td data-label="Workflow">{r.workflowId}</td>
+                  <td data-label="Status">
                     <span className={`badge ${r.status}`}>{r.status}</span>
                     {r.overdue && <span className="badge failed"> overdue</span>}
                   </td>
-                  <td>{when(r.createdAt)}</td>
+                  <td data-label="Started">{when(r.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -145,7 +147,7 @@ function RunsOverview({ user }: { user: User }) {
         {events.error && <p className="error">Could not load events: {events.error}</p>}
         {events.data?.length === 0 && <p className="muted">No events yet. Lever's webhooks arrive here.</p>}
         {events.data && events.data.length > 0 && (
-          <table>
+          <table className="stacked">
             <thead>
               <tr>
                 <th scope="col">Event</th>
@@ -158,13 +160,13 @@ function RunsOverview({ user }: { user: User }) {
             <tbody>
               {events.data.map((e) => (
                 <tr key={e.id}>
-                  <td>{e.event}</td>
-                  <td>{e.source}</td>
-                  <td>
+                  <td data-label="Event">{e.event}</td>
+                  <td data-label="Source">{e.source}</td>
+                  <td data-label="Status">
                     <span className={`badge ${e.status}`}>{e.status}</span>
                   </td>
-                  <td>{when(e.receivedAt)}</td>
-                  <td>
+                  <td data-label="Received">{when(e.receivedAt)}</td>
+                  <td data-label="Trace">
                     {e.traceId && can(user, "audit") ? (
                       <a href={`/audit?trace=${encodeURIComponent(e.traceId)}`} onClick={onLinkClick}>
                         {e.traceId.slice(0, 12)}

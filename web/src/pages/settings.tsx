@@ -216,7 +216,7 @@ export function SettingsPage() {
             </button>
             {typeof doctor[c.id] === "string" && <p>{doctor[c.id] as string}</p>}
             {Array.isArray(doctor[c.id]) && (
-              <table>
+              <table className="stacked">
                 <caption>Doctor results for {c.name}</caption>
                 <thead>
                   <tr>
@@ -228,11 +228,11 @@ export function SettingsPage() {
                 <tbody>
                   {(doctor[c.id] as DoctorRow[]).map((row, i) => (
                     <tr key={i}>
-                      <td>
+                      <td data-label="Check">
                         {row.check}
                         {CHECK_TERMS[row.check] && <div className="muted small">{CHECK_TERMS[row.check]}</div>}
                       </td>
-                      <td>
+                      <td data-label="Result">
                         {row.status === "fail" || (!row.status && !row.ok) ? (
                           <strong className="error-text">problem</strong>
                         ) : row.status === "warn" ? (
@@ -241,7 +241,7 @@ export function SettingsPage() {
                           (row.status ?? "ok")
                         )}
                       </td>
-                      <td>
+                      <td data-label="Detail">
                         {row.detail}
                         {row.fix && <div className="muted small">Fix: {row.fix}</div>}
                       </td>
@@ -251,7 +251,7 @@ export function SettingsPage() {
               </table>
             )}
             {c.webhooks && c.webhooks.length > 0 && (
-              <table>
+              <table className="stacked">
                 <caption>Webhook health</caption>
                 <thead>
                   <tr>
@@ -264,10 +264,10 @@ export function SettingsPage() {
                 <tbody>
                   {c.webhooks.map((w) => (
                     <tr key={w.event}>
-                      <td>{w.event}</td>
-                      <td>{w.lastDeliveryAt ? new Date(w.lastDeliveryAt).toLocaleString() : "never"}</td>
-                      <td>{w.deliveries}</td>
-                      <td>{w.failures ? <strong className="error-text">{w.failures}</strong> : 0}</td>
+                      <td data-label="Event">{w.event}</td>
+                      <td data-label="Last delivery">{w.lastDeliveryAt ? new Date(w.lastDeliveryAt).toLocaleString() : "never"}</td>
+                      <td data-label="Deliveries">{w.deliveries}</td>
+                      <td data-label="Failures">{w.failures ? <strong className="error-text">{w.failures}</strong> : 0}</td>
                     </tr>
                   ))}
                 </tbody>

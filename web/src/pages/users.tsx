@@ -59,7 +59,7 @@ export function UsersPage({ me }: { me: User }) {
       <h1>Users</h1>
       {users.error && <p className="error">{users.error}</p>}
       {users.data && (
-        <table>
+        <table className="stacked">
           <thead>
             <tr>
               <th scope="col">E-mail</th>
@@ -72,11 +72,13 @@ export function UsersPage({ me }: { me: User }) {
           <tbody>
             {users.data.map((u) => (
               <tr key={u.id}>
-                <td>{u.email}</td>
-                <td>{u.role.replace("_", " ")}</td>
-                <td className="small">{u.postingIds.map((id) => titles.get(id) ?? id).join(", ") || "—"}</td>
-                <td>{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : "never"}</td>
-                <td>
+                <td data-label="E-mail">{u.email}</td>
+                <td data-label="Role">{u.role.replace("_", " ")}</td>
+                <td className="small" data-label="Postings">
+                  {u.postingIds.map((id) => titles.get(id) ?? id).join(", ") || "—"}
+                </td>
+                <td data-label="Last sign-in">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : "never"}</td>
+                <td data-label="State">
                   {u.id === me.id ? (
                     "you"
                   ) : (

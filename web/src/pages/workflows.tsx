@@ -78,7 +78,7 @@ function WorkflowList({ user }: { user: User }) {
       {list.error && <p className="error">Could not load workflows: {list.error}</p>}
       {!admin && <p className="muted">Only admins switch workflows on and off or change their modes; here you can see how each one runs.</p>}
       {list.data && (
-        <table>
+        <table className="stacked">
           <thead>
             <tr>
               <th scope="col">Workflow</th>
@@ -90,20 +90,20 @@ function WorkflowList({ user }: { user: User }) {
           <tbody>
             {list.data.map((w) => (
               <tr key={w.id}>
-                <td>
+                <td data-label="Workflow">
                   <a href={`/workflows/${encodeURIComponent(w.id)}`} onClick={onLinkClick}>
                     {w.name}
                   </a>
                   {w.description && <div className="muted small">{w.description}</div>}
                 </td>
-                <td>
+                <td data-label="Enabled">
                   <label className="switch">
                     <input type="checkbox" checked={w.enabled} disabled={!admin} onChange={(e) => void change(w, { enabled: e.target.checked })} />
                     <span>{w.enabled ? "on" : "off"}</span>
                     <span className="sr-only"> — {w.name} enabled</span>
                   </label>
                 </td>
-                <td>
+                <td data-label="Mode">
                   <label>
                     <span className="sr-only">Mode of {w.name}</span>
                     <select value={w.mode} disabled={!admin} onChange={(e) => setPending({ workflow: w, mode: e.target.value })}>
@@ -116,7 +116,9 @@ function WorkflowList({ user }: { user: User }) {
                   {w.pendingChange && <PendingChange workflow={w} user={user} admin={admin} onDecide={(d) => void decide(w, d)} />}
                   <ActionModes workflow={w} />
                 </td>
-                <td className="small">{w.trigger ?? "—"}</td>
+                <td className="small" data-label="Trigger">
+                  {w.trigger ?? "—"}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -391,7 +393,7 @@ function ReplayTable({ result }: { result: ReplayResult }) {
   return (
     <>
       {apart.length > 0 && <p className="muted">Not differences in the workflow, so not counted: {apart.join(", ")}.</p>}
-      <table className="replay">
+      <table className="replay stacked">
         <caption>
           {c.differs} of {result.rows.length} events would get a different proposal
         </caption>
@@ -406,12 +408,12 @@ function ReplayTable({ result }: { result: ReplayResult }) {
         <tbody>
           {result.rows.map((r) => (
             <tr key={r.eventId} className={r.differs ? "differs" : undefined}>
-              <td>{r.eventId}</td>
-              <td>{r.candidate ?? "—"}</td>
-              <td>
+              <td data-label="Event">{r.eventId}</td>
+              <td data-label="Candidate">{r.candidate ?? "—"}</td>
+              <td data-label={result.baseline}>
                 <Side row={r} side="current" />
               </td>
-              <td>
+              <td data-label={result.replayed}>
                 <Side row={r} side="replayed" />
                 {r.outcome === "differs" && <span className="badge failed"> would differ</span>}
                 {r.outcome === "edited" && <span className="badge"> edited by a person</span>}
