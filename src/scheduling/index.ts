@@ -46,9 +46,11 @@ export {
   peopleTime,
   candidateReminder,
   interviewerReminder,
+  timeLeftWords,
   ReminderOffsetError,
   DEFAULT_REMINDER_OFFSETS,
   type ReminderText,
+  type ReminderRecipient,
 } from "./reminders/reminders.ts";
 export { noShowRisk, noShowSignals, type NoShowRisk, type NoShowSignals, type InviteAnswer } from "./no-show/risk.ts";
 export { markNoShow, NoShowRefused, type MarkedNoShow, type NoShowRefusal } from "./no-show/mark-no-show.ts";
@@ -75,6 +77,7 @@ export {
   type LinkLanguage,
 } from "./self-schedule/link-request.ts";
 export { bookingLinkEmail } from "./self-schedule/link-email.ts";
+export { linkTokenContext, bookingLinkUrl, openBookingLink, withoutBookingLink } from "./self-schedule/link-token.ts";
 export {
   chooseMitigations,
   parseMitigations,

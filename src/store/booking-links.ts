@@ -4,7 +4,9 @@
  * hash, so neither these tables nor a timing difference in the lookup give a working token away.
  * The link's URL itself is kept by the run that made it (`scheduling.propose` in link or email
  * mode: its step output, and in email mode the e-mail proposal's text), so a copy of the whole
- * database does hold the live links of those runs.
+ * database does hold the live links of those runs. `token_sealed` holds the token sealed with the
+ * service's secret key (given as `seal`), so the reminders can repeat the link without the
+ * database alone giving it away.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Database, Queryable } from "./database.ts";
@@ -80,6 +82,8 @@ export interface NewBookingLink {
   requestKey: string;
   request: Record<string, unknown>;
   expiresAt: Date;
+  /** Seals the new token for `token_sealed` (the service's secret box); without it none is kept. */
+  seal?: ((token: string) => string) | undefined;
 }
 
 /**
@@ -97,13 +101,22 @@ export function createBookingLinkStore(db: Database | Queryable) {
     async create(input: NewBookingLink): Promise<{ token?: string | undefined; link: BookingLink }> {
       const token = newLinkToken();
       const { rows } = await db.query<Row>(
-        `insert into booking_links (token_hash, connection_id, opportunity_id, request_key, request, expires_at)
-         values ($1, $2, $3, $4, $5::jsonb, $6)
+        `insert into booking_links (token_hash, connection_id, opportunity_id, request_key, request, expires_at, token_sealed)
+         values ($1, $2, $3, $4, $5::jsonb, $6, $7)
          on conflict (connection_id, request_key) do update
-           set token_hash = excluded.token_hash, request = excluded.request, expires_at = excluded.expires_at, updated_at = now()
+           set token_hash = excluded.token_hash, request = excluded.request, expires_at = excluded.expires_at,
+               token_sealed = excluded.token_sealed, updated_at = now()
            where booking_links.status = 'open'
          returning ${COLUMNS}`,
-        [hashLinkToken(token), input.connectionId, input.opportunityId, input.requestKey, JSON.stringify(input.request), input.expiresAt],
+        [
+          hashLinkToken(token),
+          input.connectionId,
+          input.opportunityId,
+          input.requestKey,
+          JSON.stringify(input.request),
+          input.expiresAt,
+          input.seal?.(token) ?? null,
+        ],
       );
       if (rows[0]) return { token, link: toLink(rows[0]) };
       const existing = await db.query<Row>(`select ${COLUMNS} from booking_links where connection_id = $1 and request_key = $2`, [

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseBookingParams } from "../booking/params.ts";
-import { candidateReminder, dueReminder, interviewerReminder, parseReminderOffsets, peopleTime, ReminderOffsetError } from "./reminders.ts";
+import { candidateReminder, dueReminder, interviewerReminder, parseReminderOffsets, peopleTime, ReminderOffsetError, timeLeftWords } from "./reminders.ts";
 
 const booking = parseBookingParams({
   opportunityId: "opp-1",
@@ -46,20 +46,67 @@ describe("interview reminders", () => {
     assert.equal(dueReminder(start, [1440, 60], at("2027-01-12T14:30:00Z")), undefined);
   });
 
-  it("writes the candidate's time for people in their zone, with the video link, and the interviewers' in UTC", () => {
+  it("writes the candidate's time for people in their zone, with the video link", () => {
     assert.equal(peopleTime("2027-01-12T14:30:00Z", "2027-01-12T15:15:00Z", "Europe/Lisbon"), "Tuesday 12 January, 14:30–15:15 (Lisbon time)");
-    const r = candidateReminder(booking, { offsetMinutes: 1440, joinUrl: "https://meet.example/abc", rescheduleUrl: "https://fulcrum.example/book/tok" });
+    const r = candidateReminder(booking, {
+      now: Date.parse("2027-01-11T14:30:00Z"),
+      joinUrl: "https://meet.example/abc",
+      rescheduleUrl: "https://fulcrum.example/book/tok",
+    });
     assert.match(r.subject, /tomorrow, Tuesday 12 January, 14:30–16:30 \(Lisbon time\)/);
     assert.match(r.text, /^Hello Casey,/);
     assert.ok(!r.text.includes("Candidate"), "only the first name");
     assert.match(r.text, /Join by video: https:\/\/meet\.example\/abc/);
     assert.match(r.text, /Reschedule or cancel here: https:\/\/fulcrum\.example\/book\/tok/);
-    const hint = candidateReminder(booking, { offsetMinutes: 60, rescheduleHint: "To reschedule, use the link in your booking confirmation." });
+    const hint = candidateReminder(booking, {
+      now: Date.parse("2027-01-12T13:30:00Z"),
+      rescheduleHint: "To reschedule, use the link in your booking confirmation.",
+    });
     assert.ok(!/Reschedule or cancel here/.test(hint.text));
     assert.match(hint.text, /in one hour/);
     assert.match(hint.text, /use the link in your booking confirmation/);
-    const i = interviewerReminder(booking, { offsetMinutes: 1440, joinUrl: "https://meet.example/abc" });
-    assert.match(i.text, /not accepted the calendar invite/);
-    assert.match(i.subject, /Tue 12 Jan, 14:30–16:30 UTC/);
+  });
+
+  it("words the reminder from the time actually left, not from the offset that armed it", () => {
+    // The 24 h timer fired late, at 00:30 on the interview's own day in Lisbon: "today", not "tomorrow".
+    const late = candidateReminder(booking, { now: Date.parse("2027-01-12T00:30:00Z") });
+    assert.match(late.text, /your interview is today: Tuesday 12 January, 14:30/);
+    assert.ok(!/tomorrow/.test(late.subject + late.text), late.subject);
+    // The panel was moved to start 40 minutes after its 1 h timer fires.
+    const moved = candidateReminder(booking, { now: Date.parse("2027-01-12T13:50:00Z") });
+    assert.match(moved.subject, /^Reminder: your interview in 40 minutes, /);
+    // A timer a minute late still reads as the hour it was meant for.
+    assert.equal(timeLeftWords("2027-01-12T14:30:00Z", Date.parse("2027-01-12T13:31:00Z"), "Europe/Lisbon"), "in one hour");
+    assert.equal(timeLeftWords("2027-01-12T14:30:00Z", Date.parse("2027-01-12T11:10:00Z"), "Europe/Lisbon"), "in 3 hours and 20 minutes");
+    assert.equal(timeLeftWords("2027-01-12T14:30:00Z", Date.parse("2027-01-09T12:00:00Z"), "Europe/Lisbon"), "on Tuesday");
+    // The day is the candidate's: at 14:00 UTC a 23:30 UTC start is today in Lisbon, tomorrow in Tokyo.
+    assert.equal(timeLeftWords("2027-01-12T23:30:00Z", Date.parse("2027-01-12T14:00:00Z"), "Europe/Lisbon"), "today");
+    assert.equal(timeLeftWords("2027-01-12T23:30:00Z", Date.parse("2027-01-12T14:00:00Z"), "Asia/Tokyo"), "tomorrow");
+  });
+
+  it("writes the interviewers' times in their own zones, and says when a zone is the organisation's", () => {
+    const now = Date.parse("2027-01-11T14:30:00Z");
+    const one = interviewerReminder(booking, {
+      now,
+      joinUrl: "https://meet.example/abc",
+      recipients: [{ email: "tech@example.com", timezone: "America/New_York", zoneSource: "calendar" }],
+    });
+    assert.match(one.text, /not accepted the calendar invite/);
+    assert.match(one.subject, /Tue 12 Jan, 09:30–11:30 \(New York time\)/);
+    assert.match(one.text, /^10:30–11:30 Technical$/m);
+    assert.ok(!/UTC/.test(one.subject + one.text), "no UTC times");
+    assert.ok(!/organisation's zone/.test(one.text));
+    const two = interviewerReminder(booking, {
+      now,
+      recipients: [
+        { email: "tech@example.com", timezone: "America/New_York", zoneSource: "calendar" },
+        { email: "hm@example.com", timezone: "Europe/Berlin", zoneSource: "organisation" },
+      ],
+    });
+    assert.match(two.text, /^New York time \(tech@example\.com\):\n09:30–10:15 Hiring manager$/m);
+    assert.match(two.text, /^Berlin time \(hm@example\.com\):\n15:30–16:15 Hiring manager$/m);
+    assert.match(two.text, /Berlin time is the organisation's zone: no time zone is set for hm@example\.com/);
+    const utc = interviewerReminder(booking, { now, recipients: [{ email: "hm@example.com", timezone: "UTC", zoneSource: "utc" }] });
+    assert.match(utc.text, /Times are in UTC: no time zone is set for hm@example\.com in the calendar settings, nor for the organisation/);
   });
 });

@@ -65,10 +65,36 @@ export function peopleTime(start: string, end: string, zone: string): string {
   return `${s.toFormat("cccc d LLLL, HH:mm")}–${sameDay ? e.toFormat("HH:mm") : e.toFormat("cccc d LLLL, HH:mm")} (${zoneLabel(zone)})`;
 }
 
-function inWords(minutes: number): string {
-  if (minutes % 1440 === 0) return minutes === 1440 ? "tomorrow" : `in ${minutes / 1440} days`;
-  if (minutes % 60 === 0) return minutes === 60 ? "in one hour" : `in ${minutes / 60} hours`;
-  return `in ${minutes} minutes`;
+/**
+ * How far off the interview is, in words, from the time actually left when the reminder is sent
+ * (not from the offset that armed it: a timer fires late, a panel is moved after its timers were
+ * set). Hours and minutes under six hours, rounded to five minutes past twenty; beyond that the
+ * day as the person lives it in `zone` ("today", "tomorrow", "on Friday").
+ * @example
+ * timeLeftWords("2027-01-12T14:30:00Z", Date.parse("2027-01-12T13:31:00Z"), "Europe/Lisbon") // "in one hour"
+ */
+export function timeLeftWords(start: string, now: number, zone: string): string {
+  const minutes = Math.round((Date.parse(start) - now) / 60_000);
+  if (minutes <= 1) return "starting now";
+  if (minutes < 20) return `in ${minutes} minutes`;
+  const rounded = Math.round(minutes / 5) * 5;
+  if (rounded < 60) return `in ${rounded} minutes`;
+  if (rounded < 6 * 60) {
+    const hours = Math.floor(rounded / 60);
+    const rest = rounded % 60;
+    const h = hours === 1 ? "one hour" : `${hours} hours`;
+    return rest === 0 ? `in ${h}` : `in ${h} and ${rest} minutes`;
+  }
+  const s = DateTime.fromISO(start, { zone });
+  const days = Math.round(s.startOf("day").diff(DateTime.fromMillis(now, { zone }).startOf("day"), "days").days);
+  if (days <= 0) return "today";
+  if (days === 1) return "tomorrow";
+  if (days < 7) return `on ${s.toFormat("cccc")}`;
+  return `in ${days} days`;
+}
+
+function panelEnd(b: Pick<BookingParams, "sessions">): string {
+  return b.sessions.reduce((m, s) => (Date.parse(s.end) > Date.parse(m) ? s.end : m), b.sessions[0]!.end);
 }
 
 export interface ReminderText {
@@ -82,12 +108,12 @@ export interface ReminderText {
  */
 export function candidateReminder(
   b: BookingParams,
-  o: { offsetMinutes: number; joinUrl?: string | undefined; rescheduleUrl?: string | undefined; rescheduleHint?: string | undefined },
+  o: { now: number; joinUrl?: string | undefined; rescheduleUrl?: string | undefined; rescheduleHint?: string | undefined },
 ): ReminderText {
   const first = b.candidate.name.trim().split(/\s+/)[0] ?? "";
-  const end = b.sessions.reduce((m, s) => (Date.parse(s.end) > Date.parse(m) ? s.end : m), b.sessions[0]!.end);
-  const when = peopleTime(panelStart(b), end, b.candidate.timezone);
-  const lines = [`Hello ${first},`, "", `A reminder that your interview is ${inWords(o.offsetMinutes)}: ${when}.`];
+  const when = peopleTime(panelStart(b), panelEnd(b), b.candidate.timezone);
+  const left = timeLeftWords(panelStart(b), o.now, b.candidate.timezone);
+  const lines = [`Hello ${first},`, "", `A reminder that your interview is ${left}: ${when}.`];
   if (b.sessions.length > 1) {
     lines.push(
       "",
@@ -101,21 +127,50 @@ export function candidateReminder(
   else if (o.joinUrl) lines.push("", `Join by video: ${o.joinUrl}`);
   if (o.rescheduleUrl) lines.push("", `Need another time? Reschedule or cancel here: ${o.rescheduleUrl}`);
   else if (o.rescheduleHint) lines.push("", o.rescheduleHint);
-  return { subject: `Reminder: your interview ${inWords(o.offsetMinutes)}, ${when}`, text: lines.join("\n") };
+  return { subject: `Reminder: your interview ${left}, ${when}`, text: lines.join("\n") };
 }
 
-/** The reminder to interviewers who have not accepted the invite yet. */
-export function interviewerReminder(b: BookingParams, o: { offsetMinutes: number; joinUrl?: string | undefined }): ReminderText {
-  const end = b.sessions.reduce((m, s) => (Date.parse(s.end) > Date.parse(m) ? s.end : m), b.sessions[0]!.end);
-  const when = `${DateTime.fromISO(panelStart(b), { zone: "UTC" }).toFormat("ccc d LLL, HH:mm")}–${DateTime.fromISO(end, { zone: "UTC" }).toFormat("HH:mm")} UTC`;
+/** An interviewer to remind, and the zone their times are written in (where it came from). */
+export interface ReminderRecipient {
+  email: string;
+  timezone: string;
+  /** `calendar`: their calendar identity's own zone; `organisation`: the configured default, none being known for them; `utc`: neither is set. */
+  zoneSource: "calendar" | "organisation" | "utc";
+}
+
+/**
+ * The reminder to interviewers who have not accepted the invite yet, with the times in each
+ * recipient's own zone. Recipients in several zones get each zone's times, labelled; a zone that is
+ * the organisation's default (or UTC) rather than the person's own is said to be so.
+ */
+export function interviewerReminder(
+  b: BookingParams,
+  o: { now: number; recipients: readonly ReminderRecipient[]; joinUrl?: string | undefined },
+): ReminderText {
+  const zones = [...new Map(o.recipients.map((r) => [r.timezone, r])).keys()];
+  if (zones.length === 0) zones.push("UTC");
+  const start = panelStart(b);
+  const first = zones[0]!;
+  const left = timeLeftWords(start, o.now, first);
+  const day = (zone: string) => DateTime.fromISO(start, { zone }).toFormat("ccc d LLL");
+  const span = (zone: string, s: string, e: string) => `${DateTime.fromISO(s, { zone }).toFormat("HH:mm")}–${DateTime.fromISO(e, { zone }).toFormat("HH:mm")}`;
+  const when = (zone: string) => `${day(zone)}, ${span(zone, start, panelEnd(b))} (${zoneLabel(zone)})`;
   const lines = [
-    `You have not accepted the calendar invite for an interview panel ${inWords(o.offsetMinutes)} (${when}).`,
+    `You have not accepted the calendar invite for an interview panel ${left} (${zones.map(when).join("; ")}).`,
     "Please accept it, or decline it so the coordinator can find someone else in time.",
-    "",
-    ...b.sessions.map(
-      (s) => `${DateTime.fromISO(s.start, { zone: "UTC" }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: "UTC" }).toFormat("HH:mm")} UTC ${s.title}`,
-    ),
   ];
+  for (const zone of zones) {
+    const who = o.recipients.filter((r) => r.timezone === zone);
+    lines.push("", zones.length > 1 ? `${zoneLabel(zone)} (${who.map((r) => r.email).join(", ")}):` : `${zoneLabel(zone)}:`);
+    lines.push(...b.sessions.map((s) => `${span(zone, s.start, s.end)} ${s.title}`));
+    const fallback = who.filter((r) => r.zoneSource !== "calendar");
+    if (fallback.length > 0)
+      lines.push(
+        fallback[0]!.zoneSource === "utc"
+          ? `(Times are in UTC: no time zone is set for ${fallback.map((r) => r.email).join(", ")} in the calendar settings, nor for the organisation.)`
+          : `(${zoneLabel(zone)} is the organisation's zone: no time zone is set for ${fallback.map((r) => r.email).join(", ")} in the calendar settings.)`,
+      );
+  }
   if (b.format !== "onsite" && o.joinUrl) lines.push("", `Video: ${o.joinUrl}`);
-  return { subject: `Please answer the interview invite: ${when}`, text: lines.join("\n") };
+  return { subject: `Please answer the interview invite: ${when(first)}`, text: lines.join("\n") };
 }

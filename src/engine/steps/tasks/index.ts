@@ -46,7 +46,13 @@ export function builtInTasks(
     "interview.transcribe": interviewTranscribeTask({ ...options.interviews, tools: options.tools }),
     "interview.analyze": interviewAnalyzeTask({ tools: options.tools }),
     "scheduling.propose": schedulingProposeTask(options.scheduling),
-    "scheduling.reminder": schedulingReminderTask({ calendars: options.scheduling?.calendars, secrets: options.scheduling?.secrets }),
+    // Reminders go out at their timers through the notifier (settings.send: auto), see reminder-delivery.ts.
+    "scheduling.reminder": schedulingReminderTask({
+      calendars: options.scheduling?.calendars,
+      secrets: options.scheduling?.secrets,
+      publicUrl: options.scheduling?.publicUrl,
+      notify: options.notify,
+    }),
     "scheduling.mitigate": schedulingMitigateTask({
       calendars: options.scheduling?.calendars,
       scheduling: options.scheduling?.scheduling,

@@ -133,7 +133,7 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
           const joinUrl = Object.values(row.events)
             .map((e) => e.conferenceUrl as string | undefined)
             .find(Boolean);
-          const text = candidateReminder(booking, { offsetMinutes: extra, joinUrl, rescheduleHint: row.link_booked ? RESCHEDULE_HINT : undefined });
+          const text = candidateReminder(booking, { now, joinUrl, rescheduleHint: row.link_booked ? RESCHEDULE_HINT : undefined });
           extraReminder = { due: true, to: booking.candidate.email, subject: text.subject, message: text.text, offsetMinutes: extra };
         } else extraReminder = { due: false, reason: "the extra reminder for this time was already sent" };
       }

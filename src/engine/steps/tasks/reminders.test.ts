@@ -3,11 +3,14 @@
  * booker writes; the task finds it by the Lever panel of the interview whose timer fired.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createBookingStore, createReminderStore, createSchedulingChangeStore } from "../../../store/index.ts";
+import { linkTokenContext } from "../../../scheduling/index.ts";
+import { createBookingLinkStore, createBookingStore, createReminderStore, createSchedulingChangeStore, hashLinkToken } from "../../../store/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
+import { createSecretBox } from "../../connections/secret-box.ts";
 import type { LeverGateway, TaskInput } from "../../ports.ts";
-import { schedulingReminderTask } from "./reminders.ts";
+import { schedulingReminderTask, type ReminderTaskSettings } from "./reminders.ts";
 
 const START = "2027-01-12T14:30:00Z";
 const params = (start = START) => ({
@@ -48,8 +51,8 @@ for (const engine of await testEngines()) {
     });
     after(async () => t?.drop());
 
-    const run = (over: Partial<TaskInput> = {}) =>
-      schedulingReminderTask({ now: () => clock })({
+    const run = (over: Partial<TaskInput> = {}, settings: ReminderTaskSettings = {}) =>
+      schedulingReminderTask({ now: () => clock, ...settings })({
         with: { offsets: "24h, 1h" },
         context: {},
         fetch: async () => ({}),
@@ -163,6 +166,102 @@ for (const engine of await testEngines()) {
         "one alert for the panel's three sessions",
       );
       assert.equal((await createReminderStore(t.db).sentFor(key)).filter((r) => r.audience === "alert").length, 1);
+    });
+
+    it("sends the candidate's reminder at its timer with a reschedule link that opens the booking, and keeps no link in the run", async () => {
+      // A panel the candidate booked with their self-scheduling link; the link's token is kept sealed only.
+      const key = "opp-4:onsite";
+      const p = {
+        ...params(),
+        opportunityId: "opp-4",
+        panelKey: key,
+        candidate: { ...params().candidate, email: "lee@mail.example" },
+        sessions: [{ ...params().sessions[0]!, interviewers: [{ leverUserId: "u4", email: "hm4@example.com" }] }],
+      };
+      const bookings = createBookingStore(t.db);
+      await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-4", paramsHash: "h4", params: p }, [
+        { interviewer: "hm4@example.com", sessionId: "hm", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+      ]);
+      await bookings.recordPanel(key, "panel-4");
+      await bookings.setStatus(key, "booked");
+      const box = createSecretBox(randomBytes(32));
+      const links = createBookingLinkStore(t.db);
+      const made = await links.create({
+        connectionId: "default",
+        opportunityId: "opp-4",
+        requestKey: "opp-4:onsite:trace-4",
+        request: {},
+        expiresAt: new Date(Date.parse(START) - 86_400_000),
+        seal: (token) => box.seal(token, linkTokenContext("default", "opp-4:onsite:trace-4")),
+      });
+      assert.ok(made.token);
+      assert.equal(await links.markBooked(hashLinkToken(made.token), key, p, new Date(p.sessions[0]!.end)), true);
+      const { rows: stored } = await t.db.query<{ row: string }>("select row_to_json(l)::text as row from booking_links l where panel_key = $1", [key]);
+      assert.ok(!stored[0]!.row.includes(made.token), "the database keeps no token in clear");
+
+      const sentMail: { channel: string; to: string; title: string; text: string }[] = [];
+      const settings: ReminderTaskSettings = {
+        notify: async (channel, to, m) => void sentMail.push({ channel, to, ...m }),
+        publicUrl: "https://fulcrum.example/",
+        secrets: { box },
+      };
+      clock = Date.parse(START) - 24 * 3_600_000 + 60_000;
+      const event = { panelId: "panel-4", interviewId: "int-4", opportunityId: "opp-4" };
+      const out = (await run({ event, with: { offsets: "24h, 1h", send: "auto" } }, settings)) as { candidate: Record<string, unknown> };
+      assert.equal(sentMail.length, 1, "sent by the timer's run, no approval");
+      assert.equal(sentMail[0]!.channel, "email");
+      assert.equal(sentMail[0]!.to, "lee@mail.example");
+      const url = /Reschedule or cancel here: (\S+)/.exec(sentMail[0]!.text)?.[1];
+      assert.equal(url, `https://fulcrum.example/book/${made.token}`);
+      const opened = await links.find(url!.split("/").at(-1)!, new Date(clock));
+      assert.equal(opened?.panelKey, key, "the link in the reminder opens the booked panel");
+      assert.equal(opened?.status, "booked");
+      assert.equal(out.candidate.sent, true);
+      assert.equal(out.candidate.due, false, "nothing is left for the workflow's approval steps");
+      assert.ok(!JSON.stringify(out).includes(made.token), "the run's output holds no working link");
+      assert.match(String(out.candidate.message), /booking link, sent in the e-mail only/);
+      const { rows: audit } = await t.db.query<{ data: Record<string, unknown>; text: string }>(
+        "select data->'data' as data, data::text as text from audit_records where kind = 'scheduling.reminded' and opportunity_id = 'opp-4'",
+      );
+      assert.equal(audit.length, 1, "one audit record for the reminder sent");
+      assert.equal(audit[0]!.data.audience, "candidate");
+      assert.equal(audit[0]!.data.bookingLink, true);
+      assert.ok(!audit[0]!.text.includes(made.token) && !audit[0]!.text.includes("lee@mail.example"), "no link, no address in the audit");
+
+      const again = (await run({ event, with: { offsets: "24h, 1h", send: "auto" } }, settings)) as { candidate: Record<string, unknown> };
+      assert.equal(sentMail.length, 1, "never sent twice");
+      assert.match(String(again.candidate.reason), /already sent/);
+    });
+
+    it("records a reminder without sending it when the workflow is set to shadow or a person approves each", async () => {
+      const key = "opp-5:onsite";
+      const p = {
+        ...params(),
+        opportunityId: "opp-5",
+        panelKey: key,
+        sessions: [{ ...params().sessions[0]!, interviewers: [{ leverUserId: "u5", email: "hm5@example.com" }] }],
+      };
+      const bookings = createBookingStore(t.db);
+      await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-5", paramsHash: "h5", params: p }, [
+        { interviewer: "hm5@example.com", sessionId: "hm", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+      ]);
+      await bookings.recordPanel(key, "panel-5");
+      await bookings.setStatus(key, "booked");
+      await t.db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('reminders-shadow', 'shadow', 'user:ops')");
+      const sentMail: string[] = [];
+      const settings: ReminderTaskSettings = { notify: async (_c, to) => void sentMail.push(to) };
+      const event = { panelId: "panel-5", interviewId: "int-5", opportunityId: "opp-5" };
+      clock = Date.parse(START) - 3_600_000;
+      const shadow = (await run({ event, with: { offsets: "24h, 1h", send: "auto", workflow: "reminders-shadow" } }, settings)) as {
+        candidate: Record<string, unknown>;
+      };
+      assert.equal(sentMail.length, 0);
+      assert.equal(shadow.candidate.sent, false);
+      assert.match(String(shadow.candidate.reason), /shadow/);
+      const approve = (await run({ event, with: { offsets: "24h, 1h", send: "approve" } }, settings)) as { candidate: Record<string, unknown> };
+      assert.equal(sentMail.length, 0);
+      assert.equal(approve.candidate.due, true, "left to the workflow's notify step, which waits for a person");
+      await assert.rejects(run({ event, with: { offsets: "1h", send: "sometimes" } }, settings), /settings\.send is "sometimes"/);
     });
   });
 }

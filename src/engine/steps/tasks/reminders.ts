@@ -3,10 +3,12 @@
  * interview events, N before each interview's start). Finds the panel Fulcrum booked for the
  * interview, re-reads its state and times (so a cancelled panel gets nothing and a moved one is
  * reminded for its new time only), picks the reminder due now, claims it once by booking, audience,
- * offset and start, and writes the candidate's and the not-yet-accepted interviewers' messages for
- * the workflow's notify steps, with the panel's no-show risk and its reasons.
+ * offset and start, and sends the candidate's reminder (worded from the time actually left, with
+ * the video link and the booking's reschedule link) and the not-yet-accepted interviewers' (in
+ * their own zones) — or, with `send: approve`, writes them for the workflow's notify steps; see
+ * reminder-delivery.ts for why. The output carries the panel's no-show risk and its reasons.
  */
-import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../../calendars/index.ts";
+import type { CalendarProvider, CalendarSecrets, CalendarsConfig, SecretSealer } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, resolveIdentity } from "../../../calendars/index.ts";
 import {
   candidateReminder,
@@ -15,19 +17,30 @@ import {
   interviewerReminder,
   noShowRisk,
   noShowSignals,
+  openBookingLink,
   panelStart,
   parseBookingParams,
   parseReminderOffsets,
   ReminderOffsetError,
+  withoutBookingLink,
   type InviteAnswer,
+  type ReminderRecipient,
 } from "../../../scheduling/index.ts";
-import { createReminderStore } from "../../../store/index.ts";
+import { createReminderStore, type Queryable } from "../../../store/index.ts";
 import { StepFailure } from "../../errors.ts";
-import type { TaskHandler } from "../../ports.ts";
+import type { Notifier, TaskHandler } from "../../ports.ts";
+import type { Mode } from "../../policy/index.ts";
+import { autoSendBlock, reminderSendMode, sendReminderOnce } from "./reminder-delivery.ts";
 
 export interface ReminderTaskSettings {
   calendars?: CalendarsConfig | undefined;
   secrets?: CalendarSecrets | undefined;
+  /** Sends the reminders (`send: auto`). */
+  notify?: Notifier | undefined;
+  /** The service's public address, for the booking's reschedule link. */
+  publicUrl?: string | undefined;
+  /** The environment's mode ceiling; a shadow ceiling (or the console's) sends nothing. */
+  modeCeiling?: Mode | undefined;
   /** Test seam: the clock. */
   now?: (() => number) | undefined;
 }
@@ -52,7 +65,7 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
   const open = () => (providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars, settings.secrets)])));
   const clock = settings.now ?? Date.now;
 
-  return async ({ with: params, event, connectionId, db, dryRun, lever }) => {
+  return async ({ with: params, event, connectionId, db, dryRun, lever, traceId }) => {
     let offsets: number[];
     try {
       offsets = parseReminderOffsets(params.offsets === undefined || params.offsets === "" ? [...DEFAULT_REMINDER_OFFSETS] : params.offsets);
@@ -60,6 +73,7 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       if (error instanceof ReminderOffsetError) throw new StepFailure(`settings.offsets: ${error.message}`);
       throw error;
     }
+    const send = reminderSendMode(params.send);
     const skip = (reason: string) => ({ due: false, reason, candidate: { due: false }, interviewers: { due: false }, alert: false });
 
     let panelId = typeof event.panelId === "string" ? event.panelId : undefined;
@@ -89,19 +103,68 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       .map((e) => e.conferenceUrl as string | undefined)
       .find(Boolean);
     const sent = await store.sentFor(row.panel_key);
+    const delivery = { notify: settings.notify, publicUrl: settings.publicUrl, box: settings.secrets?.box, modeCeiling: settings.modeCeiling };
+    const block = await autoSendBlock({ db, send, dryRun, workflowId: typeof params.workflow === "string" ? params.workflow : undefined }, delivery);
+    const zoneOf = (person: { leverUserId: string; email: string; name?: string | undefined }): ReminderRecipient => {
+      let zone: string | undefined;
+      try {
+        const id = resolveIdentity({ id: person.leverUserId, email: person.email, name: person.name }, calendars);
+        zone = "timezone" in id ? id.timezone : undefined;
+      } catch {
+        zone = undefined;
+      }
+      if (zone) return { email: person.email.toLowerCase(), timezone: zone, zoneSource: "calendar" };
+      if (calendars.defaultTimezone) return { email: person.email.toLowerCase(), timezone: calendars.defaultTimezone, zoneSource: "organisation" };
+      return { email: person.email.toLowerCase(), timezone: "UTC", zoneSource: "utc" };
+    };
+    const deliver = async (
+      claim: Parameters<typeof store.claim>[0],
+      messages: { to: string; subject: string; text: string }[],
+      link: string | undefined,
+    ): Promise<Record<string, unknown>> => {
+      const shown = { to: messages.map((m) => m.to).join(", "), subject: messages[0]!.subject, message: withoutBookingLink(messages[0]!.text, link) };
+      if (block && "approve" in block) {
+        if (!(dryRun || (await store.claim(claim))))
+          return { due: false, reason: `the ${claim.audience === "candidate" ? "candidate's" : "interviewers'"} reminder for this time was already sent` };
+        // Waits for a person in the workflow's notify step: the text goes into a proposal, so it carries no link.
+        return { due: true, ...shown, offsetMinutes: claim.offsetMinutes };
+      }
+      if (block) return { due: false, sent: false, reason: block.blocked, ...shown, offsetMinutes: claim.offsetMinutes };
+      const ok = await sendReminderOnce({
+        db,
+        notify: settings.notify!,
+        claim,
+        messages,
+        traceId,
+        connectionId,
+        opportunityId: booking.opportunityId,
+        link: link !== undefined,
+        actor: "task:scheduling.reminder",
+      });
+      if (!ok) return { due: false, reason: `the ${claim.audience === "candidate" ? "candidate's" : "interviewers'"} reminder for this time was already sent` };
+      return { due: false, sent: true, ...shown, offsetMinutes: claim.offsetMinutes };
+    };
 
-    // The candidate's reminder, once per booking, offset and start.
+    // The candidate's reminder, once per booking, offset and start, with the booking's reschedule link.
     let candidate: Record<string, unknown> = { due: false, reason: "the booking has no e-mail address for the candidate" };
     if (booking.candidate.email) {
-      const claim = { panelKey: row.panel_key, audience: "candidate" as const, offsetMinutes: offset, start, recipients: 1 };
-      if (dryRun || (await store.claim(claim))) {
-        // Booking links keep only a hash of their token, so the link itself cannot be repeated here.
-        const text = candidateReminder(booking, { offsetMinutes: offset, joinUrl, rescheduleHint: row.link_booked ? RESCHEDULE_HINT : undefined });
-        candidate = { due: true, to: booking.candidate.email, subject: text.subject, message: text.text, offsetMinutes: offset };
-      } else candidate = { due: false, reason: `the ${offset}-minute reminder for this time was already sent` };
+      // Not for a reminder waiting for approval: its text is kept in a proposal.
+      const link = row.link_booked && !(block && "approve" in block) ? await bookingLink(db, row.panel_key, delivery) : undefined;
+      const text = candidateReminder(booking, {
+        now,
+        joinUrl,
+        rescheduleUrl: link?.url,
+        rescheduleHint: row.link_booked && !link?.url ? RESCHEDULE_HINT : undefined,
+      });
+      candidate = await deliver(
+        { panelKey: row.panel_key, audience: "candidate", offsetMinutes: offset, start, recipients: 1 },
+        [{ to: booking.candidate.email, subject: text.subject, text: text.text }],
+        link?.url,
+      );
+      if (link?.reason) candidate.link = link.reason;
     }
 
-    // Interviewers who have not accepted, at the first (largest) offset only.
+    // Interviewers who have not accepted, at the first (largest) offset only, each in their own zone.
     let interviewers: Record<string, unknown> = { due: false, reason: "interviewers are reminded at the first offset only" };
     let invite: InviteAnswer = "unknown";
     if (offset === offsets[0]) {
@@ -109,26 +172,26 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       if ("error" in pending) interviewers = { due: false, reason: pending.error };
       else if (pending.emails.length === 0) interviewers = { due: false, reason: "every interviewer accepted the invite" };
       else {
+        const people = booking.sessions.flatMap((s) => s.interviewers);
+        const recipients = pending.emails.map((email) => zoneOf(people.find((p) => p.email.toLowerCase() === email) ?? { leverUserId: email, email }));
         const claim = { panelKey: row.panel_key, audience: "interviewers" as const, offsetMinutes: offset, start, recipients: pending.emails.length };
-        if (dryRun || (await store.claim(claim))) {
-          const text = interviewerReminder(booking, { offsetMinutes: offset, joinUrl });
-          interviewers = { due: true, to: pending.emails.join(", "), count: pending.emails.length, subject: text.subject, message: text.text };
-        } else interviewers = { due: false, reason: "the interviewers' reminder for this time was already sent" };
+        // Sent: one e-mail per zone, so each reads their own times; for approval: one e-mail to all, every zone named.
+        const zones = [...new Set(recipients.map((r) => r.timezone))];
+        const groups = block ? [recipients] : zones.map((z) => recipients.filter((r) => r.timezone === z));
+        const messages = groups.map((group) => {
+          const text = interviewerReminder(booking, { now, joinUrl, recipients: group });
+          return { to: group.map((r) => r.email).join(", "), subject: text.subject, text: text.text };
+        });
+        interviewers = { ...(await deliver(claim, messages, undefined)), count: pending.emails.length };
       }
       if ("candidate" in pending && pending.candidate) invite = pending.candidate;
     }
 
     const zones = booking.sessions
       .flatMap((s) => s.interviewers)
-      .map((i) => {
-        try {
-          const id = resolveIdentity({ id: i.leverUserId, email: i.email, name: i.name }, calendars);
-          return ("timezone" in id ? id.timezone : undefined) ?? calendars.defaultTimezone;
-        } catch {
-          return calendars.defaultTimezone;
-        }
-      })
-      .filter((z): z is string => typeof z === "string");
+      .map(zoneOf)
+      .filter((z) => z.zoneSource !== "utc")
+      .map((z) => z.timezone);
     const lastCandidate = sent.find((s) => s.audience === "candidate" && s.start === new Date(start).toISOString() && s.offsetMinutes !== offset);
     const risk = noShowRisk(
       noShowSignals(booking, {
@@ -146,6 +209,7 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       risk.level === "high" && (dryRun || (await store.claim({ panelKey: row.panel_key, audience: "alert", offsetMinutes: offset, start, recipients: 1 })));
     return {
       due: candidate.due === true || interviewers.due === true,
+      sent: candidate.sent === true || interviewers.sent === true,
       // Cancelling or moving the booking withdraws this run's reminders still waiting for approval.
       panelKey: row.panel_key,
       offsetMinutes: offset,
@@ -158,6 +222,21 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       alertMessage: `No-show risk ${risk.level} for the interview at ${start}: ${risk.reasons.join("; ")}.`,
     };
   };
+}
+
+/** The booked link of a panel as a URL again (its token opened from the sealed copy), or why it cannot be. */
+async function bookingLink(
+  db: Queryable,
+  panelKey: string,
+  d: { publicUrl?: string | undefined; box?: SecretSealer | undefined },
+): Promise<{ url?: string | undefined; reason?: string | undefined }> {
+  const { rows } = await db.query<{ connection_id: string; request_key: string; token_sealed: string | null }>(
+    "select connection_id, request_key, token_sealed from booking_links where panel_key = $1 and status = 'booked' order by updated_at desc limit 1",
+    [panelKey],
+  );
+  const r = rows[0];
+  if (!r) return { reason: "the booking has no self-scheduling link" };
+  return openBookingLink({ box: d.box, publicUrl: d.publicUrl, sealed: r.token_sealed, connectionId: r.connection_id, requestKey: r.request_key });
 }
 
 /** Interviewers whose answer to the calendar invite is not `accepted`, read from the organisers' calendars. */

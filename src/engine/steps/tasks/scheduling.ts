@@ -20,12 +20,14 @@ import { calendarsConfigSchema, openCalendarProvider, readAvailability } from ".
 import { schedulingConfigSchema, type SchedulingConfig } from "../../../config/index.ts";
 import {
   bookingLinkEmail,
+  bookingLinkUrl,
   businessDays,
   candidateTimezone,
   DEFAULT_CANCEL_NOTICE_HOURS,
   linkExpiry,
   linkLanguage,
   linkRequestSchema,
+  linkTokenContext,
   planPanel,
   proposeSchedule,
   readWindow,
@@ -197,14 +199,22 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
         cancelNoticeHours,
       });
       const expiresAt = linkExpiry(now, linkDays);
-      const base = settings.publicUrl!.endsWith("/") ? settings.publicUrl! : `${settings.publicUrl}/`;
       // A dry run makes no link (nothing outside the run is recorded); the URL shows where it would point.
+      // The token is kept sealed with the service's key, so the reminders can repeat the link.
+      const box = settings.secrets?.box;
       const made = dryRun
         ? { token: "dry-run" }
-        : await createBookingLinkStore(db).create({ connectionId, opportunityId: opp.id, requestKey: panelKey, request, expiresAt });
+        : await createBookingLinkStore(db).create({
+            connectionId,
+            opportunityId: opp.id,
+            requestKey: panelKey,
+            request,
+            expiresAt,
+            seal: box ? (token) => box.seal(token, linkTokenContext(connectionId, panelKey)) : undefined,
+          });
       const mode = selfMode === "email" && candidate.email ? "email" : "link";
       if (made.token) {
-        const url = new URL(`book/${made.token}`, base).href;
+        const url = bookingLinkUrl(settings.publicUrl!, made.token);
         self = {
           mode,
           url,
