@@ -34,7 +34,7 @@ export type WorkflowEngine = ReturnType<typeof createWorkflowEngine>;
 
 /**
  * Creates the engine. Wire `handleEvent` to the inbox's EventProcessor and `executeStep` /
- * `checkProposal` / `fireTimer` to the job queue (see `queue-dispatcher.ts`).
+ * `checkProposal` / `fireTimer` to the job queue (see `dispatch.ts`).
  */
 export function createWorkflowEngine(options: EngineOptions) {
   const engine = engineContext(options);
