@@ -1,8 +1,18 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { verifyQuotes } from "../../ai/verify-quotes.ts";
-import { ELISION, matchQuestions, maxWeightAssignment } from "./match-questions.ts";
+import { ELISION, matchQuestions, maxWeightAssignment, OPENER_THRESHOLD, similarityMatrix } from "./match-questions.ts";
 import { labelSpeakers } from "./speakers.ts";
+
+describe("similarity", () => {
+  it("meets a compound word and the word it starts with ('caseload', 'cases')", () => {
+    const sim = similarityMatrix(
+      ["How do you manage a high caseload?", "How do you look after your own wellbeing in a stressful job?", "Why do you want to join our team?"],
+      ["You might carry twenty or more cases here. How would you stay on top of that?"],
+    ).map((row) => row[0]!);
+    assert.ok(sim[0]! >= OPENER_THRESHOLD && sim[0]! > 2 * sim[1]!, sim.join(", "));
+  });
+});
 
 describe("optimal assignment", () => {
   it("beats the greedy choice", () => {

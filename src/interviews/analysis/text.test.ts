@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isAcknowledgement, isFollowUpQuestion, isQuestionUtterance, isSmallTalk, questionIntents, topicTokens } from "./text.ts";
+import { isAcknowledgement, isFollowUpQuestion, isQuestionUtterance, isSmallTalk, isSmallTalkTurn, questionIntents, topicTokens } from "./text.ts";
 
 describe("question detection", () => {
   it("finds interrogatives, with or without a question mark", () => {
@@ -34,6 +34,30 @@ describe("question detection", () => {
   });
 });
 
+describe("interviewer habits", () => {
+  it("takes a question to the other person followed by a short gloss for a question", () => {
+    assert.equal(isQuestionUtterance("Okay so first, what kit are you comfortable using? Scan tools, scopes, that sort of thing."), true);
+    assert.equal(isQuestionUtterance("Do you support a football team, by the way? I see the keyring."), true);
+    // A question the speaker answers at length is still not one.
+    assert.equal(
+      isQuestionUtterance("Why did I stay? Because the team was good, the work was varied and I was learning something new every single week there."),
+      false,
+    );
+  });
+  it("reads a turn that opens with an acknowledgement, or sets up a scenario first, as a new topic", () => {
+    assert.equal(isFollowUpQuestion("Okay. What if someone on the team is not pulling their weight?"), false);
+    assert.equal(isFollowUpQuestion("Nice. Was there a point where a job got too slow?"), false);
+    assert.equal(isFollowUpQuestion("You might carry twenty or more cases here. How would you stay on top of that?"), false);
+    assert.equal(isFollowUpQuestion("What did you learn from that one?"), true);
+    assert.equal(isFollowUpQuestion("And if he gets frustrated?"), true);
+  });
+  it("counts travel and connection checks as small talk", () => {
+    for (const t of ["Fine. And how do you get here, do you drive?", "Is the video working for you?", "How was the journey in?"])
+      assert.equal(isSmallTalkTurn(t), true, t);
+    assert.equal(isSmallTalkTurn("Do you hold a clean driving licence?"), false);
+  });
+});
+
 describe("topic tokens", () => {
   it("folds synonyms and drops question scaffolding", () => {
     const asked = topicTokens("Tell me about a disagreement with a coworker");
@@ -56,11 +80,16 @@ describe("paraphrases meet", () => {
   it("drops contractions and the discourse markers that open a turn", () => {
     assert.deepEqual(topicTokens("Good. First, what's your licence? You're sure?"), topicTokens("licence"));
   });
+  it("reads a negated quality as its opposite, and a wrong value as a matter of correctness", () => {
+    assert.deepEqual(topicTokens("a guest who was not happy").sort(), topicTokens("an unhappy guest").sort());
+    assert.deepEqual(topicTokens("bad data"), topicTokens("correct data"));
+  });
   it("names the kind of question asked", () => {
     assert.deepEqual(questionIntents("Have you ever had to calm an upset customer?"), ["intent:past-example"]);
     assert.deepEqual(questionIntents("What happens if you're behind on your round?"), ["intent:process"]);
     assert.deepEqual(questionIntents("Are you okay with working weekends?"), ["intent:availability"]);
     assert.deepEqual(questionIntents("Which scan tools have you used?"), ["intent:inventory"]);
     assert.deepEqual(questionIntents("Where do you see yourself in five years?"), ["intent:future"]);
+    assert.deepEqual(questionIntents("Can you tell me about a guest who was unhappy, and what you did?"), ["intent:past-example"]);
   });
 });

@@ -31,7 +31,7 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["improve", "improvement", "increase", "grow", "growth", "boost", "raise", "better"],
   ["strength", "strengths"],
   ["customer", "client", "patient", "user", "guest", "shopper", "buyer"],
-  ["difficult", "hard", "tough", "challenging", "challenge", "angry", "upset", "demanding", "frustrated", "unhappy", "irate"],
+  ["difficult", "hard", "tough", "challenging", "challenge", "angry", "upset", "demanding", "frustrated", "unhappy", "irate", "dissatisfied", "displeased"],
   ["deadline", "pressure", "rush", "urgent", "tight", "stress", "stressful"],
   ["salary", "compensation", "pay", "expectation", "expectations", "range"],
   ["start", "begin", "join", "availability", "available", "notice"],
@@ -70,7 +70,26 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["project", "initiative", "piece"],
   ["data", "numbers", "metrics", "analytics", "analysis", "analyse", "analyze"],
   ["explain", "communicate", "communication", "present", "presentation", "non-technical", "stakeholder", "stakeholders"],
-  ["debug", "troubleshoot", "diagnose", "investigate", "outage", "bug", "issue", "problem", "fix"],
+  [
+    "debug",
+    "troubleshoot",
+    "diagnose",
+    "investigate",
+    "outage",
+    "bug",
+    "issue",
+    "problem",
+    "fix",
+    "go about finding",
+    "track down",
+    "figure out what",
+    "work out what",
+    "pin down",
+    "narrow down",
+    "get to the bottom",
+    "root cause",
+  ],
+  ["intermittent", "sporadic", "occasional", "sometimes", "occasionally", "comes and goes", "on and off", "now and then", "every so often"],
   ["design", "architect", "architecture", "build", "built", "create", "created", "invent", "devise", "devised", "come up with", "came up with"],
   ["test", "testing", "quality", "qa", "verify"],
   [
@@ -167,6 +186,19 @@ for (const group of SYNONYM_GROUPS) {
 }
 PHRASES.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
 
+/**
+ * Paraphrases that change the words but not the topic, rewritten before tokens are taken: a
+ * negated quality is its opposite ("not happy" is "unhappy"), and a wrong value is a matter of
+ * correctness ("bad data" asks what "is the data correct" asks).
+ */
+const REWRITES: readonly [RegExp, string][] = [
+  [/\b(?:not|never|wasn't|weren't|isn't|aren't)\s+(?:(?:really|very|too|so|at all|particularly)\s+)?(?:happy|satisfied|pleased|content)\b/gi, " unhappy "],
+  [/\b(?:bad|wrong|incorrect|invalid|corrupt(?:ed)?|broken|dirty)\s+(data|numbers|figures|results?|records?|values?|entries|readings?)\b/gi, " accurate $1 "],
+  // "Is it right?", "get it right", "would get the same number": correctness and reproducibility.
+  [/\b(?:is|are|was|were|be|get (?:it|them|things)|got (?:it|them|things))\s+right\b/gi, " accurate "],
+  [/\b(?:get|got|gets|getting)\s+the\s+same\s+(?:numbers?|results?|answers?|values?|readings?|figures?)\b/gi, " reproducible "],
+];
+
 /** The words of a text, lower-cased. */
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) ?? [];
@@ -180,6 +212,7 @@ export function words(text: string): string[] {
  */
 export function topicTokens(text: string): string[] {
   let folded = text.replace(/’/g, "'");
+  for (const [pattern, replacement] of REWRITES) folded = folded.replace(pattern, replacement);
   for (const p of PHRASES) folded = folded.replace(p.pattern, ` ${p.head} `);
   const out: string[] = [];
   for (const w of words(folded)) {
@@ -194,7 +227,7 @@ export function topicTokens(text: string): string[] {
 const INTENTS: readonly [string, RegExp][] = [
   [
     "past-example",
-    /\b(?:tell (?:me|us) about an? (?:time|situation|occasion)|describe an? (?:time|situation|occasion)|have you (?:ever )?(?:had|been|come|dealt|faced|made|received|noticed|raised)|has an? \w+ ever|was there (?:a|an|ever) (?:time|point|moment|occasion)|(?:can|could) you think of an? (?:time|example)|give (?:me|us) an example|an example of|a time (?:when|you|that|where)|ever (?:had|come|made|been))\b/i,
+    /\b(?:tell (?:me|us) about an? (?:time|situation|occasion)|describe an? (?:time|situation|occasion)|have you (?:ever )?(?:had|been|come|dealt|faced|made|received|noticed|raised)|has an? \w+ ever|was there (?:a|an|ever) (?:time|point|moment|occasion)|(?:can|could) you think of an? (?:time|example)|give (?:me|us) an example|an example of|a time (?:when|you|that|where)|ever (?:had|come|made|been)|what (?:did you do|you did))\b/i,
   ],
   [
     "process",
@@ -247,15 +280,23 @@ export function isQuestionSentence(sentence: string): boolean {
   return INTERROGATIVE.test(s) && !/[.!]$/.test(s);
 }
 
+/** At most this many words may follow a question put to "you" in the same utterance ("Scan tools, scopes, that sort of thing."). */
+export const GLOSS_WORDS = 10;
+
+const ADDRESSED = /\byou(?:r|rs|'re|'ve|'d|'ll)?\b/i;
+
 /**
- * True when an utterance puts a question to the other person: its last sentence asks, or any of
- * its sentences is a prompt such as "tell me about…". A candidate's rhetorical "What did I learn?"
- * followed by the answer does not count, because the utterance goes on after it.
+ * True when an utterance puts a question to the other person: its last sentence asks, a question
+ * put to "you" is followed only by a short gloss, or any of its sentences is a prompt such as
+ * "tell me about…". A candidate's rhetorical "What did I learn?" followed by the answer does not
+ * count, because the utterance goes on after it.
  */
 export function isQuestionUtterance(text: string): boolean {
   const parts = sentences(text);
   if (parts.length === 0) return false;
   if (isQuestionSentence(parts.at(-1)!)) return true;
+  const asked = parts.findLastIndex((p) => p.endsWith("?") && ADDRESSED.test(p));
+  if (asked >= 0 && words(parts.slice(asked + 1).join(" ")).length <= GLOSS_WORDS) return true;
   return parts.some((p) => PROMPT.test(p.trim()));
 }
 
@@ -268,7 +309,7 @@ export function isAcknowledgement(text: string): boolean {
 }
 
 const SMALL_TALK =
-  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|find (?:us|the (?:place|building|office|link))|coffee|water|tea\b|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin))\b/i;
+  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|find (?:us|the (?:place|building|office|link))|coffee|water|tea\b|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin)|journey|do you drive|how (?:do|will|would|did) you get (?:here|in|to (?:us|work|the office))|(?:is|are) (?:the|my|your) (?:video|audio|sound|camera|mic|microphone|connection|screen)|can you see (?:me|my screen))\b/i;
 
 /** Small talk and housekeeping questions: an answer's span ends before them. */
 export function isSmallTalk(text: string): boolean {
@@ -289,16 +330,46 @@ const FOLLOW_UP_OPENING =
   /^(?:and,?\s+|so,?\s+|but,?\s+|okay,?\s+|ok,?\s+)*(?:how did|how much|how long|how many|how often|how so|how come|what did|what made|what was|what happened|what about|what if|what else|why|was|were|did|ever|have you actually|had you|who|which one|can you give (?:me |us )?an example|give me an example|for example|tell me more|say more|can you say more|can you expand|go on)\b/i;
 const ANAPHORA = /\b(?:that|it|this|those|them|these|then|there)\b/i;
 
+/** Words of statement before a question that make it a scenario of its own, not a follow-up. */
+export const SETUP_WORDS = 6;
+
 /**
  * True when a question follows up on the answer just given ("How did your manager react?", "What
  * about flaky tests?", "Was anyone hurt?") rather than opening a new topic: it opens with a
- * follow-up phrase, or it is short and leans on what was just said.
+ * follow-up phrase, or it is short and leans on what was just said — unless an acknowledgement or a
+ * scenario of its own comes first. With `clearly`, only the follow-up phrase or a very short
+ * question counts, not a pronoun that may point at the question's own words.
  */
-export function isFollowUpQuestion(text: string): boolean {
-  const asking = sentences(text).filter((s) => isQuestionSentence(s) && !isAcknowledgement(s));
+export function isFollowUpQuestion(text: string, options: { clearly?: boolean } = {}): boolean {
+  const parts = sentences(text);
+  // An acknowledgement closes the answer before it ("Okay. What if…"): what follows opens a topic.
+  if (parts.length > 1 && isAcknowledgement(parts[0]!)) return false;
+  // So does a scenario set up before the question: "that" in "How would you handle that?" is the scenario.
+  const firstAsking = parts.findIndex((p) => isQuestionSentence(p));
+  if (firstAsking > 0 && words(parts.slice(0, firstAsking).join(" ")).length >= SETUP_WORDS) return false;
+  const asking = parts.filter((s) => isQuestionSentence(s) && !isAcknowledgement(s));
   const first = asking[0] ?? text;
   const count = words(first).length;
   if (FOLLOW_UP_OPENING.test(first.trim())) return true;
-  if (count <= 12 && ANAPHORA.test(first)) return true;
+  // "It" or "that" in a short question may lean on the answer, or on the question's own words.
+  if (!options.clearly && count <= 12 && ANAPHORA.test(first)) return true;
   return count <= 5;
+}
+
+/** A question this short whose topic words the last answer mostly used follows up on that answer. */
+export const ECHO_MAX_WORDS = 15;
+
+/**
+ * True when a short question takes up the words of the answer just given ("What happens when a
+ * check fails?" after an answer about checks) rather than bringing its own: lexical cohesion, the
+ * mark of a follow-up. An acknowledgement or a scenario first still opens a new topic.
+ */
+export function echoesAnswer(question: string, answer: string): boolean {
+  const parts = sentences(question);
+  if (parts.length > 1 && isAcknowledgement(parts[0]!)) return false;
+  if (words(question).length > ECHO_MAX_WORDS) return false;
+  const asked = [...new Set(topicTokens(question))];
+  if (asked.length === 0) return false;
+  const said = new Set(topicTokens(answer));
+  return asked.filter((t) => said.has(t)).length * 2 >= asked.length;
 }
