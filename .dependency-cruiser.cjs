@@ -26,12 +26,14 @@ const MAY_USE = {
   interviews: ["ai", "calendars", "store", "config", "lever", ...BOTTOM],
   ai: ["store", "config", ...BOTTOM],
   governance: ["store", "config", ...BOTTOM],
-  // The leaves: each speaks to one thing (a database, a file of settings, an outside API) and
-  // is handed what it needs by the floors above rather than reaching for it.
+  // The leaves: each speaks to one thing (a database, an outside API) and is handed what it needs
+  // by the floors above rather than reaching for it. Lever and calendars take the settings the
+  // configuration validates for them (webhook events, allowed hosts, calendar connections) from it.
   store: ["observability"],
+  lever: ["config", "observability"],
+  calendars: ["config", "observability"],
+  // The settings: fulcrum.config and the environment, validated; it imports nothing of ours.
   config: [],
-  lever: ["observability"],
-  calendars: ["observability"],
   notify: ["observability"],
   observability: [],
   // The simulators stand in for outside services, so they may use those services' types only.

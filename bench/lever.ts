@@ -12,7 +12,7 @@
  */
 import { fork } from "node:child_process";
 import { parseArgs } from "node:util";
-import { createLeverClient, LEVER_BURST, LEVER_RATE_PER_SECOND, type RateLimiter } from "../src/lever/index.ts";
+import { createLeverClient, LEVER_BURST, LEVER_RATE_LIMITS, LEVER_RATE_PER_SECOND, type RateLimiter } from "../src/lever/index.ts";
 import { startSandbox } from "../src/sandbox/index.ts";
 import { openDatabase } from "../src/store/database.ts";
 import { createDatabaseRateLimiter } from "../src/store/lever-rate-limit.ts";
@@ -81,7 +81,7 @@ function summarise(label: string, startedAt: number, results: FetchResult[]): { 
 async function runWorker(): Promise<void> {
   const job = await new Promise<WorkerJob>((resolve) => process.once("message", (m) => resolve(m as WorkerJob)));
   const db = await openDatabase({ url: job.databaseUrl, poolSize: 2 });
-  const limiter = createDatabaseRateLimiter(db);
+  const limiter = createDatabaseRateLimiter(db, LEVER_RATE_LIMITS);
   process.send?.({ ready: true });
   await new Promise<void>((resolve) => process.once("message", () => resolve()));
   const result = await fetchOneByOne(job, limiter);

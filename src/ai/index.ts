@@ -24,6 +24,7 @@ export { CircuitBreaker, type CircuitState, type CircuitBreakerOptions, type Cir
 export { redact, createRedactor, restoreDeep, type Redaction, type Redactor, type RedactOptions } from "./redaction.ts";
 export { fenceUntrusted, truncateUntrusted, detectInjection, UNTRUSTED_DATA_INSTRUCTION, DEFAULT_MAX_UNTRUSTED_CHARS } from "./untrusted-text.ts";
 export { verifyQuotes, normaliseForQuote, type QuoteCheck } from "./verify-quotes.ts";
+export { tierOf, type ScoreTier } from "./score-tier.ts";
 export { loadPrompts, parsePromptFile, PromptFileError, BUILT_IN_PROMPTS_DIR, savedPromptsDir, type Prompt, type PromptRegistry } from "./prompt-registry.ts";
 export { estimateCostUsd, priceOf, MODEL_PRICES } from "./pricing.ts";
 export { DEFAULT_MODELS, type ModelFactory, type ModelProviderName } from "./providers.ts";

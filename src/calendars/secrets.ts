@@ -6,10 +6,13 @@
  * and open it at the moment a request needs it, so a dumped or logged configuration shows ciphertext.
  *
  * The box that seals is the engine's SecretBox (AES-256-GCM); this module only names the port it
- * needs, so that calendars import nothing from above.
+ * needs, so that calendars import nothing from above (the configuration, below, says how a secret
+ * may be given).
  */
-import { z } from "zod";
+import type { SecretReference } from "../config/index.ts";
 import { CalendarError } from "./errors.ts";
+
+export { secretReferenceSchema, type SecretReference } from "../config/index.ts";
 
 /** What sealing needs: `createSecretBox(...)` of the engine satisfies it. */
 export interface SecretSealer {
@@ -17,12 +20,6 @@ export interface SecretSealer {
   seal(plaintext: string, context?: string): string;
   open(sealed: string, context?: string): string;
 }
-
-/** `{ env: NAME }`: the secret is in that environment variable of every Fulcrum process. */
-export const secretReferenceSchema = z.strictObject({
-  env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name (letters, digits and _)"),
-});
-export type SecretReference = z.infer<typeof secretReferenceSchema>;
 
 /** A secret as the configuration may give it. */
 export type SecretValue = string | SecretReference;

@@ -3,29 +3,13 @@
  * all-day item carries dates (`YYYY-MM-DD`, end exclusive) that mean its owner's time zone.
  */
 import { z } from "zod";
+import type { WeeklyHours } from "../config/index.ts";
+
+export { weekdayKeys, weeklyHoursSchema, type WeekdayKey, type WeeklyHours } from "../config/index.ts";
 
 /** What an interval means for availability, as Microsoft Graph words it (Google and CalDAV are mapped onto it). */
 export const availabilityStatuses = ["busy", "tentative", "oof", "workingElsewhere", "free"] as const;
 export type AvailabilityStatus = (typeof availabilityStatuses)[number];
-
-const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'a time "HH:MM" from 00:00 to 24:00');
-
-/** Working hours of one weekday: a list of `["09:00", "17:00"]` ranges in the owner's zone. */
-export const dayHoursSchema = z.array(z.tuple([hhmm, hhmm])).refine((ranges) => ranges.every(([a, b]) => a < b), "each range must end after it starts");
-export const weekdayKeys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type WeekdayKey = (typeof weekdayKeys)[number];
-
-/** Working hours per weekday; a weekday missing is not a working day (the scheduling request's shape). */
-export const weeklyHoursSchema = z.object({
-  mon: dayHoursSchema.optional(),
-  tue: dayHoursSchema.optional(),
-  wed: dayHoursSchema.optional(),
-  thu: dayHoursSchema.optional(),
-  fri: dayHoursSchema.optional(),
-  sat: dayHoursSchema.optional(),
-  sun: dayHoursSchema.optional(),
-});
-export type WeeklyHours = z.infer<typeof weeklyHoursSchema>;
 
 /** Monday to Friday, 09:00–17:00: used when neither the provider nor the configuration says otherwise. */
 export const DEFAULT_WORKING_HOURS: WeeklyHours = {

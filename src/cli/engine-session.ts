@@ -7,11 +7,10 @@
 import { join } from "node:path";
 import { loadConfig, type Config } from "../config/index.ts";
 import { silentLogger } from "../observability/index.ts";
-import { migrate, openDatabase, type Database } from "../store/index.ts";
+import { migrate, openDatabase, refuseWhileServeHoldsEmbeddedDatabase, type Database } from "../store/index.ts";
 import { createInbox, createJobQueue, type Inbox, type JobQueue } from "../engine/index.ts";
-import { refuseWhileServeHoldsEmbeddedDatabase } from "../store/embedded-holder.ts";
 
-export { embeddedDatabaseHolder, holdEmbeddedDatabase } from "../store/embedded-holder.ts";
+export { embeddedDatabaseHolder, holdEmbeddedDatabase } from "../store/index.ts";
 
 export interface EngineSession {
   config: Config;

@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     // Loaded only when something failed: configuration and the store cost start-up time a command may not need.
     const { ConfigError } = await import("../config/index.ts");
-    const { EmbeddedDatabaseBusyError } = await import("../store/embedded-holder.ts");
+    const { EmbeddedDatabaseBusyError } = await import("../store/index.ts");
     if (error instanceof ConfigError) {
       process.stderr.write(`fulcrum: configuration error: ${error.message}\n`);
       process.exit(78); // EX_CONFIG

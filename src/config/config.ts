@@ -8,9 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { leverWebhookEvents } from "../lever/schemas.ts";
-import { LEVER_HOSTS_HELP, leverBaseUrlProblem, parseAllowedLeverHosts } from "../lever/api-hosts.ts";
-import { calendarsConfigSchema } from "../calendars/config.ts";
+import { LEVER_HOSTS_HELP, leverBaseUrlProblem, leverEventNames, parseAllowedLeverHosts } from "./lever.ts";
+import { calendarsConfigSchema } from "./calendars.ts";
 import { interviewsConfigSchema } from "./interviews.ts";
 import { schedulingConfigSchema } from "./scheduling.ts";
 
@@ -27,11 +26,6 @@ export class ConfigError extends Error {
     this.fix = fix;
   }
 }
-
-// Lever's webhook events are defined once, with the other Lever shapes.
-const LEVER_EVENTS = leverWebhookEvents;
-export type LeverEventName = (typeof LEVER_EVENTS)[number];
-export const leverEventNames: readonly LeverEventName[] = LEVER_EVENTS;
 
 export const connectionConfigSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lower-case letters, digits, - and _ (at most 63)"),
@@ -302,7 +296,7 @@ function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number): numb
 function tokensFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const tokens: Record<string, string> = {};
   if (env.LEVER_WEBHOOK_SIGNATURE_TOKEN) tokens["*"] = env.LEVER_WEBHOOK_SIGNATURE_TOKEN;
-  for (const event of LEVER_EVENTS) {
+  for (const event of leverEventNames) {
     const key = `LEVER_WEBHOOK_SIGNATURE_TOKEN_${event.replace(/([A-Z])/g, "_$1").toUpperCase()}`;
     if (env[key]) tokens[event] = env[key];
   }

@@ -31,6 +31,7 @@ export {
   type AuditAnchoring,
 } from "./audit-anchor.ts";
 export { canonicalJson, toJsonValue } from "./canonical-json.ts";
+export { adverseImpactVerdict, type AdverseImpactVerdict } from "./adverse-impact.ts";
 export {
   selectionRates,
   scoringRates,

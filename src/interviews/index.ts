@@ -46,4 +46,11 @@ export { planChunks, type Chunk } from "./transcribe/plan-chunks.ts";
 export { transcribeMedia, transcribeWavInChunks, type TranscribeMediaOptions } from "./transcribe/transcribe-media.ts";
 export { transcriptForRecording, type RecordingInput, type RecordingOptions, type RecordingTranscript } from "./intake/transcript-for-recording.ts";
 export * from "./analysis/index.ts";
-export { deleteTranscriptsExpiredBy, forgetCandidateTranscripts, FORGOTTEN_NOTE_BODY, type ForgottenTranscript } from "./retention.ts";
+export {
+  deleteTranscriptsExpiredBy,
+  forgetCandidateTranscripts,
+  sweepExpiredTranscripts,
+  removeLeftoverMedia,
+  FORGOTTEN_NOTE_BODY,
+  type ForgottenTranscript,
+} from "./retention.ts";

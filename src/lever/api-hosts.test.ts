@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { assertLeverBaseUrl, LeverHostNotAllowedError, leverBaseUrlProblem, parseAllowedLeverHosts } from "./api-hosts.ts";
+import { leverBaseUrlProblem, parseAllowedLeverHosts } from "../config/index.ts";
+import { assertLeverBaseUrl, LeverHostNotAllowedError } from "./api-hosts.ts";
 
 describe("where a Lever key may be sent", () => {
   it("allows Lever's production, EU and sandbox API hosts over https", () => {

@@ -40,11 +40,13 @@ export {
   LeverWriteOutcomeUnknownError,
   LeverIdempotencyKeyConflictError,
 } from "./errors.ts";
+export { LeverHostNotAllowedError, assertLeverBaseUrl } from "./api-hosts.ts";
 export { leverEndpointPermissions, leverPermissionFor, type LeverPermission } from "./permissions.ts";
 export {
   LEVER_RATE_PER_SECOND,
   LEVER_BURST,
   LEVER_SAFETY_MARGIN_MS,
+  LEVER_RATE_LIMITS,
   LEVER_RATE_LIMITED_PAUSE_MS,
   type RateLimiter,
   type WriteLedger,

@@ -1,7 +1,8 @@
 /**
  * The two ports the Lever client needs from storage. `src/store/lever-rate-limit.ts` and
- * `src/store/lever-write-ledger.ts` implement them on the database (shared by every process);
- * `rate-limiter.ts` and `write-ledger.ts` here implement them in memory for library use.
+ * `src/store/lever-write-ledger.ts` implement them on the database (shared by every process) without
+ * importing them: the engine hands the store's implementations to the client, and the compiler
+ * checks there that they fit. `rate-limiter.ts` and `write-ledger.ts` here implement them in memory for library use.
  */
 
 /** Lever's documented limit: a token bucket per API key, 10 requests/s steady, bursts of 20. */
@@ -16,6 +17,9 @@ export const LEVER_BURST = 20;
  * absorbs the jitter without lowering the sustained rate.
  */
 export const LEVER_SAFETY_MARGIN_MS = 250;
+
+/** Lever's limits as a rate limiter takes them (`createDatabaseRateLimiter` in the store). */
+export const LEVER_RATE_LIMITS = { ratePerSecond: LEVER_RATE_PER_SECOND, burst: LEVER_BURST, safetyMarginMs: LEVER_SAFETY_MARGIN_MS } as const;
 
 /** Waits for a turn to call Lever on a connection, so the connection never exceeds Lever's limit. */
 export interface RateLimiter {

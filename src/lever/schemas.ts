@@ -9,6 +9,7 @@
  * `type` may be null, and expandable fields accept either the id or the expanded object.
  */
 import { z } from "zod";
+import { leverEventNames, type LeverEventName } from "../config/index.ts";
 
 /**
  * A Lever timestamp: milliseconds since the epoch. Lever sends integers, but some of its documented
@@ -549,20 +550,8 @@ export function unwrapLeverData(body: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 // Webhook deliveries
 
-/** Every event Lever delivers. */
-export const leverWebhookEvents = [
-  "applicationCreated",
-  "candidateHired",
-  "candidateStageChange",
-  "candidateArchiveChange",
-  "candidateDeleted",
-  "interviewCreated",
-  "interviewUpdated",
-  "interviewDeleted",
-  "contactCreated",
-  "contactUpdated",
-] as const;
-export type LeverWebhookEvent = (typeof leverWebhookEvents)[number];
+// Every event Lever delivers: the configuration validates them too, so the list lives there.
+export { leverEventNames, type LeverEventName } from "../config/index.ts";
 
 /**
  * The delivery envelope. `id` is in Lever's schema but not in its examples, so optional;
@@ -626,14 +615,14 @@ export const leverWebhookDataSchemas = {
 } as const;
 
 export type LeverWebhookData = {
-  [E in LeverWebhookEvent]: z.infer<(typeof leverWebhookDataSchemas)[E]>;
+  [E in LeverEventName]: z.infer<(typeof leverWebhookDataSchemas)[E]>;
 };
 
 /** A parsed delivery: the envelope, plus the typed data unless it is a test ping or an unknown event. */
 export type ParsedLeverWebhook =
   | { kind: "ping"; envelope: LeverWebhook }
   | { kind: "unknown-event"; envelope: LeverWebhook }
-  | { [E in LeverWebhookEvent]: { kind: "event"; event: E; envelope: LeverWebhook; data: LeverWebhookData[E] } }[LeverWebhookEvent];
+  | { [E in LeverEventName]: { kind: "event"; event: E; envelope: LeverWebhook; data: LeverWebhookData[E] } }[LeverEventName];
 
 /**
  * Parses a delivery body. A test ping (`data: {}`) and an event Fulcrum does not know are not
@@ -646,8 +635,8 @@ export type ParsedLeverWebhook =
 export function parseLeverWebhook(body: unknown): ParsedLeverWebhook {
   const envelope = leverWebhookSchema.parse(body);
   if (Object.keys(envelope.data).length === 0) return { kind: "ping", envelope };
-  if (!(leverWebhookEvents as readonly string[]).includes(envelope.event)) return { kind: "unknown-event", envelope };
-  const event = envelope.event as LeverWebhookEvent;
+  if (!(leverEventNames as readonly string[]).includes(envelope.event)) return { kind: "unknown-event", envelope };
+  const event = envelope.event as LeverEventName;
   const data = leverWebhookDataSchemas[event].parse(envelope.data);
   return { kind: "event", event, envelope, data } as ParsedLeverWebhook;
 }

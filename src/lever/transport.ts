@@ -6,7 +6,7 @@
  */
 import { LeverHostNotAllowedError } from "./api-hosts.ts";
 import type { Logger } from "pino";
-import { leverCalls, leverRateLimitWaitSeconds } from "../observability/metrics.ts";
+import { leverCalls, leverRateLimitWaitSeconds } from "../observability/index.ts";
 import { LeverApiError, LeverNetworkError, LeverPermissionError, LeverRateLimitError } from "./errors.ts";
 import { leverPermissionFor } from "./permissions.ts";
 import { LEVER_RATE_LIMITED_PAUSE_MS, type RateLimiter } from "./ports.ts";

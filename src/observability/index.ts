@@ -1,3 +1,13 @@
 export { createLogger, silentLogger, REDACTED_PATHS, type Logger } from "./logger.ts";
-export * as metrics from "./metrics.ts";
-export { registry } from "./metrics.ts";
+export {
+  registry,
+  webhooksReceived,
+  webhookReplaysRejected,
+  leverCalls,
+  leverRateLimitWaitSeconds,
+  jobDuration,
+  jobFailures,
+  queueDepth,
+  interviewEventFieldsMissing,
+  interviewEventsUnresolved,
+} from "./metrics.ts";

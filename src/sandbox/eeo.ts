@@ -4,17 +4,9 @@
  * organisation's candidates, and the rows of `GET /eeo/responses/pii` and `GET /eeo/responses`.
  */
 import { createPrng, hashSeed } from "./resumes/prng.ts";
-import type { SandboxState } from "./state.ts";
+import type { EeoAnswers, SandboxState } from "./state.ts";
 
-/** One candidate's answers to the EEO survey (Lever's wording; "Decline to self-identify" is an answer). */
-export interface EeoAnswers {
-  gender: string | null;
-  race: string | null;
-  veteran: string | null;
-  disability: string | null;
-  disabilitySignatureDate: number | null;
-  respondedAt: number;
-}
+export type { EeoAnswers } from "./state.ts";
 
 /**
  * Lever's answers to the gender question, listed with the other EEO vocabularies though no check reads it yet.

@@ -22,7 +22,8 @@ import { createOperations, type InterviewEventField, type Operations } from "./o
 import { Paginator } from "./pagination.ts";
 import { OAuthServer, type OAuthClient } from "./oauth.ts";
 import { createPrng, hashSeed } from "./resumes/prng.ts";
-import { createState, webhookEvents, type FiredEvent, type SandboxState, type WebhookEvent } from "./state.ts";
+import { leverEventNames, type LeverEventName } from "../lever/index.ts";
+import { createState, type FiredEvent, type SandboxState } from "./state.ts";
 import { WebhookDispatcher, type DeliveryAttempt } from "./webhook-delivery.ts";
 import { startCalendarSandbox, type CalendarSandbox } from "./calendars/index.ts";
 import { createDemoActivity, type DemoActivity } from "./activity.ts";
@@ -31,7 +32,7 @@ export { sandboxPermissions, type SandboxPermission } from "./access.ts";
 export type { FaultConfig } from "./faults.ts";
 export type { DeliveryAttempt, SettingsSubscription } from "./webhook-delivery.ts";
 export { signDelivery, defaultRetryDelaysMs } from "./webhook-delivery.ts";
-export { webhookEvents, conditionalEvents, type WebhookEvent, type FiredEvent, type SandboxState } from "./state.ts";
+export { conditionalEvents, type FiredEvent, type SandboxState } from "./state.ts";
 export type * from "./model.ts";
 export type { Operations, NewOpportunityInput, UploadedFile, InterviewEventField } from "./operations.ts";
 export { interviewEventFields } from "./operations.ts";
@@ -117,12 +118,12 @@ export interface Sandbox {
   events: FiredEvent[];
   actions: SandboxActions;
   /** Subscribes a URL to an event as Lever's settings page does; returns the event's signature token. */
-  subscribeWebhook(event: WebhookEvent, url: string): string;
+  subscribeWebhook(event: LeverEventName, url: string): string;
   /** Subscribes one URL to every event; returns each event's signature token. */
-  subscribeAllWebhooks(url: string): Record<WebhookEvent, string>;
-  unsubscribeWebhook(event: WebhookEvent): void;
+  subscribeAllWebhooks(url: string): Record<LeverEventName, string>;
+  unsubscribeWebhook(event: LeverEventName): void;
   /** Sends the settings page's test ping (`data: {}`) for an event. */
-  pingWebhook(event: WebhookEvent): Promise<DeliveryAttempt | null>;
+  pingWebhook(event: LeverEventName): Promise<DeliveryAttempt | null>;
   /**
    * The settings page's Rerun button: sends a past delivery (its `deliveryId` from `deliveries`)
    * again with the same body, so the same `triggeredAt`; null when it is not in the two-week history.
@@ -177,7 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}),
     ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
   });
-  const emit = (event: WebhookEvent, data: Record<string, unknown>, origin: Origin | null): void => {
+  const emit = (event: LeverEventName, data: Record<string, unknown>, origin: Origin | null): void => {
     const fired: FiredEvent = { id: state.rng.uuid(), event, triggeredAt: state.now(), data };
     state.events.push(fired);
     dispatcher.dispatch(fired, origin);
@@ -258,7 +259,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     events: state.events,
     actions,
     subscribeWebhook: (event, hookUrl) => dispatcher.subscribe(event, hookUrl),
-    subscribeAllWebhooks: (hookUrl) => Object.fromEntries(webhookEvents.map((e) => [e, dispatcher.subscribe(e, hookUrl)])) as Record<WebhookEvent, string>,
+    subscribeAllWebhooks: (hookUrl) => Object.fromEntries(leverEventNames.map((e) => [e, dispatcher.subscribe(e, hookUrl)])) as Record<LeverEventName, string>,
     unsubscribeWebhook: (event) => dispatcher.unsubscribe(event),
     pingWebhook: (event) => dispatcher.ping(event),
     rerunDelivery: (deliveryId) => dispatcher.rerun(deliveryId),

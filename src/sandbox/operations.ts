@@ -3,7 +3,6 @@
  * (`sandbox.actions`) both call these, so a helper-caused event is exactly what the API would cause.
  * Validation errors are thrown as `SandboxError` with Lever's status codes.
  */
-import type { EeoAnswers } from "./eeo.ts";
 import { SandboxError, badRequest, notFound } from "./errors.ts";
 import {
   origins,
@@ -21,10 +20,11 @@ import {
   type PostingRecord,
   type StoredFile,
 } from "./model.ts";
-import { conditionalEvents, webhookEvents, type SandboxState, type WebhookEvent } from "./state.ts";
+import { leverEventNames, type LeverEventName } from "../lever/index.ts";
+import { conditionalEvents, type EeoAnswers, type SandboxState } from "./state.ts";
 
 /** Called for every state change that Lever would announce by webhook. */
-export type EmitEvent = (event: WebhookEvent, data: Record<string, unknown>, origin: Origin | null) => void;
+export type EmitEvent = (event: LeverEventName, data: Record<string, unknown>, origin: Origin | null) => void;
 
 export interface NewOpportunityInput {
   name?: unknown;
@@ -819,7 +819,7 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
    * Interview events carry ids only (no candidate id: these are not candidate events); a receiver
    * reads the interview itself from the API.
    */
-  function interviewEvent(event: WebhookEvent, interview: InterviewRecord, panel: PanelRecord): void {
+  function interviewEvent(event: LeverEventName, interview: InterviewRecord, panel: PanelRecord): void {
     const opp = state.opportunities.get(panel.opportunityId);
     const all: Record<InterviewEventField, string | null> = {
       interviewId: interview.id,
@@ -1006,7 +1006,7 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
 
   function webhookConfiguration(event: string, configuration: unknown): ApiWebhookRecord["configuration"] {
     const conditions = (configuration as { conditions?: { origins?: unknown } } | undefined)?.conditions;
-    if (!conditionalEvents.includes(event as WebhookEvent)) {
+    if (!conditionalEvents.includes(event as LeverEventName)) {
       if (conditions) throw badRequest(`Event ${event} does not accept conditions`);
       return {};
     }
@@ -1033,8 +1033,8 @@ export function createOperations(state: SandboxState, emit: EmitEvent, options: 
   /** `POST /webhooks`. */
   function createWebhook(body: Record<string, unknown>): ApiWebhookRecord {
     const url = checkUrl(body.url);
-    if (typeof body.event !== "string" || !webhookEvents.includes(body.event as WebhookEvent))
-      throw badRequest(`event must be one of ${webhookEvents.join(", ")}`);
+    if (typeof body.event !== "string" || !leverEventNames.includes(body.event as LeverEventName))
+      throw badRequest(`event must be one of ${leverEventNames.join(", ")}`);
     const t = now();
     const hook: ApiWebhookRecord = {
       id: newId(),

@@ -1,8 +1,7 @@
 /**
  * The sandbox organisation held in memory, plus the record of every webhook event it fired.
  */
-import { leverWebhookEvents, type LeverWebhookEvent } from "../lever/index.ts";
-import type { EeoAnswers } from "./eeo.ts";
+import type { LeverEventName } from "../lever/index.ts";
 import { createPrng, hashSeed, type Prng } from "./resumes/prng.ts";
 import type {
   ApiWebhookRecord,
@@ -22,16 +21,22 @@ import type {
   UserRecord,
 } from "./model.ts";
 
-/** The webhook events the sandbox fires: every event Lever delivers. */
-export const webhookEvents = leverWebhookEvents;
-export type WebhookEvent = LeverWebhookEvent;
-
 /** Events whose API webhooks may carry origin conditions. */
-export const conditionalEvents: readonly WebhookEvent[] = ["applicationCreated", "candidateArchiveChange", "candidateHired", "candidateStageChange"];
+export const conditionalEvents: readonly LeverEventName[] = ["applicationCreated", "candidateArchiveChange", "candidateHired", "candidateStageChange"];
+
+/** One candidate's answers to the EEO survey (Lever's wording; "Decline to self-identify" is an answer). */
+export interface EeoAnswers {
+  gender: string | null;
+  race: string | null;
+  veteran: string | null;
+  disability: string | null;
+  disabilitySignatureDate: number | null;
+  respondedAt: number;
+}
 
 export interface FiredEvent {
   id: string;
-  event: WebhookEvent;
+  event: LeverEventName;
   triggeredAt: number;
   data: Record<string, unknown>;
 }

@@ -6,13 +6,14 @@
  */
 import { createHmac } from "node:crypto";
 import type { ApiWebhookRecord, Origin } from "./model.ts";
-import { webhookEvents, type FiredEvent, type SandboxState, type WebhookEvent } from "./state.ts";
+import { leverEventNames, type LeverEventName } from "../lever/index.ts";
+import type { FiredEvent, SandboxState } from "./state.ts";
 
 /** One attempt to deliver one event to one URL. */
 export interface DeliveryAttempt {
   /** Same for every attempt of one delivery. */
   deliveryId: string;
-  event: WebhookEvent;
+  event: LeverEventName;
   eventId: string;
   url: string;
   via: "settings" | "api";
@@ -47,7 +48,7 @@ export function signDelivery(token: string, triggeredAt: number, signatureToken:
 
 export class WebhookDispatcher {
   /** Settings-page webhooks: one URL and one signature token per event. */
-  readonly settings = new Map<WebhookEvent, SettingsSubscription>();
+  readonly settings = new Map<LeverEventName, SettingsSubscription>();
   readonly log: DeliveryAttempt[] = [];
   retryDelaysMs: number[];
   timeoutMs: number;
@@ -64,15 +65,15 @@ export class WebhookDispatcher {
   }
 
   /** Subscribes `url` to `event` the way the settings page does; returns the event's signature token. */
-  subscribe(event: WebhookEvent, url: string): string {
-    if (!webhookEvents.includes(event)) throw new Error(`unknown webhook event ${event}`);
+  subscribe(event: LeverEventName, url: string): string {
+    if (!leverEventNames.includes(event)) throw new Error(`unknown webhook event ${event}`);
     const existing = this.settings.get(event);
     const signatureToken = existing?.signatureToken ?? this.#state.rng.hex(48);
     this.settings.set(event, { url, signatureToken, enabled: true });
     return signatureToken;
   }
 
-  unsubscribe(event: WebhookEvent): void {
+  unsubscribe(event: LeverEventName): void {
     this.settings.delete(event);
   }
 
@@ -104,7 +105,7 @@ export class WebhookDispatcher {
   }
 
   /** Sends a settings-page test ping (`data: {}`), once, without retries. */
-  async ping(event: WebhookEvent): Promise<DeliveryAttempt | null> {
+  async ping(event: LeverEventName): Promise<DeliveryAttempt | null> {
     const setting = this.settings.get(event);
     if (!setting) return null;
     const triggeredAt = this.#state.now();

@@ -6,7 +6,7 @@
  * model's word alone never raises a criterion.
  */
 import { z } from "zod";
-import { normaliseForQuote } from "../ai/verify-quotes.ts";
+import { normaliseForQuote } from "../ai/index.ts";
 import { coveredMonths, currentMonth, type YearMonth } from "./profile/dates.ts";
 import type { Criterion, Rubric } from "./rubric.ts";
 import type { ScoringView } from "./scoring-view.ts";

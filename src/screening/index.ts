@@ -44,7 +44,6 @@ export {
 export {
   scoreResume,
   scoreResumeWithProvider,
-  tierOf,
   MUST_HAVE_CAP,
   KNOCKOUT_CAP,
   type ScoreResult,

@@ -1,6 +1,6 @@
 /** Screening metrics on the process registry. */
 import { Counter, Histogram } from "prom-client";
-import { registry } from "../observability/metrics.ts";
+import { registry } from "../observability/index.ts";
 
 export const resumesParsed = new Counter({
   name: "fulcrum_resumes_parsed_total",

@@ -4,6 +4,7 @@
  * "strong" band; a failed knock-out caps it near zero. Confidence falls with weak parsing, short
  * or ambiguous resumes, dropped quotes, hidden text and injection attempts.
  */
+import { tierOf, type ScoreTier } from "../ai/index.ts";
 import { findEvidenceLocally, verifyProposedEvidence, type CriterionEvidence, type KnockoutAnswer, type ProposedEvidence } from "./evidence.ts";
 import type { ParsedResume } from "./parse-resume.ts";
 import type { YearMonth } from "./profile/dates.ts";
@@ -20,7 +21,7 @@ export interface ScoredCriterion extends CriterionEvidence {
 export interface ScoreResult {
   score: number;
   /** `strong` ≥ 75, `possible` 50–74, `weak` < 50. */
-  tier: "strong" | "possible" | "weak";
+  tier: ScoreTier;
   criteria: ScoredCriterion[];
   missingMustHaves: string[];
   confidence: number;
@@ -46,10 +47,6 @@ export interface ScoreOptions {
 const VALUE = { met: 1, partly: 0.5, missing: 0 } as const;
 export const MUST_HAVE_CAP = 60;
 export const KNOCKOUT_CAP = 10;
-
-export function tierOf(score: number): ScoreResult["tier"] {
-  return score >= 75 ? "strong" : score >= 50 ? "possible" : "weak";
-}
 
 function isView(input: ParsedResume | ScoringView): input is ScoringView {
   return "parse" in input && "positions" in input;

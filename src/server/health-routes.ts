@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { registry } from "../observability/index.ts";
-import { queueDepth } from "../observability/metrics.ts";
+import { queueDepth } from "../observability/index.ts";
 import type { AppContext } from "./context.ts";
 
 export function healthRoutes(ctx: AppContext): Hono {

@@ -16,7 +16,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { leverEventNames } from "../config/index.ts";
-import { webhookReplaysRejected, webhooksReceived } from "../observability/metrics.ts";
+import { webhookReplaysRejected, webhooksReceived } from "../observability/index.ts";
 import { countWebhookRefusal, createLeverSource, SignatureTokenReusedError, UnstorableEventError, type EventSource } from "../engine/index.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError } from "./http-error.ts";

@@ -6,10 +6,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../config/index.ts";
+
+/** What the holder needs from the configuration: the data folder, and whether PostgreSQL is used instead. */
+interface DatabaseLocation {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}
 
 /** The pid file `fulcrum serve` keeps in the data folder while it holds the embedded database. */
-export function servePidFile(config: Config): string {
+export function servePidFile(config: DatabaseLocation): string {
   return join(config.dataDir, "serve.pid");
 }
 
@@ -23,7 +28,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** The pid of a live `fulcrum serve` holding the embedded database, if any. */
-export function embeddedDatabaseHolder(config: Config): number | undefined {
+export function embeddedDatabaseHolder(config: DatabaseLocation): number | undefined {
   if (config.databaseUrl) return undefined;
   const file = servePidFile(config);
   if (!existsSync(file)) return undefined;
@@ -40,7 +45,7 @@ export class EmbeddedDatabaseBusyError extends Error {
  * Throws, with what to do instead, while a live `fulcrum serve` holds the embedded database; every
  * command that opens the database on its own calls this first (nothing to check on PostgreSQL).
  */
-export function refuseWhileServeHoldsEmbeddedDatabase(config: Config): void {
+export function refuseWhileServeHoldsEmbeddedDatabase(config: DatabaseLocation): void {
   const holder = embeddedDatabaseHolder(config);
   if (holder) {
     throw new EmbeddedDatabaseBusyError(
@@ -50,7 +55,7 @@ export function refuseWhileServeHoldsEmbeddedDatabase(config: Config): void {
 }
 
 /** Records this process as the holder of the embedded database; returns the release function. */
-export function holdEmbeddedDatabase(config: Config): () => void {
+export function holdEmbeddedDatabase(config: DatabaseLocation): () => void {
   if (config.databaseUrl) return () => {};
   const holder = embeddedDatabaseHolder(config);
   if (holder) {

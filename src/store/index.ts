@@ -1,7 +1,9 @@
+export type { PgliteThread } from "./pglite-thread.ts";
 export { openDatabase, type Database, type DatabaseKind, type Queryable, type QueryResult, type Statement } from "./database.ts";
 export { migrate, listMigrations } from "./migrate.ts";
 export { createDatabaseRateLimiter } from "./lever-rate-limit.ts";
 export { createDatabaseWriteLedger } from "./lever-write-ledger.ts";
+export { embeddedDatabaseHolder, holdEmbeddedDatabase, refuseWhileServeHoldsEmbeddedDatabase, EmbeddedDatabaseBusyError } from "./embedded-holder.ts";
 export { createFilters, type Filters } from "./filters.ts";
 export { maintainEmbeddedDatabase, startEmbeddedMaintenance, type MaintenanceReport } from "./embedded-maintenance.ts";
 export { createBookingStore, type BookingStore, type BookingRow, type BookingStatus, type Seat, type HeldElsewhere } from "./scheduling-bookings.ts";

@@ -68,7 +68,7 @@ for (const engine of await testEngines()) {
     });
 
     it("keeps separate buckets per connection", async () => {
-      const limiter = createDatabaseRateLimiter(t.db, { ratePerSecond: 1, burst: 1 });
+      const limiter = createDatabaseRateLimiter(t.db, { ratePerSecond: 1, burst: 1, safetyMarginMs: 250 });
       assert.equal((await limiter.reserve("conn-a")).waitMs, 0);
       assert.equal((await limiter.reserve("conn-b")).waitMs, 0);
       assert.ok((await limiter.reserve("conn-a")).waitMs > 900);
@@ -91,7 +91,7 @@ for (const engine of await testEngines()) {
     });
 
     it("take() waits for its token", async () => {
-      const limiter = createDatabaseRateLimiter(t.db, { ratePerSecond: 20, burst: 1 });
+      const limiter = createDatabaseRateLimiter(t.db, { ratePerSecond: 20, burst: 1, safetyMarginMs: 250 });
       await limiter.take("waiter");
       const started = performance.now();
       await limiter.take("waiter");

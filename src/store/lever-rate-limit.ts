@@ -4,7 +4,6 @@
  * clock for every process), never from the process.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { LEVER_BURST, LEVER_RATE_PER_SECOND, LEVER_SAFETY_MARGIN_MS, type RateLimiter } from "../lever/ports.ts";
 import type { Queryable } from "./database.ts";
 
 // One statement per take, so concurrent takers serialise on the bucket's row lock and no two can
@@ -34,7 +33,21 @@ export interface Reservation {
   grantAtMs: number;
 }
 
-export interface DatabaseRateLimiter extends RateLimiter {
+/**
+ * The bucket's limits. The caller, who knows the API, says them (`src/lever/ports.ts` holds Lever's):
+ * the store keeps the bucket, not the knowledge of whose limit it is.
+ */
+export interface RateLimits {
+  ratePerSecond: number;
+  burst: number;
+  /** How long refill waits after a full bucket is taken from: absorbs jitter, keeps the rate. */
+  safetyMarginMs: number;
+}
+
+/** Satisfies the Lever client's `RateLimiter` port, shared by every process on the database. */
+export interface DatabaseRateLimiter {
+  /** Resolves when this caller may send one request on `connectionId`. */
+  take(connectionId: string, signal?: AbortSignal): Promise<void>;
   /** Takes a token (possibly a future one) and says how long to wait for it. */
   reserve(connectionId: string): Promise<Reservation>;
   backOff(connectionId: string, pauseMs: number): Promise<void>;
@@ -43,17 +56,11 @@ export interface DatabaseRateLimiter extends RateLimiter {
 /**
  * A rate limiter backed by the database.
  * @example
- * const limiter = createDatabaseRateLimiter(db); // 10/s, burst 20: Lever's limits
+ * const limiter = createDatabaseRateLimiter(db, LEVER_RATE_LIMITS); // 10/s, burst 20: Lever's limits
  * const lever = createLeverClient({ ..., rateLimiter: limiter });
  */
-export function createDatabaseRateLimiter(
-  db: Queryable,
-  options: { ratePerSecond?: number; burst?: number; safetyMarginMs?: number } = {},
-): DatabaseRateLimiter {
-  const rate = options.ratePerSecond ?? LEVER_RATE_PER_SECOND;
-  const burst = options.burst ?? LEVER_BURST;
-  // Refill starts this late after a full bucket is taken from: absorbs jitter, keeps the rate.
-  const margin = options.safetyMarginMs ?? LEVER_SAFETY_MARGIN_MS;
+export function createDatabaseRateLimiter(db: Queryable, limits: RateLimits): DatabaseRateLimiter {
+  const { ratePerSecond: rate, burst, safetyMarginMs: margin } = limits;
   async function reserve(connectionId: string): Promise<Reservation> {
     const { rows } = await db.query<{ tokens: number; at_ms: number; now_ms: number }>(TAKE_SQL, [connectionId, rate, burst, margin]);
     const row = rows[0];

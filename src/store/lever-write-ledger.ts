@@ -3,24 +3,48 @@
  * outcome, shared by every process, surviving crashes. See `src/lever/idempotent-write.ts` for how
  * the client uses it.
  */
-import type { LeverWriteRecord, WriteLedger } from "../lever/ports.ts";
 import type { Queryable } from "./database.ts";
+
+/** Where a write stands: pending (being sent), done, unknown (sent, no answer) or failed (refused). */
+type WriteStatus = "pending" | "done" | "unknown" | "failed";
+
+/** One write as recorded. The Lever client's `WriteLedger` port (`src/lever/ports.ts`) reads it. */
+interface WriteRecord {
+  connectionId: string;
+  key: string;
+  operation: string;
+  status: WriteStatus;
+  leverId: string | null;
+  result: unknown;
+  error: string | null;
+  attempts: number;
+}
+
+/** The ledger on the database; it satisfies the Lever client's `WriteLedger` port. */
+export interface DatabaseWriteLedger {
+  get(connectionId: string, key: string): Promise<WriteRecord | undefined>;
+  begin(connectionId: string, key: string, operation: string): Promise<void>;
+  settle(
+    connectionId: string,
+    key: string,
+    outcome: { status: "done"; leverId: string | null; result: unknown } | { status: "unknown" | "failed"; error: string },
+  ): Promise<void>;
+  /** Deletes settled records (done, failed) older than `olderThanDays`; returns how many. */
+  prune(olderThanDays: number): Promise<number>;
+}
 
 interface Row {
   connection_id: string;
   key: string;
   operation: string;
-  status: LeverWriteRecord["status"];
+  status: WriteStatus;
   lever_id: string | null;
   result: unknown;
   error: string | null;
   attempts: number;
 }
 
-export function createDatabaseWriteLedger(db: Queryable): WriteLedger & {
-  /** Deletes settled records (done, failed) older than `olderThanDays`; returns how many. */
-  prune(olderThanDays: number): Promise<number>;
-} {
+export function createDatabaseWriteLedger(db: Queryable): DatabaseWriteLedger {
   return {
     async get(connectionId, key) {
       const { rows } = await db.query<Row>(

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import type { Command } from "commander";
 import { DEFAULT_INTERVIEW_NOTICE, loadConfig } from "../../config/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
-import { forgetCandidateTranscripts, removeLeftoverMedia, sweepExpiredTranscripts, type ForgottenTranscript } from "../../interviews/retention.ts";
+import { forgetCandidateTranscripts, removeLeftoverMedia, sweepExpiredTranscripts, type ForgottenTranscript } from "../../interviews/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
 /** Download folders younger than this may belong to a transcription still running. */

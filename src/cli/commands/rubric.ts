@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { createAuditTrail } from "../../governance/index.ts";
 import { approveRubricOverride, rubricVersions, RubricVersionError, saveRubricOverride } from "../../screening/index.ts";
-import { fourEyesRequired } from "../../server/console/index.ts";
+import { fourEyesRequired } from "../../server/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
 const LEVER_ID = /^[\w-]{1,100}$/;

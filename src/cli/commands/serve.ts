@@ -26,14 +26,11 @@ import {
   type Inbox,
   type JobQueue,
 } from "../../engine/index.ts";
-import { createApp } from "../../server/app.ts";
-import { ensureFirstAdmin, firstAdminBanner } from "../../server/console/index.ts";
-import { ensureBootstrapToken } from "../../server/api/index.ts";
-import type { AppContext } from "../../server/context.ts";
+import { createApp, ensureBootstrapToken, ensureFirstAdmin, firstAdminBanner, type AppContext } from "../../server/index.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
 import { holdEmbeddedDatabase } from "../engine-session.ts";
 import { anchorKeyFrom, startAuditAnchoring } from "../../governance/index.ts";
-import { calendarsConfigSchema } from "../../calendars/config.ts";
+import { calendarsConfigSchema } from "../../calendars/index.ts";
 
 /** The running service, as `startServer` returns it. */
 export interface RunningServer {

@@ -3,7 +3,7 @@
  * before the first start, and to unlock or reset an account when no admin can sign in.
  */
 import type { Command } from "commander";
-import { createUser, findUserByEmail, generatePassword, listUsers, ROLES, setPassword, updateUser, UserError, type Role } from "../../server/console/index.ts";
+import { createUser, findUserByEmail, generatePassword, listUsers, ROLES, setPassword, updateUser, UserError, type Role } from "../../server/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
 function fail(message: string): never {

@@ -39,7 +39,7 @@ import {
   type ModeCeilingState,
   type WorkflowChange,
 } from "../../engine/index.ts";
-import { fourEyesRequired } from "../../server/console/index.ts";
+import { fourEyesRequired } from "../../server/index.ts";
 import { embeddedDatabaseHolder, withDatabase } from "../engine-session.ts";
 
 function loadAll() {

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { Config } from "../../config/index.ts";
-import type { LeverClient, RateLimiter, WriteLedger } from "../../lever/index.ts";
+import { LEVER_RATE_LIMITS, type LeverClient, type RateLimiter, type WriteLedger } from "../../lever/index.ts";
 import { createDatabaseRateLimiter, createDatabaseWriteLedger, type Database } from "../../store/index.ts";
 import { runDoctor, type DoctorOptions, type DoctorRow } from "./doctor.ts";
 import { leverClientFactory } from "./lever-wiring.ts";
@@ -69,7 +69,7 @@ export function createConnectionRegistry(options: ConnectionRegistryOptions): Co
     lever: leverClientFactory({
       // The database-backed limiter and ledger: every client of every process on this database
       // shares a connection's Lever budget and its write history.
-      rateLimiter: options.rateLimiter ?? createDatabaseRateLimiter(options.db),
+      rateLimiter: options.rateLimiter ?? createDatabaseRateLimiter(options.db, LEVER_RATE_LIMITS),
       ledger: options.ledger ?? createDatabaseWriteLedger(options.db),
       logger: options.logger,
       fetch: options.fetch,

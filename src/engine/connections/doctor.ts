@@ -9,10 +9,9 @@
  * FULCRUM_PUBLIC_URL.
  */
 import { lookup } from "node:dns/promises";
-import { leverEventNames } from "../../config/index.ts";
-import { leverPermissionFor } from "../../lever/permissions.ts";
+import { LEVER_HOSTS_HELP, leverEventNames } from "../../config/index.ts";
+import { leverPermissionFor } from "../../lever/index.ts";
 import type { Workflow } from "../workflows/index.ts";
-import { LEVER_HOSTS_HELP } from "../../lever/api-hosts.ts";
 import { isPublicAddress } from "../../notify/index.ts";
 import type { LeverAccountApi, ProbeResult } from "./ports.ts";
 import { ConnectionError, type ConnectionRegistry } from "./registry.ts";

@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { LeverHostNotAllowedError, leverBaseUrlProblem } from "../../lever/api-hosts.ts";
+import { leverBaseUrlProblem } from "../../config/index.ts";
+import { LeverHostNotAllowedError } from "../../lever/index.ts";
 import { leverClientFactory } from "./lever-wiring.ts";
 
 describe("Lever transport of connection clients", () => {

@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import {
   createLeverClient,
+  LeverHostNotAllowedError,
   leverUserSchema,
   unwrapLeverData,
   type LeverClient,
@@ -14,7 +15,6 @@ import {
   type RateLimiter,
   type WriteLedger,
 } from "../../lever/index.ts";
-import { LeverHostNotAllowedError } from "../../lever/api-hosts.ts";
 import type { ConnectionClientOptions, LeverAccountApi, LeverClientFactory, ProbeResult } from "./ports.ts";
 
 export interface LeverWiring {

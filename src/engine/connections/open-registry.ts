@@ -6,11 +6,10 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../../config/index.ts";
-import { migrate, openDatabase, type Database } from "../../store/index.ts";
+import { migrate, openDatabase, refuseWhileServeHoldsEmbeddedDatabase, type Database } from "../../store/index.ts";
 import { createConnectionRegistry, type ConnectionRegistry, type ConnectionRegistryOptions } from "./connection-registry.ts";
 import { loadSecretKey } from "./secret-box.ts";
 // The pid-file guard lives in the store, beside the embedded database it protects.
-import { refuseWhileServeHoldsEmbeddedDatabase } from "../../store/embedded-holder.ts";
 
 export interface OpenedConnections {
   registry: ConnectionRegistry;

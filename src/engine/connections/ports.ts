@@ -4,7 +4,7 @@
  * registry on these small shapes keeps it testable and tells a reader exactly which Lever calls a
  * connection makes on its own behalf.
  */
-import type { LeverUser, LeverWebhookSubscription } from "../../lever/schemas.ts";
+import type { LeverUser, LeverWebhookSubscription } from "../../lever/index.ts";
 
 /** The Lever calls the registry, `webhooks install` and `doctor` make. */
 export interface LeverAccountApi {

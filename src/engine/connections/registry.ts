@@ -5,9 +5,8 @@
  * connect flow. Implements the `ConnectionDirectory` port the webhook intake uses.
  */
 import type { Logger } from "pino";
-import type { ConnectionConfig } from "../../config/index.ts";
+import { LEVER_HOSTS_HELP, leverBaseUrlProblem, type ConnectionConfig } from "../../config/index.ts";
 import type { Database, Queryable } from "../../store/index.ts";
-import { LEVER_HOSTS_HELP, leverBaseUrlProblem } from "../../lever/api-hosts.ts";
 import { apiBaseUrlFor, oauthHostsFor, type LeverEnvironment } from "./environments.ts";
 import type { ConnectionClientOptions, LeverAccountApi, LeverClientFactory, LeverOAuthHttp, OAuthClientSettings, OAuthTokenSet } from "./ports.ts";
 import { oauthRefreshes, performAsResolutions } from "./metrics.ts";
@@ -177,7 +176,7 @@ export interface ConnectionRegistry<Client> extends ConnectionDirectory {
    * when `forceRefresh` says Lever refused the current one (401).
    */
   accessToken(id: string, options?: { forceRefresh?: boolean }): Promise<string>;
-  /** Why `baseUrl` may not receive a connection's key (see `lever/api-hosts.ts`), or undefined. */
+  /** Why `baseUrl` may not receive a connection's key (see `config/lever.ts`), or undefined. */
   baseUrlProblem(baseUrl: string): string | undefined;
   /**
    * Lets connections use exactly the origin of `url`: for the built-in sandbox `serve` starts

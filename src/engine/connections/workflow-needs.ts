@@ -4,7 +4,7 @@
  * kind of step, so a new step type or task adds its endpoints in one place; OAuth asks for the
  * scopes of the enabled workflows and `doctor` says which workflow needs which permission.
  */
-import { leverPermissionFor } from "../../lever/permissions.ts";
+import { leverPermissionFor } from "../../lever/index.ts";
 import { conditionNeeds, type FetchKind, type Step, type Workflow } from "../workflows/index.ts";
 
 /** What `fetch` kinds (and the engine's own lookups) read from Lever. */

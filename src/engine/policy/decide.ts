@@ -2,7 +2,9 @@
  * The policy: what happens to a proposed action. A pure function, so every combination of mode,
  * guards and ceiling is tested and nothing else in the engine decides whether to write.
  */
-export type Mode = "shadow" | "assist" | "auto";
+import type { Mode } from "../../config/index.ts";
+
+export type { Mode };
 
 const RANK: Record<Mode, number> = { shadow: 0, assist: 1, auto: 2 };
 

@@ -6,11 +6,9 @@
  */
 import { PgBoss, fromPglite, type ConstructorOptions, type Db as IDatabase, type JobInsert, type JobResult, type JobWithMetadata } from "pg-boss";
 import type { PGlite } from "@electric-sql/pglite";
-import type { PgliteThread } from "../../store/pglite-thread.ts";
 import type pg from "pg";
-import type { Database, Queryable, Statement } from "../../store/index.ts";
-import { silentLogger, type Logger } from "../../observability/index.ts";
-import { jobDuration, jobFailures } from "../../observability/metrics.ts";
+import type { Database, PgliteThread, Queryable, Statement } from "../../store/index.ts";
+import { jobDuration, jobFailures, silentLogger, type Logger } from "../../observability/index.ts";
 
 /** pg-boss keeps its tables in this schema on both engines. */
 export const QUEUE_SCHEMA = "pgboss";

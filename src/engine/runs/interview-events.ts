@@ -10,7 +10,7 @@
  * nudges off.
  */
 import type { Logger } from "../../observability/index.ts";
-import { interviewEventFieldsMissing, interviewEventsUnresolved } from "../../observability/metrics.ts";
+import { interviewEventFieldsMissing, interviewEventsUnresolved } from "../../observability/index.ts";
 import type { EngineEvent } from "../workflows/index.ts";
 import type { LeverGateway } from "../ports.ts";
 

@@ -119,7 +119,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const leverEvent = z.enum(leverEventNames as [string, ...string[]]);
+const leverEvent = z.enum(leverEventNames);
 
 export const triggerSchema = z.union([
   z

@@ -14,7 +14,7 @@
  */
 import { createAuditTrail } from "../../governance/index.ts";
 import type { Database, Queryable } from "../../store/index.ts";
-import type { Mode } from "../policy/index.ts";
+import type { Mode } from "../../config/index.ts";
 
 const RANK: Record<Mode, number> = { shadow: 0, assist: 1, auto: 2 };
 /** First key of the advisory lock taken per workflow while a change is requested. */

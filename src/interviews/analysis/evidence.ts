@@ -5,7 +5,7 @@
  * the way screening scores a resume (met counts fully, partly half, missing nothing, weighted), and
  * is advisory only: it never moves a stage on its own.
  */
-import { tierOf } from "../../screening/score.ts";
+import { tierOf } from "../../ai/index.ts";
 import { roundTime } from "../transcript.ts";
 import type { MatchedQuestion, TimedQuote } from "./match-questions.ts";
 import type { LabelledSegment } from "./speakers.ts";

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { Hono } from "hono";
-import type { CalendarsConfigInput, GoogleConnectionConfig, GraphConnectionConfig } from "../../calendars/config.ts";
+import type { CalendarsConfigInput, GoogleConnectionConfig, GraphConnectionConfig } from "../../calendars/index.ts";
 import { createPrng, hashSeed } from "../resumes/prng.ts";
 import { seedDemoWeek } from "./demo-week.ts";
 import { CalendarFaults, type CalendarFaultConfig } from "./faults.ts";

@@ -27,8 +27,15 @@
  * Demographics come only from Lever's EEO responses, joined in memory for these counts; no
  * individual's answers leave this function.
  */
-import { fairnessAudit, selectionRates, type FairnessDimension, type FairnessRecord, type FairnessReport as GroupReport } from "../../governance/fairness.ts";
-import { adverseImpactVerdict, type AdverseImpactVerdict } from "../../governance/adverse-impact.ts";
+import {
+  adverseImpactVerdict,
+  fairnessAudit,
+  selectionRates,
+  type AdverseImpactVerdict,
+  type FairnessDimension,
+  type FairnessRecord,
+  type FairnessReport as GroupReport,
+} from "../../governance/index.ts";
 import { createReminderStore, type Queryable } from "../../store/index.ts";
 import { interviewTriageRows, screeningRunRows } from "../../engine/index.ts";
 
