@@ -10,7 +10,7 @@ import { verifyQuotes } from "../../ai/index.ts";
 import { roundTime } from "../transcript.ts";
 import type { InterviewQuestion } from "./questions.ts";
 import type { LabelledSegment } from "./speakers.ts";
-import { isFollowUpQuestion, isSmallTalkTurn, questionIntents, topicTokens } from "./text.ts";
+import { echoesAnswer, isFollowUpQuestion, isSmallTalkTurn, questionIntents, topicTokens } from "./text.ts";
 
 /** A verbatim stretch of the transcript with its times (seconds from the start). */
 export interface TimedQuote {
@@ -46,10 +46,18 @@ export const ASKED_THRESHOLD = 0.22;
  */
 export const OPENER_THRESHOLD = 0.12;
 
+/** How much a follow-up's likeness to a question of the set counts in the first pass. */
+export const FOLLOW_UP_WEIGHT = 0.5;
+
 /** How much a word of the answer's opening counts against a word of the question itself. */
 export const ANSWER_WEIGHT = 0.3;
 /** How many words of the answer's opening take part in matching. */
 export const ANSWER_OPENING_WORDS = 60;
+
+/** Shortest word that may meet a longer one it starts ("case" in "caseload"). */
+export const PREFIX_MIN = 4;
+/** How much such a partial meeting counts against a whole word. */
+export const PREFIX_WEIGHT = 0.5;
 
 /** The joiner between parts of an answer that an interviewer's follow-up separates. */
 export const ELISION = " … ";
@@ -66,10 +74,22 @@ function tf(tokens: readonly string[]): Map<string, number> {
  */
 export function similarityMatrix(questions: readonly string[], asked: readonly string[], answers?: readonly string[]): number[][] {
   const qTokens = questions.map((q) => tf([...topicTokens(q), ...questionIntents(q)]));
+  const vocabulary = [...new Set(qTokens.flatMap((m) => [...m.keys()]))];
+  // A word of the set that starts another, or is started by it ("cases", "caseload"), counts at a fraction.
+  const partOf = (t: string): string | undefined =>
+    t.startsWith("intent:") || t.length < PREFIX_MIN
+      ? undefined
+      : vocabulary.find((v) => v.length >= PREFIX_MIN && !v.startsWith("intent:") && (v.startsWith(t) || t.startsWith(v)));
+  const add = (m: Map<string, number>, t: string, weight: number) => {
+    const own = m.has(t) || vocabulary.includes(t) ? undefined : partOf(t);
+    const key = own ?? t;
+    m.set(key, (m.get(key) ?? 0) + (own ? weight * PREFIX_WEIGHT : weight));
+  };
   // The start of the answer says what was understood to be asked: its words count at a fraction.
   const aTokens = asked.map((a, i) => {
-    const m = tf([...topicTokens(a), ...questionIntents(a)]);
-    for (const t of topicTokens(answers?.[i] ?? "")) m.set(t, (m.get(t) ?? 0) + ANSWER_WEIGHT);
+    const m = new Map<string, number>();
+    for (const t of [...topicTokens(a), ...questionIntents(a)]) add(m, t, 1);
+    for (const t of topicTokens(answers?.[i] ?? "")) add(m, t, ANSWER_WEIGHT);
     return m;
   });
   const docs = [...qTokens, ...aTokens];
@@ -157,6 +177,8 @@ export interface AskedTurn {
   start: number;
   end: number;
   text: string;
+  /** What the interviewer said in the same turn before the question ("Okay.", a scenario), not quoted. */
+  preamble: string;
 }
 
 /** The interviewer's questions, one per turn (a turn that only acknowledges is not one). */
@@ -168,7 +190,16 @@ export function askedTurns(segments: readonly LabelledSegment[]): AskedTurn[] {
       // The turn starts at its first question, so preamble such as "Thanks, that's helpful." is not quoted as the question.
       const from = current.findIndex((s) => s.isQuestion);
       const part = current.slice(from);
-      turns.push({ indices: part.map((s) => s.index), start: part[0]!.start, end: part.at(-1)!.end, text: part.map((s) => s.text.trim()).join(" ") });
+      turns.push({
+        indices: part.map((s) => s.index),
+        start: part[0]!.start,
+        end: part.at(-1)!.end,
+        text: part.map((s) => s.text.trim()).join(" "),
+        preamble: current
+          .slice(0, from)
+          .map((s) => s.text.trim())
+          .join(" "),
+      });
     }
     current = [];
   };
@@ -206,10 +237,15 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
     if (isSmallTalkTurn(t.text)) for (const row of sim) row[j] = 0;
   });
   // A follow-up follows up on an answer: the first question, or one right after small talk, opens a topic.
-  // A follow-up follows up on an answer: the first question, or one right after small talk, opens a topic.
-  const followUp = turns.map((t, j) => j > 0 && !isSmallTalkTurn(turns[j - 1]!.text) && isFollowUpQuestion(t.text));
-  const assignment = maxWeightAssignment(sim.map((row) => row.map((s) => (s >= threshold ? s : 0)))).map((t, q) =>
-    t >= 0 && sim[q]![t]! >= threshold ? t : -1,
+  const opensAfterAnswer = turns.map((_, j) => j > 0 && !isSmallTalkTurn(turns[j - 1]!.text));
+  const said = turns.map((t) => `${t.preamble} ${t.text}`.trim());
+  const echoes = turns.map((t, j) => opensAfterAnswer[j]! && echoesAnswer(said[j]!, spokenBetween(segments, turns[j - 1]!, t)));
+  const followUp = turns.map((_, j) => opensAfterAnswer[j]! && (isFollowUpQuestion(said[j]!) || echoes[j]!));
+  const clearFollowUp = turns.map((_, j) => opensAfterAnswer[j]! && (isFollowUpQuestion(said[j]!, { clearly: true }) || echoes[j]!));
+  // A clear follow-up is a question of the set only when it is very like one: its likeness counts at a discount.
+  const weight = sim.map((row) => row.map((s, j) => (clearFollowUp[j] ? s * FOLLOW_UP_WEIGHT : s)));
+  const assignment = maxWeightAssignment(weight.map((row) => row.map((s) => (s >= threshold ? s : 0)))).map((t, q) =>
+    t >= 0 && weight[q]![t]! >= threshold ? t : -1,
   );
   // Second pass: still-unmatched questions against still-free turns that open a new topic.
   const freeRows = questions.map((_, q) => q).filter((q) => assignment[q] === -1);
@@ -227,7 +263,7 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
     const t = assignment[row]!;
     if (t < 0) return { id: q.id, text: q.text, asked: null, answer: null, askedIndex: null, answerIndices: [], similarity: 0 };
     const turn = turns[t]!;
-    const nextTurn = turns.findIndex((other, i) => i > t && endsAnswer[i]);
+    const nextTurn = turns.findIndex((_other, i) => i > t && endsAnswer[i]);
     const until = nextTurn >= 0 ? turns[nextTurn]!.indices[0]! : Infinity;
     const answerSegments = segments.filter((s) => s.index > turn.indices.at(-1)! && s.index < until && s.role === "candidate");
     return {
@@ -240,6 +276,14 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
       similarity: sim[row]![t]!,
     };
   });
+}
+
+/** What the candidate said between two of the interviewer's turns. */
+function spokenBetween(segments: readonly LabelledSegment[], before: AskedTurn, after: AskedTurn): string {
+  return segments
+    .filter((s) => s.role === "candidate" && s.index > before.indices.at(-1)! && s.index < after.indices[0]!)
+    .map((s) => s.text)
+    .join(" ");
 }
 
 /** The first words the candidate says after a turn, up to the interviewer's next word. */
