@@ -38,9 +38,14 @@ const MAY_USE = {
   observability: [],
   // The simulators stand in for outside services, so they may use those services' types only.
   sandbox: ["lever", "calendars"],
+  // The console's API contract (zod schemas of every response): the server and the console both
+  // import it, so it imports nothing of ours.
+  contract: [],
 };
 // `serve` without Lever credentials runs against the built-in sandbox (design.md, One machine).
 MAY_USE.server.push("sandbox");
+// The server answers the console in the contract's shapes.
+MAY_USE.server.push("contract");
 
 // Pure code the console bundles for the browser as well: no node: imports, no imports of ours.
 // Add a file here only when that holds; everything else reaches the console as types.
