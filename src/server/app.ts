@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppContext } from "./context.ts";
-import { HttpError } from "./http-error.ts";
+import { errorReply, HttpError } from "./http-error.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { webhookRoutes } from "./webhook-routes.ts";
 import { oauthRoutes } from "./oauth/index.ts";
@@ -24,7 +24,7 @@ export function createApp(ctx: AppContext): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) return c.json(error.toJSON(), error.status as 400);
+    if (error instanceof HttpError) return errorReply(c, error);
     if (error instanceof HTTPException) {
       return c.json({ error: { code: `http_${error.status}`, message: error.message || "request refused" } }, error.status);
     }

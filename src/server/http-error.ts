@@ -1,3 +1,16 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ApiErrorBody } from "../contract/console-api.ts";
+
+/**
+ * What kind of refusal an error below the HTTP layer is (the engine's `EngineError`, the console's
+ * stores): the error says what went wrong, and only this layer chooses the status code.
+ */
+export type ErrorKind = "invalid" | "not_found" | "conflict" | "forbidden";
+
+const STATUS_OF_KIND: Record<ErrorKind, ContentfulStatusCode> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
+const CODE_OF_KIND: Record<ErrorKind, string> = { invalid: "bad_request", forbidden: "forbidden", not_found: "not_found", conflict: "conflict" };
+
 /**
  * The one error type HTTP handlers throw. `createApp` turns it into a JSON reply in one place:
  * `{ "error": { "code": "...", "message": "..." } }` with the given status.
@@ -20,7 +33,25 @@ export class HttpError extends Error {
     this.details = details;
   }
 
-  toJSON(): { error: { code: string; message: string } & Record<string, unknown> } {
-    return { error: { code: this.code, message: this.message, ...this.details } };
+  /**
+   * The HTTP answer to a refusal of a kind: invalid 400, forbidden 403, not_found 404, conflict 409.
+   *
+   * @example
+   * if (error instanceof EngineError) throw HttpError.of(error.kind, error.message);
+   */
+  static of(kind: ErrorKind, message: string, code = CODE_OF_KIND[kind]): HttpError {
+    return new HttpError(STATUS_OF_KIND[kind], code, message);
   }
+
+  toJSON(): ApiErrorBody {
+    return { error: { ...this.details, code: this.code, message: this.message } };
+  }
+}
+
+/**
+ * The JSON reply for an HttpError, for the places that answer instead of throwing (middleware
+ * guards, Hono's own hooks). Handlers throw; `createApp` and the console's API answer with this.
+ */
+export function errorReply(c: Context, error: HttpError): Response {
+  return c.json(error.toJSON(), error.status as ContentfulStatusCode);
 }

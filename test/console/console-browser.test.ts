@@ -431,10 +431,10 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
         headers: { "content-type": "application/json", "x-csrf-token": decodeURIComponent(csrf) },
         body: JSON.stringify({ workflowId: "application-screening", last: 1, prompt: "resume-evidence@v9" }),
       });
-      return { status: res.status, body: (await res.json()) as { error: string } };
+      return { status: res.status, body: (await res.json()) as { error: { message: string } } };
     });
     assert.equal(refused.status, 400);
-    assert.match(refused.body.error, /no saved version "v9" of prompt "resume-evidence"/);
+    assert.match(refused.body.error.message, /no saved version "v9" of prompt "resume-evidence"/);
   });
 
   it("shows connections with webhook health and settings, accessibly", async () => {

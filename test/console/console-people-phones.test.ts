@@ -211,10 +211,10 @@ describe("the console for each role, by name, on a phone", { skip: browserSkip()
           postingIds: ["no-such-posting"],
         }),
       });
-      return { status: res.status, body: (await res.json()) as { error: string } };
+      return { status: res.status, body: (await res.json()) as { error: { message: string } } };
     });
     assert.equal(refused.status, 400);
-    assert.match(refused.body.error, /no posting "no-such-posting" in Lever/);
+    assert.match(refused.body.error.message, /no posting "no-such-posting" in Lever/);
     assert.equal(await findUserByEmail(running.ctx.db, "typo.manager@example.com"), undefined);
   });
 

@@ -167,6 +167,6 @@ describe("Start's tiles and sparkline, and a run's step chart", { skip: browserS
     assert.equal(hours.status(), 403);
     const bad = await page.request.get(`${url}/console/api/start-counts?since=yesterday`);
     assert.equal(bad.status(), 400);
-    assert.match(((await bad.json()) as { error: string }).error, /^since: "yesterday" is not a time/);
+    assert.match(((await bad.json()) as { error: { message: string } }).error.message, /^since: "yesterday" is not a time/);
   });
 });

@@ -3,6 +3,65 @@ import assert from "node:assert/strict";
 import { splitForHighlight } from "../../web/src/components/highlight-split.ts";
 import { visibleRange } from "../../web/src/components/visible-range.ts";
 import { describeTrigger, toProposal, toWorkflow } from "../../web/src/model.ts";
+import { proposalSchema, workflowSchema, type ProposalView, type WorkflowView } from "../../src/contract/console-api.ts";
+
+/** A proposal as the API sends it (checked against the contract), with the fields a test sets. */
+function apiProposal(fields: Partial<ProposalView>): ProposalView {
+  return proposalSchema.parse({
+    id: 1,
+    runId: 1,
+    stepId: "note",
+    workflowId: "w",
+    connectionId: "c1",
+    opportunityId: null,
+    postingId: null,
+    kind: "lever.note",
+    action: {},
+    summary: "",
+    reasons: [],
+    evidence: [],
+    confidence: null,
+    engine: null,
+    model: null,
+    prompt: null,
+    flags: [],
+    mode: "assist",
+    policy: [],
+    status: "pending",
+    result: null,
+    error: null,
+    expiresAt: null,
+    escalatedAt: null,
+    decidedBy: null,
+    decidedAt: null,
+    decisionReason: null,
+    edits: null,
+    traceId: "t1",
+    createdAt: "2026-11-23T10:00:00.000Z",
+    ...fields,
+  });
+}
+
+/** A workflow as `GET /api/workflows` lists it (checked against the contract), with the fields a test sets. */
+function apiWorkflow(fields: Partial<WorkflowView>): WorkflowView {
+  return workflowSchema.parse({
+    id: "w",
+    name: "W",
+    description: null,
+    enabled: true,
+    mode: "shadow",
+    modes: {},
+    ceiling: "auto",
+    effectiveMode: "shadow",
+    actions: [],
+    pendingChange: null,
+    origin: "builtin",
+    hash: "h",
+    triggers: [],
+    steps: [],
+    ...fields,
+  });
+}
 
 describe("evidence highlighting", () => {
   it("marks every occurrence of each quote, case-insensitively, merging overlaps", () => {
@@ -39,21 +98,22 @@ describe("windowed list", () => {
 
 describe("reading proposals from the API", () => {
   it("reads the engine's proposal shape, expanding evidence with several quotes", () => {
-    const p = toProposal({
-      id: 12,
-      runId: 3,
-      workflowId: "application-screening",
-      kind: "lever.note",
-      action: { body: "Fulcrum screening: 80/100" },
-      summary: "Add a note",
-      reasons: ["✓ TypeScript"],
-      evidence: [{ criterion: "TypeScript", quotes: ["TypeScript services", "Node.js"] }],
-      confidence: 0.9,
-      engine: "local",
-      prompt: "resume-evidence@v1",
-      status: "pending",
-      createdAt: "2026-11-23T10:00:00.000Z",
-    });
+    const p = toProposal(
+      apiProposal({
+        id: 12,
+        runId: 3,
+        workflowId: "application-screening",
+        kind: "lever.note",
+        action: { body: "Fulcrum screening: 80/100" },
+        summary: "Add a note",
+        reasons: ["✓ TypeScript"],
+        evidence: [{ criterion: "TypeScript", quotes: ["TypeScript services", "Node.js"] }],
+        confidence: 0.9,
+        engine: "local",
+        prompt: "resume-evidence@v1",
+        status: "pending",
+      }),
+    );
     assert.equal(p.id, "12");
     assert.equal(p.actionType, "lever.note");
     assert.deepEqual(
@@ -67,29 +127,31 @@ describe("reading proposals from the API", () => {
 
 describe("the console's workflow list", () => {
   it("reads each action's effective mode and reason, and names its writes in words", () => {
-    const w = toWorkflow({
-      id: "application-screening",
-      name: "Application screening",
-      mode: "auto",
-      effectiveMode: "assist",
-      actions: [
-        { step: "note", type: "lever.note", mode: "assist", decidedBy: ["ceiling"], reason: "assist: the mode ceiling (FULCRUM_MODE_CEILING)", ignored: [] },
-        {
-          step: "archive",
-          type: "lever.archive",
-          mode: "assist",
-          decidedBy: ["ceiling"],
-          reason: "assist: the mode ceiling",
-          ignored: [],
-          onSandbox: { mode: "shadow", reason: "shadow: sandbox.modes.lever.archive (on the built-in sandbox)" },
-        },
-      ],
-      steps: [
-        { id: "screen", type: "task" },
-        { id: "note", type: "lever.note" },
-        { id: "archive", type: "lever.archive" },
-      ],
-    });
+    const w = toWorkflow(
+      apiWorkflow({
+        id: "application-screening",
+        name: "Application screening",
+        mode: "auto",
+        effectiveMode: "assist",
+        actions: [
+          { step: "note", type: "lever.note", mode: "assist", decidedBy: ["ceiling"], reason: "assist: the mode ceiling (FULCRUM_MODE_CEILING)", ignored: [] },
+          {
+            step: "archive",
+            type: "lever.archive",
+            mode: "assist",
+            decidedBy: ["ceiling"],
+            reason: "assist: the mode ceiling",
+            ignored: [],
+            onSandbox: { mode: "shadow", decidedBy: ["sandbox"], reason: "shadow: sandbox.modes.lever.archive (on the built-in sandbox)" },
+          },
+        ],
+        steps: [
+          { id: "screen", type: "task" },
+          { id: "note", type: "lever.note" },
+          { id: "archive", type: "lever.archive" },
+        ],
+      }),
+    );
     assert.equal(w.effectiveMode, "assist");
     assert.deepEqual(
       w.actionModes.map((a) => [a.step, a.mode, a.onSandbox?.mode]),
@@ -117,7 +179,7 @@ describe("the console's trigger descriptions", () => {
     );
     assert.equal(describeTrigger({ source: "assessments", event: ["assessment.completed"] }), "the assessments tool reports assessment.completed");
     assert.equal(
-      toWorkflow({ id: "w", triggers: [{ lever: "applicationCreated" }, { manual: true }] }).trigger,
+      toWorkflow(apiWorkflow({ triggers: [{ lever: "applicationCreated" }, { manual: true }] })).trigger,
       "Lever sends applicationCreated; started by hand (console or command line)",
     );
   });

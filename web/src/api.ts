@@ -1,14 +1,20 @@
 /**
  * The console's HTTP client: same-origin fetches with the session cookie, the CSRF token on every
- * state-changing request, and errors carrying the server's message.
+ * state-changing request, and errors carrying the server's code and message.
  */
+import type { ApiErrorBody, ConsoleUser } from "../../src/contract/console-api.ts";
+
+export type { Role, Status } from "../../src/contract/console-api.ts";
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** The server's machine-readable reason (`not_found`, `bad_body`, `four_eyes`…); `http_<status>` when the answer was not JSON. */
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
     super(message);
     this.status = status;
+    this.code = code;
   }
 }
 
@@ -46,22 +52,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   if (!res.ok) {
     if (res.status === 401 && !path.endsWith("/login")) onUnauthorized?.();
-    const body = data as { error?: string | { message?: string }; message?: string } | undefined;
-    const message = (typeof body?.error === "object" ? body.error.message : body?.error) ?? body?.message ?? `${res.status} ${res.statusText}`;
-    throw new ApiError(res.status, message);
+    // Every refusal is `{ error: { code, message } }`; a proxy's HTML page or an empty body is not.
+    const error = (data as Partial<ApiErrorBody> | undefined)?.error;
+    if (typeof error?.message === "string") throw new ApiError(res.status, error.code, error.message);
+    throw new ApiError(res.status, `http_${res.status}`, `${res.status} ${res.statusText}`);
   }
   return data as T;
-}
-
-/** What the server says about this deployment at start-up (`GET /console/api/status`). */
-export interface Status {
-  signedIn: boolean;
-  user: User | null;
-  csrfToken?: string;
-  /** Single sign-on, or null when none is configured. */
-  sso: { name: string; start: string } | null;
-  /** True on the built-in Lever sandbox: there is no real Lever page to link to. */
-  sandbox: boolean;
 }
 
 let sandbox = false;
@@ -78,18 +74,8 @@ export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, bo
 export const patch = <T>(path: string, body: unknown) => api<T>("PATCH", path, body);
 export const put = <T>(path: string, body: unknown) => api<T>("PUT", path, body);
 
-export type Role = "admin" | "recruiter" | "hiring_manager" | "auditor";
-
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  postingIds: string[];
-  disabled?: boolean;
-  lockedUntil?: string | null;
-  lastLoginAt?: string | null;
-}
+/** A console account as the pages see it. */
+export type User = ConsoleUser;
 
 /** The capabilities a role has in the page; the server checks them again on every request. */
 export function can(user: User, what: "decide" | "admin" | "audit" | "runs" | "workflows"): boolean {

@@ -1,22 +1,27 @@
 /**
- * The shapes the console shows, read leniently from the REST API so that a renamed or missing
- * field degrades to "—" instead of breaking the page. Every API response passes through here.
+ * The shapes the console's pages show, made from the API's answers. The answers' types come from
+ * the contract (`src/contract/console-api.ts`: zod schemas that a server test checks every route
+ * against), so a field renamed on either side fails the type check instead of showing "—" in a page.
+ * What stays open here is what the contract leaves open: an AI step's reasons and evidence, and a
+ * workflow file's triggers.
  */
+import type {
+  ActionModeView,
+  DeadJobView,
+  InboxEventView,
+  ProposalView,
+  RunDetail,
+  RunSummary,
+  WorkflowChange,
+  WorkflowView,
+} from "../../src/contract/console-api.ts";
+
+export type { ActionModeView } from "../../src/contract/console-api.ts";
 
 type Raw = Record<string, unknown>;
 
-function pick(raw: Raw, ...keys: string[]): unknown {
-  for (const key of keys) {
-    if (raw[key] !== undefined && raw[key] !== null) return raw[key];
-  }
-  return undefined;
-}
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
-}
-function num(v: unknown): number | undefined {
-  const n = typeof v === "string" ? Number(v) : v;
-  return typeof n === "number" && Number.isFinite(n) ? n : undefined;
 }
 function obj(v: unknown): Raw {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {};
@@ -34,6 +39,7 @@ export interface Proposal {
   workflowId: string;
   workflowName: string;
   runId?: string | undefined;
+  /** The action's step type, e.g. `lever.note`. */
   actionType: string;
   /** What would be done, in words. */
   summary: string;
@@ -53,75 +59,52 @@ export interface Proposal {
   createdAt: string;
   decidedBy?: string | undefined;
   decisionReason?: string | undefined;
-  /** The resume or transcript text the evidence was quoted from, when the API includes it. */
+  /** The resume or transcript text the evidence was quoted from (from the proposal's context). */
   sourceText?: string | undefined;
   leverUrl?: string | undefined;
 }
 
-function summarise(type: string, action: Raw): string {
-  const text = str(pick(action, "summary", "description"));
-  if (text) return text;
-  switch (type) {
-    case "note":
-    case "addNote":
-      return `Add a note: ${(str(pick(action, "value", "body", "text")) ?? "").slice(0, 140)}`;
-    case "tags":
-    case "addTags": {
-      const tags = pick(action, "tags", "add");
-      return `Add tags: ${Array.isArray(tags) ? tags.join(", ") : ""}`;
-    }
-    case "stage":
-    case "changeStage":
-      return `Move to stage ${str(pick(action, "stageName", "stage", "stageId")) ?? ""}`;
-    case "archive":
-      return `Archive with reason ${str(pick(action, "reasonName", "reason", "reasonId")) ?? ""}`;
-    default:
-      return type;
-  }
+/** An AI step's reasons: sentences, or objects with a `text`. */
+function reasonsOf(reasons: unknown[]): string[] {
+  return reasons.map((r) => (typeof r === "string" ? r : (str(obj(r).text) ?? JSON.stringify(r))));
 }
 
-export function toProposal(value: unknown): Proposal {
-  const raw = obj(value);
-  const action = obj(pick(raw, "action", "payload", "proposed"));
-  const context = obj(pick(raw, "context", "candidate"));
-  const actionType = str(pick(raw, "actionType", "action_type", "kind")) ?? str(pick(action, "type", "kind")) ?? "action";
-  const evidenceRaw = pick(raw, "evidence", "quotes");
-  const reasonsRaw = pick(raw, "reasons", "why");
+/** An AI step's evidence: quotes, or objects with a `quote` (or several `quotes`), a `source` and a `criterion`. */
+function evidenceOf(evidence: unknown[]): Evidence[] {
+  return evidence
+    .flatMap((e): Evidence[] => {
+      if (typeof e === "string") return [{ quote: e }];
+      const o = obj(e);
+      const base = { source: str(o.source), criterion: str(o.criterion) };
+      if (Array.isArray(o.quotes)) return o.quotes.map((q) => ({ quote: str(q) ?? "", ...base }));
+      return [{ quote: str(o.quote) ?? str(o.text) ?? "", ...base }];
+    })
+    .filter((e) => e.quote);
+}
+
+/** A proposal as the pages show it; the candidate, posting title and stage come from the console's labels and context. */
+export function toProposal(p: ProposalView): Proposal {
   return {
-    id: str(pick(raw, "id")) ?? "",
-    status: str(pick(raw, "status", "state")) ?? "pending",
-    workflowId: str(pick(raw, "workflowId", "workflow_id", "workflow")) ?? "",
-    workflowName: str(pick(raw, "workflowName", "workflow_name", "workflowId", "workflow")) ?? "",
-    runId: str(pick(raw, "runId", "run_id")),
-    actionType,
-    summary: str(pick(raw, "summary")) ?? summarise(actionType, action),
-    action,
-    opportunityId: str(pick(raw, "opportunityId", "opportunity_id")) ?? str(pick(context, "opportunityId", "id")),
-    candidateName: str(pick(raw, "candidateName", "candidate_name")) ?? str(pick(context, "name", "candidateName")) ?? "Unnamed candidate",
-    postingId: str(pick(raw, "postingId", "posting_id")) ?? str(pick(context, "postingId")),
-    postingTitle: str(pick(raw, "postingTitle", "posting_title")) ?? str(pick(context, "postingTitle")),
-    stage: str(pick(raw, "stage", "stageName", "stage_name")) ?? str(pick(context, "stage", "stageName")),
-    reasons: Array.isArray(reasonsRaw) ? reasonsRaw.map((r) => (typeof r === "string" ? r : (str(obj(r).text) ?? JSON.stringify(r)))) : [],
-    evidence: Array.isArray(evidenceRaw)
-      ? evidenceRaw
-          .flatMap((e): Evidence[] => {
-            if (typeof e === "string") return [{ quote: e }];
-            const o = obj(e);
-            const base = { source: str(o.source), criterion: str(o.criterion) };
-            if (Array.isArray(o.quotes)) return o.quotes.map((q) => ({ quote: str(q) ?? "", ...base }));
-            return [{ quote: str(o.quote) ?? str(o.text) ?? "", ...base }];
-          })
-          .filter((e) => e.quote)
-      : [],
-    confidence: num(pick(raw, "confidence")),
-    model: str(pick(raw, "model")) ?? str(pick(obj(raw.meta), "model")),
-    prompt: str(pick(raw, "prompt", "promptVersion", "prompt_version")) ?? str(pick(obj(raw.meta), "prompt")),
-    engine: str(pick(raw, "engine")) ?? str(pick(obj(raw.meta), "engine")),
-    createdAt: str(pick(raw, "createdAt", "created_at")) ?? new Date(0).toISOString(),
-    decidedBy: str(pick(raw, "decidedBy", "decided_by")),
-    decisionReason: str(pick(raw, "decisionReason", "decision_reason", "reason")),
-    sourceText: str(pick(raw, "sourceText", "source_text", "resumeText")) ?? str(pick(context, "resumeText", "sourceText", "transcript")),
-    leverUrl: str(pick(raw, "leverUrl", "lever_url")) ?? str(pick(context, "leverUrl", "url")),
+    id: String(p.id),
+    status: p.status,
+    workflowId: p.workflowId,
+    workflowName: p.workflowId,
+    runId: String(p.runId),
+    actionType: p.kind,
+    summary: p.summary || p.kind,
+    action: p.action,
+    opportunityId: p.opportunityId ?? undefined,
+    candidateName: "Unnamed candidate",
+    postingId: p.postingId ?? undefined,
+    reasons: reasonsOf(p.reasons),
+    evidence: evidenceOf(p.evidence),
+    confidence: p.confidence ?? undefined,
+    model: p.model ?? undefined,
+    prompt: p.prompt ?? undefined,
+    engine: p.engine ?? undefined,
+    createdAt: p.createdAt,
+    decidedBy: p.decidedBy ?? undefined,
+    decisionReason: p.decisionReason ?? undefined,
   };
 }
 
@@ -141,44 +124,42 @@ export interface Run {
   id: string;
   workflowId: string;
   status: string;
-  eventId?: string | undefined;
+  /** The event's name, e.g. `applicationCreated`. */
+  event: string;
   opportunityId?: string | undefined;
-  traceId?: string | undefined;
+  traceId: string;
   createdAt: string;
-  updatedAt?: string | undefined;
+  updatedAt: string;
   overdue: boolean;
+  /** The current generation's steps; a run from the list has none. */
   steps: RunStep[];
 }
 
-export function toRun(value: unknown): Run {
-  const raw = obj(value);
-  const steps = pick(raw, "steps");
+export function toRun(r: RunSummary | RunDetail): Run {
   return {
-    id: str(pick(raw, "id")) ?? "",
-    workflowId: str(pick(raw, "workflowId", "workflow_id", "workflow")) ?? "",
-    status: str(pick(raw, "status", "state")) ?? "",
-    eventId: str(pick(raw, "eventId", "event_id")),
-    opportunityId: str(pick(raw, "opportunityId", "opportunity_id")),
-    traceId: str(pick(raw, "traceId", "trace_id")),
-    createdAt: str(pick(raw, "createdAt", "created_at", "startedAt", "started_at")) ?? "",
-    updatedAt: str(pick(raw, "updatedAt", "updated_at", "finishedAt", "finished_at")),
-    overdue: pick(raw, "overdue") === true,
-    steps: Array.isArray(steps)
-      ? steps.map((s) => {
-          const r = obj(s);
-          return {
-            id: str(pick(r, "stepId", "id", "key")) ?? "",
-            name: str(pick(r, "name", "stepId", "key", "id")) ?? "",
-            type: str(pick(r, "type", "kind")) ?? "",
-            status: str(pick(r, "status", "state")) ?? "",
-            startedAt: str(pick(r, "startedAt", "started_at")),
-            finishedAt: str(pick(r, "finishedAt", "finished_at")),
-            input: pick(r, "input", "inputs"),
-            output: pick(r, "output", "outputs"),
-            error: str(pick(r, "error")),
-          };
-        })
-      : [],
+    id: String(r.id),
+    workflowId: r.workflowId,
+    status: r.status,
+    event: r.event,
+    opportunityId: r.opportunityId ?? undefined,
+    traceId: r.traceId,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    overdue: r.overdue,
+    steps:
+      "steps" in r
+        ? r.steps.map((s) => ({
+            id: s.stepId,
+            name: s.stepId,
+            type: s.type,
+            status: s.status,
+            startedAt: s.startedAt ?? undefined,
+            finishedAt: s.finishedAt ?? undefined,
+            input: s.input,
+            output: s.output,
+            error: s.error ?? undefined,
+          }))
+        : [],
   };
 }
 
@@ -188,53 +169,23 @@ export interface InboxEvent {
   source: string;
   status: string;
   receivedAt: string;
-  traceId?: string | undefined;
-  opportunityId?: string | undefined;
+  traceId: string;
 }
 
-export function toEvent(value: unknown): InboxEvent {
-  const raw = obj(value);
-  return {
-    id: str(pick(raw, "id")) ?? "",
-    event: str(pick(raw, "event", "type")) ?? "",
-    source: str(pick(raw, "source")) ?? "lever",
-    status: str(pick(raw, "status")) ?? "",
-    receivedAt: str(pick(raw, "receivedAt", "received_at", "createdAt")) ?? "",
-    traceId: str(pick(raw, "traceId", "trace_id")),
-    opportunityId: str(pick(raw, "opportunityId", "opportunity_id")) ?? str(pick(obj(obj(raw.payload).data), "opportunityId")),
-  };
+export function toEvent(e: InboxEventView): InboxEvent {
+  return { id: String(e.id), event: e.event, source: e.source, status: e.status, receivedAt: e.receivedAt, traceId: e.traceId };
 }
 
 export interface DeadJob {
   id: string;
   queue: string;
   error: string;
-  failedAt?: string | undefined;
+  failedAt: string;
   data: unknown;
 }
 
-export function toDeadJob(value: unknown): DeadJob {
-  const raw = obj(value);
-  const output = obj(raw.output);
-  return {
-    id: str(pick(raw, "id")) ?? "",
-    queue: str(pick(raw, "queue", "name")) ?? "",
-    error: str(pick(raw, "error", "lastError", "last_error")) ?? str(output.message) ?? "(no error recorded)",
-    failedAt: str(pick(raw, "failedAt", "failed_at", "completedOn", "completed_on", "createdOn")),
-    data: pick(raw, "data"),
-  };
-}
-
-/** The mode one action really runs in, and which layer decided it (the lowest mode wins). */
-export interface ActionModeView {
-  step: string;
-  type: string;
-  mode: string;
-  reason: string;
-  /** Per-action or sandbox entries that can never take effect. */
-  ignored: string[];
-  /** When it differs there: the mode on the built-in sandbox. */
-  onSandbox?: { mode: string; reason: string } | undefined;
+export function toDeadJob(j: DeadJobView): DeadJob {
+  return { id: j.id, queue: j.queue, error: j.error || "(no error recorded)", failedAt: j.failedAt, data: j.data };
 }
 
 export interface Workflow {
@@ -244,86 +195,36 @@ export interface Workflow {
   enabled: boolean;
   mode: string;
   /** The most any of its actions may do now (ceiling and per-action modes applied). */
-  effectiveMode?: string | undefined;
+  effectiveMode: string;
   actionModes: ActionModeView[];
   trigger?: string | undefined;
-  yaml?: string | undefined;
-  prompts: string[];
+  /** What it writes, in words: "notes", "stage moves"… */
   actions: string[];
   /** A raise (higher mode, enabling) waiting for someone other than its author (four eyes). */
   pendingChange?: PendingWorkflowChange | undefined;
 }
 
-export interface PendingWorkflowChange {
-  id: number;
-  enabled: boolean | null;
-  mode: string | null;
-  /** `user:<id>` for a console account, `token:<id>` for an API token, `cli:<name>` from the command line. */
-  author: string;
-  createdAt: string;
-}
+export type PendingWorkflowChange = Pick<WorkflowChange, "id" | "enabled" | "mode" | "author" | "createdAt">;
 
 /** What a waiting change would do, in words: `set its mode to auto`. */
 export function describePendingChange(c: PendingWorkflowChange): string {
   return [c.enabled === true ? "enable it" : "", c.mode ? `set its mode to ${c.mode}` : ""].filter(Boolean).join(" and ");
 }
 
-function toPendingChange(value: unknown): PendingWorkflowChange | undefined {
-  const raw = obj(value);
-  if (typeof raw.id !== "number" || !str(raw.author)) return undefined;
+export function toWorkflow(w: WorkflowView): Workflow {
+  // The actions' types when the engine reported their modes, else the steps' types.
+  const types = w.actions.length ? w.actions.map((a) => a.type) : w.steps.map((s) => s.type);
   return {
-    id: raw.id,
-    enabled: typeof raw.enabled === "boolean" ? raw.enabled : null,
-    mode: str(raw.mode) ?? null,
-    author: str(raw.author)!,
-    createdAt: str(raw.createdAt) ?? "",
-  };
-}
-
-export function toWorkflow(value: unknown): Workflow {
-  const raw = obj(value);
-  const prompts = pick(raw, "prompts");
-  const actions = pick(raw, "actions", "writes");
-  const actionList = Array.isArray(actions) ? actions : [];
-  const actionModes = actionList
-    .map(obj)
-    .filter((a) => str(a.step) && str(a.mode))
-    .map((a): ActionModeView => {
-      const sandbox = obj(a.onSandbox);
-      return {
-        step: str(a.step)!,
-        type: str(a.type) ?? "",
-        mode: str(a.mode)!,
-        reason: str(a.reason) ?? "",
-        ignored: Array.isArray(a.ignored) ? a.ignored.map(str).filter((x): x is string => x !== undefined) : [],
-        onSandbox: str(sandbox.mode) ? { mode: str(sandbox.mode)!, reason: str(sandbox.reason) ?? "" } : undefined,
-      };
-    });
-  const trigger = pick(raw, "trigger", "on", "triggers");
-  const steps = pick(raw, "steps");
-  const stepTypes = Array.isArray(steps) ? steps.map((st) => str(obj(st).type) ?? "").filter(Boolean) : [];
-  const pendingChange = toPendingChange(pick(raw, "pendingChange"));
-  return {
-    ...(pendingChange ? { pendingChange } : {}),
-    id: str(pick(raw, "id", "name")) ?? "",
-    name: str(pick(raw, "name", "title", "id")) ?? "",
-    description: str(pick(raw, "description")),
-    enabled: pick(raw, "enabled") !== false,
-    mode: str(pick(raw, "mode")) ?? "shadow",
-    effectiveMode: str(pick(raw, "effectiveMode", "effective_mode")),
-    actionModes,
-    trigger:
-      typeof trigger === "string" ? trigger : Array.isArray(trigger) ? trigger.map(describeTrigger).join("; ") : trigger ? describeTrigger(trigger) : undefined,
-    yaml: str(pick(raw, "yaml", "source")),
-    prompts: Array.isArray(prompts) ? prompts.map((p) => str(p) ?? str(obj(p).name) ?? "").filter(Boolean) : [],
-    actions:
-      Array.isArray(actions) && actionModes.length === 0
-        ? actions.map((a) => str(a) ?? str(obj(a).type) ?? "").filter(Boolean)
-        : [
-            ...new Set(
-              (actionModes.length ? actionModes.map((a) => a.type) : stepTypes).filter((t) => t.startsWith("lever.")).map((t) => ACTION_WORDS[t] ?? t),
-            ),
-          ],
+    ...(w.pendingChange ? { pendingChange: w.pendingChange } : {}),
+    id: w.id,
+    name: w.name,
+    description: w.description ?? undefined,
+    enabled: w.enabled,
+    mode: w.mode,
+    effectiveMode: w.effectiveMode,
+    actionModes: w.actions,
+    trigger: w.triggers.length ? w.triggers.map(describeTrigger).join("; ") : undefined,
+    actions: [...new Set(types.filter((t) => t.startsWith("lever.")).map((t) => ACTION_WORDS[t] ?? t))],
   };
 }
 
@@ -341,28 +242,14 @@ const ACTION_WORDS: Record<string, string> = {
 const list = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(" or ") : String(v));
 
 /** A trigger in words: "Lever sends applicationCreated, when its conditions hold", "started by hand", … */
-export function describeTrigger(t: unknown): string {
-  if (typeof t === "string") return t;
-  const o = obj(t);
-  const when = o.when !== undefined ? ", when the conditions in its definition hold" : "";
-  if (o.lever !== undefined) return `Lever sends ${list(o.lever)}${when}`;
-  if (o.manual === true) return "started by hand (console or command line)";
-  if (typeof o.schedule === "string") return `on a schedule (cron ${o.schedule})${when}`;
-  const timer = obj(o.timer);
+export function describeTrigger(t: Record<string, unknown>): string {
+  const when = t.when !== undefined ? ", when the conditions in its definition hold" : "";
+  if (t.lever !== undefined) return `Lever sends ${list(t.lever)}${when}`;
+  if (t.manual === true) return "started by hand (console or command line)";
+  if (typeof t.schedule === "string") return `on a schedule (cron ${t.schedule})${when}`;
+  const timer = obj(t.timer);
   if (timer.after !== undefined && timer.at !== undefined)
     return `${String(timer.after)} after ${String(timer.at)}${timer.on !== undefined ? ` (set on ${list(timer.on)})` : ""}${when}`;
-  if (o.event !== undefined) return `${typeof o.source === "string" ? `the ${o.source} tool` : "a connected hiring tool"} reports ${list(o.event)}${when}`;
-  const head = str(pick(o, "event", "on", "schedule", "source", "type")) ?? "";
-  const rest = Object.keys(o).filter((k) => !["event", "on"].includes(k));
-  return rest.length ? `${head} (${rest.join(", ")})` : head || JSON.stringify(t).slice(0, 80);
-}
-
-/** Unwraps list responses, whether the API returns `[...]` or `{ items: [...] }`-style objects. */
-export function listOf(value: unknown, ...keys: string[]): unknown[] {
-  if (Array.isArray(value)) return value;
-  const raw = obj(value);
-  for (const key of [...keys, "items", "data", "results"]) {
-    if (Array.isArray(raw[key])) return raw[key] as unknown[];
-  }
-  return [];
+  if (t.event !== undefined) return `${typeof t.source === "string" ? `the ${t.source} tool` : "a connected hiring tool"} reports ${list(t.event)}${when}`;
+  return Object.keys(t).join(", ") || JSON.stringify(t).slice(0, 80);
 }

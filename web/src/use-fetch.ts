@@ -1,10 +1,13 @@
-/** Loads a resource from the API and reloads it on demand. */
+/**
+ * Loads a resource from the API and reloads it on demand. `map` names the answer's type from the
+ * contract (`(r: RunList) => r.runs.map(toRun)`); the server's contract test keeps answers to it.
+ */
 import { useCallback, useEffect, useState } from "react";
 import { get } from "./api.ts";
 
-export function useFetch<T>(
+export function useFetch<T, Reply = unknown>(
   path: string | undefined,
-  map: (raw: unknown) => T,
+  map: (reply: Reply) => T,
 ): { data: T | undefined; error: string | undefined; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({
     data: undefined,
@@ -17,7 +20,7 @@ export function useFetch<T>(
     if (!path) return;
     let cancelled = false;
     setState((s) => ({ ...s, loading: true }));
-    get<unknown>(path).then(
+    get<Reply>(path).then(
       (raw) => !cancelled && setState({ data: map(raw), error: undefined, loading: false }),
       (e: Error) => !cancelled && setState({ data: undefined, error: e.message, loading: false }),
     );

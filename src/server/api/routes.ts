@@ -106,8 +106,7 @@ async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
 
 function engineCall<T>(p: Promise<T>): Promise<T> {
   return p.catch((e: unknown) => {
-    if (e instanceof EngineError)
-      throw new HttpError(e.kind === "not_found" ? 404 : e.kind === "conflict" ? 409 : 400, e.kind === "invalid" ? "bad_request" : e.kind, e.message);
+    if (e instanceof EngineError) throw HttpError.of(e.kind, e.message);
     throw e;
   });
 }
@@ -252,7 +251,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
   }
 
   function changeRefused(error: unknown): never {
-    if (error instanceof WorkflowChangeError) throw new HttpError(error.status, error.code, error.message);
+    if (error instanceof WorkflowChangeError) throw HttpError.of(error.code, error.message);
     throw error;
   }
 

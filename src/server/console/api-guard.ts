@@ -6,6 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Queryable } from "../../store/index.ts";
+import { errorReply, HttpError } from "../http-error.ts";
 import { isStateChanging, originProblem, tokenProblem } from "./csrf.ts";
 import { actionForApiRequest, coversPosting, permits, type Caller } from "./roles.ts";
 import { readSignedIn } from "./session-cookie.ts";
@@ -32,21 +33,21 @@ export function createApiGuard(options: ApiGuardOptions): MiddlewareHandler {
   return async (c, next) => {
     if (/^bearer\s/i.test(c.req.header("authorization") ?? "")) return next();
     const signedIn = await readSignedIn(c, options.db);
-    if (!signedIn) return c.json({ error: "Sign in to the console first, or send an API bearer token." }, 401);
+    if (!signedIn) return errorReply(c, new HttpError(401, "unauthenticated", "Sign in to the console first, or send an API bearer token."));
     const { caller } = signedIn;
     if (isStateChanging(c.req.method)) {
       const problem = originProblem(c, options.publicUrl) ?? tokenProblem(c, signedIn.session.csrfToken);
-      if (problem) return c.json({ error: `Refused as a possible cross-site request: ${problem}.` }, 403);
+      if (problem) return errorReply(c, new HttpError(403, "cross_site", `Refused as a possible cross-site request: ${problem}.`));
     }
     const action = actionForApiRequest(c.req.method, c.req.path);
     if (!permits(caller.role, action)) {
-      return c.json({ error: `The ${caller.role.replace("_", " ")} role may not do this (${action}).` }, 403);
+      return errorReply(c, new HttpError(403, "forbidden", `The ${caller.role.replace("_", " ")} role may not do this (${action}).`));
     }
     const proposalId = /^\/api\/proposals\/([^/]+)/.exec(c.req.path)?.[1];
     if (caller.role === "hiring_manager" && proposalId) {
       const posting = await options.proposalPosting(decodeURIComponent(proposalId));
       if (!coversPosting(caller, posting)) {
-        return c.json({ error: "This proposal belongs to a posting you do not manage." }, 403);
+        return errorReply(c, new HttpError(403, "forbidden", "This proposal belongs to a posting you do not manage."));
       }
     }
     setCaller(c, caller);

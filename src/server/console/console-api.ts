@@ -20,6 +20,7 @@ import { BUILT_IN_PROMPTS_DIR } from "../../ai/index.ts";
 import { approvePromptVersion, latestPrompt, listPrompts, PromptSaveError, proposePromptVersion } from "./workflow-files.ts";
 import { startCounts, webhookHours } from "../../engine/index.ts";
 import { permits } from "./roles.ts";
+import { HttpError } from "../http-error.ts";
 
 /** The audit trail as the console uses it (governance's `AuditTrail`). */
 export interface AuditPort {
@@ -96,7 +97,8 @@ export function startOfDay(since: string | undefined, now: Date): Date | { error
   return at;
 }
 
-const missing = (what: string) => ({ error: `${what} is not available in this deployment.` });
+/** The refusal of a deployment that was started without the service an endpoint needs. */
+const missing = (what: string) => new HttpError(501, "not_available", `${what} is not available in this deployment.`);
 
 export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: ConsoleServices, db: Database): void {
   api.get("/overview", async (c) => {
@@ -117,7 +119,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     const g = await guard(c, "proposals:read");
     if (g instanceof Response) return g;
     const since = startOfDay(c.req.query("since"), new Date());
-    if ("error" in since) return c.json({ error: since.error }, 400);
+    if ("error" in since) throw new HttpError(400, "bad_query", since.error);
     const role = g.caller.role;
     const counts = await startCounts(db, { since, postingIds: role === "hiring_manager" ? (g.caller.postingIds ?? []) : undefined });
     const runs = permits(role, "runs:read");
@@ -141,7 +143,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.get("/audit", async (c) => {
     const g = await guard(c, "audit:read");
     if (g instanceof Response) return g;
-    if (!services.audit) return c.json(missing("The audit trail"), 501);
+    if (!services.audit) throw missing("The audit trail");
     const q = c.req.query();
     let resolved;
     try {
@@ -156,7 +158,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
         to: q.to,
       });
     } catch (error) {
-      if (error instanceof AuditSearchError) return c.json({ error: error.message, field: error.field }, 400);
+      if (error instanceof AuditSearchError) throw new HttpError(400, "bad_query", error.message, { field: error.field });
       throw error;
     }
     const records = await services.audit.search(resolved.query);
@@ -167,14 +169,14 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.post("/audit/verify", async (c) => {
     const g = await guard(c, "audit:read");
     if (g instanceof Response) return g;
-    if (!services.audit) return c.json(missing("The audit trail"), 501);
+    if (!services.audit) throw missing("The audit trail");
     return c.json(await services.audit.verify());
   });
 
   api.get("/connections", async (c) => {
     const g = await guard(c, "connections:read");
     if (g instanceof Response) return g;
-    if (!services.connections) return c.json(missing("The connection registry"), 501);
+    if (!services.connections) throw missing("The connection registry");
     const connections = await services.connections.list();
     const withHealth = await Promise.all(
       connections.map(async (conn) => ({
@@ -202,11 +204,11 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.post("/connections", async (c) => {
     const g = await guard(c, "connections:write");
     if (g instanceof Response) return g;
-    if (!services.connections) return c.json(missing("The connection registry"), 501);
+    if (!services.connections) throw missing("The connection registry");
     const parsed = addSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return c.json({ error: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400);
+      throw new HttpError(400, "bad_body", `${issue.path.join(".") || "body"}: ${issue.message}`);
     }
     const { oauth, ...rest } = parsed.data;
     // Lever sends the person back to this server's OAuth callback.
@@ -214,7 +216,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     try {
       await services.connections.add({ ...rest, oauth: oauth && { ...oauth, redirectUri } });
     } catch (error) {
-      return c.json({ error: (error as Error).message }, 400);
+      throw new HttpError(400, "connection_refused", (error as Error).message);
     }
     return c.json({ ok: true }, 201);
   });
@@ -222,21 +224,21 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.get("/connections/:id/doctor", async (c) => {
     const g = await guard(c, "connections:write");
     if (g instanceof Response) return g;
-    if (!services.connections) return c.json(missing("The connection registry"), 501);
+    if (!services.connections) throw missing("The connection registry");
     try {
       const rows = await services.connections.doctor(c.req.param("id"));
       return c.json({
         rows: rows.map((r) => ({ check: r.check, ok: r.status === "ok" || r.status === "skip", status: r.status, detail: r.detail, fix: r.fix })),
       });
     } catch (error) {
-      return c.json({ error: (error as Error).message }, 400);
+      throw new HttpError(400, "doctor_failed", (error as Error).message);
     }
   });
 
   api.get("/settings", async (c) => {
     const g = await guard(c, "connections:read");
     if (g instanceof Response) return g;
-    if (!services.settings) return c.json(missing("Settings"), 501);
+    if (!services.settings) throw missing("Settings");
     return c.json({
       modeCeiling: await services.settings.modeCeiling(),
       modeCeilingSwitchable: services.settings.setModeCeiling !== undefined,
@@ -249,9 +251,9 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.post("/settings/mode-ceiling", async (c) => {
     const g = await guard(c, "settings:write");
     if (g instanceof Response) return g;
-    if (!services.settings?.setModeCeiling) return c.json(missing("Changing the mode ceiling at run time"), 501);
+    if (!services.settings?.setModeCeiling) throw missing("Changing the mode ceiling at run time");
     const parsed = z.object({ mode: z.enum(["shadow", "assist", "auto"]) }).safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return c.json({ error: "mode: use shadow, assist or auto" }, 400);
+    if (!parsed.success) throw new HttpError(400, "bad_body", "mode: use shadow, assist or auto");
     await services.settings.setModeCeiling(parsed.data.mode, g.user.id);
     return c.json({ modeCeiling: await services.settings.modeCeiling() });
   });
@@ -259,21 +261,21 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.post("/settings/ai/test", async (c) => {
     const g = await guard(c, "settings:write");
     if (g instanceof Response) return g;
-    if (!services.settings?.testAi) return c.json(missing("Testing the AI provider"), 501);
+    if (!services.settings?.testAi) throw missing("Testing the AI provider");
     return c.json(await services.settings.testAi());
   });
 
   api.get("/fairness", async (c) => {
     const g = await guard(c, "fairness:read");
     if (g instanceof Response) return g;
-    if (!services.fairness) return c.json(missing("The fairness report"), 501);
+    if (!services.fairness) throw missing("The fairness report");
     return c.json(await services.fairness.report());
   });
 
   api.get("/fairness.csv", async (c) => {
     const g = await guard(c, "fairness:read");
     if (g instanceof Response) return g;
-    if (!services.fairness) return c.json(missing("The fairness report"), 501);
+    if (!services.fairness) throw missing("The fairness report");
     c.header("Content-Disposition", `attachment; filename="fulcrum-bias-audit-summary-${new Date().toISOString().slice(0, 10)}.csv"`);
     return c.body(await services.fairness.csv(), 200, { "Content-Type": "text/csv; charset=utf-8" });
   });
@@ -281,9 +283,9 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.get("/workflows/:id", async (c) => {
     const g = await guard(c, "workflows:read");
     if (g instanceof Response) return g;
-    if (!services.workflowFile) return c.json(missing("The workflow set"), 501);
+    if (!services.workflowFile) throw missing("The workflow set");
     const wf = services.workflowFile(c.req.param("id"));
-    if (!wf) return c.json({ error: `No workflow "${c.req.param("id")}".` }, 404);
+    if (!wf) throw new HttpError(404, "not_found", `No workflow "${c.req.param("id")}".`);
     return c.json({ workflow: wf });
   });
 
@@ -306,7 +308,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     const g = await guard(c, "prompts:read");
     if (g instanceof Response) return g;
     const p = latestPrompt(c.req.param("name"), services.promptsDir ?? BUILT_IN_PROMPTS_DIR);
-    if (!p) return c.json({ error: `No prompt "${c.req.param("name")}".` }, 404);
+    if (!p) throw new HttpError(404, "not_found", `No prompt "${c.req.param("name")}".`);
     return c.json({ prompt: { name: c.req.param("name"), ...p } });
   });
 
@@ -314,8 +316,8 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     const g = await guard(c, "prompts:write");
     if (g instanceof Response) return g;
     const parsed = z.object({ name: z.string().max(63), text: z.string().max(100_000) }).safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return c.json({ error: `${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message}` }, 400);
-    if (!services.promptsDir) return c.json(missing("A data folder for saved prompt versions"), 501);
+    if (!parsed.success) throw new HttpError(400, "bad_body", `${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message}`);
+    if (!services.promptsDir) throw missing("A data folder for saved prompt versions");
     try {
       const version = await proposePromptVersion(db, parsed.data.name, parsed.data.text, `user:${g.user.id}`, services.promptsDir);
       return c.json(
@@ -323,7 +325,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
         201,
       );
     } catch (error) {
-      if (error instanceof PromptSaveError) return c.json({ error: error.message }, error.status);
+      if (error instanceof PromptSaveError) throw HttpError.of(error.kind, error.message);
       throw error;
     }
   });
@@ -332,13 +334,13 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.post("/prompts/:name/:version/approve", async (c) => {
     const g = await guard(c, "prompts:write");
     if (g instanceof Response) return g;
-    if (!services.promptsDir) return c.json(missing("A data folder for saved prompt versions"), 501);
+    if (!services.promptsDir) throw missing("A data folder for saved prompt versions");
     try {
       const { selfApproved } = await approvePromptVersion(db, c.req.param("name"), c.req.param("version"), `user:${g.user.id}`, services.promptsDir);
       return c.json({ prompt: { name: c.req.param("name"), version: c.req.param("version"), status: "approved", selfApproved } });
     } catch (error) {
-      if (error instanceof FourEyesError) return c.json({ error: error.message }, 403);
-      if (error instanceof PromptSaveError) return c.json({ error: error.message }, error.status);
+      if (error instanceof FourEyesError) throw new HttpError(403, "four_eyes", error.message);
+      if (error instanceof PromptSaveError) throw HttpError.of(error.kind, error.message);
       throw error;
     }
   });
@@ -346,14 +348,14 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
   api.get("/replay/:workflowId/prompts", async (c) => {
     const g = await guard(c, "workflows:read");
     if (g instanceof Response) return g;
-    if (!services.replayPrompts) return c.json(missing("Replay on history"), 501);
+    if (!services.replayPrompts) throw missing("Replay on history");
     return c.json({ prompts: await services.replayPrompts(c.req.param("workflowId")) });
   });
 
   api.post("/replay", async (c) => {
     const g = await guard(c, "workflows:write");
     if (g instanceof Response) return g;
-    if (!services.replay) return c.json(missing("Replay on history"), 501);
+    if (!services.replay) throw missing("Replay on history");
     const parsed = z
       .object({
         workflowId: z.string().min(1).max(200),
@@ -364,11 +366,11 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
         last: z.number().int().min(1).max(200).default(20),
       })
       .safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return c.json({ error: `${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}` }, 400);
+    if (!parsed.success) throw new HttpError(400, "bad_body", `${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message}`);
     try {
       return c.json(await services.replay(parsed.data));
     } catch (error) {
-      return c.json({ error: (error as Error).message }, 400);
+      throw new HttpError(400, "replay_refused", (error as Error).message);
     }
   });
 }

@@ -135,7 +135,10 @@ for (const engine of ENGINES) {
       const unknown = await send(b, "POST", "/console/api/login", { body: { email: "nobody@example.com", password: "not the password" }, ip: "10.0.9.1" });
       assert.equal(wrong.status, 401);
       assert.equal(unknown.status, 401);
-      assert.equal(((await wrong.json()) as { error: string }).error, ((await unknown.json()) as { error: string }).error);
+      assert.equal(
+        ((await wrong.json()) as { error: { message: string } }).error.message,
+        ((await unknown.json()) as { error: { message: string } }).error.message,
+      );
       assert.equal(b.cookies.size, 0);
     });
 
@@ -156,7 +159,7 @@ for (const engine of ENGINES) {
       const b = await signedIn("rec@example.com", "recruiter password");
       const res = await send(b, "POST", "/api/proposals/p-own/approve", { body: {} });
       assert.equal(res.status, 403);
-      assert.match(((await res.json()) as { error: string }).error, /x-csrf-token/);
+      assert.match(((await res.json()) as { error: { message: string } }).error.message, /x-csrf-token/);
     });
 
     it("refuses a state-changing API request with a token from another session", async () => {
@@ -170,7 +173,7 @@ for (const engine of ENGINES) {
       const b = await signedIn("rec@example.com", "recruiter password");
       const res = await send(b, "POST", "/api/proposals/p-own/approve", { body: {}, headers: { origin: "https://evil.example", "x-csrf-token": b.csrf! } });
       assert.equal(res.status, 403);
-      assert.match(((await res.json()) as { error: string }).error, /evil\.example/);
+      assert.match(((await res.json()) as { error: { message: string } }).error.message, /evil\.example/);
       const viaReferer = await send(b, "POST", "/api/proposals/p-own/approve", {
         body: {},
         headers: { origin: "", referer: "https://evil.example/page", "x-csrf-token": b.csrf! },
@@ -210,7 +213,7 @@ for (const engine of ENGINES) {
       assert.equal(own.status, 200);
       const other = await send(hm, "POST", "/api/proposals/p-other/approve", { body: {}, headers: { "x-csrf-token": hm.csrf! } });
       assert.equal(other.status, 403);
-      assert.match(((await other.json()) as { error: string }).error, /posting you do not manage/);
+      assert.match(((await other.json()) as { error: { message: string } }).error.message, /posting you do not manage/);
       assert.equal((await send(hm, "GET", "/api/proposals/p-other")).status, 403);
       assert.equal((await send(hm, "GET", "/api/workflows")).status, 403);
     });
@@ -226,7 +229,7 @@ for (const engine of ENGINES) {
       const admin = await signedIn("admin@example.com", "admin password 1");
       const noToken = await send(admin, "PUT", "/api/settings/mode-ceiling", { body: { mode: "shadow" } });
       assert.equal(noToken.status, 403);
-      assert.match(((await noToken.json()) as { error: string }).error, /cross-site/);
+      assert.match(((await noToken.json()) as { error: { message: string } }).error.message, /cross-site/);
       const rec = await signedIn("rec@example.com", "recruiter password");
       assert.equal((await send(rec, "PUT", "/api/settings/mode-ceiling", { body: { mode: "shadow" }, headers: { "x-csrf-token": rec.csrf! } })).status, 403);
       assert.equal((await send(rec, "GET", "/api/settings/mode-ceiling")).status, 403);
@@ -249,19 +252,22 @@ for (const engine of ENGINES) {
         headers: { "x-csrf-token": admin.csrf! },
       });
       assert.equal(weak.status, 400);
-      assert.match(((await weak.json()) as { error: string }).error, /12 characters/);
+      assert.match(((await weak.json()) as { error: { message: string } }).error.message, /12 characters/);
       const guessable = await send(admin, "POST", "/console/api/users", {
         body: { email: "guessable@example.com", role: "auditor", password: "password1234" },
         headers: { "x-csrf-token": admin.csrf! },
       });
       assert.equal(guessable.status, 400);
-      assert.match(((await guessable.json()) as { error: string }).error, /too easy to guess: this is similar to a commonly used password/i);
+      assert.match(
+        ((await guessable.json()) as { error: { message: string } }).error.message,
+        /too easy to guess: this is similar to a commonly used password/i,
+      );
       const changed = await send(admin, "PATCH", `/console/api/users/${((await created.json()) as { user: { id: string } }).user.id}`, {
         body: { password: "123456789012" },
         headers: { "x-csrf-token": admin.csrf! },
       });
       assert.equal(changed.status, 400);
-      assert.match(((await changed.json()) as { error: string }).error, /too easy to guess/);
+      assert.match(((await changed.json()) as { error: { message: string } }).error.message, /too easy to guess/);
     });
 
     it("lets only an admin turn four eyes off, with the session's CSRF token, and audits the change", async () => {
@@ -277,7 +283,7 @@ for (const engine of ENGINES) {
       assert.equal((await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: false } })).status, 403);
       const bad = await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: "no" }, headers: { "x-csrf-token": admin.csrf! } });
       assert.equal(bad.status, 400);
-      assert.match(((await bad.json()) as { error: string }).error, /^required: /);
+      assert.match(((await bad.json()) as { error: { message: string } }).error.message, /^required: /);
       const off = await send(admin, "PUT", "/console/api/settings/four-eyes", { body: { required: false }, headers: { "x-csrf-token": admin.csrf! } });
       assert.equal(off.status, 200, await off.clone().text());
       const state = ((await off.json()) as { fourEyes: { required: boolean; updatedBy: string } }).fourEyes;
@@ -412,7 +418,7 @@ for (const engine of ENGINES) {
       assert.ok((await checked("spread@example.com")) <= 5, `checked ${await checked("spread@example.com")} passwords`);
       const right = await login("spread@example.com", "plum orchard kettle 42", "10.8.99.1");
       assert.equal(right.status, 429);
-      assert.equal(((await right.json()) as { reason: string }).reason, "throttled");
+      assert.equal(((await right.json()) as { error: { code: string } }).error.code, "throttled");
       assert.ok(burst.every((r) => r.status === 401 || r.status === 429));
     });
 

@@ -31,13 +31,15 @@ import {
   adverseImpactVerdict,
   fairnessAudit,
   selectionRates,
-  type AdverseImpactVerdict,
   type FairnessDimension,
   type FairnessRecord,
   type FairnessReport as GroupReport,
 } from "../../governance/index.ts";
 import { createReminderStore, type Queryable } from "../../store/index.ts";
 import { interviewTriageRows, screeningRunRows } from "../../engine/index.ts";
+import type { FairnessReport, FairnessTable, GroupRow, MeasureKey, Metric } from "../../contract/console-api.ts";
+
+export type { FairnessReport, FairnessTable, GroupRow, MeasureKey, Metric };
 
 /**
  * One person's EEO answers as Lever's `GET /eeo/responses/pii` returns them (only the fields used
@@ -87,8 +89,6 @@ export function stagesThroughLever(client: (connectionId: string) => Promise<unk
     }
   };
 }
-
-export type MeasureKey = "ai" | "aiHold" | "aiReject" | "human" | "scoring" | "attended" | "keptTime" | "interviewStrong";
 
 /** What the page and the CSV call each dimension; the page takes them from the report. */
 export const DIMENSION_LABELS: Record<FairnessDimension, string> = {
@@ -155,75 +155,6 @@ export const MEASURES: readonly { key: MeasureKey; label: string; csv: string; e
   },
 ];
 
-export interface Metric {
-  n: number;
-  selected: number;
-  rate: number;
-  impactRatio: number | null;
-  pValue: number | null;
-  /** The significance test behind `pValue` (Fisher's exact test, or the two-proportion z-test for large samples). */
-  test: "fisher-exact" | "two-proportion-z" | null;
-  /** Impact ratio below 0.8, whatever the sample size (the CSV's `flagged_below_0_8`). */
-  flagged: boolean;
-  /** Whether the result deserves a flag once sample size and significance are weighed (`governance/adverse-impact.ts`). */
-  verdict: AdverseImpactVerdict;
-  /** Under 2% of this measure's sample: count and rate shown, no impact ratio. */
-  excluded: boolean;
-}
-
-export interface GroupRow {
-  group: string;
-  /** People of the group in the table (whichever measures they have). */
-  n: number;
-  share: number;
-  excluded: string | null;
-  ai: Metric | null;
-  aiHold: Metric | null;
-  aiReject: Metric | null;
-  human: Metric | null;
-  scoring: Metric | null;
-  /** The interview outcomes' measures: only in that table's rows. */
-  attended?: Metric | null;
-  keptTime?: Metric | null;
-  interviewStrong?: Metric | null;
-}
-
-export interface FairnessTable {
-  connectionId: string;
-  postingId: string;
-  postingTitle: string;
-  /** Lever's id of the stage the decision is made at (`applicant-new` for the first decision). */
-  stageId: string;
-  /** What is decided, e.g. "moving past New applicant". */
-  stage: string;
-  /** The first decision (the screening's): the only stage with AI recommendations and scores. */
-  firstDecision: boolean;
-  /** The measures that apply at this stage, in the page's order. */
-  measures: MeasureKey[];
-  dimension: FairnessDimension;
-  /** First decision: the posting's applicants; later stages: the people who reached the stage. */
-  total: number;
-  unknown: number;
-  /** Later stages: people still at the stage, neither moved on nor archived, left out of its rates; null at the first decision. */
-  undecided: number | null;
-  /** Why a measure has no figures in this table, when it has none. */
-  missing: Partial<Record<MeasureKey, string>>;
-  rows: GroupRow[];
-}
-
-export interface FairnessReport {
-  available: boolean;
-  /** Why the report is unavailable. */
-  note?: string | undefined;
-  /** What is missing from an available report, and why. */
-  notes: string[];
-  labels: { dimensions: Record<FairnessDimension, string>; measures: { key: MeasureKey; label: string; explain: string }[] };
-  /** The stages that have tables, first decision first, then in the pipeline's order (for the page's stage picker). */
-  stages: { id: string; label: string; firstDecision: boolean }[];
-  tables: FairnessTable[];
-}
-
-/** Where the report reads from. */
 export interface FairnessSources {
   eeo: EeoSource;
   /** The account's stage order; without it, only the first decision is reported. */

@@ -52,7 +52,7 @@ export interface InterviewTranscriptView {
 }
 
 /** Why there is no transcript view for a proposal. */
-export type TranscriptRefusal = { status: 404; error: string };
+export type TranscriptRefusal = { refused: { kind: "not_found"; message: string } };
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const text = (v: unknown, max = MAX_SEGMENT_CHARS): string => (typeof v === "string" ? (v.length > max ? `${v.slice(0, max)}…` : v) : "");
@@ -72,7 +72,7 @@ function timed(v: unknown): TranscriptQuestion["asked"] {
  * transcript is gone (retention ended, or the candidate was forgotten).
  */
 export async function interviewTranscript(db: Queryable, caller: Caller, proposalId: string, from = 0): Promise<InterviewTranscriptView | TranscriptRefusal> {
-  const none: TranscriptRefusal = { status: 404, error: `No proposal ${proposalId} that you may see.` };
+  const none: TranscriptRefusal = { refused: { kind: "not_found", message: `No proposal ${proposalId} that you may see.` } };
   if (!/^\d{1,15}$/.test(proposalId)) return none;
   const { rows } = await db.query<{
     posting_id: string | null;
@@ -104,12 +104,10 @@ export async function interviewTranscript(db: Queryable, caller: Caller, proposa
   );
   const row = t.rows[0];
   if (!row) {
-    return {
-      status: 404,
-      error: p.has_steps
-        ? `The transcript of proposal ${proposalId} is no longer kept (its retention ended, or the candidate's interview data was deleted).`
-        : `Proposal ${proposalId} has no interview transcript.`,
-    };
+    const message = p.has_steps
+      ? `The transcript of proposal ${proposalId} is no longer kept (its retention ended, or the candidate's interview data was deleted).`
+      : `Proposal ${proposalId} has no interview transcript.`;
+    return { refused: { kind: "not_found", message } };
   }
   const all = Array.isArray((row.transcript as { segments?: unknown })?.segments) ? (row.transcript as { segments: unknown[] }).segments : [];
   const start = Math.max(0, Math.min(Math.floor(from), all.length));

@@ -133,7 +133,7 @@ for (const engine of ENGINES) {
       const body = { email: "hm@example.com", role: "hiring_manager", password: "a manager password", postingIds: ["post-1", "post-typo"] };
       const res = await send(admin.cookie, "POST", "/console/api/users", body, admin.csrf);
       assert.equal(res.status, 400);
-      assert.match(((await res.json()) as { error: string }).error, /^postingIds: no posting "post-typo" in Lever/);
+      assert.match(((await res.json()) as { error: { message: string } }).error.message, /^postingIds: no posting "post-typo" in Lever/);
       assert.equal(await findUserByEmail(t.db, "hm@example.com"), undefined);
       const ok = await send(admin.cookie, "POST", "/console/api/users", { ...body, postingIds: ["post-1"] }, admin.csrf);
       assert.equal(ok.status, 201);
@@ -154,7 +154,7 @@ for (const engine of ENGINES) {
         admin.csrf,
       );
       assert.equal(res.status, 502);
-      assert.match(((await res.json()) as { error: string }).error, /could not check them against Lever \(Lever answered 503\)/);
+      assert.match(((await res.json()) as { error: { message: string } }).error.message, /could not check them against Lever \(Lever answered 503\)/);
       assert.equal(await findUserByEmail(t.db, "hm2@example.com"), undefined);
     });
   });

@@ -87,7 +87,7 @@ for (const engine of ENGINES) {
     it("refuses the author's own approval with 403 and a clear message, and changes nothing", async () => {
       const own = await as("ana@example.com", "POST", "/prompts/resume-evidence/v2/approve");
       assert.equal(own.status, 403);
-      assert.match(own.json.error, /You wrote prompt resume-evidence@v2, so someone else must approve it/);
+      assert.match(own.json.error.message, /You wrote prompt resume-evidence@v2, so someone else must approve it/);
       assert.equal(loadPrompts([dir]).get("resume-evidence").version, "v1");
     });
 

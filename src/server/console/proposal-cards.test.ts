@@ -138,7 +138,7 @@ for (const engine of ENGINES) {
     };
     const transcript = async (cookie: string, id: string, query = "") => {
       const res = await send(cookie, `/console/api/proposals/${id}/transcript${query}`);
-      return { status: res.status, body: (await res.json()) as { transcript?: InterviewTranscriptView; error?: string } };
+      return { status: res.status, body: (await res.json()) as { transcript?: InterviewTranscriptView; error?: { code: string; message: string } } };
     };
 
     it("groups a run's note, tags and stage move into one card with the recommendation, the score against the workflow's bar and why a person is needed", async () => {
@@ -183,7 +183,7 @@ for (const engine of ENGINES) {
       );
       const bad = await send(hm, "/console/api/proposal-cards?status=waiting'--");
       assert.equal(bad.status, 400);
-      assert.match(((await bad.json()) as { error: string }).error, /^status: use all, shadow, pending/);
+      assert.match(((await bad.json()) as { error: { message: string } }).error.message, /^status: use all, shadow, pending/);
       assert.equal((await send(undefined, "/console/api/proposal-cards")).status, 401);
     });
 
@@ -241,7 +241,7 @@ for (const engine of ENGINES) {
       assert.equal(second.segments.length, first.total - TRANSCRIPT_PAGE_SEGMENTS);
       const bad = await transcript(rec, ids.long!, "?from=-1");
       assert.equal(bad.status, 400);
-      assert.match(bad.body.error!, /^from: give a segment number/);
+      assert.match(bad.body.error!.message, /^from: give a segment number/);
     });
 
     it("refuses another posting's transcript to a hiring manager, and says when a transcript is gone or there is none", async () => {
@@ -249,14 +249,14 @@ for (const engine of ENGINES) {
       assert.equal((await transcript(hm, ids.raj!)).status, 200);
       const refused = await transcript(hm, ids.long!);
       assert.equal(refused.status, 404);
-      assert.equal(refused.body.error, `No proposal ${ids.long} that you may see.`);
+      assert.equal(refused.body.error?.message, `No proposal ${ids.long} that you may see.`);
       const rec = await signIn("rec@example.com");
       const gone = await transcript(rec, ids.gone!);
       assert.equal(gone.status, 404);
-      assert.match(gone.body.error!, /no longer kept/);
+      assert.match(gone.body.error!.message, /no longer kept/);
       const screening = await transcript(rec, ids.adaNote!);
       assert.equal(screening.status, 404);
-      assert.match(screening.body.error!, /has no interview transcript/);
+      assert.match(screening.body.error!.message, /has no interview transcript/);
       assert.equal((await send(undefined, `/console/api/proposals/${ids.raj}/transcript`)).status, 401);
     });
   });

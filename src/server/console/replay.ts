@@ -13,72 +13,9 @@ import type { Queryable } from "../../store/index.ts";
 import type { DryRunnerFactory } from "./dry-runs.ts";
 import { BUILT_IN_PROMPTS_DIR } from "../../ai/index.ts";
 import { listPrompts } from "./workflow-files.ts";
+import type { PromptChoice, ReplayOutcome, ReplayResult, ReplayRow, ReplayStep } from "../../contract/console-api.ts";
 
-/** One step's proposals on both sides of a replay. */
-export interface ReplayStep {
-  stepId: string;
-  /** The proposal's summary on the left (baseline) side, or null when that side proposed nothing here. */
-  current: string | null;
-  /** The same on the right (replayed) side. */
-  replayed: string | null;
-  /** What would be done, in full (e.g. a note's text), when the two sides differ. */
-  currentDetail?: string | undefined;
-  replayedDetail?: string | undefined;
-  /** The workflow would propose something else here (not a person's edit, not a run still waiting). */
-  differs: boolean;
-  /**
-   * Why the sides differ when it is not the workflow: a person edited the proposal before approving
-   * it, or the run is still waiting so this step has not run on the left yet.
-   */
-  because?: "edited" | "waiting" | undefined;
-}
-
-/**
- * What a row comes to: `differs` only for a real difference in what the workflow proposes;
- * `edited` when the only differences are a person's edits; `waiting` when the run has not finished.
- */
-export type ReplayOutcome = "same" | "differs" | "edited" | "waiting";
-
-export interface ReplayRow {
-  eventId: string;
-  candidate?: string | undefined;
-  /** The baseline side's proposals in one line. */
-  current?: string | undefined;
-  /** The replayed side's proposals in one line. */
-  candidateVersion?: string | undefined;
-  /** True only for a real difference in the workflow (outcome `differs`). */
-  differs: boolean;
-  outcome: ReplayOutcome;
-  steps: ReplayStep[];
-}
-
-export interface ReplayResult {
-  /** What the left column shows. */
-  baseline: string;
-  /** What the right column shows. */
-  replayed: string;
-  /** The prompt pinned on the right, and the current version on the left. */
-  pinned?: { name: string; version: string; current: string } | undefined;
-  /** With a pinned prompt: false when no dry run asked for it, so nothing could differ. */
-  promptUsed?: boolean | undefined;
-  /** Rows by outcome: real differences apart from a person's edits and runs still waiting. */
-  counts: Record<ReplayOutcome, number>;
-  /**
-   * Said plainly when a pinned prompt cannot change anything: the AI steps ran on the local
-   * engine (no model provider configured), which does not read prompt text.
-   */
-  note?: string | undefined;
-  rows: ReplayRow[];
-}
-
-export interface PromptChoice {
-  name: string;
-  versions: string[];
-  /** The version replays compare against, and why it is the current one. */
-  current: { version: string; why: string } | null;
-  /** This workflow's runs have asked for the prompt. */
-  usedByWorkflow: boolean;
-}
+export type { PromptChoice, ReplayResult, ReplayRow, ReplayStep };
 
 export class ReplayError extends Error {
   override readonly name = "ReplayError";

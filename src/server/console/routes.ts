@@ -11,6 +11,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
+import { errorReply, HttpError } from "../http-error.ts";
 import { isStateChanging, originProblem, tokenProblem } from "./csrf.ts";
 import { fourEyesState, setFourEyes } from "./four-eyes.ts";
 import { streamLiveEvents } from "./live-events.ts";
@@ -82,17 +83,22 @@ const userChangesSchema = z.object({
   password: z.string().max(1024).optional(),
 });
 
+/** A refusal of a request that may have been forged by another site. */
+function crossSite(problem: string): HttpError {
+  return new HttpError(403, "cross_site", `Refused as a possible cross-site request: ${problem}.`);
+}
+
 async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
   let body: unknown;
   try {
     body = await c.req.json();
   } catch {
-    return { ok: false, response: c.json({ error: "The request body is not JSON." }, 400) };
+    return { ok: false, response: errorReply(c, new HttpError(400, "bad_json", "The request body is not JSON.")) };
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, response: c.json({ error: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400) };
+    return { ok: false, response: errorReply(c, new HttpError(400, "bad_body", `${issue.path.join(".") || "body"}: ${issue.message}`)) };
   }
   return { ok: true, value: parsed.data };
 }
@@ -103,13 +109,13 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
 
   const guard: ConsoleGuard = async (c, action) => {
     const signedIn = await readSignedIn(c, db);
-    if (!signedIn) return c.json({ error: "Sign in first." }, 401);
+    if (!signedIn) return errorReply(c, new HttpError(401, "unauthenticated", "Sign in first."));
     if (isStateChanging(c.req.method)) {
       const problem = originProblem(c, publicUrl) ?? tokenProblem(c, signedIn.session.csrfToken);
-      if (problem) return c.json({ error: `Refused as a possible cross-site request: ${problem}.` }, 403);
+      if (problem) return errorReply(c, crossSite(problem));
     }
     if (!permits(signedIn.caller.role, action)) {
-      return c.json({ error: `The ${signedIn.caller.role.replace("_", " ")} role may not do this (${action}).` }, 403);
+      return errorReply(c, new HttpError(403, "forbidden", `The ${signedIn.caller.role.replace("_", " ")} role may not do this (${action}).`));
     }
     return signedIn;
   };
@@ -133,12 +139,12 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
   );
 
   const api = new Hono();
-  api.use("*", bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json({ error: "The request body is too large." }, 413) }));
+  api.use("*", bodyLimit({ maxSize: 256 * 1024, onError: (c) => errorReply(c, new HttpError(413, "body_too_large", "The request body is too large.")) }));
 
   api.post("/login", async (c) => {
     // Login CSRF: a foreign page must not sign the browser in to an attacker's account.
     const problem = originProblem(c, publicUrl);
-    if (problem) return c.json({ error: `Refused as a possible cross-site request: ${problem}.` }, 403);
+    if (problem) throw crossSite(problem);
     const body = await readJson(c, loginSchema);
     if (!body.ok) return body.response;
     const result = await signIn(
@@ -156,7 +162,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
       logger.info({ reason: result.reason }, "console sign-in refused");
       if (result.retryAfterSeconds) c.header("Retry-After", String(result.retryAfterSeconds));
       const status = result.reason === "throttled" ? 429 : 401;
-      return c.json({ error: result.message, reason: result.reason }, status);
+      throw new HttpError(status, result.reason === "throttled" ? "throttled" : "sign_in_refused", result.message);
     }
     setSessionCookies(c, publicUrl, result.session);
     logger.info({ userId: result.user.id, role: result.user.role }, "console sign-in");
@@ -167,7 +173,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const signedIn = await readSignedIn(c, db);
     if (signedIn) {
       const problem = originProblem(c, publicUrl) ?? tokenProblem(c, signedIn.session.csrfToken);
-      if (problem) return c.json({ error: `Refused as a possible cross-site request: ${problem}.` }, 403);
+      if (problem) throw crossSite(problem);
       await deleteSession(db, signedIn.sessionId);
     }
     clearSessionCookies(c);
@@ -176,7 +182,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
 
   api.get("/session", async (c) => {
     const signedIn = await readSignedIn(c, db);
-    if (!signedIn) return c.json({ error: "Not signed in." }, 401);
+    if (!signedIn) throw new HttpError(401, "unauthenticated", "Not signed in.");
     c.header("Cache-Control", "no-store");
     return c.json({ user: publicUser(signedIn.user), csrfToken: signedIn.session.csrfToken });
   });
@@ -197,7 +203,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const g = await guard(c, "proposals:read");
     if (g instanceof Response) return g;
     const actors = c.req.queries("actor") ?? [];
-    if (actors.length > MAX_ACTORS) return c.json({ error: `actor: at most ${MAX_ACTORS} at a time (${actors.length} given).` }, 400);
+    if (actors.length > MAX_ACTORS) throw new HttpError(400, "bad_query", `actor: at most ${MAX_ACTORS} at a time (${actors.length} given).`);
     return c.json({ people: await namesOfActors(db, actors) });
   });
 
@@ -211,11 +217,11 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
   api.get("/postings", async (c) => {
     const g = await guard(c, "users:manage");
     if (g instanceof Response) return g;
-    if (!options.postings) return c.json({ error: "Listing Lever postings is not available in this deployment." }, 501);
+    if (!options.postings) throw new HttpError(501, "not_available", "Listing Lever postings is not available in this deployment.");
     try {
       return c.json({ postings: await options.postings() });
     } catch (error) {
-      return c.json({ error: `Could not read the postings from Lever: ${(error as Error).message}` }, 502);
+      throw new HttpError(502, "lever_failed", `Could not read the postings from Lever: ${(error as Error).message}`);
     }
   });
 
@@ -226,15 +232,14 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     try {
       unknown = unknownPostingIds(await options.postings(), ids);
     } catch (error) {
-      return c.json({ error: `postingIds: could not check them against Lever (${(error as Error).message}); nothing was saved.` }, 502);
+      throw new HttpError(502, "lever_failed", `postingIds: could not check them against Lever (${(error as Error).message}); nothing was saved.`);
     }
     if (unknown.length === 0) return undefined;
     const list = unknown.map((id) => `"${id}"`).join(", ");
-    return c.json(
-      {
-        error: `postingIds: ${unknown.length === 1 ? "no posting" : "no postings"} ${list} in Lever; pick the person's postings from the list. Nothing was saved.`,
-      },
+    throw new HttpError(
       400,
+      "unknown_posting",
+      `postingIds: ${unknown.length === 1 ? "no posting" : "no postings"} ${list} in Lever; pick the person's postings from the list. Nothing was saved.`,
     );
   };
 
@@ -256,7 +261,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
       logger.info({ by: g.user.id, userId: user.id, role: user.role }, "console account created");
       return c.json({ user: publicUser(user) }, 201);
     } catch (error) {
-      if (error instanceof UserError) return c.json({ error: error.message }, 400);
+      if (error instanceof UserError) throw HttpError.of(error.kind, error.message);
       throw error;
     }
   });
@@ -270,7 +275,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (refused) return refused;
     const id = c.req.param("id");
     if (id === g.user.id && (body.value.disabled || (body.value.role && body.value.role !== "admin"))) {
-      return c.json({ error: "You cannot disable yourself or remove your own admin role; ask another admin." }, 400);
+      throw new HttpError(400, "bad_request", "You cannot disable yourself or remove your own admin role; ask another admin.");
     }
     try {
       if (body.value.password !== undefined) await setPassword(db, id, body.value.password, options.scryptCost);
@@ -278,7 +283,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
       logger.info({ by: g.user.id, userId: id }, "console account changed");
       return c.json({ user: publicUser(user) });
     } catch (error) {
-      if (error instanceof UserError) return c.json({ error: error.message }, error.message === "no such account" ? 404 : 400);
+      if (error instanceof UserError) throw HttpError.of(error.kind, error.message);
       throw error;
     }
   });
@@ -314,7 +319,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (g instanceof Response) return g;
     const status = c.req.query("status");
     if (status !== undefined && !/^(all|shadow|pending|approved|applied|rejected|expired|failed)$/.test(status)) {
-      return c.json({ error: `status: use all, shadow, pending, approved, applied, rejected, expired or failed (got "${status.slice(0, 40)}").` }, 400);
+      throw new HttpError(400, "bad_query", `status: use all, shadow, pending, approved, applied, rejected, expired or failed (got "${status.slice(0, 40)}").`);
     }
     c.header("Cache-Control", "no-store");
     return c.json({ cards: await proposalCards(db, g.caller, { status: status && status !== "all" ? status : undefined }) });
@@ -324,9 +329,9 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const g = await guard(c, "proposals:read");
     if (g instanceof Response) return g;
     const fromText = c.req.query("from") ?? "0";
-    if (!/^\d{1,9}$/.test(fromText)) return c.json({ error: `from: give a segment number, 0 or more (got "${fromText.slice(0, 40)}").` }, 400);
+    if (!/^\d{1,9}$/.test(fromText)) throw new HttpError(400, "bad_query", `from: give a segment number, 0 or more (got "${fromText.slice(0, 40)}").`);
     const view = await interviewTranscript(db, g.caller, c.req.param("id"), Number(fromText));
-    if ("error" in view) return c.json({ error: view.error }, view.status);
+    if ("refused" in view) throw HttpError.of(view.refused.kind, view.refused.message);
     c.header("Cache-Control", "no-store");
     return c.json({ transcript: view });
   });
@@ -335,7 +340,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const g = await guard(c, "proposals:read");
     if (g instanceof Response) return g;
     const context = await proposalContext(db, g.caller, c.req.param("id"));
-    if (!context) return c.json({ error: `No proposal ${c.req.param("id")} that you may see.` }, 404);
+    if (!context) throw new HttpError(404, "not_found", `No proposal ${c.req.param("id")} that you may see.`);
     return c.json({ context });
   });
 
@@ -344,7 +349,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const g = await guard(c, "proposals:read");
     if (g instanceof Response) return g;
     const past = c.req.query("past");
-    if (past !== undefined && past !== "true" && past !== "false") return c.json({ error: "past: use true or false." }, 400);
+    if (past !== undefined && past !== "true" && past !== "false") throw new HttpError(400, "bad_query", "past: use true or false.");
     c.header("Cache-Control", "no-store");
     return c.json({ panels: await listScheduledPanels(db, g.caller, { past: past === "true" }) });
   });
@@ -354,7 +359,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const g = await guard(c, "proposals:decide");
     if (g instanceof Response) return g;
     const answer = await markPanelNoShow(db, g.caller, c.req.param("id"), new Date());
-    if (answer.status !== 200) return c.json({ error: answer.error }, answer.status);
+    if ("refused" in answer) throw HttpError.of(answer.refused.kind, answer.refused.message);
     return c.json({ noShow: answer.marked });
   });
 
@@ -362,19 +367,24 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const g = await guard(c, "proposals:read");
     if (g instanceof Response) return g;
     const context = await schedulingContext(db, g.caller, c.req.param("id"));
-    if (!context) return c.json({ error: `No scheduling proposal ${c.req.param("id")} that you may see.` }, 404);
+    if (!context) throw new HttpError(404, "not_found", `No scheduling proposal ${c.req.param("id")} that you may see.`);
     return c.json({ scheduling: context });
   });
 
   options.extend?.(api, guard);
 
-  api.all("*", (c) => c.json({ error: `No console endpoint ${c.req.method} ${c.req.path}.` }, 404));
+  api.all("*", (c) => errorReply(c, new HttpError(404, "not_found", `No console endpoint ${c.req.method} ${c.req.path}.`)));
+  // Handlers throw HttpError; anything else goes on to the server's handler, which logs it.
+  api.onError((error, c) => {
+    if (error instanceof HttpError) return errorReply(c, error);
+    throw error;
+  });
   if (options.sso) mountSingleSignOn(app, { db, logger, publicUrl, settings: options.sso });
   app.route("/console/api", api);
 
   app.get("/console/events", async (c) => {
     const signedIn = await readSignedIn(c, db);
-    if (!signedIn) return c.json({ error: "Sign in first." }, 401);
+    if (!signedIn) return errorReply(c, new HttpError(401, "unauthenticated", "Sign in first."));
     return streamLiveEvents(c, {
       db,
       events: options.engineEvents,

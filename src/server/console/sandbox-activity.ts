@@ -7,6 +7,7 @@
 import type { Hono } from "hono";
 import type { DemoActivity } from "../../sandbox/index.ts";
 import type { ConsoleGuard } from "./routes.ts";
+import { HttpError } from "../http-error.ts";
 
 export type SandboxActivityPort = Pick<DemoActivity, "burst" | "everySeconds">;
 
@@ -15,7 +16,11 @@ export function mountSandboxActivity(api: Hono, guard: ConsoleGuard, activity: S
     const g = await guard(c, "sandbox:simulate");
     if (g instanceof Response) return g;
     if (!activity)
-      return c.json({ error: "Simulated activity needs the built-in Lever sandbox with its demo organisation; this deployment is connected to Lever." }, 404);
+      throw new HttpError(
+        404,
+        "not_available",
+        "Simulated activity needs the built-in Lever sandbox with its demo organisation; this deployment is connected to Lever.",
+      );
     const burst = await activity.burst();
     // Counts only: the new people's names and contact details stay in the sandbox and in Lever's webhooks.
     return c.json({

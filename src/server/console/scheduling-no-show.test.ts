@@ -96,7 +96,10 @@ for (const engine of await testEngines()) {
         { method: "POST", headers: { origin: ORIGIN, cookie: s.cookie, "x-csrf-token": s.csrf } },
         { incoming: { socket: { remoteAddress: "10.0.0.7" } } },
       );
-      return { status: res.status, body: (await res.json()) as { error?: string; noShow?: { panelKey: string; opportunityId: string } } };
+      return {
+        status: res.status,
+        body: (await res.json()) as { error?: { code: string; message: string }; noShow?: { panelKey: string; opportunityId: string } },
+      };
     }
     const state = async (opportunityId: string) =>
       (await t.db.query<{ state: string }>("select state from scheduling_bookings where opportunity_id = $1", [opportunityId])).rows[0]!.state;
@@ -104,7 +107,7 @@ for (const engine of await testEngines()) {
     it("refuses a panel that has not started yet, naming when it starts, and changes nothing", async () => {
       const answer = await noShow("rec@example.com", ids.ahead!);
       assert.equal(answer.status, 409);
-      assert.match(answer.body.error!, /has not started yet: its first session starts at \d{4}-\d\d-\d\dT/);
+      assert.match(answer.body.error!.message, /has not started yet: its first session starts at \d{4}-\d\d-\d\dT/);
       assert.equal(await state("opp-ahead"), "booked");
     });
 
@@ -118,7 +121,7 @@ for (const engine of await testEngines()) {
 
     it("marks a started panel for a recruiter, audited with who and which panel, and refuses a second mark", async () => {
       const answer = await noShow("rec@example.com", ids.past!);
-      assert.equal(answer.status, 200, answer.body.error ?? "");
+      assert.equal(answer.status, 200, answer.body.error?.message ?? "");
       assert.equal(answer.body.noShow!.opportunityId, "opp-past");
       assert.equal(await state("opp-past"), "no-show");
       const records = await createAuditTrail(t.db).search({ opportunityId: "opp-past" });
@@ -128,7 +131,7 @@ for (const engine of await testEngines()) {
       assert.equal((record.data as { panelKey: string }).panelKey, answer.body.noShow!.panelKey);
       const again = await noShow("rec@example.com", ids.past!);
       assert.equal(again.status, 409);
-      assert.match(again.body.error!, /already marked a no-show at .* by user:/);
+      assert.match(again.body.error!.message, /already marked a no-show at .* by user:/);
     });
   });
 }

@@ -12,24 +12,27 @@ import { coversPosting, type Caller } from "./roles.ts";
 /** The audit kind of a marked no-show (`fulcrum schedule no-show` writes the same). */
 const NO_SHOW_AUDIT_KIND = "scheduling.no_show";
 
-export type NoShowAnswer = { status: 200; marked: MarkedNoShow } | { status: 404 | 409; error: string };
+/** The panel marked, or why not: `not_found` (no such proposal the caller may see) or `conflict` (nothing booked, not started, already marked…). */
+export type NoShowAnswer = { marked: MarkedNoShow } | { refused: { kind: "not_found" | "conflict"; message: string } };
+
+const refuse = (kind: "not_found" | "conflict", message: string): NoShowAnswer => ({ refused: { kind, message } });
 
 /**
  * Marks the panel booked through proposal `proposalId` as a no-show by the caller at `now`.
  *
  * @example
  * const answer = await markPanelNoShow(db, caller, "42", new Date());
- * if (answer.status !== 200) console.log(answer.error); // e.g. "panel … has not started yet: …"
+ * if ("refused" in answer) console.log(answer.refused.message); // e.g. "panel … has not started yet: …"
  */
 export async function markPanelNoShow(db: Database, caller: Caller, proposalId: string, now: Date): Promise<NoShowAnswer> {
-  if (!/^\d{1,18}$/.test(proposalId)) return { status: 404, error: `No scheduling proposal ${proposalId.slice(0, 40)} that you may see.` };
+  if (!/^\d{1,18}$/.test(proposalId)) return refuse("not_found", `No scheduling proposal ${proposalId.slice(0, 40)} that you may see.`);
   const { rows } = await db.query<{ posting_id: string | null; panel_key: string | null }>(
     "select posting_id, action->'booking'->>'panelKey' as panel_key from proposals where id = $1 and kind = 'scheduling.book'",
     [proposalId],
   );
   const row = rows[0];
-  if (!row || !coversPosting(caller, row.posting_id)) return { status: 404, error: `No scheduling proposal ${proposalId} that you may see.` };
-  if (!row.panel_key) return { status: 409, error: `Proposal ${proposalId} has no panel to mark: nothing was booked.` };
+  if (!row || !coversPosting(caller, row.posting_id)) return refuse("not_found", `No scheduling proposal ${proposalId} that you may see.`);
+  if (!row.panel_key) return refuse("conflict", `Proposal ${proposalId} has no panel to mark: nothing was booked.`);
   const actor = `user:${caller.userId}`;
   try {
     const marked = await db.transaction(async (tx) => {
@@ -45,11 +48,11 @@ export async function markPanelNoShow(db: Database, caller: Caller, proposalId: 
       );
       return m;
     });
-    return { status: 200, marked };
+    return { marked };
   } catch (error) {
     if (!(error instanceof NoShowRefused)) throw error;
     // The proposal exists but its booking does not (never booked, or the booking failed).
-    if (error.reason === "unknown") return { status: 409, error: `Proposal ${proposalId} has no booked panel to mark.` };
-    return { status: 409, error: `Not marked: ${error.message}.` };
+    if (error.reason === "unknown") return refuse("conflict", `Proposal ${proposalId} has no booked panel to mark.`);
+    return refuse("conflict", `Not marked: ${error.message}.`);
   }
 }

@@ -169,7 +169,7 @@ for (const engine of ENGINES) {
       assert.equal(all.find((p) => p.candidateName === "Pat Past")?.state, "booked");
       const bad = await send(cookie, "/console/api/scheduling/panels?past=yes");
       assert.equal(bad.status, 400);
-      assert.match(((await bad.json()) as { error: string }).error, /^past:/);
+      assert.match(((await bad.json()) as { error: { message: string } }).error.message, /^past:/);
     });
 
     it("shows a booked panel an interviewer declined as declined", async () => {

@@ -21,9 +21,14 @@ export interface ConsoleUser {
   createdAt: Date;
 }
 
-/** A bad request to the user store: what is wrong, in words a person can act on. */
+/** A refused request to the user store: what is wrong, in words a person can act on, and its kind (`not_found` for no such account). */
 export class UserError extends Error {
   override readonly name = "UserError";
+  readonly kind: "invalid" | "not_found";
+  constructor(message: string, kind: "invalid" | "not_found" = "invalid") {
+    super(message);
+    this.kind = kind;
+  }
 }
 
 interface UserRow {
@@ -121,12 +126,12 @@ export async function passwordHashOf(db: Queryable, userId: string): Promise<str
 /** Sets a new password, ends every session of the account (a changed password must log others out) and lifts its sign-in wait. */
 export async function setPassword(db: Queryable, userId: string, password: string, cost?: ScryptCost): Promise<void> {
   const account = await findUserById(db, userId);
-  if (!account) throw new UserError("no such account");
+  if (!account) throw new UserError("no such account", "not_found");
   const problem = await passwordProblem(password, [account.email, account.name ?? ""]);
   if (problem) throw new UserError(problem);
   const hash = await hashPassword(password, cost);
   const r = await db.query<{ email: string }>("update console_users set password_hash = $2, updated_at = now() where id = $1 returning email", [userId, hash]);
-  if (!r.rows[0]) throw new UserError("no such account");
+  if (!r.rows[0]) throw new UserError("no such account", "not_found");
   await db.query("delete from console_sessions where user_id = $1", [userId]);
   // A new password set by an admin (or the CLI) ends the account's sign-in wait.
   await clearAccountThrottle(db, r.rows[0].email);
@@ -142,7 +147,7 @@ export interface UserChanges {
 /** Changes an account; a disabled account loses its sessions at once. */
 export async function updateUser(db: Queryable, userId: string, changes: UserChanges): Promise<ConsoleUser> {
   const current = await findUserById(db, userId);
-  if (!current) throw new UserError("no such account");
+  if (!current) throw new UserError("no such account", "not_found");
   if (changes.role !== undefined && !roleSchema.safeParse(changes.role).success) throw new UserError(`"${changes.role}" is not a role`);
   const { rows } = await db.query<UserRow>(
     `update console_users set role = $2, name = $3, posting_ids = $4::jsonb, disabled = $5, updated_at = now()

@@ -22,13 +22,13 @@ const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const VERSION = /^v\d{1,6}$/;
 const MAX_PROMPT_BYTES = 100_000;
 
-/** Why a prompt could not be saved or approved, with the HTTP status that says so. */
+/** Why a prompt could not be saved or approved, and what kind of refusal that is. */
 export class PromptSaveError extends Error {
   override readonly name = "PromptSaveError";
-  readonly status: 400 | 404 | 409;
-  constructor(message: string, status: 400 | 404 | 409 = 400) {
+  readonly kind: "invalid" | "not_found" | "conflict";
+  constructor(message: string, kind: "invalid" | "not_found" | "conflict" = "invalid") {
     super(message);
-    this.status = status;
+    this.kind = kind;
   }
 }
 
@@ -62,7 +62,7 @@ export function promptVersionFile(name: string, version: string, savedDir: strin
 export function savePromptVersion(name: string, text: string, savedDir: string): string {
   if (!NAME.test(name)) throw new PromptSaveError(`"${name}" is not a prompt name`);
   if (!promptFolders(savedDir).some((d) => existsSync(join(d, name))))
-    throw new PromptSaveError(`there is no prompt "${name}"; new prompts are added as files`, 404);
+    throw new PromptSaveError(`there is no prompt "${name}"; new prompts are added as files`, "not_found");
   if (Buffer.byteLength(text) > MAX_PROMPT_BYTES) throw new PromptSaveError(`a prompt may have at most ${MAX_PROMPT_BYTES} bytes`);
   const dirs = promptFolders(savedDir).map((d) => join(d, name));
   const next = `v${Math.max(0, ...dirs.flatMap((d) => [...versionsOf(d), ...versionsOf(d, ".pending")])) + 1}`;
@@ -79,7 +79,7 @@ export function savePromptVersion(name: string, text: string, savedDir: string):
   try {
     writeFileSync(join(dir, `${next}.pending`), "awaiting approval\n", { flag: "wx" });
   } catch {
-    throw new PromptSaveError(`version ${next} of "${name}" was saved by someone else a moment ago; save again`, 409);
+    throw new PromptSaveError(`version ${next} of "${name}" was saved by someone else a moment ago; save again`, "conflict");
   }
   writeFileSync(join(dir, `${next}.md`), versioned, { flag: "wx" });
   return next;
@@ -117,16 +117,16 @@ export async function approvePromptVersion(
   approver: string,
   promptsDir: string,
 ): Promise<{ selfApproved: boolean }> {
-  if (!NAME.test(name) || !VERSION.test(version)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
+  if (!NAME.test(name) || !VERSION.test(version)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, "not_found");
   const marker = join(promptsDir, name, `${version}.pending`);
   const { rows } = await db.query<{ author: string; approved_by: string | null }>(
     "select author, approved_by from prompt_versions where name = $1 and version = $2",
     [name, version],
   );
   const row = rows[0];
-  if (!promptVersionFile(name, version, promptsDir)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, 404);
+  if (!promptVersionFile(name, version, promptsDir)) throw new PromptSaveError(`no prompt version "${name}@${version}"`, "not_found");
   if (row?.approved_by || !existsSync(marker))
-    throw new PromptSaveError(`${name}@${version} is not awaiting approval${row?.approved_by ? ` (approved by ${row.approved_by})` : ""}`, 409);
+    throw new PromptSaveError(`${name}@${version} is not awaiting approval${row?.approved_by ? ` (approved by ${row.approved_by})` : ""}`, "conflict");
   const { selfApproved } = await checkFourEyes(db, { what: `prompt ${name}@${version}`, author: row?.author ?? null, approver });
   await db.transaction(async (tx) => {
     const updated = await tx.query(
@@ -135,7 +135,7 @@ export async function approvePromptVersion(
        returning version`,
       [name, version, approver],
     );
-    if (updated.rows.length === 0) throw new PromptSaveError(`${name}@${version} was approved by someone else meanwhile`, 409);
+    if (updated.rows.length === 0) throw new PromptSaveError(`${name}@${version} was approved by someone else meanwhile`, "conflict");
     const data: Record<string, unknown> = { name, version, author: row?.author ?? null };
     if (selfApproved) data.selfApproved = true;
     await createAuditTrail(db).append({ kind: "prompt.approved", actor: approver, data }, tx);

@@ -6,7 +6,7 @@
  * server's report (`src/server/console/fairness-report.ts`), so page and CSV say the same.
  */
 import { useState } from "react";
-import type { FairnessReport, FairnessTable, MeasureKey, Metric } from "../../../src/server/console/fairness-report.ts";
+import type { FairnessReport, FairnessTable, MeasureKey, Metric } from "../../../src/contract/console-api.ts";
 import { explainVerdict } from "../../../src/governance/adverse-impact.ts";
 import { pct, pText, RateBars, TEST_NAMES } from "../components/rate-bars.tsx";
 import { useFetch } from "../use-fetch.ts";
@@ -54,7 +54,7 @@ function missingLines(t: FairnessTable, measures: { key: MeasureKey; label: stri
 }
 
 export function FairnessPage() {
-  const report = useFetch("/console/api/fairness", (r) => r as FairnessReport);
+  const report = useFetch("/console/api/fairness", (r: FairnessReport) => r);
   const [posting, setPosting] = useState("");
   const [picked, setPicked] = useState<string | null>(null);
   const data = report.data;

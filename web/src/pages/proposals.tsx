@@ -13,7 +13,8 @@ import { Highlighted } from "../components/highlight.tsx";
 import { SchedulingChoice } from "../components/scheduling-choice.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
 import { useLive } from "../live.ts";
-import { listOf, toProposal, type Proposal } from "../model.ts";
+import type { ProposalContext, ProposalList, ProposalReply, ProposalView } from "../../../src/contract/console-api.ts";
+import { toProposal, type Proposal } from "../model.ts";
 import { useNotify } from "../notices.tsx";
 import { navigate } from "../router.ts";
 
@@ -72,17 +73,17 @@ function distinct(items: Proposal[], f: (p: Proposal) => string | undefined): st
 }
 
 /** The API answers at most 500 proposals a page; the inbox walks the pages (newest first) up to 10,000. */
-async function loadAllProposals(status: string): Promise<unknown[]> {
-  const all: unknown[] = [];
+async function loadAllProposals(status: string): Promise<ProposalView[]> {
+  const all: ProposalView[] = [];
   let before: string | undefined;
   for (;;) {
     const params = new URLSearchParams({ limit: "500" });
     if (status !== "all") params.set("status", status);
     if (before) params.set("before", before);
-    const page = listOf(await get<unknown>(`/api/proposals?${params}`), "proposals");
+    const page = (await get<ProposalList>(`/api/proposals?${params}`)).proposals;
     all.push(...page);
-    const last = page.at(-1) as { id?: unknown } | undefined;
-    if (page.length < 500 || all.length >= 10_000 || last?.id === undefined) return all;
+    const last = page.at(-1);
+    if (page.length < 500 || all.length >= 10_000 || last === undefined) return all;
     before = String(last.id);
   }
 }
@@ -503,14 +504,12 @@ function ProposalDetail({
   const typed = useRef(false);
   useEffect(() => {
     Promise.all([
-      get<unknown>(`/api/proposals/${encodeURIComponent(base.id)}`),
-      get<{ context: { candidateName: string | null; postingTitle: string | null; stage: string | null; sourceText: string | null } }>(
-        `/console/api/proposals/${encodeURIComponent(base.id)}/context`,
-      ).catch(() => undefined),
+      get<ProposalReply>(`/api/proposals/${encodeURIComponent(base.id)}`),
+      get<{ context: ProposalContext }>(`/console/api/proposals/${encodeURIComponent(base.id)}/context`).catch(() => undefined),
     ]).then(
       ([raw, ctx]) => {
-        const p = toProposal((raw as { proposal?: unknown }).proposal ?? raw);
-        if (!p.id) return;
+        if (!raw.proposal) return;
+        const p = toProposal(raw.proposal);
         const c = ctx?.context;
         const merged: Proposal = {
           ...p,

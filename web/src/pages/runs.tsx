@@ -7,7 +7,8 @@ import { can, post, type User } from "../api.ts";
 import { StepValue } from "../components/json-view.tsx";
 import { StepChart } from "../components/step-chart.tsx";
 import { useLive } from "../live.ts";
-import { listOf, toDeadJob, toEvent, toRun } from "../model.ts";
+import type { DeadJobList, EventList, RunLabels, RunList, RunReply } from "../../../src/contract/console-api.ts";
+import { toDeadJob, toEvent, toRun } from "../model.ts";
 import { useNotify } from "../notices.tsx";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
@@ -32,14 +33,11 @@ export function RunsPage({ user, runId }: { user: User; runId: string | undefine
 
 function RunsOverview({ user }: { user: User }) {
   const notify = useNotify();
-  const events = useFetch("/api/events?limit=50", (r) => listOf(r, "events").map(toEvent));
-  const runs = useFetch("/api/runs?limit=50", (r) => listOf(r, "runs").map(toRun));
-  const dead = useFetch(can(user, "admin") ? "/api/jobs/dead" : undefined, (r) => listOf(r, "jobs").map(toDeadJob));
+  const events = useFetch("/api/events?limit=50", (r: EventList) => r.events.map(toEvent));
+  const runs = useFetch("/api/runs?limit=50", (r: RunList) => r.runs.map(toRun));
+  const dead = useFetch(can(user, "admin") ? "/api/jobs/dead" : undefined, (r: DeadJobList) => r.jobs.map(toDeadJob));
   const runIds = runs.data?.map((r) => r.id).join(",");
-  const labels = useFetch(
-    runIds ? `/console/api/run-labels?ids=${encodeURIComponent(runIds)}` : undefined,
-    (r) => (r as { labels: Record<string, { candidateName: string | null; postingTitle: string | null }> }).labels,
-  );
+  const labels = useFetch(runIds ? `/console/api/run-labels?ids=${encodeURIComponent(runIds)}` : undefined, (r: RunLabels) => r.labels);
   const [busy, setBusy] = useState<string | undefined>();
   useLive((name) => {
     if (name === "run.updated") {
@@ -186,7 +184,7 @@ function RunsOverview({ user }: { user: User }) {
 }
 
 function RunTimeline({ id }: { id: string }) {
-  const run = useFetch(`/api/runs/${encodeURIComponent(id)}`, (r) => toRun((r as { run?: unknown }).run ?? r));
+  const run = useFetch(`/api/runs/${encodeURIComponent(id)}`, (r: RunReply) => toRun(r.run));
   useLive((name, data) => {
     if (name === "run.updated" && JSON.stringify(data ?? "").includes(id)) run.reload();
   });

@@ -4,28 +4,21 @@
  */
 import { can, type User } from "../api.ts";
 import { useLive } from "../live.ts";
-import { listOf, toEvent, toProposal } from "../model.ts";
+import type { EventList, Overview, ProposalLabels, ProposalList, StartCounts } from "../../../src/contract/console-api.ts";
+import { toEvent, toProposal } from "../model.ts";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
 import { SimulateActivity } from "../components/simulate-activity.tsx";
-import { CountTiles, WebhookSparkline, type StartCounts, type WebhookHour } from "../components/start-tiles.tsx";
+import { CountTiles, WebhookSparkline, type WebhookHour } from "../components/start-tiles.tsx";
 import { localMidnightIso } from "../components/local-day.ts";
 
-interface Overview {
-  sandbox: boolean;
-  sandboxUrl?: string;
-  modeCeiling: string;
-  workflows?: number;
-  activity?: { everySeconds: number | null };
-}
-
 export function WelcomePage({ user }: { user: User }) {
-  const overview = useFetch("/console/api/overview", (r) => r as Overview);
-  const proposals = useFetch("/api/proposals?status=pending&limit=5", (r) => listOf(r, "proposals").map(toProposal));
-  const labels = useFetch("/console/api/proposal-labels?status=pending", (r) => (r as { labels: Record<string, { candidateName: string | null }> }).labels);
-  const events = useFetch(can(user, "runs") ? "/api/events?limit=5" : undefined, (r) => listOf(r, "events").map(toEvent));
-  const counts = useFetch(`/console/api/start-counts?since=${encodeURIComponent(localMidnightIso(new Date()))}`, (r) => r as StartCounts);
-  const hours = useFetch(can(user, "runs") ? "/console/api/webhook-hours" : undefined, (r) => (r as { hours: WebhookHour[] }).hours);
+  const overview = useFetch("/console/api/overview", (r: Overview) => r);
+  const proposals = useFetch("/api/proposals?status=pending&limit=5", (r: ProposalList) => r.proposals.map(toProposal));
+  const labels = useFetch("/console/api/proposal-labels?status=pending", (r: ProposalLabels) => r.labels);
+  const events = useFetch(can(user, "runs") ? "/api/events?limit=5" : undefined, (r: EventList) => r.events.map(toEvent));
+  const counts = useFetch(`/console/api/start-counts?since=${encodeURIComponent(localMidnightIso(new Date()))}`, (r: StartCounts) => r);
+  const hours = useFetch(can(user, "runs") ? "/console/api/webhook-hours" : undefined, (r: { hours: WebhookHour[] }) => r.hours);
   useLive(() => {
     proposals.reload();
     labels.reload();

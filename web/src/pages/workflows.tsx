@@ -7,12 +7,19 @@
 import { useState } from "react";
 import { can, get, patch, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
-import { describePendingChange, listOf, toWorkflow, type ActionModeView, type Workflow } from "../model.ts";
+import { describePendingChange, toWorkflow, type ActionModeView, type Workflow } from "../model.ts";
 import { useNotify } from "../notices.tsx";
 import { actorName, usePeople } from "../people.ts";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
-import type { PromptChoice, ReplayResult, ReplayRow } from "../../../src/server/console/replay.ts";
+import type {
+  PromptChoice,
+  ReplayResult,
+  ReplayRow,
+  WorkflowFile,
+  WorkflowList as WorkflowListReply,
+  WorkflowPatchReply,
+} from "../../../src/contract/console-api.ts";
 
 const MODES = ["shadow", "assist", "auto"] as const;
 
@@ -38,13 +45,13 @@ export function WorkflowsPage({ user, workflowId }: { user: User; workflowId: st
 
 function WorkflowList({ user }: { user: User }) {
   const notify = useNotify();
-  const list = useFetch("/api/workflows", (r) => listOf(r, "workflows").map(toWorkflow));
+  const list = useFetch("/api/workflows", (r: WorkflowListReply) => r.workflows.map(toWorkflow));
   const [pending, setPending] = useState<{ workflow: Workflow; mode: string } | undefined>();
   const admin = can(user, "admin");
 
   const change = async (w: Workflow, changes: { enabled?: boolean; mode?: string }) => {
     try {
-      const r = await patch<{ change?: { id: number } }>(`/api/workflows/${encodeURIComponent(w.id)}`, changes);
+      const r = await patch<WorkflowPatchReply>(`/api/workflows/${encodeURIComponent(w.id)}`, changes);
       if (r?.change) notify(`${w.name}: ${changes.mode ? `switching to ${changes.mode}` : "enabling it"} waits until another admin approves it (four eyes).`);
       else notify(changes.mode ? `${w.name} is now in ${changes.mode} mode.` : `${w.name} is now ${changes.enabled ? "enabled" : "disabled"}.`);
       list.reload();
@@ -198,14 +205,14 @@ function ActionModes({ workflow }: { workflow: Workflow }) {
 
 function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const notify = useNotify();
-  const file = useFetch(`/console/api/workflows/${encodeURIComponent(id)}`, (r) => toWorkflow((r as { workflow?: unknown }).workflow ?? r));
-  const all = useFetch("/api/workflows", (r) => listOf(r, "workflows").map(toWorkflow));
+  const file = useFetch(`/console/api/workflows/${encodeURIComponent(id)}`, (r: { workflow: WorkflowFile }) => r.workflow);
+  const all = useFetch("/api/workflows", (r: WorkflowListReply) => r.workflows.map(toWorkflow));
   const prompts = useFetch(
     "/console/api/prompts",
     (r) => (r as { prompts: { name: string; versions: string[]; pending?: { version: string; author: string | null }[] }[] }).prompts,
   );
   const live = all.data?.find((w) => w.id === id);
-  const wf = { error: file.error, data: file.data && { ...file.data, mode: live?.mode ?? file.data.mode, enabled: live?.enabled ?? file.data.enabled } };
+  const wf = { error: file.error, data: file.data && { ...file.data, mode: live?.mode ?? "shadow", enabled: live?.enabled ?? true } };
   const [promptName, setPromptName] = useState<string | undefined>();
   const [promptText, setPromptText] = useState("");
   const [promptVersion, setPromptVersion] = useState<string | undefined>();
@@ -213,7 +220,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const [replayPrompt, setReplayPrompt] = useState("");
   const choices = useFetch(
     can(user, "admin") ? `/console/api/replay/${encodeURIComponent(id)}/prompts` : undefined,
-    (r) => (r as { prompts: PromptChoice[] }).prompts,
+    (r: { prompts: PromptChoice[] }) => r.prompts,
   );
   const [replay, setReplay] = useState<(ReplayResult & { error?: string }) | undefined>();
   const [replaying, setReplaying] = useState(false);
