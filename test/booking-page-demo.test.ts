@@ -4,7 +4,8 @@
  * interview-scheduling workflow (selfSchedule: email) e-mails the candidate a link once a person
  * approves the e-mail; the candidate opens it, books the whole panel (events in the sandbox
  * calendars, the invite in the sink, the panel and a note in the Lever sandbox), moves it, and
- * cancels it, all from the same link.
+ * cancels it, all from the same link. The interview reminder reaches the sink at its timer with the
+ * reschedule link, and the move is made from that link.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -79,6 +80,11 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     const edited = builtIn.replace(/selfSchedule: "off"/, 'selfSchedule: "email"').replace(/cancelNoticeHours: 24/, "cancelNoticeHours: 0");
     assert.notEqual(edited, builtIn);
     writeFileSync(join(workflows, "interview-scheduling.yaml"), edited);
+    // The reminders, armed 14 days before (the longest offset), so the booked panel's reminder is due at once.
+    const reminders = readFileSync(new URL("../workflows/interview-reminders.yaml", import.meta.url), "utf8");
+    const soon = reminders.replace(/offsets: "24h, 1h"/, 'offsets: "14d"').replace(/before: 24h \}/, "before: 14d }");
+    assert.notEqual(soon.replace(/before: 14d \}/, ""), reminders.replace(/before: 24h \}/, ""));
+    writeFileSync(join(workflows, "interview-reminders.yaml"), soon);
     const created = await createPostgresDatabase();
     dropDb = created.drop;
     const port = await freePort();
@@ -179,10 +185,36 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     assert.ok(notes().length >= 1, "a note in Lever");
     assert.match(await (await fetch(link)).text(), /Your interview/);
 
-    // Moving: the next option, from the same link.
-    const again = await (await fetch(link)).text();
+    // The reminder goes out at its timer, no approval needed, with the reschedule link.
+    const reminder = await eventually("the candidate's reminder in the sink", async () => {
+      const texts = smtp.inbox.filter((x) => x.to.includes(email) && !x.raw.includes("METHOD:")).map((x) => plainText(x.raw));
+      return texts.find((t) => t.includes("A reminder that your interview"));
+    }).catch(async (error: Error) => {
+      const runs = await running.ctx.db.query(
+        "select r.status, r.error, s.step_id, s.status as step, left(s.output::text, 400) as output from workflow_runs r left join workflow_steps s on s.run_id = r.id where r.workflow_id = 'interview-reminders' order by r.id, s.id",
+      );
+      const events = await running.ctx.db.query("select event, count(*)::int as n from inbox_events group by event");
+      throw new Error(`${error.message}; reminder runs: ${JSON.stringify(runs.rows)}; inbox: ${JSON.stringify(events.rows)}`);
+    });
+    assert.match(reminder, /A reminder that your interview is (today|tomorrow|on \w+day|in \d+ days): \w+day \d+ \w+, \d\d:\d\d–\d\d:\d\d \(/);
+    const fromReminder = /Reschedule or cancel here: (http:\/\/127\.0\.0\.1:\d+\/book\/[A-Za-z0-9_-]{43})/.exec(reminder)?.[1];
+    assert.ok(fromReminder, `the reminder carries the reschedule link: ${reminder}`);
+    const stored = await running.ctx.db.query<{ text: string }>(
+      "select coalesce(string_agg(s.output::text, ' '), '') as text from workflow_steps s join workflow_runs r on r.id = s.run_id where r.workflow_id = 'interview-reminders'",
+    );
+    assert.ok(stored.rows[0]!.text.includes("booking link, sent in the e-mail only"), "the reminder run ran and recorded its text");
+    assert.ok(!stored.rows[0]!.text.includes(fromReminder.slice(-43)), "the reminder runs keep no working link");
+    const audit = await running.ctx.db.query<{ n: number }>(
+      "select count(*)::int as n from audit_records where kind = 'scheduling.reminded' and data::text like $1",
+      [`%${fromReminder.slice(-43)}%`],
+    );
+    assert.equal(audit.rows[0]!.n, 0, "nor does the audit trail");
+
+    // Moving: the next option, from the link in the reminder.
+    const again = await (await fetch(fromReminder)).text();
+    assert.match(again, /Your interview/);
     const other = /name="start" value="([^"]+)"/.exec(again)![1]!;
-    const moved = await post("/book", { start: other });
+    const moved = await fetch(`${fromReminder}/book`, { method: "POST", redirect: "manual", body: new URLSearchParams({ start: other }) });
     assert.match(moved.headers.get("location")!, /notice=moved/);
     assert.equal(Math.min(...fulcrumEvents().map((e) => e.start)), Date.parse(other), "the events moved");
     assert.equal(panels().length, 1, "still one Lever panel");

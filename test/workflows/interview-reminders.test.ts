@@ -7,9 +7,11 @@
  * candidate's zone. A panel moved by a re-booking is re-armed at its new time and never reminded for
  * the old one; a cancelled panel gets nothing. Real parts: the database (PGlite and PostgreSQL), the
  * job queue and inbox, the Lever sandbox, Radicale, an SMTP sink. Skipped when radicale is missing.
+ * The workflow runs with `send: approve` (a person approves each reminder); the built-in default,
+ * `send: auto`, is walked end to end in test/booking-page-demo.test.ts.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -71,10 +73,18 @@ for (const e of await testEngines()) {
       };
       const configFile = join(dir, "fulcrum.config.yaml");
       writeFileSync(configFile, `calendars: ${JSON.stringify(calendars)}\n`);
+      // A person approves every reminder here (a file with the built-in's id replaces it).
+      const workflows = join(dir, "workflows");
+      mkdirSync(workflows);
+      const builtIn = readFileSync(new URL("../../workflows/interview-reminders.yaml", import.meta.url), "utf8");
+      const approve = builtIn.replace(/^ {2}send: auto$/m, "  send: approve");
+      assert.notEqual(approve, builtIn);
+      writeFileSync(join(workflows, "interview-reminders.yaml"), approve);
       h = await startHarness(e.kind, {
         env: {
           FULCRUM_CONFIG: configFile,
           FULCRUM_DATA_DIR: dir,
+          FULCRUM_WORKFLOWS_DIR: workflows,
           FULCRUM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
           FULCRUM_SMTP_FROM: "Recruiting <recruiting@example.com>",
           FULCRUM_SMTP_REQUIRE_TLS: "false",
@@ -219,7 +229,9 @@ for (const e of await testEngines()) {
       assert.match(when, /\(Sao Paulo time\)$/);
       const sent = remindersTo(b.email);
       assert.equal(sent.length, 1, "exactly one reminder reached the sink");
-      assert.ok(sent[0]!.includes(`A reminder that your interview is in one hour: ${when}.`), sent[0]!);
+      // Worded from the time left when the reminder was written (the panel starts within the hour), not from the 1 h offset.
+      const left = /A reminder that your interview is in (\d+) minutes: (.*)\./.exec(sent[0]!);
+      assert.ok(left && Number(left[1]) <= 50 && left[2] === when, sent[0]!);
       assert.ok(sent[0]!.includes(`Join by video: ${VIDEO}`), sent[0]!);
 
       // Timers that come due again send nothing more.

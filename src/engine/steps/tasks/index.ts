@@ -57,6 +57,8 @@ export function builtInTasks(
       calendars: options.scheduling?.calendars,
       scheduling: options.scheduling?.scheduling,
       secrets: options.scheduling?.secrets,
+      publicUrl: options.scheduling?.publicUrl,
+      notify: options.notify,
     }),
     // Escalations go out at once through the notifier (a person must act), not as a proposal.
     "scheduling.replan": schedulingReplanTask({ ...options.scheduling, notify: options.notify }),

@@ -5,15 +5,17 @@
  * or the interview has passed.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { schedulingConfigSchema } from "../../../config/index.ts";
-import { releaseBackupHolds } from "../../../scheduling/index.ts";
+import { linkTokenContext, releaseBackupHolds } from "../../../scheduling/index.ts";
 import { hasRadicale, openProviders, radicaleCalendars, startRadicale, type Radicale } from "../../../scheduling/booking/testing.ts";
-import { createBackupHoldStore, createBookingStore, createSchedulingChangeStore } from "../../../store/index.ts";
+import { createBackupHoldStore, createBookingLinkStore, createBookingStore, createSchedulingChangeStore, hashLinkToken } from "../../../store/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
 import type { CalendarsConfig } from "../../../calendars/index.ts";
+import { createSecretBox } from "../../connections/secret-box.ts";
 import type { LeverGateway, TaskInput } from "../../ports.ts";
-import { schedulingMitigateTask } from "./no-show-mitigation.ts";
+import { schedulingMitigateTask, type MitigationTaskSettings } from "./no-show-mitigation.ts";
 
 // Tuesday 12 January 2027, 11:00–12:00 in Berlin.
 const START = "2027-01-12T10:00:00.000Z";
@@ -104,8 +106,8 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
   });
 
   const lever = { listUsers: async () => users } as unknown as LeverGateway;
-  const run = (over: Partial<TaskInput> = {}, w: Record<string, unknown> = {}) =>
-    schedulingMitigateTask({ calendars, scheduling, now: () => clock })({
+  const run = (over: Partial<TaskInput> = {}, w: Record<string, unknown> = {}, settings: MitigationTaskSettings = {}) =>
+    schedulingMitigateTask({ calendars, scheduling, now: () => clock, ...settings })({
       with: { level: "high", mitigations: "extraReminder, backup, alert", extraReminder: "3h", offsets: "24h, 1h", ...w },
       context: {},
       fetch: async () => ({ posting: { id: "post-1", text: "Engineer" } as never, stages: [{ id: "stage-onsite", text: "On-site" }] }),
@@ -224,5 +226,47 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
       ["the interview has taken place"],
     );
     assert.equal((await cleoEvents()).length, 0);
+  });
+
+  it("with send: auto the extra reminder goes out at its timer, once, with the booking's reschedule link, and the run keeps no link", async () => {
+    const key = "opp-2:onsite";
+    const p = { ...params(), opportunityId: "opp-2", panelKey: key, candidate: { ...params().candidate, email: "dee@mail.example" } };
+    p.sessions = [{ ...p.sessions[0]!, interviewers: [{ leverUserId: "u2", email: "ben@example.com", name: "Ben" }] }];
+    const bookings = createBookingStore(t.db);
+    await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-2", paramsHash: "h2", params: p }, [
+      { interviewer: "ben@example.com", sessionId: "s1", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+    ]);
+    await bookings.recordPanel(key, "panel-2");
+    await bookings.setStatus(key, "booked");
+    const box = createSecretBox(randomBytes(32));
+    const links = createBookingLinkStore(t.db);
+    const made = await links.create({
+      connectionId: "default",
+      opportunityId: "opp-2",
+      requestKey: "opp-2:req",
+      request: {},
+      expiresAt: new Date(Date.parse(START) - 86_400_000),
+      seal: (token) => box.seal(token, linkTokenContext("default", "opp-2:req")),
+    });
+    await links.markBooked(hashLinkToken(made.token!), key, p, new Date(p.sessions[0]!.end));
+    const mail: { to: string; text: string }[] = [];
+    const settings: MitigationTaskSettings = {
+      notify: async (_c, to, m) => void mail.push({ to, text: m.text }),
+      publicUrl: "https://fulcrum.example",
+      secrets: { box },
+    };
+    clock = Date.parse(START) - 3 * 3_600_000;
+    const event = { panelId: "panel-2", interviewId: "int-2", opportunityId: "opp-2" };
+    const r = await run({ event }, { mitigations: "extraReminder", send: "auto" }, settings);
+    assert.equal(r.extraReminder.sent, true);
+    assert.equal(r.extraReminder.due, false, "nothing left for the workflow's approval step");
+    assert.deepEqual(
+      mail.map((m) => m.to),
+      ["dee@mail.example"],
+    );
+    assert.ok(mail[0]!.text.includes(`Reschedule or cancel here: https://fulcrum.example/book/${made.token}`), mail[0]!.text);
+    assert.ok(!JSON.stringify(r).includes(made.token!), "the run's output holds no working link");
+    await run({ event }, { mitigations: "extraReminder", send: "auto" }, settings);
+    assert.equal(mail.length, 1, "never sent twice");
   });
 });

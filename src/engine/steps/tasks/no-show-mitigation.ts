@@ -3,8 +3,9 @@
  * the risk level it found. Decides which mitigations apply at that level (`with.mitigations`,
  * from `with.from`, high by default) and carries them out:
  * - `extraReminder`: at the extra offset (`with.extraReminder`, e.g. 3h, a timer of its own), a
- *   further reminder for the candidate, claimed once per booking and start like the others; the
- *   workflow's notify step sends it (after a person approves, like every e-mail);
+ *   further reminder for the candidate, claimed once per booking and start like the others and
+ *   sent like them (`with.send`, see reminder-delivery.ts): at once with `auto`, with the booking's
+ *   reschedule link; by the workflow's notify step after a person approves with `approve`;
  * - `backup`: a backup interviewer from each session's pool, free for the whole session and under
  *   the load caps, held with a tentative event in their own calendar and recorded, released when
  *   the interview has passed or the panel was cancelled or moved (see `releaseBackupHolds`);
@@ -32,14 +33,19 @@ import {
   ReminderOffsetError,
   type PanelUser,
 } from "../../../scheduling/index.ts";
-import { createBackupHoldStore, createReminderStore } from "../../../store/index.ts";
+import { createBackupHoldStore } from "../../../store/index.ts";
 import { StepFailure } from "../../errors.ts";
-import type { TaskHandler } from "../../ports.ts";
+import type { Notifier, TaskHandler } from "../../ports.ts";
+import { autoSendBlock, bookedLink, deliverReminder, reminderSendMode } from "./reminder-delivery.ts";
 
 export interface MitigationTaskSettings {
   calendars?: CalendarsConfig | undefined;
   scheduling?: SchedulingConfig | undefined;
   secrets?: CalendarSecrets | undefined;
+  /** Sends the extra reminder (`send: auto`). */
+  notify?: Notifier | undefined;
+  /** The service's public address, for the booking's reschedule link. */
+  publicUrl?: string | undefined;
   /** Test seam: the clock. */
   now?: (() => number) | undefined;
 }
@@ -71,7 +77,7 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
   const open = () => (providers ??= new Map(calendars.connections.map((c) => [c.id, openCalendarProvider(c, calendars, settings.secrets)])));
   const clock = settings.now ?? Date.now;
 
-  return async ({ with: params, event, connectionId, db, dryRun, lever, fetch }) => {
+  return async ({ with: params, event, connectionId, db, dryRun, lever, fetch, traceId }) => {
     const level = String(params.level ?? "").trim();
     if (!["low", "medium", "high"].includes(level))
       throw new StepFailure(`with.level: "${level.slice(0, 40)}" is not a no-show risk level (low, medium or high); pass steps.remind.output.risk.level`);
@@ -128,14 +134,33 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
       else if (dueReminder(start, [...new Set([...offsets, extra])], now) !== extra)
         extraReminder = { due: false, reason: `the extra reminder goes ${extra} minutes before the start, not now` };
       else {
-        const claim = { panelKey: row.panel_key, audience: "candidate" as const, offsetMinutes: extra, start, recipients: 1 };
-        if (dryRun || (await createReminderStore(db).claim(claim))) {
-          const joinUrl = Object.values(row.events)
-            .map((e) => e.conferenceUrl as string | undefined)
-            .find(Boolean);
-          const text = candidateReminder(booking, { now, joinUrl, rescheduleHint: row.link_booked ? RESCHEDULE_HINT : undefined });
-          extraReminder = { due: true, to: booking.candidate.email, subject: text.subject, message: text.text, offsetMinutes: extra };
-        } else extraReminder = { due: false, reason: "the extra reminder for this time was already sent" };
+        const delivery = { notify: settings.notify, publicUrl: settings.publicUrl, box: settings.secrets?.box };
+        const workflowId = typeof params.workflow === "string" ? params.workflow : undefined;
+        const block = await autoSendBlock({ db, send: reminderSendMode(params.send), dryRun, workflowId }, delivery);
+        const joinUrl = Object.values(row.events)
+          .map((e) => e.conferenceUrl as string | undefined)
+          .find(Boolean);
+        // Not for a reminder waiting for approval: its text is kept in a proposal.
+        const link = row.link_booked && !(block && "approve" in block) ? await bookedLink(db, row.panel_key, delivery) : undefined;
+        const text = candidateReminder(booking, {
+          now,
+          joinUrl,
+          rescheduleUrl: link?.url,
+          rescheduleHint: row.link_booked && !link?.url ? RESCHEDULE_HINT : undefined,
+        });
+        extraReminder = await deliverReminder({
+          db,
+          dryRun,
+          block,
+          notify: settings.notify,
+          claim: { panelKey: row.panel_key, audience: "candidate", offsetMinutes: extra, start, recipients: 1 },
+          messages: [{ to: booking.candidate.email, subject: text.subject, text: text.text }],
+          link: link?.url,
+          traceId,
+          connectionId,
+          opportunityId: booking.opportunityId,
+          actor: "task:scheduling.mitigate",
+        });
       }
     }
 

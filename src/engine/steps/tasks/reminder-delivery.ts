@@ -12,6 +12,7 @@
  */
 import type { SecretSealer } from "../../../calendars/index.ts";
 import { createAuditTrail } from "../../../governance/index.ts";
+import { openBookingLink, withoutBookingLink } from "../../../scheduling/index.ts";
 import { createReminderStore, type Database, type Queryable, type ReminderAudience } from "../../../store/index.ts";
 import { createModeCeiling, isMode, type Mode } from "../../policy/index.ts";
 import { StepFailure } from "../../errors.ts";
@@ -101,4 +102,45 @@ export async function sendReminderOnce(o: {
     o.db,
   );
   return true;
+}
+
+/** The booked self-scheduling link of a panel as a URL again (its token opened from the sealed copy), or why it cannot be. */
+export async function bookedLink(db: Queryable, panelKey: string, d: ReminderDelivery): Promise<{ url?: string | undefined; reason?: string | undefined }> {
+  const { rows } = await db.query<{ connection_id: string; request_key: string; token_sealed: string | null }>(
+    "select connection_id, request_key, token_sealed from booking_links where panel_key = $1 and status = 'booked' order by updated_at desc limit 1",
+    [panelKey],
+  );
+  const r = rows[0];
+  if (!r) return { reason: "the booking has no self-scheduling link" };
+  return openBookingLink({ box: d.box, publicUrl: d.publicUrl, sealed: r.token_sealed, connectionId: r.connection_id, requestKey: r.request_key });
+}
+
+/**
+ * One reminder as the run records it: sent now (`sent: true`), recorded only (`sent: false` and
+ * why), or left to the workflow's notify step (`due: true`, claimed, for a person to approve). The
+ * recorded text never holds the booking link.
+ */
+export async function deliverReminder(o: {
+  db: Queryable;
+  dryRun: boolean;
+  block: Awaited<ReturnType<typeof autoSendBlock>>;
+  notify: Notifier | undefined;
+  claim: { panelKey: string; audience: ReminderAudience; offsetMinutes: number; start: string; recipients: number };
+  messages: { to: string; subject: string; text: string }[];
+  link: string | undefined;
+  traceId: string;
+  connectionId: string;
+  opportunityId: string;
+  actor: string;
+}): Promise<Record<string, unknown>> {
+  const shown = { to: o.messages.map((m) => m.to).join(", "), subject: o.messages[0]!.subject, message: withoutBookingLink(o.messages[0]!.text, o.link) };
+  const already = { due: false, reason: `the ${o.claim.audience === "candidate" ? "candidate's" : "interviewers'"} reminder for this time was already sent` };
+  if (o.block && "approve" in o.block) {
+    if (!(o.dryRun || (await createReminderStore(o.db).claim(o.claim)))) return already;
+    // Waits for a person in the workflow's notify step: the text goes into a proposal, so it carries no link.
+    return { due: true, ...shown, offsetMinutes: o.claim.offsetMinutes };
+  }
+  if (o.block) return { due: false, sent: false, reason: o.block.blocked, ...shown, offsetMinutes: o.claim.offsetMinutes };
+  if (!(await sendReminderOnce({ ...o, notify: o.notify!, link: o.link !== undefined }))) return already;
+  return { due: false, sent: true, ...shown, offsetMinutes: o.claim.offsetMinutes };
 }

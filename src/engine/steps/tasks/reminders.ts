@@ -8,7 +8,7 @@
  * their own zones) — or, with `send: approve`, writes them for the workflow's notify steps; see
  * reminder-delivery.ts for why. The output carries the panel's no-show risk and its reasons.
  */
-import type { CalendarProvider, CalendarSecrets, CalendarsConfig, SecretSealer } from "../../../calendars/index.ts";
+import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, resolveIdentity } from "../../../calendars/index.ts";
 import {
   candidateReminder,
@@ -17,20 +17,18 @@ import {
   interviewerReminder,
   noShowRisk,
   noShowSignals,
-  openBookingLink,
   panelStart,
   parseBookingParams,
   parseReminderOffsets,
   ReminderOffsetError,
-  withoutBookingLink,
   type InviteAnswer,
   type ReminderRecipient,
 } from "../../../scheduling/index.ts";
-import { createReminderStore, type Queryable } from "../../../store/index.ts";
+import { createReminderStore } from "../../../store/index.ts";
 import { StepFailure } from "../../errors.ts";
 import type { Notifier, TaskHandler } from "../../ports.ts";
 import type { Mode } from "../../policy/index.ts";
-import { autoSendBlock, reminderSendMode, sendReminderOnce } from "./reminder-delivery.ts";
+import { autoSendBlock, bookedLink, deliverReminder, reminderSendMode } from "./reminder-delivery.ts";
 
 export interface ReminderTaskSettings {
   calendars?: CalendarsConfig | undefined;
@@ -117,39 +115,26 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       if (calendars.defaultTimezone) return { email: person.email.toLowerCase(), timezone: calendars.defaultTimezone, zoneSource: "organisation" };
       return { email: person.email.toLowerCase(), timezone: "UTC", zoneSource: "utc" };
     };
-    const deliver = async (
-      claim: Parameters<typeof store.claim>[0],
-      messages: { to: string; subject: string; text: string }[],
-      link: string | undefined,
-    ): Promise<Record<string, unknown>> => {
-      const shown = { to: messages.map((m) => m.to).join(", "), subject: messages[0]!.subject, message: withoutBookingLink(messages[0]!.text, link) };
-      if (block && "approve" in block) {
-        if (!(dryRun || (await store.claim(claim))))
-          return { due: false, reason: `the ${claim.audience === "candidate" ? "candidate's" : "interviewers'"} reminder for this time was already sent` };
-        // Waits for a person in the workflow's notify step: the text goes into a proposal, so it carries no link.
-        return { due: true, ...shown, offsetMinutes: claim.offsetMinutes };
-      }
-      if (block) return { due: false, sent: false, reason: block.blocked, ...shown, offsetMinutes: claim.offsetMinutes };
-      const ok = await sendReminderOnce({
+    const deliver = (claim: Parameters<typeof store.claim>[0], messages: { to: string; subject: string; text: string }[], link: string | undefined) =>
+      deliverReminder({
         db,
-        notify: settings.notify!,
+        dryRun,
+        block,
+        notify: settings.notify,
         claim,
         messages,
+        link,
         traceId,
         connectionId,
         opportunityId: booking.opportunityId,
-        link: link !== undefined,
         actor: "task:scheduling.reminder",
       });
-      if (!ok) return { due: false, reason: `the ${claim.audience === "candidate" ? "candidate's" : "interviewers'"} reminder for this time was already sent` };
-      return { due: false, sent: true, ...shown, offsetMinutes: claim.offsetMinutes };
-    };
 
     // The candidate's reminder, once per booking, offset and start, with the booking's reschedule link.
     let candidate: Record<string, unknown> = { due: false, reason: "the booking has no e-mail address for the candidate" };
     if (booking.candidate.email) {
       // Not for a reminder waiting for approval: its text is kept in a proposal.
-      const link = row.link_booked && !(block && "approve" in block) ? await bookingLink(db, row.panel_key, delivery) : undefined;
+      const link = row.link_booked && !(block && "approve" in block) ? await bookedLink(db, row.panel_key, delivery) : undefined;
       const text = candidateReminder(booking, {
         now,
         joinUrl,
@@ -222,21 +207,6 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       alertMessage: `No-show risk ${risk.level} for the interview at ${start}: ${risk.reasons.join("; ")}.`,
     };
   };
-}
-
-/** The booked link of a panel as a URL again (its token opened from the sealed copy), or why it cannot be. */
-async function bookingLink(
-  db: Queryable,
-  panelKey: string,
-  d: { publicUrl?: string | undefined; box?: SecretSealer | undefined },
-): Promise<{ url?: string | undefined; reason?: string | undefined }> {
-  const { rows } = await db.query<{ connection_id: string; request_key: string; token_sealed: string | null }>(
-    "select connection_id, request_key, token_sealed from booking_links where panel_key = $1 and status = 'booked' order by updated_at desc limit 1",
-    [panelKey],
-  );
-  const r = rows[0];
-  if (!r) return { reason: "the booking has no self-scheduling link" };
-  return openBookingLink({ box: d.box, publicUrl: d.publicUrl, sealed: r.token_sealed, connectionId: r.connection_id, requestKey: r.request_key });
 }
 
 /** Interviewers whose answer to the calendar invite is not `accepted`, read from the organisers' calendars. */
