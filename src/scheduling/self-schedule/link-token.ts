@@ -2,7 +2,9 @@
  * A self-scheduling link's token at rest. The booking page looks links up by the token's hash;
  * the token itself is kept only sealed with the service's secret key (AES-256-GCM, bound to the
  * link's connection and panel request), so the reminders can repeat the booking's reschedule
- * link while neither the database alone nor a run's output holds a working one.
+ * link while neither the database alone nor a reminder run's output holds a working one. (The
+ * run that made the link still keeps its URL in its output, for the coordinator to copy or for
+ * the e-mail a person approves: see the store's booking-links.ts.)
  */
 import type { SecretSealer } from "../../calendars/index.ts";
 
