@@ -44,6 +44,37 @@ const segments = [
   { start: 47, end: 50, text: "What is the on-call rotation?", speaker: "Bo" },
 ];
 
+describe("a question of the set asked as a follow-up", () => {
+  it("is found when it is like the question of the set, and not taken for another one", () => {
+    const labels = labelSpeakers([
+      { start: 0, end: 4, text: "Have you used numbers to back up a proposal?", speaker: "Ann" },
+      {
+        start: 4,
+        end: 20,
+        text: "Yes, I showed the leadership team that most leavers came from two teams without an induction, and we started a buddy scheme.",
+        speaker: "Bo",
+      },
+      { start: 20, end: 24, text: "And did anyone senior push back on that? How did you bring them round?", speaker: "Ann" },
+      { start: 24, end: 36, text: "The operations director did. I asked him to pilot it in one team and showed him the results.", speaker: "Bo" },
+      { start: 36, end: 40, text: "What does fairness at work mean to you?", speaker: "Ann" },
+      { start: 40, end: 50, text: "Consistent treatment, and decisions people can see the reasons for.", speaker: "Bo" },
+    ]).segments;
+    const matched = matchQuestions(
+      [
+        { id: "data", text: "How have you used data to make a recommendation?" },
+        { id: "influence", text: "Describe a time you persuaded a senior manager." },
+        { id: "values", text: "What does fairness at work mean to you?" },
+        { id: "law", text: "How do you keep up to date with employment law?" },
+      ],
+      labels,
+    );
+    const byId = new Map(matched.map((q) => [q.id, q]));
+    assert.equal(byId.get("influence")!.asked?.start, 20);
+    assert.equal(byId.get("data")!.answer?.end, 20);
+    assert.equal(byId.get("law")!.asked, null);
+  });
+});
+
 describe("matching the question set", () => {
   const questions = [
     { id: "testing", text: "How do you approach testing your code?" },

@@ -41,7 +41,7 @@ export interface MatchedQuestion extends QuestionResult {
 export const ASKED_THRESHOLD = 0.22;
 /**
  * A lower bar for the second pass, which pairs the questions still unmatched with the turns still
- * free that open a new topic (not follow-ups, not small talk): interviewers paraphrase most where
+ * free (a follow-up's likeness at a discount, small talk never): interviewers paraphrase most where
  * they introduce a question, and such a turn is a question of the set more often than not.
  */
 export const OPENER_THRESHOLD = 0.12;
@@ -247,13 +247,14 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
   const assignment = maxWeightAssignment(weight.map((row) => row.map((s) => (s >= threshold ? s : 0)))).map((t, q) =>
     t >= 0 && weight[q]![t]! >= threshold ? t : -1,
   );
-  // Second pass: still-unmatched questions against still-free turns that open a new topic.
+  // Second pass: still-unmatched questions against still-free turns, a follow-up at a discount.
   const freeRows = questions.map((_, q) => q).filter((q) => assignment[q] === -1);
   const taken = new Set(assignment.filter((t) => t >= 0));
-  const freeTurns = turns.map((_, j) => j).filter((j) => !taken.has(j) && !followUp[j]);
-  const second = maxWeightAssignment(freeRows.map((q) => freeTurns.map((j) => (sim[q]![j]! >= OPENER_THRESHOLD ? sim[q]![j]! : 0))));
+  const freeTurns = turns.map((_, j) => j).filter((j) => !taken.has(j));
+  const opener = sim.map((row) => row.map((s, j) => (followUp[j] ? s * FOLLOW_UP_WEIGHT : s)));
+  const second = maxWeightAssignment(freeRows.map((q) => freeTurns.map((j) => (opener[q]![j]! >= OPENER_THRESHOLD ? opener[q]![j]! : 0))));
   second.forEach((k, r) => {
-    if (k >= 0 && sim[freeRows[r]!]![freeTurns[k]!]! >= OPENER_THRESHOLD) assignment[freeRows[r]!] = freeTurns[k]!;
+    if (k >= 0 && opener[freeRows[r]!]![freeTurns[k]!]! >= OPENER_THRESHOLD) assignment[freeRows[r]!] = freeTurns[k]!;
   });
   const turnOf = new Set(assignment.filter((t) => t >= 0));
   // An answer runs on through follow-ups and ends at the next turn that opens a new topic: a

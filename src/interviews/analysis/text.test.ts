@@ -51,6 +51,20 @@ describe("interviewer habits", () => {
     assert.equal(isFollowUpQuestion("What did you learn from that one?"), true);
     assert.equal(isFollowUpQuestion("And if he gets frustrated?"), true);
   });
+  it("takes statements of interest, scenarios and 'pick one' for prompts", () => {
+    for (const t of [
+      "With that in mind, I'd be curious to hear about an occasion where a date got away from you.",
+      "Pick a grievance you've dealt with, and take me from the moment it landed to the moment it was closed.",
+      "Let's say a customer rings in a panic on a Sunday.",
+    ])
+      assert.equal(isQuestionUtterance(t), true, t);
+    assert.equal(isQuestionUtterance("I picked a grievance procedure that fitted the case."), false);
+  });
+  it("reads a short question that opens with a follow-up phrase, not one that is merely terse, as clearly a follow-up", () => {
+    assert.equal(isFollowUpQuestion("Nights and weekends. Up for it?"), true);
+    assert.equal(isFollowUpQuestion("Nights and weekends. Up for it?", { clearly: true }), false);
+    assert.equal(isFollowUpQuestion("How did the parents react?", { clearly: true }), true);
+  });
   it("counts travel and connection checks as small talk", () => {
     for (const t of ["Fine. And how do you get here, do you drive?", "Is the video working for you?", "How was the journey in?"])
       assert.equal(isSmallTalkTurn(t), true, t);
@@ -83,6 +97,11 @@ describe("paraphrases meet", () => {
   it("reads a negated quality as its opposite, and a wrong value as a matter of correctness", () => {
     assert.deepEqual(topicTokens("a guest who was not happy").sort(), topicTokens("an unhappy guest").sort());
     assert.deepEqual(topicTokens("bad data"), topicTokens("correct data"));
+  });
+  it("meets everyday paraphrases of persuading, unfamiliarity and organising", () => {
+    assert.deepEqual(topicTokens("How did you bring them round?"), topicTokens("How did you persuade them?"));
+    assert.deepEqual(topicTokens("an area you've never touched").sort(), topicTokens("an unfamiliar area").sort());
+    assert.deepEqual(topicTokens("Have you put on an event?"), topicTokens("Have you organised an activity?"));
   });
   it("names the kind of question asked", () => {
     assert.deepEqual(questionIntents("Have you ever had to calm an upset customer?"), ["intent:past-example"]);

@@ -63,7 +63,7 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["decision", "decide", "choice", "call", "judgement", "judgment"],
   ["feedback", "criticism", "critique", "review"],
   ["safety", "safe", "hazard", "hazardous", "dangerous", "danger", "incident", "accident", "risk", "protective"],
-  ["plan", "planning", "schedule", "organise", "organize"],
+  ["plan", "planning", "schedule", "organise", "organize", "put on", "host"],
   ["goal", "target", "quota", "objective"],
   ["career", "future", "years", "ambition", "aspiration", "long-term", "five"],
   ["leave", "leaving", "quit", "move", "moving", "depart"],
@@ -119,7 +119,28 @@ const SYNONYM_GROUPS: readonly string[][] = [
     "scanner",
   ],
   ["remote", "distributed", "home", "hybrid"],
-  ["persuade", "convince", "influence", "negotiate", "negotiation", "sell"],
+  [
+    "persuade",
+    "convince",
+    "influence",
+    "negotiate",
+    "negotiation",
+    "sell",
+    "buy-in",
+    "bring them round",
+    "bring him round",
+    "bring her round",
+    "bring people round",
+    "win them over",
+    "win him over",
+    "win her over",
+    "win people over",
+    "talk them round",
+  ],
+  ["unfamiliar", "new to you", "never touched", "never done", "never seen", "never worked", "never come across", "never dealt"],
+  ["approach", "where do you start", "where would you start", "where to start", "how do you start", "how would you start"],
+  ["event", "activity", "activities", "workshop", "club", "seminar", "meetup"],
+  ["older", "elderly", "pensioner", "retired", "seventies", "eighties", "nineties"],
   ["budget", "cost", "money", "spend", "expense", "price", "expensive", "cheap", "pricing", "allocate"],
   ["experience", "background", "history"],
   ["deal", "contract", "sale", "close", "closed", "closing"],
@@ -231,7 +252,7 @@ const INTENTS: readonly [string, RegExp][] = [
   ],
   [
     "process",
-    /\b(?:how (?:do|would|will|did) you(?! rate| see)|what (?:do|would) you do|what happens (?:if|when|next)|walk (?:me|us) through how|how (?:are|were) you going to)\b/i,
+    /\b(?:how (?:do|would|will|did) you(?! rate| see)|what (?:do|would) you do|what then|what next|what happens (?:if|when|next)|walk (?:me|us) through how|how (?:are|were) you going to)\b/i,
   ],
   [
     "motivation",
@@ -269,7 +290,7 @@ export function sentences(text: string): string[] {
 const INTERROGATIVE =
   /^(?:so,?\s+|and,?\s+|okay,?\s+|ok,?\s+|great,?\s+|now,?\s+|then,?\s+|alright,?\s+|right,?\s+)*(?:what|how|why|when|where|which|who|whom|whose|can|could|would|will|do|does|did|have|has|had|are|is|were|was|should|shall|may)\b/i;
 const PROMPT =
-  /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|talk (?:me|us) through|take (?:me|us) through|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to hear|i'?m curious|help me understand)\b/i;
+  /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|talk (?:me|us) through|take (?:me|us) (?:through|from)|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to (?:hear|know|start with|talk about|ask (?:you )?about)|i'?d be (?:curious|interested|keen) to (?:hear|know|learn)|i'?m curious|help me understand|pick (?:a|an|one)|think (?:of|about) an? (?:time|example|situation|occasion)|let'?s say|picture (?:a|an|this)|imagine (?:a|an|you|that)|suppose (?:a|an|you|that))\b/i;
 
 /** True when a sentence asks: ends with "?", starts with an interrogative, or is an imperative prompt. */
 export function isQuestionSentence(sentence: string): boolean {
@@ -309,7 +330,7 @@ export function isAcknowledgement(text: string): boolean {
 }
 
 const SMALL_TALK =
-  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|find (?:us|the (?:place|building|office|link))|coffee|water|tea\b|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin)|journey|do you drive|how (?:do|will|would|did) you get (?:here|in|to (?:us|work|the office))|(?:is|are) (?:the|my|your) (?:video|audio|sound|camera|mic|microphone|connection|screen)|can you see (?:me|my screen))\b/i;
+  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|f(?:i|ou)nd (?:us|the (?:place|building|office|link))|coffee|water|tea\b|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin)|journey|do you drive|how (?:do|will|would|did) you get (?:here|in|to (?:us|work|the office))|(?:is|are) (?:the|my|your) (?:video|audio|sound|camera|mic|microphone|connection|screen)|can you see (?:me|my screen))\b/i;
 
 /** Small talk and housekeeping questions: an answer's span ends before them. */
 export function isSmallTalk(text: string): boolean {
@@ -337,8 +358,8 @@ export const SETUP_WORDS = 6;
  * True when a question follows up on the answer just given ("How did your manager react?", "What
  * about flaky tests?", "Was anyone hurt?") rather than opening a new topic: it opens with a
  * follow-up phrase, or it is short and leans on what was just said — unless an acknowledgement or a
- * scenario of its own comes first. With `clearly`, only the follow-up phrase or a very short
- * question counts, not a pronoun that may point at the question's own words.
+ * scenario of its own comes first. With `clearly`, only a follow-up phrase counts, not shortness
+ * or a pronoun, which terse interviewers' new questions have too.
  */
 export function isFollowUpQuestion(text: string, options: { clearly?: boolean } = {}): boolean {
   const parts = sentences(text);
@@ -351,8 +372,9 @@ export function isFollowUpQuestion(text: string, options: { clearly?: boolean } 
   const first = asking[0] ?? text;
   const count = words(first).length;
   if (FOLLOW_UP_OPENING.test(first.trim())) return true;
-  // "It" or "that" in a short question may lean on the answer, or on the question's own words.
-  if (!options.clearly && count <= 12 && ANAPHORA.test(first)) return true;
+  // A short question may lean on the answer ("that", "it"), or just be terse: only a hint.
+  if (options.clearly) return false;
+  if (count <= 12 && ANAPHORA.test(first)) return true;
   return count <= 5;
 }
 
