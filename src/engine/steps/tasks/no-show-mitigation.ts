@@ -136,7 +136,7 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
       else {
         const delivery = { notify: settings.notify, publicUrl: settings.publicUrl, box: settings.secrets?.box };
         const workflowId = typeof params.workflow === "string" ? params.workflow : undefined;
-        const block = await autoSendBlock({ db, send: reminderSendMode(params.send), dryRun, workflowId }, delivery);
+        const block = await autoSendBlock({ db, send: reminderSendMode(params.send), dryRun, workflowId, runId: params.run }, delivery);
         const joinUrl = Object.values(row.events)
           .map((e) => e.conferenceUrl as string | undefined)
           .find(Boolean);

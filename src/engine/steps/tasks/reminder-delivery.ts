@@ -7,8 +7,8 @@
  * text without the booking link. Asking a person for every reminder mostly made them lapse (the
  * 1-hour one gave 55 minutes to approve) or turned approval into a rubber stamp. `send: approve`
  * keeps the per-e-mail approval (the workflow's notify steps); those texts omit the link, since a
- * proposal would keep it. Nothing is sent in a dry run, when the console set the workflow to
- * shadow, or under a shadow mode ceiling: the reminder is recorded instead.
+ * proposal would keep it. Nothing is sent in a dry run, when the workflow is in shadow mode (the
+ * console's choice, else its file's), or under a shadow mode ceiling: the reminder is recorded instead.
  */
 import type { SecretSealer } from "../../../calendars/index.ts";
 import { createAuditTrail } from "../../../governance/index.ts";
@@ -44,15 +44,22 @@ export function reminderSendMode(v: unknown): ReminderSendMode {
  * or left to the workflow's notify steps when `approve` is asked for).
  */
 export async function autoSendBlock(
-  o: { db: Queryable; send: ReminderSendMode; dryRun: boolean; workflowId: string | undefined },
+  o: { db: Queryable; send: ReminderSendMode; dryRun: boolean; workflowId: string | undefined; runId?: unknown },
   d: ReminderDelivery,
 ): Promise<{ approve: true } | { blocked: string } | undefined> {
   if (o.send === "approve") return { approve: true };
   if (o.dryRun) return { blocked: "a dry run sends nothing" };
   if (!d.notify) return { approve: true };
-  if (o.workflowId) {
-    const { rows } = await o.db.query<{ mode: string | null }>("select mode from workflow_settings where workflow_id = $1", [o.workflowId]);
-    if (rows[0]?.mode === "shadow") return { blocked: "the workflow is set to shadow: the reminder is recorded, not sent" };
+  // The workflow's mode as the engine takes it: the console's choice, else the file's (the run keeps the file as it ran).
+  const run = /^\d+$/.test(String(o.runId ?? "")) ? Number(o.runId) : undefined;
+  const { rows: ran } =
+    run === undefined
+      ? { rows: [] }
+      : await o.db.query<{ workflow_id: string; mode: string | null }>("select workflow_id, workflow->>'mode' as mode from workflow_runs where id = $1", [run]);
+  const workflowId = ran[0]?.workflow_id ?? o.workflowId;
+  if (workflowId) {
+    const { rows } = await o.db.query<{ mode: string | null }>("select mode from workflow_settings where workflow_id = $1", [workflowId]);
+    if ((rows[0]?.mode ?? ran[0]?.mode) === "shadow") return { blocked: "the workflow is in shadow mode: the reminder is recorded, not sent" };
   }
   const environment: Mode = d.modeCeiling ?? (isMode(process.env.FULCRUM_MODE_CEILING) ? process.env.FULCRUM_MODE_CEILING : "auto");
   if ((await createModeCeiling(o.db, environment).get()) === "shadow") return { blocked: "the mode ceiling is shadow: the reminder is recorded, not sent" };

@@ -258,6 +258,22 @@ for (const engine of await testEngines()) {
       assert.equal(sentMail.length, 0);
       assert.equal(shadow.candidate.sent, false);
       assert.match(String(shadow.candidate.reason), /shadow/);
+      // The run's own workflow file says shadow and the console chose nothing: recorded only; once the console chooses assist, sent.
+      const { rows: made } = await t.db.query<{ id: string }>(
+        `insert into workflow_runs (run_key, workflow_id, workflow_hash, workflow, connection_id, event, trace_id, deadline_at)
+         values ('reminders-file-shadow:1', 'reminders-file-shadow', 'h', '{"id": "reminders-file-shadow", "mode": "shadow"}'::jsonb, 'default', '{}'::jsonb, 'trace', now()) returning id::text`,
+      );
+      const fileShadow = (await run({ event, with: { offsets: "24h, 1h", send: "auto", run: made[0]!.id } }, settings)) as {
+        candidate: Record<string, unknown>;
+      };
+      assert.equal(sentMail.length, 0);
+      assert.match(String(fileShadow.candidate.reason), /shadow/);
+      await t.db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('reminders-file-shadow', 'assist', 'user:ops')");
+      const chosen = (await run({ event, with: { offsets: "24h, 1h", send: "auto", run: made[0]!.id } }, settings)) as { candidate: Record<string, unknown> };
+      assert.equal(chosen.candidate.sent, true, "the console's choice wins over the file's mode, as in the engine");
+      assert.deepEqual(sentMail, ["casey@mail.example"]);
+      await createReminderStore(t.db).release({ panelKey: key, audience: "candidate", offsetMinutes: 60, start: p.sessions[0]!.start });
+      sentMail.length = 0;
       const approve = (await run({ event, with: { offsets: "24h, 1h", send: "approve" } }, settings)) as { candidate: Record<string, unknown> };
       assert.equal(sentMail.length, 0);
       assert.equal(approve.candidate.due, true, "left to the workflow's notify step, which waits for a person");

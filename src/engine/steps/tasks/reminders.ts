@@ -102,7 +102,10 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       .find(Boolean);
     const sent = await store.sentFor(row.panel_key);
     const delivery = { notify: settings.notify, publicUrl: settings.publicUrl, box: settings.secrets?.box, modeCeiling: settings.modeCeiling };
-    const block = await autoSendBlock({ db, send, dryRun, workflowId: typeof params.workflow === "string" ? params.workflow : undefined }, delivery);
+    const block = await autoSendBlock(
+      { db, send, dryRun, workflowId: typeof params.workflow === "string" ? params.workflow : undefined, runId: params.run },
+      delivery,
+    );
     const zoneOf = (person: { leverUserId: string; email: string; name?: string | undefined }): ReminderRecipient => {
       let zone: string | undefined;
       try {
