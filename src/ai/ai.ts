@@ -265,9 +265,14 @@ export function createAi(options: CreateAiOptions): Ai {
     return factory(modelId);
   }
 
+  /** The model the configuration names for `provider` (Azure's is its deployment), when it is the configured provider. */
+  function configuredModel(provider: ModelProviderName): string | undefined {
+    if (provider !== ai.provider) return undefined;
+    return provider === "azure" ? (ai.azure.deployment ?? ai.model) : ai.model;
+  }
+
   function modelIdFor(provider: ModelProviderName, prompt: Prompt, requested: string | undefined): string {
-    const configured = provider === ai.provider ? (provider === "azure" ? (ai.azure.deployment ?? ai.model) : ai.model) : undefined;
-    const id = requested ?? configured ?? prompt.models[provider] ?? DEFAULT_MODELS[provider];
+    const id = requested ?? configuredModel(provider) ?? prompt.models[provider] ?? DEFAULT_MODELS[provider];
     if (!id) throw new NonRetriableError(`no model for provider "${provider}": set FULCRUM_AI_MODEL or name a model in the step`);
     return id;
   }
@@ -483,8 +488,7 @@ export function createAi(options: CreateAiOptions): Ai {
   function status(): AiStatus {
     return {
       provider: ai.provider,
-      model:
-        ai.provider === "none" ? null : ai.provider === "azure" ? (ai.azure.deployment ?? ai.model ?? null) : (ai.model ?? DEFAULT_MODELS[ai.provider] ?? null),
+      model: ai.provider === "none" ? null : (configuredModel(ai.provider) ?? DEFAULT_MODELS[ai.provider] ?? null),
       breakers: [...breakers.entries()].map(([provider, b]) => ({ provider, state: b.state, retryAt: b.state === "closed" ? null : b.retryAt.toISOString() })),
     };
   }
@@ -494,11 +498,7 @@ export function createAi(options: CreateAiOptions): Ai {
     if (provider === "none") return { ok: true, provider, model: null, latencyMs: 0 };
     let modelId: string | null = null;
     try {
-      modelId =
-        model ??
-        (provider === ai.provider ? (provider === "azure" ? (ai.azure.deployment ?? ai.model) : ai.model) : undefined) ??
-        DEFAULT_MODELS[provider] ??
-        null;
+      modelId = model ?? configuredModel(provider) ?? DEFAULT_MODELS[provider] ?? null;
       if (!modelId) throw new NonRetriableError(`no model for provider "${provider}": set FULCRUM_AI_MODEL`);
       const result = await generateText({
         model: modelFor(provider, modelId),

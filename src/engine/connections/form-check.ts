@@ -8,7 +8,7 @@
  * at run time (a score, text) are not checked here: a value a field refuses still fails the step
  * when the form is written (`profile-form.ts` maps both).
  */
-import { render, type Workflow } from "../workflows/index.ts";
+import { render, type Step, type Workflow } from "../workflows/index.ts";
 import { findFormTemplate, formFieldProblems, type FormFieldLike, type FormTemplateLike } from "../steps/profile-form.ts";
 import { RECOMMENDATIONS, SCREENING_TIERS } from "../../screening/index.ts";
 import type { LeverAccountApi } from "./ports.ts";
@@ -21,10 +21,10 @@ export interface FormCheckRow {
   fix?: string | undefined;
 }
 
-type FormStep = { id: string; type: "lever.form"; template: string; fields: Record<string, unknown> };
+type FormStep = Extract<Step, { type: "lever.form" }>;
 
 function formSteps(workflow: Workflow): FormStep[] {
-  return workflow.steps.filter((s) => s.type === "lever.form") as unknown as FormStep[];
+  return workflow.steps.filter((s): s is FormStep => s.type === "lever.form");
 }
 
 const CHOICE_TYPES = new Set(["dropdown", "multiple-choice", "multiple-select"]);

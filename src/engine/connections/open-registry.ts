@@ -1,7 +1,8 @@
 /**
- * Start-up composition for processes that need connections (the server, CLI commands): finds the
- * secret key, opens and migrates the database, builds the registry and applies the configured
- * connections. One function, so `serve` and every command agree on how that is done.
+ * Start-up composition for the processes that manage connections (`fulcrum serve` and
+ * `fulcrum connections`): finds the secret key, opens and migrates the database (unless given one),
+ * builds the registry and applies the configured connections. One function, so both agree on how
+ * that is done.
  */
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -9,7 +10,6 @@ import type { Config } from "../../config/index.ts";
 import { migrate, openDatabase, refuseWhileServeHoldsEmbeddedDatabase, type Database } from "../../store/index.ts";
 import { createConnectionRegistry, type ConnectionRegistry, type ConnectionRegistryOptions } from "./connection-registry.ts";
 import { loadSecretKey } from "./secret-box.ts";
-// The pid-file guard lives in the store, beside the embedded database it protects.
 
 export interface OpenedConnections {
   registry: ConnectionRegistry;
@@ -20,8 +20,8 @@ export interface OpenedConnections {
 
 /**
  * Builds the registry for `config`. Throws ConfigError when the secret key is missing or malformed
- * (e.g. DATABASE_URL without FULCRUM_SECRET_KEY), and an Error naming the server's pid when it
- * would open the embedded database while `fulcrum serve` holds it.
+ * (e.g. DATABASE_URL without FULCRUM_SECRET_KEY), and EmbeddedDatabaseBusyError (naming the server's
+ * pid) when it would open the embedded database while `fulcrum serve` holds it.
  */
 export async function openConnections(
   config: Config,

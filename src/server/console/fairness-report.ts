@@ -8,7 +8,7 @@
  * hired). After the pipeline, the interview outcomes of the people Fulcrum booked panels for or
  * whose recorded interviews it analysed: attended (no no-show), kept the booked time (no reschedule or
  * cancellation) and rated strong by the interview triage, each a rate where higher is better, so
- * they take the same impact ratios and small-sample rules. The arithmetic is E5's pure functions (`src/governance/fairness.ts`); this file gathers
+ * they take the same impact ratios and small-sample rules. The arithmetic is governance's pure functions (`src/governance/fairness.ts`); this file gathers
  * the records.
  *
  * The two sides need different things. People's decisions need only Lever: the EEO answers and where
