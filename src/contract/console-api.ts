@@ -62,11 +62,14 @@ export type Session = z.infer<typeof sessionSchema>;
 
 /** `GET /console/api/users`. */
 export const userListSchema = z.object({ users: z.array(consoleUserSchema) });
+export type UserList = z.infer<typeof userListSchema>;
 /** `POST /console/api/users`, `PATCH /console/api/users/:id`. */
 export const userReplySchema = z.object({ user: consoleUserSchema });
+export type UserReply = z.infer<typeof userReplySchema>;
 
 /** `GET /console/api/people`: display names of recorded actors (`user:<id>`). */
 export const peopleSchema = z.object({ people: z.record(z.string(), z.string()) });
+export type People = z.infer<typeof peopleSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Proposals.
@@ -121,7 +124,6 @@ export const decisionSchema = z.object({
 
 /** One proposal with the decisions taken on it. */
 export const proposalDetailSchema = proposalSchema.extend({ decisions: z.array(decisionSchema) });
-export type ProposalDetail = z.infer<typeof proposalDetailSchema>;
 
 /** `GET /api/proposals`. */
 export const proposalListSchema = z.object({ proposals: z.array(proposalSchema) });
@@ -136,7 +138,6 @@ export const proposalLabelSchema = z.object({
   postingTitle: z.string().nullable(),
   stage: z.string().nullable(),
 });
-export type ProposalLabel = z.infer<typeof proposalLabelSchema>;
 /** `GET /console/api/proposal-labels`, by proposal id. */
 export const proposalLabelsSchema = z.object({ labels: z.record(z.string(), proposalLabelSchema) });
 export type ProposalLabels = z.infer<typeof proposalLabelsSchema>;
@@ -154,7 +155,8 @@ export const proposalContextSchema = z.object({
     sourceKind: z.enum(["resume", "transcript"]).nullable(),
   }),
 });
-export type ProposalContext = z.infer<typeof proposalContextSchema>["context"];
+export type ProposalContextReply = z.infer<typeof proposalContextSchema>;
+export type ProposalContext = ProposalContextReply["context"];
 
 // ---------------------------------------------------------------------------------------------
 // Runs, events and jobs.
@@ -197,7 +199,6 @@ export const stepSchema = z.object({
   startedAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
 });
-export type StepView = z.infer<typeof stepSchema>;
 
 /** `GET /api/runs`. */
 export const runListSchema = z.object({ runs: z.array(runSummarySchema) });
@@ -302,6 +303,8 @@ export const workflowStateSchema = z.object({
   pendingChange: workflowChangeSchema.nullable(),
 });
 
+export type WorkflowState = z.infer<typeof workflowStateSchema>;
+
 /** A workflow as `GET /api/workflows` lists it. */
 export const workflowSchema = workflowStateSchema.extend({
   name: z.string(),
@@ -346,7 +349,8 @@ export type WorkflowPatchReply = z.infer<typeof workflowPatchReplySchema>;
 export const workflowFileSchema = z.object({
   workflow: z.object({ id: z.string(), name: z.string(), description: z.string().optional(), origin: z.string(), yaml: z.string() }),
 });
-export type WorkflowFile = z.infer<typeof workflowFileSchema>["workflow"];
+export type WorkflowFileReply = z.infer<typeof workflowFileSchema>;
+export type WorkflowFile = WorkflowFileReply["workflow"];
 
 // ---------------------------------------------------------------------------------------------
 // Start.
@@ -382,9 +386,9 @@ export const webhookHourSchema = z.object({
   /** Deliveries refused before the inbox (bad or reused signature, replay window, malformed). */
   refused: z.number().int(),
 });
-export type WebhookHour = z.infer<typeof webhookHourSchema>;
 /** `GET /console/api/webhook-hours`: deliveries per hour over the last 24 hours. */
 export const webhookHoursSchema = z.object({ hours: z.array(webhookHourSchema) });
+export type WebhookHours = z.infer<typeof webhookHoursSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Replay on history.
@@ -462,13 +466,13 @@ export const promptChoiceSchema = z.object({
 export type PromptChoice = z.infer<typeof promptChoiceSchema>;
 /** `GET /console/api/replay/:workflowId/prompts`. */
 export const promptChoicesSchema = z.object({ prompts: z.array(promptChoiceSchema) });
+export type PromptChoices = z.infer<typeof promptChoicesSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Fairness.
 
 export const adverseImpactVerdictSchema = z.enum(["adverse", "not-significant", "too-little-data", "excluded", "within", "no-ratio"]);
 export const fairnessDimensionSchema = z.enum(["sex", "race", "intersection"]);
-export type FairnessDimension = z.infer<typeof fairnessDimensionSchema>;
 export const measureKeySchema = z.enum(["ai", "aiHold", "aiReject", "human", "scoring", "attended", "keptTime", "interviewStrong"]);
 export type MeasureKey = z.infer<typeof measureKeySchema>;
 

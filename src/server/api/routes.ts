@@ -36,6 +36,18 @@ import { mountRediscoveryRoutes } from "./rediscovery.ts";
 import { mountRubricRoutes } from "./rubrics.ts";
 import { savedPromptsDir } from "../../ai/index.ts";
 import { listPrompts, promptVersionFile } from "../console/workflow-files.ts";
+import type {
+  ActionModeView,
+  DeadJobList,
+  EventList,
+  ProposalList,
+  ProposalReply,
+  RunList,
+  RunReply,
+  WorkflowList,
+  WorkflowPatchReply,
+  WorkflowState,
+} from "../../contract/console-api.ts";
 
 /** Decides whether a caller may make this request; throw HttpError(403) to refuse. */
 export type Authorize = (caller: Caller, request: { method: string; path: string }) => void | Promise<void>;
@@ -145,7 +157,15 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
       ...(connection ? { connectionId: connection } : {}),
     });
     // Payloads can carry contact details; the list shows what happened, not the body.
-    return c.json({ events: events.map(({ payload: _payload, ...e }) => e) });
+    const reply: EventList = {
+      events: events.map(({ payload: _payload, ...e }) => ({
+        ...e,
+        triggeredAt: e.triggeredAt?.toISOString() ?? null,
+        receivedAt: e.receivedAt.toISOString(),
+        processedAt: e.processedAt?.toISOString() ?? null,
+      })),
+    };
+    return c.json(reply);
   });
 
   api.get("/runs", async (c) => {
@@ -157,14 +177,14 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
       beforeId: intQuery(c, "before"),
       limit: intQuery(c, "limit"),
     });
-    return c.json({ runs });
+    return c.json({ runs } satisfies RunList);
   });
 
   api.get("/runs/:id", async (c) => {
     const run = await getRun(db, intParam(c, "id"));
     if (!run) throw new HttpError(404, "not_found", `no run ${c.req.param("id")}`);
     const proposals = await listProposals(db, { runId: run.id, limit: 500 });
-    return c.json({ run: { ...run, proposals } });
+    return c.json({ run: { ...run, proposals } } satisfies RunReply);
   });
 
   api.post("/runs/:id/rerun", async (c) => {
@@ -184,7 +204,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
       beforeId: intQuery(c, "before"),
       limit: intQuery(c, "limit"),
     });
-    return c.json({ proposals });
+    return c.json({ proposals } satisfies ProposalList);
   });
 
   api.get("/proposals/:id", async (c) => {
@@ -192,7 +212,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
     const who = caller(c);
     if (!p || (who.role === "hiring_manager" && !(who.postingIds ?? []).includes(p.postingId ?? "")))
       throw new HttpError(404, "not_found", `no proposal ${c.req.param("id")}`);
-    return c.json({ proposal: p });
+    return c.json({ proposal: p } satisfies ProposalReply);
   });
 
   for (const decision of ["approve", "reject"] as const) {
@@ -205,11 +225,14 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
         if (!p || !(who.postingIds ?? []).includes(p.postingId ?? "")) throw new HttpError(404, "not_found", `no proposal ${id}`);
       }
       await engineCall(engine.decideProposal(id, { actor: actorOf(who), decision, reason: body.reason, edits: body.edits }));
-      return c.json({ proposal: await getProposal(db, id) });
+      return c.json({ proposal: await getProposal(db, id) } satisfies ProposalReply);
     });
   }
 
-  api.get("/jobs/dead", async (c) => c.json({ jobs: await ctx.queue.listDead({ limit: intQuery(c, "limit") ?? 100 }) }));
+  api.get("/jobs/dead", async (c) => {
+    const jobs = await ctx.queue.listDead({ limit: intQuery(c, "limit") ?? 100 });
+    return c.json({ jobs: jobs.map((j) => ({ ...j, failedAt: j.failedAt.toISOString() })) } satisfies DeadJobList);
+  });
 
   api.post("/jobs/:id/retry", async (c) => {
     const id = c.req.param("id");
@@ -224,7 +247,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
    * Each action's effective mode with the reason (the lowest of ceiling, workflow, per-action modes
    * and, on the built-in sandbox, the sandbox block), and the highest of them as the workflow's.
    */
-  async function modesOf(): Promise<(id: string, fileMode: Mode) => { effectiveMode: Mode; actions: unknown[] }> {
+  async function modesOf(): Promise<(id: string, fileMode: Mode) => { effectiveMode: Mode; actions: ActionModeView[] }> {
     const state = await modeCeiling.state();
     const modes = await engine.workflowModes(state.effective, ceilingSource(state));
     const onSandbox = ctx.config.sandbox.enabled;
@@ -232,7 +255,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
       const m = modes.get(id);
       if (!m) return { effectiveMode: capMode(fileMode, state.effective), actions: [] };
       const here = onSandbox ? m.onSandbox : m.actions;
-      const actions = m.actions.map((a, i) => {
+      const actions = m.actions.map((a, i): ActionModeView => {
         const s = m.onSandbox[i]!;
         const sandbox = s.mode !== a.mode ? { onSandbox: { mode: s.mode, decidedBy: s.decidedBy, reason: s.reason } } : {};
         return { step: a.step, type: a.type, mode: a.mode, decidedBy: a.decidedBy, reason: a.reason, ignored: a.ignored, ...sandbox };
@@ -244,7 +267,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
   }
 
   /** The workflow as the list shows it: switches in force, each action's effective mode, and a change waiting for approval. */
-  async function workflowView(id: string) {
+  async function workflowView(id: string): Promise<WorkflowState> {
     const w = (await engine.effectiveWorkflows()).find((x) => x.id === id)!;
     const pendingChange = (await listWorkflowChanges(db, { workflowId: id, limit: 1 }))[0] ?? null;
     return { id, enabled: w.enabled, mode: w.mode, ceiling: await modeCeiling.get(), ...(await modesOf())(id, w.mode), pendingChange };
@@ -260,7 +283,7 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
     const ceiling = await modeCeiling.get();
     const modes = await modesOf();
     const waiting = new Map((await listWorkflowChanges(db, { limit: 500 })).map((ch) => [ch.workflowId, ch]));
-    return c.json({
+    const reply: WorkflowList = {
       workflows: workflows.list().map((l) => {
         const w = effective.get(l.workflow.id) ?? l.workflow;
         return {
@@ -280,7 +303,8 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
         };
       }),
       problems: workflows.problems().map((p) => ({ ...p, text: formatProblem(p) })),
-    });
+    };
+    return c.json(reply);
   });
 
   /** Workflow changes, newest first; `?status=` (default `pending`, or `all`) and `?workflow=`. */
@@ -313,12 +337,12 @@ export function apiRoutes(ctx: AppContext, options: ApiOptions): Hono {
       fourEyes: await fourEyesRequired(db),
     });
     const workflow = await workflowView(id);
-    if (!r.pending) return c.json({ workflow, applied: r.applied, ...(r.selfApproved ? { selfApproved: true } : {}) });
+    if (!r.pending) return c.json({ workflow, applied: r.applied, ...(r.selfApproved ? { selfApproved: true as const } : {}) } satisfies WorkflowPatchReply);
     const now = describeWorkflowPatch(r.applied);
     const message =
       `${now ? `Applied: ${now}. ` : ""}Waiting for approval: change ${r.pending.id} would ${describeWorkflowPatch({ enabled: r.pending.enabled ?? undefined, mode: r.pending.mode ?? undefined })}. ` +
       `Someone other than ${author} with the admin role must approve it (four eyes): POST /api/workflows/${id}/changes/${r.pending.id}/approve, or Approve on the console's Workflows page.`;
-    return c.json({ workflow, applied: r.applied, change: r.pending, message }, 202);
+    return c.json({ workflow, applied: r.applied, change: r.pending, message } satisfies WorkflowPatchReply, 202);
   });
 
   for (const decision of ["approve", "reject"] as const) {

@@ -10,7 +10,16 @@ import type { AuditSearch } from "../../governance/index.ts";
 import { AuditSearchError, resolveAuditSearch } from "./audit-search.ts";
 import { z } from "zod";
 import type { ConsoleGuard } from "./routes.ts";
-import type { PromptChoice, ReplayResult } from "./replay.ts";
+import type {
+  FairnessReport,
+  Overview,
+  PromptChoice,
+  PromptChoices,
+  ReplayResult,
+  StartCounts,
+  WebhookHours,
+  WorkflowFileReply,
+} from "../../contract/console-api.ts";
 import type { Database } from "../../store/index.ts";
 import { FourEyesError } from "./four-eyes.ts";
 import { namesOfActors } from "./people.ts";
@@ -63,7 +72,7 @@ export interface ConsoleServices {
   /** The sandbox's demo activity ("Simulate activity" on Start), when the demo organisation runs. */
   sandboxActivity?: SandboxActivityPort | undefined;
   /** The fairness report (JSON) and its CSV export. */
-  fairness?: { report(): Promise<unknown>; csv(): Promise<string> } | undefined;
+  fairness?: { report(): Promise<FairnessReport>; csv(): Promise<string> } | undefined;
   /**
    * Runs a workflow in shadow over the last N events it ran on: as saved now (beside what it first
    * proposed), or with a prompt pinned to a saved version `name@version` (beside the current version).
@@ -111,7 +120,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
       activity: services.sandboxActivity ? { everySeconds: services.sandboxActivity.everySeconds } : undefined,
       modeCeiling: (await services.settings?.modeCeiling()) ?? "unknown",
       workflows: services.workflowCount?.(),
-    });
+    } satisfies Overview);
   });
 
   // Start's count tiles: each figure only for a role that may open the page it links to.
@@ -129,7 +138,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
       runsToday: runs ? counts.runsToday : undefined,
       failedRunsToday: runs ? counts.failedRunsToday : undefined,
       deadJobs: permits(role, "jobs:retry") && services.deadJobs ? await services.deadJobs() : undefined,
-    });
+    } satisfies StartCounts);
   });
 
   // Webhook health for Start's sparkline: deliveries per hour over the last 24 hours.
@@ -137,7 +146,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     const g = await guard(c, "runs:read");
     if (g instanceof Response) return g;
     c.header("Cache-Control", "no-store");
-    return c.json({ hours: await webhookHours(db, { now: new Date(), hours: 24 }) });
+    return c.json({ hours: await webhookHours(db, { now: new Date(), hours: 24 }) } satisfies WebhookHours);
   });
 
   api.get("/audit", async (c) => {
@@ -286,7 +295,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     if (!services.workflowFile) throw missing("The workflow set");
     const wf = services.workflowFile(c.req.param("id"));
     if (!wf) throw new HttpError(404, "not_found", `No workflow "${c.req.param("id")}".`);
-    return c.json({ workflow: wf });
+    return c.json({ workflow: wf } satisfies WorkflowFileReply);
   });
 
   api.get("/prompts", async (c) => {
@@ -349,7 +358,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     const g = await guard(c, "workflows:read");
     if (g instanceof Response) return g;
     if (!services.replayPrompts) throw missing("Replay on history");
-    return c.json({ prompts: await services.replayPrompts(c.req.param("workflowId")) });
+    return c.json({ prompts: await services.replayPrompts(c.req.param("workflowId")) } satisfies PromptChoices);
   });
 
   api.post("/replay", async (c) => {

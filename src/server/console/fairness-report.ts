@@ -39,7 +39,7 @@ import { createReminderStore, type Queryable } from "../../store/index.ts";
 import { interviewTriageRows, screeningRunRows } from "../../engine/index.ts";
 import type { FairnessReport, FairnessTable, GroupRow, MeasureKey, Metric } from "../../contract/console-api.ts";
 
-export type { FairnessReport, FairnessTable, GroupRow, MeasureKey, Metric };
+export type { FairnessReport, FairnessTable, GroupRow, MeasureKey };
 
 /**
  * One person's EEO answers as Lever's `GET /eeo/responses/pii` returns them (only the fields used

@@ -12,6 +12,17 @@ import { z } from "zod";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
 import { errorReply, HttpError } from "../http-error.ts";
+import type {
+  ConsoleUser as ContractUser,
+  People,
+  ProposalContextReply,
+  ProposalLabels,
+  RunLabels,
+  Session,
+  Status,
+  UserList,
+  UserReply,
+} from "../../contract/console-api.ts";
 import { isStateChanging, originProblem, tokenProblem } from "./csrf.ts";
 import { fourEyesState, setFourEyes } from "./four-eyes.ts";
 import { streamLiveEvents } from "./live-events.ts";
@@ -54,7 +65,7 @@ export interface ConsoleRoutesOptions {
 /** Checks a console API request: signed in, allowed, and (when it changes state) not forged. */
 export type ConsoleGuard = (c: Context, action: Action) => Promise<SignedIn | Response>;
 
-export function publicUser(user: ConsoleUser) {
+export function publicUser(user: ConsoleUser): ContractUser {
   return {
     id: user.id,
     email: user.email,
@@ -166,7 +177,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     }
     setSessionCookies(c, publicUrl, result.session);
     logger.info({ userId: result.user.id, role: result.user.role }, "console sign-in");
-    return c.json({ user: publicUser(result.user), csrfToken: result.session.csrfToken });
+    return c.json({ user: publicUser(result.user), csrfToken: result.session.csrfToken } satisfies Session);
   });
 
   api.post("/logout", async (c) => {
@@ -184,7 +195,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const signedIn = await readSignedIn(c, db);
     if (!signedIn) throw new HttpError(401, "unauthenticated", "Not signed in.");
     c.header("Cache-Control", "no-store");
-    return c.json({ user: publicUser(signedIn.user), csrfToken: signedIn.session.csrfToken });
+    return c.json({ user: publicUser(signedIn.user), csrfToken: signedIn.session.csrfToken } satisfies Session);
   });
 
   // What the page needs before it draws anything, answered 200 whether or not anyone is signed in:
@@ -194,8 +205,8 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const signedIn = await readSignedIn(c, db);
     const sso = options.sso ? { name: options.sso.name, start: "/console/sso/start" } : null;
     const sandbox = options.sandbox ?? false;
-    if (!signedIn) return c.json({ signedIn: false, user: null, sso, sandbox });
-    return c.json({ signedIn: true, user: publicUser(signedIn.user), csrfToken: signedIn.session.csrfToken, sso, sandbox });
+    if (!signedIn) return c.json({ signedIn: false, user: null, sso, sandbox } satisfies Status);
+    return c.json({ signedIn: true, user: publicUser(signedIn.user), csrfToken: signedIn.session.csrfToken, sso, sandbox } satisfies Status);
   });
 
   // Display names for recorded actors (`user:<id>`), so pages show people instead of ids.
@@ -204,14 +215,14 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (g instanceof Response) return g;
     const actors = c.req.queries("actor") ?? [];
     if (actors.length > MAX_ACTORS) throw new HttpError(400, "bad_query", `actor: at most ${MAX_ACTORS} at a time (${actors.length} given).`);
-    return c.json({ people: await namesOfActors(db, actors) });
+    return c.json({ people: await namesOfActors(db, actors) } satisfies People);
   });
 
   api.get("/run-labels", async (c) => {
     const g = await guard(c, "runs:read");
     if (g instanceof Response) return g;
     const ids = (c.req.query("ids") ?? "").split(",").filter(Boolean);
-    return c.json({ labels: await runLabels(db, ids) });
+    return c.json({ labels: await runLabels(db, ids) } satisfies RunLabels);
   });
 
   api.get("/postings", async (c) => {
@@ -246,7 +257,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
   api.get("/users", async (c) => {
     const g = await guard(c, "users:manage");
     if (g instanceof Response) return g;
-    return c.json({ users: (await listUsers(db)).map(publicUser) });
+    return c.json({ users: (await listUsers(db)).map(publicUser) } satisfies UserList);
   });
 
   api.post("/users", async (c) => {
@@ -259,7 +270,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     try {
       const user = await createUser(db, body.value, options.scryptCost);
       logger.info({ by: g.user.id, userId: user.id, role: user.role }, "console account created");
-      return c.json({ user: publicUser(user) }, 201);
+      return c.json({ user: publicUser(user) } satisfies UserReply, 201);
     } catch (error) {
       if (error instanceof UserError) throw HttpError.of(error.kind, error.message);
       throw error;
@@ -281,7 +292,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
       if (body.value.password !== undefined) await setPassword(db, id, body.value.password, options.scryptCost);
       const user = await updateUser(db, id, body.value);
       logger.info({ by: g.user.id, userId: id }, "console account changed");
-      return c.json({ user: publicUser(user) });
+      return c.json({ user: publicUser(user) } satisfies UserReply);
     } catch (error) {
       if (error instanceof UserError) throw HttpError.of(error.kind, error.message);
       throw error;
@@ -309,7 +320,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const g = await guard(c, "proposals:read");
     if (g instanceof Response) return g;
     const status = c.req.query("status");
-    return c.json({ labels: await proposalLabels(db, g.caller, { status: status && status !== "all" ? status : undefined }) });
+    return c.json({ labels: await proposalLabels(db, g.caller, { status: status && status !== "all" ? status : undefined }) } satisfies ProposalLabels);
   });
 
   // The inbox as decisions: one card per candidate and run, with the recommendation, the score
@@ -341,7 +352,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (g instanceof Response) return g;
     const context = await proposalContext(db, g.caller, c.req.param("id"));
     if (!context) throw new HttpError(404, "not_found", `No proposal ${c.req.param("id")} that you may see.`);
-    return c.json({ context });
+    return c.json({ context } satisfies ProposalContextReply);
   });
 
   // Interview panels: who may see proposals may see them (a hiring manager: their postings').
