@@ -199,11 +199,14 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     assert.match(reminder, /A reminder that your interview is (today|tomorrow|on \w+day|in \d+ days): \w+day \d+ \w+, \d\d:\d\d–\d\d:\d\d \(/);
     const fromReminder = /Reschedule or cancel here: (http:\/\/127\.0\.0\.1:\d+\/book\/[A-Za-z0-9_-]{43})/.exec(reminder)?.[1];
     assert.ok(fromReminder, `the reminder carries the reschedule link: ${reminder}`);
-    const stored = await running.ctx.db.query<{ text: string }>(
-      "select coalesce(string_agg(s.output::text, ' '), '') as text from workflow_steps s join workflow_runs r on r.id = s.run_id where r.workflow_id = 'interview-reminders'",
-    );
-    assert.ok(stored.rows[0]!.text.includes("booking link, sent in the e-mail only"), "the reminder run ran and recorded its text");
-    assert.ok(!stored.rows[0]!.text.includes(fromReminder.slice(-43)), "the reminder runs keep no working link");
+    // The step's output is stored once the step is done, a moment after the e-mail went.
+    const stored = await eventually("the reminder run's recorded text", async () => {
+      const { rows } = await running.ctx.db.query<{ text: string }>(
+        "select coalesce(string_agg(s.output::text, ' '), '') as text from workflow_steps s join workflow_runs r on r.id = s.run_id where r.workflow_id = 'interview-reminders'",
+      );
+      return rows[0]!.text.includes("booking link, sent in the e-mail only") ? rows[0]!.text : undefined;
+    });
+    assert.ok(!stored.includes(fromReminder.slice(-43)), "the reminder runs keep no working link");
     const audit = await running.ctx.db.query<{ n: number }>(
       "select count(*)::int as n from audit_records where kind = 'scheduling.reminded' and data::text like $1",
       [`%${fromReminder.slice(-43)}%`],
