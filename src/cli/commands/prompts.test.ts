@@ -1,21 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 
-const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, "..", "main.ts");
+import { runFulcrumMain } from "../../../test/support/fulcrum-cli.ts";
 
-async function fulcrum(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
+/** `fulcrum <args>`, run by the binary's main() in this process (a process per command costs seconds). */
+async function fulcrum(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runFulcrumMain(args, { env: { ...process.env, ...env } });
 }
 
 describe("fulcrum prompts", () => {
@@ -27,10 +20,12 @@ describe("fulcrum prompts", () => {
       "---\nname: nurture-email\nversion: v2\ndescription: warmer\noutput: nurture-email\n---\nWrite a warm e-mail to the candidate about future roles.\n",
     );
     writeFileSync(join(dataDir, "prompts", "nurture-email", "v2.pending"), "awaiting approval\n");
-    const { stdout } = await run(process.execPath, [MAIN, "prompts", "list"], { env: { ...process.env, FULCRUM_DATA_DIR: dataDir } });
+    const { code, stdout, stderr } = await fulcrum(["prompts", "list"], { FULCRUM_DATA_DIR: dataDir });
+    assert.equal(code, 0, stderr);
     assert.match(stdout, /^nurture-email@v1 /m);
     assert.match(stdout, /^nurture-email@v2 .*awaiting approval/m);
-    const valid = await run(process.execPath, [MAIN, "prompts", "validate"], { env: { ...process.env, FULCRUM_DATA_DIR: dataDir } });
+    const valid = await fulcrum(["prompts", "validate"], { FULCRUM_DATA_DIR: dataDir });
+    assert.equal(valid.code, 0, valid.stderr);
     assert.match(valid.stdout, /8 prompt file\(s\) valid/);
   });
 

@@ -1,20 +1,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox/index.ts";
+import { runFulcrumMain } from "../../../test/support/fulcrum-cli.ts";
 
-const MAIN = join(import.meta.dirname, "..", "main.ts");
 const CORPUS = join(import.meta.dirname, "..", "..", "..", "bench", "corpus", "files");
 
+/** `fulcrum <args>`, run by the binary's main() in this process (a process per command costs seconds). */
 function fulcrum(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runFulcrumMain(args, { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env } });
 }
 
 describe("fulcrum resume", () => {

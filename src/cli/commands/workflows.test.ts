@@ -1,21 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 
-const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, "..", "main.ts");
+import { runFulcrumMain } from "../../../test/support/fulcrum-cli.ts";
 
+/** `fulcrum <args>`, run by the binary's main() in this process (a process per command costs seconds). */
 async function fulcrum(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
+  return runFulcrumMain(args, { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env } });
 }
 
 describe("fulcrum workflows validate", () => {
