@@ -69,7 +69,8 @@ export async function autoSendBlock(
 /**
  * Sends one reminder once: claims it (booking, audience, offset and start), sends it, and writes
  * the audit record (no address, no text: the opportunity and panel say whose). A failed send gives
- * the claim back, so the step's retry sends it.
+ * the claim back, so the step's retry sends it (a crash between the claim and the send loses that
+ * one reminder rather than risk sending it twice).
  */
 export async function sendReminderOnce(o: {
   db: Queryable;
@@ -88,6 +89,8 @@ export async function sendReminderOnce(o: {
     for (const m of o.messages) await o.notify("email", m.to, { title: m.subject, text: m.text });
   } catch (error) {
     await store.release(o.claim);
+    // E-mail not configured, a message that cannot be sent: a retry will not help, and the run says why.
+    if (error instanceof StepFailure) throw error;
     throw Object.assign(new Error(`the ${o.claim.audience} reminder could not be sent: ${(error as Error).message}`), { retryable: true, cause: error });
   }
   await createAuditTrail(o.db as Database).append(

@@ -9,6 +9,7 @@ import { linkTokenContext } from "../../../scheduling/index.ts";
 import { createBookingLinkStore, createBookingStore, createReminderStore, createSchedulingChangeStore, hashLinkToken } from "../../../store/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
 import { createSecretBox } from "../../connections/secret-box.ts";
+import { StepFailure } from "../../errors.ts";
 import type { LeverGateway, TaskInput } from "../../ports.ts";
 import { schedulingReminderTask, type ReminderTaskSettings } from "./reminders.ts";
 
@@ -278,6 +279,36 @@ for (const engine of await testEngines()) {
       assert.equal(sentMail.length, 0);
       assert.equal(approve.candidate.due, true, "left to the workflow's notify step, which waits for a person");
       await assert.rejects(run({ event, with: { offsets: "1h", send: "sometimes" } }, settings), /settings\.send is "sometimes"/);
+    });
+
+    it("a reminder that could not be sent is not counted as sent: the run says why, and the next run sends it", async () => {
+      const key = "opp-6:onsite";
+      const p = {
+        ...params(),
+        opportunityId: "opp-6",
+        panelKey: key,
+        sessions: [{ ...params().sessions[0]!, interviewers: [{ leverUserId: "u6", email: "hm6@example.com" }] }],
+      };
+      const bookings = createBookingStore(t.db);
+      await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-6", paramsHash: "h6", params: p }, [
+        { interviewer: "hm6@example.com", sessionId: "hm", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+      ]);
+      await bookings.recordPanel(key, "panel-6");
+      await bookings.setStatus(key, "booked");
+      const event = { panelId: "panel-6", interviewId: "int-6", opportunityId: "opp-6" };
+      clock = Date.parse(START) - 3_600_000;
+      const down: ReminderTaskSettings = {
+        notify: async () => {
+          throw new StepFailure("e-mail is not configured on this server");
+        },
+      };
+      await assert.rejects(run({ event, with: { offsets: "24h, 1h" } }, down), (e: Error) => e instanceof StepFailure && /not configured/.test(e.message));
+      const sentMail: string[] = [];
+      const up = (await run({ event, with: { offsets: "24h, 1h" } }, { notify: async (_c, to) => void sentMail.push(to) })) as {
+        candidate: Record<string, unknown>;
+      };
+      assert.equal(up.candidate.sent, true);
+      assert.deepEqual(sentMail, ["casey@mail.example"]);
     });
   });
 }
