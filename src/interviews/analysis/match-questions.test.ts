@@ -14,6 +14,31 @@ describe("similarity", () => {
   });
 });
 
+describe("what an asked question is compared by", () => {
+  it("lets the answer's opening add evidence but never dilute the question's own words", () => {
+    const question = ["What do you know about the local property market?", "How do you prepare for a market appraisal?"];
+    const asked = ["What's your read on property round here at the moment?"];
+    const opening = [
+      "Prices have been flat for about a year. Two bedroom flats near the station still go quickly, but family houses are sitting longer because buyers are waiting for rates to fall.",
+    ];
+    const alone = similarityMatrix(question, asked);
+    const withOpening = similarityMatrix(question, asked, opening);
+    assert.ok(withOpening[0]![0]! >= alone[0]![0]!, `${withOpening[0]![0]} < ${alone[0]![0]}`);
+  });
+  it("reads what the interviewer said just before the question, in the same turn, with it", () => {
+    const labels = labelSpeakers([
+      { start: 0, end: 4, text: "Can you hear me?", speaker: "Ann" },
+      { start: 4, end: 6, text: "Yes, fine.", speaker: "Bo" },
+      { start: 6, end: 10, text: "So I've had a look through your portfolio, which I enjoyed.", speaker: "Ann" },
+      { start: 10, end: 14, text: "If you could only show me one, which would it be, and why?", speaker: "Ann" },
+      { start: 14, end: 30, text: "The packaging for a coffee roaster, because I did everything from the research to the print checks.", speaker: "Bo" },
+    ]).segments;
+    const [q] = matchQuestions([{ id: "portfolio", text: "Which piece in your portfolio are you most proud of?" }], labels);
+    assert.equal(q!.asked?.start, 10);
+    assert.equal(q!.asked?.quote, "If you could only show me one, which would it be, and why?");
+  });
+});
+
 describe("optimal assignment", () => {
   it("beats the greedy choice", () => {
     // Greedy takes 0.9 for row 0 and leaves row 1 with 0.1; the optimum pairs 0.8 + 0.8.

@@ -96,6 +96,12 @@ export function similarityMatrix(questions: readonly string[], asked: readonly s
   const df = new Map<string, number>();
   for (const d of docs) for (const t of d.keys()) df.set(t, (df.get(t) ?? 0) + 1);
   const idf = (t: string) => Math.log(1 + docs.length / (df.get(t) ?? 1));
+  // The question's own words alone, too: the answer may add evidence, never dilute it (below).
+  const ownTokens = asked.map((a) => {
+    const m = new Map<string, number>();
+    for (const t of [...topicTokens(a), ...questionIntents(a)]) add(m, t, 1);
+    return m;
+  });
   const weigh = (d: Map<string, number>) => {
     const v = new Map<string, number>();
     for (const [t, n] of d) v.set(t, (n >= 1 ? 1 + Math.log(n) : n) * idf(t));
@@ -103,15 +109,15 @@ export function similarityMatrix(questions: readonly string[], asked: readonly s
   };
   const qv = qTokens.map(weigh);
   const av = aTokens.map(weigh);
+  const ov = ownTokens.map(weigh);
   const norm = (v: Map<string, number>) => Math.sqrt([...v.values()].reduce((s, x) => s + x * x, 0));
-  return qv.map((q) =>
-    av.map((a) => {
-      let dot = 0;
-      for (const [t, w] of q) dot += w * (a.get(t) ?? 0);
-      const n = norm(q) * norm(a);
-      return n > 0 ? dot / n : 0;
-    }),
-  );
+  const cosine = (q: Map<string, number>, a: Map<string, number>) => {
+    let dot = 0;
+    for (const [t, w] of q) dot += w * (a.get(t) ?? 0);
+    const n = norm(q) * norm(a);
+    return n > 0 ? dot / n : 0;
+  };
+  return qv.map((q) => av.map((a, j) => Math.max(cosine(q, a), cosine(q, ov[j]!))));
 }
 
 /**
@@ -227,9 +233,10 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
   const threshold = options.threshold ?? ASKED_THRESHOLD;
   const turns = askedTurns(segments);
   const openings = turns.map((t) => answerOpening(segments, t));
+  // What the interviewer said just before the question, in the same turn, is part of what was asked.
   const sim = similarityMatrix(
     questions.map((q) => q.text),
-    turns.map((t) => t.text),
+    turns.map((t) => `${t.preamble} ${t.text}`.trim()),
     openings,
   );
   // Small talk and housekeeping ("any questions for us?") are never a question of the set.

@@ -65,6 +65,15 @@ describe("interviewer habits", () => {
     assert.equal(isFollowUpQuestion("Nights and weekends. Up for it?", { clearly: true }), false);
     assert.equal(isFollowUpQuestion("How did the parents react?", { clearly: true }), true);
   });
+  it("does not take the speaker's own account of what they do for a prompt", () => {
+    assert.equal(isQuestionUtterance("I always knock and explain what I'm going to do before I start."), false);
+    assert.equal(isQuestionUtterance("We describe the plan to the family first."), false);
+    assert.equal(isQuestionUtterance("I'd love to hear about your last project."), true);
+  });
+  it("reads a conditional continuation ('And if it doesn't work?') as clearly a follow-up", () => {
+    assert.equal(isFollowUpQuestion("And if it doesn't work?", { clearly: true }), true);
+    assert.equal(isFollowUpQuestion("But if the customer still says no?", { clearly: true }), true);
+  });
   it("counts travel and connection checks as small talk", () => {
     for (const t of ["Fine. And how do you get here, do you drive?", "Is the video working for you?", "How was the journey in?"])
       assert.equal(isSmallTalkTurn(t), true, t);
@@ -102,6 +111,8 @@ describe("paraphrases meet", () => {
     assert.deepEqual(topicTokens("How did you bring them round?"), topicTokens("How did you persuade them?"));
     assert.deepEqual(topicTokens("an area you've never touched").sort(), topicTokens("an unfamiliar area").sort());
     assert.deepEqual(topicTokens("Have you put on an event?"), topicTokens("Have you organised an activity?"));
+    assert.deepEqual(topicTokens("someone who won't take their tablets"), topicTokens("someone who refused their tablets"));
+    assert.ok(topicTokens("keep it respectful").includes(topicTokens("dignity")[0]!));
   });
   it("names the kind of question asked", () => {
     assert.deepEqual(questionIntents("Have you ever had to calm an upset customer?"), ["intent:past-example"]);

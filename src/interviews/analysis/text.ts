@@ -17,7 +17,7 @@ const STOPWORDS = new Set(
     // Contractions and the discourse markers interviewers open and close turns with.
     "i'm i've i'd i'll you're you've you'd you'll we're we've we'd we'll they're it's that's there's what's who's don't didn't doesn't " +
     "can't won't wouldn't isn't wasn't aren't haven't hi hello welcome thanks thank good great nice lovely fine sure first last next " +
-    "happen happens happened ever usually typically generally normally currently today"
+    "happen happens happened ever usually typically generally normally currently today work works worked working"
   ).split(" "),
 );
 
@@ -160,7 +160,9 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["late", "behind", "delay", "delayed", "overrun", "overran", "slip", "slipped", "overdue", "behind schedule", "running late", "ran late", "ran over"],
   ["recover", "recovery", "rescue", "catch up", "get it back", "get back on track", "back on track", "turn around", "turned around"],
   ["ensure", "make sure", "check", "checks", "inspect", "inspection", "confirm"],
-  ["track", "monitor", "keep track", "keep on top", "stay on top", "keep an eye", "follow up"],
+  ["track", "monitor", "keep track", "keep on top", "stay on top", "keep an eye", "follow up", "watch", "watching", "observe"],
+  ["dignity", "respect", "respectful", "privacy", "private", "modesty"],
+  ["refuse", "refused", "refusal", "decline", "declined", "won't take", "won't eat", "won't let", "doesn't want to", "does not want to"],
   ["vehicle", "van", "car", "truck", "lorry", "fleet"],
   ["record", "records", "documentation", "document", "paperwork", "notes", "log", "logbook"],
   ["accurate", "accuracy", "precise", "precision", "correct", "reliable", "reproducible", "consistent", "consistency"],
@@ -292,11 +294,19 @@ const INTERROGATIVE =
 const PROMPT =
   /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|talk (?:me|us) through|take (?:me|us) (?:through|from)|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to (?:hear|know|start with|talk about|ask (?:you )?about)|i'?d be (?:curious|interested|keen) to (?:hear|know|learn)|i'?m curious|help me understand|pick (?:a|an|one)|think (?:of|about) an? (?:time|example|situation|occasion)|let'?s say|picture (?:a|an|this)|imagine (?:a|an|you|that)|suppose (?:a|an|you|that))\b/i;
 
+/** A sentence about what the speaker does ("I always knock and explain…"), not a request of the listener. */
+const OWN_ACCOUNT = /^(?:i|we)\b(?!'?d (?:like|love|be)|'?m curious)/i;
+
+/** True when a sentence is a prompt such as "tell me about…", unless it is the speaker's own account. */
+function isPrompt(sentence: string): boolean {
+  return PROMPT.test(sentence) && !OWN_ACCOUNT.test(sentence.trim());
+}
+
 /** True when a sentence asks: ends with "?", starts with an interrogative, or is an imperative prompt. */
 export function isQuestionSentence(sentence: string): boolean {
   const s = sentence.trim();
   if (s.endsWith("?")) return true;
-  if (PROMPT.test(s)) return true;
+  if (isPrompt(s)) return true;
   // Speech recognisers drop question marks: an interrogative opening without a full stop counts.
   return INTERROGATIVE.test(s) && !/[.!]$/.test(s);
 }
@@ -318,7 +328,7 @@ export function isQuestionUtterance(text: string): boolean {
   if (isQuestionSentence(parts.at(-1)!)) return true;
   const asked = parts.findLastIndex((p) => p.endsWith("?") && ADDRESSED.test(p));
   if (asked >= 0 && words(parts.slice(asked + 1).join(" ")).length <= GLOSS_WORDS) return true;
-  return parts.some((p) => PROMPT.test(p.trim()));
+  return parts.some((p) => isPrompt(p.trim()));
 }
 
 const ACKNOWLEDGEMENT =
@@ -344,11 +354,11 @@ export function isSmallTalk(text: string): boolean {
 export function isSmallTalkTurn(text: string): boolean {
   const asking = sentences(text).filter((s) => isQuestionSentence(s));
   if (asking.length === 0) return isSmallTalk(text);
-  return isSmallTalk(asking[0]!) && !asking.some((s) => PROMPT.test(s.trim()));
+  return isSmallTalk(asking[0]!) && !asking.some((s) => isPrompt(s.trim()));
 }
 
 const FOLLOW_UP_OPENING =
-  /^(?:and,?\s+|so,?\s+|but,?\s+|okay,?\s+|ok,?\s+)*(?:how did|how much|how long|how many|how often|how so|how come|what did|what made|what was|what happened|what about|what if|what else|why|was|were|did|ever|have you actually|had you|who|which one|can you give (?:me |us )?an example|give me an example|for example|tell me more|say more|can you say more|can you expand|go on)\b/i;
+  /^(?:(?:and|so|but),?\s+(?:what\s+)?if\b|(?:and,?\s+|so,?\s+|but,?\s+|okay,?\s+|ok,?\s+)*(?:how did|how much|how long|how many|how often|how so|how come|what did|what made|what was|what happened|what about|what if|what else|why|was|were|did|ever|have you actually|had you|who|which one|can you give (?:me |us )?an example|give me an example|for example|tell me more|say more|can you say more|can you expand|go on)\b)/i;
 const ANAPHORA = /\b(?:that|it|this|those|them|these|then|there)\b/i;
 
 /** Words of statement before a question that make it a scenario of its own, not a follow-up. */
