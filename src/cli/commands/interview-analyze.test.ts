@@ -1,21 +1,15 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LABELLED_CORPUS_DIR } from "../../interviews/index.ts";
+import { runFulcrumMain } from "../../../test/support/fulcrum-cli.ts";
 
-const MAIN = join(import.meta.dirname, "..", "main.ts");
-
+/** `fulcrum <args>`, run by the binary's main() in this process (a process per command costs seconds). */
 function fulcrum(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    // No AI provider from the environment: --ai must fall back to the local engine.
-    const env = { ...process.env, FULCRUM_LOG_LEVEL: "silent", FULCRUM_AI_PROVIDER: "none" };
-    execFile(process.execPath, [MAIN, ...args], { env, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  // No AI provider from the environment: --ai must fall back to the local engine.
+  return runFulcrumMain(args, { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", FULCRUM_AI_PROVIDER: "none" } });
 }
 
 let dir: string;

@@ -1,20 +1,17 @@
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { runFulcrumMain } from "../../../test/support/fulcrum-cli.ts";
 
-const MAIN = join(import.meta.dirname, "..", "main.ts");
 const LIBRIVOX = "/usr/share/pocketsphinx/test/data/librivox";
 const WAV = join(LIBRIVOX, "sense_and_sensibility_01_austen_64kb-0930.wav");
 
+/** `fulcrum <args>`, run by the binary's main() in this process (a process per command costs seconds). */
 function fulcrum(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env }, timeout: 180_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runFulcrumMain(args, { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env } });
 }
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "ignore" }).error === undefined;

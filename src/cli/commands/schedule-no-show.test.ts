@@ -1,26 +1,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { createAuditTrail } from "../../governance/index.ts";
 import { migrate, openDatabase } from "../../store/index.ts";
+import { runFulcrumMain } from "../../../test/support/fulcrum-cli.ts";
 
-const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, "..", "main.ts");
-
+/** `fulcrum <args>` on the deployment in `dir`, run by the binary's main() in this process (a process per command costs seconds). */
 async function fulcrum(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { FULCRUM_CONFIG: _config, DATABASE_URL: _url, ...inherited } = process.env;
-  const env = { ...inherited, FULCRUM_DATA_DIR: dir, FULCRUM_LOG_LEVEL: "silent" };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env, cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runFulcrumMain(args, { env: { ...inherited, FULCRUM_DATA_DIR: dir, FULCRUM_LOG_LEVEL: "silent" }, cwd: dir });
 }
 
 /** Booked panels as the panel booker leaves them: the booking row and its seats. */
