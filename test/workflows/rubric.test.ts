@@ -5,8 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +16,7 @@ import { createMemoryConnectionDirectory } from "../../src/engine/sources/index.
 import { silentLogger } from "../../src/observability/index.ts";
 import type { ConnectionRegistry } from "../../src/engine/connections/index.ts";
 import { resumeFor, startHarness, type Harness } from "./harness.ts";
+import { runFulcrumMain } from "../support/fulcrum-cli.ts";
 
 const OVERRIDE = {
   title: "Needs COBOL",
@@ -173,8 +172,6 @@ for (const e of await testEngines()) {
 }
 
 describe("fulcrum rubric", () => {
-  const run = promisify(execFile);
-  const MAIN = join(import.meta.dirname, "..", "..", "src", "cli", "main.ts");
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   let drop: (() => Promise<void>) | undefined;
@@ -190,15 +187,8 @@ describe("fulcrum rubric", () => {
     await drop?.();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const fulcrum = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [MAIN, ...args], { env });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  // Run by the binary's main() in this process: a process per command costs seconds of start-up.
+  const fulcrum = (...args: string[]) => runFulcrumMain(args, { env });
 
   // A second approval is refused (409) in the API test above; the CLI shares that code.
   it("sets an override from a YAML file, approves it, and shows it in force; a bad file is refused with the field", async () => {
