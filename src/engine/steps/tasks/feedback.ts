@@ -3,31 +3,18 @@
  * interviewer has submitted, a synthesis against the role's competencies (numbers computed in code
  * by the AI layer's feedback-synthesis step, the summary by the model or local engine).
  */
+import type { LeverFeedback, LeverInterview } from "../../../lever/index.ts";
 import type { TaskHandler } from "../../ports.ts";
-
-interface Interviewer {
-  id?: string;
-  name?: string;
-  email?: string;
-}
 
 /** The interview of the event (or the latest past one) and its feedback status. */
 export const feedbackReviewTask: TaskHandler = async ({ with: params, fetch, ai, traceId, event }) => {
   const ctx = await fetch(["opportunity", "posting", "interviews", "feedback"]);
-  const interviews = (ctx.interviews ?? []) as {
-    id: string;
-    date?: number;
-    duration?: number;
-    interviewers?: Interviewer[];
-    panel?: string;
-    canceledAt?: number | null;
-  }[];
+  // The run's context holds what the gateway read from Lever, kept as JSON with the run.
+  const interviews = (ctx.interviews ?? []) as LeverInterview[];
   const iv =
     interviews.find((i) => i.id === event.interviewId) ?? interviews.filter((i) => (i.date ?? 0) < Date.now()).sort((a, b) => (b.date ?? 0) - (a.date ?? 0))[0];
   if (!iv || iv.canceledAt) return { interview: null, missing: [], allIn: false, mentions: "", reasons: ["no past interview to follow up"] };
-  const feedback = (
-    (ctx.feedback ?? []) as { id: string; user?: string | { id?: string }; interview?: string | null; completedAt?: number | null; deletedAt?: number | null }[]
-  ).filter((f) => !f.deletedAt);
+  const feedback = ((ctx.feedback ?? []) as LeverFeedback[]).filter((f) => !f.deletedAt);
   const submittedBy = new Set(
     feedback.filter((f) => f.completedAt && (!f.interview || f.interview === iv.id)).map((f) => (typeof f.user === "string" ? f.user : (f.user?.id ?? ""))),
   );
