@@ -184,13 +184,18 @@ function PendingChange({ workflow, user, admin, onDecide }: { workflow: Workflow
 }
 
 /** Each action with the mode it really runs in and the layer that decided it (the lowest wins). */
+/** A recorded actor inside the engine's words ("set by user:<id>"). */
+const ACTOR_IN_TEXT = /\buser:[^\s),;]+/g;
+
 function ActionModes({ workflow }: { workflow: Workflow }) {
+  // The engine says who chose the mode as it is recorded; the page shows the person's name.
+  const people = usePeople(workflow.actionModes.flatMap((a: ActionModeView) => a.reason.match(ACTOR_IN_TEXT) ?? []));
   if (workflow.actionModes.length === 0) return null;
   return (
     <ul className="small action-modes" aria-label={`Mode of each action of ${workflow.name}`}>
       {workflow.actionModes.map((a: ActionModeView) => (
         <li key={a.step}>
-          <strong>{a.step}</strong> <span className="muted">({a.type})</span> {a.reason}
+          <strong>{a.step}</strong> <span className="muted">({a.type})</span> {a.reason.replace(ACTOR_IN_TEXT, (actor) => actorName(actor, people))}
           {a.onSandbox && <span className="muted"> · on the built-in sandbox {a.onSandbox.reason}</span>}
           {a.ignored.map((i) => (
             <div key={i} className="muted">

@@ -1,0 +1,70 @@
+/**
+ * Who chose a workflow's mode reads as a person, in Chromium against the whole service on the
+ * built-in sandbox: the mode of each action, on the Workflows list and on a workflow's page, names
+ * the person who set it ("set by Ada Admin"), never the recorded `user:<id>`.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
+import { loadConfig } from "../../src/config/index.ts";
+import { silentLogger } from "../../src/observability/index.ts";
+import { createUser } from "../../src/server/console/index.ts";
+import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
+import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+
+const COST = { N: 1024, r: 8, p: 1 };
+const PASSWORD = "a long test password";
+
+describe("the person who set a workflow's mode, by name", { skip: browserSkip() }, () => {
+  let running: RunningServer;
+  let browser: Browser;
+  let dataDir: string;
+  let adminId: string;
+
+  before(async () => {
+    if (consoleIsStale()) await buildConsole();
+    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-mode-names-"));
+    running = await startServer({
+      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
+      logger: silentLogger,
+    });
+    const db = running.ctx.db;
+    adminId = (await createUser(db, { email: "admin@example.com", name: "Ada Admin", role: "admin", password: PASSWORD }, COST)).id;
+    await createUser(db, { email: "recruiter@example.com", name: "Rex Recruiter", role: "recruiter", password: PASSWORD }, COST);
+    // As the console records a person's choice: the actor is the account's id.
+    await db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('application-screening', 'assist', $1)", [`user:${adminId}`]);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await running?.stop({ timeoutMs: 2000 });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  for (const [email, viewport] of [
+    ["admin@example.com", { width: 1360, height: 900 }],
+    ["recruiter@example.com", { width: 360, height: 740 }],
+  ] as const) {
+    it(`names the person on the Workflows list and a workflow's page (${email.split("@")[0]}, ${viewport.width} px)`, async () => {
+      const context = await browser.newContext({ bypassCSP: true, viewport });
+      try {
+        const page = await context.newPage();
+        await signInThroughPage(page, running.url, email, PASSWORD);
+        for (const path of ["/workflows", "/workflows/application-screening"]) {
+          await page.goto(running.url + path);
+          const modes = page.getByRole("list", { name: "Mode of each action of Application screening" });
+          await modes.getByText("set by Ada Admin").first().waitFor();
+          assert.equal(await page.getByText(`user:${adminId}`).count(), 0, `${path} shows no recorded user id`);
+          assert.deepEqual(await seriousAxeViolations(page), [], path);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
