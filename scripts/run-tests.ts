@@ -14,10 +14,18 @@
  * its tests had failed, and the file has not had a second chance yet. The second run must pass on its
  * own merits. Both runs are reported, and the notice names the file, the signal and the upstream issue.
  *
- * Usage: `node scripts/run-tests.ts [file-or-glob …]` (default: every `*.test.ts` under src/ and test/).
+ * Files start longest first, by the wall time each took last time it was recorded
+ * (`test/support/test-durations.json`; files with no time yet go before all of them): with two
+ * at a time, a slow file started last would otherwise run alone at the end while the other slot
+ * idles. `--record-durations` writes this run's times into that file (`FULCRUM_TEST_DURATIONS`
+ * names another), keeping the times of files it did not run.
+ *
+ * Usage: `node scripts/run-tests.ts [--record-durations] [file-or-glob …]` (default: every
+ * `*.test.ts` under src/ and test/).
  */
+import { existsSync, globSync, readFileSync, writeFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
@@ -46,22 +54,49 @@ export function filesToRetry(outcomes: FileOutcomes): string[] {
   return retry.sort();
 }
 
-const DEFAULT_PATTERNS = ["src/**/*.test.ts", "test/**/*.test.ts"];
-
-interface PassOptions {
-  files?: string[];
-  globPatterns?: string[];
+/**
+ * The files in the order to start them: those without a recorded time first (a new file may be
+ * slow), then longest recorded time first, so the longest are not left to run alone at the end.
+ * Ties keep path order. `durations` is keyed like `files` (paths relative to the repository).
+ */
+export function longestFirst(files: string[], durations: Readonly<Record<string, number>>): string[] {
+  const known = (file: string) => Object.hasOwn(durations, file);
+  return [...files].sort((a, b) => {
+    if (known(a) !== known(b)) return known(a) ? 1 : -1;
+    const byTime = (durations[b] ?? 0) - (durations[a] ?? 0);
+    return byTime !== 0 ? byTime : a < b ? -1 : a > b ? 1 : 0;
+  });
 }
 
-/** Runs one pass, printing the spec reporter's output, and returns what failed and how. */
-async function runPass(options: PassOptions): Promise<{ outcomes: FileOutcomes; anyFailure: boolean }> {
+const DEFAULT_PATTERNS = ["src/**/*.test.ts", "test/**/*.test.ts"];
+const DURATIONS_FILE = process.env.FULCRUM_TEST_DURATIONS ?? join(import.meta.dirname, "..", "test", "support", "test-durations.json");
+
+function readDurations(): Record<string, number> {
+  return existsSync(DURATIONS_FILE) ? (JSON.parse(readFileSync(DURATIONS_FILE, "utf8")) as Record<string, number>) : {};
+}
+
+/** Writes the times measured into the durations file, over the times it had, in path order (a stable diff). */
+function recordDurations(measured: Map<string, number>): void {
+  const all = { ...readDurations() };
+  for (const [file, ms] of measured) all[relative(process.cwd(), file)] = Math.round(ms / 100) * 100;
+  const sorted = Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  writeFileSync(DURATIONS_FILE, `${JSON.stringify(sorted, null, 2)}\n`);
+}
+
+/** Runs one pass over `files` (absolute paths, started in the order given), printing the spec reporter's output. */
+async function runPass(files: string[]): Promise<{ outcomes: FileOutcomes; anyFailure: boolean; durations: Map<string, number> }> {
   const outcomes: FileOutcomes = { failedTests: new Set(), processFailures: new Map() };
+  const durations = new Map<string, number>();
   let anyFailure = false;
   const stream = run({
-    ...options,
+    files,
     concurrency: 2,
     forceExit: true,
     timeout: 600_000,
+  });
+  // A file's own entry (named by its path) completes when its process has ended: its wall time.
+  stream.on("test:complete", (data: Extract<TestEvent, { type: "test:complete" }>["data"]) => {
+    if (data.file && data.name === data.file && data.nesting === 0) durations.set(data.file, data.details.duration_ms);
   });
   stream.on("test:fail", (data: Extract<TestEvent, { type: "test:fail" }>["data"]) => {
     anyFailure = true;
@@ -84,26 +119,29 @@ async function runPass(options: PassOptions): Promise<{ outcomes: FileOutcomes; 
     out.pipe(process.stdout, { end: false });
   });
   await done;
-  return { outcomes, anyFailure };
+  return { outcomes, anyFailure, durations };
 }
 
-async function main(argv: string[]): Promise<number> {
-  const args = argv.filter((a) => a.length > 0);
-  const files: string[] = [];
-  const patterns: string[] = [];
-  for (const arg of args) {
+/** The test files named by the arguments (files, or globs as `node --test` takes them), relative to the repository, without node_modules. */
+async function testFiles(args: string[]): Promise<string[]> {
+  const files = new Set<string>();
+  for (const arg of args.length > 0 ? args : DEFAULT_PATTERNS) {
     const isFile = await stat(arg).then(
       (s) => s.isFile(),
       () => false,
     );
-    if (isFile) files.push(resolve(arg));
-    else patterns.push(arg);
+    if (isFile) files.add(relative(process.cwd(), resolve(arg)));
+    else for (const match of globSync(arg, { exclude: (name) => name === "node_modules" })) files.add(relative(process.cwd(), resolve(match)));
   }
-  const first = await runPass(
-    files.length > 0 || patterns.length > 0
-      ? { ...(files.length > 0 ? { files } : {}), ...(patterns.length > 0 ? { globPatterns: patterns } : {}) }
-      : { globPatterns: DEFAULT_PATTERNS },
-  );
+  return [...files];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const record = argv.includes("--record-durations");
+  const args = argv.filter((a) => a.length > 0 && a !== "--record-durations");
+  const files = longestFirst(await testFiles(args), readDurations()).map((file) => resolve(file));
+  const first = await runPass(files);
+  if (record) recordDurations(first.durations);
   if (!first.anyFailure) return 0;
 
   const retry = filesToRetry(first.outcomes);
@@ -116,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
       retry.map((file) => `  ${file} (${first.outcomes.processFailures.get(file)?.signal})\n`).join("") +
       "\n",
   );
-  const second = await runPass({ files: retry });
+  const second = await runPass(retry);
   if (second.anyFailure) {
     process.stdout.write("\nrun-tests: the second run failed too; the failure stands.\n");
     return 1;

@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
-import { filesToRetry } from "../scripts/run-tests.ts";
+import { filesToRetry, longestFirst } from "../scripts/run-tests.ts";
 
 const RUNNER = join(import.meta.dirname, "..", "scripts", "run-tests.ts");
 const dir = mkdtempSync(join(tmpdir(), "fulcrum-run-tests-"));
@@ -31,10 +31,14 @@ function crashingOnExit(name: string, once: boolean): string {
 }
 
 function runner(...files: string[]) {
+  return runnerWith({}, ...files);
+}
+
+function runnerWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]) {
   // This file itself runs under the test runner, which marks its children with NODE_TEST_CONTEXT; a
   // runner started with that mark reports to its parent instead of running the files.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  return spawnSync(process.execPath, [RUNNER, ...files], { encoding: "utf8", timeout: 60_000, env });
+  return spawnSync(process.execPath, [RUNNER, ...args], { encoding: "utf8", timeout: 60_000, env: { ...env, ...extraEnv } });
 }
 
 describe("npm test's runner", () => {
@@ -80,5 +84,43 @@ describe("npm test's runner", () => {
       ]),
     });
     assert.deepEqual(retry, ["a.test.ts", "e.test.ts"]);
+  });
+
+  it("puts files in order of their recorded time, longest first, and files it has no time for before all of them", () => {
+    const durations = { "src/a.test.ts": 1_000, "src/b.test.ts": 90_000, "test/c.test.ts": 30_000, "gone.test.ts": 5 };
+    const files = ["src/a.test.ts", "src/b.test.ts", "test/c.test.ts", "test/new.test.ts", "src/new.test.ts"];
+    assert.deepEqual(longestFirst(files, durations), ["src/new.test.ts", "test/new.test.ts", "src/b.test.ts", "test/c.test.ts", "src/a.test.ts"]);
+  });
+
+  it("starts the file with the longest recorded time first, so a slow file does not run alone at the end", () => {
+    const order = join(dir, "started.log");
+    const timed = (name: string) =>
+      file(
+        name,
+        `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(order)}, ${JSON.stringify(name)} + "\\n");\ntest("waits", () => new Promise((r) => setTimeout(r, 1000)));`,
+      );
+    const quick = [timed("quick-1.test.mjs"), timed("quick-2.test.mjs")];
+    const slow = timed("slow.test.mjs");
+    const durations = join(dir, "durations.json");
+    const key = (path: string) => relative(process.cwd(), path);
+    writeFileSync(durations, JSON.stringify({ [key(quick[0]!)]: 100, [key(quick[1]!)]: 200, [key(slow)]: 60_000 }));
+    const result = runnerWith({ FULCRUM_TEST_DURATIONS: durations }, ...quick, slow);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    // Two files run at a time, each writing its name as it loads: given last, the slow file is still among the first two started.
+    const started = readFileSync(order, "utf8").trim().split("\n");
+    assert.equal(started.length, 3);
+    assert.ok(started.slice(0, 2).includes("slow.test.mjs"), started.join(", "));
+  });
+
+  it("records each file's time with --record-durations, keeping the times of files it did not run", () => {
+    const ran = file("recorded.test.mjs", `test("waits", () => new Promise((r) => setTimeout(r, 200)));`);
+    const durations = join(dir, "recorded-durations.json");
+    writeFileSync(durations, JSON.stringify({ "elsewhere.test.ts": 1234 }));
+    const result = runnerWith({ FULCRUM_TEST_DURATIONS: durations }, "--record-durations", ran);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const recorded = JSON.parse(readFileSync(durations, "utf8")) as Record<string, number>;
+    assert.equal(recorded["elsewhere.test.ts"], 1234);
+    const own = recorded[relative(process.cwd(), ran)];
+    assert.ok(own !== undefined && own >= 200, JSON.stringify(recorded));
   });
 });
