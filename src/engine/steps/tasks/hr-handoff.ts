@@ -5,6 +5,7 @@
  * employee fields) — optionally re-mapped field by field (`with.mapping`: target path → record
  * field). Problems are listed for a person instead of sending a half-empty record.
  */
+import type { LeverOffer } from "../../../lever/index.ts";
 import type { TaskHandler } from "../../ports.ts";
 
 /** The normalised hire record every mapping reads from. */
@@ -29,7 +30,7 @@ export interface HireRecord {
 
 const REQUIRED: (keyof HireRecord)[] = ["firstName", "lastName", "email", "jobTitle", "startDate"];
 
-function offerField(offer: { fields?: { identifier?: string; value?: unknown }[] } | undefined, id: string): string {
+function offerField(offer: LeverOffer | undefined, id: string): string {
   const v = offer?.fields?.find((f) => f.identifier === id)?.value;
   if (v === undefined || v === null) return "";
   if (typeof v === "number" && id.includes("date")) return new Date(v).toISOString().slice(0, 10);
@@ -81,21 +82,22 @@ export function mapHire(record: HireRecord, format: "workday" | "bamboohr"): Rec
 export const hrPayloadTask: TaskHandler = async ({ with: params, fetch }) => {
   const ctx = await fetch(["opportunity", "posting", "offers"]);
   const opp = ctx.opportunity;
-  const offers = (ctx.offers ?? []) as { status?: string; createdAt?: number; fields?: { identifier?: string; value?: unknown }[] }[];
+  // The run's context holds what the gateway read from Lever, kept as JSON with the run.
+  const offers = (ctx.offers ?? []) as LeverOffer[];
   const offer = offers.find((o) => o.status === "signed") ?? [...offers].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0];
   const name = (typeof opp?.name === "string" ? opp.name : "").trim();
   const [first, ...rest] = name.split(/\s+/);
-  const cats = (ctx.posting?.categories ?? {}) as { department?: string; team?: string; location?: string };
+  const cats = ctx.posting?.categories;
   const record: HireRecord = {
     firstName: first ?? "",
     lastName: rest.join(" "),
     fullName: name,
-    email: Array.isArray(opp?.emails) ? String((opp.emails as string[])[0] ?? "") : "",
-    phone: Array.isArray(opp?.phones) ? String((opp.phones as { value?: string }[])[0]?.value ?? "") : "",
+    email: Array.isArray(opp?.emails) ? String(opp.emails[0] ?? "") : "",
+    phone: Array.isArray(opp?.phones) ? String(opp.phones[0]?.value ?? "") : "",
     jobTitle: offerField(offer, "job_title") || (ctx.posting?.text ?? ""),
-    department: cats.department ?? "",
-    team: cats.team ?? "",
-    location: cats.location ?? "",
+    department: cats?.department ?? "",
+    team: cats?.team ?? "",
+    location: cats?.location ?? "",
     startDate: offerField(offer, "anticipated_start_date"),
     salary: offerField(offer, "salary_amount"),
     currency: offerField(offer, "compensation_currency"),

@@ -3,6 +3,7 @@
  * window, for checks such as the language check. Fulcrum's own notes (ending in its
  * `[fulcrum:…]` marker) are left out, so Fulcrum never checks itself.
  */
+import type { LeverFeedback, LeverNote } from "../../../lever/index.ts";
 import type { TaskHandler } from "../../ports.ts";
 import { parseDuration } from "../../workflows/index.ts";
 
@@ -30,12 +31,8 @@ export const collectTextsTask: TaskHandler = async ({ with: params, fetch, event
   const until = ms(event.triggeredAt) ?? Date.now();
   const since = until - within;
   const items: Item[] = [];
-  for (const n of (ctx.notes ?? []) as {
-    id?: string;
-    user?: unknown;
-    createdAt?: unknown;
-    fields?: { value?: unknown; createdAt?: unknown; user?: unknown }[];
-  }[]) {
+  // The run's context holds what the gateway read from Lever, kept as JSON with the run.
+  for (const n of (ctx.notes ?? []) as LeverNote[]) {
     for (const f of n.fields ?? []) {
       const text = typeof f.value === "string" ? f.value : "";
       const at = ms(f.createdAt ?? n.createdAt);
@@ -43,13 +40,7 @@ export const collectTextsTask: TaskHandler = async ({ with: params, fetch, event
       items.push({ kind: "note", id: String(n.id ?? ""), user: typeof (f.user ?? n.user) === "string" ? String(f.user ?? n.user) : null, createdAt: at, text });
     }
   }
-  for (const fb of (ctx.feedback ?? []) as {
-    id?: string;
-    user?: unknown;
-    completedAt?: unknown;
-    createdAt?: unknown;
-    fields?: { type?: string; text?: string; value?: unknown }[];
-  }[]) {
+  for (const fb of (ctx.feedback ?? []) as LeverFeedback[]) {
     const at = ms(fb.completedAt ?? fb.createdAt);
     if (at !== null && at < since) continue;
     const parts = (fb.fields ?? [])
