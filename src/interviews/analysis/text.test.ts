@@ -74,6 +74,15 @@ describe("interviewer habits", () => {
     assert.equal(isFollowUpQuestion("And if it doesn't work?", { clearly: true }), true);
     assert.equal(isFollowUpQuestion("But if the customer still says no?", { clearly: true }), true);
   });
+  it("takes 'talk through' and 'run through' without 'me' for prompts", () => {
+    assert.equal(isQuestionUtterance("You arrive at a collision and a crowd is gathering. Talk through how you keep a clear head."), true);
+    assert.equal(isQuestionUtterance("Run through the checks you would make."), true);
+  });
+  it("counts an offer of a drink as small talk, not a question that mentions coffee", () => {
+    for (const t of ["Can I get you a water or anything?", "Sound. Tea?", "Would you like a coffee before we start?"])
+      assert.equal(isSmallTalkTurn(t), true, t);
+    assert.equal(isSmallTalkTurn("So in that kind of crush, how do you stop the coffee going downhill?"), false);
+  });
   it("counts travel and connection checks as small talk", () => {
     for (const t of ["Fine. And how do you get here, do you drive?", "Is the video working for you?", "How was the journey in?"])
       assert.equal(isSmallTalkTurn(t), true, t);
@@ -113,6 +122,7 @@ describe("paraphrases meet", () => {
     assert.deepEqual(topicTokens("Have you put on an event?"), topicTokens("Have you organised an activity?"));
     assert.deepEqual(topicTokens("someone who won't take their tablets"), topicTokens("someone who refused their tablets"));
     assert.ok(topicTokens("keep it respectful").includes(topicTokens("dignity")[0]!));
+    assert.deepEqual(topicTokens("in that crush, keep a clear head"), topicTokens("in the rush, keep calm"));
   });
   it("names the kind of question asked", () => {
     assert.deepEqual(questionIntents("Have you ever had to calm an upset customer?"), ["intent:past-example"]);

@@ -32,7 +32,8 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["strength", "strengths"],
   ["customer", "client", "patient", "user", "guest", "shopper", "buyer"],
   ["difficult", "hard", "tough", "challenging", "challenge", "angry", "upset", "demanding", "frustrated", "unhappy", "irate", "dissatisfied", "displeased"],
-  ["deadline", "pressure", "rush", "urgent", "tight", "stress", "stressful"],
+  ["deadline", "pressure", "rush", "urgent", "tight", "stress", "stressful", "hurry", "crush", "peak", "busiest"],
+  ["calm", "composed", "clear head", "clear-headed", "keep your head", "cool-headed", "level-headed"],
   ["salary", "compensation", "pay", "expectation", "expectations", "range"],
   ["start", "begin", "join", "availability", "available", "notice"],
   [
@@ -292,7 +293,7 @@ export function sentences(text: string): string[] {
 const INTERROGATIVE =
   /^(?:so,?\s+|and,?\s+|okay,?\s+|ok,?\s+|great,?\s+|now,?\s+|then,?\s+|alright,?\s+|right,?\s+)*(?:what|how|why|when|where|which|who|whom|whose|can|could|would|will|do|does|did|have|has|had|are|is|were|was|should|shall|may)\b/i;
 const PROMPT =
-  /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|talk (?:me|us) through|take (?:me|us) (?:through|from)|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to (?:hear|know|start with|talk about|ask (?:you )?about)|i'?d be (?:curious|interested|keen) to (?:hear|know|learn)|i'?m curious|help me understand|pick (?:a|an|one)|think (?:of|about) an? (?:time|example|situation|occasion)|let'?s say|picture (?:a|an|this)|imagine (?:a|an|you|that)|suppose (?:a|an|you|that))\b/i;
+  /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|(?:talk|run) (?:(?:me|us) )?through|take (?:me|us) (?:through|from)|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to (?:hear|know|start with|talk about|ask (?:you )?about)|i'?d be (?:curious|interested|keen) to (?:hear|know|learn)|i'?m curious|help me understand|pick (?:a|an|one)|think (?:of|about) an? (?:time|example|situation|occasion)|let'?s say|picture (?:a|an|this)|imagine (?:a|an|you|that)|suppose (?:a|an|you|that))\b/i;
 
 /** A sentence about what the speaker does ("I always knock and explain…"), not a request of the listener. */
 const OWN_ACCOUNT = /^(?:i|we)\b(?!'?d (?:like|love|be)|'?m curious)/i;
@@ -340,7 +341,7 @@ export function isAcknowledgement(text: string): boolean {
 }
 
 const SMALL_TALK =
-  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|f(?:i|ou)nd (?:us|the (?:place|building|office|link))|coffee|water|tea\b|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin)|journey|do you drive|how (?:do|will|would|did) you get (?:here|in|to (?:us|work|the office))|(?:is|are) (?:the|my|your) (?:video|audio|sound|camera|mic|microphone|connection|screen)|can you see (?:me|my screen))\b/i;
+  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|f(?:i|ou)nd (?:us|the (?:place|building|office|link))|(?:get|grab|fancy|offer|like|want)\s+(?:you\s+)?(?:a\s+|some\s+|anything\s+)?(?:tea|coffee|water|drink)|(?:tea|coffee|water)(?:\s+or\s+(?:a\s+)?(?:tea|coffee|water|anything))?(?=\s*\?)|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin)|journey|do you drive|how (?:do|will|would|did) you get (?:here|in|to (?:us|work|the office))|(?:is|are) (?:the|my|your) (?:video|audio|sound|camera|mic|microphone|connection|screen)|can you see (?:me|my screen))\b/i;
 
 /** Small talk and housekeeping questions: an answer's span ends before them. */
 export function isSmallTalk(text: string): boolean {
