@@ -551,3 +551,155 @@ export const fairnessReportSchema = z.object({
   tables: z.array(fairnessTableSchema),
 });
 export type FairnessReport = z.infer<typeof fairnessReportSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Settings and connections.
+
+/** `GET /console/api/settings`. */
+export const settingsSchema = z.object({
+  modeCeiling: z.string(),
+  modeCeilingSwitchable: z.boolean(),
+  ai: z.object({ provider: z.string(), model: z.string().optional(), configured: z.boolean() }),
+  aiTestable: z.boolean(),
+  oauthAvailable: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The mode ceiling: the environment's cap is the upper bound of the console's. */
+export const modeCeilingSchema = z.object({
+  /** The ceiling in force: the lower of the environment's and the console's. */
+  effective: modeSchema,
+  /** `FULCRUM_MODE_CEILING`: the upper bound. */
+  environment: modeSchema,
+  /** What the console set, if anything. */
+  override: modeSchema.nullable(),
+  updatedBy: z.string().nullable(),
+  updatedAt: isoTime.nullable(),
+  /** The console's choice is above the environment's cap, which wins. */
+  capped: z.boolean(),
+  note: z.string().optional(),
+});
+/** `GET` and `PUT /api/settings/mode-ceiling`. */
+export const modeCeilingReplySchema = z.object({ modeCeiling: modeCeilingSchema });
+export type ModeCeilingReply = z.infer<typeof modeCeilingReplySchema>;
+
+/** Whether authors may approve their own rubric overrides and prompt versions. */
+export const fourEyesSchema = z.object({ required: z.boolean(), updatedBy: z.string().nullable(), updatedAt: isoTime.nullable() });
+/** `GET` and `PUT /console/api/settings/four-eyes`. */
+export const fourEyesReplySchema = z.object({ fourEyes: fourEyesSchema });
+export type FourEyesReply = z.infer<typeof fourEyesReplySchema>;
+
+export const connectionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  environment: z.string(),
+  baseUrl: z.string(),
+  authKind: z.string(),
+  oauthConnected: z.boolean(),
+  /** Deliveries per event: the last one, how many, how many failed. */
+  webhooks: z.array(z.object({ event: z.string(), lastDeliveryAt: isoTime.nullable(), deliveries: z.number().int(), failures: z.number().int() })),
+});
+/** `GET /console/api/connections`. */
+export const connectionListSchema = z.object({ connections: z.array(connectionSchema) });
+export type ConnectionList = z.infer<typeof connectionListSchema>;
+
+export const doctorRowSchema = z.object({
+  check: z.string(),
+  /** Passed or skipped. */
+  ok: z.boolean(),
+  status: z.string(),
+  detail: z.string(),
+  fix: z.string().optional(),
+});
+export type DoctorRowView = z.infer<typeof doctorRowSchema>;
+/** `GET /console/api/connections/:id/doctor`. */
+export const doctorReplySchema = z.object({ rows: z.array(doctorRowSchema) });
+export type DoctorReply = z.infer<typeof doctorReplySchema>;
+
+/** A Lever posting a hiring manager's postings are picked from. */
+export const postingChoiceSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** Lever's state: published, internal, closed, draft, pending, rejected. */
+  state: z.string().optional(),
+  connectionId: z.string(),
+});
+export type PostingChoice = z.infer<typeof postingChoiceSchema>;
+/** `GET /console/api/postings`. */
+export const postingListSchema = z.object({ postings: z.array(postingChoiceSchema) });
+export type PostingList = z.infer<typeof postingListSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Scheduling.
+
+export const scheduledPanelSchema = z.object({
+  proposalId: z.string(),
+  runId: z.string(),
+  /** `proposed`, `escalated`, `booking`, `booked`, `failed`, `rejected`, `expired`, `shadow`, `closed`, or a booking's own state. */
+  state: z.string(),
+  candidateName: z.string().nullable(),
+  postingId: z.string().nullable(),
+  postingTitle: z.string().nullable(),
+  stage: z.string().nullable(),
+  /** The candidate's time zone the panel was planned in. */
+  candidateTimezone: z.string().nullable(),
+  sessions: z.array(z.object({ title: z.string(), start: isoTime, end: isoTime, interviewers: z.array(z.string()) })),
+  firstStart: isoTime.nullable(),
+  lastEnd: isoTime.nullable(),
+  createdAt: isoTime,
+  /** Why it is in this state, when there is more to say (what blocks, the booking's error). */
+  detail: z.string().nullable(),
+});
+export type ScheduledPanel = z.infer<typeof scheduledPanelSchema>;
+/** `GET /console/api/scheduling/panels`. */
+export const scheduledPanelListSchema = z.object({ panels: z.array(scheduledPanelSchema) });
+export type ScheduledPanelList = z.infer<typeof scheduledPanelListSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Audit.
+
+export const auditRecordSchema = z.object({
+  seq: z.number().int(),
+  kind: z.string(),
+  traceId: z.string().nullable(),
+  actor: z.string(),
+  subject: z.record(z.string(), z.string()),
+  data: z.unknown(),
+  createdAt: isoTime,
+  hash: z.string(),
+});
+export type AuditRecordView = z.infer<typeof auditRecordSchema>;
+
+/** What the names in an audit search matched. */
+export const auditMatchedSchema = z.object({
+  candidates: z.array(z.object({ name: z.string(), applications: z.number().int() })).optional(),
+  people: z.array(z.object({ name: z.string(), email: z.string() })).optional(),
+  workflow: z.object({ id: z.string(), runs: z.number().int() }).optional(),
+});
+export type AuditMatched = z.infer<typeof auditMatchedSchema>;
+
+/** `GET /console/api/audit`. */
+export const auditSearchReplySchema = z.object({
+  records: z.array(auditRecordSchema),
+  matched: auditMatchedSchema,
+  /** Display names of the actors in the records. */
+  people: z.record(z.string(), z.string()),
+});
+export type AuditSearchReply = z.infer<typeof auditSearchReplySchema>;
+
+/** `POST /console/api/audit/verify`: the chain, and the signed anchors kept outside the database. */
+export const auditVerifySchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  problems: z.array(z.object({ seq: z.number().int(), kind: z.string(), detail: z.string() })),
+  anchor: z
+    .object({
+      checked: z.number().int(),
+      problems: z.array(z.object({ file: z.string(), kind: z.string(), detail: z.string() })),
+      last: z.object({ anchoredAt: isoTime, ageMs: z.number(), seq: z.number().int(), recordsSince: z.number().int() }).nullable(),
+      /** Set when there is no anchor folder or it holds no anchor. */
+      missing: z.string().nullable(),
+    })
+    .optional(),
+});
+export type AuditVerify = z.infer<typeof auditVerifySchema>;

@@ -13,9 +13,13 @@ import type { Hono } from "hono";
 import type { z } from "zod";
 import {
   apiErrorSchema,
+  auditSearchReplySchema,
+  auditVerifySchema,
   deadJobListSchema,
   eventListSchema,
   fairnessReportSchema,
+  fourEyesReplySchema,
+  modeCeilingReplySchema,
   overviewSchema,
   peopleSchema,
   proposalContextSchema,
@@ -25,7 +29,9 @@ import {
   runLabelsSchema,
   runListSchema,
   runReplySchema,
+  scheduledPanelListSchema,
   sessionSchema,
+  settingsSchema,
   startCountsSchema,
   statusSchema,
   userListSchema,
@@ -216,6 +222,19 @@ for (const e of await testEngines()) {
       // Raising waits for a second admin (four eyes): 202 with the change.
       const raised = await answers(workflowPatchReplySchema, "PATCH", "/api/workflows/tagger", { mode: "auto" }, 202);
       assert.equal(raised.change?.status, "pending");
+    });
+
+    it("answers settings, the scheduling list and the audit trail in the contract's shapes", async () => {
+      await answers(settingsSchema, "GET", "/console/api/settings");
+      assert.equal((await answers(modeCeilingReplySchema, "GET", "/api/settings/mode-ceiling")).modeCeiling.effective, "auto");
+      assert.equal((await answers(modeCeilingReplySchema, "PUT", "/api/settings/mode-ceiling", { mode: "assist" })).modeCeiling.effective, "assist");
+      assert.equal((await answers(fourEyesReplySchema, "GET", "/console/api/settings/four-eyes")).fourEyes.required, true);
+      await answers(scheduledPanelListSchema, "GET", "/console/api/scheduling/panels");
+      // Changing the ceiling above left an audit record.
+      const audit = await answers(auditSearchReplySchema, "GET", `/console/api/audit?from=${new Date().toISOString().slice(0, 10)}`);
+      assert.ok(audit.records.length > 0, "the audit records");
+      const verified = await answers(auditVerifySchema, "POST", "/console/api/audit/verify");
+      assert.deepEqual(verified.problems, [], "the chain is whole (the anchors are not set up here)");
     });
 
     it("refuses in one shape, from the REST API and the console's API alike, each with its code", async () => {

@@ -10,6 +10,7 @@ import type { Database } from "../../store/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
 import { createModeCeiling, engineEvents, type Mode, type ModeCeiling, type ModeCeilingState } from "../../engine/index.ts";
 import { HttpError } from "../http-error.ts";
+import type { ModeCeilingReply } from "../../contract/console-api.ts";
 
 const body = z.strictObject({ mode: z.enum(["shadow", "assist", "auto"]) });
 
@@ -51,7 +52,7 @@ export function describeCeiling(s: ModeCeilingState) {
 /** Mounts both routes; returns the live ceiling so other routes can show the one in force. */
 export function mountModeCeilingRoutes(api: Hono, db: Database, environment: Mode, actorOf: (c: Context) => string): ModeCeiling {
   const ceiling = createModeCeiling(db, environment);
-  api.get("/settings/mode-ceiling", async (c) => c.json({ modeCeiling: describeCeiling(await ceiling.state()) }));
+  api.get("/settings/mode-ceiling", async (c) => c.json({ modeCeiling: describeCeiling(await ceiling.state()) } satisfies ModeCeilingReply));
   api.put("/settings/mode-ceiling", async (c) => {
     let raw: unknown;
     try {
@@ -61,7 +62,7 @@ export function mountModeCeilingRoutes(api: Hono, db: Database, environment: Mod
     }
     const parsed = body.safeParse(raw);
     if (!parsed.success) throw new HttpError(400, "bad_body", "mode: use shadow, assist or auto");
-    return c.json({ modeCeiling: describeCeiling(await changeModeCeiling(db, ceiling, parsed.data.mode, actorOf(c))) });
+    return c.json({ modeCeiling: describeCeiling(await changeModeCeiling(db, ceiling, parsed.data.mode, actorOf(c))) } satisfies ModeCeilingReply);
   });
   return ceiling;
 }

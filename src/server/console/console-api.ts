@@ -11,7 +11,13 @@ import { AuditSearchError, resolveAuditSearch } from "./audit-search.ts";
 import { z } from "zod";
 import type { ConsoleGuard } from "./routes.ts";
 import type {
+  AuditRecordView,
+  AuditSearchReply,
+  AuditVerify,
+  ConnectionList,
+  DoctorReply,
   FairnessReport,
+  Settings,
   Overview,
   PromptChoice,
   PromptChoices,
@@ -33,8 +39,8 @@ import { HttpError } from "../http-error.ts";
 
 /** The audit trail as the console uses it (governance's `AuditTrail`). */
 export interface AuditPort {
-  search(query: AuditSearch): Promise<unknown[]>;
-  verify(): Promise<{ ok: boolean; checked: number; problems: { seq: number; kind: string; detail: string }[] }>;
+  search(query: AuditSearch): Promise<AuditRecordView[]>;
+  verify(): Promise<AuditVerify>;
 }
 
 /** Connections as the console uses them (the engine's connection registry). */
@@ -171,15 +177,15 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
       throw error;
     }
     const records = await services.audit.search(resolved.query);
-    const actors = records.map((r) => (r as { actor?: unknown }).actor).filter((a): a is string => typeof a === "string");
-    return c.json({ records, matched: resolved.matched, people: await namesOfActors(db, actors) });
+    const actors = records.map((r) => r.actor);
+    return c.json({ records, matched: resolved.matched, people: await namesOfActors(db, actors) } satisfies AuditSearchReply);
   });
 
   api.post("/audit/verify", async (c) => {
     const g = await guard(c, "audit:read");
     if (g instanceof Response) return g;
     if (!services.audit) throw missing("The audit trail");
-    return c.json(await services.audit.verify());
+    return c.json((await services.audit.verify()) satisfies AuditVerify);
   });
 
   api.get("/connections", async (c) => {
@@ -198,7 +204,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
         webhooks: (await services.connections!.webhookHealth?.(conn.id).catch(() => undefined)) ?? [],
       })),
     );
-    return c.json({ connections: withHealth });
+    return c.json({ connections: withHealth } satisfies ConnectionList);
   });
 
   const addSchema = z
@@ -238,7 +244,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
       const rows = await services.connections.doctor(c.req.param("id"));
       return c.json({
         rows: rows.map((r) => ({ check: r.check, ok: r.status === "ok" || r.status === "skip", status: r.status, detail: r.detail, fix: r.fix })),
-      });
+      } satisfies DoctorReply);
     } catch (error) {
       throw new HttpError(400, "doctor_failed", (error as Error).message);
     }
@@ -254,7 +260,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
       ai: services.settings.ai(),
       aiTestable: services.settings.testAi !== undefined,
       oauthAvailable: services.settings.oauthAvailable ?? false,
-    });
+    } satisfies Settings);
   });
 
   api.post("/settings/mode-ceiling", async (c) => {

@@ -14,6 +14,9 @@ import type { Database } from "../../store/index.ts";
 import { errorReply, HttpError } from "../http-error.ts";
 import type {
   ConsoleUser as ContractUser,
+  FourEyesReply,
+  PostingList,
+  ScheduledPanelList,
   People,
   ProposalContextReply,
   ProposalLabels,
@@ -230,7 +233,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (g instanceof Response) return g;
     if (!options.postings) throw new HttpError(501, "not_available", "Listing Lever postings is not available in this deployment.");
     try {
-      return c.json({ postings: await options.postings() });
+      return c.json({ postings: await options.postings() } satisfies PostingList);
     } catch (error) {
       throw new HttpError(502, "lever_failed", `Could not read the postings from Lever: ${(error as Error).message}`);
     }
@@ -303,7 +306,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
   api.get("/settings/four-eyes", async (c) => {
     const g = await guard(c, "connections:read");
     if (g instanceof Response) return g;
-    return c.json({ fourEyes: await fourEyesState(db) });
+    return c.json({ fourEyes: await fourEyesState(db) } satisfies FourEyesReply);
   });
 
   api.put("/settings/four-eyes", async (c) => {
@@ -313,7 +316,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (!body.ok) return body.response;
     await setFourEyes(db, body.value.required, `user:${g.user.id}`);
     logger.info({ by: g.user.id, required: body.value.required }, "four-eyes rule changed");
-    return c.json({ fourEyes: await fourEyesState(db) });
+    return c.json({ fourEyes: await fourEyesState(db) } satisfies FourEyesReply);
   });
 
   api.get("/proposal-labels", async (c) => {
@@ -362,7 +365,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const past = c.req.query("past");
     if (past !== undefined && past !== "true" && past !== "false") throw new HttpError(400, "bad_query", "past: use true or false.");
     c.header("Cache-Control", "no-store");
-    return c.json({ panels: await listScheduledPanels(db, g.caller, { past: past === "true" }) });
+    return c.json({ panels: await listScheduledPanels(db, g.caller, { past: past === "true" }) } satisfies ScheduledPanelList);
   });
 
   // The candidate did not come: whoever may decide proposals may say so, once the panel has started.

@@ -3,36 +3,18 @@
  * and date range — the server resolves names to ids — or by a trace or application id; verify the chain.
  */
 import { useEffect, useState, type FormEvent } from "react";
+import type {
+  AuditMatched as Matched,
+  AuditRecordView as AuditRecord,
+  AuditSearchReply,
+  AuditVerify as VerifyResult,
+  WorkflowList,
+} from "../../../src/contract/console-api.ts";
 import { get, post, type User } from "../api.ts";
 import "../components/search-form.css";
 import { JsonView } from "../components/json-view.tsx";
 import { actorName, rememberPeople } from "../people.ts";
 import { navigate } from "../router.ts";
-
-interface AuditRecord {
-  seq: number;
-  kind: string;
-  traceId: string | null;
-  actor: string;
-  subject: Record<string, string>;
-  data: unknown;
-  createdAt: string;
-  hash: string;
-}
-
-interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  problems: { seq: number; kind: string; detail: string }[];
-  /** The check against the signed anchors kept outside the database. */
-  anchor?: {
-    checked: number;
-    problems: { file: string; kind: string; detail: string }[];
-    last: { anchoredAt: string; ageMs: number; seq: number; recordsSince: number } | null;
-    /** Set when there is no anchor folder or it holds no anchor. */
-    missing: string | null;
-  };
-}
 
 function age(ms: number): string {
   const units: [number, string][] = [
@@ -78,12 +60,6 @@ const FIELDS = ["candidate", "person", "workflow", "from", "to", "trace", "oppor
 type Field = (typeof FIELDS)[number];
 type Search = Partial<Record<Field, string>>;
 
-interface Matched {
-  candidates?: { name: string; applications: number }[];
-  people?: { name: string; email: string }[];
-  workflow?: { id: string; runs: number };
-}
-
 const searchOf = (query: URLSearchParams): Search => Object.fromEntries(FIELDS.flatMap((f) => (query.get(f) ? [[f, query.get(f)!]] : [])));
 
 /** What the names in the search matched, in a sentence. */
@@ -113,7 +89,7 @@ export function AuditPage({ user, query }: { user: User; query: URLSearchParams 
   const search = async (s: Search) => {
     setError(undefined);
     try {
-      const r = await get<{ records: AuditRecord[]; matched?: Matched; people?: Record<string, string> }>(`/console/api/audit?${new URLSearchParams(s)}`);
+      const r = await get<AuditSearchReply>(`/console/api/audit?${new URLSearchParams(s)}`);
       rememberPeople(r.people);
       setRecords(r.records);
       setMatched(r.matched ? matchedText(r.matched) : undefined);
@@ -128,7 +104,7 @@ export function AuditPage({ user, query }: { user: User; query: URLSearchParams 
     const initial = searchOf(query);
     if (Object.keys(initial).length) void search(initial);
     // The workflows to pick from; without them the field still takes an id.
-    get<{ workflows: { id: string; name: string }[] }>("/api/workflows").then(
+    get<WorkflowList>("/api/workflows").then(
       (r) => setWorkflows(r.workflows),
       () => {},
     );

@@ -4,25 +4,12 @@
  * Each links to its proposal, where the day timeline is.
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
+import type { ScheduledPanel as Panel, ScheduledPanelList } from "../../../src/contract/console-api.ts";
 import { get } from "../api.ts";
 import { rangeLabel, viewerZone } from "../components/zoned-time.ts";
 import { useLive } from "../live.ts";
 import { onLinkClick } from "../router.ts";
 import "../components/scheduling.css";
-
-interface Panel {
-  proposalId: string;
-  state: string;
-  candidateName: string | null;
-  postingTitle: string | null;
-  postingId: string | null;
-  stage: string | null;
-  candidateTimezone: string | null;
-  sessions: { title: string; start: string; end: string; interviewers: string[] }[];
-  firstStart: string | null;
-  lastEnd: string | null;
-  detail: string | null;
-}
 
 const STATE_WORDS: Record<string, string> = {
   proposed: "proposed, waiting for a person",
@@ -48,7 +35,7 @@ export function SchedulingPage() {
   const zone = viewerZone();
 
   const load = useCallback(() => {
-    get<{ panels: Panel[] }>(`/console/api/scheduling/panels?past=${past}`).then(
+    get<ScheduledPanelList>(`/console/api/scheduling/panels?past=${past}`).then(
       (r) => {
         setPanels(r.panels);
         setError(undefined);

@@ -3,40 +3,13 @@
  * health, the AI provider with a test button, the mode ceiling switch and the four-eyes rule.
  */
 import { useState, type FormEvent } from "react";
+import type { ConnectionList, DoctorReply, DoctorRowView as DoctorRow, FourEyesReply, ModeCeilingReply, Settings } from "../../../src/contract/console-api.ts";
 import { post, get, put } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { useNotify } from "../notices.tsx";
 import { useFetch } from "../use-fetch.ts";
 import { useLive } from "../live.ts";
 import { actorName, usePeople } from "../people.ts";
-
-interface Connection {
-  id: string;
-  name: string;
-  environment: string;
-  authKind: string;
-  oauthConnected?: boolean;
-  baseUrl: string;
-  webhooks?: { event: string; lastDeliveryAt: string | null; failures: number; deliveries: number }[];
-}
-
-interface DoctorRow {
-  check: string;
-  ok: boolean;
-  status?: string;
-  detail: string;
-  fix?: string;
-}
-
-/** `GET /api/settings/mode-ceiling`: the environment's cap is the upper bound of the console's. */
-interface ModeCeiling {
-  effective: string;
-  environment: string;
-  override: string | null;
-  updatedBy: string | null;
-  updatedAt: string | null;
-  note?: string;
-}
 
 const MODES = ["shadow", "assist", "auto"] as const;
 
@@ -54,31 +27,16 @@ export function ceilingConsequence(mode: string): string {
   return "Workflows set to auto may again write to Lever by themselves (notes, tags, stage moves, archives) when their guards pass.";
 }
 
-/** `GET /console/api/settings/four-eyes`: whether authors may approve their own rubric overrides and prompt versions. */
-interface FourEyes {
-  required: boolean;
-  updatedBy: string | null;
-  updatedAt: string | null;
-}
-
-interface Settings {
-  modeCeiling: string;
-  modeCeilingSwitchable: boolean;
-  aiTestable: boolean;
-  ai: { provider: string; model?: string; configured: boolean };
-  oauthAvailable: boolean;
-}
-
 export function SettingsPage() {
   const notify = useNotify();
-  const connections = useFetch("/console/api/connections", (r) => (r as { connections: Connection[] }).connections);
-  const settings = useFetch("/console/api/settings", (r) => r as Settings);
+  const connections = useFetch("/console/api/connections", (r: ConnectionList) => r.connections);
+  const settings = useFetch("/console/api/settings", (r: Settings) => r);
   const [doctor, setDoctor] = useState<Record<string, DoctorRow[] | string>>({});
   const [form, setForm] = useState({ id: "", name: "", apiKey: "", baseUrl: "", kind: "apiKey", clientId: "", clientSecret: "" });
   const [ceiling, setCeiling] = useState<string | undefined>();
   const [aiTest, setAiTest] = useState<string | undefined>();
-  const live = useFetch("/api/settings/mode-ceiling", (r) => (r as { modeCeiling: ModeCeiling }).modeCeiling);
-  const fourEyes = useFetch("/console/api/settings/four-eyes", (r) => (r as { fourEyes: FourEyes }).fourEyes);
+  const live = useFetch("/api/settings/mode-ceiling", (r: ModeCeilingReply) => r.modeCeiling);
+  const fourEyes = useFetch("/console/api/settings/four-eyes", (r: FourEyesReply) => r.fourEyes);
   const [fourEyesChange, setFourEyesChange] = useState<boolean | undefined>();
   const people = usePeople([live.data?.updatedBy, fourEyes.data?.updatedBy]);
   // Another admin (or another console tab) changed it: show the new value.
@@ -89,7 +47,7 @@ export function SettingsPage() {
   const runDoctor = async (id: string) => {
     setDoctor((d) => ({ ...d, [id]: "running…" }));
     try {
-      const r = await get<{ rows: DoctorRow[] }>(`/console/api/connections/${encodeURIComponent(id)}/doctor`);
+      const r = await get<DoctorReply>(`/console/api/connections/${encodeURIComponent(id)}/doctor`);
       setDoctor((d) => ({ ...d, [id]: r.rows }));
     } catch (e) {
       setDoctor((d) => ({ ...d, [id]: (e as Error).message }));
@@ -111,7 +69,7 @@ export function SettingsPage() {
 
   const saveCeiling = async (mode: string) => {
     try {
-      const r = await put<{ modeCeiling: ModeCeiling }>("/api/settings/mode-ceiling", { mode });
+      const r = await put<ModeCeilingReply>("/api/settings/mode-ceiling", { mode });
       notify(`Mode ceiling set to ${r.modeCeiling.effective}.`);
       live.reload();
       settings.reload();
@@ -122,7 +80,7 @@ export function SettingsPage() {
 
   const saveFourEyes = async (required: boolean) => {
     try {
-      const r = await put<{ fourEyes: FourEyes }>("/console/api/settings/four-eyes", { required });
+      const r = await put<FourEyesReply>("/console/api/settings/four-eyes", { required });
       notify(
         r.fourEyes.required
           ? "Four eyes is on: authors cannot approve their own changes."

@@ -1,22 +1,16 @@
 /** Users: who may sign in and with which role (admins only; the server enforces it). */
 import { useState, type FormEvent } from "react";
+import type { PostingChoice, PostingList, UserList } from "../../../src/contract/console-api.ts";
 import { patch, post, type Role, type User } from "../api.ts";
 import { useNotify } from "../notices.tsx";
 import { useFetch } from "../use-fetch.ts";
 
 const ROLES: Role[] = ["admin", "recruiter", "hiring_manager", "auditor"];
 
-interface PostingChoice {
-  id: string;
-  title: string;
-  state?: string;
-  connectionId: string;
-}
-
 export function UsersPage({ me }: { me: User }) {
   const notify = useNotify();
-  const users = useFetch("/console/api/users", (r) => (r as { users: User[] }).users);
-  const postingList = useFetch("/console/api/postings", (r) => (r as { postings: PostingChoice[] }).postings);
+  const users = useFetch("/console/api/users", (r: UserList) => r.users);
+  const postingList = useFetch("/console/api/postings", (r: PostingList) => r.postings);
   const titles = new Map(postingList.data?.map((p) => [p.id, p.title]));
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [email, setEmail] = useState("");
