@@ -14,6 +14,9 @@
  * its tests had failed, and the file has not had a second chance yet. The second run must pass on its
  * own merits. Both runs are reported, and the notice names the file, the signal and the upstream issue.
  *
+ * `FULCRUM_TEST_CONCURRENCY` sets how many files run at a time instead of two (to measure what a
+ * machine takes; many files spend much of their time waiting on a browser, a server or a timer).
+ *
  * Files start longest first, by the wall time each took last time it was recorded
  * (`test/support/test-durations.json`; files with no time yet go before all of them): with two
  * at a time, a slow file started last would otherwise run alone at the end while the other slot
@@ -69,6 +72,7 @@ export function longestFirst(files: string[], durations: Readonly<Record<string,
 }
 
 const DEFAULT_PATTERNS = ["src/**/*.test.ts", "test/**/*.test.ts"];
+const CONCURRENCY = Number(process.env.FULCRUM_TEST_CONCURRENCY ?? 2);
 const DURATIONS_FILE = process.env.FULCRUM_TEST_DURATIONS ?? join(import.meta.dirname, "..", "test", "support", "test-durations.json");
 
 function readDurations(): Record<string, number> {
@@ -90,7 +94,7 @@ async function runPass(files: string[]): Promise<{ outcomes: FileOutcomes; anyFa
   let anyFailure = false;
   const stream = run({
     files,
-    concurrency: 2,
+    concurrency: CONCURRENCY,
     forceExit: true,
     timeout: 600_000,
   });
@@ -137,6 +141,10 @@ async function testFiles(args: string[]): Promise<string[]> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1) {
+    process.stderr.write(`run-tests: FULCRUM_TEST_CONCURRENCY must be a whole number of at least 1, not "${process.env.FULCRUM_TEST_CONCURRENCY}"\n`);
+    return 2;
+  }
   const record = argv.includes("--record-durations");
   const args = argv.filter((a) => a.length > 0 && a !== "--record-durations");
   const files = longestFirst(await testFiles(args), readDurations()).map((file) => resolve(file));

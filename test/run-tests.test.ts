@@ -123,4 +123,22 @@ describe("npm test's runner", () => {
     const own = recorded[relative(process.cwd(), ran)];
     assert.ok(own !== undefined && own >= 200, JSON.stringify(recorded));
   });
+
+  it("runs as many files at a time as FULCRUM_TEST_CONCURRENCY says, two by default", () => {
+    const runs = (concurrency: string | undefined) => {
+      const log = join(dir, `overlap-${concurrency ?? "default"}.log`);
+      const files = ["one", "two", "three"].map((name) =>
+        file(
+          `overlap-${concurrency ?? "default"}-${name}.test.mjs`,
+          `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(log)}, "start\\n");\ntest("waits", () => new Promise((r) => setTimeout(r, 2000)));\nprocess.on("exit", () => appendFileSync(${JSON.stringify(log)}, "end\\n"));`,
+        ),
+      );
+      const result = runnerWith(concurrency ? { FULCRUM_TEST_CONCURRENCY: concurrency } : {}, ...files);
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+      // How many files had started before the first one ended.
+      return readFileSync(log, "utf8").trim().split("\n").indexOf("end");
+    };
+    assert.equal(runs(undefined), 2);
+    assert.equal(runs("3"), 3);
+  });
 });
