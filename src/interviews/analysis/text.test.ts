@@ -83,6 +83,12 @@ describe("interviewer habits", () => {
       assert.equal(isSmallTalkTurn(t), true, t);
     assert.equal(isSmallTalkTurn("So in that kind of crush, how do you stop the coffee going downhill?"), false);
   });
+  it("finds the question at the end of a recogniser's unpunctuated utterance", () => {
+    assert.equal(isQuestionUtterance("first thing i have to check is your sia badge is that in date"), true);
+    assert.equal(isQuestionUtterance("okay so say you're on a big site at night what does a patrol look like for you"), true);
+    assert.equal(isQuestionUtterance("i keep my voice low and my body language open then i explain what i can do and what i can't"), false);
+    assert.equal(isQuestionUtterance("when there were lots of late checkouts i told my supervisor early so she could move someone to help"), false);
+  });
   it("counts travel and connection checks as small talk", () => {
     for (const t of ["Fine. And how do you get here, do you drive?", "Is the video working for you?", "How was the journey in?"])
       assert.equal(isSmallTalkTurn(t), true, t);
@@ -104,6 +110,11 @@ describe("paraphrases meet", () => {
     assert.deepEqual(topicTokens("a project that got behind schedule"), topicTokens("a project that ran late"));
     assert.deepEqual(topicTokens("How do you keep on top of risks?"), topicTokens("How do you track risks?"));
   });
+  it("gives a short stem back the 'e' a cut suffix took ('biting', 'bites')", () => {
+    assert.deepEqual(topicTokens("biting"), topicTokens("bites"));
+    assert.deepEqual(topicTokens("coding"), topicTokens("code"));
+    assert.deepEqual(topicTokens("sitting"), topicTokens("sit"));
+  });
   it("meets word families the stemmer does not know, and undoubles cut consonants", () => {
     assert.deepEqual(topicTokens("the prescriber"), topicTokens("the prescription"));
     assert.deepEqual(topicTokens("planned"), topicTokens("plan"));
@@ -123,6 +134,8 @@ describe("paraphrases meet", () => {
     assert.deepEqual(topicTokens("someone who won't take their tablets"), topicTokens("someone who refused their tablets"));
     assert.ok(topicTokens("keep it respectful").includes(topicTokens("dignity")[0]!));
     assert.deepEqual(topicTokens("in that crush, keep a clear head"), topicTokens("in the rush, keep calm"));
+    assert.deepEqual(topicTokens("mums and dads"), topicTokens("parents"));
+    assert.deepEqual([...new Set(topicTokens("Excel, lookups"))], topicTokens("spreadsheet"));
   });
   it("names the kind of question asked", () => {
     assert.deepEqual(questionIntents("Have you ever had to calm an upset customer?"), ["intent:past-example"]);
@@ -131,5 +144,6 @@ describe("paraphrases meet", () => {
     assert.deepEqual(questionIntents("Which scan tools have you used?"), ["intent:inventory"]);
     assert.deepEqual(questionIntents("Where do you see yourself in five years?"), ["intent:future"]);
     assert.deepEqual(questionIntents("Can you tell me about a guest who was unhappy, and what you did?"), ["intent:past-example"]);
+    assert.deepEqual(questionIntents("And what made you look at us?"), ["intent:motivation"]);
   });
 });

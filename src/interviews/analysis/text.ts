@@ -64,12 +64,15 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["decision", "decide", "choice", "call", "judgement", "judgment"],
   ["feedback", "criticism", "critique", "review"],
   ["safety", "safe", "hazard", "hazardous", "dangerous", "danger", "incident", "accident", "risk", "protective"],
-  ["plan", "planning", "schedule", "organise", "organize", "put on", "host"],
+  ["plan", "planning", "schedule", "organise", "organize", "put on", "host", "set up"],
   ["goal", "target", "quota", "objective"],
   ["career", "future", "years", "ambition", "aspiration", "long-term", "five"],
   ["leave", "leaving", "quit", "move", "moving", "depart"],
   ["project", "initiative", "piece"],
-  ["data", "numbers", "metrics", "analytics", "analysis", "analyse", "analyze"],
+  ["data", "numbers", "metrics", "analytics", "analysis", "analyse", "analyze", "kpi", "kpis", "measure", "measures", "measuring"],
+  ["spreadsheet", "spreadsheets", "excel", "vlookup", "lookups", "formulas"],
+  ["parent", "parents", "mums and dads", "mum", "mums", "dad", "dads"],
+  ["toddler", "toddlers", "little ones", "tots"],
   ["explain", "communicate", "communication", "present", "presentation", "non-technical", "stakeholder", "stakeholders"],
   [
     "debug",
@@ -177,14 +180,24 @@ const SYNONYM_GROUPS: readonly string[][] = [
 /** A crude English stem: enough to meet "managing"/"managed"/"manages" in one token. */
 export function stem(word: string): string {
   let w = word.toLowerCase().replace(/['’]s$/, "");
-  if (w.length > 5 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
+  if (w.length > 5 && w.endsWith("ing")) w = restoreE(w.slice(0, -3));
   else if (w.length > 4 && /ie[sd]$/.test(w)) w = `${w.slice(0, -3)}y`;
-  else if (w.length > 4 && w.endsWith("ed")) w = undouble(w.slice(0, -2));
+  else if (w.length > 4 && w.endsWith("ed")) w = restoreE(w.slice(0, -2));
   else if (w.length > 4 && w.endsWith("es") && /(?:ss|sh|ch|x)es$/.test(w)) w = w.slice(0, -2);
   else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
   if (w.length > 5 && w.endsWith("ly")) w = w.slice(0, -2);
   if (w.length > 4 && w.endsWith("e")) w = w.slice(0, -1);
   return w;
+}
+
+/**
+ * What is left when "-ing" or "-ed" is cut: a doubled consonant goes ("running" → run), and a
+ * three-letter consonant-vowel-consonant stem gets its "e" back ("biting" → bite, "coded" → code).
+ */
+function restoreE(w: string): string {
+  const undoubled = undouble(w);
+  if (undoubled !== w) return undoubled;
+  return /^[^aeiou][aeiou][^aeiouwxy]$/.test(w) ? `${w}e` : w;
 }
 
 /** "running" → "run", "planned" → "plan": a doubled consonant left by a cut suffix goes (not "ll", "ss"). */
@@ -259,7 +272,7 @@ const INTENTS: readonly [string, RegExp][] = [
   ],
   [
     "motivation",
-    /\b(?:why (?:do you want|are you (?:interested|applying)|this|us|here|now|our|the)|what (?:drew|draws|attracts|attracted|made you apply|is pulling|'s pulling|pulls|interests)|why (?:did you apply|you want))\b/i,
+    /\b(?:why (?:do you want|are you (?:interested|applying)|this|us|here|now|our|the)|what (?:drew|draws|attracts|attracted|made you (?:apply|look|choose|decide|want)|got you into|brings you|brought you|'s brought you|has brought you|is pulling|'s pulling|pulls|interests)|why (?:did you apply|you want))\b/i,
   ],
   [
     "availability",
@@ -308,8 +321,25 @@ export function isQuestionSentence(sentence: string): boolean {
   const s = sentence.trim();
   if (s.endsWith("?")) return true;
   if (isPrompt(s)) return true;
-  // Speech recognisers drop question marks: an interrogative opening without a full stop counts.
-  return INTERROGATIVE.test(s) && !/[.!]$/.test(s);
+  // Speech recognisers drop question marks: an interrogative opening without a full stop counts,
+  if (/[.!]$/.test(s)) return false;
+  const unpunctuated = !/[.!?,;]/.test(s);
+  // (in a long utterance with no punctuation at all, "when there were…" may open a statement)
+  if (INTERROGATIVE.test(s) && !(unpunctuated && words(s).length > TRAILING_QUESTION_WORDS)) return true;
+  // and so does an interrogative clause near the end of an utterance that has no punctuation at all.
+  return unpunctuated && endsInQuestionClause(s);
+}
+
+/** How near the end of an unpunctuated utterance its question clause must start, in words. */
+export const TRAILING_QUESTION_WORDS = 12;
+
+const QUESTION_CLAUSE =
+  /\b(?:(?:what|how|why|when|where|which|who)(?:'s|\s+(?:do|does|did|is|are|was|were|would|will|can|could|should|have|has))\s+(?:you|your|a|an|the|that|it|they|this|there)|(?:do|does|did|can|could|would|will|have|has|are|were|is|was)\s+(?:you|your|that|it|there|they))\b/gi;
+
+function endsInQuestionClause(s: string): boolean {
+  const all = words(s).length;
+  for (const m of s.matchAll(QUESTION_CLAUSE)) if (all - words(s.slice(0, m.index)).length <= TRAILING_QUESTION_WORDS) return true;
+  return false;
 }
 
 /** At most this many words may follow a question put to "you" in the same utterance ("Scan tools, scopes, that sort of thing."). */
