@@ -128,6 +128,8 @@ describe("wide tables on a phone", { skip: browserSkip() }, () => {
     });
     url = running.url;
     const db = running.ctx.db;
+    // Screening in assist, so the candidate's proposals wait in the inbox.
+    await db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('application-screening', 'assist', 'user:admin@example.com')");
     const sandbox = running.sandbox!;
     const posting = [...sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
     adminId = (await createUser(db, { email: "admin@example.com", name: "Ada Admin", role: "admin", password: PASSWORD }, COST)).id;
@@ -205,6 +207,19 @@ describe("wide tables on a phone", { skip: browserSkip() }, () => {
     const cell = nodes.find((n) => (n.role?.value === "cell" || n.role?.value === "gridcell") && /Stella Stacked/.test(n.name?.value ?? ""));
     assert.ok(cell, "the candidate's cell");
     assert.doesNotMatch(cell.name?.value ?? "", /Candidate/, "the cell is named by its value, not its drawn label");
+  });
+
+  it("keeps a short inbox's list as tall as its rows on a phone, so the chosen card follows close below", async () => {
+    const page = await pageAs("admin@example.com", PHONE);
+    await open(page, "/proposals", "Proposals");
+    await page.getByRole("list", { name: "Proposals" }).getByText("Stella Stacked").first().waitFor();
+    const { list, rows } = await page.evaluate(() => ({
+      list: document.querySelector(".vlist")!.getBoundingClientRect().height,
+      rows: document.querySelectorAll(".vrow").length,
+    }));
+    assert.equal(rows, 1, "one card in the inbox");
+    assert.ok(list <= 64 + 1, `the list is ${list} px tall for one row of 64 px`);
+    assert.deepEqual(await seriousAxeViolations(page), []);
   });
 
   it("keeps the columns at desktop width", async () => {

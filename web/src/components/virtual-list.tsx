@@ -9,7 +9,7 @@ import { visibleRange } from "./visible-range.ts";
 export interface VirtualListProps<T> {
   items: readonly T[];
   rowHeight: number;
-  /** Height of the scrolling viewport in pixels. */
+  /** Height of the scrolling viewport in pixels; a list with fewer rows is only as tall as they are. */
   height: number;
   renderRow: (item: T, index: number) => ReactNode;
   getKey: (item: T) => string;
@@ -30,7 +30,9 @@ export function VirtualList<T>({ items, rowHeight, height, renderRow, getKey, ac
     else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
   }, [activeIndex, rowHeight]);
 
-  const { start, end } = visibleRange(scrollTop, height, rowHeight, items.length, overscan);
+  // A short list does not leave an empty box (on a phone it would push the chosen card off screen).
+  const viewport = Math.max(rowHeight, Math.min(height, items.length * rowHeight));
+  const { start, end } = visibleRange(scrollTop, viewport, rowHeight, items.length, overscan);
   const rows: ReactNode[] = [];
   for (let i = start; i < end; i++) {
     const item = items[i]!;
@@ -48,7 +50,15 @@ export function VirtualList<T>({ items, rowHeight, height, renderRow, getKey, ac
     );
   }
   return (
-    <div ref={ref} className="vlist" style={{ height }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} role="region" aria-label={label} tabIndex={0}>
+    <div
+      ref={ref}
+      className="vlist"
+      style={{ height: viewport }}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+    >
       <div role="list" aria-label={label} style={{ height: items.length * rowHeight, position: "relative" }}>
         {rows}
       </div>
