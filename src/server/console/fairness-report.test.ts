@@ -5,6 +5,7 @@ import { startSandbox, type Sandbox } from "../../sandbox/index.ts";
 import { sandboxPermissions } from "../../sandbox/access.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
 import type { EeoAnswers } from "../../sandbox/eeo.ts";
+import { fairnessReportSchema } from "../../contract/console-api.ts";
 import { buildFairnessReport, fairnessCsv, INTERVIEW_STAGE, stagesThroughLever, type FairnessReport, type FairnessTable } from "./fairness-report.ts";
 import { eeoThroughLever } from "./services.ts";
 
@@ -231,6 +232,8 @@ for (const engine of await testEngines()) {
       for (const [name, gender, recommendation, score] of plan) await screened(t.db, { ...common, opportunityId: apply(name, gender), score, recommendation });
 
       const report = await buildFairnessReport(t.db, sources());
+      // What the console's Fairness page reads: no NaN rate, no field left out.
+      fairnessReportSchema.parse(report);
       const table = bySex(report, posting.id);
       assert.deepEqual(table.measures, ["ai", "aiHold", "aiReject", "human", "scoring"]);
       const row = (g: string) => table.rows.find((r) => r.group === g)!;
@@ -473,6 +476,7 @@ for (const engine of await testEngines()) {
       await analysed(t.db, { opportunityId: milo, triageTag: "" }); // analysed without thresholds: no band
 
       const report = await buildFairnessReport(t.db, sources(), now);
+      fairnessReportSchema.parse(report);
       const table = bySex(report, posting.id, INTERVIEW_STAGE);
       assert.deepEqual(table.measures, ["attended", "keptTime", "interviewStrong"]);
       assert.equal(table.firstDecision, false);

@@ -10,6 +10,7 @@ import { leverGateway } from "../../engine/steps/lever-gateway.ts";
 import { testEngines } from "../../store/testing.ts";
 import { startHarness, type Harness } from "../../../test/workflows/harness.ts";
 import { dryRunners, type DryRunnerFactory } from "./dry-runs.ts";
+import { replayResultSchema } from "../../contract/console-api.ts";
 import { LOCAL_ENGINE_NOTE, promptChoices, replayOnHistory } from "./replay.ts";
 import { approvePromptVersion, savePromptVersion } from "./workflow-files.ts";
 
@@ -122,6 +123,8 @@ for (const e of await testEngines()) {
         { workflowId: "application-screening", last: 2, prompt: "resume-evidence@v2" },
         { promptsDir: prompts },
       );
+      // What the console's replay table reads.
+      replayResultSchema.parse(result);
       assert.equal(result.baseline, "resume-evidence@v1 (current: used by this workflow's latest run)");
       assert.equal(result.replayed, "resume-evidence@v2 (picked)");
       assert.deepEqual(result.pinned, { name: "resume-evidence", version: "v2", current: "v1" });
