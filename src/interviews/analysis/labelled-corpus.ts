@@ -1,6 +1,7 @@
 /**
- * The labelled interview corpus in `bench/corpus/interviews/` (hand-written transcripts of ten
- * professions, their question files and labels), read for the accuracy test and the benchmark.
+ * The labelled interview corpus in `bench/corpus/interviews/` (hand-written transcripts, their
+ * question files and labels; a tuning set and batches of held-out interviews), read for the
+ * accuracy test and the benchmark.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
