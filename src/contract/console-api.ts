@@ -703,3 +703,56 @@ export const auditVerifySchema = z.object({
     .optional(),
 });
 export type AuditVerify = z.infer<typeof auditVerifySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The inbox as decisions, and prompt versions.
+
+/** The inbox as decisions: one card per candidate and run, with the recommendation, the score against its bar and why a person is needed. */
+export const proposalCardSchema = z.object({
+  runId: z.string(),
+  workflowId: z.string(),
+  candidateName: z.string().nullable(),
+  postingId: z.string().nullable(),
+  postingTitle: z.string().nullable(),
+  stage: z.string().nullable(),
+  opportunityId: z.string().nullable(),
+  /** The card's proposals, oldest first (the order the workflow made them). */
+  proposals: z.array(z.object({ id: z.string(), kind: z.string(), summary: z.string(), status: z.string() })),
+  /** advance, hold, reject, review (screening), or the interview triage band; null when the run recommends nothing. */
+  recommendation: z.string().nullable(),
+  recommendationReason: z.string().nullable(),
+  /** 0–100, computed by code; null when the run has no score. */
+  score: z.number().nullable(),
+  /** The score the workflow needs to recommend going ahead (`at`), and below which it recommends against. */
+  bar: z.object({ at: z.number(), below: z.number().nullable(), source: z.string() }).nullable(),
+  confidence: z.number().nullable(),
+  /** Why this waits for a person, one sentence each. */
+  needsPerson: z.array(z.string()),
+  createdAt: isoTime,
+});
+/** `GET /console/api/proposal-cards`. */
+export const proposalCardListSchema = z.object({ cards: z.array(proposalCardSchema) });
+export type ProposalCardList = z.infer<typeof proposalCardListSchema>;
+
+/** `GET /console/api/prompts`: each prompt's versions, and those saved but waiting for a second person's approval. */
+export const promptListSchema = z.object({
+  prompts: z.array(
+    z.object({
+      name: z.string(),
+      versions: z.array(z.string()),
+      pending: z.array(z.object({ version: z.string(), author: z.string().nullable(), savedAt: isoTime.nullable() })),
+    }),
+  ),
+});
+export type PromptList = z.infer<typeof promptListSchema>;
+
+/** `GET /console/api/prompts/:name`: the latest version's text. */
+export const promptReplySchema = z.object({ prompt: z.object({ name: z.string(), version: z.string(), text: z.string() }) });
+export type PromptReply = z.infer<typeof promptReplySchema>;
+
+/** `POST /console/api/prompts` (201, pending) and `POST /console/api/prompts/:name/:version/approve`. */
+export const promptSavedSchema = z.object({
+  prompt: z.object({ name: z.string(), version: z.string(), status: z.enum(["pending", "approved"]), selfApproved: z.boolean().optional() }),
+  note: z.string().optional(),
+});
+export type PromptSaved = z.infer<typeof promptSavedSchema>;

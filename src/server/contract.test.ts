@@ -22,6 +22,9 @@ import {
   modeCeilingReplySchema,
   overviewSchema,
   peopleSchema,
+  promptListSchema,
+  promptReplySchema,
+  proposalCardListSchema,
   proposalContextSchema,
   proposalLabelsSchema,
   proposalListSchema,
@@ -195,6 +198,7 @@ for (const e of await testEngines()) {
       const id = proposals.proposals[0]!.id;
       assert.equal((await answers(proposalReplySchema, "GET", `/api/proposals/${id}`)).proposal?.id, id);
       await answers(proposalLabelsSchema, "GET", "/console/api/proposal-labels?status=pending");
+      assert.equal((await answers(proposalCardListSchema, "GET", "/console/api/proposal-cards?status=pending")).cards[0]?.runId, String(runId));
       await answers(proposalContextSchema, "GET", `/console/api/proposals/${id}/context`);
       const decided = await answers(proposalReplySchema, "POST", `/api/proposals/${id}/reject`, { reason: "not now" });
       assert.equal(decided.proposal?.decisions[0]?.reason, "not now");
@@ -217,6 +221,9 @@ for (const e of await testEngines()) {
         [["tagger", 2]],
       );
       assert.match((await answers(workflowFileSchema, "GET", "/console/api/workflows/tagger")).workflow.yaml, /^id: tagger/);
+      const prompts = await answers(promptListSchema, "GET", "/console/api/prompts");
+      assert.ok(prompts.prompts.some((p) => p.name === "resume-evidence"));
+      assert.equal((await answers(promptReplySchema, "GET", "/console/api/prompts/resume-evidence")).prompt.name, "resume-evidence");
       const lowered = await answers(workflowPatchReplySchema, "PATCH", "/api/workflows/tagger", { mode: "shadow" });
       assert.equal(lowered.workflow.mode, "shadow");
       // Raising waits for a second admin (four eyes): 202 with the change.

@@ -21,6 +21,9 @@ import type {
   Overview,
   PromptChoice,
   PromptChoices,
+  PromptList,
+  PromptReply,
+  PromptSaved,
   ReplayResult,
   StartCounts,
   WebhookHours,
@@ -311,12 +314,13 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
       "select name, version, author, created_at from prompt_versions where approved_by is null",
     );
     const authors = new Map(rows.map((r) => [`${r.name}@${r.version}`, { author: r.author, savedAt: new Date(r.created_at).toISOString() }]));
-    return c.json({
+    const reply: PromptList = {
       prompts: listPrompts(services.promptsDir ?? BUILT_IN_PROMPTS_DIR).map((p) => ({
         ...p,
         pending: p.pending.map((version) => ({ version, ...(authors.get(`${p.name}@${version}`) ?? { author: null, savedAt: null }) })),
       })),
-    });
+    };
+    return c.json(reply);
   });
 
   api.get("/prompts/:name", async (c) => {
@@ -324,7 +328,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     if (g instanceof Response) return g;
     const p = latestPrompt(c.req.param("name"), services.promptsDir ?? BUILT_IN_PROMPTS_DIR);
     if (!p) throw new HttpError(404, "not_found", `No prompt "${c.req.param("name")}".`);
-    return c.json({ prompt: { name: c.req.param("name"), ...p } });
+    return c.json({ prompt: { name: c.req.param("name"), ...p } } satisfies PromptReply);
   });
 
   api.post("/prompts", async (c) => {
@@ -336,7 +340,10 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     try {
       const version = await proposePromptVersion(db, parsed.data.name, parsed.data.text, `user:${g.user.id}`, services.promptsDir);
       return c.json(
-        { prompt: { name: parsed.data.name, version, status: "pending" }, note: "saved; workflows run it once someone other than you approves it" },
+        {
+          prompt: { name: parsed.data.name, version, status: "pending" },
+          note: "saved; workflows run it once someone other than you approves it",
+        } satisfies PromptSaved,
         201,
       );
     } catch (error) {
@@ -352,7 +359,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
     if (!services.promptsDir) throw missing("A data folder for saved prompt versions");
     try {
       const { selfApproved } = await approvePromptVersion(db, c.req.param("name"), c.req.param("version"), `user:${g.user.id}`, services.promptsDir);
-      return c.json({ prompt: { name: c.req.param("name"), version: c.req.param("version"), status: "approved", selfApproved } });
+      return c.json({ prompt: { name: c.req.param("name"), version: c.req.param("version"), status: "approved", selfApproved } } satisfies PromptSaved);
     } catch (error) {
       if (error instanceof FourEyesError) throw new HttpError(403, "four_eyes", error.message);
       if (error instanceof PromptSaveError) throw HttpError.of(error.kind, error.message);

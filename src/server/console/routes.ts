@@ -16,6 +16,7 @@ import type {
   ConsoleUser as ContractUser,
   FourEyesReply,
   PostingList,
+  ProposalCardList,
   ScheduledPanelList,
   People,
   ProposalContextReply,
@@ -336,7 +337,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
       throw new HttpError(400, "bad_query", `status: use all, shadow, pending, approved, applied, rejected, expired or failed (got "${status.slice(0, 40)}").`);
     }
     c.header("Cache-Control", "no-store");
-    return c.json({ cards: await proposalCards(db, g.caller, { status: status && status !== "all" ? status : undefined }) });
+    return c.json({ cards: await proposalCards(db, g.caller, { status: status && status !== "all" ? status : undefined }) } satisfies ProposalCardList);
   });
 
   api.get("/proposals/:id/transcript", async (c) => {

@@ -13,7 +13,7 @@ import { Highlighted } from "../components/highlight.tsx";
 import { SchedulingChoice } from "../components/scheduling-choice.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
 import { useLive } from "../live.ts";
-import type { ProposalContext, ProposalList, ProposalReply, ProposalView } from "../../../src/contract/console-api.ts";
+import type { ProposalCardList, ProposalContext, ProposalList, ProposalReply, ProposalView } from "../../../src/contract/console-api.ts";
 import { toProposal, type Proposal } from "../model.ts";
 import { useNotify } from "../notices.tsx";
 import { navigate } from "../router.ts";
@@ -117,7 +117,7 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
     Promise.all([
       loadAllProposals(status),
       // One card per run, with names, postings and stages from the runs' stored Lever context.
-      get<{ cards: DecisionCardData[] }>(`/console/api/proposal-cards?status=${encodeURIComponent(status)}`).catch(() => ({ cards: [] as DecisionCardData[] })),
+      get<ProposalCardList>(`/console/api/proposal-cards?status=${encodeURIComponent(status)}`).catch((): ProposalCardList => ({ cards: [] })),
     ]).then(
       ([raw, { cards: loaded }]) => {
         const byId = new Map(loaded.flatMap((c) => c.proposals.map((p) => [p.id, c] as const)));

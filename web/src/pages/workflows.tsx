@@ -14,6 +14,9 @@ import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
 import type {
   PromptChoice,
+  PromptList,
+  PromptReply,
+  PromptSaved,
   ReplayResult,
   ReplayRow,
   WorkflowFile,
@@ -212,10 +215,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const notify = useNotify();
   const file = useFetch(`/console/api/workflows/${encodeURIComponent(id)}`, (r: { workflow: WorkflowFile }) => r.workflow);
   const all = useFetch("/api/workflows", (r: WorkflowListReply) => r.workflows.map(toWorkflow));
-  const prompts = useFetch(
-    "/console/api/prompts",
-    (r) => (r as { prompts: { name: string; versions: string[]; pending?: { version: string; author: string | null }[] }[] }).prompts,
-  );
+  const prompts = useFetch("/console/api/prompts", (r: PromptList) => r.prompts);
   const live = all.data?.find((w) => w.id === id);
   const wf = { error: file.error, data: file.data && { ...file.data, mode: live?.mode ?? "shadow", enabled: live?.enabled ?? true } };
   const [promptName, setPromptName] = useState<string | undefined>();
@@ -234,7 +234,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
 
   const openPrompt = async (name: string) => {
     try {
-      const r = await get<{ prompt: { text: string; version: string } }>(`/console/api/prompts/${encodeURIComponent(name)}`);
+      const r = await get<PromptReply>(`/console/api/prompts/${encodeURIComponent(name)}`);
       setPromptName(name);
       setPromptText(r.prompt.text);
       setPromptVersion(r.prompt.version);
@@ -246,7 +246,7 @@ function WorkflowDetail({ user, id }: { user: User; id: string }) {
   const savePrompt = async () => {
     if (!promptName) return;
     try {
-      const r = await post<{ prompt: { version: string } }>("/console/api/prompts", { name: promptName, text: promptText });
+      const r = await post<PromptSaved>("/console/api/prompts", { name: promptName, text: promptText });
       notify(`Saved ${promptName} as version ${r.prompt.version}. It runs once someone other than you approves it; replay on history to see what changes.`);
       setPromptVersion(r.prompt.version);
       prompts.reload();
