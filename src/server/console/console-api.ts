@@ -361,7 +361,7 @@ export function mountConsoleApi(api: Hono, guard: ConsoleGuard, services: Consol
       const { selfApproved } = await approvePromptVersion(db, c.req.param("name"), c.req.param("version"), `user:${g.user.id}`, services.promptsDir);
       return c.json({ prompt: { name: c.req.param("name"), version: c.req.param("version"), status: "approved", selfApproved } } satisfies PromptSaved);
     } catch (error) {
-      if (error instanceof FourEyesError) throw new HttpError(403, "four_eyes", error.message);
+      if (error instanceof FourEyesError) throw HttpError.of(error.kind, error.message, "four_eyes");
       if (error instanceof PromptSaveError) throw HttpError.of(error.kind, error.message);
       throw error;
     }

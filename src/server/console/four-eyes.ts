@@ -14,10 +14,10 @@ import type { Database, Queryable } from "../../store/index.ts";
 
 const KEY = "four_eyes";
 
-/** An approval refused because its approver wrote what is approved; answered with HTTP 403. */
+/** An approval refused because its approver wrote what is approved: a `forbidden` refusal. */
 export class FourEyesError extends Error {
   override readonly name = "FourEyesError";
-  readonly status = 403;
+  readonly kind = "forbidden";
 }
 
 /** True unless an admin turned the rule off. */

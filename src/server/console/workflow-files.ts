@@ -107,7 +107,7 @@ export async function proposePromptVersion(db: Database, name: string, text: str
 
 /**
  * Approves a version awaiting approval: from then on workflows that name the prompt run it.
- * Throws FourEyesError when `approver` wrote it and the rule is on; PromptSaveError (404/409)
+ * Throws FourEyesError when `approver` wrote it and the rule is on; PromptSaveError (not_found, conflict)
  * for an unknown or already approved version.
  */
 export async function approvePromptVersion(
