@@ -141,4 +141,17 @@ describe("npm test's runner", () => {
     assert.equal(runs(undefined), 2);
     assert.equal(runs("3"), 3);
   });
+
+  it("gives the test processes Node's compile cache, so module loading (and TypeScript stripping) is paid once, not per file", () => {
+    const seen = join(dir, "compile-cache.txt");
+    const probe = file(
+      "compile-cache.test.mjs",
+      `import { getCompileCacheDir } from "node:module";\ntest("reports", () => writeFileSync(${JSON.stringify(seen)}, String(getCompileCacheDir())));`,
+    );
+    // Started without a cache of its own (NODE_COMPILE_CACHE unset), the runner names one.
+    const { NODE_TEST_CONTEXT: _, NODE_COMPILE_CACHE: __, ...env } = process.env;
+    const result = spawnSync(process.execPath, [RUNNER, probe], { encoding: "utf8", timeout: 60_000, env });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(readFileSync(seen, "utf8"), /node_modules[/\\]\.cache[/\\]node-compile/);
+  });
 });
