@@ -121,6 +121,8 @@ export type Outcome = (
   applied?: { proposal: ProposalRow; key: string | null; result: Record<string, unknown> };
   /** A proposal that does nothing before the step settles (shadow, pending): stored when it settles. */
   create?: NewProposal;
+  /** Pending proposals of the run's later actions, made ahead while it waits (see `proposeAhead`): stored when it settles. */
+  ahead?: NewProposal[];
 };
 
 /** A proposal to store with its step's outcome. */

@@ -8,11 +8,13 @@ import { EngineError } from "../errors.ts";
 import { engineEvents } from "./events.ts";
 import { runRecord, type AuditRecordInput, type DecisionInput, type EngineContext, type ProposalRow } from "./context.ts";
 import { loadRun, scopeOf, stepOutputs } from "./run-state.ts";
+import { withdrawPending } from "./ahead.ts";
 
 /** Approves (optionally with edits) or rejects a pending proposal; records who and why. */
 export async function decideProposal(engine: EngineContext, id: number, input: DecisionInput): Promise<ProposalRow> {
   if (input.decision === "reject" && !input.reason?.trim()) throw new EngineError("invalid", "a rejection needs a reason");
-  const decided = await decideInTransaction(engine, id, input).catch(async (error: unknown) => {
+  const withdrawnIds: number[] = [];
+  const decided = await decideInTransaction(engine, id, input, withdrawnIds).catch(async (error: unknown) => {
     // A withdrawn proposal expires now rather than when its check job comes.
     if ((error as { withdrawn?: boolean }).withdrawn) await checkProposal(engine, id);
     throw error;
@@ -24,11 +26,19 @@ export async function decideProposal(engine: EngineContext, id: number, input: D
     status: decided.status,
     actor: input.actor,
   });
+  for (const w of withdrawnIds)
+    engineEvents.emit("proposal.decided", {
+      proposalId: w,
+      runId: Number(decided.run_id),
+      workflowId: decided.workflow_id,
+      status: "expired",
+      actor: "system",
+    });
   return decided;
 }
 
-async function decideInTransaction(engine: EngineContext, id: number, input: DecisionInput): Promise<ProposalRow> {
-  const { db, dispatcher, audit } = engine;
+async function decideInTransaction(engine: EngineContext, id: number, input: DecisionInput, withdrawnIds: number[]): Promise<ProposalRow> {
+  const { db, dispatcher, auditMany } = engine;
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<ProposalRow>("select * from proposals where id = $1 for update", [id]);
     const p = rows[0];
@@ -50,15 +60,19 @@ async function decideInTransaction(engine: EngineContext, id: number, input: Dec
        where id = $1 returning *`,
       [id, status, JSON.stringify(action), input.edits ? JSON.stringify(input.edits) : null, input.actor, input.reason ?? null, input.decision],
     );
-    // The step continues as a job: it applies the approved action or skips the rejected one.
-    await tx.query(
-      `with step as (update workflow_steps set status = 'pending' where run_id = $1 and step_id = $2 and generation = $3 and status = 'waiting')
-       update workflow_runs set status = 'running', updated_at = now() where id = $1 and status = 'waiting'`,
+    // The step continues as a job: it applies the approved action or skips the rejected one. A
+    // proposal made ahead of the run (see proposeAhead) has no waiting step yet: the run reads the
+    // decision when it gets there, after the steps before it.
+    const { rows: resumed } = await tx.query(
+      `with step as (update workflow_steps set status = 'pending' where run_id = $1 and step_id = $2 and generation = $3 and status = 'waiting' returning id)
+       select id from step`,
       [p.run_id, p.step_id, p.generation],
     );
-    await dispatcher.enqueueStep({ runId: Number(p.run_id), stepId: p.step_id, generation: p.generation }, {}, tx);
-    // Last: the audit chain's head stays locked until this transaction commits.
-    await audit(
+    if (resumed.length > 0) {
+      await tx.query("update workflow_runs set status = 'running', updated_at = now() where id = $1 and status = 'waiting'", [p.run_id]);
+      await dispatcher.enqueueStep({ runId: Number(p.run_id), stepId: p.step_id, generation: p.generation }, {}, tx);
+    }
+    const records: AuditRecordInput[] = [
       {
         kind: "proposal.decided",
         traceId: p.trace_id,
@@ -66,8 +80,24 @@ async function decideInTransaction(engine: EngineContext, id: number, input: Dec
         subject: { connectionId: p.connection_id, opportunityId: p.opportunity_id ?? undefined, runId: String(p.run_id), proposalId: String(id) },
         data: { decision: input.decision, reason: input.reason ?? null, edits: input.edits ?? null },
       },
-      tx,
-    );
+    ];
+    if (input.decision === "reject" && p.kind !== "approval") {
+      // The run's later actions were proposed with this one, on the same grounds: a person who
+      // turns this down has not agreed to them either.
+      const run = await loadRun(tx, Number(p.run_id));
+      if (run) {
+        const w = await withdrawPending(
+          tx,
+          { ...run, generation: p.generation },
+          `withdrawn: the earlier action of this run (step ${p.step_id}) was rejected: ${input.reason!.trim()}`,
+          p.step_id,
+        );
+        records.push(...w.records);
+        withdrawnIds.push(...w.withdrawn.map((x) => Number(x.id)));
+      }
+    }
+    // Last: the audit chain's head stays locked until this transaction commits.
+    await auditMany(records, tx);
     return updated[0]!;
   });
 }
@@ -87,6 +117,7 @@ export async function checkProposal(engine: EngineContext, id: number): Promise<
   const pulled = withdrawn(p);
   if (pulled || (p.expires_at && t >= new Date(p.expires_at).getTime())) {
     const failRun = run.workflow.approval.onExpiry === "fail";
+    const withdrawnIds: number[] = [];
     await db.transaction(async (tx) => {
       const { rowCount } = await tx.query(
         "update proposals set status = 'expired', decided_by = 'system', decided_at = now(), updated_at = now() where id = $1 and status = 'pending'",
@@ -104,7 +135,18 @@ export async function checkProposal(engine: EngineContext, id: number): Promise<
           data: pulled ? { reason } : {},
         },
       ];
-      if (pulled) {
+      // Made ahead of the run (see proposeAhead), its step not reached: the run reads the expiry
+      // when it gets there (and fails then if the workflow says so); nothing else changes now.
+      const { rows: steps } = await tx.query<{ status: string }>("select status from workflow_steps where run_id = $1 and step_id = $2 and generation = $3", [
+        p.run_id,
+        p.step_id,
+        p.generation,
+      ]);
+      const ahead = !pulled && steps[0]?.status !== "waiting";
+      const ends = !ahead && (pulled || failRun);
+      if (ahead) {
+        // The expiry is all there is to record.
+      } else if (pulled) {
         // What the run was about changed (an interview cancelled or moved): its later steps would act on it too.
         await tx.query(
           `with step as (update workflow_steps set status = 'skipped', error = $4, finished_at = now() where run_id = $1 and step_id = $2 and generation = $3)
@@ -128,9 +170,16 @@ export async function checkProposal(engine: EngineContext, id: number): Promise<
         );
         await dispatcher.enqueueStep({ runId: Number(p.run_id), stepId: p.step_id, generation: p.generation }, {}, tx);
       }
+      if (ends) {
+        // The run ends here: what was proposed ahead for its later actions is withdrawn.
+        const w = await withdrawPending(tx, { ...run, generation: p.generation }, `withdrawn: the run ended at step ${p.step_id} (${reason})`, p.step_id);
+        records.push(...w.records);
+        withdrawnIds.push(...w.withdrawn.map((x) => Number(x.id)));
+      }
       await auditMany(records, tx);
     });
-    engineEvents.emit("proposal.decided", { proposalId: id, runId: Number(p.run_id), workflowId: p.workflow_id, status: "expired", actor: "system" });
+    for (const w of [id, ...withdrawnIds])
+      engineEvents.emit("proposal.decided", { proposalId: w, runId: Number(p.run_id), workflowId: p.workflow_id, status: "expired", actor: "system" });
     return;
   }
   if (p.escalate_at && !p.escalated_at && t >= new Date(p.escalate_at).getTime()) {

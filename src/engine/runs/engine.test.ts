@@ -924,5 +924,155 @@ steps:
       assert.equal(done.status, "succeeded");
       assert.deepEqual(done.input, { type: "lever.stage", opportunityId: "o1", stage: "Phone screen" });
     });
+
+    /** The screening in assist: every action of the run waits for a person. */
+    const ASSIST = SCREEN.replace("mode: auto\n", "mode: assist\n");
+    const statuses = async () => (await proposals()).map((p) => `${p.step_id}:${p.status}`);
+    const runStatus = async (runId: number) =>
+      (await t.db.query<{ status: string }>("select status from workflow_runs where id = $1", [runId])).rows[0]!.status;
+    const stepStatuses = async (runId: number) =>
+      (
+        await t.db.query<{ step_id: string; status: string }>("select step_id, status from workflow_steps where run_id = $1 order by position", [runId])
+      ).rows.map((s) => `${s.step_id}:${s.status}`);
+
+    it("proposes a run's note, tags and stage move together in assist, each audited, while the run waits on the first", async () => {
+      const { eng, drain } = engine(ASSIST);
+      const [runId] = await eng.handleEvent(event("together"));
+      await drain();
+      assert.deepEqual(await statuses(), ["note:pending", "tags:pending", "advance:pending"]);
+      const [note, tags, advance] = await proposals();
+      assert.deepEqual(tags!.action, { type: "lever.tags", opportunityId: "o1", add: ["ai-screened", "strong-match"], remove: [] });
+      assert.deepEqual(advance!.action, { type: "lever.stage", opportunityId: "o1", stage: "Phone screen" });
+      assert.deepEqual(tags!.reasons, ["5 years of Go"], "each proposal carries the reasons of the step it is because of");
+      assert.ok(note!.id < tags!.id && tags!.id < advance!.id, "made in the workflow's order");
+      assert.equal(await runStatus(runId!), "waiting");
+      assert.deepEqual(await stepStatuses(runId!), ["context:succeeded", "score:succeeded", "note:waiting"], "the run has not reached the later steps");
+      assert.equal(audit.filter((a) => a.kind === "proposal.created").length, 3);
+      assert.deepEqual(lever.writes, []);
+    });
+
+    it("applies a run's proposals approved all at once in the workflow's order", async () => {
+      const { eng, drain } = engine(ASSIST);
+      const [runId] = await eng.handleEvent(event("approve-all"));
+      await drain();
+      for (const p of await proposals()) await eng.decideProposal(p.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      assert.deepEqual(
+        lever.writes.map((w) => `${w.op}:${w.key}`),
+        [`addNote:fulcrum:run:${runId}:note:1`, `addTags:fulcrum:run:${runId}:tags:1:add`, `changeStage:fulcrum:run:${runId}:advance:1`],
+      );
+      assert.deepEqual(await statuses(), ["note:applied", "tags:applied", "advance:applied"]);
+      assert.equal(await runStatus(runId!), "succeeded");
+      assert.equal(audit.filter((a) => a.kind === "proposal.created").length, 3, "no proposal made twice");
+      assert.equal(audit.filter((a) => a.kind === "lever.write").length, 3);
+    });
+
+    it("holds a stage move approved before the note until the note has been applied", async () => {
+      const { eng, drain } = engine(ASSIST);
+      const [runId] = await eng.handleEvent(event("stage-first"));
+      await drain();
+      const [note, tags, advance] = await proposals();
+      await eng.decideProposal(advance!.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      assert.equal(lever.writes.length, 0, "nothing is written before the note");
+      assert.deepEqual(await statuses(), ["note:pending", "tags:pending", "advance:approved"]);
+      assert.equal(await runStatus(runId!), "waiting", "the run still waits on the note");
+
+      await eng.decideProposal(note!.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      assert.deepEqual(
+        lever.writes.map((w) => w.op),
+        ["addNote"],
+      );
+      assert.deepEqual(await stepStatuses(runId!), ["context:succeeded", "score:succeeded", "note:succeeded", "tags:waiting"]);
+
+      await eng.decideProposal(tags!.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      assert.deepEqual(
+        lever.writes.map((w) => w.op),
+        ["addNote", "addTags", "changeStage"],
+      );
+      assert.equal(await runStatus(runId!), "succeeded");
+      assert.equal((await proposals()).length, 3);
+      assert.equal(audit.filter((a) => a.kind === "proposal.created").length, 3);
+    });
+
+    it("withdraws the run's later proposals, saying why, when a person rejects the note", async () => {
+      const { eng, drain } = engine(ASSIST);
+      const [runId] = await eng.handleEvent(event("reject-note"));
+      await drain();
+      const [note, tags, advance] = await proposals();
+      await eng.decideProposal(note!.id, { actor: "user:ana", decision: "reject", reason: "the score is wrong" });
+      await drain();
+      assert.deepEqual(await statuses(), ["note:rejected", "tags:expired", "advance:expired"]);
+      const reasons = await t.db.query<{ id: number; decision_reason: string; decided_by: string }>(
+        "select id, decision_reason, decided_by from proposals where id = any($1::bigint[]) order by id",
+        [[tags!.id, advance!.id]],
+      );
+      for (const r of reasons.rows) {
+        assert.equal(r.decided_by, "system");
+        assert.match(r.decision_reason, /^withdrawn: the earlier action of this run \(step note\) was rejected/);
+      }
+      const decisions = await t.db.query<{ decision: string }>("select decision from proposal_decisions where proposal_id = any($1::bigint[])", [
+        [tags!.id, advance!.id],
+      ]);
+      assert.deepEqual(
+        decisions.rows.map((d) => d.decision),
+        ["expire", "expire"],
+      );
+      assert.equal(audit.filter((a) => a.kind === "proposal.expired").length, 2);
+      await assert.rejects(eng.decideProposal(tags!.id, { actor: "user:ana", decision: "approve" }), { kind: "conflict" });
+      assert.deepEqual(lever.writes, []);
+      assert.equal(await runStatus(runId!), "succeeded");
+      assert.deepEqual(await stepStatuses(runId!), ["context:succeeded", "score:succeeded", "note:skipped", "tags:skipped", "advance:skipped"]);
+    });
+
+    it("makes no second proposal when the step's settle is lost and its job runs again", async () => {
+      let failed = false;
+      const records: string[] = [];
+      const { eng, drain } = engine(ASSIST, {
+        audit: {
+          append: async (r) => {
+            // The note step's settle (its proposal and the later ones) fails once before commit.
+            if (r.kind === "proposal.created" && !failed) {
+              failed = true;
+              throw new Error("connection lost before commit");
+            }
+            records.push(r.kind);
+          },
+        },
+      });
+      const [runId] = await eng.handleEvent(event("crash"));
+      await drain();
+      assert.ok(failed);
+      assert.deepEqual(await statuses(), ["note:pending", "tags:pending", "advance:pending"]);
+      assert.equal(records.filter((k) => k === "proposal.created").length, 3);
+      // The job delivered again, for each step: nothing new.
+      for (const stepId of ["note", "tags", "advance"]) await eng.executeStep({ runId: runId!, stepId, generation: 1 });
+      await drain();
+      assert.equal((await proposals()).length, 3);
+      assert.equal(records.filter((k) => k === "proposal.created").length, 3);
+    });
+
+    it("waits for an earlier action's result before proposing a step whose input depends on it", async () => {
+      const text = ASSIST.replace('    add: "{{ steps.score.output.tags }}"\n', '    add: ["note-{{ steps.note.output.status }}"]\n');
+      const { eng, drain } = engine(text);
+      const [runId] = await eng.handleEvent(event("depends"));
+      await drain();
+      assert.deepEqual(await statuses(), ["note:pending"], "the tags need the note's result, and the stage move comes after them");
+      await eng.decideProposal((await proposals())[0]!.id, { actor: "user:ana", decision: "approve" });
+      await drain();
+      assert.deepEqual(await statuses(), ["note:applied", "tags:pending", "advance:pending"]);
+      assert.deepEqual((await proposals())[1]!.action.add, ["note-applied"]);
+      assert.equal(await runStatus(runId!), "waiting");
+    });
+
+    it("keeps an approval gate, and an action after it, for when the run gets there", async () => {
+      const text = ASSIST.replace("  - id: tags\n", "  - id: gate\n    type: approval\n    message: Tag and move?\n  - id: tags\n");
+      const { eng, drain } = engine(text);
+      await eng.handleEvent(event("gate-after"));
+      await drain();
+      assert.deepEqual(await statuses(), ["note:pending"]);
+    });
   });
 }

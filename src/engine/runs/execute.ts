@@ -3,7 +3,7 @@
  * through `propose`), and settles its outcome, or records the failed attempt.
  */
 import type { Queryable } from "../../store/index.ts";
-import { evaluate, parseDuration, render, type ActionStep, type Step } from "../workflows/index.ts";
+import { evaluate, isActionStep, parseDuration, render, type ActionStep, type Step } from "../workflows/index.ts";
 import { StepFailure } from "../errors.ts";
 import type { StepJob } from "../ports.ts";
 import { engineEvents } from "./events.ts";
@@ -12,6 +12,7 @@ import { ensureContext, scopeOf } from "./run-state.ts";
 import { storedInput } from "./stored-input.ts";
 import { handleEvent } from "./start.ts";
 import { propose } from "./propose.ts";
+import { proposeAhead, withdrawPending } from "./ahead.ts";
 import { changeAndAudit, settle } from "./settle.ts";
 
 /** Step types that make a proposal (every other type is an action step). */
@@ -71,6 +72,8 @@ export async function executeStep(engine: EngineContext, job: StepJob): Promise<
       state.input = waitInput(until);
       outcome = now() >= until ? { kind: "done", output: { waited: true, until } } : { kind: "wait", until: new Date(until), output: row.output ?? {} };
     } else outcome = await runStep(engine, run, row, step, scope, state);
+    // Waiting for a person on an action: the run's later actions that can be known now wait with it.
+    if (outcome.kind === "waiting" && isActionStep(step)) outcome.ahead = await proposeAhead(engine, run, step, steps);
   } catch (error) {
     await failStep(engine, job, run, row, step, state, error as Error & { retryable?: boolean; retryAt?: unknown });
     return;
@@ -139,6 +142,15 @@ async function failStep(
     );
   if (options.audit?.appendCall) await fail(db);
   else await db.transaction(fail);
+  // What was proposed ahead for the run's later actions is withdrawn: the run will not get there.
+  // (Its own statement: a crash before it leaves them pending on a failed run, decided to no effect.)
+  const withdrawn = await db.transaction(async (tx) => {
+    const w = await withdrawPending(tx, run, `withdrawn: the run failed at step ${step.id}`, step.id);
+    await engine.auditMany(w.records, tx);
+    return w.withdrawn;
+  });
+  for (const p of withdrawn)
+    engineEvents.emit("proposal.decided", { proposalId: Number(p.id), runId: run.id, workflowId: run.workflow_id, status: "expired", actor: "system" });
   engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status: "failed" });
 }
 

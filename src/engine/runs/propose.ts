@@ -6,7 +6,17 @@ import { capMode, decide, type Mode } from "../policy/index.ts";
 import { parseDuration, renderText, type ActionStep, type Step } from "../workflows/index.ts";
 import { applyAction, renderAction, type Action } from "../steps/index.ts";
 import { engineEvents } from "./events.ts";
-import { asArray, type AuditRecordInput, type EngineContext, type Outcome, type ProposalRow, type RunRow, type StepRow, type StepState } from "./context.ts";
+import {
+  asArray,
+  type AuditRecordInput,
+  type EngineContext,
+  type NewProposal,
+  type Outcome,
+  type ProposalRow,
+  type RunRow,
+  type StepRow,
+  type StepState,
+} from "./context.ts";
 import { ensureContext } from "./run-state.ts";
 import { modeFor } from "./modes.ts";
 
@@ -17,31 +27,33 @@ export const PROPOSAL_INSERT = `insert into proposals (id, run_id, step_id, gene
   values (coalesce($26::bigint, nextval(pg_get_serial_sequence('proposals', 'id'))), $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
   on conflict (run_id, step_id, generation) do nothing returning *`;
 
-/** Builds the proposal for an action or approval step and applies the policy to it. */
-export async function propose(
-  engine: EngineContext,
+/** What an action or approval step would do, rendered from the run's scope; `skip` says why an action has nothing to do. */
+export function renderProposal(
   run: RunRow,
-  row: StepRow,
   step: ActionStep | Extract<Step, { type: "approval" }>,
   scope: Record<string, unknown>,
-  seen: StepState,
-): Promise<Outcome> {
-  const { options, now, db, audit } = engine;
-  // The step's input is what the engine rendered (a person's edits show on the proposal, not here).
-  let action: Action;
-  let summary: string;
-  let skip: string | undefined;
-  if (step.type === "approval") {
-    action = { type: "approval" as ActionStep["type"], message: renderText(step.message, scope) };
-    summary = "Approve to continue the workflow";
-  } else ({ action, summary, skip } = renderAction(step, scope, run.opportunity_id ?? undefined));
-  seen.input = action;
-  // An action that has nothing to do by the admin's choice (no form template chosen) is skipped with why.
-  if (skip) return { kind: "skipped", output: { skipped: skip } };
+): { action: Action; summary: string; skip?: string | undefined } {
+  if (step.type === "approval")
+    return { action: { type: "approval" as ActionStep["type"], message: renderText(step.message, scope) }, summary: "Approve to continue the workflow" };
+  return renderAction(step, scope, run.opportunity_id ?? undefined);
+}
 
-  // Read with the step's claim: a job that runs again, or a step resumed after a decision.
-  if (seen.proposal) return outcomeOfExisting(engine, run, seen.proposal);
+/** A proposal decided by policy (shadow, pending, or approved by policy), ready to store. */
+export type DraftProposal = Omit<NewProposal, "status"> & { status: "shadow" | "pending" | "approved" };
 
+/**
+ * The proposal of a rendered action or approval step, decided by policy, before anything is
+ * stored: the parameters of `PROPOSAL_INSERT`, its status and its audit record.
+ */
+export async function draftProposal(
+  engine: EngineContext,
+  run: RunRow,
+  step: ActionStep | Extract<Step, { type: "approval" }>,
+  scope: Record<string, unknown>,
+  { action, summary }: { action: Action; summary: string },
+  proposalId: number | undefined,
+): Promise<DraftProposal> {
+  const { options, now } = engine;
   const basis = step.because ? ((scope.steps as Record<string, { output?: Record<string, unknown> }>)[step.because]?.output ?? {}) : {};
   const meta = (basis.meta ?? {}) as Record<string, unknown>;
   const confidence = typeof basis.confidence === "number" ? basis.confidence : undefined;
@@ -107,7 +119,7 @@ export async function propose(
     run.trace_id,
     status === "approved" ? "policy:auto" : null,
     status === "approved" ? new Date(now()) : null,
-    seen.proposalId ?? null,
+    proposalId ?? null,
   ];
   const record = (id: number): AuditRecordInput => ({
     kind: "proposal.created",
@@ -129,14 +141,35 @@ export async function propose(
     },
   });
 
+  const checkAt = status === "pending" ? (escalateAt && escalateAt < expiresAt! ? escalateAt : expiresAt!) : null;
+  return { params, status, record, checkAt };
+}
+
+/** Builds the proposal for an action or approval step and applies the policy to it. */
+export async function propose(
+  engine: EngineContext,
+  run: RunRow,
+  row: StepRow,
+  step: ActionStep | Extract<Step, { type: "approval" }>,
+  scope: Record<string, unknown>,
+  seen: StepState,
+): Promise<Outcome> {
+  const { options, db, audit } = engine;
+  // The step's input is what the engine rendered (a person's edits show on the proposal, not here).
+  const rendered = renderProposal(run, step, scope);
+  seen.input = rendered.action;
+  // An action that has nothing to do by the admin's choice (no form template chosen) is skipped with why.
+  if (rendered.skip) return { kind: "skipped", output: { skipped: rendered.skip } };
+
+  // Read with the step's claim: a job that runs again, or a step resumed after a decision.
+  if (seen.proposal) return outcomeOfExisting(engine, run, seen.proposal);
+
+  const { action } = rendered;
+  const { params, status, record, checkAt } = await draftProposal(engine, run, step, scope, rendered, seen.proposalId);
   if (status !== "approved") {
     // Nothing happens outside Fulcrum before the step settles: the proposal is stored (and
     // audited) in the step's settle transaction, with its outcome.
-    return {
-      kind: status === "shadow" ? "done" : "waiting",
-      output: { status, action },
-      create: { params, status, record, checkAt: status === "pending" ? (escalateAt && escalateAt < expiresAt! ? escalateAt : expiresAt!) : null },
-    };
+    return { kind: status === "shadow" ? "done" : "waiting", output: { status, action }, create: { params, status, record, checkAt } };
   }
   // An approved proposal is stored before anything is written, so a retry after a crash finds it
   // and repeats the write with the same idempotency key instead of deciding again. With the id the
@@ -183,6 +216,10 @@ export async function outcomeOfExisting(engine: EngineContext, run: RunRow, p: P
   if (p.status === "applied") return { kind: "done", output: base };
   if (p.status === "rejected" || p.status === "expired") {
     if (p.kind === "approval") return { kind: "stop", status: "cancelled", output: base };
+    // Made ahead and expired before the run got here (not withdrawn, which gives a reason): as if
+    // it had expired while the run waited on it.
+    if (p.status === "expired" && !p.decision_reason && run.workflow.approval.onExpiry === "fail")
+      return { kind: "stop", status: "failed", output: base, error: `approval of step ${p.step_id} expired` };
     return { kind: "skipped", output: base };
   }
   return { kind: "stop", status: "failed", output: base, error: `proposal ${p.id} failed` };

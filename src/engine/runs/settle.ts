@@ -9,6 +9,7 @@ import { changedContext, runRecord, type AuditRecordInput, type EngineContext, t
 import { scopeOf } from "./run-state.ts";
 import { storedInput } from "./stored-input.ts";
 import { PROPOSAL_INSERT } from "./propose.ts";
+import { withdrawPending } from "./ahead.ts";
 
 /**
  * Where the run goes after a step: the next step, passing over steps a branch jumped across and
@@ -124,6 +125,8 @@ export async function settle(
   const { next, nextPos, skipped } = route;
   const finished = runStatus !== "running" && runStatus !== "waiting";
   let created: { id: number; status: string } | undefined;
+  const ahead: number[] = [];
+  const withdrawn: number[] = [];
 
   const work = async (q: Queryable) => {
     const records: AuditRecordInput[] = [];
@@ -136,6 +139,28 @@ export async function settle(
       outcome.output = { proposalId: created.id, ...outcome.output };
       records.push(outcome.create.record(created.id));
       if (outcome.create.checkAt) await dispatcher.enqueueProposalCheck(created.id, outcome.create.checkAt, q);
+    } else if (outcome.kind === "waiting" && typeof outcome.output.proposalId === "number") {
+      // Waiting on a proposal made ahead, read with the claim: a person may have decided it since.
+      // Locked until this commits, so a decision either comes first and is seen here, or comes
+      // after and finds the step waiting (and sends it on).
+      const { rows } = await q.query<{ status: string }>("select status from proposals where id = $1 for update", [outcome.output.proposalId]);
+      if (rows[0]?.status !== "pending") throw new Error(`the proposal of step ${step.id} was decided while the step read it; the step runs again`);
+    }
+    for (const a of outcome.ahead ?? []) {
+      // Made ahead of the run (see proposeAhead): one per run, step and generation, so a job that
+      // runs again, or a later step that proposes ahead again, adds nothing.
+      const { rows } = await q.query<ProposalRow>(PROPOSAL_INSERT, a.params);
+      const p = rows[0];
+      if (!p) continue;
+      ahead.push(Number(p.id));
+      records.push(a.record(Number(p.id)));
+      if (a.checkAt) await dispatcher.enqueueProposalCheck(Number(p.id), a.checkAt, q);
+    }
+    if (finished && runStatus !== "succeeded") {
+      // The run ends short of its later actions: what was proposed ahead for them is withdrawn.
+      const w = await withdrawPending(q, run, `withdrawn: the run ${runStatus === "failed" ? "failed" : "was cancelled"} at step ${step.id}`, step.id);
+      records.push(...w.records);
+      withdrawn.push(...w.withdrawn.map((p) => Number(p.id)));
     }
     // The jobs first, so the audit chain's head (locked by the append below) is held the least.
     if (next) await dispatcher.enqueueStep({ runId: run.id, stepId: next.id, generation: run.generation }, {}, q);
@@ -186,9 +211,18 @@ export async function settle(
   // One statement needs no transaction of its own: no proposal to store first, no job to send
   // with it, and an audit sink that folds its records into it.
   const sink = options.audit;
-  const alone = !outcome.create && !next && outcome.kind !== "wait" && (!sink || sink.appendCall !== undefined || (!finished && !outcome.applied));
+  const alone =
+    !outcome.create &&
+    !next &&
+    outcome.kind !== "wait" &&
+    outcome.kind !== "waiting" &&
+    !(finished && runStatus !== "succeeded") &&
+    (!sink || sink.appendCall !== undefined || (!finished && !outcome.applied));
   if (alone) await work(db);
   else await db.transaction(work);
   if (created) engineEvents.emit("proposal.created", { proposalId: created.id, runId: run.id, workflowId: run.workflow_id, status: created.status });
+  for (const id of ahead) engineEvents.emit("proposal.created", { proposalId: id, runId: run.id, workflowId: run.workflow_id, status: "pending" });
+  for (const id of withdrawn)
+    engineEvents.emit("proposal.decided", { proposalId: id, runId: run.id, workflowId: run.workflow_id, status: "expired", actor: "system" });
   engineEvents.emit("run.updated", { runId: run.id, workflowId: run.workflow_id, status: runStatus });
 }
