@@ -3,6 +3,7 @@
  * process per command would cost seconds apiece): exit code and what commander wrote. With `env`,
  * that is the whole environment for the command, and the test's own is put back afterwards.
  */
+import { Readable } from "node:stream";
 import { type Command, CommanderError } from "commander";
 import { buildProgram, main } from "../../src/cli/main.ts";
 
@@ -50,13 +51,14 @@ class ProcessExit extends Error {
  * argument (commander's usage errors, the configuration error's 78), else `process.exitCode`, else 1
  * for an error that would have gone uncaught. For the length of the command, `env` is the whole
  * environment and `cwd` the working folder; both, and the test's `process.exitCode`, are put back
- * afterwards. Only text is captured: the binary chunks the test runner itself writes to standard
+ * afterwards. With `stdin`, the command reads that text, then the end of its input, from
+ * `process.stdin`. Only text is captured: the binary chunks the test runner itself writes to standard
  * output (its report to the parent) pass through. Not for a test about the process itself (signals,
  * exit on a closed pipe, start-up time): spawn the binary there.
  */
 export async function runFulcrumMain(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; stdin?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
@@ -76,8 +78,11 @@ export async function runFulcrumMain(
       if (callback) queueMicrotask(callback);
       return true;
     }) as typeof process.stdout.write;
+  const stdinDescriptor = Object.getOwnPropertyDescriptor(process, "stdin")!;
   let code: number;
   process.exitCode = undefined;
+  if (options.stdin !== undefined)
+    Object.defineProperty(process, "stdin", { value: Readable.from([Buffer.from(options.stdin)]), configurable: true, writable: true });
   if (options.env) process.env = options.env;
   if (options.cwd) process.chdir(options.cwd);
   process.exit = ((exitCode?: number | string | null) => {
@@ -95,6 +100,7 @@ export async function runFulcrumMain(
       err.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
   } finally {
+    Object.defineProperty(process, "stdin", stdinDescriptor);
     process.stdout.write = saved.stdout;
     process.stderr.write = saved.stderr;
     process.exit = saved.exit;

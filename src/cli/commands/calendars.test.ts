@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,21 +6,11 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { calendarSecretContext } from "../../calendars/index.ts";
 import { createSecretBox } from "../../engine/connections/index.ts";
+import { runFulcrumMain } from "../../../test/support/fulcrum-cli.ts";
 
-const MAIN = join(import.meta.dirname, "..", "main.ts");
-
+/** `fulcrum <args>` reading `stdin`, run by the binary's main() in this process (a process per command costs seconds). */
 function fulcrum(args: string[], env: Record<string, string>, stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [MAIN, ...args],
-      { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-    child.stdin!.end(stdin);
-  });
+  return runFulcrumMain(args, { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent", ...env }, stdin });
 }
 
 describe("fulcrum calendars seal", () => {

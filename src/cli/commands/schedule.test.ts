@@ -1,26 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { solveLines, solveStream } from "./schedule.ts";
 import { generateRequest } from "../../scheduling/solver/testing.ts";
+import { runFulcrumMain } from "../../../test/support/fulcrum-cli.ts";
 
-const MAIN = join(import.meta.dirname, "..", "main.ts");
-
+/** `fulcrum <args>` reading `stdin`, run by the binary's main() in this process (a process per command costs seconds). */
 function fulcrum(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [MAIN, ...args],
-      { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent" }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-    child.stdin!.end(stdin ?? "");
-  });
+  return runFulcrumMain(args, { env: { ...process.env, FULCRUM_LOG_LEVEL: "silent" }, stdin: stdin ?? "" });
 }
 
 const REQUEST = {
