@@ -47,6 +47,21 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
+/** Every row of every table the service wrote (its own schema and the job queue's), as text, to grep for a secret. */
+async function databaseText(db: RunningServer["ctx"]["db"]): Promise<string> {
+  const { rows: tables } = await db.query<{ name: string }>(
+    `select format('%I.%I', table_schema, table_name) as name from information_schema.tables
+      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
+  );
+  assert.ok(tables.length > 10, "the dump sees the service's tables");
+  const parts: string[] = [];
+  for (const t of tables) {
+    const { rows } = await db.query<{ text: string | null }>(`select string_agg(t::text, ' ') as text from ${t.name} t`);
+    parts.push(rows[0]?.text ?? "");
+  }
+  return parts.join("\n");
+}
+
 /** The text/plain part of a raw message, quoted-printable decoded. */
 function plainText(raw: string): string {
   const part = raw.split(/Content-Type: text\/plain[^\r\n]*\r\n/)[1] ?? raw;
@@ -150,6 +165,9 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     const all = (await api("/proposals?workflow=interview-scheduling&limit=200")).body.proposals as { opportunityId: string; stepId: string }[];
     assert.equal(all.filter((p) => p.opportunityId === opportunityId && p.stepId === "book").length, 0, "the candidate picks: no booking is proposed");
     assert.equal(proposal.action.to, email);
+    // The proposal a person reads and edits holds a placeholder, not the link.
+    assert.match(String(proposal.action.message), /\[booking link\]/);
+    assert.doesNotMatch(String(proposal.action.message), /\/book\//);
     assert.equal(smtp.inbox.filter((m) => m.to.includes(email)).length, 0, "nothing is sent before approval");
     const approved = await api(`/proposals/${proposal.id}/approve`, { method: "POST", body: {} });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
@@ -159,6 +177,11 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     const link = /(http:\/\/127\.0\.0\.1:\d+\/book\/[A-Za-z0-9_-]{43})/.exec(text)?.[1];
     assert.ok(link, `the e-mail carries the link: ${text}`);
     assert.ok(link.startsWith(running.url), "the link points at this server's public address");
+    // The token is nowhere in the database in clear: not in the run's output, the proposal, the jobs or the audit trail.
+    const token = link.slice(-43);
+    const dump = await databaseText(running.ctx.db);
+    assert.ok(dump.includes("[booking link]"), "the dump holds the placeholder the proposal showed");
+    assert.ok(!dump.includes(token), "the database holds no working booking link");
 
     // The page: whole-panel options, first name only.
     const page = await (await fetch(link)).text();

@@ -5,7 +5,7 @@
  * depend on them and neither on the other.
  */
 import type { Queryable } from "../store/index.ts";
-import type { BookingParams } from "../scheduling/index.ts";
+import type { BookingLinkRef, BookingParams } from "../scheduling/index.ts";
 import type { OpportunityLike, PostingLike } from "./workflows/index.ts";
 
 /** A Lever write's idempotency key and the user it is performed as. */
@@ -196,8 +196,15 @@ export type PanelBooker = (booking: BookingParams, lever: LeverGateway, connecti
 /** Re-books a booked panel for `scheduling.rebook` (the production one: `createPanelRebooker`). */
 export type PanelRebooker = (booking: BookingParams, revision: number, lever: LeverGateway, connectionId: string) => Promise<Record<string, unknown>>;
 
-/** Sends a notification (Slack, Teams, e-mail). */
-export type Notifier = (channel: "slack" | "teams" | "email", to: string, message: { title: string; text: string }) => Promise<void>;
+/**
+ * Sends a notification (Slack, Teams, e-mail). `bookingLink` names the self-scheduling link that
+ * the text's `[booking link]` stands for; the service's notifier puts the link in as it sends.
+ */
+export type Notifier = (
+  channel: "slack" | "teams" | "email",
+  to: string,
+  message: { title: string; text: string; bookingLink?: BookingLinkRef | undefined },
+) => Promise<void>;
 
 /** Appends to the audit trail (governance's hash chain). */
 export interface AuditSink {

@@ -77,7 +77,17 @@ export {
   type LinkLanguage,
 } from "./self-schedule/link-request.ts";
 export { bookingLinkEmail } from "./self-schedule/link-email.ts";
-export { linkTokenContext, bookingLinkUrl, openBookingLink, withoutBookingLink } from "./self-schedule/link-token.ts";
+export {
+  linkTokenContext,
+  bookingLinkUrl,
+  openBookingLink,
+  openStoredBookingLink,
+  withoutBookingLink,
+  fillBookingLink,
+  bookingLinkRefSchema,
+  BOOKING_LINK_PLACEHOLDER,
+  type BookingLinkRef,
+} from "./self-schedule/link-token.ts";
 export {
   chooseMitigations,
   parseMitigations,

@@ -2,11 +2,10 @@
  * Self-scheduling links on the database (`booking_links`, `booking_link_hits`). A link's token is
  * 32 random bytes (256 bits) in base64url; this table keeps only its SHA-256, and the lookup is by
  * hash, so neither these tables nor a timing difference in the lookup give a working token away.
- * The link's URL itself is kept by the run that made it (`scheduling.propose` in link or email
- * mode: its step output, and in email mode the e-mail proposal's text), so a copy of the whole
- * database does hold the live links of those runs. `token_sealed` holds the token sealed with the
- * service's secret key (given as `seal`), so the reminders can repeat the link without the
- * database alone giving it away.
+ * `token_sealed` holds the token sealed with the service's secret key (given as `seal`): the run
+ * that made the link keeps only a reference to its row and a `[booking link]` placeholder, and the
+ * link is opened from the sealed copy when the e-mail is sent, when a reminder repeats it, or when
+ * a coordinator asks for it in the console. A copy of the database alone holds no working link.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Database, Queryable } from "./database.ts";

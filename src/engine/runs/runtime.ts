@@ -16,6 +16,7 @@ import { interviewAiOptions } from "../../interviews/index.ts";
 import { getProposal } from "../proposals/index.ts";
 import { formatProblem, opportunityIdOf, WorkflowSet, type EngineEvent } from "../workflows/index.ts";
 import { createModeCeiling } from "../policy/index.ts";
+import { BOOKING_LINK_PLACEHOLDER, fillBookingLink, openStoredBookingLink } from "../../scheduling/index.ts";
 import { startCalendarWatch } from "./calendar-watch.ts";
 import { loadSecretKey } from "../connections/index.ts";
 import {
@@ -159,6 +160,23 @@ export function createNotifier(o: { smtp?: SmtpSettings | undefined } = {}): Not
   };
 }
 
+/**
+ * A notifier that puts the candidate's self-scheduling link where a message says `[booking link]`
+ * (the message names the link; its token is opened from the sealed copy only now, so neither the
+ * proposal nor the run keeps a working link). When the link cannot be opened, nothing is sent.
+ */
+export function withBookingLinks(
+  notify: Notifier,
+  o: { db: Database; box: CalendarSecrets["box"] | undefined; publicUrl: string | undefined; now?: (() => number) | undefined },
+): Notifier {
+  return async (channel, to, { bookingLink, ...message }) => {
+    if (!bookingLink || !message.text.includes(BOOKING_LINK_PLACEHOLDER)) return notify(channel, to, message);
+    const link = await openStoredBookingLink(o.db, bookingLink, { box: o.box, publicUrl: o.publicUrl, now: new Date(o.now?.() ?? Date.now()) });
+    if (!link.url) throw new StepFailure(`not sent: the message should carry the candidate's booking link, but ${link.reason}`);
+    return notify(channel, to, { ...message, text: fillBookingLink(message.text, link.url) });
+  };
+}
+
 export interface EngineRuntimeOptions {
   config: Config;
   db: Database;
@@ -217,7 +235,11 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
       promptDirs: [...interviewAiOptions.promptDirs, savedPromptsDir(o.config.dataDir)],
     });
   const gateways = new Map<string, LeverGateway>();
-  const notify = o.notify ?? createNotifier({ smtp: o.config.smtp });
+  const notify = withBookingLinks(o.notify ?? createNotifier({ smtp: o.config.smtp }), {
+    db: o.db,
+    box: o.calendarSecrets?.box,
+    publicUrl: o.config.publicUrl,
+  });
   const engine = createWorkflowEngine({
     db: o.db,
     workflows,

@@ -10,7 +10,14 @@ import { signedCall } from "./signed-http.ts";
 import { findFormTemplate, FormMappingError, profileFormFields } from "./profile-form.ts";
 import { sendAssessment, sendToolStatus } from "./tool-calls.ts";
 import type { ToolConfig } from "../../config/index.ts";
-import { BookingParamsError, parseBookingParams, type BookingParams } from "../../scheduling/index.ts";
+import {
+  BOOKING_LINK_PLACEHOLDER,
+  bookingLinkRefSchema,
+  BookingParamsError,
+  parseBookingParams,
+  type BookingLinkRef,
+  type BookingParams,
+} from "../../scheduling/index.ts";
 
 /** What an action will do, with every template resolved. */
 export interface Action {
@@ -101,8 +108,9 @@ export function renderAction(
       const to = renderText(step.to, scope);
       const message = renderText(step.message, scope);
       const subject = step.subject ? renderText(step.subject, scope) : undefined;
+      const bookingLink = message.includes(BOOKING_LINK_PLACEHOLDER) ? bookingLinkOf(scope, step.because) : undefined;
       return {
-        action: { type: step.type, opportunityId, channel: step.channel, to, subject, message },
+        action: { type: step.type, opportunityId, channel: step.channel, to, subject, message, ...(bookingLink ? { bookingLink } : {}) },
         summary:
           step.channel === "email" ? `Send an e-mail${subject ? ` "${subject}"` : ""}` : `Post to ${step.channel === "slack" ? "Slack" : "Microsoft Teams"}`,
       };
@@ -152,6 +160,18 @@ export function renderAction(
       };
     }
   }
+}
+
+/**
+ * The self-scheduling link a notify step's `[booking link]` stands for: the one its `because` step
+ * made (`scheduling.propose`'s `selfSchedule.link`). The action keeps this reference, never the
+ * link; the notifier is given it with the message and puts the link in at send time.
+ */
+function bookingLinkOf(scope: Record<string, unknown>, because: string | undefined): BookingLinkRef | undefined {
+  if (!because) return undefined;
+  const output = (scope.steps as Record<string, { output?: { selfSchedule?: { link?: unknown } } }> | undefined)?.[because]?.output;
+  const parsed = bookingLinkRefSchema.safeParse(output?.selfSchedule?.link);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** A re-booking's booking and revision, checked; a bad one fails the step naming the field. */
@@ -293,9 +313,12 @@ export async function applyAction(action: Action, key: string, deps: ApplyDeps):
     }
     case "notify": {
       if (!deps.notify) throw new StepFailure("no notifier is configured");
+      const bookingLink = bookingLinkRefSchema.safeParse(action.bookingLink);
       await deps.notify(action.channel as "slack" | "teams" | "email", resolveEnv(String(action.to), deps.env), {
         title: String(action.subject ?? "Fulcrum"),
         text: String(action.message),
+        // The notifier puts the link where the text says [booking link] (the proposal kept only this reference).
+        ...(bookingLink.success ? { bookingLink: bookingLink.data } : {}),
       });
       return { sent: true };
     }

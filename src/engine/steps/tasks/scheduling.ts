@@ -11,16 +11,19 @@
  *
  * With `selfSchedule: link` or `email` (default `off`) it also makes the candidate's self-scheduling
  * link for the same panel (same panel key, so the link and an approved proposal cannot both book):
- * `link` shows it beside the proposal for the coordinator to copy into Lever's e-mail; `email`
- * writes the candidate's e-mail with it (`candidateEmail`, sent by a notify step a person approves)
- * instead of proposing a time. Without the candidate's address, `email` falls back to `link`.
+ * `link` offers it beside the proposal for the coordinator to copy into Lever's e-mail (the console's
+ * "Copy link" asks for it); `email` writes the candidate's e-mail with it (`candidateEmail`, sent by
+ * a notify step a person approves) instead of proposing a time. Without the candidate's address,
+ * `email` falls back to `link`. The link's token is a key to the candidate's booking, so the output
+ * keeps only a reference to the link (`selfSchedule.link`) and the
+ * e-mail's text the placeholder `[booking link]`, filled in when the e-mail is sent.
  */
 import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, readAvailability } from "../../../calendars/index.ts";
 import { schedulingConfigSchema, type SchedulingConfig } from "../../../config/index.ts";
 import {
+  BOOKING_LINK_PLACEHOLDER,
   bookingLinkEmail,
-  bookingLinkUrl,
   businessDays,
   candidateTimezone,
   DEFAULT_CANCEL_NOTICE_HOURS,
@@ -31,6 +34,7 @@ import {
   planPanel,
   proposeSchedule,
   readWindow,
+  type BookingLinkRef,
   type LinkRequest,
   type PanelUser,
 } from "../../../scheduling/index.ts";
@@ -114,6 +118,11 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
         `scheduling.propose: selfSchedule is ${selfMode}, but the booking link needs the service's public address: set FULCRUM_PUBLIC_URL (or publicUrl in the config file)`,
       );
     }
+    if (selfMode !== "off" && !dryRun && !settings.secrets?.box) {
+      throw new StepFailure(
+        `scheduling.propose: selfSchedule is ${selfMode}, but the booking link is kept only sealed with the service's secret key, and this process has none`,
+      );
+    }
     const plan = planPanel(scheduling, posting, stage, users);
 
     const app = opp.applications?.find((a): a is ApplicationLike => typeof a === "object" && a !== null);
@@ -175,7 +184,7 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
     });
 
     // The self-scheduling link: only when something fits now (an empty page helps nobody).
-    let self: { mode: SelfScheduleMode; url?: string; expiresAt?: string; alreadyBooked?: boolean; reason?: string } = { mode: "off" };
+    let self: { mode: SelfScheduleMode; link?: BookingLinkRef; expiresAt?: string; alreadyBooked?: boolean; reason?: string } = { mode: "off" };
     let candidateEmail: { due: boolean; to?: string; subject?: string; message?: string } = { due: false };
     if (selfMode !== "off" && proposal.feasible) {
       // Told about moves and cancellations: the workflow's coordinator, else the posting's owner or hiring manager.
@@ -199,9 +208,9 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
         cancelNoticeHours,
       });
       const expiresAt = linkExpiry(now, linkDays);
-      // A dry run makes no link (nothing outside the run is recorded); the URL shows where it would point.
-      // The token is kept sealed with the service's key, so the reminders can repeat the link.
-      const box = settings.secrets?.box;
+      // A dry run makes no link (nothing outside the run is recorded). The token is kept only sealed
+      // with the service's key: the e-mail is given the link when it is sent, the reminders repeat it.
+      const box = settings.secrets!.box!;
       const made = dryRun
         ? { token: "dry-run" }
         : await createBookingLinkStore(db).create({
@@ -210,23 +219,27 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
             requestKey: panelKey,
             request,
             expiresAt,
-            seal: box ? (token) => box.seal(token, linkTokenContext(connectionId, panelKey)) : undefined,
+            seal: (token) => box.seal(token, linkTokenContext(connectionId, panelKey)),
           });
       const mode = selfMode === "email" && candidate.email ? "email" : "link";
       if (made.token) {
-        const url = bookingLinkUrl(settings.publicUrl!, made.token);
+        const link: BookingLinkRef = { connectionId, requestKey: panelKey };
         self = {
           mode,
-          url,
+          link,
           expiresAt: expiresAt.toISOString(),
           ...(selfMode === "email" && mode === "link" ? { reason: "the candidate has no e-mail address in Lever: copy the link into a message by hand" } : {}),
         };
-        if (mode === "email") candidateEmail = { due: true, to: candidate.email!, ...bookingLinkEmail(request, url, expiresAt) };
+        // The notify step that sends it (`because` this step) gives the notifier `link`, which fills the placeholder in.
+        if (mode === "email") candidateEmail = { due: true, to: candidate.email!, ...bookingLinkEmail(request, BOOKING_LINK_PLACEHOLDER, expiresAt) };
       } else {
         self = { mode: "link", alreadyBooked: true, reason: "the candidate already booked with this panel's link" };
       }
     }
-    const linkLine = self.url ? `self-scheduling link for the candidate (books once, works until ${self.expiresAt}): ${self.url}` : undefined;
+    const linkLine =
+      self.link && self.mode === "link"
+        ? `a self-scheduling link for the candidate is ready (books once, works until ${self.expiresAt}): copy it with "Copy link" in the console`
+        : undefined;
     const panelWhat =
       plan.source === "template" ? `panel ${plan.templatePath}` : "the posting's hiring manager and followers (no panel configured for this stage)";
     const context = [`candidate's time zone ${zone.timezone}: ${zone.detail}`, `panel: ${panelWhat}`];
@@ -239,7 +252,7 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       message: proposal.feasible
         ? self.mode === "email"
           ? `A self-scheduling link for ${candidate.name} (${stage.text}) is ready; the e-mail sending it waits for approval`
-          : `${proposal.options.length} options for ${candidate.name} (${stage.text}); the first is proposed for booking, the others are in the evidence${linkLine ? `. Or send the candidate this ${linkLine}` : ""}`
+          : `${proposal.options.length} options for ${candidate.name} (${stage.text}); the first is proposed for booking, the others are in the evidence${linkLine ? `. Or send the candidate ${linkLine}` : ""}`
         : `No interview panel could be proposed for ${str(opp.name) ?? "the candidate"} (${stage.text}): ${proposal.reason}. Schedule it by hand, or change the panel or calendars and run the workflow again.`,
       unreadableCalendars: unreadable,
       // A policy flag: an auto booking falls back to a person when an interviewer's calendar was not read.
