@@ -756,3 +756,58 @@ export const promptSavedSchema = z.object({
   note: z.string().optional(),
 });
 export type PromptSaved = z.infer<typeof promptSavedSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Interviews, scheduling proposals and the sandbox's demo activity.
+
+const timedQuoteSchema = z.object({ start: z.number(), end: z.number(), quote: z.string() });
+
+/** `GET /console/api/proposals/:id/transcript`: an interview-analysis proposal's transcript, a page of segments at a time. */
+export const transcriptReplySchema = z.object({
+  transcript: z.object({
+    proposalId: z.string(),
+    engine: z.string(),
+    source: z.string(),
+    language: z.string(),
+    durationSeconds: z.number(),
+    /** https only; times link to `?t=<seconds>` on it. */
+    playerUrl: z.string().nullable(),
+    /** `index` is the position in the whole transcript, so pages and links agree. */
+    segments: z.array(z.object({ index: z.number().int(), start: z.number(), end: z.number(), text: z.string(), speaker: z.string().optional() })),
+    /** Where this page starts, how many segments the whole transcript has, and where the next page starts (null: none). */
+    from: z.number().int(),
+    total: z.number().int(),
+    next: z.number().int().nullable(),
+    /** Said when the page or a segment was cut. */
+    note: z.string().nullable(),
+    questions: z.array(z.object({ id: z.string(), text: z.string(), asked: timedQuoteSchema.nullable(), answer: timedQuoteSchema.nullable() })),
+    /** Questions the interviewer should not have asked (for the recruiter, never written to Lever). */
+    interviewerCheck: z.array(z.object({ quote: z.string(), start: z.number().nullable(), category: z.string().nullable(), why: z.string().nullable() })),
+    analyzedAt: isoTime.nullable(),
+  }),
+});
+export type TranscriptReply = z.infer<typeof transcriptReplySchema>;
+
+/** `GET /console/api/proposals/:id/scheduling`: a scheduling proposal's options and the calendars its solver saw. */
+export const schedulingContextReplySchema = z.object({
+  scheduling: z.object({
+    feasible: z.boolean(),
+    reason: z.string().nullable(),
+    candidateTimezone: z.string().nullable(),
+    window: z.object({ start: isoTime, end: isoTime, days: z.array(z.string()) }).nullable(),
+    /** Each option's booking is the step's own (sessions, interviewers, rooms), shown as it is. */
+    options: z.array(z.object({ label: z.string(), reasons: z.array(z.string()), booking: z.unknown() })),
+    calendars: z.array(z.unknown()),
+  }),
+});
+export type SchedulingContextReply = z.infer<typeof schedulingContextReplySchema>;
+
+/** `POST /console/api/sandbox/activity`: how much one burst of demo activity made (counts only, never names). */
+export const sandboxBurstSchema = z.object({
+  applications: z.number().int(),
+  stageMoves: z.number().int(),
+  interviews: z.number().int(),
+  feedback: z.number().int(),
+  everySeconds: z.number().nullable(),
+});
+export type SandboxBurst = z.infer<typeof sandboxBurstSchema>;

@@ -13,6 +13,7 @@ import { seedInterviewRun, seedScreeningRun } from "./inbox-testing.ts";
 import { createConsole, createUser } from "./index.ts";
 import { TRANSCRIPT_PAGE_SEGMENTS, type InterviewTranscriptView } from "./interview-transcript.ts";
 import { needsPersonInWords, type ProposalCard } from "./proposal-cards.ts";
+import { apiErrorSchema, transcriptReplySchema } from "../../contract/console-api.ts";
 
 const ENGINES = await testEngines();
 const COST = { N: 1024, r: 8, p: 1 };
@@ -138,6 +139,8 @@ for (const engine of ENGINES) {
     };
     const transcript = async (cookie: string, id: string, query = "") => {
       const res = await send(cookie, `/console/api/proposals/${id}/transcript${query}`);
+      // Every answer is in the console's contract: the transcript, or the one error shape.
+      (res.status === 200 ? transcriptReplySchema : apiErrorSchema).parse(await res.clone().json());
       return { status: res.status, body: (await res.json()) as { transcript?: InterviewTranscriptView; error?: { code: string; message: string } } };
     };
 

@@ -22,8 +22,10 @@ import type {
   ProposalContextReply,
   ProposalLabels,
   RunLabels,
+  SchedulingContextReply,
   Session,
   Status,
+  TranscriptReply,
   UserList,
   UserReply,
 } from "../../contract/console-api.ts";
@@ -348,7 +350,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     const view = await interviewTranscript(db, g.caller, c.req.param("id"), Number(fromText));
     if ("refused" in view) throw HttpError.of(view.refused.kind, view.refused.message);
     c.header("Cache-Control", "no-store");
-    return c.json({ transcript: view });
+    return c.json({ transcript: view } satisfies TranscriptReply);
   });
 
   api.get("/proposals/:id/context", async (c) => {
@@ -383,7 +385,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (g instanceof Response) return g;
     const context = await schedulingContext(db, g.caller, c.req.param("id"));
     if (!context) throw new HttpError(404, "not_found", `No scheduling proposal ${c.req.param("id")} that you may see.`);
-    return c.json({ scheduling: context });
+    return c.json({ scheduling: context } satisfies SchedulingContextReply);
   });
 
   options.extend?.(api, guard);

@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import type { DemoActivity } from "../../sandbox/index.ts";
 import type { ConsoleGuard } from "./routes.ts";
 import { HttpError } from "../http-error.ts";
+import type { SandboxBurst } from "../../contract/console-api.ts";
 
 export type SandboxActivityPort = Pick<DemoActivity, "burst" | "everySeconds">;
 
@@ -29,6 +30,6 @@ export function mountSandboxActivity(api: Hono, guard: ConsoleGuard, activity: S
       interviews: burst.interviews.length,
       feedback: burst.feedback.length,
       everySeconds: activity.everySeconds,
-    });
+    } satisfies SandboxBurst);
   });
 }

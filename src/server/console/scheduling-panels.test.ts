@@ -11,6 +11,7 @@ import { openTestDatabase, testEngines, type TestDatabase } from "../../store/te
 import { createConsole, createUser } from "./index.ts";
 import { panelState, type ScheduledPanel } from "./scheduling-panels.ts";
 import { seedSchedulingProposal } from "./scheduling-testing.ts";
+import { scheduledPanelListSchema, schedulingContextReplySchema } from "../../contract/console-api.ts";
 
 const ENGINES = await testEngines();
 const COST = { N: 1024, r: 8, p: 1 };
@@ -123,7 +124,10 @@ for (const engine of ENGINES) {
     const panels = async (cookie: string, query = "") => {
       const res = await send(cookie, `/console/api/scheduling/panels${query}`);
       assert.equal(res.status, 200);
-      return ((await res.json()) as { panels: ScheduledPanel[] }).panels;
+      const body: unknown = await res.json();
+      // Checked against the console's contract, then read with the server's own type.
+      scheduledPanelListSchema.parse(body);
+      return (body as { panels: ScheduledPanel[] }).panels;
     };
 
     it("lists upcoming panels with their state, candidate, posting, times and interviewers by name, those with no time first", async () => {
@@ -194,6 +198,7 @@ for (const engine of ENGINES) {
     it("gives a scheduling proposal's options and the calendars its solver saw; nothing for a hiring manager's other postings", async () => {
       const res = await send(await signIn("rec@example.com"), `/console/api/proposals/${ids.proposed}/scheduling`);
       assert.equal(res.status, 200);
+      schedulingContextReplySchema.parse(await res.clone().json());
       const { scheduling } = (await res.json()) as {
         scheduling: {
           feasible: boolean;
