@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, it } from "node:test";
 import { startSandbox } from "../../src/sandbox/index.ts";
+import { runFulcrumMain } from "../support/fulcrum-cli.ts";
 
-const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, "../../src/cli/main.ts");
+// Commands run by the binary's main() in this process: a process per command costs seconds of start-up.
 
 describe("fulcrum workflows test (dry run)", () => {
   it("prints the proposals a workflow would make for an event and writes nothing", async () => {
@@ -26,7 +24,8 @@ describe("fulcrum workflows test (dry run)", () => {
     writeFileSync(file, JSON.stringify({ event: "applicationCreated", data: { opportunityId: opp.id } }));
     const env = { ...process.env, FULCRUM_DATA_DIR: join(dir, "data"), FULCRUM_LOG_LEVEL: "silent", LEVER_API_KEY: "", FULCRUM_CONFIG: "" };
     delete (env as Record<string, string | undefined>).FULCRUM_CONFIG;
-    const { stdout } = await run(process.execPath, [MAIN, "workflows", "test", "application-screening", "--event", file], { env, timeout: 120_000 });
+    const { code, stdout, stderr } = await runFulcrumMain(["workflows", "test", "application-screening", "--event", file], { env });
+    assert.equal(code, 0, stderr);
     assert.match(stdout, /dry run of application-screening: run (succeeded|waiting)/);
     assert.match(stdout, /nothing was written/);
     assert.match(stdout, /\[note\] Add a secret note/);
@@ -38,15 +37,10 @@ describe("fulcrum workflows test (dry run)", () => {
     const dir = mkdtempSync(join(tmpdir(), "dry-run-"));
     const file = join(dir, "ev.json");
     writeFileSync(file, "{ not json");
-    await assert.rejects(
-      run(process.execPath, [MAIN, "workflows", "test", "application-screening", "--event", file], {
-        env: { ...process.env, FULCRUM_DATA_DIR: join(dir, "data") },
-      }),
-      (e: { stderr: string; code: number }) => {
-        assert.match(e.stderr, /ev\.json: not valid JSON/);
-        assert.equal(e.code, 2);
-        return true;
-      },
-    );
+    const e = await runFulcrumMain(["workflows", "test", "application-screening", "--event", file], {
+      env: { ...process.env, FULCRUM_DATA_DIR: join(dir, "data") },
+    });
+    assert.match(e.stderr, /ev\.json: not valid JSON/);
+    assert.equal(e.code, 2);
   });
 });
