@@ -110,8 +110,9 @@ for (const e of await testEngines()) {
 
     it("lets a recruiter approve with edits and reject with a reason, and records who", async () => {
       const pending = await call("GET", "/proposals?status=pending", recruiter);
-      const note = pending.json.proposals[0];
-      assert.equal(note.stepId, "note");
+      // The run's note and tags wait together (newest first); the note is applied first.
+      const note = pending.json.proposals.find((p: { stepId: string }) => p.stepId === "note");
+      assert.ok(note, JSON.stringify(pending.json.proposals));
       assert.equal((await call("POST", `/proposals/${note.id}/approve`, recruiter, "{not json")).status, 400);
       const bad = await call("POST", `/proposals/${note.id}/approve`, recruiter, { edits: { opportunityId: "x" } });
       assert.equal(bad.status, 400);
@@ -124,6 +125,7 @@ for (const e of await testEngines()) {
       await drain();
       assert.deepEqual(writes, ["note:Edited hello"]);
       const tag = (await call("GET", "/proposals?status=pending", recruiter)).json.proposals[0];
+      assert.equal(tag.stepId, "tag");
       assert.equal((await call("POST", `/proposals/${tag.id}/reject`, recruiter, {})).status, 400);
       const rejected = await call("POST", `/proposals/${tag.id}/reject`, recruiter, { reason: "not needed" });
       assert.equal(rejected.json.proposal.status, "rejected");
