@@ -177,6 +177,26 @@ export function withBookingLinks(
   };
 }
 
+/** The built-in tasks over the loaded configuration (the config file and the environment). */
+export function configuredTasks(
+  config: Config,
+  o: { calendarSecrets?: CalendarSecrets | undefined; allowHosts?: readonly string[] | undefined; notify: Notifier },
+): ReturnType<typeof builtInTasks> {
+  return builtInTasks({
+    tools: config.tools,
+    scheduling: {
+      calendars: config.calendars,
+      scheduling: config.scheduling,
+      secrets: o.calendarSecrets,
+      publicUrl: config.publicUrl,
+      // The environment's ceiling, else the config file's: reminders go out under neither when it is shadow.
+      modeCeiling: config.modeCeiling,
+    },
+    interviews: { interviews: config.interviews, insecureHosts: o.allowHosts },
+    notify: o.notify,
+  });
+}
+
 export interface EngineRuntimeOptions {
   config: Config;
   db: Database;
@@ -252,12 +272,7 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
     // Read live: the console can lower the ceiling without a restart (never above the environment's).
     modeCeiling: createModeCeiling(o.db, o.config.modeCeiling),
     ai: aiStepRunner(ai),
-    tasks: builtInTasks({
-      tools: o.config.tools,
-      scheduling: { calendars: o.config.calendars, scheduling: o.config.scheduling, secrets: o.calendarSecrets, publicUrl: o.config.publicUrl },
-      interviews: { interviews: o.config.interviews, insecureHosts: o.allowHosts },
-      notify,
-    }),
+    tasks: configuredTasks(o.config, { calendarSecrets: o.calendarSecrets, allowHosts: o.allowHosts, notify }),
     readResume: o.readResume ?? readResumeWithScreening,
     notify,
     audit,

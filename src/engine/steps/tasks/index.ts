@@ -51,6 +51,7 @@ export function builtInTasks(
       calendars: options.scheduling?.calendars,
       secrets: options.scheduling?.secrets,
       publicUrl: options.scheduling?.publicUrl,
+      modeCeiling: options.scheduling?.modeCeiling,
       notify: options.notify,
     }),
     "scheduling.mitigate": schedulingMitigateTask({
@@ -58,6 +59,7 @@ export function builtInTasks(
       scheduling: options.scheduling?.scheduling,
       secrets: options.scheduling?.secrets,
       publicUrl: options.scheduling?.publicUrl,
+      modeCeiling: options.scheduling?.modeCeiling,
       notify: options.notify,
     }),
     // Escalations go out at once through the notifier (a person must act), not as a proposal.

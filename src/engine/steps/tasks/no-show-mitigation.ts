@@ -36,6 +36,7 @@ import {
 import { createBackupHoldStore } from "../../../store/index.ts";
 import { StepFailure } from "../../errors.ts";
 import type { Notifier, TaskHandler } from "../../ports.ts";
+import type { Mode } from "../../policy/index.ts";
 import { autoSendBlock, bookedLink, deliverReminder, reminderSendMode } from "./reminder-delivery.ts";
 
 export interface MitigationTaskSettings {
@@ -46,6 +47,8 @@ export interface MitigationTaskSettings {
   notify?: Notifier | undefined;
   /** The service's public address, for the booking's reschedule link. */
   publicUrl?: string | undefined;
+  /** The configuration's mode ceiling; a shadow ceiling (or the console's) sends nothing. */
+  modeCeiling?: Mode | undefined;
   /** Test seam: the clock. */
   now?: (() => number) | undefined;
 }
@@ -134,7 +137,7 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
       else if (dueReminder(start, [...new Set([...offsets, extra])], now) !== extra)
         extraReminder = { due: false, reason: `the extra reminder goes ${extra} minutes before the start, not now` };
       else {
-        const delivery = { notify: settings.notify, publicUrl: settings.publicUrl, box: settings.secrets?.box };
+        const delivery = { notify: settings.notify, publicUrl: settings.publicUrl, box: settings.secrets?.box, modeCeiling: settings.modeCeiling };
         const workflowId = typeof params.workflow === "string" ? params.workflow : undefined;
         const block = await autoSendBlock({ db, send: reminderSendMode(params.send), dryRun, workflowId, runId: params.run }, delivery);
         const joinUrl = Object.values(row.events)

@@ -28,7 +28,7 @@ export interface ReminderDelivery {
   publicUrl?: string | undefined;
   /** Opens the sealed booking-link token. */
   box?: SecretSealer | undefined;
-  /** The environment's mode ceiling (FULCRUM_MODE_CEILING); the console's live override is read from the database. */
+  /** The configuration's mode ceiling (FULCRUM_MODE_CEILING, else the config file's); the console's live override is read from the database. */
   modeCeiling?: Mode | undefined;
 }
 

@@ -37,7 +37,7 @@ export interface ReminderTaskSettings {
   notify?: Notifier | undefined;
   /** The service's public address, for the booking's reschedule link. */
   publicUrl?: string | undefined;
-  /** The environment's mode ceiling; a shadow ceiling (or the console's) sends nothing. */
+  /** The configuration's mode ceiling (environment, else config file); a shadow ceiling (or the console's) sends nothing. */
   modeCeiling?: Mode | undefined;
   /** Test seam: the clock. */
   now?: (() => number) | undefined;

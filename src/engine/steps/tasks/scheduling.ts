@@ -42,6 +42,7 @@ import { createBookingLinkStore } from "../../../store/index.ts";
 import { StepFailure } from "../../errors.ts";
 import type { ApplicationLike } from "../../workflows/index.ts";
 import type { TaskHandler } from "../../ports.ts";
+import type { Mode } from "../../policy/index.ts";
 
 export interface SchedulingSettings {
   calendars?: CalendarsConfig | undefined;
@@ -52,6 +53,11 @@ export interface SchedulingSettings {
   publicUrl?: string | undefined;
   /** Test seam: the moment proposals are made from (default the clock). */
   now?: (() => number) | undefined;
+  /**
+   * The loaded configuration's mode ceiling (`FULCRUM_MODE_CEILING`, else the config file's): the
+   * reminder tasks send nothing under a shadow one (the console's lower override is read live).
+   */
+  modeCeiling?: Mode | undefined;
 }
 
 const SELF_SCHEDULE_MODES = ["off", "link", "email"] as const;
