@@ -11,7 +11,7 @@ import { webhookRoutes } from "./webhook-routes.ts";
 import { oauthRoutes } from "./oauth/index.ts";
 import { apiRoutes, toolWebhookRoutes } from "./api/index.ts";
 import { consoleAdmin, consoleServicesFor, createConsole } from "./console/index.ts";
-import { bookingPageFor } from "./booking-page/index.ts";
+import { bookingLinkRevealFor, bookingPageFor } from "./booking-page/index.ts";
 import { errorKind, loggablePath } from "./booking-page/routes.ts";
 import { calendarPushRoutesFor } from "./calendar-push-routes.ts";
 
@@ -42,6 +42,7 @@ export function createApp(ctx: AppContext): Hono {
     publicUrl: ctx.config.publicUrl,
     sso: ctx.config.oidc,
     services: consoleServicesFor(ctx),
+    extend: bookingLinkRevealFor(ctx), // "Copy link" for a self-scheduling link the coordinator sends
   });
   app.use("/api/*", consoleApp.apiGuard);
 

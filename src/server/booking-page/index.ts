@@ -9,9 +9,25 @@ import { createSecretBox, leverGateway, loadSecretKey } from "../../engine/index
 import { sendEmail } from "../../notify/index.ts";
 import { createSelfScheduling, type SelfScheduleLever, type SelfScheduling } from "../../scheduling/index.ts";
 import type { AppContext } from "../context.ts";
+import type { SecretSealer } from "../../calendars/index.ts";
+import type { ConsoleGuard } from "../console/index.ts";
+import { mountBookingLinkReveal } from "./link-reveal.ts";
 import { bookingPageRoutes } from "./routes.ts";
 
 export { bookingPageRoutes, BOOKING_PAGE_CSP, type BookingPageOptions } from "./routes.ts";
+
+/** The console's "Copy link" routes over the context's database and secret key (`createConsole`'s `extend`). */
+export function bookingLinkRevealFor(ctx: Pick<AppContext, "config" | "db">): (api: Hono, guard: ConsoleGuard) => void {
+  let box: SecretSealer | undefined;
+  const open = () => {
+    if (!box) {
+      const key = loadSecretKey(ctx.config);
+      box = createSecretBox(key.key, { previous: key.previous });
+    }
+    return box;
+  };
+  return (api, guard) => mountBookingLinkReveal(api, guard, { db: ctx.db, box: open, publicUrl: ctx.config.publicUrl });
+}
 
 /** The self-scheduling service over the context's configuration; undefined without calendars. */
 export function selfSchedulingFor(ctx: Pick<AppContext, "config" | "db" | "connectionRegistry">): SelfScheduling | undefined {
