@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testEngines } from "../../src/store/testing.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
-import { resumeFor, startHarness, type Harness } from "./harness.ts";
+import { resumeFor, SANDBOX_TRIAL_MODES, startHarness, type Harness } from "./harness.ts";
 
 function pickPosting(h: Harness) {
   return [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
@@ -194,6 +194,72 @@ for (const e of await testEngines()) {
       );
       assert.ok(audit.rows.some((r) => r.kind === "proposal.decided" && r.actor === "user:recruiter-1"));
       assert.ok(audit.rows.some((r) => r.kind === "lever.write"));
+    });
+  });
+}
+
+for (const e of await testEngines()) {
+  describe(`application screening in assist, one decision per candidate, on ${e.kind}`, { skip: e.skip }, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness(e.kind, { workflowModes: { ...SANDBOX_TRIAL_MODES, "application-screening": "assist" } });
+    });
+    after(async () => h?.close());
+
+    const ofOpportunity = async (opp: string) =>
+      (await listProposals(h.t.db, { workflowId: "application-screening", limit: 500 })).filter((p) => p.opportunityId === opp).sort((a, b) => a.id - b.id);
+
+    it("proposes the note, tags and stage move together, and applies them approved at once in the workflow's order", async () => {
+      const opp = apply(h, "Together Strong");
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+      const proposals = await ofOpportunity(opp);
+      assert.deepEqual(
+        proposals.map((p) => `${p.stepId}:${p.status}`),
+        ["note:pending", "tags:pending", "advance:pending"],
+      );
+      assert.equal(new Set(proposals.map((p) => p.runId)).size, 1, "one run");
+      const o = h.sandbox.state.opportunities.get(opp)!;
+      assert.equal(notesOf(h, opp).length, 0, "nothing is written before a person decides");
+
+      // Approved newest first, as a person might tick them: Lever still gets them in the workflow's order.
+      for (const p of [...proposals].reverse()) await h.runtime.engine.decideProposal(p.id, { actor: "user:recruiter-1", decision: "approve" });
+      await h.settle();
+      assert.deepEqual(
+        (await ofOpportunity(opp)).map((p) => `${p.stepId}:${p.status}`),
+        ["note:applied", "tags:applied", "advance:applied"],
+      );
+      const writes = await h.t.db.query<{ action: string }>(
+        "select data->'data'->>'action' as action from audit_records where kind = 'lever.write' and opportunity_id = $1 order by seq",
+        [opp],
+      );
+      assert.deepEqual(
+        writes.rows.map((w) => w.action),
+        ["lever.note", "lever.tags", "lever.stage"],
+      );
+      assert.equal(notesOf(h, opp).length, 1);
+      assert.ok(
+        o.tags.some((t) => t.startsWith("fulcrum-screen-")),
+        o.tags.join(),
+      );
+      assert.equal(h.sandbox.state.stages.find((s) => s.id === o.stage)?.text, "Recruiter Screen");
+    });
+
+    it("withdraws the tags and stage move when a person rejects the note, and writes nothing", async () => {
+      const opp = apply(h, "Rejected Note");
+      await h.deliver(["applicationCreated"]);
+      await h.settle();
+      const [note] = await ofOpportunity(opp);
+      await h.runtime.engine.decideProposal(note!.id, { actor: "user:recruiter-1", decision: "reject", reason: "not this candidate's resume" });
+      await h.settle();
+      const after = await ofOpportunity(opp);
+      assert.deepEqual(
+        after.map((p) => `${p.stepId}:${p.status}`),
+        ["note:rejected", "tags:expired", "advance:expired"],
+      );
+      assert.match(after[1]!.decisionReason ?? "", /^withdrawn: the earlier action of this run \(step note\) was rejected/);
+      assert.equal(notesOf(h, opp).length, 0);
+      assert.equal(h.sandbox.state.opportunities.get(opp)!.stage, "applicant-new");
     });
   });
 }
