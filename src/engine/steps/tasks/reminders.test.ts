@@ -169,6 +169,80 @@ for (const engine of await testEngines()) {
       assert.equal((await createReminderStore(t.db).sentFor(key)).filter((r) => r.audience === "alert").length, 1);
     });
 
+    it("sends the recruiter's high no-show-risk alert at once with send: auto, once per panel, audited without the address", async () => {
+      // The same high-risk shape as above: three sessions at night in the candidate's zone, moved twice.
+      const key = "opp-7:onsite";
+      const at = (m: number) => new Date(Date.parse(START) + m * 60_000).toISOString();
+      const p = {
+        ...params(),
+        opportunityId: "opp-7",
+        panelKey: key,
+        candidate: { name: "Ari Away", email: "ari7@mail.example", timezone: "Pacific/Auckland" },
+        sessions: [0, 1, 2].map((n) => ({
+          id: `s${n}`,
+          title: `Session ${n}`,
+          start: at(n * 50),
+          end: at(n * 50 + 45),
+          interviewers: [{ leverUserId: `u${n}`, email: `i7${n}@example.com` }],
+        })),
+      };
+      const bookings = createBookingStore(t.db);
+      await bookings.hold(
+        { panelKey: key, connectionId: "default", opportunityId: "opp-7", paramsHash: "h7", params: p },
+        p.sessions.map((s) => ({ interviewer: s.interviewers[0]!.email, sessionId: s.id, start: s.start, end: s.end })),
+      );
+      await bookings.recordPanel(key, "panel-7");
+      await bookings.setStatus(key, "booked");
+      await t.db.query("update scheduling_bookings set revision = 2 where panel_key = $1", [key]);
+      const mail: { to: string; title: string; text: string }[] = [];
+      const settings: ReminderTaskSettings = { notify: async (_c, to, m) => void mail.push({ to, title: m.title, text: m.text }) };
+      clock = Date.parse(START) - 3_600_000;
+      const outputs = [];
+      for (const n of [0, 1, 2])
+        outputs.push(
+          (await run(
+            {
+              event: { panelId: "panel-7", interviewId: `int-7-${n}`, opportunityId: "opp-7" },
+              with: { offsets: "24h, 1h", send: "auto", alertTo: "recruiter@example.com" },
+            },
+            settings,
+          )) as { alert: boolean; alerted?: { sent?: boolean }; risk: { level: string } },
+        );
+      assert.deepEqual(
+        outputs.map((o) => o.risk.level),
+        ["high", "high", "high"],
+      );
+      const alerts = mail.filter((m) => m.to === "recruiter@example.com");
+      assert.equal(alerts.length, 1, "one alert for the panel's three sessions, sent without waiting for a person");
+      assert.match(alerts[0]!.title, /^No-show risk: interview at /);
+      assert.match(alerts[0]!.text, /No-show risk high for the interview at .*: /);
+      assert.deepEqual(
+        outputs.map((o) => o.alert),
+        [false, false, false],
+        "sent by the task, so the workflow's alert step has nothing left to send",
+      );
+      assert.equal(outputs[0]!.alerted?.sent, true);
+      const { rows: audited } = await t.db.query<{ record: string }>(
+        "select a::text as record from audit_records a where kind = 'scheduling.reminded' and opportunity_id = 'opp-7' and data->'data'->>'audience' = 'alert'",
+      );
+      assert.equal(audited.length, 1, "the alert is audited once");
+      assert.ok(!audited[0]!.record.includes("recruiter@example.com"), "the audit record holds no address");
+
+      // With the workflow in shadow mode, nothing goes out: the alert is left to the (shadow) alert step.
+      await t.db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('alerts-shadow', 'shadow', 'user:ops')");
+      await createReminderStore(t.db).release({ panelKey: key, audience: "alert", offsetMinutes: 60, start: p.sessions[0]!.start });
+      mail.length = 0;
+      const shadow = (await run(
+        {
+          event: { panelId: "panel-7", interviewId: "int-7-0", opportunityId: "opp-7" },
+          with: { offsets: "24h, 1h", send: "auto", alertTo: "recruiter@example.com", workflow: "alerts-shadow" },
+        },
+        settings,
+      )) as { alert: boolean };
+      assert.equal(mail.length, 0);
+      assert.equal(shadow.alert, true);
+    });
+
     it("sends the candidate's reminder at its timer with a reschedule link that opens the booking, and keeps no link in the run", async () => {
       // A panel the candidate booked with their self-scheduling link; the link's token is kept sealed only.
       const key = "opp-4:onsite";

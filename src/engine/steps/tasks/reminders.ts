@@ -6,7 +6,10 @@
  * offset and start, and sends the candidate's reminder (worded from the time actually left, with
  * the video link and the booking's reschedule link) and the not-yet-accepted interviewers' (in
  * their own zones) — or, with `send: approve`, writes them for the workflow's notify steps; see
- * reminder-delivery.ts for why. The output carries the panel's no-show risk and its reasons.
+ * reminder-delivery.ts for why. The output carries the panel's no-show risk and its reasons. A high
+ * risk alerts the recruiter (`with.alertTo`) once per booking, offset and start: sent here with
+ * `send: auto` (an internal e-mail that decides nothing about the candidate, approved with the
+ * booking like the reminders), else left to the workflow's alert step (`alert: true`).
  */
 import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, resolveIdentity } from "../../../calendars/index.ts";
@@ -193,8 +196,16 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       }),
     );
     // The recruiter is alerted once per booking, offset and start, however many sessions' timers fire.
-    const alert =
-      risk.level === "high" && (dryRun || (await store.claim({ panelKey: row.panel_key, audience: "alert", offsetMinutes: offset, start, recipients: 1 })));
+    // With send: auto the alert goes out here, like the reminders (see the file's comment); otherwise
+    // `alert` asks the workflow's alert step to send it (after a person approves, or recorded in shadow).
+    const alertMessage = `No-show risk ${risk.level} for the interview at ${start}: ${risk.reasons.join("; ")}.`;
+    const alertClaim = { panelKey: row.panel_key, audience: "alert" as const, offsetMinutes: offset, start, recipients: 1 };
+    const alertTo = typeof params.alertTo === "string" ? params.alertTo.trim() : "";
+    let alert = false;
+    let alerted: Record<string, unknown> | undefined;
+    if (risk.level === "high" && alertTo !== "" && !block) {
+      alerted = await deliver(alertClaim, [{ to: alertTo, subject: `No-show risk: interview at ${start}`, text: alertMessage }], undefined);
+    } else if (risk.level === "high") alert = dryRun || (await store.claim(alertClaim));
     return {
       due: candidate.due === true || interviewers.due === true,
       sent: candidate.sent === true || interviewers.sent === true,
@@ -207,7 +218,8 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       risk,
       reasons: risk.reasons,
       alert,
-      alertMessage: `No-show risk ${risk.level} for the interview at ${start}: ${risk.reasons.join("; ")}.`,
+      ...(alerted ? { alerted: { sent: alerted.sent === true, ...(alerted.reason ? { reason: alerted.reason } : {}) } } : {}),
+      alertMessage,
     };
   };
 }
