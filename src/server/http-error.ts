@@ -39,8 +39,8 @@ export class HttpError extends Error {
    * @example
    * if (error instanceof EngineError) throw HttpError.of(error.kind, error.message);
    */
-  static of(kind: ErrorKind, message: string, code = CODE_OF_KIND[kind]): HttpError {
-    return new HttpError(STATUS_OF_KIND[kind], code, message);
+  static of(kind: ErrorKind, message: string, code = CODE_OF_KIND[kind], details?: Record<string, unknown>): HttpError {
+    return new HttpError(STATUS_OF_KIND[kind], code, message, details);
   }
 
   toJSON(): ApiErrorBody {

@@ -32,8 +32,7 @@ function postingOf(c: Context): string {
 
 function refused(error: unknown): never {
   if (error instanceof RubricVersionError) {
-    const status = error.code === "invalid" ? 400 : error.code === "not_found" ? 404 : error.code === "forbidden" ? 403 : 409;
-    throw new HttpError(status, error.code === "invalid" ? "bad_rubric" : error.code, error.message, error.path ? { field: error.path } : undefined);
+    throw HttpError.of(error.code, error.message, error.code === "invalid" ? "bad_rubric" : error.code, error.path ? { field: error.path } : undefined);
   }
   throw error;
 }
