@@ -4,6 +4,9 @@ import { testEngines } from "../../src/store/testing.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
 import { resumeFor, SANDBOX_TRIAL_MODES, startHarness, type Harness } from "./harness.ts";
 
+// Awaited before any test is registered (see test/test-files.test.ts).
+const ENGINES = await testEngines();
+
 function pickPosting(h: Harness) {
   return [...h.sandbox.state.postings.values()].find((p) => p.state === "published" && p.content.lists.length > 0)!;
 }
@@ -22,7 +25,7 @@ function notesOf(h: Harness, opportunityId: string): string[] {
   return [...h.sandbox.state.notes.values()].filter((n) => (n as { opportunityId?: string }).opportunityId === opportunityId).map((n) => JSON.stringify(n));
 }
 
-for (const e of await testEngines()) {
+for (const e of ENGINES) {
   describe(`application screening end to end on ${e.kind}`, { skip: e.skip }, () => {
     let h: Harness;
     before(async () => {
@@ -198,7 +201,7 @@ for (const e of await testEngines()) {
   });
 }
 
-for (const e of await testEngines()) {
+for (const e of ENGINES) {
   describe(`application screening in assist, one decision per candidate, on ${e.kind}`, { skip: e.skip }, () => {
     let h: Harness;
     before(async () => {
