@@ -3,15 +3,19 @@
  * database: what the config file says reaches the tasks, not only what the environment says.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadConfig } from "../../config/index.ts";
-import { createBookingStore } from "../../store/index.ts";
+import { linkTokenContext } from "../../scheduling/index.ts";
+import { createBookingLinkStore, createBookingStore } from "../../store/index.ts";
+import { createSecretBox } from "../connections/index.ts";
+import { StepFailure } from "../errors.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../store/testing.ts";
 import type { LeverGateway } from "../ports.ts";
-import { configuredTasks } from "./runtime.ts";
+import { configuredTasks, withBookingLinks } from "./runtime.ts";
 
 const START = "2027-01-12T14:30:00Z";
 
@@ -93,6 +97,43 @@ for (const engine of await testEngines()) {
       assert.match(String((shadow.output.candidate as Record<string, unknown>).reason), /mode ceiling is shadow/);
       const open = await remind("auto", "modeCeiling: auto\n");
       assert.ok(open.sent.includes("casey@mail.example"), `the same reminder goes out without it: ${JSON.stringify(open.output)}`);
+    });
+
+    it("puts the candidate's booking link into an e-mail only as it is sent, and sends nothing when the link cannot be opened", async () => {
+      const box = createSecretBox(randomBytes(32));
+      const requestKey = "opp-9:st-onsite:trace-9";
+      const { token } = await createBookingLinkStore(t.db).create({
+        connectionId: "default",
+        opportunityId: "opp-9",
+        requestKey,
+        request: { opportunityId: "opp-9" },
+        expiresAt: new Date(Date.now() + 86_400_000),
+        seal: (tk) => box.seal(tk, linkTokenContext("default", requestKey)),
+      });
+      const sent: { to: string; text: string }[] = [];
+      const notify = withBookingLinks(async (_c, to, m) => void sent.push({ to, text: m.text }), { db: t.db, box, publicUrl: "https://fulcrum.example/" });
+      const text = "Hello Ana,\n\npick a time here:\n[booking link]\n";
+      await notify("email", "ana@mail.example", { title: "Choose a time", text, bookingLink: { connectionId: "default", requestKey } });
+      assert.deepEqual(sent, [{ to: "ana@mail.example", text: `Hello Ana,\n\npick a time here:\nhttps://fulcrum.example/book/${token}\n` }]);
+
+      // Another key cannot open it, and an unknown link is not made up: nothing goes out, the step says why.
+      const wrongKey = withBookingLinks(async (_c, to, m) => void sent.push({ to, text: m.text }), {
+        db: t.db,
+        box: createSecretBox(randomBytes(32)),
+        publicUrl: "https://fulcrum.example/",
+      });
+      await assert.rejects(
+        wrongKey("email", "ana@mail.example", { title: "t", text, bookingLink: { connectionId: "default", requestKey } }),
+        (e: Error) => e instanceof StepFailure && /booking link could not be opened/.test(e.message),
+      );
+      await assert.rejects(
+        notify("email", "ana@mail.example", { title: "t", text, bookingLink: { connectionId: "default", requestKey: "nope" } }),
+        (e: Error) => e instanceof StepFailure && /no longer exists/.test(e.message),
+      );
+      assert.equal(sent.length, 1);
+      // A message with no placeholder (a person took it out) goes as written.
+      await notify("email", "ana@mail.example", { title: "t", text: "No link here.", bookingLink: { connectionId: "default", requestKey } });
+      assert.equal(sent.at(-1)!.text, "No link here.");
     });
 
     it("sends no extra reminder for a high no-show risk under a shadow mode ceiling set only in the config file", async () => {
