@@ -124,6 +124,7 @@ describe("a screened candidate's actions as one decision card, in Chromium", { s
       assert.match(items[0]!, /Add a secret note/);
       assert.match(items[1]!, /add tags/);
       assert.match(items[2]!, /Move to stage Recruiter Screen/);
+      await decision.getByText("Fulcrum carries them out in this order").waitFor();
       assert.deepEqual(await seriousAxeViolations(page), []);
 
       await page.getByRole("button", { name: "Approve all 3" }).click();

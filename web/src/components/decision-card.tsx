@@ -128,6 +128,9 @@ export function DecisionHead({
             ))}
           </ul>
           {card.proposals.length > MAX_LISTED && <p className="muted">and {card.proposals.length - MAX_LISTED} more of this run.</p>}
+          <p className="muted card-actions-order">
+            Fulcrum carries them out in this order: one approved early waits for those above it, and rejecting one withdraws those below it that still wait.
+          </p>
         </div>
       )}
     </section>
