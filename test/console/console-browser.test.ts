@@ -378,7 +378,7 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     const page = await pageAs("admin@example.com");
     await page.goto(`${url}/workflows`);
     const screening = page.getByRole("list", { name: "Mode of each action of Application screening" });
-    await screening.locator("li", { hasText: "(lever.note)" }).filter({ hasText: "auto: the workflow's mode (set by user:admin@example.com)" }).waitFor();
+    await screening.locator("li", { hasText: "(lever.note)" }).filter({ hasText: "auto: the workflow's mode (set by admin@example.com)" }).waitFor();
     await screening.locator("li", { hasText: "(lever.stage)" }).filter({ hasText: "assist: modes.lever.stage" }).waitFor();
     const packet = page.getByRole("list", { name: "Mode of each action of Interview packet" });
     await packet.locator("li", { hasText: "(lever.note)" }).filter({ hasText: "shadow: the workflow's mode in its file" }).waitFor();

@@ -186,10 +186,10 @@ function PendingChange({ workflow, user, admin, onDecide }: { workflow: Workflow
   );
 }
 
-/** Each action with the mode it really runs in and the layer that decided it (the lowest wins). */
 /** A recorded actor inside the engine's words ("set by user:<id>"). */
 const ACTOR_IN_TEXT = /\buser:[^\s),;]+/g;
 
+/** Each action with the mode it really runs in and the layer that decided it (the lowest wins). */
 function ActionModes({ workflow }: { workflow: Workflow }) {
   // The engine says who chose the mode as it is recorded; the page shows the person's name.
   const people = usePeople(workflow.actionModes.flatMap((a: ActionModeView) => a.reason.match(ACTOR_IN_TEXT) ?? []));
