@@ -1067,6 +1067,23 @@ steps:
       assert.equal(await runStatus(runId!), "waiting");
     });
 
+    it("withdraws the proposals still waiting from before when a run is re-run", async () => {
+      const { eng, drain } = engine(ASSIST);
+      const [runId] = await eng.handleEvent(event("rerun-waiting"));
+      await drain();
+      await eng.rerunFrom(runId!, "note");
+      await drain();
+      const rows = await t.db.query<{ step_id: string; generation: number; status: string; decision_reason: string | null }>(
+        "select step_id, generation, status, decision_reason from proposals where run_id = $1 order by id",
+        [runId],
+      );
+      assert.deepEqual(
+        rows.rows.map((r) => `${r.step_id}:${r.generation}:${r.status}`),
+        ["note:1:expired", "tags:1:expired", "advance:1:expired", "note:2:pending", "tags:2:pending", "advance:2:pending"],
+      );
+      assert.equal(rows.rows[0]!.decision_reason, "withdrawn: the run was re-run from step note");
+    });
+
     it("keeps an approval gate, and an action after it, for when the run gets there", async () => {
       const text = ASSIST.replace("  - id: tags\n", "  - id: gate\n    type: approval\n    message: Tag and move?\n  - id: tags\n");
       const { eng, drain } = engine(text);

@@ -2,13 +2,18 @@
 import { EngineError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { loadRun } from "./run-state.ts";
+import { withdrawPending } from "./ahead.ts";
+import { engineEvents } from "./events.ts";
 
 /** Starts a new generation of the run at `stepId`, keeping the outputs of the steps before it. */
 export async function rerunFrom(engine: EngineContext, runId: number, stepId: string): Promise<void> {
-  const { db, dispatcher, audit } = engine;
+  const { db, dispatcher, auditMany } = engine;
+  const withdrawn: number[] = [];
+  let workflowId = "";
   await db.transaction(async (tx) => {
     const run = await loadRun(tx, runId);
     if (!run) throw new EngineError("not_found", `no run ${runId}`);
+    workflowId = run.workflow_id;
     // Its event's personal data was deleted (a candidate forgotten, a retention period ended): nothing to run on.
     if ((run.event.data as Record<string, unknown> | undefined)?.forgotten === true)
       throw new EngineError("conflict", `run ${runId} cannot be re-run: what its event carried was forgotten (deleted on request or at the end of retention)`);
@@ -34,9 +39,16 @@ export async function rerunFrom(engine: EngineContext, runId: number, stepId: st
       [runId, gen, stepId],
     );
     await dispatcher.enqueueStep({ runId, stepId, generation: gen }, {}, tx);
-    await audit(
-      { kind: "run.rerun", traceId: run.trace_id, actor: "system", subject: { runId: String(runId) }, data: { fromStep: stepId, generation: gen } },
+    // Proposals of the earlier generation still waiting would be decided to no effect: the new one proposes again.
+    const w = await withdrawPending(tx, run, `withdrawn: the run was re-run from step ${stepId}`);
+    withdrawn.push(...w.withdrawn.map((p) => Number(p.id)));
+    await auditMany(
+      [
+        { kind: "run.rerun", traceId: run.trace_id, actor: "system", subject: { runId: String(runId) }, data: { fromStep: stepId, generation: gen } },
+        ...w.records,
+      ],
       tx,
     );
   });
+  for (const id of withdrawn) engineEvents.emit("proposal.decided", { proposalId: id, runId, workflowId, status: "expired", actor: "system" });
 }
