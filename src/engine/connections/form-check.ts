@@ -9,7 +9,7 @@
  * when the form is written (`profile-form.ts` maps both).
  */
 import { render, type Step, type Workflow } from "../workflows/index.ts";
-import { findFormTemplate, formFieldProblems, type FormFieldLike, type FormTemplateLike } from "../steps/profile-form.ts";
+import { findFormTemplate, formFieldProblems, type FormFieldLike, type FormTemplateLike } from "../steps/index.ts";
 import { RECOMMENDATIONS, SCREENING_TIERS } from "../../screening/index.ts";
 import type { LeverAccountApi } from "./ports.ts";
 

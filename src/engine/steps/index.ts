@@ -6,3 +6,4 @@ export { fetchContext, postingIdOf, MAX_RESUME_TEXT } from "./context.ts";
 export { builtInTasks, forgetInterviewTranscripts, forgetToolCandidates, readResumeWithScreening } from "./tasks/index.ts";
 export { getBackfill, requestBackfill, startBackfillWorker, updateScreeningIndex, type BackfillRequest, type BackfillRow } from "./tasks/screening-index.ts";
 export { createPanelBooker, createPanelRebooker } from "./scheduling-book.ts";
+export { findFormTemplate, formFieldProblems, type FormFieldLike, type FormTemplateLike } from "./profile-form.ts";

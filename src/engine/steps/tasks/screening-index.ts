@@ -12,8 +12,7 @@ import { backfillProfiles, updateIndexFromWebhook } from "../../../screening/ind
 import type { Database, Queryable } from "../../../store/index.ts";
 import type { createEmbedder } from "../../../ai/index.ts";
 import type { JobQueue } from "../../queue/index.ts";
-import type { Workflow } from "../../workflows/index.ts";
-import type { EngineEvent } from "../../workflows/event.ts";
+import type { EngineEvent, Workflow } from "../../workflows/index.ts";
 
 const INDEX_EVENTS = new Set(["candidateArchiveChange", "candidateStageChange", "candidateHired", "candidateDeleted", "applicationCreated"]);
 
