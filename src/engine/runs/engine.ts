@@ -5,9 +5,10 @@
  * crash never loses a step or runs one twice into Lever (writes carry the step's idempotency key).
  *
  * Its parts, each with its SQL: `start.ts` (events → runs), `execute.ts` (a step job),
- * `propose.ts` (an action's proposal, and applying it), `settle.ts` (a step's outcome, the run's
- * next step), `decide.ts` (decisions, timeouts), `rerun.ts`, `modes.ts` (effective modes), over
- * the context they share (`context.ts`) and the run as steps read it (`run-state.ts`).
+ * `propose.ts` (an action's proposal, and applying it), `ahead.ts` (a waiting run's later actions
+ * proposed with it), `settle.ts` (a step's outcome, the run's next step), `decide.ts` (decisions,
+ * timeouts), `rerun.ts`, `modes.ts` (effective modes), over the context they share
+ * (`context.ts`) and the run as steps read it (`run-state.ts`).
  */
 import type { Mode } from "../policy/index.ts";
 import type { EngineEvent } from "../workflows/index.ts";
