@@ -38,6 +38,7 @@ export {
   proposalLabelRows,
   runLabelRows,
   proposalContextRow,
+  proposalPostingId,
   type CandidateLabelRow,
   type ProposalLabelFilter,
   type ProposalContextRow,
@@ -45,6 +46,15 @@ export {
 export { screeningRunRows, interviewTriageRows, type ScreeningRunRow, type InterviewTriageRow } from "./read-models/screening-outcomes.ts";
 export { proposalsOfRun, latestPromptUsed, recentRealRuns, type ProposalBrief, type ReplayableRun } from "./read-models/replay-history.ts";
 export { startCounts, webhookHours, type StartCounts, type WebhookHour } from "./read-models/start-overview.ts";
+export {
+  schedulingPanelRows,
+  schedulingProposeOutput,
+  bookingProposalPanel,
+  type SchedulingPanelRow,
+} from "./read-models/scheduling-proposals.ts";
+export { interviewProposalRow, type InterviewProposalRow } from "./read-models/interview-runs.ts";
+export { applicationsNamed, workflowTraceIds, type NamedApplication } from "./read-models/audit-subjects.ts";
+export { webhookHealth, type WebhookEventHealth } from "./read-models/webhook-health.ts";
 
 // The engine's parts.
 export {

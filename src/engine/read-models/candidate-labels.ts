@@ -13,7 +13,7 @@ export interface CandidateLabelRow {
 }
 
 // A run's opportunity stage is an object ({ id, text }) from a fetch and a bare id in some events.
-const LABEL_COLUMNS = `r.context->'opportunity'->>'name' as candidate_name,
+export const LABEL_COLUMNS = `r.context->'opportunity'->>'name' as candidate_name,
   r.context->'posting'->>'text' as posting_title,
   case jsonb_typeof(r.context->'opportunity'->'stage')
     when 'object' then r.context->'opportunity'->'stage'->>'text'
@@ -77,4 +77,10 @@ export async function proposalContextRow(db: Queryable, proposalId: number): Pro
     [proposalId],
   );
   return rows[0];
+}
+
+/** The posting of a proposal as the engine stored it; undefined for an unknown id. */
+export async function proposalPostingId(db: Queryable, proposalId: number): Promise<string | null | undefined> {
+  const { rows } = await db.query<{ posting_id: string | null }>("select posting_id from proposals where id = $1", [proposalId]);
+  return rows[0]?.posting_id;
 }

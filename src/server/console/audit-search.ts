@@ -5,6 +5,7 @@
  * people are console accounts. What each name matched is returned with the records, so the page
  * can say "Ada Lovelace (2 applications)" instead of leaving a reader to guess.
  */
+import { applicationsNamed, workflowTraceIds } from "../../engine/index.ts";
 import type { AuditSearch } from "../../governance/index.ts";
 import type { Queryable } from "../../store/index.ts";
 
@@ -92,13 +93,7 @@ export async function resolveAuditSearch(db: Queryable, params: AuditSearchParam
       query.about = { candidateIds: [p.candidate], opportunityIds: [p.candidate] };
     } else {
       if (p.candidate.length < 2) throw new AuditSearchError("candidate", "give at least two letters of the name");
-      const { rows } = await db.query<{ opportunity_id: string; contact: string | null; name: string }>(
-        `select distinct opportunity_id, context->'opportunity'->>'contact' as contact, context->'opportunity'->>'name' as name
-         from workflow_runs
-         where opportunity_id is not null and context->'opportunity'->>'name' ilike $1
-         limit ${MAX_MATCHES + 1}`,
-        [likeOf(p.candidate)],
-      );
+      const rows = await applicationsNamed(db, likeOf(p.candidate), MAX_MATCHES + 1);
       if (rows.length > MAX_MATCHES)
         throw new AuditSearchError("candidate", `more than ${MAX_MATCHES} applications match "${p.candidate}"; give more of the name`);
       const byName = new Map<string, Set<string>>();
@@ -124,11 +119,9 @@ export async function resolveAuditSearch(db: Queryable, params: AuditSearchParam
   }
 
   if (p.workflow) {
-    const { rows } = await db.query<{ trace_id: string }>(`select trace_id from workflow_runs where workflow_id = $1 order by id desc limit ${MAX_TRACES}`, [
-      p.workflow,
-    ]);
-    matched.workflow = { id: p.workflow, runs: rows.length };
-    query.workflow = { id: p.workflow, traceIds: [...new Set(rows.map((r) => r.trace_id))] };
+    const traceIds = await workflowTraceIds(db, p.workflow, MAX_TRACES);
+    matched.workflow = { id: p.workflow, runs: traceIds.length };
+    query.workflow = { id: p.workflow, traceIds: [...new Set(traceIds)] };
   }
   return { query, matched };
 }

@@ -9,7 +9,7 @@
  */
 import type { EventEmitter } from "node:events";
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import { engineEvents as defaultEngineEvents } from "../../engine/index.ts";
+import { engineEvents as defaultEngineEvents, proposalPostingId } from "../../engine/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database, Queryable } from "../../store/index.ts";
 import { createApiGuard } from "./api-guard.ts";
@@ -106,8 +106,7 @@ export function createConsole(options: ConsoleOptions): Console {
 /** The posting of a proposal as the engine stored it; undefined for an unknown id. */
 async function postingOfStoredProposal(db: Queryable, id: string): Promise<string | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined;
-  const { rows } = await db.query<{ posting_id: string | null }>("select posting_id from proposals where id = $1", [Number(id)]);
-  return rows[0]?.posting_id ?? undefined;
+  return (await proposalPostingId(db, Number(id))) ?? undefined;
 }
 
 /** True when the request carries a console session of an admin (e.g. to start an OAuth connect flow). */

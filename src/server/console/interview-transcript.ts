@@ -5,6 +5,7 @@
  * page of segments at a time, each page capped in characters, so a three-hour recording never
  * travels whole. Transcript text is untrusted: the console shows it as text.
  */
+import { interviewProposalRow } from "../../engine/index.ts";
 import type { Queryable } from "../../store/index.ts";
 import { coversPosting, type Caller } from "./roles.ts";
 
@@ -74,21 +75,7 @@ function timed(v: unknown): TranscriptQuestion["asked"] {
 export async function interviewTranscript(db: Queryable, caller: Caller, proposalId: string, from = 0): Promise<InterviewTranscriptView | TranscriptRefusal> {
   const none: TranscriptRefusal = { refused: { kind: "not_found", message: `No proposal ${proposalId} that you may see.` } };
   if (!/^\d{1,15}$/.test(proposalId)) return none;
-  const { rows } = await db.query<{
-    posting_id: string | null;
-    run_id: string | number;
-    trace_id: string;
-    connection_id: string;
-    player_url: string | null;
-    has_steps: boolean;
-  }>(
-    `select p.posting_id, p.run_id, r.trace_id, r.connection_id,
-       (select ws.output->>'playerUrl' from workflow_steps ws where ws.run_id = r.id and ws.output ? 'playerUrl' order by ws.generation desc limit 1) as player_url,
-       exists (select 1 from workflow_steps ws where ws.run_id = r.id and ws.type = 'task' and ws.input ? 'recordId') as has_steps
-     from proposals p join workflow_runs r on r.id = p.run_id where p.id = $1`,
-    [Number(proposalId)],
-  );
-  const p = rows[0];
+  const p = await interviewProposalRow(db, Number(proposalId));
   if (!p || !coversPosting(caller, p.posting_id)) return none;
   const t = await db.query<{
     engine: string;

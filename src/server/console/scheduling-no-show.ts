@@ -4,6 +4,7 @@
  * mark one (a hiring manager: their postings' only); the mark and its audit record are written in
  * one transaction. Refusals say why: not booked, not started yet, cancelled, already marked.
  */
+import { bookingProposalPanel } from "../../engine/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
 import { markNoShow, NoShowRefused, type MarkedNoShow } from "../../scheduling/index.ts";
 import type { Database } from "../../store/index.ts";
@@ -26,11 +27,7 @@ const refuse = (kind: "not_found" | "conflict", message: string): NoShowAnswer =
  */
 export async function markPanelNoShow(db: Database, caller: Caller, proposalId: string, now: Date): Promise<NoShowAnswer> {
   if (!/^\d{1,18}$/.test(proposalId)) return refuse("not_found", `No scheduling proposal ${proposalId.slice(0, 40)} that you may see.`);
-  const { rows } = await db.query<{ posting_id: string | null; panel_key: string | null }>(
-    "select posting_id, action->'booking'->>'panelKey' as panel_key from proposals where id = $1 and kind = 'scheduling.book'",
-    [proposalId],
-  );
-  const row = rows[0];
+  const row = await bookingProposalPanel(db, proposalId);
   if (!row || !coversPosting(caller, row.posting_id)) return refuse("not_found", `No scheduling proposal ${proposalId} that you may see.`);
   if (!row.panel_key) return refuse("conflict", `Proposal ${proposalId} has no panel to mark: nothing was booked.`);
   const actor = `user:${caller.userId}`;

@@ -4,6 +4,7 @@
  * interviewers' calendars the solver saw (recorded by `scheduling.propose`), for the day timeline.
  * Read from the database only: the console asks neither Lever nor any calendar.
  */
+import { schedulingPanelRows, schedulingProposeOutput } from "../../engine/index.ts";
 import type { Queryable } from "../../store/index.ts";
 import { coversPosting, type Caller } from "./roles.ts";
 
@@ -40,47 +41,6 @@ export interface ScheduledPanel {
   /** Why it is in this state, when there is more to say (what blocks, the booking's error). */
   detail: string | null;
 }
-
-interface Row {
-  id: string | number;
-  run_id: string | number;
-  kind: string;
-  status: string;
-  posting_id: string | null;
-  action: Record<string, unknown>;
-  created_at: Date | string;
-  escalated_at: Date | string | null;
-  candidate_name: string | null;
-  posting_title: string | null;
-  stage: string | null;
-  booking_status: string | null;
-  booking_state: string | null;
-  booking_error: string | null;
-  propose_reason: string | null;
-  propose_zone: string | null;
-}
-
-const LABELS = `r.context->'opportunity'->>'name' as candidate_name,
-  r.context->'posting'->>'text' as posting_title,
-  case jsonb_typeof(r.context->'opportunity'->'stage')
-    when 'object' then r.context->'opportunity'->'stage'->>'text'
-    when 'string' then r.context->'opportunity'->>'stage'
-  end as stage`;
-
-// A scheduling proposal is a `scheduling.book` action, or the approval gate a run reaches when its
-// `scheduling.propose` step found nothing that fits (that step's output carries `panelSource`).
-const PANELS_SQL = `
-  select p.id, p.run_id, p.kind, p.status, p.posting_id, p.action, p.created_at, p.escalated_at, ${LABELS},
-    b.status as booking_status, b.state as booking_state, b.error as booking_error, s.output->>'reason' as propose_reason, s.output->>'candidateTimezone' as propose_zone
-  from proposals p
-  join workflow_runs r on r.id = p.run_id
-  left join scheduling_bookings b on p.kind = 'scheduling.book' and b.panel_key = p.action->'booking'->>'panelKey'
-  left join lateral (
-    select output from workflow_steps ws
-    where ws.run_id = p.run_id and ws.generation <= p.generation and ws.output ? 'panelSource'
-    order by ws.generation desc limit 1
-  ) s on true
-  where (p.kind = 'scheduling.book' or (p.kind = 'approval' and s.output is not null and s.output->>'feasible' = 'false'))`;
 
 const iso = (v: Date | string) => new Date(v).toISOString();
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
@@ -144,13 +104,7 @@ export interface PanelsFilter {
 
 /** The panels the caller may see (a hiring manager: their postings'), soonest first; those with no time yet come first. */
 export async function listScheduledPanels(db: Queryable, caller: Caller, filter: PanelsFilter = {}): Promise<ScheduledPanel[]> {
-  const params: unknown[] = [];
-  let where = "";
-  if (caller.role === "hiring_manager") {
-    params.push(caller.postingIds ?? []);
-    where = ` and p.posting_id = any($${params.length}::text[])`;
-  }
-  const { rows } = await db.query<Row>(`${PANELS_SQL}${where} order by p.id desc limit 2000`, params);
+  const rows = await schedulingPanelRows(db, { postingIds: caller.role === "hiring_manager" ? (caller.postingIds ?? []) : undefined });
   const now = filter.now ?? Date.now();
   const panels = rows.map((r): ScheduledPanel => {
     const sessions = sessionsOf(r.action);
@@ -208,17 +162,7 @@ export interface SchedulingContext {
 /** The scheduling context of a proposal; undefined when it is not a scheduling proposal or the caller may not see it. */
 export async function schedulingContext(db: Queryable, caller: Caller, proposalId: string): Promise<SchedulingContext | undefined> {
   if (!/^\d{1,15}$/.test(proposalId)) return undefined;
-  const { rows } = await db.query<{ posting_id: string | null; output: Record<string, unknown> }>(
-    `select p.posting_id, s.output from proposals p
-     join lateral (
-       select output from workflow_steps ws
-       where ws.run_id = p.run_id and ws.generation <= p.generation and ws.output ? 'panelSource'
-       order by ws.generation desc limit 1
-     ) s on true
-     where p.id = $1 and p.kind in ('scheduling.book', 'approval')`,
-    [Number(proposalId)],
-  );
-  const r = rows[0];
+  const r = await schedulingProposeOutput(db, Number(proposalId));
   if (!r || !coversPosting(caller, r.posting_id)) return undefined;
   const o = r.output;
   const window = o.window as SchedulingContext["window"] | undefined;

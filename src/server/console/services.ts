@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { createAi, savedPromptsDir, DEFAULT_AI_CONFIG, type Ai } from "../../ai/index.ts";
 import { AnchorFolderError, anchorKeyFrom, createAuditTrail, verifyWithAnchors, type AuditTrail } from "../../governance/index.ts";
 import { auditAnchorSettings } from "../../config/index.ts";
-import { createModeCeiling, DEAD_LETTER_SUFFIX, leverGateway, loadSecretKey, type LeverGateway } from "../../engine/index.ts";
+import { createModeCeiling, DEAD_LETTER_SUFFIX, leverGateway, loadSecretKey, webhookHealth, type LeverGateway } from "../../engine/index.ts";
 import { changeModeCeiling } from "../api/mode-ceiling.ts";
 import type { AppContext } from "../context.ts";
 import type { ConnectionsPort, ConsoleServices } from "./console-api.ts";
@@ -74,14 +74,7 @@ export function consoleServicesFor(ctx: AppContext): ConsoleServices {
     add: (input) => registry.add({ id: input.id, name: input.name, apiKey: input.apiKey, baseUrl: input.baseUrl, oauth: input.oauth }, { source: "cli" }),
     doctor: (id) => registry.doctor(id),
     // Webhook health from what actually arrived: the last delivery per event and how many failed.
-    async webhookHealth(id) {
-      const { rows } = await ctx.db.query<{ event: string; last: Date | string | null; n: number; failed: number }>(
-        `select event, max(received_at) as last, count(*)::int as n, count(*) filter (where status = 'failed')::int as failed
-         from inbox_events where connection_id = $1 group by event order by event`,
-        [id],
-      );
-      return rows.map((r) => ({ event: r.event, lastDeliveryAt: r.last ? new Date(r.last).toISOString() : null, deliveries: r.n, failures: r.failed }));
-    },
+    webhookHealth: (id) => webhookHealth(ctx.db, id),
   };
   // Every connection is reported on, screened or not: people's decisions need only Lever's data.
   const fairnessSources: FairnessSources = {
