@@ -247,6 +247,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
 }
 
+/** Seconds between bursts of the demo organisation's activity when neither FULCRUM_SANDBOX_ACTIVITY nor the config file says. */
+export const DEFAULT_SANDBOX_ACTIVITY_SECONDS = 20;
+
+/**
+ * What `fulcrum serve` adds to the loaded configuration: a demo that shows something, so the
+ * sandbox's organisation is busy unless told otherwise (tests calling startServer get no activity).
+ */
+export function withServeDefaults(config: Config): Config {
+  if (config.sandbox.activitySeconds === undefined) config.sandbox.activitySeconds = DEFAULT_SANDBOX_ACTIVITY_SECONDS;
+  return config;
+}
+
 export function register(program: Command): void {
   program
     .command("serve")
@@ -276,9 +288,7 @@ Examples:
     )
     .action(async (opts: { port?: string }) => {
       const env = opts.port ? { ...process.env, PORT: opts.port } : process.env;
-      const config = loadConfig(env);
-      // A demo that shows something: the sandbox's organisation is busy unless told otherwise.
-      if (config.sandbox.activitySeconds === undefined) config.sandbox.activitySeconds = 20;
+      const config = withServeDefaults(loadConfig(env));
       const logger = createLogger({ level: config.logLevel });
       for (const warning of config.warnings ?? []) logger.warn(warning);
       const running = await startServer({ config, logger });
