@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 import { api, can, get, setCsrfToken, setSandbox, whenSignedOut, type Status, type User } from "./api.ts";
+import { Icon, type IconName } from "./components/icons.tsx";
 import { connectLive } from "./live.ts";
 import { NoticeProvider } from "./notices.tsx";
 import { LoginPage } from "./pages/login.tsx";
@@ -19,21 +20,22 @@ import { navigate, onLinkClick, usePath } from "./router.ts";
 interface NavItem {
   href: string;
   label: string;
+  icon: IconName;
   show: (u: User) => boolean;
   /** Who may use the page, said to someone whose role may not. */
   who?: string;
 }
 
 const NAV: NavItem[] = [
-  { href: "/", label: "Start", show: () => true },
-  { href: "/proposals", label: "Proposals", show: () => true },
-  { href: "/scheduling", label: "Scheduling", show: () => true },
-  { href: "/runs", label: "Events and runs", show: (u) => can(u, "runs"), who: "admins, recruiters and auditors" },
-  { href: "/workflows", label: "Workflows", show: (u) => can(u, "workflows"), who: "admins, recruiters and auditors" },
-  { href: "/audit", label: "Audit", show: (u) => can(u, "audit"), who: "admins and auditors" },
-  { href: "/fairness", label: "Fairness", show: (u) => can(u, "audit"), who: "admins and auditors" },
-  { href: "/settings", label: "Connections and settings", show: (u) => can(u, "admin"), who: "admins" },
-  { href: "/users", label: "Users", show: (u) => can(u, "admin"), who: "admins" },
+  { href: "/", label: "Start", icon: "start", show: () => true },
+  { href: "/proposals", label: "Proposals", icon: "inbox", show: () => true },
+  { href: "/scheduling", label: "Scheduling", icon: "calendar", show: () => true },
+  { href: "/runs", label: "Events and runs", icon: "activity", show: (u) => can(u, "runs"), who: "admins, recruiters and auditors" },
+  { href: "/workflows", label: "Workflows", icon: "flow", show: (u) => can(u, "workflows"), who: "admins, recruiters and auditors" },
+  { href: "/audit", label: "Audit", icon: "list", show: (u) => can(u, "audit"), who: "admins and auditors" },
+  { href: "/fairness", label: "Fairness", icon: "scale", show: (u) => can(u, "audit"), who: "admins and auditors" },
+  { href: "/settings", label: "Connections and settings", icon: "sliders", show: (u) => can(u, "admin"), who: "admins" },
+  { href: "/users", label: "Users", icon: "users", show: (u) => can(u, "admin"), who: "admins" },
 ];
 
 function section(path: string): string {
@@ -162,6 +164,7 @@ export function App() {
             {NAV.filter((n) => n.show(user)).map((n) => (
               <li key={n.href}>
                 <a href={n.href} onClick={onLinkClick} aria-current={here === n.href ? "page" : undefined}>
+                  <Icon name={n.icon} />
                   {n.label}
                 </a>
               </li>

@@ -12,6 +12,7 @@ import type {
 } from "../../../src/contract/console-api.ts";
 import { get, post, type User } from "../api.ts";
 import "../components/search-form.css";
+import { Icon } from "../components/icons.tsx";
 import { JsonView } from "../components/json-view.tsx";
 import { actorName, rememberPeople } from "../people.ts";
 import { navigate } from "../router.ts";
@@ -224,6 +225,7 @@ export function AuditPage({ user, query }: { user: User; query: URLSearchParams 
           </p>
         )}
         <button type="submit" className="primary">
+          <Icon name="search" />
           Search
         </button>
       </form>

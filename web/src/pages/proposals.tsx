@@ -10,6 +10,7 @@ import { can, get, onSandbox, post, type User } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { DecisionHead, MAX_LISTED, recommendationWords, type DecisionCardData } from "../components/decision-card.tsx";
 import { Highlighted } from "../components/highlight.tsx";
+import { Icon, StateBadge } from "../components/icons.tsx";
 import { SchedulingChoice } from "../components/scheduling-choice.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
 import { useLive } from "../live.ts";
@@ -333,9 +334,11 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
             {checked.size > 0 && can(user, "decide") && (
               <>
                 <button type="button" onClick={() => void decide([...checked], "approve", {})}>
+                  <Icon name="check" />
                   Approve selected
                 </button>
                 <button type="button" onClick={() => setBulkReject(true)}>
+                  <Icon name="x" />
                   Reject selected
                 </button>
               </>
@@ -376,7 +379,7 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
                         {p.candidateName} <span className="muted">· {p.postingTitle ?? p.postingId ?? ""}</span>
                       </span>
                       <span className="prow-sub">
-                        <span className={`badge ${p.status}`}>{p.status}</span>
+                        <StateBadge state={p.status} />
                         {rec && <> {rec}</>}
                         {score != null && (
                           <>
@@ -575,7 +578,7 @@ function ProposalDetail({
           <>
             {" · "}
             <a href={link} target="_blank" rel="noopener noreferrer">
-              Open in Lever
+              Open in Lever <Icon name="external" />
             </a>
           </>
         )}
@@ -593,6 +596,7 @@ function ProposalDetail({
         <section className="decide sticky" aria-label="Actions">
           {pending && (
             <button type="button" className="primary" onClick={approve} aria-keyshortcuts="a">
+              <Icon name="check" />
               {changed ? "Approve with edits" : "Approve"}
             </button>
           )}
@@ -606,6 +610,7 @@ function ProposalDetail({
               <label htmlFor="reject-reason">Reason for rejecting</label>
               <input id="reject-reason" ref={rejectRef} value={reason} onChange={(e) => setReason(e.target.value)} />
               <button type="button" className="danger" disabled={!reason.trim()} onClick={() => void decide([p.id], "reject", { reason: reason.trim() })}>
+                <Icon name="x" />
                 Reject
               </button>
             </div>

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from "react";
 import { can, post, type User } from "../api.ts";
+import { StateBadge } from "../components/icons.tsx";
 import { StepValue } from "../components/json-view.tsx";
 import { StepChart } from "../components/step-chart.tsx";
 import { useLive } from "../live.ts";
@@ -130,8 +131,8 @@ function RunsOverview({ user }: { user: User }) {
                   <td data-label="Posting">{labels.data?.[r.id]?.postingTitle ?? "—"}</td>
                   <td data-label="Workflow">{r.workflowId}</td>
                   <td data-label="Status">
-                    <span className={`badge ${r.status}`}>{r.status}</span>
-                    {r.overdue && <span className="badge failed"> overdue</span>}
+                    <StateBadge state={r.status} />
+                    {r.overdue && <StateBadge state="failed"> overdue</StateBadge>}
                   </td>
                   <td data-label="Started">{when(r.createdAt)}</td>
                 </tr>
@@ -161,7 +162,7 @@ function RunsOverview({ user }: { user: User }) {
                   <td data-label="Event">{e.event}</td>
                   <td data-label="Source">{e.source}</td>
                   <td data-label="Status">
-                    <span className={`badge ${e.status}`}>{e.status}</span>
+                    <StateBadge state={e.status} />
                   </td>
                   <td data-label="Received">{when(e.receivedAt)}</td>
                   <td data-label="Trace">
@@ -233,7 +234,7 @@ function RunTimeline({ id }: { id: string }) {
             {run.data.steps.map((s, i) => (
               <li key={s.id || i} className={`step ${s.status}`}>
                 <h3>
-                  {s.name} <span className="muted">{s.type}</span> <span className={`badge ${s.status}`}>{s.status}</span>
+                  {s.name} <span className="muted">{s.type}</span> <StateBadge state={s.status} />
                 </h3>
                 <p className="muted">
                   {when(s.startedAt)} → {when(s.finishedAt)}

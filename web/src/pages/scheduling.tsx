@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ScheduledPanel as Panel, ScheduledPanelList } from "../../../src/contract/console-api.ts";
 import { get } from "../api.ts";
+import { StateBadge } from "../components/icons.tsx";
 import { rangeLabel, viewerZone } from "../components/zoned-time.ts";
 import { useLive } from "../live.ts";
 import { onLinkClick } from "../router.ts";
@@ -91,7 +92,7 @@ export function SchedulingPage() {
                 <a href={`/proposals/${encodeURIComponent(p.proposalId)}`} onClick={onLinkClick}>
                   {p.candidateName ?? "Unnamed candidate"}
                 </a>
-                <span className={`badge ${p.state}`}>{STATE_WORDS[p.state] ?? p.state}</span>
+                <StateBadge state={p.state}>{STATE_WORDS[p.state] ?? p.state}</StateBadge>
               </h2>
               <p className="muted small">
                 {p.postingTitle ?? p.postingId ?? "No posting"}
