@@ -82,7 +82,7 @@ export {
   type InboxStatus,
 } from "./inbox/index.ts";
 export { countWebhookRefusal, type WebhookRefusal } from "./inbox/index.ts";
-export { createLeverSource, type ConnectionDirectory, type EventSource } from "./sources/index.ts";
+export { createLeverSource, type ConnectionDirectory, type EventSource, type RefusalKind } from "./sources/index.ts";
 export {
   approveWorkflowChange,
   describeWorkflowPatch,

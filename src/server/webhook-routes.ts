@@ -17,11 +17,21 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { leverEventNames } from "../config/index.ts";
 import { webhookReplaysRejected, webhooksReceived } from "../observability/index.ts";
-import { countWebhookRefusal, createLeverSource, SignatureTokenReusedError, UnstorableEventError, type EventSource } from "../engine/index.ts";
+import {
+  countWebhookRefusal,
+  createLeverSource,
+  SignatureTokenReusedError,
+  UnstorableEventError,
+  type EventSource,
+  type RefusalKind,
+} from "../engine/index.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError } from "./http-error.ts";
 
 const KNOWN_EVENTS = new Set<string>(leverEventNames);
+
+/** The answer to a refused delivery: a malformed one is the sender's error; an unauthenticated one may not be from the sender at all. */
+const STATUS_OF_REFUSAL: Record<RefusalKind, 400 | 401> = { malformed: 400, unauthenticated: 401 };
 
 /** Metric labels stay bounded whatever a sender puts in `event`. */
 function eventLabel(event: string | undefined): string {
@@ -131,7 +141,7 @@ export function webhookRoutes(ctx: AppContext): Hono {
       outcome(verdict.event, `rejected_${verdict.code}`);
       log.warn({ connectionId, event: eventLabel(verdict.event), outcome: verdict.code }, "webhook refused");
       await countRefusal(verdict.code);
-      throw new HttpError(verdict.status, verdict.code, verdict.message);
+      throw new HttpError(STATUS_OF_REFUSAL[verdict.refusal], verdict.code, verdict.message);
     }
     if (verdict.kind === "ping") {
       if (verdict.replayGuard && verdict.triggeredAt) {

@@ -5,6 +5,7 @@ export {
   type ConnectionDirectory,
   type EventSource,
   type InboundDelivery,
+  type RefusalKind,
   type Rejection,
   type Verdict,
 } from "./source.ts";

@@ -62,4 +62,17 @@ describe("the Lever source", () => {
       assert.equal(verdict.kind === "rejected" && verdict.code, "outside_replay_window");
     }
   });
+
+  it("says what kind of refusal each is, an unauthenticated or a malformed delivery, and leaves the HTTP status to the intake", async () => {
+    const refusals = await Promise.all([verify(signed("wrong-token")), verify(signed("new-token", { triggeredAt: now - 61_000 })), verify([]), verify({})]);
+    assert.deepEqual(
+      refusals.map((v) => (v.kind === "rejected" ? [v.code, v.refusal, "status" in v] : v.kind)),
+      [
+        ["signature_invalid", "unauthenticated", false],
+        ["outside_replay_window", "unauthenticated", false],
+        ["body_not_object", "malformed", false],
+        ["envelope_invalid", "malformed", false],
+      ],
+    );
+  });
 });

@@ -113,18 +113,18 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
     async verify(delivery: InboundDelivery): Promise<Verdict> {
       const { connectionId, body } = delivery;
       if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        return reject(400, "body_not_object", "the body must be a JSON object (a Lever webhook envelope)");
+        return reject("malformed", "body_not_object", "the body must be a JSON object (a Lever webhook envelope)");
       }
       const envelope = envelopeSchema.safeParse(body);
       const eventName = typeof (body as { event?: unknown }).event === "string" ? (body as { event: string }).event : undefined;
       if (!envelope.success) {
         // Without these fields the signature cannot be checked, so this says nothing about who sent it.
-        return reject(400, "envelope_invalid", `not a Lever webhook envelope: ${describeIssues(envelope.error)}`, eventName);
+        return reject("malformed", "envelope_invalid", `not a Lever webhook envelope: ${describeIssues(envelope.error)}`, eventName);
       }
       const env = envelope.data;
       if (!env.signature) {
         return reject(
-          401,
+          "unauthenticated",
           "signature_missing",
           "the delivery carries no signature; turn on the webhook's signing token in Lever and give Fulcrum the same token",
           env.event,
@@ -132,18 +132,23 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
       }
       const tokens = await options.connections.signatureTokens(connectionId, env.event);
       if (tokens.length === 0) {
-        return reject(401, "signature_unverifiable", `no signature token is configured for event "${env.event}" on connection "${connectionId}"`, env.event);
+        return reject(
+          "unauthenticated",
+          "signature_unverifiable",
+          `no signature token is configured for event "${env.event}" on connection "${connectionId}"`,
+          env.event,
+        );
       }
       if (!tokens.some((t) => verifyLeverSignature(body, t))) {
         return reject(
-          401,
+          "unauthenticated",
           "signature_invalid",
           `the signature does not match any signature token of connection "${connectionId}" for event "${env.event}"`,
           env.event,
         );
       }
       // The signature covers triggeredAt, so an old, validly signed delivery is a replay: refused
-      // as unauthenticated (401) rather than malformed.
+      // as unauthenticated rather than malformed.
       const triggeredAt = Number(env.triggeredAt);
       const skewSeconds = Math.abs(now() - triggeredAt) / 1000;
       if (skewSeconds > options.replayWindowSeconds) {
@@ -152,7 +157,7 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
         // (saying how to widen the window) when it never was.
         return {
           ...reject(
-            401,
+            "unauthenticated",
             "outside_replay_window",
             `triggeredAt ${new Date(triggeredAt).toISOString()} is ${Math.round(skewSeconds)} s from now, outside the replay window of ${options.replayWindowSeconds} s, and this event was never stored here. To accept a redelivery this old, set FULCRUM_WEBHOOK_REPLAY_WINDOW to more than ${Math.ceil(skewSeconds)} seconds, restart, and deliver it again (then lower it back; see docs/security.md)`,
             env.event,
@@ -163,7 +168,7 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
       // What PostgreSQL could never store (a NUL, a lone surrogate, deep nesting) is the sender's
       // error: answered 400 with the field, not 503, which would have Lever retry it forever.
       const unstorable = findUnstorableValue(body);
-      if (unstorable) return reject(400, unstorable.code, unstorable.message, env.event);
+      if (unstorable) return reject("malformed", unstorable.code, unstorable.message, env.event);
       // A ping is signed like any delivery: its token is remembered too, or a captured ping could
       // come back within the window carrying data.
       if (isLeverTestPing(env))
@@ -179,7 +184,7 @@ export function createLeverSource(options: LeverSourceOptions): EventSource {
         parsed = parseLeverWebhook(body);
       } catch (error) {
         const message = error instanceof z.ZodError ? describeIssues(error) : String(error);
-        return reject(400, "data_invalid", `the ${env.event} delivery's fields are not as Lever sends them: ${message}`, env.event);
+        return reject("malformed", "data_invalid", `the ${env.event} delivery's fields are not as Lever sends them: ${message}`, env.event);
       }
       return {
         kind: "event",

@@ -20,10 +20,17 @@ export interface InboundDelivery {
   receivedAt: Date;
 }
 
-/** Why a delivery was turned away; `status` is the HTTP answer. */
+/**
+ * What kind of refusal: `malformed`, a body that is not a delivery of this source (the sender's
+ * error, never worth retrying as it is); `unauthenticated`, a delivery whose signature is missing,
+ * wrong, unverifiable, or signed too long ago. The intake chooses the HTTP answer from it.
+ */
+export type RefusalKind = "malformed" | "unauthenticated";
+
+/** Why a delivery was turned away. */
 export interface Rejection {
   kind: "rejected";
-  status: 400 | 401 | 404;
+  refusal: RefusalKind;
   /** Stable machine-readable reason, e.g. `signature_invalid`; also the metrics outcome. */
   code: string;
   /** What is wrong, for the sender's delivery log. Never echoes secrets or body contents. */
@@ -50,8 +57,8 @@ export interface EventSource {
   verify(delivery: InboundDelivery): Promise<Verdict>;
 }
 
-export function reject(status: Rejection["status"], code: string, message: string, event?: string): Rejection {
-  return event === undefined ? { kind: "rejected", status, code, message } : { kind: "rejected", status, code, message, event };
+export function reject(refusal: RefusalKind, code: string, message: string, event?: string): Rejection {
+  return event === undefined ? { kind: "rejected", refusal, code, message } : { kind: "rejected", refusal, code, message, event };
 }
 
 /**

@@ -53,7 +53,7 @@ for (const e of ENGINES) {
       );
       await assert.rejects(
         approveWorkflowChange(t.db, first.pending!.id, { approver: "user:b", fourEyes: true, file: () => file }),
-        (err: unknown) => err instanceof WorkflowChangeError && err.status === 409,
+        (err: unknown) => err instanceof WorkflowChangeError && err.code === "conflict" && !("status" in err),
       );
       const { rows } = await t.db.query<{ data: { data: { supersedes?: number[] } } }>(
         "select data from audit_records where kind = 'workflow.change_requested' order by seq desc limit 1",
@@ -69,7 +69,7 @@ for (const e of ENGINES) {
       assert.deepEqual([only!.id, only!.status], [raise.pending!.id, "superseded"]);
       await assert.rejects(
         approveWorkflowChange(t.db, raise.pending!.id, { approver: "user:c", fourEyes: true, file: () => file }),
-        (err: unknown) => err instanceof WorkflowChangeError && err.status === 409,
+        (err: unknown) => err instanceof WorkflowChangeError && err.code === "conflict" && !("status" in err),
       );
       const { rows } = await t.db.query<{ data: { data: { supersedes?: number[] } } }>(
         "select data from audit_records where kind = 'workflow.changed' order by seq desc limit 1",

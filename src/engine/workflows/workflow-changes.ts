@@ -48,15 +48,16 @@ export interface WorkflowChange {
   reason: string | null;
 }
 
-/** Why a change could not be approved or rejected: `not_found` (404), `conflict` (409) or `forbidden` (403, four eyes). */
+/**
+ * Why a change could not be approved or rejected: `not_found`, `conflict` (it no longer waits) or
+ * `forbidden` (four eyes: its author may not approve it). The HTTP layer chooses the status.
+ */
 export class WorkflowChangeError extends Error {
   override readonly name = "WorkflowChangeError";
   readonly code: "not_found" | "conflict" | "forbidden";
-  readonly status: 403 | 404 | 409;
   constructor(code: "not_found" | "conflict" | "forbidden", message: string) {
     super(message);
     this.code = code;
-    this.status = code === "forbidden" ? 403 : code === "not_found" ? 404 : 409;
   }
 }
 
