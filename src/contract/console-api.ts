@@ -565,6 +565,10 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+/** `POST /console/api/settings/ai/test`: whether the AI provider answered a structured test call, and what it said. */
+export const aiTestReplySchema = z.object({ ok: z.boolean(), detail: z.string() });
+export type AiTestReply = z.infer<typeof aiTestReplySchema>;
+
 /** The mode ceiling: the environment's cap is the upper bound of the console's. */
 export const modeCeilingSchema = z.object({
   /** The ceiling in force: the lower of the environment's and the console's. */

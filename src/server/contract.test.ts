@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import type { Hono } from "hono";
 import type { z } from "zod";
 import {
+  aiTestReplySchema,
   apiErrorSchema,
   auditSearchReplySchema,
   auditVerifySchema,
@@ -236,6 +237,8 @@ for (const e of await testEngines()) {
       assert.equal((await answers(modeCeilingReplySchema, "GET", "/api/settings/mode-ceiling")).modeCeiling.effective, "auto");
       assert.equal((await answers(modeCeilingReplySchema, "PUT", "/api/settings/mode-ceiling", { mode: "assist" })).modeCeiling.effective, "assist");
       assert.equal((await answers(fourEyesReplySchema, "GET", "/console/api/settings/four-eyes")).fourEyes.required, true);
+      // No model provider here: the test call says there is nothing to call.
+      assert.equal((await answers(aiTestReplySchema, "POST", "/console/api/settings/ai/test")).ok, true);
       await answers(scheduledPanelListSchema, "GET", "/console/api/scheduling/panels");
       // Changing the ceiling above left an audit record.
       const audit = await answers(auditSearchReplySchema, "GET", `/console/api/audit?from=${new Date().toISOString().slice(0, 10)}`);

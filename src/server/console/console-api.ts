@@ -11,6 +11,7 @@ import { AuditSearchError, resolveAuditSearch } from "./audit-search.ts";
 import { z } from "zod";
 import type { ConsoleGuard } from "./routes.ts";
 import type {
+  AiTestReply,
   AuditRecordView,
   AuditSearchReply,
   AuditVerify,
@@ -66,7 +67,7 @@ export interface SettingsPort {
   modeCeiling(): string | Promise<string>;
   setModeCeiling?(mode: "shadow" | "assist" | "auto", by: string): Promise<void>;
   ai(): { provider: string; model?: string | undefined; configured: boolean };
-  testAi?(): Promise<{ ok: boolean; detail: string }>;
+  testAi?(): Promise<AiTestReply>;
   oauthAvailable?: boolean | undefined;
 }
 

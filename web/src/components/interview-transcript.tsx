@@ -5,36 +5,13 @@
  * only when such a proposal is open, to keep the inbox's first load small.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { TranscriptReply } from "../../../src/contract/console-api.ts";
 import { get } from "../api.ts";
 import { Highlighted } from "./highlight.tsx";
 import "./interview-transcript.css";
 
-interface Segment {
-  index: number;
-  start: number;
-  end: number;
-  text: string;
-  speaker?: string;
-}
-interface Timed {
-  start: number;
-  end: number;
-  quote: string;
-}
-interface View {
-  engine: string;
-  source: string;
-  language: string;
-  durationSeconds: number;
-  playerUrl: string | null;
-  segments: Segment[];
-  from: number;
-  total: number;
-  next: number | null;
-  note: string | null;
-  questions: { id: string; text: string; asked: Timed | null; answer: Timed | null }[];
-  interviewerCheck: { quote: string; start: number | null; category: string | null; why: string | null }[];
-}
+type View = TranscriptReply["transcript"];
+type Segment = View["segments"][number];
 
 /** `0:07`, `12:03`, `1:02:09`. */
 /** A time in the interview that scrolls the transcript to it. */
@@ -84,7 +61,7 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
   const boxRef = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
-    get<{ transcript: View }>(`/console/api/proposals/${encodeURIComponent(proposalId)}/transcript`).then(
+    get<TranscriptReply>(`/console/api/proposals/${encodeURIComponent(proposalId)}/transcript`).then(
       ({ transcript }) => {
         setView(transcript);
         setSegments(transcript.segments);
@@ -95,7 +72,7 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
 
   const loadMore = useCallback(async (): Promise<Segment[] | undefined> => {
     if (!view || view.next === null) return undefined;
-    const { transcript } = await get<{ transcript: View }>(`/console/api/proposals/${encodeURIComponent(proposalId)}/transcript?from=${view.next}`);
+    const { transcript } = await get<TranscriptReply>(`/console/api/proposals/${encodeURIComponent(proposalId)}/transcript?from=${view.next}`);
     const all = [...segments, ...transcript.segments];
     setSegments(all);
     setView({ ...view, next: transcript.next, note: transcript.note });

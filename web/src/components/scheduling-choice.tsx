@@ -4,6 +4,7 @@
  * proposal's edit, so the audit trail shows who chose what), or edits the session times first.
  */
 import { useEffect, useMemo, useState } from "react";
+import type { SchedulingContextReply } from "../../../src/contract/console-api.ts";
 import { get } from "../api.ts";
 import { DayTimeline, type CalendarView, type TimelineSession } from "./day-timeline.tsx";
 import { dayLabel, fromLocalInput, knownZone, localParts, rangeLabel, toLocalInput, viewerZone } from "./zoned-time.ts";
@@ -19,14 +20,15 @@ interface Booking {
   sessions: BookingSession[];
   [key: string]: unknown;
 }
-interface SchedulingContext {
-  feasible: boolean;
-  reason: string | null;
-  candidateTimezone: string | null;
-  window: { start: string; end: string; days: string[] } | null;
-  options: { label: string; reasons: string[]; booking: Booking }[];
+type ContextReply = SchedulingContextReply["scheduling"];
+/**
+ * The contract passes each option's booking and the calendars on as the step recorded them; this
+ * component reads them as `scheduling.propose` writes them.
+ */
+type SchedulingContext = Omit<ContextReply, "options" | "calendars"> & {
+  options: (Omit<ContextReply["options"][number], "booking"> & { booking: Booking })[];
   calendars: CalendarView[];
-}
+};
 
 type Decide = (ids: string[], verdict: "approve" | "reject", body: { reason?: string; edits?: unknown }) => Promise<void>;
 

@@ -5,14 +5,8 @@
  * the sandbox's webhooks like any other change. Says how often it happens by itself.
  */
 import { useState } from "react";
+import type { SandboxBurst } from "../../../src/contract/console-api.ts";
 import { post, type User } from "../api.ts";
-
-interface Burst {
-  applications: number;
-  stageMoves: number;
-  interviews: number;
-  feedback: number;
-}
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -25,7 +19,7 @@ export function SimulateActivity({ user, everySeconds }: { user: User; everySeco
   const run = async () => {
     setBusy(true);
     try {
-      const b = await post<Burst>("/console/api/sandbox/activity");
+      const b = await post<SandboxBurst>("/console/api/sandbox/activity");
       const parts = [
         plural(b.applications, "application", "applications"),
         plural(b.stageMoves, "stage move", "stage moves"),

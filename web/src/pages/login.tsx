@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import type { Session } from "../../../src/contract/console-api.ts";
 import { post, type Status, type User } from "../api.ts";
 
 export function LoginPage({ sso, onSignedIn }: { sso: Status["sso"]; onSignedIn: (user: User, csrfToken: string) => void }) {
@@ -12,7 +13,7 @@ export function LoginPage({ sso, onSignedIn }: { sso: Status["sso"]; onSignedIn:
     setBusy(true);
     setError(undefined);
     try {
-      const r = await post<{ user: User; csrfToken: string }>("/console/api/login", { email, password });
+      const r = await post<Session>("/console/api/login", { email, password });
       onSignedIn(r.user, r.csrfToken);
     } catch (err) {
       setError((err as Error).message);

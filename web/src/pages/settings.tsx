@@ -3,7 +3,15 @@
  * health, the AI provider with a test button, the mode ceiling switch and the four-eyes rule.
  */
 import { useState, type FormEvent } from "react";
-import type { ConnectionList, DoctorReply, DoctorRowView as DoctorRow, FourEyesReply, ModeCeilingReply, Settings } from "../../../src/contract/console-api.ts";
+import type {
+  AiTestReply,
+  ConnectionList,
+  DoctorReply,
+  DoctorRowView as DoctorRow,
+  FourEyesReply,
+  ModeCeilingReply,
+  Settings,
+} from "../../../src/contract/console-api.ts";
 import { post, get, put } from "../api.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { useNotify } from "../notices.tsx";
@@ -95,7 +103,7 @@ export function SettingsPage() {
   const testAi = async () => {
     setAiTest("testing…");
     try {
-      const r = await post<{ ok: boolean; detail: string }>("/console/api/settings/ai/test");
+      const r = await post<AiTestReply>("/console/api/settings/ai/test");
       setAiTest(`${r.ok ? "Works" : "Failed"}: ${r.detail}`);
     } catch (e) {
       setAiTest(`Failed: ${(e as Error).message}`);
