@@ -157,6 +157,7 @@ export function App() {
           Fulcrum
         </a>
         <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+          <Icon name="menu" />
           Menu
         </button>
         <nav aria-label="Main" id="main-nav" className={menuOpen ? "open" : undefined}>

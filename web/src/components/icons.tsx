@@ -12,6 +12,7 @@ const PATHS = {
   flow: "M4 4h6v6H4zM14 14h6v6h-6zM7 10v4a3 3 0 003 3h4",
   list: "M9 6h11M9 12h11M9 18h11M4 6h1M4 12h1M4 18h1",
   scale: "M12 3v17M7 20h10M5 6h14M5 6l-3 7h6zM19 6l-3 7h6z",
+  menu: "M4 6h16M4 12h16M4 18h16",
   sliders: "M4 6h16M4 12h16M4 18h16M14 4v4M8 10v4M16 16v4",
   users: "M9 11a4 4 0 100-8 4 4 0 000 8zM2 21v-1a6 6 0 0112 0v1M16 3.5a4 4 0 010 7.5M18 14a6 6 0 014 6v1",
   check: "M5 12.5l4.5 4.5L19 7",
