@@ -17,6 +17,7 @@ import { useLive } from "../live.ts";
 import type { ProposalCardList, ProposalContext, ProposalList, ProposalReply, ProposalView } from "../../../src/contract/console-api.ts";
 import { toProposal, type Proposal } from "../model.ts";
 import { useNotify } from "../notices.tsx";
+import { actorName, usePeople } from "../people.ts";
 import { navigate } from "../router.ts";
 
 const ROW_HEIGHT = 64;
@@ -530,6 +531,8 @@ function ProposalDetail({
 
   const p = full;
   const link = leverLink(p);
+  // Who decided reads as a person, not the recorded `user:<id>`.
+  const people = usePeople([p.decidedBy]);
   const pending = p.status === "pending" && can(user, "decide");
   const quotes = p.evidence.map((e) => e.quote);
   const changed = editable !== undefined && edited !== editable.text;
@@ -671,7 +674,7 @@ function ProposalDetail({
         <dt>Status</dt>
         <dd>
           {p.status}
-          {p.decidedBy && <> by {p.decidedBy}</>}
+          {p.decidedBy && <> by {actorName(p.decidedBy, people, user)}</>}
           {p.decisionReason && <> — “{p.decisionReason}”</>}
         </dd>
       </dl>
