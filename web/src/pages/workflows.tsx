@@ -86,7 +86,9 @@ function WorkflowList({ user }: { user: User }) {
     <>
       <h1>Workflows</h1>
       {list.error && <p className="error">Could not load workflows: {list.error}</p>}
-      {!admin && <p className="muted">Only admins switch workflows on and off or change their modes; here you can see how each one runs.</p>}
+      {!admin && (
+        <p className="muted">Only admins switch workflows on and off or change their modes: ask one to change them. Here you can see how each one runs.</p>
+      )}
       {list.data && (
         <table className="stacked">
           <thead>
@@ -107,21 +109,30 @@ function WorkflowList({ user }: { user: User }) {
                   {w.description && <div className="muted small">{w.description}</div>}
                 </td>
                 <td data-label="Enabled">
-                  <label className="switch">
-                    <input type="checkbox" checked={w.enabled} disabled={!admin} onChange={(e) => void change(w, { enabled: e.target.checked })} />
+                  {/* Only admins change these: the others read the value, not a form they cannot use. */}
+                  {admin ? (
+                    <label className="switch">
+                      <input type="checkbox" checked={w.enabled} onChange={(e) => void change(w, { enabled: e.target.checked })} />
+                      <span>{w.enabled ? "on" : "off"}</span>
+                      <span className="sr-only"> — {w.name} enabled</span>
+                    </label>
+                  ) : (
                     <span>{w.enabled ? "on" : "off"}</span>
-                    <span className="sr-only"> — {w.name} enabled</span>
-                  </label>
+                  )}
                 </td>
                 <td data-label="Mode">
-                  <label>
-                    <span className="sr-only">Mode of {w.name}</span>
-                    <select value={w.mode} disabled={!admin} onChange={(e) => setPending({ workflow: w, mode: e.target.value })}>
-                      {MODES.map((m) => (
-                        <option key={m}>{m}</option>
-                      ))}
-                    </select>
-                  </label>
+                  {admin ? (
+                    <label>
+                      <span className="sr-only">Mode of {w.name}</span>
+                      <select value={w.mode} onChange={(e) => setPending({ workflow: w, mode: e.target.value })}>
+                        {MODES.map((m) => (
+                          <option key={m}>{m}</option>
+                        ))}
+                      </select>
+                    </label>
+                  ) : (
+                    <strong>{w.mode}</strong>
+                  )}
                   {w.effectiveMode && w.effectiveMode !== w.mode && <div className="muted small">runs as {w.effectiveMode} at most</div>}
                   {w.pendingChange && <PendingChange workflow={w} user={user} admin={admin} onDecide={(d) => void decide(w, d)} />}
                   <ActionModes workflow={w} />
