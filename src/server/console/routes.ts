@@ -338,8 +338,17 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (status !== undefined && !/^(all|shadow|pending|approved|applied|rejected|expired|failed)$/.test(status)) {
       throw new HttpError(400, "bad_query", `status: use all, shadow, pending, approved, applied, rejected, expired or failed (got "${status.slice(0, 40)}").`);
     }
+    // Start lists the newest few: `limit` bounds the proposals grouped (default and most 10,000).
+    const limit = c.req.query("limit");
+    if (limit !== undefined && !/^[1-9]\d{0,4}$/.test(limit))
+      throw new HttpError(400, "bad_query", `limit: give a number of proposals, 1 to 10000 (got "${limit.slice(0, 40)}").`);
     c.header("Cache-Control", "no-store");
-    return c.json({ cards: await proposalCards(db, g.caller, { status: status && status !== "all" ? status : undefined }) } satisfies ProposalCardList);
+    return c.json({
+      cards: await proposalCards(db, g.caller, {
+        status: status && status !== "all" ? status : undefined,
+        limit: limit === undefined ? undefined : Number(limit),
+      }),
+    } satisfies ProposalCardList);
   });
 
   api.get("/proposals/:id/transcript", async (c) => {

@@ -4,24 +4,27 @@
  */
 import { can, type User } from "../api.ts";
 import { useLive } from "../live.ts";
-import type { EventList, Overview, ProposalLabels, ProposalList, StartCounts } from "../../../src/contract/console-api.ts";
-import { toEvent, toProposal } from "../model.ts";
+import type { EventList, Overview, ProposalCardList, StartCounts } from "../../../src/contract/console-api.ts";
+import { toEvent } from "../model.ts";
 import { onLinkClick } from "../router.ts";
 import { useFetch } from "../use-fetch.ts";
 import { SimulateActivity } from "../components/simulate-activity.tsx";
 import { CountTiles, WebhookSparkline, type WebhookHour } from "../components/start-tiles.tsx";
 import { localMidnightIso } from "../components/local-day.ts";
+import { recommendationWords } from "../components/decision-card.tsx";
+
+/** Candidates listed under "Waiting for a person"; the rest are a link away. */
+const WAITING_SHOWN = 5;
 
 export function WelcomePage({ user }: { user: User }) {
   const overview = useFetch("/console/api/overview", (r: Overview) => r);
-  const proposals = useFetch("/api/proposals?status=pending&limit=5", (r: ProposalList) => r.proposals.map(toProposal));
-  const labels = useFetch("/console/api/proposal-labels?status=pending", (r: ProposalLabels) => r.labels);
+  // One line per candidate and run, as the inbox shows them: the newest proposals, grouped into cards.
+  const waiting = useFetch("/console/api/proposal-cards?status=pending&limit=100", (r: ProposalCardList) => r.cards);
   const events = useFetch(can(user, "runs") ? "/api/events?limit=5" : undefined, (r: EventList) => r.events.map(toEvent));
   const counts = useFetch(`/console/api/start-counts?since=${encodeURIComponent(localMidnightIso(new Date()))}`, (r: StartCounts) => r);
   const hours = useFetch(can(user, "runs") ? "/console/api/webhook-hours" : undefined, (r: { hours: WebhookHour[] }) => r.hours);
   useLive(() => {
-    proposals.reload();
-    labels.reload();
+    waiting.reload();
     events.reload();
     counts.reload();
     hours.reload();
@@ -92,18 +95,20 @@ export function WelcomePage({ user }: { user: User }) {
       <div className="cols">
         <section aria-labelledby="waiting-h" className="card">
           <h2 id="waiting-h">Waiting for a person</h2>
-          {proposals.error && <p className="error">{proposals.error}</p>}
-          {proposals.data?.length === 0 && <p className="muted">Nothing waits. Proposals appear here as workflows run.</p>}
-          <ul>
-            {proposals.data?.map((p) => (
-              <li key={p.id}>
-                <a href={`/proposals/${encodeURIComponent(p.id)}`} onClick={onLinkClick}>
-                  {labels.data?.[p.id]?.candidateName ?? p.candidateName}
-                </a>{" "}
-                <span className="muted">— {p.summary.slice(0, 80)}</span>
-              </li>
+          {waiting.error && <p className="error">{waiting.error}</p>}
+          {waiting.data?.length === 0 && <p className="muted">Nothing waits. Proposals appear here as workflows run.</p>}
+          <ul aria-label="Candidates waiting for a decision">
+            {waiting.data?.slice(0, WAITING_SHOWN).map((c) => (
+              <WaitingLine key={c.runId} card={c} />
             ))}
           </ul>
+          {waiting.data && waiting.data.length > WAITING_SHOWN && (
+            <p>
+              <a href="/proposals" onClick={onLinkClick}>
+                All {waiting.data.length} candidates waiting
+              </a>
+            </p>
+          )}
         </section>
         {can(user, "runs") && (
           <section aria-labelledby="arriving-h" className="card">
@@ -131,5 +136,32 @@ export function WelcomePage({ user }: { user: User }) {
         </p>
       )}
     </>
+  );
+}
+
+type WaitingCard = ProposalCardList["cards"][number];
+
+/** A candidate and run waiting for a decision: who, for which posting, what the run recommends, and how many actions wait. */
+function WaitingLine({ card }: { card: WaitingCard }) {
+  const pending = card.proposals.filter((p) => p.status === "pending");
+  const first = pending[0] ?? card.proposals[0];
+  const rec = recommendationWords(card.recommendation);
+  const facts = [
+    card.postingTitle ?? "no posting",
+    ...(rec ? [rec] : []),
+    ...(card.score !== null ? [`score ${card.score}${card.bar ? `, bar ${card.bar.at}` : ""}`] : []),
+    `${pending.length} ${pending.length === 1 ? "action" : "actions"} to decide`,
+  ];
+  return (
+    <li>
+      {first ? (
+        <a href={`/proposals/${encodeURIComponent(first.id)}`} onClick={onLinkClick}>
+          {card.candidateName ?? "A candidate"}
+        </a>
+      ) : (
+        (card.candidateName ?? "A candidate")
+      )}{" "}
+      <span className="muted">— {facts.join(" · ")}</span>
+    </li>
   );
 }
