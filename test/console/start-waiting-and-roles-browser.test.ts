@@ -122,6 +122,15 @@ describe("Start's waiting candidates, Simulate activity, deciders by name and re
       body: JSON.stringify({ reason: "Seen in person already" }),
     });
     assert.equal(rejected.status, 200, await rejected.text());
+    // Start reads only the newest proposals' cards: `limit` bounds the proposals grouped.
+    const cards = async (query: string) => fetch(`${url}/console/api/proposal-cards?${query}`, { headers: { cookie } });
+    const newest = (await (await cards("status=pending&limit=1")).json()) as { cards: { proposals: unknown[] }[] };
+    assert.deepEqual(
+      newest.cards.map((c) => c.proposals.length),
+      [1],
+    );
+    assert.equal((await (await cards("status=pending")).json()).cards.length, 2, "Nia's and Oto's cards wait");
+    for (const bad of ["0", "10001x", "-1", "ten"]) assert.equal((await cards(`limit=${bad}`)).status, 400, `limit=${bad}`);
     browser = await launchBrowser();
   });
 
