@@ -18,6 +18,7 @@ import { registerInterviewRights } from "./interview-rights.ts";
 import {
   analyzeInterview,
   analyzeInterviewWithProvider,
+  windowCharsFor,
   interviewAiOptions,
   InterviewAnalysisError,
   interviewRubricSchema,
@@ -204,13 +205,12 @@ Examples:
         const rubric = options.rubric ? readRubric(options.rubric, cmd) : undefined;
         const transcript: Transcript = await transcriptOf(input, options, cmd);
         const analyzeOptions = { rubric, statedFeelings: options.statedFeelings === true, interviewerNames: options.interviewer };
-        const analysis = options.ai
-          ? await analyzeInterviewWithProvider(
-              createAi({ config: { ai: loadConfig().ai ?? DEFAULT_AI_CONFIG }, logger: silentLogger, ...interviewAiOptions }),
-              transcript,
-              questions,
-              analyzeOptions,
-            )
+        const aiConfig = options.ai ? (loadConfig().ai ?? DEFAULT_AI_CONFIG) : undefined;
+        const analysis = aiConfig
+          ? await analyzeInterviewWithProvider(createAi({ config: { ai: aiConfig }, logger: silentLogger, ...interviewAiOptions }), transcript, questions, {
+              ...analyzeOptions,
+              windowChars: windowCharsFor(aiConfig.maxUntrustedChars),
+            })
           : analyzeInterview(transcript, questions, analyzeOptions);
         out(`${JSON.stringify(analysis, null, 2)}\n`);
       } catch (error) {

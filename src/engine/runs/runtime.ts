@@ -192,7 +192,7 @@ export function configuredTasks(
       // The environment's ceiling, else the config file's: reminders go out under neither when it is shadow.
       modeCeiling: config.modeCeiling,
     },
-    interviews: { interviews: config.interviews, insecureHosts: o.allowHosts },
+    interviews: { interviews: config.interviews, insecureHosts: o.allowHosts, maxUntrustedChars: config.ai?.maxUntrustedChars },
     notify: o.notify,
   });
 }

@@ -143,10 +143,16 @@ export interface InterviewAi {
 export const interviewAiOptions = { steps: [interviewAnswersStep], promptDirs: [BUILT_IN_PROMPTS_DIR, INTERVIEW_PROMPTS_DIR] } as const;
 
 /**
- * The most transcript characters sent in one call: under the AI layer's default cap on untrusted
- * text, with room for redaction placeholders that are longer than what they replace.
+ * The most transcript characters sent in one call under the AI layer's cap on untrusted text
+ * (`ai.maxUntrustedChars`), with room for redaction placeholders that are longer than what they
+ * replace. Callers pass the configured cap; a window over it would be cut short and its end unread.
  */
-export const WINDOW_CHARS = Math.floor(DEFAULT_MAX_UNTRUSTED_CHARS * 0.9);
+export function windowCharsFor(maxUntrustedChars: number = DEFAULT_MAX_UNTRUSTED_CHARS): number {
+  return Math.floor(maxUntrustedChars * 0.9);
+}
+
+/** The window under the default cap. */
+export const WINDOW_CHARS = windowCharsFor();
 
 type StepAnswer = InterviewAnswersOutput["questions"][number];
 

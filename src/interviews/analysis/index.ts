@@ -72,6 +72,7 @@ export { loadLabelledCorpus, LABELLED_CORPUS_DIR, type LabelledInterview } from 
 export { isQuestionUtterance, isFollowUpQuestion, topicTokens } from "./text.ts";
 export {
   analyzeInterviewWithProvider,
+  windowCharsFor,
   interviewAnswersStep,
   interviewAiOptions,
   interviewAnswersInput,

@@ -83,11 +83,13 @@ function labelledReply(interview: LabelledInterview, invent?: { id: string; quot
 }
 
 /** The engine's AI runner over the real AI layer, its OpenAI model replaced by the AI SDK's mock. */
-function engineAi(reply: () => InterviewAnswersOutput | Error): { runner: AiStepRunner; calls: () => number } {
+function engineAi(reply: () => InterviewAnswersOutput | Error, maxUntrustedChars?: number): { runner: AiStepRunner; calls: () => number; prompts: string[] } {
   let calls = 0;
+  const prompts: string[] = [];
   const model = new MockLanguageModelV4({
-    doGenerate: async () => {
+    doGenerate: async (call) => {
       calls += 1;
+      prompts.push(JSON.stringify(call.prompt));
       const r = reply();
       if (r instanceof Error) throw r;
       return {
@@ -102,11 +104,11 @@ function engineAi(reply: () => InterviewAnswersOutput | Error): { runner: AiStep
     },
   });
   const ai = createAi({
-    config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test" } },
+    config: { ai: { ...DEFAULT_AI_CONFIG, provider: "openai", openaiApiKey: "sk-test", ...(maxUntrustedChars ? { maxUntrustedChars } : {}) } },
     models: { openai: () => model },
     ...interviewAiOptions,
   });
-  return { runner: aiStepRunner(ai), calls: () => calls };
+  return { runner: aiStepRunner(ai), calls: () => calls, prompts };
 }
 
 describe("the analyze task with an AI provider", () => {
@@ -156,6 +158,26 @@ describe("the analyze task with an AI provider", () => {
     });
     assert.equal((out.meta as { engine: string }).engine, "local");
     assert.match(String((out.meta as { fallbackReason?: string }).fallbackReason), /^the AI provider failed: unknown AI step type/);
+  });
+
+  it("keeps each call's transcript under a lower configured cap on untrusted text: more windows, none cut short", async () => {
+    const cap = 2_000;
+    assert.ok(nurse.transcript.segments.map((s) => s.text).join("\n").length > cap, "the transcript is longer than the cap");
+    const nothingFound = { questions: nurse.questions.map((q) => ({ id: q.id, asked: null, answer: null })) };
+    const { runner, calls, prompts } = engineAi(() => nothingFound, cap);
+    const out = await interviewAnalyzeTask({ interviews: interviews("ai"), maxUntrustedChars: cap })({
+      with: { tool: "willo", questions: nurse.questions, transcript: nurse.transcript },
+      ai: runner,
+      traceId: "trace-cap",
+      dryRun: true,
+      connectionId: "default",
+    } as unknown as TaskInput);
+    assert.ok(calls() > 1, `the transcript went in ${calls()} call(s)`);
+    assert.ok(
+      prompts.every((p) => !p.includes("truncated:")),
+      "no window was cut at the cap",
+    );
+    assert.equal((out.meta as { engine: string }).engine, "model");
   });
 
   it("never asks the provider when the configuration keeps the analysis local (the default)", async () => {

@@ -39,6 +39,7 @@ import {
   transcriptForRecording,
   transcriptSchema,
   whisperCppEngine,
+  windowCharsFor,
   type InterviewAi,
   type InterviewAnalysis,
   type InterviewQuestion,
@@ -62,6 +63,8 @@ export interface InterviewTaskOptions {
   insecureHosts?: readonly string[] | undefined;
   /** The transcription engine; by default the one `interviews.engine` names. */
   engine?: TranscriptionEngine | undefined;
+  /** The AI layer's cap on untrusted text (`ai.maxUntrustedChars`): the provider path's windows stay under it. */
+  maxUntrustedChars?: number | undefined;
 }
 
 const DEFAULTS: InterviewsConfig = { engine: "pocketsphinx", analysisEngine: "local", maxMinutes: 240, retentionDays: 180, postings: [] };
@@ -87,6 +90,7 @@ function interviewAiOf(run: AiStepRunner, traceId: string): InterviewAi {
  */
 async function analyzeWith(
   config: InterviewsConfig,
+  maxUntrustedChars: number | undefined,
   ai: AiStepRunner | undefined,
   traceId: string,
   transcript: Transcript,
@@ -100,7 +104,11 @@ async function analyzeWith(
   if (config.analysisEngine !== "ai") return local();
   if (!ai) return local("no AI layer is available to this worker");
   try {
-    return await analyzeInterviewWithProvider(interviewAiOf(ai, traceId), transcript, questions, { rubric, traceId });
+    return await analyzeInterviewWithProvider(interviewAiOf(ai, traceId), transcript, questions, {
+      rubric,
+      traceId,
+      windowChars: windowCharsFor(maxUntrustedChars),
+    });
   } catch (error) {
     // A bad transcript or question set is the input's fault: the local engine refuses it too.
     if (error instanceof InterviewAnalysisError) throw error;
@@ -595,7 +603,15 @@ export const interviewAnalyzeTask =
     }
     let analysis: InterviewAnalysis;
     try {
-      analysis = await analyzeWith(options.interviews ?? DEFAULTS, ai, traceId, transcript, questions, (params.rubric as InterviewRubric | null) ?? undefined);
+      analysis = await analyzeWith(
+        options.interviews ?? DEFAULTS,
+        options.maxUntrustedChars,
+        ai,
+        traceId,
+        transcript,
+        questions,
+        (params.rubric as InterviewRubric | null) ?? undefined,
+      );
     } catch (error) {
       throw stepFailureOf(error);
     }
