@@ -734,8 +734,22 @@ export const proposalCardSchema = z.object({
   needsPerson: z.array(z.string()),
   createdAt: isoTime,
 });
-/** `GET /console/api/proposal-cards`. */
-export const proposalCardListSchema = z.object({ cards: z.array(proposalCardSchema) });
+/** `GET /console/api/proposal-cards`: a page of cards, newest run first, each card whole. */
+export const proposalCardListSchema = z.object({
+  cards: z.array(proposalCardSchema),
+  /** The cursor for the next page (`before`), or null on the last page. */
+  next: z.string().nullable(),
+  /** First page only: how many proposals and cards the filters keep. */
+  total: z.object({ proposals: z.number().int(), cards: z.number().int() }).optional(),
+  /** First page only: the workflows, postings and stages among the status's proposals, to filter by. */
+  facets: z
+    .object({
+      workflows: z.array(z.string()),
+      postings: z.array(z.object({ id: z.string(), title: z.string().nullable() })),
+      stages: z.array(z.string()),
+    })
+    .optional(),
+});
 export type ProposalCardList = z.infer<typeof proposalCardListSchema>;
 
 /** `GET /console/api/prompts`: each prompt's versions, and those saved but waiting for a second person's approval. */

@@ -55,6 +55,22 @@ export {
 export { interviewProposalRow, type InterviewProposalRow } from "./read-models/interview-runs.ts";
 export { applicationsNamed, workflowTraceIds, type NamedApplication } from "./read-models/audit-subjects.ts";
 export { webhookHealth, type WebhookEventHealth } from "./read-models/webhook-health.ts";
+export {
+  proposalCardRunIds,
+  proposalCardRows,
+  proposalCardBecause,
+  proposalCardBases,
+  proposalCardTotals,
+  proposalCardFacets,
+  CARD_AGES,
+  CARD_CONFIDENCES,
+  type ProposalCardFilter,
+  type ProposalCardRow,
+  type ProposalCardBecauseRow,
+  type ProposalCardBasisRow,
+  type ProposalCardTotals,
+  type ProposalCardFacets,
+} from "./read-models/proposal-cards.ts";
 
 // The engine's parts.
 export {

@@ -122,13 +122,16 @@ describe("Start's waiting candidates, Simulate activity, deciders by name and re
       body: JSON.stringify({ reason: "Seen in person already" }),
     });
     assert.equal(rejected.status, 200, await rejected.text());
-    // Start reads only the newest proposals' cards: `limit` bounds the proposals grouped.
+    // Start reads only the newest cards: `limit` counts cards, each whole (a run's proposals are not split).
     const cards = async (query: string) => fetch(`${url}/console/api/proposal-cards?${query}`, { headers: { cookie } });
-    const newest = (await (await cards("status=pending&limit=1")).json()) as { cards: { proposals: unknown[] }[] };
+    const newest = (await (await cards("status=pending&limit=1")).json()) as { cards: { proposals: unknown[] }[]; next: string | null };
     assert.deepEqual(
       newest.cards.map((c) => c.proposals.length),
-      [1],
+      [3],
     );
+    assert.ok(newest.next, "a second card waits");
+    const older = (await (await cards(`status=pending&limit=1&before=${newest.next}`)).json()) as { cards: unknown[]; next: string | null };
+    assert.deepEqual([older.cards.length, older.next], [1, null]);
     assert.equal((await (await cards("status=pending")).json()).cards.length, 2, "Nia's and Oto's cards wait");
     for (const bad of ["0", "10001x", "-1", "ten"]) assert.equal((await cards(`limit=${bad}`)).status, 400, `limit=${bad}`);
     browser = await launchBrowser();

@@ -13,7 +13,7 @@ import { seedInterviewRun, seedScreeningRun } from "./inbox-testing.ts";
 import { createConsole, createUser } from "./index.ts";
 import { TRANSCRIPT_PAGE_SEGMENTS, type InterviewTranscriptView } from "./interview-transcript.ts";
 import { needsPersonInWords, type ProposalCard } from "./proposal-cards.ts";
-import { apiErrorSchema, transcriptReplySchema } from "../../contract/console-api.ts";
+import { apiErrorSchema, proposalCardListSchema, transcriptReplySchema } from "../../contract/console-api.ts";
 
 const ENGINES = await testEngines();
 const COST = { N: 1024, r: 8, p: 1 };
@@ -206,6 +206,74 @@ for (const engine of ENGINES) {
         );
       } finally {
         await t.db.query("update proposals set status = 'pending' where id = $1", [ids.adaNote]);
+      }
+    });
+
+    it("pages the cards newest run first, each card whole, with the totals and the filter choices on the first page", async () => {
+      const rec = await signIn("rec@example.com");
+      // A late proposal of the oldest run (Ada's), made after every other run's: still on Ada's card, not a page of its own.
+      const late = await t.db.query<{ id: string }>(
+        `insert into proposals (run_id, step_id, generation, workflow_id, connection_id, opportunity_id, posting_id, kind, action, summary, mode, policy, status, trace_id)
+         select run_id, 'late', generation, workflow_id, connection_id, opportunity_id, posting_id, kind, action, 'A late note', mode, policy, status, trace_id
+         from proposals where id = $1 returning id`,
+        [ids.adaNote],
+      );
+      try {
+        const whole = await cards(rec);
+        type Page = {
+          cards: ProposalCard[];
+          next: string | null;
+          total?: { proposals: number; cards: number };
+          facets?: { workflows: string[]; stages: string[] };
+        };
+        const page = async (query: string): Promise<Page> => {
+          const res = await send(rec, `/console/api/proposal-cards?status=pending${query}`);
+          assert.equal(res.status, 200);
+          return proposalCardListSchema.parse(await res.json());
+        };
+        const first = await page("&limit=2");
+        assert.deepEqual(
+          first.cards.map((c) => c.candidateName),
+          ["Gus Gone", "Lou Long"],
+        );
+        assert.equal(first.next, first.cards[1]!.runId);
+        assert.deepEqual(first.total, { proposals: whole.reduce((n, c) => n + c.proposals.length, 0), cards: 5 });
+        assert.deepEqual(first.facets?.workflows, ["application-screening", "interview-analysis"]);
+        const seen: ProposalCard[] = [...first.cards];
+        let next: string | null = first.next;
+        for (let pages = 1; next !== null; pages++) {
+          assert.ok(pages < 10, "the pages end");
+          const more = await page(`&limit=2&before=${next}`);
+          assert.equal(more.total, undefined, "totals come with the first page only");
+          seen.push(...more.cards);
+          next = more.next;
+        }
+        assert.deepEqual(seen, whole, "the pages together are the unpaged list, each card once and whole");
+        const ada = seen.find((c) => c.runId === ids.adaRun)!;
+        assert.deepEqual(ada.proposals.map((p) => p.summary).at(-1), "A late note");
+        assert.deepEqual((await page(`&limit=1&before=${ids.adaRun}`)).cards, [], "nothing is older than the oldest run");
+        const interviews = await page("&workflow=interview-analysis");
+        assert.deepEqual(
+          interviews.cards.map((c) => c.candidateName),
+          ["Gus Gone", "Lou Long", "Raj Interview"],
+        );
+        assert.deepEqual(interviews.total?.cards, 3);
+        const accountant = await page("&posting=Staff%20Accountant&confidence=low");
+        assert.deepEqual(
+          accountant.cards.map((c) => c.candidateName),
+          [],
+          "Hal's confidence is 0.5, not low",
+        );
+        assert.deepEqual(
+          (await page("&posting=p-mine&confidence=mid")).cards.map((c) => c.candidateName),
+          ["Hal Hold"],
+        );
+        for (const bad of ["limit=0", "limit=10001", "before=abc", "before=-1", "age=ancient", "confidence=huge"]) {
+          const res = await send(rec, `/console/api/proposal-cards?${bad}`);
+          assert.equal(res.status, 400, bad);
+        }
+      } finally {
+        await t.db.query("delete from proposals where id = $1", [late.rows[0]!.id]);
       }
     });
 

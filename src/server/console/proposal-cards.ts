@@ -1,11 +1,24 @@
 /**
  * The proposals inbox as decisions: one card per candidate and run, grouping the run's proposals
  * (note, tags, stage…) with what a person decides on — the recommendation, the score against the
- * bar the workflow used, and why a person is needed, in words. Read from the database only: the
- * proposals, their run's stored Lever context, and the output of the step each proposal is
- * `because` of (the screening or analysis that justified it).
+ * bar the workflow used, and why a person is needed, in words. Read through the engine's read model
+ * (`proposalCard*`), a page of runs at a time: the proposals, their run's stored Lever context, and
+ * the output of the step each proposal is `because` of (the screening or analysis that justified it).
  */
 import { DEFAULT_ADVANCE_AT, DEFAULT_REJECT_BELOW } from "../../screening/index.ts";
+import {
+  proposalCardBases,
+  proposalCardBecause,
+  proposalCardFacets,
+  proposalCardRows,
+  proposalCardRunIds,
+  proposalCardTotals,
+  type ProposalCardBasisRow,
+  type ProposalCardFacets,
+  type ProposalCardFilter,
+  type ProposalCardRow,
+  type ProposalCardTotals,
+} from "../../engine/index.ts";
 import type { Queryable } from "../../store/index.ts";
 import type { Caller } from "./roles.ts";
 
@@ -41,58 +54,7 @@ export interface ProposalCard {
   createdAt: string;
 }
 
-type BasisColumns = "b_score" | "b_recommendation" | "b_recommendation_reason" | "b_triage_tag" | "b_advance_at" | "b_reject_below" | "b_triage";
-
-interface Row {
-  id: string | number;
-  run_id: string | number;
-  workflow_id: string;
-  kind: string;
-  summary: string;
-  status: string;
-  posting_id: string | null;
-  opportunity_id: string | null;
-  confidence: number | null;
-  flags: unknown;
-  policy: unknown;
-  created_at: Date | string;
-  candidate_name: string | null;
-  posting_title: string | null;
-  stage: string | null;
-  min_confidence: unknown;
-  b_score: unknown;
-  b_recommendation: unknown;
-  b_recommendation_reason: unknown;
-  b_triage_tag: unknown;
-  b_advance_at: unknown;
-  b_reject_below: unknown;
-  b_triage: unknown;
-}
-
-// One statement per kind of row, not a subquery per proposal: each run's workflow (a large jsonb
-// value) is read once, and only the few fields a card shows are read from step outputs (an output
-// can hold a whole note). A proposal's basis is the output, at or before its generation, of the step
-// its workflow step names in `because` (the workflow as the run started is kept with the run).
-const PROPOSALS_SQL = `
-  select p.id, p.run_id, p.step_id, p.generation, p.workflow_id, p.kind, p.summary, p.status, p.posting_id, p.opportunity_id, p.confidence, p.flags, p.policy, p.created_at,
-    r.context->'opportunity'->>'name' as candidate_name,
-    r.context->'posting'->>'text' as posting_title,
-    case jsonb_typeof(r.context->'opportunity'->'stage')
-      when 'object' then r.context->'opportunity'->'stage'->>'text'
-      when 'string' then r.context->'opportunity'->>'stage'
-    end as stage
-  from proposals p join workflow_runs r on r.id = p.run_id`;
-
-const BECAUSE_SQL = `
-  select r.id as run_id, r.workflow->'guards'->'minConfidence' as min_confidence, s->>'id' as step_id, s->>'because' as because
-  from workflow_runs r cross join lateral jsonb_array_elements(case jsonb_typeof(r.workflow->'steps') when 'array' then r.workflow->'steps' else '[]'::jsonb end) s
-  where r.id = any($1::bigint[])`;
-
-const BASIS_SQL = `
-  select ws.run_id, ws.step_id, ws.generation,
-    ws.output->'score' as b_score, ws.output->'recommendation' as b_recommendation, ws.output->'recommendationReason' as b_recommendation_reason,
-    ws.output->'triageTag' as b_triage_tag, ws.input->'advanceAt' as b_advance_at, ws.input->'rejectBelow' as b_reject_below, ws.input->'triage' as b_triage
-  from workflow_steps ws where ws.run_id = any($1::bigint[]) and ws.step_id = any($2::text[])`;
+type Row = Omit<ProposalCardRow, "step_id" | "generation"> & Omit<ProposalCardBasisRow, "run_id" | "step_id" | "generation"> & { min_confidence: unknown };
 
 const num = (v: unknown): number | null => {
   const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
@@ -214,45 +176,50 @@ export function cardsOf(rows: readonly Row[]): ProposalCard[] {
   return cards;
 }
 
+/** Cards a page holds at most, and by default. */
+export const MAX_CARDS = 10_000;
+export const DEFAULT_CARDS = 100;
+
+export interface ProposalCardPage {
+  cards: ProposalCard[];
+  /** The cursor for the next page (`before`), or null on the last. */
+  next: string | null;
+  /** On the first page: how many proposals and cards the filter keeps, and what else a list may filter by. */
+  total?: ProposalCardTotals;
+  facets?: ProposalCardFacets;
+}
+
 /**
- * The cards for the proposals a list shows (status `all` or absent: every status), newest first;
- * a hiring manager gets only their postings'. At most `limit` proposals (10,000) are grouped.
+ * A page of cards for the proposals a list shows (status absent: every status), newest run first,
+ * each card whole (a run's proposals are never split across pages); a hiring manager gets only
+ * their postings'. `limit` cards (default 100, at most 10,000) older than the cursor `before`.
  */
 export async function proposalCards(
   db: Queryable,
   caller: Caller,
-  filter: { status?: string | undefined; limit?: number | undefined } = {},
-): Promise<ProposalCard[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (filter.status) {
-    params.push(filter.status);
-    where.push(`p.status = $${params.length}`);
-  }
-  if (caller.role === "hiring_manager") {
-    params.push(caller.postingIds ?? []);
-    where.push(`p.posting_id = any($${params.length}::text[])`);
-  }
-  params.push(Math.min(Math.max(filter.limit ?? 10_000, 1), 10_000));
-  const { rows } = await db.query<Omit<Row, BasisColumns> & { step_id: string; generation: number }>(
-    `${PROPOSALS_SQL} ${where.length ? `where ${where.join(" and ")}` : ""} order by p.id desc limit $${params.length}`,
-    params,
-  );
-  if (rows.length === 0) return [];
-  const runIds = [...new Set(rows.map((r) => String(r.run_id)))];
-  const because = await db.query<{ run_id: string | number; min_confidence: unknown; step_id: string | null; because: string | null }>(BECAUSE_SQL, [runIds]);
-  const becauseOf = new Map(because.rows.filter((b) => b.because).map((b) => [`${b.run_id}:${b.step_id}`, b.because!]));
-  const minConfidenceOf = new Map(because.rows.map((b) => [String(b.run_id), b.min_confidence]));
-  const basisSteps = [...new Set(becauseOf.values())];
-  const bases = basisSteps.length
-    ? (await db.query<Pick<Row, BasisColumns> & { run_id: string | number; step_id: string; generation: number }>(BASIS_SQL, [runIds, basisSteps])).rows
-    : [];
-  const basesOf = new Map<string, typeof bases>();
+  filter: Omit<ProposalCardFilter, "postingIds"> & { limit?: number | undefined; before?: string | undefined } = {},
+): Promise<ProposalCardPage> {
+  const { limit, before, ...rest } = filter;
+  const kept: ProposalCardFilter = caller.role === "hiring_manager" ? { ...rest, postingIds: caller.postingIds ?? [] } : rest;
+  const size = Math.min(Math.max(limit ?? DEFAULT_CARDS, 1), MAX_CARDS);
+  // One more run than the page holds says whether there is a next page.
+  const runIds = await proposalCardRunIds(db, kept, { limit: size + 1, before });
+  const pageRuns = runIds.slice(0, size);
+  const first =
+    before === undefined ? await Promise.all([proposalCardTotals(db, kept), proposalCardFacets(db, kept)]).then(([total, facets]) => ({ total, facets })) : {};
+  const next = runIds.length > size ? (pageRuns.at(-1) ?? null) : null;
+  const rows = await proposalCardRows(db, pageRuns, kept);
+  if (rows.length === 0) return { cards: [], next, ...first };
+  const because = await proposalCardBecause(db, pageRuns);
+  const becauseOf = new Map(because.filter((b) => b.because).map((b) => [`${b.run_id}:${b.step_id}`, b.because!]));
+  const minConfidenceOf = new Map(because.map((b) => [String(b.run_id), b.min_confidence]));
+  const bases = await proposalCardBases(db, pageRuns, [...new Set(becauseOf.values())]);
+  const basesOf = new Map<string, ProposalCardBasisRow[]>();
   for (const b of bases) {
     const key = `${b.run_id}:${b.step_id}`;
     basesOf.set(key, [...(basesOf.get(key) ?? []), b]);
   }
-  const empty: Pick<Row, BasisColumns> = {
+  const empty = {
     b_score: null,
     b_recommendation: null,
     b_recommendation_reason: null,
@@ -261,7 +228,7 @@ export async function proposalCards(
     b_reject_below: null,
     b_triage: null,
   };
-  return cardsOf(
+  const cards = cardsOf(
     rows.map((r): Row => {
       const step = becauseOf.get(`${r.run_id}:${r.step_id}`);
       // The latest generation of the basis at or before the proposal's.
@@ -271,7 +238,12 @@ export async function proposalCards(
             .sort((a, b) => Number(b.generation) - Number(a.generation))[0]
         : undefined;
       const { run_id: _run, step_id: _step, generation: _generation, ...fields } = basis ?? { ...empty, run_id: 0, step_id: "", generation: 0 };
-      return { ...r, min_confidence: minConfidenceOf.get(String(r.run_id)) ?? null, ...fields };
+      const { step_id: _s, generation: _g, ...row } = r;
+      return { ...row, min_confidence: minConfidenceOf.get(String(r.run_id)) ?? null, ...fields };
     }),
   );
+  // Newest run first, as the page was read.
+  const order = new Map(pageRuns.map((id, i) => [id, i]));
+  cards.sort((a, b) => (order.get(a.runId) ?? 0) - (order.get(b.runId) ?? 0));
+  return { cards, next, ...first };
 }

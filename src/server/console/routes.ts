@@ -9,6 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
+import { CARD_AGES, CARD_CONFIDENCES } from "../../engine/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
 import { errorReply, HttpError } from "../http-error.ts";
@@ -338,16 +339,33 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Hono {
     if (status !== undefined && !/^(all|shadow|pending|approved|applied|rejected|expired|failed)$/.test(status)) {
       throw new HttpError(400, "bad_query", `status: use all, shadow, pending, approved, applied, rejected, expired or failed (got "${status.slice(0, 40)}").`);
     }
-    // Start lists the newest few: `limit` bounds the proposals grouped (default and most 10,000).
-    const limit = c.req.query("limit");
-    if (limit !== undefined && !/^[1-9]\d{0,4}$/.test(limit))
-      throw new HttpError(400, "bad_query", `limit: give a number of proposals, 1 to 10000 (got "${limit.slice(0, 40)}").`);
+    // A page of cards at a time (`limit` cards, 100 unless given, at most 10,000), newest run first;
+    // `before` is the cursor the previous page gave as `next`.
+    const q = (name: string) => c.req.query(name) || undefined;
+    const limit = q("limit");
+    if (limit !== undefined && !(/^[1-9]\d{0,4}$/.test(limit) && Number(limit) <= 10_000))
+      throw new HttpError(400, "bad_query", `limit: give a number of cards, 1 to 10000 (got "${limit.slice(0, 40)}").`);
+    const before = q("before");
+    if (before !== undefined && !/^[1-9]\d{0,17}$/.test(before))
+      throw new HttpError(400, "bad_query", `before: give the \`next\` of the previous page (got "${before.slice(0, 40)}").`);
+    const age = q("age");
+    if (age !== undefined && !CARD_AGES.some((a) => a === age))
+      throw new HttpError(400, "bad_query", `age: use ${CARD_AGES.join(", ")} (got "${age.slice(0, 40)}").`);
+    const confidence = q("confidence");
+    if (confidence !== undefined && !CARD_CONFIDENCES.some((a) => a === confidence))
+      throw new HttpError(400, "bad_query", `confidence: use ${CARD_CONFIDENCES.join(", ")} (got "${confidence.slice(0, 40)}").`);
     c.header("Cache-Control", "no-store");
     return c.json({
-      cards: await proposalCards(db, g.caller, {
+      ...(await proposalCards(db, g.caller, {
         status: status && status !== "all" ? status : undefined,
         limit: limit === undefined ? undefined : Number(limit),
-      }),
+        before,
+        workflowId: q("workflow"),
+        posting: q("posting"),
+        stage: q("stage"),
+        age: CARD_AGES.find((a) => a === age),
+        confidence: CARD_CONFIDENCES.find((a) => a === confidence),
+      })),
     } satisfies ProposalCardList);
   });
 

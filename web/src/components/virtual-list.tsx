@@ -16,9 +16,11 @@ export interface VirtualListProps<T> {
   activeIndex?: number | undefined;
   label: string;
   overscan?: number | undefined;
+  /** Told the rows in the page (start inclusive, end exclusive) whenever they change: a list read in pages reads the next one. */
+  onRange?: ((start: number, end: number) => void) | undefined;
 }
 
-export function VirtualList<T>({ items, rowHeight, height, renderRow, getKey, activeIndex, label, overscan = 6 }: VirtualListProps<T>) {
+export function VirtualList<T>({ items, rowHeight, height, renderRow, getKey, activeIndex, label, overscan = 6, onRange }: VirtualListProps<T>) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
 
@@ -33,6 +35,9 @@ export function VirtualList<T>({ items, rowHeight, height, renderRow, getKey, ac
   // A short list does not leave an empty box (on a phone it would push the chosen card off screen).
   const viewport = Math.max(rowHeight, Math.min(height, items.length * rowHeight));
   const { start, end } = visibleRange(scrollTop, viewport, rowHeight, items.length, overscan);
+  const rangeSeen = useRef(onRange);
+  rangeSeen.current = onRange;
+  useEffect(() => rangeSeen.current?.(start, end), [start, end]);
   const rows: ReactNode[] = [];
   for (let i = start; i < end; i++) {
     const item = items[i]!;

@@ -3,7 +3,9 @@
  * tags and stage move together). A windowed list with filters on the left, the selected card on
  * the right led by the decision (recommendation, score against the bar, why a person is needed)
  * with the actions in a bar that stays in view, keyboard shortcuts (j/k, a, A, e, r, x, ?), bulk
- * decisions, and live updates when someone else decides.
+ * decisions, and live updates when someone else decides. The list reads its cards a page at a
+ * time as it scrolls (filters are applied by the server), so ten thousand proposals list as fast as
+ * a hundred.
  */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { can, get, onSandbox, post, type User } from "../api.ts";
@@ -14,16 +16,20 @@ import { Icon, StateBadge } from "../components/icons.tsx";
 import { SchedulingChoice } from "../components/scheduling-choice.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
 import { useLive } from "../live.ts";
-import type { ProposalCardList, ProposalContext, ProposalList, ProposalReply, ProposalView } from "../../../src/contract/console-api.ts";
+import type { ProposalCardList, ProposalContext, ProposalReply } from "../../../src/contract/console-api.ts";
 import { toProposal, type Proposal } from "../model.ts";
 import { useNotify } from "../notices.tsx";
 import { actorName, usePeople } from "../people.ts";
 import { navigate } from "../router.ts";
 
 const ROW_HEIGHT = 64;
+/** Cards read a page at a time; the next page is read when the rows in view come within half a page of the end. */
+const PAGE_CARDS = 100;
 
 // The transcript view is only needed on interview proposals: loaded when one is opened.
 const InterviewTranscript = lazy(() => import("../components/interview-transcript.tsx").then((m) => ({ default: m.InterviewTranscript })));
+
+type Card = ProposalCardList["cards"][number];
 
 /** A row of the list: the proposals one run made for one candidate, newest run first. */
 interface Group {
@@ -32,18 +38,32 @@ interface Group {
   card: DecisionCardData | undefined;
 }
 
-function groupByRun(items: Proposal[], cardOf: Map<string, DecisionCardData>): Group[] {
-  const groups = new Map<string, Group>();
-  for (const p of items) {
-    const card = cardOf.get(p.id);
-    const key = card?.runId ?? p.runId ?? `proposal-${p.id}`;
-    const g = groups.get(key) ?? { key, proposals: [], card };
-    g.proposals.push(p);
-    groups.set(key, g);
-  }
-  // Within a card, the order the workflow made them (note, tags, stage…).
-  for (const g of groups.values()) g.proposals.sort((a, b) => Number(a.id) - Number(b.id));
-  return [...groups.values()];
+/** A card's proposal as the list and the detail start from (the detail then reads the whole proposal). */
+function proposalOf(card: Card, p: Card["proposals"][number]): Proposal {
+  return {
+    id: p.id,
+    status: p.status,
+    workflowId: card.workflowId,
+    workflowName: card.workflowId,
+    runId: card.runId,
+    actionType: p.kind,
+    summary: p.summary || p.kind,
+    action: {},
+    opportunityId: card.opportunityId ?? undefined,
+    candidateName: card.candidateName ?? "Unnamed candidate",
+    postingId: card.postingId ?? undefined,
+    postingTitle: card.postingTitle ?? undefined,
+    stage: card.stage ?? undefined,
+    reasons: [],
+    evidence: [],
+    confidence: card.confidence ?? undefined,
+    createdAt: card.createdAt,
+  };
+}
+
+/** Within a card, the order the workflow made them (note, tags, stage…), as the server gives them. */
+function groupOf(card: Card): Group {
+  return { key: card.runId, proposals: card.proposals.map((p) => proposalOf(card, p)), card };
 }
 
 const AGES: Record<string, { label: string; test: (ms: number) => boolean }> = {
@@ -70,26 +90,6 @@ function age(iso: string): string {
   return `${Math.floor(ms / 86_400_000)} d ago`;
 }
 
-function distinct(items: Proposal[], f: (p: Proposal) => string | undefined): string[] {
-  return [...new Set(items.map(f).filter((v): v is string => Boolean(v)))].sort();
-}
-
-/** The API answers at most 500 proposals a page; the inbox walks the pages (newest first) up to 10,000. */
-async function loadAllProposals(status: string): Promise<ProposalView[]> {
-  const all: ProposalView[] = [];
-  let before: string | undefined;
-  for (;;) {
-    const params = new URLSearchParams({ limit: "500" });
-    if (status !== "all") params.set("status", status);
-    if (before) params.set("before", before);
-    const page = (await get<ProposalList>(`/api/proposals?${params}`)).proposals;
-    all.push(...page);
-    const last = page.at(-1);
-    if (page.length < 500 || all.length >= 10_000 || last === undefined) return all;
-    before = String(last.id);
-  }
-}
-
 export function leverLink(p: Proposal): string | undefined {
   // The sandbox's candidates exist only in the sandbox: real Lever has no page for them.
   if (onSandbox()) return undefined;
@@ -99,8 +99,10 @@ export function leverLink(p: Proposal): string | undefined {
 
 export function ProposalsPage({ user, selectedId, query }: { user: User; selectedId: string | undefined; query: URLSearchParams }) {
   const notify = useNotify();
-  const [all, setAll] = useState<Proposal[] | undefined>();
-  const [cards, setCards] = useState<DecisionCardData[]>([]);
+  const [cards, setCards] = useState<Card[] | undefined>();
+  const [next, setNext] = useState<string | null>(null);
+  const [total, setTotal] = useState<{ proposals: number; cards: number } | undefined>();
+  const [facets, setFacets] = useState<ProposalCardList["facets"]>();
   const [error, setError] = useState<string | undefined>();
   const [status, setStatus] = useState(query.get("status") ?? "pending");
   const [workflow, setWorkflow] = useState(query.get("workflow") ?? "");
@@ -115,53 +117,92 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
   const rejectRef = useRef<HTMLInputElement>(null);
   const editRef = useRef<HTMLTextAreaElement>(null);
 
+  // The filters, as the server applies them.
+  const filterQuery = useMemo(() => {
+    const params = new URLSearchParams({ status });
+    if (workflow) params.set("workflow", workflow);
+    if (posting) params.set("posting", posting);
+    if (stage) params.set("stage", stage);
+    if (ageFilter !== "any") params.set("age", ageFilter);
+    if (confidence !== "any") params.set("confidence", confidence);
+    return params.toString();
+  }, [status, workflow, posting, stage, ageFilter, confidence]);
+  // Answers to an older filter or reload are dropped.
+  const generation = useRef(0);
+  const loaded = useRef(0);
+  const paging = useRef(false);
   const load = useCallback(() => {
-    Promise.all([
-      loadAllProposals(status),
-      // One card per run, with names, postings and stages from the runs' stored Lever context.
-      get<ProposalCardList>(`/console/api/proposal-cards?status=${encodeURIComponent(status)}`).catch((): ProposalCardList => ({ cards: [] })),
-    ]).then(
-      ([raw, { cards: loaded }]) => {
-        const byId = new Map(loaded.flatMap((c) => c.proposals.map((p) => [p.id, c] as const)));
-        setCards(loaded);
-        setAll(
-          raw.map((r) => {
-            const p = toProposal(r);
-            const l = byId.get(p.id);
-            return l
-              ? { ...p, candidateName: l.candidateName ?? p.candidateName, postingTitle: l.postingTitle ?? p.postingTitle, stage: l.stage ?? p.stage }
-              : p;
-          }),
-        );
+    const mine = ++generation.current;
+    // A reload (someone decided) keeps as many cards as were read, so the rows in view stay.
+    const limit = Math.min(10_000, Math.max(PAGE_CARDS, loaded.current));
+    get<ProposalCardList>(`/console/api/proposal-cards?${filterQuery}&limit=${limit}`).then(
+      (page) => {
+        if (mine !== generation.current) return;
+        loaded.current = page.cards.length;
+        paging.current = false;
+        setCards(page.cards);
+        setNext(page.next);
+        setTotal(page.total);
+        setFacets(page.facets);
         setError(undefined);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => {
+        if (mine === generation.current) setError(e.message);
+      },
     );
-  }, [status]);
-  useEffect(load, [load]);
+  }, [filterQuery]);
+  useEffect(() => {
+    loaded.current = 0;
+    load();
+  }, [load]);
   useLive((name) => {
     if (name.startsWith("proposal.")) load();
   });
-
-  const items = useMemo(() => {
-    const now = Date.now();
-    return (all ?? []).filter(
-      (p) =>
-        (!workflow || p.workflowId === workflow) &&
-        (!posting || p.postingId === posting || p.postingTitle === posting) &&
-        (!stage || p.stage === stage) &&
-        AGES[ageFilter]!.test(now - new Date(p.createdAt).getTime()) &&
-        CONFIDENCE[confidence]!.test(p.confidence),
+  const loadMore = useCallback(() => {
+    if (next === null || paging.current) return;
+    paging.current = true;
+    const mine = generation.current;
+    get<ProposalCardList>(`/console/api/proposal-cards?${filterQuery}&limit=${PAGE_CARDS}&before=${encodeURIComponent(next)}`).then(
+      (page) => {
+        if (mine !== generation.current) return;
+        paging.current = false;
+        setCards((c) => {
+          const have = new Set((c ?? []).map((x) => x.runId));
+          const more = [...(c ?? []), ...page.cards.filter((x) => !have.has(x.runId))];
+          loaded.current = more.length;
+          return more;
+        });
+        setNext(page.next);
+      },
+      (e: Error) => {
+        paging.current = false;
+        if (mine === generation.current) setError(e.message);
+      },
     );
-  }, [all, workflow, posting, stage, ageFilter, confidence]);
+  }, [next, filterQuery]);
 
-  const cardOf = useMemo(() => new Map(cards.flatMap((c) => c.proposals.map((p) => [p.id, c] as const))), [cards]);
-  const groups = useMemo(() => groupByRun(items, cardOf), [items, cardOf]);
-  const activeIndex = Math.max(
-    0,
-    groups.findIndex((g) => g.proposals.some((p) => p.id === selectedId)),
-  );
-  const group = groups.length ? groups[selectedId ? activeIndex : 0] : undefined;
+  const groups = useMemo(() => (cards ?? []).map(groupOf), [cards]);
+  const found = groups.findIndex((g) => g.proposals.some((p) => p.id === selectedId));
+  // A proposal in the address that is not among the cards read (an old one, or filtered out) is shown on its own.
+  const [alone, setAlone] = useState<Group | undefined>();
+  const cardsRead = cards !== undefined;
+  const inCards = found >= 0;
+  useEffect(() => {
+    setAlone(undefined);
+    if (!selectedId || !cardsRead || inCards) return;
+    let live = true;
+    get<ProposalReply>(`/api/proposals/${encodeURIComponent(selectedId)}`).then(
+      (raw) => {
+        if (live && raw.proposal) setAlone({ key: `proposal-${selectedId}`, proposals: [toProposal(raw.proposal)], card: undefined });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [selectedId, cardsRead, inCards]);
+  const activeIndex = Math.max(0, found);
+  const group = found >= 0 ? groups[found] : selectedId && alone ? alone : groups[0];
   // The proposal shown in the card: the one in the address, else the card's first waiting one.
   const selected = group
     ? (group.proposals.find((p) => p.id === selectedId) ?? group.proposals.find((p) => p.status === "pending") ?? group.proposals[0])
@@ -242,10 +283,8 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
     return () => removeEventListener("keydown", onKey);
   }, [activeIndex, select, selected, group, decide, user]);
 
-  const workflows = useMemo(() => distinct(all ?? [], (p) => p.workflowId), [all]);
-  const postings = useMemo(() => distinct(all ?? [], (p) => p.postingId), [all]);
-  const stages = useMemo(() => distinct(all ?? [], (p) => p.stage), [all]);
-  const postingTitle = (id: string) => all?.find((p) => p.postingId === id)?.postingTitle ?? id;
+  const workflows = facets?.workflows ?? [];
+  const stages = facets?.stages ?? [];
 
   return (
     <div className="proposals">
@@ -278,9 +317,9 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
           Posting
           <select value={posting} onChange={(e) => setPosting(e.target.value)}>
             <option value="">All postings</option>
-            {postings.map((p) => (
-              <option key={p} value={p}>
-                {postingTitle(p)}
+            {(facets?.postings ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.title ?? p.id}
               </option>
             ))}
           </select>
@@ -324,12 +363,12 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
         <section aria-label="Proposal list" className="list-pane">
           <div className="bulk">
             <span aria-live="polite">
-              {all === undefined ? "Loading…" : `${items.length} proposal${items.length === 1 ? "" : "s"}`}
+              {total === undefined ? "Loading…" : `${total.proposals} proposal${total.proposals === 1 ? "" : "s"}`}
               {checked.size > 0 && `, ${checked.size} selected`}
             </span>
-            {all !== undefined && groups.length !== items.length && (
+            {total !== undefined && total.cards !== total.proposals && (
               <span className="muted">
-                for {groups.length} candidate{groups.length === 1 ? "" : "s"}
+                for {total.cards} candidate{total.cards === 1 ? "" : "s"}
               </span>
             )}
             {checked.size > 0 && can(user, "decide") && (
@@ -345,7 +384,7 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
               </>
             )}
           </div>
-          {items.length === 0 && all !== undefined ? (
+          {total?.proposals === 0 ? (
             <p className="empty">Nothing waits for you here. New proposals appear as workflows run.</p>
           ) : (
             <VirtualList
@@ -353,7 +392,10 @@ export function ProposalsPage({ user, selectedId, query }: { user: User; selecte
               rowHeight={ROW_HEIGHT}
               height={560}
               label="Proposals"
-              activeIndex={activeIndex}
+              activeIndex={found >= 0 ? activeIndex : undefined}
+              onRange={(_, end) => {
+                if (end > groups.length - PAGE_CARDS / 2) loadMore();
+              }}
               getKey={(g) => g.key}
               renderRow={(g, i) => {
                 const p = g.proposals[0]!;
