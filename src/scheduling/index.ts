@@ -77,6 +77,7 @@ export {
   type LinkLanguage,
 } from "./self-schedule/link-request.ts";
 export { bookingLinkEmail } from "./self-schedule/link-email.ts";
+export { dayHeading, timeRange, whenText, zoneName } from "./people-dates.ts";
 export {
   linkTokenContext,
   bookingLinkUrl,

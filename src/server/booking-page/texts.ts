@@ -56,7 +56,6 @@ const en: PageTexts = {
 };
 
 const pt: PageTexts = {
-  ...en,
   title: "Escolha a hora da sua entrevista",
   hello: (n) => `Olá ${n},`,
   intro: (what, m, c) => `${what}: ${c === 1 ? "uma entrevista" : `${c} entrevistas com a equipa`}, ${m} minutos no total.`,
@@ -76,11 +75,14 @@ const pt: PageTexts = {
   moveIt: "Precisa de outra hora? Escolha abaixo.",
   cancel: "Cancelar a entrevista",
   cancelled: "A sua entrevista foi cancelada. A equipa foi avisada.",
+  cancelRequested: "A entrevista é muito em breve, por isso o seu cancelamento foi passado à equipa, que vai contactá-lo.",
+  moveRequested: "A entrevista é muito em breve, por isso o seu pedido para a mudar foi passado à equipa, que vai contactá-lo.",
   invalid: "Esta ligação já não funciona. Responda ao e-mail que recebeu e peça uma nova.",
+  tooMany: "Demasiados pedidos. Aguarde um minuto e tente de novo.",
+  failed: "Algo correu mal do nosso lado. Tente de novo daqui a um minuto.",
 };
 
 const de: PageTexts = {
-  ...en,
   title: "Wählen Sie Ihren Interviewtermin",
   hello: (n) => `Hallo ${n},`,
   intro: (what, m, c) => `${what}: ${c === 1 ? "ein Gespräch" : `${c} Gespräche mit dem Team`}, insgesamt ${m} Minuten.`,
@@ -96,14 +98,18 @@ const de: PageTexts = {
   moved: "Ihr Interview wurde verschoben. Eine aktualisierte Einladung kommt per E-Mail.",
   yourTime: "Ihr Interview",
   addToCalendar: "Kalenderdatei herunterladen (.ics)",
+  join: "Videolink",
   moveIt: "Brauchen Sie eine andere Zeit? Wählen Sie unten.",
   cancel: "Interview absagen",
   cancelled: "Ihr Interview ist abgesagt. Das Team weiß Bescheid.",
+  cancelRequested: "Das Interview ist sehr bald, daher wurde Ihre Absage an das Team weitergegeben; es meldet sich bei Ihnen.",
+  moveRequested: "Das Interview ist sehr bald, daher wurde Ihr Wunsch nach einem neuen Termin an das Team weitergegeben; es meldet sich bei Ihnen.",
   invalid: "Dieser Link funktioniert nicht mehr. Bitte antworten Sie auf die E-Mail und bitten Sie um einen neuen.",
+  tooMany: "Zu viele Anfragen. Bitte warten Sie eine Minute und versuchen Sie es erneut.",
+  failed: "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es in einer Minute erneut.",
 };
 
 const fr: PageTexts = {
-  ...en,
   title: "Choisissez l'heure de votre entretien",
   hello: (n) => `Bonjour ${n},`,
   intro: (what, m, c) => `${what} : ${c === 1 ? "un entretien" : `${c} entretiens avec l'équipe`}, ${m} minutes en tout.`,
@@ -119,14 +125,18 @@ const fr: PageTexts = {
   moved: "Votre entretien a été déplacé. Une invitation mise à jour arrive.",
   yourTime: "Votre entretien",
   addToCalendar: "Télécharger le fichier calendrier (.ics)",
+  join: "Lien vidéo",
   moveIt: "Besoin d'un autre horaire ? Choisissez ci-dessous.",
   cancel: "Annuler l'entretien",
   cancelled: "Votre entretien est annulé. L'équipe est prévenue.",
+  cancelRequested: "L'entretien a lieu très bientôt : votre annulation a donc été transmise à l'équipe, qui vous contactera.",
+  moveRequested: "L'entretien a lieu très bientôt : votre demande de changement a donc été transmise à l'équipe, qui vous contactera.",
   invalid: "Ce lien ne fonctionne plus. Répondez à l'e-mail reçu pour en demander un nouveau.",
+  tooMany: "Trop de demandes. Merci de patienter une minute avant de réessayer.",
+  failed: "Un problème est survenu de notre côté. Merci de réessayer dans une minute.",
 };
 
 const es: PageTexts = {
-  ...en,
   title: "Elija la hora de su entrevista",
   hello: (n) => `Hola ${n}:`,
   intro: (what, m, c) => `${what}: ${c === 1 ? "una entrevista" : `${c} entrevistas con el equipo`}, ${m} minutos en total.`,
@@ -142,10 +152,15 @@ const es: PageTexts = {
   moved: "Su entrevista se ha cambiado. Recibirá una invitación actualizada.",
   yourTime: "Su entrevista",
   addToCalendar: "Descargar archivo de calendario (.ics)",
+  join: "Enlace de vídeo",
   moveIt: "¿Necesita otra hora? Elija abajo.",
   cancel: "Cancelar la entrevista",
   cancelled: "Su entrevista está cancelada. El equipo lo sabe.",
+  cancelRequested: "La entrevista es muy pronto, así que su cancelación se ha pasado al equipo, que se pondrá en contacto con usted.",
+  moveRequested: "La entrevista es muy pronto, así que su petición de cambiarla se ha pasado al equipo, que se pondrá en contacto con usted.",
   invalid: "Este enlace ya no funciona. Responda al correo que recibió y pida uno nuevo.",
+  tooMany: "Demasiadas solicitudes. Espere un minuto y vuelva a intentarlo.",
+  failed: "Algo ha fallado por nuestra parte. Vuelva a intentarlo dentro de un minuto.",
 };
 
 const ALL: Record<LinkLanguage, PageTexts> = { en, pt, de, fr, es };
