@@ -54,6 +54,7 @@ export {
 } from "./reminders/reminders.ts";
 export { noShowRisk, noShowSignals, type NoShowRisk, type NoShowSignals, type InviteAnswer } from "./no-show/risk.ts";
 export { markNoShow, NoShowRefused, type MarkedNoShow, type NoShowRefusal } from "./no-show/mark-no-show.ts";
+export { attendanceConfirmedAt, confirmAttendance, linkAttendance, type AttendanceConfirmation } from "./no-show/attendance.ts";
 export {
   createSelfScheduling,
   linkExpiry,

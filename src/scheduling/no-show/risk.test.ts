@@ -65,6 +65,28 @@ describe("no-show risk", () => {
     assert.ok(better.reasons.includes("the candidate accepted the invite"));
   });
 
+  it("goes down when the candidate confirms they will be there: the invite counts as accepted and the reminder as answered", () => {
+    const unsure = {
+      ...base,
+      start: "2026-03-24T05:00:00Z",
+      candidateZone: "America/New_York",
+      bookedAt: "2026-03-01T00:00:00Z",
+      invite: "needsAction" as const,
+      reminder: { sentAt: "2026-03-23T05:00:00Z", answered: false },
+      now: "2026-03-23T20:00:00Z",
+    };
+    const before = noShowRisk(unsure);
+    assert.equal(before.level, "high", before.reasons.join("; "));
+    assert.ok(before.reasons.some((x) => /no answer to the reminder/.test(x)));
+    const after = noShowRisk({ ...unsure, confirmedAt: "2026-03-23T19:10:00Z" });
+    assert.equal(after.level, "low", after.reasons.join("; "));
+    assert.equal(after.score, before.score - 3, "not accepted (+1) becomes confirmed (-1), the unanswered reminder (+1) goes");
+    assert.ok(after.reasons.includes("the candidate confirmed they will be there (2026-03-23 19:10 UTC)"));
+    assert.ok(!after.reasons.some((x) => /not accepted the invite|no answer to the reminder/.test(x)));
+    // A confirmation recorded after the moment the risk is computed for does not count yet.
+    assert.equal(noShowRisk({ ...unsure, confirmedAt: "2026-03-23T21:00:00Z" }).level, "high");
+  });
+
   it("never changes when only the candidate's name, e-mail, age or address change (600 generated bookings)", () => {
     const next = rng(15);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
@@ -90,6 +112,7 @@ describe("no-show risk", () => {
         invite: pick(invites),
         candidateReplies: next() < 0.3 ? undefined : Math.floor(next() * 3),
         reminder: next() < 0.5 ? undefined : { sentAt: new Date(start - 86_400_000).toISOString(), answered: next() < 0.5 },
+        confirmedAt: next() < 0.5 ? undefined : new Date(start - Math.floor(next() * 48) * 3_600_000).toISOString(),
         now: new Date(start - 3_600_000).toISOString(),
       };
       const zone = pick(zones);

@@ -29,6 +29,11 @@ export interface NoShowSignals {
   candidateReplies?: number | undefined;
   /** A reminder went out; whether the candidate answered it, when known. */
   reminder?: { sentAt: string; answered?: boolean | undefined } | undefined;
+  /**
+   * When the candidate pressed "I'll be there" for this start (booking page, reached from each
+   * reminder): counts as the invite accepted and the reminder answered.
+   */
+  confirmedAt?: string | undefined;
   /** When the risk is computed. */
   now: string;
 }
@@ -49,6 +54,11 @@ const LARGE_GAP_HOURS = 6;
 /** Booked this many days or more before the interview counts as long ago. */
 const LONG_AGO_DAYS = 14;
 
+/** "2026-03-23 14:00 UTC". */
+function utc(at: string): string {
+  return `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
 function offsetHours(zone: string, at: string): number {
   return DateTime.fromISO(at, { zone }).offset / 60;
 }
@@ -66,7 +76,9 @@ export function noShowRisk(s: NoShowSignals): NoShowRisk {
     reasons.push(reason);
   };
 
-  if (s.invite === "declined") add(3, "the candidate declined the invite");
+  const confirmed = s.confirmedAt !== undefined && Date.parse(s.confirmedAt) <= Date.parse(s.now);
+  if (confirmed) add(-1, `the candidate confirmed they will be there (${utc(s.confirmedAt!)})`);
+  else if (s.invite === "declined") add(3, "the candidate declined the invite");
   else if (s.invite === "needsAction") add(1, "the candidate has not accepted the invite");
   else if (s.invite === "tentative") add(1, "the candidate accepted the invite only tentatively");
   else if (s.invite === "accepted") add(-1, "the candidate accepted the invite");
@@ -90,8 +102,9 @@ export function noShowRisk(s: NoShowSignals): NoShowRisk {
   if (s.candidateReplies !== undefined) {
     if (s.candidateReplies > 0) add(-1, `the candidate replied since booking (${s.candidateReplies} message${s.candidateReplies === 1 ? "" : "s"})`);
   }
-  if (s.reminder && s.reminder.answered === false && Date.parse(s.now) - Date.parse(s.reminder.sentAt) >= 6 * 3_600_000) {
-    add(1, "no answer to the reminder sent at " + new Date(s.reminder.sentAt).toISOString().slice(0, 16).replace("T", " ") + " UTC");
+  // A confirmation answers the reminder: it is what the reminder asks for.
+  if (s.reminder && !confirmed && s.reminder.answered === false && Date.parse(s.now) - Date.parse(s.reminder.sentAt) >= 6 * 3_600_000) {
+    add(1, `no answer to the reminder sent at ${utc(s.reminder.sentAt)}`);
   }
 
   const level = score >= 4 ? "high" : score >= 2 ? "medium" : "low";
@@ -112,6 +125,7 @@ export function noShowSignals(
     invite?: InviteAnswer | undefined;
     candidateReplies?: number | undefined;
     reminder?: NoShowSignals["reminder"];
+    confirmedAt?: string | undefined;
     now: string;
   },
 ): NoShowSignals {
@@ -124,6 +138,7 @@ export function noShowSignals(
     invite: facts.invite ?? "unknown",
     candidateReplies: facts.candidateReplies,
     reminder: facts.reminder,
+    confirmedAt: facts.confirmedAt,
     now: facts.now,
   };
 }

@@ -108,7 +108,14 @@ export interface ReminderText {
  */
 export function candidateReminder(
   b: BookingParams,
-  o: { now: number; joinUrl?: string | undefined; rescheduleUrl?: string | undefined; rescheduleHint?: string | undefined },
+  o: {
+    now: number;
+    joinUrl?: string | undefined;
+    rescheduleUrl?: string | undefined;
+    rescheduleHint?: string | undefined;
+    /** The booking page's one-click "I'll be there". */
+    confirmUrl?: string | undefined;
+  },
 ): ReminderText {
   const first = b.candidate.name.trim().split(/\s+/)[0] ?? "";
   const when = peopleTime(panelStart(b), panelEnd(b), b.candidate.timezone);
@@ -125,6 +132,7 @@ export function candidateReminder(
   }
   if (b.format === "onsite") lines.push("", "The interview is on site.");
   else if (o.joinUrl) lines.push("", `Join by video: ${o.joinUrl}`);
+  if (o.confirmUrl) lines.push("", `Will you be there? Let us know with one click: ${o.confirmUrl}`);
   if (o.rescheduleUrl) lines.push("", `Need another time? Reschedule or cancel here: ${o.rescheduleUrl}`);
   else if (o.rescheduleHint) lines.push("", o.rescheduleHint);
   return { subject: `Reminder: your interview ${left}, ${when}`, text: lines.join("\n") };

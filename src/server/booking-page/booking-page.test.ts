@@ -238,6 +238,106 @@ describe("the candidate's booking page", { skip }, () => {
     );
   });
 
+  /** A new link for `opportunities[n]`, its first option booked; the token. */
+  const bookedLink = async (n: number, over: Partial<LinkRequest> = {}) => {
+    const { token } = await createBookingLinkStore(t.db).create({
+      connectionId: "default",
+      opportunityId: opportunities[n]!,
+      requestKey: `booked-${n}`,
+      request: request(opportunities[n]!, n, over),
+      expiresAt: new Date(NOW + 7 * 86_400_000),
+    });
+    const first = /name="start" value="([^"]+)"/.exec(await (await call(`/${token}`)).text())![1]!;
+    assert.match((await post(`/${token}/book`, { start: first })).headers.get("location")!, /notice=booked/);
+    return token!;
+  };
+  /** The e-mails to `to`, their quoted-printable soft line breaks undone. */
+  const mailTo = (to: string) => smtp.inbox.filter((m) => m.to.includes(to)).map((m) => m.raw.replace(/=\r?\n/g, ""));
+
+  it("records the candidate's one-click \"I'll be there\" once, audited, and shows it afterwards", async () => {
+    const token = await bookedLink(4);
+    const before = await (await call(`/${token}`)).text();
+    assert.match(before, /<div id="attend">/);
+    assert.ok(before.includes(`action="/book/${token}/confirm"`), "a form that posts, like the page's others");
+    assert.doesNotMatch(before, /You confirmed/);
+
+    const res = await post(`/${token}/confirm`, { tz: "Europe/Lisbon" });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), `/book/${token}?tz=Europe%2FLisbon#attend`);
+    assert.equal((await post(`/${token}/confirm`, {})).status, 303, "a second click is answered the same");
+    const after = await (await call(`/${token}`)).text();
+    assert.match(after, /<p id="attend" role="status" class="confirmed">You confirmed you will be there \(/);
+    assert.ok(!after.includes(`/confirm"`), "no button once confirmed");
+
+    const { rows } = await t.db.query<{ data: { start: string }; text: string }>(
+      "select data->'data' as data, data::text as text from audit_records where kind = 'scheduling.attendance_confirmed' and opportunity_id = $1",
+      [opportunities[4]],
+    );
+    assert.equal(rows.length, 1, "audited once");
+    assert.ok(!rows[0]!.text.includes(token) && !rows[0]!.text.includes("casey4@"), "no link, no address in the audit");
+    const key = `${opportunities[4]}:onsite:self`;
+    const { rows: confirmations } = await t.db.query<{ n: number }>("select count(*)::int as n from scheduling_attendance_confirmations where panel_key = $1", [
+      key,
+    ]);
+    assert.equal(confirmations[0]!.n, 1);
+
+    // A link not booked yet, and an unknown one, have nothing to confirm: the generic page.
+    const { token: open } = await createBookingLinkStore(t.db).create({
+      connectionId: "default",
+      opportunityId: opportunities[7]!,
+      requestKey: "unbooked",
+      request: request(opportunities[7]!, 7),
+      expiresAt: new Date(NOW + 7 * 86_400_000),
+    });
+    assert.equal((await post(`/${open}/confirm`, {})).status, 404);
+    assert.equal((await post(`/${"z".repeat(43)}/confirm`, {})).status, 404);
+  });
+
+  it("does not cancel inside the notice period: the booking goes to a person and the candidate is told", async () => {
+    const token = await bookedLink(5, { cancelNoticeHours: 96, coordinator: "notice-coordinator@example.com" });
+    const events = await radicale.objects(person.calendarUrl);
+    const invites = smtp.inbox.filter((m) => m.raw.includes("METHOD:CANCEL")).length;
+
+    const asked = await post(`/${token}/cancel`, {});
+    assert.match(asked.headers.get("location")!, /notice=cancel-requested/);
+    const told = await (await call(`/${token}`)).text();
+    assert.match(told, /your cancellation has been passed to the team/);
+    assert.doesNotMatch(told, /name="start"/, "nothing more to pick while a person decides");
+    assert.deepEqual(await radicale.objects(person.calendarUrl), events, "the interviewer's event stays");
+    assert.equal(smtp.inbox.filter((m) => m.raw.includes("METHOD:CANCEL")).length, invites, "the candidate's invite is not cancelled");
+    const key = `${opportunities[5]}:onsite:self`;
+    const { rows } = await t.db.query<{ state: string }>("select state from scheduling_bookings where panel_key = $1", [key]);
+    assert.deepEqual(rows, [{ state: "escalated" }]);
+    assert.equal((await createBookingLinkStore(t.db).find(token, new Date(NOW)))!.status, "cancel_requested");
+    assert.ok(
+      [...sandbox.state.notes.values()].some((n) => n.opportunityId === opportunities[5] && JSON.stringify(n.fields).includes("asked to cancel")),
+      "a Lever note asks the coordinator",
+    );
+    const mail = mailTo("notice-coordinator@example.com");
+    assert.equal(mail.length, 1, "the coordinator is e-mailed once");
+    assert.match(mail[0]!, /asked to cancel the On-site Interview/);
+    assert.match(mail[0]!, /inside the 96-hour notice period, so nothing was changed/);
+    assert.match((await post(`/${token}/cancel`, {})).headers.get("location")!, /notice=cancel-requested/, "asking again changes nothing");
+    assert.equal(mailTo("notice-coordinator@example.com").length, 1, "and sends nothing more");
+  });
+
+  it("e-mails the coordinator when the candidate moves the booking and when they cancel it", async () => {
+    const token = await bookedLink(6, { coordinator: "move-coordinator@example.com" });
+    assert.equal(mailTo("move-coordinator@example.com").length, 0, "booking itself tells nobody");
+    const other = /name="start" value="([^"]+)"/.exec(await (await call(`/${token}`)).text())![1]!;
+    assert.match((await post(`/${token}/book`, { start: other })).headers.get("location")!, /notice=moved/);
+    const moved = mailTo("move-coordinator@example.com");
+    assert.equal(moved.length, 1);
+    assert.match(moved[0]!, /Casey6 Candidate-Secret moved the On-site Interview from .+ to .+ with their self-scheduling link/);
+    assert.match(moved[0]!, /Calendars, the invite and the Lever panel are updated/);
+
+    assert.match((await post(`/${token}/cancel`, {})).headers.get("location")!, /notice=cancelled/);
+    const both = mailTo("move-coordinator@example.com");
+    assert.equal(both.length, 2);
+    assert.match(both[1]!, /Casey6 Candidate-Secret cancelled the On-site Interview/);
+    assert.match(both[1]!, /The calendar events, the invite and the Lever panel are removed/);
+  });
+
   it("refuses a client over its limit with the generic page", async () => {
     const limited = bookingPageRoutes({ db: t.db, logger: silentLogger, now: () => NOW, limits: { perAddress: 2, perLink: 100 } });
     const statuses: number[] = [];

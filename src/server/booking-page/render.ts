@@ -4,6 +4,7 @@
  * in the browser's zone on first load. Every text is escaped.
  */
 import type { LinkLanguage, PublicOption, PublicView } from "../../scheduling/index.ts";
+import { attendanceTextsFor } from "./attendance-texts.ts";
 import { dayHeading, dayKey, knownZones, timeRange, whenText, zoneName } from "./dates.ts";
 import { textsFor } from "./texts.ts";
 
@@ -43,6 +44,8 @@ export interface PageState {
   zone: string;
   view: PublicView;
   options: PublicOption[];
+  /** When the candidate pressed "I'll be there" for the booked time (ISO), if they did. */
+  confirmedAt?: string | undefined;
   notice?: "taken" | "booked" | "moved" | "move-requested" | "cancelled" | "cancel-requested" | "failed" | undefined;
 }
 
@@ -109,6 +112,7 @@ export function renderPage(s: PageState): string {
       `<section aria-labelledby="yours" class="booked"><h2 id="yours">${escapeHtml(t.yourTime)}</h2><p><strong>${escapeHtml(whenText(v.booked.start, v.booked.end, s.zone, v.language))}</strong></p><ul>${sessions}</ul>` +
         (v.joinUrl ? `<p>${escapeHtml(t.join)}: <a href="${escapeHtml(v.joinUrl)}" rel="noreferrer">${escapeHtml(v.joinUrl)}</a></p>` : "") +
         `<p><a href="${base}/interview.ics" download="interview.ics">${escapeHtml(t.addToCalendar)}</a></p>` +
+        (v.status === "booked" ? attend(s, base) : "") +
         `<form method="post" action="${base}/cancel"><button type="submit" class="secondary">${escapeHtml(t.cancel)}</button></form></section>`,
     );
     parts.push(`<h2>${escapeHtml(t.moveIt)}</h2>`);
@@ -119,6 +123,16 @@ export function renderPage(s: PageState): string {
   return shell(v.language, t.title, parts.join("\n"), s.zone);
 }
 
+/** "I'll be there": a one-click form (the reminders link to `#attend`), or that they confirmed and when. */
+function attend(s: PageState, base: string): string {
+  const a = attendanceTextsFor(s.view.language);
+  if (s.confirmedAt) {
+    const when = new Intl.DateTimeFormat(a.locale, { timeZone: s.zone, dateStyle: "long", timeStyle: "short" }).format(new Date(s.confirmedAt));
+    return `<p id="attend" role="status" class="confirmed">${escapeHtml(a.confirmed(when))}</p>`;
+  }
+  return `<div id="attend"><h3>${escapeHtml(a.heading)}</h3><p>${escapeHtml(a.ask)}</p><form method="post" action="${base}/confirm"><input type="hidden" name="tz" value="${escapeHtml(s.zone)}"><button type="submit">${escapeHtml(a.button)}</button></form></div>`;
+}
+
 /** The page's own style: one column, large targets, readable at 320 px. */
 export const PAGE_CSS = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fafafa}
 main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .25rem}
@@ -126,7 +140,7 @@ main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem;margin:.5rem
 button{font:inherit;min-height:44px;padding:.5rem .9rem;border:1px solid #1d4ed8;border-radius:.4rem;background:#1d4ed8;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#9f1239;border-color:#9f1239}button:focus-visible,a:focus-visible,select:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 select{font:inherit;min-height:44px;max-width:100%}.zone{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.zone-now{color:#444;margin:.25rem 0 0}
-.notice{padding:.75rem;border-left:4px solid #1d4ed8;background:#eef2ff}.booked{padding:.75rem;border:1px solid #ccc;border-radius:.5rem;background:#fff}a{color:#1d4ed8;overflow-wrap:anywhere}`;
+.notice{padding:.75rem;border-left:4px solid #1d4ed8;background:#eef2ff}.booked{padding:.75rem;border:1px solid #ccc;border-radius:.5rem;background:#fff}.confirmed{padding:.5rem .75rem;border-left:4px solid #15803d;background:#f0fdf4}a{color:#1d4ed8;overflow-wrap:anywhere}`;
 
 /**
  * The page's only script: on first load, the times are shown in the browser's own zone. The picker

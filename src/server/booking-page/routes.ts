@@ -9,7 +9,8 @@ import { bodyLimit } from "hono/body-limit";
 import { buildEventIcs } from "../../calendars/index.ts";
 import { DateTime } from "luxon";
 import { createBookingLinkStore, hashLinkToken, LINK_TOKEN_PATTERN, type Database } from "../../store/index.ts";
-import type { LinkLanguage, SelfScheduling } from "../../scheduling/index.ts";
+import { createAuditTrail } from "../../governance/index.ts";
+import { confirmAttendance, linkAttendance, type LinkLanguage, type SelfScheduling } from "../../scheduling/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import { ipKey } from "../console/login-throttle.ts";
 import { isZone } from "./dates.ts";
@@ -121,8 +122,9 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
     const tz = c.req.query("tz");
     const zone = tz && isZone(tz) ? tz : view.timezone;
     const options = view.status === "open" || view.status === "booked" ? ((await self.options(token)) ?? []) : [];
+    const confirmed = view.status === "booked" ? await linkAttendance(o.db, token, now()) : undefined;
     secure(c);
-    return c.html(renderPage({ token, zone, view, options, notice }));
+    return c.html(renderPage({ token, zone, view, options, notice, confirmedAt: confirmed?.confirmedAt }));
   }
 
   app.get("/:token", async (c) => {
@@ -172,6 +174,37 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
       o.logger.error({ err: errorKind(error) }, "self-scheduled cancellation failed");
       return back(c, token, "failed", undefined);
     }
+  });
+
+  // "I'll be there": recorded once per booked start, with an audit record naming the panel (not the person).
+  app.post("/:token/confirm", async (c) => {
+    const token = c.req.param("token");
+    if (!o.selfScheduling) return generic(c);
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const tz = typeof form.tz === "string" ? form.tz.slice(0, 64) : undefined;
+    try {
+      const done = await o.db.transaction(async (tx) => {
+        const confirmed = await confirmAttendance(tx, token, now());
+        if (confirmed?.recorded)
+          await createAuditTrail(o.db).append(
+            {
+              kind: "scheduling.attendance_confirmed",
+              actor: "candidate:booking-link",
+              subject: { connectionId: confirmed.connectionId, opportunityId: confirmed.opportunityId, panelKey: confirmed.panelKey },
+              data: { start: confirmed.start, confirmedAt: confirmed.confirmedAt },
+            },
+            tx,
+          );
+        return confirmed;
+      });
+      if (!done) return generic(c);
+    } catch (error) {
+      o.logger.error({ err: errorKind(error) }, "attendance confirmation failed");
+      return back(c, token, "failed", tz);
+    }
+    const q = tz && isZone(tz) ? `?${new URLSearchParams({ tz })}` : "";
+    secure(c);
+    return c.redirect(`/book/${encodeURIComponent(token)}${q}#attend`, 303);
   });
 
   app.get("/:token/interview.ics", async (c) => {

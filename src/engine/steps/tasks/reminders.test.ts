@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { linkTokenContext } from "../../../scheduling/index.ts";
+import { confirmAttendance, linkTokenContext } from "../../../scheduling/index.ts";
 import { createBookingLinkStore, createBookingStore, createReminderStore, createSchedulingChangeStore, hashLinkToken } from "../../../store/index.ts";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../store/testing.ts";
 import { createSecretBox } from "../../connections/secret-box.ts";
@@ -306,6 +306,27 @@ for (const engine of await testEngines()) {
       const again = (await run({ event, with: { offsets: "24h, 1h", send: "auto" } }, settings)) as { candidate: Record<string, unknown> };
       assert.equal(sentMail.length, 1, "never sent twice");
       assert.match(String(again.candidate.reason), /already sent/);
+
+      // "I'll be there": the reminder links to the page's one-click confirmation; pressing it lowers the risk, with the reason.
+      assert.match(sentMail[0]!.text, new RegExp(`Let us know with one click: https://fulcrum\\.example/book/${made.token}#attend`));
+      type Risky = { risk: { level: string; reasons: string[] } };
+      clock = Date.parse(START) - 3_600_000 + 60_000;
+      const unsure = (await run({ event, with: { offsets: "24h, 1h", send: "auto" } }, settings)) as Risky;
+      assert.equal(sentMail.length, 2, "the 1 h reminder");
+      assert.ok(
+        unsure.risk.reasons.some((r) => /no answer to the reminder sent at/.test(r)),
+        unsure.risk.reasons.join("; "),
+      );
+      assert.equal(unsure.risk.level, "medium");
+      const confirmed = await confirmAttendance(t.db, made.token, new Date(clock + 60_000));
+      assert.equal(confirmed?.recorded, true);
+      assert.equal((await confirmAttendance(t.db, made.token, new Date(clock + 120_000)))?.recorded, false, "a second click records nothing new");
+      clock += 5 * 60_000;
+      const sure = (await run({ event, with: { offsets: "24h, 1h", send: "auto" } }, settings)) as Risky;
+      assert.equal(sure.risk.level, "low", sure.risk.reasons.join("; "));
+      assert.ok(sure.risk.reasons.some((r) => /the candidate confirmed they will be there/.test(r)));
+      assert.ok(!sure.risk.reasons.some((r) => /no answer to the reminder/.test(r)));
+      assert.equal(sentMail.length, 2, "confirming sends nothing");
     });
 
     it("records a reminder without sending it when the workflow is set to shadow or a person approves each", async () => {

@@ -14,6 +14,7 @@
 import type { CalendarProvider, CalendarSecrets, CalendarsConfig } from "../../../calendars/index.ts";
 import { calendarsConfigSchema, openCalendarProvider, resolveIdentity } from "../../../calendars/index.ts";
 import {
+  attendanceConfirmedAt,
   candidateReminder,
   DEFAULT_REMINDER_OFFSETS,
   dueReminder,
@@ -145,6 +146,7 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
         now,
         joinUrl,
         rescheduleUrl: link?.url,
+        confirmUrl: link?.url ? `${link.url}#attend` : undefined,
         rescheduleHint: row.link_booked && !link?.url ? RESCHEDULE_HINT : undefined,
       });
       candidate = await deliver(
@@ -184,14 +186,18 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       .filter((z) => z.zoneSource !== "utc")
       .map((z) => z.timezone);
     const lastCandidate = sent.find((s) => s.audience === "candidate" && s.start === new Date(start).toISOString() && s.offsetMinutes !== offset);
+    // "I'll be there" on the booking page (linked from each reminder) answers the reminder and stands
+    // for the invite accepted; a panel booked without a link gives the candidate no way to answer.
+    const confirmedAt = await attendanceConfirmedAt(db, row.panel_key, start);
     const risk = noShowRisk(
       noShowSignals(booking, {
         interviewerZones: zones,
         bookedAt: new Date(row.created_at).toISOString(),
         reschedules: Math.max(Number(row.revision), Number(row.link_reschedules ?? 0)),
         invite,
-        // Fulcrum does not read the candidate's mailbox: an earlier reminder's answer is unknown.
-        reminder: lastCandidate ? { sentAt: lastCandidate.sentAt } : undefined,
+        // Fulcrum does not read the candidate's mailbox: the booking page's "I'll be there" is the answer it sees.
+        reminder: lastCandidate ? { sentAt: lastCandidate.sentAt, answered: row.link_booked ? confirmedAt !== undefined : undefined } : undefined,
+        confirmedAt,
         now: new Date(now).toISOString(),
       }),
     );
