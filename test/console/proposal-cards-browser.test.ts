@@ -209,4 +209,50 @@ describe("proposals as decision cards, and interview transcripts, in Chromium", 
       await noSidewaysScroll(page, `an interview proposal at ${viewport.width} px`);
     });
   }
+
+  it("reads the inbox a page of cards at a time as the list scrolls, and opens a proposal beyond the pages read", async () => {
+    const db = running.ctx.db;
+    const posting = [...running.sandbox!.state.postings.values()].find((p) => p.state === "published")!;
+    // More runs than one page holds (100 cards), already decided: they list under Approved only.
+    for (let i = 0; i < 130; i++) {
+      await seedScreeningRun(db, {
+        candidateName: `Many ${String(i).padStart(3, "0")}`,
+        opportunityId: `opp-many-${i}`,
+        posting: { id: posting.id, text: posting.text },
+        score: 61,
+        recommendation: "hold",
+        confidence: 0.6,
+      });
+    }
+    await db.query("update proposals set status = 'approved' where opportunity_id like 'opp-many-%'");
+    const total = Number((await db.query<{ n: string }>("select count(*) as n from proposals where status = 'approved'")).rows[0]!.n);
+    const page = await pageAs("recruiter@example.com");
+    const reads: URL[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/console/api/proposal-cards")) reads.push(new URL(r.url()));
+    });
+    await page.goto(`${url}/proposals?status=approved`);
+    await page.getByText(`${total} proposals`, { exact: true }).waitFor();
+    const first = reads.find((u) => u.searchParams.get("status") === "approved")!;
+    assert.equal(first.searchParams.get("limit"), "100");
+    assert.equal(first.searchParams.get("before"), null);
+    assert.ok((await page.locator(".vrow").count()) < 40, "the list stays windowed");
+    const oldest = page.locator(".prow-title", { hasText: "Many 000" });
+    for (let i = 0; i < 40 && !(await oldest.count()); i++) {
+      await page.locator(".vlist").evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
+      await page.waitForTimeout(150);
+    }
+    await oldest.waitFor();
+    assert.ok(
+      reads.some((u) => u.searchParams.get("before")),
+      "the next page was read with the cursor",
+    );
+    // A proposal the inbox has not read (another tab's, the oldest) still opens from its address.
+    const id = (await db.query<{ id: string }>("select min(id) as id from proposals where opportunity_id = 'opp-many-0'")).rows[0]!.id;
+    const direct = await pageAs("recruiter@example.com");
+    await direct.goto(`${url}/proposals/${id}`);
+    await direct.getByRole("heading", { name: "Many 000", level: 2 }).waitFor();
+  });
 });
