@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseBookingParams } from "../booking/params.ts";
+import type { LinkLanguage } from "../self-schedule/link-request.ts";
 import { candidateReminder, dueReminder, interviewerReminder, parseReminderOffsets, peopleTime, ReminderOffsetError, timeLeftWords } from "./reminders.ts";
 
 const booking = parseBookingParams({
@@ -47,13 +48,13 @@ describe("interview reminders", () => {
   });
 
   it("writes the candidate's time for people in their zone, with the video link", () => {
-    assert.equal(peopleTime("2027-01-12T14:30:00Z", "2027-01-12T15:15:00Z", "Europe/Lisbon"), "Tuesday 12 January, 14:30–15:15 (Lisbon time)");
+    assert.equal(peopleTime("2027-01-12T14:30:00Z", "2027-01-12T15:15:00Z", "Europe/Lisbon"), "Tuesday 12 January, 14:30–15:15 (Portugal time)");
     const r = candidateReminder(booking, {
       now: Date.parse("2027-01-11T14:30:00Z"),
       joinUrl: "https://meet.example/abc",
       rescheduleUrl: "https://fulcrum.example/book/tok",
     });
-    assert.match(r.subject, /tomorrow, Tuesday 12 January, 14:30–16:30 \(Lisbon time\)/);
+    assert.match(r.subject, /tomorrow, Tuesday 12 January, 14:30–16:30 \(Portugal time\)/);
     assert.match(r.text, /^Hello Casey,/);
     assert.ok(!r.text.includes("Candidate"), "only the first name");
     assert.match(r.text, /Join by video: https:\/\/meet\.example\/abc/);
@@ -108,5 +109,104 @@ describe("interview reminders", () => {
     assert.match(two.text, /Berlin time is the organisation's zone: no time zone is set for hm@example\.com/);
     const utc = interviewerReminder(booking, { now, recipients: [{ email: "hm@example.com", timezone: "UTC", zoneSource: "utc" }] });
     assert.match(utc.text, /Times are in UTC: no time zone is set for hm@example\.com in the calendar settings, nor for the organisation/);
+  });
+
+  it("points at the booking confirmation in the candidate's language when there is no link to give", () => {
+    const en = candidateReminder(booking, { now: Date.parse("2027-01-12T13:30:00Z"), confirmationHint: true });
+    assert.match(en.text, /Use the reschedule link in your booking confirmation, or reply to the recruiter\.$/);
+    const de = candidateReminder(booking, { now: Date.parse("2027-01-12T13:30:00Z"), confirmationHint: true, language: "de" });
+    assert.match(de.text, /Nutzen Sie den Link in Ihrer Buchungsbestätigung/);
+    assert.ok(!/reschedule/i.test(de.text));
+  });
+});
+
+/** What the candidate's reminder says in each language: a day ahead, an hour ahead, and on a coming weekday. */
+const IN: Record<
+  LinkLanguage,
+  { hello: string; tomorrow: string; subject: RegExp; hour: string; weekday: string; link: RegExp; join: RegExp; english: RegExp }
+> = {
+  en: {
+    hello: "Hello Casey,",
+    tomorrow: "A reminder that your interview is tomorrow: Tuesday 12 January, 14:30–16:30 (Portugal time).",
+    subject: /^Reminder: your interview tomorrow, Tuesday 12 January, 14:30–16:30 \(Portugal time\)$/,
+    hour: "in 3 hours and 20 minutes",
+    weekday: "on Tuesday",
+    link: /^Need another time\? Reschedule or cancel here: https:\/\/fulcrum\.example\/book\/tok$/m,
+    join: /^Join by video: https:\/\/meet\.example\/abc$/m,
+    english: /(?!)/,
+  },
+  pt: {
+    hello: "Olá Casey,",
+    tomorrow: "Lembramos que a sua entrevista começa amanhã: terça-feira, 12 de janeiro, 14:30–16:30 (hora de Portugal).",
+    subject: /^Lembrete: a sua entrevista começa amanhã, terça-feira, 12 de janeiro, 14:30–16:30 \(hora de Portugal\)$/,
+    hour: "daqui a 3 horas e 20 minutos",
+    weekday: "na terça-feira",
+    link: /^Precisa de outra hora\? Mude ou cancele aqui: https:\/\/fulcrum\.example\/book\/tok$/m,
+    join: /^Entrar na videochamada: https:\/\/meet\.example\/abc$/m,
+    english: /\b(Hello|Reminder|interview|tomorrow|Join|Reschedule|Tuesday|January|Lisbon)\b/,
+  },
+  de: {
+    hello: "Hallo Casey,",
+    tomorrow: "zur Erinnerung: Ihr Interview beginnt morgen: Dienstag, 12. Januar, 14:30–16:30 (Westeuropäische Zeit).",
+    subject: /^Erinnerung: Ihr Interview morgen, Dienstag, 12\. Januar, 14:30–16:30 \(Westeuropäische Zeit\)$/,
+    hour: "in 3 Stunden und 20 Minuten",
+    weekday: "am Dienstag",
+    link: /^Brauchen Sie einen anderen Termin\? Hier verschieben oder absagen: https:\/\/fulcrum\.example\/book\/tok$/m,
+    join: /^Per Video teilnehmen: https:\/\/meet\.example\/abc$/m,
+    english: /\b(Hello|Reminder|interview|tomorrow|Join|Reschedule|Tuesday|January|Lisbon)\b/,
+  },
+  fr: {
+    hello: "Bonjour Casey,",
+    tomorrow: "Pour rappel, votre entretien commence demain : mardi 12 janvier, 14:30–16:30 (heure : Portugal).",
+    subject: /^Rappel : votre entretien demain, mardi 12 janvier, 14:30–16:30 \(heure : Portugal\)$/,
+    hour: "dans 3 heures et 20 minutes",
+    weekday: "mardi",
+    link: /^Besoin d'un autre horaire \? Déplacez ou annulez ici : https:\/\/fulcrum\.example\/book\/tok$/m,
+    join: /^Rejoindre la visioconférence : https:\/\/meet\.example\/abc$/m,
+    english: /\b(Hello|Reminder|interview|tomorrow|Join|Reschedule|Tuesday|January|Lisbon)\b/,
+  },
+  es: {
+    hello: "Hola Casey:",
+    tomorrow: "Le recordamos que su entrevista empieza mañana: martes, 12 de enero, 14:30–16:30 (hora de Portugal).",
+    subject: /^Recordatorio: su entrevista empieza mañana, martes, 12 de enero, 14:30–16:30 \(hora de Portugal\)$/,
+    hour: "dentro de 3 horas y 20 minutos",
+    weekday: "el martes",
+    link: /^¿Necesita otra hora\? Cámbiela o cancélela aquí: https:\/\/fulcrum\.example\/book\/tok$/m,
+    join: /^Unirse a la videollamada: https:\/\/meet\.example\/abc$/m,
+    english: /\b(Hello|Reminder|interview|tomorrow|Join|Reschedule|Tuesday|January|Lisbon)\b/,
+  },
+};
+
+describe("the candidate's reminder in their language", () => {
+  for (const [language, want] of Object.entries(IN) as [LinkLanguage, (typeof IN)[LinkLanguage]][]) {
+    it(`is written in ${language}: subject, greeting, time left, the sessions, the video and reschedule links`, () => {
+      const r = candidateReminder(booking, {
+        now: Date.parse("2027-01-11T14:30:00Z"),
+        language,
+        joinUrl: "https://meet.example/abc",
+        rescheduleUrl: "https://fulcrum.example/book/tok",
+      });
+      assert.match(r.subject, want.subject);
+      const lines = r.text.split("\n");
+      assert.equal(lines[0], want.hello);
+      assert.equal(lines[2], want.tomorrow);
+      assert.match(r.text, /^14:30–15:15 Hiring manager$/m);
+      assert.match(r.text, want.join);
+      assert.match(r.text, want.link);
+      assert.ok(!want.english.test(r.subject + r.text.replace(/Hiring manager|Technical/g, "")), `${language}: English left in ${r.subject}\n${r.text}`);
+      assert.equal(timeLeftWords("2027-01-12T14:30:00Z", Date.parse("2027-01-12T11:10:00Z"), "Europe/Lisbon", language), want.hour);
+      assert.equal(timeLeftWords("2027-01-12T14:30:00Z", Date.parse("2027-01-09T12:00:00Z"), "Europe/Lisbon", language), want.weekday);
+    });
+  }
+
+  it("says an on-site interview is on site, in the language", () => {
+    const onsite = parseBookingParams({ ...booking, format: "onsite" });
+    assert.match(candidateReminder(onsite, { now: Date.parse("2027-01-11T14:30:00Z"), language: "es" }).text, /^La entrevista es presencial\.$/m);
+    assert.match(candidateReminder(onsite, { now: Date.parse("2027-01-11T14:30:00Z"), language: "fr" }).text, /^L'entretien a lieu sur place\.$/m);
+  });
+
+  it("words a weekend day with its article in Portuguese", () => {
+    // Saturday 16 January from Wednesday 13 January.
+    assert.equal(timeLeftWords("2027-01-16T10:00:00Z", Date.parse("2027-01-13T10:00:00Z"), "Europe/Lisbon", "pt"), "no sábado");
   });
 });

@@ -5,6 +5,9 @@
  */
 import { DateTime } from "luxon";
 import type { BookingParams } from "../booking/params.ts";
+import { localeOf, timeRange, whenText } from "../people-dates.ts";
+import type { LinkLanguage } from "../self-schedule/link-request.ts";
+import { reminderWords } from "./reminder-words.ts";
 
 export const DEFAULT_REMINDER_OFFSETS = ["24h", "1h"] as const;
 
@@ -57,40 +60,36 @@ export function zoneLabel(zone: string): string {
   return zone.includes("/") ? `${city} time` : zone;
 }
 
-/** "Tuesday 12 January, 14:30–15:15 (Lisbon time)": a panel's span in one zone. */
-export function peopleTime(start: string, end: string, zone: string): string {
-  const s = DateTime.fromISO(start, { zone });
-  const e = DateTime.fromISO(end, { zone });
-  const sameDay = s.hasSame(e, "day");
-  return `${s.toFormat("cccc d LLLL, HH:mm")}–${sameDay ? e.toFormat("HH:mm") : e.toFormat("cccc d LLLL, HH:mm")} (${zoneLabel(zone)})`;
+/**
+ * "Tuesday 12 January, 14:30–15:15 (Portugal time)": a panel's span in one zone, in the candidate's
+ * language (the booking page's words: people-dates.ts).
+ */
+export function peopleTime(start: string, end: string, zone: string, language: LinkLanguage = "en"): string {
+  return whenText(start, end, zone, language);
 }
 
 /**
  * How far off the interview is, in words, from the time actually left when the reminder is sent
  * (not from the offset that armed it: a timer fires late, a panel is moved after its timers were
  * set). Hours and minutes under six hours, rounded to five minutes past twenty; beyond that the
- * day as the person lives it in `zone` ("today", "tomorrow", "on Friday").
+ * day as the person lives it in `zone` ("today", "tomorrow", "on Friday"), in `language`.
  * @example
  * timeLeftWords("2027-01-12T14:30:00Z", Date.parse("2027-01-12T13:31:00Z"), "Europe/Lisbon") // "in one hour"
  */
-export function timeLeftWords(start: string, now: number, zone: string): string {
+export function timeLeftWords(start: string, now: number, zone: string, language: LinkLanguage = "en"): string {
+  const w = reminderWords(language).left;
   const minutes = Math.round((Date.parse(start) - now) / 60_000);
-  if (minutes <= 1) return "starting now";
-  if (minutes < 20) return `in ${minutes} minutes`;
+  if (minutes <= 1) return w.now;
+  if (minutes < 20) return w.minutes(minutes);
   const rounded = Math.round(minutes / 5) * 5;
-  if (rounded < 60) return `in ${rounded} minutes`;
-  if (rounded < 6 * 60) {
-    const hours = Math.floor(rounded / 60);
-    const rest = rounded % 60;
-    const h = hours === 1 ? "one hour" : `${hours} hours`;
-    return rest === 0 ? `in ${h}` : `in ${h} and ${rest} minutes`;
-  }
+  if (rounded < 60) return w.minutes(rounded);
+  if (rounded < 6 * 60) return w.hours(Math.floor(rounded / 60), rounded % 60);
   const s = DateTime.fromISO(start, { zone });
   const days = Math.round(s.startOf("day").diff(DateTime.fromMillis(now, { zone }).startOf("day"), "days").days);
-  if (days <= 0) return "today";
-  if (days === 1) return "tomorrow";
-  if (days < 7) return `on ${s.toFormat("cccc")}`;
-  return `in ${days} days`;
+  if (days <= 0) return w.today;
+  if (days === 1) return w.tomorrow;
+  if (days < 7) return w.on(new Intl.DateTimeFormat(localeOf(language), { timeZone: zone, weekday: "long" }).format(new Date(start)), s.weekday);
+  return w.days(days);
 }
 
 function panelEnd(b: Pick<BookingParams, "sessions">): string {
@@ -103,39 +102,40 @@ export interface ReminderText {
 }
 
 /**
- * The candidate's reminder: when (their zone), how to join, how to reschedule. Only the candidate's
- * first name is used, and nothing about the interviewers' calendars.
+ * The candidate's reminder: when (their zone), how to join, how to reschedule, in `language` (the
+ * posting's, as their booking link keeps it; English by default). Only the candidate's first name
+ * is used, and nothing about the interviewers' calendars.
  */
 export function candidateReminder(
   b: BookingParams,
   o: {
     now: number;
+    language?: LinkLanguage | undefined;
     joinUrl?: string | undefined;
     rescheduleUrl?: string | undefined;
+    /** Without a reschedule link: point at the one in the booking confirmation. */
+    confirmationHint?: boolean | undefined;
+    /** Without a reschedule link: this text instead (overrides `confirmationHint`). */
     rescheduleHint?: string | undefined;
     /** The booking page's one-click "I'll be there". */
     confirmUrl?: string | undefined;
   },
 ): ReminderText {
+  const language = o.language ?? "en";
+  const w = reminderWords(language);
+  const zone = b.candidate.timezone;
   const first = b.candidate.name.trim().split(/\s+/)[0] ?? "";
-  const when = peopleTime(panelStart(b), panelEnd(b), b.candidate.timezone);
-  const left = timeLeftWords(panelStart(b), o.now, b.candidate.timezone);
-  const lines = [`Hello ${first},`, "", `A reminder that your interview is ${left}: ${when}.`];
-  if (b.sessions.length > 1) {
-    lines.push(
-      "",
-      ...b.sessions.map(
-        (s) =>
-          `${DateTime.fromISO(s.start, { zone: b.candidate.timezone }).toFormat("HH:mm")}–${DateTime.fromISO(s.end, { zone: b.candidate.timezone }).toFormat("HH:mm")} ${s.title}`,
-      ),
-    );
-  }
-  if (b.format === "onsite") lines.push("", "The interview is on site.");
-  else if (o.joinUrl) lines.push("", `Join by video: ${o.joinUrl}`);
-  if (o.confirmUrl) lines.push("", `Will you be there? Let us know with one click: ${o.confirmUrl}`);
-  if (o.rescheduleUrl) lines.push("", `Need another time? Reschedule or cancel here: ${o.rescheduleUrl}`);
+  const when = peopleTime(panelStart(b), panelEnd(b), zone, language);
+  const left = timeLeftWords(panelStart(b), o.now, zone, language);
+  const lines = [w.hello(first), "", w.reminder(left, when)];
+  if (b.sessions.length > 1) lines.push("", ...b.sessions.map((s) => `${timeRange(s.start, s.end, zone, language)} ${s.title}`));
+  if (b.format === "onsite") lines.push("", w.onsite);
+  else if (o.joinUrl) lines.push("", w.join(o.joinUrl));
+  if (o.confirmUrl) lines.push("", w.confirm(o.confirmUrl));
+  if (o.rescheduleUrl) lines.push("", w.reschedule(o.rescheduleUrl));
   else if (o.rescheduleHint) lines.push("", o.rescheduleHint);
-  return { subject: `Reminder: your interview ${left}, ${when}`, text: lines.join("\n") };
+  else if (o.confirmationHint) lines.push("", w.hint);
+  return { subject: w.subject(left, when), text: lines.join("\n") };
 }
 
 /** An interviewer to remind, and the zone their times are written in (where it came from). */

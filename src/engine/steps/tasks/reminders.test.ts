@@ -78,7 +78,7 @@ for (const engine of await testEngines()) {
         "the booking the run was for: cancelling or moving it withdraws the run's pending reminders",
       );
       assert.equal(first.candidate.to, "casey@mail.example");
-      assert.match(String(first.candidate.message), /tomorrow: Tuesday 12 January, 14:30–15:15 \(Lisbon time\)/);
+      assert.match(String(first.candidate.message), /tomorrow: Tuesday 12 January, 14:30–15:15 \(Portugal time\)/);
       assert.match(String(first.candidate.message), /Join by video: https:\/\/meet\.example\/abc/);
       assert.equal(first.interviewers.due, false, "no calendar connected: the answers cannot be read");
       assert.ok(first.risk.reasons.length > 0 && ["low", "medium", "high"].includes(first.risk.level));
@@ -327,6 +327,59 @@ for (const engine of await testEngines()) {
       assert.ok(sure.risk.reasons.some((r) => /the candidate confirmed they will be there/.test(r)));
       assert.ok(!sure.risk.reasons.some((r) => /no answer to the reminder/.test(r)));
       assert.equal(sentMail.length, 2, "confirming sends nothing");
+    });
+
+    it("writes the candidate's reminder in the language their booking link was made in", async () => {
+      const key = "opp-8:onsite";
+      const p = {
+        ...params(),
+        opportunityId: "opp-8",
+        panelKey: key,
+        candidate: { ...params().candidate, email: "kim@mail.example" },
+        sessions: [{ ...params().sessions[0]!, interviewers: [{ leverUserId: "u8", email: "hm8@example.com" }] }],
+      };
+      const bookings = createBookingStore(t.db);
+      await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-8", paramsHash: "h8", params: p }, [
+        { interviewer: "hm8@example.com", sessionId: "hm", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+      ]);
+      await bookings.recordEvent(key, `${key}:hm`, {
+        id: "ev-8",
+        connectionId: "dav",
+        organizer: "hm8@example.com",
+        sessions: ["hm"],
+        conferenceUrl: "https://meet.example/de",
+      });
+      await bookings.recordPanel(key, "panel-8");
+      await bookings.setStatus(key, "booked");
+      const box = createSecretBox(randomBytes(32));
+      const links = createBookingLinkStore(t.db);
+      const made = await links.create({
+        connectionId: "default",
+        opportunityId: "opp-8",
+        requestKey: "opp-8:onsite:trace-8",
+        request: { language: "de" },
+        expiresAt: new Date(Date.parse(START) - 86_400_000),
+        seal: (token) => box.seal(token, linkTokenContext("default", "opp-8:onsite:trace-8")),
+      });
+      assert.equal(await links.markBooked(hashLinkToken(made.token!), key, p, new Date(p.sessions[0]!.end)), true);
+      const sentMail: { to: string; title: string; text: string }[] = [];
+      const settings: ReminderTaskSettings = {
+        notify: async (_c, to, m) => void sentMail.push({ to, ...m }),
+        publicUrl: "https://fulcrum.example/",
+        secrets: { box },
+      };
+      clock = Date.parse(START) - 24 * 3_600_000 + 60_000;
+      await run({ event: { panelId: "panel-8", interviewId: "int-8", opportunityId: "opp-8" }, with: { offsets: "24h, 1h", send: "auto" } }, settings);
+      assert.equal(sentMail.length, 1);
+      const mail = sentMail[0]!;
+      assert.equal(mail.title, "Erinnerung: Ihr Interview morgen, Dienstag, 12. Januar, 14:30–15:15 (Westeuropäische Zeit)");
+      assert.match(mail.text, /^Hallo Casey,\n\nzur Erinnerung: Ihr Interview beginnt morgen: Dienstag, 12\. Januar, 14:30–15:15 \(Westeuropäische Zeit\)\./);
+      assert.match(mail.text, /^Per Video teilnehmen: https:\/\/meet\.example\/de$/m);
+      assert.match(
+        mail.text,
+        new RegExp(`^Brauchen Sie einen anderen Termin\\? Hier verschieben oder absagen: https://fulcrum\\.example/book/${made.token}$`, "m"),
+      );
+      assert.ok(!/Reminder|Hello|tomorrow|Join by video|Lisbon/.test(mail.title + mail.text), mail.text);
     });
 
     it("records a reminder without sending it when the workflow is set to shadow or a person approves each", async () => {

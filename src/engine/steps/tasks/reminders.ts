@@ -19,6 +19,7 @@ import {
   DEFAULT_REMINDER_OFFSETS,
   dueReminder,
   interviewerReminder,
+  linkLanguage,
   noShowRisk,
   noShowSignals,
   panelStart,
@@ -47,8 +48,6 @@ export interface ReminderTaskSettings {
   now?: (() => number) | undefined;
 }
 
-const RESCHEDULE_HINT = "Need another time? Use the reschedule link in your booking confirmation, or reply to the recruiter.";
-
 interface Row {
   panel_key: string;
   state: string;
@@ -58,6 +57,7 @@ interface Row {
   created_at: Date | string;
   link_reschedules: number | null;
   link_booked: boolean;
+  link_language: string | null;
 }
 
 /** The `scheduling.reminder` task over the configured calendars (for the interviewers' answers). */
@@ -87,7 +87,8 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
     const { rows } = await db.query<Row>(
       `select b.panel_key, b.state, b.params, b.events, b.revision, b.created_at,
               (select max(l.reschedules) from booking_links l where l.panel_key = b.panel_key) as link_reschedules,
-              exists (select 1 from booking_links l where l.panel_key = b.panel_key and l.status = 'booked') as link_booked
+              exists (select 1 from booking_links l where l.panel_key = b.panel_key and l.status = 'booked') as link_booked,
+              (select l.request->>'language' from booking_links l where l.panel_key = b.panel_key order by l.updated_at desc limit 1) as link_language
          from scheduling_bookings b where b.connection_id = $1 and b.panel_id = $2 and b.status = 'booked'`,
       [connectionId, panelId],
     );
@@ -144,10 +145,12 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       const link = row.link_booked && !(block && "approve" in block) ? await bookedLink(db, row.panel_key, delivery) : undefined;
       const text = candidateReminder(booking, {
         now,
+        // The posting's language, as the candidate's booking link keeps it (English when no link was made).
+        language: linkLanguage(row.link_language ?? undefined),
         joinUrl,
         rescheduleUrl: link?.url,
         confirmUrl: link?.url ? `${link.url}#attend` : undefined,
-        rescheduleHint: row.link_booked && !link?.url ? RESCHEDULE_HINT : undefined,
+        confirmationHint: row.link_booked && !link?.url,
       });
       candidate = await deliver(
         { panelKey: row.panel_key, audience: "candidate", offsetMinutes: offset, start, recipients: 1 },
