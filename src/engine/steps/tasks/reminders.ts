@@ -48,6 +48,16 @@ export interface ReminderTaskSettings {
   now?: (() => number) | undefined;
 }
 
+/** Interviewers who have not accepted the invite are reminded this long before, whatever the candidate's offsets. */
+const DEFAULT_INTERVIEWER_OFFSET = "24h";
+
+/** "24 hours", "90 minutes", "2 days". */
+function offsetWords(minutes: number): string {
+  if (minutes % 1440 === 0) return minutes === 1440 ? "24 hours" : `${minutes / 1440} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? "1 hour" : `${minutes / 60} hours`;
+  return `${minutes} minutes`;
+}
+
 interface Row {
   panel_key: string;
   state: string;
@@ -75,6 +85,17 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       if (error instanceof ReminderOffsetError) throw new StepFailure(`settings.offsets: ${error.message}`);
       throw error;
     }
+    let interviewerOffset: number;
+    try {
+      const given = parseReminderOffsets(
+        params.interviewerOffset === undefined || params.interviewerOffset === "" ? DEFAULT_INTERVIEWER_OFFSET : params.interviewerOffset,
+      );
+      if (given.length !== 1) throw new ReminderOffsetError(`give one offset, such as 24h (got ${given.length})`);
+      interviewerOffset = given[0]!;
+    } catch (error) {
+      if (error instanceof ReminderOffsetError) throw new StepFailure(`settings.interviewerOffset: ${error.message}`);
+      throw error;
+    }
     const send = reminderSendMode(params.send);
     const skip = (reason: string) => ({ due: false, reason, candidate: { due: false }, interviewers: { due: false }, alert: false });
 
@@ -99,7 +120,9 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
     const start = panelStart(booking);
     const now = clock();
     const offset = dueReminder(start, offsets, now);
-    if (offset === undefined) return skip(`no reminder is due now: the panel starts at ${start}`);
+    // The interviewers' reminder has its own offset: due once its moment has come and no nearer reminder's has.
+    const interviewersDue = dueReminder(start, [interviewerOffset, ...offsets], now) === interviewerOffset;
+    if (offset === undefined && !interviewersDue) return skip(`no reminder is due now: the panel starts at ${start}`);
 
     const store = createReminderStore(db);
     const joinUrl = Object.values(row.events)
@@ -140,7 +163,8 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
 
     // The candidate's reminder, once per booking, offset and start, with the booking's reschedule link.
     let candidate: Record<string, unknown> = { due: false, reason: "the booking has no e-mail address for the candidate" };
-    if (booking.candidate.email) {
+    if (offset === undefined) candidate = { due: false, reason: `no candidate reminder is due now (settings.offsets): the panel starts at ${start}` };
+    else if (booking.candidate.email) {
       // Not for a reminder waiting for approval: its text is kept in a proposal.
       const link = row.link_booked && !(block && "approve" in block) ? await bookedLink(db, row.panel_key, delivery) : undefined;
       const text = candidateReminder(booking, {
@@ -160,17 +184,23 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       if (link?.reason) candidate.link = link.reason;
     }
 
-    // Interviewers who have not accepted, at the first (largest) offset only, each in their own zone.
-    let interviewers: Record<string, unknown> = { due: false, reason: "interviewers are reminded at the first offset only" };
+    // Interviewers who have not accepted, at their own offset (settings.interviewerOffset), each in their own zone.
+    let interviewers: Record<string, unknown> = { due: false, reason: `interviewers are reminded ${offsetWords(interviewerOffset)} before only` };
     let invite: InviteAnswer = "unknown";
-    if (offset === offsets[0]) {
+    if (interviewersDue) {
       const pending = await unanswered(row.events, booking, calendars, open);
       if ("error" in pending) interviewers = { due: false, reason: pending.error };
       else if (pending.emails.length === 0) interviewers = { due: false, reason: "every interviewer accepted the invite" };
       else {
         const people = booking.sessions.flatMap((s) => s.interviewers);
         const recipients = pending.emails.map((email) => zoneOf(people.find((p) => p.email.toLowerCase() === email) ?? { leverUserId: email, email }));
-        const claim = { panelKey: row.panel_key, audience: "interviewers" as const, offsetMinutes: offset, start, recipients: pending.emails.length };
+        const claim = {
+          panelKey: row.panel_key,
+          audience: "interviewers" as const,
+          offsetMinutes: interviewerOffset,
+          start,
+          recipients: pending.emails.length,
+        };
         // Sent: one e-mail per zone, so each reads their own times; for approval: one e-mail to all, every zone named.
         const zones = [...new Set(recipients.map((r) => r.timezone))];
         const groups = block ? [recipients] : zones.map((z) => recipients.filter((r) => r.timezone === z));
@@ -208,7 +238,7 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
     // With send: auto the alert goes out here, like the reminders (see the file's comment); otherwise
     // `alert` asks the workflow's alert step to send it (after a person approves, or recorded in shadow).
     const alertMessage = `No-show risk ${risk.level} for the interview at ${start}: ${risk.reasons.join("; ")}.`;
-    const alertClaim = { panelKey: row.panel_key, audience: "alert" as const, offsetMinutes: offset, start, recipients: 1 };
+    const alertClaim = { panelKey: row.panel_key, audience: "alert" as const, offsetMinutes: offset ?? interviewerOffset, start, recipients: 1 };
     const alertTo = typeof params.alertTo === "string" ? params.alertTo.trim() : "";
     let alert = false;
     let alerted: Record<string, unknown> | undefined;
@@ -220,7 +250,7 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       sent: candidate.sent === true || interviewers.sent === true,
       // Cancelling or moving the booking withdraws this run's reminders still waiting for approval.
       panelKey: row.panel_key,
-      offsetMinutes: offset,
+      offsetMinutes: offset ?? interviewerOffset,
       start,
       candidate,
       interviewers,
@@ -256,7 +286,8 @@ async function unanswered(
     const range = { start: sessions[0]!.start, end: sessions.at(-1)!.end };
     let found;
     try {
-      found = (await provider.events(identity, range)).find((x) => x.id === e.id || x.key === key);
+      // A CalDAV event reads back under its UID, not the address it was created at: matched by that address (href) too.
+      found = (await provider.events(identity, range)).find((x) => x.id === e.id || x.key === key || (typeof e.href === "string" && x.href === e.href));
     } catch (error) {
       return { error: `the interviewers' answers could not be read: ${(error as Error).message}` };
     }
