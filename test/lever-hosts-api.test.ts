@@ -63,9 +63,10 @@ describe("Lever base URLs through the console API of a running server", () => {
       body: JSON.stringify({ id: "rogue", apiKey: "stolen-key", baseUrl: `${listenerUrl}/v1` }),
     });
     assert.equal(res.status, 400);
-    const { error } = (await res.json()) as { error: string };
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, "connection_refused");
     assert.match(
-      error,
+      error.message,
       /connection "rogue": http:\/\/127\.0\.0\.1:\d+ is not https\. Lever API keys are only sent over https to api\.lever\.co, api\.eu\.lever\.co, api\.sandbox\.lever\.co\..*FULCRUM_LEVER_ALLOWED_HOSTS/,
     );
     assert.equal(await running.registry.exists("rogue"), false);
