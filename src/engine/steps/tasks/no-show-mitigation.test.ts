@@ -269,4 +269,36 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
     await run({ event }, { mitigations: "extraReminder", send: "auto" }, settings);
     assert.equal(mail.length, 1, "never sent twice");
   });
+
+  it("writes the extra reminder in the language the candidate's booking link was made in", async () => {
+    const key = "opp-9:onsite";
+    const p = { ...params(), opportunityId: "opp-9", panelKey: key, candidate: { ...params().candidate, email: "eva@mail.example" } };
+    p.sessions = [{ ...p.sessions[0]!, interviewers: [{ leverUserId: "u3", email: "cleo@example.com", name: "Cleo" }] }];
+    const bookings = createBookingStore(t.db);
+    await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-9", paramsHash: "h9", params: p }, [
+      { interviewer: "cleo@example.com", sessionId: "s1", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+    ]);
+    await bookings.recordPanel(key, "panel-9");
+    await bookings.setStatus(key, "booked");
+    const box = createSecretBox(randomBytes(32));
+    const links = createBookingLinkStore(t.db);
+    const made = await links.create({
+      connectionId: "default",
+      opportunityId: "opp-9",
+      requestKey: "opp-9:req",
+      request: { language: "es" },
+      expiresAt: new Date(Date.parse(START) - 86_400_000),
+      seal: (token) => box.seal(token, linkTokenContext("default", "opp-9:req")),
+    });
+    await links.markBooked(hashLinkToken(made.token!), key, p, new Date(p.sessions[0]!.end));
+    const mail: { title: string; text: string }[] = [];
+    const settings: MitigationTaskSettings = { notify: async (_c, _to, m) => void mail.push(m), publicUrl: "https://fulcrum.example", secrets: { box } };
+    clock = Date.parse(START) - 3 * 3_600_000;
+    await run({ event: { panelId: "panel-9", interviewId: "int-9", opportunityId: "opp-9" } }, { mitigations: "extraReminder", send: "auto" }, settings);
+    assert.equal(mail.length, 1);
+    assert.equal(mail[0]!.title, "Recordatorio: su entrevista empieza dentro de 3 horas, martes, 12 de enero, 02:00–03:00 (hora de Los Ángeles)");
+    assert.match(mail[0]!.text, /^Hola Casey:\n\nLe recordamos que su entrevista empieza dentro de 3 horas: /);
+    assert.ok(mail[0]!.text.includes(`¿Necesita otra hora? Cámbiela o cancélela aquí: https://fulcrum.example/book/${made.token}`), mail[0]!.text);
+    assert.ok(!/Reminder|Hello|Reschedule|Tuesday/.test(mail[0]!.title + mail[0]!.text), mail[0]!.text);
+  });
 });

@@ -17,6 +17,7 @@ import { calendarsConfigSchema, openCalendarProvider, readAvailability } from ".
 import { schedulingConfigSchema, type SchedulingConfig } from "../../../config/index.ts";
 import {
   candidateReminder,
+  linkLanguage,
   chooseMitigations,
   DEFAULT_REMINDER_OFFSETS,
   dueReminder,
@@ -53,14 +54,13 @@ export interface MitigationTaskSettings {
   now?: (() => number) | undefined;
 }
 
-const RESCHEDULE_HINT = "Need another time? Use the reschedule link in your booking confirmation, or reply to the recruiter.";
-
 interface Row {
   panel_key: string;
   state: string;
   params: Record<string, unknown>;
   events: Record<string, Record<string, unknown>>;
   link_booked: boolean;
+  link_language: string | null;
 }
 
 function setting<T>(read: () => T, field: string): T {
@@ -111,7 +111,8 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
     if (!panelId) return nothing("the interview names no panel: nothing to mitigate");
     const { rows } = await db.query<Row>(
       `select b.panel_key, b.state, b.params, b.events,
-              exists (select 1 from booking_links l where l.panel_key = b.panel_key and l.status = 'booked') as link_booked
+              exists (select 1 from booking_links l where l.panel_key = b.panel_key and l.status = 'booked') as link_booked,
+              (select l.request->>'language' from booking_links l where l.panel_key = b.panel_key order by l.updated_at desc limit 1) as link_language
          from scheduling_bookings b where b.connection_id = $1 and b.panel_id = $2 and b.status = 'booked'`,
       [connectionId, panelId],
     );
@@ -147,9 +148,11 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
         const link = row.link_booked && !(block && "approve" in block) ? await bookedLink(db, row.panel_key, delivery) : undefined;
         const text = candidateReminder(booking, {
           now,
+          // The posting's language, as the candidate's booking link keeps it (English when no link was made).
+          language: linkLanguage(row.link_language ?? undefined),
           joinUrl,
           rescheduleUrl: link?.url,
-          rescheduleHint: row.link_booked && !link?.url ? RESCHEDULE_HINT : undefined,
+          confirmationHint: row.link_booked && !link?.url,
         });
         extraReminder = await deliverReminder({
           db,
