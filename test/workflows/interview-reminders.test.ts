@@ -226,7 +226,7 @@ for (const e of await testEngines()) {
       await h.runtime.engine.decideProposal(candidate[0]!.id, { actor: "user:coordinator", decision: "approve" });
       await h.settle(60_000);
       const when = peopleTime(start, plus(start, 45), ZONE);
-      assert.match(when, /\(Sao Paulo time\)$/);
+      assert.match(when, /\(São Paulo time\)$/);
       const sent = remindersTo(b.email);
       assert.equal(sent.length, 1, "exactly one reminder reached the sink");
       // Worded from the time left when the reminder was written (the panel starts within the hour), not from the 1 h offset.
