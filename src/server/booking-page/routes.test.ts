@@ -118,4 +118,28 @@ describe("the booking page's requests", () => {
     assert.equal(loggablePath(`/book/${TOKEN}`), "/book/[token]");
     assert.equal(loggablePath("/api/runs"), "/api/runs");
   });
+
+  it("writes the downloaded calendar file's title and place in the link's language", async () => {
+    const at = (h: number) => `2026-03-03T${String(h).padStart(2, "0")}:00:00.000Z`;
+    const sessions = [
+      { id: "a", title: "Technique", start: at(9), end: at(10), interviewers: [{ leverUserId: "u1", email: "a@example.com" }] },
+      { id: "b", title: "Manager", start: at(10), end: at(11), interviewers: [{ leverUserId: "u2", email: "b@example.com" }] },
+    ];
+    const selfScheduling = {
+      view: async () => ({ status: "booked", language: "fr" }),
+      ics: async () => ({
+        uid: "uid-1",
+        sequence: 0,
+        booking: { opportunityId: "o", panelKey: "o:p", format: "onsite", candidate: { name: "Casey", timezone: "Europe/Paris" }, sessions },
+      }),
+    } as unknown as Parameters<typeof bookingPageRoutes>[0]["selfScheduling"];
+    const app = bookingPageRoutes({ db: t.db, logger: silentLogger, selfScheduling, now: () => NOW });
+    const [init, env] = from("192.0.2.93");
+    const res = await app.request(`/${"e".repeat(43)}/interview.ics`, init, env);
+    assert.equal(res.status, 200);
+    const ics = await res.text();
+    assert.match(ics, /^SUMMARY:Entretien \(2 sessions\)\r?$/m);
+    assert.match(ics, /^LOCATION:Sur place\r?$/m);
+    assert.doesNotMatch(ics, /Interview \(|On site/);
+  });
 });

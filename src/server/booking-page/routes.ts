@@ -210,8 +210,10 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
   app.get("/:token/interview.ics", async (c) => {
     const self = o.selfScheduling;
     let found: Awaited<ReturnType<SelfScheduling["ics"]>>;
+    let language: LinkLanguage = "en";
     try {
       found = self ? await self.ics(c.req.param("token")) : undefined;
+      if (found && self) language = (await self.view(c.req.param("token")))?.language ?? "en";
     } catch (error) {
       o.logger.error({ err: errorKind(error) }, "booking page's calendar file could not be made");
       return generic(c, "en", 500);
@@ -227,9 +229,9 @@ export function bookingPageRoutes(o: BookingPageOptions): Hono {
       sequence: found.sequence,
       start: b.sessions[0]!.start,
       end: b.sessions.at(-1)!.end,
-      title: b.sessions.length === 1 ? b.sessions[0]!.title : `Interview (${b.sessions.length} sessions)`,
+      title: b.sessions.length === 1 ? b.sessions[0]!.title : textsFor(language).calendarTitle(b.sessions.length),
       description: lines.join("\n"),
-      location: b.format === "onsite" ? "On site" : found.joinUrl,
+      location: b.format === "onsite" ? textsFor(language).onsite : found.joinUrl,
       url: b.format === "onsite" ? undefined : found.joinUrl,
       organizer: { email: o.organizer ?? "scheduling@fulcrum.invalid" },
       attendees: [],

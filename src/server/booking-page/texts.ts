@@ -26,6 +26,8 @@ export interface PageTexts {
   invalid: string;
   tooMany: string;
   failed: string;
+  /** The downloaded calendar file's title for a panel of several interviews. */
+  calendarTitle: (sessions: number) => string;
 }
 
 const en: PageTexts = {
@@ -53,6 +55,7 @@ const en: PageTexts = {
   invalid: "This link does not work any more. Please reply to the e-mail you received and ask for a new one.",
   tooMany: "Too many requests. Please wait a minute and try again.",
   failed: "Something went wrong on our side. Please try again in a minute.",
+  calendarTitle: (n) => `Interview (${n} sessions)`,
 };
 
 const pt: PageTexts = {
@@ -80,6 +83,7 @@ const pt: PageTexts = {
   invalid: "Esta ligação já não funciona. Responda ao e-mail que recebeu e peça uma nova.",
   tooMany: "Demasiados pedidos. Aguarde um minuto e tente de novo.",
   failed: "Algo correu mal do nosso lado. Tente de novo daqui a um minuto.",
+  calendarTitle: (n) => `Entrevista (${n} sessões)`,
 };
 
 const de: PageTexts = {
@@ -107,6 +111,7 @@ const de: PageTexts = {
   invalid: "Dieser Link funktioniert nicht mehr. Bitte antworten Sie auf die E-Mail und bitten Sie um einen neuen.",
   tooMany: "Zu viele Anfragen. Bitte warten Sie eine Minute und versuchen Sie es erneut.",
   failed: "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es in einer Minute erneut.",
+  calendarTitle: (n) => `Interview (${n} Gespräche)`,
 };
 
 const fr: PageTexts = {
@@ -134,6 +139,7 @@ const fr: PageTexts = {
   invalid: "Ce lien ne fonctionne plus. Répondez à l'e-mail reçu pour en demander un nouveau.",
   tooMany: "Trop de demandes. Merci de patienter une minute avant de réessayer.",
   failed: "Un problème est survenu de notre côté. Merci de réessayer dans une minute.",
+  calendarTitle: (n) => `Entretien (${n} sessions)`,
 };
 
 const es: PageTexts = {
@@ -161,6 +167,7 @@ const es: PageTexts = {
   invalid: "Este enlace ya no funciona. Responda al correo que recibió y pida uno nuevo.",
   tooMany: "Demasiadas solicitudes. Espere un minuto y vuelva a intentarlo.",
   failed: "Algo ha fallado por nuestra parte. Vuelva a intentarlo dentro de un minuto.",
+  calendarTitle: (n) => `Entrevista (${n} sesiones)`,
 };
 
 const ALL: Record<LinkLanguage, PageTexts> = { en, pt, de, fr, es };
