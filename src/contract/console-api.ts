@@ -653,6 +653,17 @@ export const scheduledPanelSchema = z.object({
   createdAt: isoTime,
   /** Why it is in this state, when there is more to say (what blocks, the booking's error). */
   detail: z.string().nullable(),
+  /** A booked panel's reminders, in time order: who, when, and whether armed, sent, waiting for approval, withdrawn or skipped (with the reason). */
+  reminders: z
+    .array(
+      z.object({
+        who: z.string(),
+        at: isoTime,
+        state: z.enum(["armed", "sent", "waiting", "withdrawn", "skipped"]),
+        reason: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type ScheduledPanel = z.infer<typeof scheduledPanelSchema>;
 /** `GET /console/api/scheduling/panels`. */

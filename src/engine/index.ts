@@ -53,6 +53,7 @@ export {
   type SchedulingPanelRow,
 } from "./read-models/scheduling-proposals.ts";
 export { interviewProposalRow, type InterviewProposalRow } from "./read-models/interview-runs.ts";
+export { remindStepRows, armedReminderTimers, bookedPanelIds } from "./read-models/panel-reminders.ts";
 export { applicationsNamed, workflowTraceIds, type NamedApplication } from "./read-models/audit-subjects.ts";
 export { webhookHealth, type WebhookEventHealth } from "./read-models/webhook-health.ts";
 export {

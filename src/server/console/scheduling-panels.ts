@@ -4,8 +4,9 @@
  * interviewers' calendars the solver saw (recorded by `scheduling.propose`), for the day timeline.
  * Read from the database only: the console asks neither Lever nor any calendar.
  */
-import { schedulingPanelRows, schedulingProposeOutput } from "../../engine/index.ts";
+import { bookedPanelIds, schedulingPanelRows, schedulingProposeOutput } from "../../engine/index.ts";
 import type { Queryable } from "../../store/index.ts";
+import { panelReminders, type PanelReminder } from "./panel-reminders.ts";
 import { coversPosting, type Caller } from "./roles.ts";
 
 /**
@@ -40,6 +41,8 @@ export interface ScheduledPanel {
   createdAt: string;
   /** Why it is in this state, when there is more to say (what blocks, the booking's error). */
   detail: string | null;
+  /** A booked panel's reminders: who, when, and armed / sent / waiting / withdrawn / skipped (with the reason). */
+  reminders?: PanelReminder[] | undefined;
 }
 
 const iso = (v: Date | string) => new Date(v).toISOString();
@@ -106,7 +109,7 @@ export interface PanelsFilter {
 export async function listScheduledPanels(db: Queryable, caller: Caller, filter: PanelsFilter = {}): Promise<ScheduledPanel[]> {
   const rows = await schedulingPanelRows(db, { postingIds: caller.role === "hiring_manager" ? (caller.postingIds ?? []) : undefined });
   const now = filter.now ?? Date.now();
-  const panels = rows.map((r): ScheduledPanel => {
+  const panels = rows.map((r): ScheduledPanel & { panelKey: string | undefined } => {
     const sessions = sessionsOf(r.action);
     const state = panelState({
       kind: r.kind,
@@ -117,7 +120,9 @@ export async function listScheduledPanels(db: Queryable, caller: Caller, filter:
     });
     const booking = r.action.booking as { candidate?: { timezone?: unknown } } | undefined;
     const detail = r.kind === "approval" ? (r.propose_reason ?? str(r.action.message) ?? null) : state === "failed" ? r.booking_error : null;
+    const panelKey = str((r.action.booking as { panelKey?: unknown } | undefined)?.panelKey);
     return {
+      panelKey,
       proposalId: String(r.id),
       runId: String(r.run_id),
       state,
@@ -146,7 +151,28 @@ export async function listScheduledPanels(db: Queryable, caller: Caller, filter:
             ? -1
             : 1,
   );
-  return shown.slice(0, Math.min(Math.max(filter.limit ?? 500, 1), 2000));
+  const page = shown.slice(0, Math.min(Math.max(filter.limit ?? 500, 1), 2000));
+  // Reminders of the panels booked (through a proposal or the candidate's link), read for this page only.
+  const booked = await bookedPanelIds(
+    db,
+    page.flatMap((p) => (p.panelKey && wasBooked(p.state) ? [p.panelKey] : [])),
+  );
+  const reminders = await panelReminders(
+    db,
+    booked.map((b) => ({
+      panelKey: b.panel_key,
+      panelId: b.panel_id,
+      state: b.state,
+      start: page.find((p) => p.panelKey === b.panel_key)?.firstStart ?? null,
+    })),
+    now,
+  );
+  return page.map(({ panelKey, ...p }) => (panelKey && reminders.has(panelKey) ? { ...p, reminders: reminders.get(panelKey) } : p));
+}
+
+/** States of a panel that was booked (its reminders are worth reading). */
+function wasBooked(state: PanelState): boolean {
+  return !["proposed", "escalated", "booking", "failed", "rejected", "expired", "shadow", "closed"].includes(state);
 }
 
 /** A scheduling proposal's options and the calendars its solver saw, for the day timeline. */

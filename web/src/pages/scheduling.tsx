@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ScheduledPanel as Panel, ScheduledPanelList } from "../../../src/contract/console-api.ts";
 import { get } from "../api.ts";
 import { StateBadge } from "../components/icons.tsx";
-import { rangeLabel, viewerZone } from "../components/zoned-time.ts";
+import { dayLabel, localParts, rangeLabel, timeLabel, viewerZone } from "../components/zoned-time.ts";
 import { useLive } from "../live.ts";
 import { onLinkClick } from "../router.ts";
 import "../components/scheduling.css";
@@ -27,6 +27,35 @@ const STATE_WORDS: Record<string, string> = {
   moved: "moved by hand",
   rescheduling: "rescheduling",
 };
+
+const REMINDER_WORDS: Record<NonNullable<Panel["reminders"]>[number]["state"], string> = {
+  armed: "armed",
+  sent: "sent",
+  waiting: "waiting for approval",
+  withdrawn: "withdrawn",
+  skipped: "skipped",
+};
+
+/** A booked panel's reminders: who, when (in the viewer's zone), their state and why. */
+function Reminders({ reminders, zone }: { reminders: NonNullable<Panel["reminders"]>; zone: string }) {
+  return (
+    <section className="reminders" aria-label="Reminders">
+      <h3>Reminders</h3>
+      {reminders.length === 0 ? (
+        <p className="muted small">No reminder armed or sent for this panel.</p>
+      ) : (
+        <ul>
+          {reminders.map((r, i) => (
+            <li key={i}>
+              <StateBadge state={r.state}>{REMINDER_WORDS[r.state]}</StateBadge> {r.who}, {dayLabel(localParts(r.at, zone).date)} {timeLabel(r.at, zone)}
+              {r.reason && <span className="muted small"> ({r.reason})</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
 
 export function SchedulingPage() {
   const [panels, setPanels] = useState<Panel[] | undefined>();
@@ -114,6 +143,7 @@ export function SchedulingPage() {
                 <p>No time yet.</p>
               )}
               {p.detail && <p className="small">{p.detail}</p>}
+              {p.reminders && <Reminders reminders={p.reminders} zone={zone} />}
             </li>
           ))}
         </ul>
