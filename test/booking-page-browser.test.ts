@@ -84,6 +84,15 @@ describe("the booking page in Chromium", { skip }, () => {
     await Promise.all([page.waitForURL(/notice=moved/), page.keyboard.press("Enter")]);
     assert.ok((await page.locator(".booked").innerText()).length > 0);
 
+    // "I'll be there": axe-clean with its button, pressed with the keyboard, then the page says so.
+    const checked = await open(f.tokens[0]!, 360, { bypassCSP: true });
+    assert.deepEqual(await seriousAxeViolations(checked.page), []);
+    await checked.page.context().close();
+    await tabTo(page, "#attend button");
+    await Promise.all([page.waitForURL(/#attend$/), page.keyboard.press("Enter")]);
+    assert.match(await page.locator("#attend").innerText(), /^You confirmed you will be there \(.+\)\. Thank you, see you then\.$/);
+    assert.equal(await page.locator("#attend").getAttribute("role"), "status");
+
     await tabTo(page, "button.secondary");
     await Promise.all([page.waitForURL(/notice=cancelled/), page.keyboard.press("Enter")]);
     assert.equal(await page.locator(".slots button").count(), 0, "a cancelled link books nothing more");
