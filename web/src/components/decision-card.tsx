@@ -4,6 +4,7 @@
  * and the run's actions together (note, tags, stage…), each shown or approved on its own.
  */
 import "./decision-card.css";
+import { Icon, StateBadge } from "./icons.tsx";
 
 export interface CardProposal {
   id: string;
@@ -109,7 +110,7 @@ export function DecisionHead({
           <ul aria-labelledby="actions-h">
             {card.proposals.slice(0, MAX_LISTED).map((p) => (
               <li key={p.id} className={p.id === shownId ? "shown" : undefined} aria-current={p.id === shownId ? "true" : undefined}>
-                <span className={`badge ${p.status}`}>{p.status}</span> <span className="card-action-summary">{p.summary}</span>
+                <StateBadge state={p.status} /> <span className="card-action-summary">{p.summary}</span>
                 {p.id === shownId ? (
                   <span className="muted"> (shown below)</span>
                 ) : (
@@ -119,6 +120,7 @@ export function DecisionHead({
                     </button>
                     {canDecide && p.status === "pending" && (
                       <button type="button" onClick={() => onApproveOne(p.id)} aria-label={`Approve: ${p.summary}`}>
+                        <Icon name="check" />
                         Approve
                       </button>
                     )}
