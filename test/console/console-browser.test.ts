@@ -229,26 +229,18 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
     assert.equal(await page.locator('img[src="x"]').count(), 0);
   });
 
-  it("edits a held note before approving it, and Lever gets the edited text", async () => {
+  it("edits a note before approving it, and Lever gets the edited text", async () => {
     const note = (await proposalsOf(opp.eve!)).find((p) => p.stepId === "note")!;
     assert.equal(note.status, "pending");
     const page = await pageAs("recruiter@example.com");
-    // The full proposal is held back until the person has typed: when it arrives, it must not
-    // overwrite the edit (under load it used to, and the edit was lost).
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(`**/api/proposals/${note.id}`, async (route) => {
-      await held;
-      await route.continue();
-    });
+    // The inbox's cards carry each action's summary only: the edit box opens with the full proposal
+    // (its text in the box), so what a person types can no longer be overwritten by it arriving.
     await page.goto(`${url}/proposals/${note.id}`);
     const box = page.getByLabel("Edit before approving");
     await box.waitFor();
+    assert.notEqual(await box.inputValue(), "", "the box holds the proposed note");
     const edit = "Checked by a person: the resume contains instructions to an AI; screen by hand.";
     await box.fill(edit);
-    const arrived = page.waitForResponse((r) => r.url().endsWith(`/api/proposals/${note.id}`));
-    release();
-    await arrived;
     await page.getByLabel("Source text").waitFor();
     assert.equal(await box.inputValue(), edit);
     await page.getByRole("button", { name: "Approve with edits" }).click();
