@@ -16,6 +16,7 @@ import { loadConfig } from "../../src/config/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { seedSchedulingProposal } from "../../src/server/console/scheduling-testing.ts";
+import { createBookingStore, createReminderStore } from "../../src/store/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
 import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
@@ -116,6 +117,26 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
       candidateName: "Nina Nofit",
       opportunityId: "opp-none",
     });
+    // Rita's panel is booked and her 24 h reminder went out: the Scheduling page lists it.
+    seeded.remind = await seedSchedulingProposal(db, { ...base, items, candidateName: "Rita Reminded", opportunityId: "opp-remind" });
+    const { rows } = await db.query<{ booking: { panelKey: string; opportunityId: string; sessions: { start: string }[] } }>(
+      "select action->'booking' as booking from proposals where id = $1",
+      [seeded.remind.proposalId],
+    );
+    const booking = rows[0]!.booking;
+    const bookings = createBookingStore(db);
+    await bookings.hold(
+      { panelKey: booking.panelKey, connectionId: "default", opportunityId: booking.opportunityId, paramsHash: "remind", params: booking },
+      [],
+    );
+    await bookings.setStatus(booking.panelKey, "booked");
+    await createReminderStore(db).claim({
+      panelKey: booking.panelKey,
+      audience: "candidate",
+      offsetMinutes: 1440,
+      start: booking.sessions[0]!.start,
+      recipients: 1,
+    });
     browser = await launchBrowser();
   });
 
@@ -203,6 +224,15 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
       await eddie.getByText(/^(being booked|booking failed|booked)$/).waitFor();
       assert.match(await eddie.innerText(), /System design, \w{3} \d{1,2} \w{3} \d\d:\d\d–\d\d:\d\d: (Ana Alves|Ben Brandt)/);
       await page.getByText(`Times in your time zone (${VIEWER_ZONE}).`).waitFor();
+      const rita = list.getByRole("listitem").filter({ hasText: "Rita Reminded" }).first();
+      const reminders = rita.getByRole("region", { name: "Reminders" });
+      await reminders.waitFor();
+      assert.match(await reminders.innerText(), /sent candidate, \w{3} \d{1,2} \w{3} \d\d:\d\d/);
+      assert.equal(
+        await list.getByRole("listitem").filter({ hasText: "Nina Nofit" }).first().getByRole("region", { name: "Reminders" }).count(),
+        0,
+        "no reminders for a panel not booked",
+      );
       assert.deepEqual(await seriousAxeViolations(page), []);
       await noSidewaysScroll(page, `the Scheduling page at ${viewport.width} px`);
       // Keyboard: filter to the escalated ones, then open one.
