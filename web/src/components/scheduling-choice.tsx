@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from "react";
 import type { SchedulingContextReply } from "../../../src/contract/console-api.ts";
 import { get } from "../api.ts";
+import { BookingLinkCopy } from "./booking-link-copy.tsx";
 import { DayTimeline, type CalendarView, type TimelineSession } from "./day-timeline.tsx";
 import { dayLabel, fromLocalInput, knownZone, localParts, rangeLabel, toLocalInput, viewerZone } from "./zoned-time.ts";
 
@@ -123,6 +124,7 @@ export function SchedulingChoice({
     <section aria-labelledby="sched-h" className="scheduling-choice">
       <h3 id="sched-h">Interview times</h3>
       {!ctx.feasible && ctx.reason && <p className="error-text">Nothing fits: {ctx.reason}</p>}
+      <BookingLinkCopy proposalId={proposalId} />
       <fieldset>
         <legend>Show times in</legend>
         <label className="radio">
