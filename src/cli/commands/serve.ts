@@ -78,7 +78,7 @@ async function startBuiltInSandbox(config: Config, logger: Logger) {
 
 /**
  * The job queue as `serve` runs it, started. Jobs left active by a server that was killed come back
- * by their heartbeat within about 40 s on PostgreSQL (other processes may still be working there);
+ * by their heartbeat within about 30 s on PostgreSQL (other processes may still be working there);
  * the embedded database belongs to this process alone, so its leftovers are retried at once.
  */
 export async function startServeJobQueue(db: Database, logger: Logger, superviseIntervalSeconds?: number): Promise<JobQueue> {

@@ -205,8 +205,9 @@ const DEFAULTS: Required<Omit<QueueDefinition, "policy">> = {
   expireInSeconds: 900,
   // With expiry alone, a job whose process was killed waited its whole expiry (15 minutes) before
   // anyone retried it. A heartbeat lets a long step run its course while a dead one is noticed
-  // within this many seconds plus one supervision pass.
-  heartbeatSeconds: 30,
+  // within this many seconds plus one supervision pass (about 30 s on PostgreSQL, whose pass runs
+  // every 10 s). pg-boss refreshes a live job's heartbeat every half of it: one small update per running job every 10 s.
+  heartbeatSeconds: 20,
 };
 
 /** Message stored on a job that `recoverAtStart` found still claimed by a dead process. */
