@@ -126,7 +126,9 @@ for (const engine of await testEngines()) {
 
     it("resumes the work a killed server had in flight within a minute, writing no note twice", { timeout: 180_000 }, async () => {
       const first = startWorker(workerEnv);
-      await first.until(() => first.inFlight >= 8, 60_000, "notes in flight before the kill");
+      // Several at once, not 8: the worker's 8 pooled connections also serve its queue, and on a busy
+      // machine its writes did not all overlap at 8 (the test then waited out its minute).
+      await first.until(() => first.inFlight >= 4, 60_000, "notes in flight before the kill");
       first.child.kill("SIGKILL");
       await first.exited;
       assert.ok(first.progress < EVENTS, "the server was killed before it finished");

@@ -2,7 +2,7 @@
  * The worker process of the restart test: the job queue exactly as `fulcrum serve` starts it
  * (`startServeJobQueue`, default expiry, heartbeat and supervision), the inbox with its defaults, and
  * an event processor that writes one Lever note per event into the sandbox (idempotency key per
- * event, database write ledger). Prints `INFLIGHT <notes being written>` and
+ * event, database write ledger). Prints `INFLIGHT <notes being written>` as it changes and with
  * `PROGRESS <processed events>` every 100 ms. The test kills it with SIGKILL while notes are in
  * flight and starts another.
  *
@@ -30,14 +30,20 @@ const lever = createLeverClient({
   timeoutMs: 20_000,
 });
 
+// The count of notes in flight is printed as it changes, not from the timer below: that timer's
+// query waits for a pooled connection, and while the handlers hold them all (a busy machine), it
+// printed only once notes had finished, so the test never saw them in flight.
 let inFlight = 0;
+const reportInFlight = () => process.stdout.write(`INFLIGHT ${inFlight}\n`);
 inbox.registerEventProcessor(async (event, ctx) => {
   const opportunityId = (event.payload as { data: { opportunityId: string } }).data.opportunityId;
   inFlight++;
+  reportInFlight();
   try {
     await lever.addNote(opportunityId, { value: `Fulcrum processed event ${event.id}` }, { key: `restart-test/event-${event.id}`, signal: ctx.signal });
   } finally {
     inFlight--;
+    reportInFlight();
   }
 });
 await inbox.startProcessing({ concurrency: 16 });
