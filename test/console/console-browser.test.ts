@@ -18,7 +18,7 @@ import { listProposals, type ProposalView } from "../../src/engine/proposals/ind
 import { createModeCeiling } from "../../src/engine/policy/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
-import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
+import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
 import { resumeFor } from "../workflows/harness.ts";
 import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
@@ -27,16 +27,6 @@ const PASSWORD = "a long test password";
 const XSS_NAME = `Eve <img src=x onerror="window.__xss=1"> Script`;
 const SCREENSHOTS = process.env.FULCRUM_SCREENSHOTS === "1";
 const DOCS = join(import.meta.dirname, "../../docs");
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe("the console in Chromium", { skip: browserSkip() }, () => {
   let running: RunningServer;

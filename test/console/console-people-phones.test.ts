@@ -16,7 +16,7 @@ import { listProposals } from "../../src/engine/proposals/index.ts";
 import { createModeCeiling } from "../../src/engine/policy/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
 import { createUser, findUserByEmail, setFourEyes } from "../../src/server/console/index.ts";
-import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
+import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
 import { resumeFor } from "../workflows/harness.ts";
 import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
@@ -27,16 +27,6 @@ const PHONES = [
   { width: 390, height: 844 },
   { width: 360, height: 740 },
 ];
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe("the console for each role, by name, on a phone", { skip: browserSkip() }, () => {
   let running: RunningServer;

@@ -18,23 +18,13 @@ import { listProposals } from "../../src/engine/proposals/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { seedInterviewRun, seedScreeningRun } from "../../src/server/console/inbox-testing.ts";
-import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
+import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
 import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
 const DESKTOP = { width: 1360, height: 900 };
 const PHONE = { width: 360, height: 740 };
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe("proposals as decision cards, and interview transcripts, in Chromium", { skip: browserSkip() }, () => {
   let running: RunningServer;

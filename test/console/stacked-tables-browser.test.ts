@@ -16,7 +16,7 @@ import { loadConfig } from "../../src/config/index.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
 import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
-import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
+import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
 import { resumeFor } from "../workflows/harness.ts";
 import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
@@ -51,16 +51,6 @@ const TABLE_PAGES: { path: string; heading: string | RegExp; show?: (page: Page)
     labels: ["n (share)"],
   },
 ];
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** What the first body row of each visible table looks like: how it is laid out and the label drawn beside each cell. */
 function firstRows(page: Page) {
