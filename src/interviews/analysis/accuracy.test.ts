@@ -5,9 +5,13 @@ import { analyzeInterview } from "./analyze.ts";
 import { loadLabelledCorpus } from "./labelled-corpus.ts";
 
 describe("accuracy on the labelled interviews", () => {
-  it("the local engine gets at least 90 % of questions right (asked or not, and the answer span)", () => {
-    const corpus = loadLabelledCorpus();
-    assert.ok(corpus.length >= 10, "the corpus has at least 10 interviews");
+  // The newest held-out batch is written blind and measured by `npm run bench:interview-analysis`
+  // before anything is learnt from it; this guards the interviews already studied against regressions.
+  it("the local engine gets at least 90 % of questions right on the interviews studied so far (asked or not, and the answer span)", () => {
+    const all = loadLabelledCorpus();
+    const newest = Math.max(...all.map((i) => i.round ?? 0));
+    const corpus = all.filter((i) => !i.heldOut || (i.round ?? 0) < newest);
+    assert.ok(corpus.length >= 10, "at least 10 interviews have been studied");
     let correct = 0;
     let total = 0;
     const misses: string[] = [];
