@@ -54,6 +54,12 @@ export const ANSWER_WEIGHT = 0.3;
 /** How many words of the answer's opening take part in matching. */
 export const ANSWER_OPENING_WORDS = 60;
 
+/**
+ * How much the share of a set question's weighted words that an asked turn says counts, against the
+ * cosine: a long turn (a story, then "what would you do?") says the question's words among many others.
+ */
+export const RECALL_WEIGHT = 0.5;
+
 /** Shortest word that may meet a longer one it starts ("case" in "caseload"). */
 export const PREFIX_MIN = 4;
 /** How much such a partial meeting counts against a whole word. */
@@ -117,7 +123,18 @@ export function similarityMatrix(questions: readonly string[], asked: readonly s
     const n = norm(q) * norm(a);
     return n > 0 ? dot / n : 0;
   };
-  return qv.map((q) => av.map((a, j) => Math.max(cosine(q, a), cosine(q, ov[j]!))));
+  // How much of the set question's weight the turn's own words say: a long scenario dilutes the
+  // cosine of the few words it shares with the set, but not this.
+  const recall = (q: Map<string, number>, a: Map<string, number>) => {
+    let got = 0;
+    let all = 0;
+    for (const [t, w] of q) {
+      all += w;
+      if (a.has(t)) got += w * Math.min(1, (a.get(t) ?? 0) / w);
+    }
+    return all > 0 ? got / all : 0;
+  };
+  return qv.map((q) => av.map((a, j) => Math.max(cosine(q, a), cosine(q, ov[j]!), RECALL_WEIGHT * recall(q, ov[j]!))));
 }
 
 /**
@@ -234,9 +251,10 @@ export function matchQuestions(questions: readonly InterviewQuestion[], segments
   const turns = askedTurns(segments);
   const openings = turns.map((t) => answerOpening(segments, t));
   // What the interviewer said just before the question, in the same turn, is part of what was asked.
+  const askedTexts = turns.map((t) => `${t.preamble} ${t.text}`.trim());
   const sim = similarityMatrix(
     questions.map((q) => q.text),
-    turns.map((t) => `${t.preamble} ${t.text}`.trim()),
+    askedTexts,
     openings,
   );
   // Small talk and housekeeping ("any questions for us?") are never a question of the set.

@@ -147,3 +147,38 @@ describe("paraphrases meet", () => {
     assert.deepEqual(questionIntents("And what made you look at us?"), ["intent:motivation"]);
   });
 });
+
+describe("habits of automatic transcripts and plain-spoken interviewers", () => {
+  it("finds a prompt behind fillers and discourse markers", () => {
+    assert.equal(isQuestionUtterance("okay um tell me about a time something went wrong with a payroll after it had already gone out"), true);
+    assert.equal(isQuestionUtterance("alright so um take me through what you do before you even get on the truck at the start of your shift"), true);
+  });
+  it("takes a statement of what the interviewer wants to hear for a prompt", () => {
+    assert.equal(isQuestionUtterance("I want to hear first what's brought you to this kind of work."), true);
+    assert.equal(isQuestionUtterance("I'm interested in what you've done with children who have additional needs, autism, ADHD, that sort of thing."), true);
+    assert.equal(isQuestionUtterance("I'm interested in history, so I volunteer at the museum."), false);
+  });
+  it("reads a contracted motivation question", () => {
+    assert.ok(questionIntents("I want to hear first what's brought you to this kind of work.").includes("intent:motivation"));
+  });
+  it("knows an unpunctuated close of the interview for small talk", () => {
+    assert.equal(isSmallTalkTurn("okay that's that's all i had um what questions do you have for me"), true);
+    assert.equal(isSmallTalkTurn("alright that's pretty much all i got um do you have any questions for me"), true);
+  });
+  it("splits a hyphenated compound into its words", () => {
+    assert.ok(topicTokens("payroll for a multi-state workforce").includes(topicTokens("states")[0]!));
+  });
+});
+
+describe("unpunctuated questions after an acknowledgement", () => {
+  it("takes a long yes/no question put to you for a question, whatever its length", () => {
+    assert.equal(isQuestionUtterance("nice have you had one where nothing lined up and you had to sort it out"), true);
+    assert.equal(isQuestionUtterance("when there were five of us on shift we split the floor between us and it worked"), false);
+  });
+  it("takes a scenario that ends in what happens for a question", () => {
+    assert.equal(isQuestionUtterance("okay and say you find a watch or a phone left behind what happens"), true);
+  });
+  it("reads take me through what happens as asking for a process", () => {
+    assert.ok(questionIntents("take me through what happens on your end once a payroll's closed").includes("intent:process"));
+  });
+});

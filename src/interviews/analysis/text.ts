@@ -252,7 +252,9 @@ export function topicTokens(text: string): string[] {
   for (const [pattern, replacement] of REWRITES) folded = folded.replace(pattern, replacement);
   for (const p of PHRASES) folded = folded.replace(p.pattern, ` ${p.head} `);
   const out: string[] = [];
-  for (const w of words(folded)) {
+  // A hyphenated compound the vocabulary does not know is its words ("multi-state" meets "states").
+  const split = words(folded).flatMap((w) => (w.includes("-") && !SYNONYMS.has(stem(w)) ? w.split("-") : [w]));
+  for (const w of split) {
     if (STOPWORDS.has(w) || w.length < 2 || /^\d+$/.test(w)) continue;
     const s = stem(w);
     if (STOPWORDS.has(s)) continue;
@@ -268,11 +270,11 @@ const INTENTS: readonly [string, RegExp][] = [
   ],
   [
     "process",
-    /\b(?:how (?:do|would|will|did) you(?! rate| see)|what (?:do|would) you do|what then|what next|what happens (?:if|when|next)|walk (?:me|us) through how|how (?:are|were) you going to)\b/i,
+    /\b(?:how (?:do|would|will|did) you(?! rate| see)|what (?:do|would) you do|what then|what next|what happens (?:if|when|next)|walk (?:me|us) through how|(?:take|talk|walk|run) (?:me|us) through (?:how|what (?:happens|you(?:'d)? do|you would do))|how (?:are|were) you going to)\b/i,
   ],
   [
     "motivation",
-    /\b(?:why (?:do you want|are you (?:interested|applying)|this|us|here|now|our|the)|what (?:drew|draws|attracts|attracted|made you (?:apply|look|choose|decide|want)|got you into|brings you|brought you|'s brought you|has brought you|is pulling|'s pulling|pulls|interests)|why (?:did you apply|you want))\b/i,
+    /\b(?:why (?:do you want|are you (?:interested|applying)|this|us|here|now|our|the)|what (?:drew|draws|attracts|attracted|made you (?:apply|look|choose|decide|want)|got you into|brings you|brought you|has brought you|is pulling|pulls|interests)|what(?:'s|\s+has|\s+is) (?:brought|bringing|pulling|drawing|drawn) you|why (?:did you apply|you want))\b/i,
   ],
   [
     "availability",
@@ -306,19 +308,29 @@ export function sentences(text: string): string[] {
 const INTERROGATIVE =
   /^(?:so,?\s+|and,?\s+|okay,?\s+|ok,?\s+|great,?\s+|now,?\s+|then,?\s+|alright,?\s+|right,?\s+)*(?:what|how|why|when|where|which|who|whom|whose|can|could|would|will|do|does|did|have|has|had|are|is|were|was|should|shall|may)\b/i;
 const PROMPT =
-  /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|(?:talk|run) (?:(?:me|us) )?through|take (?:me|us) (?:through|from)|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to (?:hear|know|start with|talk about|ask (?:you )?about)|i'?d be (?:curious|interested|keen) to (?:hear|know|learn)|i'?m curious|help me understand|pick (?:a|an|one)|think (?:of|about) an? (?:time|example|situation|occasion)|let'?s say|picture (?:a|an|this)|imagine (?:a|an|you|that)|suppose (?:a|an|you|that))\b/i;
+  /(?:^|[,;]\s*|\b(?:so|and|now|next|okay|ok|great|first|lastly|finally|then)\s*,?\s*)(?:tell (?:me|us)|walk (?:me|us) through|(?:talk|run) (?:(?:me|us) )?through|take (?:me|us) (?:through|from)|describe|explain|give (?:me|us) an? (?:example|sense|idea)|share (?:with (?:me|us) )?an? (?:example|time|situation)|i'?d (?:like|love) to (?:hear|know|start with|talk about|ask (?:you )?about)|i'?d be (?:curious|interested|keen) to (?:hear|know|learn)|i'?m curious|i'?m (?:interested|keen) (?:in|to (?:hear|know|learn|understand)) (?:what|how|why|when|where|which|whether|if|about|your)|i (?:want|wanna|would like) to (?:hear|know|understand|learn)|help me understand|pick (?:a|an|one)|think (?:of|about) an? (?:time|example|situation|occasion)|let'?s say|(?:and|so|okay|ok|now)\s+say (?:you|a|an|there|someone|somebody)|picture (?:a|an|this)|imagine (?:a|an|you|that)|suppose (?:a|an|you|that))\b/i;
 
 /** A sentence about what the speaker does ("I always knock and explain…"), not a request of the listener. */
-const OWN_ACCOUNT = /^(?:i|we)\b(?!'?d (?:like|love|be)|'?m curious)/i;
+const OWN_ACCOUNT =
+  /^(?:i|we)\b(?!'?d (?:like|love|be)|'?m curious|'?m (?:interested|keen) (?:in|to (?:hear|know|learn|understand)) (?:what|how|why|when|where|which|whether|if|about|your)| (?:want|wanna|would like) to (?:hear|know|understand|learn))/i;
+
+/** Hesitations a recogniser writes out ("um", "uh", "erm"), which say nothing about whether a sentence asks. */
+const FILLERS = /\b(?:u+m+|u+h+|e+r+m*|h+m+)\b[,.]?\s*/gi;
+
+/** A sentence with its hesitations taken out. */
+function withoutFillers(sentence: string): string {
+  return sentence.replace(FILLERS, "").trim();
+}
 
 /** True when a sentence is a prompt such as "tell me about…", unless it is the speaker's own account. */
 function isPrompt(sentence: string): boolean {
-  return PROMPT.test(sentence) && !OWN_ACCOUNT.test(sentence.trim());
+  const s = withoutFillers(sentence);
+  return PROMPT.test(s) && !OWN_ACCOUNT.test(s);
 }
 
 /** True when a sentence asks: ends with "?", starts with an interrogative, or is an imperative prompt. */
 export function isQuestionSentence(sentence: string): boolean {
-  const s = sentence.trim();
+  const s = withoutFillers(sentence);
   if (s.endsWith("?")) return true;
   if (isPrompt(s)) return true;
   // Speech recognisers drop question marks: an interrogative opening without a full stop counts,
@@ -326,15 +338,20 @@ export function isQuestionSentence(sentence: string): boolean {
   const unpunctuated = !/[.!?,;]/.test(s);
   // (in a long utterance with no punctuation at all, "when there were…" may open a statement)
   if (INTERROGATIVE.test(s) && !(unpunctuated && words(s).length > TRAILING_QUESTION_WORDS)) return true;
+  // A question put to "you" ("have you ever…", "would you…") after at most an acknowledgement is one at any length.
+  if (ASKS_YOU.test(s)) return true;
   // and so does an interrogative clause near the end of an utterance that has no punctuation at all.
   return unpunctuated && endsInQuestionClause(s);
 }
+
+const ASKS_YOU =
+  /^(?:(?:so|and|okay|ok|alright|right|nice|good|cool|lovely|great|brilliant|perfect|fine|yeah|well|now|then|got it|fair enough),?\s+)*(?:have|had|do|did|would|could|can|will|are|were)\s+you\b/i;
 
 /** How near the end of an unpunctuated utterance its question clause must start, in words. */
 export const TRAILING_QUESTION_WORDS = 12;
 
 const QUESTION_CLAUSE =
-  /\b(?:(?:what|how|why|when|where|which|who)(?:'s|\s+(?:do|does|did|is|are|was|were|would|will|can|could|should|have|has))\s+(?:you|your|a|an|the|that|it|they|this|there)|(?:do|does|did|can|could|would|will|have|has|are|were|is|was)\s+(?:you|your|that|it|there|they))\b/gi;
+  /\b(?:what happens(?:\s+(?:then|next|now))?\s*$|(?:what|how|why|when|where|which|who)(?:'s|\s+(?:do|does|did|is|are|was|were|would|will|can|could|should|have|has))\s+(?:you|your|a|an|the|that|it|they|this|there)|(?:do|does|did|can|could|would|will|have|has|are|were|is|was)\s+(?:you|your|that|it|there|they))\b/gi;
 
 function endsInQuestionClause(s: string): boolean {
   const all = words(s).length;
@@ -371,7 +388,7 @@ export function isAcknowledgement(text: string): boolean {
 }
 
 const SMALL_TALK =
-  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|f(?:i|ou)nd (?:us|the (?:place|building|office|link))|(?:get|grab|fancy|offer|like|want)\s+(?:you\s+)?(?:a\s+|some\s+|anything\s+)?(?:tea|coffee|water|drink)|(?:tea|coffee|water)(?:\s+or\s+(?:a\s+)?(?:tea|coffee|water|anything))?(?=\s*\?)|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin)|journey|do you drive|how (?:do|will|would|did) you get (?:here|in|to (?:us|work|the office))|(?:is|are) (?:the|my|your) (?:video|audio|sound|camera|mic|microphone|connection|screen)|can you see (?:me|my screen))\b/i;
+  /\b(?:how are you|how's (?:your|it going)|how is your (?:day|morning|week)|weather|weekend|commute|traffic|parking|f(?:i|ou)nd (?:us|the (?:place|building|office|link))|(?:get|grab|fancy|offer|like|want)\s+(?:you\s+)?(?:a\s+|some\s+|anything\s+)?(?:tea|coffee|water|drink)|(?:tea|coffee|water)(?:\s+or\s+(?:a\s+)?(?:tea|coffee|water|anything))?(?=\s*\?)|can you hear me|hear me (?:ok|okay|alright)|is my (?:audio|sound|video)|questions for (?:me|us)|what questions (?:do|have|did) you|(?:that'?s|that is) (?:(?:pretty much|about|just about|basically) )?(?:all|everything) (?:i|we) (?:had|have|got|wanted)|anything (?:you'?d like to|to) ask|any questions|before we (?:wrap|finish|end)|next steps|get (?:started|going)|shall we (?:start|begin)|ready to (?:start|begin)|journey|do you drive|how (?:do|will|would|did) you get (?:here|in|to (?:us|work|the office))|(?:is|are) (?:the|my|your) (?:video|audio|sound|camera|mic|microphone|connection|screen)|can you see (?:me|my screen))\b/i;
 
 /** Small talk and housekeeping questions: an answer's span ends before them. */
 export function isSmallTalk(text: string): boolean {
