@@ -45,7 +45,44 @@ describe("other hiring tools in the config file", () => {
   });
 
   it("answers a tool entry that is not a mapping with the list of its settings, mediaHosts included", () => {
-    assert.throws(() => load("tools:\n  willo: yes\n"), /tools\.willo: is not a mapping.*name, pseudonyms, statusUrl, inviteUrl, mediaHosts/s);
+    assert.throws(() => load("tools:\n  willo: yes\n"), /tools\.willo: is not a mapping.*name, pseudonyms, statusUrl, inviteUrl, mediaHosts, signature/s);
+  });
+
+  it("reads a tool's own webhook signature scheme with its defaults, and none when absent (Fulcrum's own)", () => {
+    const c = load("tools:\n  willo:\n    signature:\n      header: X-Hub-Signature-256\n      prefix: sha256=\n  codility:\n    name: Codility\n");
+    assert.deepEqual(c.tools?.willo?.signature, { header: "X-Hub-Signature-256", algorithm: "sha256", encoding: "hex", prefix: "sha256=", signs: "body" });
+    assert.equal(c.tools?.codility?.signature, undefined);
+    const t = load(
+      "tools:\n  sparkhire:\n    signature: { header: X-Signature, algorithm: sha512, encoding: base64, signs: timestamp.body, timestampHeader: X-Timestamp, maxAgeSeconds: 300 }\n",
+    );
+    assert.deepEqual(t.tools?.sparkhire?.signature, {
+      header: "X-Signature",
+      algorithm: "sha512",
+      encoding: "base64",
+      signs: "timestamp.body",
+      timestampHeader: "X-Timestamp",
+      maxAgeSeconds: 300,
+    });
+  });
+
+  it("refuses a signature scheme that cannot be checked, naming the setting and what is wrong", () => {
+    assert.throws(() => load("tools:\n  willo:\n    signature: { prefix: sha256= }\n"), /tools\.willo\.signature\.header/);
+    assert.throws(() => load("tools:\n  willo:\n    signature: { header: X-Sig, algorithm: md5 }\n"), /tools\.willo\.signature\.algorithm: "md5" is not valid/);
+    assert.throws(() => load("tools:\n  willo:\n    signature: { header: X-Sig, encoding: base32 }\n"), /tools\.willo\.signature\.encoding/);
+    assert.throws(() => load("tools:\n  willo:\n    signature: { header: 'X Sig' }\n"), /tools\.willo\.signature\.header.*an HTTP header name/);
+    assert.throws(
+      () => load("tools:\n  willo:\n    signature: { header: X-Sig, signs: timestamp.body }\n"),
+      /tools\.willo\.signature\.timestampHeader.*name the header that carries the signed time stamp/,
+    );
+    assert.throws(
+      () => load("tools:\n  willo:\n    signature: { header: X-Sig, timestampHeader: X-Timestamp }\n"),
+      /tools\.willo\.signature\.timestampHeader.*only read with `signs: timestamp\.body`/,
+    );
+    assert.throws(
+      () => load("tools:\n  willo:\n    signature: { header: X-Sig, maxAgeSeconds: 300 }\n"),
+      /tools\.willo\.signature\.maxAgeSeconds.*only read with `signs: timestamp\.body`/,
+    );
+    assert.throws(() => load("tools:\n  willo:\n    signature: { header: X-Sig, secret: abc }\n"), /tools\.willo\.signature/);
   });
 
   it("refuses a plain http statusUrl or inviteUrl at load, naming the field, except on a loopback host", () => {

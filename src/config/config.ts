@@ -123,6 +123,46 @@ const toolUrl = z.url().refine((u) => /^https:\/\//i.test(u) || /^http:\/\/(loca
   message: "must be an https URL (plain http only on a loopback host, for local testing)",
 });
 
+/** An HTTP header name (a token, RFC 9110), e.g. X-Hub-Signature-256. */
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "an HTTP header name, e.g. X-Hub-Signature-256");
+
+/**
+ * How a tool signs its webhooks, when not Fulcrum's own way (`tools.<id>.signature`): an HMAC with the
+ * tool's secret of the raw body, or of `<unix seconds>.<raw body>` with the time in a header of its
+ * own. Absent: `X-Fulcrum-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+ *
+ * @example
+ * toolSignatureSchema.parse({ header: "X-Hub-Signature-256", prefix: "sha256=" });
+ * // { header: "X-Hub-Signature-256", algorithm: "sha256", encoding: "hex", prefix: "sha256=", signs: "body" }
+ */
+export const toolSignatureSchema = z
+  .strictObject({
+    /** The header that carries the signature. */
+    header: headerName,
+    algorithm: z.enum(["sha256", "sha1", "sha512"]).default("sha256"),
+    encoding: z.enum(["hex", "base64"]).default("hex"),
+    /** Text before the signature in the header, stripped before decoding, e.g. "sha256=". */
+    prefix: z.string().min(1).max(40).optional(),
+    /** What the HMAC is of: the raw body, or `<timestampHeader's value>.<raw body>`. */
+    signs: z.enum(["body", "timestamp.body"]).default("body"),
+    /** With `signs: timestamp.body`: the header holding the signed time, in unix seconds. */
+    timestampHeader: headerName.optional(),
+    /** With `signs: timestamp.body`: how far that time may be from now; default webhook.replayWindowSeconds. */
+    maxAgeSeconds: z.number().int().min(10).max(86_400).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.signs === "timestamp.body" && !s.timestampHeader) {
+      ctx.addIssue({ code: "custom", path: ["timestampHeader"], message: "with `signs: timestamp.body`, name the header that carries the signed time stamp" });
+    }
+    for (const key of ["timestampHeader", "maxAgeSeconds"] as const) {
+      // An unsigned time stamp proves nothing about when the delivery was made, so it is not read at all.
+      if (s.signs === "body" && s[key] !== undefined) {
+        ctx.addIssue({ code: "custom", path: [key], message: "is only read with `signs: timestamp.body` (a time stamp outside the signature proves nothing)" });
+      }
+    }
+  });
+export type ToolSignature = z.infer<typeof toolSignatureSchema>;
+
 /**
  * Another hiring tool (assessment or interview platform), `tools.<id>` in the config file. Its
  * signing secret is FULCRUM_TOOL_SECRET_<ID>, the same for the events it sends and the calls
@@ -142,6 +182,8 @@ export const toolConfigSchema = z.strictObject({
    * any subdomain); checked on every redirect too. Empty: media URLs from this tool are refused.
    */
   mediaHosts: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9][A-Za-z0-9.-]*$/, "a host name, or *.example.com for its subdomains")).optional(),
+  /** How the tool signs its webhooks, when not Fulcrum's way; absent: `X-Fulcrum-Signature`. */
+  signature: toolSignatureSchema.optional(),
 });
 export type ToolConfig = z.infer<typeof toolConfigSchema>;
 
@@ -493,7 +535,7 @@ function toolsFromFile(value: unknown, filePath: string | undefined, warnings: s
       throw new ConfigError(
         `${where}.${id}`,
         "is not a mapping",
-        "Give the tool's settings as `key: value` lines (name, pseudonyms, statusUrl, inviteUrl, mediaHosts).",
+        "Give the tool's settings as `key: value` lines (name, pseudonyms, statusUrl, inviteUrl, mediaHosts, signature).",
       );
     }
     const { pseudonym, ...rest } = raw as Record<string, unknown>;

@@ -110,5 +110,47 @@ for (const engine of await testEngines()) {
       const withRegistry = createApp({ config, db: t.db, logger: silentLogger, queue, inbox: createInbox({ db: t.db, queue }), connections: registry });
       await expectRefused(result(), 404, "connection_unknown", /no connection named/, "/webhooks/tools/quizzes/bad%00name", withRegistry);
     });
+
+    describe("a tool that signs by its own scheme (tools.<id>.signature)", () => {
+      const github = { header: "X-Hub-Signature-256", algorithm: "sha256", encoding: "hex", prefix: "sha256=", signs: "body" } as const;
+      let own: Hono;
+      before(() => {
+        const tools = { quizzes: { pseudonyms: "none" as const, signature: github } };
+        own = createApp({
+          config: { ...config, tools },
+          db: t.db,
+          logger: silentLogger,
+          queue,
+          inbox: createInbox({ db: t.db, queue }),
+          connections: createMemoryConnectionDirectory({ default: {} }),
+        });
+      });
+      const deliver = async (raw: string, headers: Record<string, string>) => {
+        const res = await own.request("/webhooks/tools/quizzes", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: raw });
+        return { status: res.status, json: (await res.json()) as { status?: string; error?: { code: string; message: string } } };
+      };
+
+      it("stores a delivery signed GitHub-style (`X-Hub-Signature-256: sha256=<hex>` of the raw body)", async () => {
+        const raw = result();
+        const res = await deliver(raw, { "x-hub-signature-256": `sha256=${createHmac("sha256", SECRET).update(raw).digest("hex")}` });
+        assert.equal(res.status, 200, JSON.stringify(res.json));
+        assert.equal(res.json.status, "accepted");
+      });
+
+      it("refuses Fulcrum's own header for it, saying which header is missing, and stores nothing", async () => {
+        const before = await stored();
+        const raw = result();
+        const res = await deliver(raw, { "x-fulcrum-signature": sign(raw) });
+        assert.equal(res.status, 401);
+        assert.deepEqual(res.json.error, { code: "signature_invalid", message: "the X-Hub-Signature-256 header is missing" });
+        assert.equal(await stored(), before);
+      });
+    });
+
+    it("refuses an unsigned delivery under Fulcrum's scheme, saying the header is missing", async () => {
+      const res = await app.request("/webhooks/tools/quizzes", { method: "POST", headers: { "content-type": "application/json" }, body: result() });
+      assert.equal(res.status, 401);
+      assert.deepEqual(((await res.json()) as { error: unknown }).error, { code: "signature_invalid", message: "the X-Fulcrum-Signature header is missing" });
+    });
   });
 }

@@ -1,21 +1,24 @@
 /**
  * Signed events from other hiring tools (assessment and interview platforms) at
  * `POST /webhooks/tools/:tool[/:connection]`. Each tool has its own secret (`FULCRUM_TOOL_SECRET_<TOOL>`,
- * e.g. FULCRUM_TOOL_SECRET_CODILITY); the sender signs `<unix seconds>.<raw body>` with HMAC-SHA256
- * and sends `X-Fulcrum-Signature: t=<unix seconds>,v1=<hex>`. The event is stored in the inbox
+ * e.g. FULCRUM_TOOL_SECRET_CODILITY); by default the sender signs `<unix seconds>.<raw body>` with
+ * HMAC-SHA256 and sends `X-Fulcrum-Signature: t=<unix seconds>,v1=<hex>`; a platform with an HMAC
+ * scheme of its own (header, algorithm, encoding, prefix, time stamp) has it described in
+ * `tools.<id>.signature` (see verify-tool-signature.ts). The event is stored in the inbox
  * before the 2xx, like Lever's, and workflows with a `source: <tool>` trigger pick it up.
  * Whatever a sender puts in the body gets a 4xx when it is wrong: what the database cannot store
  * (a NUL character, a lone surrogate, nesting deeper than 64 levels) and a `triggeredAt` that is
  * not a time are 400s naming the field. The whole raw body is signed, so a captured delivery
  * cannot be re-sent with other data; re-sent as it was, it is a duplicate.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { findUnstorableValue, UnstorableEventError } from "../../engine/index.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http-error.ts";
 import { plausibleConnectionId } from "../webhook-routes.ts";
+import { verifyToolSignature } from "./verify-tool-signature.ts";
 
 /** The latest time a JavaScript Date can hold (year 275760). */
 const MAX_TIME_MS = 8_640_000_000_000_000;
@@ -29,19 +32,6 @@ export const envToolSecrets =
     const base = `FULCRUM_TOOL_SECRET_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
     return [env[base], env[`${base}_PREVIOUS`]].filter((s): s is string => typeof s === "string" && s.length >= 16);
   };
-
-function signatureValid(header: string, raw: string, secrets: string[], nowSeconds: number, windowSeconds: number): "ok" | "stale" | "bad" {
-  const m = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header.trim());
-  if (!m) return "bad";
-  const t = Number(m[1]);
-  const given = Buffer.from(m[2]!, "hex");
-  const ok = secrets.some((s) => {
-    const expected = createHmac("sha256", s).update(`${t}.${raw}`).digest();
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  });
-  if (!ok) return "bad";
-  return Math.abs(nowSeconds - t) > windowSeconds ? "stale" : "ok";
-}
 
 export function toolWebhookRoutes(ctx: AppContext, secrets: ToolSecrets = envToolSecrets()): Hono {
   const app = new Hono();
@@ -66,10 +56,18 @@ export function toolWebhookRoutes(ctx: AppContext, secrets: ToolSecrets = envToo
       );
     if (!plausibleConnectionId(connectionId) || !(await ctx.connections.exists(connectionId)))
       throw new HttpError(404, "connection_unknown", `no connection named "${connectionId}"`);
-    const raw = await c.req.text();
-    const verdict = signatureValid(c.req.header("x-fulcrum-signature") ?? "", raw, keys, Math.floor(Date.now() / 1000), ctx.config.webhook.replayWindowSeconds);
-    if (verdict === "bad") throw new HttpError(401, "signature_invalid", "X-Fulcrum-Signature is missing or was not made with this tool's secret");
-    if (verdict === "stale") throw new HttpError(401, "signature_stale", "the signature's time stamp is outside the replay window");
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const tools = ctx.config.tools ?? {};
+    const verdict = verifyToolSignature({
+      scheme: Object.hasOwn(tools, tool) ? tools[tool]!.signature : undefined,
+      header: (name) => c.req.header(name),
+      body: bytes,
+      secrets: keys,
+      nowSeconds: Math.floor(Date.now() / 1000),
+      replayWindowSeconds: ctx.config.webhook.replayWindowSeconds,
+    });
+    if (!verdict.ok) throw new HttpError(401, verdict.code, verdict.message);
+    const raw = new TextDecoder().decode(bytes);
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(raw) as Record<string, unknown>;
