@@ -28,11 +28,22 @@ function measuringEngine(calls: number[]): TranscriptionEngine {
   };
 }
 
+/** An engine that hears the given words, spread over the whole file, as one segment. */
+function engineHearing(words: string[]): TranscriptionEngine {
+  return {
+    name: "heard",
+    maxChunkSeconds: 600,
+    transcribeWav: async (_wav, o) => ({ language: "en", segments: [{ start: 0, end: o.durationSeconds, text: words.join(" ") }] }),
+  };
+}
+
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "transcribe-media-"));
   if (!haveFfmpeg) return;
   // A silent video-less recording, for the no-speech case.
   ffmpegSync(["-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=4", "-c:a", "pcm_s16le", join(dir, "silence.wav")]);
+  // A minute of audio, for judging how many words an engine heard in it.
+  ffmpegSync(["-f", "lavfi", "-i", "anoisesrc=r=16000:d=60:a=0.05", "-ac", "1", "-c:a", "pcm_s16le", join(dir, "minute.wav")]);
   if (utterances.length === 0) return;
   // 0880 (2.99 s) + 2 s silence + 0890 (5.30 s) + 2 s silence + 0930 (3.29 s) = 15.58 s, as 44.1 kHz stereo MP3 in MKV.
   ffmpegSync([
@@ -116,6 +127,31 @@ describe("recordings that cannot be transcribed", { skip: haveFfmpeg ? false : "
       assert.match(e.message, /no speech was recognised in 4\.0 s of audio/);
       return true;
     });
+  });
+
+  it("refuses as no speech a minute of audio in which the engine heard only three words", async () => {
+    // Noise or reversed speech gives pocketsphinx a few made-up words; analysing them would report every question unasked.
+    const engine = engineHearing(["so", "then", "the"]);
+    await assert.rejects(transcribeMedia(join(dir, "minute.wav"), { engine }), (e: unknown) => {
+      assert.ok(e instanceof InterviewMediaError);
+      assert.equal(e.status, "no-speech");
+      assert.match(e.message, /only 3 words were recognised in 60\.0 s of audio \(3 per minute; speech has at least 20\)/);
+      assert.match(e.message, /noise, or speech the heard engine cannot make out/);
+      return true;
+    });
+  });
+
+  it("transcribes a minute of audio in which the engine heard the words of a conversation", async () => {
+    const words = Array.from({ length: 120 }, (_, i) => `word${i}`);
+    const t = await transcribeMedia(join(dir, "minute.wav"), { engine: engineHearing(words) });
+    assert.equal(t.text.split(" ").length, 120);
+    assert.ok(Math.abs(t.durationSeconds - 60) < 0.1, `duration ${t.durationSeconds}`);
+  });
+
+  it("judges a short answer by its words, not by a rate over a few seconds", async () => {
+    // One word in 4 s is 15 per minute, but a recording this short may truly say no more than "yes".
+    const t = await transcribeMedia(join(dir, "silence.wav"), { engine: engineHearing(["yes"]) });
+    assert.equal(t.text, "yes");
   });
 
   it("says no speech was recognised when pocketsphinx hears only silence", {

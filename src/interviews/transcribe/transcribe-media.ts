@@ -29,7 +29,8 @@ export interface TranscribeMediaOptions {
 /**
  * Transcribes a recording (any container ffmpeg reads) into the transcript shape. Throws
  * `InterviewMediaError`: `tool-missing`, `corrupt`, `video-only`, `unsupported-codec`, `too-large`
- * (longer than allowed), `no-speech`, or whatever the engine reports.
+ * (longer than allowed), `no-speech` (nothing recognised, or fewer than 20 words a minute over at
+ * least 30 s), or whatever the engine reports.
  *
  * @example
  * const t = await transcribeMedia("interview.mp4", { engine: pocketsphinxEngine() });
@@ -57,6 +58,7 @@ export async function transcribeMedia(mediaPath: string, options: TranscribeMedi
         `no speech was recognised in ${duration.toFixed(1)} s of audio (silence, noise, or speech the ${options.engine.name} engine cannot hear)`,
       );
     }
+    refuseImplausiblySparse(result.segments, duration, options.engine.name);
     return {
       engine: options.engine.name,
       language: result.language,
@@ -67,6 +69,27 @@ export async function transcribeMedia(mediaPath: string, options: TranscribeMedi
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Recordings at least this long are judged by their rate of words. */
+const MIN_SECONDS_FOR_RATE = 30;
+/** Fewer recognised words per minute than this is not an interview: people speak 100 to 180. */
+const MIN_WORDS_PER_MINUTE = 20;
+
+/**
+ * Refuses as `no-speech` a recording in which the engine heard implausibly few words for its length.
+ * Noise and unintelligible speech give pocketsphinx a few made-up words; analysing those would report
+ * every question as not asked, which is a claim about the interview rather than about the audio.
+ */
+function refuseImplausiblySparse(segments: TranscriptSegment[], duration: number, engine: string): void {
+  if (duration < MIN_SECONDS_FOR_RATE) return;
+  const words = segments.reduce((n, s) => n + (s.text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)?.length ?? 0), 0);
+  const perMinute = (words * 60) / duration;
+  if (perMinute >= MIN_WORDS_PER_MINUTE) return;
+  throw new InterviewMediaError(
+    "no-speech",
+    `only ${words} word${words === 1 ? " was" : "s were"} recognised in ${duration.toFixed(1)} s of audio (${Math.round(perMinute)} per minute; speech has at least ${MIN_WORDS_PER_MINUTE}): silence, noise, or speech the ${engine} engine cannot make out`,
+  );
 }
 
 /**
