@@ -5,13 +5,30 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Command } from "commander";
+import { Command, type ErrorOptions as CommanderErrorOptions } from "commander";
+
+const USAGE_HINT = "(run with --help for usage)";
+
+/**
+ * A command that points to `--help` after usage errors only: commander's own (an unknown option, a
+ * missing argument; each has its own `code`) and a command's `cmd.error` with exit status 2, which
+ * is how our commands report a bad option or argument. A well-formed command that fails on its input
+ * (no speech in a recording, a refused change) exits otherwise, and usage help would mislead there.
+ */
+class FulcrumCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new FulcrumCommand(name);
+  }
+
+  override error(message: string, options?: CommanderErrorOptions): never {
+    const usage = (options?.code !== undefined && options.code !== "commander.error") || options?.exitCode === 2;
+    this.showHelpAfterError(usage ? USAGE_HINT : false);
+    return super.error(message, options);
+  }
+}
 
 export async function buildProgram(only?: string): Promise<Command> {
-  const program = new Command("fulcrum")
-    .description("Governed AI workflows for hiring teams on Lever.")
-    .showHelpAfterError("(run with --help for usage)")
-    .configureHelp({ sortSubcommands: true });
+  const program = new FulcrumCommand("fulcrum").description("Governed AI workflows for hiring teams on Lever.").configureHelp({ sortSubcommands: true });
   const dir = join(import.meta.dirname, "commands");
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && (only === undefined || f === only))
