@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { InterviewMediaError } from "../errors.ts";
 import { ffmpegSync, hasCommand } from "../testing-media.ts";
-import { createSilenceParser, detectSilences, extractAudio, parseSilences, probeMedia } from "./extract-audio.ts";
+import { createSilenceParser, detectSilences, extractAudio, parseSilences, probeMedia, wavSeconds } from "./extract-audio.ts";
 
 const haveFfmpeg = hasCommand("ffmpeg") && hasCommand("ffprobe");
 const skip = haveFfmpeg ? false : "ffmpeg/ffprobe not installed (Debian package ffmpeg)";
@@ -52,6 +53,20 @@ before(() => {
     "1",
     join(dir, "gap.wav"),
   ]);
+  // 20 s recordings to cut in half: an mp4 with its index at the front (faststart), a webm with its
+  // duration in the header, and a streamed webm (as browsers record) whose header has no duration.
+  const picture = ["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=20"];
+  const tone = (seconds: number) => ["-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`];
+  ffmpegSync([...picture, ...tone(20), "-c:v", "mpeg4", "-c:a", "aac", "-movflags", "+faststart", join(dir, "faststart.mp4")]);
+  ffmpegSync([...picture, ...tone(20), "-c:v", "libvpx", "-c:a", "libopus", join(dir, "whole.webm")]);
+  const streamed = spawnSync("ffmpeg", ["-nostdin", "-v", "error", ...picture, ...tone(20), "-c:v", "libvpx", "-c:a", "libopus", "-f", "webm", "pipe:1"], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (streamed.status !== 0) throw new Error(`ffmpeg failed: ${streamed.stderr}`);
+  writeFileSync(join(dir, "streamed.webm"), streamed.stdout);
+  // Whole files whose audio track ends 12 s before the picture.
+  ffmpegSync([...picture, ...tone(8), "-c:v", "mpeg4", "-c:a", "aac", join(dir, "short-audio.mp4")]);
+  ffmpegSync([...picture, ...tone(8), "-c:v", "libvpx", "-c:a", "libopus", join(dir, "short-audio.webm")]);
   // 350 s of 0.1 s tone bursts every 0.5 s: 700 silences, far more log than a 64 KiB tail holds.
   ffmpegSync([
     "-f",
@@ -104,6 +119,41 @@ describe("extracting audio with ffmpeg", { skip }, () => {
         assert.equal(e.status, "corrupt", `${name}: ${e.message}`);
         return true;
       });
+    }
+  });
+
+  it("says a recording cut in half is truncated even when its header survived and ffmpeg exits 0", async () => {
+    for (const name of ["faststart.mp4", "whole.webm"]) {
+      const whole = readFileSync(join(dir, name));
+      writeFileSync(join(dir, `half-${name}`), whole.subarray(0, Math.floor(whole.length / 2)));
+      await assert.rejects(extractAudio(join(dir, `half-${name}`), join(dir, "half.wav")), (e: unknown) => {
+        assert.ok(e instanceof InterviewMediaError, String(e));
+        assert.equal(e.status, "corrupt", `${name}: ${e.message}`);
+        assert.match(e.message, /^truncated: \d+(\.\d)? s of 20(\.0)? s could be decoded/, name);
+        return true;
+      });
+    }
+  });
+
+  it("says a streamed webm with no duration in its header is truncated when it ends early", async () => {
+    const whole = readFileSync(join(dir, "streamed.webm"));
+    writeFileSync(join(dir, "half-streamed.webm"), whole.subarray(0, Math.floor(whole.length / 2)));
+    await assert.rejects(extractAudio(join(dir, "half-streamed.webm"), join(dir, "half.wav")), (e: unknown) => {
+      assert.ok(e instanceof InterviewMediaError, String(e));
+      assert.equal(e.status, "corrupt", e.message);
+      assert.match(e.message, /^truncated: only \d+(\.\d)? s could be decoded before the file ended/);
+      return true;
+    });
+    // The whole stream is read without complaint.
+    await extractAudio(join(dir, "streamed.webm"), join(dir, "streamed.wav"));
+    assert.ok(Math.abs((await wavSeconds(join(dir, "streamed.wav"))) - 20) < 0.2);
+  });
+
+  it("accepts a whole recording whose audio track ends before its picture", async () => {
+    for (const name of ["short-audio.mp4", "short-audio.webm"]) {
+      const probe = await extractAudio(join(dir, name), join(dir, "short.wav"));
+      assert.ok(Math.abs(probe.durationSeconds - 20) < 0.1, `${name}: ${probe.durationSeconds}`);
+      assert.ok(Math.abs((await wavSeconds(join(dir, "short.wav"))) - 8) < 0.2, name);
     }
   });
 

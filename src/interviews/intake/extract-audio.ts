@@ -23,6 +23,7 @@ const probeSchema = z.object({
         codec_type: z.string().optional(),
         codec_name: z.string().optional(),
         duration: z.string().optional(),
+        tags: z.record(z.string(), z.unknown()).optional(),
         disposition: z.object({ attached_pic: z.number().optional() }).partial().optional(),
       }),
     )
@@ -33,6 +34,8 @@ const probeSchema = z.object({
 /** What a media file holds. */
 export interface MediaProbe {
   durationSeconds: number;
+  /** Length of the first audio stream as its header gives it; 0 when the header does not say. */
+  audioDurationSeconds: number;
   format: string;
   audioCodecs: string[];
   videoCodecs: string[];
@@ -70,8 +73,10 @@ export async function probeMedia(path: string, options: MediaToolOptions = {}): 
   const video = parsed.streams.filter((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
   const audio = parsed.streams.filter((s) => s.codec_type === "audio");
   const durations = [parsed.format?.duration, ...audio.map((s) => s.duration)].map((d) => Number(d)).filter((d) => Number.isFinite(d) && d > 0);
+  const first = audio[0];
   return {
     durationSeconds: durations.length ? Math.max(...durations) : 0,
+    audioDurationSeconds: first ? streamSeconds(first) : 0,
     format: parsed.format?.format_name ?? "unknown",
     audioCodecs: audio.map((s) => s.codec_name ?? "unknown"),
     videoCodecs: video.map((s) => s.codec_name ?? "unknown"),
@@ -143,7 +148,48 @@ export async function extractAudio(
     }
     throw new InterviewMediaError("corrupt", `the audio could not be extracted (corrupt or truncated media): ${why || `ffmpeg exited with ${run.code}`}`);
   }
+  await refuseTruncated(probe, output, run.stderr);
   return probe;
+}
+
+/** A stream's length: its `duration`, or Matroska's `DURATION` tag ("00:01:02.500000000"). */
+function streamSeconds(stream: { duration?: string | undefined; tags?: Record<string, unknown> | undefined }): number {
+  const plain = Number(stream.duration);
+  if (Number.isFinite(plain) && plain > 0) return plain;
+  const tag = Object.entries(stream.tags ?? {}).find(([k]) => /^DURATION(-|$)/i.test(k))?.[1];
+  const m = typeof tag === "string" ? /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(tag.trim()) : null;
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : 0;
+}
+
+/** ffmpeg's words for a file that stops before its end; it says them and still exits 0. */
+const ENDED_EARLY = /partial file|File ended prematurely|Truncating packet|moov atom not found/i;
+/** ffmpeg's words for damage inside the file, quoted when the audio comes out short. */
+const DAMAGED = /Invalid data found|Error while decoding/i;
+
+/**
+ * Refuses audio that stopped well short of the length the header promised. A file cut after a
+ * front-loaded index (`+faststart` mp4) or a webm cut in half still has its header, and ffmpeg
+ * exits 0 having decoded only what is there. Missing more than 10 % and more than 2 s is truncation;
+ * less is left alone, as encoders pad and headers round. Without a length in the header (a webm
+ * streamed by a browser), ffmpeg's own "the file ended early" is taken at its word.
+ */
+async function refuseTruncated(probe: MediaProbe, wav: string, stderr: string): Promise<void> {
+  const decoded = await wavSeconds(wav);
+  const lines = stderr.split(/\r\n|\r|\n/).map((l) => l.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, "").trim());
+  const endedEarly = lines.find((l) => ENDED_EARLY.test(l));
+  const said = endedEarly ?? lines.find((l) => DAMAGED.test(l));
+  const because = said ? ` (ffmpeg: ${said})` : "";
+  // The audio stream's own length, not the container's: a video may go on after its sound ends.
+  const expected = probe.audioDurationSeconds || (probe.videoCodecs.length === 0 ? probe.durationSeconds : 0);
+  if (expected > 0) {
+    if (expected - decoded > Math.max(2, 0.1 * expected)) {
+      throw new InterviewMediaError("corrupt", `truncated: ${decoded.toFixed(1)} s of ${expected.toFixed(1)} s could be decoded${because}`);
+    }
+    return;
+  }
+  if (endedEarly) {
+    throw new InterviewMediaError("corrupt", `truncated: only ${decoded.toFixed(1)} s could be decoded before the file ended${because}`);
+  }
 }
 
 /** Seconds as whole minutes, for messages. */
