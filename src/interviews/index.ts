@@ -54,3 +54,10 @@ export {
   FORGOTTEN_NOTE_BODY,
   type ForgottenTranscript,
 } from "./retention.ts";
+export {
+  runRetentionSweep,
+  byOpportunity,
+  INTERVIEW_AUDIT_KINDS,
+  LEFTOVER_MEDIA_AGE_MS,
+  type RetentionSweepOptions,
+} from "./retention-sweep.ts";

@@ -9,23 +9,18 @@ import { tmpdir } from "node:os";
 import type { Command } from "commander";
 import { DEFAULT_INTERVIEW_NOTICE, loadConfig } from "../../config/index.ts";
 import { createAuditTrail } from "../../governance/index.ts";
-import { forgetCandidateTranscripts, removeLeftoverMedia, sweepExpiredTranscripts, type ForgottenTranscript } from "../../interviews/index.ts";
+import {
+  byOpportunity,
+  forgetCandidateTranscripts,
+  INTERVIEW_AUDIT_KINDS,
+  LEFTOVER_MEDIA_AGE_MS,
+  removeLeftoverMedia,
+  runRetentionSweep,
+} from "../../interviews/index.ts";
 import { withDatabase } from "../engine-session.ts";
 
-/** Download folders younger than this may belong to a transcription still running. */
-const LEFTOVER_MEDIA_AGE_MS = 24 * 3_600_000;
-
-/** Audit kinds of this command. */
-export const INTERVIEW_AUDIT_KINDS = { forgotten: "interview.forgotten", swept: "interview.swept" } as const;
-
-function byOpportunity(rows: readonly ForgottenTranscript[]): Map<string, ForgottenTranscript[]> {
-  const m = new Map<string, ForgottenTranscript[]>();
-  for (const r of rows) {
-    const key = `${r.connectionId}\u0000${r.opportunityId}`;
-    m.set(key, [...(m.get(key) ?? []), r]);
-  }
-  return m;
-}
+/** Audit kinds of this command (shared with the server's daily sweep). */
+export { INTERVIEW_AUDIT_KINDS };
 
 export function registerInterviewRights(interview: Command): void {
   interview
@@ -83,7 +78,7 @@ export function registerInterviewRights(interview: Command): void {
   interview
     .command("sweep")
     .description(
-      "Delete interview transcripts and analyses past the retention period (interviews.retentionDays, default 180), audited; run it daily from cron. The server also deletes expired ones before each new interview.",
+      "Delete interview transcripts and analyses past the retention period (interviews.retentionDays, default 180), audited. The server does this daily by itself (and before each new interview); run this when the server is not running, or to sweep at once.",
     )
     .option("--now <iso>", "the time to sweep as of (for a dry look ahead, with care)")
     .action(async (o: { now?: string }, cmd: Command) => {
@@ -91,25 +86,11 @@ export function registerInterviewRights(interview: Command): void {
       if (Number.isNaN(now.getTime()))
         return cmd.error(`fulcrum interview sweep: --now "${o.now}" is not a date and time (e.g. 2026-01-31T00:00:00Z)`, { exitCode: 2 });
       await withDatabase(async (db, config) => {
-        const retentionDays = config.interviews?.retentionDays ?? 180;
-        const rows = await sweepExpiredTranscripts(db, retentionDays, now);
-        const media = await removeLeftoverMedia(config.interviews?.workDir ?? tmpdir(), LEFTOVER_MEDIA_AGE_MS, now);
-        if (rows.length || media.length) {
-          await createAuditTrail(db).append({
-            kind: INTERVIEW_AUDIT_KINDS.swept,
-            actor: "cli:sweep",
-            data: {
-              retentionDays,
-              transcripts: rows.length,
-              opportunities: [...byOpportunity(rows).values()].map((g) => ({
-                connectionId: g[0]!.connectionId,
-                opportunityId: g[0]!.opportunityId,
-                transcripts: g.length,
-              })),
-              leftoverMedia: media.length,
-            },
-          });
-        }
+        const {
+          retentionDays,
+          transcripts: rows,
+          leftoverMedia: media,
+        } = await runRetentionSweep(db, { retentionDays: config.interviews?.retentionDays, workDir: config.interviews?.workDir, actor: "cli:sweep", now });
         process.stdout.write(
           `swept: ${rows.length} transcript(s) older than ${retentionDays} days deleted${media.length ? `, ${media.length} leftover recording folder(s) removed` : ""}\n`,
         );

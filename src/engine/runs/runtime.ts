@@ -1,7 +1,8 @@
 /**
  * Start-up of the workflow engine inside `fulcrum serve`: loads (and watches) the workflow files,
  * builds the engine over the real Lever clients, AI layer, audit trail and notifications, hands
- * inbox events to it, and starts its job workers and the workflows' cron schedules.
+ * inbox events to it, and starts its job workers, the workflows' cron schedules and the daily
+ * interview retention sweep.
  */
 import type { Config, SmtpSettings } from "../../config/index.ts";
 import type { Logger } from "../../observability/index.ts";
@@ -18,6 +19,7 @@ import { formatProblem, opportunityIdOf, WorkflowSet, type EngineEvent } from ".
 import { createModeCeiling } from "../policy/index.ts";
 import { BOOKING_LINK_PLACEHOLDER, fillBookingLink, openStoredBookingLink } from "../../scheduling/index.ts";
 import { startCalendarWatch } from "./calendar-watch.ts";
+import { startInterviewSweep } from "./interview-sweep.ts";
 import { loadSecretKey } from "../connections/index.ts";
 import {
   builtInTasks,
@@ -304,6 +306,8 @@ export async function startEngineRuntime(o: EngineRuntimeOptions): Promise<Engin
   await startCalendarWatch({ db: o.db, queue: o.queue, inbox: o.inbox, calendars: o.config.calendars, secrets: o.calendarSecrets, push, logger: o.logger });
   // Backfills of the rediscovery index asked for over the API run here, in the background.
   await startBackfillWorker({ db: o.db, queue: o.queue, client: o.client, logger: o.logger, embedder: () => createEmbedder({ config: o.config }) });
+  // Interview transcripts past their retention period go daily, whether or not new interviews arrive.
+  await startInterviewSweep({ db: o.db, queue: o.queue, interviews: o.config.interviews, logger: o.logger });
 
   // Cron schedules: one per schedule trigger, each tick starting the workflow for every connection.
   await o.queue.define(SCHEDULE_QUEUE, { retryLimit: 2 });
