@@ -11,6 +11,8 @@ import { silentLogger } from "../../src/observability/index.ts";
 import { testEngines } from "../../src/store/testing.ts";
 import { createMemoryConnectionDirectory } from "../../src/engine/sources/index.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
+import { interviewTranscript } from "../../src/server/console/interview-transcript.ts";
+import type { Caller } from "../../src/server/console/roles.ts";
 import { createApp } from "../../src/server/app.ts";
 import { LABELLED_CORPUS_DIR } from "../../src/interviews/index.ts";
 import { forgetCandidateTranscripts } from "../../src/interviews/retention.ts";
@@ -96,6 +98,8 @@ for (const e of await testEngines()) {
     let media: Awaited<ReturnType<typeof startMediaServer>>;
     let posting: { id: string; text: string };
     let otherPosting: { id: string; text: string };
+    /** A posting with the same question set and interviews of its own, for comparing candidates. */
+    let comparedPosting: { id: string; text: string };
     let n = 0;
 
     before(async () => {
@@ -109,6 +113,7 @@ for (const e of await testEngines()) {
       const published = [...h.sandbox.state.postings.values()].filter((p) => p.state === "published");
       posting = { id: published[0]!.id, text: published[0]!.text };
       otherPosting = { id: published[1]!.id, text: published[1]!.text };
+      comparedPosting = { id: published[2]!.id, text: published[2]!.text };
       await h.close();
       const questions = readFileSync(join(LABELLED_CORPUS_DIR, "engineer.questions.json"), "utf8");
       const config = [
@@ -123,6 +128,8 @@ for (const e of await testEngines()) {
         `      questions: ${questions.replace(/\n/g, " ")}`,
         "      rubric: { score: true, competencies: [{ id: debugging, label: Debugs production issues, keywords: [memory leak, heap snapshots], questions: [q-debug] }] }",
         "      triage: { strongAt: 50, weakBelow: 20 }",
+        `    - posting: ${JSON.stringify(comparedPosting.text)}`,
+        `      questions: ${questions.replace(/\n/g, " ")}`,
       ].join("\n");
       writeFileSync(join(dir, "fulcrum.config.yaml"), config);
       h = await startHarness(e.kind, {
@@ -134,6 +141,7 @@ for (const e of await testEngines()) {
       const byTitle = (text: string) => [...h.sandbox.state.postings.values()].find((p) => p.text === text)!;
       posting = { id: byTitle(posting.text).id, text: posting.text };
       otherPosting = { id: byTitle(otherPosting.text).id, text: otherPosting.text };
+      comparedPosting = { id: byTitle(comparedPosting.text).id, text: comparedPosting.text };
       app = createApp({
         config: h.config,
         db: h.t.db,
@@ -389,6 +397,60 @@ for (const e of await testEngines()) {
         others,
         "nobody else's transcript went",
       );
+    });
+
+    it("flags to the recruiter a question of the set asked to one candidate of a posting and not to another, and keeps it out of the Lever note", async () => {
+      await h.t.db.query("update workflow_settings set mode = 'assist' where workflow_id = 'interview-analysis'");
+      const first = applicant(comparedPosting, "Ada Asked");
+      const second = applicant(comparedPosting, "Bo Notasked");
+      // The second interview leaves out the testing question and its follow-up (segments 14 to 18).
+      const full = transcript();
+      const withoutTesting = full.slice(0, full.indexOf("14\n00:01:37")) + full.slice(full.indexOf("19\n00:02:13"));
+      assert.ok(!withoutTesting.includes("test the code you write"));
+      const a = await post({ opportunityId: first, interview: { transcript: full, transcriptFilename: "call.srt" } });
+      await h.settle(60_000);
+      const b = await post({ opportunityId: second, interview: { transcript: withoutTesting, transcriptFilename: "call.srt" } });
+      await h.settle(60_000);
+      assert.equal((await runOf(a))?.status, "waiting");
+      assert.equal((await runOf(b))?.status, "waiting");
+
+      const noteOf = async (opp: string) =>
+        (await listProposals(h.t.db, { workflowId: "interview-analysis", limit: 100 })).find((p) => p.opportunityId === opp && p.kind === "lever.note")!;
+      const flagged = (reasons: unknown[]) => reasons.filter((r) => /asked to some candidates of this posting and not others/.test(String(r)));
+      assert.deepEqual(flagged((await noteOf(first)).reasons), [], "the first interview of the posting has nobody to differ from");
+      const note = await noteOf(second);
+      assert.deepEqual(
+        flagged(note.reasons),
+        [
+          '1 question of the set asked to some candidates of this posting and not others: "How do you approach testing your code?" (not asked here; asked to 1 other candidate); shown here for the recruiter, not written to Lever',
+        ],
+        JSON.stringify(note.reasons),
+      );
+      assert.doesNotMatch(JSON.stringify(note.action), /other candidates|some candidates/, "the interviewer check is not part of the note");
+
+      const { rows } = await h.t.db.query<{ analysis: { flags: { kind: string; id?: string; askedTo?: string[]; notAskedTo?: string[] }[] } }>(
+        "select analysis from interview_transcripts where opportunity_id = $1",
+        [second],
+      );
+      const inconsistent = rows[0]!.analysis.flags.filter((f) => f.kind === "inconsistent-question");
+      assert.deepEqual(
+        inconsistent.map((f) => [f.id, f.notAskedTo]),
+        [["q-testing", [second]]],
+      );
+      const view = await interviewTranscript(h.t.db, { role: "admin" } as Caller, String(note.id));
+      assert.ok("interviewerCheck" in view, JSON.stringify(view));
+      assert.deepEqual(
+        view.interviewerCheck.filter((f) => f.category === "inconsistent-question"),
+        [
+          {
+            quote: "How do you approach testing your code?",
+            start: null,
+            category: "inconsistent-question",
+            why: "asked to 1 other candidate of this posting, not in this interview",
+          },
+        ],
+      );
+      assert.deepEqual(inconsistent[0]!.askedTo, [first]);
     });
   });
 }

@@ -7,7 +7,7 @@
 import { guessLanguage, joinSegmentText, roundTime, type Transcript } from "../transcript.ts";
 import { InterviewAnalysisError } from "./errors.ts";
 import { rubricEvidence, type InterviewEvidence, type InterviewRubric } from "./evidence.ts";
-import { improperQuestions, type ImproperQuestionFlag } from "./interviewer-check.ts";
+import { improperQuestions, type ImproperQuestionFlag, type InconsistentQuestionFlag } from "./interviewer-check.ts";
 import { matchQuestions, quoteInTranscript, type MatchedQuestion, type QuestionResult, type TimedQuote } from "./match-questions.ts";
 import { describeInterview, statedFeelings, type InterviewMetrics } from "./metrics.ts";
 import type { InterviewQuestion } from "./questions.ts";
@@ -15,7 +15,8 @@ import { labelSpeakers, type SpeakerLabels } from "./speakers.ts";
 import { words } from "./text.ts";
 
 /** A flag for the recruiter about the interview (never the candidate's record). */
-export type AnalysisFlag = ImproperQuestionFlag | { kind: "unverified-quote"; id: string; part: "asked" | "answer" };
+/** Flags for the recruiter; the interview task adds inconsistency flags by comparing with the posting's other interviews. */
+export type AnalysisFlag = ImproperQuestionFlag | InconsistentQuestionFlag | { kind: "unverified-quote"; id: string; part: "asked" | "answer" };
 
 export interface AnalysisSummary {
   engine: "local" | "model";

@@ -44,6 +44,7 @@ export { describeInterview, statedFeelings, type InterviewMetrics, type SpeakerM
 export {
   improperQuestions,
   inconsistentQuestions,
+  inconsistencyNote,
   improperCategories,
   type ImproperQuestionFlag,
   type InconsistentQuestionFlag,

@@ -144,3 +144,18 @@ export function inconsistentQuestions(analyses: readonly { ref: string; question
   }
   return flags;
 }
+
+/**
+ * What an inconsistency flag says about the interview under `ref`: whether it asked the question,
+ * and how many of the posting's other candidates were treated the other way.
+ *
+ * @example
+ * inconsistencyNote({ kind: "inconsistent-question", id: "q-1", text: "…", askedTo: ["a"], notAskedTo: ["b"] }, "b")
+ * // { askedHere: false, others: 1, text: "asked to 1 other candidate of this posting, not in this interview" }
+ */
+export function inconsistencyNote(flag: InconsistentQuestionFlag, ref: string): { askedHere: boolean; others: number; text: string } {
+  const askedHere = !flag.notAskedTo.includes(ref);
+  const others = (askedHere ? flag.notAskedTo : flag.askedTo).filter((r) => r !== ref).length;
+  const who = `${others} other candidate${others === 1 ? "" : "s"} of this posting`;
+  return { askedHere, others, text: askedHere ? `not asked to ${who}, asked in this interview` : `asked to ${who}, not in this interview` };
+}

@@ -6,6 +6,7 @@
  * travels whole. Transcript text is untrusted: the console shows it as text.
  */
 import { interviewProposalRow } from "../../engine/index.ts";
+import { inconsistencyNote, type InconsistentQuestionFlag } from "../../interviews/index.ts";
 import type { Queryable } from "../../store/index.ts";
 import { coversPosting, type Caller } from "./roles.ts";
 
@@ -47,7 +48,11 @@ export interface InterviewTranscriptView {
   /** Said when the page or a segment was cut. */
   note: string | null;
   questions: TranscriptQuestion[];
-  /** Questions the interviewer should not have asked (for the recruiter, never written to Lever). */
+  /**
+   * Questions the interviewer should not have asked, and questions of the set asked to some
+   * candidates of the posting and not others (category `inconsistent-question`, no time): for the
+   * recruiter, never written to Lever.
+   */
   interviewerCheck: { quote: string; start: number | null; category: string | null; why: string | null }[];
   analyzedAt: string | null;
 }
@@ -85,8 +90,9 @@ export async function interviewTranscript(db: Queryable, caller: Caller, proposa
     transcript: unknown;
     analysis: unknown;
     analyzed_at: Date | string | null;
+    opportunity_id: string;
   }>(
-    "select engine, source, language, duration_seconds, transcript, analysis, analyzed_at from interview_transcripts where connection_id = $1 and trace_id = $2",
+    "select engine, source, language, duration_seconds, transcript, analysis, analyzed_at, opportunity_id from interview_transcripts where connection_id = $1 and trace_id = $2",
     [p.connection_id, p.trace_id],
   );
   const row = t.rows[0];
@@ -122,10 +128,20 @@ export async function interviewTranscript(db: Queryable, caller: Caller, proposa
     const o = (q ?? {}) as Record<string, unknown>;
     return { id: text(o.id, 200), text: text(o.text, 1000), asked: timed(o.asked), answer: timed(o.answer) };
   });
-  const interviewerCheck = (Array.isArray(analysis.flags) ? analysis.flags : [])
-    .filter((f): f is Record<string, unknown> => !!f && typeof f === "object" && (f as { kind?: unknown }).kind === "improper-question")
-    .slice(0, 50)
-    .map((f) => ({ quote: text(f.quote, 1000), start: num(f.start), category: text(f.category, 100) || null, why: text(f.why, 300) || null }));
+  const flags = (Array.isArray(analysis.flags) ? analysis.flags : []).filter((f): f is Record<string, unknown> => !!f && typeof f === "object");
+  const interviewerCheck = [
+    ...flags
+      .filter((f) => f.kind === "improper-question")
+      .map((f) => ({ quote: text(f.quote, 1000), start: num(f.start), category: text(f.category, 100) || null, why: text(f.why, 300) || null })),
+    ...flags
+      .filter((f) => f.kind === "inconsistent-question" && Array.isArray(f.askedTo) && Array.isArray(f.notAskedTo))
+      .map((f) => ({
+        quote: text(f.text, 1000),
+        start: null,
+        category: "inconsistent-question",
+        why: inconsistencyNote(f as unknown as InconsistentQuestionFlag, row.opportunity_id).text,
+      })),
+  ].slice(0, 50);
   const playerUrl = p.player_url && /^https:\/\//i.test(p.player_url) ? p.player_url : null;
   return {
     proposalId,

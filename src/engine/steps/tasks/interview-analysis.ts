@@ -32,6 +32,8 @@ import {
   checkMediaUrl,
   deleteTranscriptsExpiredBy,
   forgetCandidateTranscripts,
+  inconsistencyNote,
+  inconsistentQuestions,
   InterviewAnalysisError,
   InterviewMediaError,
   openAiCompatibleEngine,
@@ -41,6 +43,7 @@ import {
   whisperCppEngine,
   windowCharsFor,
   type InterviewAi,
+  type InconsistentQuestionFlag,
   type InterviewAnalysis,
   type InterviewQuestion,
   type InterviewRubric,
@@ -578,6 +581,61 @@ export function triageTag(score: number | undefined, triage: InterviewTriage | n
   return `${triage.tagPrefix}-${band}`;
 }
 
+/** The stored interview an analysis belongs to. */
+interface StoredInterview {
+  source: string;
+  opportunity_id: string;
+  posting_id: string | null;
+  stage_id: string | null;
+}
+
+/** How many of a posting's latest analysed interviews an analysis is compared with. */
+const COMPARED_INTERVIEWS = 500;
+
+/**
+ * The questions of this interview's set asked to some candidates of the same posting (and stage)
+ * and not to others, from the posting's stored analyses, one (the latest) per other candidate.
+ * Each names the candidates by opportunity id: it is for the recruiter, about the interviewers.
+ */
+async function inconsistentWithPosting(
+  db: Queryable,
+  connectionId: string,
+  recordId: string,
+  stored: StoredInterview,
+  analysis: InterviewAnalysis,
+): Promise<InconsistentQuestionFlag[]> {
+  if (!stored.posting_id) return [];
+  // Only analyses of the same stage compare: a first-round set is not a final-round set.
+  const { rows } = await db.query<{ opportunity_id: string; questions: unknown }>(
+    `select distinct on (opportunity_id) opportunity_id, analysis->'questions' as questions
+       from (select * from interview_transcripts
+              where connection_id = $1 and posting_id = $2 and stage_id is not distinct from $3
+                and id <> $4 and opportunity_id <> $5 and analysis is not null
+              order by analyzed_at desc limit $6) latest
+      order by opportunity_id, analyzed_at desc`,
+    [connectionId, stored.posting_id, stored.stage_id, recordId, stored.opportunity_id, COMPARED_INTERVIEWS],
+  );
+  const ids = new Set(analysis.questions.map((q) => q.id));
+  const others = rows.map((r) => ({
+    ref: r.opportunity_id,
+    questions: (Array.isArray(r.questions) ? (r.questions as { id?: unknown; text?: unknown; asked?: unknown }[]) : [])
+      .filter((q) => typeof q?.id === "string" && ids.has(q.id))
+      .map((q) => ({ id: q.id as string, text: String(q.text ?? ""), asked: q.asked ? { start: 0, end: 0, quote: "" } : null, answer: null })),
+  }));
+  if (others.length === 0) return [];
+  return inconsistentQuestions([{ ref: stored.opportunity_id, questions: analysis.questions }, ...others]);
+}
+
+/** The proposal's reason for the inconsistency flags, without naming the other candidates. */
+function inconsistencyReason(flags: InconsistentQuestionFlag[], ref: string): string {
+  const each = flags.map((f) => {
+    const n = inconsistencyNote(f, ref);
+    const others = `${n.others} other candidate${n.others === 1 ? "" : "s"}`;
+    return `"${f.text}" (${n.askedHere ? `asked here; not to ${others}` : `not asked here; asked to ${others}`})`;
+  });
+  return `${flags.length} question${flags.length === 1 ? "" : "s"} of the set asked to some candidates of this posting and not others: ${each.join(", ")}; shown here for the recruiter, not written to Lever`;
+}
+
 /** `interview.analyze`: see the file's comment. */
 export const interviewAnalyzeTask =
   (options: InterviewTaskOptions = {}): TaskHandler =>
@@ -588,14 +646,16 @@ export const interviewAnalyzeTask =
     let transcript: Transcript;
     let source = str(params.source, 40);
     const recordId = str(params.recordId, 40);
+    let stored: StoredInterview | undefined;
     if (recordId) {
-      const { rows } = await db.query<{ transcript: unknown; source: string }>(
-        "select transcript, source from interview_transcripts where id = $1 and connection_id = $2",
+      const { rows } = await db.query<{ transcript: unknown } & StoredInterview>(
+        "select transcript, source, opportunity_id, posting_id, stage_id from interview_transcripts where id = $1 and connection_id = $2",
         [recordId, connectionId],
       );
       if (!rows[0]) throw new StepFailure(`interview transcript ${recordId} is gone (retention ended or the candidate was forgotten)`);
       transcript = transcriptSchema.parse(rows[0].transcript);
       source = rows[0].source;
+      stored = rows[0];
     } else {
       const parsed = transcriptSchema.safeParse(params.transcript);
       if (!parsed.success) throw new StepFailure("interview.analyze needs with.recordId (or, in a dry run, with.transcript)");
@@ -615,7 +675,8 @@ export const interviewAnalyzeTask =
     } catch (error) {
       throw stepFailureOf(error);
     }
-    if (recordId && !dryRun) {
+    if (stored && !dryRun) {
+      analysis.flags.push(...(await inconsistentWithPosting(db, connectionId, recordId, stored, analysis)));
       await db.query("update interview_transcripts set analysis = $2::jsonb, analyzed_at = now() where id = $1", [recordId, JSON.stringify(analysis)]);
     }
     const toolId = str(params.tool, 63);
@@ -625,6 +686,7 @@ export const interviewAnalyzeTask =
     const tag = triageTag(score, params.triage as InterviewTriage | null);
     const improper = analysis.flags.filter((f) => f.kind === "improper-question");
     const unverified = analysis.flags.filter((f) => f.kind === "unverified-quote");
+    const inconsistent = analysis.flags.filter((f) => f.kind === "inconsistent-question");
     const fallback = analysis.summary.fallbackReason;
     return {
       note: interviewNote(analysis, { tool, playerUrl, source }),
@@ -648,6 +710,7 @@ export const interviewAnalyzeTask =
               `${improper.length} question${improper.length === 1 ? "" : "s"} the interviewer should not have asked: shown here for the recruiter, not written to Lever`,
             ]
           : []),
+        ...(inconsistent.length && stored ? [inconsistencyReason(inconsistent, stored.opportunity_id)] : []),
       ].filter(Boolean),
       evidence: analysis.questions.filter((q) => q.answer).map((q) => ({ question: q.id, start: q.answer!.start, end: q.answer!.end, quote: q.answer!.quote })),
       // Improper questions, and a model that invented quotes, keep the note from being applied without a person, whatever the mode.
