@@ -4,7 +4,6 @@
  * audit record with ids and counts only, never transcript text.
  */
 import { tmpdir } from "node:os";
-import { createAuditTrail } from "../governance/index.ts";
 import type { Database } from "../store/index.ts";
 import { removeLeftoverMedia, sweepExpiredTranscripts, type ForgottenTranscript } from "./retention.ts";
 
@@ -31,6 +30,8 @@ export interface RetentionSweepOptions {
   workDir?: string | undefined;
   /** Who swept, for the audit trail (`cli:sweep`, `server:sweep`). */
   actor: string;
+  /** The audit trail (governance's `createAuditTrail(db)`, given by the caller: interviews sits below governance). */
+  audit: { append(entry: { kind: string; actor: string; data: Record<string, unknown> }): Promise<unknown> };
   now?: Date | undefined;
 }
 
@@ -47,7 +48,7 @@ export async function runRetentionSweep(
   const transcripts = await sweepExpiredTranscripts(db, retentionDays, now);
   const leftoverMedia = await removeLeftoverMedia(o.workDir ?? tmpdir(), LEFTOVER_MEDIA_AGE_MS, now);
   if (transcripts.length || leftoverMedia.length) {
-    await createAuditTrail(db).append({
+    await o.audit.append({
       kind: INTERVIEW_AUDIT_KINDS.swept,
       actor: o.actor,
       data: {

@@ -90,7 +90,13 @@ export function registerInterviewRights(interview: Command): void {
           retentionDays,
           transcripts: rows,
           leftoverMedia: media,
-        } = await runRetentionSweep(db, { retentionDays: config.interviews?.retentionDays, workDir: config.interviews?.workDir, actor: "cli:sweep", now });
+        } = await runRetentionSweep(db, {
+          retentionDays: config.interviews?.retentionDays,
+          workDir: config.interviews?.workDir,
+          actor: "cli:sweep",
+          audit: createAuditTrail(db),
+          now,
+        });
         process.stdout.write(
           `swept: ${rows.length} transcript(s) older than ${retentionDays} days deleted${media.length ? `, ${media.length} leftover recording folder(s) removed` : ""}\n`,
         );

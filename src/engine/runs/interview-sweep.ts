@@ -5,6 +5,7 @@
  * it, retention held only when a new interview arrived or when cron ran the command.
  */
 import type { InterviewsConfig } from "../../config/index.ts";
+import { createAuditTrail } from "../../governance/index.ts";
 import { runRetentionSweep } from "../../interviews/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import type { Database } from "../../store/index.ts";
@@ -19,7 +20,12 @@ export const INTERVIEW_SWEEP_CRON = "17 3 * * *";
 export async function startInterviewSweep(o: { db: Database; queue: JobQueue; interviews: InterviewsConfig | undefined; logger: Logger }): Promise<void> {
   await o.queue.define(INTERVIEW_SWEEP_QUEUE, { retryLimit: 2 });
   await o.queue.work(INTERVIEW_SWEEP_QUEUE, { concurrency: 1 }, async () => {
-    const r = await runRetentionSweep(o.db, { retentionDays: o.interviews?.retentionDays, workDir: o.interviews?.workDir, actor: "server:sweep" });
+    const r = await runRetentionSweep(o.db, {
+      retentionDays: o.interviews?.retentionDays,
+      workDir: o.interviews?.workDir,
+      actor: "server:sweep",
+      audit: createAuditTrail(o.db),
+    });
     if (r.transcripts.length || r.leftoverMedia.length)
       o.logger.info(
         { queue: INTERVIEW_SWEEP_QUEUE, transcripts: r.transcripts.length, leftoverMedia: r.leftoverMedia.length, retentionDays: r.retentionDays },
