@@ -85,6 +85,38 @@ describe("other hiring tools in the config file", () => {
     assert.throws(() => load("tools:\n  willo:\n    signature: { header: X-Sig, secret: abc }\n"), /tools\.willo\.signature/);
   });
 
+  it("reads the Standard Webhooks scheme, with an optional max age for its time stamp", () => {
+    const c = load(
+      "tools:\n  willo:\n    signature:\n      scheme: standard-webhooks\n  hirevue:\n    signature: { scheme: standard-webhooks, maxAgeSeconds: 300 }\n",
+    );
+    assert.deepEqual(c.tools?.willo?.signature, { scheme: "standard-webhooks" });
+    assert.deepEqual(c.tools?.hirevue?.signature, { scheme: "standard-webhooks", maxAgeSeconds: 300 });
+    const explicit = load("tools:\n  willo:\n    signature: { scheme: hmac, header: X-Sig }\n");
+    assert.deepEqual(explicit.tools?.willo?.signature, { header: "X-Sig", algorithm: "sha256", encoding: "hex", signs: "body" });
+  });
+
+  it("refuses settings the Standard Webhooks spec fixes, an unknown scheme, and an HMAC scheme without its header", () => {
+    for (const [key, value] of [
+      ["header", "X-Sig"],
+      ["algorithm", "sha512"],
+      ["encoding", "hex"],
+      ["prefix", "v1,"],
+      ["signs", "body"],
+      ["timestampHeader", "X-Timestamp"],
+    ]) {
+      assert.throws(
+        () => load(`tools:\n  willo:\n    signature: { scheme: standard-webhooks, ${key}: ${value} }\n`),
+        new RegExp(`tools\\.willo\\.signature\\.${key}:.*is fixed by the Standard Webhooks spec`),
+      );
+    }
+    assert.throws(() => load("tools:\n  willo:\n    signature: { scheme: svix }\n"), /tools\.willo\.signature\.scheme: "svix" is not valid/);
+    assert.throws(
+      () => load("tools:\n  willo:\n    signature: { algorithm: sha256 }\n"),
+      /tools\.willo\.signature\.header:.*name the header that carries the signature, or write `scheme: standard-webhooks`/,
+    );
+    assert.throws(() => load("tools:\n  willo:\n    signature: { scheme: standard-webhooks, maxAgeSeconds: 5 }\n"), /tools\.willo\.signature\.maxAgeSeconds/);
+  });
+
   it("refuses a plain http statusUrl or inviteUrl at load, naming the field, except on a loopback host", () => {
     assert.throws(() => load("tools:\n  codility:\n    statusUrl: http://tool.example.org/status\n"), /tools\.codility\.statusUrl.*must be an https URL/);
     assert.throws(() => load("tools:\n  willo:\n    inviteUrl: HTTP://willo.example.org/invite\n"), /tools\.willo\.inviteUrl.*must be an https URL/);

@@ -126,42 +126,77 @@ const toolUrl = z.url().refine((u) => /^https:\/\//i.test(u) || /^http:\/\/(loca
 /** An HTTP header name (a token, RFC 9110), e.g. X-Hub-Signature-256. */
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "an HTTP header name, e.g. X-Hub-Signature-256");
 
+/** The settings of an HMAC scheme, which the Standard Webhooks spec fixes (header, HMAC-SHA256, base64, `v1,`, what is signed). */
+const hmacSchemeKeys = ["header", "algorithm", "encoding", "prefix", "signs", "timestampHeader"] as const;
+
 /**
  * How a tool signs its webhooks, when not Fulcrum's own way (`tools.<id>.signature`): an HMAC with the
  * tool's secret of the raw body, or of `<unix seconds>.<raw body>` with the time in a header of its
- * own. Absent: `X-Fulcrum-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+ * own; or `scheme: standard-webhooks` (webhook-id, webhook-timestamp, webhook-signature), whose spec
+ * fixes everything but the max age. Absent: `X-Fulcrum-Signature: t=<unix seconds>,v1=<hex
+ * HMAC-SHA256 of "<t>.<body>">`.
  *
  * @example
  * toolSignatureSchema.parse({ header: "X-Hub-Signature-256", prefix: "sha256=" });
  * // { header: "X-Hub-Signature-256", algorithm: "sha256", encoding: "hex", prefix: "sha256=", signs: "body" }
+ * toolSignatureSchema.parse({ scheme: "standard-webhooks" });
+ * // { scheme: "standard-webhooks" }
  */
 export const toolSignatureSchema = z
   .strictObject({
-    /** The header that carries the signature. */
-    header: headerName,
-    algorithm: z.enum(["sha256", "sha1", "sha512"]).default("sha256"),
-    encoding: z.enum(["hex", "base64"]).default("hex"),
+    /** hmac (default): the settings below; standard-webhooks: the Standard Webhooks spec's scheme. */
+    scheme: z.enum(["hmac", "standard-webhooks"]).optional(),
+    /** The header that carries the signature (required with an HMAC scheme). */
+    header: headerName.optional(),
+    algorithm: z.enum(["sha256", "sha1", "sha512"]).optional(),
+    encoding: z.enum(["hex", "base64"]).optional(),
     /** Text before the signature in the header, stripped before decoding, e.g. "sha256=". */
     prefix: z.string().min(1).max(40).optional(),
     /** What the HMAC is of: the raw body, or `<timestampHeader's value>.<raw body>`. */
-    signs: z.enum(["body", "timestamp.body"]).default("body"),
+    signs: z.enum(["body", "timestamp.body"]).optional(),
     /** With `signs: timestamp.body`: the header holding the signed time, in unix seconds. */
     timestampHeader: headerName.optional(),
-    /** With `signs: timestamp.body`: how far that time may be from now; default webhook.replayWindowSeconds. */
+    /** With a signed time stamp: how far it may be from now; default webhook.replayWindowSeconds. */
     maxAgeSeconds: z.number().int().min(10).max(86_400).optional(),
   })
   .superRefine((s, ctx) => {
-    if (s.signs === "timestamp.body" && !s.timestampHeader) {
+    if (s.scheme === "standard-webhooks") {
+      for (const key of hmacSchemeKeys) {
+        if (s[key] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "is fixed by the Standard Webhooks spec (webhook-signature, v1,<base64 HMAC-SHA256> of webhook-id.webhook-timestamp.body); remove it",
+          });
+        }
+      }
+      return;
+    }
+    if (s.header === undefined) {
+      ctx.addIssue({ code: "custom", path: ["header"], message: "name the header that carries the signature, or write `scheme: standard-webhooks`" });
+    }
+    const signs = s.signs ?? "body";
+    if (signs === "timestamp.body" && !s.timestampHeader) {
       ctx.addIssue({ code: "custom", path: ["timestampHeader"], message: "with `signs: timestamp.body`, name the header that carries the signed time stamp" });
     }
     for (const key of ["timestampHeader", "maxAgeSeconds"] as const) {
       // An unsigned time stamp proves nothing about when the delivery was made, so it is not read at all.
-      if (s.signs === "body" && s[key] !== undefined) {
+      if (signs === "body" && s[key] !== undefined) {
         ctx.addIssue({ code: "custom", path: [key], message: "is only read with `signs: timestamp.body` (a time stamp outside the signature proves nothing)" });
       }
     }
+  })
+  .transform((s) => {
+    const { scheme, ...rest } = s;
+    if (scheme === "standard-webhooks") return { scheme, ...(rest.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: rest.maxAgeSeconds }) };
+    // The refinement above refused an HMAC scheme without its header; absent optional keys stay absent.
+    return { ...rest, header: rest.header!, algorithm: rest.algorithm ?? "sha256", encoding: rest.encoding ?? "hex", signs: rest.signs ?? "body" };
   });
 export type ToolSignature = z.infer<typeof toolSignatureSchema>;
+/** The Standard Webhooks spec's scheme: everything but the time stamp's max age is fixed by the spec. */
+export type StandardWebhooksSignature = Extract<ToolSignature, { scheme: "standard-webhooks" }>;
+/** An HMAC in a header of the tool's choosing (`scheme: hmac`, the default). */
+export type HmacSignature = Exclude<ToolSignature, StandardWebhooksSignature>;
 
 /**
  * Another hiring tool (assessment or interview platform), `tools.<id>` in the config file. Its

@@ -11,7 +11,19 @@ export {
   toolIdPattern,
   toolSignatureSchema,
 } from "./config.ts";
-export type { Config, ConnectionConfig, Mode, AiConfig, AiProviderName, SmtpSettings, ToolConfig, ToolSignature, PseudonymMode } from "./config.ts";
+export type {
+  Config,
+  ConnectionConfig,
+  Mode,
+  AiConfig,
+  AiProviderName,
+  SmtpSettings,
+  ToolConfig,
+  ToolSignature,
+  HmacSignature,
+  StandardWebhooksSignature,
+  PseudonymMode,
+} from "./config.ts";
 export { schedulingConfigSchema, panelTemplateSchema } from "./scheduling.ts";
 export type { SchedulingConfig, SchedulingConfigInput, PanelTemplate, PanelSessionTemplate } from "./scheduling.ts";
 export {

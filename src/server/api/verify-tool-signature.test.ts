@@ -98,6 +98,104 @@ describe("verifying a tool's webhook signature by its own scheme", () => {
     assert.equal(!r.ok && r.code, "signature_invalid");
   });
 
+  describe("by the Standard Webhooks scheme (`scheme: standard-webhooks`)", () => {
+    const standard = toolSignatureSchema.parse({ scheme: "standard-webhooks" });
+    const key = Buffer.from("a 32-byte key for the tests 0123", "utf8");
+    const whsec = `whsec_${key.toString("base64")}`;
+    const id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+    /** `v1,<base64 HMAC-SHA256 of "<id>.<t>.<body>">`, as a sender following the spec writes it. */
+    const v1 = (t: number | string, msgId = id, k: Buffer | string = key, raw: Buffer = body) =>
+      `v1,${createHmac("sha256", k).update(`${msgId}.${t}.`).update(raw).digest("base64")}`;
+    const delivery = (signature: string, t: number | string = NOW, msgId = id) => ({
+      "webhook-id": msgId,
+      "webhook-timestamp": String(t),
+      "webhook-signature": signature,
+    });
+    const check = (h: Record<string, string>, secrets = [whsec], scheme = standard, raw: Buffer = body) => verify(scheme, h, raw, secrets);
+
+    it("accepts a v1 signature of `<webhook-id>.<webhook-timestamp>.<raw body>` made with the key a whsec_ secret encodes", () => {
+      assert.deepEqual(check(delivery(v1(NOW - 100), NOW - 100)), { ok: true });
+      assert.deepEqual(check({ "Webhook-Id": id, "Webhook-Timestamp": String(NOW), "Webhook-Signature": v1(NOW) }), { ok: true });
+    });
+
+    it("decodes a whsec_ secret's base64 into the key: a signature made with the secret's text is refused", () => {
+      const r = check(delivery(v1(NOW, id, whsec)));
+      assert.deepEqual(r, { ok: false, code: "signature_invalid", message: "webhook-signature was not made with this tool's secret" });
+    });
+
+    it("uses a secret without the whsec_ prefix as its text, as Fulcrum's other schemes do", () => {
+      assert.deepEqual(check(delivery(v1(NOW, id, SECRET)), [SECRET]), { ok: true });
+    });
+
+    it("accepts when any of several space-separated signatures matches, and a signature made with the previous secret", () => {
+      const other = v1(NOW, id, Buffer.from("another key of thirty-two bytes!"));
+      assert.deepEqual(check(delivery(`${other} ${v1(NOW)}`)), { ok: true });
+      assert.deepEqual(check(delivery(`${v1(NOW)}  ${other}`)), { ok: true });
+      const previous = Buffer.from("the previous key, 32 bytes long!");
+      assert.deepEqual(check(delivery(v1(NOW, id, previous)), [whsec, `whsec_${previous.toString("base64")}`]), { ok: true });
+    });
+
+    it("ignores v1a (asymmetric) and unknown versions, even carrying this secret's HMAC, and checks the v1 beside them", () => {
+      const mac = v1(NOW).slice("v1,".length);
+      const none = 'webhook-signature holds no v1 signature (32 bytes in base64 after "v1,"; v1a and other versions are not checked)';
+      assert.deepEqual(check(delivery(`v1a,${mac}`)), { ok: false, code: "signature_invalid", message: none });
+      assert.deepEqual(check(delivery(`v2,${mac} v1=${mac}`)), { ok: false, code: "signature_invalid", message: none });
+      assert.deepEqual(check(delivery(`v1a,${"A".repeat(86)}== ${v1(NOW)}`)), { ok: true });
+    });
+
+    it("refuses a signature made for another webhook-id: the id is part of what is signed", () => {
+      const r = check(delivery(v1(NOW, "msg_1"), NOW, "msg_2"));
+      assert.deepEqual(r, { ok: false, code: "signature_invalid", message: "webhook-signature was not made with this tool's secret" });
+    });
+
+    it("refuses a signature of another body", () => {
+      const r = check(delivery(v1(NOW)), [whsec], standard, Buffer.from(`${body} `));
+      assert.equal(!r.ok && r.code, "signature_invalid");
+    });
+
+    it("refuses a correctly signed time stamp outside the max age, either way, saying by how much", () => {
+      assert.deepEqual(check(delivery(v1(NOW - 601), NOW - 601)), {
+        ok: false,
+        code: "signature_stale",
+        message: "webhook-timestamp is 601 s from now, outside the 600 s allowed",
+      });
+      assert.equal(check(delivery(v1(NOW + 601), NOW + 601)).ok, false);
+      const strict = toolSignatureSchema.parse({ scheme: "standard-webhooks", maxAgeSeconds: 300 });
+      const r = check(delivery(v1(NOW - 301), NOW - 301), [whsec], strict);
+      assert.deepEqual(r, { ok: false, code: "signature_stale", message: "webhook-timestamp is 301 s from now, outside the 300 s allowed" });
+    });
+
+    it("refuses a time stamp moved forward to escape the max age: it is part of what is signed", () => {
+      const r = check(delivery(v1(NOW - 1000), NOW));
+      assert.equal(!r.ok && r.code, "signature_invalid");
+    });
+
+    it("refuses a delivery missing any of the three headers, naming it", () => {
+      for (const name of ["webhook-id", "webhook-timestamp", "webhook-signature"]) {
+        const h: Record<string, string> = delivery(v1(NOW));
+        delete h[name];
+        assert.deepEqual(check(h), { ok: false, code: "signature_invalid", message: `the ${name} header is missing` });
+      }
+    });
+
+    it("refuses a malformed webhook-timestamp (milliseconds included) or webhook-signature, saying what was expected", () => {
+      const ms = check(delivery(v1(NOW * 1000), NOW * 1000));
+      assert.deepEqual(ms, {
+        ok: false,
+        code: "signature_invalid",
+        message: 'webhook-timestamp: "1800000000000" is not a time in unix seconds (the spec sends seconds; milliseconds are not read)',
+      });
+      assert.equal(!check(delivery(v1(NOW), "2027-01-15T10:00:00Z")).ok, true);
+      const none = /webhook-signature holds no v1 signature/;
+      const mac = v1(NOW).slice("v1,".length);
+      for (const bad of [mac, `v1:${mac}`, "v1,not base64!", `v1,${Buffer.alloc(16).toString("base64")}`, `v1,${mac},extra`]) {
+        const r = check(delivery(bad));
+        assert.equal(!r.ok && r.code, "signature_invalid", bad);
+        assert.match(!r.ok ? r.message : "", none, bad);
+      }
+    });
+  });
+
   describe("with no scheme configured: Fulcrum's own, unchanged", () => {
     const fulcrum = (t: number, secret = SECRET) => `t=${t},v1=${hmac("sha256", `${t}.${body}`, secret).digest("hex")}`;
 

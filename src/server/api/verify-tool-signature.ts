@@ -5,7 +5,7 @@
  * them, so a byte-order mark or an invalid UTF-8 sequence cannot make a valid signature fail.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { ToolSignature } from "../../config/index.ts";
+import type { HmacSignature, StandardWebhooksSignature, ToolSignature } from "../../config/index.ts";
 
 export type SignatureVerdict = { ok: true } | { ok: false; code: "signature_invalid" | "signature_stale"; message: string };
 
@@ -37,7 +37,9 @@ const digestBytes = { sha1: 20, sha256: 32, sha512: 64 } as const;
  * }); // { ok: true } or { ok: false, code: "signature_invalid", message: "the X-Hub-Signature-256 header is missing" }
  */
 export function verifyToolSignature(input: VerifyToolSignatureInput): SignatureVerdict {
-  return input.scheme ? verifyHmacScheme(input, input.scheme) : verifyFulcrumScheme(input);
+  const { scheme } = input;
+  if (!scheme) return verifyFulcrumScheme(input);
+  return "scheme" in scheme ? verifyStandardWebhooks(input, scheme) : verifyHmacScheme(input, scheme);
 }
 
 function invalid(message: string): SignatureVerdict {
@@ -45,7 +47,7 @@ function invalid(message: string): SignatureVerdict {
 }
 
 /** Whether any secret's HMAC of `parts` equals `given`, compared in constant time. */
-function madeWithASecret(algorithm: ToolSignature["algorithm"], parts: (string | Uint8Array)[], given: Buffer, secrets: string[]): boolean {
+function madeWithASecret(algorithm: HmacSignature["algorithm"], parts: (string | Uint8Array)[], given: Buffer, secrets: string[]): boolean {
   return secrets.some((secret) => {
     const mac = createHmac(algorithm, secret);
     for (const part of parts) mac.update(part);
@@ -71,7 +73,7 @@ function verifyFulcrumScheme({ header, body, secrets, nowSeconds, replayWindowSe
   return checkAge(`${FULCRUM_HEADER}'s time stamp`, t, nowSeconds, replayWindowSeconds);
 }
 
-function verifyHmacScheme({ header, body, secrets, nowSeconds, replayWindowSeconds }: VerifyToolSignatureInput, scheme: ToolSignature): SignatureVerdict {
+function verifyHmacScheme({ header, body, secrets, nowSeconds, replayWindowSeconds }: VerifyToolSignatureInput, scheme: HmacSignature): SignatureVerdict {
   const name = scheme.header;
   const value = header(name)?.trim();
   if (value === undefined || value === "") return invalid(`the ${name} header is missing`);
@@ -100,11 +102,68 @@ function verifyHmacScheme({ header, body, secrets, nowSeconds, replayWindowSecon
 }
 
 /** The digest's bytes, or null when the text is not the scheme's encoding of a digest of the algorithm's size. */
-function decodeDigest(text: string, scheme: ToolSignature): Buffer | null {
+function decodeDigest(text: string, scheme: Pick<HmacSignature, "algorithm" | "encoding">): Buffer | null {
   const size = digestBytes[scheme.algorithm];
   if (scheme.encoding === "hex") return new RegExp(`^[0-9a-fA-F]{${size * 2}}$`).test(text) ? Buffer.from(text, "hex") : null;
   // Buffer.from(…, "base64") skips characters it does not know, so the alphabet is checked first.
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
   const bytes = Buffer.from(text, "base64");
   return bytes.length === size ? bytes : null;
+}
+
+/**
+ * The Standard Webhooks spec, version 1.0.0 (the standard-webhooks/standard-webhooks repository,
+ * spec/standard-webhooks.md, "Verifying webhook authenticity"): the signed content is
+ * `<webhook-id>.<webhook-timestamp>.<body>`; webhook-timestamp is integer unix seconds;
+ * webhook-signature is a space-delimited list of `<version>,<base64 signature>`, where `v1` is
+ * HMAC-SHA256 and `v1a` an ed25519 signature, several at once during a rotation; a symmetric secret
+ * is shown as base64 behind `whsec_`; compare in constant time and hold the time stamp to a tolerance.
+ * Only v1 is checked: other versions are skipped, as the spec's own libraries skip them.
+ */
+function verifyStandardWebhooks(
+  { header, body, secrets, nowSeconds, replayWindowSeconds }: VerifyToolSignatureInput,
+  scheme: StandardWebhooksSignature,
+): SignatureVerdict {
+  const values: Record<(typeof STANDARD_HEADERS)[number], string> = { "webhook-id": "", "webhook-timestamp": "", "webhook-signature": "" };
+  for (const name of STANDARD_HEADERS) {
+    const value = header(name)?.trim();
+    if (value === undefined || value === "") return invalid(`the ${name} header is missing`);
+    values[name] = value;
+  }
+  const ts = values["webhook-timestamp"];
+  if (!/^\d{1,12}$/.test(ts)) {
+    return invalid(`webhook-timestamp: ${JSON.stringify(ts.slice(0, 40))} is not a time in unix seconds (the spec sends seconds; milliseconds are not read)`);
+  }
+  const given = values["webhook-signature"]
+    .split(/\s+/)
+    .map((entry) => /^v1,([A-Za-z0-9+/]+={0,2})$/.exec(entry)?.[1])
+    .map((b64) => (b64 === undefined ? null : decodeDigest(b64, { algorithm: "sha256", encoding: "base64" })))
+    .filter((bytes): bytes is Buffer => bytes !== null);
+  if (given.length === 0) return invalid('webhook-signature holds no v1 signature (32 bytes in base64 after "v1,"; v1a and other versions are not checked)');
+  // One HMAC per secret, then a constant-time comparison with each listed signature.
+  const signed = `${values["webhook-id"]}.${ts}.`;
+  const matches = secrets
+    .map(standardWebhooksKey)
+    .filter((key): key is Buffer => key !== null)
+    .some((key) => {
+      const expected = createHmac("sha256", key).update(signed).update(body).digest();
+      return given.some((g) => timingSafeEqual(expected, g));
+    });
+  if (!matches) return invalid("webhook-signature was not made with this tool's secret");
+  return checkAge("webhook-timestamp", Number(ts), nowSeconds, scheme.maxAgeSeconds ?? replayWindowSeconds);
+}
+
+const STANDARD_HEADERS = ["webhook-id", "webhook-timestamp", "webhook-signature"] as const;
+
+/**
+ * The HMAC key a secret stands for: a `whsec_` secret's base64 decoded, as the spec serialises
+ * symmetric secrets; any other secret its text, as in Fulcrum's other schemes. A `whsec_` secret
+ * whose rest is not base64 stands for no key, so it matches nothing rather than a key it was not.
+ */
+function standardWebhooksKey(secret: string): Buffer | null {
+  if (!secret.startsWith("whsec_")) return Buffer.from(secret, "utf8");
+  const b64 = secret.slice("whsec_".length);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return null;
+  const key = Buffer.from(b64, "base64");
+  return key.length > 0 ? key : null;
 }
