@@ -4,7 +4,7 @@
  * getSchedule (statuses and working hours, the Windows zone mapped to IANA), events from
  * calendarView, writes with Teams links and a transactionId so that a retry makes no second event,
  * changes from delta queries or from subscriptions (the validationToken handshake and the
- * clientState check are here too).
+ * clientState check of change and lifecycle notifications are here too).
  */
 import { timingSafeEqual } from "node:crypto";
 import { DateTime } from "luxon";
@@ -155,6 +155,41 @@ export function verifyGraphNotifications(body: unknown, clientState: string): { 
     throw new RangeError(`not a Graph change notification (${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message})`);
   const secret = Buffer.from(clientState);
   const accepted: GraphNotification[] = [];
+  let rejected = 0;
+  for (const n of parsed.data.value) {
+    const given = Buffer.from(n.clientState ?? "");
+    if (given.length === secret.length && timingSafeEqual(given, secret)) accepted.push(n);
+    else rejected++;
+  }
+  return { accepted, rejected };
+}
+
+/** Graph's lifecycle events (learn.microsoft.com/graph/change-notifications-lifecycle-events). */
+export const graphLifecycleEvents = ["reauthorizationRequired", "subscriptionRemoved", "missed"] as const;
+const lifecycleSchema = z.object({
+  value: z.array(
+    z.object({
+      subscriptionId: z.string().min(1),
+      subscriptionExpirationDateTime: z.string().optional(),
+      tenantId: z.string().optional(),
+      clientState: z.string().optional(),
+      lifecycleEvent: z.enum(graphLifecycleEvents),
+    }),
+  ),
+});
+export type GraphLifecycleNotification = z.infer<typeof lifecycleSchema>["value"][number];
+
+/**
+ * Keeps the lifecycle notifications whose clientState is our secret (compared in constant time)
+ * and counts the others. A body that is not a lifecycle notification batch (no value array, an
+ * unknown lifecycleEvent) throws a RangeError naming the field.
+ */
+export function verifyGraphLifecycleNotifications(body: unknown, clientState: string): { accepted: GraphLifecycleNotification[]; rejected: number } {
+  const parsed = lifecycleSchema.safeParse(body);
+  if (!parsed.success)
+    throw new RangeError(`not a Graph lifecycle notification (${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message})`);
+  const secret = Buffer.from(clientState);
+  const accepted: GraphLifecycleNotification[] = [];
   let rejected = 0;
   for (const n of parsed.data.value) {
     const given = Buffer.from(n.clientState ?? "");
@@ -518,14 +553,16 @@ export class GraphCalendarProvider implements CalendarProvider {
   }
 
   /**
-   * Subscribes to changes of a person's events; Graph will first call `notificationUrl` with a
-   * validationToken. `minutes` is capped at Graph's limit for events (10,080).
+   * Subscribes to changes of a person's events; Graph will first call `notificationUrl` (and
+   * `lifecycleNotificationUrl`, where reauthorizationRequired, subscriptionRemoved and missed are
+   * sent) with a validationToken. `minutes` is capped at Graph's limit for events (10,080).
    */
   async subscribe(
     identity: CalendarIdentity,
     notificationUrl: string,
     clientState: string,
     minutes = GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 60,
+    lifecycleNotificationUrl?: string,
   ): Promise<{ id: string; expiresAt: string }> {
     minutes = Math.min(minutes, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 1);
     const endpoint = "POST /subscriptions";
@@ -534,6 +571,7 @@ export class GraphCalendarProvider implements CalendarProvider {
       body: {
         changeType: "created,updated,deleted",
         notificationUrl,
+        ...(lifecycleNotificationUrl ? { lifecycleNotificationUrl } : {}),
         resource: `/users/${identity.email}/events`,
         expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString(),
         clientState,
@@ -546,7 +584,10 @@ export class GraphCalendarProvider implements CalendarProvider {
   }
 
   /** Extends a subscription (PATCH expirationDateTime); `not-found` when Graph no longer has it. */
-  async renewSubscription(id: string, minutes = GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 60): Promise<{ id: string; expiresAt: string }> {
+  async renewSubscription(
+    id: string,
+    minutes = GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 60,
+  ): Promise<{ id: string; expiresAt: string; lifecycleNotificationUrl: string | null }> {
     minutes = Math.min(minutes, GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES - 1);
     const endpoint = "PATCH /subscriptions/:id";
     const res = await this.#call(endpoint, `/subscriptions/${encodeURIComponent(id)}`, {
@@ -554,9 +595,9 @@ export class GraphCalendarProvider implements CalendarProvider {
       body: { expirationDateTime: new Date(this.#now() + minutes * 60_000).toISOString() },
     });
     if (res.status !== 200) throw this.#fail(endpoint, res, `subscription ${id}`);
-    const body = z.object({ id: z.string(), expirationDateTime: z.string() }).safeParse(res.body);
+    const body = z.object({ id: z.string(), expirationDateTime: z.string(), lifecycleNotificationUrl: z.string().nullish() }).safeParse(res.body);
     if (!body.success) throw this.#error("invalid", endpoint, "the answer has no subscription id and expirationDateTime");
-    return { id: body.data.id, expiresAt: body.data.expirationDateTime };
+    return { id: body.data.id, expiresAt: body.data.expirationDateTime, lifecycleNotificationUrl: body.data.lifecycleNotificationUrl ?? null };
   }
 
   /** Deletes a subscription; one Graph no longer has (404) is already gone. */
@@ -567,20 +608,30 @@ export class GraphCalendarProvider implements CalendarProvider {
     throw this.#fail(endpoint, res, `subscription ${id}`);
   }
 
-  async openChannel(identity: CalendarIdentity, address: string, secret: string): Promise<PushChannel> {
-    const sub = await this.subscribe(identity, address, secret);
+  async openChannel(identity: CalendarIdentity, address: string, secret: string, lifecycleAddress?: string): Promise<PushChannel> {
+    const sub = await this.subscribe(identity, address, secret, undefined, lifecycleAddress);
     return { channelId: sub.id, expiresAt: sub.expiresAt };
   }
 
-  /** PATCHes the expiry; a subscription Graph dropped (404) is made again. */
-  async renewChannel(identity: CalendarIdentity, channel: PushChannel, address: string, secret: string): Promise<PushChannel> {
+  /**
+   * PATCHes the expiry (which also reauthorizes the subscription); a subscription Graph dropped
+   * (404) is made again, and so is one without the wanted lifecycleNotificationUrl, which Graph
+   * lets no update add.
+   */
+  async renewChannel(identity: CalendarIdentity, channel: PushChannel, address: string, secret: string, lifecycleAddress?: string): Promise<PushChannel> {
+    let sub: Awaited<ReturnType<GraphCalendarProvider["renewSubscription"]>>;
     try {
-      const sub = await this.renewSubscription(channel.channelId);
-      return { channelId: sub.id, expiresAt: sub.expiresAt };
+      sub = await this.renewSubscription(channel.channelId);
     } catch (error) {
-      if (error instanceof CalendarError && error.kind === "not-found") return await this.openChannel(identity, address, secret);
+      if (error instanceof CalendarError && error.kind === "not-found") return await this.openChannel(identity, address, secret, lifecycleAddress);
       throw error;
     }
+    if (lifecycleAddress && sub.lifecycleNotificationUrl !== lifecycleAddress) {
+      const fresh = await this.openChannel(identity, address, secret, lifecycleAddress);
+      await this.unsubscribe(channel.channelId);
+      return fresh;
+    }
+    return { channelId: sub.id, expiresAt: sub.expiresAt };
   }
 
   async closeChannel(_identity: CalendarIdentity, channel: PushChannel): Promise<void> {

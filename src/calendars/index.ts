@@ -82,7 +82,10 @@ export {
   GRAPH_EVENT_SUBSCRIPTION_MAX_MINUTES,
   graphValidationResponse,
   verifyGraphNotifications,
+  verifyGraphLifecycleNotifications,
+  graphLifecycleEvents,
   type GraphNotification,
+  type GraphLifecycleNotification,
 } from "./graph.ts";
 export { CaldavCalendarProvider } from "./caldav.ts";
 export { fulcrumEventKey, parseFulcrumEventKey, normaliseChanges, readChanges, type TrackedEvent, type CalendarChange, type ChangeFeed } from "./changes.ts";

@@ -32,11 +32,12 @@ export interface CalendarProvider {
   /**
    * Opens a push channel on a person's calendar (Google events.watch, a Graph subscription to the
    * user's events): the provider then POSTs to `address` carrying `secret` whenever an event on it
-   * changes. CalDAV has none.
+   * changes. CalDAV has none. `lifecycleAddress` is where Graph sends lifecycle notifications
+   * (reauthorizationRequired, subscriptionRemoved, missed); Google has none and ignores it.
    */
-  openChannel?(identity: CalendarIdentity, address: string, secret: string): Promise<PushChannel>;
+  openChannel?(identity: CalendarIdentity, address: string, secret: string, lifecycleAddress?: string): Promise<PushChannel>;
   /** Extends a channel before it expires (Graph: PATCH; Google: a new channel, the old one stopped). */
-  renewChannel?(identity: CalendarIdentity, channel: PushChannel, address: string, secret: string): Promise<PushChannel>;
+  renewChannel?(identity: CalendarIdentity, channel: PushChannel, address: string, secret: string, lifecycleAddress?: string): Promise<PushChannel>;
   /** Closes a channel; one the provider no longer knows is already closed. */
   closeChannel?(identity: CalendarIdentity, channel: PushChannel): Promise<void>;
   /** What `fulcrum doctor` prints for this connection: credentials, scopes or permissions, a read. */

@@ -17,6 +17,7 @@ export {
   createInlineDispatcher,
   createQueueDispatcher,
   createWorkflowEngine,
+  calendarLifecycleTrigger,
   calendarPushSecret,
   calendarPushTrigger,
   defineEngineQueues,

@@ -37,7 +37,17 @@ export {
   type WatchDeps,
   type WatchResult,
 } from "./changes/watch-changes.ts";
-export { syncPushChannels, pushAddress, PUSH_RENEW_BEFORE_MS, type PushChannelDeps, type PushChannelResult } from "./changes/push-channels.ts";
+export {
+  syncPushChannels,
+  pushAddress,
+  lifecycleAddress,
+  handleGraphLifecycle,
+  heldGraphSubscriptions,
+  PUSH_RENEW_BEFORE_MS,
+  type PushChannelDeps,
+  type PushChannelResult,
+  type LifecycleResult,
+} from "./changes/push-channels.ts";
 export { replanPanel, ESCALATE_WITHIN_HOURS, type Replan, type ReplanInput } from "./changes/replan.ts";
 export {
   parseReminderOffsets,

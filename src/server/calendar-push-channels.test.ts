@@ -14,6 +14,7 @@ import { calendarsConfigSchema, type CalendarsConfig } from "../calendars/index.
 import { createInbox, type Inbox } from "../engine/inbox/index.ts";
 import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
 import {
+  calendarLifecycleTrigger,
   calendarPushSecret,
   calendarPushTrigger,
   CALENDAR_WATCH_QUEUE,
@@ -80,6 +81,7 @@ describe("push channels on the calendars of booked panels", { skip: engine!.skip
         calendars,
         secret: (id) => calendarPushSecret(KEY, id),
         trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
+        lifecycle: calendarLifecycleTrigger(t.db, queue),
         logger: silentLogger,
       }),
     );

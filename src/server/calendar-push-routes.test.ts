@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { calendarsConfigSchema, type CalendarsConfig } from "../calendars/index.ts";
 import { createInbox, type Inbox } from "../engine/inbox/index.ts";
 import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
-import { calendarPushSecret, calendarPushTrigger, CALENDAR_WATCH_QUEUE, startCalendarWatch } from "../engine/runs/calendar-watch.ts";
+import { calendarLifecycleTrigger, calendarPushSecret, calendarPushTrigger, CALENDAR_WATCH_QUEUE, startCalendarWatch } from "../engine/runs/calendar-watch.ts";
 import { createLeverClient, type PanelInput } from "../lever/index.ts";
 import { silentLogger } from "../observability/index.ts";
 import { startCalendarSandbox, startSandbox, type CalendarSandbox, type Sandbox } from "../sandbox/index.ts";
@@ -50,6 +50,7 @@ describe("calendar push notifications", { skip: engine!.skip }, () => {
       calendars,
       secret: (id) => calendarPushSecret(KEY, id),
       trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
+      lifecycle: calendarLifecycleTrigger(t.db, queue),
       logger: silentLogger,
     });
   });
@@ -172,6 +173,7 @@ describe("calendar push notifications", { skip: engine!.skip }, () => {
       calendars,
       secret: (id) => calendarPushSecret(KEY, id),
       trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
+      lifecycle: calendarLifecycleTrigger(t.db, queue),
       logger: silentLogger,
     });
     const started = Date.now();

@@ -8,6 +8,12 @@
  * - `POST /webhooks/calendars/graph/:connection` — Microsoft Graph change notifications: a
  *   `validationToken` is echoed back as text/plain (the subscription handshake); otherwise only
  *   notifications whose `clientState` is the connection's push secret count.
+ * - `POST /webhooks/calendars/graph/:connection/lifecycle` — Graph's lifecycle notifications for
+ *   the connection's subscriptions (reauthorizationRequired, subscriptionRemoved, missed), with the
+ *   same handshake and clientState check; those for a subscription Fulcrum holds are queued for the
+ *   watcher's job, which renews the subscription, makes it again, or reads the calendar in full.
+ *   A batch with none of ours is refused (401 for another clientState, 404 for a subscription
+ *   Fulcrum does not hold), saying why.
  *
  * A notification tells us that something changed, not what: the watcher reads that connection's
  * calendars through their change feeds, as on its schedule, so a forged or repeated one costs a
@@ -15,8 +21,15 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { graphValidationResponse, verifyGooglePush, verifyGraphNotifications, type CalendarsConfig } from "../calendars/index.ts";
-import { calendarPushSecret, calendarPushTrigger, loadSecretKey } from "../engine/index.ts";
+import {
+  graphValidationResponse,
+  verifyGooglePush,
+  verifyGraphLifecycleNotifications,
+  verifyGraphNotifications,
+  type CalendarsConfig,
+  type GraphLifecycleNotification,
+} from "../calendars/index.ts";
+import { calendarLifecycleTrigger, calendarPushSecret, calendarPushTrigger, loadSecretKey } from "../engine/index.ts";
 import type { Logger } from "../observability/index.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError } from "./http-error.ts";
@@ -27,6 +40,8 @@ export interface CalendarPushDeps {
   secret(connectionId: string): string;
   /** Starts the watcher for that connection's calendars. */
   trigger(connectionId: string): Promise<unknown>;
+  /** Queues Graph lifecycle notifications for the watcher; returns the ids of subscriptions Fulcrum does not hold. */
+  lifecycle(connectionId: string, notifications: readonly GraphLifecycleNotification[]): Promise<{ unknown: string[] }>;
   logger: Logger;
 }
 
@@ -97,6 +112,40 @@ export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
     // Graph wants 202 for a batch it delivered, ours or not (a 4xx would make it retry).
     return c.body(null, 202);
   });
+
+  app.post("/graph/:connection/lifecycle", limit, async (c) => {
+    const id = c.req.param("connection");
+    connection(id, "graph");
+    // Graph validates the lifecycleNotificationUrl as it does the notificationUrl.
+    const validation = graphValidationResponse(new URL(c.req.url));
+    if (validation) return c.text(validation.body, validation.status, { "content-type": "text/plain; charset=utf-8" });
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new HttpError(400, "malformed_json", "a lifecycle notification is a JSON object with a value array");
+    }
+    let verdict: ReturnType<typeof verifyGraphLifecycleNotifications>;
+    try {
+      verdict = verifyGraphLifecycleNotifications(body, deps.secret(id));
+    } catch (error) {
+      throw new HttpError(400, "not_a_lifecycle_notification", (error as Error).message);
+    }
+    if (verdict.accepted.length === 0)
+      throw new HttpError(401, "client_state_invalid", `the lifecycle notification's clientState is not connection "${id.slice(0, 80)}"'s push secret`);
+    if (verdict.rejected > 0)
+      log.warn({ connectionId: id, rejected: verdict.rejected }, "Graph lifecycle notifications without this connection's clientState were ignored");
+    const { unknown } = await deps.lifecycle(id, verdict.accepted);
+    if (unknown.length === verdict.accepted.length)
+      throw new HttpError(
+        404,
+        "subscription_unknown",
+        `subscription ${unknown.map((u) => u.slice(0, 80)).join(", ")} is not one Fulcrum holds on connection "${id.slice(0, 80)}"`,
+      );
+    if (unknown.length > 0)
+      log.warn({ connectionId: id, unknown: unknown.length }, "Graph lifecycle notifications for subscriptions Fulcrum does not hold were ignored");
+    return c.body(null, 202);
+  });
   return app;
 }
 
@@ -107,6 +156,7 @@ export function calendarPushRoutesFor(ctx: AppContext): Hono {
     calendars: ctx.config.calendars,
     secret: (id) => calendarPushSecret((key ??= loadSecretKey(ctx.config).key), id),
     trigger: calendarPushTrigger(ctx.queue),
+    lifecycle: calendarLifecycleTrigger(ctx.db, ctx.queue),
     logger: ctx.logger,
   });
 }

@@ -104,6 +104,11 @@ export function createSchedulingChangeStore(db: Queryable) {
       );
     },
 
+    /** Drops a calendar's cursor, so that its next read is a full one (after Graph said notifications were missed). */
+    async forgetCursor(connectionId: string, calendar: string): Promise<void> {
+      await db.query("delete from scheduling_change_cursors where connection_id = $1 and calendar = $2", [connectionId, calendar]);
+    },
+
     /** Remembers that `attendee` declined the event `eventKey`, so the decline is not reported again. */
     async recordDecline(panelKey: string, eventKey: string, attendee: string): Promise<void> {
       await db.query(

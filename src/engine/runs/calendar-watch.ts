@@ -4,12 +4,30 @@
  * changes, and each change is stored in the inbox as an event of source `calendar`
  * (`interviewer.declined`, `event.cancelled`, `event.moved`). The inbox deduplicates by the
  * change's key, so a change read twice starts one run, and the event is audited like a webhook.
- * `fulcrum schedule reschedule` stores `candidate.reschedule` the same way.
+ * `fulcrum schedule reschedule` stores `candidate.reschedule` the same way. Graph's lifecycle
+ * notifications come as jobs too: the subscription is renewed or made again, or the calendar read
+ * in full after missed notifications, and then the connection's calendars are read.
  */
 import { createHmac } from "node:crypto";
-import { openCalendarProvider, type CalendarProvider, type CalendarSecrets, type CalendarsConfig } from "../../calendars/index.ts";
+import {
+  openCalendarProvider,
+  type CalendarProvider,
+  type CalendarSecrets,
+  type CalendarsConfig,
+  type GraphLifecycleNotification,
+} from "../../calendars/index.ts";
 import type { Logger } from "../../observability/index.ts";
-import { panelChange, releaseBackupHolds, syncPushChannels, watchBookedPanels, type PanelChange, type PushChannelResult } from "../../scheduling/index.ts";
+import {
+  handleGraphLifecycle,
+  heldGraphSubscriptions,
+  panelChange,
+  releaseBackupHolds,
+  syncPushChannels,
+  watchBookedPanels,
+  type LifecycleResult,
+  type PanelChange,
+  type PushChannelResult,
+} from "../../scheduling/index.ts";
 import { createSchedulingChangeStore, type Database } from "../../store/index.ts";
 import type { Inbox } from "../inbox/index.ts";
 import type { JobQueue } from "../queue/index.ts";
@@ -54,11 +72,16 @@ export interface CalendarWatch {
    * opens missing ones, renews those about to expire, closes those no longer needed.
    */
   syncChannels(): Promise<PushChannelResult>;
+  /** Acts on Graph lifecycle notifications of a connection (renew, make again, drop the cursor). */
+  lifecycle(connectionId: string, notifications: CalendarWatchJob["lifecycle"] & {}): Promise<LifecycleResult>;
+  /** One job of the watcher's queue: its lifecycle notifications first, then the read. */
+  runJob(data: CalendarWatchJob | undefined): Promise<{ changes: number; stored: number; problems: string[]; released: number }>;
 }
 
-/** What a push trigger asks the watcher's job to read. */
+/** What a push trigger asks the watcher's job to read (and, from Graph's lifecycle notifications, to do first). */
 export interface CalendarWatchJob {
   connectionId?: string;
+  lifecycle?: Pick<GraphLifecycleNotification, "subscriptionId" | "lifecycleEvent">[];
 }
 
 /**
@@ -96,6 +119,32 @@ export function calendarPushTrigger(
   };
 }
 
+/**
+ * Queues Graph's lifecycle notifications of a connection for the watcher's job, at once (Graph
+ * wants 202 quickly, and the renewal or new subscription is made by the job). Those for a
+ * subscription Fulcrum does not hold are not queued: their ids come back in `unknown`.
+ */
+export function calendarLifecycleTrigger(
+  db: Database,
+  queue: Pick<JobQueue, "send">,
+): (connectionId: string, notifications: readonly Pick<GraphLifecycleNotification, "subscriptionId" | "lifecycleEvent">[]) => Promise<{ unknown: string[] }> {
+  return async (connectionId, notifications) => {
+    const held = await heldGraphSubscriptions(
+      db,
+      connectionId,
+      notifications.map((n) => n.subscriptionId),
+    );
+    const known = notifications.filter((n) => held.has(n.subscriptionId));
+    if (known.length > 0)
+      await queue.send<CalendarWatchJob>(
+        CALENDAR_WATCH_QUEUE,
+        { connectionId, lifecycle: known.map((n) => ({ subscriptionId: n.subscriptionId, lifecycleEvent: n.lifecycleEvent })) },
+        { retryLimit: 1 },
+      );
+    return { unknown: notifications.filter((n) => !held.has(n.subscriptionId)).map((n) => n.subscriptionId) };
+  };
+}
+
 /** What push channels need: the public address and the service's secret key the secrets derive from. */
 export interface CalendarPushOptions {
   publicUrl: string | undefined;
@@ -114,7 +163,23 @@ export function createCalendarWatch(o: {
 }): CalendarWatch {
   let providers = o.providers;
   const open = () => (providers ??= new Map(o.calendars.connections.map((c) => [c.id, openCalendarProvider(c, o.calendars, o.secrets)])));
-  return {
+  const watch: CalendarWatch = {
+    async lifecycle(connectionId, notifications) {
+      const push = o.push;
+      return await handleGraphLifecycle(
+        { db: o.db, providers: open(), publicUrl: push?.publicUrl, secret: (id) => calendarPushSecret(push!.secretKey(), id) },
+        connectionId,
+        notifications,
+      );
+    },
+    async runJob(data) {
+      const connectionId = typeof data?.connectionId === "string" ? data.connectionId : undefined;
+      const problems: string[] = [];
+      if (connectionId && Array.isArray(data?.lifecycle) && data.lifecycle.length > 0)
+        problems.push(...(await watch.lifecycle(connectionId, data.lifecycle)).problems);
+      const r = await watch.runOnce({ connectionId });
+      return { ...r, problems: [...problems, ...r.problems] };
+    },
     async runOnce(only) {
       const r = await watchBookedPanels({ db: o.db, calendars: o.calendars, providers: open(), now: o.now, calendarConnectionId: only?.connectionId });
       // Backup interviewers' holds go once the interview has passed or its panel was cancelled or
@@ -139,6 +204,7 @@ export function createCalendarWatch(o: {
       });
     },
   };
+  return watch;
 }
 
 /**
@@ -162,9 +228,9 @@ export async function startCalendarWatch(o: {
   }
   const watch = createCalendarWatch({ db: o.db, inbox: o.inbox, calendars, secrets: o.secrets, push: o.push });
   await o.queue.work<CalendarWatchJob>(CALENDAR_WATCH_QUEUE, { concurrency: 1 }, async (job) => {
-    // The schedule's jobs read every calendar; a push's job reads its connection's.
+    // The schedule's jobs read every calendar; a push's job reads its connection's (after acting on Graph's lifecycle notifications).
     const connectionId = typeof job.data?.connectionId === "string" ? job.data.connectionId : undefined;
-    const r = await watch.runOnce({ connectionId });
+    const r = await watch.runJob(job.data);
     // Interviewers' calendar addresses may appear in problems; candidates' details never do.
     for (const p of r.problems) o.logger.warn({ queue: CALENDAR_WATCH_QUEUE }, `calendar changes could not be read: ${p}`);
     if (r.changes > 0) o.logger.info({ changes: r.changes, stored: r.stored }, "calendar changes to booked panels stored");

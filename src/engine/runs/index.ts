@@ -30,4 +30,4 @@ export type {
 } from "../ports.ts";
 export { listRuns, getRun, type RunSummary, type StepView, type ListRunsOptions } from "./queries.ts";
 export { startEngineRuntime, aiStepRunner, refuseUnsendableEmail, type EngineRuntime, type EngineRuntimeOptions } from "./runtime.ts";
-export { calendarPushSecret, calendarPushTrigger, requestReschedule } from "./calendar-watch.ts";
+export { calendarLifecycleTrigger, calendarPushSecret, calendarPushTrigger, requestReschedule } from "./calendar-watch.ts";

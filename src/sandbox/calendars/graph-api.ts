@@ -4,8 +4,9 @@
  * `https://graph.microsoft.com/.default`, a JWT whose `roles` are the application permissions
  * granted), getSchedule (statuses, availabilityView, working hours with a Windows zone), events with
  * Teams links and transactionId, calendarView with `@odata.nextLink` paging, delta queries,
- * `Prefer: outlook.timezone`, subscriptions to a user's events (the validationToken handshake before
- * creating one, renewal by PATCH, DELETE; notifications sent by push.ts), and Graph's error body
+ * `Prefer: outlook.timezone`, subscriptions to a user's events (the validationToken handshake with
+ * the notificationUrl and any lifecycleNotificationUrl before creating one, renewal by PATCH,
+ * /reauthorize, DELETE; notifications and lifecycle notifications sent by push.ts), and Graph's error body
  * `{error: {code, message, innerError}}`.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
@@ -560,7 +561,7 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     expirationDateTime: new Date(sub.expiration).toISOString(),
     creatorId: registration.clientId,
     latestSupportedTlsVersion: "v1_2",
-    lifecycleNotificationUrl: null,
+    lifecycleNotificationUrl: sub.lifecycleNotificationUrl,
     notificationContentType: null,
   });
   const expirationOf = (value: unknown): number => {
@@ -583,6 +584,7 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
       .object({
         changeType: z.string(),
         notificationUrl: z.string(),
+        lifecycleNotificationUrl: z.string().optional(),
         resource: z.string(),
         expirationDateTime: z.string().optional(),
         clientState: z.string().max(128).optional(),
@@ -613,14 +615,27 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
       throw new GraphApiError(400, "InvalidRequest", "The notification URL is not a valid URL.");
     }
     if (url.protocol !== "https:") throw new GraphApiError(400, "InvalidRequest", "Subscription Notification Url must be https.");
+    if (b.lifecycleNotificationUrl !== undefined) {
+      let lifecycle: URL;
+      try {
+        lifecycle = new URL(b.lifecycleNotificationUrl);
+      } catch {
+        throw new GraphApiError(400, "InvalidRequest", "The lifecycle notification URL is not a valid URL.");
+      }
+      if (lifecycle.protocol !== "https:") throw new GraphApiError(400, "InvalidRequest", "Subscription Lifecycle Notification Url must be https.");
+    }
     const expiration = expirationOf(b.expirationDateTime);
-    // The handshake: Graph creates nothing until the endpoint echoes the token within 10 seconds.
-    if (!(await deps.push.validate(b.notificationUrl))) {
-      throw new GraphApiError(
-        400,
-        "InvalidRequest",
-        "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.",
-      );
+    // The handshake: Graph creates nothing until each endpoint (both, with a lifecycle URL) echoes its token within 10 seconds.
+    for (const endpoint of [b.notificationUrl, ...(b.lifecycleNotificationUrl !== undefined ? [b.lifecycleNotificationUrl] : [])]) {
+      if (!(await deps.push.validate(endpoint))) {
+        throw new GraphApiError(
+          400,
+          "InvalidRequest",
+          endpoint === b.notificationUrl
+            ? "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request."
+            : "Subscription validation request failed. Lifecycle notification endpoint must respond with 200 OK to validation request.",
+        );
+      }
     }
     const sub: GraphSubscription = {
       id: randomUUID(),
@@ -629,6 +644,7 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
       changeType,
       notificationUrl: b.notificationUrl,
       clientState: b.clientState,
+      lifecycleNotificationUrl: b.lifecycleNotificationUrl ?? null,
       expiration,
     };
     deps.push.subscriptions.set(sub.id, sub);
@@ -643,7 +659,15 @@ export function createGraphApi(deps: GraphSandboxDeps): { login: Hono; graph: Ho
     const sub = subscriptionOf(c);
     const body = (await c.req.json().catch(() => undefined)) as { expirationDateTime?: unknown } | undefined;
     sub.expiration = expirationOf(body?.expirationDateTime);
+    // Renewing also reauthorizes; the lifecycleNotificationUrl cannot be added by an update (other properties are ignored).
+    sub.reauthorizationRequired = false;
     return c.json(subscriptionJson(sub));
+  });
+  // Reauthorizes without extending the expiry: 204 No Content.
+  graph.post("/subscriptions/:id/reauthorize", (c) => {
+    need(c, false);
+    subscriptionOf(c).reauthorizationRequired = false;
+    return c.body(null, 204);
   });
   graph.delete("/subscriptions/:id", (c) => {
     need(c, false);

@@ -134,6 +134,46 @@ describe("push notifications of the calendar imitations", () => {
     await graph.closeChannel(ben, again);
   });
 
+  it("Graph: a lifecycleNotificationUrl is validated too and sent lifecycle notifications in the documented shape; a subscription made without one is made again with it on renewal", async () => {
+    const graph = new GraphCalendarProvider(cal.graphConnection());
+    const ben = { id: "ben", email: people[1]!.email, connectionId: "sandbox-graph" };
+    const address = "https://fulcrum.example/webhooks/calendars/graph/sandbox-graph";
+    const lifecycle = `${address}/lifecycle`;
+    await assert.rejects(graph.openChannel(ben, address, "client-state", "http://fulcrum.example/l"), /Lifecycle Notification Url must be https/);
+
+    const plain = await graph.openChannel(ben, address, "client-state");
+    assert.equal(cal.push.subscriptions.get(plain.channelId)!.lifecycleNotificationUrl, null);
+    assert.throws(() => cal.push.lifecycle(plain.channelId, "missed"), /without a lifecycleNotificationUrl/);
+    // Graph lets no update add the URL: renewing makes a new subscription with it and deletes the old one.
+    const sub = await graph.renewChannel(ben, plain, address, "client-state", lifecycle);
+    assert.notEqual(sub.channelId, plain.channelId);
+    assert.deepEqual([...cal.push.subscriptions.keys()], [sub.channelId]);
+    assert.ok(
+      received.some((r) => r.url.startsWith(`${lifecycle}?validationToken=`)),
+      "the lifecycle endpoint was validated",
+    );
+
+    cal.push.lifecycle(sub.channelId, "reauthorizationRequired");
+    await cal.push.settled();
+    const last = received.at(-1)!;
+    assert.equal(last.url, lifecycle);
+    const body = JSON.parse(last.body) as { value: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(body.value[0]!).sort(), ["clientState", "lifecycleEvent", "subscriptionExpirationDateTime", "subscriptionId", "tenantId"]);
+    assert.deepEqual(
+      [body.value[0]!.subscriptionId, body.value[0]!.clientState, body.value[0]!.lifecycleEvent],
+      [sub.channelId, "client-state", "reauthorizationRequired"],
+    );
+    // Until reauthorized, changes are not notified; a renewal reauthorizes.
+    assert.equal(cal.push.subscriptions.get(sub.channelId)!.reauthorizationRequired, true);
+    await graph.renewChannel(ben, sub, address, "client-state", lifecycle);
+    assert.equal(cal.push.subscriptions.get(sub.channelId)!.reauthorizationRequired, false);
+
+    cal.push.lifecycle(sub.channelId, "subscriptionRemoved");
+    assert.equal(cal.push.subscriptions.size, 0, "Graph removed it");
+    await cal.push.settled();
+    assert.equal(JSON.parse(received.at(-1)!.body).value[0].lifecycleEvent, "subscriptionRemoved");
+  });
+
   it("Graph refuses a subscription to events longer than 10,080 minutes", async () => {
     const res = await cal.fetch(new Request(`${cal.graph.apiBaseUrl}/subscriptions`, { method: "POST", headers: { authorization: "Bearer x" } }));
     assert.equal(res.status, 401);

@@ -3,7 +3,10 @@
  * `events.watch` channels (a `sync` message when the channel opens, then `exists` on every change,
  * headers only, with the channel's token) and Microsoft Graph subscriptions (the `validationToken`
  * handshake before the subscription is created, then batches of change notifications carrying the
- * `clientState`). Every write to an event notifies each channel and subscription on a calendar the
+ * `clientState`, and lifecycle notifications to the subscription's `lifecycleNotificationUrl`:
+ * `reauthorizationRequired`, after which change notifications pause until the subscription is
+ * renewed or reauthorized; `subscriptionRemoved`, sent once Graph has dropped the subscription; and
+ * `missed`, after change notifications were dropped, as under throttling). Every write to an event notifies each channel and subscription on a calendar the
  * event is on (its organiser's and its attendees'), so a decline is pushed to the organiser's.
  *
  * Both providers accept only https addresses. Delivery goes through `deliver` (the global fetch by
@@ -38,14 +41,23 @@ export interface GraphSubscription {
   changeType: string[];
   notificationUrl: string;
   clientState: string | undefined;
+  /** Where lifecycle notifications go; null when none was given at creation (it cannot be added later). */
+  lifecycleNotificationUrl: string | null;
   /** ms */
   expiration: number;
+  /** Graph asked for reauthorization: change notifications pause until a PATCH or /reauthorize. */
+  reauthorizationRequired?: boolean;
+  /** Change notifications are being dropped (throttled) until a `missed` lifecycle notification says so. */
+  throttled?: boolean;
 }
+
+/** Graph's lifecycle events (learn.microsoft.com/graph/change-notifications-lifecycle-events). */
+export type GraphLifecycleEvent = "reauthorizationRequired" | "subscriptionRemoved" | "missed";
 
 /** One attempt to deliver a notification, for assertions. */
 export interface PushAttempt {
   provider: "google" | "graph";
-  kind: "sync" | "exists" | "validation" | "notification";
+  kind: "sync" | "exists" | "validation" | "notification" | "lifecycle";
   address: string;
   status: number | "failed";
 }
@@ -134,6 +146,45 @@ export class CalendarPush {
     return (await res.text()) === token;
   }
 
+  /**
+   * Graph sends a lifecycle notification to the subscription's lifecycleNotificationUrl, in the
+   * documented shape (a `value` array of subscriptionId, subscriptionExpirationDateTime, tenantId,
+   * clientState and lifecycleEvent; no resource). `subscriptionRemoved` removes the subscription
+   * first; `reauthorizationRequired` pauses its change notifications until it is renewed or
+   * reauthorized; `missed` ends a throttle started with {@link throttle}.
+   */
+  lifecycle(subscriptionId: string, lifecycleEvent: GraphLifecycleEvent): void {
+    const s = this.subscriptions.get(subscriptionId);
+    if (!s) throw new Error(`no Graph subscription ${subscriptionId} in the sandbox`);
+    if (!s.lifecycleNotificationUrl)
+      throw new Error(`subscription ${subscriptionId} was made without a lifecycleNotificationUrl: Graph sends it no lifecycle notifications`);
+    if (lifecycleEvent === "subscriptionRemoved") this.subscriptions.delete(s.id);
+    if (lifecycleEvent === "reauthorizationRequired") s.reauthorizationRequired = true;
+    if (lifecycleEvent === "missed") s.throttled = false;
+    const value = [
+      {
+        subscriptionId: s.id,
+        subscriptionExpirationDateTime: new Date(s.expiration).toISOString(),
+        tenantId: this.tenantId,
+        ...(s.clientState !== undefined ? { clientState: s.clientState } : {}),
+        lifecycleEvent,
+      },
+    ];
+    this.#track(
+      this.#send(
+        { provider: "graph", kind: "lifecycle", address: s.lifecycleNotificationUrl },
+        new Request(s.lifecycleNotificationUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ value }) }),
+      ),
+    );
+  }
+
+  /** From now on the subscription's change notifications are dropped, as Graph does under throttling. */
+  throttle(subscriptionId: string): void {
+    const s = this.subscriptions.get(subscriptionId);
+    if (!s) throw new Error(`no Graph subscription ${subscriptionId} in the sandbox`);
+    s.throttled = true;
+  }
+
   #changed(e: StoredEvent, created: boolean): void {
     const now = this.#store.now();
     for (const channel of this.channels.values()) {
@@ -143,7 +194,7 @@ export class CalendarPush {
     const changeType = e.status === "cancelled" ? "deleted" : created ? "created" : "updated";
     const byUrl = new Map<string, unknown[]>();
     for (const s of this.subscriptions.values()) {
-      if (s.expiration <= now || !s.changeType.includes(changeType) || !this.#store.onCalendar(e, s.user)) continue;
+      if (s.expiration <= now || s.reauthorizationRequired || s.throttled || !s.changeType.includes(changeType) || !this.#store.onCalendar(e, s.user)) continue;
       const id = `AAMkAGSbx${Buffer.from(e.id).toString("base64url")}`;
       const list = byUrl.get(s.notificationUrl) ?? [];
       list.push({

@@ -1,0 +1,237 @@
+/**
+ * Microsoft Graph lifecycle notifications end to end, against real parts: a panel booked into the
+ * sandbox's Graph imitation, the channel keeper subscribing with a lifecycleNotificationUrl (both
+ * handshakes answered by the push routes), the imitation sending reauthorizationRequired,
+ * subscriptionRemoved and missed to that address as Microsoft documents them, the watcher's job
+ * acting on each, and the inbox on the database. No schedule runs.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { Hono } from "hono";
+import { calendarsConfigSchema, type CalendarsConfig } from "../calendars/index.ts";
+import { createInbox, type Inbox } from "../engine/inbox/index.ts";
+import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
+import {
+  calendarLifecycleTrigger,
+  calendarPushSecret,
+  calendarPushTrigger,
+  CALENDAR_WATCH_QUEUE,
+  createCalendarWatch,
+  type CalendarWatch,
+  type CalendarWatchJob,
+} from "../engine/runs/calendar-watch.ts";
+import { createLeverClient, type PanelInput } from "../lever/index.ts";
+import { silentLogger } from "../observability/index.ts";
+import { startCalendarSandbox, startSandbox, type CalendarSandbox, type Sandbox } from "../sandbox/index.ts";
+import { bookPanel, lifecycleAddress, parseBookingParams, syncPushChannels } from "../scheduling/index.ts";
+import { openProviders } from "../scheduling/booking/testing.ts";
+import { createDatabaseWriteLedger } from "../store/index.ts";
+import { openTestDatabase, testEngines, type TestDatabase } from "../store/testing.ts";
+import { calendarPushRoutes } from "./calendar-push-routes.ts";
+
+const [engine] = await testEngines();
+const KEY = randomBytes(32);
+const PUBLIC = "https://fulcrum.example.com";
+const CONNECTION = "sandbox-graph";
+
+describe("Microsoft Graph lifecycle notifications", { skip: engine!.skip }, () => {
+  let t: TestDatabase;
+  let queue: JobQueue;
+  let inbox: Inbox;
+  let sandbox: Sandbox;
+  let cal: CalendarSandbox;
+  let calendars: CalendarsConfig;
+  let watch: CalendarWatch;
+  const people: { leverUserId: string; email: string; name: string }[] = [];
+  const reads: ("full" | "delta")[] = [];
+  let adminId: string;
+  /** The service as Graph reaches it: the push routes where `fulcrum serve` mounts them. */
+  const service = new Hono();
+
+  before(async () => {
+    t = await openTestDatabase(engine!.kind);
+    queue = createJobQueue({ db: t.db, superviseIntervalSeconds: 1 });
+    await queue.start();
+    inbox = createInbox({ db: t.db, queue, retryLimit: 1, retryDelaySeconds: 1 });
+    await inbox.start();
+    sandbox = await startSandbox({ seed: 31, rateLimit: false, candidates: 6 });
+    const users = [...sandbox.state.users.values()].filter((u) => u.deactivatedAt === null && u.email);
+    adminId = users.find((u) => u.accessRole === "super admin")!.id;
+    for (const u of users.slice(0, 4)) people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name });
+    cal = await startCalendarSandbox({
+      seed: 13,
+      demo: false,
+      people,
+      deliver: async (req) => {
+        const url = new URL(req.url);
+        assert.equal(url.origin, PUBLIC, "notifications go to the public address");
+        return await service.request(url.pathname + url.search, { method: req.method, headers: req.headers, body: await req.text() });
+      },
+    });
+    // Everyone is on Microsoft 365.
+    calendars = calendarsConfigSchema.parse({
+      connections: [cal.graphConnection()],
+      identities: people.map((p) => ({ lever: p.email, connection: CONNECTION })),
+    });
+    service.route(
+      "/webhooks/calendars",
+      calendarPushRoutes({
+        calendars,
+        secret: (id) => calendarPushSecret(KEY, id),
+        trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
+        lifecycle: calendarLifecycleTrigger(t.db, queue),
+        logger: silentLogger,
+      }),
+    );
+    // The watcher's Graph provider, noting whether each read starts from a kept delta link.
+    const providers = openProviders(calendars);
+    const graph = providers.get(CONNECTION)!;
+    const changes = graph.changes!.bind(graph);
+    graph.changes = async (identity, cursor, range) => {
+      reads.push(cursor === undefined ? "full" : "delta");
+      return await changes(identity, cursor, range);
+    };
+    watch = createCalendarWatch({ db: t.db, inbox, calendars, providers, push: { publicUrl: PUBLIC, secretKey: () => KEY } });
+    await queue.define(CALENDAR_WATCH_QUEUE, { retryLimit: 1 });
+    await queue.work<CalendarWatchJob>(CALENDAR_WATCH_QUEUE, { concurrency: 1 }, async (job) => {
+      await watch.runJob(job.data);
+    });
+
+    const client = createLeverClient({
+      baseUrl: sandbox.url,
+      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
+      connectionId: "default",
+      performAs: adminId,
+      ledger: createDatabaseWriteLedger(t.db),
+      retryBaseMs: 5,
+      retryMaxMs: 50,
+    });
+    const opportunity = [...sandbox.state.opportunities.values()].find((o) => o.applications.length > 0)!.id;
+    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    const who = (n: number) => ({ leverUserId: people[n]!.leverUserId, email: people[n]!.email, name: people[n]!.name });
+    // Person 0 hosts every session; each has another guest, so each test has a decline of its own.
+    const b = parseBookingParams({
+      opportunityId: opportunity,
+      panelKey: `${opportunity}:onsite:lifecycle`,
+      candidate: { name: "Lia Lifecycle", timezone: "Europe/London" },
+      sessions: [
+        { id: "hm", title: "Hiring manager", start: `${day}T09:00:00Z`, end: `${day}T09:45:00Z`, interviewers: [who(0), who(1)] },
+        { id: "tech", title: "Technical", start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, interviewers: [who(0), who(2)] },
+        { id: "values", title: "Values", start: `${day}T11:15:00Z`, end: `${day}T12:00:00Z`, interviewers: [who(0), who(3)] },
+      ],
+    });
+    await bookPanel(b, {
+      db: t.db,
+      connectionId: "default",
+      lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) },
+      calendars,
+      providers: openProviders(calendars),
+    });
+    await watch.runOnce();
+  });
+  after(async () => {
+    await queue?.stop({ graceful: false, timeoutMs: 1000 });
+    await cal?.close();
+    await t?.drop();
+    await sandbox?.close();
+  });
+
+  const channels = async () =>
+    (
+      await t.db.query<{ channel_id: string; expires_at: Date; renewed_at: Date | null }>(
+        "select channel_id, expires_at, renewed_at from calendar_push_channels",
+      )
+    ).rows;
+  const keeper = () =>
+    syncPushChannels({ db: t.db, calendars, providers: openProviders(calendars), publicUrl: PUBLIC, secret: (id) => calendarPushSecret(KEY, id) });
+  const eventOf = (guest: number) =>
+    [...cal.store.events.values()].find((e) => e.organizer === people[0]!.email && e.status === "confirmed" && cal.store.onCalendar(e, people[guest]!.email))!;
+  const declines = async () =>
+    (
+      await t.db.query<{ payload: { attendee?: string } }>("select payload from inbox_events where source = 'calendar' and event = 'interviewer.declined'")
+    ).rows.map((r) => r.payload.attendee);
+  const until = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined): Promise<T> => {
+    for (const started = Date.now(); ; ) {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+      assert.ok(Date.now() - started < 20_000, `timed out waiting until ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const subscription = () => [...cal.push.subscriptions.values()][0]!;
+  const lifecycleUrl = () => lifecycleAddress(PUBLIC, CONNECTION);
+
+  it("subscribes with a lifecycleNotificationUrl on its own path, after Graph's handshake with it is answered", async () => {
+    const r = await keeper();
+    assert.deepEqual([r.opened, r.problems], [1, []]);
+    assert.equal(cal.push.subscriptions.size, 1);
+    assert.equal(lifecycleUrl(), `${PUBLIC}/webhooks/calendars/graph/${CONNECTION}/lifecycle`);
+    assert.equal(subscription().lifecycleNotificationUrl, lifecycleUrl());
+    assert.ok(cal.push.attempts.some((a) => a.kind === "validation" && a.address === lifecycleUrl() && a.status === 200));
+  });
+
+  it("reauthorizationRequired: the subscription is renewed at once, and change notifications flow again", async () => {
+    const before = (await channels())[0]!;
+    cal.push.lifecycle(subscription().id, "reauthorizationRequired");
+    await until("the subscription is reauthorized", () => !subscription().reauthorizationRequired);
+    await until("the renewal is stored", async () => (await channels())[0]!.renewed_at !== null);
+    assert.equal((await channels())[0]!.channel_id, before.channel_id, "the same subscription");
+    cal.respond(eventOf(1).id, people[1]!.email, "declined");
+    await until("the decline reaches the inbox through its push", async () => (await declines()).includes(people[1]!.email));
+    await cal.push.settled();
+    assert.ok(cal.push.attempts.filter((a) => a.kind === "lifecycle").every((a) => a.status === 202));
+  });
+
+  it("subscriptionRemoved: a new subscription is made and kept, and the calendar is read again so a change made meanwhile is seen", async () => {
+    const old = subscription().id;
+    cal.push.lifecycle(old, "subscriptionRemoved");
+    // Graph no longer notifies: this decline comes only from the re-read.
+    cal.respond(eventOf(2).id, people[2]!.email, "declined");
+    const fresh = await until("a new subscription is stored", async () => {
+      const c = (await channels())[0];
+      return c && c.channel_id !== old ? c.channel_id : undefined;
+    });
+    assert.deepEqual([...cal.push.subscriptions.keys()], [fresh]);
+    assert.equal(subscription().lifecycleNotificationUrl, lifecycleUrl());
+    await until("the decline made meanwhile reaches the inbox", async () => (await declines()).includes(people[2]!.email));
+  });
+
+  it("missed: the calendar is read again in full, so a change whose notification was lost is seen", async () => {
+    const id = subscription().id;
+    cal.push.throttle(id);
+    cal.respond(eventOf(3).id, people[3]!.email, "declined");
+    await cal.push.settled();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(!(await declines()).includes(people[3]!.email), "the change notification was lost");
+    reads.length = 0;
+    cal.push.lifecycle(id, "missed");
+    await until("the lost decline reaches the inbox", async () => (await declines()).includes(people[3]!.email));
+    assert.deepEqual(reads, ["full"], "a full read, not one from the kept delta link");
+  });
+
+  it("refuses lifecycle notifications with another clientState or for a subscription Fulcrum does not hold, saying why, and changes nothing", async () => {
+    const held = await channels();
+    const subs = [...cal.push.subscriptions.keys()];
+    const post = (n: Record<string, unknown>) =>
+      service.request(`/webhooks/calendars/graph/${CONNECTION}/lifecycle`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          value: [{ subscriptionExpirationDateTime: new Date(Date.now() + 86_400_000).toISOString(), tenantId: cal.push.tenantId, ...n }],
+        }),
+      });
+    const forged = await post({ subscriptionId: subs[0], clientState: "not-the-secret", lifecycleEvent: "subscriptionRemoved" });
+    assert.equal(forged.status, 401);
+    assert.match(((await forged.json()) as { error: { message: string } }).error.message, /clientState/);
+    const unknown = await post({ subscriptionId: "0f0f0f0f-unknown", clientState: calendarPushSecret(KEY, CONNECTION), lifecycleEvent: "subscriptionRemoved" });
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as { error: { message: string } }).error.message, /0f0f0f0f-unknown.*not one Fulcrum holds/);
+    const garbled = await post({ subscriptionId: subs[0], clientState: calendarPushSecret(KEY, CONNECTION), lifecycleEvent: "exploded" });
+    assert.equal(garbled.status, 400);
+    assert.match(((await garbled.json()) as { error: { message: string } }).error.message, /lifecycleEvent/);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(await channels(), held, "the stored subscription is untouched");
+    assert.deepEqual([...cal.push.subscriptions.keys()], subs, "nothing was recreated at Graph");
+  });
+});
