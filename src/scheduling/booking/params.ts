@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { assertZone } from "../../calendars/index.ts";
+import { LINK_LANGUAGES } from "../self-schedule/link-request.ts";
 
 function isZone(zone: string): boolean {
   try {
@@ -58,6 +59,11 @@ export const bookingParamsSchema = z
       .max(2000)
       .optional(),
     notes: z.string().max(5000).optional(),
+    /**
+     * The candidate's language (the posting's: the scheduling workflow's `settings.language`), kept so
+     * that a panel booked without a self-scheduling link is reminded in it as a link's would be.
+     */
+    language: z.enum(LINK_LANGUAGES).optional(),
   })
   .superRefine((b, ctx) => {
     const ids = new Set<string>();

@@ -215,6 +215,7 @@ export function replanPanel(input: ReplanInput): Replan {
     interviewPattern: input.interviewPattern,
     maxOptions: input.maxOptions,
     format: booking.format,
+    language: booking.language,
   });
   if (!proposal.feasible) {
     const conflicts = [...what, ...why, `nothing fits within the window: ${proposal.reason ?? "no time found"}`];

@@ -199,6 +199,20 @@ describe("proposals", () => {
     assert.match(p.reasons.join("\n"), /shadow: Tia Trainee/);
   });
 
+  it("keeps the posting's language on every option's booking, for the reminders of a panel booked without a link", () => {
+    const plan = planPanel(
+      config({ panels: [{ stage: "On-site Interview", sessions: [{ title: "Tech", minutes: 60, pool: ["u-a"] }] }] }),
+      posting,
+      onsite,
+      users,
+    );
+    const p = proposeSchedule({ ...base, plan, availability: availability(["u-a"]), language: "de" });
+    assert.ok(p.options.length > 1);
+    for (const o of p.options) assert.equal(bookingParamsSchema.parse(o.booking).language, "de");
+    const none = proposeSchedule({ ...base, plan, availability: availability(["u-a"]) });
+    assert.ok(!("language" in none.booking!), "no language set: none kept (the reminders speak English)");
+  });
+
   it("when nothing fits, names the session and who blocks it, by name", () => {
     const plan = planPanel(
       config({ panels: [{ stage: "On-site Interview", sessions: [{ title: "Tech", minutes: 60, need: 2, pool: ["u-a", "u-b"] }] }] }),

@@ -13,6 +13,7 @@ import type { InterviewerAvailability } from "../../calendars/index.ts";
 import { solvePanel } from "../solver/solve-panel.ts";
 import type { PanelAnswer, PanelRequestInput, ScheduledSession } from "../solver/request.ts";
 import type { BookingParams } from "../booking/params.ts";
+import type { LinkLanguage } from "../self-schedule/link-request.ts";
 import type { PanelPlan, PanelUser } from "./panel-plan.ts";
 
 export interface ProposalInput {
@@ -31,6 +32,8 @@ export interface ProposalInput {
   /** How many options to propose (2–3; default 3). */
   maxOptions?: number | undefined;
   format?: "video" | "onsite" | undefined;
+  /** The candidate's language (the posting's), kept on each option's booking for its reminders. */
+  language?: LinkLanguage | undefined;
   /** List many options (the self-scheduling page): up to `perDay` start times a day, `total` in all, in time order. */
   list?: { perDay: number; total: number } | undefined;
 }
@@ -262,6 +265,7 @@ export function proposeSchedule(input: ProposalInput): Proposal {
       panelKey: input.panelKey,
       candidate: { name: candidate.name, ...(candidate.email ? { email: candidate.email } : {}), timezone: zone },
       format: input.format ?? "video",
+      ...(input.language ? { language: input.language } : {}),
       sessions: sessions.map(({ planned, s, shadow }) => ({
         id: s.id,
         title: planned.title,

@@ -149,3 +149,69 @@ const ALL: Record<LinkLanguage, ReminderWords> = { en, pt, de, fr, es };
 export function reminderWords(language: LinkLanguage): ReminderWords {
   return ALL[language];
 }
+
+/**
+ * The interviewers' reminder, in the organisation's language (the reminders workflow's
+ * `settings.interviewerLanguage`, English by default). Times and zones are named as the booking
+ * page names them, except in English, which keeps the zone's city ("Berlin time").
+ */
+export interface InterviewerReminderWords {
+  /** `left` is a `timeLeft` phrase, `when` the panel's span in each recipient zone. */
+  notAccepted: (left: string, when: string) => string;
+  ask: string;
+  subject: (when: string) => string;
+  /** The zone is the organisation's default: nobody listed has one in the calendar settings. */
+  organisationZone: (zone: string, who: string) => string;
+  /** Neither the people listed nor the organisation have a zone. */
+  utc: (who: string) => string;
+  video: (url: string) => string;
+}
+
+const INTERVIEWER: Record<LinkLanguage, InterviewerReminderWords> = {
+  en: {
+    notAccepted: (left, when) => `You have not accepted the calendar invite for an interview panel ${left} (${when}).`,
+    ask: "Please accept it, or decline it so the coordinator can find someone else in time.",
+    subject: (when) => `Please answer the interview invite: ${when}`,
+    organisationZone: (zone, who) => `(${zone} is the organisation's zone: no time zone is set for ${who} in the calendar settings.)`,
+    utc: (who) => `(Times are in UTC: no time zone is set for ${who} in the calendar settings, nor for the organisation.)`,
+    video: (u) => `Video: ${u}`,
+  },
+  pt: {
+    notAccepted: (left, when) => `Ainda não aceitou o convite de calendário para um painel de entrevistas que começa ${left} (${when}).`,
+    ask: "Aceite-o, ou recuse-o para que a coordenação possa encontrar outra pessoa a tempo.",
+    subject: (when) => `Responda ao convite da entrevista: ${when}`,
+    organisationZone: (zone, who) => `(Usa-se o fuso horário da organização, ${zone}: não há fuso horário definido para ${who} nas definições do calendário.)`,
+    utc: (who) => `(Horas em UTC: não há fuso horário definido para ${who} nas definições do calendário, nem para a organização.)`,
+    video: (u) => `Vídeo: ${u}`,
+  },
+  de: {
+    notAccepted: (left, when) => `Sie haben die Kalendereinladung zu einem Interview-Panel ${left} (${when}) noch nicht angenommen.`,
+    ask: "Bitte nehmen Sie sie an oder lehnen Sie sie ab, damit die Koordination rechtzeitig jemand anderen finden kann.",
+    subject: (when) => `Bitte beantworten Sie die Interview-Einladung: ${when}`,
+    organisationZone: (zone, who) => `(Es gilt die Zeitzone der Organisation, ${zone}: Für ${who} ist in den Kalendereinstellungen keine Zeitzone festgelegt.)`,
+    utc: (who) => `(Zeiten in UTC: Für ${who} ist weder in den Kalendereinstellungen noch für die Organisation eine Zeitzone festgelegt.)`,
+    video: (u) => `Video: ${u}`,
+  },
+  fr: {
+    notAccepted: (left, when) => `Vous n'avez pas encore accepté l'invitation d'agenda pour un panel d'entretiens qui commence ${left} (${when}).`,
+    ask: "Merci de l'accepter, ou de la refuser pour que la coordination puisse trouver quelqu'un d'autre à temps.",
+    subject: (when) => `Merci de répondre à l'invitation à l'entretien : ${when}`,
+    organisationZone: (zone, who) =>
+      `(Le fuseau horaire de l'organisation s'applique, ${zone} : aucun fuseau horaire n'est défini pour ${who} dans les paramètres de l'agenda.)`,
+    utc: (who) => `(Horaires en UTC : aucun fuseau horaire n'est défini pour ${who} dans les paramètres de l'agenda, ni pour l'organisation.)`,
+    video: (u) => `Vidéo : ${u}`,
+  },
+  es: {
+    notAccepted: (left, when) => `Aún no ha aceptado la invitación de calendario para un panel de entrevistas que empieza ${left} (${when}).`,
+    ask: "Acéptela, o recházela para que la coordinación pueda encontrar a otra persona a tiempo.",
+    subject: (when) => `Responda a la invitación a la entrevista: ${when}`,
+    organisationZone: (zone, who) =>
+      `(Se usa la zona horaria de la organización, ${zone}: no hay zona horaria definida para ${who} en la configuración del calendario.)`,
+    utc: (who) => `(Horas en UTC: no hay zona horaria definida para ${who} en la configuración del calendario, ni para la organización.)`,
+    video: (u) => `Vídeo: ${u}`,
+  },
+};
+
+export function interviewerReminderWords(language: LinkLanguage): InterviewerReminderWords {
+  return INTERVIEWER[language];
+}

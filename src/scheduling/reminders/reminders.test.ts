@@ -111,6 +111,39 @@ describe("interview reminders", () => {
     assert.match(utc.text, /Times are in UTC: no time zone is set for hm@example\.com in the calendar settings, nor for the organisation/);
   });
 
+  it("writes the interviewers' reminder in the organisation's language: subject, time left, zones and the fallback note", () => {
+    const now = Date.parse("2027-01-11T14:30:00Z");
+    const de = interviewerReminder(booking, {
+      now,
+      language: "de",
+      joinUrl: "https://meet.example/abc",
+      recipients: [
+        { email: "tech@example.com", timezone: "America/New_York", zoneSource: "calendar" },
+        { email: "hm@example.com", timezone: "Europe/Berlin", zoneSource: "organisation" },
+      ],
+    });
+    assert.match(de.subject, /^Bitte beantworten Sie die Interview-Einladung: Di\., 12\. Jan\., 09:30–11:30 \(Ortszeit New York\)$/);
+    assert.match(de.text, /^Sie haben die Kalendereinladung zu einem Interview-Panel morgen \(.+\) noch nicht angenommen\.$/m);
+    assert.match(de.text, /^Bitte nehmen Sie sie an oder lehnen Sie sie ab, damit die Koordination rechtzeitig jemand anderen finden kann\.$/m);
+    assert.match(de.text, /^15:30–16:15 Hiring manager$/m);
+    assert.match(
+      de.text,
+      /\(Es gilt die Zeitzone der Organisation, Mitteleuropäische Zeit: Für hm@example\.com ist in den Kalendereinstellungen keine Zeitzone festgelegt\.\)/,
+    );
+    assert.match(de.text, /^Video: https:\/\/meet\.example\/abc$/m);
+    const english = /\b(You|invite|Please|accepted|decline it|coordinator|organisation's|time zone|time|Tue|tomorrow)\b/;
+    assert.ok(!english.test(de.subject + de.text.replace(/Hiring manager|Technical/g, "")), `English left in ${de.subject}\n${de.text}`);
+    const utc = interviewerReminder(booking, { now, language: "de", recipients: [{ email: "hm@example.com", timezone: "UTC", zoneSource: "utc" }] });
+    assert.match(
+      utc.text,
+      /\(Zeiten in UTC: Für hm@example\.com ist weder in den Kalendereinstellungen noch für die Organisation eine Zeitzone festgelegt\.\)/,
+    );
+    for (const language of ["pt", "fr", "es"] as const) {
+      const r = interviewerReminder(booking, { now, language, recipients: [{ email: "hm@example.com", timezone: "UTC", zoneSource: "utc" }] });
+      assert.ok(!english.test(r.subject + r.text.replace(/Hiring manager|Technical/g, "")), `${language}: English left in ${r.subject}\n${r.text}`);
+    }
+  });
+
   it("points at the booking confirmation in the candidate's language when there is no link to give", () => {
     const en = candidateReminder(booking, { now: Date.parse("2027-01-12T13:30:00Z"), confirmationHint: true });
     assert.match(en.text, /Use the reschedule link in your booking confirmation, or reply to the recruiter\.$/);

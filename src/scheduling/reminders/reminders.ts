@@ -5,9 +5,9 @@
  */
 import { DateTime } from "luxon";
 import type { BookingParams } from "../booking/params.ts";
-import { localeOf, timeRange, whenText } from "../people-dates.ts";
+import { localeOf, timeRange, whenText, zoneName } from "../people-dates.ts";
 import type { LinkLanguage } from "../self-schedule/link-request.ts";
-import { reminderWords } from "./reminder-words.ts";
+import { interviewerReminderWords, reminderWords } from "./reminder-words.ts";
 
 export const DEFAULT_REMINDER_OFFSETS = ["24h", "1h"] as const;
 
@@ -149,36 +149,38 @@ export interface ReminderRecipient {
 /**
  * The reminder to interviewers who have not accepted the invite yet, with the times in each
  * recipient's own zone. Recipients in several zones get each zone's times, labelled; a zone that is
- * the organisation's default (or UTC) rather than the person's own is said to be so.
+ * the organisation's default (or UTC) rather than the person's own is said to be so. Worded in
+ * `language`, the organisation's (English by default), never the candidate's: see reminder-words.ts.
  */
 export function interviewerReminder(
   b: BookingParams,
-  o: { now: number; recipients: readonly ReminderRecipient[]; joinUrl?: string | undefined },
+  o: { now: number; recipients: readonly ReminderRecipient[]; joinUrl?: string | undefined; language?: LinkLanguage | undefined },
 ): ReminderText {
+  const language = o.language ?? "en";
+  const w = interviewerReminderWords(language);
   const zones = [...new Map(o.recipients.map((r) => [r.timezone, r])).keys()];
   if (zones.length === 0) zones.push("UTC");
   const start = panelStart(b);
   const first = zones[0]!;
-  const left = timeLeftWords(start, o.now, first);
-  const day = (zone: string) => DateTime.fromISO(start, { zone }).toFormat("ccc d LLL");
+  const left = timeLeftWords(start, o.now, first, language);
+  // English keeps the zone's city and luxon's day ("Berlin time", "Tue 9 Feb"); other languages name
+  // the zone and the day as the candidate's reminder and the booking page do.
+  const label = (zone: string) => (language === "en" ? zoneLabel(zone) : zoneName(zone, language, new Date(start)));
+  const day = (zone: string) =>
+    language === "en"
+      ? DateTime.fromISO(start, { zone }).toFormat("ccc d LLL")
+      : new Intl.DateTimeFormat(localeOf(language), { timeZone: zone, weekday: "short", day: "numeric", month: "short" }).format(new Date(start));
   const span = (zone: string, s: string, e: string) => `${DateTime.fromISO(s, { zone }).toFormat("HH:mm")}–${DateTime.fromISO(e, { zone }).toFormat("HH:mm")}`;
-  const when = (zone: string) => `${day(zone)}, ${span(zone, start, panelEnd(b))} (${zoneLabel(zone)})`;
-  const lines = [
-    `You have not accepted the calendar invite for an interview panel ${left} (${zones.map(when).join("; ")}).`,
-    "Please accept it, or decline it so the coordinator can find someone else in time.",
-  ];
+  const when = (zone: string) => `${day(zone)}, ${span(zone, start, panelEnd(b))} (${label(zone)})`;
+  const lines = [w.notAccepted(left, zones.map(when).join("; ")), w.ask];
   for (const zone of zones) {
     const who = o.recipients.filter((r) => r.timezone === zone);
-    lines.push("", zones.length > 1 ? `${zoneLabel(zone)} (${who.map((r) => r.email).join(", ")}):` : `${zoneLabel(zone)}:`);
+    lines.push("", zones.length > 1 ? `${label(zone)} (${who.map((r) => r.email).join(", ")}):` : `${label(zone)}:`);
     lines.push(...b.sessions.map((s) => `${span(zone, s.start, s.end)} ${s.title}`));
     const fallback = who.filter((r) => r.zoneSource !== "calendar");
-    if (fallback.length > 0)
-      lines.push(
-        fallback[0]!.zoneSource === "utc"
-          ? `(Times are in UTC: no time zone is set for ${fallback.map((r) => r.email).join(", ")} in the calendar settings, nor for the organisation.)`
-          : `(${zoneLabel(zone)} is the organisation's zone: no time zone is set for ${fallback.map((r) => r.email).join(", ")} in the calendar settings.)`,
-      );
+    const names = fallback.map((r) => r.email).join(", ");
+    if (fallback.length > 0) lines.push(fallback[0]!.zoneSource === "utc" ? w.utc(names) : w.organisationZone(label(zone), names));
   }
-  if (b.format !== "onsite" && o.joinUrl) lines.push("", `Video: ${o.joinUrl}`);
-  return { subject: `Please answer the interview invite: ${when(first)}`, text: lines.join("\n") };
+  if (b.format !== "onsite" && o.joinUrl) lines.push("", w.video(o.joinUrl));
+  return { subject: w.subject(when(first)), text: lines.join("\n") };
 }

@@ -113,6 +113,21 @@ describe("interviewer reminders at their own offset", { skip }, () => {
     );
   });
 
+  it("words the interviewers' reminder in settings.interviewerLanguage, whatever the candidate's language", async () => {
+    const before = sent.length;
+    clock = Date.parse(START) - 3 * 3_600_000 + 60_000;
+    const r = await run({ offsets: "2h", interviewerOffset: "3h", interviewerLanguage: "de" });
+    assert.equal(r.interviewers.sent, true, JSON.stringify(r.interviewers));
+    const mail = sent.slice(before);
+    assert.deepEqual(
+      mail.map((m) => m.to),
+      ["second@example.com"],
+    );
+    assert.match(mail[0]!.title, /^Bitte beantworten Sie die Interview-Einladung: Di\., 9\. Feb\., 15:00–16:00 \(Mitteleuropäische Zeit\)$/);
+    assert.match(mail[0]!.text, /^Sie haben die Kalendereinladung zu einem Interview-Panel in 3 Stunden \(.+\) noch nicht angenommen\.$/m);
+    assert.ok(!/You have not|Please|invite|accept/.test(mail[0]!.title + mail[0]!.text), mail[0]!.text);
+  });
+
   it("takes the interviewers' offset from its own setting, and names a bad one", async () => {
     clock = Date.parse(START) - 2 * 3_600_000 + 120_000;
     const r = await run({ offsets: "2h", interviewerOffset: "2h" });

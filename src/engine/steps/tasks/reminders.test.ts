@@ -382,6 +382,45 @@ for (const engine of await testEngines()) {
       assert.ok(!/Reminder|Hello|tomorrow|Join by video|Lisbon/.test(mail.title + mail.text), mail.text);
     });
 
+    it("writes the candidate's reminder in the posting's language for a panel booked without a link (a coordinator approved a proposal)", async () => {
+      // The proposal's booking keeps the scheduling workflow's settings.language, as a link's request would.
+      const key = "opp-9:onsite";
+      const p = {
+        ...params(),
+        opportunityId: "opp-9",
+        panelKey: key,
+        language: "de",
+        candidate: { ...params().candidate, email: "noa@mail.example" },
+        sessions: [{ ...params().sessions[0]!, interviewers: [{ leverUserId: "u9", email: "hm9@example.com" }] }],
+      };
+      const bookings = createBookingStore(t.db);
+      await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-9", paramsHash: "h9", params: p }, [
+        { interviewer: "hm9@example.com", sessionId: "hm", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+      ]);
+      await bookings.recordEvent(key, `${key}:hm`, {
+        id: "ev-9",
+        connectionId: "dav",
+        organizer: "hm9@example.com",
+        sessions: ["hm"],
+        conferenceUrl: "https://meet.example/de9",
+      });
+      await bookings.recordPanel(key, "panel-9");
+      await bookings.setStatus(key, "booked");
+      const sentMail: { to: string; title: string; text: string }[] = [];
+      clock = Date.parse(START) - 24 * 3_600_000 + 60_000;
+      await run(
+        { event: { panelId: "panel-9", interviewId: "int-9", opportunityId: "opp-9" }, with: { offsets: "24h, 1h", send: "auto" } },
+        { notify: async (_c, to, m) => void sentMail.push({ to, ...m }) },
+      );
+      assert.equal(sentMail.length, 1);
+      const mail = sentMail[0]!;
+      assert.equal(mail.to, "noa@mail.example");
+      assert.equal(mail.title, "Erinnerung: Ihr Interview morgen, Dienstag, 12. Januar, 14:30–15:15 (Westeuropäische Zeit)");
+      assert.match(mail.text, /^Hallo Casey,\n\nzur Erinnerung: Ihr Interview beginnt morgen: Dienstag, 12\. Januar, 14:30–15:15 \(Westeuropäische Zeit\)\./);
+      assert.match(mail.text, /^Per Video teilnehmen: https:\/\/meet\.example\/de9$/m);
+      assert.ok(!/Reminder|Hello|tomorrow|Join by video|Lisbon|reschedule/i.test(mail.title + mail.text), mail.text);
+    });
+
     it("records a reminder without sending it when the workflow is set to shadow or a person approves each", async () => {
       const key = "opp-5:onsite";
       const p = {

@@ -97,6 +97,9 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       throw error;
     }
     const send = reminderSendMode(params.send);
+    // Interviewers read the organisation's language, whatever the posting's: Fulcrum has no
+    // organisation-wide language, so the workflow says it (settings.interviewerLanguage), English otherwise.
+    const interviewerLanguage = linkLanguage(typeof params.interviewerLanguage === "string" ? params.interviewerLanguage : undefined);
     const skip = (reason: string) => ({ due: false, reason, candidate: { due: false }, interviewers: { due: false }, alert: false });
 
     let panelId = typeof event.panelId === "string" ? event.panelId : undefined;
@@ -169,8 +172,9 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
       const link = row.link_booked && !(block && "approve" in block) ? await bookedLink(db, row.panel_key, delivery) : undefined;
       const text = candidateReminder(booking, {
         now,
-        // The posting's language, as the candidate's booking link keeps it (English when no link was made).
-        language: linkLanguage(row.link_language ?? undefined),
+        // The posting's language, as the candidate's booking link keeps it, or the booking for a panel
+        // booked without a link (from the scheduling workflow's settings.language); English otherwise.
+        language: linkLanguage(row.link_language ?? booking.language),
         joinUrl,
         rescheduleUrl: link?.url,
         confirmUrl: link?.url ? `${link.url}#attend` : undefined,
@@ -205,7 +209,7 @@ export function schedulingReminderTask(settings: ReminderTaskSettings = {}): Tas
         const zones = [...new Set(recipients.map((r) => r.timezone))];
         const groups = block ? [recipients] : zones.map((z) => recipients.filter((r) => r.timezone === z));
         const messages = groups.map((group) => {
-          const text = interviewerReminder(booking, { now, joinUrl, recipients: group });
+          const text = interviewerReminder(booking, { now, joinUrl, recipients: group, language: interviewerLanguage });
           return { to: group.map((r) => r.email).join(", "), subject: text.subject, text: text.text };
         });
         interviewers = { ...(await deliver(claim, messages, undefined)), count: pending.emails.length };

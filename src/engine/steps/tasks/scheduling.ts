@@ -174,6 +174,9 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
     const candidate = { name: str(opp.name) ?? "the candidate", email: emails[0], timezone: zone.timezone };
     const panelKey = `${opp.id}:${stage.id}:${traceId}`;
     const format = params.format === "onsite" ? "onsite" : "video";
+    // Lever's postings carry no language: the workflow's setting says it, English otherwise. The link
+    // keeps it, and so does the booking, for the reminders of a panel booked without a link.
+    const language = linkLanguage(str(params.language));
     const proposal = proposeSchedule({
       plan,
       users,
@@ -187,6 +190,7 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
       interviewPattern: scheduling.interviewPattern,
       maxOptions: typeof params.options === "number" ? params.options : undefined,
       format,
+      ...(str(params.language) ? { language } : {}),
     });
 
     // The self-scheduling link: only when something fits now (an empty page helps nobody).
@@ -208,8 +212,7 @@ export function schedulingProposeTask(settings: SchedulingSettings = {}): TaskHa
         panelKey,
         format,
         interviewPattern: scheduling.interviewPattern,
-        // Lever's postings carry no language: the workflow's setting says it, English otherwise.
-        language: linkLanguage(str(params.language)),
+        language,
         ...(coordinator ? { coordinator } : {}),
         cancelNoticeHours,
       });
