@@ -11,7 +11,7 @@
 -- A pending e-mail keeps the link it will carry as a reference to the link's row (found by the
 -- token's hash, as the booking page finds it), so the notifier fills the placeholder in at send
 -- time like it does for e-mails proposed now. A link made again since has a new token and is not
--- found; such an e-mail fails to send rather than carry a dead link.
+-- found: such an e-mail keeps no reference, and the notifier would send its placeholder as written.
 update proposals p
 set action = jsonb_set(p.action, '{bookingLink}', jsonb_build_object('connectionId', l.connection_id, 'requestKey', l.request_key))
 from booking_links l
