@@ -178,7 +178,7 @@ describe("proposals as decision cards, and interview transcripts, in Chromium", 
       const transcript = section.getByRole("list", { name: "Transcript, answers marked" });
       assert.equal(await transcript.getByRole("listitem").count(), interview.transcript.segments.length);
       assert.ok((await transcript.locator("mark").count()) > 0, "answer quotes are marked in the transcript");
-      await section.getByText("Questions that should not be asked").waitFor();
+      await section.getByRole("heading", { name: "Interviewer check", exact: true }).waitFor();
       // The last answer's time: the transcript scrolls to that segment and focuses it.
       const answered = interview.analysis.questions.map((q, i) => ({ q, n: i + 1 })).filter(({ q }) => q.answer);
       const last = answered.at(-1)!;

@@ -248,7 +248,11 @@ for (const e of await testEngines()) {
       const opp = applicant(posting, "Sam Recording");
       const id = await post({ opportunityId: opp, interview: { mediaUrl: `${media.url}/answer.wav` } });
       await h.settle(120_000);
-      assert.deepEqual(await runOf(id), { status: "succeeded", error: null });
+      // The recording is a reading from a novel, which answers none of the engineer's questions.
+      assert.deepEqual(await runOf(id), {
+        status: "failed",
+        error: "step analyze: nothing-matched: none of the 6 questions of the set was found in the transcript: check the recording and the question set",
+      });
       const { rows } = await h.t.db.query<{ source: string; engine: string; text: string }>(
         "select source, engine, transcript->>'segments' as text from interview_transcripts where opportunity_id = $1",
         [opp],
@@ -256,7 +260,7 @@ for (const e of await testEngines()) {
       assert.equal(rows[0]?.source, "media");
       assert.equal(rows[0]?.engine, "pocketsphinx");
       assert.match(rows[0]!.text, /made/);
-      assert.equal(notesOf(h, opp).length, 1);
+      assert.equal(notesOf(h, opp).length, 0);
       assert.deepEqual(readdirSync(mediaDir), [], "the downloaded recording and its audio are deleted");
     });
 
@@ -302,6 +306,48 @@ for (const e of await testEngines()) {
       assert.equal(notesOf(h, opp).length, 1, "only the good interview wrote a note");
       assert.equal(notesOf(h, noSet).length, 0);
       assert.deepEqual(readdirSync(mediaDir), []);
+    });
+
+    it("ends an interview in which none of the set's questions was found with nothing-matched, writing nothing to Lever even in auto mode, while an ordinary one still gets its note", async () => {
+      await h.t.db.query("update workflow_settings set mode = 'auto' where workflow_id = 'interview-analysis'");
+      const lost = applicant(posting, "Mo Unmatched");
+      const ordinary = applicant(posting, "Pat Ordinary");
+      // What an offline recogniser makes of reversed or foreign speech: English words, no question of the set.
+      const madeUp = [
+        "and the moon if in a hold of the old man were ten but she",
+        "so it was the dog on a hill in the rain for the horse and it",
+        "when a lamp of the boat is on the floor he had the one in the sea",
+        "a bell of the yard was all in the bread then the man with a coat",
+        "her oven is by the door and the key for a shoe was in it too",
+      ]
+        .map((text, i) => `${i + 1}\n00:00:${String(i * 8).padStart(2, "0")},500 --> 00:00:${String(i * 8 + 7).padStart(2, "0")},900\n${text}\n`)
+        .join("\n");
+      const unmatched = await post({ opportunityId: lost, interview: { transcript: madeUp, transcriptFilename: "call.srt" } });
+      const good = await post({ opportunityId: ordinary, interview: { transcript: transcript(), transcriptFilename: "call.srt" } });
+      await h.settle(60_000);
+
+      const run = await runOf(unmatched);
+      assert.equal(run?.status, "failed", JSON.stringify(run));
+      assert.equal(
+        run!.error,
+        "step analyze: nothing-matched: none of the 6 questions of the set was found in the transcript: check the recording and the question set",
+      );
+      assert.equal(notesOf(h, lost).length, 0, "no note claims every question went unasked");
+      assert.deepEqual(
+        h.sandbox.state.opportunities.get(lost)!.tags.filter((t) => t.startsWith("interview-")),
+        [],
+        "and no triage tag",
+      );
+      const proposals = (await listProposals(h.t.db, { workflowId: "interview-analysis", limit: 100 })).filter((p) => p.opportunityId === lost);
+      assert.deepEqual(proposals, [], "nothing is proposed for Lever either");
+      const { rows } = await h.t.db.query<{ analyzed: boolean }>(
+        "select analysis is not null as analyzed from interview_transcripts where opportunity_id = $1",
+        [lost],
+      );
+      assert.deepEqual(rows, [{ analyzed: false }], "the transcript is kept for a person to check, with no analysis that other interviews are compared with");
+
+      assert.deepEqual(await runOf(good), { status: "succeeded", error: null });
+      assert.equal(notesOf(h, ordinary).length, 1);
     });
 
     it("keeps the note for a person in assist mode, with the answers as evidence and the interviewer check for the recruiter only", async () => {

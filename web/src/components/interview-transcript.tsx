@@ -146,8 +146,11 @@ export function InterviewTranscript({ proposalId }: { proposalId: string }) {
           </ol>
           {view.interviewerCheck.length > 0 && (
             <div className="itv-check">
-              <h4>Questions that should not be asked</h4>
-              <p className="muted">For you, not written to Lever or the candidate's record.</p>
+              <h4>Interviewer check</h4>
+              <p className="muted">
+                For the recruiter only: questions that should not be asked, and the set's questions asked to some candidates of this posting and not others. Not
+                written to Lever or the candidate's record.
+              </p>
               <ul>
                 {view.interviewerCheck.map((f, i) => (
                   <li key={i}>

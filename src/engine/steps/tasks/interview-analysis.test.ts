@@ -111,6 +111,33 @@ function engineAi(reply: () => InterviewAnswersOutput | Error, maxUntrustedChars
   return { runner: aiStepRunner(ai), calls: () => calls, prompts };
 }
 
+describe("the analyze task", () => {
+  const nurse = loadLabelledCorpus().find((i) => i.name === "nurse")!;
+  const analyze = (questions: { id: string; text: string }[]) =>
+    interviewAnalyzeTask({ interviews: interviewsConfigSchema.parse({}) })({
+      with: { tool: "willo", questions, transcript: nurse.transcript },
+      traceId: "trace-nothing",
+      dryRun: true,
+      connectionId: "default",
+    } as unknown as TaskInput);
+  const elsewhere = { id: "q-design", text: "How would you design a URL shortening service?" };
+
+  it("refuses as nothing-matched an interview that asks none of the set's questions, rather than writing a note of questions not asked", async () => {
+    await assert.rejects(analyze([elsewhere]), {
+      name: "StepFailure",
+      message: "nothing-matched: the one question of the set was not found in the transcript: check the recording and the question set",
+    });
+  });
+
+  it("analyses an interview that asks one question of the set, however many it does not ask", async () => {
+    const asked = nurse.questions.find((q) => nurse.labels[q.id]?.asked !== null)!;
+    const out = await analyze([elsewhere, asked]);
+    assert.equal(out.asked, 1);
+    assert.deepEqual(out.notAsked, [elsewhere.id]);
+    assert.match(String(out.note), /How would you design a URL shortening service\?\n {3}Not asked\./);
+  });
+});
+
 describe("the analyze task with an AI provider", () => {
   const nurse = loadLabelledCorpus().find((i) => i.name === "nurse")!;
   const invented = "I have never lost my temper with a patient in ten years.";
@@ -163,8 +190,7 @@ describe("the analyze task with an AI provider", () => {
   it("keeps each call's transcript under a lower configured cap on untrusted text: more windows, none cut short", async () => {
     const cap = 2_000;
     assert.ok(nurse.transcript.segments.map((s) => s.text).join("\n").length > cap, "the transcript is longer than the cap");
-    const nothingFound = { questions: nurse.questions.map((q) => ({ id: q.id, asked: null, answer: null })) };
-    const { runner, calls, prompts } = engineAi(() => nothingFound, cap);
+    const { runner, calls, prompts } = engineAi(() => labelledReply(nurse), cap);
     const out = await interviewAnalyzeTask({ interviews: interviews("ai"), maxUntrustedChars: cap })({
       with: { tool: "willo", questions: nurse.questions, transcript: nurse.transcript },
       ai: runner,

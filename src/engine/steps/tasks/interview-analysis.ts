@@ -17,8 +17,9 @@
  *
  * The recording's URL is read from the event in each step and never copied into a step's output:
  * media URLs are often signed, and outputs are shown in the console. What cannot be used (a blocked
- * URL, corrupt media, silence, no question set) ends the run with the status word and a message;
- * only failures that may pass (a timeout, a server error) are retried.
+ * URL, corrupt media, silence, no question set, an analysis that found none of the set's questions)
+ * ends the run with the status word and a message; only failures that may pass (a timeout, a server
+ * error) are retried.
  *
  * The event body: `{ event: "interview.completed", id?, opportunityId?, candidate?: { id?, email? },
  * posting?, stage?, interview: { mediaUrl?, transcript?, transcriptUrl?, transcriptFilename?, playerUrl? } }`
@@ -636,6 +637,22 @@ function inconsistencyReason(flags: InconsistentQuestionFlag[], ref: string): st
   return `${flags.length} question${flags.length === 1 ? "" : "s"} of the set asked to some candidates of this posting and not others: ${each.join(", ")}; shown here for the recruiter, not written to Lever`;
 }
 
+/**
+ * Refuses an analysis that found none of the set's questions asked. Made-up words from speech the
+ * recogniser could not make out (reversed or foreign speech, noise), or another posting's set, give
+ * exactly that, and a note saying every question went unasked would be false. It fails the step
+ * with the status word, as no-speech and corrupt do, rather than proposing a note without a Lever
+ * action: the console already shows a failed run's status and message on the runs page, the run
+ * reaches no action step in any mode (so nothing goes to Lever, even in auto), and the analysis is
+ * not stored, so no other interview of the posting is compared with it.
+ */
+function refuseNothingMatched(analysis: InterviewAnalysis): void {
+  const n = analysis.questions.length;
+  if (n === 0 || analysis.questions.some((q) => q.asked)) return;
+  const which = n === 1 ? "the one question of the set was not found" : `none of the ${n} questions of the set was found`;
+  throw new StepFailure(`nothing-matched: ${which} in the transcript: check the recording and the question set`);
+}
+
 /** `interview.analyze`: see the file's comment. */
 export const interviewAnalyzeTask =
   (options: InterviewTaskOptions = {}): TaskHandler =>
@@ -675,6 +692,7 @@ export const interviewAnalyzeTask =
     } catch (error) {
       throw stepFailureOf(error);
     }
+    refuseNothingMatched(analysis);
     if (stored && !dryRun) {
       analysis.flags.push(...(await inconsistentWithPosting(db, connectionId, recordId, stored, analysis)));
       await db.query("update interview_transcripts set analysis = $2::jsonb, analyzed_at = now() where id = $1", [recordId, JSON.stringify(analysis)]);
