@@ -301,4 +301,29 @@ describe("scheduling.mitigate against Radicale", { skip: !hasRadicale || engine!
     assert.ok(mail[0]!.text.includes(`¿Necesita otra hora? Cámbiela o cancélela aquí: https://fulcrum.example/book/${made.token}`), mail[0]!.text);
     assert.ok(!/Reminder|Hello|Reschedule|Tuesday/.test(mail[0]!.title + mail[0]!.text), mail[0]!.text);
   });
+
+  it("writes the extra reminder in the booking's own language when the panel was booked without a link", async () => {
+    const key = "opp-10:onsite";
+    const p = {
+      ...params(),
+      opportunityId: "opp-10",
+      panelKey: key,
+      language: "de" as const,
+      candidate: { ...params().candidate, email: "dana@mail.example" },
+    };
+    p.sessions = [{ ...p.sessions[0]!, interviewers: [{ leverUserId: "u4", email: "drew@example.com", name: "Drew" }] }];
+    const bookings = createBookingStore(t.db);
+    await bookings.hold({ panelKey: key, connectionId: "default", opportunityId: "opp-10", paramsHash: "h10", params: p }, [
+      { interviewer: "drew@example.com", sessionId: "s1", start: p.sessions[0]!.start, end: p.sessions[0]!.end },
+    ]);
+    await bookings.recordPanel(key, "panel-10");
+    await bookings.setStatus(key, "booked");
+    const mail: { title: string; text: string }[] = [];
+    const settings: MitigationTaskSettings = { notify: async (_c, _to, m) => void mail.push(m), publicUrl: "https://fulcrum.example" };
+    clock = Date.parse(START) - 3 * 3_600_000;
+    await run({ event: { panelId: "panel-10", interviewId: "int-10", opportunityId: "opp-10" } }, { mitigations: "extraReminder", send: "auto" }, settings);
+    assert.equal(mail.length, 1);
+    assert.ok(!/Reminder|Hello|Tuesday/.test(mail[0]!.title + mail[0]!.text), mail[0]!.title + mail[0]!.text);
+    assert.match(mail[0]!.title, /Dienstag|Di\./);
+  });
 });

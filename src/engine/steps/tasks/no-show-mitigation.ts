@@ -148,8 +148,9 @@ export function schedulingMitigateTask(settings: MitigationTaskSettings = {}): T
         const link = row.link_booked && !(block && "approve" in block) ? await bookedLink(db, row.panel_key, delivery) : undefined;
         const text = candidateReminder(booking, {
           now,
-          // The posting's language, as the candidate's booking link keeps it (English when no link was made).
-          language: linkLanguage(row.link_language ?? undefined),
+          // The posting's language, as the candidate's booking link keeps it, or the booking itself when
+          // the panel was booked without a link (the scheduling workflow's settings.language); else English.
+          language: linkLanguage(row.link_language ?? booking.language),
           joinUrl,
           rescheduleUrl: link?.url,
           confirmationHint: row.link_booked && !link?.url,
