@@ -131,6 +131,13 @@ for (const engine of await testEngines()) {
         (e: Error) => e instanceof StepFailure && /no longer exists/.test(e.message),
       );
       assert.equal(sent.length, 1);
+      // A placeholder with no link to fill it (a run stored before links were sealed, a link made again
+      // since) is never sent as the literal "[booking link]": the step says why.
+      await assert.rejects(
+        notify("email", "ana@mail.example", { title: "t", text }),
+        (e: Error) => e instanceof StepFailure && /placeholder but no booking link/.test(e.message),
+      );
+      assert.equal(sent.length, 1);
       // A message with no placeholder (a person took it out) goes as written.
       await notify("email", "ana@mail.example", { title: "t", text: "No link here.", bookingLink: { connectionId: "default", requestKey } });
       assert.equal(sent.at(-1)!.text, "No link here.");

@@ -172,7 +172,12 @@ export function withBookingLinks(
   o: { db: Database; box: CalendarSecrets["box"] | undefined; publicUrl: string | undefined; now?: (() => number) | undefined },
 ): Notifier {
   return async (channel, to, { bookingLink, ...message }) => {
-    if (!bookingLink || !message.text.includes(BOOKING_LINK_PLACEHOLDER)) return notify(channel, to, message);
+    if (!message.text.includes(BOOKING_LINK_PLACEHOLDER)) return notify(channel, to, message);
+    // Never send the literal placeholder: a run stored before links were sealed, or whose link was made again since, has none to fill it.
+    if (!bookingLink)
+      throw new StepFailure(
+        `not sent: the message holds the ${BOOKING_LINK_PLACEHOLDER} placeholder but no booking link to fill it with (make a new link, or take the placeholder out of the message)`,
+      );
     const link = await openStoredBookingLink(o.db, bookingLink, { box: o.box, publicUrl: o.publicUrl, now: new Date(o.now?.() ?? Date.now()) });
     if (!link.url) throw new StepFailure(`not sent: the message should carry the candidate's booking link, but ${link.reason}`);
     return notify(channel, to, { ...message, text: fillBookingLink(message.text, link.url) });
