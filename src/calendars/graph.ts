@@ -150,11 +150,24 @@ export type GraphNotification = z.infer<typeof notificationsSchema>["value"][num
  * the others, which are not from our subscription and must be ignored.
  */
 export function verifyGraphNotifications(body: unknown, clientState: string): { accepted: GraphNotification[]; rejected: number } {
-  const parsed = notificationsSchema.safeParse(body);
-  if (!parsed.success)
-    throw new RangeError(`not a Graph change notification (${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message})`);
+  return verifiedBatch(notificationsSchema, "change notification", body, clientState);
+}
+
+/**
+ * A batch of Graph notifications parsed by `schema` (a body that is not one throws a RangeError
+ * naming the field), split into those whose clientState is our secret, compared in constant time,
+ * and a count of the others.
+ */
+function verifiedBatch<T extends { clientState?: string | undefined }>(
+  schema: z.ZodType<{ value: T[] }>,
+  what: string,
+  body: unknown,
+  clientState: string,
+): { accepted: T[]; rejected: number } {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new RangeError(`not a Graph ${what} (${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message})`);
   const secret = Buffer.from(clientState);
-  const accepted: GraphNotification[] = [];
+  const accepted: T[] = [];
   let rejected = 0;
   for (const n of parsed.data.value) {
     const given = Buffer.from(n.clientState ?? "");
@@ -185,18 +198,7 @@ export type GraphLifecycleNotification = z.infer<typeof lifecycleSchema>["value"
  * unknown lifecycleEvent) throws a RangeError naming the field.
  */
 export function verifyGraphLifecycleNotifications(body: unknown, clientState: string): { accepted: GraphLifecycleNotification[]; rejected: number } {
-  const parsed = lifecycleSchema.safeParse(body);
-  if (!parsed.success)
-    throw new RangeError(`not a Graph lifecycle notification (${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message})`);
-  const secret = Buffer.from(clientState);
-  const accepted: GraphLifecycleNotification[] = [];
-  let rejected = 0;
-  for (const n of parsed.data.value) {
-    const given = Buffer.from(n.clientState ?? "");
-    if (given.length === secret.length && timingSafeEqual(given, secret)) accepted.push(n);
-    else rejected++;
-  }
-  return { accepted, rejected };
+  return verifiedBatch(lifecycleSchema, "lifecycle notification", body, clientState);
 }
 
 /** Reads the `roles` claim of an app token (application permissions granted), when it is a readable JWT. */
