@@ -19,7 +19,7 @@
  * calendars through their change feeds, as on its schedule, so a forged or repeated one costs a
  * read and changes nothing. Bodies are small and never logged.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import {
   graphValidationResponse,
@@ -91,21 +91,8 @@ export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
   app.post("/graph/:connection", limit, async (c) => {
     const id = c.req.param("connection");
     connection(id, "graph");
-    // The subscription's handshake: echo the token within 10 seconds, as text.
-    const validation = graphValidationResponse(new URL(c.req.url));
-    if (validation) return c.text(validation.body, validation.status, { "content-type": "text/plain; charset=utf-8" });
-    let body: unknown;
-    try {
-      body = JSON.parse(await c.req.text());
-    } catch {
-      throw new HttpError(400, "malformed_json", "a change notification is a JSON object with a value array");
-    }
-    let verdict: ReturnType<typeof verifyGraphNotifications>;
-    try {
-      verdict = verifyGraphNotifications(body, deps.secret(id));
-    } catch (error) {
-      throw new HttpError(400, "not_a_notification", (error as Error).message);
-    }
+    const verdict = await graphBatch(c, () => deps.secret(id), verifyGraphNotifications, { what: "a change notification", code: "not_a_notification" });
+    if (verdict instanceof Response) return verdict;
     if (verdict.rejected > 0)
       log.warn({ connectionId: id, rejected: verdict.rejected }, "Graph change notifications without this connection's clientState were ignored");
     if (verdict.accepted.length > 0) await deps.trigger(id);
@@ -117,20 +104,11 @@ export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
     const id = c.req.param("connection");
     connection(id, "graph");
     // Graph validates the lifecycleNotificationUrl as it does the notificationUrl.
-    const validation = graphValidationResponse(new URL(c.req.url));
-    if (validation) return c.text(validation.body, validation.status, { "content-type": "text/plain; charset=utf-8" });
-    let body: unknown;
-    try {
-      body = JSON.parse(await c.req.text());
-    } catch {
-      throw new HttpError(400, "malformed_json", "a lifecycle notification is a JSON object with a value array");
-    }
-    let verdict: ReturnType<typeof verifyGraphLifecycleNotifications>;
-    try {
-      verdict = verifyGraphLifecycleNotifications(body, deps.secret(id));
-    } catch (error) {
-      throw new HttpError(400, "not_a_lifecycle_notification", (error as Error).message);
-    }
+    const verdict = await graphBatch(c, () => deps.secret(id), verifyGraphLifecycleNotifications, {
+      what: "a lifecycle notification",
+      code: "not_a_lifecycle_notification",
+    });
+    if (verdict instanceof Response) return verdict;
     if (verdict.accepted.length === 0)
       throw new HttpError(401, "client_state_invalid", `the lifecycle notification's clientState is not connection "${id.slice(0, 80)}"'s push secret`);
     if (verdict.rejected > 0)
@@ -147,6 +125,33 @@ export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
     return c.body(null, 202);
   });
   return app;
+}
+
+/**
+ * A POST from Graph: the subscription handshake's answer (the token echoed as text, within 10
+ * seconds) when Graph is validating the URL, else the batch checked by `verify`. A body that is not
+ * JSON, or not such a batch, is a 400 saying what was expected.
+ */
+async function graphBatch<T>(
+  c: Context,
+  secret: () => string,
+  verify: (body: unknown, secret: string) => { accepted: T[]; rejected: number },
+  o: { what: string; code: string },
+): Promise<Response | { accepted: T[]; rejected: number }> {
+  const validation = graphValidationResponse(new URL(c.req.url));
+  if (validation) return c.text(validation.body, validation.status, { "content-type": "text/plain; charset=utf-8" });
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    throw new HttpError(400, "malformed_json", `${o.what} is a JSON object with a value array`);
+  }
+  const key = secret();
+  try {
+    return verify(body, key);
+  } catch (error) {
+    throw new HttpError(400, o.code, (error as Error).message);
+  }
 }
 
 /** The routes as `fulcrum serve` mounts them: the service's secret key and the watcher's queue. */
