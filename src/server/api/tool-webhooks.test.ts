@@ -147,6 +147,39 @@ for (const engine of await testEngines()) {
       });
     });
 
+    describe("a tool that signs by the Standard Webhooks scheme", () => {
+      let own: Hono;
+      before(() => {
+        const tools = { quizzes: { pseudonyms: "none" as const, signature: { scheme: "standard-webhooks" as const } } };
+        own = createApp({
+          config: { ...config, tools },
+          db: t.db,
+          logger: silentLogger,
+          queue,
+          inbox: createInbox({ db: t.db, queue }),
+          connections: createMemoryConnectionDirectory({ default: {} }),
+        });
+      });
+      const deliver = async (id: string, raw: string) => {
+        const ts = String(Math.floor(Date.now() / 1000));
+        const signature = createHmac("sha256", SECRET).update(`${id}.${ts}.${raw}`).digest("base64");
+        const headers = { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": `v1,${signature}` };
+        const res = await own.request("/webhooks/tools/quizzes", { method: "POST", headers, body: raw });
+        return { status: res.status, json: (await res.json()) as { status?: string; eventId?: number } };
+      };
+
+      it("takes a retry with the same webhook-id for a duplicate when the body carries no id of its own", async () => {
+        const id = `msg_${randomBytes(6).toString("hex")}`;
+        const first = await deliver(id, JSON.stringify({ event: "quiz.completed", result: { score: 7 }, attempt: 1 }));
+        assert.equal(first.json.status, "accepted", JSON.stringify(first.json));
+        // The spec keeps the id across retries; a platform may change other parts of the body.
+        const retry = await deliver(id, JSON.stringify({ event: "quiz.completed", result: { score: 7 }, attempt: 2 }));
+        assert.deepEqual(retry.json, { status: "duplicate", eventId: first.json.eventId });
+        const other = await deliver(`msg_${randomBytes(6).toString("hex")}`, JSON.stringify({ event: "quiz.completed", result: { score: 7 }, attempt: 1 }));
+        assert.equal(other.json.status, "accepted");
+      });
+    });
+
     it("refuses an unsigned delivery under Fulcrum's scheme, saying the header is missing", async () => {
       const res = await app.request("/webhooks/tools/quizzes", { method: "POST", headers: { "content-type": "application/json" }, body: result() });
       assert.equal(res.status, 401);

@@ -58,8 +58,9 @@ export function toolWebhookRoutes(ctx: AppContext, secrets: ToolSecrets = envToo
       throw new HttpError(404, "connection_unknown", `no connection named "${connectionId}"`);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const tools = ctx.config.tools ?? {};
+    const scheme = Object.hasOwn(tools, tool) ? tools[tool]!.signature : undefined;
     const verdict = verifyToolSignature({
-      scheme: Object.hasOwn(tools, tool) ? tools[tool]!.signature : undefined,
+      scheme,
       header: (name) => c.req.header(name),
       body: bytes,
       secrets: keys,
@@ -83,8 +84,12 @@ export function toolWebhookRoutes(ctx: AppContext, secrets: ToolSecrets = envToo
     if (typeof body.triggeredAt === "number" && Number.isNaN(new Date(body.triggeredAt).getTime())) {
       throw new HttpError(400, "malformed_event", `triggeredAt: must be milliseconds since 1970, between -${MAX_TIME_MS} and ${MAX_TIME_MS}`);
     }
-    // Cut to 200 characters without splitting a character in two (half a pair cannot be stored).
-    const dedupeKey = typeof body.id === "string" && body.id ? body.id.slice(0, 200).toWellFormed() : createHash("sha256").update(raw).digest("hex");
+    // The event's own id, else the delivery's (Standard Webhooks keeps webhook-id across retries,
+    // which may change the body), else a hash of the body. Cut to 200 characters without splitting
+    // a character in two (half a pair cannot be stored).
+    const deliveryId = scheme && "scheme" in scheme && scheme.scheme === "standard-webhooks" ? c.req.header("webhook-id") : undefined;
+    const ownId = typeof body.id === "string" && body.id ? body.id : deliveryId ? `webhook-id:${deliveryId}` : undefined;
+    const dedupeKey = ownId ? ownId.slice(0, 200).toWellFormed() : createHash("sha256").update(raw).digest("hex");
     const triggeredAt = typeof body.triggeredAt === "number" ? new Date(body.triggeredAt) : new Date();
     let stored;
     try {
