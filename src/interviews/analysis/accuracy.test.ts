@@ -8,7 +8,7 @@ describe("accuracy on the labelled interviews", () => {
   // A ratchet, not the target: each batch's figure as recorded in bench/RESULTS.md when the matcher
   // last changed. A change may raise one, never lower one. The newest batch, written blind, is not
   // here: `npm run bench:interview-analysis` measures it before anything is learnt from it.
-  const RECORDED: Record<string, number> = { tuning: 58, r1: 16, r2: 40, r3: 22, r4: 22, r5: 16, r6: 17, r7: 17, r8: 33 };
+  const RECORDED: Record<string, number> = { tuning: 58, r1: 16, r2: 40, r3: 22, r4: 22, r5: 16, r6: 17, r7: 17, r8: 33, r9: 34 };
   it("the local engine keeps every studied batch at least at its recorded figure (asked or not, and the answer span)", () => {
     const corpus = loadLabelledCorpus();
     assert.ok(corpus.length >= 10, "the corpus has at least 10 interviews");
