@@ -111,19 +111,22 @@ for (const engine of await testEngines()) {
       await expectRefused(result(), 404, "connection_unknown", /no connection named/, "/webhooks/tools/quizzes/bad%00name", withRegistry);
     });
 
+    /** The app with the quizzes tool signing by `signature` instead of Fulcrum's own scheme. */
+    const appSigningBy = (signature: NonNullable<NonNullable<typeof config.tools>[string]["signature"]>) =>
+      createApp({
+        config: { ...config, tools: { quizzes: { pseudonyms: "none", signature } } },
+        db: t.db,
+        logger: silentLogger,
+        queue,
+        inbox: createInbox({ db: t.db, queue }),
+        connections: createMemoryConnectionDirectory({ default: {} }),
+      });
+
     describe("a tool that signs by its own scheme (tools.<id>.signature)", () => {
       const github = { header: "X-Hub-Signature-256", algorithm: "sha256", encoding: "hex", prefix: "sha256=", signs: "body" } as const;
       let own: Hono;
       before(() => {
-        const tools = { quizzes: { pseudonyms: "none" as const, signature: github } };
-        own = createApp({
-          config: { ...config, tools },
-          db: t.db,
-          logger: silentLogger,
-          queue,
-          inbox: createInbox({ db: t.db, queue }),
-          connections: createMemoryConnectionDirectory({ default: {} }),
-        });
+        own = appSigningBy(github);
       });
       const deliver = async (raw: string, headers: Record<string, string>) => {
         const res = await own.request("/webhooks/tools/quizzes", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: raw });
@@ -150,15 +153,7 @@ for (const engine of await testEngines()) {
     describe("a tool that signs by the Standard Webhooks scheme", () => {
       let own: Hono;
       before(() => {
-        const tools = { quizzes: { pseudonyms: "none" as const, signature: { scheme: "standard-webhooks" as const } } };
-        own = createApp({
-          config: { ...config, tools },
-          db: t.db,
-          logger: silentLogger,
-          queue,
-          inbox: createInbox({ db: t.db, queue }),
-          connections: createMemoryConnectionDirectory({ default: {} }),
-        });
+        own = appSigningBy({ scheme: "standard-webhooks" });
       });
       const deliver = async (id: string, raw: string) => {
         const ts = String(Math.floor(Date.now() / 1000));
