@@ -15,6 +15,9 @@ const SCRUB = listMigrations().find((m) => m.name === "scrub-clear-booking-links
 const TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde";
 const OTHER_TOKEN = "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210-_edcba";
 const URL_ = `https://fulcrum.example/hr/book/${TOKEN}`;
+/** A link made before links were sealed: only its hash is kept, so it cannot be filled in again. */
+const UNSEALED_TOKEN = "QqQqQqQqQqQqQqQqQqQqQqQqQqQqQqQqQqQqQqQqQqQ";
+const UNSEALED_URL = `https://fulcrum.example/book/${UNSEALED_TOKEN}`;
 const OTHER_URL = `http://127.0.0.1:8080/book/${OTHER_TOKEN}`;
 
 /** A scheduling.propose output as runs made it before links were sealed. */
@@ -60,8 +63,9 @@ for (const engine of ENGINES) {
         listMigrations().filter((m) => m.version < SCRUB.version),
       );
       await db.exec(`
-        insert into booking_links (token_hash, connection_id, opportunity_id, request_key, request, expires_at)
-          values ('${hashLinkToken(TOKEN)}', 'c1', 'opp-1', 'panel:opp-1:stage-1', '{}', now() + interval '7 days');
+        insert into booking_links (token_hash, token_sealed, connection_id, opportunity_id, request_key, request, expires_at)
+          values ('${hashLinkToken(TOKEN)}', 'sealed-token', 'c1', 'opp-1', 'panel:opp-1:stage-1', '{}', now() + interval '7 days'),
+                 ('${hashLinkToken(UNSEALED_TOKEN)}', null, 'c1', 'opp-2', 'panel:opp-2:stage-1', '{}', now() + interval '7 days');
         insert into workflow_runs (id, run_key, workflow_id, workflow_hash, workflow, connection_id, event, trace_id, deadline_at)
           values (1, 'r1', 'interview-scheduling', 'h', '{}', 'c1', '{}', 't1', now() + interval '1 day'),
                  (2, 'r2', 'interview-scheduling', 'h', '{}', 'c1', '{}', 't2', now() + interval '1 day');`);
@@ -130,6 +134,19 @@ for (const engine of ENGINES) {
         null,
         null,
       ]);
+      // An e-mail still waiting whose link was made before links were sealed.
+      await db.query(insertProposal, [
+        1,
+        "email-unsealed",
+        "notify",
+        JSON.stringify({ ...action, opportunityId: "opp-2", message: `Pick a time: ${UNSEALED_URL}` }),
+        "Send an e-mail",
+        "[]",
+        "[]",
+        "approved",
+        JSON.stringify({ message: `Pick a time, Bo: ${UNSEALED_URL}` }),
+        null,
+      ]);
       await db.query("insert into proposal_decisions (proposal_id, actor, decision, edits) values ($1, 'ana', 'approve', $2)", [
         pending.rows[0]!.id,
         JSON.stringify({ message: `Hi, ${URL_}` }),
@@ -159,7 +176,11 @@ for (const engine of ENGINES) {
 
     it("replaces the booking links in a run's step output and input with the placeholder, keeping the rest", async () => {
       const steps = await rows(db, "select step_id, run_id, input, output from workflow_steps order by id");
-      assert.deepEqual(steps[0]!.output, scrubbed(oldOutput));
+      const expected = scrubbed(oldOutput) as typeof oldOutput;
+      assert.deepEqual(steps[0]!.output, {
+        ...expected,
+        selfSchedule: { ...expected.selfSchedule, link: { connectionId: "c1", requestKey: "panel:opp-1:stage-1" } },
+      });
       assert.equal((steps[0]!.output as typeof oldOutput).candidateEmail.message, "Hello Ana,\n\nPick a time: [booking link]\n\nThanks");
       assert.equal((steps[1]!.input as { message: string }).message, "Hello Ana,\n\nPick a time: [booking link]\n\nThanks");
       assert.deepEqual((steps[0]!.output as typeof oldOutput).notes, oldOutput.notes, "text that is no link stays");
@@ -201,6 +222,20 @@ for (const engine of ENGINES) {
     it("leaves the hash-chained audit trail alone: a record rewritten would break the chain", async () => {
       const audit = await rows(db, "select data from audit_records where seq = 1");
       assert.deepEqual(audit[0]!.data, { message: `Hello ${URL_}` });
+    });
+
+    it("keeps the link in clear on a waiting e-mail whose link was never sealed, so it is sent with a link that works", async () => {
+      const [row] = await rows(db, "select action, edits from proposals where step_id = 'email-unsealed'");
+      assert.equal((row!.action as { message: string }).message, `Pick a time: ${UNSEALED_URL}`);
+      assert.equal((row!.action as { bookingLink?: unknown }).bookingLink, undefined);
+      assert.deepEqual(row!.edits, { message: `Pick a time, Bo: ${UNSEALED_URL}` });
+    });
+
+    it("gives the propose step's output the reference to its sealed link, as the new code writes it", async () => {
+      const [step] = await rows(db, "select output from workflow_steps where run_id = 1 and step_id = 'propose'");
+      const self = (step!.output as { selfSchedule: { url?: string; link?: unknown } }).selfSchedule;
+      assert.deepEqual(self.link, { connectionId: "c1", requestKey: "panel:opp-1:stage-1" });
+      assert.equal(self.url, "[booking link]");
     });
   });
 }

@@ -10,16 +10,33 @@
 
 -- A pending e-mail keeps the link it will carry as a reference to the link's row (found by the
 -- token's hash, as the booking page finds it), so the notifier fills the placeholder in at send
--- time like it does for e-mails proposed now. A link made again since has a new token and is not
--- found: such an e-mail keeps no reference, and the notifier would send its placeholder as written.
+-- time like it does for e-mails proposed now. Only a link kept sealed can be filled in again (the
+-- row holds the token's hash, and the token only sealed): an e-mail whose link was made before
+-- links were sealed, or made again since, gets no reference and keeps its link in clear below, so
+-- it still goes out with a link that works instead of failing at send time.
 update proposals p
 set action = jsonb_set(p.action, '{bookingLink}', jsonb_build_object('connectionId', l.connection_id, 'requestKey', l.request_key))
 from booking_links l
 where p.kind = 'notify'
   and p.status in ('pending', 'approved')
   and p.action -> 'bookingLink' is null
+  and l.token_sealed is not null
   and l.token_hash = encode(
     sha256(convert_to('fulcrum:booking-link:' || substring(p.action ->> 'message' from '/book/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])'), 'UTF8')),
+    'hex'
+  );
+
+-- scheduling.propose's output keeps its link as the reference the new code writes
+-- (selfSchedule.link), so a step rendered from it later (a retry, an invite still to come) and the
+-- console's "Copy link" still find it; again only for a link kept sealed.
+update workflow_steps s
+set output = jsonb_set(s.output, '{selfSchedule,link}', jsonb_build_object('connectionId', l.connection_id, 'requestKey', l.request_key))
+from booking_links l
+where jsonb_typeof(s.output -> 'selfSchedule') = 'object'
+  and s.output -> 'selfSchedule' -> 'link' is null
+  and l.token_sealed is not null
+  and l.token_hash = encode(
+    sha256(convert_to('fulcrum:booking-link:' || substring(s.output -> 'selfSchedule' ->> 'url' from '/book/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])'), 'UTF8')),
     'hex'
   );
 
@@ -34,14 +51,17 @@ update workflow_steps set output = fulcrum_without_booking_links(output::text)::
   where output::text like '%/book/%' and fulcrum_without_booking_links(output::text) <> output::text;
 update workflow_steps set input = fulcrum_without_booking_links(input::text)::jsonb
   where input::text like '%/book/%' and fulcrum_without_booking_links(input::text) <> input::text;
+-- An e-mail still waiting to be sent with no reference to fill its link in keeps it (above).
 update proposals set action = fulcrum_without_booking_links(action::text)::jsonb
-  where action::text like '%/book/%' and fulcrum_without_booking_links(action::text) <> action::text;
+  where action::text like '%/book/%' and fulcrum_without_booking_links(action::text) <> action::text
+    and not (kind = 'notify' and status in ('pending', 'approved') and action -> 'bookingLink' is null);
 update proposals set reasons = fulcrum_without_booking_links(reasons::text)::jsonb
   where reasons::text like '%/book/%' and fulcrum_without_booking_links(reasons::text) <> reasons::text;
 update proposals set evidence = fulcrum_without_booking_links(evidence::text)::jsonb
   where evidence::text like '%/book/%' and fulcrum_without_booking_links(evidence::text) <> evidence::text;
 update proposals set edits = fulcrum_without_booking_links(edits::text)::jsonb
-  where edits::text like '%/book/%' and fulcrum_without_booking_links(edits::text) <> edits::text;
+  where edits::text like '%/book/%' and fulcrum_without_booking_links(edits::text) <> edits::text
+    and not (kind = 'notify' and status in ('pending', 'approved') and action -> 'bookingLink' is null);
 update proposals set result = fulcrum_without_booking_links(result::text)::jsonb
   where result::text like '%/book/%' and fulcrum_without_booking_links(result::text) <> result::text;
 update proposal_decisions set edits = fulcrum_without_booking_links(edits::text)::jsonb
