@@ -630,7 +630,9 @@ export class GraphCalendarProvider implements CalendarProvider {
     }
     if (lifecycleAddress && sub.lifecycleNotificationUrl !== lifecycleAddress) {
       const fresh = await this.openChannel(identity, address, secret, lifecycleAddress);
-      await this.unsubscribe(channel.channelId);
+      // The new subscription is the one to keep even if the old one cannot be deleted now: it
+      // expires on its own (within three days), and its notifications cost a read, nothing more.
+      await this.unsubscribe(channel.channelId).catch(() => undefined);
       return fresh;
     }
     return { channelId: sub.id, expiresAt: sub.expiresAt };

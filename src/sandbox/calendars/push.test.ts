@@ -134,6 +134,24 @@ describe("push notifications of the calendar imitations", () => {
     await graph.closeChannel(ben, again);
   });
 
+  it("Graph: a renewal that makes a new subscription keeps it when deleting the old one fails", async () => {
+    const graph = new GraphCalendarProvider(cal.graphConnection());
+    const ben = { id: "ben", email: people[1]!.email, connectionId: "sandbox-graph" };
+    const address = "https://fulcrum.example/webhooks/calendars/graph/sandbox-graph";
+    const plain = await graph.openChannel(ben, address, "client-state");
+    cal.faults.match = /^DELETE \/.*subscriptions/;
+    cal.faults.unavailableNext = 50;
+    try {
+      const fresh = await graph.renewChannel(ben, plain, address, "client-state", `${address}/lifecycle`);
+      assert.notEqual(fresh.channelId, plain.channelId);
+      assert.ok(cal.push.subscriptions.has(fresh.channelId), "the new subscription is the one kept");
+    } finally {
+      delete cal.faults.match;
+      delete cal.faults.unavailableNext;
+    }
+    for (const id of [...cal.push.subscriptions.keys()]) await graph.closeChannel(ben, { channelId: id, expiresAt: "" });
+  });
+
   it("Graph: a lifecycleNotificationUrl is validated too and sent lifecycle notifications in the documented shape; a subscription made without one is made again with it on renewal", async () => {
     const graph = new GraphCalendarProvider(cal.graphConnection());
     const ben = { id: "ben", email: people[1]!.email, connectionId: "sandbox-graph" };
