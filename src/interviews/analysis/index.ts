@@ -45,6 +45,8 @@ export {
   improperQuestions,
   inconsistentQuestions,
   inconsistencyNote,
+  inconsistencyForInterview,
+  OTHER_CANDIDATE,
   improperCategories,
   type ImproperQuestionFlag,
   type InconsistentQuestionFlag,

@@ -145,6 +145,19 @@ export function inconsistentQuestions(analyses: readonly { ref: string; question
   return flags;
 }
 
+/** What stands for another candidate in a flag kept with one interview: they are counted, not named. */
+export const OTHER_CANDIDATE = "another candidate";
+
+/**
+ * The flag as kept with the interview under `ref`: the other candidates' references become
+ * OTHER_CANDIDATE, so forgetting one of them leaves no trace of them in this interview's record,
+ * and `inconsistencyNote` still counts them.
+ */
+export function inconsistencyForInterview(flag: InconsistentQuestionFlag, ref: string): InconsistentQuestionFlag {
+  const keep = (refs: string[]) => refs.map((r) => (r === ref ? r : OTHER_CANDIDATE));
+  return { ...flag, askedTo: keep(flag.askedTo), notAskedTo: keep(flag.notAskedTo) };
+}
+
 /**
  * What an inconsistency flag says about the interview under `ref`: whether it asked the question,
  * and how many of the posting's other candidates were treated the other way.

@@ -33,6 +33,7 @@ import {
   checkMediaUrl,
   deleteTranscriptsExpiredBy,
   forgetCandidateTranscripts,
+  inconsistencyForInterview,
   inconsistencyNote,
   inconsistentQuestions,
   InterviewAnalysisError,
@@ -596,7 +597,8 @@ const COMPARED_INTERVIEWS = 500;
 /**
  * The questions of this interview's set asked to some candidates of the same posting (and stage)
  * and not to others, from the posting's stored analyses, one (the latest) per other candidate.
- * Each names the candidates by opportunity id: it is for the recruiter, about the interviewers.
+ * It is for the recruiter, about the interviewers; the other candidates are counted, never named,
+ * so forgetting one of them leaves nothing of them in this interview's record.
  */
 async function inconsistentWithPosting(
   db: Queryable,
@@ -624,7 +626,9 @@ async function inconsistentWithPosting(
       .map((q) => ({ id: q.id as string, text: String(q.text ?? ""), asked: q.asked ? { start: 0, end: 0, quote: "" } : null, answer: null })),
   }));
   if (others.length === 0) return [];
-  return inconsistentQuestions([{ ref: stored.opportunity_id, questions: analysis.questions }, ...others]);
+  return inconsistentQuestions([{ ref: stored.opportunity_id, questions: analysis.questions }, ...others]).map((f) =>
+    inconsistencyForInterview(f, stored.opportunity_id),
+  );
 }
 
 /** The proposal's reason for the inconsistency flags, without naming the other candidates. */
