@@ -34,7 +34,7 @@
 import { existsSync, globSync, readFileSync, writeFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import type { TestEvent } from "node:test/reporters";
@@ -77,6 +77,9 @@ export function longestFirst(files: string[], durations: Readonly<Record<string,
 }
 
 const DEFAULT_PATTERNS = ["src/**/*.test.ts", "test/**/*.test.ts"];
+/** Makes a test file's report stream blocking, so forceExit cannot cut its last results off (see the file). */
+const BLOCKING_REPORT_STREAM = join(import.meta.dirname, "..", "test", "support", "blocking-report-stream.ts");
+
 const CONCURRENCY = Number(process.env.FULCRUM_TEST_CONCURRENCY ?? 2);
 const DURATIONS_FILE = process.env.FULCRUM_TEST_DURATIONS ?? join(import.meta.dirname, "..", "test", "support", "test-durations.json");
 
@@ -101,6 +104,8 @@ async function runPass(files: string[]): Promise<{ outcomes: FileOutcomes; anyFa
     files,
     concurrency: CONCURRENCY,
     forceExit: true,
+    // Without it, forceExit may drop a file's last results, failures included, at its exit.
+    execArgv: [`--import=${pathToFileURL(BLOCKING_REPORT_STREAM).href}`],
     timeout: 600_000,
   });
   // A file's own entry (named by its path) completes when its process has ended: its wall time.
