@@ -4,7 +4,9 @@
  * asked/not-asked is right and, when asked, the answer span overlaps the labelled one by at least
  * half. Prints the local engine's accuracy over all interviews, over those it was tuned on, and over
  * the held-out ones written after tuning (and per batch of them: the newest batch was written
- * before the matcher's latest changes and never tuned against); then the same for the configured AI provider (the usual
+ * before the matcher's latest changes and never tuned against); then the same with every transcript
+ * as the offline recogniser would print it (lower case, no punctuation, no speakers); then the same
+ * for the configured AI provider (the usual
  * FULCRUM_AI_* settings or fulcrum.config.yaml) when there is one.
  */
 import { performance } from "node:perf_hooks";
@@ -12,6 +14,7 @@ import { createAi, DEFAULT_AI_CONFIG } from "../src/ai/index.ts";
 import { loadConfig } from "../src/config/index.ts";
 import {
   analyzeInterview,
+  asRecogniserWouldPrint,
   analyzeInterviewWithProvider,
   interviewAiOptions,
   loadLabelledCorpus,
@@ -68,6 +71,8 @@ async function measure(name: string, run: (i: LabelledInterview) => Promise<Inte
 
 console.log(`bench:interview-analysis — ${corpus.length} labelled interviews, ${corpus.reduce((n, i) => n + i.questions.length, 0)} questions`);
 const local = await measure("local engine", (i) => analyzeInterview(i.transcript, i.questions));
+// The offline recogniser prints no punctuation and names no speakers: the same interviews as it would hand them over.
+await measure("local engine, transcripts as a recogniser prints them", (i) => analyzeInterview(asRecogniserWouldPrint(i.transcript), i.questions));
 const aiConfig = loadConfig().ai ?? DEFAULT_AI_CONFIG;
 if (aiConfig.provider !== "none") {
   const ai = createAi({ config: { ai: aiConfig }, logger: silentLogger, ...interviewAiOptions });

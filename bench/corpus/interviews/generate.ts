@@ -17,6 +17,7 @@
  * to tune it (`heldOut` in the labels), so the benchmark can report both figures; `round: n` says
  * which batch of held-out interviews it came in (each batch written before the matcher changes that
  * followed it), so the benchmark can report the newest batch, never yet tuned against, on its own.
+ * Each interview's `roles` string says who speaks each cue (I or C), for `bench:speaker-roles`.
  *
  * Run: node bench/corpus/interviews/generate.ts
  */
@@ -153,6 +154,8 @@ for (const file of readdirSync(join(here, "source"))
     ...(meta.has("round") ? { round: Number(meta.get("round")) } : {}),
     transcript: transcriptFile,
     questions: questionsFile,
+    // Who says each cue, in order: I (an interviewer) or C (the candidate), to measure speaker labelling.
+    roles: lineCues.map((own, i) => (lines[i]!.who === "C" ? "C" : "I").repeat(own.length)).join(""),
     labels: found,
   });
 }

@@ -26,6 +26,11 @@ export const interviewLabelsSchema = z.object({
         round: z.number().int().positive().optional(),
         transcript: z.string(),
         questions: z.string(),
+        /** Who says each segment of the transcript, in order: I (an interviewer) or C (the candidate). */
+        roles: z
+          .string()
+          .regex(/^[IC]*$/)
+          .optional(),
         labels: z.record(z.string(), questionLabelSchema),
       }),
     )

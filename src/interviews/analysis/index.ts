@@ -71,8 +71,9 @@ export {
   type InterviewLabels,
   type QuestionMiss,
 } from "./accuracy.ts";
-export { loadLabelledCorpus, LABELLED_CORPUS_DIR, type LabelledInterview } from "./labelled-corpus.ts";
-export { isQuestionUtterance, isFollowUpQuestion, topicTokens } from "./text.ts";
+export { loadLabelledCorpus, recogniserStyle, asRecogniserWouldPrint, LABELLED_CORPUS_DIR, type LabelledInterview } from "./labelled-corpus.ts";
+export { isQuestionUtterance, isFollowUpQuestion, isAcknowledgement, topicTokens, words } from "./text.ts";
+export { mostLikelyRoles, utteranceFeatures, interviewerOdds, ROLE_FEATURES, ROLE_WEIGHTS, type Role } from "./role-model.ts";
 export {
   analyzeInterviewWithProvider,
   windowCharsFor,

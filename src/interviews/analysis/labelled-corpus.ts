@@ -22,6 +22,8 @@ export interface LabelledInterview {
   transcript: Transcript;
   questions: InterviewQuestion[];
   labels: Record<string, QuestionLabel>;
+  /** Who says each segment, in order: I (an interviewer) or C (the candidate), when the labels say. */
+  roles?: string | undefined;
 }
 
 /** Every interview of the corpus, parsed. */
@@ -34,5 +36,21 @@ export function loadLabelledCorpus(dir = LABELLED_CORPUS_DIR): LabelledInterview
     transcript: parseTranscriptFile(readFileSync(join(dir, i.transcript), "utf8"), i.transcript),
     questions: parseQuestionFile(readFileSync(join(dir, i.questions), "utf8"), i.questions),
     labels: i.labels,
+    roles: i.roles,
   }));
+}
+
+/** Text as a speech recogniser prints it: lower case, no punctuation ("you're" → "youre"). */
+export function recogniserStyle(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/['\u2019]/g, "")
+    .replace(/[^a-z0-9\s-]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** A transcript as the offline engine would hand it over: every segment in recogniser style, no speakers. */
+export function asRecogniserWouldPrint(transcript: Transcript): Transcript {
+  return { ...transcript, segments: transcript.segments.map(({ speaker: _speaker, ...s }) => ({ ...s, text: recogniserStyle(s.text) })) };
 }

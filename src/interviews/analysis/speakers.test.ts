@@ -44,4 +44,32 @@ describe("who speaks", () => {
       ["interviewer", "candidate", "interviewer", "interviewer", "candidate"],
     );
   });
+  it("labels a transcript as a recogniser prints it (no speakers, no punctuation) and takes the interviewer's turn before an answer as a question", () => {
+    const labels = labelSpeakers([
+      seg(0, "gotcha so the spray side of things you handling any of the herbicides and fertilizer over there"),
+      seg(2, "so at the course it was mostly the superintendent who did the spraying but i helped out with the mixing and the flags"),
+      seg(4, "you ever get caught out in some nasty weather out there"),
+      seg(6, "oh yeah the worst one was a tournament after three inches of rain and we came in at four to push the sand back"),
+    ]);
+    assert.equal(labels.source, "questions");
+    assert.deepEqual(
+      labels.segments.map((s) => [s.role, s.isQuestion]),
+      [
+        ["interviewer", true],
+        ["candidate", false],
+        ["interviewer", true],
+        ["candidate", false],
+      ],
+    );
+  });
+  it("takes a punctuated statement at its word: an interviewer's remark before the candidate speaks asks nothing", () => {
+    const labels = labelSpeakers([
+      seg(0, "Can you swim? We have to ask everyone."),
+      seg(2, "Yes, I did lessons up to my twenty-five metres badge."),
+      seg(4, "Perfect. You'd be surprised how many people can't."),
+      seg(6, "I can imagine, to be honest."),
+    ]);
+    assert.equal(labels.segments[2]!.role, "interviewer");
+    assert.equal(labels.segments[2]!.isQuestion, false);
+  });
 });

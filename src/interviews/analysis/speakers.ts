@@ -2,10 +2,13 @@
  * Who speaks: every segment of a transcript labelled `interviewer` or `candidate`. Where the
  * source names speakers (WebVTT voices, "Name:" prefixes, JSON `speaker`), the names are used and
  * each speaker's role is decided from names like "Interviewer" or, failing that, from who asks the
- * questions. Where it names nobody (SRT, engines), each utterance is labelled on its own: questions
- * and prompts are the interviewer's, and so is a short acknowledgement right before one.
+ * questions. Where it names nobody (SRT, engines), the most likely sequence of roles is found from
+ * each utterance's wording (questions, "you" against "I", length) and how turns alternate
+ * (`role-model.ts`); then an unpunctuated interviewer turn right before the candidate speaks counts
+ * as a question, since recognisers print no question marks.
  */
 import type { TranscriptSegment } from "../transcript.ts";
+import { mostLikelyRoles } from "./role-model.ts";
 import { isAcknowledgement, isQuestionUtterance, words } from "./text.ts";
 
 /** The two parts an interview has. */
@@ -69,11 +72,27 @@ export function labelSpeakers(segments: readonly TranscriptSegment[], options: L
     }));
     return { segments: labelled, source: "voices", interviewers, candidate };
   }
-  const labelled = base.map((s) => ({ ...s, role: (s.isQuestion ? "interviewer" : "candidate") as SpeakerRole }));
+  const roles = mostLikelyRoles(base.map((s) => s.text));
+  const labelled = base.map((s, i) => ({ ...s, role: roles[i]! }));
   // "Great, thanks." just before a question is the interviewer's, not part of the answer.
   for (let i = 0; i + 1 < labelled.length; i++) {
     const s = labelled[i]!;
     if (s.role === "candidate" && labelled[i + 1]!.role === "interviewer" && words(s.text).length <= 8 && isAcknowledgement(s.text)) s.role = "interviewer";
+  }
+  // Without punctuation a question may read as a statement: the interviewer's last words before the
+  // candidate speaks, when they are more than an acknowledgement, asked something. Punctuated text
+  // is taken at its word ("Perfect. You'd be surprised how many can't." asks nothing).
+  for (let i = 0; i + 1 < labelled.length; i++) {
+    const s = labelled[i]!;
+    if (
+      s.role === "interviewer" &&
+      !s.isQuestion &&
+      labelled[i + 1]!.role === "candidate" &&
+      !/[.?!,;]/.test(s.text) &&
+      words(s.text).length >= PROMPT_MIN_WORDS &&
+      !isAcknowledgement(s.text)
+    )
+      s.isQuestion = true;
   }
   return { segments: labelled, source: "questions", interviewers: [], candidate: null };
 }
@@ -98,3 +117,6 @@ function interviewerSpeakers(
   const candidate = stats[0]!.name;
   return names.filter((n) => n !== candidate);
 }
+
+/** Fewest words an unpunctuated interviewer turn before the candidate's speech needs to count as asking. */
+export const PROMPT_MIN_WORDS = 4;

@@ -83,6 +83,10 @@ describe("interviewer habits", () => {
       assert.equal(isSmallTalkTurn(t), true, t);
     assert.equal(isSmallTalkTurn("So in that kind of crush, how do you stop the coffee going downhill?"), false);
   });
+  it("counts the end of the interviewer's list ('that's all my questions, any for me?') as housekeeping", () => {
+    for (const t of ["that's all my questions do you have any for me", "thats all the questions i had from me anything for us"])
+      assert.equal(isSmallTalkTurn(t), true, t);
+  });
   it("finds the question at the end of a recogniser's unpunctuated utterance", () => {
     assert.equal(isQuestionUtterance("first thing i have to check is your sia badge is that in date"), true);
     assert.equal(isQuestionUtterance("okay so say you're on a big site at night what does a patrol look like for you"), true);
