@@ -97,6 +97,24 @@ describe("fulcrum interview analyze", () => {
     assert.match(r.stderr, /fulcrum: wrong-language: .*English only/);
   });
 
+  it("prints the analysis but fails as nothing-matched when none of the set's questions is found", async () => {
+    // Another posting's question set: the transcript is fine, the set is not what was asked.
+    const other = join(dir, "other-set.yaml");
+    writeFileSync(
+      other,
+      '- id: q-forklift\n  text: Which forklift licences are current?\n- id: q-mast\n  text: "Mast chains, hydraulic leaks and tyre wear: which checks come first?"\n',
+    );
+    const r = await fulcrum(["interview", "analyze", join(LABELLED_CORPUS_DIR, "nurse.vtt"), "--questions", other]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /fulcrum: nothing-matched: none of the 2 questions of the set was found in the transcript: check the recording and the question set/,
+    );
+    const out = JSON.parse(r.stdout) as { questions: { asked: unknown }[]; summary: { notAsked: string[] } };
+    assert.deepEqual(out.summary.notAsked, ["q-forklift", "q-mast"]);
+    assert.ok(out.questions.every((q) => q.asked === null));
+  });
+
   it("documents the contract in --help", async () => {
     const r = await fulcrum(["interview", "analyze", "--help"]);
     assert.equal(r.code, 0);

@@ -18,6 +18,7 @@ import { registerInterviewRights } from "./interview-rights.ts";
 import {
   analyzeInterview,
   analyzeInterviewWithProvider,
+  nothingMatched,
   windowCharsFor,
   interviewAiOptions,
   InterviewAnalysisError,
@@ -189,7 +190,9 @@ no emotion, face or voice analysis. "flags" are for the recruiter: questions tha
 asked (age, family, religion, origin, health, ...) with quote and time.
 
 Failures go to stderr as "fulcrum: <status>: <message>" with exit status 1. Besides transcribe's
-statuses: questions-empty, questions-invalid, empty-transcript, wrong-language (English only).
+statuses: questions-empty, questions-invalid, empty-transcript, wrong-language (English only), and
+nothing-matched (none of the set's questions was found: noise, foreign speech or another
+posting's set; the JSON is still printed, for inspection).
 
 Examples:
   fulcrum interview analyze call.vtt --questions questions.yaml
@@ -213,6 +216,9 @@ Examples:
             })
           : analyzeInterview(transcript, questions, analyzeOptions);
         out(`${JSON.stringify(analysis, null, 2)}\n`);
+        // The JSON is printed for inspection, but "every question unasked" is not a result to act on.
+        const why = nothingMatched(analysis);
+        if (why) cmd.error(`fulcrum: nothing-matched: ${why}`, { exitCode: 1 });
       } catch (error) {
         if (error instanceof InterviewMediaError) cmd.error(`fulcrum: ${error.status}: ${error.message}`, { exitCode: exitCodeFor(error) });
         if (error instanceof InterviewAnalysisError) cmd.error(`fulcrum: ${error.status}: ${error.message}`, { exitCode: 1 });

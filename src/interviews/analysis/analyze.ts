@@ -76,6 +76,19 @@ export function checkAnalysisInput(transcript: Transcript, questions: readonly I
 }
 
 /**
+ * Why an analysis that found none of the set's questions cannot be taken at its word, or undefined
+ * when it found one. Made-up words from speech the recogniser could not make out (reversed or
+ * foreign speech, noise), or another posting's set, give exactly that, and "every question went
+ * unasked" would be false: the workflow and the CLI fail with this `nothing-matched` message.
+ */
+export function nothingMatched(analysis: Pick<InterviewAnalysis, "questions">): string | undefined {
+  const n = analysis.questions.length;
+  if (n === 0 || analysis.questions.some((q) => q.asked)) return undefined;
+  const which = n === 1 ? "the one question of the set was not found" : `none of the ${n} questions of the set was found`;
+  return `${which} in the transcript: check the recording and the question set`;
+}
+
+/**
  * Analyses a transcript against a question set with the local engine.
  *
  * @example

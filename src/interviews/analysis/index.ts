@@ -34,6 +34,7 @@ export {
 export {
   analyzeInterview,
   assembleAnalysis,
+  nothingMatched,
   checkAnalysisInput,
   type InterviewAnalysis,
   type AnalysisSummary,

@@ -38,6 +38,7 @@ import {
   inconsistentQuestions,
   InterviewAnalysisError,
   InterviewMediaError,
+  nothingMatched,
   openAiCompatibleEngine,
   pocketsphinxEngine,
   transcriptForRecording,
@@ -642,19 +643,15 @@ function inconsistencyReason(flags: InconsistentQuestionFlag[], ref: string): st
 }
 
 /**
- * Refuses an analysis that found none of the set's questions asked. Made-up words from speech the
- * recogniser could not make out (reversed or foreign speech, noise), or another posting's set, give
- * exactly that, and a note saying every question went unasked would be false. It fails the step
- * with the status word, as no-speech and corrupt do, rather than proposing a note without a Lever
- * action: the console already shows a failed run's status and message on the runs page, the run
- * reaches no action step in any mode (so nothing goes to Lever, even in auto), and the analysis is
- * not stored, so no other interview of the posting is compared with it.
+ * Refuses an analysis that found none of the set's questions asked (`nothingMatched`). It fails the
+ * step with the status word, as no-speech and corrupt do, rather than proposing a note without a
+ * Lever action: the console already shows a failed run's status and message on the runs page, the
+ * run reaches no action step in any mode (so nothing goes to Lever, even in auto), and the analysis
+ * is not stored, so no other interview of the posting is compared with it.
  */
 function refuseNothingMatched(analysis: InterviewAnalysis): void {
-  const n = analysis.questions.length;
-  if (n === 0 || analysis.questions.some((q) => q.asked)) return;
-  const which = n === 1 ? "the one question of the set was not found" : `none of the ${n} questions of the set was found`;
-  throw new StepFailure(`nothing-matched: ${which} in the transcript: check the recording and the question set`);
+  const why = nothingMatched(analysis);
+  if (why) throw new StepFailure(`nothing-matched: ${why}`);
 }
 
 /** `interview.analyze`: see the file's comment. */
