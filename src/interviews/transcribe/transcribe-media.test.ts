@@ -148,6 +148,16 @@ describe("recordings that cannot be transcribed", { skip: haveFfmpeg ? false : "
     assert.ok(Math.abs(t.durationSeconds - 60) < 0.1, `duration ${t.durationSeconds}`);
   });
 
+  it("counts the characters of a language written without spaces, so a minute of Chinese or Thai is not taken for silence", async () => {
+    // Whisper writes Chinese, Japanese and Thai without spaces between words: a sentence is one run of letters.
+    const chinese = ["我在医院做了五年护士。", "我们每天都要和病人家属沟通。", "最难的是夜班的时候。", "我学会了保持冷静。"];
+    const zh = await transcribeMedia(join(dir, "minute.wav"), { engine: engineHearing(chinese) });
+    assert.equal(zh.segments.length > 0, true);
+    const thai = ["ฉันทำงานเป็นพยาบาลมาห้าปี", "ทุกวันต้องคุยกับญาติผู้ป่วย", "ที่ยากที่สุดคือกะกลางคืน"];
+    const th = await transcribeMedia(join(dir, "minute.wav"), { engine: engineHearing(thai) });
+    assert.equal(th.segments.length > 0, true);
+  });
+
   it("judges a short answer by its words, not by a rate over a few seconds", async () => {
     // One word in 4 s is 15 per minute, but a recording this short may truly say no more than "yes".
     const t = await transcribeMedia(join(dir, "silence.wav"), { engine: engineHearing(["yes"]) });

@@ -76,6 +76,21 @@ const MIN_SECONDS_FOR_RATE = 30;
 /** Fewer recognised words per minute than this is not an interview: people speak 100 to 180. */
 const MIN_WORDS_PER_MINUTE = 20;
 
+/** Scripts written without spaces between words: each of their letters counts as one unit of speech. */
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/gu;
+
+/**
+ * The words of a text, for the rate check: runs of letters and digits, except that a letter of
+ * Chinese, Japanese, Thai and the like counts alone (a character is about a syllable, and a whole
+ * sentence in those scripts is one run), so a minute of such speech is not taken for noise: it
+ * goes on to the language check, which says what it is.
+ */
+function spokenUnits(text: string): number {
+  const unspaced = text.match(UNSPACED_SCRIPT)?.length ?? 0;
+  const spaced = text.replace(UNSPACED_SCRIPT, " ").match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
+  return unspaced + spaced;
+}
+
 /**
  * Refuses as `no-speech` a recording in which the engine heard implausibly few words for its length.
  * Noise and unintelligible speech give pocketsphinx a few made-up words; analysing those would report
@@ -83,7 +98,7 @@ const MIN_WORDS_PER_MINUTE = 20;
  */
 function refuseImplausiblySparse(segments: TranscriptSegment[], duration: number, engine: string): void {
   if (duration < MIN_SECONDS_FOR_RATE) return;
-  const words = segments.reduce((n, s) => n + (s.text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)?.length ?? 0), 0);
+  const words = segments.reduce((n, s) => n + spokenUnits(s.text), 0);
   const perMinute = (words * 60) / duration;
   if (perMinute >= MIN_WORDS_PER_MINUTE) return;
   throw new InterviewMediaError(
