@@ -12,7 +12,9 @@
  *   `C: …`      the candidate
  * The label of an asked question is the start time of its line; its answer span runs from the
  * candidate's first line after it to the candidate's last line before the next interviewer line
- * that is not a follow-up. Times are made at 2.6 words a second with 0.6 s between lines. A header
+ * that is not a follow-up — a bare back-channel ("I: mhm", "I: okay") with the candidate going
+ * straight on does not end it, as the writers meant (round eleven's writers were not told to
+ * mark those `I+`). Times are made at 2.6 words a second with 0.6 s between lines. A header
  * line `heldout: yes` marks an interview written after the local engine was tuned and never used
  * to tune it (`heldOut` in the labels), so the benchmark can report both figures; `round: n` says
  * which batch of held-out interviews it came in (each batch written before the matcher changes that
@@ -60,6 +62,19 @@ function parseSource(text: string) {
       return { who: m[1] as Line["who"], followUp: m[2] === "+", ...(m[3] ? { asks: m[3] } : {}), text: m[4]! };
     });
   return { meta, questions, lines };
+}
+
+/** A back-channel: an interviewer line of at most three words that only acknowledges. */
+function isBackChannel(line: Line): boolean {
+  if (line.who === "C" || line.asks) return false;
+  const words = line.text
+    .toLowerCase()
+    .replace(/[^a-z\s-]/g, " ")
+    .split(/\s+/)
+    .filter(Boolean);
+  return (
+    words.length > 0 && words.length <= 3 && words.every((w) => /^(?:m+-?h+m+|mhm+|mm+|uh-?huh|okay|ok|yeah|yep|yes|right|sure|i|see|got|it|go|on|ah)$/.test(w))
+  );
 }
 
 /** Long candidate lines become several cues, cut at sentence ends, as captioning tools do. */
@@ -117,7 +132,8 @@ for (const file of readdirSync(join(here, "source"))
     let last: Cue | undefined;
     for (let j = i + 1; j < lines.length; j++) {
       const next = lines[j]!;
-      if (next.who !== "C" && !next.followUp) break;
+      // A bare back-channel ("mhm", "okay") in the middle of an answer, the candidate going straight on, is not the interviewer moving on.
+      if (next.who !== "C" && !next.followUp && !(isBackChannel(next) && lines[j + 1]?.who === "C")) break;
       if (next.who === "C") {
         first ??= lineCues[j]![0];
         last = lineCues[j]!.at(-1);
