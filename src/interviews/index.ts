@@ -61,3 +61,4 @@ export {
   LEFTOVER_MEDIA_AGE_MS,
   type RetentionSweepOptions,
 } from "./retention-sweep.ts";
+export { postingInconsistencies, COMPARED_INTERVIEWS, type ComparedInterview } from "./posting-comparison.ts";

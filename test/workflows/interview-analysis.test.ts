@@ -500,6 +500,24 @@ for (const e of await testEngines()) {
       // one of them leaves no trace of them here.
       assert.deepEqual(inconsistent[0]!.askedTo, [OTHER_CANDIDATE]);
       assert.ok(!JSON.stringify(rows[0]!.analysis).includes(first), "the other candidate's id is not stored in this analysis");
+
+      // The first interview, analysed when there was nobody to differ from, shows what the second revealed.
+      const firstView = async () => {
+        const v = await interviewTranscript(h.t.db, { role: "admin" } as Caller, String((await noteOf(first)).id));
+        assert.ok("interviewerCheck" in v, JSON.stringify(v));
+        return v.interviewerCheck.filter((f) => f.category === "inconsistent-question");
+      };
+      assert.deepEqual(await firstView(), [
+        {
+          quote: "How do you approach testing your code?",
+          start: null,
+          category: "inconsistent-question",
+          why: "not asked to 1 other candidate of this posting, asked in this interview",
+        },
+      ]);
+      // Once the second candidate is forgotten, nothing of them is left in the first one's view.
+      await forgetCandidateTranscripts(h.t.db, second);
+      assert.deepEqual(await firstView(), []);
     });
   });
 }

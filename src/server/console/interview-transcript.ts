@@ -6,7 +6,7 @@
  * travels whole. Transcript text is untrusted: the console shows it as text.
  */
 import { interviewProposalRow } from "../../engine/index.ts";
-import { inconsistencyNote, type InconsistentQuestionFlag } from "../../interviews/index.ts";
+import { inconsistencyNote, postingInconsistencies } from "../../interviews/index.ts";
 import type { Queryable } from "../../store/index.ts";
 import { coversPosting, type Caller } from "./roles.ts";
 
@@ -91,8 +91,11 @@ export async function interviewTranscript(db: Queryable, caller: Caller, proposa
     analysis: unknown;
     analyzed_at: Date | string | null;
     opportunity_id: string;
+    id: string | number;
+    posting_id: string | null;
+    stage_id: string | null;
   }>(
-    "select engine, source, language, duration_seconds, transcript, analysis, analyzed_at, opportunity_id from interview_transcripts where connection_id = $1 and trace_id = $2",
+    "select id, engine, source, language, duration_seconds, transcript, analysis, analyzed_at, opportunity_id, posting_id, stage_id from interview_transcripts where connection_id = $1 and trace_id = $2",
     [p.connection_id, p.trace_id],
   );
   const row = t.rows[0];
@@ -133,14 +136,19 @@ export async function interviewTranscript(db: Queryable, caller: Caller, proposa
     ...flags
       .filter((f) => f.kind === "improper-question")
       .map((f) => ({ quote: text(f.quote, 1000), start: num(f.start), category: text(f.category, 100) || null, why: text(f.why, 300) || null })),
-    ...flags
-      .filter((f) => f.kind === "inconsistent-question" && Array.isArray(f.askedTo) && Array.isArray(f.notAskedTo))
-      .map((f) => ({
-        quote: text(f.text, 1000),
-        start: null,
-        category: "inconsistent-question",
-        why: inconsistencyNote(f as unknown as InconsistentQuestionFlag, row.opportunity_id).text,
-      })),
+    // Recomputed against the posting's candidates as they stand now, not as they stood when this
+    // interview was analysed: the first candidate's view shows what later interviews revealed, and
+    // a forgotten candidate no longer counts.
+    ...(
+      await postingInconsistencies(db, {
+        connectionId: p.connection_id,
+        recordId: String(row.id),
+        opportunityId: row.opportunity_id,
+        postingId: row.posting_id,
+        stageId: row.stage_id,
+        questions: questions.map((q) => ({ id: q.id, text: q.text, asked: q.asked })),
+      })
+    ).map((f) => ({ quote: text(f.text, 1000), start: null, category: "inconsistent-question", why: inconsistencyNote(f, row.opportunity_id).text })),
   ].slice(0, 50);
   const playerUrl = p.player_url && /^https:\/\//i.test(p.player_url) ? p.player_url : null;
   return {

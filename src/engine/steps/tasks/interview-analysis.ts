@@ -33,9 +33,8 @@ import {
   checkMediaUrl,
   deleteTranscriptsExpiredBy,
   forgetCandidateTranscripts,
-  inconsistencyForInterview,
   inconsistencyNote,
-  inconsistentQuestions,
+  postingInconsistencies,
   InterviewAnalysisError,
   InterviewMediaError,
   nothingMatched,
@@ -592,46 +591,6 @@ interface StoredInterview {
   stage_id: string | null;
 }
 
-/** How many of a posting's latest analysed interviews an analysis is compared with. */
-const COMPARED_INTERVIEWS = 500;
-
-/**
- * The questions of this interview's set asked to some candidates of the same posting (and stage)
- * and not to others, from the posting's stored analyses, one (the latest) per other candidate.
- * It is for the recruiter, about the interviewers; the other candidates are counted, never named,
- * so forgetting one of them leaves nothing of them in this interview's record.
- */
-async function inconsistentWithPosting(
-  db: Queryable,
-  connectionId: string,
-  recordId: string,
-  stored: StoredInterview,
-  analysis: InterviewAnalysis,
-): Promise<InconsistentQuestionFlag[]> {
-  if (!stored.posting_id) return [];
-  // Only analyses of the same stage compare: a first-round set is not a final-round set.
-  const { rows } = await db.query<{ opportunity_id: string; questions: unknown }>(
-    `select distinct on (opportunity_id) opportunity_id, analysis->'questions' as questions
-       from (select * from interview_transcripts
-              where connection_id = $1 and posting_id = $2 and stage_id is not distinct from $3
-                and id <> $4 and opportunity_id <> $5 and analysis is not null
-              order by analyzed_at desc limit $6) latest
-      order by opportunity_id, analyzed_at desc`,
-    [connectionId, stored.posting_id, stored.stage_id, recordId, stored.opportunity_id, COMPARED_INTERVIEWS],
-  );
-  const ids = new Set(analysis.questions.map((q) => q.id));
-  const others = rows.map((r) => ({
-    ref: r.opportunity_id,
-    questions: (Array.isArray(r.questions) ? (r.questions as { id?: unknown; text?: unknown; asked?: unknown }[]) : [])
-      .filter((q) => typeof q?.id === "string" && ids.has(q.id))
-      .map((q) => ({ id: q.id as string, text: String(q.text ?? ""), asked: q.asked ? { start: 0, end: 0, quote: "" } : null, answer: null })),
-  }));
-  if (others.length === 0) return [];
-  return inconsistentQuestions([{ ref: stored.opportunity_id, questions: analysis.questions }, ...others]).map((f) =>
-    inconsistencyForInterview(f, stored.opportunity_id),
-  );
-}
-
 /** The proposal's reason for the inconsistency flags, without naming the other candidates. */
 function inconsistencyReason(flags: InconsistentQuestionFlag[], ref: string): string {
   const each = flags.map((f) => {
@@ -695,7 +654,17 @@ export const interviewAnalyzeTask =
     }
     refuseNothingMatched(analysis);
     if (stored && !dryRun) {
-      analysis.flags.push(...(await inconsistentWithPosting(db, connectionId, recordId, stored, analysis)));
+      // Against the posting's other candidates as they stand now; the console recomputes it when shown.
+      analysis.flags.push(
+        ...(await postingInconsistencies(db, {
+          connectionId,
+          recordId,
+          opportunityId: stored.opportunity_id,
+          postingId: stored.posting_id,
+          stageId: stored.stage_id,
+          questions: analysis.questions,
+        })),
+      );
       await db.query("update interview_transcripts set analysis = $2::jsonb, analyzed_at = now() where id = $1", [recordId, JSON.stringify(analysis)]);
     }
     const toolId = str(params.tool, 63);
