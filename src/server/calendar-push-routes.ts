@@ -12,8 +12,8 @@
  *   the connection's subscriptions (reauthorizationRequired, subscriptionRemoved, missed), with the
  *   same handshake and clientState check; those for a subscription Fulcrum holds are queued for the
  *   watcher's job, which renews the subscription, makes it again, or reads the calendar in full.
- *   A batch with none of ours is refused (401 for another clientState, 404 for a subscription
- *   Fulcrum does not hold), saying why.
+ *   Those with another clientState, or for a subscription Fulcrum does not hold (an old one whose
+ *   deletion failed), are ignored and logged; Graph is answered 202 all the same, as for changes.
  *
  * A notification tells us that something changed, not what: the watcher reads that connection's
  * calendars through their change feeds, as on its schedule, so a forged or repeated one costs a
@@ -109,19 +109,16 @@ export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
       code: "not_a_lifecycle_notification",
     });
     if (verdict instanceof Response) return verdict;
-    if (verdict.accepted.length === 0)
-      throw new HttpError(401, "client_state_invalid", `the lifecycle notification's clientState is not connection "${id.slice(0, 80)}"'s push secret`);
     if (verdict.rejected > 0)
       log.warn({ connectionId: id, rejected: verdict.rejected }, "Graph lifecycle notifications without this connection's clientState were ignored");
-    const { unknown } = await deps.lifecycle(id, verdict.accepted);
-    if (unknown.length === verdict.accepted.length)
-      throw new HttpError(
-        404,
-        "subscription_unknown",
-        `subscription ${unknown.map((u) => u.slice(0, 80)).join(", ")} is not one Fulcrum holds on connection "${id.slice(0, 80)}"`,
-      );
+    const { unknown } = verdict.accepted.length > 0 ? await deps.lifecycle(id, verdict.accepted) : { unknown: [] };
     if (unknown.length > 0)
-      log.warn({ connectionId: id, unknown: unknown.length }, "Graph lifecycle notifications for subscriptions Fulcrum does not hold were ignored");
+      log.warn(
+        { connectionId: id, unknown: unknown.map((u) => u.slice(0, 80)) },
+        "Graph lifecycle notifications for subscriptions Fulcrum does not hold were ignored (an old one whose deletion failed posts until it expires)",
+      );
+    // As for change notifications: 202 for a batch Graph delivered, ours or not. A 4xx would have
+    // Graph retry it for hours, and an endpoint that keeps failing risks its notifications being dropped.
     return c.body(null, 202);
   });
   return app;
