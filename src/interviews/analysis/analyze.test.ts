@@ -83,4 +83,24 @@ describe("bad input", () => {
     );
     assert.throws(() => analyzeInterview({ ...accountant, language: "fr" }, accountantQuestions), /in "fr"/);
   });
+
+  it("flags an improper question in a transcript without speakers, but not the candidate's own disclosure that reads like the interviewer's", () => {
+    const a = analyzeInterview(
+      transcript([
+        { start: 0, end: 4, text: "Tell me about your last role on the ward." },
+        { start: 4, end: 14, text: "I ran the night shift on a surgical ward for three years and trained the new starters." },
+        { start: 14, end: 18, text: "Do you plan to have kids soon?" },
+        { start: 18, end: 22, text: "Not that it matters, but no." },
+        { start: 22, end: 26, text: "When could you start with us?" },
+        { start: 26, end: 30, text: "June, if that works." },
+        // Second person and no "I": the role model gives it to the interviewer, yet it asks nothing.
+        { start: 30, end: 34, text: "You know, with your maternity policy, the pregnancy cover is good." },
+      ]),
+      [{ id: "q-role", text: "Tell me about your last role." }],
+    );
+    assert.deepEqual(
+      a.flags.filter((f) => f.kind === "improper-question").map((f) => (f as { quote: string }).quote),
+      ["Do you plan to have kids soon?"],
+    );
+  });
 });

@@ -124,7 +124,7 @@ export function assembleAnalysis(
       q.answerIndices = [];
     }
   }
-  flags.unshift(...improperQuestions(labels.segments));
+  flags.unshift(...improperQuestions(labels.segments, { askingOnly: labels.source === "questions" }));
   const duration = transcript.durationSeconds || Math.max(0, ...transcript.segments.map((s) => s.end));
   const notAsked = matched.filter((q) => !q.asked).map((q) => q.id);
   const unanswered = matched.filter((q) => q.asked && !q.answer).map((q) => q.id);

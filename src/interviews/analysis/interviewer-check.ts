@@ -92,10 +92,14 @@ const RIGHT_TO_WORK =
  * @example
  * improperQuestions(labels.segments).map((f) => f.category) // ["marital-status"]
  */
-export function improperQuestions(segments: readonly LabelledSegment[]): ImproperQuestionFlag[] {
+export function improperQuestions(segments: readonly LabelledSegment[], options: { askingOnly?: boolean } = {}): ImproperQuestionFlag[] {
   const flags: ImproperQuestionFlag[] = [];
   for (const s of segments) {
     if (s.role !== "interviewer") continue;
+    // Where roles were inferred rather than named, a statement may be the candidate's own ("you know,
+    // my wife is pregnant"): only what asks is checked, so a candidate's disclosure is never
+    // flagged as the interviewer's question.
+    if (options.askingOnly && !s.isQuestion) continue;
     for (const sentence of sentences(s.text)) {
       for (const rule of RULES) {
         if (!rule.re.test(sentence)) continue;

@@ -8,13 +8,18 @@
  * The weights were fitted by logistic regression on the studied interviews of
  * `bench/corpus/interviews` (the tuning set and held-out rounds one to seven, each with and
  * without punctuation) and rounded; `npm run bench:speaker-roles -- --fit` refits them and prints
- * the figures on the rounds written blind by other hands, which were never fitted on.
+ * them (its figures, on the studied rounds and those written blind by other hands, are always for
+ * the weights in the code).
  */
 import { isAcknowledgement, isQuestionUtterance } from "./text.ts";
 
 export type Role = "interviewer" | "candidate";
 
-/** Lower case, apostrophes dropped ("you're" → "youre"), other punctuation a space. */
+/**
+ * Lower case, apostrophes dropped ("you're" → "youre"), everything but ASCII letters, digits and
+ * hyphens a space. Crude on purpose, and the weights were fitted with it: "were" also counts as
+ * "we're" and "ill"/"id" as "I'll"/"I'd", as they do in a recogniser's unpunctuated text.
+ */
 function normalise(text: string): string {
   return text
     .toLowerCase()
@@ -117,6 +122,6 @@ export function mostLikelyRoles(texts: readonly string[]): Role[] {
     back.push(from);
   }
   const path = [score[0]! >= score[1]! ? 0 : 1];
-  for (let k = back.length - 1; k >= 0; k--) path.unshift(back[k]![path[0]!]!);
-  return path.map((r) => ROLES[r]!);
+  for (let k = back.length - 1; k >= 0; k--) path.push(back[k]![path.at(-1)!]!);
+  return path.reverse().map((r) => ROLES[r]!);
 }
