@@ -32,23 +32,31 @@ export interface ComparedInterview {
  * // [{ kind: "inconsistent-question", id: "q-testing", askedTo: ["another candidate"], notAskedTo: ["opp-1"], … }]
  */
 export async function postingInconsistencies(db: Queryable, interview: ComparedInterview): Promise<InconsistentQuestionFlag[]> {
-  if (!interview.postingId) return [];
-  const { rows } = await db.query<{ opportunity_id: string; questions: unknown }>(
-    `select distinct on (opportunity_id) opportunity_id, analysis->'questions' as questions
-       from (select * from interview_transcripts
+  if (!interview.postingId || interview.questions.length === 0) return [];
+  // Only the ids of the questions each other interview asked, and which of the set it had: never its quotes.
+  const { rows } = await db.query<{ opportunity_id: string; had: unknown; asked: unknown }>(
+    `select distinct on (opportunity_id) opportunity_id,
+            jsonb_path_query_array(analysis, '$.questions[*].id') as had,
+            jsonb_path_query_array(analysis, '$.questions[*] ? (exists(@.asked.start)).id') as asked
+       from (select opportunity_id, analysis, analyzed_at from interview_transcripts
               where connection_id = $1 and posting_id = $2 and stage_id is not distinct from $3
                 and id <> $4 and opportunity_id <> $5 and analysis is not null
               order by analyzed_at desc limit $6) latest
       order by opportunity_id, analyzed_at desc`,
     [interview.connectionId, interview.postingId, interview.stageId, interview.recordId, interview.opportunityId, COMPARED_INTERVIEWS],
   );
-  const ids = new Set(interview.questions.map((q) => q.id));
-  const others = rows.map((r) => ({
-    ref: r.opportunity_id,
-    questions: (Array.isArray(r.questions) ? (r.questions as { id?: unknown; text?: unknown; asked?: unknown }[]) : [])
-      .filter((q) => typeof q?.id === "string" && ids.has(q.id))
-      .map((q) => ({ id: q.id as string, text: String(q.text ?? ""), asked: q.asked ? { start: 0, end: 0, quote: "" } : null, answer: null })),
-  }));
+  const texts = new Map(interview.questions.map((q) => [q.id, q.text]));
+  const strings = (v: unknown) => new Set(Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  const others = rows.map((r) => {
+    const had = strings(r.had);
+    const asked = strings(r.asked);
+    return {
+      ref: r.opportunity_id,
+      questions: [...texts]
+        .filter(([id]) => had.has(id))
+        .map(([id, text]) => ({ id, text, asked: asked.has(id) ? { start: 0, end: 0, quote: "" } : null, answer: null })),
+    };
+  });
   if (others.length === 0) return [];
   const own = interview.questions.map((q) => ({ id: q.id, text: q.text, asked: q.asked, answer: null }));
   return inconsistentQuestions([{ ref: interview.opportunityId, questions: own }, ...others]).map((f) => inconsistencyForInterview(f, interview.opportunityId));

@@ -515,6 +515,19 @@ for (const e of await testEngines()) {
           why: "not asked to 1 other candidate of this posting, asked in this interview",
         },
       ]);
+      // A hiring manager sees the comparison only within a posting they may see: when the interviews
+      // were compared within another posting (an event may name one apart from the proposal's), not at all.
+      const manager = { role: "hiring_manager", postingIds: [comparedPosting.id] } as unknown as Caller;
+      const managerView = async () => {
+        const v = await interviewTranscript(h.t.db, manager, String((await noteOf(first)).id));
+        assert.ok("interviewerCheck" in v, JSON.stringify(v));
+        return v.interviewerCheck.filter((f) => f.category === "inconsistent-question").length;
+      };
+      assert.equal(await managerView(), 1);
+      await h.t.db.query("update interview_transcripts set posting_id = 'posting-elsewhere' where opportunity_id in ($1, $2)", [first, second]);
+      assert.equal(await managerView(), 0);
+      assert.equal((await firstView()).length, 1, "an admin still sees it");
+      await h.t.db.query("update interview_transcripts set posting_id = $3 where opportunity_id in ($1, $2)", [first, second, comparedPosting.id]);
       // Once the second candidate is forgotten, nothing of them is left in the first one's view.
       await forgetCandidateTranscripts(h.t.db, second);
       assert.deepEqual(await firstView(), []);

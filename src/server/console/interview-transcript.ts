@@ -50,8 +50,8 @@ export interface InterviewTranscriptView {
   questions: TranscriptQuestion[];
   /**
    * Questions the interviewer should not have asked, and questions of the set asked to some
-   * candidates of the posting and not others (category `inconsistent-question`, no time): for the
-   * recruiter, never written to Lever.
+   * candidates of the posting and not others (category `inconsistent-question`, no time; on the
+   * first page only, `from` 0): for the recruiter, never written to Lever.
    */
   interviewerCheck: { quote: string; start: number | null; category: string | null; why: string | null }[];
   analyzedAt: string | null;
@@ -138,16 +138,19 @@ export async function interviewTranscript(db: Queryable, caller: Caller, proposa
       .map((f) => ({ quote: text(f.quote, 1000), start: num(f.start), category: text(f.category, 100) || null, why: text(f.why, 300) || null })),
     // Recomputed against the posting's candidates as they stand now, not as they stood when this
     // interview was analysed: the first candidate's view shows what later interviews revealed, and
-    // a forgotten candidate no longer counts.
-    ...(
-      await postingInconsistencies(db, {
-        connectionId: p.connection_id,
-        recordId: String(row.id),
-        opportunityId: row.opportunity_id,
-        postingId: row.posting_id,
-        stageId: row.stage_id,
-        questions: questions.map((q) => ({ id: q.id, text: q.text, asked: q.asked })),
-      })
+    // a forgotten candidate no longer counts. On the first page only (later pages add segments), and
+    // only when the caller may see the posting the interview was compared within, which an event
+    // may name apart from the proposal's.
+    ...(start === 0 && coversPosting(caller, row.posting_id)
+      ? await postingInconsistencies(db, {
+          connectionId: p.connection_id,
+          recordId: String(row.id),
+          opportunityId: row.opportunity_id,
+          postingId: row.posting_id,
+          stageId: row.stage_id,
+          questions: questions.map((q) => ({ id: q.id, text: q.text, asked: q.asked })),
+        })
+      : []
     ).map((f) => ({ quote: text(f.text, 1000), start: null, category: "inconsistent-question", why: inconsistencyNote(f, row.opportunity_id).text })),
   ].slice(0, 50);
   const playerUrl = p.player_url && /^https:\/\//i.test(p.player_url) ? p.player_url : null;

@@ -303,6 +303,9 @@ export function interviewIntakeTask(options: InterviewTaskOptions = {}): TaskHan
     if (!dryRun) await purgeExpiredInterviewTranscripts(db);
     // The event may not have named it: the run takes the opportunity found, for the runs list and fairness.
     setOpportunity?.(opportunity.id);
+    // Into the run's context too, so the run and its proposals carry the posting: a hiring manager
+    // sees the interviews of the postings they may see, and the fairness report counts them.
+    await fetch(["opportunity"]);
     const playerUrl = /^https:\/\//i.test(recording.playerUrl) ? recording.playerUrl : "";
     return {
       opportunityId: opportunity.id,
