@@ -114,7 +114,7 @@ export function calendarPushRoutes(deps: CalendarPushDeps): Hono {
     const { unknown } = verdict.accepted.length > 0 ? await deps.lifecycle(id, verdict.accepted) : { unknown: [] };
     if (unknown.length > 0)
       log.warn(
-        { connectionId: id, unknown: unknown.map((u) => u.slice(0, 80)) },
+        { connectionId: id, unknown: unknown.length, subscriptions: unknown.slice(0, 10).map((u) => u.slice(0, 80)) },
         "Graph lifecycle notifications for subscriptions Fulcrum does not hold were ignored (an old one whose deletion failed posts until it expires)",
       );
     // As for change notifications: 202 for a batch Graph delivered, ours or not. A 4xx would have

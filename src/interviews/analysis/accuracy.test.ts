@@ -10,10 +10,23 @@ describe("accuracy on the labelled interviews", () => {
   // here: `npm run bench:interview-analysis` measures it before anything is learnt from it.
   // Round five went from 16 to 15 when the role model came in for transcripts without speakers (a
   // candidate's "you fall back on procedures" now reads as the interviewer's); rounds eight to ten,
-  // written blind, went from 99 to 105 and the recogniser-style figure below from 218 to 283.
+  // written blind (and looked at since), went from 99 to 105; all batches as a recogniser prints
+  // them went from 218 to 283 (below, per batch).
   const RECORDED: Record<string, number> = { tuning: 58, r1: 16, r2: 40, r3: 22, r4: 22, r5: 15, r6: 17, r7: 17, r8: 34, r9: 37, r10: 34 };
-  /** All studied batches together, with every transcript as the offline recogniser prints it. */
-  const RECORDED_RECOGNISER_STYLE = 283;
+  /** Each batch but the newest, with every transcript as the offline recogniser prints it (no speakers, no punctuation). */
+  const RECORDED_RECOGNISER_STYLE: Record<string, number> = {
+    tuning: 58,
+    r1: 14,
+    r2: 37,
+    r3: 18,
+    r4: 19,
+    r5: 13,
+    r6: 17,
+    r7: 16,
+    r8: 30,
+    r9: 31,
+    r10: 30,
+  };
   it("the local engine keeps every studied batch at least at its recorded figure (asked or not, and the answer span)", () => {
     const corpus = loadLabelledCorpus();
     assert.ok(corpus.length >= 10, "the corpus has at least 10 interviews");
@@ -28,13 +41,16 @@ describe("accuracy on the labelled interviews", () => {
     for (const [batch, floor] of Object.entries(RECORDED))
       assert.ok((correct.get(batch) ?? 0) >= floor, `${batch}: ${correct.get(batch)} right, recorded ${floor}; misses: ${misses.join("; ")}`);
   });
-  it("keeps the studied batches at their recorded figure when the transcripts come as a recogniser prints them (no speakers, no punctuation)", () => {
-    let correct = 0;
+  it("keeps each batch but the newest at its recorded figure when the transcripts come as a recogniser prints them (no speakers, no punctuation)", () => {
+    const correct = new Map<string, number>();
     for (const interview of loadLabelledCorpus()) {
-      if (interview.heldOut && !(`r${interview.round}` in RECORDED)) continue;
-      correct += scoreQuestions(analyzeInterview(asRecogniserWouldPrint(interview.transcript), interview.questions).questions, interview.labels).correct;
+      const batch = interview.heldOut ? `r${interview.round}` : "tuning";
+      if (!(batch in RECORDED_RECOGNISER_STYLE)) continue;
+      const s = scoreQuestions(analyzeInterview(asRecogniserWouldPrint(interview.transcript), interview.questions).questions, interview.labels);
+      correct.set(batch, (correct.get(batch) ?? 0) + s.correct);
     }
-    assert.ok(correct >= RECORDED_RECOGNISER_STYLE, `${correct} right, recorded ${RECORDED_RECOGNISER_STYLE}`);
+    for (const [batch, floor] of Object.entries(RECORDED_RECOGNISER_STYLE))
+      assert.ok((correct.get(batch) ?? 0) >= floor, `${batch}: ${correct.get(batch)} right as a recogniser prints it, recorded ${floor}`);
   });
   it("the corpus has never-asked questions, unlabelled speakers and every transcript format", () => {
     const corpus = loadLabelledCorpus();
