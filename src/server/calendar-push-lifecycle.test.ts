@@ -22,7 +22,7 @@ import {
   type CalendarWatchJob,
 } from "../engine/runs/calendar-watch.ts";
 import { createLeverClient, type PanelInput } from "../lever/index.ts";
-import { silentLogger } from "../observability/index.ts";
+import { createLogger } from "../observability/index.ts";
 import { startCalendarSandbox, startSandbox, type CalendarSandbox, type Sandbox } from "../sandbox/index.ts";
 import { bookPanel, lifecycleAddress, parseBookingParams, syncPushChannels } from "../scheduling/index.ts";
 import { openProviders } from "../scheduling/booking/testing.ts";
@@ -34,6 +34,9 @@ const [engine] = await testEngines();
 const KEY = randomBytes(32);
 const PUBLIC = "https://fulcrum.example.com";
 const CONNECTION = "sandbox-graph";
+
+/** What the push routes logged (warnings and above). */
+const logged: string[] = [];
 
 describe("Microsoft Graph lifecycle notifications", { skip: engine!.skip }, () => {
   let t: TestDatabase;
@@ -81,7 +84,7 @@ describe("Microsoft Graph lifecycle notifications", { skip: engine!.skip }, () =
         secret: (id) => calendarPushSecret(KEY, id),
         trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
         lifecycle: calendarLifecycleTrigger(t.db, queue),
-        logger: silentLogger,
+        logger: createLogger({ level: "warn", destination: { write: (line: string) => void logged.push(line) } }),
       }),
     );
     // The watcher's Graph provider, noting whether each read starts from a kept delta link.
@@ -226,6 +229,10 @@ describe("Microsoft Graph lifecycle notifications", { skip: engine!.skip }, () =
     assert.equal(forged.status, 202);
     const unknown = await post({ subscriptionId: "0f0f0f0f-unknown", clientState: calendarPushSecret(KEY, CONNECTION), lifecycleEvent: "subscriptionRemoved" });
     assert.equal(unknown.status, 202);
+    const said = logged.join("");
+    assert.match(said, /without this connection's clientState were ignored/);
+    assert.match(said, /subscriptions Fulcrum does not hold were ignored.*0f0f0f0f-unknown|0f0f0f0f-unknown.*subscriptions Fulcrum does not hold were ignored/);
+    assert.ok(!said.includes("not-the-secret") && !said.includes(calendarPushSecret(KEY, CONNECTION)), "no clientState reaches the log");
     const garbled = await post({ subscriptionId: subs[0], clientState: calendarPushSecret(KEY, CONNECTION), lifecycleEvent: "exploded" });
     assert.equal(garbled.status, 400);
     assert.match(((await garbled.json()) as { error: { message: string } }).error.message, /lifecycleEvent/);
