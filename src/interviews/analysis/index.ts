@@ -72,8 +72,8 @@ export {
   type InterviewLabels,
   type QuestionMiss,
 } from "./accuracy.ts";
-export { loadLabelledCorpus, recogniserStyle, asRecogniserWouldPrint, LABELLED_CORPUS_DIR, type LabelledInterview } from "./labelled-corpus.ts";
-export { isQuestionUtterance, isFollowUpQuestion, isAcknowledgement, topicTokens, words } from "./text.ts";
+export { loadLabelledCorpus, asRecogniserWouldPrint, LABELLED_CORPUS_DIR, type LabelledInterview } from "./labelled-corpus.ts";
+export { isQuestionUtterance, isFollowUpQuestion, isAcknowledgement, recogniserStyle, topicTokens, words } from "./text.ts";
 export { mostLikelyRoles, utteranceFeatures, interviewerOdds, ROLE_FEATURES, ROLE_WEIGHTS, type Role } from "./role-model.ts";
 export {
   analyzeInterviewWithProvider,

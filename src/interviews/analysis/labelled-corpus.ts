@@ -10,6 +10,7 @@ import { parseTranscriptFile } from "../intake/transcript-files.ts";
 import type { Transcript } from "../transcript.ts";
 import { interviewLabelsSchema, type QuestionLabel } from "./accuracy.ts";
 import { parseQuestionFile, type InterviewQuestion } from "./questions.ts";
+import { recogniserStyle } from "./text.ts";
 
 /** Where the corpus lives. */
 export const LABELLED_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/corpus/interviews");
@@ -38,16 +39,6 @@ export function loadLabelledCorpus(dir = LABELLED_CORPUS_DIR): LabelledInterview
     labels: i.labels,
     roles: i.roles,
   }));
-}
-
-/** Text as a speech recogniser prints it: lower case, no punctuation ("you're" → "youre"). */
-export function recogniserStyle(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/['\u2019]/g, "")
-    .replace(/[^a-z0-9\s-]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
 }
 
 /** A transcript as the offline engine would hand it over: every segment in recogniser style, no speakers. */

@@ -11,23 +11,16 @@
  * them (its figures, on the studied rounds and those written blind by other hands, are always for
  * the weights in the code).
  */
-import { isAcknowledgement, isQuestionUtterance } from "./text.ts";
+import { isAcknowledgement, isQuestionUtterance, recogniserStyle } from "./text.ts";
 
 export type Role = "interviewer" | "candidate";
 
 /**
- * Lower case, apostrophes dropped ("you're" → "youre"), everything but ASCII letters, digits and
- * hyphens a space. Crude on purpose, and the weights were fitted with it: "were" also counts as
- * "we're" and "ill"/"id" as "I'll"/"I'd", as they do in a recogniser's unpunctuated text.
+ * Utterances are read as a recogniser prints them (`recogniserStyle`), crude on purpose, and the
+ * weights were fitted so: "were" also counts as "we're" and "ill"/"id" as "I'll"/"I'd", as they do
+ * in a recogniser's unpunctuated text.
  */
-function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/['\u2019]/g, "")
-    .replace(/[^a-z0-9\s-]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-}
+const normalise = recogniserStyle;
 
 const LEAD_IN = /^(?:(?:so|okay|ok|alright|all right|right|and|um+|uh+|well|now|great|good|cool|perfect|then|yeah|lovely|brilliant|thanks|thank you|nice)\s+)*/;
 const INTERROGATIVE_OPENING =

@@ -453,3 +453,16 @@ export function echoesAnswer(question: string, answer: string): boolean {
   const said = new Set(topicTokens(answer));
   return asked.filter((t) => said.has(t)).length * 2 >= asked.length;
 }
+
+/**
+ * Text as a speech recogniser prints it: lower case, apostrophes dropped ("you're" → "youre"),
+ * everything but ASCII letters, digits and hyphens a space.
+ */
+export function recogniserStyle(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/['\u2019]/g, "")
+    .replace(/[^a-z0-9\s-]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
