@@ -10,7 +10,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -21,21 +20,11 @@ import { startSmtpSink, type SmtpSink } from "../src/scheduling/booking/testing.
 import { createApiToken } from "../src/server/api/tokens.ts";
 import { createPostgresDatabase, testEngines } from "../src/store/testing.ts";
 import { resumeFor } from "./workflows/harness.ts";
+import { onFreePort } from "../test/support/free-port.ts";
 
 const postgres = (await testEngines()).find((e) => e.kind === "postgres");
 const skip = !postgres ? "PostgreSQL is not reachable" : postgres.skip;
 const ADMIN = "booking-demo-admin-token-0123456789";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -102,24 +91,25 @@ describe("a candidate books, moves and cancels their panel from the e-mailed lin
     writeFileSync(join(workflows, "interview-reminders.yaml"), soon);
     const created = await createPostgresDatabase();
     dropDb = created.drop;
-    const port = await freePort();
-    running = await startServer({
-      config: loadConfig({
-        FULCRUM_DATA_DIR: dataDir,
-        PORT: String(port),
-        FULCRUM_SANDBOX_PORT: "0",
-        FULCRUM_ADMIN_TOKEN: ADMIN,
-        DATABASE_URL: created.url,
-        FULCRUM_SECRET_KEY: randomBytes(32).toString("hex"),
-        FULCRUM_PUBLIC_URL: `http://127.0.0.1:${port}`,
-        FULCRUM_WORKFLOWS_DIR: workflows,
-        FULCRUM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-        FULCRUM_SMTP_FROM: "Northwind Recruiting <recruiting@northwind-demo.example>",
-        FULCRUM_SMTP_REQUIRE_TLS: "false",
-        FULCRUM_LOG_LEVEL: "silent",
+    running = await onFreePort((port) =>
+      startServer({
+        config: loadConfig({
+          FULCRUM_DATA_DIR: dataDir,
+          PORT: String(port),
+          FULCRUM_SANDBOX_PORT: "0",
+          FULCRUM_ADMIN_TOKEN: ADMIN,
+          DATABASE_URL: created.url,
+          FULCRUM_SECRET_KEY: randomBytes(32).toString("hex"),
+          FULCRUM_PUBLIC_URL: `http://127.0.0.1:${port}`,
+          FULCRUM_WORKFLOWS_DIR: workflows,
+          FULCRUM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+          FULCRUM_SMTP_FROM: "Northwind Recruiting <recruiting@northwind-demo.example>",
+          FULCRUM_SMTP_REQUIRE_TLS: "false",
+          FULCRUM_LOG_LEVEL: "silent",
+        }),
+        logger: silentLogger,
       }),
-      logger: silentLogger,
-    });
+    );
     // The workflow runs in assist: one admin asks, a second approves.
     const asked = await api("/workflows/interview-scheduling", { method: "PATCH", body: { mode: "assist" } });
     if (asked.status === 202) {

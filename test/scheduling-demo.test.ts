@@ -8,7 +8,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -20,21 +19,11 @@ import { startSmtpSink, type SmtpSink } from "../src/scheduling/booking/testing.
 import { createApiToken } from "../src/server/api/tokens.ts";
 import { createPostgresDatabase, testEngines } from "../src/store/testing.ts";
 import { resumeFor } from "./workflows/harness.ts";
+import { onFreePort } from "../test/support/free-port.ts";
 
 const postgres = (await testEngines()).find((e) => e.kind === "postgres");
 const skip = !postgres ? "PostgreSQL is not reachable" : postgres.skip;
 const ADMIN = "scheduling-demo-admin-token-0123456789";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -75,21 +64,23 @@ describe("interview scheduling on the demo organisation with no set-up", { skip 
     dataDir = mkdtempSync(join(tmpdir(), "fulcrum-scheduling-demo-"));
     const created = await createPostgresDatabase();
     dropDb = created.drop;
-    running = await startServer({
-      config: loadConfig({
-        FULCRUM_DATA_DIR: dataDir,
-        PORT: String(await freePort()),
-        FULCRUM_SANDBOX_PORT: "0",
-        FULCRUM_ADMIN_TOKEN: ADMIN,
-        DATABASE_URL: created.url,
-        FULCRUM_SECRET_KEY: randomBytes(32).toString("hex"),
-        FULCRUM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-        FULCRUM_SMTP_FROM: "Northwind Recruiting <recruiting@northwind-demo.example>",
-        FULCRUM_SMTP_REQUIRE_TLS: "false",
-        FULCRUM_LOG_LEVEL: "silent",
+    running = await onFreePort((port) =>
+      startServer({
+        config: loadConfig({
+          FULCRUM_DATA_DIR: dataDir,
+          PORT: String(port),
+          FULCRUM_SANDBOX_PORT: "0",
+          FULCRUM_ADMIN_TOKEN: ADMIN,
+          DATABASE_URL: created.url,
+          FULCRUM_SECRET_KEY: randomBytes(32).toString("hex"),
+          FULCRUM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+          FULCRUM_SMTP_FROM: "Northwind Recruiting <recruiting@northwind-demo.example>",
+          FULCRUM_SMTP_REQUIRE_TLS: "false",
+          FULCRUM_LOG_LEVEL: "silent",
+        }),
+        logger: silentLogger,
       }),
-      logger: silentLogger,
-    });
+    );
     // The workflow is built in assist; a team trying it on the sandbox keeps it there (a raise needs two admins).
     const asked = await api("/workflows/interview-scheduling", { method: "PATCH", body: { mode: "assist" } });
     if (asked.status === 202) {

@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -18,20 +17,10 @@ import { fulcrumEventKey, readChanges, type TrackedEvent } from "./changes.ts";
 import { CalendarError } from "./errors.ts";
 import { normaliseAvailability } from "./free-busy.ts";
 import type { CalendarIdentity } from "./types.ts";
+import { freePort } from "../../test/support/free-port.ts";
 
 const hasRadicale = spawnSync("sh", ["-c", "command -v radicale"]).status === 0;
 const skip = hasRadicale ? false : "radicale is not installed (Debian package `radicale`): the CalDAV tests against a real server are skipped";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let proc: ChildProcess | undefined;
 let dir: string;

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -22,6 +21,7 @@ import { seedSchedulingProposal } from "../../src/server/console/scheduling-test
 import { createBookingLinkStore } from "../../src/store/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
 import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+import { onFreePort } from "../../test/support/free-port.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -30,17 +30,6 @@ const users = [
   { id: "u-a", name: "Ana Alves", email: "ana@example.com" },
 ];
 const panel = { panels: [{ stage: "On-site Interview", sessions: [{ title: "System design", minutes: 60, pool: ["u-a"] }] }] };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe("copying a candidate's booking link in the console", { skip: browserSkip() }, () => {
   let running: RunningServer;
@@ -53,16 +42,20 @@ describe("copying a candidate's booking link in the console", { skip: browserSki
   before(async () => {
     if (consoleIsStale()) await buildConsole();
     dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-link-"));
-    const port = await freePort();
-    const config = loadConfig({
-      FULCRUM_DATA_DIR: dataDir,
-      PORT: String(port),
-      FULCRUM_SANDBOX_PORT: "0",
-      FULCRUM_LOG_LEVEL: "silent",
-      FULCRUM_SECRET_KEY: randomBytes(32).toString("hex"),
-      FULCRUM_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    const configOn = (port: number) =>
+      loadConfig({
+        FULCRUM_DATA_DIR: dataDir,
+        PORT: String(port),
+        FULCRUM_SANDBOX_PORT: "0",
+        FULCRUM_LOG_LEVEL: "silent",
+        FULCRUM_SECRET_KEY: randomBytes(32).toString("hex"),
+        FULCRUM_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      });
+    let config!: ReturnType<typeof loadConfig>;
+    running = await onFreePort((port) => {
+      config = configOn(port);
+      return startServer({ config, logger: silentLogger });
     });
-    running = await startServer({ config, logger: silentLogger });
     const db = running.ctx.db;
     await createUser(db, { email: "recruiter@example.com", name: "Rex Recruiter", role: "recruiter", password: PASSWORD }, COST);
     const seeded = await seedSchedulingProposal(db, {

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -18,22 +17,12 @@ import { listProposals } from "../../src/engine/proposals/index.ts";
 import { businessDays } from "../../src/scheduling/index.ts";
 import { testEngines } from "../../src/store/testing.ts";
 import { resumeFor, startHarness, type Harness } from "./harness.ts";
+import { freePort } from "../../test/support/free-port.ts";
 
 const SECRET_KEY = "7".repeat(64);
 
 const hasRadicale = spawnSync("sh", ["-c", "command -v radicale"]).status === 0;
 const skipAll = hasRadicale ? false : "radicale is not installed (Debian package `radicale`): interview scheduling against real calendars is skipped";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const DOMAIN = "northwind-demo.example";
 const PEOPLE = {
