@@ -9,126 +9,54 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { Hono } from "hono";
-import { calendarsConfigSchema, type CalendarsConfig } from "../calendars/index.ts";
-import { createInbox, type Inbox } from "../engine/inbox/index.ts";
-import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
-import {
-  calendarLifecycleTrigger,
-  calendarPushSecret,
-  calendarPushTrigger,
-  CALENDAR_WATCH_QUEUE,
-  createCalendarWatch,
-  type CalendarWatch,
-  type CalendarWatchJob,
-} from "../engine/runs/calendar-watch.ts";
-import { createLeverClient, type PanelInput } from "../lever/index.ts";
-import { silentLogger } from "../observability/index.ts";
-import { startCalendarSandbox, startSandbox, type CalendarSandbox, type Sandbox } from "../sandbox/index.ts";
-import { bookPanel, parseBookingParams, pushAddress, syncPushChannels } from "../scheduling/index.ts";
+import type { CalendarsConfig } from "../calendars/index.ts";
+import { calendarPushSecret } from "../engine/runs/calendar-watch.ts";
+import type { CalendarSandbox } from "../sandbox/index.ts";
+import { pushAddress, syncPushChannels } from "../scheduling/index.ts";
 import { openProviders } from "../scheduling/booking/testing.ts";
-import { createDatabaseWriteLedger } from "../store/index.ts";
-import { openTestDatabase, testEngines, type TestDatabase } from "../store/testing.ts";
-import { calendarPushRoutes } from "./calendar-push-routes.ts";
+import { testEngines, type TestDatabase } from "../store/testing.ts";
+import { PUBLIC, startPushHarness, type Person, type PushHarness } from "../../test/support/calendar-push-harness.ts";
 
 const [engine] = await testEngines();
 const KEY = randomBytes(32);
-const PUBLIC = "https://fulcrum.example.com";
 
 describe("push channels on the calendars of booked panels", { skip: engine!.skip }, () => {
   let t: TestDatabase;
-  let queue: JobQueue;
-  let inbox: Inbox;
-  let sandbox: Sandbox;
   let cal: CalendarSandbox;
   let calendars: CalendarsConfig;
-  let watch: CalendarWatch;
-  const people: { leverUserId: string; email: string; name: string }[] = [];
-  let adminId: string;
-  let booked: Awaited<ReturnType<typeof bookPanel>>;
-  /** The service as the providers reach it: the push routes where `fulcrum serve` mounts them. */
-  const service = new Hono();
+  let people: Person[];
+  let booked: Awaited<ReturnType<PushHarness["book"]>>;
+  let h: PushHarness;
 
   before(async () => {
-    t = await openTestDatabase(engine!.kind);
-    queue = createJobQueue({ db: t.db, superviseIntervalSeconds: 1 });
-    await queue.start();
-    inbox = createInbox({ db: t.db, queue, retryLimit: 1, retryDelaySeconds: 1 });
-    await inbox.start();
-    sandbox = await startSandbox({ seed: 29, rateLimit: false, candidates: 6 });
-    const users = [...sandbox.state.users.values()].filter((u) => u.deactivatedAt === null && u.email);
-    adminId = users.find((u) => u.accessRole === "super admin")!.id;
-    for (const u of users.slice(0, 3)) people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name });
-    // The imitations POST to the https address; here it is answered by the service in this process.
-    cal = await startCalendarSandbox({
-      seed: 11,
-      demo: false,
-      people,
-      deliver: async (req) => {
-        const url = new URL(req.url);
-        assert.equal(url.origin, PUBLIC, "notifications go to the public address");
-        return await service.request(url.pathname + url.search, { method: req.method, headers: req.headers, body: await req.text() });
-      },
-    });
-    // People 0 and 1 are on Google Workspace; person 2 on Microsoft 365.
-    calendars = calendarsConfigSchema.parse({
-      connections: [cal.googleConnection({ domains: [people[0]!.email.split("@")[1]!] }), cal.graphConnection()],
-      identities: [{ lever: people[2]!.email, connection: "sandbox-graph" }],
-    });
-    service.route(
-      "/webhooks/calendars",
-      calendarPushRoutes({
-        calendars,
-        secret: (id) => calendarPushSecret(KEY, id),
-        trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
-        lifecycle: calendarLifecycleTrigger(t.db, queue),
-        logger: silentLogger,
+    h = await startPushHarness({
+      engine: engine!.kind,
+      key: KEY,
+      seeds: { lever: 29, calendars: 11 },
+      people: 3,
+      // People 0 and 1 are on Google Workspace; person 2 on Microsoft 365.
+      calendars: (c, ps) => ({
+        connections: [c.googleConnection({ domains: [ps[0]!.email.split("@")[1]!] }), c.graphConnection()],
+        identities: [{ lever: ps[2]!.email, connection: "sandbox-graph" }],
       }),
-    );
-    // The watcher's worker without its schedule: only pushes queue reads.
-    watch = createCalendarWatch({ db: t.db, inbox, calendars, providers: openProviders(calendars), push: { publicUrl: PUBLIC, secretKey: () => KEY } });
-    await queue.define(CALENDAR_WATCH_QUEUE, { retryLimit: 1 });
-    await queue.work<CalendarWatchJob>(CALENDAR_WATCH_QUEUE, { concurrency: 1 }, async (job) => {
-      await watch.runOnce({ connectionId: job.data.connectionId });
+      // The watcher's worker without its schedule: only pushes queue reads.
+      runJob: (w, job) => w.runOnce({ connectionId: job.connectionId }),
     });
-
-    const client = createLeverClient({
-      baseUrl: sandbox.url,
-      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
-      connectionId: "default",
-      performAs: adminId,
-      ledger: createDatabaseWriteLedger(t.db),
-      retryBaseMs: 5,
-      retryMaxMs: 50,
-    });
-    const opportunity = [...sandbox.state.opportunities.values()].find((o) => o.applications.length > 0)!.id;
-    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
-    const who = (n: number) => ({ leverUserId: people[n]!.leverUserId, email: people[n]!.email, name: people[n]!.name });
-    const b = parseBookingParams({
-      opportunityId: opportunity,
-      panelKey: `${opportunity}:onsite:channels`,
-      candidate: { name: "Cleo Channel", timezone: "Europe/London" },
+    ({ t, cal, calendars, people } = h);
+    booked = await h.book({
+      key: "channels",
+      candidate: "Cleo Channel",
       sessions: [
         // Hosted on Google (person 0), person 1 a guest; then on Graph (person 2), person 1 a guest.
-        { id: "hm", title: "Hiring manager", start: `${day}T09:00:00Z`, end: `${day}T09:45:00Z`, interviewers: [who(0), who(1)] },
-        { id: "tech", title: "Technical", start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, interviewers: [who(2), who(1)] },
+        { id: "hm", title: "Hiring manager", start: "09:00", end: "09:45", interviewers: [0, 1] },
+        { id: "tech", title: "Technical", start: "10:00", end: "11:00", interviewers: [2, 1] },
       ],
     });
-    booked = await bookPanel(b, {
-      db: t.db,
-      connectionId: "default",
-      lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) },
-      calendars,
-      providers: openProviders(calendars),
-    });
     // A first read keeps each calendar's cursor, as the schedule's first tick would.
-    await watch.runOnce();
+    await h.watch.runOnce();
   });
   after(async () => {
-    await queue?.stop({ graceful: false, timeoutMs: 1000 });
-    await cal?.close();
-    await t?.drop();
-    await sandbox?.close();
+    await h?.close();
   });
 
   const channels = async () =>

@@ -8,31 +8,18 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { Hono } from "hono";
-import { calendarsConfigSchema, type CalendarsConfig } from "../calendars/index.ts";
-import { createInbox, type Inbox } from "../engine/inbox/index.ts";
-import { createJobQueue, type JobQueue } from "../engine/queue/index.ts";
-import {
-  calendarLifecycleTrigger,
-  calendarPushSecret,
-  calendarPushTrigger,
-  CALENDAR_WATCH_QUEUE,
-  createCalendarWatch,
-  type CalendarWatch,
-  type CalendarWatchJob,
-} from "../engine/runs/calendar-watch.ts";
-import { createLeverClient, type PanelInput } from "../lever/index.ts";
+import type { Hono } from "hono";
+import type { CalendarsConfig } from "../calendars/index.ts";
+import { calendarPushSecret, type CalendarWatch } from "../engine/runs/calendar-watch.ts";
 import { createLogger } from "../observability/index.ts";
-import { startCalendarSandbox, startSandbox, type CalendarSandbox, type Sandbox } from "../sandbox/index.ts";
-import { bookPanel, lifecycleAddress, parseBookingParams, syncPushChannels } from "../scheduling/index.ts";
+import type { CalendarSandbox } from "../sandbox/index.ts";
+import { lifecycleAddress, syncPushChannels } from "../scheduling/index.ts";
 import { openProviders } from "../scheduling/booking/testing.ts";
-import { createDatabaseWriteLedger } from "../store/index.ts";
-import { openTestDatabase, testEngines, type TestDatabase } from "../store/testing.ts";
-import { calendarPushRoutes } from "./calendar-push-routes.ts";
+import { testEngines, type TestDatabase } from "../store/testing.ts";
+import { PUBLIC, startPushHarness, type Person, type PushHarness } from "../../test/support/calendar-push-harness.ts";
 
 const [engine] = await testEngines();
 const KEY = randomBytes(32);
-const PUBLIC = "https://fulcrum.example.com";
 const CONNECTION = "sandbox-graph";
 
 /** What the push routes logged (warnings and above). */
@@ -40,104 +27,52 @@ const logged: string[] = [];
 
 describe("Microsoft Graph lifecycle notifications", { skip: engine!.skip }, () => {
   let t: TestDatabase;
-  let queue: JobQueue;
-  let inbox: Inbox;
-  let sandbox: Sandbox;
   let cal: CalendarSandbox;
   let calendars: CalendarsConfig;
   let watch: CalendarWatch;
-  const people: { leverUserId: string; email: string; name: string }[] = [];
+  let people: Person[];
   const reads: ("full" | "delta")[] = [];
-  let adminId: string;
   /** The service as Graph reaches it: the push routes where `fulcrum serve` mounts them. */
-  const service = new Hono();
+  let service: Hono;
+  let h: PushHarness;
 
   before(async () => {
-    t = await openTestDatabase(engine!.kind);
-    queue = createJobQueue({ db: t.db, superviseIntervalSeconds: 1 });
-    await queue.start();
-    inbox = createInbox({ db: t.db, queue, retryLimit: 1, retryDelaySeconds: 1 });
-    await inbox.start();
-    sandbox = await startSandbox({ seed: 31, rateLimit: false, candidates: 6 });
-    const users = [...sandbox.state.users.values()].filter((u) => u.deactivatedAt === null && u.email);
-    adminId = users.find((u) => u.accessRole === "super admin")!.id;
-    for (const u of users.slice(0, 4)) people.push({ leverUserId: u.id, email: u.email.toLowerCase(), name: u.name });
-    cal = await startCalendarSandbox({
-      seed: 13,
-      demo: false,
-      people,
-      deliver: async (req) => {
-        const url = new URL(req.url);
-        assert.equal(url.origin, PUBLIC, "notifications go to the public address");
-        return await service.request(url.pathname + url.search, { method: req.method, headers: req.headers, body: await req.text() });
+    h = await startPushHarness({
+      engine: engine!.kind,
+      key: KEY,
+      seeds: { lever: 31, calendars: 13 },
+      people: 4,
+      // Everyone is on Microsoft 365.
+      calendars: (c, ps) => ({ connections: [c.graphConnection()], identities: ps.map((p) => ({ lever: p.email, connection: CONNECTION })) }),
+      // The watcher's Graph provider, noting whether each read starts from a kept delta link.
+      providers: (calendars) => {
+        const providers = openProviders(calendars);
+        const graph = providers.get(CONNECTION)!;
+        const changes = graph.changes!.bind(graph);
+        graph.changes = async (identity, cursor, range) => {
+          reads.push(cursor === undefined ? "full" : "delta");
+          return await changes(identity, cursor, range);
+        };
+        return providers;
       },
+      runJob: (w, job) => w.runJob(job),
+      logger: createLogger({ level: "warn", destination: { write: (line: string) => void logged.push(line) } }),
     });
-    // Everyone is on Microsoft 365.
-    calendars = calendarsConfigSchema.parse({
-      connections: [cal.graphConnection()],
-      identities: people.map((p) => ({ lever: p.email, connection: CONNECTION })),
-    });
-    service.route(
-      "/webhooks/calendars",
-      calendarPushRoutes({
-        calendars,
-        secret: (id) => calendarPushSecret(KEY, id),
-        trigger: calendarPushTrigger(queue, { coalesceMs: 0 }),
-        lifecycle: calendarLifecycleTrigger(t.db, queue),
-        logger: createLogger({ level: "warn", destination: { write: (line: string) => void logged.push(line) } }),
-      }),
-    );
-    // The watcher's Graph provider, noting whether each read starts from a kept delta link.
-    const providers = openProviders(calendars);
-    const graph = providers.get(CONNECTION)!;
-    const changes = graph.changes!.bind(graph);
-    graph.changes = async (identity, cursor, range) => {
-      reads.push(cursor === undefined ? "full" : "delta");
-      return await changes(identity, cursor, range);
-    };
-    watch = createCalendarWatch({ db: t.db, inbox, calendars, providers, push: { publicUrl: PUBLIC, secretKey: () => KEY } });
-    await queue.define(CALENDAR_WATCH_QUEUE, { retryLimit: 1 });
-    await queue.work<CalendarWatchJob>(CALENDAR_WATCH_QUEUE, { concurrency: 1 }, async (job) => {
-      await watch.runJob(job.data);
-    });
-
-    const client = createLeverClient({
-      baseUrl: sandbox.url,
-      auth: { kind: "apiKey", apiKey: sandbox.apiKey },
-      connectionId: "default",
-      performAs: adminId,
-      ledger: createDatabaseWriteLedger(t.db),
-      retryBaseMs: 5,
-      retryMaxMs: 50,
-    });
-    const opportunity = [...sandbox.state.opportunities.values()].find((o) => o.applications.length > 0)!.id;
-    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
-    const who = (n: number) => ({ leverUserId: people[n]!.leverUserId, email: people[n]!.email, name: people[n]!.name });
+    ({ t, cal, calendars, watch, people, service } = h);
     // Person 0 hosts every session; each has another guest, so each test has a decline of its own.
-    const b = parseBookingParams({
-      opportunityId: opportunity,
-      panelKey: `${opportunity}:onsite:lifecycle`,
-      candidate: { name: "Lia Lifecycle", timezone: "Europe/London" },
+    await h.book({
+      key: "lifecycle",
+      candidate: "Lia Lifecycle",
       sessions: [
-        { id: "hm", title: "Hiring manager", start: `${day}T09:00:00Z`, end: `${day}T09:45:00Z`, interviewers: [who(0), who(1)] },
-        { id: "tech", title: "Technical", start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, interviewers: [who(0), who(2)] },
-        { id: "values", title: "Values", start: `${day}T11:15:00Z`, end: `${day}T12:00:00Z`, interviewers: [who(0), who(3)] },
+        { id: "hm", title: "Hiring manager", start: "09:00", end: "09:45", interviewers: [0, 1] },
+        { id: "tech", title: "Technical", start: "10:00", end: "11:00", interviewers: [0, 2] },
+        { id: "values", title: "Values", start: "11:15", end: "12:00", interviewers: [0, 3] },
       ],
-    });
-    await bookPanel(b, {
-      db: t.db,
-      connectionId: "default",
-      lever: { createPanel: (o, p, k) => client.createPanel(o, p as unknown as PanelInput, k), addNote: (o, n, k) => client.addNote(o, n, k) },
-      calendars,
-      providers: openProviders(calendars),
     });
     await watch.runOnce();
   });
   after(async () => {
-    await queue?.stop({ graceful: false, timeoutMs: 1000 });
-    await cal?.close();
-    await t?.drop();
-    await sandbox?.close();
+    await h?.close();
   });
 
   const channels = async () =>
