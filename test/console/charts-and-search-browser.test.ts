@@ -5,20 +5,15 @@
  * results with enough data to mean something.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { adverseImpactVerdict } from "../../src/governance/adverse-impact.ts";
 import { selectionRates, type FairnessRecord } from "../../src/governance/fairness.ts";
-import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import type { FairnessReport, FairnessTable, GroupRow } from "../../src/server/console/fairness-report.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 import { resumeFor } from "../workflows/harness.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
@@ -69,8 +64,8 @@ function tableOf(postingTitle: string, records: FairnessRecord[]): FairnessTable
 
 describe("charts and search in the console", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   const contexts: BrowserContext[] = [];
 
@@ -88,12 +83,8 @@ describe("charts and search in the console", { skip: browserSkip() }, () => {
   }
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-charts-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("console-charts");
+    running = server.running;
     url = running.url;
     await createUser(running.ctx.db, { email: "auditor@example.com", name: "Ava Auditor", role: "auditor", password: PASSWORD }, COST);
     // One real application through the sandbox, so the screening workflow runs and is audited.
@@ -119,8 +110,7 @@ describe("charts and search in the console", { skip: browserSkip() }, () => {
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it("draws rates as bars with the four-fifths line; a group of one with p = 1.000 is 'too little data', a large skewed sample is flagged", async () => {

@@ -7,20 +7,17 @@
  * Set FULCRUM_SCREENSHOTS=1 to refresh the screenshots in docs/.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { listProposals, type ProposalView } from "../../src/engine/proposals/index.ts";
 import { createModeCeiling } from "../../src/engine/policy/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 import { resumeFor } from "../workflows/harness.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -30,8 +27,8 @@ const DOCS = join(import.meta.dirname, "../../docs");
 
 describe("the console in Chromium", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   const opp: Record<string, string> = {};
   let postingA: { id: string; text: string; content: { lists: { text: string; content: string }[] } };
@@ -55,12 +52,8 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
 
   before(async () => {
     // `npm test` builds the console first; a single test file run builds it here when stale.
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("console");
+    running = server.running;
     url = running.url;
     const db = running.ctx.db;
     // The team tries screening in auto, as the console stores it; built-in workflows start in shadow.
@@ -121,8 +114,7 @@ describe("the console in Chromium", { skip: browserSkip() }, () => {
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it("signs in and lists the proposals waiting, with no serious accessibility problems", async () => {

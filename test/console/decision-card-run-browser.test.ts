@@ -5,19 +5,14 @@
  * sends them to Lever in the workflow's order.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 import { resumeFor } from "../workflows/harness.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -26,8 +21,8 @@ const PHONE = { width: 360, height: 740 };
 
 describe("a screened candidate's actions as one decision card, in Chromium", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   const contexts: BrowserContext[] = [];
   const opp: Record<string, string> = {};
@@ -49,12 +44,8 @@ describe("a screened candidate's actions as one decision card, in Chromium", { s
       .sort((a, b) => a.id - b.id);
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-run-card-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("console-run-card");
+    running = server.running;
     url = running.url;
     const db = running.ctx.db;
     await db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('application-screening', 'assist', 'user:admin@example.com')");
@@ -89,8 +80,7 @@ describe("a screened candidate's actions as one decision card, in Chromium", { s
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   for (const [viewport, key, name] of [

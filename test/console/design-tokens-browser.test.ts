@@ -5,19 +5,16 @@
  * readers with a label beside it (menu, decision buttons, state badges), and axe stays clean.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 import { resumeFor } from "../workflows/harness.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -53,8 +50,8 @@ describe("the stylesheets' type scale", () => {
 
 describe("type scale and icons in Chromium", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   const contexts: BrowserContext[] = [];
 
@@ -106,12 +103,8 @@ describe("type scale and icons in Chromium", { skip: browserSkip() }, () => {
   }
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-tokens-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("console-tokens");
+    running = server.running;
     url = running.url;
     const db = running.ctx.db;
     await db.query("insert into workflow_settings (workflow_id, mode, updated_by) values ('application-screening', 'assist', 'user:admin@example.com')");
@@ -136,8 +129,7 @@ describe("type scale and icons in Chromium", { skip: browserSkip() }, () => {
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   for (const viewport of SIZES) {

@@ -7,19 +7,14 @@
  * beside the question list, with times that jump the transcript and open the player there.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { seedInterviewRun, seedScreeningRun } from "../../src/server/console/inbox-testing.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -28,8 +23,8 @@ const PHONE = { width: 360, height: 740 };
 
 describe("proposals as decision cards, and interview transcripts, in Chromium", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   const opp: Record<string, string> = {};
   let interview: Awaited<ReturnType<typeof seedInterviewRun>>;
@@ -70,12 +65,8 @@ describe("proposals as decision cards, and interview transcripts, in Chromium", 
   const pendingOf = async (opportunityId: string) => (await listProposals(running.ctx.db, { limit: 1000 })).filter((p) => p.opportunityId === opportunityId);
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-cards-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("console-cards");
+    running = server.running;
     url = running.url;
     const db = running.ctx.db;
     const sandbox = running.sandbox!;
@@ -109,8 +100,7 @@ describe("proposals as decision cards, and interview transcripts, in Chromium", 
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   for (const viewport of [DESKTOP, PHONE]) {

@@ -6,19 +6,14 @@
  * viewer's time zone; axe-clean at desktop size and on a 360 px phone, never scrolling sideways.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { seedSchedulingProposal } from "../../src/server/console/scheduling-testing.ts";
 import { createBookingStore, createReminderStore } from "../../src/store/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -45,8 +40,8 @@ const panel = {
 
 describe("scheduling in the console", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   let recruiterId: string;
   const seeded: Record<string, Awaited<ReturnType<typeof seedSchedulingProposal>>> = {};
@@ -78,12 +73,8 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
   }
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-scheduling-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("console-scheduling");
+    running = server.running;
     url = running.url;
     const db = running.ctx.db;
     recruiterId = (await createUser(db, { email: "recruiter@example.com", name: "Rex Recruiter", role: "recruiter", password: PASSWORD }, COST)).id;
@@ -143,8 +134,7 @@ describe("scheduling in the console", { skip: browserSkip() }, () => {
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it("shows a proposal's day timeline and books another option picked by keyboard, recorded as the recruiter's edit", async () => {

@@ -6,19 +6,14 @@
  * nothing serious; at desktop width the same tables keep their columns.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 import { resumeFor } from "../workflows/harness.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -84,8 +79,8 @@ function firstRows(page: Page) {
 
 describe("wide tables on a phone", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   let adminId: string;
   const contexts: BrowserContext[] = [];
@@ -110,12 +105,8 @@ describe("wide tables on a phone", { skip: browserSkip() }, () => {
   }
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-stacked-tables-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("stacked-tables");
+    running = server.running;
     url = running.url;
     const db = running.ctx.db;
     // Screening in assist, so the candidate's proposals wait in the inbox.
@@ -137,8 +128,7 @@ describe("wide tables on a phone", { skip: browserSkip() }, () => {
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it("stacks each wide table's rows into cards labelled by column at 360 px, with no sideways scroll and axe-clean", async () => {

@@ -3,17 +3,12 @@
  * whole service on the built-in sandbox, at desktop and phone sizes (axe-clean, no sideways scroll).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 import { resumeFor } from "../workflows/harness.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
@@ -25,8 +20,8 @@ const SIZES = [
 
 describe("Start's tiles and sparkline, and a run's step chart", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   let runId: string;
   const contexts: BrowserContext[] = [];
@@ -45,12 +40,8 @@ describe("Start's tiles and sparkline, and a run's step chart", { skip: browserS
   }
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-start-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("console-start");
+    running = server.running;
     url = running.url;
     await createUser(running.ctx.db, { email: "admin@example.com", name: "Ada Admin", role: "admin", password: PASSWORD }, COST);
     await createUser(running.ctx.db, { email: "hm@example.com", name: "Hal Manager", role: "hiring_manager", password: PASSWORD, postingIds: [] }, COST);
@@ -93,8 +84,7 @@ describe("Start's tiles and sparkline, and a run's step chart", { skip: browserS
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it("shows count tiles linking to their pages and a sparkline with the refused delivery marked", async () => {

@@ -7,19 +7,14 @@
  * text, with who can change them, instead of disabled controls.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { listProposals } from "../../src/engine/proposals/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage, waitFor } from "../support/console-browser.ts";
 import { resumeFor } from "../workflows/harness.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
@@ -30,8 +25,8 @@ const SIZES = [
 
 describe("Start's waiting candidates, Simulate activity, deciders by name and read-only workflows", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let url: string;
   let adminId: string;
   let postingTitle: string;
@@ -57,13 +52,9 @@ describe("Start's waiting candidates, Simulate activity, deciders by name and re
       .sort((a, b) => a.id - b.id);
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-console-start-waiting-"));
     // The demo's own activity is off (FULCRUM_SANDBOX_ACTIVITY unset in tests): only the clicks send any.
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("console-start-waiting");
+    running = server.running;
     url = running.url;
     const db = running.ctx.db;
     adminId = (await createUser(db, { email: "admin@example.com", name: "Ada Admin", role: "admin", password: PASSWORD }, COST)).id;
@@ -130,8 +121,7 @@ describe("Start's waiting candidates, Simulate activity, deciders by name and re
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   for (const viewport of SIZES) {

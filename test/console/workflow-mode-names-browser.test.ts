@@ -4,34 +4,25 @@
  * the person who set it ("set by Ada Admin"), never the recorded `user:<id>`.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/cli/commands/serve.ts";
-import { loadConfig } from "../../src/config/index.ts";
-import { silentLogger } from "../../src/observability/index.ts";
+import { type RunningServer } from "../../src/cli/commands/serve.ts";
 import { createUser } from "../../src/server/console/index.ts";
 import { browserSkip, launchBrowser, seriousAxeViolations, signInThroughPage } from "../support/console-browser.ts";
-import { buildConsole, consoleIsStale } from "../../scripts/build-web.ts";
+import { startConsoleServer, type ConsoleServer } from "../support/console-server.ts";
 
 const COST = { N: 1024, r: 8, p: 1 };
 const PASSWORD = "a long test password";
 
 describe("the person who set a workflow's mode, by name", { skip: browserSkip() }, () => {
   let running: RunningServer;
+  let server: ConsoleServer;
   let browser: Browser;
-  let dataDir: string;
   let adminId: string;
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    dataDir = mkdtempSync(join(tmpdir(), "fulcrum-mode-names-"));
-    running = await startServer({
-      config: loadConfig({ FULCRUM_DATA_DIR: dataDir, PORT: "0", FULCRUM_SANDBOX_PORT: "0", FULCRUM_LOG_LEVEL: "silent" }),
-      logger: silentLogger,
-    });
+    server = await startConsoleServer("mode-names");
+    running = server.running;
     const db = running.ctx.db;
     adminId = (await createUser(db, { email: "admin@example.com", name: "Ada Admin", role: "admin", password: PASSWORD }, COST)).id;
     await createUser(db, { email: "recruiter@example.com", name: "Rex Recruiter", role: "recruiter", password: PASSWORD }, COST);
@@ -42,8 +33,7 @@ describe("the person who set a workflow's mode, by name", { skip: browserSkip() 
 
   after(async () => {
     await browser?.close();
-    await running?.stop({ timeoutMs: 2000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   for (const [email, viewport] of [
