@@ -48,8 +48,8 @@ export const ROLE_FEATURES = [
   "three words or fewer",
 ] as const;
 
-/** One utterance's features (see `ROLE_FEATURES`). */
-export function utteranceFeatures(text: string): number[] {
+/** One utterance's features (see `ROLE_FEATURES`); `asks` when the caller already knows whether it asks. */
+export function utteranceFeatures(text: string, asks: boolean = isQuestionUtterance(text)): number[] {
   const t = normalise(text);
   const n = Math.max(1, t.split(" ").filter(Boolean).length);
   const you = (t.match(SECOND_PERSON) ?? []).length;
@@ -57,7 +57,7 @@ export function utteranceFeatures(text: string): number[] {
   const we = (t.match(FIRST_PERSON_PLURAL) ?? []).length;
   return [
     1,
-    isQuestionUtterance(text) ? 1 : 0,
+    asks ? 1 : 0,
     text.trim().endsWith("?") ? 1 : 0,
     Math.log(1 + n),
     (you / n) * 5,
@@ -92,18 +92,19 @@ export function interviewerOdds(features: readonly number[], weights: readonly n
 const ROLES: readonly Role[] = ["interviewer", "candidate"];
 
 /**
- * The likeliest roles of a sequence of utterances (Viterbi).
+ * The likeliest roles of a sequence of utterances (Viterbi); `asks[k]`, when given, says whether
+ * utterance k asks (`isQuestionUtterance`), so it is not worked out again.
  *
  * @example
  * mostLikelyRoles(["so tell me about your last job", "i ran the night shift at a warehouse for two years"])
  * // ["interviewer", "candidate"]
  */
-export function mostLikelyRoles(texts: readonly string[]): Role[] {
+export function mostLikelyRoles(texts: readonly string[], asks?: readonly boolean[]): Role[] {
   if (texts.length === 0) return [];
   const prior = [INTERVIEWER_SHARE, 1 - INTERVIEWER_SHARE];
   // The model gives P(role | words); dividing by the prior turns it into a likelihood of the words.
-  const emission = texts.map((t) => {
-    const p = interviewerOdds(utteranceFeatures(t));
+  const emission = texts.map((t, k) => {
+    const p = interviewerOdds(utteranceFeatures(t, asks?.[k]));
     return [Math.log(p / prior[0]!), Math.log((1 - p) / prior[1]!)];
   });
   const move = ROLES.map((from) => ROLES.map((to) => Math.log(to === from ? KEEPS_THE_FLOOR[from] : 1 - KEEPS_THE_FLOOR[from])));

@@ -72,7 +72,10 @@ export function labelSpeakers(segments: readonly TranscriptSegment[], options: L
     }));
     return { segments: labelled, source: "voices", interviewers, candidate };
   }
-  const roles = mostLikelyRoles(base.map((s) => s.text));
+  const roles = mostLikelyRoles(
+    base.map((s) => s.text),
+    base.map((s) => s.isQuestion),
+  );
   const labelled = base.map((s, i) => ({ ...s, role: roles[i]! }));
   // "Great, thanks." just before a question is the interviewer's, not part of the answer.
   for (let i = 0; i + 1 < labelled.length; i++) {
